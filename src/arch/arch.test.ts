@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { joinPath } from '../core/schema.js';
+import { peakOpsPerS, ridgePointOpsPerByte, peakMacsPerCycle, summarizeChip } from './derive.js';
+import { parseChip, loadChip } from './load.js';
+import { CHIP_PRESETS, getChipPreset } from './presets/index.js';
+import { validateChip } from './validate.js';
+
+const UNCITED = new Set(['schemaVersion', 'name', 'description']);
+
+function leafPaths(value: unknown, path: string, out: string[]): void {
+  if (Array.isArray(value) && value.every((v) => typeof v !== 'object')) out.push(path);
+  else if (Array.isArray(value)) value.forEach((v, i) => leafPaths(v, joinPath(path, i), out));
+  else if (typeof value === 'object' && value !== null) {
+    for (const [k, v] of Object.entries(value)) if (!(path === '' && (k === 'sources' || k === 'citations'))) leafPaths(v, joinPath(path, k), out);
+  } else out.push(path);
+}
+
+describe('presets', () => {
+  it.each(Object.keys(CHIP_PRESETS))('%s is valid', (name) => {
+    expect(validateChip(CHIP_PRESETS[name])).toEqual([]);
+  });
+
+  it.each(Object.keys(CHIP_PRESETS))('%s cites a source for every number', (name) => {
+    const chip = CHIP_PRESETS[name]!;
+    const paths: string[] = [];
+    leafPaths(chip, '', paths);
+    const citations = chip.citations ?? {};
+    const uncited = paths.filter((p) => !UNCITED.has(p) && !p.endsWith('.name') && !Object.keys(citations).some((c) => p === c || p.startsWith(`${c}[`) || p.startsWith(`${c}.`)));
+    expect(uncited).toEqual([]);
+  });
+
+  it('tpu-v1 derives the published 92 TOPS peak and the ~1350 ops/weight-byte ridge', () => {
+    const v1 = getChipPreset('tpu-v1');
+    expect(peakMacsPerCycle(v1)).toBe(65536);
+    expect(peakOpsPerS(v1, 'int8')).toBe(65536 * 2 * 700e6);
+    expect(Math.round(peakOpsPerS(v1, 'int8') / 1e12)).toBe(92); // Jouppi 2017, Table 2
+    // The paper's roofline counts one op per MAC on the intensity axis: 45.9 TMAC/s / 34 GB/s ~ 1350.
+    expect(Math.round(ridgePointOpsPerByte(v1, 'int8') / 2 / 10) * 10).toBe(1350);
+  });
+
+  it('tpu-v4 derives the published 275 TFLOPS peak for bf16 and int8', () => {
+    const v4 = getChipPreset('tpu-v4');
+    expect(Math.round(peakOpsPerS(v4, 'bf16') / 1e12)).toBe(275); // Jouppi 2023, Table 4
+    expect(Math.round(peakOpsPerS(v4, 'int8') / 1e12)).toBe(275);
+    expect(ridgePointOpsPerByte(v4, 'bf16')).toBeCloseTo(229.4, 1);
+    expect(summarizeChip(v4).matrixUnits).toBe(8);
+  });
+
+  it('suggests the nearest preset name', () => {
+    expect(() => getChipPreset('tpu-v3x')).toThrow(/did you mean 'tpu-v1'|did you mean 'tpu-v4'/);
+  });
+});
+
+describe('validation', () => {
+  it('reports every problem with its path, value and limit', () => {
+    const bad = structuredClone(CHIP_PRESETS['tpu-v1']) as unknown as Record<string, any>;
+    bad['clockHz'] = -5;
+    bad['cores'][0].matrixUnits[0].rows = 5000;
+    bad['cores'][0].matrixUnits[0].cols = 2.5;
+    bad['cores'][0].matrixUnits[0].dataflows = ['wss'];
+    bad['cores'][0].matrixUnits[0].row = 3;
+    bad['cores'][0].matrixUnits[0].formats = [{ input: 'bf16', accumulator: 'int32' }];
+    delete bad['offChipMemory'].bandwidthBytesPerS;
+    const messages = validateChip(bad).map((i) => `${i.path}: ${i.message}`);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        'clockHz: -5 Hz must be greater than 0 Hz',
+        'cores[0].matrixUnits[0].rows: 5000 exceeds the maximum 4096',
+        'cores[0].matrixUnits[0].cols: 2.5 is not an integer',
+        expect.stringMatching(/^cores\[0\]\.matrixUnits\[0\]\.dataflows\[0\]: .*did you mean 'ws'/),
+        expect.stringMatching(/^cores\[0\]\.matrixUnits\[0\]\.row: unknown field 'row'; did you mean 'rows'/),
+        'cores[0].matrixUnits[0].formats[0].accumulator: bf16 inputs accumulate in fp32, not int32',
+        expect.stringMatching(/^offChipMemory\.bandwidthBytesPerS: is required/),
+      ]),
+    );
+    expect(messages.length).toBe(7);
+  });
+});
+
+describe('loading', () => {
+  it('reads YAML that extends a preset and drops the citations it overrides', () => {
+    const chip = loadChip('base: tpu-v4\nname: v4-big\nclockHz: 1.5e9\ncores:\n  - matrixUnits:\n      - rows: 256\n        cols: 256\n', 'big.yaml');
+    expect(chip.name).toBe('v4-big');
+    expect(chip.cores[0]!.matrixUnits[0]!.rows).toBe(256);
+    expect(chip.cores[0]!.matrixUnits[0]!.count).toBe(4);
+    expect(chip.cores[0]!.count).toBe(2);
+    expect(chip.citations?.['clockHz']).toBeUndefined();
+    expect(chip.citations?.['cores[0].matrixUnits[0].rows']).toBeUndefined();
+    expect(chip.citations?.['offChipMemory.bandwidthBytesPerS']).toBeDefined();
+    expect(peakOpsPerS(chip, 'bf16')).toBe(2 * 4 * 256 * 256 * 2 * 1.5e9);
+  });
+
+  it('round-trips a preset through JSON', () => {
+    const v1 = getChipPreset('tpu-v1');
+    expect(loadChip(JSON.stringify(v1), 'v1.json')).toEqual(v1);
+  });
+
+  it('names the line and column of a syntax error', () => {
+    const result = parseChip('{"name": "x",\n  "clockHz": }', 'bad.json');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.issues[0]!.path).toMatch(/^bad\.json:2:\d+$/);
+  });
+
+  it('rejects an unknown base', () => {
+    const result = parseChip('base: tpu-v9', 'x.yaml');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.issues[0]!.message).toMatch(/unknown preset 'tpu-v9'/);
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * Figures derived from a `ChipSpec`: peak throughput, ridge point, on-chip capacity. A MAC counts as
+ * 2 ops throughout.
+ */
+import { OPS_PER_MAC } from '../core/units.js';
+import type { ChipSpec, MatrixInputFormat } from './chip-spec.js';
+
+/** Multiply-accumulates per cycle over all matrix units that support `format` (all units if omitted). */
+export function peakMacsPerCycle(chip: ChipSpec, format?: MatrixInputFormat): number {
+  let macs = 0;
+  for (const core of chip.cores) {
+    for (const unit of core.matrixUnits) {
+      if (format !== undefined && !unit.formats.some((f) => f.input === format)) continue;
+      macs += core.count * unit.count * unit.rows * unit.cols;
+    }
+  }
+  return macs;
+}
+
+/** Peak matrix throughput in ops/s (2 ops per MAC). */
+export function peakOpsPerS(chip: ChipSpec, format?: MatrixInputFormat): number {
+  return peakMacsPerCycle(chip, format) * OPS_PER_MAC * chip.clockHz;
+}
+
+/** Operational intensity (ops per off-chip byte) above which the chip is compute-bound. */
+export function ridgePointOpsPerByte(chip: ChipSpec, format?: MatrixInputFormat): number {
+  return peakOpsPerS(chip, format) / chip.offChipMemory.bandwidthBytesPerS;
+}
+
+export function vectorOpsPerS(chip: ChipSpec): number {
+  return chip.cores.reduce((sum, c) => sum + c.count * c.vectorUnit.lanes * c.vectorUnit.opsPerLanePerCycle, 0) * chip.clockHz;
+}
+
+export function onChipBytes(chip: ChipSpec): number {
+  const perCore = chip.cores.reduce((sum, c) => sum + c.count * (c.unifiedBuffer.sizeBytes + c.accumulators.sizeBytes), 0);
+  return perCore + (chip.sharedMemory?.sizeBytes ?? 0);
+}
+
+export function matrixUnitCount(chip: ChipSpec): number {
+  return chip.cores.reduce((sum, c) => sum + c.count * c.matrixUnits.reduce((s, u) => s + u.count, 0), 0);
+}
+
+/** Input formats supported by any matrix unit, in first-seen order. */
+export function matrixFormats(chip: ChipSpec): MatrixInputFormat[] {
+  const seen: MatrixInputFormat[] = [];
+  for (const core of chip.cores) for (const unit of core.matrixUnits) for (const f of unit.formats) if (!seen.includes(f.input)) seen.push(f.input);
+  return seen;
+}
+
+export interface ChipSummary {
+  readonly name: string;
+  readonly clockHz: number;
+  readonly matrixUnits: number;
+  readonly macsPerCycle: number;
+  readonly peakOpsPerS: Readonly<Record<string, number>>;
+  readonly ridgePointOpsPerByte: Readonly<Record<string, number>>;
+  readonly vectorOpsPerS: number;
+  readonly onChipBytes: number;
+  readonly offChipBytes: number;
+  readonly offChipBandwidthBytesPerS: number;
+}
+
+export function summarizeChip(chip: ChipSpec): ChipSummary {
+  const formats = matrixFormats(chip);
+  return {
+    name: chip.name,
+    clockHz: chip.clockHz,
+    matrixUnits: matrixUnitCount(chip),
+    macsPerCycle: peakMacsPerCycle(chip),
+    peakOpsPerS: Object.fromEntries(formats.map((f) => [f, peakOpsPerS(chip, f)])),
+    ridgePointOpsPerByte: Object.fromEntries(formats.map((f) => [f, ridgePointOpsPerByte(chip, f)])),
+    vectorOpsPerS: vectorOpsPerS(chip),
+    onChipBytes: onChipBytes(chip),
+    offChipBytes: chip.offChipMemory.capacityBytes,
+    offChipBandwidthBytesPerS: chip.offChipMemory.bandwidthBytesPerS,
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * Reading chip descriptions: a preset name, or JSON/YAML text. A file may start from a preset with
+ * `base: tpu-v4` and override fields; objects merge key by key and arrays element by element.
+ */
+import { parseDocument } from 'yaml';
+import { formatIssues, issue, type Issue, type Result } from '../core/errors.js';
+import { joinPath } from '../core/schema.js';
+import type { ChipSpec, Citation } from './chip-spec.js';
+import { ArchError } from './errors.js';
+import { CHIP_PRESETS, chipPresetNames } from './presets/index.js';
+import { validateChip } from './validate.js';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Parses JSON (files named `.json`) or YAML and reports syntax errors with line and column. */
+export function parseStructuredText(text: string, fileName = 'input'): Result<unknown> {
+  if (fileName.toLowerCase().endsWith('.json')) return parseJson(text, fileName);
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      issues: doc.errors.map((e) => {
+        const pos = e.linePos?.[0];
+        const where = pos ? `${fileName}:${pos.line}:${pos.col}` : fileName;
+        return issue('syntax', where, e.message.split('\n')[0] ?? e.message);
+      }),
+    };
+  }
+  return { ok: true, value: doc.toJS({ maxAliasCount: 100 }) as unknown };
+}
+
+function parseJson(text: string, fileName: string): Result<unknown> {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const position = /position (\d+)/.exec(message);
+    const offset = position ? Number(position[1]) : text.length;
+    const before = text.slice(0, offset).split('\n');
+    const where = `${fileName}:${before.length}:${before[before.length - 1]!.length + 1}`;
+    return { ok: false, issues: [issue('syntax', where, message.replace(/ in JSON at position \d+.*$/, ''))] };
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, Json> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function mergeInto(base: Json, override: Json): Json {
+  if (Array.isArray(base) && Array.isArray(override)) {
+    return override.map((item, i) => (i < base.length ? mergeInto(base[i]!, item) : item));
+  }
+  if (isRecord(base) && isRecord(override)) {
+    const out: Record<string, Json> = { ...base };
+    for (const [key, value] of Object.entries(override)) out[key] = key in base ? mergeInto(base[key]!, value) : value;
+    return out;
+  }
+  return override;
+}
+
+function leafPaths(value: Json, path: string, out: string[]): void {
+  if (Array.isArray(value)) value.forEach((v, i) => leafPaths(v, joinPath(path, i), out));
+  else if (isRecord(value)) for (const [k, v] of Object.entries(value)) leafPaths(v, joinPath(path, k), out);
+  else out.push(path);
+}
+
+/** Applies a `base:` preset; citations of overridden fields are dropped since they no longer hold. */
+function applyBase(raw: Record<string, Json>): Result<unknown> {
+  const { base, ...overrides } = raw;
+  if (base === undefined) return { ok: true, value: raw };
+  if (typeof base !== 'string' || !(base in CHIP_PRESETS)) {
+    const message = typeof base === 'string' ? `unknown preset '${base}'` : 'expected a preset name';
+    return { ok: false, issues: [issue('unknown_base', 'base', `${message} (known: ${chipPresetNames().join(', ')})`)] };
+  }
+  const preset = CHIP_PRESETS[base]! as unknown as Record<string, Json>;
+  const merged = mergeInto(preset, { name: `${base}-custom`, ...overrides }) as Record<string, Json>;
+  const changed: string[] = [];
+  leafPaths(overrides, '', changed);
+  const citations = (preset['citations'] ?? {}) as unknown as Record<string, Citation>;
+  const kept = Object.entries(citations).filter(([p]) => !changed.some((c) => p === c || p.startsWith(`${c}.`) || p.startsWith(`${c}[`) || c.startsWith(`${p}.`) || c.startsWith(`${p}[`)));
+  if (overrides['citations'] === undefined) merged['citations'] = Object.fromEntries(kept) as unknown as Json;
+  return { ok: true, value: merged };
+}
+
+/** A chip from JSON/YAML text: parse, apply `base`, validate. */
+export function parseChip(text: string, fileName = 'chip'): Result<ChipSpec> {
+  const parsed = parseStructuredText(text, fileName);
+  if (!parsed.ok) return parsed;
+  if (!isRecord(parsed.value)) return { ok: false, issues: [issue('invalid_type', '', `${fileName}: expected a mapping of chip fields`)] };
+  const based = applyBase(parsed.value);
+  if (!based.ok) return based;
+  const withVersion = isRecord(based.value) && based.value['schemaVersion'] === undefined ? { schemaVersion: 1, ...based.value } : based.value;
+  const issues: Issue[] = validateChip(withVersion);
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, value: withVersion as ChipSpec };
+}
+
+/** Throwing variant of `parseChip`. */
+export function loadChip(text: string, fileName = 'chip'): ChipSpec {
+  const result = parseChip(text, fileName);
+  if (!result.ok) throw new ArchError('invalid_chip', `${fileName} is not a valid chip:\n${formatIssues(result.issues)}`, { issues: result.issues });
+  return result.value;
+}
