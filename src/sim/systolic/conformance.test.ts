@@ -8,6 +8,7 @@ import { NUMBER_FORMATS } from '../../core/number-formats.js';
 import { createRng, type Rng } from '../../core/rng.js';
 import { DATAFLOWS, type MatrixInputFormat } from '../../arch/chip-spec.js';
 import { SYSTOLIC_ENGINES } from './engines.js';
+import { createRegisterEngine } from './register-engine.js';
 import { accumulationChunk } from './operands.js';
 import { referenceGemm } from './reference.js';
 import type { ArrayConfig, GemmOperands, GemmShape } from './types.js';
@@ -44,6 +45,13 @@ function sameBits(actual: ArrayLike<number>, expected: ArrayLike<number>): strin
   return undefined;
 }
 
+/** Every engine, with the register-level one on both span machines. */
+const ENGINES = [
+  { label: 'register (wasm)', engine: createRegisterEngine('wasm') },
+  { label: 'register (js)', engine: createRegisterEngine('js') },
+  { label: 'fold', engine: SYSTOLIC_ENGINES.fold },
+];
+
 const ARRAYS: ReadonlyArray<readonly [number, number]> = [[1, 1], [1, 5], [5, 1], [3, 4], [4, 4], [8, 3], [2, 8]];
 
 describe.each(DATAFLOWS)('dataflow %s', (dataflow) => {
@@ -60,7 +68,7 @@ describe.each(DATAFLOWS)('dataflow %s', (dataflow) => {
         const array: ArrayConfig = { rows, cols, dataflow, format, doubleBuffered };
         const operands = randomOperands(rng, shape, format, trial % 3 === 2);
         const expected = referenceGemm(shape, format, accumulationChunk(array, shape), operands);
-        const results = Object.values(SYSTOLIC_ENGINES).map((engine) => ({ engine: engine.name, ...engine.run({ shape, array, operands }) }));
+        const results = ENGINES.map(({ label, engine }) => ({ engine: label, ...engine.run({ shape, array, operands }) }));
         for (const r of results) {
           const where = `${r.engine} ${rows}x${cols} ${JSON.stringify(shape)}`;
           expect(sameBits(r.output!, expected), where).toBeUndefined();
@@ -81,11 +89,11 @@ describe('larger arrays', () => {
         const array: ArrayConfig = { rows: 16, cols: 16, dataflow, format: 'bf16', doubleBuffered };
         const operands = randomOperands(rng, shape, 'bf16', false);
         const expected = referenceGemm(shape, 'bf16', accumulationChunk(array, shape), operands);
-        const reg = SYSTOLIC_ENGINES.register.run({ shape, array, operands });
-        const fold = SYSTOLIC_ENGINES.fold.run({ shape, array, operands });
-        expect(sameBits(reg.output!, expected)).toBeUndefined();
-        expect(sameBits(fold.output!, expected)).toBeUndefined();
-        expect(reg.stats).toEqual(fold.stats);
+        const results = ENGINES.map(({ engine }) => engine.run({ shape, array, operands }));
+        for (const r of results) {
+          expect(sameBits(r.output!, expected)).toBeUndefined();
+          expect(r.stats).toEqual(results[0]!.stats);
+        }
       }
     }
   });

@@ -4,109 +4,136 @@
  * convention for the same folds (a convention, not a schedule; see closed-form.ts).
  */
 import { gemmCycles } from './closed-form.js';
-import { DATAFLOW_MAPPINGS, foldGrid, listFolds, type Fold } from './dataflows.js';
+import { Accumulators } from './accumulators.js';
+import { DATAFLOW_MAPPINGS, foldGrid, listFolds, type Fold, type FoldGrid } from './dataflows.js';
 import { SimError } from '../errors.js';
-import { arithmeticFor, checkOperands, checkShape } from './operands.js';
+import { arithmeticFor, checkOperands, checkShape, type Arithmetic } from './operands.js';
 import { runOutputStationary } from './register-output.js';
 import { runStationary } from './register-stationary.js';
-import type { GemmRequest, GemmResult, GemmStats, SystolicEngine } from './types.js';
+import type { CellSnapshot, GemmRequest, GemmResult, GemmShape, GemmStats, SystolicEngine } from './types.js';
+import type { SpanMachineKind } from './wasm/span-machine.js';
 
 /** Snapshots are meant for animation; larger arrays would need gigabytes. */
 export const MAX_RECORDED_CELLS = 32 * 32;
 
-export const registerEngine: SystolicEngine = {
-  name: 'register',
-  run(request: GemmRequest): GemmResult {
-    const { shape, array, operands } = request;
-    checkShape(shape);
-    if (operands) checkOperands(shape, array.format, operands);
-    if (request.record && array.rows * array.cols > MAX_RECORDED_CELLS) {
-      throw new SimError('too_large', `recording snapshots needs an array of at most 32 x 32 cells, got ${array.rows} x ${array.cols}`);
-    }
-    const { m: M, n: N, k: K } = shape;
-    const a = operands?.a;
-    const b = operands?.b;
-    const arith = arithmeticFor(array.format);
-    const output = arith.newOutput(M * N);
-    const accumulate = operands?.c !== undefined;
-    if (operands?.c) output.set(Array.from(operands.c));
-    const grid = foldGrid(shape, array.rows, array.cols, array.dataflow);
-    const folds = listFolds(grid);
-    const mapping = DATAFLOW_MAPPINGS[array.dataflow];
-    let cWrites = 0;
-    let cReads = 0;
-    const store = (index: number, firstChunk: boolean, sum: number): void => {
-      cWrites++;
-      if (firstChunk && !accumulate) output[index] = sum;
-      else {
-        cReads++;
-        output[index] = arith.add(output[index]!, sum);
-      }
-    };
-    const recordCycles = request.record?.maxCycles ?? 0;
+interface Observed {
+  readonly totalCycles: number;
+  readonly streamCycles: number;
+  readonly stallCycles: number;
+  readonly drainCycles: number;
+  readonly weightLoadCycles: number;
+  readonly aReads: number;
+  readonly bReads: number;
+  readonly snapshots: CellSnapshot[];
+}
 
-    let observed: { totalCycles: number; streamCycles: number; stallCycles: number; drainCycles: number; weightLoadCycles: number };
-    let aReads: number;
-    let bReads: number;
-    let snapshots;
-    if (mapping.mechanism === 'output') {
-      const run = runOutputStationary({
-        rows: array.rows,
-        cols: array.cols,
-        isFloat: arith.isFloat,
-        k: K,
-        folds,
-        a: a ? (m, k) => a[m * K + k]! : () => 0,
-        b: b ? (k, n) => b[k * N + n]! : () => 0,
-        deliver: (_fold, m, n, sum) => store(m * N + n, true, sum),
-        recordCycles,
-      });
-      observed = { ...run, weightLoadCycles: 0 };
-      ({ aReads, bReads, snapshots } = run);
-    } else {
-      const t = mapping.transposed;
-      const run = runStationary({
-        rows: array.rows,
-        cols: array.cols,
-        doubleBuffered: array.doubleBuffered,
-        isFloat: arith.isFloat,
-        time: grid.time,
-        k: K,
-        folds,
-        // ws streams A's rows against B's tile; is streams B's columns against A's tile.
-        streamed: a && b ? (t ? (s, k) => b[k * N + s]! : (s, k) => a[s * K + k]!) : () => 0,
-        stationary: a && b ? (t ? (k, c) => a[c * K + k]! : (k, c) => b[k * N + c]!) : () => 0,
-        deliver: (fold: Fold, s, c, sum) => store(t ? c * N + s : s * N + c, fold.rowFold === 0, sum),
-        recordCycles,
-      });
-      observed = run;
-      aReads = t ? run.stationaryReads : run.streamedReads;
-      bReads = t ? run.streamedReads : run.stationaryReads;
-      snapshots = run.snapshots;
-    }
+/** Row-major copy of an R x C matrix as C x R. */
+function transposed(values: ArrayLike<number>, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = values[r * cols + c]!;
+  return out;
+}
 
-    const timing = request.timing ?? 'native';
-    const cycles = timing === 'native' ? observed : gemmCycles(grid, array.dataflow, array.doubleBuffered, timing);
-    const cells = array.rows * array.cols;
-    const usedCells = folds.reduce((sum, f) => sum + f.rowsUsed * f.colsUsed, 0);
-    const macs = M * N * K;
-    const stats: GemmStats = {
-      timing,
-      totalCycles: cycles.totalCycles,
-      streamCycles: cycles.streamCycles,
-      stallCycles: cycles.stallCycles,
-      drainCycles: cycles.drainCycles,
-      weightLoadCycles: cycles.weightLoadCycles,
-      stallReason: mapping.stallReason,
-      rowFolds: grid.rowFolds,
-      colFolds: grid.colFolds,
-      folds: folds.length,
-      macs,
-      macUtilization: macs / (cycles.totalCycles * cells),
-      mappingEfficiency: usedCells / (folds.length * cells),
-      accesses: { aReads, bReads, cWrites, cReads },
-    };
-    const result: GemmResult = operands ? { output, stats } : { stats };
-    return request.record ? { ...result, snapshots } : result;
-  },
-};
+/** ws streams A's rows against B's tile; is streams B's columns against A's tile (C^T = B^T A^T). */
+function runStationaryGemm(shape: GemmShape, request: GemmRequest, grid: FoldGrid, folds: Fold[], arith: Arithmetic, acc: Accumulators, machine: SpanMachineKind | 'auto'): Observed {
+  const { m: M, n: N, k: K } = shape;
+  const { array, operands } = request;
+  const t = DATAFLOW_MAPPINGS[array.dataflow].transposed;
+  const streamed = !operands ? new Float64Array(grid.time * K) : t ? transposed(operands.b, K, N) : operands.a;
+  const stationary = !operands ? new Float64Array(K * grid.spatialCols) : t ? transposed(operands.a, M, K) : operands.b;
+  const run = runStationary({
+    rows: array.rows,
+    cols: array.cols,
+    doubleBuffered: array.doubleBuffered,
+    isFloat: arith.isFloat,
+    machine,
+    time: grid.time,
+    k: K,
+    folds,
+    streamed,
+    stationary,
+    stationaryCols: grid.spatialCols,
+    accumulators: acc,
+    accumulate: operands?.c !== undefined,
+    recordCycles: request.record?.maxCycles ?? 0,
+  });
+  return {
+    ...run,
+    aReads: t ? run.stationaryReads : run.streamedReads,
+    bReads: t ? run.streamedReads : run.stationaryReads,
+  };
+}
+
+function runOutputGemm(shape: GemmShape, request: GemmRequest, folds: Fold[], arith: Arithmetic, acc: Accumulators, machine: SpanMachineKind | 'auto'): Observed {
+  const { array, operands } = request;
+  const run = runOutputStationary({
+    rows: array.rows,
+    cols: array.cols,
+    isFloat: arith.isFloat,
+    machine,
+    k: shape.k,
+    n: shape.n,
+    folds,
+    a: operands ? operands.a : new Float64Array(shape.m * shape.k),
+    b: operands ? operands.b : new Float64Array(shape.k * shape.n),
+    accumulators: acc,
+    accumulate: operands?.c !== undefined,
+    recordCycles: request.record?.maxCycles ?? 0,
+  });
+  return { ...run, weightLoadCycles: 0 };
+}
+
+/**
+ * The register-level engine on a span machine: 'auto' (WebAssembly SIMD where available), or one of
+ * them explicitly ('js' is the portable fallback; tests run both).
+ */
+export function createRegisterEngine(machine: SpanMachineKind | 'auto' = 'auto'): SystolicEngine {
+  return { name: 'register', run: (request) => runRegisterLevel(request, machine) };
+}
+
+function runRegisterLevel(request: GemmRequest, machine: SpanMachineKind | 'auto'): GemmResult {
+  const { shape, array, operands } = request;
+  checkShape(shape);
+  if (operands) checkOperands(shape, array.format, operands);
+  if (request.record && array.rows * array.cols > MAX_RECORDED_CELLS) {
+    throw new SimError('too_large', `recording snapshots needs an array of at most 32 x 32 cells, got ${array.rows} x ${array.cols}`);
+  }
+  const { m: M, n: N, k: K } = shape;
+  const arith = arithmeticFor(array.format);
+  const grid = foldGrid(shape, array.rows, array.cols, array.dataflow);
+  const folds = listFolds(grid);
+  const mapping = DATAFLOW_MAPPINGS[array.dataflow];
+  // Accumulators in the array's orientation: input-stationary produces C^T.
+  const initial = operands?.c === undefined ? undefined : mapping.transposed ? transposed(operands.c, M, N) : Float64Array.from(operands.c);
+  const acc = new Accumulators(M * N, arith.isFloat, initial);
+  const observed =
+    mapping.mechanism === 'output' ? runOutputGemm(shape, request, folds, arith, acc, machine) : runStationaryGemm(shape, request, grid, folds, arith, acc, machine);
+  const output = arith.newOutput(M * N);
+  output.set(mapping.transposed ? transposed(acc.values, N, M) : acc.values);
+
+  const timing = request.timing ?? 'native';
+  const cycles = timing === 'native' ? observed : gemmCycles(grid, array.dataflow, array.doubleBuffered, timing);
+  const cells = array.rows * array.cols;
+  const usedCells = folds.reduce((sum, f) => sum + f.rowsUsed * f.colsUsed, 0);
+  const macs = M * N * K;
+  const stats: GemmStats = {
+    timing,
+    totalCycles: cycles.totalCycles,
+    streamCycles: cycles.streamCycles,
+    stallCycles: cycles.stallCycles,
+    drainCycles: cycles.drainCycles,
+    weightLoadCycles: cycles.weightLoadCycles,
+    stallReason: mapping.stallReason,
+    rowFolds: grid.rowFolds,
+    colFolds: grid.colFolds,
+    folds: folds.length,
+    macs,
+    macUtilization: macs / (cycles.totalCycles * cells),
+    mappingEfficiency: usedCells / (folds.length * cells),
+    accesses: { aReads: observed.aReads, bReads: observed.bReads, cWrites: acc.writes, cReads: acc.reads },
+  };
+  const result: GemmResult = operands ? { output, stats } : { stats };
+  return request.record ? { ...result, snapshots: observed.snapshots } : result;
+}
+
+export const registerEngine: SystolicEngine = createRegisterEngine();

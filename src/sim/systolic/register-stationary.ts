@@ -2,37 +2,49 @@
  * Register-level model of the stationary dataflows (ws; is runs it on the transposed problem): every
  * cell, every cycle. This is the executable definition of tpusim's native timing.
  *
- * Each cell (i, j) holds an active stationary value, a shadow value when tiles are double-buffered, the
- * streamed value it passes right, and the partial sum it passes down. Streamed rows enter row i of the
- * array i cycles late (the skew), tagged with a token id; the first token of a fold carries a switch
- * flag that copies the shadow into the active register as it passes each cell. Partial sums start at
- * +0 in row 0 and leave row R-1 into the accumulators. Rows beyond the fold's used rows receive
- * control-only tokens and pass partial sums through unchanged.
+ * Each cell (i, j) holds an active stationary value, the streamed value it passes right and the partial
+ * sum it passes down. Streamed rows enter row i of the array i cycles late (the skew), tagged with a
+ * token id; the first token of a fold carries a switch flag that moves the newly loaded tile into the
+ * active registers as it passes each cell. Tags move in lockstep with the values, so they are read from
+ * the issue history (issue-log.ts); each row's streamed registers are a ring buffer (a shift register
+ * whose shift is an index move), and the multiply-adds of each cycle run as a table of row spans on a
+ * span machine (wasm/span-machine.ts). Partial sums start at +0 above row 0 and leave row R-1 into
+ * the accumulators. Rows beyond the fold's used rows receive control-only tokens and pass partial sums
+ * through unchanged.
  *
- * Tiles load through each column's shadow chain, bottom row first, one row per cycle, column j one
- * cycle after column j-1; row r shifts only once the load wavefront has reached it, so a load may start
- * as soon as the current fold's first token has entered the array. The controller below decides from
- * observed state (tokens issued, load progress); the cells check that no unconsumed value is ever
- * overwritten, so a wrong controller rule fails loudly instead of computing wrong numbers.
+ * Tiles load through each column's load chain (the shadow registers when tiles are double-buffered),
+ * bottom row first, one row per cycle, column j one cycle after column j-1; row r shifts only once the
+ * load wavefront has reached it. So a double-buffered load may start as soon as the current fold's
+ * first token has entered the array, and a single-buffered one once its last token has. The
+ * controller decides from observed state (tokens issued, load progress); the cells check that no value
+ * still needed is ever overwritten, so a wrong controller rule fails loudly instead of computing wrong
+ * numbers.
  */
 import { SimError } from '../errors.js';
+import type { Accumulators } from './accumulators.js';
 import type { Fold } from './dataflows.js';
+import { CellSpans, IssueLog } from './issue-log.js';
 import type { CellSnapshot } from './types.js';
+import { createSpanMachine, SPAN_COUNT, SPAN_FIELDS, SPAN_IN, SPAN_OUT, SPAN_RING, SPAN_WEIGHT, type SpanMachine, type SpanMachineKind } from './wasm/span-machine.js';
 
 export interface StationaryProblem {
   readonly rows: number;
   readonly cols: number;
   readonly doubleBuffered: boolean;
   readonly isFloat: boolean;
+  readonly machine: SpanMachineKind | 'auto';
   /** Streamed rows per fold (T) and the reduction length (K). */
   readonly time: number;
   readonly k: number;
   readonly folds: readonly Fold[];
-  /** Streamed operand value X[t][k] and stationary operand value W[k][c] (canonical orientation). */
-  streamed(t: number, k: number): number;
-  stationary(k: number, c: number): number;
-  /** A finished chunk sum for output (t, c) of `fold`. */
-  deliver(fold: Fold, t: number, c: number, sum: number): void;
+  /** Streamed operand X (T x K) and stationary operand W (K x stationaryCols), row-major. */
+  readonly streamed: ArrayLike<number>;
+  readonly stationary: ArrayLike<number>;
+  readonly stationaryCols: number;
+  /** Where finished partial sums land: index t * stationaryCols + c for streamed row t, column c. */
+  readonly accumulators: Accumulators;
+  /** The first chunk of each output adds to the accumulators' initial contents instead of overwriting. */
+  readonly accumulate: boolean;
   readonly recordCycles: number;
 }
 
@@ -44,11 +56,9 @@ export interface StationaryRun {
   readonly weightLoadCycles: number;
   readonly streamedReads: number;
   readonly stationaryReads: number;
+  readonly machine: SpanMachineKind;
   readonly snapshots: CellSnapshot[];
 }
-
-const SWITCH = 2;
-const DATA = 1;
 
 interface Load {
   readonly fold: Fold;
@@ -56,161 +66,276 @@ interface Load {
 }
 
 export function runStationary(p: StationaryProblem): StationaryRun {
-  const { rows: R, cols: C, time: T, folds, isFloat, doubleBuffered } = p;
-  const cells = R * C;
-  const totalTokens = folds.length * T;
-  if (totalTokens * 4 > 2 ** 31 - 1) throw new SimError('too_large', `the register-level engine tracks at most 2^29 tokens, this GEMM needs ${totalTokens}`);
-
-  const active = new Float64Array(cells);
-  const shadow = doubleBuffered ? new Float64Array(cells) : active;
-  const pending = new Uint8Array(cells); // shadow holds a loaded value not yet switched in
-  const inUse = new Uint8Array(cells); // single-buffered: active value still needed by the current fold
-  const aVal = new Float64Array(cells);
-  const aTag = new Int32Array(cells).fill(-1);
-  const pVal = isFloat ? new Float32Array(cells) : new Int32Array(cells);
-  const feedTag = new Int32Array(R);
-  const feedVal = new Float64Array(R);
-  const issued = new Int32Array(R).fill(-1); // ring buffer: token issued at cycle t sits at t % R
-
-  let nextToken = 0;
-  let foldsStarted = 0;
-  let loads: Load[] = [];
-  let nextLoadFold = 0;
-  let lastLoadStart = -Infinity;
-  const loadReadyAt = new Float64Array(folds.length).fill(Infinity); // column 0 of the fold's tile done
-  let streamCycles = 0;
-  let lastIssue = -1;
-  let lastOutput = -1;
-  let streamedReads = 0;
-  let stationaryReads = 0;
-  const snapshots: CellSnapshot[] = [];
-
-  const hazard = (what: string, t: number, idx: number): never => {
-    throw new SimError('hazard', `register engine: ${what} at cycle ${t}, cell (${Math.floor(idx / C)}, ${idx % C})`);
-  };
-
-  for (let t = 0; ; t++) {
-    // Controller, feeder: one token per cycle; a fold's first token waits for its tile.
-    const issuedBefore = nextToken;
-    let token = -1;
-    if (nextToken < totalTokens && (nextToken % T !== 0 || loadReadyAt[nextToken / T]! <= t)) {
-      token = nextToken++;
-      if (token % T === 0) foldsStarted++;
-      streamCycles++;
-      lastIssue = t;
-    }
-    issued[t % R] = token;
-    // Controller, loader: the next tile once the port is free and its registers can take it: with
-    // double buffering once the current fold has started (its first token frees the shadow registers
-    // row by row ahead of the load), otherwise once the current fold has streamed all its rows.
-    const current = nextLoadFold - 1;
-    const registersFree = doubleBuffered ? foldsStarted > current : issuedBefore >= (current + 1) * T;
-    if (nextLoadFold < folds.length && t >= lastLoadStart + R && registersFree) {
-      loads.push({ fold: folds[nextLoadFold]!, start: t });
-      lastLoadStart = t;
-      nextLoadFold++;
-    }
-
-    // Skewed feed: row i sees the token issued i cycles ago.
-    for (let i = 0; i < R; i++) {
-      const id = t - i >= 0 ? issued[(t - i) % R]! : -1;
-      if (id < 0) {
-        feedTag[i] = -1;
-        continue;
-      }
-      const fold = folds[Math.floor(id / T)]!;
-      const m = id % T;
-      const data = i < fold.rowsUsed;
-      feedTag[i] = id * 4 + (m === 0 ? SWITCH : 0) + (data ? DATA : 0);
-      feedVal[i] = data ? p.streamed(m, fold.rowStart + i) : 0;
-      if (data) streamedReads++;
-    }
-
-    // Cells, bottom-right first so each reads its neighbours' values from the previous cycle.
-    for (let i = R - 1; i >= 0; i--) {
-      const rowBase = i * C;
-      for (let j = C - 1; j >= 0; j--) {
-        const idx = rowBase + j;
-        const tag = j === 0 ? feedTag[i]! : aTag[idx - 1]!;
-        aTag[idx] = tag;
-        if (tag < 0) continue;
-        const a = j === 0 ? feedVal[i]! : aVal[idx - 1]!;
-        aVal[idx] = a;
-        if (tag & SWITCH) {
-          if (doubleBuffered) {
-            if (!pending[idx]) hazard('switch to a tile that has not loaded', t, idx);
-            active[idx] = shadow[idx]!;
-            pending[idx] = 0;
-          } else inUse[idx] = 1;
-        }
-        const above = i === 0 ? 0 : pVal[idx - C]!;
-        if (tag & DATA) {
-          pVal[idx] = isFloat ? above + Math.fround(a * active[idx]!) : above + Math.imul(a, active[idx]!);
-        } else pVal[idx] = above;
-        if (!doubleBuffered && (tag >> 2) % T === T - 1) inUse[idx] = 0;
-      }
-    }
-
-    // Tile loads: column j of a load started at L shifts in cycle L + j + progress, rows 0..progress.
-    for (const load of loads) {
-      for (let j = 0; j < C; j++) {
-        const progress = t - load.start - j;
-        if (progress < 0 || progress >= R) continue;
-        const top = Math.min(progress, R - 1);
-        for (let r = top; r >= 0; r--) {
-          const idx = r * C + j;
-          if (doubleBuffered ? pending[idx] : inUse[idx]) hazard('tile load overwrites a value still in use', t, idx);
-          if (r > 0) shadow[idx] = shadow[idx - C]!;
-        }
-        const k = R - 1 - progress;
-        const inside = k < load.fold.rowsUsed && j < load.fold.colsUsed;
-        shadow[j] = inside ? p.stationary(load.fold.rowStart + k, load.fold.colStart + j) : 0;
-        if (inside) stationaryReads++;
-        if (progress === R - 1) {
-          if (doubleBuffered) for (let r = 0; r < R; r++) pending[r * C + j] = 1;
-          if (j === 0) loadReadyAt[load.fold.index] = t + 1;
-        }
-      }
-    }
-    loads = loads.filter((l) => t - l.start - (C - 1) < R - 1);
-
-    // Accumulators: the bottom row's finished sums.
-    const bottom = (R - 1) * C;
-    for (let j = 0; j < C; j++) {
-      const tag = aTag[bottom + j]!;
-      if (tag < 0) continue;
-      const id = tag >> 2;
-      const fold = folds[Math.floor(id / T)]!;
-      if (j >= fold.colsUsed) continue;
-      p.deliver(fold, id % T, fold.colStart + j, pVal[bottom + j]!);
-      lastOutput = t;
-    }
-
-    if (t < p.recordCycles) snapshots.push(snapshot(t, aVal, aTag, pVal, active));
-    if (nextToken === totalTokens && t >= lastIssue + R + C - 2) break;
-  }
-
-  const totalCycles = lastOutput + 1;
-  const drainCycles = totalCycles - (lastIssue + 1);
-  return {
-    totalCycles,
-    streamCycles,
-    stallCycles: totalCycles - streamCycles - drainCycles,
-    drainCycles,
-    weightLoadCycles: folds.length * R,
-    streamedReads,
-    stationaryReads,
-    snapshots,
-  };
+  const totalTokens = p.folds.length * p.time;
+  if (totalTokens > 2 ** 31 - 1) throw new SimError('too_large', `the register-level engine tracks at most 2^31 tokens, this GEMM needs ${totalTokens}`);
+  const model = new StationaryArray(p);
+  for (let t = 0; !model.finished(t); t++) model.step(t);
+  return model.result();
 }
 
-function snapshot(cycle: number, aVal: Float64Array, aTag: Int32Array, pVal: Float32Array | Int32Array, held: Float64Array): CellSnapshot {
-  const idle = (values: ArrayLike<number>): Float64Array => Float64Array.from(values, (v, i) => (aTag[i]! < 0 ? NaN : v));
-  return {
-    cycle,
-    fromLeft: idle(aVal),
-    fromTop: idle(pVal),
-    held: Float64Array.from(held),
-    tokens: Int32Array.from(aTag, (tag) => (tag < 0 ? -1 : tag >> 2)),
-  };
+/** The array's registers and its controller; `step(t)` advances one cycle. */
+class StationaryArray {
+  private readonly R: number;
+  private readonly C: number;
+  private readonly T: number;
+  private readonly machine: SpanMachine;
+  private readonly active: Int32Array | Float32Array; // row-major, in the span machine
+  private readonly pVal: Int32Array | Float32Array; // cell (i, j) at (i + 1) * C + j; row 0 stays zero
+  // Streamed-value registers of row i, as a ring of 2L (cell j reads slot head + j, the newest value
+  // sits at head; each value is written twice, L apart, so the C cells always read one stretch).
+  private readonly ring: Int32Array | Float32Array;
+  private readonly ringLength: number;
+  private readonly chain: Int32Array | Float32Array; // column-major load chain: shadow registers, or the active ones when single-buffered
+  private readonly pendingCol: Uint8Array; // double-buffered: the chain holds a loaded tile not fully switched in
+  private readonly consumed: Int32Array; // rows of that tile already switched in (they switch top to bottom)
+  private readonly released: Int32Array; // single-buffered: rows the current fold's last token has passed
+  private readonly log: IssueLog;
+  private readonly spans: CellSpans;
+  private readonly issued: Int32Array; // token issued at cycle t sits at t % R
+  private readonly loadReadyAt: Float64Array; // column 0 of the fold's tile has loaded
+  private readonly totalTokens: number;
+  private loads: Load[] = [];
+  private nextToken = 0;
+  private foldsStarted = 0;
+  private nextLoadFold = 0;
+  private lastLoadStart = -Infinity;
+  private streamCycles = 0;
+  private lastIssue = -1;
+  private streamedReads = 0;
+  private stationaryReads = 0;
+  private readonly snapshots: CellSnapshot[] = [];
+
+  constructor(private readonly p: StationaryProblem) {
+    const { rows: R, cols: C } = p;
+    this.R = R;
+    this.C = C;
+    this.T = p.time;
+    this.ringLength = 2 ** Math.ceil(Math.log2(C));
+    // A row holds one span per issue run in its window: runs break only at fold boundaries.
+    const spansPerRow = Math.min(C, 2 * (Math.ceil(C / p.time) + 1));
+    this.machine = createSpanMachine(p.machine, p.isFloat, { p: R * C + C, ring: R * 2 * this.ringLength, w: R * C }, R * spansPerRow);
+    this.pVal = this.machine.registers['p']!;
+    this.ring = this.machine.registers['ring']!;
+    this.active = this.machine.registers['w']!;
+    this.chain = p.isFloat ? new Float32Array(R * C) : new Int32Array(R * C);
+    this.pendingCol = new Uint8Array(C);
+    this.consumed = new Int32Array(C);
+    this.released = new Int32Array(C).fill(R);
+    this.log = new IssueLog(p.time);
+    this.spans = new CellSpans(C + 1);
+    this.issued = new Int32Array(R).fill(-1);
+    this.loadReadyAt = new Float64Array(p.folds.length).fill(Infinity);
+    this.totalTokens = p.folds.length * p.time;
+  }
+
+  finished(t: number): boolean {
+    return t > 0 && this.nextToken === this.totalTokens && t > this.lastIssue + this.R + this.C - 2;
+  }
+
+  step(t: number): void {
+    this.control(t);
+    this.feed(t);
+    this.stepCells(t);
+    this.stepLoads(t);
+    this.collect(t);
+    this.log.prune(t - this.R - this.C);
+    if (t < this.p.recordCycles) this.snapshots.push(this.snapshot(t));
+  }
+
+  private foldOf(token: number): Fold {
+    return this.p.folds[(token / this.T) | 0]!;
+  }
+
+  private hazard(what: string, t: number, i: number, j: number): never {
+    throw new SimError('hazard', `register engine: ${what} at cycle ${t}, cell (${i}, ${j})`);
+  }
+
+  /** Ring slot of cell 0 (the newest value) at cycle t. */
+  private head(t: number): number {
+    return this.ringLength - 1 - (t & (this.ringLength - 1));
+  }
+
+  /** Feeder: one token per cycle, a fold's first token waiting for its tile. Loader: the next tile
+   * once the port is free and its registers can take it. */
+  private control(t: number): void {
+    const { T } = this;
+    const issuedBefore = this.nextToken;
+    let token = -1;
+    if (this.nextToken < this.totalTokens && (this.nextToken % T !== 0 || this.loadReadyAt[this.nextToken / T]! <= t)) {
+      token = this.nextToken++;
+      if (token % T === 0) this.foldsStarted++;
+      this.streamCycles++;
+      this.lastIssue = t;
+      this.log.record(t, token);
+    }
+    this.issued[t % this.R] = token;
+    const current = this.nextLoadFold - 1;
+    const registersFree = this.p.doubleBuffered ? this.foldsStarted > current : issuedBefore >= (current + 1) * T;
+    if (this.nextLoadFold < this.p.folds.length && t >= this.lastLoadStart + this.R && registersFree) {
+      this.loads.push({ fold: this.p.folds[this.nextLoadFold]!, start: t });
+      this.lastLoadStart = t;
+      this.nextLoadFold++;
+    }
+  }
+
+  /** Skewed feed: row i takes the streamed value of the token issued i cycles ago. */
+  private feed(t: number): void {
+    const { R, T, ring, ringLength } = this;
+    const { streamed, k: K } = this.p;
+    const slot = this.head(t);
+    for (let i = 0; i < R && i <= t; i++) {
+      const id = this.issued[(t - i) % R]!;
+      if (id < 0) continue;
+      const fold = this.foldOf(id);
+      if (i >= fold.rowsUsed) continue;
+      const value = streamed[(id % T) * K + fold.rowStart + i]!;
+      ring[2 * i * ringLength + slot] = value;
+      ring[2 * i * ringLength + slot + ringLength] = value;
+      this.streamedReads++;
+    }
+  }
+
+  /** Cells. Cell (i, j) holds the token issued at cycle t - i - j, so each run of the issue log covers
+   * one contiguous span of each row. Switches happen first (the switching token multiplies with the
+   * new tile), then every row's partial sums, bottom row first so each reads the row above as it was
+   * last cycle, then single-buffered releases. */
+  private stepCells(t: number): void {
+    const { R, C, T } = this;
+    const runs = this.log.runs;
+    for (const run of runs) {
+      if (run.firstToken % T !== 0) continue;
+      for (let i = Math.max(0, t - run.start - C + 1); i <= Math.min(R - 1, t - run.start); i++) this.switchCell(t, i, t - i - run.start);
+    }
+    const { table, byteOffset } = this.machine;
+    const pBase = byteOffset['p']!;
+    const ringBase = byteOffset['ring']! + 4 * this.head(t);
+    const wBase = byteOffset['w']!;
+    const ringRow = 8 * this.ringLength;
+    let entries = 0;
+    for (let i = R - 1; i >= 0; i--) {
+      const latest = t - i;
+      for (let r = 0; r < runs.length; r++) {
+        const run = runs[r]!;
+        const runEnd = run.start + run.length - 1;
+        if (runEnd < latest - C + 1 || run.start > latest) continue;
+        const ja = Math.max(0, latest - runEnd);
+        const jb = Math.min(C - 1, latest - run.start);
+        const e = entries++ * SPAN_FIELDS;
+        table[e + SPAN_OUT] = pBase + 4 * ((i + 1) * C + ja);
+        table[e + SPAN_IN] = pBase + 4 * (i * C + ja);
+        table[e + SPAN_RING] = ringBase + i * ringRow + 4 * ja;
+        table[e + SPAN_WEIGHT] = i < this.foldOf(run.firstToken).rowsUsed ? wBase + 4 * (i * C + ja) : -1;
+        table[e + SPAN_COUNT] = jb - ja + 1;
+      }
+    }
+    this.machine.run(entries);
+    if (!this.p.doubleBuffered) this.releaseRows(t);
+  }
+
+  /** Single-buffered: a fold's last token frees each cell's weight register as it passes. */
+  private releaseRows(t: number): void {
+    const { R, C, T } = this;
+    for (const run of this.log.runs) {
+      if ((run.firstToken + run.length) % T !== 0) continue;
+      const runEnd = run.start + run.length - 1;
+      for (let i = Math.max(0, t - runEnd - C + 1); i <= Math.min(R - 1, t - runEnd); i++) {
+        const j = t - i - runEnd;
+        if (this.released[j] !== i) this.hazard('rows released out of order', t, i, j);
+        this.released[j]!++;
+      }
+    }
+  }
+
+  private switchCell(t: number, i: number, j: number): void {
+    if (!this.p.doubleBuffered) {
+      if (i === 0) this.released[j] = 0;
+      return;
+    }
+    if (!this.pendingCol[j] || this.consumed[j] !== i) this.hazard('switch to a tile that has not loaded', t, i, j);
+    this.active[i * this.C + j] = this.chain[j * this.R + i]!;
+    this.consumed[j]!++;
+    if (this.consumed[j] === this.R) this.pendingCol[j] = 0;
+  }
+
+  /** Tile loads: column j of a load started at L shifts rows 0..progress in cycle L + j + progress. */
+  private stepLoads(t: number): void {
+    const { R, C, chain } = this;
+    const { doubleBuffered, stationary, stationaryCols: W } = this.p;
+    for (const { fold, start } of this.loads) {
+      for (let j = Math.max(0, t - start - R + 1); j < C && j <= t - start; j++) {
+        const progress = t - start - j;
+        const busy = doubleBuffered ? this.pendingCol[j] && this.consumed[j]! <= progress : this.released[j]! <= progress;
+        if (busy) this.hazard('tile load overwrites a value still in use', t, progress, j);
+        const col = j * R;
+        chain.copyWithin(col + 1, col, col + progress);
+        const k = R - 1 - progress;
+        const inside = k < fold.rowsUsed && j < fold.colsUsed;
+        chain[col] = inside ? stationary[(fold.rowStart + k) * W + fold.colStart + j]! : 0;
+        if (inside) this.stationaryReads++;
+        if (progress < R - 1) continue;
+        if (doubleBuffered) {
+          this.pendingCol[j] = 1;
+          this.consumed[j] = 0;
+        } else for (let r = 0; r < R; r++) this.active[r * C + j] = chain[col + r]!;
+        if (j === 0) this.loadReadyAt[fold.index] = t + 1;
+      }
+    }
+    if (this.loads.length > 0 && t - this.loads[0]!.start >= R + C - 2) this.loads = this.loads.slice(1);
+  }
+
+  /** Accumulators: the bottom row's finished sums. Along a span, cell j holds the output of streamed
+   * row m0 - (j - ja) (a diagonal of the output) for column colStart + j. */
+  private collect(t: number): void {
+    const { R, C, T, spans } = this;
+    const W = this.p.stationaryCols;
+    this.log.spans(t - (R - 1), C, spans);
+    for (let s = 0; s < spans.count; s++) {
+      const ja = spans.firstCol[s]!;
+      const id = spans.lastToken[s]!;
+      const fold = this.foldOf(id);
+      const count = Math.min(spans.lastCol[s]!, fold.colsUsed - 1) - ja + 1;
+      const overwrite = fold.rowFold === 0 && !this.p.accumulate;
+      this.p.accumulators.landRun(t, this.pVal, R * C + ja, count, (id % T) * W + fold.colStart + ja, 1 - W, overwrite);
+    }
+  }
+
+  result(): StationaryRun {
+    const totalCycles = this.p.accumulators.lastCycle + 1;
+    const drainCycles = totalCycles - (this.lastIssue + 1);
+    return {
+      totalCycles,
+      streamCycles: this.streamCycles,
+      stallCycles: totalCycles - this.streamCycles - drainCycles,
+      drainCycles,
+      weightLoadCycles: this.p.folds.length * this.R,
+      streamedReads: this.streamedReads,
+      stationaryReads: this.stationaryReads,
+      machine: this.machine.kind,
+      snapshots: this.snapshots,
+    };
+  }
+
+  private snapshot(cycle: number): CellSnapshot {
+    const { R, C, ring, ringLength, pVal } = this;
+    const tokens = new Int32Array(R * C).fill(-1);
+    const fromLeft = new Float64Array(R * C).fill(NaN);
+    const fromTop = new Float64Array(R * C).fill(NaN);
+    const spans = new CellSpans(C + 1);
+    const head = this.head(cycle);
+    for (let i = 0; i < R; i++) {
+      this.log.spans(cycle - i, C, spans);
+      for (let s = 0; s < spans.count; s++) {
+        for (let j = spans.firstCol[s]!; j <= spans.lastCol[s]!; j++) {
+          const token = spans.lastToken[s]! - (j - spans.firstCol[s]!);
+          tokens[i * C + j] = token;
+          if (i < this.foldOf(token).rowsUsed) fromLeft[i * C + j] = ring[2 * i * ringLength + head + j]!;
+          fromTop[i * C + j] = pVal[(i + 1) * C + j]!;
+        }
+      }
+    }
+    // Single-buffered tiles shift straight into the active registers, which the chain holds.
+    const held = new Float64Array(R * C);
+    for (let i = 0; i < R; i++) for (let j = 0; j < C; j++) held[i * C + j] = this.p.doubleBuffered ? this.active[i * C + j]! : this.chain[j * R + i]!;
+    return { cycle, fromLeft, fromTop, held, tokens };
+  }
 }

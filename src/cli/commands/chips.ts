@@ -1,0 +1,90 @@
+import { CHIP_PRESETS, formatBytes, formatSI, formatTable, matrixUnitCount, summarizeChip, type ChipSpec } from '../../index.js';
+import { parseCommandArgs, UsageError } from '../args.js';
+import { resolveChip } from '../chip-arg.js';
+import { printJson, type Command } from '../command.js';
+import type { Io } from '../io.js';
+
+function chipRow(chip: ChipSpec): Array<string | number> {
+  const s = summarizeChip(chip);
+  const unit = chip.cores[0]!.matrixUnits[0]!;
+  const peaks = Object.entries(s.peakOpsPerS).map(([f, v]) => `${formatSI(v, 'OPS')} ${f}`);
+  return [
+    chip.name,
+    `${matrixUnitCount(chip)} x ${unit.rows}x${unit.cols} ${unit.dataflows[0]}`,
+    formatSI(chip.clockHz, 'Hz'),
+    peaks.join(', '),
+    formatBytes(s.onChipBytes),
+    `${formatBytes(s.offChipBytes)} ${chip.offChipMemory.kind} @ ${formatSI(s.offChipBandwidthBytesPerS, 'B/s')}`,
+  ];
+}
+
+export const chipsCommand: Command = {
+  name: 'chips',
+  summary: 'list the chip presets',
+  usage: 'tpusim chips [--json]\n\n  Lists the built-in chip presets with their matrix units, peak throughput (1 MAC = 2 ops) and memories.',
+  run(argv: readonly string[], io: Io): number {
+    const { values, positionals } = parseCommandArgs('chips', argv, { json: { type: 'boolean' } });
+    if (values['help']) {
+      io.out(this.usage);
+      return 0;
+    }
+    if (positionals.length > 0) throw new UsageError(`chips takes no arguments, got '${positionals[0]}'`);
+    const chips = Object.values(CHIP_PRESETS);
+    if (values['json']) {
+      printJson(io, 'chips', { chips: chips.map((c) => ({ ...summarizeChip(c), description: c.description })) });
+      return 0;
+    }
+    io.out(formatTable(['chip', 'matrix units', 'clock', 'peak (1 MAC = 2 ops)', 'on-chip', 'off-chip'], chips.map(chipRow)));
+    return 0;
+  },
+};
+
+function describeChip(chip: ChipSpec): string {
+  const s = summarizeChip(chip);
+  const lines: string[] = [`${chip.name}: ${chip.description ?? ''}`.trim(), ''];
+  lines.push(`clock                 ${formatSI(chip.clockHz, 'Hz')}`);
+  chip.cores.forEach((core, i) => {
+    lines.push(`cores[${i}]              ${core.count} x ${core.name ?? 'core'}`);
+    core.matrixUnits.forEach((u) =>
+      lines.push(`  matrix units        ${u.count} x ${u.rows}x${u.cols}, dataflows ${u.dataflows.join('/')}, formats ${u.formats.map((f) => `${f.input}->${f.accumulator}`).join(', ')}, tiles ${u.doubleBufferedWeights ? 'double-buffered' : 'single-buffered'}, weight FIFO ${u.weightFifoTiles} tiles`),
+    );
+    lines.push(`  vector unit         ${core.vectorUnit.lanes} lanes x ${core.vectorUnit.opsPerLanePerCycle} ops/cycle`);
+    lines.push(`  unified buffer      ${formatBytes(core.unifiedBuffer.sizeBytes)} @ ${formatSI(core.unifiedBuffer.bandwidthBytesPerS, 'B/s')}`);
+    lines.push(`  accumulators        ${formatBytes(core.accumulators.sizeBytes)} @ ${formatSI(core.accumulators.bandwidthBytesPerS, 'B/s')}`);
+  });
+  if (chip.sharedMemory) lines.push(`shared memory         ${formatBytes(chip.sharedMemory.sizeBytes)} @ ${formatSI(chip.sharedMemory.bandwidthBytesPerS, 'B/s')}`);
+  lines.push(`off-chip memory       ${formatBytes(chip.offChipMemory.capacityBytes)} ${chip.offChipMemory.kind} @ ${formatSI(chip.offChipMemory.bandwidthBytesPerS, 'B/s')}, ~${chip.offChipMemory.latencyNs} ns`);
+  lines.push(`host link             ${chip.hostLink.kind} @ ${formatSI(chip.hostLink.bandwidthBytesPerS, 'B/s')} per direction`);
+  if (chip.chipLinks) lines.push(`chip links            ${chip.chipLinks.count} x ${chip.chipLinks.kind} @ ${formatSI(chip.chipLinks.bandwidthBytesPerSPerLink, 'B/s')}`);
+  lines.push('', 'derived (1 MAC = 2 ops):');
+  for (const [format, peak] of Object.entries(s.peakOpsPerS)) {
+    lines.push(`  peak ${format.padEnd(8)}       ${formatSI(peak, 'OPS')}, ridge point ${s.ridgePointOpsPerByte[format]!.toFixed(1)} ops per off-chip byte`);
+  }
+  lines.push(`  vector              ${formatSI(s.vectorOpsPerS, 'OPS')}`);
+  lines.push(`  on-chip memory      ${formatBytes(s.onChipBytes)}`);
+  const citations = Object.entries(chip.citations ?? {});
+  if (citations.length > 0) {
+    lines.push('', 'sources:');
+    lines.push(formatTable(['field', 'status', 'source'], citations.map(([path, c]) => [path, c.status, `${c.source}${c.where ? `, ${c.where}` : ''}${c.note ? ` (${c.note})` : ''}`])));
+    for (const [key, text] of Object.entries(chip.sources ?? {})) lines.push(`  [${key}] ${text}`);
+  }
+  return lines.join('\n');
+}
+
+export const chipCommand: Command = {
+  name: 'chip',
+  summary: 'show one chip: structure, derived peaks, and the source of every number',
+  usage: 'tpusim chip show NAME|FILE [--json]\n\n  NAME is a preset (see tpusim chips); FILE is a .json or .yaml chip description,\n  optionally starting from a preset with `base: tpu-v4`.',
+  run(argv: readonly string[], io: Io): number {
+    const { values, positionals } = parseCommandArgs('chip', argv, { json: { type: 'boolean' } });
+    if (values['help']) {
+      io.out(this.usage);
+      return 0;
+    }
+    if (positionals[0] !== 'show' || positionals.length !== 2) throw new UsageError("usage: tpusim chip show NAME|FILE [--json]");
+    const chip = resolveChip(positionals[1]!);
+    if (values['json']) printJson(io, 'chip', { chip, derived: summarizeChip(chip) });
+    else io.out(describeChip(chip));
+    return 0;
+  },
+};

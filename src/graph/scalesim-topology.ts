@@ -1,0 +1,94 @@
+/**
+ * SCALE-Sim topology CSVs: convolution layers (`Layer name, IFMAP Height, IFMAP Width, Filter Height,
+ * Filter Width, Channels, Num Filter, Strides,` and an optional stride in width) or GEMMs
+ * (`Layer, M, N, K,`). Each layer lowers to one GEMM the way SCALE-Sim does: M = output pixels,
+ * N = filters, K = filter height x width x channels; there is no padding. A layer whose name contains
+ * `DP` is depthwise and becomes one single-channel layer per channel.
+ */
+import { issue, type Issue, type Result } from '../core/errors.js';
+
+export type TopologyForm = 'conv' | 'gemm';
+
+export interface TopologyLayer {
+  readonly name: string;
+  /** 1-based line in the file. */
+  readonly line: number;
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  /** Convolution parameters, for conv-form layers. */
+  readonly conv?: {
+    readonly ifmapHeight: number;
+    readonly ifmapWidth: number;
+    readonly filterHeight: number;
+    readonly filterWidth: number;
+    readonly channels: number;
+    readonly filters: number;
+    readonly strideHeight: number;
+    readonly strideWidth: number;
+  };
+}
+
+const CONV_COLUMNS = ['IFMAP Height', 'IFMAP Width', 'Filter Height', 'Filter Width', 'Channels', 'Num Filter', 'Strides'];
+const GEMM_COLUMNS = ['M', 'N', 'K'];
+
+/** Output size of a convolution without padding, as SCALE-Sim computes it. */
+export function convOutputSize(input: number, filter: number, stride: number): number {
+  return Math.ceil((input - filter + stride) / stride);
+}
+
+export function parseScaleSimTopology(text: string, form: TopologyForm, fileName = 'topology.csv'): Result<TopologyLayer[]> {
+  const issues: Issue[] = [];
+  const layers: TopologyLayer[] = [];
+  const columns = form === 'conv' ? CONV_COLUMNS : GEMM_COLUMNS;
+  const lines = text.split(/\r?\n/);
+  lines.forEach((raw, index) => {
+    if (index === 0) return; // header
+    const fields = raw.split(',').map((f) => f.trim());
+    if (fields.every((f) => f === '')) return;
+    const lineNo = index + 1;
+    const name = fields[0]!;
+    if (name === '') {
+      issues.push(issue('syntax', `${fileName}:${lineNo}:1`, 'the layer name is empty'));
+      return;
+    }
+    const numbers: number[] = [];
+    let bad = false;
+    columns.forEach((column, c) => {
+      const text = fields[c + 1] ?? '';
+      const value = Number(text);
+      if (text === '' || !Number.isInteger(value) || value < 1) {
+        issues.push(issue('bad_value', `${fileName}:${lineNo}:${c + 2}`, `${column} must be a positive integer, got '${text}'`));
+        bad = true;
+      }
+      numbers.push(value);
+    });
+    if (bad) return;
+    if (form === 'gemm') {
+      layers.push({ name, line: lineNo, m: numbers[0]!, n: numbers[1]!, k: numbers[2]! });
+      return;
+    }
+    const [ifmapHeight, ifmapWidth, filterHeight, filterWidth, channels, filters, strideHeight] = numbers as [number, number, number, number, number, number, number];
+    const strideText = fields[8] ?? '';
+    const strideWidth = strideText === '' ? strideHeight : Number(strideText);
+    if (!Number.isInteger(strideWidth) || strideWidth < 1) {
+      issues.push(issue('bad_value', `${fileName}:${lineNo}:9`, `the stride in width must be a positive integer, got '${strideText}'`));
+      return;
+    }
+    if (filterHeight > ifmapHeight || filterWidth > ifmapWidth) {
+      issues.push(issue('bad_value', `${fileName}:${lineNo}`, `the ${filterHeight}x${filterWidth} filter is larger than the ${ifmapHeight}x${ifmapWidth} input (SCALE-Sim has no padding)`));
+      return;
+    }
+    const pixels = convOutputSize(ifmapHeight, filterHeight, strideHeight) * convOutputSize(ifmapWidth, filterWidth, strideWidth);
+    const conv = { ifmapHeight, ifmapWidth, filterHeight, filterWidth, channels, filters, strideHeight, strideWidth };
+    if (name.includes('DP')) {
+      for (let c = 0; c < channels; c++) {
+        layers.push({ name: `${name}_${c}`, line: lineNo, m: pixels, n: 1, k: filterHeight * filterWidth, conv: { ...conv, channels: 1, filters: 1 } });
+      }
+      return;
+    }
+    layers.push({ name, line: lineNo, m: pixels, n: filters, k: filterHeight * filterWidth * channels, conv });
+  });
+  if (layers.length === 0 && issues.length === 0) issues.push(issue('empty', fileName, 'no layers found below the header row'));
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, value: layers };
+}

@@ -1,0 +1,80 @@
+/**
+ * tpusim's public library API. Everything a CLI command or the web UI uses is exported here by name.
+ */
+export { TpusimError, formatIssues, nearestName, unknownNameMessage, type Issue, type Result } from './core/errors.js';
+export { createRng, type Rng } from './core/rng.js';
+export * as units from './core/units.js';
+export { formatBytes, formatSI, trimNumber, OPS_PER_MAC } from './core/units.js';
+export {
+  NUMBER_FORMATS,
+  NUMBER_FORMAT_NAMES,
+  getNumberFormat,
+  isNumberFormatName,
+  type NumberFormat,
+  type NumberFormatName,
+} from './core/number-formats.js';
+
+export {
+  DATAFLOWS,
+  DATAFLOW_NAMES,
+  MATRIX_INPUT_FORMATS,
+  CHIP_SCHEMA_VERSION,
+  type ChipSpec,
+  type CoreSpec,
+  type MatrixUnitSpec,
+  type MatrixFormatSpec,
+  type MatrixInputFormat,
+  type MemorySpec,
+  type Dataflow,
+  type Citation,
+} from './arch/chip-spec.js';
+export { ArchError } from './arch/errors.js';
+export { validateChip, MAX_ARRAY_DIM } from './arch/validate.js';
+export { parseChip, loadChip, parseStructuredText } from './arch/load.js';
+export { CHIP_PRESETS, chipPresetNames, getChipPreset } from './arch/presets/index.js';
+export {
+  peakMacsPerCycle,
+  peakOpsPerS,
+  ridgePointOpsPerByte,
+  vectorOpsPerS,
+  onChipBytes,
+  matrixUnitCount,
+  matrixFormats,
+  summarizeChip,
+  type ChipSummary,
+} from './arch/derive.js';
+export { parseScaleSimConfig, type ScaleSimConfig } from './arch/scalesim-config.js';
+
+export { parseScaleSimTopology, convOutputSize, type TopologyLayer, type TopologyForm } from './graph/scalesim-topology.js';
+
+export { SimError } from './sim/errors.js';
+export { SYSTOLIC_ENGINES } from './sim/systolic/engines.js';
+export { registerEngine, createRegisterEngine, MAX_RECORDED_CELLS } from './sim/systolic/register-engine.js';
+export { wasmSpanMachineAvailable, type SpanMachineKind } from './sim/systolic/wasm/span-machine.js';
+export { foldEngine } from './sim/systolic/fold-engine.js';
+export { referenceGemm } from './sim/systolic/reference.js';
+export { accumulationChunk } from './sim/systolic/operands.js';
+export { gemmStats, gemmCycles, gemmAccesses } from './sim/systolic/closed-form.js';
+export { DATAFLOW_MAPPINGS, foldGrid, listFolds, type FoldGrid, type Fold } from './sim/systolic/dataflows.js';
+export { scaleSimUtilization, pythonSum, type ScaleSimUtilization, type PythonFloatSum } from './sim/systolic/scalesim-metrics.js';
+export type {
+  ArrayConfig,
+  GemmShape,
+  GemmOperands,
+  GemmRequest,
+  GemmResult,
+  GemmStats,
+  AccessCounts,
+  CellSnapshot,
+  SystolicEngine,
+  TimingMode,
+} from './sim/systolic/types.js';
+
+export { runScaleSim, type ScaleSimRun, type ScaleSimLayerResult, type ScaleSimOptions } from './explore/scalesim.js';
+
+export { formatTable, formatPairs, type Cell } from './report/table.js';
+export { formatCsv, csvField } from './report/csv.js';
+export { chipArray, type ChipArray } from './sim/systolic/chip-array.js';
+export { randomOperands, firstDifference } from './sim/systolic/random-operands.js';
+export { formatGemmStats } from './report/gemm-report.js';
+export { formatComputeReport, pythonFloat, COMPUTE_REPORT_HEADER } from './report/scalesim-report.js';
