@@ -43,7 +43,8 @@ function exponentOf(x: number): number {
   return Math.floor(Math.log2(Math.abs(x))); // double subnormal: unreachable from fp32 inputs
 }
 
-function roundHalfEven(r: number): number {
+/** Round to the nearest integer, ties to even. */
+export function roundHalfEven(r: number): number {
   const f = Math.floor(r);
   const diff = r - f;
   if (diff > 0.5) return f + 1;

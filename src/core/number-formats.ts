@@ -6,7 +6,7 @@
  * Floating formats are reached from fp32 with round-to-nearest-even; fp8 follows the OCP OFP8 v1.0 rules
  * (e4m3: no infinities, one NaN mantissa, max 448; e5m2: IEEE-style, max 57344).
  */
-import { defineFloatFormat, type FloatConversionOptions, type FloatFormatMath } from './float-format.js';
+import { defineFloatFormat, roundHalfEven, type FloatConversionOptions, type FloatFormatMath } from './float-format.js';
 import { unknownNameMessage } from './errors.js';
 
 export const NUMBER_FORMAT_NAMES = [
@@ -38,14 +38,6 @@ export interface NumberFormat {
   encode(x: number, options?: FloatConversionOptions): number;
   /** Value of a bit pattern. */
   decode(bits: number): number;
-}
-
-function roundHalfEven(x: number): number {
-  const f = Math.floor(x);
-  const diff = x - f;
-  if (diff > 0.5) return f + 1;
-  if (diff < 0.5) return f;
-  return f % 2 === 0 ? f : f + 1;
 }
 
 /** Two's-complement wrap of an integer to `bits` bits (bits <= 32). */

@@ -1,4 +1,6 @@
 /** Reference list shared by the presets. Keys are cited from each preset's `citations`. */
+import type { Citation } from '../chip-spec.js';
+
 export const SOURCES = {
   jouppi2017:
     'N. P. Jouppi et al., "In-Datacenter Performance Analysis of a Tensor Processing Unit", ISCA 2017, arXiv:1704.04760',
@@ -17,4 +19,9 @@ export type SourceKey = keyof typeof SOURCES;
 
 export function sourcesFor(keys: readonly SourceKey[]): Record<string, string> {
   return Object.fromEntries(keys.map((k) => [k, SOURCES[k]]));
+}
+
+/** A citation of `source` at `where` (table, section); `note` says how a derived or estimated number was chosen. */
+export function cite(source: SourceKey, where: string, status: Citation['status'] = 'published', note?: string): Citation {
+  return note === undefined ? { source, where, status } : { source, where, status, note };
 }

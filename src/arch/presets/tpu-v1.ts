@@ -1,9 +1,6 @@
 import { GIB, MIB } from '../../core/units.js';
-import type { ChipSpec, Citation } from '../chip-spec.js';
-import { sourcesFor, type SourceKey } from './sources.js';
-
-const cite = (source: SourceKey, where: string, status: Citation['status'] = 'published', note?: string): Citation =>
-  note === undefined ? { source, where, status } : { source, where, status, note };
+import type { ChipSpec } from '../chip-spec.js';
+import { cite, sourcesFor } from './sources.js';
 
 const CLOCK_HZ = 700e6;
 

@@ -69,3 +69,18 @@ export class IssueLog {
     return out;
   }
 }
+
+/**
+ * Table capacity for one row of an array `width` cells wide: one span per issue run in the row's
+ * window, and runs break only at group (fold) boundaries and the stalls between them.
+ */
+export function spansPerRow(width: number, groupSize: number): number {
+  return Math.min(width, 2 * (Math.ceil(width / groupSize) + 1));
+}
+
+/** The cycle breakdown every engine reports, from what it observed. */
+export function observedCycles(lastOutputCycle: number, streamCycles: number, lastIssueCycle: number): { totalCycles: number; streamCycles: number; stallCycles: number; drainCycles: number } {
+  const totalCycles = lastOutputCycle + 1;
+  const drainCycles = totalCycles - (lastIssueCycle + 1);
+  return { totalCycles, streamCycles, stallCycles: totalCycles - streamCycles - drainCycles, drainCycles };
+}

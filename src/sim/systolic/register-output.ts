@@ -16,7 +16,7 @@
 import { SimError } from '../errors.js';
 import type { Accumulators } from './accumulators.js';
 import type { Fold } from './dataflows.js';
-import { IssueLog } from './issue-log.js';
+import { IssueLog, observedCycles, spansPerRow } from './issue-log.js';
 import type { CellSnapshot } from './types.js';
 import { createSpanMachine, SPAN_COUNT, SPAN_FIELDS, SPAN_IN, SPAN_OUT, SPAN_RING, SPAN_WEIGHT, type SpanMachine, type SpanMachineKind } from './wasm/span-machine.js';
 
@@ -88,8 +88,7 @@ class OutputArray {
     this.K = p.k;
     this.aRingLength = 2 ** Math.ceil(Math.log2(C));
     this.bRingLength = 2 ** Math.ceil(Math.log2(R));
-    const spansPerRow = Math.min(C, 2 * (Math.ceil(C / p.k) + 1));
-    this.machine = createSpanMachine(p.machine, p.isFloat, { acc: R * C, aRing: R * 2 * this.aRingLength, bRing: this.bRingLength * C }, R * spansPerRow);
+    this.machine = createSpanMachine(p.machine, p.isFloat, { acc: R * C, aRing: R * 2 * this.aRingLength, bRing: this.bRingLength * C }, R * spansPerRow(C, p.k));
     this.aRing = this.machine.registers['aRing']!;
     this.bRing = this.machine.registers['bRing']!;
     this.acc = this.machine.registers['acc']!;
@@ -236,13 +235,8 @@ class OutputArray {
   }
 
   result(): OutputRun {
-    const totalCycles = this.p.accumulators.lastCycle + 1;
-    const drainCycles = totalCycles - (this.lastIssue + 1);
     return {
-      totalCycles,
-      streamCycles: this.streamCycles,
-      stallCycles: totalCycles - this.streamCycles - drainCycles,
-      drainCycles,
+      ...observedCycles(this.p.accumulators.lastCycle, this.streamCycles, this.lastIssue),
       aReads: this.aReads,
       bReads: this.bReads,
       machine: this.machine.kind,

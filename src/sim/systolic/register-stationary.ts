@@ -23,7 +23,7 @@
 import { SimError } from '../errors.js';
 import type { Accumulators } from './accumulators.js';
 import type { Fold } from './dataflows.js';
-import { CellSpans, IssueLog } from './issue-log.js';
+import { CellSpans, IssueLog, observedCycles, spansPerRow } from './issue-log.js';
 import type { CellSnapshot } from './types.js';
 import { createSpanMachine, SPAN_COUNT, SPAN_FIELDS, SPAN_IN, SPAN_OUT, SPAN_RING, SPAN_WEIGHT, type SpanMachine, type SpanMachineKind } from './wasm/span-machine.js';
 
@@ -111,9 +111,7 @@ class StationaryArray {
     this.C = C;
     this.T = p.time;
     this.ringLength = 2 ** Math.ceil(Math.log2(C));
-    // A row holds one span per issue run in its window: runs break only at fold boundaries.
-    const spansPerRow = Math.min(C, 2 * (Math.ceil(C / p.time) + 1));
-    this.machine = createSpanMachine(p.machine, p.isFloat, { p: R * C + C, ring: R * 2 * this.ringLength, w: R * C }, R * spansPerRow);
+    this.machine = createSpanMachine(p.machine, p.isFloat, { p: R * C + C, ring: R * 2 * this.ringLength, w: R * C }, R * spansPerRow(C, p.time));
     this.pVal = this.machine.registers['p']!;
     this.ring = this.machine.registers['ring']!;
     this.active = this.machine.registers['w']!;
@@ -300,13 +298,8 @@ class StationaryArray {
   }
 
   result(): StationaryRun {
-    const totalCycles = this.p.accumulators.lastCycle + 1;
-    const drainCycles = totalCycles - (this.lastIssue + 1);
     return {
-      totalCycles,
-      streamCycles: this.streamCycles,
-      stallCycles: totalCycles - this.streamCycles - drainCycles,
-      drainCycles,
+      ...observedCycles(this.p.accumulators.lastCycle, this.streamCycles, this.lastIssue),
       weightLoadCycles: this.p.folds.length * this.R,
       streamedReads: this.streamedReads,
       stationaryReads: this.stationaryReads,
