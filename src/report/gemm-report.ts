@@ -15,7 +15,7 @@ export function formatGemmStats(shape: GemmShape, array: ArrayConfig, stats: Gem
     ['total cycles', `${int(stats.totalCycles)}${timingNote}${clockHz ? `  = ${trimNumber((stats.totalCycles / clockHz) * 1e6, 4)} us at ${trimNumber(clockHz / 1e6, 4)} MHz` : ''}`],
     ['  streaming', int(stats.streamCycles)],
     [`  stalled (${stats.stallReason})`, int(stats.stallCycles)],
-    ['  final drain', int(stats.drainCycles)],
+    ['  fill/drain', int(stats.fillDrainCycles)],
     ['weight-load cycles', `${int(stats.weightLoadCycles)}${stats.weightLoadCycles > 0 ? ' (loader busy; hidden unless stalled)' : ''}`],
     ['MAC utilization', pct(stats.macUtilization)],
     ['mapping efficiency', pct(stats.mappingEfficiency)],

@@ -21,15 +21,15 @@ export interface CycleBreakdown {
   readonly totalCycles: number;
   readonly streamCycles: number;
   readonly stallCycles: number;
-  readonly drainCycles: number;
+  readonly fillDrainCycles: number;
   readonly weightLoadCycles: number;
 }
 
-function breakdown(grid: FoldGrid, firstStart: number, lastStart: number, totalCycles: number, weightLoadCycles: number): CycleBreakdown {
+function breakdown(grid: FoldGrid, lastStart: number, totalCycles: number, weightLoadCycles: number): CycleBreakdown {
   const folds = grid.rowFolds * grid.colFolds;
   const streamCycles = folds * grid.time;
-  const drainCycles = totalCycles - (lastStart + grid.time);
-  return { totalCycles, streamCycles, stallCycles: totalCycles - streamCycles - drainCycles, drainCycles, weightLoadCycles };
+  const fillDrainCycles = totalCycles - (lastStart + grid.time);
+  return { totalCycles, streamCycles, stallCycles: totalCycles - streamCycles - fillDrainCycles, fillDrainCycles, weightLoadCycles };
 }
 
 function stationaryNative(grid: FoldGrid, doubleBuffered: boolean): CycleBreakdown {
@@ -41,7 +41,7 @@ function stationaryNative(grid: FoldGrid, doubleBuffered: boolean): CycleBreakdo
   let total = finish(folds - 1, grid.lastColsUsed);
   // A narrow last column fold can finish before the wider fold ahead of it.
   if (colFolds > 1) total = Math.max(total, finish(folds - rowFolds - 1, C));
-  return breakdown(grid, start(0), start(folds - 1), total, folds * R);
+  return breakdown(grid, start(folds - 1), total, folds * R);
 }
 
 function outputNative(grid: FoldGrid): CycleBreakdown {
@@ -53,15 +53,18 @@ function outputNative(grid: FoldGrid): CycleBreakdown {
     (colFolds - 1) * period(ru, C) +
     period(ru, cu);
   const lastStart = sumAll - period(ru, cu);
-  return breakdown(grid, 0, lastStart, lastStart + K + ru + cu - 2 + R, 0);
+  return breakdown(grid, lastStart, lastStart + K + ru + cu - 2 + R, 0);
 }
 
+/** SCALE-Sim's folds: each streams T rows, loads its stationary tile (R cycles, ws and is) and fills
+ * and drains the array (R + C - 2); the total is one less than the sum. */
 function scalesim(grid: FoldGrid, stationary: boolean): CycleBreakdown {
   const { rows: R, cols: C, time: T } = grid;
   const folds = grid.rowFolds * grid.colFolds;
-  const perFold = stationary ? 2 * R + C + T - 2 : T + R + C - 2;
-  const firstStart = stationary ? R : 0;
-  return breakdown(grid, firstStart, firstStart + (folds - 1) * perFold, folds * perFold - 1, stationary ? folds * R : 0);
+  const totalCycles = folds * (T + R + C - 2 + (stationary ? R : 0)) - 1;
+  const streamCycles = folds * T;
+  const stallCycles = stationary ? folds * R : 0;
+  return { totalCycles, streamCycles, stallCycles, fillDrainCycles: totalCycles - streamCycles - stallCycles, weightLoadCycles: stallCycles };
 }
 
 export function gemmCycles(grid: FoldGrid, dataflow: Dataflow, doubleBuffered: boolean, timing: TimingMode): CycleBreakdown {

@@ -79,8 +79,8 @@ export function spansPerRow(width: number, groupSize: number): number {
 }
 
 /** The cycle breakdown every engine reports, from what it observed. */
-export function observedCycles(lastOutputCycle: number, streamCycles: number, lastIssueCycle: number): { totalCycles: number; streamCycles: number; stallCycles: number; drainCycles: number } {
+export function observedCycles(lastOutputCycle: number, streamCycles: number, lastIssueCycle: number): { totalCycles: number; streamCycles: number; stallCycles: number; fillDrainCycles: number } {
   const totalCycles = lastOutputCycle + 1;
-  const drainCycles = totalCycles - (lastIssueCycle + 1);
-  return { totalCycles, streamCycles, stallCycles: totalCycles - streamCycles - drainCycles, drainCycles };
+  const fillDrainCycles = totalCycles - (lastIssueCycle + 1);
+  return { totalCycles, streamCycles, stallCycles: totalCycles - streamCycles - fillDrainCycles, fillDrainCycles };
 }

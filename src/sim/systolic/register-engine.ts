@@ -20,7 +20,7 @@ interface Observed {
   readonly totalCycles: number;
   readonly streamCycles: number;
   readonly stallCycles: number;
-  readonly drainCycles: number;
+  readonly fillDrainCycles: number;
   readonly weightLoadCycles: number;
   readonly aReads: number;
   readonly bReads: number;
@@ -121,7 +121,7 @@ function runRegisterLevel(request: GemmRequest, machine: SpanMachineKind | 'auto
     totalCycles: cycles.totalCycles,
     streamCycles: cycles.streamCycles,
     stallCycles: cycles.stallCycles,
-    drainCycles: cycles.drainCycles,
+    fillDrainCycles: cycles.fillDrainCycles,
     weightLoadCycles: cycles.weightLoadCycles,
     stallReason: mapping.stallReason,
     rowFolds: grid.rowFolds,

@@ -41,7 +41,7 @@ export interface OutputRun {
   readonly totalCycles: number;
   readonly streamCycles: number;
   readonly stallCycles: number;
-  readonly drainCycles: number;
+  readonly fillDrainCycles: number;
   readonly aReads: number;
   readonly bReads: number;
   readonly machine: SpanMachineKind;

@@ -52,7 +52,7 @@ export interface StationaryRun {
   readonly totalCycles: number;
   readonly streamCycles: number;
   readonly stallCycles: number;
-  readonly drainCycles: number;
+  readonly fillDrainCycles: number;
   readonly weightLoadCycles: number;
   readonly streamedReads: number;
   readonly stationaryReads: number;

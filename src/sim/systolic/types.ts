@@ -59,11 +59,14 @@ export interface GemmStats {
   readonly totalCycles: number;
   /** Cycles in which the array's input edge takes a new row or column of the streamed operand. */
   readonly streamCycles: number;
-  /** Cycles the input edge waits: for a weight tile (ws, is) or for the output drain (os). */
+  /** Cycles the input edge waits: for a weight tile (ws, is) or for the output drain (os). In
+   * SCALE-Sim's convention, the R-cycle weight load of every ws/is fold. */
   readonly stallCycles: number;
   readonly stallReason: 'weight-load' | 'output-drain';
-  /** Cycles after the last input row enters until the last result leaves the array. */
-  readonly drainCycles: number;
+  /** Pipeline fill and drain that streaming does not hide: natively the skew latency, paid once after
+   * the last input row enters (R + colsUsed - 2 for ws/is, plus the R-cycle output drain for os);
+   * in SCALE-Sim's convention the fill and drain of every fold. */
+  readonly fillDrainCycles: number;
   /** Cycles the stationary-tile loader is busy (ws, is), whether hidden or not. */
   readonly weightLoadCycles: number;
   readonly rowFolds: number;
