@@ -111,27 +111,61 @@ function floatGemm(shape: GemmShape, kChunk: number, operands: GemmOperands, pro
   const A = Float64Array.from(operands.a);
   const Bt = new Float64Array(N * K);
   for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) Bt[n * K + k] = operands.b[k * N + n]!;
-  const started = new Uint8Array(M * N);
-  if (operands.c) {
-    for (let i = 0; i < M * N; i++) out[i] = operands.c[i]!;
-    started.fill(1);
-  }
-  // fp16/fp8 products are exact in fp32; bf16 products can overflow or underflow it and need rounding.
-  const f = Math.fround;
+  if (operands.c) for (let i = 0; i < M * N; i++) out[i] = operands.c[i]!;
+  const sums = new Float64Array(16);
   for (let k0 = 0; k0 < K; k0 += kChunk) {
     const k1 = Math.min(K, k0 + kChunk);
-    for (let m = 0; m < M; m++) {
-      const r = m * K;
-      for (let n = 0; n < N; n++) {
-        const q = n * K;
-        let s = 0;
-        if (productMayLeaveFp32) for (let k = k0; k < k1; k++) s = f(s + f(A[r + k]! * Bt[q + k]!));
-        else for (let k = k0; k < k1; k++) s = f(s + A[r + k]! * Bt[q + k]!);
-        const idx = m * N + n;
-        out[idx] = started[idx] ? out[idx]! + s : s;
-        started[idx] = 1;
+    const first = k0 === 0 && !operands.c;
+    for (let m = 0; m < M; m += 4) {
+      for (let n = 0; n < N; n += 4) {
+        if (m + 4 <= M && n + 4 <= N) {
+          chunkSums4x4(A, Bt, K, m, n, k0, k1, sums);
+          for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) {
+            const idx = (m + i) * N + n + j;
+            out[idx] = first ? sums[i * 4 + j]! : out[idx]! + sums[i * 4 + j]!;
+          }
+          continue;
+        }
+        for (let i = m; i < Math.min(M, m + 4); i++) {
+          for (let j = n; j < Math.min(N, n + 4); j++) {
+            const s = chunkSum(A, Bt, i * K, j * K, k0, k1, productMayLeaveFp32);
+            out[i * N + j] = first ? s : out[i * N + j]! + s;
+          }
+        }
       }
     }
   }
   return out;
+}
+
+/** One output's chunk: +0, then each product in increasing k, every sum rounded to fp32. */
+function chunkSum(A: Float64Array, Bt: Float64Array, r: number, q: number, k0: number, k1: number, roundProducts: boolean): number {
+  const f = Math.fround;
+  let s = 0;
+  if (roundProducts) for (let k = k0; k < k1; k++) s = f(s + f(A[r + k]! * Bt[q + k]!));
+  else for (let k = k0; k < k1; k++) s = f(s + A[r + k]! * Bt[q + k]!);
+  return s;
+}
+
+/** chunkSum for a 4 x 4 block of outputs at once (the same order for each). */
+function chunkSums4x4(A: Float64Array, Bt: Float64Array, K: number, m: number, n: number, k0: number, k1: number, out: Float64Array): void {
+  // Rounding an exact product is a no-op, so one kernel serves every float format.
+  const f = Math.fround;
+  const g = Math.fround;
+  const r0 = m * K, r1 = r0 + K, r2 = r1 + K, r3 = r2 + K;
+  const q0 = n * K, q1 = q0 + K, q2 = q1 + K, q3 = q2 + K;
+  let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+  let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+  for (let k = k0; k < k1; k++) {
+    const a0 = A[r0 + k]!, a1 = A[r1 + k]!, a2 = A[r2 + k]!, a3 = A[r3 + k]!;
+    const b0 = Bt[q0 + k]!, b1 = Bt[q1 + k]!, b2 = Bt[q2 + k]!, b3 = Bt[q3 + k]!;
+    c00 = g(c00 + f(a0 * b0)); c01 = g(c01 + f(a0 * b1)); c02 = g(c02 + f(a0 * b2)); c03 = g(c03 + f(a0 * b3));
+    c10 = g(c10 + f(a1 * b0)); c11 = g(c11 + f(a1 * b1)); c12 = g(c12 + f(a1 * b2)); c13 = g(c13 + f(a1 * b3));
+    c20 = g(c20 + f(a2 * b0)); c21 = g(c21 + f(a2 * b1)); c22 = g(c22 + f(a2 * b2)); c23 = g(c23 + f(a2 * b3));
+    c30 = g(c30 + f(a3 * b0)); c31 = g(c31 + f(a3 * b1)); c32 = g(c32 + f(a3 * b2)); c33 = g(c33 + f(a3 * b3));
+  }
+  out[0] = c00; out[1] = c01; out[2] = c02; out[3] = c03;
+  out[4] = c10; out[5] = c11; out[6] = c12; out[7] = c13;
+  out[8] = c20; out[9] = c21; out[10] = c22; out[11] = c23;
+  out[12] = c30; out[13] = c31; out[14] = c32; out[15] = c33;
 }
