@@ -3,7 +3,7 @@
  * 2 ops throughout.
  */
 import { OPS_PER_MAC } from '../core/units.js';
-import type { ChipSpec, MatrixInputFormat } from './chip-spec.js';
+import type { ChipSpec, CoreSpec, MatrixInputFormat, MatrixUnitSpec } from './chip-spec.js';
 
 /** Multiply-accumulates per cycle over all matrix units that support `format` (all units if omitted). */
 export function peakMacsPerCycle(chip: ChipSpec, format?: MatrixInputFormat): number {
@@ -34,6 +34,40 @@ export function vectorOpsPerS(chip: ChipSpec): number {
 export function onChipBytes(chip: ChipSpec): number {
   const perCore = chip.cores.reduce((sum, c) => sum + c.count * (c.unifiedBuffer.sizeBytes + c.accumulators.sizeBytes), 0);
   return perCore + (chip.sharedMemory?.sizeBytes ?? 0);
+}
+
+export function coreCount(chip: ChipSpec): number {
+  return chip.cores.reduce((sum, c) => sum + c.count, 0);
+}
+
+/** The spec of core `index`, counting cores across the chip's core groups in order. */
+export function coreAt(chip: ChipSpec, index: number): CoreSpec | undefined {
+  let first = 0;
+  for (const core of chip.cores) {
+    if (index >= first && index < first + core.count) return core;
+    first += core.count;
+  }
+  return undefined;
+}
+
+/** Matrix unit `index` of a core, counting units across its unit groups in order. */
+export function matrixUnitAt(core: CoreSpec, index: number): MatrixUnitSpec | undefined {
+  let first = 0;
+  for (const unit of core.matrixUnits) {
+    if (index >= first && index < first + unit.count) return unit;
+    first += unit.count;
+  }
+  return undefined;
+}
+
+export function matrixUnitsPerCore(core: CoreSpec): number {
+  return core.matrixUnits.reduce((sum, u) => sum + u.count, 0);
+}
+
+/** Accumulator rows of a core: each row holds one 32-bit result per column of its widest matrix unit. */
+export function accumulatorRows(core: CoreSpec): number {
+  const cols = Math.max(...core.matrixUnits.map((u) => u.cols));
+  return Math.floor(core.accumulators.sizeBytes / (cols * 4));
 }
 
 export function matrixUnitCount(chip: ChipSpec): number {

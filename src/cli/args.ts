@@ -15,10 +15,12 @@ export class UsageError extends TpusimError {
 export interface OptionSpec {
   readonly type: 'string' | 'boolean';
   readonly short?: string;
+  /** May be given several times (values collect in an array). */
+  readonly multiple?: boolean;
 }
 
 export interface ParsedArgs {
-  readonly values: Readonly<Record<string, string | boolean | undefined>>;
+  readonly values: Readonly<Record<string, string | boolean | string[] | undefined>>;
   readonly positionals: readonly string[];
 }
 
@@ -26,7 +28,7 @@ export function parseCommandArgs(command: string, argv: readonly string[], optio
   const all: Record<string, OptionSpec> = { ...options, help: { type: 'boolean', short: 'h' } };
   try {
     const parsed = parseArgs({ args: [...argv], options: all, allowPositionals: true, strict: true });
-    return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
+    return { values: parsed.values as Record<string, string | boolean | string[] | undefined>, positionals: parsed.positionals };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const unknown = /Unknown option '(-{1,2}[^']+)'/.exec(message);

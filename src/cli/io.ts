@@ -40,7 +40,7 @@ export function fileExists(path: string): boolean {
  * Writes all files or none: each goes to a temporary name first and is renamed into place only after
  * every file has been written.
  */
-export function writeFilesAtomically(files: ReadonlyArray<{ readonly path: string; readonly content: string }>): void {
+export function writeFilesAtomically(files: ReadonlyArray<{ readonly path: string; readonly content: string | Uint8Array }>): void {
   const staged: Array<{ temp: string; path: string }> = [];
   try {
     for (const file of files) {

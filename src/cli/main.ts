@@ -8,10 +8,12 @@ import type { Command } from './command.js';
 import { chipCommand, chipsCommand } from './commands/chips.js';
 import { gemmCommand } from './commands/gemm.js';
 import { scalesimCommand } from './commands/scalesim.js';
+import { asmCommand, disasmCommand } from './commands/asm.js';
+import { runCommand } from './commands/run.js';
 import { tourCommand } from './commands/tour.js';
 import { processIo, type Io } from './io.js';
 
-const COMMANDS: readonly Command[] = [tourCommand, chipsCommand, chipCommand, gemmCommand, scalesimCommand];
+const COMMANDS: readonly Command[] = [tourCommand, chipsCommand, chipCommand, gemmCommand, scalesimCommand, asmCommand, disasmCommand, runCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

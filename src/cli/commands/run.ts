@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  CHIP_PRESETS,
+  chromeTrace,
+  decodeNpy,
+  encodeNpy,
+  formatIssues,
+  formatTable,
+  formatBytes,
+  formatSI,
+  npyFromValues,
+  runProgram,
+  trimNumber,
+  TpusimError,
+  valuesFromNpy,
+  type Issue,
+  type Program,
+  type ProgramRun,
+} from '../../index.js';
+import { choice, parseCommandArgs, stringOption, UsageError } from '../args.js';
+import { resolveChip } from '../chip-arg.js';
+import { printJson, type Command } from '../command.js';
+import { readTextFile, writeFilesAtomically, type Io } from '../io.js';
+import { readProgram } from '../program-arg.js';
+
+/** --input NAME=FILE.npy, checked against the program's buffers; every problem reported at once. */
+function readInputs(program: Program, specs: readonly string[]): Record<string, Float64Array> {
+  const inputs: Record<string, Float64Array> = {};
+  const issues: Issue[] = [];
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--input takes NAME=FILE.npy, got '${spec}'`);
+    const name = spec.slice(0, eq);
+    const path = spec.slice(eq + 1);
+    const buffer = program.buffers.find((b) => b.name === name);
+    if (!buffer) {
+      issues.push({ code: 'no_buffer', path, message: `the program has no buffer '${name}' (buffers: ${program.buffers.map((b) => b.name).join(', ')})` });
+      continue;
+    }
+    readTextFile(path, 'input');
+    const array = decodeNpy(new Uint8Array(readFileSync(path)), path);
+    if (!array.ok) {
+      issues.push(...array.issues);
+      continue;
+    }
+    const values = valuesFromNpy(array.value, buffer, path);
+    if (values.ok) inputs[name] = values.value;
+    else issues.push(...values.issues);
+  }
+  if (issues.length > 0) throw new TpusimError('bad_input', `inputs do not fit the program:\n${formatIssues(issues)}`, { issues });
+  return inputs;
+}
+
+function summary(run: ProgramRun, clockHz: number, file: string): string {
+  const lines = [
+    `${file} on ${run.chip}: ${run.totalCycles.toLocaleString('en-US')} cycles = ${trimNumber(run.seconds * 1e6, 4)} us at ${formatSI(clockHz, 'Hz')}; ${formatSI(run.achievedOpsPerS, 'OPS')} achieved (1 MAC = 2 ops)`,
+    '',
+    formatTable(
+      ['matrix unit', 'active', 'weight stall', 'weight shift', 'RAW stall', 'input stall', 'non-matrix', 'useful MACs', 'unused MACs'],
+      run.counters.matrixUnits
+        .filter((m) => m.passes > 0)
+        .map((m) => [m.unit, m.activeCycles, m.weightStallCycles, m.weightShiftCycles, m.rawStallCycles, m.inputStallCycles, m.nonMatrixCycles, m.usefulMacs, m.unusedMacs]),
+    ),
+    '(cycles; each matrix unit\'s columns add up to the total)',
+    `vector units busy: ${run.counters.vectorBusyCycles.map((c, i) => `core${i} ${c.toLocaleString('en-US')} cycles`).join(', ')}`,
+    `links: PCIe ${formatBytes(run.counters.linkBytes.pcie)}, off-chip memory ${formatBytes(run.counters.linkBytes.dram)}, on-chip ${formatBytes(run.counters.linkBytes.onchip)}`,
+    `memories: ${Object.entries(run.counters.memoryBytes).map(([m, b]) => `${m} ${formatBytes(b.read)} read / ${formatBytes(b.written)} written`).join('; ')}`,
+  ];
+  return lines.join('\n');
+}
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run a program on a chip: outputs, cycles and where they went, a trace',
+  usage: `tpusim run FILE [--chip NAME|FILE] [--input NAME=x.npy ...] [--output DIR] [--trace trace.json]
+           [--engine fold|reference] [--timing-only] [--json]
+
+  Runs a program (assembly or binary) on the chip (default: the program's .chip). Inputs are NumPy
+  .npy files for the program's typed buffers (bf16 and fp8 buffers take float32 arrays); output
+  buffers are written to DIR/NAME.npy. --trace writes a Chrome/Perfetto trace (ui.perfetto.dev).
+  --engine reference runs the matrix units' sums in plain loops; --timing-only skips the values.`,
+  run(argv: readonly string[], io: Io): number {
+    const { values, positionals } = parseCommandArgs('run', argv, {
+      chip: { type: 'string' },
+      input: { type: 'string', multiple: true },
+      output: { type: 'string', short: 'o' },
+      trace: { type: 'string' },
+      engine: { type: 'string' },
+      'timing-only': { type: 'boolean' },
+      json: { type: 'boolean' },
+    });
+    if (values['help']) {
+      io.out(this.usage);
+      return 0;
+    }
+    if (positionals.length !== 1) throw new UsageError('run needs one program file; see tpusim run --help');
+    const file = positionals[0]!;
+    const program = readProgram(file);
+    const chipName = stringOption(values, 'chip') ?? program.chip;
+    if (!chipName) throw new UsageError(`name a chip with --chip (the program has no .chip line; presets: ${Object.keys(CHIP_PRESETS).join(', ')})`);
+    const chip = resolveChip(chipName);
+    const engine = choice('--engine', stringOption(values, 'engine') ?? 'fold', ['fold', 'reference'] as const);
+    const timingOnly = values['timing-only'] === true;
+    const outDir = stringOption(values, 'output');
+    if (timingOnly && outDir) throw new UsageError('--timing-only computes no values, so --output has nothing to write');
+    const inputs = readInputs(program, (values['input'] as string[] | undefined) ?? []);
+    const tracePath = stringOption(values, 'trace');
+    const run = runProgram(chip, program, { inputs, engine, values: !timingOnly, trace: tracePath !== undefined });
+    const files: Array<{ path: string; content: string | Uint8Array }> = [];
+    if (outDir) {
+      for (const [name, out] of Object.entries(run.outputs)) {
+        files.push({ path: join(outDir, `${name}.npy`), content: encodeNpy(npyFromValues(out.values, out.dtype as never, out.shape)) });
+      }
+    }
+    if (tracePath) files.push({ path: tracePath, content: JSON.stringify(chromeTrace(run.trace, chip.clockHz, `${file} on ${chip.name}`)) });
+    writeFilesAtomically(files);
+    if (values['json']) {
+      printJson(io, 'run', {
+        program: file,
+        chip: chip.name,
+        totalCycles: run.totalCycles,
+        seconds: run.seconds,
+        achievedOpsPerS: run.achievedOpsPerS,
+        counters: run.counters,
+        outputs: Object.fromEntries(Object.entries(run.outputs).map(([n, o]) => [n, { dtype: o.dtype, shape: o.shape, ...(outDir ? { file: join(outDir, `${n}.npy`) } : {}) }])),
+        ...(tracePath ? { trace: tracePath } : {}),
+      });
+      return 0;
+    }
+    io.out(summary(run, chip.clockHz, file));
+    for (const f of files) io.out(`wrote ${f.path}`);
+    return 0;
+  },
+};

@@ -1,0 +1,227 @@
+/**
+ * The architectural state of a chip running a program: memories, accumulators and weight FIFOs, and
+ * what each instruction does to them. The reference interpreter and the timed machine both execute
+ * instructions through `ChipState.execute`, so they compute the same bits; they differ only in order
+ * (the machine runs instructions out of program order where no dependency forbids it) and in the
+ * matrix-unit backend that forms the partial sums.
+ */
+import type { ChipSpec } from '../../arch/chip-spec.js';
+import { accumulatorRows, coreAt, coreCount } from '../../arch/derive.js';
+import { NUMBER_FORMATS, type NumberFormatName } from '../../core/number-formats.js';
+import { activateOutputRows, vectorOutputShape, BINARY_VECTOR_OPS } from '../../isa/ops.js';
+import { activateOutput, activateValue, poolValues, toFormat, VECTOR_SEMANTICS } from '../../isa/semantics.js';
+import type { ActivateInstruction, Instruction, MatmulInstruction, MemorySpace, Program, ReadWeightsInstruction, VectorInstruction } from '../../isa/types.js';
+import { SimError } from '../errors.js';
+import { Memory } from './memory.js';
+
+/**
+ * Forms a matmul's partial sums: X (rows x depth) times W (depth x cols), each sum from +0 in
+ * increasing k, int32-wrapping or fp32-rounding: one pass of the array.
+ */
+export type MatmulBackend = (x: Float64Array, w: Float64Array, rows: number, depth: number, cols: number, format: NumberFormatName) => ArrayLike<number>;
+
+/** Plain loops: the definition. */
+export const referenceMatmul: MatmulBackend = (x, w, rows, depth, cols, format) => {
+  const isFloat = NUMBER_FORMATS[format].kind === 'float';
+  const out = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      let s = 0;
+      for (let k = 0; k < depth; k++) {
+        const p = x[r * depth + k]! * w[k * cols + c]!;
+        s = isFloat ? Math.fround(s + Math.fround(p)) : (s + p) | 0;
+      }
+      out[r * cols + c] = s;
+    }
+  }
+  return out;
+};
+
+export interface Tile {
+  readonly rows: number;
+  readonly cols: number;
+  /** rows x cols values, row-major. */
+  readonly values: Float64Array;
+}
+
+/** Byte offset of input vector r of a matmul (two-dimensional addressing, see MatmulInstruction). */
+export function matmulRowOffset(m: MatmulInstruction, r: number, elementBytes: number): number {
+  const stride = m.rowStrideBytes || m.depth * elementBytes;
+  const group = m.groupRows || m.rows;
+  return (r % group) * stride + Math.floor(r / group) * m.groupStrideBytes;
+}
+
+export class ChipState {
+  readonly format: NumberFormatName;
+  readonly isFloat: boolean;
+  readonly host = new Memory('host');
+  readonly dram = new Memory('dram');
+  readonly cmem = new Memory('cmem');
+  readonly ub: Memory[];
+  /** Per core: accumulator rows x width values (int32 or fp32). */
+  readonly acc: Float64Array[];
+  readonly accWidth: number[];
+  /** Per core and matrix unit: tiles read and not yet released, oldest first. */
+  private readonly fifos = new Map<string, Tile[]>();
+
+  constructor(
+    readonly chip: ChipSpec,
+    readonly program: Program,
+    format: NumberFormatName,
+  ) {
+    this.format = format;
+    this.isFloat = NUMBER_FORMATS[format].kind === 'float';
+    const cores = coreCount(chip);
+    this.ub = Array.from({ length: cores }, (_, c) => new Memory(`ub${c}`));
+    this.accWidth = Array.from({ length: cores }, (_, c) => Math.max(...coreAt(chip, c)!.matrixUnits.map((u) => u.cols)));
+    this.acc = Array.from({ length: cores }, (_, c) => new Float64Array(accumulatorRows(coreAt(chip, c)!) * this.accWidth[c]!));
+  }
+
+  memory(space: MemorySpace, core: number): Memory {
+    if (space === 'ub') return this.ub[core]!;
+    return this[space];
+  }
+
+  private fifo(core: number, mxu: number): Tile[] {
+    const key = `${core}/${mxu}`;
+    let queue = this.fifos.get(key);
+    if (!queue) {
+      queue = [];
+      this.fifos.set(key, queue);
+    }
+    return queue;
+  }
+
+  execute(instruction: Instruction, backend: MatmulBackend): void {
+    switch (instruction.op) {
+      case 'dma': {
+        const data = this.memory(instruction.src.space, instruction.core).readBytes(instruction.src.address, instruction.bytes);
+        this.memory(instruction.dst.space, instruction.core).writeBytes(instruction.dst.address, data);
+        return;
+      }
+      case 'read_weights':
+        this.fifo(instruction.core, instruction.mxu).push(this.readTile(instruction));
+        return;
+      case 'matmul':
+        return this.matmul(instruction, backend);
+      case 'activate':
+        return this.activate(instruction);
+      case 'vector':
+        return this.vector(instruction);
+      default:
+        return;
+    }
+  }
+
+  private readTile(r: ReadWeightsInstruction): Tile {
+    const memory = this.memory(r.src.space, r.core);
+    const bytes = NUMBER_FORMATS[this.format].bytes;
+    const [outer, inner] = r.transpose ? [r.cols, r.rows] : [r.rows, r.cols];
+    const stride = r.strideBytes || inner * bytes;
+    const values = new Float64Array(r.rows * r.cols);
+    for (let o = 0; o < outer; o++) {
+      const line = memory.readElements(r.src.address + o * stride, inner, this.format);
+      for (let i = 0; i < inner; i++) {
+        if (r.transpose) values[i * r.cols + o] = line[i]!;
+        else values[o * r.cols + i] = line[i]!;
+      }
+    }
+    return { rows: r.rows, cols: r.cols, values };
+  }
+
+  /** The tile a matmul on this unit would use now (the FIFO's head). */
+  headTile(core: number, mxu: number): Tile | undefined {
+    return this.fifo(core, mxu)[0];
+  }
+
+  private matmul(m: MatmulInstruction, backend: MatmulBackend): void {
+    const queue = this.fifo(m.core, m.mxu);
+    const tile = queue[0];
+    if (!tile) throw new SimError('no_tile', `matmul on core ${m.core} mxu ${m.mxu} found no weight tile`);
+    if (tile.rows !== m.depth) throw new SimError('depth_mismatch', `matmul depth ${m.depth} does not match the ${tile.rows}-row tile`);
+    const memory = this.ub[m.core]!;
+    const bytes = NUMBER_FORMATS[this.format].bytes;
+    const x = new Float64Array(m.rows * m.depth);
+    for (let r = 0; r < m.rows; r++) x.set(memory.readElements(m.src.address + matmulRowOffset(m, r, bytes), m.depth, this.format), r * m.depth);
+    const sums = backend(x, tile.values, m.rows, m.depth, tile.cols, this.format);
+    const acc = this.acc[m.core]!;
+    const width = this.accWidth[m.core]!;
+    for (let r = 0; r < m.rows; r++) {
+      const base = (m.accRow + r) * width;
+      for (let c = 0; c < tile.cols; c++) {
+        const s = sums[r * tile.cols + c]!;
+        if (!m.accumulate) acc[base + c] = s;
+        else acc[base + c] = this.isFloat ? Math.fround(acc[base + c]! + s) : (acc[base + c]! + s) | 0;
+      }
+    }
+    if (m.pop) queue.shift();
+  }
+
+  private activate(a: ActivateInstruction): void {
+    const acc = this.acc[a.core]!;
+    const width = this.accWidth[a.core]!;
+    const values = (row: number): number[] => {
+      const out: number[] = [];
+      for (let c = 0; c < a.cols; c++) out.push(activateValue(acc[(a.accRow + row) * width + c]!, a.fn, a.scale));
+      return out;
+    };
+    const stride = a.rowStrideBytes || a.cols * NUMBER_FORMATS[a.outFormat].bytes;
+    const write = (outRow: number, row: number[]): void =>
+      this.ub[a.core]!.writeElements(a.dst.address + outRow * stride, row.map((v) => activateOutput(v, a.outScale, a.outFormat)), a.outFormat);
+    if (a.pool === 'none') {
+      for (let r = 0; r < a.rows; r++) write(r, values(r));
+      return;
+    }
+    const inputRows = Array.from({ length: a.rows }, (_, r) => values(r));
+    const outWidth = Math.floor((a.poolInputWidth - a.poolWidth) / a.poolStride) + 1;
+    for (let o = 0; o < activateOutputRows(a); o++) {
+      const y0 = Math.floor(o / outWidth) * a.poolStride;
+      const x0 = (o % outWidth) * a.poolStride;
+      const pooled: number[] = [];
+      for (let c = 0; c < a.cols; c++) {
+        const window: number[] = [];
+        for (let dy = 0; dy < a.poolHeight; dy++) for (let dx = 0; dx < a.poolWidth; dx++) window.push(inputRows[(y0 + dy) * a.poolInputWidth + x0 + dx]![c]!);
+        pooled.push(poolValues(window, a.pool));
+      }
+      write(o, pooled);
+    }
+  }
+
+  private vector(v: VectorInstruction): void {
+    const memory = this.ub[v.core]!;
+    const bytes = NUMBER_FORMATS[v.dtype].bytes;
+    const semantics = VECTOR_SEMANTICS[v.vop];
+    const out = vectorOutputShape(v);
+    const result = new Float64Array(v.cols);
+    const broadcastRow = v.src2 && v.broadcast ? memory.readElements(v.src2.address, v.cols, v.dtype) : undefined;
+    const rows: Float64Array[] = [];
+    for (let r = 0; r < v.rows; r++) {
+      const a = memory.readElements(v.src.address + r * v.cols * bytes, v.cols, v.dtype);
+      const b = BINARY_VECTOR_OPS.has(v.vop) ? broadcastRow ?? memory.readElements(v.src2!.address + r * v.cols * bytes, v.cols, v.dtype) : undefined;
+      semantics.row(a, b, v.imm, result);
+      rows.push(Float64Array.from(result.subarray(0, out.cols), (x) => toFormat(x, v.dtype)));
+    }
+    // Rows are all read before any is written, so a result may overwrite its own operands.
+    rows.forEach((row, r) => memory.writeElements(v.dst.address + r * out.cols * bytes, row, v.dtype));
+  }
+
+  /** Reads a declared buffer's elements (for saving outputs). */
+  readBuffer(name: string): { values: Float64Array; format: NumberFormatName } {
+    const b = this.program.buffers.find((x) => x.name === name);
+    if (!b || !b.dtype) throw new SimError('no_buffer', `no typed buffer '${name}'`);
+    const count = b.shape ? b.shape.reduce((x, y) => x * y, 1) : b.bytes / NUMBER_FORMATS[b.dtype].bytes;
+    return { values: this.memory(b.space, b.core ?? 0).readElements(b.address, count, b.dtype), format: b.dtype };
+  }
+
+  /** Fills a declared buffer with values (already in its format). */
+  writeBuffer(name: string, values: ArrayLike<number>): void {
+    const b = this.program.buffers.find((x) => x.name === name);
+    if (!b || !b.dtype) throw new SimError('no_buffer', `no typed buffer '${name}'`);
+    this.memory(b.space, b.core ?? 0).writeElements(b.address, values, b.dtype);
+  }
+}
+
+/** Quantizes values into a buffer's format (saturating integers), for loading inputs. */
+export function valuesForBuffer(values: ArrayLike<number>, format: NumberFormatName): Float64Array {
+  return Float64Array.from(values, (v) => toFormat(v, format));
+}
