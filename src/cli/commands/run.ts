@@ -74,12 +74,14 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'run a program on a chip: outputs, cycles and where they went, a trace',
   usage: `tpusim run FILE [--chip NAME|FILE] [--input NAME=x.npy ...] [--output DIR] [--trace trace.json]
-           [--engine fold|reference] [--timing-only] [--json]
+           [--engine fold|reference|register] [--timing-only] [--json]
 
   Runs a program (assembly or binary) on the chip (default: the program's .chip). Inputs are NumPy
   .npy files for the program's typed buffers (bf16 and fp8 buffers take float32 arrays); output
   buffers are written to DIR/NAME.npy. --trace writes a Chrome/Perfetto trace (ui.perfetto.dev).
-  --engine reference runs the matrix units' sums in plain loops; --timing-only skips the values.`,
+  --engine reference forms the matrix units' sums in plain loops; --engine register also replays
+  every matrix unit's passes cell by cell and stops if any cycle or partial sum differs from the
+  machine's; --timing-only skips the values.`,
   run(argv: readonly string[], io: Io): number {
     const { values, positionals } = parseCommandArgs('run', argv, {
       chip: { type: 'string' },
@@ -100,7 +102,7 @@ export const runCommand: Command = {
     const chipName = stringOption(values, 'chip') ?? program.chip;
     if (!chipName) throw new UsageError(`name a chip with --chip (the program has no .chip line; presets: ${Object.keys(CHIP_PRESETS).join(', ')})`);
     const chip = resolveChip(chipName);
-    const engine = choice('--engine', stringOption(values, 'engine') ?? 'fold', ['fold', 'reference'] as const);
+    const engine = choice('--engine', stringOption(values, 'engine') ?? 'fold', ['fold', 'reference', 'register'] as const);
     const timingOnly = values['timing-only'] === true;
     const outDir = stringOption(values, 'output');
     if (timingOnly && outDir) throw new UsageError('--timing-only computes no values, so --output has nothing to write');
@@ -123,12 +125,16 @@ export const runCommand: Command = {
         seconds: run.seconds,
         achievedOpsPerS: run.achievedOpsPerS,
         counters: run.counters,
+        ...(run.registerCheck ? { registerCheck: run.registerCheck } : {}),
         outputs: Object.fromEntries(Object.entries(run.outputs).map(([n, o]) => [n, { dtype: o.dtype, shape: o.shape, ...(outDir ? { file: join(outDir, `${n}.npy`) } : {}) }])),
         ...(tracePath ? { trace: tracePath } : {}),
       });
       return 0;
     }
     io.out(summary(run, chip.clockHz, file));
+    if (run.registerCheck) {
+      io.out(`register-level check: ${run.registerCheck.passes} passes and ${run.registerCheck.tiles} tile loads replayed cell by cell (${run.registerCheck.cellUpdates.toExponential(2)} cell updates): same cycles, same partial sums`);
+    }
     for (const f of files) io.out(`wrote ${f.path}`);
     return 0;
   },

@@ -67,6 +67,16 @@ describe('example programs', () => {
     }
   });
 
+  it.each([
+    ['mlp-int8.s', v1],
+    ['conv-int8.s', v1],
+    ['dense-bf16-v4.s', v4],
+  ] as const)('%s: the register-level engine replays every pass on the same cycles with the same sums', (name, chip) => {
+    const p = example(name);
+    const run = runProgram(chip, p, { inputs: randomInputs(p, 3), engine: 'register' });
+    expect(run.registerCheck!.passes).toBe(p.instructions.filter((i) => i.op === 'matmul').length);
+  });
+
   it('mlp-int8 equals a plain two-layer computation', () => {
     const p = example('mlp-int8.s');
     const inputs = randomInputs(p, 5);
@@ -129,7 +139,7 @@ function gemmProgram(m: number, n: number, k: number, rows: number, cols: number
 describe('matrix-unit timing', () => {
   it('streams folds exactly as the fold-level engine times them', () => {
     for (const [m, n, k] of [[300, 320, 600], [1000, 256, 256], [64, 100, 700]] as const) {
-      const run = runProgram(v1, program(gemmProgram(m, n, k, 256, 256)), { values: false });
+      const run = runProgram(v1, program(gemmProgram(m, n, k, 256, 256)), { engine: 'register' });
       const mxu = run.timings.filter((t) => t.unit === 'core0.mxu0');
       const gemm = foldEngine.run({ shape: { m, n, k }, array: { rows: 256, cols: 256, dataflow: 'ws', format: 'int8', doubleBuffered: true } }).stats;
       // The engine starts with its first tile loaded at cycle 0 (first pass at R); here the tile is fetched first.

@@ -12,14 +12,16 @@ import { fastGemm } from '../systolic/fast-gemm.js';
 import { SimError } from '../errors.js';
 import { matrixUnitCounters, type MatrixUnitCounters } from './counters.js';
 import { runMachine, type InstructionTiming, type TraceEvent } from './machine.js';
+import { capturingBackend, checkOnRegisterEngine, type RegisterCheck } from './register-check.js';
 import { ChipState, referenceMatmul, valuesForBuffer, type MatmulBackend } from './state.js';
 
-export type ProgramEngine = 'fold' | 'reference';
+export type ProgramEngine = 'fold' | 'reference' | 'register';
 
 export interface RunProgramOptions {
   /** Values for typed buffers, by name (converted to the buffer's format: floats rounded, integers saturated). */
   readonly inputs?: Readonly<Record<string, ArrayLike<number>>>;
-  /** 'fold': fast kernels (default); 'reference': plain loops. */
+  /** 'fold': fast kernels (default); 'reference': plain loops; 'register': fast kernels, then every
+   * matrix unit's passes replayed cell by cell and required to agree in cycles and bits. */
   readonly engine?: ProgramEngine;
   /** false: timing only, no values computed. */
   readonly values?: boolean;
@@ -54,6 +56,8 @@ export interface ProgramRun {
   readonly outputs: Readonly<Record<string, ProgramOutput>>;
   readonly timings: readonly InstructionTiming[];
   readonly trace: readonly TraceEvent[];
+  /** With engine 'register': what the register-level replay confirmed. */
+  readonly registerCheck?: RegisterCheck;
 }
 
 const fastBackend: MatmulBackend = (x, w, rows, depth, cols, format) =>
@@ -105,12 +109,13 @@ export function runProgram(chip: ChipSpec, program: Program, options: RunProgram
   checkProgram(chip, program);
   const state = new ChipState(chip, program, programFormat(program, chip));
   loadInputs(state, program, options.inputs ?? {});
-  const run = runMachine(chip, program, {
-    state,
-    values: options.values ?? true,
-    backend: options.engine === 'reference' ? referenceMatmul : fastBackend,
-    trace: options.trace ?? false,
-  });
+  const captured = new Map<number, { x: Float64Array; w: Float64Array; sums: ArrayLike<number> }>();
+  const check = options.engine === 'register';
+  if (check && options.values === false) throw new SimError('bad_options', 'the register-level check compares values, so it cannot run timing-only');
+  const indexOf = new Map(program.instructions.map((instruction, i) => [instruction, i]));
+  const backend = options.engine === 'reference' ? referenceMatmul : check ? capturingBackend(fastBackend, captured, (m) => indexOf.get(m)!) : fastBackend;
+  const run = runMachine(chip, program, { state, values: options.values ?? true, backend, trace: options.trace ?? false });
+  const registerCheck = check ? checkOnRegisterEngine(run.matrixUnits, captured, state.format) : undefined;
   const end = (i: number): number => run.timings[i]!.end;
   const matrixUnits = run.matrixUnits.map((m) => matrixUnitCounters(m, run.totalCycles, run.dependencies, program.instructions, end));
   const usefulMacs = matrixUnits.reduce((s, m) => s + m.usefulMacs, 0);
@@ -131,6 +136,7 @@ export function runProgram(chip: ChipSpec, program: Program, options: RunProgram
     outputs: options.values === false ? {} : collectOutputs(state, program),
     timings: run.timings,
     trace: run.trace,
+    ...(registerCheck ? { registerCheck } : {}),
   };
 }
 

@@ -18,7 +18,7 @@ import { Memory } from './memory.js';
  * Forms a matmul's partial sums: X (rows x depth) times W (depth x cols), each sum from +0 in
  * increasing k, int32-wrapping or fp32-rounding: one pass of the array.
  */
-export type MatmulBackend = (x: Float64Array, w: Float64Array, rows: number, depth: number, cols: number, format: NumberFormatName) => ArrayLike<number>;
+export type MatmulBackend = (x: Float64Array, w: Float64Array, rows: number, depth: number, cols: number, format: NumberFormatName, instruction: MatmulInstruction) => ArrayLike<number>;
 
 /** Plain loops: the definition. */
 export const referenceMatmul: MatmulBackend = (x, w, rows, depth, cols, format) => {
@@ -143,7 +143,7 @@ export class ChipState {
     const bytes = NUMBER_FORMATS[this.format].bytes;
     const x = new Float64Array(m.rows * m.depth);
     for (let r = 0; r < m.rows; r++) x.set(memory.readElements(m.src.address + matmulRowOffset(m, r, bytes), m.depth, this.format), r * m.depth);
-    const sums = backend(x, tile.values, m.rows, m.depth, tile.cols, this.format);
+    const sums = backend(x, tile.values, m.rows, m.depth, tile.cols, this.format, m);
     const acc = this.acc[m.core]!;
     const width = this.accWidth[m.core]!;
     for (let r = 0; r < m.rows; r++) {

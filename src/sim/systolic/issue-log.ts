@@ -11,6 +11,8 @@ export interface IssueRun {
   readonly start: number;
   readonly firstToken: number;
   length: number;
+  /** The group (fold or pass) its tokens belong to. */
+  readonly group: number;
 }
 
 /** Spans found by `IssueLog.spans`, in reusable arrays (the engines call it once per row per cycle). */
@@ -21,24 +23,25 @@ export class CellSpans {
   readonly lastCol: Int32Array;
   readonly firstToken: Int32Array;
   readonly lastToken: Int32Array;
+  readonly group: Int32Array;
   constructor(capacity: number) {
     this.firstCol = new Int32Array(capacity);
     this.lastCol = new Int32Array(capacity);
     this.firstToken = new Int32Array(capacity);
     this.lastToken = new Int32Array(capacity);
+    this.group = new Int32Array(capacity);
   }
 }
 
 export class IssueLog {
   /** Runs in issue order; read-only for callers (the engines' hot loops walk it directly). */
   runs: IssueRun[] = [];
-  /** Tokens per group (fold): a run never crosses a group boundary. */
-  constructor(private readonly groupSize: number) {}
 
-  record(cycle: number, token: number): void {
+  /** Records a token; a run never crosses a group (fold or pass) boundary. */
+  record(cycle: number, token: number, group: number): void {
     const last = this.runs[this.runs.length - 1];
-    if (last && last.start + last.length === cycle && last.firstToken + last.length === token && token % this.groupSize !== 0) last.length++;
-    else this.runs.push({ start: cycle, firstToken: token, length: 1 });
+    if (last && last.group === group && last.start + last.length === cycle && last.firstToken + last.length === token) last.length++;
+    else this.runs.push({ start: cycle, firstToken: token, length: 1, group });
   }
 
   /** Forgets runs whose last issue is before `cycle`. */
@@ -63,6 +66,7 @@ export class IssueLog {
       out.lastCol[count] = latest - first;
       out.firstToken[count] = run.firstToken + (first - run.start);
       out.lastToken[count] = run.firstToken + (last - run.start);
+      out.group[count] = run.group;
       count++;
     }
     out.count = count;

@@ -34,27 +34,40 @@ function transposed(values: ArrayLike<number>, rows: number, cols: number): Floa
   return out;
 }
 
-/** ws streams A's rows against B's tile; is streams B's columns against A's tile (C^T = B^T A^T). */
+/**
+ * ws streams A's rows against B's tile; is streams B's columns against A's tile (C^T = B^T A^T).
+ * Each fold is one pass against its own tile, available from cycle 0.
+ */
 function runStationaryGemm(shape: GemmShape, request: GemmRequest, grid: FoldGrid, folds: Fold[], arith: Arithmetic, acc: Accumulators, machine: SpanMachineKind | 'auto'): Observed {
   const { m: M, n: N, k: K } = shape;
   const { array, operands } = request;
   const t = DATAFLOW_MAPPINGS[array.dataflow].transposed;
-  const streamed = !operands ? new Float64Array(grid.time * K) : t ? transposed(operands.b, K, N) : operands.a;
-  const stationary = !operands ? new Float64Array(K * grid.spatialCols) : t ? transposed(operands.a, M, K) : operands.b;
+  const T = grid.time;
+  const W = grid.spatialCols;
+  const streamed = !operands ? new Float64Array(T * K) : t ? transposed(operands.b, K, N) : operands.a;
+  const stationary = !operands ? new Float64Array(K * W) : t ? transposed(operands.a, M, K) : operands.b;
+  // Tiles and inputs are views into the operands: no copies.
+  const tiles = folds.map((fold) => ({ depth: fold.rowsUsed, cols: fold.colsUsed, readyAt: 0, values: stationary, offset: fold.rowStart * W + fold.colStart, stride: W }));
+  const passes = folds.map((fold) => ({
+    tile: fold.index,
+    rows: T,
+    notBefore: 0,
+    inputs: streamed,
+    inputOffset: fold.rowStart,
+    inputStride: K,
+    outputBase: fold.colStart,
+    outputRowStride: W,
+    overwrite: fold.rowFold === 0 && operands?.c === undefined,
+  }));
   const run = runStationary({
     rows: array.rows,
     cols: array.cols,
     doubleBuffered: array.doubleBuffered,
     isFloat: arith.isFloat,
     machine,
-    time: grid.time,
-    k: K,
-    folds,
-    streamed,
-    stationary,
-    stationaryCols: grid.spatialCols,
+    tiles,
+    passes,
     accumulators: acc,
-    accumulate: operands?.c !== undefined,
     recordCycles: request.record?.maxCycles ?? 0,
   });
   return {

@@ -96,7 +96,7 @@ class OutputArray {
     this.outTag = new Int32Array(R * C).fill(-1);
     this.landed = new Int32Array(p.folds.length);
     this.issued = new Int32Array(Math.max(R, C)).fill(-1);
-    this.log = new IssueLog(p.k);
+    this.log = new IssueLog();
     this.totalTokens = p.folds.length * p.k;
   }
 
@@ -138,7 +138,7 @@ class OutputArray {
       token = this.nextToken++;
       this.streamCycles++;
       this.lastIssue = t;
-      this.log.record(t, token);
+      this.log.record(t, token, (token / K) | 0);
       if (token % K === 0) {
         const fold = this.foldOf(token);
         const drainEnd = t + K + fold.rowsUsed + fold.colsUsed - 2 + R;

@@ -22,10 +22,37 @@
  */
 import { SimError } from '../errors.js';
 import type { Accumulators } from './accumulators.js';
-import type { Fold } from './dataflows.js';
 import { CellSpans, IssueLog, observedCycles, spansPerRow } from './issue-log.js';
 import type { CellSnapshot } from './types.js';
 import { createSpanMachine, SPAN_COUNT, SPAN_FIELDS, SPAN_IN, SPAN_OUT, SPAN_RING, SPAN_WEIGHT, type SpanMachine, type SpanMachineKind } from './wasm/span-machine.js';
+
+export interface StationaryTile {
+  /** Rows and columns of the array it uses (the rest stay zero). */
+  readonly depth: number;
+  readonly cols: number;
+  /** Cycle from which the tile's data can be loaded (it has arrived in the weight FIFO). */
+  readonly readyAt: number;
+  /** Value (k, j) is values[offset + k * stride + j] (a tile may be a view into a larger matrix). */
+  readonly values: ArrayLike<number>;
+  readonly offset: number;
+  readonly stride: number;
+}
+
+export interface StationaryPass {
+  readonly tile: number;
+  readonly rows: number;
+  /** The pass's first row may not enter before this cycle. */
+  readonly notBefore: number;
+  /** Input (m, i) is inputs[inputOffset + m * inputStride + i]. */
+  readonly inputs: ArrayLike<number>;
+  readonly inputOffset: number;
+  readonly inputStride: number;
+  /** Output (m, j) lands at accumulator index outputBase + m * outputRowStride + j. */
+  readonly outputBase: number;
+  readonly outputRowStride: number;
+  /** Overwrite the accumulators (else add to them). */
+  readonly overwrite: boolean;
+}
 
 export interface StationaryProblem {
   readonly rows: number;
@@ -33,18 +60,9 @@ export interface StationaryProblem {
   readonly doubleBuffered: boolean;
   readonly isFloat: boolean;
   readonly machine: SpanMachineKind | 'auto';
-  /** Streamed rows per fold (T) and the reduction length (K). */
-  readonly time: number;
-  readonly k: number;
-  readonly folds: readonly Fold[];
-  /** Streamed operand X (T x K) and stationary operand W (K x stationaryCols), row-major. */
-  readonly streamed: ArrayLike<number>;
-  readonly stationary: ArrayLike<number>;
-  readonly stationaryCols: number;
-  /** Where finished partial sums land: index t * stationaryCols + c for streamed row t, column c. */
+  readonly tiles: readonly StationaryTile[];
+  readonly passes: readonly StationaryPass[];
   readonly accumulators: Accumulators;
-  /** The first chunk of each output adds to the accumulators' initial contents instead of overwriting. */
-  readonly accumulate: boolean;
   readonly recordCycles: number;
 }
 
@@ -56,28 +74,30 @@ export interface StationaryRun {
   readonly weightLoadCycles: number;
   readonly streamedReads: number;
   readonly stationaryReads: number;
+  /** Cycle each pass's first row entered the array, and each tile's load started. */
+  readonly passStarts: readonly number[];
+  readonly loadStarts: readonly number[];
   readonly machine: SpanMachineKind;
   readonly snapshots: CellSnapshot[];
 }
 
-interface Load {
-  readonly fold: Fold;
-  readonly start: number;
-}
-
 export function runStationary(p: StationaryProblem): StationaryRun {
-  const totalTokens = p.folds.length * p.time;
-  if (totalTokens > 2 ** 31 - 1) throw new SimError('too_large', `the register-level engine tracks at most 2^31 tokens, this GEMM needs ${totalTokens}`);
+  const totalTokens = p.passes.reduce((sum, pass) => sum + pass.rows, 0);
+  if (totalTokens > 2 ** 31 - 1) throw new SimError('too_large', `the register-level engine tracks at most 2^31 tokens, this run needs ${totalTokens}`);
   const model = new StationaryArray(p);
   for (let t = 0; !model.finished(t); t++) model.step(t);
   return model.result();
+}
+
+interface Load {
+  readonly tile: number;
+  readonly start: number;
 }
 
 /** The array's registers and its controller; `step(t)` advances one cycle. */
 class StationaryArray {
   private readonly R: number;
   private readonly C: number;
-  private readonly T: number;
   private readonly machine: SpanMachine;
   private readonly active: Int32Array | Float32Array; // row-major, in the span machine
   private readonly pVal: Int32Array | Float32Array; // cell (i, j) at (i + 1) * C + j; row 0 stays zero
@@ -88,16 +108,26 @@ class StationaryArray {
   private readonly chain: Int32Array | Float32Array; // column-major load chain: shadow registers, or the active ones when single-buffered
   private readonly pendingCol: Uint8Array; // double-buffered: the chain holds a loaded tile not fully switched in
   private readonly consumed: Int32Array; // rows of that tile already switched in (they switch top to bottom)
-  private readonly released: Int32Array; // single-buffered: rows the current fold's last token has passed
-  private readonly log: IssueLog;
+  private readonly released: Int32Array; // single-buffered: rows the current tile's last token has passed
+  private readonly log = new IssueLog();
   private readonly spans: CellSpans;
   private readonly issued: Int32Array; // token issued at cycle t sits at t % R
-  private readonly loadReadyAt: Float64Array; // column 0 of the fold's tile has loaded
+  private readonly issuedPass: Int32Array;
+  /** Per pass: first token; whether its first token switches tiles; whether its last releases one. */
+  private readonly firstToken: Int32Array;
+  private readonly switches: Uint8Array;
+  private readonly releases: Uint8Array;
+  /** Per tile: the pass after which it may be replaced (its last), and when column 0 finished loading. */
+  private readonly lastPassOfTile: Int32Array;
+  private readonly loadReadyAt: Float64Array;
   private readonly totalTokens: number;
+  private readonly passStarts: number[] = [];
+  private readonly loadStarts: number[] = [];
   private loads: Load[] = [];
   private nextToken = 0;
-  private foldsStarted = 0;
-  private nextLoadFold = 0;
+  private pass = 0;
+  private tilesSwitchedIn = 0;
+  private nextLoad = 0;
   private lastLoadStart = -Infinity;
   private streamCycles = 0;
   private lastIssue = -1;
@@ -106,12 +136,12 @@ class StationaryArray {
   private readonly snapshots: CellSnapshot[] = [];
 
   constructor(private readonly p: StationaryProblem) {
-    const { rows: R, cols: C } = p;
+    const { rows: R, cols: C, passes } = p;
     this.R = R;
     this.C = C;
-    this.T = p.time;
     this.ringLength = 2 ** Math.ceil(Math.log2(C));
-    this.machine = createSpanMachine(p.machine, p.isFloat, { p: R * C + C, ring: R * 2 * this.ringLength, w: R * C }, R * spansPerRow(C, p.time));
+    const shortest = Math.max(1, Math.min(...passes.map((x) => x.rows)));
+    this.machine = createSpanMachine(p.machine, p.isFloat, { p: R * C + C, ring: R * 2 * this.ringLength, w: R * C }, R * spansPerRow(C, shortest));
     this.pVal = this.machine.registers['p']!;
     this.ring = this.machine.registers['ring']!;
     this.active = this.machine.registers['w']!;
@@ -119,11 +149,23 @@ class StationaryArray {
     this.pendingCol = new Uint8Array(C);
     this.consumed = new Int32Array(C);
     this.released = new Int32Array(C).fill(R);
-    this.log = new IssueLog(p.time);
     this.spans = new CellSpans(C + 1);
     this.issued = new Int32Array(R).fill(-1);
-    this.loadReadyAt = new Float64Array(p.folds.length).fill(Infinity);
-    this.totalTokens = p.folds.length * p.time;
+    this.issuedPass = new Int32Array(R);
+    this.firstToken = new Int32Array(passes.length);
+    this.switches = new Uint8Array(passes.length);
+    this.releases = new Uint8Array(passes.length);
+    this.lastPassOfTile = new Int32Array(p.tiles.length).fill(-1);
+    let token = 0;
+    passes.forEach((pass, i) => {
+      this.firstToken[i] = token;
+      token += pass.rows;
+      this.switches[i] = i === 0 || passes[i - 1]!.tile !== pass.tile ? 1 : 0;
+      this.releases[i] = i === passes.length - 1 || passes[i + 1]!.tile !== pass.tile ? 1 : 0;
+      this.lastPassOfTile[pass.tile] = i;
+    });
+    this.totalTokens = token;
+    this.loadReadyAt = new Float64Array(p.tiles.length).fill(Infinity);
   }
 
   finished(t: number): boolean {
@@ -140,10 +182,6 @@ class StationaryArray {
     if (t < this.p.recordCycles) this.snapshots.push(this.snapshot(t));
   }
 
-  private foldOf(token: number): Fold {
-    return this.p.folds[(token / this.T) | 0]!;
-  }
-
   private hazard(what: string, t: number, i: number, j: number): never {
     throw new SimError('hazard', `register engine: ${what} at cycle ${t}, cell (${i}, ${j})`);
   }
@@ -153,40 +191,54 @@ class StationaryArray {
     return this.ringLength - 1 - (t & (this.ringLength - 1));
   }
 
-  /** Feeder: one token per cycle, a fold's first token waiting for its tile. Loader: the next tile
-   * once the port is free and its registers can take it. */
+  /** Feeder: one token per cycle; a pass's first token waits for `notBefore` and, when it switches
+   * tiles, for its tile. Loader: the next tile once the port is free, its data has arrived and the
+   * registers can take it. */
   private control(t: number): void {
-    const { T } = this;
+    const { passes } = this.p;
     const issuedBefore = this.nextToken;
     let token = -1;
-    if (this.nextToken < this.totalTokens && (this.nextToken % T !== 0 || this.loadReadyAt[this.nextToken / T]! <= t)) {
-      token = this.nextToken++;
-      if (token % T === 0) this.foldsStarted++;
-      this.streamCycles++;
-      this.lastIssue = t;
-      this.log.record(t, token);
+    if (this.nextToken < this.totalTokens) {
+      const pass = passes[this.pass]!;
+      const first = this.nextToken === this.firstToken[this.pass];
+      if (!first || (t >= pass.notBefore && (!this.switches[this.pass] || this.loadReadyAt[pass.tile]! <= t))) {
+        token = this.nextToken++;
+        if (first) {
+          this.passStarts.push(t);
+          if (this.switches[this.pass]) this.tilesSwitchedIn++;
+        }
+        this.issuedPass[t % this.R] = this.pass;
+        this.streamCycles++;
+        this.lastIssue = t;
+        this.log.record(t, token, this.pass);
+        if (this.nextToken === this.firstToken[this.pass]! + pass.rows) this.pass++;
+      }
     }
     this.issued[t % this.R] = token;
-    const current = this.nextLoadFold - 1;
-    const registersFree = this.p.doubleBuffered ? this.foldsStarted > current : issuedBefore >= (current + 1) * T;
-    if (this.nextLoadFold < this.p.folds.length && t >= this.lastLoadStart + this.R && registersFree) {
-      this.loads.push({ fold: this.p.folds[this.nextLoadFold]!, start: t });
+    const previous = this.nextLoad - 1;
+    const previousDone = previous < 0 ? 0 : this.firstToken[this.lastPassOfTile[previous]!]! + passes[this.lastPassOfTile[previous]!]!.rows;
+    const registersFree = this.p.doubleBuffered ? this.tilesSwitchedIn > previous : issuedBefore >= previousDone;
+    const tile = this.p.tiles[this.nextLoad];
+    if (tile && t >= this.lastLoadStart + this.R && t >= tile.readyAt && registersFree) {
+      this.loads.push({ tile: this.nextLoad, start: t });
+      this.loadStarts.push(t);
       this.lastLoadStart = t;
-      this.nextLoadFold++;
+      this.nextLoad++;
     }
   }
 
   /** Skewed feed: row i takes the streamed value of the token issued i cycles ago. */
   private feed(t: number): void {
-    const { R, T, ring, ringLength } = this;
-    const { streamed, k: K } = this.p;
+    const { R, ring, ringLength } = this;
     const slot = this.head(t);
     for (let i = 0; i < R && i <= t; i++) {
       const id = this.issued[(t - i) % R]!;
       if (id < 0) continue;
-      const fold = this.foldOf(id);
-      if (i >= fold.rowsUsed) continue;
-      const value = streamed[(id % T) * K + fold.rowStart + i]!;
+      const index = this.issuedPass[(t - i) % R]!;
+      const pass = this.p.passes[index]!;
+      const depth = this.p.tiles[pass.tile]!.depth;
+      if (i >= depth) continue;
+      const value = pass.inputs[pass.inputOffset + (id - this.firstToken[index]!) * pass.inputStride + i]!;
       ring[2 * i * ringLength + slot] = value;
       ring[2 * i * ringLength + slot + ringLength] = value;
       this.streamedReads++;
@@ -198,10 +250,10 @@ class StationaryArray {
    * new tile), then every row's partial sums, bottom row first so each reads the row above as it was
    * last cycle, then single-buffered releases. */
   private stepCells(t: number): void {
-    const { R, C, T } = this;
+    const { R, C } = this;
     const runs = this.log.runs;
     for (const run of runs) {
-      if (run.firstToken % T !== 0) continue;
+      if (!this.switches[run.group] || run.firstToken !== this.firstToken[run.group]) continue;
       for (let i = Math.max(0, t - run.start - C + 1); i <= Math.min(R - 1, t - run.start); i++) this.switchCell(t, i, t - i - run.start);
     }
     const { table, byteOffset } = this.machine;
@@ -222,7 +274,7 @@ class StationaryArray {
         table[e + SPAN_OUT] = pBase + 4 * ((i + 1) * C + ja);
         table[e + SPAN_IN] = pBase + 4 * (i * C + ja);
         table[e + SPAN_RING] = ringBase + i * ringRow + 4 * ja;
-        table[e + SPAN_WEIGHT] = i < this.foldOf(run.firstToken).rowsUsed ? wBase + 4 * (i * C + ja) : -1;
+        table[e + SPAN_WEIGHT] = i < this.p.tiles[this.p.passes[run.group]!.tile]!.depth ? wBase + 4 * (i * C + ja) : -1;
         table[e + SPAN_COUNT] = jb - ja + 1;
       }
     }
@@ -230,11 +282,12 @@ class StationaryArray {
     if (!this.p.doubleBuffered) this.releaseRows(t);
   }
 
-  /** Single-buffered: a fold's last token frees each cell's weight register as it passes. */
+  /** Single-buffered: the last token of a tile's last pass frees each cell's weight register as it passes. */
   private releaseRows(t: number): void {
-    const { R, C, T } = this;
+    const { R, C } = this;
     for (const run of this.log.runs) {
-      if ((run.firstToken + run.length) % T !== 0) continue;
+      const pass = this.p.passes[run.group]!;
+      if (!this.releases[run.group] || run.firstToken + run.length !== this.firstToken[run.group]! + pass.rows) continue;
       const runEnd = run.start + run.length - 1;
       for (let i = Math.max(0, t - runEnd - C + 1); i <= Math.min(R - 1, t - runEnd); i++) {
         const j = t - i - runEnd;
@@ -258,8 +311,9 @@ class StationaryArray {
   /** Tile loads: column j of a load started at L shifts rows 0..progress in cycle L + j + progress. */
   private stepLoads(t: number): void {
     const { R, C, chain } = this;
-    const { doubleBuffered, stationary, stationaryCols: W } = this.p;
-    for (const { fold, start } of this.loads) {
+    const { doubleBuffered } = this.p;
+    for (const { tile: index, start } of this.loads) {
+      const tile = this.p.tiles[index]!;
       for (let j = Math.max(0, t - start - R + 1); j < C && j <= t - start; j++) {
         const progress = t - start - j;
         const busy = doubleBuffered ? this.pendingCol[j] && this.consumed[j]! <= progress : this.released[j]! <= progress;
@@ -267,42 +321,43 @@ class StationaryArray {
         const col = j * R;
         chain.copyWithin(col + 1, col, col + progress);
         const k = R - 1 - progress;
-        const inside = k < fold.rowsUsed && j < fold.colsUsed;
-        chain[col] = inside ? stationary[(fold.rowStart + k) * W + fold.colStart + j]! : 0;
+        const inside = k < tile.depth && j < tile.cols;
+        chain[col] = inside ? tile.values[tile.offset + k * tile.stride + j]! : 0;
         if (inside) this.stationaryReads++;
         if (progress < R - 1) continue;
         if (doubleBuffered) {
           this.pendingCol[j] = 1;
           this.consumed[j] = 0;
         } else for (let r = 0; r < R; r++) this.active[r * C + j] = chain[col + r]!;
-        if (j === 0) this.loadReadyAt[fold.index] = t + 1;
+        if (j === 0) this.loadReadyAt[index] = t + 1;
       }
     }
     if (this.loads.length > 0 && t - this.loads[0]!.start >= R + C - 2) this.loads = this.loads.slice(1);
   }
 
-  /** Accumulators: the bottom row's finished sums. Along a span, cell j holds the output of streamed
-   * row m0 - (j - ja) (a diagonal of the output) for column colStart + j. */
+  /** Accumulators: the bottom row's finished sums. Along a span, cell j holds the output of row
+   * m0 - (j - ja) of its pass (a diagonal of the output) for column j. */
   private collect(t: number): void {
-    const { R, C, T, spans } = this;
-    const W = this.p.stationaryCols;
+    const { R, C, spans } = this;
     this.log.spans(t - (R - 1), C, spans);
     for (let s = 0; s < spans.count; s++) {
       const ja = spans.firstCol[s]!;
-      const id = spans.lastToken[s]!;
-      const fold = this.foldOf(id);
-      const count = Math.min(spans.lastCol[s]!, fold.colsUsed - 1) - ja + 1;
-      const overwrite = fold.rowFold === 0 && !this.p.accumulate;
-      this.p.accumulators.landRun(t, this.pVal, R * C + ja, count, (id % T) * W + fold.colStart + ja, 1 - W, overwrite);
+      const pass = this.p.passes[spans.group[s]!]!;
+      const m0 = spans.lastToken[s]! - this.firstToken[spans.group[s]!]!;
+      const count = Math.min(spans.lastCol[s]!, this.p.tiles[pass.tile]!.cols - 1) - ja + 1;
+      const first = pass.outputBase + m0 * pass.outputRowStride + ja;
+      this.p.accumulators.landRun(t, this.pVal, R * C + ja, count, first, 1 - pass.outputRowStride, pass.overwrite);
     }
   }
 
   result(): StationaryRun {
     return {
       ...observedCycles(this.p.accumulators.lastCycle, this.streamCycles, this.lastIssue),
-      weightLoadCycles: this.p.folds.length * this.R,
+      weightLoadCycles: this.p.tiles.length * this.R,
       streamedReads: this.streamedReads,
       stationaryReads: this.stationaryReads,
+      passStarts: this.passStarts,
+      loadStarts: this.loadStarts,
       machine: this.machine.kind,
       snapshots: this.snapshots,
     };
@@ -318,10 +373,10 @@ class StationaryArray {
     for (let i = 0; i < R; i++) {
       this.log.spans(cycle - i, C, spans);
       for (let s = 0; s < spans.count; s++) {
+        const depth = this.p.tiles[this.p.passes[spans.group[s]!]!.tile]!.depth;
         for (let j = spans.firstCol[s]!; j <= spans.lastCol[s]!; j++) {
-          const token = spans.lastToken[s]! - (j - spans.firstCol[s]!);
-          tokens[i * C + j] = token;
-          if (i < this.foldOf(token).rowsUsed) fromLeft[i * C + j] = ring[2 * i * ringLength + head + j]!;
+          tokens[i * C + j] = spans.lastToken[s]! - (j - spans.firstCol[s]!);
+          if (i < depth) fromLeft[i * C + j] = ring[2 * i * ringLength + head + j]!;
           fromTop[i * C + j] = pVal[(i + 1) * C + j]!;
         }
       }
