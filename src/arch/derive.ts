@@ -40,24 +40,24 @@ export function coreCount(chip: ChipSpec): number {
   return chip.cores.reduce((sum, c) => sum + c.count, 0);
 }
 
-/** The spec of core `index`, counting cores across the chip's core groups in order. */
-export function coreAt(chip: ChipSpec, index: number): CoreSpec | undefined {
+/** The group holding item `index` when groups of `count` identical items are laid end to end. */
+function groupAt<T extends { readonly count: number }>(groups: readonly T[], index: number): T | undefined {
   let first = 0;
-  for (const core of chip.cores) {
-    if (index >= first && index < first + core.count) return core;
-    first += core.count;
+  for (const group of groups) {
+    if (index >= first && index < first + group.count) return group;
+    first += group.count;
   }
   return undefined;
 }
 
+/** The spec of core `index`, counting cores across the chip's core groups in order. */
+export function coreAt(chip: ChipSpec, index: number): CoreSpec | undefined {
+  return groupAt(chip.cores, index);
+}
+
 /** Matrix unit `index` of a core, counting units across its unit groups in order. */
 export function matrixUnitAt(core: CoreSpec, index: number): MatrixUnitSpec | undefined {
-  let first = 0;
-  for (const unit of core.matrixUnits) {
-    if (index >= first && index < first + unit.count) return unit;
-    first += unit.count;
-  }
-  return undefined;
+  return groupAt(core.matrixUnits, index);
 }
 
 export function matrixUnitsPerCore(core: CoreSpec): number {
