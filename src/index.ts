@@ -82,7 +82,7 @@ export { formatComputeReport, pythonFloat, COMPUTE_REPORT_HEADER } from './repor
 export { decodeNpy, encodeNpy, npyElementCount, type NpyArray, type NpyDtype } from './core/npy.js';
 export * from './isa/types.js';
 export { IsaError } from './isa/errors.js';
-export { OPS, activateOutputRows, vectorOutputShape, type OpSpec, type FieldSpec, type Access } from './isa/ops.js';
+export { OPS, activateOutputRows, poolOutputShape, vectorOutputShape, type OpSpec, type FieldSpec, type Access } from './isa/ops.js';
 export { assemble } from './isa/assembler.js';
 export { disassemble, disassembleInstruction } from './isa/disassembler.js';
 export { encodeProgram, decodeProgram } from './isa/encoding.js';
@@ -92,6 +92,6 @@ export { coreAt, coreCount, matrixUnitAt, matrixUnitsPerCore, accumulatorRows } 
 export { runProgram, interpretProgram, checkProgram, type ProgramRun, type ProgramCounters, type ProgramOutput, type RunProgramOptions, type ProgramEngine } from './sim/chip/run.js';
 export { runMachine, type TraceEvent, type InstructionTiming, type MachineRun } from './sim/chip/machine.js';
 export type { MatrixUnitCounters } from './sim/chip/counters.js';
-export { npyDtypeFor, valuesFromNpy, npyFromValues } from './sim/chip/tensors.js';
+export { npyDtypeFor, valuesFromNpy, npyFromValues, loadProgramInit, initPath, type ReadFileBytes } from './sim/chip/tensors.js';
 export { VECTOR_PIPELINE_CYCLES } from './sim/chip/timing.js';
 export { chromeTrace, type ChromeTrace } from './report/trace.js';

@@ -2,7 +2,7 @@
  * tpusim asm, disasm and run as a user meets them: the examples from their .npy inputs, and bad
  * programs and tensors answered with file, line and column, a non-zero exit and no partial output.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -96,6 +96,78 @@ describe('tpusim run', () => {
     const r = await tpusim('run', file);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/name a chip with --chip/);
+  });
+});
+
+describe('tpusim run with .init', () => {
+  /** y = x + w (int8), with x and w filled from .npy files named in the program. */
+  function initProgram(): { dir: string; file: string } {
+    const dir = tmp();
+    mkdirSync(join(dir, 'data'));
+    writeFileSync(join(dir, 'x.npy'), encodeNpy({ dtype: 'int8', shape: [2, 4], data: Int8Array.from([1, 2, 3, 4, 5, 6, 7, 8]) }));
+    writeFileSync(join(dir, 'data', 'w.npy'), encodeNpy({ dtype: 'int8', shape: [2, 4], data: Int8Array.from([10, 20, 30, 40, 50, 60, 70, 80]) }));
+    const file = join(dir, 'add.s');
+    const text = [
+      '.chip tpu-v1',
+      '.buffer host x 0 shape=2x4 dtype=int8',
+      '.buffer host w auto shape=2x4 dtype=int8',
+      '.buffer host y auto shape=2x4 dtype=int8 output',
+      '.init x "x.npy"',
+      '.init w "data/w.npy"',
+      '.buffer ub a 0 bytes=32',
+      'read_host a, x, 8',
+      'read_host a+8, w, 8',
+      'vector add, a+16, a, 2, 4, src2=a+8, dtype=int8',
+      'write_host y, a+16, 8',
+      'halt',
+    ].join('\n');
+    writeFileSync(file, text);
+    return { dir, file };
+  }
+  const values = (path: string): number[] => {
+    const y = decodeNpy(new Uint8Array(readFileSync(path)));
+    return y.ok ? Array.from(y.value.data) : [];
+  };
+
+  it('fills .init buffers from files beside the program, and --input wins', async () => {
+    const { dir, file } = initProgram();
+    const out = join(dir, 'out');
+    const r = await tpusim('run', file, '-o', out);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(values(join(out, 'y.npy'))).toEqual([11, 22, 33, 44, 55, 66, 77, 88]);
+    const other = join(tmp(), 'x2.npy');
+    writeFileSync(other, encodeNpy({ dtype: 'int8', shape: [2, 4], data: Int8Array.from([0, 0, 0, 0, 1, 1, 1, 1]) }));
+    expect((await tpusim('run', file, '--input', `x=${other}`, '-o', out)).code).toBe(0);
+    expect(values(join(out, 'y.npy'))).toEqual([10, 20, 30, 40, 51, 61, 71, 81]);
+  });
+
+  it('keeps .init in the binary form, relative to the binary', async () => {
+    const { dir, file } = initProgram();
+    const bin = join(dir, 'add.tpub');
+    expect((await tpusim('asm', file, '-o', bin)).code).toBe(0);
+    expect((await tpusim('disasm', bin)).out).toContain('.init x "x.npy"\n.init w "data/w.npy"\n');
+    const json = JSON.parse((await tpusim('asm', file, '--json')).out);
+    expect(json.program.init).toEqual([{ buffer: 'x', file: 'x.npy' }, { buffer: 'w', file: 'data/w.npy' }]);
+    const out = join(dir, 'out-bin');
+    expect((await tpusim('run', bin, '-o', out)).code).toBe(0);
+    expect(values(join(out, 'y.npy'))).toEqual([11, 22, 33, 44, 55, 66, 77, 88]);
+  });
+
+  it('names the buffer and the path of a missing .init file, without a stack trace', async () => {
+    const { dir, file } = initProgram();
+    const missing = join(dir, 'data', 'w.npy');
+    writeFileSync(missing, 'not an npy file');
+    const bad = await tpusim('run', file);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/w\.npy: .*(magic|npy)/i);
+    rmSync(missing);
+    const r = await tpusim('run', file, '-o', join(dir, 'out'));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`tpusim: the program's .init files cannot be loaded:\n${missing}: the .init file of buffer 'w' does not exist ('data/w.npy', relative to the program)`);
+    expect(r.err).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+    expect((await tpusim('run', file, '--input', `w=${join(dir, 'x.npy')}`)).code).toBe(0);
   });
 });
 

@@ -4,6 +4,7 @@
  *   .dtype int8                                   matrix-unit input format (default: the chip's)
  *   .buffer host x 0 shape=8x256 dtype=int8       named buffer: space, name, address (or auto),
  *   .buffer ub   h auto bytes=2048 core=0           size as bytes= or shape= with dtype=, `output`
+ *   .init x "data/x.npy"                          fill a typed buffer from a .npy file before the run
  *   loop:                                         a label names the next instruction (for sync)
  *     read_host   xin, x, 2048                    operands: buffer names with +offsets, space:address,
  *     matmul      acc:0, xin, 8, 256, pop         acc:row; parameters key=value; flags as bare words
@@ -14,7 +15,7 @@ import { issue, type Issue, type Result } from '../core/errors.js';
 import { NUMBER_FORMATS, isNumberFormatName, type NumberFormatName } from '../core/number-formats.js';
 import { nearestName } from '../core/errors.js';
 import { OPS, defaultFieldValue, type FieldSpec, type OpSpec } from './ops.js';
-import { MEMORY_SPACES, type BufferDecl, type Instruction, type MemRef, type MemorySpace, type Program, type SourceLocation } from './types.js';
+import { MEMORY_SPACES, type BufferDecl, type BufferInit, type Instruction, type MemRef, type MemorySpace, type Program, type SourceLocation } from './types.js';
 
 interface Line {
   readonly number: number;
@@ -46,6 +47,16 @@ function parseFloatLiteral(text: string): number | undefined {
   return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t) ? Number(t) : undefined;
 }
 
+/** The line without its comment: `;` or `#` outside a quoted string. */
+function stripComment(raw: string): string {
+  let quoted = false;
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] === '"') quoted = !quoted;
+    else if (!quoted && (raw[i] === ';' || raw[i] === '#')) return raw.slice(0, i);
+  }
+  return raw;
+}
+
 /** Splits operands at top-level commas, keeping each one's column. */
 function splitOperands(text: string, column: number): Array<{ text: string; column: number }> {
   const parts: Array<{ text: string; column: number }> = [];
@@ -71,10 +82,12 @@ class Assembler {
   readonly labels: Record<string, number> = {};
   readonly instructions: Instruction[] = [];
   readonly source: SourceLocation[] = [];
+  readonly init: BufferInit[] = [];
   dtype: NumberFormatName | undefined;
   chip: string | undefined;
   private pendingAuto: Array<{ decl: Omit<BufferDecl, 'address'> }> = [];
   private labelUses: Array<{ label: string; at: string }> = [];
+  private initUses: Array<{ init: BufferInit; line: Line; column: number }> = [];
 
   constructor(private readonly file: string) {}
 
@@ -91,12 +104,13 @@ class Assembler {
   run(text: string): void {
     const lines: Line[] = [];
     text.split(/\r?\n/).forEach((raw, index) => {
-      const code = raw.replace(/[;#].*$/, '');
+      const code = stripComment(raw);
       const lead = code.length - code.trimStart().length;
       if (code.trim() !== '') lines.push({ number: index + 1, text: code.trim(), column: lead + 1 });
     });
     for (const line of lines) if (line.text.startsWith('.')) this.directive(line);
     this.placeAutoBuffers();
+    this.checkInits();
     for (const line of lines) if (!line.text.startsWith('.')) this.statement(line);
     for (const use of this.labelUses) {
       if (!(use.label in this.labels)) this.issues.push(issue('asm', use.at, `unknown label '${use.label}'`));
@@ -126,7 +140,29 @@ class Assembler {
       if (args.length !== 1) this.fail(line, line.column, `.chip needs one chip name, got '${args.join(' ')}'`);
       else this.chip = args[0]!;
     }
-    else this.fail(line, line.column, `unknown directive '${name}' (known: .dtype, .buffer, .chip)`);
+    else if (name === '.init') this.initDirective(line);
+    else this.fail(line, line.column, `unknown directive '${name}' (known: .dtype, .buffer, .chip, .init)`);
+  }
+
+  /** `.init NAME "FILE"`: checked once every buffer is known (they may be declared later). */
+  private initDirective(line: Line): void {
+    const m = /^\.init(\s+)(\S+)\s+"([^"]+)"$/.exec(line.text);
+    if (!m) return this.fail(line, line.column, `usage: .init NAME "FILE" (a declared buffer and a quoted .npy path, relative to the program), got '${line.text}'`);
+    const init = { buffer: m[2]!, file: m[3]! };
+    const column = line.column + '.init'.length + m[1]!.length;
+    if (this.initUses.some((u) => u.init.buffer === init.buffer)) return this.fail(line, column, `buffer '${init.buffer}' has two .init lines`);
+    this.initUses.push({ init, line, column });
+  }
+
+  private checkInits(): void {
+    for (const { init, line, column } of this.initUses) {
+      const buffer = this.buffer(init.buffer);
+      if (!buffer) {
+        const near = nearestName(init.buffer, this.buffers.map((b) => b.name));
+        this.fail(line, column, `.init: unknown buffer '${init.buffer}'${near ? `; did you mean '${near}'?` : ''}`);
+      } else if (!buffer.dtype || !buffer.shape) this.fail(line, column, `.init: buffer '${init.buffer}' needs shape= and dtype= to be filled from a .npy file`);
+      else this.init.push(init);
+    }
   }
 
   private bufferDirective(line: Line, args: string[]): void {
@@ -237,8 +273,8 @@ class Assembler {
       } else values[pos.name] = value;
     }
     for (const field of spec.fields) {
-      if (values[field.name] !== undefined || failed.has(field.name)) continue;
-      const fallback = defaultFieldValue(field);
+      if (values[field.name] !== undefined || failed.has(field.name) || failed.has(field.defaultFrom ?? '')) continue;
+      const fallback = defaultFieldValue(field, values);
       if (fallback !== undefined) values[field.name] = fallback;
       else if (!field.optional) {
         this.fail(line, line.column, `${spec.mnemonic} is missing its ${field.name} operand (operands: ${positional.map((f) => f.name).join(', ')})`);
@@ -339,6 +375,7 @@ export function assemble(text: string, file = 'program.s'): Result<Program> {
     buffers: asm.buffers,
     labels: asm.labels,
     instructions: asm.instructions,
+    ...(asm.init.length > 0 ? { init: asm.init } : {}),
     source: asm.source,
   };
   return { ok: true, value: program };

@@ -2,7 +2,7 @@
  * `Program` -> canonical text: the same assembly the assembler reads, with buffer names restored,
  * default parameters left out, DMAs with the host written as read_host / write_host.
  */
-import { OPS, type FieldSpec } from './ops.js';
+import { OPS, defaultFieldValue, type FieldSpec } from './ops.js';
 import type { BufferDecl, DmaInstruction, Instruction, MemRef, Program } from './types.js';
 
 function bufferLine(b: BufferDecl): string {
@@ -46,7 +46,7 @@ export function disassembleInstruction(instruction: Instruction, buffers: readon
     const value = record[field.name];
     if (value === undefined) continue;
     if (field.positional) parts.push(fieldText(field, value, buffers, core));
-    else if (value === field.default) continue;
+    else if (value === defaultFieldValue(field, record)) continue;
     else if (field.kind === 'flag') parts.push(value ? (field.key ?? field.name) : `${field.key ?? field.name}=false`);
     else parts.push(`${field.key ?? field.name}=${fieldText(field, value, buffers, core)}`);
   }
@@ -59,6 +59,7 @@ export function disassemble(program: Program): string {
   if (program.chip) lines.push(`.chip ${program.chip}`);
   if (program.dtype) lines.push(`.dtype ${program.dtype}`);
   for (const b of program.buffers) lines.push(bufferLine(b));
+  for (const init of program.init ?? []) lines.push(`.init ${init.buffer} "${init.file}"`);
   const labelsAt = new Map<number, string[]>();
   for (const [name, index] of Object.entries(program.labels)) labelsAt.set(index, [...(labelsAt.get(index) ?? []), name]);
   program.instructions.forEach((instruction, index) => {

@@ -1,16 +1,21 @@
 /**
- * The binary form of a program: a small header, the buffer and label tables (so a disassembly keeps
- * its names), then each instruction as its opcode byte and its fields in the registry's order.
- * Integers are unsigned LEB128, floats little-endian float64, enums one byte. Deterministic: the same
- * program always encodes to the same bytes.
+ * The binary form of a program: a small header, the buffer, label and (from version 2) `.init` tables
+ * (so a disassembly keeps its names), then each instruction as its opcode byte and its fields in the
+ * registry's order. Integers are unsigned LEB128, floats little-endian float64, enums one byte,
+ * strings a length and Latin-1 bytes (init file paths: UTF-8). Deterministic: the same program always
+ * encodes to the same bytes.
+ *
+ * Version 2 added fields (each marked `since: 2` in the registry) and the init table; a version 1
+ * binary still decodes, its instructions taking those fields' defaults.
  */
 import { issue, type Result } from '../core/errors.js';
 import { NUMBER_FORMAT_NAMES } from '../core/number-formats.js';
-import { OPS, opByCode } from './ops.js';
-import { MEMORY_SPACES, type BufferDecl, type Instruction, type Program } from './types.js';
+import { OPS, defaultFieldValue, opByCode } from './ops.js';
+import { MEMORY_SPACES, type BufferDecl, type BufferInit, type Instruction, type Program } from './types.js';
 
 const MAGIC = [0x54, 0x50, 0x55, 0x50]; // "TPUP"
-const VERSION = 1;
+const VERSION = 2;
+const OLDEST_VERSION = 1;
 
 class Writer {
   private readonly bytes: number[] = [];
@@ -34,6 +39,11 @@ class Writer {
   str(s: string): void {
     this.uint(s.length);
     for (const c of s) this.bytes.push(c.charCodeAt(0) & 0xff);
+  }
+  utf8(s: string): void {
+    const bytes = new TextEncoder().encode(s);
+    this.uint(bytes.length);
+    this.bytes.push(...bytes);
   }
   done(): Uint8Array {
     return Uint8Array.from(this.bytes);
@@ -74,6 +84,13 @@ class Reader {
     this.offset += n;
     return s;
   }
+  utf8(): string {
+    const n = this.uint();
+    this.need(n);
+    const s = new TextDecoder('utf-8', { fatal: true }).decode(this.bytes.subarray(this.offset, this.offset + n));
+    this.offset += n;
+    return s;
+  }
   get done(): boolean {
     return this.offset === this.bytes.length;
   }
@@ -106,6 +123,12 @@ export function encodeProgram(program: Program): Uint8Array {
   for (const name of labelNames) {
     w.str(name);
     w.uint(program.labels[name]!);
+  }
+  const init = program.init ?? [];
+  w.uint(init.length);
+  for (const entry of init) {
+    w.str(entry.buffer);
+    w.utf8(entry.file);
   }
   w.uint(program.instructions.length);
   for (const instruction of program.instructions) {
@@ -150,7 +173,9 @@ export function decodeProgram(bytes: Uint8Array, file = 'program.bin'): Result<P
     if (bytes.length < 5 || MAGIC.some((b, i) => bytes[i] !== b)) return { ok: false, issues: [issue('bad_binary', file, 'not a tpusim program (missing the TPUP header)')] };
     r.offset = 4;
     const version = r.u8();
-    if (version !== VERSION) return { ok: false, issues: [issue('bad_binary', file, `program format version ${version} is not supported (expected ${VERSION})`)] };
+    if (version < OLDEST_VERSION || version > VERSION) {
+      return { ok: false, issues: [issue('bad_binary', file, `program format version ${version} is not supported (expected ${OLDEST_VERSION} to ${VERSION})`)] };
+    }
     const dtypeIndex = r.uint();
     const chip = r.str();
     const buffers: BufferDecl[] = [];
@@ -162,11 +187,14 @@ export function decodeProgram(bytes: Uint8Array, file = 'program.bin'): Result<P
       labels[name] = r.uint();
       labelNames.push(name);
     }
+    const init: BufferInit[] = [];
+    if (version >= 2) for (let n = r.uint(), i = 0; i < n; i++) init.push({ buffer: r.str(), file: r.utf8() });
     const instructions: Instruction[] = [];
-    for (let n = r.uint(), i = 0; i < n; i++) instructions.push(readInstruction(r, labelNames));
+    for (let n = r.uint(), i = 0; i < n; i++) instructions.push(readInstruction(r, labelNames, version));
     if (!r.done) throw new RangeError(`${bytes.length - r.offset} bytes left after the last instruction`);
     const dtype = dtypeIndex > 0 ? NUMBER_FORMAT_NAMES[dtypeIndex - 1] : undefined;
-    return { ok: true, value: { schemaVersion: 1, ...(chip ? { chip } : {}), ...(dtype ? { dtype } : {}), buffers, labels, instructions } };
+    const program: Program = { schemaVersion: 1, ...(chip ? { chip } : {}), ...(dtype ? { dtype } : {}), buffers, labels, instructions, ...(init.length > 0 ? { init } : {}) };
+    return { ok: true, value: program };
   } catch (error) {
     return { ok: false, issues: [issue('bad_binary', `${file}@${r.offset}`, error instanceof Error ? error.message : String(error))] };
   }
@@ -185,12 +213,17 @@ function readBuffer(r: Reader): BufferDecl {
   return { name, space, address, bytes, ...(dtype ? { dtype } : {}), ...(shape ? { shape } : {}), ...(flags & 1 ? { output: true } : {}), ...(core !== undefined ? { core } : {}) };
 }
 
-function readInstruction(r: Reader, labelNames: readonly string[]): Instruction {
+function readInstruction(r: Reader, labelNames: readonly string[], version: number): Instruction {
   const code = r.u8();
   const spec = opByCode(code);
-  if (!spec) throw new RangeError(`unknown opcode ${code}`);
+  if (!spec || (spec.since ?? 1) > version) throw new RangeError(`unknown opcode ${code} for format version ${version}`);
   const record: Record<string, unknown> = { op: spec.opcode };
   for (const field of spec.fields) {
+    if ((field.since ?? 1) > version) {
+      const fallback = defaultFieldValue(field, record);
+      if (fallback !== undefined) record[field.name] = fallback;
+      continue;
+    }
     switch (field.kind) {
       case 'mem': {
         const space = r.u8();

@@ -13,8 +13,11 @@ import {
   type ActivateInstruction,
   type DmaInstruction,
   type Instruction,
+  type FillInstruction,
   type MatmulInstruction,
+  type MemorySpace,
   type Opcode,
+  type PoolInstruction,
   type ReadWeightsInstruction,
   type VectorInstruction,
 } from './types.js';
@@ -31,6 +34,12 @@ export interface FieldSpec {
   readonly optional?: boolean;
   /** Value when not written (non-positional fields). */
   readonly default?: number | string | boolean;
+  /** When not written, the value of this other (earlier) field: vector's `out` follows its `dtype`. */
+  readonly defaultFrom?: string;
+  /** Binary format version that added the field (absent: 1); older binaries decode to its default. */
+  readonly since?: number;
+  /** Memories a `mem` field may name (absent: any); validation reports the others. */
+  readonly spaces?: readonly MemorySpace[];
   /** Text key of a parameter, when it differs from `name`. */
   readonly key?: string;
   readonly values?: readonly string[];
@@ -57,12 +66,15 @@ export interface OpSpec {
   readonly code: number;
   readonly mnemonic: string;
   readonly summary: string;
+  /** Binary format version that added the opcode (absent: 1). */
+  readonly since?: number;
   readonly fields: readonly FieldSpec[];
   reads(instruction: Instruction, ctx: AccessContext): Access[];
   writes(instruction: Instruction, ctx: AccessContext): Access[];
 }
 
 const core = { name: 'core', kind: 'int', default: 0 } as const;
+const none = (): Access[] => [];
 const bytesOf = (format: NumberFormatName): number => NUMBER_FORMATS[format].bytes;
 const span = (ref: { space: Access['space']; address: number }, coreIndex: number, bytes: number): Access => ({
   space: ref.space,
@@ -73,6 +85,7 @@ const span = (ref: { space: Access['space']; address: number }, coreIndex: numbe
 
 /** The byte range covered by `rows` vectors of `width` bytes laid out with a row stride and grouping. */
 export function stridedExtent(rows: number, widthBytes: number, rowStrideBytes: number, groupRows: number, groupStrideBytes: number): number {
+  if (rows < 1) return 0;
   const stride = rowStrideBytes || widthBytes;
   const perGroup = groupRows || rows;
   const groups = Math.ceil(rows / perGroup);
@@ -80,6 +93,17 @@ export function stridedExtent(rows: number, widthBytes: number, rowStrideBytes: 
   const lastGroupEnd = (groups - 1) * groupStrideBytes + (lastGroupRows - 1) * stride + widthBytes;
   const fullGroupEnd = groups > 1 ? (groups - 2) * groupStrideBytes + (perGroup - 1) * stride + widthBytes : 0;
   return Math.max(lastGroupEnd, fullGroupEnd);
+}
+
+/** Byte offset of vector `row` in that layout: (row mod groupRows) x stride + floor(row / groupRows) x groupStride. */
+export function stridedRowOffset(row: number, widthBytes: number, rowStrideBytes: number, groupRows: number, groupStrideBytes: number): number {
+  const group = groupRows || Number.POSITIVE_INFINITY;
+  return (row % group) * (rowStrideBytes || widthBytes) + Math.floor(row / group) * groupStrideBytes;
+}
+
+/** Bytes a DMA moves: `rows` blocks of `bytes`. */
+export function dmaBytes(d: DmaInstruction): number {
+  return d.rows * d.bytes;
 }
 
 /** Output rows of an activate (fewer when it pools). */
@@ -91,26 +115,51 @@ export function activateOutputRows(a: ActivateInstruction): number {
   return outHeight * outWidth;
 }
 
-/** Rows a vector op writes: reductions write one value per row. */
-export function vectorOutputShape(v: VectorInstruction): { rows: number; cols: number } {
-  return v.vop === 'reduce_sum' || v.vop === 'reduce_max' ? { rows: v.rows, cols: 1 } : { rows: v.rows, cols: v.cols };
+/** Output image of a pool instruction (0 x 0 when the window does not fit or the stride is below 1). */
+export function poolOutputShape(p: PoolInstruction): { height: number; width: number } {
+  if (p.stride < 1 || p.kernelHeight > p.height || p.kernelWidth > p.width) return { height: 0, width: 0 };
+  return { height: Math.floor((p.height - p.kernelHeight) / p.stride) + 1, width: Math.floor((p.width - p.kernelWidth) / p.stride) + 1 };
 }
 
-export const BINARY_VECTOR_OPS: ReadonlySet<string> = new Set(['add', 'sub', 'mul', 'max', 'min']);
+/** Vector ops that read a second operand (src2). */
+export const BINARY_VECTOR_OPS: ReadonlySet<string> = new Set(['add', 'sub', 'mul', 'max', 'min', 'div']);
+/** Vector ops that write one value per row. */
+export const REDUCTION_VECTOR_OPS: ReadonlySet<string> = new Set(['reduce_sum', 'reduce_max', 'reduce_mean']);
+
+/** Rows a vector op writes: reductions write one value per row. */
+export function vectorOutputShape(v: VectorInstruction): { rows: number; cols: number } {
+  return REDUCTION_VECTOR_OPS.has(v.vop) ? { rows: v.rows, cols: 1 } : { rows: v.rows, cols: v.cols };
+}
+
+/** Accumulator values are int32 for integer matrix units, else fp32: 4 bytes either way. */
+const ACC_VALUE_BYTES = 4;
+/** The vector unit works on its core's unified buffer. */
+const UB_ONLY: readonly MemorySpace[] = ['ub'];
+/** Operands read once per instruction from any on-chip memory or off-chip memory. */
+const CHIP_MEMORIES: readonly MemorySpace[] = ['ub', 'dram', 'cmem'];
 
 const dma: OpSpec = {
   opcode: 'dma',
   code: 1,
   mnemonic: 'dma',
-  summary: 'copy bytes between memories (read_host / write_host are DMAs with the host)',
+  summary: 'copy rows of bytes between memories (read_host / write_host are DMAs with the host)',
   fields: [
     { name: 'dst', kind: 'mem', positional: true },
     { name: 'src', kind: 'mem', positional: true },
     { name: 'bytes', kind: 'int', positional: true, min: 1 },
+    { name: 'rows', kind: 'int', default: 1, min: 1, since: 2 },
+    { name: 'srcStrideBytes', kind: 'int', key: 'sstride', default: 0, since: 2 },
+    { name: 'dstStrideBytes', kind: 'int', key: 'dstride', default: 0, since: 2 },
     core,
   ],
-  reads: (i) => [span((i as DmaInstruction).src, (i as DmaInstruction).core, (i as DmaInstruction).bytes)],
-  writes: (i) => [span((i as DmaInstruction).dst, (i as DmaInstruction).core, (i as DmaInstruction).bytes)],
+  reads: (i) => {
+    const d = i as DmaInstruction;
+    return [span(d.src, d.core, stridedExtent(d.rows, d.bytes, d.srcStrideBytes, 0, 0))];
+  },
+  writes: (i) => {
+    const d = i as DmaInstruction;
+    return [span(d.dst, d.core, stridedExtent(d.rows, d.bytes, d.dstStrideBytes, 0, 0))];
+  },
 };
 
 const readWeights: OpSpec = {
@@ -142,7 +191,7 @@ const matmul: OpSpec = {
   summary: 'multiply input vectors by the current weight tile into the accumulators',
   fields: [
     { name: 'accRow', kind: 'acc', positional: true },
-    { name: 'src', kind: 'mem', positional: true },
+    { name: 'src', kind: 'mem', positional: true, spaces: UB_ONLY },
     { name: 'rows', kind: 'int', positional: true, min: 1 },
     { name: 'depth', kind: 'int', positional: true, min: 1 },
     { name: 'rowStrideBytes', kind: 'int', key: 'stride', default: 0 },
@@ -171,7 +220,7 @@ const activate: OpSpec = {
   mnemonic: 'activate',
   summary: 'apply a function (and pooling) to accumulator rows, write the unified buffer',
   fields: [
-    { name: 'dst', kind: 'mem', positional: true },
+    { name: 'dst', kind: 'mem', positional: true, spaces: UB_ONLY },
     { name: 'accRow', kind: 'acc', positional: true },
     { name: 'rows', kind: 'int', positional: true, min: 1 },
     { name: 'cols', kind: 'int', positional: true, min: 1 },
@@ -179,7 +228,11 @@ const activate: OpSpec = {
     { name: 'scale', kind: 'float', default: 1 },
     { name: 'outScale', kind: 'float', key: 'outscale', default: 1 },
     { name: 'outFormat', kind: 'enum', key: 'out', default: 'int8', values: OUTPUT_FORMATS },
+    { name: 'bias', kind: 'mem', optional: true, since: 2, spaces: CHIP_MEMORIES },
+    { name: 'columnScale', kind: 'mem', key: 'cscale', optional: true, since: 2, spaces: CHIP_MEMORIES },
     { name: 'rowStrideBytes', kind: 'int', key: 'stride', default: 0 },
+    { name: 'groupRows', kind: 'int', key: 'group', default: 0, since: 2 },
+    { name: 'groupStrideBytes', kind: 'int', key: 'gstride', default: 0, since: 2 },
     { name: 'pool', kind: 'enum', default: 'none', values: ['none', ...POOL_KINDS] },
     { name: 'poolHeight', kind: 'int', key: 'ph', default: 0 },
     { name: 'poolWidth', kind: 'int', key: 'pw', default: 0 },
@@ -189,12 +242,14 @@ const activate: OpSpec = {
   ],
   reads: (i) => {
     const a = i as ActivateInstruction;
-    return [{ space: 'acc', core: a.core, start: a.accRow, end: a.accRow + a.rows }];
+    const ranges: Access[] = [{ space: 'acc', core: a.core, start: a.accRow, end: a.accRow + a.rows }];
+    for (const ref of [a.bias, a.columnScale]) if (ref) ranges.push(span(ref, a.core, a.cols * ACC_VALUE_BYTES));
+    return ranges;
   },
   writes: (i) => {
     const a = i as ActivateInstruction;
     const width = a.cols * bytesOf(a.outFormat);
-    return [span(a.dst, a.core, stridedExtent(activateOutputRows(a), width, a.rowStrideBytes, 0, 0))];
+    return [span(a.dst, a.core, stridedExtent(activateOutputRows(a), width, a.rowStrideBytes, a.groupRows, a.groupStrideBytes))];
   },
 };
 
@@ -205,14 +260,18 @@ const vector: OpSpec = {
   summary: 'element-wise, broadcast and row-wise math on the vector unit',
   fields: [
     { name: 'vop', kind: 'enum', positional: true, values: VECTOR_OPS },
-    { name: 'dst', kind: 'mem', positional: true },
-    { name: 'src', kind: 'mem', positional: true },
+    { name: 'dst', kind: 'mem', positional: true, spaces: UB_ONLY },
+    { name: 'src', kind: 'mem', positional: true, spaces: UB_ONLY },
     { name: 'rows', kind: 'int', positional: true, min: 1 },
     { name: 'cols', kind: 'int', positional: true, min: 1 },
-    { name: 'src2', kind: 'mem', optional: true },
+    { name: 'src2', kind: 'mem', optional: true, spaces: UB_ONLY },
     { name: 'dtype', kind: 'enum', default: 'fp32', values: OUTPUT_FORMATS },
+    { name: 'outFormat', kind: 'enum', key: 'out', defaultFrom: 'dtype', values: OUTPUT_FORMATS, since: 2 },
     { name: 'broadcast', kind: 'flag', key: 'bcast', default: false },
     { name: 'imm', kind: 'float', default: 0 },
+    { name: 'srcScale', kind: 'float', key: 'iscale', default: 1, since: 2 },
+    { name: 'src2Scale', kind: 'float', key: 'iscale2', default: 1, since: 2 },
+    { name: 'outScale', kind: 'float', key: 'oscale', default: 1, since: 2 },
     core,
   ],
   reads: (i) => {
@@ -225,11 +284,62 @@ const vector: OpSpec = {
   writes: (i) => {
     const v = i as VectorInstruction;
     const out = vectorOutputShape(v);
-    return [span(v.dst, v.core, out.rows * out.cols * bytesOf(v.dtype))];
+    return [span(v.dst, v.core, out.rows * out.cols * bytesOf(v.outFormat))];
   },
 };
 
-const none = (): Access[] => [];
+const fill: OpSpec = {
+  opcode: 'fill',
+  code: 9,
+  since: 2,
+  mnemonic: 'fill',
+  summary: 'write one value to rows x cols elements on the vector unit',
+  fields: [
+    { name: 'dst', kind: 'mem', positional: true, spaces: UB_ONLY },
+    { name: 'rows', kind: 'int', positional: true, min: 1 },
+    { name: 'cols', kind: 'int', positional: true, min: 1 },
+    { name: 'value', kind: 'float', positional: true },
+    { name: 'dtype', kind: 'enum', default: 'fp32', values: OUTPUT_FORMATS },
+    { name: 'rowStrideBytes', kind: 'int', key: 'stride', default: 0 },
+    core,
+  ],
+  reads: none,
+  writes: (i) => {
+    const f = i as FillInstruction;
+    return [span(f.dst, f.core, stridedExtent(f.rows, f.cols * bytesOf(f.dtype), f.rowStrideBytes, 0, 0))];
+  },
+};
+
+const pool: OpSpec = {
+  opcode: 'pool',
+  code: 10,
+  since: 2,
+  mnemonic: 'pool',
+  summary: 'max or average pooling of a channels-last image on the vector unit',
+  fields: [
+    { name: 'dst', kind: 'mem', positional: true, spaces: UB_ONLY },
+    { name: 'src', kind: 'mem', positional: true, spaces: UB_ONLY },
+    { name: 'kind', kind: 'enum', positional: true, values: POOL_KINDS },
+    { name: 'channels', kind: 'int', positional: true, min: 1 },
+    { name: 'height', kind: 'int', positional: true, min: 1 },
+    { name: 'width', kind: 'int', positional: true, min: 1 },
+    { name: 'kernelHeight', kind: 'int', key: 'kh', positional: true, min: 1 },
+    { name: 'kernelWidth', kind: 'int', key: 'kw', positional: true, min: 1 },
+    { name: 'stride', kind: 'int', positional: true, min: 1 },
+    { name: 'dtype', kind: 'enum', default: 'int8', values: OUTPUT_FORMATS },
+    { name: 'rowStrideBytes', kind: 'int', key: 'dstride', default: 0 },
+    core,
+  ],
+  reads: (i) => {
+    const p = i as PoolInstruction;
+    return [span(p.src, p.core, p.height * p.width * p.channels * bytesOf(p.dtype))];
+  },
+  writes: (i) => {
+    const p = i as PoolInstruction;
+    const out = poolOutputShape(p);
+    return [span(p.dst, p.core, stridedExtent(out.height, out.width * p.channels * bytesOf(p.dtype), p.rowStrideBytes, 0, 0))];
+  },
+};
 
 export const OPS: Readonly<Record<Opcode, OpSpec>> = {
   dma,
@@ -237,6 +347,8 @@ export const OPS: Readonly<Record<Opcode, OpSpec>> = {
   matmul,
   activate,
   vector,
+  fill,
+  pool,
   sync: { opcode: 'sync', code: 6, mnemonic: 'sync', summary: 'wait for earlier instructions to complete', fields: [{ name: 'label', kind: 'label', positional: true, optional: true }], reads: none, writes: none },
   nop: { opcode: 'nop', code: 7, mnemonic: 'nop', summary: 'do nothing for some cycles', fields: [{ name: 'cycles', kind: 'int', positional: true, optional: true, min: 1 }], reads: none, writes: none },
   halt: { opcode: 'halt', code: 8, mnemonic: 'halt', summary: 'end of program', fields: [], reads: none, writes: none },
@@ -246,8 +358,12 @@ export function opByCode(code: number): OpSpec | undefined {
   return Object.values(OPS).find((op) => op.code === code);
 }
 
-/** Defaults filled in for fields an instruction object leaves out (nop's cycles default to 1). */
-export function defaultFieldValue(field: FieldSpec): number | string | boolean | undefined {
+/**
+ * Defaults filled in for fields an instruction object leaves out (nop's cycles default to 1; a field
+ * with `defaultFrom` takes the other field's value from `values`).
+ */
+export function defaultFieldValue(field: FieldSpec, values: Readonly<Record<string, unknown>> = {}): number | string | boolean | undefined {
+  if (field.defaultFrom !== undefined) return values[field.defaultFrom] as number | string | boolean | undefined;
   if (field.default !== undefined) return field.default;
   if (field.kind === 'int' && field.optional) return field.min ?? 0;
   return undefined;

@@ -6,22 +6,11 @@
  */
 import { NUMBER_FORMATS, type NumberFormatName } from '../core/number-formats.js';
 import type { ActivationFunction, VectorOp } from './types.js';
+import { erf, gelu } from '../core/functions.js';
 
 const f = Math.fround;
 
-/** erf(x), Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7, below fp32's resolution near 1). */
-export function erf(x: number): number {
-  const sign = x < 0 ? -1 : 1;
-  const a = Math.abs(x);
-  const t = 1 / (1 + 0.3275911 * a);
-  const poly = ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t;
-  return sign * (1 - poly * Math.exp(-a * a));
-}
-
-/** GELU with erf, as ONNX Gelu (approximate="none") and the original BERT define it. */
-export function gelu(x: number): number {
-  return f(0.5 * x * (1 + erf(x / Math.SQRT2)));
-}
+export { erf, gelu };
 
 export const ACTIVATIONS: Readonly<Record<ActivationFunction, (x: number) => number>> = {
   identity: (x) => x,
@@ -41,12 +30,24 @@ export function toFormat(x: number, format: NumberFormatName): number {
   return info.quantize(clamped);
 }
 
-/** activate's value for one accumulator value (before pooling): fn(fp32(acc x scale)). */
-export function activateValue(acc: number, fn: ActivationFunction, scale: number): number {
-  return f(ACTIVATIONS[fn](f(acc * scale)));
+/** An accumulator value plus a bias in the accumulator format: int32 wraps, fp32 rounds. */
+export function addBias(acc: number, bias: number, isFloat: boolean): number {
+  return isFloat ? f(acc + bias) : (acc + bias) | 0;
 }
 
-/** activate's stored value: the pooled (or single) value divided by outScale, in the output format. */
+/**
+ * activate's value for one accumulator value (bias already added, before pooling):
+ * fn(fp32(fp32(acc x scale) x columnScale)), the column scale step only when there is one.
+ */
+export function activateValue(acc: number, fn: ActivationFunction, scale: number, columnScale?: number): number {
+  const scaled = f(acc * scale);
+  return f(ACTIVATIONS[fn](columnScale === undefined ? scaled : f(scaled * columnScale)));
+}
+
+/**
+ * A stored result (activate's pooled or single value, a vector op's or pool's result): the value
+ * divided by outScale, in the output format. With outScale 1 the value (already fp32) is unchanged.
+ */
 export function activateOutput(value: number, outScale: number, outFormat: NumberFormatName): number {
   return toFormat(f(value / outScale), outFormat);
 }
@@ -63,7 +64,8 @@ export interface VectorOpSemantics {
   /** Vector-unit operations per element (an estimate of the datapath work, for timing). */
   readonly opsPerElement: number;
   /** Computes one row: `a` and `b` (binary ops) in fp32, writes `out` (cols, or 1 for reductions). */
-  readonly row: (a: Float64Array, b: Float64Array | undefined, imm: number, out: Float64Array) => void;
+  /** `row` is the row's index within the instruction (causal masks use it). */
+  readonly row: (a: Float64Array, b: Float64Array | undefined, imm: number, out: Float64Array, row: number) => void;
 }
 
 const map1 = (fn: (x: number, imm: number) => number, ops: number): VectorOpSemantics => ({
@@ -73,8 +75,8 @@ const map1 = (fn: (x: number, imm: number) => number, ops: number): VectorOpSema
   },
 });
 
-const map2 = (fn: (x: number, y: number) => number): VectorOpSemantics => ({
-  opsPerElement: 1,
+const map2 = (fn: (x: number, y: number) => number, ops = 1): VectorOpSemantics => ({
+  opsPerElement: ops,
   row: (a, b, _imm, out) => {
     for (let i = 0; i < a.length; i++) out[i] = f(fn(a[i]!, b![i]!));
   },
@@ -86,6 +88,16 @@ function sumOf(a: Float64Array, map: (x: number) => number = (x) => x): number {
   return s;
 }
 
+/** Softmax over the first `n` values (fp32 steps: max, exp(x - max), sum in order, divide); later ones 0. */
+function softmaxRow(a: Float64Array, n: number, out: Float64Array): void {
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) if (a[i]! > max) max = a[i]!;
+  let total = 0;
+  for (let i = 0; i < n; i++) total = f(total + (out[i] = f(Math.exp(f(a[i]! - max)))));
+  for (let i = 0; i < n; i++) out[i] = f(out[i]! / total);
+  for (let i = n; i < a.length; i++) out[i] = 0;
+}
+
 /** Ops per element are estimates (tpusim): one per add/multiply/compare, four for exp, more for the rest. */
 export const VECTOR_SEMANTICS: Readonly<Record<VectorOp, VectorOpSemantics>> = {
   add: map2((x, y) => x + y),
@@ -93,6 +105,7 @@ export const VECTOR_SEMANTICS: Readonly<Record<VectorOp, VectorOpSemantics>> = {
   mul: map2((x, y) => x * y),
   max: map2((x, y) => (x > y || Number.isNaN(x) ? x : y)),
   min: map2((x, y) => (x < y || Number.isNaN(x) ? x : y)),
+  div: map2((x, y) => x / y, 4),
   copy: map1((x) => x, 1),
   scale: map1((x, imm) => x * imm, 1),
   relu: map1((x) => (x > 0 ? x : 0), 1),
@@ -100,17 +113,18 @@ export const VECTOR_SEMANTICS: Readonly<Record<VectorOp, VectorOpSemantics>> = {
   tanh: map1((x) => Math.tanh(x), 6),
   sigmoid: map1((x) => 1 / (1 + Math.exp(-x)), 6),
   exp: map1((x) => Math.exp(x), 4),
+  silu: map1((x) => x * f(1 / (1 + Math.exp(-x))), 7),
+  erf: map1((x) => erf(x), 6),
+  sqrt: map1((x) => Math.sqrt(x), 4),
+  reciprocal: map1((x) => 1 / x, 4),
+  neg: map1((x) => -x, 1),
+  abs: map1((x) => Math.abs(x), 1),
   reduce_sum: { opsPerElement: 1, row: (a, _b, _imm, out) => void (out[0] = sumOf(a)) },
+  reduce_mean: { opsPerElement: 1, row: (a, _b, _imm, out) => void (out[0] = f(sumOf(a) / a.length)) },
   reduce_max: { opsPerElement: 1, row: (a, _b, _imm, out) => void (out[0] = a.reduce((m, v) => (v > m ? v : m), -Infinity)) },
-  softmax: {
-    opsPerElement: 8,
-    row: (a, _b, _imm, out) => {
-      const max = a.reduce((m, v) => (v > m ? v : m), -Infinity);
-      for (let i = 0; i < a.length; i++) out[i] = f(Math.exp(f(a[i]! - max)));
-      const total = sumOf(out.subarray(0, a.length));
-      for (let i = 0; i < a.length; i++) out[i] = f(out[i]! / total);
-    },
-  },
+  softmax: { opsPerElement: 8, row: (a, _b, _imm, out) => softmaxRow(a, a.length, out) },
+  // Row r keeps columns c <= r + imm (a query attends to keys up to its own position); the rest are 0.
+  softmax_causal: { opsPerElement: 8, row: (a, _b, imm, out, r) => softmaxRow(a, Math.max(0, Math.min(a.length, r + imm + 1)), out) },
   layernorm: {
     opsPerElement: 6,
     row: (a, _b, eps, out) => {

@@ -57,6 +57,16 @@ export const VECTOR_OPS = [
   'softmax',
   'layernorm',
   'rmsnorm',
+  // Appended, so the binary encoding of the ones above keeps its values.
+  'div',
+  'silu',
+  'erf',
+  'sqrt',
+  'reciprocal',
+  'neg',
+  'abs',
+  'reduce_mean',
+  'softmax_causal',
 ] as const;
 export type VectorOp = (typeof VECTOR_OPS)[number];
 
@@ -64,12 +74,18 @@ export type VectorOp = (typeof VECTOR_OPS)[number];
 export const OUTPUT_FORMATS = ['int8', 'uint8', 'int16', 'int32', 'bf16', 'fp16', 'fp8-e4m3', 'fp8-e5m2', 'fp32'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number] & NumberFormatName;
 
-/** Copy `bytes` from `src` to `dst` (Read_Host_Memory and Write_Host_Memory are DMAs with the host). */
+/**
+ * Copy `rows` blocks of `bytes` from `src` to `dst` (Read_Host_Memory and Write_Host_Memory are DMAs
+ * with the host): block i goes from src + i x srcStrideBytes to dst + i x dstStrideBytes (0: packed).
+ */
 export interface DmaInstruction {
   readonly op: 'dma';
   readonly dst: MemRef;
   readonly src: MemRef;
   readonly bytes: number;
+  readonly rows: number;
+  readonly srcStrideBytes: number;
+  readonly dstStrideBytes: number;
   /** The core whose unified buffer a `ub` operand names. */
   readonly core: number;
 }
@@ -112,10 +128,12 @@ export interface MatmulInstruction {
 }
 
 /**
- * Read `rows` accumulator rows of `cols` values, compute fn(value x scale), optionally pool, and write
- * the results divided by outScale, rounded to `outFormat`, to the unified buffer. With pooling the
- * accumulator rows form an image `poolInputWidth` rows wide, and each output row is the max or mean
- * of a poolHeight x poolWidth window moved by poolStride.
+ * Read `rows` accumulator rows of `cols` values, add a per-column bias (optional, in the accumulator
+ * format), compute fn(value x scale x columnScale) (columnScale optional, fp32 per column), optionally
+ * pool, and write the results divided by outScale, rounded to `outFormat`, to the unified buffer. With
+ * pooling the accumulator rows form an image `poolInputWidth` rows wide, and each output row is the max
+ * or mean of a poolHeight x poolWidth window moved by poolStride. Output row o goes to
+ * dst + (o % groupRows) x rowStrideBytes + floor(o / groupRows) x groupStrideBytes.
  */
 export interface ActivateInstruction {
   readonly op: 'activate';
@@ -127,8 +145,15 @@ export interface ActivateInstruction {
   readonly scale: number;
   readonly outScale: number;
   readonly outFormat: OutputFormat;
+  /** cols values in the accumulator format (int32 for integer matrix units, else fp32). */
+  readonly bias?: MemRef;
+  /** cols fp32 factors (per-channel requantization). */
+  readonly columnScale?: MemRef;
   /** 0 means packed. */
   readonly rowStrideBytes: number;
+  /** 0 means one group of all rows. */
+  readonly groupRows: number;
+  readonly groupStrideBytes: number;
   readonly pool: PoolKind | 'none';
   readonly poolHeight: number;
   readonly poolWidth: number;
@@ -138,8 +163,10 @@ export interface ActivateInstruction {
 }
 
 /**
- * Element-wise, broadcast or row-wise math on the vector unit over a rows x cols block in `dtype`.
- * Binary ops read src2 (`broadcast`: one row of cols values, applied to every row).
+ * Element-wise, broadcast or row-wise math on the vector unit over a rows x cols block read in `dtype`
+ * and written in `outFormat`. Binary ops read src2 (`broadcast`: one row of cols values, applied to
+ * every row). Inputs are multiplied by srcScale / src2Scale and results divided by outScale (fp32), so
+ * quantized tensors with different scales can be combined.
  */
 export interface VectorInstruction {
   readonly op: 'vector';
@@ -150,9 +177,47 @@ export interface VectorInstruction {
   readonly rows: number;
   readonly cols: number;
   readonly dtype: OutputFormat;
+  readonly outFormat: OutputFormat;
   readonly broadcast: boolean;
   /** scale: the factor; layernorm and rmsnorm: epsilon. */
   readonly imm: number;
+  readonly srcScale: number;
+  readonly src2Scale: number;
+  readonly outScale: number;
+  readonly core: number;
+}
+
+/** Write `value` (in `dtype`) to rows x cols elements, rows rowStrideBytes apart (0: packed). */
+export interface FillInstruction {
+  readonly op: 'fill';
+  readonly dst: MemRef;
+  readonly rows: number;
+  readonly cols: number;
+  readonly value: number;
+  readonly dtype: OutputFormat;
+  readonly rowStrideBytes: number;
+  readonly core: number;
+}
+
+/**
+ * Max or average pooling on the vector unit over an image stored channels-last (height x width x
+ * channels, packed) at src: each output pixel is the max or mean of a kernelHeight x kernelWidth window
+ * moved by `stride`, written channels-last to dst with output rows (outWidth x channels values)
+ * rowStrideBytes apart (0: packed). Padding is the compiler's: it pools a padded copy.
+ */
+export interface PoolInstruction {
+  readonly op: 'pool';
+  readonly dst: MemRef;
+  readonly src: MemRef;
+  readonly kind: PoolKind;
+  readonly channels: number;
+  readonly height: number;
+  readonly width: number;
+  readonly kernelHeight: number;
+  readonly kernelWidth: number;
+  readonly stride: number;
+  readonly dtype: OutputFormat;
+  readonly rowStrideBytes: number;
   readonly core: number;
 }
 
@@ -177,6 +242,8 @@ export type Instruction =
   | MatmulInstruction
   | ActivateInstruction
   | VectorInstruction
+  | FillInstruction
+  | PoolInstruction
   | SyncInstruction
   | NopInstruction
   | HaltInstruction;
@@ -189,6 +256,11 @@ export interface SourceLocation {
   readonly column: number;
 }
 
+export interface BufferInit {
+  readonly buffer: string;
+  readonly file: string;
+}
+
 export interface Program {
   readonly schemaVersion: 1;
   /** The chip the program was written for (`.chip`), a default for running it. */
@@ -199,6 +271,8 @@ export interface Program {
   /** Label name -> index of the instruction it precedes. */
   readonly labels: Readonly<Record<string, number>>;
   readonly instructions: readonly Instruction[];
+  /** Buffers filled from .npy files before the run (`.init NAME "FILE"`; paths relative to the program). */
+  readonly init?: readonly BufferInit[];
   /** Where each instruction came from, when assembled from text. */
   readonly source?: readonly SourceLocation[];
 }

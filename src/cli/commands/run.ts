@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   CHIP_PRESETS,
   chromeTrace,
@@ -9,6 +9,7 @@ import {
   formatTable,
   formatBytes,
   formatSI,
+  loadProgramInit,
   npyFromValues,
   runProgram,
   trimNumber,
@@ -21,7 +22,7 @@ import {
 import { choice, parseCommandArgs, stringOption, UsageError } from '../args.js';
 import { resolveChip } from '../chip-arg.js';
 import { printJson, type Command } from '../command.js';
-import { readTextFile, writeFilesAtomically, type Io } from '../io.js';
+import { fileExists, readTextFile, writeFilesAtomically, type Io } from '../io.js';
 import { readProgram } from '../program-arg.js';
 
 /** --input NAME=FILE.npy, checked against the program's buffers; every problem reported at once. */
@@ -52,6 +53,18 @@ function readInputs(program: Program, specs: readonly string[]): Record<string, 
   return inputs;
 }
 
+/** The program's `.init` buffers from .npy files beside it, except those given with --input. */
+function readInitInputs(program: Program, file: string, explicit: Readonly<Record<string, Float64Array>>): Record<string, Float64Array> {
+  const readFile = (path: string): Uint8Array | undefined => {
+    if (!fileExists(path)) return undefined;
+    readTextFile(path, 'init file'); // readability, with a friendly message
+    return new Uint8Array(readFileSync(path));
+  };
+  const loaded = loadProgramInit(program, dirname(file), readFile, Object.keys(explicit));
+  if (!loaded.ok) throw new TpusimError('bad_input', `the program's .init files cannot be loaded:\n${formatIssues(loaded.issues)}`, { issues: loaded.issues });
+  return loaded.value;
+}
+
 function summary(run: ProgramRun, clockHz: number, file: string): string {
   const lines = [
     `${file} on ${run.chip}: ${run.totalCycles.toLocaleString('en-US')} cycles = ${trimNumber(run.seconds * 1e6, 4)} us at ${formatSI(clockHz, 'Hz')}; ${formatSI(run.achievedOpsPerS, 'OPS')} achieved (1 MAC = 2 ops)`,
@@ -77,7 +90,8 @@ export const runCommand: Command = {
            [--engine fold|reference|register] [--timing-only] [--json]
 
   Runs a program (assembly or binary) on the chip (default: the program's .chip). Inputs are NumPy
-  .npy files for the program's typed buffers (bf16 and fp8 buffers take float32 arrays); output
+  .npy files for the program's typed buffers (bf16 and fp8 buffers take float32 arrays): the
+  program's .init lines (paths relative to the program file) and --input, which wins; output
   buffers are written to DIR/NAME.npy. --trace writes a Chrome/Perfetto trace (ui.perfetto.dev).
   --engine reference forms the matrix units' sums in plain loops; --engine register also replays
   every matrix unit's passes cell by cell and stops if any cycle or partial sum differs from the
@@ -106,7 +120,8 @@ export const runCommand: Command = {
     const timingOnly = values['timing-only'] === true;
     const outDir = stringOption(values, 'output');
     if (timingOnly && outDir) throw new UsageError('--timing-only computes no values, so --output has nothing to write');
-    const inputs = readInputs(program, (values['input'] as string[] | undefined) ?? []);
+    const explicit = readInputs(program, (values['input'] as string[] | undefined) ?? []);
+    const inputs = { ...readInitInputs(program, file, explicit), ...explicit };
     const tracePath = stringOption(values, 'trace');
     const run = runProgram(chip, program, { inputs, engine, values: !timingOnly, trace: tracePath !== undefined });
     const files: Array<{ path: string; content: string | Uint8Array }> = [];

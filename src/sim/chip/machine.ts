@@ -14,7 +14,7 @@ import { programFormat } from '../../isa/validate.js';
 import { SimError } from '../errors.js';
 import { findDependencies, type Dependency } from './dependencies.js';
 import { ChipState, referenceMatmul, type MatmulBackend } from './state.js';
-import { ports } from './timing.js';
+import { ports, runsOnVectorUnit } from './timing.js';
 import { DmaUnit, MatrixUnitModel, Port, VectorUnit, type MachineView, type Unit } from './units.js';
 
 export interface TraceEvent {
@@ -116,6 +116,7 @@ export function runMachine(chip: ChipSpec, program: Program, options: MachineOpt
   ];
 
   const route = (index: number, instruction: Instruction): void => {
+    if (runsOnVectorUnit(instruction)) return vectorUnits[instruction.core]!.push(index);
     switch (instruction.op) {
       case 'dma':
         return dmaUnits[portFor([(instruction as DmaInstruction).src, (instruction as DmaInstruction).dst])].push(index);
@@ -123,9 +124,6 @@ export function runMachine(chip: ChipSpec, program: Program, options: MachineOpt
         return mxuOf.get(`${instruction.core}/${instruction.mxu}`)!.fetch.push(index);
       case 'matmul':
         return mxuOf.get(`${instruction.core}/${instruction.mxu}`)!.array.push(index);
-      case 'activate':
-      case 'vector':
-        return vectorUnits[instruction.core]!.push(index);
       default:
         // Front-end instructions complete as they issue (nop: after its cycles).
         start[index] = issue[index]!;

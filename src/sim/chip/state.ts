@@ -8,9 +8,21 @@
 import type { ChipSpec } from '../../arch/chip-spec.js';
 import { accumulatorRows, coreAt, coreCount } from '../../arch/derive.js';
 import { NUMBER_FORMATS, type NumberFormatName } from '../../core/number-formats.js';
-import { activateOutputRows, vectorOutputShape, BINARY_VECTOR_OPS } from '../../isa/ops.js';
-import { activateOutput, activateValue, poolValues, toFormat, VECTOR_SEMANTICS } from '../../isa/semantics.js';
-import type { ActivateInstruction, Instruction, MatmulInstruction, MemorySpace, Program, ReadWeightsInstruction, VectorInstruction } from '../../isa/types.js';
+import { activateOutputRows, poolOutputShape, stridedRowOffset, vectorOutputShape, BINARY_VECTOR_OPS } from '../../isa/ops.js';
+import { activateOutput, activateValue, addBias, poolValues, toFormat, VECTOR_SEMANTICS } from '../../isa/semantics.js';
+import type {
+  ActivateInstruction,
+  DmaInstruction,
+  FillInstruction,
+  Instruction,
+  MatmulInstruction,
+  MemorySpace,
+  MemRef,
+  PoolInstruction,
+  Program,
+  ReadWeightsInstruction,
+  VectorInstruction,
+} from '../../isa/types.js';
 import { SimError } from '../errors.js';
 import { Memory } from './memory.js';
 
@@ -46,9 +58,7 @@ export interface Tile {
 
 /** Byte offset of input vector r of a matmul (two-dimensional addressing, see MatmulInstruction). */
 export function matmulRowOffset(m: MatmulInstruction, r: number, elementBytes: number): number {
-  const stride = m.rowStrideBytes || m.depth * elementBytes;
-  const group = m.groupRows || m.rows;
-  return (r % group) * stride + Math.floor(r / group) * m.groupStrideBytes;
+  return stridedRowOffset(r, m.depth * elementBytes, m.rowStrideBytes, m.groupRows, m.groupStrideBytes);
 }
 
 export class ChipState {
@@ -94,11 +104,8 @@ export class ChipState {
 
   execute(instruction: Instruction, backend: MatmulBackend): void {
     switch (instruction.op) {
-      case 'dma': {
-        const data = this.memory(instruction.src.space, instruction.core).readBytes(instruction.src.address, instruction.bytes);
-        this.memory(instruction.dst.space, instruction.core).writeBytes(instruction.dst.address, data);
-        return;
-      }
+      case 'dma':
+        return this.dma(instruction);
       case 'read_weights':
         this.fifo(instruction.core, instruction.mxu).push(this.readTile(instruction));
         return;
@@ -108,9 +115,21 @@ export class ChipState {
         return this.activate(instruction);
       case 'vector':
         return this.vector(instruction);
+      case 'fill':
+        return this.fill(instruction);
+      case 'pool':
+        return this.pool(instruction);
       default:
         return;
     }
+  }
+
+  /** Every block is read before any is written, so overlapping copies move the original bytes. */
+  private dma(d: DmaInstruction): void {
+    const src = this.memory(d.src.space, d.core);
+    const blocks = Array.from({ length: d.rows }, (_, i) => src.readBytes(d.src.address + i * (d.srcStrideBytes || d.bytes), d.bytes));
+    const dst = this.memory(d.dst.space, d.core);
+    blocks.forEach((block, i) => dst.writeBytes(d.dst.address + i * (d.dstStrideBytes || d.bytes), block));
   }
 
   private readTile(r: ReadWeightsInstruction): Tile {
@@ -157,17 +176,31 @@ export class ChipState {
     if (m.pop) queue.shift();
   }
 
+  /** cols values of an operand that is read once per instruction (activate's bias and column scale). */
+  private columnValues(ref: MemRef | undefined, core: number, cols: number, format: NumberFormatName): Float64Array | undefined {
+    return ref ? this.memory(ref.space, core).readElements(ref.address, cols, format) : undefined;
+  }
+
   private activate(a: ActivateInstruction): void {
     const acc = this.acc[a.core]!;
     const width = this.accWidth[a.core]!;
+    const bias = this.columnValues(a.bias, a.core, a.cols, this.isFloat ? 'fp32' : 'int32');
+    const columnScale = this.columnValues(a.columnScale, a.core, a.cols, 'fp32');
     const values = (row: number): number[] => {
       const out: number[] = [];
-      for (let c = 0; c < a.cols; c++) out.push(activateValue(acc[(a.accRow + row) * width + c]!, a.fn, a.scale));
+      for (let c = 0; c < a.cols; c++) {
+        const v = acc[(a.accRow + row) * width + c]!;
+        out.push(activateValue(bias ? addBias(v, bias[c]!, this.isFloat) : v, a.fn, a.scale, columnScale?.[c]));
+      }
       return out;
     };
-    const stride = a.rowStrideBytes || a.cols * NUMBER_FORMATS[a.outFormat].bytes;
+    const rowBytes = a.cols * NUMBER_FORMATS[a.outFormat].bytes;
     const write = (outRow: number, row: number[]): void =>
-      this.ub[a.core]!.writeElements(a.dst.address + outRow * stride, row.map((v) => activateOutput(v, a.outScale, a.outFormat)), a.outFormat);
+      this.ub[a.core]!.writeElements(
+        a.dst.address + stridedRowOffset(outRow, rowBytes, a.rowStrideBytes, a.groupRows, a.groupStrideBytes),
+        row.map((v) => activateOutput(v, a.outScale, a.outFormat)),
+        a.outFormat,
+      );
     if (a.pool === 'none') {
       for (let r = 0; r < a.rows; r++) write(r, values(r));
       return;
@@ -190,19 +223,53 @@ export class ChipState {
   private vector(v: VectorInstruction): void {
     const memory = this.ub[v.core]!;
     const bytes = NUMBER_FORMATS[v.dtype].bytes;
+    const outBytes = NUMBER_FORMATS[v.outFormat].bytes;
     const semantics = VECTOR_SEMANTICS[v.vop];
     const out = vectorOutputShape(v);
     const result = new Float64Array(v.cols);
-    const broadcastRow = v.src2 && v.broadcast ? memory.readElements(v.src2.address, v.cols, v.dtype) : undefined;
+    const load = (address: number, scale: number): Float64Array => {
+      const values = memory.readElements(address, v.cols, v.dtype);
+      return scale === 1 ? values : values.map((x) => Math.fround(x * scale));
+    };
+    const broadcastRow = v.src2 && v.broadcast ? load(v.src2.address, v.src2Scale) : undefined;
     const rows: Float64Array[] = [];
     for (let r = 0; r < v.rows; r++) {
-      const a = memory.readElements(v.src.address + r * v.cols * bytes, v.cols, v.dtype);
-      const b = BINARY_VECTOR_OPS.has(v.vop) ? broadcastRow ?? memory.readElements(v.src2!.address + r * v.cols * bytes, v.cols, v.dtype) : undefined;
-      semantics.row(a, b, v.imm, result);
-      rows.push(Float64Array.from(result.subarray(0, out.cols), (x) => toFormat(x, v.dtype)));
+      const a = load(v.src.address + r * v.cols * bytes, v.srcScale);
+      const b = BINARY_VECTOR_OPS.has(v.vop) ? broadcastRow ?? load(v.src2!.address + r * v.cols * bytes, v.src2Scale) : undefined;
+      semantics.row(a, b, v.imm, result, r);
+      rows.push(Float64Array.from(result.subarray(0, out.cols), (x) => activateOutput(x, v.outScale, v.outFormat)));
     }
     // Rows are all read before any is written, so a result may overwrite its own operands.
-    rows.forEach((row, r) => memory.writeElements(v.dst.address + r * out.cols * bytes, row, v.dtype));
+    rows.forEach((row, r) => memory.writeElements(v.dst.address + r * out.cols * outBytes, row, v.outFormat));
+  }
+
+  private fill(f: FillInstruction): void {
+    const row = new Float64Array(f.cols).fill(toFormat(f.value, f.dtype));
+    const stride = f.rowStrideBytes || f.cols * NUMBER_FORMATS[f.dtype].bytes;
+    for (let r = 0; r < f.rows; r++) this.ub[f.core]!.writeElements(f.dst.address + r * stride, row, f.dtype);
+  }
+
+  /** Windows in (dy, dx) order; the whole image is read before the output is written. */
+  private pool(p: PoolInstruction): void {
+    const memory = this.ub[p.core]!;
+    const bytes = NUMBER_FORMATS[p.dtype].bytes;
+    const image = memory.readElements(p.src.address, p.height * p.width * p.channels, p.dtype);
+    const out = poolOutputShape(p);
+    const stride = p.rowStrideBytes || out.width * p.channels * bytes;
+    const window: number[] = [];
+    for (let oy = 0; oy < out.height; oy++) {
+      const row = new Float64Array(out.width * p.channels);
+      for (let ox = 0; ox < out.width; ox++) {
+        for (let c = 0; c < p.channels; c++) {
+          window.length = 0;
+          for (let dy = 0; dy < p.kernelHeight; dy++) {
+            for (let dx = 0; dx < p.kernelWidth; dx++) window.push(image[((oy * p.stride + dy) * p.width + ox * p.stride + dx) * p.channels + c]!);
+          }
+          row[ox * p.channels + c] = toFormat(poolValues(window, p.kind), p.dtype);
+        }
+      }
+      memory.writeElements(p.dst.address + oy * stride, row, p.dtype);
+    }
   }
 
   /** Reads a declared buffer's elements (for saving outputs). */

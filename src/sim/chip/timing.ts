@@ -3,6 +3,9 @@
  * spec gives (marked as tpusim estimates; the analytical model uses the same ones).
  */
 import type { ChipSpec, CoreSpec } from '../../arch/chip-spec.js';
+import { activateOutputRows, poolOutputShape } from '../../isa/ops.js';
+import { VECTOR_SEMANTICS } from '../../isa/semantics.js';
+import type { Instruction } from '../../isa/types.js';
 
 /** Cycles from an activate's or vector op's last input to its last result (pipeline depth); estimate. */
 export const VECTOR_PIPELINE_CYCLES = 8;
@@ -37,4 +40,31 @@ export function activateCycles(core: CoreSpec, rows: number, cols: number): numb
 
 export function vectorCycles(core: CoreSpec, elements: number, opsPerElement: number): number {
   return Math.ceil((elements * opsPerElement) / (core.vectorUnit.lanes * core.vectorUnit.opsPerLanePerCycle));
+}
+
+/** fill stores `lanes` elements per cycle (no arithmetic). */
+export function fillCycles(core: CoreSpec, rows: number, cols: number): number {
+  return Math.ceil((rows * cols) / core.vectorUnit.lanes);
+}
+
+/** The work a core's vector unit runs in program order, and the cycles each occupies it. */
+export type VectorUnitWork = Extract<Instruction, { op: 'activate' | 'vector' | 'fill' | 'pool' }>;
+const VECTOR_UNIT_CYCLES: { readonly [K in VectorUnitWork['op']]: (core: CoreSpec, i: Extract<VectorUnitWork, { op: K }>) => number } = {
+  // The bias and column scale (cols values each) are read once per instruction: no extra cycles.
+  activate: (core, a) => Math.max(activateCycles(core, a.rows, a.cols), activateOutputRows(a)),
+  vector: (core, v) => vectorCycles(core, v.rows * v.cols, VECTOR_SEMANTICS[v.vop].opsPerElement),
+  fill: (core, f) => fillCycles(core, f.rows, f.cols),
+  // One compare or add per window element.
+  pool: (core, p) => {
+    const out = poolOutputShape(p);
+    return vectorCycles(core, out.height * out.width * p.channels * p.kernelHeight * p.kernelWidth, 1);
+  },
+};
+
+export function runsOnVectorUnit(instruction: Instruction): instruction is VectorUnitWork {
+  return instruction.op in VECTOR_UNIT_CYCLES;
+}
+
+export function vectorUnitCycles(core: CoreSpec, work: VectorUnitWork): number {
+  return (VECTOR_UNIT_CYCLES[work.op] as (core: CoreSpec, i: VectorUnitWork) => number)(core, work);
 }

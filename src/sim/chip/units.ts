@@ -6,10 +6,9 @@
  */
 import type { CoreSpec, MatrixUnitSpec } from '../../arch/chip-spec.js';
 import { NUMBER_FORMATS } from '../../core/number-formats.js';
-import { activateOutputRows } from '../../isa/ops.js';
-import { VECTOR_SEMANTICS } from '../../isa/semantics.js';
-import type { ActivateInstruction, DmaInstruction, Instruction, MatmulInstruction, ReadWeightsInstruction, VectorInstruction } from '../../isa/types.js';
-import { activateCycles, transferCycles, vectorCycles, VECTOR_PIPELINE_CYCLES, type PortTiming } from './timing.js';
+import { dmaBytes } from '../../isa/ops.js';
+import type { DmaInstruction, Instruction, MatmulInstruction, ReadWeightsInstruction } from '../../isa/types.js';
+import { transferCycles, vectorUnitCycles, VECTOR_PIPELINE_CYCLES, type PortTiming, type VectorUnitWork } from './timing.js';
 
 /** What units need from the machine. */
 export interface MachineView {
@@ -91,7 +90,7 @@ export class DmaUnit extends QueueUnit {
   }
   begin(time: number): void {
     const i = this.queue[this.head++]!;
-    this.m.began(i, this.name, time, this.port.transfer(time, (this.m.instructions[i] as DmaInstruction).bytes));
+    this.m.began(i, this.name, time, this.port.transfer(time, dmaBytes(this.m.instructions[i] as DmaInstruction)));
   }
 }
 
@@ -249,7 +248,7 @@ export class ArrayUnit extends QueueUnit {
   }
 }
 
-/** A core's vector unit: activates and vector ops in program order, pipelined. */
+/** A core's vector unit: activates, vector ops, fills and pools in program order, pipelined. */
 export class VectorUnit extends QueueUnit {
   private freeAt = 0;
   busyCycles = 0;
@@ -261,15 +260,7 @@ export class VectorUnit extends QueueUnit {
   }
   begin(time: number): void {
     const i = this.queue[this.head++]!;
-    const instruction = this.m.instructions[i]!;
-    let cycles: number;
-    if (instruction.op === 'activate') {
-      const a = instruction as ActivateInstruction;
-      cycles = Math.max(activateCycles(this.core, a.rows, a.cols), activateOutputRows(a));
-    } else {
-      const v = instruction as VectorInstruction;
-      cycles = vectorCycles(this.core, v.rows * v.cols, VECTOR_SEMANTICS[v.vop].opsPerElement);
-    }
+    const cycles = vectorUnitCycles(this.core, this.m.instructions[i] as VectorUnitWork);
     this.freeAt = time + cycles;
     this.busyCycles += cycles;
     this.m.began(i, this.name, time, time + cycles + VECTOR_PIPELINE_CYCLES);
