@@ -1,0 +1,92 @@
+/**
+ * A transformer described by its blocks, as plain data: what each Hugging Face `model_type` reads its
+ * config into (families.ts) and what the graph builder (build-transformer.ts) builds. Shared code reads
+ * these declarations and never asks which model_type it is looking at.
+ */
+import type { TensorDType } from '../types.js';
+
+export interface NormSpec {
+  readonly op: 'RMSNormalization' | 'LayerNormalization';
+  readonly epsilon: number;
+  /** LayerNorm's learned shift; RMSNorm has only a scale. */
+  readonly bias: boolean;
+}
+
+/** Multi-head attention with grouped-query key/value heads (kvHeads = heads for plain multi-head). */
+export interface MultiHeadSpec {
+  readonly kind: 'multi-head';
+  readonly heads: number;
+  readonly kvHeads: number;
+  readonly headDim: number;
+  readonly qkvBias: boolean;
+  readonly outBias: boolean;
+}
+
+/** DeepSeek's multi-head latent attention: queries and keys/values pass through low-rank latents. */
+export interface LatentSpec {
+  readonly kind: 'latent';
+  readonly heads: number;
+  /** Query latent width; undefined projects queries directly (DeepSeek-V2-Lite). */
+  readonly qLoraRank: number | undefined;
+  readonly kvLoraRank: number;
+  /** Per-head query/key width without and with rotary positions. */
+  readonly nopeDim: number;
+  readonly ropeDim: number;
+  readonly valueDim: number;
+}
+
+export type AttentionSpec = MultiHeadSpec | LatentSpec;
+
+/** SwiGLU: down(silu(gate x) * up x). */
+export interface GatedMlpSpec {
+  readonly kind: 'gated';
+  readonly ffn: number;
+  readonly bias: boolean;
+}
+
+/** down(gelu(up x)), with biases in GPT-2, GPT-NeoX and BERT. */
+export interface GeluMlpSpec {
+  readonly kind: 'gelu';
+  readonly ffn: number;
+  readonly bias: boolean;
+  /** 'tanh' for GPT-2's gelu_new; 'none' for the exact erf form. */
+  readonly approximate: 'none' | 'tanh';
+}
+
+/** Routed SwiGLU experts, top-k per token, plus always-on shared experts. */
+export interface MoeSpec {
+  readonly kind: 'moe';
+  readonly experts: number;
+  readonly topK: number;
+  readonly ffn: number;
+  readonly sharedExperts: number;
+  readonly sharedFfn: number;
+}
+
+export type MlpSpec = GatedMlpSpec | GeluMlpSpec | MoeSpec;
+
+export interface TransformerSpec {
+  readonly modelType: string;
+  readonly dtype: TensorDType;
+  readonly hidden: number;
+  readonly vocab: number;
+  readonly maxPositions: number;
+  readonly norm: NormSpec;
+  /**
+   * pre: each block normalizes its input and the stack ends with a final norm (GPT-2 and later);
+   * post: each residual sum is normalized, and so are the embeddings (BERT).
+   */
+  readonly normPlacement: 'pre' | 'post';
+  /** GPT-NeoX/GPT-J: x + attention(norm1 x) + mlp(norm2 x) instead of two residual steps. */
+  readonly parallelResidual: boolean;
+  /** A learned absolute position table (GPT-2, BERT); otherwise rotary positions, which have no parameters. */
+  readonly learnedPositions: boolean;
+  /** Rows of BERT's segment (token type) table; 0 for none. */
+  readonly tokenTypes: number;
+  readonly causal: boolean;
+  readonly attention: AttentionSpec;
+  /** One per layer (DeepSeek mixes dense and MoE layers). */
+  readonly mlps: readonly MlpSpec[];
+  /** A language-model head (tied: the embedding table transposed), or BERT's pooler. */
+  readonly head: { readonly kind: 'lm'; readonly tied: boolean } | { readonly kind: 'pooler' };
+}

@@ -1,0 +1,1 @@
+export { HF_MODEL_TYPES, importHfConfig, type HfImportOptions } from './import-config.js';
