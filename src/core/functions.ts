@@ -13,3 +13,8 @@ export function erf(x: number): number {
 export function gelu(x: number): number {
   return Math.fround(0.5 * x * (1 + erf(x / Math.SQRT2)));
 }
+
+/** GELU's tanh approximation (Hendrycks & Gimpel 2016; GPT-2's gelu_new, ONNX Gelu approximate="tanh"); fp32 result. */
+export function geluTanh(x: number): number {
+  return Math.fround(0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x))));
+}

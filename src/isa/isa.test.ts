@@ -71,7 +71,7 @@ describe('assembly errors', () => {
       "p.s:2:1: unknown instruction 'matmull'; did you mean 'matmul'?",
       "p.s:3:15: matmul src: unknown buffer 'b'; did you mean 'a'? (or write space:address)",
       'p.s:4:18: matmul rows = 0 is below the minimum 1',
-      "p.s:5:28: activate fn must be one of identity, relu, relu6, sigmoid, tanh, gelu, got 'rellu'; did you mean 'relu'?",
+      "p.s:5:28: activate fn must be one of identity, relu, relu6, sigmoid, tanh, gelu, gelu_tanh, got 'rellu'; did you mean 'relu'?",
       'p.s:6:1: dma is missing its bytes operand (operands: dst, src, bytes)',
       "p.s:7:24: matmul has no parameter 'popp'; did you mean 'pop'? (parameters: stride, group, gstride, acc, pop, core, mxu)",
       "p.s:9:11: read_host reads host, not ub",

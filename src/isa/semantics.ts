@@ -6,11 +6,11 @@
  */
 import { NUMBER_FORMATS, type NumberFormatName } from '../core/number-formats.js';
 import type { ActivationFunction, VectorOp } from './types.js';
-import { erf, gelu } from '../core/functions.js';
+import { erf, gelu, geluTanh } from '../core/functions.js';
 
 const f = Math.fround;
 
-export { erf, gelu };
+export { erf, gelu, geluTanh };
 
 export const ACTIVATIONS: Readonly<Record<ActivationFunction, (x: number) => number>> = {
   identity: (x) => x,
@@ -19,6 +19,7 @@ export const ACTIVATIONS: Readonly<Record<ActivationFunction, (x: number) => num
   sigmoid: (x) => f(1 / (1 + Math.exp(-x))),
   tanh: (x) => f(Math.tanh(x)),
   gelu,
+  gelu_tanh: geluTanh,
 };
 
 /** x in `format`: floats round to nearest even (from fp32); integers round half to even and saturate. */
@@ -110,6 +111,7 @@ export const VECTOR_SEMANTICS: Readonly<Record<VectorOp, VectorOpSemantics>> = {
   scale: map1((x, imm) => x * imm, 1),
   relu: map1((x) => (x > 0 ? x : 0), 1),
   gelu: map1((x) => gelu(x), 10),
+  gelu_tanh: map1((x) => geluTanh(x), 10),
   tanh: map1((x) => Math.tanh(x), 6),
   sigmoid: map1((x) => 1 / (1 + Math.exp(-x)), 6),
   exp: map1((x) => Math.exp(x), 4),

@@ -33,7 +33,8 @@ export interface BufferDecl {
   readonly core?: number;
 }
 
-export const ACTIVATION_FUNCTIONS = ['identity', 'relu', 'relu6', 'sigmoid', 'tanh', 'gelu'] as const;
+/** gelu_tanh (appended, so earlier encodings keep their values) is GPT-2's tanh approximation. */
+export const ACTIVATION_FUNCTIONS = ['identity', 'relu', 'relu6', 'sigmoid', 'tanh', 'gelu', 'gelu_tanh'] as const;
 export type ActivationFunction = (typeof ACTIVATION_FUNCTIONS)[number];
 
 export const POOL_KINDS = ['max', 'avg'] as const;
@@ -67,6 +68,7 @@ export const VECTOR_OPS = [
   'abs',
   'reduce_mean',
   'softmax_causal',
+  'gelu_tanh',
 ] as const;
 export type VectorOp = (typeof VECTOR_OPS)[number];
 

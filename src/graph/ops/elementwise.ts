@@ -3,7 +3,7 @@
  * vector-unit operations it costs per element (one for add/multiply/compare, a few for transcendentals:
  * tpusim estimates, the same as the chip's vector unit uses).
  */
-import { erf, gelu } from '../../core/functions.js';
+import { erf, gelu, geluTanh } from '../../core/functions.js';
 import { elementCount } from '../types.js';
 import { broadcastShapes, f32, floatAttr, input, stridesOf, type OpContext, type OpDef, type TensorType } from './op.js';
 
@@ -61,7 +61,7 @@ export const ELEMENTWISE_OPS: readonly OpDef[] = [
   unary('Sigmoid', 6, sigmoid, 'logistic function'),
   unary('Silu', 7, (x) => x * sigmoid(x), 'x sigmoid(x) (SwiGLU gates)'),
   unary('Tanh', 6, (x) => Math.tanh(x), 'hyperbolic tangent'),
-  unary('Gelu', 10, (x, ctx) => (ctx.node.attrs['approximate'] === 'tanh' ? 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x))) : gelu(x)), 'Gaussian error linear unit'),
+  unary('Gelu', 10, (x, ctx) => (ctx.node.attrs['approximate'] === 'tanh' ? geluTanh(x) : gelu(x)), 'Gaussian error linear unit'),
   unary('Erf', 6, erf, 'error function'),
   unary('Exp', 4, (x) => Math.exp(x), 'e^x'),
   unary('Sqrt', 4, (x) => Math.sqrt(x), 'square root'),

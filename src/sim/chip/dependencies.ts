@@ -5,14 +5,20 @@
  *
  * Matmuls on the same matrix unit that write the same accumulator rows do not wait for each other:
  * the array lands results in order, row by row, so the pipeline already orders them.
+ *
+ * A range remembers, of the readers since its last write, only the latest on each unit: a unit
+ * finishes its instructions in program order, so waiting for its latest reader waits for all of them
+ * (and weights read thousands of times do not make the search quadratic).
  */
 import { OPS, type Access, type AccessContext } from '../../isa/ops.js';
 import type { Instruction, MatmulInstruction } from '../../isa/types.js';
+import { unitOf } from './timing.js';
 
 interface Segment {
   start: number;
   end: number;
   writer: number;
+  /** Latest reader per unit since the last write. */
   readers: number[];
 }
 
@@ -89,6 +95,13 @@ export function findDependencies(instructions: readonly Instruction[], ctx: Acce
     const y = instructions[b]!;
     return x.op === 'matmul' && y.op === 'matmul' && (x as MatmulInstruction).core === (y as MatmulInstruction).core && (x as MatmulInstruction).mxu === (y as MatmulInstruction).mxu;
   };
+  const units = instructions.map(unitOf);
+  const addReader = (readers: number[], index: number): void => {
+    const unit = units[index];
+    const at = readers.findIndex((r) => units[r] === unit);
+    if (at >= 0) readers[at] = index;
+    else readers.push(index);
+  };
   return instructions.map((instruction, index) => {
     const deps = new Map<number, Dependency['kind']>();
     const add = (on: number, kind: Dependency['kind'], access: Access): void => {
@@ -102,7 +115,7 @@ export function findDependencies(instructions: readonly Instruction[], ctx: Acce
     for (const access of reads) {
       for (const s of mapFor(access).covering(access.start, access.end)) {
         add(s.writer, 'raw', access);
-        s.readers.push(index);
+        addReader(s.readers, index);
       }
     }
     for (const access of writes) {

@@ -14,7 +14,7 @@ import { programFormat } from '../../isa/validate.js';
 import { SimError } from '../errors.js';
 import { findDependencies, type Dependency } from './dependencies.js';
 import { ChipState, referenceMatmul, type MatmulBackend } from './state.js';
-import { ports, runsOnVectorUnit } from './timing.js';
+import { portFor, ports, runsOnVectorUnit } from './timing.js';
 import { DmaUnit, MatrixUnitModel, Port, VectorUnit, type MachineView, type Unit } from './units.js';
 
 export interface TraceEvent {
@@ -53,8 +53,6 @@ export interface MachineRun {
   readonly state: ChipState;
 }
 
-const portFor = (refs: readonly MemRef[]): 'pcie' | 'dram' | 'onchip' =>
-  refs.some((r) => r.space === 'host') ? 'pcie' : refs.some((r) => r.space === 'dram') ? 'dram' : 'onchip';
 
 export function runMachine(chip: ChipSpec, program: Program, options: MachineOptions = {}): MachineRun {
   const format = programFormat(program, chip);

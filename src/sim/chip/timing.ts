@@ -5,7 +5,7 @@
 import type { ChipSpec, CoreSpec } from '../../arch/chip-spec.js';
 import { activateOutputRows, poolOutputShape } from '../../isa/ops.js';
 import { VECTOR_SEMANTICS } from '../../isa/semantics.js';
-import type { Instruction } from '../../isa/types.js';
+import type { MemRef, Instruction } from '../../isa/types.js';
 
 /** Cycles from an activate's or vector op's last input to its last result (pipeline depth); estimate. */
 export const VECTOR_PIPELINE_CYCLES = 8;
@@ -67,4 +67,26 @@ export function runsOnVectorUnit(instruction: Instruction): instruction is Vecto
 
 export function vectorUnitCycles(core: CoreSpec, work: VectorUnitWork): number {
   return (VECTOR_UNIT_CYCLES[work.op] as (core: CoreSpec, i: VectorUnitWork) => number)(core, work);
+}
+
+/** The link a transfer uses: the host link if either end is host memory, off-chip memory's port if either end is there, else on-chip. */
+export function portFor(refs: readonly MemRef[]): PortTiming['name'] {
+  return refs.some((r) => r.space === 'host') ? 'pcie' : refs.some((r) => r.space === 'dram') ? 'dram' : 'onchip';
+}
+
+/**
+ * The unit that executes an instruction, as a name: each unit works through its instructions in program
+ * order and finishes them in that order too.
+ */
+export function unitOf(instruction: Instruction): string {
+  switch (instruction.op) {
+    case 'dma':
+      return `dma.${portFor([instruction.src, instruction.dst])}`;
+    case 'read_weights':
+      return `fetch.${instruction.core}.${instruction.mxu}`;
+    case 'matmul':
+      return `array.${instruction.core}.${instruction.mxu}`;
+    default:
+      return runsOnVectorUnit(instruction) ? `vpu.${instruction.core}` : 'front-end';
+  }
 }
