@@ -95,3 +95,27 @@ export type { MatrixUnitCounters } from './sim/chip/counters.js';
 export { npyDtypeFor, valuesFromNpy, npyFromValues, loadProgramInit, initPath, type ReadFileBytes } from './sim/chip/tensors.js';
 export { VECTOR_PIPELINE_CYCLES } from './sim/chip/timing.js';
 export { chromeTrace, type ChromeTrace } from './report/trace.js';
+
+export * from './graph/types.js';
+export { GraphError } from './graph/errors.js';
+export { GraphBuilder, inferGraph } from './graph/build.js';
+export { OP_REGISTRY, supportedOps, opDef } from './graph/ops/registry.js';
+export type { OpDef, Gemm, OpKind } from './graph/ops/op.js';
+export { nodeCost, parameterCount, summarizeGraph, type NodeCost, type GraphSummary } from './graph/analysis.js';
+export { evaluateGraph } from './graph/evaluate.js';
+export { MODEL_ZOO, zooModelNames, getZooEntry, buildZooModel, type ZooEntry, type ZooOptions } from './graph/zoo/index.js';
+export { importHfConfig, HF_MODEL_TYPES, type HfImportOptions } from './graph/hf/index.js';
+export { importOnnx, onnxToGraph, MIN_ONNX_OPSET, type ImportOnnxOptions } from './graph/onnx/import.js';
+export { graphToOnnx, type GraphToOnnxOptions } from './graph/onnx/export.js';
+export { decodeOnnx, encodeOnnx, makeTensor, tensorValues, type OnnxModel, type OnnxGraph, type OnnxNode, type OnnxTensor } from './graph/onnx/onnx-model.js';
+export { topologyToGraph } from './graph/scalesim-graph.js';
+
+export { compileGraph, compileAndVerify, defaultDType, hasWeightValues, PASSES, type CompileOptions, type PassName, type StageResults } from './compile/compile.js';
+export { CompileError } from './compile/errors.js';
+export { COMPILE_DTYPES, type CompileDType, type QuantPlan, type TensorPlan, type MatrixPlan } from './compile/quantize.js';
+export type { CompiledModel, CompiledLayer } from './compile/emit.js';
+export type { IoBinding } from './compile/kernels.js';
+export { evaluateQuantized, hostQuantize, hostDequantize } from './compile/reference.js';
+export { fuse, simplify, type LogicalOp, type LogicalProgram } from './compile/logical.js';
+export { runCompiledModel, layerStats, permuteValues, type ModelRun, type ModelRunOptions, type LayerStats } from './explore/run-model.js';
+export { loadModel, modelKindOf, type ModelSource, type ModelOptions } from './explore/models.js';

@@ -10,10 +10,12 @@ import { gemmCommand } from './commands/gemm.js';
 import { scalesimCommand } from './commands/scalesim.js';
 import { asmCommand, disasmCommand } from './commands/asm.js';
 import { runCommand } from './commands/run.js';
+import { compileCommand } from './commands/compile.js';
+import { modelsCommand } from './commands/models.js';
 import { tourCommand } from './commands/tour.js';
 import { processIo, type Io } from './io.js';
 
-const COMMANDS: readonly Command[] = [tourCommand, chipsCommand, chipCommand, gemmCommand, scalesimCommand, asmCommand, disasmCommand, runCommand];
+const COMMANDS: readonly Command[] = [tourCommand, chipsCommand, chipCommand, modelsCommand, gemmCommand, scalesimCommand, asmCommand, disasmCommand, compileCommand, runCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -24,6 +24,15 @@ import { resolveChip } from '../chip-arg.js';
 import { printJson, type Command } from '../command.js';
 import { fileExists, readTextFile, writeFilesAtomically, type Io } from '../io.js';
 import { readProgram } from '../program-arg.js';
+import { COMPILE_OPTIONS } from '../compile-arg.js';
+import { MODEL_OPTIONS } from '../model-arg.js';
+import { runModel } from './run-model.js';
+
+/** Assembly (.s, .asm), binary programs (.tpub, .bin) and anything else that is not a model name or model file. */
+function isProgramFile(path: string): boolean {
+  if (/\.(s|asm|tpub|bin)$/i.test(path)) return true;
+  return fileExists(path) && !/\.(onnx|json|csv)$/i.test(path);
+}
 
 /** --input NAME=FILE.npy, checked against the program's buffers; every problem reported at once. */
 function readInputs(program: Program, specs: readonly string[]): Record<string, Float64Array> {
@@ -65,7 +74,7 @@ function readInitInputs(program: Program, file: string, explicit: Readonly<Recor
   return loaded.value;
 }
 
-function summary(run: ProgramRun, clockHz: number, file: string): string {
+export function runSummary(run: ProgramRun, clockHz: number, file: string): string {
   const lines = [
     `${file} on ${run.chip}: ${run.totalCycles.toLocaleString('en-US')} cycles = ${trimNumber(run.seconds * 1e6, 4)} us at ${formatSI(clockHz, 'Hz')}; ${formatSI(run.achievedOpsPerS, 'OPS')} achieved (1 MAC = 2 ops)`,
     '',
@@ -85,9 +94,16 @@ function summary(run: ProgramRun, clockHz: number, file: string): string {
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'run a program on a chip: outputs, cycles and where they went, a trace',
+  summary: 'run a program or a model on a chip: outputs, cycles and where they went, a trace',
   usage: `tpusim run FILE [--chip NAME|FILE] [--input NAME=x.npy ...] [--output DIR] [--trace trace.json]
            [--engine fold|reference|register] [--timing-only] [--json]
+  tpusim run MODEL --chip NAME|FILE [--input x.npy | NAME=x.npy ...] [--dtype int8|bf16] [--batch B]
+           [--seq S] [--calibrate x.npy ...] [--output DIR] [--trace trace.json] [--json]
+
+  MODEL (a zoo name, .onnx, config.json or topology .csv) is compiled for the chip (tpusim compile) and
+  run: a per-layer table of cycles, matrix-unit work and bytes, then the chip's counters. Inputs are
+  .npy files in the model's layout (fp32); outputs go to DIR/NAME.npy as fp32. Without --input the run
+  is timing-only.
 
   Runs a program (assembly or binary) on the chip (default: the program's .chip). Inputs are NumPy
   .npy files for the program's typed buffers (bf16 and fp8 buffers take float32 arrays): the
@@ -105,13 +121,22 @@ export const runCommand: Command = {
       engine: { type: 'string' },
       'timing-only': { type: 'boolean' },
       json: { type: 'boolean' },
+      ...MODEL_OPTIONS,
+      ...COMPILE_OPTIONS,
     });
     if (values['help']) {
       io.out(this.usage);
       return 0;
     }
-    if (positionals.length !== 1) throw new UsageError('run needs one program file; see tpusim run --help');
+    if (positionals.length !== 1) throw new UsageError('run needs one program file or model; see tpusim run --help');
     const file = positionals[0]!;
+    if (!isProgramFile(file)) {
+      const chipName = stringOption(values, 'chip');
+      if (!chipName) throw new UsageError('running a model needs --chip NAME|FILE (tpusim chips lists the presets)');
+      choice('--engine', stringOption(values, 'engine') ?? 'fold', ['fold', 'reference', 'register'] as const);
+      return runModel(file, resolveChip(chipName), values, io);
+    }
+    for (const option of ['batch', 'seq', 'dtype', 'calibrate', 'per-tensor']) if (values[option] !== undefined) throw new UsageError(`--${option} applies to models, not to a program file`);
     const program = readProgram(file);
     const chipName = stringOption(values, 'chip') ?? program.chip;
     if (!chipName) throw new UsageError(`name a chip with --chip (the program has no .chip line; presets: ${Object.keys(CHIP_PRESETS).join(', ')})`);
@@ -146,7 +171,7 @@ export const runCommand: Command = {
       });
       return 0;
     }
-    io.out(summary(run, chip.clockHz, file));
+    io.out(runSummary(run, chip.clockHz, file));
     if (run.registerCheck) {
       io.out(`register-level check: ${run.registerCheck.passes} passes and ${run.registerCheck.tiles} tile loads replayed cell by cell (${run.registerCheck.cellUpdates.toExponential(2)} cell updates): same cycles, same partial sums`);
     }

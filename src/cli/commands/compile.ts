@@ -1,0 +1,78 @@
+import { basename, dirname, join } from 'node:path';
+import { disassemble, encodeNpy, npyFromValues, type CompiledModel, type Program } from '../../index.js';
+import { parseCommandArgs, stringOption, UsageError } from '../args.js';
+import { resolveChip } from '../chip-arg.js';
+import { printJson, type Command } from '../command.js';
+import { COMPILE_HELP, COMPILE_OPTIONS, compileModel, compileSummary } from '../compile-arg.js';
+import { writeFilesAtomically, type Io } from '../io.js';
+import { MODEL_HELP, MODEL_OPTIONS, readModel } from '../model-arg.js';
+
+/** The program as assembly plus one .npy per initialized buffer (weights, biases, scales), named by `.init` lines. */
+export function programFiles(compiled: CompiledModel, path: string): Array<{ path: string; content: string | Uint8Array }> {
+  const dataDir = `${basename(path)}.data`;
+  const files: Array<{ path: string; content: string | Uint8Array }> = [];
+  const init: Array<{ buffer: string; file: string }> = [];
+  for (const [name, values] of compiled.init) {
+    const buffer = compiled.program.buffers.find((b) => b.name === name)!;
+    const file = `${dataDir}/${name}.npy`;
+    files.push({ path: join(dirname(path), file), content: encodeNpy(npyFromValues(values, buffer.dtype!, buffer.shape!)) });
+    init.push({ buffer: name, file });
+  }
+  const program: Program = { ...compiled.program, ...(init.length > 0 ? { init } : {}) };
+  return [{ path, content: disassemble(program) }, ...files];
+}
+
+export const compileCommand: Command = {
+  name: 'compile',
+  summary: 'compile a model to a program for a chip',
+  usage: `tpusim compile MODEL --chip NAME|FILE [-o prog.s] [--dtype int8|bf16] [--calibrate x.npy ...]
+               [--batch B] [--seq S] [--per-tensor] [--json]
+
+  Lowers a model onto the chip through the compiler's passes (simplify, fuse, quantize, lower, tile,
+  schedule, allocate, emit; docs/compiler.md) and prints what came out. With -o, writes the program as
+  assembly and its weights as .npy files in prog.s.data/ (named by the program's .init lines), which
+  tpusim run prog.s loads; the model's inputs and outputs are host buffers in the layout and format the
+  summary gives (tpusim run MODEL does that conversion itself).
+  ${MODEL_HELP}
+  ${COMPILE_HELP}`,
+  run(argv: readonly string[], io: Io): number {
+    const { values, positionals } = parseCommandArgs('compile', argv, {
+      chip: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      json: { type: 'boolean' },
+      ...MODEL_OPTIONS,
+      ...COMPILE_OPTIONS,
+    });
+    if (values['help']) {
+      io.out(this.usage);
+      return 0;
+    }
+    if (positionals.length !== 1) throw new UsageError('compile needs one MODEL; see tpusim compile --help');
+    const chipName = stringOption(values, 'chip');
+    if (!chipName) throw new UsageError('compile needs --chip NAME|FILE (tpusim chips lists the presets)');
+    const chip = resolveChip(chipName);
+    const graph = readModel(positionals[0]!, values);
+    const compiled = compileModel(graph, chip, values);
+    const out = stringOption(values, 'output');
+    const files = out ? programFiles(compiled, out) : [];
+    writeFilesAtomically(files);
+    if (values['json']) {
+      printJson(io, 'compile', {
+        model: compiled.model,
+        chip: compiled.chip,
+        dtype: compiled.dtype,
+        layers: compiled.layers,
+        instructions: compiled.program.instructions.length,
+        memory: compiled.memory,
+        inputs: compiled.inputs.map(({ gather, ...b }) => ({ ...b, ...(gather ? { gather: { table: gather.table, indices: gather.indices } } : {}) })),
+        outputs: compiled.outputs,
+        calibrated: compiled.plan.calibrated,
+        ...(out ? { files: files.map((f) => f.path) } : {}),
+      });
+      return 0;
+    }
+    io.out(compileSummary(compiled, chip));
+    if (out) io.out(`wrote ${out} and ${files.length - 1} weight file${files.length === 2 ? '' : 's'} in ${out}.data/`);
+    return 0;
+  },
+};
