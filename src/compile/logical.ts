@@ -1,8 +1,7 @@
 /**
- * The first two passes: `simplify` (drop no-op nodes, fold batch normalization into the convolution
- * before it) and `fuse` (each matrix op takes the bias add, scalar scale, activation function and
- * pooling that follow it, as the TPU's activation pipeline applies them on the way out of the
- * accumulators). The result is a list of logical ops on the graph's tensors, in the graph's layout.
+ * Pass `fuse`: each matrix op takes the bias add, scalar scale, activation function and pooling that
+ * follow it, as the TPU's activation pipeline applies them on the way out of the accumulators. The
+ * result is a list of logical ops on the graph's tensors, in the graph's layout.
  */
 import type { AttrValue, Graph, GraphNode, GraphTensor } from '../graph/types.js';
 import { elementCount } from '../graph/types.js';
@@ -149,92 +148,17 @@ export interface LogicalProgram {
   readonly ops: readonly LogicalOp[];
 }
 
-function ctxOf(graph: Graph, node: GraphNode): OpContext {
+export function ctxOf(graph: Graph, node: GraphNode): OpContext {
   return { node, inputs: node.inputs.map((n) => (n === '' ? undefined : graph.tensors[n])) };
 }
 
-function consumers(graph: Graph): Map<string, GraphNode[]> {
+export function consumers(graph: Graph): Map<string, GraphNode[]> {
   const map = new Map<string, GraphNode[]>();
   for (const node of graph.nodes) for (const t of node.inputs) if (t) map.set(t, [...(map.get(t) ?? []), node]);
   return map;
 }
 
-const num = (v: AttrValue | undefined, fallback: number): number => (typeof v === 'number' ? v : fallback);
-
-/**
- * Pass `simplify`: Identity and Dropout removed; BatchNormalization after a convolution (whose output
- * nothing else reads) folded into its weights and bias: w' = w g / sqrt(v + eps), b' = (b - mean) g /
- * sqrt(v + eps) + beta, computed in float64 then rounded to fp32. Without weight values only the shapes fold.
- */
-export function simplify(graph: Graph): Graph {
-  const tensors: Record<string, GraphTensor> = { ...graph.tensors };
-  const rename = new Map<string, string>();
-  const resolve = (t: string): string => rename.get(t) ?? t;
-  const uses = consumers(graph);
-  const nodes: GraphNode[] = [];
-  const dropped = new Set<string>();
-  for (const raw of graph.nodes) {
-    if (dropped.has(raw.name)) continue;
-    const node: GraphNode = { ...raw, inputs: raw.inputs.map((t) => (t ? resolve(t) : t)) };
-    if ((node.op === 'Identity' || node.op === 'Dropout') && !graph.outputs.includes(node.outputs[0]!)) {
-      rename.set(node.outputs[0]!, node.inputs[0]!);
-      continue;
-    }
-    if (node.op === 'Gather' && isParameter(graph.tensors[node.inputs[0]!]) && graph.tensors[node.inputs[1]!]?.data) {
-      // A parameter's rows at constant indices (position embeddings) is itself a parameter.
-      const table = graph.tensors[node.inputs[0]!]!;
-      const out = graph.tensors[node.outputs[0]!]!;
-      const ctx = ctxOf({ ...graph, tensors }, node);
-      const data = table.data ? opDef('Gather')!.evaluate!(ctx, [Float64Array.from(table.data), Float64Array.from(graph.tensors[node.inputs[1]!]!.data!)], [out])[0] : undefined;
-      tensors[out.name] = { name: out.name, dtype: out.dtype, shape: out.shape, kind: table.kind === 'constant' ? 'constant' : 'weight', ...(data ? { data } : {}) };
-      continue;
-    }
-    if (node.op === 'Conv') {
-      const next = uses.get(node.outputs[0]!) ?? [];
-      const bn = next.length === 1 && next[0]!.op === 'BatchNormalization' && !graph.outputs.includes(node.outputs[0]!) ? next[0]! : undefined;
-      if (bn && bn.inputs.slice(1, 5).every((t) => graph.tensors[t]?.kind === 'weight' || graph.tensors[t]?.kind === 'state' || graph.tensors[t]?.kind === 'constant')) {
-        const folded = foldBatchNorm(graph, node, bn);
-        for (const t of folded.tensors) tensors[t.name] = t;
-        nodes.push(folded.node);
-        dropped.add(bn.name);
-        continue;
-      }
-    }
-    nodes.push(node);
-  }
-  const outputs = graph.outputs.map(resolve);
-  const used = new Set([...graph.inputs, ...outputs, ...nodes.flatMap((n) => [...n.inputs, ...n.outputs])]);
-  const kept = Object.fromEntries(Object.entries(tensors).filter(([name]) => used.has(name)));
-  return { ...graph, tensors: kept, outputs, nodes };
-}
-
-function foldBatchNorm(graph: Graph, conv: GraphNode, bn: GraphNode): { node: GraphNode; tensors: GraphTensor[] } {
-  const w = graph.tensors[conv.inputs[1]!]!;
-  const b = conv.inputs[2] ? graph.tensors[conv.inputs[2]] : undefined;
-  const [gamma, beta, mean, variance] = bn.inputs.slice(1, 5).map((t) => graph.tensors[t]!);
-  const eps = num(bn.attrs['epsilon'], 1e-5);
-  const channels = w.shape[0]!;
-  const perChannel = elementCount(w.shape) / channels;
-  const wName = `${conv.name}.weight_bn`;
-  const bName = `${conv.name}.bias_bn`;
-  const known = [w, gamma!, beta!, mean!, variance!].every((t) => t.data) && (!b || b.data);
-  let wData: Float64Array | undefined;
-  let bData: Float64Array | undefined;
-  if (known) {
-    wData = new Float64Array(elementCount(w.shape));
-    bData = new Float64Array(channels);
-    for (let c = 0; c < channels; c++) {
-      const factor = gamma!.data![c]! / Math.sqrt(variance!.data![c]! + eps);
-      for (let i = 0; i < perChannel; i++) wData[c * perChannel + i] = Math.fround(w.data![c * perChannel + i]! * factor);
-      bData[c] = Math.fround(((b?.data?.[c] ?? 0) - mean!.data![c]!) * factor + beta!.data![c]!);
-    }
-  }
-  const tensors: GraphTensor[] = [
-    { name: wName, dtype: w.dtype, shape: w.shape, kind: 'weight', ...(wData ? { data: wData } : {}) },
-    { name: bName, dtype: w.dtype, shape: [channels], kind: 'weight', ...(bData ? { data: bData } : {}) },
-  ];
-  return { node: { ...conv, inputs: [conv.inputs[0]!, wName, bName], outputs: [bn.outputs[0]!], name: conv.name }, tensors };
-}
+export const num = (v: AttrValue | undefined, fallback: number): number => (typeof v === 'number' ? v : fallback);
 
 const ACTIVATION_OPS: Readonly<Record<string, ActivationFunction>> = { Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh' };
 
@@ -267,7 +191,7 @@ const UNARY_OPS: Readonly<Record<string, UnaryFunction>> = {
 const BINARY_OPS: Readonly<Record<string, BinaryFunction>> = { Add: 'add', Sub: 'sub', Mul: 'mul', Div: 'div', Max: 'max', Min: 'min' };
 const REDUCE_OPS: Readonly<Record<string, RowFunction>> = { ReduceSum: 'reduce_sum', ReduceMax: 'reduce_max', ReduceMean: 'reduce_mean' };
 
-const isParameter = (t: GraphTensor | undefined): boolean => t !== undefined && (t.kind === 'weight' || t.kind === 'state' || t.kind === 'constant');
+export const isParameter = (t: GraphTensor | undefined): boolean => t !== undefined && (t.kind === 'weight' || t.kind === 'state' || t.kind === 'constant');
 
 /** Pass `fuse`: graph nodes -> logical ops, with epilogues absorbed into the matrix ops. */
 export function fuse(graph: Graph): LogicalProgram {

@@ -87,7 +87,20 @@ export function int8Scale(max: number): number {
 
 /** q = int8(fp32(x / scale)): the one quantization step used everywhere (host inputs included). */
 export function quantizeValue(x: number, scale: number, format: OutputFormat): number {
-  return toFormat(f(x / scale), format);
+  return format === 'int8' ? quantizeInt8(x, scale) : toFormat(f(x / scale), format);
+}
+
+/** 1.5 x 2^52: adding and subtracting it rounds a double of magnitude below 2^51 to an integer, ties to even. */
+const ROUNDING = 6755399441055744;
+
+/**
+ * toFormat(fp32(x / scale), 'int8') without branches, for the millions of weights a model has:
+ * saturate to [-128, 127], round half to even (IEEE addition's own rounding), NaN to 0.
+ */
+function quantizeInt8(x: number, scale: number): number {
+  const v = Math.min(127, Math.max(-128, f(x / scale)));
+  const r = v + ROUNDING - ROUNDING;
+  return r === r ? r : 0;
 }
 
 /** The tensors an op writes that take a storage format (views share their source's). */
@@ -153,20 +166,22 @@ function matrixPlan(graph: Graph, op: Extract<LogicalOp, { kind: 'matmul' | 'con
   const activationB = tensors.get(wName);
   const columns = op.kind === 'conv' ? w.shape[0]! : op.transB ? w.shape[w.shape.length - 2]! : w.shape[w.shape.length - 1]!;
   const biasTensor = op.bias ? graph.tensors[op.bias] : undefined;
-  const biasValues = biasTensor?.data ? Float64Array.from(biasTensor.data) : op.bias ? new Float64Array(columns) : undefined;
+  // A model without values (compiled for timing) gets no bias or column scales: activate reads them for free.
+  const biasValues = biasTensor?.data ? Float64Array.from(biasTensor.data) : undefined;
   if (activationB) {
     // Both operands are activations (attention scores, context): one scale each.
     const scale = int8 ? f(f(input.scale * activationB.scale) * alpha) : f(alpha);
     const bias = biasValues && (int8 ? Float64Array.from(biasValues, (b) => toFormat(f(b / f(input.scale * activationB.scale)), 'int32')) : Float64Array.from(biasValues, f));
     return { weightScales: new Float64Array([activationB.scale]), ...(bias ? { bias } : {}), scale, fn: op.fn, outScale: out.scale, outFormat: out.format };
   }
-  // Parameters: [K, N] for matmul (rows = input features), [Cout, ...] for convolutions.
-  const data = w.data;
+  // Parameters: [K, N] for matmul (rows = input features), [N, K] with transB, [Cout, ...] for convolutions.
+  // One array type keeps the loops below monomorphic (imported weights are float32, folded ones float64).
+  const data = w.data === undefined ? undefined : w.data instanceof Float64Array ? w.data : Float64Array.from(w.data);
   const k = elementCount(w.shape) / columns;
-  const column = (values: ArrayLike<number>, c: number, i: number): number => {
-    if (op.kind === 'conv') return values[c * k + i]!;
-    return op.transB ? values[c * k + i]! : values[i * columns + c]!;
-  };
+  const columnMajor = op.kind === 'conv' || op.transB;
+  // Source element (column c, row i): c * cStride + i * iStride; result: [Cout, k] for convolutions, [K, N] otherwise.
+  const [cStride, iStride] = columnMajor ? [k, 1] : [1, columns];
+  const [outC, outI] = op.kind === 'conv' ? [k, 1] : [1, columns];
   let weightScales: Float64Array;
   if (!int8) weightScales = new Float64Array([1]);
   else if (!data) weightScales = new Float64Array(options.perChannel === false ? 1 : columns).fill(1);
@@ -175,7 +190,10 @@ function matrixPlan(graph: Graph, op: Extract<LogicalOp, { kind: 'matmul' | 'con
     weightScales = new Float64Array(columns);
     for (let c = 0; c < columns; c++) {
       let m = 0;
-      for (let i = 0; i < k; i++) m = Math.max(m, Math.abs(column(data, c, i)));
+      for (let i = 0, at = c * cStride; i < k; i++, at += iStride) {
+        const v = Math.abs(data[at]!);
+        if (v > m) m = v;
+      }
       weightScales[c] = int8Scale(m);
     }
   }
@@ -184,15 +202,12 @@ function matrixPlan(graph: Graph, op: Extract<LogicalOp, { kind: 'matmul' | 'con
   if (data) {
     weights = new Float64Array(k * columns);
     for (let c = 0; c < columns; c++) {
-      for (let i = 0; i < k; i++) {
-        const v = column(data, c, i);
-        const q = int8 ? quantizeValue(v, sw(c), 'int8') : toFormat(v, 'bf16');
-        if (op.kind === 'conv') weights[c * k + i] = q;
-        else weights[i * columns + c] = q;
-      }
+      const scale = sw(c);
+      if (int8) for (let i = 0, at = c * cStride, to = c * outC; i < k; i++, at += iStride, to += outI) weights[to] = quantizeInt8(data[at]!, scale);
+      else for (let i = 0, at = c * cStride, to = c * outC; i < k; i++, at += iStride, to += outI) weights[to] = toFormat(data[at]!, 'bf16');
     }
   }
-  const perColumn = int8 && weightScales.length > 1;
+  const perColumn = int8 && weightScales.length > 1 && data !== undefined;
   const scale = !int8 ? f(alpha) : perColumn ? f(input.scale * alpha) : f(f(input.scale * weightScales[0]!) * alpha);
   const bias = biasValues && (int8 ? Float64Array.from(biasValues, (b, c) => toFormat(f(b / f(input.scale * sw(c))), 'int32')) : Float64Array.from(biasValues, f));
   return {

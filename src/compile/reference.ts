@@ -6,7 +6,7 @@
  * only to rounding.
  */
 import { elementCount } from '../graph/types.js';
-import { activateOutput, activateValue, addBias, poolValues, VECTOR_SEMANTICS } from '../isa/semantics.js';
+import { activateOutput, activateValue, addBias, poolValues, toFormat, VECTOR_SEMANTICS } from '../isa/semantics.js';
 import type { OutputFormat, VectorOp } from '../isa/types.js';
 import { CompileError } from './errors.js';
 import { convOutputSize, type AttentionOp, type BinaryOp, type ConvOp, type LogicalProgram, type MatmulOp, type PoolOp, type RowOp, type ViewOp } from './logical.js';
@@ -86,7 +86,7 @@ export function evaluateQuantized(program: LogicalProgram, plan: QuantPlan, inpu
         stored.set(op.out, attention(op, plan, get, shape));
         break;
       case 'pool':
-        stored.set(op.out, pool(op, get(op.x), shape(op.x), shape(op.out)));
+        stored.set(op.out, pool(op, get(op.x), shape(op.x), shape(op.out), tp(op.out).format));
         break;
       case 'unary': {
         const x = scaled(get(op.x), tp(op.x).scale);
@@ -257,7 +257,7 @@ function conv(op: ConvOp, plan: QuantPlan, x: Values, shape: (t: string) => read
   return out;
 }
 
-function pool(op: PoolOp, x: Values, inShape: readonly number[], outShape: readonly number[]): Values {
+function pool(op: PoolOp, x: Values, inShape: readonly number[], outShape: readonly number[], format: OutputFormat): Values {
   const [n, c, h, w] = inShape as [number, number, number, number];
   const [, , oh, ow] = outShape as [number, number, number, number];
   const p = op.pool;
@@ -278,7 +278,7 @@ function pool(op: PoolOp, x: Values, inShape: readonly number[], outShape: reado
             window.push(x[(bc * h + iy) * w + ix]!);
           }
         }
-        out[(bc * oh + y) * ow + xx] = poolValues(window, p.kind);
+        out[(bc * oh + y) * ow + xx] = toFormat(poolValues(window, p.kind), format);
       }
   return out;
 }

@@ -154,3 +154,23 @@ describe('fp32 accumulation', () => {
     expect(addFp32(3.4028234663852886e38, 3.4028234663852886e38)).toBe(Infinity);
   });
 });
+
+describe('bf16 fast path', () => {
+  it('rounds fp32 values exactly as the general conversion does', () => {
+    const bf16 = NUMBER_FORMATS.bf16;
+    const f32 = new Float32Array(1);
+    const u32 = new Uint32Array(f32.buffer);
+    const patterns = [0, 0x80000000, 0x00000001, 0x00008000, 0x00018000, 0x3f808000, 0x3f818000, 0x3f807fff, 0x7f7fffff, 0x7f7f8000, 0xff7f8000, 0x7f800000, 0xff800000, 0x00ffffff, 0x3f800001];
+    let state = 12345;
+    for (let i = 0; i < 20000; i++) {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      patterns.push(state);
+    }
+    for (const p of patterns) {
+      u32[0] = p;
+      const x = f32[0]!;
+      if (Number.isNaN(x)) continue;
+      expect(Object.is(bf16.quantize(x), bf16.quantize(x, {})), `bits 0x${p.toString(16)}`).toBe(true);
+    }
+  });
+});

@@ -59,7 +59,12 @@ function wrapSafeInteger(x: number, bits: number, signed: boolean): number {
 function defineInt(name: NumberFormatName, bits: number, signed: boolean): NumberFormat {
   const min = signed ? -(2 ** (bits - 1)) : 0;
   const max = signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
-  const quantize = (x: number): number => wrapSafeInteger(roundHalfEven(x), bits, signed);
+  const quantize = (x: number): number => {
+    const r = roundHalfEven(x);
+    // In range (the common case) nothing wraps; -0 becomes 0.
+    if (r >= min && r <= max) return r === 0 ? 0 : r;
+    return wrapSafeInteger(r, bits, signed);
+  };
   return {
     name,
     kind: 'int',
@@ -91,6 +96,25 @@ function defineFloat(name: NumberFormatName, bits: number, math: FloatFormatMath
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
+
+/**
+ * bf16 is the top half of an fp32: for values that are already fp32 (nearly all, in practice), round
+ * the dropped half to nearest even on the bits. Other values, NaN and explicit options take the
+ * general path, which rounds from the exact value once.
+ */
+function withFastBf16(format: NumberFormat): NumberFormat {
+  const general = format.quantize;
+  return {
+    ...format,
+    quantize: (x, options) => {
+      if (options !== undefined || x !== x || Math.fround(x) !== x) return general(x, options);
+      f32[0] = x;
+      const u = u32[0]!;
+      u32[0] = (u + 0x7fff + ((u >>> 16) & 1)) & 0xffff0000;
+      return f32[0]!;
+    },
+  };
+}
 
 const fp32: NumberFormat = {
   name: 'fp32',
@@ -125,7 +149,7 @@ export const NUMBER_FORMATS: Readonly<Record<NumberFormatName, NumberFormat>> = 
   'fp8-e4m3': defineFloat('fp8-e4m3', 8, FP8_E4M3),
   'fp8-e5m2': defineFloat('fp8-e5m2', 8, FP8_E5M2),
   fp16: defineFloat('fp16', 16, FP16),
-  bf16: defineFloat('bf16', 16, BF16),
+  bf16: withFastBf16(defineFloat('bf16', 16, BF16)),
   fp32,
 };
 

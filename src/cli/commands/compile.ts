@@ -72,7 +72,7 @@ export const compileCommand: Command = {
       return 0;
     }
     io.out(compileSummary(compiled, chip));
-    if (out) io.out(`wrote ${out} and ${files.length - 1} weight file${files.length === 2 ? '' : 's'} in ${out}.data/`);
+    if (out) io.out(files.length > 1 ? `wrote ${out} and ${files.length - 1} weight file${files.length === 2 ? '' : 's'} in ${out}.data/` : `wrote ${out} (the model has no weight values: the program is for timing)`);
     return 0;
   },
 };
