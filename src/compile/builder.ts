@@ -6,7 +6,8 @@
 import { NUMBER_FORMATS, type NumberFormatName } from '../core/number-formats.js';
 import type { DmaInstruction, FillInstruction, Instruction, OutputFormat, PoolInstruction, VectorInstruction, VectorOp } from '../isa/types.js';
 import { CompileError } from './errors.js';
-import type { BufferRole, BufferSpec, SymRef } from './kernels.js';
+import { bufferBytes, type BufferRole, type BufferSpec, type SymRef } from './kernels.js';
+import { formatBytes } from '../core/units.js';
 import { loopNest, outerOffsets, type LoopDim, type View } from './views.js';
 
 /** Vector ops with a second operand. */
@@ -22,6 +23,12 @@ export class Builder {
   readonly buffers: BufferSpec[] = [];
   private readonly names = new Set<string>();
 
+  /** `ubBytes` and `chipName` let a tensor larger than the whole unified buffer fail at once. */
+  constructor(
+    private readonly ubBytes = Infinity,
+    private readonly chipName = 'the chip',
+  ) {}
+
   buffer(name: string, space: BufferSpec['space'], format: NumberFormatName, elements: number, role: BufferRole, extra: { init?: Float64Array; shape?: readonly number[] } = {}): BufferSpec {
     let id = name.replace(/[^A-Za-z0-9_.]/g, '_');
     if (!/^[A-Za-z_]/.test(id)) id = `t_${id}`;
@@ -29,6 +36,9 @@ export class Builder {
     for (let i = 2; this.names.has(unique); i++) unique = `${id}_${i}`;
     this.names.add(unique);
     const spec: BufferSpec = { id: this.buffers.length, name: unique, space, format, elements: Math.max(1, elements), role, ...extra };
+    if (space === 'ub' && bufferBytes(spec) > this.ubBytes) {
+      throw new CompileError('does_not_fit', `the unified buffer of ${this.chipName} (${formatBytes(this.ubBytes)}) cannot hold ${unique} (${formatBytes(bufferBytes(spec))}) by itself; try a smaller batch or sequence`);
+    }
     this.buffers.push(spec);
     return spec;
   }

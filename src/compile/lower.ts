@@ -56,7 +56,7 @@ export function lower(program: LogicalProgram, plan: QuantPlan, chip: ChipSpec):
 }
 
 export class Lowering {
-  readonly b = new Builder();
+  readonly b: Builder;
   readonly views = new Map<string, View>();
   readonly padded = new Map<number, PaddedImage>();
   readonly kernels: Kernel[] = [];
@@ -72,6 +72,7 @@ export class Lowering {
     readonly plan: QuantPlan,
     readonly chip: ChipSpec,
   ) {
+    this.b = new Builder(coreAt(chip, 0)!.unifiedBuffer.sizeBytes, chip.name);
     this.chunkRows = accumulatorChunkRows(chip);
     if (this.chunkRows < 1) throw new CompileError('does_not_fit', `${chip.name} has too few accumulator rows to hold one result row per matrix unit`);
   }
