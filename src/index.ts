@@ -116,7 +116,7 @@ export { COMPILE_DTYPES, type CompileDType, type QuantPlan, type TensorPlan, typ
 export type { CompiledModel, CompiledLayer } from './compile/emit.js';
 export type { IoBinding } from './compile/kernels.js';
 export { evaluateQuantized, hostQuantize, hostDequantize } from './compile/reference.js';
-export { fuse, type LogicalOp, type LogicalProgram } from './compile/logical.js';
-export { simplify } from './compile/simplify.js';
+export { fuse, inputsOf, LAYER_ACTIVATIONS, type LogicalOp, type LogicalProgram } from './graph/layers/fuse.js';
+export { simplify } from './graph/layers/simplify.js';
 export { runCompiledModel, layerStats, permuteValues, type ModelRun, type ModelRunOptions, type LayerStats } from './explore/run-model.js';
 export { loadModel, modelKindOf, type ModelSource, type ModelOptions } from './explore/models.js';

@@ -24,9 +24,25 @@ export interface MatrixFormatSpec {
   readonly input: MatrixInputFormat;
   /** int inputs accumulate in int32 (wrapping), float inputs in fp32. */
   readonly accumulator: 'int32' | 'fp32';
+  /**
+   * MACs per cell per cycle in this format relative to rows x cols (default 1): 2 where a unit does
+   * twice as many fp8 as bf16 MACs (H100), 0.5 where int16 runs at half rate (TPU v1).
+   */
+  readonly rate?: number;
 }
 
+/**
+ * A TPU's matrix unit is a systolic array ('systolic': weights stay, activations stream in skewed, fill
+ * and drain visible in time). A GPU's tensor core ('tensor-core') is a small matrix engine fed from
+ * registers: rows x cols MACs per cycle with no fill or drain of its own; its efficiency comes from
+ * how GEMMs tile across the chip (see `GpuTilingSpec`).
+ */
+export const MATRIX_UNIT_KINDS = ['systolic', 'tensor-core'] as const;
+export type MatrixUnitKind = (typeof MATRIX_UNIT_KINDS)[number];
+
 export interface MatrixUnitSpec {
+  /** Default 'systolic'. */
+  readonly kind?: MatrixUnitKind;
   /** Identical units in one core. */
   readonly count: number;
   readonly rows: number;
@@ -59,8 +75,22 @@ export interface CoreSpec {
   readonly vectorUnit: VectorUnitSpec;
   /** Activation memory: TPU v1's Unified Buffer, TPU v2+'s vector memory (VMEM). */
   readonly unifiedBuffer: MemorySpec;
-  /** Matrix-unit result storage (TPU v1: 4 MiB of 32-bit accumulators). */
+  /** Matrix-unit result storage (TPU v1: 4 MiB of 32-bit accumulators; a GPU SM: its register file). */
   readonly accumulators: MemorySpec;
+  /** A GPU SM's register file, where tensor-core operands and results live (bytes). */
+  readonly registerFileBytes?: number;
+}
+
+/**
+ * How GEMM libraries cut work on a GPU (CUTLASS/cuBLAS-style): each thread block computes an
+ * m x n output tile, k at a time, on one SM; tiles run in waves of (SMs x blocksPerSm).
+ */
+export interface GpuTilingSpec {
+  readonly tileM: number;
+  readonly tileN: number;
+  readonly tileK: number;
+  /** Thread blocks resident per SM at once. */
+  readonly blocksPerSm: number;
 }
 
 export interface OffChipMemorySpec {
@@ -109,8 +139,10 @@ export interface ChipSpec {
   readonly description?: string;
   readonly clockHz: number;
   readonly cores: readonly CoreSpec[];
-  /** Memory shared by all cores, e.g. TPU v4's 128 MiB CMEM. */
+  /** Memory shared by all cores: TPU v4's 128 MiB CMEM, a GPU's L2 cache. */
   readonly sharedMemory?: MemorySpec;
+  /** GPU-style chips: how GEMMs tile over the cores (SMs). */
+  readonly gpuTiling?: GpuTilingSpec;
   readonly offChipMemory: OffChipMemorySpec;
   readonly hostLink: LinkSpec;
   readonly chipLinks?: ChipLinksSpec;

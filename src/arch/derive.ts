@@ -5,13 +5,14 @@
 import { OPS_PER_MAC } from '../core/units.js';
 import type { ChipSpec, CoreSpec, MatrixInputFormat, MatrixUnitSpec } from './chip-spec.js';
 
-/** Multiply-accumulates per cycle over all matrix units that support `format` (all units if omitted). */
+/** Multiply-accumulates per cycle over all matrix units that support `format` (each unit's default format if omitted), at each format's rate. */
 export function peakMacsPerCycle(chip: ChipSpec, format?: MatrixInputFormat): number {
   let macs = 0;
   for (const core of chip.cores) {
     for (const unit of core.matrixUnits) {
-      if (format !== undefined && !unit.formats.some((f) => f.input === format)) continue;
-      macs += core.count * unit.count * unit.rows * unit.cols;
+      const spec = format === undefined ? unit.formats[0] : unit.formats.find((f) => f.input === format);
+      if (!spec) continue;
+      macs += core.count * unit.count * unit.rows * unit.cols * (spec.rate ?? 1);
     }
   }
   return macs;

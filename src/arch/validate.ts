@@ -3,9 +3,9 @@
  */
 import { issue, type Issue } from '../core/errors.js';
 import { NUMBER_FORMATS } from '../core/number-formats.js';
-import { array, boolean, number, object, oneOf, optional, record, string, validate, type Schema } from '../core/schema.js';
+import { array, boolean, joinPath, number, object, oneOf, optional, record, string, validate, type Schema } from '../core/schema.js';
 import { GIB } from '../core/units.js';
-import { CHIP_SCHEMA_VERSION, DATAFLOWS, MATRIX_INPUT_FORMATS } from './chip-spec.js';
+import { CHIP_SCHEMA_VERSION, DATAFLOWS, MATRIX_INPUT_FORMATS, MATRIX_UNIT_KINDS, type MatrixUnitKind } from './chip-spec.js';
 
 const count = (max: number): Schema => number({ integer: true, min: 1, max });
 const bytes = (max: number): Schema => number({ integer: true, min: 1, max, unit: 'bytes' });
@@ -13,8 +13,15 @@ const bandwidth = number({ above: 0, max: 1e16, unit: 'B/s' });
 
 const memory = object({ sizeBytes: bytes(1024 * GIB), bandwidthBytesPerS: bandwidth });
 
+/** A format at more than 64x the MACs of rows x cols per cycle would be a unit slip (fp4 is 4x bf16). */
+export const MAX_FORMAT_RATE = 64;
+
 const matrixFormat = object(
-  { input: oneOf(MATRIX_INPUT_FORMATS), accumulator: oneOf(['int32', 'fp32']) },
+  {
+    input: oneOf(MATRIX_INPUT_FORMATS),
+    accumulator: oneOf(['int32', 'fp32']),
+    rate: optional(number({ above: 0, max: MAX_FORMAT_RATE })),
+  },
   (value, path, issues) => {
     const input = NUMBER_FORMATS[value['input'] as keyof typeof NUMBER_FORMATS];
     if (input && typeof value['accumulator'] === 'string' && input.accumulator !== value['accumulator']) {
@@ -33,6 +40,7 @@ const matrixFormat = object(
 export const MAX_ARRAY_DIM = 4096;
 
 const matrixUnit = object({
+  kind: optional(oneOf(MATRIX_UNIT_KINDS)),
   count: count(1024),
   rows: count(MAX_ARRAY_DIM),
   cols: count(MAX_ARRAY_DIM),
@@ -49,7 +57,22 @@ const core = object({
   vectorUnit: object({ lanes: count(1_000_000), opsPerLanePerCycle: count(1024) }),
   unifiedBuffer: memory,
   accumulators: memory,
+  registerFileBytes: optional(bytes(1024 * GIB)),
 });
+
+/** CUTLASS tiles are at most a few hundred elements a side and SMs hold at most 32 blocks; the limits catch slips. */
+const gpuTiling = object({
+  tileM: count(MAX_ARRAY_DIM),
+  tileN: count(MAX_ARRAY_DIM),
+  tileK: count(MAX_ARRAY_DIM),
+  blocksPerSm: count(64),
+});
+
+/** What each kind of matrix unit needs from the rest of the chip description. */
+const MATRIX_UNIT_KIND_NEEDS: Readonly<Record<MatrixUnitKind, { readonly gpuTiling: boolean }>> = {
+  systolic: { gpuTiling: false },
+  'tensor-core': { gpuTiling: true },
+};
 
 const citation = object({
   source: string({ minLength: 1 }),
@@ -67,6 +90,7 @@ export const chipSchema: Schema = object({
   clockHz: number({ above: 0, max: 1e10, unit: 'Hz' }),
   cores: array(core, { minLength: 1, maxLength: 64 }),
   sharedMemory: optional(memory),
+  gpuTiling: optional(gpuTiling),
   offChipMemory: object({
     kind: string({ minLength: 1 }),
     capacityBytes: number({ integer: true, min: 0, max: 1e15, unit: 'bytes' }),
@@ -86,7 +110,36 @@ export const chipSchema: Schema = object({
   ),
   sources: optional(record(string())),
   citations: optional(record(citation)),
-});
+}, checkGpuTiling);
+
+/** A tensor-core unit's time depends on how GEMMs tile over the SMs, so such a chip must say how (`gpuTiling`). */
+function checkGpuTiling(chip: Readonly<Record<string, unknown>>, path: string, issues: Issue[]): void {
+  if (chip['gpuTiling'] !== undefined) return;
+  const needing = matrixUnitPaths(chip).find(({ kind }) => MATRIX_UNIT_KIND_NEEDS[kind].gpuTiling);
+  if (!needing) return;
+  issues.push(
+    issue(
+      'missing_gpu_tiling',
+      joinPath(path, 'gpuTiling'),
+      `is required because ${needing.path} is a '${needing.kind}' unit: give tileM, tileN, tileK and blocksPerSm`,
+    ),
+  );
+}
+
+/** Paths and kinds of the well-formed matrix units of a chip that may have other problems. */
+function matrixUnitPaths(chip: Readonly<Record<string, unknown>>): Array<{ path: string; kind: MatrixUnitKind }> {
+  const found: Array<{ path: string; kind: MatrixUnitKind }> = [];
+  const cores = Array.isArray(chip['cores']) ? (chip['cores'] as unknown[]) : [];
+  cores.forEach((core, i) => {
+    const units = (core as { matrixUnits?: unknown } | null)?.matrixUnits;
+    if (!Array.isArray(units)) return;
+    units.forEach((unit: unknown, j) => {
+      const kind = (unit as { kind?: unknown } | null)?.kind ?? 'systolic';
+      if ((MATRIX_UNIT_KINDS as readonly unknown[]).includes(kind)) found.push({ path: `cores[${i}].matrixUnits[${j}]`, kind: kind as MatrixUnitKind });
+    });
+  });
+  return found;
+}
 
 /** All problems with `value` as a chip description; empty when it is a valid `ChipSpec`. */
 export function validateChip(value: unknown): Issue[] {

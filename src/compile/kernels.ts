@@ -35,15 +35,8 @@ export function isSymRef(value: unknown): value is SymRef {
   return typeof value === 'object' && value !== null && 'buffer' in value && 'address' in value;
 }
 
-/** Rows of a matrix operand: row r at offset + (r % groupRows) x rowStride + floor(r / groupRows) x groupStride (elements). */
-export interface RowsOperand {
-  readonly buffer: number;
-  readonly offset: number;
-  readonly rowStride: number;
-  /** 0: one group. */
-  readonly groupRows: number;
-  readonly groupStride: number;
-}
+export type { RowsOperand } from '../arch/mapping.js';
+import type { RowsOperand } from '../arch/mapping.js';
 
 /** The [depth x n] weight operand: k-rows lineStride apart (or, transposed, n-lines lineStride apart). */
 export interface WeightOperand {

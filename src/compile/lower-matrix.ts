@@ -6,11 +6,11 @@
  * weight tile (zeros off the diagonal blocks), as TPU compilers do: the array multiplies by the zeros
  * too, which the utilization shows, but one pass covers many groups instead of one pass per group.
  */
-import { coreAt, matrixUnitAt, matrixUnitsPerCore } from '../arch/derive.js';
+import { arrayShape, groupsPerTile, rowLevels } from '../arch/mapping.js';
 import { CompileError } from './errors.js';
 import type { Instruction, VectorOp } from '../isa/types.js';
 import type { MatmulJob, RowsOperand, WeightOperand } from './kernels.js';
-import { convOutputSize, type AttentionOp, type ConvOp, type MatmulOp } from './logical.js';
+import { convOutputSize, type AttentionOp, type ConvOp, type MatmulOp } from '../graph/layers/fuse.js';
 import type { Lowering } from './lower.js';
 import { broadcastView, transposeView, type View } from './views.js';
 
@@ -58,13 +58,6 @@ export function lowerMatmul(ctx: Lowering, op: MatmulOp): void {
   ctx.kernels.push({ kind: 'matmul', layer: op.name, jobs, epilogue: ctx.epilogue(op) });
 }
 
-/** The array shape jobs are cut to (the smallest unit of core 0). */
-function arrayShape(ctx: Lowering): { rows: number; cols: number } {
-  const core = coreAt(ctx.chip, 0)!;
-  const units = Array.from({ length: matrixUnitsPerCore(core) }, (_, u) => matrixUnitAt(core, u)!);
-  return { rows: Math.min(...units.map((u) => u.rows)), cols: Math.min(...units.map((u) => u.cols)) };
-}
-
 export function lowerConv(ctx: Lowering, op: ConvOp): void {
   const prelude: Instruction[] = [];
   const batch = ctx.shape(op.x)[0]!;
@@ -75,8 +68,7 @@ export function lowerConv(ctx: Lowering, op: ConvOp): void {
   const outPerGroup = outChannels / groups;
   const { view: x } = ctx.imageWithBorder(op.x, { pads: c.pads, fill: 0 }, false, prelude);
   const plan = ctx.plan.matrix.get(op.name)!;
-  const array = arrayShape(ctx);
-  const pack = groups === 1 ? 1 : Math.max(1, Math.min(groups, Math.floor(array.rows / perGroup), Math.floor(array.cols / outPerGroup)));
+  const pack = groupsPerTile(groups, perGroup, outPerGroup, arrayShape(ctx.chip));
   const blocks = Math.ceil(groups / pack);
   const blockK = pack * perGroup;
   const blockN = pack * outPerGroup;
@@ -229,45 +221,3 @@ export function lowerAttention(ctx: Lowering, op: AttentionOp): void {
   }
 }
 
-export interface RowJob {
-  readonly rows: number;
-  /** Element offset of each operand's first row (added to the operand's base). */
-  readonly bases: readonly number[];
-  operand(index: number, buffer: number, base: number): RowsOperand;
-}
-
-/**
- * Splits nested row loops (outermost first; per operand a stride per level) into jobs of at most two
- * levels that the matmul/activate addressing can express. Levels merge where every operand steps
- * through them as one; operand 2, when present, is the weight operand and must not change inside a job.
- */
-export function rowLevels(sizes: readonly number[], strides: ReadonlyArray<readonly number[]>): RowJob[] {
-  let levels = sizes.map((size, i) => ({ size, strides: strides.map((s) => s[i] ?? 0) })).filter((l) => l.size !== 1);
-  if (levels.length === 0) levels = [{ size: 1, strides: strides.map(() => 0) }];
-  const merged: typeof levels = [];
-  for (const level of levels) {
-    const last = merged[merged.length - 1];
-    if (last && last.strides.every((s, i) => s === level.size * level.strides[i]!)) merged[merged.length - 1] = { size: last.size * level.size, strides: level.strides };
-    else merged.push(level);
-  }
-  const weightFixed = (l: (typeof merged)[number]): boolean => strides.length < 3 || l.strides[2] === 0;
-  if (!weightFixed(merged[merged.length - 1]!)) throw new CompileError('internal', 'the weight operand changes from row to row');
-  const inner = merged.length >= 2 && weightFixed(merged[merged.length - 2]!) ? 2 : 1;
-  const innerLevels = merged.slice(merged.length - inner);
-  let bases: number[][] = [strides.map(() => 0)];
-  for (const level of merged.slice(0, merged.length - inner)) {
-    const next: number[][] = [];
-    for (const base of bases) for (let i = 0; i < level.size; i++) next.push(base.map((b, j) => b + i * level.strides[j]!));
-    bases = next;
-  }
-  const rows = innerLevels.reduce((s, l) => s * l.size, 1);
-  const last = innerLevels[innerLevels.length - 1]!;
-  return bases.map((base) => ({
-    rows,
-    bases: base,
-    operand(index: number, buffer: number, offset: number): RowsOperand {
-      if (innerLevels.length === 1) return { buffer, offset: offset + base[index]!, rowStride: last.strides[index]!, groupRows: 0, groupStride: 0 };
-      return { buffer, offset: offset + base[index]!, rowStride: last.strides[index]!, groupRows: last.size, groupStride: innerLevels[0]!.strides[index]! };
-    },
-  }));
-}

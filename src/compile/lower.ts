@@ -14,15 +14,17 @@
  * buffer before the first layer.
  */
 import type { ChipSpec } from '../arch/chip-spec.js';
-import { accumulatorRows, coreAt, matrixUnitsPerCore } from '../arch/derive.js';
+import { coreAt } from '../arch/derive.js';
+import { accumulatorChunkRows as accumulatorChunkRowsOf } from '../arch/mapping.js';
 import type { NumberFormatName } from '../core/number-formats.js';
 import { elementCount } from '../graph/types.js';
 import type { Instruction, OutputFormat, VectorOp } from '../isa/types.js';
 import { Builder } from './builder.js';
+import { layerLayouts, type PadNeed } from '../graph/layers/layout.js';
 import { lowerAttention, lowerConv, lowerMatmul } from './lower-matrix.js';
 import { CompileError } from './errors.js';
 import type { CodeKernel, Epilogue, IoBinding, Kernel, LoweredProgram } from './kernels.js';
-import { inputsOf, type BinaryOp, type ConcatOp, type ConvOp, type EmbeddingOp, type LogicalOp, type LogicalProgram, type MatmulOp, type PoolOp, type RowOp, type UnaryOp, type ViewOp } from './logical.js';
+import { inputsOf, type BinaryOp, type ConcatOp, type ConvOp, type EmbeddingOp, type LogicalOp, type LogicalProgram, type MatmulOp, type PoolOp, type RowOp, type UnaryOp, type ViewOp } from '../graph/layers/fuse.js';
 import type { QuantPlan, TensorPlan } from './quantize.js';
 import { broadcastView, contiguousStrides, reshapeView, sliceView, transposeView, type View } from './views.js';
 
@@ -37,19 +39,11 @@ interface PaddedImage {
   readonly fill: number;
 }
 
-interface PadNeed {
-  readonly pads: readonly [number, number, number, number];
-  readonly fill: number;
-}
 
 const NHWC = [0, 2, 3, 1];
 const ZERO_PADS = [0, 0, 0, 0] as const;
 
-/** Rows of the accumulators one job may use: each matrix unit gets a share, split in two for double buffering. */
-export function accumulatorChunkRows(chip: ChipSpec): number {
-  const core = coreAt(chip, 0)!;
-  return Math.floor(accumulatorRows(core) / matrixUnitsPerCore(core) / 2);
-}
+export { accumulatorChunkRows } from '../arch/mapping.js';
 
 export function lower(program: LogicalProgram, plan: QuantPlan, chip: ChipSpec): LoweredProgram {
   return new Lowering(program, plan, chip).run();
@@ -73,7 +67,7 @@ export class Lowering {
     readonly chip: ChipSpec,
   ) {
     this.b = new Builder(coreAt(chip, 0)!.unifiedBuffer.sizeBytes, chip.name);
-    this.chunkRows = accumulatorChunkRows(chip);
+    this.chunkRows = accumulatorChunkRowsOf(chip);
     if (this.chunkRows < 1) throw new CompileError('does_not_fit', `${chip.name} has too few accumulator rows to hold one result row per matrix unit`);
   }
 
@@ -111,26 +105,11 @@ export class Lowering {
     return { buffers: this.b.buffers, kernels: this.kernels, inputs, outputs, plan: this.plan };
   }
 
-  /** Which tensors are channels-last images, and the border each needs for the convolutions and pools reading it. */
+  /** Which tensors are channels-last images, and the border each needs (graph/layers/layout.ts). */
   private analyzeLayouts(): void {
-    const isImageReader = (op: LogicalOp): op is ConvOp | PoolOp => op.kind === 'conv' || op.kind === 'pool';
-    for (const op of this.program.ops) {
-      if (!isImageReader(op)) continue;
-      this.nhwc.add(op.out);
-      if (this.graph.inputs.includes(op.x) && this.shape(op.x).length === 4) this.nhwc.add(op.x);
-      const need: PadNeed =
-        op.kind === 'conv' ? { pads: op.conv.pads, fill: 0 } : { pads: op.pool.pads, fill: op.pool.kind === 'max' ? -Infinity : 0 };
-      const prior = this.padNeeds.get(op.x);
-      if (!prior) this.padNeeds.set(op.x, need);
-      else if (prior.fill === need.fill) this.padNeeds.set(op.x, { pads: prior.pads.map((p, i) => Math.max(p, need.pads[i]!)) as unknown as PadNeed['pads'], fill: need.fill });
-      else if (need.fill === 0) this.padNeeds.set(op.x, need);
-    }
-    for (const op of this.program.ops) {
-      if ((op.kind === 'unary' && this.nhwc.has(op.x)) || (op.kind === 'binary' && (this.nhwc.has(op.a) || this.nhwc.has(op.b)))) {
-        if (this.shape(op.out).length === 4) this.nhwc.add(op.out);
-      }
-      if (op.kind === 'concat' && op.inputs.every((t) => this.nhwc.has(t)) && this.shape(op.out).length === 4) this.nhwc.add(op.out);
-    }
+    const layouts = layerLayouts(this.program);
+    for (const t of layouts.channelsLast) this.nhwc.add(t);
+    for (const [t, need] of layouts.borders) this.padNeeds.set(t, need);
   }
 
   /** A fresh unified-buffer home for a tensor: channels-last and padded if it is an image, else row-major. */

@@ -19,8 +19,8 @@ import { ONNX_FIXTURES } from '../graph/onnx/test-support/onnx-models.js';
 import { randomInput, relativeError, runOrt } from '../graph/onnx/test-support/ort.js';
 import type { Graph } from '../graph/types.js';
 import { compileAndVerify } from './compile.js';
-import { fuse } from './logical.js';
-import { simplify } from './simplify.js';
+import { fuse } from '../graph/layers/fuse.js';
+import { simplify } from '../graph/layers/simplify.js';
 import { evaluateQuantized } from './reference.js';
 
 const INT8_TOLERANCE = 0.05;

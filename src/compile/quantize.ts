@@ -18,7 +18,7 @@ import { elementCount } from '../graph/types.js';
 import { toFormat } from '../isa/semantics.js';
 import type { ActivationFunction, OutputFormat } from '../isa/types.js';
 import { CompileError } from './errors.js';
-import type { LogicalOp, LogicalProgram } from './logical.js';
+import type { LogicalOp, LogicalProgram } from '../graph/layers/fuse.js';
 
 export const COMPILE_DTYPES = ['int8', 'bf16'] as const;
 export type CompileDType = (typeof COMPILE_DTYPES)[number];

@@ -9,7 +9,7 @@ import { elementCount } from '../graph/types.js';
 import { activateOutput, activateValue, addBias, poolValues, toFormat, VECTOR_SEMANTICS } from '../isa/semantics.js';
 import type { OutputFormat, VectorOp } from '../isa/types.js';
 import { CompileError } from './errors.js';
-import { convOutputSize, type AttentionOp, type BinaryOp, type ConvOp, type LogicalProgram, type MatmulOp, type PoolOp, type RowOp, type ViewOp } from './logical.js';
+import { convOutputSize, type AttentionOp, type BinaryOp, type ConvOp, type LogicalProgram, type MatmulOp, type PoolOp, type RowOp, type ViewOp } from '../graph/layers/fuse.js';
 import { quantizeValue, type QuantPlan } from './quantize.js';
 import { broadcastView, contiguousStrides, outerOffsets, sliceView, transposeView, type View } from './views.js';
 

@@ -16,7 +16,7 @@ import { NUMBER_FORMATS } from '../core/number-formats.js';
 import type { ActivateInstruction, Instruction, MatmulInstruction, ReadWeightsInstruction } from '../isa/types.js';
 import { CompileError } from './errors.js';
 import type { BufferSpec, LoweredProgram, MatmulJob, MatmulKernel, RowsOperand, SymRef } from './kernels.js';
-import { accumulatorChunkRows } from './lower.js';
+import { accumulatorChunkRows, rowChunks, type RowChunk } from '../arch/mapping.js';
 
 export interface TiledProgram {
   readonly lowered: LoweredProgram;
@@ -34,24 +34,12 @@ function rowAddress(o: RowsOperand, r: number): number {
   return o.groupRows > 0 ? (r % o.groupRows) * o.rowStride + Math.floor(r / o.groupRows) * o.groupStride : r * o.rowStride;
 }
 
-/** Row chunks of a job: never split a group unless a group alone exceeds the chunk. */
-export function rowChunks(job: MatmulJob, chunkRows: number): Array<{ start: number; rows: number; grouped: boolean }> {
+/** Row chunks of a job (arch/mapping.ts): operands must agree on how rows group. */
+export function jobRowChunks(job: MatmulJob, chunkRows: number): RowChunk[] {
   const groups = [job.out, ...job.pieces.map((p) => p.a)].map((o) => o.groupRows).filter((g) => g > 0 && g < job.m);
   const group = groups[0] ?? 0;
   if (groups.some((g) => g !== group)) throw new CompileError('internal', `operands group rows differently (${groups.join(', ')})`);
-  const chunks: Array<{ start: number; rows: number; grouped: boolean }> = [];
-  if (group === 0) {
-    for (let s = 0; s < job.m; s += chunkRows) chunks.push({ start: s, rows: Math.min(chunkRows, job.m - s), grouped: false });
-  } else if (group <= chunkRows) {
-    const step = Math.floor(chunkRows / group) * group;
-    for (let s = 0; s < job.m; s += step) {
-      const rows = Math.min(step, job.m - s);
-      chunks.push({ start: s, rows, grouped: rows > group });
-    }
-  } else {
-    for (let g0 = 0; g0 < job.m; g0 += group) for (let s = g0; s < Math.min(g0 + group, job.m); s += chunkRows) chunks.push({ start: s, rows: Math.min(chunkRows, g0 + group - s, job.m - s), grouped: false });
-  }
-  return chunks;
+  return rowChunks(job.m, group, chunkRows);
 }
 
 export function tile(lowered: LoweredProgram, chip: ChipSpec): TiledProgram {
@@ -70,7 +58,7 @@ export function tile(lowered: LoweredProgram, chip: ChipSpec): TiledProgram {
   const emitKernel = (kernel: MatmulKernel): void => {
     const e = kernel.epilogue;
     for (const job of kernel.jobs) {
-      const chunks = e.pool ? [{ start: 0, rows: job.m, grouped: job.pieces[0]!.a.groupRows > 0 }] : rowChunks(job, chunk);
+      const chunks = e.pool ? [{ start: 0, rows: job.m, grouped: job.pieces[0]!.a.groupRows > 0 }] : jobRowChunks(job, chunk);
       if (e.pool && job.m > chunk) throw new CompileError('internal', `a pooled job of ${job.m} rows exceeds the ${chunk}-row accumulator chunk`);
       for (let n0 = 0; n0 < job.n; n0 += cols) {
         const nc = Math.min(cols, job.n - n0);

@@ -11,6 +11,7 @@ import { embeddingRows, hostDequantize, hostQuantize } from '../compile/referenc
 import { contiguousStrides } from '../compile/views.js';
 import { TpusimError } from '../core/errors.js';
 import { NUMBER_FORMATS } from '../core/number-formats.js';
+import type { Instruction, Program } from '../isa/types.js';
 import { runProgram, type ProgramEngine, type ProgramRun } from '../sim/chip/run.js';
 
 export interface ModelRunOptions {
@@ -172,4 +173,25 @@ export function layerStats(compiled: CompiledModel, chip: ChipSpec, run: Program
         utilization: span > 0 ? s.macs / (span * peak) : 0,
       };
     });
+}
+
+/**
+ * Each layer run alone: its instructions (and nothing else) as a program, timing only, with its
+ * activations already in the unified buffer and its weights in off-chip memory. This is what the
+ * analytical model estimates per layer, so the two are compared layer by layer.
+ */
+export function isolatedLayerCycles(compiled: CompiledModel, chip: ChipSpec): Map<string, number> {
+  const byLayer = new Map<string, Instruction[]>();
+  compiled.program.instructions.forEach((instruction, i) => {
+    const layer = (compiled.layerOf[i] ?? '').split('#')[0]!;
+    if (instruction.op === 'halt' || layer.startsWith('input.') || layer.startsWith('output.') || layer === 'constants') return;
+    if (!byLayer.has(layer)) byLayer.set(layer, []);
+    byLayer.get(layer)!.push(instruction);
+  });
+  const cycles = new Map<string, number>();
+  for (const [layer, instructions] of byLayer) {
+    const program: Program = { ...compiled.program, labels: {}, instructions: [...instructions, { op: 'halt' }] };
+    cycles.set(layer, runProgram(chip, program, { values: false }).totalCycles);
+  }
+  return cycles;
 }

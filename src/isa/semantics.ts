@@ -7,6 +7,7 @@
 import { NUMBER_FORMATS, type NumberFormatName } from '../core/number-formats.js';
 import type { ActivationFunction, VectorOp } from './types.js';
 import { erf, gelu, geluTanh } from '../core/functions.js';
+import { VECTOR_OP_COST } from '../arch/timing.js';
 
 const f = Math.fround;
 
@@ -99,8 +100,8 @@ function softmaxRow(a: Float64Array, n: number, out: Float64Array): void {
   for (let i = n; i < a.length; i++) out[i] = 0;
 }
 
-/** Ops per element are estimates (tpusim): one per add/multiply/compare, four for exp, more for the rest. */
-export const VECTOR_SEMANTICS: Readonly<Record<VectorOp, VectorOpSemantics>> = {
+/** Ops per element come from arch/timing.ts (VECTOR_OP_COST), which the analytical model shares. */
+export const VECTOR_SEMANTICS: Readonly<Record<VectorOp, VectorOpSemantics>> = withCosts({
   add: map2((x, y) => x + y),
   sub: map2((x, y) => x - y),
   mul: map2((x, y) => x * y),
@@ -144,4 +145,9 @@ export const VECTOR_SEMANTICS: Readonly<Record<VectorOp, VectorOpSemantics>> = {
       for (let i = 0; i < a.length; i++) out[i] = f(a[i]! * inv);
     },
   },
-};
+});
+
+/** Sets each op's opsPerElement from VECTOR_OP_COST. */
+function withCosts(ops: Record<VectorOp, VectorOpSemantics>): Record<VectorOp, VectorOpSemantics> {
+  return Object.fromEntries(Object.entries(ops).map(([name, s]) => [name, { ...s, opsPerElement: VECTOR_OP_COST[name as VectorOp] }])) as Record<VectorOp, VectorOpSemantics>;
+}

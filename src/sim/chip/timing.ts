@@ -1,51 +1,25 @@
 /**
- * Timing parameters of the chip machine derived from a `ChipSpec`, and the few that no published
- * spec gives (marked as tpusim estimates; the analytical model uses the same ones).
+ * Timing of the chip machine's instructions, on the formulas of arch/timing.ts (shared with the
+ * analytical model).
  */
-import type { ChipSpec, CoreSpec } from '../../arch/chip-spec.js';
+import type { CoreSpec } from '../../arch/chip-spec.js';
+import { activateCycles, fillCycles, poolCycles, vectorCycles, type PortTiming } from '../../arch/timing.js';
 import { activateOutputRows, poolOutputShape } from '../../isa/ops.js';
 import { VECTOR_SEMANTICS } from '../../isa/semantics.js';
 import type { MemRef, Instruction } from '../../isa/types.js';
 
-/** Cycles from an activate's or vector op's last input to its last result (pipeline depth); estimate. */
-export const VECTOR_PIPELINE_CYCLES = 8;
-/** Latency of an on-chip transfer between unified buffers and shared memory; estimate. */
-export const ONCHIP_LATENCY_CYCLES = 0;
-
-export interface PortTiming {
-  readonly name: 'pcie' | 'dram' | 'onchip';
-  readonly bytesPerCycle: number;
-  readonly latencyCycles: number;
-}
-
-export function ports(chip: ChipSpec): Record<PortTiming['name'], PortTiming> {
-  const perCycle = (bandwidthBytesPerS: number): number => bandwidthBytesPerS / chip.clockHz;
-  const cycles = (ns: number): number => Math.ceil((ns * chip.clockHz) / 1e9);
-  const ub = Math.min(...chip.cores.map((c) => c.unifiedBuffer.bandwidthBytesPerS));
-  return {
-    pcie: { name: 'pcie', bytesPerCycle: perCycle(chip.hostLink.bandwidthBytesPerS), latencyCycles: cycles(chip.hostLink.latencyNs) },
-    dram: { name: 'dram', bytesPerCycle: perCycle(chip.offChipMemory.bandwidthBytesPerS), latencyCycles: cycles(chip.offChipMemory.latencyNs) },
-    onchip: { name: 'onchip', bytesPerCycle: perCycle(Math.min(ub, chip.sharedMemory?.bandwidthBytesPerS ?? ub)), latencyCycles: ONCHIP_LATENCY_CYCLES },
-  };
-}
-
-export function transferCycles(bytes: number, port: PortTiming): number {
-  return Math.ceil(bytes / port.bytesPerCycle);
-}
-
-/** Activate reads one accumulator row per cycle per `lanes` columns (TPU v1: 256 values per cycle). */
-export function activateCycles(core: CoreSpec, rows: number, cols: number): number {
-  return rows * Math.ceil(cols / core.vectorUnit.lanes);
-}
-
-export function vectorCycles(core: CoreSpec, elements: number, opsPerElement: number): number {
-  return Math.ceil((elements * opsPerElement) / (core.vectorUnit.lanes * core.vectorUnit.opsPerLanePerCycle));
-}
-
-/** fill stores `lanes` elements per cycle (no arithmetic). */
-export function fillCycles(core: CoreSpec, rows: number, cols: number): number {
-  return Math.ceil((rows * cols) / core.vectorUnit.lanes);
-}
+export {
+  VECTOR_PIPELINE_CYCLES,
+  ONCHIP_LATENCY_CYCLES,
+  ports,
+  transferCycles,
+  activateCycles,
+  vectorCycles,
+  fillCycles,
+  poolCycles,
+  passLatencyCycles,
+  type PortTiming,
+} from '../../arch/timing.js';
 
 /** The work a core's vector unit runs in program order, and the cycles each occupies it. */
 export type VectorUnitWork = Extract<Instruction, { op: 'activate' | 'vector' | 'fill' | 'pool' }>;
@@ -57,7 +31,7 @@ const VECTOR_UNIT_CYCLES: { readonly [K in VectorUnitWork['op']]: (core: CoreSpe
   // One compare or add per window element.
   pool: (core, p) => {
     const out = poolOutputShape(p);
-    return vectorCycles(core, out.height * out.width * p.channels * p.kernelHeight * p.kernelWidth, 1);
+    return poolCycles(core, out.height * out.width * p.channels, p.kernelHeight * p.kernelWidth);
   },
 };
 

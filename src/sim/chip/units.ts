@@ -8,7 +8,7 @@ import type { CoreSpec, MatrixUnitSpec } from '../../arch/chip-spec.js';
 import { NUMBER_FORMATS } from '../../core/number-formats.js';
 import { dmaBytes } from '../../isa/ops.js';
 import type { DmaInstruction, Instruction, MatmulInstruction, ReadWeightsInstruction } from '../../isa/types.js';
-import { transferCycles, vectorUnitCycles, VECTOR_PIPELINE_CYCLES, type PortTiming, type VectorUnitWork } from './timing.js';
+import { passLatencyCycles, transferCycles, vectorUnitCycles, VECTOR_PIPELINE_CYCLES, type PortTiming, type VectorUnitWork } from './timing.js';
 
 /** What units need from the machine. */
 export interface MachineView {
@@ -239,7 +239,7 @@ export class ArrayUnit extends QueueUnit {
     });
     this.streamEnd = time + mm.rows;
     // The last result leaves row R-1 of column cols-1 (R - 1) + (cols - 1) cycles after its row entered.
-    this.m.began(i, this.name, time, time + mm.rows + this.mxu.spec.rows + tile.cols - 2);
+    this.m.began(i, this.name, time, time + passLatencyCycles(mm.rows, this.mxu.spec.rows, tile.cols));
     this.newTile = mm.pop;
     if (mm.pop) {
       tile.releasedAt = this.streamEnd;

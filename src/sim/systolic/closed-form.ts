@@ -14,6 +14,7 @@
  * each, and the total is one less than their sum (SCALE-Sim reports the last cycle's index).
  */
 import type { Dataflow } from '../../arch/chip-spec.js';
+import { foldPeriodCycles, passLatencyCycles } from '../../arch/timing.js';
 import { DATAFLOW_MAPPINGS, foldGrid, type FoldGrid } from './dataflows.js';
 import type { AccessCounts, ArrayConfig, GemmShape, GemmStats, TimingMode } from './types.js';
 
@@ -35,9 +36,9 @@ function breakdown(grid: FoldGrid, lastStart: number, totalCycles: number, weigh
 function stationaryNative(grid: FoldGrid, doubleBuffered: boolean): CycleBreakdown {
   const { rows: R, cols: C, time: T, rowFolds, colFolds } = grid;
   const folds = rowFolds * colFolds;
-  const period = doubleBuffered ? Math.max(T, R) : T + R;
+  const period = foldPeriodCycles(T, R, doubleBuffered);
   const start = (f: number): number => R + f * period;
-  const finish = (f: number, colsUsed: number): number => start(f) + T + R + colsUsed - 2;
+  const finish = (f: number, colsUsed: number): number => start(f) + passLatencyCycles(T, R, colsUsed);
   let total = finish(folds - 1, grid.lastColsUsed);
   // A narrow last column fold can finish before the wider fold ahead of it.
   if (colFolds > 1) total = Math.max(total, finish(folds - rowFolds - 1, C));

@@ -3,10 +3,10 @@
  * batch normalization after a convolution folds into its weights; a parameter's rows at constant
  * indices (position embeddings) become a parameter.
  */
-import type { Graph, GraphNode, GraphTensor } from '../graph/types.js';
-import { elementCount } from '../graph/types.js';
-import { opDef } from '../graph/ops/registry.js';
-import { consumers, ctxOf, isParameter, num } from './logical.js';
+import type { Graph, GraphNode, GraphTensor } from '../types.js';
+import { elementCount } from '../types.js';
+import { opDef } from '../ops/registry.js';
+import { consumers, ctxOf, isParameter, num } from './fuse.js';
 
 /**
  * Pass `simplify`: Identity and Dropout removed; BatchNormalization after a convolution (whose output

@@ -1,17 +1,22 @@
 /**
- * Pass `fuse`: each matrix op takes the bias add, scalar scale, activation function and pooling that
- * follow it, as the TPU's activation pipeline applies them on the way out of the accumulators. The
- * result is a list of logical ops on the graph's tensors, in the graph's layout.
+ * Layers: the graph as the chip sees it. Each matrix op takes the bias add, scalar scale, activation
+ * function and pooling that follow it, as the TPU's activation pipeline applies them on the way out
+ * of the accumulators (`fuse`); the result is a list of logical ops on the graph's tensors, in the
+ * graph's layout. The compiler lowers these layers and the analytical model times them, so both see
+ * the same layers.
  */
-import type { AttrValue, Graph, GraphNode, GraphTensor } from '../graph/types.js';
-import { elementCount } from '../graph/types.js';
-import { opDef } from '../graph/ops/registry.js';
-import { convGeometry, attentionDims } from '../graph/ops/matrix.js';
-import { poolGeometry } from '../graph/ops/pooling.js';
-import { clipBounds } from '../graph/ops/elementwise.js';
-import type { OpContext } from '../graph/ops/op.js';
-import type { ActivationFunction } from '../isa/types.js';
-import { CompileError } from './errors.js';
+import type { AttrValue, Graph, GraphNode, GraphTensor } from '../types.js';
+import { elementCount } from '../types.js';
+import { opDef } from '../ops/registry.js';
+import { convGeometry, attentionDims } from '../ops/matrix.js';
+import { poolGeometry } from '../ops/pooling.js';
+import { clipBounds } from '../ops/elementwise.js';
+import type { OpContext } from '../ops/op.js';
+import { GraphError } from '../errors.js';
+
+/** Functions a matrix op's results pass through on their way out (TPU v1's activation pipeline). */
+export const LAYER_ACTIVATIONS = ['identity', 'relu', 'relu6', 'sigmoid', 'tanh', 'gelu', 'gelu_tanh'] as const;
+export type ActivationFunction = (typeof LAYER_ACTIVATIONS)[number];
 
 export interface PoolSpec {
   readonly kind: 'max' | 'avg';
@@ -204,7 +209,7 @@ export function fuse(graph: Graph): LogicalProgram {
     return u.length === 1 && !graph.outputs.includes(tensor) ? u[0] : undefined;
   };
   const unsupported = (node: GraphNode, why: string): never => {
-    throw new CompileError('unsupported', `node '${node.name}' (${node.op}): ${why}`);
+    throw new GraphError('unsupported', `node '${node.name}' (${node.op}): ${why}`);
   };
 
   // Transposed parameters (tied output embeddings) are read transposed by the matmul that uses them.
@@ -412,7 +417,7 @@ function sliceRanges(graph: Graph, node: GraphNode): Array<{ start: number; step
   };
   const starts = values(1);
   const ends = values(2);
-  if (!starts || !ends) throw new CompileError('unsupported', `node '${node.name}' (Slice): starts and ends must be constants`);
+  if (!starts || !ends) throw new GraphError('unsupported', `node '${node.name}' (Slice): starts and ends must be constants`);
   const axes = values(3) ?? starts.map((_, i) => i);
   const steps = values(4) ?? starts.map(() => 1);
   const ranges = shape.map((d) => ({ start: 0, step: 1, count: d }));
