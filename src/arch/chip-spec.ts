@@ -26,7 +26,7 @@ export interface MatrixFormatSpec {
   readonly accumulator: 'int32' | 'fp32';
   /**
    * MACs per cell per cycle in this format relative to rows x cols (default 1): 2 where a unit does
-   * twice as many fp8 as bf16 MACs (H100), 0.5 where int16 runs at half rate (TPU v1).
+   * twice as many fp8 as bf16 MACs (H100), 0.25 where 16-bit x 16-bit runs at quarter rate (TPU v1).
    */
   readonly rate?: number;
 }

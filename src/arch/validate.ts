@@ -60,7 +60,7 @@ const core = object({
   registerFileBytes: optional(bytes(1024 * GIB)),
 });
 
-/** CUTLASS tiles are at most a few hundred elements a side and SMs hold at most 32 blocks; the limits catch slips. */
+/** GEMM tiles are a few hundred elements a side and an SM holds at most 32 resident blocks today; the limits catch slips. */
 const gpuTiling = object({
   tileM: count(MAX_ARRAY_DIM),
   tileN: count(MAX_ARRAY_DIM),

@@ -9,7 +9,7 @@
 import { arrayShape, groupsPerTile, rowLevels } from '../arch/mapping.js';
 import { CompileError } from './errors.js';
 import type { Instruction, VectorOp } from '../isa/types.js';
-import type { MatmulJob, RowsOperand, WeightOperand } from './kernels.js';
+import type { Kernel, MatmulJob, RowsOperand, WeightOperand } from './kernels.js';
 import { convOutputSize, type AttentionOp, type ConvOp, type MatmulOp } from '../graph/layers/fuse.js';
 import type { Lowering } from './lower.js';
 import { broadcastView, transposeView, type View } from './views.js';
@@ -188,6 +188,9 @@ export function lowerAttention(ctx: Lowering, op: AttentionOp): void {
   const scoreScale = int8 ? Math.fround(Math.fround(pq!.scale * pk!.scale) * op.scale) : Math.fround(op.scale);
   const contextScale = int8 ? Math.fround(ctx.plan.probabilityScale * pv!.scale) : 1;
   const rows = (buffer: number, offset: number, rowStride: number): RowsOperand => ({ buffer, offset, rowStride, groupRows: 0, groupStride: 0 });
+  // Software-pipelined over (batch, head, chunk) steps so the matrix units and the vector unit overlap;
+  // two sets of buffers alternate between neighbouring steps.
+  const steps: Array<{ scores: Kernel; softmax: Kernel; context: Kernel }> = [];
   let turn = 0;
   for (let bi = 0; bi < batch; bi++) {
     for (let h = 0; h < op.heads; h++) {
@@ -198,26 +201,37 @@ export function lowerAttention(ctx: Lowering, op: AttentionOp): void {
         const layer = `${op.name}#b${bi}h${h}` + (seq > chunk ? `m${m0}` : '');
         const query = rows(q.buffer, q.offset + bi * q.strides[0]! + m0 * q.strides[1]! + h * headDim, q.strides[1]!);
         const keys: WeightOperand = { buffer: k.buffer, offset: k.offset + bi * k.strides[0]! + kvh * headDim, lineStride: k.strides[1]!, transposed: true };
-        ctx.kernels.push({
-          kind: 'matmul',
-          layer,
-          jobs: [{ m: count, n: kvSeq, pieces: [{ a: query, w: keys, depth: headDim }], out: rows(temp.scores.id, 0, kvSeq), column: 0 }],
-          epilogue: { fn: 'identity', scale: scoreScale, outScale: 1, outFormat: 'fp32' },
-        });
         // A causal row r (query m0 + r) sees keys up to m0 + r + (kvSeq - seq).
         const vop: VectorOp = op.causal ? 'softmax_causal' : 'softmax';
-        ctx.code(`${layer}.softmax`, [
-          ctx.b.vector(vop, ctx.b.ref(temp.probs.id, 0), ctx.b.ref(temp.scores.id, 0), count, kvSeq, 'fp32', po!.format, { imm: m0 + (kvSeq - seq), outScale: ctx.plan.probabilityScale }),
-        ]);
         const values: WeightOperand = { buffer: v.buffer, offset: v.offset + bi * v.strides[0]! + kvh * valueDim, lineStride: v.strides[1]!, transposed: false };
-        ctx.kernels.push({
-          kind: 'matmul',
-          layer: `${layer}.context`,
-          jobs: [{ m: count, n: valueDim, pieces: [{ a: rows(temp.probs.id, 0, kvSeq), w: values, depth: kvSeq }], out: rows(out.buffer, out.offset + bi * out.strides[0]! + m0 * out.strides[1]! + h * valueDim, out.strides[1]!), column: 0 }],
-          epilogue: { fn: 'identity', scale: contextScale, outScale: po!.scale, outFormat: po!.format },
+        steps.push({
+          scores: {
+            kind: 'matmul',
+            layer,
+            jobs: [{ m: count, n: kvSeq, pieces: [{ a: query, w: keys, depth: headDim }], out: rows(temp.scores.id, 0, kvSeq), column: 0 }],
+            epilogue: { fn: 'identity', scale: scoreScale, outScale: 1, outFormat: 'fp32' },
+          },
+          softmax: {
+            kind: 'code',
+            layer: `${layer}.softmax`,
+            instructions: [ctx.b.vector(vop, ctx.b.ref(temp.probs.id, 0), ctx.b.ref(temp.scores.id, 0), count, kvSeq, 'fp32', po!.format, { imm: m0 + (kvSeq - seq), outScale: ctx.plan.probabilityScale })],
+          },
+          context: {
+            kind: 'matmul',
+            layer: `${layer}.context`,
+            jobs: [{ m: count, n: valueDim, pieces: [{ a: rows(temp.probs.id, 0, kvSeq), w: values, depth: kvSeq }], out: rows(out.buffer, out.offset + bi * out.strides[0]! + m0 * out.strides[1]! + h * valueDim, out.strides[1]!), column: 0 }],
+            epilogue: { fn: 'identity', scale: contextScale, outScale: po!.scale, outFormat: po!.format },
+          },
         });
       }
     }
+  }
+  // Scores of step j, softmax of j - 1, context of j - 2: the vector unit (in order) never waits for a
+  // matmul it just enabled.
+  for (let j = 0; j < steps.length + 2; j++) {
+    if (j < steps.length) ctx.kernels.push(steps[j]!.scores);
+    if (j >= 1 && j - 1 < steps.length) ctx.kernels.push(steps[j - 1]!.softmax);
+    if (j >= 2) ctx.kernels.push(steps[j - 2]!.context);
   }
 }
 

@@ -222,6 +222,8 @@ export class Lowering {
         return this.concat(op);
       case 'embedding':
         return this.embedding(op);
+      case 'opaque':
+        throw new CompileError('unsupported', op.why);
     }
   }
 

@@ -261,7 +261,7 @@ function scaleCitation(nodeNm: number): EnergyCitation {
   const factor = energyScale(nodeNm).toPrecision(4);
   if (nodeNm === 45) return { item: 'scale', source: 'horowitz2014', status: 'published', note: 'factor 1: the base table is 45 nm' };
   if (published !== undefined) {
-    return { item: 'scale', source: 'stillmaker2017', status: 'derived', note: `factor ${factor}: Table 5 HP coefficients at PTM nominal Vdd, relative to 45 nm at 1.0 V` };
+    return { item: 'scale', source: 'stillmaker2017', status: 'derived', note: `factor ${factor}: Table 5 HP coefficients at the model's nominal Vdd (source 'ptm'), relative to 45 nm at 1.0 V` };
   }
   if (nodeNm > SMALLEST_NODE_NM && nodeNm < LARGEST_NODE_NM) {
     return { item: 'scale', source: 'stillmaker2017', status: 'derived', note: `factor ${factor}: interpolated log-log between the paper's nodes` };

@@ -1,13 +1,37 @@
 import { unknownNameMessage } from '../../core/errors.js';
 import { ArchError } from '../errors.js';
 import type { ChipSpec } from '../chip-spec.js';
+import { A100 } from './a100.js';
+import { B200 } from './b200.js';
+import { H100_SXM } from './h100.js';
+import { H200 } from './h200.js';
+import { MI300X } from './mi300x.js';
 import { TPU_V1 } from './tpu-v1.js';
+import { TPU_V2 } from './tpu-v2.js';
+import { TPU_V3 } from './tpu-v3.js';
 import { TPU_V4 } from './tpu-v4.js';
+import { TPU_V5E } from './tpu-v5e.js';
+import { TPU_V5P } from './tpu-v5p.js';
+import { TPU_V6E } from './tpu-v6e.js';
+import { TPU_V7 } from './tpu-v7.js';
+import { TRAINIUM2 } from './trainium2.js';
 
-/** Chip presets by name, in the order `tpusim chips` lists them. */
+/** Chip presets by name, in the order `tpusim chips` lists them: Google TPUs by generation, then other vendors. */
 export const CHIP_PRESETS: Readonly<Record<string, ChipSpec>> = {
   'tpu-v1': TPU_V1,
+  'tpu-v2': TPU_V2,
+  'tpu-v3': TPU_V3,
   'tpu-v4': TPU_V4,
+  'tpu-v5e': TPU_V5E,
+  'tpu-v5p': TPU_V5P,
+  'tpu-v6e': TPU_V6E,
+  'tpu-v7': TPU_V7,
+  a100: A100,
+  'h100-sxm': H100_SXM,
+  h200: H200,
+  b200: B200,
+  mi300x: MI300X,
+  trainium2: TRAINIUM2,
 };
 
 export function chipPresetNames(): string[] {

@@ -4,12 +4,46 @@ import type { Citation } from '../chip-spec.js';
 export const SOURCES = {
   jouppi2017:
     'N. P. Jouppi et al., "In-Datacenter Performance Analysis of a Tensor Processing Unit", ISCA 2017, arXiv:1704.04760',
+  jouppi2021:
+    'N. P. Jouppi et al., "Ten Lessons From Three Generations Shaped Google\'s TPUv4i", ISCA 2021 (Table 1), doi:10.1109/ISCA52012.2021.00010',
   jouppi2023:
     'N. P. Jouppi et al., "TPU v4: An Optically Reconfigurable Supercomputer for Machine Learning with Hardware Support for Embeddings", ISCA 2023, arXiv:2304.01433',
   norrie2021:
     'T. Norrie et al., "The Design Process for Google\'s Training Chips: TPUv2 and TPUv3", IEEE Micro 41(2), 2021',
-  pcie3: 'PCI-SIG, PCI Express Base Specification Revision 3.0 (8 GT/s per lane, 128b/130b encoding)',
   scalingBook: 'J. Austin et al., "How to Scale Your Model", Google DeepMind, 2025 (TPU chapter), https://jax-ml.github.io/scaling-book/',
+  jaxTpuInfo: 'JAX source, jax/_src/pallas/mosaic/tpu_info.py (per-TensorCore constants for TPU v2 to 7x), https://github.com/jax-ml/jax',
+  gcloudArch: 'Google Cloud TPU documentation, "TPU architecture", https://cloud.google.com/tpu/docs/system-architecture-tpu-vm',
+  gcloudV3: 'Google Cloud TPU documentation, "TPU v3", https://cloud.google.com/tpu/docs/v3',
+  gcloudV5e: 'Google Cloud TPU documentation, "TPU v5e", https://cloud.google.com/tpu/docs/v5e',
+  gcloudV5p: 'Google Cloud TPU documentation, "TPU v5p", https://cloud.google.com/tpu/docs/v5p',
+  gcloudV6e: 'Google Cloud TPU documentation, "TPU v6e" (Trillium), https://cloud.google.com/tpu/docs/v6e',
+  gcloudTpu7x: 'Google Cloud TPU documentation, "TPU7x" (Ironwood), https://cloud.google.com/tpu/docs/tpu7x',
+  googleIronwood:
+    'Google, "Ironwood: The first Google TPU for the age of inference", April 2025, https://blog.google/products/google-cloud/ironwood-tpu-age-of-inference/',
+  nvidiaA100:
+    'NVIDIA A100 Tensor Core GPU Architecture whitepaper (2020) and A100 datasheet, https://images.nvidia.com/aem-dam/en-zz/Solutions/data-center/nvidia-ampere-architecture-whitepaper.pdf',
+  nvidiaH100: 'NVIDIA H100 Tensor Core GPU Architecture whitepaper and H100 datasheet (2022), https://resources.nvidia.com/en-us-tensor-core',
+  nvidiaH200: 'NVIDIA H200 Tensor Core GPU datasheet (2024), https://www.nvidia.com/en-us/data-center/h200/',
+  nvidiaBlackwell: 'NVIDIA HGX B200 / Blackwell datasheets (2024), https://www.nvidia.com/en-us/data-center/hgx/',
+  glennklockwood: 'G. Lockwood, digital garden: H100 and B200 pages (figures from NVIDIA documents), https://glennklockwood.com/garden/processors/',
+  cudaGuide:
+    'NVIDIA CUDA C++ Programming Guide, "Technical Specifications per Compute Capability" and "Shared Memory" (32 banks of 32 bits)',
+  ptxIsa: 'NVIDIA PTX ISA, "Tensor Memory" (tcgen05, sm_100a): 128 lanes x 512 columns of 32-bit cells per SM',
+  cutlass:
+    'NVIDIA CUTLASS: include/cutlass/gemm/device/default_gemm_configuration.h (Sm80 defaults) and the CUTLASS 3 Sm90/Sm100 collective builders, https://github.com/NVIDIA/cutlass',
+  rocmMi300:
+    'AMD ROCm documentation, "AMD Instinct MI300 series microarchitecture" (peak-throughput table), https://rocm.docs.amd.com/en/latest/conceptual/gpu-arch/mi300.html',
+  rocmGpuSpecs: 'AMD ROCm documentation, "AMD GPU specifications" (CDNA 3 rows), https://rocm.docs.amd.com/en/latest/reference/gpu-specs.html',
+  amdMi300x: 'AMD Instinct MI300X product page and data sheet, https://www.amd.com/en/products/accelerators/instinct/mi300/mi300x.html',
+  mlcommonsMi300x:
+    'MLCommons Inference v4.1, AMD system description "AMD Instinct MI300X-NPS1-SPX-192GB-750W", https://github.com/mlcommons/inference_results_v4.1',
+  awsTrn2:
+    'AWS Neuron documentation, "Trainium2 architecture" and "NeuronCore-v3", https://awsdocs-neuron.readthedocs-hosted.com/en/latest/about-neuron/arch/neuron-hardware/trainium2.html',
+  awsNki:
+    'AWS Neuron NKI guide, "Trainium2 architecture" (TensorE, SBUF, PSUM, engine clocks), https://awsdocs-neuron.readthedocs-hosted.com/en/latest/nki/guides/architecture/trainium2_arch.html',
+  pcie3: 'PCI-SIG, PCI Express Base Specification Revision 3.0 (8 GT/s per lane, 128b/130b encoding)',
+  pcie4: 'PCI-SIG, PCI Express Base Specification Revision 4.0 (16 GT/s per lane, 128b/130b encoding)',
+  pcie5: 'PCI-SIG, PCI Express Base Specification Revision 5.0 (32 GT/s per lane, 128b/130b encoding)',
   jedecDdr3: 'JEDEC JESD79-3 DDR3 SDRAM standard (typical row-miss latency tRCD + CL ~ 30 ns at DDR3-1600)',
   jedecHbm2: 'JEDEC JESD235 HBM standard (HBM2 access latency ~ 100 ns as commonly measured)',
   tpusim: 'tpusim estimate: not published; the note says how the number was chosen',
@@ -25,3 +59,20 @@ export function sourcesFor(keys: readonly SourceKey[]): Record<string, string> {
 export function cite(source: SourceKey, where: string, status: Citation['status'] = 'published', note?: string): Citation {
   return note === undefined ? { source, where, status } : { source, where, status, note };
 }
+
+/** Bytes per second, per direction, of a PCIe link: lanes x GT/s x 128/130 encoding / 8 bits. */
+export function pcieBytesPerS(lanes: number, gigaTransfersPerS: number): number {
+  return (lanes * gigaTransfersPerS * 1e9 * 128) / 130 / 8;
+}
+
+/** Estimates that recur across presets, each with the reason it was chosen. */
+export const COMMON = {
+  hbmLatency: cite('jedecHbm2', '', 'estimate', 'not published for this chip; the HBM device access latency, not a GPU load-to-use latency through its caches'),
+  pcieLatency: cite('tpusim', '', 'estimate', 'typical PCIe round trip of about 1 us'),
+  weightFifo: cite('tpusim', '', 'estimate', 'not published; two tiles staged per MXU assumed, as for the tpu-v4 preset'),
+  doubleBuffered: cite('tpusim', '', 'estimate', 'assumed as in TPU v1 (one tile computing while the next loads); not stated for this chip'),
+  wsDataflow: cite('norrie2021', 'MXU description', 'derived', 'weight-stationary systolic array as in TPU v1-v4'),
+  vmemBandwidth: cite('tpusim', '', 'estimate', 'not published; enough to feed each MXU one row of bf16 inputs and take one row of fp32 results per cycle'),
+  accumulatorBandwidth: cite('tpusim', '', 'estimate', 'one row of fp32 partial sums read and written per matrix unit per cycle'),
+  nominalOsDataflow: cite('tpusim', '', 'estimate', 'nominal: a tensor core keeps its accumulator tile in registers (output-stationary-like); the field is required'),
+} as const;

@@ -1,18 +1,31 @@
-import { CHIP_PRESETS, formatBytes, formatSI, formatTable, matrixUnitCount, summarizeChip, type ChipSpec } from '../../index.js';
+import { CHIP_PRESETS, formatBytes, formatSI, formatTable, matrixUnitCount, summarizeChip, type ChipSpec, type MatrixUnitSpec } from '../../index.js';
 import { parseCommandArgs, UsageError } from '../args.js';
 import { resolveChip } from '../chip-arg.js';
 import { printJson, type Command } from '../command.js';
 import type { Io } from '../io.js';
 
+/** A unit as `count x RxC` plus its dataflow (systolic arrays) or kind (tensor cores, whose dataflow is nominal). */
+function unitLabel(count: number, unit: MatrixUnitSpec): string {
+  const kind = unit.kind ?? 'systolic';
+  return `${count} x ${unit.rows}x${unit.cols} ${kind === 'systolic' ? unit.dataflows[0] : kind}`;
+}
+
+/** Peaks grouped by value: `989.4 TOPS bf16/fp16, 1.979 POPS fp8-e4m3/int8`. */
+function groupedPeaks(peaks: Readonly<Record<string, number>>): string {
+  const groups = new Map<number, string[]>();
+  for (const [format, value] of Object.entries(peaks)) groups.set(value, [...(groups.get(value) ?? []), format]);
+  return [...groups].map(([value, formats]) => `${formatSI(value, 'OPS')} ${formats.join('/')}`).join(', ');
+}
+
 function chipRow(chip: ChipSpec): Array<string | number> {
   const s = summarizeChip(chip);
-  const unit = chip.cores[0]!.matrixUnits[0]!;
-  const peaks = Object.entries(s.peakOpsPerS).map(([f, v]) => `${formatSI(v, 'OPS')} ${f}`);
+  const defaultFormat = Object.keys(s.ridgePointOpsPerByte)[0]!;
   return [
     chip.name,
-    `${matrixUnitCount(chip)} x ${unit.rows}x${unit.cols} ${unit.dataflows[0]}`,
+    unitLabel(matrixUnitCount(chip), chip.cores[0]!.matrixUnits[0]!),
     formatSI(chip.clockHz, 'Hz'),
-    peaks.join(', '),
+    groupedPeaks(s.peakOpsPerS),
+    `${s.ridgePointOpsPerByte[defaultFormat]!.toFixed(0)} ${defaultFormat}`,
     formatBytes(s.onChipBytes),
     `${formatBytes(s.offChipBytes)} ${chip.offChipMemory.kind} @ ${formatSI(s.offChipBandwidthBytesPerS, 'B/s')}`,
   ];
@@ -34,7 +47,7 @@ export const chipsCommand: Command = {
       printJson(io, 'chips', { chips: chips.map((c) => ({ ...summarizeChip(c), description: c.description })) });
       return 0;
     }
-    io.out(formatTable(['chip', 'matrix units', 'clock', 'peak (1 MAC = 2 ops)', 'on-chip', 'off-chip'], chips.map(chipRow)));
+    io.out(formatTable(['chip', 'matrix units', 'clock', 'dense peak (1 MAC = 2 ops)', 'ridge (ops/B)', 'on-chip', 'off-chip'], chips.map(chipRow)));
     return 0;
   },
 };
@@ -45,14 +58,23 @@ function describeChip(chip: ChipSpec): string {
   lines.push(`clock                 ${formatSI(chip.clockHz, 'Hz')}`);
   chip.cores.forEach((core, i) => {
     lines.push(`cores[${i}]              ${core.count} x ${core.name ?? 'core'}`);
-    core.matrixUnits.forEach((u) =>
-      lines.push(`  matrix units        ${u.count} x ${u.rows}x${u.cols}, dataflows ${u.dataflows.join('/')}, formats ${u.formats.map((f) => `${f.input}->${f.accumulator}`).join(', ')}, tiles ${u.doubleBufferedWeights ? 'double-buffered' : 'single-buffered'}, weight FIFO ${u.weightFifoTiles} tiles`),
-    );
+    core.matrixUnits.forEach((u) => {
+      const formats = u.formats.map((f) => `${f.input}->${f.accumulator}${f.rate === undefined ? '' : ` x${f.rate}`}`).join(', ');
+      const kind = u.kind ?? 'systolic';
+      const feed =
+        kind === 'systolic'
+          ? `dataflows ${u.dataflows.join('/')}, formats ${formats}, tiles ${u.doubleBufferedWeights ? 'double-buffered' : 'single-buffered'}, weight FIFO ${u.weightFifoTiles} tiles`
+          : `${kind}s (dataflow nominal), formats ${formats}, ${u.weightFifoTiles} operand stages`;
+      lines.push(`  matrix units        ${u.count} x ${u.rows}x${u.cols}, ${feed}`);
+    });
     lines.push(`  vector unit         ${core.vectorUnit.lanes} lanes x ${core.vectorUnit.opsPerLanePerCycle} ops/cycle`);
     lines.push(`  unified buffer      ${formatBytes(core.unifiedBuffer.sizeBytes)} @ ${formatSI(core.unifiedBuffer.bandwidthBytesPerS, 'B/s')}`);
     lines.push(`  accumulators        ${formatBytes(core.accumulators.sizeBytes)} @ ${formatSI(core.accumulators.bandwidthBytesPerS, 'B/s')}`);
+    if (core.registerFileBytes !== undefined) lines.push(`  register file       ${formatBytes(core.registerFileBytes)}`);
   });
   if (chip.sharedMemory) lines.push(`shared memory         ${formatBytes(chip.sharedMemory.sizeBytes)} @ ${formatSI(chip.sharedMemory.bandwidthBytesPerS, 'B/s')}`);
+  const t = chip.gpuTiling;
+  if (t) lines.push(`GEMM tiling           ${t.tileM}x${t.tileN}x${t.tileK} tiles (m x n x k), ${t.blocksPerSm} block${t.blocksPerSm === 1 ? '' : 's'} per ${chip.cores[0]!.name ?? 'core'}`);
   lines.push(`off-chip memory       ${formatBytes(chip.offChipMemory.capacityBytes)} ${chip.offChipMemory.kind} @ ${formatSI(chip.offChipMemory.bandwidthBytesPerS, 'B/s')}, ~${chip.offChipMemory.latencyNs} ns`);
   lines.push(`host link             ${chip.hostLink.kind} @ ${formatSI(chip.hostLink.bandwidthBytesPerS, 'B/s')} per direction`);
   if (chip.chipLinks) lines.push(`chip links            ${chip.chipLinks.count} x ${chip.chipLinks.kind} @ ${formatSI(chip.chipLinks.bandwidthBytesPerSPerLink, 'B/s')}`);

@@ -145,7 +145,15 @@ export interface EmbeddingOp extends Base {
   readonly indices: string;
 }
 
-export type LogicalOp = MatmulOp | ConvOp | AttentionOp | PoolOp | UnaryOp | BinaryOp | RowOp | ViewOp | ConcatOp | EmbeddingOp;
+/** A node kept as it is (lenient fusion only): the analytical model times it from the op registry. */
+export interface OpaqueOp extends Base {
+  readonly kind: 'opaque';
+  readonly node: string;
+  /** Why no layer could hold it. */
+  readonly why: string;
+}
+
+export type LogicalOp = MatmulOp | ConvOp | AttentionOp | PoolOp | UnaryOp | BinaryOp | RowOp | ViewOp | ConcatOp | EmbeddingOp | OpaqueOp;
 
 export interface LogicalProgram {
   /** The simplified graph: its tensors are the ops' operands (folded weights included). */
@@ -199,7 +207,12 @@ const REDUCE_OPS: Readonly<Record<string, RowFunction>> = { ReduceSum: 'reduce_s
 export const isParameter = (t: GraphTensor | undefined): boolean => t !== undefined && (t.kind === 'weight' || t.kind === 'state' || t.kind === 'constant');
 
 /** Pass `fuse`: graph nodes -> logical ops, with epilogues absorbed into the matrix ops. */
-export function fuse(graph: Graph): LogicalProgram {
+export interface FuseOptions {
+  /** Turn nodes no layer can hold into opaque layers instead of failing (the analytical model times them). */
+  readonly lenient?: boolean;
+}
+
+export function fuse(graph: Graph, options: FuseOptions = {}): LogicalProgram {
   const uses = consumers(graph);
   const absorbed = new Set<string>();
   const ops: LogicalOp[] = [];
@@ -224,8 +237,7 @@ export function fuse(graph: Graph): LogicalProgram {
     }
   }
 
-  for (const node of graph.nodes) {
-    if (absorbed.has(node.name)) continue;
+  const fuseNode = (node: GraphNode): void => {
     const ctx = ctxOf(graph, node);
     const out = node.outputs[0]!;
     const covered = [node.name];
@@ -275,26 +287,26 @@ export function fuse(graph: Graph): LogicalProgram {
         const b = parameter ?? node.inputs[1]!;
         ops.push({ kind: 'matmul', name: node.name, nodes: covered, out: tail, a: node.inputs[0]!, b, transB: parameter ? !transB : transB, ...(bias ? { bias } : {}), alpha, fn });
       }
-      continue;
+      return;
     }
     switch (node.op) {
       case 'Attention': {
         const d = attentionDims(ctx);
         const scale = num(node.attrs['scale'], 1 / Math.sqrt(d.headDim));
         ops.push({ kind: 'attention', name: node.name, nodes: covered, out, q: node.inputs[0]!, k: node.inputs[1]!, v: node.inputs[2]!, heads: d.heads, kvHeads: d.kvHeads, causal: d.causal, scale });
-        continue;
+        return;
       }
       case 'MaxPool':
       case 'AveragePool':
       case 'GlobalAveragePool':
         ops.push({ kind: 'pool', name: node.name, nodes: covered, out, x: node.inputs[0]!, pool: poolSpec(graph, node) });
-        continue;
+        return;
       case 'Softmax': {
         const rank = graph.tensors[node.inputs[0]!]!.shape.length;
         const axis = num(node.attrs['axis'], -1);
         if (axis !== -1 && axis !== rank - 1) unsupported(node, `softmax over axis ${axis} is not supported; only the last axis (${rank - 1})`);
         ops.push({ kind: 'row', name: node.name, nodes: covered, out, fn: 'softmax', x: node.inputs[0]!, epsilon: 0 });
-        continue;
+        return;
       }
       case 'LayerNormalization':
       case 'RMSNormalization': {
@@ -305,7 +317,7 @@ export function fuse(graph: Graph): LogicalProgram {
         const gamma = node.inputs[1] || undefined;
         const beta = node.inputs[2] || undefined;
         ops.push({ kind: 'row', name: node.name, nodes: covered, out, fn, x: node.inputs[0]!, ...(gamma ? { gamma } : {}), ...(beta ? { beta } : {}), epsilon: num(node.attrs['epsilon'], 1e-5) });
-        continue;
+        return;
       }
       case 'ReduceSum':
       case 'ReduceMax':
@@ -316,11 +328,11 @@ export function fuse(graph: Graph): LogicalProgram {
         const lastOnly = (kept || outShape.length === shape.length - 1) && shape.slice(0, -1).every((d, i) => d === outShape[i]);
         if (!lastOnly) unsupported(node, 'only reductions over the last axis are supported');
         ops.push({ kind: 'row', name: node.name, nodes: covered, out, fn: REDUCE_OPS[node.op]!, x: node.inputs[0]!, epsilon: 0 });
-        continue;
+        return;
       }
       case 'BatchNormalization':
         unsupported(node, 'batch normalization is folded into a convolution before it; a standalone one is not supported');
-        continue;
+        return;
       case 'Reshape':
       case 'Flatten':
       case 'Squeeze':
@@ -328,47 +340,47 @@ export function fuse(graph: Graph): LogicalProgram {
       case 'Identity':
       case 'Dropout':
         ops.push({ kind: 'view', name: node.name, nodes: covered, out, x: node.inputs[0]!, transform: { kind: 'reshape' } });
-        continue;
+        return;
       case 'Transpose': {
         const rank = graph.tensors[node.inputs[0]!]!.shape.length;
         const perm = (node.attrs['perm'] as readonly number[] | undefined) ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
         ops.push({ kind: 'view', name: node.name, nodes: covered, out, x: node.inputs[0]!, transform: { kind: 'transpose', perm } });
-        continue;
+        return;
       }
       case 'Slice':
         ops.push({ kind: 'view', name: node.name, nodes: covered, out, x: node.inputs[0]!, transform: { kind: 'slice', ranges: sliceRanges(graph, node) } });
-        continue;
+        return;
       case 'Concat': {
         const rank = graph.tensors[out]!.shape.length;
         const axis = num(node.attrs['axis'], 0);
         ops.push({ kind: 'concat', name: node.name, nodes: covered, out, inputs: node.inputs.filter((t) => t), axis: axis < 0 ? axis + rank : axis });
-        continue;
+        return;
       }
       case 'Clip': {
         const fn = activationOf(graph, node);
         if (fn !== 'relu') unsupported(node, 'Clip is supported after a matrix op (fused as ReLU6) or as Clip(0, inf)');
         ops.push({ kind: 'unary', name: node.name, nodes: covered, out, fn: 'relu', x: node.inputs[0]! });
-        continue;
+        return;
       }
       case 'Gelu':
         ops.push({ kind: 'unary', name: node.name, nodes: covered, out, fn: node.attrs['approximate'] === 'tanh' ? 'gelu_tanh' : 'gelu', x: node.inputs[0]! });
-        continue;
+        return;
       case 'Gather': {
         const data = graph.tensors[node.inputs[0]!]!;
         const indices = graph.tensors[node.inputs[1]!]!;
         const axis = num(node.attrs['axis'], 0);
         if (isParameter(data) && indices.kind === 'input' && (axis === 0 || axis === -data.shape.length)) {
           ops.push({ kind: 'embedding', name: node.name, nodes: covered, out, table: node.inputs[0]!, indices: node.inputs[1]! });
-          continue;
+          return;
         }
         if (!isParameter(data) && indices.data) {
           const rank = data.shape.length;
           const a = axis < 0 ? axis + rank : axis;
           ops.push({ kind: 'view', name: node.name, nodes: covered, out, x: node.inputs[0]!, transform: { kind: 'gather', axis: a, indices: Array.from(indices.data, (i) => (i < 0 ? i + data.shape[a]! : i)) } });
-          continue;
+          return;
         }
         unsupported(node, 'Gather is supported as a host-side embedding lookup (a table indexed by a graph input) or with constant indices');
-        continue;
+        return;
       }
       case 'Cast': {
         const from = graph.tensors[node.inputs[0]!]!.dtype;
@@ -379,14 +391,33 @@ export function fuse(graph: Graph): LogicalProgram {
     }
     if (UNARY_OPS[node.op]) {
       ops.push({ kind: 'unary', name: node.name, nodes: covered, out, fn: UNARY_OPS[node.op]!, x: node.inputs[0]! });
-      continue;
+      return;
     }
     if (BINARY_OPS[node.op]) {
       ops.push({ kind: 'binary', name: node.name, nodes: covered, out, fn: BINARY_OPS[node.op]!, a: node.inputs[0]!, b: node.inputs[1]! });
-      continue;
+      return;
     }
     const def = opDef(node.op);
     unsupported(node, def ? `the compiler does not lower ${node.op} yet (the analytical model times it)` : 'unknown op');
+    };
+
+  for (const node of graph.nodes) {
+    if (absorbed.has(node.name)) continue;
+    if (!options.lenient) {
+      fuseNode(node);
+      continue;
+    }
+    // Lenient (the analytical model): a node the chip cannot run as a layer becomes an opaque one.
+    const before = new Set(absorbed);
+    const count = ops.length;
+    try {
+      fuseNode(node);
+    } catch (error) {
+      if (!(error instanceof GraphError) || error.code !== 'unsupported') throw error;
+      ops.length = count;
+      for (const n of [...absorbed]) if (!before.has(n)) absorbed.delete(n);
+      ops.push({ kind: 'opaque', name: node.name, nodes: [node.name], out: node.outputs[0]!, node: node.name, why: error.message });
+    }
   }
   return { graph, ops };
 }
@@ -450,6 +481,8 @@ export function inputsOf(op: LogicalOp): string[] {
       return [...op.inputs];
     case 'embedding':
       return [op.table, op.indices];
+    case 'opaque':
+      return [];
     default:
       return [op.x];
   }

@@ -1,0 +1,72 @@
+import { GIB, KIB, MIB } from '../../core/units.js';
+import type { ChipSpec } from '../chip-spec.js';
+import { cite, COMMON, pcieBytesPerS, sourcesFor } from './sources.js';
+
+const CLOCK_HZ = 700e6;
+const MXU_DIM = 128;
+const MXUS_PER_CORE = 1;
+
+/** Google TPU v2 (2017): the first training TPU, two TensorCores with one 128x128 bf16 MXU each. */
+export const TPU_V2: ChipSpec = {
+  schemaVersion: 1,
+  name: 'tpu-v2',
+  description: 'Google TPU v2 (2017): 2 TensorCores x 1 MXU of 128x128 bf16, 16 GiB HBM, 4 ICI links (2D torus)',
+  clockHz: CLOCK_HZ,
+  cores: [
+    {
+      count: 2,
+      name: 'TensorCore',
+      matrixUnits: [
+        {
+          kind: 'systolic',
+          count: MXUS_PER_CORE,
+          rows: MXU_DIM,
+          cols: MXU_DIM,
+          dataflows: ['ws'],
+          formats: [{ input: 'bf16', accumulator: 'fp32' }],
+          doubleBufferedWeights: true,
+          weightFifoTiles: 2,
+        },
+      ],
+      vectorUnit: { lanes: 128, opsPerLanePerCycle: 16 },
+      unifiedBuffer: { sizeBytes: 16 * MIB, bandwidthBytesPerS: MXUS_PER_CORE * MXU_DIM * (2 + 4) * CLOCK_HZ },
+      accumulators: { sizeBytes: 512 * KIB, bandwidthBytesPerS: MXUS_PER_CORE * MXU_DIM * 4 * 2 * CLOCK_HZ },
+    },
+  ],
+  offChipMemory: { kind: 'HBM', capacityBytes: 16 * GIB, bandwidthBytesPerS: 700e9, latencyNs: 100 },
+  hostLink: { kind: 'PCIe Gen3 x16', bandwidthBytesPerS: pcieBytesPerS(16, 8), latencyNs: 1000 },
+  chipLinks: { kind: 'ICI', count: 4, bandwidthBytesPerSPerLink: 62e9 },
+  technology: { processNm: 16, dieAreaMm2: 625, tdpW: 280 },
+  sources: sourcesFor(['jouppi2021', 'jouppi2023', 'norrie2021', 'jaxTpuInfo', 'scalingBook', 'pcie3', 'jedecHbm2', 'tpusim']),
+  citations: {
+    clockHz: cite('jouppi2021', 'Table 1', 'derived', '46e12 / (2 TensorCores x 128x128 MACs x 2 ops) = 0.70 GHz; the TPUv4i paper lists 700 MHz'),
+    'cores[0].count': cite('jaxTpuInfo', 'TPU v2: 2 TensorCores per chip'),
+    'cores[0].matrixUnits[0].kind': cite('norrie2021', 'MXU description'),
+    'cores[0].matrixUnits[0].count': cite('jouppi2021', 'Table 1: one MXU per TensorCore'),
+    'cores[0].matrixUnits[0].rows': cite('jaxTpuInfo', 'mxu_column_size 128 before TPU v6'),
+    'cores[0].matrixUnits[0].cols': cite('jaxTpuInfo', 'mxu_column_size 128 before TPU v6'),
+    'cores[0].matrixUnits[0].dataflows': COMMON.wsDataflow,
+    'cores[0].matrixUnits[0].formats': cite('norrie2021', 'bf16 multiplies, fp32 accumulation'),
+    'cores[0].matrixUnits[0].doubleBufferedWeights': COMMON.doubleBuffered,
+    'cores[0].matrixUnits[0].weightFifoTiles': COMMON.weightFifo,
+    'cores[0].vectorUnit.lanes': cite('jaxTpuInfo', 'num_lanes 128 (x 8 sublanes)'),
+    'cores[0].vectorUnit.opsPerLanePerCycle': cite('scalingBook', 'Appendix C: VPU', 'estimate', '8 sublanes x 2 ALUs per lane as the book describes for TPU v4; not stated for v2'),
+    'cores[0].unifiedBuffer.sizeBytes': cite('jaxTpuInfo', 'vmem_capacity_bytes: 16 MiB per core'),
+    'cores[0].unifiedBuffer.bandwidthBytesPerS': COMMON.vmemBandwidth,
+    'cores[0].accumulators.sizeBytes': cite('tpusim', '', 'estimate', 'not published; 512 KiB per MXU (1024 rows of 128 fp32) as for the tpu-v4 preset'),
+    'cores[0].accumulators.bandwidthBytesPerS': COMMON.accumulatorBandwidth,
+    'offChipMemory.kind': cite('norrie2021', 'HBM'),
+    'offChipMemory.capacityBytes': cite('jaxTpuInfo', 'hbm_capacity_bytes 16e9 per chip', 'published', 'taken as 16 GiB: HBM stacks come in binary sizes'),
+    'offChipMemory.bandwidthBytesPerS': cite('norrie2021', 'HBM bandwidth', 'published', 'sources disagree: 700 GB/s (Norrie et al. via a summary), 716 GB/s (JAX tpu_info), 600 GB/s (Cloud documentation)'),
+    'offChipMemory.latencyNs': COMMON.hbmLatency,
+    'hostLink.kind': cite('tpusim', '', 'estimate', 'not published; PCIe Gen3 x16 assumed, as on TPU v1 hosts of the time'),
+    'hostLink.bandwidthBytesPerS': cite('pcie3', '', 'derived', '16 lanes x 8 GT/s x 128/130 / 8 bits, per direction, for the assumed link'),
+    'hostLink.latencyNs': COMMON.pcieLatency,
+    'chipLinks.kind': cite('jouppi2023', 'Section 1: ICI 2D torus of up to 256 TPU v2 chips'),
+    'chipLinks.count': cite('jouppi2021', 'Table 1: 4 ICI links', 'published', 'as transcribed in the tpusim reference from the TPUv4i paper; Norrie et al. also give 4 links'),
+    'chipLinks.bandwidthBytesPerSPerLink': cite('jouppi2021', 'Table 1: 496 Gbit/s per link', 'derived', '496 Gbit/s / 8, per direction; transcribed via a summary, not re-checked'),
+    'technology.processNm': cite('jouppi2021', 'Table 1: 16 nm'),
+    'technology.dieAreaMm2': cite('jouppi2021', 'Table 1', 'published', "an upper bound ('< 625 mm^2'); another transcription gives < 611 mm^2"),
+    'technology.tdpW': cite('jouppi2021', 'Table 1: chip TDP 280 W', 'published', 'as transcribed via a summary of the table; not re-checked'),
+  },
+};

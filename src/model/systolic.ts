@@ -1,0 +1,162 @@
+/**
+ * Time of one layer on a TPU-style chip (systolic matrix units), in closed form over classes of
+ * identical work items, with the formulas the chip machine uses (arch/timing.ts) and the compiler's
+ * cutting of work (arch/mapping.ts).
+ *
+ * A matrix layer is a set of work items (an output column slice x a chunk of rows), each streaming its
+ * weight tiles through one matrix unit: fetched over the off-chip port (shared by all units), shifted
+ * into the array (R cycles, hidden behind the previous pass when tiles are double-buffered), and one
+ * pass of `rows` input vectors per tile; the vector unit then reads each item's results out of the
+ * accumulators (activate). The layer takes the longest of
+ *
+ *   compute  first tile in + the busiest unit's passes + the last pass's drain and activate
+ *   memory   1 + every tile fetched back to back + latency + load + last pass and activate
+ *   vector   the first item's results + every activate and other vector work + pipeline
+ *
+ * which is exact when one resource is busy from start to end (steady state), and a lower bound
+ * otherwise; the conformance test holds it to the simulator layer by layer.
+ */
+import type { ChipSpec, CoreSpec } from '../arch/chip-spec.js';
+import { coreAt } from '../arch/derive.js';
+import { arrayShape, accumulatorChunkRows, type ArrayShape } from '../arch/mapping.js';
+import { activateCycles, foldPeriodCycles, passLatencyCycles, ports, transferCycles, VECTOR_PIPELINE_CYCLES, type PortTiming } from '../arch/timing.js';
+import type { Bound, LayerTime } from './types.js';
+
+/** What a chip offers one layer: fixed once per chip and format. */
+export interface SystolicContext {
+  readonly chip: ChipSpec;
+  readonly core: CoreSpec;
+  readonly array: ArrayShape;
+  readonly chunkRows: number;
+  readonly dram: PortTiming;
+  readonly onchip: PortTiming;
+  readonly pcie: PortTiming;
+  /** Bytes per matrix-unit input element. */
+  readonly elementBytes: number;
+}
+
+export function systolicContext(chip: ChipSpec, elementBytes: number): SystolicContext {
+  const p = ports(chip);
+  return { chip, core: coreAt(chip, 0)!, array: arrayShape(chip), chunkRows: accumulatorChunkRows(chip), dram: p.dram, onchip: p.onchip, pcie: p.pcie, elementBytes };
+}
+
+/** Identical work items: `count` of them, each `rows` input vectors against `cols` output columns. */
+export interface ItemClass {
+  readonly count: number;
+  readonly rows: number;
+  readonly cols: number;
+  /** The item's weight tiles: `count` tiles of `depth` rows each (depth <= array rows). */
+  readonly tiles: ReadonlyArray<{ readonly count: number; readonly depth: number }>;
+  /** Rows activate writes (pooled), when it pools. */
+  readonly outRows?: number;
+}
+
+export interface MatrixWork {
+  readonly items: readonly ItemClass[];
+  /** Where weight tiles come from: off-chip memory (parameters) or the unified buffer (activations). */
+  readonly source: 'dram' | 'onchip';
+  /** Vector-unit cycles the layer spends besides its activates (fills, softmax). */
+  readonly extraVectorCycles?: number;
+  /** On-chip DMA cycles before the matmuls can start (copies into a padded layout). */
+  readonly preludeDmaCycles?: number;
+}
+
+function classify(parts: Array<{ bound: Bound; cycles: number }>, fixed: number, total: number): Bound {
+  const best = parts.reduce((a, b) => (b.cycles > a.cycles ? b : a));
+  return fixed > total / 2 ? 'latency' : best.bound;
+}
+
+export function matrixLayerTime(ctx: SystolicContext, work: MatrixWork): LayerTime {
+  const { rows: R, units: U, doubleBuffered, fifoTiles } = ctx.array;
+  const port = work.source === 'dram' ? ctx.dram : ctx.onchip;
+  const fetchOf = (c: ItemClass, depth: number): number => transferCycles(depth * c.cols * ctx.elementBytes, port);
+  const activate = (c: ItemClass): number => Math.max(activateCycles(ctx.core, c.rows, c.cols), c.outRows ?? 0);
+  // A unit fetches a tile only when the tile `fifoTiles` places ahead has shifted into the array, so a
+  // tile also takes (fetch + latency + load) / fifoTiles cycles on average.
+  const tilePeriod = (c: ItemClass, depth: number): number => Math.max(foldPeriodCycles(c.rows, R, doubleBuffered), (fetchOf(c, depth) + port.latencyCycles + R) / fifoTiles);
+  const itemArray = (c: ItemClass): number => c.tiles.reduce((n, t) => n + t.count * tilePeriod(c, t.depth), 0);
+  let items = 0;
+  let fetch = 0;
+  let vector = 0;
+  for (const c of work.items) {
+    items += c.count;
+    fetch += c.count * c.tiles.reduce((n, t) => n + t.count * fetchOf(c, t.depth), 0);
+    vector += c.count * activate(c);
+  }
+  const first = work.items[0]!;
+  const last = work.items[work.items.length - 1]!;
+  const start = 1 + Math.max(work.preludeDmaCycles ?? 0, fetchOf(first, first.tiles[0]!.depth) + port.latencyCycles) + R;
+  // Items go round-robin to the units in class order (full-size items first): the busiest unit has
+  // ceil(items / U) of them, and the last round holds the last items. Each unit's first tiles come
+  // over the port one unit after another, so the unit in position p of a round starts p x
+  // (its first tiles' fetch) later; the last round's activates then queue on the one vector unit.
+  const rounds = Math.ceil(items / U);
+  const lastRound = items - (rounds - 1) * U;
+  const others = items - first.count;
+  const busiestLast = lastRound > others ? first : last;
+  const busiest = (rounds - 1) * itemArray(first) + itemArray(busiestLast);
+  const ends = (c: ItemClass): number => start + (rounds - 1) * itemArray(first) + itemArray(c) - foldPeriodCycles(c.rows, R, doubleBuffered) + passLatencyCycles(c.rows, R, c.cols);
+  const firstTiles = first.tiles.reduce((n, t) => n + t.count, 0);
+  const stagger = Math.min(fifoTiles, firstTiles) * fetchOf(first, first.tiles[0]!.depth);
+  let vectorFree = 0;
+  for (let p = 0; p < lastRound; p++) {
+    const c = p >= lastRound - others ? last : first;
+    vectorFree = Math.max(vectorFree, ends(c) + p * stagger) + activate(c);
+  }
+  const compute = vectorFree + VECTOR_PIPELINE_CYCLES;
+  // Every tile through the shared port, then the last one's load, pass and activate.
+  const drain = passLatencyCycles(last.rows, R, last.cols) + activate(last) + VECTOR_PIPELINE_CYCLES;
+  const memory = 1 + fetch + port.latencyCycles + R + drain;
+  // The vector unit from the first item's results (or its other work) to the last activate.
+  const firstResults = start + itemArray(first) - foldPeriodCycles(first.rows, R, doubleBuffered) + passLatencyCycles(first.rows, R, first.cols);
+  const extra = work.extraVectorCycles ?? 0;
+  const vectorTotal = Math.max(firstResults, 1 + extra) + vector + VECTOR_PIPELINE_CYCLES;
+  const cycles = Math.max(compute, memory, vectorTotal);
+  const fixed = start + drain;
+  return {
+    cycles,
+    matrixCycles: busiest,
+    memoryCycles: fetch,
+    vectorCycles: vector + extra,
+    latencyCycles: fixed,
+    bound: classify(
+      [
+        { bound: 'compute', cycles: compute },
+        { bound: 'memory', cycles: memory },
+        { bound: 'vector', cycles: vectorTotal },
+      ],
+      fixed,
+      cycles,
+    ),
+  };
+}
+
+/**
+ * A layer of vector-unit instructions (after on-chip copies it waits for): one after another,
+ * pipelined; each of the `dependent` steps that reads the previous step's result waits for its
+ * pipeline to drain too.
+ */
+export function vectorLayerTime(vectorCycles: number, dmaCycles: number, instructions: number, dependent = 0): LayerTime {
+  if (instructions === 0 && dmaCycles === 0) return { cycles: 0, matrixCycles: 0, memoryCycles: 0, vectorCycles: 0, latencyCycles: 0, bound: 'latency' };
+  const pipeline = instructions > 0 ? (1 + dependent) * VECTOR_PIPELINE_CYCLES : 0;
+  const cycles = 1 + dmaCycles + vectorCycles + pipeline;
+  const fixed = 1 + pipeline;
+  return {
+    cycles,
+    matrixCycles: 0,
+    memoryCycles: dmaCycles,
+    vectorCycles,
+    latencyCycles: fixed,
+    bound: fixed > cycles / 2 ? 'latency' : dmaCycles > vectorCycles ? 'memory' : 'vector',
+  };
+}
+
+/** Tiles of a piece of `depth` rows: full array-high tiles and the rest. */
+export function tilesOf(depth: number, arrayRows: number): Array<{ count: number; depth: number }> {
+  const full = Math.floor(depth / arrayRows);
+  const rest = depth - full * arrayRows;
+  const tiles: Array<{ count: number; depth: number }> = [];
+  if (full > 0) tiles.push({ count: full, depth: arrayRows });
+  if (rest > 0) tiles.push({ count: 1, depth: rest });
+  return tiles;
+}

@@ -1,0 +1,74 @@
+/** What the analytical model returns: per layer and per graph, with the reason each layer takes its time. */
+
+/**
+ * compute: the matrix units; memory: off-chip memory or a link; vector: the vector unit; latency: fixed
+ * pipeline and transfer latencies of a layer too small to fill its units.
+ */
+export type Bound = 'compute' | 'memory' | 'vector' | 'latency';
+
+export interface LayerTime {
+  /** Total cycles of the layer run alone, its inputs in on-chip memory, weights off chip. */
+  readonly cycles: number;
+  /** Cycles each resource is busy (the layer takes at least the largest). */
+  readonly matrixCycles: number;
+  readonly memoryCycles: number;
+  readonly vectorCycles: number;
+  /** Cycles no resource hides: first fetches, pipeline fill and drain. */
+  readonly latencyCycles: number;
+  readonly bound: Bound;
+}
+
+export interface LayerEstimate extends LayerTime {
+  readonly name: string;
+  /** The layer's kind (matmul, conv, attention, pool, unary, binary, row, view, concat, embedding). */
+  readonly kind: string;
+  /** Output shape. */
+  readonly shape: readonly number[];
+  readonly macs: number;
+  /** 2 per MAC plus vector operations. */
+  readonly flops: number;
+  readonly weightBytes: number;
+  /** Bytes moved over the off-chip memory port (weights, spilled activations). */
+  readonly offChipBytes: number;
+  /** Bytes read and written on chip (unified buffer). */
+  readonly onChipBytes: number;
+  readonly timeS: number;
+  /** Achieved matrix ops over the chip's peak for the layer's time (0 for layers without matrix work). */
+  readonly utilization: number;
+  readonly energyJ: number;
+  /** A short reason, e.g. 'weights stream from HBM at 1.2 TB/s' or 'K = 21 fills 21 of 256 rows'. */
+  readonly note?: string;
+}
+
+export interface EnergyBreakdown {
+  readonly matrixJ: number;
+  readonly vectorJ: number;
+  readonly onChipJ: number;
+  readonly offChipJ: number;
+  readonly linkJ: number;
+  readonly staticJ: number;
+}
+
+export interface GraphEstimate {
+  readonly model: string;
+  readonly chip: string;
+  readonly dtype: string;
+  readonly batch: number;
+  readonly layers: readonly LayerEstimate[];
+  readonly totalCycles: number;
+  readonly totalTimeS: number;
+  /** Host transfers of the model's inputs and outputs (not in any layer). */
+  readonly ioTimeS: number;
+  readonly macs: number;
+  readonly flops: number;
+  readonly achievedOpsPerS: number;
+  readonly peakOpsPerS: number;
+  readonly utilization: number;
+  readonly energyJ: number;
+  readonly energy: EnergyBreakdown;
+  readonly averagePowerW: number;
+  /** Cores the work is split over. */
+  readonly cores: number;
+  /** Problems that do not stop the estimate (a layer's activations spill off chip, ...). */
+  readonly warnings: readonly string[];
+}
