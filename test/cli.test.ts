@@ -34,7 +34,7 @@ describe('tpusim', () => {
     expect((await tpusim('chips')).out).toMatch(/tpu-v1\s+1 x 256x256 ws/);
     const json = JSON.parse((await tpusim('chips', '--json')).out);
     expect(json.schemaVersion).toBe(1);
-    expect(json.chips.map((c: { name: string }) => c.name)).toEqual(['tpu-v1', 'tpu-v4']);
+    expect(json.chips.map((c: { name: string }) => c.name)).toEqual(['tpu-v1', 'tpu-v2', 'tpu-v3', 'tpu-v4', 'tpu-v5e', 'tpu-v5p', 'tpu-v6e', 'tpu-v7', 'a100', 'h100-sxm', 'h200', 'b200', 'mi300x', 'trainium2']);
   });
 
   it('shows a chip with its sources, and suggests a preset for a typo', async () => {

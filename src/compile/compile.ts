@@ -65,6 +65,8 @@ export function hasWeightValues(graph: Graph): boolean {
 }
 
 export function compileGraph(graph: Graph, chip: ChipSpec, options: CompileOptions = {}): CompiledModel {
+  const tensorCores = chip.cores.some((c) => c.matrixUnits.some((u) => (u.kind ?? 'systolic') !== 'systolic'));
+  if (tensorCores) throw new CompileError('unsupported', `${chip.name} has tensor cores, not systolic matrix units: the compiler and the chip simulator model TPU-style chips; tpusim estimate times models on it`);
   const dtype = options.dtype ?? defaultDType(chip);
   if (!matrixFormats(chip).includes(dtype)) throw new CompileError('unsupported', `${chip.name}'s matrix units multiply ${matrixFormats(chip).join('/')}, not ${dtype}`);
   const stage = options.onStage ?? (() => {});

@@ -116,7 +116,8 @@ const SHAPE_CHECKS: { readonly [K in Opcode]?: ShapeCheck<Extract<Instruction, {
     if (!unit) return [];
     const problems: string[] = [];
     if (m.depth > unit.rows) problems.push(`depth=${m.depth} exceeds the matrix unit's ${unit.rows} rows`);
-    if (!unit.dataflows.includes('ws')) problems.push(`the chip simulator runs weight-stationary matrix units; this one is ${unit.dataflows.join('/')}`);
+    if ((unit.kind ?? 'systolic') !== 'systolic') problems.push(`the chip simulator runs systolic matrix units; this one is a ${unit.kind} (tpusim estimate times such chips)`);
+    else if (!unit.dataflows.includes('ws')) problems.push(`the chip simulator runs weight-stationary matrix units; this one is ${unit.dataflows.join('/')}`);
     return problems;
   },
   activate: checkActivate,
