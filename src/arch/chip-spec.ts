@@ -120,6 +120,8 @@ export interface TechnologySpec {
   /** Published die area or bound, where known. */
   readonly dieAreaMm2?: number;
   readonly tdpW?: number;
+  /** Measured power of the chip at idle (its static power), where published. */
+  readonly idleW?: number;
 }
 
 export type CitationStatus = 'published' | 'derived' | 'estimate';

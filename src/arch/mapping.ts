@@ -122,29 +122,34 @@ export function rowLevels(sizes: readonly number[], strides: ReadonlyArray<reado
   }));
 }
 
+function addChunks(classes: Array<{ count: number; rows: number }>, count: number, rows: number): void {
+  if (count <= 0 || rows <= 0) return;
+  for (const c of classes) {
+    if (c.rows === rows) {
+      c.count += count;
+      return;
+    }
+  }
+  classes.push({ count, rows });
+}
+
 /** rowChunks as classes of equal chunks (at most three), without listing them. */
 export function rowChunkClasses(m: number, group: number, chunkRows: number): Array<{ count: number; rows: number }> {
   const classes: Array<{ count: number; rows: number }> = [];
-  const add = (count: number, rows: number): void => {
-    if (count <= 0 || rows <= 0) return;
-    const same = classes.find((c) => c.rows === rows);
-    if (same) same.count += count;
-    else classes.push({ count, rows });
-  };
   if (group === 0 || group >= m) {
-    add(Math.floor(m / chunkRows), chunkRows);
-    add(1, m % chunkRows);
+    addChunks(classes, Math.floor(m / chunkRows), chunkRows);
+    addChunks(classes, 1, m % chunkRows);
   } else if (group <= chunkRows) {
     const step = Math.floor(chunkRows / group) * group;
-    add(Math.floor(m / step), step);
-    add(1, m % step);
+    addChunks(classes, Math.floor(m / step), step);
+    addChunks(classes, 1, m % step);
   } else {
     const whole = Math.floor(m / group);
-    add(whole * Math.floor(group / chunkRows), chunkRows);
-    add(whole * (group % chunkRows > 0 ? 1 : 0), group % chunkRows);
+    addChunks(classes, whole * Math.floor(group / chunkRows), chunkRows);
+    addChunks(classes, whole * (group % chunkRows > 0 ? 1 : 0), group % chunkRows);
     const rest = m - whole * group;
-    add(Math.floor(rest / chunkRows), chunkRows);
-    add(1, rest % chunkRows);
+    addChunks(classes, Math.floor(rest / chunkRows), chunkRows);
+    addChunks(classes, 1, rest % chunkRows);
   }
   return classes;
 }

@@ -1,20 +1,28 @@
 /**
- * The analytical model's entry: a graph on a chip -> time, bound and utilization per layer, totals and
- * a roofline, in closed form. Layers are the compiler's (graph/layers): a matrix op with the bias,
- * activation and pooling it absorbs. Each layer is timed run alone with its activations on chip and
- * its weights off chip (what `isolatedLayerCycles` measures on the simulator); the model runs them one
- * after another, and also reports the critical path if independent layers could overlap.
+ * The analytical model's entry: a graph on a chip -> time, bound, utilization and energy per layer,
+ * totals, energy and power, in closed form. Layers are the compiler's (graph/layers): a matrix op with
+ * the bias, activation and pooling it absorbs.
+ *
+ * TPU-style chips (systolic matrix units): each layer is timed run alone with its activations on chip
+ * and its weights off chip (what `isolatedLayerCycles` measures on the simulator; the conformance test
+ * holds the two together); a layer whose activations do not fit the unified buffer streams them from
+ * off-chip memory too. GPU-style chips (tensor cores): model/gpu.ts. Layers run one after another;
+ * `criticalPathCycles` says how long the graph would take if independent layers overlapped.
+ *
+ * Energy: event counts (MACs in the matrix format, vector operations, bytes in on-chip memories and
+ * off-chip memory, bytes over the host link) priced by model/energy.ts at the chip's process node, plus
+ * static power over the time (the chip's measured idle power where published, else an estimate).
  */
 import type { ChipSpec } from '../arch/chip-spec.js';
 import { coreCount, peakMacsPerCycle, peakOpsPerS } from '../arch/derive.js';
 import { NUMBER_FORMATS } from '../core/number-formats.js';
 import { TpusimError } from '../core/errors.js';
-import { nodeCost } from '../graph/analysis.js';
-import { fuse, inputsOf } from '../graph/layers/fuse.js';
-import { layerLayouts } from '../graph/layers/layout.js';
-import { simplify } from '../graph/layers/simplify.js';
-import { tensorBytes, type Graph } from '../graph/types.js';
-import { layerTime, type LayerContext } from './layers.js';
+import { inputsOf } from '../graph/layers/fuse.js';
+import type { Graph } from '../graph/types.js';
+import { energyTable } from './energy.js';
+import { gpuContext, gpuLayerTime } from './gpu.js';
+import { layerTime } from './layers.js';
+import { prepareGraph } from './plan.js';
 import { systolicContext } from './systolic.js';
 import type { GraphEstimate, LayerEstimate, LayerTime } from './types.js';
 
@@ -22,61 +30,168 @@ export interface EstimateOptions {
   /** Matrix-unit format (default: the chip's first). */
   readonly dtype?: string;
   /**
-   * Cores the model is spread over: 'all' (default) divides every layer's work evenly over the chip's
-   * cores; 1 uses one core, as the compiler does (what the conformance test compares).
+   * Cores a TPU-style chip spreads the model over: 'all' (default) divides every layer's work evenly
+   * over the cores; 1 uses one core, as the compiler does (what the conformance test compares).
    */
   readonly cores?: 'all' | 1;
+  /** 'totals' skips the per-layer results (plan searches and sweeps need only the totals). */
+  readonly detail?: 'layers' | 'totals';
 }
+
+/** Process node assumed for energy when a chip's is not published (reports say so). */
+export const DEFAULT_NODE_NM = 7;
+/**
+ * Static power as a share of TDP where no idle power is published: an estimate between TPU v1's
+ * measured 28 W idle of a 75 W TDP (0.37, Jouppi et al. 2017 Table 2) and GPUs' lower idle draw.
+ */
+export const STATIC_SHARE_OF_TDP = 0.3;
 
 const MATRIX_KINDS = new Set(['matmul', 'conv', 'attention', 'opaque']);
 
-export function estimateGraph(graph: Graph, chip: ChipSpec, options: EstimateOptions = {}): GraphEstimate {
-  const formats = chip.cores[0]!.matrixUnits[0]!.formats.map((f) => f.input);
-  const dtype = options.dtype ?? formats[0]!;
-  if (!formats.includes(dtype as (typeof formats)[number])) {
-    throw new TpusimError('unsupported', `${chip.name}'s matrix units multiply ${formats.join('/')}, not ${dtype}`);
-  }
+function isTensorCoreChip(chip: ChipSpec): boolean {
+  return chip.cores.some((c) => c.matrixUnits.some((u) => (u.kind ?? 'systolic') === 'tensor-core'));
+}
+
+/** Static power (W) and whether it is an estimate. */
+export function staticPowerW(chip: ChipSpec): { watts: number; estimate: boolean } {
+  const t = chip.technology;
+  if (t?.idleW !== undefined) return { watts: t.idleW, estimate: false };
+  if (t?.tdpW !== undefined) return { watts: STATIC_SHARE_OF_TDP * t.tdpW, estimate: true };
+  return { watts: 0, estimate: true };
+}
+
+/** What a chip offers the model for one format: fixed once per chip and format (cached). */
+interface ChipContext {
+  readonly dtype: string;
+  readonly elementBytes: number;
+  readonly gpu?: ReturnType<typeof gpuContext>;
+  readonly sys: ReturnType<typeof systolicContext>;
+  readonly peakMacsPerCore: number;
+  readonly macPj: number;
+  readonly vectorOpPj: number;
+  readonly sramPjPerByte: number;
+  readonly offChipPjPerByte: number;
+  readonly linkPjPerByte: number;
+  readonly staticW: number;
+  readonly warnings: readonly string[];
+}
+
+const contexts = new WeakMap<ChipSpec, Map<string, ChipContext>>();
+
+function chipContext(chip: ChipSpec, dtype: string): ChipContext {
+  let byFormat = contexts.get(chip);
+  if (!byFormat) contexts.set(chip, (byFormat = new Map()));
+  const cached = byFormat.get(dtype);
+  if (cached) return cached;
   const elementBytes = NUMBER_FORMATS[dtype as keyof typeof NUMBER_FORMATS].bytes;
-  const program = fuse(simplify(graph), { lenient: true });
-  const cores = options.cores === 1 ? 1 : coreCount(chip);
-  const ctx: LayerContext = { sys: systolicContext(chip, elementBytes), program, layouts: layerLayouts(program), strided: new Set(), activationBytes: elementBytes };
-  const peakMacs = peakMacsPerCycle(chip, dtype as never) / coreCount(chip);
+  const warnings: string[] = [];
+  const node = chip.technology?.processNm;
+  if (node === undefined) warnings.push(`${chip.name}'s process node is not published: energy is priced at ${DEFAULT_NODE_NM} nm (estimate)`);
+  const table = energyTable(node ?? DEFAULT_NODE_NM);
+  const statics = staticPowerW(chip);
+  if (statics.estimate) warnings.push(statics.watts > 0 ? `static power ${statics.watts.toFixed(0)} W is an estimate (${STATIC_SHARE_OF_TDP} x TDP)` : `${chip.name} publishes no idle power or TDP: static energy is left out`);
+  const gpu = isTensorCoreChip(chip) ? gpuContext(chip, dtype, elementBytes) : undefined;
+  const context: ChipContext = {
+    dtype,
+    elementBytes,
+    ...(gpu ? { gpu } : {}),
+    sys: systolicContext(chip, elementBytes),
+    peakMacsPerCore: peakMacsPerCycle(chip, dtype as never) / (gpu ? 1 : coreCount(chip)),
+    macPj: table.macPj(dtype),
+    vectorOpPj: table.vectorOpPj,
+    sramPjPerByte: table.sramPjPerByte(chip.cores[0]!.unifiedBuffer.sizeBytes),
+    offChipPjPerByte: table.offChipPjPerByte(chip.offChipMemory.kind),
+    linkPjPerByte: table.linkPjPerByte('pcie'),
+    staticW: statics.watts,
+    warnings,
+  };
+  byFormat.set(dtype, context);
+  return context;
+}
+
+export function estimateGraph(graph: Graph, chip: ChipSpec, options: EstimateOptions = {}): GraphEstimate {
+  const formats = chip.cores[0]!.matrixUnits[0]!.formats.map((f) => f.input as string);
+  const dtype = options.dtype ?? formats[0]!;
+  if (!formats.includes(dtype)) throw new TpusimError('unsupported', `${chip.name}'s matrix units multiply ${formats.join('/')}, not ${dtype}`);
+  const prepared = prepareGraph(graph);
+  const ctx = chipContext(chip, dtype);
+  const gpu = ctx.gpu !== undefined;
+  const cores = gpu ? coreCount(chip) : options.cores === 1 ? 1 : coreCount(chip);
+  const ubBytes = chip.cores[0]!.unifiedBuffer.sizeBytes * cores;
+  const dramBytesPerCycle = ctx.sys.dram.bytesPerCycle;
+  const eb = ctx.elementBytes;
   const layers: LayerEstimate[] = [];
-  const nodes = new Map(program.graph.nodes.map((n) => [n.name, n]));
-  for (const op of program.ops) {
-    const time = scaleToCores(layerTime(ctx, op), cores, MATRIX_KINDS.has(op.kind));
-    let macs = 0;
-    let flops = 0;
-    let weightBytes = 0;
-    for (const name of op.nodes) {
-      const node = nodes.get(name);
-      if (!node) continue;
-      const cost = nodeCost(program.graph, node);
-      macs += cost.macs;
-      flops += cost.flops;
-      weightBytes += cost.weightBytes;
+  const energy = { matrixJ: 0, vectorJ: 0, onChipJ: 0, offChipJ: 0, linkJ: 0, staticJ: 0 };
+  let spilled = 0;
+  let totalCycles = 0;
+  let macs = 0;
+  let flops = 0;
+  for (const layer of prepared.layers) {
+    let time: LayerTime;
+    let offChipBytes: number;
+    let onChipBytes: number;
+    if (ctx.gpu) {
+      const matrix = MATRIX_KINDS.has(layer.kind);
+      const vectorBytes = matrix || layer.kind === 'view' ? 0 : layer.activationElements * eb;
+      const t = gpuLayerTime(ctx.gpu, { gemms: matrix ? layer.gemms : [], vectorOps: matrix ? 0 : layer.vectorOps, vectorBytes, kernels: layer.kind === 'view' ? 0 : 1 });
+      time = t;
+      offChipBytes = t.hbmBytes;
+      onChipBytes = t.sharedBytes;
+    } else {
+      time = scaleToCores(layerTime(ctx.sys, layer), cores);
+      offChipBytes = time.offChipBytes ?? 0;
+      onChipBytes = time.onChipBytes ?? (layer.kind === 'view' ? 0 : layer.activationElements * eb);
+      // Activations that do not fit the unified buffer stream from off-chip memory (in and out once).
+      const workingSet = layer.activationElements * eb;
+      if (layer.kind !== 'embedding' && workingSet > ubBytes) {
+        spilled++;
+        offChipBytes += workingSet;
+        const memory = time.memoryCycles + workingSet / dramBytesPerCycle;
+        time = memory + time.latencyCycles > time.cycles ? { ...time, cycles: memory + time.latencyCycles, memoryCycles: memory, bound: 'memory' } : { ...time, memoryCycles: memory };
+      }
     }
-    const timeS = time.cycles / chip.clockHz;
-    layers.push({
-      ...time,
-      name: op.name,
-      kind: op.kind,
-      shape: program.graph.tensors[op.out]?.shape ?? [],
-      macs,
-      flops,
-      weightBytes: (weightBytes * elementBytes) / 4,
-      offChipBytes: MATRIX_KINDS.has(op.kind) ? (weightBytes * elementBytes) / 4 : 0,
-      onChipBytes: 0,
-      timeS,
-      utilization: time.cycles > 0 ? macs / (time.cycles * peakMacs * cores) : 0,
-      energyJ: 0,
-    });
+    const matrixJ = layer.macs * ctx.macPj * 1e-12;
+    const vectorJ = layer.vectorOps * ctx.vectorOpPj * 1e-12;
+    const onChipJ = onChipBytes * ctx.sramPjPerByte * 1e-12;
+    const offChipJ = offChipBytes * ctx.offChipPjPerByte * 1e-12;
+    energy.matrixJ += matrixJ;
+    energy.vectorJ += vectorJ;
+    energy.onChipJ += onChipJ;
+    energy.offChipJ += offChipJ;
+    totalCycles += time.cycles;
+    macs += layer.macs;
+    flops += layer.flops;
+    if (options.detail === 'totals') continue;
+    // Built field by field (no spreads): one object shape for every layer keeps this loop fast.
+    const estimate: LayerEstimate = {
+      name: layer.name,
+      kind: layer.kind,
+      shape: layer.shape,
+      cycles: time.cycles,
+      matrixCycles: time.matrixCycles,
+      memoryCycles: time.memoryCycles,
+      vectorCycles: time.vectorCycles,
+      latencyCycles: time.latencyCycles,
+      bound: time.bound,
+      macs: layer.macs,
+      flops: layer.flops,
+      weightBytes: layer.weightElements * eb,
+      offChipBytes,
+      onChipBytes,
+      timeS: time.cycles / chip.clockHz,
+      utilization: time.cycles > 0 ? layer.macs / (time.cycles * ctx.peakMacsPerCore * (gpu ? 1 : cores)) : 0,
+      energyJ: matrixJ + vectorJ + onChipJ + offChipJ,
+      note: layer.note ?? '',
+    };
+    layers.push(estimate);
   }
-  const totalCycles = layers.reduce((s, l) => s + l.cycles, 0);
+  const warnings = [...ctx.warnings];
+  if (spilled > 0) warnings.push(`${spilled} layer${spilled > 1 ? 's' : ''} work on more activations than the unified buffer${cores > 1 ? 's' : ''} hold: they stream them from off-chip memory`);
   const totalTimeS = totalCycles / chip.clockHz;
-  const macs = layers.reduce((s, l) => s + l.macs, 0);
-  const flops = layers.reduce((s, l) => s + l.flops, 0);
-  const ioBytes = [...graph.inputs, ...graph.outputs].reduce((s, t) => s + tensorBytes({ dtype: 'int8', shape: graph.tensors[t]!.shape }) * elementBytes, 0);
+  const ioBytes = prepared.ioElements * eb;
+  energy.linkJ = ioBytes * ctx.linkPjPerByte * 1e-12;
+  energy.staticJ = ctx.staticW * totalTimeS;
+  const energyJ = energy.matrixJ + energy.vectorJ + energy.onChipJ + energy.offChipJ + energy.linkJ + energy.staticJ;
   return {
     model: graph.name,
     chip: chip.name,
@@ -90,31 +205,39 @@ export function estimateGraph(graph: Graph, chip: ChipSpec, options: EstimateOpt
     flops,
     achievedOpsPerS: totalTimeS > 0 ? (2 * macs) / totalTimeS : 0,
     peakOpsPerS: peakOpsPerS(chip, dtype as never),
-    utilization: totalCycles > 0 ? macs / (totalCycles * peakMacs * cores) : 0,
-    energyJ: 0,
-    energy: { matrixJ: 0, vectorJ: 0, onChipJ: 0, offChipJ: 0, linkJ: 0, staticJ: 0 },
-    averagePowerW: 0,
+    utilization: totalCycles > 0 ? macs / (totalCycles * ctx.peakMacsPerCore * (gpu ? 1 : cores)) : 0,
+    energyJ,
+    energy,
+    averagePowerW: totalTimeS > 0 ? energyJ / totalTimeS : 0,
     cores,
-    warnings: [],
+    warnings,
   };
 }
 
 /**
- * A layer's work divided over `cores` cores: compute and vector work split evenly, the off-chip port
- * (shared by all cores) does not, fixed latencies stay.
+ * A layer's work divided over `cores` cores: matrix and vector work split evenly; the off-chip port,
+ * shared by all cores, does not; fixed latencies stay.
  */
-function scaleToCores(t: LayerTime, cores: number, _matrix: boolean): LayerTime {
+function scaleToCores(t: LayerTime, cores: number): LayerTime {
   if (cores === 1) return t;
   const matrixCycles = t.matrixCycles / cores;
   const vectorCycles = t.vectorCycles / cores;
   const variable = Math.max(matrixCycles, vectorCycles, t.memoryCycles);
-  const cycles = Math.max(t.latencyCycles + variable, t.cycles / cores);
-  return { ...t, cycles, matrixCycles, vectorCycles, bound: variable === t.memoryCycles && t.memoryCycles > 0 ? 'memory' : t.bound };
+  return {
+    cycles: Math.max(t.latencyCycles + variable, t.cycles / cores),
+    matrixCycles,
+    memoryCycles: t.memoryCycles,
+    vectorCycles,
+    latencyCycles: t.latencyCycles,
+    bound: variable === t.memoryCycles && t.memoryCycles > 0 ? 'memory' : t.bound,
+    offChipBytes: t.offChipBytes ?? 0,
+    onChipBytes: t.onChipBytes ?? 0,
+  };
 }
 
 /** The longest chain of dependent layers (what the model would take if independent layers overlapped). */
 export function criticalPathCycles(estimate: GraphEstimate, graph: Graph): number {
-  const program = fuse(simplify(graph), { lenient: true });
+  const program = prepareGraph(graph).program;
   const finish = new Map<string, number>();
   const byName = new Map(estimate.layers.map((l) => [l.name, l.cycles]));
   let longest = 0;

@@ -47,8 +47,8 @@ export interface ItemClass {
   readonly cols: number;
   /** The item's weight tiles: `count` tiles of `depth` rows each (depth <= array rows). */
   readonly tiles: ReadonlyArray<{ readonly count: number; readonly depth: number }>;
-  /** Rows activate writes (pooled), when it pools. */
-  readonly outRows?: number;
+  /** Rows activate writes when it pools (0: as many as it reads). */
+  readonly outRows: number;
 }
 
 export interface MatrixWork {
@@ -61,73 +61,91 @@ export interface MatrixWork {
   readonly preludeDmaCycles?: number;
 }
 
-function classify(parts: Array<{ bound: Bound; cycles: number }>, fixed: number, total: number): Bound {
-  const best = parts.reduce((a, b) => (b.cycles > a.cycles ? b : a));
-  return fixed > total / 2 ? 'latency' : best.bound;
-}
+/** Per class: array cycles of one item, fetch cycles of one item, activate cycles of one item. */
+const ITEM_ARRAY = new Float64Array(64);
+const ITEM_FETCH = new Float64Array(64);
+const ITEM_ACTIVATE = new Float64Array(64);
 
 export function matrixLayerTime(ctx: SystolicContext, work: MatrixWork): LayerTime {
   const { rows: R, units: U, doubleBuffered, fifoTiles } = ctx.array;
   const port = work.source === 'dram' ? ctx.dram : ctx.onchip;
-  const fetchOf = (c: ItemClass, depth: number): number => transferCycles(depth * c.cols * ctx.elementBytes, port);
-  const activate = (c: ItemClass): number => Math.max(activateCycles(ctx.core, c.rows, c.cols), c.outRows ?? 0);
-  // A unit fetches a tile only when the tile `fifoTiles` places ahead has shifted into the array, so a
-  // tile also takes (fetch + latency + load) / fifoTiles cycles on average.
-  const tilePeriod = (c: ItemClass, depth: number): number => Math.max(foldPeriodCycles(c.rows, R, doubleBuffered), (fetchOf(c, depth) + port.latencyCycles + R) / fifoTiles);
-  const itemArray = (c: ItemClass): number => c.tiles.reduce((n, t) => n + t.count * tilePeriod(c, t.depth), 0);
+  const eb = ctx.elementBytes;
+  const classes = work.items;
+  const n = Math.min(classes.length, ITEM_ARRAY.length);
   let items = 0;
   let fetch = 0;
   let vector = 0;
-  for (const c of work.items) {
+  let tileBytes = 0;
+  let onChipBytes = 0;
+  for (let i = 0; i < n; i++) {
+    const c = classes[i]!;
+    const period = foldPeriodCycles(c.rows, R, doubleBuffered);
+    let itemArray = 0;
+    let itemFetch = 0;
+    for (const t of c.tiles) {
+      const f = transferCycles(t.depth * c.cols * eb, port);
+      itemFetch += t.count * f;
+      // A unit fetches a tile only when the tile `fifoTiles` places ahead has shifted into the array,
+      // so a tile also takes (fetch + latency + load) / fifoTiles cycles on average.
+      itemArray += t.count * Math.max(period, (f + port.latencyCycles + R) / fifoTiles);
+      tileBytes += c.count * t.count * t.depth * c.cols * eb;
+      // Each pass reads rows x depth inputs and adds rows x cols partial sums (4 bytes) into the accumulators.
+      onChipBytes += c.count * t.count * c.rows * (t.depth * eb + 8 * c.cols);
+    }
+    const act = Math.max(activateCycles(ctx.core, c.rows, c.cols), c.outRows);
+    ITEM_ARRAY[i] = itemArray;
+    ITEM_FETCH[i] = itemFetch;
+    ITEM_ACTIVATE[i] = act;
     items += c.count;
-    fetch += c.count * c.tiles.reduce((n, t) => n + t.count * fetchOf(c, t.depth), 0);
-    vector += c.count * activate(c);
+    fetch += c.count * itemFetch;
+    vector += c.count * act;
+    // Activate reads the accumulators once more and writes the results.
+    onChipBytes += c.count * c.rows * c.cols * (4 + eb);
   }
-  const first = work.items[0]!;
-  const last = work.items[work.items.length - 1]!;
-  const start = 1 + Math.max(work.preludeDmaCycles ?? 0, fetchOf(first, first.tiles[0]!.depth) + port.latencyCycles) + R;
+  const first = classes[0]!;
+  const li = n - 1;
+  const last = classes[li]!;
+  const firstFetch = transferCycles(first.tiles[0]!.depth * first.cols * eb, port);
+  const start = 1 + Math.max(work.preludeDmaCycles ?? 0, firstFetch + port.latencyCycles) + R;
   // Items go round-robin to the units in class order (full-size items first): the busiest unit has
   // ceil(items / U) of them, and the last round holds the last items. Each unit's first tiles come
-  // over the port one unit after another, so the unit in position p of a round starts p x
-  // (its first tiles' fetch) later; the last round's activates then queue on the one vector unit.
+  // over the port one unit after another, so the unit in position p of a round starts p x (its first
+  // tiles' fetch) later; the last round's activates then queue on the one vector unit.
   const rounds = Math.ceil(items / U);
   const lastRound = items - (rounds - 1) * U;
   const others = items - first.count;
-  const busiestLast = lastRound > others ? first : last;
-  const busiest = (rounds - 1) * itemArray(first) + itemArray(busiestLast);
-  const ends = (c: ItemClass): number => start + (rounds - 1) * itemArray(first) + itemArray(c) - foldPeriodCycles(c.rows, R, doubleBuffered) + passLatencyCycles(c.rows, R, c.cols);
-  const firstTiles = first.tiles.reduce((n, t) => n + t.count, 0);
-  const stagger = Math.min(fifoTiles, firstTiles) * fetchOf(first, first.tiles[0]!.depth);
+  const busiestLastIsFirst = lastRound > others;
+  const busiest = (rounds - 1) * ITEM_ARRAY[0]! + (busiestLastIsFirst ? ITEM_ARRAY[0]! : ITEM_ARRAY[li]!);
+  const base = start + (rounds - 1) * ITEM_ARRAY[0]!;
+  const endFirst = base + ITEM_ARRAY[0]! - foldPeriodCycles(first.rows, R, doubleBuffered) + passLatencyCycles(first.rows, R, first.cols);
+  const endLast = base + ITEM_ARRAY[li]! - foldPeriodCycles(last.rows, R, doubleBuffered) + passLatencyCycles(last.rows, R, last.cols);
+  let firstTiles = 0;
+  for (const t of first.tiles) firstTiles += t.count;
+  const stagger = Math.min(fifoTiles, firstTiles) * firstFetch;
   let vectorFree = 0;
   for (let p = 0; p < lastRound; p++) {
-    const c = p >= lastRound - others ? last : first;
-    vectorFree = Math.max(vectorFree, ends(c) + p * stagger) + activate(c);
+    const isLast = p >= lastRound - others;
+    vectorFree = Math.max(vectorFree, (isLast ? endLast : endFirst) + p * stagger) + (isLast ? ITEM_ACTIVATE[li]! : ITEM_ACTIVATE[0]!);
   }
   const compute = vectorFree + VECTOR_PIPELINE_CYCLES;
   // Every tile through the shared port, then the last one's load, pass and activate.
-  const drain = passLatencyCycles(last.rows, R, last.cols) + activate(last) + VECTOR_PIPELINE_CYCLES;
+  const drain = passLatencyCycles(last.rows, R, last.cols) + ITEM_ACTIVATE[li]! + VECTOR_PIPELINE_CYCLES;
   const memory = 1 + fetch + port.latencyCycles + R + drain;
   // The vector unit from the first item's results (or its other work) to the last activate.
-  const firstResults = start + itemArray(first) - foldPeriodCycles(first.rows, R, doubleBuffered) + passLatencyCycles(first.rows, R, first.cols);
   const extra = work.extraVectorCycles ?? 0;
-  const vectorTotal = Math.max(firstResults, 1 + extra) + vector + VECTOR_PIPELINE_CYCLES;
+  const vectorTotal = Math.max(endFirst - (rounds - 1) * ITEM_ARRAY[0]!, 1 + extra) + vector + VECTOR_PIPELINE_CYCLES;
   const cycles = Math.max(compute, memory, vectorTotal);
   const fixed = start + drain;
+  const bound: Bound = fixed > cycles / 2 ? 'latency' : compute >= memory && compute >= vectorTotal ? 'compute' : memory >= vectorTotal ? 'memory' : 'vector';
   return {
     cycles,
     matrixCycles: busiest,
     memoryCycles: fetch,
     vectorCycles: vector + extra,
     latencyCycles: fixed,
-    bound: classify(
-      [
-        { bound: 'compute', cycles: compute },
-        { bound: 'memory', cycles: memory },
-        { bound: 'vector', cycles: vectorTotal },
-      ],
-      fixed,
-      cycles,
-    ),
+    bound,
+    offChipBytes: work.source === 'dram' ? tileBytes : 0,
+    onChipBytes: onChipBytes + (work.source === 'onchip' ? tileBytes : 0),
   };
 }
 

@@ -16,6 +16,10 @@ export interface LayerTime {
   /** Cycles no resource hides: first fetches, pipeline fill and drain. */
   readonly latencyCycles: number;
   readonly bound: Bound;
+  /** Bytes over the off-chip memory port (weight tiles as fetched), when the layer counts them. */
+  readonly offChipBytes?: number;
+  /** Bytes read and written in on-chip memories (unified buffer, accumulators, shared memory). */
+  readonly onChipBytes?: number;
 }
 
 export interface LayerEstimate extends LayerTime {
@@ -36,8 +40,8 @@ export interface LayerEstimate extends LayerTime {
   /** Achieved matrix ops over the chip's peak for the layer's time (0 for layers without matrix work). */
   readonly utilization: number;
   readonly energyJ: number;
-  /** A short reason, e.g. 'weights stream from HBM at 1.2 TB/s' or 'K = 21 fills 21 of 256 rows'. */
-  readonly note?: string;
+  /** Anything the numbers alone do not say ('' when nothing). */
+  readonly note: string;
 }
 
 export interface EnergyBreakdown {

@@ -35,7 +35,7 @@ export const TPU_V1: ChipSpec = {
   ],
   offChipMemory: { kind: 'DDR3', capacityBytes: 8 * GIB, bandwidthBytesPerS: 34e9, latencyNs: 30 },
   hostLink: { kind: 'PCIe Gen3 x16', bandwidthBytesPerS: 15.754e9, latencyNs: 1000 },
-  technology: { processNm: 28, dieAreaMm2: 331, tdpW: 75 },
+  technology: { processNm: 28, dieAreaMm2: 331, tdpW: 75, idleW: 28 },
   sources: sourcesFor(['jouppi2017', 'pcie3', 'jedecDdr3', 'tpusim']),
   citations: {
     clockHz: cite('jouppi2017', 'Table 2'),
@@ -61,6 +61,7 @@ export const TPU_V1: ChipSpec = {
     'hostLink.bandwidthBytesPerS': cite('pcie3', '', 'derived', '16 lanes x 8 GT/s x 128/130 / 8 bits, per direction'),
     'hostLink.latencyNs': cite('tpusim', '', 'estimate', 'typical PCIe round trip of about 1 us'),
     'technology.processNm': cite('jouppi2017', 'Table 2: 28 nm'),
+    'technology.idleW': cite('jouppi2017', 'Table 2: 28 W idle (measured, per die)'),
     'technology.dieAreaMm2': cite('jouppi2017', 'Table 2 footnote', 'derived', 'an upper bound: <= half of the 662 mm^2 Haswell die'),
     'technology.tdpW': cite('jouppi2017', 'Table 2: 75 W'),
   },

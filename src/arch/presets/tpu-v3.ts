@@ -36,7 +36,7 @@ export const TPU_V3: ChipSpec = {
   offChipMemory: { kind: 'HBM2', capacityBytes: 32 * GIB, bandwidthBytesPerS: 900e9, latencyNs: 100 },
   hostLink: { kind: 'PCIe Gen3 x16', bandwidthBytesPerS: pcieBytesPerS(16, 8), latencyNs: 1000 },
   chipLinks: { kind: 'ICI', count: 4, bandwidthBytesPerSPerLink: 70e9 },
-  technology: { processNm: 16, dieAreaMm2: 700 },
+  technology: { processNm: 16, dieAreaMm2: 700, idleW: 123 },
   sources: sourcesFor(['jouppi2023', 'norrie2021', 'gcloudV3', 'gcloudArch', 'jaxTpuInfo', 'scalingBook', 'pcie3', 'jedecHbm2', 'tpusim']),
   citations: {
     clockHz: cite('jouppi2023', 'Table 4: 940 MHz'),
@@ -66,6 +66,7 @@ export const TPU_V3: ChipSpec = {
     'chipLinks.count': cite('jouppi2023', 'Table 4: 4 links'),
     'chipLinks.bandwidthBytesPerSPerLink': cite('jouppi2023', 'Table 4: 70 GB/s per link', 'published', 'the Scaling Book gives 100 GB/s one-way per link'),
     'technology.processNm': cite('jouppi2023', 'Table 4: 16 nm'),
+    'technology.idleW': cite('jouppi2023', 'Table 4: 123 W idle (measured chip and HBM power)'),
     'technology.dieAreaMm2': cite('jouppi2023', 'Table 4', 'published', 'an upper bound: < 700 mm^2'),
   },
 };

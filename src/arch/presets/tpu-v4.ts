@@ -39,7 +39,7 @@ export const TPU_V4: ChipSpec = {
   offChipMemory: { kind: 'HBM2', capacityBytes: 32 * GIB, bandwidthBytesPerS: 1200e9, latencyNs: 100 },
   hostLink: { kind: 'PCIe', bandwidthBytesPerS: 16e9, latencyNs: 1000 },
   chipLinks: { kind: 'ICI', count: 6, bandwidthBytesPerSPerLink: 50e9 },
-  technology: { processNm: 7, dieAreaMm2: 600 },
+  technology: { processNm: 7, dieAreaMm2: 600, idleW: 90 },
   sources: sourcesFor(['jouppi2023', 'norrie2021', 'scalingBook', 'jedecHbm2', 'tpusim']),
   citations: {
     clockHz: cite('jouppi2023', 'Table 4: 1050 MHz'),
@@ -70,6 +70,7 @@ export const TPU_V4: ChipSpec = {
     'chipLinks.count': cite('jouppi2023', 'Table 4: 6 links'),
     'chipLinks.bandwidthBytesPerSPerLink': cite('jouppi2023', 'Table 4: 50 GB/s per link'),
     'technology.processNm': cite('jouppi2023', 'Table 4: 7 nm'),
+    'technology.idleW': cite('jouppi2023', 'Table 4: 90 W idle (measured chip and HBM power)'),
     'technology.dieAreaMm2': cite('jouppi2023', 'Table 4', 'published', 'an upper bound: < 600 mm^2'),
   },
 };
