@@ -120,3 +120,13 @@ export { fuse, inputsOf, LAYER_ACTIVATIONS, type LogicalOp, type LogicalProgram 
 export { simplify } from './graph/layers/simplify.js';
 export { runCompiledModel, layerStats, permuteValues, type ModelRun, type ModelRunOptions, type LayerStats } from './explore/run-model.js';
 export { loadModel, modelKindOf, type ModelSource, type ModelOptions } from './explore/models.js';
+
+export { estimateGraph, criticalPathCycles, staticPowerW, DEFAULT_NODE_NM, STATIC_SHARE_OF_TDP, type EstimateOptions } from './model/estimate.js';
+export type { GraphEstimate, LayerEstimate, LayerTime, Bound, EnergyBreakdown } from './model/types.js';
+export { energyTable, ENERGY_SOURCES, energyScale, type EnergyTable } from './model/energy.js';
+export { GPU_KERNEL_LAUNCH_S } from './model/gpu.js';
+export { prepareGraph, type PreparedGraph, type PreparedLayer } from './model/plan.js';
+export { isolatedLayerCycles } from './explore/run-model.js';
+export { rooflineSvg, barChartSvg, escapeXml, BOUND_COLOURS, type RooflineInput, type RooflinePoint, type BarChartInput } from './report/svg.js';
+export { VECTOR_OP_COST, ports, passLatencyCycles, foldPeriodCycles } from './arch/timing.js';
+export { arrayShape, accumulatorChunkRows, rowChunks, rowLevels } from './arch/mapping.js';

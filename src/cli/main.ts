@@ -12,10 +12,11 @@ import { asmCommand, disasmCommand } from './commands/asm.js';
 import { runCommand } from './commands/run.js';
 import { compileCommand } from './commands/compile.js';
 import { modelsCommand } from './commands/models.js';
+import { compareCommand, estimateCommand } from './commands/estimate.js';
 import { tourCommand } from './commands/tour.js';
 import { processIo, type Io } from './io.js';
 
-const COMMANDS: readonly Command[] = [tourCommand, chipsCommand, chipCommand, modelsCommand, gemmCommand, scalesimCommand, asmCommand, disasmCommand, compileCommand, runCommand];
+const COMMANDS: readonly Command[] = [tourCommand, chipsCommand, chipCommand, modelsCommand, gemmCommand, scalesimCommand, asmCommand, disasmCommand, compileCommand, runCommand, estimateCommand, compareCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

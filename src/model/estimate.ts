@@ -17,6 +17,7 @@ import type { ChipSpec } from '../arch/chip-spec.js';
 import { coreCount, peakMacsPerCycle, peakOpsPerS } from '../arch/derive.js';
 import { NUMBER_FORMATS } from '../core/number-formats.js';
 import { TpusimError } from '../core/errors.js';
+import { formatBytes } from '../core/units.js';
 import { inputsOf } from '../graph/layers/fuse.js';
 import type { Graph } from '../graph/types.js';
 import { energyTable } from './energy.js';
@@ -24,7 +25,7 @@ import { gpuContext, gpuLayerTime } from './gpu.js';
 import { layerTime } from './layers.js';
 import { prepareGraph } from './plan.js';
 import { systolicContext } from './systolic.js';
-import type { GraphEstimate, LayerEstimate, LayerTime } from './types.js';
+import type { GraphEstimate, LayerEstimate } from './types.js';
 
 export interface EstimateOptions {
   /** Matrix-unit format (default: the chip's first). */
@@ -46,7 +47,6 @@ export const DEFAULT_NODE_NM = 7;
  */
 export const STATIC_SHARE_OF_TDP = 0.3;
 
-const MATRIX_KINDS = new Set(['matmul', 'conv', 'attention', 'opaque']);
 
 function isTensorCoreChip(chip: ChipSpec): boolean {
   return chip.cores.some((c) => c.matrixUnits.some((u) => (u.kind ?? 'systolic') === 'tensor-core'));
@@ -83,6 +83,8 @@ function chipContext(chip: ChipSpec, dtype: string): ChipContext {
   if (!byFormat) contexts.set(chip, (byFormat = new Map()));
   const cached = byFormat.get(dtype);
   if (cached) return cached;
+  const formats = chip.cores[0]!.matrixUnits[0]!.formats.map((f) => f.input as string);
+  if (!formats.includes(dtype)) throw new TpusimError('unsupported', `${chip.name}'s matrix units multiply ${formats.join('/')}, not ${dtype}`);
   const elementBytes = NUMBER_FORMATS[dtype as keyof typeof NUMBER_FORMATS].bytes;
   const warnings: string[] = [];
   const node = chip.technology?.processNm;
@@ -110,11 +112,9 @@ function chipContext(chip: ChipSpec, dtype: string): ChipContext {
 }
 
 export function estimateGraph(graph: Graph, chip: ChipSpec, options: EstimateOptions = {}): GraphEstimate {
-  const formats = chip.cores[0]!.matrixUnits[0]!.formats.map((f) => f.input as string);
-  const dtype = options.dtype ?? formats[0]!;
-  if (!formats.includes(dtype)) throw new TpusimError('unsupported', `${chip.name}'s matrix units multiply ${formats.join('/')}, not ${dtype}`);
-  const prepared = prepareGraph(graph);
+  const dtype = options.dtype ?? chip.cores[0]!.matrixUnits[0]!.formats[0]!.input;
   const ctx = chipContext(chip, dtype);
+  const prepared = prepareGraph(graph);
   const gpu = ctx.gpu !== undefined;
   const cores = gpu ? coreCount(chip) : options.cores === 1 ? 1 : coreCount(chip);
   const ubBytes = chip.cores[0]!.unifiedBuffer.sizeBytes * cores;
@@ -126,28 +126,37 @@ export function estimateGraph(graph: Graph, chip: ChipSpec, options: EstimateOpt
   let totalCycles = 0;
   let macs = 0;
   let flops = 0;
-  for (const layer of prepared.layers) {
-    let time: LayerTime;
-    let offChipBytes: number;
-    let onChipBytes: number;
-    if (ctx.gpu) {
-      const matrix = MATRIX_KINDS.has(layer.kind);
-      const vectorBytes = matrix || layer.kind === 'view' ? 0 : layer.activationElements * eb;
-      const t = gpuLayerTime(ctx.gpu, { gemms: matrix ? layer.gemms : [], vectorOps: matrix ? 0 : layer.vectorOps, vectorBytes, kernels: layer.kind === 'view' ? 0 : 1 });
-      time = t;
-      offChipBytes = t.hbmBytes;
-      onChipBytes = t.sharedBytes;
-    } else {
-      time = scaleToCores(layerTime(ctx.sys, layer), cores);
-      offChipBytes = time.offChipBytes ?? 0;
-      onChipBytes = time.onChipBytes ?? (layer.kind === 'view' ? 0 : layer.activationElements * eb);
-      // Activations that do not fit the unified buffer stream from off-chip memory (in and out once).
+  const list = prepared.layers;
+  for (let i = 0; i < list.length; i++) {
+    const layer = list[i]!;
+    // The layer's time in locals (no new objects when it scales to cores or spills).
+    const t = ctx.gpu ? gpuLayerTime(ctx.gpu, layer) : layerTime(ctx.sys, layer);
+    let cycles = t.cycles;
+    let matrixCycles = t.matrixCycles;
+    let memoryCycles = t.memoryCycles;
+    let vectorCycles = t.vectorCycles;
+    let bound = t.bound;
+    let offChipBytes = Math.max(0, t.offChipBytes);
+    const onChipBytes = t.onChipBytes >= 0 ? t.onChipBytes : layer.activationElements * eb;
+    if (!ctx.gpu) {
+      if (cores > 1) {
+        // Matrix and vector work split evenly over the cores; the shared off-chip port and fixed latencies do not.
+        matrixCycles /= cores;
+        vectorCycles /= cores;
+        const variable = Math.max(matrixCycles, vectorCycles, memoryCycles);
+        cycles = Math.max(t.latencyCycles + variable, cycles / cores);
+        if (variable === memoryCycles && memoryCycles > 0) bound = 'memory';
+      }
+      // Activations that do not fit the unified buffers stream from off-chip memory (in and out once).
       const workingSet = layer.activationElements * eb;
-      if (layer.kind !== 'embedding' && workingSet > ubBytes) {
+      if (workingSet > ubBytes && layer.kind !== 'embedding') {
         spilled++;
         offChipBytes += workingSet;
-        const memory = time.memoryCycles + workingSet / dramBytesPerCycle;
-        time = memory + time.latencyCycles > time.cycles ? { ...time, cycles: memory + time.latencyCycles, memoryCycles: memory, bound: 'memory' } : { ...time, memoryCycles: memory };
+        memoryCycles += workingSet / dramBytesPerCycle;
+        if (memoryCycles + t.latencyCycles > cycles) {
+          cycles = memoryCycles + t.latencyCycles;
+          bound = 'memory';
+        }
       }
     }
     const matrixJ = layer.macs * ctx.macPj * 1e-12;
@@ -158,7 +167,7 @@ export function estimateGraph(graph: Graph, chip: ChipSpec, options: EstimateOpt
     energy.vectorJ += vectorJ;
     energy.onChipJ += onChipJ;
     energy.offChipJ += offChipJ;
-    totalCycles += time.cycles;
+    totalCycles += cycles;
     macs += layer.macs;
     flops += layer.flops;
     if (options.detail === 'totals') continue;
@@ -167,31 +176,35 @@ export function estimateGraph(graph: Graph, chip: ChipSpec, options: EstimateOpt
       name: layer.name,
       kind: layer.kind,
       shape: layer.shape,
-      cycles: time.cycles,
-      matrixCycles: time.matrixCycles,
-      memoryCycles: time.memoryCycles,
-      vectorCycles: time.vectorCycles,
-      latencyCycles: time.latencyCycles,
-      bound: time.bound,
+      cycles,
+      matrixCycles,
+      memoryCycles,
+      vectorCycles,
+      latencyCycles: t.latencyCycles,
+      bound,
       macs: layer.macs,
       flops: layer.flops,
       weightBytes: layer.weightElements * eb,
       offChipBytes,
       onChipBytes,
-      timeS: time.cycles / chip.clockHz,
-      utilization: time.cycles > 0 ? layer.macs / (time.cycles * ctx.peakMacsPerCore * (gpu ? 1 : cores)) : 0,
+      timeS: cycles / chip.clockHz,
+      utilization: cycles > 0 ? layer.macs / (cycles * ctx.peakMacsPerCore * (gpu ? 1 : cores)) : 0,
       energyJ: matrixJ + vectorJ + onChipJ + offChipJ,
-      note: layer.note ?? '',
+      note: layer.note,
     };
     layers.push(estimate);
   }
-  const warnings = [...ctx.warnings];
-  if (spilled > 0) warnings.push(`${spilled} layer${spilled > 1 ? 's' : ''} work on more activations than the unified buffer${cores > 1 ? 's' : ''} hold: they stream them from off-chip memory`);
+  const warnings = spilled > 0 ? [...ctx.warnings] : ctx.warnings;
+  if (spilled > 0) (warnings as string[]).push(`${spilled} layer${spilled > 1 ? 's' : ''} work on more activations than the unified buffer${cores > 1 ? 's' : ''} hold: they stream them from off-chip memory`);
   const totalTimeS = totalCycles / chip.clockHz;
   const ioBytes = prepared.ioElements * eb;
   energy.linkJ = ioBytes * ctx.linkPjPerByte * 1e-12;
   energy.staticJ = ctx.staticW * totalTimeS;
   const energyJ = energy.matrixJ + energy.vectorJ + energy.onChipJ + energy.offChipJ + energy.linkJ + energy.staticJ;
+  const weightBytes = prepared.weightElements * eb;
+  const peakBytes = prepared.peakActivationElements * eb;
+  const capacity = chip.offChipMemory.capacityBytes;
+  const reasons = weightBytes + peakBytes > capacity ? [`the weights (${formatBytes(weightBytes)}) and the largest layer's activations (${formatBytes(peakBytes)}) need more than the ${formatBytes(capacity)} of ${chip.offChipMemory.kind} on ${chip.name}: split the model over several chips (tpusim train / infer)`] : [];
   return {
     model: graph.name,
     chip: chip.name,
@@ -211,27 +224,9 @@ export function estimateGraph(graph: Graph, chip: ChipSpec, options: EstimateOpt
     averagePowerW: totalTimeS > 0 ? energyJ / totalTimeS : 0,
     cores,
     warnings,
-  };
-}
-
-/**
- * A layer's work divided over `cores` cores: matrix and vector work split evenly; the off-chip port,
- * shared by all cores, does not; fixed latencies stay.
- */
-function scaleToCores(t: LayerTime, cores: number): LayerTime {
-  if (cores === 1) return t;
-  const matrixCycles = t.matrixCycles / cores;
-  const vectorCycles = t.vectorCycles / cores;
-  const variable = Math.max(matrixCycles, vectorCycles, t.memoryCycles);
-  return {
-    cycles: Math.max(t.latencyCycles + variable, t.cycles / cores),
-    matrixCycles,
-    memoryCycles: t.memoryCycles,
-    vectorCycles,
-    latencyCycles: t.latencyCycles,
-    bound: variable === t.memoryCycles && t.memoryCycles > 0 ? 'memory' : t.bound,
-    offChipBytes: t.offChipBytes ?? 0,
-    onChipBytes: t.onChipBytes ?? 0,
+    feasible: reasons.length === 0,
+    reasons,
+    weightBytes,
   };
 }
 

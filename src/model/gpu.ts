@@ -2,11 +2,12 @@
  * Time of one layer on a GPU-style chip (tensor cores in SMs, HBM, L2), in closed form, from the
  * mechanisms that decide it:
  *
- * - GEMMs run as thread blocks of tileM x tileN outputs (the chip's `gpuTiling`, CUTLASS/cuBLAS style),
- *   k in steps of tileK, `blocksPerSm` at a time on each SM. Partial edge tiles cost whole tiles
- *   (tile quantization); blocks run in waves over the SMs, and a last partial wave leaves SMs idle
- *   (wave quantization). Each k-step of a block moves (tileM + tileN) x tileK operands into shared
- *   memory and multiplies at the SM's tensor-core rate shared by its resident blocks.
+ * - GEMMs run as thread blocks of tileM x tileN outputs (the chip's `gpuTiling` and smaller tiles,
+ *   CUTLASS/cuBLAS style, with split-K for skinny shapes), k in steps of tileK, `blocksPerSm` at a
+ *   time on each SM. Partial edge tiles cost whole tiles (tile quantization); blocks run in waves over
+ *   the SMs, and a last partial wave leaves SMs idle (wave quantization). Each k-step of a block
+ *   feeds (tileM + tileN) x tileK operands from shared memory and multiplies at the SM's tensor-core
+ *   rate, both shared by the SM's resident blocks; the slower of the two sets its pace.
  * - Operands cross HBM at least once per kernel (L2 keeps the rest); element-wise and normalization
  *   layers are separate kernels that read their inputs from and write their outputs to HBM.
  * - Each kernel pays a launch latency (tpusim estimate, GPU_KERNEL_LAUNCH_S).
@@ -15,7 +16,8 @@
  */
 import type { ChipSpec, GpuTilingSpec } from '../arch/chip-spec.js';
 import type { Gemm } from '../graph/ops/op.js';
-import type { Bound, LayerTime } from './types.js';
+import type { PreparedLayer } from './plan.js';
+import { layerTimeOf, type Bound, type LayerTime } from './types.js';
 
 /**
  * Time from one kernel's end to the next one's start on the GPU (launch and tail); an estimate of the
@@ -33,6 +35,8 @@ export interface GpuContext {
   /** CUDA-core element operations per cycle over the chip. */
   readonly vectorOpsPerCycle: number;
   readonly hbmBytesPerCycle: number;
+  /** Shared-memory bytes per cycle per SM (operands to the tensor cores). */
+  readonly sharedBytesPerCycle: number;
   readonly elementBytes: number;
   readonly launchCycles: number;
 }
@@ -51,6 +55,7 @@ export function gpuContext(chip: ChipSpec, format: string, elementBytes: number)
     smMacsPerCycle,
     vectorOpsPerCycle: chip.cores.reduce((s, c) => s + c.count * c.vectorUnit.lanes * c.vectorUnit.opsPerLanePerCycle, 0),
     hbmBytesPerCycle: chip.offChipMemory.bandwidthBytesPerS / chip.clockHz,
+    sharedBytesPerCycle: core.unifiedBuffer.bandwidthBytesPerS / chip.clockHz,
     elementBytes,
     launchCycles: GPU_KERNEL_LAUNCH_S * chip.clockHz,
   };
@@ -66,77 +71,82 @@ export interface GpuGemmTime {
   readonly efficiency: number;
 }
 
-/** A GEMM as thread blocks in waves over the SMs. */
+/**
+ * A GEMM as thread blocks in waves over the SMs. GEMM libraries pick a kernel per shape (cuBLAS's
+ * heuristics): here the fastest of the chip's tile, its halves and a 64 x 64 tile, each with K split
+ * 1, 2, 4, 8 or 16 ways (split-K, fp32 partial sums written and read back) while the blocks alone
+ * would leave SMs idle.
+ */
 export function gpuGemm(ctx: GpuContext, g: Gemm): GpuGemmTime {
-  const { tileM, tileN, tileK, blocksPerSm } = ctx.tiling;
+  const { tileM: tm0, tileN: tn0, tileK, blocksPerSm } = ctx.tiling;
   const m = Math.max(1, Math.ceil(g.m));
-  const tilesM = Math.ceil(m / tileM);
-  const tilesN = Math.ceil(g.n / tileN);
-  const blocks = tilesM * tilesN * g.batch;
-  const slots = ctx.sms * blocksPerSm;
-  const waves = Math.ceil(blocks / slots);
-  const kSteps = Math.ceil(g.k / tileK);
-  // A block's k-steps at its share of the SM's tensor cores.
-  const blockCycles = (kSteps * tileM * tileN * tileK) / (ctx.smMacsPerCycle / blocksPerSm);
-  const computeCycles = waves * blockCycles;
   const e = ctx.elementBytes;
-  // Inputs once (parameter weights once for the whole batch), outputs once.
-  const aBytes = g.batch * m * g.k * e;
-  const bBytes = (g.weightsAreParameters ? 1 : g.batch) * g.k * g.n * e;
-  const cBytes = g.batch * m * g.n * e;
-  const hbmBytes = aBytes + bBytes + cBytes;
-  const sharedBytes = blocks * kSteps * (tileM + tileN) * tileK * e;
-  const spent = waves * slots * kSteps * tileM * tileN * tileK;
-  return { computeCycles, memoryCycles: hbmBytes / ctx.hbmBytesPerCycle, hbmBytes, sharedBytes, efficiency: (g.batch * m * g.n * g.k) / spent };
-}
-
-export interface GpuLayerWork {
-  readonly gemms: readonly Gemm[];
-  /** Element operations on the CUDA cores. */
-  readonly vectorOps: number;
-  /** Bytes the layer's non-GEMM kernels read and write in HBM. */
-  readonly vectorBytes: number;
-  /** Kernels launched (GEMMs with fused epilogues count one each). */
-  readonly kernels: number;
-}
-
-export interface GpuLayerTime extends LayerTime {
-  readonly hbmBytes: number;
-  readonly sharedBytes: number;
-}
-
-export function gpuLayerTime(ctx: GpuContext, work: GpuLayerWork): GpuLayerTime {
-  let matrix = 0;
-  let memory = work.vectorBytes / ctx.hbmBytesPerCycle;
-  let hbmBytes = work.vectorBytes;
-  let sharedBytes = 0;
-  let kernelsCycles = 0;
-  for (const g of work.gemms) {
-    const t = gpuGemm(ctx, g);
-    matrix += t.computeCycles;
-    memory += t.memoryCycles;
-    hbmBytes += t.hbmBytes;
-    sharedBytes += t.sharedBytes;
-    kernelsCycles += Math.max(t.computeCycles, t.memoryCycles);
+  const slots = ctx.sms * blocksPerSm;
+  const macsPerBlockCycle = ctx.smMacsPerCycle / blocksPerSm;
+  const sharedPerBlockCycle = ctx.sharedBytesPerCycle / blocksPerSm;
+  const kTotal = Math.ceil(g.k / tileK);
+  const baseBytes = g.batch * m * g.k * e + (g.weightsAreParameters ? 1 : g.batch) * g.k * g.n * e + g.batch * m * g.n * e;
+  let bestTime = Infinity;
+  let bestCompute = 0;
+  let bestBytes = 0;
+  let bestShared = 0;
+  let bestSpent = 1;
+  // With many waves of full tiles, wave quantization costs little and smaller tiles cannot win.
+  const fullTiles = Math.ceil(m / tm0) * Math.ceil(g.n / tn0) * g.batch;
+  const candidates = fullTiles >= 8 * slots ? 1 : 4;
+  for (let candidate = 0; candidate < candidates; candidate++) {
+    const tileM = candidate === 0 ? tm0 : candidate === 3 ? 64 : Math.max(16, tm0 / 2);
+    const tileN = candidate <= 1 ? tn0 : candidate === 3 ? 64 : Math.max(16, tn0 / 2);
+    const tiles = Math.ceil(m / tileM) * Math.ceil(g.n / tileN) * g.batch;
+    // A k-step: the block's share of the SM's tensor cores, or of its shared-memory bandwidth to feed them.
+    const stepCycles = Math.max((tileM * tileN * tileK) / macsPerBlockCycle, ((tileM + tileN) * tileK * e) / sharedPerBlockCycle);
+    for (let splitK = 1; splitK <= 16 && splitK <= kTotal; splitK *= 2) {
+      const blocks = tiles * splitK;
+      const waves = Math.ceil(blocks / slots);
+      const kSteps = Math.ceil(kTotal / splitK);
+      const compute = waves * kSteps * stepCycles;
+      const bytes = baseBytes + (splitK > 1 ? 2 * splitK * g.batch * m * g.n * 4 : 0);
+      const time = Math.max(compute, bytes / ctx.hbmBytesPerCycle);
+      if (time < bestTime) {
+        bestTime = time;
+        bestCompute = compute;
+        bestBytes = bytes;
+        bestShared = blocks * kSteps * (tileM + tileN) * tileK * e;
+        bestSpent = waves * slots * kSteps * tileM * tileN * tileK;
+      }
+      // More splits only help while the blocks leave SMs idle.
+      if (blocks >= slots) break;
+    }
   }
-  const vector = work.vectorOps / ctx.vectorOpsPerCycle;
-  const vectorPart = Math.max(vector, work.vectorBytes / ctx.hbmBytesPerCycle);
-  const latency = work.kernels * ctx.launchCycles;
-  const cycles = kernelsCycles + vectorPart + latency;
-  const parts: Array<{ bound: Bound; cycles: number }> = [
-    { bound: 'compute', cycles: matrix },
-    { bound: 'memory', cycles: memory },
-    { bound: 'vector', cycles: vector },
-  ];
-  const best = parts.reduce((a, b) => (b.cycles > a.cycles ? b : a));
-  return {
-    cycles,
-    matrixCycles: matrix,
-    memoryCycles: memory,
-    vectorCycles: vector,
-    latencyCycles: latency,
-    bound: latency > cycles / 2 ? 'latency' : best.bound,
-    hbmBytes,
-    sharedBytes,
-  };
+  return { computeCycles: bestCompute, memoryCycles: bestBytes / ctx.hbmBytesPerCycle, hbmBytes: bestBytes, sharedBytes: bestShared, efficiency: (g.batch * m * g.n * g.k) / bestSpent };
+}
+
+/** offChipBytes: HBM traffic; onChipBytes: operands staged through shared memory. A matrix layer runs its
+ * GEMMs (epilogues fused); any other layer is one kernel of element operations reading and writing HBM. */
+export function gpuLayerTime(ctx: GpuContext, layer: PreparedLayer): LayerTime {
+  let matrix = 0;
+  let memory = 0;
+  let hbmBytes = 0;
+  let sharedBytes = 0;
+  let busy = 0;
+  let vector = 0;
+  if (layer.matrix) {
+    for (const g of layer.gemms) {
+      const t = gpuGemm(ctx, g);
+      matrix += t.computeCycles;
+      memory += t.memoryCycles;
+      hbmBytes += t.hbmBytes;
+      sharedBytes += t.sharedBytes;
+      busy += Math.max(t.computeCycles, t.memoryCycles);
+    }
+  } else if (layer.kernels > 0) {
+    hbmBytes = layer.activationElements * ctx.elementBytes;
+    memory = hbmBytes / ctx.hbmBytesPerCycle;
+    vector = layer.vectorOps / ctx.vectorOpsPerCycle;
+    busy = Math.max(vector, memory);
+  }
+  const latency = layer.kernels * ctx.launchCycles;
+  const cycles = busy + latency;
+  const bound: Bound = latency > cycles / 2 ? 'latency' : matrix >= memory && matrix >= vector ? 'compute' : memory >= vector ? 'memory' : 'vector';
+  return layerTimeOf(cycles, matrix, memory, vector, latency, bound, hbmBytes, sharedBytes);
 }

@@ -8,7 +8,7 @@ import { fillCycles, passLatencyCycles, transferCycles, vectorCycles, VECTOR_OP_
 import type { Gemm } from '../graph/ops/op.js';
 import type { ConvPlan, GemmJobs, PreparedLayer, VectorStep } from './plan.js';
 import { matrixLayerTime, vectorLayerTime, type ItemClass, type SystolicContext } from './systolic.js';
-import type { LayerTime } from './types.js';
+import { layerTimeOf, type LayerTime } from './types.js';
 
 /**
  * Item classes of `jobs` jobs of `m` rows (addressing repeating every `group`), `n` columns, `pieces`
@@ -92,21 +92,22 @@ function attentionTime(ctx: SystolicContext, heads: number, seq: number, kvSeq: 
   const firstResults = 1 + tile + R + passLatencyCycles(first.rows, R, first.cols);
   const context = passLatencyCycles(chunks.last, R, Math.min(valueDim, ctx.array.cols));
   const chain = firstResults + time.vectorCycles + context + VECTOR_PIPELINE_CYCLES;
-  return chain > time.cycles ? { ...time, cycles: chain, bound: 'vector' } : time;
+  return chain > time.cycles ? layerTimeOf(chain, time.matrixCycles, time.memoryCycles, time.vectorCycles, time.latencyCycles, 'vector', time.offChipBytes, time.onChipBytes) : time;
 }
 
 /** Two parts of a layer one after the other. */
 function sumTimes(a: LayerTime, b: LayerTime): LayerTime {
-  return {
-    cycles: a.cycles + b.cycles,
-    matrixCycles: a.matrixCycles + b.matrixCycles,
-    memoryCycles: a.memoryCycles + b.memoryCycles,
-    vectorCycles: a.vectorCycles + b.vectorCycles,
-    latencyCycles: a.latencyCycles + b.latencyCycles,
-    bound: a.cycles >= b.cycles ? a.bound : b.bound,
-    offChipBytes: (a.offChipBytes ?? 0) + (b.offChipBytes ?? 0),
-    onChipBytes: (a.onChipBytes ?? 0) + (b.onChipBytes ?? 0),
-  };
+  const bytes = (x: number, y: number): number => (x < 0 && y < 0 ? -1 : Math.max(0, x) + Math.max(0, y));
+  return layerTimeOf(
+    a.cycles + b.cycles,
+    a.matrixCycles + b.matrixCycles,
+    a.memoryCycles + b.memoryCycles,
+    a.vectorCycles + b.vectorCycles,
+    a.latencyCycles + b.latencyCycles,
+    a.cycles >= b.cycles ? a.bound : b.bound,
+    bytes(a.offChipBytes, b.offChipBytes),
+    bytes(a.onChipBytes, b.onChipBytes),
+  );
 }
 
 /** A node no layer holds (MoE, ...): its GEMMs from the op registry as matrix work, the rest on the vector unit. */
@@ -120,7 +121,7 @@ function opaqueTime(ctx: SystolicContext, gemms: readonly Gemm[], vectorOps: num
   return total;
 }
 
-const NOTHING: LayerTime = { cycles: 0, matrixCycles: 0, memoryCycles: 0, vectorCycles: 0, latencyCycles: 0, bound: 'latency' };
+const NOTHING: LayerTime = layerTimeOf(0, 0, 0, 0, 0, 'latency', 0, 0);
 
 /** The layer's time on a systolic chip, run alone (inputs on chip, weights off chip). */
 export function layerTime(ctx: SystolicContext, layer: PreparedLayer): LayerTime {
@@ -139,7 +140,7 @@ export function layerTime(ctx: SystolicContext, layer: PreparedLayer): LayerTime
     case 'host': {
       // The host looks rows up and sends them over its link.
       const cycles = transferCycles(w.elements * ctx.elementBytes, ctx.pcie) + ctx.pcie.latencyCycles;
-      return { cycles, matrixCycles: 0, memoryCycles: cycles, vectorCycles: 0, latencyCycles: ctx.pcie.latencyCycles, bound: 'memory' };
+      return layerTimeOf(cycles, 0, cycles, 0, ctx.pcie.latencyCycles, 'memory', 0, 0);
     }
     case 'opaque':
       return opaqueTime(ctx, w.gemms, w.vectorOps);

@@ -78,7 +78,12 @@ export interface PreparedLayer {
   readonly weightElements: number;
   /** Activation elements read and written. */
   readonly activationElements: number;
-  readonly note?: string;
+  /** '' when there is nothing to say. */
+  readonly note: string;
+  /** A matrix layer (matmul, convolution, attention, or an opaque node with GEMMs). */
+  readonly matrix: boolean;
+  /** Kernels a GPU launches for it (0 for free views). */
+  readonly kernels: number;
 }
 
 export interface PreparedGraph {
@@ -86,6 +91,10 @@ export interface PreparedGraph {
   readonly program: LogicalProgram;
   readonly layers: readonly PreparedLayer[];
   readonly ioElements: number;
+  /** Parameters and state, each counted once. */
+  readonly weightElements: number;
+  /** The most activation elements one layer reads and writes. */
+  readonly peakActivationElements: number;
 }
 
 const cache = new WeakMap<Graph, PreparedGraph>();
@@ -100,7 +109,9 @@ export function prepareGraph(graph: Graph): PreparedGraph {
   const nodes = new Map(program.graph.nodes.map((n) => [n.name, n]));
   const layers = program.ops.map((op) => prepareLayer(program, layouts, strided, nodes, op));
   const ioElements = [...graph.inputs, ...graph.outputs].reduce((s, t) => s + elementCount(graph.tensors[t]!.shape), 0);
-  const prepared = { graph, program, layers, ioElements };
+  const weightElements = Object.values(program.graph.tensors).reduce((s, t) => s + (t.kind === 'weight' || t.kind === 'state' ? elementCount(t.shape) : 0), 0);
+  const peakActivationElements = layers.reduce((m, l) => Math.max(m, l.activationElements), 0);
+  const prepared = { graph, program, layers, ioElements, weightElements, peakActivationElements };
   cache.set(graph, prepared);
   return prepared;
 }
@@ -140,7 +151,9 @@ function prepareLayer(program: LogicalProgram, layouts: LayerLayouts, strided: S
     gemms,
     weightElements,
     activationElements,
-    ...(op.kind === 'opaque' ? { note: 'timed from its GEMMs and element operations (no layer holds it)' } : {}),
+    note: op.kind === 'opaque' ? 'timed from its GEMMs and element operations (no layer holds it)' : '',
+    matrix: op.kind === 'matmul' || op.kind === 'conv' || op.kind === 'attention' || op.kind === 'opaque',
+    kernels: op.kind === 'view' ? 0 : 1,
   };
 }
 

@@ -20,7 +20,7 @@ import type { ChipSpec, CoreSpec } from '../arch/chip-spec.js';
 import { coreAt } from '../arch/derive.js';
 import { arrayShape, accumulatorChunkRows, type ArrayShape } from '../arch/mapping.js';
 import { activateCycles, foldPeriodCycles, passLatencyCycles, ports, transferCycles, VECTOR_PIPELINE_CYCLES, type PortTiming } from '../arch/timing.js';
-import type { Bound, LayerTime } from './types.js';
+import { layerTimeOf, type Bound, type LayerTime } from './types.js';
 
 /** What a chip offers one layer: fixed once per chip and format. */
 export interface SystolicContext {
@@ -77,6 +77,8 @@ export function matrixLayerTime(ctx: SystolicContext, work: MatrixWork): LayerTi
   let vector = 0;
   let tileBytes = 0;
   let onChipBytes = 0;
+  // Passes waiting on weight fetches (the FIFO-limited term) rather than streaming rows.
+  let waitingOnWeights = false;
   for (let i = 0; i < n; i++) {
     const c = classes[i]!;
     const period = foldPeriodCycles(c.rows, R, doubleBuffered);
@@ -87,7 +89,9 @@ export function matrixLayerTime(ctx: SystolicContext, work: MatrixWork): LayerTi
       itemFetch += t.count * f;
       // A unit fetches a tile only when the tile `fifoTiles` places ahead has shifted into the array,
       // so a tile also takes (fetch + latency + load) / fifoTiles cycles on average.
-      itemArray += t.count * Math.max(period, (f + port.latencyCycles + R) / fifoTiles);
+      const fifoLimited = (f + port.latencyCycles + R) / fifoTiles;
+      if (i === 0 && fifoLimited > period) waitingOnWeights = true;
+      itemArray += t.count * Math.max(period, fifoLimited);
       tileBytes += c.count * t.count * t.depth * c.cols * eb;
       // Each pass reads rows x depth inputs and adds rows x cols partial sums (4 bytes) into the accumulators.
       onChipBytes += c.count * t.count * c.rows * (t.depth * eb + 8 * c.cols);
@@ -136,17 +140,8 @@ export function matrixLayerTime(ctx: SystolicContext, work: MatrixWork): LayerTi
   const vectorTotal = Math.max(endFirst - (rounds - 1) * ITEM_ARRAY[0]!, 1 + extra) + vector + VECTOR_PIPELINE_CYCLES;
   const cycles = Math.max(compute, memory, vectorTotal);
   const fixed = start + drain;
-  const bound: Bound = fixed > cycles / 2 ? 'latency' : compute >= memory && compute >= vectorTotal ? 'compute' : memory >= vectorTotal ? 'memory' : 'vector';
-  return {
-    cycles,
-    matrixCycles: busiest,
-    memoryCycles: fetch,
-    vectorCycles: vector + extra,
-    latencyCycles: fixed,
-    bound,
-    offChipBytes: work.source === 'dram' ? tileBytes : 0,
-    onChipBytes: onChipBytes + (work.source === 'onchip' ? tileBytes : 0),
-  };
+  const bound: Bound = fixed > cycles / 2 ? 'latency' : compute >= memory && compute >= vectorTotal ? (waitingOnWeights ? 'memory' : 'compute') : memory >= vectorTotal ? 'memory' : 'vector';
+  return layerTimeOf(cycles, busiest, fetch, vector + extra, fixed, bound, work.source === 'dram' ? tileBytes : 0, onChipBytes + (work.source === 'onchip' ? tileBytes : 0));
 }
 
 /**
@@ -155,18 +150,11 @@ export function matrixLayerTime(ctx: SystolicContext, work: MatrixWork): LayerTi
  * pipeline to drain too.
  */
 export function vectorLayerTime(vectorCycles: number, dmaCycles: number, instructions: number, dependent = 0): LayerTime {
-  if (instructions === 0 && dmaCycles === 0) return { cycles: 0, matrixCycles: 0, memoryCycles: 0, vectorCycles: 0, latencyCycles: 0, bound: 'latency' };
+  if (instructions === 0 && dmaCycles === 0) return layerTimeOf(0, 0, 0, 0, 0, 'latency');
   const pipeline = instructions > 0 ? (1 + dependent) * VECTOR_PIPELINE_CYCLES : 0;
   const cycles = 1 + dmaCycles + vectorCycles + pipeline;
   const fixed = 1 + pipeline;
-  return {
-    cycles,
-    matrixCycles: 0,
-    memoryCycles: dmaCycles,
-    vectorCycles,
-    latencyCycles: fixed,
-    bound: fixed > cycles / 2 ? 'latency' : dmaCycles > vectorCycles ? 'memory' : 'vector',
-  };
+  return layerTimeOf(cycles, 0, dmaCycles, vectorCycles, fixed, fixed > cycles / 2 ? 'latency' : dmaCycles > vectorCycles ? 'memory' : 'vector');
 }
 
 /** Tiles of a piece of `depth` rows: full array-high tiles and the rest. */

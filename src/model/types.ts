@@ -16,10 +16,15 @@ export interface LayerTime {
   /** Cycles no resource hides: first fetches, pipeline fill and drain. */
   readonly latencyCycles: number;
   readonly bound: Bound;
-  /** Bytes over the off-chip memory port (weight tiles as fetched), when the layer counts them. */
-  readonly offChipBytes?: number;
-  /** Bytes read and written in on-chip memories (unified buffer, accumulators, shared memory). */
-  readonly onChipBytes?: number;
+  /** Bytes over the off-chip memory port (weight tiles as fetched); -1 when the layer does not count them. */
+  readonly offChipBytes: number;
+  /** Bytes read and written in on-chip memories (unified buffer, accumulators, shared memory); -1 when not counted. */
+  readonly onChipBytes: number;
+}
+
+/** Every LayerTime is made here, with one property order, so code reading them stays monomorphic. */
+export function layerTimeOf(cycles: number, matrixCycles: number, memoryCycles: number, vectorCycles: number, latencyCycles: number, bound: Bound, offChipBytes = -1, onChipBytes = -1): LayerTime {
+  return { cycles, matrixCycles, memoryCycles, vectorCycles, latencyCycles, bound, offChipBytes, onChipBytes };
 }
 
 export interface LayerEstimate extends LayerTime {
@@ -75,4 +80,9 @@ export interface GraphEstimate {
   readonly cores: number;
   /** Problems that do not stop the estimate (a layer's activations spill off chip, ...). */
   readonly warnings: readonly string[];
+  /** Whether the model fits the chip's memory; when not, `reasons` say why (the times are as if it did). */
+  readonly feasible: boolean;
+  readonly reasons: readonly string[];
+  /** Bytes of parameters in off-chip memory. */
+  readonly weightBytes: number;
 }

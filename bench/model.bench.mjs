@@ -1,0 +1,45 @@
+// The analytical model (issue: the analytical model). Goals: at least 5e6 layer estimates per second
+// on one core; a full ResNet-50 estimate in under 20 microseconds once warm. "Warm" means the graph
+// was prepared once (layers, layouts and counts: chip-independent, cached per graph object) and the
+// JIT has run; every estimate times every layer on the chip again.
+import { buildZooModel, chipPresetNames, estimateGraph, getChipPreset, prepareGraph } from '../dist/index.js';
+import { fmt, line, measure } from './harness.mjs';
+
+const resnet = buildZooModel('resnet50');
+const bert = buildZooModel('bert-base');
+const gpt2 = buildZooModel('gpt2', { seq: 1024 });
+console.log('analytical model');
+
+for (const chipName of ['tpu-v1', 'tpu-v4', 'h100-sxm']) {
+  const chip = getChipPreset(chipName);
+  prepareGraph(resnet);
+  const repeats = 20000;
+  const t = measure(() => {
+    for (let i = 0; i < repeats; i++) estimateGraph(resnet, chip);
+  }, { warmup: 1, repeats: 5 });
+  const perEstimate = t.median / repeats;
+  line(`ResNet-50 (${prepareGraph(resnet).layers.length} layers) on ${chipName}, per-layer results`, `${fmt(perEstimate * 1e6)} us`, { text: '< 20 us', met: perEstimate < 20e-6 });
+  const totals = measure(() => {
+    for (let i = 0; i < repeats; i++) estimateGraph(resnet, chip, { detail: 'totals' });
+  }, { warmup: 1, repeats: 5 });
+  line(`ResNet-50 on ${chipName}, totals only`, `${fmt((totals.median / repeats) * 1e6)} us`);
+}
+
+// Layer estimates per second over three models and every chip preset, per-layer results kept.
+const chips = chipPresetNames().map(getChipPreset);
+const models = [resnet, bert, gpt2];
+let layers = 0;
+for (const m of models) layers += prepareGraph(m).layers.length * chips.length;
+const rounds = 200;
+const t = measure(() => {
+  for (let r = 0; r < rounds; r++) for (const m of models) for (const c of chips) estimateGraph(m, c);
+}, { warmup: 1, repeats: 5 });
+const rate = (layers * rounds) / t.median;
+line(`layer estimates per second, per-layer results (${layers} layers: resnet50, bert-base, gpt2 x ${chips.length} chips)`, `${fmt(rate)}/s`, { text: '>= 5e6/s', met: rate >= 5e6 });
+const tt = measure(() => {
+  for (let r = 0; r < rounds; r++) for (const m of models) for (const c of chips) estimateGraph(m, c, { detail: 'totals' });
+}, { warmup: 1, repeats: 5 });
+const totalsRate = (layers * rounds) / tt.median;
+line('layer estimates per second, totals only (what plan searches use)', `${fmt(totalsRate)}/s`, { text: '>= 5e6/s', met: totalsRate >= 5e6 });
+const first = measure(() => estimateGraph(buildZooModel('resnet50'), getChipPreset('tpu-v4')), { warmup: 0, repeats: 3 });
+line('ResNet-50 from a fresh graph (building, preparing and estimating)', `${fmt(first.median * 1e3)} ms`);

@@ -1,0 +1,157 @@
+import {
+  criticalPathCycles,
+  estimateGraph,
+  formatBytes,
+  formatSI,
+  formatTable,
+  peakOpsPerS,
+  ridgePointOpsPerByte,
+  rooflineSvg,
+  barChartSvg,
+  trimNumber,
+  type ChipSpec,
+  type GraphEstimate,
+  type Graph,
+} from '../../index.js';
+import { choice, parseCommandArgs, stringOption, UsageError } from '../args.js';
+import { resolveChip } from '../chip-arg.js';
+import { printJson, type Command } from '../command.js';
+import { writeFilesAtomically, type Io } from '../io.js';
+import { MODEL_HELP, MODEL_OPTIONS, readModel } from '../model-arg.js';
+
+const us = (s: number): string => trimNumber(s * 1e6, 4);
+
+/** The format to estimate in: --dtype, else the chip's default. */
+function dtypeFor(chip: ChipSpec, text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const formats = chip.cores[0]!.matrixUnits[0]!.formats.map((f) => f.input as string);
+  return choice('--dtype', text, formats);
+}
+
+function layerTable(e: GraphEstimate): string {
+  return formatTable(
+    ['layer', 'op', 'output', 'FLOPs', 'off-chip bytes', 'time (us)', 'util %', 'bound', 'energy (uJ)'],
+    e.layers.filter((l) => l.cycles > 0).map((l) => [l.name, l.kind, l.shape.join('x'), formatSI(l.flops, ''), formatBytes(l.offChipBytes), us(l.timeS), trimNumber(l.utilization * 100, 3), l.bound, trimNumber(l.energyJ * 1e6, 4)]),
+  );
+}
+
+function totals(e: GraphEstimate, chip: ChipSpec, graph: Graph): string {
+  const share = (b: string): number => e.layers.filter((l) => l.bound === b).reduce((s, l) => s + l.timeS, 0) / (e.totalTimeS || 1);
+  const critical = criticalPathCycles(e, graph) / chip.clockHz;
+  const en = e.energy;
+  return [
+    `${e.model} on ${e.chip} (${e.dtype}, batch ${e.batch}${e.cores > 1 ? `, spread over ${e.cores} cores` : ''}): ${us(e.totalTimeS)} us, ${formatSI(e.achievedOpsPerS, 'OPS')} achieved of ${formatSI(e.peakOpsPerS, 'OPS')} peak (${trimNumber(e.utilization * 100, 3)}%; 1 MAC = 2 ops)`,
+    `time by bound: ${(['compute', 'memory', 'vector', 'latency'] as const).map((b) => `${b} ${trimNumber(share(b) * 100, 3)}%`).join(', ')}; critical path ${us(critical)} us if independent layers overlapped`,
+    `energy ${trimNumber(e.energyJ * 1e3, 4)} mJ (matrix ${trimNumber(en.matrixJ * 1e3, 3)}, vector ${trimNumber(en.vectorJ * 1e3, 3)}, on-chip memory ${trimNumber(en.onChipJ * 1e3, 3)}, off-chip memory ${trimNumber(en.offChipJ * 1e3, 3)}, host link ${trimNumber(en.linkJ * 1e3, 3)}, static ${trimNumber(en.staticJ * 1e3, 3)} mJ); average power ${trimNumber(e.averagePowerW, 4)} W`,
+    `inputs and outputs over the host link: ${us(e.ioTimeS)} us (not in the total); weights ${formatBytes(e.weightBytes)}`,
+    ...(e.feasible ? [] : e.reasons.map((r) => `DOES NOT FIT: ${r}`)),
+    ...e.warnings.map((w) => `note: ${w}`),
+  ].join('\n');
+}
+
+function roofline(e: GraphEstimate, chip: ChipSpec): string {
+  return rooflineSvg({
+    title: `${e.model} on ${e.chip} (${e.dtype}): roofline by layer`,
+    peaks: [{ label: `${e.dtype} peak`, opsPerS: peakOpsPerS(chip, e.dtype as never) }],
+    bandwidths: [{ label: `${chip.offChipMemory.kind} ${formatSI(chip.offChipMemory.bandwidthBytesPerS, 'B/s')}`, bytesPerS: chip.offChipMemory.bandwidthBytesPerS }],
+    points: e.layers
+      .filter((l) => l.flops > 0 && l.offChipBytes > 0 && l.timeS > 0)
+      .map((l) => ({ label: l.name, intensity: l.flops / l.offChipBytes, opsPerS: l.flops / l.timeS, bound: l.bound, weight: l.timeS })),
+  });
+}
+
+const ESTIMATE_OPTIONS = {
+  chip: { type: 'string' },
+  dtype: { type: 'string' },
+  cores: { type: 'string' },
+  svg: { type: 'string' },
+  json: { type: 'boolean' },
+  ...MODEL_OPTIONS,
+} as const;
+
+function coresOption(text: string | undefined): 'all' | 1 {
+  return choice('--cores', text ?? 'all', ['all', '1']) === '1' ? 1 : 'all';
+}
+
+export const estimateCommand: Command = {
+  name: 'estimate',
+  summary: 'time, energy and bottlenecks of a model on a chip, layer by layer, in closed form',
+  usage: `tpusim estimate MODEL --chip NAME|FILE [--batch B] [--seq S] [--dtype FORMAT] [--cores all|1]
+                [--svg roofline.svg] [--json]
+
+  The analytical model (docs/model.md): every layer's time from the chip's matrix units, memories,
+  vector unit and links, the resource that bounds it (compute, memory, vector or latency), its
+  utilization and energy; totals, energy by part and average power; --svg writes the roofline. On a
+  TPU-style chip the layers spread over all cores (--cores 1: one core, as the compiler and the
+  simulator run them); GPU-style chips are timed from CTA tiles in waves over their SMs.
+  ${MODEL_HELP}`,
+  run(argv: readonly string[], io: Io): number {
+    const { values, positionals } = parseCommandArgs('estimate', argv, ESTIMATE_OPTIONS);
+    if (values['help']) {
+      io.out(this.usage);
+      return 0;
+    }
+    if (positionals.length !== 1) throw new UsageError('estimate needs one MODEL; see tpusim estimate --help');
+    const chipName = stringOption(values, 'chip');
+    if (!chipName) throw new UsageError('estimate needs --chip NAME|FILE (tpusim chips lists the presets)');
+    const chip = resolveChip(chipName);
+    const graph = readModel(positionals[0]!, values);
+    const dtype = dtypeFor(chip, stringOption(values, 'dtype'));
+    const e = estimateGraph(graph, chip, { ...(dtype ? { dtype } : {}), cores: coresOption(stringOption(values, 'cores')) });
+    const svg = stringOption(values, 'svg');
+    writeFilesAtomically(svg ? [{ path: svg, content: roofline(e, chip) }] : []);
+    if (values['json']) {
+      printJson(io, 'estimate', { ...e, ridgePointOpsPerByte: ridgePointOpsPerByte(chip, e.dtype as never), criticalPathS: criticalPathCycles(e, graph) / chip.clockHz, ...(svg ? { svg } : {}) });
+      return 0;
+    }
+    io.out(layerTable(e));
+    io.out('');
+    io.out(totals(e, chip, graph));
+    if (svg) io.out(`wrote ${svg}`);
+    return 0;
+  },
+};
+
+export const compareCommand: Command = {
+  name: 'compare',
+  summary: 'the same model on several chips, side by side',
+  usage: `tpusim compare MODEL --chips NAME,NAME,... [--batch B] [--seq S] [--svg compare.svg] [--json]
+
+  Estimates MODEL on each chip in its default format (tpusim estimate) and lists time, throughput,
+  utilization, energy and power side by side; --svg writes the times as a bar chart. A chip the model
+  does not fit is listed with the reason.
+  ${MODEL_HELP}`,
+  run(argv: readonly string[], io: Io): number {
+    const { values, positionals } = parseCommandArgs('compare', argv, { chips: { type: 'string' }, svg: { type: 'string' }, json: { type: 'boolean' }, ...MODEL_OPTIONS });
+    if (values['help']) {
+      io.out(this.usage);
+      return 0;
+    }
+    if (positionals.length !== 1) throw new UsageError('compare needs one MODEL; see tpusim compare --help');
+    const names = (stringOption(values, 'chips') ?? '').split(',').map((n) => n.trim()).filter((n) => n);
+    if (names.length === 0) throw new UsageError('compare needs --chips NAME,NAME,... (tpusim chips lists the presets)');
+    const chips = names.map(resolveChip);
+    const graph = readModel(positionals[0]!, values);
+    const results = chips.map((chip) => ({ chip, e: estimateGraph(graph, chip) }));
+    const svg = stringOption(values, 'svg');
+    if (svg) {
+      const content = barChartSvg({ title: `${graph.name}: time per inference by chip`, unit: 'us', axisLabel: 'time', bars: results.map(({ e }) => ({ label: `${e.chip} (${e.dtype})`, value: e.totalTimeS * 1e6, group: e.feasible ? 'fits' : 'does not fit' })) });
+      writeFilesAtomically([{ path: svg, content }]);
+    }
+    if (values['json']) {
+      printJson(io, 'compare', { model: graph.name, chips: results.map(({ e }) => ({ chip: e.chip, dtype: e.dtype, totalTimeS: e.totalTimeS, achievedOpsPerS: e.achievedOpsPerS, utilization: e.utilization, energyJ: e.energyJ, averagePowerW: e.averagePowerW, feasible: e.feasible, reasons: e.reasons, warnings: e.warnings })), ...(svg ? { svg } : {}) });
+      return 0;
+    }
+    const batch = results[0]?.e.batch ?? 1;
+    io.out(
+      formatTable(
+        ['chip', 'format', 'time (us)', 'per second', 'achieved', 'util %', 'energy (mJ)', 'power (W)', 'per joule', 'fits'],
+        results.map(({ e }) => [e.chip, e.dtype, us(e.totalTimeS), formatSI(batch / e.totalTimeS, ''), formatSI(e.achievedOpsPerS, 'OPS'), trimNumber(e.utilization * 100, 3), trimNumber(e.energyJ * 1e3, 4), trimNumber(e.averagePowerW, 4), formatSI(batch / e.energyJ, ''), e.feasible ? 'yes' : 'no']),
+      ),
+    );
+    io.out(`(${graph.name} at batch ${batch}; per second and per joule count inferences; 1 MAC = 2 ops)`);
+    for (const { e } of results) for (const r of e.reasons) io.out(`${e.chip}: DOES NOT FIT: ${r}`);
+    if (svg) io.out(`wrote ${svg}`);
+    return 0;
+  },
+};
