@@ -46,7 +46,15 @@ function totals(e: GraphEstimate, chip: ChipSpec, graph: Graph): string {
     `inputs and outputs over the host link: ${us(e.ioTimeS)} us (not in the total); weights ${formatBytes(e.weightBytes)}`,
     ...(e.feasible ? [] : e.reasons.map((r) => `DOES NOT FIT: ${r}`)),
     ...e.warnings.map((w) => `note: ${w}`),
-  ].join('\n');
+    estimatesNote(chip),
+  ].filter((l) => l).join('\n');
+}
+
+/** How many of the chip's numbers are not published (estimates), so readers know how far to trust them. */
+function estimatesNote(chip: ChipSpec): string {
+  const all = Object.values(chip.citations ?? {});
+  const estimates = all.filter((c) => c.status === 'estimate').length;
+  return estimates > 0 ? `note: ${estimates} of the ${all.length} numbers in ${chip.name}'s description are estimates, not published figures (tpusim chip show ${chip.name})` : '';
 }
 
 function roofline(e: GraphEstimate, chip: ChipSpec): string {
