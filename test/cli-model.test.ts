@@ -37,7 +37,7 @@ describe('tpusim models', () => {
   it('lists the zoo with published parameter counts and sources', async () => {
     const r = await tpusim('models');
     expect(r.code).toBe(0);
-    for (const name of ['mlp', 'lenet', 'resnet18', 'resnet50', 'mobilenet-v2', 'bert-base', 'bert-large', 'gpt2', 'gpt3-175b', 'llama3-8b', 'llama3-70b', 'llama3-405b', 'mixtral-8x7b', 'deepseek-v3']) expect(r.out).toContain(name);
+    for (const name of ['mlp', 'lenet', 'resnet18', 'resnet50', 'mobilenet-v2', 'bert-base', 'bert-large', 'gpt2', 'gpt3-175b', 'llama3-8b', 'llama3-70b', 'llama3-405b', 'mixtral-8x7b', 'gpt4-moe', 'deepseek-v3']) expect(r.out).toContain(name);
     expect(r.out).toMatch(/resnet50\s+cnn\s+25\.56 M/);
   });
   it('describes one model', async () => {

@@ -61,7 +61,7 @@ export function staticPowerW(chip: ChipSpec): { watts: number; estimate: boolean
 }
 
 /** What a chip offers the model for one format: fixed once per chip and format (cached). */
-interface ChipContext {
+export interface ChipContext {
   readonly dtype: string;
   readonly elementBytes: number;
   readonly gpu?: ReturnType<typeof gpuContext>;
@@ -78,7 +78,7 @@ interface ChipContext {
 
 const contexts = new WeakMap<ChipSpec, Map<string, ChipContext>>();
 
-function chipContext(chip: ChipSpec, dtype: string): ChipContext {
+export function chipContext(chip: ChipSpec, dtype: string): ChipContext {
   let byFormat = contexts.get(chip);
   if (!byFormat) contexts.set(chip, (byFormat = new Map()));
   const cached = byFormat.get(dtype);

@@ -45,7 +45,7 @@ function stepsCycles(ctx: SystolicContext, steps: readonly VectorStep[]): { cycl
   return { cycles, instructions };
 }
 
-function gemmTime(ctx: SystolicContext, g: GemmJobs, copyElements: number): LayerTime {
+function gemmJobsTime(ctx: SystolicContext, g: GemmJobs, copyElements: number): LayerTime {
   const items = itemClasses(ctx, g.jobs, g.m, g.group, g.n, g.pieces, g.pieceDepth);
   return matrixLayerTime(ctx, { items, source: g.source, preludeDmaCycles: copyCycles(ctx, copyElements) });
 }
@@ -123,12 +123,19 @@ function opaqueTime(ctx: SystolicContext, gemms: readonly Gemm[], vectorOps: num
 
 const NOTHING: LayerTime = layerTimeOf(0, 0, 0, 0, 0, 'latency', 0, 0);
 
+/** One GEMM on one core of a systolic chip (parameter weights streamed from off-chip memory, or activations). */
+export function gemmTime(ctx: SystolicContext, g: Gemm): LayerTime {
+  const m = Math.max(1, Math.round(g.m));
+  const items = g.weightsAreParameters ? itemClasses(ctx, 1, g.batch * m, 0, g.n, 1, g.k) : itemClasses(ctx, g.batch, m, 0, g.n, 1, g.k);
+  return matrixLayerTime(ctx, { items, source: g.weightsAreParameters ? 'dram' : 'onchip' });
+}
+
 /** The layer's time on a systolic chip, run alone (inputs on chip, weights off chip). */
 export function layerTime(ctx: SystolicContext, layer: PreparedLayer): LayerTime {
   const w = layer.work;
   switch (w.kind) {
     case 'gemm':
-      return gemmTime(ctx, w.gemm, w.copyElements);
+      return gemmJobsTime(ctx, w.gemm, w.copyElements);
     case 'conv':
       return convTime(ctx, w.conv);
     case 'attention':

@@ -7,6 +7,7 @@ import type { Graph, TensorDType } from '../types.js';
 import { buildTransformer } from './build-transformer.js';
 import { createReader, describeValue, isConfigObject, type ConfigReader } from './config-reader.js';
 import { FAMILIES } from './families.js';
+import type { TransformerSpec } from './architecture.js';
 
 export interface HfImportOptions {
   readonly batch: number;
@@ -39,7 +40,8 @@ function readDtype(r: ConfigReader): TensorDType {
   return r.choice(r.has('dtype') ? 'dtype' : 'torch_dtype', DTYPES, 'bf16');
 }
 
-export function importHfConfig(config: unknown, options: HfImportOptions): Result<Graph> {
+/** The transformer a config describes (what the cluster model reads), checked for a sequence length. */
+export function readHfArchitecture(config: unknown, options: HfImportOptions): Result<TransformerSpec> {
   const fileName = options.fileName ?? 'config.json';
   const issues: Issue[] = [];
   if (!isConfigObject(config)) return { ok: false, issues: [issue('invalid_type', fileName, `${fileName} is ${describeValue(config)}, not a JSON object`), ...optionIssues(options)] };
@@ -50,5 +52,12 @@ export function importHfConfig(config: unknown, options: HfImportOptions): Resul
   const spec = { ...family(r), dtype: readDtype(r) };
   issues.push(...optionIssues(options));
   if (issues.length > 0) return { ok: false, issues };
-  return { ok: true, value: buildTransformer(type, spec, options.batch, options.seq, { kind: 'huggingface', file: fileName }) };
+  return { ok: true, value: spec };
+}
+
+export function importHfConfig(config: unknown, options: HfImportOptions): Result<Graph> {
+  const spec = readHfArchitecture(config, options);
+  if (!spec.ok) return spec;
+  const fileName = options.fileName ?? 'config.json';
+  return { ok: true, value: buildTransformer(spec.value.modelType, spec.value, options.batch, options.seq, { kind: 'huggingface', file: fileName }) };
 }

@@ -4,7 +4,7 @@ import { TRANSFORMER_ZOO } from './transformers.js';
 
 describe('transformer zoo', () => {
   it('has the published models', () => {
-    expect(TRANSFORMER_ZOO.map((e) => e.name)).toEqual(['bert-base', 'bert-large', 'gpt2', 'gpt3-175b', 'llama3-8b', 'llama3-70b', 'llama3-405b', 'mixtral-8x7b', 'deepseek-v3']);
+    expect(TRANSFORMER_ZOO.map((e) => e.name)).toEqual(['bert-base', 'bert-large', 'gpt2', 'gpt3-175b', 'llama3-8b', 'llama3-70b', 'llama3-405b', 'mixtral-8x7b', 'gpt4-moe', 'deepseek-v3']);
     for (const e of TRANSFORMER_ZOO) {
       expect(e.family).toBe('transformer');
       expect(e.parameterTolerance).toBeLessThanOrEqual(0.02);

@@ -22,6 +22,7 @@ type EntryData = Omit<ZooEntry, 'family' | 'build'> & { readonly config: Readonl
 function transformer({ config, ...entry }: EntryData): ZooEntry {
   return {
     ...entry,
+    config,
     family: 'transformer',
     build(options: ZooOptions): Graph {
       const result = importHfConfig(config, { ...options, fileName: `${entry.name} config` });
@@ -141,6 +142,38 @@ const mixtral = transformer({
   },
 });
 
+/**
+ * A GPT-4-class mixture of experts as public estimates describe it (OpenAI has published none of it):
+ * about 1.8T parameters over 120 layers, 16 experts with top-2 routing, about 280B active per token,
+ * 8k context. Written as a Mixtral-style config: 96 heads of 128 (no grouped-query attention), SwiGLU
+ * experts of 2 x hidden, the cl100k vocabulary.
+ */
+const gpt4Moe = transformer({
+  name: 'gpt4-moe',
+  description: 'A GPT-4-class MoE from public estimates: 120 layers, 16 SwiGLU experts, top-2 (not an OpenAI figure)',
+  citation: 'D. Patel and G. Wong, "GPT-4 Architecture, Infrastructure, Training Dataset, Costs, Vision, MoE", SemiAnalysis, 2023-07-10: ~1.8T parameters, 120 layers, 16 experts, top-2 (public estimate, not confirmed by OpenAI)',
+  publishedParameters: 1.8e12,
+  // An estimate, not a measurement: held to 1%.
+  parameterTolerance: 0.01,
+  defaults: { batch: 1, seq: 8192 },
+  config: {
+    model_type: 'mixtral',
+    hidden_act: 'silu',
+    hidden_size: 12288,
+    intermediate_size: 24576,
+    max_position_embeddings: 8192,
+    num_attention_heads: 96,
+    num_experts_per_tok: 2,
+    num_hidden_layers: 120,
+    num_key_value_heads: 96,
+    num_local_experts: 16,
+    rms_norm_eps: 1e-5,
+    tie_word_embeddings: false,
+    torch_dtype: 'bfloat16',
+    vocab_size: 100256,
+  },
+});
+
 const deepseekV3 = transformer({
   name: 'deepseek-v3',
   description: 'DeepSeek-V3 main model (no multi-token-prediction module): multi-head latent attention, 3 dense then 58 MoE layers of 256 routed + 1 shared experts, top-8',
@@ -178,4 +211,4 @@ const deepseekV3 = transformer({
   },
 });
 
-export const TRANSFORMER_ZOO: readonly ZooEntry[] = [bertBase, bertLarge, gpt2, gpt3, llama3_8b, llama3_70b, llama3_405b, mixtral, deepseekV3];
+export const TRANSFORMER_ZOO: readonly ZooEntry[] = [bertBase, bertLarge, gpt2, gpt3, llama3_8b, llama3_70b, llama3_405b, mixtral, gpt4Moe, deepseekV3];

@@ -18,4 +18,6 @@ export interface ZooEntry {
   readonly parameterTolerance: number;
   readonly defaults: ZooOptions;
   build(options: ZooOptions): Graph;
+  /** Transformers: their Hugging Face config.json (what the cluster model reads). */
+  readonly config?: Readonly<Record<string, unknown>>;
 }
