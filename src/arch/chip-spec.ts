@@ -122,6 +122,12 @@ export interface TechnologySpec {
   readonly tdpW?: number;
   /** Measured power of the chip at idle (its static power), where published. */
   readonly idleW?: number;
+  /**
+   * The clock the chip holds under sustained matrix work (power or thermal capping), where measured.
+   * Tensor-core chips' matrix and vector work is timed at it (memory at its own bandwidth); systolic
+   * chips are timed at clockHz, as the simulator runs them.
+   */
+  readonly sustainedClockHz?: number;
 }
 
 export type CitationStatus = 'published' | 'derived' | 'estimate';

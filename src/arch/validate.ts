@@ -107,6 +107,7 @@ export const chipSchema: Schema = object({
       dieAreaMm2: optional(number({ above: 0, max: 100_000, unit: 'mm^2' })),
       tdpW: optional(number({ above: 0, max: 100_000, unit: 'W' })),
       idleW: optional(number({ min: 0, max: 100_000, unit: 'W' })),
+      sustainedClockHz: optional(number({ above: 0, max: 1e11, unit: 'Hz' })),
     }),
   ),
   sources: optional(record(string())),

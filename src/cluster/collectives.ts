@@ -23,6 +23,8 @@ interface Group {
   readonly tier: number;
   /** Members of the group inside one domain of tiers 0..tier (the last is the whole group). */
   readonly members: readonly number[];
+  /** Tiers the group's traffic crosses: those holding more of its members than the tier inside them. */
+  readonly spans: readonly number[];
 }
 
 /**
@@ -41,8 +43,7 @@ const tierAt = (g: Group, t: number): NetworkTier => g.system.tiers[t]!;
 const isTorus = (tier: NetworkTier): boolean => TIER_KINDS[tier.kind].torus;
 const injectionBw = (tier: NetworkTier): number => tier.bandwidthBytesPerS / (tier.oversubscription ?? 1);
 const below = (g: Group, t: number): number => (t === 0 ? 1 : g.members[t - 1]!);
-/** Tiers the group's traffic crosses: those holding more of its members than the tier inside them. */
-const spanned = (g: Group): number[] => g.members.flatMap((m, t) => (m > below(g, t) ? [t] : []));
+const spanned = (g: Group): readonly number[] => g.spans;
 const allSwitched = (g: Group): boolean => spanned(g).every((t) => !isTorus(tierAt(g, t)));
 const size = (g: Group): number => g.placement.size;
 const share = (g: Group): number => (size(g) - 1) / size(g);
@@ -53,7 +54,9 @@ function groupOf(system: SystemSpec, kind: Collective, bytes: number, placement:
     if (i === tier || placement.size <= 1) return placement.size;
     return placement.stride >= t.domainChips ? 1 : Math.min(placement.size, Math.floor(t.domainChips / placement.stride));
   });
-  return { system, kind, bytes, placement, tier, members };
+  const spans: number[] = [];
+  for (let t = 0; t < members.length; t++) if (members[t]! > (t === 0 ? 1 : members[t - 1]!)) spans.push(t);
+  return { system, kind, bytes, placement, tier, members, spans };
 }
 
 /**

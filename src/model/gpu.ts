@@ -44,18 +44,22 @@ export interface GpuContext {
 export function gpuContext(chip: ChipSpec, format: string, elementBytes: number): GpuContext {
   const core = chip.cores[0]!;
   const sms = chip.cores.reduce((s, c) => s + c.count, 0);
-  const smMacsPerCycle = core.matrixUnits.reduce((s, u) => {
-    const f = u.formats.find((x) => x.input === format) ?? u.formats[0]!;
-    return s + u.count * u.rows * u.cols * (f.rate ?? 1);
-  }, 0);
+  // Work runs at the sustained clock where one is measured; cycles here count the nominal clock.
+  const derate = Math.min(1, (chip.technology?.sustainedClockHz ?? chip.clockHz) / chip.clockHz);
+  const smMacsPerCycle =
+    derate *
+    core.matrixUnits.reduce((s, u) => {
+      const f = u.formats.find((x) => x.input === format) ?? u.formats[0]!;
+      return s + u.count * u.rows * u.cols * (f.rate ?? 1);
+    }, 0);
   return {
     chip,
     tiling: chip.gpuTiling ?? { tileM: 128, tileN: 128, tileK: 32, blocksPerSm: 1 },
     sms,
     smMacsPerCycle,
-    vectorOpsPerCycle: chip.cores.reduce((s, c) => s + c.count * c.vectorUnit.lanes * c.vectorUnit.opsPerLanePerCycle, 0),
+    vectorOpsPerCycle: derate * chip.cores.reduce((s, c) => s + c.count * c.vectorUnit.lanes * c.vectorUnit.opsPerLanePerCycle, 0),
     hbmBytesPerCycle: chip.offChipMemory.bandwidthBytesPerS / chip.clockHz,
-    sharedBytesPerCycle: core.unifiedBuffer.bandwidthBytesPerS / chip.clockHz,
+    sharedBytesPerCycle: (derate * core.unifiedBuffer.bandwidthBytesPerS) / chip.clockHz,
     elementBytes,
     launchCycles: GPU_KERNEL_LAUNCH_S * chip.clockHz,
   };

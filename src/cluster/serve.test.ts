@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { getChipPreset } from '../arch/presets/index.js';
+import { batchSweep, iterationSeconds, kvBytesPerTokenPerChip, maxBatch, servingContext, servingPoint, servingProblems, weightBytesPerChip } from './serve.js';
+import { simulateServing } from './serving-sim.js';
+import { getSystemPreset } from './systems.js';
+import { transformerModel } from './transformer.js';
+
+const model = transformerModel({ zoo: 'llama3-70b' }, 8192);
+const chip = getChipPreset('h100-sxm');
+const system = getSystemPreset('dgx-h100');
+const ctx = servingContext(model, chip, system, { tp: 8, pp: 1 });
+
+describe('serving in closed form', () => {
+  it('KV cache: 2 x layers x kv heads x head width x 2 bytes per token, split over tp', () => {
+    // Llama 3 70B: 80 layers, 8 KV heads of 128: 327,680 bytes per token in bf16.
+    expect(kvBytesPerTokenPerChip(ctx) * 8).toBe(2 * 80 * 8 * 128 * 2);
+    expect(weightBytesPerChip(ctx)).toBeCloseTo((model.params * 2) / 8, -3);
+  });
+  it('batch-1 decode is bound by reading the weights from HBM', () => {
+    const p = servingPoint(ctx, 1, 1024, 128);
+    const floor = weightBytesPerChip(ctx) / chip.offChipMemory.bandwidthBytesPerS;
+    expect(p.tpotS).toBeGreaterThan(floor);
+    expect(p.tpotS).toBeLessThan(floor * 1.25);
+  });
+  it('throughput grows with batch while latency per token grows; the largest batch fits memory', () => {
+    const sweep = batchSweep(ctx, 1024, 256);
+    expect(sweep.length).toBeGreaterThan(5);
+    for (let i = 1; i < sweep.length; i++) {
+      expect(sweep[i]!.tpotS).toBeGreaterThanOrEqual(sweep[i - 1]!.tpotS);
+      // Throughput saturates once decoding is bound by the KV cache (and the last, odd-sized batch quantizes worse).
+      expect(sweep[i]!.decodeTokensPerS).toBeGreaterThan(0.98 * sweep[i - 1]!.decodeTokensPerS);
+    }
+    expect(sweep[sweep.length - 1]!.decodeTokensPerS).toBeGreaterThan(50 * sweep[0]!.decodeTokensPerS);
+    const most = maxBatch(ctx, 1024, 256);
+    expect(sweep[sweep.length - 1]!.batch).toBe(most);
+    expect(sweep.every((p) => p.fits)).toBe(true);
+    expect(servingPoint(ctx, most + 1, 1024, 256).fits).toBe(false);
+  });
+  it('prefill is compute-bound: a long prompt runs near peak', () => {
+    const t = iterationSeconds(ctx, { prefillTokens: 8192, decodeSequences: 0, contextTokens: 0 });
+    const flops = 2 * (model.params - model.embeddingParams) * 8192;
+    const peak = 8 * 989e12;
+    expect(flops / t / peak).toBeGreaterThan(0.4);
+    expect(flops / t / peak).toBeLessThan(1);
+  });
+  it('names impossible plans', () => {
+    expect(servingProblems(model, { tp: 3, pp: 1 }, 3).join()).toMatch(/tp=3 does not divide the 64 attention heads/);
+    expect(servingProblems(model, { tp: 8, pp: 2 }, 8).join()).toMatch(/tp x pp = 8 x 2 = 16, not the 8 chips/);
+  });
+  it('continuous batching under Poisson arrivals: latency grows with load', () => {
+    const run = (rate: number) => simulateServing({ rate, requests: 400, promptTokens: 512, outputTokens: { mean: 128 }, maxBatch: 64, maxBatchTokens: 2048, seed: 7, iteration: (s) => iterationSeconds(ctx, s) });
+    const light = run(1);
+    const heavy = run(20);
+    expect(heavy.ttft.p99).toBeGreaterThan(light.ttft.p99);
+    expect(heavy.throughputTokensPerS).toBeGreaterThan(light.throughputTokensPerS);
+    expect(light.ttft.p50).toBeGreaterThan(0);
+  });
+});
