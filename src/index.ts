@@ -130,3 +130,13 @@ export { isolatedLayerCycles } from './explore/run-model.js';
 export { rooflineSvg, barChartSvg, escapeXml, BOUND_COLOURS, type RooflineInput, type RooflinePoint, type BarChartInput } from './report/svg.js';
 export { VECTOR_OP_COST, ports, passLatencyCycles, foldPeriodCycles } from './arch/timing.js';
 export { arrayShape, accumulatorChunkRows, rowChunks, rowLevels } from './arch/mapping.js';
+
+export * from './cluster/types.js';
+export { SYSTEM_PRESETS, systemPresetNames, getSystemPreset, validateSystem, parseSystem, loadSystem, TIER_KINDS } from './cluster/systems.js';
+export { collectiveCost, tierOf, type CollectiveOptions } from './cluster/collectives.js';
+export { transformerModel, transformerFromSpec, trainingFlopsPerToken, type TransformerModel, type LayerShape } from './cluster/transformer.js';
+export { trainingStep, planProblems, trainingDays, timeToTrain, EAGER_OP_OVERHEAD_S, type TrainingOptions, type TrainingStep, type StepBreakdown, type MemoryPerChip } from './cluster/train.js';
+export { searchPlans, type SearchOptions, type SearchResult, type RejectedGroup } from './cluster/search.js';
+export { servingContext, servingProblems, servingPoint, batchSweep, maxBatch, iterationSeconds, kvBytesPerTokenPerChip, weightBytesPerChip, type ServingPlan, type ServingContext, type ServingPoint } from './cluster/serve.js';
+export { simulateServing, validateServingInput, percentiles, type ServingSimInput, type ServingSimResult, type IterationShape, type TokenCount, type Percentiles } from './cluster/serving-sim.js';
+export { reliabilityAtScale, goodput, goodputExponential, youngInterval, dalyInterval, systemMtbfS, interruptionsPerDay, checkpointSeconds, FAILURE_RATES, LLAMA3_UNEXPECTED_PER_CHIP_HOUR, type ReliabilityInput, type ReliabilityPoint, type FailureRate } from './cluster/reliability.js';

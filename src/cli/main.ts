@@ -14,9 +14,11 @@ import { compileCommand } from './commands/compile.js';
 import { modelsCommand } from './commands/models.js';
 import { compareCommand, estimateCommand } from './commands/estimate.js';
 import { tourCommand } from './commands/tour.js';
+import { trainCommand } from './commands/train.js';
+import { inferCommand, reliabilityCommand } from './commands/infer.js';
 import { processIo, type Io } from './io.js';
 
-const COMMANDS: readonly Command[] = [tourCommand, chipsCommand, chipCommand, modelsCommand, gemmCommand, scalesimCommand, asmCommand, disasmCommand, compileCommand, runCommand, estimateCommand, compareCommand];
+const COMMANDS: readonly Command[] = [tourCommand, chipsCommand, chipCommand, modelsCommand, gemmCommand, scalesimCommand, asmCommand, disasmCommand, compileCommand, runCommand, estimateCommand, compareCommand, trainCommand, inferCommand, reliabilityCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -10,7 +10,8 @@
  * sequences, ZeRO stages 0 to 3, recomputation none / selective / full. Sequence parallelism is on
  * whenever tensor parallelism is (it only removes work and memory). Data parallelism takes the chips
  * that are left: floor(chips / (tp x pp x cp)); chips that would not make a whole replica stay idle and
- * the plan says so (1,000,000 chips are not a power of two).
+ * the plan says so (1,000,000 chips are not a power of two). Replicas larger than the system are not
+ * enumerated.
  *
  * The global batch is a target (sequences per step, at most): each plan runs the largest whole number
  * of microbatches per data-parallel rank that fits, so the batches compared differ by less than one
@@ -118,6 +119,8 @@ export function searchPlans(model: TransformerModel, chip: ChipSpec, system: Sys
       const interleaves = pick(pp > 1 ? [1, 2, 4].filter((v) => pp * v <= model.layers) : [1], fixed.interleave);
       for (const cp of cps) {
         const replica = tp * pp * cp;
+        // A replica larger than the system is not a plan at all: not counted.
+        if (replica > chips) continue;
         const dp = Math.floor(chips / replica);
         for (const ep of eps) {
           for (const zero of zeros) {
@@ -126,11 +129,7 @@ export function searchPlans(model: TransformerModel, chip: ChipSpec, system: Sys
               const globalBatch = Math.max(1, perStep) * dp * microbatch;
               for (const interleave of interleaves) {
                 for (const recompute of recomputes) {
-                  const plan: TrainingPlan = { tp, pp, dp: Math.max(1, dp), cp, ep, zero, microbatch, globalBatch, seq: options.seq, recompute, sequenceParallel: tp > 1, interleave, overlapGradients: true };
-                  if (dp < 1) {
-                    reject(plan, `a replica of tp x pp x cp = ${replica} chips is more than the ${chips} chips`);
-                    continue;
-                  }
+                  const plan: TrainingPlan = { tp, pp, dp, cp, ep, zero, microbatch, globalBatch, seq: options.seq, recompute, sequenceParallel: tp > 1, interleave, overlapGradients: true };
                   if (perStep < 1) {
                     reject(plan, `data parallelism of ${dp} x microbatch ${microbatch} needs at least ${dp * microbatch} sequences per step, more than the global batch of ${options.globalBatch}`);
                     continue;

@@ -19,7 +19,7 @@ import type { Gemm } from '../graph/ops/op.js';
 import { chipContext } from '../model/estimate.js';
 import { gemmSeconds, streamSeconds } from '../model/kernels.js';
 import { collectiveCost } from './collectives.js';
-import { trainingFlopsPerToken, type LayerShape, type TransformerModel } from './transformer.js';
+import { attentionFlopsPerToken, trainingFlopsPerToken, type LayerShape, type TransformerModel } from './transformer.js';
 import type { Collective, SystemSpec, TrainingPlan } from './types.js';
 
 export interface TrainingOptions {
@@ -128,9 +128,6 @@ interface LayerTimes {
   readonly tpCommS: number;
   readonly cpCommS: number;
   readonly epCommS: number;
-  /** Forward FLOPs the chip performs for the layer (per microbatch). */
-  readonly flops: number;
-  readonly attentionFlops: number;
   /** Operators the host issues for the layer's forward. */
   readonly forwardOps: number;
 }
@@ -177,7 +174,6 @@ function layerTimes(env: Env, shape: LayerShape, model: TransformerModel, plan: 
   const heads = (plan.microbatch * shape.heads) / tp;
   const core: Gemm[] = [gemm(plan.seq / cp, shape.qkDim, keys, heads, false), gemm(plan.seq / cp, keys, shape.valueDim, heads, false)];
   const time = (g: Gemm): number => gemmSeconds(chip, dtype, g);
-  const flopsOf = (g: Gemm): number => 2 * g.batch * g.m * g.n * g.k;
   let linearF = 0;
   let linearB = 0;
   for (const g of linear) {
@@ -222,12 +218,11 @@ function layerTimes(env: Env, shape: LayerShape, model: TransformerModel, plan: 
   // Expert parallelism: tokens to their experts and back, forward and backward.
   let epCommS = 0;
   if (mlp.kind === 'moe' && ep > 1) epCommS = 4 * collective(system, 'all-to-all', tokens * mlp.topK * h * act, ep, tp);
-  const flops = linear.reduce((s, g) => s + flopsOf(g), 0) + core.reduce((s, g) => s + flopsOf(g), 0);
   // Operators of the forward: the GEMMs, the attention core (one fused kernel, or scores, softmax,
   // dropout and context), two norms, three layout copies, the activation, two residual adds, dropouts
   // and the tensor-parallel collectives.
   const forwardOps = linear.length + (flash ? 1 : 3 + (dropout ? 2 : 0)) + 8 + (dropout ? 2 : 0) + (tp > 1 ? 2 : 0) + (mlp.kind === 'moe' ? 4 : 0);
-  return { forwardS, backwardS, recomputeS, tpCommS, cpCommS, epCommS, flops, attentionFlops: core.reduce((s, g) => s + flopsOf(g), 0), forwardOps };
+  return { forwardS, backwardS, recomputeS, tpCommS, cpCommS, epCommS, forwardOps };
 }
 
 function collective(system: SystemSpec, kind: Collective, bytes: number, size: number, stride: number): number {
@@ -284,7 +279,7 @@ export function trainingStep(model: TransformerModel, chip: ChipSpec, system: Sy
   const { tp, pp, dp, cp, ep } = plan;
   // Per stage: its share of each group of layers. Layers that do not split evenly leave some stages
   // (virtual stages) one layer longer; the fullest stage sets the pipeline's pace (Llama 3 runs 126
-  // layers on 16 stages so). FLOPs count the even share.
+  // layers on 16 stages so).
   const fullest = (Math.ceil(model.layers / (pp * plan.interleave)) * plan.interleave) / model.layers;
   let forwardS = 0;
   let backwardS = 0;
@@ -292,13 +287,10 @@ export function trainingStep(model: TransformerModel, chip: ChipSpec, system: Sy
   let tpCommS = 0;
   let cpCommS = 0;
   let epCommS = 0;
-  let stageFlops = 0;
-  let attentionFlops = 0;
   let activationBytes = 0;
   let hostOps = 0;
   for (const g of model.groups) {
     const share = g.count * fullest;
-    const even = g.count / pp;
     const t = cachedLayerTimes(env, g.shape, model, plan);
     forwardS += share * t.forwardS;
     backwardS += share * t.backwardS;
@@ -306,8 +298,6 @@ export function trainingStep(model: TransformerModel, chip: ChipSpec, system: Sy
     tpCommS += share * t.tpCommS;
     cpCommS += share * t.cpCommS;
     epCommS += share * t.epCommS;
-    stageFlops += even * t.flops;
-    attentionFlops += even * t.attentionFlops;
     activationBytes += share * activationBytesPerLayer(g.shape, model, plan, flash);
     // Forward, backward (about two operators per forward one) and the recomputed forward.
     hostOps += share * t.forwardOps * (3 + (plan.recompute === 'none' ? 0 : 1));
@@ -356,9 +346,11 @@ export function trainingStep(model: TransformerModel, chip: ChipSpec, system: Sy
   const totalBytes = weightsBytes + gradientMemory + optimizerBytes + activationMemory;
   const memoryReasons = totalBytes > capacity ? [`out of memory: ${(totalBytes / 2 ** 30).toFixed(1)} GiB per chip (weights ${(weightsBytes / 2 ** 30).toFixed(1)}, gradients ${(gradientMemory / 2 ** 30).toFixed(1)}, optimizer ${(optimizerBytes / 2 ** 30).toFixed(1)}, activations ${(activationMemory / 2 ** 30).toFixed(1)}) exceeds ${(capacity / 2 ** 30).toFixed(1)} GiB`] : [];
   const modelFlopsPerStep = trainingFlopsPerToken(model, plan.seq) * tokensPerStep;
-  // Hardware FLOPs: what the chips execute (forward, two backward GEMMs, recomputation), summed over all chips.
-  const hardwarePerMicrobatch = 3 * stageFlops + (plan.recompute === 'full' ? stageFlops : plan.recompute === 'selective' ? attentionFlops : 0);
-  const hardwareFlopsPerStep = hardwarePerMicrobatch * chips * microbatches + 6 * model.hidden * model.vocab * tokensPerStep;
+  // Hardware FLOPs (Korthikanti et al. 2022): the model FLOPs plus the recomputed forward, by the same
+  // convention: all layers' forward (a third of their training FLOPs) or the attention core's.
+  const layerFlopsPerToken = trainingFlopsPerToken(model, plan.seq) - 6 * model.hidden * model.vocab;
+  const recomputedPerToken = plan.recompute === 'full' ? layerFlopsPerToken / 3 : plan.recompute === 'selective' ? attentionFlopsPerToken(model, plan.seq) / 3 : 0;
+  const hardwareFlopsPerStep = modelFlopsPerStep + recomputedPerToken * tokensPerStep;
   const peak = peakOpsPerS(chip, dtype as never);
   const ctx = chipContext(chip, dtype);
   const energyPerStepJ = chips * (ctx.staticW * stepTimeS) + (hardwareFlopsPerStep / 2) * ctx.macPj * 1e-12 + chips * microbatches * 3 * localParams * 2 * ctx.offChipPjPerByte * 1e-12;

@@ -135,7 +135,12 @@ export function trainingFlopsPerToken(model: TransformerModel, seq: number): num
   let flops = 0;
   for (const g of model.groups) {
     const m = mlpParams(model.hidden, g.shape.mlp);
-    flops += g.count * (6 * (g.shape.attentionParams + m.active) + 6 * 2 * seq * g.shape.heads * (g.shape.qkDim + g.shape.valueDim) * 0.5);
+    flops += g.count * 6 * (g.shape.attentionParams + m.active);
   }
-  return flops + 6 * model.hidden * model.vocab;
+  return flops + attentionFlopsPerToken(model, seq) + 6 * model.hidden * model.vocab;
+}
+
+/** The attention core's share of `trainingFlopsPerToken` (scores and context, forward and backward). */
+export function attentionFlopsPerToken(model: TransformerModel, seq: number): number {
+  return model.groups.reduce((s, g) => s + g.count * 6 * seq * g.shape.heads * (g.shape.qkDim + g.shape.valueDim), 0);
 }

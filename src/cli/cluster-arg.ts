@@ -1,0 +1,82 @@
+/**
+ * Arguments of the cluster commands: a transformer (zoo name or Hugging Face config.json), a system
+ * (preset or file), the chip (default: the system's), and plain numbers with their limits.
+ */
+import {
+  getChipPreset,
+  loadSystem,
+  parseStructuredText,
+  SYSTEM_PRESETS,
+  systemPresetNames,
+  TpusimError,
+  transformerModel,
+  unknownNameMessage,
+  zooModelNames,
+  getZooEntry,
+  formatIssues,
+  type ChipSpec,
+  type SystemSpec,
+  type TransformerModel,
+} from '../index.js';
+import { stringOption, UsageError, type ParsedArgs } from './args.js';
+import { resolveChip } from './chip-arg.js';
+import { fileExists, readTextFile } from './io.js';
+
+export const TRANSFORMER_HELP = `MODEL is a transformer from the zoo (${zooModelNames()
+  .filter((n) => getZooEntry(n)?.config)
+  .join(', ')}) or a Hugging Face config.json.`;
+
+export function readTransformer(name: string, seq: number): TransformerModel {
+  if (/\.json$/i.test(name) || fileExists(name)) {
+    const parsed = parseStructuredText(readTextFile(name, 'model config'), name);
+    if (!parsed.ok) throw new TpusimError('bad_model', formatIssues(parsed.issues), { issues: parsed.issues });
+    return transformerModel({ config: parsed.value, file: name }, seq);
+  }
+  return transformerModel({ zoo: name }, seq);
+}
+
+/** `--system NAME|FILE`, or the preset built from the chip when none is named. */
+export function resolveSystem(values: ParsedArgs['values'], chipName: string | undefined): SystemSpec {
+  const text = stringOption(values, 'system');
+  if (text !== undefined) {
+    const preset = SYSTEM_PRESETS[text];
+    if (preset) return preset;
+    if (/\.(json|ya?ml)$/i.test(text) || fileExists(text)) return loadSystem(readTextFile(text, 'system file'), text);
+    throw new TpusimError('unknown_system', `${unknownNameMessage('system', text, systemPresetNames())}; or give a .json/.yaml system file`);
+  }
+  const matching = Object.values(SYSTEM_PRESETS).find((s) => s.chip === chipName);
+  if (chipName !== undefined && matching) return matching;
+  throw new UsageError(`needs --system NAME|FILE (presets: ${systemPresetNames().join(', ')})${chipName ? `; no preset system is built from ${chipName}` : ''}`);
+}
+
+/** The chip: --chip, else the system's. */
+export function resolveClusterChip(values: ParsedArgs['values']): { chip: ChipSpec; system: SystemSpec } {
+  const chipName = stringOption(values, 'chip');
+  if (chipName !== undefined) {
+    const chip = resolveChip(chipName);
+    return { chip, system: resolveSystem(values, chip.name) };
+  }
+  if (stringOption(values, 'system') === undefined) throw new UsageError('needs --chip NAME|FILE or --system NAME|FILE (the system names its chip)');
+  const system = resolveSystem(values, undefined);
+  return { chip: getChipPreset(system.chip), system };
+}
+
+/** A positive number (seconds, rates), in plain or exponent notation. */
+export function positiveNumber(name: string, text: string | undefined, max = Number.MAX_VALUE): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\s*[+]?\d*\.?\d+([eE][+-]?\d+)?\s*$/.test(text) || !(value > 0)) throw new UsageError(`${name} must be a positive number, got '${text}'`);
+  if (value > max) throw new UsageError(`${name} = ${value} exceeds the limit ${max}`);
+  return value;
+}
+
+/** A non-negative number (seconds that may be zero). */
+export function nonNegativeNumber(name: string, text: string | undefined, max = Number.MAX_VALUE): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\s*[+]?\d*\.?\d+([eE][+-]?\d+)?\s*$/.test(text) || !(value >= 0)) throw new UsageError(`${name} must be a number >= 0, got '${text}'`);
+  if (value > max) throw new UsageError(`${name} = ${value} exceeds the limit ${max}`);
+  return value;
+}
+
+export const MAX_CHIPS = 100_000_000;

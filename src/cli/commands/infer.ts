@@ -1,0 +1,182 @@
+import {
+  batchSweep,
+  formatSI,
+  formatTable,
+  iterationSeconds,
+  maxBatch,
+  reliabilityAtScale,
+  servingContext,
+  servingPoint,
+  servingProblems,
+  simulateServing,
+  trimNumber,
+  TpusimError,
+  type ReliabilityPoint,
+  type ServingPoint,
+} from '../../index.js';
+import { choice, parseCommandArgs, positiveInteger, stringOption, UsageError } from '../args.js';
+import { MAX_CHIPS, nonNegativeNumber, positiveNumber, readTransformer, resolveClusterChip, TRANSFORMER_HELP } from '../cluster-arg.js';
+import { printJson, type Command } from '../command.js';
+import type { Io } from '../io.js';
+import { DEFAULT_CHECKPOINT_S, DEFAULT_RESTART_S } from './train.js';
+
+const ms = (s: number): string => trimNumber(s * 1e3, 4);
+const gib = (b: number): string => trimNumber(b / 2 ** 30, 4);
+
+/** The default split of a replica: the widest power-of-two tensor parallelism that divides the heads and the chips, within the scale-up domain. */
+function defaultTp(chips: number, heads: number, scaleUp: number): number {
+  let tp = 1;
+  while (tp * 2 <= Math.min(chips, scaleUp) && chips % (tp * 2) === 0 && heads % (tp * 2) === 0) tp *= 2;
+  return tp;
+}
+
+export const inferCommand: Command = {
+  name: 'infer',
+  summary: 'serving a transformer on chips: time to first token, time per token, KV cache, throughput vs batch',
+  usage: `tpusim infer MODEL --chip NAME|FILE [--system NAME|FILE] --chips N [--tp T] [--pp P] [--batch B]
+             [--prompt P] [--output O] [--rate R] [--requests N] [--max-batch B] [--seed S]
+             [--dtype FORMAT] [--json]
+
+  One model replica over N chips (tensor parallelism inside the scale-up domain, pipeline stages
+  beyond it; --tp/--pp choose), in closed form (docs/cluster.md): for a batch of B prompts of P
+  tokens (default 1, 1024) decoding O tokens each (default 256), the time to first token (the
+  batch's prefill), the time per output token, throughput, the KV cache and memory per chip; and
+  throughput and latency for batches from 1 to the largest that fits. With --rate R (requests per
+  second) a discrete-event simulation of continuous batching under Poisson arrivals (--requests,
+  default 2000; --max-batch, default the largest that fits up to 256; output lengths geometric with
+  mean O) reports latency percentiles.
+  ${TRANSFORMER_HELP}`,
+  run(argv: readonly string[], io: Io): number {
+    const { values, positionals } = parseCommandArgs('infer', argv, {
+      chip: { type: 'string' },
+      system: { type: 'string' },
+      chips: { type: 'string' },
+      tp: { type: 'string' },
+      pp: { type: 'string' },
+      batch: { type: 'string' },
+      prompt: { type: 'string' },
+      output: { type: 'string' },
+      rate: { type: 'string' },
+      requests: { type: 'string' },
+      'max-batch': { type: 'string' },
+      seed: { type: 'string' },
+      dtype: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    if (values['help']) {
+      io.out(this.usage);
+      return 0;
+    }
+    if (positionals.length !== 1) throw new UsageError('infer needs one MODEL; see tpusim infer --help');
+    const chips = positiveInteger('--chips', stringOption(values, 'chips') ?? '1', MAX_CHIPS);
+    const { chip, system } = resolveClusterChip(values);
+    const prompt = positiveInteger('--prompt', stringOption(values, 'prompt') ?? '1024', 1 << 24);
+    const output = positiveInteger('--output', stringOption(values, 'output') ?? '256', 1 << 24);
+    const model = readTransformer(positionals[0]!, 1);
+    if (prompt + output > model.maxPositions) throw new UsageError(`--prompt ${prompt} + --output ${output} = ${prompt + output} tokens exceeds ${model.name}'s ${model.maxPositions} positions`);
+    const heads = model.groups[0]!.shape.heads;
+    const tpText = stringOption(values, 'tp');
+    const ppText = stringOption(values, 'pp');
+    const tp = tpText !== undefined ? positiveInteger('--tp', tpText, MAX_CHIPS) : ppText !== undefined ? Math.max(1, Math.floor(chips / positiveInteger('--pp', ppText, MAX_CHIPS))) : defaultTp(chips, heads, system.tiers[0]?.domainChips ?? 1);
+    const pp = ppText !== undefined ? positiveInteger('--pp', ppText, MAX_CHIPS) : Math.max(1, Math.floor(chips / tp));
+    const problems = servingProblems(model, { tp, pp }, chips);
+    if (problems.length > 0) throw new TpusimError('bad_plan', `cannot serve ${model.name} so:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    const formats = chip.cores[0]!.matrixUnits[0]!.formats.map((f) => f.input as string);
+    const dtypeText = stringOption(values, 'dtype');
+    const ctx = servingContext(model, chip, system, { tp, pp, ...(dtypeText !== undefined ? { dtype: choice('--dtype', dtypeText, formats) } : {}) });
+    const batch = positiveInteger('--batch', stringOption(values, 'batch') ?? '1', 1 << 20);
+    const point = servingPoint(ctx, batch, prompt, output);
+    const sweep = batchSweep(ctx, prompt, output);
+    const most = maxBatch(ctx, prompt, output);
+    const rate = positiveNumber('--rate', stringOption(values, 'rate'), 1e9);
+    let simulation: ReturnType<typeof simulateServing> | undefined;
+    let simBatch = 0;
+    if (rate !== undefined) {
+      if (most < 1) throw new TpusimError('does_not_fit', `${model.name}'s weights do not fit ${chips} x ${chip.name}; no batch can be served`);
+      simBatch = positiveInteger('--max-batch', stringOption(values, 'max-batch') ?? String(Math.min(256, most)), 1 << 20);
+      const requests = positiveInteger('--requests', stringOption(values, 'requests') ?? '2000', 1_000_000);
+      const seed = nonNegativeNumber('--seed', stringOption(values, 'seed'), 2 ** 31) ?? 1;
+      simulation = simulateServing({
+        rate,
+        requests,
+        promptTokens: prompt,
+        outputTokens: { mean: output },
+        maxBatch: simBatch,
+        maxBatchTokens: Math.max(simBatch, 8192),
+        kvCapacityTokens: Math.max(1, most) * (prompt + output),
+        seed: Math.floor(seed),
+        iteration: (step) => iterationSeconds(ctx, step),
+      });
+    }
+    if (values['json']) {
+      printJson(io, 'infer', {
+        model: model.name,
+        chip: chip.name,
+        system: system.name,
+        chips,
+        tp,
+        pp,
+        dtype: ctx.dtype,
+        batch,
+        prompt,
+        output,
+        ttftS: point.ttftS,
+        tpotS: point.tpotS,
+        tokensPerS: point.tokensPerS,
+        decodeTokensPerS: point.decodeTokensPerS,
+        kvCacheBytes: point.kvCacheBytes,
+        memoryPerChipBytes: point.memoryPerChipBytes,
+        fits: point.fits,
+        maxBatch: most,
+        sweep,
+        ...(simulation ? { simulation: { rate, maxBatch: simBatch, ...simulation } } : {}),
+      });
+      return point.fits ? 0 : 1;
+    }
+    io.out(`${model.name} on ${chips} x ${chip.name} (${system.name}; tp ${tp} x pp ${pp}, ${ctx.dtype}): batch ${batch}, prompt ${prompt}, output ${output}`);
+    io.out(`time to first token ${ms(point.ttftS)} ms; time per output token ${ms(point.tpotS)} ms; ${formatSI(point.tokensPerS, 'tokens/s')} over the request (${formatSI(point.decodeTokensPerS, 'tokens/s')} while decoding)`);
+    io.out(`KV cache ${gib(point.kvCacheBytes)} GiB; memory per chip ${gib(point.memoryPerChipBytes)} GiB of ${gib(chip.offChipMemory.capacityBytes)} GiB${point.fits ? '' : ' (DOES NOT FIT)'}; largest batch that fits: ${most}`);
+    io.out('');
+    io.out(formatTable(['batch', 'TTFT (ms)', 'TPOT (ms)', 'tokens/s', 'decode tokens/s', 'KV cache (GiB)', 'GiB/chip'], sweep.map((p: ServingPoint) => [String(p.batch), ms(p.ttftS), ms(p.tpotS), formatSI(p.tokensPerS, ''), formatSI(p.decodeTokensPerS, ''), gib(p.kvCacheBytes), gib(p.memoryPerChipBytes)])));
+    if (simulation && rate !== undefined) {
+      const s = simulation;
+      io.out('');
+      io.out(`continuous batching, ${rate} requests/s (Poisson), up to ${simBatch} sequences: ${s.completed} requests, ${formatSI(s.throughputTokensPerS, 'tokens/s')}, mean batch ${trimNumber(s.meanBatch, 3)}${s.saturated ? ' -- SATURATED: arrivals outpace service, the queue grows' : ''}`);
+      io.out(formatTable(['', 'p50 (ms)', 'p90 (ms)', 'p99 (ms)', 'max (ms)'], (['ttft', 'tpot', 'latency', 'queueing'] as const).map((k) => [k, ms(s[k].p50), ms(s[k].p90), ms(s[k].p99), ms(s[k].max)])));
+    }
+    return point.fits ? 0 : 1;
+  },
+};
+
+export const reliabilityCommand: Command = {
+  name: 'reliability',
+  summary: 'interruptions, checkpoint interval and goodput of synchronous training from 10k to 10M chips',
+  usage: `tpusim reliability [--chips N,N,...] [--checkpoint S] [--restart S] [--rate PER_CHIP_HOUR] [--json]
+
+  Failures as a Poisson process growing with the chip count (default rate: Llama 3's 419 unexpected
+  interruptions in 54 days on 16,384 GPUs, arXiv:2407.21783 section 3.3.4), the system MTBF, Daly's
+  optimal checkpoint interval and the goodput (useful fraction of wall time) for a checkpoint write
+  of --checkpoint seconds (default ${DEFAULT_CHECKPOINT_S}) and a restart of --restart seconds (default ${DEFAULT_RESTART_S}).
+  Default chip counts: 1e4, 3e4, 1e5, 3e5, 1e6, 3e6, 1e7.`,
+  run(argv: readonly string[], io: Io): number {
+    const { values, positionals } = parseCommandArgs('reliability', argv, { chips: { type: 'string' }, checkpoint: { type: 'string' }, restart: { type: 'string' }, rate: { type: 'string' }, json: { type: 'boolean' } });
+    if (values['help']) {
+      io.out(this.usage);
+      return 0;
+    }
+    if (positionals.length > 0) throw new UsageError(`reliability takes no positional arguments, got '${positionals[0]}'`);
+    const chips = (stringOption(values, 'chips') ?? '1e4,3e4,1e5,3e5,1e6,3e6,1e7').split(',').map((t) => positiveInteger('--chips', t.trim(), MAX_CHIPS));
+    const checkpointS = positiveNumber('--checkpoint', stringOption(values, 'checkpoint'), 1e7) ?? DEFAULT_CHECKPOINT_S;
+    const restartS = nonNegativeNumber('--restart', stringOption(values, 'restart'), 1e7) ?? DEFAULT_RESTART_S;
+    const rate = positiveNumber('--rate', stringOption(values, 'rate'), 1);
+    const points = reliabilityAtScale({ chips, checkpointS, restartS, ...(rate !== undefined ? { ratePerChipHour: rate } : {}) });
+    if (values['json']) {
+      printJson(io, 'reliability', { checkpointS, restartS, ...(rate !== undefined ? { ratePerChipHour: rate } : {}), points });
+      return 0;
+    }
+    const duration = (s: number): string => (s >= 86_400 ? `${trimNumber(s / 86_400, 3)} d` : s >= 3600 ? `${trimNumber(s / 3600, 3)} h` : s >= 60 ? `${trimNumber(s / 60, 3)} min` : `${trimNumber(s, 3)} s`);
+    io.out(formatTable(['chips', 'interruptions/day', 'MTBF', 'checkpoint every', 'goodput %'], points.map((p: ReliabilityPoint) => [p.chips.toLocaleString('en-US'), trimNumber(p.interruptionsPerDay, 4), duration(p.mtbfS), duration(p.intervalS) + (p.dalyApplies ? '' : ' (C >= 2M)'), trimNumber(p.goodputExponential * 100, 3)])));
+    io.out(`(checkpoint write ${checkpointS} s, restart ${restartS} s; goodput from the exponential failure model at Daly's interval; see docs/cluster.md)`);
+    return 0;
+  },
+};

@@ -1,0 +1,247 @@
+import {
+  formatSI,
+  formatTable,
+  parseStructuredText,
+  planProblems,
+  reliabilityAtScale,
+  RECOMPUTE,
+  searchPlans,
+  timeToTrain,
+  trainingStep,
+  trimNumber,
+  TpusimError,
+  formatIssues,
+  type ChipSpec,
+  type SearchResult,
+  type SystemSpec,
+  type TrainingOptions,
+  type TrainingPlan,
+  type TrainingStep,
+  type TransformerModel,
+} from '../../index.js';
+import { choice, parseCommandArgs, positiveInteger, stringOption, UsageError, type ParsedArgs } from '../args.js';
+import { MAX_CHIPS, nonNegativeNumber, positiveNumber, readTransformer, resolveClusterChip, TRANSFORMER_HELP } from '../cluster-arg.js';
+import { printJson, type Command } from '../command.js';
+import { readTextFile, type Io } from '../io.js';
+
+/** Tokens per step when no global batch is given: 4M, Llama 2's (Touvron et al. 2023, section 2.2). */
+export const DEFAULT_TOKENS_PER_STEP = 4 * 2 ** 20;
+/** Checkpoint write and restart times assumed for reliability when not given (estimates, not measured). */
+export const DEFAULT_CHECKPOINT_S = 60;
+export const DEFAULT_RESTART_S = 300;
+
+const AXES = ['tp', 'pp', 'dp', 'cp', 'ep', 'zero', 'microbatch', 'interleave'] as const;
+
+const TRAIN_OPTIONS = {
+  chip: { type: 'string' },
+  system: { type: 'string' },
+  chips: { type: 'string' },
+  plan: { type: 'string' },
+  tokens: { type: 'string' },
+  seq: { type: 'string' },
+  'global-batch': { type: 'string' },
+  tp: { type: 'string' },
+  pp: { type: 'string' },
+  dp: { type: 'string' },
+  cp: { type: 'string' },
+  ep: { type: 'string' },
+  zero: { type: 'string' },
+  microbatch: { type: 'string' },
+  interleave: { type: 'string' },
+  recompute: { type: 'string' },
+  'sequence-parallel': { type: 'boolean' },
+  'no-overlap': { type: 'boolean' },
+  dtype: { type: 'string' },
+  flash: { type: 'string' },
+  'op-overhead': { type: 'string' },
+  checkpoint: { type: 'string' },
+  restart: { type: 'string' },
+  top: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+type Axis = (typeof AXES)[number];
+
+function axisFlags(values: ParsedArgs['values']): Partial<Record<Axis, number>> {
+  const out: Partial<Record<Axis, number>> = {};
+  for (const axis of AXES) {
+    const text = stringOption(values, axis);
+    if (text === undefined) continue;
+    if (axis === 'zero') {
+      out.zero = Number(choice('--zero', text, ['0', '1', '2', '3']));
+      continue;
+    }
+    out[axis] = positiveInteger(`--${axis}`, text, MAX_CHIPS);
+  }
+  return out;
+}
+
+/** A plan file's fields (JSON/YAML): any of the plan's fields; the rest take the command's defaults. */
+function readPlanFile(path: string): Record<string, unknown> {
+  const parsed = parseStructuredText(readTextFile(path, 'plan file'), path);
+  if (!parsed.ok) throw new TpusimError('bad_plan', formatIssues(parsed.issues), { issues: parsed.issues });
+  const value = parsed.value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TpusimError('bad_plan', `${path}: expected a mapping of plan fields (tp, pp, dp, cp, ep, zero, microbatch, globalBatch, seq, recompute, sequenceParallel, interleave, overlapGradients)`);
+  const known = new Set(['tp', 'pp', 'dp', 'cp', 'ep', 'zero', 'microbatch', 'globalBatch', 'seq', 'recompute', 'sequenceParallel', 'interleave', 'overlapGradients']);
+  for (const [key, v] of Object.entries(value)) {
+    if (!known.has(key)) throw new TpusimError('bad_plan', `${path}: unknown plan field '${key}' (fields: ${[...known].join(', ')})`);
+    if (key === 'recompute' && !(RECOMPUTE as readonly unknown[]).includes(v)) throw new TpusimError('bad_plan', `${path}: recompute must be one of ${RECOMPUTE.join(', ')}, got ${JSON.stringify(v)}`);
+    if ((key === 'sequenceParallel' || key === 'overlapGradients') && typeof v !== 'boolean') throw new TpusimError('bad_plan', `${path}: ${key} must be true or false, got ${JSON.stringify(v)}`);
+    if (!['recompute', 'sequenceParallel', 'overlapGradients'].includes(key) && !(typeof v === 'number' && Number.isInteger(v) && v >= (key === 'zero' ? 0 : 1) && v <= (key === 'zero' ? 3 : MAX_CHIPS * 1024))) {
+      throw new TpusimError('bad_plan', `${path}: ${key} must be a whole number ${key === 'zero' ? 'from 0 to 3' : '>= 1'}, got ${JSON.stringify(v)}`);
+    }
+  }
+  return value as Record<string, unknown>;
+}
+
+function planLine(p: TrainingPlan): string {
+  return `tp ${p.tp} x pp ${p.pp} x dp ${p.dp} x cp ${p.cp}, ep ${p.ep}, ZeRO-${p.zero}, microbatch ${p.microbatch}, recompute ${p.recompute}${p.sequenceParallel ? ', sequence parallel' : ''}${p.interleave > 1 ? `, interleave ${p.interleave}` : ''}${p.overlapGradients ? '' : ', gradients not overlapped'}`;
+}
+
+const seconds = (s: number): string => (s >= 1 ? `${trimNumber(s, 4)} s` : s >= 1e-3 ? `${trimNumber(s * 1e3, 4)} ms` : `${trimNumber(s * 1e6, 4)} us`);
+const gib = (b: number): string => trimNumber(b / 2 ** 30, 4);
+
+function stepReport(model: TransformerModel, chip: ChipSpec, system: SystemSpec, s: TrainingStep, dtype: string): string[] {
+  const b = s.breakdown;
+  const m = s.memory;
+  return [
+    `${model.name} (${formatSI(model.params, '')} parameters, ${formatSI(model.activeParams, '')} active) on ${s.chips.toLocaleString('en-US')} x ${chip.name} (${system.name}), ${dtype}, seq ${s.plan.seq}, global batch ${s.plan.globalBatch} (${formatSI(s.tokensPerStep, '')} tokens per step, ${s.microbatches} microbatches per pipeline)`,
+    `plan: ${planLine(s.plan)}`,
+    `step ${seconds(s.stepTimeS)}: compute ${seconds(b.computeS)}, recompute ${seconds(b.recomputeS)}, exposed communication tp ${seconds(b.tpCommS)} / cp ${seconds(b.cpCommS)} / ep ${seconds(b.epCommS)} / pp ${seconds(b.ppCommS)} / dp ${seconds(b.dpCommS)}, pipeline bubble ${seconds(b.bubbleS)}, optimizer ${seconds(b.optimizerS)}, host-bound ${seconds(b.hostS)}`,
+    `${formatSI(s.tokensPerS, 'tokens/s')}; MFU ${trimNumber(s.mfu * 100, 3)}%, HFU ${trimNumber(s.hfu * 100, 3)}% (1 MAC = 2 FLOPs); energy ${formatSI(s.energyPerStepJ, 'J')} per step`,
+    `memory per chip ${gib(m.totalBytes)} GiB of ${gib(m.capacityBytes)} GiB: weights ${gib(m.weightsBytes)}, gradients ${gib(m.gradientBytes)}, optimizer ${gib(m.optimizerBytes)}, activations ${gib(m.activationBytes)}`,
+    ...s.reasons.map((r) => `DOES NOT FIT: ${r}`),
+  ];
+}
+
+function searchReport(r: SearchResult, top: number): string[] {
+  const rows = r.best.slice(0, top).map((s, i) => [String(i + 1), String(s.plan.tp), String(s.plan.pp), String(s.plan.dp), String(s.plan.cp), String(s.plan.ep), String(s.plan.zero), String(s.plan.microbatch), s.plan.recompute, String(s.plan.interleave), String(s.plan.globalBatch), seconds(s.stepTimeS), formatSI(s.tokensPerS, ''), trimNumber(s.mfu * 100, 3), gib(s.memory.totalBytes)]);
+  return [
+    `searched ${r.evaluated.toLocaleString('en-US')} plans on ${r.chips.toLocaleString('en-US')} chips: ${r.valid.toLocaleString('en-US')} valid${r.valid > 0 ? `, best ${Math.min(top, r.best.length)} by tokens/s:` : ''}`,
+    ...(rows.length > 0 ? [formatTable(['#', 'tp', 'pp', 'dp', 'cp', 'ep', 'zero', 'mb', 'recompute', 'vpp', 'batch', 'step', 'tokens/s', 'MFU %', 'GiB/chip'], rows)] : []),
+    ...(r.rejected.length > 0 ? ['rejected:', ...r.rejected.map((g) => `  ${g.count.toLocaleString('en-US')} x ${g.reason} (e.g. ${g.message})`)] : []),
+  ];
+}
+
+export const trainCommand: Command = {
+  name: 'train',
+  summary: 'a training step of a transformer on a system of chips: time, memory, MFU; or the best plans',
+  usage: `tpusim train MODEL --chip NAME|FILE [--system NAME|FILE] --chips N [--plan auto|FILE] [--tokens T]
+             [--seq S] [--global-batch B] [--tp T] [--pp P] [--dp D] [--cp C] [--ep E] [--zero 0..3]
+             [--microbatch M] [--interleave V] [--recompute none|selective|full] [--sequence-parallel]
+             [--no-overlap] [--dtype FORMAT] [--flash on|off] [--op-overhead S] [--checkpoint S]
+             [--restart S] [--top K] [--json]
+
+  The cluster model (docs/cluster.md), in closed form: step time with its breakdown (compute,
+  recomputation, exposed communication per parallel axis, pipeline bubble, optimizer), memory per
+  chip against capacity, tokens/s, MFU and HFU. --system defaults to the preset built from the chip.
+
+  --plan auto (the default) searches every plan the flags leave open and lists the best (--top, 10)
+  with why the others were rejected; with --tp, --pp and --dp all given, or --plan FILE (JSON/YAML
+  plan fields, flags override them), the one plan is evaluated. Defaults: cp 1, ep 1, ZeRO-1,
+  microbatch 1, interleave 1, recompute selective, sequence parallelism when tp > 1, seq 4096 (or
+  the model's maximum), global batch of ${DEFAULT_TOKENS_PER_STEP / 2 ** 20}M tokens.
+  --tokens T adds the time and energy to train on T tokens, the interruptions to expect at this chip
+  count (Llama 3's published failure rate) and the goodput with checkpoints every Daly interval
+  (--checkpoint write time, default ${DEFAULT_CHECKPOINT_S} s; --restart time, default ${DEFAULT_RESTART_S} s).
+  --flash off times attention without a fused kernel; --op-overhead sets the host time per operator
+  of an eager framework (default 10 us on GPU-style chips, 0 on TPU-style chips).
+  ${TRANSFORMER_HELP}`,
+  run(argv: readonly string[], io: Io): number {
+    const { values, positionals } = parseCommandArgs('train', argv, TRAIN_OPTIONS);
+    if (values['help']) {
+      io.out(this.usage);
+      return 0;
+    }
+    if (positionals.length !== 1) throw new UsageError('train needs one MODEL; see tpusim train --help');
+    const chips = positiveInteger('--chips', stringOption(values, 'chips') ?? (() => { throw new UsageError('train needs --chips N'); })(), MAX_CHIPS);
+    const { chip, system } = resolveClusterChip(values);
+    const formats = chip.cores[0]!.matrixUnits[0]!.formats.map((f) => f.input as string);
+    const dtypeText = stringOption(values, 'dtype');
+    const dtype = dtypeText === undefined ? formats[0]! : choice('--dtype', dtypeText, formats);
+    const seqText = stringOption(values, 'seq');
+    const planText = stringOption(values, 'plan') ?? 'auto';
+    const file = planText === 'auto' ? {} : readPlanFile(planText);
+    const seqWanted = seqText !== undefined ? positiveInteger('--seq', seqText, 1 << 24) : typeof file['seq'] === 'number' ? file['seq'] : undefined;
+    const model = readTransformer(positionals[0]!, 1);
+    if (seqWanted !== undefined && seqWanted > model.maxPositions) throw new UsageError(`--seq ${seqWanted} exceeds ${model.name}'s ${model.maxPositions} positions`);
+    const seq = seqWanted ?? Math.min(4096, model.maxPositions);
+    const batchText = stringOption(values, 'global-batch');
+    const globalBatch = batchText !== undefined ? positiveInteger('--global-batch', batchText, 1 << 30) : typeof file['globalBatch'] === 'number' ? file['globalBatch'] : Math.max(1, Math.round(DEFAULT_TOKENS_PER_STEP / seq));
+    const recomputeText = stringOption(values, 'recompute');
+    const recompute = recomputeText !== undefined ? choice('--recompute', recomputeText, RECOMPUTE) : undefined;
+    const flags = axisFlags(values);
+    const flash = choice('--flash', stringOption(values, 'flash') ?? 'on', ['on', 'off']) === 'on';
+    const opOverheadS = nonNegativeNumber('--op-overhead', stringOption(values, 'op-overhead'), 1);
+    const options: TrainingOptions = { dtype, flashAttention: flash, ...(opOverheadS !== undefined ? { opOverheadS } : {}) };
+    const top = positiveInteger('--top', stringOption(values, 'top') ?? '10', 1000);
+    const overlap = !values['no-overlap'];
+    const merged = { ...file, ...flags } as Partial<TrainingPlan>;
+    const single = planText !== 'auto' || (flags.tp !== undefined && flags.pp !== undefined && flags.dp !== undefined);
+    let step: TrainingStep | undefined;
+    let search: SearchResult | undefined;
+    if (single) {
+      const tp = merged.tp ?? 1;
+      const pp = merged.pp ?? 1;
+      const cp = merged.cp ?? 1;
+      const plan: TrainingPlan = {
+        tp,
+        pp,
+        cp,
+        dp: merged.dp ?? Math.max(1, Math.floor(chips / (tp * pp * cp))),
+        ep: merged.ep ?? 1,
+        zero: (merged.zero ?? 1) as TrainingPlan['zero'],
+        microbatch: merged.microbatch ?? 1,
+        globalBatch,
+        seq,
+        recompute: recompute ?? merged.recompute ?? 'selective',
+        sequenceParallel: values['sequence-parallel'] === true || (merged.sequenceParallel ?? tp > 1),
+        interleave: merged.interleave ?? 1,
+        overlapGradients: values['no-overlap'] ? false : (merged.overlapGradients ?? true),
+      };
+      const problems = planProblems(model, chips, plan);
+      if (problems.length > 0) throw new TpusimError('bad_plan', `the plan cannot run:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+      step = trainingStep(model, chip, system, chips, plan, options);
+    } else {
+      const fixed = { ...flags, ...(recompute ? { recompute } : {}) } as NonNullable<Parameters<typeof searchPlans>[4]['fixed']>;
+      search = searchPlans(model, chip, system, chips, { ...options, seq, globalBatch, keep: Math.max(top, 1), fixed });
+      if (flags.dp !== undefined) search = { ...search, best: search.best.filter((s) => s.plan.dp === flags.dp) };
+      if (!overlap) search = { ...search, best: search.best.map((s) => trainingStep(model, chip, system, s.chips, { ...s.plan, overlapGradients: false }, options)).sort((a, b) => b.tokensPerS - a.tokensPerS) };
+      step = search.best[0];
+    }
+    const tokens = positiveNumber('--tokens', stringOption(values, 'tokens'), 1e18);
+    const checkpointS = positiveNumber('--checkpoint', stringOption(values, 'checkpoint'), 1e7) ?? DEFAULT_CHECKPOINT_S;
+    const restartS = nonNegativeNumber('--restart', stringOption(values, 'restart'), 1e7) ?? DEFAULT_RESTART_S;
+    const reliability = step ? reliabilityAtScale({ chips: [step.chips], checkpointS, restartS })[0]! : undefined;
+    const run = step && tokens !== undefined && step.valid ? timeToTrain(step, tokens) : undefined;
+    const goodput = reliability?.goodputExponential ?? 1;
+    if (values['json']) {
+      printJson(io, 'train', {
+        model: model.name,
+        chip: chip.name,
+        system: system.name,
+        chips,
+        dtype,
+        ...(step ? { plan: step.plan, chipsUsed: step.chips, valid: step.valid, reasons: step.reasons, stepTimeS: step.stepTimeS, mfu: step.mfu, hfu: step.hfu, tokensPerS: step.tokensPerS, tokensPerStep: step.tokensPerStep, memoryPerChipBytes: step.memory.totalBytes, memory: step.memory, breakdown: step.breakdown, energyPerStepJ: step.energyPerStepJ } : { valid: false }),
+        ...(search ? { search: { evaluated: search.evaluated, valid: search.valid, best: search.best.slice(0, top).map((s) => ({ plan: s.plan, chipsUsed: s.chips, stepTimeS: s.stepTimeS, tokensPerS: s.tokensPerS, mfu: s.mfu, hfu: s.hfu, memoryPerChipBytes: s.memory.totalBytes })), rejected: search.rejected } } : {}),
+        ...(reliability ? { reliability: { ...reliability, checkpointS, restartS } } : {}),
+        ...(run ? { training: { tokens, steps: run.steps, computeS: run.seconds, wallS: run.seconds / goodput, energyJ: run.energyJ } } : {}),
+      });
+      return step?.valid ? 0 : 1;
+    }
+    if (search) io.out([...searchReport(search, top), ''].join('\n'));
+    if (!step) {
+      io.out(`no plan fits ${model.name} on ${chips.toLocaleString('en-US')} x ${chip.name}; see the reasons above`);
+      return 1;
+    }
+    io.out(stepReport(model, chip, system, step, dtype).join('\n'));
+    if (step.chips < chips) io.out(`note: the plan uses ${step.chips.toLocaleString('en-US')} of the ${chips.toLocaleString('en-US')} chips (whole replicas only)`);
+    if (reliability) {
+      io.out(`reliability at ${step.chips.toLocaleString('en-US')} chips: ${trimNumber(reliability.interruptionsPerDay, 3)} interruptions/day (Llama 3's rate), MTBF ${seconds(reliability.mtbfS)}; checkpoint every ${seconds(reliability.intervalS)} (Daly, ${checkpointS} s write, ${restartS} s restart): goodput ${trimNumber(goodput * 100, 3)}%`);
+    }
+    if (run && tokens !== undefined) {
+      io.out(`training on ${formatSI(tokens, 'tokens')}: ${run.steps.toLocaleString('en-US')} steps, ${trimNumber(run.seconds / 86_400, 4)} days of steps, ${trimNumber(run.seconds / goodput / 86_400, 4)} days with interruptions; ${trimNumber(run.energyJ / 3.6e9, 4)} MWh of chip energy`);
+    }
+    return step.valid ? 0 : 1;
+  },
+};
