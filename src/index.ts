@@ -140,3 +140,13 @@ export { searchPlans, type SearchOptions, type SearchResult, type RejectedGroup 
 export { servingContext, servingProblems, servingPoint, batchSweep, maxBatch, iterationSeconds, kvBytesPerTokenPerChip, weightBytesPerChip, type ServingPlan, type ServingContext, type ServingPoint } from './cluster/serve.js';
 export { simulateServing, validateServingInput, percentiles, type ServingSimInput, type ServingSimResult, type IterationShape, type TokenCount, type Percentiles } from './cluster/serving-sim.js';
 export { reliabilityAtScale, goodput, goodputExponential, youngInterval, dalyInterval, systemMtbfS, interruptionsPerDay, checkpointSeconds, FAILURE_RATES, LLAMA3_UNEXPECTED_PER_CHIP_HOUR, type ReliabilityInput, type ReliabilityPoint, type FailureRate } from './cluster/reliability.js';
+
+export { DEFAULT_COST_BOOK, COST_SOURCES, COST_STATUSES, CostTrace, entry as costEntry, atNode as costAtNode, withOverrides as costBookWithOverrides, loadCostOverrides, validateCostOverrides, type CostBook, type CostEntry, type CostStatus } from './cost/costbook.js';
+export { chipArea, calibrateArea, memoryDevices, type AreaBreakdown, type AreaParameters, type DieReference, type CalibrationResult } from './cost/area.js';
+export { grossDiesPerWafer, dieYield, YIELD_MODELS, type YieldModel, type YieldOptions, type WaferGeometry } from './cost/wafer.js';
+export { chipCost, type ChipCost, type ChipCostOptions } from './cost/chip-cost.js';
+export { chipPower, inferenceRate, type ChipPower, type WorkloadRate } from './explore/economics.js';
+export { chipsPerHost, provisionedPowerW, trainingRate } from './explore/economics.js';
+export { tcoPerChip, performancePerTco, validateTcoBook, HOURS_PER_YEAR, type TcoInput, type TcoBreakdown } from './cost/tco.js';
+export { buildVsBuy, tornado, validateBuildVsBuyInput, TORNADO_KEYS, type BuildVsBuyInput, type BuildVsBuyResult, type BuildVsBuySide, type TornadoBar, type InputSwing, type CustomChipInput, type MarketChipInput } from './cost/build-vs-buy.js';
+export { planSupply, validateSupplyInput, SUPPLY_SCENARIOS, type SupplyInput, type SupplyPlan, type SupplyResource, type LogicDieDemand } from './cost/fab.js';

@@ -16,9 +16,12 @@ import { compareCommand, estimateCommand } from './commands/estimate.js';
 import { tourCommand } from './commands/tour.js';
 import { trainCommand } from './commands/train.js';
 import { inferCommand, reliabilityCommand } from './commands/infer.js';
+import { costCommand } from './commands/cost.js';
+import { tcoCommand } from './commands/tco.js';
+import { fabCommand } from './commands/fab.js';
 import { processIo, type Io } from './io.js';
 
-const COMMANDS: readonly Command[] = [tourCommand, chipsCommand, chipCommand, modelsCommand, gemmCommand, scalesimCommand, asmCommand, disasmCommand, compileCommand, runCommand, estimateCommand, compareCommand, trainCommand, inferCommand, reliabilityCommand];
+const COMMANDS: readonly Command[] = [tourCommand, chipsCommand, chipCommand, modelsCommand, gemmCommand, scalesimCommand, asmCommand, disasmCommand, compileCommand, runCommand, estimateCommand, compareCommand, trainCommand, inferCommand, reliabilityCommand, costCommand, tcoCommand, fabCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

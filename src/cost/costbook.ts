@@ -1,0 +1,258 @@
+/**
+ * The cost book: every constant the economics use, with its unit, source and status. Keys are dotted
+ * (`wafer.priceUsd.7` is a 7 nm wafer's price); per-node entries end in the node in nm. A user's book
+ * (JSON or YAML: `key: value` or `key: { value, source, status, note }`) overrides entries one by one;
+ * reports say which numbers used are estimates.
+ *
+ * Status: published (a figure as its source prints it), derived (arithmetic on published figures),
+ * estimate (a third party's or ours, with a range where one is known), calibrated (fitted to
+ * published die areas, see cost/area.ts), user (from the user's book).
+ */
+import { formatIssues, issue, nearestName, TpusimError, type Issue, type Result } from '../core/errors.js';
+
+export const COST_STATUSES = ['published', 'derived', 'estimate', 'calibrated', 'user'] as const;
+export type CostStatus = (typeof COST_STATUSES)[number];
+
+export interface CostEntry {
+  readonly value: number;
+  readonly unit: string;
+  /** Key into COST_SOURCES, or a user's own source text. */
+  readonly source: string;
+  readonly status: CostStatus;
+  readonly note?: string;
+  /** A plausible range, where one is known (sensitivity analyses swing between them). */
+  readonly low?: number;
+  readonly high?: number;
+}
+
+export type CostBook = Readonly<Record<string, CostEntry>>;
+
+export const COST_SOURCES = {
+  jouppi2017: 'N. P. Jouppi et al., "In-Datacenter Performance Analysis of a Tensor Processing Unit", ISCA 2017, arXiv:1704.04760 (Table 2, Figure 2 floor plan)',
+  jouppi2023: 'N. P. Jouppi et al., "TPU v4: An Optically Reconfigurable Supercomputer ...", ISCA 2023, arXiv:2304.01433',
+  tsmcSram: 'TSMC high-density SRAM bitcell areas as presented at IEDM/VLSI (28HPM 0.127, 16FF+ 0.074, N7 0.027, N5 0.021, N3 0.0199 um^2), as reported by WikiChip',
+  wikichipDensity: 'WikiChip, TSMC process pages: high-density standard-cell logic density (16FF+ 28.9, N10 52.5, N7 91.2, N5 171.3 MTr/mm^2)',
+  horowitz2014: 'M. Horowitz, "Computing\'s Energy Problem", ISSCC 2014 (45 nm area of adders and multipliers)',
+  hennessyPatterson: 'J. Hennessy and D. Patterson, Computer Architecture: A Quantitative Approach, ch. 1 (dies per wafer)',
+  stapper: 'C. H. Stapper, "Modeling of integrated circuit defect sensitivities", IBM J. Res. Dev. 27(6), 1983 (negative binomial yield); B. Murphy, Proc. IEEE 1964',
+  anandtech2020: 'AnandTech, "\'Better Yield on 5nm than 7nm\': TSMC Update on Defect Rates for N5", 25 Aug 2020 (N7 0.09/cm^2 three quarters after HVM; N5 ~0.10)',
+  cset2020: 'S. M. Khan and A. Mann, "AI Chips: What They Are and Why They Matter", CSET, April 2020 (foundry sale price per wafer by node)',
+  digitimes: 'DigiTimes / TrendForce reports of TSMC wafer prices (3 nm ~$20,000 in 2022; 2 nm ~$30,000 in 2025), via Taiwan News and TrendForce News',
+  trendforceHbm: 'TrendForce press releases on HBM (May 2024: ~5x DDR5 price per bit; Dec 2025), and analysts\' $/GB estimates in circulation ($8-20/GB)',
+  siliconAnalysts: 'Silicon Analysts cost-bridge tool (H100: ~$750 CoWoS packaging, ~$920 test and assembly; citing Raymond James, Epoch AI, TrendForce), 2026',
+  semiengineering: 'SemiEngineering, "What Will That Chip Cost?" (IBS design costs by node: 28 nm $51M, 16 nm $106M, 7 nm $298M, 5 nm $542M)',
+  barroso2018: 'L. A. Barroso, U. Holzle, P. Ranganathan, The Datacenter as a Computer, 3rd ed., 2018, ch. 6 (TCO: $10-20 per W of critical power, 10-15 year facility life)',
+  uptime2024: 'Uptime Institute Global Data Center Survey 2024 (average PUE 1.56)',
+  eia2023: 'U.S. EIA, Electric Power Annual 2023: average industrial electricity price 8.06 cents/kWh',
+  tsmcArizona2020: 'TSMC announcement, May 2020, as reported by eeNews Europe: $12B for a 5 nm fab of 20,000 wafers per month in Arizona',
+  cowosCapacity: 'DigiTimes / TrendForce reports of TSMC CoWoS capacity: ~15k wafers/month end-2023, ~35k end-2024, 65-80k end-2025',
+  gpuPrices: 'press reports of street prices: H100 SXM $25-30k, A100 80GB $10-15k (2023-24), H200 $30-35k, B200 $30-40k, MI300X $10-20k',
+  tpusim: 'tpusim estimate: not published; the note says how it was chosen',
+} as const;
+
+const e = (value: number, unit: string, source: keyof typeof COST_SOURCES, status: CostStatus, note?: string, low?: number, high?: number): CostEntry => ({
+  value,
+  unit,
+  source,
+  status,
+  ...(note !== undefined ? { note } : {}),
+  ...(low !== undefined ? { low } : {}),
+  ...(high !== undefined ? { high } : {}),
+});
+
+/** The default book. Dollar figures are estimates unless a list price; foundries do not publish contract prices. */
+export const DEFAULT_COST_BOOK: CostBook = {
+  // --- Area -----------------------------------------------------------------------------------
+  'area.sramBitcellUm2.28': e(0.127, 'um^2', 'tsmcSram', 'published', '28HPM high-density bitcell'),
+  'area.sramBitcellUm2.16': e(0.074, 'um^2', 'tsmcSram', 'published', '16FF+ high-density bitcell'),
+  'area.sramBitcellUm2.7': e(0.027, 'um^2', 'tsmcSram', 'published', 'N7 high-density bitcell'),
+  'area.sramBitcellUm2.5': e(0.021, 'um^2', 'tsmcSram', 'published', 'N5 high-density bitcell (N4 shares it)'),
+  'area.sramBitcellUm2.3': e(0.0199, 'um^2', 'tsmcSram', 'published', 'N3 (N3B) high-density bitcell'),
+  'area.sramArrayEfficiency': e((8 * 2 ** 20 * 0.127e-6 * (24 + 4 + 0.25)) / (0.37 * 331), 'ratio', 'jouppi2017', 'derived', 'bitcell area over buffer area in TPU v1: its data buffers (24 MiB unified buffer, 4 MiB accumulators, 256 KiB weight FIFO) are 37% of a die of at most 331 mm^2 (Figure 2 caption, Table 2), at 0.127 um^2 per 28 nm bitcell: 0.246', 0.2, 0.6),
+  'area.registerFileFactor': e(2, 'ratio', 'tpusim', 'estimate', 'multi-ported register files and GPU shared memory per bit against dense SRAM macros', 1.5, 3),
+  'area.logicDensityMtrMm2.28': e(14, 'MTr/mm^2', 'tpusim', 'estimate', 'not on WikiChip\'s page; 16FF+ density / 2, TSMC\'s "2x" claim for 16FF+ over 28HPM', 11, 17),
+  'area.logicDensityMtrMm2.16': e(28.9, 'MTr/mm^2', 'wikichipDensity', 'estimate', 'high-density cells, 16FF+ (12 nm shares it)'),
+  'area.logicDensityMtrMm2.10': e(52.5, 'MTr/mm^2', 'wikichipDensity', 'estimate', 'N10 high-density cells'),
+  'area.logicDensityMtrMm2.7': e(91.2, 'MTr/mm^2', 'wikichipDensity', 'estimate', 'N7 high-density cells'),
+  'area.logicDensityMtrMm2.5': e(171.3, 'MTr/mm^2', 'wikichipDensity', 'estimate', 'N5 high-density cells'),
+  'area.logicDensityMtrMm2.4': e(171.3, 'MTr/mm^2', 'wikichipDensity', 'estimate', 'N4 / 4N: the N5 family, same cells'),
+  'area.logicDensityMtrMm2.3': e(215, 'MTr/mm^2', 'tpusim', 'estimate', 'N3E: TSMC\'s claimed ~1.3x logic density over N5 for mixed designs, applied to N5', 190, 290),
+  'area.int8MacMm2.28': e(0.24 * 331 / 65_536, 'mm^2', 'jouppi2017', 'derived', 'TPU v1: the matrix unit is about a quarter of a die of at most 331 mm^2 (Figure 2 and Table 2) for 65,536 int8 MACs: 0.24 x 331 / 65,536 (an upper bound)'),
+  'area.floatMacRatio': e(10.4, 'ratio', 'tpusim', 'calibrated', 'area of a bf16/fp16 MAC (fp32 accumulate) over an int8 MAC; fitted with area.overheadShare to the published dies (cost/area.ts). Horowitz\'s 45 nm adders and multipliers give 13.9 for an fp16 multiplier with an fp32 adder, an upper bound', 2, 14),
+  'area.fp8MacRatio': e(0.6, 'ratio', 'tpusim', 'estimate', 'an fp8-only MAC against a bf16 one: narrower multiplier, same fp32 accumulator', 0.4, 0.8),
+  'area.vectorLaneMacs': e(2, 'float MACs', 'horowitz2014', 'derived', 'an fp32 vector lane (FMA) against a bf16/fp16 MAC: Horowitz\'s fp32 multiplier + adder (11,884 um^2) over fp16 multiplier + fp32 adder (5,824 um^2) = 2.04'),
+  'area.hbmPhyMm2': e(12, 'mm^2 per stack', 'tpusim', 'estimate', 'an HBM PHY and controller per stack; reported die shots put one HBM2/3 PHY at 10-15 mm^2', 8, 18),
+  'area.ddrPhyMm2': e(5, 'mm^2 per channel', 'tpusim', 'estimate', 'a DDR3/4 PHY and controller per 64-bit channel', 3, 8),
+  'area.serdesMm2PerGBps': e(0.05, 'mm^2 per GB/s', 'tpusim', 'estimate', 'chip-to-chip and host SerDes: ~1.2 mm^2 per 25 GB/s (a x8 lane group at ~28 Gb/s), per direction', 0.03, 0.1),
+  'area.overheadShare': e(0.36, 'share of die', 'tpusim', 'calibrated', 'control, clocking, wiring, I/O ring and white space as a share of the die; fitted with area.floatMacRatio to the published dies (cost/area.ts). TPU v1\'s floor plan gives control 2% and I/O 10%', 0.1, 0.35),
+  'area.reticleMm2': e(858, 'mm^2', 'tpusim', 'published', 'lithography field of 26 x 33 mm; dies larger than this are split into several dies in one package'),
+  // --- Wafers and yield -----------------------------------------------------------------------
+  'wafer.diameterMm': e(300, 'mm', 'hennessyPatterson', 'published'),
+  'wafer.edgeExclusionMm': e(3, 'mm', 'tpusim', 'estimate', 'unusable rim; calculators use 2-5 mm', 2, 5),
+  'wafer.scribeMm': e(0.1, 'mm', 'tpusim', 'estimate', 'saw street added to each die edge (50-100 um class)', 0.05, 0.15),
+  'wafer.priceUsd.28': e(2891, 'USD', 'cset2020', 'estimate', 'CSET model, 2020'),
+  'wafer.priceUsd.16': e(3984, 'USD', 'cset2020', 'estimate', 'CSET model, 2020 (16/12 nm)'),
+  'wafer.priceUsd.10': e(5992, 'USD', 'cset2020', 'estimate', 'CSET model, 2020'),
+  'wafer.priceUsd.7': e(9346, 'USD', 'cset2020', 'estimate', 'CSET model, 2020; ~$10,000 in 2018 reports', 8000, 11000),
+  'wafer.priceUsd.5': e(16988, 'USD', 'cset2020', 'estimate', 'CSET model, 2020', 15000, 19000),
+  'wafer.priceUsd.4': e(18000, 'USD', 'tpusim', 'estimate', 'N4/4N: N5 family; CSET\'s N5 price plus a few per cent of annual increases', 16000, 20000),
+  'wafer.priceUsd.3': e(20000, 'USD', 'digitimes', 'estimate', '2022 report; 2025 reports $25-27k for N3E/N3P', 18000, 27000),
+  'wafer.priceUsd.2': e(30000, 'USD', 'digitimes', 'estimate', '2025 reports', 25000, 35000),
+  'yield.defectsPerCm2.28': e(0.05, 'defects/cm^2', 'tpusim', 'estimate', 'a mature node', 0.03, 0.1),
+  'yield.defectsPerCm2.16': e(0.06, 'defects/cm^2', 'tpusim', 'estimate', 'a mature node', 0.03, 0.1),
+  'yield.defectsPerCm2.10': e(0.08, 'defects/cm^2', 'tpusim', 'estimate', '', 0.05, 0.15),
+  'yield.defectsPerCm2.7': e(0.09, 'defects/cm^2', 'anandtech2020', 'published', 'three quarters after high-volume manufacturing', 0.05, 0.12),
+  'yield.defectsPerCm2.5': e(0.1, 'defects/cm^2', 'anandtech2020', 'published', 'August 2020, expected lower with the ramp', 0.06, 0.12),
+  'yield.defectsPerCm2.4': e(0.08, 'defects/cm^2', 'tpusim', 'estimate', 'the N5 family, later in its ramp', 0.05, 0.12),
+  'yield.defectsPerCm2.3': e(0.1, 'defects/cm^2', 'tpusim', 'estimate', 'not published', 0.05, 0.2),
+  'yield.defectsPerCm2.2': e(0.2, 'defects/cm^2', 'tpusim', 'estimate', 'early ramp; not published', 0.1, 0.5),
+  'yield.clusteringAlpha': e(3, 'alpha', 'stapper', 'estimate', 'negative-binomial clustering parameter; 0.5-2 for mature processes in tutorials, 2-3 a common default', 0.5, 5),
+  // --- Memory and package ---------------------------------------------------------------------
+  'memory.hbmUsdPerGB': e(15, 'USD/GB', 'trendforceHbm', 'estimate', 'HBM3/3e, 2025', 8, 20),
+  'memory.ddrUsdPerGB': e(3, 'USD/GB', 'trendforceHbm', 'estimate', 'server DRAM, about a fifth of HBM per bit', 2, 6),
+  'memory.hbmStackYield': e(0.97, 'ratio', 'tpusim', 'estimate', 'known-good stacks lost in assembly (TSV yield is inside the price)', 0.9, 0.99),
+  'memory.hbmStackFootprintMm2': e(110, 'mm^2', 'tpusim', 'estimate', 'an HBM stack\'s footprint on the interposer (~11 x 10 mm)', 90, 130),
+  'package.interposerWaferUsd': e(12000, 'USD', 'tpusim', 'estimate', 'a CoWoS-class interposer wafer processed; a single analyst post, low confidence', 6000, 18000),
+  'package.interposerMargin': e(1.15, 'ratio', 'tpusim', 'estimate', 'interposer area over the dies and stacks it carries', 1.05, 1.3),
+  'package.advancedYield': e(0.95, 'ratio', 'tpusim', 'estimate', 'CoWoS-class assembly yield', 0.85, 0.99),
+  'package.assemblyTestUsd': e(920, 'USD', 'siliconAnalysts', 'estimate', 'test and assembly of an H100-class package', 400, 1200),
+  'package.standardUsd': e(30, 'USD', 'tpusim', 'estimate', 'an organic flip-chip package and test for a chip with off-package DRAM', 15, 60),
+  'package.boardUsd': e(1000, 'USD', 'tpusim', 'estimate', 'accelerator board or module: power delivery, cooling plate, connectors (SXM/OAM class; PCIe cards less)', 300, 2000),
+  // --- Design ---------------------------------------------------------------------------------
+  'nre.usd.28': e(51e6, 'USD', 'semiengineering', 'estimate', 'IBS design cost (Gartner: ~$30M)', 30e6, 51e6),
+  'nre.usd.16': e(106e6, 'USD', 'semiengineering', 'estimate', 'IBS (Gartner: ~$80M)', 80e6, 106e6),
+  'nre.usd.10': e(170e6, 'USD', 'semiengineering', 'estimate', 'IBS, "more than"', 130e6, 200e6),
+  'nre.usd.7': e(298e6, 'USD', 'semiengineering', 'estimate', 'IBS (Gartner 2019: $271M); AI chips that repeat one MAC array cost less (SemiEngineering 2023)', 100e6, 300e6),
+  'nre.usd.5': e(542e6, 'USD', 'semiengineering', 'estimate', 'IBS 2018', 200e6, 550e6),
+  'nre.usd.4': e(542e6, 'USD', 'semiengineering', 'estimate', 'as N5', 200e6, 550e6),
+  'nre.usd.3': e(590e6, 'USD', 'semiengineering', 'estimate', 'IBS typical (up to ~$1.5B for a complex GPU)', 300e6, 1500e6),
+  'nre.usd.2': e(725e6, 'USD', 'tpusim', 'estimate', 'N3 x 1.23, IBS\'s step from N5 to N3 continued', 400e6, 2000e6),
+  // --- Data centre and TCO ----------------------------------------------------------------------
+  'tco.itLifeYears': e(4, 'years', 'barroso2018', 'estimate', '3-4 years in the WSC book; hyperscalers depreciate servers over 5-6', 3, 6),
+  'tco.facilityLifeYears': e(12, 'years', 'barroso2018', 'estimate', '10-15 years', 10, 15),
+  'tco.facilityUsdPerW': e(12, 'USD/W', 'barroso2018', 'estimate', '$10-20 per W of critical power; AI builds reported up to $25-30/W', 8, 25),
+  'tco.pue': e(1.2, 'ratio', 'uptime2024', 'estimate', 'a new large build; the 2024 industry average is 1.56, Google\'s fleet ~1.10', 1.1, 1.56),
+  'tco.usdPerKWh': e(0.0806, 'USD/kWh', 'eia2023', 'published', 'US industrial average, 2023', 0.05, 0.15),
+  'tco.maintenanceShare': e(0.03, 'share of capex per year', 'tpusim', 'estimate', 'repairs, spares and staff', 0.01, 0.06),
+  'tco.networkShare': e(0.15, 'share of accelerator + host capex', 'tpusim', 'estimate', 'NICs, switches, optics, cables (calculators: +10-15% of GPU hardware; TPU v4 OCS < 5% of system capex)', 0.05, 0.25),
+  'tco.hostUsd': e(25000, 'USD per host', 'tpusim', 'estimate', 'a CPU server hosting the accelerators, without them', 15000, 40000),
+  'tco.hostW': e(800, 'W per host', 'tpusim', 'estimate', 'the host server\'s own power', 500, 1200),
+  'tco.averagePowerShare': e(0.8, 'share of chip power', 'tpusim', 'estimate', 'average draw over a chip\'s full-load power across a year of work', 0.5, 1),
+  // --- Market prices (buy side) -----------------------------------------------------------------
+  'market.priceUsd.a100': e(12000, 'USD', 'gpuPrices', 'estimate', 'A100 80GB SXM, 2023-24 street price', 8000, 15000),
+  'market.priceUsd.h100-sxm': e(27500, 'USD', 'gpuPrices', 'estimate', 'H100 SXM street price', 20000, 35000),
+  'market.priceUsd.h200': e(32500, 'USD', 'gpuPrices', 'estimate', '', 28000, 40000),
+  'market.priceUsd.b200': e(35000, 'USD', 'gpuPrices', 'estimate', '', 30000, 45000),
+  'market.priceUsd.mi300x': e(15000, 'USD', 'gpuPrices', 'estimate', '', 10000, 20000),
+  // --- Fabs and supply --------------------------------------------------------------------------
+  'fab.waferStartsPerMonth': e(20000, 'wafers/month', 'tsmcArizona2020', 'published', 'one leading-edge fab module as planned for Arizona in 2020'),
+  'fab.capexUsd': e(20e9, 'USD', 'tsmcArizona2020', 'estimate', '$12B in the 2020 plan for 20k wafers/month at 5 nm; later Arizona figures ($65B for three fabs) put it nearer $20B', 12e9, 25e9),
+  'fab.leadingEdgeWaferStartsPerMonth': e(250000, 'wafers/month', 'tpusim', 'estimate', 'TSMC\'s N5/N4 and N3 families together, 2025 (press reports of ~150k and ~100-125k wafers/month); the world\'s leading-edge logic output is mostly TSMC\'s', 200000, 300000),
+  'fab.cowosWaferStartsPerMonth': e(75000, 'wafers/month', 'cowosCapacity', 'estimate', 'TSMC\'s whole CoWoS capacity, end-2025 (65-80k)', 65000, 80000),
+  'fab.cowosCapexUsdPerWpm': e(1e6, 'USD per wafer/month', 'tpusim', 'estimate', 'advanced-packaging capital per wafer per month of capacity (a ~$2-3B plant for a few thousand wafers/month)', 0.5e6, 2e6),
+  'fab.hbmGBPerYear': e(2.4e9, 'GB/year', 'trendforceHbm', 'estimate', 'world HBM output, 2025: ~$36B of HBM revenue (over 30% of DRAM revenue) at ~$15/GB', 1.5e9, 3.5e9),
+  'fab.hbmCapexUsdPerGBPerYear': e(10, 'USD per GB/year', 'tpusim', 'estimate', 'DRAM and TSV-stacking capital per GB/year of HBM output', 5, 20),
+};
+
+/** An entry of the book, or an error naming the key and the nearest ones. */
+export function entry(book: CostBook, key: string): CostEntry {
+  const found = book[key];
+  if (found) return found;
+  const near = nearestName(key, Object.keys(book));
+  throw new TpusimError('unknown_cost_key', `the cost book has no '${key}'${near ? ` (did you mean '${near}'?)` : ''}`);
+}
+
+export const value = (book: CostBook, key: string): number => entry(book, key).value;
+
+/** Nodes a per-node family lists, e.g. `wafer.priceUsd` -> [2, 3, 4, 5, 7, ...]. */
+export function nodesOf(book: CostBook, family: string): number[] {
+  return Object.keys(book)
+    .filter((k) => k.startsWith(`${family}.`) && /^\d+$/.test(k.slice(family.length + 1)))
+    .map((k) => Number(k.slice(family.length + 1)))
+    .sort((a, b) => a - b);
+}
+
+/**
+ * The per-node entry for a node: its own, or the nearest listed node's (by ratio), with the key used.
+ * A 12 nm chip takes 16 nm's figures; a 6 nm chip 7 nm's (nearer than 5 by ratio? 6/5 = 1.2 < 7/6 = 1.17: 7).
+ */
+export function atNode(book: CostBook, family: string, nodeNm: number): { readonly key: string; readonly entry: CostEntry; readonly exact: boolean } {
+  const nodes = nodesOf(book, family);
+  if (nodes.length === 0) throw new TpusimError('unknown_cost_key', `the cost book has no '${family}.<node>' entries`);
+  let best = nodes[0]!;
+  for (const n of nodes) if (Math.abs(Math.log(n / nodeNm)) < Math.abs(Math.log(best / nodeNm))) best = n;
+  const key = `${family}.${best}`;
+  return { key, entry: book[key]!, exact: best === nodeNm };
+}
+
+/** Every problem with a user's book: unknown keys (with suggestions), non-numbers, bad statuses. */
+export function validateCostOverrides(raw: unknown, fileName = 'cost book'): Issue[] {
+  const issues: Issue[] = [];
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return [issue('invalid_type', '', `${fileName}: expected a mapping of cost-book keys to values`)];
+  for (const [key, v] of Object.entries(raw as Record<string, unknown>)) {
+    if (!(key in DEFAULT_COST_BOOK) && !/^(market\.priceUsd|wafer\.priceUsd|yield\.defectsPerCm2|nre\.usd|area\.(sramBitcellUm2|logicDensityMtrMm2))\.[\w-]+$/.test(key)) {
+      const near = nearestName(key, Object.keys(DEFAULT_COST_BOOK));
+      issues.push(issue('unknown_key', key, `${key}: not a cost-book key${near ? ` (did you mean '${near}'?)` : ''}`));
+      continue;
+    }
+    const number = typeof v === 'number' ? v : typeof v === 'object' && v !== null ? (v as Record<string, unknown>)['value'] : undefined;
+    if (typeof number !== 'number' || !Number.isFinite(number) || number < 0) issues.push(issue('invalid_value', key, `${key}: value must be a number >= 0, got ${JSON.stringify(number ?? v)}`));
+    if (typeof v === 'object' && v !== null) {
+      const status = (v as Record<string, unknown>)['status'];
+      if (status !== undefined && !(COST_STATUSES as readonly unknown[]).includes(status)) issues.push(issue('invalid_value', `${key}.status`, `${key}.status: must be one of ${COST_STATUSES.join(', ')}, got ${JSON.stringify(status)}`));
+    }
+  }
+  return issues;
+}
+
+/** The default book with a user's entries over it (user entries keep their own source and status, 'user' by default). */
+export function withOverrides(raw: unknown, fileName = 'cost book', base: CostBook = DEFAULT_COST_BOOK): Result<CostBook> {
+  const issues = validateCostOverrides(raw, fileName);
+  if (issues.length > 0) return { ok: false, issues };
+  const out: Record<string, CostEntry> = { ...base };
+  for (const [key, v] of Object.entries(raw as Record<string, unknown>)) {
+    const previous = base[key];
+    if (typeof v === 'number') out[key] = { value: v, unit: previous?.unit ?? '', source: fileName, status: 'user' };
+    else {
+      const o = v as Record<string, unknown>;
+      out[key] = {
+        value: o['value'] as number,
+        unit: typeof o['unit'] === 'string' ? o['unit'] : (previous?.unit ?? ''),
+        source: typeof o['source'] === 'string' ? o['source'] : fileName,
+        status: (o['status'] as CostStatus | undefined) ?? 'user',
+        ...(typeof o['note'] === 'string' ? { note: o['note'] } : {}),
+        ...(typeof o['low'] === 'number' ? { low: o['low'] } : {}),
+        ...(typeof o['high'] === 'number' ? { high: o['high'] } : {}),
+      };
+    }
+  }
+  return { ok: true, value: out };
+}
+
+export function loadCostOverrides(raw: unknown, fileName: string): CostBook {
+  const r = withOverrides(raw, fileName);
+  if (!r.ok) throw new TpusimError('invalid_cost_book', `${fileName} is not a valid cost book:\n${formatIssues(r.issues)}`, { issues: r.issues });
+  return r.value;
+}
+
+/** Keys read while computing a result, so reports can say which of them are estimates. */
+export class CostTrace {
+  private readonly used = new Set<string>();
+  constructor(readonly book: CostBook) {}
+  value(key: string): number {
+    this.used.add(key);
+    return value(this.book, key);
+  }
+  atNode(family: string, nodeNm: number): number {
+    const r = atNode(this.book, family, nodeNm);
+    this.used.add(r.key);
+    return r.entry.value;
+  }
+  keys(): string[] {
+    return [...this.used].sort();
+  }
+  /** Keys used whose status is not published or derived. */
+  estimates(): string[] {
+    return this.keys().filter((k) => !['published', 'derived'].includes(this.book[k]!.status));
+  }
+}

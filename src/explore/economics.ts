@@ -1,0 +1,102 @@
+/**
+ * Where economics meet performance: a chip's power from the energy model (at peak activity, or
+ * running a workload), and work per second for a workload, the two numbers TCO and build-vs-buy need
+ * beside the cost of the chip.
+ */
+import type { ChipSpec, MatrixInputFormat } from '../arch/chip-spec.js';
+import { peakOpsPerS } from '../arch/derive.js';
+import { DEFAULT_NODE_NM, estimateGraph, staticPowerW } from '../model/estimate.js';
+import { energyTable } from '../model/energy.js';
+import type { Graph } from '../graph/types.js';
+import { searchPlans } from '../cluster/search.js';
+import { SYSTEM_PRESETS } from '../cluster/systems.js';
+import type { TrainingStep } from '../cluster/train.js';
+import type { TransformerModel } from '../cluster/transformer.js';
+import type { SystemSpec } from '../cluster/types.js';
+
+export interface ChipPower {
+  readonly staticW: number;
+  /** Every MAC busy at the peak rate. */
+  readonly matrixW: number;
+  /** Operands in and results out of the matrix units through on-chip SRAM, at the peak rate. */
+  readonly onChipW: number;
+  /** Off-chip memory at full bandwidth. */
+  readonly offChipW: number;
+  /** All of the above: an upper bound on what the chip draws. */
+  readonly peakW: number;
+  readonly tdpW?: number;
+  /** Measured power where published (idle). */
+  readonly idleW?: number;
+  readonly staticIsEstimate: boolean;
+  readonly nodeNm: number;
+}
+
+/**
+ * Power at peak activity from the energy table (model/energy.ts): MACs at the chip's peak rate, each
+ * matrix unit reading a row of inputs and writing a row of fp32 results per cycle through the unified
+ * buffer, off-chip memory at its full bandwidth, plus static power.
+ */
+export function chipPower(chip: ChipSpec, dtype?: string): ChipPower {
+  const nodeNm = chip.technology?.processNm ?? DEFAULT_NODE_NM;
+  const table = energyTable(nodeNm);
+  const format = (dtype ?? chip.cores[0]!.matrixUnits[0]!.formats[0]!.input) as MatrixInputFormat;
+  const macsPerS = peakOpsPerS(chip, format) / 2;
+  const matrixW = macsPerS * table.macPj(format) * 1e-12;
+  const inBytes = format === 'int8' || format === 'uint8' || format.startsWith('fp8') ? 1 : 2;
+  let onChipBytesPerCycle = 0;
+  for (const core of chip.cores) for (const u of core.matrixUnits) onChipBytesPerCycle += core.count * u.count * (u.rows * inBytes + u.cols * 4);
+  const ub = chip.cores[0]!.unifiedBuffer.sizeBytes;
+  const onChipW = onChipBytesPerCycle * chip.clockHz * table.sramPjPerByte(ub) * 1e-12;
+  const offChipW = chip.offChipMemory.bandwidthBytesPerS * table.offChipPjPerByte(chip.offChipMemory.kind) * 1e-12;
+  const stat = staticPowerW(chip);
+  return {
+    staticW: stat.watts,
+    matrixW,
+    onChipW,
+    offChipW,
+    peakW: stat.watts + matrixW + onChipW + offChipW,
+    ...(chip.technology?.tdpW !== undefined ? { tdpW: chip.technology.tdpW } : {}),
+    ...(chip.technology?.idleW !== undefined ? { idleW: chip.technology.idleW } : {}),
+    staticIsEstimate: stat.estimate,
+    nodeNm,
+  };
+}
+
+export interface WorkloadRate {
+  /** Work units per second per chip (inferences/s for a graph). */
+  readonly perSecond: number;
+  /** Average power running it. */
+  readonly powerW: number;
+  readonly unit: string;
+  readonly feasible: boolean;
+  readonly reasons: readonly string[];
+}
+
+/** Inferences per second and average power of one chip running `graph` back to back. */
+export function inferenceRate(graph: Graph, chip: ChipSpec): WorkloadRate {
+  const e = estimateGraph(graph, chip, { detail: 'totals' });
+  return { perSecond: e.batch / e.totalTimeS, powerW: e.averagePowerW, unit: 'inferences', feasible: e.feasible, reasons: e.reasons };
+}
+
+/** Accelerators per host: the chip's preset system's, else 4 (TPU v1 to v4 hosts carry four; DGX eight). */
+export function chipsPerHost(chip: ChipSpec): number {
+  const system = Object.values(SYSTEM_PRESETS).find((s) => s.chip === chip.name);
+  return system?.chipsPerHost ?? 4;
+}
+
+/** The power TCO provisions for: the published TDP, else the energy model's peak-activity power. */
+export function provisionedPowerW(chip: ChipSpec): { readonly watts: number; readonly source: 'tdp' | 'model' } {
+  const tdp = chip.technology?.tdpW;
+  return tdp !== undefined ? { watts: tdp, source: 'tdp' } : { watts: chipPower(chip).peakW, source: 'model' };
+}
+
+/**
+ * Training tokens per second per chip for a transformer on `chips` chips of a system: the best plan
+ * the search finds (cluster/search.ts) at a 4M-token global batch.
+ */
+export function trainingRate(model: TransformerModel, chip: ChipSpec, system: SystemSpec, chips: number, seq: number): WorkloadRate & { readonly plan?: TrainingStep } {
+  const r = searchPlans(model, chip, system, chips, { seq, globalBatch: Math.max(1, Math.round((4 * 2 ** 20) / seq)), keep: 1 });
+  const best = r.best[0];
+  if (!best) return { perSecond: 0, powerW: 0, unit: 'tokens', feasible: false, reasons: r.rejected.map((g) => g.message).slice(0, 3) };
+  return { perSecond: best.tokensPerS / best.chips, powerW: best.energyPerStepJ / best.stepTimeS / best.chips, unit: 'tokens', feasible: true, reasons: [], plan: best };
+}
