@@ -19,9 +19,10 @@ import { inferCommand, reliabilityCommand } from './commands/infer.js';
 import { costCommand } from './commands/cost.js';
 import { tcoCommand } from './commands/tco.js';
 import { fabCommand } from './commands/fab.js';
+import { uiCommand } from './commands/ui.js';
 import { processIo, type Io } from './io.js';
 
-const COMMANDS: readonly Command[] = [tourCommand, chipsCommand, chipCommand, modelsCommand, gemmCommand, scalesimCommand, asmCommand, disasmCommand, compileCommand, runCommand, estimateCommand, compareCommand, trainCommand, inferCommand, reliabilityCommand, costCommand, tcoCommand, fabCommand];
+const COMMANDS: readonly Command[] = [tourCommand, chipsCommand, chipCommand, modelsCommand, gemmCommand, scalesimCommand, asmCommand, disasmCommand, compileCommand, runCommand, estimateCommand, compareCommand, trainCommand, inferCommand, reliabilityCommand, costCommand, tcoCommand, fabCommand, uiCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

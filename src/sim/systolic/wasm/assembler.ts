@@ -84,7 +84,7 @@ export interface WasmFunction {
 }
 
 /** A module of functions with all-i32 parameters and no results, importing `env.memory`. */
-export function assembleModule(functions: readonly WasmFunction[]): Uint8Array {
+export function assembleModule(functions: readonly WasmFunction[]): Uint8Array<ArrayBuffer> {
   const arities = [...new Set(functions.map((f) => f.params))];
   const types = section(1, vector(arities.map((n) => [0x60, ...vector(Array.from({ length: n }, () => [I32])), ...vector([])])));
   const imports = section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]]));

@@ -1,0 +1,2 @@
+/** Requests of the cluster page (to be filled in). */
+export const clusterApi = {};

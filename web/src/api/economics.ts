@@ -1,0 +1,2 @@
+/** Requests of the economics page (to be filled in). */
+export const economicsApi = {};

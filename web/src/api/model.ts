@@ -1,0 +1,2 @@
+/** Requests of the model page (to be filled in). */
+export const modelApi = {};

@@ -1,0 +1,2 @@
+/** Requests of the systolic page (to be filled in). */
+export const systolicApi = {};

@@ -1,0 +1,152 @@
+/** Small building blocks shared by the pages: labelled fields, tables, charts with downloads, status. */
+import type { ComponentChildren, JSX } from 'preact';
+import { useId } from 'preact/hooks';
+import { save, svgToPng, toCsv } from './download.js';
+
+export function Select(props: { label: string; value: string; options: readonly string[]; onChange: (v: string) => void; name?: string }): JSX.Element {
+  const id = useId();
+  return (
+    <label class="field" for={id}>
+      <span>{props.label}</span>
+      <select id={id} name={props.name ?? props.label} value={props.value} onChange={(e) => props.onChange((e.target as HTMLSelectElement).value)}>
+        {props.options.map((o) => (
+          <option value={o} key={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+export function NumberField(props: { label: string; value: string; onChange: (v: string) => void; min?: number; max?: number; step?: number; name?: string; error?: string | undefined }): JSX.Element {
+  const id = useId();
+  return (
+    <label class={`field${props.error ? ' invalid' : ''}`} for={id}>
+      <span>{props.label}</span>
+      <input id={id} name={props.name ?? props.label} type="number" value={props.value} min={props.min} max={props.max} step={props.step ?? 1} aria-invalid={props.error ? 'true' : undefined} onChange={(e) => props.onChange((e.target as HTMLInputElement).value)} />
+      {props.error && <small role="alert">{props.error}</small>}
+    </label>
+  );
+}
+
+export function Slider(props: { label: string; value: number; min: number; max: number; step?: number; onInput: (v: number) => void; name?: string; format?: (v: number) => string }): JSX.Element {
+  const id = useId();
+  return (
+    <label class="field slider" for={id}>
+      <span>
+        {props.label}: <output for={id}>{props.format ? props.format(props.value) : props.value}</output>
+      </span>
+      <input id={id} name={props.name ?? props.label} type="range" value={props.value} min={props.min} max={props.max} step={props.step ?? 1} onInput={(e) => props.onInput(Number((e.target as HTMLInputElement).value))} />
+    </label>
+  );
+}
+
+export function Check(props: { label: string; checked: boolean; onChange: (v: boolean) => void; name?: string }): JSX.Element {
+  const id = useId();
+  return (
+    <label class="field check" for={id}>
+      <input id={id} name={props.name ?? props.label} type="checkbox" checked={props.checked} onChange={(e) => props.onChange((e.target as HTMLInputElement).checked)} />
+      <span>{props.label}</span>
+    </label>
+  );
+}
+
+export type Cell = string | number;
+
+export function Table(props: { name: string; caption: string; columns: readonly string[]; rows: ReadonlyArray<readonly Cell[]>; limit?: number; testid?: string }): JSX.Element {
+  const shown = props.limit ? props.rows.slice(0, props.limit) : props.rows;
+  return (
+    <figure class="table" data-testid={props.testid}>
+      <figcaption>
+        {props.caption}
+        <span class="downloads">
+          <button type="button" onClick={() => save(`${props.name}.csv`, 'text/csv', toCsv(props.columns, props.rows))}>CSV</button>
+          <button type="button" onClick={() => save(`${props.name}.json`, 'application/json', JSON.stringify(props.rows.map((r) => Object.fromEntries(props.columns.map((c, i) => [c, r[i]]))), null, 2))}>JSON</button>
+        </span>
+      </figcaption>
+      <div class="scroll">
+        <table>
+          <thead>
+            <tr>
+              {props.columns.map((c) => (
+                <th scope="col" key={c}>
+                  {c}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((r, i) => (
+              <tr key={i}>
+                {r.map((v, j) => (
+                  <td key={j} class={typeof v === 'number' ? 'num' : undefined}>
+                    {typeof v === 'number' ? (Math.abs(v) >= 1e6 ? si(v) : fmt(v)) : v}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {props.limit && props.rows.length > props.limit && <p class="note">first {props.limit} of {props.rows.length} rows; the downloads have all of them</p>}
+    </figure>
+  );
+}
+
+/** A chart drawn by the library's SVG charts (report/svg.ts, the CLI's too), with downloads. */
+export function Chart(props: { name: string; caption: string; svg: string; data?: unknown; testid?: string }): JSX.Element {
+  return (
+    <figure class="chart" data-testid={props.testid}>
+      <figcaption>
+        {props.caption}
+        <span class="downloads">
+          <button type="button" onClick={() => save(`${props.name}.svg`, 'image/svg+xml', props.svg)}>SVG</button>
+          <button type="button" onClick={() => svgToPng(props.svg, `${props.name}.png`)}>PNG</button>
+          {props.data !== undefined && (
+            <button type="button" onClick={() => save(`${props.name}.json`, 'application/json', JSON.stringify(props.data, null, 2))}>
+              JSON
+            </button>
+          )}
+        </span>
+      </figcaption>
+      <div class="svg" role="img" aria-label={props.caption} dangerouslySetInnerHTML={{ __html: props.svg }} />
+    </figure>
+  );
+}
+
+/** A figure with a label, for the headline numbers (tests read `data-value`). */
+export function Stat(props: { label: string; value: string; raw?: number | undefined; testid?: string }): JSX.Element {
+  return (
+    <div class="stat" data-testid={props.testid} data-value={props.raw}>
+      <span class="label">{props.label}</span>
+      <span class="value">{props.value}</span>
+    </div>
+  );
+}
+
+export function Status(props: { state: 'busy' | 'ready' | 'error'; error?: string | undefined; ms?: number | undefined; children?: ComponentChildren }): JSX.Element {
+  return (
+    <div class="status" data-state={props.state} data-ms={props.ms} aria-live="polite">
+      {props.state === 'busy' && <span>computing...</span>}
+      {props.state === 'error' && <span role="alert" class="error">{props.error}</span>}
+      {props.state === 'ready' && props.ms !== undefined && <span class="note">updated in {fmt(props.ms)} ms</span>}
+      {props.children}
+    </div>
+  );
+}
+
+/** Numbers as a person reads them: 4 significant digits, thousands separated. */
+export function fmt(v: number, digits = 4): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e15 || a < 1e-4) return v.toExponential(digits - 1);
+  return Number(v.toPrecision(digits)).toLocaleString('en-US', { maximumFractionDigits: 20 });
+}
+
+export function si(v: number, unit = ''): string {
+  const prefixes: Array<[number, string]> = [[1e15, 'P'], [1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
+  for (const [f, p] of prefixes) if (Math.abs(v) >= f) return `${fmt(v / f)} ${p}${unit}`;
+  return `${fmt(v)} ${unit}`.trim();
+}

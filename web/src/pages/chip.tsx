@@ -1,0 +1,118 @@
+/**
+ * Chip: pick a preset or edit its spec (validated as you type, every problem with its path), the
+ * derived peaks and ridge points, and the area and cost of the chip as charts.
+ */
+import type { JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { barChartSvg } from '../../../src/report/svg.js';
+import { Chart, NumberField, Select, Stat, Status, Table, fmt, si } from '../components/ui.js';
+import { useRequest } from '../components/use-request.js';
+import { call } from '../rpc.js';
+import { usePageParams } from '../state.js';
+
+export function ChipPage(): JSX.Element {
+  const [params, set] = usePageParams('chip', { chip: 'tpu-v4', volume: '100000' });
+  const names = useRequest('chipNames', {});
+  const [text, setText] = useState<string | undefined>(undefined);
+  const [editing, setEditing] = useState(false);
+  const [issues, setIssues] = useState<Array<{ path: string; message: string }>>([]);
+  useEffect(() => {
+    setEditing(false);
+    setIssues([]);
+    call('chipSpec', { preset: params.chip }).then(setText, () => setText(undefined));
+  }, [params.chip]);
+  const volume = Number(params.volume);
+  const volumeError = Number.isInteger(volume) && volume >= 1 ? undefined : 'volume must be a whole number of chips >= 1';
+  const useEdited = editing && text !== undefined && issues.length === 0;
+  const summary = useRequest('chipSummary', volumeError ? undefined : useEdited ? { text: text!, volume } : { preset: params.chip, volume });
+  const onEdit = (value: string): void => {
+    setText(value);
+    setEditing(true);
+    call('validateSpec', { text: value }).then(setIssues);
+  };
+  const s = summary.value;
+  return (
+    <section aria-label="chip">
+      <div class="controls">
+        <Select label="chip preset" name="chip" value={params.chip} options={names.value ?? [params.chip]} onChange={(v) => set('chip', v)} />
+        <NumberField label="volume (chips, for NRE)" name="volume" value={params.volume} min={1} onChange={(v) => set('volume', v)} error={volumeError} />
+      </div>
+      <Status state={summary.state} error={summary.error} ms={summary.ms} />
+      {s && (
+        <>
+          <h2>
+            {s.name}
+            {useEdited ? ' (edited)' : ''}
+          </h2>
+          <p class="note">{s.description}</p>
+          <div class="stats">
+            <Stat label="clock" value={si(s.clockHz, 'Hz')} raw={s.clockHz} testid="clock" />
+            {s.peaks.map((p) => (
+              <Stat key={p.format} label={`peak ${p.format}`} value={si(p.opsPerS, 'OPS')} raw={p.opsPerS} testid={`peak-${p.format}`} />
+            ))}
+            <Stat label={`ridge point (${s.peaks[0]?.format})`} value={`${fmt(s.peaks[0]?.ridgeOpsPerByte ?? 0)} ops/B`} raw={s.peaks[0]?.ridgeOpsPerByte} testid="ridge" />
+            <Stat label={`${s.memory.kind} memory`} value={`${si(s.memory.capacityBytes, 'B')}, ${si(s.memory.bandwidthBytesPerS, 'B/s')}`} />
+            <Stat label="die area (model)" value={`${fmt(s.area.totalMm2)} mm²${s.area.dies > 1 ? ` in ${s.area.dies} dies` : ''}`} raw={s.area.totalMm2} testid="area" />
+            {s.publishedDieMm2 !== undefined && <Stat label="published die" value={`${s.publishedDieMm2} mm²`} />}
+            <Stat label={`cost per chip at ${fmt(volume)}`} value={`$${fmt(s.cost.costPerChipUsd)}`} raw={s.cost.costPerChipUsd} testid="cost" />
+            <Stat label="power at peak activity" value={`${fmt(s.power.peakW)} W`} raw={s.power.peakW} testid="power" />
+          </div>
+          <p class="note">
+            {s.estimates} of the {s.citations} numbers in this chip's description are estimates (see `tpusim chip show {s.name}`).
+          </p>
+          <div class="grid">
+            <Chart
+              name={`${s.name}-area`}
+              caption="Die area by component (mm²)"
+              testid="area-chart"
+              svg={barChartSvg({
+                title: `${s.name}: die area by component`,
+                unit: 'mm²',
+                axisLabel: 'area',
+                bars: [
+                  { label: `matrix units (${fmt(s.area.macs)} ${s.area.macClass} MACs)`, value: s.area.matrixMm2 },
+                  { label: `SRAM (${fmt(s.area.sramMiB)} MiB)`, value: s.area.sramMm2 },
+                  { label: 'vector units', value: s.area.vectorMm2 },
+                  { label: `memory PHYs (${s.area.memoryDevices})`, value: s.area.memoryPhyMm2 },
+                  { label: 'chip and host links', value: s.area.linksMm2 },
+                  { label: 'control, wiring, I/O', value: s.area.overheadMm2 },
+                ],
+              })}
+              data={s.area}
+            />
+            <Chart
+              name={`${s.name}-cost`}
+              caption="Cost per chip (USD)"
+              testid="cost-chart"
+              svg={barChartSvg({
+                title: `${s.name}: cost per chip at ${fmt(volume)} units`,
+                unit: 'USD',
+                axisLabel: 'cost',
+                bars: [
+                  { label: `logic die${s.cost.dies > 1 ? 's' : ''}`, value: s.cost.costs.diesUsd },
+                  { label: 'memory', value: s.cost.costs.memoryUsd },
+                  { label: 'package', value: s.cost.costs.packageUsd },
+                  { label: 'package yield loss', value: s.cost.costs.packageYieldLossUsd },
+                  { label: 'board', value: s.cost.costs.boardUsd },
+                  { label: 'design (NRE share)', value: s.cost.costs.nreUsd },
+                ],
+              })}
+              data={s.cost}
+            />
+          </div>
+          <Table name={`${s.name}-peaks`} caption="Peaks by format" columns={['format', 'peak ops/s', 'ridge point (ops/byte)']} rows={s.peaks.map((p) => [p.format, p.opsPerS, p.ridgeOpsPerByte])} />
+        </>
+      )}
+      <h2>Spec</h2>
+      <p class="note">Edit the JSON to try a variant; it is validated as you type and used once it is valid.</p>
+      <textarea aria-label="chip spec (JSON)" value={text ?? ''} onInput={(e) => onEdit((e.target as HTMLTextAreaElement).value)} spellcheck={false} />
+      {issues.length > 0 && (
+        <ul class="issues" role="alert" data-testid="spec-issues">
+          {issues.map((i, k) => (
+            <li key={k}>{i.message}</li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,5 @@
+import type { JSX } from 'preact';
+
+export function ModelPage(): JSX.Element {
+  return <p class="note">This page is being built.</p>;
+}
