@@ -6,15 +6,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
+import { tpusim } from './cli-helper.js';
 import { decodeNpy, encodeNpy } from '../src/index.js';
 
-async function tpusim(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) });
-  return { code, out, err };
-}
 
 const root = join(import.meta.dirname, '..');
 const ex = (f: string): string => join(root, 'examples', f);

@@ -7,16 +7,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
+import { tpusim } from './cli-helper.js';
 import { ONNX_FIXTURES } from '../src/graph/onnx/test-support/onnx-models.js';
 import { decodeNpy, encodeNpy, evaluateQuantized, fuse, getChipPreset, importOnnx, compileGraph, simplify, createRng } from '../src/index.js';
 
-async function tpusim(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) });
-  return { code, out, err };
-}
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'tpusim-'));
 const root = join(import.meta.dirname, '..');

@@ -10,7 +10,7 @@ import { ArchError } from './errors.js';
 import { CHIP_PRESETS, chipPresetNames } from './presets/index.js';
 import { validateChip } from './validate.js';
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** Parses JSON (files named `.json`) or YAML and reports syntax errors with line and column. */
 export function parseStructuredText(text: string, fileName = 'input'): Result<unknown> {
@@ -42,7 +42,7 @@ function parseJson(text: string, fileName: string): Result<unknown> {
   }
 }
 
-function isRecord(value: unknown): value is Record<string, Json> {
+export function isRecord(value: unknown): value is Record<string, Json> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -64,23 +64,29 @@ function leafPaths(value: Json, path: string, out: string[]): void {
   else out.push(path);
 }
 
-/** Applies a `base:` preset; citations of overridden fields are dropped since they no longer hold. */
-function applyBase(raw: Record<string, Json>): Result<unknown> {
+/**
+ * Applies a `base:` preset (chips here, systems in cluster/systems.ts): the preset with the file's fields
+ * merged over it (objects key by key, arrays element by element); citations of overridden fields are
+ * dropped since they no longer hold. `describe` words the error for an unknown base.
+ */
+export function applyPresetBase(raw: Record<string, Json>, presets: Readonly<Record<string, unknown>>, describe: (base: string) => string): Result<Record<string, Json>> {
   const { base, ...overrides } = raw;
   if (base === undefined) return { ok: true, value: raw };
-  if (typeof base !== 'string' || !(base in CHIP_PRESETS)) {
-    const message = typeof base === 'string' ? `unknown preset '${base}'` : 'expected a preset name';
-    return { ok: false, issues: [issue('unknown_base', 'base', `${message} (known: ${chipPresetNames().join(', ')})`)] };
+  if (typeof base !== 'string' || !(base in presets)) {
+    return { ok: false, issues: [issue('unknown_base', 'base', typeof base === 'string' ? describe(base) : 'expected a preset name')] };
   }
-  const preset = CHIP_PRESETS[base]! as unknown as Record<string, Json>;
+  const preset = presets[base] as Record<string, Json>;
   const merged = mergeInto(preset, { name: `${base}-custom`, ...overrides }) as Record<string, Json>;
   const changed: string[] = [];
   leafPaths(overrides, '', changed);
+  const within = (inner: string, outer: string): boolean => inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
   const citations = (preset['citations'] ?? {}) as unknown as Record<string, Citation>;
-  const kept = Object.entries(citations).filter(([p]) => !changed.some((c) => p === c || p.startsWith(`${c}.`) || p.startsWith(`${c}[`) || c.startsWith(`${p}.`) || c.startsWith(`${p}[`)));
+  const kept = Object.entries(citations).filter(([p]) => !changed.some((c) => within(p, c) || within(c, p)));
   if (overrides['citations'] === undefined) merged['citations'] = Object.fromEntries(kept) as unknown as Json;
   return { ok: true, value: merged };
 }
+
+const applyBase = (raw: Record<string, Json>): Result<Record<string, Json>> => applyPresetBase(raw, CHIP_PRESETS, (base) => `unknown preset '${base}' (known: ${chipPresetNames().join(', ')})`);
 
 /** A chip from JSON/YAML text: parse, apply `base`, validate. */
 export function parseChip(text: string, fileName = 'chip'): Result<ChipSpec> {
@@ -91,7 +97,7 @@ export function parseChip(text: string, fileName = 'chip'): Result<ChipSpec> {
   if (!based.ok) return based;
   const withVersion = isRecord(based.value) && based.value['schemaVersion'] === undefined ? { schemaVersion: 1, ...based.value } : based.value;
   const issues: Issue[] = validateChip(withVersion);
-  return issues.length > 0 ? { ok: false, issues } : { ok: true, value: withVersion as ChipSpec };
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, value: withVersion as unknown as ChipSpec };
 }
 
 /** Throwing variant of `parseChip`. */

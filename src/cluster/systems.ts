@@ -3,7 +3,7 @@
  * Validation reports every problem with its path; files may start from a preset with `base:`.
  */
 import type { Citation, CitationStatus } from '../arch/chip-spec.js';
-import { parseStructuredText } from '../arch/load.js';
+import { applyPresetBase, isRecord, parseStructuredText, type Json } from '../arch/load.js';
 import { CHIP_PRESETS, chipPresetNames } from '../arch/presets/index.js';
 import { SOURCES } from '../arch/presets/sources.js';
 import { formatIssues, issue, TpusimError, unknownNameMessage, type Issue, type Result } from '../core/errors.js';
@@ -340,43 +340,7 @@ export function validateSystem(value: unknown): Issue[] {
   return validate(systemSchema, value);
 }
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-const isRecord = (v: unknown): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Objects merge key by key and arrays element by element, as chip files do. */
-function mergeInto(base: Json, override: Json): Json {
-  if (Array.isArray(base) && Array.isArray(override)) return override.map((item, i) => (i < base.length ? mergeInto(base[i]!, item) : item));
-  if (isRecord(base) && isRecord(override)) {
-    const out: Record<string, Json> = { ...base };
-    for (const [key, value] of Object.entries(override)) out[key] = key in base ? mergeInto(base[key]!, value) : value;
-    return out;
-  }
-  return override;
-}
-
-function leafPaths(value: Json, path: string, out: string[]): string[] {
-  if (Array.isArray(value)) value.forEach((v, i) => leafPaths(v, joinPath(path, i), out));
-  else if (isRecord(value)) for (const [k, v] of Object.entries(value)) leafPaths(v, joinPath(path, k), out);
-  else out.push(path);
-  return out;
-}
-
-/** Applies a `base:` preset; citations of overridden fields are dropped since they no longer hold. */
-function applyBase(raw: Record<string, Json>): Result<Record<string, Json>> {
-  const { base, ...overrides } = raw;
-  if (base === undefined) return { ok: true, value: raw };
-  if (typeof base !== 'string' || !(base in SYSTEM_PRESETS)) {
-    const message = typeof base === 'string' ? unknownNameMessage('system', base, systemPresetNames()) : 'expected a preset name';
-    return { ok: false, issues: [issue('unknown_base', 'base', message)] };
-  }
-  const preset = SYSTEM_PRESETS[base] as unknown as Record<string, Json>;
-  const merged = mergeInto(preset, { name: `${base}-custom`, ...overrides }) as Record<string, Json>;
-  const changed = leafPaths(overrides, '', []);
-  const within = (inner: string, outer: string): boolean => inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
-  const citations = (preset['citations'] ?? {}) as Record<string, Json>;
-  if (overrides['citations'] === undefined) merged['citations'] = Object.fromEntries(Object.entries(citations).filter(([p]) => !changed.some((c) => within(p, c) || within(c, p))));
-  return { ok: true, value: merged };
-}
+const applyBase = (raw: Record<string, Json>): Result<Record<string, Json>> => applyPresetBase(raw, SYSTEM_PRESETS, (base) => unknownNameMessage('system', base, systemPresetNames()));
 
 /** A system from JSON/YAML text: parse, apply `base`, validate. */
 export function parseSystem(text: string, fileName = 'system'): Result<SystemSpec> {
