@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { BOUND_COLOURS } from './svg.js';
+import { timelineSvg, type TimelineInput } from './timeline-svg.js';
+
+function tagsBalance(svg: string): boolean {
+  const stack: string[] = [];
+  for (const match of svg.matchAll(/<(\/?)([a-zA-Z][\w:-]*)[^>]*?(\/?)>/g)) {
+    const [, closing, name, selfClosing] = match;
+    if (selfClosing) continue;
+    if (closing) {
+      if (stack.pop() !== name) return false;
+    } else stack.push(name!);
+  }
+  return stack.length === 0;
+}
+
+const count = (svg: string, pattern: RegExp): number => svg.match(pattern)?.length ?? 0;
+/** The bars: rects with a tooltip (the background and legend swatches have none). */
+const bars = (svg: string): Array<{ x: number; y: number; width: number; fill: string; tip: string }> =>
+  [...svg.matchAll(/<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="[\d.]+" fill="([^"]+)"><title>([^<]*)<\/title><\/rect>/g)].map((m) => ({
+    x: Number(m[1]),
+    y: Number(m[2]),
+    width: Number(m[3]),
+    fill: m[4]!,
+    tip: m[5]!,
+  }));
+
+const small: TimelineInput = {
+  title: 'conv <net> & co',
+  layers: [
+    { label: 'conv1', durationS: 30e-6, bound: 'compute' },
+    { label: 'pool', durationS: 10e-6, bound: 'memory' },
+    { label: 'view', durationS: 0, bound: 'latency' },
+    { label: 'fc', durationS: 20e-6, bound: 'weird' },
+    { label: 'softmax', durationS: 5e-6 },
+  ],
+};
+
+describe('timelineSvg', () => {
+  const svg = timelineSvg(small);
+
+  it('is well-formed, accessible and escapes text', () => {
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(tagsBalance(svg)).toBe(true);
+    expect(svg).toMatch(/<title id="tpusim-timeline-[0-9a-f]{8}-title">conv &lt;net&gt; &amp; co<\/title>/);
+    expect(svg).toContain('role="img"');
+    expect(svg).toContain('1 skipped (time not a positive number)');
+  });
+
+  it('draws one bar per layer in order, each starting where the one before ends', () => {
+    const drawn = bars(svg);
+    expect(drawn.map((b) => b.tip.split(':')[0])).toEqual(['conv1', 'pool', 'fc', 'softmax']);
+    for (let i = 1; i < drawn.length; i++) {
+      expect(drawn[i]!.x).toBeCloseTo(drawn[i - 1]!.x + drawn[i - 1]!.width, 0);
+      expect(drawn[i]!.y).toBeGreaterThan(drawn[i - 1]!.y);
+    }
+    expect(drawn[0]!.width / drawn[1]!.width).toBeCloseTo(3, 1);
+  });
+
+  it('colours bars by bound and gives each bound its share of the time', () => {
+    const drawn = bars(svg);
+    expect(drawn[0]!.fill).toBe(BOUND_COLOURS['compute']);
+    expect(drawn[1]!.fill).toBe(BOUND_COLOURS['memory']);
+    expect(drawn[2]!.fill).toBe('#56B4E9');
+    expect(drawn[3]!.fill).toBe('#999999');
+    expect(svg).toContain('compute-bound 46.2%');
+    expect(svg).toContain('weird-bound 30.8%');
+    expect(svg).toContain('bound not given 7.69%');
+    expect(drawn[0]!.tip).toBe('conv1: 30 us (compute-bound)');
+  });
+
+  it('reads time in a unit that suits the total, with a named axis', () => {
+    expect(svg).toContain('time (us)');
+    expect(svg).toContain('65 us in all');
+    expect(timelineSvg({ title: 't', layers: [{ label: 'a', durationS: 2.5 }] })).toContain('time (s)');
+  });
+
+  it('names every row when rows are tall enough, else only the longest layers', () => {
+    expect(count(svg, />conv1<\/text>/g)).toBe(1);
+    const many = timelineSvg({ title: 'many', layers: Array.from({ length: 500 }, (_, i) => ({ label: `l${i}`, durationS: (1 + (i % 7)) * 1e-6, bound: 'memory' })), maxLabels: 5 });
+    expect(bars(many)).toHaveLength(500);
+    const labelled = Array.from({ length: 500 }, (_, i) => `>l${i}</text>`).filter((t) => many.includes(t));
+    expect(labelled.length).toBeGreaterThan(0);
+    expect(labelled.length).toBeLessThanOrEqual(5);
+    expect(many).toContain('>layer 1</text>');
+  });
+
+  it('is deterministic and says when there is nothing to draw', () => {
+    expect(timelineSvg(small)).toBe(svg);
+    expect(timelineSvg({ title: 'empty', layers: [] })).toContain('>no data</text>');
+  });
+});
