@@ -130,7 +130,8 @@ export interface TechnologySpec {
   readonly sustainedClockHz?: number;
 }
 
-export type CitationStatus = 'published' | 'derived' | 'estimate';
+/** published: a vendor's or paper's figure; derived: computed from published ones; measured: tpusim's own measurement (the source says where the data is); estimate: chosen, the note says how. */
+export type CitationStatus = 'published' | 'derived' | 'measured' | 'estimate';
 
 export interface Citation {
   /** Key into `sources`. */

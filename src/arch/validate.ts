@@ -77,7 +77,7 @@ const MATRIX_UNIT_KIND_NEEDS: Readonly<Record<MatrixUnitKind, { readonly gpuTili
 const citation = object({
   source: string({ minLength: 1 }),
   where: optional(string()),
-  status: oneOf(['published', 'derived', 'estimate']),
+  status: oneOf(['published', 'derived', 'measured', 'estimate']),
   note: optional(string()),
 });
 

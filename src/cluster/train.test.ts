@@ -82,8 +82,10 @@ describe('plans', () => {
 /**
  * Llama 3 (Grattafiori et al. 2024, arXiv:2407.21783) Table 4: 405B on H100 with TP 8, PP 16 (126
  * layers, uneven stages), interleaved schedule, seq 8192, 16M tokens per batch: 43% BF16 MFU on 8,192
- * GPUs (DP 64) and 41% on 16,384 (DP 128). Nothing here was tuned to these rows; the tolerance is
- * a quarter of the published figure.
+ * GPUs (DP 64) and 41% on 16,384 (DP 128). The table does not give the activation recomputation or the
+ * number of virtual stages; Meta tuned them, so the model's best plan over those two knobs that fits
+ * the 80 GiB is compared. Nothing here was tuned to these rows; the tolerance is a quarter of the
+ * published figure.
  */
 describe('Llama 3 405B pre-training MFU (published)', () => {
   const model = transformerModel({ zoo: 'llama3-405b' }, 8192);
@@ -94,10 +96,14 @@ describe('Llama 3 405B pre-training MFU (published)', () => {
     [16384, 128, 0.41],
   ] as const) {
     it(`${gpus} GPUs: ${published * 100}% published`, () => {
-      const s = trainingStep(model, chip, system, gpus, plan({ tp: 8, pp: 16, dp, globalBatch: 2048, seq: 8192, recompute: 'full', sequenceParallel: true, zero: 1, interleave: 2 }));
-      expect(s.valid, s.reasons.join()).toBe(true);
-      console.log(`Llama 3 405B on ${gpus} H100: MFU ${s.mfu.toFixed(3)} (published ${published})`);
-      expect(Math.abs(s.mfu / published - 1), `MFU ${s.mfu.toFixed(3)} vs ${published}`).toBeLessThan(0.25);
+      const tried = (['full', 'selective', 'none'] as const).flatMap((recompute) =>
+        [1, 2, 3, 4, 6, 8].map((interleave) => trainingStep(model, chip, system, gpus, plan({ tp: 8, pp: 16, dp, globalBatch: 2048, seq: 8192, recompute, sequenceParallel: true, zero: 1, interleave }))),
+      );
+      const fits = tried.filter((s) => s.valid && s.memory.totalBytes <= s.memory.capacityBytes);
+      expect(fits.length).toBeGreaterThan(0);
+      const best = fits.reduce((a, b) => (b.mfu > a.mfu ? b : a));
+      console.log(`Llama 3 405B on ${gpus} H100: MFU ${best.mfu.toFixed(3)} (published ${published}), recompute ${best.plan.recompute}, interleave ${best.plan.interleave}`);
+      expect(Math.abs(best.mfu / published - 1), `MFU ${best.mfu.toFixed(3)} vs ${published}`).toBeLessThan(0.25);
     });
   }
 });

@@ -81,10 +81,11 @@ describe('GPU tiling', () => {
     expect(seconds).toBeGreaterThan((2 * 8192 ** 3) / peakOpsPerS(h100, 'bf16'));
   });
   it('one wave plus one block takes two waves (wave quantization)', () => {
-    // 132 SMs: 132 tiles of 128 x 256 fill one wave; 133 need a second.
+    // 132 SMs: 132 tiles of 128 x 256 fill one wave; 133 need a second wave of the big tile, or a
+    // smaller tile with its own losses: either way far more than the 133/132 of the work.
     const one = gemm(128 * 132, 256, 4096);
     const two = gemm(128 * 133, 256, 4096);
-    expect(two.computeCycles / one.computeCycles).toBeGreaterThan(1.2);
+    expect(two.computeCycles / one.computeCycles).toBeGreaterThan(1.1);
   });
   it('a skinny GEMM splits K rather than leave SMs idle', () => {
     const t = gemm(128, 256, 65536);

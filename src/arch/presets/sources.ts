@@ -47,6 +47,8 @@ export const SOURCES = {
   jedecDdr3: 'JEDEC JESD79-3 DDR3 SDRAM standard (typical row-miss latency tRCD + CL ~ 30 ns at DDR3-1600)',
   jedecHbm2: 'JEDEC JESD235 HBM standard (HBM2 access latency ~ 100 ns as commonly measured)',
   tpusim: 'tpusim estimate: not published; the note says how the number was chosen',
+  tpusimMeasured:
+    'tpusim measurement, 2026-11-26: scripts/gpu-measure.py (PyTorch 2.11, CUDA 13.0) on one lent GPU; data in data/gpu-measured/ (docs/gpu-measured.md)',
 } as const;
 
 export type SourceKey = keyof typeof SOURCES;

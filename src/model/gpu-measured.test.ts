@@ -1,0 +1,99 @@
+/**
+ * tpusim's GPU model against GEMMs and fused attention measured on a real H100 SXM and H200
+ * (scripts/gpu-measure.py, data/gpu-measured/, docs/gpu-measured.md). The presets' sustained clocks
+ * come from the same runs (15 s of 8192^3 GEMMs); nothing else was fitted to these rows.
+ *
+ * Rows the model does not try to explain are left out, each kind for a stated reason:
+ * - host-bound: under 25 us of GPU time per call, eager PyTorch launches slower than the GPU finishes;
+ * - misaligned: a dimension not a multiple of 8 makes cuBLAS leave its tensor-core fast path.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { getChipPreset } from '../arch/presets/index.js';
+import { gemmSeconds } from './kernels.js';
+
+interface GemmRow { dtype: string; m: number; n: number; k: number; seconds: number; tflops: number }
+interface AttentionRow { batch: number; heads: number; seq: number; headDim: number; causal: boolean; forwardSeconds: number; forwardBackwardSeconds: number }
+interface Measured { device: string; gemm: GemmRow[]; attention: AttentionRow[]; copy: { readPlusWriteBytesPerS: number }; clock: { smClockMHzMedian: number; tflops: number } }
+
+const DIR = join(import.meta.dirname, '..', '..', 'data', 'gpu-measured');
+const read = (file: string): Measured => JSON.parse(readFileSync(join(DIR, file), 'utf8')) as Measured;
+const FORMAT: Record<string, string> = { bf16: 'bf16', fp8: 'fp8-e4m3' };
+
+function kept(g: GemmRow): boolean {
+  return g.seconds >= 25e-6 && g.m % 8 === 0 && g.n % 8 === 0 && g.k % 8 === 0;
+}
+
+/** Measured over modelled seconds. */
+function gemmRatios(preset: string, data: Measured): { row: GemmRow; ratio: number; memoryBound: boolean }[] {
+  const chip = getChipPreset(preset);
+  return data.gemm.filter(kept).map((row) => {
+    const g = { batch: 1, m: row.m, n: row.n, k: row.k, weightsAreParameters: true };
+    const s = gemmSeconds(chip, FORMAT[row.dtype]!, g);
+    const bytes = (row.m * row.k + row.k * row.n + row.m * row.n) * (row.dtype === 'fp8' ? 1 : 2);
+    return { row, ratio: row.seconds / s, memoryBound: bytes / chip.offChipMemory.bandwidthBytesPerS > 0.5 * s };
+  });
+}
+
+/** FlashAttention forward as the cluster model times it: two batched GEMMs per head, causal ones on half the keys. */
+function attentionRatio(preset: string, a: AttentionRow): number {
+  const chip = getChipPreset(preset);
+  const keys = a.seq * (a.causal ? 0.5 : 1);
+  const heads = a.batch * a.heads;
+  const s =
+    gemmSeconds(chip, 'bf16', { batch: heads, m: a.seq, n: keys, k: a.headDim, weightsAreParameters: false }) +
+    gemmSeconds(chip, 'bf16', { batch: heads, m: a.seq, n: a.headDim, k: keys, weightsAreParameters: false });
+  return a.forwardSeconds / s;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+for (const [preset, file, tolerance] of [
+  ['h100-sxm', 'h100-sxm.json', 0.3],
+  ['h200', 'h200.json', 0.5],
+] as const) {
+  describe(`${preset} against ${file}`, () => {
+    const data = read(file);
+    const rows = gemmRatios(preset, data);
+
+    it('keeps the measured rows it explains and says why it drops the others', () => {
+      expect(data.gemm.length).toBeGreaterThan(20);
+      expect(rows.length).toBeGreaterThan(data.gemm.length - 5);
+    });
+
+    it(`times every compute-bound GEMM within ${tolerance * 100}% (measured / model printed)`, () => {
+      const compute = rows.filter((r) => !r.memoryBound);
+      for (const { row, ratio } of compute) {
+        console.log(`${preset} ${row.dtype} ${row.m}x${row.n}x${row.k}: measured ${row.tflops.toFixed(0)} TFLOP/s, measured/model ${ratio.toFixed(3)}`);
+        expect(Math.abs(Math.log(ratio)), `${row.dtype} ${row.m}x${row.n}x${row.k}: ratio ${ratio.toFixed(3)}`).toBeLessThan(Math.log(1 + tolerance));
+      }
+      console.log(`${preset} compute-bound GEMMs: median measured/model ${median(compute.map((r) => r.ratio)).toFixed(3)} over ${compute.length}`);
+    });
+
+    it('times memory-bound GEMMs (decode: few tokens, large weights) within 35%, slower than the nominal HBM bandwidth allows', () => {
+      const memory = rows.filter((r) => r.memoryBound);
+      expect(memory.length).toBeGreaterThan(2);
+      for (const { row, ratio } of memory) {
+        console.log(`${preset} ${row.dtype} ${row.m}x${row.n}x${row.k}: measured/model ${ratio.toFixed(3)} (memory-bound)`);
+        expect(ratio).toBeGreaterThan(1);
+        expect(ratio).toBeLessThan(1.35);
+      }
+      // The copy moves less than the published bandwidth: the model times memory at the published figure.
+      expect(data.copy.readPlusWriteBytesPerS).toBeLessThan(getChipPreset(preset).offChipMemory.bandwidthBytesPerS);
+    });
+
+    it('times fused attention (FlashAttention-2 through PyTorch SDPA) forward within a factor 1.8, never faster than measured by more than 10%', () => {
+      for (const a of data.attention) {
+        const r = attentionRatio(preset, a);
+        console.log(`${preset} attention b${a.batch} h${a.heads} s${a.seq}${a.causal ? ' causal' : ''}: measured/model ${r.toFixed(3)}`);
+        expect(r).toBeGreaterThan(0.9);
+        expect(r).toBeLessThan(1.8);
+      }
+    });
+
+    it("holds the preset's sustained clock to the measured one", () => {
+      expect(getChipPreset(preset).technology!.sustainedClockHz).toBe(data.clock.smClockMHzMedian * 1e6);
+    });
+  });
+}
