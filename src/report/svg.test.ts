@@ -55,6 +55,15 @@ describe('rooflineSvg', () => {
     expect(svg).toContain('HBM2 1.2 TB/s');
   });
 
+  it('draws points at the same spot and bound once, counting them in the tooltip', () => {
+    const repeated = Array.from({ length: 80 }, (_, i) => ({ label: `layers.${i}.mlp`, intensity: 300, opsPerS: 2e14, bound: 'compute' }));
+    const other = { label: 'logits', intensity: 300, opsPerS: 2e14, bound: 'memory' };
+    const many = rooflineSvg({ ...tpuV4, points: [...repeated, other] });
+    expect(count(many, /<circle /g)).toBe(2);
+    expect(many).toContain('layers.0.mlp (and 79 more at this point): 300 ops/byte');
+    expect(many).toContain('<title>logits: 300 ops/byte');
+  });
+
   it('draws one circle per point, at most 12 labels, and a legend per bound', () => {
     expect(count(svg, /<circle /g)).toBe(tpuV4.points.length);
     const labelled = tpuV4.points.filter((p) => svg.includes(`>${p.label}</text>`)).length;

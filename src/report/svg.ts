@@ -276,10 +276,22 @@ function ridgeMarker(
 
 function pointMarks(points: readonly RooflinePoint[], x: (v: number) => number, y: (v: number) => number, plot: Plot, maxLabels: number): string[] {
   const colours = boundColours(points.map((p) => p.bound ?? NO_BOUND));
-  const circles = points.map((p) => {
-    const tip = `${p.label}: ${trimNumber(p.intensity, 4)} ops/byte, ${siLabel(p.opsPerS)}ops/s${p.bound ? `, ${p.bound}-bound` : ''}`;
+  // Points drawn at the same spot in the same colour (a model's repeated blocks) become one circle whose
+  // tooltip counts them: the picture is the same, and a browser draws tens of circles, not thousands.
+  const spots = new Map<string, { p: RooflinePoint; fill: string; cx: number; cy: number; count: number }>();
+  for (const p of points) {
     const fill = colours.get(p.bound ?? NO_BOUND) ?? OTHER_COLOUR;
-    return element('circle', { cx: x(p.intensity), cy: y(p.opsPerS), r: 4.5, fill, 'fill-opacity': '0.85', stroke: '#ffffff', 'stroke-width': '0.8' }, `<title>${escapeXml(tip)}</title>`);
+    const cx = x(p.intensity);
+    const cy = y(p.opsPerS);
+    const key = `${px(cx)},${px(cy)},${fill}`;
+    const spot = spots.get(key);
+    if (spot) spot.count++;
+    else spots.set(key, { p, fill, cx, cy, count: 1 });
+  }
+  const circles = [...spots.values()].map(({ p, fill, cx, cy, count }) => {
+    const more = count > 1 ? ` (and ${count - 1} more at this point)` : '';
+    const tip = `${p.label}${more}: ${trimNumber(p.intensity, 4)} ops/byte, ${siLabel(p.opsPerS)}ops/s${p.bound ? `, ${p.bound}-bound` : ''}`;
+    return element('circle', { cx, cy, r: 4.5, fill, 'fill-opacity': '0.85', stroke: '#ffffff', 'stroke-width': '0.8' }, `<title>${escapeXml(tip)}</title>`);
   });
   const ranked = points
     .map((p, index) => ({ p, index, rank: p.weight !== undefined && Number.isFinite(p.weight) ? p.weight : p.opsPerS }))

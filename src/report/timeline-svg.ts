@@ -22,6 +22,12 @@ export interface TimelineInput {
   readonly plotHeight?: number;
   /** Where rows are too thin to name each one, the longest layers get a label (default 8). */
   readonly maxLabels?: number;
+  /**
+   * At most this many rows (default: one per 4 px of plotHeight). Longer models draw consecutive layers
+   * together, k to a row: the row spans their time, split by bound. Thinner rows could not be seen,
+   * and a browser redraws a few hundred shapes far faster than thousands.
+   */
+  readonly maxRows?: number;
 }
 
 /** The rest of Okabe & Ito's palette (as report/svg.ts) for other bounds, then grey. */
@@ -94,10 +100,32 @@ function boundColours(bounds: readonly string[]): Map<string, string> {
 }
 
 interface Row {
+  /** The layer's name, or for a row of several the longest one's (what a label on the chart shows). */
   readonly label: string;
+  /** The tooltip's name: the layer, or the first and last of the row's layers. */
+  readonly name: string;
   readonly bound: string;
   readonly startS: number;
   readonly durationS: number;
+  /** Time by bound, in order of first appearance (one entry for a row of one layer). */
+  readonly parts: ReadonlyArray<{ readonly bound: string; readonly durationS: number }>;
+}
+
+/** Consecutive layers k to a row, each row's time split by bound. */
+function rowsOf(layers: readonly Row[], k: number): Row[] {
+  if (k <= 1) return [...layers];
+  const rows: Row[] = [];
+  for (let i = 0; i < layers.length; i += k) {
+    const group = layers.slice(i, i + k);
+    const byBound = new Map<string, number>();
+    for (const l of group) byBound.set(l.bound, (byBound.get(l.bound) ?? 0) + l.durationS);
+    const parts = [...byBound].map(([bound, durationS]) => ({ bound, durationS }));
+    const longest = group.reduce((a, b) => (b.durationS > a.durationS ? b : a));
+    const main = parts.reduce((a, b) => (b.durationS > a.durationS ? b : a));
+    const name = group.length === 1 ? longest.name : `layers ${i + 1}-${i + group.length} (${group[0]!.name} to ${group[group.length - 1]!.name})`;
+    rows.push({ label: longest.label, name, bound: main.bound, startS: group[0]!.startS, durationS: parts.reduce((t, p) => t + p.durationS, 0), parts });
+  }
+  return rows;
 }
 
 /** The layers one after another, one row each, on a linear time axis; the legend gives each bound's share of the time. */
@@ -105,16 +133,20 @@ export function timelineSvg(input: TimelineInput): string {
   const width = input.width ?? 760;
   const kept = input.layers.filter((l) => Number.isFinite(l.durationS) && l.durationS > 0);
   let clock = 0;
-  const rows: Row[] = kept.map((l) => {
-    const row = { label: l.label, bound: l.bound ?? '', startS: clock, durationS: l.durationS };
+  const layers: Row[] = kept.map((l) => {
+    const bound = l.bound ?? '';
+    const row = { label: l.label, name: l.label, bound, startS: clock, durationS: l.durationS, parts: [{ bound, durationS: l.durationS }] };
     clock += l.durationS;
     return row;
   });
   const totalS = clock;
-  const rowPx = Math.min(MAX_ROW_PX, (input.plotHeight ?? 560) / Math.max(1, rows.length));
+  const plotHeight = input.plotHeight ?? 560;
+  const perRow = Math.ceil(layers.length / Math.max(1, Math.floor(input.maxRows ?? plotHeight / 4)));
+  const rows = rowsOf(layers, perRow);
+  const rowPx = Math.min(MAX_ROW_PX, plotHeight / Math.max(1, rows.length));
   const named = rowPx >= NAMED_ROW_PX;
   const labelWidth = named ? Math.min(220, Math.max(60, ...rows.map((r) => r.label.length * CHAR_WIDTH_PX)) + 12) : 56;
-  const colours = boundColours(rows.map((r) => r.bound));
+  const colours = boundColours(layers.map((r) => r.bound));
   const plot = { left: labelWidth, right: width - 24, top: 70, bottom: 70 + Math.max(1, rows.length) * rowPx };
   const height = plot.bottom + 48;
   const unit = timeUnit(totalS);
@@ -123,21 +155,21 @@ export function timelineSvg(input: TimelineInput): string {
   const x = (s: number): number => plot.left + ((plot.right - plot.left) * s * unit.perS) / (tickCount * step);
   const y = (i: number): number => plot.top + i * rowPx;
 
-  const shares = [...colours.keys()].map((b) => ({ bound: b, share: rows.filter((r) => r.bound === b).reduce((s, r) => s + r.durationS, 0) / (totalS || 1) }));
+  const shares = [...colours.keys()].map((b) => ({ bound: b, share: layers.filter((r) => r.bound === b).reduce((s, r) => s + r.durationS, 0) / (totalS || 1) }));
   const body = [
     textAt(12, 22, input.title, { 'font-size': '15', 'font-weight': 'bold', fill: INK }),
-    textAt(12, 38, `${rows.length} layers one after another, ${trimNumber(totalS * unit.perS, 4)} ${unit.name} in all`, { fill: '#666666' }),
+    textAt(12, 38, `${layers.length} layers one after another${perRow > 1 ? `, ${perRow} to a row` : ''}, ${trimNumber(totalS * unit.perS, 4)} ${unit.name} in all`, { fill: '#666666' }),
     ...legend(shares, colours),
     ...timeAxis(tickCount, step, unit.name, x, plot),
     ...rows.map((r, i) => bar(r, i, x, y, rowPx, colours, unit)),
-    ...(named ? rows.map((r, i) => textAt(plot.left - 6, y(i) + rowPx / 2 + 4, fitText(r.label, plot.left - 12), { 'text-anchor': 'end', fill: INK })) : rowEnds(rows.length, y, rowPx, plot.left)),
+    ...(named ? rows.map((r, i) => textAt(plot.left - 6, y(i) + rowPx / 2 + 4, fitText(r.label, plot.left - 12), { 'text-anchor': 'end', fill: INK })) : rowEnds(rows.length, layers.length, y, rowPx, plot.left)),
     ...(named ? [] : longestLabels(rows, x, y, rowPx, plot, input.maxLabels ?? 8)),
   ];
   if (rows.length === 0) body.push(textAt((plot.left + plot.right) / 2, plot.top + 12, 'no data', { 'text-anchor': 'middle', fill: '#666666' }));
-  const skipped = input.layers.length - rows.length;
+  const skipped = input.layers.length - layers.length;
   const id = chartId(input.title);
   const desc = [
-    `Timeline of ${rows.length} layers run one after another, one row each, on a linear time axis in ${unit.name}; total ${trimNumber(totalS * unit.perS, 4)} ${unit.name}.`,
+    `Timeline of ${layers.length} layers run one after another, ${perRow > 1 ? `${perRow} consecutive layers to a row (time split by bound within a row)` : 'one row each'}, on a linear time axis in ${unit.name}; total ${trimNumber(totalS * unit.perS, 4)} ${unit.name}.`,
     `Time by bound: ${shares.map((s) => `${s.bound || 'not given'} ${trimNumber(s.share * 100, 3)}%`).join(', ') || 'none'}.`,
     ...(skipped > 0 ? [`${skipped} skipped (time not a positive number).`] : []),
   ].join(' ');
@@ -182,18 +214,26 @@ function timeAxis(tickCount: number, step: number, unit: string, x: (s: number) 
   return parts;
 }
 
+/** A row's bar: one rect per bound it holds, one after another from the row's start. */
 function bar(r: Row, i: number, x: (s: number) => number, y: (i: number) => number, rowPx: number, colours: ReadonlyMap<string, string>, unit: { name: string; perS: number }): string {
-  const x0 = x(r.startS);
-  const tip = `${r.label}: ${trimNumber(r.durationS * unit.perS, 4)} ${unit.name}${r.bound ? ` (${r.bound}-bound)` : ''}`;
-  const attrs = { x: x0, y: y(i), width: Math.max(MIN_BAR_PX, x(r.startS + r.durationS) - x0), height: rowPx >= 3 ? rowPx - 1 : rowPx, fill: colours.get(r.bound) ?? OTHER_COLOUR };
-  return element('rect', attrs, `<title>${escapeXml(tip)}</title>`);
+  const time = (s: number): string => `${trimNumber(s * unit.perS, 4)} ${unit.name}`;
+  let at = r.startS;
+  return r.parts
+    .map((p) => {
+      const x0 = x(at);
+      at += p.durationS;
+      const tip = r.parts.length === 1 && r.name === r.label ? `${r.name}: ${time(p.durationS)}${p.bound ? ` (${p.bound}-bound)` : ''}` : `${r.name}: ${time(p.durationS)} of ${time(r.durationS)} ${p.bound ? `${p.bound}-bound` : 'bound not given'}`;
+      const attrs = { x: x0, y: y(i), width: Math.max(MIN_BAR_PX, x(at) - x0), height: rowPx >= 3 ? rowPx - 1 : rowPx, fill: colours.get(p.bound) ?? OTHER_COLOUR };
+      return element('rect', attrs, `<title>${escapeXml(tip)}</title>`);
+    })
+    .join('');
 }
 
 /** Without a name per row: the first and last layer's number, so the rows read as layers in order. */
-function rowEnds(count: number, y: (i: number) => number, rowPx: number, left: number): string[] {
+function rowEnds(count: number, layers: number, y: (i: number) => number, rowPx: number, left: number): string[] {
   if (count === 0) return [];
   const first = textAt(left - 6, y(0) + Math.max(rowPx, 8) / 2 + 4, 'layer 1', { 'text-anchor': 'end', fill: INK });
-  return count === 1 ? [first] : [first, textAt(left - 6, y(count), `${count}`, { 'text-anchor': 'end', fill: INK })];
+  return count === 1 ? [first] : [first, textAt(left - 6, y(count), `${layers}`, { 'text-anchor': 'end', fill: INK })];
 }
 
 interface Box {

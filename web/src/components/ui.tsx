@@ -136,13 +136,16 @@ export function Status(props: { state: 'busy' | 'ready' | 'error'; error?: strin
   );
 }
 
+/** One formatter for every number shown: building one per call (toLocaleString) costs tens of microseconds. */
+const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 20 });
+
 /** Numbers as a person reads them: 4 significant digits, thousands separated. */
 export function fmt(v: number, digits = 4): string {
   if (!Number.isFinite(v)) return String(v);
   if (v === 0) return '0';
   const a = Math.abs(v);
   if (a >= 1e15 || a < 1e-4) return v.toExponential(digits - 1);
-  return Number(v.toPrecision(digits)).toLocaleString('en-US', { maximumFractionDigits: 20 });
+  return GROUPED.format(Number(v.toPrecision(digits)));
 }
 
 export function si(v: number, unit = ''): string {
