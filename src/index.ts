@@ -137,6 +137,7 @@ export { collectiveCost, tierOf, type CollectiveOptions } from './cluster/collec
 export { transformerModel, transformerFromSpec, trainingFlopsPerToken, type TransformerModel, type LayerShape } from './cluster/transformer.js';
 export { trainingStep, planProblems, trainingDays, timeToTrain, EAGER_OP_OVERHEAD_S, type TrainingOptions, type TrainingStep, type StepBreakdown, type MemoryPerChip } from './cluster/train.js';
 export { searchPlans, type SearchOptions, type SearchResult, type RejectedGroup } from './cluster/search.js';
+export { planTrainingRun, resolvePlan, defaultSeq, defaultGlobalBatch, DEFAULT_TOKENS_PER_STEP, DEFAULT_SEQ, DEFAULT_CHECKPOINT_S, DEFAULT_RESTART_S, DEFAULT_TOP, type PlanAxes, type TrainingRunInput, type TrainingRun } from './cluster/train-run.js';
 export { servingContext, servingProblems, servingPoint, batchSweep, maxBatch, iterationSeconds, kvBytesPerTokenPerChip, weightBytesPerChip, type ServingPlan, type ServingContext, type ServingPoint } from './cluster/serve.js';
 export { simulateServing, validateServingInput, percentiles, type ServingSimInput, type ServingSimResult, type IterationShape, type TokenCount, type Percentiles } from './cluster/serving-sim.js';
 export { reliabilityAtScale, goodput, goodputExponential, youngInterval, dalyInterval, systemMtbfS, interruptionsPerDay, checkpointSeconds, FAILURE_RATES, LLAMA3_UNEXPECTED_PER_CHIP_HOUR, type ReliabilityInput, type ReliabilityPoint, type FailureRate } from './cluster/reliability.js';
@@ -146,7 +147,7 @@ export { chipArea, calibrateArea, memoryDevices, type AreaBreakdown, type AreaPa
 export { grossDiesPerWafer, dieYield, YIELD_MODELS, type YieldModel, type YieldOptions, type WaferGeometry } from './cost/wafer.js';
 export { chipCost, type ChipCost, type ChipCostOptions } from './cost/chip-cost.js';
 export { chipPower, inferenceRate, type ChipPower, type WorkloadRate } from './explore/economics.js';
-export { chipsPerHost, provisionedPowerW, trainingRate } from './explore/economics.js';
+export { chipsPerHost, provisionedPowerW, trainingRate, ownerPrice, DEFAULT_BUILD_VOLUME, type OwnerPrice } from './explore/economics.js';
 export { tcoPerChip, performancePerTco, validateTcoBook, HOURS_PER_YEAR, type TcoInput, type TcoBreakdown } from './cost/tco.js';
 export { buildVsBuy, tornado, validateBuildVsBuyInput, TORNADO_KEYS, type BuildVsBuyInput, type BuildVsBuyResult, type BuildVsBuySide, type TornadoBar, type InputSwing, type CustomChipInput, type MarketChipInput } from './cost/build-vs-buy.js';
 export { planSupply, validateSupplyInput, SUPPLY_SCENARIOS, type SupplyInput, type SupplyPlan, type SupplyResource, type LogicDieDemand } from './cost/fab.js';

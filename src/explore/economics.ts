@@ -4,12 +4,15 @@
  * beside the cost of the chip.
  */
 import type { ChipSpec, MatrixInputFormat } from '../arch/chip-spec.js';
+import { chipCost, type ChipCost } from '../cost/chip-cost.js';
+import type { CostBook, CostStatus } from '../cost/costbook.js';
 import { peakOpsPerS } from '../arch/derive.js';
 import { DEFAULT_NODE_NM, estimateGraph, staticPowerW } from '../model/estimate.js';
 import { energyTable } from '../model/energy.js';
 import type { Graph } from '../graph/types.js';
 import { searchPlans } from '../cluster/search.js';
 import { SYSTEM_PRESETS } from '../cluster/systems.js';
+import { defaultGlobalBatch } from '../cluster/train-run.js';
 import type { TrainingStep } from '../cluster/train.js';
 import type { TransformerModel } from '../cluster/transformer.js';
 import type { SystemSpec } from '../cluster/types.js';
@@ -90,12 +93,33 @@ export function provisionedPowerW(chip: ChipSpec): { readonly watts: number; rea
   return tdp !== undefined ? { watts: tdp, source: 'tdp' } : { watts: chipPower(chip).peakW, source: 'model' };
 }
 
+/** Units built when a chip's price is its cost to build and no volume is given (`tpusim tco`'s default). */
+export const DEFAULT_BUILD_VOLUME = 100_000;
+
+/** What one accelerator costs its owner, and where the figure comes from. */
+export interface OwnerPrice {
+  readonly capexUsd: number;
+  /** market: the book's street price for a chip sold on the market; built: its cost to make at the volume, NRE included. */
+  readonly source: 'market' | 'built';
+  /** The market price's status in the cost book. */
+  readonly status?: CostStatus;
+  readonly built?: ChipCost;
+}
+
+/** The book's market price for a chip sold on the market, else (or with `build`) its cost to build at `volume`. */
+export function ownerPrice(chip: ChipSpec, book: CostBook, volume = DEFAULT_BUILD_VOLUME, build = false): OwnerPrice {
+  const market = book[`market.priceUsd.${chip.name}`];
+  if (market && !build) return { capexUsd: market.value, source: 'market', status: market.status };
+  const cost = chipCost(chip, book, { volume });
+  return { capexUsd: cost.costPerChipUsd, source: 'built', built: cost };
+}
+
 /**
  * Training tokens per second per chip for a transformer on `chips` chips of a system: the best plan
  * the search finds (cluster/search.ts) at a 4M-token global batch.
  */
 export function trainingRate(model: TransformerModel, chip: ChipSpec, system: SystemSpec, chips: number, seq: number): WorkloadRate & { readonly plan?: TrainingStep } {
-  const r = searchPlans(model, chip, system, chips, { seq, globalBatch: Math.max(1, Math.round((4 * 2 ** 20) / seq)), keep: 1 });
+  const r = searchPlans(model, chip, system, chips, { seq, globalBatch: defaultGlobalBatch(seq), keep: 1 });
   const best = r.best[0];
   if (!best) return { perSecond: 0, powerW: 0, unit: 'tokens', feasible: false, reasons: r.rejected.map((g) => g.message).slice(0, 3) };
   return { perSecond: best.tokensPerS / best.chips, powerW: best.energyPerStepJ / best.stepTimeS / best.chips, unit: 'tokens', feasible: true, reasons: [], plan: best };

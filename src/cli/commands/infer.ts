@@ -1,5 +1,7 @@
 import {
   batchSweep,
+  DEFAULT_CHECKPOINT_S,
+  DEFAULT_RESTART_S,
   formatSI,
   formatTable,
   iterationSeconds,
@@ -18,7 +20,6 @@ import { choice, parseCommandArgs, positiveInteger, stringOption, UsageError } f
 import { MAX_CHIPS, nonNegativeNumber, positiveNumber, readTransformer, resolveClusterChip, TRANSFORMER_HELP } from '../cluster-arg.js';
 import { printJson, type Command } from '../command.js';
 import type { Io } from '../io.js';
-import { DEFAULT_CHECKPOINT_S, DEFAULT_RESTART_S } from './train.js';
 
 const ms = (s: number): string => trimNumber(s * 1e3, 4);
 const gib = (b: number): string => trimNumber(b / 2 ** 30, 4);

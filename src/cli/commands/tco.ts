@@ -1,11 +1,12 @@
 import {
   buildVsBuy,
-  chipCost,
   chipsPerHost,
   CostTrace,
   formatSI,
   formatTable,
   inferenceRate,
+  ownerPrice,
+  DEFAULT_BUILD_VOLUME,
   provisionedPowerW,
   tcoPerChip,
   tornado,
@@ -37,9 +38,9 @@ interface Priced {
 /** What one accelerator costs its owner: --price, else its market price in the book, else its cost at the volume. */
 function price(chip: ChipSpec, book: CostBook, volume: number, override: number | undefined, forceBuild = false): Priced {
   if (override !== undefined) return { capexUsd: override, how: `given price ${usd(override)}` };
-  const market = book[`market.priceUsd.${chip.name}`];
-  if (market && !forceBuild) return { capexUsd: market.value, how: `market price ${usd(market.value)} (${market.status})` };
-  const c = chipCost(chip, book, { volume });
+  const p = ownerPrice(chip, book, volume, forceBuild);
+  const c = p.built;
+  if (!c) return { capexUsd: p.capexUsd, how: `market price ${usd(p.capexUsd)} (${p.status})` };
   return { capexUsd: c.costPerChipUsd, how: `built: ${usd(c.variableCostUsd)} to make + ${usd(c.costs.nreUsd)} of NRE at ${volume.toLocaleString('en-US')} units`, built: { variableCostUsd: c.variableCostUsd, nreUsd: c.nreTotalUsd, estimates: c.estimates } };
 }
 
@@ -95,7 +96,7 @@ export const tcoCommand: Command = {
     if (!chipName) throw new UsageError('tco needs --chip NAME|FILE');
     const chip = resolveChip(chipName);
     const book = resolveCostBook(values);
-    const volume = positiveInteger('--volume', stringOption(values, 'volume') ?? '100000', 1e12);
+    const volume = positiveInteger('--volume', stringOption(values, 'volume') ?? String(DEFAULT_BUILD_VOLUME), 1e12);
     const chips = positiveInteger('--chips', stringOption(values, 'chips') ?? '1024', MAX_CHIPS);
     const trace = new CostTrace(book);
     const years = positiveNumber('--years', stringOption(values, 'years'), 100) ?? trace.value('tco.itLifeYears');

@@ -1,17 +1,20 @@
 import {
+  DEFAULT_CHECKPOINT_S,
+  DEFAULT_RESTART_S,
+  DEFAULT_TOKENS_PER_STEP,
+  DEFAULT_TOP,
+  defaultGlobalBatch,
+  defaultSeq,
   formatSI,
   formatTable,
   parseStructuredText,
-  planProblems,
-  reliabilityAtScale,
+  planTrainingRun,
   RECOMPUTE,
-  searchPlans,
-  timeToTrain,
-  trainingStep,
   trimNumber,
   TpusimError,
   formatIssues,
   type ChipSpec,
+  type PlanAxes,
   type SearchResult,
   type SystemSpec,
   type TrainingOptions,
@@ -23,12 +26,6 @@ import { choice, parseCommandArgs, positiveInteger, stringOption, UsageError, ty
 import { MAX_CHIPS, nonNegativeNumber, positiveNumber, readTransformer, resolveClusterChip, TRANSFORMER_HELP } from '../cluster-arg.js';
 import { printJson, type Command } from '../command.js';
 import { readTextFile, type Io } from '../io.js';
-
-/** Tokens per step when no global batch is given: 4M, Llama 2's (Touvron et al. 2023, section 2.2). */
-export const DEFAULT_TOKENS_PER_STEP = 4 * 2 ** 20;
-/** Checkpoint write and restart times assumed for reliability when not given (estimates, not measured). */
-export const DEFAULT_CHECKPOINT_S = 60;
-export const DEFAULT_RESTART_S = 300;
 
 const AXES = ['tp', 'pp', 'dp', 'cp', 'ep', 'zero', 'microbatch', 'interleave'] as const;
 
@@ -165,55 +162,32 @@ export const trainCommand: Command = {
     const seqWanted = seqText !== undefined ? positiveInteger('--seq', seqText, 1 << 24) : typeof file['seq'] === 'number' ? file['seq'] : undefined;
     const model = readTransformer(positionals[0]!, 1);
     if (seqWanted !== undefined && seqWanted > model.maxPositions) throw new UsageError(`--seq ${seqWanted} exceeds ${model.name}'s ${model.maxPositions} positions`);
-    const seq = seqWanted ?? Math.min(4096, model.maxPositions);
+    const seq = seqWanted ?? defaultSeq(model);
     const batchText = stringOption(values, 'global-batch');
-    const globalBatch = batchText !== undefined ? positiveInteger('--global-batch', batchText, 1 << 30) : typeof file['globalBatch'] === 'number' ? file['globalBatch'] : Math.max(1, Math.round(DEFAULT_TOKENS_PER_STEP / seq));
+    const globalBatch = batchText !== undefined ? positiveInteger('--global-batch', batchText, 1 << 30) : typeof file['globalBatch'] === 'number' ? file['globalBatch'] : defaultGlobalBatch(seq);
     const recomputeText = stringOption(values, 'recompute');
     const recompute = recomputeText !== undefined ? choice('--recompute', recomputeText, RECOMPUTE) : undefined;
     const flags = axisFlags(values);
     const flash = choice('--flash', stringOption(values, 'flash') ?? 'on', ['on', 'off']) === 'on';
     const opOverheadS = nonNegativeNumber('--op-overhead', stringOption(values, 'op-overhead'), 1);
     const options: TrainingOptions = { dtype, flashAttention: flash, ...(opOverheadS !== undefined ? { opOverheadS } : {}) };
-    const top = positiveInteger('--top', stringOption(values, 'top') ?? '10', 1000);
-    const overlap = !values['no-overlap'];
-    const merged = { ...file, ...flags } as Partial<TrainingPlan>;
+    const top = positiveInteger('--top', stringOption(values, 'top') ?? String(DEFAULT_TOP), 1000);
     const single = planText !== 'auto' || (flags.tp !== undefined && flags.pp !== undefined && flags.dp !== undefined);
-    let step: TrainingStep | undefined;
-    let search: SearchResult | undefined;
-    if (single) {
-      const tp = merged.tp ?? 1;
-      const pp = merged.pp ?? 1;
-      const cp = merged.cp ?? 1;
-      const plan: TrainingPlan = {
-        tp,
-        pp,
-        cp,
-        dp: merged.dp ?? Math.max(1, Math.floor(chips / (tp * pp * cp))),
-        ep: merged.ep ?? 1,
-        zero: (merged.zero ?? 1) as TrainingPlan['zero'],
-        microbatch: merged.microbatch ?? 1,
-        globalBatch,
-        seq,
-        recompute: recompute ?? merged.recompute ?? 'selective',
-        sequenceParallel: values['sequence-parallel'] === true || (merged.sequenceParallel ?? tp > 1),
-        interleave: merged.interleave ?? 1,
-        overlapGradients: values['no-overlap'] ? false : (merged.overlapGradients ?? true),
-      };
-      const problems = planProblems(model, chips, plan);
-      if (problems.length > 0) throw new TpusimError('bad_plan', `the plan cannot run:\n${problems.map((p) => `  ${p}`).join('\n')}`);
-      step = trainingStep(model, chip, system, chips, plan, options);
-    } else {
-      const fixed = { ...flags, ...(recompute ? { recompute } : {}) } as NonNullable<Parameters<typeof searchPlans>[4]['fixed']>;
-      search = searchPlans(model, chip, system, chips, { ...options, seq, globalBatch, keep: Math.max(top, 1), fixed });
-      if (flags.dp !== undefined) search = { ...search, best: search.best.filter((s) => s.plan.dp === flags.dp) };
-      if (!overlap) search = { ...search, best: search.best.map((s) => trainingStep(model, chip, system, s.chips, { ...s.plan, overlapGradients: false }, options)).sort((a, b) => b.tokensPerS - a.tokensPerS) };
-      step = search.best[0];
-    }
+    // The file's sequence and global batch are the run's, taken above; the rest are plan axes.
+    const { seq: _fileSeq, globalBatch: _fileBatch, ...fileAxes } = file;
+    const axes: PlanAxes = {
+      ...fileAxes,
+      ...flags,
+      ...(recompute ? { recompute } : {}),
+      ...(values['sequence-parallel'] === true ? { sequenceParallel: true } : {}),
+      ...(values['no-overlap'] ? { overlapGradients: false } : {}),
+    } as PlanAxes;
     const tokens = positiveNumber('--tokens', stringOption(values, 'tokens'), 1e18);
     const checkpointS = positiveNumber('--checkpoint', stringOption(values, 'checkpoint'), 1e7) ?? DEFAULT_CHECKPOINT_S;
     const restartS = nonNegativeNumber('--restart', stringOption(values, 'restart'), 1e7) ?? DEFAULT_RESTART_S;
-    const reliability = step ? reliabilityAtScale({ chips: [step.chips], checkpointS, restartS })[0]! : undefined;
-    const run = step && tokens !== undefined && step.valid ? timeToTrain(step, tokens) : undefined;
+    const result = planTrainingRun(model, chip, system, { chips, seq, globalBatch, mode: single ? 'plan' : 'search', axes, options, top, checkpointS, restartS, ...(tokens !== undefined ? { tokens } : {}) });
+    if (result.problems.length > 0) throw new TpusimError('bad_plan', `the plan cannot run:\n${result.problems.map((p) => `  ${p}`).join('\n')}`);
+    const { step, search, reliability, training: run } = result;
     const goodput = reliability?.goodputExponential ?? 1;
     if (values['json']) {
       printJson(io, 'train', {
@@ -223,9 +197,9 @@ export const trainCommand: Command = {
         chips,
         dtype,
         ...(step ? { plan: step.plan, chipsUsed: step.chips, valid: step.valid, reasons: step.reasons, stepTimeS: step.stepTimeS, mfu: step.mfu, hfu: step.hfu, tokensPerS: step.tokensPerS, tokensPerStep: step.tokensPerStep, memoryPerChipBytes: step.memory.totalBytes, memory: step.memory, breakdown: step.breakdown, energyPerStepJ: step.energyPerStepJ } : { valid: false }),
-        ...(search ? { search: { evaluated: search.evaluated, valid: search.valid, best: search.best.slice(0, top).map((s) => ({ plan: s.plan, chipsUsed: s.chips, stepTimeS: s.stepTimeS, tokensPerS: s.tokensPerS, mfu: s.mfu, hfu: s.hfu, memoryPerChipBytes: s.memory.totalBytes })), rejected: search.rejected } } : {}),
-        ...(reliability ? { reliability: { ...reliability, checkpointS, restartS } } : {}),
-        ...(run ? { training: { tokens, steps: run.steps, computeS: run.seconds, wallS: run.seconds / goodput, energyJ: run.energyJ } } : {}),
+        ...(search ? { search: { evaluated: search.evaluated, valid: search.valid, best: search.best.map((s) => ({ plan: s.plan, chipsUsed: s.chips, stepTimeS: s.stepTimeS, tokensPerS: s.tokensPerS, mfu: s.mfu, hfu: s.hfu, memoryPerChipBytes: s.memory.totalBytes })), rejected: search.rejected } } : {}),
+        ...(reliability ? { reliability } : {}),
+        ...(run ? { training: run } : {}),
       });
       return step?.valid ? 0 : 1;
     }
@@ -239,8 +213,8 @@ export const trainCommand: Command = {
     if (reliability) {
       io.out(`reliability at ${step.chips.toLocaleString('en-US')} chips: ${trimNumber(reliability.interruptionsPerDay, 3)} interruptions/day (Llama 3's rate), MTBF ${seconds(reliability.mtbfS)}; checkpoint every ${seconds(reliability.intervalS)} (Daly, ${checkpointS} s write, ${restartS} s restart): goodput ${trimNumber(goodput * 100, 3)}%`);
     }
-    if (run && tokens !== undefined) {
-      io.out(`training on ${formatSI(tokens, 'tokens')}: ${run.steps.toLocaleString('en-US')} steps, ${trimNumber(run.seconds / 86_400, 4)} days of steps, ${trimNumber(run.seconds / goodput / 86_400, 4)} days with interruptions; ${trimNumber(run.energyJ / 3.6e9, 4)} MWh of chip energy`);
+    if (run) {
+      io.out(`training on ${formatSI(run.tokens, 'tokens')}: ${run.steps.toLocaleString('en-US')} steps, ${trimNumber(run.computeS / 86_400, 4)} days of steps, ${trimNumber(run.wallS / 86_400, 4)} days with interruptions; ${trimNumber(run.energyJ / 3.6e9, 4)} MWh of chip energy`);
     }
     return step.valid ? 0 : 1;
   },
