@@ -15,6 +15,7 @@ import {
   HOURS_PER_YEAR,
   inferenceRate,
   loadModel,
+  ownerPrice,
   planSupply,
   provisionedPowerW,
   SUPPLY_SCENARIOS,
@@ -63,11 +64,11 @@ interface Priced {
   readonly built?: { readonly variableCostUsd: number; readonly nreUsd: number; readonly estimates: readonly string[] };
 }
 
-/** As `tpusim tco`: the book's market price for a chip sold on the market, else its cost to build at the volume. */
+/** As `tpusim tco` (ownerPrice): the book's market price for a chip sold on the market, else its cost to build at the volume. */
 function price(chip: ChipSpec, volume: number, forceBuild = false): Priced {
-  const market = BOOK[`market.priceUsd.${chip.name}`];
-  if (market && !forceBuild) return { capexUsd: market.value, how: `market price (${market.status})` };
-  const c = chipCost(chip, BOOK, { volume });
+  const p = ownerPrice(chip, BOOK, volume, forceBuild);
+  if (p.source === 'market' || !p.built) return { capexUsd: p.capexUsd, how: `market price (${p.status})` };
+  const c = p.built;
   return { capexUsd: c.costPerChipUsd, how: `built at ${volume.toLocaleString('en-US')} units`, built: { variableCostUsd: c.variableCostUsd, nreUsd: c.nreTotalUsd, estimates: c.estimates } };
 }
 
