@@ -124,4 +124,22 @@ describe.runIf(browserAvailable)('web UI: Model', () => {
     noErrors(errors);
     await page.close();
   });
+
+  it('keeps two changes made before the page redraws (the address is read when a change is made)', async () => {
+    const { page, errors } = await ui.open('#/model?model=llama3-8b&chip=tpu-v4');
+    await ready(page, ESTIMATE);
+    // Both in one task: the second change runs before Preact re-renders with the first.
+    await page.evaluate(() => {
+      const seq = document.querySelector<HTMLInputElement>('input[name="seq"]')!;
+      seq.value = '512';
+      seq.dispatchEvent(new Event('change', { bubbles: true }));
+      const chip = document.querySelector<HTMLSelectElement>('select[name="chip"]')!;
+      chip.value = 'tpu-v5e';
+      chip.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await page.waitForFunction(() => location.hash.includes('chip=tpu-v5e'));
+    expect(await page.evaluate(() => location.hash)).toContain('seq=512');
+    noErrors(errors);
+    await page.close();
+  });
 });

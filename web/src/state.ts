@@ -44,6 +44,11 @@ export function setParams(page: string, params: Record<string, string>): void {
 export function usePageParams<T extends Record<string, string>>(page: string, defaults: T): [T, (key: keyof T, value: string) => void] {
   const route = useRoute();
   const params = { ...defaults, ...(route.page === page ? route.params : {}) } as T;
-  const set = (key: keyof T, value: string): void => setParams(page, { ...params, [key]: value });
+  // From the address as it is now, not as it was at the last render: two changes before the page
+  // re-renders (a field left with Tab into the next one, on a busy machine) must both stay.
+  const set = (key: keyof T, value: string): void => {
+    const now = parseHash(location.hash);
+    setParams(page, { ...defaults, ...(now.page === page ? now.params : {}), [key]: value });
+  };
   return [params, set];
 }

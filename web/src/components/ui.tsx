@@ -65,7 +65,8 @@ export function Table(props: { name: string; caption: string; columns: readonly 
           <button type="button" onClick={() => save(`${props.name}.json`, 'application/json', JSON.stringify(props.rows.map((r) => Object.fromEntries(props.columns.map((c, i) => [c, r[i]]))), null, 2))}>JSON</button>
         </span>
       </figcaption>
-      <div class="scroll">
+      {/* Focusable, so that a keyboard can scroll a table wider or taller than its box. */}
+      <div class="scroll" tabIndex={0} role="region" aria-label={props.caption}>
         <table>
           <thead>
             <tr>
