@@ -46,4 +46,13 @@ describe.runIf(browserAvailable)('web UI: Chip', () => {
     noErrors(errors);
     await page.close();
   });
+  it('loads nothing from anywhere but its own server, and the harness would say so', async () => {
+    const { page, errors } = await ui.open('#/chip?chip=tpu-v4');
+    await ready(page);
+    noErrors(errors);
+    // The guard itself: a request elsewhere is reported (it fails at once: no network here).
+    await page.evaluate(() => fetch('http://example.invalid/x').catch(() => undefined));
+    expect(errors).toContain('request to http://example.invalid/x');
+    await page.close();
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * End-to-end harness for the web UI: builds the UI into a temporary folder, serves it with the same
  * server as `tpusim ui`, and drives Debian's chromium through playwright-core. Every page load fails
- * the test on a console error or an uncaught exception; screenshots go to test-results/screenshots/.
+ * the test on a console error, an uncaught exception or a request to anywhere but the UI's own server;
+ * screenshots go to test-results/screenshots/.
  * Without /usr/bin/chromium the browser tests are skipped locally and fail in CI (CI=true).
  */
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
@@ -37,6 +38,11 @@ export function useUi(): Ui {
       const errors: string[] = [];
       page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
       page.on('pageerror', (e) => errors.push(e.message));
+      // Nothing may leave the machine: every request goes to the UI's own server (or stays in the page).
+      page.on('request', (r) => {
+        const url = r.url();
+        if (!url.startsWith(ui.server.url) && !url.startsWith('data:') && !url.startsWith('blob:')) errors.push(`request to ${url}`);
+      });
       await page.goto(`${ui.server.url}${hash}`);
       return { page, errors };
     };
