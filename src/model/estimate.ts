@@ -25,7 +25,7 @@ import { gpuContext, gpuLayerTime } from './gpu.js';
 import { layerTime } from './layers.js';
 import { prepareGraph } from './plan.js';
 import { systolicContext } from './systolic.js';
-import type { GraphEstimate, LayerEstimate } from './types.js';
+import type { GraphEstimate, LayerEstimate, LayerTime } from './types.js';
 
 export interface EstimateOptions {
   /** Matrix-unit format (default: the chip's first). */
@@ -127,10 +127,13 @@ export function estimateGraph(graph: Graph, chip: ChipSpec, options: EstimateOpt
   let macs = 0;
   let flops = 0;
   const list = prepared.layers;
+  // Times of this estimate's layers: a layer identical to an earlier one (a repeated block) takes its time.
+  const times: LayerTime[] = new Array<LayerTime>(list.length);
   for (let i = 0; i < list.length; i++) {
     const layer = list[i]!;
     // The layer's time in locals (no new objects when it scales to cores or spills).
-    const t = ctx.gpu ? gpuLayerTime(ctx.gpu, layer) : layerTime(ctx.sys, layer);
+    const t = layer.twin < i ? times[layer.twin]! : ctx.gpu ? gpuLayerTime(ctx.gpu, layer) : layerTime(ctx.sys, layer);
+    times[i] = t;
     let cycles = t.cycles;
     let matrixCycles = t.matrixCycles;
     let memoryCycles = t.memoryCycles;

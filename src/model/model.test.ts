@@ -3,11 +3,32 @@ import { CHIP_PRESETS, getChipPreset } from '../arch/presets/index.js';
 import { peakOpsPerS } from '../arch/derive.js';
 import { GraphBuilder } from '../graph/build.js';
 import { buildZooModel } from '../graph/zoo/index.js';
-import { criticalPathCycles, estimateGraph } from './estimate.js';
+import { chipContext, criticalPathCycles, estimateGraph } from './estimate.js';
 import { energyTable } from './energy.js';
-import { gpuContext, gpuGemm } from './gpu.js';
+import { gpuContext, gpuGemm, gpuLayerTime } from './gpu.js';
+import { layerTime } from './layers.js';
+import { prepareGraph } from './plan.js';
 
 describe('estimateGraph', () => {
+  it('times a repeated layer once, and exactly as it would time it alone', () => {
+    for (const graph of [buildZooModel('gpt2', { seq: 256 }), buildZooModel('resnet50')]) {
+      const prepared = prepareGraph(graph);
+      const distinct = prepared.layers.filter((l, i) => l.twin === i).length;
+      expect(distinct).toBeLessThan(prepared.layers.length);
+      for (const chip of [getChipPreset('tpu-v4'), getChipPreset('h100-sxm')]) {
+        const e = estimateGraph(graph, chip, { cores: 1 });
+        const ctx = chipContext(chip, e.dtype);
+        prepared.layers.forEach((layer, i) => {
+          const alone = ctx.gpu ? gpuLayerTime(ctx.gpu, layer) : layerTime(ctx.sys, layer);
+          expect(e.layers[i]!.name).toBe(layer.name);
+          expect(e.layers[i]!.matrixCycles, `${chip.name} ${layer.name}`).toBe(alone.matrixCycles);
+          expect(e.layers[i]!.latencyCycles, `${chip.name} ${layer.name}`).toBe(alone.latencyCycles);
+          if (ctx.gpu) expect(e.layers[i]!.cycles, `${chip.name} ${layer.name}`).toBe(alone.cycles);
+        });
+      }
+    }
+  });
+
   it('estimates resnet50 on every preset, with every layer accounted for', () => {
     const graph = buildZooModel('resnet50');
     for (const chip of Object.values(CHIP_PRESETS)) {

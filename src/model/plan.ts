@@ -84,6 +84,11 @@ export interface PreparedLayer {
   readonly matrix: boolean;
   /** Kernels a GPU launches for it (0 for free views). */
   readonly kernels: number;
+  /**
+   * The index of the first layer identical to this one in everything its time depends on (all but the
+   * name and note): its own index if it is the first. A transformer's repeated blocks are timed once.
+   */
+  readonly twin: number;
 }
 
 export interface PreparedGraph {
@@ -107,7 +112,15 @@ export function prepareGraph(graph: Graph): PreparedGraph {
   const layouts = layerLayouts(program);
   const strided = new Set<string>();
   const nodes = new Map(program.graph.nodes.map((n) => [n.name, n]));
-  const layers = program.ops.map((op) => prepareLayer(program, layouts, strided, nodes, op));
+  const firstOf = new Map<string, number>();
+  const layers = program.ops.map((op, i) => {
+    const layer = prepareLayer(program, layouts, strided, nodes, op, i);
+    const { name: _name, note: _note, twin: _twin, ...timed } = layer;
+    const key = JSON.stringify(timed);
+    const first = firstOf.get(key);
+    if (first === undefined) firstOf.set(key, i);
+    return first === undefined ? layer : { ...layer, twin: first };
+  });
   const ioElements = [...graph.inputs, ...graph.outputs].reduce((s, t) => s + elementCount(graph.tensors[t]!.shape), 0);
   const weightElements = Object.values(program.graph.tensors).reduce((s, t) => s + (t.kind === 'weight' || t.kind === 'state' ? elementCount(t.shape) : 0), 0);
   const peakActivationElements = layers.reduce((m, l) => Math.max(m, l.activationElements), 0);
@@ -116,7 +129,7 @@ export function prepareGraph(graph: Graph): PreparedGraph {
   return prepared;
 }
 
-function prepareLayer(program: LogicalProgram, layouts: LayerLayouts, strided: Set<string>, nodes: ReadonlyMap<string, Graph['nodes'][number]>, op: LogicalOp): PreparedLayer {
+function prepareLayer(program: LogicalProgram, layouts: LayerLayouts, strided: Set<string>, nodes: ReadonlyMap<string, Graph['nodes'][number]>, op: LogicalOp, index: number): PreparedLayer {
   let macs = 0;
   let flops = 0;
   let vectorOps = 0;
@@ -154,6 +167,7 @@ function prepareLayer(program: LogicalProgram, layouts: LayerLayouts, strided: S
     note: op.kind === 'opaque' ? 'timed from its GEMMs and element operations (no layer holds it)' : '',
     matrix: op.kind === 'matmul' || op.kind === 'conv' || op.kind === 'attention' || op.kind === 'opaque',
     kernels: op.kind === 'view' ? 0 : 1,
+    twin: index,
   };
 }
 
