@@ -1,23 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scaleChartSvg, stackedBarsSvg, type ScaleChartInput, type StackedBarsInput } from './cluster-svg.js';
-
-/** Tags balance: a tiny stack check, enough for output with no comments, CDATA or processing instructions. */
-function tagsBalance(svg: string): boolean {
-  const stack: string[] = [];
-  for (const match of svg.matchAll(/<(\/?)([a-zA-Z][\w:-]*)[^>]*?(\/?)>/g)) {
-    const [, closing, name, selfClosing] = match;
-    if (selfClosing) continue;
-    if (closing) {
-      if (stack.pop() !== name) return false;
-    } else stack.push(name!);
-  }
-  return stack.length === 0;
-}
-
-/** The segments (rects with a tooltip) in document order, with their geometry and tooltip. */
-function segments(svg: string): Array<{ x: number; width: number; fill: string; tip: string }> {
-  return [...svg.matchAll(/<rect x="([\d.-]+)" y="[\d.-]+" width="([\d.]+)" height="[\d.]+" fill="([^"]+)"><title>([^<]*)<\/title>/g)].map((m) => ({ x: Number(m[1]), width: Number(m[2]), fill: m[3]!, tip: m[4]! }));
-}
+import { tagsBalance, tippedRects } from './test-support/svg-checks.js';
 
 const memory: StackedBarsInput = {
   title: 'llama3-70b <memory> & more',
@@ -43,7 +26,7 @@ describe('stackedBarsSvg', () => {
   });
 
   it('stacks each bar part after part, skipping empty parts, with shares in the tooltips', () => {
-    const drawn = segments(svg);
+    const drawn = tippedRects(svg);
     expect(drawn.map((s) => s.tip.split(':')[0])).toEqual(['ZeRO-1, weights', 'ZeRO-1, gradients', 'ZeRO-1, optimizer state', 'ZeRO-1, activations', 'ZeRO-3, weights', 'ZeRO-3, gradients', 'ZeRO-3, optimizer state']);
     for (let i = 1; i < 4; i++) expect(drawn[i]!.x).toBeCloseTo(drawn[i - 1]!.x + drawn[i - 1]!.width, 0);
     expect(drawn[4]!.x).toBe(drawn[0]!.x);
@@ -56,7 +39,7 @@ describe('stackedBarsSvg', () => {
   it('draws the limit line beyond the bars, labelled', () => {
     expect(svg).toContain('>HBM 80 GiB</text>');
     const limitX = Number(/<line x1="([\d.]+)"[^>]*stroke-dasharray="6 3"\/>/.exec(svg)![1]);
-    const first = segments(svg).slice(0, 4);
+    const first = tippedRects(svg).slice(0, 4);
     const end = first.at(-1)!.x + first.at(-1)!.width;
     // 80 GiB against 42.75 GiB, from the same origin.
     expect((limitX - first[0]!.x) / (end - first[0]!.x)).toBeCloseTo(80 / 42.75, 2);
@@ -64,7 +47,7 @@ describe('stackedBarsSvg', () => {
 
   it('skips values it cannot place and says so; an empty chart says no data', () => {
     const odd = stackedBarsSvg({ ...memory, bars: [{ label: 'odd', values: [1, NaN, -2, 3] }] });
-    expect(segments(odd)).toHaveLength(2);
+    expect(tippedRects(odd)).toHaveLength(2);
     expect(odd).toContain('2 values skipped');
     expect(odd).not.toContain('NaN');
     expect(stackedBarsSvg({ ...memory, bars: [] })).toContain('no data');

@@ -6,8 +6,8 @@
  * Values a chart cannot place (NaN, infinite, negative; not positive on a log axis) are skipped and
  * counted in the chart's <desc>.
  */
-import { formatSI, trimNumber } from '../core/units.js';
-import { escapeXml } from './svg.js';
+import { trimNumber } from '../core/units.js';
+import { CHAR_WIDTH_PX, element, fitText, GRID, INK, linearAxis, MUTED, PART_COLOURS, px, siLabel, svgDocument, textAt, ticksOf, tip, valueLabel } from './svg-kit.js';
 
 export interface StackedBarsInput {
   readonly title: string;
@@ -37,84 +37,8 @@ export interface ScaleChartInput {
   readonly height?: number;
 }
 
-/** Okabe & Ito's colour-blind-safe palette, handed out to parts and series in order. */
-export const PART_COLOURS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000', '#999999', '#6A3D9A'];
-export const INK = '#333333';
-export const GRID = '#e5e5e5';
-export const MUTED = '#666666';
 const LIMIT_COLOUR = '#D55E00';
-const FONT = 'font-family="system-ui, sans-serif"';
-/** Rough advance width of an 11 px sans-serif character, for label widths. */
-export const CHAR_WIDTH_PX = 6.2;
 const ROW_PX = 26;
-
-/** Fixed one-decimal coordinates, never `-0.0`. */
-function px(value: number): string {
-  const text = value.toFixed(1);
-  return text === '-0.0' ? '0.0' : text;
-}
-
-export type Attrs = Readonly<Record<string, string | number>>;
-
-export function element(name: string, attrs: Attrs, children = ''): string {
-  const list = Object.entries(attrs)
-    .map(([k, v]) => ` ${k}="${typeof v === 'number' ? px(v) : escapeXml(v)}"`)
-    .join('');
-  return children === '' ? `<${name}${list}/>` : `<${name}${list}>${children}</${name}>`;
-}
-
-export function textAt(x: number, y: number, content: string, attrs: Attrs = {}): string {
-  return element('text', { x, y, ...attrs }, escapeXml(content));
-}
-
-/** A title element for a tooltip. */
-export const tip = (text: string): string => `<title>${escapeXml(text)}</title>`;
-
-/** Readable value: SI prefixes from 10^4 up, else up to 4 significant digits. */
-export function valueLabel(value: number, digits = 4): string {
-  return Math.abs(value) >= 1e4 ? formatSI(value, '', digits).trim() : trimNumber(value, digits);
-}
-
-/** Stable short hash of the title, so ids stay unique among a page's charts and identical across runs. */
-function chartId(kind: string, title: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < title.length; i++) hash = Math.imul(hash ^ title.charCodeAt(i), 0x01000193) >>> 0;
-  return `tpusim-${kind}-${hash.toString(16).padStart(8, '0')}`;
-}
-
-export function svgDocument(kind: string, width: number, height: number, title: string, desc: string, body: readonly string[]): string {
-  const id = chartId(kind, title);
-  const open = `<svg xmlns="http://www.w3.org/2000/svg" width="${px(width)}" height="${px(height)}" viewBox="0 0 ${px(width)} ${px(height)}" role="img" aria-labelledby="${id}-title ${id}-desc" ${FONT} font-size="11">`;
-  const head = [`<title id="${id}-title">${escapeXml(title)}</title>`, `<desc id="${id}-desc">${escapeXml(desc)}</desc>`];
-  return [open, ...head, element('rect', { x: 0, y: 0, width, height, fill: '#ffffff' }), ...body, '</svg>', ''].join('\n');
-}
-
-/** `text` cut to about `widthPx`, ending in an ellipsis when cut. */
-export function fitText(text: string, widthPx: number): string {
-  const chars = Math.max(4, Math.floor(widthPx / CHAR_WIDTH_PX));
-  return text.length <= chars ? text : `${text.slice(0, chars - 1)}\u2026`;
-}
-
-/** 1, 2 or 5 x 10^k at or above `raw`. */
-function niceStep(raw: number): number {
-  const magnitude = 10 ** Math.floor(Math.log10(raw));
-  return [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw * (1 - 1e-12)) ?? 10 * magnitude;
-}
-
-interface Axis {
-  readonly lo: number;
-  readonly hi: number;
-  readonly step: number;
-}
-
-/** Whole ticks of a 1-2-5 step around [lo, hi], about five of them. */
-function linearAxis(lo: number, hi: number): Axis {
-  if (!(hi > lo)) [lo, hi] = lo === 0 ? [0, 1] : [lo - Math.abs(lo) / 2, hi + Math.abs(hi) / 2];
-  const step = niceStep((hi - lo) / 5);
-  return { lo: Math.floor(lo / step + 1e-9) * step, hi: Math.ceil(hi / step - 1e-9) * step, step };
-}
-
-const ticksOf = (axis: Axis): number[] => Array.from({ length: Math.round((axis.hi - axis.lo) / axis.step) + 1 }, (_, i) => Number((axis.lo + i * axis.step).toPrecision(12)));
 
 /** Colour keys in rows that wrap at `width`; returns the elements and the y below them. */
 function legend(labels: readonly string[], colours: readonly string[], y: number, width: number): { parts: string[]; bottom: number } {
@@ -206,7 +130,7 @@ export function scaleChartSvg(input: ScaleChartInput): string {
   const body = [textAt(12, 24, input.title, { 'font-size': '15', 'font-weight': 'bold', fill: INK }), ...key.parts];
   for (let d = span.lo; d <= span.hi; d++) {
     body.push(element('line', { x1: x(10 ** d), y1: plot.top, x2: x(10 ** d), y2: plot.bottom, stroke: GRID }));
-    body.push(textAt(x(10 ** d), plot.bottom + 16, formatSI(10 ** d, '').trim(), { 'text-anchor': 'middle', fill: INK }));
+    body.push(textAt(x(10 ** d), plot.bottom + 16, siLabel(10 ** d), { 'text-anchor': 'middle', fill: INK }));
   }
   for (const v of ticksOf(axis)) {
     body.push(element('line', { x1: plot.left, y1: y(v), x2: plot.right, y2: y(v), stroke: GRID }));

@@ -1,23 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tornadoSvg, waterfallSvg, type TornadoChartInput, type WaterfallInput } from './economics-svg.js';
-
-/** Tags balance: a tiny stack check, enough for output with no comments, CDATA or processing instructions. */
-function tagsBalance(svg: string): boolean {
-  const stack: string[] = [];
-  for (const match of svg.matchAll(/<(\/?)([a-zA-Z][\w:-]*)[^>]*?(\/?)>/g)) {
-    const [, closing, name, selfClosing] = match;
-    if (selfClosing) continue;
-    if (closing) {
-      if (stack.pop() !== name) return false;
-    } else stack.push(name!);
-  }
-  return stack.length === 0;
-}
-
-/** The bars (rects with a tooltip) in document order, with their geometry and tooltip. */
-function bars(svg: string): Array<{ x: number; width: number; fill: string; tip: string }> {
-  return [...svg.matchAll(/<rect x="([\d.-]+)" y="[\d.-]+" width="([\d.]+)" height="[\d.]+" fill="([^"]+)"><title>([^<]*)<\/title>/g)].map((m) => ({ x: Number(m[1]), width: Number(m[2]), fill: m[3]!, tip: m[4]! }));
-}
+import { tagsBalance, tippedRects } from './test-support/svg-checks.js';
 
 const h100: WaterfallInput = {
   title: 'h100 <cost> & more',
@@ -46,7 +29,7 @@ describe('waterfallSvg', () => {
   });
 
   it('steps each bar on from where the one before ended, and ends in the total from zero', () => {
-    const drawn = bars(svg);
+    const drawn = tippedRects(svg);
     expect(drawn.map((b) => b.tip.split(':')[0])).toEqual([...h100.steps.map((s) => s.label), 'cost per chip']);
     for (let i = 1; i < h100.steps.length; i++) expect(drawn[i]!.x).toBeCloseTo(drawn[i - 1]!.x + drawn[i - 1]!.width, 0);
     const total = drawn.at(-1)!;
@@ -60,7 +43,7 @@ describe('waterfallSvg', () => {
 
   it('skips values it cannot place and says so', () => {
     const odd = waterfallSvg({ ...h100, steps: [...h100.steps, { label: 'nan', value: NaN }, { label: 'credit', value: -5 }] });
-    expect(bars(odd)).toHaveLength(h100.steps.length + 1);
+    expect(tippedRects(odd)).toHaveLength(h100.steps.length + 1);
     expect(odd).toContain('2 skipped');
     expect(waterfallSvg({ title: 'empty', unit: 'USD', steps: [] })).toContain('total 0 USD');
   });
@@ -85,7 +68,7 @@ const tpuV4: TornadoChartInput = {
 
 describe('tornadoSvg', () => {
   const svg = tornadoSvg(tpuV4);
-  const drawn = bars(svg);
+  const drawn = tippedRects(svg);
   const baseX = Number(/<line x1="([\d.]+)"[^>]*stroke="#333333" stroke-width="1.5"\/>/.exec(svg)![1]);
 
   it('is well-formed, with a legend and both lines labelled', () => {
@@ -109,10 +92,10 @@ describe('tornadoSvg', () => {
 
   it('skips bars it cannot place, and draws none without a baseline', () => {
     const odd = tornadoSvg({ ...tpuV4, bars: [...tpuV4.bars, { label: 'bad', atLow: NaN, atHigh: 1 }] });
-    expect(bars(odd)).toHaveLength(6);
+    expect(tippedRects(odd)).toHaveLength(6);
     expect(odd).toContain('1 skipped');
     const none = tornadoSvg({ ...tpuV4, baseline: NaN });
-    expect(bars(none)).toHaveLength(0);
+    expect(tippedRects(none)).toHaveLength(0);
     expect(none).toContain('no data');
     expect(none).not.toContain('NaN');
   });

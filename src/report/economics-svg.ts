@@ -5,8 +5,8 @@
  * `formatSI`/`trimNumber`, rows in input order, Okabe & Ito's colours. Values a chart cannot place
  * (NaN, infinite, a negative cost) are skipped and counted in the chart's <desc>.
  */
-import { formatSI, trimNumber } from '../core/units.js';
-import { escapeXml } from './svg.js';
+import { trimNumber } from '../core/units.js';
+import { CHAR_WIDTH_PX, element, fitText, GRID, INK, linearAxis, MUTED, svgDocument, textAt, ticksOf, tip, valueLabel, type Axis, type Plot } from './svg-kit.js';
 
 export interface WaterfallInput {
   readonly title: string;
@@ -39,90 +39,12 @@ const STEP_COLOUR = '#0072B2';
 const TOTAL_COLOUR = '#D55E00';
 const LOW_COLOUR = '#56B4E9';
 const HIGH_COLOUR = '#E69F00';
-const INK = '#333333';
-const GRID = '#e5e5e5';
-const MUTED = '#666666';
-const FONT = 'font-family="system-ui, sans-serif"';
-/** Rough advance width of an 11 px sans-serif character, for label widths. */
-const CHAR_WIDTH_PX = 6.2;
 const ROW_PX = 24;
-
-/** Fixed one-decimal coordinates, never `-0.0`. */
-function px(value: number): string {
-  const text = value.toFixed(1);
-  return text === '-0.0' ? '0.0' : text;
-}
-
-type Attrs = Readonly<Record<string, string | number>>;
-
-function element(name: string, attrs: Attrs, children = ''): string {
-  const list = Object.entries(attrs)
-    .map(([k, v]) => ` ${k}="${typeof v === 'number' ? px(v) : escapeXml(v)}"`)
-    .join('');
-  return children === '' ? `<${name}${list}/>` : `<${name}${list}>${children}</${name}>`;
-}
-
-function textAt(x: number, y: number, content: string, attrs: Attrs = {}): string {
-  return element('text', { x, y, ...attrs }, escapeXml(content));
-}
-
-/** Readable value: SI prefixes from 10^4 up, else up to 4 significant digits. */
-function valueLabel(value: number, digits = 4): string {
-  return Math.abs(value) >= 1e4 ? formatSI(value, '').trim() : trimNumber(value, digits);
-}
-
-/** 1, 2 or 5 x 10^k at or above `raw`. */
-function niceStep(raw: number): number {
-  const magnitude = 10 ** Math.floor(Math.log10(raw));
-  return [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw * (1 - 1e-12)) ?? 10 * magnitude;
-}
-
-/** Stable short hash of the title, so ids stay unique among a page's charts and identical across runs. */
-function chartId(kind: string, title: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < title.length; i++) hash = Math.imul(hash ^ title.charCodeAt(i), 0x01000193) >>> 0;
-  return `tpusim-${kind}-${hash.toString(16).padStart(8, '0')}`;
-}
-
-function svgDocument(id: string, width: number, height: number, title: string, desc: string, body: readonly string[]): string {
-  const open = `<svg xmlns="http://www.w3.org/2000/svg" width="${px(width)}" height="${px(height)}" viewBox="0 0 ${px(width)} ${px(height)}" role="img" aria-labelledby="${id}-title ${id}-desc" ${FONT} font-size="11">`;
-  const head = [`<title id="${id}-title">${escapeXml(title)}</title>`, `<desc id="${id}-desc">${escapeXml(desc)}</desc>`];
-  return [open, ...head, element('rect', { x: 0, y: 0, width, height, fill: '#ffffff' }), ...body, '</svg>', ''].join('\n');
-}
-
-/** `text` cut to about `widthPx`, ending in an ellipsis when cut (the full text stays in the bar's tooltip). */
-function fitText(text: string, widthPx: number): string {
-  const chars = Math.max(4, Math.floor(widthPx / CHAR_WIDTH_PX));
-  return text.length <= chars ? text : `${text.slice(0, chars - 1)}\u2026`;
-}
-
-interface Axis {
-  readonly lo: number;
-  readonly hi: number;
-  readonly step: number;
-}
-
-/** Whole ticks of a 1-2-5 step around [lo, hi], about five of them. */
-function linearAxis(lo: number, hi: number): Axis {
-  if (!(hi > lo)) [lo, hi] = lo === 0 ? [0, 1] : [lo - Math.abs(lo) / 2, hi + Math.abs(hi) / 2];
-  const step = niceStep((hi - lo) / 5);
-  return { lo: Math.floor(lo / step + 1e-9) * step, hi: Math.ceil(hi / step - 1e-9) * step, step };
-}
-
-interface Plot {
-  readonly left: number;
-  readonly right: number;
-  readonly top: number;
-  readonly bottom: number;
-}
 
 /** Vertical grid lines with tick labels under the plot, and the axis title below them. */
 function xAxis(axis: Axis, x: (v: number) => number, plot: Plot, title: string): string[] {
   const parts: string[] = [];
-  const ticks = Math.round((axis.hi - axis.lo) / axis.step);
-  for (let i = 0; i <= ticks; i++) {
-    // Rounded to the step's precision, so 0.1 + 0.2 prints as 0.3.
-    const v = Number((axis.lo + i * axis.step).toPrecision(12));
+  for (const v of ticksOf(axis)) {
     parts.push(element('line', { x1: x(v), y1: plot.top, x2: x(v), y2: plot.bottom, stroke: GRID }));
     parts.push(textAt(x(v), plot.bottom + 16, valueLabel(v), { 'text-anchor': 'middle', fill: INK }));
   }
@@ -154,10 +76,10 @@ export function waterfallSvg(input: WaterfallInput): string {
   const share = (v: number): string => (total > 0 ? ` (${trimNumber((100 * v) / total, 3)}%)` : '');
 
   const body = [textAt(12, 24, input.title, { 'font-size': '15', 'font-weight': 'bold', fill: INK }), ...xAxis(axis, x, plot, `${input.axisLabel ?? 'value'} (${input.unit})`)];
-  const row = (i: number, label: string, from: number, value: number, isTotal: boolean, tip: string): void => {
+  const row = (i: number, label: string, from: number, value: number, isTotal: boolean, text: string): void => {
     const y = plot.top + i * ROW_PX;
     body.push(textAt(plot.left - 6, y + 16, fitText(label, plot.left - 12), { 'text-anchor': 'end', fill: INK }));
-    body.push(element('rect', { x: x(from), y: y + 4, width: Math.max(0, x(from + value) - x(from)), height: 16, fill: isTotal ? TOTAL_COLOUR : STEP_COLOUR }, `<title>${escapeXml(tip)}</title>`));
+    body.push(element('rect', { x: x(from), y: y + 4, width: Math.max(0, x(from + value) - x(from)), height: 16, fill: isTotal ? TOTAL_COLOUR : STEP_COLOUR }, tip(text)));
     body.push(textAt(x(from + value) + 4, y + 16, `${valueLabel(value)} ${input.unit}${isTotal ? '' : share(value)}`, { fill: INK }));
   };
   steps.forEach((s, i) => {
@@ -170,7 +92,7 @@ export function waterfallSvg(input: WaterfallInput): string {
 
   const skipped = input.steps.length - steps.length;
   const desc = `Cost waterfall of ${steps.length} parts in ${input.unit}, each bar starting where the one before ended; ${totalLabel} ${valueLabel(total)} ${input.unit}${skipped > 0 ? `; ${skipped} skipped (not a finite, non-negative number)` : ''}.`;
-  return svgDocument(chartId('waterfall', input.title), width, plot.bottom + 48, input.title, desc, body);
+  return svgDocument('waterfall', width, plot.bottom + 48, input.title, desc, body);
 }
 
 /** A dashed or solid vertical line across the plot with its label `lift` px above the plot. */
@@ -206,8 +128,8 @@ export function tornadoSvg(input: TornadoChartInput): string {
     ...xAxis(axis, x, plot, input.axisLabel ?? 'output'),
   ];
   const half = (label: string, y: number, value: number, at: string | undefined, end: 'low' | 'high'): string => {
-    const tip = `${label} at its ${end}${at === undefined ? '' : ` (${at})`}: ${valueLabel(value)}`;
-    return element('rect', { x: Math.min(x(base), x(value)), y, width: Math.abs(x(value) - x(base)), height: 8, fill: end === 'low' ? LOW_COLOUR : HIGH_COLOUR }, `<title>${escapeXml(tip)}</title>`);
+    const text = `${label} at its ${end}${at === undefined ? '' : ` (${at})`}: ${valueLabel(value)}`;
+    return element('rect', { x: Math.min(x(base), x(value)), y, width: Math.abs(x(value) - x(base)), height: 8, fill: end === 'low' ? LOW_COLOUR : HIGH_COLOUR }, tip(text));
   };
   bars.forEach((b, i) => {
     const y = plot.top + i * ROW_PX;
@@ -224,5 +146,5 @@ export function tornadoSvg(input: TornadoChartInput): string {
 
   const skipped = input.bars.length - bars.length;
   const desc = `Tornado chart of ${bars.length} assumptions: the output at each one's low and high, drawn from the baseline ${Number.isFinite(base) ? valueLabel(base) : '(none: not a finite number)'}${reference ? `; reference line at ${valueLabel(reference.value)} (${reference.label})` : ''}${skipped > 0 ? `; ${skipped} skipped (not a finite number, or no baseline)` : ''}.`;
-  return svgDocument(chartId('tornado', input.title), width, plot.bottom + 48, input.title, desc, body);
+  return svgDocument('tornado', width, plot.bottom + 48, input.title, desc, body);
 }

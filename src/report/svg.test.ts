@@ -1,20 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { barChartSvg, escapeXml, rooflineSvg, type RooflineInput } from './svg.js';
-
-/** Tags balance: a tiny stack check, enough for output with no comments, CDATA or processing instructions. */
-function tagsBalance(svg: string): boolean {
-  const stack: string[] = [];
-  for (const match of svg.matchAll(/<(\/?)([a-zA-Z][\w:-]*)[^>]*?(\/?)>/g)) {
-    const [, closing, name, selfClosing] = match;
-    if (selfClosing) continue;
-    if (closing) {
-      if (stack.pop() !== name) return false;
-    } else stack.push(name!);
-  }
-  return stack.length === 0;
-}
-
-const count = (svg: string, pattern: RegExp): number => svg.match(pattern)?.length ?? 0;
+import { count, tagsBalance } from './test-support/svg-checks.js';
 
 const tpuV4: RooflineInput = {
   title: 'TPU v4 <bf16> & friends',

@@ -4,7 +4,31 @@
  * labels with `formatSI`/`trimNumber`, elements in input order. Values that a chart cannot place (NaN,
  * infinite, not positive on a log axis) are skipped and counted in the chart's <desc>.
  */
-import { formatSI, trimNumber } from '../core/units.js';
+import { trimNumber } from '../core/units.js';
+import {
+  boundColours,
+  chartId,
+  CHAR_WIDTH_PX,
+  element,
+  fitText,
+  GRID,
+  GROUP_COLOURS,
+  INK,
+  MUTED,
+  niceStep,
+  OTHER_COLOUR,
+  overlaps,
+  px,
+  siLabel,
+  svgDocument,
+  textAt,
+  tip,
+  valueLabel,
+  type Box,
+  type Plot,
+} from './svg-kit.js';
+
+export { BOUND_COLOURS, escapeXml } from './svg-kit.js';
 
 export interface RooflinePoint {
   readonly label: string;
@@ -37,72 +61,9 @@ export interface BarChartInput {
   readonly width?: number;
 }
 
-/** Okabe & Ito's colour-blind-safe palette, one colour per bound reason. */
-export const BOUND_COLOURS: Readonly<Record<string, string>> = {
-  compute: '#0072B2',
-  memory: '#E69F00',
-  vector: '#009E73',
-  latency: '#CC79A7',
-};
-/** The rest of Okabe & Ito's palette, handed out in order to other bounds and to bar groups. */
-const EXTRA_COLOURS = ['#56B4E9', '#D55E00', '#F0E442', '#000000'];
-const GROUP_COLOURS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', ...EXTRA_COLOURS];
-const OTHER_COLOUR = '#999999';
 /** Legend key of points that give no bound. */
 const NO_BOUND = '';
-const INK = '#333333';
-const GRID = '#e5e5e5';
-const FONT = 'font-family="system-ui, sans-serif"';
 const MAX_LABELS = 12;
-/** Rough advance width of an 11 px sans-serif character, for label collision checks. */
-const CHAR_WIDTH_PX = 6.2;
-
-export function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
-}
-
-/** Fixed one-decimal coordinates, never `-0.0`. */
-function px(value: number): string {
-  const text = value.toFixed(1);
-  return text === '-0.0' ? '0.0' : text;
-}
-
-type Attrs = Readonly<Record<string, string | number>>;
-
-function element(name: string, attrs: Attrs, children = ''): string {
-  const list = Object.entries(attrs)
-    .map(([k, v]) => ` ${k}="${typeof v === 'number' ? px(v) : escapeXml(v)}"`)
-    .join('');
-  return children === '' ? `<${name}${list}/>` : `<${name}${list}>${children}</${name}>`;
-}
-
-function textAt(x: number, y: number, content: string, attrs: Attrs = {}): string {
-  return element('text', { x, y, ...attrs }, escapeXml(content));
-}
-
-/** "1 T", "10 G", "0.1": a tick or value with an SI prefix and no unit. */
-function siLabel(value: number): string {
-  return formatSI(value, '').trim();
-}
-
-/** Readable value: SI prefixes from 10^4 up, else up to 4 significant digits. */
-function valueLabel(value: number): string {
-  return Math.abs(value) >= 1e4 ? siLabel(value) : trimNumber(value, 4);
-}
-
-/** Stable short hash of the title, so ids stay unique among a page's charts and identical across runs. */
-function chartId(kind: string, title: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < title.length; i++) hash = Math.imul(hash ^ title.charCodeAt(i), 0x01000193) >>> 0;
-  return `tpusim-${kind}-${hash.toString(16).padStart(8, '0')}`;
-}
-
-function svgDocument(id: string, width: number, height: number, title: string, desc: string, body: string[]): string {
-  const open = `<svg xmlns="http://www.w3.org/2000/svg" width="${px(width)}" height="${px(height)}" viewBox="0 0 ${px(width)} ${px(height)}" role="img" aria-labelledby="${id}-title ${id}-desc" ${FONT} font-size="11">`;
-  const head = [`<title id="${id}-title">${escapeXml(title)}</title>`, `<desc id="${id}-desc">${escapeXml(desc)}</desc>`];
-  const background = element('rect', { x: 0, y: 0, width, height, fill: '#ffffff' });
-  return [open, ...head, background, ...body, '</svg>', ''].join('\n');
-}
 
 const positive = (x: number): boolean => Number.isFinite(x) && x > 0;
 
@@ -135,25 +96,6 @@ function decades(range: LogRange): number[] {
   return Array.from({ length: last - first + 1 }, (_, i) => 10 ** (first + i));
 }
 
-interface Box {
-  readonly x0: number;
-  readonly y0: number;
-  readonly x1: number;
-  readonly y1: number;
-}
-
-const overlaps = (a: Box, b: Box): boolean => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
-
-/** Known bounds in their fixed colours, other named bounds in the remaining palette (sorted), no bound in grey. */
-function boundColours(bounds: readonly string[]): Map<string, string> {
-  const known = Object.keys(BOUND_COLOURS).filter((b) => bounds.includes(b));
-  const named = [...new Set(bounds)].filter((b) => !(b in BOUND_COLOURS) && b !== NO_BOUND).sort();
-  const colours = new Map(known.map((b) => [b, BOUND_COLOURS[b]!]));
-  named.forEach((b, i) => colours.set(b, EXTRA_COLOURS[i] ?? OTHER_COLOUR));
-  if (bounds.includes(NO_BOUND)) colours.set(NO_BOUND, OTHER_COLOUR);
-  return colours;
-}
-
 /**
  * A log-log roofline: operational intensity (ops/byte) across, attainable ops/s up; a sloped roof per
  * bandwidth, a flat roof per peak, their ridge points, and the points coloured by their bound.
@@ -178,7 +120,7 @@ export function rooflineSvg(input: RooflineInput): string {
   const body = [
     `<clipPath id="${clip}-plot">${element('rect', { x: plot.left, y: plot.top, width: plot.right - plot.left, height: plot.bottom - plot.top })}</clipPath>`,
     textAt(plot.left, 22, input.title, { 'font-size': '15', 'font-weight': 'bold', fill: INK }),
-    textAt(plot.left, 38, 'log-log; 1 MAC = 2 ops', { fill: '#666666' }),
+    textAt(plot.left, 38, 'log-log; 1 MAC = 2 ops', { fill: MUTED }),
     ...logAxes(xRange, yRange, x, y, plot),
     ...bandwidths.flatMap((b) => bandwidthRoof(b, maxPeak, xRange, yRange, x, y)),
     ...peaks.flatMap((p) => peakRoof(p, maxBandwidth, xRange, yRange, x, y)),
@@ -189,7 +131,7 @@ export function rooflineSvg(input: RooflineInput): string {
     ...rooflineLegend(points, peaks.length + bandwidths.length > 0, plot.right + 16, plot.top),
   ];
   if (points.length === 0 && peaks.length === 0 && bandwidths.length === 0) {
-    body.push(textAt((plot.left + plot.right) / 2, (plot.top + plot.bottom) / 2, 'no data', { 'text-anchor': 'middle', fill: '#666666' }));
+    body.push(textAt((plot.left + plot.right) / 2, (plot.top + plot.bottom) / 2, 'no data', { 'text-anchor': 'middle', fill: MUTED }));
   }
   const skipped = input.points.length - points.length;
   const desc = [
@@ -198,14 +140,7 @@ export function rooflineSvg(input: RooflineInput): string {
     `Bandwidths: ${bandwidths.map((b) => `${b.label} ${siLabel(b.bytesPerS)}B/s`).join(', ') || 'none'}.`,
     `${points.length} points${skipped > 0 ? ` (${skipped} skipped: intensity or ops/s not a positive number)` : ''}.`,
   ].join(' ');
-  return svgDocument(clip, width, height, input.title, desc, body);
-}
-
-interface Plot {
-  readonly left: number;
-  readonly right: number;
-  readonly top: number;
-  readonly bottom: number;
+  return svgDocument('roofline', width, height, input.title, desc, body);
 }
 
 function logAxes(xRange: LogRange, yRange: LogRange, x: (v: number) => number, y: (v: number) => number, plot: Plot): string[] {
@@ -270,8 +205,8 @@ function ridgeMarker(
   x: (v: number) => number,
   y: (v: number) => number,
 ): string {
-  const tip = `ridge point ${r.peak.label} / ${r.bandwidth.label}: ${trimNumber(r.intensity, 4)} ops/byte`;
-  return element('rect', { x: x(r.intensity) - 3.5, y: y(r.peak.opsPerS) - 3.5, width: 7, height: 7, fill: '#ffffff', stroke: INK, 'stroke-width': '1.5' }, `<title>${escapeXml(tip)}</title>`);
+  const text = `ridge point ${r.peak.label} / ${r.bandwidth.label}: ${trimNumber(r.intensity, 4)} ops/byte`;
+  return element('rect', { x: x(r.intensity) - 3.5, y: y(r.peak.opsPerS) - 3.5, width: 7, height: 7, fill: '#ffffff', stroke: INK, 'stroke-width': '1.5' }, tip(text));
 }
 
 function pointMarks(points: readonly RooflinePoint[], x: (v: number) => number, y: (v: number) => number, plot: Plot, maxLabels: number): string[] {
@@ -290,8 +225,8 @@ function pointMarks(points: readonly RooflinePoint[], x: (v: number) => number, 
   }
   const circles = [...spots.values()].map(({ p, fill, cx, cy, count }) => {
     const more = count > 1 ? ` (and ${count - 1} more at this point)` : '';
-    const tip = `${p.label}${more}: ${trimNumber(p.intensity, 4)} ops/byte, ${siLabel(p.opsPerS)}ops/s${p.bound ? `, ${p.bound}-bound` : ''}`;
-    return element('circle', { cx, cy, r: 4.5, fill, 'fill-opacity': '0.85', stroke: '#ffffff', 'stroke-width': '0.8' }, `<title>${escapeXml(tip)}</title>`);
+    const text = `${p.label}${more}: ${trimNumber(p.intensity, 4)} ops/byte, ${siLabel(p.opsPerS)}ops/s${p.bound ? `, ${p.bound}-bound` : ''}`;
+    return element('circle', { cx, cy, r: 4.5, fill, 'fill-opacity': '0.85', stroke: '#ffffff', 'stroke-width': '0.8' }, tip(text));
   });
   const ranked = points
     .map((p, index) => ({ p, index, rank: p.weight !== undefined && Number.isFinite(p.weight) ? p.weight : p.opsPerS }))
@@ -338,18 +273,6 @@ function rooflineLegend(points: readonly RooflinePoint[], roofs: boolean, left: 
   return parts;
 }
 
-/** `text` cut to about `widthPx`, ending in an ellipsis when cut (the full text stays in the bar's tooltip). */
-function fitText(text: string, widthPx: number): string {
-  const chars = Math.max(4, Math.floor(widthPx / CHAR_WIDTH_PX));
-  return text.length <= chars ? text : `${text.slice(0, chars - 1)}\u2026`;
-}
-
-/** 1, 2 or 5 x 10^k at or above `raw`. */
-function niceStep(raw: number): number {
-  const magnitude = 10 ** Math.floor(Math.log10(raw));
-  return [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw * (1 - 1e-12)) ?? 10 * magnitude;
-}
-
 /** A horizontal bar chart: one bar per entry (NaN, infinite or negative values are skipped), colour by group. */
 export function barChartSvg(input: BarChartInput): string {
   const width = input.width ?? 720;
@@ -380,16 +303,16 @@ export function barChartSvg(input: BarChartInput): string {
   }
   bars.forEach((b, i) => {
     const rowY = plot.top + i * rowPx;
-    const tip = `${b.label}: ${valueLabel(b.value)} ${input.unit}${b.group === undefined ? '' : ` (${b.group})`}`;
+    const text = `${b.label}: ${valueLabel(b.value)} ${input.unit}${b.group === undefined ? '' : ` (${b.group})`}`;
     body.push(textAt(plot.left - 6, rowY + 15, fitText(b.label, plot.left - 12), { 'text-anchor': 'end', fill: INK }));
-    body.push(element('rect', { x: plot.left, y: rowY + 4, width: x(b.value) - plot.left, height: 14, fill: colourOf(b.group) }, `<title>${escapeXml(tip)}</title>`));
+    body.push(element('rect', { x: plot.left, y: rowY + 4, width: x(b.value) - plot.left, height: 14, fill: colourOf(b.group) }, tip(text)));
     body.push(textAt(x(b.value) + 4, rowY + 15, `${valueLabel(b.value)} ${input.unit}`, { fill: INK }));
   });
   body.push(element('line', { x1: plot.left, y1: plot.top, x2: plot.left, y2: plot.bottom, stroke: INK }));
   body.push(textAt((plot.left + plot.right) / 2, plot.bottom + 38, `${input.axisLabel ?? 'value'} (${input.unit})`, { 'text-anchor': 'middle', fill: INK }));
-  if (bars.length === 0) body.push(textAt((plot.left + plot.right) / 2, plot.top + 15, 'no data', { 'text-anchor': 'middle', fill: '#666666' }));
+  if (bars.length === 0) body.push(textAt((plot.left + plot.right) / 2, plot.top + 15, 'no data', { 'text-anchor': 'middle', fill: MUTED }));
 
   const skipped = input.bars.length - bars.length;
   const desc = `Horizontal bar chart of ${bars.length} values in ${input.unit}${groups.length > 0 ? `, coloured by group (${groups.join(', ')})` : ''}${skipped > 0 ? `; ${skipped} skipped (not a finite, non-negative number)` : ''}.`;
-  return svgDocument(chartId('bars', input.title), width, height, input.title, desc, body);
+  return svgDocument('bars', width, height, input.title, desc, body);
 }

@@ -1,29 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BOUND_COLOURS } from './svg.js';
 import { timelineSvg, type TimelineInput } from './timeline-svg.js';
-
-function tagsBalance(svg: string): boolean {
-  const stack: string[] = [];
-  for (const match of svg.matchAll(/<(\/?)([a-zA-Z][\w:-]*)[^>]*?(\/?)>/g)) {
-    const [, closing, name, selfClosing] = match;
-    if (selfClosing) continue;
-    if (closing) {
-      if (stack.pop() !== name) return false;
-    } else stack.push(name!);
-  }
-  return stack.length === 0;
-}
-
-const count = (svg: string, pattern: RegExp): number => svg.match(pattern)?.length ?? 0;
-/** The bars: rects with a tooltip (the background and legend swatches have none). */
-const bars = (svg: string): Array<{ x: number; y: number; width: number; fill: string; tip: string }> =>
-  [...svg.matchAll(/<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="[\d.]+" fill="([^"]+)"><title>([^<]*)<\/title><\/rect>/g)].map((m) => ({
-    x: Number(m[1]),
-    y: Number(m[2]),
-    width: Number(m[3]),
-    fill: m[4]!,
-    tip: m[5]!,
-  }));
+import { count, tagsBalance, tippedRects } from './test-support/svg-checks.js';
 
 const small: TimelineInput = {
   title: 'conv <net> & co',
@@ -48,7 +26,7 @@ describe('timelineSvg', () => {
   });
 
   it('draws one bar per layer in order, each starting where the one before ends', () => {
-    const drawn = bars(svg);
+    const drawn = tippedRects(svg);
     expect(drawn.map((b) => b.tip.split(':')[0])).toEqual(['conv1', 'pool', 'fc', 'softmax']);
     for (let i = 1; i < drawn.length; i++) {
       expect(drawn[i]!.x).toBeCloseTo(drawn[i - 1]!.x + drawn[i - 1]!.width, 0);
@@ -58,7 +36,7 @@ describe('timelineSvg', () => {
   });
 
   it('colours bars by bound and gives each bound its share of the time', () => {
-    const drawn = bars(svg);
+    const drawn = tippedRects(svg);
     expect(drawn[0]!.fill).toBe(BOUND_COLOURS['compute']);
     expect(drawn[1]!.fill).toBe(BOUND_COLOURS['memory']);
     expect(drawn[2]!.fill).toBe('#56B4E9');
@@ -78,7 +56,7 @@ describe('timelineSvg', () => {
   it('names every row when rows are tall enough, else only the longest layers', () => {
     expect(count(svg, />conv1<\/text>/g)).toBe(1);
     const many = timelineSvg({ title: 'many', layers: Array.from({ length: 500 }, (_, i) => ({ label: `l${i}`, durationS: (1 + (i % 7)) * 1e-6, bound: 'memory' })), maxLabels: 5, plotHeight: 2000 });
-    expect(bars(many)).toHaveLength(500);
+    expect(tippedRects(many)).toHaveLength(500);
     const labelled = Array.from({ length: 500 }, (_, i) => `>l${i}</text>`).filter((t) => many.includes(t));
     expect(labelled.length).toBeGreaterThan(0);
     expect(labelled.length).toBeLessThanOrEqual(5);
@@ -90,14 +68,14 @@ describe('timelineSvg', () => {
     const layers = Array.from({ length: 1000 }, (_, i) => ({ label: `l${i}`, durationS: 1e-6, bound: i % 3 === 0 ? 'compute' : 'vector' }));
     const svg = timelineSvg({ title: 'long', layers, plotHeight: 400 });
     expect(svg).toContain('1000 layers one after another, 10 to a row, 1 ms in all');
-    const drawn = bars(svg);
+    const drawn = tippedRects(svg);
     expect(drawn).toHaveLength(200);
     expect(drawn[0]!.tip).toContain('layers 1-10 (l0 to l9)');
     expect(drawn.filter((b) => b.fill === '#0072B2')).toHaveLength(100);
     // The last row ends where the axis does (1 ms), as if drawn one layer to a row.
     const one = timelineSvg({ title: 'long', layers, plotHeight: 400, maxRows: 1000 });
     const end = (bs: typeof drawn): number => Math.max(...bs.map((b) => b.x + b.width));
-    expect(end(drawn)).toBeCloseTo(end(bars(one)), 0);
+    expect(end(drawn)).toBeCloseTo(end(tippedRects(one)), 0);
     expect(svg).toContain('>1000</text>');
   });
 

@@ -4,8 +4,8 @@
  * with one decimal, labels with `formatSI`/`trimNumber`, elements in input order. Layers whose time is
  * not a positive number are skipped and counted in the chart's <desc>.
  */
-import { formatSI, trimNumber } from '../core/units.js';
-import { BOUND_COLOURS, escapeXml } from './svg.js';
+import { trimNumber } from '../core/units.js';
+import { boundColours, CHAR_WIDTH_PX, element, fitText, GRID, INK, MUTED, niceStep, OTHER_COLOUR, overlaps, svgDocument, textAt, tip, valueLabel, type Box, type Plot } from './svg-kit.js';
 
 export interface TimelineLayer {
   readonly label: string;
@@ -30,54 +30,11 @@ export interface TimelineInput {
   readonly maxRows?: number;
 }
 
-/** The rest of Okabe & Ito's palette (as report/svg.ts) for other bounds, then grey. */
-const EXTRA_COLOURS = ['#56B4E9', '#D55E00', '#F0E442', '#000000'];
-const OTHER_COLOUR = '#999999';
-const INK = '#333333';
-const GRID = '#e5e5e5';
-const FONT = 'font-family="system-ui, sans-serif"';
-/** Rough advance width of an 11 px sans-serif character, for label fitting. */
-const CHAR_WIDTH_PX = 6.2;
 const MAX_ROW_PX = 16;
 /** Rows at least this tall are each named on the left. */
 const NAMED_ROW_PX = 11;
 /** Thinner bars are drawn this wide so that every layer stays visible. */
 const MIN_BAR_PX = 0.5;
-
-function px(value: number): string {
-  const text = value.toFixed(1);
-  return text === '-0.0' ? '0.0' : text;
-}
-
-type Attrs = Readonly<Record<string, string | number>>;
-
-function element(name: string, attrs: Attrs, children = ''): string {
-  const list = Object.entries(attrs)
-    .map(([k, v]) => ` ${k}="${typeof v === 'number' ? px(v) : escapeXml(v)}"`)
-    .join('');
-  return children === '' ? `<${name}${list}/>` : `<${name}${list}>${children}</${name}>`;
-}
-
-function textAt(x: number, y: number, content: string, attrs: Attrs = {}): string {
-  return element('text', { x, y, ...attrs }, escapeXml(content));
-}
-
-function chartId(title: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < title.length; i++) hash = Math.imul(hash ^ title.charCodeAt(i), 0x01000193) >>> 0;
-  return `tpusim-timeline-${hash.toString(16).padStart(8, '0')}`;
-}
-
-function fitText(text: string, widthPx: number): string {
-  const chars = Math.max(4, Math.floor(widthPx / CHAR_WIDTH_PX));
-  return text.length <= chars ? text : `${text.slice(0, chars - 1)}\u2026`;
-}
-
-/** 1, 2 or 5 x 10^k at or above `raw`. */
-function niceStep(raw: number): number {
-  const magnitude = 10 ** Math.floor(Math.log10(raw));
-  return [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw * (1 - 1e-12)) ?? 10 * magnitude;
-}
 
 /** The time unit the axis reads in: the largest of s, ms, us, ns that keeps the total at least 1. */
 function timeUnit(totalS: number): { readonly name: string; readonly perS: number } {
@@ -88,15 +45,6 @@ function timeUnit(totalS: number): { readonly name: string; readonly perS: numbe
     { name: 'ns', perS: 1e9 },
   ];
   return units.find((u) => totalS * u.perS >= 1) ?? units[units.length - 1]!;
-}
-
-/** Known bounds in their fixed colours, other named bounds in the rest of the palette (sorted), none in grey. */
-function boundColours(bounds: readonly string[]): Map<string, string> {
-  const present = new Set(bounds);
-  const colours = new Map(Object.keys(BOUND_COLOURS).filter((b) => present.has(b)).map((b) => [b, BOUND_COLOURS[b]!]));
-  [...present].filter((b) => !(b in BOUND_COLOURS) && b !== '').sort().forEach((b, i) => colours.set(b, EXTRA_COLOURS[i] ?? OTHER_COLOUR));
-  if (present.has('')) colours.set('', OTHER_COLOUR);
-  return colours;
 }
 
 interface Row {
@@ -158,30 +106,21 @@ export function timelineSvg(input: TimelineInput): string {
   const shares = [...colours.keys()].map((b) => ({ bound: b, share: layers.filter((r) => r.bound === b).reduce((s, r) => s + r.durationS, 0) / (totalS || 1) }));
   const body = [
     textAt(12, 22, input.title, { 'font-size': '15', 'font-weight': 'bold', fill: INK }),
-    textAt(12, 38, `${layers.length} layers one after another${perRow > 1 ? `, ${perRow} to a row` : ''}, ${trimNumber(totalS * unit.perS, 4)} ${unit.name} in all`, { fill: '#666666' }),
+    textAt(12, 38, `${layers.length} layers one after another${perRow > 1 ? `, ${perRow} to a row` : ''}, ${trimNumber(totalS * unit.perS, 4)} ${unit.name} in all`, { fill: MUTED }),
     ...legend(shares, colours),
     ...timeAxis(tickCount, step, unit.name, x, plot),
     ...rows.map((r, i) => bar(r, i, x, y, rowPx, colours, unit)),
     ...(named ? rows.map((r, i) => textAt(plot.left - 6, y(i) + rowPx / 2 + 4, fitText(r.label, plot.left - 12), { 'text-anchor': 'end', fill: INK })) : rowEnds(rows.length, layers.length, y, rowPx, plot.left)),
     ...(named ? [] : longestLabels(rows, x, y, rowPx, plot, input.maxLabels ?? 8)),
   ];
-  if (rows.length === 0) body.push(textAt((plot.left + plot.right) / 2, plot.top + 12, 'no data', { 'text-anchor': 'middle', fill: '#666666' }));
+  if (rows.length === 0) body.push(textAt((plot.left + plot.right) / 2, plot.top + 12, 'no data', { 'text-anchor': 'middle', fill: MUTED }));
   const skipped = input.layers.length - layers.length;
-  const id = chartId(input.title);
   const desc = [
     `Timeline of ${layers.length} layers run one after another, ${perRow > 1 ? `${perRow} consecutive layers to a row (time split by bound within a row)` : 'one row each'}, on a linear time axis in ${unit.name}; total ${trimNumber(totalS * unit.perS, 4)} ${unit.name}.`,
     `Time by bound: ${shares.map((s) => `${s.bound || 'not given'} ${trimNumber(s.share * 100, 3)}%`).join(', ') || 'none'}.`,
     ...(skipped > 0 ? [`${skipped} skipped (time not a positive number).`] : []),
   ].join(' ');
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${px(width)}" height="${px(height)}" viewBox="0 0 ${px(width)} ${px(height)}" role="img" aria-labelledby="${id}-title ${id}-desc" ${FONT} font-size="11">`,
-    `<title id="${id}-title">${escapeXml(input.title)}</title>`,
-    `<desc id="${id}-desc">${escapeXml(desc)}</desc>`,
-    element('rect', { x: 0, y: 0, width, height, fill: '#ffffff' }),
-    ...body,
-    '</svg>',
-    '',
-  ].join('\n');
+  return svgDocument('timeline', width, height, input.title, desc, body);
 }
 
 function legend(shares: ReadonlyArray<{ bound: string; share: number }>, colours: ReadonlyMap<string, string>): string[] {
@@ -194,20 +133,13 @@ function legend(shares: ReadonlyArray<{ bound: string; share: number }>, colours
   });
 }
 
-interface Plot {
-  readonly left: number;
-  readonly right: number;
-  readonly top: number;
-  readonly bottom: number;
-}
-
 function timeAxis(tickCount: number, step: number, unit: string, x: (s: number) => number, plot: Plot): string[] {
   const parts: string[] = [];
   for (let i = 0; i <= tickCount; i++) {
     const at = plot.left + ((plot.right - plot.left) * i) / tickCount;
     const value = i * step;
     parts.push(element('line', { x1: at, y1: plot.top, x2: at, y2: plot.bottom, stroke: GRID }));
-    parts.push(textAt(at, plot.bottom + 16, Math.abs(value) >= 1e4 ? formatSI(value, '').trim() : trimNumber(value, 4), { 'text-anchor': 'middle', fill: INK }));
+    parts.push(textAt(at, plot.bottom + 16, valueLabel(value), { 'text-anchor': 'middle', fill: INK }));
   }
   parts.push(element('line', { x1: plot.left, y1: plot.top, x2: plot.left, y2: plot.bottom, stroke: INK }));
   parts.push(textAt((plot.left + plot.right) / 2, plot.bottom + 38, `time (${unit})`, { 'text-anchor': 'middle', fill: INK }));
@@ -222,9 +154,9 @@ function bar(r: Row, i: number, x: (s: number) => number, y: (i: number) => numb
     .map((p) => {
       const x0 = x(at);
       at += p.durationS;
-      const tip = r.parts.length === 1 && r.name === r.label ? `${r.name}: ${time(p.durationS)}${p.bound ? ` (${p.bound}-bound)` : ''}` : `${r.name}: ${time(p.durationS)} of ${time(r.durationS)} ${p.bound ? `${p.bound}-bound` : 'bound not given'}`;
+      const text = r.parts.length === 1 && r.name === r.label ? `${r.name}: ${time(p.durationS)}${p.bound ? ` (${p.bound}-bound)` : ''}` : `${r.name}: ${time(p.durationS)} of ${time(r.durationS)} ${p.bound ? `${p.bound}-bound` : 'bound not given'}`;
       const attrs = { x: x0, y: y(i), width: Math.max(MIN_BAR_PX, x(at) - x0), height: rowPx >= 3 ? rowPx - 1 : rowPx, fill: colours.get(p.bound) ?? OTHER_COLOUR };
-      return element('rect', attrs, `<title>${escapeXml(tip)}</title>`);
+      return element('rect', attrs, tip(text));
     })
     .join('');
 }
@@ -235,15 +167,6 @@ function rowEnds(count: number, layers: number, y: (i: number) => number, rowPx:
   const first = textAt(left - 6, y(0) + Math.max(rowPx, 8) / 2 + 4, 'layer 1', { 'text-anchor': 'end', fill: INK });
   return count === 1 ? [first] : [first, textAt(left - 6, y(count), `${layers}`, { 'text-anchor': 'end', fill: INK })];
 }
-
-interface Box {
-  readonly x0: number;
-  readonly y0: number;
-  readonly x1: number;
-  readonly y1: number;
-}
-
-const overlaps = (a: Box, b: Box): boolean => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
 
 /**
  * Names of the longest layers, never overlapping: after the bar's end at its bottom edge (the rows above

@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SYSTEM_PRESETS } from '../cluster/systems.js';
 import { topologySvg, torusSlice, type TopologyInput } from './topology-svg.js';
-
-/** Tags balance: a tiny stack check, enough for output with no comments, CDATA or processing instructions. */
-function tagsBalance(svg: string): boolean {
-  const stack: string[] = [];
-  for (const match of svg.matchAll(/<(\/?)([a-zA-Z][\w:-]*)[^>]*?(\/?)>/g)) {
-    const [, closing, name, selfClosing] = match;
-    if (selfClosing) continue;
-    if (closing) {
-      if (stack.pop() !== name) return false;
-    } else stack.push(name!);
-  }
-  return stack.length === 0;
-}
+import { tagsBalance } from './test-support/svg-checks.js';
 
 function system(name: string, chips: number): TopologyInput {
   const s = SYSTEM_PRESETS[name]!;

@@ -6,7 +6,7 @@
  */
 import type { NetworkTier } from '../cluster/types.js';
 import { formatSI, trimNumber } from '../core/units.js';
-import { element, fitText, GRID, INK, MUTED, PART_COLOURS, svgDocument, textAt, tip, type Attrs } from './cluster-svg.js';
+import { element, fitText, GRID, INK, MUTED, PART_COLOURS, svgDocument, textAt, tip, type Attrs } from './svg-kit.js';
 
 export interface TopologyInput {
   readonly title: string;
