@@ -142,4 +142,19 @@ describe.runIf(browserAvailable)('web UI: Model', () => {
     noErrors(errors);
     await page.close();
   });
+
+  it('keeps what is being typed in a number field when the page re-renders before it is committed', async () => {
+    const { page, errors } = await ui.open('#/model?model=llama3-8b&chip=tpu-v4');
+    await ready(page, ESTIMATE);
+    const seq = page.locator('input[name="seq"]');
+    await seq.fill('777');
+    // A re-render from elsewhere (as when an answer arrives) while the value is still being typed.
+    await page.evaluate(() => dispatchEvent(new HashChangeEvent('hashchange')));
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+    expect(await seq.inputValue()).toBe('777');
+    await seq.press('Tab');
+    await page.waitForFunction(() => location.hash.includes('seq=777'));
+    noErrors(errors);
+    await page.close();
+  });
 });

@@ -1,6 +1,6 @@
 /** Small building blocks shared by the pages: labelled fields, tables, charts with downloads, status. */
 import type { ComponentChildren, JSX } from 'preact';
-import { useId } from 'preact/hooks';
+import { useId, useState } from 'preact/hooks';
 import { save, svgToPng, toCsv } from './download.js';
 
 export function Select(props: { label: string; value: string; options: readonly string[]; onChange: (v: string) => void; name?: string }): JSX.Element {
@@ -21,10 +21,27 @@ export function Select(props: { label: string; value: string; options: readonly 
 
 export function NumberField(props: { label: string; value: string; onChange: (v: string) => void; min?: number; max?: number; step?: number; name?: string; error?: string | undefined }): JSX.Element {
   const id = useId();
+  // What is being typed, until Enter or leaving the field commits it: a re-render for an answer that
+  // arrives meanwhile must not put the old value back under the person's fingers.
+  const [draft, setDraft] = useState<string | undefined>(undefined);
   return (
     <label class={`field${props.error ? ' invalid' : ''}`} for={id}>
       <span>{props.label}</span>
-      <input id={id} name={props.name ?? props.label} type="number" value={props.value} min={props.min} max={props.max} step={props.step ?? 1} aria-invalid={props.error ? 'true' : undefined} onChange={(e) => props.onChange((e.target as HTMLInputElement).value)} />
+      <input
+        id={id}
+        name={props.name ?? props.label}
+        type="number"
+        value={draft ?? props.value}
+        min={props.min}
+        max={props.max}
+        step={props.step ?? 1}
+        aria-invalid={props.error ? 'true' : undefined}
+        onInput={(e) => setDraft((e.target as HTMLInputElement).value)}
+        onChange={(e) => {
+          setDraft(undefined);
+          props.onChange((e.target as HTMLInputElement).value);
+        }}
+      />
       {props.error && <small role="alert">{props.error}</small>}
     </label>
   );
