@@ -171,3 +171,12 @@ export function si(v: number, unit = ''): string {
   for (const [f, p] of prefixes) if (Math.abs(v) >= f) return `${fmt(v / f)} ${p}${unit}`;
   return `${fmt(v)} ${unit}`.trim();
 }
+
+/** A result that does not fit its chips' memory: shown with the reasons, the numbers below as if it did. */
+export function DoesNotFit(props: { reasons: readonly string[] }): JSX.Element {
+  return (
+    <div class="alert" role="alert" data-testid="does-not-fit">
+      <strong>Does not fit:</strong> {props.reasons.join('; ')}. The times below are as if it did.
+    </div>
+  );
+}

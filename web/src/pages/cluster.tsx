@@ -11,7 +11,7 @@ import { waterfallSvg } from '../../../src/report/economics-svg.js';
 import { topologySvg } from '../../../src/report/topology-svg.js';
 import type { Api } from '../api.js';
 import type { ClusterArgs } from '../api/cluster.js';
-import { Chart, Check, NumberField, Select, Slider, Stat, Status, Table, fmt, si } from '../components/ui.js';
+import { Chart, Check, DoesNotFit, NumberField, Select, Slider, Stat, Status, Table, fmt, si } from '../components/ui.js';
 import { useRequest } from '../components/use-request.js';
 import { setParams, usePageParams } from '../state.js';
 import { PlanSearch, type PlanChoice } from './cluster-search.js';
@@ -195,7 +195,7 @@ function TrainView({ t, args }: { t: Train; args: ClusterArgs }): JSX.Element {
         Sequence {t.seq}, global batch {t.globalBatch} sequences ({si(t.seq * t.globalBatch)} tokens per step). The same on the command line: <code data-testid="cli">{commandLine(t, args)}</code>
       </p>
       {t.problems.length > 0 ? (
-        <div class="cluster-alert" role="alert" data-testid="plan-problems">
+        <div class="alert" role="alert" data-testid="plan-problems">
           <strong>This plan cannot run:</strong>
           <ul>
             {t.problems.map((p) => (
@@ -236,9 +236,7 @@ function StepView({ t, s }: { t: Train; s: Step }): JSX.Element {
   return (
     <>
       {!s.valid && (
-        <div class="cluster-alert" role="alert" data-testid="does-not-fit">
-          <strong>Does not fit:</strong> {s.reasons.join('; ')}. The times below are as if it did.
-        </div>
+        <DoesNotFit reasons={s.reasons} />
       )}
       <div class="stats">
         <Stat label="step time" value={duration(s.stepTimeS)} raw={s.stepTimeS} testid="step-time" />

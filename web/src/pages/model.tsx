@@ -10,7 +10,7 @@ import { timelineSvg } from '../../../src/report/timeline-svg.js';
 import type { Api, ApiName } from '../api.js';
 import type { ModelArgs, ModelRef } from '../api/model.js';
 import { save } from '../components/download.js';
-import { Chart, Check, NumberField, Select, Slider, Stat, Status, Table, fmt, si } from '../components/ui.js';
+import { Chart, Check, DoesNotFit, NumberField, Select, Slider, Stat, Status, Table, fmt, si } from '../components/ui.js';
 import { useRequest, type RequestState } from '../components/use-request.js';
 import { call } from '../rpc.js';
 import { usePageParams } from '../state.js';
@@ -160,9 +160,7 @@ function EstimateView({ e }: { e: Estimate }): JSX.Element {
         {e.cores > 1 ? `, spread over ${e.cores} cores` : ''})
       </h2>
       {!e.feasible && (
-        <div class="model-alert" role="alert" data-testid="does-not-fit">
-          <strong>Does not fit:</strong> {e.reasons.join('; ')}. The times below are as if it did.
-        </div>
+        <DoesNotFit reasons={e.reasons} />
       )}
       <div class="stats">
         <Stat label="time per inference" value={duration(e.totalTimeS)} raw={e.totalTimeS} testid="total-time" />
