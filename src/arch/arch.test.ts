@@ -95,6 +95,16 @@ describe('validation of GPU-style fields', () => {
     ]);
   });
 
+  it('holds sustained figures at or below the published ones', () => {
+    const bad = withTensorCores();
+    bad['offChipMemory'].sustainedBandwidthBytesPerS = 4e12;
+    bad['technology'].sustainedClockHz = 2e9;
+    expect(messages(bad)).toEqual([
+      'offChipMemory.sustainedBandwidthBytesPerS: 4000000000000 exceeds offChipMemory.bandwidthBytesPerS (3350000000000): a sustained bandwidth is at most the published one',
+      'technology.sustainedClockHz: 2000000000 exceeds clockHz (1830000000): a sustained clock is at most the clock of the published peaks',
+    ]);
+  });
+
   it('needs no tiling for systolic units, named or by default', () => {
     const v4 = structuredClone(CHIP_PRESETS['tpu-v4']) as unknown as Record<string, any>;
     expect(validateChip(v4)).toEqual([]);

@@ -98,6 +98,11 @@ export interface OffChipMemorySpec {
   readonly kind: string;
   readonly capacityBytes: number;
   readonly bandwidthBytesPerS: number;
+  /**
+   * What a streaming copy reaches (reads plus writes per second), where measured. Tensor-core chips'
+   * memory-bound work is timed at it; rooflines and ridge points keep the published bandwidth.
+   */
+  readonly sustainedBandwidthBytesPerS?: number;
   readonly latencyNs: number;
 }
 

@@ -95,6 +95,7 @@ export const chipSchema: Schema = object({
     kind: string({ minLength: 1 }),
     capacityBytes: number({ integer: true, min: 0, max: 1e15, unit: 'bytes' }),
     bandwidthBytesPerS: bandwidth,
+    sustainedBandwidthBytesPerS: optional(bandwidth),
     latencyNs: latency,
   }),
   hostLink: object({ kind: string({ minLength: 1 }), bandwidthBytesPerS: bandwidth, latencyNs: latency }),
@@ -112,7 +113,23 @@ export const chipSchema: Schema = object({
   ),
   sources: optional(record(string())),
   citations: optional(record(citation)),
-}, checkGpuTiling);
+}, (chip, path, issues) => {
+  checkGpuTiling(chip, path, issues);
+  checkSustained(chip, path, issues);
+});
+
+/** Sustained figures are what the chip holds under load: never above the published ones. */
+function checkSustained(chip: Readonly<Record<string, unknown>>, path: string, issues: Issue[]): void {
+  const memory = chip['offChipMemory'] as { bandwidthBytesPerS?: unknown; sustainedBandwidthBytesPerS?: unknown } | undefined;
+  const sustained = memory?.sustainedBandwidthBytesPerS;
+  if (typeof sustained === 'number' && typeof memory?.bandwidthBytesPerS === 'number' && sustained > memory.bandwidthBytesPerS) {
+    issues.push(issue('too_big', joinPath(path, 'offChipMemory.sustainedBandwidthBytesPerS'), `${sustained} exceeds offChipMemory.bandwidthBytesPerS (${memory.bandwidthBytesPerS}): a sustained bandwidth is at most the published one`));
+  }
+  const clock = (chip['technology'] as { sustainedClockHz?: unknown } | undefined)?.sustainedClockHz;
+  if (typeof clock === 'number' && typeof chip['clockHz'] === 'number' && clock > chip['clockHz']) {
+    issues.push(issue('too_big', joinPath(path, 'technology.sustainedClockHz'), `${clock} exceeds clockHz (${chip['clockHz']}): a sustained clock is at most the clock of the published peaks`));
+  }
+}
 
 /** A tensor-core unit's time depends on how GEMMs tile over the SMs, so such a chip must say how (`gpuTiling`). */
 function checkGpuTiling(chip: Readonly<Record<string, unknown>>, path: string, issues: Issue[]): void {

@@ -36,11 +36,12 @@ describe('serving in closed form', () => {
     expect(sweep.every((p) => p.fits)).toBe(true);
     expect(servingPoint(ctx, most + 1, 1024, 256).fits).toBe(false);
   });
-  it('prefill is compute-bound: a long prompt runs near peak', () => {
+  it('prefill is compute-bound: a long prompt runs near the peak at the sustained clock', () => {
     const t = iterationSeconds(ctx, { prefillTokens: 8192, decodeSequences: 0, contextTokens: 0 });
     const flops = 2 * (model.params - model.embeddingParams) * 8192;
-    const peak = 8 * 989e12;
-    expect(flops / t / peak).toBeGreaterThan(0.4);
+    // 989 TFLOP/s at the published 1830 MHz; the H100 holds 1335 MHz under dense GEMMs (measured).
+    const peak = 8 * 989e12 * (1335 / 1830);
+    expect(flops / t / peak).toBeGreaterThan(0.5);
     expect(flops / t / peak).toBeLessThan(1);
   });
   it('names impossible plans', () => {

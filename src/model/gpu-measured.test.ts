@@ -1,7 +1,8 @@
 /**
  * tpusim's GPU model against GEMMs and fused attention measured on a real H100 SXM and H200
  * (scripts/gpu-measure.py, data/gpu-measured/, docs/gpu-measured.md). The presets' sustained clocks
- * come from the same runs (15 s of 8192^3 GEMMs); nothing else was fitted to these rows.
+ * (15 s of 8192^3 GEMMs) and sustained memory bandwidths (a 2 GiB copy) come from the same runs;
+ * nothing else was fitted to these rows.
  *
  * Rows the model does not try to explain are left out, each kind for a stated reason:
  * - host-bound: under 25 us of GPU time per call, eager PyTorch launches slower than the GPU finishes;
@@ -71,7 +72,7 @@ for (const [preset, file, tolerance] of [
       console.log(`${preset} compute-bound GEMMs: median measured/model ${median(compute.map((r) => r.ratio)).toFixed(3)} over ${compute.length}`);
     });
 
-    it('times memory-bound GEMMs (decode: few tokens, large weights) within 35%, slower than the nominal HBM bandwidth allows', () => {
+    it('times memory-bound GEMMs (decode: few tokens, large weights) within 35%, never faster than measured', () => {
       const memory = rows.filter((r) => r.memoryBound);
       expect(memory.length).toBeGreaterThan(2);
       for (const { row, ratio } of memory) {
@@ -79,8 +80,10 @@ for (const [preset, file, tolerance] of [
         expect(ratio).toBeGreaterThan(1);
         expect(ratio).toBeLessThan(1.35);
       }
-      // The copy moves less than the published bandwidth: the model times memory at the published figure.
-      expect(data.copy.readPlusWriteBytesPerS).toBeLessThan(getChipPreset(preset).offChipMemory.bandwidthBytesPerS);
+      // The copy moves less than the published bandwidth; the preset times memory at what the copy reached.
+      const hbm = getChipPreset(preset).offChipMemory;
+      expect(data.copy.readPlusWriteBytesPerS).toBeLessThan(hbm.bandwidthBytesPerS);
+      expect(Math.abs(hbm.sustainedBandwidthBytesPerS! / data.copy.readPlusWriteBytesPerS - 1)).toBeLessThan(0.01);
     });
 
     it('times fused attention (FlashAttention-2 through PyTorch SDPA) forward within a factor 1.8, never faster than measured by more than 10%', () => {

@@ -58,7 +58,8 @@ export function gpuContext(chip: ChipSpec, format: string, elementBytes: number)
     sms,
     smMacsPerCycle,
     vectorOpsPerCycle: derate * chip.cores.reduce((s, c) => s + c.count * c.vectorUnit.lanes * c.vectorUnit.opsPerLanePerCycle, 0),
-    hbmBytesPerCycle: chip.offChipMemory.bandwidthBytesPerS / chip.clockHz,
+    // Memory at what a streaming copy reaches where measured, else the published bandwidth.
+    hbmBytesPerCycle: (chip.offChipMemory.sustainedBandwidthBytesPerS ?? chip.offChipMemory.bandwidthBytesPerS) / chip.clockHz,
     sharedBytesPerCycle: (derate * core.unifiedBuffer.bandwidthBytesPerS) / chip.clockHz,
     elementBytes,
     launchCycles: GPU_KERNEL_LAUNCH_S * chip.clockHz,

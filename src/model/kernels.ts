@@ -34,7 +34,7 @@ export function gemmSeconds(chip: ChipSpec, dtype: string, g: Gemm): number {
 /** Seconds for element-wise work: `bytes` through off-chip memory, `ops` on the vector units (or CUDA cores). */
 export function streamSeconds(chip: ChipSpec, dtype: string, bytes: number, ops: number): number {
   const ctx = chipContext(chip, dtype);
-  const memory = bytes / chip.offChipMemory.bandwidthBytesPerS;
+  const memory = bytes / (ctx.gpu ? ctx.gpu.hbmBytesPerCycle * chip.clockHz : chip.offChipMemory.bandwidthBytesPerS);
   const vectorRate = ctx.gpu ? ctx.gpu.vectorOpsPerCycle * chip.clockHz : chip.cores.reduce((s, c) => s + c.count * c.vectorUnit.lanes * c.vectorUnit.opsPerLanePerCycle, 0) * chip.clockHz;
   return Math.max(memory, ops / vectorRate);
 }
