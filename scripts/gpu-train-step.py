@@ -6,7 +6,10 @@ Hugging Face's LlamaForCausalLM (random weights, built from a config, nothing do
 common PyTorch recipe: fp32 weights and AdamW (fused), bf16 autocast, FlashAttention through SDPA,
 eager mode, no activation recomputation.
 
-    python3 scripts/gpu-train-step.py OUT.json
+    python3 scripts/gpu-train-step.py OUT.json [--compile] [--only NAME:B,B;NAME:B]
+
+--compile runs the model under torch.compile (kernels fused by Inductor); --only picks configs and
+microbatches (e.g. 'llama-1b:4,8;llama-8l-4k:2').
 
 Each figure is the median of timed steps after warm-up steps (CUDA events around each phase).
 """
@@ -19,6 +22,12 @@ import torch
 from transformers import LlamaConfig, LlamaForCausalLM
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else "gpu-train-step.json"
+COMPILE = "--compile" in sys.argv
+ONLY = {}
+if "--only" in sys.argv:
+    for part in sys.argv[sys.argv.index("--only") + 1].split(";"):
+        name, bs = part.split(":")
+        ONLY[name] = [int(b) for b in bs.split(",")]
 dev = torch.device("cuda")
 
 # name, hidden, layers, heads, kv heads, ffn, vocab, seq, microbatches to try
@@ -30,7 +39,8 @@ CONFIGS = [
 WARM, STEPS = 3, 6
 
 result = {"device": torch.cuda.get_device_name(0), "torch": torch.__version__, "date": time.strftime("%Y-%m-%d"),
-          "recipe": "LlamaForCausalLM, fp32 weights, AdamW(fused), bf16 autocast, SDPA (flash), eager, no recomputation",
+          "recipe": "LlamaForCausalLM, fp32 weights, AdamW(fused), bf16 autocast, SDPA (flash), " + ("torch.compile" if COMPILE else "eager") + ", no recomputation",
+          "compiled": COMPILE,
           "method": f"median of {STEPS} steps after {WARM} warm-up steps; CUDA events around forward, backward and optimizer",
           "runs": [], "errors": []}
 
@@ -41,6 +51,10 @@ def save():
 
 
 for (name, hidden, layers, heads, kv, ffn, vocab, seq, batches) in CONFIGS:
+    if ONLY:
+        if name not in ONLY:
+            continue
+        batches = ONLY[name]
     hf = {"model_type": "llama", "hidden_size": hidden, "num_hidden_layers": layers, "num_attention_heads": heads,
           "num_key_value_heads": kv, "intermediate_size": ffn, "vocab_size": vocab, "max_position_embeddings": seq,
           "rms_norm_eps": 1e-5, "tie_word_embeddings": False}
@@ -49,6 +63,7 @@ for (name, hidden, layers, heads, kv, ffn, vocab, seq, batches) in CONFIGS:
         with torch.device(dev):
             model = LlamaForCausalLM(config)
         model.train()
+        forward = torch.compile(model) if COMPILE else model
         opt = torch.optim.AdamW(model.parameters(), lr=1e-4, fused=True)
         params = sum(p.numel() for p in model.parameters())
     except Exception as e:
@@ -62,7 +77,7 @@ for (name, hidden, layers, heads, kv, ffn, vocab, seq, batches) in CONFIGS:
                 ev = [torch.cuda.Event(enable_timing=True) for _ in range(4)]
                 ev[0].record()
                 with torch.autocast("cuda", dtype=torch.bfloat16):
-                    loss = model(input_ids=ids, labels=ids).loss
+                    loss = forward(input_ids=ids, labels=ids).loss
                 ev[1].record()
                 loss.backward()
                 ev[2].record()
@@ -89,6 +104,6 @@ for (name, hidden, layers, heads, kv, ffn, vocab, seq, batches) in CONFIGS:
         except torch.cuda.OutOfMemoryError:
             result["errors"].append(f"{name} b{b}: out of memory")
             torch.cuda.empty_cache()
-    del model, opt
+    del model, opt, forward
     torch.cuda.empty_cache()
 save()

@@ -27,7 +27,10 @@ interface Run {
   optimizerS: number;
 }
 
-const data = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'data', 'gpu-measured', 'h100-sxm-train.json'), 'utf8')) as { runs: Run[] };
+const read = (file: string): { runs: Run[] } => JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'data', 'gpu-measured', file), 'utf8')) as { runs: Run[] };
+const data = read('h100-sxm-train.json');
+/** The same recipe under torch.compile (Inductor fuses the element-wise work): two of the rows. */
+const compiled = read('h100-sxm-train-compiled.json');
 const chip = getChipPreset('h100-sxm');
 const system = getSystemPreset('dgx-h100');
 
@@ -64,6 +67,19 @@ describe('one H100 training Hugging Face Llama models (measured)', () => {
       expect(ratio, r.name).toBeGreaterThan(1);
       expect(ratio, r.name).toBeLessThan(r.microbatch >= 2 ? 1.7 : 2.2);
       if (r.microbatch >= 2) expect(ratio, r.name).toBeGreaterThan(1.3);
+    }
+  });
+
+  it('comes within 1.1-1.3x of the same steps under torch.compile, which fuses what eager code runs apart', () => {
+    expect(compiled.runs.length).toBe(2);
+    for (const r of compiled.runs) {
+      const { step } = modelled(r);
+      const ratio = r.stepS / step.stepTimeS;
+      const eager = data.runs.find((e) => e.name === r.name && e.microbatch === r.microbatch)!;
+      console.log(`${r.name} b${r.microbatch} compiled: measured ${(r.stepS * 1e3).toFixed(1)} ms (eager ${(eager.stepS * 1e3).toFixed(1)}), model ${(step.stepTimeS * 1e3).toFixed(1)} ms, measured/model ${ratio.toFixed(2)}`);
+      expect(r.stepS).toBeLessThan(eager.stepS);
+      expect(ratio, r.name).toBeGreaterThan(1.1);
+      expect(ratio, r.name).toBeLessThan(1.3);
     }
   });
 });
