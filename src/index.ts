@@ -4,7 +4,7 @@
 export { TpusimError, formatIssues, nearestName, unknownNameMessage, type Issue, type Result } from './core/errors.js';
 export { createRng, type Rng } from './core/rng.js';
 export * as units from './core/units.js';
-export { formatBytes, formatSI, trimNumber, OPS_PER_MAC } from './core/units.js';
+export { formatBytes, formatSI, trimNumber, formatReadable, formatReadableSI, OPS_PER_MAC } from './core/units.js';
 export {
   NUMBER_FORMATS,
   NUMBER_FORMAT_NAMES,
@@ -128,6 +128,10 @@ export { GPU_KERNEL_LAUNCH_S } from './model/gpu.js';
 export { prepareGraph, type PreparedGraph, type PreparedLayer } from './model/plan.js';
 export { isolatedLayerCycles } from './explore/run-model.js';
 export { rooflineSvg, barChartSvg, escapeXml, BOUND_COLOURS, type RooflineInput, type RooflinePoint, type BarChartInput } from './report/svg.js';
+export { estimateRooflineSvg, estimateTimelineSvg, estimateEnergySvg, compareSvg, rooflinePoints, timedLayers, type MemoryRoof, type CompareRow } from './report/model-charts.js';
+export { chipAreaSvg, chipCostBarsSvg } from './report/chip-charts.js';
+export { costWaterfallSvg, chipHourSvg, buildVsBuyTornadoSvg, supplySharesSvg, type ChipHourChartInput, type TornadoChartSource } from './report/economics-charts.js';
+export { stepTimeSvg, memoryPerChipSvg, goodputSvg, jobTopologySvg, STEP_PARTS, type TrainingChartContext, type GoodputChartInput, type TopologyChartInput } from './report/cluster-charts.js';
 export { VECTOR_OP_COST, ports, passLatencyCycles, foldPeriodCycles } from './arch/timing.js';
 export { arrayShape, accumulatorChunkRows, rowChunks, rowLevels } from './arch/mapping.js';
 
@@ -148,6 +152,6 @@ export { grossDiesPerWafer, dieYield, YIELD_MODELS, type YieldModel, type YieldO
 export { chipCost, type ChipCost, type ChipCostOptions } from './cost/chip-cost.js';
 export { chipPower, inferenceRate, type ChipPower, type WorkloadRate } from './explore/economics.js';
 export { chipsPerHost, provisionedPowerW, trainingRate, ownerPrice, DEFAULT_BUILD_VOLUME, type OwnerPrice } from './explore/economics.js';
-export { tcoPerChip, performancePerTco, validateTcoBook, HOURS_PER_YEAR, type TcoInput, type TcoBreakdown } from './cost/tco.js';
+export { tcoPerChip, performancePerTco, splitChipHour, validateTcoBook, HOURS_PER_YEAR, type TcoInput, type TcoBreakdown, type ChipHourParts } from './cost/tco.js';
 export { buildVsBuy, tornado, validateBuildVsBuyInput, TORNADO_KEYS, type BuildVsBuyInput, type BuildVsBuyResult, type BuildVsBuySide, type TornadoBar, type InputSwing, type CustomChipInput, type MarketChipInput } from './cost/build-vs-buy.js';
 export { planSupply, validateSupplyInput, SUPPLY_SCENARIOS, type SupplyInput, type SupplyPlan, type SupplyResource, type LogicDieDemand } from './cost/fab.js';

@@ -2,6 +2,7 @@
  * Argument parsing on Node's `util.parseArgs`, with messages that name the option, the value and what
  * was expected. Every usage problem is a `UsageError` (exit code 2).
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TpusimError, nearestName } from '../index.js';
 
@@ -59,4 +60,23 @@ export function choice<T extends string>(name: string, text: string, choices: re
 export function stringOption(values: ParsedArgs['values'], name: string): string | undefined {
   const value = values[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * The files that output options name (`--svg FILE`, ...), by option: each must be a path, and no two
+ * options may name the same file (the second would silently replace the first).
+ */
+export function outputPaths<K extends string>(values: ParsedArgs['values'], options: readonly K[]): Partial<Record<K, string>> {
+  const out: Partial<Record<K, string>> = {};
+  const seen = new Map<string, K>();
+  for (const option of options) {
+    const path = stringOption(values, option);
+    if (path === undefined) continue;
+    if (path.trim() === '') throw new UsageError(`--${option} needs a file path`);
+    const earlier = seen.get(resolve(path));
+    if (earlier !== undefined) throw new UsageError(`--${earlier} and --${option} both name '${path}'; give each its own file`);
+    seen.set(resolve(path), option);
+    out[option] = path;
+  }
+  return out;
 }

@@ -41,18 +41,54 @@ export function fileExists(path: string): boolean {
  * every file has been written.
  */
 export function writeFilesAtomically(files: ReadonlyArray<{ readonly path: string; readonly content: string | Uint8Array }>): void {
+  // A folder in a file's place is the one failure the renames would meet after others were done.
+  const folder = files.find((f) => isFolder(f.path));
+  if (folder) throw new TpusimError('write_failed', `could not write output '${folder.path}': it is a folder`);
   const staged: Array<{ temp: string; path: string }> = [];
+  let current = '';
   try {
     for (const file of files) {
+      current = file.path;
       mkdirSync(dirname(file.path), { recursive: true });
       const temp = join(dirname(file.path), `.${process.pid}.${staged.length}.tpusim-tmp`);
-      writeFileSync(temp, file.content);
       staged.push({ temp, path: file.path });
+      writeFileSync(temp, file.content);
     }
-    for (const { temp, path } of staged) renameSync(temp, path);
+    for (const { temp, path } of staged) {
+      current = path;
+      renameSync(temp, path);
+    }
   } catch (error) {
     for (const { temp } of staged) rmSync(temp, { force: true });
-    const message = error instanceof Error ? error.message : String(error);
-    throw new TpusimError('write_failed', `could not write output: ${message}`);
+    throw new TpusimError('write_failed', `could not write output '${current}': ${writeProblem(error)}`);
   }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Why a write failed, in words, for the usual causes; the system's message otherwise. */
+function writeProblem(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  if (e.code === 'EISDIR') return 'it is a folder';
+  if (e.code === 'ENOTDIR' || (e.code === 'EEXIST' && e.syscall === 'mkdir')) return `'${e.path ?? 'a parent'}' is a file, not a folder`;
+  if (e.code === 'EACCES' || e.code === 'EPERM') return 'permission denied';
+  if (e.code === 'ENOSPC') return 'no space left on the device';
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A chart an option asked for: where it goes (absent: not asked for) and how to draw it. */
+export interface ChartFile {
+  readonly path: string | undefined;
+  draw(): string;
+}
+
+/** Draws the charts asked for and writes them all or none (writeFilesAtomically). */
+export function writeCharts(charts: readonly ChartFile[]): void {
+  writeFilesAtomically(charts.flatMap((c) => (c.path === undefined ? [] : [{ path: c.path, content: c.draw() }])));
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TpusimError } from '../core/errors.js';
 import { CostTrace, DEFAULT_COST_BOOK, type CostBook } from './costbook.js';
-import { HOURS_PER_YEAR, performancePerTco, tcoPerChip, type TcoBreakdown } from './tco.js';
+import { HOURS_PER_YEAR, performancePerTco, splitChipHour, tcoPerChip, type TcoBreakdown } from './tco.js';
 
 /** The default book with some values replaced (ranges, sources and statuses kept). */
 function bookWith(values: Readonly<Record<string, number>>): CostBook {
@@ -54,6 +54,13 @@ describe('tcoPerChip', () => {
     expect(tableConvention / HOURS_PER_YEAR).toBeCloseTo(1.62, 2);
     expect((tco.facilityUsdPerYear * 8) / 1.2).toBeCloseTo(10_200, 9);
     expect(tco.energyUsdPerYear * 8).toBeCloseTo(6860, -1);
+  });
+
+  it('splits the chip-hour into parts that sum to it', () => {
+    const { tco } = referenceServer();
+    const parts = splitChipHour(tco);
+    expect(parts.capitalUsd).toBeCloseTo(43_125 / 4 / 8760, 12);
+    expect(parts.capitalUsd + parts.facilityUsd + parts.energyUsd + parts.maintenanceUsd).toBeCloseTo(tco.usdPerChipHour, 12);
   });
 
   it('is linear in the chip price with the slope it reports', () => {

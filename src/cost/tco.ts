@@ -106,6 +106,24 @@ export function tcoPerChip(input: TcoInput, trace: CostTrace): TcoBreakdown {
   };
 }
 
+/** The cost of one chip-hour by part (they sum to `usdPerChipHour`). */
+export interface ChipHourParts {
+  readonly capitalUsd: number;
+  readonly facilityUsd: number;
+  readonly energyUsd: number;
+  readonly maintenanceUsd: number;
+}
+
+/** Each yearly part of a TCO over the hours of a year, as a waterfall of the chip-hour draws them. */
+export function splitChipHour(tco: TcoBreakdown): ChipHourParts {
+  return {
+    capitalUsd: tco.capexUsdPerYear / HOURS_PER_YEAR,
+    facilityUsd: tco.facilityUsdPerYear / HOURS_PER_YEAR,
+    energyUsd: tco.energyUsdPerYear / HOURS_PER_YEAR,
+    maintenanceUsd: tco.maintenanceUsdPerYear / HOURS_PER_YEAR,
+  };
+}
+
 /**
  * Work per dollar, perf/TCO (COST_SOURCES.barroso2018): throughputPerS x 3600 / usdPerChipHour, e.g.
  * tokens per USD. Throws `TpusimError` (`invalid_tco_input`) for a throughput <= 0.

@@ -1,10 +1,10 @@
-import { chipCost, chipPower, formatTable, trimNumber, YIELD_MODELS, type ChipCost } from '../../index.js';
-import { choice, parseCommandArgs, positiveInteger, stringOption, UsageError } from '../args.js';
+import { chipCost, chipPower, costWaterfallSvg, formatTable, trimNumber, YIELD_MODELS, type ChipCost } from '../../index.js';
+import { choice, outputPaths, parseCommandArgs, positiveInteger, stringOption, UsageError } from '../args.js';
 import { resolveChip } from '../chip-arg.js';
 import { nonNegativeNumber } from '../cluster-arg.js';
 import { printJson, type Command } from '../command.js';
 import { estimatesLine, resolveCostBook } from '../costbook-arg.js';
-import type { Io } from '../io.js';
+import { writeCharts, type Io } from '../io.js';
 
 const usd = (x: number): string => `$${x >= 100 ? Math.round(x).toLocaleString('en-US') : trimNumber(x, 3)}`;
 const mm2 = (x: number): string => trimNumber(x, 4);
@@ -45,16 +45,17 @@ export const costCommand: Command = {
   name: 'cost',
   summary: 'die area, dies per wafer, yield, cost per chip at a volume, and power',
   usage: `tpusim cost --chip NAME|FILE [--volume N] [--yield poisson|murphy|seeds|negative-binomial]
-            [--harvest SHARE] [--costbook FILE] [--json]
+            [--harvest SHARE] [--costbook FILE] [--svg waterfall.svg] [--json]
 
   Area from the chip's description, component by component (docs/cost.md), then dies per 300 mm
   wafer, die yield, and the cost of one accelerator: logic dies, memory, package, board and the design
   cost spread over --volume accelerators (default 100,000). --harvest is the share of the die that
   redundancy repairs. Power at peak activity from the energy model, against the published TDP. Every
   constant comes from the cost book; --costbook FILE (JSON/YAML, key: value) overrides entries, and
-  the report names the figures used that are estimates.`,
+  the report names the figures used that are estimates. --svg writes the cost per chip as a
+  waterfall, part by part, as the UI's Economics page draws it.`,
   run(argv: readonly string[], io: Io): number {
-    const { values, positionals } = parseCommandArgs('cost', argv, { chip: { type: 'string' }, volume: { type: 'string' }, yield: { type: 'string' }, harvest: { type: 'string' }, costbook: { type: 'string' }, json: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs('cost', argv, { chip: { type: 'string' }, volume: { type: 'string' }, yield: { type: 'string' }, harvest: { type: 'string' }, costbook: { type: 'string' }, svg: { type: 'string' }, json: { type: 'boolean' } });
     if (values['help']) {
       io.out(this.usage);
       return 0;
@@ -62,6 +63,7 @@ export const costCommand: Command = {
     if (positionals.length > 0) throw new UsageError(`cost takes no positional arguments, got '${positionals[0]}'; name the chip with --chip`);
     const chipName = stringOption(values, 'chip');
     if (!chipName) throw new UsageError('cost needs --chip NAME|FILE (tpusim chips lists the presets)');
+    const { svg } = outputPaths(values, ['svg']);
     const chip = resolveChip(chipName);
     const book = resolveCostBook(values);
     const volume = positiveInteger('--volume', stringOption(values, 'volume') ?? '100000', 1e12);
@@ -69,14 +71,16 @@ export const costCommand: Command = {
     const harvest = nonNegativeNumber('--harvest', stringOption(values, 'harvest'), 0.99);
     const c = chipCost(chip, book, { volume, ...(yieldText ? { yieldModel: choice('--yield', yieldText, YIELD_MODELS) } : {}), ...(harvest !== undefined ? { harvestShare: harvest } : {}) });
     const power = chipPower(chip);
+    writeCharts([{ path: svg, draw: () => costWaterfallSvg(c) }]);
     if (values['json']) {
-      printJson(io, 'cost', { ...c, power, estimates: c.estimates.map((k) => ({ key: k, ...book[k] })) });
+      printJson(io, 'cost', { ...c, power, estimates: c.estimates.map((k) => ({ key: k, ...book[k] })), ...(svg ? { svg } : {}) });
       return 0;
     }
     io.out(report(c, chip.technology?.dieAreaMm2).join('\n'));
     const published = power.tdpW !== undefined ? `; published TDP ${power.tdpW} W` : '';
     io.out(`power at peak activity (energy model): ${trimNumber(power.peakW, 4)} W = static ${trimNumber(power.staticW, 4)}${power.staticIsEstimate ? ' (estimate)' : ' (measured idle)'} + MACs ${trimNumber(power.matrixW, 3)} + on-chip memory ${trimNumber(power.onChipW, 3)} + off-chip memory ${trimNumber(power.offChipW, 3)}${published} (the model prices arithmetic and memory traffic, not control, clocks or register files)`);
     io.out(estimatesLine(book, c.estimates));
+    if (svg) io.out(`wrote ${svg}`);
     return 0;
   },
 };

@@ -4,19 +4,19 @@ import {
   formatBytes,
   formatSI,
   formatTable,
-  peakOpsPerS,
   ridgePointOpsPerByte,
-  rooflineSvg,
-  barChartSvg,
+  compareSvg,
+  estimateRooflineSvg,
+  estimateTimelineSvg,
   trimNumber,
   type ChipSpec,
   type GraphEstimate,
   type Graph,
 } from '../../index.js';
-import { choice, parseCommandArgs, stringOption, UsageError } from '../args.js';
+import { choice, outputPaths, parseCommandArgs, stringOption, UsageError } from '../args.js';
 import { resolveChip } from '../chip-arg.js';
 import { printJson, type Command } from '../command.js';
-import { writeFilesAtomically, type Io } from '../io.js';
+import { writeCharts, type Io } from '../io.js';
 import { MODEL_HELP, MODEL_OPTIONS, readModel } from '../model-arg.js';
 
 const us = (s: number): string => trimNumber(s * 1e6, 4);
@@ -57,22 +57,12 @@ function estimatesNote(chip: ChipSpec): string {
   return estimates > 0 ? `note: ${estimates} of the ${all.length} numbers in ${chip.name}'s description are estimates, not published figures (tpusim chip show ${chip.name})` : '';
 }
 
-function roofline(e: GraphEstimate, chip: ChipSpec): string {
-  return rooflineSvg({
-    title: `${e.model} on ${e.chip} (${e.dtype}): roofline by layer`,
-    peaks: [{ label: `${e.dtype} peak`, opsPerS: peakOpsPerS(chip, e.dtype as never) }],
-    bandwidths: [{ label: `${chip.offChipMemory.kind} ${formatSI(chip.offChipMemory.bandwidthBytesPerS, 'B/s')}`, bytesPerS: chip.offChipMemory.bandwidthBytesPerS }],
-    points: e.layers
-      .filter((l) => l.flops > 0 && l.offChipBytes > 0 && l.timeS > 0)
-      .map((l) => ({ label: l.name, intensity: l.flops / l.offChipBytes, opsPerS: l.flops / l.timeS, bound: l.bound, weight: l.timeS })),
-  });
-}
-
 const ESTIMATE_OPTIONS = {
   chip: { type: 'string' },
   dtype: { type: 'string' },
   cores: { type: 'string' },
   svg: { type: 'string' },
+  timeline: { type: 'string' },
   json: { type: 'boolean' },
   ...MODEL_OPTIONS,
 } as const;
@@ -85,13 +75,14 @@ export const estimateCommand: Command = {
   name: 'estimate',
   summary: 'time, energy and bottlenecks of a model on a chip, layer by layer, in closed form',
   usage: `tpusim estimate MODEL --chip NAME|FILE [--batch B] [--seq S] [--dtype FORMAT] [--cores all|1]
-                [--svg roofline.svg] [--json]
+                [--svg roofline.svg] [--timeline timeline.svg] [--json]
 
   The analytical model (docs/model.md): every layer's time from the chip's matrix units, memories,
   vector unit and links, the resource that bounds it (compute, memory, vector or latency), its
-  utilization and energy; totals, energy by part and average power; --svg writes the roofline. On a
-  TPU-style chip the layers spread over all cores (--cores 1: one core, as the compiler and the
-  simulator run them); GPU-style chips are timed from CTA tiles in waves over their SMs.
+  utilization and energy; totals, energy by part and average power. On a TPU-style chip the layers
+  spread over all cores (--cores 1: one core, as the compiler and the simulator run them); GPU-style
+  chips are timed from CTA tiles in waves over their SMs. --svg writes the roofline by layer and
+  --timeline the layers in order, coloured by what bounds them: the charts of the UI's Model page.
   ${MODEL_HELP}`,
   run(argv: readonly string[], io: Io): number {
     const { values, positionals } = parseCommandArgs('estimate', argv, ESTIMATE_OPTIONS);
@@ -102,20 +93,23 @@ export const estimateCommand: Command = {
     if (positionals.length !== 1) throw new UsageError('estimate needs one MODEL; see tpusim estimate --help');
     const chipName = stringOption(values, 'chip');
     if (!chipName) throw new UsageError('estimate needs --chip NAME|FILE (tpusim chips lists the presets)');
+    const { svg, timeline } = outputPaths(values, ['svg', 'timeline']);
     const chip = resolveChip(chipName);
     const graph = readModel(positionals[0]!, values);
     const dtype = dtypeFor(chip, stringOption(values, 'dtype'));
     const e = estimateGraph(graph, chip, { ...(dtype ? { dtype } : {}), cores: coresOption(stringOption(values, 'cores')) });
-    const svg = stringOption(values, 'svg');
-    writeFilesAtomically(svg ? [{ path: svg, content: roofline(e, chip) }] : []);
+    writeCharts([
+      { path: svg, draw: () => estimateRooflineSvg(e, chip.offChipMemory) },
+      { path: timeline, draw: () => estimateTimelineSvg(e) },
+    ]);
     if (values['json']) {
-      printJson(io, 'estimate', { ...e, ridgePointOpsPerByte: ridgePointOpsPerByte(chip, e.dtype as never), criticalPathS: criticalPathCycles(e, graph) / chip.clockHz, ...(svg ? { svg } : {}) });
+      printJson(io, 'estimate', { ...e, ridgePointOpsPerByte: ridgePointOpsPerByte(chip, e.dtype as never), criticalPathS: criticalPathCycles(e, graph) / chip.clockHz, ...(svg ? { svg } : {}), ...(timeline ? { timeline } : {}) });
       return 0;
     }
     io.out(layerTable(e));
     io.out('');
     io.out(totals(e, chip, graph));
-    if (svg) io.out(`wrote ${svg}`);
+    for (const path of [svg, timeline]) if (path) io.out(`wrote ${path}`);
     return 0;
   },
 };
@@ -138,14 +132,11 @@ export const compareCommand: Command = {
     if (positionals.length !== 1) throw new UsageError('compare needs one MODEL; see tpusim compare --help');
     const names = (stringOption(values, 'chips') ?? '').split(',').map((n) => n.trim()).filter((n) => n);
     if (names.length === 0) throw new UsageError('compare needs --chips NAME,NAME,... (tpusim chips lists the presets)');
+    const { svg } = outputPaths(values, ['svg']);
     const chips = names.map(resolveChip);
     const graph = readModel(positionals[0]!, values);
     const results = chips.map((chip) => ({ chip, e: estimateGraph(graph, chip) }));
-    const svg = stringOption(values, 'svg');
-    if (svg) {
-      const content = barChartSvg({ title: `${graph.name}: time per inference by chip`, unit: 'us', axisLabel: 'time', bars: results.map(({ e }) => ({ label: `${e.chip} (${e.dtype})`, value: e.totalTimeS * 1e6, group: e.feasible ? 'fits' : 'does not fit' })) });
-      writeFilesAtomically([{ path: svg, content }]);
-    }
+    writeCharts([{ path: svg, draw: () => compareSvg(graph.name, results.map(({ e }) => e)) }]);
     if (values['json']) {
       printJson(io, 'compare', { model: graph.name, chips: results.map(({ e }) => ({ chip: e.chip, dtype: e.dtype, totalTimeS: e.totalTimeS, achievedOpsPerS: e.achievedOpsPerS, utilization: e.utilization, energyJ: e.energyJ, averagePowerW: e.averagePowerW, feasible: e.feasible, reasons: e.reasons, warnings: e.warnings })), ...(svg ? { svg } : {}) });
       return 0;

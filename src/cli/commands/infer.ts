@@ -6,6 +6,7 @@ import {
   formatTable,
   iterationSeconds,
   maxBatch,
+  goodputSvg,
   reliabilityAtScale,
   servingContext,
   servingPoint,
@@ -16,10 +17,10 @@ import {
   type ReliabilityPoint,
   type ServingPoint,
 } from '../../index.js';
-import { choice, parseCommandArgs, positiveInteger, stringOption, UsageError } from '../args.js';
+import { choice, outputPaths, parseCommandArgs, positiveInteger, stringOption, UsageError } from '../args.js';
 import { MAX_CHIPS, nonNegativeNumber, positiveNumber, readTransformer, resolveClusterChip, TRANSFORMER_HELP } from '../cluster-arg.js';
 import { printJson, type Command } from '../command.js';
-import type { Io } from '../io.js';
+import { writeCharts, type Io } from '../io.js';
 
 const ms = (s: number): string => trimNumber(s * 1e3, 4);
 const gib = (b: number): string => trimNumber(b / 2 ** 30, 4);
@@ -152,32 +153,37 @@ export const inferCommand: Command = {
 export const reliabilityCommand: Command = {
   name: 'reliability',
   summary: 'interruptions, checkpoint interval and goodput of synchronous training from 10k to 10M chips',
-  usage: `tpusim reliability [--chips N,N,...] [--checkpoint S] [--restart S] [--rate PER_CHIP_HOUR] [--json]
+  usage: `tpusim reliability [--chips N,N,...] [--checkpoint S] [--restart S] [--rate PER_CHIP_HOUR]
+                   [--svg goodput.svg] [--json]
 
   Failures as a Poisson process growing with the chip count (default rate: Llama 3's 419 unexpected
   interruptions in 54 days on 16,384 GPUs, arXiv:2407.21783 section 3.3.4), the system MTBF, Daly's
   optimal checkpoint interval and the goodput (useful fraction of wall time) for a checkpoint write
   of --checkpoint seconds (default ${DEFAULT_CHECKPOINT_S}) and a restart of --restart seconds (default ${DEFAULT_RESTART_S}).
-  Default chip counts: 1e4, 3e4, 1e5, 3e5, 1e6, 3e6, 1e7.`,
+  Default chip counts: 1e4, 3e4, 1e5, 3e5, 1e6, 3e6, 1e7. --svg writes the goodput against the chip
+  count, as the UI's Cluster page draws it.`,
   run(argv: readonly string[], io: Io): number {
-    const { values, positionals } = parseCommandArgs('reliability', argv, { chips: { type: 'string' }, checkpoint: { type: 'string' }, restart: { type: 'string' }, rate: { type: 'string' }, json: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs('reliability', argv, { chips: { type: 'string' }, checkpoint: { type: 'string' }, restart: { type: 'string' }, rate: { type: 'string' }, svg: { type: 'string' }, json: { type: 'boolean' } });
     if (values['help']) {
       io.out(this.usage);
       return 0;
     }
     if (positionals.length > 0) throw new UsageError(`reliability takes no positional arguments, got '${positionals[0]}'`);
+    const { svg } = outputPaths(values, ['svg']);
     const chips = (stringOption(values, 'chips') ?? '1e4,3e4,1e5,3e5,1e6,3e6,1e7').split(',').map((t) => positiveInteger('--chips', t.trim(), MAX_CHIPS));
     const checkpointS = positiveNumber('--checkpoint', stringOption(values, 'checkpoint'), 1e7) ?? DEFAULT_CHECKPOINT_S;
     const restartS = nonNegativeNumber('--restart', stringOption(values, 'restart'), 1e7) ?? DEFAULT_RESTART_S;
     const rate = positiveNumber('--rate', stringOption(values, 'rate'), 1);
     const points = reliabilityAtScale({ chips, checkpointS, restartS, ...(rate !== undefined ? { ratePerChipHour: rate } : {}) });
+    writeCharts([{ path: svg, draw: () => goodputSvg({ points, checkpointS, restartS }) }]);
     if (values['json']) {
-      printJson(io, 'reliability', { checkpointS, restartS, ...(rate !== undefined ? { ratePerChipHour: rate } : {}), points });
+      printJson(io, 'reliability', { checkpointS, restartS, ...(rate !== undefined ? { ratePerChipHour: rate } : {}), points, ...(svg ? { svg } : {}) });
       return 0;
     }
     const duration = (s: number): string => (s >= 86_400 ? `${trimNumber(s / 86_400, 3)} d` : s >= 3600 ? `${trimNumber(s / 3600, 3)} h` : s >= 60 ? `${trimNumber(s / 60, 3)} min` : `${trimNumber(s, 3)} s`);
     io.out(formatTable(['chips', 'interruptions/day', 'MTBF', 'checkpoint every', 'goodput %'], points.map((p: ReliabilityPoint) => [p.chips.toLocaleString('en-US'), trimNumber(p.interruptionsPerDay, 4), duration(p.mtbfS), duration(p.intervalS) + (p.dalyApplies ? '' : ' (C >= 2M)'), trimNumber(p.goodputExponential * 100, 3)])));
     io.out(`(checkpoint write ${checkpointS} s, restart ${restartS} s; goodput from the exponential failure model at Daly's interval; see docs/cluster.md)`);
+    if (svg) io.out(`wrote ${svg}`);
     return 0;
   },
 };

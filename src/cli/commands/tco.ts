@@ -1,5 +1,7 @@
 import {
   buildVsBuy,
+  buildVsBuyTornadoSvg,
+  chipHourSvg,
   chipsPerHost,
   CostTrace,
   formatSI,
@@ -8,6 +10,7 @@ import {
   ownerPrice,
   DEFAULT_BUILD_VOLUME,
   provisionedPowerW,
+  splitChipHour,
   tcoPerChip,
   tornado,
   trainingRate,
@@ -19,12 +22,12 @@ import {
   type InputSwing,
   type WorkloadRate,
 } from '../../index.js';
-import { parseCommandArgs, positiveInteger, stringOption, UsageError, type ParsedArgs } from '../args.js';
+import { outputPaths, parseCommandArgs, positiveInteger, stringOption, UsageError, type ParsedArgs } from '../args.js';
 import { resolveChip } from '../chip-arg.js';
 import { MAX_CHIPS, positiveNumber, readTransformer, resolveSystem } from '../cluster-arg.js';
 import { printJson, type Command } from '../command.js';
 import { estimatesLine, resolveCostBook } from '../costbook-arg.js';
-import type { Io } from '../io.js';
+import { writeCharts, type Io } from '../io.js';
 import { readModel } from '../model-arg.js';
 
 const usd = (x: number): string => (x >= 1e6 ? `$${formatSI(x, '')}` : x >= 100 ? `$${Math.round(x).toLocaleString('en-US')}` : `$${trimNumber(x, 3)}`);
@@ -57,7 +60,7 @@ export const tcoCommand: Command = {
   summary: 'total cost of ownership per chip-hour, work per dollar, and build vs buy against a GPU',
   usage: `tpusim tco --chip NAME|FILE --workload MODEL [--train] [--chips N] [--years Y] [--volume N]
            [--price USD] [--vs GPU] [--vs-price USD] [--system NAME|FILE] [--batch B] [--seq S]
-           [--costbook FILE] [--json]
+           [--costbook FILE] [--svg tco.svg] [--tornado tornado.svg] [--json]
 
   The owner's cost of one accelerator per year and per chip-hour (docs/cost.md): its price (the
   book's market price for chips sold on the market, else its cost to build at --volume, default
@@ -67,7 +70,8 @@ export const tcoCommand: Command = {
   chip of the best plan on --chips chips (default 1024) of the chip's system. Work per dollar follows,
   and the fleet's cost over --years. --vs GPU compares building this chip (at cost) with buying GPU
   (at market price) for the same work: the cost ratio, the break-even volume and the sensitivity of
-  the ratio to the main assumptions (a tornado chart's data).`,
+  the ratio to the main assumptions (a tornado chart's data). --svg writes the cost of a chip-hour by
+  part and, with --vs, --tornado the ratio's tornado chart: the charts of the UI's Economics page.`,
   run(argv: readonly string[], io: Io): number {
     const { values, positionals } = parseCommandArgs('tco', argv, {
       chip: { type: 'string' },
@@ -83,6 +87,8 @@ export const tcoCommand: Command = {
       batch: { type: 'string' },
       seq: { type: 'string' },
       costbook: { type: 'string' },
+      svg: { type: 'string' },
+      tornado: { type: 'string' },
       json: { type: 'boolean' },
     });
     if (values['help']) {
@@ -94,6 +100,8 @@ export const tcoCommand: Command = {
     if (!workload) throw new UsageError('tco needs --workload MODEL (a zoo name, .onnx, config.json or topology .csv)');
     const chipName = stringOption(values, 'chip');
     if (!chipName) throw new UsageError('tco needs --chip NAME|FILE');
+    const charts = outputPaths(values, ['svg', 'tornado']);
+    if (charts.tornado !== undefined && stringOption(values, 'vs') === undefined) throw new UsageError('--tornado draws build vs buy: it needs --vs GPU');
     const chip = resolveChip(chipName);
     const book = resolveCostBook(values);
     const volume = positiveInteger('--volume', stringOption(values, 'volume') ?? String(DEFAULT_BUILD_VOLUME), 1e12);
@@ -134,6 +142,11 @@ export const tcoCommand: Command = {
       versus = { input, result: buildVsBuy(input, book), bars: tornado(input, book, undefined, extra), gpuHow: gpuPriced.how };
     }
     const unit = rate.unit;
+    const vs = versus;
+    writeCharts([
+      { path: charts.svg, draw: () => chipHourSvg({ chip: chip.name, years, perChipHour: splitChipHour(tco) }) },
+      ...(vs ? [{ path: charts.tornado, draw: () => buildVsBuyTornadoSvg({ chip: chip.name, unit, buildVsBuy: vs.result, tornado: vs.bars }) }] : []),
+    ]);
     if (values['json']) {
       printJson(io, 'tco', {
         chip: chip.name,
@@ -151,6 +164,8 @@ export const tcoCommand: Command = {
         fleetUsd,
         ...(versus ? { buildVsBuy: versus.result, tornado: versus.bars } : {}),
         estimates: [...new Set([...trace.estimates(), ...(priced.built?.estimates ?? []), ...(versus?.result.estimateKeys ?? [])])].sort(),
+        ...(charts.svg ? { svg: charts.svg } : {}),
+        ...(charts.tornado ? { tornadoSvg: charts.tornado } : {}),
       });
       return 0;
     }
@@ -165,6 +180,7 @@ export const tcoCommand: Command = {
       io.out(formatTable(['assumption', 'low', 'high', 'ratio at low', 'ratio at high'], versus.bars.map((b) => [b.name, b.lowValue === undefined ? '' : trimNumber(b.lowValue, 4), b.highValue === undefined ? '' : trimNumber(b.highValue, 4), trimNumber(b.ratioAtLow, 3), trimNumber(b.ratioAtHigh, 3)])));
     }
     io.out(estimatesLine(book, [...new Set([...trace.estimates(), ...(priced.built?.estimates ?? [])])].sort()));
+    for (const path of [charts.svg, charts.tornado]) if (path) io.out(`wrote ${path}`);
     return 0;
   },
 };

@@ -13,6 +13,8 @@ import {
   trimNumber,
   TpusimError,
   formatIssues,
+  memoryPerChipSvg,
+  stepTimeSvg,
   type ChipSpec,
   type PlanAxes,
   type SearchResult,
@@ -22,10 +24,10 @@ import {
   type TrainingStep,
   type TransformerModel,
 } from '../../index.js';
-import { choice, parseCommandArgs, positiveInteger, stringOption, UsageError, type ParsedArgs } from '../args.js';
+import { choice, outputPaths, parseCommandArgs, positiveInteger, stringOption, UsageError, type ParsedArgs } from '../args.js';
 import { MAX_CHIPS, nonNegativeNumber, positiveNumber, readTransformer, resolveClusterChip, TRANSFORMER_HELP } from '../cluster-arg.js';
 import { printJson, type Command } from '../command.js';
-import { readTextFile, type Io } from '../io.js';
+import { readTextFile, writeCharts, type Io } from '../io.js';
 
 const AXES = ['tp', 'pp', 'dp', 'cp', 'ep', 'zero', 'microbatch', 'interleave'] as const;
 
@@ -54,6 +56,8 @@ const TRAIN_OPTIONS = {
   checkpoint: { type: 'string' },
   restart: { type: 'string' },
   top: { type: 'string' },
+  svg: { type: 'string' },
+  'memory-svg': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -127,7 +131,7 @@ export const trainCommand: Command = {
              [--seq S] [--global-batch B] [--tp T] [--pp P] [--dp D] [--cp C] [--ep E] [--zero 0..3]
              [--microbatch M] [--interleave V] [--recompute none|selective|full] [--sequence-parallel]
              [--no-overlap] [--dtype FORMAT] [--flash on|off] [--op-overhead S] [--checkpoint S]
-             [--restart S] [--top K] [--json]
+             [--restart S] [--top K] [--svg step.svg] [--memory-svg memory.svg] [--json]
 
   The cluster model (docs/cluster.md), in closed form: step time with its breakdown (compute,
   recomputation, exposed communication per parallel axis, pipeline bubble, optimizer), memory per
@@ -143,6 +147,8 @@ export const trainCommand: Command = {
   (--checkpoint write time, default ${DEFAULT_CHECKPOINT_S} s; --restart time, default ${DEFAULT_RESTART_S} s).
   --flash off times attention without a fused kernel; --op-overhead sets the host time per operator
   of an eager framework (default 10 us on GPU-style chips, 0 on TPU-style chips).
+  --svg writes the step time by part of the plan evaluated (or of the best plan found), --memory-svg
+  its memory per chip against the chip's: the charts of the UI's Cluster page.
   ${TRANSFORMER_HELP}`,
   run(argv: readonly string[], io: Io): number {
     const { values, positionals } = parseCommandArgs('train', argv, TRAIN_OPTIONS);
@@ -151,6 +157,7 @@ export const trainCommand: Command = {
       return 0;
     }
     if (positionals.length !== 1) throw new UsageError('train needs one MODEL; see tpusim train --help');
+    const charts = outputPaths(values, ['svg', 'memory-svg']);
     const chips = positiveInteger('--chips', stringOption(values, 'chips') ?? (() => { throw new UsageError('train needs --chips N'); })(), MAX_CHIPS);
     const { chip, system } = resolveClusterChip(values);
     const formats = chip.cores[0]!.matrixUnits[0]!.formats.map((f) => f.input as string);
@@ -189,6 +196,9 @@ export const trainCommand: Command = {
     if (result.problems.length > 0) throw new TpusimError('bad_plan', `the plan cannot run:\n${result.problems.map((p) => `  ${p}`).join('\n')}`);
     const { step, search, reliability, training: run } = result;
     const goodput = reliability?.goodputExponential ?? 1;
+    const context = { model: model.name, chip: chip.name, chips };
+    if (step) writeCharts([{ path: charts.svg, draw: () => stepTimeSvg(context, step) }, { path: charts['memory-svg'], draw: () => memoryPerChipSvg(context, step) }]);
+    const written = step ? { ...(charts.svg ? { svg: charts.svg } : {}), ...(charts['memory-svg'] ? { memorySvg: charts['memory-svg'] } : {}) } : {};
     if (values['json']) {
       printJson(io, 'train', {
         model: model.name,
@@ -200,12 +210,14 @@ export const trainCommand: Command = {
         ...(search ? { search: { evaluated: search.evaluated, valid: search.valid, best: search.best.map((s) => ({ plan: s.plan, chipsUsed: s.chips, stepTimeS: s.stepTimeS, tokensPerS: s.tokensPerS, mfu: s.mfu, hfu: s.hfu, memoryPerChipBytes: s.memory.totalBytes })), rejected: search.rejected } } : {}),
         ...(reliability ? { reliability } : {}),
         ...(run ? { training: run } : {}),
+        ...written,
       });
       return step?.valid ? 0 : 1;
     }
     if (search) io.out([...searchReport(search, top), ''].join('\n'));
     if (!step) {
       io.out(`no plan fits ${model.name} on ${chips.toLocaleString('en-US')} x ${chip.name}; see the reasons above`);
+      if (charts.svg || charts['memory-svg']) io.out('no chart written: there is no plan to draw');
       return 1;
     }
     io.out(stepReport(model, chip, system, step, dtype).join('\n'));
@@ -216,6 +228,7 @@ export const trainCommand: Command = {
     if (run) {
       io.out(`training on ${formatSI(run.tokens, 'tokens')}: ${run.steps.toLocaleString('en-US')} steps, ${trimNumber(run.computeS / 86_400, 4)} days of steps, ${trimNumber(run.wallS / 86_400, 4)} days with interruptions; ${trimNumber(run.energyJ / 3.6e9, 4)} MWh of chip energy`);
     }
+    for (const path of Object.values(written)) io.out(`wrote ${path}`);
     return step.valid ? 0 : 1;
   },
 };

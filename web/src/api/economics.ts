@@ -18,6 +18,7 @@ import {
   ownerPrice,
   planSupply,
   provisionedPowerW,
+  splitChipHour,
   SUPPLY_SCENARIOS,
   tcoPerChip,
   tornado,
@@ -138,7 +139,6 @@ export const economicsApi = {
     const tco = tcoPerChip({ chipCapexUsd: priced.capexUsd, chipPowerW: power.watts, chipsPerHost: chipsPerHost(chip) }, trace);
     const rate = rateOf(chip, args.workload);
     const vs = versus(chip, args.vs, priced, rate, args.workload, args.volume, years);
-    const perHour = (usdPerYear: number): number => usdPerYear / HOURS_PER_YEAR;
     return {
       chip: chip.name,
       unit: rate.unit,
@@ -147,7 +147,7 @@ export const economicsApi = {
       powerSource: power.source,
       chipsPerHost: chipsPerHost(chip),
       tco,
-      perChipHour: { capitalUsd: perHour(tco.capexUsdPerYear), facilityUsd: perHour(tco.facilityUsdPerYear), energyUsd: perHour(tco.energyUsdPerYear), maintenanceUsd: perHour(tco.maintenanceUsdPerYear) },
+      perChipHour: splitChipHour(tco),
       usdPerChipHour: tco.usdPerChipHour,
       throughputPerChip: rate.perSecond,
       workPerUsd: (rate.perSecond * 3600) / tco.usdPerChipHour,

@@ -1,6 +1,7 @@
 /** Small building blocks shared by the pages: labelled fields, tables, charts with downloads, status. */
 import type { ComponentChildren, JSX } from 'preact';
 import { useId, useState } from 'preact/hooks';
+import { formatReadable, formatReadableSI } from '../../../src/core/units.js';
 import { save, svgToPng, toCsv } from './download.js';
 
 export function Select(props: { label: string; value: string; options: readonly string[]; onChange: (v: string) => void; name?: string }): JSX.Element {
@@ -154,23 +155,9 @@ export function Status(props: { state: 'busy' | 'ready' | 'error'; error?: strin
   );
 }
 
-/** One formatter for every number shown: building one per call (toLocaleString) costs tens of microseconds. */
-const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 20 });
-
-/** Numbers as a person reads them: 4 significant digits, thousands separated. */
-export function fmt(v: number, digits = 4): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e15 || a < 1e-4) return v.toExponential(digits - 1);
-  return GROUPED.format(Number(v.toPrecision(digits)));
-}
-
-export function si(v: number, unit = ''): string {
-  const prefixes: Array<[number, string]> = [[1e15, 'P'], [1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
-  for (const [f, p] of prefixes) if (Math.abs(v) >= f) return `${fmt(v / f)} ${p}${unit}`;
-  return `${fmt(v)} ${unit}`.trim();
-}
+/** Numbers as a person reads them (4 significant digits, thousands separated) and with SI prefixes: the library's, so the charts' labels read the same. */
+export const fmt = formatReadable;
+export const si = formatReadableSI;
 
 /** A result that does not fit its chips' memory: shown with the reasons, the numbers below as if it did. */
 export function DoesNotFit(props: { reasons: readonly string[] }): JSX.Element {

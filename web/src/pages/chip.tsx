@@ -4,7 +4,7 @@
  */
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { barChartSvg } from '../../../src/report/svg.js';
+import { chipAreaSvg, chipCostBarsSvg } from '../../../src/report/chip-charts.js';
 import { Chart, NumberField, Select, Stat, Status, Table, fmt, si } from '../components/ui.js';
 import { useRequest } from '../components/use-request.js';
 import { call } from '../rpc.js';
@@ -65,38 +65,14 @@ export function ChipPage(): JSX.Element {
               name={`${s.name}-area`}
               caption="Die area by component (mm²)"
               testid="area-chart"
-              svg={barChartSvg({
-                title: `${s.name}: die area by component`,
-                unit: 'mm²',
-                axisLabel: 'area',
-                bars: [
-                  { label: `matrix units (${fmt(s.area.macs)} ${s.area.macClass} MACs)`, value: s.area.matrixMm2 },
-                  { label: `SRAM (${fmt(s.area.sramMiB)} MiB)`, value: s.area.sramMm2 },
-                  { label: 'vector units', value: s.area.vectorMm2 },
-                  { label: `memory PHYs (${s.area.memoryDevices})`, value: s.area.memoryPhyMm2 },
-                  { label: 'chip and host links', value: s.area.linksMm2 },
-                  { label: 'control, wiring, I/O', value: s.area.overheadMm2 },
-                ],
-              })}
+              svg={chipAreaSvg(s.name, s.area)}
               data={s.area}
             />
             <Chart
               name={`${s.name}-cost`}
               caption="Cost per chip (USD)"
               testid="cost-chart"
-              svg={barChartSvg({
-                title: `${s.name}: cost per chip at ${fmt(volume)} units`,
-                unit: 'USD',
-                axisLabel: 'cost',
-                bars: [
-                  { label: `logic die${s.cost.dies > 1 ? 's' : ''}`, value: s.cost.costs.diesUsd },
-                  { label: 'memory', value: s.cost.costs.memoryUsd },
-                  { label: 'package', value: s.cost.costs.packageUsd },
-                  { label: 'package yield loss', value: s.cost.costs.packageYieldLossUsd },
-                  { label: 'board', value: s.cost.costs.boardUsd },
-                  { label: 'design (NRE share)', value: s.cost.costs.nreUsd },
-                ],
-              })}
+              svg={chipCostBarsSvg(s.cost)}
               data={s.cost}
             />
           </div>

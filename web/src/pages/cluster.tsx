@@ -6,9 +6,7 @@
  */
 import type { JSX } from 'preact';
 import { useMemo } from 'preact/hooks';
-import { scaleChartSvg, stackedBarsSvg } from '../../../src/report/cluster-svg.js';
-import { waterfallSvg } from '../../../src/report/economics-svg.js';
-import { topologySvg } from '../../../src/report/topology-svg.js';
+import { goodputSvg, jobTopologySvg, memoryPerChipSvg, STEP_PARTS, stepTimeSvg } from '../../../src/report/cluster-charts.js';
 import type { Api } from '../api.js';
 import type { ClusterArgs } from '../api/cluster.js';
 import { Chart, Check, DoesNotFit, NumberField, Select, Slider, Stat, Status, Table, fmt, si } from '../components/ui.js';
@@ -211,27 +209,17 @@ function TrainView({ t, args }: { t: Train; args: ClusterArgs }): JSX.Element {
         caption="The system as this job uses it"
         testid="topology"
         data={t.system}
-        svg={topologySvg({ title: `${t.system.name}: ${t.chips.toLocaleString('en-US')} x ${t.chip}`, chips: t.step?.chips ?? t.chips, chipsPerHost: t.system.chipsPerHost, tiers: t.system.tiers })}
+        svg={jobTopologySvg(t, t.step?.chips)}
       />
     </>
   );
 }
 
-const BREAKDOWN: ReadonlyArray<readonly [keyof Step['breakdown'], string]> = [
-  ['computeS', 'compute (forward, backward, LM head)'],
-  ['recomputeS', 'recomputation'],
-  ['tpCommS', 'tensor-parallel communication'],
-  ['cpCommS', 'context-parallel communication'],
-  ['epCommS', 'expert-parallel all-to-all'],
-  ['ppCommS', 'pipeline send/receive'],
-  ['dpCommS', 'data-parallel gradients (exposed)'],
-  ['bubbleS', 'pipeline bubble'],
-  ['optimizerS', 'optimizer'],
-  ['hostS', 'host-bound (operator launch)'],
-];
-
 function StepView({ t, s }: { t: Train; s: Step }): JSX.Element {
-  const charts = useMemo(() => stepCharts(t, s), [t, s]);
+  const charts = useMemo(() => {
+    const run = { model: t.model.name, chip: t.chip, chips: t.chips };
+    return { breakdown: stepTimeSvg(run, s), memory: memoryPerChipSvg(run, s) };
+  }, [t, s]);
   const idle = s.chips < t.chips;
   return (
     <>
@@ -269,7 +257,7 @@ function StepView({ t, s }: { t: Train; s: Step }): JSX.Element {
           caption="Step time by part, in numbers"
           testid="breakdown-table"
           columns={['part', 'time (ms)', 'share %']}
-          rows={BREAKDOWN.map(([k, label]) => [label, s.breakdown[k] * 1e3, (100 * s.breakdown[k]) / s.stepTimeS])}
+          rows={STEP_PARTS.map(([k, label]) => [label, s.breakdown[k] * 1e3, (100 * s.breakdown[k]) / s.stepTimeS])}
         />
       </div>
       <Chart name={`${t.model.name}-${t.chips}-memory`} caption="Memory per chip against the chip's HBM" testid="memory-chart" svg={charts.memory} data={s.memory} />
@@ -277,42 +265,10 @@ function StepView({ t, s }: { t: Train; s: Step }): JSX.Element {
   );
 }
 
-function stepCharts(t: Train, s: Step) {
-  const title = `${t.model.name} on ${t.chips.toLocaleString('en-US')} x ${t.chip}`;
-  const [scale, unit] = s.stepTimeS >= 1 ? [1, 's'] : [1e3, 'ms'];
-  const breakdown = waterfallSvg({ title: `${title}: step time by part`, unit, axisLabel: 'time per step', totalLabel: 'step', steps: BREAKDOWN.map(([k, label]) => ({ label, value: s.breakdown[k] * scale })) });
-  const m = s.memory;
-  const memory = stackedBarsSvg({
-    title: `${title}: memory per chip`,
-    unit: 'GiB',
-    axisLabel: 'memory per chip',
-    parts: ['weights', 'gradients', 'optimizer state', 'activations'],
-    bars: [{ label: `ZeRO-${s.plan.zero}, ${s.plan.recompute}`, values: [m.weightsBytes, m.gradientBytes, m.optimizerBytes, m.activationBytes].map((b) => b / 2 ** 30) }],
-    limit: { value: m.capacityBytes / 2 ** 30, label: `${t.chip} HBM ${fmt(m.capacityBytes / 2 ** 30)} GiB` },
-  });
-  return { breakdown, memory };
-}
-
 function Reliability(props: { params: Params; fields: ReturnType<typeof parse>['fields']; set: (k: keyof Params, v: string) => void; t: Train | undefined }): JSX.Element {
   const { t, params, fields, set } = props;
   const r = t?.reliability;
-  const svg = useMemo(
-    () =>
-      t && r
-        ? scaleChartSvg({
-            title: `Goodput against scale (checkpoint ${fmt(r.checkpointS)} s, restart ${fmt(r.restartS)} s)`,
-            xLabel: 'chips',
-            yLabel: 'goodput (%)',
-            yRange: [0, 100],
-            series: [
-              { label: "exponential failures at Daly's interval", points: t.scale.map((p) => ({ x: p.chips, y: 100 * p.goodputExponential })) },
-              { label: 'first-order model', points: t.scale.map((p) => ({ x: p.chips, y: 100 * p.goodput })) },
-            ],
-            marker: { x: r.chips, label: `this run: ${r.chips.toLocaleString('en-US')} chips, ${pct(r.goodputExponential)}` },
-          })
-        : '',
-    [t, r],
-  );
+  const svg = useMemo(() => (t && r ? goodputSvg({ points: t.scale, checkpointS: r.checkpointS, restartS: r.restartS, run: r }) : ''), [t, r]);
   return (
     <section aria-label="reliability" data-testid="reliability-section">
       <h2>Reliability at scale</h2>

@@ -5,8 +5,7 @@
  * capacity a fleet needs. Numbers equal `tpusim cost`, `tpusim tco` and `tpusim fab` --json.
  */
 import type { JSX } from 'preact';
-import { tornadoSvg, waterfallSvg } from '../../../src/report/economics-svg.js';
-import { barChartSvg } from '../../../src/report/svg.js';
+import { buildVsBuyTornadoSvg, chipHourSvg, costWaterfallSvg, supplySharesSvg } from '../../../src/report/economics-charts.js';
 import type { Api } from '../api.js';
 import type { EstimateRow } from '../api/economics.js';
 import { Chart, NumberField, Select, Slider, Stat, Status, Table, fmt, si } from '../components/ui.js';
@@ -113,20 +112,7 @@ function CostView({ c: answer }: { c: CostAnswer }): JSX.Element {
         caption="Cost per chip, part by part (USD)"
         testid="cost-waterfall"
         data={c}
-        svg={waterfallSvg({
-          title: `${c.chip}: cost per chip at ${fmt(c.volume)} units`,
-          unit: 'USD',
-          axisLabel: 'cost per chip',
-          totalLabel: 'cost per chip',
-          steps: [
-            { label: `logic die${c.dies > 1 ? `s (${c.dies})` : ''}`, value: k.diesUsd },
-            { label: `memory (${fmt(c.memoryGB)} GB ${c.advancedPackage ? 'HBM' : 'DRAM'})`, value: k.memoryUsd },
-            { label: c.advancedPackage ? 'package (interposer, assembly, test)' : 'package and test', value: k.packageUsd },
-            { label: `package yield loss (${pct(c.packageYield)} yield)`, value: k.packageYieldLossUsd },
-            { label: 'board', value: k.boardUsd },
-            { label: `NRE share (${usd(c.nreTotalUsd)} / ${si(c.volume)})`, value: k.nreUsd },
-          ],
-        })}
+        svg={costWaterfallSvg(c)}
       />
       {c.notes.length > 0 && <p class="note">{c.notes.join(' ')}</p>}
     </>
@@ -135,7 +121,6 @@ function CostView({ c: answer }: { c: CostAnswer }): JSX.Element {
 
 function TcoView({ t, workload }: { t: TcoAnswer; workload: string }): JSX.Element {
   const r = t.buildVsBuy;
-  const h = t.perChipHour;
   const unit = t.unit;
   return (
     <>
@@ -162,32 +147,14 @@ function TcoView({ t, workload }: { t: TcoAnswer; workload: string }): JSX.Eleme
           caption="Cost of ownership per chip-hour (USD)"
           testid="tco-waterfall"
           data={t.tco}
-          svg={waterfallSvg({
-            title: `${t.chip}: cost per chip-hour`,
-            unit: 'USD',
-            axisLabel: 'cost per chip-hour',
-            totalLabel: 'per chip-hour',
-            steps: [
-              { label: `capital over ${fmt(t.years)} years`, value: h.capitalUsd },
-              { label: 'data-centre capacity', value: h.facilityUsd },
-              { label: 'energy', value: h.energyUsd },
-              { label: 'maintenance', value: h.maintenanceUsd },
-            ],
-          })}
+          svg={chipHourSvg(t)}
         />
         <Chart
           name={`${t.chip}-vs-${r.gpu.name}-tornado`}
           caption="What moves the build-vs-buy ratio"
           testid="tornado-chart"
           data={t.tornado}
-          svg={tornadoSvg({
-            title: `build ${t.chip} vs buy ${r.gpu.name}: ratio at each assumption's range`,
-            baseline: r.ratio,
-            baselineLabel: `ratio ${fmt(r.ratio, 3)}`,
-            reference: { value: 1, label: 'tie' },
-            axisLabel: `${r.gpu.name} $ per ${unit.replace(/s$/, '')} / ${t.chip} $ per ${unit.replace(/s$/, '')}`,
-            bars: t.tornado.map((b) => ({ label: b.name, atLow: b.ratioAtLow, atHigh: b.ratioAtHigh, ...(b.lowValue !== undefined ? { lowLabel: fmt(b.lowValue) } : {}), ...(b.highValue !== undefined ? { highLabel: fmt(b.highValue) } : {}) })),
-          })}
+          svg={buildVsBuyTornadoSvg(t)}
         />
       </div>
       <Table
@@ -249,12 +216,7 @@ function FabView({ f, perYear }: { f: FabAnswer; perYear: number }): JSX.Element
         caption="Share of today's world supply (%)"
         testid="fab-chart"
         data={f.plans}
-        svg={barChartSvg({
-          title: `${f.chip}: share of world supply by volume`,
-          unit: '%',
-          axisLabel: 'share of world supply today',
-          bars: f.plans.flatMap((p) => p.resources.map((r) => ({ label: `${r.resource}, ${si(p.input.acceleratorsPerYear)}/yr`, value: 100 * r.share, group: `${si(p.input.acceleratorsPerYear)} a year` }))),
-        })}
+        svg={supplySharesSvg(f.chip, f.plans)}
       />
     </>
   );

@@ -5,8 +5,7 @@
  */
 import type { JSX } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { barChartSvg, rooflineSvg } from '../../../src/report/svg.js';
-import { timelineSvg } from '../../../src/report/timeline-svg.js';
+import { compareSvg, estimateEnergySvg, estimateRooflineSvg, estimateTimelineSvg, rooflinePoints, timedLayers } from '../../../src/report/model-charts.js';
 import type { Api, ApiName } from '../api.js';
 import type { ModelArgs, ModelRef } from '../api/model.js';
 import { save } from '../components/download.js';
@@ -150,8 +149,8 @@ function ConfigEditor(props: { text: string; example: string; onChange: (text: s
 }
 
 function EstimateView({ e }: { e: Estimate }): JSX.Element {
-  const timed = useMemo(() => e.layers.filter((l) => l.cycles > 0), [e]);
-  const charts = useMemo(() => estimateCharts(e, timed), [e, timed]);
+  const timed = useMemo(() => timedLayers(e), [e]);
+  const charts = useMemo(() => ({ timeline: estimateTimelineSvg(e), roofline: estimateRooflineSvg(e, e.memory), energy: estimateEnergySvg(e), points: rooflinePoints(e) }), [e]);
   const share = (bound: string): number => timed.filter((l) => l.bound === bound).reduce((s, l) => s + l.timeS, 0) / (e.totalTimeS || 1);
   return (
     <>
@@ -203,32 +202,6 @@ function EstimateView({ e }: { e: Estimate }): JSX.Element {
   );
 }
 
-/** The charts of an estimate, drawn as `tpusim estimate --svg` draws its roofline. */
-function estimateCharts(e: Estimate, timed: Estimate['layers']) {
-  const title = `${e.model} on ${e.chip} (${e.dtype}`;
-  const points = timed
-    .filter((l) => l.flops > 0 && l.offChipBytes > 0 && l.timeS > 0)
-    .map((l) => ({ label: l.name, intensity: l.flops / l.offChipBytes, opsPerS: l.flops / l.timeS, bound: l.bound, weight: l.timeS }));
-  const roofline = rooflineSvg({
-    title: `${title}): roofline by layer`,
-    peaks: [{ label: `${e.dtype} peak`, opsPerS: e.peakOpsPerS }],
-    bandwidths: [{ label: `${e.memory.kind} ${si(e.memory.bandwidthBytesPerS, 'B/s')}`, bytesPerS: e.memory.bandwidthBytesPerS }],
-    points,
-  });
-  const timeline = timelineSvg({ title: `${title}, batch ${e.batch}): layers in order`, layers: timed.map((l) => ({ label: l.name, durationS: l.timeS, bound: l.bound })), width: 1100, plotHeight: 420 });
-  const { scale, unit } = e.energyJ >= 1 ? { scale: 1, unit: 'J' } : e.energyJ >= 1e-3 ? { scale: 1e3, unit: 'mJ' } : { scale: 1e6, unit: 'uJ' };
-  const parts: Array<[string, number]> = [
-    ['matrix units', e.energy.matrixJ],
-    ['vector unit', e.energy.vectorJ],
-    ['on-chip memory', e.energy.onChipJ],
-    ['off-chip memory', e.energy.offChipJ],
-    ['host link', e.energy.linkJ],
-    ['static', e.energy.staticJ],
-  ];
-  const energy = barChartSvg({ title: `${title}): energy per inference by part`, unit, axisLabel: 'energy', bars: parts.map(([label, j]) => ({ label, value: j * scale })) });
-  return { roofline, timeline, energy, points };
-}
-
 function Compare(props: { chips: readonly string[]; selected: readonly string[]; onToggle: (chip: string, on: boolean) => void; result: RequestState<Comparison> | undefined }): JSX.Element {
   const r = props.result;
   const rows = r?.value?.chips ?? [];
@@ -259,7 +232,7 @@ function Compare(props: { chips: readonly string[]; selected: readonly string[];
             name={`${r.value.model}-compare`}
             caption="Time per inference by chip"
             testid="compare-chart"
-            svg={barChartSvg({ title: `${r.value.model}: time per inference by chip`, unit: 'us', axisLabel: 'time', bars: rows.map((c) => ({ label: `${c.chip} (${c.dtype})`, value: c.totalTimeS * 1e6, group: c.feasible ? 'fits' : 'does not fit' })) })}
+            svg={compareSvg(r.value.model, rows)}
             data={r.value}
           />
         </div>
