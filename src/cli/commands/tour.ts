@@ -61,6 +61,7 @@ export const tourCommand: Command = {
     const modelOk = tourModel(io);
     io.out(`
 Next:
+  tpusim ui                                    all of it in your browser: http://127.0.0.1:8737
   tpusim models                                the model zoo and where each is published
   tpusim run resnet50 --chip tpu-v1            a model compiled and timed on a chip, layer by layer
   tpusim compile model.onnx --chip tpu-v4 -o prog.s   your ONNX model as a program (docs/compiler.md)
@@ -68,6 +69,9 @@ Next:
   tpusim gemm 1024 1024 1024 --chip tpu-v4 --dtype bf16 --check
   tpusim gemm 64 64 64 --engine register --dataflow os --check
   tpusim scalesim -c data/scalesim/google.cfg -t data/scalesim/mlperf-Resnet50.csv
+  tpusim estimate llama3-8b --chip tpu-v5p --timeline timeline.svg   the analytical model, layer by layer
+  tpusim train llama3-70b --chip h100-sxm --chips 1024               the best training plans on a cluster
+  tpusim tco --chip tpu-v4 --workload resnet50 --vs a100             build vs buy
   tpusim run examples/conv-int8.s --input image=examples/data/conv-image.npy --input w=examples/data/conv-w.npy --trace trace.json
   tpusim --help`);
     const ok = fold.check?.identical === true && reg.check?.identical === true && sameCycles && chipOk && modelOk;
