@@ -1,5 +1,6 @@
 import { GIB, KIB, MIB } from '../../core/units.js';
 import type { ChipSpec } from '../chip-spec.js';
+import { buildGpuCore } from './builders.js';
 import { cite, COMMON, pcieBytesPerS, sourcesFor } from './sources.js';
 
 const CLOCK_HZ = 1410e6;
@@ -19,31 +20,24 @@ export const A100: ChipSpec = {
   description: 'NVIDIA A100 SXM4 80GB (2020): 108 SMs x 4 tensor cores (bf16/fp16, int8 at 2x), 40 MiB L2, 80 GiB HBM2e, 12 NVLink 3 links',
   clockHz: CLOCK_HZ,
   cores: [
-    {
-      count: SMS,
+    buildGpuCore({
       name: 'SM',
-      matrixUnits: [
-        {
-          kind: 'tensor-core',
-          count: TENSOR_CORES_PER_SM,
-          rows: TC_ROWS,
-          cols: TC_COLS,
-          // Nominal: a tensor core has no systolic dataflow; its accumulators stay in registers.
-          dataflows: ['os'],
-          formats: [
-            { input: 'bf16', accumulator: 'fp32' },
-            { input: 'fp16', accumulator: 'fp32' },
-            { input: 'int8', accumulator: 'int32', rate: 2 },
-          ],
-          doubleBufferedWeights: true,
-          weightFifoTiles: 3,
-        },
+      count: SMS,
+      tensorCores: TENSOR_CORES_PER_SM,
+      rows: TC_ROWS,
+      cols: TC_COLS,
+      formats: [
+        { input: 'bf16', accumulator: 'fp32' },
+        { input: 'fp16', accumulator: 'fp32' },
+        { input: 'int8', accumulator: 'int32', rate: 2 },
       ],
+      weightFifoTiles: 3,
       vectorUnit: { lanes: 64, opsPerLanePerCycle: 2 },
-      unifiedBuffer: { sizeBytes: 164 * KIB, bandwidthBytesPerS: 128 * CLOCK_HZ },
-      accumulators: { sizeBytes: 256 * KIB, bandwidthBytesPerS: TENSOR_CORES_PER_SM * TC_COLS * 4 * 2 * CLOCK_HZ },
+      unifiedBufferBytes: 164 * KIB,
+      accumulatorBytes: 256 * KIB,
       registerFileBytes: 256 * KIB,
-    },
+      clockHz: CLOCK_HZ,
+    }),
   ],
   sharedMemory: { sizeBytes: 40 * MIB, bandwidthBytesPerS: 5120 * CLOCK_HZ },
   gpuTiling: { tileM: 128, tileN: 256, tileK: 64, blocksPerSm: 1 },

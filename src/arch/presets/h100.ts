@@ -1,5 +1,6 @@
 import { GIB, KIB, MIB } from '../../core/units.js';
 import type { ChipSpec } from '../chip-spec.js';
+import { buildGpuCore } from './builders.js';
 import { cite, COMMON, pcieBytesPerS, sourcesFor } from './sources.js';
 
 /** The clock of NVIDIA's dense tensor peaks: 989.4 TFLOPS / (132 SMs x 4096 FLOP per clock). Max boost is 1980 MHz. */
@@ -20,33 +21,26 @@ export const H100_SXM: ChipSpec = {
   description: 'NVIDIA H100 SXM5 80GB (2022): 132 SMs x 4 tensor cores (bf16/fp16, fp8 and int8 at 2x), 50 MiB L2, 80 GiB HBM3, 18 NVLink 4 links',
   clockHz: CLOCK_HZ,
   cores: [
-    {
-      count: SMS,
+    buildGpuCore({
       name: 'SM',
-      matrixUnits: [
-        {
-          kind: 'tensor-core',
-          count: TENSOR_CORES_PER_SM,
-          rows: TC_ROWS,
-          cols: TC_COLS,
-          // Nominal: a tensor core has no systolic dataflow; its accumulators stay in registers.
-          dataflows: ['os'],
-          formats: [
-            { input: 'bf16', accumulator: 'fp32' },
-            { input: 'fp16', accumulator: 'fp32' },
-            { input: 'fp8-e4m3', accumulator: 'fp32', rate: 2 },
-            { input: 'fp8-e5m2', accumulator: 'fp32', rate: 2 },
-            { input: 'int8', accumulator: 'int32', rate: 2 },
-          ],
-          doubleBufferedWeights: true,
-          weightFifoTiles: 4,
-        },
+      count: SMS,
+      tensorCores: TENSOR_CORES_PER_SM,
+      rows: TC_ROWS,
+      cols: TC_COLS,
+      formats: [
+        { input: 'bf16', accumulator: 'fp32' },
+        { input: 'fp16', accumulator: 'fp32' },
+        { input: 'fp8-e4m3', accumulator: 'fp32', rate: 2 },
+        { input: 'fp8-e5m2', accumulator: 'fp32', rate: 2 },
+        { input: 'int8', accumulator: 'int32', rate: 2 },
       ],
+      weightFifoTiles: 4,
       vectorUnit: { lanes: 128, opsPerLanePerCycle: 2 },
-      unifiedBuffer: { sizeBytes: 228 * KIB, bandwidthBytesPerS: 128 * CLOCK_HZ },
-      accumulators: { sizeBytes: 256 * KIB, bandwidthBytesPerS: TENSOR_CORES_PER_SM * TC_COLS * 4 * 2 * CLOCK_HZ },
+      unifiedBufferBytes: 228 * KIB,
+      accumulatorBytes: 256 * KIB,
       registerFileBytes: 256 * KIB,
-    },
+      clockHz: CLOCK_HZ,
+    }),
   ],
   sharedMemory: { sizeBytes: 50 * MIB, bandwidthBytesPerS: 5120 * CLOCK_HZ },
   gpuTiling: { tileM: 128, tileN: 256, tileK: 64, blocksPerSm: 1 },

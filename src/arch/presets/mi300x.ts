@@ -1,5 +1,6 @@
 import { GIB, KIB, MIB } from '../../core/units.js';
 import type { ChipSpec } from '../chip-spec.js';
+import { buildGpuCore } from './builders.js';
 import { cite, COMMON, pcieBytesPerS, sourcesFor } from './sources.js';
 
 /** AMD's peak engine clock; 1307.4 TFLOPS / (304 CUs x 2048 FLOP per clock) = 2.1 GHz. */
@@ -21,33 +22,26 @@ export const MI300X: ChipSpec = {
   description: 'AMD Instinct MI300X (2023): 304 CUs x 4 matrix cores (bf16/fp16, fp8 and int8 at 2x), 256 MiB Infinity Cache, 192 GiB HBM3, 7 Infinity Fabric links',
   clockHz: CLOCK_HZ,
   cores: [
-    {
-      count: CUS,
+    buildGpuCore({
       name: 'CU',
-      matrixUnits: [
-        {
-          kind: 'tensor-core',
-          count: MATRIX_CORES_PER_CU,
-          rows: MC_ROWS,
-          cols: MC_COLS,
-          // Nominal: a matrix core has no systolic dataflow; its accumulators stay in registers.
-          dataflows: ['os'],
-          formats: [
-            { input: 'bf16', accumulator: 'fp32' },
-            { input: 'fp16', accumulator: 'fp32' },
-            { input: 'fp8-e4m3', accumulator: 'fp32', rate: 2 },
-            { input: 'fp8-e5m2', accumulator: 'fp32', rate: 2 },
-            { input: 'int8', accumulator: 'int32', rate: 2 },
-          ],
-          doubleBufferedWeights: true,
-          weightFifoTiles: 2,
-        },
+      count: CUS,
+      tensorCores: MATRIX_CORES_PER_CU,
+      rows: MC_ROWS,
+      cols: MC_COLS,
+      formats: [
+        { input: 'bf16', accumulator: 'fp32' },
+        { input: 'fp16', accumulator: 'fp32' },
+        { input: 'fp8-e4m3', accumulator: 'fp32', rate: 2 },
+        { input: 'fp8-e5m2', accumulator: 'fp32', rate: 2 },
+        { input: 'int8', accumulator: 'int32', rate: 2 },
       ],
+      weightFifoTiles: 2,
       vectorUnit: { lanes: 64, opsPerLanePerCycle: 4 },
-      unifiedBuffer: { sizeBytes: 64 * KIB, bandwidthBytesPerS: 128 * CLOCK_HZ },
-      accumulators: { sizeBytes: 512 * KIB, bandwidthBytesPerS: MATRIX_CORES_PER_CU * MC_COLS * 4 * 2 * CLOCK_HZ },
+      unifiedBufferBytes: 64 * KIB,
+      accumulatorBytes: 512 * KIB,
       registerFileBytes: 512 * KIB,
-    },
+      clockHz: CLOCK_HZ,
+    }),
   ],
   sharedMemory: { sizeBytes: 256 * MIB, bandwidthBytesPerS: 17.2e12 },
   gpuTiling: { tileM: 256, tileN: 256, tileK: 32, blocksPerSm: 1 },

@@ -1,10 +1,9 @@
 import { GIB, KIB, MIB } from '../../core/units.js';
 import type { ChipSpec } from '../chip-spec.js';
+import { buildSystolicCore, citeTpuTensorCore } from './builders.js';
 import { cite, COMMON, pcieBytesPerS, sourcesFor } from './sources.js';
 
 const CLOCK_HZ = 700e6;
-const MXU_DIM = 128;
-const MXUS_PER_CORE = 1;
 
 /** Google TPU v2 (2017): the first training TPU, two TensorCores with one 128x128 bf16 MXU each. */
 export const TPU_V2: ChipSpec = {
@@ -13,25 +12,17 @@ export const TPU_V2: ChipSpec = {
   description: 'Google TPU v2 (2017): 2 TensorCores x 1 MXU of 128x128 bf16, 16 GiB HBM, 4 ICI links (2D torus)',
   clockHz: CLOCK_HZ,
   cores: [
-    {
-      count: 2,
+    buildSystolicCore({
       name: 'TensorCore',
-      matrixUnits: [
-        {
-          kind: 'systolic',
-          count: MXUS_PER_CORE,
-          rows: MXU_DIM,
-          cols: MXU_DIM,
-          dataflows: ['ws'],
-          formats: [{ input: 'bf16', accumulator: 'fp32' }],
-          doubleBufferedWeights: true,
-          weightFifoTiles: 2,
-        },
-      ],
+      count: 2,
+      mxus: 1,
+      mxuDim: 128,
+      formats: [{ input: 'bf16', accumulator: 'fp32' }],
       vectorUnit: { lanes: 128, opsPerLanePerCycle: 16 },
-      unifiedBuffer: { sizeBytes: 16 * MIB, bandwidthBytesPerS: MXUS_PER_CORE * MXU_DIM * (2 + 4) * CLOCK_HZ },
-      accumulators: { sizeBytes: 512 * KIB, bandwidthBytesPerS: MXUS_PER_CORE * MXU_DIM * 4 * 2 * CLOCK_HZ },
-    },
+      unifiedBufferBytes: 16 * MIB,
+      accumulatorBytes: 512 * KIB,
+      clockHz: CLOCK_HZ,
+    }),
   ],
   offChipMemory: { kind: 'HBM', capacityBytes: 16 * GIB, bandwidthBytesPerS: 700e9, latencyNs: 100 },
   hostLink: { kind: 'PCIe Gen3 x16', bandwidthBytesPerS: pcieBytesPerS(16, 8), latencyNs: 1000 },
@@ -40,21 +31,16 @@ export const TPU_V2: ChipSpec = {
   sources: sourcesFor(['jouppi2021', 'jouppi2023', 'norrie2021', 'jaxTpuInfo', 'scalingBook', 'pcie3', 'jedecHbm2', 'tpusim']),
   citations: {
     clockHz: cite('jouppi2021', 'Table 1', 'derived', '46e12 / (2 TensorCores x 128x128 MACs x 2 ops) = 0.70 GHz; the TPUv4i paper lists 700 MHz'),
-    'cores[0].count': cite('jaxTpuInfo', 'TPU v2: 2 TensorCores per chip'),
-    'cores[0].matrixUnits[0].kind': cite('norrie2021', 'MXU description'),
-    'cores[0].matrixUnits[0].count': cite('jouppi2021', 'Table 1: one MXU per TensorCore'),
-    'cores[0].matrixUnits[0].rows': cite('jaxTpuInfo', 'mxu_column_size 128 before TPU v6'),
-    'cores[0].matrixUnits[0].cols': cite('jaxTpuInfo', 'mxu_column_size 128 before TPU v6'),
-    'cores[0].matrixUnits[0].dataflows': COMMON.wsDataflow,
-    'cores[0].matrixUnits[0].formats': cite('norrie2021', 'bf16 multiplies, fp32 accumulation'),
-    'cores[0].matrixUnits[0].doubleBufferedWeights': COMMON.doubleBuffered,
-    'cores[0].matrixUnits[0].weightFifoTiles': COMMON.weightFifo,
-    'cores[0].vectorUnit.lanes': cite('jaxTpuInfo', 'num_lanes 128 (x 8 sublanes)'),
-    'cores[0].vectorUnit.opsPerLanePerCycle': cite('scalingBook', 'Appendix C: VPU', 'estimate', '8 sublanes x 2 ALUs per lane as the book describes for TPU v4; not stated for v2'),
-    'cores[0].unifiedBuffer.sizeBytes': cite('jaxTpuInfo', 'vmem_capacity_bytes: 16 MiB per core'),
-    'cores[0].unifiedBuffer.bandwidthBytesPerS': COMMON.vmemBandwidth,
-    'cores[0].accumulators.sizeBytes': cite('tpusim', '', 'estimate', 'not published; 512 KiB per MXU (1024 rows of 128 fp32) as for the tpu-v4 preset'),
-    'cores[0].accumulators.bandwidthBytesPerS': COMMON.accumulatorBandwidth,
+    ...citeTpuTensorCore({
+      count: cite('jaxTpuInfo', 'TPU v2: 2 TensorCores per chip'),
+      kind: cite('norrie2021', 'MXU description'),
+      mxus: cite('jouppi2021', 'Table 1: one MXU per TensorCore'),
+      mxuDim: cite('jaxTpuInfo', 'mxu_column_size 128 before TPU v6'),
+      formats: cite('norrie2021', 'bf16 multiplies, fp32 accumulation'),
+      vectorOpsPerLane: cite('scalingBook', 'Appendix C: VPU', 'estimate', '8 sublanes x 2 ALUs per lane as the book describes for TPU v4; not stated for v2'),
+      unifiedBufferBytes: cite('jaxTpuInfo', 'vmem_capacity_bytes: 16 MiB per core'),
+      accumulatorBytes: cite('tpusim', '', 'estimate', 'not published; 512 KiB per MXU (1024 rows of 128 fp32) as for the tpu-v4 preset'),
+    }),
     'offChipMemory.kind': cite('norrie2021', 'HBM'),
     'offChipMemory.capacityBytes': cite('jaxTpuInfo', 'hbm_capacity_bytes 16e9 per chip', 'published', 'taken as 16 GiB: HBM stacks come in binary sizes'),
     'offChipMemory.bandwidthBytesPerS': cite('norrie2021', 'HBM bandwidth', 'published', 'sources disagree: 700 GB/s (Norrie et al. via a summary), 716 GB/s (JAX tpu_info), 600 GB/s (Cloud documentation)'),

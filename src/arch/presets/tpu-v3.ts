@@ -1,10 +1,9 @@
 import { GIB, MIB } from '../../core/units.js';
 import type { ChipSpec } from '../chip-spec.js';
+import { buildSystolicCore, citeTpuTensorCore } from './builders.js';
 import { cite, COMMON, pcieBytesPerS, sourcesFor } from './sources.js';
 
 const CLOCK_HZ = 940e6;
-const MXU_DIM = 128;
-const MXUS_PER_CORE = 2;
 
 /** Google TPU v3 (2018): two TensorCores with two 128x128 bf16 MXUs each, liquid cooled. */
 export const TPU_V3: ChipSpec = {
@@ -13,25 +12,17 @@ export const TPU_V3: ChipSpec = {
   description: 'Google TPU v3 (2018): 2 TensorCores x 2 MXUs of 128x128 bf16, 32 GiB HBM2, 4 ICI links (2D torus)',
   clockHz: CLOCK_HZ,
   cores: [
-    {
-      count: 2,
+    buildSystolicCore({
       name: 'TensorCore',
-      matrixUnits: [
-        {
-          kind: 'systolic',
-          count: MXUS_PER_CORE,
-          rows: MXU_DIM,
-          cols: MXU_DIM,
-          dataflows: ['ws'],
-          formats: [{ input: 'bf16', accumulator: 'fp32' }],
-          doubleBufferedWeights: true,
-          weightFifoTiles: 2,
-        },
-      ],
+      count: 2,
+      mxus: 2,
+      mxuDim: 128,
+      formats: [{ input: 'bf16', accumulator: 'fp32' }],
       vectorUnit: { lanes: 128, opsPerLanePerCycle: 16 },
-      unifiedBuffer: { sizeBytes: 16 * MIB, bandwidthBytesPerS: MXUS_PER_CORE * MXU_DIM * (2 + 4) * CLOCK_HZ },
-      accumulators: { sizeBytes: 1 * MIB, bandwidthBytesPerS: MXUS_PER_CORE * MXU_DIM * 4 * 2 * CLOCK_HZ },
-    },
+      unifiedBufferBytes: 16 * MIB,
+      accumulatorBytes: 1 * MIB,
+      clockHz: CLOCK_HZ,
+    }),
   ],
   offChipMemory: { kind: 'HBM2', capacityBytes: 32 * GIB, bandwidthBytesPerS: 900e9, latencyNs: 100 },
   hostLink: { kind: 'PCIe Gen3 x16', bandwidthBytesPerS: pcieBytesPerS(16, 8), latencyNs: 1000 },
@@ -40,21 +31,16 @@ export const TPU_V3: ChipSpec = {
   sources: sourcesFor(['jouppi2023', 'norrie2021', 'gcloudV3', 'gcloudArch', 'jaxTpuInfo', 'scalingBook', 'pcie3', 'jedecHbm2', 'tpusim']),
   citations: {
     clockHz: cite('jouppi2023', 'Table 4: 940 MHz'),
-    'cores[0].count': cite('jouppi2023', 'Table 4: 2 TensorCores per chip'),
-    'cores[0].matrixUnits[0].kind': cite('norrie2021', 'MXU description'),
-    'cores[0].matrixUnits[0].count': cite('gcloudV3', 'system architecture: two MXUs per TensorCore'),
-    'cores[0].matrixUnits[0].rows': cite('gcloudArch', '128x128 MXUs'),
-    'cores[0].matrixUnits[0].cols': cite('gcloudArch', '128x128 MXUs'),
-    'cores[0].matrixUnits[0].dataflows': COMMON.wsDataflow,
-    'cores[0].matrixUnits[0].formats': cite('jouppi2023', 'Table 4: 123 TFLOPS bf16'),
-    'cores[0].matrixUnits[0].doubleBufferedWeights': COMMON.doubleBuffered,
-    'cores[0].matrixUnits[0].weightFifoTiles': COMMON.weightFifo,
-    'cores[0].vectorUnit.lanes': cite('jaxTpuInfo', 'num_lanes 128 (x 8 sublanes)'),
-    'cores[0].vectorUnit.opsPerLanePerCycle': cite('scalingBook', 'Appendix C: VPU', 'estimate', '8 sublanes x 2 ALUs per lane as the book describes for TPU v4; not stated for v3'),
-    'cores[0].unifiedBuffer.sizeBytes': cite('jouppi2023', 'Table 4: 32 MiB VMEM per chip', 'derived', '32 MiB / 2 TensorCores; JAX tpu_info also lists 16 MiB per core'),
-    'cores[0].unifiedBuffer.bandwidthBytesPerS': COMMON.vmemBandwidth,
-    'cores[0].accumulators.sizeBytes': cite('tpusim', '', 'estimate', 'not published; 512 KiB per MXU (1024 rows of 128 fp32) as for the tpu-v4 preset'),
-    'cores[0].accumulators.bandwidthBytesPerS': COMMON.accumulatorBandwidth,
+    ...citeTpuTensorCore({
+      count: cite('jouppi2023', 'Table 4: 2 TensorCores per chip'),
+      kind: cite('norrie2021', 'MXU description'),
+      mxus: cite('gcloudV3', 'system architecture: two MXUs per TensorCore'),
+      mxuDim: cite('gcloudArch', '128x128 MXUs'),
+      formats: cite('jouppi2023', 'Table 4: 123 TFLOPS bf16'),
+      vectorOpsPerLane: cite('scalingBook', 'Appendix C: VPU', 'estimate', '8 sublanes x 2 ALUs per lane as the book describes for TPU v4; not stated for v3'),
+      unifiedBufferBytes: cite('jouppi2023', 'Table 4: 32 MiB VMEM per chip', 'derived', '32 MiB / 2 TensorCores; JAX tpu_info also lists 16 MiB per core'),
+      accumulatorBytes: cite('tpusim', '', 'estimate', 'not published; 512 KiB per MXU (1024 rows of 128 fp32) as for the tpu-v4 preset'),
+    }),
     'offChipMemory.kind': cite('jouppi2023', 'Table 4: HBM2'),
     'offChipMemory.capacityBytes': cite('jouppi2023', 'Table 4: 32 GiB'),
     'offChipMemory.bandwidthBytesPerS': cite('jouppi2023', 'Table 4: 900 GB/s', 'published', 'JAX tpu_info lists 825 GB/s'),

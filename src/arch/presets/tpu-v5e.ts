@@ -1,11 +1,10 @@
 import { GIB, MIB } from '../../core/units.js';
 import type { ChipSpec } from '../chip-spec.js';
+import { buildSystolicCore, citeTpuTensorCore } from './builders.js';
 import { cite, COMMON, sourcesFor } from './sources.js';
 
 /** Not published: 197 TFLOPS / (4 MXUs x 128x128 x 2 ops); the Scaling Book says 1.5 GHz. */
 const CLOCK_HZ = 1.5e9;
-const MXU_DIM = 128;
-const MXUS_PER_CORE = 4;
 
 /** Google TPU v5e (2023): the cost-optimised chip, one TensorCore with four 128x128 MXUs. */
 export const TPU_V5E: ChipSpec = {
@@ -14,28 +13,20 @@ export const TPU_V5E: ChipSpec = {
   description: 'Google TPU v5e (2023): 1 TensorCore x 4 MXUs of 128x128 (bf16, int8 at 2x), 16 GiB HBM2e, 4 ICI links (2D torus)',
   clockHz: CLOCK_HZ,
   cores: [
-    {
-      count: 1,
+    buildSystolicCore({
       name: 'TensorCore',
-      matrixUnits: [
-        {
-          kind: 'systolic',
-          count: MXUS_PER_CORE,
-          rows: MXU_DIM,
-          cols: MXU_DIM,
-          dataflows: ['ws'],
-          formats: [
-            { input: 'bf16', accumulator: 'fp32' },
-            { input: 'int8', accumulator: 'int32', rate: 2 },
-          ],
-          doubleBufferedWeights: true,
-          weightFifoTiles: 2,
-        },
+      count: 1,
+      mxus: 4,
+      mxuDim: 128,
+      formats: [
+        { input: 'bf16', accumulator: 'fp32' },
+        { input: 'int8', accumulator: 'int32', rate: 2 },
       ],
       vectorUnit: { lanes: 128, opsPerLanePerCycle: 32 },
-      unifiedBuffer: { sizeBytes: 128 * MIB, bandwidthBytesPerS: MXUS_PER_CORE * MXU_DIM * (2 + 4) * CLOCK_HZ },
-      accumulators: { sizeBytes: 2 * MIB, bandwidthBytesPerS: MXUS_PER_CORE * MXU_DIM * 4 * 2 * CLOCK_HZ },
-    },
+      unifiedBufferBytes: 128 * MIB,
+      accumulatorBytes: 2 * MIB,
+      clockHz: CLOCK_HZ,
+    }),
   ],
   offChipMemory: { kind: 'HBM2e', capacityBytes: 16 * GIB, bandwidthBytesPerS: 819e9, latencyNs: 100 },
   hostLink: { kind: 'PCIe', bandwidthBytesPerS: 15e9, latencyNs: 1000 },
@@ -43,22 +34,19 @@ export const TPU_V5E: ChipSpec = {
   sources: sourcesFor(['gcloudV5e', 'jaxTpuInfo', 'scalingBook', 'norrie2021', 'jedecHbm2', 'tpusim']),
   citations: {
     clockHz: cite('scalingBook', 'What Is a TPU: 5e13 bf16 FLOPs/s per MXU at 1.5 GHz on TPU v5e', 'derived', 'Google does not publish the clock; 197e12 / (4 x 128x128 x 2) = 1.50 GHz'),
-    'cores[0].count': cite('gcloudV5e', 'system architecture: one TensorCore per chip'),
-    'cores[0].matrixUnits[0].kind': cite('scalingBook', 'Appendix B: systolic array'),
-    'cores[0].matrixUnits[0].count': cite('gcloudV5e', 'system architecture: four MXUs per TensorCore'),
-    'cores[0].matrixUnits[0].rows': cite('jaxTpuInfo', 'mxu_column_size 128 before TPU v6'),
-    'cores[0].matrixUnits[0].cols': cite('jaxTpuInfo', 'mxu_column_size 128 before TPU v6'),
-    'cores[0].matrixUnits[0].dataflows': COMMON.wsDataflow,
-    'cores[0].matrixUnits[0].formats': cite('jaxTpuInfo', 'TPU v5e: bf16 1.97e14, int8 3.94e14 ops/s; fp8 not available'),
-    'cores[0].matrixUnits[0].formats[1].rate': cite('gcloudV5e', 'peak 197 TFLOPS bf16, 394 TOPS int8', 'derived', '394 / 197 = 2 int8 MACs per cell per cycle'),
-    'cores[0].matrixUnits[0].doubleBufferedWeights': COMMON.doubleBuffered,
-    'cores[0].matrixUnits[0].weightFifoTiles': COMMON.weightFifo,
-    'cores[0].vectorUnit.lanes': cite('jaxTpuInfo', 'num_lanes 128 (x 8 sublanes)'),
-    'cores[0].vectorUnit.opsPerLanePerCycle': cite('scalingBook', "Appendix C: 'in v5 you can add 4 pairs of f32 values together from VREGs in each cycle'", 'estimate', 'read as 8 sublanes x 4 ALUs per lane'),
-    'cores[0].unifiedBuffer.sizeBytes': cite('jaxTpuInfo', 'vmem_capacity_bytes: 128 MiB per core'),
-    'cores[0].unifiedBuffer.bandwidthBytesPerS': COMMON.vmemBandwidth,
-    'cores[0].accumulators.sizeBytes': cite('tpusim', '', 'estimate', 'not published; 512 KiB per MXU (1024 rows of 128 fp32) as for the tpu-v4 preset'),
-    'cores[0].accumulators.bandwidthBytesPerS': COMMON.accumulatorBandwidth,
+    ...citeTpuTensorCore({
+      count: cite('gcloudV5e', 'system architecture: one TensorCore per chip'),
+      kind: cite('scalingBook', 'Appendix B: systolic array'),
+      mxus: cite('gcloudV5e', 'system architecture: four MXUs per TensorCore'),
+      mxuDim: cite('jaxTpuInfo', 'mxu_column_size 128 before TPU v6'),
+      formats: cite('jaxTpuInfo', 'TPU v5e: bf16 1.97e14, int8 3.94e14 ops/s; fp8 not available'),
+      formatRates: {
+        1: cite('gcloudV5e', 'peak 197 TFLOPS bf16, 394 TOPS int8', 'derived', '394 / 197 = 2 int8 MACs per cell per cycle'),
+      },
+      vectorOpsPerLane: cite('scalingBook', "Appendix C: 'in v5 you can add 4 pairs of f32 values together from VREGs in each cycle'", 'estimate', 'read as 8 sublanes x 4 ALUs per lane'),
+      unifiedBufferBytes: cite('jaxTpuInfo', 'vmem_capacity_bytes: 128 MiB per core'),
+      accumulatorBytes: cite('tpusim', '', 'estimate', 'not published; 512 KiB per MXU (1024 rows of 128 fp32) as for the tpu-v4 preset'),
+    }),
     'offChipMemory.kind': cite('gcloudV5e', 'system architecture: HBM2e'),
     'offChipMemory.capacityBytes': cite('gcloudV5e', 'system architecture: 16 GiB HBM2e per chip'),
     'offChipMemory.bandwidthBytesPerS': cite('gcloudV5e', 'system architecture: 819 GB/s', 'published', 'JAX tpu_info lists 820 GB/s'),

@@ -1,11 +1,10 @@
 import { GIB, MIB } from '../../core/units.js';
 import type { ChipSpec } from '../chip-spec.js';
+import { buildSystolicCore, citeTpuTensorCore } from './builders.js';
 import { cite, COMMON, sourcesFor } from './sources.js';
 
 /** Not published: 459 TFLOPS / (8 MXUs x 128x128 x 2 ops) = 1.75 GHz. */
 const CLOCK_HZ = 1.75e9;
-const MXU_DIM = 128;
-const MXUS_PER_CORE = 4;
 
 /** Google TPU v5p (2023): the training chip, two TensorCores with four 128x128 MXUs each, 3D torus. */
 export const TPU_V5P: ChipSpec = {
@@ -14,30 +13,22 @@ export const TPU_V5P: ChipSpec = {
   description: 'Google TPU v5p (2023): 2 TensorCores x 4 MXUs of 128x128 (bf16 and fp8, int8 at 2x), 95 GiB HBM2e, 6 ICI links (3D torus)',
   clockHz: CLOCK_HZ,
   cores: [
-    {
-      count: 2,
+    buildSystolicCore({
       name: 'TensorCore',
-      matrixUnits: [
-        {
-          kind: 'systolic',
-          count: MXUS_PER_CORE,
-          rows: MXU_DIM,
-          cols: MXU_DIM,
-          dataflows: ['ws'],
-          formats: [
-            { input: 'bf16', accumulator: 'fp32' },
-            { input: 'int8', accumulator: 'int32', rate: 2 },
-            { input: 'fp8-e4m3', accumulator: 'fp32' },
-            { input: 'fp8-e5m2', accumulator: 'fp32' },
-          ],
-          doubleBufferedWeights: true,
-          weightFifoTiles: 2,
-        },
+      count: 2,
+      mxus: 4,
+      mxuDim: 128,
+      formats: [
+        { input: 'bf16', accumulator: 'fp32' },
+        { input: 'int8', accumulator: 'int32', rate: 2 },
+        { input: 'fp8-e4m3', accumulator: 'fp32' },
+        { input: 'fp8-e5m2', accumulator: 'fp32' },
       ],
       vectorUnit: { lanes: 128, opsPerLanePerCycle: 32 },
-      unifiedBuffer: { sizeBytes: 64 * MIB, bandwidthBytesPerS: MXUS_PER_CORE * MXU_DIM * (2 + 4) * CLOCK_HZ },
-      accumulators: { sizeBytes: 2 * MIB, bandwidthBytesPerS: MXUS_PER_CORE * MXU_DIM * 4 * 2 * CLOCK_HZ },
-    },
+      unifiedBufferBytes: 64 * MIB,
+      accumulatorBytes: 2 * MIB,
+      clockHz: CLOCK_HZ,
+    }),
   ],
   offChipMemory: { kind: 'HBM2e', capacityBytes: 95 * GIB, bandwidthBytesPerS: 2765e9, latencyNs: 100 },
   hostLink: { kind: 'PCIe', bandwidthBytesPerS: 15e9, latencyNs: 1000 },
@@ -45,22 +36,19 @@ export const TPU_V5P: ChipSpec = {
   sources: sourcesFor(['gcloudV5p', 'jaxTpuInfo', 'scalingBook', 'norrie2021', 'jedecHbm2', 'tpusim']),
   citations: {
     clockHz: cite('gcloudV5p', 'peak 459 TFLOPS bf16', 'derived', 'Google does not publish the clock; 459e12 / (8 x 128x128 x 2) = 1.75 GHz'),
-    'cores[0].count': cite('gcloudV5p', 'specifications: 2 TensorCores per chip'),
-    'cores[0].matrixUnits[0].kind': cite('scalingBook', 'Appendix B: systolic array'),
-    'cores[0].matrixUnits[0].count': cite('gcloudV5p', 'system architecture: four MXUs per TensorCore'),
-    'cores[0].matrixUnits[0].rows': cite('jaxTpuInfo', 'mxu_column_size 128 before TPU v6'),
-    'cores[0].matrixUnits[0].cols': cite('jaxTpuInfo', 'mxu_column_size 128 before TPU v6'),
-    'cores[0].matrixUnits[0].dataflows': COMMON.wsDataflow,
-    'cores[0].matrixUnits[0].formats': cite('gcloudV5p', 'specifications: 459 TFLOPS bf16 and 459 TFLOPS fp8', 'published', 'int8 at 9.18e14 ops/s from JAX tpu_info; fp8 e4m3 and e5m2 matmuls are supported from generation 5 (tpu_info)'),
-    'cores[0].matrixUnits[0].formats[1].rate': cite('jaxTpuInfo', 'TPU v5p: int8 9.18e14 vs bf16 4.59e14 ops/s', 'derived', '918 / 459 = 2'),
-    'cores[0].matrixUnits[0].doubleBufferedWeights': COMMON.doubleBuffered,
-    'cores[0].matrixUnits[0].weightFifoTiles': COMMON.weightFifo,
-    'cores[0].vectorUnit.lanes': cite('jaxTpuInfo', 'num_lanes 128 (x 8 sublanes)'),
-    'cores[0].vectorUnit.opsPerLanePerCycle': cite('scalingBook', "Appendix C: 'in v5 you can add 4 pairs of f32 values together from VREGs in each cycle'", 'estimate', 'read as 8 sublanes x 4 ALUs per lane'),
-    'cores[0].unifiedBuffer.sizeBytes': cite('jaxTpuInfo', 'vmem_capacity_bytes: 64 MiB per core'),
-    'cores[0].unifiedBuffer.bandwidthBytesPerS': COMMON.vmemBandwidth,
-    'cores[0].accumulators.sizeBytes': cite('tpusim', '', 'estimate', 'not published; 512 KiB per MXU (1024 rows of 128 fp32) as for the tpu-v4 preset'),
-    'cores[0].accumulators.bandwidthBytesPerS': COMMON.accumulatorBandwidth,
+    ...citeTpuTensorCore({
+      count: cite('gcloudV5p', 'specifications: 2 TensorCores per chip'),
+      kind: cite('scalingBook', 'Appendix B: systolic array'),
+      mxus: cite('gcloudV5p', 'system architecture: four MXUs per TensorCore'),
+      mxuDim: cite('jaxTpuInfo', 'mxu_column_size 128 before TPU v6'),
+      formats: cite('gcloudV5p', 'specifications: 459 TFLOPS bf16 and 459 TFLOPS fp8', 'published', 'int8 at 9.18e14 ops/s from JAX tpu_info; fp8 e4m3 and e5m2 matmuls are supported from generation 5 (tpu_info)'),
+      formatRates: {
+        1: cite('jaxTpuInfo', 'TPU v5p: int8 9.18e14 vs bf16 4.59e14 ops/s', 'derived', '918 / 459 = 2'),
+      },
+      vectorOpsPerLane: cite('scalingBook', "Appendix C: 'in v5 you can add 4 pairs of f32 values together from VREGs in each cycle'", 'estimate', 'read as 8 sublanes x 4 ALUs per lane'),
+      unifiedBufferBytes: cite('jaxTpuInfo', 'vmem_capacity_bytes: 64 MiB per core'),
+      accumulatorBytes: cite('tpusim', '', 'estimate', 'not published; 512 KiB per MXU (1024 rows of 128 fp32) as for the tpu-v4 preset'),
+    }),
     'offChipMemory.kind': cite('gcloudV5p', 'specifications: HBM2e'),
     'offChipMemory.capacityBytes': cite('gcloudV5p', 'specifications: HBM capacity per chip 95 GiB', 'published', 'JAX tpu_info lists 103e9 B'),
     'offChipMemory.bandwidthBytesPerS': cite('gcloudV5p', 'specifications: HBM bandwidth per chip 2765 GBps'),

@@ -1,5 +1,6 @@
 import { GIB, MIB } from '../../core/units.js';
 import type { ChipSpec } from '../chip-spec.js';
+import { buildSystolicCore, citeTpuTensorCore } from './builders.js';
 import { cite, COMMON, sourcesFor } from './sources.js';
 
 /**
@@ -7,8 +8,6 @@ import { cite, COMMON, sourcesFor } from './sources.js';
  * need 3.5 GHz for 918 TFLOPS. Four MXUs at 1.75 GHz (v5p's clock) reproduce the peak and are assumed.
  */
 const CLOCK_HZ = 1.75e9;
-const MXU_DIM = 256;
-const MXUS_PER_CORE = 4;
 
 /** Google TPU v6e Trillium (2024): one TensorCore with 256x256 MXUs. */
 export const TPU_V6E: ChipSpec = {
@@ -17,30 +16,22 @@ export const TPU_V6E: ChipSpec = {
   description: 'Google TPU v6e Trillium (2024): 1 TensorCore x 4 MXUs of 256x256 (count and clock estimated), 32 GiB HBM, 4 ICI links (2D torus)',
   clockHz: CLOCK_HZ,
   cores: [
-    {
-      count: 1,
+    buildSystolicCore({
       name: 'TensorCore',
-      matrixUnits: [
-        {
-          kind: 'systolic',
-          count: MXUS_PER_CORE,
-          rows: MXU_DIM,
-          cols: MXU_DIM,
-          dataflows: ['ws'],
-          formats: [
-            { input: 'bf16', accumulator: 'fp32' },
-            { input: 'int8', accumulator: 'int32', rate: 2 },
-            { input: 'fp8-e4m3', accumulator: 'fp32' },
-            { input: 'fp8-e5m2', accumulator: 'fp32' },
-          ],
-          doubleBufferedWeights: true,
-          weightFifoTiles: 2,
-        },
+      count: 1,
+      mxus: 4,
+      mxuDim: 256,
+      formats: [
+        { input: 'bf16', accumulator: 'fp32' },
+        { input: 'int8', accumulator: 'int32', rate: 2 },
+        { input: 'fp8-e4m3', accumulator: 'fp32' },
+        { input: 'fp8-e5m2', accumulator: 'fp32' },
       ],
       vectorUnit: { lanes: 128, opsPerLanePerCycle: 32 },
-      unifiedBuffer: { sizeBytes: 128 * MIB, bandwidthBytesPerS: MXUS_PER_CORE * MXU_DIM * (2 + 4) * CLOCK_HZ },
-      accumulators: { sizeBytes: 4 * MIB, bandwidthBytesPerS: MXUS_PER_CORE * MXU_DIM * 4 * 2 * CLOCK_HZ },
-    },
+      unifiedBufferBytes: 128 * MIB,
+      accumulatorBytes: 4 * MIB,
+      clockHz: CLOCK_HZ,
+    }),
   ],
   offChipMemory: { kind: 'HBM', capacityBytes: 32 * GIB, bandwidthBytesPerS: 1638e9, latencyNs: 100 },
   hostLink: { kind: 'PCIe Gen5', bandwidthBytesPerS: 32e9, latencyNs: 1000 },
@@ -48,22 +39,19 @@ export const TPU_V6E: ChipSpec = {
   sources: sourcesFor(['gcloudV6e', 'jaxTpuInfo', 'scalingBook', 'norrie2021', 'jedecHbm2', 'tpusim']),
   citations: {
     clockHz: cite('gcloudV6e', 'peak 918 TFLOPS bf16', 'estimate', 'not published; 918e12 / (4 MXUs x 256x256 x 2) = 1.75 GHz for the assumed 4 MXUs'),
-    'cores[0].count': cite('gcloudV6e', 'system architecture: one TensorCore per chip'),
-    'cores[0].matrixUnits[0].kind': cite('scalingBook', 'Appendix B: Trillium has a 256x256 systolic array'),
-    'cores[0].matrixUnits[0].count': cite('gcloudV6e', 'system architecture', 'estimate', "the document's two 256x256 MXUs would need 3.5 GHz for 918 TFLOPS; four at v5p's 1.75 GHz are assumed"),
-    'cores[0].matrixUnits[0].rows': cite('jaxTpuInfo', 'mxu_column_size 256 from TPU v6'),
-    'cores[0].matrixUnits[0].cols': cite('jaxTpuInfo', 'mxu_column_size 256 from TPU v6'),
-    'cores[0].matrixUnits[0].dataflows': COMMON.wsDataflow,
-    'cores[0].matrixUnits[0].formats': cite('jaxTpuInfo', 'TPU v6e: bf16 and fp8 9.20e14, int8 1.84e15 ops/s', 'published', 'the Cloud TPU7x comparison table lists 918 TFLOPS bf16 and fp8'),
-    'cores[0].matrixUnits[0].formats[1].rate': cite('gcloudV6e', 'peak 918 TFLOPS bf16, 1836 TOPS int8', 'derived', '1836 / 918 = 2'),
-    'cores[0].matrixUnits[0].doubleBufferedWeights': COMMON.doubleBuffered,
-    'cores[0].matrixUnits[0].weightFifoTiles': COMMON.weightFifo,
-    'cores[0].vectorUnit.lanes': cite('jaxTpuInfo', 'num_lanes 128 (x 8 sublanes)'),
-    'cores[0].vectorUnit.opsPerLanePerCycle': cite('tpusim', '', 'estimate', 'not published; 8 sublanes x 4 ALUs per lane as the Scaling Book describes for v5'),
-    'cores[0].unifiedBuffer.sizeBytes': cite('jaxTpuInfo', 'vmem_capacity_bytes: 128 MiB per core'),
-    'cores[0].unifiedBuffer.bandwidthBytesPerS': COMMON.vmemBandwidth,
-    'cores[0].accumulators.sizeBytes': cite('tpusim', '', 'estimate', 'not published; 1 MiB per 256-wide MXU (1024 rows of 256 fp32)'),
-    'cores[0].accumulators.bandwidthBytesPerS': COMMON.accumulatorBandwidth,
+    ...citeTpuTensorCore({
+      count: cite('gcloudV6e', 'system architecture: one TensorCore per chip'),
+      kind: cite('scalingBook', 'Appendix B: Trillium has a 256x256 systolic array'),
+      mxus: cite('gcloudV6e', 'system architecture', 'estimate', "the document's two 256x256 MXUs would need 3.5 GHz for 918 TFLOPS; four at v5p's 1.75 GHz are assumed"),
+      mxuDim: cite('jaxTpuInfo', 'mxu_column_size 256 from TPU v6'),
+      formats: cite('jaxTpuInfo', 'TPU v6e: bf16 and fp8 9.20e14, int8 1.84e15 ops/s', 'published', 'the Cloud TPU7x comparison table lists 918 TFLOPS bf16 and fp8'),
+      formatRates: {
+        1: cite('gcloudV6e', 'peak 918 TFLOPS bf16, 1836 TOPS int8', 'derived', '1836 / 918 = 2'),
+      },
+      vectorOpsPerLane: cite('tpusim', '', 'estimate', 'not published; 8 sublanes x 4 ALUs per lane as the Scaling Book describes for v5'),
+      unifiedBufferBytes: cite('jaxTpuInfo', 'vmem_capacity_bytes: 128 MiB per core'),
+      accumulatorBytes: cite('tpusim', '', 'estimate', 'not published; 1 MiB per 256-wide MXU (1024 rows of 256 fp32)'),
+    }),
     'offChipMemory.kind': cite('gcloudV6e', 'system architecture: HBM (generation not stated)'),
     'offChipMemory.capacityBytes': cite('gcloudV6e', "system architecture: '32 GB' per chip", 'published', 'JAX tpu_info lists 34.4e9 B, i.e. 32 GiB'),
     'offChipMemory.bandwidthBytesPerS': cite('gcloudV6e', 'system architecture: 1638 GBps', 'published', 'JAX tpu_info lists 1.64e12 B/s'),

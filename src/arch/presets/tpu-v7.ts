@@ -1,5 +1,6 @@
 import { GIB, MIB } from '../../core/units.js';
 import type { ChipSpec } from '../chip-spec.js';
+import { buildSystolicCore, citeTpuTensorCore } from './builders.js';
 import { cite, COMMON, sourcesFor } from './sources.js';
 
 /**
@@ -7,8 +8,6 @@ import { cite, COMMON, sourcesFor } from './sources.js';
  * second. Four MXUs per TensorCore (as assumed for v6e) at 2.2 GHz is assumed; eight at 1.1 GHz fits too.
  */
 const CLOCK_HZ = 2.2e9;
-const MXU_DIM = 256;
-const MXUS_PER_CORE = 4;
 
 /** Google TPU7x Ironwood (2025): two TensorCores (one per compute die) with 256x256 MXUs, fp8 at twice bf16. */
 export const TPU_V7: ChipSpec = {
@@ -17,29 +16,21 @@ export const TPU_V7: ChipSpec = {
   description: 'Google TPU7x Ironwood (2025): 2 TensorCores x 4 MXUs of 256x256 (count and clock estimated; fp8 at 2x), 192 GiB HBM3e, ICI 3D torus',
   clockHz: CLOCK_HZ,
   cores: [
-    {
-      count: 2,
+    buildSystolicCore({
       name: 'TensorCore',
-      matrixUnits: [
-        {
-          kind: 'systolic',
-          count: MXUS_PER_CORE,
-          rows: MXU_DIM,
-          cols: MXU_DIM,
-          dataflows: ['ws'],
-          formats: [
-            { input: 'bf16', accumulator: 'fp32' },
-            { input: 'fp8-e4m3', accumulator: 'fp32', rate: 2 },
-            { input: 'fp8-e5m2', accumulator: 'fp32', rate: 2 },
-          ],
-          doubleBufferedWeights: true,
-          weightFifoTiles: 2,
-        },
+      count: 2,
+      mxus: 4,
+      mxuDim: 256,
+      formats: [
+        { input: 'bf16', accumulator: 'fp32' },
+        { input: 'fp8-e4m3', accumulator: 'fp32', rate: 2 },
+        { input: 'fp8-e5m2', accumulator: 'fp32', rate: 2 },
       ],
       vectorUnit: { lanes: 128, opsPerLanePerCycle: 32 },
-      unifiedBuffer: { sizeBytes: 64 * MIB, bandwidthBytesPerS: MXUS_PER_CORE * MXU_DIM * (2 + 4) * CLOCK_HZ },
-      accumulators: { sizeBytes: 4 * MIB, bandwidthBytesPerS: MXUS_PER_CORE * MXU_DIM * 4 * 2 * CLOCK_HZ },
-    },
+      unifiedBufferBytes: 64 * MIB,
+      accumulatorBytes: 4 * MIB,
+      clockHz: CLOCK_HZ,
+    }),
   ],
   offChipMemory: { kind: 'HBM3e', capacityBytes: 192 * GIB, bandwidthBytesPerS: 7370e9, latencyNs: 100 },
   hostLink: { kind: 'PCIe', bandwidthBytesPerS: 32e9, latencyNs: 1000 },
@@ -47,23 +38,20 @@ export const TPU_V7: ChipSpec = {
   sources: sourcesFor(['gcloudTpu7x', 'googleIronwood', 'jaxTpuInfo', 'scalingBook', 'norrie2021', 'jedecHbm2', 'tpusim']),
   citations: {
     clockHz: cite('gcloudTpu7x', 'peak 2307 TFLOPS bf16', 'estimate', 'not published; 2307e12 / (8 MXUs x 256x256 x 2) = 2.2 GHz for the assumed 4 MXUs per TensorCore'),
-    'cores[0].count': cite('gcloudTpu7x', '2 TensorCores per chip', 'published', 'JAX tpu_info agrees'),
-    'cores[0].matrixUnits[0].kind': cite('scalingBook', 'Appendix B: systolic array'),
-    'cores[0].matrixUnits[0].count': cite('tpusim', '', 'estimate', 'not published; 4 per TensorCore as assumed for tpu-v6e (8 per TensorCore at 1.1 GHz gives the same peak)'),
-    'cores[0].matrixUnits[0].rows': cite('jaxTpuInfo', 'mxu_column_size 256 from TPU v6'),
-    'cores[0].matrixUnits[0].cols': cite('jaxTpuInfo', 'mxu_column_size 256 from TPU v6'),
-    'cores[0].matrixUnits[0].dataflows': COMMON.wsDataflow,
-    'cores[0].matrixUnits[0].formats': cite('gcloudTpu7x', 'peak 2307 TFLOPS bf16, 4614 TFLOPS fp8', 'published', 'JAX tpu_info: generation 7 multiplies bf16 and fp8 (e4m3, e5m2), not int8'),
-    'cores[0].matrixUnits[0].formats[1].rate': cite('gcloudTpu7x', 'peak 4614 TFLOPS fp8', 'derived', '4614 / 2307 = 2'),
-    'cores[0].matrixUnits[0].formats[2].rate': cite('gcloudTpu7x', 'peak 4614 TFLOPS fp8', 'derived', '4614 / 2307 = 2'),
-    'cores[0].matrixUnits[0].doubleBufferedWeights': COMMON.doubleBuffered,
-    'cores[0].matrixUnits[0].weightFifoTiles': COMMON.weightFifo,
-    'cores[0].vectorUnit.lanes': cite('jaxTpuInfo', 'num_lanes 128 (x 8 sublanes)'),
-    'cores[0].vectorUnit.opsPerLanePerCycle': cite('tpusim', '', 'estimate', 'not published; 8 sublanes x 4 ALUs per lane as the Scaling Book describes for v5'),
-    'cores[0].unifiedBuffer.sizeBytes': cite('jaxTpuInfo', 'TPU7x: vmem 64 MiB per TensorCore'),
-    'cores[0].unifiedBuffer.bandwidthBytesPerS': COMMON.vmemBandwidth,
-    'cores[0].accumulators.sizeBytes': cite('tpusim', '', 'estimate', 'not published; 1 MiB per 256-wide MXU (1024 rows of 256 fp32)'),
-    'cores[0].accumulators.bandwidthBytesPerS': COMMON.accumulatorBandwidth,
+    ...citeTpuTensorCore({
+      count: cite('gcloudTpu7x', '2 TensorCores per chip', 'published', 'JAX tpu_info agrees'),
+      kind: cite('scalingBook', 'Appendix B: systolic array'),
+      mxus: cite('tpusim', '', 'estimate', 'not published; 4 per TensorCore as assumed for tpu-v6e (8 per TensorCore at 1.1 GHz gives the same peak)'),
+      mxuDim: cite('jaxTpuInfo', 'mxu_column_size 256 from TPU v6'),
+      formats: cite('gcloudTpu7x', 'peak 2307 TFLOPS bf16, 4614 TFLOPS fp8', 'published', 'JAX tpu_info: generation 7 multiplies bf16 and fp8 (e4m3, e5m2), not int8'),
+      formatRates: {
+        1: cite('gcloudTpu7x', 'peak 4614 TFLOPS fp8', 'derived', '4614 / 2307 = 2'),
+        2: cite('gcloudTpu7x', 'peak 4614 TFLOPS fp8', 'derived', '4614 / 2307 = 2'),
+      },
+      vectorOpsPerLane: cite('tpusim', '', 'estimate', 'not published; 8 sublanes x 4 ALUs per lane as the Scaling Book describes for v5'),
+      unifiedBufferBytes: cite('jaxTpuInfo', 'TPU7x: vmem 64 MiB per TensorCore'),
+      accumulatorBytes: cite('tpusim', '', 'estimate', 'not published; 1 MiB per 256-wide MXU (1024 rows of 256 fp32)'),
+    }),
     'offChipMemory.kind': cite('googleIronwood', 'HBM3e'),
     'offChipMemory.capacityBytes': cite('gcloudTpu7x', '192 GiB HBM per chip', 'published', 'JAX tpu_info lists 206e9 B, i.e. 192 GiB'),
     'offChipMemory.bandwidthBytesPerS': cite('googleIronwood', '7.37 TB/s per chip', 'published', 'read via press re-publications; JAX tpu_info lists 7.40e12 B/s'),

@@ -1,9 +1,9 @@
 import { GIB, MIB } from '../../core/units.js';
 import type { ChipSpec } from '../chip-spec.js';
+import { buildSystolicCore } from './builders.js';
 import { cite, COMMON, pcieBytesPerS, sourcesFor } from './sources.js';
 
 const CLOCK_HZ = 2.4e9;
-const PE_DIM = 128;
 
 /**
  * AWS Trainium2 (2024): eight NeuronCore-v3, each with one 128x128 systolic TensorEngine, SBUF and PSUM.
@@ -16,30 +16,22 @@ export const TRAINIUM2: ChipSpec = {
   description: 'AWS Trainium2 (2024): 8 NeuronCore-v3 x one 128x128 systolic TensorEngine (bf16/fp16, fp8 at 2x), 96 GiB HBM3, NeuronLink-v3',
   clockHz: CLOCK_HZ,
   cores: [
-    {
-      count: 8,
+    buildSystolicCore({
       name: 'NeuronCore-v3',
-      matrixUnits: [
-        {
-          kind: 'systolic',
-          count: 1,
-          rows: PE_DIM,
-          cols: PE_DIM,
-          dataflows: ['ws'],
-          formats: [
-            { input: 'bf16', accumulator: 'fp32' },
-            { input: 'fp16', accumulator: 'fp32' },
-            { input: 'fp8-e4m3', accumulator: 'fp32', rate: 2 },
-            { input: 'fp8-e5m2', accumulator: 'fp32', rate: 2 },
-          ],
-          doubleBufferedWeights: true,
-          weightFifoTiles: 2,
-        },
+      count: 8,
+      mxus: 1,
+      mxuDim: 128,
+      formats: [
+        { input: 'bf16', accumulator: 'fp32' },
+        { input: 'fp16', accumulator: 'fp32' },
+        { input: 'fp8-e4m3', accumulator: 'fp32', rate: 2 },
+        { input: 'fp8-e5m2', accumulator: 'fp32', rate: 2 },
       ],
       vectorUnit: { lanes: 128, opsPerLanePerCycle: 1 },
-      unifiedBuffer: { sizeBytes: 28 * MIB, bandwidthBytesPerS: PE_DIM * (2 + 4) * CLOCK_HZ },
-      accumulators: { sizeBytes: 2 * MIB, bandwidthBytesPerS: PE_DIM * 4 * 2 * CLOCK_HZ },
-    },
+      unifiedBufferBytes: 28 * MIB,
+      accumulatorBytes: 2 * MIB,
+      clockHz: CLOCK_HZ,
+    }),
   ],
   offChipMemory: { kind: 'HBM3', capacityBytes: 96 * GIB, bandwidthBytesPerS: 2900e9, latencyNs: 100 },
   hostLink: { kind: 'PCIe Gen5 x16', bandwidthBytesPerS: pcieBytesPerS(16, 32), latencyNs: 1000 },
