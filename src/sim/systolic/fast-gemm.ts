@@ -14,7 +14,7 @@ import type { GemmOperands, GemmShape } from './types.js';
 
 export function fastGemm(shape: GemmShape, format: MatrixInputFormat, kChunk: number, operands: GemmOperands): Int32Array | Float32Array {
   const info = NUMBER_FORMATS[format];
-  if (info.kind === 'float') return floatGemm(shape, kChunk, operands, format === 'bf16');
+  if (info.kind === 'float') return floatGemm(shape, kChunk, operands);
   const productBound = Math.max(Math.abs(info.min), info.max) ** 2;
   return intGemm(shape, operands, productBound, info.bits <= 8);
 }
@@ -105,7 +105,7 @@ function kernel4x4(A: Float64Array, B: Float64Array, K: number, m: number, c: nu
   out[12] = c30; out[13] = c31; out[14] = c32; out[15] = c33;
 }
 
-function floatGemm(shape: GemmShape, kChunk: number, operands: GemmOperands, productMayLeaveFp32: boolean): Float32Array {
+function floatGemm(shape: GemmShape, kChunk: number, operands: GemmOperands): Float32Array {
   const { m: M, n: N, k: K } = shape;
   const out = new Float32Array(M * N);
   const A = Float64Array.from(operands.a);
@@ -128,7 +128,7 @@ function floatGemm(shape: GemmShape, kChunk: number, operands: GemmOperands, pro
         }
         for (let i = m; i < Math.min(M, m + 4); i++) {
           for (let j = n; j < Math.min(N, n + 4); j++) {
-            const s = chunkSum(A, Bt, i * K, j * K, k0, k1, productMayLeaveFp32);
+            const s = chunkSum(A, Bt, i * K, j * K, k0, k1);
             out[i * N + j] = first ? s : out[i * N + j]! + s;
           }
         }
@@ -138,20 +138,19 @@ function floatGemm(shape: GemmShape, kChunk: number, operands: GemmOperands, pro
   return out;
 }
 
-/** One output's chunk: +0, then each product in increasing k, every sum rounded to fp32. */
-function chunkSum(A: Float64Array, Bt: Float64Array, r: number, q: number, k0: number, k1: number, roundProducts: boolean): number {
+/** One output's chunk: +0, then each product in increasing k, every product and sum rounded to fp32
+ * (bf16 products can leave fp32's range or precision; fp16 and fp8 products are exact, so rounding them
+ * is a no-op and one kernel serves every float format). */
+function chunkSum(A: Float64Array, Bt: Float64Array, r: number, q: number, k0: number, k1: number): number {
   const f = Math.fround;
   let s = 0;
-  if (roundProducts) for (let k = k0; k < k1; k++) s = f(s + f(A[r + k]! * Bt[q + k]!));
-  else for (let k = k0; k < k1; k++) s = f(s + A[r + k]! * Bt[q + k]!);
+  for (let k = k0; k < k1; k++) s = f(s + f(A[r + k]! * Bt[q + k]!));
   return s;
 }
 
 /** chunkSum for a 4 x 4 block of outputs at once (the same order for each). */
 function chunkSums4x4(A: Float64Array, Bt: Float64Array, K: number, m: number, n: number, k0: number, k1: number, out: Float64Array): void {
-  // Rounding an exact product is a no-op, so one kernel serves every float format.
   const f = Math.fround;
-  const g = Math.fround;
   const r0 = m * K, r1 = r0 + K, r2 = r1 + K, r3 = r2 + K;
   const q0 = n * K, q1 = q0 + K, q2 = q1 + K, q3 = q2 + K;
   let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
@@ -159,10 +158,10 @@ function chunkSums4x4(A: Float64Array, Bt: Float64Array, K: number, m: number, n
   for (let k = k0; k < k1; k++) {
     const a0 = A[r0 + k]!, a1 = A[r1 + k]!, a2 = A[r2 + k]!, a3 = A[r3 + k]!;
     const b0 = Bt[q0 + k]!, b1 = Bt[q1 + k]!, b2 = Bt[q2 + k]!, b3 = Bt[q3 + k]!;
-    c00 = g(c00 + f(a0 * b0)); c01 = g(c01 + f(a0 * b1)); c02 = g(c02 + f(a0 * b2)); c03 = g(c03 + f(a0 * b3));
-    c10 = g(c10 + f(a1 * b0)); c11 = g(c11 + f(a1 * b1)); c12 = g(c12 + f(a1 * b2)); c13 = g(c13 + f(a1 * b3));
-    c20 = g(c20 + f(a2 * b0)); c21 = g(c21 + f(a2 * b1)); c22 = g(c22 + f(a2 * b2)); c23 = g(c23 + f(a2 * b3));
-    c30 = g(c30 + f(a3 * b0)); c31 = g(c31 + f(a3 * b1)); c32 = g(c32 + f(a3 * b2)); c33 = g(c33 + f(a3 * b3));
+    c00 = f(c00 + f(a0 * b0)); c01 = f(c01 + f(a0 * b1)); c02 = f(c02 + f(a0 * b2)); c03 = f(c03 + f(a0 * b3));
+    c10 = f(c10 + f(a1 * b0)); c11 = f(c11 + f(a1 * b1)); c12 = f(c12 + f(a1 * b2)); c13 = f(c13 + f(a1 * b3));
+    c20 = f(c20 + f(a2 * b0)); c21 = f(c21 + f(a2 * b1)); c22 = f(c22 + f(a2 * b2)); c23 = f(c23 + f(a2 * b3));
+    c30 = f(c30 + f(a3 * b0)); c31 = f(c31 + f(a3 * b1)); c32 = f(c32 + f(a3 * b2)); c33 = f(c33 + f(a3 * b3));
   }
   out[0] = c00; out[1] = c01; out[2] = c02; out[3] = c03;
   out[4] = c10; out[5] = c11; out[6] = c12; out[7] = c13;
