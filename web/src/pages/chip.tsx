@@ -3,7 +3,7 @@
  * derived peaks and ridge points, and the area and cost of the chip as charts.
  */
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { chipAreaSvg, chipCostBarsSvg } from '../../../src/report/chip-charts.js';
 import { Chart, NumberField, Select, Stat, Status, Table, fmt, si } from '../components/ui.js';
 import { useRequest } from '../components/use-request.js';
@@ -31,6 +31,8 @@ export function ChipPage(): JSX.Element {
     call('validateSpec', { text: value }).then(setIssues);
   };
   const s = summary.value;
+  // Not on every keystroke in the spec editor: only when a new summary arrives.
+  const charts = useMemo(() => s && { area: chipAreaSvg(s.name, s.area), cost: chipCostBarsSvg(s.cost) }, [s]);
   return (
     <section aria-label="chip">
       <div class="controls">
@@ -38,7 +40,7 @@ export function ChipPage(): JSX.Element {
         <NumberField label="volume (chips, for NRE)" name="volume" value={params.volume} min={1} onChange={(v) => set('volume', v)} error={volumeError} />
       </div>
       <Status state={summary.state} error={summary.error} ms={summary.ms} />
-      {s && (
+      {s && charts && (
         <>
           <h2>
             {s.name}
@@ -65,14 +67,14 @@ export function ChipPage(): JSX.Element {
               name={`${s.name}-area`}
               caption="Die area by component (mm²)"
               testid="area-chart"
-              svg={chipAreaSvg(s.name, s.area)}
+              svg={charts.area}
               data={s.area}
             />
             <Chart
               name={`${s.name}-cost`}
               caption="Cost per chip (USD)"
               testid="cost-chart"
-              svg={chipCostBarsSvg(s.cost)}
+              svg={charts.cost}
               data={s.cost}
             />
           </div>

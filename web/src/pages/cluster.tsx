@@ -184,6 +184,7 @@ function planText(t: Train): string {
 }
 
 function TrainView({ t, args }: { t: Train; args: ClusterArgs }): JSX.Element {
+  const topology = useMemo(() => jobTopologySvg(t, t.step?.chips), [t]);
   return (
     <>
       <h2>
@@ -209,7 +210,7 @@ function TrainView({ t, args }: { t: Train; args: ClusterArgs }): JSX.Element {
         caption="The system as this job uses it"
         testid="topology"
         data={t.system}
-        svg={jobTopologySvg(t, t.step?.chips)}
+        svg={topology}
       />
     </>
   );

@@ -5,6 +5,7 @@
  * capacity a fleet needs. Numbers equal `tpusim cost`, `tpusim tco` and `tpusim fab` --json.
  */
 import type { JSX } from 'preact';
+import { useMemo } from 'preact/hooks';
 import { buildVsBuyTornadoSvg, chipHourSvg, costWaterfallSvg, supplySharesSvg } from '../../../src/report/economics-charts.js';
 import type { Api } from '../api.js';
 import type { EstimateRow } from '../api/economics.js';
@@ -92,6 +93,7 @@ export function EconomicsPage(): JSX.Element {
 function CostView({ c: answer }: { c: CostAnswer }): JSX.Element {
   const c = answer.cost;
   const k = c.costs;
+  const svg = useMemo(() => costWaterfallSvg(c), [c]);
   return (
     <>
       <div class="stats">
@@ -112,7 +114,7 @@ function CostView({ c: answer }: { c: CostAnswer }): JSX.Element {
         caption="Cost per chip, part by part (USD)"
         testid="cost-waterfall"
         data={c}
-        svg={costWaterfallSvg(c)}
+        svg={svg}
       />
       {c.notes.length > 0 && <p class="note">{c.notes.join(' ')}</p>}
     </>
@@ -122,6 +124,7 @@ function CostView({ c: answer }: { c: CostAnswer }): JSX.Element {
 function TcoView({ t, workload }: { t: TcoAnswer; workload: string }): JSX.Element {
   const r = t.buildVsBuy;
   const unit = t.unit;
+  const charts = useMemo(() => ({ tco: chipHourSvg(t), tornado: buildVsBuyTornadoSvg(t) }), [t]);
   return (
     <>
       <div class="stats">
@@ -147,14 +150,14 @@ function TcoView({ t, workload }: { t: TcoAnswer; workload: string }): JSX.Eleme
           caption="Cost of ownership per chip-hour (USD)"
           testid="tco-waterfall"
           data={t.tco}
-          svg={chipHourSvg(t)}
+          svg={charts.tco}
         />
         <Chart
           name={`${t.chip}-vs-${r.gpu.name}-tornado`}
           caption="What moves the build-vs-buy ratio"
           testid="tornado-chart"
           data={t.tornado}
-          svg={buildVsBuyTornadoSvg(t)}
+          svg={charts.tornado}
         />
       </div>
       <Table
@@ -183,6 +186,7 @@ function TcoView({ t, workload }: { t: TcoAnswer; workload: string }): JSX.Eleme
 
 function FabView({ f, perYear }: { f: FabAnswer; perYear: number }): JSX.Element {
   const chosen = f.plans.find((p) => p.input.acceleratorsPerYear === perYear) ?? f.plans.at(-1)!;
+  const svg = useMemo(() => supplySharesSvg(f.chip, f.plans), [f]);
   const binding = chosen.resources[0]!;
   return (
     <>
@@ -216,7 +220,7 @@ function FabView({ f, perYear }: { f: FabAnswer; perYear: number }): JSX.Element
         caption="Share of today's world supply (%)"
         testid="fab-chart"
         data={f.plans}
-        svg={supplySharesSvg(f.chip, f.plans)}
+        svg={svg}
       />
     </>
   );

@@ -5,7 +5,7 @@
  * cell shows its registers. The output is checked against the reference GEMM.
  */
 import type { JSX } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Dataflow } from '../../../src/index.js';
 import { DATAFLOW_ROLES, MAX_ARRAY_SIDE, MAX_GEMM_DIM, systolicIssues, type SystolicRun } from '../api/systolic.js';
 import { save, svgToPng } from '../components/download.js';
@@ -70,7 +70,8 @@ function ArrayPicture(props: { run: SystolicRun; t: number; selected: [number, n
   const width = Math.max(440, x0 + cols * s + 8);
   const height = y0 + rows * s + (bottomDepth ? gap + bottomDepth * s : 0) + 8;
   const font = Math.max(8, Math.round(s / 6.2));
-  const maxHeld = run.held.reduce((a, v) => (Number.isNaN(v) ? a : Math.max(a, Math.abs(v))), 0);
+  // Over every recorded cycle (up to 600,000 values): once per run, not per cycle shown or cell hovered.
+  const maxHeld = useMemo(() => run.held.reduce((a, v) => (Number.isNaN(v) ? a : Math.max(a, Math.abs(v))), 0), [run]);
   const fill = (c: CellValues): string => (props.colour === 'held value' ? valueColour(c.held, maxHeld) : tokenColour(c.token));
   const valid = (u: number): boolean => u >= 0 && u < run.frames;
   const lane = (key: string, x: number, y: number, w: number, h: number, name: string, lx: number, ly: number, anchor: string): JSX.Element => (
@@ -167,11 +168,8 @@ function ArrayPicture(props: { run: SystolicRun; t: number; selected: [number, n
   );
 }
 
-/** Busy cells per cycle over the fill, steady and drain bands; a click moves to that cycle. */
-function Timeline(props: { run: SystolicRun; t: number; onSeek: (t: number) => void }): JSX.Element {
-  const { run, t } = props;
-  const W = 900;
-  const H = 48;
+/** The busy-cell bars of the timeline as one SVG path: the peak of each of at most `W` buckets of cycles. */
+function occupancyBars(run: SystolicRun, W: number, H: number): string {
   const cells = run.array.rows * run.array.cols;
   const x = (u: number): number => (Math.min(u, run.frames) / run.frames) * W;
   const buckets = Math.min(W, run.frames);
@@ -183,6 +181,16 @@ function Timeline(props: { run: SystolicRun; t: number; onSeek: (t: number) => v
     const h = (busy / cells) * (H - 4);
     if (h > 0) bars += `M${x(from).toFixed(1)} ${H}h${(x(to) - x(from)).toFixed(1)}v${(-h).toFixed(1)}h${(x(from) - x(to)).toFixed(1)}z`;
   }
+  return bars;
+}
+
+/** Busy cells per cycle over the fill, steady and drain bands; a click moves to that cycle. */
+function Timeline(props: { run: SystolicRun; t: number; onSeek: (t: number) => void }): JSX.Element {
+  const { run, t } = props;
+  const W = 900;
+  const H = 48;
+  const x = (u: number): number => (Math.min(u, run.frames) / run.frames) * W;
+  const bars = useMemo(() => occupancyBars(run, W, H), [run]);
   const bands: Array<[Phase, number, number]> = [
     ['fill', 0, run.phases.fillEnd],
     ['steady', run.phases.fillEnd, run.phases.drainStart],
