@@ -150,7 +150,7 @@ function ConfigEditor(props: { text: string; example: string; onChange: (text: s
 
 function EstimateView({ e }: { e: Estimate }): JSX.Element {
   const timed = useMemo(() => timedLayers(e), [e]);
-  const charts = useMemo(() => ({ timeline: estimateTimelineSvg(e), roofline: estimateRooflineSvg(e, e.memory), energy: estimateEnergySvg(e), points: rooflinePoints(e) }), [e]);
+  const charts = useMemo(() => ({ timeline: estimateTimelineSvg(e), roofline: estimateRooflineSvg(e, e.memory), energy: estimateEnergySvg(e), points: rooflinePoints(e), layers: timedLayers(e).map((l) => ({ layer: l.name, timeS: l.timeS, bound: l.bound })) }), [e]);
   const share = (bound: string): number => timed.filter((l) => l.bound === bound).reduce((s, l) => s + l.timeS, 0) / (e.totalTimeS || 1);
   return (
     <>
@@ -185,7 +185,7 @@ function EstimateView({ e }: { e: Estimate }): JSX.Element {
           ))}
         </ul>
       )}
-      <Chart name={`${e.model}-${e.chip}-timeline`} caption="Layers in order, coloured by what bounds them" testid="timeline" svg={charts.timeline} />
+      <Chart name={`${e.model}-${e.chip}-timeline`} caption="Layers in order, coloured by what bounds them" testid="timeline" svg={charts.timeline} data={charts.layers} />
       <div class="grid">
         <Chart name={`${e.model}-${e.chip}-roofline`} caption="Roofline by layer" testid="roofline" svg={charts.roofline} data={charts.points} />
         <Chart name={`${e.model}-${e.chip}-energy`} caption="Energy by part" testid="energy-chart" svg={charts.energy} data={e.energy} />
