@@ -301,13 +301,14 @@ export class Lowering {
       strides[order[i]!] = stored[order[i]!] === 1 ? 0 : s;
       s *= physical[i]!;
     }
-    const count = physical.reduce((a, b) => a * b, 1);
+    const count = elementCount(physical);
     let data: Float64Array | undefined;
     if (values) {
       data = new Float64Array(count);
       const cStrides = contiguousStrides(cShape);
       const index = new Array<number>(rank).fill(0);
-      for (let i = 0; i < elementCount(stored); i++) {
+      // `stored` holds the same dimensions as `physical` (and ones): `count` elements.
+      for (let i = 0; i < count; i++) {
         let src = 0;
         let dst = 0;
         for (let d = 0; d < rank; d++) {

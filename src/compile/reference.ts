@@ -129,7 +129,7 @@ export function evaluateQuantized(program: LogicalProgram, plan: QuantPlan, inpu
 
 /** Rows of a [rows, ...] table at the given indices (negative ones count from the end). */
 export function embeddingRows(table: ArrayLike<number>, shape: readonly number[], indices: ArrayLike<number>): Float64Array {
-  const width = shape.slice(1).reduce((a, b) => a * b, 1);
+  const width = elementCount(shape.slice(1));
   const out = new Float64Array(indices.length * width);
   for (let i = 0; i < indices.length; i++) {
     const raw = indices[i]!;
@@ -351,8 +351,8 @@ function view(op: ViewOp, x: Values, inShape: readonly number[], outShape: reado
   const t = op.transform;
   if (t.kind === 'reshape') return x;
   if (t.kind === 'gather') {
-    const outer = inShape.slice(0, t.axis).reduce((a, b) => a * b, 1);
-    const inner = inShape.slice(t.axis + 1).reduce((a, b) => a * b, 1);
+    const outer = elementCount(inShape.slice(0, t.axis));
+    const inner = elementCount(inShape.slice(t.axis + 1));
     const out = new Float64Array(outer * t.indices.length * inner);
     for (let o = 0; o < outer; o++) t.indices.forEach((index, j) => out.set(x.subarray((o * inShape[t.axis]! + index) * inner, (o * inShape[t.axis]! + index + 1) * inner), (o * t.indices.length + j) * inner));
     return out;

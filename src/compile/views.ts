@@ -19,10 +19,6 @@ export function contiguousStrides(shape: readonly number[]): number[] {
   return strides;
 }
 
-export function viewElements(view: { readonly shape: readonly number[] }): number {
-  return view.shape.reduce((a, b) => a * b, 1);
-}
-
 /** Row-major and packed (size-1 dimensions may have any stride). */
 export function isContiguous(view: View): boolean {
   let expected = 1;

@@ -47,7 +47,6 @@ export const DEFAULT_NODE_NM = 7;
  */
 export const STATIC_SHARE_OF_TDP = 0.3;
 
-
 function isTensorCoreChip(chip: ChipSpec): boolean {
   return chip.cores.some((c) => c.matrixUnits.some((u) => (u.kind ?? 'systolic') === 'tensor-core'));
 }

@@ -15,6 +15,7 @@
  * The layer takes max(tensor-core time, HBM time, CUDA-core time) + launch: the bound says which.
  */
 import type { ChipSpec, GpuTilingSpec } from '../arch/chip-spec.js';
+import { coreCount } from '../arch/derive.js';
 import type { Gemm } from '../graph/ops/op.js';
 import type { PreparedLayer } from './plan.js';
 import { layerTimeOf, type Bound, type LayerTime } from './types.js';
@@ -43,7 +44,7 @@ export interface GpuContext {
 
 export function gpuContext(chip: ChipSpec, format: string, elementBytes: number): GpuContext {
   const core = chip.cores[0]!;
-  const sms = chip.cores.reduce((s, c) => s + c.count, 0);
+  const sms = coreCount(chip);
   // Work runs at the sustained clock where one is measured; cycles here count the nominal clock.
   const derate = Math.min(1, (chip.technology?.sustainedClockHz ?? chip.clockHz) / chip.clockHz);
   const smMacsPerCycle =

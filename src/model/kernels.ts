@@ -4,7 +4,7 @@
  * bounded by off-chip memory or the vector units. Both use the per-layer machinery of the model.
  */
 import type { ChipSpec } from '../arch/chip-spec.js';
-import { coreCount } from '../arch/derive.js';
+import { coreCount, vectorOpsPerS } from '../arch/derive.js';
 import type { Gemm } from '../graph/ops/op.js';
 import { chipContext } from './estimate.js';
 import { gpuGemm } from './gpu.js';
@@ -35,6 +35,6 @@ export function gemmSeconds(chip: ChipSpec, dtype: string, g: Gemm): number {
 export function streamSeconds(chip: ChipSpec, dtype: string, bytes: number, ops: number): number {
   const ctx = chipContext(chip, dtype);
   const memory = bytes / (ctx.gpu ? ctx.gpu.hbmBytesPerCycle * chip.clockHz : chip.offChipMemory.bandwidthBytesPerS);
-  const vectorRate = ctx.gpu ? ctx.gpu.vectorOpsPerCycle * chip.clockHz : chip.cores.reduce((s, c) => s + c.count * c.vectorUnit.lanes * c.vectorUnit.opsPerLanePerCycle, 0) * chip.clockHz;
+  const vectorRate = ctx.gpu ? ctx.gpu.vectorOpsPerCycle * chip.clockHz : vectorOpsPerS(chip);
   return Math.max(memory, ops / vectorRate);
 }

@@ -113,11 +113,7 @@ function sumTimes(a: LayerTime, b: LayerTime): LayerTime {
 /** A node no layer holds (MoE, ...): its GEMMs from the op registry as matrix work, the rest on the vector unit. */
 function opaqueTime(ctx: SystolicContext, gemms: readonly Gemm[], vectorOps: number): LayerTime {
   let total = vectorLayerTime(vectorCycles(ctx.core, vectorOps, 1), 0, vectorOps > 0 ? 1 : 0);
-  for (const g of gemms) {
-    const m = Math.max(1, Math.round(g.m));
-    const items = g.weightsAreParameters ? itemClasses(ctx, 1, g.batch * m, 0, g.n, 1, g.k) : itemClasses(ctx, g.batch, m, 0, g.n, 1, g.k);
-    total = sumTimes(total, matrixLayerTime(ctx, { items, source: g.weightsAreParameters ? 'dram' : 'onchip' }));
-  }
+  for (const g of gemms) total = sumTimes(total, gemmTime(ctx, g));
   return total;
 }
 

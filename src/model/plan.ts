@@ -12,7 +12,6 @@ import { convOutputSize, fuse, inputsOf, type ConvOp, type LogicalOp, type Logic
 import { hasBorder, layerLayouts, type LayerLayouts } from '../graph/layers/layout.js';
 import { simplify } from '../graph/layers/simplify.js';
 import type { Gemm } from '../graph/ops/op.js';
-import { opDef } from '../graph/ops/registry.js';
 import { elementCount, type Graph } from '../graph/types.js';
 
 /** Vector instructions of one kind: `count` of them over `elements` each, `cost` operations per element. */
@@ -319,5 +318,3 @@ function poolOf(pool: PoolSpec, oh: number, ow: number, channels: number, batch:
   const pooledRows = (Math.floor((oh - pool.kernel[0]) / pool.stride[0]) + 1) * (Math.floor((ow - pool.kernel[1]) / pool.stride[1]) + 1);
   return { pooledRows, outputs: batch * pooledRows * channels, window: pool.kernel[0] * pool.kernel[1], fusable: pool.stride[0] === pool.stride[1] && !outBordered, outFill };
 }
-
-export { opDef };

@@ -156,13 +156,3 @@ export function vectorLayerTime(vectorCycles: number, dmaCycles: number, instruc
   const fixed = 1 + pipeline;
   return layerTimeOf(cycles, 0, dmaCycles, vectorCycles, fixed, fixed > cycles / 2 ? 'latency' : dmaCycles > vectorCycles ? 'memory' : 'vector');
 }
-
-/** Tiles of a piece of `depth` rows: full array-high tiles and the rest. */
-export function tilesOf(depth: number, arrayRows: number): Array<{ count: number; depth: number }> {
-  const full = Math.floor(depth / arrayRows);
-  const rest = depth - full * arrayRows;
-  const tiles: Array<{ count: number; depth: number }> = [];
-  if (full > 0) tiles.push({ count: full, depth: arrayRows });
-  if (rest > 0) tiles.push({ count: 1, depth: rest });
-  return tiles;
-}

@@ -167,7 +167,14 @@ export function ctxOf(graph: Graph, node: GraphNode): OpContext {
 
 export function consumers(graph: Graph): Map<string, GraphNode[]> {
   const map = new Map<string, GraphNode[]>();
-  for (const node of graph.nodes) for (const t of node.inputs) if (t) map.set(t, [...(map.get(t) ?? []), node]);
+  for (const node of graph.nodes) {
+    for (const t of node.inputs) {
+      if (!t) continue;
+      const users = map.get(t);
+      if (users) users.push(node);
+      else map.set(t, [node]);
+    }
+  }
   return map;
 }
 
@@ -273,7 +280,6 @@ export function fuse(graph: Graph, options: FuseOptions = {}): LogicalProgram {
           if (spec.pads.some((p) => p !== 0)) break;
           pool = spec;
         } else break;
-        absorbed.add(next.name);
         covered.push(next.name);
         tail = next.outputs[0]!;
       }
@@ -287,6 +293,8 @@ export function fuse(graph: Graph, options: FuseOptions = {}): LogicalProgram {
         const b = parameter ?? node.inputs[1]!;
         ops.push({ kind: 'matmul', name: node.name, nodes: covered, out: tail, a: node.inputs[0]!, b, transB: parameter ? !transB : transB, ...(bias ? { bias } : {}), alpha, fn });
       }
+      // Marked only once the layer is made, so a node that fails leaves nothing to undo.
+      for (let i = 1; i < covered.length; i++) absorbed.add(covered[i]!);
       return;
     }
     switch (node.op) {
@@ -399,7 +407,7 @@ export function fuse(graph: Graph, options: FuseOptions = {}): LogicalProgram {
     }
     const def = opDef(node.op);
     unsupported(node, def ? `the compiler does not lower ${node.op} yet (the analytical model times it)` : 'unknown op');
-    };
+  };
 
   for (const node of graph.nodes) {
     if (absorbed.has(node.name)) continue;
@@ -408,14 +416,10 @@ export function fuse(graph: Graph, options: FuseOptions = {}): LogicalProgram {
       continue;
     }
     // Lenient (the analytical model): a node the chip cannot run as a layer becomes an opaque one.
-    const before = new Set(absorbed);
-    const count = ops.length;
     try {
       fuseNode(node);
     } catch (error) {
       if (!(error instanceof GraphError) || error.code !== 'unsupported') throw error;
-      ops.length = count;
-      for (const n of [...absorbed]) if (!before.has(n)) absorbed.delete(n);
       ops.push({ kind: 'opaque', name: node.name, nodes: [node.name], out: node.outputs[0]!, node: node.name, why: error.message });
     }
   }

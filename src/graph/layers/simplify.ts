@@ -14,7 +14,11 @@ import { consumers, ctxOf, isParameter, num } from './fuse.js';
  * sqrt(v + eps) + beta, computed in float64 then rounded to fp32. Without weight values only the shapes fold.
  */
 export function simplify(graph: Graph): Graph {
-  const tensors: Record<string, GraphTensor> = { ...graph.tensors };
+  // Copied on the first change: a large record costs milliseconds to build.
+  let tensors: Record<string, GraphTensor> | undefined;
+  const put = (t: GraphTensor): void => {
+    (tensors ??= { ...graph.tensors })[t.name] = t;
+  };
   const rename = new Map<string, string>();
   const resolve = (t: string): string => rename.get(t) ?? t;
   const uses = consumers(graph);
@@ -31,17 +35,17 @@ export function simplify(graph: Graph): Graph {
       // A parameter's rows at constant indices (position embeddings) is itself a parameter.
       const table = graph.tensors[node.inputs[0]!]!;
       const out = graph.tensors[node.outputs[0]!]!;
-      const ctx = ctxOf({ ...graph, tensors }, node);
+      const ctx = ctxOf({ ...graph, tensors: tensors ?? graph.tensors }, node);
       const data = table.data ? opDef('Gather')!.evaluate!(ctx, [Float64Array.from(table.data), Float64Array.from(graph.tensors[node.inputs[1]!]!.data!)], [out])[0] : undefined;
-      tensors[out.name] = { name: out.name, dtype: out.dtype, shape: out.shape, kind: table.kind === 'constant' ? 'constant' : 'weight', ...(data ? { data } : {}) };
+      put({ name: out.name, dtype: out.dtype, shape: out.shape, kind: table.kind === 'constant' ? 'constant' : 'weight', ...(data ? { data } : {}) });
       continue;
     }
     if (node.op === 'Conv') {
       const next = uses.get(node.outputs[0]!) ?? [];
       const bn = next.length === 1 && next[0]!.op === 'BatchNormalization' && !graph.outputs.includes(node.outputs[0]!) ? next[0]! : undefined;
-      if (bn && bn.inputs.slice(1, 5).every((t) => graph.tensors[t]?.kind === 'weight' || graph.tensors[t]?.kind === 'state' || graph.tensors[t]?.kind === 'constant')) {
+      if (bn && bn.inputs.slice(1, 5).every((t) => isParameter(graph.tensors[t]))) {
         const folded = foldBatchNorm(graph, node, bn);
-        for (const t of folded.tensors) tensors[t.name] = t;
+        for (const t of folded.tensors) put(t);
         nodes.push(folded.node);
         dropped.add(bn.name);
         continue;
@@ -50,9 +54,22 @@ export function simplify(graph: Graph): Graph {
     nodes.push(node);
   }
   const outputs = graph.outputs.map(resolve);
-  const used = new Set([...graph.inputs, ...outputs, ...nodes.flatMap((n) => [...n.inputs, ...n.outputs])]);
-  const kept = Object.fromEntries(Object.entries(tensors).filter(([name]) => used.has(name)));
-  return { ...graph, tensors: kept, outputs, nodes };
+  const used = new Set<string>(graph.inputs);
+  for (const t of outputs) used.add(t);
+  for (const n of nodes) {
+    for (const t of n.inputs) used.add(t);
+    for (const t of n.outputs) used.add(t);
+  }
+  return { ...graph, tensors: keepUsed(tensors ?? graph.tensors, used), outputs, nodes };
+}
+
+/** `tensors` less those not `used`: the record itself when it loses none. */
+function keepUsed(tensors: Graph['tensors'], used: ReadonlySet<string>): Graph['tensors'] {
+  const names = Object.keys(tensors);
+  if (names.every((name) => used.has(name))) return tensors;
+  const kept: Record<string, GraphTensor> = {};
+  for (const name of names) if (used.has(name)) kept[name] = tensors[name]!;
+  return kept;
 }
 
 function foldBatchNorm(graph: Graph, conv: GraphNode, bn: GraphNode): { node: GraphNode; tensors: GraphTensor[] } {

@@ -5,6 +5,7 @@
  */
 import { issue, type Result } from '../../core/errors.js';
 import { NUMBER_FORMATS, type NumberFormat } from '../../core/number-formats.js';
+import { elementCount } from '../types.js';
 import { fieldBytes, fieldLanes, fieldList, fieldNumber, fieldString, int64FromHalves, int64ToHalves, type ProtoMessage } from './protobuf.js';
 
 export type OnnxDataType =
@@ -135,10 +136,6 @@ export function dataTypeOf(code: number, report: Report): OnnxDataType | undefin
   const name = UNSUPPORTED_NAMES[code];
   report('unsupported_data_type', `data type ${code}${name ? ` (${name})` : ''} is not supported (supported: ${[...TYPE_BY_CODE.values()].join(', ')})`);
   return undefined;
-}
-
-function elementCount(dims: readonly number[]): number {
-  return dims.reduce((n, d) => n * d, 1);
 }
 
 const dimsText = (dims: readonly number[]): string => `[${dims.join(', ')}]`;
