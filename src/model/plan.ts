@@ -111,14 +111,18 @@ export function prepareGraph(graph: Graph): PreparedGraph {
   const layouts = layerLayouts(program);
   const strided = new Set<string>();
   const nodes = new Map(program.graph.nodes.map((n) => [n.name, n]));
-  const firstOf = new Map<string, number>();
+  // Layers alike in their counts are compared whole (all but name, note and twin) with the first ones
+  // of their kind: a repeated block finds its twin without serializing every layer.
+  const alike = new Map<string, PreparedLayer[]>();
   const layers = program.ops.map((op, i) => {
     const layer = prepareLayer(program, layouts, strided, nodes, op, i);
-    const { name: _name, note: _note, twin: _twin, ...timed } = layer;
-    const key = JSON.stringify(timed);
-    const first = firstOf.get(key);
-    if (first === undefined) firstOf.set(key, i);
-    return first === undefined ? layer : { ...layer, twin: first };
+    const key = `${layer.kind}|${layer.macs}|${layer.vectorOps}|${layer.activationElements}|${layer.weightElements}|${layer.shape.join('x')}`;
+    const candidates = alike.get(key);
+    const first = candidates?.find((c) => sameTiming(c, layer));
+    if (first) return { ...layer, twin: first.twin };
+    if (candidates) candidates.push(layer);
+    else alike.set(key, [layer]);
+    return layer;
   });
   const ioElements = [...graph.inputs, ...graph.outputs].reduce((s, t) => s + elementCount(graph.tensors[t]!.shape), 0);
   const weightElements = Object.values(program.graph.tensors).reduce((s, t) => s + (t.kind === 'weight' || t.kind === 'state' ? elementCount(t.shape) : 0), 0);
@@ -126,6 +130,23 @@ export function prepareGraph(graph: Graph): PreparedGraph {
   const prepared = { graph, program, layers, ioElements, weightElements, peakActivationElements };
   cache.set(graph, prepared);
   return prepared;
+}
+
+const NOT_TIMED = new Set(['name', 'note', 'twin']);
+
+/** Equal in everything a layer's time depends on: every field but its name, note and index. */
+function sameTiming(a: PreparedLayer, b: PreparedLayer): boolean {
+  for (const k of Object.keys(a)) if (!NOT_TIMED.has(k) && !deepEqual(a[k as keyof PreparedLayer], b[k as keyof PreparedLayer])) return false;
+  return Object.keys(a).length === Object.keys(b).length;
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
 function prepareLayer(program: LogicalProgram, layouts: LayerLayouts, strided: Set<string>, nodes: ReadonlyMap<string, Graph['nodes'][number]>, op: LogicalOp, index: number): PreparedLayer {
