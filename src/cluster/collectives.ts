@@ -25,6 +25,15 @@ interface Group {
   readonly members: readonly number[];
   /** Tiers the group's traffic crosses: those holding more of its members than the tier inside them. */
   readonly spans: readonly number[];
+  /** Whether every tier it crosses is switched (no torus). */
+  readonly switched: boolean;
+  /**
+   * Switched fabrics, NCCL-style: a ring over several tiers runs one channel per member of the inner
+   * domain, each leaving through its own NIC (rail-optimised), so a tier offers members-below x
+   * per-chip bandwidth; the slowest tier bounds the bus bandwidth (NCCL tuning.cc: busBw = channels x
+   * per-channel speed).
+   */
+  readonly busBandwidthBytesPerS: number;
 }
 
 /**
@@ -44,7 +53,6 @@ const isTorus = (tier: NetworkTier): boolean => TIER_KINDS[tier.kind].torus;
 const injectionBw = (tier: NetworkTier): number => tier.bandwidthBytesPerS / (tier.oversubscription ?? 1);
 const below = (g: Group, t: number): number => (t === 0 ? 1 : g.members[t - 1]!);
 const spanned = (g: Group): readonly number[] => g.spans;
-const allSwitched = (g: Group): boolean => spanned(g).every((t) => !isTorus(tierAt(g, t)));
 const size = (g: Group): number => g.placement.size;
 const share = (g: Group): number => (size(g) - 1) / size(g);
 
@@ -55,18 +63,17 @@ function groupOf(system: SystemSpec, kind: Collective, bytes: number, placement:
     return placement.stride >= t.domainChips ? 1 : Math.min(placement.size, Math.floor(t.domainChips / placement.stride));
   });
   const spans: number[] = [];
-  for (let t = 0; t < members.length; t++) if (members[t]! > (t === 0 ? 1 : members[t - 1]!)) spans.push(t);
-  return { system, kind, bytes, placement, tier, members, spans };
-}
-
-/**
- * Switched fabrics, NCCL-style: a ring over several tiers runs one channel per member of the inner
- * domain, each leaving through its own NIC (rail-optimised), so a tier offers members-below x
- * per-chip bandwidth; the slowest tier bounds the bus bandwidth (NCCL tuning.cc: busBw = channels x
- * per-channel speed).
- */
-function busBandwidth(g: Group): number {
-  return Math.min(...spanned(g).map((t) => below(g, t) * injectionBw(tierAt(g, t))));
+  let switched = true;
+  let busBandwidthBytesPerS = Infinity;
+  for (let t = 0; t < members.length; t++) {
+    const inner = t === 0 ? 1 : members[t - 1]!;
+    if (members[t]! <= inner) continue;
+    spans.push(t);
+    const tierSpec = system.tiers[t]!;
+    if (isTorus(tierSpec)) switched = false;
+    busBandwidthBytesPerS = Math.min(busBandwidthBytesPerS, inner * injectionBw(tierSpec));
+  }
+  return { system, kind, bytes, placement, tier, members, spans, switched, busBandwidthBytesPerS };
 }
 
 /** Ring steps that cross each tier, priced at its latency: (g - 1) steps in all, as NCCL counts them. */
@@ -163,9 +170,9 @@ function torusP2p(g: Group): number {
   return (g.bytes * hop) / (v.tier.linkBandwidthBytesPerS ?? v.tier.bandwidthBytesPerS) + hop * v.tier.latencyS;
 }
 
-/** The cheapest algorithm's time for a sub-group (used by the hierarchical scheme). */
+/** The cheapest algorithm's time for a sub-group (used by the hierarchical scheme; its arguments derive from checked ones). */
 function subCost(g: Group, kind: Collective, bytes: number, placement: GroupPlacement): number {
-  return collectiveCost(g.system, kind, bytes, placement).seconds;
+  return placement.size === 1 ? 0 : cheapest(groupOf(g.system, kind, bytes, placement)).seconds;
 }
 
 /** Inner domain first, then one member per inner domain across the outer tier. */
@@ -193,17 +200,17 @@ interface AlgorithmModel {
 const ALGORITHMS: Readonly<Record<CollectiveAlgorithm, AlgorithmModel>> = {
   ring: {
     needs: 'switched tiers (switch, fat-tree, rail, dragonfly)',
-    fits: allSwitched,
+    fits: (g) => g.switched,
     costs: {
-      'all-reduce': (g) => (2 * share(g) * g.bytes) / busBandwidth(g) + 2 * ringLatency(g),
-      'reduce-scatter': (g) => (share(g) * g.bytes) / busBandwidth(g) + ringLatency(g),
-      'all-gather': (g) => (share(g) * g.bytes) / busBandwidth(g) + ringLatency(g),
+      'all-reduce': (g) => (2 * share(g) * g.bytes) / g.busBandwidthBytesPerS + 2 * ringLatency(g),
+      'reduce-scatter': (g) => (share(g) * g.bytes) / g.busBandwidthBytesPerS + ringLatency(g),
+      'all-gather': (g) => (share(g) * g.bytes) / g.busBandwidthBytesPerS + ringLatency(g),
     },
   },
   tree: {
     needs: 'switched tiers (switch, fat-tree, rail, dragonfly)',
-    fits: allSwitched,
-    costs: { 'all-reduce': (g) => (2 * g.bytes) / (TREE_EFFICIENCY * busBandwidth(g)) + 2 * treeLatency(g) },
+    fits: (g) => g.switched,
+    costs: { 'all-reduce': (g) => (2 * g.bytes) / (TREE_EFFICIENCY * g.busBandwidthBytesPerS) + 2 * treeLatency(g) },
   },
   torus: {
     needs: 'a group inside one torus tier',
@@ -240,7 +247,7 @@ const ALGORITHMS: Readonly<Record<CollectiveAlgorithm, AlgorithmModel>> = {
   },
   direct: {
     needs: 'switched tiers (a p2p needs only its outermost tier switched)',
-    fits: (g) => (g.kind === 'p2p' ? !isTorus(tierAt(g, g.tier)) : allSwitched(g)),
+    fits: (g) => (g.kind === 'p2p' ? !isTorus(tierAt(g, g.tier)) : g.switched),
     costs: {
       // Pairwise exchange: each tier carries the share of a rank's bytes bound for members across it.
       'all-to-all': (g) =>
@@ -265,6 +272,22 @@ function checkArguments(kind: Collective, bytes: number, placement: GroupPlaceme
   if (problems.length > 0) throw new TpusimError('invalid_collective', `${kind}: ${problems.join('; ')}`);
 }
 
+/** The cheapest algorithm that runs the group's collective (the first listed among equals). */
+function cheapest(g: Group): CollectiveCost {
+  let seconds = Infinity;
+  let algorithm: CollectiveAlgorithm | undefined;
+  for (const a of COLLECTIVE_ALGORITHMS) {
+    if (!runs(a, g)) continue;
+    const s = ALGORITHMS[a].costs[g.kind]!(g);
+    if (algorithm === undefined || s < seconds) {
+      seconds = s;
+      algorithm = a;
+    }
+  }
+  if (algorithm === undefined) throw new TpusimError('unsupported_algorithm', `no algorithm runs ${g.kind} on this group of ${g.placement.size} on ${g.system.name}`);
+  return { seconds, algorithm, tier: tierAt(g, g.tier).name };
+}
+
 /** Time of one collective by a group of chips on a system, with the algorithm used and the outermost tier it spans. */
 export function collectiveCost(system: SystemSpec, kind: Collective, bytes: number, placement: GroupPlacement, options: CollectiveOptions = {}): CollectiveCost {
   checkArguments(kind, bytes, placement);
@@ -272,16 +295,10 @@ export function collectiveCost(system: SystemSpec, kind: Collective, bytes: numb
   const tier = tierAt(g, g.tier).name;
   if (placement.size === 1) return { seconds: 0, algorithm: options.algorithm ?? 'direct', tier };
   const forced = options.algorithm;
-  if (forced !== undefined && !runs(forced, g)) {
+  if (forced === undefined) return cheapest(g);
+  if (!runs(forced, g)) {
     const what = ALGORITHMS[forced].costs[kind] === undefined ? `does not implement ${kind}` : `needs ${ALGORITHMS[forced].needs}`;
     throw new TpusimError('unsupported_algorithm', `${forced} ${what} (group of ${placement.size}, stride ${placement.stride}, on ${system.name})`);
   }
-  const candidates = forced === undefined ? COLLECTIVE_ALGORITHMS.filter((a) => runs(a, g)) : [forced];
-  let best: CollectiveCost | undefined;
-  for (const algorithm of candidates) {
-    const seconds = ALGORITHMS[algorithm].costs[kind]!(g);
-    if (best === undefined || seconds < best.seconds) best = { seconds, algorithm, tier };
-  }
-  if (best === undefined) throw new TpusimError('unsupported_algorithm', `no algorithm runs ${kind} on this group of ${placement.size} on ${system.name}`);
-  return best;
+  return { seconds: ALGORITHMS[forced].costs[kind]!(g), algorithm: forced, tier };
 }

@@ -98,9 +98,8 @@ export function searchPlans(model: TransformerModel, chip: ChipSpec, system: Sys
   const rejected = new Map<string, { count: number; example: TrainingPlan; message: string }>();
   let evaluated = 0;
   let valid = 0;
-  const reject = (plan: TrainingPlan, message: string): void => {
+  const reject = (plan: TrainingPlan, message: string, kind = reasonKind(message)): void => {
     evaluated++;
-    const kind = reasonKind(message);
     const r = rejected.get(kind);
     if (r) r.count++;
     else rejected.set(kind, { count: 1, example: plan, message });
@@ -127,11 +126,14 @@ export function searchPlans(model: TransformerModel, chip: ChipSpec, system: Sys
             for (const microbatch of microbatches) {
               const perStep = Math.floor(options.globalBatch / (dp * microbatch));
               const globalBatch = Math.max(1, perStep) * dp * microbatch;
+              // One message for every plan this batch rules out (formatting and grouping it per plan cost a tenth of the search).
+              const tooFew = perStep < 1 ? `data parallelism of ${dp} x microbatch ${microbatch} needs at least ${dp * microbatch} sequences per step, more than the global batch of ${options.globalBatch}` : undefined;
+              const tooFewKind = tooFew === undefined ? '' : reasonKind(tooFew);
               for (const interleave of interleaves) {
                 for (const recompute of recomputes) {
                   const plan: TrainingPlan = { tp, pp, dp, cp, ep, zero, microbatch, globalBatch, seq: options.seq, recompute, sequenceParallel: tp > 1, interleave, overlapGradients: true };
-                  if (perStep < 1) {
-                    reject(plan, `data parallelism of ${dp} x microbatch ${microbatch} needs at least ${dp * microbatch} sequences per step, more than the global batch of ${options.globalBatch}`);
+                  if (tooFew !== undefined) {
+                    reject(plan, tooFew, tooFewKind);
                     continue;
                   }
                   const step = trainingStep(model, chip, system, replica * dp, plan, options);

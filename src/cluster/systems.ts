@@ -135,25 +135,20 @@ const GB200_NVL72 = withSources({
   },
 });
 
+/** A TPU pod's ICI: a 3D torus of 4x4x4 cubes wrapping around every axis (cited in each preset), then DCN joining the pods. */
+function tpuPodTiers(podChips: number, dims: readonly number[], bandwidthBytesPerS: number, linkBandwidthBytesPerS: number): NetworkTier[] {
+  return [
+    { name: 'ici', kind: 'torus', domainChips: podChips, bandwidthBytesPerS, latencyS: 1e-6, dims, wraparound: [true, true, true], linkBandwidthBytesPerS, cube: [4, 4, 4] },
+    { name: 'dcn', kind: 'fat-tree', domainChips: PODS * podChips, bandwidthBytesPerS: 6.25e9, latencyS: 10e-6 },
+  ];
+}
+
 const TPU_V4_POD = withSources({
   name: 'tpu-v4-pod',
   description: 'Google TPU v4 pods: 4096 chips in a 16x16x16 3D torus of 4x4x4 cubes joined by optical circuit switches, pods joined by DCN',
   chip: 'tpu-v4',
   chipsPerHost: 4,
-  tiers: [
-    {
-      name: 'ici',
-      kind: 'torus',
-      domainChips: 4096,
-      bandwidthBytesPerS: 300e9,
-      latencyS: 1e-6,
-      dims: [16, 16, 16],
-      wraparound: [true, true, true],
-      linkBandwidthBytesPerS: 50e9,
-      cube: [4, 4, 4],
-    },
-    { name: 'dcn', kind: 'fat-tree', domainChips: PODS * 4096, bandwidthBytesPerS: 6.25e9, latencyS: 10e-6 },
-  ],
+  tiers: tpuPodTiers(4096, [16, 16, 16], 300e9, 50e9),
   maxChips: PODS * 4096,
   citations: {
     chip: cite('jouppi2023', 'TPU v4 supercomputer'),
@@ -179,20 +174,7 @@ const TPU_V5P_POD = withSources({
   description: 'Google TPU v5p pods: 8960 chips in a 16x20x28 3D torus of 4x4x4 cubes joined by optical circuit switches, pods joined by DCN',
   chip: 'tpu-v5p',
   chipsPerHost: 4,
-  tiers: [
-    {
-      name: 'ici',
-      kind: 'torus',
-      domainChips: 8960,
-      bandwidthBytesPerS: 600e9,
-      latencyS: 1e-6,
-      dims: [16, 20, 28],
-      wraparound: [true, true, true],
-      linkBandwidthBytesPerS: 100e9,
-      cube: [4, 4, 4],
-    },
-    { name: 'dcn', kind: 'fat-tree', domainChips: PODS * 8960, bandwidthBytesPerS: 6.25e9, latencyS: 10e-6 },
-  ],
+  tiers: tpuPodTiers(8960, [16, 20, 28], 600e9, 100e9),
   maxChips: PODS * 8960,
   citations: {
     chip: cite('gcloudV5p', 'TPU v5p pod'),

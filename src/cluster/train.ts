@@ -15,10 +15,12 @@
  */
 import type { ChipSpec } from '../arch/chip-spec.js';
 import { peakOpsPerS } from '../arch/derive.js';
+import { GIB } from '../core/units.js';
 import type { Gemm } from '../graph/ops/op.js';
 import { chipContext } from '../model/estimate.js';
 import { gemmSeconds, streamSeconds } from '../model/kernels.js';
 import { collectiveCost } from './collectives.js';
+import { memoized, type Memo } from './memo.js';
 import { attentionFlopsPerToken, trainingFlopsPerToken, type LayerShape, type TransformerModel } from './transformer.js';
 import type { Collective, SystemSpec, TrainingPlan } from './types.js';
 
@@ -98,6 +100,9 @@ export interface TrainingStep {
   readonly energyPerStepJ: number;
 }
 
+/** GiB with one decimal, as the out-of-memory reason prints them. */
+const gib = (bytes: number): string => (bytes / GIB).toFixed(1);
+
 const ZERO_BREAKDOWN: StepBreakdown = { computeS: 0, recomputeS: 0, tpCommS: 0, cpCommS: 0, epCommS: 0, ppCommS: 0, dpCommS: 0, bubbleS: 0, optimizerS: 0, hostS: 0 };
 
 /** Plan problems that make it impossible, before any timing. */
@@ -132,23 +137,30 @@ interface LayerTimes {
   readonly forwardOps: number;
 }
 
-/** Layer times already computed, per layer shape, chip and system (a plan search asks for each many times). */
-const layerMemo = new WeakMap<LayerShape, WeakMap<ChipSpec, WeakMap<SystemSpec, Map<string, LayerTimes>>>>();
+/** Times already computed, per layer shape (or model, for the LM head), chip, system and `memoKey` (a plan search asks for each many times). */
+const layerMemo: Memo<LayerTimes> = new WeakMap();
+const headMemo: Memo<HeadTimes> = new WeakMap();
 
-function cachedLayerTimes(env: Env, shape: LayerShape, model: TransformerModel, plan: TrainingPlan): LayerTimes {
-  let byChip = layerMemo.get(shape);
-  if (!byChip) layerMemo.set(shape, (byChip = new WeakMap()));
-  let bySystem = byChip.get(env.chip);
-  if (!bySystem) byChip.set(env.chip, (bySystem = new WeakMap()));
-  let times = bySystem.get(env.system);
-  if (!times) bySystem.set(env.system, (times = new Map()));
-  const key = `${env.dtype} ${env.flash} ${env.dropout} ${model.hidden} ${model.causal} ${plan.tp} ${plan.cp} ${plan.ep} ${plan.microbatch} ${plan.seq} ${plan.recompute} ${plan.sequenceParallel}`;
-  const known = times.get(key);
-  if (known) return known;
-  const t = layerTimes(env, shape, model, plan);
-  if (times.size >= 100_000) times.clear();
-  times.set(key, t);
-  return t;
+/** What a step's layer and head times depend on besides the shape, chip and system. */
+function memoKey(env: Env, model: TransformerModel, plan: TrainingPlan): string {
+  return `${env.dtype} ${env.flash} ${env.dropout} ${model.hidden} ${model.causal} ${plan.tp} ${plan.cp} ${plan.ep} ${plan.microbatch} ${plan.seq} ${plan.recompute} ${plan.sequenceParallel}`;
+}
+
+interface HeadTimes {
+  readonly forwardS: number;
+  readonly backwardS: number;
+}
+
+/** The LM head (and the loss) on the last stage, forward and both gradients, for one microbatch. */
+function headTimes(env: Env, model: TransformerModel, plan: TrainingPlan): HeadTimes {
+  const { chip, dtype } = env;
+  const tokens = (plan.microbatch * plan.seq) / plan.cp;
+  const vocab = model.vocab / plan.tp;
+  const head: Gemm = { batch: 1, m: tokens, n: vocab, k: model.hidden, weightsAreParameters: true };
+  return {
+    forwardS: gemmSeconds(chip, dtype, head) + streamSeconds(chip, dtype, tokens * vocab * 4 * 2, tokens * vocab * 4),
+    backwardS: gemmSeconds(chip, dtype, { ...head, n: model.hidden, k: vocab }) + gemmSeconds(chip, dtype, { batch: 1, m: model.hidden, n: vocab, k: tokens, weightsAreParameters: false }),
+  };
 }
 
 /** One layer's forward, backward and communication for one microbatch on one chip. */
@@ -255,27 +267,28 @@ export function trainingStep(model: TransformerModel, chip: ChipSpec, system: Sy
   const opOverheadS = options.opOverheadS ?? (chip.cores[0]!.matrixUnits[0]!.kind === 'tensor-core' ? EAGER_OP_OVERHEAD_S : 0);
   const env: Env = { chip, system, dtype, flash, dropout: options.dropout ?? false };
   const reasons = planProblems(model, chips, plan);
-  const microbatches = reasons.length > 0 ? 1 : plan.globalBatch / (plan.microbatch * plan.dp);
   const tokensPerStep = plan.globalBatch * plan.seq;
   const capacity = chip.offChipMemory.capacityBytes;
-  const empty: TrainingStep = {
-    plan,
-    chips,
-    valid: false,
-    reasons,
-    stepTimeS: Infinity,
-    breakdown: ZERO_BREAKDOWN,
-    memory: { weightsBytes: 0, gradientBytes: 0, optimizerBytes: 0, activationBytes: 0, totalBytes: 0, capacityBytes: capacity },
-    microbatches,
-    tokensPerStep,
-    tokensPerS: 0,
-    modelFlopsPerStep: 0,
-    hardwareFlopsPerStep: 0,
-    mfu: 0,
-    hfu: 0,
-    energyPerStepJ: 0,
-  };
-  if (reasons.length > 0) return empty;
+  if (reasons.length > 0) {
+    return {
+      plan,
+      chips,
+      valid: false,
+      reasons,
+      stepTimeS: Infinity,
+      breakdown: ZERO_BREAKDOWN,
+      memory: { weightsBytes: 0, gradientBytes: 0, optimizerBytes: 0, activationBytes: 0, totalBytes: 0, capacityBytes: capacity },
+      microbatches: 1,
+      tokensPerStep,
+      tokensPerS: 0,
+      modelFlopsPerStep: 0,
+      hardwareFlopsPerStep: 0,
+      mfu: 0,
+      hfu: 0,
+      energyPerStepJ: 0,
+    };
+  }
+  const microbatches = plan.globalBatch / (plan.microbatch * plan.dp);
   const { tp, pp, dp, cp, ep } = plan;
   // Per stage: its share of each group of layers. Layers that do not split evenly leave some stages
   // (virtual stages) one layer longer; the fullest stage sets the pipeline's pace (Llama 3 runs 126
@@ -289,9 +302,10 @@ export function trainingStep(model: TransformerModel, chip: ChipSpec, system: Sy
   let epCommS = 0;
   let activationBytes = 0;
   let hostOps = 0;
+  const key = memoKey(env, model, plan);
   for (const g of model.groups) {
     const share = g.count * fullest;
-    const t = cachedLayerTimes(env, g.shape, model, plan);
+    const t = memoized(layerMemo, g.shape, env, key, () => layerTimes(env, g.shape, model, plan));
     forwardS += share * t.forwardS;
     backwardS += share * t.backwardS;
     recomputeS += share * t.recomputeS;
@@ -302,11 +316,9 @@ export function trainingStep(model: TransformerModel, chip: ChipSpec, system: Sy
     // Forward, backward (about two operators per forward one) and the recomputed forward.
     hostOps += share * t.forwardOps * (3 + (plan.recompute === 'none' ? 0 : 1));
   }
-  // The last stage also runs the LM head (and the loss), forward and both gradients.
+  // The last stage also runs the LM head (and the loss).
+  const { forwardS: headF, backwardS: headB } = memoized(headMemo, model, env, key, () => headTimes(env, model, plan));
   const tokens = (plan.microbatch * plan.seq) / cp;
-  const head: Gemm = { batch: 1, m: tokens, n: model.vocab / tp, k: model.hidden, weightsAreParameters: true };
-  const headF = gemmSeconds(chip, dtype, head) + streamSeconds(chip, dtype, tokens * (model.vocab / tp) * 4 * 2, tokens * (model.vocab / tp) * 4);
-  const headB = gemmSeconds(chip, dtype, { ...head, n: model.hidden, k: model.vocab / tp }) + gemmSeconds(chip, dtype, { batch: 1, m: model.hidden, n: model.vocab / tp, k: tokens, weightsAreParameters: false });
   const deviceS = forwardS + backwardS + recomputeS + tpCommS + cpCommS + epCommS + headF + headB;
   // The host issues the stage's operators while the device runs earlier ones; the slower of the two sets the pace.
   const hostS = hostOps * opOverheadS;
@@ -344,11 +356,12 @@ export function trainingStep(model: TransformerModel, chip: ChipSpec, system: Sy
   const inFlight = Math.min(pp * (plan.interleave > 1 ? 1 + (pp - 1) / (pp * plan.interleave) : 1), microbatches);
   const activationMemory = activationBytes * inFlight + (pp === 1 ? tokens * (model.vocab / tp) * 4 : 0);
   const totalBytes = weightsBytes + gradientMemory + optimizerBytes + activationMemory;
-  const memoryReasons = totalBytes > capacity ? [`out of memory: ${(totalBytes / 2 ** 30).toFixed(1)} GiB per chip (weights ${(weightsBytes / 2 ** 30).toFixed(1)}, gradients ${(gradientMemory / 2 ** 30).toFixed(1)}, optimizer ${(optimizerBytes / 2 ** 30).toFixed(1)}, activations ${(activationMemory / 2 ** 30).toFixed(1)}) exceeds ${(capacity / 2 ** 30).toFixed(1)} GiB`] : [];
-  const modelFlopsPerStep = trainingFlopsPerToken(model, plan.seq) * tokensPerStep;
+  const memoryReasons = totalBytes > capacity ? [`out of memory: ${gib(totalBytes)} GiB per chip (weights ${gib(weightsBytes)}, gradients ${gib(gradientMemory)}, optimizer ${gib(optimizerBytes)}, activations ${gib(activationMemory)}) exceeds ${gib(capacity)} GiB`] : [];
+  const flopsPerToken = trainingFlopsPerToken(model, plan.seq);
+  const modelFlopsPerStep = flopsPerToken * tokensPerStep;
   // Hardware FLOPs (Korthikanti et al. 2022): the model FLOPs plus the recomputed forward, by the same
   // convention: all layers' forward (a third of their training FLOPs) or the attention core's.
-  const layerFlopsPerToken = trainingFlopsPerToken(model, plan.seq) - 6 * model.hidden * model.vocab;
+  const layerFlopsPerToken = flopsPerToken - 6 * model.hidden * model.vocab;
   const recomputedPerToken = plan.recompute === 'full' ? layerFlopsPerToken / 3 : plan.recompute === 'selective' ? attentionFlopsPerToken(model, plan.seq) / 3 : 0;
   const hardwareFlopsPerStep = modelFlopsPerStep + recomputedPerToken * tokensPerStep;
   const peak = peakOpsPerS(chip, dtype as never);

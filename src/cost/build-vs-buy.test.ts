@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { TpusimError } from '../core/errors.js';
 import { buildVsBuy, tornado, TORNADO_KEYS, type BuildVsBuyInput } from './build-vs-buy.js';
-import { DEFAULT_COST_BOOK, type CostBook } from './costbook.js';
+import { DEFAULT_COST_BOOK, withValues, type CostBook } from './costbook.js';
 
-function bookWith(values: Readonly<Record<string, number>>): CostBook {
-  const out = { ...DEFAULT_COST_BOOK };
-  for (const [key, v] of Object.entries(values)) out[key] = { ...DEFAULT_COST_BOOK[key]!, value: v };
-  return out;
-}
+const bookWith = (values: Readonly<Record<string, number>>): CostBook => withValues(DEFAULT_COST_BOOK, values);
 
 /** Round numbers, so the expected values below can be worked by hand. */
 const BOOK = bookWith({

@@ -13,7 +13,7 @@
 import { formatIssues, issue, nearestName, TpusimError, type Issue } from '../core/errors.js';
 import { number, object, string, validate, type Schema } from '../core/schema.js';
 import { trimNumber } from '../core/units.js';
-import { CostTrace, entry, type CostBook } from './costbook.js';
+import { CostTrace, withValues, type CostBook } from './costbook.js';
 import { SECONDS_PER_HOUR, tcoPerChip, type TcoBreakdown } from './tco.js';
 
 export interface CustomChipInput {
@@ -189,9 +189,8 @@ export function tornado(input: BuildVsBuyInput, book: CostBook, keys: readonly s
   }
   extra.forEach((swing, i) => issues.push(...validateBuildVsBuyInput(swing.low, `extra[${i}].low`), ...validateBuildVsBuyInput(swing.high, `extra[${i}].high`)));
   if (issues.length > 0) fail(issues);
-  const withValue = (key: string, v: number): CostBook => ({ ...book, [key]: { ...entry(book, key), value: v } });
   const bars = ranges.map(({ key, low, high }) =>
-    bar(key, { lowValue: low, highValue: high }, buildVsBuy(input, withValue(key, low)).ratio, buildVsBuy(input, withValue(key, high)).ratio),
+    bar(key, { lowValue: low, highValue: high }, buildVsBuy(input, withValues(book, { [key]: low })).ratio, buildVsBuy(input, withValues(book, { [key]: high })).ratio),
   );
   for (const swing of extra) {
     const values = { ...(swing.lowValue !== undefined ? { lowValue: swing.lowValue } : {}), ...(swing.highValue !== undefined ? { highValue: swing.highValue } : {}) };

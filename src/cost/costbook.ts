@@ -164,6 +164,13 @@ export function entry(book: CostBook, key: string): CostEntry {
 
 export const value = (book: CostBook, key: string): number => entry(book, key).value;
 
+/** The book with some values replaced, each entry's unit, source, status and range kept. */
+export function withValues(book: CostBook, values: Readonly<Record<string, number>>): CostBook {
+  const out: Record<string, CostEntry> = { ...book };
+  for (const [key, v] of Object.entries(values)) out[key] = { ...entry(book, key), value: v };
+  return out;
+}
+
 /** Nodes a per-node family lists, e.g. `wafer.priceUsd` -> [2, 3, 4, 5, 7, ...]. */
 export function nodesOf(book: CostBook, family: string): number[] {
   return Object.keys(book)

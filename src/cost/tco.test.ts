@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { TpusimError } from '../core/errors.js';
-import { CostTrace, DEFAULT_COST_BOOK, type CostBook } from './costbook.js';
+import { CostTrace, DEFAULT_COST_BOOK, withValues, type CostBook } from './costbook.js';
 import { HOURS_PER_YEAR, performancePerTco, splitChipHour, tcoPerChip, type TcoBreakdown } from './tco.js';
 
-/** The default book with some values replaced (ranges, sources and statuses kept). */
-function bookWith(values: Readonly<Record<string, number>>): CostBook {
-  const out = { ...DEFAULT_COST_BOOK };
-  for (const [key, v] of Object.entries(values)) out[key] = { ...DEFAULT_COST_BOOK[key]!, value: v };
-  return out;
-}
+const bookWith = (values: Readonly<Record<string, number>>): CostBook => withValues(DEFAULT_COST_BOOK, values);
 
 /** The assumptions of shared/reference/tco-model.md 2.2 (an HGX-class 8-GPU server). */
 const REFERENCE = {

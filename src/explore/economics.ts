@@ -6,7 +6,8 @@
 import type { ChipSpec, MatrixInputFormat } from '../arch/chip-spec.js';
 import { chipCost, type ChipCost } from '../cost/chip-cost.js';
 import type { CostBook, CostStatus } from '../cost/costbook.js';
-import { peakOpsPerS } from '../arch/derive.js';
+import { peakMacsPerCycle } from '../arch/derive.js';
+import { NUMBER_FORMATS } from '../core/number-formats.js';
 import { DEFAULT_NODE_NM, estimateGraph, staticPowerW } from '../model/estimate.js';
 import { energyTable } from '../model/energy.js';
 import type { Graph } from '../graph/types.js';
@@ -43,9 +44,9 @@ export function chipPower(chip: ChipSpec, dtype?: string): ChipPower {
   const nodeNm = chip.technology?.processNm ?? DEFAULT_NODE_NM;
   const table = energyTable(nodeNm);
   const format = (dtype ?? chip.cores[0]!.matrixUnits[0]!.formats[0]!.input) as MatrixInputFormat;
-  const macsPerS = peakOpsPerS(chip, format) / 2;
+  const macsPerS = peakMacsPerCycle(chip, format) * chip.clockHz;
   const matrixW = macsPerS * table.macPj(format) * 1e-12;
-  const inBytes = format === 'int8' || format === 'uint8' || format.startsWith('fp8') ? 1 : 2;
+  const inBytes = NUMBER_FORMATS[format].bytes;
   let onChipBytesPerCycle = 0;
   for (const core of chip.cores) for (const u of core.matrixUnits) onChipBytesPerCycle += core.count * u.count * (u.rows * inBytes + u.cols * 4);
   const ub = chip.cores[0]!.unifiedBuffer.sizeBytes;
