@@ -4,7 +4,7 @@
 export { TpusimError, formatIssues, nearestName, unknownNameMessage, type Issue, type Result } from './core/errors.js';
 export { createRng, type Rng } from './core/rng.js';
 export * as units from './core/units.js';
-export { formatBytes, formatSI, trimNumber, formatReadable, formatReadableSI, OPS_PER_MAC } from './core/units.js';
+export { formatBytes, formatSI, trimNumber, formatReadable, formatReadableSI, OPS_PER_MAC, SECONDS_PER_HOUR, SECONDS_PER_DAY } from './core/units.js';
 export {
   NUMBER_FORMATS,
   NUMBER_FORMAT_NAMES,

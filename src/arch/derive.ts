@@ -75,6 +75,11 @@ export function matrixUnitCount(chip: ChipSpec): number {
   return chip.cores.reduce((sum, c) => sum + c.count * c.matrixUnits.reduce((s, u) => s + u.count, 0), 0);
 }
 
+/** The chip's default matrix format: its first matrix unit's first format (what estimates and programs use unless told). */
+export function defaultMatrixFormat(chip: ChipSpec): MatrixInputFormat {
+  return chip.cores[0]!.matrixUnits[0]!.formats[0]!.input;
+}
+
 /** Input formats supported by any matrix unit, in first-seen order. */
 export function matrixFormats(chip: ChipSpec): MatrixInputFormat[] {
   const seen: MatrixInputFormat[] = [];

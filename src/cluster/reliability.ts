@@ -20,9 +20,7 @@
  * for one chip (redundancy, elastic data parallelism, asynchronous or decoupled replicas).
  */
 import { TpusimError, issue, type Issue } from '../core/errors.js';
-
-const HOURS_PER_DAY = 24;
-const SECONDS_PER_HOUR = 3600;
+import { HOURS_PER_DAY, SECONDS_PER_HOUR } from '../core/units.js';
 
 /** A published interruption rate, with where it comes from and how it was derived. */
 export interface FailureRate {

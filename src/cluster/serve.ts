@@ -12,6 +12,7 @@
  * touches: E (1 - (1 - k/E)^tokens) of E experts for tokens routed to k each, uniformly.
  */
 import type { ChipSpec } from '../arch/chip-spec.js';
+import { defaultMatrixFormat } from '../arch/derive.js';
 import { NUMBER_FORMATS } from '../core/number-formats.js';
 import type { Gemm } from '../graph/ops/op.js';
 import { gemmSeconds, streamSeconds } from '../model/kernels.js';
@@ -41,7 +42,7 @@ export interface ServingContext {
 }
 
 export function servingContext(model: TransformerModel, chip: ChipSpec, system: SystemSpec, plan: ServingPlan): ServingContext {
-  const dtype = plan.dtype ?? chip.cores[0]!.matrixUnits[0]!.formats[0]!.input;
+  const dtype = plan.dtype ?? defaultMatrixFormat(chip);
   const weightBytes = NUMBER_FORMATS[dtype as keyof typeof NUMBER_FORMATS]?.bytes ?? 2;
   return { model, chip, system, tp: plan.tp, pp: plan.pp, dtype, weightBytes, kvBytes: plan.kvBytes ?? 2 };
 }

@@ -14,8 +14,8 @@
  * fp32 master copy with Adam's two moments (2 + 4 + 12 bytes per parameter).
  */
 import type { ChipSpec } from '../arch/chip-spec.js';
-import { peakOpsPerS } from '../arch/derive.js';
-import { GIB } from '../core/units.js';
+import { defaultMatrixFormat, peakOpsPerS } from '../arch/derive.js';
+import { GIB, SECONDS_PER_DAY } from '../core/units.js';
 import type { Gemm } from '../graph/ops/op.js';
 import { chipContext } from '../model/estimate.js';
 import { gemmSeconds, streamSeconds } from '../model/kernels.js';
@@ -261,7 +261,7 @@ function activationBytesPerLayer(shape: LayerShape, model: TransformerModel, pla
 }
 
 export function trainingStep(model: TransformerModel, chip: ChipSpec, system: SystemSpec, chips: number, plan: TrainingPlan, options: TrainingOptions = {}): TrainingStep {
-  const dtype = options.dtype ?? chip.cores[0]!.matrixUnits[0]!.formats[0]!.input;
+  const dtype = options.dtype ?? defaultMatrixFormat(chip);
   const flash = options.flashAttention ?? true;
   const gradientBytes = options.gradientBytes ?? 4;
   const opOverheadS = options.opOverheadS ?? (chip.cores[0]!.matrixUnits[0]!.kind === 'tensor-core' ? EAGER_OP_OVERHEAD_S : 0);
@@ -399,7 +399,7 @@ export function trainingStep(model: TransformerModel, chip: ChipSpec, system: Sy
 
 /** Days to perform `flops` on `chips` chips of `peakFlopsPerS` each at a model FLOPs utilization. */
 export function trainingDays(flops: number, chips: number, peakFlopsPerS: number, mfu: number): number {
-  return flops / (chips * peakFlopsPerS * mfu) / 86_400;
+  return flops / (chips * peakFlopsPerS * mfu) / SECONDS_PER_DAY;
 }
 
 /** Wall time and energy to train on `tokens` tokens at a step's pace (whole steps). */

@@ -16,6 +16,12 @@ export const KHZ = 1e3;
 export const MHZ = 1e6;
 export const GHZ = 1e9;
 
+export const SECONDS_PER_HOUR = 3600;
+export const HOURS_PER_DAY = 24;
+export const SECONDS_PER_DAY = SECONDS_PER_HOUR * HOURS_PER_DAY;
+/** A 365-day year, as TCO and fab planning count it. */
+export const HOURS_PER_YEAR = 365 * HOURS_PER_DAY;
+
 /** Operations per multiply-accumulate: a MAC is 2 ops (one multiply, one add) everywhere in tpusim. */
 export const OPS_PER_MAC = 2;
 

@@ -20,8 +20,9 @@ import { number, object, validate, type Schema } from '../core/schema.js';
 import type { CostTrace } from './costbook.js';
 
 /** 365 days of 24 hours: the chip is owned, and paid for, every hour of the year. */
-export const HOURS_PER_YEAR = 8760;
-export const SECONDS_PER_HOUR = 3600;
+import { HOURS_PER_YEAR, SECONDS_PER_HOUR } from '../core/units.js';
+
+export { HOURS_PER_YEAR, SECONDS_PER_HOUR };
 const W_PER_KW = 1000;
 
 export interface TcoInput {

@@ -6,7 +6,7 @@
 import type { ChipSpec, MatrixInputFormat } from '../arch/chip-spec.js';
 import { chipCost, type ChipCost } from '../cost/chip-cost.js';
 import type { CostBook, CostStatus } from '../cost/costbook.js';
-import { peakMacsPerCycle } from '../arch/derive.js';
+import { defaultMatrixFormat, peakMacsPerCycle } from '../arch/derive.js';
 import { NUMBER_FORMATS } from '../core/number-formats.js';
 import { DEFAULT_NODE_NM, estimateGraph, staticPowerW } from '../model/estimate.js';
 import { energyTable } from '../model/energy.js';
@@ -43,7 +43,7 @@ export interface ChipPower {
 export function chipPower(chip: ChipSpec, dtype?: string): ChipPower {
   const nodeNm = chip.technology?.processNm ?? DEFAULT_NODE_NM;
   const table = energyTable(nodeNm);
-  const format = (dtype ?? chip.cores[0]!.matrixUnits[0]!.formats[0]!.input) as MatrixInputFormat;
+  const format = (dtype ?? defaultMatrixFormat(chip)) as MatrixInputFormat;
   const macsPerS = peakMacsPerCycle(chip, format) * chip.clockHz;
   const matrixW = macsPerS * table.macPj(format) * 1e-12;
   const inBytes = NUMBER_FORMATS[format].bytes;

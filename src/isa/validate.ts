@@ -7,14 +7,14 @@
 import { issue, type Issue } from '../core/errors.js';
 import { formatBytes } from '../core/units.js';
 import type { ChipSpec, CoreSpec, MatrixUnitSpec } from '../arch/chip-spec.js';
-import { accumulatorRows, coreAt, coreCount, matrixUnitAt, matrixUnitsPerCore } from '../arch/derive.js';
+import { accumulatorRows, coreAt, coreCount, defaultMatrixFormat, matrixUnitAt, matrixUnitsPerCore } from '../arch/derive.js';
 import { NUMBER_FORMATS, type NumberFormatName } from '../core/number-formats.js';
 import { BINARY_VECTOR_OPS, OPS, type Access } from './ops.js';
 import type { ActivateInstruction, Instruction, MemRef, Opcode, PoolInstruction, Program, VectorInstruction } from './types.js';
 
 /** The matrix units' input format: the program's `.dtype`, else the chip's first. */
 export function programFormat(program: Program, chip: ChipSpec): NumberFormatName {
-  return program.dtype ?? chip.cores[0]!.matrixUnits[0]!.formats[0]!.input;
+  return program.dtype ?? defaultMatrixFormat(chip);
 }
 
 export function instructionLocation(program: Program, index: number): string {

@@ -14,7 +14,7 @@
  * static power over the time (the chip's measured idle power where published, else an estimate).
  */
 import type { ChipSpec } from '../arch/chip-spec.js';
-import { coreCount, peakMacsPerCycle, peakOpsPerS } from '../arch/derive.js';
+import { coreCount, defaultMatrixFormat, peakMacsPerCycle, peakOpsPerS } from '../arch/derive.js';
 import { NUMBER_FORMATS } from '../core/number-formats.js';
 import { TpusimError } from '../core/errors.js';
 import { formatBytes } from '../core/units.js';
@@ -111,7 +111,7 @@ export function chipContext(chip: ChipSpec, dtype: string): ChipContext {
 }
 
 export function estimateGraph(graph: Graph, chip: ChipSpec, options: EstimateOptions = {}): GraphEstimate {
-  const dtype = options.dtype ?? chip.cores[0]!.matrixUnits[0]!.formats[0]!.input;
+  const dtype = options.dtype ?? defaultMatrixFormat(chip);
   const ctx = chipContext(chip, dtype);
   const prepared = prepareGraph(graph);
   const gpu = ctx.gpu !== undefined;

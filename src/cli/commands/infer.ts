@@ -16,6 +16,8 @@ import {
   TpusimError,
   type ReliabilityPoint,
   type ServingPoint,
+  SECONDS_PER_DAY,
+  SECONDS_PER_HOUR,
 } from '../../index.js';
 import { choice, outputPaths, parseCommandArgs, positiveInteger, stringOption, UsageError } from '../args.js';
 import { MAX_CHIPS, nonNegativeNumber, positiveNumber, readTransformer, resolveClusterChip, TRANSFORMER_HELP } from '../cluster-arg.js';
@@ -180,7 +182,7 @@ export const reliabilityCommand: Command = {
       printJson(io, 'reliability', { checkpointS, restartS, ...(rate !== undefined ? { ratePerChipHour: rate } : {}), points, ...(svg ? { svg } : {}) });
       return 0;
     }
-    const duration = (s: number): string => (s >= 86_400 ? `${trimNumber(s / 86_400, 3)} d` : s >= 3600 ? `${trimNumber(s / 3600, 3)} h` : s >= 60 ? `${trimNumber(s / 60, 3)} min` : `${trimNumber(s, 3)} s`);
+    const duration = (s: number): string => (s >= SECONDS_PER_DAY ? `${trimNumber(s / SECONDS_PER_DAY, 3)} d` : s >= SECONDS_PER_HOUR ? `${trimNumber(s / SECONDS_PER_HOUR, 3)} h` : s >= 60 ? `${trimNumber(s / 60, 3)} min` : `${trimNumber(s, 3)} s`);
     io.out(formatTable(['chips', 'interruptions/day', 'MTBF', 'checkpoint every', 'goodput %'], points.map((p: ReliabilityPoint) => [p.chips.toLocaleString('en-US'), trimNumber(p.interruptionsPerDay, 4), duration(p.mtbfS), duration(p.intervalS) + (p.dalyApplies ? '' : ' (C >= 2M)'), trimNumber(p.goodputExponential * 100, 3)])));
     io.out(`(checkpoint write ${checkpointS} s, restart ${restartS} s; goodput from the exponential failure model at Daly's interval; see docs/cluster.md)`);
     if (svg) io.out(`wrote ${svg}`);

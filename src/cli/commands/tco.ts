@@ -21,6 +21,8 @@ import {
   type CostBook,
   type InputSwing,
   type WorkloadRate,
+  HOURS_PER_YEAR,
+  SECONDS_PER_HOUR,
 } from '../../index.js';
 import { outputPaths, parseCommandArgs, positiveInteger, stringOption, UsageError, type ParsedArgs } from '../args.js';
 import { resolveChip } from '../chip-arg.js';
@@ -115,7 +117,7 @@ export const tcoCommand: Command = {
     const rate = workloadRate(chip, values, workload, train, chips);
     if (!rate.feasible) throw new TpusimError('does_not_fit', `${workload} cannot run on ${chip.name}: ${rate.reasons.join('; ')}`);
     const workPerUsd = (rate.perSecond * 3600) / tco.usdPerChipHour;
-    const fleetUsd = tco.usdPerChipHour * 8760 * years * chips;
+    const fleetUsd = tco.usdPerChipHour * HOURS_PER_YEAR * years * chips;
     const vsName = stringOption(values, 'vs');
     let versus: { input: BuildVsBuyInput; result: ReturnType<typeof buildVsBuy>; bars: ReturnType<typeof tornado>; gpuHow: string } | undefined;
     if (vsName) {
@@ -129,7 +131,7 @@ export const tcoCommand: Command = {
         custom: { name: chip.name, variableCostUsd: built.variableCostUsd, nreUsd: built.nreUsd, powerW: power.watts, chipsPerHost: chipsPerHost(chip), throughputPerChip: rate.perSecond },
         gpu: { name: gpu.name, priceUsd: gpuPriced.capexUsd, powerW: provisionedPowerW(gpu).watts, chipsPerHost: chipsPerHost(gpu), throughputPerChip: gpuRate.perSecond },
         volume,
-        work: rate.perSecond * 3600 * 8760 * years * chips,
+        work: rate.perSecond * SECONDS_PER_HOUR * HOURS_PER_YEAR * years * chips,
       };
       const swing = (name: string, low: BuildVsBuyInput, high: BuildVsBuyInput, lowValue: number, highValue: number): InputSwing => ({ name, low, high, lowValue, highValue });
       const nreKey = Object.keys(book).find((k) => k.startsWith('nre.usd.') && book[k]!.value === built.nreUsd);

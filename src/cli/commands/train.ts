@@ -23,6 +23,7 @@ import {
   type TrainingPlan,
   type TrainingStep,
   type TransformerModel,
+  SECONDS_PER_DAY,
 } from '../../index.js';
 import { choice, outputPaths, parseCommandArgs, positiveInteger, stringOption, UsageError, type ParsedArgs } from '../args.js';
 import { MAX_CHIPS, nonNegativeNumber, positiveNumber, readTransformer, resolveClusterChip, TRANSFORMER_HELP } from '../cluster-arg.js';
@@ -226,7 +227,7 @@ export const trainCommand: Command = {
       io.out(`reliability at ${step.chips.toLocaleString('en-US')} chips: ${trimNumber(reliability.interruptionsPerDay, 3)} interruptions/day (Llama 3's rate), MTBF ${seconds(reliability.mtbfS)}; checkpoint every ${seconds(reliability.intervalS)} (Daly, ${checkpointS} s write, ${restartS} s restart): goodput ${trimNumber(goodput * 100, 3)}%`);
     }
     if (run) {
-      io.out(`training on ${formatSI(run.tokens, 'tokens')}: ${run.steps.toLocaleString('en-US')} steps, ${trimNumber(run.computeS / 86_400, 4)} days of steps, ${trimNumber(run.wallS / 86_400, 4)} days with interruptions; ${trimNumber(run.energyJ / 3.6e9, 4)} MWh of chip energy`);
+      io.out(`training on ${formatSI(run.tokens, 'tokens')}: ${run.steps.toLocaleString('en-US')} steps, ${trimNumber(run.computeS / SECONDS_PER_DAY, 4)} days of steps, ${trimNumber(run.wallS / SECONDS_PER_DAY, 4)} days with interruptions; ${trimNumber(run.energyJ / 3.6e9, 4)} MWh of chip energy`);
     }
     for (const path of Object.values(written)) io.out(`wrote ${path}`);
     return step.valid ? 0 : 1;
