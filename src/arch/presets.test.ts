@@ -9,6 +9,7 @@ import type { ChipSpec, MatrixInputFormat } from './chip-spec.js';
 import { matrixFormats, peakOpsPerS, ridgePointOpsPerByte } from './derive.js';
 import { CHIP_PRESETS } from './presets/index.js';
 import { validateChip } from './validate.js';
+import { leaves } from './test-support/leaves.js';
 
 interface PublishedPeak {
   readonly chip: string;
@@ -73,15 +74,6 @@ const PUBLISHED_PEAKS: readonly PublishedPeak[] = [
 const PEAK_TOLERANCE = 0.01;
 const NOT_NUMBERS = new Set(['schemaVersion', 'name', 'description']);
 
-/** Every leaf of a preset (arrays of scalars count as one leaf) with its value, outside `sources`/`citations`. */
-function leaves(value: unknown, path = '', out: Array<[string, unknown]> = []): Array<[string, unknown]> {
-  if (Array.isArray(value) && value.every((v) => typeof v !== 'object')) out.push([path, value]);
-  else if (Array.isArray(value)) value.forEach((v, i) => leaves(v, joinPath(path, i), out));
-  else if (typeof value === 'object' && value !== null) {
-    for (const [k, v] of Object.entries(value)) if (!(path === '' && (k === 'sources' || k === 'citations'))) leaves(v, joinPath(path, k), out);
-  } else out.push([path, value]);
-  return out;
-}
 
 /** Paths of every object, array element and leaf, so a citation key can be checked against the chip. */
 function allPaths(chip: ChipSpec): Set<string> {

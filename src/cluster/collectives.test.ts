@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TpusimError } from '../core/errors.js';
-import { joinPath } from '../core/schema.js';
+import { leaves } from '../arch/test-support/leaves.js';
 import { collectiveCost, tierOf } from './collectives.js';
 import { getSystemPreset, loadSystem, parseSystem, SYSTEM_PRESETS, systemPresetNames, validateSystem } from './systems.js';
 import { COLLECTIVES, type GroupPlacement, type NetworkTier, type SystemSpec } from './types.js';
@@ -235,15 +235,6 @@ describe('every collective on every preset', () => {
 
 const NOT_NUMBERS = new Set(['name', 'description', 'chip']);
 
-/** Every leaf outside `sources`/`citations` (arrays of scalars count as one leaf). */
-function leaves(value: unknown, path = '', out: Array<[string, unknown]> = []): Array<[string, unknown]> {
-  if (Array.isArray(value) && value.every((v) => typeof v !== 'object')) out.push([path, value]);
-  else if (Array.isArray(value)) value.forEach((v, i) => leaves(v, joinPath(path, i), out));
-  else if (typeof value === 'object' && value !== null) {
-    for (const [k, v] of Object.entries(value)) if (!(path === '' && (k === 'sources' || k === 'citations'))) leaves(v, joinPath(path, k), out);
-  } else out.push([path, value]);
-  return out;
-}
 
 describe.each(systemPresetNames())('system preset %s', (name) => {
   const system = SYSTEM_PRESETS[name]!;
