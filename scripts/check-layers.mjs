@@ -7,7 +7,7 @@ import { join, relative, dirname, resolve, sep } from 'node:path';
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const src = join(root, 'src');
 
-const LIBRARY = ['core', 'arch', 'graph', 'isa', 'compile', 'sim', 'model', 'cluster', 'cost', 'explore', 'report'];
+const LIBRARY = ['core', 'arch', 'graph', 'isa', 'compile', 'sim', 'model', 'cluster', 'cost', 'validation', 'explore', 'report'];
 /** Which layers each layer may import (besides itself), from DESIGN.md's table. */
 const ALLOWED = {
   core: [],
@@ -19,6 +19,7 @@ const ALLOWED = {
   model: ['core', 'arch', 'graph'],
   cluster: ['core', 'arch', 'graph', 'model'],
   cost: ['core', 'arch'],
+  validation: ['core', 'arch', 'graph', 'model', 'cluster'],
   explore: LIBRARY.filter((l) => l !== 'explore'),
   report: ['core'],
   cli: ['index'],

@@ -155,3 +155,11 @@ export { chipsPerHost, provisionedPowerW, trainingRate, ownerPrice, DEFAULT_BUIL
 export { tcoPerChip, performancePerTco, splitChipHour, validateTcoBook, HOURS_PER_YEAR, type TcoInput, type TcoBreakdown, type ChipHourParts } from './cost/tco.js';
 export { buildVsBuy, tornado, validateBuildVsBuyInput, TORNADO_KEYS, type BuildVsBuyInput, type BuildVsBuyResult, type BuildVsBuySide, type TornadoBar, type InputSwing, type CustomChipInput, type MarketChipInput } from './cost/build-vs-buy.js';
 export { planSupply, validateSupplyInput, SUPPLY_SCENARIOS, type SupplyInput, type SupplyPlan, type SupplyResource, type LogicDieDemand } from './cost/fab.js';
+
+export * from './validation/types.js';
+export { parseValidationFile } from './validation/rows.js';
+export { predictRow, attentionFlops, type RowPrediction, type RowRegime } from './validation/predict.js';
+export { summarize, errorStats, worstRows, type ErrorStats, type CategoryRegime, type CategorySummary, type ValidationSummary } from './validation/stats.js';
+export { validationFor, type PredictionScope, type ValidationNote } from './validation/lookup.js';
+export { VALIDATION_SUMMARY } from './validation/summary-data.js';
+export { formatValidationReport, validationMarkdown } from './report/validation-report.js';

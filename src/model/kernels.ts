@@ -38,3 +38,39 @@ export function streamSeconds(chip: ChipSpec, dtype: string, bytes: number, ops:
   const vectorRate = ctx.gpu ? ctx.gpu.vectorOpsPerCycle * chip.clockHz : vectorOpsPerS(chip);
   return Math.max(memory, ops / vectorRate);
 }
+
+/** One attention kernel: queries of `seqQ` positions against `seqK` keys, per head. */
+export interface AttentionKernel {
+  readonly batch: number;
+  readonly heads: number;
+  readonly seqQ: number;
+  readonly seqK: number;
+  readonly qkDim: number;
+  readonly valueDim: number;
+  readonly causal: boolean;
+  /** Fused (FlashAttention-style: scores stay on chip) or scores through memory. */
+  readonly fused: boolean;
+}
+
+export interface AttentionTime {
+  readonly forwardS: number;
+  readonly backwardS: number;
+}
+
+/**
+ * Attention core forward and backward: the scores and context GEMMs per head (a fused causal kernel
+ * skips the masked half of the keys); without fusion the scores also go through memory (written,
+ * softmaxed, read by the second GEMM; backward reads and writes them about twice as often). The fused
+ * backward recomputes the scores and forms three gradients: about 2.5 forward times (Dao 2023).
+ */
+export function attentionSeconds(chip: ChipSpec, dtype: string, a: AttentionKernel): AttentionTime {
+  const keys = a.seqK * (a.fused && a.causal ? 0.5 : 1);
+  const heads = a.batch * a.heads;
+  const scores: Gemm = { batch: heads, m: a.seqQ, n: keys, k: a.qkDim, weightsAreParameters: false };
+  const context: Gemm = { batch: heads, m: a.seqQ, n: a.valueDim, k: keys, weightsAreParameters: false };
+  const gemmsS = gemmSeconds(chip, dtype, scores) + gemmSeconds(chip, dtype, context);
+  if (a.fused) return { forwardS: gemmsS, backwardS: 2.5 * gemmsS };
+  const values = heads * a.seqQ * a.seqK;
+  const bytes = chipContext(chip, dtype).elementBytes;
+  return { forwardS: gemmsS + streamSeconds(chip, dtype, 4 * values * bytes, 4 * values), backwardS: 2 * gemmsS + streamSeconds(chip, dtype, 7 * values * bytes, 7 * values) };
+}

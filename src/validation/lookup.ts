@@ -1,0 +1,67 @@
+/**
+ * Error bars for predictions: the held-out error of the validation category a prediction belongs to,
+ * from the summary `npm run validate` last wrote (summary-data.ts), and whether the prediction lies
+ * inside the regime the category's rows cover.
+ */
+import { trimNumber } from '../core/units.js';
+import type { CategorySummary, ValidationSummary } from './stats.js';
+import { VALIDATION_SUMMARY } from './summary-data.js';
+import type { ValidationCategory } from './types.js';
+
+/** What a prediction is: its chip, how many chips, the model's parameters where there is a model. */
+export interface PredictionScope {
+  readonly chip: string;
+  readonly chips: number;
+  readonly params?: number;
+}
+
+export interface ValidationNote {
+  readonly category: ValidationCategory;
+  /** Mean absolute percentage error over the category's held-out rows (a fraction), null without rows. */
+  readonly mape: number | null;
+  /** Held-out rows behind the figure. */
+  readonly rows: number;
+  readonly inRegime: boolean;
+  /** Why the prediction lies outside the validated regime (empty inside it). */
+  readonly outside: readonly string[];
+  /** One sentence for people. */
+  readonly text: string;
+}
+
+const LABELS: Readonly<Record<ValidationCategory, string>> = {
+  kernels: 'kernel',
+  'training-node': 'training (fewer than 100 chips)',
+  'training-scale': 'large-scale training (100+ chips)',
+  serving: 'serving',
+  collectives: 'collective',
+};
+
+/** Parameters in billions, as model sizes are quoted. */
+const billions = (params: number): string => `${trimNumber(params / 1e9, 3)}B`;
+
+/** A count this far beyond the rows' range (either way) is outside the regime. */
+const RANGE_SLACK = 2;
+
+function outsideOf(summary: CategorySummary, scope: PredictionScope): string[] {
+  const r = summary.regime;
+  const out: string[] = [];
+  if (!r.chips.includes(scope.chip)) out.push(`no validated ${LABELS[summary.category]} rows on ${scope.chip} (rows on ${r.chips.join(', ') || 'no chip'})`);
+  const [lo, hi] = r.chipCount;
+  if (scope.chips < lo / RANGE_SLACK || scope.chips > hi * RANGE_SLACK) out.push(`${scope.chips} chips is outside the ${lo}-${hi} chips of the rows`);
+  if (scope.params !== undefined && r.params) {
+    const [plo, phi] = r.params;
+    if (scope.params < plo / RANGE_SLACK || scope.params > phi * RANGE_SLACK) out.push(`${billions(scope.params)} parameters is outside the ${billions(plo)}-${billions(phi)} of the rows`);
+  }
+  return out;
+}
+
+/** The validation behind a prediction of `category` for `scope`. */
+export function validationFor(category: ValidationCategory, scope: PredictionScope, summary: ValidationSummary = VALIDATION_SUMMARY): ValidationNote {
+  const c = summary.categories.find((s) => s.category === category);
+  const rows = c?.heldOut.rows ?? 0;
+  const mape = c && rows > 0 ? c.heldOut.mape : null;
+  const outside = c && rows > 0 ? outsideOf(c, scope) : [`no held-out ${LABELS[category]} rows in the validation suite`];
+  const figure = mape === null ? 'not validated' : `validated to +-${(mape * 100).toFixed(0)}% (MAPE over ${rows} held-out ${LABELS[category]} rows)`;
+  const text = outside.length === 0 ? figure : `${figure}; outside the validated regime: ${outside.join('; ')}`;
+  return { category, mape, rows, inRegime: outside.length === 0, outside, text };
+}

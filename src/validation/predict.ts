@@ -1,0 +1,250 @@
+/**
+ * One validation row -> tpusim's prediction of its measured metric, with the library's own models:
+ * kernels (model/kernels), training steps (cluster/train), serving (cluster/serve), collectives
+ * (cluster/collectives). A row that cannot be mapped (unknown chip, indivisible plan) is a result with
+ * the reason, not an exception.
+ */
+import type { ChipSpec } from '../arch/chip-spec.js';
+import { getChipPreset } from '../arch/presets/index.js';
+import { formatIssues } from '../core/errors.js';
+import { NUMBER_FORMATS } from '../core/number-formats.js';
+import { collectiveCost } from '../cluster/collectives.js';
+import { servingContext, servingPoint, servingProblems } from '../cluster/serve.js';
+import { parseSystem, SYSTEM_PRESETS } from '../cluster/systems.js';
+import { planProblems, trainingStep } from '../cluster/train.js';
+import { transformerModel, type TransformerModel } from '../cluster/transformer.js';
+import type { SystemSpec, TrainingPlan } from '../cluster/types.js';
+import { attentionSeconds, gemmSeconds } from '../model/kernels.js';
+import type { AttentionWorkload, CollectiveWorkload, FlopConvention, GemmWorkload, ModelRef, ServeWorkload, SystemRef, TrainWorkload, ValidationRow } from './types.js';
+import { METRICS } from './types.js';
+
+/** Where a row sits, for the validated regime of its category. */
+export interface RowRegime {
+  readonly chip: string;
+  readonly chips: number;
+  /** Model parameters (training and serving rows). */
+  readonly params?: number;
+}
+
+export type RowPrediction =
+  | {
+      readonly ok: true;
+      readonly row: ValidationRow;
+      readonly predicted: number;
+      /** Predicted / measured of the metric. */
+      readonly ratio: number;
+      /** Predicted speed / measured speed: above 1, the model is optimistic. */
+      readonly speedRatio: number;
+      /** |predicted / measured - 1|. */
+      readonly error: number;
+      readonly regime: RowRegime;
+      /** What the model said besides the number (e.g. the plan would not fit memory). */
+      readonly notes: readonly string[];
+    }
+  | { readonly ok: false; readonly row: ValidationRow; readonly reason: string };
+
+class MappingError extends Error {}
+
+function chipOf(name: string): ChipSpec {
+  try {
+    return getChipPreset(name);
+  } catch (e) {
+    throw new MappingError((e as Error).message);
+  }
+}
+
+/** A one-tier system for a single chip with no system preset (a one-chip run needs no network). */
+function lonely(chip: ChipSpec): SystemSpec {
+  return { name: `${chip.name}-alone`, description: 'one chip', chip: chip.name, chipsPerHost: 1, tiers: [{ name: 'none', kind: 'switch', domainChips: 1, bandwidthBytesPerS: 1e9, latencyS: 0 }], maxChips: 1 };
+}
+
+function systemOf(ref: SystemRef | undefined, chip: ChipSpec, chips: number): SystemSpec {
+  if (ref === undefined) {
+    const preset = Object.values(SYSTEM_PRESETS).find((s) => s.chip === chip.name);
+    if (preset) return preset;
+    if (chips === 1) return lonely(chip);
+    throw new MappingError(`no system preset is built from ${chip.name}; the row must name its system`);
+  }
+  if (typeof ref === 'string') {
+    const preset = SYSTEM_PRESETS[ref];
+    if (!preset) throw new MappingError(`unknown system '${ref}' (presets: ${Object.keys(SYSTEM_PRESETS).join(', ')})`);
+    return preset;
+  }
+  const parsed = parseSystem(JSON.stringify(ref), 'workload.system');
+  if (!parsed.ok) throw new MappingError(formatIssues(parsed.issues));
+  return parsed.value;
+}
+
+function modelOf(ref: ModelRef, seq: number): TransformerModel {
+  try {
+    return 'zoo' in ref ? transformerModel({ zoo: ref.zoo }, seq) : transformerModel({ config: ref.config, file: ref.name ?? 'config.json' }, seq);
+  } catch (e) {
+    throw new MappingError((e as Error).message);
+  }
+}
+
+const MACS_TO_TFLOPS = 2e-12;
+
+function predictGemm(w: GemmWorkload, metric: string): number {
+  const chip = chipOf(w.chip);
+  const batch = w.batch ?? 1;
+  const s = gemmSeconds(chip, w.dtype, { batch, m: w.m, n: w.n, k: w.k, weightsAreParameters: batch === 1 });
+  return metric === 'seconds' ? s : (batch * w.m * w.n * w.k * MACS_TO_TFLOPS) / s;
+}
+
+/** The FlashAttention papers' FLOP count: forward 4 b h sq sk d (halved when causal), backward 2.5x. */
+export function attentionFlops(w: AttentionWorkload): number {
+  const forward = (4 * w.batch * w.heads * w.seqQ * (w.seqK ?? w.seqQ) * w.headDim) / (w.causal ? 2 : 1);
+  return forward * (w.pass === 'forward' ? 1 : w.pass === 'backward' ? 2.5 : 3.5);
+}
+
+function predictAttention(w: AttentionWorkload, metric: string): number {
+  const chip = chipOf(w.chip);
+  const t = attentionSeconds(chip, w.dtype, {
+    batch: w.batch,
+    heads: w.heads,
+    seqQ: w.seqQ,
+    seqK: w.seqK ?? w.seqQ,
+    qkDim: w.headDim,
+    valueDim: w.headDim,
+    causal: w.causal,
+    fused: w.implementation !== 'unfused',
+  });
+  const s = w.pass === 'forward' ? t.forwardS : w.pass === 'backward' ? t.backwardS : t.forwardS + t.backwardS;
+  return metric === 'seconds' ? s : attentionFlops(w) / s / 1e12;
+}
+
+/** FLOPs of one step as the source counts them, for TFLOP/s per chip. */
+function sourceFlopsPerStep(model: TransformerModel, plan: TrainWorkload['plan'], convention: FlopConvention): number {
+  const tokens = plan.globalBatch * plan.seq;
+  const n = model.activeParams;
+  if (convention === '6n') return 6 * n * tokens;
+  if (convention === '6n-attn') return (6 * n + 12 * model.layers * model.hidden * plan.seq) * tokens;
+  // Narayanan et al. 2021, eq. 3: 96 B s l h^2 (1 + s / 6h + V / 16 l h), with full recomputation.
+  const { hidden: h, layers: l, vocab: v } = model;
+  return 96 * plan.globalBatch * plan.seq * l * h * h * (1 + plan.seq / (6 * h) + v / (16 * l * h));
+}
+
+function predictTrain(w: TrainWorkload, metric: string, flops: FlopConvention | undefined, notes: string[]): { value: number; params: number } {
+  const chip = chipOf(w.chip);
+  const system = systemOf(w.system, chip, w.chips);
+  const model = modelOf(w.model, w.plan.seq);
+  const p = w.plan;
+  const plan: TrainingPlan = {
+    tp: p.tp,
+    pp: p.pp,
+    dp: p.dp,
+    cp: p.cp ?? 1,
+    ep: p.ep ?? 1,
+    zero: p.zero ?? 0,
+    microbatch: p.microbatch,
+    globalBatch: p.globalBatch,
+    seq: p.seq,
+    recompute: p.recompute ?? 'none',
+    sequenceParallel: p.sequenceParallel ?? false,
+    interleave: p.interleave ?? 1,
+    overlapGradients: p.overlapGradients ?? true,
+  };
+  const problems = planProblems(model, w.chips, plan);
+  if (problems.length > 0) throw new MappingError(problems.join('; '));
+  const step = trainingStep(model, chip, system, w.chips, plan, { ...(w.dtype ? { dtype: w.dtype } : {}), flashAttention: w.flashAttention ?? true });
+  if (!step.valid) notes.push(...step.reasons);
+  const value =
+    metric === 'step-s'
+      ? step.stepTimeS
+      : metric === 'tokens-per-s'
+        ? step.tokensPerS
+        : metric === 'tokens-per-s-per-chip'
+          ? step.tokensPerS / w.chips
+          : metric === 'mfu'
+            ? step.mfu
+            : sourceFlopsPerStep(model, w.plan, flops ?? '6n') / step.stepTimeS / w.chips / 1e12;
+  return { value, params: model.params };
+}
+
+function predictServe(w: ServeWorkload, metric: string, notes: string[]): { value: number; params: number } {
+  const chip = chipOf(w.chip);
+  const system = systemOf(w.system, chip, w.tp * (w.pp ?? 1));
+  const model = modelOf(w.model, w.prompt + w.output);
+  const pp = w.pp ?? 1;
+  const problems = servingProblems(model, { tp: w.tp, pp }, w.tp * pp);
+  if (problems.length > 0) throw new MappingError(problems.join('; '));
+  if (w.chips % (w.tp * pp) !== 0) throw new MappingError(`${w.chips} chips are not a whole number of replicas of tp x pp = ${w.tp * pp}`);
+  const kvBytes = w.kvDtype ? NUMBER_FORMATS[w.kvDtype as keyof typeof NUMBER_FORMATS]?.bytes : undefined;
+  const ctx = servingContext(model, chip, system, { tp: w.tp, pp, ...(w.dtype ? { dtype: w.dtype } : {}), ...(kvBytes ? { kvBytes } : {}) });
+  const point = servingPoint(ctx, w.batch, w.prompt, w.output);
+  if (!point.fits) notes.push(`the batch of ${w.batch} does not fit memory in the model (${(point.memoryPerChipBytes / 2 ** 30).toFixed(1)} GiB per chip)`);
+  const replicas = w.chips / (w.tp * pp);
+  const value =
+    metric === 'ttft-s'
+      ? point.ttftS
+      : metric === 'tpot-s'
+        ? point.tpotS
+        : metric === 'request-latency-s'
+          ? point.requestS
+          : metric === 'output-tokens-per-s'
+            ? replicas * point.tokensPerS
+            : (replicas * w.batch * (w.prompt + w.output)) / point.requestS;
+  return { value, params: model.params };
+}
+
+/** nccl-tests' bus bandwidth factor: all-reduce 2(n-1)/n, the others (n-1)/n. */
+const busFactor = (kind: CollectiveWorkload['collective'], n: number): number => ((kind === 'all-reduce' ? 2 : 1) * (n - 1)) / n;
+
+function predictCollective(w: CollectiveWorkload, metric: string): number {
+  const chip = chipOf(w.chip);
+  const system = systemOf(w.system, chip, w.ranks);
+  const node = system.tiers[0]!.domainChips;
+  const perNode = Math.min(w.ranksPerNode ?? node, w.ranks);
+  if (node % perNode !== 0) throw new MappingError(`ranksPerNode ${perNode} does not divide the ${node} chips of a ${system.tiers[0]!.name} domain`);
+  const s = collectiveCost(system, w.collective, w.bytes, { size: w.ranks, stride: w.ranks > perNode ? node / perNode : 1 }).seconds;
+  if (metric === 'seconds') return s;
+  const algbw = w.bytes / s / 1e9;
+  return metric === 'algbw-GBps' ? algbw : algbw * busFactor(w.collective, w.ranks);
+}
+
+const METRICS_BY_KIND: Readonly<Record<string, readonly string[]>> = {
+  gemm: ['tflops', 'seconds'],
+  attention: ['tflops', 'seconds'],
+  train: ['step-s', 'tokens-per-s', 'tokens-per-s-per-chip', 'mfu', 'tflops-per-chip'],
+  serve: ['ttft-s', 'tpot-s', 'output-tokens-per-s', 'total-tokens-per-s', 'request-latency-s'],
+  collective: ['busbw-GBps', 'algbw-GBps', 'seconds'],
+};
+
+/** tpusim's prediction of a row's measured metric. */
+export function predictRow(row: ValidationRow): RowPrediction {
+  const w = row.workload;
+  const metric = row.measured.metric;
+  const notes: string[] = [];
+  try {
+    if (!METRICS_BY_KIND[w.kind]!.includes(metric)) throw new MappingError(`metric ${metric} does not apply to a ${w.kind} workload (${METRICS_BY_KIND[w.kind]!.join(', ')})`);
+    let predicted: number;
+    let regime: RowRegime;
+    if (w.kind === 'gemm') {
+      predicted = predictGemm(w, metric);
+      regime = { chip: w.chip, chips: 1 };
+    } else if (w.kind === 'attention') {
+      predicted = predictAttention(w, metric);
+      regime = { chip: w.chip, chips: 1 };
+    } else if (w.kind === 'train') {
+      const r = predictTrain(w, metric, row.measured.flops, notes);
+      predicted = r.value;
+      regime = { chip: w.chip, chips: w.chips, params: r.params };
+    } else if (w.kind === 'serve') {
+      const r = predictServe(w, metric, notes);
+      predicted = r.value;
+      regime = { chip: w.chip, chips: w.chips, params: r.params };
+    } else {
+      predicted = predictCollective(w, metric);
+      regime = { chip: w.chip, chips: w.ranks };
+    }
+    if (!Number.isFinite(predicted) || predicted <= 0) throw new MappingError(`the model predicted ${predicted}`);
+    const ratio = predicted / row.measured.value;
+    const speedRatio = METRICS[metric] === 'rate' ? ratio : 1 / ratio;
+    return { ok: true, row, predicted, ratio, speedRatio, error: Math.abs(ratio - 1), regime, notes };
+  } catch (e) {
+    if (e instanceof MappingError) return { ok: false, row, reason: e.message };
+    const message = e instanceof Error ? e.message : String(e);
+    return { ok: false, row, reason: message };
+  }
+}

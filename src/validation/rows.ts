@@ -1,0 +1,165 @@
+/**
+ * Reading validation files: YAML or JSON text -> checked rows, every problem reported with its path.
+ */
+import { parseStructuredText } from '../arch/load.js';
+import { issue, type Issue, type Result } from '../core/errors.js';
+import { array, boolean, joinPath, number, object, oneOf, optional, record, string, validate, type Schema } from '../core/schema.js';
+import {
+  ATTENTION_IMPLEMENTATIONS,
+  ATTENTION_PASSES,
+  COLLECTIVE_KINDS,
+  FLOP_CONVENTIONS,
+  METRICS,
+  SERVING_ENGINES,
+  SPLITS,
+  TRAINING_STACKS,
+  VALIDATION_CATEGORIES,
+  type ValidationFile,
+} from './types.js';
+
+const count = (max = 1e9): Schema => number({ integer: true, min: 1, max });
+const positive = number({ above: 0, max: 1e30 });
+const name = string({ minLength: 1 });
+
+/** `{ zoo }` or `{ config, name? }`. */
+const modelRef: Schema = {
+  expected: '{ zoo: NAME } or { config: {...}, name? }',
+  check(value, path, issues) {
+    const zoo = object({ zoo: name });
+    const config = object({ config: record({ expected: 'a config value', check: () => undefined }), name: optional(name) });
+    const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+    (isObject && 'zoo' in value ? zoo : config).check(value, path, issues);
+  },
+};
+
+/** A preset name or an inline system object (checked when the row is predicted). */
+const systemRef: Schema = {
+  expected: 'a system preset name or an inline system',
+  check(value, path, issues) {
+    if (typeof value === 'string' && value.length > 0) return;
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return;
+    issues.push(issue('invalid_type', path, `expected ${this.expected}`));
+  },
+};
+
+const WORKLOADS: Readonly<Record<string, Schema>> = {
+  gemm: object({ kind: oneOf(['gemm']), chip: name, dtype: name, m: count(), n: count(), k: count(), batch: optional(count()) }),
+  attention: object({
+    kind: oneOf(['attention']),
+    chip: name,
+    dtype: name,
+    batch: count(),
+    heads: count(),
+    kvHeads: optional(count()),
+    seqQ: count(1 << 24),
+    seqK: optional(count(1 << 24)),
+    headDim: count(4096),
+    causal: boolean(),
+    pass: oneOf(ATTENTION_PASSES),
+    implementation: oneOf(ATTENTION_IMPLEMENTATIONS),
+  }),
+  train: object({
+    kind: oneOf(['train']),
+    model: modelRef,
+    chip: name,
+    system: systemRef,
+    chips: count(1e8),
+    plan: object({
+      tp: count(),
+      pp: count(),
+      dp: count(),
+      cp: optional(count()),
+      ep: optional(count()),
+      zero: optional(number({ integer: true, min: 0, max: 3 })),
+      microbatch: count(),
+      globalBatch: count(),
+      seq: count(1 << 24),
+      recompute: optional(oneOf(['none', 'selective', 'full'])),
+      sequenceParallel: optional(boolean()),
+      interleave: optional(count()),
+      overlapGradients: optional(boolean()),
+    }),
+    dtype: optional(name),
+    stack: oneOf(TRAINING_STACKS),
+    flashAttention: optional(boolean()),
+  }),
+  serve: object({
+    kind: oneOf(['serve']),
+    model: modelRef,
+    chip: name,
+    system: optional(systemRef),
+    chips: count(1e6),
+    tp: count(),
+    pp: optional(count()),
+    batch: count(1e6),
+    prompt: count(1 << 24),
+    output: count(1 << 24),
+    dtype: optional(name),
+    kvDtype: optional(name),
+    engine: oneOf(SERVING_ENGINES),
+    mode: optional(oneOf(['static', 'offline'])),
+  }),
+  collective: object({
+    kind: oneOf(['collective']),
+    chip: name,
+    system: systemRef,
+    collective: oneOf(COLLECTIVE_KINDS),
+    ranks: count(1e8),
+    ranksPerNode: optional(count()),
+    bytes: positive,
+  }),
+};
+
+const workload: Schema = {
+  expected: `a workload of kind ${Object.keys(WORKLOADS).join(', ')}`,
+  check(value, path, issues) {
+    const kind = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)['kind'] : undefined;
+    const schema = typeof kind === 'string' ? WORKLOADS[kind] : undefined;
+    if (!schema) {
+      oneOf(Object.keys(WORKLOADS)).check(kind, joinPath(path, 'kind'), issues);
+      return;
+    }
+    schema.check(value, path, issues);
+  },
+};
+
+const rowSchema = object({
+  id: string({ minLength: 1 }),
+  category: oneOf(VALIDATION_CATEGORIES),
+  split: oneOf(SPLITS),
+  source: name,
+  where: name,
+  quote: name,
+  measured: object({ metric: oneOf(Object.keys(METRICS)), value: positive, flops: optional(oneOf(FLOP_CONVENTIONS)) }),
+  derivation: optional(string()),
+  assumed: optional(string()),
+  notes: optional(string()),
+  workload,
+});
+
+const fileSchema = object({
+  sources: record(object({ title: name, url: name, notes: optional(string()) })),
+  rows: array(rowSchema, { minLength: 1 }),
+});
+
+/** Cross-field rules: ids well formed, sources listed, tflops-per-chip with its FLOP convention. */
+function checkRows(file: ValidationFile, issues: Issue[]): void {
+  file.rows.forEach((row, i) => {
+    const path = `rows[${i}]`;
+    if (!/^[a-z0-9][a-z0-9.-]*$/.test(row.id)) issues.push(issue('invalid_id', `${path}.id`, `'${row.id}' must be lowercase letters, digits, '.' and '-'`));
+    if (!(row.source in file.sources)) issues.push(issue('unknown_source', `${path}.source`, `source '${row.source}' is not listed in sources`));
+    if (row.measured.metric === 'tflops-per-chip' && row.workload.kind === 'train' && row.measured.flops === undefined) {
+      issues.push(issue('missing', `${path}.measured.flops`, `tflops-per-chip of a training run needs the source's FLOP convention (${FLOP_CONVENTIONS.join(', ')})`));
+    }
+  });
+}
+
+/** A validation file's rows, or every problem with its path (prefixed by the file name). */
+export function parseValidationFile(text: string, fileName: string): Result<ValidationFile> {
+  const parsed = parseStructuredText(text, fileName);
+  if (!parsed.ok) return parsed;
+  const issues = validate(fileSchema, parsed.value);
+  if (issues.length === 0) checkRows(parsed.value as ValidationFile, issues);
+  if (issues.length > 0) return { ok: false, issues: issues.map((i) => ({ ...i, path: `${fileName}: ${i.path}` })) };
+  return { ok: true, value: parsed.value as ValidationFile };
+}

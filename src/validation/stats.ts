@@ -1,0 +1,96 @@
+/**
+ * Error statistics of predictions against measurements, per category and split, and the regime each
+ * category covers (the chips, chip counts and model sizes its rows span).
+ */
+import type { RowPrediction } from './predict.js';
+import { VALIDATION_CATEGORIES, type ValidationCategory } from './types.js';
+
+export interface ErrorStats {
+  readonly rows: number;
+  /** Mean absolute percentage error, as a fraction (0.12 = 12%). */
+  readonly mape: number;
+  /** Median of predicted speed / measured speed (above 1: the model is optimistic). */
+  readonly medianSpeedRatio: number;
+  readonly within15: number;
+  readonly within30: number;
+}
+
+export interface CategoryRegime {
+  /** Chip presets with rows in the category, sorted. */
+  readonly chips: readonly string[];
+  readonly chipCount: readonly [number, number];
+  /** Model parameters spanned (training and serving), or null. */
+  readonly params: readonly [number, number] | null;
+}
+
+export interface CategorySummary {
+  readonly category: ValidationCategory;
+  readonly all: ErrorStats;
+  readonly heldOut: ErrorStats;
+  readonly calibration: ErrorStats;
+  readonly regime: CategoryRegime;
+  /** Rows that could not be mapped to a prediction. */
+  readonly unmapped: number;
+}
+
+export interface ValidationSummary {
+  readonly categories: readonly CategorySummary[];
+  readonly overall: { readonly all: ErrorStats; readonly heldOut: ErrorStats };
+}
+
+type Predicted = Extract<RowPrediction, { ok: true }>;
+
+const median = (values: readonly number[]): number => {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+export function errorStats(predictions: readonly Predicted[]): ErrorStats {
+  const n = predictions.length;
+  if (n === 0) return { rows: 0, mape: 0, medianSpeedRatio: 0, within15: 0, within30: 0 };
+  const share = (limit: number): number => predictions.filter((p) => p.error <= limit).length / n;
+  return {
+    rows: n,
+    mape: predictions.reduce((s, p) => s + p.error, 0) / n,
+    medianSpeedRatio: median(predictions.map((p) => p.speedRatio)),
+    within15: share(0.15),
+    within30: share(0.3),
+  };
+}
+
+function regimeOf(predictions: readonly Predicted[]): CategoryRegime {
+  const chips = [...new Set(predictions.map((p) => p.regime.chip))].sort();
+  const counts = predictions.map((p) => p.regime.chips);
+  const params = predictions.flatMap((p) => (p.regime.params === undefined ? [] : [p.regime.params]));
+  return {
+    chips,
+    chipCount: counts.length ? [Math.min(...counts), Math.max(...counts)] : [0, 0],
+    params: params.length ? [Math.min(...params), Math.max(...params)] : null,
+  };
+}
+
+export function summarize(predictions: readonly RowPrediction[]): ValidationSummary {
+  const ok = predictions.filter((p): p is Predicted => p.ok);
+  const categories = VALIDATION_CATEGORIES.map((category): CategorySummary => {
+    const rows = ok.filter((p) => p.row.category === category);
+    return {
+      category,
+      all: errorStats(rows),
+      heldOut: errorStats(rows.filter((p) => p.row.split === 'held-out')),
+      calibration: errorStats(rows.filter((p) => p.row.split === 'calibration')),
+      regime: regimeOf(rows),
+      unmapped: predictions.filter((p) => !p.ok && p.row.category === category).length,
+    };
+  });
+  return { categories, overall: { all: errorStats(ok), heldOut: errorStats(ok.filter((p) => p.row.split === 'held-out')) } };
+}
+
+/** The held-out rows of a category with the largest errors, worst first. */
+export function worstRows(predictions: readonly RowPrediction[], category: ValidationCategory, count: number): Predicted[] {
+  return predictions
+    .filter((p): p is Predicted => p.ok && p.row.category === category && p.row.split === 'held-out')
+    .sort((a, b) => b.error - a.error || a.row.id.localeCompare(b.row.id))
+    .slice(0, count);
+}

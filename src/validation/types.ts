@@ -1,0 +1,155 @@
+/**
+ * The validation suite's rows as data: a published measurement, its source, and the workload it maps to
+ * (validation/README.md describes the files).
+ */
+
+export const VALIDATION_CATEGORIES = ['kernels', 'training-node', 'training-scale', 'serving', 'collectives'] as const;
+export type ValidationCategory = (typeof VALIDATION_CATEGORIES)[number];
+
+export const SPLITS = ['calibration', 'held-out'] as const;
+export type Split = (typeof SPLITS)[number];
+
+/** Each metric, and whether a larger value means faster (a rate) or slower (a time). */
+export const METRICS = {
+  tflops: 'rate',
+  seconds: 'time',
+  'step-s': 'time',
+  'tokens-per-s': 'rate',
+  'tokens-per-s-per-chip': 'rate',
+  mfu: 'rate',
+  'tflops-per-chip': 'rate',
+  'ttft-s': 'time',
+  'tpot-s': 'time',
+  'output-tokens-per-s': 'rate',
+  'total-tokens-per-s': 'rate',
+  'request-latency-s': 'time',
+  'busbw-GBps': 'rate',
+  'algbw-GBps': 'rate',
+} as const;
+export type Metric = keyof typeof METRICS;
+
+/** How a source counts the FLOPs behind a TFLOP/s-per-chip figure. */
+export const FLOP_CONVENTIONS = ['6n', '6n-attn', 'megatron-recompute'] as const;
+export type FlopConvention = (typeof FLOP_CONVENTIONS)[number];
+
+/** A zoo transformer or a Hugging Face config.json's fields. */
+export type ModelRef = { readonly zoo: string } | { readonly config: Readonly<Record<string, unknown>>; readonly name?: string };
+
+/** A preset name, or an inline system starting from a preset (`base:`). */
+export type SystemRef = string | Readonly<Record<string, unknown>>;
+
+export interface GemmWorkload {
+  readonly kind: 'gemm';
+  readonly chip: string;
+  readonly dtype: string;
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly batch?: number;
+}
+
+export const ATTENTION_PASSES = ['forward', 'backward', 'forward-backward'] as const;
+export const ATTENTION_IMPLEMENTATIONS = ['flash2', 'flash3', 'cudnn', 'unfused', 'xla', 'other'] as const;
+
+export interface AttentionWorkload {
+  readonly kind: 'attention';
+  readonly chip: string;
+  readonly dtype: string;
+  readonly batch: number;
+  readonly heads: number;
+  readonly kvHeads?: number;
+  readonly seqQ: number;
+  readonly seqK?: number;
+  readonly headDim: number;
+  readonly causal: boolean;
+  readonly pass: (typeof ATTENTION_PASSES)[number];
+  readonly implementation: (typeof ATTENTION_IMPLEMENTATIONS)[number];
+}
+
+export const TRAINING_STACKS = ['megatron', 'nemo', 'maxtext', 'llm-foundry', 'torchtitan', 'deepspeed', 'fsdp', 'pytorch', 'jax', 'paxml', 'other'] as const;
+export type TrainingStack = (typeof TRAINING_STACKS)[number];
+
+export interface TrainWorkload {
+  readonly kind: 'train';
+  readonly model: ModelRef;
+  readonly chip: string;
+  readonly system: SystemRef;
+  readonly chips: number;
+  readonly plan: {
+    readonly tp: number;
+    readonly pp: number;
+    readonly dp: number;
+    readonly cp?: number;
+    readonly ep?: number;
+    readonly zero?: 0 | 1 | 2 | 3;
+    readonly microbatch: number;
+    readonly globalBatch: number;
+    readonly seq: number;
+    readonly recompute?: 'none' | 'selective' | 'full';
+    readonly sequenceParallel?: boolean;
+    readonly interleave?: number;
+    readonly overlapGradients?: boolean;
+  };
+  readonly dtype?: string;
+  readonly stack: TrainingStack;
+  readonly flashAttention?: boolean;
+}
+
+export const SERVING_ENGINES = ['vllm', 'trtllm', 'sglang', 'jetstream', 'tgi', 'deepspeed-mii', 'other'] as const;
+
+export interface ServeWorkload {
+  readonly kind: 'serve';
+  readonly model: ModelRef;
+  readonly chip: string;
+  readonly system?: SystemRef;
+  readonly chips: number;
+  readonly tp: number;
+  readonly pp?: number;
+  readonly batch: number;
+  readonly prompt: number;
+  readonly output: number;
+  readonly dtype?: string;
+  readonly kvDtype?: string;
+  readonly engine: (typeof SERVING_ENGINES)[number];
+  readonly mode?: 'static' | 'offline';
+}
+
+export const COLLECTIVE_KINDS = ['all-reduce', 'all-gather', 'reduce-scatter', 'all-to-all'] as const;
+
+export interface CollectiveWorkload {
+  readonly kind: 'collective';
+  readonly chip: string;
+  readonly system: SystemRef;
+  readonly collective: (typeof COLLECTIVE_KINDS)[number];
+  readonly ranks: number;
+  readonly ranksPerNode?: number;
+  readonly bytes: number;
+}
+
+export type Workload = GemmWorkload | AttentionWorkload | TrainWorkload | ServeWorkload | CollectiveWorkload;
+
+export interface SourceEntry {
+  readonly title: string;
+  readonly url: string;
+  readonly notes?: string;
+}
+
+export interface ValidationRow {
+  readonly id: string;
+  readonly category: ValidationCategory;
+  readonly split: Split;
+  /** Key into the file's sources. */
+  readonly source: string;
+  readonly where: string;
+  readonly quote: string;
+  readonly measured: { readonly metric: Metric; readonly value: number; readonly flops?: FlopConvention };
+  readonly derivation?: string;
+  readonly assumed?: string;
+  readonly notes?: string;
+  readonly workload: Workload;
+}
+
+export interface ValidationFile {
+  readonly sources: Readonly<Record<string, SourceEntry>>;
+  readonly rows: readonly ValidationRow[];
+}
