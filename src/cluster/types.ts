@@ -68,6 +68,10 @@ export interface CollectiveCost {
   readonly tier: string;
 }
 
+/** The framework a training step runs on: it decides which communication overlaps which compute (cluster/overlap.ts). */
+export const TRAINING_STACKS = ['megatron', 'nemo', 'maxtext', 'llm-foundry', 'torchtitan', 'deepspeed', 'fsdp', 'pytorch', 'jax', 'paxml', 'other'] as const;
+export type TrainingStack = (typeof TRAINING_STACKS)[number];
+
 export const RECOMPUTE = ['none', 'selective', 'full'] as const;
 export type Recompute = (typeof RECOMPUTE)[number];
 

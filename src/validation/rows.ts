@@ -2,6 +2,7 @@
  * Reading validation files: YAML or JSON text -> checked rows, every problem reported with its path.
  */
 import { parseStructuredText } from '../arch/load.js';
+import { TRAINING_STACKS } from '../cluster/types.js';
 import { issue, type Issue, type Result } from '../core/errors.js';
 import { array, boolean, joinPath, number, object, oneOf, optional, record, string, validate, type Schema } from '../core/schema.js';
 import {
@@ -12,7 +13,6 @@ import {
   METRICS,
   SERVING_ENGINES,
   SPLITS,
-  TRAINING_STACKS,
   VALIDATION_CATEGORIES,
   type ValidationFile,
 } from './types.js';

@@ -2,6 +2,7 @@
  * The validation suite's rows as data: a published measurement, its source, and the workload it maps to
  * (validation/README.md describes the files).
  */
+import type { TrainingStack } from '../cluster/types.js';
 
 export const VALIDATION_CATEGORIES = ['kernels', 'training-node', 'training-scale', 'serving', 'collectives'] as const;
 export type ValidationCategory = (typeof VALIDATION_CATEGORIES)[number];
@@ -66,8 +67,6 @@ export interface AttentionWorkload {
   readonly implementation: (typeof ATTENTION_IMPLEMENTATIONS)[number];
 }
 
-export const TRAINING_STACKS = ['megatron', 'nemo', 'maxtext', 'llm-foundry', 'torchtitan', 'deepspeed', 'fsdp', 'pytorch', 'jax', 'paxml', 'other'] as const;
-export type TrainingStack = (typeof TRAINING_STACKS)[number];
 
 export interface TrainWorkload {
   readonly kind: 'train';

@@ -9,6 +9,7 @@ import {
   estimateRooflineSvg,
   estimateTimelineSvg,
   trimNumber,
+  validationFor,
   type ChipSpec,
   type GraphEstimate,
   type Graph,
@@ -83,6 +84,8 @@ export const estimateCommand: Command = {
   spread over all cores (--cores 1: one core, as the compiler and the simulator run them); GPU-style
   chips are timed from CTA tiles in waves over their SMs. --svg writes the roofline by layer and
   --timeline the layers in order, coloured by what bounds them: the charts of the UI's Model page.
+  The total is printed with the held-out error of kernel predictions in the validation suite
+  (docs/validation.md), or says the chip lies outside every validated regime.
   ${MODEL_HELP}`,
   run(argv: readonly string[], io: Io): number {
     const { values, positionals } = parseCommandArgs('estimate', argv, ESTIMATE_OPTIONS);
@@ -102,13 +105,16 @@ export const estimateCommand: Command = {
       { path: svg, draw: () => estimateRooflineSvg(e, chip.offChipMemory) },
       { path: timeline, draw: () => estimateTimelineSvg(e) },
     ]);
+    // The layers are GEMM, attention and element-wise kernels: the kernels category's error applies to each.
+    const validation = validationFor('kernels', { chip: chip.name, chips: 1 });
     if (values['json']) {
-      printJson(io, 'estimate', { ...e, ridgePointOpsPerByte: ridgePointOpsPerByte(chip, e.dtype as never), criticalPathS: criticalPathCycles(e, graph) / chip.clockHz, ...(svg ? { svg } : {}), ...(timeline ? { timeline } : {}) });
+      printJson(io, 'estimate', { ...e, ridgePointOpsPerByte: ridgePointOpsPerByte(chip, e.dtype as never), criticalPathS: criticalPathCycles(e, graph) / chip.clockHz, validation, ...(svg ? { svg } : {}), ...(timeline ? { timeline } : {}) });
       return 0;
     }
     io.out(layerTable(e));
     io.out('');
     io.out(totals(e, chip, graph));
+    io.out(`time ${us(e.totalTimeS)} us; its kernels ${validation.text}; whole forward passes are not validated on their own`);
     for (const path of [svg, timeline]) if (path) io.out(`wrote ${path}`);
     return 0;
   },

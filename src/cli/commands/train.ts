@@ -24,6 +24,9 @@ import {
   type TrainingStep,
   type TransformerModel,
   SECONDS_PER_DAY,
+  TRAINING_STACKS,
+  validationFor,
+  type ValidationNote,
 } from '../../index.js';
 import { choice, outputPaths, parseCommandArgs, positiveInteger, stringOption, UsageError, type ParsedArgs } from '../args.js';
 import { MAX_CHIPS, nonNegativeNumber, positiveNumber, readTransformer, resolveClusterChip, TRANSFORMER_HELP } from '../cluster-arg.js';
@@ -54,6 +57,7 @@ const TRAIN_OPTIONS = {
   dtype: { type: 'string' },
   flash: { type: 'string' },
   'op-overhead': { type: 'string' },
+  stack: { type: 'string' },
   checkpoint: { type: 'string' },
   restart: { type: 'string' },
   top: { type: 'string' },
@@ -116,6 +120,11 @@ function stepReport(model: TransformerModel, chip: ChipSpec, system: SystemSpec,
   ];
 }
 
+/** The held-out error of the step's category: training on fewer than 100 chips, or at scale. */
+function trainingValidation(chip: ChipSpec, s: TrainingStep, model: TransformerModel): ValidationNote {
+  return validationFor(s.chips < 100 ? 'training-node' : 'training-scale', { chip: chip.name, chips: s.chips, params: model.params });
+}
+
 function searchReport(r: SearchResult, top: number): string[] {
   const rows = r.best.slice(0, top).map((s, i) => [String(i + 1), String(s.plan.tp), String(s.plan.pp), String(s.plan.dp), String(s.plan.cp), String(s.plan.ep), String(s.plan.zero), String(s.plan.microbatch), s.plan.recompute, String(s.plan.interleave), String(s.plan.globalBatch), seconds(s.stepTimeS), formatSI(s.tokensPerS, ''), trimNumber(s.mfu * 100, 3), gib(s.memory.totalBytes)]);
   return [
@@ -131,8 +140,8 @@ export const trainCommand: Command = {
   usage: `tpusim train MODEL --chip NAME|FILE [--system NAME|FILE] --chips N [--plan auto|FILE] [--tokens T]
              [--seq S] [--global-batch B] [--tp T] [--pp P] [--dp D] [--cp C] [--ep E] [--zero 0..3]
              [--microbatch M] [--interleave V] [--recompute none|selective|full] [--sequence-parallel]
-             [--no-overlap] [--dtype FORMAT] [--flash on|off] [--op-overhead S] [--checkpoint S]
-             [--restart S] [--top K] [--svg step.svg] [--memory-svg memory.svg] [--json]
+             [--no-overlap] [--dtype FORMAT] [--flash on|off] [--op-overhead S] [--stack NAME]
+             [--checkpoint S] [--restart S] [--top K] [--svg step.svg] [--memory-svg memory.svg] [--json]
 
   The cluster model (docs/cluster.md), in closed form: step time with its breakdown (compute,
   recomputation, exposed communication per parallel axis, pipeline bubble, optimizer), memory per
@@ -148,6 +157,11 @@ export const trainCommand: Command = {
   (--checkpoint write time, default ${DEFAULT_CHECKPOINT_S} s; --restart time, default ${DEFAULT_RESTART_S} s).
   --flash off times attention without a fused kernel; --op-overhead sets the host time per operator
   of an eager framework (default 10 us on GPU-style chips, 0 on TPU-style chips).
+  --stack names the framework, which decides what communication overlaps what compute
+  (${TRAINING_STACKS.join(', ')}; default megatron on GPU-style chips, maxtext on TPU-style
+  chips; docs/cluster.md, "Overlap").
+  The step time is printed with the held-out error of its category in the validation suite
+  (docs/validation.md), and says so when the run lies outside every validated regime.
   --svg writes the step time by part of the plan evaluated (or of the best plan found), --memory-svg
   its memory per chip against the chip's: the charts of the UI's Cluster page.
   ${TRANSFORMER_HELP}`,
@@ -178,7 +192,8 @@ export const trainCommand: Command = {
     const flags = axisFlags(values);
     const flash = choice('--flash', stringOption(values, 'flash') ?? 'on', ['on', 'off']) === 'on';
     const opOverheadS = nonNegativeNumber('--op-overhead', stringOption(values, 'op-overhead'), 1);
-    const options: TrainingOptions = { dtype, flashAttention: flash, ...(opOverheadS !== undefined ? { opOverheadS } : {}) };
+    const stackText = stringOption(values, 'stack');
+    const options: TrainingOptions = { dtype, flashAttention: flash, ...(opOverheadS !== undefined ? { opOverheadS } : {}), ...(stackText !== undefined ? { stack: choice('--stack', stackText, TRAINING_STACKS) } : {}) };
     const top = positiveInteger('--top', stringOption(values, 'top') ?? String(DEFAULT_TOP), 1000);
     const single = planText !== 'auto' || (flags.tp !== undefined && flags.pp !== undefined && flags.dp !== undefined);
     // The file's sequence and global batch are the run's, taken above; the rest are plan axes.
@@ -199,6 +214,7 @@ export const trainCommand: Command = {
     const goodput = reliability?.goodputExponential ?? 1;
     const context = { model: model.name, chip: chip.name, chips };
     if (step) writeCharts([{ path: charts.svg, draw: () => stepTimeSvg(context, step) }, { path: charts['memory-svg'], draw: () => memoryPerChipSvg(context, step) }]);
+    const validation = step ? trainingValidation(chip, step, model) : undefined;
     const written = step ? { ...(charts.svg ? { svg: charts.svg } : {}), ...(charts['memory-svg'] ? { memorySvg: charts['memory-svg'] } : {}) } : {};
     if (values['json']) {
       printJson(io, 'train', {
@@ -209,6 +225,7 @@ export const trainCommand: Command = {
         dtype,
         ...(step ? { plan: step.plan, chipsUsed: step.chips, valid: step.valid, reasons: step.reasons, stepTimeS: step.stepTimeS, mfu: step.mfu, hfu: step.hfu, tokensPerS: step.tokensPerS, tokensPerStep: step.tokensPerStep, memoryPerChipBytes: step.memory.totalBytes, memory: step.memory, breakdown: step.breakdown, energyPerStepJ: step.energyPerStepJ } : { valid: false }),
         ...(search ? { search: { evaluated: search.evaluated, valid: search.valid, best: search.best.map((s) => ({ plan: s.plan, chipsUsed: s.chips, stepTimeS: s.stepTimeS, tokensPerS: s.tokensPerS, mfu: s.mfu, hfu: s.hfu, memoryPerChipBytes: s.memory.totalBytes })), rejected: search.rejected } } : {}),
+        ...(validation ? { validation } : {}),
         ...(reliability ? { reliability } : {}),
         ...(run ? { training: run } : {}),
         ...written,
@@ -222,6 +239,7 @@ export const trainCommand: Command = {
       return 1;
     }
     io.out(stepReport(model, chip, system, step, dtype).join('\n'));
+    if (validation) io.out(`step time ${seconds(step.stepTimeS)}, ${validation.text}`);
     if (step.chips < chips) io.out(`note: the plan uses ${step.chips.toLocaleString('en-US')} of the ${chips.toLocaleString('en-US')} chips (whole replicas only)`);
     if (reliability) {
       io.out(`reliability at ${step.chips.toLocaleString('en-US')} chips: ${trimNumber(reliability.interruptionsPerDay, 3)} interruptions/day (Llama 3's rate), MTBF ${seconds(reliability.mtbfS)}; checkpoint every ${seconds(reliability.intervalS)} (Daly, ${checkpointS} s write, ${restartS} s restart): goodput ${trimNumber(goodput * 100, 3)}%`);

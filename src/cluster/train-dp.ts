@@ -1,0 +1,92 @@
+/**
+ * Data-parallel communication of a training step and how much of it the step exposes, by ZeRO stage
+ * (Rajbhandari et al. 2020, "ZeRO", section 5; Zhao et al. 2023, "PyTorch FSDP"), with the overlap
+ * limits of cluster/overlap.ts:
+ *
+ * - ZeRO 0: gradients all-reduced once per step, bucketed during the last microbatch's backward.
+ * - ZeRO 1/2 (Megatron's distributed optimizer): gradients reduce-scattered once per step during the
+ *   last backward, parameters all-gathered after the optimizer (hidden behind the next forward where
+ *   the stack overlaps it). DeepSpeed's ZeRO-2 keeps only its gradient shard, so it reduce-scatters
+ *   every microbatch.
+ * - ZeRO 3 / FSDP full sharding: per microbatch, each layer's parameters gathered for its forward and
+ *   again for its backward and its gradients reduce-scattered, on one stream with one layer of
+ *   prefetch: forward L x max(f, g) + g, backward L x max(b, g + r) + g + r (f, b: a layer's compute;
+ *   g, r: its gather and reduce-scatter).
+ */
+import type { ChipSpec } from '../arch/chip-spec.js';
+import { collective } from './train-layer.js';
+import { overlapComputeLoss, overlapped } from './overlap.js';
+import type { SystemSpec, TrainingPlan, TrainingStack } from './types.js';
+
+export interface DpInput {
+  readonly chip: ChipSpec;
+  readonly system: SystemSpec;
+  readonly plan: TrainingPlan;
+  readonly stack: TrainingStack;
+  readonly microbatches: number;
+  /** Layers on the busiest stage (a fraction when layers do not split evenly is rounded up by the caller). */
+  readonly stageLayers: number;
+  /** Parameters on one chip before ZeRO sharding: dense and expert. */
+  readonly denseParams: number;
+  readonly expertParams: number;
+  readonly gradientBytes: number;
+  /** One microbatch's forward and backward on the stage. */
+  readonly forwardS: number;
+  readonly backwardS: number;
+  readonly paramGatherOverlap: boolean;
+}
+
+export interface DpTime {
+  /** Communication the step exposes (including the compute it slows while overlapped). */
+  readonly exposedS: number;
+  /** All data-parallel communication of the step, before overlap. */
+  readonly totalS: number;
+}
+
+/** Bucket of the last gradients reduced after the backward ends (PyTorch DDP's default bucket: 25 MiB). */
+const LAST_BUCKET_BYTES = 25 * 2 ** 20;
+
+function zero3(d: DpInput, dpGroup: number, loss: number): DpTime {
+  const { system, plan } = d;
+  const layers = Math.max(1, d.stageLayers);
+  const layerParams = (d.denseParams + d.expertParams / plan.ep) / layers;
+  const g = collective(system, 'all-gather', layerParams * 2, dpGroup, plan.tp);
+  const r = collective(system, 'reduce-scatter', layerParams * d.gradientBytes, dpGroup, plan.tp);
+  const f = d.forwardS / layers;
+  const b = d.backwardS / layers;
+  const forward = overlapped(f, g, loss);
+  const backward = overlapped(b, g + r, loss);
+  const perMicrobatch = layers * (forward.exposedS + backward.exposedS) + 2 * g + r;
+  return { exposedS: d.microbatches * perMicrobatch, totalS: d.microbatches * layers * (2 * g + r) };
+}
+
+/** The step's exposed data-parallel communication. */
+export function dataParallelTime(d: DpInput): DpTime {
+  const { system, plan } = d;
+  const dpGroup = plan.dp * plan.cp;
+  if (dpGroup <= 1) return { exposedS: 0, totalS: 0 };
+  const loss = overlapComputeLoss(d.chip);
+  if (plan.zero === 3) return zero3(d, dpGroup, loss);
+  const gradBytes = d.denseParams * d.gradientBytes;
+  const expertGradBytes = (d.expertParams / plan.ep) * d.gradientBytes;
+  const reduce = plan.zero === 0 ? 'all-reduce' : 'reduce-scatter';
+  let gradS = collective(system, reduce, gradBytes, dpGroup, plan.tp);
+  if (dpGroup / plan.ep > 1 && expertGradBytes > 0) gradS += collective(system, reduce, expertGradBytes, dpGroup / plan.ep, plan.tp * plan.ep);
+  // DeepSpeed's ZeRO-2 reduce-scatters each microbatch's gradients into the rank's shard.
+  const reductions = plan.zero === 2 && d.stack === 'deepspeed' ? d.microbatches : 1;
+  const lastBucket = Math.min(gradS, collective(system, reduce, LAST_BUCKET_BYTES, dpGroup, plan.tp));
+  let exposedS: number;
+  if (plan.overlapGradients) {
+    // Every reduction but the last hides behind a backward pass; the last behind the last microbatch's backward, less its final bucket.
+    const hidden = overlapped(d.backwardS, gradS - lastBucket, loss);
+    exposedS = reductions * hidden.exposedS + lastBucket;
+  } else {
+    exposedS = reductions * gradS;
+  }
+  let gatherS = 0;
+  if (plan.zero >= 1) {
+    gatherS = collective(system, 'all-gather', (d.denseParams + d.expertParams / plan.ep) * 2, dpGroup, plan.tp);
+    exposedS += d.paramGatherOverlap ? overlapped(d.forwardS, gatherS, loss).exposedS : gatherS;
+  }
+  return { exposedS, totalS: reductions * gradS + gatherS };
+}

@@ -1,0 +1,140 @@
+/**
+ * One transformer layer's forward, backward and tensor/context/expert-parallel communication for one
+ * microbatch on one chip, and the LM head's: the pieces a training step is made of (cluster/train.ts).
+ * GEMMs and attention are timed on the chip by the analytical model (model/kernels.ts).
+ */
+import type { ChipSpec } from '../arch/chip-spec.js';
+import type { Gemm } from '../graph/ops/op.js';
+import { attentionSeconds, gemmSeconds, streamSeconds } from '../model/kernels.js';
+import { collectiveCost } from './collectives.js';
+import type { LayerShape, TransformerModel } from './transformer.js';
+import type { Collective, SystemSpec, TrainingPlan } from './types.js';
+
+export interface LayerEnv {
+  readonly chip: ChipSpec;
+  readonly system: SystemSpec;
+  readonly dtype: string;
+  readonly flash: boolean;
+  readonly dropout: boolean;
+}
+
+export interface LayerTimes {
+  readonly forwardS: number;
+  readonly backwardS: number;
+  readonly recomputeS: number;
+  /** The layer's GEMMs of projections and MLP, forward and backward (what tensor-parallel collectives can hide behind). */
+  readonly linearS: number;
+  /** Tensor-parallel collectives of the layer (forward, backward and recomputed forward), before any overlap. */
+  readonly tpCommS: number;
+  readonly cpCommS: number;
+  readonly epCommS: number;
+  /** Operators the host issues for the layer's forward. */
+  readonly forwardOps: number;
+}
+
+export interface HeadTimes {
+  readonly forwardS: number;
+  readonly backwardS: number;
+}
+
+export function collective(system: SystemSpec, kind: Collective, bytes: number, size: number, stride: number): number {
+  if (size <= 1 || bytes <= 0) return 0;
+  return collectiveCost(system, kind, bytes, { size, stride }).seconds;
+}
+
+/** The LM head (and the loss) on the last stage, forward and both gradients, for one microbatch. */
+export function headTimes(env: LayerEnv, model: TransformerModel, plan: TrainingPlan): HeadTimes {
+  const { chip, dtype } = env;
+  const tokens = (plan.microbatch * plan.seq) / plan.cp;
+  const vocab = model.vocab / plan.tp;
+  const head: Gemm = { batch: 1, m: tokens, n: vocab, k: model.hidden, weightsAreParameters: true };
+  return {
+    forwardS: gemmSeconds(chip, dtype, head) + streamSeconds(chip, dtype, tokens * vocab * 4 * 2, tokens * vocab * 4),
+    backwardS: gemmSeconds(chip, dtype, { ...head, n: model.hidden, k: vocab }) + gemmSeconds(chip, dtype, { batch: 1, m: model.hidden, n: vocab, k: tokens, weightsAreParameters: false }),
+  };
+}
+
+/** The projections' and MLP's GEMMs of one layer on one tensor-parallel rank. */
+function linearGemms(shape: LayerShape, model: TransformerModel, plan: TrainingPlan, tokens: number): Gemm[] {
+  const { tp, ep } = plan;
+  const h = model.hidden;
+  const gemm = (m: number, k: number, n: number, batch = 1): Gemm => ({ batch, m, n, k, weightsAreParameters: true });
+  const linear: Gemm[] = [gemm(tokens, h, shape.projectionOut / tp), gemm(tokens, (shape.heads * shape.valueDim) / tp, h)];
+  const mlp = shape.mlp;
+  if (mlp.kind === 'dense') {
+    linear.push(gemm(tokens, h, (mlp.ffn * (mlp.gated ? 2 : 1)) / tp), gemm(tokens, mlp.ffn / tp, h));
+  } else {
+    const local = mlp.experts / ep;
+    const perExpert = (tokens * mlp.topK * ep) / mlp.experts;
+    linear.push(gemm(tokens, h, mlp.experts), gemm(perExpert, h, (mlp.ffn * 2) / tp, local), gemm(perExpert, mlp.ffn / tp, h, local));
+    if (mlp.sharedExperts > 0) linear.push(gemm(tokens, h, (mlp.sharedExperts * mlp.sharedFfn * 2) / tp), gemm(tokens, (mlp.sharedExperts * mlp.sharedFfn) / tp, h));
+  }
+  return linear;
+}
+
+/** One layer's forward, backward and communication for one microbatch on one chip. */
+export function layerTimes(env: LayerEnv, shape: LayerShape, model: TransformerModel, plan: TrainingPlan): LayerTimes {
+  const { chip, system, dtype, flash } = env;
+  const { tp, cp, ep } = plan;
+  const h = model.hidden;
+  const tokens = (plan.microbatch * plan.seq) / cp;
+  const act = 2; // bf16 activations
+  const linear = linearGemms(shape, model, plan, tokens);
+  const time = (g: Gemm): number => gemmSeconds(chip, dtype, g);
+  let linearF = 0;
+  let linearB = 0;
+  for (const g of linear) {
+    linearF += time(g);
+    // Input gradient (m x n by n x k) and weight gradient (k x m by m x n).
+    linearB += time({ batch: g.batch, m: g.m, n: g.k, k: g.n, weightsAreParameters: true }) + time({ batch: g.batch, m: g.k, n: g.n, k: g.m, weightsAreParameters: false });
+  }
+  // Attention core: this rank's queries (a 1/cp share of the sequence) against every key.
+  const core = attentionSeconds(chip, dtype, {
+    batch: plan.microbatch,
+    heads: shape.heads / tp,
+    seqQ: plan.seq / cp,
+    seqK: plan.seq,
+    qkDim: shape.qkDim,
+    valueDim: shape.valueDim,
+    causal: model.causal,
+    fused: flash,
+  });
+  const mlp = shape.mlp;
+  // Element-wise work in bf16, in values through memory per token: norms, residuals, the activation
+  // function, dropout (values and 1-byte masks); the backward reads and writes about twice as much.
+  // Unfused attention's score traffic is part of attentionSeconds; dropout on the scores adds to it.
+  const ffnLocal = mlp.kind === 'dense' ? mlp.ffn / tp : (mlp.topK * mlp.ffn) / tp + (mlp.sharedExperts * mlp.sharedFfn) / tp;
+  const dropout = env.dropout;
+  const tokenValues = tokens * (14 * h + 3 * ffnLocal + (dropout ? 3 * h : 0));
+  const scoreValues = flash || !dropout ? 0 : ((plan.microbatch * shape.heads) / tp) * (plan.seq / cp) * plan.seq;
+  const valuesF = tokenValues + scoreValues * 2.5;
+  const valuesB = 2 * tokenValues + scoreValues * 2.5;
+  const elementF = streamSeconds(chip, dtype, valuesF * act, valuesF);
+  const elementB = streamSeconds(chip, dtype, valuesB * act, valuesB);
+  const forwardS = linearF + core.forwardS + elementF;
+  const backwardS = linearB + core.backwardS + elementB;
+  const recomputeS = plan.recompute === 'full' ? forwardS : plan.recompute === 'selective' ? core.forwardS + (flash ? 0 : elementF * 0.5) : 0;
+  // Tensor parallelism: two all-reduces (or reduce-scatter + all-gather with sequence parallelism) of the
+  // layer's activations forward, two backward, two more when the forward is recomputed.
+  let tpCommS = 0;
+  if (tp > 1) {
+    const bytes = tokens * h * act;
+    const one = plan.sequenceParallel ? collective(system, 'reduce-scatter', bytes, tp, 1) + collective(system, 'all-gather', bytes, tp, 1) : collective(system, 'all-reduce', bytes, tp, 1);
+    tpCommS = one * (4 + (plan.recompute === 'full' ? 2 : 0));
+  }
+  // Context parallelism: keys and values gathered from the other ranks (ring attention), overlapped with the attention core.
+  let cpCommS = 0;
+  if (cp > 1) {
+    const kvBytes = cp * tokens * (shape.kvCacheElements / Math.min(tp, Math.max(1, shape.kvHeads))) * act;
+    const gather = collective(system, 'all-gather', kvBytes, cp, tp);
+    cpCommS = Math.max(0, gather - core.forwardS) + Math.max(0, collective(system, 'reduce-scatter', kvBytes, cp, tp) - core.backwardS);
+  }
+  // Expert parallelism: tokens to their experts and back, forward and backward.
+  let epCommS = 0;
+  if (mlp.kind === 'moe' && ep > 1) epCommS = 4 * collective(system, 'all-to-all', tokens * mlp.topK * h * act, ep, tp);
+  // Operators of the forward: the GEMMs, the attention core (one fused kernel, or scores, softmax,
+  // dropout and context), two norms, three layout copies, the activation, two residual adds, dropouts
+  // and the tensor-parallel collectives.
+  const forwardOps = linear.length + (flash ? 1 : 3 + (dropout ? 2 : 0)) + 8 + (dropout ? 2 : 0) + (tp > 1 ? 2 : 0) + (mlp.kind === 'moe' ? 4 : 0);
+  return { forwardS, backwardS, recomputeS, linearS: linearF + linearB, tpCommS, cpCommS, epCommS, forwardOps };
+}

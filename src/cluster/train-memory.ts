@@ -1,0 +1,61 @@
+/**
+ * Memory per chip of a training step: bf16 weights, gradients and fp32 master weights with Adam's two
+ * moments (sharded by the ZeRO stage), and the activations of the microbatches in flight
+ * (Korthikanti et al. 2022, "Reducing Activation Recomputation in Large Transformer Models", section 4).
+ */
+import type { LayerShape, TransformerModel } from './transformer.js';
+import type { TrainingPlan } from './types.js';
+
+/**
+ * The activation bytes one layer keeps per microbatch for its backward pass (Korthikanti et al. 2022,
+ * eq. 1-2, generalized to any MLP width): per layer s b h (34 + 5 a s / h) bytes without parallelism,
+ * that is 34 h + 5 a s bytes per token, the 5 a s being the attention scores, softmax and dropout mask.
+ */
+export function activationBytesPerLayer(shape: LayerShape, model: TransformerModel, plan: TrainingPlan, flash: boolean): number {
+  const s = plan.seq / plan.cp;
+  const b = plan.microbatch;
+  const h = model.hidden;
+  const t = plan.tp;
+  if (plan.recompute === 'full') return (2 * s * b * h) / (plan.sequenceParallel ? t : 1);
+  const mlp = shape.mlp;
+  const ffn = mlp.kind === 'dense' ? mlp.ffn : mlp.topK * mlp.ffn + mlp.sharedExperts * mlp.sharedFfn;
+  // Per token, in bytes: attention block 11h + 5as (scores, softmax, dropout mask; the scores are over
+  // the full sequence of keys), MLP 3h + 4 ffn (19h at ffn = 4h), two norms 4h. Without sequence
+  // parallelism the 10h of norm and dropout tensors are not split over the tensor-parallel ranks.
+  const scoreBytesPerToken = flash || plan.recompute === 'selective' ? 0 : (5 * shape.heads * plan.seq) / t;
+  const split = 11 + 3 + (4 * ffn) / h + 4 - 10;
+  const perToken = plan.sequenceParallel ? ((split + 10) * h) / t : 10 * h + (split * h) / t;
+  return s * b * (perToken + scoreBytesPerToken);
+}
+
+export interface MemoryInput {
+  readonly localParams: number;
+  /** Members of the data-parallel group (dp x cp) that ZeRO shards over. */
+  readonly dpGroup: number;
+  readonly gradientBytes: number;
+  /** Activation bytes of all the stage's layers for one microbatch. */
+  readonly activationBytes: number;
+  readonly microbatches: number;
+  readonly tokens: number;
+}
+
+export interface MemoryParts {
+  readonly weightsBytes: number;
+  readonly gradientBytes: number;
+  readonly optimizerBytes: number;
+  readonly activationBytes: number;
+  readonly totalBytes: number;
+}
+
+/** Weights, gradients, optimizer state and in-flight activations on one chip. */
+export function memoryParts(model: TransformerModel, plan: TrainingPlan, m: MemoryInput): MemoryParts {
+  const { pp } = plan;
+  const weightsBytes = (m.localParams * 2) / (plan.zero === 3 ? m.dpGroup : 1);
+  const gradientBytes = (m.localParams * m.gradientBytes) / (plan.zero >= 2 ? m.dpGroup : 1);
+  const optimizerBytes = (m.localParams * 12) / (plan.zero >= 1 ? m.dpGroup : 1);
+  // 1F1B keeps up to pp microbatches in flight on the first stage (interleaving adds a fraction).
+  const inFlight = Math.min(pp * (plan.interleave > 1 ? 1 + (pp - 1) / (pp * plan.interleave) : 1), m.microbatches);
+  // The last stage (the only one without pipelining) also holds the fp32 logits.
+  const activationBytes = m.activationBytes * inFlight + (pp === 1 ? m.tokens * (model.vocab / plan.tp) * 4 : 0);
+  return { weightsBytes, gradientBytes, optimizerBytes, activationBytes, totalBytes: weightsBytes + gradientBytes + optimizerBytes + activationBytes };
+}
