@@ -85,6 +85,9 @@ function modelOf(ref: ModelRef, seq: number): TransformerModel {
 
 const MACS_TO_TFLOPS = 2e-12;
 
+/** Rows may write `fp8` for the training and serving format frameworks call fp8: e4m3 in the forward pass (Micikevicius et al. 2022). */
+const formatOf = (dtype: string | undefined): string | undefined => (dtype === 'fp8' ? 'fp8-e4m3' : dtype);
+
 function predictGemm(w: GemmWorkload, metric: string): number {
   const chip = chipOf(w.chip);
   const batch = w.batch ?? 1;
@@ -147,7 +150,8 @@ function predictTrain(w: TrainWorkload, metric: string, flops: FlopConvention | 
   };
   const problems = planProblems(model, w.chips, plan);
   if (problems.length > 0) throw new MappingError(problems.join('; '));
-  const step = trainingStep(model, chip, system, w.chips, plan, { ...(w.dtype ? { dtype: w.dtype } : {}), flashAttention: w.flashAttention ?? true });
+  const dtype = formatOf(w.dtype);
+  const step = trainingStep(model, chip, system, w.chips, plan, { ...(dtype ? { dtype } : {}), flashAttention: w.flashAttention ?? true, stack: w.stack });
   if (!step.valid) notes.push(...step.reasons);
   const value =
     metric === 'step-s'
@@ -171,7 +175,8 @@ function predictServe(w: ServeWorkload, metric: string, notes: string[]): { valu
   if (problems.length > 0) throw new MappingError(problems.join('; '));
   if (w.chips % (w.tp * pp) !== 0) throw new MappingError(`${w.chips} chips are not a whole number of replicas of tp x pp = ${w.tp * pp}`);
   const kvBytes = w.kvDtype ? NUMBER_FORMATS[w.kvDtype as keyof typeof NUMBER_FORMATS]?.bytes : undefined;
-  const ctx = servingContext(model, chip, system, { tp: w.tp, pp, ...(w.dtype ? { dtype: w.dtype } : {}), ...(kvBytes ? { kvBytes } : {}) });
+  const dtype = formatOf(w.dtype);
+  const ctx = servingContext(model, chip, system, { tp: w.tp, pp, ...(dtype ? { dtype } : {}), ...(kvBytes ? { kvBytes } : {}) });
   const point = servingPoint(ctx, w.batch, w.prompt, w.output);
   if (!point.fits) notes.push(`the batch of ${w.batch} does not fit memory in the model (${(point.memoryPerChipBytes / 2 ** 30).toFixed(1)} GiB per chip)`);
   const replicas = w.chips / (w.tp * pp);
