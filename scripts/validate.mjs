@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run validate`: predicts every row of validation/data with the built library (dist/), prints the
 // error per category and split and the worst held-out rows, and writes docs/validation.md and
-// src/validation/summary-data.ts (the held-out errors the CLI and UI quote beside their predictions).
+// src/model/validation-data.ts (the held-out errors the CLI and UI quote beside their predictions).
 // A report like the benchmarks, not a test. Options: --check (only parse and map the rows; prints no
 // errors), --json (every row's prediction as JSON on stdout), --no-write.
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -88,10 +88,10 @@ ${rows.length} rows in ${VALIDATION_CATEGORIES.length} categories; ${unmapped.le
   writeAtomically(join(root, 'docs', 'validation.md'), validationMarkdown(summary, predictions, method));
   const round = (_k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)) : v);
   const data = `/** Written by \`npm run validate\` (scripts/validate.mjs) from validation/data; do not edit by hand. */
-import type { ValidationSummary } from './stats.js';
+import type { ValidationSummary } from './validation.js';
 
 export const VALIDATION_SUMMARY: ValidationSummary = ${JSON.stringify(summary, round, 2)};
 `;
-  writeAtomically(join(root, 'src', 'validation', 'summary-data.ts'), data);
-  console.log('\nwrote docs/validation.md and src/validation/summary-data.ts (rebuild with npm run build to use them in dist/)');
+  writeAtomically(join(root, 'src', 'model', 'validation-data.ts'), data);
+  console.log('\nwrote docs/validation.md and src/model/validation-data.ts (rebuild with npm run build to use them in dist/)');
 }

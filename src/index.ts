@@ -142,7 +142,9 @@ export { transformerModel, transformerFromSpec, trainingFlopsPerToken, type Tran
 export { trainingStep, planProblems, trainingDays, timeToTrain, EAGER_OP_OVERHEAD_S, type TrainingOptions, type TrainingStep, type StepBreakdown, type MemoryPerChip } from './cluster/train.js';
 export { searchPlans, type SearchOptions, type SearchResult, type RejectedGroup } from './cluster/search.js';
 export { planTrainingRun, resolvePlan, defaultSeq, defaultGlobalBatch, DEFAULT_TOKENS_PER_STEP, DEFAULT_SEQ, DEFAULT_CHECKPOINT_S, DEFAULT_RESTART_S, DEFAULT_TOP, type PlanAxes, type TrainingRunInput, type TrainingRun } from './cluster/train-run.js';
-export { servingContext, servingProblems, servingPoint, batchSweep, maxBatch, iterationSeconds, kvBytesPerTokenPerChip, weightBytesPerChip, type ServingPlan, type ServingContext, type ServingPoint } from './cluster/serve.js';
+export { servingContext, servingProblems, servingPoint, steadyStatePoint, batchSweep, maxBatch, iterationSeconds, kvBytesPerTokenPerChip, weightBytesPerChip, type ServingPlan, type ServingContext, type ServingPoint } from './cluster/serve.js';
+export { SERVING_ENGINES, SERVING_ENGINE_PROFILES, KERNEL_GAP_S, defaultServingEngine, kvBudgetBytes, launchesKernels, type ServingEngine, type ServingEngineName, type MemoryShare } from './cluster/serving-engines.js';
+export { passSeconds, prefillSeconds, microbatches, layerKernels, type PassTime, type PrefillTime } from './cluster/serve-step.js';
 export { simulateServing, validateServingInput, percentiles, type ServingSimInput, type ServingSimResult, type IterationShape, type TokenCount, type Percentiles } from './cluster/serving-sim.js';
 export { reliabilityAtScale, goodput, goodputExponential, youngInterval, dalyInterval, systemMtbfS, interruptionsPerDay, checkpointSeconds, FAILURE_RATES, LLAMA3_UNEXPECTED_PER_CHIP_HOUR, type ReliabilityInput, type ReliabilityPoint, type FailureRate } from './cluster/reliability.js';
 
@@ -159,7 +161,7 @@ export { planSupply, validateSupplyInput, SUPPLY_SCENARIOS, type SupplyInput, ty
 export * from './validation/types.js';
 export { parseValidationFile } from './validation/rows.js';
 export { predictRow, attentionFlops, type RowPrediction, type RowRegime } from './validation/predict.js';
-export { summarize, errorStats, worstRows, type ErrorStats, type CategoryRegime, type CategorySummary, type ValidationSummary } from './validation/stats.js';
-export { validationFor, type PredictionScope, type ValidationNote } from './validation/lookup.js';
-export { VALIDATION_SUMMARY } from './validation/summary-data.js';
+export { summarize, errorStats, worstRows } from './validation/stats.js';
+export { validationFor, VALIDATION_CATEGORIES, type ValidationCategory, type PredictionScope, type ValidationNote, type ErrorStats, type CategoryRegime, type CategorySummary, type ValidationSummary } from './model/validation.js';
+export { VALIDATION_SUMMARY } from './model/validation-data.js';
 export { formatValidationReport, validationMarkdown } from './report/validation-report.js';

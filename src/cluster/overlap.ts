@@ -1,8 +1,8 @@
 /**
- * Which communication overlaps which computation in a training step, by framework ("stack"), with the
- * limits that decide how much of it hides: one communication stream per process group, how far ahead
- * parameters are prefetched, and the compute a GPU loses to the communication kernels that run beside
- * it. docs/cluster.md, "Overlap", states the model; each default below cites the framework's behaviour.
+ * How communication overlaps computation in a training step, with the limits that decide how much of
+ * it hides: one communication stream per process group, how far ahead parameters are prefetched, and
+ * the compute a GPU loses to the communication kernels that run beside it. Which collectives overlap
+ * is the framework's choice (cluster/stacks.ts); docs/cluster.md, "Overlap", states the model.
  *
  * - Data-parallel gradient reduction (ZeRO 0-2): bucketed during the backward pass of the last
  *   microbatch (PyTorch DDP buckets; Megatron-LM `--overlap-grad-reduce`; XLA async collectives);
@@ -23,39 +23,6 @@
 import type { ChipSpec } from '../arch/chip-spec.js';
 import { coreCount } from '../arch/derive.js';
 import type { Citation } from '../arch/chip-spec.js';
-import type { TrainingStack } from './types.js';
-
-export interface OverlapPolicy {
-  /** Tensor-parallel collectives hide behind the layer's GEMMs (collective matmul / userbuffers). */
-  readonly tpOverlap: boolean;
-  /** The post-optimizer parameter all-gather (ZeRO-1/2) hides behind the next forward. */
-  readonly paramGatherOverlap: boolean;
-  /** Gradients are reduced in bf16 (2 bytes) rather than fp32 (4). */
-  readonly bf16GradientReduce: boolean;
-}
-
-/** What each stack does by default. Rows and users override through TrainingOptions. */
-export const STACK_OVERLAP: Readonly<Record<TrainingStack, OverlapPolicy>> = {
-  // Megatron-LM: TP collectives exposed (--tp-comm-overlap is opt-in); distributed optimizer with
-  // --overlap-param-gather in the published large-scale recipes; fp32 gradient reduction
-  // (--accumulate-allreduce-grads-in-fp32 with bf16).
-  megatron: { tpOverlap: false, paramGatherOverlap: true, bf16GradientReduce: false },
-  // NeMo's performance recipes turn on TP communication overlap (userbuffers) on Hopper.
-  nemo: { tpOverlap: true, paramGatherOverlap: true, bf16GradientReduce: false },
-  // XLA on TPU: every collective asynchronous, TP as collective matmuls.
-  maxtext: { tpOverlap: true, paramGatherOverlap: true, bf16GradientReduce: false },
-  jax: { tpOverlap: true, paramGatherOverlap: true, bf16GradientReduce: false },
-  paxml: { tpOverlap: true, paramGatherOverlap: true, bf16GradientReduce: false },
-  // PyTorch FSDP stacks: torchtitan reduces in fp32 by default (mixed_precision_reduce float32);
-  // LLM Foundry's DEFAULT mixed precision keeps fp32 reduction; DeepSpeed communicates gradients in
-  // the model's dtype (communication_data_type defaults to it).
-  torchtitan: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false },
-  'llm-foundry': { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false },
-  fsdp: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false },
-  deepspeed: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: true },
-  pytorch: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false },
-  other: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false },
-};
 
 /**
  * SMs NCCL's kernels hold while a collective runs (its CTAs do not share an SM with compute kernels):

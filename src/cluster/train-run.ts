@@ -5,6 +5,7 @@
  * to train. A plan that cannot run is a result with its problems, not an exception.
  */
 import type { ChipSpec } from '../arch/chip-spec.js';
+import { validationFor, type ValidationNote } from '../model/validation.js';
 import { reliabilityAtScale, type ReliabilityPoint } from './reliability.js';
 import { searchPlans, type SearchResult } from './search.js';
 import { planProblems, timeToTrain, trainingStep, type TrainingOptions, type TrainingStep } from './train.js';
@@ -51,6 +52,8 @@ export interface TrainingRun {
   readonly search?: SearchResult;
   /** At the chips the step uses, with the checkpoint and restart times assumed. */
   readonly reliability?: ReliabilityPoint & { readonly checkpointS: number; readonly restartS: number };
+  /** The held-out error of the step's validation category (training on fewer than 100 chips, or at scale), and whether the run lies inside the validated regime. */
+  readonly validation?: ValidationNote;
   /** Time to train on `tokens`: `wallS` counts the goodput lost to interruptions. */
   readonly training?: { readonly tokens: number; readonly steps: number; readonly computeS: number; readonly wallS: number; readonly energyJ: number };
 }
@@ -103,6 +106,11 @@ function searchRun(model: TransformerModel, chip: ChipSpec, system: SystemSpec, 
   return { ...search, best: search.best.slice(0, top) };
 }
 
+/** The validation behind a step: training on fewer than 100 chips, or at scale (validation/README.md). */
+export function trainingValidation(chip: ChipSpec, step: TrainingStep, model: TransformerModel): ValidationNote {
+  return validationFor(step.chips < 100 ? 'training-node' : 'training-scale', { chip: chip.name, chips: step.chips, params: model.params });
+}
+
 /** One plan or a search, then reliability and time to train for the plan that runs. */
 export function planTrainingRun(model: TransformerModel, chip: ChipSpec, system: SystemSpec, input: TrainingRunInput): TrainingRun {
   let plan: TrainingPlan | undefined;
@@ -128,6 +136,7 @@ export function planTrainingRun(model: TransformerModel, chip: ChipSpec, system:
     ...(step ? { step } : {}),
     ...(search ? { search } : {}),
     ...(reliability ? { reliability } : {}),
+    ...(step ? { validation: trainingValidation(chip, step, model) } : {}),
     ...(run && input.tokens !== undefined ? { training: { tokens: input.tokens, steps: run.steps, computeS: run.seconds, wallS: run.seconds / goodput, energyJ: run.energyJ } } : {}),
   };
 }

@@ -19,7 +19,8 @@ import { GIB, SECONDS_PER_DAY } from '../core/units.js';
 import { chipContext } from '../model/estimate.js';
 import { streamSeconds } from '../model/kernels.js';
 import { memoized, type Memo } from './memo.js';
-import { overlapComputeLoss, overlapped, STACK_OVERLAP, type OverlapPolicy } from './overlap.js';
+import { overlapComputeLoss, overlapped } from './overlap.js';
+import { defaultStack, STACK_OVERLAP, type OverlapPolicy } from './stacks.js';
 import { dataParallelTime } from './train-dp.js';
 import { collective, headTimes, layerTimes, type HeadTimes, type LayerEnv, type LayerTimes } from './train-layer.js';
 import { activationBytesPerLayer, memoryParts } from './train-memory.js';
@@ -52,9 +53,6 @@ export interface TrainingOptions {
 }
 
 const isTensorCoreChip = (chip: ChipSpec): boolean => chip.cores[0]!.matrixUnits[0]!.kind === 'tensor-core';
-
-/** The stack a chip's published large runs mostly use: Megatron-LM on GPUs, XLA (MaxText) on TPU-style chips. */
-export const defaultStack = (chip: ChipSpec): TrainingStack => (isTensorCoreChip(chip) ? 'megatron' : 'maxtext');
 
 /**
  * Host time per eager operator: an estimate. PyTorch eager's CPU path per operator (Python binding,

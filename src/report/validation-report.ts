@@ -3,8 +3,7 @@
  * published measurements, as a terminal table and as Markdown (docs/validation.md).
  */
 import type { RowPrediction } from '../validation/predict.js';
-import type { CategorySummary, ErrorStats, ValidationSummary } from '../validation/stats.js';
-import type { ValidationCategory } from '../validation/types.js';
+import type { CategorySummary, ErrorStats, ValidationCategory, ValidationSummary } from '../model/validation.js';
 import { formatTable, type Cell } from './table.js';
 
 const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '-');

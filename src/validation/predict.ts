@@ -9,7 +9,7 @@ import { getChipPreset } from '../arch/presets/index.js';
 import { formatIssues } from '../core/errors.js';
 import { NUMBER_FORMATS } from '../core/number-formats.js';
 import { collectiveCost } from '../cluster/collectives.js';
-import { servingContext, servingPoint, servingProblems } from '../cluster/serve.js';
+import { maxBatch, servingContext, servingPoint, servingProblems, steadyStatePoint } from '../cluster/serve.js';
 import { parseSystem, SYSTEM_PRESETS } from '../cluster/systems.js';
 import { planProblems, trainingStep } from '../cluster/train.js';
 import { transformerModel, type TransformerModel } from '../cluster/transformer.js';
@@ -103,6 +103,7 @@ export function attentionFlops(w: AttentionWorkload): number {
 
 function predictAttention(w: AttentionWorkload, metric: string): number {
   const chip = chipOf(w.chip);
+  // 'other' (a kernel tpusim does not model by name) runs as the chip's default kernel.
   const t = attentionSeconds(chip, w.dtype, {
     batch: w.batch,
     heads: w.heads,
@@ -111,7 +112,7 @@ function predictAttention(w: AttentionWorkload, metric: string): number {
     qkDim: w.headDim,
     valueDim: w.headDim,
     causal: w.causal,
-    fused: w.implementation !== 'unfused',
+    ...(w.implementation === 'other' ? {} : { implementation: w.implementation }),
   });
   const s = w.pass === 'forward' ? t.forwardS : w.pass === 'backward' ? t.backwardS : t.forwardS + t.backwardS;
   return metric === 'seconds' ? s : attentionFlops(w) / s / 1e12;
@@ -176,9 +177,12 @@ function predictServe(w: ServeWorkload, metric: string, notes: string[]): { valu
   if (w.chips % (w.tp * pp) !== 0) throw new MappingError(`${w.chips} chips are not a whole number of replicas of tp x pp = ${w.tp * pp}`);
   const kvBytes = w.kvDtype ? NUMBER_FORMATS[w.kvDtype as keyof typeof NUMBER_FORMATS]?.bytes : undefined;
   const dtype = formatOf(w.dtype);
-  const ctx = servingContext(model, chip, system, { tp: w.tp, pp, ...(dtype ? { dtype } : {}), ...(kvBytes ? { kvBytes } : {}) });
-  const point = servingPoint(ctx, w.batch, w.prompt, w.output);
-  if (!point.fits) notes.push(`the batch of ${w.batch} does not fit memory in the model (${(point.memoryPerChipBytes / 2 ** 30).toFixed(1)} GiB per chip)`);
+  const ctx = servingContext(model, chip, system, { tp: w.tp, pp, engine: w.engine, ...(dtype ? { dtype } : {}), ...(kvBytes ? { kvBytes } : {}) });
+  // Offline runs queue every request at once: the engine runs as many as its KV cache holds, up to `batch`.
+  const batch = w.mode === 'offline' ? Math.max(1, Math.min(w.batch, maxBatch(ctx, w.prompt, w.output))) : w.batch;
+  if (batch < w.batch) notes.push(`offline: ${batch} of the ${w.batch} sequences fit the KV cache at once`);
+  const point = w.mode === 'concurrency' ? steadyStatePoint(ctx, batch, w.prompt, w.output) : servingPoint(ctx, batch, w.prompt, w.output);
+  if (!point.fits) notes.push(`the batch of ${batch} does not fit memory in the model (${(point.memoryPerChipBytes / 2 ** 30).toFixed(1)} GiB per chip)`);
   const replicas = w.chips / (w.tp * pp);
   const value =
     metric === 'ttft-s'
@@ -189,7 +193,7 @@ function predictServe(w: ServeWorkload, metric: string, notes: string[]): { valu
           ? point.requestS
           : metric === 'output-tokens-per-s'
             ? replicas * point.tokensPerS
-            : (replicas * w.batch * (w.prompt + w.output)) / point.requestS;
+            : (replicas * batch * (w.prompt + w.output)) / point.requestS;
   return { value, params: model.params };
 }
 

@@ -3,6 +3,7 @@
  */
 import { parseStructuredText } from '../arch/load.js';
 import { TRAINING_STACKS } from '../cluster/types.js';
+import { VALIDATION_CATEGORIES } from '../model/validation.js';
 import { issue, type Issue, type Result } from '../core/errors.js';
 import { array, boolean, joinPath, number, object, oneOf, optional, record, string, validate, type Schema } from '../core/schema.js';
 import {
@@ -13,7 +14,6 @@ import {
   METRICS,
   SERVING_ENGINES,
   SPLITS,
-  VALIDATION_CATEGORIES,
   type ValidationFile,
 } from './types.js';
 
@@ -97,7 +97,7 @@ const WORKLOADS: Readonly<Record<string, Schema>> = {
     dtype: optional(name),
     kvDtype: optional(name),
     engine: oneOf(SERVING_ENGINES),
-    mode: optional(oneOf(['static', 'offline'])),
+    mode: optional(oneOf(['static', 'offline', 'concurrency'])),
   }),
   collective: object({
     kind: oneOf(['collective']),

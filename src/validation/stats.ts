@@ -3,40 +3,7 @@
  * category covers (the chips, chip counts and model sizes its rows span).
  */
 import type { RowPrediction } from './predict.js';
-import { VALIDATION_CATEGORIES, type ValidationCategory } from './types.js';
-
-export interface ErrorStats {
-  readonly rows: number;
-  /** Mean absolute percentage error, as a fraction (0.12 = 12%). */
-  readonly mape: number;
-  /** Median of predicted speed / measured speed (above 1: the model is optimistic). */
-  readonly medianSpeedRatio: number;
-  readonly within15: number;
-  readonly within30: number;
-}
-
-export interface CategoryRegime {
-  /** Chip presets with rows in the category, sorted. */
-  readonly chips: readonly string[];
-  readonly chipCount: readonly [number, number];
-  /** Model parameters spanned (training and serving), or null. */
-  readonly params: readonly [number, number] | null;
-}
-
-export interface CategorySummary {
-  readonly category: ValidationCategory;
-  readonly all: ErrorStats;
-  readonly heldOut: ErrorStats;
-  readonly calibration: ErrorStats;
-  readonly regime: CategoryRegime;
-  /** Rows that could not be mapped to a prediction. */
-  readonly unmapped: number;
-}
-
-export interface ValidationSummary {
-  readonly categories: readonly CategorySummary[];
-  readonly overall: { readonly all: ErrorStats; readonly heldOut: ErrorStats };
-}
+import { VALIDATION_CATEGORIES, type CategoryRegime, type CategorySummary, type ErrorStats, type ValidationCategory, type ValidationSummary } from '../model/validation.js';
 
 type Predicted = Extract<RowPrediction, { ok: true }>;
 

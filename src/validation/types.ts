@@ -4,8 +4,7 @@
  */
 import type { TrainingStack } from '../cluster/types.js';
 
-export const VALIDATION_CATEGORIES = ['kernels', 'training-node', 'training-scale', 'serving', 'collectives'] as const;
-export type ValidationCategory = (typeof VALIDATION_CATEGORIES)[number];
+import type { ValidationCategory } from '../model/validation.js';
 
 export const SPLITS = ['calibration', 'held-out'] as const;
 export type Split = (typeof SPLITS)[number];
@@ -110,7 +109,8 @@ export interface ServeWorkload {
   readonly dtype?: string;
   readonly kvDtype?: string;
   readonly engine: (typeof SERVING_ENGINES)[number];
-  readonly mode?: 'static' | 'offline';
+  /** static (default): one batch prefilled together, then decoded; offline: every request queued at once, as many running as the KV cache holds, up to `batch`; concurrency: `batch` requests kept in flight, each replaced when it ends (benchmark clients at fixed concurrency). */
+  readonly mode?: 'static' | 'offline' | 'concurrency';
 }
 
 export const COLLECTIVE_KINDS = ['all-reduce', 'all-gather', 'reduce-scatter', 'all-to-all'] as const;

@@ -11,7 +11,7 @@ import { getSystemPreset } from '../cluster/systems.js';
 import { trainingStep } from '../cluster/train.js';
 import { transformerModel } from '../cluster/transformer.js';
 import { gemmSeconds } from '../model/kernels.js';
-import { validationFor } from './lookup.js';
+import { validationFor } from '../model/validation.js';
 import { predictRow, type RowPrediction } from './predict.js';
 import { parseValidationFile } from './rows.js';
 import { errorStats, summarize } from './stats.js';

@@ -29,6 +29,8 @@ function same(shown: number, expected: number, what: string): void {
 /** The headline figures of one plan against `tpusim train --json`. */
 async function expectStep(page: Page, c: Record<string, any>): Promise<void> {
   same(await stat(page, 'step-time'), c['stepTimeS'], 'step time');
+  // The error bar beside the step time is the CLI's: the held-out error of its validation category.
+  expect(await page.locator('[data-testid="step-time-validation"]').textContent()).toBe(c['validation'].text);
   same(await stat(page, 'tokens-per-s'), c['tokensPerS'], 'tokens/s');
   same(await stat(page, 'mfu'), c['mfu'], 'MFU');
   same(await stat(page, 'hfu'), c['hfu'], 'HFU');

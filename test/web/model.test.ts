@@ -33,6 +33,8 @@ describe.runIf(browserAvailable)('web UI: Model', () => {
     const first = await ready(page, ESTIMATE);
     const cli = await cliJson('estimate', 'resnet50', '--chip', 'tpu-v4');
     expect(await stat(page, 'total-time')).toBe(cli['totalTimeS']);
+    // Beside the time, the CLI's validation of kernel predictions (held-out error, or outside the validated regime).
+    expect(await page.locator('[data-testid="total-time-validation"]').textContent()).toContain(cli['validation'].text);
     expect(await stat(page, 'energy')).toBe(cli['energyJ']);
     expect(await stat(page, 'layers')).toBe(cli['layers'].length);
     expect(await stat(page, 'fits')).toBe(1);

@@ -25,8 +25,6 @@ import {
   type TransformerModel,
   SECONDS_PER_DAY,
   TRAINING_STACKS,
-  validationFor,
-  type ValidationNote,
 } from '../../index.js';
 import { choice, outputPaths, parseCommandArgs, positiveInteger, stringOption, UsageError, type ParsedArgs } from '../args.js';
 import { MAX_CHIPS, nonNegativeNumber, positiveNumber, readTransformer, resolveClusterChip, TRANSFORMER_HELP } from '../cluster-arg.js';
@@ -120,11 +118,6 @@ function stepReport(model: TransformerModel, chip: ChipSpec, system: SystemSpec,
   ];
 }
 
-/** The held-out error of the step's category: training on fewer than 100 chips, or at scale. */
-function trainingValidation(chip: ChipSpec, s: TrainingStep, model: TransformerModel): ValidationNote {
-  return validationFor(s.chips < 100 ? 'training-node' : 'training-scale', { chip: chip.name, chips: s.chips, params: model.params });
-}
-
 function searchReport(r: SearchResult, top: number): string[] {
   const rows = r.best.slice(0, top).map((s, i) => [String(i + 1), String(s.plan.tp), String(s.plan.pp), String(s.plan.dp), String(s.plan.cp), String(s.plan.ep), String(s.plan.zero), String(s.plan.microbatch), s.plan.recompute, String(s.plan.interleave), String(s.plan.globalBatch), seconds(s.stepTimeS), formatSI(s.tokensPerS, ''), trimNumber(s.mfu * 100, 3), gib(s.memory.totalBytes)]);
   return [
@@ -210,11 +203,10 @@ export const trainCommand: Command = {
     const restartS = nonNegativeNumber('--restart', stringOption(values, 'restart'), 1e7) ?? DEFAULT_RESTART_S;
     const result = planTrainingRun(model, chip, system, { chips, seq, globalBatch, mode: single ? 'plan' : 'search', axes, options, top, checkpointS, restartS, ...(tokens !== undefined ? { tokens } : {}) });
     if (result.problems.length > 0) throw new TpusimError('bad_plan', `the plan cannot run:\n${result.problems.map((p) => `  ${p}`).join('\n')}`);
-    const { step, search, reliability, training: run } = result;
+    const { step, search, reliability, validation, training: run } = result;
     const goodput = reliability?.goodputExponential ?? 1;
     const context = { model: model.name, chip: chip.name, chips };
     if (step) writeCharts([{ path: charts.svg, draw: () => stepTimeSvg(context, step) }, { path: charts['memory-svg'], draw: () => memoryPerChipSvg(context, step) }]);
-    const validation = step ? trainingValidation(chip, step, model) : undefined;
     const written = step ? { ...(charts.svg ? { svg: charts.svg } : {}), ...(charts['memory-svg'] ? { memorySvg: charts['memory-svg'] } : {}) } : {};
     if (values['json']) {
       printJson(io, 'train', {

@@ -9,6 +9,7 @@ import {
   chipPresetNames,
   criticalPathCycles,
   estimateGraph,
+  validationFor,
   getZooEntry,
   loadModel,
   MODEL_ZOO,
@@ -96,6 +97,8 @@ export const modelApi = {
       ridgePointOpsPerByte: ridgePointOpsPerByte(chip, e.dtype as never),
       criticalPathS: criticalPathCycles(e, graph) / chip.clockHz,
       memory: { kind: chip.offChipMemory.kind, bandwidthBytesPerS: chip.offChipMemory.bandwidthBytesPerS },
+      // As tpusim estimate: the layers are kernels, validated as the kernels category.
+      validation: validationFor('kernels', { chip: chip.name, chips: 1 }),
     };
   },
   /** `tpusim compare --json`: each chip in its first format, totals only. */

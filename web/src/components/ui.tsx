@@ -135,11 +135,17 @@ export function Chart(props: { name: string; caption: string; svg: string; data?
 }
 
 /** A figure with a label, for the headline numbers (tests read `data-value`). */
-export function Stat(props: { label: string; value: string; raw?: number | undefined; testid?: string }): JSX.Element {
+/** A headline number; `validation` quotes how well its kind of prediction is validated (tpusim's validation suite). */
+export function Stat(props: { label: string; value: string; raw?: number | undefined; testid?: string; validation?: { readonly text: string; readonly inRegime: boolean } | undefined }): JSX.Element {
   return (
     <div class="stat" data-testid={props.testid} data-value={props.raw}>
       <span class="label">{props.label}</span>
       <span class="value">{props.value}</span>
+      {props.validation && (
+        <span class="validation" data-testid={props.testid ? `${props.testid}-validation` : undefined} data-in-regime={String(props.validation.inRegime)}>
+          {props.validation.text}
+        </span>
+      )}
     </div>
   );
 }

@@ -228,7 +228,7 @@ function StepView({ t, s }: { t: Train; s: Step }): JSX.Element {
         <DoesNotFit reasons={s.reasons} />
       )}
       <div class="stats">
-        <Stat label="step time" value={duration(s.stepTimeS)} raw={s.stepTimeS} testid="step-time" />
+        <Stat label="step time" value={duration(s.stepTimeS)} raw={s.stepTimeS} testid="step-time" validation={t.validation} />
         <Stat label="tokens per second" value={si(s.tokensPerS)} raw={s.tokensPerS} testid="tokens-per-s" />
         <Stat label={`MFU (of ${si(t.peakOpsPerS, 'FLOP/s')} per chip)`} value={pct(s.mfu)} raw={s.mfu} testid="mfu" />
         <Stat label="HFU (with recomputation)" value={pct(s.hfu)} raw={s.hfu} testid="hfu" />

@@ -162,7 +162,7 @@ function EstimateView({ e }: { e: Estimate }): JSX.Element {
         <DoesNotFit reasons={e.reasons} />
       )}
       <div class="stats">
-        <Stat label="time per inference" value={duration(e.totalTimeS)} raw={e.totalTimeS} testid="total-time" />
+        <Stat label="time per inference" value={duration(e.totalTimeS)} raw={e.totalTimeS} testid="total-time" validation={{ text: `its kernels ${e.validation.text}; whole forward passes are not validated on their own`, inRegime: e.validation.inRegime }} />
         <Stat label="inferences per second" value={si(e.batch / e.totalTimeS)} raw={e.batch / e.totalTimeS} testid="per-second" />
         <Stat label={`achieved of ${si(e.peakOpsPerS, 'OPS')} peak`} value={si(e.achievedOpsPerS, 'OPS')} raw={e.achievedOpsPerS} testid="achieved" />
         <Stat label="utilization" value={`${fmt(e.utilization * 100, 3)} %`} raw={e.utilization} testid="utilization" />

@@ -1,12 +1,47 @@
 /**
  * Error bars for predictions: the held-out error of the validation category a prediction belongs to,
- * from the summary `npm run validate` last wrote (summary-data.ts), and whether the prediction lies
- * inside the regime the category's rows cover.
+ * from the summary `npm run validate` last wrote (validation-data.ts, from the suite in validation/),
+ * and whether the prediction lies inside the regime the category's rows cover. Plain data and a
+ * lookup, so every layer above (cluster, the CLI, the UI) can quote it.
  */
 import { trimNumber } from '../core/units.js';
-import type { CategorySummary, ValidationSummary } from './stats.js';
-import { VALIDATION_SUMMARY } from './summary-data.js';
-import type { ValidationCategory } from './types.js';
+import { VALIDATION_SUMMARY } from './validation-data.js';
+
+export const VALIDATION_CATEGORIES = ['kernels', 'training-node', 'training-scale', 'serving', 'collectives'] as const;
+export type ValidationCategory = (typeof VALIDATION_CATEGORIES)[number];
+
+export interface ErrorStats {
+  readonly rows: number;
+  /** Mean absolute percentage error, as a fraction (0.12 = 12%). */
+  readonly mape: number;
+  /** Median of predicted speed / measured speed (above 1: the model is optimistic). */
+  readonly medianSpeedRatio: number;
+  readonly within15: number;
+  readonly within30: number;
+}
+
+export interface CategoryRegime {
+  /** Chip presets with rows in the category, sorted. */
+  readonly chips: readonly string[];
+  readonly chipCount: readonly [number, number];
+  /** Model parameters spanned (training and serving), or null. */
+  readonly params: readonly [number, number] | null;
+}
+
+export interface CategorySummary {
+  readonly category: ValidationCategory;
+  readonly all: ErrorStats;
+  readonly heldOut: ErrorStats;
+  readonly calibration: ErrorStats;
+  readonly regime: CategoryRegime;
+  /** Rows that could not be mapped to a prediction. */
+  readonly unmapped: number;
+}
+
+export interface ValidationSummary {
+  readonly categories: readonly CategorySummary[];
+  readonly overall: { readonly all: ErrorStats; readonly heldOut: ErrorStats };
+}
 
 /** What a prediction is: its chip, how many chips, the model's parameters where there is a model. */
 export interface PredictionScope {

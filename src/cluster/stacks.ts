@@ -1,0 +1,45 @@
+/**
+ * The frameworks ("stacks") training runs on, and what each does that changes a step's time: which
+ * communication it overlaps with which compute (cluster/overlap.ts) and the precision of its gradient
+ * reduction. Each default cites the framework's behaviour.
+ */
+import type { ChipSpec } from '../arch/chip-spec.js';
+import type { TrainingStack } from './types.js';
+
+export interface OverlapPolicy {
+  /** Tensor-parallel collectives hide behind the layer's GEMMs (collective matmul / userbuffers). */
+  readonly tpOverlap: boolean;
+  /** The post-optimizer parameter all-gather (ZeRO-1/2) hides behind the next forward. */
+  readonly paramGatherOverlap: boolean;
+  /** Gradients are reduced in bf16 (2 bytes) rather than fp32 (4). */
+  readonly bf16GradientReduce: boolean;
+}
+
+/** What each stack does by default. Rows and users override through TrainingOptions. */
+export const STACK_OVERLAP: Readonly<Record<TrainingStack, OverlapPolicy>> = {
+  // Megatron-LM: TP collectives exposed (--tp-comm-overlap is opt-in); distributed optimizer with
+  // --overlap-param-gather in the published large-scale recipes; fp32 gradient reduction
+  // (--accumulate-allreduce-grads-in-fp32 with bf16).
+  megatron: { tpOverlap: false, paramGatherOverlap: true, bf16GradientReduce: false },
+  // NeMo's performance recipes turn on TP communication overlap (userbuffers) on Hopper.
+  nemo: { tpOverlap: true, paramGatherOverlap: true, bf16GradientReduce: false },
+  // XLA on TPU: every collective asynchronous, TP as collective matmuls.
+  maxtext: { tpOverlap: true, paramGatherOverlap: true, bf16GradientReduce: false },
+  jax: { tpOverlap: true, paramGatherOverlap: true, bf16GradientReduce: false },
+  paxml: { tpOverlap: true, paramGatherOverlap: true, bf16GradientReduce: false },
+  // PyTorch FSDP stacks: torchtitan reduces in fp32 by default (mixed_precision_reduce float32);
+  // LLM Foundry's DEFAULT mixed precision keeps fp32 reduction; DeepSpeed communicates gradients in
+  // the model's dtype (communication_data_type defaults to it).
+  torchtitan: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false },
+  'llm-foundry': { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false },
+  fsdp: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false },
+  deepspeed: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: true },
+  pytorch: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false },
+  other: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false },
+};
+
+
+const isTensorCoreChip = (chip: ChipSpec): boolean => chip.cores[0]!.matrixUnits[0]!.kind === 'tensor-core';
+
+/** The stack a chip's published large runs mostly use: Megatron-LM on GPUs, XLA (MaxText) on TPU-style chips. */
+export const defaultStack = (chip: ChipSpec): TrainingStack => (isTensorCoreChip(chip) ? 'megatron' : 'maxtext');
