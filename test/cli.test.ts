@@ -28,7 +28,11 @@ describe('tpusim', () => {
     expect((await tpusim('chips')).out).toMatch(/tpu-v1\s+1 x 256x256 ws/);
     const json = JSON.parse((await tpusim('chips', '--json')).out);
     expect(json.schemaVersion).toBe(1);
-    expect(json.chips.map((c: { name: string }) => c.name)).toEqual(['tpu-v1', 'tpu-v2', 'tpu-v3', 'tpu-v4', 'tpu-v5e', 'tpu-v5p', 'tpu-v6e', 'tpu-v7', 'a100', 'h100-sxm', 'h200', 'b200', 'mi300x', 'trainium2']);
+    expect(json.chips.map((c: { name: string }) => c.name)).toEqual([
+      ...['tpu-v1', 'tpu-v2', 'tpu-v3', 'tpu-v4', 'tpu-v5e', 'tpu-v5p', 'tpu-v6e', 'tpu-v7'],
+      ...['v100-sxm', 'a100', 'a100-40gb', 'a100-pcie', 'h100-sxm', 'h100-pcie', 'h800', 'h200', 'gh200', 'l40s', 'b200'],
+      ...['mi300x', 'mi325x', 'gaudi2', 'gaudi3', 'trainium2'],
+    ]);
   });
 
   it('shows a chip with its sources, and suggests a preset for a typo', async () => {
@@ -36,6 +40,8 @@ describe('tpusim', () => {
     expect(shown.code).toBe(0);
     expect(shown.out).toMatch(/jouppi2017/);
     expect(shown.out).toMatch(/peak int8\s+91.75 TOPS/);
+    const gpu = await tpusim('chip', 'show', 'h100-sxm');
+    expect(gpu.out).toMatch(/sustained clock\s+1.335 GHz \(73% of the clock, measured/);
     const typo = await tpusim('chip', 'show', 'tpu-v5');
     expect(typo.code).toBe(1);
     expect(typo.err).toMatch(/unknown chip 'tpu-v5'; did you mean/);

@@ -128,14 +128,19 @@ export interface TechnologySpec {
   /** Measured power of the chip at idle (its static power), where published. */
   readonly idleW?: number;
   /**
-   * The clock the chip holds under sustained matrix work (power or thermal capping), where measured.
-   * Tensor-core chips' matrix and vector work is timed at it (memory at its own bandwidth); systolic
-   * chips are timed at clockHz, as the simulator runs them.
+   * The clock the chip holds under sustained matrix work (power or thermal capping): measured, or derived
+   * from a published achieved dense-GEMM rate (achieved / peak x clockHz, which also folds in kernel
+   * losses), or estimated; its citation says which. Tensor-core chips' matrix and vector work is timed at
+   * it (memory at its own bandwidth); systolic chips are timed at clockHz, as the simulator runs them.
    */
   readonly sustainedClockHz?: number;
 }
 
-/** published: a vendor's or paper's figure; derived: computed from published ones; measured: tpusim's own measurement (the source says where the data is); estimate: chosen, the note says how. */
+/**
+ * published: a vendor's or paper's figure; derived: computed from published ones (the note shows how);
+ * measured: a measurement of the quantity itself, tpusim's own or a third party's (the source says where
+ * the data is); estimate: chosen, the note says how.
+ */
 export type CitationStatus = 'published' | 'derived' | 'measured' | 'estimate';
 
 export interface Citation {

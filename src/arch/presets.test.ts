@@ -41,19 +41,47 @@ const PUBLISHED_PEAKS: readonly PublishedPeak[] = [
   peak('tpu-v7', 'bf16', 2307, 'Cloud TPU7x documentation'),
   peak('tpu-v7', 'fp8-e4m3', 4614, 'Cloud TPU7x documentation'),
   peak('tpu-v7', 'fp8-e5m2', 4614, 'Cloud TPU7x documentation'),
+  peak('v100-sxm', 'fp16', 125, 'V100 SXM2 datasheet: 125 TFLOPS tensor (fp16 inputs only)'),
   peak('a100', 'bf16', 312, 'Jouppi 2023, Table 5; A100 datasheet'),
   peak('a100', 'fp16', 312, 'A100 datasheet'),
   peak('a100', 'int8', 624, 'Jouppi 2023, Table 5'),
+  peak('a100-40gb', 'bf16', 312, 'A100 datasheet, SXM4 40GB, dense'),
+  peak('a100-40gb', 'fp16', 312, 'A100 datasheet, SXM4 40GB, dense'),
+  peak('a100-40gb', 'int8', 624, 'A100 datasheet, SXM4 40GB, dense'),
+  peak('a100-pcie', 'bf16', 312, 'A100 datasheet, 80GB PCIe, dense'),
+  peak('a100-pcie', 'fp16', 312, 'A100 datasheet, 80GB PCIe, dense'),
+  peak('a100-pcie', 'int8', 624, 'A100 datasheet, 80GB PCIe, dense'),
   peak('h100-sxm', 'bf16', 989.4, 'H100 SXM datasheet, dense'),
   peak('h100-sxm', 'fp16', 989.4, 'H100 SXM datasheet, dense'),
   peak('h100-sxm', 'fp8-e4m3', 1979, 'H100 SXM datasheet, dense'),
   peak('h100-sxm', 'fp8-e5m2', 1979, 'H100 SXM datasheet, dense'),
   peak('h100-sxm', 'int8', 1979, 'H100 SXM datasheet, dense'),
+  peak('h100-pcie', 'bf16', 756, 'H100 PCIe datasheet, dense'),
+  peak('h100-pcie', 'fp16', 756, 'H100 PCIe datasheet, dense'),
+  peak('h100-pcie', 'fp8-e4m3', 1513, 'H100 PCIe datasheet, dense'),
+  peak('h100-pcie', 'fp8-e5m2', 1513, 'H100 PCIe datasheet, dense'),
+  peak('h100-pcie', 'int8', 1513, 'H100 PCIe datasheet, dense'),
+  peak('h800', 'bf16', 989, 'H800 SXM datasheet (1979 with sparsity), dense'),
+  peak('h800', 'fp16', 989, 'H800 SXM datasheet (1979 with sparsity), dense'),
+  peak('h800', 'fp8-e4m3', 1979, 'H800 SXM datasheet (3958 with sparsity), dense'),
+  peak('h800', 'fp8-e5m2', 1979, 'H800 SXM datasheet (3958 with sparsity), dense'),
+  peak('h800', 'int8', 1979, 'H800 SXM datasheet (3958 with sparsity), dense'),
   peak('h200', 'bf16', 989.4, 'H200 datasheet, dense'),
   peak('h200', 'fp16', 989.4, 'H200 datasheet, dense'),
   peak('h200', 'fp8-e4m3', 1979, 'H200 datasheet, dense'),
   peak('h200', 'fp8-e5m2', 1979, 'H200 datasheet, dense'),
   peak('h200', 'int8', 1979, 'H200 datasheet, dense'),
+  peak('gh200', 'bf16', 989, 'GH200 datasheet: 1979 with sparsity, dense half'),
+  peak('gh200', 'fp16', 989, 'GH200 datasheet: 1979 with sparsity, dense half'),
+  peak('gh200', 'fp8-e4m3', 1979, 'GH200 datasheet: 3958 with sparsity, dense half'),
+  peak('gh200', 'fp8-e5m2', 1979, 'GH200 datasheet: 3958 with sparsity, dense half'),
+  peak('gh200', 'int8', 1979, 'GH200 datasheet: 3958 with sparsity, dense half'),
+  // NVIDIA's L40S table implies 2.49 GHz for bf16 and 2.52 GHz for fp8/int8; the preset sits between.
+  peak('l40s', 'bf16', 362.05, 'L40S datasheet, dense'),
+  peak('l40s', 'fp16', 362.05, 'L40S datasheet, dense'),
+  peak('l40s', 'fp8-e4m3', 733, 'L40S datasheet, dense'),
+  peak('l40s', 'fp8-e5m2', 733, 'L40S datasheet, dense'),
+  peak('l40s', 'int8', 733, 'L40S datasheet, dense'),
   peak('b200', 'bf16', 2250, 'HGX B200 datasheet (1000 W), dense'),
   peak('b200', 'fp8-e4m3', 4500, 'HGX B200 datasheet (1000 W), dense'),
   peak('b200', 'fp8-e5m2', 4500, 'HGX B200 datasheet (1000 W), dense'),
@@ -63,6 +91,17 @@ const PUBLISHED_PEAKS: readonly PublishedPeak[] = [
   peak('mi300x', 'fp8-e4m3', 2614.9, 'ROCm MI300 peak table, dense'),
   peak('mi300x', 'fp8-e5m2', 2614.9, 'ROCm MI300 peak table, dense'),
   peak('mi300x', 'int8', 2614.9, 'ROCm MI300 peak table, dense'),
+  peak('mi325x', 'bf16', 1307.4, 'AMD MI325X specifications, dense'),
+  peak('mi325x', 'fp16', 1307.4, 'AMD MI325X specifications, dense'),
+  peak('mi325x', 'fp8-e4m3', 2614.9, 'AMD MI325X specifications, dense'),
+  peak('mi325x', 'fp8-e5m2', 2614.9, 'AMD MI325X specifications, dense'),
+  peak('mi325x', 'int8', 2614.9, 'AMD MI325X specifications, dense'),
+  peak('gaudi2', 'bf16', 432, 'Intel Hot Chips 2024 table: Gaudi 2 BF16'),
+  peak('gaudi2', 'fp8-e4m3', 865, 'Intel Gaudi 2 white paper: FP8'),
+  peak('gaudi2', 'fp8-e5m2', 865, 'Intel Gaudi 2 white paper: FP8'),
+  peak('gaudi3', 'bf16', 1835, 'Intel Hot Chips 2024: Gaudi 3 BF16 matrix'),
+  peak('gaudi3', 'fp8-e4m3', 1835, 'Intel Hot Chips 2024: Gaudi 3 FP8 matrix'),
+  peak('gaudi3', 'fp8-e5m2', 1835, 'Intel Hot Chips 2024: Gaudi 3 FP8 matrix'),
   // The chip-level 667 / 1299 TFLOPS are 6% above what the eight TensorEngines give at their published
   // 2.4 GHz; the per-NeuronCore-v3 figures (79 / 158 TFLOPS) agree with it.
   peak('trainium2', 'bf16', 8 * 79, 'AWS NeuronCore-v3 documentation: 79 TFLOPS per core'),
@@ -147,12 +186,27 @@ describe.each(names)('preset %s', (name) => {
 
 describe('preset list', () => {
   it('lists TPUs by generation, then other vendors', () => {
-    expect(names).toEqual(['tpu-v1', 'tpu-v2', 'tpu-v3', 'tpu-v4', 'tpu-v5e', 'tpu-v5p', 'tpu-v6e', 'tpu-v7', 'a100', 'h100-sxm', 'h200', 'b200', 'mi300x', 'trainium2']);
+    expect(names).toEqual([
+      ...['tpu-v1', 'tpu-v2', 'tpu-v3', 'tpu-v4', 'tpu-v5e', 'tpu-v5p', 'tpu-v6e', 'tpu-v7'],
+      ...['v100-sxm', 'a100', 'a100-40gb', 'a100-pcie', 'h100-sxm', 'h100-pcie', 'h800', 'h200', 'gh200', 'l40s', 'b200'],
+      ...['mi300x', 'mi325x', 'gaudi2', 'gaudi3', 'trainium2'],
+    ]);
   });
 
   it('gives every chip with tensor cores a GEMM tiling', () => {
     const tensorCoreChips = names.filter((n) => chipOf(n).cores.some((c) => c.matrixUnits.some((u) => u.kind === 'tensor-core')));
-    expect(tensorCoreChips).toEqual(['a100', 'h100-sxm', 'h200', 'b200', 'mi300x']);
+    expect(tensorCoreChips).toEqual(names.filter((n) => !n.startsWith('tpu-') && n !== 'trainium2'));
     for (const n of tensorCoreChips) expect(chipOf(n).gpuTiling).toBeDefined();
+  });
+
+  it('gives every chip with tensor cores a sustained clock, at most its peak clock, saying how it was found', () => {
+    const tensorCoreChips = names.filter((n) => chipOf(n).gpuTiling !== undefined);
+    const missing = tensorCoreChips.filter((n) => {
+      const chip = chipOf(n);
+      const clock = chip.technology?.sustainedClockHz;
+      const c = chip.citations?.['technology.sustainedClockHz'];
+      return clock === undefined || clock > chip.clockHz || c === undefined || c.status === 'published' || !c.note?.includes('MHz');
+    });
+    expect(missing).toEqual([]);
   });
 });

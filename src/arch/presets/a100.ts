@@ -84,6 +84,6 @@ export const A100: ChipSpec = {
     'technology.processNm': cite('jouppi2023', 'Table 5: 7 nm'),
     'technology.dieAreaMm2': cite('jouppi2023', 'Table 5: 826 mm^2'),
     'technology.tdpW': cite('jouppi2023', 'Table 5: 400 W'),
-    'technology.sustainedClockHz': cite('jouppi2023', 'section 7: A100 measured at ~1280 MHz average under power capping (MLPerf BERT)', 'published', 'about 91% of the 1410 MHz boost clock'),
+    'technology.sustainedClockHz': cite('jouppi2023', 'section 7: A100 measured at ~1280 MHz average under power capping (MLPerf BERT)', 'measured', "Google's measurement of the clock under load: 91% of the 1410 MHz boost; Bekman's MAMF table (271.2 of 312 TFLOP/s bf16) corresponds to 1226 MHz with kernel losses folded in"),
   },
 };

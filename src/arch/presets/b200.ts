@@ -45,8 +45,8 @@ export const B200: ChipSpec = {
   offChipMemory: { kind: 'HBM3e', capacityBytes: 180 * GIB, bandwidthBytesPerS: 8000e9, latencyNs: 100 },
   hostLink: { kind: 'PCIe Gen5 x16', bandwidthBytesPerS: pcieBytesPerS(16, 32), latencyNs: 1000 },
   chipLinks: { kind: 'NVLink 5', count: 18, bandwidthBytesPerSPerLink: 50e9 },
-  technology: { processNm: 4, tdpW: 1000 },
-  sources: sourcesFor(['nvidiaBlackwell', 'cudaGuide', 'ptxIsa', 'cutlass', 'nvidiaA100', 'pcie5', 'jedecHbm2', 'tpusim']),
+  technology: { processNm: 4, tdpW: 1000, sustainedClockHz: 1440e6 },
+  sources: sourcesFor(['nvidiaBlackwell', 'cudaGuide', 'ptxIsa', 'cutlass', 'nvidiaA100', 'mlEngineering', 'pcie5', 'jedecHbm2', 'tpusim']),
   citations: {
     clockHz: cite('nvidiaBlackwell', 'HGX B200: 2.25 PFLOPS dense bf16', 'estimate', 'not published; 2250e12 / (148 SMs x 4 x 1024 MACs x 2) = 1.856 GHz for the assumed SM count and tensor-core size'),
     'cores[0].count': cite('tpusim', '', 'estimate', 'not in NVIDIA datasheets; 148 SMs as reported by third-party device queries'),
@@ -86,5 +86,6 @@ export const B200: ChipSpec = {
     'chipLinks.bandwidthBytesPerSPerLink': cite('nvidiaBlackwell', '1.8 TB/s bidirectional NVLink per GPU', 'derived', '1.8e12 / 18 links / 2 directions'),
     'technology.processNm': cite('nvidiaBlackwell', 'TSMC 4NP', 'published', "a vendor node name (an N5-family process); '4' is nominal"),
     'technology.tdpW': cite('nvidiaBlackwell', 'HGX B200: 1000 W per GPU'),
+    'technology.sustainedClockHz': cite('mlEngineering', 'MAMF table: NVIDIA B200 SXM, 1745 TFLOP/s bf16 of 2250 (77.6%), best shape 1792x16128x3072', 'derived', '1745 / 2250 x 1856 MHz (the estimated clock of the published peak) = 1440 MHz; folds in kernel losses at the best shape besides power capping'),
   },
 };

@@ -1,6 +1,6 @@
 import { GIB, KIB, MIB } from '../../core/units.js';
 import type { ChipSpec } from '../chip-spec.js';
-import { buildGpuCore } from './builders.js';
+import { buildGpuCore, type GpuCoreParams } from './builders.js';
 import { cite, COMMON, pcieBytesPerS, sourcesFor } from './sources.js';
 
 /** The clock of NVIDIA's dense tensor peaks: 989.4 TFLOPS / (132 SMs x 4096 FLOP per clock). Max boost is 1980 MHz. */
@@ -11,6 +11,26 @@ const TENSOR_CORES_PER_SM = 4;
 const TC_ROWS = 16;
 const TC_COLS = 32;
 
+/** A Hopper SM as the H100 parts share it: only the SM count and the clock differ between them. */
+export const HOPPER_SM: Omit<GpuCoreParams, 'count' | 'clockHz'> = {
+  name: 'SM',
+  tensorCores: TENSOR_CORES_PER_SM,
+  rows: TC_ROWS,
+  cols: TC_COLS,
+  formats: [
+    { input: 'bf16', accumulator: 'fp32' },
+    { input: 'fp16', accumulator: 'fp32' },
+    { input: 'fp8-e4m3', accumulator: 'fp32', rate: 2 },
+    { input: 'fp8-e5m2', accumulator: 'fp32', rate: 2 },
+    { input: 'int8', accumulator: 'int32', rate: 2 },
+  ],
+  weightFifoTiles: 4,
+  vectorUnit: { lanes: 128, opsPerLanePerCycle: 2 },
+  unifiedBufferBytes: 228 * KIB,
+  accumulatorBytes: 256 * KIB,
+  registerFileBytes: 256 * KIB,
+};
+
 /**
  * NVIDIA H100 SXM5 80GB (2022): each SM is a core, each fourth-generation tensor core a 16x32 MAC engine
  * fed from registers and shared memory (wgmma); the 50 MiB L2 is shared memory.
@@ -20,28 +40,7 @@ export const H100_SXM: ChipSpec = {
   name: 'h100-sxm',
   description: 'NVIDIA H100 SXM5 80GB (2022): 132 SMs x 4 tensor cores (bf16/fp16, fp8 and int8 at 2x), 50 MiB L2, 80 GiB HBM3, 18 NVLink 4 links',
   clockHz: CLOCK_HZ,
-  cores: [
-    buildGpuCore({
-      name: 'SM',
-      count: SMS,
-      tensorCores: TENSOR_CORES_PER_SM,
-      rows: TC_ROWS,
-      cols: TC_COLS,
-      formats: [
-        { input: 'bf16', accumulator: 'fp32' },
-        { input: 'fp16', accumulator: 'fp32' },
-        { input: 'fp8-e4m3', accumulator: 'fp32', rate: 2 },
-        { input: 'fp8-e5m2', accumulator: 'fp32', rate: 2 },
-        { input: 'int8', accumulator: 'int32', rate: 2 },
-      ],
-      weightFifoTiles: 4,
-      vectorUnit: { lanes: 128, opsPerLanePerCycle: 2 },
-      unifiedBufferBytes: 228 * KIB,
-      accumulatorBytes: 256 * KIB,
-      registerFileBytes: 256 * KIB,
-      clockHz: CLOCK_HZ,
-    }),
-  ],
+  cores: [buildGpuCore({ ...HOPPER_SM, count: SMS, clockHz: CLOCK_HZ })],
   sharedMemory: { sizeBytes: 50 * MIB, bandwidthBytesPerS: 5120 * CLOCK_HZ },
   gpuTiling: { tileM: 128, tileN: 256, tileK: 64, blocksPerSm: 1 },
   offChipMemory: { kind: 'HBM3', capacityBytes: 80 * GIB, bandwidthBytesPerS: 3350e9, sustainedBandwidthBytesPerS: 3.01e12, latencyNs: 100 },

@@ -48,8 +48,8 @@ export const MI300X: ChipSpec = {
   offChipMemory: { kind: 'HBM3', capacityBytes: 192 * GIB, bandwidthBytesPerS: 5300e9, latencyNs: 100 },
   hostLink: { kind: 'PCIe Gen5 x16', bandwidthBytesPerS: pcieBytesPerS(16, 32), latencyNs: 1000 },
   chipLinks: { kind: 'Infinity Fabric', count: 7, bandwidthBytesPerSPerLink: 64e9 },
-  technology: { processNm: 5, tdpW: 750 },
-  sources: sourcesFor(['rocmMi300', 'rocmGpuSpecs', 'amdMi300x', 'mlcommonsMi300x', 'pcie5', 'jedecHbm2', 'tpusim']),
+  technology: { processNm: 5, tdpW: 750, sustainedClockHz: 1074e6 },
+  sources: sourcesFor(['rocmMi300', 'rocmGpuSpecs', 'amdMi300x', 'mlcommonsMi300x', 'mlEngineering', 'pcie5', 'jedecHbm2', 'tpusim']),
   citations: {
     clockHz: cite('rocmMi300', 'peak table: 1307.4 TFLOPS bf16, 2048 FLOP per clock per CU', 'derived', '1307.4e12 / (304 x 2048) = 2.10 GHz, the peak engine clock on the product page'),
     'cores[0].count': cite('rocmMi300', '304 compute units (8 XCDs x 38)'),
@@ -89,5 +89,6 @@ export const MI300X: ChipSpec = {
     'chipLinks.bandwidthBytesPerSPerLink': cite('amdMi300x', '128 GB/s bidirectional per link', 'estimate', 'recalled (896 GB/s over 7 links), not verified; / 2 directions'),
     'technology.processNm': cite('amdMi300x', 'TSMC N5 compute dies (XCDs) on N6 I/O dies', 'published', 'the XCD node; the node split is recalled'),
     'technology.tdpW': cite('mlcommonsMi300x', "accelerator 'MI300X-NPS1-SPX-192GB-750W'"),
+    'technology.sustainedClockHz': cite('mlEngineering', 'MAMF table: AMD MI300X, 668.4 TFLOP/s bf16 (PyTorch TunableOp, ROCm 6.3), best shape 10240x15360x8192', 'derived', "668.4 / 1307.4 x 2100 MHz = 1074 MHz (51% of peak); folds in the hipBLASLt kernels' losses besides power capping"),
   },
 };

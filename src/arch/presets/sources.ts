@@ -46,6 +46,21 @@ export const SOURCES = {
   pcie5: 'PCI-SIG, PCI Express Base Specification Revision 5.0 (32 GT/s per lane, 128b/130b encoding)',
   jedecDdr3: 'JEDEC JESD79-3 DDR3 SDRAM standard (typical row-miss latency tRCD + CL ~ 30 ns at DDR3-1600)',
   jedecHbm2: 'JEDEC JESD235 HBM standard (HBM2 access latency ~ 100 ns as commonly measured)',
+  nvidiaV100: 'NVIDIA Tesla V100 GPU Architecture whitepaper (2017) and V100 datasheet, https://images.nvidia.com/content/volta-architecture/pdf/volta-architecture-whitepaper.pdf',
+  nvidiaH800: 'NVIDIA H800 Tensor Core GPU datasheet (2023): the H100 SXM5 with NVLink and FP64 limited for export',
+  nvidiaGh200: 'NVIDIA GH200 Grace Hopper Superchip datasheet and architecture whitepaper (2023-2024), https://www.nvidia.com/en-us/data-center/grace-hopper-superchip/',
+  nvidiaL40s: 'NVIDIA L40S GPU datasheet (2023), https://www.nvidia.com/en-us/data-center/l40s/',
+  nvidiaAda: 'NVIDIA Ada GPU Architecture whitepaper (2023): AD102 die, SM and cache figures',
+  amdMi325x: 'AMD Instinct MI325X product page and data sheet (2024), https://www.amd.com/en/products/accelerators/instinct/mi300/mi325x.html',
+  intelHc2024:
+    'R. Kaplan, "Intel Gaudi 3 AI Accelerator: Architected for Gen AI Training and Inference", Hot Chips 2024 (slides with a Gaudi / Gaudi 2 / Gaudi 3 table)',
+  intelGaudi2: 'Habana Labs, "Gaudi2 White Paper" (May 2022) and Intel Gaudi 2 AI accelerator white paper, https://www.intel.com/content/www/us/en/content-details/839363/',
+  intelGaudi3: 'Intel, "Intel Gaudi 3 AI Accelerator White Paper" (2024), https://www.intel.com/content/www/us/en/content-details/817486/',
+  habanaDocs: 'Intel Gaudi documentation, "Gaudi Architecture" and "TPC User Guide", https://docs.habana.ai/en/latest/',
+  mlEngineering:
+    'S. Bekman, "Machine Learning Engineering Open Book", compute/accelerator/README.md, "Maximum Achievable Matmul FLOPS comparison table" (bf16, best shape of a search; read at commit 744d01e, August 2026), https://github.com/stas00/ml-engineering',
+  markidis2018:
+    'S. Markidis et al., "NVIDIA Tensor Core Programmability, Performance & Precision", IPDPS Workshops 2018, arXiv:1803.04014',
   tpusim: 'tpusim estimate: not published; the note says how the number was chosen',
   tpusimMeasured:
     'tpusim measurement, 2026-11-26: scripts/gpu-measure.py (PyTorch 2.11, CUDA 13.0) on one lent GPU; data in data/gpu-measured/ (docs/gpu-measured.md)',
@@ -55,6 +70,17 @@ export type SourceKey = keyof typeof SOURCES;
 
 export function sourcesFor(keys: readonly SourceKey[]): Record<string, string> {
   return Object.fromEntries(keys.map((k) => [k, SOURCES[k]]));
+}
+
+/** `sources` listing exactly the sources `citations` use: for presets built from another with some citations replaced. */
+export function citedSources(citations: Readonly<Record<string, Citation>>): Record<string, string> {
+  const keys = [...new Set(Object.values(citations).map((c) => c.source))].filter((k): k is SourceKey => k in SOURCES).sort();
+  return Object.fromEntries(keys.map((k) => [k, SOURCES[k]]));
+}
+
+/** `citations` without the given paths: for a preset that drops fields of the one it is built from. */
+export function omitCitations(citations: Readonly<Record<string, Citation>> | undefined, ...paths: readonly string[]): Record<string, Citation> {
+  return Object.fromEntries(Object.entries(citations ?? {}).filter(([path]) => !paths.includes(path)));
 }
 
 /** A citation of `source` at `where` (table, section); `note` says how a derived or estimated number was chosen. */

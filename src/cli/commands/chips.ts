@@ -56,6 +56,11 @@ function describeChip(chip: ChipSpec): string {
   const s = summarizeChip(chip);
   const lines: string[] = [`${chip.name}: ${chip.description ?? ''}`.trim(), ''];
   lines.push(`clock                 ${formatSI(chip.clockHz, 'Hz')}`);
+  const sustained = chip.technology?.sustainedClockHz;
+  if (sustained !== undefined) {
+    const status = chip.citations?.['technology.sustainedClockHz']?.status;
+    lines.push(`sustained clock       ${formatSI(sustained, 'Hz')} (${((100 * sustained) / chip.clockHz).toFixed(0)}% of the clock${status ? `, ${status}` : ''}; tensor-core work is timed at it)`);
+  }
   chip.cores.forEach((core, i) => {
     lines.push(`cores[${i}]              ${core.count} x ${core.name ?? 'core'}`);
     core.matrixUnits.forEach((u) => {
