@@ -55,6 +55,7 @@ describe('tpusim train', () => {
       [['train', 'llama3-70b', '--chip', 'h100-sxm', '--chips', '64', '--tp', '3', '--pp', '1', '--dp', '1'], /tp=3 does not divide the 64 attention heads/, 1],
       [['train', 'llama3-70b', '--chip', 'tpu-v1', '--chips', '8'], /no preset system is built from tpu-v1/, 2],
       [['infer', 'llama3-70b', '--chip', 'h100-sxm', '--chips', '8', '--prompt', '9000'], /exceeds llama3-70b's 8192 positions/, 2],
+      [['infer', 'llama3-70b', '--chip', 'h100-sxm', '--chips', '8', '--engine', 'vlm'], /--engine must be one of vllm, trtllm.*did you mean 'vllm'/, 2],
     ];
     for (const [argv, message, code] of cases) {
       const r = await tpusim(...argv);
@@ -74,6 +75,15 @@ describe('tpusim infer', () => {
     const j = JSON.parse((await tpusim('infer', 'llama3-70b', '--chip', 'h100-sxm', '--chips', '8', '--json')).out);
     for (const key of ['ttftS', 'tpotS', 'tokensPerS', 'kvCacheBytes']) expect(j[key], key).toBeGreaterThan(0);
     expect(j.tp).toBe(8);
+  });
+  it('--engine: the serving engine adds its step overheads (vLLM by default on GPUs; ideal: the chips alone)', async () => {
+    const run = async (...extra: string[]) => JSON.parse((await tpusim('infer', 'llama3-8b', '--chip', 'h100-sxm', '--chips', '1', '--prompt', '128', '--json', ...extra)).out);
+    const vllm = await run();
+    const ideal = await run('--engine', 'ideal');
+    expect(vllm.engine).toBe('vllm');
+    expect(ideal.engine).toBe('ideal');
+    expect(vllm.ttftS).toBeGreaterThan(1.3 * ideal.ttftS);
+    expect(vllm.tpotS).toBeGreaterThan(ideal.tpotS);
   });
   it('simulates continuous batching under Poisson arrivals with --rate', async () => {
     const r = await tpusim('infer', 'llama3-8b', '--chip', 'h100-sxm', '--chips', '1', '--rate', '4', '--requests', '300', '--json');

@@ -1,25 +1,26 @@
 /**
  * Serving a transformer in closed form: one model replica over `tp x pp` chips (tensor parallelism
- * inside a stage, pipeline stages in sequence; routed experts spread over all the replica's chips),
- * a batch of requests prefilled together and then decoded one token per step.
+ * inside a stage, pipeline stages with microbatches in flight; routed experts spread over all the
+ * replica's chips), run by a serving engine (serving-engines.ts: host work per step, kernel launches,
+ * memory share); a batch of requests prefilled together and then decoded one token per step.
  *
  * An iteration processes prefill tokens and decoding sequences together (continuous batching mixes
  * them): per layer its projections and MLP as GEMMs over all the iteration's tokens (weights read from
  * memory once per iteration, which is what makes small-batch decoding memory-bound), the attention of
  * prefill tokens against their prompt (causal, fused) and of each decoding sequence against its KV
  * cache (a stream of the cache through memory), two tensor-parallel all-reduces, and a point-to-point
- * hop between pipeline stages. Mixture-of-experts layers read the weights of the experts the batch
- * touches: E (1 - (1 - k/E)^tokens) of E experts for tokens routed to k each, uniformly.
+ * hop between pipeline stages (serve-step.ts). Mixture-of-experts layers read the weights of the
+ * experts the batch touches: E (1 - (1 - k/E)^tokens) of E experts for tokens routed to k each, uniformly.
  */
 import type { ChipSpec } from '../arch/chip-spec.js';
 import { defaultMatrixFormat } from '../arch/derive.js';
 import { NUMBER_FORMATS } from '../core/number-formats.js';
-import type { Gemm } from '../graph/ops/op.js';
-import { gemmSeconds, streamSeconds } from '../model/kernels.js';
-import { collectiveCost } from './collectives.js';
-import type { IterationShape } from './serving-sim.js';
-import type { LayerShape, TransformerModel } from './transformer.js';
+import { iterationSeconds, prefillSeconds } from './serve-step.js';
+import { defaultServingEngine, hostStepSeconds, kvBudgetBytes, launchesKernels, SERVING_ENGINE_PROFILES, type ServingEngine, type ServingEngineName } from './serving-engines.js';
+import type { TransformerModel } from './transformer.js';
 import type { SystemSpec } from './types.js';
+
+export { iterationSeconds } from './serve-step.js';
 
 export interface ServingPlan {
   readonly tp: number;
@@ -28,6 +29,8 @@ export interface ServingPlan {
   readonly dtype?: string;
   /** Bytes per KV-cache element (default: 2, bf16). */
   readonly kvBytes?: number;
+  /** The serving engine (default: vLLM on GPUs, JetStream on TPU-style chips). */
+  readonly engine?: ServingEngineName;
 }
 
 export interface ServingContext {
@@ -39,12 +42,16 @@ export interface ServingContext {
   readonly dtype: string;
   readonly weightBytes: number;
   readonly kvBytes: number;
+  readonly engine: ServingEngine;
+  /** A host launches the chip's kernels one by one (GPUs), rather than one compiled program per step. */
+  readonly launchesKernels: boolean;
 }
 
 export function servingContext(model: TransformerModel, chip: ChipSpec, system: SystemSpec, plan: ServingPlan): ServingContext {
   const dtype = plan.dtype ?? defaultMatrixFormat(chip);
   const weightBytes = NUMBER_FORMATS[dtype as keyof typeof NUMBER_FORMATS]?.bytes ?? 2;
-  return { model, chip, system, tp: plan.tp, pp: plan.pp, dtype, weightBytes, kvBytes: plan.kvBytes ?? 2 };
+  const engine = SERVING_ENGINE_PROFILES[plan.engine ?? defaultServingEngine(chip)];
+  return { model, chip, system, tp: plan.tp, pp: plan.pp, dtype, weightBytes, kvBytes: plan.kvBytes ?? 2, engine, launchesKernels: launchesKernels(chip) };
 }
 
 /** Problems that make a serving plan impossible before any timing. */
@@ -78,67 +85,13 @@ export function weightBytesPerChip(ctx: ServingContext): number {
   return (m.params / (ctx.tp * ctx.pp)) * ctx.weightBytes;
 }
 
-/**
- * Seconds of one layer for an iteration: `tokens` new tokens through the projections and MLP (prefill
- * tokens plus one per decoding sequence), `prefillPairs` query-key pairs of causal prefill attention,
- * `contextTokens` cached tokens read by the decoding sequences.
- */
-function layerSeconds(ctx: ServingContext, shape: LayerShape, tokens: number, prefillPairs: number, contextTokens: number): number {
-  const { chip, dtype, tp } = ctx;
-  const h = ctx.model.hidden;
-  const gemm = (m: number, k: number, n: number, batch = 1, parameters = true): Gemm => ({ batch, m, n, k, weightsAreParameters: parameters });
-  let s = gemmSeconds(chip, dtype, gemm(tokens, h, shape.projectionOut / tp)) + gemmSeconds(chip, dtype, gemm(tokens, (shape.heads * shape.valueDim) / tp, h));
-  const mlp = shape.mlp;
-  if (mlp.kind === 'dense') {
-    s += gemmSeconds(chip, dtype, gemm(tokens, h, (mlp.ffn * (mlp.gated ? 2 : 1)) / tp)) + gemmSeconds(chip, dtype, gemm(tokens, mlp.ffn / tp, h));
-  } else {
-    // A stage's experts are spread over its tp chips; each touched expert runs its share of the tokens.
-    const touched = mlp.experts * (1 - Math.pow(1 - mlp.topK / mlp.experts, tokens));
-    const perExpert = Math.max(1, (tokens * mlp.topK) / touched);
-    const local = touched / tp;
-    s += gemmSeconds(chip, dtype, gemm(tokens, h, mlp.experts)) + gemmSeconds(chip, dtype, gemm(perExpert, h, mlp.ffn * 2, Math.max(1, local))) + gemmSeconds(chip, dtype, gemm(perExpert, mlp.ffn, h, Math.max(1, local)));
-    if (mlp.sharedExperts > 0) s += gemmSeconds(chip, dtype, gemm(tokens, h, (mlp.sharedExperts * mlp.sharedFfn * 2) / tp)) + gemmSeconds(chip, dtype, gemm(tokens, (mlp.sharedExperts * mlp.sharedFfn) / tp, h));
-  }
-  const headsLocal = shape.heads / tp;
-  // Prefill attention in a fused causal kernel: scores and context, 2 x pairs x (qk + v width) multiply-adds
-  // per head, timed as one GEMM of that work (a square of the pairs by the head width).
-  if (prefillPairs > 0) {
-    const side = Math.sqrt(prefillPairs);
-    s += gemmSeconds(chip, dtype, gemm(side, shape.qkDim + shape.valueDim, side, headsLocal, false));
-  }
-  // Decode attention: every decoding sequence reads its cache; 2 x heads x width multiply-adds per cached token.
-  if (contextTokens > 0) {
-    const kvLocal = shape.kvCacheElements / Math.min(tp, Math.max(1, shape.kvHeads));
-    s += streamSeconds(chip, dtype, contextTokens * kvLocal * ctx.kvBytes, 2 * contextTokens * headsLocal * (shape.qkDim + shape.valueDim));
-  }
-  // Element-wise work: norms, residuals, activation; about 14 h + 3 ffn values per token through memory.
-  const ffnLocal = mlp.kind === 'dense' ? mlp.ffn / tp : (mlp.topK * mlp.ffn) / tp;
-  const bytes = tokens * 2 * (14 * h + 3 * ffnLocal);
-  s += streamSeconds(chip, dtype, bytes, bytes / 2);
-  if (tp > 1) s += 2 * collectiveCost(ctx.system, 'all-reduce', tokens * h * 2, { size: tp, stride: 1 }).seconds;
-  return s;
-}
-
-/** Seconds of one iteration over the whole replica: every stage's layers in turn, and the hops between stages. */
-export function iterationSeconds(ctx: ServingContext, step: IterationShape, prefillPairs = (step.prefillTokens * (step.prefillTokens + 1)) / 2): number {
-  const tokens = step.prefillTokens + step.decodeSequences;
-  if (tokens <= 0) return 0;
-  let s = 0;
-  for (const g of ctx.model.groups) s += g.count * layerSeconds(ctx, g.shape, tokens, prefillPairs, step.contextTokens);
-  // The LM head on the last stage, for the tokens that produce output (decoding sequences and completed prompts).
-  const outputs = Math.max(1, step.decodeSequences + (step.prefillTokens > 0 ? 1 : 0));
-  s += gemmSeconds(ctx.chip, ctx.dtype, { batch: 1, m: outputs, n: ctx.model.vocab / ctx.tp, k: ctx.model.hidden, weightsAreParameters: true });
-  if (ctx.pp > 1) s += (ctx.pp - 1) * collectiveCost(ctx.system, 'p2p', tokens * ctx.model.hidden * 2, { size: 2, stride: ctx.tp }).seconds;
-  return s;
-}
-
 export interface ServingPoint {
   readonly batch: number;
-  /** Prefill of the whole batch: the time to the first token. */
+  /** Time to first token, mean over the batch: request overhead and the prefill passes up to each prompt's last. */
   readonly ttftS: number;
   /** Mean decode step over the output (context growing from prompt to prompt + output). */
   readonly tpotS: number;
-  /** Prefill, then output - 1 decode steps. */
+  /** The whole batch's prefill, then output - 1 decode steps. */
   readonly requestS: number;
   /** Output tokens per second of the replica: batch x output / requestS. */
   readonly tokensPerS: number;
@@ -148,35 +101,81 @@ export interface ServingPoint {
   readonly kvCacheBytes: number;
   /** Weights plus KV cache on each chip. */
   readonly memoryPerChipBytes: number;
+  /** Weights and KV cache fit the share of memory the engine uses. */
   readonly fits: boolean;
 }
 
 /** One static batch: prefill `batch` prompts together, then decode `output` tokens each. */
 export function servingPoint(ctx: ServingContext, batch: number, prompt: number, output: number): ServingPoint {
-  const ttftS = iterationSeconds(ctx, { prefillTokens: batch * prompt, decodeSequences: 0, contextTokens: 0 }, (batch * prompt * (prompt + 1)) / 2);
+  const prefill = prefillSeconds(ctx, batch, prompt);
   // Decode time is affine in the context length, so the mean step is the step at the mean context.
   const steps = Math.max(0, output - 1);
   const meanContext = prompt + output / 2;
   const tpotS = steps > 0 ? iterationSeconds(ctx, { prefillTokens: 0, decodeSequences: batch, contextTokens: batch * meanContext }) : 0;
-  const requestS = ttftS + steps * tpotS;
+  const requestS = ctx.engine.requestS + prefill.lastS + steps * tpotS;
   const kvPerChip = kvBytesPerTokenPerChip(ctx) * batch * (prompt + output);
-  const memoryPerChipBytes = weightBytesPerChip(ctx) + kvPerChip;
+  const weights = weightBytesPerChip(ctx);
   return {
     batch,
-    ttftS,
+    ttftS: ctx.engine.requestS + prefill.meanS,
     tpotS,
     requestS,
     tokensPerS: (batch * output) / requestS,
     decodeTokensPerS: tpotS > 0 ? batch / tpotS : 0,
     kvCacheBytes: kvPerChip * ctx.tp * ctx.pp,
-    memoryPerChipBytes,
-    fits: memoryPerChipBytes <= ctx.chip.offChipMemory.capacityBytes,
+    memoryPerChipBytes: weights + kvPerChip,
+    fits: kvPerChip <= kvBudgetBytes(ctx.engine, ctx.chip.offChipMemory.capacityBytes, weights),
   };
 }
 
-/** The largest batch whose weights and KV cache fit each chip's memory (0 when the weights alone do not). */
+/**
+ * Continuous batching at a steady `concurrency` (a closed loop: each finished request is replaced at
+ * once, as benchmark clients at fixed concurrency do). Every iteration decodes the running sequences;
+ * concurrency / output prompts arrive per iteration, each prefilled in ceil(prompt / tokens per step)
+ * iterations beside the others' decodes (chunked prefill). Time to first token: the iterations holding
+ * the prompt (it arrives as one ends). Time per output token: the mean iteration a request sees while
+ * it decodes, some holding other requests' prompts. Throughput by Little's law.
+ */
+export function steadyStatePoint(ctx: ServingContext, concurrency: number, prompt: number, output: number): ServingPoint {
+  const c = concurrency;
+  const chunks = Math.ceil(prompt / ctx.engine.maxBatchTokens);
+  const perIteration = (requests: number): number => (requests / Math.max(1, output)) * chunks;
+  const step = (prefillChunks: number, decoding: number): number =>
+    iterationSeconds(
+      ctx,
+      { prefillTokens: (prefillChunks * prompt) / chunks, decodeSequences: decoding, contextTokens: decoding * (prompt + output / 2), prefillSequences: prefillChunks / chunks },
+      ((prefillChunks / chunks) * prompt * (prompt + 1)) / 2,
+    );
+  // The request's own prefill iterations hold its chunk and any others' in flight, beside the rest decoding.
+  const ownChunks = Math.max(1, perIteration(c));
+  const mixedS = step(ownChunks, Math.max(0, c - ownChunks));
+  // While it decodes, the other c - 1 requests' prompt chunks take this share of the iterations.
+  const othersChunks = Math.min(c - 1, perIteration(c - 1));
+  const othersShare = Math.min(1, othersChunks);
+  const decoding = c - othersChunks;
+  const decodeS = step(0, decoding);
+  const tpotS = othersShare > 0 ? (1 - othersShare) * decodeS + othersShare * step(Math.max(1, othersChunks), decoding) : decodeS;
+  // An engine that overlaps host work still schedules a newly arrived prompt before its first chunk runs.
+  const ttftS = ctx.engine.requestS + (ctx.engine.overlapsHost ? hostStepSeconds(ctx.engine, c) : 0) + chunks * mixedS;
+  const requestS = ttftS + Math.max(0, output - 1) * tpotS;
+  const kvPerChip = kvBytesPerTokenPerChip(ctx) * c * (prompt + output);
+  const weights = weightBytesPerChip(ctx);
+  return {
+    batch: c,
+    ttftS,
+    tpotS,
+    requestS,
+    tokensPerS: (c * output) / requestS,
+    decodeTokensPerS: decoding / decodeS,
+    kvCacheBytes: kvPerChip * ctx.tp * ctx.pp,
+    memoryPerChipBytes: weights + kvPerChip,
+    fits: kvPerChip <= kvBudgetBytes(ctx.engine, ctx.chip.offChipMemory.capacityBytes, weights),
+  };
+}
+
+/** The largest batch whose KV cache fits beside the weights in the engine's share of each chip's memory (0 when the weights alone do not). */
 export function maxBatch(ctx: ServingContext, prompt: number, output: number): number {
-  const free = ctx.chip.offChipMemory.capacityBytes - weightBytesPerChip(ctx);
+  const free = kvBudgetBytes(ctx.engine, ctx.chip.offChipMemory.capacityBytes, weightBytesPerChip(ctx));
   if (free <= 0) return 0;
   return Math.floor(free / (kvBytesPerTokenPerChip(ctx) * (prompt + output)));
 }

@@ -27,6 +27,8 @@ export interface IterationShape {
   readonly decodeSequences: number;
   /** Sum over the decoding sequences of the tokens already in their KV cache (prompt + generated). */
   readonly contextTokens: number;
+  /** Sequences whose prompt chunks make up `prefillTokens` (default: one when there are any). */
+  readonly prefillSequences?: number;
 }
 
 export interface ServingSimInput {
@@ -257,6 +259,7 @@ class ServingEngine {
     let decodeSequences = 0;
     let contextTokens = 0;
     let prefillTokens = 0;
+    let prefillSequences = 0;
     for (let k = 0; k < this.runningCount; k++) {
       const id = this.running[k]!;
       this.work[k] = 0;
@@ -274,6 +277,7 @@ class ServingEngine {
       this.work[k] = chunk;
       budget -= chunk;
       prefillTokens += chunk;
+      if (chunk > 0) prefillSequences++;
     }
     while (this.head < this.arrived && this.runningCount < this.maxBatch && budget > 0) {
       const id = this.head;
@@ -293,8 +297,9 @@ class ServingEngine {
       this.head++;
       budget -= chunk;
       prefillTokens += chunk;
+      prefillSequences++;
     }
-    return { prefillTokens, decodeSequences, contextTokens };
+    return { prefillTokens, decodeSequences, contextTokens, prefillSequences };
   }
 
   /** Applies the iteration that ended at `nowS`: prefill chunks, decoded tokens, departures (keeping admission order). */

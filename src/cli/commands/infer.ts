@@ -11,6 +11,8 @@ import {
   servingContext,
   servingPoint,
   servingProblems,
+  defaultServingEngine,
+  SERVING_ENGINES,
   simulateServing,
   trimNumber,
   TpusimError,
@@ -38,14 +40,18 @@ export const inferCommand: Command = {
   name: 'infer',
   summary: 'serving a transformer on chips: time to first token, time per token, KV cache, throughput vs batch',
   usage: `tpusim infer MODEL --chip NAME|FILE [--system NAME|FILE] --chips N [--tp T] [--pp P] [--batch B]
-             [--prompt P] [--output O] [--rate R] [--requests N] [--max-batch B] [--seed S]
-             [--dtype FORMAT] [--json]
+             [--prompt P] [--output O] [--engine NAME] [--rate R] [--requests N] [--max-batch B]
+             [--seed S] [--dtype FORMAT] [--json]
 
   One model replica over N chips (tensor parallelism inside the scale-up domain, pipeline stages
-  beyond it; --tp/--pp choose), in closed form (docs/cluster.md): for a batch of B prompts of P
-  tokens (default 1, 1024) decoding O tokens each (default 256), the time to first token (the
-  batch's prefill), the time per output token, throughput, the KV cache and memory per chip; and
-  throughput and latency for batches from 1 to the largest that fits. With --rate R (requests per
+  beyond it, with up to pp microbatches in flight; --tp/--pp choose), in closed form
+  (docs/cluster.md): for a batch of B prompts of P tokens (default 1, 1024) decoding O tokens each
+  (default 256), the time to first token (the batch's prefill), the time per output token,
+  throughput, the KV cache and memory per chip; and throughput and latency for batches from 1 to the
+  largest that fits. --engine adds what a serving engine costs beyond the chips: host work per
+  step, kernel launches (CUDA graphs for decode), request admission, its share of memory
+  (${SERVING_ENGINES.join(', ')}; default vllm on GPUs, jetstream on TPU-style chips; ideal: the
+  chips alone). With --rate R (requests per
   second) a discrete-event simulation of continuous batching under Poisson arrivals (--requests,
   default 2000; --max-batch, default the largest that fits up to 256; output lengths geometric with
   mean O) reports latency percentiles.
@@ -65,6 +71,7 @@ export const inferCommand: Command = {
       'max-batch': { type: 'string' },
       seed: { type: 'string' },
       dtype: { type: 'string' },
+      engine: { type: 'string' },
       json: { type: 'boolean' },
     });
     if (values['help']) {
@@ -87,7 +94,8 @@ export const inferCommand: Command = {
     if (problems.length > 0) throw new TpusimError('bad_plan', `cannot serve ${model.name} so:\n${problems.map((p) => `  ${p}`).join('\n')}`);
     const formats = chip.cores[0]!.matrixUnits[0]!.formats.map((f) => f.input as string);
     const dtypeText = stringOption(values, 'dtype');
-    const ctx = servingContext(model, chip, system, { tp, pp, ...(dtypeText !== undefined ? { dtype: choice('--dtype', dtypeText, formats) } : {}) });
+    const engine = choice('--engine', stringOption(values, 'engine') ?? defaultServingEngine(chip), SERVING_ENGINES);
+    const ctx = servingContext(model, chip, system, { tp, pp, engine, ...(dtypeText !== undefined ? { dtype: choice('--dtype', dtypeText, formats) } : {}) });
     const batch = positiveInteger('--batch', stringOption(values, 'batch') ?? '1', 1 << 20);
     const point = servingPoint(ctx, batch, prompt, output);
     const sweep = batchSweep(ctx, prompt, output);
@@ -106,7 +114,7 @@ export const inferCommand: Command = {
         promptTokens: prompt,
         outputTokens: { mean: output },
         maxBatch: simBatch,
-        maxBatchTokens: Math.max(simBatch, 8192),
+        maxBatchTokens: Math.max(simBatch, ctx.engine.maxBatchTokens),
         kvCapacityTokens: Math.max(1, most) * (prompt + output),
         seed: Math.floor(seed),
         iteration: (step) => iterationSeconds(ctx, step),
@@ -121,6 +129,7 @@ export const inferCommand: Command = {
         tp,
         pp,
         dtype: ctx.dtype,
+        engine,
         batch,
         prompt,
         output,
@@ -137,7 +146,7 @@ export const inferCommand: Command = {
       });
       return point.fits ? 0 : 1;
     }
-    io.out(`${model.name} on ${chips} x ${chip.name} (${system.name}; tp ${tp} x pp ${pp}, ${ctx.dtype}): batch ${batch}, prompt ${prompt}, output ${output}`);
+    io.out(`${model.name} on ${chips} x ${chip.name} (${system.name}; tp ${tp} x pp ${pp}, ${ctx.dtype}, ${engine} engine): batch ${batch}, prompt ${prompt}, output ${output}`);
     io.out(`time to first token ${ms(point.ttftS)} ms; time per output token ${ms(point.tpotS)} ms; ${formatSI(point.tokensPerS, 'tokens/s')} over the request (${formatSI(point.decodeTokensPerS, 'tokens/s')} while decoding)`);
     io.out(`KV cache ${gib(point.kvCacheBytes)} GiB; memory per chip ${gib(point.memoryPerChipBytes)} GiB of ${gib(chip.offChipMemory.capacityBytes)} GiB${point.fits ? '' : ' (DOES NOT FIT)'}; largest batch that fits: ${most}`);
     io.out('');

@@ -1,0 +1,212 @@
+/**
+ * One serving step on one replica: a pass of tokens through a pipeline stage (its layers as GEMMs,
+ * attention and element-wise work, tensor-parallel all-reduces, the hop to the next stage, the
+ * kernels' launch gaps), and how the passes of a step flow through pp stages.
+ *
+ * Pipelining follows what TensorRT-LLM and vLLM do with pipeline parallelism: the batch is cut into
+ * up to pp microbatches kept in flight at once (vLLM: one "virtual engine" per stage; TensorRT-LLM:
+ * micro-batches of in-flight batching), so the stages work concurrently. K passes through pp stages
+ * take the round trip of the first plus (K - 1) times the slowest stage (GPipe, Huang et al. 2019:
+ * (K + pp - 1) stage times for equal stages); a decoding microbatch returns after max(M x slowest
+ * stage, its round trip), since its next token needs the last one.
+ */
+import { gemmSeconds, streamSeconds } from '../model/kernels.js';
+import { collectiveCost } from './collectives.js';
+import { overlapComputeLoss, overlapped } from './overlap.js';
+import type { ServingContext } from './serve.js';
+import { hostStepSeconds } from './serving-engines.js';
+import type { IterationShape } from './serving-sim.js';
+import type { LayerShape } from './transformer.js';
+import type { Gemm } from '../graph/ops/op.js';
+
+/** Kernels per step outside the layers: embedding, final norm, LM head, sampling (softmax, top-k/p, argmax). */
+const STEP_KERNELS = 5;
+
+/**
+ * Kernels one layer launches: four projection/MLP GEMMs (MoE: router, top-k, token permutation, two
+ * grouped expert GEMMs, activation, combine), attention, norms, rotary embedding, KV-cache write,
+ * activation; two all-reduces under tensor parallelism. (vLLM's Llama layer: fused add-RMSNorm x2,
+ * qkv, rotary, cache write, attention, o, gate_up, SiLU-and-mul, down.)
+ */
+export function layerKernels(shape: LayerShape, tp: number): number {
+  const mlp = shape.mlp.kind === 'dense' ? 3 : 7 + (shape.mlp.sharedExperts > 0 ? 3 : 0);
+  return 2 + 5 + mlp + (tp > 1 ? 2 : 0);
+}
+
+/** Device seconds of one layer: its projection and MLP GEMMs, the rest of its work, its tensor-parallel all-reduces. */
+interface LayerTime {
+  readonly linearS: number;
+  readonly otherS: number;
+  readonly tpCommS: number;
+}
+
+/** One layer: `tokens` through the projections and MLP, `prefillPairs` causal query-key pairs, `contextTokens` cached tokens read. */
+function layerSeconds(ctx: ServingContext, shape: LayerShape, tokens: number, prefillPairs: number, contextTokens: number): LayerTime {
+  const { chip, dtype, tp } = ctx;
+  const h = ctx.model.hidden;
+  const gemm = (m: number, k: number, n: number, batch = 1, parameters = true): Gemm => ({ batch, m, n, k, weightsAreParameters: parameters });
+  let s = gemmSeconds(chip, dtype, gemm(tokens, h, shape.projectionOut / tp)) + gemmSeconds(chip, dtype, gemm(tokens, (shape.heads * shape.valueDim) / tp, h));
+  const mlp = shape.mlp;
+  if (mlp.kind === 'dense') {
+    s += gemmSeconds(chip, dtype, gemm(tokens, h, (mlp.ffn * (mlp.gated ? 2 : 1)) / tp)) + gemmSeconds(chip, dtype, gemm(tokens, mlp.ffn / tp, h));
+  } else {
+    // A stage's experts are spread over its tp chips; each touched expert runs its share of the tokens
+    // with its own weights (a batch of distinct weight matrices, each read from memory).
+    const touched = mlp.experts * (1 - Math.pow(1 - mlp.topK / mlp.experts, tokens));
+    const perExpert = Math.max(1, (tokens * mlp.topK) / touched);
+    const local = Math.max(1, touched / tp);
+    s += gemmSeconds(chip, dtype, gemm(tokens, h, mlp.experts)) + gemmSeconds(chip, dtype, gemm(perExpert, h, mlp.ffn * 2, local, false)) + gemmSeconds(chip, dtype, gemm(perExpert, mlp.ffn, h, local, false));
+    if (mlp.sharedExperts > 0) s += gemmSeconds(chip, dtype, gemm(tokens, h, (mlp.sharedExperts * mlp.sharedFfn * 2) / tp)) + gemmSeconds(chip, dtype, gemm(tokens, (mlp.sharedExperts * mlp.sharedFfn) / tp, h));
+  }
+  const linearS = s;
+  s = 0;
+  const headsLocal = shape.heads / tp;
+  // Prefill attention in a fused causal kernel: scores and context, 2 x pairs x (qk + v width) multiply-adds
+  // per head, timed as one GEMM of that work (a square of the pairs by the head width).
+  if (prefillPairs > 0) {
+    const side = Math.sqrt(prefillPairs);
+    s += gemmSeconds(chip, dtype, gemm(side, shape.qkDim + shape.valueDim, side, headsLocal, false));
+  }
+  // Decode attention: every decoding sequence reads its cache; 2 x heads x width multiply-adds per cached token.
+  if (contextTokens > 0) {
+    const kvLocal = shape.kvCacheElements / Math.min(tp, Math.max(1, shape.kvHeads));
+    s += streamSeconds(chip, dtype, contextTokens * kvLocal * ctx.kvBytes, 2 * contextTokens * headsLocal * (shape.qkDim + shape.valueDim));
+  }
+  // Element-wise work: norms, residuals, activation; about 14 h + 3 ffn values per token through memory.
+  const ffnLocal = mlp.kind === 'dense' ? mlp.ffn / tp : (mlp.topK * mlp.ffn) / tp;
+  const bytes = tokens * 2 * (14 * h + 3 * ffnLocal);
+  s += streamSeconds(chip, dtype, bytes, bytes / 2);
+  return { linearS, otherS: s, tpCommS: tp > 1 ? 2 * allReduceSeconds(ctx, tokens * h * 2) : 0 };
+}
+
+/**
+ * A layer's seconds with its all-reduces exposed, or, under an engine that overlaps them (XLA's collective
+ * matmuls), hidden behind the GEMMs but for one step of tp (as the training model does; overlap.ts).
+ */
+function layerTotal(ctx: ServingContext, t: LayerTime): number {
+  if (!ctx.engine.tpOverlap || t.tpCommS === 0) return t.linearS + t.otherS + t.tpCommS;
+  const hidden = overlapped(t.linearS, t.tpCommS * (1 - 1 / ctx.tp), overlapComputeLoss(ctx.chip));
+  return hidden.totalS + t.otherS + t.tpCommS / ctx.tp;
+}
+
+/** One tensor-parallel all-reduce of the activations, no faster than the engine's all-reduce floor on chips a host drives. */
+function allReduceSeconds(ctx: ServingContext, bytes: number): number {
+  const s = collectiveCost(ctx.system, 'all-reduce', bytes, { size: ctx.tp, stride: 1 }).seconds;
+  return ctx.launchesKernels ? Math.max(s, ctx.engine.allReduceFloorS) : s;
+}
+
+/** A pass of one microbatch: the slowest stage's seconds, and the seconds through every stage (its latency). */
+export interface PassTime {
+  readonly stageS: number;
+  readonly roundTripS: number;
+}
+
+/** Whether a step replays captured graphs: decode-only steps up to the engine's graph batch, or (piecewise) small prefill steps. */
+function graphMode(ctx: ServingContext, step: IterationShape): 'graph' | 'piecewise' | 'eager' {
+  const e = ctx.engine;
+  if (step.prefillTokens === 0) return step.decodeSequences <= e.graphMaxBatch ? 'graph' : 'eager';
+  return step.prefillTokens + step.decodeSequences <= e.piecewiseGraphMaxTokens ? 'piecewise' : 'eager';
+}
+
+/**
+ * Device seconds of kernel launches for `kernels` kernels of which `attention` run outside a piecewise
+ * graph, on `chip`s whose host launches kernels (none on chips that run compiled programs).
+ */
+function launchSeconds(ctx: ServingContext, mode: 'graph' | 'piecewise' | 'eager', kernels: number, attention: number): number {
+  if (!ctx.launchesKernels) return 0;
+  const gap = ctx.engine.kernelGapS;
+  if (mode === 'graph') return kernels * gap.graph;
+  if (mode === 'piecewise') return (kernels - attention) * gap.graph + attention * gap.eager;
+  return kernels * gap.eager;
+}
+
+/** One pass of `step` (one microbatch) through the pipeline: per stage, its share of the layers, launches and the hop onwards. */
+export function passSeconds(ctx: ServingContext, step: IterationShape, prefillPairs: number): PassTime {
+  const tokens = step.prefillTokens + step.decodeSequences;
+  if (tokens <= 0) return { stageS: 0, roundTripS: 0 };
+  const { model, pp } = ctx;
+  let layersS = 0;
+  let kernels = 0;
+  for (const g of model.groups) {
+    layersS += g.count * layerTotal(ctx, layerSeconds(ctx, g.shape, tokens, prefillPairs, step.contextTokens));
+    kernels += g.count * layerKernels(g.shape, ctx.tp);
+  }
+  const mode = graphMode(ctx, step);
+  const launchS = launchSeconds(ctx, mode, kernels, model.layers);
+  // The LM head on the last stage, for the tokens that produce output (decoding sequences and completed prompts).
+  const outputs = Math.max(1, step.decodeSequences + (step.prefillTokens > 0 ? (step.prefillSequences ?? 1) : 0));
+  const headS = gemmSeconds(ctx.chip, ctx.dtype, { batch: 1, m: outputs, n: model.vocab / ctx.tp, k: model.hidden, weightsAreParameters: true }) + launchSeconds(ctx, mode, STEP_KERNELS, 0);
+  const hopS = pp > 1 ? collectiveCost(ctx.system, 'p2p', tokens * model.hidden * 2, { size: 2, stride: ctx.tp }).seconds : 0;
+  // Stages hold ceil(layers / pp) layers, the last the rest and the LM head.
+  const perStage = Math.ceil(model.layers / pp);
+  const share = (layers: number): number => (layers / model.layers) * (layersS + launchS);
+  const lastStage = share(model.layers - (pp - 1) * perStage) + headS;
+  let stageS = pp > 1 ? Math.max(share(perStage) + hopS, lastStage) : lastStage;
+  // A pass runs no faster than its host launches the stage's kernels: all of them eagerly; under
+  // piecewise graphs the attention kernels and one graph per piece between them.
+  if (ctx.launchesKernels && mode !== 'graph') {
+    const launched = mode === 'eager' ? kernels + STEP_KERNELS : 2 * model.layers + 1;
+    stageS = Math.max(stageS, (launched / pp) * ctx.engine.launchS);
+  }
+  return { stageS, roundTripS: Math.max(stageS, layersS + launchS + headS + (pp - 1) * hopS) };
+}
+
+/** Seconds between passes entering the pipeline: the slowest stage, and the host's step unless it overlaps. */
+function passInterval(ctx: ServingContext, pass: PassTime, hostS: number): number {
+  return ctx.engine.overlapsHost || ctx.pp > 1 ? Math.max(pass.stageS, hostS) : pass.stageS + hostS;
+}
+
+/** Microbatches a step of `sequences` sequences is cut into: up to one per stage. */
+export function microbatches(ctx: ServingContext, sequences: number): number {
+  return Math.max(1, Math.min(ctx.pp, Math.floor(sequences)));
+}
+
+/** A step shape cut into `parts` equal pieces. */
+function part(step: IterationShape, parts: number): IterationShape {
+  return {
+    prefillTokens: step.prefillTokens / parts,
+    decodeSequences: step.decodeSequences / parts,
+    contextTokens: step.contextTokens / parts,
+    ...(step.prefillSequences !== undefined ? { prefillSequences: step.prefillSequences / parts } : {}),
+  };
+}
+
+/**
+ * Seconds of one scheduler iteration over the whole batch (what `simulateServing` advances by): the batch
+ * in up to pp microbatches through the stages; every sequence moves one token (or one prefill chunk).
+ */
+export function iterationSeconds(ctx: ServingContext, step: IterationShape, prefillPairs = (step.prefillTokens * (step.prefillTokens + 1)) / 2): number {
+  const sequences = step.decodeSequences + (step.prefillSequences ?? (step.prefillTokens > 0 ? 1 : 0));
+  if (step.prefillTokens + step.decodeSequences <= 0) return 0;
+  const m = microbatches(ctx, sequences);
+  const pass = passSeconds(ctx, part(step, m), prefillPairs / m);
+  const hostS = hostStepSeconds(ctx.engine, sequences / m);
+  const interval = passInterval(ctx, pass, hostS);
+  return Math.max(m * interval, pass.roundTripS + (ctx.engine.overlapsHost ? 0 : hostS));
+}
+
+/** When the passes of a prefill finish: the first after the host's step and a round trip, the others one interval apart. */
+export interface PrefillTime {
+  /** Mean over the prompts of the time their last pass finishes (s). */
+  readonly meanS: number;
+  /** The last pass (s). */
+  readonly lastS: number;
+}
+
+/**
+ * Prefill of `batch` prompts of `prompt` tokens: in passes of at most the engine's tokens per step and
+ * at least one microbatch per stage (while there are prompts to share out); a prompt is done with its last pass.
+ */
+export function prefillSeconds(ctx: ServingContext, batch: number, prompt: number): PrefillTime {
+  const tokens = batch * prompt;
+  const passes = Math.max(microbatches(ctx, batch), Math.ceil(tokens / ctx.engine.maxBatchTokens));
+  const pairs = (batch * prompt * (prompt + 1)) / 2;
+  const pass = passSeconds(ctx, { prefillTokens: tokens / passes, decodeSequences: 0, contextTokens: 0, prefillSequences: Math.max(1, batch / passes) }, pairs / passes);
+  const hostS = hostStepSeconds(ctx.engine, Math.max(1, batch / passes));
+  const interval = passInterval(ctx, pass, hostS);
+  const firstS = hostS + pass.roundTripS;
+  // Prompt j (1-based) is done with pass ceil(j x passes / batch).
+  let sum = 0;
+  for (let j = 1; j <= batch; j++) sum += Math.ceil((j * passes) / batch) - 1;
+  return { meanS: firstS + (sum / batch) * interval, lastS: firstS + (passes - 1) * interval };
+}
