@@ -16,6 +16,7 @@ import {
   simulateServing,
   trimNumber,
   TpusimError,
+  validationFor,
   type ReliabilityPoint,
   type ServingPoint,
   SECONDS_PER_DAY,
@@ -54,7 +55,9 @@ export const inferCommand: Command = {
   chips alone). With --rate R (requests per
   second) a discrete-event simulation of continuous batching under Poisson arrivals (--requests,
   default 2000; --max-batch, default the largest that fits up to 256; output lengths geometric with
-  mean O) reports latency percentiles.
+  mean O) reports latency percentiles. The times are printed with the held-out error of serving
+  predictions in the validation suite (docs/validation.md), or say when the chip, chip count or model
+  lies outside every validated regime.
   ${TRANSFORMER_HELP}`,
   run(argv: readonly string[], io: Io): number {
     const { values, positionals } = parseCommandArgs('infer', argv, {
@@ -120,6 +123,7 @@ export const inferCommand: Command = {
         iteration: (step) => iterationSeconds(ctx, step),
       });
     }
+    const validation = validationFor('serving', { chip: chip.name, chips, params: model.params });
     if (values['json']) {
       printJson(io, 'infer', {
         model: model.name,
@@ -142,12 +146,14 @@ export const inferCommand: Command = {
         fits: point.fits,
         maxBatch: most,
         sweep,
+        validation,
         ...(simulation ? { simulation: { rate, maxBatch: simBatch, ...simulation } } : {}),
       });
       return point.fits ? 0 : 1;
     }
     io.out(`${model.name} on ${chips} x ${chip.name} (${system.name}; tp ${tp} x pp ${pp}, ${ctx.dtype}, ${engine} engine): batch ${batch}, prompt ${prompt}, output ${output}`);
     io.out(`time to first token ${ms(point.ttftS)} ms; time per output token ${ms(point.tpotS)} ms; ${formatSI(point.tokensPerS, 'tokens/s')} over the request (${formatSI(point.decodeTokensPerS, 'tokens/s')} while decoding)`);
+    io.out(`serving predictions: ${validation.text}`);
     io.out(`KV cache ${gib(point.kvCacheBytes)} GiB; memory per chip ${gib(point.memoryPerChipBytes)} GiB of ${gib(chip.offChipMemory.capacityBytes)} GiB${point.fits ? '' : ' (DOES NOT FIT)'}; largest batch that fits: ${most}`);
     io.out('');
     io.out(formatTable(['batch', 'TTFT (ms)', 'TPOT (ms)', 'tokens/s', 'decode tokens/s', 'KV cache (GiB)', 'GiB/chip'], sweep.map((p: ServingPoint) => [String(p.batch), ms(p.ttftS), ms(p.tpotS), formatSI(p.tokensPerS, ''), formatSI(p.decodeTokensPerS, ''), gib(p.kvCacheBytes), gib(p.memoryPerChipBytes)])));
