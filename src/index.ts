@@ -125,6 +125,7 @@ export { estimateGraph, criticalPathCycles, staticPowerW, DEFAULT_NODE_NM, STATI
 export type { GraphEstimate, LayerEstimate, LayerTime, Bound, EnergyBreakdown } from './model/types.js';
 export { energyTable, ENERGY_SOURCES, energyScale, type EnergyTable } from './model/energy.js';
 export { GPU_KERNEL_LAUNCH_S } from './model/gpu.js';
+export { attentionKernelsOf, attentionSeconds, defaultAttentionKernel, fp8CastSeconds, gemmSeconds, streamSeconds, ATTENTION_KERNELS, type AttentionImplementation, type AttentionKernel, type AttentionTime, type Fp8Recipe, type Fp8Role, type GemmOptions } from './model/kernels.js';
 export { prepareGraph, type PreparedGraph, type PreparedLayer } from './model/plan.js';
 export { isolatedLayerCycles } from './explore/run-model.js';
 export { rooflineSvg, barChartSvg, escapeXml, BOUND_COLOURS, type RooflineInput, type RooflinePoint, type BarChartInput } from './report/svg.js';
@@ -138,6 +139,7 @@ export { arrayShape, accumulatorChunkRows, rowChunks, rowLevels } from './arch/m
 export * from './cluster/types.js';
 export { SYSTEM_PRESETS, systemPresetNames, getSystemPreset, validateSystem, parseSystem, loadSystem, TIER_KINDS } from './cluster/systems.js';
 export { collectiveCost, tierOf, type CollectiveOptions } from './cluster/collectives.js';
+export { sliceForPlan } from './cluster/slices.js';
 export { transformerModel, transformerFromSpec, trainingFlopsPerToken, type TransformerModel, type LayerShape } from './cluster/transformer.js';
 export { trainingStep, planProblems, trainingDays, timeToTrain, EAGER_OP_OVERHEAD_S, type TrainingOptions, type TrainingStep, type StepBreakdown, type MemoryPerChip } from './cluster/train.js';
 export { searchPlans, type SearchOptions, type SearchResult, type RejectedGroup } from './cluster/search.js';

@@ -21,7 +21,7 @@ import { formatBytes } from '../core/units.js';
 import { inputsOf } from '../graph/layers/fuse.js';
 import type { Graph } from '../graph/types.js';
 import { energyTable } from './energy.js';
-import { gpuContext, gpuLayerTime } from './gpu.js';
+import { gpuClockNote, gpuContext, gpuLayerTime } from './gpu.js';
 import { layerTime } from './layers.js';
 import { prepareGraph } from './plan.js';
 import { systolicContext } from './systolic.js';
@@ -92,6 +92,7 @@ export function chipContext(chip: ChipSpec, dtype: string): ChipContext {
   const statics = staticPowerW(chip);
   if (statics.estimate) warnings.push(statics.watts > 0 ? `static power ${statics.watts.toFixed(0)} W is an estimate (${STATIC_SHARE_OF_TDP} x TDP)` : `${chip.name} publishes no idle power or TDP: static energy is left out`);
   const gpu = isTensorCoreChip(chip) ? gpuContext(chip, dtype, elementBytes) : undefined;
+  if (gpu) warnings.push(gpuClockNote(chip));
   const context: ChipContext = {
     dtype,
     elementBytes,

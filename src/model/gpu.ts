@@ -10,6 +10,10 @@
  *   rate, both shared by the SM's resident blocks; the slower of the two sets its pace.
  * - Operands cross HBM at least once per kernel (L2 keeps the rest); element-wise and normalization
  *   layers are separate kernels that read their inputs from and write their outputs to HBM.
+ * - Operands whose leading dimensions are not 16-byte aligned leave the library's fast kernels
+ *   (gpu-align.ts): narrower loads and, where the fast path needs TMA, the older warp-level MMA.
+ * - Matrix and vector work run at the chip's sustained clock where one is known (power capping),
+ *   memory at its sustained bandwidth (`gpuClockNote` says which was used).
  * - Each kernel pays a launch latency (tpusim estimate, GPU_KERNEL_LAUNCH_S).
  *
  * The layer takes max(tensor-core time, HBM time, CUDA-core time) + launch: the bound says which.
@@ -18,6 +22,8 @@ import type { ChipSpec, GpuTilingSpec } from '../arch/chip-spec.js';
 import { coreCount } from '../arch/derive.js';
 import type { Gemm } from '../graph/ops/op.js';
 import type { PreparedLayer } from './plan.js';
+import { accessBytes, stagingFactor } from './gpu-align.js';
+import { gpuStackOf, type GpuKernelStack } from './gpu-stack.js';
 import { layerTimeOf, type Bound, type LayerTime } from './types.js';
 
 /**
@@ -40,6 +46,16 @@ export interface GpuContext {
   readonly sharedBytesPerCycle: number;
   readonly elementBytes: number;
   readonly launchCycles: number;
+  /** What the vendor libraries do on this chip (alignment, fallback MMA, special functions, attention kernels). */
+  readonly stack: GpuKernelStack;
+  /** Sustained over nominal clock (1 where no sustained clock is known): every per-cycle rate here is scaled by it. */
+  readonly derate: number;
+  /** exp2 results per SM per (nominal) cycle. */
+  readonly sfuPerSmCycle: number;
+  /** FP32 instruction lanes per SM per (nominal) cycle (one add, multiply, max or FMA each). */
+  readonly fp32LanesPerSm: number;
+  /** The format is an fp8 one (its GEMMs may promote partial sums on the CUDA cores). */
+  readonly fp8: boolean;
 }
 
 export function gpuContext(chip: ChipSpec, format: string, elementBytes: number): GpuContext {
@@ -53,6 +69,7 @@ export function gpuContext(chip: ChipSpec, format: string, elementBytes: number)
       const f = u.formats.find((x) => x.input === format) ?? u.formats[0]!;
       return s + u.count * u.rows * u.cols * (f.rate ?? 1);
     }, 0);
+  const stack = gpuStackOf(chip);
   return {
     chip,
     tiling: chip.gpuTiling ?? { tileM: 128, tileN: 128, tileK: 32, blocksPerSm: 1 },
@@ -64,7 +81,25 @@ export function gpuContext(chip: ChipSpec, format: string, elementBytes: number)
     sharedBytesPerCycle: (derate * core.unifiedBuffer.bandwidthBytesPerS) / chip.clockHz,
     elementBytes,
     launchCycles: GPU_KERNEL_LAUNCH_S * chip.clockHz,
+    stack,
+    derate,
+    sfuPerSmCycle: derate * stack.sfuPerSmPerCycle,
+    fp32LanesPerSm: derate * core.vectorUnit.lanes,
+    fp8: format.startsWith('fp8'),
   };
+}
+
+/** Which clock and memory bandwidth a tensor-core chip's work is timed at, for reports. */
+export function gpuClockNote(chip: ChipSpec): string {
+  const sustained = chip.technology?.sustainedClockHz;
+  const status = chip.citations?.['technology.sustainedClockHz']?.status;
+  const memory = chip.offChipMemory.sustainedBandwidthBytesPerS;
+  const bandwidth = memory !== undefined ? `memory at the sustained ${(memory / 1e12).toFixed(2)} TB/s` : `memory at the published ${(chip.offChipMemory.bandwidthBytesPerS / 1e12).toFixed(2)} TB/s`;
+  const clock =
+    sustained !== undefined && sustained < chip.clockHz
+      ? `matrix and vector work timed at the sustained clock ${(sustained / 1e6).toFixed(0)} MHz (${status ?? 'unsourced'}) of the ${(chip.clockHz / 1e6).toFixed(0)} MHz of the published peaks`
+      : `matrix and vector work timed at the ${(chip.clockHz / 1e6).toFixed(0)} MHz of the published peaks: no sustained clock is known, compute-bound times are optimistic`;
+  return `${clock}; ${bandwidth}`;
 }
 
 export interface GpuGemmTime {
@@ -81,17 +116,34 @@ export interface GpuGemmTime {
  * A GEMM as thread blocks in waves over the SMs. GEMM libraries pick a kernel per shape (cuBLAS's
  * heuristics): here the fastest of the chip's tile, its halves and a 64 x 64 tile, each with K split
  * 1, 2, 4, 8 or 16 ways (split-K, fp32 partial sums written and read back) while the blocks alone
- * would leave SMs idle.
+ * would leave SMs idle. Operands not 16-byte aligned (gpu-align.ts) stage more slowly and, on chips
+ * whose fast kernels need TMA, multiply at the warp-level MMA's rate. fp8 GEMMs without
+ * `fp8FastAccumulation` promote partial sums on the CUDA cores where the chip's stack does (Hopper).
  */
-export function gpuGemm(ctx: GpuContext, g: Gemm): GpuGemmTime {
+export function gpuGemm(ctx: GpuContext, g: Gemm, fp8FastAccumulation = false): GpuGemmTime {
   const { tileM: tm0, tileN: tn0, tileK, blocksPerSm } = ctx.tiling;
   const m = Math.max(1, Math.ceil(g.m));
   const e = ctx.elementBytes;
   const slots = ctx.sms * blocksPerSm;
-  const macsPerBlockCycle = ctx.smMacsPerCycle / blocksPerSm;
+  const align = ctx.stack.alignmentBytes;
+  const aAccess = accessBytes(g.k, e);
+  const bAccess = accessBytes(g.n, e);
+  const fast = aAccess >= align && bAccess >= align;
+  // Misaligned on the CUDA cores (packed half-precision FMAs: as many MACs per cycle as the vector unit
+  // counts ops, operands loaded element by element as such kernels always do), or on the tensor cores
+  // with narrow loads and, where the fast path is TMA's, the warp-level MMA.
+  const simt = Math.min(aAccess, bAccess) < ctx.stack.cudaCoresBelowBytes;
+  const aStaging = simt ? 1 : stagingFactor(aAccess, align);
+  const bStaging = simt ? 1 : stagingFactor(bAccess, align);
+  const mmaFraction = fast || !ctx.stack.asyncMma ? 1 : ctx.stack.legacyMmaFraction;
+  const macsPerBlockCycle = (simt ? ctx.vectorOpsPerCycle / ctx.sms : mmaFraction * ctx.smMacsPerCycle) / blocksPerSm;
+  const { fp8PromotionK, fp8PromotionExposed } = ctx.stack;
+  // Exposed fp32 adds per output element per k-step (promotion of the tensor cores' partial sums).
+  const promotion = ctx.fp8 && !fp8FastAccumulation && fp8PromotionK > 0 ? (fp8PromotionExposed * tileK) / fp8PromotionK / (ctx.fp32LanesPerSm / blocksPerSm) : 0;
   const sharedPerBlockCycle = ctx.sharedBytesPerCycle / blocksPerSm;
   const kTotal = Math.ceil(g.k / tileK);
-  const baseBytes = g.batch * m * g.k * e + (g.weightsAreParameters ? 1 : g.batch) * g.k * g.n * e + g.batch * m * g.n * e;
+  // Results are at least 16-bit: fp8 and int8 GEMMs as frameworks run them write bf16 or fp16.
+  const baseBytes = g.batch * m * g.k * e + (g.weightsAreParameters ? 1 : g.batch) * g.k * g.n * e + g.batch * m * g.n * Math.max(2, e);
   let bestTime = Infinity;
   let bestCompute = 0;
   let bestBytes = 0;
@@ -105,7 +157,7 @@ export function gpuGemm(ctx: GpuContext, g: Gemm): GpuGemmTime {
     const tileN = candidate <= 1 ? tn0 : candidate === 3 ? 64 : Math.max(16, tn0 / 2);
     const tiles = Math.ceil(m / tileM) * Math.ceil(g.n / tileN) * g.batch;
     // A k-step: the block's share of the SM's tensor cores, or of its shared-memory bandwidth to feed them.
-    const stepCycles = Math.max((tileM * tileN * tileK) / macsPerBlockCycle, ((tileM + tileN) * tileK * e) / sharedPerBlockCycle);
+    const stepCycles = Math.max((tileM * tileN * tileK) / macsPerBlockCycle + tileM * tileN * promotion, ((tileM * aStaging + tileN * bStaging) * tileK * e) / sharedPerBlockCycle);
     for (let splitK = 1; splitK <= 16 && splitK <= kTotal; splitK *= 2) {
       const blocks = tiles * splitK;
       const waves = Math.ceil(blocks / slots);

@@ -1,0 +1,123 @@
+/**
+ * What the vendor kernel libraries do on each GPU generation, where it decides kernel time: the operand
+ * alignment the GEMM library's fast kernels need, what a misaligned GEMM falls back to, the rate of the
+ * special-function units a softmax's exponentials run on, and which attention kernels exist there.
+ * Chip files describe silicon; this table describes the software that runs on it (cuBLAS, CUTLASS,
+ * FlashAttention, cuDNN, hipBLASLt), found from the chip's name (a chip of no known family gets the
+ * generic stack, with no fallback penalties and FlashAttention-2-style attention).
+ */
+import type { ChipSpec, Citation } from '../arch/chip-spec.js';
+import type { AttentionImplementation } from './attention-types.js';
+import { kcite } from './kernel-sources.js';
+
+export type GpuFamily = 'volta' | 'ampere' | 'ada' | 'hopper' | 'blackwell' | 'cdna3' | 'generic';
+
+export interface GpuKernelStack {
+  readonly family: GpuFamily;
+  /** Leading dimensions (bytes) the GEMM library's fast kernels need: a multiple of this, or a fallback kernel. */
+  readonly alignmentBytes: number;
+  /**
+   * The fast kernels load operands with TMA and multiply with the asynchronous MMA (wgmma, tcgen05); a
+   * misaligned operand, or a kernel written for the previous generation (FlashAttention-2), runs the
+   * warp-level mma.sync instead, at `legacyMmaFraction` of the tensor peak.
+   */
+  readonly asyncMma: boolean;
+  readonly legacyMmaFraction: number;
+  /**
+   * Operands whose rows allow only accesses narrower than this (bytes) are multiplied on the CUDA cores
+   * (two packed fp16 FMAs per lane per clock) instead of the tensor cores (0: never). cuBLAS before
+   * 11.0, which Volta-era benchmarks ran, did so for odd fp16 dimensions.
+   */
+  readonly cudaCoresBelowBytes: number;
+  /**
+   * fp8 GEMMs without fast accumulation add the tensor cores' partial sums into fp32 registers on the
+   * CUDA cores every this many elements of K (0: the tensor cores accumulate at full precision); the
+   * share of those adds not hidden under the other warpgroup's MMAs is `fp8PromotionExposed`.
+   */
+  readonly fp8PromotionK: number;
+  readonly fp8PromotionExposed: number;
+  /** exp2 results per SM per cycle (special-function units), what a softmax's exponentials run at. */
+  readonly sfuPerSmPerCycle: number;
+  /** Attention kernels that run here, the default first. */
+  readonly attention: readonly AttentionImplementation[];
+  readonly citations: Readonly<Record<string, Citation>>;
+}
+
+const ALIGNMENT = kcite('dlPerfGemm', 'Table 1: cuBLAS >= 11.0 uses Tensor Cores for any size, most efficient with dimensions multiples of 16 bytes', 'published', 'cuBLAS documentation: pointers and leading dimensions multiples of 16 bytes for the Tensor Core fast path');
+const SFU = kcite('cudaGuide', 'throughput table: 16 exp2 results per clock per SM', 'published');
+const TMA = kcite('cudaDriverTma', 'cuTensorMapEncodeTiled: global strides multiples of 16 bytes', 'published', 'a misaligned operand cannot be loaded by TMA, so the wgmma/TMA kernels are out (cuBLAS runs sm80-class kernels)');
+const MMA_SYNC_HOPPER = kcite('shah2024', 'section 2.2: mma.sync reaches about 2/3 of H100 peak tensor throughput (citing Luo et al. 2024)', 'published');
+
+const STACKS: Readonly<Record<GpuFamily, GpuKernelStack>> = {
+  volta: { family: 'volta', alignmentBytes: 16, asyncMma: false, legacyMmaFraction: 1, cudaCoresBelowBytes: 4, fp8PromotionK: 0, fp8PromotionExposed: 0, sfuPerSmPerCycle: 16, attention: ['unfused'], citations: { alignmentBytes: ALIGNMENT, cudaCoresBelowBytes: kcite('dlPerfGemm', 'Table 1: cuBLAS < 11.0 uses Tensor Cores only when fp16 dimensions are multiples of 8', 'published', 'DeepBench (V100) runs dimensions that are multiples of 2 or 4 on the tensor cores (5124 x 9124 x 1760 at 94 TFLOP/s, a calibration row), so only odd ones (2-byte rows) are taken to the CUDA cores'), sfuPerSmPerCycle: SFU, attention: kcite('faRepo', 'README: FlashAttention-2 supports Ampere, Ada, Hopper', 'published', 'no fused flash kernel on Volta: PyTorch runs the math path') } },
+  ampere: { family: 'ampere', alignmentBytes: 16, asyncMma: false, legacyMmaFraction: 1, cudaCoresBelowBytes: 0, fp8PromotionK: 0, fp8PromotionExposed: 0, sfuPerSmPerCycle: 16, attention: ['flash2', 'cudnn', 'unfused'], citations: { alignmentBytes: ALIGNMENT, sfuPerSmPerCycle: SFU, attention: kcite('dao2023', 'A100 benchmarks', 'published', 'FlashAttention-2 is the usual kernel on A100 (PyTorch SDPA, Megatron)') } },
+  ada: { family: 'ada', alignmentBytes: 16, asyncMma: false, legacyMmaFraction: 1, cudaCoresBelowBytes: 0, fp8PromotionK: 0, fp8PromotionExposed: 0, sfuPerSmPerCycle: 16, attention: ['flash2', 'cudnn', 'unfused'], citations: { alignmentBytes: ALIGNMENT, sfuPerSmPerCycle: SFU } },
+  hopper: {
+    family: 'hopper',
+    alignmentBytes: 16,
+    asyncMma: true,
+    legacyMmaFraction: 2 / 3,
+    cudaCoresBelowBytes: 0,
+    fp8PromotionK: 128,
+    fp8PromotionExposed: 0.5,
+    sfuPerSmPerCycle: 16,
+    attention: ['cudnn', 'flash3', 'flash2', 'unfused'],
+    citations: {
+      alignmentBytes: TMA,
+      legacyMmaFraction: MMA_SYNC_HOPPER,
+      fp8PromotionK: kcite('deepseekV3', 'section 3.3.2: promotion to CUDA cores at an interval of 128 elements (4 WGMMAs)', 'published', 'cuBLASLt does the same unless fast accumulation is asked for (CUBLASLT_MATMUL_DESC_FAST_ACCUM, default off)'),
+      fp8PromotionExposed: kcite('tpusimMeasured', 'data/gpu-measured/h100-sxm.json and h200.json: fp8 GEMMs (torch._scaled_mm, split accumulation) reach 0.90 of the bf16 efficiency of the same shape on the same board (median of 10 pairs, 0.70-1.0)', 'estimate', 'half of the promotion adds exposed gives 0.89 on a 128 x 256 tile; DeepSeek-V3 says the other warpgroup overlaps them'),
+      sfuPerSmPerCycle: kcite('shah2024', 'section 3.3: H100 SXM5 has 989 TFLOPS of fp16 matmul but 3.9 TFLOPS of special functions', 'published', '3.9e12 / (132 SMs x 1.83 GHz) = 16 per SM per clock'),
+      attention: kcite('teDocs', 'attention backends: cuDNN fused attention is the default on Hopper', 'published', 'FlashAttention-3 alike; FlashAttention-2 (PyTorch SDPA) where named'),
+    },
+  },
+  blackwell: {
+    family: 'blackwell',
+    alignmentBytes: 16,
+    asyncMma: true,
+    legacyMmaFraction: 0.5,
+    cudaCoresBelowBytes: 0,
+    fp8PromotionK: 0,
+    fp8PromotionExposed: 0,
+    sfuPerSmPerCycle: 16,
+    attention: ['cudnn', 'flash2', 'unfused'],
+    citations: {
+      alignmentBytes: TMA,
+      legacyMmaFraction: kcite('tpusim', '', 'estimate', 'tcgen05 doubles the per-SM tensor rate over Hopper while mma.sync is assumed to stay at the Hopper per-SM rate: about half of the B200 peak'),
+      sfuPerSmPerCycle: kcite('cudaGuide', 'throughput table, compute capability 10.0', 'estimate', 'assumed unchanged from Hopper (B300 doubles it)'),
+      attention: kcite('cudnnDocs', 'sm100 fused attention', 'published', 'FlashAttention-3 is Hopper-only'),
+    },
+  },
+  cdna3: {
+    family: 'cdna3',
+    alignmentBytes: 16,
+    asyncMma: false,
+    legacyMmaFraction: 1,
+    cudaCoresBelowBytes: 0,
+    fp8PromotionK: 0,
+    fp8PromotionExposed: 0,
+    sfuPerSmPerCycle: 16,
+    attention: ['flash2', 'unfused'],
+    citations: {
+      alignmentBytes: kcite('tpusim', '', 'estimate', 'hipBLASLt loads operands with 16-byte buffer loads, as cuBLAS does'),
+      sfuPerSmPerCycle: kcite('tpusim', '', 'estimate', 'v_exp_f32 at a quarter of the 64 lanes of a CU per clock'),
+      attention: kcite('faRepo', 'ROCm backend (composable_kernel) of FlashAttention-2', 'published'),
+    },
+  },
+  generic: { family: 'generic', alignmentBytes: 16, asyncMma: false, legacyMmaFraction: 1, cudaCoresBelowBytes: 0, fp8PromotionK: 0, fp8PromotionExposed: 0, sfuPerSmPerCycle: 16, attention: ['flash2', 'unfused'], citations: { alignmentBytes: ALIGNMENT, sfuPerSmPerCycle: kcite('tpusim', '', 'estimate', 'as NVIDIA GPUs') } },
+};
+
+/** Chip name prefixes of each family, most specific first (presets and their variants, e.g. h100-pcie). */
+const FAMILY_BY_NAME: readonly (readonly [RegExp, GpuFamily])[] = [
+  [/^v100/, 'volta'],
+  [/^a100|^a10g|^a800/, 'ampere'],
+  [/^l40|^l4$|^rtx-?40/, 'ada'],
+  [/^h100|^h200|^h800|^h20$|^gh200/, 'hopper'],
+  [/^b100|^b200|^b300|^gb200|^gb300/, 'blackwell'],
+  [/^mi300|^mi325/, 'cdna3'],
+];
+
+export function gpuStackOf(chip: ChipSpec): GpuKernelStack {
+  const family = FAMILY_BY_NAME.find(([re]) => re.test(chip.name))?.[1] ?? 'generic';
+  return STACKS[family];
+}

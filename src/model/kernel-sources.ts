@@ -1,0 +1,37 @@
+/**
+ * References for the kernel-level constants of the analytical model (GEMM alignment, fused attention,
+ * fp8 recipes). Constants cite these keys next to their values, with a status as the presets do
+ * (arch/chip-spec.ts `CitationStatus`).
+ */
+import type { Citation } from '../arch/chip-spec.js';
+
+export const KERNEL_SOURCES = {
+  dlPerfGemm:
+    'NVIDIA Deep Learning Performance Guide, "Matrix Multiplication Background User\'s Guide" (DU-09799-001, 2023): Tensor Core requirements (Table 1), tile and wave quantization (section 3), https://docs.nvidia.com/deeplearning/performance/dl-performance-matrix-multiplication/',
+  cublasDocs: 'NVIDIA cuBLAS documentation, "Tensor Core Usage" (alignment of pointers and leading dimensions to 16 bytes), https://docs.nvidia.com/cuda/cublas/',
+  cudaDriverTma: 'NVIDIA CUDA Driver API, cuTensorMapEncodeTiled: globalAddress 16-byte aligned, globalStrides multiples of 16 bytes',
+  ptxCpAsync: 'NVIDIA PTX ISA, cp.async: cp-size of 4, 8 or 16 bytes, the source aligned to cp-size',
+  cutlassSm80: 'NVIDIA CUTLASS, python/cutlass_library/generator.py, GenerateSM80_TensorOp_16816: alignment_constraints [8, 4, 2] for 16-bit types (16, 8 and 4 bytes)',
+  cudaGuide: 'NVIDIA CUDA C++ Programming Guide, "Arithmetic Instructions" throughput table: 16 results per clock per SM for exp2/log2/rsqrt (compute capability 7.x-9.0); shared memory 32 banks of 4 bytes',
+  luo2024: 'W. Luo et al., "Benchmarking and Dissecting the Nvidia Hopper GPU Architecture", IPDPS 2024, arXiv:2402.13499 (wgmma vs mma.sync throughput on H800)',
+  dao2023: 'T. Dao, "FlashAttention-2: Faster Attention with Better Parallelism and Work Partitioning", ICLR 2024, arXiv:2307.08691',
+  shah2024: 'J. Shah et al., "FlashAttention-3: Fast and Accurate Attention with Asynchrony and Low-precision", NeurIPS 2024, arXiv:2407.08608',
+  faRepo: 'Dao-AILab/flash-attention: csrc/flash_attn/src/flash_fwd_launch_template.h and flash_bwd_launch_template.h (FlashAttention-2 tile sizes), hopper/tile_size.h (FlashAttention-3), https://github.com/Dao-AILab/flash-attention',
+  cudnnDocs: 'NVIDIA cuDNN 9 documentation, "Scaled Dot Product Attention" (fused flash attention forward and backward, sm80 and sm90 kernels), https://docs.nvidia.com/deeplearning/cudnn/',
+  teDocs:
+    'NVIDIA Transformer Engine documentation, "Using FP8 with Transformer Engine" (per-tensor delayed scaling, amax history, fp8 copies of inputs, weights and gradients, transposes for the backward GEMMs), https://docs.nvidia.com/deeplearning/transformer-engine/',
+  micikevicius2022: 'P. Micikevicius et al., "FP8 Formats for Deep Learning", arXiv:2209.05433 (e4m3 forward, e5m2 gradients, per-tensor scaling)',
+  deepseekV3: 'DeepSeek-AI, "DeepSeek-V3 Technical Report", arXiv:2412.19437, section 3.3.2 (fp8 GEMMs on Hopper: partial sums promoted to fp32 on the CUDA cores every 128 elements of K, overlapped with the other warpgroup\'s MMA)',
+  cublasLt: 'NVIDIA cuBLASLt documentation, CUBLASLT_MATMUL_DESC_FAST_ACCUM (default 0: fp8 partial sums promoted to full fp32 accumulation)',
+  teSource: 'NVIDIA TransformerEngine, transformer_engine/pytorch/module/base.py: _2X_ACC_FPROP = False, _2X_ACC_DGRAD = True, _2X_ACC_WGRAD = True (split accumulation in the backward GEMMs only)',
+  pallasFlash: 'JAX Pallas TPU flash attention (jax/experimental/pallas/ops/tpu/flash_attention.py): query and key blocks of 128 by default, softmax on the vector unit, matmuls on the MXU',
+  tpusimMeasured: 'tpusim measurement, 2026-11-26: scripts/gpu-measure.py on one lent H100 SXM and one H200 (data/gpu-measured/)',
+  tpusim: 'tpusim estimate: not published; the note says how the number was chosen',
+} as const;
+
+export type KernelSourceKey = keyof typeof KERNEL_SOURCES;
+
+/** A citation of `source` at `where`; `note` says how a derived or estimated number was chosen. */
+export function kcite(source: KernelSourceKey, where: string, status: Citation['status'], note?: string): Citation {
+  return note === undefined ? { source, where, status } : { source, where, status, note };
+}
