@@ -39,6 +39,48 @@ export const STACK_OVERLAP: Readonly<Record<TrainingStack, OverlapPolicy>> = {
 };
 
 
+/**
+ * The fused attention kernel each stack runs on a GPU: Megatron-LM and NeMo call cuDNN's through
+ * Transformer Engine (model/attention.ts: the chip's default kernel); PyTorch stacks call SDPA, whose
+ * flash backend is FlashAttention-2; DeepSpeed's Megatron fork and LLM Foundry call flash-attn 2.
+ * On TPU-style chips every stack runs XLA's.
+ */
+export const STACK_ATTENTION: Readonly<Record<TrainingStack, 'chip-default' | 'flash2'>> = {
+  megatron: 'chip-default',
+  nemo: 'chip-default',
+  maxtext: 'chip-default',
+  jax: 'chip-default',
+  paxml: 'chip-default',
+  torchtitan: 'flash2',
+  'llm-foundry': 'flash2',
+  fsdp: 'flash2',
+  deepspeed: 'flash2',
+  pytorch: 'flash2',
+  other: 'chip-default',
+};
+
+/**
+ * Stacks whose models run their element-wise operators as eager PyTorch kernels (train-layer.ts counts
+ * what that moves) unless fused (torch.compile, or the model's own fused kernels: TrainingOptions.fused): plain PyTorch
+ * and Hugging Face models, FSDP scripts, torchtitan (compile off by default in its 2024 configs).
+ * Megatron-LM, NeMo and DeepSpeed's Megatron fork call fused kernels (Apex/Transformer Engine norms,
+ * fused rotary, bias-activation fusions); LLM Foundry's MPT uses low-precision LayerNorm and
+ * FlashAttention; XLA fuses everything.
+ */
+export const STACK_EAGER: Readonly<Record<TrainingStack, boolean>> = {
+  megatron: false,
+  nemo: false,
+  maxtext: false,
+  jax: false,
+  paxml: false,
+  torchtitan: true,
+  'llm-foundry': false,
+  fsdp: true,
+  deepspeed: false,
+  pytorch: true,
+  other: false,
+};
+
 const isTensorCoreChip = (chip: ChipSpec): boolean => chip.cores[0]!.matrixUnits[0]!.kind === 'tensor-core';
 
 /** The stack a chip's published large runs mostly use: Megatron-LM on GPUs, XLA (MaxText) on TPU-style chips. */

@@ -5,7 +5,7 @@
  */
 import type { ChipSpec } from '../arch/chip-spec.js';
 import type { Gemm } from '../graph/ops/op.js';
-import { attentionSeconds, gemmSeconds, streamSeconds } from '../model/kernels.js';
+import { attentionSeconds, gemmSeconds, streamSeconds, type AttentionImplementation, type GemmOptions } from '../model/kernels.js';
 import { collectiveCost } from './collectives.js';
 import type { LayerShape, TransformerModel } from './transformer.js';
 import type { Collective, SystemSpec, TrainingPlan } from './types.js';
@@ -13,10 +13,19 @@ import type { Collective, SystemSpec, TrainingPlan } from './types.js';
 export interface LayerEnv {
   readonly chip: ChipSpec;
   readonly system: SystemSpec;
+  /** Format of the projections' and MLP's GEMMs. */
   readonly dtype: string;
+  /** Format of the attention core and element-wise work (bf16 when the GEMMs are fp8: Transformer Engine and MaxText keep attention in bf16). */
+  readonly attentionDtype: string;
+  readonly attention: AttentionImplementation;
   readonly flash: boolean;
   readonly dropout: boolean;
+  /** Element-wise work as eager PyTorch runs it (one kernel per operator, norms in fp32), not fused. */
+  readonly eager: boolean;
 }
+
+/** fp8 GEMMs in training run Transformer Engine's recipe: casts before the forward and data-gradient GEMMs (model/gemm.ts). */
+const roleOptions = (dtype: string, fp8Role: 'forward' | 'dgrad' | 'wgrad'): GemmOptions => (dtype.startsWith('fp8') ? { fp8Recipe: 'transformer-engine', fp8Role } : {});
 
 export interface LayerTimes {
   readonly forwardS: number;
@@ -44,7 +53,8 @@ export function collective(system: SystemSpec, kind: Collective, bytes: number, 
 
 /** The LM head (and the loss) on the last stage, forward and both gradients, for one microbatch. */
 export function headTimes(env: LayerEnv, model: TransformerModel, plan: TrainingPlan): HeadTimes {
-  const { chip, dtype } = env;
+  // The output layer stays in bf16 under fp8 training (Megatron-LM's output layer is not a Transformer Engine module).
+  const { chip, attentionDtype: dtype } = env;
   const tokens = (plan.microbatch * plan.seq) / plan.cp;
   const vocab = model.vocab / plan.tp;
   const head: Gemm = { batch: 1, m: tokens, n: vocab, k: model.hidden, weightsAreParameters: true };
@@ -72,6 +82,31 @@ function linearGemms(shape: LayerShape, model: TransformerModel, plan: TrainingP
   return linear;
 }
 
+/**
+ * Element-wise bytes per token that eager PyTorch moves beyond a fused implementation, in one layer's
+ * forward (the backward moves about twice as many), counted from the operators of Hugging Face's
+ * modeling_llama.py, which torchtitan's model mirrors:
+ * - RMSNorm: cast to fp32 (2 + 4 bytes per value), square (4 + 4), mean (4), scale (4 + 4), cast back
+ *   (4 + 2), weight (2 + 2): 36 bytes per value where a fused kernel reads 2 and writes 2; two per layer;
+ * - rotary positions on queries and keys: multiply by cos (2 + 2), rotate half (negate half, concatenate:
+ *   2 + 4), multiply by sin (2 + 2), add (4 + 2): 20 bytes per value against 4 fused;
+ * - SwiGLU: SiLU (2 + 2) then the product with the up projection (4 + 2): 4 bytes per value more than a
+ *   fused kernel reading both and writing the product.
+ * With sequence parallelism each rank normalizes its 1/tp of the tokens.
+ */
+function eagerExtraBytesPerToken(shape: LayerShape, model: TransformerModel, plan: TrainingPlan): number {
+  const h = plan.sequenceParallel ? model.hidden / plan.tp : model.hidden;
+  const norms = 2 * (36 - 4) * h;
+  const queriesAndKeys = (shape.projectionOut - shape.kvCacheElements / 2) / plan.tp;
+  const rotary = model.rotary ? (20 - 4) * queriesAndKeys : 0;
+  const mlp = shape.mlp;
+  const gatedFfn = mlp.kind === 'dense' ? (mlp.gated ? mlp.ffn / plan.tp : 0) : (mlp.topK * mlp.ffn + mlp.sharedExperts * mlp.sharedFfn) / plan.tp;
+  return norms + rotary + 4 * gatedFfn;
+}
+
+/** Operators eager PyTorch runs beyond a fused layer: six more per RMSNorm, about ten for rotary positions, one for the gated activation. */
+const EAGER_EXTRA_OPS = (model: TransformerModel, gated: boolean): number => 2 * 6 + (model.rotary ? 10 : 0) + (gated ? 1 : 0);
+
 /** One layer's forward, backward and communication for one microbatch on one chip. */
 export function layerTimes(env: LayerEnv, shape: LayerShape, model: TransformerModel, plan: TrainingPlan): LayerTimes {
   const { chip, system, dtype, flash } = env;
@@ -80,16 +115,16 @@ export function layerTimes(env: LayerEnv, shape: LayerShape, model: TransformerM
   const tokens = (plan.microbatch * plan.seq) / cp;
   const act = 2; // bf16 activations
   const linear = linearGemms(shape, model, plan, tokens);
-  const time = (g: Gemm): number => gemmSeconds(chip, dtype, g);
   let linearF = 0;
   let linearB = 0;
   for (const g of linear) {
-    linearF += time(g);
+    linearF += gemmSeconds(chip, dtype, g, roleOptions(dtype, 'forward'));
     // Input gradient (m x n by n x k) and weight gradient (k x m by m x n).
-    linearB += time({ batch: g.batch, m: g.m, n: g.k, k: g.n, weightsAreParameters: true }) + time({ batch: g.batch, m: g.k, n: g.n, k: g.m, weightsAreParameters: false });
+    linearB += gemmSeconds(chip, dtype, { batch: g.batch, m: g.m, n: g.k, k: g.n, weightsAreParameters: true }, roleOptions(dtype, 'dgrad'));
+    linearB += gemmSeconds(chip, dtype, { batch: g.batch, m: g.k, n: g.n, k: g.m, weightsAreParameters: false }, roleOptions(dtype, 'wgrad'));
   }
   // Attention core: this rank's queries (a 1/cp share of the sequence) against every key.
-  const core = attentionSeconds(chip, dtype, {
+  const core = attentionSeconds(chip, env.attentionDtype, {
     batch: plan.microbatch,
     heads: shape.heads / tp,
     seqQ: plan.seq / cp,
@@ -97,7 +132,7 @@ export function layerTimes(env: LayerEnv, shape: LayerShape, model: TransformerM
     qkDim: shape.qkDim,
     valueDim: shape.valueDim,
     causal: model.causal,
-    fused: flash,
+    implementation: flash ? env.attention : 'unfused',
   });
   const mlp = shape.mlp;
   // Element-wise work in bf16, in values through memory per token: norms, residuals, the activation
@@ -109,8 +144,9 @@ export function layerTimes(env: LayerEnv, shape: LayerShape, model: TransformerM
   const scoreValues = flash || !dropout ? 0 : ((plan.microbatch * shape.heads) / tp) * (plan.seq / cp) * plan.seq;
   const valuesF = tokenValues + scoreValues * 2.5;
   const valuesB = 2 * tokenValues + scoreValues * 2.5;
-  const elementF = streamSeconds(chip, dtype, valuesF * act, valuesF);
-  const elementB = streamSeconds(chip, dtype, valuesB * act, valuesB);
+  const eagerBytes = env.eager ? tokens * eagerExtraBytesPerToken(shape, model, plan) : 0;
+  const elementF = streamSeconds(chip, env.attentionDtype, valuesF * act + eagerBytes, valuesF);
+  const elementB = streamSeconds(chip, env.attentionDtype, valuesB * act + 2 * eagerBytes, valuesB);
   const forwardS = linearF + core.forwardS + elementF;
   const backwardS = linearB + core.backwardS + elementB;
   const recomputeS = plan.recompute === 'full' ? forwardS : plan.recompute === 'selective' ? core.forwardS + (flash ? 0 : elementF * 0.5) : 0;
@@ -135,6 +171,6 @@ export function layerTimes(env: LayerEnv, shape: LayerShape, model: TransformerM
   // Operators of the forward: the GEMMs, the attention core (one fused kernel, or scores, softmax,
   // dropout and context), two norms, three layout copies, the activation, two residual adds, dropouts
   // and the tensor-parallel collectives.
-  const forwardOps = linear.length + (flash ? 1 : 3 + (dropout ? 2 : 0)) + 8 + (dropout ? 2 : 0) + (tp > 1 ? 2 : 0) + (mlp.kind === 'moe' ? 4 : 0);
+  const forwardOps = linear.length + (flash ? 1 : 3 + (dropout ? 2 : 0)) + 8 + (dropout ? 2 : 0) + (tp > 1 ? 2 : 0) + (mlp.kind === 'moe' ? 4 : 0) + (env.eager ? EAGER_EXTRA_OPS(model, mlp.kind === 'dense' ? mlp.gated : true) : 0);
   return { forwardS, backwardS, recomputeS, linearS: linearF + linearB, tpCommS, cpCommS, epCommS, forwardOps };
 }

@@ -4,10 +4,13 @@
  * common PyTorch recipe (fp32 weights, fused AdamW, bf16 autocast, FlashAttention through SDPA, eager,
  * no recomputation), three sizes, microbatches 1 to 8. Nothing was fitted to these rows.
  *
- * tpusim times a Megatron-style step: bf16 GEMMs, fused attention and element-wise work counted in
- * bf16 values, 10 us of host time per operator. Eager Hugging Face code does more: RMSNorm and the loss
- * in fp32, rotary embeddings and casts as separate kernels, a weight cast per GEMM. So the model is
- * expected to be faster than measured, by a stated margin that the test holds it to.
+ * tpusim times the step as the 'pytorch' stack runs it: bf16 GEMMs, FlashAttention-2 through SDPA,
+ * and element-wise work as eager kernels (RMSNorm in fp32, rotary positions and SiLU as separate
+ * operators: cluster/train-layer.ts counts what they move), or fused under torch.compile; 10 us of host
+ * time per operator. The model stays faster than measured by a margin the test holds it to: about 1.2x
+ * from microbatch 2 up both eager and compiled, which kernels in a whole step lose beyond what they
+ * reach alone (the loss and casts of fp32 weights are not counted); at microbatch 1 the host's launches
+ * bind harder than 10 us per operator says.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,9 +37,9 @@ const compiled = read('h100-sxm-train-compiled.json');
 const chip = getChipPreset('h100-sxm');
 const system = getSystemPreset('dgx-h100');
 
-function modelled(r: Run) {
+function modelled(r: Run, fused = false) {
   const model = transformerModel({ config: r.config, file: `${r.name}.json` }, r.seq);
-  const step = trainingStep(model, chip, system, 1, { tp: 1, pp: 1, dp: 1, cp: 1, ep: 1, zero: 0, microbatch: r.microbatch, globalBatch: r.microbatch, seq: r.seq, recompute: 'none', sequenceParallel: false, interleave: 1, overlapGradients: true });
+  const step = trainingStep(model, chip, system, 1, { tp: 1, pp: 1, dp: 1, cp: 1, ep: 1, zero: 0, microbatch: r.microbatch, globalBatch: r.microbatch, seq: r.seq, recompute: 'none', sequenceParallel: false, interleave: 1, overlapGradients: true }, { stack: 'pytorch', fused });
   return { model, step };
 }
 
@@ -58,22 +61,21 @@ describe('one H100 training Hugging Face Llama models (measured)', () => {
     }
   });
 
-  it('is faster than eager PyTorch, by 1.3-1.7x from microbatch 2 up (unfused fp32 norms, rotary, casts) and at most 2.2x at 1 (host-bound)', () => {
+  it('counts eager PyTorch\'s element-wise kernels: within 1.05-1.35x of the measured steps from microbatch 2 up, at most 2x at 1 (host-bound)', () => {
     for (const r of data.runs) {
       const { step } = modelled(r);
       const ratio = r.stepS / step.stepTimeS;
       console.log(`${r.name} (${(r.params / 1e9).toFixed(2)}B) b${r.microbatch} s${r.seq}: measured ${(r.stepS * 1e3).toFixed(1)} ms, model ${(step.stepTimeS * 1e3).toFixed(1)} ms, measured/model ${ratio.toFixed(2)}`);
       expect(step.valid).toBe(true);
-      expect(ratio, r.name).toBeGreaterThan(1);
-      expect(ratio, r.name).toBeLessThan(r.microbatch >= 2 ? 1.7 : 2.2);
-      if (r.microbatch >= 2) expect(ratio, r.name).toBeGreaterThan(1.3);
+      expect(ratio, r.name).toBeGreaterThan(1.05);
+      expect(ratio, r.name).toBeLessThan(r.microbatch >= 2 ? 1.35 : 2);
     }
   });
 
   it('comes within 1.1-1.3x of the same steps under torch.compile, which fuses what eager code runs apart', () => {
     expect(compiled.runs.length).toBe(2);
     for (const r of compiled.runs) {
-      const { step } = modelled(r);
+      const { step } = modelled(r, true);
       const ratio = r.stepS / step.stepTimeS;
       const eager = data.runs.find((e) => e.name === r.name && e.microbatch === r.microbatch)!;
       console.log(`${r.name} b${r.microbatch} compiled: measured ${(r.stepS * 1e3).toFixed(1)} ms (eager ${(eager.stepS * 1e3).toFixed(1)}), model ${(step.stepTimeS * 1e3).toFixed(1)} ms, measured/model ${ratio.toFixed(2)}`);

@@ -17,10 +17,10 @@ import type { ChipSpec } from '../arch/chip-spec.js';
 import { defaultMatrixFormat, peakOpsPerS } from '../arch/derive.js';
 import { GIB, SECONDS_PER_DAY } from '../core/units.js';
 import { chipContext } from '../model/estimate.js';
-import { streamSeconds } from '../model/kernels.js';
+import { defaultAttentionKernel, streamSeconds } from '../model/kernels.js';
 import { memoized, type Memo } from './memo.js';
 import { overlapComputeLoss, overlapped } from './overlap.js';
-import { defaultStack, STACK_OVERLAP, type OverlapPolicy } from './stacks.js';
+import { defaultStack, STACK_ATTENTION, STACK_EAGER, STACK_OVERLAP, type OverlapPolicy } from './stacks.js';
 import { dataParallelTime } from './train-dp.js';
 import { collective, headTimes, layerTimes, type HeadTimes, type LayerEnv, type LayerTimes } from './train-layer.js';
 import { activationBytesPerLayer, memoryParts } from './train-memory.js';
@@ -50,6 +50,8 @@ export interface TrainingOptions {
   readonly stack?: TrainingStack;
   /** Overrides of the stack's overlap policy. */
   readonly overlap?: Partial<OverlapPolicy>;
+  /** Element-wise operators fused on an eager stack (torch.compile, or the model's own fused kernels). Default false. */
+  readonly fused?: boolean;
 }
 
 const isTensorCoreChip = (chip: ChipSpec): boolean => chip.cores[0]!.matrixUnits[0]!.kind === 'tensor-core';
@@ -136,7 +138,7 @@ const headMemo: Memo<HeadTimes> = new WeakMap();
 
 /** What a step's layer and head times depend on besides the shape, chip and system. */
 function memoKey(env: LayerEnv, model: TransformerModel, plan: TrainingPlan): string {
-  return `${env.dtype} ${env.flash} ${env.dropout} ${model.hidden} ${model.causal} ${plan.tp} ${plan.cp} ${plan.ep} ${plan.microbatch} ${plan.seq} ${plan.recompute} ${plan.sequenceParallel}`;
+  return `${env.dtype} ${env.attention} ${env.eager} ${env.flash} ${env.dropout} ${model.hidden} ${model.causal} ${plan.tp} ${plan.cp} ${plan.ep} ${plan.microbatch} ${plan.seq} ${plan.recompute} ${plan.sequenceParallel}`;
 }
 
 export function trainingStep(model: TransformerModel, chip: ChipSpec, system: SystemSpec, chips: number, plan: TrainingPlan, options: TrainingOptions = {}): TrainingStep {
@@ -146,7 +148,8 @@ export function trainingStep(model: TransformerModel, chip: ChipSpec, system: Sy
   const policy = { ...STACK_OVERLAP[stack], ...options.overlap };
   const gradientBytes = options.gradientBytes ?? (policy.bf16GradientReduce ? 2 : 4);
   const opOverheadS = options.opOverheadS ?? (isTensorCoreChip(chip) ? EAGER_OP_OVERHEAD_S : 0);
-  const env: LayerEnv = { chip, system, dtype, flash, dropout: options.dropout ?? false };
+  const attention = isTensorCoreChip(chip) && STACK_ATTENTION[stack] === 'flash2' ? 'flash2' : defaultAttentionKernel(chip);
+  const env: LayerEnv = { chip, system, dtype, attentionDtype: defaultMatrixFormat(chip), attention, flash, dropout: options.dropout ?? false, eager: STACK_EAGER[stack] && !(options.fused ?? false) };
   const reasons = planProblems(model, chips, plan);
   const tokensPerStep = plan.globalBatch * plan.seq;
   const capacity = chip.offChipMemory.capacityBytes;

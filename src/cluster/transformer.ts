@@ -33,6 +33,8 @@ export interface TransformerModel {
   readonly maxPositions: number;
   readonly causal: boolean;
   readonly tiedEmbeddings: boolean;
+  /** Rotary positions applied to queries and keys in every layer (not a learned position table). */
+  readonly rotary: boolean;
   /** Layers with the same shape, in order. */
   readonly groups: ReadonlyArray<{ readonly count: number; readonly shape: LayerShape }>;
   readonly layers: number;
@@ -103,7 +105,7 @@ export function transformerFromSpec(name: string, spec: TransformerSpec): Transf
     activeParams += g.count * (g.shape.attentionParams + m.active);
     expertParams += g.count * m.expert;
   }
-  return { name, hidden: h, vocab: spec.vocab, maxPositions: spec.maxPositions, causal: spec.causal, tiedEmbeddings: tied, groups, layers: spec.mlps.length, params, activeParams, embeddingParams, expertParams };
+  return { name, hidden: h, vocab: spec.vocab, maxPositions: spec.maxPositions, causal: spec.causal, tiedEmbeddings: tied, rotary: !spec.learnedPositions, groups, layers: spec.mlps.length, params, activeParams, embeddingParams, expertParams };
 }
 
 /** A zoo transformer by name, or a config.json's contents. */

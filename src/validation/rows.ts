@@ -82,6 +82,8 @@ const WORKLOADS: Readonly<Record<string, Schema>> = {
     dtype: optional(name),
     stack: oneOf(TRAINING_STACKS),
     flashAttention: optional(boolean()),
+    fused: optional(boolean()),
+    dropout: optional(boolean()),
   }),
   serve: object({
     kind: oneOf(['serve']),

@@ -91,6 +91,10 @@ export interface TrainWorkload {
   readonly dtype?: string;
   readonly stack: TrainingStack;
   readonly flashAttention?: boolean;
+  /** Element-wise operators fused on an eager stack (torch.compile, or the model's own fused kernels). */
+  readonly fused?: boolean;
+  /** Dropout on (Megatron-LM's GPT default 0.1; off in most recent recipes). */
+  readonly dropout?: boolean;
 }
 
 export const SERVING_ENGINES = ['vllm', 'trtllm', 'sglang', 'jetstream', 'tgi', 'deepspeed-mii', 'other'] as const;
