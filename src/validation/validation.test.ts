@@ -90,7 +90,7 @@ describe('validation rows', () => {
   it('maps a training row to trainingStep with the plan defaults, and a time metric inverts the speed ratio', () => {
     const p = ok(predictRow(rows()[1]!));
     const model = transformerModel({ zoo: 'llama3-8b' }, 4096);
-    const step = trainingStep(model, getChipPreset('h100-sxm'), getSystemPreset('dgx-h100'), 8, { tp: 1, pp: 1, dp: 8, cp: 1, ep: 1, zero: 3, microbatch: 1, globalBatch: 32, seq: 4096, recompute: 'none', sequenceParallel: false, interleave: 1, overlapGradients: true }, { flashAttention: true });
+    const step = trainingStep(model, getChipPreset('h100-sxm'), getSystemPreset('dgx-h100'), 8, { tp: 1, pp: 1, dp: 8, cp: 1, ep: 1, zero: 3, microbatch: 1, globalBatch: 32, seq: 4096, recompute: 'none', sequenceParallel: false, interleave: 1, overlapGradients: true }, { flashAttention: true, stack: 'torchtitan' });
     expect(p.predicted).toBe(step.stepTimeS);
     expect(p.speedRatio).toBeCloseTo(1.5 / step.stepTimeS, 12);
     expect(p.regime).toEqual({ chip: 'h100-sxm', chips: 8, params: model.params });
