@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { TpusimError } from '../core/errors.js';
 import { leaves } from '../arch/test-support/leaves.js';
 import { collectiveCost, tierOf } from './collectives.js';
+import { sliceForPlan } from './slices.js';
+import { NETWORK_COLLECTIVE_S, NETWORK_EFFICIENCY, NODE_COLLECTIVE_S, SINGLE_NIC_EFFICIENCY } from './nccl.js';
 import { getSystemPreset, loadSystem, parseSystem, SYSTEM_PRESETS, systemPresetNames, validateSystem } from './systems.js';
 import { COLLECTIVES, type GroupPlacement, type NetworkTier, type SystemSpec } from './types.js';
 
@@ -101,16 +103,20 @@ describe('scaling book worked examples (J. Austin et al., "How to Scale Your Mod
     const pod = withoutLatency(getSystemPreset('tpu-v5p-pod'));
     const [C, D, F, M, P] = [4.59e14, 8192, 32768, 8960, 16];
     // The DCN stage of the hierarchical scheme: one chip per pod all-reduces its 1/M of each 2DF-byte gradient.
-    const dcn = collectiveCost(pod, 'all-reduce', (2 * D * F) / M, { size: P, stride: M });
-    expect(dcn.tier).toBe('dcn');
-    const perPod = (2 * dcn.seconds * P * M * C) / (8 * D * F) / P;
-    expectWithin(perPod, 73_440 * ((P - 1) / P), 0.01, 'minimum tokens per pod');
+    // Its cost per byte (the fixed launch cost cancels), at the network's achieved fraction of the wire.
+    const dcn = (bytes: number): number => collectiveCost(pod, 'all-reduce', bytes, { size: P, stride: M }).seconds;
+    expect(collectiveCost(pod, 'all-reduce', 1e6, { size: P, stride: M }).tier).toBe('dcn');
+    const share = (2 * D * F) / M;
+    const seconds = (share * (dcn(2e9) - dcn(1e9))) / 1e9;
+    const perPod = (2 * seconds * P * M * C) / (8 * D * F) / P;
+    expectWithin(perPod, (73_440 * ((P - 1) / P)) / NETWORK_EFFICIENCY, 0.01, 'minimum tokens per pod');
   });
 });
 
 describe('switched tiers', () => {
   const a100 = getSystemPreset('dgx-a100');
-  const [bw, lat] = [300e9, 0.47 * US];
+  // NCCL's model on one DGX A100: NVLink at NCCL's 20 of 25 GB/s per link, a Simple ring step 0.47 + (3.4 - 0.6) us.
+  const [bw, simpleStep, launch] = [300e9 * 0.8, (0.47 + 3.4 - 0.6) * US, NODE_COLLECTIVE_S];
 
   it('places groups in the innermost tier that holds them', () => {
     expect(tierOf(a100, { size: 8, stride: 1 })).toBe(0);
@@ -120,23 +126,49 @@ describe('switched tiers', () => {
     expect(tierOf(a100, { size: 1e6, stride: 1 })).toBe(1);
   });
 
-  it('prices rings on one NVSwitch by the textbook formulas', () => {
+  it("prices a large ring on one NVSwitch with NCCL's Simple protocol: base 8.4 us, a step per rank, the achieved NVLink bandwidth", () => {
     const B = 1e9;
     const p = { size: 8, stride: 1 };
-    expect(seconds(a100, 'all-gather', B, p)).toBeCloseTo((7 / 8) * (B / bw) + 7 * lat, 12);
-    expect(seconds(a100, 'reduce-scatter', B, p)).toBeCloseTo((7 / 8) * (B / bw) + 7 * lat, 12);
-    expect(collectiveCost(a100, 'all-reduce', B, p, { algorithm: 'ring' }).seconds).toBeCloseTo(2 * (7 / 8) * (B / bw) + 14 * lat, 12);
-    expect(collectiveCost(a100, 'all-reduce', B, p, { algorithm: 'tree' }).seconds).toBeCloseTo((2 * B) / (0.9 * bw) + 2 * 3 * lat, 12);
-    expect(collectiveCost(a100, 'all-to-all', B, p)).toEqual({ seconds: (7 / 8) * (B / bw) + 7 * lat, algorithm: 'direct', tier: 'nvlink' });
-    expect(seconds(a100, 'p2p', B, { size: 2, stride: 1 })).toBeCloseTo(B / bw + lat, 12);
-    expect(seconds(a100, 'p2p', B, { size: 2, stride: 8 })).toBeCloseTo(B / 25e9 + 2.7 * US, 12);
+    const gather = 8.4 * US + 7 * simpleStep + (7 / 8) * (B / bw) + launch;
+    const cost = collectiveCost(a100, 'all-gather', B, p);
+    expect(cost).toMatchObject({ algorithm: 'ring', tier: 'nvlink', protocol: 'Simple' });
+    expect(cost.seconds).toBeCloseTo(gather, 12);
+    expect(seconds(a100, 'reduce-scatter', B, p)).toBeCloseTo(gather, 12);
+    expect(collectiveCost(a100, 'all-reduce', B, p, { algorithm: 'ring' }).seconds).toBeCloseTo(8.4 * US + 14 * simpleStep + 2 * (7 / 8) * (B / bw) + launch, 12);
+    // The tree: a chain of 7 NVLink steps up and down, 0.92 of the bus bandwidth halved into algorithm bandwidth.
+    expect(collectiveCost(a100, 'all-reduce', B, p, { algorithm: 'tree' }).seconds).toBeCloseTo(8.4 * US + 14 * (0.47 + 4.0 - 0.6) * US + B / (0.5 * 0.92 * bw) + launch, 12);
+    // All-to-all: every rank sends 7/8 of its buffer over its own links, one LL step per peer.
+    const a2a = collectiveCost(a100, 'all-to-all', B, p);
+    expect(a2a).toMatchObject({ algorithm: 'direct', tier: 'nvlink' });
+    expect(a2a.seconds).toBeCloseTo(6.6 * US + 7 * 0.47 * US + (7 / 8) * (B / bw) + launch, 12);
+    expect(seconds(a100, 'p2p', B, { size: 2, stride: 1 })).toBeCloseTo(B / bw + 0.47 * US + launch, 12);
+    // Across nodes one GPU per node has its one NIC at NCCL's single-NIC discount; the step is the tree's network latency.
+    expect(seconds(a100, 'p2p', B, { size: 2, stride: 8 })).toBeCloseTo(B / (25e9 * NETWORK_EFFICIENCY * SINGLE_NIC_EFFICIENCY) + 5.0 * US + NETWORK_COLLECTIVE_S, 12);
   });
 
-  it('picks the tree for small all-reduces and the ring for large ones, as NCCL does', () => {
+  it('picks the protocol by size as NCCL does: LL for small messages, LL128 between, Simple for large', () => {
+    const protocol = (bytes: number): string | undefined => collectiveCost(a100, 'all-gather', bytes, { size: 8, stride: 1 }).protocol;
+    expect([protocol(1e3), protocol(4e6), protocol(1e9)]).toEqual(['LL', 'LL128', 'Simple']);
+    // LL: 6.6 us + 7 steps of 0.47 us, its bandwidth half the wire and at most Ampere's 87.7 GB/s (llMaxBws).
+    expect(seconds(a100, 'all-gather', 1e3, { size: 8, stride: 1 })).toBeCloseTo(6.6 * US + 7 * 0.47 * US + (7 / 8) * (1e3 / 87.7e9) + launch, 12);
+  });
+
+  it('reduces in the switch (NVLS) on NVSwitch 3 and 4: a large all-reduce on a node, and every all-reduce on an NVL72 rack', () => {
+    const h100 = getSystemPreset('dgx-h100');
+    const node = { size: 8, stride: 1 };
+    expect(collectiveCost(h100, 'all-reduce', 1e3, node)).toMatchObject({ algorithm: 'ring', protocol: 'LL' });
+    // Each GPU sends (1 + 1/8) of the buffer each way at 0.85 (tuning.cc nvlsEfficiency) of the achieved NVLink; 25 us.
+    const B = 8e9;
+    const nvls = collectiveCost(h100, 'all-reduce', B, node);
+    expect(nvls).toMatchObject({ algorithm: 'nvls', protocol: 'Simple' });
+    expect(nvls.seconds).toBeCloseTo(25 * US + B / ((0.85 * 450e9 * (20.6 / 25)) / (1 + 1 / 8)) + launch, 12);
+    // nccl-tests bus bandwidth 2 (n - 1) / n x B / t: 490 GB/s, against 473-480 measured on 8 H200 (ml-engineering).
+    expectWithin(((2 * 7) / 8) * (B / nvls.seconds), 480e9, 0.03, 'NVLS bus bandwidth');
+    // No in-switch reduction on A100's NVSwitch 2.
+    expect(collectiveCost(a100, 'all-reduce', B, node).algorithm).not.toBe('nvls');
+    // 72 ranks: a ring takes 142 steps; NVLS one reduction in the switch.
     const nvl72 = getSystemPreset('gb200-nvl72');
-    const p = { size: 72, stride: 1 };
-    expect(collectiveCost(nvl72, 'all-reduce', 1e3, p).algorithm).toBe('tree');
-    expect(collectiveCost(nvl72, 'all-reduce', 1e9, p).algorithm).toBe('ring');
+    for (const bytes of [1e3, 1e9]) expect(collectiveCost(nvl72, 'all-reduce', bytes, { size: 72, stride: 1 }).algorithm).toBe('nvls');
   });
 
   it('composes the hierarchical scheme from its stages and compares it with the flat multi-channel ring', () => {
@@ -146,13 +178,15 @@ describe('switched tiers', () => {
     const B = 1e9;
     const stages = seconds(h100, 'reduce-scatter', B, { size: 8, stride: 1 }) + seconds(h100, 'all-reduce', B / 8, { size: 8, stride: 8 }) + seconds(h100, 'all-gather', B, { size: 8, stride: 1 });
     expect(at(B, 'hierarchical')).toBeCloseTo(stages, 12);
-    // Flat ring: eight channels, one per NIC, so min(450, 8 x 50) GB/s; 56 NVLink steps and 7 network steps each way.
-    expect(at(B, 'ring')).toBeCloseTo(2 * (63 / 64) * (B / 400e9) + 2 * (56 * 0.47 + 7 * 2.7) * US, 12);
+    // Flat ring, Simple: eight channels, one per NIC, so min(NVLink 370.8, 8 x 46) GB/s; 56 NVLink steps (at least 3 us each
+    // across nodes, NCCL's net overhead) and 7 network steps each way, times NCCL's 1.4 ring plateau.
+    const ringBus = Math.min(450e9 * (20.6 / 25), 8 * 50e9 * NETWORK_EFFICIENCY);
+    const ringLatency = (8.4 + 2 * (56 * Math.max(0.47 + 3.4 - 0.6, 3) + 7 * 14)) * 1.4 * US;
+    expect(at(B, 'ring')).toBeCloseTo(ringLatency + 2 * (63 / 64) * (B / ringBus) + NETWORK_COLLECTIVE_S, 12);
     expect(at(1e4, 'hierarchical')).toBeLessThan(at(1e4, 'ring'));
-    expect(at(B, 'ring')).toBeLessThan(at(B, 'hierarchical'));
-    // Left to choose: the tree for small all-reduces, the ring for large; hierarchical for small gathers (no tree).
-    expect(collectiveCost(h100, 'all-reduce', 1e4, p)).toMatchObject({ algorithm: 'tree', tier: 'infiniband' });
-    expect(collectiveCost(h100, 'all-reduce', B, p).algorithm).toBe('ring');
+    // Left to choose: the tree for small all-reduces, NVLS tree for large; hierarchical for small reduce-scatters (no tree).
+    expect(collectiveCost(h100, 'all-reduce', 1e4, p)).toMatchObject({ algorithm: 'tree', tier: 'infiniband', protocol: 'LL' });
+    expect(collectiveCost(h100, 'all-reduce', B, p).algorithm).toBe('nvls');
     expect(collectiveCost(h100, 'reduce-scatter', 1e4, p).algorithm).toBe('hierarchical');
   });
 });
@@ -198,18 +232,28 @@ describe('torus tiers', () => {
   });
 });
 
-describe('every collective on every preset', () => {
-  const placements: GroupPlacement[] = [{ size: 2, stride: 1 }, { size: 8, stride: 1 }, { size: 4, stride: 8 }, { size: 64, stride: 1 }, { size: 16, stride: 64 }];
+/** Every preset, and the slices a job cuts from the optical-switch pods (cluster/slices.ts). */
+const SYSTEMS: readonly (readonly [string, SystemSpec])[] = [
+  ...systemPresetNames().map((n) => [n, getSystemPreset(n)] as const),
+  ['tpu-v4-pod cut for PaLM (2 x 12x16x16)', sliceForPlan(getSystemPreset('tpu-v4-pod'), 6144, [12, 1, 512, 1])],
+  ['tpu-v5p-pod cut for 6144 chips, tp 8', sliceForPlan(getSystemPreset('tpu-v5p-pod'), 6144, [8, 1, 768, 1])],
+];
+/** Algorithms that run one of NCCL's protocols. */
+const NCCL_ALGORITHMS = new Set(['ring', 'tree', 'nvls', 'pat']);
 
-  it.each(systemPresetNames())('%s: finite, non-negative, growing with bytes, and the reported algorithm can be forced', (name) => {
-    const system = getSystemPreset(name);
+describe('every collective on every preset', () => {
+  const placements: GroupPlacement[] = [{ size: 2, stride: 1 }, { size: 8, stride: 1 }, { size: 4, stride: 8 }, { size: 64, stride: 1 }, { size: 16, stride: 64 }, { size: 12, stride: 1 }, { size: 24, stride: 12 }];
+
+  it.each(SYSTEMS)('%s: finite, non-negative, growing with bytes, the reported algorithm can be forced, NCCL protocols only on switched tiers', (_, system) => {
+    expect(validateSystem(system)).toEqual([]);
     for (const kind of COLLECTIVES) {
       for (const p of placements) {
         const small = collectiveCost(system, kind, 1e3, p);
         const large = collectiveCost(system, kind, 1e9, p);
         expect(Number.isFinite(large.seconds) && small.seconds > 0).toBe(true);
         expect(large.seconds).toBeGreaterThan(small.seconds);
-        expect(collectiveCost(system, kind, 1e9, p, { algorithm: large.algorithm }).seconds).toBe(large.seconds);
+        expect(collectiveCost(system, kind, 1e9, p, { algorithm: large.algorithm })).toEqual(large);
+        for (const c of [small, large]) expect(c.protocol !== undefined).toBe(NCCL_ALGORITHMS.has(c.algorithm));
       }
     }
   });
@@ -299,7 +343,7 @@ describe('system validation and loading', () => {
     expect(system.tiers[0]!.bandwidthBytesPerS).toBe(450e9);
     expect(system.citations?.['tiers[1].bandwidthBytesPerS']).toBeUndefined();
     expect(system.citations?.['tiers[0].bandwidthBytesPerS']).toBeDefined();
-    expect(seconds(system, 'p2p', 1e9, { size: 2, stride: 8 })).toBeCloseTo(1e9 / 100e9 + 2.7 * US, 12);
+    expect(seconds(system, 'p2p', 1e9, { size: 2, stride: 8 })).toBeCloseTo(1e9 / (100e9 * NETWORK_EFFICIENCY * SINGLE_NIC_EFFICIENCY) + 5.0 * US + NETWORK_COLLECTIVE_S, 12);
   });
 
   it('reports syntax errors, unknown bases and invalid fields', () => {

@@ -1,39 +1,40 @@
 /**
- * Collective costs on a system, in closed form (bandwidth term + per-step latency), so a group of a
- * million chips costs what a group of eight does to compute. `bytes` is the full buffer per rank:
- * all-reduce the buffer, reduce-scatter the full input, all-gather the full output, all-to-all what
- * each rank sends in total (its own share included), p2p what is sent. See docs/cluster.md.
+ * Collective costs on a system, in closed form (latency + bytes over an achieved bandwidth), so a group
+ * of a million chips costs what a group of eight does to compute: switched tiers by NCCL's model
+ * (nccl.ts), torus tiers by the scaling book's (torus.ts), groups over both hierarchically. `bytes` is
+ * the full buffer per rank: all-reduce the buffer, reduce-scatter the full input, all-gather the full
+ * output, all-to-all what each rank sends in total (its own share included), p2p what is sent. See
+ * docs/cluster.md.
  */
 import { TpusimError } from '../core/errors.js';
+import { allToAllS, nvlsS, p2pS, patS, ringProtocol, ringS, switchedGroup, treeProtocol, treeS, type SwitchedGroup } from './nccl.js';
 import { TIER_KINDS } from './systems.js';
-import { COLLECTIVE_ALGORITHMS, type Collective, type CollectiveAlgorithm, type CollectiveCost, type GroupPlacement, type NetworkTier, type SystemSpec } from './types.js';
+import { torusAllToAllS, torusGatherS, torusP2pS } from './torus.js';
+import { COLLECTIVE_ALGORITHMS, type Collective, type CollectiveAlgorithm, type CollectiveCost, type GroupPlacement, type NcclProtocol, type NetworkTier, type SystemSpec } from './types.js';
 
 export interface CollectiveOptions {
   /** Force an algorithm; by default the cheapest one that can run the collective on the group is used. */
   readonly algorithm?: CollectiveAlgorithm;
 }
 
-/** A group as the algorithms see it. */
-interface Group {
-  readonly system: SystemSpec;
-  readonly kind: Collective;
-  readonly bytes: number;
-  readonly placement: GroupPlacement;
+/** Where a group sits on a system, worked out once per (system, size, stride): the algorithms' view of it. */
+interface Shape {
   /** The outermost tier the group spans. */
   readonly tier: number;
   /** Members of the group inside one domain of tiers 0..tier (the last is the whole group). */
   readonly members: readonly number[];
-  /** Tiers the group's traffic crosses: those holding more of its members than the tier inside them. */
-  readonly spans: readonly number[];
-  /** Whether every tier it crosses is switched (no torus). */
-  readonly switched: boolean;
-  /**
-   * Switched fabrics, NCCL-style: a ring over several tiers runs one channel per member of the inner
-   * domain, each leaving through its own NIC (rail-optimised), so a tier offers members-below x
-   * per-chip bandwidth; the slowest tier bounds the bus bandwidth (NCCL tuning.cc: busBw = channels x
-   * per-channel speed).
-   */
-  readonly busBandwidthBytesPerS: number;
+  /** NCCL's view of the group when every tier it crosses is switched (no torus). */
+  readonly switched: SwitchedGroup | undefined;
+  /** The algorithms that can run each collective on it, filled in on first use. */
+  readonly runnable: Partial<Record<Collective, readonly CollectiveAlgorithm[]>>;
+}
+
+/** A group as the algorithms see it. */
+interface Group extends Shape {
+  readonly system: SystemSpec;
+  readonly kind: Collective;
+  readonly bytes: number;
+  readonly placement: GroupPlacement;
 }
 
 /**
@@ -50,125 +51,45 @@ export function tierOf(system: SystemSpec, placement: GroupPlacement): number {
 
 const tierAt = (g: Group, t: number): NetworkTier => g.system.tiers[t]!;
 const isTorus = (tier: NetworkTier): boolean => TIER_KINDS[tier.kind].torus;
-const injectionBw = (tier: NetworkTier): number => tier.bandwidthBytesPerS / (tier.oversubscription ?? 1);
 const below = (g: Group, t: number): number => (t === 0 ? 1 : g.members[t - 1]!);
-const spanned = (g: Group): readonly number[] => g.spans;
-const size = (g: Group): number => g.placement.size;
-const share = (g: Group): number => (size(g) - 1) / size(g);
 
-function groupOf(system: SystemSpec, kind: Collective, bytes: number, placement: GroupPlacement): Group {
+const MAX_SIZES = 10_000;
+/** Shapes by system, group size and stride: the plan search asks for a few thousand groups millions of times. */
+const shapeMemo = new WeakMap<SystemSpec, Map<number, Map<number, Shape>>>();
+
+function shapeOf(system: SystemSpec, placement: GroupPlacement): Shape {
+  let bySize = shapeMemo.get(system);
+  if (!bySize) shapeMemo.set(system, (bySize = new Map()));
+  let byStride = bySize.get(placement.size);
+  if (!byStride) {
+    if (bySize.size >= MAX_SIZES) bySize.clear();
+    bySize.set(placement.size, (byStride = new Map()));
+  }
+  let shape = byStride.get(placement.stride);
+  if (!shape) byStride.set(placement.stride, (shape = placeGroup(system, placement)));
+  return shape;
+}
+
+function placeGroup(system: SystemSpec, placement: GroupPlacement): Shape {
   const tier = tierOf(system, placement);
   const members = system.tiers.slice(0, tier + 1).map((t, i) => {
     if (i === tier || placement.size <= 1) return placement.size;
     return placement.stride >= t.domainChips ? 1 : Math.min(placement.size, Math.floor(t.domainChips / placement.stride));
   });
-  const spans: number[] = [];
-  let switched = true;
-  let busBandwidthBytesPerS = Infinity;
-  for (let t = 0; t < members.length; t++) {
-    const inner = t === 0 ? 1 : members[t - 1]!;
-    if (members[t]! <= inner) continue;
-    spans.push(t);
-    const tierSpec = system.tiers[t]!;
-    if (isTorus(tierSpec)) switched = false;
-    busBandwidthBytesPerS = Math.min(busBandwidthBytesPerS, inner * injectionBw(tierSpec));
-  }
-  return { system, kind, bytes, placement, tier, members, spans, switched, busBandwidthBytesPerS };
+  // Tiers the group's traffic crosses: those holding more of its members than the tier inside them.
+  const spans = members.flatMap((m, t) => (m > (t === 0 ? 1 : members[t - 1]!) ? [t] : []));
+  const switched = spans.length > 0 && spans.every((t) => !isTorus(system.tiers[t]!)) ? switchedGroup(system, placement.size, members, spans) : undefined;
+  return { tier, members, switched, runnable: {} };
 }
 
-/** Ring steps that cross each tier, priced at its latency: (g - 1) steps in all, as NCCL counts them. */
-function ringLatency(g: Group): number {
-  return spanned(g).reduce((s, t) => s + (Math.ceil(size(g) / below(g, t)) - Math.ceil(size(g) / g.members[t]!)) * tierAt(g, t).latencyS, 0);
+/** A p2p is priced between a rank and the next, `stride` chips on. */
+function groupOf(system: SystemSpec, kind: Collective, bytes: number, placement: GroupPlacement): Group {
+  const where = kind === 'p2p' ? { size: Math.min(2, placement.size), stride: placement.stride } : placement;
+  const s = shapeOf(system, where);
+  return { tier: s.tier, members: s.members, switched: s.switched, runnable: s.runnable, system, kind, bytes, placement: where };
 }
 
-/** A tree's depth per tier (log2 of its fan-out there), priced at that tier's latency. */
-function treeLatency(g: Group): number {
-  return spanned(g).reduce((s, t) => s + Math.ceil(Math.log2(g.members[t]! / below(g, t))) * tierAt(g, t).latencyS, 0);
-}
-
-/** How a group lies on one torus axis: members on it, hops between neighbours, whether it closes a ring. */
-interface AxisUse {
-  readonly count: number;
-  readonly hopStride: number;
-  readonly wraps: boolean;
-}
-
-/**
- * Chips are numbered along the torus axes, first axis fastest. A group takes whole axes, or the start of
- * one, from its stride outward; ranks `hopStride` chips apart share each link with `hopStride` - 1 groups
- * beside them. An axis is a ring only when the group covers it and it wraps around; a partial axis is a
- * line (scaling book, Part 2: without wraparound 'it typically doubles the time of most throughput-bound
- * comms'). Placements that do not follow the axes are costed as one line of strided hops.
- */
-function torusAxes(tier: NetworkTier, placement: GroupPlacement): AxisUse[] {
-  const dims = tier.dims ?? [tier.domainChips];
-  const fallback = [{ count: placement.size, hopStride: placement.stride, wraps: false }];
-  const used: AxisUse[] = [];
-  let stride = placement.stride;
-  let remaining = placement.size;
-  for (const [a, d] of dims.entries()) {
-    if (remaining === 1) break;
-    if (stride >= d) {
-      if (stride % d !== 0) return fallback;
-      stride /= d;
-      continue;
-    }
-    if (d % stride !== 0) return fallback;
-    const count = Math.min(remaining, d / stride);
-    if (remaining % count !== 0) return fallback;
-    used.push({ count, hopStride: stride, wraps: count === d / stride && (tier.wraparound?.[a] ?? false) });
-    remaining /= count;
-    stride = 1;
-  }
-  return remaining === 1 ? used : fallback;
-}
-
-/** Bidirectional bandwidth a member gets on an axis: both directions of a ring, one of a line, shared by strided groups. */
-const axisBw = (tier: NetworkTier, a: AxisUse): number => ((tier.linkBandwidthBytesPerS ?? tier.bandwidthBytesPerS) * (a.wraps ? 2 : 1)) / a.hopStride;
-/** Hops to reach every member: half a ring, the whole of a line (the book's 'sum of |X_i| / 2'). */
-const axisHops = (a: AxisUse): number => (a.wraps ? Math.floor(a.count / 2) : a.count - 1) * a.hopStride;
-
-interface TorusView {
-  readonly tier: NetworkTier;
-  readonly axes: readonly AxisUse[];
-  readonly bandwidth: number;
-  readonly latency: number;
-}
-
-function torusView(g: Group): TorusView {
-  const tier = tierAt(g, g.tier);
-  const axes = torusAxes(tier, g.placement);
-  const bandwidth = axes.reduce((s, a) => s + axisBw(tier, a), 0);
-  const latency = axes.reduce((s, a) => s + axisHops(a), 0) * tier.latencyS;
-  return { tier, axes, bandwidth, latency };
-}
-
-/**
- * Scaling book, Part 3 (sharding), 'How long does this take?': a bidirectional all-gather over an axis
- * takes V / W_ici (bidirectional), independent of the axis length; over several axes the bandwidths add
- * ('bytes / (bidirectional ICI bandwidth * num_axes)'). We keep the exact (N - 1) / N the book drops.
- */
-const torusGather = (g: Group): number => {
-  const v = torusView(g);
-  return (share(g) * g.bytes) / v.bandwidth + v.latency;
-};
-
-/**
- * Scaling book, Part 3, 'Our final communication primitive: the AllToAll': V x max(A, B, C) / (4 N W_ici)
- * for V bytes over all N devices, i.e. per-device bytes x the longest axis / (4 W): the bisection bound.
- */
-function torusAllToAll(g: Group): number {
-  const v = torusView(g);
-  const bisection = Math.max(...v.axes.map((a) => a.count / (4 * axisBw(v.tier, a))));
-  return Math.max((share(g) * g.bytes) / v.bandwidth, g.bytes * bisection) + v.latency;
-}
-
-/** Next rank is `hopStride` hops along the first axis; strided pipelines share those links. */
-function torusP2p(g: Group): number {
-  const v = torusView(g);
-  const hop = v.axes[0]?.hopStride ?? 1;
-  return (g.bytes * hop) / (v.tier.linkBandwidthBytesPerS ?? v.tier.bandwidthBytesPerS) + hop * v.tier.latencyS;
-}
+const sw = (g: Group): SwitchedGroup => g.switched!;
 
 /** The cheapest algorithm's time for a sub-group (used by the hierarchical scheme; its arguments derive from checked ones). */
 function subCost(g: Group, kind: Collective, bytes: number, placement: GroupPlacement): number {
@@ -182,45 +103,60 @@ function levelsOf(g: Group): { inner: GroupPlacement; outer: GroupPlacement; m: 
   return { m, inner: { size: m, stride }, outer: { size: Math.ceil(n / m), stride: stride * m } };
 }
 
-/** NCCL tuning.cc: a tree reaches 0.9 of the bus bandwidth (`busBw = min(busBw * .9, maxTreeBw)`). */
-const TREE_EFFICIENCY = 0.9;
-
 interface AlgorithmModel {
   /** What the algorithm needs from the group, for the error when it is forced where it cannot run. */
   readonly needs: string;
   readonly fits: (g: Group) => boolean;
   readonly costs: Partial<Record<Collective, (g: Group) => number>>;
+  /** The NCCL protocol it runs under, where it has a choice (asked of the winner only). */
+  readonly protocol?: (g: Group) => NcclProtocol;
 }
 
+const onTorus = (g: Group): boolean => isTorus(tierAt(g, g.tier)) && (g.kind === 'p2p' || below(g, g.tier) === 1);
+const torusTier = (g: Group): NetworkTier => tierAt(g, g.tier);
+const ringCost = (g: Group): number => ringS(sw(g), g.kind, g.bytes);
+const switched = (g: Group): boolean => g.switched !== undefined;
+const SWITCHED = 'switched tiers (switch, fat-tree, rail, dragonfly)';
+
 /**
- * Each algorithm declares where it runs and what each collective costs. Ring and tree follow NCCL's
- * model (tuning.cc: ring bus bandwidth = algorithm bandwidth x 2(n-1)/n for all-reduce; tree algorithm
- * bandwidth = 0.5 x 0.9 x bus bandwidth, with log-depth latency).
+ * Each algorithm declares where it runs and what each collective costs. On switched tiers NCCL's model
+ * (cluster/nccl.ts) prices ring, tree, NVLS and PAT under its three protocols; torus tiers follow the
+ * scaling book (cluster/torus.ts); groups over a torus and the tiers outside it go hierarchical.
  */
 const ALGORITHMS: Readonly<Record<CollectiveAlgorithm, AlgorithmModel>> = {
   ring: {
-    needs: 'switched tiers (switch, fat-tree, rail, dragonfly)',
-    fits: (g) => g.switched,
-    costs: {
-      'all-reduce': (g) => (2 * share(g) * g.bytes) / g.busBandwidthBytesPerS + 2 * ringLatency(g),
-      'reduce-scatter': (g) => (share(g) * g.bytes) / g.busBandwidthBytesPerS + ringLatency(g),
-      'all-gather': (g) => (share(g) * g.bytes) / g.busBandwidthBytesPerS + ringLatency(g),
-    },
+    needs: SWITCHED,
+    fits: switched,
+    costs: { 'all-reduce': ringCost, 'reduce-scatter': ringCost, 'all-gather': ringCost },
+    protocol: (g) => ringProtocol(sw(g), g.kind, g.bytes),
   },
   tree: {
-    needs: 'switched tiers (switch, fat-tree, rail, dragonfly)',
-    fits: (g) => g.switched,
-    costs: { 'all-reduce': (g) => (2 * g.bytes) / (TREE_EFFICIENCY * g.busBandwidthBytesPerS) + 2 * treeLatency(g) },
+    needs: SWITCHED,
+    fits: switched,
+    costs: { 'all-reduce': (g) => treeS(sw(g), g.bytes) },
+    protocol: (g) => treeProtocol(sw(g), g.bytes),
+  },
+  nvls: {
+    needs: 'an NVSwitch that reduces in the switch (NVLink 4 or 5) and two or more members per node',
+    fits: (g) => g.switched?.nvls !== undefined,
+    costs: { 'all-reduce': (g) => nvlsS(sw(g), g.bytes) },
+    protocol: () => 'Simple',
+  },
+  pat: {
+    needs: 'one member per node on two or more nodes',
+    fits: (g) => g.switched?.pat !== undefined,
+    costs: { 'all-gather': (g) => patS(sw(g), g.bytes), 'reduce-scatter': (g) => patS(sw(g), g.bytes) },
+    protocol: () => 'Simple',
   },
   torus: {
     needs: 'a group inside one torus tier',
-    fits: (g) => isTorus(tierAt(g, g.tier)) && (g.kind === 'p2p' || below(g, g.tier) === 1),
+    fits: onTorus,
     costs: {
-      'all-reduce': (g) => 2 * torusGather(g),
-      'reduce-scatter': torusGather,
-      'all-gather': torusGather,
-      'all-to-all': torusAllToAll,
-      p2p: torusP2p,
+      'all-reduce': (g) => 2 * torusGatherS(torusTier(g), g.placement, g.bytes),
+      'reduce-scatter': (g) => torusGatherS(torusTier(g), g.placement, g.bytes),
+      'all-gather': (g) => torusGatherS(torusTier(g), g.placement, g.bytes),
+      'all-to-all': (g) => torusAllToAllS(torusTier(g), g.placement, g.bytes),
+      p2p: (g) => torusP2pS(torusTier(g), g.placement, g.bytes),
     },
   },
   hierarchical: {
@@ -241,18 +177,16 @@ const ALGORITHMS: Readonly<Record<CollectiveAlgorithm, AlgorithmModel>> = {
       },
       'all-to-all': (g) => {
         const { inner, outer, m } = levelsOf(g);
-        return subCost(g, 'all-to-all', (g.bytes * m) / size(g), inner) + subCost(g, 'all-to-all', g.bytes, outer);
+        return subCost(g, 'all-to-all', (g.bytes * m) / g.placement.size, inner) + subCost(g, 'all-to-all', g.bytes, outer);
       },
     },
   },
   direct: {
     needs: 'switched tiers (a p2p needs only its outermost tier switched)',
-    fits: (g) => (g.kind === 'p2p' ? !isTorus(tierAt(g, g.tier)) : g.switched),
+    fits: switched,
     costs: {
-      // Pairwise exchange: each tier carries the share of a rank's bytes bound for members across it.
-      'all-to-all': (g) =>
-        Math.max(...spanned(g).map((t) => (((g.members[t]! - below(g, t)) / size(g)) * g.bytes) / injectionBw(tierAt(g, t)))) + ringLatency(g),
-      p2p: (g) => g.bytes / injectionBw(tierAt(g, g.tier)) + tierAt(g, g.tier).latencyS,
+      'all-to-all': (g) => allToAllS(sw(g), g.bytes),
+      p2p: (g) => p2pS(sw(g), g.bytes),
     },
   },
 };
@@ -262,7 +196,17 @@ function runs(algorithm: CollectiveAlgorithm, g: Group): boolean {
   return model.costs[g.kind] !== undefined && model.fits(g);
 }
 
+/** The algorithms that run the group's collective, in the registry's order (worked out once per group shape). */
+function runnable(g: Group): readonly CollectiveAlgorithm[] {
+  const cached = g.runnable[g.kind];
+  if (cached) return cached;
+  const list = COLLECTIVE_ALGORITHMS.filter((a) => runs(a, g));
+  (g.runnable as Partial<Record<Collective, readonly CollectiveAlgorithm[]>>)[g.kind] = list;
+  return list;
+}
+
 function checkArguments(kind: Collective, bytes: number, placement: GroupPlacement): void {
+  if (Number.isFinite(bytes) && bytes >= 0 && Number.isInteger(placement.size) && placement.size >= 1 && Number.isInteger(placement.stride) && placement.stride >= 1) return;
   const problems: string[] = [];
   if (!Number.isFinite(bytes) || bytes < 0) problems.push(`bytes ${bytes} must be a finite number >= 0`);
   for (const key of ['size', 'stride'] as const) {
@@ -272,33 +216,47 @@ function checkArguments(kind: Collective, bytes: number, placement: GroupPlaceme
   if (problems.length > 0) throw new TpusimError('invalid_collective', `${kind}: ${problems.join('; ')}`);
 }
 
+/** The result, with the protocol where NCCL's model picked one. */
+function costOf(g: Group, algorithm: CollectiveAlgorithm, seconds: number): CollectiveCost {
+  const tier = tierAt(g, g.tier).name;
+  const protocol = ALGORITHMS[algorithm].protocol;
+  return protocol === undefined ? { seconds, algorithm, tier } : { seconds, algorithm, tier, protocol: protocol(g) };
+}
+
 /** The cheapest algorithm that runs the group's collective (the first listed among equals). */
-function cheapest(g: Group): CollectiveCost {
+function cheapestS(g: Group): { seconds: number; algorithm: CollectiveAlgorithm | undefined } {
   let seconds = Infinity;
   let algorithm: CollectiveAlgorithm | undefined;
-  for (const a of COLLECTIVE_ALGORITHMS) {
-    if (!runs(a, g)) continue;
+  for (const a of runnable(g)) {
     const s = ALGORITHMS[a].costs[g.kind]!(g);
     if (algorithm === undefined || s < seconds) {
       seconds = s;
       algorithm = a;
     }
   }
-  if (algorithm === undefined) throw new TpusimError('unsupported_algorithm', `no algorithm runs ${g.kind} on this group of ${g.placement.size} on ${g.system.name}`);
-  return { seconds, algorithm, tier: tierAt(g, g.tier).name };
+  return { seconds, algorithm };
 }
 
-/** Time of one collective by a group of chips on a system, with the algorithm used and the outermost tier it spans. */
+function cheapest(g: Group): CollectiveCost {
+  const { seconds, algorithm } = cheapestS(g);
+  if (algorithm === undefined) throw new TpusimError('unsupported_algorithm', `no algorithm runs ${g.kind} on this group of ${g.placement.size} on ${g.system.name}`);
+  return costOf(g, algorithm, seconds);
+}
+
+/**
+ * Time of one collective by a group of chips on a system, with the algorithm used, the outermost tier
+ * it spans and, on switched tiers, NCCL's protocol. For a training job on TPU v4/v5p pods, pass the
+ * system `sliceForPlan` (cluster/slices.ts) cuts for the job, so the plan's groups follow the slice's axes.
+ */
 export function collectiveCost(system: SystemSpec, kind: Collective, bytes: number, placement: GroupPlacement, options: CollectiveOptions = {}): CollectiveCost {
   checkArguments(kind, bytes, placement);
   const g = groupOf(system, kind, bytes, placement);
-  const tier = tierAt(g, g.tier).name;
-  if (placement.size === 1) return { seconds: 0, algorithm: options.algorithm ?? 'direct', tier };
+  if (placement.size === 1) return { seconds: 0, algorithm: options.algorithm ?? 'direct', tier: tierAt(g, g.tier).name };
   const forced = options.algorithm;
   if (forced === undefined) return cheapest(g);
   if (!runs(forced, g)) {
     const what = ALGORITHMS[forced].costs[kind] === undefined ? `does not implement ${kind}` : `needs ${ALGORITHMS[forced].needs}`;
     throw new TpusimError('unsupported_algorithm', `${forced} ${what} (group of ${placement.size}, stride ${placement.stride}, on ${system.name})`);
   }
-  return { seconds: ALGORITHMS[forced].costs[kind]!(g), algorithm: forced, tier };
+  return costOf(g, forced, ALGORITHMS[forced].costs[kind]!(g));
 }

@@ -26,6 +26,7 @@ export const SYSTEM_SOURCES = {
     'NVIDIA, "DGX SuperPOD ... Reference Architecture Featuring NVIDIA DGX GB200", https://docs.nvidia.com/dgx-superpod/reference-architecture-scalable-infrastructure-gb200/',
   hgxAiFactory:
     'NVIDIA, "NVIDIA HGX AI Factory (H100, H200, B200)" enterprise reference architecture: 2-8-9-400 nodes (8 GPUs, 400 Gb/s per GPU), 32, 64 and 128 node design points, https://docs.nvidia.com/enterprise-reference-architectures/hgx-ai-factory-h100-h200-b200/',
+  chowdhery2022: 'A. Chowdhery et al., "PaLM: Scaling Language Modeling with Pathways", arXiv:2204.02311 (2022), Section 4, Training Infrastructure',
   nccl: 'NVIDIA NCCL, src/graph/tuning.cc (per-step latencies hwLat, ring and tree bandwidth model), https://github.com/NVIDIA/nccl',
 } as const;
 

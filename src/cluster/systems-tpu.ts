@@ -2,11 +2,14 @@
 import type { NetworkTier } from './types.js';
 import { cite, DCN_BANDWIDTH, DCN_LATENCY, ICI_LATENCY, PODS, PODS_NOTE, withSources } from './system-sources.js';
 
+/** PaLM's cross-pod gradient burst on two v4 pods: 81 Tb/s over 1536 hosts of 4 chips (cited in the v4 preset). */
+const PALM_DCN_BYTES_PER_S = 81e12 / 8 / 1536 / 4;
+
 /** A TPU pod's ICI: a 3D torus of 4x4x4 cubes wrapping around every axis (cited in each preset), then DCN joining the pods. */
-function tpuPodTiers(podChips: number, dims: readonly number[], bandwidthBytesPerS: number, linkBandwidthBytesPerS: number): NetworkTier[] {
+function tpuPodTiers(podChips: number, dims: readonly number[], bandwidthBytesPerS: number, linkBandwidthBytesPerS: number, dcnBytesPerS: number): NetworkTier[] {
   return [
     { name: 'ici', kind: 'torus', domainChips: podChips, bandwidthBytesPerS, latencyS: 1e-6, dims, wraparound: [true, true, true], linkBandwidthBytesPerS, cube: [4, 4, 4] },
-    { name: 'dcn', kind: 'fat-tree', domainChips: PODS * podChips, bandwidthBytesPerS: 6.25e9, latencyS: 10e-6 },
+    { name: 'dcn', kind: 'fat-tree', domainChips: PODS * podChips, bandwidthBytesPerS: dcnBytesPerS, latencyS: 10e-6 },
   ];
 }
 
@@ -52,7 +55,7 @@ export const TPU_V4_POD = withSources({
   description: 'Google TPU v4 pods: 4096 chips in a 16x16x16 3D torus of 4x4x4 cubes joined by optical circuit switches, pods joined by DCN',
   chip: 'tpu-v4',
   chipsPerHost: 4,
-  tiers: tpuPodTiers(4096, [16, 16, 16], 300e9, 50e9),
+  tiers: tpuPodTiers(4096, [16, 16, 16], 300e9, 50e9, PALM_DCN_BYTES_PER_S),
   maxChips: PODS * 4096,
   citations: {
     chip: cite('jouppi2023', 'TPU v4 supercomputer'),
@@ -67,7 +70,7 @@ export const TPU_V4_POD = withSources({
     'tiers[0].cube': cite('jouppi2023', 'Section 2: a rack is a 4x4x4 block of 64 chips'),
     'tiers[1].kind': cite('scalingBook', 'Part 2 (TPUs): slices talk over data-centre networking (DCN), host to host'),
     'tiers[1].domainChips': cite('tpusim', '', 'estimate', PODS_NOTE),
-    'tiers[1].bandwidthBytesPerS': DCN_BANDWIDTH,
+    'tiers[1].bandwidthBytesPerS': cite('chowdhery2022', "Section 4: 'each pair of hosts exchange approximately 1.3 GB of gradients in every training step that amounts to an aggregate burst of 81 Tbps across all hosts'", 'derived', '81 Tb/s / 8 bits / 1536 hosts (2 pods x 768) / 4 chips per host = 1.65e9 B/s per chip: the rate PaLM reached, so a floor on the hardware; no v4 DCN specification is published (the scaling book gives a typical 6.25e9 across generations)'),
     'tiers[1].latencyS': DCN_LATENCY,
     maxChips: cite('tpusim', '', 'estimate', `${PODS_NOTE}; PaLM trained on 2 v4 pods (6144 chips) over DCN`),
   },
@@ -103,7 +106,7 @@ export const TPU_V5P_POD = withSources({
   description: 'Google TPU v5p pods: 8960 chips in a 16x20x28 3D torus of 4x4x4 cubes joined by optical circuit switches, pods joined by DCN',
   chip: 'tpu-v5p',
   chipsPerHost: 4,
-  tiers: tpuPodTiers(8960, [16, 20, 28], 600e9, 100e9),
+  tiers: tpuPodTiers(8960, [16, 20, 28], 600e9, 100e9, 50e9 / 8),
   maxChips: PODS * 8960,
   citations: {
     chip: cite('gcloudV5p', 'TPU v5p pod'),
@@ -118,7 +121,7 @@ export const TPU_V5P_POD = withSources({
     'tiers[0].cube': cite('scalingBook', 'Part 2 (TPUs): pods are reconfigurable cubes of 4x4x4 chips joined by optical wraparound links'),
     'tiers[1].kind': cite('scalingBook', 'Part 5 (training), Scaling Across Pods: hosts join pods over Ethernet'),
     'tiers[1].domainChips': cite('tpusim', '', 'estimate', PODS_NOTE),
-    'tiers[1].bandwidthBytesPerS': DCN_BANDWIDTH,
+    'tiers[1].bandwidthBytesPerS': cite('gcloudV5p', "key specifications: 'Data center network (DCN) bandwidth per chip (Gbps): 50'", 'derived', '50 Gb/s / 8 bits per chip, per direction; the scaling book\'s typical 6.25e9 agrees'),
     'tiers[1].latencyS': DCN_LATENCY,
     maxChips: cite('tpusim', '', 'estimate', `${PODS_NOTE}; Cloud limits one ICI slice to 6144 chips`),
   },

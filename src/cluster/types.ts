@@ -52,8 +52,13 @@ export interface SystemSpec {
 export const COLLECTIVES = ['all-reduce', 'reduce-scatter', 'all-gather', 'all-to-all', 'p2p'] as const;
 export type Collective = (typeof COLLECTIVES)[number];
 
-export const COLLECTIVE_ALGORITHMS = ['ring', 'tree', 'torus', 'hierarchical', 'direct'] as const;
+/** NCCL's algorithms on switched tiers (ring, tree, NVLS and NVLS tree, PAT), the torus's, the two-level scheme, pairwise exchange. */
+export const COLLECTIVE_ALGORITHMS = ['ring', 'tree', 'nvls', 'pat', 'torus', 'hierarchical', 'direct'] as const;
 export type CollectiveAlgorithm = (typeof COLLECTIVE_ALGORITHMS)[number];
+
+/** NCCL's protocols: LL (8-byte flagged stores), LL128 (128-byte lines), Simple (large chunks, highest bandwidth). */
+export const NCCL_PROTOCOLS = ['LL', 'LL128', 'Simple'] as const;
+export type NcclProtocol = (typeof NCCL_PROTOCOLS)[number];
 
 /** Where a group of chips sits: `size` chips, consecutive ranks `stride` apart (inner plan axes multiply the stride). */
 export interface GroupPlacement {
@@ -66,6 +71,8 @@ export interface CollectiveCost {
   readonly algorithm: CollectiveAlgorithm;
   /** The outermost tier the group spans. */
   readonly tier: string;
+  /** On switched tiers, the NCCL protocol the cheapest algorithm runs. */
+  readonly protocol?: NcclProtocol;
 }
 
 /** The framework a training step runs on: it decides which communication overlaps which compute (cluster/overlap.ts). */

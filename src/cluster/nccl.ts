@@ -1,0 +1,322 @@
+/**
+ * NCCL's cost model for a group on switched tiers (NVSwitch, InfiniBand/RoCE fat trees and rails), in
+ * closed form: each algorithm (ring, tree, NVLS, PAT) is priced under each protocol (LL, LL128,
+ * Simple) as a latency plus bytes over an achieved bandwidth, and the cheapest wins, as NCCL's tuner
+ * picks (src/graph/tuning.cc, `ncclTopoTuneModel` and `ncclTopoGetAlgoTime`). Status of the constants:
+ * published (NCCL v2.30's tuning.cc and topo.h, quoted by name) unless marked derived or fitted (to
+ * calibration rows of validation/data/collectives); see docs/cluster.md, "Formulas".
+ */
+import { CHIP_PRESETS } from '../arch/presets/index.js';
+import { NCCL_PROTOCOLS, type Collective, type NcclProtocol, type NetworkTier, type SystemSpec } from './types.js';
+
+const US = 1e-6;
+type PerProtocol = readonly [ll: number, ll128: number, simple: number];
+const SIMPLE = 2;
+
+/** tuning.cc `baseLatencies` (us): a collective's fixed cost per algorithm and protocol. */
+const BASE_S = { ring: [6.6 * US, 14 * US, 8.4 * US], tree: [6.8 * US, 14 * US, 8.4 * US], pat: 8 * US } as const;
+
+/**
+ * tuning.cc `hwLatencies` (us): one step over NVLink or the network. A tier's `latencyS` is its LL
+ * ring step (the presets use NCCL's own 0.47 and 2.7 us); other protocols and algorithms add NCCL's
+ * difference from that step, so a slower fabric slows every protocol alike.
+ */
+const HOP_S: Readonly<Record<'scaleUp' | 'network', { ring: PerProtocol; tree: PerProtocol }>> = {
+  scaleUp: { ring: [0.6 * US, 1.9 * US, 3.4 * US], tree: [0.6 * US, 1.25 * US, 4.0 * US] },
+  network: { ring: [2.7 * US, 4.0 * US, 14 * US], tree: [5.0 * US, 8.5 * US, 14 * US] },
+};
+/** tuning.cc `hwLatencies`, NVLS and NVLS tree (Simple): 25 us through the switch, 20.9 us per network step. */
+const NVLS_S = 25 * US;
+const NVLS_TREE_NETWORK_S = 20.9 * US;
+
+/** tuning.cc `getNetOverhead`: an inter-node ring posts every step through the proxy, at least 1 us (x3 for Simple). */
+const NET_OVERHEAD_S = 1 * US;
+/** tuning.cc `ncclTopoGetAlgoTime`: 'Plateau effect of ring', multi-node ring all-reduce with Simple, compute capability 80+. */
+const RING_PLATEAU = 1.4;
+/** tuning.cc: LL carries 8 bytes of data per 16 (flags), LL128 120 of 128; trees reach 0.92 of the bus bandwidth. */
+const RING_PROTOCOL_BW: PerProtocol = [0.5, 0.92, 1];
+const TREE_BW = 0.92;
+const treeProtocolBw = (nodes: number): PerProtocol => [1 / 3.8, nodes === 1 ? 7 / 9 : 120 / 128, 1];
+/** tuning.cc: PAT (all-gather/reduce-scatter with one GPU per node) reaches 0.75 of the bandwidth, with a linear 2.8 us per rank. */
+const PAT_BW = 0.75;
+const PAT_RANK_S = 2.8 * US;
+/** tuning.cc `llMaxBws`, network rows (Intel CPUs): LL's bus bandwidth cap for 2 nodes and for more. */
+const LL_MAX_NETWORK: readonly [number, number] = [39e9, 20.4e9];
+
+/**
+ * tuning.cc `treeCorrectionFactor`: 'Trees are not perfectly sticking to the model for medium sizes',
+ * per protocol, indexed by log2(bytes / 64).
+ */
+const TREE_CORRECTION: readonly (readonly number[])[] = [
+  [1.0, 1.0, 1.0, 1.0, 0.9, 0.8, 0.7, 0.7, 0.7, 0.7, 0.6, 0.5, 0.4, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.0, 1.0, 1.0, 1.0],
+  [1.0, 1.0, 1.0, 1.0, 1.0, 0.9, 0.8, 0.8, 0.8, 0.7, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.8, 0.9, 0.9, 0.9, 0.9, 1.0, 1.0, 1.0],
+  [0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.8, 0.7, 0.6, 0.6, 0.5, 0.5, 0.5, 0.5, 0.6, 0.7, 0.8, 0.7, 0.7, 0.8, 0.9, 0.9, 0.9],
+];
+
+const treeCorrection = (bytes: number, p: number): number => {
+  const size = Math.max(0, Math.floor(Math.log2(Math.max(1, bytes / 64))));
+  return size < 23 ? TREE_CORRECTION[p]![size]! : 1;
+};
+
+/** What a chip's scale-up links achieve, by the chip preset's `chipLinks.kind`, with NCCL's per-generation caps. */
+export interface ScaleUpLink {
+  /** Achieved fraction of the per-direction link bandwidth. */
+  readonly efficiency: number;
+  /** NVLink SHARP (NVLS): the fraction of that achieved bandwidth an in-switch reduction reaches; 0 without. */
+  readonly nvlsEfficiency: number;
+  /** LL's bus bandwidth cap inside one node (tuning.cc `llMaxBws`, by GPU generation). */
+  readonly llMaxBytesPerS: number;
+  /** Per-channel caps across nodes (tuning.cc `perChMaxRingLL128Bws`, `perChMaxTreeBws`, `perChMaxTreeLL128Bws`; 2 nodes, more). */
+  readonly ringLl128PerChannel: number;
+  readonly treePerChannel: readonly [number, number];
+  readonly treeLl128PerChannel: readonly [number, number];
+}
+
+/**
+ * topo.h: NCCL models an NVLink as 20.0 (SM80), 20.6 (SM90) and 40.1 GB/s (SM100) against 25, 25 and 50
+ * per direction; tuning.cc `nvlsEfficiency`: Hopper 0.85, Blackwell 0.74 (NVSwitch 3 and 4 reduce in the
+ * switch; A100's NVSwitch 2 does not); caps by generation (NVLink 3, 4, 5 = Ampere, Hopper, Blackwell).
+ * Infinity Fabric: the ROCm blog's TransferBench measurement of 45-48 of 64 GB/s per xGMI link.
+ */
+const SCALE_UP_LINKS: Readonly<Record<string, ScaleUpLink>> = {
+  'NVLink 3': { efficiency: 20 / 25, nvlsEfficiency: 0, llMaxBytesPerS: 87.7e9, ringLl128PerChannel: 20e9, treePerChannel: [23.6e9, 17.8e9], treeLl128PerChannel: [20e9, 20e9] },
+  'NVLink 4': { efficiency: 20.6 / 25, nvlsEfficiency: 0.85, llMaxBytesPerS: 141e9, ringLl128PerChannel: 36.7e9, treePerChannel: [41.4e9, 36e9], treeLl128PerChannel: [36.7e9, 29e9] },
+  'NVLink 5': { efficiency: 40.1 / 50, nvlsEfficiency: 0.74, llMaxBytesPerS: 282e9, ringLl128PerChannel: 40e9, treePerChannel: [42.8e9, 24e9], treeLl128PerChannel: [31.67e9, 20e9] },
+  'Infinity Fabric': { efficiency: 46.5 / 64, nvlsEfficiency: 0, llMaxBytesPerS: 87.7e9, ringLl128PerChannel: Infinity, treePerChannel: [Infinity, Infinity], treeLl128PerChannel: [Infinity, Infinity] },
+};
+/** Chips with no entry: NCCL's NVLink ratio (0.80-0.82 for every generation), no in-switch reduction, no caps. */
+const DEFAULT_SCALE_UP: ScaleUpLink = { efficiency: 0.8, nvlsEfficiency: 0, llMaxBytesPerS: 87.7e9, ringLl128PerChannel: Infinity, treePerChannel: [Infinity, Infinity], treeLl128PerChannel: [Infinity, Infinity] };
+
+/**
+ * Fitted to calibration rows of validation/data/collectives (InfiniBand and RoCE clusters; the rows are
+ * listed in docs/cluster.md): the network's achieved fraction at large sizes (nccl-tests busbw against
+ * the wire rate on three rows, 0.89-0.94); the fixed cost of a collective that crosses the network (the
+ * proxy thread posts and progresses its sends; median residual of five latency-bound rows) and of one
+ * that stays in a node (the kernel launch; median of four).
+ */
+export const NETWORK_EFFICIENCY = 0.92;
+export const NETWORK_COLLECTIVE_S = 14.3 * US;
+export const NODE_COLLECTIVE_S = 1.0 * US;
+/**
+ * Fitted to four calibration rows (2-node NVLS-tree all-reduces of 8-128 MB on H100 and B200 over
+ * InfiniBand and RoCE): the NVLS tree's pipeline takes about twice the latency NCCL's model gives it
+ * (median of 1.6, 1.7, 2.6 and 3.0).
+ */
+export const NVLS_TREE_LATENCY_SCALE = 2.1;
+/** Derived from tuning.cc (v2.12): with one GPU per node 'we are sending/receiving at the same GPU through the NIC', 0.7 instead of 0.92. */
+export const SINGLE_NIC_EFFICIENCY = 0.7 / 0.92;
+
+/** One tier a switched group crosses, as NCCL's model needs it. */
+interface SwitchedTier {
+  readonly scaleUp: boolean;
+  /** LL ring step on this tier (the tier's `latencyS`). */
+  readonly latencyS: number;
+  /** Ring steps per pass that cross this tier. */
+  readonly steps: number;
+  /** Members per domain of this tier over members per domain below: a tree's fan-out here. */
+  readonly fanOut: number;
+  /** Achieved bytes/s the group's members in one inner domain push through this tier. */
+  readonly capacityBytesPerS: number;
+  /** Achieved bytes/s one member pushes through it (its own NIC or links). */
+  readonly perRankBytesPerS: number;
+}
+
+/**
+ * A group on switched tiers as NCCL sees it (ranks, ranks per scale-up domain or "node", nodes), with
+ * every latency and bus bandwidth that does not depend on the bytes worked out once: the plan search
+ * prices millions of collectives on a few thousand groups.
+ */
+export interface SwitchedGroup {
+  readonly size: number;
+  readonly ranksPerNode: number;
+  readonly nodes: number;
+  /** The fixed cost of launching a collective: the kernel, and the proxy when it crosses the network. */
+  readonly launchS: number;
+  /** Ring, per protocol: latency of one pass (n - 1 steps at the tiers they cross) and bus bandwidth. */
+  readonly ringPassS: PerProtocol;
+  readonly ringBusBytesPerS: PerProtocol;
+  /** Tree, per protocol: latency (base, up and down) and bus bandwidth before the size correction. */
+  readonly treeS: PerProtocol;
+  readonly treeBusBytesPerS: PerProtocol;
+  /** NVLS (one node) or NVLS tree: latency and algorithm bandwidth; undefined without in-switch reduction. */
+  readonly nvls: { readonly latencyS: number; readonly bytesPerS: number } | undefined;
+  /** PAT: latency and bus bandwidth; undefined unless one member per node on two or more nodes. */
+  readonly pat: { readonly latencyS: number; readonly busBytesPerS: number } | undefined;
+  /** All-to-all: latency, and seconds per byte of a rank's buffer through its busiest tier. */
+  readonly allToAllS: number;
+  readonly allToAllSPerByte: number;
+  /** Point to point over the outermost crossed tier. */
+  readonly p2pS: number;
+  readonly p2pBytesPerS: number;
+}
+
+const isScaleUp = (tier: NetworkTier): boolean => tier.kind === 'switch';
+
+function scaleUpLink(system: SystemSpec): ScaleUpLink {
+  const kind = CHIP_PRESETS[system.chip]?.chipLinks?.kind;
+  return (kind === undefined ? undefined : SCALE_UP_LINKS[kind]) ?? DEFAULT_SCALE_UP;
+}
+
+/** Who the group is: its size, members per node, nodes, and the tiers it crosses with their achieved bandwidths. */
+interface Crossing {
+  readonly size: number;
+  readonly ranksPerNode: number;
+  readonly nodes: number;
+  readonly tiers: readonly SwitchedTier[];
+  readonly link: ScaleUpLink;
+}
+
+/**
+ * `members[t]`: the group's members in one domain of tier t; `spans`: the tiers it crosses. Each member
+ * leaves its node through its own NIC (rail-optimised), so a tier carries members-below x NIC; a GPU
+ * alone in its node (a stride-8 group on 8-GPU nodes) gets its one NIC, at NCCL's single-NIC discount.
+ */
+export function switchedGroup(system: SystemSpec, size: number, members: readonly number[], spans: readonly number[]): SwitchedGroup {
+  const link = scaleUpLink(system);
+  let ranksPerNode = 1;
+  for (let t = 0; t < members.length && isScaleUp(system.tiers[t]!); t++) ranksPerNode = members[t]!;
+  const network = NETWORK_EFFICIENCY * (ranksPerNode === 1 && isScaleUp(system.tiers[0]!) ? SINGLE_NIC_EFFICIENCY : 1);
+  const tiers = spans.map((t): SwitchedTier => {
+    const tier = system.tiers[t]!;
+    const below = t === 0 ? 1 : members[t - 1]!;
+    const scaleUp = isScaleUp(tier);
+    const perRankBytesPerS = (tier.bandwidthBytesPerS / (tier.oversubscription ?? 1)) * (scaleUp ? link.efficiency : network);
+    const steps = Math.ceil(size / below) - Math.ceil(size / members[t]!);
+    return { scaleUp, latencyS: tier.latencyS, steps, fanOut: members[t]! / below, capacityBytesPerS: below * perRankBytesPerS, perRankBytesPerS };
+  });
+  return price({ size, ranksPerNode, nodes: Math.ceil(size / ranksPerNode), tiers, link });
+}
+
+type HopKind = 'ring' | 'tree';
+
+/** One step on a tier under a protocol: the tier's LL step plus NCCL's extra for the algorithm and protocol. */
+function hopS(c: Crossing, t: SwitchedTier, algorithm: HopKind, p: number): number {
+  const table = HOP_S[t.scaleUp ? 'scaleUp' : 'network'];
+  // 'With ppn=1 latencies are fully exposed, use the Tree network latency.'
+  const row = !t.scaleUp && c.ranksPerNode === 1 ? table.tree : table[algorithm];
+  const step = t.latencyS + row[p]! - table.ring[0];
+  return t.scaleUp && c.nodes > 1 && algorithm === 'ring' ? Math.max(step, NET_OVERHEAD_S * (p === SIMPLE ? 3 : 1)) : step;
+}
+
+const perProtocol = (f: (p: number) => number): PerProtocol => [f(0), f(1), f(2)];
+const minOf = (c: Crossing, pick: (t: SwitchedTier) => boolean): number => c.tiers.reduce((m, t) => (pick(t) ? Math.min(m, t.capacityBytesPerS) : m), Infinity);
+const log2Up = (x: number): number => Math.ceil(Math.log2(x));
+
+/**
+ * A per-channel cap times the channels: across nodes NCCL runs one channel per NIC, one NIC per GPU
+ * (search.cc duplicates channels only below 25 GB/s per channel, or 50 on Hopper and later); inside a
+ * node it has channels to spare, so no cap.
+ */
+function channelCap(c: Crossing, perChannel: number | readonly [number, number]): number {
+  return c.nodes === 1 ? Infinity : c.ranksPerNode * (typeof perChannel === 'number' ? perChannel : perChannel[c.nodes === 2 ? 0 : 1]);
+}
+
+/**
+ * Ring: 2(n-1) steps for an all-reduce, n-1 otherwise, each at the tier it crosses, the bus bandwidth of
+ * the slowest tier. Tree (all-reduce): a chain inside each node and a double binary tree across nodes,
+ * up then down; its bus bandwidth is the node's own links, or twice the network's between two nodes
+ * (each node roots one of the two trees), halved into algorithm bandwidth (tuning.cc).
+ */
+function price(c: Crossing): SwitchedGroup {
+  const scaleUp = minOf(c, (t) => t.scaleUp);
+  const net = minOf(c, (t) => !t.scaleUp);
+  const ring = minOf(c, () => true);
+  const llCap = c.nodes === 1 ? c.link.llMaxBytesPerS : LL_MAX_NETWORK[c.nodes === 2 ? 0 : 1];
+  const ringCaps: PerProtocol = [llCap, channelCap(c, c.link.ringLl128PerChannel), Infinity];
+  const treeBus = Math.min((c.nodes === 1 ? scaleUp : Math.min(scaleUp, (c.nodes === 2 ? 2 : 1) * net)) * TREE_BW, channelCap(c, c.link.treePerChannel));
+  const treeCaps: PerProtocol = [llCap, channelCap(c, c.link.treeLl128PerChannel), Infinity];
+  const factor = treeProtocolBw(c.nodes);
+  const last = c.tiers[c.tiers.length - 1]!;
+  let allToAllSPerByte = 0;
+  let inside = 1;
+  for (const t of c.tiers) {
+    allToAllSPerByte = Math.max(allToAllSPerByte, (inside * (t.fanOut - 1)) / c.size / t.perRankBytesPerS);
+    inside *= t.fanOut;
+  }
+  return {
+    size: c.size,
+    ranksPerNode: c.ranksPerNode,
+    nodes: c.nodes,
+    launchS: c.nodes > 1 ? NETWORK_COLLECTIVE_S : NODE_COLLECTIVE_S,
+    ringPassS: perProtocol((p) => c.tiers.reduce((s, t) => s + t.steps * hopS(c, t, 'ring', p), 0)),
+    ringBusBytesPerS: perProtocol((p) => Math.min(ringCaps[p]!, ring * RING_PROTOCOL_BW[p]!)),
+    treeS: perProtocol((p) => BASE_S.tree[p]! + 2 * c.tiers.reduce((s, t) => s + (t.scaleUp ? t.fanOut - 1 : log2Up(t.fanOut)) * hopS(c, t, 'tree', p), 0)),
+    treeBusBytesPerS: perProtocol((p) => Math.min(treeCaps[p]!, treeBus * factor[p]!)),
+    nvls: nvls(c, scaleUp, net),
+    pat: c.ranksPerNode === 1 && c.nodes > 1 ? { latencyS: BASE_S.pat + c.tiers.reduce((s, t) => s + (log2Up(t.fanOut) * hopS(c, t, 'tree', SIMPLE)) / 3.5, 0) + c.size * PAT_RANK_S, busBytesPerS: ring * PAT_BW } : undefined,
+    allToAllS: BASE_S.ring[0] + c.tiers.reduce((s, t) => s + t.steps * hopS(c, t, 'ring', 0), 0),
+    allToAllSPerByte,
+    p2pS: hopS(c, last, 'ring', 0),
+    p2pBytesPerS: last.perRankBytesPerS,
+  };
+}
+
+/**
+ * NVLS (all-reduce on NVSwitch with in-switch reduction): each GPU sends its buffer once into the switch
+ * and reads the reduced result back, (1 + 1/n) of the buffer per direction, at `nvlsEfficiency` of the
+ * link (the traffic is derived; the efficiency published). Across nodes (NVLS tree) the node's NICs
+ * carry the inter-node tree, at the tree's bandwidth. Simple only. NVLS tree latency: NCCL's, times
+ * NVLS_TREE_LATENCY_SCALE.
+ */
+function nvls(c: Crossing, scaleUp: number, net: number): SwitchedGroup['nvls'] {
+  if (c.link.nvlsEfficiency === 0 || c.ranksPerNode < 2 || scaleUp === Infinity) return undefined;
+  const intra = (c.link.nvlsEfficiency * scaleUp) / (1 + 1 / c.ranksPerNode);
+  if (c.nodes === 1) return { latencyS: NVLS_S, bytesPerS: intra };
+  const hops = c.tiers.reduce((s, t) => (t.scaleUp ? s : s + log2Up(t.fanOut) * (t.latencyS + NVLS_TREE_NETWORK_S - HOP_S.network.ring[0])), 0);
+  return { latencyS: NVLS_TREE_LATENCY_SCALE * (NVLS_S + 2 * hops), bytesPerS: Math.min(intra, c.nodes === 2 ? net : net / 2) };
+}
+
+/** The cheapest protocol's index for a per-protocol time. */
+function bestProtocol(time: (p: number) => number): number {
+  let best = 0;
+  let bestS = time(0);
+  for (let p = 1; p < 3; p++) {
+    const s = time(p);
+    if (s < bestS) {
+      best = p;
+      bestS = s;
+    }
+  }
+  return best;
+}
+
+const ringAt = (g: SwitchedGroup, kind: Collective, bytes: number, p: number): number => {
+  const passes = kind === 'all-reduce' ? 2 : 1;
+  const lat = BASE_S.ring[p]! + passes * g.ringPassS[p]!;
+  const plateau = p === SIMPLE && passes === 2 && g.nodes > 1 ? RING_PLATEAU : 1;
+  return lat * plateau + (bytes * passes * (g.size - 1)) / (g.ringBusBytesPerS[p]! * g.size) + g.launchS;
+};
+const treeAt = (g: SwitchedGroup, bytes: number, p: number): number => g.treeS[p]! + bytes / (0.5 * g.treeBusBytesPerS[p]! * treeCorrection(bytes, p)) + g.launchS;
+
+/** Ring all-reduce, reduce-scatter or all-gather under the cheapest protocol. */
+export function ringS(g: SwitchedGroup, kind: Collective, bytes: number): number {
+  return Math.min(ringAt(g, kind, bytes, 0), ringAt(g, kind, bytes, 1), ringAt(g, kind, bytes, 2));
+}
+export const ringProtocol = (g: SwitchedGroup, kind: Collective, bytes: number): NcclProtocol => NCCL_PROTOCOLS[bestProtocol((p) => ringAt(g, kind, bytes, p))]!;
+
+/** Tree all-reduce under the cheapest protocol. */
+export function treeS(g: SwitchedGroup, bytes: number): number {
+  return Math.min(treeAt(g, bytes, 0), treeAt(g, bytes, 1), treeAt(g, bytes, 2));
+}
+export const treeProtocol = (g: SwitchedGroup, bytes: number): NcclProtocol => NCCL_PROTOCOLS[bestProtocol((p) => treeAt(g, bytes, p))]!;
+
+/** NVLS or NVLS-tree all-reduce (Simple); the size correction as NCCL applies it to NVLS tree on Blackwell. */
+export function nvlsS(g: SwitchedGroup, bytes: number): number {
+  const v = g.nvls!;
+  return v.latencyS + bytes / (v.bytesPerS * (g.nodes > 1 ? treeCorrection(bytes, SIMPLE) : 1)) + g.launchS;
+}
+
+/** PAT all-gather or reduce-scatter (Simple). */
+export function patS(g: SwitchedGroup, bytes: number): number {
+  const v = g.pat!;
+  return v.latencyS + (bytes * (g.size - 1)) / (g.size * v.busBytesPerS) + g.launchS;
+}
+
+/**
+ * All-to-all as NCCL runs it, grouped sends and receives to every peer: each tier carries the share of a
+ * rank's bytes bound for members across it, through each member's own links or NIC; one LL step per peer.
+ */
+export const allToAllS = (g: SwitchedGroup, bytes: number): number => g.allToAllS + bytes * g.allToAllSPerByte + g.launchS;
+
+/** Point to point over the outermost crossed tier: its own link or NIC, one LL step. */
+export const p2pS = (g: SwitchedGroup, bytes: number): number => g.p2pS + bytes / g.p2pBytesPerS + g.launchS;
