@@ -19,6 +19,7 @@ import { GIB, SECONDS_PER_DAY } from '../core/units.js';
 import { chipContext } from '../model/estimate.js';
 import { defaultAttentionKernel, streamSeconds } from '../model/kernels.js';
 import { memoized, type Memo } from './memo.js';
+import { sliceForPlan } from './slices.js';
 import { overlapComputeLoss, overlapped } from './overlap.js';
 import { defaultStack, STACK_ATTENTION, STACK_EAGER, STACK_OVERLAP, type OverlapPolicy } from './stacks.js';
 import { dataParallelTime } from './train-dp.js';
@@ -141,7 +142,9 @@ function memoKey(env: LayerEnv, model: TransformerModel, plan: TrainingPlan): st
   return `${env.dtype} ${env.attention} ${env.eager} ${env.flash} ${env.dropout} ${model.hidden} ${model.causal} ${plan.tp} ${plan.cp} ${plan.ep} ${plan.microbatch} ${plan.seq} ${plan.recompute} ${plan.sequenceParallel}`;
 }
 
-export function trainingStep(model: TransformerModel, chip: ChipSpec, system: SystemSpec, chips: number, plan: TrainingPlan, options: TrainingOptions = {}): TrainingStep {
+export function trainingStep(model: TransformerModel, chip: ChipSpec, pods: SystemSpec, chips: number, plan: TrainingPlan, options: TrainingOptions = {}): TrainingStep {
+  // On pods of optical-switch cubes the job runs on a slice shaped for its groups (tensor innermost).
+  const system = sliceForPlan(pods, chips, [plan.tp, plan.cp, plan.dp, plan.pp]);
   const dtype = options.dtype ?? defaultMatrixFormat(chip);
   const flash = options.flashAttention ?? true;
   const stack = options.stack ?? defaultStack(chip);

@@ -84,6 +84,7 @@ const WORKLOADS: Readonly<Record<string, Schema>> = {
     flashAttention: optional(boolean()),
     fused: optional(boolean()),
     dropout: optional(boolean()),
+    tpCommOverlap: optional(boolean()),
   }),
   serve: object({
     kind: oneOf(['serve']),

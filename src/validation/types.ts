@@ -95,6 +95,8 @@ export interface TrainWorkload {
   readonly fused?: boolean;
   /** Dropout on (Megatron-LM's GPT default 0.1; off in most recent recipes). */
   readonly dropout?: boolean;
+  /** Tensor-parallel communication overlapped with GEMMs (Megatron's --tp-comm-overlap), where the source says so; default: the stack's. */
+  readonly tpCommOverlap?: boolean;
 }
 
 export const SERVING_ENGINES = ['vllm', 'trtllm', 'sglang', 'jetstream', 'tgi', 'deepspeed-mii', 'other'] as const;
