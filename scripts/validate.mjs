@@ -61,19 +61,21 @@ const unmapped = predictions.filter((p) => !p.ok);
 if (args.has('--check')) {
   console.log(`${rows.length} rows parsed; ${rows.length - unmapped.length} map to a prediction`);
   for (const p of unmapped) console.log(`  ${p.row.id}: ${p.reason}`);
-  process.exit(unmapped.length > 0 ? 1 : 0);
-}
-if (args.has('--json')) {
-  console.log(JSON.stringify(predictions.map((p) => (p.ok ? { id: p.row.id, category: p.row.category, split: p.row.split, metric: p.row.measured.metric, measured: p.row.measured.value, predicted: p.predicted, error: p.error, notes: p.notes } : { id: p.row.id, unmapped: p.reason })), null, 2));
-  process.exit(0);
+  process.exitCode = unmapped.length > 0 ? 1 : 0;
+} else if (args.has('--json')) {
+  // Written without exiting: a pipe takes large output asynchronously.
+  process.stdout.write(`${JSON.stringify(predictions.map((p) => (p.ok ? { id: p.row.id, category: p.row.category, split: p.row.split, metric: p.row.measured.metric, measured: p.row.measured.value, predicted: p.predicted, error: p.error, notes: p.notes } : { id: p.row.id, unmapped: p.reason })), null, 2)}\n`);
+} else {
+  report();
 }
 
-const summary = summarize(predictions);
-const worst = Object.fromEntries(VALIDATION_CATEGORIES.map((c) => [c, worstRows(predictions, c, 5)]));
-console.log(formatValidationReport(summary, worst, unmapped));
+function report() {
+  const summary = summarize(predictions);
+  const worst = Object.fromEntries(VALIDATION_CATEGORIES.map((c) => [c, worstRows(predictions, c, 5)]));
+  console.log(formatValidationReport(summary, worst, unmapped));
 
-if (!args.has('--no-write')) {
-  const method = `# Validation against published measurements
+  if (!args.has('--no-write')) {
+    const method = `# Validation against published measurements
 
 Written by \`npm run validate\` from the rows in \`validation/data/\` (how rows are written, sourced and
 split: [validation/README.md](../validation/README.md)). Each row is a published measured result
@@ -85,13 +87,14 @@ optimistic (too fast), below 1 pessimistic. MAPE is the mean of |predicted / mea
 
 ${rows.length} rows in ${VALIDATION_CATEGORIES.length} categories; ${unmapped.length} could not be predicted.
 `;
-  writeAtomically(join(root, 'docs', 'validation.md'), validationMarkdown(summary, predictions, method));
-  const round = (_k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)) : v);
-  const data = `/** Written by \`npm run validate\` (scripts/validate.mjs) from validation/data; do not edit by hand. */
+    writeAtomically(join(root, 'docs', 'validation.md'), validationMarkdown(summary, predictions, method));
+    const round = (_k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)) : v);
+    const data = `/** Written by \`npm run validate\` (scripts/validate.mjs) from validation/data; do not edit by hand. */
 import type { ValidationSummary } from './validation.js';
 
 export const VALIDATION_SUMMARY: ValidationSummary = ${JSON.stringify(summary, round, 2)};
 `;
-  writeAtomically(join(root, 'src', 'model', 'validation-data.ts'), data);
-  console.log('\nwrote docs/validation.md and src/model/validation-data.ts (rebuild with npm run build to use them in dist/)');
+    writeAtomically(join(root, 'src', 'model', 'validation-data.ts'), data);
+    console.log('\nwrote docs/validation.md and src/model/validation-data.ts (rebuild with npm run build to use them in dist/)');
+  }
 }

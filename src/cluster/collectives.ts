@@ -260,3 +260,9 @@ export function collectiveCost(system: SystemSpec, kind: Collective, bytes: numb
   }
   return costOf(g, forced, ALGORITHMS[forced].costs[kind]!(g));
 }
+
+/** Seconds of a collective by `size` ranks `stride` apart (0 for one rank or no bytes): what the training and serving models add up. */
+export function collectiveSeconds(system: SystemSpec, kind: Collective, bytes: number, size: number, stride: number): number {
+  if (size <= 1 || bytes <= 0) return 0;
+  return collectiveCost(system, kind, bytes, { size, stride }).seconds;
+}

@@ -7,7 +7,7 @@ import { getChipPreset } from '../arch/presets/index.js';
 import { NCCL_NETWORK_SMS, overlapComputeLoss, overlapped } from './overlap.js';
 import { getSystemPreset } from './systems.js';
 import { dataParallelTime, type DpInput } from './train-dp.js';
-import { collective } from './train-layer.js';
+import { collectiveSeconds as collective } from './collectives.js';
 import { activationBytesPerLayer } from './train-memory.js';
 import { trainingStep } from './train.js';
 import { transformerModel } from './transformer.js';

@@ -14,7 +14,7 @@
  *   g, r: its gather and reduce-scatter).
  */
 import type { ChipSpec } from '../arch/chip-spec.js';
-import { collective } from './train-layer.js';
+import { collectiveSeconds as collective } from './collectives.js';
 import { overlapComputeLoss, overlapped } from './overlap.js';
 import type { SystemSpec, TrainingPlan, TrainingStack } from './types.js';
 

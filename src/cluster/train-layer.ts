@@ -6,7 +6,8 @@
 import type { ChipSpec } from '../arch/chip-spec.js';
 import type { Gemm } from '../graph/ops/op.js';
 import { attentionSeconds, gemmSeconds, streamSeconds, type AttentionImplementation, type GemmOptions } from '../model/kernels.js';
-import { collectiveCost } from './collectives.js';
+import { collectiveSeconds as collective } from './collectives.js';
+import { ringAttention } from './ring-attention.js';
 import type { LayerShape, TransformerModel } from './transformer.js';
 import type { Collective, SystemSpec, TrainingPlan } from './types.js';
 
@@ -46,10 +47,6 @@ export interface HeadTimes {
   readonly backwardS: number;
 }
 
-export function collective(system: SystemSpec, kind: Collective, bytes: number, size: number, stride: number): number {
-  if (size <= 1 || bytes <= 0) return 0;
-  return collectiveCost(system, kind, bytes, { size, stride }).seconds;
-}
 
 /** The LM head (and the loss) on the last stage, forward and both gradients, for one microbatch. */
 export function headTimes(env: LayerEnv, model: TransformerModel, plan: TrainingPlan): HeadTimes {
@@ -123,17 +120,14 @@ export function layerTimes(env: LayerEnv, shape: LayerShape, model: TransformerM
     linearB += gemmSeconds(chip, dtype, { batch: g.batch, m: g.m, n: g.k, k: g.n, weightsAreParameters: true }, roleOptions(dtype, 'dgrad'));
     linearB += gemmSeconds(chip, dtype, { batch: g.batch, m: g.k, n: g.n, k: g.m, weightsAreParameters: false }, roleOptions(dtype, 'wgrad'));
   }
-  // Attention core: this rank's queries (a 1/cp share of the sequence) against every key.
-  const core = attentionSeconds(chip, env.attentionDtype, {
-    batch: plan.microbatch,
-    heads: shape.heads / tp,
-    seqQ: plan.seq / cp,
-    seqK: plan.seq,
-    qkDim: shape.qkDim,
-    valueDim: shape.valueDim,
-    causal: model.causal,
-    implementation: flash ? env.attention : 'unfused',
-  });
+  // Attention core: one kernel over the sequence, or with context parallelism a ring of cp chunk
+  // kernels, each waiting for its key/value chunk (cluster/ring-attention.ts).
+  const implementation = flash ? env.attention : 'unfused';
+  const kvBytesPerToken = (shape.kvCacheElements / Math.min(tp, Math.max(1, shape.kvHeads))) * act;
+  const core =
+    cp > 1
+      ? ringAttention({ chip, system, dtype: env.attentionDtype, implementation, batch: plan.microbatch, heads: shape.heads / tp, seq: plan.seq, cp, stride: tp, qkDim: shape.qkDim, valueDim: shape.valueDim, causal: model.causal, kvBytesPerToken })
+      : { ...attentionSeconds(chip, env.attentionDtype, { batch: plan.microbatch, heads: shape.heads / tp, seqQ: plan.seq, seqK: plan.seq, qkDim: shape.qkDim, valueDim: shape.valueDim, causal: model.causal, implementation }), waitForwardS: 0, waitBackwardS: 0 };
   const mlp = shape.mlp;
   // Element-wise work in bf16, in values through memory per token: norms, residuals, the activation
   // function, dropout (values and 1-byte masks); the backward reads and writes about twice as much.
@@ -149,7 +143,8 @@ export function layerTimes(env: LayerEnv, shape: LayerShape, model: TransformerM
   const elementB = streamSeconds(chip, env.attentionDtype, valuesB * act + 2 * eagerBytes, valuesB);
   const forwardS = linearF + core.forwardS + elementF;
   const backwardS = linearB + core.backwardS + elementB;
-  const recomputeS = plan.recompute === 'full' ? forwardS : plan.recompute === 'selective' ? core.forwardS + (flash ? 0 : elementF * 0.5) : 0;
+  // Recomputing the attention core under context parallelism runs its ring again.
+  const recomputeS = plan.recompute === 'full' ? forwardS + core.waitForwardS : plan.recompute === 'selective' ? core.forwardS + core.waitForwardS + (flash ? 0 : elementF * 0.5) : 0;
   // Tensor parallelism: two all-reduces (or reduce-scatter + all-gather with sequence parallelism) of the
   // layer's activations forward, two backward, two more when the forward is recomputed.
   let tpCommS = 0;
@@ -158,13 +153,8 @@ export function layerTimes(env: LayerEnv, shape: LayerShape, model: TransformerM
     const one = plan.sequenceParallel ? collective(system, 'reduce-scatter', bytes, tp, 1) + collective(system, 'all-gather', bytes, tp, 1) : collective(system, 'all-reduce', bytes, tp, 1);
     tpCommS = one * (4 + (plan.recompute === 'full' ? 2 : 0));
   }
-  // Context parallelism: keys and values gathered from the other ranks (ring attention), overlapped with the attention core.
-  let cpCommS = 0;
-  if (cp > 1) {
-    const kvBytes = cp * tokens * (shape.kvCacheElements / Math.min(tp, Math.max(1, shape.kvHeads))) * act;
-    const gather = collective(system, 'all-gather', kvBytes, cp, tp);
-    cpCommS = Math.max(0, gather - core.forwardS) + Math.max(0, collective(system, 'reduce-scatter', kvBytes, cp, tp) - core.backwardS);
-  }
+  // Context parallelism: the ring's waits for key/value chunks, reported apart from the compute.
+  const cpCommS = core.waitForwardS + core.waitBackwardS;
   // Expert parallelism: tokens to their experts and back, forward and backward.
   let epCommS = 0;
   if (mlp.kind === 'moe' && ep > 1) epCommS = 4 * collective(system, 'all-to-all', tokens * mlp.topK * h * act, ep, tp);
