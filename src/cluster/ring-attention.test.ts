@@ -1,0 +1,39 @@
+/** Ring attention under context parallelism against hand-worked sums of its chunk kernels and transfers. */
+import { describe, expect, it } from 'vitest';
+import { getChipPreset } from '../arch/presets/index.js';
+import { attentionSeconds } from '../model/kernels.js';
+import { collectiveSeconds } from './collectives.js';
+import { ringAttention, type RingAttentionInput } from './ring-attention.js';
+import { getSystemPreset } from './systems.js';
+import type { SystemSpec } from './types.js';
+
+
+const chip = getChipPreset('h100-sxm');
+const system = getSystemPreset('dgx-h100');
+const base: RingAttentionInput = { chip, system, dtype: 'bf16', implementation: 'cudnn', batch: 1, heads: 8, seq: 32768, cp: 4, stride: 1, qkDim: 128, valueDim: 128, causal: true, kvBytesPerToken: 2 * 8 * 128 * 2 };
+const chunk = (causal: boolean) => attentionSeconds(chip, 'bf16', { batch: 1, heads: 8, seqQ: 8192, seqK: 8192, qkDim: 128, valueDim: 128, causal, implementation: 'cudnn' });
+
+describe('ring attention', () => {
+  it('runs the own chunk causally and the cp - 1 others at half a block each (balanced causal masking)', () => {
+    const r = ringAttention(base);
+    expect(r.forwardS).toBeCloseTo(chunk(true).forwardS + 3 * 0.5 * chunk(false).forwardS, 12);
+    expect(r.backwardS).toBeCloseTo(chunk(true).backwardS + 3 * 0.5 * chunk(false).backwardS, 12);
+    // An 8,192-token chunk of 8 KV heads of 128 (32 MiB) crosses NVLink faster than its kernel runs: no waiting.
+    expect(r.waitForwardS).toBe(0);
+    expect(r.waitBackwardS).toBe(0);
+    const full = ringAttention({ ...base, causal: false });
+    expect(full.forwardS).toBeCloseTo(4 * chunk(false).forwardS, 12);
+  });
+
+  it('waits for chunks that arrive slower than their kernels run', () => {
+    // The ring across nodes (one rank per node) over a 1 GB/s network.
+    const slow: SystemSpec = { ...system, tiers: [system.tiers[0]!, { ...system.tiers[1]!, bandwidthBytesPerS: 1e9 }] };
+    const r = ringAttention({ ...base, system: slow, stride: 8 });
+    const bytes = 8192 * base.kvBytesPerToken;
+    const send = collectiveSeconds(slow, 'p2p', bytes, 2, 8);
+    const sendBack = collectiveSeconds(slow, 'p2p', 2 * bytes, 2, 8);
+    expect(send).toBeGreaterThan(0.5 * chunk(false).forwardS);
+    expect(r.waitForwardS).toBeCloseTo(3 * (send - 0.5 * chunk(false).forwardS), 12);
+    expect(r.waitBackwardS).toBeCloseTo(3 * Math.max(0, sendBack - 0.5 * chunk(false).backwardS), 12);
+  });
+});
