@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { getChipPreset } from '../arch/presets/index.js';
 import { NCCL_NETWORK_SMS, overlapComputeLoss, overlapped } from './overlap.js';
+import { streamSeconds } from '../model/kernels.js';
 import { getSystemPreset } from './systems.js';
 import { dataParallelTime, type DpInput } from './train-dp.js';
 import { collectiveSeconds as collective } from './collectives.js';
@@ -39,7 +40,7 @@ describe('data-parallel traffic by ZeRO stage', () => {
     chip,
     system,
     plan: plan({ dp: 64, zero: 3 }),
-    stack: 'fsdp',
+    stack: 'megatron',
     microbatches: 2,
     stageLayers: 32,
     denseParams: 8e9,
@@ -48,6 +49,7 @@ describe('data-parallel traffic by ZeRO stage', () => {
     forwardS: 0.32,
     backwardS: 0.64,
     paramGatherOverlap: false,
+    dtype: 'bf16',
   };
 
   it('ZeRO-3 gathers each layer twice and reduce-scatters it once per microbatch, on one stream with one layer of prefetch', () => {
@@ -62,6 +64,10 @@ describe('data-parallel traffic by ZeRO stage', () => {
     const t = dataParallelTime(base);
     expect(t.exposedS).toBeCloseTo(expected, 9);
     expect(t.totalS).toBeCloseTo(2 * 32 * (2 * g + r), 9);
+    // PyTorch FSDP also copies each gathered layer out of its flat buffer (4 bytes per parameter, twice)
+    // and each gradient into one (6 bytes), on the compute stream.
+    const fsdp = dataParallelTime({ ...base, stack: 'fsdp' });
+    expect(fsdp.exposedS - t.exposedS).toBeCloseTo(2 * streamSeconds(chip, 'bf16', 8e9 * (4 * 2 + 6), 0), 9);
     // With compute far shorter than the traffic, the exposed time approaches all of it.
     const starved = dataParallelTime({ ...base, forwardS: 1e-6, backwardS: 2e-6 });
     expect(starved.exposedS / starved.totalS).toBeGreaterThan(0.99);

@@ -15,6 +15,7 @@
  */
 import type { ChipSpec } from '../arch/chip-spec.js';
 import { collectiveSeconds as collective } from './collectives.js';
+import { streamSeconds } from '../model/kernels.js';
 import { overlapComputeLoss, overlapped } from './overlap.js';
 import type { SystemSpec, TrainingPlan, TrainingStack } from './types.js';
 
@@ -34,6 +35,8 @@ export interface DpInput {
   readonly forwardS: number;
   readonly backwardS: number;
   readonly paramGatherOverlap: boolean;
+  /** Format of element-wise work (for the flat-buffer copies). */
+  readonly dtype: string;
 }
 
 export interface DpTime {
@@ -42,6 +45,32 @@ export interface DpTime {
   /** All data-parallel communication of the step, before overlap. */
   readonly totalS: number;
 }
+
+/**
+ * Bytes per parameter that PyTorch FSDP moves through memory around each collective besides the
+ * collective itself: an all-gather's output is copied out of the flat buffer into the layer's
+ * parameters (FSDP2's `split_with_sizes_copy`, FSDP1's unflatten views of a padded flat parameter):
+ * 2 bytes read and 2 written per bf16 parameter; a reduce-scatter's input is copied into the flat
+ * buffer in the reduce dtype (`foreach_reduce`: bf16 gradients read, fp32 written): 2 + 4 bytes
+ * (Zhao et al. 2023, "PyTorch FSDP", section 3.2, FlatParameter; PyTorch's FSDP2 design notes on
+ * copy-in and copy-out). DeepSpeed's ZeRO-3 likewise flattens partitions into contiguous buffers.
+ * Megatron-LM and XLA gather into persistent buffers in place.
+ */
+const FSDP_GATHER_COPY_BYTES = 4;
+const FSDP_REDUCE_COPY_BYTES = 6;
+const STACK_FLAT_COPIES: Readonly<Record<TrainingStack, boolean>> = {
+  megatron: false,
+  nemo: false,
+  maxtext: false,
+  jax: false,
+  paxml: false,
+  torchtitan: true,
+  'llm-foundry': true,
+  fsdp: true,
+  deepspeed: true,
+  pytorch: true,
+  other: false,
+};
 
 /** Bucket of the last gradients reduced after the backward ends (PyTorch DDP's default bucket: 25 MiB). */
 const LAST_BUCKET_BYTES = 25 * 2 ** 20;
@@ -56,8 +85,10 @@ function zero3(d: DpInput, dpGroup: number, loss: number): DpTime {
   const b = d.backwardS / layers;
   const forward = overlapped(f, g, loss);
   const backward = overlapped(b, g + r, loss);
-  const perMicrobatch = layers * (forward.exposedS + backward.exposedS) + 2 * g + r;
-  return { exposedS: d.microbatches * perMicrobatch, totalS: d.microbatches * layers * (2 * g + r) };
+  // PyTorch FSDP and DeepSpeed gather into and reduce from flat buffers: copies on the compute stream.
+  const copyS = STACK_FLAT_COPIES[d.stack] ? streamSeconds(d.chip, d.dtype, layers * layerParams * (FSDP_GATHER_COPY_BYTES * 2 + FSDP_REDUCE_COPY_BYTES), 0) : 0;
+  const perMicrobatch = layers * (forward.exposedS + backward.exposedS) + 2 * g + r + copyS;
+  return { exposedS: d.microbatches * perMicrobatch, totalS: d.microbatches * (layers * (2 * g + r) + copyS) };
 }
 
 /** The step's exposed data-parallel communication. */

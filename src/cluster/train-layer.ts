@@ -5,7 +5,7 @@
  */
 import type { ChipSpec } from '../arch/chip-spec.js';
 import type { Gemm } from '../graph/ops/op.js';
-import { attentionSeconds, gemmSeconds, streamSeconds, type AttentionImplementation, type GemmOptions } from '../model/kernels.js';
+import { attentionSeconds, fp8CastSeconds, gemmSeconds, streamSeconds, type AttentionImplementation, type GemmOptions } from '../model/kernels.js';
 import { collectiveSeconds as collective } from './collectives.js';
 import { ringAttention } from './ring-attention.js';
 import type { LayerShape, TransformerModel } from './transformer.js';
@@ -34,6 +34,11 @@ export interface LayerTimes {
   readonly recomputeS: number;
   /** The layer's GEMMs of projections and MLP, forward and backward (what tensor-parallel collectives can hide behind). */
   readonly linearS: number;
+  /**
+   * fp8 only: the casts of the layer's weights to fp8, charged once per step (Transformer Engine casts
+   * them on the first microbatch and keeps the copies, `is_first_microbatch`).
+   */
+  readonly weightCastS: number;
   /** Tensor-parallel collectives of the layer (forward, backward and recomputed forward), before any overlap. */
   readonly tpCommS: number;
   readonly cpCommS: number;
@@ -114,8 +119,12 @@ export function layerTimes(env: LayerEnv, shape: LayerShape, model: TransformerM
   const linear = linearGemms(shape, model, plan, tokens);
   let linearF = 0;
   let linearB = 0;
+  let weightCastS = 0;
+  const fp8 = dtype.startsWith('fp8');
   for (const g of linear) {
-    linearF += gemmSeconds(chip, dtype, g, roleOptions(dtype, 'forward'));
+    // The weight's cast is charged once per step (weightCastS), the activation's every microbatch.
+    linearF += gemmSeconds(chip, dtype, g.batch === 1 ? { ...g, weightsAreParameters: false } : g, roleOptions(dtype, 'forward'));
+    if (fp8 && g.batch === 1) weightCastS += fp8CastSeconds(chip, { ...g, m: 0, batch: 1 }, 'forward');
     // Input gradient (m x n by n x k) and weight gradient (k x m by m x n).
     linearB += gemmSeconds(chip, dtype, { batch: g.batch, m: g.m, n: g.k, k: g.n, weightsAreParameters: true }, roleOptions(dtype, 'dgrad'));
     linearB += gemmSeconds(chip, dtype, { batch: g.batch, m: g.k, n: g.n, k: g.m, weightsAreParameters: false }, roleOptions(dtype, 'wgrad'));
@@ -134,7 +143,11 @@ export function layerTimes(env: LayerEnv, shape: LayerShape, model: TransformerM
   // Unfused attention's score traffic is part of attentionSeconds; dropout on the scores adds to it.
   const ffnLocal = mlp.kind === 'dense' ? mlp.ffn / tp : (mlp.topK * mlp.ffn) / tp + (mlp.sharedExperts * mlp.sharedFfn) / tp;
   const dropout = env.dropout;
-  const tokenValues = tokens * (14 * h + 3 * ffnLocal + (dropout ? 3 * h : 0));
+  // Mixture of experts: each routed copy of a token is permuted to its expert and back (read and
+  // written each way, then combined), and the router's scores softmaxed (Megatron-Core's token
+  // dispatcher: permute, unpermute).
+  const routing = mlp.kind === 'moe' ? 4 * mlp.topK * h + 2 * mlp.experts : 0;
+  const tokenValues = tokens * (14 * h + 3 * ffnLocal + (dropout ? 3 * h : 0) + routing);
   const scoreValues = flash || !dropout ? 0 : ((plan.microbatch * shape.heads) / tp) * (plan.seq / cp) * plan.seq;
   const valuesF = tokenValues + scoreValues * 2.5;
   const valuesB = 2 * tokenValues + scoreValues * 2.5;
@@ -162,5 +175,5 @@ export function layerTimes(env: LayerEnv, shape: LayerShape, model: TransformerM
   // dropout and context), two norms, three layout copies, the activation, two residual adds, dropouts
   // and the tensor-parallel collectives.
   const forwardOps = linear.length + (flash ? 1 : 3 + (dropout ? 2 : 0)) + 8 + (dropout ? 2 : 0) + (tp > 1 ? 2 : 0) + (mlp.kind === 'moe' ? 4 : 0) + (env.eager ? EAGER_EXTRA_OPS(model, mlp.kind === 'dense' ? mlp.gated : true) : 0);
-  return { forwardS, backwardS, recomputeS, linearS: linearF + linearB, tpCommS, cpCommS, epCommS, forwardOps };
+  return { forwardS, backwardS, recomputeS, linearS: linearF + linearB, weightCastS, tpCommS, cpCommS, epCommS, forwardOps };
 }

@@ -167,6 +167,7 @@ export function trainingStep(model: TransformerModel, chip: ChipSpec, pods: Syst
   let forwardS = 0;
   let backwardS = 0;
   let recomputeS = 0;
+  let weightCastS = 0;
   let linearS = 0;
   let tpRawS = 0;
   let cpCommS = 0;
@@ -180,6 +181,7 @@ export function trainingStep(model: TransformerModel, chip: ChipSpec, pods: Syst
     forwardS += share * t.forwardS;
     backwardS += share * t.backwardS;
     recomputeS += share * t.recomputeS;
+    weightCastS += share * t.weightCastS;
     linearS += share * t.linearS;
     tpRawS += share * t.tpCommS;
     cpCommS += share * t.cpCommS;
@@ -220,12 +222,14 @@ export function trainingStep(model: TransformerModel, chip: ChipSpec, pods: Syst
     forwardS: forwardS + headF,
     backwardS: backwardS + recomputeS + headB,
     paramGatherOverlap: policy.paramGatherOverlap,
+    dtype: defaultMatrixFormat(chip),
   });
   const dpCommS = dpTime.exposedS;
   // Adam: master weights, two moments and the gradient read, all three written, bf16 weights written.
   const optimizerParams = plan.zero >= 1 ? localParams / dpGroup : localParams;
   const optimizerS = streamSeconds(chip, dtype, optimizerParams * 30, optimizerParams * 12);
-  const stepTimeS = microbatches * (perMicrobatch + ppCommS) + bubbleS + dpCommS + optimizerS;
+  // fp8 weight casts run once per step, on the first microbatch.
+  const stepTimeS = microbatches * (perMicrobatch + ppCommS) + weightCastS + bubbleS + dpCommS + optimizerS;
   const memory = memoryParts(model, plan, { localParams, dpGroup, gradientBytes, activationBytes, microbatches, tokens });
   const memoryReasons = memory.totalBytes > capacity ? [`out of memory: ${gib(memory.totalBytes)} GiB per chip (weights ${gib(memory.weightsBytes)}, gradients ${gib(memory.gradientBytes)}, optimizer ${gib(memory.optimizerBytes)}, activations ${gib(memory.activationBytes)}) exceeds ${gib(capacity)} GiB`] : [];
   const flopsPerToken = trainingFlopsPerToken(model, plan.seq);
@@ -245,7 +249,7 @@ export function trainingStep(model: TransformerModel, chip: ChipSpec, pods: Syst
     reasons: memoryReasons,
     stepTimeS,
     breakdown: {
-      computeS: microbatches * (forwardS + backwardS + headF + headB),
+      computeS: microbatches * (forwardS + backwardS + headF + headB) + weightCastS,
       recomputeS: microbatches * recomputeS,
       tpCommS: microbatches * tpCommS,
       cpCommS: microbatches * cpCommS,
