@@ -25,6 +25,15 @@ describe('ring attention', () => {
     expect(full.forwardS).toBeCloseTo(4 * chunk(false).forwardS, 12);
   });
 
+  it('prices a ring that leaves the node at its slowest hop, across the network', () => {
+    const inside = ringAttention({ ...base, cp: 8, seq: 65536 });
+    const across = ringAttention({ ...base, cp: 16, seq: 131072 });
+    expect(inside.waitForwardS).toBe(0);
+    // 16 ranks one apart span two nodes: each step waits for an 8,192-token chunk over InfiniBand.
+    const send = collectiveSeconds(system, 'p2p', 8192 * base.kvBytesPerToken, 2, 8);
+    expect(across.waitForwardS).toBeCloseTo(15 * Math.max(0, send - 0.5 * chunk(false).forwardS), 12);
+  });
+
   it('waits for chunks that arrive slower than their kernels run', () => {
     // The ring across nodes (one rank per node) over a 1 GB/s network.
     const slow: SystemSpec = { ...system, tiers: [system.tiers[0]!, { ...system.tiers[1]!, bandwidthBytesPerS: 1e9 }] };

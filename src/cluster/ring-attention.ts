@@ -52,9 +52,13 @@ export function ringAttention(r: RingAttentionInput): RingAttentionTime {
   // Balanced causal masking: the blocks off the diagonal are half computed.
   const share = r.causal ? 0.5 : 1;
   const chunkBytes = r.batch * chunk * r.kvBytesPerToken;
-  const send = collective(r.system, 'p2p', chunkBytes, 2, r.stride);
+  // Each step every rank sends to its neighbour at once; the ring runs at its slowest hop, which
+  // leaves the scale-up domain when the cp ranks span more than one.
+  const domain = r.system.tiers[0]!.domainChips;
+  const hopStride = r.cp * r.stride > domain ? Math.max(r.stride, domain) : r.stride;
+  const send = collective(r.system, 'p2p', chunkBytes, 2, hopStride);
   // Backward: the key/value chunk and its gradient both travel.
-  const sendBack = collective(r.system, 'p2p', 2 * chunkBytes, 2, r.stride);
+  const sendBack = collective(r.system, 'p2p', 2 * chunkBytes, 2, hopStride);
   const steps = r.cp - 1;
   const forwardS = own.forwardS + steps * share * other.forwardS;
   const backwardS = own.backwardS + steps * share * other.backwardS;
