@@ -100,7 +100,9 @@ export interface OffChipMemorySpec {
   readonly bandwidthBytesPerS: number;
   /**
    * What a streaming copy reaches (reads plus writes per second), where measured. Tensor-core chips'
-   * memory-bound work is timed at it; rooflines and ridge points keep the published bandwidth.
+   * memory-bound work, and systolic chips' element-wise passes and attention kernels in the kernel-level
+   * model (model/gemm.ts streamSeconds, model/attention-tpu.ts), are timed at it; rooflines, ridge
+   * points, systolic GEMMs and the simulator keep the published bandwidth.
    */
   readonly sustainedBandwidthBytesPerS?: number;
   readonly latencyNs: number;
@@ -121,7 +123,8 @@ export interface ChipLinksSpec {
 }
 
 export interface TechnologySpec {
-  readonly processNm: number;
+  /** Process node, where published (Google does not publish TPU v5e, v5p, v6e or TPU7x's). */
+  readonly processNm?: number;
   /** Published die area or bound, where known. */
   readonly dieAreaMm2?: number;
   readonly tdpW?: number;
@@ -131,7 +134,9 @@ export interface TechnologySpec {
    * The clock the chip holds under sustained matrix work (power or thermal capping): measured, or derived
    * from a published achieved dense-GEMM rate (achieved / peak x clockHz, which also folds in kernel
    * losses), or estimated; its citation says which. Tensor-core chips' matrix and vector work is timed at
-   * it (memory at its own bandwidth); systolic chips are timed at clockHz, as the simulator runs them.
+   * it (memory at its own bandwidth). Systolic chips' GEMMs in the kernel-level model (model/gemm.ts, what
+   * the cluster model uses) run at it; everything else on them (attention kernels, whose matrix units idle
+   * during the softmax, vector work, estimateGraph and the simulator) at clockHz.
    */
   readonly sustainedClockHz?: number;
 }

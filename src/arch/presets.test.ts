@@ -210,3 +210,19 @@ describe('preset list', () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe('sustained figures carried from measured parts', () => {
+  it("B200's long-run clock: its MAMF-derived clock times the mean measured-over-MAMF ratio of H100 SXM and H200 (within 0.5%)", () => {
+    // MAMF (Bekman): B200 1745 of 2250 TFLOP/s at 1856 MHz; H100 SXM (and H200, "the same") 794.5 of 989.4 at 1830 MHz.
+    const hopperMamfHz = (794.5 / 989.4) * 1830e6;
+    const ratio = (chipOf('h100-sxm').technology!.sustainedClockHz! / hopperMamfHz + chipOf('h200').technology!.sustainedClockHz! / hopperMamfHz) / 2;
+    const expected = (1745 / 2250) * chipOf('b200').clockHz * ratio;
+    expect(chipOf('b200').technology!.sustainedClockHz! / expected).toBeCloseTo(1, 2);
+  });
+
+  it("B200's sustained HBM bandwidth: the share of the published bandwidth a copy reaches on H100 SXM and H200 (within 1%)", () => {
+    const share = (n: string): number => chipOf(n).offChipMemory.sustainedBandwidthBytesPerS! / chipOf(n).offChipMemory.bandwidthBytesPerS;
+    const b200 = chipOf('b200').offChipMemory;
+    expect(Math.abs(b200.sustainedBandwidthBytesPerS! / (((share('h100-sxm') + share('h200')) / 2) * b200.bandwidthBytesPerS) - 1)).toBeLessThan(0.01);
+  });
+});

@@ -104,7 +104,7 @@ export const chipSchema: Schema = object({
   ),
   technology: optional(
     object({
-      processNm: number({ above: 0, max: 1000, unit: 'nm' }),
+      processNm: optional(number({ above: 0, max: 1000, unit: 'nm' })),
       dieAreaMm2: optional(number({ above: 0, max: 100_000, unit: 'mm^2' })),
       tdpW: optional(number({ above: 0, max: 100_000, unit: 'W' })),
       idleW: optional(number({ min: 0, max: 100_000, unit: 'W' })),

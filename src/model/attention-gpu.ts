@@ -10,8 +10,9 @@
  *   operations (max, scale, sum, conversion, rescaling the output every key tile; backward: dS).
  * - FlashAttention-2 runs each warp's softmax between its matmuls, and the backward's stages between
  *   barriers, so only co-resident blocks interleave them (1 - 1 / blocksPerSm of the shorter hidden);
- *   FlashAttention-3 overlaps them (producer warps, ping-pong of two consumer warpgroups, intra-warpgroup
- *   pipelining), so a tile takes the longer of the two.
+ *   FlashAttention-3 overlaps them in the forward (producer warps, ping-pong of two consumer warpgroups,
+ *   intra-warpgroup pipelining), so a tile takes the longer of the two; its backward overlaps only the
+ *   dQ reduction, the softmax gradient (P recomputed, dS) runs between the dependent matmuls.
  * - The backward accumulates dQ in fp32 through L2 (`d / bc` read-modify-writes per score element):
  *   after each tile's matmuls in FlashAttention-2, asynchronously (TMA reductions) in FlashAttention-3.
  *   Two small kernels run beside it (rowsum(dO * O) before, dQ's conversion after).
@@ -82,13 +83,16 @@ function blockWork(outerLen: number, outerStep: number, innerLen: number, innerS
 
 /**
  * Cycles (nominal) per score element on one SM: the matmuls, the softmax (its exp and FP32 operations,
- * a dependent chain) and the dQ accumulation, overlapped as the kernel's schedule allows.
+ * a dependent chain) and the dQ accumulation, overlapped as the kernel's schedule allows. A
+ * warp-specialized kernel overlaps the softmax with the matmuls in the forward only: in the backward,
+ * S = Q K^T, P = exp(S - L), dP = dO V^T, dS = P (dP - D) and the dS matmuls depend on one another within
+ * a tile, so only the dQ reduction (its own warp, TMA adds) runs beside them.
  */
-function elementCycles(ctx: GpuContext, spec: FusedAttentionSpec, tile: AttentionTile, macs: number, fp32Ops: number, dqCycles: number): number {
+function elementCycles(ctx: GpuContext, spec: FusedAttentionSpec, tile: AttentionTile, macs: number, fp32Ops: number, dqCycles: number, backward: boolean): number {
   const path = spec.asyncMma || !ctx.stack.asyncMma ? 1 : ctx.stack.legacyMmaFraction;
   const mma = macs / (ctx.smMacsPerCycle * path);
   const softmax = 1 / ctx.sfuPerSmCycle + fp32Ops / ctx.fp32LanesPerSm;
-  if (spec.schedule === 'warp-specialized') return Math.max(mma, softmax, dqCycles);
+  if (spec.schedule === 'warp-specialized') return backward ? Math.max(mma + softmax, dqCycles) : Math.max(mma, softmax, dqCycles);
   const hidden = 1 - 1 / tile.blocksPerSm;
   return Math.max(mma, softmax) + (1 - hidden) * Math.min(mma, softmax) + dqCycles;
 }
@@ -110,7 +114,7 @@ function scheduleSeconds(ctx: GpuContext, work: { tiles: number; longest: number
 export function fusedForwardSeconds(ctx: GpuContext, spec: FusedAttentionSpec, a: AttentionKernel): number {
   const tile = spec.forwardTile(a.qkDim, a.causal);
   const work = blockWork(a.seqQ, tile.br, a.seqK, tile.bc, a.causal, true, a.seqK - a.seqQ);
-  const perElement = elementCycles(ctx, spec, tile, a.qkDim + a.valueDim, FORWARD_FP32_OPS + a.valueDim / tile.bc, 0);
+  const perElement = elementCycles(ctx, spec, tile, a.qkDim + a.valueDim, FORWARD_FP32_OPS + a.valueDim / tile.bc, 0, false);
   return scheduleSeconds(ctx, work, a.batch * a.heads, tile.br * tile.bc * perElement, tile, a.causal);
 }
 
@@ -121,6 +125,6 @@ export function fusedBackwardSeconds(ctx: GpuContext, spec: FusedAttentionSpec, 
   // fp32 dQ read-modify-write in L2 per score element, at this SM's share of the L2 bandwidth.
   const l2 = ctx.chip.sharedMemory?.bandwidthBytesPerS;
   const dq = l2 ? (8 * a.qkDim) / tile.bc / ((ctx.derate * l2) / ctx.chip.clockHz / coreCount(ctx.chip)) : 0;
-  const perElement = elementCycles(ctx, spec, tile, 3 * a.qkDim + 2 * a.valueDim, BACKWARD_FP32_OPS, dq);
+  const perElement = elementCycles(ctx, spec, tile, 3 * a.qkDim + 2 * a.valueDim, BACKWARD_FP32_OPS, dq, true);
   return scheduleSeconds(ctx, work, a.batch * a.heads, tile.br * tile.bc * perElement, tile, a.causal);
 }

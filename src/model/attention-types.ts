@@ -8,9 +8,10 @@
  * - `cudnn`: cuDNN's fused attention (what Transformer Engine runs): FlashAttention-3-like on Hopper and
  *   Blackwell, FlashAttention-2-like before;
  * - `xla`: the TPU compiler's fused attention (Pallas/splash): matmuls on the MXU, softmax on the vector unit;
+ * - `fused-sdpa`: Habana's FusedSDPA on Intel Gaudi: matmuls on the MMEs, softmax on the TPCs, pipelined;
  * - `unfused`: two GEMMs with the scores written to memory, masked and softmaxed by separate kernels.
  */
-export const ATTENTION_KERNELS = ['flash2', 'flash3', 'cudnn', 'xla', 'unfused'] as const;
+export const ATTENTION_KERNELS = ['flash2', 'flash3', 'cudnn', 'xla', 'fused-sdpa', 'unfused'] as const;
 export type AttentionImplementation = (typeof ATTENTION_KERNELS)[number];
 
 /** One attention kernel: queries of `seqQ` positions against `seqK` keys, per head. */

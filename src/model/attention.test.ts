@@ -64,6 +64,21 @@ describe('fused attention on GPUs', () => {
     expect(Math.abs(tflops / 203 - 1)).toBeLessThan(0.1);
   });
 
+  it('warp-specialized backward: the softmax gradient runs between its matmuls (FlashAttention-3 paper, Figure 6, within 10%)', () => {
+    // H100 SXM5, head dim 128, batch x seq = 16k, 16 heads, non-causal: measured backward 518 TFLOP/s (cuDNN)
+    // and 559 (FlashAttention-3) at 8k, 465 and 501 at 2k; forward 600 and 646 at 8k. Per score element
+    // 640 MACs at 2048 per SM-clock (0.43 cycles) then the exp and 4 FP32 operations (0.13): 0.56 cycles.
+    for (const [seq, cudnn, fa3] of [
+      [2048, 465, 501],
+      [8192, 518, 559],
+    ] as const) {
+      const a = { ...kernel(16, seq, 128, false), batch: 16384 / seq };
+      const tflops = (impl: 'cudnn' | 'flash3'): number => (2.5 * forwardFlops(a)) / attentionSeconds(h100, 'bf16', { ...a, implementation: impl }).backwardS / 1e12;
+      expect(Math.abs(tflops('cudnn') / cudnn - 1)).toBeLessThan(0.1);
+      expect(Math.abs(tflops('flash3') / fa3 - 1)).toBeLessThan(0.1);
+    }
+  });
+
   it('FlashAttention-2 on Hopper multiplies with mma.sync: 2/3 of the tensor rate where it is matmul-bound', () => {
     // Head dim 256: 512 MACs per score element against one exp; FlashAttention-3 has the same tiles'
     // waves to within a few per cent, so the ratio is near 1.5.
@@ -97,13 +112,13 @@ describe('unfused attention', () => {
 
 describe('TPU fused attention (XLA)', () => {
   const tpu = getChipPreset('tpu-v5p');
-  it('skips causal blocks of 128 and beats the unfused path at long sequences', () => {
+  it('skips causal blocks of 512 (MaxText\'s default; attention-tpu.test.ts for the rest) and beats the unfused path at long sequences', () => {
     const full = attentionSeconds(tpu, 'bf16', kernel(32, 8192, 128, false));
     const causal = attentionSeconds(tpu, 'bf16', kernel(32, 8192, 128, true));
     expect(full.implementation).toBe('xla');
-    // 64 blocks: 64 x 65 / 2 of 64^2 computed.
-    expect(causal.forwardS / full.forwardS).toBeGreaterThan(0.45);
-    expect(causal.forwardS / full.forwardS).toBeLessThan((65 / 128) * 1.05);
+    // 16 blocks: 16 x 17 / 2 = 136 of 256 computed, the 16 diagonal ones also masked.
+    expect(causal.forwardS / full.forwardS).toBeGreaterThan(136 / 256);
+    expect(causal.forwardS / full.forwardS).toBeLessThan((136 / 256) * 1.03);
     expect(attentionSeconds(tpu, 'bf16', kernel(32, 8192, 128, false, 'unfused')).forwardS).toBeGreaterThan(2 * full.forwardS);
     expect(full.backwardS / full.forwardS).toBeGreaterThan(2);
   });

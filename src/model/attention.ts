@@ -1,21 +1,21 @@
 /**
  * The attention core as kernels: which one runs (`AttentionImplementation`, a default per chip) and its
- * forward and backward time. Fused GPU kernels are modelled in attention-gpu.ts; the TPU compiler's
- * fused kernel runs its matmuls on the MXUs and its softmax on the vector units, overlapped; the
- * unfused path writes the scores to memory and masks and softmaxes them in separate kernels.
+ * forward and backward time. Fused GPU kernels are modelled in attention-gpu.ts, the TPU compiler's
+ * (Pallas splash attention: matmuls on the MXUs, softmax on the vector unit, one after the other) in
+ * attention-tpu.ts; the unfused path writes the scores to memory and masks and softmaxes them in separate kernels.
  */
 import type { ChipSpec } from '../arch/chip-spec.js';
-import { coreCount, vectorOpsPerS } from '../arch/derive.js';
 import { TpusimError } from '../core/errors.js';
 import type { Gemm } from '../graph/ops/op.js';
+import { fusedSdpaSeconds } from './attention-gaudi.js';
 import { fusedBackwardSeconds, fusedForwardSeconds, type AttentionTile, type FusedAttentionSpec } from './attention-gpu.js';
+import { xlaAttentionSeconds } from './attention-tpu.js';
 import type { AttentionImplementation, AttentionKernel, AttentionTime } from './attention-types.js';
 import { chipContext } from './estimate.js';
 import { GPU_KERNEL_LAUNCH_S, type GpuContext } from './gpu.js';
 import { gpuStackOf } from './gpu-stack.js';
 import { kcite } from './kernel-sources.js';
 import { gemmSeconds, streamSeconds } from './gemm.js';
-import { gemmTime } from './layers.js';
 
 const tile = (br: number, bc: number, blocksPerSm = 1): AttentionTile => ({ br, bc, blocksPerSm });
 
@@ -42,7 +42,7 @@ const FLASH3: FusedAttentionSpec = {
     forwardTile: kcite('faRepo', 'hopper/tile_size.h, tile_size_fwd_sm90 (16-bit)', 'published'),
     backwardTile: kcite('faRepo', 'hopper/flash_bwd_launch_template.h: hdim64 128 x 128, hdim128 64 x 128', 'published'),
     asyncMma: kcite('shah2024', 'section 3: wgmma and TMA, producer/consumer warp specialization', 'published'),
-    schedule: kcite('shah2024', 'sections 3.1-3.2: ping-pong scheduling of two warpgroups and intra-warpgroup pipelining hide the softmax under the matmuls; the backward writes dQ by TMA reductions from a separate warp', 'published'),
+    schedule: kcite('shah2024', 'sections 3.1-3.2: ping-pong scheduling of two warpgroups and intra-warpgroup pipelining hide the softmax under the matmuls (forward); the backward writes dQ by TMA reductions from a separate warp', 'published', 'the backward softmax gradient taken as serial with its matmuls: Figure 6 (H100 SXM5, head dim 128, 2k-16k) measures FlashAttention-3 backward at 501-561 and cuDNN at 465-518 TFLOPS, 0.80-0.87 of their forward'),
   },
 };
 
@@ -59,7 +59,7 @@ function fusedSpec(implementation: AttentionImplementation, ctx: GpuContext): Fu
   return FLASH2;
 }
 
-/** The attention kernel a chip runs unless told otherwise: cuDNN on Hopper and Blackwell, FlashAttention-2 on Ampere and AMD, XLA's on TPUs. */
+/** The attention kernel a chip runs unless told otherwise: cuDNN on Hopper and Blackwell, FlashAttention-2 on Ampere and AMD, FusedSDPA on Gaudi, XLA's on TPUs. */
 export function defaultAttentionKernel(chip: ChipSpec): AttentionImplementation {
   return attentionKernelsOf(chip)[0]!;
 }
@@ -78,27 +78,6 @@ function causalShare(seqQ: number, seqK: number, block: number): number {
   let tiles = 0;
   for (let i = 0; i < blocks; i++) tiles += Math.min(keyBlocks, offset + i + 1);
   return tiles / (blocks * keyBlocks);
-}
-
-/**
- * TPU (XLA / Pallas flash attention): per head, the scores and context matmuls on the MXUs in blocks
- * of 128 queries and keys (causal blocks above the diagonal skipped), the softmax on the vector units
- * (exp, max, sum, scale, subtract, rescale: about 6 operations per score, 5 backward), overlapped with
- * the matmuls by the VLIW bundles; Q, K, V and O cross HBM once. Backward: 3d + 2dv MACs per score.
- */
-function xlaSeconds(chip: ChipSpec, dtype: string, a: AttentionKernel, backward: boolean): number {
-  const ctx = chipContext(chip, dtype);
-  const keys = a.seqK * (a.causal ? causalShare(a.seqQ, a.seqK, 128) : 1);
-  const heads = a.batch * a.heads;
-  const scores = gemmTime(ctx.sys, { batch: heads, m: a.seqQ, n: keys, k: a.qkDim, weightsAreParameters: false });
-  const context = gemmTime(ctx.sys, { batch: heads, m: a.seqQ, n: a.valueDim, k: keys, weightsAreParameters: false });
-  const macScale = backward ? (3 * a.qkDim + 2 * a.valueDim) / (a.qkDim + a.valueDim) : 1;
-  const cores = coreCount(chip);
-  const matrix = (macScale * (scores.matrixCycles + context.matrixCycles)) / cores / chip.clockHz;
-  const vector = (heads * a.seqQ * keys * (backward ? 5 : 6)) / vectorOpsPerS(chip);
-  const bytes = heads * (a.seqQ * (a.qkDim + a.valueDim) + a.seqK * (a.qkDim + a.valueDim)) * ctx.elementBytes * (backward ? 2 : 1);
-  const memory = bytes / chip.offChipMemory.bandwidthBytesPerS;
-  return Math.max(matrix, vector, memory) + (scores.latencyCycles + context.latencyCycles) / chip.clockHz;
 }
 
 /**
@@ -135,11 +114,13 @@ function hbmSeconds(ctx: GpuContext, a: AttentionKernel, backward: boolean): num
   return bytes / (ctx.hbmBytesPerCycle * ctx.chip.clockHz);
 }
 
-/** The kernel asked for: `implementation`, else the older flag (true meant FlashAttention-2 where it runs), else the chip's default. */
-function resolve(a: AttentionKernel, available: readonly AttentionImplementation[]): AttentionImplementation {
-  if (a.implementation !== undefined) return a.implementation;
-  if (a.fused === false) return 'unfused';
-  return a.fused === true && available.includes('flash2') ? 'flash2' : available[0]!;
+/**
+ * The kernel asked for: `implementation`, else the older flag (true meant FlashAttention-2 where it runs),
+ * else the chip's default; a kernel the chip's stack replaces (flash-attn on Gaudi) becomes its substitute.
+ */
+function resolve(a: AttentionKernel, available: readonly AttentionImplementation[], substitutes: Partial<Record<AttentionImplementation, AttentionImplementation>> = {}): AttentionImplementation {
+  const asked = a.implementation ?? (a.fused === false ? 'unfused' : a.fused === true && available.includes('flash2') ? 'flash2' : available[0]!);
+  return substitutes[asked] ?? asked;
 }
 
 /** Seconds of a memory-bound pass on a GPU: `bytes` at the sustained bandwidth, `ops` on the CUDA cores. */
@@ -155,10 +136,11 @@ function gpuStreamSeconds(ctx: GpuContext, bytes: number, ops: number): number {
 export function attentionSeconds(chip: ChipSpec, dtype: string, a: AttentionKernel): AttentionTime {
   const gpu = chipContext(chip, dtype).gpu;
   const available = gpu ? gpu.stack.attention : attentionKernelsOf(chip);
-  const implementation = resolve(a, available);
+  const implementation = resolve(a, available, gpu?.stack.substitutes);
   if (implementation === 'unfused') return { ...unfusedTime(chip, dtype, a), implementation };
   if (!available.includes(implementation)) throw new TpusimError('unsupported', `${implementation} attention does not run on ${chip.name} (kernels there: ${available.join(', ')})`);
-  if (!gpu) return { forwardS: xlaSeconds(chip, dtype, a, false), backwardS: xlaSeconds(chip, dtype, a, true), implementation };
+  if (!gpu) return { forwardS: xlaAttentionSeconds(chip, dtype, a, false), backwardS: xlaAttentionSeconds(chip, dtype, a, true), implementation };
+  if (implementation === 'fused-sdpa') return { ...fusedSdpaSeconds(gpu, a, a.causal ? causalShare(a.seqQ, a.seqK, gpu.tiling.tileM) : 1), implementation };
   const spec = fusedSpec(implementation, gpu);
   const heads = a.batch * a.heads;
   const e = gpu.elementBytes;

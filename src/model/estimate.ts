@@ -82,7 +82,8 @@ export function chipContext(chip: ChipSpec, dtype: string): ChipContext {
   if (!byFormat) contexts.set(chip, (byFormat = new Map()));
   const cached = byFormat.get(dtype);
   if (cached) return cached;
-  const formats = chip.cores[0]!.matrixUnits[0]!.formats.map((f) => f.input as string);
+  const formatSpecs = chip.cores[0]!.matrixUnits[0]!.formats;
+  const formats = formatSpecs.map((f) => f.input as string);
   if (!formats.includes(dtype)) throw new TpusimError('unsupported', `${chip.name}'s matrix units multiply ${formats.join('/')}, not ${dtype}`);
   const elementBytes = NUMBER_FORMATS[dtype as keyof typeof NUMBER_FORMATS].bytes;
   const warnings: string[] = [];
@@ -97,7 +98,7 @@ export function chipContext(chip: ChipSpec, dtype: string): ChipContext {
     dtype,
     elementBytes,
     ...(gpu ? { gpu } : {}),
-    sys: systolicContext(chip, elementBytes),
+    sys: systolicContext(chip, elementBytes, formatSpecs.find((f) => f.input === dtype)?.rate ?? 1),
     peakMacsPerCore: peakMacsPerCycle(chip, dtype as never) / (gpu ? 1 : coreCount(chip)),
     macPj: table.macPj(dtype),
     vectorOpPj: table.vectorOpPj,

@@ -80,8 +80,11 @@ function defaultDtypeOf(chip: ChipSpec): string {
 /**
  * Seconds for one GEMM on the whole chip. TPU-style: the work splits over the cores (their matrix
  * units and vector units), the off-chip port does not, and operands cross off-chip memory at least once
- * (they do not stay in the unified buffer between layers at training sizes). GPU-style: tiles in waves
- * (model/gpu.ts), plus the kernel's launch. An fp8 GEMM under `transformer-engine` also pays its casts.
+ * (they do not stay in the unified buffer between layers at training sizes); the matrix units run at
+ * the chip's sustained GEMM clock where one is measured (TPU v6e, TPU7x: the preset's citation), and a
+ * format at a higher rate (fp8 on TPU7x) packs its products deeper into each tile (model/systolic.ts).
+ * GPU-style: tiles in waves (model/gpu.ts), plus the kernel's launch. An fp8 GEMM under
+ * `transformer-engine` also pays its casts.
  */
 export function gemmSeconds(chip: ChipSpec, dtype: string, g: Gemm, options: GemmOptions = {}): number {
   const ctx = chipContext(chip, dtype);
@@ -95,17 +98,25 @@ export function gemmSeconds(chip: ChipSpec, dtype: string, g: Gemm, options: Gem
   }
   const cores = coreCount(chip);
   const t = gemmTime(ctx.sys, g);
-  const variable = Math.max(t.matrixCycles / cores, t.vectorCycles / cores, t.memoryCycles);
-  const cycles = Math.max(t.latencyCycles + variable, t.cycles / cores);
+  // The matrix units (and the vector unit reading their results) at the chip's sustained GEMM clock
+  // where one is measured; memory at its bandwidth.
+  const slow = chip.clockHz / (chip.technology?.sustainedClockHz ?? chip.clockHz);
+  const compute = (t.latencyCycles + Math.max(t.matrixCycles, t.vectorCycles) / cores) * slow;
+  const cycles = Math.max(compute, t.latencyCycles + t.memoryCycles, (t.cycles / cores) * (t.bound === 'memory' ? 1 : slow));
   const e = ctx.elementBytes;
   const bytes = (g.batch * g.m * g.k + (g.weightsAreParameters ? 1 : g.batch) * g.k * g.n + g.batch * g.m * g.n) * e;
   return Math.max(cycles, bytes / ctx.sys.dram.bytesPerCycle) / chip.clockHz + casts;
 }
 
+/** What a systolic chip's memory-bound passes reach: its measured copy bandwidth where published, else the published one. */
+export function streamBandwidthBytesPerS(chip: ChipSpec): number {
+  return chip.offChipMemory.sustainedBandwidthBytesPerS ?? chip.offChipMemory.bandwidthBytesPerS;
+}
+
 /** Seconds for element-wise work: `bytes` through off-chip memory, `ops` on the vector units (or CUDA cores). */
 export function streamSeconds(chip: ChipSpec, dtype: string, bytes: number, ops: number): number {
   const ctx = chipContext(chip, dtype);
-  const memory = bytes / (ctx.gpu ? ctx.gpu.hbmBytesPerCycle * chip.clockHz : chip.offChipMemory.bandwidthBytesPerS);
+  const memory = bytes / (ctx.gpu ? ctx.gpu.hbmBytesPerCycle * chip.clockHz : streamBandwidthBytesPerS(chip));
   const vectorRate = ctx.gpu ? ctx.gpu.vectorOpsPerCycle * chip.clockHz : vectorOpsPerS(chip);
   return Math.max(memory, ops / vectorRate);
 }

@@ -3,14 +3,14 @@
  * alignment the GEMM library's fast kernels need, what a misaligned GEMM falls back to, the rate of the
  * special-function units a softmax's exponentials run on, and which attention kernels exist there.
  * Chip files describe silicon; this table describes the software that runs on it (cuBLAS, CUTLASS,
- * FlashAttention, cuDNN, hipBLASLt), found from the chip's name (a chip of no known family gets the
+ * FlashAttention, cuDNN, hipBLASLt; Habana's libraries on Gaudi), found from the chip's name (a chip of no known family gets the
  * generic stack, with no fallback penalties and FlashAttention-2-style attention).
  */
 import type { ChipSpec, Citation } from '../arch/chip-spec.js';
 import type { AttentionImplementation } from './attention-types.js';
 import { kcite } from './kernel-sources.js';
 
-export type GpuFamily = 'volta' | 'ampere' | 'ada' | 'hopper' | 'blackwell' | 'cdna3' | 'generic';
+export type GpuFamily = 'volta' | 'ampere' | 'ada' | 'hopper' | 'blackwell' | 'cdna3' | 'gaudi' | 'generic';
 
 export interface GpuKernelStack {
   readonly family: GpuFamily;
@@ -40,6 +40,8 @@ export interface GpuKernelStack {
   readonly sfuPerSmPerCycle: number;
   /** Attention kernels that run here, the default first. */
   readonly attention: readonly AttentionImplementation[];
+  /** What runs here when a framework asks for a kernel that does not (Gaudi's FusedSDPA for flash-attn and cuDNN). */
+  readonly substitutes?: Readonly<Partial<Record<AttentionImplementation, AttentionImplementation>>>;
   readonly citations: Readonly<Record<string, Citation>>;
 }
 
@@ -104,6 +106,25 @@ const STACKS: Readonly<Record<GpuFamily, GpuKernelStack>> = {
       attention: kcite('faRepo', 'ROCm backend (composable_kernel) of FlashAttention-2', 'published'),
     },
   },
+  gaudi: {
+    family: 'gaudi',
+    alignmentBytes: 16,
+    asyncMma: false,
+    legacyMmaFraction: 1,
+    cudaCoresBelowBytes: 0,
+    fp8PromotionK: 0,
+    fp8PromotionExposed: 0,
+    sfuPerSmPerCycle: 16,
+    attention: ['fused-sdpa', 'unfused'],
+    substitutes: { flash2: 'fused-sdpa', flash3: 'fused-sdpa', cudnn: 'fused-sdpa' },
+    citations: {
+      alignmentBytes: kcite('tpusim', '', 'estimate', 'as GPUs; the MME reads operands through its own address generators'),
+      fp8PromotionK: kcite('tpusim', '', 'estimate', 'no promotion step: the MME accumulates in fp32, and Bekman\'s MAMF table measures Gaudi 2 fp8 at 95.5% of its peak'),
+      sfuPerSmPerCycle: kcite('tpusim', '', 'estimate', 'unused: the TPCs run softmax (attention-gaudi.ts)'),
+      attention: kcite('habanaFusedSdpa', 'FusedSDPA: the fused attention op of Intel Gaudi', 'published'),
+      substitutes: kcite('habanaMegatronDeepSpeed', 'transformer.py: HabanaFlashSelfAttention (FusedSDPA) where CUDA builds run flash-attn', 'published', 'optimum-habana likewise maps use_flash_attention to FusedSDPA'),
+    },
+  },
   generic: { family: 'generic', alignmentBytes: 16, asyncMma: false, legacyMmaFraction: 1, cudaCoresBelowBytes: 0, fp8PromotionK: 0, fp8PromotionExposed: 0, sfuPerSmPerCycle: 16, attention: ['flash2', 'unfused'], citations: { alignmentBytes: ALIGNMENT, sfuPerSmPerCycle: kcite('tpusim', '', 'estimate', 'as NVIDIA GPUs') } },
 };
 
@@ -115,6 +136,7 @@ const FAMILY_BY_NAME: readonly (readonly [RegExp, GpuFamily])[] = [
   [/^h100|^h200|^h800|^h20$|^gh200/, 'hopper'],
   [/^b100|^b200|^b300|^gb200|^gb300/, 'blackwell'],
   [/^mi300|^mi325/, 'cdna3'],
+  [/^gaudi/, 'gaudi'],
 ];
 
 export function gpuStackOf(chip: ChipSpec): GpuKernelStack {

@@ -25,6 +25,18 @@ export const KERNEL_SOURCES = {
   cublasLt: 'NVIDIA cuBLASLt documentation, CUBLASLT_MATMUL_DESC_FAST_ACCUM (default 0: fp8 partial sums promoted to full fp32 accumulation)',
   teSource: 'NVIDIA TransformerEngine, transformer_engine/pytorch/module/base.py: _2X_ACC_FPROP = False, _2X_ACC_DGRAD = True, _2X_ACC_WGRAD = True (split accumulation in the backward GEMMs only)',
   pallasFlash: 'JAX Pallas TPU flash attention (jax/experimental/pallas/ops/tpu/flash_attention.py): query and key blocks of 128 by default, softmax on the vector unit, matmuls on the MXU',
+  tokamaxSplash:
+    'openxla/tokamax, tokamax/_src/ops/experimental/tpu/splash_attention/splash_attention_kernel.py (the splash attention kernel MaxText runs with use_tokamax_splash; the same kernel as jax.experimental.pallas.ops.tpu.splash_attention), https://github.com/openxla/tokamax',
+  tokamaxIronwoodBench:
+    'openxla/tokamax, tokamax/_src/ops/experimental/tpu/splash_attention/microbenchmarks.pdf: "Performance Benchmarks on Ironwood TPU", 2025-11-13 (splash attention forward and backward, batch 1, 32 query and 8 key/value heads, bf16, causal, tuned blocks; per TensorCore, peak 1.15e15 FLOP/s)',
+  maxtextRecipes:
+    'AI-Hypercomputer/maxtext MaxText/configs/base.yml (tag tpu-recipes-v0.1.4) and benchmarks/maxtext_trillium_model_configs.py; AI-Hypercomputer/tpu-recipes training/trillium/*/README.md and training/ironwood/llama3.1-70b/*/run_recipe.sh (commit c8cfe2f)',
+  habanaFusedSdpa:
+    'Intel Gaudi PyTorch bridge, python_packages/habana_frameworks/torch/hpex/kernels/FusedSDPA.py (sdpa_fwd / sdpa_recomp_fwd, softmax_mode), https://github.com/HabanaAI/gaudi-pytorch-bridge; documented at https://docs.habana.ai/en/latest/PyTorch/Python_Packages.html',
+  habanaMegatronDeepSpeed:
+    'HabanaAI/Megatron-DeepSpeed 1.19.0 (commit 891d6db): megatron/model/transformer.py HabanaFlashSelfAttention (FusedSDPA where CUDA runs flash-attn), scripts/run_llama.sh (HL_USE_FUSED_SDPA=1, HL_USE_FUSED_SDPA_WITH_RECOMPUTE=0), https://github.com/HabanaAI/Megatron-DeepSpeed',
+  tpcLlvm: 'HabanaAI/tpc_llvm (TPC-C compiler): clang/lib/Headers/tpc-special.h (v_exp_fast_f32: 26 VPU ops) and llvm/include/llvm/Transforms/IPO/TPCHeaders/Gaudi/ExpBF16.h (exp_bf16), https://github.com/HabanaAI/tpc_llvm',
+  habanaDocs: 'Intel Gaudi documentation, "Gaudi Architecture" and "TPC User Guide" (2048-bit SIMD TPC, MME and TPC concurrency), https://docs.habana.ai/en/latest/',
   tpusimMeasured: 'tpusim measurement, 2026-11-26: scripts/gpu-measure.py on one lent H100 SXM and one H200 (data/gpu-measured/)',
   tpusim: 'tpusim estimate: not published; the note says how the number was chosen',
 } as const;

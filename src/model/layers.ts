@@ -15,10 +15,11 @@ import { layerTimeOf, type LayerTime } from './types.js';
  * pieces of `depth`, pushed onto `into`.
  */
 function itemClasses(ctx: SystolicContext, jobs: number, m: number, group: number, n: number, pieces: number, depth: number, outRows?: number, into: ItemClass[] = []): ItemClass[] {
-  const { rows: R, cols: C } = ctx.array;
-  const full = Math.floor(depth / R);
-  const rest = depth - full * R;
-  const tiles = full > 0 && rest > 0 ? [{ count: full * pieces, depth: R }, { count: pieces, depth: rest }] : full > 0 ? [{ count: full * pieces, depth: R }] : [{ count: pieces, depth: rest }];
+  const { cols: C } = ctx.array;
+  const D = ctx.tileDepth;
+  const full = Math.floor(depth / D);
+  const rest = depth - full * D;
+  const tiles = full > 0 && rest > 0 ? [{ count: full * pieces, depth: D }, { count: pieces, depth: rest }] : full > 0 ? [{ count: full * pieces, depth: D }] : [{ count: pieces, depth: rest }];
   const slices = Math.ceil(n / C);
   const lastCols = n - (slices - 1) * C;
   const chunks = outRows !== undefined ? [{ count: 1, rows: m }] : rowChunkClasses(m, group, ctx.chunkRows);

@@ -27,6 +27,12 @@ export interface SystolicContext {
   readonly chip: ChipSpec;
   readonly core: CoreSpec;
   readonly array: ArrayShape;
+  /**
+   * Weight rows one tile holds: the array's rows times the format's rate. A format at rate r (fp8 on
+   * TPU7x, int8 on v5e/v6e: twice bf16's peak) packs r products per cell along K, as AWS documents
+   * Trainium2's fp8 ("presented as 256x128"); the chip simulator runs every format at rate 1.
+   */
+  readonly tileDepth: number;
   readonly chunkRows: number;
   readonly dram: PortTiming;
   readonly onchip: PortTiming;
@@ -35,9 +41,10 @@ export interface SystolicContext {
   readonly elementBytes: number;
 }
 
-export function systolicContext(chip: ChipSpec, elementBytes: number): SystolicContext {
+export function systolicContext(chip: ChipSpec, elementBytes: number, rate = 1): SystolicContext {
   const p = ports(chip);
-  return { chip, core: coreAt(chip, 0)!, array: arrayShape(chip), chunkRows: accumulatorChunkRows(chip), dram: p.dram, onchip: p.onchip, pcie: p.pcie, elementBytes };
+  const array = arrayShape(chip);
+  return { chip, core: coreAt(chip, 0)!, array, tileDepth: array.rows * rate, chunkRows: accumulatorChunkRows(chip), dram: p.dram, onchip: p.onchip, pcie: p.pcie, elementBytes };
 }
 
 /** Identical work items: `count` of them, each `rows` input vectors against `cols` output columns. */
@@ -45,7 +52,7 @@ export interface ItemClass {
   readonly count: number;
   readonly rows: number;
   readonly cols: number;
-  /** The item's weight tiles: `count` tiles of `depth` rows each (depth <= array rows). */
+  /** The item's weight tiles: `count` tiles of `depth` rows each (depth <= the context's tileDepth). */
   readonly tiles: ReadonlyArray<{ readonly count: number; readonly depth: number }>;
   /** Rows activate writes when it pools (0: as many as it reads). */
   readonly outRows: number;

@@ -18,6 +18,12 @@ export const SOURCES = {
   gcloudV5p: 'Google Cloud TPU documentation, "TPU v5p", https://cloud.google.com/tpu/docs/v5p',
   gcloudV6e: 'Google Cloud TPU documentation, "TPU v6e" (Trillium), https://cloud.google.com/tpu/docs/v6e',
   gcloudTpu7x: 'Google Cloud TPU documentation, "TPU7x" (Ironwood), https://cloud.google.com/tpu/docs/tpu7x',
+  tpuRecipesMicrobench:
+    'AI-Hypercomputer/tpu-recipes, microbenchmarks/README.md (commit c8cfe2f): benchmark_matmul.py on a v6e-1, bf16 8192 x 8192 x 8192 in 1.3288 ms, 827.5 TFLOP/s (device time from the trace)',
+  tpuRecipesHbm:
+    'AI-Hypercomputer/tpu-recipes, microbenchmarks/ironwood/hbm/hbm.md (commit c8cfe2f): "Expected bandwidth for different matrix size", tpu7x-2x2x1, GB/s per core and per chip',
+  acceleratorMicrobench:
+    'AI-Hypercomputer/accelerator-microbenchmarks, Ironwood/Ironwood_Microbenchmarks_readme.md, Results/GEMM (2026, before commit 6fb64bc): gemm_multiple_run, bf16, per JAX device (one TensorCore), --xla_tpu_dvfs_p_state=7: 893 TFLOP/s at m = n = k = 4096, 950 at 16384, 956 at 32768',
   googleIronwood:
     'Google, "Ironwood: The first Google TPU for the age of inference", April 2025, https://blog.google/products/google-cloud/ironwood-tpu-age-of-inference/',
   nvidiaA100:
