@@ -126,6 +126,7 @@ export type { GraphEstimate, LayerEstimate, LayerTime, Bound, EnergyBreakdown } 
 export { energyTable, ENERGY_SOURCES, energyScale, type EnergyTable } from './model/energy.js';
 export { GPU_KERNEL_LAUNCH_S } from './model/gpu.js';
 export { attentionKernelsOf, attentionSeconds, defaultAttentionKernel, fp8CastSeconds, gemmSeconds, streamSeconds, ATTENTION_KERNELS, type AttentionImplementation, type AttentionKernel, type AttentionTime, type Fp8Recipe, type Fp8Role, type GemmOptions } from './model/kernels.js';
+export { decodeAttentionSeconds, DECODE_ATTENTION_KERNELS, DECODE_ATTENTION_KERNEL_SPECS, type DecodeAttention, type DecodeAttentionTime, type DecodeAttentionKernelName, type DecodeAttentionKernelSpec } from './model/decode-attention.js';
 export { prepareGraph, type PreparedGraph, type PreparedLayer } from './model/plan.js';
 export { isolatedLayerCycles } from './explore/run-model.js';
 export { rooflineSvg, barChartSvg, escapeXml, BOUND_COLOURS, type RooflineInput, type RooflinePoint, type BarChartInput } from './report/svg.js';
@@ -144,8 +145,8 @@ export { transformerModel, transformerFromSpec, trainingFlopsPerToken, type Tran
 export { trainingStep, planProblems, trainingDays, timeToTrain, EAGER_OP_OVERHEAD_S, type TrainingOptions, type TrainingStep, type StepBreakdown, type MemoryPerChip } from './cluster/train.js';
 export { searchPlans, type SearchOptions, type SearchResult, type RejectedGroup } from './cluster/search.js';
 export { planTrainingRun, resolvePlan, defaultSeq, defaultGlobalBatch, DEFAULT_TOKENS_PER_STEP, DEFAULT_SEQ, DEFAULT_CHECKPOINT_S, DEFAULT_RESTART_S, DEFAULT_TOP, type PlanAxes, type TrainingRunInput, type TrainingRun } from './cluster/train-run.js';
-export { servingContext, servingProblems, servingPoint, steadyStatePoint, batchSweep, maxBatch, iterationSeconds, kvBytesPerTokenPerChip, weightBytesPerChip, type ServingPlan, type ServingContext, type ServingPoint } from './cluster/serve.js';
-export { SERVING_ENGINES, SERVING_ENGINE_PROFILES, KERNEL_GAP_S, defaultServingEngine, kvBudgetBytes, launchesKernels, type ServingEngine, type ServingEngineName, type MemoryShare } from './cluster/serving-engines.js';
+export { servingContext, servingProblems, servingPoint, steadyStatePoint, prefillWaitSeconds, batchSweep, maxBatch, iterationSeconds, kvBytesPerTokenPerChip, weightBytesPerChip, type ServingPlan, type ServingContext, type ServingPoint } from './cluster/serve.js';
+export { SERVING_ENGINES, SERVING_ENGINE_PROFILES, KERNEL_GAP_S, defaultServingEngine, kvBudgetBytes, launchesKernels, servingEngineProfile, compareVersions, type ServingEngine, type ServingEngineName, type MemoryShare, type EngineRelease } from './cluster/serving-engines.js';
 export { passSeconds, prefillSeconds, microbatches, layerKernels, type PassTime, type PrefillTime } from './cluster/serve-step.js';
 export { simulateServing, validateServingInput, percentiles, type ServingSimInput, type ServingSimResult, type IterationShape, type TokenCount, type Percentiles } from './cluster/serving-sim.js';
 export { reliabilityAtScale, goodput, goodputExponential, youngInterval, dalyInterval, systemMtbfS, interruptionsPerDay, checkpointSeconds, FAILURE_RATES, LLAMA3_UNEXPECTED_PER_CHIP_HOUR, type ReliabilityInput, type ReliabilityPoint, type FailureRate } from './cluster/reliability.js';

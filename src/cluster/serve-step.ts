@@ -10,90 +10,17 @@
  * (K + pp - 1) stage times for equal stages); a decoding microbatch returns after max(M x slowest
  * stage, its round trip), since its next token needs the last one.
  */
-import { gemmSeconds, streamSeconds } from '../model/kernels.js';
+import { gemmSeconds } from '../model/kernels.js';
 import { collectiveCost } from './collectives.js';
-import { overlapComputeLoss, overlapped } from './overlap.js';
+import { layerKernels, layerSeconds, layerTotal } from './serve-layer.js';
 import type { ServingContext } from './serve.js';
 import { hostStepSeconds } from './serving-engines.js';
 import type { IterationShape } from './serving-sim.js';
-import type { LayerShape } from './transformer.js';
-import type { Gemm } from '../graph/ops/op.js';
+
+export { layerKernels } from './serve-layer.js';
 
 /** Kernels per step outside the layers: embedding, final norm, LM head, sampling (softmax, top-k/p, argmax). */
 const STEP_KERNELS = 5;
-
-/**
- * Kernels one layer launches: four projection/MLP GEMMs (MoE: router, top-k, token permutation, two
- * grouped expert GEMMs, activation, combine), attention, norms, rotary embedding, KV-cache write,
- * activation; two all-reduces under tensor parallelism. (vLLM's Llama layer: fused add-RMSNorm x2,
- * qkv, rotary, cache write, attention, o, gate_up, SiLU-and-mul, down.)
- */
-export function layerKernels(shape: LayerShape, tp: number): number {
-  const mlp = shape.mlp.kind === 'dense' ? 3 : 7 + (shape.mlp.sharedExperts > 0 ? 3 : 0);
-  return 2 + 5 + mlp + (tp > 1 ? 2 : 0);
-}
-
-/** Device seconds of one layer: its projection and MLP GEMMs, the rest of its work, its tensor-parallel all-reduces. */
-interface LayerTime {
-  readonly linearS: number;
-  readonly otherS: number;
-  readonly tpCommS: number;
-}
-
-/** One layer: `tokens` through the projections and MLP, `prefillPairs` causal query-key pairs, `contextTokens` cached tokens read. */
-function layerSeconds(ctx: ServingContext, shape: LayerShape, tokens: number, prefillPairs: number, contextTokens: number): LayerTime {
-  const { chip, dtype, tp } = ctx;
-  const h = ctx.model.hidden;
-  const gemm = (m: number, k: number, n: number, batch = 1, parameters = true): Gemm => ({ batch, m, n, k, weightsAreParameters: parameters });
-  let s = gemmSeconds(chip, dtype, gemm(tokens, h, shape.projectionOut / tp)) + gemmSeconds(chip, dtype, gemm(tokens, (shape.heads * shape.valueDim) / tp, h));
-  const mlp = shape.mlp;
-  if (mlp.kind === 'dense') {
-    s += gemmSeconds(chip, dtype, gemm(tokens, h, (mlp.ffn * (mlp.gated ? 2 : 1)) / tp)) + gemmSeconds(chip, dtype, gemm(tokens, mlp.ffn / tp, h));
-  } else {
-    // A stage's experts are spread over its tp chips; each touched expert runs its share of the tokens
-    // with its own weights (a batch of distinct weight matrices, each read from memory).
-    const touched = mlp.experts * (1 - Math.pow(1 - mlp.topK / mlp.experts, tokens));
-    const perExpert = Math.max(1, (tokens * mlp.topK) / touched);
-    const local = Math.max(1, touched / tp);
-    s += gemmSeconds(chip, dtype, gemm(tokens, h, mlp.experts)) + gemmSeconds(chip, dtype, gemm(perExpert, h, mlp.ffn * 2, local, false)) + gemmSeconds(chip, dtype, gemm(perExpert, mlp.ffn, h, local, false));
-    if (mlp.sharedExperts > 0) s += gemmSeconds(chip, dtype, gemm(tokens, h, (mlp.sharedExperts * mlp.sharedFfn * 2) / tp)) + gemmSeconds(chip, dtype, gemm(tokens, (mlp.sharedExperts * mlp.sharedFfn) / tp, h));
-  }
-  const linearS = s;
-  s = 0;
-  const headsLocal = shape.heads / tp;
-  // Prefill attention in a fused causal kernel: scores and context, 2 x pairs x (qk + v width) multiply-adds
-  // per head, timed as one GEMM of that work (a square of the pairs by the head width).
-  if (prefillPairs > 0) {
-    const side = Math.sqrt(prefillPairs);
-    s += gemmSeconds(chip, dtype, gemm(side, shape.qkDim + shape.valueDim, side, headsLocal, false));
-  }
-  // Decode attention: every decoding sequence reads its cache; 2 x heads x width multiply-adds per cached token.
-  if (contextTokens > 0) {
-    const kvLocal = shape.kvCacheElements / Math.min(tp, Math.max(1, shape.kvHeads));
-    s += streamSeconds(chip, dtype, contextTokens * kvLocal * ctx.kvBytes, 2 * contextTokens * headsLocal * (shape.qkDim + shape.valueDim));
-  }
-  // Element-wise work: norms, residuals, activation; about 14 h + 3 ffn values per token through memory.
-  const ffnLocal = mlp.kind === 'dense' ? mlp.ffn / tp : (mlp.topK * mlp.ffn) / tp;
-  const bytes = tokens * 2 * (14 * h + 3 * ffnLocal);
-  s += streamSeconds(chip, dtype, bytes, bytes / 2);
-  return { linearS, otherS: s, tpCommS: tp > 1 ? 2 * allReduceSeconds(ctx, tokens * h * 2) : 0 };
-}
-
-/**
- * A layer's seconds with its all-reduces exposed, or, under an engine that overlaps them (XLA's collective
- * matmuls), hidden behind the GEMMs but for one step of tp (as the training model does; overlap.ts).
- */
-function layerTotal(ctx: ServingContext, t: LayerTime): number {
-  if (!ctx.engine.tpOverlap || t.tpCommS === 0) return t.linearS + t.otherS + t.tpCommS;
-  const hidden = overlapped(t.linearS, t.tpCommS * (1 - 1 / ctx.tp), overlapComputeLoss(ctx.chip));
-  return hidden.totalS + t.otherS + t.tpCommS / ctx.tp;
-}
-
-/** One tensor-parallel all-reduce of the activations, no faster than the engine's all-reduce floor on chips a host drives. */
-function allReduceSeconds(ctx: ServingContext, bytes: number): number {
-  const s = collectiveCost(ctx.system, 'all-reduce', bytes, { size: ctx.tp, stride: 1 }).seconds;
-  return ctx.launchesKernels ? Math.max(s, ctx.engine.allReduceFloorS) : s;
-}
 
 /** A pass of one microbatch: the slowest stage's seconds, and the seconds through every stage (its latency). */
 export interface PassTime {
@@ -127,15 +54,23 @@ export function passSeconds(ctx: ServingContext, step: IterationShape, prefillPa
   const { model, pp } = ctx;
   let layersS = 0;
   let kernels = 0;
+  const work = {
+    tokens,
+    prefillTokens: step.prefillTokens,
+    prefillSequences: step.prefillSequences ?? (step.prefillTokens > 0 ? 1 : 0),
+    prefillPairs,
+    decodeSequences: step.decodeSequences,
+    contextTokens: step.contextTokens,
+  };
   for (const g of model.groups) {
-    layersS += g.count * layerTotal(ctx, layerSeconds(ctx, g.shape, tokens, prefillPairs, step.contextTokens));
+    layersS += g.count * layerTotal(ctx, layerSeconds(ctx, g.shape, work));
     kernels += g.count * layerKernels(g.shape, ctx.tp);
   }
   const mode = graphMode(ctx, step);
   const launchS = launchSeconds(ctx, mode, kernels, model.layers);
   // The LM head on the last stage, for the tokens that produce output (decoding sequences and completed prompts).
   const outputs = Math.max(1, step.decodeSequences + (step.prefillTokens > 0 ? (step.prefillSequences ?? 1) : 0));
-  const headS = gemmSeconds(ctx.chip, ctx.dtype, { batch: 1, m: outputs, n: model.vocab / ctx.tp, k: model.hidden, weightsAreParameters: true }) + launchSeconds(ctx, mode, STEP_KERNELS, 0);
+  const headS = gemmSeconds(ctx.chip, ctx.dtype, { batch: 1, m: outputs, n: model.vocab / ctx.tp, k: model.hidden, weightsAreParameters: true }, { fp8FastAccumulation: ctx.engine.fp8FastAccumulation }) + launchSeconds(ctx, mode, STEP_KERNELS, 0);
   const hopS = pp > 1 ? collectiveCost(ctx.system, 'p2p', tokens * model.hidden * 2, { size: 2, stride: ctx.tp }).seconds : 0;
   // Stages hold ceil(layers / pp) layers, the last the rest and the LM head.
   const perStage = Math.ceil(model.layers / pp);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getChipPreset } from '../arch/presets/index.js';
-import { batchSweep, iterationSeconds, kvBytesPerTokenPerChip, maxBatch, servingContext, servingPoint, servingProblems, weightBytesPerChip } from './serve.js';
+import { batchSweep, iterationSeconds, kvBytesPerTokenPerChip, maxBatch, prefillWaitSeconds, servingContext, servingPoint, servingProblems, steadyStatePoint, weightBytesPerChip } from './serve.js';
 import { collectiveCost } from './collectives.js';
 import { simulateServing } from './serving-sim.js';
 import { getSystemPreset } from './systems.js';
@@ -61,5 +61,30 @@ describe('serving in closed form', () => {
     expect(heavy.ttft.p99).toBeGreaterThan(light.ttft.p99);
     expect(heavy.throughputTokensPerS).toBeGreaterThan(light.throughputTokensPerS);
     expect(light.ttft.p50).toBeGreaterThan(0);
+  });
+});
+
+describe('queueing for the prefill at a fixed concurrency', () => {
+  it('the others\' prompts hold the prefill a share rho of the time; a request waits rho S / (2 (1 - rho)) (hand-worked)', () => {
+    const trt = servingContext(model, chip, system, { tp: 2, pp: 1, engine: 'trtllm' });
+    const vllm = servingContext(model, chip, system, { tp: 2, pp: 1, engine: 'vllm' });
+    // 26 requests of 20 s each: the other 25 arrive at 1.25/s; 0.4 s of prefill each: rho = 0.5; 0.5 x 0.4 / (2 x 0.5) = 0.2 s.
+    expect(prefillWaitSeconds(vllm, 26, 20, 0.4, 0.02)).toBeCloseTo(0.2, 12);
+    // Under the overlap scheduler a request that lands in a decode step (half the time) also misses the step already prepared.
+    expect(prefillWaitSeconds(trt, 26, 20, 0.4, 0.02)).toBeCloseTo(0.2 + 0.5 * 0.02, 12);
+    // Alone, nobody is ahead.
+    expect(prefillWaitSeconds(trt, 1, 20, 0.4, 0.02)).toBe(0);
+  });
+  it('time to first token of long prompts grows with concurrency while time per token follows the prefills mixed in', () => {
+    const trt = servingContext(model, chip, system, { tp: 2, pp: 1, engine: 'trtllm', dtype: 'fp8-e4m3', kvBytes: 1 });
+    const points = [1, 5, 25, 50].map((c) => steadyStatePoint(trt, c, 5000, 500));
+    for (let i = 1; i < points.length; i++) expect(points[i]!.ttftS).toBeGreaterThan(points[i - 1]!.ttftS);
+    // The request time is its wait, its prefill and its decode steps, and throughput follows by Little's law.
+    for (const p of points) {
+      expect(p.requestS).toBeCloseTo(p.ttftS + 499 * p.tpotS, 9);
+      expect(p.tokensPerS).toBeCloseTo((p.batch * 500) / p.requestS, 9);
+    }
+    // At 50 the prompts of the others keep the prefill busy most of the time: the wait is a large share of TTFT.
+    expect(points[3]!.ttftS / points[0]!.ttftS).toBeGreaterThan(1.5);
   });
 });

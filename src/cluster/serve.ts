@@ -8,15 +8,15 @@
  * them): per layer its projections and MLP as GEMMs over all the iteration's tokens (weights read from
  * memory once per iteration, which is what makes small-batch decoding memory-bound), the attention of
  * prefill tokens against their prompt (causal, fused) and of each decoding sequence against its KV
- * cache (a stream of the cache through memory), two tensor-parallel all-reduces, and a point-to-point
- * hop between pipeline stages (serve-step.ts). Mixture-of-experts layers read the weights of the
+ * cache (a decode kernel whose KV reads depend on the engine's kernel: model/decode-attention.ts), two
+ * tensor-parallel all-reduces, and a point-to-point hop between pipeline stages (serve-layer.ts, serve-step.ts). Mixture-of-experts layers read the weights of the
  * experts the batch touches: E (1 - (1 - k/E)^tokens) of E experts for tokens routed to k each, uniformly.
  */
 import type { ChipSpec } from '../arch/chip-spec.js';
 import { defaultMatrixFormat } from '../arch/derive.js';
 import { NUMBER_FORMATS } from '../core/number-formats.js';
 import { iterationSeconds, prefillSeconds } from './serve-step.js';
-import { defaultServingEngine, hostStepSeconds, kvBudgetBytes, launchesKernels, SERVING_ENGINE_PROFILES, type ServingEngine, type ServingEngineName } from './serving-engines.js';
+import { defaultServingEngine, hostStepSeconds, kvBudgetBytes, launchesKernels, servingEngineProfile, type ServingEngine, type ServingEngineName } from './serving-engines.js';
 import type { TransformerModel } from './transformer.js';
 import type { SystemSpec } from './types.js';
 
@@ -31,6 +31,8 @@ export interface ServingPlan {
   readonly kvBytes?: number;
   /** The serving engine (default: vLLM on GPUs, JetStream on TPU-style chips). */
   readonly engine?: ServingEngineName;
+  /** The engine's release (e.g. '0.5.0'); older releases differ where the profile says (`servingEngineProfile`). Default: the current one. */
+  readonly engineVersion?: string;
 }
 
 export interface ServingContext {
@@ -50,7 +52,7 @@ export interface ServingContext {
 export function servingContext(model: TransformerModel, chip: ChipSpec, system: SystemSpec, plan: ServingPlan): ServingContext {
   const dtype = plan.dtype ?? defaultMatrixFormat(chip);
   const weightBytes = NUMBER_FORMATS[dtype as keyof typeof NUMBER_FORMATS]?.bytes ?? 2;
-  const engine = SERVING_ENGINE_PROFILES[plan.engine ?? defaultServingEngine(chip)];
+  const engine = servingEngineProfile(plan.engine ?? defaultServingEngine(chip), plan.engineVersion);
   return { model, chip, system, tp: plan.tp, pp: plan.pp, dtype, weightBytes, kvBytes: plan.kvBytes ?? 2, engine, launchesKernels: launchesKernels(chip) };
 }
 
@@ -132,9 +134,10 @@ export function servingPoint(ctx: ServingContext, batch: number, prompt: number,
  * Continuous batching at a steady `concurrency` (a closed loop: each finished request is replaced at
  * once, as benchmark clients at fixed concurrency do). Every iteration decodes the running sequences;
  * concurrency / output prompts arrive per iteration, each prefilled in ceil(prompt / tokens per step)
- * iterations beside the others' decodes (chunked prefill). Time to first token: the iterations holding
- * the prompt (it arrives as one ends). Time per output token: the mean iteration a request sees while
- * it decodes, some holding other requests' prompts. Throughput by Little's law.
+ * iterations beside the others' decodes (chunked prefill). Time to first token: the wait for the
+ * prefills ahead of it (`prefillWaitSeconds`), then the iterations holding the prompt. Time per output
+ * token: the mean iteration a request sees while it decodes, some holding other requests' prompts.
+ * Throughput by Little's law, the request time and the wait solved together.
  */
 export function steadyStatePoint(ctx: ServingContext, concurrency: number, prompt: number, output: number): ServingPoint {
   const c = concurrency;
@@ -156,8 +159,10 @@ export function steadyStatePoint(ctx: ServingContext, concurrency: number, promp
   const decodeS = step(0, decoding);
   const tpotS = othersShare > 0 ? (1 - othersShare) * decodeS + othersShare * step(Math.max(1, othersChunks), decoding) : decodeS;
   // An engine that overlaps host work still schedules a newly arrived prompt before its first chunk runs.
-  const ttftS = ctx.engine.requestS + (ctx.engine.overlapsHost ? hostStepSeconds(ctx.engine, c) : 0) + chunks * mixedS;
-  const requestS = ttftS + Math.max(0, output - 1) * tpotS;
+  const aloneS = ctx.engine.requestS + (ctx.engine.overlapsHost ? hostStepSeconds(ctx.engine, c) : 0) + chunks * mixedS;
+  const decodeSteps = Math.max(0, output - 1) * tpotS;
+  const requestS = solveRequestSeconds(aloneS + decodeSteps, (r) => prefillWaitSeconds(ctx, c, r, chunks * mixedS, decodeS));
+  const ttftS = requestS - decodeSteps;
   const kvPerChip = kvBytesPerTokenPerChip(ctx) * c * (prompt + output);
   const weights = weightBytesPerChip(ctx);
   return {
@@ -172,6 +177,41 @@ export function steadyStatePoint(ctx: ServingContext, concurrency: number, promp
     fits: kvPerChip <= kvBudgetBytes(ctx.engine, ctx.chip.offChipMemory.capacityBytes, weights),
   };
 }
+
+/**
+ * The request time R = `withoutWaitS` + wait(R). The wait falls as R grows (fewer arrivals per second),
+ * so there is one crossing, found by bisection.
+ */
+function solveRequestSeconds(withoutWaitS: number, wait: (requestS: number) => number): number {
+  let low = withoutWaitS;
+  let high = low + wait(low) + 1;
+  for (let i = 0; i < 60; i++) {
+    const mid = (low + high) / 2;
+    if (withoutWaitS + wait(mid) > mid) low = mid;
+    else high = mid;
+  }
+  return high;
+}
+
+/**
+ * Mean wait of a newly arrived request before its prefill starts, in a closed loop of `c` requests each
+ * taking `requestS`. By the arrival theorem of closed queueing networks (Reiser and Lavenberg, JACM 1980)
+ * it finds the engine as the other c - 1 requests alone would leave it: their prompts arrive at (c - 1) /
+ * requestS per second and each holds the prefill for `prefillS`, a utilisation rho. Arrivals at random
+ * times wait for the prefills ahead as in an M/D/1 queue, rho x prefillS / (2 (1 - rho)) (Pollaczek-
+ * Khinchine, deterministic service); under an engine that prepares the next step while the device runs
+ * this one (overlap scheduler), a request arriving during a decode step also misses the step already
+ * prepared: one decode step more, when the prefill is not busy. Alone (c = 1) it waits for nothing.
+ */
+export function prefillWaitSeconds(ctx: ServingContext, c: number, requestS: number, prefillS: number, decodeS: number): number {
+  if (c <= 1 || requestS <= 0) return 0;
+  const rho = Math.min(MAX_PREFILL_UTILISATION, ((c - 1) / requestS) * prefillS);
+  const queued = (rho * prefillS) / (2 * (1 - rho));
+  return queued + (ctx.engine.overlapsHost ? (1 - rho) * decodeS : 0);
+}
+
+/** Past this utilisation the prefill queue grows without bound; the wait is held at its value there. */
+const MAX_PREFILL_UTILISATION = 0.98;
 
 /** The largest batch whose KV cache fits beside the weights in the engine's share of each chip's memory (0 when the weights alone do not). */
 export function maxBatch(ctx: ServingContext, prompt: number, output: number): number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getChipPreset } from '../arch/presets/index.js';
-import { defaultServingEngine, hostStepSeconds, kvBudgetBytes, SERVING_ENGINE_PROFILES, SERVING_ENGINES } from './serving-engines.js';
+import { compareVersions, defaultServingEngine, hostStepSeconds, kvBudgetBytes, servingEngineProfile, SERVING_ENGINE_PROFILES, SERVING_ENGINES } from './serving-engines.js';
 
 const GIB = 2 ** 30;
 
@@ -31,5 +31,30 @@ describe('serving engines', () => {
   it('GPUs default to vLLM, TPU-style chips to JetStream', () => {
     expect(defaultServingEngine(getChipPreset('h100-sxm'))).toBe('vllm');
     expect(defaultServingEngine(getChipPreset('tpu-v5e'))).toBe('jetstream');
+  });
+  it('every release change cites where it comes from, and each engine names its decode kernel', () => {
+    for (const name of SERVING_ENGINES) {
+      const e = SERVING_ENGINE_PROFILES[name];
+      expect(['grouped', 'per-query-head']).toContain(e.decodeAttention);
+      for (const r of e.releases) expect(['published', 'derived', 'measured', 'estimate']).toContain(r.citation.status);
+    }
+  });
+  it('versions compare numerically, a pre-release by its leading digits', () => {
+    expect(compareVersions('0.6.1', '0.7')).toBeLessThan(0);
+    expect(compareVersions('0.10.0', '0.7')).toBeGreaterThan(0);
+    expect(compareVersions('0.7a', '0.7')).toBe(0);
+    expect(compareVersions('v0.5.0', '0.5')).toBe(0);
+  });
+  it('TensorRT-LLM before its XQA kernel (0.7) decodes one query head per block; later releases and the default pack the group', () => {
+    expect(servingEngineProfile('trtllm', '0.5.0').decodeAttention).toBe('per-query-head');
+    expect(servingEngineProfile('trtllm', '0.6.1').decodeAttention).toBe('per-query-head');
+    expect(servingEngineProfile('trtllm', '0.7a').decodeAttention).toBe('grouped');
+    expect(servingEngineProfile('trtllm').decodeAttention).toBe('grouped');
+    // Only what a release changed differs.
+    expect({ ...servingEngineProfile('trtllm', '0.5.0'), decodeAttention: 'grouped' }).toEqual(SERVING_ENGINE_PROFILES.trtllm);
+  });
+  it('vLLM before FlashAttention decoding (0.4.1) ran PagedAttention V1/V2', () => {
+    expect(servingEngineProfile('vllm', '0.3.3').decodeAttention).toBe('per-query-head');
+    expect(servingEngineProfile('vllm', '0.6.3').decodeAttention).toBe('grouped');
   });
 });

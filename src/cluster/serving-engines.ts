@@ -16,6 +16,7 @@
  *   (prefill longer than that is chunked).
  */
 import type { ChipSpec, Citation } from '../arch/chip-spec.js';
+import type { DecodeAttentionKernelName } from '../model/decode-attention.js';
 
 export const SERVING_ENGINES = ['vllm', 'trtllm', 'sglang', 'jetstream', 'tgi', 'deepspeed-mii', 'other', 'ideal'] as const;
 export type ServingEngineName = (typeof SERVING_ENGINES)[number];
@@ -49,7 +50,20 @@ export interface ServingEngine {
   /** Tokens per step: prefill beyond this is chunked over several steps. */
   readonly maxBatchTokens: number;
   readonly memory: MemoryShare;
+  /** The decode attention kernel on GPUs (model/decode-attention.ts); compiled programs (XLA) read each KV head once. */
+  readonly decodeAttention: DecodeAttentionKernelName;
+  /** fp8 GEMMs keep their partial sums in the tensor cores (cuBLASLt FAST_ACCUM, CUTLASS FP8FastAccum schedules). */
+  readonly fp8FastAccumulation: boolean;
+  /** What older releases did differently (`servingEngineProfile` applies those newer than the version asked for). */
+  readonly releases: readonly EngineRelease[];
   readonly citations: Readonly<Record<string, Citation>>;
+}
+
+/** Releases of an engine before `before` (a version, e.g. '0.7') had `changes`. */
+export interface EngineRelease {
+  readonly before: string;
+  readonly changes: Partial<Pick<ServingEngine, 'decodeAttention'>>;
+  readonly citation: Citation;
 }
 
 /**
@@ -85,6 +99,34 @@ const ALL_REDUCE_FLOOR_CITATION: Citation = {
 };
 
 const GPU_LAUNCHES = { kernelGapS: KERNEL_GAP_S, allReduceFloorS: ALL_REDUCE_FLOOR_S } as const;
+
+const XQA_RELEASE: EngineRelease = {
+  before: '0.7',
+  changes: { decodeAttention: 'per-query-head' },
+  citation: {
+    source: 'TensorRT-LLM blogs "New XQA-kernel provides 2.4x more Llama-70B throughput within the same latency budget" (2024-01-30) and "Falcon-180B on a single H200 GPU" (v0.7a, 2023-12-04)',
+    where: 'Llama-70B, 1 H200, 128/2048: 1,227 tok/s/GPU without XQA, 2,941 with it; the v0.7a blog reports the 2,941',
+    status: 'derived',
+    note: 'releases before XQA ran generation attention as masked multi-head attention, one block per query head',
+  },
+};
+
+const VLLM_FLASH_DECODE_RELEASE: EngineRelease = {
+  before: '0.4.1',
+  changes: { decodeAttention: 'per-query-head' },
+  citation: {
+    source: 'vLLM pull request #3648, "[Kernel] Use flash-attn for decoding" (merged 2024-03-27); vLLM issue #1880',
+    where: 'decode moves from PagedAttention V1/V2 (no MQA/GQA sharing) to FlashAttention\'s paged KV kernel',
+    status: 'estimate',
+    note: 'the first release that made the FlashAttention backend the default on NVIDIA GPUs is taken to be 0.4.1',
+  },
+};
+
+const FAST_ACCUMULATION: Record<'vllm' | 'trtllm', Citation> = {
+  vllm: { source: 'vLLM csrc/quantization/cutlass_w8a8 (scaled_mm_c3x, sm90_fp8_config_default)', where: 'KernelTmaWarpSpecializedPingpongFP8FastAccum', status: 'published' },
+  trtllm: { source: 'TensorRT-LLM cpp/tensorrt_llm/common/cublasMMWrapper.cpp (Fp8Gemm)', where: 'CUBLASLT_MATMUL_DESC_FAST_ACCUM set for fp8 GEMMs', status: 'published' },
+};
+const GROUPED_DECODE: Citation = { source: 'see model/decode-attention.ts', where: 'FlashAttention paged KV (vLLM backend FLASH_ATTN), XQA (TensorRT-LLM), FlashInfer (SGLang)', status: 'published' };
 const GPU_LAUNCH_CITATIONS = { kernelGapS: KERNEL_GAP_CITATION, allReduceFloorS: ALL_REDUCE_FLOOR_CITATION } as const;
 
 const VLLM: ServingEngine = {
@@ -101,8 +143,13 @@ const VLLM: ServingEngine = {
   requestS: 0.5e-3,
   maxBatchTokens: 8192,
   memory: { ofTotal: 0.9 },
+  decodeAttention: 'grouped',
+  fp8FastAccumulation: true,
+  releases: [VLLM_FLASH_DECODE_RELEASE],
   citations: {
     ...GPU_LAUNCH_CITATIONS,
+    decodeAttention: GROUPED_DECODE,
+    fp8FastAccumulation: FAST_ACCUMULATION.vllm,
     stepS: {
       source: 'vLLM blog, "vLLM V1: A Major Upgrade to vLLM\'s Core Architecture" (2025-01-27); "vLLM v0.6.0: 2.7x Throughput Improvement" (2024-09-05)',
       where: 'V1: "GPU execution time as low as ~5ms" for Llama-8B on H100, CPU overhead the bottleneck; v0.6: scheduling 29% vs GPU 38% of the time (v0.5.3)',
@@ -142,8 +189,13 @@ const TRTLLM: ServingEngine = {
   requestS: 0.3e-3,
   maxBatchTokens: 8192,
   memory: { ofFree: 0.9 },
+  decodeAttention: 'grouped',
+  fp8FastAccumulation: true,
+  releases: [XQA_RELEASE],
   citations: {
     ...GPU_LAUNCH_CITATIONS,
+    decodeAttention: GROUPED_DECODE,
+    fp8FastAccumulation: FAST_ACCUMULATION.trtllm,
     stepS: { source: 'tpusim', status: 'estimate', note: 'C++ batch manager / executor loop; hidden behind the device by the overlap scheduler' },
     perSequenceS: { source: 'tpusim', status: 'estimate', note: 'per-request bookkeeping in C++' },
     overlapsHost: { source: 'TensorRT-LLM docs, "Overlap Scheduler"', where: 'launches step n+1 before the CPU work of step n; enabled by default', status: 'published' },
@@ -166,6 +218,7 @@ const SGLANG: ServingEngine = {
   graphMaxBatch: 160,
   piecewiseGraphMaxTokens: 0,
   memory: { ofTotal: 0.88 },
+  releases: [],
   citations: {
     ...VLLM.citations,
     stepS: { source: 'tpusim', status: 'estimate', note: 'radix-cache matching and scheduling; hidden by the overlap scheduler' },
@@ -181,6 +234,7 @@ const TGI: ServingEngine = {
   name: 'tgi',
   description: 'Hugging Face TGI: Rust router, Python model server, CUDA graphs for decode, synchronous steps',
   stepS: 1e-3,
+  releases: [],
   graphMaxBatch: 128,
   piecewiseGraphMaxTokens: 0,
   citations: { ...VLLM.citations, stepS: { source: 'tpusim', status: 'estimate', note: 'router round trip (gRPC) and Python batch bookkeeping per step' }, graphMaxBatch: { source: 'TGI docs, launcher arguments', where: '--cuda-graphs 1,2,4,8,16,32 by default (up to 128 configurable)', status: 'published' } },
@@ -210,7 +264,11 @@ const JETSTREAM: ServingEngine = {
   requestS: 0.5e-3,
   maxBatchTokens: 8192,
   memory: { ofTotal: 0.95 },
+  decodeAttention: 'grouped',
+  fp8FastAccumulation: false,
+  releases: [],
   citations: {
+    decodeAttention: { source: 'tpusim', status: 'derived', note: 'XLA einsums over [KV heads, group] read each cached element once' },
     stepS: { source: 'tpusim', status: 'estimate', note: 'program dispatch and result transfer per step' },
     perSequenceS: { source: 'tpusim', status: 'estimate' },
     overlapsHost: { source: 'JetStream repository (AI-Hypercomputer/JetStream), orchestrator.py', where: 'prefill, generate and detokenize run on separate threads', status: 'published' },
@@ -230,7 +288,7 @@ const JETSTREAM: ServingEngine = {
   },
 };
 
-const OTHER: ServingEngine = { ...VLLM, name: 'other', description: 'an engine not described here: vLLM V1 figures' };
+const OTHER: ServingEngine = { ...VLLM, name: 'other', description: 'an engine not described here: vLLM V1 figures', releases: [] };
 
 const IDEAL: ServingEngine = {
   name: 'ideal',
@@ -247,6 +305,9 @@ const IDEAL: ServingEngine = {
   requestS: 0,
   maxBatchTokens: UNLIMITED,
   memory: { ofTotal: 1 },
+  decodeAttention: 'grouped',
+  fp8FastAccumulation: true,
+  releases: [],
   citations: {},
 };
 
@@ -280,4 +341,24 @@ export function kvBudgetBytes(engine: ServingEngine, capacityBytes: number, weig
 /** Host seconds of one scheduler step over `sequences` sequences. */
 export function hostStepSeconds(engine: ServingEngine, sequences: number): number {
   return engine.stepS + engine.perSequenceS * sequences;
+}
+
+/** Numeric comparison of dotted versions ('0.6.1' < '0.7'); a non-numeric part (e.g. '7a') counts by its leading digits. */
+export function compareVersions(a: string, b: string): number {
+  const parts = (v: string): number[] => v.replace(/^v/, '').split('.').map((p) => parseInt(p, 10) || 0);
+  const x = parts(a);
+  const y = parts(b);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** An engine's profile as of `version` (default: the current one): every release change newer than it applied, the oldest last. */
+export function servingEngineProfile(name: ServingEngineName, version?: string): ServingEngine {
+  const base = SERVING_ENGINE_PROFILES[name];
+  if (version === undefined) return base;
+  const older = base.releases.filter((r) => compareVersions(version, r.before) < 0).sort((p, q) => compareVersions(q.before, p.before));
+  return older.reduce<ServingEngine>((e, r) => ({ ...e, ...r.changes }), base);
 }

@@ -177,7 +177,7 @@ function predictServe(w: ServeWorkload, metric: string, notes: string[]): { valu
   if (w.chips % (w.tp * pp) !== 0) throw new MappingError(`${w.chips} chips are not a whole number of replicas of tp x pp = ${w.tp * pp}`);
   const kvBytes = w.kvDtype ? NUMBER_FORMATS[w.kvDtype as keyof typeof NUMBER_FORMATS]?.bytes : undefined;
   const dtype = formatOf(w.dtype);
-  const ctx = servingContext(model, chip, system, { tp: w.tp, pp, engine: w.engine, ...(dtype ? { dtype } : {}), ...(kvBytes ? { kvBytes } : {}) });
+  const ctx = servingContext(model, chip, system, { tp: w.tp, pp, engine: w.engine, ...(w.engineVersion ? { engineVersion: w.engineVersion } : {}), ...(dtype ? { dtype } : {}), ...(kvBytes ? { kvBytes } : {}) });
   // Offline runs queue every request at once: the engine runs as many as its KV cache holds, up to `batch`.
   const batch = w.mode === 'offline' ? Math.max(1, Math.min(w.batch, maxBatch(ctx, w.prompt, w.output))) : w.batch;
   if (batch < w.batch) notes.push(`offline: ${batch} of the ${w.batch} sequences fit the KV cache at once`);

@@ -100,6 +100,7 @@ const WORKLOADS: Readonly<Record<string, Schema>> = {
     dtype: optional(name),
     kvDtype: optional(name),
     engine: oneOf(SERVING_ENGINES),
+    engineVersion: optional(name),
     mode: optional(oneOf(['static', 'offline', 'concurrency'])),
   }),
   collective: object({

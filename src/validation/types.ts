@@ -115,6 +115,8 @@ export interface ServeWorkload {
   readonly dtype?: string;
   readonly kvDtype?: string;
   readonly engine: (typeof SERVING_ENGINES)[number];
+  /** The engine release the source ran (quoted in YAML: '0.5.0'); older releases differ where the engine profile says. */
+  readonly engineVersion?: string;
   /** static (default): one batch prefilled together, then decoded; offline: every request queued at once, as many running as the KV cache holds, up to `batch`; concurrency: `batch` requests kept in flight, each replaced when it ends (benchmark clients at fixed concurrency). */
   readonly mode?: 'static' | 'offline' | 'concurrency';
 }

@@ -102,6 +102,20 @@ describe('validation rows', () => {
     expect(p.predicted).toBeCloseTo((8589934592 / s / 1e9) * ((2 * 7) / 8), 9);
   });
 
+  it('a serving row may name its engine release: TensorRT-LLM 0.5 decodes GQA without XQA, so Llama 3 70B at long context comes out slower', () => {
+    const serve: ValidationRow = {
+      ...rows()[0]!,
+      id: 'demo-serve',
+      category: 'serving',
+      measured: { metric: 'output-tokens-per-s', value: 1000 },
+      workload: { kind: 'serve', model: { zoo: 'llama3-70b' }, chip: 'h100-sxm', chips: 4, tp: 4, batch: 64, prompt: 2048, output: 2048, dtype: 'fp8-e4m3', kvDtype: 'fp8-e4m3', engine: 'trtllm' },
+    };
+    const parsed = parseValidationFile(`${FILE}\n  - ${JSON.stringify({ ...serve, workload: { ...serve.workload, engineVersion: '0.5.0' } })}`, 'demo.yaml');
+    expect(parsed.ok).toBe(true);
+    const tagged = parsed.ok ? parsed.value.rows[3]! : serve;
+    expect(ok(predictRow(tagged)).predicted).toBeLessThan(0.8 * ok(predictRow(serve)).predicted);
+  });
+
   it('reports a row it cannot map as data, with the reason', () => {
     const row = rows()[0]!;
     const p = predictRow({ ...row, workload: { ...row.workload, chip: 'h1000' } as ValidationRow['workload'] });

@@ -41,7 +41,7 @@ export const inferCommand: Command = {
   name: 'infer',
   summary: 'serving a transformer on chips: time to first token, time per token, KV cache, throughput vs batch',
   usage: `tpusim infer MODEL --chip NAME|FILE [--system NAME|FILE] --chips N [--tp T] [--pp P] [--batch B]
-             [--prompt P] [--output O] [--engine NAME] [--rate R] [--requests N] [--max-batch B]
+             [--prompt P] [--output O] [--engine NAME] [--engine-version V] [--rate R] [--requests N] [--max-batch B]
              [--seed S] [--dtype FORMAT] [--json]
 
   One model replica over N chips (tensor parallelism inside the scale-up domain, pipeline stages
@@ -52,7 +52,8 @@ export const inferCommand: Command = {
   largest that fits. --engine adds what a serving engine costs beyond the chips: host work per
   step, kernel launches (CUDA graphs for decode), request admission, its share of memory
   (${SERVING_ENGINES.join(', ')}; default vllm on GPUs, jetstream on TPU-style chips; ideal: the
-  chips alone). With --rate R (requests per
+  chips alone); --engine-version names a release where older ones differ (TensorRT-LLM before 0.7
+  reads each query head's KV cache separately, before its XQA kernel). With --rate R (requests per
   second) a discrete-event simulation of continuous batching under Poisson arrivals (--requests,
   default 2000; --max-batch, default the largest that fits up to 256; output lengths geometric with
   mean O) reports latency percentiles. The times are printed with the held-out error of serving
@@ -75,6 +76,7 @@ export const inferCommand: Command = {
       seed: { type: 'string' },
       dtype: { type: 'string' },
       engine: { type: 'string' },
+      'engine-version': { type: 'string' },
       json: { type: 'boolean' },
     });
     if (values['help']) {
@@ -98,7 +100,8 @@ export const inferCommand: Command = {
     const formats = chip.cores[0]!.matrixUnits[0]!.formats.map((f) => f.input as string);
     const dtypeText = stringOption(values, 'dtype');
     const engine = choice('--engine', stringOption(values, 'engine') ?? defaultServingEngine(chip), SERVING_ENGINES);
-    const ctx = servingContext(model, chip, system, { tp, pp, engine, ...(dtypeText !== undefined ? { dtype: choice('--dtype', dtypeText, formats) } : {}) });
+    const engineVersion = stringOption(values, 'engine-version');
+    const ctx = servingContext(model, chip, system, { tp, pp, engine, ...(engineVersion !== undefined ? { engineVersion } : {}), ...(dtypeText !== undefined ? { dtype: choice('--dtype', dtypeText, formats) } : {}) });
     const batch = positiveInteger('--batch', stringOption(values, 'batch') ?? '1', 1 << 20);
     const point = servingPoint(ctx, batch, prompt, output);
     const sweep = batchSweep(ctx, prompt, output);
@@ -134,6 +137,7 @@ export const inferCommand: Command = {
         pp,
         dtype: ctx.dtype,
         engine,
+        ...(engineVersion !== undefined ? { engineVersion } : {}),
         batch,
         prompt,
         output,
@@ -151,7 +155,7 @@ export const inferCommand: Command = {
       });
       return point.fits ? 0 : 1;
     }
-    io.out(`${model.name} on ${chips} x ${chip.name} (${system.name}; tp ${tp} x pp ${pp}, ${ctx.dtype}, ${engine} engine): batch ${batch}, prompt ${prompt}, output ${output}`);
+    io.out(`${model.name} on ${chips} x ${chip.name} (${system.name}; tp ${tp} x pp ${pp}, ${ctx.dtype}, ${engine}${engineVersion !== undefined ? ` ${engineVersion}` : ''} engine): batch ${batch}, prompt ${prompt}, output ${output}`);
     io.out(`time to first token ${ms(point.ttftS)} ms; time per output token ${ms(point.tpotS)} ms; ${formatSI(point.tokensPerS, 'tokens/s')} over the request (${formatSI(point.decodeTokensPerS, 'tokens/s')} while decoding)`);
     io.out(`serving predictions: ${validation.text}`);
     io.out(`KV cache ${gib(point.kvCacheBytes)} GiB; memory per chip ${gib(point.memoryPerChipBytes)} GiB of ${gib(chip.offChipMemory.capacityBytes)} GiB${point.fits ? '' : ' (DOES NOT FIT)'}; largest batch that fits: ${most}`);

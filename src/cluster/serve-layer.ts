@@ -1,0 +1,128 @@
+/**
+ * One transformer layer of a serving step on one chip: its projections and MLP as GEMMs over all the
+ * step's tokens (the weights read once), the prefill tokens' attention as a fused causal kernel
+ * (`attentionSeconds`), the decoding sequences' attention as a decode kernel over their KV cache
+ * (`decodeAttentionSeconds`: the engine's kernel decides whether the query heads of a KV group share
+ * its reads), the element-wise work, and two tensor-parallel all-reduces.
+ */
+import { defaultMatrixFormat } from '../arch/derive.js';
+import type { Gemm } from '../graph/ops/op.js';
+import { decodeAttentionSeconds } from '../model/decode-attention.js';
+import { attentionSeconds, gemmSeconds, streamSeconds } from '../model/kernels.js';
+import { collectiveCost } from './collectives.js';
+import { overlapComputeLoss, overlapped } from './overlap.js';
+import type { ServingContext } from './serve.js';
+import type { LayerShape } from './transformer.js';
+
+/**
+ * Kernels one layer launches: four projection/MLP GEMMs (MoE: router, top-k, token permutation, two
+ * grouped expert GEMMs, activation, combine), attention, norms, rotary embedding, KV-cache write,
+ * activation; two all-reduces under tensor parallelism. (vLLM's Llama layer: fused add-RMSNorm x2,
+ * qkv, rotary, cache write, attention, o, gate_up, SiLU-and-mul, down.)
+ */
+export function layerKernels(shape: LayerShape, tp: number): number {
+  const mlp = shape.mlp.kind === 'dense' ? 3 : 7 + (shape.mlp.sharedExperts > 0 ? 3 : 0);
+  return 2 + 5 + mlp + (tp > 1 ? 2 : 0);
+}
+
+/** Device seconds of one layer: its projection and MLP GEMMs, the rest of its work, its tensor-parallel all-reduces. */
+export interface LayerTime {
+  readonly linearS: number;
+  readonly otherS: number;
+  readonly tpCommS: number;
+}
+
+/** What one layer processes in a pass: tokens through the projections, causal prefill pairs, decoding sequences and their cached tokens. */
+export interface LayerWork {
+  readonly tokens: number;
+  readonly prefillTokens: number;
+  readonly prefillSequences: number;
+  readonly prefillPairs: number;
+  readonly decodeSequences: number;
+  readonly contextTokens: number;
+}
+
+/** The projections and MLP of `tokens` tokens as GEMMs, fp8 ones with the engine's accumulation. */
+function linearSeconds(ctx: ServingContext, shape: LayerShape, tokens: number): number {
+  const { chip, dtype, tp } = ctx;
+  const h = ctx.model.hidden;
+  const options = { fp8FastAccumulation: ctx.engine.fp8FastAccumulation };
+  const run = (m: number, k: number, n: number, batch = 1, parameters = true): number => gemmSeconds(chip, dtype, { batch, m, n, k, weightsAreParameters: parameters } satisfies Gemm, options);
+  let s = run(tokens, h, shape.projectionOut / tp) + run(tokens, (shape.heads * shape.valueDim) / tp, h);
+  const mlp = shape.mlp;
+  if (mlp.kind === 'dense') return s + run(tokens, h, (mlp.ffn * (mlp.gated ? 2 : 1)) / tp) + run(tokens, mlp.ffn / tp, h);
+  // A stage's experts are spread over its tp chips; each touched expert runs its share of the tokens
+  // with its own weights (a batch of distinct weight matrices, each read from memory).
+  const touched = mlp.experts * (1 - Math.pow(1 - mlp.topK / mlp.experts, tokens));
+  const perExpert = Math.max(1, (tokens * mlp.topK) / touched);
+  const local = Math.max(1, touched / tp);
+  s += run(tokens, h, mlp.experts) + run(perExpert, h, mlp.ffn * 2, local, false) + run(perExpert, mlp.ffn, h, local, false);
+  if (mlp.sharedExperts > 0) s += run(tokens, h, (mlp.sharedExperts * mlp.sharedFfn * 2) / tp) + run(tokens, (mlp.sharedExperts * mlp.sharedFfn) / tp, h);
+  return s;
+}
+
+/** Attention runs in 16-bit (bf16, else fp16) where the chip has it, whatever the GEMMs' format. */
+function attentionFormat(ctx: ServingContext): string {
+  const formats = ctx.chip.cores[0]!.matrixUnits[0]!.formats.map((f) => f.input as string);
+  return formats.find((f) => f === 'bf16') ?? formats.find((f) => f === 'fp16') ?? defaultMatrixFormat(ctx.chip);
+}
+
+/**
+ * Prefill attention: `sequences` prompts' chunks of q tokens each, causal against their prefix; the
+ * prefix length follows from the causal pairs (pairs per sequence = q x (prefix - (q - 1) / 2)).
+ */
+function prefillAttentionSeconds(ctx: ServingContext, shape: LayerShape, w: LayerWork): number {
+  if (w.prefillPairs <= 0 || w.prefillTokens <= 0) return 0;
+  const n = Math.max(1e-9, w.prefillSequences);
+  const q = w.prefillTokens / n;
+  const seqK = Math.max(q, w.prefillPairs / (n * q) + (q - 1) / 2);
+  const a = { batch: n, heads: shape.heads / ctx.tp, seqQ: q, seqK, qkDim: shape.qkDim, valueDim: shape.valueDim, causal: true };
+  return attentionSeconds(ctx.chip, attentionFormat(ctx), a).forwardS;
+}
+
+/** Decode attention of the step's decoding sequences with the engine's kernel (compiled programs read each KV head once). */
+function decodeSeconds(ctx: ServingContext, shape: LayerShape, w: LayerWork): number {
+  if (w.contextTokens <= 0 || w.decodeSequences <= 0) return 0;
+  const split = Math.min(ctx.tp, Math.max(1, shape.kvHeads));
+  const heads = shape.heads / ctx.tp;
+  const kvHeadsLocal = Math.max(1, shape.kvHeads / ctx.tp);
+  const a = {
+    kernel: ctx.launchesKernels ? ctx.engine.decodeAttention : ('grouped' as const),
+    sequences: w.decodeSequences,
+    contextTokens: w.contextTokens,
+    heads,
+    cacheElementsPerToken: shape.kvCacheElements / split,
+    groupSize: heads / kvHeadsLocal,
+    kvBytes: ctx.kvBytes,
+    qkDim: shape.qkDim,
+    valueDim: shape.valueDim,
+  };
+  return decodeAttentionSeconds(ctx.chip, ctx.dtype, a).seconds;
+}
+
+/** One layer of a pass on one chip. */
+export function layerSeconds(ctx: ServingContext, shape: LayerShape, w: LayerWork): LayerTime {
+  const h = ctx.model.hidden;
+  const mlp = shape.mlp;
+  // Element-wise work: norms, residuals, activation; about 14 h + 3 ffn values per token through memory.
+  const ffnLocal = mlp.kind === 'dense' ? mlp.ffn / ctx.tp : (mlp.topK * mlp.ffn) / ctx.tp;
+  const bytes = w.tokens * 2 * (14 * h + 3 * ffnLocal);
+  const otherS = prefillAttentionSeconds(ctx, shape, w) + decodeSeconds(ctx, shape, w) + streamSeconds(ctx.chip, ctx.dtype, bytes, bytes / 2);
+  return { linearS: linearSeconds(ctx, shape, w.tokens), otherS, tpCommS: ctx.tp > 1 ? 2 * allReduceSeconds(ctx, w.tokens * h * 2) : 0 };
+}
+
+/**
+ * A layer's seconds with its all-reduces exposed, or, under an engine that overlaps them (XLA's collective
+ * matmuls), hidden behind the GEMMs but for one step of tp (as the training model does; overlap.ts).
+ */
+export function layerTotal(ctx: ServingContext, t: LayerTime): number {
+  if (!ctx.engine.tpOverlap || t.tpCommS === 0) return t.linearS + t.otherS + t.tpCommS;
+  const hidden = overlapped(t.linearS, t.tpCommS * (1 - 1 / ctx.tp), overlapComputeLoss(ctx.chip));
+  return hidden.totalS + t.otherS + t.tpCommS / ctx.tp;
+}
+
+/** One tensor-parallel all-reduce of the activations, no faster than the engine's all-reduce floor on chips a host drives. */
+function allReduceSeconds(ctx: ServingContext, bytes: number): number {
+  const s = collectiveCost(ctx.system, 'all-reduce', bytes, { size: ctx.tp, stride: 1 }).seconds;
+  return ctx.launchesKernels ? Math.max(s, ctx.engine.allReduceFloorS) : s;
+}
