@@ -31,11 +31,13 @@ export const TPU_V5P: ChipSpec = {
     }),
   ],
   offChipMemory: { kind: 'HBM2e', capacityBytes: 95 * GIB, bandwidthBytesPerS: 2765e9, latencyNs: 100 },
+  technology: { sustainedClockHz: 0.9 * CLOCK_HZ },
   hostLink: { kind: 'PCIe', bandwidthBytesPerS: 15e9, latencyNs: 1000 },
   chipLinks: { kind: 'ICI', count: 6, bandwidthBytesPerSPerLink: 100e9 },
   sources: sourcesFor(['gcloudV5p', 'jaxTpuInfo', 'scalingBook', 'norrie2021', 'jedecHbm2', 'tpusim']),
   citations: {
     clockHz: cite('gcloudV5p', 'peak 459 TFLOPS bf16', 'derived', 'Google does not publish the clock; 459e12 / (8 x 128x128 x 2) = 1.75 GHz'),
+    'technology.sustainedClockHz': cite('tpusim', '', 'estimate', 'not measured on this generation: 0.90 x the clock, the median of the large-GEMM shares measured on TPU v5e (0.923, XLA 8192^3), v6e (0.901, 8192^3) and TPU7x (0.829, 32768^3); see the tpu-v5e, tpu-v6e and tpu-v7 presets'),
     ...citeTpuTensorCore({
       count: cite('gcloudV5p', 'specifications: 2 TensorCores per chip'),
       kind: cite('scalingBook', 'Appendix B: systolic array'),
