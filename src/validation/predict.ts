@@ -8,7 +8,7 @@ import type { ChipSpec } from '../arch/chip-spec.js';
 import { getChipPreset } from '../arch/presets/index.js';
 import { formatIssues } from '../core/errors.js';
 import { NUMBER_FORMATS } from '../core/number-formats.js';
-import { collectiveCost } from '../cluster/collectives.js';
+import { harnessSeconds } from '../cluster/collective-harness.js';
 import { maxBatch, servingContext, servingPoint, servingProblems, steadyStatePoint } from '../cluster/serve.js';
 import { parseSystem, SYSTEM_PRESETS } from '../cluster/systems.js';
 import { planProblems, trainingStep } from '../cluster/train.js';
@@ -85,6 +85,9 @@ function modelOf(ref: ModelRef, seq: number): TransformerModel {
 
 const MACS_TO_TFLOPS = 2e-12;
 
+/** Stacks that compile the step with XLA. */
+const XLA_STACKS: readonly string[] = ['maxtext', 'jax', 'paxml'];
+
 /** Rows may write `fp8` for the training and serving format frameworks call fp8: e4m3 in the forward pass (Micikevicius et al. 2022). */
 const formatOf = (dtype: string | undefined): string | undefined => (dtype === 'fp8' ? 'fp8-e4m3' : dtype);
 
@@ -145,7 +148,8 @@ function predictTrain(w: TrainWorkload, metric: string, flops: FlopConvention | 
     globalBatch: p.globalBatch,
     seq: p.seq,
     recompute: p.recompute ?? 'none',
-    sequenceParallel: p.sequenceParallel ?? false,
+    // XLA shards activations over the model axis (MaxText's logical axis rules): sequence parallelism's memory and collectives.
+    sequenceParallel: p.sequenceParallel ?? (XLA_STACKS.includes(w.stack) && p.tp > 1),
     interleave: p.interleave ?? 1,
     overlapGradients: p.overlapGradients ?? true,
   };
@@ -206,7 +210,7 @@ function predictCollective(w: CollectiveWorkload, metric: string): number {
   const node = system.tiers[0]!.domainChips;
   const perNode = Math.min(w.ranksPerNode ?? node, w.ranks);
   if (node % perNode !== 0) throw new MappingError(`ranksPerNode ${perNode} does not divide the ${node} chips of a ${system.tiers[0]!.name} domain`);
-  const s = collectiveCost(system, w.collective, w.bytes, { size: w.ranks, stride: w.ranks > perNode ? node / perNode : 1 }).seconds;
+  const s = harnessSeconds(system, w.collective, w.bytes, { size: w.ranks, stride: w.ranks > perNode ? node / perNode : 1 }, w.harness);
   if (metric === 'seconds') return s;
   const algbw = w.bytes / s / 1e9;
   return metric === 'algbw-GBps' ? algbw : algbw * busFactor(w.collective, w.ranks);
