@@ -140,6 +140,8 @@ export { arrayShape, accumulatorChunkRows, rowChunks, rowLevels } from './arch/m
 export * from './cluster/types.js';
 export { SYSTEM_PRESETS, systemPresetNames, getSystemPreset, validateSystem, parseSystem, loadSystem, TIER_KINDS } from './cluster/systems.js';
 export { collectiveCost, tierOf, type CollectiveOptions } from './cluster/collectives.js';
+export { TRANSPORT_PROFILES, NCCL_NETWORK_STEPS, transportOf, type TransportProfile, type TransportLayer, type NetworkSteps } from './cluster/transports.js';
+export { COLLECTIVE_HARNESSES, HARNESS_PROFILES, harnessSeconds, type CollectiveHarness, type HarnessProfile } from './cluster/collective-harness.js';
 export { sliceForPlan } from './cluster/slices.js';
 export { transformerModel, transformerFromSpec, trainingFlopsPerToken, type TransformerModel, type LayerShape } from './cluster/transformer.js';
 export { trainingStep, planProblems, trainingDays, timeToTrain, EAGER_OP_OVERHEAD_S, type TrainingOptions, type TrainingStep, type StepBreakdown, type MemoryPerChip } from './cluster/train.js';

@@ -7,27 +7,25 @@
  * calibration rows of validation/data/collectives); see docs/cluster.md, "Formulas".
  */
 import { CHIP_PRESETS } from '../arch/presets/index.js';
+import { NCCL_NETWORK_STEPS, protocolMask, REFERENCE_STEP_S, transportOf, type PerProtocol } from './transports.js';
 import { NCCL_PROTOCOLS, type Collective, type NcclProtocol, type NetworkTier, type SystemSpec } from './types.js';
 
 const US = 1e-6;
-type PerProtocol = readonly [ll: number, ll128: number, simple: number];
 const SIMPLE = 2;
 
 /** tuning.cc `baseLatencies` (us): a collective's fixed cost per algorithm and protocol. */
 const BASE_S = { ring: [6.6 * US, 14 * US, 8.4 * US], tree: [6.8 * US, 14 * US, 8.4 * US], pat: 8 * US } as const;
 
 /**
- * tuning.cc `hwLatencies` (us): one step over NVLink or the network. A tier's `latencyS` is its LL
- * ring step (the presets use NCCL's own 0.47 and 2.7 us); other protocols and algorithms add NCCL's
- * difference from that step, so a slower fabric slows every protocol alike.
+ * tuning.cc `hwLatencies` (us): one step over NVLink. A tier's `latencyS` is its LL ring step (the
+ * presets use NCCL's own 0.47 us); other protocols and algorithms add NCCL's difference from that
+ * step, so a slower link slows every protocol alike. Network steps are the tier's transport's
+ * (cluster/transports.ts: NCCL's InfiniBand figures unless its plugin says otherwise), offset likewise
+ * by the tier's `latencyS` beyond NCCL's 2.7 us.
  */
-const HOP_S: Readonly<Record<'scaleUp' | 'network', { ring: PerProtocol; tree: PerProtocol }>> = {
-  scaleUp: { ring: [0.6 * US, 1.9 * US, 3.4 * US], tree: [0.6 * US, 1.25 * US, 4.0 * US] },
-  network: { ring: [2.7 * US, 4.0 * US, 14 * US], tree: [5.0 * US, 8.5 * US, 14 * US] },
-};
-/** tuning.cc `hwLatencies`, NVLS and NVLS tree (Simple): 25 us through the switch, 20.9 us per network step. */
+const SCALE_UP_STEPS = { ring: [0.6 * US, 1.9 * US, 3.4 * US], tree: [0.6 * US, 1.25 * US, 4.0 * US] } as const;
+/** tuning.cc `hwLatencies`, NVLS (Simple): 25 us through the switch. */
 const NVLS_S = 25 * US;
-const NVLS_TREE_NETWORK_S = 20.9 * US;
 
 /** tuning.cc `getNetOverhead`: an inter-node ring posts every step through the proxy, at least 1 us (x3 for Simple). */
 const NET_OVERHEAD_S = 1 * US;
@@ -109,8 +107,10 @@ export const SINGLE_NIC_EFFICIENCY = 0.7 / 0.92;
 /** One tier a switched group crosses, as NCCL's model needs it. */
 interface SwitchedTier {
   readonly scaleUp: boolean;
-  /** LL ring step on this tier (the tier's `latencyS`). */
-  readonly latencyS: number;
+  /** One step per algorithm and protocol on this tier; NVLS tree's network step (0 on scale-up tiers). */
+  readonly ring: PerProtocol;
+  readonly tree: PerProtocol;
+  readonly nvlsTreeS: number;
   /** Ring steps per pass that cross this tier. */
   readonly steps: number;
   /** Members per domain of this tier over members per domain below: a tree's fan-out here. */
@@ -164,41 +164,64 @@ interface Crossing {
   readonly nodes: number;
   readonly tiers: readonly SwitchedTier[];
   readonly link: ScaleUpLink;
+  /** LL, LL128, Simple: whether every transport the group crosses allows it. */
+  readonly enabled: readonly [boolean, boolean, boolean];
+}
+
+/** A tier's steps: a scale-up tier's NVLink steps, a network tier's transport's, both offset by the tier's own `latencyS`. */
+function tierSteps(tier: NetworkTier, scaleUp: boolean): Pick<SwitchedTier, 'ring' | 'tree' | 'nvlsTreeS'> {
+  const shift = (row: PerProtocol, offset: number): PerProtocol => [row[0] + offset, row[1] + offset, row[2] + offset];
+  if (scaleUp) {
+    const offset = tier.latencyS - SCALE_UP_STEPS.ring[0];
+    return { ring: shift(SCALE_UP_STEPS.ring, offset), tree: shift(SCALE_UP_STEPS.tree, offset), nvlsTreeS: 0 };
+  }
+  const table = transportOf(tier).networkStepS ?? NCCL_NETWORK_STEPS;
+  const offset = tier.latencyS - REFERENCE_STEP_S;
+  return { ring: shift(table.ring, offset), tree: shift(table.tree, offset), nvlsTreeS: table.nvlsTree + offset };
 }
 
 /**
  * `members[t]`: the group's members in one domain of tier t; `spans`: the tiers it crosses. Each member
  * leaves its node through its own NIC (rail-optimised), so a tier carries members-below x NIC; a GPU
  * alone in its node (a stride-8 group on 8-GPU nodes) gets its one NIC, at NCCL's single-NIC discount.
+ * A network tier's transport sets its steps and the protocols NCCL may run there.
  */
 export function switchedGroup(system: SystemSpec, size: number, members: readonly number[], spans: readonly number[]): SwitchedGroup {
   const link = scaleUpLink(system);
   let ranksPerNode = 1;
   for (let t = 0; t < members.length && isScaleUp(system.tiers[t]!); t++) ranksPerNode = members[t]!;
-  const network = NETWORK_EFFICIENCY * (ranksPerNode === 1 && isScaleUp(system.tiers[0]!) ? SINGLE_NIC_EFFICIENCY : 1);
+  const singleNic = ranksPerNode === 1 && isScaleUp(system.tiers[0]!) ? SINGLE_NIC_EFFICIENCY : 1;
+  const enabled: [boolean, boolean, boolean] = [true, true, true];
   const tiers = spans.map((t): SwitchedTier => {
     const tier = system.tiers[t]!;
     const below = t === 0 ? 1 : members[t - 1]!;
     const scaleUp = isScaleUp(tier);
-    const perRankBytesPerS = (tier.bandwidthBytesPerS / (tier.oversubscription ?? 1)) * (scaleUp ? link.efficiency : network);
+    const transport = transportOf(tier);
+    if (!scaleUp) protocolMask(transport).forEach((on, p) => (enabled[p] &&= on));
+    const efficiency = scaleUp ? link.efficiency : NETWORK_EFFICIENCY * singleNic;
+    const perRankBytesPerS = (tier.bandwidthBytesPerS / (tier.oversubscription ?? 1)) * efficiency;
     const steps = Math.ceil(size / below) - Math.ceil(size / members[t]!);
-    return { scaleUp, latencyS: tier.latencyS, steps, fanOut: members[t]! / below, capacityBytesPerS: below * perRankBytesPerS, perRankBytesPerS };
+    return { scaleUp, ...tierSteps(tier, scaleUp), steps, fanOut: members[t]! / below, capacityBytesPerS: below * perRankBytesPerS, perRankBytesPerS };
   });
-  return price({ size, ranksPerNode, nodes: Math.ceil(size / ranksPerNode), tiers, link });
+  return price({ size, ranksPerNode, nodes: Math.ceil(size / ranksPerNode), tiers, link, enabled });
 }
 
 type HopKind = 'ring' | 'tree';
 
-/** One step on a tier under a protocol: the tier's LL step plus NCCL's extra for the algorithm and protocol. */
+/** One step on a tier under a protocol, for the algorithm. */
 function hopS(c: Crossing, t: SwitchedTier, algorithm: HopKind, p: number): number {
-  const table = HOP_S[t.scaleUp ? 'scaleUp' : 'network'];
   // 'With ppn=1 latencies are fully exposed, use the Tree network latency.'
-  const row = !t.scaleUp && c.ranksPerNode === 1 ? table.tree : table[algorithm];
-  const step = t.latencyS + row[p]! - table.ring[0];
+  const row = !t.scaleUp && c.ranksPerNode === 1 ? t.tree : t[algorithm];
+  const step = row[p]!;
   return t.scaleUp && c.nodes > 1 && algorithm === 'ring' ? Math.max(step, NET_OVERHEAD_S * (p === SIMPLE ? 3 : 1)) : step;
 }
 
-const perProtocol = (f: (p: number) => number): PerProtocol => [f(0), f(1), f(2)];
+/** A per-protocol latency; Infinity for a protocol a transport the group crosses does not allow. */
+function perProtocol(c: Crossing, f: (p: number) => number): PerProtocol {
+  const at = (p: number): number => (c.enabled[p] ? f(p) : Infinity);
+  return [at(0), at(1), at(2)];
+}
+const perProtocolBw = (f: (p: number) => number): PerProtocol => [f(0), f(1), f(2)];
 const minOf = (c: Crossing, pick: (t: SwitchedTier) => boolean): number => c.tiers.reduce((m, t) => (pick(t) ? Math.min(m, t.capacityBytesPerS) : m), Infinity);
 const log2Up = (x: number): number => Math.ceil(Math.log2(x));
 
@@ -227,6 +250,8 @@ function price(c: Crossing): SwitchedGroup {
   const treeCaps: PerProtocol = [llCap, channelCap(c, c.link.treeLl128PerChannel), Infinity];
   const factor = treeProtocolBw(c.nodes);
   const last = c.tiers[c.tiers.length - 1]!;
+  // Sends and receives step at the lowest-latency protocol the transports allow.
+  const fastest = c.enabled.indexOf(true);
   let allToAllSPerByte = 0;
   let inside = 1;
   for (const t of c.tiers) {
@@ -238,15 +263,15 @@ function price(c: Crossing): SwitchedGroup {
     ranksPerNode: c.ranksPerNode,
     nodes: c.nodes,
     launchS: c.nodes > 1 ? NETWORK_COLLECTIVE_S : NODE_COLLECTIVE_S,
-    ringPassS: perProtocol((p) => c.tiers.reduce((s, t) => s + t.steps * hopS(c, t, 'ring', p), 0)),
-    ringBusBytesPerS: perProtocol((p) => Math.min(ringCaps[p]!, ring * RING_PROTOCOL_BW[p]!)),
-    treeS: perProtocol((p) => BASE_S.tree[p]! + 2 * c.tiers.reduce((s, t) => s + (t.scaleUp ? t.fanOut - 1 : log2Up(t.fanOut)) * hopS(c, t, 'tree', p), 0)),
-    treeBusBytesPerS: perProtocol((p) => Math.min(treeCaps[p]!, treeBus * factor[p]!)),
+    ringPassS: perProtocol(c, (p) => c.tiers.reduce((s, t) => s + t.steps * hopS(c, t, 'ring', p), 0)),
+    ringBusBytesPerS: perProtocolBw((p) => Math.min(ringCaps[p]!, ring * RING_PROTOCOL_BW[p]!)),
+    treeS: perProtocol(c, (p) => BASE_S.tree[p]! + 2 * c.tiers.reduce((s, t) => s + (t.scaleUp ? t.fanOut - 1 : log2Up(t.fanOut)) * hopS(c, t, 'tree', p), 0)),
+    treeBusBytesPerS: perProtocolBw((p) => Math.min(treeCaps[p]!, treeBus * factor[p]!)),
     nvls: nvls(c, scaleUp, net),
     pat: c.ranksPerNode === 1 && c.nodes > 1 ? { latencyS: BASE_S.pat + c.tiers.reduce((s, t) => s + (log2Up(t.fanOut) * hopS(c, t, 'tree', SIMPLE)) / 3.5, 0) + c.size * PAT_RANK_S, busBytesPerS: ring * PAT_BW } : undefined,
-    allToAllS: BASE_S.ring[0] + c.tiers.reduce((s, t) => s + t.steps * hopS(c, t, 'ring', 0), 0),
+    allToAllS: BASE_S.ring[fastest]! + c.tiers.reduce((s, t) => s + t.steps * hopS(c, t, 'ring', fastest), 0),
     allToAllSPerByte,
-    p2pS: hopS(c, last, 'ring', 0),
+    p2pS: hopS(c, last, 'ring', fastest),
     p2pBytesPerS: last.perRankBytesPerS,
   };
 }
@@ -262,7 +287,7 @@ function nvls(c: Crossing, scaleUp: number, net: number): SwitchedGroup['nvls'] 
   if (c.link.nvlsEfficiency === 0 || c.ranksPerNode < 2 || scaleUp === Infinity) return undefined;
   const intra = (c.link.nvlsEfficiency * scaleUp) / (1 + 1 / c.ranksPerNode);
   if (c.nodes === 1) return { latencyS: NVLS_S, bytesPerS: intra };
-  const hops = c.tiers.reduce((s, t) => (t.scaleUp ? s : s + log2Up(t.fanOut) * (t.latencyS + NVLS_TREE_NETWORK_S - HOP_S.network.ring[0])), 0);
+  const hops = c.tiers.reduce((s, t) => (t.scaleUp ? s : s + log2Up(t.fanOut) * t.nvlsTreeS), 0);
   return { latencyS: NVLS_TREE_LATENCY_SCALE * (NVLS_S + 2 * hops), bytesPerS: Math.min(intra, c.nodes === 2 ? net : net / 2) };
 }
 

@@ -7,8 +7,8 @@ export const DGX_A100 = withSources({
   chip: 'a100',
   chipsPerHost: 8,
   tiers: [
-    { name: 'nvlink', kind: 'switch', domainChips: 8, bandwidthBytesPerS: 300e9, latencyS: 0.47e-6 },
-    { name: 'infiniband', kind: 'rail', domainChips: 4480, bandwidthBytesPerS: 25e9, latencyS: 2.7e-6, oversubscription: 1 },
+    { name: 'nvlink', kind: 'switch', domainChips: 8, bandwidthBytesPerS: 300e9, latencyS: 0.47e-6, transport: 'nvlink' },
+    { name: 'infiniband', kind: 'rail', domainChips: 4480, bandwidthBytesPerS: 25e9, latencyS: 2.7e-6, oversubscription: 1, transport: 'infiniband' },
   ],
   maxChips: 4480,
   citations: {
@@ -18,6 +18,8 @@ export const DGX_A100 = withSources({
     'tiers[0].domainChips': cite('dgxA100', 'NVSwitch domain of one DGX A100 (8 GPUs)'),
     'tiers[0].bandwidthBytesPerS': cite('jouppi2023', "Table 5: A100 '12 links @ 25 GB/s'", 'derived', '12 x 25 GB/s per direction (600 GB/s bidirectional)'),
     'tiers[0].latencyS': NVLINK_LATENCY,
+    'tiers[0].transport': cite('dgxA100', 'NVLink 3 through NVSwitch'),
+    'tiers[1].transport': cite('dgxA100', 'ConnectX-6 HDR InfiniBand'),
     'tiers[1].kind': cite('dgxA100', 'compute fabric: rail-optimised fat tree, GPU i of every node on rail i'),
     'tiers[1].domainChips': cite('selene', '560 DGX A100', 'derived', 'one fat tree over the whole system: 560 x 8 GPUs'),
     'tiers[1].bandwidthBytesPerS': cite('dgxA100', 'one ConnectX-6 HDR 200 Gb/s adapter per GPU', 'derived', '200 Gb/s / 8 bits, per direction'),
@@ -33,8 +35,8 @@ export const DGX_H100 = withSources({
   chip: 'h100-sxm',
   chipsPerHost: 8,
   tiers: [
-    { name: 'nvlink', kind: 'switch', domainChips: 8, bandwidthBytesPerS: 450e9, latencyS: 0.47e-6 },
-    { name: 'infiniband', kind: 'rail', domainChips: 16384, bandwidthBytesPerS: 50e9, latencyS: 2.7e-6, oversubscription: 1 },
+    { name: 'nvlink', kind: 'switch', domainChips: 8, bandwidthBytesPerS: 450e9, latencyS: 0.47e-6, transport: 'nvlink' },
+    { name: 'infiniband', kind: 'rail', domainChips: 16384, bandwidthBytesPerS: 50e9, latencyS: 2.7e-6, oversubscription: 1, transport: 'infiniband' },
   ],
   maxChips: 16384,
   citations: {
@@ -44,6 +46,8 @@ export const DGX_H100 = withSources({
     'tiers[0].domainChips': cite('dgxH100', 'NVSwitch domain of one DGX H100 (8 GPUs)'),
     'tiers[0].bandwidthBytesPerS': cite('nvidiaH100', 'NVLink 4: 900 GB/s bidirectional per GPU (18 links)', 'derived', '900 GB/s / 2 directions'),
     'tiers[0].latencyS': NVLINK_LATENCY,
+    'tiers[0].transport': cite('dgxH100', 'NVLink 4 through NVSwitch'),
+    'tiers[1].transport': cite('dgxH100', 'ConnectX-7 NDR InfiniBand'),
     'tiers[1].kind': cite('dgxH100', 'compute fabric: rail-optimised full fat tree of NDR InfiniBand'),
     'tiers[1].domainChips': cite('dgxH100', "'up to and beyond 64 SU with 2000+ DGX H100 nodes'; an SU is 32 DGX H100", 'derived', '64 SUs x 32 nodes x 8 GPUs; the fully tested design is 4 SUs (127 nodes)'),
     'tiers[1].bandwidthBytesPerS': cite('dgxH100', 'eight single-port ConnectX-7, 400 Gb/s NDR, one per GPU', 'derived', '400 Gb/s / 8 bits, per direction'),
@@ -59,8 +63,8 @@ export const HGX_H200 = withSources({
   chip: 'h200',
   chipsPerHost: 8,
   tiers: [
-    { name: 'nvlink', kind: 'switch', domainChips: 8, bandwidthBytesPerS: 450e9, latencyS: 0.47e-6 },
-    { name: 'network', kind: 'rail', domainChips: 1024, bandwidthBytesPerS: 50e9, latencyS: 2.7e-6, oversubscription: 1 },
+    { name: 'nvlink', kind: 'switch', domainChips: 8, bandwidthBytesPerS: 450e9, latencyS: 0.47e-6, transport: 'nvlink' },
+    { name: 'network', kind: 'rail', domainChips: 1024, bandwidthBytesPerS: 50e9, latencyS: 2.7e-6, oversubscription: 1, transport: 'roce' },
   ],
   maxChips: 1024,
   citations: {
@@ -70,6 +74,8 @@ export const HGX_H200 = withSources({
     'tiers[0].domainChips': cite('hgxAiFactory', 'eight GPUs per node on NVLink'),
     'tiers[0].bandwidthBytesPerS': cite('nvidiaH200', 'NVLink: 900 GB/s bidirectional per GPU', 'derived', '900 GB/s / 2 directions, as dgx-h100'),
     'tiers[0].latencyS': NVLINK_LATENCY,
+    'tiers[0].transport': cite('nvidiaH200', 'NVLink through NVSwitch'),
+    'tiers[1].transport': cite('hgxAiFactory', 'Spectrum-X Ethernet with RoCE'),
     'tiers[1].kind': cite('hgxAiFactory', 'compute (east/west) fabric: rail-optimised, full non-blocking fat tree', 'published', 'Spectrum-X Ethernet in this design; a DGX H200 SuperPOD uses NDR InfiniBand at the same 400 Gb/s per GPU'),
     'tiers[1].domainChips': cite('hgxAiFactory', 'design points of 32, 64 and 128 nodes', 'derived', '128 nodes x 8 GPUs, the largest design point'),
     'tiers[1].bandwidthBytesPerS': cite('hgxAiFactory', "'2-8-9-400': 400 Gb/s per GPU, one SuperNIC each", 'derived', '400 Gb/s / 8 bits, per direction'),
@@ -85,8 +91,8 @@ export const GB200_NVL72 = withSources({
   chip: 'b200',
   chipsPerHost: 4,
   tiers: [
-    { name: 'nvlink', kind: 'switch', domainChips: 72, bandwidthBytesPerS: 900e9, latencyS: 0.47e-6 },
-    { name: 'infiniband', kind: 'rail', domainChips: 9216, bandwidthBytesPerS: 50e9, latencyS: 2.7e-6, oversubscription: 1 },
+    { name: 'nvlink', kind: 'switch', domainChips: 72, bandwidthBytesPerS: 900e9, latencyS: 0.47e-6, transport: 'nvlink' },
+    { name: 'infiniband', kind: 'rail', domainChips: 9216, bandwidthBytesPerS: 50e9, latencyS: 2.7e-6, oversubscription: 1, transport: 'infiniband' },
   ],
   maxChips: 9216,
   citations: {
@@ -96,6 +102,8 @@ export const GB200_NVL72 = withSources({
     'tiers[0].domainChips': cite('dgxGb200', 'one NVLink domain per DGX GB200 rack (72 GPUs)'),
     'tiers[0].bandwidthBytesPerS': cite('dgxGb200', "network fabrics: 18 NVL5 links per GPU, 'a total bandwidth of 1.8 TB/s'", 'derived', '1.8 TB/s bidirectional / 2 directions'),
     'tiers[0].latencyS': NVLINK_LATENCY,
+    'tiers[0].transport': cite('dgxGb200', 'NVLink 5 switch trays'),
+    'tiers[1].transport': cite('dgxGb200', 'NDR InfiniBand compute fabric'),
     'tiers[1].kind': cite('dgxGb200', 'compute InfiniBand fabric, rail-optimised'),
     'tiers[1].domainChips': cite('dgxGb200', "'up to and beyond 128 racks with 9216 GPUs'"),
     'tiers[1].bandwidthBytesPerS': cite('dgxGb200', 'compute fabric: NDR 400 Gb/s InfiniBand, one ConnectX-7 port per GPU', 'derived', '400 Gb/s / 8 bits per direction; GB300 NVL72 moves to ConnectX-8 at 800 Gb/s per GPU'),

@@ -8,8 +8,8 @@ const PALM_DCN_BYTES_PER_S = 81e12 / 8 / 1536 / 4;
 /** A TPU pod's ICI: a 3D torus of 4x4x4 cubes wrapping around every axis (cited in each preset), then DCN joining the pods. */
 function tpuPodTiers(podChips: number, dims: readonly number[], bandwidthBytesPerS: number, linkBandwidthBytesPerS: number, dcnBytesPerS: number): NetworkTier[] {
   return [
-    { name: 'ici', kind: 'torus', domainChips: podChips, bandwidthBytesPerS, latencyS: 1e-6, dims, wraparound: [true, true, true], linkBandwidthBytesPerS, cube: [4, 4, 4] },
-    { name: 'dcn', kind: 'fat-tree', domainChips: PODS * podChips, bandwidthBytesPerS: dcnBytesPerS, latencyS: 10e-6 },
+    { name: 'ici', kind: 'torus', domainChips: podChips, bandwidthBytesPerS, latencyS: 1e-6, dims, wraparound: [true, true, true], linkBandwidthBytesPerS, cube: [4, 4, 4], transport: 'ici' },
+    { name: 'dcn', kind: 'fat-tree', domainChips: PODS * podChips, bandwidthBytesPerS: dcnBytesPerS, latencyS: 10e-6, transport: 'dcn' },
   ];
 }
 
@@ -17,10 +17,16 @@ function tpuPodTiers(podChips: number, dims: readonly number[], bandwidthBytesPe
 function tpu2dPodTiers(side: number, bandwidthBytesPerS: number, linkBandwidthBytesPerS: number, dcnBytesPerS: number): NetworkTier[] {
   const podChips = side * side;
   return [
-    { name: 'ici', kind: 'torus', domainChips: podChips, bandwidthBytesPerS, latencyS: 1e-6, dims: [side, side], wraparound: [true, true], linkBandwidthBytesPerS },
-    { name: 'dcn', kind: 'fat-tree', domainChips: PODS * podChips, bandwidthBytesPerS: dcnBytesPerS, latencyS: 10e-6 },
+    { name: 'ici', kind: 'torus', domainChips: podChips, bandwidthBytesPerS, latencyS: 1e-6, dims: [side, side], wraparound: [true, true], linkBandwidthBytesPerS, transport: 'ici' },
+    { name: 'dcn', kind: 'fat-tree', domainChips: PODS * podChips, bandwidthBytesPerS: dcnBytesPerS, latencyS: 10e-6, transport: 'dcn' },
   ];
 }
+
+/** ICI inside a pod, DCN between pods (cluster/transports.ts). */
+const TPU_TRANSPORTS = {
+  'tiers[0].transport': cite('scalingBook', 'Part 2 (TPUs): chips talk over ICI inside a slice'),
+  'tiers[1].transport': cite('scalingBook', 'Part 2 (TPUs): slices talk over data-centre networking (DCN), host to host'),
+};
 
 /** Both axes of a full 2D pod wrap; a slice shorter than the pod on an axis does not wrap it. */
 const WRAP_2D_NOTE = 'a full pod wraps both axes; describe a smaller slice with wraparound false on its shorter axes';
@@ -47,6 +53,7 @@ export const TPU_V3_POD = withSources({
     'tiers[1].bandwidthBytesPerS': DCN_BANDWIDTH,
     'tiers[1].latencyS': DCN_LATENCY,
     maxChips: cite('tpusim', '', 'estimate', PODS_NOTE),
+    ...TPU_TRANSPORTS,
   },
 });
 
@@ -73,6 +80,7 @@ export const TPU_V4_POD = withSources({
     'tiers[1].bandwidthBytesPerS': cite('chowdhery2022', "Section 4: 'each pair of hosts exchange approximately 1.3 GB of gradients in every training step that amounts to an aggregate burst of 81 Tbps across all hosts'", 'derived', '81 Tb/s / 8 bits / 1536 hosts (2 pods x 768) / 4 chips per host = 1.65e9 B/s per chip: the rate PaLM reached, so a floor on the hardware; no v4 DCN specification is published (the scaling book gives a typical 6.25e9 across generations)'),
     'tiers[1].latencyS': DCN_LATENCY,
     maxChips: cite('tpusim', '', 'estimate', `${PODS_NOTE}; PaLM trained on 2 v4 pods (6144 chips) over DCN`),
+    ...TPU_TRANSPORTS,
   },
 });
 
@@ -98,6 +106,7 @@ export const TPU_V5E_POD = withSources({
     'tiers[1].bandwidthBytesPerS': cite('gcloudV5e', 'per-host NIC configuration: 2 x 100 Gbps; data-centre network bandwidth per pod: 6.4 Tbps', 'derived', '2 x 100 Gb/s / 8 bits / 8 chips per host = 3.125 GB/s per chip; 6.4 Tb/s / 256 chips and the scaling book (3.125e9 for v5e) give the same'),
     'tiers[1].latencyS': DCN_LATENCY,
     maxChips: cite('tpusim', '', 'estimate', `${PODS_NOTE}; multislice jobs have joined many more v5e pods`),
+    ...TPU_TRANSPORTS,
   },
 });
 
@@ -124,6 +133,7 @@ export const TPU_V5P_POD = withSources({
     'tiers[1].bandwidthBytesPerS': cite('gcloudV5p', "key specifications: 'Data center network (DCN) bandwidth per chip (Gbps): 50'", 'derived', '50 Gb/s / 8 bits per chip, per direction; the scaling book\'s typical 6.25e9 agrees'),
     'tiers[1].latencyS': DCN_LATENCY,
     maxChips: cite('tpusim', '', 'estimate', `${PODS_NOTE}; Cloud limits one ICI slice to 6144 chips`),
+    ...TPU_TRANSPORTS,
   },
 });
 
@@ -149,5 +159,6 @@ export const TPU_V6E_POD = withSources({
     'tiers[1].bandwidthBytesPerS': cite('scalingBook', "Part 2 (TPUs): DCN 'is typically around 6.25e9 bytes / second per TPU (12.5e9 for TPU v6e and TPU7x, and 3.125e9 for TPU v5e)'", 'published', 'a typical figure from the book, not a Cloud specification'),
     'tiers[1].latencyS': DCN_LATENCY,
     maxChips: cite('tpusim', '', 'estimate', PODS_NOTE),
+    ...TPU_TRANSPORTS,
   },
 });

@@ -8,15 +8,19 @@ import { formatIssues, issue, TpusimError, unknownNameMessage, type Issue, type 
 import { array, boolean, joinPath, number, object, oneOf, optional, record, string, validate, type Schema } from '../core/schema.js';
 import { DGX_A100, DGX_H100, GB200_NVL72, HGX_H200 } from './systems-gpu.js';
 import { TPU_V3_POD, TPU_V4_POD, TPU_V5E_POD, TPU_V5P_POD, TPU_V6E_POD } from './systems-tpu.js';
-import type { NetworkTier, SystemSpec } from './types.js';
+import { TRANSPORT_PROFILES, type TransportLayer } from './transports.js';
+import { TRANSPORTS, type NetworkTier, type SystemSpec, type Transport } from './types.js';
 
-/** What each kind of tier needs: a torus is described by its axes and links, a switched fabric by its injection bandwidth. */
-export const TIER_KINDS: Readonly<Record<NetworkTier['kind'], { readonly torus: boolean }>> = {
-  switch: { torus: false },
-  'fat-tree': { torus: false },
-  rail: { torus: false },
-  torus: { torus: true },
-  dragonfly: { torus: false },
+/**
+ * What each kind of tier needs (a torus is described by its axes and links, a switched fabric by its
+ * injection bandwidth) and which transports run on it (a scale-up switch, a switched network, a torus).
+ */
+export const TIER_KINDS: Readonly<Record<NetworkTier['kind'], { readonly torus: boolean; readonly layer: TransportLayer }>> = {
+  switch: { torus: false, layer: 'scale-up' },
+  'fat-tree': { torus: false, layer: 'network' },
+  rail: { torus: false, layer: 'network' },
+  torus: { torus: true, layer: 'torus' },
+  dragonfly: { torus: false, layer: 'network' },
 };
 
 /** System presets by name: GPU systems by generation, then TPU pods by generation. */
@@ -56,8 +60,9 @@ const tierSchema = object(
     cube: optional(axes(number({ integer: true, min: 1, max: 1e6 }))),
     twisted: optional(boolean()),
     oversubscription: optional(number({ min: 1, max: 1000 })),
+    transport: optional(oneOf(TRANSPORTS)),
   },
-  checkTorus,
+  checkTier,
 );
 
 const citationSchema = object({
@@ -83,6 +88,16 @@ export const systemSchema: Schema = object(
 
 const TORUS_FIELDS = ['dims', 'wraparound', 'linkBandwidthBytesPerS', 'cube', 'twisted'] as const;
 const isNumberArray = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
+
+/** A tier's transport runs on its kind of tier; a torus names its axes and links. */
+function checkTier(tier: Readonly<Record<string, unknown>>, path: string, issues: Issue[]): void {
+  const kind = TIER_KINDS[tier['kind'] as NetworkTier['kind']];
+  const transport = TRANSPORT_PROFILES[tier['transport'] as Transport] as (typeof TRANSPORT_PROFILES)[Transport] | undefined;
+  if (kind && transport && transport.layer !== kind.layer) {
+    issues.push(issue('transport_mismatch', joinPath(path, 'transport'), `${String(tier['transport'])} runs on ${transport.layer} tiers, not on a ${String(tier['kind'])} tier (${kind.layer})`));
+  }
+  checkTorus(tier, path, issues);
+}
 
 /** A torus names its axes (product = domain) and link bandwidth; other kinds must not. */
 function checkTorus(tier: Readonly<Record<string, unknown>>, path: string, issues: Issue[]): void {

@@ -32,7 +32,16 @@ export interface NetworkTier {
   readonly twisted?: boolean;
   /** fat-tree / dragonfly: how much less bandwidth the upper levels offer than the chips inject (>= 1). */
   readonly oversubscription?: number;
+  /**
+   * What the tier runs on (cluster/transports.ts): the protocols its network plugin allows, its step
+   * latencies and achieved bandwidth. Switched network tiers without one run NCCL's InfiniBand figures.
+   */
+  readonly transport?: Transport;
 }
+
+/** Network transports with a profile in cluster/transports.ts (scale-up links, network fabrics and their plugins, TPU ICI and DCN). */
+export const TRANSPORTS = ['nvlink', 'xgmi', 'infiniband', 'roce', 'efa-v1', 'efa-v2', 'efa-v3', 'efa-v4', 'tcpx', 'tcpxo', 'ici', 'dcn'] as const;
+export type Transport = (typeof TRANSPORTS)[number];
 
 export interface SystemSpec {
   readonly name: string;

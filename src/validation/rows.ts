@@ -2,6 +2,7 @@
  * Reading validation files: YAML or JSON text -> checked rows, every problem reported with its path.
  */
 import { parseStructuredText } from '../arch/load.js';
+import { COLLECTIVE_HARNESSES } from '../cluster/collective-harness.js';
 import { TRAINING_STACKS } from '../cluster/types.js';
 import { VALIDATION_CATEGORIES } from '../model/validation.js';
 import { issue, type Issue, type Result } from '../core/errors.js';
@@ -111,6 +112,7 @@ const WORKLOADS: Readonly<Record<string, Schema>> = {
     ranks: count(1e8),
     ranksPerNode: optional(count()),
     bytes: positive,
+    harness: optional(oneOf(COLLECTIVE_HARNESSES)),
   }),
 };
 

@@ -2,6 +2,7 @@
  * The validation suite's rows as data: a published measurement, its source, and the workload it maps to
  * (validation/README.md describes the files).
  */
+import type { CollectiveHarness } from '../cluster/collective-harness.js';
 import type { TrainingStack } from '../cluster/types.js';
 
 import type { ValidationCategory } from '../model/validation.js';
@@ -131,6 +132,8 @@ export interface CollectiveWorkload {
   readonly ranks: number;
   readonly ranksPerNode?: number;
   readonly bytes: number;
+  /** How the source timed the calls (cluster/collective-harness.ts); nccl-tests unless stated. */
+  readonly harness?: CollectiveHarness;
 }
 
 export type Workload = GemmWorkload | AttentionWorkload | TrainWorkload | ServeWorkload | CollectiveWorkload;
