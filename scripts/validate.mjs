@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // `npm run validate`: predicts every row of validation/data with the built library (dist/), prints the
-// error per category and split and the worst held-out rows, and writes docs/validation.md and
+// error per category and split and the worst held-out rows, and writes docs/validation.md (with a chart,
+// docs/validation.svg) and
 // src/model/validation-data.ts (the held-out errors the CLI and UI quote beside their predictions).
 // A report like the benchmarks, not a test. Options: --check (only parse and map the rows; prints no
 // errors), --json (every row's prediction as JSON on stdout), --no-write.
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { formatIssues, formatValidationReport, parseValidationFile, predictRow, summarize, validationMarkdown, worstRows, VALIDATION_CATEGORIES } from '../dist/index.js';
+import { formatIssues, formatValidationReport, parseValidationFile, predictRow, summarize, validationMarkdown, validationRatioSvg, worstRows, VALIDATION_CATEGORIES } from '../dist/index.js';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const dataDir = join(root, 'validation', 'data');
@@ -86,8 +87,11 @@ is the held-out error. \`speed ratio\` is predicted speed over measured speed: a
 optimistic (too fast), below 1 pessimistic. MAPE is the mean of |predicted / measured - 1|.
 
 ${rows.length} rows in ${VALIDATION_CATEGORIES.length} categories; ${unmapped.length} could not be predicted.
+
+![Predicted over measured speed of every row, by category](validation.svg)
 `;
     writeAtomically(join(root, 'docs', 'validation.md'), validationMarkdown(summary, predictions, method));
+    writeAtomically(join(root, 'docs', 'validation.svg'), validationRatioSvg(predictions, VALIDATION_CATEGORIES));
     const round = (_k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)) : v);
     const data = `/** Written by \`npm run validate\` (scripts/validate.mjs) from validation/data; do not edit by hand. */
 import type { ValidationSummary } from './validation.js';
@@ -95,6 +99,6 @@ import type { ValidationSummary } from './validation.js';
 export const VALIDATION_SUMMARY: ValidationSummary = ${JSON.stringify(summary, round, 2)};
 `;
     writeAtomically(join(root, 'src', 'model', 'validation-data.ts'), data);
-    console.log('\nwrote docs/validation.md and src/model/validation-data.ts (rebuild with npm run build to use them in dist/)');
+    console.log('\nwrote docs/validation.md, docs/validation.svg and src/model/validation-data.ts (rebuild with npm run build to use them in dist/)');
   }
 }

@@ -170,3 +170,4 @@ export { summarize, errorStats, worstRows } from './validation/stats.js';
 export { validationFor, VALIDATION_CATEGORIES, type ValidationCategory, type PredictionScope, type ValidationNote, type ErrorStats, type CategoryRegime, type CategorySummary, type ValidationSummary } from './model/validation.js';
 export { VALIDATION_SUMMARY } from './model/validation-data.js';
 export { formatValidationReport, validationMarkdown } from './report/validation-report.js';
+export { validationRatioSvg } from './report/validation-chart.js';
