@@ -66,6 +66,16 @@ export interface EngineRelease {
   readonly citation: Citation;
 }
 
+/** tpusim's own figure, no source publishing it: `status` says whether derived or estimated, `note` how. */
+function ours(status: 'estimate' | 'derived', note?: string): Citation {
+  return note === undefined ? { source: 'tpusim', status } : { source: 'tpusim', status, note };
+}
+
+/** A figure `source` publishes at `where`. */
+function published(source: string, where: string): Citation {
+  return { source, where, status: 'published' };
+}
+
 /**
  * Device seconds between two kernels a host launches one by one, and between kernels of a replayed
  * CUDA graph, beyond each kernel's roofline time (launch latency, the ramp and tail of small kernels).
@@ -99,34 +109,35 @@ const ALL_REDUCE_FLOOR_CITATION: Citation = {
 };
 
 const GPU_LAUNCHES = { kernelGapS: KERNEL_GAP_S, allReduceFloorS: ALL_REDUCE_FLOOR_S } as const;
+/** No engine, or one running each step as one compiled program: nothing launched per kernel, no gaps, no all-reduce floor of its own... */
+const NO_LAUNCHES = { launchS: 0, kernelGapS: { eager: 0, graph: 0 }, allReduceFloorS: 0 } as const;
+/** ...and no step size beyond which it falls back to launching kernels eagerly. */
+const NO_EAGER_STEPS = { graphMaxBatch: UNLIMITED, piecewiseGraphMaxTokens: UNLIMITED } as const;
 
-const XQA_RELEASE: EngineRelease = {
-  before: '0.7',
-  changes: { decodeAttention: 'per-query-head' },
-  citation: {
-    source: 'TensorRT-LLM blogs "New XQA-kernel provides 2.4x more Llama-70B throughput within the same latency budget" (2024-01-30) and "Falcon-180B on a single H200 GPU" (v0.7a, 2023-12-04)',
-    where: 'Llama-70B, 1 H200, 128/2048: 1,227 tok/s/GPU without XQA, 2,941 with it; the v0.7a blog reports the 2,941',
-    status: 'derived',
-    note: 'releases before XQA ran generation attention as masked multi-head attention, one block per query head',
-  },
-};
+/** Releases before `before` ran decode attention one block per query head, reading shared KV heads once per query head. */
+function perQueryHeadDecodeBefore(before: string, citation: Citation): EngineRelease {
+  return { before, changes: { decodeAttention: 'per-query-head' }, citation };
+}
 
-const VLLM_FLASH_DECODE_RELEASE: EngineRelease = {
-  before: '0.4.1',
-  changes: { decodeAttention: 'per-query-head' },
-  citation: {
-    source: 'vLLM pull request #3648, "[Kernel] Use flash-attn for decoding" (merged 2024-03-27); vLLM issue #1880',
-    where: 'decode moves from PagedAttention V1/V2 (no MQA/GQA sharing) to FlashAttention\'s paged KV kernel',
-    status: 'estimate',
-    note: 'the first release that made the FlashAttention backend the default on NVIDIA GPUs is taken to be 0.4.1',
-  },
-};
+const XQA_RELEASE = perQueryHeadDecodeBefore('0.7', {
+  source: 'TensorRT-LLM blogs "New XQA-kernel provides 2.4x more Llama-70B throughput within the same latency budget" (2024-01-30) and "Falcon-180B on a single H200 GPU" (v0.7a, 2023-12-04)',
+  where: 'Llama-70B, 1 H200, 128/2048: 1,227 tok/s/GPU without XQA, 2,941 with it; the v0.7a blog reports the 2,941',
+  status: 'derived',
+  note: 'releases before XQA ran generation attention as masked multi-head attention, one block per query head',
+});
+
+const VLLM_FLASH_DECODE_RELEASE = perQueryHeadDecodeBefore('0.4.1', {
+  source: 'vLLM pull request #3648, "[Kernel] Use flash-attn for decoding" (merged 2024-03-27); vLLM issue #1880',
+  where: 'decode moves from PagedAttention V1/V2 (no MQA/GQA sharing) to FlashAttention\'s paged KV kernel',
+  status: 'estimate',
+  note: 'the first release that made the FlashAttention backend the default on NVIDIA GPUs is taken to be 0.4.1',
+});
 
 const FAST_ACCUMULATION: Record<'vllm' | 'trtllm', Citation> = {
-  vllm: { source: 'vLLM csrc/quantization/cutlass_w8a8 (scaled_mm_c3x, sm90_fp8_config_default)', where: 'KernelTmaWarpSpecializedPingpongFP8FastAccum', status: 'published' },
-  trtllm: { source: 'TensorRT-LLM cpp/tensorrt_llm/common/cublasMMWrapper.cpp (Fp8Gemm)', where: 'CUBLASLT_MATMUL_DESC_FAST_ACCUM set for fp8 GEMMs', status: 'published' },
+  vllm: published('vLLM csrc/quantization/cutlass_w8a8 (scaled_mm_c3x, sm90_fp8_config_default)', 'KernelTmaWarpSpecializedPingpongFP8FastAccum'),
+  trtllm: published('TensorRT-LLM cpp/tensorrt_llm/common/cublasMMWrapper.cpp (Fp8Gemm)', 'CUBLASLT_MATMUL_DESC_FAST_ACCUM set for fp8 GEMMs'),
 };
-const GROUPED_DECODE: Citation = { source: 'see model/decode-attention.ts', where: 'FlashAttention paged KV (vLLM backend FLASH_ATTN), XQA (TensorRT-LLM), FlashInfer (SGLang)', status: 'published' };
+const GROUPED_DECODE: Citation = published('see model/decode-attention.ts', 'FlashAttention paged KV (vLLM backend FLASH_ATTN), XQA (TensorRT-LLM), FlashInfer (SGLang)');
 const GPU_LAUNCH_CITATIONS = { kernelGapS: KERNEL_GAP_CITATION, allReduceFloorS: ALL_REDUCE_FLOOR_CITATION } as const;
 
 const VLLM: ServingEngine = {
@@ -164,14 +175,14 @@ const VLLM: ServingEngine = {
       status: 'estimate',
       note: 'a fifth of the Vidur figure for V1\'s persistent batch and numpy input preparation',
     },
-    overlapsHost: { source: 'vLLM docs, engine arguments', where: '--async-scheduling is opt-in', status: 'published' },
-    tpOverlap: { source: 'vLLM docs, torch.compile passes', where: 'async tensor parallelism (GEMM + collective fusion) is opt-in', status: 'published' },
-    launchS: { source: 'tpusim', status: 'estimate', note: 'PyTorch eager op dispatch from Python, order 10 us per op; attention and custom ops outside the piecewise graphs' },
-    graphMaxBatch: { source: 'vLLM docs, CUDA Graphs design (v1)', where: 'FULL_AND_PIECEWISE: full graphs for uniform decode batches; max_capture_size 512', status: 'published' },
-    piecewiseGraphMaxTokens: { source: 'vLLM docs, CUDA Graphs design (v1)', where: 'piecewise graphs (attention outside) for mixed batches up to max_capture_size 512', status: 'published' },
-    requestS: { source: 'tpusim', status: 'estimate', note: 'tokenization and admission in the engine-core process' },
-    maxBatchTokens: { source: 'vLLM docs, engine arguments', where: 'max_num_batched_tokens, 8192 by default for online serving on data-centre GPUs', status: 'published' },
-    memory: { source: 'vLLM docs, engine arguments', where: 'gpu_memory_utilization 0.9 of total memory', status: 'published' },
+    overlapsHost: published('vLLM docs, engine arguments', '--async-scheduling is opt-in'),
+    tpOverlap: published('vLLM docs, torch.compile passes', 'async tensor parallelism (GEMM + collective fusion) is opt-in'),
+    launchS: ours('estimate', 'PyTorch eager op dispatch from Python, order 10 us per op; attention and custom ops outside the piecewise graphs'),
+    graphMaxBatch: published('vLLM docs, CUDA Graphs design (v1)', 'FULL_AND_PIECEWISE: full graphs for uniform decode batches; max_capture_size 512'),
+    piecewiseGraphMaxTokens: published('vLLM docs, CUDA Graphs design (v1)', 'piecewise graphs (attention outside) for mixed batches up to max_capture_size 512'),
+    requestS: ours('estimate', 'tokenization and admission in the engine-core process'),
+    maxBatchTokens: published('vLLM docs, engine arguments', 'max_num_batched_tokens, 8192 by default for online serving on data-centre GPUs'),
+    memory: published('vLLM docs, engine arguments', 'gpu_memory_utilization 0.9 of total memory'),
   },
 };
 
@@ -196,16 +207,16 @@ const TRTLLM: ServingEngine = {
     ...GPU_LAUNCH_CITATIONS,
     decodeAttention: GROUPED_DECODE,
     fp8FastAccumulation: FAST_ACCUMULATION.trtllm,
-    stepS: { source: 'tpusim', status: 'estimate', note: 'C++ batch manager / executor loop; hidden behind the device by the overlap scheduler' },
-    perSequenceS: { source: 'tpusim', status: 'estimate', note: 'per-request bookkeeping in C++' },
-    overlapsHost: { source: 'TensorRT-LLM docs, "Overlap Scheduler"', where: 'launches step n+1 before the CPU work of step n; enabled by default', status: 'published' },
-    tpOverlap: { source: 'TensorRT-LLM docs, build options', where: 'GEMM + all-reduce fusion (user buffers) is opt-in; all-reduce plugins run after the GEMM', status: 'published' },
-    launchS: { source: 'tpusim', status: 'estimate', note: 'TensorRT engine enqueue from C++, a few us per kernel' },
-    graphMaxBatch: { source: 'TensorRT-LLM docs, cuda_graph_config', where: 'CUDA graphs for generation-only batches; max_batch_size 128 by default', status: 'published' },
-    piecewiseGraphMaxTokens: { source: 'TensorRT-LLM docs, cuda_graph_config', where: 'context (prefill) steps are not captured', status: 'published' },
-    requestS: { source: 'tpusim', status: 'estimate', note: 'request enqueue and tokenization outside the timed loop of trtllm-bench / gptSessionBenchmark' },
-    maxBatchTokens: { source: 'TensorRT-LLM docs, "Tuning Max Batch Size and Max Num Tokens"', where: 'max_num_tokens 8192 by default', status: 'published' },
-    memory: { source: 'TensorRT-LLM docs, KvCacheConfig', where: 'free_gpu_memory_fraction 0.9 of the memory left after the weights', status: 'published' },
+    stepS: ours('estimate', 'C++ batch manager / executor loop; hidden behind the device by the overlap scheduler'),
+    perSequenceS: ours('estimate', 'per-request bookkeeping in C++'),
+    overlapsHost: published('TensorRT-LLM docs, "Overlap Scheduler"', 'launches step n+1 before the CPU work of step n; enabled by default'),
+    tpOverlap: published('TensorRT-LLM docs, build options', 'GEMM + all-reduce fusion (user buffers) is opt-in; all-reduce plugins run after the GEMM'),
+    launchS: ours('estimate', 'TensorRT engine enqueue from C++, a few us per kernel'),
+    graphMaxBatch: published('TensorRT-LLM docs, cuda_graph_config', 'CUDA graphs for generation-only batches; max_batch_size 128 by default'),
+    piecewiseGraphMaxTokens: published('TensorRT-LLM docs, cuda_graph_config', 'context (prefill) steps are not captured'),
+    requestS: ours('estimate', 'request enqueue and tokenization outside the timed loop of trtllm-bench / gptSessionBenchmark'),
+    maxBatchTokens: published('TensorRT-LLM docs, "Tuning Max Batch Size and Max Num Tokens"', 'max_num_tokens 8192 by default'),
+    memory: published('TensorRT-LLM docs, KvCacheConfig', 'free_gpu_memory_fraction 0.9 of the memory left after the weights'),
   },
 };
 
@@ -221,11 +232,11 @@ const SGLANG: ServingEngine = {
   releases: [],
   citations: {
     ...VLLM.citations,
-    stepS: { source: 'tpusim', status: 'estimate', note: 'radix-cache matching and scheduling; hidden by the overlap scheduler' },
-    overlapsHost: { source: 'LMSYS blog, "SGLang v0.4" (2024-12-04)', where: 'zero-overhead batch scheduler: the CPU runs one batch ahead; no GPU idle time between 5 decode batches', status: 'published' },
-    graphMaxBatch: { source: 'SGLang docs, server arguments', where: 'cuda_graph_max_bs (160 on H100-class GPUs at small tp)', status: 'published' },
-    piecewiseGraphMaxTokens: { source: 'SGLang docs, server arguments', where: 'prefill runs eagerly by default', status: 'published' },
-    memory: { source: 'SGLang docs, server arguments', where: 'mem_fraction_static, about 0.88 on 80 GB GPUs', status: 'published' },
+    stepS: ours('estimate', 'radix-cache matching and scheduling; hidden by the overlap scheduler'),
+    overlapsHost: published('LMSYS blog, "SGLang v0.4" (2024-12-04)', 'zero-overhead batch scheduler: the CPU runs one batch ahead; no GPU idle time between 5 decode batches'),
+    graphMaxBatch: published('SGLang docs, server arguments', 'cuda_graph_max_bs (160 on H100-class GPUs at small tp)'),
+    piecewiseGraphMaxTokens: published('SGLang docs, server arguments', 'prefill runs eagerly by default'),
+    memory: published('SGLang docs, server arguments', 'mem_fraction_static, about 0.88 on 80 GB GPUs'),
   },
 };
 
@@ -237,7 +248,7 @@ const TGI: ServingEngine = {
   releases: [],
   graphMaxBatch: 128,
   piecewiseGraphMaxTokens: 0,
-  citations: { ...VLLM.citations, stepS: { source: 'tpusim', status: 'estimate', note: 'router round trip (gRPC) and Python batch bookkeeping per step' }, graphMaxBatch: { source: 'TGI docs, launcher arguments', where: '--cuda-graphs 1,2,4,8,16,32 by default (up to 128 configurable)', status: 'published' } },
+  citations: { ...VLLM.citations, stepS: ours('estimate', 'router round trip (gRPC) and Python batch bookkeeping per step'), graphMaxBatch: published('TGI docs, launcher arguments', '--cuda-graphs 1,2,4,8,16,32 by default (up to 128 configurable)') },
 };
 
 const MII: ServingEngine = {
@@ -246,7 +257,7 @@ const MII: ServingEngine = {
   description: 'DeepSpeed-MII / FastGen: Python scheduler (Dynamic SplitFuse), synchronous steps',
   stepS: 1.5e-3,
   graphMaxBatch: 0,
-  citations: { ...TGI.citations, stepS: { source: 'tpusim', status: 'estimate', note: 'Python scheduling and ragged batch preparation per step' }, graphMaxBatch: { source: 'tpusim', status: 'estimate', note: 'no CUDA graphs assumed' } },
+  citations: { ...TGI.citations, stepS: ours('estimate', 'Python scheduling and ragged batch preparation per step'), graphMaxBatch: ours('estimate', 'no CUDA graphs assumed') },
 };
 
 const JETSTREAM: ServingEngine = {
@@ -255,12 +266,9 @@ const JETSTREAM: ServingEngine = {
   stepS: 0.5e-3,
   perSequenceS: 1e-6,
   overlapsHost: true,
-  launchS: 0,
-  kernelGapS: { eager: 0, graph: 0 },
-  allReduceFloorS: 0,
+  ...NO_LAUNCHES,
   tpOverlap: true,
-  graphMaxBatch: UNLIMITED,
-  piecewiseGraphMaxTokens: UNLIMITED,
+  ...NO_EAGER_STEPS,
   requestS: 0.5e-3,
   maxBatchTokens: 8192,
   memory: { ofTotal: 0.95 },
@@ -268,23 +276,23 @@ const JETSTREAM: ServingEngine = {
   fp8FastAccumulation: false,
   releases: [],
   citations: {
-    decodeAttention: { source: 'tpusim', status: 'derived', note: 'XLA einsums over [KV heads, group] read each cached element once' },
-    stepS: { source: 'tpusim', status: 'estimate', note: 'program dispatch and result transfer per step' },
-    perSequenceS: { source: 'tpusim', status: 'estimate' },
-    overlapsHost: { source: 'JetStream repository (AI-Hypercomputer/JetStream), orchestrator.py', where: 'prefill, generate and detokenize run on separate threads', status: 'published' },
+    decodeAttention: ours('derived', 'XLA einsums over [KV heads, group] read each cached element once'),
+    stepS: ours('estimate', 'program dispatch and result transfer per step'),
+    perSequenceS: ours('estimate'),
+    overlapsHost: published('JetStream repository (AI-Hypercomputer/JetStream), orchestrator.py', 'prefill, generate and detokenize run on separate threads'),
     tpOverlap: {
       source: 'Pope et al., "Efficiently Scaling Transformer Inference" (MLSys 2023), section 3.5; Wang et al., "Overlap Communication with Dependent Computation via Decomposition" (ASPLOS 2023)',
       where: 'Looped CollectiveEinsum: XLA splits each all-reduce/all-gather into steps that hide behind the partial matmuls',
       status: 'published',
     },
-    launchS: { source: 'tpusim', status: 'derived', note: 'XLA runs the step as one program: nothing launched per kernel' },
-    kernelGapS: { source: 'tpusim', status: 'derived', note: 'fused ops of one XLA program, scheduled by the compiler: no launch gaps' },
-    allReduceFloorS: { source: 'tpusim', status: 'derived', note: 'ICI collectives inside the program: their latency is the collective model\'s' },
-    graphMaxBatch: { source: 'tpusim', status: 'derived', note: 'every step is a compiled program' },
-    piecewiseGraphMaxTokens: { source: 'tpusim', status: 'derived', note: 'every step is a compiled program' },
-    requestS: { source: 'tpusim', status: 'estimate' },
-    maxBatchTokens: { source: 'tpusim', status: 'estimate', note: 'prefill length buckets; a long prompt runs as one program' },
-    memory: { source: 'tpusim', status: 'estimate', note: 'XLA preallocates most of HBM' },
+    launchS: ours('derived', 'XLA runs the step as one program: nothing launched per kernel'),
+    kernelGapS: ours('derived', 'fused ops of one XLA program, scheduled by the compiler: no launch gaps'),
+    allReduceFloorS: ours('derived', 'ICI collectives inside the program: their latency is the collective model\'s'),
+    graphMaxBatch: ours('derived', 'every step is a compiled program'),
+    piecewiseGraphMaxTokens: ours('derived', 'every step is a compiled program'),
+    requestS: ours('estimate'),
+    maxBatchTokens: ours('estimate', 'prefill length buckets; a long prompt runs as one program'),
+    memory: ours('estimate', 'XLA preallocates most of HBM'),
   },
 };
 
@@ -296,12 +304,9 @@ const IDEAL: ServingEngine = {
   stepS: 0,
   perSequenceS: 0,
   overlapsHost: true,
-  launchS: 0,
-  kernelGapS: { eager: 0, graph: 0 },
-  allReduceFloorS: 0,
+  ...NO_LAUNCHES,
   tpOverlap: false,
-  graphMaxBatch: UNLIMITED,
-  piecewiseGraphMaxTokens: UNLIMITED,
+  ...NO_EAGER_STEPS,
   requestS: 0,
   maxBatchTokens: UNLIMITED,
   memory: { ofTotal: 1 },

@@ -50,19 +50,23 @@ const SFU = kcite('cudaGuide', 'throughput table: 16 exp2 results per clock per 
 const TMA = kcite('cudaDriverTma', 'cuTensorMapEncodeTiled: global strides multiples of 16 bytes', 'published', 'a misaligned operand cannot be loaded by TMA, so the wgmma/TMA kernels are out (cuBLAS runs sm80-class kernels)');
 const MMA_SYNC_HOPPER = kcite('shah2024', 'section 2.2: mma.sync reaches about 2/3 of H100 peak tensor throughput (citing Luo et al. 2024)', 'published');
 
+/** What most generations share: 16-byte operands, no asynchronous MMA (mma.sync at the full rate), no CUDA-core fallback, no fp8 promotion, 16 exp2 per SM per clock. */
+const SHARED = { alignmentBytes: 16, asyncMma: false, legacyMmaFraction: 1, cudaCoresBelowBytes: 0, fp8PromotionK: 0, fp8PromotionExposed: 0, sfuPerSmPerCycle: 16 } as const;
+
+/** A family's stack: `SHARED` with what differs on it, and its citations. */
+function stack(family: GpuFamily, own: Partial<Omit<GpuKernelStack, 'family'>> & Pick<GpuKernelStack, 'attention' | 'citations'>): GpuKernelStack {
+  return { family, ...SHARED, ...own };
+}
+
 const STACKS: Readonly<Record<GpuFamily, GpuKernelStack>> = {
-  volta: { family: 'volta', alignmentBytes: 16, asyncMma: false, legacyMmaFraction: 1, cudaCoresBelowBytes: 4, fp8PromotionK: 0, fp8PromotionExposed: 0, sfuPerSmPerCycle: 16, attention: ['unfused'], citations: { alignmentBytes: ALIGNMENT, cudaCoresBelowBytes: kcite('dlPerfGemm', 'Table 1: cuBLAS < 11.0 uses Tensor Cores only when fp16 dimensions are multiples of 8', 'published', 'DeepBench (V100) runs dimensions that are multiples of 2 or 4 on the tensor cores (5124 x 9124 x 1760 at 94 TFLOP/s, a calibration row), so only odd ones (2-byte rows) are taken to the CUDA cores'), sfuPerSmPerCycle: SFU, attention: kcite('faRepo', 'README: FlashAttention-2 supports Ampere, Ada, Hopper', 'published', 'no fused flash kernel on Volta: PyTorch runs the math path') } },
-  ampere: { family: 'ampere', alignmentBytes: 16, asyncMma: false, legacyMmaFraction: 1, cudaCoresBelowBytes: 0, fp8PromotionK: 0, fp8PromotionExposed: 0, sfuPerSmPerCycle: 16, attention: ['flash2', 'cudnn', 'unfused'], citations: { alignmentBytes: ALIGNMENT, sfuPerSmPerCycle: SFU, attention: kcite('dao2023', 'A100 benchmarks', 'published', 'FlashAttention-2 is the usual kernel on A100 (PyTorch SDPA, Megatron)') } },
-  ada: { family: 'ada', alignmentBytes: 16, asyncMma: false, legacyMmaFraction: 1, cudaCoresBelowBytes: 0, fp8PromotionK: 0, fp8PromotionExposed: 0, sfuPerSmPerCycle: 16, attention: ['flash2', 'cudnn', 'unfused'], citations: { alignmentBytes: ALIGNMENT, sfuPerSmPerCycle: SFU } },
-  hopper: {
-    family: 'hopper',
-    alignmentBytes: 16,
+  volta: stack('volta', { cudaCoresBelowBytes: 4, attention: ['unfused'], citations: { alignmentBytes: ALIGNMENT, cudaCoresBelowBytes: kcite('dlPerfGemm', 'Table 1: cuBLAS < 11.0 uses Tensor Cores only when fp16 dimensions are multiples of 8', 'published', 'DeepBench (V100) runs dimensions that are multiples of 2 or 4 on the tensor cores (5124 x 9124 x 1760 at 94 TFLOP/s, a calibration row), so only odd ones (2-byte rows) are taken to the CUDA cores'), sfuPerSmPerCycle: SFU, attention: kcite('faRepo', 'README: FlashAttention-2 supports Ampere, Ada, Hopper', 'published', 'no fused flash kernel on Volta: PyTorch runs the math path') } }),
+  ampere: stack('ampere', { attention: ['flash2', 'cudnn', 'unfused'], citations: { alignmentBytes: ALIGNMENT, sfuPerSmPerCycle: SFU, attention: kcite('dao2023', 'A100 benchmarks', 'published', 'FlashAttention-2 is the usual kernel on A100 (PyTorch SDPA, Megatron)') } }),
+  ada: stack('ada', { attention: ['flash2', 'cudnn', 'unfused'], citations: { alignmentBytes: ALIGNMENT, sfuPerSmPerCycle: SFU } }),
+  hopper: stack('hopper', {
     asyncMma: true,
     legacyMmaFraction: 2 / 3,
-    cudaCoresBelowBytes: 0,
     fp8PromotionK: 128,
     fp8PromotionExposed: 0.5,
-    sfuPerSmPerCycle: 16,
     attention: ['cudnn', 'flash3', 'flash2', 'unfused'],
     citations: {
       alignmentBytes: TMA,
@@ -72,16 +76,10 @@ const STACKS: Readonly<Record<GpuFamily, GpuKernelStack>> = {
       sfuPerSmPerCycle: kcite('shah2024', 'section 3.3: H100 SXM5 has 989 TFLOPS of fp16 matmul but 3.9 TFLOPS of special functions', 'published', '3.9e12 / (132 SMs x 1.83 GHz) = 16 per SM per clock'),
       attention: kcite('teDocs', 'attention backends: cuDNN fused attention is the default on Hopper', 'published', 'FlashAttention-3 alike; FlashAttention-2 (PyTorch SDPA) where named'),
     },
-  },
-  blackwell: {
-    family: 'blackwell',
-    alignmentBytes: 16,
+  }),
+  blackwell: stack('blackwell', {
     asyncMma: true,
     legacyMmaFraction: 0.5,
-    cudaCoresBelowBytes: 0,
-    fp8PromotionK: 0,
-    fp8PromotionExposed: 0,
-    sfuPerSmPerCycle: 16,
     attention: ['cudnn', 'flash2', 'unfused'],
     citations: {
       alignmentBytes: TMA,
@@ -89,32 +87,16 @@ const STACKS: Readonly<Record<GpuFamily, GpuKernelStack>> = {
       sfuPerSmPerCycle: kcite('cudaGuide', 'throughput table, compute capability 10.0', 'estimate', 'assumed unchanged from Hopper (B300 doubles it)'),
       attention: kcite('cudnnDocs', 'sm100 fused attention', 'published', 'FlashAttention-3 is Hopper-only'),
     },
-  },
-  cdna3: {
-    family: 'cdna3',
-    alignmentBytes: 16,
-    asyncMma: false,
-    legacyMmaFraction: 1,
-    cudaCoresBelowBytes: 0,
-    fp8PromotionK: 0,
-    fp8PromotionExposed: 0,
-    sfuPerSmPerCycle: 16,
+  }),
+  cdna3: stack('cdna3', {
     attention: ['flash2', 'unfused'],
     citations: {
       alignmentBytes: kcite('tpusim', '', 'estimate', 'hipBLASLt loads operands with 16-byte buffer loads, as cuBLAS does'),
       sfuPerSmPerCycle: kcite('tpusim', '', 'estimate', 'v_exp_f32 at a quarter of the 64 lanes of a CU per clock'),
       attention: kcite('faRepo', 'ROCm backend (composable_kernel) of FlashAttention-2', 'published'),
     },
-  },
-  gaudi: {
-    family: 'gaudi',
-    alignmentBytes: 16,
-    asyncMma: false,
-    legacyMmaFraction: 1,
-    cudaCoresBelowBytes: 0,
-    fp8PromotionK: 0,
-    fp8PromotionExposed: 0,
-    sfuPerSmPerCycle: 16,
+  }),
+  gaudi: stack('gaudi', {
     attention: ['fused-sdpa', 'unfused'],
     substitutes: { flash2: 'fused-sdpa', flash3: 'fused-sdpa', cudnn: 'fused-sdpa' },
     citations: {
@@ -124,8 +106,8 @@ const STACKS: Readonly<Record<GpuFamily, GpuKernelStack>> = {
       attention: kcite('habanaFusedSdpa', 'FusedSDPA: the fused attention op of Intel Gaudi', 'published'),
       substitutes: kcite('habanaMegatronDeepSpeed', 'transformer.py: HabanaFlashSelfAttention (FusedSDPA) where CUDA builds run flash-attn', 'published', 'optimum-habana likewise maps use_flash_attention to FusedSDPA'),
     },
-  },
-  generic: { family: 'generic', alignmentBytes: 16, asyncMma: false, legacyMmaFraction: 1, cudaCoresBelowBytes: 0, fp8PromotionK: 0, fp8PromotionExposed: 0, sfuPerSmPerCycle: 16, attention: ['flash2', 'unfused'], citations: { alignmentBytes: ALIGNMENT, sfuPerSmPerCycle: kcite('tpusim', '', 'estimate', 'as NVIDIA GPUs') } },
+  }),
+  generic: stack('generic', { attention: ['flash2', 'unfused'], citations: { alignmentBytes: ALIGNMENT, sfuPerSmPerCycle: kcite('tpusim', '', 'estimate', 'as NVIDIA GPUs') } }),
 };
 
 /** Chip name prefixes of each family, most specific first (presets and their variants, e.g. h100-pcie). */

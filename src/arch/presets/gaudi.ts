@@ -8,6 +8,8 @@
  * 2 x 256 cycles per output tile) and the MME's runtime-configurable geometry.
  */
 import type { Citation, CoreSpec, MatrixFormatSpec } from '../chip-spec.js';
+import { citeCore, type CoreCitations } from './builders.js';
+import { citeGpuTiling } from './gpu-builders.js';
 import { cite } from './sources.js';
 
 /** MAC cells a side of one MME. */
@@ -54,42 +56,40 @@ export function buildMmeCore(p: MmeCoreParams): CoreSpec {
 }
 
 /** What a Gaudi preset cites itself for the fields of `buildMmeCore` that differ between chips. */
-export interface MmeCoreCitations {
-  readonly count: Citation;
+export interface MmeCoreCitations extends Pick<CoreCitations, 'count' | 'formats' | 'formatRates'> {
   /** Cited for both rows and cols. */
   readonly mmeDim: Citation;
-  readonly formats: Citation;
-  readonly formatRates?: Readonly<Record<number, Citation>>;
   readonly tpcsPerMme: Citation;
 }
 
-const CORE = 'cores[0]';
-const MME = `${CORE}.matrixUnits[0]`;
 const MODEL_CHOICE = 'an output-stationary array: the output tile stays while operands stream along K, which tpusim times with its tensor-core (GEMM tile) model';
 
 /** Citations of a Gaudi chip's only core, keyed by path: the chip's own for what differs, the shared ones for what the builder fixes. */
 export function citeMmeCore(c: MmeCoreCitations): Record<string, Citation> {
-  const rates = Object.entries(c.formatRates ?? {}).map(([i, rate]) => [`${MME}.formats[${i}].rate`, rate]);
   return {
-    [`${CORE}.count`]: c.count,
-    [`${MME}.kind`]: cite('intelGaudi3', "MME: a '256x256 MAC structure with FP32 accumulators'", 'estimate', `modelling choice: ${MODEL_CHOICE}; the whitepaper text was read through re-publications`),
-    [`${MME}.count`]: cite('habanaDocs', 'Gaudi Architecture: the MME does all operations that lower to matrix multiplication', 'estimate', 'one array per MME core'),
-    [`${MME}.rows`]: c.mmeDim,
-    [`${MME}.cols`]: c.mmeDim,
-    [`${MME}.dataflows`]: cite('intelGaudi3', 'MME with FP32 accumulators in the array', 'estimate', `output-stationary: ${MODEL_CHOICE}`),
-    [`${MME}.formats`]: c.formats,
-    ...Object.fromEntries(rates),
-    [`${MME}.doubleBufferedWeights`]: cite('tpusim', '', 'estimate', 'not published; the next operand stage assumed to load while one computes'),
-    [`${MME}.weightFifoTiles`]: cite('tpusim', '', 'estimate', 'not published; two operand stages assumed'),
-    [`${CORE}.vectorUnit.lanes`]: cite('habanaDocs', "TPC User Guide: 2048-bit SIMD, 'up to 64 floats' per cycle", 'derived', '64 fp32 lanes per TPC x the TPCs per MME'),
-    [`${CORE}.vectorUnit.opsPerLanePerCycle`]: cite('intelHc2024', 'Gaudi 3: 28.7 TFLOPS bf16 vector over 64 TPCs', 'derived', 'one FMA (2 ops) per fp32 lane per clock; 64 TPCs x 128 bf16 lanes x 2 x 1.75 GHz = 28.7 TFLOPS, the fp32 rate being half'),
-    [`${CORE}.unifiedBuffer.sizeBytes`]: cite('tpusim', '', 'estimate', `not published; two stages of (256 + 256) x ${MME_TILE_K} bf16 operands`),
-    [`${CORE}.unifiedBuffer.bandwidthBytesPerS`]: cite('tpusim', '', 'estimate', 'not published; enough to feed the array a row and a column of bf16 operands per clock'),
-    [`${CORE}.accumulators.sizeBytes`]: cite('intelGaudi3', "MME: 'FP32 accumulators'", 'derived', 'one fp32 accumulator per cell of the output-stationary array: 256 x 256 x 4 B'),
-    [`${CORE}.accumulators.bandwidthBytesPerS`]: cite('tpusim', '', 'estimate', 'one row of fp32 partial sums read and written per clock'),
-    'gpuTiling.tileM': cite('tpusim', '', 'derived', 'the output tile an MME holds: its 256 rows'),
-    'gpuTiling.tileN': cite('tpusim', '', 'derived', 'the output tile an MME holds: its 256 columns'),
-    'gpuTiling.tileK': cite('tpusim', '', 'estimate', 'not published; the depth of one operand stage'),
-    'gpuTiling.blocksPerSm': cite('tpusim', '', 'derived', 'one output tile per MME at a time'),
+    ...citeCore({
+      count: c.count,
+      kind: cite('intelGaudi3', "MME: a '256x256 MAC structure with FP32 accumulators'", 'estimate', `modelling choice: ${MODEL_CHOICE}; the whitepaper text was read through re-publications`),
+      matrixUnits: cite('habanaDocs', 'Gaudi Architecture: the MME does all operations that lower to matrix multiplication', 'estimate', 'one array per MME core'),
+      rows: c.mmeDim,
+      cols: c.mmeDim,
+      dataflows: cite('intelGaudi3', 'MME with FP32 accumulators in the array', 'estimate', `output-stationary: ${MODEL_CHOICE}`),
+      formats: c.formats,
+      formatRates: c.formatRates,
+      doubleBufferedWeights: cite('tpusim', '', 'estimate', 'not published; the next operand stage assumed to load while one computes'),
+      weightFifoTiles: cite('tpusim', '', 'estimate', 'not published; two operand stages assumed'),
+      lanes: cite('habanaDocs', "TPC User Guide: 2048-bit SIMD, 'up to 64 floats' per cycle", 'derived', '64 fp32 lanes per TPC x the TPCs per MME'),
+      opsPerLane: cite('intelHc2024', 'Gaudi 3: 28.7 TFLOPS bf16 vector over 64 TPCs', 'derived', 'one FMA (2 ops) per fp32 lane per clock; 64 TPCs x 128 bf16 lanes x 2 x 1.75 GHz = 28.7 TFLOPS, the fp32 rate being half'),
+      unifiedBufferBytes: cite('tpusim', '', 'estimate', `not published; two stages of (256 + 256) x ${MME_TILE_K} bf16 operands`),
+      unifiedBufferBandwidth: cite('tpusim', '', 'estimate', 'not published; enough to feed the array a row and a column of bf16 operands per clock'),
+      accumulatorBytes: cite('intelGaudi3', "MME: 'FP32 accumulators'", 'derived', 'one fp32 accumulator per cell of the output-stationary array: 256 x 256 x 4 B'),
+      accumulatorBandwidth: cite('tpusim', '', 'estimate', 'one row of fp32 partial sums read and written per clock'),
+    }),
+    ...citeGpuTiling({
+      tileM: cite('tpusim', '', 'derived', 'the output tile an MME holds: its 256 rows'),
+      tileN: cite('tpusim', '', 'derived', 'the output tile an MME holds: its 256 columns'),
+      tileK: cite('tpusim', '', 'estimate', 'not published; the depth of one operand stage'),
+      blocksPerSm: cite('tpusim', '', 'derived', 'one output tile per MME at a time'),
+    }),
   };
 }

@@ -1,7 +1,8 @@
 import { GIB, MIB } from '../../core/units.js';
 import type { ChipSpec } from '../chip-spec.js';
+import { citeOffChipMemory, citePcieX16, formatsAt, pcieX16 } from './builders.js';
 import { buildMmeCore, citeMmeCore, MME_DIM, MME_TILE_K } from './gaudi.js';
-import { cite, COMMON, pcieBytesPerS, sourcesFor } from './sources.js';
+import { cite, sourcesFor } from './sources.js';
 
 /** Not published: 432 TFLOPS / (2 MMEs x 256x256 x 2 ops) = 1.65 GHz, if the MMEs are 256x256 like Gaudi 3's. */
 const CLOCK_HZ = 1650e6;
@@ -17,11 +18,7 @@ export const GAUDI2: ChipSpec = {
   cores: [
     buildMmeCore({
       count: MMES,
-      formats: [
-        { input: 'bf16', accumulator: 'fp32' },
-        { input: 'fp8-e4m3', accumulator: 'fp32', rate: 2 },
-        { input: 'fp8-e5m2', accumulator: 'fp32', rate: 2 },
-      ],
+      formats: [...formatsAt(1, 'bf16'), ...formatsAt(2, 'fp8-e4m3', 'fp8-e5m2')],
       tpcsPerMme: TPCS / MMES,
       clockHz: CLOCK_HZ,
     }),
@@ -29,7 +26,7 @@ export const GAUDI2: ChipSpec = {
   sharedMemory: { sizeBytes: 48 * MIB, bandwidthBytesPerS: MMES * 2 * MME_DIM * 2 * CLOCK_HZ },
   gpuTiling: { tileM: MME_DIM, tileN: MME_DIM, tileK: MME_TILE_K, blocksPerSm: 1 },
   offChipMemory: { kind: 'HBM2E', capacityBytes: 96 * GIB, bandwidthBytesPerS: 2460e9, latencyNs: 100 },
-  hostLink: { kind: 'PCIe Gen4 x16', bandwidthBytesPerS: pcieBytesPerS(16, 16), latencyNs: 1000 },
+  hostLink: pcieX16(4),
   chipLinks: { kind: 'RoCE v2, 100 GbE', count: 24, bandwidthBytesPerSPerLink: 12.5e9 },
   technology: { processNm: 7, tdpW: 600, sustainedClockHz: 1599e6 },
   sources: sourcesFor(['intelHc2024', 'intelGaudi2', 'intelGaudi3', 'habanaDocs', 'mlEngineering', 'pcie4', 'jedecHbm2', 'tpusim']),
@@ -47,13 +44,12 @@ export const GAUDI2: ChipSpec = {
     }),
     'sharedMemory.sizeBytes': cite('intelGaudi2', '48 MB on-die SRAM', 'published', 'recalled from the white paper, not re-read; taken as 48 MiB'),
     'sharedMemory.bandwidthBytesPerS': cite('tpusim', '', 'estimate', "not published; enough to feed both MMEs' operand buffers every clock"),
-    'offChipMemory.kind': cite('intelHc2024', 'Gaudi 2: HBM2E, 6 stacks'),
-    'offChipMemory.capacityBytes': cite('intelHc2024', 'Gaudi 2: 96 GB', 'published', 'taken as 96 GiB (6 stacks of 16 GiB)'),
-    'offChipMemory.bandwidthBytesPerS': cite('intelHc2024', 'Gaudi 2: 2.46 TB/s'),
-    'offChipMemory.latencyNs': COMMON.hbmLatency,
-    'hostLink.kind': cite('intelHc2024', 'Gaudi 2: PCIe, 64 GB/s bidirectional', 'published', 'PCIe Gen4 x16'),
-    'hostLink.bandwidthBytesPerS': cite('pcie4', '', 'derived', '16 lanes x 16 GT/s x 128/130 / 8 bits, per direction'),
-    'hostLink.latencyNs': COMMON.pcieLatency,
+    ...citeOffChipMemory({
+      kind: cite('intelHc2024', 'Gaudi 2: HBM2E, 6 stacks'),
+      capacityBytes: cite('intelHc2024', 'Gaudi 2: 96 GB', 'published', 'taken as 96 GiB (6 stacks of 16 GiB)'),
+      bandwidthBytesPerS: cite('intelHc2024', 'Gaudi 2: 2.46 TB/s'),
+    }),
+    ...citePcieX16(4, cite('intelHc2024', 'Gaudi 2: PCIe, 64 GB/s bidirectional', 'published', 'PCIe Gen4 x16')),
     'chipLinks.kind': cite('habanaDocs', 'Gaudi Architecture: integrated RDMA over Converged Ethernet (RoCE v2)'),
     'chipLinks.count': cite('intelHc2024', 'Gaudi 2: 24 x 100 GbE, 4.8 Tb/s bidirectional', 'published', 'in an 8-chip server 21 ports join the 7 peers (3 each) and 3 go to the scale-out network'),
     'chipLinks.bandwidthBytesPerSPerLink': cite('intelHc2024', 'Gaudi 2: 24 x 100 GbE', 'derived', '100 Gb/s / 8 bits, per direction'),

@@ -1,7 +1,8 @@
 import { GIB, MIB } from '../../core/units.js';
 import type { ChipSpec } from '../chip-spec.js';
+import { citeOffChipMemory, citePcieX16, formatsAt, pcieX16 } from './builders.js';
 import { buildMmeCore, citeMmeCore, MME_DIM, MME_TILE_K } from './gaudi.js';
-import { cite, COMMON, pcieBytesPerS, sourcesFor } from './sources.js';
+import { cite, sourcesFor } from './sources.js';
 
 /** The clock of the published peak: 1835 TFLOPS / (8 MMEs x 256x256 x 2 ops) = 1.75 GHz. */
 const CLOCK_HZ = 1750e6;
@@ -20,11 +21,7 @@ export const GAUDI3: ChipSpec = {
   cores: [
     buildMmeCore({
       count: MMES,
-      formats: [
-        { input: 'bf16', accumulator: 'fp32' },
-        { input: 'fp8-e4m3', accumulator: 'fp32' },
-        { input: 'fp8-e5m2', accumulator: 'fp32' },
-      ],
+      formats: formatsAt(1, 'bf16', 'fp8-e4m3', 'fp8-e5m2'),
       tpcsPerMme: TPCS / MMES,
       clockHz: CLOCK_HZ,
     }),
@@ -32,7 +29,7 @@ export const GAUDI3: ChipSpec = {
   sharedMemory: { sizeBytes: 96 * MIB, bandwidthBytesPerS: 12.8e12 },
   gpuTiling: { tileM: MME_DIM, tileN: MME_DIM, tileK: MME_TILE_K, blocksPerSm: 1 },
   offChipMemory: { kind: 'HBM2e', capacityBytes: 128 * GIB, bandwidthBytesPerS: 3670e9, latencyNs: 100 },
-  hostLink: { kind: 'PCIe Gen5 x16', bandwidthBytesPerS: pcieBytesPerS(16, 32), latencyNs: 1000 },
+  hostLink: pcieX16(5),
   chipLinks: { kind: 'RoCE v2, 200 GbE', count: 24, bandwidthBytesPerSPerLink: 25e9 },
   technology: { processNm: 5, tdpW: 900, sustainedClockHz: 1185e6 },
   sources: sourcesFor(['intelHc2024', 'intelGaudi3', 'habanaDocs', 'mlEngineering', 'pcie5', 'jedecHbm2', 'tpusim']),
@@ -46,13 +43,12 @@ export const GAUDI3: ChipSpec = {
     }),
     'sharedMemory.sizeBytes': cite('intelHc2024', 'Gaudi 3: 96 MB on-die SRAM (24 MB per DCORE)', 'published', 'taken as 96 MiB'),
     'sharedMemory.bandwidthBytesPerS': cite('intelHc2024', 'Gaudi 3: on-die SRAM (L2) bandwidth 12.8 TB/s'),
-    'offChipMemory.kind': cite('intelHc2024', 'Gaudi 3: HBM2e, 8 stacks'),
-    'offChipMemory.capacityBytes': cite('intelHc2024', 'Gaudi 3: 128 GB', 'published', 'taken as 128 GiB (8 stacks of 16 GiB)'),
-    'offChipMemory.bandwidthBytesPerS': cite('intelHc2024', 'Gaudi 3: 3.67 TB/s'),
-    'offChipMemory.latencyNs': COMMON.hbmLatency,
-    'hostLink.kind': cite('intelHc2024', 'Gaudi 3: PCIe Gen5 x16, 128 GB/s bidirectional'),
-    'hostLink.bandwidthBytesPerS': cite('pcie5', '', 'derived', '16 lanes x 32 GT/s x 128/130 / 8 bits, per direction'),
-    'hostLink.latencyNs': COMMON.pcieLatency,
+    ...citeOffChipMemory({
+      kind: cite('intelHc2024', 'Gaudi 3: HBM2e, 8 stacks'),
+      capacityBytes: cite('intelHc2024', 'Gaudi 3: 128 GB', 'published', 'taken as 128 GiB (8 stacks of 16 GiB)'),
+      bandwidthBytesPerS: cite('intelHc2024', 'Gaudi 3: 3.67 TB/s'),
+    }),
+    ...citePcieX16(5, cite('intelHc2024', 'Gaudi 3: PCIe Gen5 x16, 128 GB/s bidirectional')),
     'chipLinks.kind': cite('intelHc2024', 'Gaudi 3: 24 RDMA NIC ports of 200 GbE (RoCE v2)'),
     'chipLinks.count': cite('intelHc2024', 'Gaudi 3: 24 x 200 GbE, 1200 GB/s bidirectional', 'published', 'in an 8-chip server 21 ports join the 7 peers (3 each) and 3 go to the scale-out network'),
     'chipLinks.bandwidthBytesPerSPerLink': cite('intelHc2024', 'Gaudi 3: 24 x 200 GbE, 1200 GB/s bidirectional', 'derived', '200 Gb/s / 8 bits = 25 GB/s per direction; 24 x 25 x 2 = 1200 GB/s'),

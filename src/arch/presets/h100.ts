@@ -1,34 +1,22 @@
 import { GIB, KIB, MIB } from '../../core/units.js';
 import type { ChipSpec } from '../chip-spec.js';
-import { buildGpuCore, type GpuCoreParams } from './builders.js';
-import { cite, COMMON, pcieBytesPerS, sourcesFor } from './sources.js';
+import { citeOffChipMemory, citePcieX16, formatsAt, pcieX16 } from './builders.js';
+import { buildNvidiaSm, citeGpuTiling, citeNvidiaSm, type NvidiaSmParams } from './gpu-builders.js';
+import { cite, sourcesFor } from './sources.js';
 
 /** The clock of NVIDIA's dense tensor peaks: 989.4 TFLOPS / (132 SMs x 4096 FLOP per clock). Max boost is 1980 MHz. */
 const CLOCK_HZ = 1830e6;
-const SMS = 132;
-const TENSOR_CORES_PER_SM = 4;
-/** 989.4e12 / 2 / 1.83e9 / 528 = 512 MACs per tensor core per clock; 16 x 32 is a modelling choice. */
-const TC_ROWS = 16;
-const TC_COLS = 32;
 
 /** A Hopper SM as the H100 parts share it: only the SM count and the clock differ between them. */
-export const HOPPER_SM: Omit<GpuCoreParams, 'count' | 'clockHz'> = {
-  name: 'SM',
-  tensorCores: TENSOR_CORES_PER_SM,
-  rows: TC_ROWS,
-  cols: TC_COLS,
-  formats: [
-    { input: 'bf16', accumulator: 'fp32' },
-    { input: 'fp16', accumulator: 'fp32' },
-    { input: 'fp8-e4m3', accumulator: 'fp32', rate: 2 },
-    { input: 'fp8-e5m2', accumulator: 'fp32', rate: 2 },
-    { input: 'int8', accumulator: 'int32', rate: 2 },
-  ],
+export const HOPPER_SM: Omit<NvidiaSmParams, 'count' | 'clockHz'> = {
+  tensorCores: 4,
+  /** 989.4e12 / 2 / 1.83e9 / 528 = 512 MACs per tensor core per clock; 16 x 32 is a modelling choice. */
+  rows: 16,
+  cols: 32,
+  formats: [...formatsAt(1, 'bf16', 'fp16'), ...formatsAt(2, 'fp8-e4m3', 'fp8-e5m2', 'int8')],
   weightFifoTiles: 4,
-  vectorUnit: { lanes: 128, opsPerLanePerCycle: 2 },
-  unifiedBufferBytes: 228 * KIB,
-  accumulatorBytes: 256 * KIB,
-  registerFileBytes: 256 * KIB,
+  fp32Lanes: 128,
+  sharedMemoryBytes: 228 * KIB,
 };
 
 /**
@@ -40,48 +28,49 @@ export const H100_SXM: ChipSpec = {
   name: 'h100-sxm',
   description: 'NVIDIA H100 SXM5 80GB (2022): 132 SMs x 4 tensor cores (bf16/fp16, fp8 and int8 at 2x), 50 MiB L2, 80 GiB HBM3, 18 NVLink 4 links',
   clockHz: CLOCK_HZ,
-  cores: [buildGpuCore({ ...HOPPER_SM, count: SMS, clockHz: CLOCK_HZ })],
+  cores: [buildNvidiaSm({ ...HOPPER_SM, count: 132, clockHz: CLOCK_HZ })],
   sharedMemory: { sizeBytes: 50 * MIB, bandwidthBytesPerS: 5120 * CLOCK_HZ },
   gpuTiling: { tileM: 128, tileN: 256, tileK: 64, blocksPerSm: 1 },
   offChipMemory: { kind: 'HBM3', capacityBytes: 80 * GIB, bandwidthBytesPerS: 3350e9, sustainedBandwidthBytesPerS: 3.01e12, latencyNs: 100 },
-  hostLink: { kind: 'PCIe Gen5 x16', bandwidthBytesPerS: pcieBytesPerS(16, 32), latencyNs: 1000 },
+  hostLink: pcieX16(5),
   chipLinks: { kind: 'NVLink 4', count: 18, bandwidthBytesPerSPerLink: 25e9 },
   technology: { processNm: 4, dieAreaMm2: 814, tdpW: 700, sustainedClockHz: 1335e6 },
   sources: sourcesFor(['nvidiaH100', 'glennklockwood', 'cudaGuide', 'cutlass', 'nvidiaA100', 'pcie5', 'jedecHbm2', 'tpusim', 'tpusimMeasured']),
   citations: {
     clockHz: cite('glennklockwood', "H100: tensor peaks at '1.83 GHz'", 'derived', '989.4e12 / (132 SMs x 4096 FLOP per clock) = 1.83 GHz; max boost is 1.98 GHz'),
-    'cores[0].count': cite('nvidiaH100', 'H100 SXM5: 132 SMs (144 on the full GH100)'),
-    'cores[0].matrixUnits[0].kind': cite('nvidiaH100', 'fourth-generation Tensor Cores'),
-    'cores[0].matrixUnits[0].count': cite('nvidiaH100', 'four Tensor Cores per SM (528 per GPU)'),
-    'cores[0].matrixUnits[0].rows': cite('nvidiaH100', '989.4 TFLOPS dense bf16', 'derived', 'modelling choice: 989.4e12 / 2 / 1.83e9 / 528 = 512 MACs per tensor core per clock, as 16 x 32'),
-    'cores[0].matrixUnits[0].cols': cite('nvidiaH100', '989.4 TFLOPS dense bf16', 'derived', 'modelling choice: 512 MACs as 16 x 32'),
-    'cores[0].matrixUnits[0].dataflows': COMMON.nominalOsDataflow,
-    'cores[0].matrixUnits[0].formats': cite('nvidiaH100', 'dense: 989.4 TFLOPS bf16/fp16, 1979 TFLOPS fp8, 1979 TOPS int8', 'published', 'the datasheet headline figures are with 2:4 sparsity (2x)'),
-    'cores[0].matrixUnits[0].formats[2].rate': cite('nvidiaH100', '1979 TFLOPS fp8 vs 989.4 bf16', 'derived', '1979 / 989.4 = 2'),
-    'cores[0].matrixUnits[0].formats[3].rate': cite('nvidiaH100', '1979 TFLOPS fp8 vs 989.4 bf16', 'derived', '1979 / 989.4 = 2'),
-    'cores[0].matrixUnits[0].formats[4].rate': cite('nvidiaH100', '1979 TOPS int8 vs 989.4 TFLOPS bf16', 'derived', '1979 / 989.4 = 2'),
-    'cores[0].matrixUnits[0].doubleBufferedWeights': cite('cutlass', 'Sm90 TMA warp-specialized mainloop', 'estimate', 'nominal: no stationary tile; TMA loads of the next stages overlap compute'),
-    'cores[0].matrixUnits[0].weightFifoTiles': cite('cutlass', 'Sm90 collective builder, StageCountAuto', 'estimate', 'nominal: 4 stages of 48 KiB (128x64 + 256x64 bf16) fit the 227 KiB shared memory'),
-    'cores[0].vectorUnit.lanes': cite('nvidiaH100', '128 FP32 CUDA cores per SM'),
-    'cores[0].vectorUnit.opsPerLanePerCycle': cite('nvidiaH100', '66.9 TFLOPS FP32 at the 1.98 GHz boost', 'derived', 'one FMA (2 ops) per lane per clock: 132 x 128 x 2 x 1.98 GHz = 66.9 TFLOPS'),
-    'cores[0].unifiedBuffer.sizeBytes': cite('cudaGuide', 'compute capability 9.0: up to 228 KB shared memory per SM', 'published', 'the software-managed part of the 256 KB combined L1/shared memory'),
-    'cores[0].unifiedBuffer.bandwidthBytesPerS': cite('cudaGuide', 'Shared Memory: 32 banks of 32 bits', 'derived', '128 B per clock per SM'),
-    'cores[0].accumulators.sizeBytes': cite('cudaGuide', 'compute capability 9.0: 64K 32-bit registers per SM', 'derived', 'wgmma accumulators live in the 256 KiB register file'),
-    'cores[0].accumulators.bandwidthBytesPerS': COMMON.accumulatorBandwidth,
-    'cores[0].registerFileBytes': cite('cudaGuide', 'compute capability 9.0: 64K 32-bit registers per SM', 'derived', '65536 x 4 B'),
+    ...citeNvidiaSm({
+      computeCapability: '9.0',
+      count: cite('nvidiaH100', 'H100 SXM5: 132 SMs (144 on the full GH100)'),
+      kind: cite('nvidiaH100', 'fourth-generation Tensor Cores'),
+      matrixUnits: cite('nvidiaH100', 'four Tensor Cores per SM (528 per GPU)'),
+      rows: cite('nvidiaH100', '989.4 TFLOPS dense bf16', 'derived', 'modelling choice: 989.4e12 / 2 / 1.83e9 / 528 = 512 MACs per tensor core per clock, as 16 x 32'),
+      cols: cite('nvidiaH100', '989.4 TFLOPS dense bf16', 'derived', 'modelling choice: 512 MACs as 16 x 32'),
+      formats: cite('nvidiaH100', 'dense: 989.4 TFLOPS bf16/fp16, 1979 TFLOPS fp8, 1979 TOPS int8', 'published', 'the datasheet headline figures are with 2:4 sparsity (2x)'),
+      formatRates: {
+        2: cite('nvidiaH100', '1979 TFLOPS fp8 vs 989.4 bf16', 'derived', '1979 / 989.4 = 2'),
+        3: cite('nvidiaH100', '1979 TFLOPS fp8 vs 989.4 bf16', 'derived', '1979 / 989.4 = 2'),
+        4: cite('nvidiaH100', '1979 TOPS int8 vs 989.4 TFLOPS bf16', 'derived', '1979 / 989.4 = 2'),
+      },
+      doubleBufferedWeights: cite('cutlass', 'Sm90 TMA warp-specialized mainloop', 'estimate', 'nominal: no stationary tile; TMA loads of the next stages overlap compute'),
+      weightFifoTiles: cite('cutlass', 'Sm90 collective builder, StageCountAuto', 'estimate', 'nominal: 4 stages of 48 KiB (128x64 + 256x64 bf16) fit the 227 KiB shared memory'),
+      lanes: cite('nvidiaH100', '128 FP32 CUDA cores per SM'),
+      opsPerLane: cite('nvidiaH100', '66.9 TFLOPS FP32 at the 1.98 GHz boost', 'derived', 'one FMA (2 ops) per lane per clock: 132 x 128 x 2 x 1.98 GHz = 66.9 TFLOPS'),
+      unifiedBufferBytes: cite('cudaGuide', 'compute capability 9.0: up to 228 KB shared memory per SM', 'published', 'the software-managed part of the 256 KB combined L1/shared memory'),
+      accumulatorBytes: cite('cudaGuide', 'compute capability 9.0: 64K 32-bit registers per SM', 'derived', 'wgmma accumulators live in the 256 KiB register file'),
+    }),
     'sharedMemory.sizeBytes': cite('nvidiaH100', 'H100 SXM5: 50 MB L2 cache', 'published', 'taken as 50 MiB, as device queries report'),
     'sharedMemory.bandwidthBytesPerS': cite('nvidiaA100', 'L2 cache: 5120 bytes per clock', 'estimate', "Hopper's L2 bandwidth is not published; A100's per-clock figure assumed at 1.83 GHz"),
-    'gpuTiling.tileM': cite('cutlass', 'Sm90 warp-specialized cooperative kernels: 128x256x64 tiles', 'estimate', 'a common CUTLASS 3 Hopper bf16 tile (two consumer warpgroups of 64x256 wgmma); cuBLAS varies it by shape'),
-    'gpuTiling.tileN': cite('cutlass', 'Sm90 warp-specialized cooperative kernels: 128x256x64 tiles', 'estimate', 'a common CUTLASS 3 Hopper bf16 tile; cuBLAS varies it by shape'),
-    'gpuTiling.tileK': cite('cutlass', 'Sm90 warp-specialized cooperative kernels: 128x256x64 tiles', 'estimate', 'a common CUTLASS 3 Hopper bf16 tile; cuBLAS varies it by shape'),
-    'gpuTiling.blocksPerSm': cite('cutlass', 'Sm90 persistent kernels', 'derived', '4 stages x 48 KiB = 192 KiB of the 227 KiB shared memory: one block per SM'),
-    'offChipMemory.kind': cite('nvidiaH100', 'H100 SXM5: HBM3'),
-    'offChipMemory.capacityBytes': cite('nvidiaH100', 'H100 SXM5: 80 GB', 'published', 'taken as 80 GiB (5 stacks of 16 GiB)'),
-    'offChipMemory.bandwidthBytesPerS': cite('nvidiaH100', 'H100 SXM5: 3.35 TB/s'),
-    'offChipMemory.latencyNs': COMMON.hbmLatency,
-    'hostLink.kind': cite('nvidiaH100', 'PCIe Gen5 x16 (128 GB/s bidirectional)'),
-    'hostLink.bandwidthBytesPerS': cite('pcie5', '', 'derived', '16 lanes x 32 GT/s x 128/130 / 8 bits, per direction'),
-    'hostLink.latencyNs': COMMON.pcieLatency,
+    ...citeGpuTiling({
+      tileM: cite('cutlass', 'Sm90 warp-specialized cooperative kernels: 128x256x64 tiles', 'estimate', 'a common CUTLASS 3 Hopper bf16 tile (two consumer warpgroups of 64x256 wgmma); cuBLAS varies it by shape'),
+      tileN: cite('cutlass', 'Sm90 warp-specialized cooperative kernels: 128x256x64 tiles', 'estimate', 'a common CUTLASS 3 Hopper bf16 tile; cuBLAS varies it by shape'),
+      blocksPerSm: cite('cutlass', 'Sm90 persistent kernels', 'derived', '4 stages x 48 KiB = 192 KiB of the 227 KiB shared memory: one block per SM'),
+    }),
+    ...citeOffChipMemory({
+      kind: cite('nvidiaH100', 'H100 SXM5: HBM3'),
+      capacityBytes: cite('nvidiaH100', 'H100 SXM5: 80 GB', 'published', 'taken as 80 GiB (5 stacks of 16 GiB)'),
+      bandwidthBytesPerS: cite('nvidiaH100', 'H100 SXM5: 3.35 TB/s'),
+    }),
+    ...citePcieX16(5, cite('nvidiaH100', 'PCIe Gen5 x16 (128 GB/s bidirectional)')),
     'chipLinks.kind': cite('nvidiaH100', 'fourth-generation NVLink'),
     'chipLinks.count': cite('nvidiaH100', '18 NVLink links'),
     'chipLinks.bandwidthBytesPerSPerLink': cite('nvidiaH100', '900 GB/s bidirectional NVLink per GPU', 'derived', '900e9 / 18 links / 2 directions'),

@@ -1,7 +1,7 @@
 import { GIB, KIB, MIB } from '../../core/units.js';
 import type { ChipSpec } from '../chip-spec.js';
-import { buildSystolicCore, citeTpuTensorCore } from './builders.js';
-import { cite, COMMON, pcieBytesPerS, sourcesFor } from './sources.js';
+import { buildSystolicCore, citePcieX16, citeTpuTensorCore, pcieX16 } from './builders.js';
+import { cite, COMMON, sourcesFor } from './sources.js';
 
 const CLOCK_HZ = 700e6;
 
@@ -25,7 +25,7 @@ export const TPU_V2: ChipSpec = {
     }),
   ],
   offChipMemory: { kind: 'HBM', capacityBytes: 16 * GIB, bandwidthBytesPerS: 700e9, latencyNs: 100 },
-  hostLink: { kind: 'PCIe Gen3 x16', bandwidthBytesPerS: pcieBytesPerS(16, 8), latencyNs: 1000 },
+  hostLink: pcieX16(3),
   chipLinks: { kind: 'ICI', count: 4, bandwidthBytesPerSPerLink: 62e9 },
   technology: { processNm: 16, dieAreaMm2: 625, tdpW: 280 },
   sources: sourcesFor(['jouppi2021', 'jouppi2023', 'norrie2021', 'jaxTpuInfo', 'scalingBook', 'pcie3', 'jedecHbm2', 'tpusim']),
@@ -45,9 +45,7 @@ export const TPU_V2: ChipSpec = {
     'offChipMemory.capacityBytes': cite('jaxTpuInfo', 'hbm_capacity_bytes 16e9 per chip', 'published', 'taken as 16 GiB: HBM stacks come in binary sizes'),
     'offChipMemory.bandwidthBytesPerS': cite('norrie2021', 'HBM bandwidth', 'published', 'sources disagree: 700 GB/s (Norrie et al. via a summary), 716 GB/s (JAX tpu_info), 600 GB/s (Cloud documentation)'),
     'offChipMemory.latencyNs': COMMON.hbmLatency,
-    'hostLink.kind': cite('tpusim', '', 'estimate', 'not published; PCIe Gen3 x16 assumed, as on TPU v1 hosts of the time'),
-    'hostLink.bandwidthBytesPerS': cite('pcie3', '', 'derived', '16 lanes x 8 GT/s x 128/130 / 8 bits, per direction, for the assumed link'),
-    'hostLink.latencyNs': COMMON.pcieLatency,
+    ...citePcieX16(3, cite('tpusim', '', 'estimate', 'not published; PCIe Gen3 x16 assumed, as on TPU v1 hosts of the time'), 'assumed'),
     'chipLinks.kind': cite('jouppi2023', 'Section 1: ICI 2D torus of up to 256 TPU v2 chips'),
     'chipLinks.count': cite('jouppi2021', 'Table 1: 4 ICI links', 'published', 'as transcribed in the tpusim reference from the TPUv4i paper; Norrie et al. also give 4 links'),
     'chipLinks.bandwidthBytesPerSPerLink': cite('jouppi2021', 'Table 1: 496 Gbit/s per link', 'derived', '496 Gbit/s / 8, per direction; transcribed via a summary, not re-checked'),

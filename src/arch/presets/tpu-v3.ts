@@ -1,7 +1,7 @@
 import { GIB, MIB } from '../../core/units.js';
 import type { ChipSpec } from '../chip-spec.js';
-import { buildSystolicCore, citeTpuTensorCore } from './builders.js';
-import { cite, COMMON, pcieBytesPerS, sourcesFor } from './sources.js';
+import { buildSystolicCore, citePcieX16, citeTpuTensorCore, pcieX16 } from './builders.js';
+import { cite, COMMON, sourcesFor } from './sources.js';
 
 const CLOCK_HZ = 940e6;
 
@@ -25,7 +25,7 @@ export const TPU_V3: ChipSpec = {
     }),
   ],
   offChipMemory: { kind: 'HBM2', capacityBytes: 32 * GIB, bandwidthBytesPerS: 900e9, latencyNs: 100 },
-  hostLink: { kind: 'PCIe Gen3 x16', bandwidthBytesPerS: pcieBytesPerS(16, 8), latencyNs: 1000 },
+  hostLink: pcieX16(3),
   chipLinks: { kind: 'ICI', count: 4, bandwidthBytesPerSPerLink: 70e9 },
   technology: { processNm: 16, dieAreaMm2: 700, idleW: 123 },
   sources: sourcesFor(['jouppi2023', 'norrie2021', 'gcloudV3', 'gcloudArch', 'jaxTpuInfo', 'scalingBook', 'pcie3', 'jedecHbm2', 'tpusim']),
@@ -45,9 +45,7 @@ export const TPU_V3: ChipSpec = {
     'offChipMemory.capacityBytes': cite('jouppi2023', 'Table 4: 32 GiB'),
     'offChipMemory.bandwidthBytesPerS': cite('jouppi2023', 'Table 4: 900 GB/s', 'published', 'JAX tpu_info lists 825 GB/s'),
     'offChipMemory.latencyNs': COMMON.hbmLatency,
-    'hostLink.kind': cite('tpusim', '', 'estimate', 'not published; PCIe Gen3 x16 assumed (8 chips per host, Table 4)'),
-    'hostLink.bandwidthBytesPerS': cite('pcie3', '', 'derived', '16 lanes x 8 GT/s x 128/130 / 8 bits, per direction, for the assumed link'),
-    'hostLink.latencyNs': COMMON.pcieLatency,
+    ...citePcieX16(3, cite('tpusim', '', 'estimate', 'not published; PCIe Gen3 x16 assumed (8 chips per host, Table 4)'), 'assumed'),
     'chipLinks.kind': cite('jouppi2023', 'Table 4: inter-chip interconnect'),
     'chipLinks.count': cite('jouppi2023', 'Table 4: 4 links'),
     'chipLinks.bandwidthBytesPerSPerLink': cite('jouppi2023', 'Table 4: 70 GB/s per link', 'published', 'the Scaling Book gives 100 GB/s one-way per link'),

@@ -1,7 +1,7 @@
 import { GIB, MIB } from '../../core/units.js';
 import type { ChipSpec } from '../chip-spec.js';
-import { buildSystolicCore } from './builders.js';
-import { cite, COMMON, pcieBytesPerS, sourcesFor } from './sources.js';
+import { buildSystolicCore, citePcieX16, pcieX16 } from './builders.js';
+import { cite, COMMON, sourcesFor } from './sources.js';
 
 const CLOCK_HZ = 2.4e9;
 
@@ -34,7 +34,7 @@ export const TRAINIUM2: ChipSpec = {
     }),
   ],
   offChipMemory: { kind: 'HBM3', capacityBytes: 96 * GIB, bandwidthBytesPerS: 2900e9, latencyNs: 100 },
-  hostLink: { kind: 'PCIe Gen5 x16', bandwidthBytesPerS: pcieBytesPerS(16, 32), latencyNs: 1000 },
+  hostLink: pcieX16(5),
   chipLinks: { kind: 'NeuronLink-v3', count: 4, bandwidthBytesPerSPerLink: 160e9 },
   sources: sourcesFor(['awsTrn2', 'awsNki', 'pcie5', 'jedecHbm2', 'tpusim']),
   citations: {
@@ -60,9 +60,7 @@ export const TRAINIUM2: ChipSpec = {
     'offChipMemory.capacityBytes': cite('awsTrn2', '96 GiB HBM per chip'),
     'offChipMemory.bandwidthBytesPerS': cite('awsTrn2', '2.9 TB/s per chip', 'published', 'the NKI guide says about 3 TB/s'),
     'offChipMemory.latencyNs': COMMON.hbmLatency,
-    'hostLink.kind': cite('tpusim', '', 'estimate', 'not in the tpusim reference; PCIe Gen5 x16 assumed'),
-    'hostLink.bandwidthBytesPerS': cite('pcie5', '', 'derived', '16 lanes x 32 GT/s x 128/130 / 8 bits, per direction, for the assumed link'),
-    'hostLink.latencyNs': COMMON.pcieLatency,
+    ...citePcieX16(5, cite('tpusim', '', 'estimate', 'not in the tpusim reference; PCIe Gen5 x16 assumed'), 'assumed'),
     'chipLinks.kind': cite('awsTrn2', 'NeuronLink-v3: 4x4 2D torus per 16-chip instance'),
     'chipLinks.count': cite('awsTrn2', 'a 2D torus gives each chip 4 neighbours', 'estimate', "the UltraServer's extra ring between instances is not modelled"),
     'chipLinks.bandwidthBytesPerSPerLink': cite('awsTrn2', 'NeuronLink-v3: 1.28 TB/s per chip', 'estimate', 'taken as both directions over the 4 assumed links: 1.28e12 / 4 / 2'),
