@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { getChipPreset } from '../arch/presets/index.js';
-import { NCCL_NETWORK_SMS, overlapComputeLoss, overlapped } from './overlap.js';
+import { collectiveSms, NCCL_NETWORK_SMS, NCCL_NVLINK_SMS, overlapComputeLoss, overlapped } from './overlap.js';
 import { streamSeconds } from '../model/kernels.js';
 import { getSystemPreset } from './systems.js';
 import { dataParallelTime, type DpInput } from './train-dp.js';
@@ -31,6 +31,22 @@ describe('overlap', () => {
     expect(overlapComputeLoss(getChipPreset('a100'))).toBeCloseTo(16 / 108, 12);
     expect(overlapComputeLoss(getChipPreset('tpu-v4'))).toBe(0);
   });
+
+  it('inside one NVSwitch node NCCL runs 24 channels, one SM each; across nodes the 16 of its NIC rings', () => {
+    const dgx = getSystemPreset('dgx-h100');
+    expect(collectiveSms(dgx, 8, 1)).toBe(NCCL_NVLINK_SMS);
+    expect(NCCL_NVLINK_SMS).toBe(24);
+    // Four ranks two chips apart still stay inside the 8-GPU node; eight ranks two apart span two nodes.
+    expect(collectiveSms(dgx, 4, 2)).toBe(24);
+    expect(collectiveSms(dgx, 8, 2)).toBe(NCCL_NETWORK_SMS);
+    expect(collectiveSms(dgx, 64, 1)).toBe(16);
+    // 24 of an H100's 132 SMs: 18.2% of its compute while a collective runs beside it (Lee et al. 2025
+    // measured an 18.9% average compute slowdown under overlap on A100, H100, MI250 and MI210).
+    expect(overlapComputeLoss(getChipPreset('h100-sxm'), 24)).toBeCloseTo(0.181818, 6);
+    expect(overlapComputeLoss(getChipPreset('a100'), collectiveSms(getSystemPreset('dgx-a100'), 8, 1))).toBeCloseTo(24 / 108, 12);
+    // A TPU pod's ICI is no NVLink domain: its collectives cost no compute at all.
+    expect(overlapComputeLoss(getChipPreset('tpu-v4'), 24)).toBe(0);
+  });
 });
 
 describe('data-parallel traffic by ZeRO stage', () => {
@@ -49,6 +65,7 @@ describe('data-parallel traffic by ZeRO stage', () => {
     forwardS: 0.32,
     backwardS: 0.64,
     paramGatherOverlap: false,
+    gatherAfterGradient: false,
     dtype: 'bf16',
   };
 
@@ -71,6 +88,21 @@ describe('data-parallel traffic by ZeRO stage', () => {
     // With compute far shorter than the traffic, the exposed time approaches all of it.
     const starved = dataParallelTime({ ...base, forwardS: 1e-6, backwardS: 2e-6 });
     expect(starved.exposedS / starved.totalS).toBeGreaterThan(0.99);
+  });
+
+  it("with the gather issued after the gradients (FSDP's BACKWARD_POST) each backward layer waits for its gather; only the reduce-scatter overlaps", () => {
+    const g = collective(system, 'all-gather', (8e9 / 32) * 2, 64, 1);
+    const r = collective(system, 'reduce-scatter', (8e9 / 32) * 4, 64, 1);
+    const loss = overlapComputeLoss(chip);
+    // A backward of 1 s per layer hides everything beside it: before the gradients, g + r cost only
+    // the compute they slow, (g + r) x loss; after them, g waits alone and r costs r x loss.
+    const long = { ...base, backwardS: 32 };
+    const pre = dataParallelTime(long).exposedS;
+    const post = dataParallelTime({ ...long, gatherAfterGradient: true }).exposedS;
+    expect(post - pre).toBeCloseTo(2 * (32 * (g + r * loss - (g + r) * loss) - g), 9);
+    expect(post - pre).toBeCloseTo(2 * (32 * g * (1 - loss) - g), 9);
+    // Same traffic, only its timing differs.
+    expect(dataParallelTime({ ...long, gatherAfterGradient: true }).totalS).toBeCloseTo(dataParallelTime(long).totalS, 12);
   });
 
   it('ZeRO-1 reduces gradients once per step behind the last backward (its last bucket exposed) and gathers parameters after the optimizer', () => {

@@ -14,7 +14,10 @@
  *   gather and the next layer's reduce-scatter queue behind each other (Zhao et al. 2023, "PyTorch
  *   FSDP", VLDB, section 3.3.2: backward prefetching issues the next all-gather before the current
  *   reduce-scatter because both share a single NCCL stream); one layer of prefetch; the first gather
- *   and the last reduce-scatter of each microbatch are exposed.
+ *   and the last reduce-scatter of each microbatch are exposed. Where the stack issues the gather
+ *   after the layer's gradients (FSDP's BACKWARD_POST, Composer's default), it waits alone
+ *   (train-dp.ts).
+ * - The SMs NCCL holds while it runs: 16 for rings over a node's NICs, 24 inside one NVSwitch node.
  * - Tensor-parallel collectives: exposed in Megatron-LM and PyTorch stacks unless communication
  *   overlap is on (Transformer Engine userbuffers); on TPUs XLA decomposes them into collective
  *   matmuls that hide behind the GEMMs (Wang et al. 2023, "Overlap Communication with Dependent
@@ -23,6 +26,7 @@
 import type { ChipSpec } from '../arch/chip-spec.js';
 import { coreCount } from '../arch/derive.js';
 import type { Citation } from '../arch/chip-spec.js';
+import type { SystemSpec } from './types.js';
 
 /**
  * SMs NCCL's kernels hold while a collective runs (its CTAs do not share an SM with compute kernels):
@@ -38,13 +42,33 @@ export const NCCL_NETWORK_SMS_CITATION: Citation = {
 };
 
 /**
- * The share of compute a chip loses while a collective overlaps it: NCCL's SMs on GPU-style chips;
- * none on TPU-style chips, whose ICI and DCN transfers run on DMA engines beside the cores.
+ * SMs NCCL's kernels hold for a collective inside one NVSwitch domain: one thread block per channel,
+ * and NCCL opens 24 channels there (init logs published in NVIDIA/nccl issue #1259, 8 H100 on NVSwitch:
+ * "24 coll channels"; NVIDIA/nccl-tests issue #100, HGX A100: "Channel 23/24"): the NVLink ports allow
+ * more channels than a node's eight NICs, whose rings run 16.
  */
-export function overlapComputeLoss(chip: ChipSpec): number {
+export const NCCL_NVLINK_SMS = 24;
+export const NCCL_NVLINK_SMS_CITATION: Citation = {
+  source: 'NVIDIA/nccl issue #1259; NVIDIA/nccl-tests issue #100',
+  where: 'NCCL init logs: 8 x H100 on NVSwitch "24 coll channels, 0 collnet channels, 16 nvls channels"; HGX A100 rings "Channel 23/24"',
+  status: 'published',
+};
+
+/** SMs NCCL holds for a collective over `ranks` chips `stride` apart: 24 inside one NVLink switch domain, 16 once it crosses the network. */
+export function collectiveSms(system: SystemSpec, ranks: number, stride: number): number {
+  const tier = system.tiers[0]!;
+  return tier.transport === 'nvlink' && ranks * stride <= tier.domainChips ? NCCL_NVLINK_SMS : NCCL_NETWORK_SMS;
+}
+
+/**
+ * The share of compute a chip loses while a collective overlaps it: NCCL's SMs (`sms`, default the
+ * network rings' 16) on GPU-style chips; none on TPU-style chips, whose ICI and DCN transfers run on
+ * DMA engines beside the cores.
+ */
+export function overlapComputeLoss(chip: ChipSpec, sms = NCCL_NETWORK_SMS): number {
   const unit = chip.cores[0]!.matrixUnits[0]!;
   if (unit.kind !== 'tensor-core') return 0;
-  return Math.min(0.5, NCCL_NETWORK_SMS / coreCount(chip));
+  return Math.min(0.5, sms / coreCount(chip));
 }
 
 /**

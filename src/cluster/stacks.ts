@@ -13,6 +13,12 @@ export interface OverlapPolicy {
   readonly paramGatherOverlap: boolean;
   /** Gradients are reduced in bf16 (2 bytes) rather than fp32 (4). */
   readonly bf16GradientReduce: boolean;
+  /**
+   * ZeRO-3 / FSDP: the next layer's parameter gather is issued after the current layer's gradients are
+   * computed (PyTorch FSDP's BackwardPrefetch.BACKWARD_POST), so it does not overlap them; false: before
+   * (BACKWARD_PRE, PyTorch's default; FSDP2 and DeepSpeed prefetch ahead likewise).
+   */
+  readonly gatherAfterGradient: boolean;
 }
 
 /** What each stack does by default. Rows and users override through TrainingOptions. */
@@ -20,30 +26,34 @@ export const STACK_OVERLAP: Readonly<Record<TrainingStack, OverlapPolicy>> = {
   // Megatron-LM: TP collectives exposed (--tp-comm-overlap is opt-in); distributed optimizer with
   // --overlap-param-gather in the published large-scale recipes; fp32 gradient reduction
   // (--accumulate-allreduce-grads-in-fp32 with bf16).
-  megatron: { tpOverlap: false, paramGatherOverlap: true, bf16GradientReduce: false },
+  megatron: { tpOverlap: false, paramGatherOverlap: true, bf16GradientReduce: false, gatherAfterGradient: false },
   // NeMo's performance recipes turn on TP communication overlap (userbuffers) on Hopper.
-  nemo: { tpOverlap: true, paramGatherOverlap: true, bf16GradientReduce: false },
+  nemo: { tpOverlap: true, paramGatherOverlap: true, bf16GradientReduce: false, gatherAfterGradient: false },
   // XLA on TPU: every collective asynchronous, TP as collective matmuls.
-  maxtext: { tpOverlap: true, paramGatherOverlap: true, bf16GradientReduce: false },
-  jax: { tpOverlap: true, paramGatherOverlap: true, bf16GradientReduce: false },
-  paxml: { tpOverlap: true, paramGatherOverlap: true, bf16GradientReduce: false },
+  maxtext: { tpOverlap: true, paramGatherOverlap: true, bf16GradientReduce: false, gatherAfterGradient: false },
+  jax: { tpOverlap: true, paramGatherOverlap: true, bf16GradientReduce: false, gatherAfterGradient: false },
+  paxml: { tpOverlap: true, paramGatherOverlap: true, bf16GradientReduce: false, gatherAfterGradient: false },
   // PyTorch FSDP stacks: torchtitan reduces in fp32 by default (mixed_precision_reduce float32);
   // LLM Foundry's DEFAULT mixed precision keeps fp32 reduction; DeepSpeed communicates gradients in
-  // the model's dtype (communication_data_type defaults to it).
-  torchtitan: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false },
-  'llm-foundry': { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false },
-  fsdp: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false },
-  deepspeed: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: true },
-  pytorch: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false },
-  other: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false },
+  // the model's dtype (communication_data_type defaults to it). LLM Foundry trains through Composer,
+  // whose FSDP backward_prefetch defaults to BACKWARD_POST (composer/trainer/dist_strategy.py, v0.13.4
+  // to v0.16: fsdp_config.get('backward_prefetch', 'BACKWARD_POST'); the MPT yamls leave it unset).
+  torchtitan: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false, gatherAfterGradient: false },
+  'llm-foundry': { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false, gatherAfterGradient: true },
+  fsdp: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false, gatherAfterGradient: false },
+  deepspeed: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: true, gatherAfterGradient: false },
+  pytorch: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false, gatherAfterGradient: false },
+  other: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false, gatherAfterGradient: false },
 };
 
 
 /**
- * The fused attention kernel each stack runs on a GPU: Megatron-LM and NeMo call cuDNN's through
+ * The fused attention kernel each stack runs on a GPU today: Megatron-LM and NeMo call cuDNN's through
  * Transformer Engine (model/attention.ts: the chip's default kernel); PyTorch stacks call SDPA, whose
  * flash backend is FlashAttention-2; DeepSpeed's Megatron fork and LLM Foundry call flash-attn 2.
- * On TPU-style chips every stack runs XLA's.
+ * On TPU-style chips every stack runs XLA's. Runs that used an older kernel name it
+ * (TrainingOptions.attention: FlashAttention 1, or the Triton port LLM Foundry's MPT ran in 2023;
+ * train-attention.ts).
  */
 export const STACK_ATTENTION: Readonly<Record<TrainingStack, 'chip-default' | 'flash2'>> = {
   megatron: 'chip-default',
@@ -79,6 +89,29 @@ export const STACK_EAGER: Readonly<Record<TrainingStack, boolean>> = {
   deepspeed: false,
   pytorch: true,
   other: false,
+};
+
+/**
+ * What `recompute: selective` recomputes on each stack: Megatron-LM's selective recomputation, the
+ * attention core (Korthikanti et al. 2022, section 4.2: `--recompute-granularity selective`), which
+ * NeMo and the XLA stacks' attention-only policies share; torchtitan's per-op selective checkpointing
+ * (`selective_ac_option = "op"`, parallelize_llama.py at 9dec370: the outputs of matmuls and of the
+ * attention kernel saved except every second matmul, everything else recomputed): every second matmul
+ * and the element-wise work (train-layer.ts).
+ */
+export type SelectiveRecompute = 'attention-core' | 'every-other-matmul';
+export const STACK_SELECTIVE: Readonly<Record<TrainingStack, SelectiveRecompute>> = {
+  megatron: 'attention-core',
+  nemo: 'attention-core',
+  maxtext: 'attention-core',
+  jax: 'attention-core',
+  paxml: 'attention-core',
+  torchtitan: 'every-other-matmul',
+  'llm-foundry': 'attention-core',
+  fsdp: 'attention-core',
+  deepspeed: 'attention-core',
+  pytorch: 'attention-core',
+  other: 'attention-core',
 };
 
 const isTensorCoreChip = (chip: ChipSpec): boolean => chip.cores[0]!.matrixUnits[0]!.kind === 'tensor-core';

@@ -11,12 +11,13 @@
  * - ZeRO 3 / FSDP full sharding: per microbatch, each layer's parameters gathered for its forward and
  *   again for its backward and its gradients reduce-scattered, on one stream with one layer of
  *   prefetch: forward L x max(f, g) + g, backward L x max(b, g + r) + g + r (f, b: a layer's compute;
- *   g, r: its gather and reduce-scatter).
+ *   g, r: its gather and reduce-scatter); with the gather issued after the gradients (FSDP's
+ *   BACKWARD_POST), backward L x (g + max(b, r)) + r.
  */
 import type { ChipSpec } from '../arch/chip-spec.js';
 import { collectiveSeconds as collective } from './collectives.js';
 import { streamSeconds } from '../model/kernels.js';
-import { overlapComputeLoss, overlapped } from './overlap.js';
+import { collectiveSms, overlapComputeLoss, overlapped } from './overlap.js';
 import type { SystemSpec, TrainingPlan, TrainingStack } from './types.js';
 
 export interface DpInput {
@@ -35,6 +36,8 @@ export interface DpInput {
   readonly forwardS: number;
   readonly backwardS: number;
   readonly paramGatherOverlap: boolean;
+  /** ZeRO-3: the next layer's gather is issued after the current layer's gradients (FSDP's BACKWARD_POST), not before. */
+  readonly gatherAfterGradient: boolean;
   /** Format of element-wise work (for the flat-buffer copies). */
   readonly dtype: string;
 }
@@ -84,10 +87,15 @@ function zero3(d: DpInput, dpGroup: number, loss: number): DpTime {
   const f = d.forwardS / layers;
   const b = d.backwardS / layers;
   const forward = overlapped(f, g, loss);
-  const backward = overlapped(b, g + r, loss);
+  // Issued before the layer's gradients, the next gather and this layer's reduce-scatter queue on the
+  // one stream beside them; issued after (BACKWARD_POST: FSDP's post-backward hook reshards, prefetches,
+  // then reduce-scatters), the gather waits alone and only the reduce-scatter overlaps the next layer.
+  const backward = d.gatherAfterGradient ? g + overlapped(b, r, loss).exposedS : overlapped(b, g + r, loss).exposedS;
   // PyTorch FSDP and DeepSpeed gather into and reduce from flat buffers: copies on the compute stream.
   const copyS = STACK_FLAT_COPIES[d.stack] ? streamSeconds(d.chip, d.dtype, layers * layerParams * (FSDP_GATHER_COPY_BYTES * 2 + FSDP_REDUCE_COPY_BYTES), 0) : 0;
-  const perMicrobatch = layers * (forward.exposedS + backward.exposedS) + 2 * g + r + copyS;
+  // The first gather of each pass and the last reduce-scatter have nothing to hide behind (the
+  // backward's first gather is already in `backward` when gathers follow the gradients).
+  const perMicrobatch = layers * (forward.exposedS + backward) + (d.gatherAfterGradient ? g : 2 * g) + r + copyS;
   return { exposedS: d.microbatches * perMicrobatch, totalS: d.microbatches * (layers * (2 * g + r) + copyS) };
 }
 
@@ -96,7 +104,7 @@ export function dataParallelTime(d: DpInput): DpTime {
   const { system, plan } = d;
   const dpGroup = plan.dp * plan.cp;
   if (dpGroup <= 1) return { exposedS: 0, totalS: 0 };
-  const loss = overlapComputeLoss(d.chip);
+  const loss = overlapComputeLoss(d.chip, collectiveSms(system, dpGroup, plan.tp));
   if (plan.zero === 3) return zero3(d, dpGroup, loss);
   const gradBytes = d.denseParams * d.gradientBytes;
   const expertGradBytes = (d.expertParams / plan.ep) * d.gradientBytes;

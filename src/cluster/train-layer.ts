@@ -7,7 +7,9 @@ import type { ChipSpec } from '../arch/chip-spec.js';
 import type { Gemm } from '../graph/ops/op.js';
 import { attentionSeconds, fp8CastSeconds, gemmSeconds, streamSeconds, type AttentionImplementation, type GemmOptions } from '../model/kernels.js';
 import { collectiveSeconds as collective } from './collectives.js';
-import { ringAttention } from './ring-attention.js';
+import { ringAttention, type RingAttentionTime } from './ring-attention.js';
+import { isLegacyAttention, legacyAttentionSlowdown, type TrainingAttention } from './train-attention.js';
+import type { SelectiveRecompute } from './stacks.js';
 import type { LayerShape, TransformerModel } from './transformer.js';
 import type { Collective, SystemSpec, TrainingPlan } from './types.js';
 
@@ -18,11 +20,14 @@ export interface LayerEnv {
   readonly dtype: string;
   /** Format of the attention core and element-wise work (bf16 when the GEMMs are fp8: Transformer Engine and MaxText keep attention in bf16). */
   readonly attentionDtype: string;
-  readonly attention: AttentionImplementation;
+  /** The fused attention kernel (an older one is timed as FlashAttention-2 times its measured slowdown, train-attention.ts). */
+  readonly attention: TrainingAttention;
   readonly flash: boolean;
   readonly dropout: boolean;
   /** Element-wise work as eager PyTorch runs it (one kernel per operator, norms in fp32), not fused. */
   readonly eager: boolean;
+  /** What selective recomputation recomputes: Megatron's attention core, or torchtitan's every second matmul (stacks.ts). */
+  readonly selective: SelectiveRecompute;
 }
 
 /** fp8 GEMMs in training run Transformer Engine's recipe: casts before the forward and data-gradient GEMMs (model/gemm.ts). */
@@ -109,71 +114,131 @@ function eagerExtraBytesPerToken(shape: LayerShape, model: TransformerModel, pla
 /** Operators eager PyTorch runs beyond a fused layer: six more per RMSNorm, about ten for rotary positions, one for the gated activation. */
 const EAGER_EXTRA_OPS = (model: TransformerModel, gated: boolean): number => 2 * 6 + (model.rotary ? 10 : 0) + (gated ? 1 : 0);
 
-/** One layer's forward, backward and communication for one microbatch on one chip. */
-export function layerTimes(env: LayerEnv, shape: LayerShape, model: TransformerModel, plan: TrainingPlan): LayerTimes {
-  const { chip, system, dtype, flash } = env;
-  const { tp, cp, ep } = plan;
-  const h = model.hidden;
-  const tokens = (plan.microbatch * plan.seq) / cp;
-  const act = 2; // bf16 activations
-  const linear = linearGemms(shape, model, plan, tokens);
-  let linearF = 0;
-  let linearB = 0;
-  let weightCastS = 0;
+/**
+ * The share of each of `linearGemms`' GEMMs that torchtitan's per-op selective checkpointing recomputes
+ * (torchtitan parallelize_llama.py at 9dec370, `_custom_policy`: "Saves output of all compute ops,
+ * except every second mm"; the attention kernel's output is saved, every element-wise operator is
+ * recomputed). Its Llama block runs wq, wk, wv, attention, wo, w1, w3, w2, so wk (of the fused query,
+ * key and value GEMM), wo and w3 (half of the fused gate and up GEMM) are recomputed; a plain MLP's
+ * second matmul. Mixture of experts (which torchtitan at 9dec370 does not have; the same rule, an
+ * estimate): the router's matmul is saved, the experts' grouped GEMMs, not plain matmuls, recomputed,
+ * a shared expert's gate and down projections recomputed.
+ */
+function everyOtherMatmulShares(shape: LayerShape): number[] {
+  const shares = [shape.kvCacheElements / 2 / shape.projectionOut, 1];
+  const mlp = shape.mlp;
+  if (mlp.kind === 'dense') shares.push(mlp.gated ? 0.5 : 0, mlp.gated ? 0 : 1);
+  else shares.push(0, 1, 1, 0.5, 1);
+  return shares;
+}
+
+interface LinearTimes {
+  readonly forwardS: number;
+  readonly backwardS: number;
+  readonly weightCastS: number;
+  /** Forward time of what per-op selective checkpointing recomputes. */
+  readonly everyOtherS: number;
+}
+
+/** The layer's projection and MLP GEMMs, forward (with fp8 activation casts), both gradients, and the weights' fp8 casts. */
+function linearTimes(env: LayerEnv, shape: LayerShape, linear: readonly Gemm[]): LinearTimes {
+  const { chip, dtype } = env;
   const fp8 = dtype.startsWith('fp8');
-  for (const g of linear) {
+  const shares = everyOtherMatmulShares(shape);
+  let forwardS = 0;
+  let backwardS = 0;
+  let weightCastS = 0;
+  let everyOtherS = 0;
+  linear.forEach((g, i) => {
     // The weight's cast is charged once per step (weightCastS), the activation's every microbatch.
-    linearF += gemmSeconds(chip, dtype, g.batch === 1 ? { ...g, weightsAreParameters: false } : g, roleOptions(dtype, 'forward'));
+    const f = gemmSeconds(chip, dtype, g.batch === 1 ? { ...g, weightsAreParameters: false } : g, roleOptions(dtype, 'forward'));
+    forwardS += f;
+    everyOtherS += (shares[i] ?? 0.5) * f;
     if (fp8 && g.batch === 1) weightCastS += fp8CastSeconds(chip, { ...g, m: 0, batch: 1 }, 'forward');
     // Input gradient (m x n by n x k) and weight gradient (k x m by m x n).
-    linearB += gemmSeconds(chip, dtype, { batch: g.batch, m: g.m, n: g.k, k: g.n, weightsAreParameters: true }, roleOptions(dtype, 'dgrad'));
-    linearB += gemmSeconds(chip, dtype, { batch: g.batch, m: g.k, n: g.n, k: g.m, weightsAreParameters: false }, roleOptions(dtype, 'wgrad'));
-  }
-  // Attention core: one kernel over the sequence, or with context parallelism a ring of cp chunk
-  // kernels, each waiting for its key/value chunk (cluster/ring-attention.ts).
-  const implementation = flash ? env.attention : 'unfused';
-  const kvBytesPerToken = (shape.kvCacheElements / Math.min(tp, Math.max(1, shape.kvHeads))) * act;
-  const core =
+    backwardS += gemmSeconds(chip, dtype, { batch: g.batch, m: g.m, n: g.k, k: g.n, weightsAreParameters: true }, roleOptions(dtype, 'dgrad'));
+    backwardS += gemmSeconds(chip, dtype, { batch: g.batch, m: g.k, n: g.n, k: g.m, weightsAreParameters: false }, roleOptions(dtype, 'wgrad'));
+  });
+  return { forwardS, backwardS, weightCastS, everyOtherS };
+}
+
+/**
+ * The attention core: one kernel over the sequence, or with context parallelism a ring of cp chunk
+ * kernels, each waiting for its key/value chunk (cluster/ring-attention.ts). An older kernel
+ * (train-attention.ts) is FlashAttention-2's time at the same shape times its measured slowdown.
+ */
+function attentionCore(env: LayerEnv, shape: LayerShape, model: TransformerModel, plan: TrainingPlan): RingAttentionTime {
+  const { chip, system, flash } = env;
+  const { tp, cp } = plan;
+  const attention = env.attention;
+  const implementation: AttentionImplementation = !flash ? 'unfused' : isLegacyAttention(attention) ? 'flash2' : attention;
+  const kvBytesPerToken = (shape.kvCacheElements / Math.min(tp, Math.max(1, shape.kvHeads))) * 2;
+  const timed =
     cp > 1
       ? ringAttention({ chip, system, dtype: env.attentionDtype, implementation, batch: plan.microbatch, heads: shape.heads / tp, seq: plan.seq, cp, stride: tp, qkDim: shape.qkDim, valueDim: shape.valueDim, causal: model.causal, kvBytesPerToken })
       : { ...attentionSeconds(chip, env.attentionDtype, { batch: plan.microbatch, heads: shape.heads / tp, seqQ: plan.seq, seqK: plan.seq, qkDim: shape.qkDim, valueDim: shape.valueDim, causal: model.causal, implementation }), waitForwardS: 0, waitBackwardS: 0 };
+  const slow = flash && isLegacyAttention(attention) ? legacyAttentionSlowdown(chip, attention, shape.qkDim, model.causal, plan.seq / cp) : 1;
+  return { ...timed, forwardS: timed.forwardS * slow, backwardS: timed.backwardS * slow };
+}
+
+/**
+ * Element-wise work in bf16, in values through memory per token: norms, residuals, the activation
+ * function, dropout (values and 1-byte masks); the backward reads and writes about twice as much.
+ * Unfused attention's score traffic is part of attentionSeconds; dropout on the scores adds to it.
+ * Mixture of experts: each routed copy of a token is permuted to its expert and back (read and written
+ * each way, then combined), and the router's scores softmaxed (Megatron-Core's token dispatcher).
+ */
+function elementTimes(env: LayerEnv, shape: LayerShape, model: TransformerModel, plan: TrainingPlan): { readonly forwardS: number; readonly backwardS: number } {
+  const { tp, cp } = plan;
+  const h = model.hidden;
+  const tokens = (plan.microbatch * plan.seq) / cp;
   const mlp = shape.mlp;
-  // Element-wise work in bf16, in values through memory per token: norms, residuals, the activation
-  // function, dropout (values and 1-byte masks); the backward reads and writes about twice as much.
-  // Unfused attention's score traffic is part of attentionSeconds; dropout on the scores adds to it.
   const ffnLocal = mlp.kind === 'dense' ? mlp.ffn / tp : (mlp.topK * mlp.ffn) / tp + (mlp.sharedExperts * mlp.sharedFfn) / tp;
-  const dropout = env.dropout;
-  // Mixture of experts: each routed copy of a token is permuted to its expert and back (read and
-  // written each way, then combined), and the router's scores softmaxed (Megatron-Core's token
-  // dispatcher: permute, unpermute).
   const routing = mlp.kind === 'moe' ? 4 * mlp.topK * h + 2 * mlp.experts : 0;
-  const tokenValues = tokens * (14 * h + 3 * ffnLocal + (dropout ? 3 * h : 0) + routing);
-  const scoreValues = flash || !dropout ? 0 : ((plan.microbatch * shape.heads) / tp) * (plan.seq / cp) * plan.seq;
+  const tokenValues = tokens * (14 * h + 3 * ffnLocal + (env.dropout ? 3 * h : 0) + routing);
+  const scoreValues = env.flash || !env.dropout ? 0 : ((plan.microbatch * shape.heads) / tp) * (plan.seq / cp) * plan.seq;
   const valuesF = tokenValues + scoreValues * 2.5;
   const valuesB = 2 * tokenValues + scoreValues * 2.5;
   const eagerBytes = env.eager ? tokens * eagerExtraBytesPerToken(shape, model, plan) : 0;
-  const elementF = streamSeconds(chip, env.attentionDtype, valuesF * act + eagerBytes, valuesF);
-  const elementB = streamSeconds(chip, env.attentionDtype, valuesB * act + 2 * eagerBytes, valuesB);
-  const forwardS = linearF + core.forwardS + elementF;
-  const backwardS = linearB + core.backwardS + elementB;
-  // Recomputing the attention core under context parallelism runs its ring again.
-  const recomputeS = plan.recompute === 'full' ? forwardS + core.waitForwardS : plan.recompute === 'selective' ? core.forwardS + core.waitForwardS + (flash ? 0 : elementF * 0.5) : 0;
+  return {
+    forwardS: streamSeconds(env.chip, env.attentionDtype, valuesF * 2 + eagerBytes, valuesF),
+    backwardS: streamSeconds(env.chip, env.attentionDtype, valuesB * 2 + 2 * eagerBytes, valuesB),
+  };
+}
+
+/** One layer's forward, backward and communication for one microbatch on one chip. */
+export function layerTimes(env: LayerEnv, shape: LayerShape, model: TransformerModel, plan: TrainingPlan): LayerTimes {
+  const { system, flash } = env;
+  const { tp, cp, ep } = plan;
+  const h = model.hidden;
+  const tokens = (plan.microbatch * plan.seq) / cp;
+  const linear = linearGemms(shape, model, plan, tokens);
+  const lin = linearTimes(env, shape, linear);
+  const core = attentionCore(env, shape, model, plan);
+  const element = elementTimes(env, shape, model, plan);
+  const forwardS = lin.forwardS + core.forwardS + element.forwardS;
+  const backwardS = lin.backwardS + core.backwardS + element.backwardS;
+  // Full: the forward again (under context parallelism the ring runs again). Selective, Megatron's
+  // (Korthikanti et al. 2022): the attention core (and unfused attention's softmax and dropout);
+  // torchtitan's per-op policy: every second matmul and all element-wise work, the attention kept.
+  const selectiveS = env.selective === 'every-other-matmul' ? lin.everyOtherS + element.forwardS : core.forwardS + core.waitForwardS + (flash ? 0 : element.forwardS * 0.5);
+  const recomputeS = plan.recompute === 'full' ? forwardS + core.waitForwardS : plan.recompute === 'selective' ? selectiveS : 0;
   // Tensor parallelism: two all-reduces (or reduce-scatter + all-gather with sequence parallelism) of the
   // layer's activations forward, two backward, two more when the forward is recomputed.
   let tpCommS = 0;
   if (tp > 1) {
-    const bytes = tokens * h * act;
+    const bytes = tokens * h * 2;
     const one = plan.sequenceParallel ? collective(system, 'reduce-scatter', bytes, tp, 1) + collective(system, 'all-gather', bytes, tp, 1) : collective(system, 'all-reduce', bytes, tp, 1);
     tpCommS = one * (4 + (plan.recompute === 'full' ? 2 : 0));
   }
-  // Context parallelism: the ring's waits for key/value chunks, reported apart from the compute.
-  const cpCommS = core.waitForwardS + core.waitBackwardS;
   // Expert parallelism: tokens to their experts and back, forward and backward.
-  let epCommS = 0;
-  if (mlp.kind === 'moe' && ep > 1) epCommS = 4 * collective(system, 'all-to-all', tokens * mlp.topK * h * act, ep, tp);
+  const mlp = shape.mlp;
+  const epCommS = mlp.kind === 'moe' && ep > 1 ? 4 * collective(system, 'all-to-all', tokens * mlp.topK * h * 2, ep, tp) : 0;
   // Operators of the forward: the GEMMs, the attention core (one fused kernel, or scores, softmax,
   // dropout and context), two norms, three layout copies, the activation, two residual adds, dropouts
   // and the tensor-parallel collectives.
+  const dropout = env.dropout;
   const forwardOps = linear.length + (flash ? 1 : 3 + (dropout ? 2 : 0)) + 8 + (dropout ? 2 : 0) + (tp > 1 ? 2 : 0) + (mlp.kind === 'moe' ? 4 : 0) + (env.eager ? EAGER_EXTRA_OPS(model, mlp.kind === 'dense' ? mlp.gated : true) : 0);
-  return { forwardS, backwardS, recomputeS, linearS: linearF + linearB, weightCastS, tpCommS, cpCommS, epCommS, forwardOps };
+  // Context parallelism: the ring's waits for key/value chunks, reported apart from the compute.
+  return { forwardS, backwardS, recomputeS, linearS: lin.forwardS + lin.backwardS, weightCastS: lin.weightCastS, tpCommS, cpCommS: core.waitForwardS + core.waitBackwardS, epCommS, forwardOps };
 }

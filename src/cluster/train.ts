@@ -22,7 +22,8 @@ import { collectiveSeconds as collective } from './collectives.js';
 import { memoized, type Memo } from './memo.js';
 import { sliceForPlan } from './slices.js';
 import { overlapComputeLoss, overlapped } from './overlap.js';
-import { defaultStack, STACK_ATTENTION, STACK_EAGER, STACK_OVERLAP, type OverlapPolicy } from './stacks.js';
+import { defaultStack, STACK_ATTENTION, STACK_EAGER, STACK_OVERLAP, STACK_SELECTIVE, type OverlapPolicy } from './stacks.js';
+import type { TrainingAttention } from './train-attention.js';
 import { dataParallelTime } from './train-dp.js';
 import { headTimes, layerTimes, type HeadTimes, type LayerEnv, type LayerTimes } from './train-layer.js';
 import { activationBytesPerLayer, memoryParts } from './train-memory.js';
@@ -54,6 +55,11 @@ export interface TrainingOptions {
   readonly overlap?: Partial<OverlapPolicy>;
   /** Element-wise operators fused on an eager stack (torch.compile, or the model's own fused kernels). Default false. */
   readonly fused?: boolean;
+  /**
+   * The fused attention kernel, where the run names one: a kernel the chip's stack times, or an older
+   * one (FlashAttention 1, its Triton port: train-attention.ts). Default: the stack's (STACK_ATTENTION).
+   */
+  readonly attention?: TrainingAttention;
 }
 
 const isTensorCoreChip = (chip: ChipSpec): boolean => chip.cores[0]!.matrixUnits[0]!.kind === 'tensor-core';
@@ -140,7 +146,7 @@ const headMemo: Memo<HeadTimes> = new WeakMap();
 
 /** What a step's layer and head times depend on besides the shape, chip and system. */
 function memoKey(env: LayerEnv, model: TransformerModel, plan: TrainingPlan): string {
-  return `${env.dtype} ${env.attention} ${env.eager} ${env.flash} ${env.dropout} ${model.hidden} ${model.causal} ${plan.tp} ${plan.cp} ${plan.ep} ${plan.microbatch} ${plan.seq} ${plan.recompute} ${plan.sequenceParallel}`;
+  return `${env.dtype} ${env.attention} ${env.eager} ${env.selective} ${env.flash} ${env.dropout} ${model.hidden} ${model.causal} ${plan.tp} ${plan.cp} ${plan.ep} ${plan.microbatch} ${plan.seq} ${plan.recompute} ${plan.sequenceParallel}`;
 }
 
 export function trainingStep(model: TransformerModel, chip: ChipSpec, pods: SystemSpec, chips: number, plan: TrainingPlan, options: TrainingOptions = {}): TrainingStep {
@@ -152,8 +158,8 @@ export function trainingStep(model: TransformerModel, chip: ChipSpec, pods: Syst
   const policy = { ...STACK_OVERLAP[stack], ...options.overlap };
   const gradientBytes = options.gradientBytes ?? (policy.bf16GradientReduce ? 2 : 4);
   const opOverheadS = options.opOverheadS ?? (isTensorCoreChip(chip) ? EAGER_OP_OVERHEAD_S : 0);
-  const attention = isTensorCoreChip(chip) && STACK_ATTENTION[stack] === 'flash2' ? 'flash2' : defaultAttentionKernel(chip);
-  const env: LayerEnv = { chip, system, dtype, attentionDtype: defaultMatrixFormat(chip), attention, flash, dropout: options.dropout ?? false, eager: STACK_EAGER[stack] && !(options.fused ?? false) };
+  const attention = options.attention ?? (isTensorCoreChip(chip) && STACK_ATTENTION[stack] === 'flash2' ? 'flash2' : defaultAttentionKernel(chip));
+  const env: LayerEnv = { chip, system, dtype, attentionDtype: defaultMatrixFormat(chip), attention, flash, dropout: options.dropout ?? false, eager: STACK_EAGER[stack] && !(options.fused ?? false), selective: STACK_SELECTIVE[stack] };
   const reasons = planProblems(model, chips, plan);
   const tokensPerStep = plan.globalBatch * plan.seq;
   const capacity = chip.offChipMemory.capacityBytes;
@@ -222,6 +228,7 @@ export function trainingStep(model: TransformerModel, chip: ChipSpec, pods: Syst
     forwardS: forwardS + headF,
     backwardS: backwardS + recomputeS + headB,
     paramGatherOverlap: policy.paramGatherOverlap,
+    gatherAfterGradient: policy.gatherAfterGradient,
     dtype: defaultMatrixFormat(chip),
   });
   const dpCommS = dpTime.exposedS;

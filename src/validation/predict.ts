@@ -156,7 +156,7 @@ function predictTrain(w: TrainWorkload, metric: string, flops: FlopConvention | 
   const problems = planProblems(model, w.chips, plan);
   if (problems.length > 0) throw new MappingError(problems.join('; '));
   const dtype = formatOf(w.dtype);
-  const step = trainingStep(model, chip, system, w.chips, plan, { ...(dtype ? { dtype } : {}), flashAttention: w.flashAttention ?? true, stack: w.stack, ...(w.fused !== undefined ? { fused: w.fused } : {}), ...(w.dropout !== undefined ? { dropout: w.dropout } : {}), ...(w.tpCommOverlap !== undefined ? { overlap: { tpOverlap: w.tpCommOverlap } } : {}) });
+  const step = trainingStep(model, chip, system, w.chips, plan, { ...(dtype ? { dtype } : {}), flashAttention: w.flashAttention ?? true, stack: w.stack, ...(w.fused !== undefined ? { fused: w.fused } : {}), ...(w.attention !== undefined ? { attention: w.attention } : {}), ...(w.dropout !== undefined ? { dropout: w.dropout } : {}), ...(w.tpCommOverlap !== undefined ? { overlap: { tpOverlap: w.tpCommOverlap } } : {}) });
   if (!step.valid) notes.push(...step.reasons);
   const value =
     metric === 'step-s'

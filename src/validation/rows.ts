@@ -3,6 +3,7 @@
  */
 import { parseStructuredText } from '../arch/load.js';
 import { COLLECTIVE_HARNESSES } from '../cluster/collective-harness.js';
+import { TRAINING_ATTENTION_KERNELS } from '../cluster/train-attention.js';
 import { TRAINING_STACKS } from '../cluster/types.js';
 import { VALIDATION_CATEGORIES } from '../model/validation.js';
 import { issue, type Issue, type Result } from '../core/errors.js';
@@ -83,6 +84,7 @@ const WORKLOADS: Readonly<Record<string, Schema>> = {
     dtype: optional(name),
     stack: oneOf(TRAINING_STACKS),
     flashAttention: optional(boolean()),
+    attention: optional(oneOf(TRAINING_ATTENTION_KERNELS)),
     fused: optional(boolean()),
     dropout: optional(boolean()),
     tpCommOverlap: optional(boolean()),

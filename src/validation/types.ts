@@ -3,6 +3,7 @@
  * (validation/README.md describes the files).
  */
 import type { CollectiveHarness } from '../cluster/collective-harness.js';
+import type { TrainingAttention } from '../cluster/train-attention.js';
 import type { TrainingStack } from '../cluster/types.js';
 
 import type { ValidationCategory } from '../model/validation.js';
@@ -92,6 +93,8 @@ export interface TrainWorkload {
   readonly dtype?: string;
   readonly stack: TrainingStack;
   readonly flashAttention?: boolean;
+  /** The fused attention kernel the source or its scripts name (FlashAttention 1, its Triton port, ...); default: the stack's. */
+  readonly attention?: TrainingAttention;
   /** Element-wise operators fused on an eager stack (torch.compile, or the model's own fused kernels). */
   readonly fused?: boolean;
   /** Dropout on (Megatron-LM's GPT default 0.1; off in most recent recipes). */

@@ -96,6 +96,17 @@ describe('validation rows', () => {
     expect(p.regime).toEqual({ chip: 'h100-sxm', chips: 8, params: model.params });
   });
 
+  it('a training row may name its attention kernel: the Triton port of FlashAttention reaches trainingStep', () => {
+    const parsed = parseValidationFile(FILE.replace('      stack: torchtitan', '      stack: torchtitan\n      attention: flash-triton'), 'demo.yaml');
+    if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('\n'));
+    const p = ok(predictRow(parsed.value.rows[1]!));
+    const model = transformerModel({ zoo: 'llama3-8b' }, 4096);
+    const step = trainingStep(model, getChipPreset('h100-sxm'), getSystemPreset('dgx-h100'), 8, { tp: 1, pp: 1, dp: 8, cp: 1, ep: 1, zero: 3, microbatch: 1, globalBatch: 32, seq: 4096, recompute: 'none', sequenceParallel: false, interleave: 1, overlapGradients: true }, { flashAttention: true, stack: 'torchtitan', attention: 'flash-triton' });
+    expect(p.predicted).toBe(step.stepTimeS);
+    expect(p.predicted).toBeGreaterThan(ok(predictRow(rows()[1]!)).predicted);
+    expect(parseValidationFile(FILE.replace('      stack: torchtitan', '      stack: torchtitan\n      attention: flash9'), 'demo.yaml').ok).toBe(false);
+  });
+
   it('maps a collective row to nccl-tests bus bandwidth', () => {
     const p = ok(predictRow(rows()[2]!));
     const s = collectiveCost(getSystemPreset('dgx-h100'), 'all-reduce', 8589934592, { size: 8, stride: 1 }).seconds;
