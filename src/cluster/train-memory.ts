@@ -37,6 +37,8 @@ export interface MemoryInput {
   readonly activationBytes: number;
   readonly microbatches: number;
   readonly tokens: number;
+  /** Layers on the chip's stage (ZeRO-3 gathers one at a time). */
+  readonly stageLayers: number;
 }
 
 export interface MemoryParts {
@@ -50,8 +52,13 @@ export interface MemoryParts {
 /** Weights, gradients, optimizer state and in-flight activations on one chip. */
 export function memoryParts(model: TransformerModel, plan: TrainingPlan, m: MemoryInput): MemoryParts {
   const { pp } = plan;
-  const weightsBytes = (m.localParams * 2) / (plan.zero === 3 ? m.dpGroup : 1);
-  const gradientBytes = (m.localParams * m.gradientBytes) / (plan.zero >= 2 ? m.dpGroup : 1);
+  // ZeRO-3 holds a layer's gathered parameters while it runs and the next layer's prefetched, and the
+  // layer's unsharded gradients until they are reduce-scattered (FSDP's unshard / reshard; Zhao et al. 2023).
+  const layerParams = m.localParams / Math.max(1, m.stageLayers);
+  const gathered = plan.zero === 3 && m.dpGroup > 1 ? 2 * layerParams * 2 : 0;
+  const unsharded = plan.zero === 3 && m.dpGroup > 1 ? layerParams * m.gradientBytes : 0;
+  const weightsBytes = (m.localParams * 2) / (plan.zero === 3 ? m.dpGroup : 1) + gathered;
+  const gradientBytes = (m.localParams * m.gradientBytes) / (plan.zero >= 2 ? m.dpGroup : 1) + unsharded;
   const optimizerBytes = (m.localParams * 12) / (plan.zero >= 1 ? m.dpGroup : 1);
   // 1F1B keeps up to pp microbatches in flight on the first stage (interleaving adds a fraction).
   const inFlight = Math.min(pp * (plan.interleave > 1 ? 1 + (pp - 1) / (pp * plan.interleave) : 1), m.microbatches);

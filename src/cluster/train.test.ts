@@ -49,7 +49,10 @@ describe('plans', () => {
     expect(z1.memory.optimizerBytes).toBeCloseTo((12 * local) / 16, -3);
     expect(z1.memory.gradientBytes).toBeCloseTo(4 * local, -3);
     const z3 = trainingStep(llama, chip, system, 1024, { ...p, zero: 3 });
-    expect(z3.memory.weightsBytes).toBeCloseTo((2 * local) / 16, -3);
+    // ZeRO-3 also holds the layer it runs and the next one gathered (80 layers on 8 stages: 10 per stage)
+    // and the running layer's unsharded gradients.
+    expect(z3.memory.weightsBytes).toBeCloseTo((2 * local) / 16 + 2 * 2 * (local / 10), -3);
+    expect(z3.memory.gradientBytes).toBeCloseTo((4 * local) / 16 + 4 * (local / 10), -3);
     // ZeRO-3 gathers parameters per microbatch: never faster than ZeRO-1.
     expect(z3.stepTimeS).toBeGreaterThanOrEqual(z1.stepTimeS);
   });

@@ -237,7 +237,7 @@ export function trainingStep(model: TransformerModel, chip: ChipSpec, pods: Syst
   const optimizerS = streamSeconds(chip, dtype, optimizerParams * 30, optimizerParams * 12);
   // fp8 weight casts run once per step, on the first microbatch.
   const stepTimeS = microbatches * (perMicrobatch + ppCommS) + weightCastS + bubbleS + dpCommS + optimizerS;
-  const memory = memoryParts(model, plan, { localParams, dpGroup, gradientBytes, activationBytes, microbatches, tokens });
+  const memory = memoryParts(model, plan, { localParams, dpGroup, gradientBytes, activationBytes, microbatches, tokens, stageLayers: Math.round(model.layers * fullest) });
   const memoryReasons = memory.totalBytes > capacity ? [`out of memory: ${gib(memory.totalBytes)} GiB per chip (weights ${gib(memory.weightsBytes)}, gradients ${gib(memory.gradientBytes)}, optimizer ${gib(memory.optimizerBytes)}, activations ${gib(memory.activationBytes)}) exceeds ${gib(capacity)} GiB`] : [];
   const flopsPerToken = trainingFlopsPerToken(model, plan.seq);
   const modelFlopsPerStep = flopsPerToken * tokensPerStep;
