@@ -8,6 +8,7 @@
  */
 import type { ChipSpec, Citation } from '../arch/chip-spec.js';
 import type { AttentionImplementation } from './attention-types.js';
+import { GEMM_TILE, type GemmTileEntry, type GemmTileSchedule } from './gpu-tile.js';
 import { kcite } from './kernel-sources.js';
 
 export type GpuFamily = 'volta' | 'ampere' | 'ada' | 'hopper' | 'blackwell' | 'cdna3' | 'gaudi' | 'generic';
@@ -42,6 +43,8 @@ export interface GpuKernelStack {
   readonly attention: readonly AttentionImplementation[];
   /** What runs here when a framework asks for a kernel that does not (Gaudi's FusedSDPA for flash-attn and cuDNN). */
   readonly substitutes?: Readonly<Partial<Record<AttentionImplementation, AttentionImplementation>>>;
+  /** How the GEMM library's kernels begin and end an output tile (gpu-tile.ts). */
+  readonly gemmTile: GemmTileSchedule;
   readonly citations: Readonly<Record<string, Citation>>;
 }
 
@@ -53,9 +56,11 @@ const MMA_SYNC_HOPPER = kcite('shah2024', 'section 2.2: mma.sync reaches about 2
 /** What most generations share: 16-byte operands, no asynchronous MMA (mma.sync at the full rate), no CUDA-core fallback, no fp8 promotion, 16 exp2 per SM per clock. */
 const SHARED = { alignmentBytes: 16, asyncMma: false, legacyMmaFraction: 1, cudaCoresBelowBytes: 0, fp8PromotionK: 0, fp8PromotionExposed: 0, sfuPerSmPerCycle: 16 } as const;
 
-/** A family's stack: `SHARED` with what differs on it, and its citations. */
-function stack(family: GpuFamily, own: Partial<Omit<GpuKernelStack, 'family'>> & Pick<GpuKernelStack, 'attention' | 'citations'>): GpuKernelStack {
-  return { family, ...SHARED, ...own };
+type StackParams = Partial<Omit<GpuKernelStack, 'family' | 'gemmTile'>> & Pick<GpuKernelStack, 'attention' | 'citations'> & { readonly tile?: GemmTileEntry };
+
+/** A family's stack: `SHARED` with what differs on it, its GEMM tile schedule (one block per tile unless given) and the citations of both. */
+function stack(family: GpuFamily, { tile = GEMM_TILE.perTile, ...own }: StackParams): GpuKernelStack {
+  return { family, ...SHARED, ...own, gemmTile: tile.schedule, citations: { ...tile.citations, ...own.citations } };
 }
 
 const STACKS: Readonly<Record<GpuFamily, GpuKernelStack>> = {
@@ -64,6 +69,7 @@ const STACKS: Readonly<Record<GpuFamily, GpuKernelStack>> = {
   ada: stack('ada', { attention: ['flash2', 'cudnn', 'unfused'], citations: { alignmentBytes: ALIGNMENT, sfuPerSmPerCycle: SFU } }),
   hopper: stack('hopper', {
     asyncMma: true,
+    tile: GEMM_TILE.hopper,
     legacyMmaFraction: 2 / 3,
     fp8PromotionK: 128,
     fp8PromotionExposed: 0.5,
@@ -79,6 +85,7 @@ const STACKS: Readonly<Record<GpuFamily, GpuKernelStack>> = {
   }),
   blackwell: stack('blackwell', {
     asyncMma: true,
+    tile: GEMM_TILE.blackwell,
     legacyMmaFraction: 0.5,
     attention: ['cudnn', 'flash2', 'unfused'],
     citations: {
@@ -97,6 +104,7 @@ const STACKS: Readonly<Record<GpuFamily, GpuKernelStack>> = {
     },
   }),
   gaudi: stack('gaudi', {
+    tile: GEMM_TILE.engine,
     attention: ['fused-sdpa', 'unfused'],
     substitutes: { flash2: 'fused-sdpa', flash3: 'fused-sdpa', cudnn: 'fused-sdpa' },
     citations: {

@@ -8,6 +8,9 @@
  *   the SMs, and a last partial wave leaves SMs idle (wave quantization). Each k-step of a block
  *   feeds (tileM + tileN) x tileK operands from shared memory and multiplies at the SM's tensor-core
  *   rate, both shared by the SM's resident blocks; the slower of the two sets its pace.
+ * - Each tile also fills its operand pipeline (once per kernel where the kernels are persistent) and
+ *   ends with an epilogue that stores its outputs, exposed unless the accumulators are double-buffered
+ *   (gpu-tile.ts).
  * - Operands cross HBM at least once per kernel (L2 keeps the rest); element-wise and normalization
  *   layers are separate kernels that read their inputs from and write their outputs to HBM.
  * - Operands whose leading dimensions are not 16-byte aligned leave the library's fast kernels
@@ -24,12 +27,13 @@ import type { Gemm } from '../graph/ops/op.js';
 import type { PreparedLayer } from './plan.js';
 import { accessBytes, stagingFactor } from './gpu-align.js';
 import { gpuStackOf, type GpuKernelStack } from './gpu-stack.js';
+import { epilogueCycles, tileCycles } from './gpu-tile.js';
 import { layerTimeOf, type Bound, type LayerTime } from './types.js';
 
 /**
- * Time from one kernel's end to the next one's start on the GPU (launch and tail); an estimate of the
- * order NVIDIA's and AMD's profilers show for back-to-back kernels (a few microseconds without CUDA
- * graphs, about one with them). tpusim estimate.
+ * Time from one kernel's end to the next one's start on the GPU (launch and tail), with the first
+ * tile's pipeline fill (gpu-tile.ts); an estimate of the order NVIDIA's and AMD's profilers show for
+ * back-to-back kernels (a few microseconds without CUDA graphs, about one with them). tpusim estimate.
  */
 export const GPU_KERNEL_LAUNCH_S = 2e-6;
 
@@ -119,19 +123,60 @@ export interface GpuGemmTime {
  * would leave SMs idle. Operands not 16-byte aligned (gpu-align.ts) stage more slowly and, on chips
  * whose fast kernels need TMA, multiply at the warp-level MMA's rate. fp8 GEMMs without
  * `fp8FastAccumulation` promote partial sums on the CUDA cores where the chip's stack does (Hopper).
+ * Each tile adds its epilogue and, without persistent kernels, its pipeline fill (gpu-tile.ts).
  */
 export function gpuGemm(ctx: GpuContext, g: Gemm, fp8FastAccumulation = false): GpuGemmTime {
   const { tileM: tm0, tileN: tn0, tileK, blocksPerSm } = ctx.tiling;
   const m = Math.max(1, Math.ceil(g.m));
   const e = ctx.elementBytes;
   const slots = ctx.sms * blocksPerSm;
+  const { stepCycles, kTotal } = kStepOf(ctx, g, fp8FastAccumulation);
+  const schedule = ctx.stack.gemmTile;
+  const fill = schedule.fillS * ctx.chip.clockHz;
+  // Results are at least 16-bit: fp8 and int8 GEMMs as frameworks run them write bf16 or fp16.
+  const outBytes = Math.max(2, e);
+  const baseBytes = g.batch * m * g.k * e + (g.weightsAreParameters ? 1 : g.batch) * g.k * g.n * e + g.batch * m * g.n * outBytes;
+  let best = { time: Infinity, compute: 0, bytes: 0, shared: 0, spent: 1 };
+  // With many waves of full tiles, wave quantization costs little and smaller tiles cannot win.
+  const fullTiles = Math.ceil(m / tm0) * Math.ceil(g.n / tn0) * g.batch;
+  const candidates = fullTiles >= 8 * slots ? 1 : 4;
+  for (let candidate = 0; candidate < candidates; candidate++) {
+    const tileM = candidate === 0 ? tm0 : candidate === 3 ? 64 : Math.max(16, tm0 / 2);
+    const tileN = candidate <= 1 ? tn0 : candidate === 3 ? 64 : Math.max(16, tn0 / 2);
+    const tiles = Math.ceil(m / tileM) * Math.ceil(g.n / tileN) * g.batch;
+    const step = stepCycles(tileM, tileN);
+    for (let splitK = 1; splitK <= 16 && splitK <= kTotal; splitK *= 2) {
+      const blocks = tiles * splitK;
+      const waves = Math.ceil(blocks / slots);
+      const kSteps = Math.ceil(kTotal / splitK);
+      // A tile stores only its rows and columns inside C; split-K blocks store fp32 partial sums.
+      const epilogue = epilogueCycles(schedule, Math.min(tileM, m), Math.min(tileN, g.n), splitK > 1 ? 4 : outBytes, ctx.derate);
+      // The first wave's fill is part of the kernel's launch; later tiles fill their own pipelines unless persistent.
+      const compute = waves * tileCycles(schedule, blocksPerSm, kSteps * step, epilogue, fill) - (schedule.persistent ? 0 : fill);
+      const bytes = baseBytes + (splitK > 1 ? 2 * splitK * g.batch * m * g.n * 4 : 0);
+      const time = Math.max(compute, bytes / ctx.hbmBytesPerCycle);
+      if (time < best.time) best = { time, compute, bytes, shared: blocks * kSteps * (tileM + tileN) * tileK * e, spent: waves * slots * kSteps * tileM * tileN * tileK };
+      // More splits only help while the blocks leave SMs idle.
+      if (blocks >= slots) break;
+    }
+  }
+  return { computeCycles: best.compute, memoryCycles: best.bytes / ctx.hbmBytesPerCycle, hbmBytes: best.bytes, sharedBytes: best.shared, efficiency: (g.batch * m * g.n * g.k) / best.spent };
+}
+
+/**
+ * Cycles of one k-step of a tileM x tileN block (the block's share of the SM's tensor cores, or of its
+ * shared-memory bandwidth to feed them, whichever is slower) and the k-steps of the whole of K.
+ * Misaligned operands run on the CUDA cores (packed half-precision FMAs: as many MACs per cycle as the
+ * vector unit counts ops, operands loaded element by element as such kernels always do), or on the
+ * tensor cores with narrow loads and, where the fast path is TMA's, the warp-level MMA.
+ */
+function kStepOf(ctx: GpuContext, g: Gemm, fp8FastAccumulation: boolean): { stepCycles: (tileM: number, tileN: number) => number; kTotal: number } {
+  const { tileK, blocksPerSm } = ctx.tiling;
+  const e = ctx.elementBytes;
   const align = ctx.stack.alignmentBytes;
   const aAccess = accessBytes(g.k, e);
   const bAccess = accessBytes(g.n, e);
   const fast = aAccess >= align && bAccess >= align;
-  // Misaligned on the CUDA cores (packed half-precision FMAs: as many MACs per cycle as the vector unit
-  // counts ops, operands loaded element by element as such kernels always do), or on the tensor cores
-  // with narrow loads and, where the fast path is TMA's, the warp-level MMA.
   const simt = Math.min(aAccess, bAccess) < ctx.stack.cudaCoresBelowBytes;
   const aStaging = simt ? 1 : stagingFactor(aAccess, align);
   const bStaging = simt ? 1 : stagingFactor(bAccess, align);
@@ -141,42 +186,9 @@ export function gpuGemm(ctx: GpuContext, g: Gemm, fp8FastAccumulation = false): 
   // Exposed fp32 adds per output element per k-step (promotion of the tensor cores' partial sums).
   const promotion = ctx.fp8 && !fp8FastAccumulation && fp8PromotionK > 0 ? (fp8PromotionExposed * tileK) / fp8PromotionK / (ctx.fp32LanesPerSm / blocksPerSm) : 0;
   const sharedPerBlockCycle = ctx.sharedBytesPerCycle / blocksPerSm;
-  const kTotal = Math.ceil(g.k / tileK);
-  // Results are at least 16-bit: fp8 and int8 GEMMs as frameworks run them write bf16 or fp16.
-  const baseBytes = g.batch * m * g.k * e + (g.weightsAreParameters ? 1 : g.batch) * g.k * g.n * e + g.batch * m * g.n * Math.max(2, e);
-  let bestTime = Infinity;
-  let bestCompute = 0;
-  let bestBytes = 0;
-  let bestShared = 0;
-  let bestSpent = 1;
-  // With many waves of full tiles, wave quantization costs little and smaller tiles cannot win.
-  const fullTiles = Math.ceil(m / tm0) * Math.ceil(g.n / tn0) * g.batch;
-  const candidates = fullTiles >= 8 * slots ? 1 : 4;
-  for (let candidate = 0; candidate < candidates; candidate++) {
-    const tileM = candidate === 0 ? tm0 : candidate === 3 ? 64 : Math.max(16, tm0 / 2);
-    const tileN = candidate <= 1 ? tn0 : candidate === 3 ? 64 : Math.max(16, tn0 / 2);
-    const tiles = Math.ceil(m / tileM) * Math.ceil(g.n / tileN) * g.batch;
-    // A k-step: the block's share of the SM's tensor cores, or of its shared-memory bandwidth to feed them.
-    const stepCycles = Math.max((tileM * tileN * tileK) / macsPerBlockCycle + tileM * tileN * promotion, ((tileM * aStaging + tileN * bStaging) * tileK * e) / sharedPerBlockCycle);
-    for (let splitK = 1; splitK <= 16 && splitK <= kTotal; splitK *= 2) {
-      const blocks = tiles * splitK;
-      const waves = Math.ceil(blocks / slots);
-      const kSteps = Math.ceil(kTotal / splitK);
-      const compute = waves * kSteps * stepCycles;
-      const bytes = baseBytes + (splitK > 1 ? 2 * splitK * g.batch * m * g.n * 4 : 0);
-      const time = Math.max(compute, bytes / ctx.hbmBytesPerCycle);
-      if (time < bestTime) {
-        bestTime = time;
-        bestCompute = compute;
-        bestBytes = bytes;
-        bestShared = blocks * kSteps * (tileM + tileN) * tileK * e;
-        bestSpent = waves * slots * kSteps * tileM * tileN * tileK;
-      }
-      // More splits only help while the blocks leave SMs idle.
-      if (blocks >= slots) break;
-    }
-  }
-  return { computeCycles: bestCompute, memoryCycles: bestBytes / ctx.hbmBytesPerCycle, hbmBytes: bestBytes, sharedBytes: bestShared, efficiency: (g.batch * m * g.n * g.k) / bestSpent };
+  const stepCycles = (tileM: number, tileN: number): number =>
+    Math.max((tileM * tileN * tileK) / macsPerBlockCycle + tileM * tileN * promotion, ((tileM * aStaging + tileN * bStaging) * tileK * e) / sharedPerBlockCycle);
+  return { stepCycles, kTotal: Math.ceil(g.k / tileK) };
 }
 
 /** offChipBytes: HBM traffic; onChipBytes: operands staged through shared memory. A matrix layer runs its

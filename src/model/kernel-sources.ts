@@ -11,6 +11,10 @@ export const KERNEL_SOURCES = {
   cublasDocs: 'NVIDIA cuBLAS documentation, "Tensor Core Usage" (alignment of pointers and leading dimensions to 16 bytes), https://docs.nvidia.com/cuda/cublas/',
   cudaDriverTma: 'NVIDIA CUDA Driver API, cuTensorMapEncodeTiled: globalAddress 16-byte aligned, globalStrides multiples of 16 bytes',
   ptxCpAsync: 'NVIDIA PTX ISA, cp.async: cp-size of 4, 8 or 16 bytes, the source aligned to cp-size',
+  cutlassEfficientGemm:
+    'NVIDIA CUTLASS, media/docs/cpp/efficient_gemm.md, "Hopper Warp Specialization": Warp-Specialized Persistent Cooperative and Ping-Pong kernel designs; the cooperative TMA epilogue works in 128 x 32 subtiles through StagesD = 2 shared-memory buffers (include/cutlass/epilogue/collective/builders/sm90_builder.inl, sm90_compute_tile_shape_or_override), https://github.com/NVIDIA/cutlass',
+  cutlassSm100Persistent:
+    'NVIDIA CUTLASS, examples/python/CuTeDSL/blackwell/dense_gemm_persistent.py: persistent tile scheduling, a TMA warp, an MMA warp and four epilogue warps, num_acc_stage = 2 accumulators in tensor memory',
   cutlassSm80: 'NVIDIA CUTLASS, python/cutlass_library/generator.py, GenerateSM80_TensorOp_16816: alignment_constraints [8, 4, 2] for 16-bit types (16, 8 and 4 bytes)',
   cudaGuide: 'NVIDIA CUDA C++ Programming Guide, "Arithmetic Instructions" throughput table: 16 results per clock per SM for exp2/log2/rsqrt (compute capability 7.x-9.0); shared memory 32 banks of 4 bytes',
   luo2024: 'W. Luo et al., "Benchmarking and Dissecting the Nvidia Hopper GPU Architecture", IPDPS 2024, arXiv:2402.13499 (wgmma vs mma.sync throughput on H800)',
