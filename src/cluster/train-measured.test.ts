@@ -7,7 +7,7 @@
  * tpusim times the step as the 'pytorch' stack runs it: bf16 GEMMs, FlashAttention-2 through SDPA,
  * and element-wise work as eager kernels (RMSNorm in fp32, rotary positions and SiLU as separate
  * operators: cluster/train-layer.ts counts what they move), or fused under torch.compile; 10 us of host
- * time per operator. The model stays faster than measured by a margin the test holds it to: about 1.2x
+ * time per operator. The model stays faster than measured by a margin the test holds it to: about 1.15x
  * from microbatch 2 up both eager and compiled, which kernels in a whole step lose beyond what they
  * reach alone (the loss and casts of fp32 weights are not counted); at microbatch 1 the host's launches
  * bind harder than 10 us per operator says.
@@ -61,18 +61,18 @@ describe('one H100 training Hugging Face Llama models (measured)', () => {
     }
   });
 
-  it('counts eager PyTorch\'s element-wise kernels: within 1.05-1.35x of the measured steps from microbatch 2 up, at most 2x at 1 (host-bound)', () => {
+  it('counts eager PyTorch\'s element-wise kernels: within 1.05-1.3x of the measured steps from microbatch 2 up, at most 2x at 1 (host-bound)', () => {
     for (const r of data.runs) {
       const { step } = modelled(r);
       const ratio = r.stepS / step.stepTimeS;
       console.log(`${r.name} (${(r.params / 1e9).toFixed(2)}B) b${r.microbatch} s${r.seq}: measured ${(r.stepS * 1e3).toFixed(1)} ms, model ${(step.stepTimeS * 1e3).toFixed(1)} ms, measured/model ${ratio.toFixed(2)}`);
       expect(step.valid).toBe(true);
       expect(ratio, r.name).toBeGreaterThan(1.05);
-      expect(ratio, r.name).toBeLessThan(r.microbatch >= 2 ? 1.35 : 2);
+      expect(ratio, r.name).toBeLessThan(r.microbatch >= 2 ? 1.3 : 2);
     }
   });
 
-  it('comes within 1.1-1.3x of the same steps under torch.compile, which fuses what eager code runs apart', () => {
+  it('comes within 1.05-1.25x of the same steps under torch.compile (1.13-1.15 since GEMM tiles pay their fill and epilogue), which fuses what eager code runs apart', () => {
     expect(compiled.runs.length).toBe(2);
     for (const r of compiled.runs) {
       const { step } = modelled(r, true);
@@ -80,8 +80,8 @@ describe('one H100 training Hugging Face Llama models (measured)', () => {
       const eager = data.runs.find((e) => e.name === r.name && e.microbatch === r.microbatch)!;
       console.log(`${r.name} b${r.microbatch} compiled: measured ${(r.stepS * 1e3).toFixed(1)} ms (eager ${(eager.stepS * 1e3).toFixed(1)}), model ${(step.stepTimeS * 1e3).toFixed(1)} ms, measured/model ${ratio.toFixed(2)}`);
       expect(r.stepS).toBeLessThan(eager.stepS);
-      expect(ratio, r.name).toBeGreaterThan(1.1);
-      expect(ratio, r.name).toBeLessThan(1.3);
+      expect(ratio, r.name).toBeGreaterThan(1.05);
+      expect(ratio, r.name).toBeLessThan(1.25);
     }
   });
 });
