@@ -66,3 +66,19 @@ export function memoryParts(model: TransformerModel, plan: TrainingPlan, m: Memo
   const activationBytes = m.activationBytes * inFlight + (pp === 1 ? m.tokens * (model.vocab / plan.tp) * 4 : 0);
   return { weightsBytes, gradientBytes, optimizerBytes, activationBytes, totalBytes: weightsBytes + gradientBytes + optimizerBytes + activationBytes };
 }
+
+/**
+ * Memory a training process cannot give its tensors: the CUDA context and library workspaces (cuBLAS,
+ * cuDNN), NCCL's communication buffers (NCCL_BUFFSIZE, 4 MiB per channel, peer and protocol, for each
+ * communicator: data, tensor and pipeline groups) and, on GPU stacks, the caching allocator's
+ * fragmentation (PyTorch's CUDA memory-management notes; `expandable_segments` exists to reduce it).
+ * Both are estimates: 2 GiB reserved and 5% of the rest fragmented on GPU-style chips; on TPUs XLA
+ * plans buffers statically, so only the reserve (runtime, program and collective buffers) applies.
+ */
+export const RUNTIME_RESERVE_BYTES = 2 * 2 ** 30;
+export const GPU_FRAGMENTATION_SHARE = 0.05;
+
+/** The bytes of a chip's memory a training step may fill. */
+export function usableMemoryBytes(capacityBytes: number, gpu: boolean): number {
+  return Math.max(0, (capacityBytes - RUNTIME_RESERVE_BYTES) * (gpu ? 1 - GPU_FRAGMENTATION_SHARE : 1));
+}

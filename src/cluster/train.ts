@@ -26,7 +26,7 @@ import { defaultStack, STACK_ATTENTION, STACK_EAGER, STACK_OVERLAP, STACK_SELECT
 import type { TrainingAttention } from './train-attention.js';
 import { dataParallelTime } from './train-dp.js';
 import { headTimes, layerTimes, type HeadTimes, type LayerEnv, type LayerTimes } from './train-layer.js';
-import { activationBytesPerLayer, memoryParts } from './train-memory.js';
+import { activationBytesPerLayer, memoryParts, usableMemoryBytes } from './train-memory.js';
 import { attentionFlopsPerToken, trainingFlopsPerToken, type TransformerModel } from './transformer.js';
 import type { SystemSpec, TrainingPlan, TrainingStack } from './types.js';
 
@@ -93,6 +93,8 @@ export interface MemoryPerChip {
   readonly activationBytes: number;
   readonly totalBytes: number;
   readonly capacityBytes: number;
+  /** What the step may fill: the capacity less the runtime's reserve and the allocator's fragmentation (train-memory.ts). */
+  readonly usableBytes: number;
 }
 
 export interface TrainingStep {
@@ -238,7 +240,8 @@ export function trainingStep(model: TransformerModel, chip: ChipSpec, pods: Syst
   // fp8 weight casts run once per step, on the first microbatch.
   const stepTimeS = microbatches * (perMicrobatch + ppCommS) + weightCastS + bubbleS + dpCommS + optimizerS;
   const memory = memoryParts(model, plan, { localParams, dpGroup, gradientBytes, activationBytes, microbatches, tokens, stageLayers: Math.round(model.layers * fullest) });
-  const memoryReasons = memory.totalBytes > capacity ? [`out of memory: ${gib(memory.totalBytes)} GiB per chip (weights ${gib(memory.weightsBytes)}, gradients ${gib(memory.gradientBytes)}, optimizer ${gib(memory.optimizerBytes)}, activations ${gib(memory.activationBytes)}) exceeds ${gib(capacity)} GiB`] : [];
+  const usable = usableMemoryBytes(capacity, isTensorCoreChip(chip));
+  const memoryReasons = memory.totalBytes > usable ? [`out of memory: ${gib(memory.totalBytes)} GiB per chip (weights ${gib(memory.weightsBytes)}, gradients ${gib(memory.gradientBytes)}, optimizer ${gib(memory.optimizerBytes)}, activations ${gib(memory.activationBytes)}) exceeds the ${gib(usable)} GiB usable of ${gib(capacity)} GiB`] : [];
   const flopsPerToken = trainingFlopsPerToken(model, plan.seq);
   const modelFlopsPerStep = flopsPerToken * tokensPerStep;
   // Hardware FLOPs (Korthikanti et al. 2022): the model FLOPs plus the recomputed forward, by the same
@@ -267,7 +270,7 @@ export function trainingStep(model: TransformerModel, chip: ChipSpec, pods: Syst
       optimizerS,
       hostS: microbatches * hostWaitS,
     },
-    memory: { ...memory, capacityBytes: capacity },
+    memory: { ...memory, capacityBytes: capacity, usableBytes: usable },
     microbatches,
     tokensPerStep,
     tokensPerS: tokensPerStep / stepTimeS,
@@ -287,7 +290,7 @@ function invalidStep(plan: TrainingPlan, chips: number, reasons: string[], token
     reasons,
     stepTimeS: Infinity,
     breakdown: ZERO_BREAKDOWN,
-    memory: { weightsBytes: 0, gradientBytes: 0, optimizerBytes: 0, activationBytes: 0, totalBytes: 0, capacityBytes: capacity },
+    memory: { weightsBytes: 0, gradientBytes: 0, optimizerBytes: 0, activationBytes: 0, totalBytes: 0, capacityBytes: capacity, usableBytes: capacity },
     microbatches: 1,
     tokensPerStep,
     tokensPerS: 0,

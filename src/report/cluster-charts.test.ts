@@ -26,7 +26,7 @@ describe('memoryPerChipSvg', () => {
     const svg = memoryPerChipSvg(context, step);
     expect(tagsBalance(svg)).toBe(true);
     expect(tippedRects(svg).map((b) => b.tip.split(':')[0])).toEqual(['ZeRO-1, selective, weights', 'ZeRO-1, selective, gradients', 'ZeRO-1, selective, optimizer state', 'ZeRO-1, selective, activations']);
-    expect(svg).toContain('>h100-sxm HBM 80 GiB<');
+    expect(svg).toContain('>h100-sxm: 74.1 of 80 GiB usable<');
   });
 });
 

@@ -57,7 +57,7 @@ export function stepTimeSvg(run: TrainingChartContext, s: TrainingStep): string 
   return waterfallSvg({ title: `${titleOf(run)}: step time by part`, unit, axisLabel: 'time per step', totalLabel: 'step', steps: STEP_PARTS.map(([k, label]) => ({ label, value: s.breakdown[k] * scale })) });
 }
 
-/** Memory per chip by part (weights, gradients, optimizer state, activations) against the chip's capacity. */
+/** Memory per chip by part (weights, gradients, optimizer state, activations) against what the chip's capacity leaves usable. */
 export function memoryPerChipSvg(run: TrainingChartContext, s: TrainingStep): string {
   const m = s.memory;
   return stackedBarsSvg({
@@ -66,7 +66,7 @@ export function memoryPerChipSvg(run: TrainingChartContext, s: TrainingStep): st
     axisLabel: 'memory per chip',
     parts: ['weights', 'gradients', 'optimizer state', 'activations'],
     bars: [{ label: `ZeRO-${s.plan.zero}, ${s.plan.recompute}`, values: [m.weightsBytes, m.gradientBytes, m.optimizerBytes, m.activationBytes].map((b) => b / GIB) }],
-    limit: { value: m.capacityBytes / GIB, label: `${run.chip} HBM ${formatReadable(m.capacityBytes / GIB)} GiB` },
+    limit: { value: m.usableBytes / GIB, label: `${run.chip}: ${formatReadable(m.usableBytes / GIB)} of ${formatReadable(m.capacityBytes / GIB)} GiB usable` },
   });
 }
 
