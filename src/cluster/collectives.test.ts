@@ -135,8 +135,11 @@ describe('switched tiers', () => {
     expect(cost.seconds).toBeCloseTo(gather, 12);
     expect(seconds(a100, 'reduce-scatter', B, p)).toBeCloseTo(gather, 12);
     expect(collectiveCost(a100, 'all-reduce', B, p, { algorithm: 'ring' }).seconds).toBeCloseTo(8.4 * US + 14 * simpleStep + 2 * (7 / 8) * (B / bw) + launch, 12);
-    // The tree: a chain of 7 NVLink steps up and down, 0.92 of the bus bandwidth halved into algorithm bandwidth.
-    expect(collectiveCost(a100, 'all-reduce', B, p, { algorithm: 'tree' }).seconds).toBeCloseTo(8.4 * US + 14 * (0.47 + 4.0 - 0.6) * US + B / (0.5 * 0.92 * bw) + launch, 12);
+    // The tree: a chain of 7 NVLink steps up and down, 0.92 of the bus bandwidth halved into algorithm bandwidth, and
+    // its pipeline fill: a wave of NCCL's 24 channels x one 512 KiB Simple step, stored whole at each of the 14 hops
+    // (one of them already in the bandwidth term).
+    const fill = ((24 * 512 * 1024) * 13) / bw;
+    expect(collectiveCost(a100, 'all-reduce', B, p, { algorithm: 'tree' }).seconds).toBeCloseTo(8.4 * US + 14 * (0.47 + 4.0 - 0.6) * US + B / (0.5 * 0.92 * bw) + fill + launch, 12);
     // All-to-all: every rank sends 7/8 of its buffer over its own links, one LL step per peer.
     const a2a = collectiveCost(a100, 'all-to-all', B, p);
     expect(a2a).toMatchObject({ algorithm: 'direct', tier: 'nvlink' });
@@ -149,8 +152,9 @@ describe('switched tiers', () => {
   it('picks the protocol by size as NCCL does: LL for small messages, LL128 between, Simple for large', () => {
     const protocol = (bytes: number): string | undefined => collectiveCost(a100, 'all-gather', bytes, { size: 8, stride: 1 }).protocol;
     expect([protocol(1e3), protocol(4e6), protocol(1e9)]).toEqual(['LL', 'LL128', 'Simple']);
-    // LL: 6.6 us + 7 steps of 0.47 us, its bandwidth half the wire and at most Ampere's 87.7 GB/s (llMaxBws).
-    expect(seconds(a100, 'all-gather', 1e3, { size: 8, stride: 1 })).toBeCloseTo(6.6 * US + 7 * 0.47 * US + (7 / 8) * (1e3 / 87.7e9) + launch, 12);
+    // LL: 6.6 us + 7 steps of 0.47 us, its bandwidth half the wire and at most Ampere's 87.7 GB/s (llMaxBws); a ring
+    // LL channel wants 8 ranks x 4 KB, so 1 KB runs on one of NCCL's 24 channels.
+    expect(seconds(a100, 'all-gather', 1e3, { size: 8, stride: 1 })).toBeCloseTo(6.6 * US + 7 * 0.47 * US + (7 / 8) * (1e3 / ((0.5 * bw) / 24)) + launch, 12);
   });
 
   it('reduces in the switch (NVLS) on NVSwitch 3 and 4: a large all-reduce on a node, and every all-reduce on an NVL72 rack', () => {
@@ -161,7 +165,9 @@ describe('switched tiers', () => {
     const B = 8e9;
     const nvls = collectiveCost(h100, 'all-reduce', B, node);
     expect(nvls).toMatchObject({ algorithm: 'nvls', protocol: 'Simple' });
-    expect(nvls.seconds).toBeCloseTo(25 * US + B / ((0.85 * 450e9 * (20.6 / 25)) / (1 + 1 / 8)) + launch, 12);
+    // Plus the fill of one wave (16 channels x 8 heads x 128 KiB) through the switch's two store-and-forward stages.
+    const inSwitch = 0.85 * 450e9 * (20.6 / 25);
+    expect(nvls.seconds).toBeCloseTo(25 * US + B / (inSwitch / (1 + 1 / 8)) + (128 * 128 * 1024) / inSwitch + launch, 12);
     // nccl-tests bus bandwidth 2 (n - 1) / n x B / t: 490 GB/s, against 473-480 measured on 8 H200 (ml-engineering).
     expectWithin(((2 * 7) / 8) * (B / nvls.seconds), 480e9, 0.03, 'NVLS bus bandwidth');
     // No in-switch reduction on A100's NVSwitch 2.
@@ -171,23 +177,23 @@ describe('switched tiers', () => {
     for (const bytes of [1e3, 1e9]) expect(collectiveCost(nvl72, 'all-reduce', bytes, { size: 72, stride: 1 }).algorithm).toBe('nvls');
   });
 
-  it('composes the hierarchical scheme from its stages and compares it with the flat multi-channel ring', () => {
+  it('runs NCCL\'s own algorithms on switched tiers, never a two-level all-reduce; a two-stage all-to-all is composed from its stages', () => {
     const h100 = getSystemPreset('dgx-h100');
     const p = { size: 64, stride: 1 }; // 8 nodes x 8 GPUs
-    const at = (bytes: number, algorithm: 'ring' | 'hierarchical'): number => collectiveCost(h100, 'all-reduce', bytes, p, { algorithm }).seconds;
     const B = 1e9;
-    const stages = seconds(h100, 'reduce-scatter', B, { size: 8, stride: 1 }) + seconds(h100, 'all-reduce', B / 8, { size: 8, stride: 8 }) + seconds(h100, 'all-gather', B, { size: 8, stride: 1 });
-    expect(at(B, 'hierarchical')).toBeCloseTo(stages, 12);
+    expect(() => collectiveCost(h100, 'all-reduce', B, p, { algorithm: 'hierarchical' })).toThrow(/all-to-all only/);
     // Flat ring, Simple: eight channels, one per NIC, so min(NVLink 370.8, 8 x 46) GB/s; 56 NVLink steps (at least 3 us each
     // across nodes, NCCL's net overhead) and 7 network steps each way, times NCCL's 1.4 ring plateau.
     const ringBus = Math.min(450e9 * (20.6 / 25), 8 * 50e9 * NETWORK_EFFICIENCY);
     const ringLatency = (8.4 + 2 * (56 * Math.max(0.47 + 3.4 - 0.6, 3) + 7 * 14)) * 1.4 * US;
-    expect(at(B, 'ring')).toBeCloseTo(ringLatency + 2 * (63 / 64) * (B / ringBus) + NETWORK_COLLECTIVE_S, 12);
-    expect(at(1e4, 'hierarchical')).toBeLessThan(at(1e4, 'ring'));
-    // Left to choose: the tree for small all-reduces, NVLS tree for large; hierarchical for small reduce-scatters (no tree).
+    expect(collectiveCost(h100, 'all-reduce', B, p, { algorithm: 'ring' }).seconds).toBeCloseTo(ringLatency + 2 * (63 / 64) * (B / ringBus) + NETWORK_COLLECTIVE_S, 12);
+    // Left to choose: the tree for small all-reduces, NVLS tree for large, the ring for reduce-scatters.
     expect(collectiveCost(h100, 'all-reduce', 1e4, p)).toMatchObject({ algorithm: 'tree', tier: 'infiniband', protocol: 'LL' });
     expect(collectiveCost(h100, 'all-reduce', B, p).algorithm).toBe('nvls');
-    expect(collectiveCost(h100, 'reduce-scatter', 1e4, p).algorithm).toBe('hierarchical');
+    expect(collectiveCost(h100, 'reduce-scatter', 1e4, p).algorithm).toBe('ring');
+    // An all-to-all may exchange inside each node first, then one member per node across (DeepEP's internode kernels).
+    const stages = seconds(h100, 'all-to-all', B / 8, { size: 8, stride: 1 }) + seconds(h100, 'all-to-all', B, { size: 8, stride: 8 });
+    expect(collectiveCost(h100, 'all-to-all', B, p, { algorithm: 'hierarchical' }).seconds).toBeCloseTo(stages, 12);
   });
 });
 

@@ -117,6 +117,12 @@ const torusTier = (g: Group): NetworkTier => tierAt(g, g.tier);
 const ringCost = (g: Group): number => ringS(sw(g), g.kind, g.bytes);
 const switched = (g: Group): boolean => g.switched !== undefined;
 const SWITCHED = 'switched tiers (switch, fat-tree, rail, dragonfly)';
+/**
+ * On switched tiers NCCL runs these with its own algorithms (ring, tree, NVLS, PAT), never as a
+ * reduce-scatter, all-reduce and all-gather across tiers (XLA's scheme over ICI and DCN); an
+ * all-to-all may go in two stages (NVLink, then the network), as DeepEP's internode kernels do.
+ */
+const NCCL_ONLY: ReadonlySet<Collective> = new Set(['all-reduce', 'reduce-scatter', 'all-gather']);
 
 /**
  * Each algorithm declares where it runs and what each collective costs. On switched tiers NCCL's model
@@ -160,8 +166,8 @@ const ALGORITHMS: Readonly<Record<CollectiveAlgorithm, AlgorithmModel>> = {
     },
   },
   hierarchical: {
-    needs: 'a group with several members in each domain of the tier below its own',
-    fits: (g) => g.tier > 0 && below(g, g.tier) > 1,
+    needs: 'a group with several members in each domain of the tier below its own, over a torus (on switched tiers, all-to-all only)',
+    fits: (g) => g.tier > 0 && below(g, g.tier) > 1 && !(g.switched !== undefined && NCCL_ONLY.has(g.kind)),
     costs: {
       'all-reduce': (g) => {
         const { inner, outer, m } = levelsOf(g);

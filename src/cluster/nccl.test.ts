@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { collectiveCost } from './collectives.js';
-import { NETWORK_COLLECTIVE_S, NETWORK_EFFICIENCY, NVLS_TREE_LATENCY_SCALE, SINGLE_NIC_EFFICIENCY } from './nccl.js';
+import { NETWORK_COLLECTIVE_S, NETWORK_EFFICIENCY, SINGLE_NIC_EFFICIENCY } from './nccl.js';
 import { getSystemPreset } from './systems.js';
 import type { Collective, GroupPlacement } from './types.js';
 
@@ -45,10 +45,13 @@ describe('size-dependent efficiency (NCCL tuning.cc: latencies per algorithm and
     const c = collectiveCost(h100, 'all-reduce', 8192, twoNodes);
     expect(c).toMatchObject({ algorithm: 'tree', protocol: 'LL' });
     // Tree bus min(NVLink, 2 x network) x 0.92, under the Hopper 2-node cap of 41.4 GB/s per channel (8 channels);
-    // LL takes 1/3.8 of it, at most llMaxBws' 39 GB/s; halved; tuning.cc's correction 0.7 at 2^7 x 64 bytes.
+    // LL takes 1/3.8 of it on 2 of NCCL's 16 channels (8 KB over 4 KB per channel), at most llMaxBws' 39 GB/s;
+    // halved; tuning.cc's correction 0.7 at 2^7 x 64 bytes.
     const bw = Math.min(Math.min(NVLINK, 2 * 8 * NIC) * 0.92, 8 * 41.4e9) / 3.8;
-    const algbw = 0.5 * Math.min(bw, 39e9) * 0.7;
-    expect(c.seconds).toBeCloseTo((6.8 + 2 * (7 * 0.47 + 5.0)) * US + 8192 / algbw + NETWORK_COLLECTIVE_S, 12);
+    const algbw = 0.5 * Math.min((bw * 2) / 16, 39e9) * 0.7;
+    // The 8 KB wave waits whole at the two network stages (LL carries half the wire; both directions between 2 nodes).
+    const fill = 8192 * (2 / (2 * 8 * NIC * 0.5));
+    expect(c.seconds).toBeCloseTo((6.8 + 2 * (7 * 0.47 + 5.0)) * US + 8192 / algbw + fill + NETWORK_COLLECTIVE_S, 12);
     expect(c.seconds * 1e6).toBeGreaterThan(35); // nccl-tests on 2 x 8 H100 over InfiniBand: 37 us (dstack, Nebius)
   });
 
@@ -56,7 +59,10 @@ describe('size-dependent efficiency (NCCL tuning.cc: latencies per algorithm and
     const c = collectiveCost(h100, 'all-reduce', 1e9, twoNodes);
     expect(c).toMatchObject({ algorithm: 'nvls', protocol: 'Simple' });
     const nvls = (0.85 * NVLINK) / (1 + 1 / 8);
-    expect(c.seconds).toBeCloseTo(NVLS_TREE_LATENCY_SCALE * (25 + 2 * 20.9) * US + 1e9 / Math.min(nvls, 8 * NIC) + NETWORK_COLLECTIVE_S, 12);
+    // The fill of one wave, 16 channels x 8 heads x 128 KiB chunks: the reduction in the switch and the multicast
+    // (the slower stage, already in the bandwidth term once), the network up and down (both directions).
+    const fill = 128 * 128 * 1024 * (2 / (0.85 * NVLINK) + 2 / (2 * 8 * NIC) - 1 / (0.85 * NVLINK));
+    expect(c.seconds).toBeCloseTo((25 + 2 * 20.9) * US + 1e9 / Math.min(nvls, 8 * NIC) + fill + NETWORK_COLLECTIVE_S, 12);
   });
 
   it('bus bandwidth rises with size, from latency-bound to 80-95% of the wire', () => {
@@ -72,8 +78,9 @@ describe('size-dependent efficiency (NCCL tuning.cc: latencies per algorithm and
   });
 
   it('one GPU per node on 2 nodes: ring and PAT for gathers, the network latencies fully exposed (tree latency)', () => {
-    // 2 ranks, 1 step over the network: LL base 6.6 + tree LL network step 5.0 us; LL carries half the NIC.
-    expect(seconds('all-gather', 1024, { size: 2, stride: 8 })).toBeCloseTo((6.6 + 5.0) * US + (1 / 2) * (1024 / (0.5 * 35e9)) + NETWORK_COLLECTIVE_S, 12);
+    // 2 ranks, 1 step over the network: LL base 6.6 + tree LL network step 5.0 us; LL carries half the NIC, on one
+    // of the GPU's 2 channels (a ring LL channel wants 4 KB x 2 ranks).
+    expect(seconds('all-gather', 1024, { size: 2, stride: 8 })).toBeCloseTo((6.6 + 5.0) * US + (1 / 2) * (1024 / (0.5 * 35e9 * (1 / 2))) + NETWORK_COLLECTIVE_S, 12);
     // PAT runs gathers with one GPU per node; at 1024 nodes its log-depth network latency beats the ring's 1023 steps.
     expect(collectiveCost(h100, 'all-gather', 1e6, { size: 1024, stride: 8 }).algorithm).toBe('pat');
   });

@@ -2,11 +2,14 @@
  * NCCL's cost model for a group on switched tiers (NVSwitch, InfiniBand/RoCE fat trees and rails), in
  * closed form: each algorithm (ring, tree, NVLS, PAT) is priced under each protocol (LL, LL128,
  * Simple) as a latency plus bytes over an achieved bandwidth, and the cheapest wins, as NCCL's tuner
- * picks (src/graph/tuning.cc, `ncclTopoTuneModel` and `ncclTopoGetAlgoTime`). Status of the constants:
- * published (NCCL v2.30's tuning.cc and topo.h, quoted by name) unless marked derived or fitted (to
- * calibration rows of validation/data/collectives); see docs/cluster.md, "Formulas".
+ * picks (src/graph/tuning.cc, `ncclTopoTuneModel` and `ncclTopoGetAlgoTime`), on the channels NCCL keeps
+ * for the message, trees and NVLS trees adding the fill of their chunk pipeline (nccl-pipeline.ts).
+ * Status of the constants: published (NCCL v2.30's tuning.cc and topo.h, quoted by name) unless marked
+ * derived or fitted (to calibration rows of validation/data/collectives); see docs/cluster.md, "Formulas"
+ * and "Pipelines".
  */
-import { CHIP_PRESETS } from '../arch/presets/index.js';
+import { NVLS_CHUNK_BYTES, scaleUpLink, type ScaleUpLink } from './nccl-links.js';
+import { channelBytes, channelsUsed, fillSPerByte, ncclChannels, nvlsChunkBytes, storesInNode, treeChunkBytes, type PipelineStage } from './nccl-pipeline.js';
 import { NCCL_NETWORK_STEPS, protocolMask, REFERENCE_STEP_S, transportOf, type PerProtocol } from './transports.js';
 import { NCCL_PROTOCOLS, type Collective, type NcclProtocol, type NetworkTier, type SystemSpec } from './types.js';
 
@@ -56,53 +59,28 @@ const treeCorrection = (bytes: number, p: number): number => {
   return size < 23 ? TREE_CORRECTION[p]![size]! : 1;
 };
 
-/** What a chip's scale-up links achieve, by the chip preset's `chipLinks.kind`, with NCCL's per-generation caps. */
-export interface ScaleUpLink {
-  /** Achieved fraction of the per-direction link bandwidth. */
-  readonly efficiency: number;
-  /** NVLink SHARP (NVLS): the fraction of that achieved bandwidth an in-switch reduction reaches; 0 without. */
-  readonly nvlsEfficiency: number;
-  /** LL's bus bandwidth cap inside one node (tuning.cc `llMaxBws`, by GPU generation). */
-  readonly llMaxBytesPerS: number;
-  /** Per-channel caps across nodes (tuning.cc `perChMaxRingLL128Bws`, `perChMaxTreeBws`, `perChMaxTreeLL128Bws`; 2 nodes, more). */
-  readonly ringLl128PerChannel: number;
-  readonly treePerChannel: readonly [number, number];
-  readonly treeLl128PerChannel: readonly [number, number];
-}
-
-/**
- * topo.h: NCCL models an NVLink as 20.0 (SM80), 20.6 (SM90) and 40.1 GB/s (SM100) against 25, 25 and 50
- * per direction; tuning.cc `nvlsEfficiency`: Hopper 0.85, Blackwell 0.74 (NVSwitch 3 and 4 reduce in the
- * switch; A100's NVSwitch 2 does not); caps by generation (NVLink 3, 4, 5 = Ampere, Hopper, Blackwell).
- * Infinity Fabric: the ROCm blog's TransferBench measurement of 45-48 of 64 GB/s per xGMI link.
- */
-const SCALE_UP_LINKS: Readonly<Record<string, ScaleUpLink>> = {
-  'NVLink 3': { efficiency: 20 / 25, nvlsEfficiency: 0, llMaxBytesPerS: 87.7e9, ringLl128PerChannel: 20e9, treePerChannel: [23.6e9, 17.8e9], treeLl128PerChannel: [20e9, 20e9] },
-  'NVLink 4': { efficiency: 20.6 / 25, nvlsEfficiency: 0.85, llMaxBytesPerS: 141e9, ringLl128PerChannel: 36.7e9, treePerChannel: [41.4e9, 36e9], treeLl128PerChannel: [36.7e9, 29e9] },
-  'NVLink 5': { efficiency: 40.1 / 50, nvlsEfficiency: 0.74, llMaxBytesPerS: 282e9, ringLl128PerChannel: 40e9, treePerChannel: [42.8e9, 24e9], treeLl128PerChannel: [31.67e9, 20e9] },
-  'Infinity Fabric': { efficiency: 46.5 / 64, nvlsEfficiency: 0, llMaxBytesPerS: 87.7e9, ringLl128PerChannel: Infinity, treePerChannel: [Infinity, Infinity], treeLl128PerChannel: [Infinity, Infinity] },
-};
-/** Chips with no entry: NCCL's NVLink ratio (0.80-0.82 for every generation), no in-switch reduction, no caps. */
-const DEFAULT_SCALE_UP: ScaleUpLink = { efficiency: 0.8, nvlsEfficiency: 0, llMaxBytesPerS: 87.7e9, ringLl128PerChannel: Infinity, treePerChannel: [Infinity, Infinity], treeLl128PerChannel: [Infinity, Infinity] };
-
 /**
  * Fitted to calibration rows of validation/data/collectives (InfiniBand and RoCE clusters; the rows are
  * listed in docs/cluster.md): the network's achieved fraction at large sizes (nccl-tests busbw against
  * the wire rate on three rows, 0.89-0.94); the fixed cost of a collective that crosses the network (the
- * proxy thread posts and progresses its sends; median residual of five latency-bound rows) and of one
- * that stays in a node (the kernel launch; median of four).
+ * proxy thread posts and progresses its sends; median residual of five latency-bound rows, refitted
+ * from 14.3 us once channel tuning was in) and of one that stays in a node (the kernel launch; median of four).
  */
 export const NETWORK_EFFICIENCY = 0.92;
-export const NETWORK_COLLECTIVE_S = 14.3 * US;
+export const NETWORK_COLLECTIVE_S = 12.8 * US;
 export const NODE_COLLECTIVE_S = 1.0 * US;
-/**
- * Fitted to four calibration rows (2-node NVLS-tree all-reduces of 8-128 MB on H100 and B200 over
- * InfiniBand and RoCE): the NVLS tree's pipeline takes about twice the latency NCCL's model gives it
- * (median of 1.6, 1.7, 2.6 and 3.0).
- */
-export const NVLS_TREE_LATENCY_SCALE = 2.1;
 /** Derived from tuning.cc (v2.12): with one GPU per node 'we are sending/receiving at the same GPU through the NIC', 0.7 instead of 0.92. */
 export const SINGLE_NIC_EFFICIENCY = 0.7 / 0.92;
+
+/** NVLS or NVLS tree on a group: tuning.cc's latency and bandwidth, and its chunk pipeline (nccl-pipeline.ts). */
+interface Nvls {
+  readonly latencyS: number;
+  readonly bytesPerS: number;
+  /** Concurrent chunks (channels x heads, one head per NIC or GPU), the largest chunk, the fill per byte of a wave. */
+  readonly ops: number;
+  readonly maxChunkBytes: number;
+  readonly fillSPerByte: number;
+}
 
 /** One tier a switched group crosses, as NCCL's model needs it. */
 interface SwitchedTier {
@@ -132,14 +110,20 @@ export interface SwitchedGroup {
   readonly nodes: number;
   /** The fixed cost of launching a collective: the kernel, and the proxy when it crosses the network. */
   readonly launchS: number;
-  /** Ring, per protocol: latency of one pass (n - 1 steps at the tiers they cross) and bus bandwidth. */
+  /** NCCL's channels for rings and trees (nccl-pipeline.ts), and whether it drops some for small messages. */
+  readonly channels: number;
+  readonly channelTuning: boolean;
+  /** Ring, per protocol: latency of one pass (n - 1 steps at the tiers they cross); bus bandwidth on every channel, and its cap. */
   readonly ringPassS: PerProtocol;
   readonly ringBusBytesPerS: PerProtocol;
-  /** Tree, per protocol: latency (base, up and down) and bus bandwidth before the size correction. */
+  readonly ringBusCapBytesPerS: PerProtocol;
+  /** Tree, per protocol: latency (base, up and down), bus bandwidth (before the size correction) and cap, pipeline fill per byte of a wave. */
   readonly treeS: PerProtocol;
   readonly treeBusBytesPerS: PerProtocol;
-  /** NVLS (one node) or NVLS tree: latency and algorithm bandwidth; undefined without in-switch reduction. */
-  readonly nvls: { readonly latencyS: number; readonly bytesPerS: number } | undefined;
+  readonly treeBusCapBytesPerS: PerProtocol;
+  readonly treeFillSPerByte: PerProtocol;
+  /** NVLS (one node) or NVLS tree: latency, algorithm bandwidth, pipeline fill; undefined without in-switch reduction. */
+  readonly nvls: Nvls | undefined;
   /** PAT: latency and bus bandwidth; undefined unless one member per node on two or more nodes. */
   readonly pat: { readonly latencyS: number; readonly busBytesPerS: number } | undefined;
   /** All-to-all: latency, and seconds per byte of a rank's buffer through its busiest tier. */
@@ -152,10 +136,6 @@ export interface SwitchedGroup {
 
 const isScaleUp = (tier: NetworkTier): boolean => tier.kind === 'switch';
 
-function scaleUpLink(system: SystemSpec): ScaleUpLink {
-  const kind = CHIP_PRESETS[system.chip]?.chipLinks?.kind;
-  return (kind === undefined ? undefined : SCALE_UP_LINKS[kind]) ?? DEFAULT_SCALE_UP;
-}
 
 /** Who the group is: its size, members per node, nodes, and the tiers it crosses with their achieved bandwidths. */
 interface Crossing {
@@ -234,6 +214,22 @@ function channelCap(c: Crossing, perChannel: number | readonly [number, number])
   return c.nodes === 1 ? Infinity : c.ranksPerNode * (typeof perChannel === 'number' ? perChannel : perChannel[c.nodes === 2 ? 0 : 1]);
 }
 
+/** A stage's data share of the wire: LL carries 8 bytes of every 16, LL128 120 of every 128 (tuning.cc). */
+const PROTOCOL_DATA: PerProtocol = [0.5, 120 / 128, 1];
+
+/**
+ * A tree's pipeline stages under a protocol: the chain through each node (ppn - 1 hops) and log2 of the
+ * fan-out across each network tier, up and again down; a network stage carries the node's NICs, both
+ * directions between two nodes (each roots one of the two trees).
+ */
+function treeStages(c: Crossing, p: number): PipelineStage[] {
+  return c.tiers.map((t) =>
+    t.scaleUp
+      ? { count: 2 * (t.fanOut - 1), bytesPerS: t.perRankBytesPerS * PROTOCOL_DATA[p]!, storeAndForward: storesInNode(p) }
+      : { count: 2 * log2Up(t.fanOut), bytesPerS: t.capacityBytesPerS * (c.nodes === 2 ? 2 : 1) * PROTOCOL_DATA[p]!, storeAndForward: true },
+  );
+}
+
 /**
  * Ring: 2(n-1) steps for an all-reduce, n-1 otherwise, each at the tier it crosses, the bus bandwidth of
  * the slowest tier. Tree (all-reduce): a chain inside each node and a double binary tree across nodes,
@@ -245,9 +241,11 @@ function price(c: Crossing): SwitchedGroup {
   const net = minOf(c, (t) => !t.scaleUp);
   const ring = minOf(c, () => true);
   const llCap = c.nodes === 1 ? c.link.llMaxBytesPerS : LL_MAX_NETWORK[c.nodes === 2 ? 0 : 1];
-  const ringCaps: PerProtocol = [llCap, channelCap(c, c.link.ringLl128PerChannel), Infinity];
+  // LL's cap is the GPU's or the network's (llMaxBws), whatever the channels; the others are per channel.
+  const ringCaps: PerProtocol = [Infinity, channelCap(c, c.link.ringLl128PerChannel), Infinity];
+  const globalCaps: PerProtocol = [llCap, Infinity, Infinity];
   const treeBus = Math.min((c.nodes === 1 ? scaleUp : Math.min(scaleUp, (c.nodes === 2 ? 2 : 1) * net)) * TREE_BW, channelCap(c, c.link.treePerChannel));
-  const treeCaps: PerProtocol = [llCap, channelCap(c, c.link.treeLl128PerChannel), Infinity];
+  const treeCaps: PerProtocol = [Infinity, channelCap(c, c.link.treeLl128PerChannel), Infinity];
   const factor = treeProtocolBw(c.nodes);
   const last = c.tiers[c.tiers.length - 1]!;
   // Sends and receives step at the lowest-latency protocol the transports allow.
@@ -263,10 +261,15 @@ function price(c: Crossing): SwitchedGroup {
     ranksPerNode: c.ranksPerNode,
     nodes: c.nodes,
     launchS: c.nodes > 1 ? NETWORK_COLLECTIVE_S : NODE_COLLECTIVE_S,
+    channels: ncclChannels(c.ranksPerNode, c.nodes),
+    channelTuning: c.link.channelTuning,
     ringPassS: perProtocol(c, (p) => c.tiers.reduce((s, t) => s + t.steps * hopS(c, t, 'ring', p), 0)),
     ringBusBytesPerS: perProtocolBw((p) => Math.min(ringCaps[p]!, ring * RING_PROTOCOL_BW[p]!)),
+    ringBusCapBytesPerS: globalCaps,
     treeS: perProtocol(c, (p) => BASE_S.tree[p]! + 2 * c.tiers.reduce((s, t) => s + (t.scaleUp ? t.fanOut - 1 : log2Up(t.fanOut)) * hopS(c, t, 'tree', p), 0)),
     treeBusBytesPerS: perProtocolBw((p) => Math.min(treeCaps[p]!, treeBus * factor[p]!)),
+    treeBusCapBytesPerS: globalCaps,
+    treeFillSPerByte: perProtocolBw((p) => fillSPerByte(treeStages(c, p))),
     nvls: nvls(c, scaleUp, net),
     pat: c.ranksPerNode === 1 && c.nodes > 1 ? { latencyS: BASE_S.pat + c.tiers.reduce((s, t) => s + (log2Up(t.fanOut) * hopS(c, t, 'tree', SIMPLE)) / 3.5, 0) + c.size * PAT_RANK_S, busBytesPerS: ring * PAT_BW } : undefined,
     allToAllS: BASE_S.ring[fastest]! + c.tiers.reduce((s, t) => s + t.steps * hopS(c, t, 'ring', fastest), 0),
@@ -280,15 +283,26 @@ function price(c: Crossing): SwitchedGroup {
  * NVLS (all-reduce on NVSwitch with in-switch reduction): each GPU sends its buffer once into the switch
  * and reads the reduced result back, (1 + 1/n) of the buffer per direction, at `nvlsEfficiency` of the
  * link (the traffic is derived; the efficiency published). Across nodes (NVLS tree) the node's NICs
- * carry the inter-node tree, at the tree's bandwidth. Simple only. NVLS tree latency: NCCL's, times
- * NVLS_TREE_LATENCY_SCALE.
+ * carry the inter-node tree, at the tree's bandwidth. Simple only, at tuning.cc's latency. Its chunks
+ * pass the reduction in the switch, the network up and down the tree, and the multicast back, each
+ * storing a whole chunk (all_reduce.h: NVLS-tree runs ProtoSimple<1, 1>): the pipeline fill of one
+ * wave of channels x heads chunks (nccl-pipeline.ts).
  */
 function nvls(c: Crossing, scaleUp: number, net: number): SwitchedGroup['nvls'] {
   if (c.link.nvlsEfficiency === 0 || c.ranksPerNode < 2 || scaleUp === Infinity) return undefined;
-  const intra = (c.link.nvlsEfficiency * scaleUp) / (1 + 1 / c.ranksPerNode);
-  if (c.nodes === 1) return { latencyS: NVLS_S, bytesPerS: intra };
+  const inSwitch = c.link.nvlsEfficiency * scaleUp;
+  const intra = inSwitch / (1 + 1 / c.ranksPerNode);
+  // Every GPU heads a share inside one node; across nodes one head per NIC, one NIC per GPU.
+  const ops = c.link.nvlsChannels[Math.min(c.nodes, 3) - 1]! * c.ranksPerNode;
+  const stages: PipelineStage[] = [
+    { count: 2, bytesPerS: inSwitch, storeAndForward: true },
+    ...c.tiers.flatMap((t) => (t.scaleUp ? [] : [{ count: 2 * log2Up(t.fanOut), bytesPerS: t.capacityBytesPerS * (c.nodes === 2 ? 2 : 1), storeAndForward: true }])),
+  ];
+  const pipeline = { ops, fillSPerByte: fillSPerByte(stages) };
+  if (c.nodes === 1) return { latencyS: NVLS_S, bytesPerS: intra, maxChunkBytes: NVLS_CHUNK_BYTES, ...pipeline };
   const hops = c.tiers.reduce((s, t) => (t.scaleUp ? s : s + log2Up(t.fanOut) * t.nvlsTreeS), 0);
-  return { latencyS: NVLS_TREE_LATENCY_SCALE * (NVLS_S + 2 * hops), bytesPerS: Math.min(intra, c.nodes === 2 ? net : net / 2) };
+  const maxChunkBytes = c.link.nvlsTreeChunkBytes[c.nodes >= 4 ? 1 : 0]!;
+  return { latencyS: NVLS_S + 2 * hops, bytesPerS: Math.min(intra, c.nodes === 2 ? net : net / 2), maxChunkBytes, ...pipeline };
 }
 
 /** The cheapest protocol's index for a per-protocol time. */
@@ -305,13 +319,28 @@ function bestProtocol(time: (p: number) => number): number {
   return best;
 }
 
+/** A bus bandwidth on the channels NCCL keeps for the message (enqueue.cc `topoGetAlgoInfo`), under its global cap. */
+const busAt = (busBytesPerS: number, capBytesPerS: number, used: number, channels: number): number => Math.min(capBytesPerS, (busBytesPerS * used) / channels);
+
+/** The channels a message runs on: fewer than the group's for a small one, under NCCL's channel tuning. */
+const usedChannels = (g: SwitchedGroup, algorithm: 'ring' | 'tree', p: number, bytes: number): number =>
+  g.channelTuning ? channelsUsed(bytes, channelBytes(algorithm, p, g.size), g.channels) : g.channels;
+
 const ringAt = (g: SwitchedGroup, kind: Collective, bytes: number, p: number): number => {
   const passes = kind === 'all-reduce' ? 2 : 1;
   const lat = BASE_S.ring[p]! + passes * g.ringPassS[p]!;
   const plateau = p === SIMPLE && passes === 2 && g.nodes > 1 ? RING_PLATEAU : 1;
-  return lat * plateau + (bytes * passes * (g.size - 1)) / (g.ringBusBytesPerS[p]! * g.size) + g.launchS;
+  const bus = busAt(g.ringBusBytesPerS[p]!, g.ringBusCapBytesPerS[p]!, usedChannels(g, 'ring', p, bytes), g.channels);
+  return lat * plateau + (bytes * passes * (g.size - 1)) / (bus * g.size) + g.launchS;
 };
-const treeAt = (g: SwitchedGroup, bytes: number, p: number): number => g.treeS[p]! + bytes / (0.5 * g.treeBusBytesPerS[p]! * treeCorrection(bytes, p)) + g.launchS;
+
+/** Tree: tuning.cc's latency and corrected bandwidth on the channels kept, and the fill of one wave of chunks. */
+const treeAt = (g: SwitchedGroup, bytes: number, p: number): number => {
+  const used = usedChannels(g, 'tree', p, bytes);
+  const bus = busAt(g.treeBusBytesPerS[p]!, g.treeBusCapBytesPerS[p]!, used, g.channels);
+  const wave = Math.min(bytes, used * treeChunkBytes(p, bytes, used, g.nodes, g.ranksPerNode));
+  return g.treeS[p]! + bytes / (0.5 * bus * treeCorrection(bytes, p)) + wave * g.treeFillSPerByte[p]! + g.launchS;
+};
 
 /** Ring all-reduce, reduce-scatter or all-gather under the cheapest protocol. */
 export function ringS(g: SwitchedGroup, kind: Collective, bytes: number): number {
@@ -328,7 +357,8 @@ export const treeProtocol = (g: SwitchedGroup, bytes: number): NcclProtocol => N
 /** NVLS or NVLS-tree all-reduce (Simple); the size correction as NCCL applies it to NVLS tree on Blackwell. */
 export function nvlsS(g: SwitchedGroup, bytes: number): number {
   const v = g.nvls!;
-  return v.latencyS + bytes / (v.bytesPerS * (g.nodes > 1 ? treeCorrection(bytes, SIMPLE) : 1)) + g.launchS;
+  const wave = Math.min(bytes, v.ops * nvlsChunkBytes(g.nodes > 1, bytes, v.ops, v.maxChunkBytes));
+  return v.latencyS + bytes / (v.bytesPerS * (g.nodes > 1 ? treeCorrection(bytes, SIMPLE) : 1)) + wave * v.fillSPerByte + g.launchS;
 }
 
 /** PAT all-gather or reduce-scatter (Simple). */

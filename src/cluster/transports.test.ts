@@ -60,20 +60,25 @@ describe('AWS EFA through aws-ofi-nccl', () => {
     expect(c).toMatchObject({ algorithm: 'tree', protocol: 'LL' });
     // As on InfiniBand (nccl.test.ts) but each of the 2 network steps (up, down) is 20 us instead of 5.0.
     const bw = Math.min(Math.min(NVLINK, 2 * 8 * NIC) * 0.92, 8 * 41.4e9) / 3.8;
-    const algbw = 0.5 * Math.min(bw, 39e9) * 0.7;
-    expect(c.seconds).toBeCloseTo((6.8 + 2 * (7 * 0.47 + 20)) * US + 8192 / algbw + NETWORK_COLLECTIVE_S, 12);
-    // 67.7 us of it is latency: the 8-byte floor of 65-74 us AWS's README prints for 2 x p5.48xlarge.
-    expect((6.8 + 2 * (7 * 0.47 + 20)) * US + NETWORK_COLLECTIVE_S).toBeCloseTo(67.68 * US, 12);
+    const algbw = 0.5 * Math.min((bw * 2) / 16, 39e9) * 0.7;
+    const fill = 8192 * (2 / (2 * 8 * NIC * 0.5));
+    expect(c.seconds).toBeCloseTo((6.8 + 2 * (7 * 0.47 + 20)) * US + 8192 / algbw + fill + NETWORK_COLLECTIVE_S, 12);
+    // 66.2 us of it is latency: the 8-byte floor of 65-74 us AWS's README prints for 2 x p5.48xlarge.
+    expect((6.8 + 2 * (7 * 0.47 + 20)) * US + NETWORK_COLLECTIVE_S).toBeCloseTo(66.18 * US, 12);
   });
 
   it('efa-v1 (p4de): Simple only, so the same all-reduce as a tree runs Simple with 23 us network steps', () => {
     // A100 nodes with 4 x 100 Gb/s EFA: 6.25 GB/s per GPU.
     const c = collectiveCost(over(a100, 'efa-v1', 6.25e9), 'all-reduce', 8192, twoNodes, { algorithm: 'tree' });
     expect(c).toMatchObject({ algorithm: 'tree', protocol: 'Simple' });
-    // Tree bus: min(NVLink 300 x 0.8, 2 nodes x 8 NICs x 6.25 x 0.92) x 0.92; Simple's size correction 0.8 at 2^7 x 64 B.
-    const treeBus = Math.min(300e9 * 0.8, 2 * 8 * 6.25e9 * NETWORK_EFFICIENCY) * 0.92;
+    // Tree bus: min(NVLink 300 x 0.8, 2 nodes x 8 NICs x 6.25 x 0.92) x 0.92 on 1 of 16 channels (Simple wants 32 KB
+    // a channel); Simple's size correction 0.8 at 2^7 x 64 B.
+    const net = 2 * 8 * 6.25e9 * NETWORK_EFFICIENCY;
+    const treeBus = (Math.min(300e9 * 0.8, net) * 0.92) / 16;
     const nvlinkSimple = 0.47 + 4.0 - 0.6;
-    expect(c.seconds).toBeCloseTo((8.4 + 2 * (7 * nvlinkSimple + 23)) * US + 8192 / (0.5 * treeBus * 0.8) + NETWORK_COLLECTIVE_S, 12);
+    // Simple stores the 8 KB at each of 14 NVLink hops and 2 network stages; the slowest (network) is in the bandwidth term.
+    const fill = 8192 * (14 / (300e9 * 0.8) + 1 / net);
+    expect(c.seconds).toBeCloseTo((8.4 + 2 * (7 * nvlinkSimple + 23)) * US + 8192 / (0.5 * treeBus * 0.8) + fill + NETWORK_COLLECTIVE_S, 12);
   });
 
   it('efa-v3 and efa-v4 (p5en, p6-b200) step at 18 us, 21 us under Simple', () => {
@@ -99,8 +104,9 @@ describe("Google's GPUDirect-TCPX and TCPXO", () => {
     expect(collectiveCost(h100, 'all-gather', 65536, twoNodes, ring).protocol).toBe('LL');
     const c = collectiveCost(over(h100, 'tcpx', 12.5e9), 'all-gather', 65536, twoNodes, ring);
     expect(c).toMatchObject({ algorithm: 'ring', protocol: 'Simple' });
-    // 14 NVLink steps at max(0.47 + 3.4 - 0.6, 3 us net overhead), 1 network step at 14 us, over 8 NICs of 12.5 GB/s.
-    const nics = 8 * 12.5e9 * NETWORK_EFFICIENCY;
+    // 14 NVLink steps at max(0.47 + 3.4 - 0.6, 3 us net overhead), 1 network step at 14 us, over 8 NICs of 12.5 GB/s,
+    // on 2 of NCCL's 16 channels (Simple wants 32 KB a channel).
+    const nics = (8 * 12.5e9 * NETWORK_EFFICIENCY * 2) / 16;
     expect(c.seconds).toBeCloseTo((8.4 + 14 * (0.47 + 3.4 - 0.6) + 14) * US + (15 / 16) * (65536 / nics) + NETWORK_COLLECTIVE_S, 12);
   });
 
