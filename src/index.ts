@@ -145,6 +145,8 @@ export { COLLECTIVE_HARNESSES, HARNESS_PROFILES, harnessSeconds, type Collective
 export { sliceForPlan } from './cluster/slices.js';
 export { transformerModel, transformerFromSpec, trainingFlopsPerToken, type TransformerModel, type LayerShape } from './cluster/transformer.js';
 export { trainingStep, planProblems, trainingDays, timeToTrain, EAGER_OP_OVERHEAD_S, type TrainingOptions, type TrainingStep, type StepBreakdown, type MemoryPerChip } from './cluster/train.js';
+export { expectedHolders, expertParallelSeconds, MOE_DISPATCHERS, DEFAULT_MOE_DISPATCH, EXPERT_HOST_OP_S, type MoeDispatch, type MoeDispatcher } from './cluster/train-moe.js';
+export { PIPELINE_SCHEDULES, type PipelineSchedule } from './cluster/train-pipeline.js';
 export { searchPlans, type SearchOptions, type SearchResult, type RejectedGroup } from './cluster/search.js';
 export { planTrainingRun, resolvePlan, defaultSeq, defaultGlobalBatch, DEFAULT_TOKENS_PER_STEP, DEFAULT_SEQ, DEFAULT_CHECKPOINT_S, DEFAULT_RESTART_S, DEFAULT_TOP, type PlanAxes, type TrainingRunInput, type TrainingRun } from './cluster/train-run.js';
 export { servingContext, servingProblems, servingPoint, steadyStatePoint, prefillWaitSeconds, batchSweep, maxBatch, iterationSeconds, kvBytesPerTokenPerChip, weightBytesPerChip, type ServingPlan, type ServingContext, type ServingPoint } from './cluster/serve.js';

@@ -19,6 +19,12 @@ export interface OverlapPolicy {
    * (BACKWARD_PRE, PyTorch's default; FSDP2 and DeepSpeed prefetch ahead likewise).
    */
   readonly gatherAfterGradient: boolean;
+  /**
+   * Expert-parallel all-to-all hidden behind the paired microbatch's compute (Megatron-Core's 1F1B
+   * all-to-all overlap, `--overlap-moe-expert-parallel-comm`, opt-in; train-pipeline.ts). DualPipe
+   * overlaps it whatever the stack.
+   */
+  readonly epOverlap: boolean;
 }
 
 /** What each stack does by default. Rows and users override through TrainingOptions. */
@@ -26,24 +32,24 @@ export const STACK_OVERLAP: Readonly<Record<TrainingStack, OverlapPolicy>> = {
   // Megatron-LM: TP collectives exposed (--tp-comm-overlap is opt-in); distributed optimizer with
   // --overlap-param-gather in the published large-scale recipes; fp32 gradient reduction
   // (--accumulate-allreduce-grads-in-fp32 with bf16).
-  megatron: { tpOverlap: false, paramGatherOverlap: true, bf16GradientReduce: false, gatherAfterGradient: false },
+  megatron: { tpOverlap: false, paramGatherOverlap: true, bf16GradientReduce: false, gatherAfterGradient: false, epOverlap: false },
   // NeMo's performance recipes turn on TP communication overlap (userbuffers) on Hopper.
-  nemo: { tpOverlap: true, paramGatherOverlap: true, bf16GradientReduce: false, gatherAfterGradient: false },
+  nemo: { tpOverlap: true, paramGatherOverlap: true, bf16GradientReduce: false, gatherAfterGradient: false, epOverlap: false },
   // XLA on TPU: every collective asynchronous, TP as collective matmuls.
-  maxtext: { tpOverlap: true, paramGatherOverlap: true, bf16GradientReduce: false, gatherAfterGradient: false },
-  jax: { tpOverlap: true, paramGatherOverlap: true, bf16GradientReduce: false, gatherAfterGradient: false },
-  paxml: { tpOverlap: true, paramGatherOverlap: true, bf16GradientReduce: false, gatherAfterGradient: false },
+  maxtext: { tpOverlap: true, paramGatherOverlap: true, bf16GradientReduce: false, gatherAfterGradient: false, epOverlap: false },
+  jax: { tpOverlap: true, paramGatherOverlap: true, bf16GradientReduce: false, gatherAfterGradient: false, epOverlap: false },
+  paxml: { tpOverlap: true, paramGatherOverlap: true, bf16GradientReduce: false, gatherAfterGradient: false, epOverlap: false },
   // PyTorch FSDP stacks: torchtitan reduces in fp32 by default (mixed_precision_reduce float32);
   // LLM Foundry's DEFAULT mixed precision keeps fp32 reduction; DeepSpeed communicates gradients in
   // the model's dtype (communication_data_type defaults to it). LLM Foundry trains through Composer,
   // whose FSDP backward_prefetch defaults to BACKWARD_POST (composer/trainer/dist_strategy.py, v0.13.4
   // to v0.16: fsdp_config.get('backward_prefetch', 'BACKWARD_POST'); the MPT yamls leave it unset).
-  torchtitan: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false, gatherAfterGradient: false },
-  'llm-foundry': { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false, gatherAfterGradient: true },
-  fsdp: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false, gatherAfterGradient: false },
-  deepspeed: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: true, gatherAfterGradient: false },
-  pytorch: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false, gatherAfterGradient: false },
-  other: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false, gatherAfterGradient: false },
+  torchtitan: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false, gatherAfterGradient: false, epOverlap: false },
+  'llm-foundry': { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false, gatherAfterGradient: true, epOverlap: false },
+  fsdp: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false, gatherAfterGradient: false, epOverlap: false },
+  deepspeed: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: true, gatherAfterGradient: false, epOverlap: false },
+  pytorch: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false, gatherAfterGradient: false, epOverlap: false },
+  other: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false, gatherAfterGradient: false, epOverlap: false },
 };
 
 
@@ -112,6 +118,26 @@ export const STACK_SELECTIVE: Readonly<Record<TrainingStack, SelectiveRecompute>
   deepspeed: 'attention-core',
   pytorch: 'attention-core',
   other: 'attention-core',
+};
+
+/**
+ * Stacks that run routed experts as Transformer Engine's GroupedLinear, one cuBLAS GEMM per local expert
+ * on several streams (Megatron-Core's TEGroupedMLP with --moe-grouped-gemm; NeMo and Megatron-Bridge
+ * use it), whose per-expert host work train-moe.ts counts. Other stacks launch one grouped kernel
+ * (torch._grouped_mm, XLA's ragged dot) or compile the step.
+ */
+export const STACK_PER_EXPERT_GEMMS: Readonly<Record<TrainingStack, boolean>> = {
+  megatron: true,
+  nemo: true,
+  maxtext: false,
+  jax: false,
+  paxml: false,
+  torchtitan: false,
+  'llm-foundry': false,
+  fsdp: false,
+  deepspeed: false,
+  pytorch: false,
+  other: false,
 };
 
 const isTensorCoreChip = (chip: ChipSpec): boolean => chip.cores[0]!.matrixUnits[0]!.kind === 'tensor-core';

@@ -9,6 +9,7 @@ import { attentionSeconds, gemmSeconds } from '../model/kernels.js';
 import { getSystemPreset } from './systems.js';
 import { legacyAttentionSlowdown } from './train-attention.js';
 import { layerTimes, type LayerEnv } from './train-layer.js';
+import { DEFAULT_MOE_DISPATCH } from './train-moe.js';
 import { trainingStep } from './train.js';
 import { transformerModel } from './transformer.js';
 import type { TrainingPlan } from './types.js';
@@ -35,7 +36,7 @@ describe('older fused attention kernels (FlashAttention-2 benchmark figure, A100
 
   it('slow only the attention core of a training layer', () => {
     const model = transformerModel({ config: { model_type: 'gpt2', n_embd: 4096, n_head: 32, n_layer: 32, n_inner: 16384, vocab_size: 50368, n_positions: 2048 }, file: 'mpt-7b.json' }, 2048);
-    const env: LayerEnv = { chip: h100, system: getSystemPreset('dgx-h100'), dtype: 'bf16', attentionDtype: 'bf16', attention: 'flash2', flash: true, dropout: false, eager: false, selective: 'attention-core' };
+    const env: LayerEnv = { chip: h100, system: getSystemPreset('dgx-h100'), dtype: 'bf16', attentionDtype: 'bf16', attention: 'flash2', flash: true, dropout: false, eager: false, selective: 'attention-core', moe: DEFAULT_MOE_DISPATCH };
     const p = plan({ microbatch: 6, globalBatch: 6 });
     const shape = model.groups[0]!.shape;
     const fa2 = layerTimes(env, shape, model, p);
@@ -51,7 +52,7 @@ describe('older fused attention kernels (FlashAttention-2 benchmark figure, A100
 describe("torchtitan's per-op selective checkpointing (every second matmul and the element-wise work)", () => {
   const model = transformerModel({ zoo: 'llama3-8b' }, 8192);
   const shape = model.groups[0]!.shape;
-  const env: LayerEnv = { chip: h100, system: getSystemPreset('dgx-h100'), dtype: 'bf16', attentionDtype: 'bf16', attention: 'flash2', flash: true, dropout: false, eager: true, selective: 'every-other-matmul' };
+  const env: LayerEnv = { chip: h100, system: getSystemPreset('dgx-h100'), dtype: 'bf16', attentionDtype: 'bf16', attention: 'flash2', flash: true, dropout: false, eager: true, selective: 'every-other-matmul', moe: DEFAULT_MOE_DISPATCH };
 
   it('recomputes wk (a sixth of the fused q, k, v GEMM), wo, w3 (half of the fused w1, w3 GEMM) and every element-wise operator, not the attention', () => {
     const p = plan({ microbatch: 2, globalBatch: 2, seq: 8192, recompute: 'selective' });

@@ -9,9 +9,10 @@ import { attentionSeconds, fp8CastSeconds, gemmSeconds, streamSeconds, type Atte
 import { collectiveSeconds as collective } from './collectives.js';
 import { ringAttention, type RingAttentionTime } from './ring-attention.js';
 import { isLegacyAttention, legacyAttentionSlowdown, type TrainingAttention } from './train-attention.js';
+import { expectedHolders, expertParallelSeconds, type MoeDispatch, type MoeDispatcher } from './train-moe.js';
 import type { SelectiveRecompute } from './stacks.js';
 import type { LayerShape, TransformerModel } from './transformer.js';
-import type { Collective, SystemSpec, TrainingPlan } from './types.js';
+import type { SystemSpec, TrainingPlan } from './types.js';
 
 export interface LayerEnv {
   readonly chip: ChipSpec;
@@ -28,6 +29,8 @@ export interface LayerEnv {
   readonly eager: boolean;
   /** What selective recomputation recomputes: Megatron's attention core, or torchtitan's every second matmul (stacks.ts). */
   readonly selective: SelectiveRecompute;
+  /** How mixture-of-experts tokens reach their experts (train-moe.ts). */
+  readonly moe: MoeDispatch;
 }
 
 /** fp8 GEMMs in training run Transformer Engine's recipe: casts before the forward and data-gradient GEMMs (model/gemm.ts). */
@@ -47,7 +50,10 @@ export interface LayerTimes {
   /** Tensor-parallel collectives of the layer (forward, backward and recomputed forward), before any overlap. */
   readonly tpCommS: number;
   readonly cpCommS: number;
+  /** Expert-parallel dispatch and combine (forward, backward and a recomputed forward), before any overlap. */
   readonly epCommS: number;
+  /** The weight-gradient GEMMs of `backwardS` (DualPipe's W, train-pipeline.ts). */
+  readonly weightGradS: number;
   /** Operators the host issues for the layer's forward. */
   readonly forwardOps: number;
 }
@@ -72,7 +78,7 @@ export function headTimes(env: LayerEnv, model: TransformerModel, plan: Training
 }
 
 /** The projections' and MLP's GEMMs of one layer on one tensor-parallel rank. */
-function linearGemms(shape: LayerShape, model: TransformerModel, plan: TrainingPlan, tokens: number): Gemm[] {
+function linearGemms(shape: LayerShape, model: TransformerModel, plan: TrainingPlan, tokens: number, imbalance = 1): Gemm[] {
   const { tp, ep } = plan;
   const h = model.hidden;
   const gemm = (m: number, k: number, n: number, batch = 1): Gemm => ({ batch, m, n, k, weightsAreParameters: true });
@@ -82,10 +88,13 @@ function linearGemms(shape: LayerShape, model: TransformerModel, plan: TrainingP
     linear.push(gemm(tokens, h, (mlp.ffn * (mlp.gated ? 2 : 1)) / tp), gemm(tokens, mlp.ffn / tp, h));
   } else {
     const local = mlp.experts / ep;
-    const perExpert = (tokens * mlp.topK * ep) / mlp.experts;
+    // The busiest rank's experts (train-moe.ts, `imbalance`) set the layer's pace.
+    const perExpert = ((tokens * mlp.topK * ep) / mlp.experts) * Math.max(1, imbalance);
     linear.push(gemm(tokens, h, mlp.experts), gemm(perExpert, h, (mlp.ffn * 2) / tp, local), gemm(perExpert, mlp.ffn / tp, h, local));
     if (mlp.sharedExperts > 0) linear.push(gemm(tokens, h, (mlp.sharedExperts * mlp.sharedFfn * 2) / tp), gemm(tokens, (mlp.sharedExperts * mlp.sharedFfn) / tp, h));
   }
+  // Multi-head latent attention: the latents' up-projections to the heads (column-parallel over tp).
+  for (const up of shape.upProjections ?? []) linear.push(gemm(tokens, up.in, up.out / tp));
   return linear;
 }
 
@@ -138,6 +147,8 @@ interface LinearTimes {
   readonly weightCastS: number;
   /** Forward time of what per-op selective checkpointing recomputes. */
   readonly everyOtherS: number;
+  /** The weight-gradient GEMMs of `backwardS`. */
+  readonly weightGradS: number;
 }
 
 /** The layer's projection and MLP GEMMs, forward (with fp8 activation casts), both gradients, and the weights' fp8 casts. */
@@ -149,6 +160,7 @@ function linearTimes(env: LayerEnv, shape: LayerShape, linear: readonly Gemm[]):
   let backwardS = 0;
   let weightCastS = 0;
   let everyOtherS = 0;
+  let weightGradS = 0;
   linear.forEach((g, i) => {
     // The weight's cast is charged once per step (weightCastS), the activation's every microbatch.
     const f = gemmSeconds(chip, dtype, g.batch === 1 ? { ...g, weightsAreParameters: false } : g, roleOptions(dtype, 'forward'));
@@ -157,9 +169,11 @@ function linearTimes(env: LayerEnv, shape: LayerShape, linear: readonly Gemm[]):
     if (fp8 && g.batch === 1) weightCastS += fp8CastSeconds(chip, { ...g, m: 0, batch: 1 }, 'forward');
     // Input gradient (m x n by n x k) and weight gradient (k x m by m x n).
     backwardS += gemmSeconds(chip, dtype, { batch: g.batch, m: g.m, n: g.k, k: g.n, weightsAreParameters: true }, roleOptions(dtype, 'dgrad'));
-    backwardS += gemmSeconds(chip, dtype, { batch: g.batch, m: g.k, n: g.n, k: g.m, weightsAreParameters: false }, roleOptions(dtype, 'wgrad'));
+    const wgrad = gemmSeconds(chip, dtype, { batch: g.batch, m: g.k, n: g.n, k: g.m, weightsAreParameters: false }, roleOptions(dtype, 'wgrad'));
+    backwardS += wgrad;
+    weightGradS += wgrad;
   });
-  return { forwardS, backwardS, weightCastS, everyOtherS };
+  return { forwardS, backwardS, weightCastS, everyOtherS, weightGradS };
 }
 
 /**
@@ -182,11 +196,26 @@ function attentionCore(env: LayerEnv, shape: LayerShape, model: TransformerModel
 }
 
 /**
+ * Hidden-state copies per token the permutations read and write around the experts (forward): the NCCL
+ * dispatcher copies each token top-k times before the exchange (1 read, k written), sorts the copies by
+ * local expert after it (2k) and undoes both on the way back (2k, then k read and 1 written): "one
+ * global and one local permute before and after EP communication"; DeepEP and HybridEP fuse the global
+ * permute into the exchange (Megatron-LM's DeepSeek-V3-on-GB200 write-up, 2.1.1), so a rank expands its
+ * d received copies of a token to its k expert rows and back (2k + 2d); without expert parallelism one
+ * permute and its inverse (2k + 2).
+ */
+function routedCopiesPerToken(mlp: Extract<LayerShape['mlp'], { kind: 'moe' }>, ep: number, dispatcher: MoeDispatcher): number {
+  if (ep <= 1) return 2 * mlp.topK + 2;
+  if (dispatcher === 'alltoall') return 6 * mlp.topK + 2;
+  return 2 * mlp.topK + 2 * expectedHolders(mlp, mlp.experts / ep);
+}
+
+/**
  * Element-wise work in bf16, in values through memory per token: norms, residuals, the activation
  * function, dropout (values and 1-byte masks); the backward reads and writes about twice as much.
  * Unfused attention's score traffic is part of attentionSeconds; dropout on the scores adds to it.
- * Mixture of experts: each routed copy of a token is permuted to its expert and back (read and written
- * each way, then combined), and the router's scores softmaxed (Megatron-Core's token dispatcher).
+ * Mixture of experts: the routed copies' permutations (routedCopiesPerToken) and the router's scores
+ * softmaxed.
  */
 function elementTimes(env: LayerEnv, shape: LayerShape, model: TransformerModel, plan: TrainingPlan): { readonly forwardS: number; readonly backwardS: number } {
   const { tp, cp } = plan;
@@ -194,7 +223,7 @@ function elementTimes(env: LayerEnv, shape: LayerShape, model: TransformerModel,
   const tokens = (plan.microbatch * plan.seq) / cp;
   const mlp = shape.mlp;
   const ffnLocal = mlp.kind === 'dense' ? mlp.ffn / tp : (mlp.topK * mlp.ffn) / tp + (mlp.sharedExperts * mlp.sharedFfn) / tp;
-  const routing = mlp.kind === 'moe' ? 4 * mlp.topK * h + 2 * mlp.experts : 0;
+  const routing = mlp.kind === 'moe' ? routedCopiesPerToken(mlp, plan.ep, env.moe.dispatcher) * h + 2 * mlp.experts : 0;
   const tokenValues = tokens * (14 * h + 3 * ffnLocal + (env.dropout ? 3 * h : 0) + routing);
   const scoreValues = env.flash || !env.dropout ? 0 : ((plan.microbatch * shape.heads) / tp) * (plan.seq / cp) * plan.seq;
   const valuesF = tokenValues + scoreValues * 2.5;
@@ -209,10 +238,10 @@ function elementTimes(env: LayerEnv, shape: LayerShape, model: TransformerModel,
 /** One layer's forward, backward and communication for one microbatch on one chip. */
 export function layerTimes(env: LayerEnv, shape: LayerShape, model: TransformerModel, plan: TrainingPlan): LayerTimes {
   const { system, flash } = env;
-  const { tp, cp, ep } = plan;
+  const { tp, cp } = plan;
   const h = model.hidden;
   const tokens = (plan.microbatch * plan.seq) / cp;
-  const linear = linearGemms(shape, model, plan, tokens);
+  const linear = linearGemms(shape, model, plan, tokens, env.moe.imbalance);
   const lin = linearTimes(env, shape, linear);
   const core = attentionCore(env, shape, model, plan);
   const element = elementTimes(env, shape, model, plan);
@@ -231,14 +260,14 @@ export function layerTimes(env: LayerEnv, shape: LayerShape, model: TransformerM
     const one = plan.sequenceParallel ? collective(system, 'reduce-scatter', bytes, tp, 1) + collective(system, 'all-gather', bytes, tp, 1) : collective(system, 'all-reduce', bytes, tp, 1);
     tpCommS = one * (4 + (plan.recompute === 'full' ? 2 : 0));
   }
-  // Expert parallelism: tokens to their experts and back, forward and backward.
+  // Expert parallelism: tokens to their experts and back, forward and backward (and the recomputed forward).
   const mlp = shape.mlp;
-  const epCommS = mlp.kind === 'moe' && ep > 1 ? 4 * collective(system, 'all-to-all', tokens * mlp.topK * h * 2, ep, tp) : 0;
+  const epCommS = expertParallelSeconds(system, plan, shape, h, env.moe) * (plan.recompute === 'full' ? 3 : 2);
   // Operators of the forward: the GEMMs, the attention core (one fused kernel, or scores, softmax,
   // dropout and context), two norms, three layout copies, the activation, two residual adds, dropouts
   // and the tensor-parallel collectives.
   const dropout = env.dropout;
   const forwardOps = linear.length + (flash ? 1 : 3 + (dropout ? 2 : 0)) + 8 + (dropout ? 2 : 0) + (tp > 1 ? 2 : 0) + (mlp.kind === 'moe' ? 4 : 0) + (env.eager ? EAGER_EXTRA_OPS(model, mlp.kind === 'dense' ? mlp.gated : true) : 0);
   // Context parallelism: the ring's waits for key/value chunks, reported apart from the compute.
-  return { forwardS, backwardS, recomputeS, linearS: lin.forwardS + lin.backwardS, weightCastS: lin.weightCastS, tpCommS, cpCommS: core.waitForwardS + core.waitBackwardS, epCommS, forwardOps };
+  return { forwardS, backwardS, recomputeS, linearS: lin.forwardS + lin.backwardS, weightCastS: lin.weightCastS, tpCommS, cpCommS: core.waitForwardS + core.waitBackwardS, epCommS, weightGradS: lin.weightGradS, forwardOps };
 }

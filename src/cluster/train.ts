@@ -18,15 +18,16 @@ import { defaultMatrixFormat, peakOpsPerS } from '../arch/derive.js';
 import { GIB, SECONDS_PER_DAY } from '../core/units.js';
 import { chipContext } from '../model/estimate.js';
 import { defaultAttentionKernel, streamSeconds } from '../model/kernels.js';
-import { collectiveSeconds as collective } from './collectives.js';
 import { memoized, type Memo } from './memo.js';
 import { sliceForPlan } from './slices.js';
 import { overlapComputeLoss, overlapped } from './overlap.js';
-import { defaultStack, STACK_ATTENTION, STACK_EAGER, STACK_OVERLAP, STACK_SELECTIVE, type OverlapPolicy } from './stacks.js';
+import { defaultStack, STACK_ATTENTION, STACK_EAGER, STACK_OVERLAP, STACK_PER_EXPERT_GEMMS, STACK_SELECTIVE, type OverlapPolicy } from './stacks.js';
 import type { TrainingAttention } from './train-attention.js';
 import { dataParallelTime } from './train-dp.js';
 import { headTimes, layerTimes, type HeadTimes, type LayerEnv, type LayerTimes } from './train-layer.js';
 import { activationBytesPerLayer, memoryParts, usableMemoryBytes } from './train-memory.js';
+import { DEFAULT_MOE_DISPATCH, dispatcherSms, EXPERT_HOST_OP_S, expertHostOps, type MoeDispatch } from './train-moe.js';
+import { exposedExpertParallelS, pipelineTime, scheduleProblem, type PipelineSchedule } from './train-pipeline.js';
 import { attentionFlopsPerToken, trainingFlopsPerToken, type TransformerModel } from './transformer.js';
 import type { SystemSpec, TrainingPlan, TrainingStack } from './types.js';
 
@@ -60,6 +61,10 @@ export interface TrainingOptions {
    * one (FlashAttention 1, its Triton port: train-attention.ts). Default: the stack's (STACK_ATTENTION).
    */
   readonly attention?: TrainingAttention;
+  /** Mixture of experts: the token dispatcher, whether it dispatches in fp8, the busiest rank's load over the mean (train-moe.ts). Default: Megatron-Core's NCCL all-to-all in bf16, balanced. */
+  readonly moe?: Partial<MoeDispatch>;
+  /** The pipeline schedule (train-pipeline.ts): 1F1B, interleaved by the plan's `interleave` (default), or DualPipe. */
+  readonly pipelineSchedule?: PipelineSchedule;
 }
 
 const isTensorCoreChip = (chip: ChipSpec): boolean => chip.cores[0]!.matrixUnits[0]!.kind === 'tensor-core';
@@ -148,7 +153,46 @@ const headMemo: Memo<HeadTimes> = new WeakMap();
 
 /** What a step's layer and head times depend on besides the shape, chip and system. */
 function memoKey(env: LayerEnv, model: TransformerModel, plan: TrainingPlan): string {
-  return `${env.dtype} ${env.attention} ${env.eager} ${env.selective} ${env.flash} ${env.dropout} ${model.hidden} ${model.causal} ${plan.tp} ${plan.cp} ${plan.ep} ${plan.microbatch} ${plan.seq} ${plan.recompute} ${plan.sequenceParallel}`;
+  return `${env.dtype} ${env.attention} ${env.eager} ${env.selective} ${env.flash} ${env.dropout} ${model.expertParams > 0 ? `${env.moe.dispatcher}${env.moe.fp8Dispatch ? 8 : ''}${env.moe.imbalance}` : '-'} ${model.hidden} ${model.causal} ${plan.tp} ${plan.cp} ${plan.ep} ${plan.microbatch} ${plan.seq} ${plan.recompute} ${plan.sequenceParallel}`;
+}
+
+/** The busiest stage's layers for one microbatch: each group's times (memoized per layer shape) times the stage's share of the group. */
+interface StageSums {
+  forwardS: number;
+  backwardS: number;
+  recomputeS: number;
+  weightCastS: number;
+  linearS: number;
+  tpRawS: number;
+  cpCommS: number;
+  epRawS: number;
+  weightGradS: number;
+  activationBytes: number;
+  hostOps: number;
+  expertOps: number;
+}
+
+function stageSums(env: LayerEnv, model: TransformerModel, plan: TrainingPlan, fullest: number, key: string, perExpertGemms: boolean): StageSums {
+  const sums: StageSums = { forwardS: 0, backwardS: 0, recomputeS: 0, weightCastS: 0, linearS: 0, tpRawS: 0, cpCommS: 0, epRawS: 0, weightGradS: 0, activationBytes: 0, hostOps: 0, expertOps: 0 };
+  const fp8 = env.dtype.startsWith('fp8');
+  for (const g of model.groups) {
+    const share = g.count * fullest;
+    const t = memoized(layerMemo, g.shape, env, key, () => layerTimes(env, g.shape, model, plan));
+    sums.forwardS += share * t.forwardS;
+    sums.backwardS += share * t.backwardS;
+    sums.recomputeS += share * t.recomputeS;
+    sums.weightCastS += share * t.weightCastS;
+    sums.linearS += share * t.linearS;
+    sums.tpRawS += share * t.tpCommS;
+    sums.cpCommS += share * t.cpCommS;
+    sums.epRawS += share * t.epCommS;
+    sums.weightGradS += share * t.weightGradS;
+    sums.activationBytes += share * activationBytesPerLayer(g.shape, model, plan, env.flash);
+    // Forward, backward (about two operators per forward one) and the recomputed forward.
+    sums.hostOps += share * t.forwardOps * (3 + (plan.recompute === 'none' ? 0 : 1));
+    if (perExpertGemms) sums.expertOps += share * expertHostOps(g.shape, plan, fp8);
+  }
+  return sums;
 }
 
 export function trainingStep(model: TransformerModel, chip: ChipSpec, pods: SystemSpec, chips: number, plan: TrainingPlan, options: TrainingOptions = {}): TrainingStep {
@@ -161,8 +205,12 @@ export function trainingStep(model: TransformerModel, chip: ChipSpec, pods: Syst
   const gradientBytes = options.gradientBytes ?? (policy.bf16GradientReduce ? 2 : 4);
   const opOverheadS = options.opOverheadS ?? (isTensorCoreChip(chip) ? EAGER_OP_OVERHEAD_S : 0);
   const attention = options.attention ?? (isTensorCoreChip(chip) && STACK_ATTENTION[stack] === 'flash2' ? 'flash2' : defaultAttentionKernel(chip));
-  const env: LayerEnv = { chip, system, dtype, attentionDtype: defaultMatrixFormat(chip), attention, flash, dropout: options.dropout ?? false, eager: STACK_EAGER[stack] && !(options.fused ?? false), selective: STACK_SELECTIVE[stack] };
+  const moe: MoeDispatch = options.moe === undefined ? DEFAULT_MOE_DISPATCH : { ...DEFAULT_MOE_DISPATCH, ...options.moe };
+  const env: LayerEnv = { chip, system, dtype, attentionDtype: defaultMatrixFormat(chip), attention, flash, dropout: options.dropout ?? false, eager: STACK_EAGER[stack] && !(options.fused ?? false), selective: STACK_SELECTIVE[stack], moe };
+  const schedule = options.pipelineSchedule ?? '1f1b';
+  const scheduleIssue = scheduleProblem(schedule, plan);
   const reasons = planProblems(model, chips, plan);
+  if (scheduleIssue !== undefined) reasons.push(scheduleIssue);
   const tokensPerStep = plan.globalBatch * plan.seq;
   const capacity = chip.offChipMemory.capacityBytes;
   if (reasons.length > 0) return invalidStep(plan, chips, reasons, tokensPerStep, capacity);
@@ -172,50 +220,32 @@ export function trainingStep(model: TransformerModel, chip: ChipSpec, pods: Syst
   // (virtual stages) one layer longer; the fullest stage sets the pipeline's pace (Llama 3 runs 126
   // layers on 16 stages so).
   const fullest = (Math.ceil(model.layers / (pp * plan.interleave)) * plan.interleave) / model.layers;
-  let forwardS = 0;
-  let backwardS = 0;
-  let recomputeS = 0;
-  let weightCastS = 0;
-  let linearS = 0;
-  let tpRawS = 0;
-  let cpCommS = 0;
-  let epCommS = 0;
-  let activationBytes = 0;
-  let hostOps = 0;
   const key = memoKey(env, model, plan);
-  for (const g of model.groups) {
-    const share = g.count * fullest;
-    const t = memoized(layerMemo, g.shape, env, key, () => layerTimes(env, g.shape, model, plan));
-    forwardS += share * t.forwardS;
-    backwardS += share * t.backwardS;
-    recomputeS += share * t.recomputeS;
-    weightCastS += share * t.weightCastS;
-    linearS += share * t.linearS;
-    tpRawS += share * t.tpCommS;
-    cpCommS += share * t.cpCommS;
-    epCommS += share * t.epCommS;
-    activationBytes += share * activationBytesPerLayer(g.shape, model, plan, flash);
-    // Forward, backward (about two operators per forward one) and the recomputed forward.
-    hostOps += share * t.forwardOps * (3 + (plan.recompute === 'none' ? 0 : 1));
-  }
+  const { forwardS, backwardS, recomputeS, weightCastS, linearS, tpRawS, cpCommS, epRawS, weightGradS, activationBytes, hostOps, expertOps } = stageSums(env, model, plan, fullest, key, STACK_PER_EXPERT_GEMMS[stack]);
   // Tensor-parallel collectives: exposed, or (collective matmul / userbuffers) hidden behind the GEMMs
   // but for one of tp steps and what does not fit under them.
   const tpCommS = policy.tpOverlap && tp > 1 ? overlapped(linearS, tpRawS * (1 - 1 / tp), overlapComputeLoss(chip)).exposedS + tpRawS / tp : tpRawS;
   // The last stage also runs the LM head (and the loss).
   const { forwardS: headF, backwardS: headB } = memoized(headMemo, model, env, key, () => headTimes(env, model, plan));
   const tokens = (plan.microbatch * plan.seq) / cp;
+  // Expert-parallel dispatch and combine: exposed, or hidden behind the paired microbatch's compute
+  // (DualPipe; Megatron-Core's 1F1B all-to-all overlap) at the cost of the SMs the dispatcher holds.
+  const epOverlap = policy.epOverlap || schedule === 'dualpipe';
+  const epCommS = epOverlap ? exposedExpertParallelS(chip, epRawS, forwardS + backwardS + recomputeS, dispatcherSms(system, plan, moe.dispatcher)) : epRawS;
   const deviceS = forwardS + backwardS + recomputeS + tpCommS + cpCommS + epCommS + headF + headB;
   // The host issues the stage's operators while the device runs earlier ones; the slower of the two sets the pace.
-  const hostS = hostOps * opOverheadS;
+  const hostS = hostOps * opOverheadS + (opOverheadS > 0 ? expertOps * EXPERT_HOST_OP_S : 0);
   const perMicrobatch = Math.max(deviceS, hostS);
   const hostWaitS = perMicrobatch - deviceS;
-  // Pipeline: activations to the next stage forward and their gradients back, per microbatch and virtual stage.
-  const p2pBytes = (tokens * model.hidden * 2) / (plan.sequenceParallel ? tp : 1);
-  const ppCommS = pp > 1 ? 2 * plan.interleave * collective(system, 'p2p', p2pBytes, 2, tp * cp * dp) : 0;
-  const bubbleS = ((pp - 1) / plan.interleave) * perMicrobatch;
-  // Parameters on a chip: shared layers split over tensor and pipeline ranks, experts also over expert ranks.
-  const dense = model.params - model.expertParams;
-  const localParams = dense / (tp * pp) + model.expertParams / (tp * pp * ep);
+  // Pipeline: the schedule's bubble and its transfers between stages (train-pipeline.ts).
+  const stage = { forwardS: forwardS + headF, backwardS: backwardS + recomputeS + headB, weightGradS, microbatchS: perMicrobatch };
+  const { p2pS: ppCommS, bubbleS } = pipelineTime(system, plan, schedule, stage, model);
+  // Parameters on a chip: shared layers split over tensor and pipeline ranks, experts also over expert
+  // ranks; DualPipe keeps two stages' parameters on each chip.
+  const copies = schedule === 'dualpipe' ? 2 : 1;
+  const dense = (copies * (model.params - model.expertParams)) / (tp * pp);
+  const experts = (copies * model.expertParams) / (tp * pp);
+  const localParams = dense + experts / ep;
   const dpGroup = dp * cp;
   const dpTime = dataParallelTime({
     chip,
@@ -224,8 +254,8 @@ export function trainingStep(model: TransformerModel, chip: ChipSpec, pods: Syst
     stack,
     microbatches,
     stageLayers: Math.round(model.layers * fullest),
-    denseParams: dense / (tp * pp),
-    expertParams: model.expertParams / (tp * pp),
+    denseParams: dense,
+    expertParams: experts,
     gradientBytes,
     forwardS: forwardS + headF,
     backwardS: backwardS + recomputeS + headB,

@@ -21,9 +21,25 @@ export interface LayerShape {
   readonly projectionOut: number;
   /** Bytes per token of key/value cache, in elements (times the element size). */
   readonly kvCacheElements: number;
+  /**
+   * Multi-head latent attention: the up-projections from the latents to the heads (queries from the
+   * query latent, keys and values from the key/value latent), each `in` x `out` per token; their
+   * parameters are in `attentionParams`, their GEMMs run after the input projections.
+   */
+  readonly upProjections?: ReadonlyArray<{ readonly in: number; readonly out: number }>;
   readonly mlp:
     | { readonly kind: 'dense'; readonly ffn: number; readonly gated: boolean }
-    | { readonly kind: 'moe'; readonly experts: number; readonly topK: number; readonly ffn: number; readonly gated: boolean; readonly sharedExperts: number; readonly sharedFfn: number };
+    | {
+        readonly kind: 'moe';
+        readonly experts: number;
+        readonly topK: number;
+        readonly ffn: number;
+        readonly gated: boolean;
+        readonly sharedExperts: number;
+        readonly sharedFfn: number;
+        /** Group-limited routing: a token's experts come from its `topK` best of `count` equal groups (DeepSeek-V3: 4 of 8). */
+        readonly groups?: { readonly count: number; readonly topK: number };
+      };
 }
 
 export interface TransformerModel {
@@ -71,6 +87,7 @@ export function transformerFromSpec(name: string, spec: TransformerSpec): Transf
       const qk = a.nopeDim + a.ropeDim;
       const qParams = a.qLoraRank ? h * a.qLoraRank + a.qLoraRank * a.heads * qk : h * a.heads * qk;
       const kvParams = h * (a.kvLoraRank + a.ropeDim) + a.kvLoraRank * a.heads * (a.nopeDim + a.valueDim);
+      const kvUp = { in: a.kvLoraRank, out: a.heads * (a.nopeDim + a.valueDim) };
       attention = {
         heads: a.heads,
         qkDim: qk,
@@ -79,11 +96,12 @@ export function transformerFromSpec(name: string, spec: TransformerSpec): Transf
         attentionParams: qParams + kvParams + a.heads * a.valueDim * h,
         projectionOut: (a.qLoraRank ?? a.heads * qk) + a.kvLoraRank + a.ropeDim,
         kvCacheElements: a.kvLoraRank + a.ropeDim,
+        upProjections: a.qLoraRank ? [{ in: a.qLoraRank, out: a.heads * qk }, kvUp] : [kvUp],
       };
     }
     const m: LayerShape['mlp'] =
       mlp.kind === 'moe'
-        ? { kind: 'moe', experts: mlp.experts, topK: mlp.topK, ffn: mlp.ffn, gated: true, sharedExperts: mlp.sharedExperts, sharedFfn: mlp.sharedFfn }
+        ? { kind: 'moe', experts: mlp.experts, topK: mlp.topK, ffn: mlp.ffn, gated: true, sharedExperts: mlp.sharedExperts, sharedFfn: mlp.sharedFfn, ...(mlp.groups ? { groups: mlp.groups } : {}) }
         : { kind: 'dense', ffn: mlp.ffn, gated: mlp.kind === 'gated' };
     return { ...attention, mlp: m };
   };

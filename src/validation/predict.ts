@@ -11,7 +11,7 @@ import { NUMBER_FORMATS } from '../core/number-formats.js';
 import { harnessSeconds } from '../cluster/collective-harness.js';
 import { maxBatch, servingContext, servingPoint, servingProblems, steadyStatePoint } from '../cluster/serve.js';
 import { parseSystem, SYSTEM_PRESETS } from '../cluster/systems.js';
-import { planProblems, trainingStep } from '../cluster/train.js';
+import { planProblems, trainingStep, type TrainingOptions } from '../cluster/train.js';
 import { transformerModel, type TransformerModel } from '../cluster/transformer.js';
 import type { SystemSpec, TrainingPlan } from '../cluster/types.js';
 import { attentionSeconds, gemmSeconds } from '../model/kernels.js';
@@ -132,6 +132,23 @@ function sourceFlopsPerStep(model: TransformerModel, plan: TrainWorkload['plan']
   return 96 * plan.globalBatch * plan.seq * l * h * h * (1 + plan.seq / (6 * h) + v / (16 * l * h));
 }
 
+/** The training options a train row states (its stack's defaults for the rest). */
+function trainOptions(w: TrainWorkload, dtype: string | undefined): TrainingOptions {
+  const overlap = { ...(w.tpCommOverlap !== undefined ? { tpOverlap: w.tpCommOverlap } : {}), ...(w.epCommOverlap !== undefined ? { epOverlap: w.epCommOverlap } : {}) };
+  const moe = { ...(w.moeDispatcher !== undefined ? { dispatcher: w.moeDispatcher } : {}), ...(w.moeFp8Dispatch !== undefined ? { fp8Dispatch: w.moeFp8Dispatch } : {}) };
+  return {
+    ...(dtype ? { dtype } : {}),
+    flashAttention: w.flashAttention ?? true,
+    stack: w.stack,
+    ...(w.fused !== undefined ? { fused: w.fused } : {}),
+    ...(w.attention !== undefined ? { attention: w.attention } : {}),
+    ...(w.dropout !== undefined ? { dropout: w.dropout } : {}),
+    ...(Object.keys(overlap).length > 0 ? { overlap } : {}),
+    ...(Object.keys(moe).length > 0 ? { moe } : {}),
+    ...(w.pipelineSchedule !== undefined ? { pipelineSchedule: w.pipelineSchedule } : {}),
+  };
+}
+
 function predictTrain(w: TrainWorkload, metric: string, flops: FlopConvention | undefined, notes: string[]): { value: number; params: number } {
   const chip = chipOf(w.chip);
   const system = systemOf(w.system, chip, w.chips);
@@ -156,7 +173,7 @@ function predictTrain(w: TrainWorkload, metric: string, flops: FlopConvention | 
   const problems = planProblems(model, w.chips, plan);
   if (problems.length > 0) throw new MappingError(problems.join('; '));
   const dtype = formatOf(w.dtype);
-  const step = trainingStep(model, chip, system, w.chips, plan, { ...(dtype ? { dtype } : {}), flashAttention: w.flashAttention ?? true, stack: w.stack, ...(w.fused !== undefined ? { fused: w.fused } : {}), ...(w.attention !== undefined ? { attention: w.attention } : {}), ...(w.dropout !== undefined ? { dropout: w.dropout } : {}), ...(w.tpCommOverlap !== undefined ? { overlap: { tpOverlap: w.tpCommOverlap } } : {}) });
+  const step = trainingStep(model, chip, system, w.chips, plan, trainOptions(w, dtype));
   if (!step.valid) notes.push(...step.reasons);
   const value =
     metric === 'step-s'

@@ -4,6 +4,8 @@
 import { parseStructuredText } from '../arch/load.js';
 import { COLLECTIVE_HARNESSES } from '../cluster/collective-harness.js';
 import { TRAINING_ATTENTION_KERNELS } from '../cluster/train-attention.js';
+import { MOE_DISPATCHERS } from '../cluster/train-moe.js';
+import { PIPELINE_SCHEDULES } from '../cluster/train-pipeline.js';
 import { TRAINING_STACKS } from '../cluster/types.js';
 import { VALIDATION_CATEGORIES } from '../model/validation.js';
 import { issue, type Issue, type Result } from '../core/errors.js';
@@ -88,6 +90,10 @@ const WORKLOADS: Readonly<Record<string, Schema>> = {
     fused: optional(boolean()),
     dropout: optional(boolean()),
     tpCommOverlap: optional(boolean()),
+    moeDispatcher: optional(oneOf(MOE_DISPATCHERS)),
+    moeFp8Dispatch: optional(boolean()),
+    epCommOverlap: optional(boolean()),
+    pipelineSchedule: optional(oneOf(PIPELINE_SCHEDULES)),
   }),
   serve: object({
     kind: oneOf(['serve']),

@@ -4,6 +4,8 @@
  */
 import type { CollectiveHarness } from '../cluster/collective-harness.js';
 import type { TrainingAttention } from '../cluster/train-attention.js';
+import type { MoeDispatcher } from '../cluster/train-moe.js';
+import type { PipelineSchedule } from '../cluster/train-pipeline.js';
 import type { TrainingStack } from '../cluster/types.js';
 
 import type { ValidationCategory } from '../model/validation.js';
@@ -101,6 +103,14 @@ export interface TrainWorkload {
   readonly dropout?: boolean;
   /** Tensor-parallel communication overlapped with GEMMs (Megatron's --tp-comm-overlap), where the source says so; default: the stack's. */
   readonly tpCommOverlap?: boolean;
+  /** Mixture of experts: the token dispatcher the source names (Megatron-Core's alltoall, or its flex dispatcher over DeepEP or HybridEP); default alltoall. */
+  readonly moeDispatcher?: MoeDispatcher;
+  /** The dispatch to the experts in fp8 (DeepSeek-V3's), where the source says so; default false. */
+  readonly moeFp8Dispatch?: boolean;
+  /** Expert-parallel all-to-all overlapped with the paired microbatch's compute (Megatron-Core's --overlap-moe-expert-parallel-comm), where the source says so; default false. */
+  readonly epCommOverlap?: boolean;
+  /** The pipeline schedule the source names: 1f1b (interleaved by `interleave`; default) or dualpipe. */
+  readonly pipelineSchedule?: PipelineSchedule;
 }
 
 export const SERVING_ENGINES = ['vllm', 'trtllm', 'sglang', 'jetstream', 'tgi', 'deepspeed-mii', 'other'] as const;

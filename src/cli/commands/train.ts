@@ -25,6 +25,8 @@ import {
   type TransformerModel,
   SECONDS_PER_DAY,
   TRAINING_STACKS,
+  MOE_DISPATCHERS,
+  PIPELINE_SCHEDULES,
 } from '../../index.js';
 import { choice, outputPaths, parseCommandArgs, positiveInteger, stringOption, UsageError, type ParsedArgs } from '../args.js';
 import { MAX_CHIPS, nonNegativeNumber, positiveNumber, readTransformer, resolveClusterChip, TRANSFORMER_HELP } from '../cluster-arg.js';
@@ -56,6 +58,8 @@ const TRAIN_OPTIONS = {
   flash: { type: 'string' },
   'op-overhead': { type: 'string' },
   stack: { type: 'string' },
+  'moe-dispatcher': { type: 'string' },
+  schedule: { type: 'string' },
   checkpoint: { type: 'string' },
   restart: { type: 'string' },
   top: { type: 'string' },
@@ -134,7 +138,7 @@ export const trainCommand: Command = {
              [--seq S] [--global-batch B] [--tp T] [--pp P] [--dp D] [--cp C] [--ep E] [--zero 0..3]
              [--microbatch M] [--interleave V] [--recompute none|selective|full] [--sequence-parallel]
              [--no-overlap] [--dtype FORMAT] [--flash on|off] [--op-overhead S] [--stack NAME]
-             [--checkpoint S] [--restart S] [--top K] [--svg step.svg] [--memory-svg memory.svg] [--json]
+             [--moe-dispatcher alltoall|deepep|hybridep] [--schedule 1f1b|dualpipe] [--checkpoint S] [--restart S] [--top K] [--svg step.svg] [--memory-svg memory.svg] [--json]
 
   The cluster model (docs/cluster.md), in closed form: step time with its breakdown (compute,
   recomputation, exposed communication per parallel axis, pipeline bubble, optimizer), memory per
@@ -152,7 +156,10 @@ export const trainCommand: Command = {
   of an eager framework (default 10 us on GPU-style chips, 0 on TPU-style chips).
   --stack names the framework, which decides what communication overlaps what compute
   (${TRAINING_STACKS.join(', ')}; default megatron on GPU-style chips, maxtext on TPU-style
-  chips; docs/cluster.md, "Overlap").
+  chips; docs/cluster.md, "Overlap"). --moe-dispatcher names how a mixture of experts moves its
+  tokens (default alltoall, Megatron-Core's NCCL dispatcher; deepep and hybridep send a token once
+  per rank and node), --schedule the pipeline schedule (1f1b, interleaved by --interleave, or
+  DeepSeek's dualpipe, which hides the all-to-all and pipeline transfers; docs/cluster.md, "Mixture of experts").
   The step time is printed with the held-out error of its category in the validation suite
   (docs/validation.md), and says so when the run lies outside every validated regime.
   --svg writes the step time by part of the plan evaluated (or of the best plan found), --memory-svg
@@ -186,7 +193,16 @@ export const trainCommand: Command = {
     const flash = choice('--flash', stringOption(values, 'flash') ?? 'on', ['on', 'off']) === 'on';
     const opOverheadS = nonNegativeNumber('--op-overhead', stringOption(values, 'op-overhead'), 1);
     const stackText = stringOption(values, 'stack');
-    const options: TrainingOptions = { dtype, flashAttention: flash, ...(opOverheadS !== undefined ? { opOverheadS } : {}), ...(stackText !== undefined ? { stack: choice('--stack', stackText, TRAINING_STACKS) } : {}) };
+    const dispatcherText = stringOption(values, 'moe-dispatcher');
+    const scheduleText = stringOption(values, 'schedule');
+    const options: TrainingOptions = {
+      dtype,
+      flashAttention: flash,
+      ...(opOverheadS !== undefined ? { opOverheadS } : {}),
+      ...(stackText !== undefined ? { stack: choice('--stack', stackText, TRAINING_STACKS) } : {}),
+      ...(dispatcherText !== undefined ? { moe: { dispatcher: choice('--moe-dispatcher', dispatcherText, MOE_DISPATCHERS) } } : {}),
+      ...(scheduleText !== undefined ? { pipelineSchedule: choice('--schedule', scheduleText, PIPELINE_SCHEDULES) } : {}),
+    };
     const top = positiveInteger('--top', stringOption(values, 'top') ?? String(DEFAULT_TOP), 1000);
     const single = planText !== 'auto' || (flags.tp !== undefined && flags.pp !== undefined && flags.dp !== undefined);
     // The file's sequence and global batch are the run's, taken above; the rest are plan axes.

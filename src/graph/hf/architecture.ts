@@ -61,6 +61,11 @@ export interface MoeSpec {
   readonly ffn: number;
   readonly sharedExperts: number;
   readonly sharedFfn: number;
+  /**
+   * Group-limited routing (DeepSeek-V3's node-limited routing: n_group, topk_group): the experts form
+   * `count` equal groups and a token's top-k experts come from its `topK` best groups.
+   */
+  readonly groups?: { readonly count: number; readonly topK: number };
 }
 
 export type MlpSpec = GatedMlpSpec | GeluMlpSpec | MoeSpec;

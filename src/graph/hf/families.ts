@@ -192,7 +192,13 @@ function deepseekV3(r: ConfigReader): ArchitectureSpec {
   // n_shared_experts null means none; HF builds the shared experts as one MLP n_shared x wider, which
   // has the same parameters and work as n_shared experts of moe_intermediate_size.
   const shared = r.sizeOrNull('n_shared_experts', 0) ?? 0;
-  const moe = routedExperts(r, 'n_routed_experts', expertFfn, { count: shared, ffn: expertFfn });
+  const routed = routedExperts(r, 'n_routed_experts', expertFfn, { count: shared, ffn: expertFfn });
+  // DeepseekV3Config: n_group 8 and topk_group 4 in the released config (group-limited routing,
+  // report section 2.1.2: each token sent to at most 4 nodes); absent or 1 means plain top-k.
+  const groupCount = r.sizeOr('n_group', 1);
+  const groupTopK = r.sizeOr('topk_group', groupCount);
+  if (groupCount > 1 && (routed.experts % groupCount !== 0 || groupTopK > groupCount)) r.fail('n_group', `n_group ${groupCount} must divide n_routed_experts ${routed.experts} and be at least topk_group ${groupTopK}`);
+  const moe: MoeSpec = groupCount > 1 && groupTopK < groupCount ? { ...routed, groups: { count: groupCount, topK: groupTopK } } : routed;
   // DeepseekV3Config: first_k_dense_replace 3, moe_layer_freq 1; layer i is MoE when
   // i >= first_k_dense_replace and i % moe_layer_freq == 0 (DeepseekV3DecoderLayer).
   const firstDense = r.sizeOr('first_k_dense_replace', 3, 0);
