@@ -47,7 +47,7 @@ describe('plan search', () => {
  * best dense runs at that scale: Llama 3 405B 38-43% on 8,192-16,384 H100 (Dubey et al. 2024, Table 4);
  * Megatron-Core's 462B 47-48% on 6,144 H100 (Megatron-LM README, weak scaling); MegaScale 55.2% for a
  * 175B model on 12,288 GPUs (Jiang et al., NSDI 2024), the highest published. The search's best lies in
- * 38-55%. (PaLM-style 540B on TPU v4 is not held here: the search finds 69% against PaLM's published
+ * 38-55%. (PaLM-style 540B on TPU v4 is not held here: the search finds 78% against PaLM's published
  * 46.2%, a known optimism of the TPU v4 compute model; see docs/cluster.md, "Validation".)
  */
 describe('the plan search against the best published runs', () => {
