@@ -112,7 +112,7 @@ describe.runIf(browserAvailable)('web UI: Cluster', () => {
     // Charts: the step's parts, four memory parts and the capacity line, the topology of 128 nodes.
     expect(await page.locator('[data-testid="breakdown-chart"] svg rect title').count()).toBe(11);
     expect(await page.locator('[data-testid="memory-chart"] svg rect title').count()).toBe(4);
-    expect(await page.locator('[data-testid="memory-chart"] svg').textContent()).toContain('h100-sxm HBM 80 GiB');
+    expect(await page.locator('[data-testid="memory-chart"] svg').textContent()).toContain('h100-sxm: 74.1 of 80 GiB usable');
     const topology = (await page.locator('[data-testid="topology"] svg').textContent()) ?? '';
     expect(topology).toContain('1,024 chips: 128 nvlink domains of 8');
     expect(topology).toContain('infiniband (rail-optimised fat tree)');

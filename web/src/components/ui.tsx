@@ -100,7 +100,7 @@ export function Table(props: { name: string; caption: string; columns: readonly 
               <tr key={i}>
                 {r.map((v, j) => (
                   <td key={j} class={typeof v === 'number' ? 'num' : undefined}>
-                    {typeof v === 'number' ? (Math.abs(v) >= 1e6 ? si(v) : fmt(v)) : v}
+                    {typeof v === 'number' ? cell(v) : v}
                   </td>
                 ))}
               </tr>
@@ -163,6 +163,8 @@ export function Status(props: { state: 'busy' | 'ready' | 'error'; error?: strin
 
 /** Numbers as a person reads them (4 significant digits, thousands separated) and with SI prefixes: the library's, so the charts' labels read the same. */
 export const fmt = formatReadable;
+/** A table's number: counts below a million exact (10,063 plans, not 10,060), the rest readable. */
+const cell = (v: number): string => (Math.abs(v) >= 1e6 ? si(v) : Number.isInteger(v) ? v.toLocaleString('en-US') : fmt(v));
 export const si = formatReadableSI;
 
 /** A result that does not fit its chips' memory: shown with the reasons, the numbers below as if it did. */
