@@ -1,4 +1,242 @@
 /** Written by `npm run validate` (scripts/validate.mjs) from validation/data; do not edit by hand. */
 import type { ValidationSummary } from './validation.js';
 
-export const VALIDATION_SUMMARY: ValidationSummary = { categories: [], overall: { all: { rows: 0, mape: 0, medianSpeedRatio: 0, within15: 0, within30: 0 }, heldOut: { rows: 0, mape: 0, medianSpeedRatio: 0, within15: 0, within30: 0 } } };
+export const VALIDATION_SUMMARY: ValidationSummary = {
+  "categories": [
+    {
+      "category": "kernels",
+      "all": {
+        "rows": 114,
+        "mape": 0.1706,
+        "medianSpeedRatio": 0.9948,
+        "within15": 0.6754,
+        "within30": 0.8772
+      },
+      "heldOut": {
+        "rows": 74,
+        "mape": 0.1253,
+        "medianSpeedRatio": 0.9948,
+        "within15": 0.7297,
+        "within30": 0.9189
+      },
+      "calibration": {
+        "rows": 40,
+        "mape": 0.2542,
+        "medianSpeedRatio": 0.9926,
+        "within15": 0.575,
+        "within30": 0.8
+      },
+      "regime": {
+        "chips": [
+          "a100",
+          "b200",
+          "gaudi2",
+          "gaudi3",
+          "gh200",
+          "h100-sxm",
+          "h200",
+          "mi300x",
+          "mi325x",
+          "tpu-v5e",
+          "v100-sxm"
+        ],
+        "chipCount": [
+          1,
+          1
+        ],
+        "params": null
+      },
+      "unmapped": 0
+    },
+    {
+      "category": "training-node",
+      "all": {
+        "rows": 86,
+        "mape": 0.1594,
+        "medianSpeedRatio": 1.108,
+        "within15": 0.5233,
+        "within30": 0.8953
+      },
+      "heldOut": {
+        "rows": 44,
+        "mape": 0.1384,
+        "medianSpeedRatio": 1.104,
+        "within15": 0.5455,
+        "within30": 0.9773
+      },
+      "calibration": {
+        "rows": 42,
+        "mape": 0.1814,
+        "medianSpeedRatio": 1.126,
+        "within15": 0.5,
+        "within30": 0.8095
+      },
+      "regime": {
+        "chips": [
+          "a100",
+          "a100-40gb",
+          "b200",
+          "gaudi2",
+          "h100-sxm",
+          "h200",
+          "tpu-v4",
+          "tpu-v5p",
+          "tpu-v6e",
+          "tpu-v7"
+        ],
+        "chipCount": [
+          8,
+          64
+        ],
+        "params": [
+          123537408,
+          70552387584
+        ]
+      },
+      "unmapped": 0
+    },
+    {
+      "category": "training-scale",
+      "all": {
+        "rows": 84,
+        "mape": 0.1435,
+        "medianSpeedRatio": 1.098,
+        "within15": 0.6071,
+        "within30": 0.9048
+      },
+      "heldOut": {
+        "rows": 50,
+        "mape": 0.1508,
+        "medianSpeedRatio": 1.093,
+        "within15": 0.62,
+        "within30": 0.9
+      },
+      "calibration": {
+        "rows": 34,
+        "mape": 0.1328,
+        "medianSpeedRatio": 1.105,
+        "within15": 0.5882,
+        "within30": 0.9118
+      },
+      "regime": {
+        "chips": [
+          "a100",
+          "a100-40gb",
+          "b200",
+          "h100-sxm",
+          "h800",
+          "tpu-v4",
+          "tpu-v5e",
+          "tpu-v5p"
+        ],
+        "chipCount": [
+          128,
+          16384
+        ],
+        "params": [
+          353566720,
+          1031460618240
+        ]
+      },
+      "unmapped": 0
+    },
+    {
+      "category": "serving",
+      "all": {
+        "rows": 89,
+        "mape": 0.1287,
+        "medianSpeedRatio": 1.051,
+        "within15": 0.618,
+        "within30": 0.9438
+      },
+      "heldOut": {
+        "rows": 54,
+        "mape": 0.1443,
+        "medianSpeedRatio": 1.053,
+        "within15": 0.5741,
+        "within30": 0.9074
+      },
+      "calibration": {
+        "rows": 35,
+        "mape": 0.1046,
+        "medianSpeedRatio": 1.027,
+        "within15": 0.6857,
+        "within30": 1
+      },
+      "regime": {
+        "chips": [
+          "a100",
+          "h100-sxm",
+          "h200",
+          "l40s",
+          "mi300x"
+        ],
+        "chipCount": [
+          1,
+          8
+        ],
+        "params": [
+          6738149376,
+          405849243648
+        ]
+      },
+      "unmapped": 0
+    },
+    {
+      "category": "collectives",
+      "all": {
+        "rows": 102,
+        "mape": 0.1954,
+        "medianSpeedRatio": 1.04,
+        "within15": 0.6569,
+        "within30": 0.8137
+      },
+      "heldOut": {
+        "rows": 61,
+        "mape": 0.2285,
+        "medianSpeedRatio": 1.039,
+        "within15": 0.6066,
+        "within30": 0.7705
+      },
+      "calibration": {
+        "rows": 41,
+        "mape": 0.1462,
+        "medianSpeedRatio": 1.058,
+        "within15": 0.7317,
+        "within30": 0.878
+      },
+      "regime": {
+        "chips": [
+          "a100",
+          "b200",
+          "h100-sxm",
+          "h200",
+          "mi300x",
+          "tpu-v5e"
+        ],
+        "chipCount": [
+          2,
+          32
+        ],
+        "params": null
+      },
+      "unmapped": 0
+    }
+  ],
+  "overall": {
+    "all": {
+      "rows": 475,
+      "mape": 0.1613,
+      "medianSpeedRatio": 1.06,
+      "within15": 0.6211,
+      "within30": 0.8842
+    },
+    "heldOut": {
+      "rows": 283,
+      "mape": 0.1577,
+      "medianSpeedRatio": 1.051,
+      "within15": 0.6254,
+      "within30": 0.8905
+    }
+  }
+};
