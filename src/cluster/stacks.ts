@@ -143,4 +143,24 @@ export const STACK_PER_EXPERT_GEMMS: Readonly<Record<TrainingStack, boolean>> = 
 const isTensorCoreChip = (chip: ChipSpec): boolean => chip.cores[0]!.matrixUnits[0]!.kind === 'tensor-core';
 
 /** The stack a chip's published large runs mostly use: Megatron-LM on GPUs, XLA (MaxText) on TPU-style chips. */
+/**
+ * Stacks that shard parameters through flat buffers and so copy each gathered parameter out of, and
+ * each gradient into, the flat buffer around every collective (train-dp.ts prices the copies): PyTorch
+ * FSDP (1 and 2, hence torchtitan, LLM Foundry and plain PyTorch scripts) and DeepSpeed ZeRO-3.
+ * Megatron-LM, NeMo and XLA gather into persistent buffers in place.
+ */
+export const STACK_FLAT_COPIES: Readonly<Record<TrainingStack, boolean>> = {
+  megatron: false,
+  nemo: false,
+  maxtext: false,
+  jax: false,
+  paxml: false,
+  torchtitan: true,
+  'llm-foundry': true,
+  fsdp: true,
+  deepspeed: true,
+  pytorch: true,
+  other: false,
+};
+
 export const defaultStack = (chip: ChipSpec): TrainingStack => (isTensorCoreChip(chip) ? 'megatron' : 'maxtext');

@@ -18,6 +18,7 @@ import type { ChipSpec } from '../arch/chip-spec.js';
 import { collectiveSeconds as collective } from './collectives.js';
 import { streamSeconds } from '../model/kernels.js';
 import { collectiveSms, overlapComputeLoss, overlapped } from './overlap.js';
+import { STACK_FLAT_COPIES } from './stacks.js';
 import type { SystemSpec, TrainingPlan, TrainingStack } from './types.js';
 
 export interface DpInput {
@@ -61,19 +62,6 @@ export interface DpTime {
  */
 const FSDP_GATHER_COPY_BYTES = 4;
 const FSDP_REDUCE_COPY_BYTES = 6;
-const STACK_FLAT_COPIES: Readonly<Record<TrainingStack, boolean>> = {
-  megatron: false,
-  nemo: false,
-  maxtext: false,
-  jax: false,
-  paxml: false,
-  torchtitan: true,
-  'llm-foundry': true,
-  fsdp: true,
-  deepspeed: true,
-  pytorch: true,
-  other: false,
-};
 
 /** Bucket of the last gradients reduced after the backward ends (PyTorch DDP's default bucket: 25 MiB). */
 const LAST_BUCKET_BYTES = 25 * 2 ** 20;
