@@ -3,6 +3,7 @@
  */
 export { TpusimError, formatIssues, nearestName, unknownNameMessage, type Issue, type Result } from './core/errors.js';
 export { createRng, type Rng } from './core/rng.js';
+export { parseDecimal, whyNotDecimal, firstNonFinite, nonFiniteProblem } from './core/parse-number.js';
 export * as units from './core/units.js';
 export { formatBytes, formatSI, trimNumber, formatReadable, formatReadableSI, OPS_PER_MAC, SECONDS_PER_HOUR, SECONDS_PER_DAY } from './core/units.js';
 export {
@@ -157,8 +158,9 @@ export { reliabilityAtScale, goodput, goodputExponential, youngInterval, dalyInt
 
 export { DEFAULT_COST_BOOK, COST_SOURCES, COST_STATUSES, CostTrace, entry as costEntry, atNode as costAtNode, withOverrides as costBookWithOverrides, loadCostOverrides, validateCostOverrides, type CostBook, type CostEntry, type CostStatus } from './cost/costbook.js';
 export { chipArea, calibrateArea, memoryDevices, type AreaBreakdown, type AreaParameters, type DieReference, type CalibrationResult } from './cost/area.js';
-export { grossDiesPerWafer, dieYield, YIELD_MODELS, type YieldModel, type YieldOptions, type WaferGeometry } from './cost/wafer.js';
-export { chipCost, type ChipCost, type ChipCostOptions } from './cost/chip-cost.js';
+export { grossDiesPerWafer, usableWaferMm2, dieYield, YIELD_MODELS, type YieldModel, type YieldOptions, type WaferGeometry } from './cost/wafer.js';
+export { chipCost, estimateChipCost, type ChipCost, type ChipCostEstimate, type ChipCostOptions } from './cost/chip-cost.js';
+export { COST_LIMITS, costLimit, validateCostValues, rangeOf } from './cost/cost-limits.js';
 export { chipPower, inferenceRate, type ChipPower, type WorkloadRate } from './explore/economics.js';
 export { chipsPerHost, provisionedPowerW, trainingRate, ownerPrice, DEFAULT_BUILD_VOLUME, type OwnerPrice } from './explore/economics.js';
 export { tcoPerChip, performancePerTco, splitChipHour, validateTcoBook, HOURS_PER_YEAR, type TcoInput, type TcoBreakdown, type ChipHourParts } from './cost/tco.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { peakOpsPerS, ridgePointOpsPerByte, peakMacsPerCycle, summarizeChip } from './derive.js';
-import { parseChip, loadChip } from './load.js';
+import { parseChip, loadChip, parseStructuredText } from './load.js';
 import { CHIP_PRESETS, getChipPreset } from './presets/index.js';
 import { validateChip } from './validate.js';
 
@@ -135,6 +135,17 @@ describe('loading', () => {
     const result = parseChip('{"name": "x",\n  "clockHz": }', 'bad.json');
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.issues[0]!.path).toMatch(/^bad\.json:2:\d+$/);
+  });
+
+  it('refuses a deeply nested document with an issue instead of overflowing the stack (fuzz case)', () => {
+    // Found by test/fuzz.test.ts: `chip show` on such a file was an internal error in leafPaths.
+    const deep = `{"base": "tpu-v1", "cores": [${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}]}`;
+    const result = parseChip(deep, 'deep.json');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.issues[0]!.message).toMatch(/nested more than 64 levels deep/);
+    expect(() => loadChip(deep, 'deep.json')).toThrow(/deep\.json is not a valid chip/);
+    expect(parseChip(`base: tpu-v1\nname: ${'['.repeat(65)}1${']'.repeat(65)}`, 'deep.yaml').ok).toBe(false);
+    expect(parseStructuredText(JSON.stringify(CHIP_PRESETS['h100-sxm']), 'h100.json').ok).toBe(true);
   });
 
   it('rejects an unknown base', () => {

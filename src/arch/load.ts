@@ -12,8 +12,39 @@ import { validateChip } from './validate.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** Parses JSON (files named `.json`) or YAML and reports syntax errors with line and column. */
+/** Alias uses a YAML file may make (the yaml package's maxAliasCount): bounds what a few lines can expand to. */
+export const MAX_YAML_ALIASES = 100;
+
+/** Nesting a chip, system, cost book or config may have: far above any real one, far below the stack. */
+export const MAX_NESTING_DEPTH = 64;
+
+/**
+ * Parses JSON (files named `.json`) or YAML and reports syntax errors with line and column. Documents
+ * nested deeper than MAX_NESTING_DEPTH are refused, since every reader walks them recursively.
+ */
 export function parseStructuredText(text: string, fileName = 'input'): Result<unknown> {
+  const parsed = parseText(text, fileName);
+  if (!parsed.ok) return parsed;
+  const depth = nestingDepth(parsed.value, MAX_NESTING_DEPTH);
+  if (depth > MAX_NESTING_DEPTH) return { ok: false, issues: [issue('too_deep', fileName, `values nested more than ${MAX_NESTING_DEPTH} levels deep; tpusim reads at most ${MAX_NESTING_DEPTH}`)] };
+  return parsed;
+}
+
+/** How deep arrays and objects nest in a parsed document, counted without recursion, up to limit + 1. */
+function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  while (stack.length > 0) {
+    const { value: v, depth } = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(v)) stack.push({ value: child, depth: depth + 1 });
+  }
+  return deepest;
+}
+
+function parseText(text: string, fileName: string): Result<unknown> {
   if (fileName.toLowerCase().endsWith('.json')) return parseJson(text, fileName);
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -26,7 +57,13 @@ export function parseStructuredText(text: string, fileName = 'input'): Result<un
       }),
     };
   }
-  return { ok: true, value: doc.toJS({ maxAliasCount: 100 }) as unknown };
+  try {
+    return { ok: true, value: doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) as unknown };
+  } catch (error) {
+    // The yaml package throws a ReferenceError when aliases expand too far (a "billion laughs" file).
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, issues: [issue('too_big', fileName, `YAML aliases expand too far (${message}); tpusim resolves at most ${MAX_YAML_ALIASES} alias uses per file`)] };
+  }
 }
 
 function parseJson(text: string, fileName: string): Result<unknown> {

@@ -14,6 +14,8 @@ import {
   zooModelNames,
   getZooEntry,
   formatIssues,
+  parseDecimal,
+  whyNotDecimal,
   type ChipSpec,
   type SystemSpec,
   type TransformerModel,
@@ -61,11 +63,18 @@ export function resolveClusterChip(values: ParsedArgs['values']): { chip: ChipSp
   return { chip: getChipPreset(system.chip), system };
 }
 
+/** A number flag's value: finite, in plain or exponent notation (core/parse-number.ts), or a usage error naming the flag. */
+function finiteNumber(name: string, text: string, expected: string): number {
+  const value = parseDecimal(text);
+  if (value === undefined) throw new UsageError(`${name} must be ${expected}, got '${text}' (${whyNotDecimal(text)})`);
+  return value;
+}
+
 /** A positive number (seconds, rates), in plain or exponent notation. */
 export function positiveNumber(name: string, text: string | undefined, max = Number.MAX_VALUE): number | undefined {
   if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!/^\s*[+]?\d*\.?\d+([eE][+-]?\d+)?\s*$/.test(text) || !(value > 0)) throw new UsageError(`${name} must be a positive number, got '${text}'`);
+  const value = finiteNumber(name, text, 'a positive number');
+  if (!(value > 0)) throw new UsageError(`${name} must be a positive number, got '${text}'`);
   if (value > max) throw new UsageError(`${name} = ${value} exceeds the limit ${max}`);
   return value;
 }
@@ -73,9 +82,17 @@ export function positiveNumber(name: string, text: string | undefined, max = Num
 /** A non-negative number (seconds that may be zero). */
 export function nonNegativeNumber(name: string, text: string | undefined, max = Number.MAX_VALUE): number | undefined {
   if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!/^\s*[+]?\d*\.?\d+([eE][+-]?\d+)?\s*$/.test(text) || !(value >= 0)) throw new UsageError(`${name} must be a number >= 0, got '${text}'`);
+  const value = finiteNumber(name, text, 'a number >= 0');
+  if (!(value >= 0)) throw new UsageError(`${name} must be a number >= 0, got '${text}'`);
   if (value > max) throw new UsageError(`${name} = ${value} exceeds the limit ${max}`);
+  return value;
+}
+
+/** A share in [0, 1), such as the part of a die that redundancy repairs. */
+export function shareBelowOne(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = finiteNumber(name, text, 'a share in [0, 1)');
+  if (!(value >= 0 && value < 1)) throw new UsageError(`${name} must be a share in [0, 1), got '${text}'`);
   return value;
 }
 

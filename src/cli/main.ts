@@ -20,7 +20,7 @@ import { costCommand } from './commands/cost.js';
 import { tcoCommand } from './commands/tco.js';
 import { fabCommand } from './commands/fab.js';
 import { uiCommand } from './commands/ui.js';
-import { processIo, type Io } from './io.js';
+import { processIo, startRun, type Io } from './io.js';
 
 const COMMANDS: readonly Command[] = [tourCommand, chipsCommand, chipCommand, modelsCommand, gemmCommand, scalesimCommand, asmCommand, disasmCommand, compileCommand, runCommand, estimateCommand, compareCommand, trainCommand, inferCommand, reliabilityCommand, costCommand, tcoCommand, fabCommand, uiCommand];
 
@@ -49,7 +49,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   const command = COMMANDS.find((c) => c.name === name);
   try {
     if (!command) throw new UsageError(`${unknownNameMessage('command', name, COMMANDS.map((c) => c.name))}; see tpusim --help`);
-    return command.run(rest, io);
+    startRun();
+    return await command.run(rest, io);
   } catch (error) {
     return report(error, io);
   }

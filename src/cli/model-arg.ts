@@ -8,6 +8,7 @@ import {
   formatIssues,
   loadModel,
   modelKindOf,
+  nonFiniteProblem,
   TpusimError,
   unknownNameMessage,
   zooModelNames,
@@ -74,6 +75,11 @@ export function readModelInputs(graph: Graph, specs: readonly string[]): Record<
     const same = shape.length === tensor.shape.length && shape.every((d, i) => d === tensor.shape[i]);
     if (!same) {
       problems.push(`${path}: input '${name}' has shape (${shape.join(', ')}); the model needs (${tensor.shape.join(', ')})`);
+      continue;
+    }
+    const nonFinite = nonFiniteProblem(name, array.value.data as ArrayLike<number>, shape);
+    if (nonFinite) {
+      problems.push(`${path}: ${nonFinite}`);
       continue;
     }
     inputs[name] = Float64Array.from(array.value.data as ArrayLike<number>);

@@ -131,6 +131,12 @@ describe('reliabilityAtScale', () => {
     expect(fast!.goodputExponential).toBeGreaterThan(0.5);
   });
 
+  it('refuses a failure rate below 1e-12 per chip-hour, where the MTBF overflows (fuzz find: --rate 1e-320 gave NaN goodput)', () => {
+    expect(() => reliabilityAtScale({ chips: [1], checkpointS: 60, restartS: 8, ratePerChipHour: 1e-320 })).toThrow(/below the lower limit 1e-12/);
+    const [p] = reliabilityAtScale({ chips: [1], checkpointS: 60, restartS: 8, ratePerChipHour: 1e-12 });
+    for (const v of [p!.mtbfS, p!.intervalS, p!.youngIntervalS, p!.goodput, p!.goodputExponential]) expect(Number.isFinite(v)).toBe(true);
+  });
+
   it('goodput rises as checkpoints get cheaper and the failure rate lower', () => {
     const g = (checkpointS: number, ratePerChipHour?: number) =>
       reliabilityAtScale({ chips: [1e5], checkpointS, restartS: 60, ...(ratePerChipHour === undefined ? {} : { ratePerChipHour }) })[0]!.goodputExponential;

@@ -182,6 +182,9 @@ export interface ReliabilityPoint {
   readonly goodputExponential: number;
 }
 
+/** The lowest failure rate per chip-hour accepted: a chip failing once in 1e12 hours (1e8 years). */
+export const MIN_RATE_PER_CHIP_HOUR = 1e-12;
+
 /** Every problem with a reliability input, with its path and value. */
 export function validateReliabilityInput(input: ReliabilityInput): Issue[] {
   const out: Issue[] = [];
@@ -191,6 +194,9 @@ export function validateReliabilityInput(input: ReliabilityInput): Issue[] {
   const rate = input.ratePerChipHour;
   if (rate !== undefined && !(Number.isFinite(rate) && rate > 0)) {
     out.push(issue('too_small', 'ratePerChipHour', `ratePerChipHour: ${rate} must be > 0`));
+  } else if (rate !== undefined && rate < MIN_RATE_PER_CHIP_HOUR) {
+    // Below it the MTBF of any job overflows the arithmetic (1 / 1e-320 is Infinity) long before it means anything.
+    out.push(issue('too_small', 'ratePerChipHour', `ratePerChipHour: ${rate} is below the lower limit ${MIN_RATE_PER_CHIP_HOUR} (one failure per chip in a trillion hours)`));
   }
   for (const key of ['checkpointS', 'restartS'] as const) {
     const v = input[key];

@@ -15,6 +15,8 @@
 import type { ChipSpec } from '../arch/chip-spec.js';
 import { defaultMatrixFormat } from '../arch/derive.js';
 import { NUMBER_FORMATS } from '../core/number-formats.js';
+import { TpusimError } from '../core/errors.js';
+import { notComputableReasons } from '../model/estimate.js';
 import { iterationSeconds, prefillSeconds } from './serve-step.js';
 import { defaultServingEngine, hostStepSeconds, kvBudgetBytes, launchesKernels, servingEngineProfile, type ServingEngine, type ServingEngineName } from './serving-engines.js';
 import type { TransformerModel } from './transformer.js';
@@ -49,7 +51,10 @@ export interface ServingContext {
   readonly launchesKernels: boolean;
 }
 
+/** The context of a serving plan; a chip the model cannot time anything on (`notComputableReasons`) is a TpusimError. */
 export function servingContext(model: TransformerModel, chip: ChipSpec, system: SystemSpec, plan: ServingPlan): ServingContext {
+  const blocked = notComputableReasons(chip);
+  if (blocked.length > 0) throw new TpusimError('not_computable', blocked.join('; '));
   const dtype = plan.dtype ?? defaultMatrixFormat(chip);
   const weightBytes = NUMBER_FORMATS[dtype as keyof typeof NUMBER_FORMATS]?.bytes ?? 2;
   const engine = servingEngineProfile(plan.engine ?? defaultServingEngine(chip), plan.engineVersion);

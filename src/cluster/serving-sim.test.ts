@@ -74,6 +74,14 @@ describe('saturation', () => {
   it('is not flagged below capacity', () => {
     for (const factor of [0.5, 0.9]) expect(run(factor * capacity).saturated, `rate x${factor}`).toBe(false);
   });
+
+  it('is flagged far above capacity, when every request arrives before the first iteration ends', () => {
+    // 1000 requests at 1e5/s arrive within ~10 ms: the middle and the last request both arrive while
+    // the first iteration runs, so a queue sampled at iteration boundaries would read the same twice.
+    const result = simulateServing(input({ rate: 1e5, requests: 1000, promptTokens: 50, seed: 3 }));
+    expect(result.saturated).toBe(true);
+    expect(Math.abs(result.requestsPerS / capacity - 1)).toBeLessThan(0.05);
+  });
 });
 
 describe('determinism', () => {

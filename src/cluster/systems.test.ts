@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { collectiveCost } from './collectives.js';
-import { getSystemPreset, systemPresetNames } from './systems.js';
+import { getSystemPreset, parseSystem, systemPresetNames } from './systems.js';
 import type { SystemSpec } from './types.js';
 
 /** The preset with every tier's latency set to zero: the ring formulas count bandwidth only. */
@@ -43,5 +43,15 @@ describe('system presets', () => {
       ['switch', 8, 450e9],
       ['rail', 1024, 50e9],
     ]);
+  });
+});
+
+describe('system files', () => {
+  it('reports a `sources` that is not a record as an issue, not a crash (fuzz find: "Cannot use \'in\' operator")', () => {
+    for (const sources of ['"NaN"', '1.5', '[1]', 'null']) {
+      const parsed = parseSystem(`{ "base": "dgx-h100", "sources": ${sources}, "citations": { "maxChips": { "source": "x", "status": "estimate" } } }`, 'system.json');
+      expect(parsed.ok).toBe(false);
+      if (!parsed.ok) expect(parsed.issues.some((i) => i.path.includes('sources'))).toBe(true);
+    }
   });
 });

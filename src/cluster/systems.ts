@@ -152,7 +152,9 @@ function checkSystem(system: Readonly<Record<string, unknown>>, path: string, is
   if (typeof chip === 'string' && chip.length > 0 && !(chip in CHIP_PRESETS)) {
     issues.push(issue('unknown_chip', joinPath(path, 'chip'), unknownNameMessage('chip', chip, chipPresetNames())));
   }
-  const sources = (system['sources'] ?? {}) as Record<string, unknown>;
+  // The schema reports a `sources` that is not a record; here it only names what citations may cite.
+  const listed = system['sources'];
+  const sources = (listed !== null && typeof listed === 'object' && !Array.isArray(listed) ? listed : {}) as Record<string, unknown>;
   for (const [field, c] of Object.entries((system['citations'] ?? {}) as Record<string, { source?: unknown }>)) {
     if (typeof c?.source === 'string' && !(c.source in sources)) {
       issues.push(issue('unknown_source', joinPath(path, `citations.${field}.source`), `source '${c.source}' is not listed in sources`));
@@ -165,7 +167,25 @@ export function validateSystem(value: unknown): Issue[] {
   return validate(systemSchema, value);
 }
 
-const applyBase = (raw: Record<string, Json>): Result<Record<string, Json>> => applyPresetBase(raw, SYSTEM_PRESETS, (base) => unknownNameMessage('system', base, systemPresetNames()));
+/**
+ * A file's fields over its `base` preset. Arrays merge by index: the file's `tiers[0]` merges over the
+ * preset's `tiers[0]`, and the preset's tiers past the end of the file's list are kept, so overriding
+ * the scale-up tier keeps the scale-out one, unless the file's tiers already span its `maxChips` (a file
+ * without `base` lists every tier itself).
+ */
+function applyBase(raw: Record<string, Json>): Result<Record<string, Json>> {
+  const based = applyPresetBase(raw, SYSTEM_PRESETS, (base) => unknownNameMessage('system', base, systemPresetNames()));
+  const preset = typeof raw['base'] === 'string' ? SYSTEM_PRESETS[raw['base']] : undefined;
+  if (!based.ok || !preset || !Array.isArray(based.value['tiers'])) return based;
+  const tiers = based.value['tiers'];
+  // Tiers past the file's own list are kept only while the system needs them: a file whose tiers already
+  // span its `maxChips` (one 8-GPU node, say) describes the whole system.
+  const last = tiers[tiers.length - 1];
+  const span = last !== null && typeof last === 'object' && !Array.isArray(last) ? last['domainChips'] : undefined;
+  const maxChips = based.value['maxChips'];
+  if (typeof span === 'number' && typeof maxChips === 'number' && span >= maxChips) return based;
+  return { ok: true, value: { ...based.value, tiers: [...tiers, ...(preset.tiers.slice(tiers.length) as unknown as Json[])] } };
+}
 
 /** A system from JSON/YAML text: parse, apply `base`, validate. */
 export function parseSystem(text: string, fileName = 'system'): Result<SystemSpec> {

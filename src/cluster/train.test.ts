@@ -5,7 +5,7 @@ import { getChipPreset } from '../arch/presets/index.js';
 import { peakOpsPerS } from '../arch/derive.js';
 import { getSystemPreset } from './systems.js';
 import { planProblems, trainingStep, trainingDays } from './train.js';
-import { transformerModel } from './transformer.js';
+import { trainingFlopsPerToken, transformerModel } from './transformer.js';
 import type { SystemSpec, TrainingPlan } from './types.js';
 
 const plan = (p: Partial<TrainingPlan>): TrainingPlan => ({ tp: 1, pp: 1, dp: 1, cp: 1, ep: 1, zero: 0, microbatch: 1, globalBatch: 1, seq: 2048, recompute: 'none', sequenceParallel: false, interleave: 1, overlapGradients: true, ...p });
@@ -110,8 +110,12 @@ describe('Llama 3 405B pre-training MFU (published)', () => {
       const fits = tried.filter((s) => s.valid && s.memory.totalBytes <= s.memory.usableBytes);
       expect(fits.length).toBeGreaterThan(0);
       const best = fits.reduce((a, b) => (b.mfu > a.mfu ? b : a));
-      console.log(`Llama 3 405B on ${gpus} H100: MFU ${best.mfu.toFixed(3)} (published ${published}), ZeRO-${best.plan.zero}, recompute ${best.plan.recompute}, interleave ${best.plan.interleave}`);
-      expect(Math.abs(best.mfu / published - 1), `MFU ${best.mfu.toFixed(3)} vs ${published}`).toBeLessThan(0.25);
+      // tpusim's MFU counts the causal scores performed; Meta's, like Megatron-LM's, the full seq x seq
+      // (its 131k-context row is only consistent with that count): compared in Meta's convention.
+      const mfu = (best.mfu * trainingFlopsPerToken(model, 8192, 'full')) / trainingFlopsPerToken(model, 8192);
+      console.log(`Llama 3 405B on ${gpus} H100: MFU ${mfu.toFixed(3)} counting full attention (published ${published}), ${best.mfu.toFixed(3)} counting the causal scores performed, ZeRO-${best.plan.zero}, recompute ${best.plan.recompute}, interleave ${best.plan.interleave}`);
+      expect(best.mfu).toBeLessThan(mfu);
+      expect(Math.abs(mfu / published - 1), `MFU ${mfu.toFixed(3)} vs ${published}`).toBeLessThan(0.25);
     });
   }
 });

@@ -16,7 +16,7 @@
 import type { ChipSpec } from '../arch/chip-spec.js';
 import { defaultMatrixFormat, peakOpsPerS } from '../arch/derive.js';
 import { GIB, SECONDS_PER_DAY } from '../core/units.js';
-import { chipContext } from '../model/estimate.js';
+import { chipContext, notComputableReasons } from '../model/estimate.js';
 import { defaultAttentionKernel, streamSeconds } from '../model/kernels.js';
 import { memoized, type Memo } from './memo.js';
 import { sliceForPlan } from './slices.js';
@@ -209,7 +209,7 @@ export function trainingStep(model: TransformerModel, chip: ChipSpec, pods: Syst
   const env: LayerEnv = { chip, system, dtype, attentionDtype: defaultMatrixFormat(chip), attention, flash, dropout: options.dropout ?? false, eager: STACK_EAGER[stack] && !(options.fused ?? false), selective: STACK_SELECTIVE[stack], moe };
   const schedule = options.pipelineSchedule ?? '1f1b';
   const scheduleIssue = scheduleProblem(schedule, plan);
-  const reasons = planProblems(model, chips, plan);
+  const reasons = [...planProblems(model, chips, plan), ...notComputableReasons(chip)];
   if (scheduleIssue !== undefined) reasons.push(scheduleIssue);
   const tokensPerStep = plan.globalBatch * plan.seq;
   const capacity = chip.offChipMemory.capacityBytes;
@@ -282,6 +282,11 @@ export function trainingStep(model: TransformerModel, chip: ChipSpec, pods: Syst
   const peak = peakOpsPerS(chip, dtype as never);
   const ctx = chipContext(chip, dtype);
   const energyPerStepJ = chips * (ctx.staticW * stepTimeS) + (hardwareFlopsPerStep / 2) * ctx.macPj * 1e-12 + chips * microbatches * 3 * localParams * 2 * ctx.offChipPjPerByte * 1e-12;
+  const mfu = modelFlopsPerStep / (stepTimeS * chips * peak);
+  const hfu = hardwareFlopsPerStep / (stepTimeS * chips * peak);
+  const overflow = computableStep(stepTimeS, hfu);
+  if (overflow !== undefined) return invalidStep(plan, chips, [overflow], tokensPerStep, capacity);
+  if (mfu > 1 + PEAK_SLACK || hfu > 1 + PEAK_SLACK) throw new Error(`invariant violated: a training step of ${model.name} on ${chips} x ${chip.name} (tp ${tp}, pp ${pp}, dp ${dp}, cp ${cp}, ep ${ep}, recompute ${plan.recompute}) reaches MFU ${mfu} and HFU ${hfu}, above 1`);
   return {
     plan,
     chips,
@@ -306,10 +311,23 @@ export function trainingStep(model: TransformerModel, chip: ChipSpec, pods: Syst
     tokensPerS: tokensPerStep / stepTimeS,
     modelFlopsPerStep,
     hardwareFlopsPerStep,
-    mfu: modelFlopsPerStep / (stepTimeS * chips * peak),
-    hfu: hardwareFlopsPerStep / (stepTimeS * chips * peak),
+    mfu,
+    hfu,
     energyPerStepJ,
   };
+}
+
+/** Slack on the MFU and HFU <= 1 invariant for floating-point rounding. */
+const PEAK_SLACK = 1e-9;
+
+/**
+ * Why a step's figures cannot be reported (undefined when they can): a step time that is not a
+ * finite positive number, or a utilization that is not a number, comes from a value in the chip or
+ * system spec that overflows the arithmetic (bandwidths near 0, ...).
+ */
+function computableStep(stepTimeS: number, hfu: number): string | undefined {
+  if (stepTimeS > 0 && stepTimeS < Infinity && Number.isFinite(hfu)) return undefined;
+  return `not computable: the step time comes out as ${stepTimeS} s (a value in the chip or system spec overflows the arithmetic)`;
 }
 
 function invalidStep(plan: TrainingPlan, chips: number, reasons: string[], tokensPerStep: number, capacity: number): TrainingStep {

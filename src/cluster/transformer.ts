@@ -147,20 +147,35 @@ export function transformerModel(source: { readonly zoo: string } | { readonly c
 
 /**
  * Model FLOPs of one training step (the MFU convention: 6 x active non-embedding parameters x tokens
- * for the dense work, plus attention's 12 x layers x sequence x query width per token, the full
- * sequence-by-sequence product as Megatron-LM's MFU counts it; the LM head's 6 x hidden x vocab per
- * token). Kaplan et al. 2020; Narayanan et al. 2021 (Megatron-LM) eq. 3; Chowdhery et al. 2022 (PaLM) appendix B.
+ * for the dense work, plus the attention core's scores and context, forward and backward; the LM
+ * head's 6 x hidden x vocab per token). Kaplan et al. 2020; Narayanan et al. 2021 (Megatron-LM) eq. 3;
+ * Chowdhery et al. 2022 (PaLM) appendix B.
  */
-export function trainingFlopsPerToken(model: TransformerModel, seq: number): number {
+export function trainingFlopsPerToken(model: TransformerModel, seq: number, attention: AttentionCount = 'performed'): number {
   let flops = 0;
   for (const g of model.groups) {
     const m = mlpParams(model.hidden, g.shape.mlp);
     flops += g.count * 6 * (g.shape.attentionParams + m.active);
   }
-  return flops + attentionFlopsPerToken(model, seq) + 6 * model.hidden * model.vocab;
+  return flops + attentionFlopsPerToken(model, seq, attention) + 6 * model.hidden * model.vocab;
 }
 
-/** The attention core's share of `trainingFlopsPerToken` (scores and context, forward and backward). */
-export function attentionFlopsPerToken(model: TransformerModel, seq: number): number {
-  return model.groups.reduce((s, g) => s + g.count * 6 * seq * g.shape.heads * (g.shape.qkDim + g.shape.valueDim), 0);
+/**
+ * How attention's scores are counted: 'performed' (a causal model's on and below the diagonal, what
+ * tpusim's MFU counts) or 'full' (seq x seq whatever the mask: Megatron-LM's and PaLM's MFU, for
+ * comparing with figures published that way).
+ */
+export type AttentionCount = 'performed' | 'full';
+
+/**
+ * The attention core's share of `trainingFlopsPerToken` (scores and context, forward and backward):
+ * 6 x heads x (query/key + value width) per key a query sees. A causal model's query sees (seq + 1) / 2
+ * keys on average, the scores on and below the diagonal, as MaxText's MFU counts them
+ * (maxtext_utils.py, calculate_tflops_training_per_device: "causal_attention_flops =
+ * noncausal_attention_flops / 2") and FlashAttention's benchmarks do; Megatron-LM and PaLM count the
+ * whole seq x seq product, which no causal kernel performs, and with it an MFU can pass 100%.
+ */
+export function attentionFlopsPerToken(model: TransformerModel, seq: number, count: AttentionCount = 'performed'): number {
+  const keys = model.causal && count === 'performed' ? (seq + 1) / 2 : seq;
+  return model.groups.reduce((s, g) => s + g.count * 6 * keys * g.shape.heads * (g.shape.qkDim + g.shape.valueDim), 0);
 }

@@ -58,12 +58,24 @@ export function editDistance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-/** The closest of `names` to `name`, or undefined when none is close enough to be a likely typo. */
+/**
+ * The closest of `names` to `name`, or undefined when none is close enough to be a likely typo. A name
+ * that starts one of the names (`h100` for `h100-sxm`), or sits inside one, ranks before edit distance:
+ * people shorten names far more often than they misspell them. Among those, the shortest wins.
+ */
 export function nearestName(name: string, names: readonly string[]): string | undefined {
+  const lower = name.toLowerCase();
+  const shortest = (found: readonly string[]): string | undefined => found.reduce<string | undefined>((best, c) => (best === undefined || c.length < best.length ? c : best), undefined);
+  const exact = names.find((c) => c.toLowerCase() === lower);
+  if (exact !== undefined) return exact;
+  const prefixed = lower.length >= 2 ? shortest(names.filter((c) => c.toLowerCase().startsWith(lower))) : undefined;
+  if (prefixed !== undefined) return prefixed;
+  const inside = lower.length >= 3 ? shortest(names.filter((c) => c.toLowerCase().includes(lower))) : undefined;
+  if (inside !== undefined) return inside;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of names) {
-    const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    const d = editDistance(lower, candidate.toLowerCase());
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;

@@ -15,6 +15,7 @@ const describe = (value: unknown): string => {
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
   if (typeof value === 'object') return 'an object';
+  if (typeof value === 'number') return String(value);
   return `${typeof value} ${String(value)}`;
 };
 
@@ -27,6 +28,8 @@ export interface NumberRules {
   /** Strictly greater than. */
   readonly above?: number;
   readonly max?: number;
+  /** Strictly less than. */
+  readonly below?: number;
   /** Unit for messages, e.g. `Hz`. */
   readonly unit?: string;
 }
@@ -36,12 +39,12 @@ export function number(rules: NumberRules = {}): Schema {
   return {
     expected: rules.integer ? 'an integer' : 'a number',
     check(value, path, issues) {
-      if (typeof value !== 'number' || Number.isNaN(value)) {
+      if (typeof value !== 'number') {
         issues.push(issue('invalid_type', path, `expected ${this.expected}, got ${describe(value)}`));
         return;
       }
       if (!Number.isFinite(value)) {
-        issues.push(issue('not_finite', path, `${value} is not a finite number`));
+        issues.push(issue('not_finite', path, `must be a finite number, got ${value}`));
         return;
       }
       if (rules.integer && !Number.isInteger(value)) {
@@ -55,6 +58,9 @@ export function number(rules: NumberRules = {}): Schema {
       }
       if (rules.max !== undefined && value > rules.max) {
         issues.push(issue('too_big', path, `${value}${unit} exceeds the maximum ${rules.max}${unit}`));
+      }
+      if (rules.below !== undefined && value >= rules.below) {
+        issues.push(issue('too_big', path, `${value}${unit} must be less than ${rules.below}${unit}`));
       }
     },
   };

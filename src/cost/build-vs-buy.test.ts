@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TpusimError } from '../core/errors.js';
 import { buildVsBuy, tornado, TORNADO_KEYS, type BuildVsBuyInput } from './build-vs-buy.js';
-import { DEFAULT_COST_BOOK, withValues, type CostBook } from './costbook.js';
+import { DEFAULT_COST_BOOK, withOverrides, withValues, type CostBook } from './costbook.js';
 
 const bookWith = (values: Readonly<Record<string, number>>): CostBook => withValues(DEFAULT_COST_BOOK, values);
 
@@ -140,7 +140,7 @@ describe('tornado', () => {
     expect(JSON.parse(JSON.stringify(bars))).toEqual(bars);
   });
 
-  it('rejects unknown keys, keys without a range and bad swings, all at once', () => {
+  it('rejects unknown keys and bad swings, all at once', () => {
     let error: unknown;
     try {
       tornado(INPUT, BOOK, ['tco.puee', 'wafer.diameterMm'], [{ name: 'bad', low: { ...INPUT, work: -1 }, high: INPUT }]);
@@ -149,8 +149,16 @@ describe('tornado', () => {
     }
     expect(error).toBeInstanceOf(TpusimError);
     const { issues, message } = error as TpusimError;
-    expect(issues.map((i) => i.path)).toEqual(['tco.puee', 'wafer.diameterMm', 'extra[0].low.work']);
+    expect(issues.map((i) => i.path)).toEqual(['tco.puee', 'extra[0].low.work']);
     expect(message).toContain("did you mean 'tco.pue'?");
-    expect(message).toContain('wafer.diameterMm has no low/high range');
+  });
+
+  it('swings a key without a range (a plain number in a user book) from its value to its value', () => {
+    const book = withOverrides({ 'tco.pue': 1.3 }, 'mine.yaml');
+    if (!book.ok) throw new Error('a plain PUE was rejected');
+    const bars = tornado(INPUT, book.value);
+    const pue = bars.find((b) => b.name === 'tco.pue')!;
+    expect(pue).toMatchObject({ lowValue: 1.3, highValue: 1.3, swing: 0 });
+    expect(bars).toHaveLength(TORNADO_KEYS.length);
   });
 });

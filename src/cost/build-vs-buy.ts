@@ -13,6 +13,7 @@
 import { formatIssues, issue, nearestName, TpusimError, type Issue } from '../core/errors.js';
 import { number, object, string, validate, type Schema } from '../core/schema.js';
 import { trimNumber } from '../core/units.js';
+import { rangeOf } from './cost-limits.js';
 import { CostTrace, withValues, type CostBook } from './costbook.js';
 import { SECONDS_PER_HOUR, tcoPerChip, type TcoBreakdown } from './tco.js';
 
@@ -175,7 +176,8 @@ function bar(name: string, values: { lowValue?: number; highValue?: number }, ra
 /**
  * Sensitivity of the build-vs-buy ratio: each book key evaluated at its low and high (the rest at their
  * values), then each input swing; bars sorted by swing, largest first, ties in the order given.
- * Throws `TpusimError` for keys the book lacks or that have no range, and for invalid swing inputs.
+ * A key without a range (a user's plain number) swings from its value to its value: a bar of length 0.
+ * Throws `TpusimError` for keys the book lacks, and for invalid swing inputs.
  */
 export function tornado(input: BuildVsBuyInput, book: CostBook, keys: readonly string[] = TORNADO_KEYS, extra: readonly InputSwing[] = []): TornadoBar[] {
   const issues: Issue[] = [...validateBuildVsBuyInput(input)];
@@ -184,8 +186,7 @@ export function tornado(input: BuildVsBuyInput, book: CostBook, keys: readonly s
     const found = book[key];
     const near = found ? undefined : nearestName(key, Object.keys(book));
     if (!found) issues.push(issue('unknown_cost_key', key, `the cost book has no '${key}'${near ? ` (did you mean '${near}'?)` : ''}`));
-    else if (found.low === undefined || found.high === undefined) issues.push(issue('no_range', key, `${key} has no low/high range in the cost book to swing`));
-    else ranges.push({ key, low: found.low, high: found.high });
+    else ranges.push({ key, ...rangeOf(found) });
   }
   extra.forEach((swing, i) => issues.push(...validateBuildVsBuyInput(swing.low, `extra[${i}].low`), ...validateBuildVsBuyInput(swing.high, `extra[${i}].high`)));
   if (issues.length > 0) fail(issues);

@@ -98,6 +98,6 @@ describe('cost per chip', () => {
     expect(bad.ok).toBe(false);
     if (bad.ok) return;
     expect(bad.issues.map((i) => i.message).join('\n')).toMatch(/memory\.hbmUsdPerGb: not a cost-book key \(did you mean 'memory\.hbmUsdPerGB'\?\)/);
-    expect(bad.issues.map((i) => i.message).join('\n')).toMatch(/tco\.pue: value must be a number >= 0, got -1/);
+    expect(bad.issues.map((i) => i.message).join('\n')).toMatch(/tco\.pue: -1 is below the minimum 1/);
   });
 });

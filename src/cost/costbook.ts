@@ -8,7 +8,8 @@
  * estimate (a third party's or ours, with a range where one is known), calibrated (fitted to
  * published die areas, see cost/area.ts), user (from the user's book).
  */
-import { formatIssues, issue, nearestName, TpusimError, type Issue, type Result } from '../core/errors.js';
+import { issue, nearestName, TpusimError, type Issue, type Result } from '../core/errors.js';
+import { costValueIssues, validateCostValues } from './cost-limits.js';
 
 export const COST_STATUSES = ['published', 'derived', 'estimate', 'calibrated', 'user'] as const;
 export type CostStatus = (typeof COST_STATUSES)[number];
@@ -193,7 +194,7 @@ export function atNode(book: CostBook, family: string, nodeNm: number): { readon
 }
 
 /** Every problem with a user's book: unknown keys (with suggestions), non-numbers, bad statuses. */
-export function validateCostOverrides(raw: unknown, fileName = 'cost book'): Issue[] {
+export function validateCostOverrides(raw: unknown, fileName = 'cost book', base: CostBook = DEFAULT_COST_BOOK): Issue[] {
   const issues: Issue[] = [];
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return [issue('invalid_type', '', `${fileName}: expected a mapping of cost-book keys to values`)];
   for (const [key, v] of Object.entries(raw as Record<string, unknown>)) {
@@ -203,21 +204,41 @@ export function validateCostOverrides(raw: unknown, fileName = 'cost book'): Iss
       continue;
     }
     const number = typeof v === 'number' ? v : typeof v === 'object' && v !== null ? (v as Record<string, unknown>)['value'] : undefined;
-    if (typeof number !== 'number' || !Number.isFinite(number) || number < 0) issues.push(issue('invalid_value', key, `${key}: value must be a number >= 0, got ${JSON.stringify(number ?? v)}`));
+    if (typeof number !== 'number' || !Number.isFinite(number)) issues.push(issue('invalid_value', key, `${key}: value must be a finite number, got ${number === undefined ? JSON.stringify(v) : String(number)}`));
+    else issues.push(...withKey(costValueIssues(key, number)));
     if (typeof v === 'object' && v !== null) {
-      const status = (v as Record<string, unknown>)['status'];
+      const o = v as Record<string, unknown>;
+      const status = o['status'];
       if (status !== undefined && !(COST_STATUSES as readonly unknown[]).includes(status)) issues.push(issue('invalid_value', `${key}.status`, `${key}.status: must be one of ${COST_STATUSES.join(', ')}, got ${JSON.stringify(status)}`));
+      for (const bound of ['low', 'high'] as const) {
+        const b = o[bound];
+        if (b === undefined) continue;
+        if (typeof b !== 'number' || !Number.isFinite(b)) issues.push(issue('invalid_value', `${key}.${bound}`, `${key}.${bound}: must be a finite number, got ${JSON.stringify(b)}`));
+        else issues.push(...withKey(costValueIssues(key, b, `${key}.${bound}`)));
+      }
+      if (typeof o['low'] === 'number' && typeof o['high'] === 'number' && o['low'] > o['high']) issues.push(issue('bad_range', key, `${key}: low ${o['low']} exceeds high ${o['high']}`));
     }
   }
-  return issues;
+  if (issues.length > 0) return issues;
+  // Limits between keys (the edge exclusion against the wafer's radius) need the book as merged.
+  const merged = mergeOverrides(raw as Record<string, unknown>, fileName, base);
+  return withKey(validateCostValues(merged, ['wafer.edgeExclusionMm']));
 }
+
+/** Messages that name their key, as this file's other messages do. */
+const withKey = (issues: readonly Issue[]): Issue[] => issues.map((i) => ({ ...i, message: `${i.path}: ${i.message}` }));
 
 /** The default book with a user's entries over it (user entries keep their own source and status, 'user' by default). */
 export function withOverrides(raw: unknown, fileName = 'cost book', base: CostBook = DEFAULT_COST_BOOK): Result<CostBook> {
-  const issues = validateCostOverrides(raw, fileName);
+  const issues = validateCostOverrides(raw, fileName, base);
   if (issues.length > 0) return { ok: false, issues };
+  return { ok: true, value: mergeOverrides(raw as Record<string, unknown>, fileName, base) };
+}
+
+/** The base with checked entries over it; a plain number has no range of its own (see `rangeOf`). */
+function mergeOverrides(raw: Readonly<Record<string, unknown>>, fileName: string, base: CostBook): CostBook {
   const out: Record<string, CostEntry> = { ...base };
-  for (const [key, v] of Object.entries(raw as Record<string, unknown>)) {
+  for (const [key, v] of Object.entries(raw)) {
     const previous = base[key];
     if (typeof v === 'number') out[key] = { value: v, unit: previous?.unit ?? '', source: fileName, status: 'user' };
     else {
@@ -233,12 +254,13 @@ export function withOverrides(raw: unknown, fileName = 'cost book', base: CostBo
       };
     }
   }
-  return { ok: true, value: out };
+  return out;
 }
 
 export function loadCostOverrides(raw: unknown, fileName: string): CostBook {
   const r = withOverrides(raw, fileName);
-  if (!r.ok) throw new TpusimError('invalid_cost_book', `${fileName} is not a valid cost book:\n${formatIssues(r.issues)}`, { issues: r.issues });
+  // Each message names its key already.
+  if (!r.ok) throw new TpusimError('invalid_cost_book', `${fileName} is not a valid cost book:\n${r.issues.map((i) => i.message).join('\n')}`, { issues: r.issues });
   return r.value;
 }
 

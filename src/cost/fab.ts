@@ -31,6 +31,7 @@
 import { GB } from '../core/units.js';
 import { formatIssues, issue, TpusimError, type Issue } from '../core/errors.js';
 import { array, boolean, joinPath, number, object, string, validate, type Schema } from '../core/schema.js';
+import { costValueIssues } from './cost-limits.js';
 import type { CostTrace } from './costbook.js';
 
 const MONTHS_PER_YEAR = 12;
@@ -147,20 +148,12 @@ export const SUPPLY_INPUT_SCHEMA: Schema = object(
   },
 );
 
-/** Limits on the book values the planner reads: capacities divide, so they must be positive. */
-const SUPPLY_BOOK_RULES: Readonly<Record<string, Schema>> = {
-  'fab.waferStartsPerMonth': number({ above: 0, unit: 'wafers/month' }),
-  'fab.leadingEdgeWaferStartsPerMonth': number({ above: 0, unit: 'wafers/month' }),
-  'fab.capexUsd': number({ min: 0, unit: 'USD' }),
-  'fab.cowosWaferStartsPerMonth': number({ above: 0, unit: 'wafers/month' }),
-  'fab.cowosCapexUsdPerWpm': number({ min: 0, unit: 'USD per wafer/month' }),
-  'fab.hbmGBPerYear': number({ above: 0, unit: 'GB/year' }),
-  'fab.hbmCapexUsdPerGBPerYear': number({ min: 0, unit: 'USD per GB/year' }),
-};
+/** The book values the planner reads; capacities divide, so their limits (cost-limits.ts) keep them positive. */
+const SUPPLY_KEYS: readonly string[] = ['fab.waferStartsPerMonth', 'fab.leadingEdgeWaferStartsPerMonth', 'fab.capexUsd', 'fab.cowosWaferStartsPerMonth', 'fab.cowosCapexUsdPerWpm', 'fab.hbmGBPerYear', 'fab.hbmCapexUsdPerGBPerYear'];
 
 /** Every problem with a supply input and the book's fab entries, with paths (book keys for the book). */
 export function validateSupplyInput(input: unknown, trace: CostTrace): Issue[] {
-  const bookIssues = Object.entries(SUPPLY_BOOK_RULES).flatMap(([key, schema]) => validate(schema, trace.value(key), key));
+  const bookIssues = SUPPLY_KEYS.flatMap((key) => costValueIssues(key, trace.value(key)));
   return [...validate(SUPPLY_INPUT_SCHEMA, input), ...bookIssues];
 }
 

@@ -17,6 +17,7 @@
  */
 import { formatIssues, TpusimError, type Issue } from '../core/errors.js';
 import { number, object, validate, type Schema } from '../core/schema.js';
+import { costValueIssues } from './cost-limits.js';
 import type { CostTrace } from './costbook.js';
 
 /** 365 days of 24 hours: the chip is owned, and paid for, every hour of the year. */
@@ -59,23 +60,12 @@ export const TCO_INPUT_SCHEMA: Schema = object({
   chipsPerHost: number({ integer: true, min: 1 }),
 });
 
-/** Limits on the book values the model reads: lives must be positive, PUE at least 1, shares in range. */
-const TCO_BOOK_RULES: Readonly<Record<string, Schema>> = {
-  'tco.itLifeYears': number({ above: 0, unit: 'years' }),
-  'tco.facilityLifeYears': number({ above: 0, unit: 'years' }),
-  'tco.facilityUsdPerW': number({ min: 0, unit: 'USD/W' }),
-  'tco.pue': number({ min: 1 }),
-  'tco.usdPerKWh': number({ min: 0, unit: 'USD/kWh' }),
-  'tco.maintenanceShare': number({ min: 0, max: 1 }),
-  'tco.networkShare': number({ min: 0 }),
-  'tco.hostUsd': number({ min: 0, unit: 'USD' }),
-  'tco.hostW': number({ min: 0, unit: 'W' }),
-  'tco.averagePowerShare': number({ min: 0, max: 1 }),
-};
+/** The book values the model reads; their limits (lives positive, PUE at least 1, shares in range) are in cost-limits.ts. */
+const TCO_KEYS: readonly string[] = ['tco.itLifeYears', 'tco.facilityLifeYears', 'tco.facilityUsdPerW', 'tco.pue', 'tco.usdPerKWh', 'tco.maintenanceShare', 'tco.networkShare', 'tco.hostUsd', 'tco.hostW', 'tco.averagePowerShare'];
 
 /** Every problem with the book's TCO entries, with the key as the path. */
 export function validateTcoBook(trace: CostTrace): Issue[] {
-  return Object.entries(TCO_BOOK_RULES).flatMap(([key, schema]) => validate(schema, trace.value(key), key));
+  return TCO_KEYS.flatMap((key) => costValueIssues(key, trace.value(key)));
 }
 
 /** TCO of one accelerator (formulas in the file comment). Throws `TpusimError` (`invalid_tco_input`) listing every problem. */

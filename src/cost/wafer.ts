@@ -12,16 +12,36 @@ export interface WaferGeometry {
   readonly scribeMm: number;
 }
 
+/** Problems with a wafer's geometry, each naming the field, the value and the limit. */
+export function waferGeometryProblems(wafer: WaferGeometry): string[] {
+  const problems: string[] = [];
+  const { diameterMm, edgeExclusionMm, scribeMm } = wafer;
+  if (!(Number.isFinite(diameterMm) && diameterMm > 0)) problems.push(`wafer diameter ${diameterMm} mm must be a finite number > 0`);
+  if (!(Number.isFinite(edgeExclusionMm) && edgeExclusionMm >= 0)) problems.push(`edge exclusion ${edgeExclusionMm} mm must be a finite number >= 0`);
+  else if (diameterMm > 0 && edgeExclusionMm >= diameterMm / 2) problems.push(`edge exclusion ${edgeExclusionMm} mm must be less than the wafer's radius, ${diameterMm / 2} mm`);
+  if (!(Number.isFinite(scribeMm) && scribeMm >= 0)) problems.push(`scribe ${scribeMm} mm must be a finite number >= 0`);
+  return problems;
+}
+
+/** The wafer's area inside the edge exclusion. */
+export function usableWaferMm2(wafer: WaferGeometry): number {
+  return Math.PI * ((wafer.diameterMm - 2 * wafer.edgeExclusionMm) / 2) ** 2;
+}
+
 /**
  * Gross dies per wafer for a square die of `dieMm2`: usable wafer area over die area (scribe included),
- * less the partial dies around the edge, pi d / sqrt(2 S), with d the usable diameter.
+ * less the partial dies around the edge, pi d / sqrt(2 S), with d the usable diameter. Never more than
+ * the usable area over the die's, never less than 0.
  */
 export function grossDiesPerWafer(dieMm2: number, wafer: WaferGeometry): number {
-  if (!(dieMm2 > 0)) throw new TpusimError('invalid_die', `die area ${dieMm2} mm^2 must be > 0`);
+  if (!(Number.isFinite(dieMm2) && dieMm2 > 0)) throw new TpusimError('invalid_die', `die area ${dieMm2} mm^2 must be a finite number > 0`);
+  const problems = waferGeometryProblems(wafer);
+  if (problems.length > 0) throw new TpusimError('invalid_wafer', problems.join('; '));
   const d = wafer.diameterMm - 2 * wafer.edgeExclusionMm;
   const side = Math.sqrt(dieMm2) + wafer.scribeMm;
   const s = side * side;
-  return Math.max(0, Math.floor((Math.PI * (d / 2) ** 2) / s - (Math.PI * d) / Math.sqrt(2 * s)));
+  const usable = usableWaferMm2(wafer);
+  return Math.min(Math.floor(usable / s), Math.max(0, Math.floor(usable / s - (Math.PI * d) / Math.sqrt(2 * s))));
 }
 
 export const YIELD_MODELS = ['poisson', 'murphy', 'seeds', 'negative-binomial'] as const;

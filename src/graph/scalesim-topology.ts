@@ -32,6 +32,14 @@ export interface TopologyLayer {
 const CONV_COLUMNS = ['IFMAP Height', 'IFMAP Width', 'Filter Height', 'Filter Width', 'Channels', 'Num Filter', 'Strides'];
 const GEMM_COLUMNS = ['M', 'N', 'K'];
 
+/** The form a header row's column names declare, when they name one. */
+function formOfHeader(header: string): TopologyForm | undefined {
+  const names = header.split(',').map((f) => f.trim().toLowerCase());
+  if (names.some((n) => n.startsWith('ifmap') || n.startsWith('filter'))) return 'conv';
+  if (GEMM_COLUMNS.every((c, i) => names[i + 1] === c.toLowerCase())) return 'gemm';
+  return undefined;
+}
+
 /** Output size of a convolution without padding, as SCALE-Sim computes it. */
 export function convOutputSize(input: number, filter: number, stride: number): number {
   return Math.ceil((input - filter + stride) / stride);
@@ -42,6 +50,8 @@ export function parseScaleSimTopology(text: string, form: TopologyForm, fileName
   const layers: TopologyLayer[] = [];
   const columns = form === 'conv' ? CONV_COLUMNS : GEMM_COLUMNS;
   const lines = text.split(/\r?\n/);
+  const headerForm = formOfHeader(lines[0] ?? '');
+  if (headerForm !== undefined && headerForm !== form) issues.push(issue('wrong_form', `${fileName}:1`, `the header names ${headerForm} columns (${headerForm === 'conv' ? CONV_COLUMNS.join(', ') : GEMM_COLUMNS.join(', ')}), but the topology was declared ${form}`));
   lines.forEach((raw, index) => {
     if (index === 0) return; // header
     const fields = raw.split(',').map((f) => f.trim());
@@ -50,6 +60,14 @@ export function parseScaleSimTopology(text: string, form: TopologyForm, fileName
     const name = fields[0]!;
     if (name === '') {
       issues.push(issue('syntax', `${fileName}:${lineNo}:1`, 'the layer name is empty'));
+      return;
+    }
+    // A conv row fills columns 1-7, a gemm row 1-3 (later columns may hold notes): a row of the other kind is refused.
+    const filled = (from: number, to: number): boolean => fields.slice(from, to + 1).length === to - from + 1 && fields.slice(from, to + 1).every((f) => f !== '');
+    const emptyAfterK = fields.slice(4, 8).every((f) => f === '');
+    if (form === 'gemm' ? filled(1, 7) : filled(1, 3) && emptyAfterK) {
+      const [mine, other] = form === 'gemm' ? [`3 values (${GEMM_COLUMNS.join(', ')})`, 'conv'] : [`7 values (${CONV_COLUMNS.join(', ')})`, 'gemm'];
+      issues.push(issue('wrong_form', `${fileName}:${lineNo}`, `this row looks like a ${other} layer; a ${form} topology row has ${mine}`));
       return;
     }
     const numbers: number[] = [];

@@ -14,6 +14,7 @@
 import { issue, type Issue, type Result } from '../core/errors.js';
 import { NUMBER_FORMATS, isNumberFormatName, type NumberFormatName } from '../core/number-formats.js';
 import { nearestName } from '../core/errors.js';
+import { parseDecimal } from '../core/parse-number.js';
 import { OPS, defaultFieldValue, type FieldSpec, type OpSpec } from './ops.js';
 import { MEMORY_SPACES, type BufferDecl, type BufferInit, type Instruction, type MemRef, type MemorySpace, type Program, type SourceLocation } from './types.js';
 
@@ -31,6 +32,12 @@ const ALIASES: Readonly<Record<string, { opcode: keyof typeof OPS; dst?: MemoryS
   convolve: { opcode: 'matmul' },
 };
 
+/**
+ * Line endings are LF or CRLF. A carriage return anywhere else (or a Unicode line separator) is an error
+ * at its line and column rather than whitespace: it usually means a mangled file, and old Mac-style
+ * CR-only files would otherwise assemble as one long line.
+ */
+const STRAY_BREAK = /[\r\u2028\u2029]/;
 const IDENT = /^[A-Za-z_][A-Za-z0-9_.]*$/;
 const RESERVED = new Set<string>([...MEMORY_SPACES, 'acc']);
 export const BUFFER_ALIGN_BYTES = 64;
@@ -40,11 +47,6 @@ export function parseInteger(text: string): number | undefined {
   if (!/^(0x[0-9a-f]+|0b[01]+|\d+)$/i.test(t)) return undefined;
   const value = Number(t);
   return Number.isSafeInteger(value) ? value : undefined;
-}
-
-function parseFloatLiteral(text: string): number | undefined {
-  const t = text.trim();
-  return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t) ? Number(t) : undefined;
 }
 
 /** The line without its comment: `;` or `#` outside a quoted string. */
@@ -103,7 +105,13 @@ class Assembler {
    * placed), then labels and instructions. */
   run(text: string): void {
     const lines: Line[] = [];
-    text.split(/\r?\n/).forEach((raw, index) => {
+    text.split(/\r?\n|\r$/).forEach((raw, index) => {
+      const stray = raw.search(STRAY_BREAK);
+      if (stray >= 0) {
+        const what = raw[stray] === '\r' ? 'a carriage return (\\r) not followed by a newline' : `a line separator (U+${raw.charCodeAt(stray).toString(16).toUpperCase()})`;
+        this.fail({ number: index + 1, text: raw, column: 1 }, stray + 1, `${what} inside the line; end lines with LF or CRLF`);
+        return;
+      }
       const code = stripComment(raw);
       const lead = code.length - code.trimStart().length;
       if (code.trim() !== '') lines.push({ number: index + 1, text: code.trim(), column: lead + 1 });
@@ -209,7 +217,7 @@ class Assembler {
   }
 
   private instruction(line: Line): void {
-    const match = /^(\S+)\s*(.*)$/.exec(line.text)!;
+    const match = /^(\S+)\s*(.*)$/s.exec(line.text)!;
     const mnemonic = match[1]!.toLowerCase();
     const alias = ALIASES[mnemonic];
     const spec = alias ? OPS[alias.opcode] : Object.values(OPS).find((op) => op.mnemonic === mnemonic);
@@ -302,8 +310,8 @@ class Assembler {
         return n;
       }
       case 'float': {
-        const x = parseFloatLiteral(text);
-        if (x === undefined) this.fail(line, column, `${where} must be a number, got '${text}'`);
+        const x = parseDecimal(text);
+        if (x === undefined) this.fail(line, column, `${where} must be a ${/^[+-]?[\d.]+e/i.test(text.trim()) ? 'finite ' : ''}number, got '${text}'`);
         return x;
       }
       case 'enum': {

@@ -14,7 +14,8 @@
  * static power over the time (the chip's measured idle power where published, else an estimate).
  */
 import type { ChipSpec } from '../arch/chip-spec.js';
-import { coreCount, defaultMatrixFormat, peakMacsPerCycle, peakOpsPerS } from '../arch/derive.js';
+import { accumulatorRows, coreCount, defaultMatrixFormat, matrixUnitsPerCore, peakMacsPerCycle, peakOpsPerS } from '../arch/derive.js';
+import { accumulatorChunkRows } from '../arch/mapping.js';
 import { NUMBER_FORMATS } from '../core/number-formats.js';
 import { TpusimError } from '../core/errors.js';
 import { formatBytes } from '../core/units.js';
@@ -49,6 +50,20 @@ export const STATIC_SHARE_OF_TDP = 0.3;
 
 function isTensorCoreChip(chip: ChipSpec): boolean {
   return chip.cores.some((c) => c.matrixUnits.some((u) => (u.kind ?? 'systolic') === 'tensor-core'));
+}
+
+/**
+ * Why nothing can be timed on `chip` (empty when it can), each message starting "not computable:".
+ * A systolic chip streams rows in chunks its accumulators hold twice per matrix unit (one chunk
+ * drains while the next fills: arch/mapping.ts, accumulatorChunkRows); accumulators that hold fewer
+ * rows leave no chunk at all, and every time would divide by zero.
+ */
+export function notComputableReasons(chip: ChipSpec): string[] {
+  if (isTensorCoreChip(chip) || accumulatorChunkRows(chip) >= 1) return [];
+  const core = chip.cores[0]!;
+  const units = matrixUnitsPerCore(core);
+  const cols = Math.max(...core.matrixUnits.map((u) => u.cols));
+  return [`not computable: cores[0].accumulators.sizeBytes = ${core.accumulators.sizeBytes} holds ${accumulatorRows(core)} rows of ${cols} 4-byte sums, fewer than the ${2 * units} its ${units} matrix units need (2 each)`];
 }
 
 /** Static power (W) and whether it is an estimate. */
@@ -112,8 +127,23 @@ export function chipContext(chip: ChipSpec, dtype: string): ChipContext {
   return context;
 }
 
+/** Slack on the 100%-of-peak invariant for floating-point rounding. */
+const PEAK_SLACK = 1e-9;
+
+/**
+ * The invariants every layer's time holds: finite and not negative (else a limit in the chip spec
+ * overflowed the arithmetic: not computable, an input error), and at most 100% of the matrix units'
+ * peak (else the model has a bug: thrown as a plain Error, which the CLI reports as internal).
+ */
+function checkLayer(chip: ChipSpec, name: string, macs: number, cycles: number, peakMacsPerCycle: number): void {
+  if (!(cycles >= 0 && cycles < Infinity)) throw new TpusimError('not_computable', `not computable: layer ${name} takes ${cycles} cycles on ${chip.name} (a value in the chip spec overflows the arithmetic)`);
+  if (macs > cycles * peakMacsPerCycle * (1 + PEAK_SLACK)) throw new Error(`invariant violated: layer ${name} on ${chip.name} runs ${macs} MACs in ${cycles} cycles, ${((100 * macs) / (cycles * peakMacsPerCycle)).toFixed(3)}% of the peak of ${peakMacsPerCycle} MACs per cycle`);
+}
+
 export function estimateGraph(graph: Graph, chip: ChipSpec, options: EstimateOptions = {}): GraphEstimate {
   const dtype = options.dtype ?? defaultMatrixFormat(chip);
+  const blocked = notComputableReasons(chip);
+  if (blocked.length > 0) throw new TpusimError('not_computable', blocked.join('; '));
   const ctx = chipContext(chip, dtype);
   const prepared = prepareGraph(graph);
   const gpu = ctx.gpu !== undefined;
@@ -163,6 +193,7 @@ export function estimateGraph(graph: Graph, chip: ChipSpec, options: EstimateOpt
         }
       }
     }
+    checkLayer(chip, layer.name, layer.macs, cycles, ctx.peakMacsPerCore * (gpu ? 1 : cores));
     const matrixJ = layer.macs * ctx.macPj * 1e-12;
     const vectorJ = layer.vectorOps * ctx.vectorOpPj * 1e-12;
     const onChipJ = onChipBytes * ctx.sramPjPerByte * 1e-12;

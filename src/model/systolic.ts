@@ -73,6 +73,43 @@ const ITEM_ARRAY = new Float64Array(64);
 const ITEM_FETCH = new Float64Array(64);
 const ITEM_ACTIVATE = new Float64Array(64);
 
+let UNIT_LOAD = new Float64Array(64);
+let UNIT_LAST = new Int32Array(64);
+
+/**
+ * Array cycles of each of `units` matrix units when the items of the first `n` classes go to them
+ * round-robin in class order (ITEM_ARRAY holds one item's cycles per class), the class of each unit's
+ * last item, and the busiest unit's cycles.
+ */
+function unitLoads(classes: readonly ItemClass[], n: number, units: number): { busiest: number; load: Float64Array; lastClass: Int32Array } {
+  const U = Math.max(1, units);
+  if (U > UNIT_LOAD.length) {
+    UNIT_LOAD = new Float64Array(U);
+    UNIT_LAST = new Int32Array(U);
+  }
+  UNIT_LOAD.fill(0, 0, U);
+  UNIT_LAST.fill(0, 0, U);
+  let offset = 0;
+  for (let i = 0; i < n; i++) {
+    const count = classes[i]!.count;
+    const each = Math.floor(count / U);
+    const extra = count - each * U;
+    for (let u = 0; u < U; u++) {
+      // Units offset, offset + 1, ... (mod U) take one item more than the others.
+      const more = (u - (offset % U) + U) % U < extra ? 1 : 0;
+      const got = each + more;
+      if (got > 0) {
+        UNIT_LOAD[u] = UNIT_LOAD[u]! + got * ITEM_ARRAY[i]!;
+        UNIT_LAST[u] = i;
+      }
+    }
+    offset += count;
+  }
+  let busiest = 0;
+  for (let u = 0; u < U; u++) busiest = Math.max(busiest, UNIT_LOAD[u]!);
+  return { busiest, load: UNIT_LOAD, lastClass: UNIT_LAST };
+}
+
 export function matrixLayerTime(ctx: SystolicContext, work: MatrixWork): LayerTime {
   const { rows: R, units: U, doubleBuffered, fifoTiles } = ctx.array;
   const port = work.source === 'dram' ? ctx.dram : ctx.onchip;
@@ -118,25 +155,22 @@ export function matrixLayerTime(ctx: SystolicContext, work: MatrixWork): LayerTi
   const last = classes[li]!;
   const firstFetch = transferCycles(first.tiles[0]!.depth * first.cols * eb, port);
   const start = 1 + Math.max(work.preludeDmaCycles ?? 0, firstFetch + port.latencyCycles) + R;
-  // Items go round-robin to the units in class order (full-size items first): the busiest unit has
-  // ceil(items / U) of them, and the last round holds the last items. Each unit's first tiles come
-  // over the port one unit after another, so the unit in position p of a round starts p x (its first
-  // tiles' fetch) later; the last round's activates then queue on the one vector unit.
+  // Items go round-robin to the units in class order: each unit's array cycles summed class by class
+  // (the classes may differ in size, as the scores and context matmuls of attention do) and the class
+  // of its last item. Each unit's first tiles come over the port one unit after another, so the unit
+  // in position p starts p x (its first tiles' fetch) later; the last round's activates then queue on
+  // the one vector unit.
   const rounds = Math.ceil(items / U);
   const lastRound = items - (rounds - 1) * U;
-  const others = items - first.count;
-  const busiestLastIsFirst = lastRound > others;
-  const busiest = (rounds - 1) * ITEM_ARRAY[0]! + (busiestLastIsFirst ? ITEM_ARRAY[0]! : ITEM_ARRAY[li]!);
-  const base = start + (rounds - 1) * ITEM_ARRAY[0]!;
-  const endFirst = base + ITEM_ARRAY[0]! - foldPeriodCycles(first.rows, R, doubleBuffered) + passLatencyCycles(first.rows, R, first.cols);
-  const endLast = base + ITEM_ARRAY[li]! - foldPeriodCycles(last.rows, R, doubleBuffered) + passLatencyCycles(last.rows, R, last.cols);
+  const { busiest, load, lastClass } = unitLoads(classes, n, U);
   let firstTiles = 0;
   for (const t of first.tiles) firstTiles += t.count;
   const stagger = Math.min(fifoTiles, firstTiles) * firstFetch;
+  const endOf = (i: number, arrayCycles: number): number => start + arrayCycles - foldPeriodCycles(classes[i]!.rows, R, doubleBuffered) + passLatencyCycles(classes[i]!.rows, R, classes[i]!.cols);
   let vectorFree = 0;
   for (let p = 0; p < lastRound; p++) {
-    const isLast = p >= lastRound - others;
-    vectorFree = Math.max(vectorFree, (isLast ? endLast : endFirst) + p * stagger) + (isLast ? ITEM_ACTIVATE[li]! : ITEM_ACTIVATE[0]!);
+    const i = lastClass[p]!;
+    vectorFree = Math.max(vectorFree, endOf(i, load[p]!) + p * stagger) + ITEM_ACTIVATE[i]!;
   }
   const compute = vectorFree + VECTOR_PIPELINE_CYCLES;
   // Every tile through the shared port, then the last one's load, pass and activate.
@@ -144,7 +178,7 @@ export function matrixLayerTime(ctx: SystolicContext, work: MatrixWork): LayerTi
   const memory = 1 + fetch + port.latencyCycles + R + drain;
   // The vector unit from the first item's results (or its other work) to the last activate.
   const extra = work.extraVectorCycles ?? 0;
-  const vectorTotal = Math.max(endFirst - (rounds - 1) * ITEM_ARRAY[0]!, 1 + extra) + vector + VECTOR_PIPELINE_CYCLES;
+  const vectorTotal = Math.max(endOf(0, ITEM_ARRAY[0]!), 1 + extra) + vector + VECTOR_PIPELINE_CYCLES;
   const cycles = Math.max(compute, memory, vectorTotal);
   const fixed = start + drain;
   const bound: Bound = fixed > cycles / 2 ? 'latency' : compute >= memory && compute >= vectorTotal ? (waitingOnWeights ? 'memory' : 'compute') : memory >= vectorTotal ? 'memory' : 'vector';

@@ -52,21 +52,21 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
       "category": "training-node",
       "all": {
         "rows": 86,
-        "mape": 0.1594,
+        "mape": 0.1595,
         "medianSpeedRatio": 1.108,
         "within15": 0.5233,
         "within30": 0.8953
       },
       "heldOut": {
         "rows": 44,
-        "mape": 0.1384,
-        "medianSpeedRatio": 1.104,
+        "mape": 0.1385,
+        "medianSpeedRatio": 1.105,
         "within15": 0.5455,
         "within30": 0.9773
       },
       "calibration": {
         "rows": 42,
-        "mape": 0.1814,
+        "mape": 0.1815,
         "medianSpeedRatio": 1.126,
         "within15": 0.5,
         "within30": 0.8095
@@ -101,19 +101,19 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
         "rows": 84,
         "mape": 0.1435,
         "medianSpeedRatio": 1.098,
-        "within15": 0.6071,
+        "within15": 0.619,
         "within30": 0.9048
       },
       "heldOut": {
         "rows": 50,
         "mape": 0.1508,
         "medianSpeedRatio": 1.093,
-        "within15": 0.62,
+        "within15": 0.64,
         "within30": 0.9
       },
       "calibration": {
         "rows": 34,
-        "mape": 0.1328,
+        "mape": 0.1327,
         "medianSpeedRatio": 1.105,
         "within15": 0.5882,
         "within30": 0.9118
@@ -228,14 +228,14 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
       "rows": 475,
       "mape": 0.1613,
       "medianSpeedRatio": 1.06,
-      "within15": 0.6211,
+      "within15": 0.6232,
       "within30": 0.8842
     },
     "heldOut": {
       "rows": 283,
       "mape": 0.1577,
       "medianSpeedRatio": 1.051,
-      "within15": 0.6254,
+      "within15": 0.629,
       "within30": 0.8905
     }
   }

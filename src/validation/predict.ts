@@ -12,7 +12,7 @@ import { harnessSeconds } from '../cluster/collective-harness.js';
 import { maxBatch, servingContext, servingPoint, servingProblems, steadyStatePoint } from '../cluster/serve.js';
 import { parseSystem, SYSTEM_PRESETS } from '../cluster/systems.js';
 import { planProblems, trainingStep, type TrainingOptions } from '../cluster/train.js';
-import { transformerModel, type TransformerModel } from '../cluster/transformer.js';
+import { trainingFlopsPerToken, transformerModel, type TransformerModel } from '../cluster/transformer.js';
 import type { SystemSpec, TrainingPlan } from '../cluster/types.js';
 import { attentionSeconds, gemmSeconds } from '../model/kernels.js';
 import type { AttentionWorkload, CollectiveWorkload, FlopConvention, GemmWorkload, ModelRef, ServeWorkload, SystemRef, TrainWorkload, ValidationRow } from './types.js';
@@ -183,7 +183,8 @@ function predictTrain(w: TrainWorkload, metric: string, flops: FlopConvention | 
         : metric === 'tokens-per-s-per-chip'
           ? step.tokensPerS / w.chips
           : metric === 'mfu'
-            ? step.mfu
+            ? // Published MFUs (Llama 3, PaLM, Megatron-LM, MegaScale) count attention's full seq x seq square; tpusim's counts the causal half it performs.
+              (step.mfu * trainingFlopsPerToken(model, plan.seq, 'full')) / trainingFlopsPerToken(model, plan.seq)
             : sourceFlopsPerStep(model, w.plan, flops ?? '6n') / step.stepTimeS / w.chips / 1e12;
   return { value, params: model.params };
 }

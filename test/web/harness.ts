@@ -21,8 +21,8 @@ const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots
 export interface Ui {
   browser: Browser;
   server: UiServer;
-  /** Opens `hash` (e.g. `#/model?model=resnet50`) in a fresh page that records console errors. */
-  open(hash: string): Promise<{ page: Page; errors: string[] }>;
+  /** Opens `hash` (e.g. `#/model?model=resnet50`) in a fresh page that records console errors; 1400 x 1000 unless `viewport` says otherwise. */
+  open(hash: string, viewport?: { width: number; height: number }): Promise<{ page: Page; errors: string[] }>;
 }
 
 /** Builds, serves and launches once per test file; closes everything after it. */
@@ -33,8 +33,8 @@ export function useUi(): Ui {
     await build({ configFile: join(import.meta.dirname, '..', '..', 'web', 'vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
     ui.server = await startUiServer({ port: 0, root: outDir });
     ui.browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-    ui.open = async (hash: string) => {
-      const page = await ui.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    ui.open = async (hash: string, viewport = { width: 1400, height: 1000 }) => {
+      const page = await ui.browser.newPage({ viewport });
       const errors: string[] = [];
       page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
       page.on('pageerror', (e) => errors.push(e.message));

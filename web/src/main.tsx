@@ -16,10 +16,27 @@ const PAGES: ReadonlyArray<{ id: string; title: string; view: () => JSX.Element 
   { id: 'economics', title: 'Economics', view: EconomicsPage },
 ];
 
+/** An address naming no page: said, with the pages there are (never another page shown in its place). */
+function NoSuchPage(props: { name: string }): JSX.Element {
+  return (
+    <section aria-label="no such page" data-testid="no-such-page">
+      <p class="alert" role="alert">
+        There is no page '{props.name}'. The pages are:
+      </p>
+      <ul>
+        {PAGES.map((p) => (
+          <li key={p.id}>
+            <a href={`#/${p.id}`}>{p.title}</a>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 function App(): JSX.Element {
   const route = useRoute();
-  const page = PAGES.find((p) => p.id === route.page) ?? PAGES[0]!;
-  const View = page.view;
+  const page = PAGES.find((p) => p.id === route.page);
   return (
     <>
       <header>
@@ -28,16 +45,23 @@ function App(): JSX.Element {
         </a>
         <nav aria-label="pages">
           {PAGES.map((p) => (
-            <a key={p.id} href={`#/${p.id}`} aria-current={p.id === page.id ? 'page' : undefined}>
+            <a key={p.id} href={`#/${p.id}`} aria-current={p.id === page?.id ? 'page' : undefined}>
               {p.title}
             </a>
           ))}
         </nav>
       </header>
-      <main id={`page-${page.id}`}>
-        <h1>{page.title}</h1>
-        <View />
-      </main>
+      {page ? (
+        <main id={`page-${page.id}`}>
+          <h1>{page.title}</h1>
+          <page.view />
+        </main>
+      ) : (
+        <main id="page-none">
+          <h1>No such page</h1>
+          <NoSuchPage name={route.page} />
+        </main>
+      )}
       <footer>Everything is computed in your browser by the tpusim library; nothing leaves this machine. Every 1 MAC counts as 2 ops.</footer>
     </>
   );

@@ -1,5 +1,5 @@
 import { disassemble, encodeProgram, OPS } from '../../index.js';
-import { parseCommandArgs, stringOption, UsageError } from '../args.js';
+import { outputPaths, parseCommandArgs, UsageError } from '../args.js';
 import { printJson, type Command } from '../command.js';
 import { writeFilesAtomically, type Io } from '../io.js';
 import { readProgram } from '../program-arg.js';
@@ -19,10 +19,10 @@ export const asmCommand: Command = {
       return 0;
     }
     if (positionals.length !== 1) throw new UsageError('asm needs one program file; see tpusim asm --help');
+    const { output: out } = outputPaths(values, ['output']);
     const program = readProgram(positionals[0]!);
     const bytes = encodeProgram(program);
-    const out = stringOption(values, 'output');
-    if (out) writeFilesAtomically([{ path: out, content: bytes }]);
+    if (out) writeFilesAtomically([{ path: out, content: bytes, option: '-o' }]);
     if (values['json']) {
       const { source: _source, ...rest } = program;
       printJson(io, 'program', { program: rest, bytes: bytes.length });

@@ -1,32 +1,33 @@
 import { basename, dirname, join } from 'node:path';
 import { disassemble, encodeNpy, npyFromValues, type CompiledModel, type Program } from '../../index.js';
-import { parseCommandArgs, stringOption, UsageError } from '../args.js';
+import { outputPaths, parseCommandArgs, stringOption, UsageError } from '../args.js';
 import { resolveChip } from '../chip-arg.js';
 import { printJson, type Command } from '../command.js';
 import { COMPILE_HELP, COMPILE_OPTIONS, compileModel, compileSummary } from '../compile-arg.js';
-import { writeFilesAtomically, type Io } from '../io.js';
+import { writeFilesAtomically, type Io, type OutputFile } from '../io.js';
 import { MODEL_HELP, MODEL_OPTIONS, readModel } from '../model-arg.js';
+import { checkModelWork, LIMIT_HELP, LIMIT_OPTIONS } from '../limits.js';
 
 /** The program as assembly plus one .npy per initialized buffer (weights, biases, scales), named by `.init` lines. */
-export function programFiles(compiled: CompiledModel, path: string): Array<{ path: string; content: string | Uint8Array }> {
+export function programFiles(compiled: CompiledModel, path: string): OutputFile[] {
   const dataDir = `${basename(path)}.data`;
-  const files: Array<{ path: string; content: string | Uint8Array }> = [];
+  const files: OutputFile[] = [];
   const init: Array<{ buffer: string; file: string }> = [];
   for (const [name, values] of compiled.init) {
     const buffer = compiled.program.buffers.find((b) => b.name === name)!;
     const file = `${dataDir}/${name}.npy`;
-    files.push({ path: join(dirname(path), file), content: encodeNpy(npyFromValues(values, buffer.dtype!, buffer.shape!)) });
+    files.push({ path: join(dirname(path), file), content: encodeNpy(npyFromValues(values, buffer.dtype!, buffer.shape!)), option: '-o' });
     init.push({ buffer: name, file });
   }
   const program: Program = { ...compiled.program, ...(init.length > 0 ? { init } : {}) };
-  return [{ path, content: disassemble(program) }, ...files];
+  return [{ path, content: disassemble(program), option: '-o' }, ...files];
 }
 
 export const compileCommand: Command = {
   name: 'compile',
   summary: 'compile a model to a program for a chip',
   usage: `tpusim compile MODEL --chip NAME|FILE [-o prog.s] [--dtype int8|bf16] [--calibrate x.npy ...]
-               [--batch B] [--seq S] [--per-tensor] [--json]
+               [--batch B] [--seq S] [--per-tensor] [--max-memory SIZE] [--max-time TIME] [--json]
 
   Lowers a model onto the chip through the compiler's passes (simplify, fuse, quantize, lower, tile,
   schedule, allocate, emit; docs/compiler.md) and prints what came out. With -o, writes the program as
@@ -34,7 +35,10 @@ export const compileCommand: Command = {
   tpusim run prog.s loads; the model's inputs and outputs are host buffers in the layout and format the
   summary gives (tpusim run MODEL does that conversion itself).
   ${MODEL_HELP}
-  ${COMPILE_HELP}`,
+  ${COMPILE_HELP}
+  A compile whose instructions or calibration values would need more memory or time than the limits
+  is refused before it starts:
+  ${LIMIT_HELP}`,
   run(argv: readonly string[], io: Io): number {
     const { values, positionals } = parseCommandArgs('compile', argv, {
       chip: { type: 'string' },
@@ -42,6 +46,7 @@ export const compileCommand: Command = {
       json: { type: 'boolean' },
       ...MODEL_OPTIONS,
       ...COMPILE_OPTIONS,
+      ...LIMIT_OPTIONS,
     });
     if (values['help']) {
       io.out(this.usage);
@@ -50,12 +55,14 @@ export const compileCommand: Command = {
     if (positionals.length !== 1) throw new UsageError('compile needs one MODEL; see tpusim compile --help');
     const chipName = stringOption(values, 'chip');
     if (!chipName) throw new UsageError('compile needs --chip NAME|FILE (tpusim chips lists the presets)');
+    const { output: out } = outputPaths(values, ['output']);
     const chip = resolveChip(chipName);
     const graph = readModel(positionals[0]!, values);
+    checkModelWork(graph, chip, values, false, io);
     const compiled = compileModel(graph, chip, values);
-    const out = stringOption(values, 'output');
     const files = out ? programFiles(compiled, out) : [];
-    writeFilesAtomically(files);
+    // The weights folder is rewritten as a whole: a recompile leaves no stale weights behind.
+    writeFilesAtomically(files, out ? [{ path: `${out}.data`, holds: '.npy' }] : []);
     if (values['json']) {
       printJson(io, 'compile', {
         model: compiled.model,

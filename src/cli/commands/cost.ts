@@ -1,7 +1,7 @@
-import { chipCost, chipPower, costWaterfallSvg, formatTable, trimNumber, YIELD_MODELS, type ChipCost } from '../../index.js';
+import { estimateChipCost, chipPower, costWaterfallSvg, formatTable, trimNumber, YIELD_MODELS, type ChipCost } from '../../index.js';
 import { choice, outputPaths, parseCommandArgs, positiveInteger, stringOption, UsageError } from '../args.js';
 import { resolveChip } from '../chip-arg.js';
-import { nonNegativeNumber } from '../cluster-arg.js';
+import { shareBelowOne } from '../cluster-arg.js';
 import { printJson, type Command } from '../command.js';
 import { estimatesLine, resolveCostBook } from '../costbook-arg.js';
 import { writeCharts, type Io } from '../io.js';
@@ -68,12 +68,18 @@ export const costCommand: Command = {
     const book = resolveCostBook(values);
     const volume = positiveInteger('--volume', stringOption(values, 'volume') ?? '100000', 1e12);
     const yieldText = stringOption(values, 'yield');
-    const harvest = nonNegativeNumber('--harvest', stringOption(values, 'harvest'), 0.99);
-    const c = chipCost(chip, book, { volume, ...(yieldText ? { yieldModel: choice('--yield', yieldText, YIELD_MODELS) } : {}), ...(harvest !== undefined ? { harvestShare: harvest } : {}) });
+    const harvest = shareBelowOne('--harvest', stringOption(values, 'harvest'));
+    const estimate = estimateChipCost(chip, book, { volume, ...(yieldText ? { yieldModel: choice('--yield', yieldText, YIELD_MODELS) } : {}), ...(harvest !== undefined ? { harvestShare: harvest } : {}) });
+    if (!estimate.feasible) {
+      if (values['json']) printJson(io, 'cost', { chip: chip.name, feasible: false, reasons: estimate.reasons, area: estimate.area });
+      io.err(`tpusim: ${chip.name} cannot be built, so it has no cost: ${estimate.reasons.join('; ')}`);
+      return 1;
+    }
+    const c = estimate.cost;
     const power = chipPower(chip);
     writeCharts([{ path: svg, draw: () => costWaterfallSvg(c) }]);
     if (values['json']) {
-      printJson(io, 'cost', { ...c, power, estimates: c.estimates.map((k) => ({ key: k, ...book[k] })), ...(svg ? { svg } : {}) });
+      printJson(io, 'cost', { feasible: true, ...c, power, estimates: c.estimates.map((k) => ({ key: k, ...book[k] })), ...(svg ? { svg } : {}) });
       return 0;
     }
     io.out(report(c, chip.technology?.dieAreaMm2).join('\n'));

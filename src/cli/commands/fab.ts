@@ -1,6 +1,7 @@
 import { chipCost, CostTrace, formatSI, formatTable, planSupply, SUPPLY_SCENARIOS, supplySharesSvg, trimNumber, type SupplyPlan } from '../../index.js';
 import { outputPaths, parseCommandArgs, positiveInteger, stringOption, UsageError } from '../args.js';
 import { resolveChip } from '../chip-arg.js';
+import { shareBelowOne } from '../cluster-arg.js';
 import { printJson, type Command } from '../command.js';
 import { estimatesLine, resolveCostBook } from '../costbook-arg.js';
 import { writeCharts, type Io } from '../io.js';
@@ -39,9 +40,7 @@ export const fabCommand: Command = {
     const book = resolveCostBook(values);
     const nText = stringOption(values, 'accelerators-per-year');
     const counts = nText !== undefined ? [positiveInteger('--accelerators-per-year', nText, 1e12)] : SUPPLY_SCENARIOS.map((s) => s.acceleratorsPerYear);
-    const harvestText = stringOption(values, 'harvest');
-    const harvest = harvestText === undefined ? 0 : Number(harvestText);
-    if (!(harvest >= 0 && harvest < 1)) throw new UsageError(`--harvest must be a share in [0, 1), got '${harvestText}'`);
+    const harvest = shareBelowOne('--harvest', stringOption(values, 'harvest')) ?? 0;
     const c = chipCost(chip, book, { harvestShare: harvest });
     const trace = new CostTrace(book);
     const plans = counts.map((n) =>

@@ -9,19 +9,23 @@ import {
   randomOperands,
   referenceGemm,
   type ChipSpec,
+  type GemmOperands,
   type GemmResult,
   type GemmShape,
   type TimingMode,
 } from '../../index.js';
-import { choice, parseCommandArgs, positiveInteger, stringOption, UsageError } from '../args.js';
+import { choice, parseCommandArgs, positiveInteger, seedArg, stringOption, UsageError } from '../args.js';
 import { resolveChip } from '../chip-arg.js';
 import { printJson, type Command } from '../command.js';
 import type { Io } from '../io.js';
+import { checkWork, DEFAULT_LIMITS, LIMIT_HELP, LIMIT_OPTIONS, readLimits, UNIT_COSTS, type WorkEstimate, type WorkLimits } from '../limits.js';
+import { createProgress, type Progress } from '../progress.js';
 
-/** Work limits that keep a command from running for hours by accident. */
+/** The register-level engine updates ~1e9 cells per second: 3e10 is about half a minute. */
 const MAX_REGISTER_CELL_UPDATES = 3e10;
-const MAX_REFERENCE_MACS = 3e10;
 const MAX_DIM = 1 << 24;
+/** MACs per slice of the reference GEMM (about a second), so progress can be reported between slices. */
+const REFERENCE_SLICE_MACS = 2e8;
 
 export interface GemmRun {
   readonly chip: ChipSpec;
@@ -32,6 +36,8 @@ export interface GemmRun {
   readonly seed: number;
   readonly dataflow?: string;
   readonly format?: string;
+  /** Work limits checked before any operand is drawn (default: DEFAULT_LIMITS). */
+  readonly limits?: WorkLimits;
 }
 
 export interface GemmOutcome {
@@ -41,7 +47,19 @@ export interface GemmOutcome {
   readonly arrayInfo: ReturnType<typeof chipArray>;
 }
 
-export function runGemm(run: GemmRun): GemmOutcome {
+/** Memory and time of a run with operands: A, B and C as float64, C twice (the engine's and the reference's). */
+export function gemmWork(shape: GemmShape, check: boolean): WorkEstimate {
+  const { m, n, k } = shape;
+  const macs = m * n * k;
+  return {
+    what: `${check ? '--check' : 'operands'} for a ${m} x ${n} x ${k} GEMM: ${macs.toExponential(2)} MACs, ${(m * k + k * n + 2 * m * n).toExponential(2)} values`,
+    bytes: 8 * (m * k + k * n + 2 * m * n),
+    // The register engine's own time is bounded by MAX_REGISTER_CELL_UPDATES.
+    seconds: check ? macs * UNIT_COSTS.checkedMac.seconds : 0,
+  };
+}
+
+export function runGemm(run: GemmRun, io?: Io): GemmOutcome {
   const info = chipArray(run.chip, { ...(run.dataflow ? { dataflow: run.dataflow } : {}), ...(run.format ? { format: run.format } : {}) });
   const { array } = info;
   const { shape } = run;
@@ -53,17 +71,34 @@ export function runGemm(run: GemmRun): GemmOutcome {
       throw new UsageError(`the register-level engine would update ${updates.toExponential(2)} cells (limit ${MAX_REGISTER_CELL_UPDATES.toExponential(0)}); use --engine fold, which gives the same cycles and outputs`);
     }
   }
-  if (run.check && macs > MAX_REFERENCE_MACS) {
-    throw new UsageError(`--check runs a plain reference GEMM of ${macs.toExponential(2)} MACs (limit ${MAX_REFERENCE_MACS.toExponential(0)}); check a smaller GEMM`);
-  }
+  if (run.check || run.engine === 'register') checkWork(gemmWork(shape, run.check), run.limits ?? DEFAULT_LIMITS);
   const notes = [...info.variantNotes];
   if (info.unitsOnChip > 1) notes.push(`runs on one of the chip's ${info.unitsOnChip} matrix units`);
   const operands = run.check || run.engine === 'register' ? randomOperands(shape, array.format, run.seed) : undefined;
   const result = SYSTOLIC_ENGINES[run.engine].run({ shape, array, timing: run.timing, ...(operands ? { operands } : {}) });
   if (!run.check || !operands) return { result, notes, arrayInfo: info };
-  const expected = referenceGemm(shape, array.format, accumulationChunk(array, shape), operands);
+  const progress = io ? createProgress(io, 'gemm --check', macs) : undefined;
+  progress?.update(macs / 2);
+  const expected = slicedReference(shape, array.format, accumulationChunk(array, shape), operands, progress);
+  progress?.finish();
   const diff = firstDifference(result.output!, expected);
   return { result, notes, arrayInfo: info, check: { outputs: expected.length, identical: diff === undefined, ...(diff ? { firstDifference: diff } : {}) } };
+}
+
+/** The reference GEMM a slice of A's rows at a time (each output depends on its own row only), reporting progress. */
+function slicedReference(shape: GemmShape, format: Parameters<typeof referenceGemm>[1], chunk: number, operands: GemmOperands, progress: Progress | undefined): Int32Array | Float32Array {
+  const { m, n, k } = shape;
+  const rowsPerSlice = Math.max(1, Math.floor(REFERENCE_SLICE_MACS / Math.max(1, n * k)));
+  const a = operands.a instanceof Float64Array ? operands.a : Float64Array.from(operands.a);
+  let out: Int32Array | Float32Array | undefined;
+  for (let r0 = 0; r0 < m; r0 += rowsPerSlice) {
+    const rows = Math.min(rowsPerSlice, m - r0);
+    const slice = referenceGemm({ m: rows, n, k }, format, chunk, { a: a.subarray(r0 * k, (r0 + rows) * k), b: operands.b });
+    out ??= slice instanceof Int32Array ? new Int32Array(m * n) : new Float32Array(m * n);
+    out.set(slice, r0 * n);
+    progress?.update((m * n * k) / 2 + ((r0 + rows) * n * k) / 2);
+  }
+  return out!;
 }
 
 export function describeCheck(outcome: GemmOutcome, shape: GemmShape): string {
@@ -78,7 +113,8 @@ export const gemmCommand: Command = {
   name: 'gemm',
   summary: 'run C = A x B on a chip\'s matrix unit: cycles, utilization, traffic',
   usage: `tpusim gemm M N K [--chip NAME|FILE] [--dataflow ws|os|is] [--dtype FORMAT]
-            [--engine register|fold] [--timing native|scalesim] [--check] [--seed N] [--json]
+            [--engine register|fold] [--timing native|scalesim] [--check] [--seed N]
+            [--max-memory SIZE] [--max-time TIME] [--json]
 
   Runs C[M x N] = A[M x K] x B[K x N] on one matrix unit of the chip (default tpu-v1).
   --dataflow, --dtype  build the matrix unit another way (default: the chip's own)
@@ -88,7 +124,8 @@ export const gemmCommand: Command = {
   --timing             native (default): tpusim's micro-architecture
                        scalesim: SCALE-Sim v2's cycle convention for the same folds
   --check              run seeded random data and compare every output with a plain
-                       reference GEMM; exit 1 on any difference`,
+                       reference GEMM; exit 1 on any difference (progress on stderr when slow)
+  ${LIMIT_HELP}`,
   run(argv: readonly string[], io: Io): number {
     const { values, positionals } = parseCommandArgs('gemm', argv, {
       chip: { type: 'string' },
@@ -99,6 +136,7 @@ export const gemmCommand: Command = {
       check: { type: 'boolean' },
       seed: { type: 'string' },
       json: { type: 'boolean' },
+      ...LIMIT_OPTIONS,
     });
     if (values['help']) {
       io.out(this.usage);
@@ -118,11 +156,11 @@ export const gemmCommand: Command = {
       engine: choice('--engine', stringOption(values, 'engine') ?? 'fold', ['fold', 'register'] as const),
       timing: choice('--timing', stringOption(values, 'timing') ?? 'native', ['native', 'scalesim'] as const),
       check: values['check'] === true,
-      seed: values['seed'] === undefined ? 1 : positiveInteger('--seed', stringOption(values, 'seed')),
+      seed: seedArg('--seed', stringOption(values, 'seed')),
       ...(dataflow ? { dataflow } : {}),
       ...(format ? { format } : {}),
     };
-    const outcome = runGemm(run);
+    const outcome = runGemm({ ...run, limits: readLimits(values) }, io);
     const { array } = outcome.arrayInfo;
     if (values['json']) {
       printJson(io, 'gemm', {

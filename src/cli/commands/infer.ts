@@ -22,10 +22,12 @@ import {
   SECONDS_PER_DAY,
   SECONDS_PER_HOUR,
 } from '../../index.js';
-import { choice, outputPaths, parseCommandArgs, positiveInteger, stringOption, UsageError } from '../args.js';
+import { choice, outputPaths, parseCommandArgs, positiveInteger, seedArg, stringOption, UsageError } from '../args.js';
 import { MAX_CHIPS, nonNegativeNumber, positiveNumber, readTransformer, resolveClusterChip, TRANSFORMER_HELP } from '../cluster-arg.js';
 import { printJson, type Command } from '../command.js';
 import { writeCharts, type Io } from '../io.js';
+import { checkWork, LIMIT_HELP, LIMIT_OPTIONS, readLimits, servingWork } from '../limits.js';
+import { createProgress } from '../progress.js';
 
 const ms = (s: number): string => trimNumber(s * 1e3, 4);
 const gib = (b: number): string => trimNumber(b / 2 ** 30, 4);
@@ -58,7 +60,9 @@ export const inferCommand: Command = {
   default 2000; --max-batch, default the largest that fits up to 256; output lengths geometric with
   mean O) reports latency percentiles. The times are printed with the held-out error of serving
   predictions in the validation suite (docs/validation.md), or say when the chip, chip count or model
-  lies outside every validated regime.
+  lies outside every validated regime. The simulation is refused before it starts when it would run
+  too long, and shows progress on stderr when it takes more than a few seconds:
+  ${LIMIT_HELP}
   ${TRANSFORMER_HELP}`,
   run(argv: readonly string[], io: Io): number {
     const { values, positionals } = parseCommandArgs('infer', argv, {
@@ -78,6 +82,7 @@ export const inferCommand: Command = {
       engine: { type: 'string' },
       'engine-version': { type: 'string' },
       json: { type: 'boolean' },
+      ...LIMIT_OPTIONS,
     });
     if (values['help']) {
       io.out(this.usage);
@@ -113,7 +118,10 @@ export const inferCommand: Command = {
       if (most < 1) throw new TpusimError('does_not_fit', `${model.name}'s weights do not fit ${chips} x ${chip.name}; no batch can be served`);
       simBatch = positiveInteger('--max-batch', stringOption(values, 'max-batch') ?? String(Math.min(256, most)), 1 << 20);
       const requests = positiveInteger('--requests', stringOption(values, 'requests') ?? '2000', 1_000_000);
-      const seed = nonNegativeNumber('--seed', stringOption(values, 'seed'), 2 ** 31) ?? 1;
+      const seed = seedArg('--seed', stringOption(values, 'seed'));
+      const one = servingPoint(ctx, 1, prompt, output);
+      checkWork(servingWork({ requests, rate, outputTokens: output, maxBatch: simBatch, requestSeconds: one.ttftS + output * one.tpotS }), readLimits(values));
+      const progress = createProgress(io, 'serving simulation', requests);
       simulation = simulateServing({
         rate,
         requests,
@@ -122,11 +130,17 @@ export const inferCommand: Command = {
         maxBatch: simBatch,
         maxBatchTokens: Math.max(simBatch, ctx.engine.maxBatchTokens),
         kvCapacityTokens: Math.max(1, most) * (prompt + output),
-        seed: Math.floor(seed),
+        seed,
         iteration: (step) => iterationSeconds(ctx, step),
+        onProgress: (finished) => progress.update(finished),
       });
+      progress.finish();
     }
     const validation = validationFor('serving', { chip: chip.name, chips, params: model.params });
+    const misfit = point.fits
+      ? undefined
+      : `${model.name} on ${chips} x ${chip.name}: ${gib(point.memoryPerChipBytes)} GiB per chip for batch ${batch} exceeds the chip's ${gib(chip.offChipMemory.capacityBytes)} GiB; ${most < 1 ? 'no batch fits (more chips, or a smaller dtype, spread the weights further)' : `the largest batch that fits is ${most}`}`;
+    if (misfit) io.err(`tpusim: ${misfit}`);
     if (values['json']) {
       printJson(io, 'infer', {
         model: model.name,
@@ -159,8 +173,8 @@ export const inferCommand: Command = {
     io.out(`time to first token ${ms(point.ttftS)} ms; time per output token ${ms(point.tpotS)} ms; ${formatSI(point.tokensPerS, 'tokens/s')} over the request (${formatSI(point.decodeTokensPerS, 'tokens/s')} while decoding)`);
     io.out(`serving predictions: ${validation.text}`);
     io.out(`KV cache ${gib(point.kvCacheBytes)} GiB; memory per chip ${gib(point.memoryPerChipBytes)} GiB of ${gib(chip.offChipMemory.capacityBytes)} GiB${point.fits ? '' : ' (DOES NOT FIT)'}; largest batch that fits: ${most}`);
-    io.out('');
-    io.out(formatTable(['batch', 'TTFT (ms)', 'TPOT (ms)', 'tokens/s', 'decode tokens/s', 'KV cache (GiB)', 'GiB/chip'], sweep.map((p: ServingPoint) => [String(p.batch), ms(p.ttftS), ms(p.tpotS), formatSI(p.tokensPerS, ''), formatSI(p.decodeTokensPerS, ''), gib(p.kvCacheBytes), gib(p.memoryPerChipBytes)])));
+    if (sweep.length > 0) io.out('');
+    if (sweep.length > 0) io.out(formatTable(['batch', 'TTFT (ms)', 'TPOT (ms)', 'tokens/s', 'decode tokens/s', 'KV cache (GiB)', 'GiB/chip'], sweep.map((p: ServingPoint) => [String(p.batch), ms(p.ttftS), ms(p.tpotS), formatSI(p.tokensPerS, ''), formatSI(p.decodeTokensPerS, ''), gib(p.kvCacheBytes), gib(p.memoryPerChipBytes)])));
     if (simulation && rate !== undefined) {
       const s = simulation;
       io.out('');

@@ -1,11 +1,12 @@
 /** `tpusim run MODEL`: compile, run, and a per-layer account of where the cycles went. */
 import { join } from 'node:path';
 import { chromeTrace, encodeNpy, formatTable, runCompiledModel, trimNumber, type ChipSpec, type LayerStats } from '../../index.js';
-import { stringOption, UsageError, type ParsedArgs } from '../args.js';
+import { outputPaths, stringOption, UsageError, type ParsedArgs } from '../args.js';
 import { printJson } from '../command.js';
 import { compileModel, compileSummary } from '../compile-arg.js';
-import { writeFilesAtomically, type Io } from '../io.js';
+import { writeFilesAtomically, type Io, type OutputFile } from '../io.js';
 import { readModel, readModelInputs } from '../model-arg.js';
+import { checkModelWork } from '../limits.js';
 import { runSummary } from './run.js';
 
 function layerTable(layers: readonly LayerStats[], kinds: ReadonlyMap<string, { kind: string; shape: readonly number[] }>): string {
@@ -32,25 +33,25 @@ function layerTable(layers: readonly LayerStats[], kinds: ReadonlyMap<string, { 
 
 export function runModel(model: string, chip: ChipSpec, values: ParsedArgs['values'], io: Io): number {
   const graph = readModel(model, values);
+  checkModelWork(graph, chip, values, true, io);
   const inputSpecs = (values['input'] as string[] | undefined) ?? [];
   const timingOnly = values['timing-only'] === true || inputSpecs.length === 0;
   const inputs = inputSpecs.length > 0 ? readModelInputs(graph, inputSpecs) : undefined;
-  const outDir = stringOption(values, 'output');
+  const { output: outDir, trace: tracePath } = outputPaths(values, ['output', 'trace'], ['output']);
   if (timingOnly && outDir) throw new UsageError('a timing-only run (no --input) computes no values, so --output has nothing to write');
   const compiled = compileModel(graph, chip, values, inputs);
   const engine = (stringOption(values, 'engine') ?? 'fold') as 'fold' | 'reference' | 'register';
-  const tracePath = stringOption(values, 'trace');
   const modelRun = runCompiledModel(compiled, chip, { ...(timingOnly || !inputs ? {} : { inputs }), engine, trace: tracePath !== undefined });
   const { run, outputs } = modelRun;
   let layers = modelRun.layers;
-  const files: Array<{ path: string; content: string | Uint8Array }> = [];
+  const files: OutputFile[] = [];
   if (outDir) {
     for (const [name, data] of outputs) {
       const shape = graph.tensors[name]!.shape;
-      files.push({ path: join(outDir, `${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.npy`), content: encodeNpy({ dtype: 'float32', shape, data: Float32Array.from(data) }) });
+      files.push({ path: join(outDir, `${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.npy`), content: encodeNpy({ dtype: 'float32', shape, data: Float32Array.from(data) }), option: '--output' });
     }
   }
-  if (tracePath) files.push({ path: tracePath, content: JSON.stringify(chromeTrace(run.trace, chip.clockHz, `${compiled.model} on ${chip.name}`)) });
+  if (tracePath) files.push({ path: tracePath, content: JSON.stringify(chromeTrace(run.trace, chip.clockHz, `${compiled.model} on ${chip.name}`)), option: '--trace' });
   writeFilesAtomically(files);
   const kinds = new Map(compiled.layers.map((l) => [l.name, { kind: l.kind, shape: l.shape }]));
   // Model order: inputs, the layers as the model lists them, outputs.

@@ -10,6 +10,7 @@ import {
   formatBytes,
   formatSI,
   loadProgramInit,
+  nonFiniteProblem,
   npyFromValues,
   runProgram,
   trimNumber,
@@ -19,13 +20,14 @@ import {
   type Program,
   type ProgramRun,
 } from '../../index.js';
-import { choice, parseCommandArgs, stringOption, UsageError } from '../args.js';
+import { choice, outputPaths, parseCommandArgs, stringOption, UsageError } from '../args.js';
 import { resolveChip } from '../chip-arg.js';
 import { printJson, type Command } from '../command.js';
-import { fileExists, readTextFile, writeFilesAtomically, type Io } from '../io.js';
+import { fileExists, readTextFile, writeFilesAtomically, type Io, type OutputFile } from '../io.js';
 import { readProgram } from '../program-arg.js';
 import { COMPILE_OPTIONS } from '../compile-arg.js';
 import { MODEL_OPTIONS } from '../model-arg.js';
+import { LIMIT_HELP, LIMIT_OPTIONS } from '../limits.js';
 import { runModel } from './run-model.js';
 
 /** Assembly (.s, .asm), binary programs (.tpub, .bin) and anything else that is not a model name or model file. */
@@ -74,6 +76,21 @@ function readInitInputs(program: Program, file: string, explicit: Readonly<Recor
   return loaded.value;
 }
 
+/**
+ * Values the run computes on: NaN and infinities are refused (an int8 buffer would silently take them as
+ * 0), and typed input buffers left without values are named on stderr, since they start as zeros.
+ */
+function checkInputValues(program: Program, inputs: Readonly<Record<string, Float64Array>>, io: Io): void {
+  const problems = program.buffers.flatMap((b) => {
+    const values = inputs[b.name];
+    const problem = values ? nonFiniteProblem(b.name, values, b.shape ?? [values.length]) : undefined;
+    return problem ? [problem] : [];
+  });
+  if (problems.length > 0) throw new TpusimError('bad_input', `inputs must be finite numbers:\n${problems.join('\n')}`);
+  const missing = program.buffers.filter((b) => b.dtype !== undefined && b.shape !== undefined && !b.output && !inputs[b.name]).map((b) => b.name);
+  if (missing.length > 0) io.err(`tpusim: warning: no values for input buffer${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (neither --input NAME=FILE.npy nor a .init line); ${missing.length > 1 ? 'they start' : 'it starts'} as zeros`);
+}
+
 export function runSummary(run: ProgramRun, clockHz: number, file: string): string {
   const lines = [
     `${file} on ${run.chip}: ${run.totalCycles.toLocaleString('en-US')} cycles = ${trimNumber(run.seconds * 1e6, 4)} us at ${formatSI(clockHz, 'Hz')}; ${formatSI(run.achievedOpsPerS, 'OPS')} achieved (1 MAC = 2 ops)`,
@@ -98,12 +115,15 @@ export const runCommand: Command = {
   usage: `tpusim run FILE [--chip NAME|FILE] [--input NAME=x.npy ...] [--output DIR] [--trace trace.json]
            [--engine fold|reference|register] [--timing-only] [--json]
   tpusim run MODEL --chip NAME|FILE [--input x.npy | NAME=x.npy ...] [--dtype int8|bf16] [--batch B]
-           [--seq S] [--calibrate x.npy ...] [--output DIR] [--trace trace.json] [--json]
+           [--seq S] [--calibrate x.npy ...] [--output DIR] [--trace trace.json]
+           [--max-memory SIZE] [--max-time TIME] [--json]
 
   MODEL (a zoo name, .onnx, config.json or topology .csv) is compiled for the chip (tpusim compile) and
   run: a per-layer table of cycles, matrix-unit work and bytes, then the chip's counters. Inputs are
   .npy files in the model's layout (fp32); outputs go to DIR/NAME.npy as fp32. Without --input the run
-  is timing-only.
+  is timing-only. A model whose compiled program (instructions, and tensor values with --input or
+  int8 calibration) would need more memory or time than the limits is refused before it is compiled:
+  ${LIMIT_HELP}
 
   Runs a program (assembly or binary) on the chip (default: the program's .chip). Inputs are NumPy
   .npy files for the program's typed buffers (bf16 and fp8 buffers take float32 arrays): the
@@ -123,6 +143,7 @@ export const runCommand: Command = {
       json: { type: 'boolean' },
       ...MODEL_OPTIONS,
       ...COMPILE_OPTIONS,
+      ...LIMIT_OPTIONS,
     });
     if (values['help']) {
       io.out(this.usage);
@@ -130,6 +151,7 @@ export const runCommand: Command = {
     }
     if (positionals.length !== 1) throw new UsageError('run needs one program file or model; see tpusim run --help');
     const file = positionals[0]!;
+    const { output: outDir, trace: tracePath } = outputPaths(values, ['output', 'trace'], ['output']);
     if (!isProgramFile(file)) {
       const chipName = stringOption(values, 'chip');
       if (!chipName) throw new UsageError('running a model needs --chip NAME|FILE (tpusim chips lists the presets)');
@@ -143,19 +165,18 @@ export const runCommand: Command = {
     const chip = resolveChip(chipName);
     const engine = choice('--engine', stringOption(values, 'engine') ?? 'fold', ['fold', 'reference', 'register'] as const);
     const timingOnly = values['timing-only'] === true;
-    const outDir = stringOption(values, 'output');
     if (timingOnly && outDir) throw new UsageError('--timing-only computes no values, so --output has nothing to write');
     const explicit = readInputs(program, (values['input'] as string[] | undefined) ?? []);
     const inputs = { ...readInitInputs(program, file, explicit), ...explicit };
-    const tracePath = stringOption(values, 'trace');
+    if (!timingOnly) checkInputValues(program, inputs, io);
     const run = runProgram(chip, program, { inputs, engine, values: !timingOnly, trace: tracePath !== undefined });
-    const files: Array<{ path: string; content: string | Uint8Array }> = [];
+    const files: OutputFile[] = [];
     if (outDir) {
       for (const [name, out] of Object.entries(run.outputs)) {
-        files.push({ path: join(outDir, `${name}.npy`), content: encodeNpy(npyFromValues(out.values, out.dtype as never, out.shape)) });
+        files.push({ path: join(outDir, `${name}.npy`), content: encodeNpy(npyFromValues(out.values, out.dtype as never, out.shape)), option: '--output' });
       }
     }
-    if (tracePath) files.push({ path: tracePath, content: JSON.stringify(chromeTrace(run.trace, chip.clockHz, `${file} on ${chip.name}`)) });
+    if (tracePath) files.push({ path: tracePath, content: JSON.stringify(chromeTrace(run.trace, chip.clockHz, `${file} on ${chip.name}`)), option: '--trace' });
     writeFilesAtomically(files);
     if (values['json']) {
       printJson(io, 'run', {

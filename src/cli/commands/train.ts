@@ -116,7 +116,8 @@ function stepReport(model: TransformerModel, chip: ChipSpec, system: SystemSpec,
     `${model.name} (${formatSI(model.params, '')} parameters, ${formatSI(model.activeParams, '')} active) on ${s.chips.toLocaleString('en-US')} x ${chip.name} (${system.name}), ${dtype}, seq ${s.plan.seq}, global batch ${s.plan.globalBatch} (${formatSI(s.tokensPerStep, '')} tokens per step, ${s.microbatches} microbatches per pipeline)`,
     `plan: ${planLine(s.plan)}`,
     `step ${seconds(s.stepTimeS)}: compute ${seconds(b.computeS)}, recompute ${seconds(b.recomputeS)}, exposed communication tp ${seconds(b.tpCommS)} / cp ${seconds(b.cpCommS)} / ep ${seconds(b.epCommS)} / pp ${seconds(b.ppCommS)} / dp ${seconds(b.dpCommS)}, pipeline bubble ${seconds(b.bubbleS)}, optimizer ${seconds(b.optimizerS)}, host-bound ${seconds(b.hostS)}`,
-    `${formatSI(s.tokensPerS, 'tokens/s')}; MFU ${trimNumber(s.mfu * 100, 3)}%, HFU ${trimNumber(s.hfu * 100, 3)}% (1 MAC = 2 FLOPs); energy ${formatSI(s.energyPerStepJ, 'J')} per step`,
+    `${formatSI(s.tokensPerS, 'tokens/s')}; MFU ${trimNumber(s.mfu * 100, 3)}%, HFU ${trimNumber(s.hfu * 100, 3)}% (1 MAC = 2 FLOPs; causal attention counts the scores on and below the diagonal); energy ${formatSI(s.energyPerStepJ, 'J')} per step`,
+    ...(system.chip !== chip.name ? [`note: ${system.name} is built from ${system.chip}; its network is used with ${chip.name}'s compute and memory`] : []),
     `memory per chip ${gib(m.totalBytes)} GiB of ${gib(m.capacityBytes)} GiB: weights ${gib(m.weightsBytes)}, gradients ${gib(m.gradientBytes)}, optimizer ${gib(m.optimizerBytes)}, activations ${gib(m.activationBytes)}`,
     ...s.reasons.map((r) => `DOES NOT FIT: ${r}`),
   ];
@@ -129,6 +130,14 @@ function searchReport(r: SearchResult, top: number): string[] {
     ...(rows.length > 0 ? [formatTable(['#', 'tp', 'pp', 'dp', 'cp', 'ep', 'zero', 'mb', 'recompute', 'vpp', 'batch', 'step', 'tokens/s', 'MFU %', 'GiB/chip'], rows)] : []),
     ...(r.rejected.length > 0 ? ['rejected:', ...r.rejected.map((g) => `  ${g.count.toLocaleString('en-US')} x ${g.reason} (e.g. ${g.message})`)] : []),
   ];
+}
+
+/** Why no plan runs, for stderr: the evaluated plan's reasons, or the search's most common rejections. */
+function trainingMisfit(model: string, chips: number, chip: string, step: TrainingStep | undefined, search: SearchResult | undefined): string {
+  const where = `${model} on ${chips.toLocaleString('en-US')} x ${chip}`;
+  if (step) return `the plan does not fit ${where}: ${step.reasons.join('; ')}`;
+  const rejected = (search?.rejected ?? []).slice(0, 3).map((g) => `${g.count.toLocaleString('en-US')} x ${g.message}`);
+  return `no plan fits ${where}${rejected.length > 0 ? `: ${rejected.join('; ')}` : ''}`;
 }
 
 export const trainCommand: Command = {
@@ -224,6 +233,7 @@ export const trainCommand: Command = {
     const context = { model: model.name, chip: chip.name, chips };
     if (step) writeCharts([{ path: charts.svg, draw: () => stepTimeSvg(context, step) }, { path: charts['memory-svg'], draw: () => memoryPerChipSvg(context, step) }]);
     const written = step ? { ...(charts.svg ? { svg: charts.svg } : {}), ...(charts['memory-svg'] ? { memorySvg: charts['memory-svg'] } : {}) } : {};
+    if (!step?.valid) io.err(`tpusim: ${trainingMisfit(model.name, chips, chip.name, step, search)}`);
     if (values['json']) {
       printJson(io, 'train', {
         model: model.name,

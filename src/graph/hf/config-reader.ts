@@ -22,6 +22,15 @@ export function describeValue(value: unknown): string {
   return String(value);
 }
 
+/**
+ * The largest size or count a config may give: above every published config (vocabularies of ~256k,
+ * contexts of ~10M tokens), so a larger one is a typo, and building it would not finish.
+ */
+export const MAX_CONFIG_SIZE = 2 ** 24;
+/** Layers: the deepest published decoders have about 130; each layer is built as its own ops. */
+export const MAX_CONFIG_LAYERS = 1024;
+const FIELD_MAX: Readonly<Record<string, number>> = { num_hidden_layers: MAX_CONFIG_LAYERS, n_layer: MAX_CONFIG_LAYERS };
+
 export interface ConfigReader {
   readonly modelType: string;
   has(field: string): boolean;
@@ -52,7 +61,12 @@ export function createReader(config: ConfigObject, modelType: string, fileName: 
   };
   const integer = (field: string, min: number, needs: string): number => {
     const v = config[field];
-    if (typeof v === 'number' && Number.isInteger(v) && v >= min) return v;
+    const max = FIELD_MAX[field] ?? MAX_CONFIG_SIZE;
+    if (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max) return v;
+    if (typeof v === 'number' && v > max) {
+      issues.push(issue('too_big', path(field), `${field} is ${v}, above the limit ${max} (${modelType} needs an integer from ${min} to ${max})`));
+      return NaN;
+    }
     report(v === undefined ? 'missing' : typeof v === 'number' ? 'bad_value' : 'invalid_type', field, needs);
     return NaN;
   };

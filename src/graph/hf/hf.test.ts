@@ -176,6 +176,17 @@ describe('Hugging Face config import: problems', () => {
     ]);
   });
 
+  it('bounds sizes and the layer count, so a huge value is an issue rather than a hang (fuzz cases)', () => {
+    // Found by test/fuzz.test.ts: num_hidden_layers 1e308 was an internal error (Invalid array length),
+    // 2147483647 never finished, and vocab_size 1e308 printed Infinity bytes.
+    expect(issuesOf({ ...LLAMA, num_hidden_layers: 1e308, vocab_size: 1e308 })).toEqual([
+      'too_big | config.json: num_hidden_layers | num_hidden_layers is 1e+308, above the limit 1024 (llama needs an integer from 1 to 1024)',
+      'too_big | config.json: vocab_size | vocab_size is 1e+308, above the limit 16777216 (llama needs an integer from 1 to 16777216)',
+    ]);
+    expect(issuesOf({ ...GPT2, n_layer: 2147483647 })).toEqual(['too_big | config.json: n_layer | n_layer is 2147483647, above the limit 1024 (gpt2 needs an integer from 1 to 1024)']);
+    expect(importHfConfig({ ...LLAMA, num_hidden_layers: 1024, vocab_size: 2 ** 24 }, opts).ok).toBe(true);
+  });
+
   it('checks relations between fields without repeating a bad field', () => {
     expect(issuesOf({ ...LLAMA, num_attention_heads: 5, num_key_value_heads: 2 })).toEqual([
       'bad_value | config.json: num_key_value_heads | num_key_value_heads 2 does not divide num_attention_heads 5',

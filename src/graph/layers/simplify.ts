@@ -43,7 +43,7 @@ export function simplify(graph: Graph): Graph {
     if (node.op === 'Conv') {
       const next = uses.get(node.outputs[0]!) ?? [];
       const bn = next.length === 1 && next[0]!.op === 'BatchNormalization' && !graph.outputs.includes(node.outputs[0]!) ? next[0]! : undefined;
-      if (bn && bn.inputs.slice(1, 5).every((t) => isParameter(graph.tensors[t]))) {
+      if (bn && bn.inputs.length === 5 && bn.inputs.slice(1, 5).every((t) => isParameter(graph.tensors[t]))) {
         const folded = foldBatchNorm(graph, node, bn);
         for (const t of folded.tensors) put(t);
         nodes.push(folded.node);

@@ -141,6 +141,7 @@ export const economicsApi = {
     const vs = versus(chip, args.vs, priced, rate, args.workload, args.volume, years);
     return {
       chip: chip.name,
+      workload: args.workload,
       unit: rate.unit,
       price: priced,
       powerW: power.watts,
@@ -191,6 +192,7 @@ export const economicsApi = {
       interposersPerWafer: c.interposersPerWafer,
       hbmGBPerAccelerator,
       fabModuleWaferStartsPerMonth: trace.value('fab.waferStartsPerMonth'),
+      perYear: args.perYear,
       plans,
       estimates: estimateRows([...trace.estimates(), ...c.estimates]),
     };

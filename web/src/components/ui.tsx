@@ -150,7 +150,7 @@ export function Stat(props: { label: string; value: string; raw?: number | undef
   );
 }
 
-export function Status(props: { state: 'busy' | 'ready' | 'error'; error?: string | undefined; ms?: number | undefined; children?: ComponentChildren }): JSX.Element {
+export function Status(props: { state: 'idle' | 'busy' | 'ready' | 'error'; error?: string | undefined; ms?: number | undefined; children?: ComponentChildren }): JSX.Element {
   return (
     <div class="status" data-state={props.state} data-ms={props.ms} aria-live="polite">
       {props.state === 'busy' && <span>computing...</span>}
@@ -158,6 +158,15 @@ export function Status(props: { state: 'busy' | 'ready' | 'error'; error?: strin
       {props.state === 'ready' && props.ms !== undefined && <span class="note">updated in {fmt(props.ms)} ms</span>}
       {props.children}
     </div>
+  );
+}
+
+/** A value from the address that could not be used as given, and what was used instead (never a silent change). */
+export function Notice(props: { children: ComponentChildren; testid?: string }): JSX.Element {
+  return (
+    <p class="notice" role="status" data-testid={props.testid ?? 'notice'}>
+      {props.children}
+    </p>
   );
 }
 

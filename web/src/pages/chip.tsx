@@ -10,6 +10,9 @@ import { useRequest } from '../components/use-request.js';
 import { call } from '../rpc.js';
 import { usePageParams } from '../state.js';
 
+/** As the Economics page and `tpusim cost --volume`. */
+const MAX_VOLUME = 1e12;
+
 export function ChipPage(): JSX.Element {
   const [params, set] = usePageParams('chip', { chip: 'tpu-v4', volume: '100000' });
   const names = useRequest('chipNames', {});
@@ -22,9 +25,9 @@ export function ChipPage(): JSX.Element {
     call('chipSpec', { preset: params.chip }).then(setText, () => setText(undefined));
   }, [params.chip]);
   const volume = Number(params.volume);
-  const volumeError = Number.isInteger(volume) && volume >= 1 ? undefined : 'volume must be a whole number of chips >= 1';
+  const volumeError = Number.isInteger(volume) && volume >= 1 && volume <= MAX_VOLUME ? undefined : `volume must be a whole number of chips from 1 to ${si(MAX_VOLUME)}, got '${params.volume}'`;
   const useEdited = editing && text !== undefined && issues.length === 0;
-  const summary = useRequest('chipSummary', volumeError ? undefined : useEdited ? { text: text!, volume } : { preset: params.chip, volume });
+  const summary = useRequest('chipSummary', useEdited ? { text: text!, volume } : { preset: params.chip, volume }, volumeError);
   const onEdit = (value: string): void => {
     setText(value);
     setEditing(true);
@@ -56,7 +59,7 @@ export function ChipPage(): JSX.Element {
             <Stat label={`${s.memory.kind} memory`} value={`${si(s.memory.capacityBytes, 'B')}, ${si(s.memory.bandwidthBytesPerS, 'B/s')}`} />
             <Stat label="die area (model)" value={`${fmt(s.area.totalMm2)} mm²${s.area.dies > 1 ? ` in ${s.area.dies} dies` : ''}`} raw={s.area.totalMm2} testid="area" />
             {s.publishedDieMm2 !== undefined && <Stat label="published die" value={`${s.publishedDieMm2} mm²`} />}
-            <Stat label={`cost per chip at ${fmt(volume)}`} value={`$${fmt(s.cost.costPerChipUsd)}`} raw={s.cost.costPerChipUsd} testid="cost" />
+            <Stat label={`cost per chip at ${fmt(s.cost.volume)}`} value={`$${fmt(s.cost.costPerChipUsd)}`} raw={s.cost.costPerChipUsd} testid="cost" />
             <Stat label="power at peak activity" value={`${fmt(s.power.peakW)} W`} raw={s.power.peakW} testid="power" />
           </div>
           <p class="note">

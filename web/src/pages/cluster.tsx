@@ -9,7 +9,7 @@ import { useMemo } from 'preact/hooks';
 import { goodputSvg, jobTopologySvg, memoryPerChipSvg, STEP_PARTS, stepTimeSvg } from '../../../src/report/cluster-charts.js';
 import type { Api } from '../api.js';
 import type { ClusterArgs } from '../api/cluster.js';
-import { Chart, Check, DoesNotFit, NumberField, Select, Slider, Stat, Status, Table, fmt, si } from '../components/ui.js';
+import { Chart, Check, DoesNotFit, Notice, NumberField, Select, Slider, Stat, Status, Table, fmt, si } from '../components/ui.js';
 import { useRequest } from '../components/use-request.js';
 import { setParams, usePageParams } from '../state.js';
 import { PlanSearch, type PlanChoice } from './cluster-search.js';
@@ -92,8 +92,9 @@ function parse(p: Params) {
     tokens: number(p.tokens, 0, 1e18, true, true),
     checkpoint: number(p.checkpoint, 0, 1e7, false, true),
     restart: number(p.restart, 0, 1e7),
+    zero: whole(p.zero, 0, 3),
     ...Object.fromEntries(AXES.map((a) => [a, whole(p[a], 1, MAX_CHIPS)])),
-  } as Record<'chips' | 'seq' | 'batch' | 'dp' | 'tokens' | 'checkpoint' | 'restart' | (typeof AXES)[number], Parsed>;
+  } as Record<'chips' | 'seq' | 'batch' | 'dp' | 'tokens' | 'checkpoint' | 'restart' | 'zero' | (typeof AXES)[number], Parsed>;
   const ok = Object.values(f).every((x) => x.error === undefined);
   const given = (k: keyof typeof f): number | undefined => f[k].value;
   const args: ClusterArgs | undefined = ok
@@ -107,7 +108,7 @@ function parse(p: Params) {
         axes: {
           ...Object.fromEntries(AXES.map((a) => [a, f[a].value!])),
           ...(given('dp') !== undefined ? { dp: given('dp')! } : {}),
-          zero: Number(p.zero) as 0 | 1 | 2 | 3,
+          zero: f.zero.value as 0 | 1 | 2 | 3,
           recompute: (RECOMPUTES.includes(p.recompute) ? p.recompute : 'selective') as 'none' | 'selective' | 'full',
           ...(p.overlap === '0' ? { overlapGradients: false } : {}),
         },
@@ -135,7 +136,13 @@ export function ClusterPage(): JSX.Element {
   const systems = choices.value?.systems ?? [];
   const formats = systems.find((s) => s.name === params.system)?.formats ?? [];
   const dtype = formats.includes(params.dtype) ? params.dtype : '';
+  // Values from the address that cannot be used as given: said, with what is used instead.
+  const notices = [
+    params.dtype !== '' && formats.length > 0 && !formats.includes(params.dtype) ? `format '${params.dtype}' is not one of ${params.system}'s formats (${formats.join(', ')}); using ${formats[0]}` : undefined,
+    RECOMPUTES.includes(params.recompute) ? undefined : `recompute '${params.recompute}' is not one of ${RECOMPUTES.join(', ')}; using selective`,
+  ].filter((n): n is string => n !== undefined);
   const { fields, args } = parse({ ...params, dtype });
+  const problems = Object.entries(fields).flatMap(([k, f]) => (f.error ? [`${k}: ${f.error}`] : []));
   const train = useRequest('clusterTrain', args);
   const chips = fields.chips.value ?? 1;
   const model = choices.value?.models.find((m) => m.name === params.model);
@@ -152,6 +159,11 @@ export function ClusterPage(): JSX.Element {
         <NumberField label="global batch (sequences)" name="batch" value={params.batch || String(train.value?.globalBatch ?? '')} min={1} onChange={(v) => set('batch', v)} error={fields.batch.error} />
         <NumberField label="tokens to train" name="tokens" value={params.tokens} min={0} step={1e9} onChange={(v) => set('tokens', v)} error={fields.tokens.error} />
       </div>
+      {notices.map((n) => (
+        <Notice key={n} testid="param-notice">
+          {n}
+        </Notice>
+      ))}
       {model && (
         <p class="note" data-testid="model-note">
           {model.name}: {si(model.params)} parameters{model.experts > 0 ? ` (${si(model.activeParams)} active, ${model.experts} experts)` : ''}, {model.layers} layers, {model.heads} attention heads ({model.kvHeads} key/value), up to {model.maxPositions.toLocaleString('en-US')} positions. tp must divide the heads, pp be at most the layers{model.experts > 0 ? ', ep divide the experts and dp x cp' : ''}, and tp x pp x dp x cp make the chips.
@@ -170,7 +182,7 @@ export function ClusterPage(): JSX.Element {
         <Select label="recompute" name="recompute" value={params.recompute} options={RECOMPUTES} onChange={(v) => set('recompute', v)} />
         <Check label="overlap gradient reduction with backward" name="overlap" checked={params.overlap !== '0'} onChange={(on) => set('overlap', on ? '1' : '0')} />
       </fieldset>
-      <div data-testid="train-status">{args ? <Status state={train.state} error={train.error} ms={train.ms} /> : <p class="error" role="alert">Fix the fields marked above to see the result.</p>}</div>
+      <div data-testid="train-status">{args ? <Status state={train.state} error={train.error} ms={train.ms} /> : <p class="error" role="alert">Fix the fields marked above to see the result: {problems.join('; ')}.</p>}</div>
       {args && train.value && train.state !== 'error' && <TrainView t={train.value} args={args} />}
       <Reliability params={params} fields={fields} set={set} t={args && train.state !== 'error' ? train.value : undefined} />
       <PlanSearch args={args} top={params.top} asked={params.search === '1'} onTop={(v) => set('top', v)} onAsk={() => set('search', '1')} onApply={apply} />

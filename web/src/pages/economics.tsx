@@ -27,7 +27,7 @@ const roundCount = (x: number): number => Number(x.toPrecision(2));
 /** A whole number from the URL, or the problem with it. */
 function count(text: string, what: string, max: number): { value: number; error?: string } {
   const value = Number(text);
-  return Number.isInteger(value) && value >= 1 && value <= max ? { value } : { value, error: `${what} must be a whole number from 1 to ${si(max)}` };
+  return Number.isInteger(value) && value >= 1 && value <= max ? { value } : { value, error: `${what} must be a whole number from 1 to ${si(max)}, got '${text}'` };
 }
 
 /** A slider over decades (10^minExp .. 10^maxExp) for a count kept in the URL as a whole number. */
@@ -51,9 +51,9 @@ export function EconomicsPage(): JSX.Element {
   const options = useRequest('economicsOptions', {});
   const volume = count(params.volume, 'volume', 1e12);
   const perYear = count(params.perYear, 'accelerators per year', 1e12);
-  const cost = useRequest('economicsCost', volume.error ? undefined : { chip: params.chip, volume: volume.value });
-  const tco = useRequest('economicsTco', volume.error ? undefined : { chip: params.chip, workload: params.workload, vs: params.vs, volume: volume.value });
-  const fab = useRequest('economicsFab', perYear.error ? undefined : { chip: params.chip, perYear: perYear.value });
+  const cost = useRequest('economicsCost', { chip: params.chip, volume: volume.value }, volume.error);
+  const tco = useRequest('economicsTco', { chip: params.chip, workload: params.workload, vs: params.vs, volume: volume.value }, volume.error);
+  const fab = useRequest('economicsFab', { chip: params.chip, perYear: perYear.value }, perYear.error);
   const o = options.value;
   return (
     <section aria-label="economics" class="economics">
@@ -74,7 +74,7 @@ export function EconomicsPage(): JSX.Element {
           <Select label="versus GPU (market price)" name="vs" value={params.vs} options={o?.gpus ?? [params.vs]} onChange={(v) => set('vs', v)} />
         </div>
         <Status state={tco.state} error={tco.error} ms={tco.ms} />
-        {tco.value && <TcoView t={tco.value} workload={params.workload} />}
+        {tco.value && <TcoView t={tco.value} />}
       </section>
       <section aria-label="fabs and supply" data-testid="fab-section">
         <h2>Fabs and supply</h2>
@@ -83,7 +83,7 @@ export function EconomicsPage(): JSX.Element {
           <NumberField label="accelerators per year (exact)" name="perYear" value={params.perYear} min={1} onChange={(v) => set('perYear', v)} error={perYear.error} />
         </div>
         <Status state={fab.state} error={fab.error} ms={fab.ms} />
-        {fab.value && <FabView f={fab.value} perYear={perYear.value} />}
+        {fab.value && <FabView f={fab.value} />}
       </section>
       <Estimates sections={[['cost', cost.value?.estimates], ['TCO', tco.value?.estimates], ['fab', fab.value?.estimates]]} />
     </section>
@@ -121,7 +121,8 @@ function CostView({ c: answer }: { c: CostAnswer }): JSX.Element {
   );
 }
 
-function TcoView({ t, workload }: { t: TcoAnswer; workload: string }): JSX.Element {
+function TcoView({ t }: { t: TcoAnswer }): JSX.Element {
+  const workload = t.workload;
   const r = t.buildVsBuy;
   const unit = t.unit;
   const charts = useMemo(() => ({ tco: chipHourSvg(t), tornado: buildVsBuyTornadoSvg(t) }), [t]);
@@ -184,7 +185,9 @@ function TcoView({ t, workload }: { t: TcoAnswer; workload: string }): JSX.Eleme
   );
 }
 
-function FabView({ f, perYear }: { f: FabAnswer; perYear: number }): JSX.Element {
+/** Labelled with the volume the answer was computed for: while a newer one computes, labels and numbers stay together. */
+function FabView({ f }: { f: FabAnswer }): JSX.Element {
+  const perYear = f.perYear;
   const chosen = f.plans.find((p) => p.input.acceleratorsPerYear === perYear) ?? f.plans.at(-1)!;
   const svg = useMemo(() => supplySharesSvg(f.chip, f.plans), [f]);
   const binding = chosen.resources[0]!;

@@ -9,7 +9,7 @@ import { compareSvg, estimateEnergySvg, estimateRooflineSvg, estimateTimelineSvg
 import type { Api, ApiName } from '../api.js';
 import type { ModelArgs, ModelRef } from '../api/model.js';
 import { save } from '../components/download.js';
-import { Chart, Check, DoesNotFit, NumberField, Select, Slider, Stat, Status, Table, fmt, si } from '../components/ui.js';
+import { Chart, Check, DoesNotFit, Notice, NumberField, Select, Slider, Stat, Status, Table, fmt, si } from '../components/ui.js';
 import { useRequest, type RequestState } from '../components/use-request.js';
 import { call } from '../rpc.js';
 import { usePageParams } from '../state.js';
@@ -37,9 +37,9 @@ type Comparison = ReturnType<Api['modelCompare']>;
  * A request sent one at a time: inputs that change while one is answered wait, and only the latest is
  * sent next, so a dragged slider never queues stale estimates in the worker.
  */
-function useLatestRequest<N extends ApiName>(name: N, args: Parameters<Api[N]>[0] | undefined): RequestState<ReturnType<Api[N]>> {
+function useLatestRequest<N extends ApiName>(name: N, args: Parameters<Api[N]>[0] | undefined, problem?: string): RequestState<ReturnType<Api[N]>> {
   const [sent, setSent] = useState(args);
-  const result = useRequest(name, sent);
+  const result = useRequest(name, sent, problem);
   const key = JSON.stringify(args);
   useEffect(() => {
     if ((sent === undefined || result.state !== 'busy') && key !== JSON.stringify(sent)) setSent(args);
@@ -73,15 +73,21 @@ export function ModelPage(): JSX.Element {
   const usesSeq = source === 'config' || (source === 'zoo' && entry?.family === 'transformer');
   const defaultSeq = source === 'config' ? CONFIG_SEQ : (entry?.seq ?? CONFIG_SEQ);
   const seq = params.seq === '' ? undefined : wholeNumber(params.seq, MAX_SEQ);
-  const seqError = params.seq !== '' && seq === undefined ? `a whole number from 1 to ${MAX_SEQ}` : undefined;
-  const batch = wholeNumber(params.batch, BATCHES[BATCHES.length - 1]!) ?? 1;
+  const seqError = usesSeq && params.seq !== '' && seq === undefined ? `sequence length must be a whole number from 1 to ${MAX_SEQ}, got '${params.seq}'` : undefined;
+  const maxBatch = BATCHES[BATCHES.length - 1]!;
+  const batchValue = wholeNumber(params.batch, maxBatch);
+  const batchError = batchValue === undefined ? `batch must be a whole number from 1 to ${maxBatch}, got '${params.batch}'` : undefined;
+  const batch = batchValue ?? 1;
+  const problem = batchError ?? seqError;
   const ref: ModelRef | undefined =
     source === 'zoo' ? { kind: 'zoo', name: params.model } : source === 'onnx' ? upload && { kind: 'onnx', upload: upload.upload } : config.trim() ? { kind: 'huggingface', text: config } : undefined;
-  const args: ModelArgs | undefined = ref && !(usesSeq && seqError) ? { model: ref, batch, ...(usesSeq && seq !== undefined ? { seq } : {}) } : undefined;
+  const args: ModelArgs | undefined = ref && !problem ? { model: ref, batch, ...(usesSeq && seq !== undefined ? { seq } : {}) } : undefined;
   const dtype = formats.includes(params.dtype) ? params.dtype : formats[0];
-  const estimate = useLatestRequest('modelEstimate', args && { ...args, chip: params.chip, ...(dtype ? { dtype } : {}) });
+  // A format from the address that this chip lacks: said, with the one used instead.
+  const dtypeNotice = params.dtype !== '' && formats.length > 0 && !formats.includes(params.dtype) ? `format '${params.dtype}' is not one of ${params.chip}'s formats (${formats.join(', ')}); using ${dtype}` : undefined;
+  const estimate = useLatestRequest('modelEstimate', args && { ...args, chip: params.chip, ...(dtype ? { dtype } : {}) }, problem);
   const compareNames = params.compare.split(',').filter((c) => c);
-  const comparison = useLatestRequest('modelCompare', args && compareNames.length > 0 ? { ...args, chips: compareNames } : undefined);
+  const comparison = useLatestRequest('modelCompare', args && compareNames.length > 0 ? { ...args, chips: compareNames } : undefined, compareNames.length > 0 ? problem : undefined);
 
   const onFile = (file: File | undefined): void => {
     setUploadError(undefined);
@@ -116,20 +122,21 @@ export function ModelPage(): JSX.Element {
         )}
         <Select label="chip" name="chip" value={params.chip} options={chips.length > 0 ? chips.map((c) => c.name) : [params.chip]} onChange={(v) => set('chip', v)} />
         <Select label="format" name="dtype" value={dtype ?? ''} options={formats} onChange={(v) => set('dtype', v)} />
-        <Slider label="batch" name="batch" value={sliderIndex} min={0} max={BATCHES.length - 1} onInput={(i) => set('batch', String(BATCHES[i]))} format={() => String(batch)} />
+        <Slider label="batch" name="batch" value={sliderIndex} min={0} max={BATCHES.length - 1} onInput={(i) => set('batch', String(BATCHES[i]))} format={() => (batchError ? `${params.batch} (not usable)` : String(batch))} />
         {usesSeq && <NumberField label="sequence length" name="seq" value={params.seq || String(defaultSeq)} min={1} max={MAX_SEQ} onChange={(v) => set('seq', v)} error={seqError} />}
       </div>
       {source === 'zoo' && entry && <p class="note">{entry.description}</p>}
       {source === 'onnx' && <p class="note">{upload ? `${upload.file} (${si(upload.bytes, 'B')}), read in this browser` : 'Choose an .onnx file; it is read here and never leaves this machine.'}</p>}
       {uploadError && <p class="error" role="alert">{uploadError}</p>}
       {source === 'config' && <ConfigEditor text={config} example={choices.value?.exampleConfig ?? ''} onChange={setConfig} />}
-      {args && (
+      {dtypeNotice && <Notice testid="dtype-notice">{dtypeNotice}</Notice>}
+      {(args || problem) && (
         <div data-testid="estimate-status">
           <Status state={estimate.state} error={estimate.error} ms={estimate.ms} />
         </div>
       )}
       {args && estimate.value && estimate.state !== 'error' && <EstimateView e={estimate.value} />}
-      <Compare chips={chips.map((c) => c.name)} selected={compareNames} onToggle={toggleChip} result={args && compareNames.length > 0 ? comparison : undefined} />
+      <Compare chips={chips.map((c) => c.name)} selected={compareNames} onToggle={toggleChip} result={(args || problem) && compareNames.length > 0 ? comparison : undefined} />
     </section>
   );
 }

@@ -9,13 +9,14 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Dataflow } from '../../../src/index.js';
 import { DATAFLOW_ROLES, MAX_ARRAY_SIDE, MAX_GEMM_DIM, systolicIssues, type SystolicRun } from '../api/systolic.js';
 import { save, svgToPng } from '../components/download.js';
-import { NumberField, Select, Slider, Stat, Status, Table, fmt } from '../components/ui.js';
+import { Notice, NumberField, Select, Slider, Stat, Status, Table, fmt } from '../components/ui.js';
 import { useRequest } from '../components/use-request.js';
 import { usePageParams } from '../state.js';
 import './systolic.css';
 
 const DEFAULTS = { rows: '8', cols: '8', m: '16', n: '8', k: '8', dataflow: 'ws', seed: '1', cycle: '0', colour: 'token' };
 const SPEEDS = ['1', '2', '5', '10', '25'];
+const COLOURINGS = ['token', 'held value'];
 const PHASES = [
   { id: 'fill', colour: '#fde3c0' },
   { id: 'steady', colour: '#cdebd3' },
@@ -230,6 +231,12 @@ export function SystolicPage(): JSX.Element {
   const run = issues.length > 0 ? undefined : request.value;
   const last = run ? run.frames - 1 : 0;
   const t = Math.max(0, Math.min(last, Math.floor(Number(params.cycle)) || 0));
+  const cycleWanted = Number(params.cycle);
+  // Values from the address that cannot be used as given: said, with what is used instead.
+  const notices = [
+    run && !(Number.isInteger(cycleWanted) && cycleWanted >= 0 && cycleWanted <= last) ? `cycle '${params.cycle}' is not a cycle from 0 to ${last}; showing cycle ${t}` : undefined,
+    COLOURINGS.includes(params.colour) ? undefined : `colour '${params.colour}' is not one of ${COLOURINGS.join(', ')}; colouring by held value`,
+  ].filter((n): n is string => n !== undefined);
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState('5');
   const [selected, setSelected] = useState<[number, number]>([0, 0]);
@@ -266,8 +273,13 @@ export function SystolicPage(): JSX.Element {
         <NumberField label={`K (1-${MAX_GEMM_DIM})`} name="k" value={params.k} min={1} max={MAX_GEMM_DIM} onChange={(v) => set('k', v)} error={issueOf('k')} />
         <Select label="dataflow" name="dataflow" value={params.dataflow} options={['ws', 'os', 'is']} onChange={(v) => set('dataflow', v)} />
         <NumberField label="seed (operands)" name="seed" value={params.seed} min={1} onChange={(v) => set('seed', v)} error={issueOf('seed')} />
-        <Select label="colour cells by" name="colour" value={params.colour} options={['token', 'held value']} onChange={(v) => set('colour', v)} />
+        <Select label="colour cells by" name="colour" value={params.colour} options={COLOURINGS} onChange={(v) => set('colour', v)} />
       </div>
+      {notices.map((n) => (
+        <Notice key={n} testid="param-notice">
+          {n}
+        </Notice>
+      ))}
       {issues.length > 0 ? (
         <p class="error" data-testid="input-issues">Fix the inputs above to run: {issues.map((i) => i.message).join('; ')}.</p>
       ) : (
