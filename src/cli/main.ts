@@ -20,9 +20,10 @@ import { costCommand } from './commands/cost.js';
 import { tcoCommand } from './commands/tco.js';
 import { fabCommand } from './commands/fab.js';
 import { uiCommand } from './commands/ui.js';
+import { exploreCommand } from './commands/explore.js';
 import { processIo, startRun, type Io } from './io.js';
 
-const COMMANDS: readonly Command[] = [tourCommand, chipsCommand, chipCommand, modelsCommand, gemmCommand, scalesimCommand, asmCommand, disasmCommand, compileCommand, runCommand, estimateCommand, compareCommand, trainCommand, inferCommand, reliabilityCommand, costCommand, tcoCommand, fabCommand, uiCommand];
+const COMMANDS: readonly Command[] = [tourCommand, chipsCommand, chipCommand, modelsCommand, gemmCommand, scalesimCommand, asmCommand, disasmCommand, compileCommand, runCommand, estimateCommand, compareCommand, trainCommand, inferCommand, reliabilityCommand, costCommand, tcoCommand, fabCommand, exploreCommand, uiCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

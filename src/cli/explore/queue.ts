@@ -1,0 +1,169 @@
+/**
+ * Sweeps beyond one machine, on BullMQ over Redis. The coordinator stores the spec text in Redis under
+ * its hash and enqueues chunks as jobs with id `<hash>-<start>-<end>` (adding a job that exists is a no-op);
+ * workers anywhere rebuild the sweep from the spec by hash and return the chunk as columns; the
+ * coordinator inserts them with INSERT OR IGNORE and a done marker, so BullMQ's at-least-once delivery
+ * (a killed worker's chunk is re-run once its lock lapses) becomes exactly-once in the store.
+ */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { TpusimError, type CompiledSweep, type DesignRow } from '../../index.js';
+import { UsageError } from '../args.js';
+import { rowsToColumns, type ChunkColumns, type ChunkRange } from './chunk-columns.js';
+import { compileSpec } from './sweep-loader.js';
+import { CHUNKS_PER_SLOT } from './run-sweep.js';
+import type { ChunkExecutor } from './thread-pool.js';
+
+export const QUEUE_NAME = 'tpusim-explore';
+const specKey = (hash: string): string => `tpusim:explore:spec:${hash}`;
+/** Jobs in flight per coordinator: enough for many workers, bounded so memory stays flat. */
+const QUEUE_WINDOW = 64;
+/** How long a finished chunk's spec stays in Redis after the coordinator last stored it. */
+const SPEC_TTL_S = 7 * 24 * 3600;
+
+export interface ChunkJob extends ChunkRange {
+  readonly hash: string;
+}
+
+/** Where the queue lives: `redis://[user:password@]host:port[/db]`. */
+export interface RedisTarget {
+  readonly host: string;
+  readonly port: number;
+  readonly db: number;
+  readonly username?: string;
+  readonly password?: string;
+}
+
+export function parseRedisUrl(text: string): RedisTarget {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`--queue must be a URL like redis://HOST:PORT, got '${text}'`);
+  }
+  if (url.protocol !== 'redis:') throw new UsageError(`--queue must be a redis:// URL, got '${text}'`);
+  const port = url.port === '' ? 6379 : Number(url.port);
+  const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0;
+  if (!Number.isInteger(db) || db < 0) throw new UsageError(`--queue database number must be a non-negative integer, got '${url.pathname.slice(1)}'`);
+  return {
+    host: url.hostname || '127.0.0.1',
+    port,
+    db,
+    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+  };
+}
+
+/** BullMQ's workers block on Redis, so requests must wait for a reconnect rather than fail. */
+const connectionOf = (target: RedisTarget) => ({ ...target, maxRetriesPerRequest: null });
+
+/** The sweep and the points (not the chunk number, which depends on --chunk), so a stale job never answers for other points. */
+const jobIdOf = (hash: string, range: ChunkRange): string => `${hash}-${range.start}-${range.end}`;
+
+/** The coordinator's executor: each chunk becomes a job; its result comes back from whichever worker ran it. */
+export async function startQueueExecutor(target: RedisTarget, sweep: CompiledSweep, specText: string, fileName: string): Promise<ChunkExecutor> {
+  const connection = connectionOf(target);
+  const queue = new Queue(QUEUE_NAME, { connection });
+  const events = new QueueEvents(QUEUE_NAME, { connection });
+  // Each chunk awaited adds a listener to both; up to QUEUE_WINDOW are in flight.
+  queue.setMaxListeners(QUEUE_WINDOW + 16);
+  events.setMaxListeners(QUEUE_WINDOW + 16);
+  await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+  const redis = new Redis({ ...connection });
+  try {
+    await redis.set(specKey(sweep.hash), JSON.stringify({ specText, fileName }), 'EX', SPEC_TTL_S);
+  } finally {
+    redis.disconnect();
+  }
+  const jobs = new Map<number, Job>();
+  const removals = new Set<Promise<unknown>>();
+  return {
+    slots: QUEUE_WINDOW / CHUNKS_PER_SLOT,
+    async evaluate(range) {
+      const data: ChunkJob = { ...range, hash: sweep.hash };
+      // A job left completed by an earlier, interrupted coordinator answers at once from its stored result.
+      const job = await queue.add('chunk', data, { jobId: jobIdOf(sweep.hash, range), attempts: 3 });
+      try {
+        const columns = (await job.waitUntilFinished(events)) as ChunkColumns;
+        jobs.set(range.chunk, job);
+        return columns;
+      } catch (error) {
+        throw new TpusimError('sweep_failed', `chunk ${range.chunk} failed on the queue: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    },
+    stored(range) {
+      // Only once the store holds the rows may the result leave Redis.
+      const job = jobs.get(range.chunk);
+      jobs.delete(range.chunk);
+      if (!job) return;
+      const removal = job.remove().catch(() => undefined);
+      removals.add(removal);
+      void removal.then(() => removals.delete(removal));
+    },
+    async close() {
+      await Promise.all(removals);
+      await Promise.all([events.close(), queue.close()]);
+    },
+  };
+}
+
+/** Points evaluated between turns of the event loop, so BullMQ can renew the chunk's lock meanwhile. */
+const SLICE_POINTS = 1000;
+
+async function evaluateYielding(sweep: CompiledSweep, start: number, end: number): Promise<DesignRow[]> {
+  const rows: DesignRow[] = [];
+  for (let from = start; from < end; from += SLICE_POINTS) {
+    rows.push(...sweep.evaluateChunk(from, Math.min(end, from + SLICE_POINTS)));
+    await yieldToEventLoop();
+  }
+  return rows;
+}
+
+export interface WorkerOptions {
+  readonly target: RedisTarget;
+  readonly sweepModule: string | undefined;
+  /** How long a chunk stays locked to a worker that stops answering, before another one gets it. */
+  readonly lockMs: number;
+  readonly log: (text: string) => void;
+}
+
+/** Runs queue jobs until closed; returns the BullMQ worker so the caller can close it on a signal. */
+export async function startQueueWorker(options: WorkerOptions): Promise<{ close(): Promise<void> }> {
+  const sweeps = new Map<string, Promise<CompiledSweep>>();
+  const connection = connectionOf(options.target);
+  const redis = new Redis({ ...connection });
+  const sweepFor = (hash: string): Promise<CompiledSweep> => {
+    const known = sweeps.get(hash);
+    if (known) return known;
+    const sweep = redis.get(specKey(hash)).then(async (text) => {
+        if (text === null) throw new TpusimError('not_found', `no spec for sweep ${hash} in Redis`);
+        const { specText, fileName } = JSON.parse(text) as { specText: string; fileName: string };
+        const compiled = await compileSpec(specText, fileName, options.sweepModule);
+        if (compiled.hash !== hash) throw new TpusimError('mismatch', `the spec stored for sweep ${hash} compiles to sweep ${compiled.hash} here (another tpusim version?)`);
+        return compiled;
+      });
+    sweep.catch(() => sweeps.delete(hash));
+    sweeps.set(hash, sweep);
+    return sweep;
+  };
+  const worker = new Worker(
+    QUEUE_NAME,
+    async (job) => {
+      const { hash, chunk, start, end } = job.data as ChunkJob;
+      options.log(`worker: chunk ${chunk} [${start}, ${end}) of sweep ${hash} started`);
+      const sweep = await sweepFor(hash);
+      const columns = rowsToColumns(sweep, chunk, await evaluateYielding(sweep, start, end));
+      options.log(`worker: chunk ${chunk} done`);
+      return columns;
+    },
+    { connection, concurrency: 1, lockDuration: options.lockMs, stalledInterval: options.lockMs, maxStalledCount: 10 },
+  );
+  await worker.waitUntilReady();
+  return {
+    async close() {
+      await worker.close();
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * Knob values from unit coordinates, and designs from knob values. A sampler yields a point of [0, 1)^d;
+ * each knob maps its coordinate to a value (discrete knobs by level, floats continuously), so every
+ * sampler, NSGA-II included, works in the same unit cube. Chip fields are set by path with copies along
+ * the path only, so a design shares everything it does not change with its base.
+ */
+import type { ChipSpec } from '../arch/chip-spec.js';
+import type { Json } from '../arch/load.js';
+import type { KnobRange, KnobSpec } from './sweep-spec.js';
+
+export type KnobValue = number | string;
+
+/** Levels of a knob on a grid (a float range: its `steps`). */
+export function knobLevels(range: KnobRange): number {
+  switch (range.kind) {
+    case 'int':
+      return Math.floor((range.max - range.min) / range.step) + 1;
+    case 'pow2':
+      return Math.round(Math.log2(range.max / range.min)) + 1;
+    case 'float':
+      return range.min === range.max ? 1 : range.steps;
+    case 'values':
+      return range.values.length;
+  }
+}
+
+/** The value of level `level` of a knob (0 .. levels-1). */
+export function levelValue(range: KnobRange, level: number): KnobValue {
+  switch (range.kind) {
+    case 'int':
+      return range.min + level * range.step;
+    case 'pow2':
+      return range.min * 2 ** level;
+    case 'float': {
+      const t = range.steps <= 1 ? 0 : level / (range.steps - 1);
+      return range.log ? range.min * (range.max / range.min) ** t : range.min + t * (range.max - range.min);
+    }
+    case 'values':
+      return range.values[level]!;
+  }
+}
+
+/** The value at unit coordinate `u` in [0, 1]: discrete knobs pick a level, floats interpolate. */
+export function unitValue(range: KnobRange, u: number): KnobValue {
+  const clamped = Math.min(Math.max(u, 0), 1);
+  if (range.kind === 'float') return range.log ? range.min * (range.max / range.min) ** clamped : range.min + clamped * (range.max - range.min);
+  const levels = knobLevels(range);
+  return levelValue(range, Math.min(levels - 1, Math.floor(clamped * levels)));
+}
+
+/** A number for a knob value (an enumerated string: its position), for rank correlations and NSGA-II. */
+export function knobOrdinal(range: KnobRange, value: KnobValue): number {
+  return typeof value === 'number' ? value : range.kind === 'values' ? range.values.indexOf(value) : Number.NaN;
+}
+
+/** The smallest and largest value of a knob. */
+export function knobExtremes(knob: KnobSpec): readonly [KnobValue, KnobValue] {
+  return [levelValue(knob.range, 0), levelValue(knob.range, knobLevels(knob.range) - 1)];
+}
+
+type PathKey = string | number;
+
+/** `cores[0].matrixUnits[0].rows` -> ['cores', 0, 'matrixUnits', 0, 'rows'], or undefined when malformed. */
+export function parseFieldPath(path: string): PathKey[] | undefined {
+  const keys: PathKey[] = [];
+  const re = /([A-Za-z_]\w*)|\[(\d+)\]|\./gy;
+  let expectName = true;
+  while (re.lastIndex < path.length) {
+    const m = re.exec(path);
+    if (!m) return undefined;
+    if (m[1] !== undefined) {
+      if (!expectName) return undefined;
+      keys.push(m[1]);
+      expectName = false;
+    } else if (m[2] !== undefined) {
+      if (expectName) return undefined;
+      keys.push(Number(m[2]));
+    } else {
+      if (expectName) return undefined;
+      expectName = true;
+    }
+  }
+  return keys.length > 0 && !expectName ? keys : undefined;
+}
+
+/** Whether `path` names an existing field of `value` (the last key may be new on an existing object). */
+export function pathExists(value: Json, keys: readonly PathKey[]): boolean {
+  let node: Json | undefined = value;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (typeof key === 'number') {
+      if (!Array.isArray(node) || key >= node.length) return false;
+      node = node[key];
+    } else {
+      if (typeof node !== 'object' || node === null || Array.isArray(node)) return false;
+      if (!(key in node) && i < keys.length - 1) return false;
+      node = node[key];
+    }
+  }
+  return true;
+}
+
+/** A copy of `value` with the field at `keys` set, copying only the objects and arrays on the path. */
+export function setPath(value: Json, keys: readonly PathKey[], leaf: Json, at = 0): Json {
+  if (at === keys.length) return leaf;
+  const key = keys[at]!;
+  if (Array.isArray(value)) {
+    const copy = value.slice();
+    copy[key as number] = setPath(copy[key as number]!, keys, leaf, at + 1);
+    return copy;
+  }
+  const record = (typeof value === 'object' && value !== null ? value : {}) as Record<string, Json>;
+  return { ...record, [key]: setPath(record[key as string] ?? {}, keys, leaf, at + 1) };
+}
+
+interface PathTrie {
+  /** Assignment index whose value lands here (the last one wins, as when applied in order). */
+  leaf?: number;
+  readonly children: Map<PathKey, PathTrie>;
+}
+
+function buildTrie(paths: readonly (readonly PathKey[])[]): PathTrie {
+  const root: PathTrie = { children: new Map() };
+  paths.forEach((keys, i) => {
+    let node = root;
+    for (const key of keys) {
+      let child = node.children.get(key);
+      if (!child) node.children.set(key, (child = { children: new Map() }));
+      node = child;
+    }
+    node.leaf = i;
+    node.children.clear();
+  });
+  return root;
+}
+
+function copyAlong(value: Json, node: PathTrie, values: readonly KnobValue[]): Json {
+  if (node.leaf !== undefined && node.children.size === 0) return values[node.leaf]!;
+  const copy = (Array.isArray(value) ? value.slice() : { ...(typeof value === 'object' && value !== null ? value : {}) }) as Record<PathKey, Json>;
+  for (const [key, child] of node.children) copy[key] = copyAlong(copy[key] ?? {}, child, values);
+  return copy as unknown as Json;
+}
+
+/**
+ * The chip with each `(keys, value)` assignment applied in order, copying each object on the union of
+ * the paths once (knobs under one matrix unit share one copy of it).
+ */
+export function applyToChip(base: ChipSpec, assignments: ReadonlyArray<readonly [readonly PathKey[], KnobValue]>): ChipSpec {
+  const trie = buildTrie(assignments.map(([keys]) => keys));
+  return copyAlong(base as unknown as Json, trie, assignments.map(([, v]) => v)) as unknown as ChipSpec;
+}
+
+/** A reusable writer for a fixed list of paths: `write(base, values)` with values in path order. */
+export function pathWriter(paths: readonly (readonly PathKey[])[]): (base: ChipSpec, values: readonly KnobValue[]) => ChipSpec {
+  const trie = buildTrie(paths);
+  return (base, values) => copyAlong(base as unknown as Json, trie, values) as unknown as ChipSpec;
+}
