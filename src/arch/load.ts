@@ -44,8 +44,17 @@ function nestingDepth(value: unknown, limit: number): number {
   return deepest;
 }
 
+/**
+ * The largest YAML text read (chip, system, cost-book and sweep files are a few kB; the yaml package takes
+ * seconds on a few MB). JSON has no such limit beyond the work limits: it parses a hundred times faster.
+ */
+export const MAX_YAML_BYTES = 1 << 20;
+
 function parseText(text: string, fileName: string): Result<unknown> {
   if (fileName.toLowerCase().endsWith('.json')) return parseJson(text, fileName);
+  if (text.length > MAX_YAML_BYTES) {
+    return { ok: false, issues: [issue('too_big', fileName, `a YAML file of ${(text.length / 2 ** 20).toFixed(1)} MiB exceeds the ${MAX_YAML_BYTES / 2 ** 20} MiB limit for YAML; write it as JSON`)] };
+  }
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     return {
