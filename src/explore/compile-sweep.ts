@@ -8,7 +8,8 @@
 import { formatIssues, issue, type Result } from '../core/errors.js';
 import { ExploreError } from './errors.js';
 import { createWorkloadCache, evaluateChip, type Evaluation } from './evaluate.js';
-import { designChip, prepareSweep, type PreparedSweep } from './design.js';
+import { prepareSweep, type PreparedSweep } from './design.js';
+import { designFactory } from './design-factory.js';
 import { fnv1a64 } from './hash.js';
 import { knobLevels, knobOrdinal, levelValue, unitValue, type KnobValue } from './knobs.js';
 import { nsga2Advance, nsga2Initial, nsga2Offspring, nsga2Start, type Nsga2Fitness, type Nsga2Options, type Nsga2State } from './nsga2.js';
@@ -111,8 +112,9 @@ function buildSweep(spec: SweepSpec, prepared: PreparedSweep): ExploreSweep {
         return sobolVector(seed, index, spec.knobs.length, shifts);
     }
   };
+  const design = designFactory(prepared);
   const evaluateValues = (values: readonly KnobValue[], index = -1): DesignRow =>
-    toRow(index, knobNames, values, evaluateChip(spec, designChip(prepared, values), 'design', values, cache));
+    toRow(index, knobNames, values, evaluateChip(spec, design(values), 'design', values, cache));
 
   const nsga = spec.nsga2 ? nsgaGenerations(spec, { population: spec.nsga2.population, seed: spec.nsga2.seed }, (u, index) => evaluateValues(fromUnit(u), index)) : undefined;
   const generation = (g: number): NsgaGeneration => nsga!(g);

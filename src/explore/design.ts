@@ -33,8 +33,8 @@ export interface PreparedSweep {
 
 const TECHNOLOGY_OF_BASE = ['tdpW', 'idleW', 'dieAreaMm2'] as const;
 
-/** The design chip for knob values (in knob order), without a TDP unless a knob sets one (see withModelledTdp). */
-export function designChip(prepared: PreparedSweep, values: readonly KnobValue[]): ChipSpec {
+/** The values the chip knobs, then the derived rules, write (in prepared.write's path order). */
+export function writtenValues(prepared: PreparedSweep, values: readonly KnobValue[]): KnobValue[] {
   const written: KnobValue[] = [];
   prepared.knobPaths.forEach((keys, i) => {
     if (keys) written.push(values[i]!);
@@ -43,6 +43,14 @@ export function designChip(prepared: PreparedSweep, values: readonly KnobValue[]
     const numbers = values.map((v, i) => knobOrdinal(prepared.spec.knobs[i]!.range, v));
     for (const rule of prepared.derived) written.push(rule.evaluate(numbers));
   }
+  return written;
+}
+
+/** A design's sustained clock: the base's ratio of sustained to nominal clock, at the design's clock. */
+export const scaledSustainedClockHz = (prepared: PreparedSweep, sustainedHz: number, clockHz: number): number => (sustainedHz / prepared.base.clockHz) * clockHz;
+
+/** The design chip for written values (see writtenValues). */
+export function designFromWritten(prepared: PreparedSweep, written: readonly KnobValue[]): ChipSpec {
   const chip = prepared.write(prepared.base, written);
   // Built without `delete`, which would turn the object into a slow dictionary in V8.
   const technology: Record<string, number> = {};
@@ -50,8 +58,13 @@ export function designChip(prepared: PreparedSweep, values: readonly KnobValue[]
     if (!(TECHNOLOGY_OF_BASE as readonly string[]).includes(key) || (key === 'tdpW' && prepared.setsTdp)) technology[key] = value;
   }
   const sustained = prepared.base.technology?.sustainedClockHz;
-  if (sustained !== undefined && technology['sustainedClockHz'] === sustained) technology['sustainedClockHz'] = (sustained / prepared.base.clockHz) * chip.clockHz;
+  if (sustained !== undefined && technology['sustainedClockHz'] === sustained) technology['sustainedClockHz'] = scaledSustainedClockHz(prepared, sustained, chip.clockHz);
   return { ...chip, name: `${prepared.spec.name}-design`, technology, citations: {} };
+}
+
+/** The design chip for knob values (in knob order), without a TDP unless a knob sets one (see withModelledTdp). */
+export function designChip(prepared: PreparedSweep, values: readonly KnobValue[]): ChipSpec {
+  return designFromWritten(prepared, writtenValues(prepared, values));
 }
 
 /**

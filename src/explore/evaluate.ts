@@ -15,6 +15,7 @@ import { buildZooModel, getZooEntry } from '../graph/zoo/index.js';
 import type { Graph } from '../graph/types.js';
 import { transformerModel, type TransformerModel } from '../cluster/transformer.js';
 import { TpusimError } from '../core/errors.js';
+import type { SystemSpec } from '../cluster/types.js';
 import { chipsPerHost, ownerPrice, provisionedPowerW } from './economics.js';
 import { withModelledTdp } from './design.js';
 import { CHIP_METRICS, EXPERT_CONFIG_KEYS, MODEL_CONFIG_KEYS, type ChipMetric, type WorkloadMetric } from './metrics.js';
@@ -30,13 +31,26 @@ export interface Evaluation {
   readonly objectives: Readonly<Record<string, number>>;
 }
 
-/** Caches of what does not depend on the chip: graphs and transformers per workload and model knobs. */
+/** Caches of what does not depend on the chip: graphs and transformers per workload and model knobs, systems per workload and chip name. */
 export interface WorkloadCache {
   readonly inputs: Map<string, WorkloadInputs | string>;
+  readonly systems?: Map<string, SystemSpec>;
 }
 
-export const createWorkloadCache = (): WorkloadCache => ({ inputs: new Map() });
 const MAX_CACHED = 4096;
+
+export const createWorkloadCache = (): WorkloadCache => ({ inputs: new Map(), systems: new Map() });
+
+/** systemFor, looked up once per workload and chip name (a sweep's designs share one name). */
+function systemOf(w: WorkloadSpec, chipName: string, baseName: string, cache: WorkloadCache): SystemSpec {
+  const key = `${w.name}|${chipName}`;
+  let system = cache.systems?.get(key);
+  if (system === undefined) {
+    system = systemFor(w, chipName, baseName);
+    if (cache.systems && cache.systems.size < MAX_CACHED) cache.systems.set(key, system);
+  }
+  return system;
+}
 
 function modelOverrides(spec: SweepSpec, workload: WorkloadSpec, values: readonly KnobValue[]): { config: Record<string, unknown>; seq?: number } {
   const config: Record<string, unknown> = {};
@@ -51,7 +65,7 @@ function modelOverrides(spec: SweepSpec, workload: WorkloadSpec, values: readonl
 }
 
 /** The workload's graph or transformer with the model knobs applied (cached), or why it cannot be built. */
-function workloadInputs(spec: SweepSpec, workload: WorkloadSpec, values: readonly KnobValue[], cache: WorkloadCache): WorkloadInputs | string {
+export function workloadInputs(spec: SweepSpec, workload: WorkloadSpec, values: readonly KnobValue[], cache: WorkloadCache): WorkloadInputs | string {
   if (workload.kind === 'gemm') return {};
   const { config, seq } = modelOverrides(spec, workload, values);
   const key = `${workload.name}|${JSON.stringify(config)}|${seq}`;
@@ -145,7 +159,7 @@ function metricsOf(spec: SweepSpec, raw: ChipSpec, role: ChipRole, values: reado
     if (o) return o;
     const inputs = workloadInputs(spec, w, values, cache);
     const chip = w.kind === 'inference' || w.kind === 'training' ? withPower() : raw;
-    o = typeof inputs === 'string' ? { ok: false, reasons: [inputs] } : runWorkload(w, chip, systemFor(w, raw.name, spec.base), inputs);
+    o = typeof inputs === 'string' ? { ok: false, reasons: [inputs] } : runWorkload(w, chip, systemOf(w, raw.name, spec.base, cache), inputs);
     outcomes.set(w.name, o);
     return o;
   };

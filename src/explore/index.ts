@@ -20,3 +20,4 @@ export { paretoFront, hypervolume, kneePoint, nonDominatedSort, dominates, toMin
 export { knobTornado, spearman, ranks, rankCorrelations, type KnobTornadoBar } from './sensitivity.js';
 export { nsga2Initial, nsga2Start, nsga2Offspring, nsga2Advance, runNsga2, crowdingDistance, type Nsga2Options, type Nsga2State, type Nsga2Fitness, type Nsga2Individual } from './nsga2.js';
 export { compareDesign, DEFAULT_REFERENCE_CHIPS, type DesignReport, type ChipComparison } from './best-design.js';
+export { simulatorCheck, type SimulatorCheck, type SimulatorGap } from './sim-check.js';

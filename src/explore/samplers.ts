@@ -68,5 +68,7 @@ export function sobolShifts(seed: number, dims: number): number[] {
 
 /** Sobol point `index` over `dims` dimensions, digitally shifted when `seed` is not 0. */
 export function sobolVector(seed: number, index: number, dims: number, shifts: readonly number[] = sobolShifts(seed, dims)): number[] {
-  return Array.from({ length: dims }, (_, d) => sobolPoint(index, d, shifts[d]!));
+  const point = new Array<number>(dims);
+  for (let d = 0; d < dims; d++) point[d] = sobolPoint(index, d, shifts[d]!);
+  return point;
 }

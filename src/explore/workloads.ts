@@ -1,13 +1,12 @@
 /**
  * Running one workload on one chip, with the existing models: a GEMM with the kernel-level model
- * (model/gemm.ts), a forward pass with the analytical graph estimate (model/estimate.ts), a serving point
+ * (model/gemm.ts, through explore/fast-gemm.ts), a forward pass with the analytical graph estimate (model/estimate.ts), a serving point
  * with the closed-form serving model (cluster/serve.ts) and a training run with the plan search
  * (cluster/search.ts via explore/economics.ts). Each returns its figures, or reasons when it cannot run.
  */
 import type { ChipSpec } from '../arch/chip-spec.js';
 import { defaultMatrixFormat } from '../arch/derive.js';
 import { TpusimError } from '../core/errors.js';
-import { gemmSeconds } from '../model/gemm.js';
 import { estimateGraph } from '../model/estimate.js';
 import { servingContext, servingPoint, servingProblems } from '../cluster/serve.js';
 import { SYSTEM_PRESETS } from '../cluster/systems.js';
@@ -15,6 +14,7 @@ import type { SystemSpec } from '../cluster/types.js';
 import type { TransformerModel } from '../cluster/transformer.js';
 import type { Graph } from '../graph/types.js';
 import { trainingRate } from './economics.js';
+import { sweepGemmSeconds } from './fast-gemm.js';
 import type { WorkloadSpec } from './sweep-spec.js';
 
 /** What a workload run yields; rates are per chip, times in seconds. */
@@ -68,7 +68,7 @@ export function runWorkload(workload: WorkloadSpec, chip: ChipSpec, system: Syst
   try {
     switch (workload.kind) {
       case 'gemm': {
-        const t = gemmSeconds(chip, workload.dtype ?? defaultMatrixFormat(chip), { batch: 1, m: workload.m, n: workload.n, k: workload.k, weightsAreParameters: true });
+        const t = sweepGemmSeconds(chip, workload.dtype ?? defaultMatrixFormat(chip), { batch: 1, m: workload.m, n: workload.n, k: workload.k, weightsAreParameters: true });
         return { ok: true, figures: { perSecondPerChip: 1 / t, latencyS: t, chips: 1 } };
       }
       case 'inference': {

@@ -330,8 +330,23 @@ function buildCitations(nodeNm: number, scale: EnergyCitation): EnergyCitation[]
   ];
 }
 
-/** The energy table for a process node (`4` for TSMC 4N/N4P, `5` for N5, ...). */
+const tables = new Map<number, EnergyTable>();
+const MAX_TABLES = 64;
+
+/**
+ * The energy table for a process node (`4` for TSMC 4N/N4P, `5` for N5, ...). Tables are readonly and
+ * depend on the node alone, so they are kept (building the citations dominated a sweep's GEMM point).
+ */
 export function energyTable(nodeNm: number): EnergyTable {
+  let table = tables.get(nodeNm);
+  if (table === undefined) {
+    if (tables.size >= MAX_TABLES) tables.clear();
+    tables.set(nodeNm, (table = buildEnergyTable(nodeNm)));
+  }
+  return table;
+}
+
+function buildEnergyTable(nodeNm: number): EnergyTable {
   const factor = energyScale(nodeNm);
   const citations = buildCitations(nodeNm, scaleCitation(nodeNm));
   return {

@@ -6,9 +6,10 @@
 import { chipApi } from './api/chip.js';
 import { clusterApi } from './api/cluster.js';
 import { economicsApi } from './api/economics.js';
+import { exploreApi } from './api/explore.js';
 import { modelApi } from './api/model.js';
 import { systolicApi } from './api/systolic.js';
 
-export const api = { ...chipApi, ...systolicApi, ...modelApi, ...clusterApi, ...economicsApi };
+export const api = { ...chipApi, ...systolicApi, ...modelApi, ...clusterApi, ...economicsApi, ...exploreApi };
 export type Api = typeof api;
 export type ApiName = keyof Api;

@@ -3,6 +3,7 @@ import { render, type JSX } from 'preact';
 import { ChipPage } from './pages/chip.js';
 import { ClusterPage } from './pages/cluster.js';
 import { EconomicsPage } from './pages/economics.js';
+import { ExplorePage } from './pages/explore.js';
 import { ModelPage } from './pages/model.js';
 import { SystolicPage } from './pages/systolic.js';
 import { useRoute } from './state.js';
@@ -14,6 +15,7 @@ const PAGES: ReadonlyArray<{ id: string; title: string; view: () => JSX.Element 
   { id: 'model', title: 'Model', view: ModelPage },
   { id: 'cluster', title: 'Cluster', view: ClusterPage },
   { id: 'economics', title: 'Economics', view: EconomicsPage },
+  { id: 'explore', title: 'Explore', view: ExplorePage },
 ];
 
 /** An address naming no page: said, with the pages there are (never another page shown in its place). */

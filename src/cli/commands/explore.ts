@@ -156,6 +156,7 @@ function reportJson(report: SweepReport): Record<string, unknown> {
     knobs: meta.knobNames,
     objectives: meta.objectiveNames.map((name) => ({ name, direction: meta.directions[name] ?? 'min' })),
     front: report.front,
+    finalists: report.finalists ?? [],
   };
 }
 
@@ -170,6 +171,19 @@ function printReport(io: Io, report: SweepReport): void {
   const rows = report.front.slice(0, FRONT_ROWS_SHOWN).map((r) => [r.index, ...meta.knobNames.map((n) => r.knobs[n] ?? '-'), ...meta.objectiveNames.map((n) => (r.objectives[n] === null || r.objectives[n] === undefined ? '-' : formatReadable(r.objectives[n]!)))]);
   if (rows.length > 0) io.out(formatTable(header, rows));
   if (report.front.length > FRONT_ROWS_SHOWN) io.out(`... ${report.front.length - FRONT_ROWS_SHOWN} more (--json or --csv for all)`);
+  printFinalists(io, report);
+}
+
+function printFinalists(io: Io, report: SweepReport): void {
+  const finalists = report.finalists ?? [];
+  if (finalists.length === 0) return;
+  io.out('');
+  io.out('Finalists on the cycle-level simulator (fold engine: one matrix unit, compute only, spread over all units at the sustained clock; gap = analytical / simulated - 1):');
+  const rows = finalists.flatMap((f) =>
+    f.gaps.map((g) => [`${f.index}${f.knee ? ' (knee)' : ''}`, g.workload, `${g.m}x${g.n}x${g.k} ${g.dtype}`, formatReadable(g.analyticalS), formatReadable(g.simulatedS), `${g.gap >= 0 ? '+' : ''}${(100 * g.gap).toFixed(1)}%`]),
+  );
+  if (rows.length > 0) io.out(formatTable(['#', 'workload', 'GEMM (m x n x k)', 'analytical s', 'simulated s', 'gap'], rows));
+  for (const note of [...new Set(finalists.flatMap((f) => f.notes))]) io.out(`  note: ${note}`);
 }
 
 function mergeCommand(argv: readonly string[], io: Io): number {

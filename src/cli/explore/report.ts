@@ -1,10 +1,11 @@
 /**
  * What a sweep database holds: counts, the Pareto front of its feasible rows, a CSV export of every row
- * (streamed to a temporary file and renamed into place), and the data of the Pareto scatter.
+ * (streamed to a temporary file and renamed into place), the data of the Pareto scatter, and the
+ * front's top designs re-checked on the cycle-level simulator (the analytical-vs-simulator gap).
  */
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { TpusimError, csvField } from '../../index.js';
+import { TpusimError, csvField, kneePoint, parseSweep, simulatorCheck, type SimulatorCheck } from '../../index.js';
 import { StreamingFront } from './pareto.js';
 import type { StoredRow, SweepMeta, SweepStore } from './store.js';
 
@@ -25,6 +26,32 @@ export interface SweepReport {
   readonly front: readonly FrontRow[];
   /** Objective values of an even sample of feasible rows, for the scatter. */
   readonly sample: ReadonlyArray<ReadonlyArray<number | null>>;
+  /** The front's top designs re-checked on the cycle-level simulator (absent: the spec is not a built-in sweep). */
+  readonly finalists?: readonly Finalist[];
+}
+
+/** A front design (the knee first) with its GEMMs on the simulator and in the analytical model. */
+export interface Finalist extends SimulatorCheck {
+  readonly index: number;
+  readonly knee: boolean;
+}
+
+/** Front designs re-checked on the simulator: the knee and the next ones in index order. */
+export const FINALISTS = 5;
+
+/** The knee of the front and up to FINALISTS - 1 more front designs, each re-checked (explore/sim-check.ts). */
+export function checkFinalists(meta: SweepMeta, front: readonly FrontRow[]): Finalist[] | undefined {
+  const parsed = parseSweep(meta.specText, meta.fileName);
+  if (!parsed.ok || front.length === 0) return undefined;
+  const sweep = parsed.value;
+  const directions = meta.objectiveNames.map((n) => meta.directions[n] ?? 'min');
+  const knee = kneePoint(front.map((r) => meta.objectiveNames.map((n) => r.objectives[n] ?? Number.NaN)), directions);
+  const order = [knee, ...front.map((_, i) => i).filter((i) => i !== knee)].slice(0, FINALISTS);
+  return order.map((i) => {
+    const row = front[i]!;
+    const knobs = Object.fromEntries(Object.entries(row.knobs).map(([k, v]) => [k, v ?? Number.NaN]));
+    return { index: row.index, knee: i === knee, ...simulatorCheck(sweep, knobs) };
+  });
 }
 
 export function reportSweep(store: SweepStore): SweepReport {
@@ -41,7 +68,9 @@ export function reportSweep(store: SweepStore): SweepReport {
     feasible += 1;
     front.offer(row.objectives, row);
   }
-  return { meta, rows, feasible, chunksDone: store.doneChunks().size, front: front.items().map((r) => frontRow(meta, r)), sample };
+  const frontRows = front.items().map((r) => frontRow(meta, r));
+  const finalists = checkFinalists(meta, frontRows);
+  return { meta, rows, feasible, chunksDone: store.doneChunks().size, front: frontRows, sample, ...(finalists ? { finalists } : {}) };
 }
 
 function frontRow(meta: SweepMeta, row: StoredRow): FrontRow {

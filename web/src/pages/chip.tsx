@@ -14,7 +14,7 @@ import { usePageParams } from '../state.js';
 const MAX_VOLUME = 1e12;
 
 export function ChipPage(): JSX.Element {
-  const [params, set] = usePageParams('chip', { chip: 'tpu-v4', volume: '100000' });
+  const [params, set] = usePageParams('chip', { chip: 'tpu-v4', volume: '100000', design: '' });
   const names = useRequest('chipNames', {});
   const [text, setText] = useState<string | undefined>(undefined);
   const [editing, setEditing] = useState(false);
@@ -22,8 +22,11 @@ export function ChipPage(): JSX.Element {
   useEffect(() => {
     setEditing(false);
     setIssues([]);
-    call('chipSpec', { preset: params.chip }).then(setText, () => setText(undefined));
-  }, [params.chip]);
+    // A design the Explore page opened: its chip JSON, kept in sessionStorage under the `design` parameter.
+    const design = params.design ? sessionStorage.getItem(`tpusim-design:${params.design}`) : null;
+    if (design !== null) onEdit(design);
+    else call('chipSpec', { preset: params.chip }).then(setText, () => setText(undefined));
+  }, [params.chip, params.design]);
   const volume = Number(params.volume);
   const volumeError = Number.isInteger(volume) && volume >= 1 && volume <= MAX_VOLUME ? undefined : `volume must be a whole number of chips from 1 to ${si(MAX_VOLUME)}, got '${params.volume}'`;
   const useEdited = editing && text !== undefined && issues.length === 0;
@@ -39,7 +42,10 @@ export function ChipPage(): JSX.Element {
   return (
     <section aria-label="chip">
       <div class="controls">
-        <Select label="chip preset" name="chip" value={params.chip} options={names.value ?? [params.chip]} onChange={(v) => set('chip', v)} />
+        <Select label="chip preset" name="chip" value={params.chip} options={names.value ?? [params.chip]} onChange={(v) => {
+            set('design', '');
+            set('chip', v);
+          }} />
         <NumberField label="volume (chips, for NRE)" name="volume" value={params.volume} min={1} onChange={(v) => set('volume', v)} error={volumeError} />
       </div>
       <Status state={summary.state} error={summary.error} ms={summary.ms} />
