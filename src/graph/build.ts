@@ -3,7 +3,7 @@
  * shape inference with constant folding for importers that bring nodes and initializers (ONNX).
  */
 import { GraphError } from './errors.js';
-import { ShapeError, type OpContext } from './ops/op.js';
+import { ShapeError, UnsupportedError, type OpContext } from './ops/op.js';
 import { opDef, unsupportedOpMessage } from './ops/registry.js';
 import { elementCount, type AttrValue, type Graph, type GraphNode, type GraphSource, type GraphTensor, type TensorDType } from './types.js';
 
@@ -37,7 +37,7 @@ export function inferGraph(name: string, tensors: readonly GraphTensor[], inputs
     try {
       types = def.infer(ctx);
     } catch (error) {
-      if (error instanceof ShapeError) throw new GraphError('bad_node', `node '${node.name}' (${node.op}): ${error.message}`);
+      if (error instanceof ShapeError) throw new GraphError(error instanceof UnsupportedError ? 'unsupported' : 'bad_node', `node '${node.name}' (${node.op}): ${error.message}`);
       throw error;
     }
     // Shape reads only the (static) shape, so it always folds; others fold when all inputs are constants.

@@ -4,8 +4,9 @@
  * tpusim estimates, the same as the chip's vector unit uses).
  */
 import { erf, gelu, geluTanh } from '../../core/functions.js';
+import { isNumberFormatName, NUMBER_FORMATS } from '../../core/number-formats.js';
 import { elementCount } from '../types.js';
-import { broadcastShapes, f32, floatAttr, input, stridesOf, type OpContext, type OpDef, type TensorType } from './op.js';
+import { broadcastShapes, constantInts, floatAttr, input, stridesOf, toDType, unsupported, type OpContext, type OpDef, type TensorType } from './op.js';
 
 function unary(op: string, opsPerElement: number, fn: (x: number, ctx: OpContext) => number, summary: string): OpDef {
   return {
@@ -14,7 +15,7 @@ function unary(op: string, opsPerElement: number, fn: (x: number, ctx: OpContext
     summary,
     infer: (ctx) => [{ dtype: input(ctx, 0).dtype, shape: input(ctx, 0).shape }],
     vectorOps: (_ctx, out) => opsPerElement * elementCount(out[0]!.shape),
-    evaluate: (ctx, inputs) => [Float64Array.from(inputs[0]!, (x) => f32(fn(x, ctx)))],
+    evaluate: (ctx, inputs, out) => [Float64Array.from(inputs[0]!, (x) => toDType(fn(x, ctx), out[0]!.dtype))],
   };
 }
 
@@ -48,14 +49,48 @@ function binary(op: string, fn: (x: number, y: number) => number, summary: strin
       const shape = out[0]!.shape;
       const a = broadcastValues(inputs[0]!, input(ctx, 0).shape, shape);
       const b = broadcastValues(inputs[1]!, input(ctx, 1).shape, shape);
-      return [Float64Array.from(a, (x, i) => f32(fn(x, b[i]!)))];
+      return [Float64Array.from(a, (x, i) => toDType(fn(x, b[i]!), out[0]!.dtype))];
+    },
+  };
+}
+
+/** An op over one or more inputs (ONNX's Max, Min), folded left to right after broadcasting them all. */
+function variadic(op: string, fn: (x: number, y: number) => number, summary: string): OpDef {
+  const shapeOf = (ctx: OpContext): number[] => ctx.inputs.reduce<number[]>((shape, _t, i) => broadcastShapes(shape, input(ctx, i).shape), [...input(ctx, 0).shape]);
+  return {
+    op,
+    kind: 'vector',
+    summary,
+    infer: (ctx) => [{ dtype: input(ctx, 0).dtype, shape: shapeOf(ctx) }],
+    vectorOps: (ctx, out) => Math.max(1, ctx.inputs.length - 1) * elementCount(out[0]!.shape),
+    evaluate: (ctx, inputs, out) => {
+      const shape = out[0]!.shape;
+      const all = inputs.map((v, i) => broadcastValues(v!, input(ctx, i).shape, shape));
+      return [Float64Array.from(all[0]!, (x, i) => toDType(all.slice(1).reduce((acc, v) => fn(acc, v[i]!), x), out[0]!.dtype))];
     },
   };
 }
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
+/** Dropout at inference: x, and (when asked for) a mask that keeps everything. Training mode is random. */
+const DROPOUT: OpDef = {
+  op: 'Dropout',
+  kind: 'vector',
+  summary: 'x (inference)',
+  infer: (ctx) => {
+    const x = input(ctx, 0);
+    const training = ctx.inputs[2] ? constantInts(ctx, 2, 'training_mode')[0] : 0;
+    const ratio = ctx.inputs[1] ? constantInts(ctx, 1, 'ratio')[0] : floatAttr(ctx, 'ratio', 0.5);
+    if (training !== 0 && ratio !== 0) unsupported(`training_mode dropout (ratio ${ratio}) drops random elements; tpusim evaluates inference, where dropout passes x through`);
+    return [{ dtype: x.dtype, shape: x.shape }, ...(ctx.node.outputs.length > 1 ? [{ dtype: 'bool' as const, shape: x.shape }] : [])];
+  },
+  vectorOps: () => 0,
+  evaluate: (_ctx, inputs, out) => [Float64Array.from(inputs[0]!), ...(out.length > 1 ? [new Float64Array(inputs[0]!.length).fill(1)] : [])],
+};
+
 export const ELEMENTWISE_OPS: readonly OpDef[] = [
+  DROPOUT,
   unary('Relu', 1, (x) => (x > 0 ? x : 0), 'max(x, 0)'),
   unary('LeakyRelu', 2, (x, ctx) => (x >= 0 ? x : x * floatAttr(ctx, 'alpha', 0.01)), 'x, or alpha x below zero'),
   unary('Sigmoid', 6, sigmoid, 'logistic function'),
@@ -69,14 +104,13 @@ export const ELEMENTWISE_OPS: readonly OpDef[] = [
   unary('Neg', 1, (x) => -x, '-x'),
   unary('Abs', 1, (x) => Math.abs(x), '|x|'),
   unary('Identity', 0, (x) => x, 'x'),
-  unary('Dropout', 0, (x) => x, 'x (inference)'),
   binary('Add', (x, y) => x + y, 'x + y'),
   binary('Sub', (x, y) => x - y, 'x - y'),
   binary('Mul', (x, y) => x * y, 'x y'),
   binary('Div', (x, y) => x / y, 'x / y'),
   binary('Pow', (x, y) => x ** y, 'x^y'),
-  binary('Max', (x, y) => (x > y || Number.isNaN(x) ? x : y), 'max(x, y)'),
-  binary('Min', (x, y) => (x < y || Number.isNaN(x) ? x : y), 'min(x, y)'),
+  variadic('Max', (x, y) => (x > y || Number.isNaN(x) ? x : y), 'max(x, y, ...)'),
+  variadic('Min', (x, y) => (x < y || Number.isNaN(x) ? x : y), 'min(x, y, ...)'),
 ];
 
 /** Clip takes its bounds as optional inputs (opset 11+) or attributes (older). */
@@ -101,6 +135,8 @@ export function clipBounds(ctx: OpContext): { min: number; max: number } | undef
   return { min: lo?.data?.[0] ?? floatAttr(ctx, 'min', -Infinity), max: hi?.data?.[0] ?? floatAttr(ctx, 'max', Infinity) };
 }
 
+const NARROW_FLOATS: ReadonlySet<string> = new Set(['fp16', 'bf16', 'fp8-e4m3', 'fp8-e5m2']);
+
 export const CAST: OpDef = {
   op: 'Cast',
   kind: 'vector',
@@ -110,5 +146,10 @@ export const CAST: OpDef = {
     return [{ dtype: typeof to === 'string' ? (to as TensorType['dtype']) : input(ctx, 0).dtype, shape: input(ctx, 0).shape }];
   },
   vectorOps: (_ctx, out) => elementCount(out[0]!.shape),
-  evaluate: (_ctx, inputs) => [Float64Array.from(inputs[0]!)],
+  evaluate: (_ctx, inputs, out) => {
+    // A cast to a narrow float rounds to it (other ops compute every float type in fp32).
+    const dtype = out[0]!.dtype;
+    const narrow = NARROW_FLOATS.has(dtype) && isNumberFormatName(dtype) ? NUMBER_FORMATS[dtype] : undefined;
+    return [Float64Array.from(inputs[0]!, (x) => (narrow ? narrow.quantize(x) : toDType(x, dtype)))];
+  },
 };

@@ -58,6 +58,14 @@ function sliceRanges(ctx: OpContext): Array<{ start: number; step: number; count
   return ranges;
 }
 
+/** The dimensions Shape returns: start..end (opset 15), clamped to the rank like Python slices. */
+function shapeRange(ctx: OpContext): readonly number[] {
+  const shape = input(ctx, 0).shape;
+  const rank = shape.length;
+  const clamp = (v: number): number => Math.min(Math.max(v < 0 ? v + rank : v, 0), rank);
+  return shape.slice(clamp(intAttr(ctx, 'start', 0)), clamp(intAttr(ctx, 'end', rank)));
+}
+
 /** Visits every index of `shape`, in row-major order, with its source offset. */
 function gatherIndices(shape: readonly number[], source: (index: readonly number[]) => number): Int32Array {
   const out = new Int32Array(elementCount(shape));
@@ -204,8 +212,8 @@ export const LAYOUT_OPS: readonly OpDef[] = [
     op: 'Shape',
     kind: 'layout',
     summary: 'the input\'s shape as an int64 tensor',
-    infer: (ctx) => [{ dtype: 'int64', shape: [input(ctx, 0).shape.length] }],
-    evaluate: (ctx) => [Float64Array.from(input(ctx, 0).shape)],
+    infer: (ctx) => [{ dtype: 'int64', shape: [shapeRange(ctx).length] }],
+    evaluate: (ctx) => [Float64Array.from(shapeRange(ctx))],
   },
 ];
 

@@ -4,7 +4,8 @@
  * FlashAttention-style) and MoE (top-k routed experts with optional shared experts).
  */
 import { elementCount } from '../types.js';
-import { broadcastShapes, f32, fail, floatAttr, input, intAttr, intsAttr, stridesOf, stringAttr, type Gemm, type OpContext, type OpDef, type TensorType } from './op.js';
+import { broadcastValues } from './elementwise.js';
+import { broadcastShapes, f32, fail, unsupported, floatAttr, input, intAttr, intsAttr, stridesOf, stringAttr, type Gemm, type OpContext, type OpDef, type TensorType } from './op.js';
 
 const isParameter = (ctx: OpContext, i: number): boolean => {
   const t = ctx.inputs[i];
@@ -95,16 +96,13 @@ export const GEMM: OpDef = {
     const alpha = floatAttr(ctx, 'alpha', 1);
     const beta = floatAttr(ctx, 'beta', 1);
     const [a, b] = [inputs[0]!, inputs[1]!];
-    const c = inputs[2];
-    const cShape = ctx.inputs[2]?.shape ?? [];
+    const c = inputs[2] && broadcastValues(inputs[2], ctx.inputs[2]!.shape, [d.m, d.n]);
     const out = new Float64Array(d.m * d.n);
     for (let i = 0; i < d.m; i++) {
       for (let j = 0; j < d.n; j++) {
         let sum = 0;
         for (let k = 0; k < d.k; k++) sum += a[d.transA ? k * d.m + i : i * d.k + k]! * b[d.transB ? j * d.k + k : k * d.n + j]!;
-        let bias = 0;
-        if (c) bias = c[(cShape.length === 2 && cShape[0] !== 1 ? i * (cShape[1] === 1 ? 1 : d.n) : 0) + (cShape[cShape.length - 1] === 1 ? 0 : j)]!;
-        out[i * d.n + j] = f32(alpha * sum + beta * bias);
+        out[i * d.n + j] = f32(alpha * sum + beta * (c ? c[i * d.n + j]! : 0));
       }
     }
     return [out];
@@ -156,7 +154,7 @@ export function windowGeometry(ctx: OpContext, size: readonly [number, number], 
 export function convGeometry(ctx: OpContext): ConvGeometry {
   const x = input(ctx, 0).shape;
   const w = input(ctx, 1).shape;
-  if (x.length !== 4 || w.length !== 4) fail(`tpusim runs 2-D convolutions (rank-4 tensors), got input (${x.join(', ')}) and weights (${w.join(', ')})`);
+  if (x.length !== 4 || w.length !== 4) unsupported(`tpusim runs 2-D convolutions (rank-4 tensors), got input (${x.join(', ')}) and weights (${w.join(', ')})`);
   const groups = intAttr(ctx, 'group', 1);
   const [batch, inChannels, height, width] = x as [number, number, number, number];
   const [outChannels, perGroup, kernelHeight, kernelWidth] = w as [number, number, number, number];

@@ -3,7 +3,8 @@
  * work over one axis (the last, for softmax and the normalizations tpusim lowers to the chip).
  */
 import { elementCount } from '../types.js';
-import { constantInts, f32, fail, floatAttr, input, intAttr, intsAttr, normalizeAxis, type OpContext, type OpDef } from './op.js';
+import { broadcastValues } from './elementwise.js';
+import { constantInts, f32, floatAttr, input, intAttr, intsAttr, normalizeAxis, unsupported, type OpContext, type OpDef } from './op.js';
 
 /** Splits a shape at `axis` into outer x inner rows of `axis..end` or of one axis. */
 function rows(shape: readonly number[], axis: number): { outer: number; size: number; inner: number } {
@@ -44,32 +45,43 @@ export const SOFTMAX: OpDef = {
   },
 };
 
-/** LayerNormalization normalizes over axes axis..rank-1 (ONNX); tpusim takes the last axis. */
+/**
+ * LayerNormalization normalizes over axes axis..rank-1 (ONNX), with optional outputs Mean and InvStdDev
+ * (shape of x with the normalized axes kept as 1); the chip lowers only axis = -1 (graph/layers/fuse).
+ */
 function normalization(op: string, rms: boolean, summary: string): OpDef {
+  const axisOf = (ctx: OpContext): number => normalizeAxis(intAttr(ctx, 'axis', -1), input(ctx, 0).shape.length);
   return {
     op,
     kind: 'vector',
     summary,
     infer: (ctx) => {
-      const shape = input(ctx, 0).shape;
-      const axis = normalizeAxis(intAttr(ctx, 'axis', -1), shape.length);
-      if (axis !== shape.length - 1) fail(`tpusim normalizes over the last axis only, got axis=${axis} of rank ${shape.length}`);
-      return [{ dtype: input(ctx, 0).dtype, shape }];
+      const x = input(ctx, 0);
+      const axis = axisOf(ctx);
+      const stats = { dtype: x.dtype, shape: x.shape.map((d, i) => (i < axis ? d : 1)) };
+      return [{ dtype: x.dtype, shape: x.shape }, ...(ctx.node.outputs.length > 1 ? [stats, stats] : [])];
     },
     vectorOps: (_ctx, out) => (rms ? 5 : 8) * elementCount(out[0]!.shape),
-    evaluate: (ctx, inputs) => {
+    evaluate: (ctx, inputs, outputs) => {
       const shape = input(ctx, 0).shape;
+      const axis = axisOf(ctx);
       const eps = floatAttr(ctx, 'epsilon', 1e-5);
-      const [scale, bias] = [inputs[1], inputs[2]];
-      return [
-        mapRows(inputs[0]!, shape, shape.length - 1, (row) => {
-          const n = row.length;
-          const mean = rms ? 0 : row.reduce((s, v) => s + v, 0) / n;
-          const variance = row.reduce((s, v) => s + (v - mean) * (v - mean), 0) / n;
-          const inv = 1 / Math.sqrt(variance + eps);
-          for (let i = 0; i < n; i++) row[i] = (row[i]! - mean) * inv * (scale ? scale[i]! : 1) + (bias ? bias[i]! : 0);
-        }),
-      ];
+      const normalized = shape.slice(axis);
+      const n = elementCount(normalized);
+      const [scale, bias] = [1, 2].map((i) => inputs[i] && broadcastValues(inputs[i], input(ctx, i).shape, normalized));
+      const x = inputs[0]!;
+      const y = new Float64Array(x.length);
+      const rowsCount = x.length / n;
+      const [means, invs] = [new Float64Array(rowsCount), new Float64Array(rowsCount)];
+      for (let r = 0; r < rowsCount; r++) {
+        const row = x.subarray(r * n, (r + 1) * n);
+        const mean = rms ? 0 : row.reduce((s, v) => s + v, 0) / n;
+        const variance = row.reduce((s, v) => s + (v - mean) * (v - mean), 0) / n;
+        const inv = 1 / Math.sqrt(variance + eps);
+        [means[r], invs[r]] = [f32(mean), f32(inv)];
+        for (let i = 0; i < n; i++) y[r * n + i] = f32((row[i]! - mean) * inv * (scale ? scale[i]! : 1) + (bias ? bias[i]! : 0));
+      }
+      return [y, means, invs].slice(0, outputs.length);
     },
   };
 }
@@ -81,7 +93,10 @@ export const BATCH_NORM: OpDef = {
   op: 'BatchNormalization',
   kind: 'vector',
   summary: 'per-channel scale and shift with running statistics (inference)',
-  infer: (ctx) => [{ dtype: input(ctx, 0).dtype, shape: input(ctx, 0).shape }],
+  infer: (ctx) => {
+    if (intAttr(ctx, 'training_mode', 0) !== 0) unsupported('training_mode=1 (batch statistics, updated running statistics) is not supported; tpusim evaluates inference');
+    return [{ dtype: input(ctx, 0).dtype, shape: input(ctx, 0).shape }];
+  },
   vectorOps: (_ctx, out) => 2 * elementCount(out[0]!.shape),
   evaluate: (ctx, inputs) => {
     const shape = input(ctx, 0).shape;
@@ -99,7 +114,10 @@ export const BATCH_NORM: OpDef = {
 /** Reduction axes from the `axes` attribute (older opsets) or the second input (ReduceSum 13+, others 18+). */
 function reduceAxes(ctx: OpContext, rank: number): number[] {
   const fromInput = ctx.inputs[1] ? constantInts(ctx, 1, 'axes') : undefined;
-  const axes = fromInput ?? intsAttr(ctx, 'axes', undefined) ?? Array.from({ length: rank }, (_, i) => i);
+  const given = fromInput ?? intsAttr(ctx, 'axes', undefined) ?? [];
+  // No axes (or an empty axes input) reduces all of them, unless noop_with_empty_axes asks for none.
+  const all = intAttr(ctx, 'noop_with_empty_axes', 0) === 1 ? [] : Array.from({ length: rank }, (_, i) => i);
+  const axes = given.length > 0 ? given : all;
   return [...new Set(axes.map((a) => normalizeAxis(a, rank)))].sort((a, b) => a - b);
 }
 

@@ -3,6 +3,7 @@
  * other arithmetic, and, where tpusim can run it, its fp32 reference semantics. The analytical model,
  * the compiler and the reference evaluator all read these; none switches on an op's name.
  */
+import { wrapSigned } from '../../core/number-formats.js';
 import type { AttrValue, GraphNode, GraphTensor, TensorDType } from '../types.js';
 
 export interface TensorType {
@@ -46,6 +47,13 @@ export class ShapeError extends Error {}
 
 export function fail(message: string): never {
   throw new ShapeError(message);
+}
+
+/** Valid ONNX that tpusim does not implement (a 3-D pooling, training-mode dropout): reported as unsupported. */
+export class UnsupportedError extends ShapeError {}
+
+export function unsupported(message: string): never {
+  throw new UnsupportedError(message);
 }
 
 export function attr(ctx: OpContext, name: string): AttrValue | undefined {
@@ -122,3 +130,25 @@ export function stridesOf(shape: readonly number[]): number[] {
 }
 
 export const f32 = Math.fround;
+
+/** Integers truncate toward zero and wrap to their width; int64 stays a (safe) double. */
+const INTEGER_BITS: Partial<Record<TensorDType, { bits: number; signed: boolean }>> = {
+  int8: { bits: 8, signed: true },
+  uint8: { bits: 8, signed: false },
+  int16: { bits: 16, signed: true },
+  int32: { bits: 32, signed: true },
+};
+
+/**
+ * A value as an element of `dtype` holds it: floats round to fp32 (the reference computes every float
+ * type in fp32), integers truncate toward zero (ONNX's integer Div, Cast from float) and wrap, bools are 0 or 1.
+ */
+export function toDType(x: number, dtype: TensorDType): number {
+  if (dtype === 'bool') return x !== 0 && !Number.isNaN(x) ? 1 : 0;
+  if (dtype === 'int64') return Number.isFinite(x) ? Math.trunc(x) || 0 : x;
+  const int = INTEGER_BITS[dtype];
+  if (!int) return f32(x);
+  if (!Number.isFinite(x)) return 0;
+  const wrapped = wrapSigned(Math.trunc(x) % 2 ** int.bits, int.bits);
+  return int.signed ? wrapped : (wrapped + 2 ** int.bits) % 2 ** int.bits;
+}

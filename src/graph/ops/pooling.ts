@@ -1,7 +1,7 @@
 /** Max, average and global average pooling over 2-D (NCHW) inputs. */
 import { elementCount } from '../types.js';
 import { windowGeometry } from './matrix.js';
-import { f32, fail, input, intAttr, intsAttr, type OpContext, type OpDef } from './op.js';
+import { f32, fail, input, intAttr, intsAttr, unsupported, type OpContext, type OpDef } from './op.js';
 
 export interface PoolGeometry {
   readonly batch: number;
@@ -21,15 +21,17 @@ export interface PoolGeometry {
 
 export function poolGeometry(ctx: OpContext, global: boolean): PoolGeometry {
   const x = input(ctx, 0).shape;
-  if (x.length !== 4) fail(`tpusim pools 2-D (rank-4, NCHW) inputs, got (${x.join(', ')})`);
+  if (x.length !== 4) unsupported(`tpusim pools 2-D (rank-4, NCHW) inputs, got (${x.join(', ')})`);
   const [batch, channels, height, width] = x as [number, number, number, number];
   if (global) return { batch, channels, height, width, kernelHeight: height, kernelWidth: width, strideHeight: 1, strideWidth: 1, pads: [0, 0, 0, 0], outHeight: 1, outWidth: 1, countIncludesPad: false };
   const kernel = intsAttr(ctx, 'kernel_shape', undefined);
   if (!kernel || kernel.length !== 2) fail('kernel_shape must give a height and a width');
-  if (intAttr(ctx, 'ceil_mode', 0) !== 0) fail('ceil_mode=1 is not supported');
   const dilations = intsAttr(ctx, 'dilations', [1, 1])!;
-  if (dilations.some((d) => d !== 1)) fail('dilated pooling is not supported');
-  const g = windowGeometry(ctx, [height, width], [kernel[0]!, kernel[1]!], [1, 1]);
+  if (dilations.some((d) => d !== 1)) unsupported('dilated pooling is not supported');
+  const floor = windowGeometry(ctx, [height, width], [kernel[0]!, kernel[1]!], [1, 1]);
+  const countIncludesPad = intAttr(ctx, 'count_include_pad', 0) === 1;
+  const g = intAttr(ctx, 'ceil_mode', 0) === 1 ? withCeilMode(floor, [height, width], [kernel[0]!, kernel[1]!]) : floor;
+  if (countIncludesPad && g !== floor && g.pads.some((p, i) => p !== floor.pads[i])) unsupported('ceil_mode=1 with count_include_pad=1 is not supported where the last window overhangs');
   return {
     batch,
     channels,
@@ -42,8 +44,26 @@ export function poolGeometry(ctx: OpContext, global: boolean): PoolGeometry {
     pads: g.pads,
     outHeight: g.out[0],
     outWidth: g.out[1],
-    countIncludesPad: intAttr(ctx, 'count_include_pad', 0) === 1,
+    countIncludesPad,
   };
+}
+
+type Window = ReturnType<typeof windowGeometry>;
+
+/**
+ * ceil_mode=1: output sizes round up, with the last window starting inside the input or its leading pad
+ * (ONNX, like PyTorch); the overhang is an extra trailing pad that no window reads as a value.
+ */
+function withCeilMode(g: Window, size: readonly [number, number], kernel: readonly [number, number]): Window {
+  const pads = [...g.pads];
+  const out = [0, 1].map((d) => {
+    const [s, padded] = [g.strides[d]!, size[d]! + pads[d]! + pads[d + 2]!];
+    let o = Math.ceil((padded - kernel[d]!) / s) + 1;
+    if ((o - 1) * s >= size[d]! + pads[d]!) o--;
+    pads[d + 2] = pads[d + 2]! + Math.max(0, (o - 1) * s + kernel[d]! - padded);
+    return o;
+  });
+  return { strides: g.strides, pads: [pads[0]!, pads[1]!, pads[2]!, pads[3]!] as const, out: [out[0]!, out[1]!] as const };
 }
 
 function pool(op: string, kind: 'max' | 'avg', global: boolean, summary: string): OpDef {
@@ -52,6 +72,7 @@ function pool(op: string, kind: 'max' | 'avg', global: boolean, summary: string)
     kind: 'vector',
     summary,
     infer: (ctx) => {
+      if (ctx.node.outputs.length > 1) unsupported(`${op}'s Indices output is not supported`);
       const g = poolGeometry(ctx, global);
       return [{ dtype: input(ctx, 0).dtype, shape: [g.batch, g.channels, g.outHeight, g.outWidth] }];
     },

@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// ONNX's backend node tests through tpusim's importer and fp32 reference evaluator: prints, per op, the
+// tests that pass, fail (each a bug) and are unsupported (with the reason). Needs dist/ (npm run
+// onnx-conformance builds it) and either a folder of node tests or Debian's python3-onnx to generate them.
+//   node scripts/onnx-conformance.mjs [--data DIR] [--json] [--write-passing FILE] [--verbose]
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
+const { CONFORMANCE_TOLERANCE, runNodeTest, tallyByOp } = await import(join(root, 'dist/graph/onnx/conformance.js'));
+
+function option(name) {
+  const i = process.argv.indexOf(name);
+  if (i < 0) return undefined;
+  const value = process.argv[i + 1];
+  if (value === undefined || value.startsWith('--')) {
+    console.error(`onnx-conformance: ${name} needs a value`);
+    process.exit(2);
+  }
+  return value;
+}
+
+/** test_data_set_0's input_<i>.pb or output_<i>.pb, in index order. */
+function numbered(dir, prefix) {
+  const files = readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith('.pb'));
+  return files.sort((a, b) => parseInt(a.slice(prefix.length), 10) - parseInt(b.slice(prefix.length), 10)).map((f) => readFileSync(join(dir, f)));
+}
+
+export function readNodeTests(nodeDir) {
+  return readdirSync(nodeDir).sort().map((name) => {
+    const data = join(nodeDir, name, 'test_data_set_0');
+    return { name, model: readFileSync(join(nodeDir, name, 'model.onnx')), inputs: numbered(data, 'input_'), outputs: numbered(data, 'output_') };
+  });
+}
+
+function generate() {
+  const dir = mkdtempSync(join(tmpdir(), 'onnx-node-tests-'));
+  try {
+    execFileSync('/usr/bin/python3', [join(root, 'scripts/onnx-node-tests.py'), dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    console.error(`onnx-conformance: could not generate ONNX's node tests (${String(error.stderr ?? error.message).trim().split('\n').pop()}); install Debian's python3-onnx (apt-get install python3-onnx) or pass --data DIR`);
+    process.exit(1);
+  }
+  return dir;
+}
+
+const given = option('--data');
+if (given !== undefined && !existsSync(join(given, 'node'))) {
+  console.error(`onnx-conformance: --data ${given} has no node/ folder (it should hold node/<test>/model.onnx)`);
+  process.exit(2);
+}
+const dataDir = given ?? generate();
+const results = readNodeTests(join(dataDir, 'node')).map((t) => runNodeTest(t));
+if (given === undefined) rmSync(dataDir, { recursive: true, force: true });
+const tally = tallyByOp(results);
+const writeTo = option('--write-passing');
+if (writeTo !== undefined) {
+  const passing = results.filter((r) => r.status === 'pass').map((r) => r.name);
+  writeFileSync(writeTo, `${JSON.stringify({ tolerance: CONFORMANCE_TOLERANCE, passing }, null, 1)}\n`);
+}
+
+if (process.argv.includes('--json')) {
+  console.log(JSON.stringify({ schemaVersion: 1, tolerance: CONFORMANCE_TOLERANCE, ops: tally }, null, 1));
+} else {
+  const verbose = process.argv.includes('--verbose');
+  const firstReason = (t) => (t.problems[0]?.reason ?? '').split('\n')[0].slice(0, 110);
+  console.log(`ONNX backend node tests through tpusim's importer and fp32 reference (pass: |x - expected| <= ${CONFORMANCE_TOLERANCE.atol} + ${CONFORMANCE_TOLERANCE.rtol} |expected|)`);
+  console.log(`${'op'.padEnd(32)} ${'pass'.padStart(5)} ${'fail'.padStart(5)} ${'unsup'.padStart(5)}  first problem`);
+  for (const t of tally) {
+    console.log(`${t.op.padEnd(32)} ${String(t.pass).padStart(5)} ${String(t.fail).padStart(5)} ${String(t.unsupported).padStart(5)}  ${firstReason(t)}`);
+    if (verbose) for (const p of t.problems) console.log(`    ${p.status} ${p.name}: ${p.reason.split('\n')[0]}`);
+  }
+  const count = (s) => results.filter((r) => r.status === s).length;
+  const supportedOps = tally.filter((t) => t.pass + t.fail > 0);
+  console.log(`\n${results.length} tests: ${count('pass')} pass, ${count('fail')} fail, ${count('unsupported')} unsupported; ops with a supported test: ${supportedOps.length}, of which all pass: ${supportedOps.filter((t) => t.fail === 0).length}`);
+}
