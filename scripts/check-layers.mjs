@@ -19,7 +19,7 @@ const ALLOWED = {
   model: ['core', 'arch', 'graph'],
   cluster: ['core', 'arch', 'graph', 'model'],
   cost: ['core', 'arch'],
-  validation: ['core', 'arch', 'graph', 'model', 'cluster'],
+  validation: ['core', 'arch', 'graph', 'model', 'cluster', 'cost'],
   explore: LIBRARY.filter((l) => l !== 'explore'),
   report: ['core'],
   cli: ['index'],

@@ -125,6 +125,9 @@ export { loadModel, modelKindOf, type ModelSource, type ModelOptions } from './e
 export { estimateGraph, criticalPathCycles, staticPowerW, DEFAULT_NODE_NM, STATIC_SHARE_OF_TDP, type EstimateOptions } from './model/estimate.js';
 export type { GraphEstimate, LayerEstimate, LayerTime, Bound, EnergyBreakdown } from './model/types.js';
 export { energyTable, ENERGY_SOURCES, energyScale, type EnergyTable } from './model/energy.js';
+export { powerAt, sustainedClock, macEnergy, powerCitations, logicScaleFrom7nm, leakageWPerMm2, voltageShareAt, clockShareAt, type PowerActivity, type PowerBreakdown, type PowerOptions, type SustainedClock, type MacEnergy, type PowerCitation } from './model/power.js';
+export { POWER_CONSTANTS, POWER_SOURCES, MAC_7NM_PJ } from './model/power-constants.js';
+export { estimatePower, estimateActivity, type EstimatePower, type EnergyPerInference } from './model/power-estimate.js';
 export { GPU_KERNEL_LAUNCH_S } from './model/gpu.js';
 export { attentionKernelsOf, attentionSeconds, defaultAttentionKernel, fp8CastSeconds, gemmSeconds, streamSeconds, ATTENTION_KERNELS, type AttentionImplementation, type AttentionKernel, type AttentionTime, type Fp8Recipe, type Fp8Role, type GemmOptions } from './model/kernels.js';
 export { decodeAttentionSeconds, DECODE_ATTENTION_KERNELS, DECODE_ATTENTION_KERNEL_SPECS, type DecodeAttention, type DecodeAttentionTime, type DecodeAttentionKernelName, type DecodeAttentionKernelSpec } from './model/decode-attention.js';
@@ -161,7 +164,7 @@ export { chipArea, calibrateArea, memoryDevices, type AreaBreakdown, type AreaPa
 export { grossDiesPerWafer, usableWaferMm2, dieYield, YIELD_MODELS, type YieldModel, type YieldOptions, type WaferGeometry } from './cost/wafer.js';
 export { chipCost, estimateChipCost, type ChipCost, type ChipCostEstimate, type ChipCostOptions } from './cost/chip-cost.js';
 export { COST_LIMITS, costLimit, validateCostValues, rangeOf } from './cost/cost-limits.js';
-export { chipPower, inferenceRate, type ChipPower, type WorkloadRate } from './explore/economics.js';
+export { chipPower, chipPowerModel, powerDieArea, DENSE_GEMM_SIDE, inferenceRate, type ChipPower, type ChipPowerModel, type WorkloadRate } from './explore/economics.js';
 export { chipsPerHost, provisionedPowerW, trainingRate, ownerPrice, DEFAULT_BUILD_VOLUME, type OwnerPrice } from './explore/economics.js';
 export { tcoPerChip, performancePerTco, splitChipHour, validateTcoBook, HOURS_PER_YEAR, type TcoInput, type TcoBreakdown, type ChipHourParts } from './cost/tco.js';
 export { buildVsBuy, tornado, validateBuildVsBuyInput, TORNADO_KEYS, type BuildVsBuyInput, type BuildVsBuyResult, type BuildVsBuySide, type TornadoBar, type InputSwing, type CustomChipInput, type MarketChipInput } from './cost/build-vs-buy.js';

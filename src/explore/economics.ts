@@ -10,6 +10,11 @@ import { defaultMatrixFormat, peakMacsPerCycle } from '../arch/derive.js';
 import { NUMBER_FORMATS } from '../core/number-formats.js';
 import { DEFAULT_NODE_NM, estimateGraph, staticPowerW } from '../model/estimate.js';
 import { energyTable } from '../model/energy.js';
+import { powerAt, sustainedClock, type PowerActivity, type PowerBreakdown, type SustainedClock } from '../model/power.js';
+import { TpusimError } from '../core/errors.js';
+import { gemmActivity } from '../model/power-estimate.js';
+import { chipArea } from '../cost/area.js';
+import { CostTrace, DEFAULT_COST_BOOK } from '../cost/costbook.js';
 import type { Graph } from '../graph/types.js';
 import { searchPlans } from '../cluster/search.js';
 import { SYSTEM_PRESETS } from '../cluster/systems.js';
@@ -65,6 +70,55 @@ export function chipPower(chip: ChipSpec, dtype?: string): ChipPower {
     nodeNm,
   };
 }
+
+/** Side of the square GEMM that stands for dense matrix work (the shape docs/gpu-measured.md ran for its clock). */
+export const DENSE_GEMM_SIDE = 8192;
+
+export interface ChipPowerModel {
+  /** Die area leakage is priced on: the published one, else the area model's. */
+  readonly dieAreaMm2: number;
+  readonly dieAreaSource: 'published' | 'model';
+  /** Every MAC busy and off-chip memory at full bandwidth, at the published clock: an upper bound. */
+  readonly atPeak: PowerBreakdown;
+  /** Dense bf16-class GEMMs back to back under the chip's power limit (its TDP): the clock held and the power drawn. */
+  readonly denseGemm: SustainedClock;
+}
+
+/**
+ * Power by mechanism (model/power.ts): at peak activity, and running dense GEMMs back to back, where
+ * DVFS under the power limit gives the sustained clock a design would hold (the modelled one: the
+ * timing model keeps a preset's measured sustainedClockHz).
+ */
+export function chipPowerModel(chip: ChipSpec, dtype?: string): ChipPowerModel {
+  const { dieAreaMm2, source } = powerDieArea(chip);
+  const format = dtype ?? defaultMatrixFormat(chip);
+  const peakBytesPerCycle = chip.offChipMemory.bandwidthBytesPerS / chip.clockHz;
+  const atPeak = powerAt(chip, { dtype: format, matrixUtilization: 1, offChipBytesPerCycle: peakBytesPerCycle }, chip.clockHz, { dieAreaMm2 });
+  const denseGemm = sustainedClock(chip, denseActivity(chip, format), { dieAreaMm2 });
+  return { dieAreaMm2, dieAreaSource: source, atPeak, denseGemm };
+}
+
+/** A dense GEMM's activity from the kernel model; every MAC slot busy where the kernel model cannot time the chip. */
+function denseActivity(chip: ChipSpec, format: string): PowerActivity {
+  try {
+    return gemmActivity(chip, format, DENSE_GEMM_SIDE, DENSE_GEMM_SIDE, DENSE_GEMM_SIDE);
+  } catch (e) {
+    if (!(e instanceof TpusimError)) throw e;
+    return { dtype: format, matrixUtilization: 1, offChipBytesPerCycle: 0 };
+  }
+}
+
+/** The die area leakage is priced on: the published one, else the area model's with the default cost book. */
+export function powerDieArea(chip: ChipSpec): { readonly dieAreaMm2: number; readonly source: 'published' | 'model' } {
+  const published = chip.technology?.dieAreaMm2;
+  if (published !== undefined) return { dieAreaMm2: published, source: 'published' };
+  let modelled = modelledAreas.get(chip);
+  if (modelled === undefined) modelledAreas.set(chip, (modelled = chipArea(chip, new CostTrace(DEFAULT_COST_BOOK)).totalMm2));
+  return { dieAreaMm2: modelled, source: 'model' };
+}
+
+/** Area-model results by chip object (specs are readonly), so a sweep prices each design's area once. */
+const modelledAreas = new WeakMap<ChipSpec, number>();
 
 export interface WorkloadRate {
   /** Work units per second per chip (inferences/s for a graph). */

@@ -221,6 +221,88 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
         "params": null
       },
       "unmapped": 0
+    },
+    {
+      "category": "power",
+      "all": {
+        "rows": 11,
+        "mape": 0.1342,
+        "medianSpeedRatio": 0.9872,
+        "within15": 0.8182,
+        "within30": 0.9091
+      },
+      "heldOut": {
+        "rows": 5,
+        "mape": 0.05371,
+        "medianSpeedRatio": 0.9872,
+        "within15": 1,
+        "within30": 1
+      },
+      "calibration": {
+        "rows": 6,
+        "mape": 0.2013,
+        "medianSpeedRatio": 0.9596,
+        "within15": 0.6667,
+        "within30": 0.8333
+      },
+      "regime": {
+        "chips": [
+          "a100",
+          "h100-sxm",
+          "h200",
+          "tpu-v1",
+          "tpu-v3",
+          "tpu-v4"
+        ],
+        "chipCount": [
+          1,
+          1
+        ],
+        "params": null
+      },
+      "unmapped": 0
+    },
+    {
+      "category": "area",
+      "all": {
+        "rows": 8,
+        "mape": 0.1732,
+        "medianSpeedRatio": 0.9031,
+        "within15": 0.25,
+        "within30": 0.875
+      },
+      "heldOut": {
+        "rows": 7,
+        "mape": 0.1701,
+        "medianSpeedRatio": 0.9659,
+        "within15": 0.2857,
+        "within30": 0.8571
+      },
+      "calibration": {
+        "rows": 1,
+        "mape": 0.1948,
+        "medianSpeedRatio": 0.8052,
+        "within15": 0,
+        "within30": 1
+      },
+      "regime": {
+        "chips": [
+          "a100",
+          "h100-sxm",
+          "l40s",
+          "tpu-v1",
+          "tpu-v2",
+          "tpu-v3",
+          "tpu-v4",
+          "v100-sxm"
+        ],
+        "chipCount": [
+          1,
+          1
+        ],
+        "params": null
+      },
+      "unmapped": 0
     }
   ],
   "overall": {

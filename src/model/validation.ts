@@ -7,7 +7,9 @@
 import { trimNumber } from '../core/units.js';
 import { VALIDATION_SUMMARY } from './validation-data.js';
 
-export const VALIDATION_CATEGORIES = ['kernels', 'training-node', 'training-scale', 'serving', 'collectives'] as const;
+export const VALIDATION_CATEGORIES = ['kernels', 'training-node', 'training-scale', 'serving', 'collectives', 'power', 'area'] as const;
+/** Categories of physical predictions (watts, clocks, die areas), kept out of the overall speed figures. */
+export const PHYSICAL_CATEGORIES: readonly ValidationCategory[] = ['power', 'area'];
 export type ValidationCategory = (typeof VALIDATION_CATEGORIES)[number];
 
 export interface ErrorStats {
@@ -69,6 +71,8 @@ const LABELS: Readonly<Record<ValidationCategory, string>> = {
   'training-scale': 'large-scale training (100+ chips)',
   serving: 'serving',
   collectives: 'collective',
+  power: 'power and clock',
+  area: 'die area',
 };
 
 /** Parameters in billions, as model sizes are quoted. */

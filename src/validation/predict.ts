@@ -15,6 +15,7 @@ import { planProblems, trainingStep, type TrainingOptions } from '../cluster/tra
 import { trainingFlopsPerToken, transformerModel, type TransformerModel } from '../cluster/transformer.js';
 import type { SystemSpec, TrainingPlan } from '../cluster/types.js';
 import { attentionSeconds, gemmSeconds } from '../model/kernels.js';
+import { predictArea, predictPower } from './predict-physical.js';
 import type { AttentionWorkload, CollectiveWorkload, FlopConvention, GemmWorkload, ModelRef, ServeWorkload, SystemRef, TrainWorkload, ValidationRow } from './types.js';
 import { METRICS } from './types.js';
 
@@ -240,6 +241,8 @@ const METRICS_BY_KIND: Readonly<Record<string, readonly string[]>> = {
   train: ['step-s', 'tokens-per-s', 'tokens-per-s-per-chip', 'mfu', 'tflops-per-chip'],
   serve: ['ttft-s', 'tpot-s', 'output-tokens-per-s', 'total-tokens-per-s', 'request-latency-s'],
   collective: ['busbw-GBps', 'algbw-GBps', 'seconds'],
+  power: ['watts', 'clock-mhz'],
+  area: ['mm2'],
 };
 
 /** tpusim's prediction of a row's measured metric. */
@@ -265,9 +268,12 @@ export function predictRow(row: ValidationRow): RowPrediction {
       const r = predictServe(w, metric, notes);
       predicted = r.value;
       regime = { chip: w.chip, chips: w.chips, params: r.params };
-    } else {
+    } else if (w.kind === 'collective') {
       predicted = predictCollective(w, metric);
       regime = { chip: w.chip, chips: w.ranks };
+    } else {
+      predicted = w.kind === 'power' ? predictPower(chipOf(w.chip), w, metric, notes) : predictArea(chipOf(w.chip));
+      regime = { chip: w.chip, chips: 1 };
     }
     if (!Number.isFinite(predicted) || predicted <= 0) throw new MappingError(`the model predicted ${predicted}`);
     const ratio = predicted / row.measured.value;

@@ -16,6 +16,8 @@ import {
   COLLECTIVE_KINDS,
   FLOP_CONVENTIONS,
   METRICS,
+  POWER_LOADS,
+  POWER_SCOPES,
   SERVING_ENGINES,
   SPLITS,
   type ValidationFile,
@@ -122,6 +124,8 @@ const WORKLOADS: Readonly<Record<string, Schema>> = {
     bytes: positive,
     harness: optional(oneOf(COLLECTIVE_HARNESSES)),
   }),
+  power: object({ kind: oneOf(['power']), chip: name, load: oneOf(POWER_LOADS), scope: oneOf(POWER_SCOPES), dtype: optional(name), m: optional(count()), n: optional(count()), k: optional(count()) }),
+  area: object({ kind: oneOf(['area']), chip: name }),
 };
 
 const workload: Schema = {

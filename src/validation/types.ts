@@ -29,6 +29,10 @@ export const METRICS = {
   'request-latency-s': 'time',
   'busbw-GBps': 'rate',
   'algbw-GBps': 'rate',
+  /** Power and area rows: predicted / measured, reported like a rate (above 1: the model says more). */
+  watts: 'rate',
+  'clock-mhz': 'rate',
+  mm2: 'rate',
 } as const;
 export type Metric = keyof typeof METRICS;
 
@@ -149,7 +153,32 @@ export interface CollectiveWorkload {
   readonly harness?: CollectiveHarness;
 }
 
-export type Workload = GemmWorkload | AttentionWorkload | TrainWorkload | ServeWorkload | CollectiveWorkload;
+export const POWER_LOADS = ['gemm', 'idle'] as const;
+export const POWER_SCOPES = ['board', 'package'] as const;
+
+/**
+ * A chip's power or sustained clock: idle, or running a dense GEMM back to back (m, n, k, dtype).
+ * board: what the board draws from its supply (GPU power readings); package: chip and DRAM (the TPU
+ * papers' "ASIC + HBM").
+ */
+export interface PowerWorkload {
+  readonly kind: 'power';
+  readonly chip: string;
+  readonly load: (typeof POWER_LOADS)[number];
+  readonly scope: (typeof POWER_SCOPES)[number];
+  readonly dtype?: string;
+  readonly m?: number;
+  readonly n?: number;
+  readonly k?: number;
+}
+
+/** A chip's die area (all logic silicon in the package). */
+export interface AreaWorkload {
+  readonly kind: 'area';
+  readonly chip: string;
+}
+
+export type Workload = GemmWorkload | AttentionWorkload | TrainWorkload | ServeWorkload | CollectiveWorkload | PowerWorkload | AreaWorkload;
 
 export interface SourceEntry {
   readonly title: string;

@@ -1,4 +1,5 @@
-import { estimateChipCost, chipPower, costWaterfallSvg, formatTable, trimNumber, YIELD_MODELS, type ChipCost } from '../../index.js';
+import { estimateChipCost, chipPower, chipPowerModel, costWaterfallSvg, formatTable, trimNumber, YIELD_MODELS, type ChipCost, type ChipPowerModel } from '../../index.js';
+import { mechanismText } from '../power-lines.js';
 import { choice, outputPaths, parseCommandArgs, positiveInteger, stringOption, UsageError } from '../args.js';
 import { resolveChip } from '../chip-arg.js';
 import { shareBelowOne } from '../cluster-arg.js';
@@ -41,6 +42,15 @@ function report(c: ChipCost, published: number | undefined): string[] {
   ];
 }
 
+function powerModelLines(m: ChipPowerModel): string[] {
+  const g = m.denseGemm;
+  return [
+    `power by mechanism (model/power.ts; leakage on the ${m.dieAreaSource} ${trimNumber(m.dieAreaMm2, 4)} mm^2), dense GEMMs back to back: board ${trimNumber(g.power.boardW, 4)} W at ${trimNumber(g.clockHz / 1e6, 4)} MHz = ${mechanismText(g.power)} W`,
+    `sustained clock (modelled, not the preset's measured one): ${trimNumber(g.clockHz / 1e6, 4)} MHz, ${g.limitedBy === 'power' ? 'power-limited' : g.limitedBy === 'clock' ? 'at the published clock' : 'no power limit published'}: ${g.reason}`,
+    `every MAC busy and memory at full bandwidth, at the published clock: board ${trimNumber(m.atPeak.boardW, 4)} W`,
+  ];
+}
+
 export const costCommand: Command = {
   name: 'cost',
   summary: 'die area, dies per wafer, yield, cost per chip at a volume, and power',
@@ -50,7 +60,8 @@ export const costCommand: Command = {
   Area from the chip's description, component by component (docs/cost.md), then dies per 300 mm
   wafer, die yield, and the cost of one accelerator: logic dies, memory, package, board and the design
   cost spread over --volume accelerators (default 100,000). --harvest is the share of the die that
-  redundancy repairs. Power at peak activity from the energy model, against the published TDP. Every
+  redundancy repairs. Power at peak activity from the energy model, against the published TDP; power
+  by mechanism under dense GEMMs and the clock DVFS holds under the TDP (model/power.ts). Every
   constant comes from the cost book; --costbook FILE (JSON/YAML, key: value) overrides entries, and
   the report names the figures used that are estimates. --svg writes the cost per chip as a
   waterfall, part by part, as the UI's Economics page draws it.`,
@@ -77,14 +88,16 @@ export const costCommand: Command = {
     }
     const c = estimate.cost;
     const power = chipPower(chip);
+    const powerModel = chipPowerModel(chip);
     writeCharts([{ path: svg, draw: () => costWaterfallSvg(c) }]);
     if (values['json']) {
-      printJson(io, 'cost', { feasible: true, ...c, power, estimates: c.estimates.map((k) => ({ key: k, ...book[k] })), ...(svg ? { svg } : {}) });
+      printJson(io, 'cost', { feasible: true, ...c, power, powerModel, estimates: c.estimates.map((k) => ({ key: k, ...book[k] })), ...(svg ? { svg } : {}) });
       return 0;
     }
     io.out(report(c, chip.technology?.dieAreaMm2).join('\n'));
     const published = power.tdpW !== undefined ? `; published TDP ${power.tdpW} W` : '';
     io.out(`power at peak activity (energy model): ${trimNumber(power.peakW, 4)} W = static ${trimNumber(power.staticW, 4)}${power.staticIsEstimate ? ' (estimate)' : ' (measured idle)'} + MACs ${trimNumber(power.matrixW, 3)} + on-chip memory ${trimNumber(power.onChipW, 3)} + off-chip memory ${trimNumber(power.offChipW, 3)}${published} (the model prices arithmetic and memory traffic, not control, clocks or register files)`);
+    io.out(powerModelLines(powerModel).join('\n'));
     io.out(estimatesLine(book, c.estimates));
     if (svg) io.out(`wrote ${svg}`);
     return 0;

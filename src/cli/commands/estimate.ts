@@ -19,6 +19,7 @@ import { resolveChip } from '../chip-arg.js';
 import { printJson, type Command } from '../command.js';
 import { writeCharts, type Io } from '../io.js';
 import { MODEL_HELP, MODEL_OPTIONS, readModel } from '../model-arg.js';
+import { estimatePowerLines, estimatePowerOf } from '../power-lines.js';
 
 const us = (s: number): string => trimNumber(s * 1e6, 4);
 
@@ -107,13 +108,15 @@ export const estimateCommand: Command = {
     ]);
     // The layers are GEMM, attention and element-wise kernels: the kernels category's error applies to each.
     const validation = validationFor('kernels', { chip: chip.name, chips: 1 });
+    const power = estimatePowerOf(e, chip);
     if (values['json']) {
-      printJson(io, 'estimate', { ...e, ridgePointOpsPerByte: ridgePointOpsPerByte(chip, e.dtype as never), criticalPathS: criticalPathCycles(e, graph) / chip.clockHz, validation, ...(svg ? { svg } : {}), ...(timeline ? { timeline } : {}) });
+      printJson(io, 'estimate', { ...e, power, ridgePointOpsPerByte: ridgePointOpsPerByte(chip, e.dtype as never), criticalPathS: criticalPathCycles(e, graph) / chip.clockHz, validation, ...(svg ? { svg } : {}), ...(timeline ? { timeline } : {}) });
       return 0;
     }
     io.out(layerTable(e));
     io.out('');
     io.out(totals(e, chip, graph));
+    io.out(estimatePowerLines(power, e).join('\n'));
     io.out(`time ${us(e.totalTimeS)} us; its kernels ${validation.text}; whole forward passes are not validated on their own`);
     for (const path of [svg, timeline]) if (path) io.out(`wrote ${path}`);
     return 0;
