@@ -22,7 +22,7 @@ export const MODEL_OPTIONS = { batch: { type: 'string' }, seq: { type: 'string' 
 
 export const MODEL_HELP = `MODEL is a zoo name (tpusim models), an .onnx file, a Hugging Face config.json or a SCALE-Sim
   topology .csv. --batch and --seq set the batch size and sequence length (zoo and config.json models;
-  --batch also fills an ONNX file's symbolic first dimension).`;
+  in an ONNX file they fill symbolic input dimensions: --batch the first, --seq the second).`;
 
 export function readModel(model: string, values: ParsedArgs['values']): Graph {
   const batchText = stringOption(values, 'batch');

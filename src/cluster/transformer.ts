@@ -27,6 +27,8 @@ export interface LayerShape {
    * parameters are in `attentionParams`, their GEMMs run after the input projections.
    */
   readonly upProjections?: ReadonlyArray<{ readonly in: number; readonly out: number }>;
+  /** Sliding-window attention (Gemma 2/3, Phi-3): a query sees at most this many keys; absent: all. */
+  readonly windowTokens?: number;
   readonly mlp:
     | { readonly kind: 'dense'; readonly ffn: number; readonly gated: boolean }
     | {
@@ -37,6 +39,8 @@ export interface LayerShape {
         readonly gated: boolean;
         readonly sharedExperts: number;
         readonly sharedFfn: number;
+        /** Qwen2-MoE: a sigmoid gate (hidden x 1) on the shared experts' output. */
+        readonly sharedGate?: boolean;
         /** Group-limited routing: a token's experts come from its `topK` best of `count` equal groups (DeepSeek-V3: 4 of 8). */
         readonly groups?: { readonly count: number; readonly topK: number };
       };
@@ -68,14 +72,14 @@ function mlpParams(hidden: number, m: LayerShape['mlp']): { total: number; activ
   if (m.kind === 'dense') return { total: dense(m.ffn, m.gated), active: dense(m.ffn, m.gated), expert: 0 };
   const expert = dense(m.ffn, m.gated);
   const shared = m.sharedExperts * dense(m.sharedFfn, m.gated);
-  const router = hidden * m.experts;
+  const router = hidden * m.experts + (m.sharedGate ? hidden : 0);
   return { total: m.experts * expert + shared + router, active: m.topK * expert + shared + router, expert: m.experts * expert };
 }
 
 export function transformerFromSpec(name: string, spec: TransformerSpec): TransformerModel {
   const h = spec.hidden;
   const a = spec.attention;
-  const layerOf = (mlp: TransformerSpec['mlps'][number]): LayerShape => {
+  const layerOf = (mlp: TransformerSpec['mlps'][number], window: number): LayerShape => {
     let attention: Omit<LayerShape, 'mlp'>;
     if (a.kind === 'multi-head') {
       const q = a.heads * a.headDim;
@@ -101,13 +105,13 @@ export function transformerFromSpec(name: string, spec: TransformerSpec): Transf
     }
     const m: LayerShape['mlp'] =
       mlp.kind === 'moe'
-        ? { kind: 'moe', experts: mlp.experts, topK: mlp.topK, ffn: mlp.ffn, gated: true, sharedExperts: mlp.sharedExperts, sharedFfn: mlp.sharedFfn, ...(mlp.groups ? { groups: mlp.groups } : {}) }
+        ? { kind: 'moe', experts: mlp.experts, topK: mlp.topK, ffn: mlp.ffn, gated: true, sharedExperts: mlp.sharedExperts, sharedFfn: mlp.sharedFfn, ...(mlp.sharedGate ? { sharedGate: true } : {}), ...(mlp.groups ? { groups: mlp.groups } : {}) }
         : { kind: 'dense', ffn: mlp.ffn, gated: mlp.kind === 'gated' };
-    return { ...attention, mlp: m };
+    return { ...attention, ...(window > 0 ? { windowTokens: window } : {}), mlp: m };
   };
   const groups: Array<{ count: number; shape: LayerShape }> = [];
-  for (const mlp of spec.mlps) {
-    const shape = layerOf(mlp);
+  for (const [i, mlp] of spec.mlps.entries()) {
+    const shape = layerOf(mlp, spec.windows?.[i] ?? 0);
     const last = groups[groups.length - 1];
     if (last && JSON.stringify(last.shape) === JSON.stringify(shape)) last.count++;
     else groups.push({ count: 1, shape });
@@ -176,6 +180,15 @@ export type AttentionCount = 'performed' | 'full';
  * whole seq x seq product, which no causal kernel performs, and with it an MFU can pass 100%.
  */
 export function attentionFlopsPerToken(model: TransformerModel, seq: number, count: AttentionCount = 'performed'): number {
-  const keys = model.causal && count === 'performed' ? (seq + 1) / 2 : seq;
-  return model.groups.reduce((s, g) => s + g.count * 6 * keys * g.shape.heads * (g.shape.qkDim + g.shape.valueDim), 0);
+  return model.groups.reduce((s, g) => s + g.count * 6 * keysPerQuery(model.causal, seq, g.shape.windowTokens, count) * g.shape.heads * (g.shape.qkDim + g.shape.valueDim), 0);
+}
+
+/**
+ * Keys a query sees on average. Causal with a window w < seq: query i sees min(i + 1, w) keys, so the
+ * mean over i < seq is w - w (w - 1) / (2 seq); a 'full' count or a bidirectional window sees min(w, seq).
+ */
+function keysPerQuery(causal: boolean, seq: number, window: number | undefined, count: AttentionCount): number {
+  const w = window !== undefined && window < seq ? window : seq;
+  if (!causal || count === 'full') return w;
+  return w === seq ? (seq + 1) / 2 : w - (w * (w - 1)) / (2 * seq);
 }

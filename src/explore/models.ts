@@ -41,7 +41,7 @@ export function loadModel(source: ModelSource, options: ModelOptions = {}): Grap
     case 'zoo':
       return buildZooModel(source.name, options);
     case 'onnx':
-      return unwrap(importOnnx(source.bytes, { fileName: source.file, ...(options.batch ? { batch: options.batch } : {}) }), source.file);
+      return unwrap(importOnnx(source.bytes, { fileName: source.file, ...(options.batch ? { batch: options.batch } : {}), ...(options.seq ? { seq: options.seq } : {}) }), source.file);
     case 'huggingface': {
       let config: unknown;
       try {

@@ -10,6 +10,8 @@ export interface NormSpec {
   readonly epsilon: number;
   /** LayerNorm's learned shift; RMSNorm has only a scale. */
   readonly bias: boolean;
+  /** Whether the scale is learned; OLMo's LayerNorm has no parameters (a constant scale of ones). */
+  readonly scale: boolean;
 }
 
 /** Multi-head attention with grouped-query key/value heads (kvHeads = heads for plain multi-head). */
@@ -20,6 +22,13 @@ export interface MultiHeadSpec {
   readonly headDim: number;
   readonly qkvBias: boolean;
   readonly outBias: boolean;
+  /** Phi-3: one qkv_proj (hidden x (q + 2 kv)) sliced into queries, keys and values. */
+  readonly fusedQkv: boolean;
+  /**
+   * RMSNorm of queries and keys before attention: per head, one scale of headDim shared by the heads
+   * (Qwen3, Gemma 3), or over the whole projection width (OLMo 2).
+   */
+  readonly qkNorm: 'none' | 'head' | 'full';
 }
 
 /** DeepSeek's multi-head latent attention: queries and keys/values pass through low-rank latents. */
@@ -37,11 +46,14 @@ export interface LatentSpec {
 
 export type AttentionSpec = MultiHeadSpec | LatentSpec;
 
-/** SwiGLU: down(silu(gate x) * up x). */
+/** SwiGLU: down(silu(gate x) * up x); GeGLU (Gemma) with the tanh gelu in place of silu. */
 export interface GatedMlpSpec {
   readonly kind: 'gated';
   readonly ffn: number;
   readonly bias: boolean;
+  readonly activation: 'silu' | 'gelu_tanh';
+  /** Phi-3: one gate_up_proj (hidden x 2 ffn) sliced in two. */
+  readonly fused: boolean;
 }
 
 /** down(gelu(up x)), with biases in GPT-2, GPT-NeoX and BERT. */
@@ -61,6 +73,8 @@ export interface MoeSpec {
   readonly ffn: number;
   readonly sharedExperts: number;
   readonly sharedFfn: number;
+  /** Qwen2-MoE: the shared expert's output is scaled by sigmoid(x w), w of hidden x 1. */
+  readonly sharedGate: boolean;
   /**
    * Group-limited routing (DeepSeek-V3's node-limited routing: n_group, topk_group): the experts form
    * `count` equal groups and a token's top-k experts come from its `topK` best groups.
@@ -79,9 +93,11 @@ export interface TransformerSpec {
   readonly norm: NormSpec;
   /**
    * pre: each block normalizes its input and the stack ends with a final norm (GPT-2 and later);
-   * post: each residual sum is normalized, and so are the embeddings (BERT).
+   * post: each residual sum is normalized, and so are the embeddings (BERT);
+   * sandwich: each sublayer's input and output are normalized, then the final norm (Gemma 2 and 3);
+   * output: each sublayer's output is normalized before the residual add, then the final norm (OLMo 2).
    */
-  readonly normPlacement: 'pre' | 'post';
+  readonly normPlacement: 'pre' | 'post' | 'sandwich' | 'output';
   /** GPT-NeoX/GPT-J: x + attention(norm1 x) + mlp(norm2 x) instead of two residual steps. */
   readonly parallelResidual: boolean;
   /** A learned absolute position table (GPT-2, BERT); otherwise rotary positions, which have no parameters. */
@@ -92,6 +108,12 @@ export interface TransformerSpec {
   readonly attention: AttentionSpec;
   /** One per layer (DeepSeek mixes dense and MoE layers). */
   readonly mlps: readonly MlpSpec[];
+  /** Per layer, the sliding attention window in tokens, or 0 for global attention; absent: all global. */
+  readonly windows?: readonly number[];
+  /** Gemma: the token embeddings are multiplied by sqrt(hidden); absent: 1. */
+  readonly embeddingScale?: number;
+  /** Gemma 2: logits = cap * tanh(logits / cap); absent: none. */
+  readonly logitSoftcap?: number;
   /** A language-model head (tied: the embedding table transposed), or BERT's pooler. */
   readonly head: { readonly kind: 'lm'; readonly tied: boolean } | { readonly kind: 'pooler' };
 }

@@ -43,10 +43,16 @@ export interface ConfigReader {
   flag(field: string, fallback: boolean): boolean;
   /** A number > 0 (epsilons). */
   positive(field: string, fallback: number): number;
+  /** A number > 0, `fallback` when absent, or undefined when null (a feature the model turns off). */
+  positiveOrNull(field: string, fallback: number): number | undefined;
   /** A number from 0 to 1. */
   fraction(field: string, fallback: number): number;
   /** One of `choices`' keys, mapped to its value. */
   choice<T>(field: string, choices: Readonly<Record<string, T>>, fallback: T): T;
+  /** An array of strings, or undefined when the field is absent or null. */
+  strings(field: string): readonly string[] | undefined;
+  /** An array of integers >= 0, or `fallback` when the field is absent or null. */
+  integers(field: string, fallback: readonly number[]): readonly number[];
   /** A problem with a relation between fields, reported at `field`. */
   fail(field: string, message: string): void;
   /** The sequence length asked for must fit the context that `field` gives. */
@@ -91,6 +97,7 @@ export function createReader(config: ConfigObject, modelType: string, fileName: 
       report(typeof v === 'number' ? 'bad_value' : 'invalid_type', field, 'a number > 0');
       return fallback;
     },
+    positiveOrNull: (field, fallback) => (config[field] === null ? undefined : reader.positive(field, fallback)),
     fraction: (field, fallback) => {
       const v = config[field];
       if (absent(field)) return fallback;
@@ -103,6 +110,20 @@ export function createReader(config: ConfigObject, modelType: string, fileName: 
       if (absent(field)) return fallback;
       if (typeof v === 'string' && Object.hasOwn(choices, v)) return choices[v]!;
       report('invalid_enum', field, `one of ${Object.keys(choices).join(', ')}`);
+      return fallback;
+    },
+    strings: (field) => {
+      const v = config[field];
+      if (absent(field)) return undefined;
+      if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+      report('invalid_type', field, 'an array of strings');
+      return undefined;
+    },
+    integers: (field, fallback) => {
+      const v = config[field];
+      if (absent(field)) return fallback;
+      if (Array.isArray(v) && v.every((x) => Number.isInteger(x) && (x as number) >= 0)) return v as number[];
+      report('invalid_type', field, 'an array of integers >= 0');
       return fallback;
     },
     fail: (field, message) => issues.push(issue('bad_value', path(field), message)),

@@ -6,78 +6,10 @@
  * Flags, epsilons and values HF derives from other fields take the default of the model's
  * transformers config class (LlamaConfig, GPT2Config, ...), cited where it is used.
  */
-import type { AttentionSpec, GatedMlpSpec, MlpSpec, MoeSpec, MultiHeadSpec, TransformerSpec } from './architecture.js';
+import type { AttentionSpec, MlpSpec, MoeSpec } from './architecture.js';
 import type { ConfigReader } from './config-reader.js';
-
-export type ArchitectureSpec = Omit<TransformerSpec, 'dtype'>;
-type Family = (r: ConfigReader) => ArchitectureSpec;
-
-interface HeadFields {
-  readonly hidden: string;
-  readonly heads: string;
-  /** Whether the config may set head_dim apart from hidden / heads (Llama-style classes). */
-  readonly headDim: boolean;
-}
-
-const LLAMA_FIELDS: HeadFields = { hidden: 'hidden_size', heads: 'num_attention_heads', headDim: true };
-const NEOX_FIELDS: HeadFields = { hidden: 'hidden_size', heads: 'num_attention_heads', headDim: false };
-
-/** Heads must split the width evenly unless head_dim is given explicitly. */
-function headDimension(r: ConfigReader, f: HeadFields, hidden: number, heads: number): number {
-  if (f.headDim && r.has('head_dim')) return r.size('head_dim');
-  if (hidden % heads > 0) r.fail(f.heads, `${f.heads} ${heads} does not divide ${f.hidden} ${hidden}`);
-  return hidden / heads;
-}
-
-/** kvHeads: the count to use when num_key_value_heads is absent, or 'required'. */
-function multiHead(r: ConfigReader, f: HeadFields, hidden: number, kvHeads: 'required' | 'heads' | 'none', bias: { qkv: boolean; out: boolean }): MultiHeadSpec {
-  const heads = r.size(f.heads);
-  const kv = kvHeads === 'none' ? heads : kvHeads === 'required' ? r.size('num_key_value_heads') : r.sizeOr('num_key_value_heads', heads);
-  if (heads % kv > 0) r.fail('num_key_value_heads', `num_key_value_heads ${kv} does not divide ${f.heads} ${heads}`);
-  return { kind: 'multi-head', heads, kvHeads: kv, headDim: headDimension(r, f, hidden, heads), qkvBias: bias.qkv, outBias: bias.out };
-}
-
-function routedExperts(r: ConfigReader, expertsField: string, ffn: number, shared: { count: number; ffn: number }): MoeSpec {
-  const experts = r.size(expertsField);
-  const topK = r.size('num_experts_per_tok');
-  if (topK > experts) r.fail('num_experts_per_tok', `num_experts_per_tok ${topK} exceeds ${expertsField} ${experts}`);
-  return { kind: 'moe', experts, topK, ffn, sharedExperts: shared.count, sharedFfn: shared.ffn };
-}
-
-const sameForEvery = (layers: number, mlp: MlpSpec): MlpSpec[] => Array.from({ length: layers }, () => mlp);
-
-/** What every rotary, pre-RMSNorm, causal decoder (Llama and descendants) shares. */
-const ROTARY_DECODER = { normPlacement: 'pre', parallelResidual: false, learnedPositions: false, tokenTypes: 0, causal: true } as const;
-
-interface LlamaStyle {
-  readonly kvHeads: 'required' | 'heads';
-  readonly bias: { qkv: boolean; out: boolean; mlp: boolean };
-  /** rms_norm_eps when the config omits it. */
-  readonly epsilon: number;
-  /** Mixtral: every layer's MLP is a set of routed experts. */
-  readonly experts: boolean;
-}
-
-function llamaStyle(r: ConfigReader, o: LlamaStyle): ArchitectureSpec {
-  const hidden = r.size('hidden_size');
-  const layers = r.size('num_hidden_layers');
-  const attention = multiHead(r, LLAMA_FIELDS, hidden, o.kvHeads, o.bias);
-  const ffn = r.size('intermediate_size');
-  const dense: GatedMlpSpec = { kind: 'gated', ffn, bias: o.bias.mlp };
-  const mlp = o.experts ? routedExperts(r, 'num_local_experts', ffn, { count: 0, ffn: 0 }) : dense;
-  return {
-    ...ROTARY_DECODER,
-    modelType: r.modelType,
-    hidden,
-    vocab: r.size('vocab_size'),
-    maxPositions: r.context('max_position_embeddings'),
-    norm: { op: 'RMSNormalization', epsilon: r.positive('rms_norm_eps', o.epsilon), bias: false },
-    attention,
-    mlps: sameForEvery(layers, mlp),
-    // Every Llama-style config class defaults tie_word_embeddings to False.
-    head: { kind: 'lm', tied: r.flag('tie_word_embeddings', false) },
-  };
-}
+import { layerNorm, llamaStyle, multiHead, NEOX_FIELDS, NO_BIAS, rmsNorm, ROTARY_DECODER, routedExperts, sameForEvery, swiglu, type ArchitectureSpec, type Family } from './family-parts.js';
+import { RECENT_FAMILIES } from './families-recent.js';
 
 function llama(r: ConfigReader): ArchitectureSpec {
   // LlamaConfig: attention_bias (q, k, v and o) and mlp_bias default to False, rms_norm_eps to 1e-6,
@@ -85,8 +17,6 @@ function llama(r: ConfigReader): ArchitectureSpec {
   const attentionBias = r.flag('attention_bias', false);
   return llamaStyle(r, { kvHeads: 'heads', bias: { qkv: attentionBias, out: attentionBias, mlp: r.flag('mlp_bias', false) }, epsilon: 1e-6, experts: false });
 }
-
-const NO_BIAS = { qkv: false, out: false, mlp: false };
 
 // MistralConfig and Qwen2Config: rms_norm_eps 1e-6; MixtralConfig: 1e-5. Their num_key_value_heads
 // defaults are fixed numbers (8, 8, 32), not the head count, so the field is required.
@@ -108,7 +38,7 @@ function gpt2(r: ConfigReader): ArchitectureSpec {
     vocab: r.size('vocab_size'),
     maxPositions: r.context('n_positions'),
     // GPT2Config: layer_norm_epsilon 1e-5; PretrainedConfig: tie_word_embeddings True.
-    norm: { op: 'LayerNormalization', epsilon: r.positive('layer_norm_epsilon', 1e-5), bias: true },
+    norm: layerNorm(r.positive('layer_norm_epsilon', 1e-5)),
     normPlacement: 'pre',
     parallelResidual: false,
     learnedPositions: true,
@@ -135,7 +65,7 @@ function gptNeox(r: ConfigReader): ArchitectureSpec {
     vocab: r.size('vocab_size'),
     maxPositions: r.context('max_position_embeddings'),
     // GPTNeoXConfig: layer_norm_eps 1e-5, use_parallel_residual True, tie_word_embeddings False.
-    norm: { op: 'LayerNormalization', epsilon: r.positive('layer_norm_eps', 1e-5), bias: true },
+    norm: layerNorm(r.positive('layer_norm_eps', 1e-5)),
     normPlacement: 'pre',
     parallelResidual: r.flag('use_parallel_residual', true),
     learnedPositions: false,
@@ -158,7 +88,7 @@ function bert(r: ConfigReader): ArchitectureSpec {
     vocab: r.size('vocab_size'),
     maxPositions: r.context('max_position_embeddings'),
     // BertConfig: layer_norm_eps 1e-12.
-    norm: { op: 'LayerNormalization', epsilon: r.positive('layer_norm_eps', 1e-12), bias: true },
+    norm: layerNorm(r.positive('layer_norm_eps', 1e-12)),
     normPlacement: 'post',
     parallelResidual: false,
     learnedPositions: true,
@@ -187,7 +117,7 @@ function deepseekV3(r: ConfigReader): ArchitectureSpec {
   const hidden = r.size('hidden_size');
   const layers = r.size('num_hidden_layers');
   const attention = latentAttention(r);
-  const dense: MlpSpec = { kind: 'gated', ffn: r.size('intermediate_size'), bias: false };
+  const dense: MlpSpec = swiglu(r.size('intermediate_size'), false);
   const expertFfn = r.size('moe_intermediate_size');
   // n_shared_experts null means none; HF builds the shared experts as one MLP n_shared x wider, which
   // has the same parameters and work as n_shared experts of moe_intermediate_size.
@@ -210,7 +140,7 @@ function deepseekV3(r: ConfigReader): ArchitectureSpec {
     vocab: r.size('vocab_size'),
     maxPositions: r.context('max_position_embeddings'),
     // DeepseekV3Config: rms_norm_eps 1e-6, tie_word_embeddings False.
-    norm: { op: 'RMSNormalization', epsilon: r.positive('rms_norm_eps', 1e-6), bias: false },
+    norm: rmsNorm(r.positive('rms_norm_eps', 1e-6)),
     attention,
     mlps: Array.from({ length: layers }, (_, i) => (i >= firstDense && i % every === 0 ? moe : dense)),
     head: { kind: 'lm', tied: r.flag('tie_word_embeddings', false) },
@@ -226,4 +156,5 @@ export const FAMILIES: ReadonlyMap<string, Family> = new Map<string, Family>([
   ['gpt_neox', gptNeox],
   ['deepseek_v3', deepseekV3],
   ['bert', bert],
+  ...RECENT_FAMILIES,
 ]);

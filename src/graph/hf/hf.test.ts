@@ -157,7 +157,7 @@ describe('Hugging Face config import: DeepSeek-V3', () => {
 
 describe('Hugging Face config import: problems', () => {
   it('lists the supported model types', () => {
-    expect(HF_MODEL_TYPES).toEqual(['llama', 'mistral', 'mixtral', 'qwen2', 'gpt2', 'gpt_neox', 'deepseek_v3', 'bert']);
+    expect(HF_MODEL_TYPES).toEqual(['llama', 'mistral', 'mixtral', 'qwen2', 'gpt2', 'gpt_neox', 'deepseek_v3', 'bert', 'gemma', 'gemma2', 'gemma3_text', 'phi3', 'qwen3', 'qwen2_moe', 'olmo', 'olmo2']);
   });
 
   it('names a missing required field, its model type and what it needs', () => {
@@ -198,9 +198,9 @@ describe('Hugging Face config import: problems', () => {
 
   it('names an unknown or missing model_type and the supported ones', () => {
     expect(issuesOf({ ...LLAMA, model_type: 'lama' })).toEqual([
-      "unknown_name | config.json: model_type | unknown model_type 'lama'; did you mean 'llama'? (known: llama, mistral, mixtral, qwen2, gpt2, gpt_neox, deepseek_v3, bert)",
+      "unknown_name | config.json: model_type | unknown model_type 'lama'; did you mean 'llama'? (known: llama, mistral, mixtral, qwen2, gpt2, gpt_neox, deepseek_v3, bert, gemma, gemma2, gemma3_text, phi3, qwen3, qwen2_moe, olmo, olmo2)",
     ]);
-    expect(issuesOf({ ...LLAMA, model_type: undefined })).toEqual(['missing | config.json: model_type | model_type is missing (needs one of llama, mistral, mixtral, qwen2, gpt2, gpt_neox, deepseek_v3, bert)']);
+    expect(issuesOf({ ...LLAMA, model_type: undefined })).toEqual(['missing | config.json: model_type | model_type is missing (needs one of llama, mistral, mixtral, qwen2, gpt2, gpt_neox, deepseek_v3, bert, gemma, gemma2, gemma3_text, phi3, qwen3, qwen2_moe, olmo, olmo2)']);
     expect(issuesOf([1, 2])).toEqual(['invalid_type | config.json | config.json is an array, not a JSON object']);
   });
 

@@ -164,6 +164,22 @@ describe('importOnnx: symbolic dimensions', () => {
     expect(ok(onnxToGraph(model, { dims: { sequence: 16 } })).tensors['output']!.shape).toEqual([2, 16, 64]);
   });
 
+  it('gives a symbolic second dimension the seq option, and a name the same value in every input', () => {
+    const model = symbolic(encoderLayerModel().model, ['batch', 'sequence', 64], ['batch', 'sequence', 64]);
+    expect(problems(onnxToGraph(model))).toContain("dimension 1 is symbolic ('sequence'); set it with --seq (the seq option) or the dims option");
+    // The fixture's Reshapes are fixed at batch 2, sequence 16 (as a torch export without dynamic axes).
+    const graph = ok(onnxToGraph(model, { batch: 2, seq: 16 }));
+    expect(graph.tensors['input']!.shape).toEqual([2, 16, 64]);
+    expect(graph.tensors['output']!.shape).toEqual([2, 16, 64]);
+    expect(ok(onnxToGraph(model, { batch: 2, seq: 12, dims: { sequence: 16 } })).tensors['output']!.shape).toEqual([2, 16, 64]);
+    const twoInputs = withGraph(tinyModel([node('Add', ['x', 'y'], 'output')], [2, 6]), {
+      inputs: [{ name: 'x', elemType: 'float', shape: ['n', 'len'] }, { name: 'y', elemType: 'float', shape: ['len'] }],
+      outputs: [{ name: 'output', elemType: 'float', shape: ['n', 'len'] }],
+    });
+    expect(ok(onnxToGraph(twoInputs, { batch: 2, seq: 7 })).tensors['y']!.shape).toEqual([7]);
+    expect(problems(onnxToGraph(model, { seq: 0 }))).toContain('seq is 0; it must be a whole number of at least 1');
+  });
+
   it('reports unknown dimensions, inputs without shapes and bad option values', () => {
     const unknown = problems(onnxToGraph(withInput(mlpModel().model, { name: 'input', elemType: 'float', shape: [4, undefined] })));
     expect(unknown).toContain("input 'input' dimension 1 is unknown");

@@ -19,6 +19,11 @@ export interface ImportOnnxOptions {
   readonly fileName?: string;
   /** The first dimension of every input whose file leaves it symbolic or unknown (default 1). */
   readonly batch?: number;
+  /**
+   * The second dimension of every input whose file leaves it symbolic or unknown (a sequence length, as
+   * torch and Optimum export transformers: (batch, sequence, ...)); without it such a dimension is an issue.
+   */
+  readonly seq?: number;
   /** Values of named symbolic dimensions (dim_param), e.g. { sequence: 128 }. */
   readonly dims?: Readonly<Record<string, number>>;
 }
@@ -64,7 +69,8 @@ export function onnxToGraph(model: OnnxModel, options: ImportOnnxOptions = {}): 
     const tensor = graphTensor(ctx, `graph.initializer[${i}]`, t, t.name);
     if (tensor) ctx.tensors.set(t.name, tensor);
   });
-  const inputs = graph.inputs.flatMap((v, i) => (ctx.tensors.has(v.name) ? [] : [graphInput(ctx, v, i, options)]));
+  const bound = new Map<string, number>();
+  const inputs = graph.inputs.flatMap((v, i) => (ctx.tensors.has(v.name) ? [] : [graphInput(ctx, v, i, options, bound)]));
   const read = readNodes(ctx, graph.nodes, graph.inputs.map((v) => v.name));
   const { places } = read;
   const nodes = opset < SOFTMAX_COERCED_BEFORE ? read.nodes.map(withSoftmaxAxis) : read.nodes;
@@ -89,7 +95,10 @@ export function onnxToGraph(model: OnnxModel, options: ImportOnnxOptions = {}): 
 
 function checkOptions(ctx: Ctx, options: ImportOnnxOptions): void {
   const bad = (v: number): boolean => !Number.isInteger(v) || v < 1;
-  if (options.batch !== undefined && bad(options.batch)) ctx.issues.push(issue('bad_option', 'batch', `batch is ${options.batch}; it must be a whole number of at least 1`));
+  for (const name of ['batch', 'seq'] as const) {
+    const v = options[name];
+    if (v !== undefined && bad(v)) ctx.issues.push(issue('bad_option', name, `${name} is ${v}; it must be a whole number of at least 1`));
+  }
   for (const [name, v] of Object.entries(options.dims ?? {})) {
     if (bad(v)) ctx.issues.push(issue('bad_option', `dims.${name}`, `dimension '${name}' is ${v}; it must be a whole number of at least 1`));
   }
@@ -157,18 +166,29 @@ function valuesOf(t: OnnxTensor): Result<Float64Array> {
   return { ok: true, value: Float64Array.from({ length: t.raw.length / 8 }, (_, i) => clamp(view.getBigInt64(i * 8, true))) };
 }
 
-function graphInput(ctx: Ctx, v: OnnxValueInfo, i: number, options: ImportOnnxOptions): GraphTensor | undefined {
+/**
+ * A symbolic dimension's value: the dims option by name, else the value the same name took in an earlier
+ * input (one name is one size across the model), else batch at axis 0 and seq at axis 1.
+ */
+function symbolicValue(d: string | undefined, axis: number, options: ImportOnnxOptions, bound: Map<string, number>): number | undefined {
+  const named = d === undefined ? undefined : (options.dims?.[d] ?? bound.get(d));
+  const value = named ?? (axis === 0 ? (options.batch ?? 1) : axis === 1 ? options.seq : undefined);
+  if (d !== undefined && value !== undefined && !bound.has(d)) bound.set(d, value);
+  return value;
+}
+
+function graphInput(ctx: Ctx, v: OnnxValueInfo, i: number, options: ImportOnnxOptions, bound: Map<string, number>): GraphTensor | undefined {
   const where = `graph.input[${i}]`;
   const dtype = tpusimDType(v.elemType);
   if (!dtype) report(ctx, 'unsupported_data_type', where, `input '${v.name}' is of type ${v.elemType}; tpusim reads ${SUPPORTED_ONNX_TYPES.join(', ')}`);
   if (!v.shape) report(ctx, 'no_shape', where, `input '${v.name}' has no shape; tpusim needs the rank and dimensions of every input`);
   const shape = (v.shape ?? []).map((d, k) => {
     if (typeof d === 'number') return d;
-    const given = d === undefined ? undefined : options.dims?.[d];
+    const given = symbolicValue(d, k, options, bound);
     if (given !== undefined) return given;
-    if (k === 0) return options.batch ?? 1;
     const what = d === undefined ? 'unknown (no dim_value or dim_param)' : `symbolic ('${d}')`;
-    const how = d === undefined ? 're-export the model with a fixed size there' : `set it with the dims option, e.g. dims: { '${d}': 128 }`;
+    const seq = k === 1 ? 'set it with --seq (the seq option) or ' : '';
+    const how = d === undefined ? `${seq}re-export the model with a fixed size there` : `${seq || 'set it with '}the dims option, e.g. dims: { '${d}': 128 }`;
     report(ctx, 'symbolic_dim', where, `input '${v.name}' dimension ${k} is ${what}; ${how}`);
     return 1;
   });

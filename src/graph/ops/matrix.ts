@@ -246,7 +246,10 @@ export function attentionDims(ctx: OpContext) {
   if (v[2]! % kvHeads !== 0) fail(`value width ${v[2]} is not a multiple of kv_heads=${kvHeads}`);
   const valueDim = v[2]! / kvHeads;
   if (k[1] !== v[1] || k[0] !== q[0] || v[0] !== q[0]) fail('query, key and value disagree on batch or key/value length');
-  return { batch: q[0]!, seq: q[1]!, kvSeq: k[1]!, heads, kvHeads, headDim, valueDim, causal: intAttr(ctx, 'causal', 0) === 1 };
+  // window > 0: sliding-window attention (Gemma 2/3, Phi-3), query i sees keys i - window + 1 .. i.
+  const window = intAttr(ctx, 'window', 0);
+  if (window < 0) fail(`window=${window} must be >= 0 (0: no window)`);
+  return { batch: q[0]!, seq: q[1]!, kvSeq: k[1]!, heads, kvHeads, headDim, valueDim, causal: intAttr(ctx, 'causal', 0) === 1, window };
 }
 
 export const ATTENTION: OpDef = {
@@ -287,7 +290,8 @@ export const ATTENTION: OpDef = {
           for (let j = 0; j < d.kvSeq; j++) {
             let s = 0;
             for (let e = 0; e < d.headDim; e++) s += q[(b * d.seq + i) * width + h * d.headDim + e]! * k[(b * d.kvSeq + j) * kvWidth + kvh * d.headDim + e]!;
-            scores[j] = d.causal && j > i + (d.kvSeq - d.seq) ? -Infinity : s * scale;
+            const pos = i + (d.kvSeq - d.seq);
+            scores[j] = (d.causal && j > pos) || (d.window > 0 && j <= pos - d.window) ? -Infinity : s * scale;
             max = Math.max(max, scores[j]!);
           }
           let total = 0;
