@@ -1,37 +1,78 @@
 /**
- * Die area from a ChipSpec, component by component: matrix-unit MACs (area per MAC by format, scaled
- * from TPU v1's int8 MAC by logic density), SRAM (bitcell area by node over an array efficiency;
- * register files at a multiple of it), vector lanes, memory PHYs (per HBM stack or DDR channel),
- * SerDes for chip and host links, and an overhead share (control, clocking, wiring, I/O ring).
+ * Die area from a ChipSpec, mechanism by mechanism, each priced by a cost-book density with its source
+ * and status (docs/cost.md, "Area"):
  *
- * Two numbers are calibrated rather than cited: a float MAC's area relative to an int8 MAC and the
- * overhead share, fitted to the published die areas of TPU v1-v4, A100 and H100 (`calibrateArea`, run
- * by the tests; the cost book records the result). Everything else comes from the cost book with its
- * source. A design over the reticle (858 mm^2) is split into equal dies in one package.
+ * - matrix units: cells x area per MAC by format class (int8 from TPU v1's floor plan, scaled by logic
+ *   density to the node; a float MAC a calibrated multiple; fp8 a share of it; each further format class
+ *   a share more), plus a systolic array's edge per row and column (the array-shape term);
+ * - SRAM by node (bitcell over array efficiency) and macro size (small per-core macros cost more a bit);
+ * - register files at a multiple of SRAM; vector lanes as fp32 FMAs;
+ * - SIMT cores (GPU SMs, CDNA CUs) as their own building block: tensor cores, register file, L1 and lanes
+ *   as above, plus the core's other logic (schedulers, load/store, SFU, texture) in transistors at the
+ *   node's density;
+ * - HBM/DRAM PHYs per device, SerDes per GB/s of chip and host links, die-to-die PHYs between chiplets,
+ *   an I/O pad ring around each die;
+ * - a calibrated share for control, clocking, global wiring and white space.
+ *
+ * Harvested dies carry more cores (and memory PHYs) than a product enables: `DieLayout` names what the
+ * die holds. Silicon over the reticle (858 mm^2) is split into equal dies in one package unless the layout
+ * names the dies (chiplets). Three constants are fitted by `calibrateArea` to the calibration rows of
+ * validation/data/area only (cost/area-book.ts); area.test.ts re-runs the fit.
  */
-import type { ChipSpec } from '../arch/chip-spec.js';
+import type { ChipSpec, CoreSpec, MatrixUnitSpec } from '../arch/chip-spec.js';
 import { MIB } from '../core/units.js';
 import { CostTrace, type CostBook } from './costbook.js';
+
+/** What a die holds beyond what the product enables (published die facts: whitepapers' "full GA100"). */
+export interface DieLayout {
+  /** Cores on the die, enabled or not (GA100: 128 SMs for A100's 108). Scales every core kind alike. */
+  readonly physicalCores?: number;
+  /** Memory PHYs on the die, used or not (HBM stacks or DRAM channels). */
+  readonly memoryPhys?: number;
+  /** Logic dies (chiplets) the silicon is built as; by default it is split at the reticle. */
+  readonly dies?: number;
+}
+
+export const AREA_BLOCKS = ['matrix', 'sram', 'registers', 'vector', 'simtLogic', 'memoryPhy', 'links', 'dieToDie', 'ioRing', 'overhead'] as const;
+export type AreaBlockName = (typeof AREA_BLOCKS)[number];
+
+export interface AreaBlock {
+  readonly name: AreaBlockName;
+  readonly label: string;
+  readonly mm2: number;
+}
 
 export interface AreaBreakdown {
   readonly nodeNm: number;
   readonly macs: number;
-  /** The MAC class the area was priced at: int8, fp8 or float (bf16/fp16 with fp32 accumulation). */
+  /** The widest MAC class on the chip: int8, fp8 or float (bf16/fp16 with fp32 accumulation). */
   readonly macClass: 'int8' | 'fp8' | 'float';
   readonly matrixMm2: number;
+  /** SRAM macros and register files together, in MiB. */
   readonly sramMiB: number;
+  /** SRAM macros (buffers, accumulators, weight FIFOs, caches); register files are `registerFileMm2`. */
   readonly sramMm2: number;
+  readonly registerFileMm2: number;
   readonly vectorMm2: number;
+  /** SIMT cores' logic besides tensor cores, register files, L1 and lanes (0 on a systolic chip). */
+  readonly simtLogicMm2: number;
   readonly memoryPhyMm2: number;
-  /** HBM stacks or DDR channels assumed from the memory's bandwidth. */
+  /** HBM stacks or DRAM channels with a PHY on the die. */
   readonly memoryDevices: number;
   readonly linksMm2: number;
+  readonly dieToDieMm2: number;
+  readonly ioRingMm2: number;
+  /** Control, clocking, global wiring and white space (the calibrated share). */
   readonly overheadMm2: number;
   /** All silicon, over every die. */
   readonly totalMm2: number;
   /** Logic dies in the package, and each die's area. */
   readonly dies: number;
   readonly dieMm2: number;
+  /** Cores on the die(s), enabled or not. */
+  readonly physicalCores: number;
+  /** The same figures as a list, largest mechanism first in the report's order; sums to totalMm2. */
+  readonly blocks: readonly AreaBlock[];
   readonly notes: readonly string[];
 }
 
@@ -55,85 +96,189 @@ export function memoryDevices(chip: ChipSpec): { readonly kind: 'hbm' | 'ddr'; r
   return { kind: kind.startsWith('HBM') ? 'hbm' : 'ddr', count: Math.max(1, Math.ceil(chip.offChipMemory.bandwidthBytesPerS / perDevice - 1e-9)) };
 }
 
-function macClass(chip: ChipSpec): AreaBreakdown['macClass'] {
-  const inputs = chip.cores.flatMap((c) => c.matrixUnits.flatMap((u) => u.formats.map((f) => f.input as string)));
-  if (inputs.some((f) => f === 'bf16' || f === 'fp16')) return 'float';
-  if (inputs.some((f) => f.startsWith('fp8'))) return 'fp8';
-  return 'int8';
+type MacClass = AreaBreakdown['macClass'];
+const CLASS_ORDER: readonly MacClass[] = ['int8', 'fp8', 'float'];
+
+function classOf(input: string): MacClass {
+  if (input === 'bf16' || input === 'fp16') return 'float';
+  return input.startsWith('fp8') ? 'fp8' : 'int8';
+}
+
+/** The unit's format classes, widest last. */
+function unitClasses(u: MatrixUnitSpec): MacClass[] {
+  const set = new Set(u.formats.map((f) => classOf(f.input)));
+  return CLASS_ORDER.filter((c) => set.has(c));
 }
 
 /** Area parameters that calibration varies; the rest come from the book. */
 export interface AreaParameters {
   readonly floatMacRatio: number;
   readonly overheadShare: number;
+  readonly simtCoreLogicMTr: number;
 }
 
-export function chipArea(chip: ChipSpec, trace: CostTrace, parameters?: AreaParameters): AreaBreakdown {
+/** Per-mm^2 figures at the chip's node, read once. */
+interface Densities {
+  readonly logicMtrMm2: number;
+  readonly int8CellMm2: number;
+  readonly macMm2: Readonly<Record<MacClass, number>>;
+  readonly extraFormatShare: number;
+  readonly edgeMacs: number;
+  readonly sramMm2PerMiB: number;
+  readonly smallMacroFactor: number;
+  readonly registerFileFactor: number;
+}
+
+function densities(trace: CostTrace, node: number, p: AreaParameters): Densities {
+  const logicMtrMm2 = trace.atNode('area.logicDensityMtrMm2', node);
+  const edgeMacs = trace.value('area.systolicEdgeMacs');
+  // area.int8MacMm2.28 is TPU v1's matrix unit per MAC, edge included: take the edge out for one cell.
+  const v1Cells = 256 * 256;
+  const int8CellMm2 = ((trace.value('area.int8MacMm2.28') * v1Cells) / (v1Cells + 2 * 256 * edgeMacs)) * (trace.atNode('area.logicDensityMtrMm2', 28) / logicMtrMm2);
+  const float = int8CellMm2 * p.floatMacRatio;
+  return {
+    logicMtrMm2,
+    int8CellMm2,
+    macMm2: { int8: int8CellMm2, fp8: float * trace.value('area.fp8MacRatio'), float },
+    extraFormatShare: trace.value('area.extraFormatShare'),
+    edgeMacs,
+    sramMm2PerMiB: (8 * MIB * trace.atNode('area.sramBitcellUm2', node)) / trace.value('area.sramArrayEfficiency') / 1e6,
+    smallMacroFactor: trace.value('area.smallMacroFactor'),
+    registerFileFactor: trace.value('area.registerFileFactor'),
+  };
+}
+
+/** One matrix unit: cells at the widest class's MAC, more per extra class, plus a systolic edge. */
+function matrixUnitMm2(u: MatrixUnitSpec, d: Densities): number {
+  const classes = unitClasses(u);
+  const mac = d.macMm2[classes[classes.length - 1] ?? 'int8'] * (1 + d.extraFormatShare * Math.max(0, classes.length - 1));
+  const edge = (u.kind ?? 'systolic') === 'systolic' ? (u.rows + u.cols) * d.edgeMacs : 0;
+  return (u.rows * u.cols + edge) * mac;
+}
+
+/** A SIMT core (GPU SM, CDNA CU): tensor-core units fed from a register file. */
+const isSimtCore = (core: CoreSpec): boolean => (core.registerFileBytes ?? 0) > 0 && core.matrixUnits.some((u) => u.kind === 'tensor-core');
+
+interface CoreSums {
+  macs: number;
+  matrixMm2: number;
+  sramMiB: number;
+  sramMm2: number;
+  registerMiB: number;
+  lanes: number;
+  simtCores: number;
+}
+
+function addCore(core: CoreSpec, count: number, d: Densities, s: CoreSums): void {
+  for (const u of core.matrixUnits) {
+    s.macs += count * u.count * u.rows * u.cols;
+    s.matrixMm2 += count * u.count * matrixUnitMm2(u, d);
+    // Weight FIFO tiles at the widest input (1 byte for int8, 2 otherwise).
+    if ((u.kind ?? 'systolic') === 'systolic') addSram(s, d, count, u.count * u.weightFifoTiles * u.rows * u.cols * (unitClasses(u).includes('float') ? 2 : 1));
+  }
+  s.lanes += count * core.vectorUnit.lanes;
+  addSram(s, d, count, core.unifiedBuffer.sizeBytes);
+  // A GPU SM's accumulators are its register file (the spec gives both); count it once.
+  const registers = Math.max(core.registerFileBytes ?? 0, core.matrixUnits.some((u) => u.kind === 'tensor-core') ? core.accumulators.sizeBytes : 0);
+  s.registerMiB += (count * registers) / MIB;
+  if (registers === 0) addSram(s, d, count, core.accumulators.sizeBytes);
+  if (isSimtCore(core)) s.simtCores += count;
+}
+
+/** `count` macros of `bytes` each: under 1 MiB a macro pays the small-macro factor. */
+function addSram(s: CoreSums, d: Densities, count: number, bytes: number): void {
+  const mib = (count * bytes) / MIB;
+  s.sramMiB += mib;
+  s.sramMm2 += mib * d.sramMm2PerMiB * (bytes < MIB ? d.smallMacroFactor : 1);
+}
+
+export function chipArea(chip: ChipSpec, trace: CostTrace, parameters?: AreaParameters, layout: DieLayout = {}): AreaBreakdown {
   const notes: string[] = [];
   const node = chip.technology?.processNm ?? 7;
   if (chip.technology?.processNm === undefined) notes.push(`${chip.name} names no process node; 7 nm assumed`);
-  const density = trace.atNode('area.logicDensityMtrMm2', node);
-  const int8Mac = trace.value('area.int8MacMm2.28') * (trace.atNode('area.logicDensityMtrMm2', 28) / density);
-  const floatRatio = parameters?.floatMacRatio ?? trace.value('area.floatMacRatio');
-  const floatMac = int8Mac * floatRatio;
-  const cls = macClass(chip);
-  const macArea = cls === 'float' ? floatMac : cls === 'fp8' ? floatMac * trace.value('area.fp8MacRatio') : int8Mac;
-  let macs = 0;
-  let lanes = 0;
-  let sramBytes = 0;
-  let registerBytes = 0;
-  for (const core of chip.cores) {
-    for (const u of core.matrixUnits) {
-      macs += core.count * u.count * u.rows * u.cols;
-      // Weight FIFO tiles of the widest input (bytes per weight: 1 for int8, 2 otherwise).
-      if ((u.kind ?? 'systolic') === 'systolic') sramBytes += core.count * u.count * u.weightFifoTiles * u.rows * u.cols * (cls === 'int8' ? 1 : 2);
-    }
-    lanes += core.count * core.vectorUnit.lanes;
-    sramBytes += core.count * core.unifiedBuffer.sizeBytes;
-    // A GPU SM's accumulators are its register file (the spec gives both); count it once.
-    const registers = Math.max(core.registerFileBytes ?? 0, core.matrixUnits.some((u) => u.kind === 'tensor-core') ? core.accumulators.sizeBytes : 0);
-    registerBytes += core.count * registers;
-    if (registers === 0) sramBytes += core.count * core.accumulators.sizeBytes;
-  }
-  sramBytes += chip.sharedMemory?.sizeBytes ?? 0;
-  const bitcell = trace.atNode('area.sramBitcellUm2', node);
-  const mm2PerMiB = (8 * MIB * bitcell) / trace.value('area.sramArrayEfficiency') / 1e6;
-  const sramMm2 = ((sramBytes + registerBytes * trace.value('area.registerFileFactor')) / MIB) * mm2PerMiB;
-  const matrixMm2 = macs * macArea;
-  const vectorMm2 = lanes * trace.value('area.vectorLaneMacs') * floatMac;
+  const p: AreaParameters = parameters ?? { floatMacRatio: trace.value('area.floatMacRatio'), overheadShare: trace.value('area.overheadShare'), simtCoreLogicMTr: trace.value('area.simtCoreLogicMTr') };
+  const d = densities(trace, node, p);
+  const enabled = chip.cores.reduce((n, c) => n + c.count, 0);
+  const coreScale = layout.physicalCores !== undefined ? layout.physicalCores / enabled : 1;
+  if (coreScale !== 1) notes.push(`${layout.physicalCores} cores on the die, ${enabled} enabled`);
+  const s: CoreSums = { macs: 0, matrixMm2: 0, sramMiB: 0, sramMm2: 0, registerMiB: 0, lanes: 0, simtCores: 0 };
+  for (const core of chip.cores) addCore(core, core.count * coreScale, d, s);
+  if (chip.sharedMemory) addSram(s, d, 1, chip.sharedMemory.sizeBytes);
+  const registerFileMm2 = s.registerMiB * d.sramMm2PerMiB * d.registerFileFactor;
+  const vectorMm2 = s.lanes * trace.value('area.vectorLaneMacs') * d.macMm2.float;
+  const simtLogicMm2 = (s.simtCores * p.simtCoreLogicMTr) / d.logicMtrMm2;
   const devices = memoryDevices(chip);
-  const memoryPhyMm2 = devices.count * trace.value(devices.kind === 'hbm' ? 'area.hbmPhyMm2' : 'area.ddrPhyMm2');
+  const memoryPhys = layout.memoryPhys ?? devices.count;
+  const memoryPhyMm2 = memoryPhys * trace.value(devices.kind === 'hbm' ? 'area.hbmPhyMm2' : 'area.ddrPhyMm2');
   const linkBytesPerS = chip.hostLink.bandwidthBytesPerS + (chip.chipLinks ? chip.chipLinks.count * chip.chipLinks.bandwidthBytesPerSPerLink : 0);
   const linksMm2 = (linkBytesPerS / 1e9) * trace.value('area.serdesMm2PerGBps');
-  const overheadShare = parameters?.overheadShare ?? trace.value('area.overheadShare');
-  const blocks = matrixMm2 + sramMm2 + vectorMm2 + memoryPhyMm2 + linksMm2;
-  const totalMm2 = blocks / (1 - overheadShare);
+  const blocks = s.matrixMm2 + s.sramMm2 + registerFileMm2 + vectorMm2 + simtLogicMm2 + memoryPhyMm2 + linksMm2;
+  const core = blocks / (1 - p.overheadShare);
   const reticle = trace.value('area.reticleMm2');
-  const dies = Math.max(1, Math.ceil(totalMm2 / reticle));
-  if (dies > 1) notes.push(`${totalMm2.toFixed(0)} mm^2 exceeds the ${reticle} mm^2 reticle: ${dies} dies of ${(totalMm2 / dies).toFixed(0)} mm^2 in one package (die-to-die links not added)`);
+  // Chiplets talk over die-to-die PHYs at each end (the traffic taken as the memory bandwidth); a pad
+  // ring lines each die's edge. Split at the reticle, the dies grow until each fits with its ring.
+  const d2dEach = 2 * (chip.offChipMemory.bandwidthBytesPerS / 1e12) * trace.value('area.d2dMm2PerTBps');
+  const ringMm = trace.value('area.ioRingWidthMm');
+  let dies = layout.dies ?? Math.max(1, Math.ceil(core / reticle));
+  let { inner, totalMm2 } = withRing(core + (dies > 1 ? d2dEach : 0), dies, ringMm);
+  for (let i = 0; layout.dies === undefined && totalMm2 / dies > reticle && i < 100; i++) {
+    dies = Math.max(dies + 1, Math.ceil(totalMm2 / reticle));
+    ({ inner, totalMm2 } = withRing(core + d2dEach, dies, ringMm));
+  }
+  const dieToDieMm2 = inner - core;
+  const ioRingMm2 = totalMm2 - inner;
+  if (layout.dies === undefined && dies > 1) notes.push(`${core.toFixed(0)} mm^2 exceeds the ${reticle} mm^2 reticle: ${dies} dies of ${(totalMm2 / dies).toFixed(0)} mm^2 in one package, with die-to-die PHYs`);
+  const cls = chip.cores.flatMap((c) => c.matrixUnits.flatMap(unitClasses)).reduce<MacClass>((w, c) => (CLASS_ORDER.indexOf(c) > CLASS_ORDER.indexOf(w) ? c : w), 'int8');
+  const overheadMm2 = core - blocks;
+  const list: AreaBlock[] = [
+    { name: 'matrix', label: `matrix units (${Math.round(s.macs).toLocaleString('en-US')} ${cls} MACs)`, mm2: s.matrixMm2 },
+    { name: 'sram', label: `SRAM (${+s.sramMiB.toPrecision(4)} MiB)`, mm2: s.sramMm2 },
+    { name: 'registers', label: `register files (${+s.registerMiB.toPrecision(4)} MiB)`, mm2: registerFileMm2 },
+    { name: 'vector', label: 'vector units', mm2: vectorMm2 },
+    { name: 'simtLogic', label: `SIMT core logic (${Math.round(s.simtCores)} cores)`, mm2: simtLogicMm2 },
+    { name: 'memoryPhy', label: `memory PHYs (${memoryPhys} ${devices.kind === 'hbm' ? 'HBM stacks' : 'DRAM channels'})`, mm2: memoryPhyMm2 },
+    { name: 'links', label: 'chip and host links (SerDes)', mm2: linksMm2 },
+    { name: 'dieToDie', label: `die-to-die PHYs (${dies} dies)`, mm2: dieToDieMm2 },
+    { name: 'ioRing', label: 'I/O pad ring', mm2: ioRingMm2 },
+    { name: 'overhead', label: 'control, clocking, wiring (calibrated share)', mm2: overheadMm2 },
+  ];
   return {
     nodeNm: node,
-    macs,
+    macs: s.macs,
     macClass: cls,
-    matrixMm2,
-    sramMiB: (sramBytes + registerBytes) / MIB,
-    sramMm2,
+    matrixMm2: s.matrixMm2,
+    sramMiB: s.sramMiB + s.registerMiB,
+    sramMm2: s.sramMm2,
+    registerFileMm2,
     vectorMm2,
+    simtLogicMm2,
     memoryPhyMm2,
-    memoryDevices: devices.count,
+    memoryDevices: memoryPhys,
     linksMm2,
-    overheadMm2: totalMm2 - blocks,
+    dieToDieMm2,
+    ioRingMm2,
+    overheadMm2,
     totalMm2,
     dies,
     dieMm2: totalMm2 / dies,
+    physicalCores: enabled * coreScale,
+    blocks: list,
     notes,
   };
 }
 
-/** A published die area to hold the model to. */
+/** Silicon with a pad ring of `ringMm` round each of `dies` equal dies: total = inner + dies x 4 sqrt(total / dies) x ring. */
+function withRing(inner: number, dies: number, ringMm: number): { readonly inner: number; readonly totalMm2: number } {
+  let totalMm2 = inner;
+  for (let i = 0; i < 20; i++) totalMm2 = inner + dies * 4 * Math.sqrt(totalMm2 / dies) * ringMm;
+  return { inner, totalMm2 };
+}
+
+/** A published die area to hold the model to, with what the die holds beyond the product. */
 export interface DieReference {
   readonly chip: ChipSpec;
   readonly publishedMm2: number;
+  readonly layout?: DieLayout;
 }
 
 export interface CalibrationResult extends AreaParameters {
@@ -142,25 +287,41 @@ export interface CalibrationResult extends AreaParameters {
   readonly errors: ReadonlyArray<{ readonly chip: string; readonly publishedMm2: number; readonly modelMm2: number; readonly error: number }>;
 }
 
+/** Grids the fit searches: float-MAC ratio 2-14 by 0.1, overhead 0.05-0.40 by 0.01, SIMT logic 0-400 MTr by 2. */
+const GRIDS: ReadonlyArray<{ readonly key: keyof AreaParameters; readonly values: readonly number[] }> = [
+  { key: 'floatMacRatio', values: Array.from({ length: 121 }, (_, i) => (20 + i) / 10) },
+  { key: 'overheadShare', values: Array.from({ length: 36 }, (_, i) => (5 + i) / 100) },
+  { key: 'simtCoreLogicMTr', values: Array.from({ length: 201 }, (_, i) => 2 * i) },
+];
+
 /**
- * The float-MAC ratio and overhead share that best fit the published dies (least squares in log area),
- * by a grid over plausible ranges: ratio 1-16 in steps of 0.1, overhead 0-0.7 in steps of 0.01.
+ * The float-MAC ratio, overhead share and SIMT core logic that best fit the dies (least squares in log
+ * area), by coordinate search over GRIDS from the book's values until no parameter moves (deterministic).
  */
 export function calibrateArea(book: CostBook, dies: readonly DieReference[]): CalibrationResult {
   const trace = new CostTrace(book);
-  let best: CalibrationResult | undefined;
-  for (let r = 10; r <= 160; r++) {
-    for (let o = 0; o <= 70; o++) {
-      const parameters = { floatMacRatio: r / 10, overheadShare: o / 100 };
-      let sum = 0;
-      const errors = dies.map((d) => {
-        const modelMm2 = chipArea(d.chip, trace, parameters).totalMm2;
-        sum += Math.log(modelMm2 / d.publishedMm2) ** 2;
-        return { chip: d.chip.name, publishedMm2: d.publishedMm2, modelMm2, error: modelMm2 / d.publishedMm2 - 1 };
-      });
-      const rmsLogError = Math.sqrt(sum / dies.length);
-      if (!best || rmsLogError < best.rmsLogError - 1e-12) best = { ...parameters, rmsLogError, errors };
+  const score = (p: AreaParameters): CalibrationResult => {
+    let sum = 0;
+    const errors = dies.map((d) => {
+      const modelMm2 = chipArea(d.chip, trace, p, d.layout).totalMm2;
+      sum += Math.log(modelMm2 / d.publishedMm2) ** 2;
+      return { chip: d.chip.name, publishedMm2: d.publishedMm2, modelMm2, error: modelMm2 / d.publishedMm2 - 1 };
+    });
+    return { ...p, rmsLogError: Math.sqrt(sum / dies.length), errors };
+  };
+  let best = score({ floatMacRatio: trace.value('area.floatMacRatio'), overheadShare: trace.value('area.overheadShare'), simtCoreLogicMTr: trace.value('area.simtCoreLogicMTr') });
+  for (let round = 0; round < 20; round++) {
+    let moved = false;
+    for (const g of GRIDS) {
+      for (const v of g.values) {
+        const r = score({ floatMacRatio: best.floatMacRatio, overheadShare: best.overheadShare, simtCoreLogicMTr: best.simtCoreLogicMTr, [g.key]: v });
+        if (r.rmsLogError < best.rmsLogError - 1e-12) {
+          best = r;
+          moved = true;
+        }
+      }
     }
+    if (!moved) break;
   }
-  return best!;
+  return best;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getChipPreset } from '../arch/presets/index.js';
-import { calibrateArea, chipArea } from './area.js';
+import { chipArea } from './area.js';
 import { chipCost } from './chip-cost.js';
 import { CostTrace, DEFAULT_COST_BOOK, withOverrides } from './costbook.js';
 import { dieYield, grossDiesPerWafer } from './wafer.js';
@@ -28,28 +28,7 @@ describe('dies per wafer and yield (../shared/reference/tco-model.md, sections 1
 });
 
 describe('area', () => {
-  const published = ['tpu-v1', 'tpu-v2', 'tpu-v3', 'tpu-v4', 'a100', 'h100-sxm'].map((n) => ({ chip: getChipPreset(n), publishedMm2: getChipPreset(n).technology!.dieAreaMm2! }));
-  it('the book holds the calibration that fits the published dies; every die within 25%', () => {
-    const fit = calibrateArea(DEFAULT_COST_BOOK, published);
-    expect(fit.floatMacRatio).toBe(DEFAULT_COST_BOOK['area.floatMacRatio']!.value);
-    expect(fit.overheadShare).toBe(DEFAULT_COST_BOOK['area.overheadShare']!.value);
-    for (const e of fit.errors) {
-      console.log(`area: ${e.chip} published ${e.publishedMm2} mm^2, model ${e.modelMm2.toFixed(0)} mm^2 (${(100 * e.error).toFixed(1)}%)`);
-      expect(Math.abs(e.error), e.chip).toBeLessThan(0.25);
-    }
-    expect(fit.rmsLogError).toBeLessThan(0.18);
-  });
-  it('leave-one-out: each float die predicted by a fit to the others stays within 35%', () => {
-    // TPU v1 is the only int8 die: it fixes the int8 MAC's area, so a fit without it has nothing to
-    // say about int8 (its held-out error is printed, not held to the bound).
-    for (const held of published) {
-      const fit = calibrateArea(DEFAULT_COST_BOOK, published.filter((d) => d !== held));
-      const model = chipArea(held.chip, new CostTrace(DEFAULT_COST_BOOK), fit).totalMm2;
-      const error = model / held.publishedMm2 - 1;
-      console.log(`area, held out: ${held.chip.name} ${(100 * error).toFixed(1)}% (fit ratio ${fit.floatMacRatio}, overhead ${fit.overheadShare})`);
-      if (held.chip.name !== 'tpu-v1') expect(Math.abs(error), held.chip.name).toBeLessThan(0.35);
-    }
-  });
+  // The fit to the published dies and the held-out errors: area.test.ts (validation/data/area).
   it('TPU v1: the matrix unit is the quarter of the die the floor plan shows', () => {
     const a = chipArea(getChipPreset('tpu-v1'), new CostTrace(DEFAULT_COST_BOOK));
     expect(a.matrixMm2).toBeCloseTo(0.24 * 331, 6);

@@ -6,6 +6,7 @@
  */
 import { issue, type Issue } from '../core/errors.js';
 import { number, type NumberRules, type Schema } from '../core/schema.js';
+import { AREA_LIMITS } from './area-book.js';
 import type { CostBook } from './costbook.js';
 
 const positive = (unit?: string): NumberRules => ({ above: 0, ...(unit ? { unit } : {}) });
@@ -30,6 +31,7 @@ export const COST_LIMITS: Readonly<Record<string, NumberRules>> = {
   // The die is blocks / (1 - share): a share of 1 would make it infinite.
   'area.overheadShare': { min: 0, below: 1 },
   'area.reticleMm2': positive('mm^2'),
+  ...AREA_LIMITS,
   // 450 mm is the largest wafer ever planned for production.
   'wafer.diameterMm': { above: 0, max: 450, unit: 'mm' },
   // Also below the wafer's radius (checked with the diameter, below).

@@ -9,6 +9,7 @@
  * published die areas, see cost/area.ts), user (from the user's book).
  */
 import { issue, nearestName, TpusimError, type Issue, type Result } from '../core/errors.js';
+import { AREA_BOOK, AREA_SOURCES } from './area-book.js';
 import { costValueIssues, validateCostValues } from './cost-limits.js';
 
 export const COST_STATUSES = ['published', 'derived', 'estimate', 'calibrated', 'user'] as const;
@@ -49,6 +50,7 @@ export const COST_SOURCES = {
   cowosCapacity: 'DigiTimes / TrendForce reports of TSMC CoWoS capacity: ~15k wafers/month end-2023, ~35k end-2024, 65-80k end-2025',
   gpuPrices: 'press reports of street prices: H100 SXM $25-30k, A100 80GB $10-15k (2023-24), H200 $30-35k, B200 $30-40k, MI300X $10-20k',
   tpusim: 'tpusim estimate: not published; the note says how it was chosen',
+  ...AREA_SOURCES,
 } as const;
 
 const e = (value: number, unit: string, source: keyof typeof COST_SOURCES, status: CostStatus, note?: string, low?: number, high?: number): CostEntry => ({
@@ -79,14 +81,13 @@ export const DEFAULT_COST_BOOK: CostBook = {
   'area.logicDensityMtrMm2.4': e(171.3, 'MTr/mm^2', 'wikichipDensity', 'estimate', 'N4 / 4N: the N5 family, same cells'),
   'area.logicDensityMtrMm2.3': e(215, 'MTr/mm^2', 'tpusim', 'estimate', 'N3E: TSMC\'s claimed ~1.3x logic density over N5 for mixed designs, applied to N5', 190, 290),
   'area.int8MacMm2.28': e(0.24 * 331 / 65_536, 'mm^2', 'jouppi2017', 'derived', 'TPU v1: the matrix unit is about a quarter of a die of at most 331 mm^2 (Figure 2 and Table 2) for 65,536 int8 MACs: 0.24 x 331 / 65,536 (an upper bound)'),
-  'area.floatMacRatio': e(10.4, 'ratio', 'tpusim', 'calibrated', 'area of a bf16/fp16 MAC (fp32 accumulate) over an int8 MAC; fitted with area.overheadShare to the published dies (cost/area.ts). Horowitz\'s 45 nm adders and multipliers give 13.9 for an fp16 multiplier with an fp32 adder, an upper bound', 2, 14),
   'area.fp8MacRatio': e(0.6, 'ratio', 'tpusim', 'estimate', 'an fp8-only MAC against a bf16 one: narrower multiplier, same fp32 accumulator', 0.4, 0.8),
   'area.vectorLaneMacs': e(2, 'float MACs', 'horowitz2014', 'derived', 'an fp32 vector lane (FMA) against a bf16/fp16 MAC: Horowitz\'s fp32 multiplier + adder (11,884 um^2) over fp16 multiplier + fp32 adder (5,824 um^2) = 2.04'),
   'area.hbmPhyMm2': e(12, 'mm^2 per stack', 'tpusim', 'estimate', 'an HBM PHY and controller per stack; reported die shots put one HBM2/3 PHY at 10-15 mm^2', 8, 18),
   'area.ddrPhyMm2': e(5, 'mm^2 per channel', 'tpusim', 'estimate', 'a DDR3/4 PHY and controller per 64-bit channel', 3, 8),
   'area.serdesMm2PerGBps': e(0.05, 'mm^2 per GB/s', 'tpusim', 'estimate', 'chip-to-chip and host SerDes: ~1.2 mm^2 per 25 GB/s (a x8 lane group at ~28 Gb/s), per direction', 0.03, 0.1),
-  'area.overheadShare': e(0.36, 'share of die', 'tpusim', 'calibrated', 'control, clocking, wiring, I/O ring and white space as a share of the die; fitted with area.floatMacRatio to the published dies (cost/area.ts). TPU v1\'s floor plan gives control 2% and I/O 10%', 0.1, 0.35),
   'area.reticleMm2': e(858, 'mm^2', 'tpusim', 'published', 'lithography field of 26 x 33 mm; dies larger than this are split into several dies in one package'),
+  ...AREA_BOOK,
   // --- Wafers and yield -----------------------------------------------------------------------
   'wafer.diameterMm': e(300, 'mm', 'hennessyPatterson', 'published'),
   'wafer.edgeExclusionMm': e(3, 'mm', 'tpusim', 'estimate', 'unusable rim; calculators use 2-5 mm', 2, 5),

@@ -265,30 +265,36 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
     {
       "category": "area",
       "all": {
-        "rows": 8,
-        "mape": 0.1732,
-        "medianSpeedRatio": 0.9031,
-        "within15": 0.25,
-        "within30": 0.875
+        "rows": 14,
+        "mape": 0.07742,
+        "medianSpeedRatio": 1.019,
+        "within15": 0.8571,
+        "within30": 0.9286
       },
       "heldOut": {
-        "rows": 7,
-        "mape": 0.1701,
-        "medianSpeedRatio": 0.9659,
-        "within15": 0.2857,
-        "within30": 0.8571
+        "rows": 11,
+        "mape": 0.09182,
+        "medianSpeedRatio": 1.027,
+        "within15": 0.8182,
+        "within30": 0.9091
       },
       "calibration": {
-        "rows": 1,
-        "mape": 0.1948,
-        "medianSpeedRatio": 0.8052,
-        "within15": 0,
+        "rows": 3,
+        "mape": 0.02462,
+        "medianSpeedRatio": 1.002,
+        "within15": 1,
         "within30": 1
       },
       "regime": {
         "chips": [
           "a100",
+          "a100-40gb",
+          "a100-pcie",
+          "gh200",
+          "h100-pcie",
           "h100-sxm",
+          "h200",
+          "h800",
           "l40s",
           "tpu-v1",
           "tpu-v2",

@@ -13,14 +13,7 @@ export function chipAreaSvg(chip: string, area: AreaBreakdown): string {
     title: `${chip}: die area by component`,
     unit: 'mm²',
     axisLabel: 'area',
-    bars: [
-      { label: `matrix units (${formatReadable(area.macs)} ${area.macClass} MACs)`, value: area.matrixMm2 },
-      { label: `SRAM (${formatReadable(area.sramMiB)} MiB)`, value: area.sramMm2 },
-      { label: 'vector units', value: area.vectorMm2 },
-      { label: `memory PHYs (${area.memoryDevices})`, value: area.memoryPhyMm2 },
-      { label: 'chip and host links', value: area.linksMm2 },
-      { label: 'control, wiring, I/O', value: area.overheadMm2 },
-    ],
+    bars: area.blocks.filter((b) => b.mm2 > 0).map((b) => ({ label: b.label, value: b.mm2 })),
   });
 }
 

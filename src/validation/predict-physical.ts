@@ -8,7 +8,7 @@ import { chipArea } from '../cost/area.js';
 import { CostTrace, DEFAULT_COST_BOOK } from '../cost/costbook.js';
 import { powerAt, sustainedClock } from '../model/power.js';
 import { gemmActivity } from '../model/power-estimate.js';
-import type { PowerWorkload } from './types.js';
+import type { AreaWorkload, PowerWorkload } from './types.js';
 
 export function predictPower(chip: ChipSpec, w: PowerWorkload, metric: string, notes: string[]): number {
   const dtype = w.dtype ?? defaultMatrixFormat(chip);
@@ -25,7 +25,8 @@ export function predictPower(chip: ChipSpec, w: PowerWorkload, metric: string, n
   return w.scope === 'board' ? s.power.boardW : s.power.packageW;
 }
 
-/** All logic silicon in the package, from the default cost book. */
-export function predictArea(chip: ChipSpec): number {
-  return chipArea(chip, new CostTrace(DEFAULT_COST_BOOK)).totalMm2;
+/** All logic silicon in the package, from the default cost book, with what the row says the die holds. */
+export function predictArea(chip: ChipSpec, w: AreaWorkload): number {
+  const layout = { ...(w.physicalCores !== undefined ? { physicalCores: w.physicalCores } : {}), ...(w.memoryPhys !== undefined ? { memoryPhys: w.memoryPhys } : {}), ...(w.dies !== undefined ? { dies: w.dies } : {}) };
+  return chipArea(chip, new CostTrace(DEFAULT_COST_BOOK), undefined, layout).totalMm2;
 }

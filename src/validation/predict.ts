@@ -272,7 +272,7 @@ export function predictRow(row: ValidationRow): RowPrediction {
       predicted = predictCollective(w, metric);
       regime = { chip: w.chip, chips: w.ranks };
     } else {
-      predicted = w.kind === 'power' ? predictPower(chipOf(w.chip), w, metric, notes) : predictArea(chipOf(w.chip));
+      predicted = w.kind === 'power' ? predictPower(chipOf(w.chip), w, metric, notes) : predictArea(chipOf(w.chip), w);
       regime = { chip: w.chip, chips: 1 };
     }
     if (!Number.isFinite(predicted) || predicted <= 0) throw new MappingError(`the model predicted ${predicted}`);

@@ -125,7 +125,7 @@ const WORKLOADS: Readonly<Record<string, Schema>> = {
     harness: optional(oneOf(COLLECTIVE_HARNESSES)),
   }),
   power: object({ kind: oneOf(['power']), chip: name, load: oneOf(POWER_LOADS), scope: oneOf(POWER_SCOPES), dtype: optional(name), m: optional(count()), n: optional(count()), k: optional(count()) }),
-  area: object({ kind: oneOf(['area']), chip: name }),
+  area: object({ kind: oneOf(['area']), chip: name, physicalCores: optional(count(1e7)), memoryPhys: optional(count(1e4)), dies: optional(count(1e4)) }),
 };
 
 const workload: Schema = {

@@ -176,6 +176,10 @@ export interface PowerWorkload {
 export interface AreaWorkload {
   readonly kind: 'area';
   readonly chip: string;
+  /** What the die holds beyond the product (cost/area.ts DieLayout): cores and memory PHYs on the die, chiplets. */
+  readonly physicalCores?: number;
+  readonly memoryPhys?: number;
+  readonly dies?: number;
 }
 
 export type Workload = GemmWorkload | AttentionWorkload | TrainWorkload | ServeWorkload | CollectiveWorkload | PowerWorkload | AreaWorkload;

@@ -17,12 +17,7 @@ function report(c: ChipCost, published: number | undefined): string[] {
     formatTable(
       ['area', 'mm^2', 'share %'],
       [
-        [`matrix units (${a.macs.toLocaleString('en-US')} ${a.macClass} MACs)`, mm2(a.matrixMm2), trimNumber((100 * a.matrixMm2) / a.totalMm2, 3)],
-        [`SRAM (${trimNumber(a.sramMiB, 4)} MiB)`, mm2(a.sramMm2), trimNumber((100 * a.sramMm2) / a.totalMm2, 3)],
-        ['vector units', mm2(a.vectorMm2), trimNumber((100 * a.vectorMm2) / a.totalMm2, 3)],
-        [`memory PHYs (${a.memoryDevices} ${c.advancedPackage ? 'HBM stacks' : 'DRAM channels'})`, mm2(a.memoryPhyMm2), trimNumber((100 * a.memoryPhyMm2) / a.totalMm2, 3)],
-        ['chip and host links', mm2(a.linksMm2), trimNumber((100 * a.linksMm2) / a.totalMm2, 3)],
-        ['control, wiring, I/O (calibrated share)', mm2(a.overheadMm2), trimNumber((100 * a.overheadMm2) / a.totalMm2, 3)],
+        ...a.blocks.filter((b) => b.mm2 > 0).map((b) => [b.label, mm2(b.mm2), trimNumber((100 * b.mm2) / a.totalMm2, 3)]),
       ],
     ),
     `wafer: ${c.grossDiesPerWafer} gross dies per 300 mm wafer, ${c.yieldModel} yield ${trimNumber(c.dieYield * 100, 3)}% at ${c.defectsPerCm2} defects/cm^2, ${trimNumber(c.goodDiesPerWafer, 4)} good dies at ${usd(c.waferPriceUsd)} per wafer`,

@@ -4,6 +4,7 @@ import {
   chipArea,
   chipCost,
   chipPower,
+  chipPowerModel,
   chipPresetNames,
   CostTrace,
   DEFAULT_COST_BOOK,
@@ -65,6 +66,8 @@ export const chipApi = {
       publishedDieMm2: chip.technology?.dieAreaMm2,
       cost,
       power: chipPower(chip),
+      /** Power by mechanism under dense GEMMs at the clock DVFS holds (what `tpusim cost --json` gives as powerModel). */
+      powerModel: chipPowerModel(chip),
       estimates: Object.values(chip.citations ?? {}).filter((c) => c.status === 'estimate').length,
       citations: Object.keys(chip.citations ?? {}).length,
     };

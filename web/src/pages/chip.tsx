@@ -4,7 +4,8 @@
  */
 import type { JSX } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { chipAreaSvg, chipCostBarsSvg } from '../../../src/report/chip-charts.js';
+import { chipCostBarsSvg } from '../../../src/report/chip-charts.js';
+import { BreakdownCharts } from '../components/power-charts.js';
 import { Chart, NumberField, Select, Stat, Status, Table, fmt, si } from '../components/ui.js';
 import { useRequest } from '../components/use-request.js';
 import { call } from '../rpc.js';
@@ -38,7 +39,7 @@ export function ChipPage(): JSX.Element {
   };
   const s = summary.value;
   // Not on every keystroke in the spec editor: only when a new summary arrives.
-  const charts = useMemo(() => s && { area: chipAreaSvg(s.name, s.area), cost: chipCostBarsSvg(s.cost) }, [s]);
+  const charts = useMemo(() => s && { cost: chipCostBarsSvg(s.cost) }, [s]);
   return (
     <section aria-label="chip">
       <div class="controls">
@@ -67,18 +68,13 @@ export function ChipPage(): JSX.Element {
             {s.publishedDieMm2 !== undefined && <Stat label="published die" value={`${s.publishedDieMm2} mm²`} />}
             <Stat label={`cost per chip at ${fmt(s.cost.volume)}`} value={`$${fmt(s.cost.costPerChipUsd)}`} raw={s.cost.costPerChipUsd} testid="cost" />
             <Stat label="power at peak activity" value={`${fmt(s.power.peakW)} W`} raw={s.power.peakW} testid="power" />
+            <Stat label="board power, dense GEMMs (model)" value={`${fmt(s.powerModel.denseGemm.power.boardW)} W at ${fmt(s.powerModel.denseGemm.clockHz / 1e6)} MHz`} raw={s.powerModel.denseGemm.power.boardW} testid="power-gemm" />
           </div>
           <p class="note">
             {s.estimates} of the {s.citations} numbers in this chip's description are estimates (see `tpusim chip show {s.name}`).
           </p>
           <div class="grid">
-            <Chart
-              name={`${s.name}-area`}
-              caption="Die area by component (mm²)"
-              testid="area-chart"
-              svg={charts.area}
-              data={s.area}
-            />
+            <BreakdownCharts name={s.name} area={s.area} power={s.powerModel} />
             <Chart
               name={`${s.name}-cost`}
               caption="Cost per chip (USD)"

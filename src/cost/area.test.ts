@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { getChipPreset } from '../arch/presets/index.js';
+import { parseValidationFile } from '../validation/rows.js';
+import type { AreaWorkload } from '../validation/types.js';
+import { calibrateArea, chipArea, type DieReference } from './area.js';
+import { CostTrace, DEFAULT_COST_BOOK, withValues } from './costbook.js';
+
+const FILE = 'validation/data/area/published-dies.yaml';
+
+function dieRows(): Array<DieReference & { readonly id: string; readonly split: string }> {
+  const parsed = parseValidationFile(readFileSync(FILE, 'utf8'), FILE);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  return parsed.value.rows.map((r) => {
+    const w = r.workload as AreaWorkload;
+    const layout = { ...(w.physicalCores !== undefined ? { physicalCores: w.physicalCores } : {}), ...(w.memoryPhys !== undefined ? { memoryPhys: w.memoryPhys } : {}), ...(w.dies !== undefined ? { dies: w.dies } : {}) };
+    return { id: r.id, split: r.split, chip: getChipPreset(w.chip), publishedMm2: r.measured.value, layout };
+  });
+}
+
+const book = (): CostTrace => new CostTrace(DEFAULT_COST_BOOK);
+
+describe('area by mechanism', () => {
+  const rows = dieRows();
+
+  it('the book holds the fit to the calibration rows alone (several rows, never a held-out one)', () => {
+    const calibration = rows.filter((r) => r.split === 'calibration');
+    expect(calibration.length).toBeGreaterThanOrEqual(3);
+    const fit = calibrateArea(DEFAULT_COST_BOOK, calibration);
+    console.log(`area fit on ${calibration.map((r) => r.id).join(', ')}: float MAC ${fit.floatMacRatio}, overhead ${fit.overheadShare}, SIMT logic ${fit.simtCoreLogicMTr} MTr, rms log error ${fit.rmsLogError.toFixed(3)}`);
+    expect(fit.floatMacRatio).toBe(DEFAULT_COST_BOOK['area.floatMacRatio']!.value);
+    expect(fit.overheadShare).toBe(DEFAULT_COST_BOOK['area.overheadShare']!.value);
+    expect(fit.simtCoreLogicMTr).toBe(DEFAULT_COST_BOOK['area.simtCoreLogicMTr']!.value);
+  });
+
+  it('at least 12 published dies, and the blocks sum to the total', () => {
+    expect(rows.length).toBeGreaterThanOrEqual(12);
+    for (const r of rows) {
+      const a = chipArea(r.chip, book(), undefined, r.layout ?? {});
+      expect(a.blocks.reduce((s, b) => s + b.mm2, 0)).toBeCloseTo(a.totalMm2, 6);
+      for (const b of a.blocks) expect(b.mm2, `${r.id} ${b.name}`).toBeGreaterThanOrEqual(0);
+      console.log(`area ${r.id} (${r.split}): published ${r.publishedMm2}, model ${a.totalMm2.toFixed(0)} mm^2 (${(100 * (a.totalMm2 / r.publishedMm2 - 1)).toFixed(1)}%)`);
+    }
+  });
+
+  it('TPU v1: the matrix unit is the quarter of the die the floor plan shows, edge included', () => {
+    const a = chipArea(getChipPreset('tpu-v1'), book());
+    expect(a.matrixMm2).toBeCloseTo(0.24 * 331, 6);
+    expect(a.macClass).toBe('int8');
+    expect(a.simtLogicMm2).toBe(0);
+  });
+
+  it('a harvested die counts the cores it holds, not the ones enabled', () => {
+    const chip = getChipPreset('a100');
+    const enabled = chipArea(chip, book());
+    const full = chipArea(chip, book(), undefined, { physicalCores: 128 });
+    expect(full.physicalCores).toBe(128);
+    expect(full.simtLogicMm2 / enabled.simtLogicMm2).toBeCloseTo(128 / 108, 9);
+    expect(full.matrixMm2 / enabled.matrixMm2).toBeCloseTo(128 / 108, 9);
+  });
+
+  it('SIMT cores are their own block: priced by transistors at the node density', () => {
+    const h100 = chipArea(getChipPreset('h100-sxm'), book());
+    const density = DEFAULT_COST_BOOK['area.logicDensityMtrMm2.4']!.value;
+    expect(h100.simtLogicMm2).toBeCloseTo((132 * DEFAULT_COST_BOOK['area.simtCoreLogicMTr']!.value) / density, 9);
+  });
+
+  it('a systolic array pays its edge: one 256 x 256 array is smaller than four 128 x 128 ones', () => {
+    const v1 = getChipPreset('tpu-v1');
+    const unit = v1.cores[0]!.matrixUnits[0]!;
+    const split = { ...v1, cores: [{ ...v1.cores[0]!, matrixUnits: [{ ...unit, count: 4, rows: 128, cols: 128 }] }] };
+    const one = chipArea(v1, book()).matrixMm2;
+    const four = chipArea(split, book()).matrixMm2;
+    const edge = DEFAULT_COST_BOOK['area.systolicEdgeMacs']!.value;
+    expect(four / one).toBeCloseTo((65536 + 4 * 256 * edge) / (65536 + 512 * edge), 9);
+  });
+
+  it('each further MAC format class costs a share of the MAC', () => {
+    const v4 = getChipPreset('tpu-v4');
+    const bf16Only = { ...v4, cores: v4.cores.map((c) => ({ ...c, matrixUnits: c.matrixUnits.map((u) => ({ ...u, formats: u.formats.filter((f) => f.input === 'bf16') })) })) };
+    const ratio = chipArea(v4, book()).matrixMm2 / chipArea(bf16Only, book()).matrixMm2;
+    expect(ratio).toBeCloseTo(1 + DEFAULT_COST_BOOK['area.extraFormatShare']!.value, 9);
+  });
+
+  it('chiplets: named dies add die-to-die PHYs and a pad ring per die', () => {
+    const b200 = getChipPreset('b200');
+    const one = chipArea(b200, book(), undefined, { dies: 1 });
+    const two = chipArea(b200, book(), undefined, { dies: 2 });
+    expect(one.dieToDieMm2).toBe(0);
+    expect(two.dieToDieMm2).toBeCloseTo(2 * 8 * DEFAULT_COST_BOOK['area.d2dMm2PerTBps']!.value, 6);
+    expect(two.ioRingMm2).toBeGreaterThan(one.ioRingMm2);
+    expect(two.dies).toBe(2);
+  });
+
+  it('small SRAM macros cost more per bit than large ones', () => {
+    const cheap = chipArea(getChipPreset('h100-sxm'), new CostTrace(withValues(DEFAULT_COST_BOOK, { 'area.smallMacroFactor': 1 })));
+    const dear = chipArea(getChipPreset('h100-sxm'), book());
+    expect(dear.sramMm2).toBeGreaterThan(cheap.sramMm2);
+  });
+});
