@@ -156,7 +156,16 @@ export { planTrainingRun, resolvePlan, defaultSeq, defaultGlobalBatch, DEFAULT_T
 export { servingContext, servingProblems, servingPoint, steadyStatePoint, prefillWaitSeconds, batchSweep, maxBatch, iterationSeconds, kvBytesPerTokenPerChip, weightBytesPerChip, type ServingPlan, type ServingContext, type ServingPoint } from './cluster/serve.js';
 export { SERVING_ENGINES, SERVING_ENGINE_PROFILES, KERNEL_GAP_S, defaultServingEngine, kvBudgetBytes, launchesKernels, servingEngineProfile, compareVersions, type ServingEngine, type ServingEngineName, type MemoryShare, type EngineRelease } from './cluster/serving-engines.js';
 export { passSeconds, prefillSeconds, microbatches, layerKernels, type PassTime, type PrefillTime } from './cluster/serve-step.js';
-export { simulateServing, validateServingInput, percentiles, type ServingSimInput, type ServingSimResult, type IterationShape, type TokenCount, type Percentiles } from './cluster/serving-sim.js';
+export { resolveQuantization, weightOnlyGemmSeconds, WEIGHT_DTYPES, ACTIVATION_DTYPES, KV_DTYPES, type Quantization, type QuantizationOptions, type WeightDtype, type ActivationDtype, type KvDtype } from './cluster/serve-quant.js';
+export { validateKvCache, pagedTokens, kvTokensHeld, pagingWaste, cachedPromptTokens, prefillPromptTokens, kvOffload, type KvCacheOptions, type KvOffload } from './cluster/serve-kv.js';
+export { expectedTokensPerStep, speculativeStepSeconds, speculativeHeadParams, type SpeculativeOptions, type SpeculativeStep } from './cluster/serve-spec.js';
+export { scheduledPoint, continuousPoint, simIterationSeconds } from './cluster/serve-schedulers.js';
+export { disaggregatedPoint, type DisaggregatedPoint } from './cluster/serve-disagg.js';
+export { csvSamples, histogramSamples, expandWorkloadValue, meanSampleLengths, type LengthPair } from './cluster/serve-workload.js';
+export { activationBytesPerChip, type ServingMemory } from './cluster/serve.js';
+export { simulateServing, validateServingInput, percentiles, SCHEDULERS, type Scheduler, type ServingSimInput, type ServingSimResult, type IterationShape, type TokenCount, type Percentiles } from './cluster/serving-sim.js';
+export { SLO_PERCENTILES, fixedWorkload, meanLengths, parseServingWorkload, kvCapacityTokens, defaultSchedule, capacityProblems, evaluateRate, findCapacity, servingMemory, type ServingWorkload, type SloPercentile, type ServingSlo, type ReplicaSchedule, type CapacityOptions, type RateEvaluation, type CapacityResult } from './cluster/serve-capacity.js';
+export { searchServingConfigs, servingDtypes, defaultServingSplit, smallestServingConfig, type ServingConfig, type RankedServingConfig, type ServingRejection, type ServingSearchResult, type ServingSearchOptions, type SmallestServing } from './cluster/serve-capacity-search.js';
 export { reliabilityAtScale, goodput, goodputExponential, youngInterval, dalyInterval, systemMtbfS, interruptionsPerDay, checkpointSeconds, FAILURE_RATES, LLAMA3_UNEXPECTED_PER_CHIP_HOUR, type ReliabilityInput, type ReliabilityPoint, type FailureRate } from './cluster/reliability.js';
 
 export { DEFAULT_COST_BOOK, COST_SOURCES, COST_STATUSES, CostTrace, entry as costEntry, atNode as costAtNode, withOverrides as costBookWithOverrides, loadCostOverrides, validateCostOverrides, type CostBook, type CostEntry, type CostStatus } from './cost/costbook.js';
@@ -166,7 +175,7 @@ export { chipCost, estimateChipCost, type ChipCost, type ChipCostEstimate, type 
 export { COST_LIMITS, costLimit, validateCostValues, rangeOf } from './cost/cost-limits.js';
 export { chipPower, chipPowerModel, powerDieArea, DENSE_GEMM_SIDE, inferenceRate, type ChipPower, type ChipPowerModel, type WorkloadRate } from './explore/economics.js';
 export { chipsPerHost, provisionedPowerW, trainingRate, ownerPrice, DEFAULT_BUILD_VOLUME, type OwnerPrice } from './explore/economics.js';
-export { tcoPerChip, performancePerTco, splitChipHour, validateTcoBook, HOURS_PER_YEAR, type TcoInput, type TcoBreakdown, type ChipHourParts } from './cost/tco.js';
+export { tcoPerChip, performancePerTco, usdPerMillionTokens, splitChipHour, validateTcoBook, HOURS_PER_YEAR, type TcoInput, type TcoBreakdown, type ChipHourParts } from './cost/tco.js';
 export { buildVsBuy, tornado, validateBuildVsBuyInput, TORNADO_KEYS, type BuildVsBuyInput, type BuildVsBuyResult, type BuildVsBuySide, type TornadoBar, type InputSwing, type CustomChipInput, type MarketChipInput } from './cost/build-vs-buy.js';
 export { planSupply, validateSupplyInput, SUPPLY_SCENARIOS, type SupplyInput, type SupplyPlan, type SupplyResource, type LogicDieDemand } from './cost/fab.js';
 

@@ -8,7 +8,9 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
   plugins: [preact()],
-  build: { outDir: fileURLToPath(new URL('../dist-web', import.meta.url)), emptyOutDir: true, chunkSizeWarningLimit: 4000 },
+  // Pages are loaded on first visit (main.tsx), so no chunk of the page nears this; the worker bundle
+  // (the library) is built apart and not held to it: bench/ui-size.bench.mjs reports every file's size.
+  build: { outDir: fileURLToPath(new URL('../dist-web', import.meta.url)), emptyOutDir: true, chunkSizeWarningLimit: 200 },
   worker: { format: 'es' },
   logLevel: 'warn',
 });

@@ -11,6 +11,7 @@ import { decodeAttentionSeconds } from '../model/decode-attention.js';
 import { attentionSeconds, gemmSeconds, streamSeconds } from '../model/kernels.js';
 import { collectiveCost } from './collectives.js';
 import { overlapComputeLoss, overlapped } from './overlap.js';
+import { weightOnlyGemmSeconds } from './serve-quant.js';
 import type { ServingContext } from './serve.js';
 import type { LayerShape } from './transformer.js';
 
@@ -47,8 +48,13 @@ function linearSeconds(ctx: ServingContext, shape: LayerShape, tokens: number): 
   const { chip, dtype, tp } = ctx;
   const h = ctx.model.hidden;
   const options = { fp8FastAccumulation: ctx.engine.fp8FastAccumulation };
-  const run = (m: number, k: number, n: number, batch = 1, parameters = true): number => gemmSeconds(chip, dtype, { batch, m, n, k, weightsAreParameters: parameters } satisfies Gemm, options);
-  let s = run(tokens, h, shape.projectionOut / tp) + run(tokens, (shape.heads * shape.valueDim) / tp, h);
+  const q = ctx.quantization;
+  const gemm = q?.mode === 'weight-only' ? (g: Gemm): number => weightOnlyGemmSeconds(chip, dtype, g, q, options) : (g: Gemm): number => gemmSeconds(chip, dtype, g, options);
+  const run = (m: number, k: number, n: number, batch = 1, parameters = true): number => gemm({ batch, m, n, k, weightsAreParameters: parameters });
+  // Attention data parallelism: each rank projects its own tokens with the whole (replicated) weights.
+  let s = ctx.attentionDataParallel
+    ? run(tokens / tp, h, shape.projectionOut) + run(tokens / tp, shape.heads * shape.valueDim, h)
+    : run(tokens, h, shape.projectionOut / tp) + run(tokens, (shape.heads * shape.valueDim) / tp, h);
   const mlp = shape.mlp;
   if (mlp.kind === 'dense') return s + run(tokens, h, (mlp.ffn * (mlp.gated ? 2 : 1)) / tp) + run(tokens, mlp.ffn / tp, h);
   // A stage's experts are spread over its tp chips; each touched expert runs its share of the tokens
@@ -76,20 +82,23 @@ function prefillAttentionSeconds(ctx: ServingContext, shape: LayerShape, w: Laye
   const n = Math.max(1e-9, w.prefillSequences);
   const q = w.prefillTokens / n;
   const seqK = Math.max(q, w.prefillPairs / (n * q) + (q - 1) / 2);
-  const a = { batch: n, heads: shape.heads / ctx.tp, seqQ: q, seqK, qkDim: shape.qkDim, valueDim: shape.valueDim, causal: true };
+  const dp = ctx.attentionDataParallel === true;
+  const a = { batch: dp ? n / ctx.tp : n, heads: dp ? shape.heads : shape.heads / ctx.tp, seqQ: q, seqK, qkDim: shape.qkDim, valueDim: shape.valueDim, causal: true };
   return attentionSeconds(ctx.chip, attentionFormat(ctx), a).forwardS;
 }
 
 /** Decode attention of the step's decoding sequences with the engine's kernel (compiled programs read each KV head once). */
 function decodeSeconds(ctx: ServingContext, shape: LayerShape, w: LayerWork): number {
   if (w.contextTokens <= 0 || w.decodeSequences <= 0) return 0;
-  const split = Math.min(ctx.tp, Math.max(1, shape.kvHeads));
-  const heads = shape.heads / ctx.tp;
-  const kvHeadsLocal = Math.max(1, shape.kvHeads / ctx.tp);
+  // Attention data parallelism: each rank its own 1/tp of the sequences with every head; else every sequence with its rank's heads.
+  const dp = ctx.attentionDataParallel === true;
+  const split = dp ? 1 : Math.min(ctx.tp, Math.max(1, shape.kvHeads));
+  const heads = dp ? shape.heads : shape.heads / ctx.tp;
+  const kvHeadsLocal = dp ? Math.max(1, shape.kvHeads) : Math.max(1, shape.kvHeads / ctx.tp);
   const a = {
     kernel: ctx.launchesKernels ? ctx.engine.decodeAttention : ('grouped' as const),
-    sequences: w.decodeSequences,
-    contextTokens: w.contextTokens,
+    sequences: dp ? w.decodeSequences / ctx.tp : w.decodeSequences,
+    contextTokens: dp ? w.contextTokens / ctx.tp : w.contextTokens,
     heads,
     cacheElementsPerToken: shape.kvCacheElements / split,
     groupSize: heads / kvHeadsLocal,
@@ -97,7 +106,10 @@ function decodeSeconds(ctx: ServingContext, shape: LayerShape, w: LayerWork): nu
     qkDim: shape.qkDim,
     valueDim: shape.valueDim,
   };
-  return decodeAttentionSeconds(ctx.chip, ctx.dtype, a).seconds;
+  const attentionS = decodeAttentionSeconds(ctx.chip, ctx.dtype, a).seconds;
+  // A quantised cache is dequantised on the vector unit as the kernel reads it.
+  const dequantOps = (ctx.quantization?.kvDequantOpsPerElement ?? 0) * w.contextTokens * a.cacheElementsPerToken;
+  return dequantOps > 0 ? Math.max(attentionS, streamSeconds(ctx.chip, ctx.dtype, 0, dequantOps)) : attentionS;
 }
 
 /** One layer of a pass on one chip. */
@@ -108,7 +120,22 @@ export function layerSeconds(ctx: ServingContext, shape: LayerShape, w: LayerWor
   const ffnLocal = mlp.kind === 'dense' ? mlp.ffn / ctx.tp : (mlp.topK * mlp.ffn) / ctx.tp;
   const bytes = w.tokens * 2 * (14 * h + 3 * ffnLocal);
   const otherS = prefillAttentionSeconds(ctx, shape, w) + decodeSeconds(ctx, shape, w) + streamSeconds(ctx.chip, ctx.dtype, bytes, bytes / 2);
-  return { linearS: linearSeconds(ctx, shape, w.tokens), otherS, tpCommS: ctx.tp > 1 ? 2 * allReduceSeconds(ctx, w.tokens * h * 2) : 0 };
+  return { linearS: linearSeconds(ctx, shape, w.tokens), otherS, tpCommS: ctx.tp > 1 ? tpCommSeconds(ctx, shape, w.tokens) : 0 };
+}
+
+/**
+ * A layer's communication over its tp ranks: after attention an all-reduce (none under attention data
+ * parallelism: the MLP's all-gather in and reduce-scatter out then move one all-reduce's bytes); after the
+ * MLP an all-reduce, or under expert parallelism two all-to-alls (dispatch, combine) in which each rank
+ * sends its 1/tp of the tokens' top-k copies of the hidden state (DeepSpeed-MoE, Rajbhandari et al.,
+ * ICML 2022; GShard, Lepikhin et al. 2020).
+ */
+function tpCommSeconds(ctx: ServingContext, shape: LayerShape, tokens: number): number {
+  const activations = tokens * ctx.model.hidden * 2;
+  const attention = ctx.attentionDataParallel ? 0 : allReduceSeconds(ctx, activations);
+  if (!ctx.expertParallel || shape.mlp.kind === 'dense') return attention + allReduceSeconds(ctx, activations);
+  const sent = (activations / ctx.tp) * shape.mlp.topK;
+  return attention + 2 * collectiveCost(ctx.system, 'all-to-all', sent, { size: ctx.tp, stride: 1 }).seconds;
 }
 
 /**

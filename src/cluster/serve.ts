@@ -17,6 +17,9 @@ import { defaultMatrixFormat } from '../arch/derive.js';
 import { NUMBER_FORMATS } from '../core/number-formats.js';
 import { TpusimError } from '../core/errors.js';
 import { notComputableReasons } from '../model/estimate.js';
+import { cachedPromptTokens, kvOffload, kvTokensHeld, pagedTokens, prefillPromptTokens, validateKvCache, type KvCacheOptions, type KvOffload } from './serve-kv.js';
+import { resolveQuantization, type Quantization, type QuantizationOptions } from './serve-quant.js';
+import { speculativeHeadParams, speculativeStepSeconds, type SpeculativeOptions } from './serve-spec.js';
 import { iterationSeconds, prefillSeconds } from './serve-step.js';
 import { defaultServingEngine, hostStepSeconds, kvBudgetBytes, launchesKernels, servingEngineProfile, type ServingEngine, type ServingEngineName } from './serving-engines.js';
 import type { TransformerModel } from './transformer.js';
@@ -35,6 +38,20 @@ export interface ServingPlan {
   readonly engine?: ServingEngineName;
   /** The engine's release (e.g. '0.5.0'); older releases differ where the profile says (`servingEngineProfile`). Default: the current one. */
   readonly engineVersion?: string;
+  /** Weight, activation and KV-cache formats (serve-quant.ts); when given, they set the GEMM format and bytes in place of `dtype` and `kvBytes`. */
+  readonly quantization?: QuantizationOptions;
+  /** How the KV cache is held: paged blocks, prefix caching, offload to host memory (serve-kv.ts). */
+  readonly kvCache?: KvCacheOptions;
+  /** Speculative decoding: a draft model on the same chips (`draftModel`), else self-speculation heads (serve-spec.ts). */
+  readonly speculative?: SpeculativeOptions & { readonly draftModel?: TransformerModel };
+  /** Prefill chunk size: tokens per step (decodes and prompt chunks) in place of the engine's default. */
+  readonly chunkTokens?: number;
+  /** Data-parallel replicas of the tp x pp replica (default 1): the chips are tp x pp x replicas. */
+  readonly replicas?: number;
+  /** MoE layers exchange tokens with an all-to-all to the chips holding their experts (dispatch and combine) instead of an all-reduce (serve-layer.ts). */
+  readonly expertParallel?: boolean;
+  /** Attention data-parallel over the tp ranks (each rank its own sequences, all heads, attention weights replicated): the KV cache is split over all tp ranks even with fewer KV heads (MLA/MQA). */
+  readonly attentionDataParallel?: boolean;
 }
 
 export interface ServingContext {
@@ -49,16 +66,48 @@ export interface ServingContext {
   readonly engine: ServingEngine;
   /** A host launches the chip's kernels one by one (GPUs), rather than one compiled program per step. */
   readonly launchesKernels: boolean;
+  readonly expertParallel?: boolean;
+  readonly attentionDataParallel?: boolean;
+  /** The quantization choice when the plan gave one (weight-only GEMMs and KV dequantisation follow it). */
+  readonly quantization?: Quantization;
+  readonly kvCache?: KvCacheOptions;
+  readonly speculative?: { readonly options: SpeculativeOptions; readonly draft?: ServingContext };
 }
 
 /** The context of a serving plan; a chip the model cannot time anything on (`notComputableReasons`) is a TpusimError. */
 export function servingContext(model: TransformerModel, chip: ChipSpec, system: SystemSpec, plan: ServingPlan): ServingContext {
   const blocked = notComputableReasons(chip);
   if (blocked.length > 0) throw new TpusimError('not_computable', blocked.join('; '));
+  const profile = servingEngineProfile(plan.engine ?? defaultServingEngine(chip), plan.engineVersion);
+  const chunk = plan.chunkTokens;
+  if (chunk !== undefined && !(Number.isInteger(chunk) && chunk >= 1)) throw new TpusimError('bad_plan', `chunkTokens: ${chunk} must be an integer >= 1`);
+  const engine = chunk !== undefined ? { ...profile, maxBatchTokens: chunk } : profile;
+  const kvIssues = plan.kvCache ? validateKvCache(plan.kvCache) : [];
+  if (kvIssues.length > 0) throw new TpusimError('bad_kv_cache', kvIssues.map((i) => i.message).join('; '), { issues: kvIssues });
+  const common = { model, chip, system, tp: plan.tp, pp: plan.pp, engine, launchesKernels: launchesKernels(chip), ...(plan.kvCache ? { kvCache: plan.kvCache } : {}), ...speculativeContext(chip, system, plan), ...(plan.expertParallel ? { expertParallel: true } : {}), ...(plan.attentionDataParallel ? { attentionDataParallel: true } : {}) };
+  if (plan.quantization !== undefined) {
+    const q = resolveQuantization(chip, plan.quantization);
+    if (q.refused.length > 0) throw new TpusimError('bad_quantization', `${chip.name} cannot serve this quantization:\n${q.refused.map((r) => `  ${r}`).join('\n')}`);
+    return { ...common, dtype: q.gemmFormat, weightBytes: q.weightBytes, kvBytes: q.kvBytes, quantization: q };
+  }
   const dtype = plan.dtype ?? defaultMatrixFormat(chip);
   const weightBytes = NUMBER_FORMATS[dtype as keyof typeof NUMBER_FORMATS]?.bytes ?? 2;
-  const engine = servingEngineProfile(plan.engine ?? defaultServingEngine(chip), plan.engineVersion);
-  return { model, chip, system, tp: plan.tp, pp: plan.pp, dtype, weightBytes, kvBytes: plan.kvBytes ?? 2, engine, launchesKernels: launchesKernels(chip) };
+  return { ...common, dtype, weightBytes, kvBytes: plan.kvBytes ?? 2 };
+}
+
+/** The speculative part of a context: options checked, and the draft model's context on the same tensor-parallel chips (one stage). */
+function speculativeContext(chip: ChipSpec, system: SystemSpec, plan: ServingPlan): { speculative?: NonNullable<ServingContext['speculative']> } {
+  const spec = plan.speculative;
+  if (spec === undefined) return {};
+  const { draftModel, ...options } = spec;
+  const bad: string[] = [];
+  if (!(Number.isInteger(options.draftTokens) && options.draftTokens >= 1 && options.draftTokens <= 64)) bad.push(`draftTokens: ${options.draftTokens} must be an integer within [1, 64]`);
+  if (!(options.acceptance >= 0 && options.acceptance <= 1)) bad.push(`acceptance: ${options.acceptance} must be within [0, 1]`);
+  if (draftModel && draftModel.groups[0]!.shape.heads % plan.tp !== 0) bad.push(`draft model ${draftModel.name}: tp=${plan.tp} does not divide its ${draftModel.groups[0]!.shape.heads} heads`);
+  if (bad.length > 0) throw new TpusimError('bad_speculative', `speculative decoding: ${bad.join('; ')}`);
+  const { speculative: _ignored, ...rest } = plan;
+  const draft = draftModel ? servingContext(draftModel, chip, system, { ...rest, pp: 1 }) : undefined;
+  return { speculative: { options, ...(draft ? { draft } : {}) } };
 }
 
 /** Problems that make a serving plan impossible before any timing. */
@@ -67,7 +116,9 @@ export function servingProblems(model: TransformerModel, plan: ServingPlan, chip
   const shape = model.groups[0]!.shape;
   if (!Number.isInteger(plan.tp) || !Number.isInteger(plan.pp) || plan.tp < 1 || plan.pp < 1) out.push('tp and pp must be whole numbers >= 1');
   else {
-    if (plan.tp * plan.pp !== chips) out.push(`tp x pp = ${plan.tp} x ${plan.pp} = ${plan.tp * plan.pp}, not the ${chips} chips`);
+    const r = plan.replicas ?? 1;
+    if (!(Number.isInteger(r) && r >= 1)) out.push(`replicas: ${r} must be a whole number >= 1`);
+    else if (plan.tp * plan.pp * r !== chips) out.push(r === 1 ? `tp x pp = ${plan.tp} x ${plan.pp} = ${plan.tp * plan.pp}, not the ${chips} chips` : `tp x pp x replicas = ${plan.tp} x ${plan.pp} x ${r} = ${plan.tp * plan.pp * r}, not the ${chips} chips`);
     if (shape.heads % plan.tp !== 0) out.push(`tp=${plan.tp} does not divide the ${shape.heads} attention heads`);
     if (plan.pp > model.layers) out.push(`pp=${plan.pp} is more than the ${model.layers} layers`);
   }
@@ -77,19 +128,66 @@ export function servingProblems(model: TransformerModel, plan: ServingPlan, chip
 /** KV cache elements per token per chip: keys and values split over the tensor-parallel ranks while there are heads to split, and over the stages. */
 function kvElementsPerTokenPerChip(ctx: ServingContext): number {
   let total = 0;
-  for (const g of ctx.model.groups) total += g.count * (g.shape.kvCacheElements / Math.min(ctx.tp, Math.max(1, g.shape.kvHeads)));
+  // Attention data parallelism splits the sequences, so their caches, over every rank whatever the KV heads.
+  for (const g of ctx.model.groups) total += g.count * (g.shape.kvCacheElements / (ctx.attentionDataParallel ? ctx.tp : Math.min(ctx.tp, Math.max(1, g.shape.kvHeads))));
   return total / ctx.pp;
 }
 
 /** Bytes of KV cache per token on each chip of the replica. */
 export function kvBytesPerTokenPerChip(ctx: ServingContext): number {
-  return kvElementsPerTokenPerChip(ctx) * ctx.kvBytes;
+  const draft = ctx.speculative?.draft;
+  // A draft model keeps its own cache of every token on the chips of the first stage (counted over all of them).
+  return kvElementsPerTokenPerChip(ctx) * ctx.kvBytes + (draft ? kvBytesPerTokenPerChip(draft) / ctx.pp : 0);
 }
 
 /** Weight bytes on each chip of the replica (experts spread over all its chips). */
 export function weightBytesPerChip(ctx: ServingContext): number {
   const m = ctx.model;
-  return (m.params / (ctx.tp * ctx.pp)) * ctx.weightBytes;
+  const spec = ctx.speculative;
+  const proposer = spec === undefined ? 0 : spec.draft ? spec.draft.model.params : speculativeHeadParams(ctx, spec.options.draftTokens);
+  // Attention data parallelism replicates the attention projections on every tp rank.
+  const replicated = ctx.attentionDataParallel ? m.groups.reduce((n, g) => n + g.count * g.shape.attentionParams, 0) * (1 - 1 / ctx.tp) : 0;
+  return ((m.params + proposer) / (ctx.tp * ctx.pp) + replicated / ctx.pp) * ctx.weightBytes;
+}
+
+/** Bytes per chip by what holds them: weights, KV cache (in HBM; more spilled to host is in `kvOffload`), live activations of the largest step. */
+export interface ServingMemory {
+  readonly weights: number;
+  readonly kv: number;
+  readonly activations: number;
+}
+
+/** Where a batch's memory goes on each chip, and whether it fits (with any KV beyond HBM offloaded to host memory). */
+interface Footprint {
+  readonly memory: ServingMemory;
+  readonly kvPerChip: number;
+  readonly offload: KvOffload;
+}
+
+function footprint(ctx: ServingContext, batch: number, prompt: number, output: number, stepTokens: number): Footprint {
+  const kvPerChip = kvBytesPerTokenPerChip(ctx) * kvTokensHeld(ctx.kvCache, batch, prompt, output);
+  const weights = weightBytesPerChip(ctx);
+  const offload = kvOffload(ctx.kvCache, kvPerChip, kvBudgetBytes(ctx.engine, ctx.chip.offChipMemory.capacityBytes, weights), ctx.chip.hostLink.bandwidthBytesPerS);
+  return { memory: { weights, kv: kvPerChip - offload.hostBytes, activations: activationBytesPerChip(ctx, stepTokens) }, kvPerChip, offload };
+}
+
+/**
+ * Live activations of one layer for a step of `tokens` tokens (inference keeps no activations across
+ * layers): the residual and normed input (2h), q/k/v (projection / tp), attention output (h / tp), the
+ * MLP's gate, up and activated values (3 ffn / tp), 2 bytes each; and fp32 logits of up to `tokens` outputs.
+ */
+export function activationBytesPerChip(ctx: ServingContext, tokens: number): number {
+  const shape = ctx.model.groups[0]!.shape;
+  const ffn = shape.mlp.kind === 'dense' ? shape.mlp.ffn : shape.mlp.topK * shape.mlp.ffn;
+  const perToken = 2 * ctx.model.hidden + (shape.projectionOut + ctx.model.hidden + 3 * ffn) / ctx.tp;
+  return tokens * (perToken * 2 + (ctx.model.vocab / ctx.tp) * 4);
+}
+
+/** Decode step seconds per output token of `batch` sequences at `context` tokens: one token per step, or a speculative step over its expected tokens. */
+function decodeTokenSeconds(ctx: ServingContext, batch: number, context: number, plainS: number): number {
+  const spec = ctx.speculative;
+  if (spec === undefined) return plainS;
+  return speculativeStepSeconds(ctx, spec.options, batch, context, spec.draft).perTokenS;
 }
 
 export interface ServingPoint {
@@ -108,20 +206,25 @@ export interface ServingPoint {
   readonly kvCacheBytes: number;
   /** Weights plus KV cache on each chip. */
   readonly memoryPerChipBytes: number;
-  /** Weights and KV cache fit the share of memory the engine uses. */
+  /** Weights and KV cache fit the share of memory the engine uses (KV beyond it in host memory, when offload is on). */
   readonly fits: boolean;
+  /** Bytes per chip: weights, KV cache in HBM, activations of the largest step. */
+  readonly memory: ServingMemory;
+  /** KV cache bytes per chip held in host memory (offload), each decode step bringing them over the host link. */
+  readonly kvOffloadBytes: number;
 }
 
 /** One static batch: prefill `batch` prompts together, then decode `output` tokens each. */
 export function servingPoint(ctx: ServingContext, batch: number, prompt: number, output: number): ServingPoint {
-  const prefill = prefillSeconds(ctx, batch, prompt);
+  // Only the prompt tokens the prefix cache lacks are prefilled.
+  const prefill = prefillSeconds(ctx, batch, prefillPromptTokens(ctx.kvCache, prompt));
   // Decode time is affine in the context length, so the mean step is the step at the mean context.
   const steps = Math.max(0, output - 1);
   const meanContext = prompt + output / 2;
-  const tpotS = steps > 0 ? iterationSeconds(ctx, { prefillTokens: 0, decodeSequences: batch, contextTokens: batch * meanContext }) : 0;
+  const f = footprint(ctx, batch, prompt, output, Math.min(batch * prompt, ctx.engine.maxBatchTokens));
+  const plainS = steps > 0 ? iterationSeconds(ctx, { prefillTokens: 0, decodeSequences: batch, contextTokens: batch * meanContext }) : 0;
+  const tpotS = steps > 0 ? decodeTokenSeconds(ctx, batch, meanContext, plainS) + f.offload.stepS : 0;
   const requestS = ctx.engine.requestS + prefill.lastS + steps * tpotS;
-  const kvPerChip = kvBytesPerTokenPerChip(ctx) * batch * (prompt + output);
-  const weights = weightBytesPerChip(ctx);
   return {
     batch,
     ttftS: ctx.engine.requestS + prefill.meanS,
@@ -129,9 +232,11 @@ export function servingPoint(ctx: ServingContext, batch: number, prompt: number,
     requestS,
     tokensPerS: (batch * output) / requestS,
     decodeTokensPerS: tpotS > 0 ? batch / tpotS : 0,
-    kvCacheBytes: kvPerChip * ctx.tp * ctx.pp,
-    memoryPerChipBytes: weights + kvPerChip,
-    fits: kvPerChip <= kvBudgetBytes(ctx.engine, ctx.chip.offChipMemory.capacityBytes, weights),
+    kvCacheBytes: f.kvPerChip * ctx.tp * ctx.pp,
+    memoryPerChipBytes: f.memory.weights + f.memory.kv,
+    fits: f.offload.fits,
+    memory: f.memory,
+    kvOffloadBytes: f.offload.hostBytes,
   };
 }
 
@@ -146,12 +251,14 @@ export function servingPoint(ctx: ServingContext, batch: number, prompt: number,
  */
 export function steadyStatePoint(ctx: ServingContext, concurrency: number, prompt: number, output: number): ServingPoint {
   const c = concurrency;
+  const fullPrompt = prompt;
+  prompt = prefillPromptTokens(ctx.kvCache, fullPrompt);
   const chunks = Math.ceil(prompt / ctx.engine.maxBatchTokens);
   const perIteration = (requests: number): number => (requests / Math.max(1, output)) * chunks;
   const step = (prefillChunks: number, decoding: number): number =>
     iterationSeconds(
       ctx,
-      { prefillTokens: (prefillChunks * prompt) / chunks, decodeSequences: decoding, contextTokens: decoding * (prompt + output / 2), prefillSequences: prefillChunks / chunks },
+      { prefillTokens: (prefillChunks * prompt) / chunks, decodeSequences: decoding, contextTokens: decoding * (fullPrompt + output / 2), prefillSequences: prefillChunks / chunks },
       ((prefillChunks / chunks) * prompt * (prompt + 1)) / 2,
     );
   // The request's own prefill iterations hold its chunk and any others' in flight, beside the rest decoding.
@@ -162,14 +269,15 @@ export function steadyStatePoint(ctx: ServingContext, concurrency: number, promp
   const othersShare = Math.min(1, othersChunks);
   const decoding = c - othersChunks;
   const decodeS = step(0, decoding);
-  const tpotS = othersShare > 0 ? (1 - othersShare) * decodeS + othersShare * step(Math.max(1, othersChunks), decoding) : decodeS;
+  const f = footprint(ctx, c, fullPrompt, output, Math.min(prompt, ctx.engine.maxBatchTokens) + c);
+  // A speculative step stretches each iteration by its cost over a plain decode and yields more tokens.
+  const speculation = decodeTokenSeconds(ctx, decoding, fullPrompt + output / 2, decodeS) / decodeS;
+  const tpotS = (othersShare > 0 ? (1 - othersShare) * decodeS + othersShare * step(Math.max(1, othersChunks), decoding) : decodeS) * speculation + f.offload.stepS;
   // An engine that overlaps host work still schedules a newly arrived prompt before its first chunk runs.
   const aloneS = ctx.engine.requestS + (ctx.engine.overlapsHost ? hostStepSeconds(ctx.engine, c) : 0) + chunks * mixedS;
   const decodeSteps = Math.max(0, output - 1) * tpotS;
   const requestS = solveRequestSeconds(aloneS + decodeSteps, (r) => prefillWaitSeconds(ctx, c, r, chunks * mixedS, decodeS));
   const ttftS = requestS - decodeSteps;
-  const kvPerChip = kvBytesPerTokenPerChip(ctx) * c * (prompt + output);
-  const weights = weightBytesPerChip(ctx);
   return {
     batch: c,
     ttftS,
@@ -177,9 +285,11 @@ export function steadyStatePoint(ctx: ServingContext, concurrency: number, promp
     requestS,
     tokensPerS: (c * output) / requestS,
     decodeTokensPerS: decoding / decodeS,
-    kvCacheBytes: kvPerChip * ctx.tp * ctx.pp,
-    memoryPerChipBytes: weights + kvPerChip,
-    fits: kvPerChip <= kvBudgetBytes(ctx.engine, ctx.chip.offChipMemory.capacityBytes, weights),
+    kvCacheBytes: f.kvPerChip * ctx.tp * ctx.pp,
+    memoryPerChipBytes: f.memory.weights + f.memory.kv,
+    fits: f.offload.fits,
+    memory: f.memory,
+    kvOffloadBytes: f.offload.hostBytes,
   };
 }
 
@@ -222,7 +332,11 @@ const MAX_PREFILL_UTILISATION = 0.98;
 export function maxBatch(ctx: ServingContext, prompt: number, output: number): number {
   const free = kvBudgetBytes(ctx.engine, ctx.chip.offChipMemory.capacityBytes, weightBytesPerChip(ctx));
   if (free <= 0) return 0;
-  return Math.floor(free / (kvBytesPerTokenPerChip(ctx) * (prompt + output)));
+  // KV tokens HBM (and any host memory the cache may spill into) holds, less the shared prefix; then whole sequences.
+  const tokens = (free + (ctx.kvCache?.hostBytesPerChip ?? 0)) / kvBytesPerTokenPerChip(ctx);
+  const shared = cachedPromptTokens(ctx.kvCache, prompt);
+  const perSequence = kvTokensHeld(ctx.kvCache, 1, prompt, output) - pagedTokens(ctx.kvCache, shared);
+  return Math.max(0, Math.floor((tokens - pagedTokens(ctx.kvCache, shared)) / perSequence));
 }
 
 /** Throughput and latency against batch size: powers of two up to the largest batch that fits (and that batch). */

@@ -31,6 +31,17 @@ export interface IterationShape {
   readonly prefillSequences?: number;
 }
 
+/**
+ * How the scheduler forms iterations. `chunked` (Sarathi-Serve, Agrawal et al., OSDI 2024; vLLM V1's
+ * default): decodes first, then prompt chunks up to the token budget, in one iteration. `continuous`
+ * (Orca, Yu et al., OSDI 2022, as vLLM V0 scheduled by default): a waiting prompt that fits is prefilled
+ * whole in an iteration of its own, the running sequences' decodes paused for it; otherwise all decode.
+ * `static`: a batch of up to maxBatch requests is admitted only when the server is empty, prefilled, and
+ * decoded until its last sequence finishes (finished sequences leave their slots empty).
+ */
+export const SCHEDULERS = ['chunked', 'continuous', 'static'] as const;
+export type Scheduler = (typeof SCHEDULERS)[number];
+
 export interface ServingSimInput {
   /** Mean arrival rate (requests per second); inter-arrival times are exponential. */
   readonly rate: number;
@@ -39,8 +50,12 @@ export interface ServingSimInput {
   readonly promptTokens: TokenCount;
   /** Output tokens per request, including the first one (which the prefill iteration emits). */
   readonly outputTokens: TokenCount;
+  /** (prompt, output) pairs; when given, each request draws one pair uniformly (a measured length distribution) in place of promptTokens and outputTokens. */
+  readonly lengthSamples?: ReadonlyArray<readonly [number, number]>;
   /** Concurrent sequences (batch slots). */
   readonly maxBatch: number;
+  /** How iterations are formed (default `chunked`). */
+  readonly scheduler?: Scheduler;
   /** Tokens per iteration (decode tokens + prefill chunks); prompts larger than what is left are chunked. Must be >= maxBatch. */
   readonly maxBatchTokens?: number;
   /**
@@ -125,6 +140,9 @@ export function validateServingInput(input: ServingSimInput): Issue[] {
   if (!(Number.isFinite(input.rate) && input.rate > 0)) out.push(issue('too_small', 'rate', `rate: ${input.rate} must be > 0 requests/s`));
   out.push(...positiveIntegerIssue(input.requests, 'requests'), ...positiveIntegerIssue(input.maxBatch, 'maxBatch'));
   out.push(...tokenCountIssues(input.promptTokens, 'promptTokens'), ...tokenCountIssues(input.outputTokens, 'outputTokens'));
+  const samples = input.lengthSamples;
+  if (samples !== undefined && samples.length === 0) out.push(issue('too_small', 'lengthSamples', 'lengthSamples: 0 pairs; give at least one'));
+  samples?.forEach(([p, o], i) => out.push(...positiveIntegerIssue(p, `lengthSamples[${i}][0]`), ...positiveIntegerIssue(o, `lengthSamples[${i}][1]`)));
   const budget = input.maxBatchTokens;
   if (budget !== undefined && !(Number.isInteger(budget) && budget >= input.maxBatch)) {
     out.push(issue('too_small', 'maxBatchTokens', `maxBatchTokens: ${budget} must be an integer >= maxBatch (${input.maxBatch}) so every decode fits`));
@@ -180,8 +198,9 @@ class Requests {
     for (let i = 0; i < n; i++) {
       t += -Math.log(1 - rng.next()) / input.rate;
       this.arrivalS[i] = t;
-      this.prompt[i] = drawPrompt();
-      this.output[i] = drawOutput();
+      const pair = input.lengthSamples?.[rng.int(0, input.lengthSamples.length - 1)];
+      this.prompt[i] = pair ? pair[0] : drawPrompt();
+      this.output[i] = pair ? pair[1] : drawOutput();
       if (input.kvCapacityTokens !== undefined && this.prompt[i]! + this.output[i]! > input.kvCapacityTokens) this.rejected[i] = 1;
     }
   }
@@ -198,6 +217,7 @@ class ServingEngine {
   private readonly budgetTokens: number;
   private readonly kvCapacity: number;
   private readonly iteration: (step: IterationShape) => number;
+  private readonly scheduler: Scheduler;
   /** Running requests in admission order, and what each does this iteration. */
   private readonly running: Int32Array;
   private readonly work: Int32Array;
@@ -221,6 +241,7 @@ class ServingEngine {
     this.budgetTokens = input.maxBatchTokens ?? Infinity;
     this.kvCapacity = input.kvCapacityTokens ?? Infinity;
     this.iteration = input.iteration;
+    this.scheduler = input.scheduler ?? 'chunked';
     this.running = new Int32Array(input.maxBatch);
     this.work = new Int32Array(input.maxBatch);
   }
@@ -259,15 +280,20 @@ class ServingEngine {
   }
 
   private schedule(): IterationShape {
+    this.work.fill(0, 0, this.runningCount);
+    if (this.scheduler === 'continuous' && this.canAdmitWhole()) return this.admit(this.budgetTokens, 0, 0);
     const { r } = this;
+    let prefilling = 0;
+    for (let k = 0; k < this.runningCount; k++) if (r.prefilled[this.running[k]!] !== r.prompt[this.running[k]!]) prefilling++;
     let budget = this.budgetTokens;
     let decodeSequences = 0;
     let contextTokens = 0;
     let prefillTokens = 0;
     let prefillSequences = 0;
-    for (let k = 0; k < this.runningCount; k++) {
+    // A static batch decodes only once all its prompts are in.
+    const decoding = this.scheduler !== 'static' || prefilling === 0;
+    for (let k = 0; k < this.runningCount && decoding; k++) {
       const id = this.running[k]!;
-      this.work[k] = 0;
       if (r.prefilled[id] === r.prompt[id]) {
         this.work[k] = DECODE;
         decodeSequences++;
@@ -275,7 +301,7 @@ class ServingEngine {
         budget--;
       }
     }
-    for (let k = 0; k < this.runningCount; k++) {
+    for (let k = 0; k < this.runningCount && prefilling > 0; k++) {
       if (this.work[k] === DECODE) continue;
       const id = this.running[k]!;
       const chunk = Math.min(r.prompt[id]! - r.prefilled[id]!, budget);
@@ -284,7 +310,29 @@ class ServingEngine {
       prefillTokens += chunk;
       if (chunk > 0) prefillSequences++;
     }
-    while (this.head < this.arrived && this.runningCount < this.maxBatch && budget > 0) {
+    const admitting = this.scheduler === 'chunked' || (this.scheduler === 'static' && this.runningCount === 0);
+    if (!admitting) return { prefillTokens, decodeSequences, contextTokens, prefillSequences };
+    return this.admit(budget, decodeSequences, contextTokens, prefillTokens, prefillSequences);
+  }
+
+  /** Whether the FIFO head (past rejected requests) could be admitted and prefilled whole now (continuous scheduling). */
+  private canAdmitWhole(): boolean {
+    const { r } = this;
+    let id = this.head;
+    while (id < this.arrived && r.rejected[id] === 1) id++;
+    if (id >= this.arrived || this.runningCount >= this.maxBatch) return false;
+    return this.kvUsed + r.prompt[id]! + r.output[id]! <= this.kvCapacity;
+  }
+
+  /**
+   * Admits waiting requests in FIFO order while a batch slot, KV capacity and budget remain, their
+   * prompt's first chunk joining this iteration (continuous: only whole prompts, and always at least one;
+   * static: every slot, chunks beyond the budget left for later iterations).
+   */
+  private admit(budget: number, decodeSequences: number, contextTokens: number, prefillTokens = 0, prefillSequences = 0): IterationShape {
+    const { r } = this;
+    const whole = this.scheduler === 'continuous';
+    while (this.head < this.arrived && this.runningCount < this.maxBatch && (budget > 0 || this.scheduler === 'static')) {
       const id = this.head;
       if (r.rejected[id] === 1) {
         this.head++;
@@ -293,7 +341,8 @@ class ServingEngine {
       }
       const reserve = r.prompt[id]! + r.output[id]!;
       if (this.kvUsed + reserve > this.kvCapacity) break;
-      const chunk = Math.min(r.prompt[id]!, budget);
+      if (whole && prefillSequences > 0 && r.prompt[id]! > budget) break;
+      const chunk = whole ? r.prompt[id]! : Math.min(r.prompt[id]!, budget);
       this.kvUsed += reserve;
       r.admitS[id] = this.nowS;
       this.running[this.runningCount] = id;
@@ -302,7 +351,7 @@ class ServingEngine {
       this.head++;
       budget -= chunk;
       prefillTokens += chunk;
-      prefillSequences++;
+      if (chunk > 0) prefillSequences++;
     }
     return { prefillTokens, decodeSequences, contextTokens, prefillSequences };
   }

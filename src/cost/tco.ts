@@ -124,3 +124,13 @@ export function performancePerTco(throughputPerS: number, tco: TcoBreakdown): nu
   if (issues.length > 0) throw new TpusimError('invalid_tco_input', `invalid TCO input:\n${formatIssues(issues)}`, { issues });
   return (throughputPerS * SECONDS_PER_HOUR) / tco.usdPerChipHour;
 }
+
+/**
+ * Dollars per million tokens: the cost of a chip-hour over the tokens one chip serves in that hour,
+ * usdPerChipHour / (tokensPerSPerChip x 3600) x 1e6. Throws `TpusimError` (`invalid_tco_input`) for a rate <= 0.
+ */
+export function usdPerMillionTokens(usdPerChipHour: number, tokensPerSPerChip: number): number {
+  const issues = validate(number({ above: 0, unit: 'tokens/s' }), tokensPerSPerChip, 'tokensPerSPerChip');
+  if (issues.length > 0) throw new TpusimError('invalid_tco_input', `invalid TCO input:\n${formatIssues(issues)}`, { issues });
+  return (usdPerChipHour / (tokensPerSPerChip * SECONDS_PER_HOUR)) * 1e6;
+}

@@ -15,6 +15,7 @@ const PAGES = [
   ['model', '#/model?model=resnet50&chip=tpu-v4&compare=tpu-v4,a100'],
   ['cluster', '#/cluster?model=llama3-70b&chip=h100-sxm&chips=1024'],
   ['economics', '#/economics?chip=h100-sxm'],
+  ['serving', '#/serving?model=llama3-8b&chip=h100-sxm&requests=200'],
 ] as const;
 
 interface Violation {
@@ -48,7 +49,7 @@ describe.skipIf(!browserAvailable)('web UI: accessibility', () => {
     const { page, errors } = await ui.open('#/model?model=resnet50&chip=tpu-v4');
     await ready(page);
     const stops: string[] = [];
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 14; i++) {
       await page.keyboard.press('Tab');
       stops.push(
         await page.evaluate(() => {

@@ -119,7 +119,7 @@ describe.runIf(browserAvailable)('web UI: bad values and odd addresses', () => {
     expect(await page.getByTestId('no-such-page').textContent()).toContain("There is no page 'nosuchpage'");
     expect(await page.locator('#page-chip').count()).toBe(0);
     const links = await page.locator('[data-testid="no-such-page"] a').evaluateAll((all) => all.map((a) => a.getAttribute('href')));
-    expect(links).toEqual(['#/chip', '#/systolic', '#/model', '#/cluster', '#/economics']);
+    expect(links).toEqual(['#/chip', '#/systolic', '#/model', '#/cluster', '#/serving', '#/economics', '#/explore']);
     await page.locator('[data-testid="no-such-page"] a', { hasText: 'Economics' }).click();
     await page.waitForSelector('#page-economics');
     noErrors(errors);
@@ -127,7 +127,7 @@ describe.runIf(browserAvailable)('web UI: bad values and odd addresses', () => {
   });
 
   it('fits every page in a 390 px wide viewport, charts scaled to the width', async () => {
-    const pages = ['#/chip', '#/systolic', '#/model', '#/cluster', '#/economics', '#/nosuchpage', '#/chip?volume=-5'];
+    const pages = ['#/chip', '#/systolic', '#/model', '#/cluster', '#/serving', '#/economics', '#/explore', '#/nosuchpage', '#/chip?volume=-5'];
     for (const hash of pages) {
       const { page, errors } = await ui.open(hash, { width: 390, height: 844 });
       if (hash !== '#/nosuchpage') await settled(page);

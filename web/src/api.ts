@@ -8,8 +8,9 @@ import { clusterApi } from './api/cluster.js';
 import { economicsApi } from './api/economics.js';
 import { exploreApi } from './api/explore.js';
 import { modelApi } from './api/model.js';
+import { servingApi } from './api/serving.js';
 import { systolicApi } from './api/systolic.js';
 
-export const api = { ...chipApi, ...systolicApi, ...modelApi, ...clusterApi, ...economicsApi, ...exploreApi };
+export const api = { ...chipApi, ...systolicApi, ...modelApi, ...clusterApi, ...economicsApi, ...exploreApi, ...servingApi };
 export type Api = typeof api;
 export type ApiName = keyof Api;

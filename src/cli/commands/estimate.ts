@@ -19,6 +19,9 @@ import { resolveChip } from '../chip-arg.js';
 import { printJson, type Command } from '../command.js';
 import { writeCharts, type Io } from '../io.js';
 import { MODEL_HELP, MODEL_OPTIONS, readModel } from '../model-arg.js';
+import { runCompareServe } from './compare-serve.js';
+import { serveAsked, SERVE_HELP, SERVE_OPTIONS } from './serving-cost.js';
+import { SLO_HELP, SLO_OPTIONS } from './serving-slo.js';
 import { estimatePowerLines, estimatePowerOf } from '../power-lines.js';
 
 const us = (s: number): string => trimNumber(s * 1e6, 4);
@@ -127,13 +130,19 @@ export const compareCommand: Command = {
   name: 'compare',
   summary: 'the same model on several chips, side by side',
   usage: `tpusim compare MODEL --chips NAME,NAME,... [--batch B] [--seq S] [--svg compare.svg] [--json]
+               [--serve] [--slo-ttft TIME] [--slo-tpot TIME] [--percentile P] [--lengths FILE] [--costbook FILE]
 
   Estimates MODEL on each chip in its default format (tpusim estimate) and lists time, throughput,
   utilization, energy and power side by side; --svg writes the times as a bar chart. A chip the model
   does not fit is listed with the reason.
+  --serve (or an SLO flag, or --lengths) compares serving a transformer instead: for each chip the
+  fewest chips that hold it and meet the SLOs, requests/s, output tokens/s per chip, the cost of a
+  chip-hour (market price, else cost to build; --costbook) and $ per million output and input tokens.
+  ${SERVE_HELP}
+  ${SLO_HELP}
   ${MODEL_HELP}`,
   run(argv: readonly string[], io: Io): number {
-    const { values, positionals } = parseCommandArgs('compare', argv, { chips: { type: 'string' }, svg: { type: 'string' }, json: { type: 'boolean' }, ...MODEL_OPTIONS });
+    const { values, positionals } = parseCommandArgs('compare', argv, { chips: { type: 'string' }, svg: { type: 'string' }, json: { type: 'boolean' }, costbook: { type: 'string' }, ...MODEL_OPTIONS, ...SLO_OPTIONS, ...SERVE_OPTIONS });
     if (values['help']) {
       io.out(this.usage);
       return 0;
@@ -143,6 +152,10 @@ export const compareCommand: Command = {
     if (names.length === 0) throw new UsageError('compare needs --chips NAME,NAME,... (tpusim chips lists the presets)');
     const { svg } = outputPaths(values, ['svg']);
     const chips = names.map(resolveChip);
+    if (serveAsked(values)) {
+      if (svg) throw new UsageError('--svg draws the forward-pass times; it does not go with --serve');
+      return runCompareServe(io, values, positionals[0]!, chips);
+    }
     const graph = readModel(positionals[0]!, values);
     const results = chips.map((chip) => ({ chip, e: estimateGraph(graph, chip) }));
     writeCharts([{ path: svg, draw: () => compareSvg(graph.name, results.map(({ e }) => e)) }]);

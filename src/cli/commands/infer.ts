@@ -5,6 +5,7 @@ import {
   formatSI,
   formatTable,
   iterationSeconds,
+  scheduledPoint,
   maxBatch,
   goodputSvg,
   reliabilityAtScale,
@@ -28,6 +29,9 @@ import { printJson, type Command } from '../command.js';
 import { writeCharts, type Io } from '../io.js';
 import { checkWork, LIMIT_HELP, LIMIT_OPTIONS, readLimits, servingWork } from '../limits.js';
 import { createProgress } from '../progress.js';
+import { CAPACITY_HELP, CAPACITY_OPTIONS, capacityAsked, runInferCapacity } from './infer-capacity.js';
+import { SLO_HELP, SLO_OPTIONS } from './serving-slo.js';
+import { disaggregation, schedulerOf, TECHNIQUE_HELP, TECHNIQUE_OPTIONS, techniqueJson, techniqueLines, techniquePlan } from './infer-techniques.js';
 
 const ms = (s: number): string => trimNumber(s * 1e3, 4);
 const gib = (b: number): string => trimNumber(b / 2 ** 30, 4);
@@ -45,6 +49,8 @@ export const inferCommand: Command = {
   usage: `tpusim infer MODEL --chip NAME|FILE [--system NAME|FILE] --chips N [--tp T] [--pp P] [--batch B]
              [--prompt P] [--output O] [--engine NAME] [--engine-version V] [--rate R] [--requests N] [--max-batch B]
              [--seed S] [--dtype FORMAT] [--json]
+             [--slo-ttft TIME] [--slo-tpot TIME] [--percentile 50|90|99] [--workload FILE] [--search]
+             [--slots S] [--chunk TOKENS] [--top K]
 
   One model replica over N chips (tensor parallelism inside the scale-up domain, pipeline stages
   beyond it, with up to pp microbatches in flight; --tp/--pp choose), in closed form
@@ -63,6 +69,9 @@ export const inferCommand: Command = {
   lies outside every validated regime. The simulation is refused before it starts when it would run
   too long, and shows progress on stderr when it takes more than a few seconds:
   ${LIMIT_HELP}
+  ${TECHNIQUE_HELP}
+  ${CAPACITY_HELP}
+  ${SLO_HELP}
   ${TRANSFORMER_HELP}`,
   run(argv: readonly string[], io: Io): number {
     const { values, positionals } = parseCommandArgs('infer', argv, {
@@ -83,6 +92,9 @@ export const inferCommand: Command = {
       'engine-version': { type: 'string' },
       json: { type: 'boolean' },
       ...LIMIT_OPTIONS,
+      ...SLO_OPTIONS,
+      ...CAPACITY_OPTIONS,
+      ...TECHNIQUE_OPTIONS,
     });
     if (values['help']) {
       io.out(this.usage);
@@ -98,19 +110,33 @@ export const inferCommand: Command = {
     const heads = model.groups[0]!.shape.heads;
     const tpText = stringOption(values, 'tp');
     const ppText = stringOption(values, 'pp');
-    const tp = tpText !== undefined ? positiveInteger('--tp', tpText, MAX_CHIPS) : ppText !== undefined ? Math.max(1, Math.floor(chips / positiveInteger('--pp', ppText, MAX_CHIPS))) : defaultTp(chips, heads, system.tiers[0]?.domainChips ?? 1);
-    const pp = ppText !== undefined ? positiveInteger('--pp', ppText, MAX_CHIPS) : Math.max(1, Math.floor(chips / tp));
-    const problems = servingProblems(model, { tp, pp }, chips);
+    // --dp R: R data-parallel replicas, each of chips / R chips.
+    const replicas = positiveInteger('--dp', stringOption(values, 'dp') ?? '1', MAX_CHIPS);
+    const replicaChips = Math.max(1, Math.floor(chips / replicas));
+    const tp = tpText !== undefined ? positiveInteger('--tp', tpText, MAX_CHIPS) : ppText !== undefined ? Math.max(1, Math.floor(replicaChips / positiveInteger('--pp', ppText, MAX_CHIPS))) : defaultTp(replicaChips, heads, system.tiers[0]?.domainChips ?? 1);
+    const pp = ppText !== undefined ? positiveInteger('--pp', ppText, MAX_CHIPS) : Math.max(1, Math.floor(replicaChips / tp));
+    const problems = servingProblems(model, { tp, pp, replicas }, chips);
     if (problems.length > 0) throw new TpusimError('bad_plan', `cannot serve ${model.name} so:\n${problems.map((p) => `  ${p}`).join('\n')}`);
     const formats = chip.cores[0]!.matrixUnits[0]!.formats.map((f) => f.input as string);
     const dtypeText = stringOption(values, 'dtype');
     const engine = choice('--engine', stringOption(values, 'engine') ?? defaultServingEngine(chip), SERVING_ENGINES);
     const engineVersion = stringOption(values, 'engine-version');
-    const ctx = servingContext(model, chip, system, { tp, pp, engine, ...(engineVersion !== undefined ? { engineVersion } : {}), ...(dtypeText !== undefined ? { dtype: choice('--dtype', dtypeText, formats) } : {}) });
+    // Serving techniques (infer-techniques.ts): quantization, KV cache, speculative decoding, chunk size.
+    const techniques = techniquePlan(values, model.maxPositions);
+    if (dtypeText !== undefined && techniques.quantization) throw new UsageError('--dtype sets weights and activations together; use --weight-dtype/--activation-dtype instead of it, not with it');
+    const ctx = servingContext(model, chip, system, { tp, pp, engine, ...(engineVersion !== undefined ? { engineVersion } : {}), ...(dtypeText !== undefined ? { dtype: choice('--dtype', dtypeText, formats) } : {}), ...techniques });
+    const scheduler = schedulerOf(values);
+    if (capacityAsked(values)) {
+      const dtypeFixed = dtypeText !== undefined || ctx.quantization !== undefined;
+      const basePlan = { engine, ...(engineVersion !== undefined ? { engineVersion } : {}), ...(dtypeFixed ? { dtype: ctx.dtype } : {}), ...techniques };
+      return runInferCapacity(io, values, { model, chip, system, chips, replicas, ctx, basePlan, dtypeFixed });
+    }
     const batch = positiveInteger('--batch', stringOption(values, 'batch') ?? '1', 1 << 20);
     const point = servingPoint(ctx, batch, prompt, output);
     const sweep = batchSweep(ctx, prompt, output);
     const most = maxBatch(ctx, prompt, output);
+    const steady = scheduledPoint(ctx, scheduler, batch, prompt, output);
+    const disagg = disaggregation(values, model, chip, system, { tp, pp, engine, ...(engineVersion !== undefined ? { engineVersion } : {}), ...techniques }, prompt, output, (n) => defaultTp(n, heads, system.tiers[0]?.domainChips ?? 1));
     const rate = positiveNumber('--rate', stringOption(values, 'rate'), 1e9);
     let simulation: ReturnType<typeof simulateServing> | undefined;
     let simBatch = 0;
@@ -129,6 +155,7 @@ export const inferCommand: Command = {
         outputTokens: { mean: output },
         maxBatch: simBatch,
         maxBatchTokens: Math.max(simBatch, ctx.engine.maxBatchTokens),
+        scheduler,
         kvCapacityTokens: Math.max(1, most) * (prompt + output),
         seed,
         iteration: (step) => iterationSeconds(ctx, step),
@@ -162,7 +189,10 @@ export const inferCommand: Command = {
         kvCacheBytes: point.kvCacheBytes,
         memoryPerChipBytes: point.memoryPerChipBytes,
         fits: point.fits,
+        memory: point.memory,
+        kvOffloadBytes: point.kvOffloadBytes,
         maxBatch: most,
+        ...techniqueJson(ctx, scheduler, steady, disagg, replicas, point),
         sweep,
         validation,
         ...(simulation ? { simulation: { rate, maxBatch: simBatch, ...simulation } } : {}),
@@ -173,6 +203,7 @@ export const inferCommand: Command = {
     io.out(`time to first token ${ms(point.ttftS)} ms; time per output token ${ms(point.tpotS)} ms; ${formatSI(point.tokensPerS, 'tokens/s')} over the request (${formatSI(point.decodeTokensPerS, 'tokens/s')} while decoding)`);
     io.out(`serving predictions: ${validation.text}`);
     io.out(`KV cache ${gib(point.kvCacheBytes)} GiB; memory per chip ${gib(point.memoryPerChipBytes)} GiB of ${gib(chip.offChipMemory.capacityBytes)} GiB${point.fits ? '' : ' (DOES NOT FIT)'}; largest batch that fits: ${most}`);
+    for (const line of techniqueLines(ctx, point, scheduler, steady, disagg, replicas)) io.out(line);
     if (sweep.length > 0) io.out('');
     if (sweep.length > 0) io.out(formatTable(['batch', 'TTFT (ms)', 'TPOT (ms)', 'tokens/s', 'decode tokens/s', 'KV cache (GiB)', 'GiB/chip'], sweep.map((p: ServingPoint) => [String(p.batch), ms(p.ttftS), ms(p.tpotS), formatSI(p.tokensPerS, ''), formatSI(p.decodeTokensPerS, ''), gib(p.kvCacheBytes), gib(p.memoryPerChipBytes)])));
     if (simulation && rate !== undefined) {

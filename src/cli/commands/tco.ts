@@ -31,6 +31,8 @@ import { printJson, type Command } from '../command.js';
 import { estimatesLine, resolveCostBook } from '../costbook-arg.js';
 import { writeCharts, type Io } from '../io.js';
 import { readModel } from '../model-arg.js';
+import { readServingAsk, serveAsked, servableModel, SERVE_HELP, SERVE_OPTIONS, servingJson, servingLine, servingRate, servingUsd, type ServingAsk, type ServingRate } from './serving-cost.js';
+import { SLO_HELP, SLO_OPTIONS, sloText } from './serving-slo.js';
 
 const usd = (x: number): string => (x >= 1e6 ? `$${formatSI(x, '')}` : x >= 100 ? `$${Math.round(x).toLocaleString('en-US')}` : `$${trimNumber(x, 3)}`);
 
@@ -57,12 +59,22 @@ function workloadRate(chip: ChipSpec, values: ParsedArgs['values'], workload: st
   return trainingRate(model, chip, system, chips, Math.min(seq, model.maxPositions));
 }
 
+/** Output tokens per second per chip serving the model at the SLOs, as the workload rate (unit: tokens, meaning output tokens); a chip that cannot is a TpusimError with the reasons. */
+function servingWorkloadRate(io: Io, ask: ServingAsk, chip: ChipSpec, values: ParsedArgs['values']): { rate: WorkloadRate; served: ServingRate } {
+  const system = resolveSystem(values['system'] !== undefined ? values : {}, chip.name);
+  const r = servingRate(io, ask, chip, system);
+  if ('reasons' in r) throw new TpusimError('does_not_fit', `${ask.model.name} cannot be served on ${chip.name} within ${sloText(ask.slo)}:\n${r.reasons.map((x) => `  ${x}`).join('\n')}`);
+  return { rate: { perSecond: r.tokensPerSPerChip, powerW: provisionedPowerW(chip).watts, unit: 'tokens', feasible: true, reasons: [] }, served: r };
+}
+
 export const tcoCommand: Command = {
   name: 'tco',
   summary: 'total cost of ownership per chip-hour, work per dollar, and build vs buy against a GPU',
   usage: `tpusim tco --chip NAME|FILE --workload MODEL [--train] [--chips N] [--years Y] [--volume N]
            [--price USD] [--vs GPU] [--vs-price USD] [--system NAME|FILE] [--batch B] [--seq S]
            [--costbook FILE] [--svg tco.svg] [--tornado tornado.svg] [--json]
+           [--serve] [--slo-ttft TIME] [--slo-tpot TIME] [--percentile P] [--lengths FILE]
+           [--prompt P] [--output O] [--requests N] [--seed S]
 
   The owner's cost of one accelerator per year and per chip-hour (docs/cost.md): its price (the
   book's market price for chips sold on the market, else its cost to build at --volume, default
@@ -73,7 +85,11 @@ export const tcoCommand: Command = {
   and the fleet's cost over --years. --vs GPU compares building this chip (at cost) with buying GPU
   (at market price) for the same work: the cost ratio, the break-even volume and the sensitivity of
   the ratio to the main assumptions (a tornado chart's data). --svg writes the cost of a chip-hour by
-  part and, with --vs, --tornado the ratio's tornado chart: the charts of the UI's Economics page.`,
+  part and, with --vs, --tornado the ratio's tornado chart: the charts of the UI's Economics page.
+  A transformer one chip cannot hold (or any with --serve, an SLO or --lengths) is priced as LLM
+  serving, the work in output tokens, the same way on the --vs GPU:
+  ${SERVE_HELP}
+  ${SLO_HELP}`,
   run(argv: readonly string[], io: Io): number {
     const { values, positionals } = parseCommandArgs('tco', argv, {
       chip: { type: 'string' },
@@ -92,6 +108,8 @@ export const tcoCommand: Command = {
       svg: { type: 'string' },
       tornado: { type: 'string' },
       json: { type: 'boolean' },
+      ...SLO_OPTIONS,
+      ...SERVE_OPTIONS,
     });
     if (values['help']) {
       io.out(this.usage);
@@ -114,18 +132,31 @@ export const tcoCommand: Command = {
     const priced = price(chip, book, volume, positiveNumber('--price', stringOption(values, 'price'), 1e9));
     const power = provisionedPowerW(chip);
     const tco = tcoPerChip({ chipCapexUsd: priced.capexUsd, chipPowerW: power.watts, chipsPerHost: chipsPerHost(chip) }, trace);
-    const rate = workloadRate(chip, values, workload, train, chips);
+    const chipsGiven = stringOption(values, 'chips') !== undefined;
+    let ask: ServingAsk | undefined;
+    let served: ServingRate | undefined;
+    let rate = train || !serveAsked(values) ? workloadRate(chip, values, workload, train, chips) : undefined;
+    const serveModel = !train && (rate === undefined || !rate.feasible) ? servableModel(workload) : undefined;
+    if (!train && serveAsked(values) && !serveModel) throw new UsageError(`--serve prices serving a transformer; ${workload} is not one (a zoo transformer or a Hugging Face config.json)`);
+    if (serveModel) {
+      ask = readServingAsk(values, serveModel, chipsGiven ? chips : undefined, stringOption(values, 'vs') !== undefined ? 2 : 1);
+      ({ rate, served } = servingWorkloadRate(io, ask, chip, values));
+    }
+    if (!rate) throw new TpusimError('internal', 'no workload rate');
     if (!rate.feasible) throw new TpusimError('does_not_fit', `${workload} cannot run on ${chip.name}: ${rate.reasons.join('; ')}`);
     const workPerUsd = (rate.perSecond * 3600) / tco.usdPerChipHour;
     const fleetUsd = tco.usdPerChipHour * HOURS_PER_YEAR * years * chips;
     const vsName = stringOption(values, 'vs');
+    let gpuServed: ServingRate | undefined;
     let versus: { input: BuildVsBuyInput; result: ReturnType<typeof buildVsBuy>; bars: ReturnType<typeof tornado>; gpuHow: string } | undefined;
     if (vsName) {
       const gpu = resolveChip(vsName);
       const gpuPriced = price(gpu, book, volume, positiveNumber('--vs-price', stringOption(values, 'vs-price'), 1e9));
       if (gpuPriced.built) throw new UsageError(`the cost book has no market price for ${gpu.name} (market.priceUsd.${gpu.name}); give --vs-price USD`);
       const built = priced.built ?? price(chip, book, volume, undefined, true).built!;
-      const gpuRate = workloadRate(gpu, values, workload, train, chips);
+      const gpuServing = ask ? servingWorkloadRate(io, ask, gpu, {}) : undefined;
+      const gpuRate = gpuServing?.rate ?? workloadRate(gpu, values, workload, train, chips);
+      gpuServed = gpuServing?.served;
       if (!gpuRate.feasible) throw new TpusimError('does_not_fit', `${workload} cannot run on ${gpu.name}: ${gpuRate.reasons.join('; ')}`);
       const input: BuildVsBuyInput = {
         custom: { name: chip.name, variableCostUsd: built.variableCostUsd, nreUsd: built.nreUsd, powerW: power.watts, chipsPerHost: chipsPerHost(chip), throughputPerChip: rate.perSecond },
@@ -165,6 +196,8 @@ export const tcoCommand: Command = {
         years,
         fleetUsd,
         ...(versus ? { buildVsBuy: versus.result, tornado: versus.bars } : {}),
+        ...(ask && served ? { serving: servingJson(ask, served, tco.usdPerChipHour), usdPerMillionTokens: servingUsd(tco.usdPerChipHour, served) } : {}),
+        ...(ask && gpuServed && versus ? { vsServing: servingJson(ask, gpuServed, versus.result.gpu.tco.usdPerChipHour) } : {}),
         estimates: [...new Set([...trace.estimates(), ...(priced.built?.estimates ?? []), ...(versus?.result.estimateKeys ?? [])])].sort(),
         ...(charts.svg ? { svg: charts.svg } : {}),
         ...(charts.tornado ? { tornadoSvg: charts.tornado } : {}),
@@ -174,6 +207,13 @@ export const tcoCommand: Command = {
     io.out(`${chip.name}: ${priced.how}; ${trimNumber(power.watts, 4)} W provisioned (${power.source === 'tdp' ? 'published TDP' : 'energy model, peak activity'}), ${chipsPerHost(chip)} per host`);
     io.out(formatTable(['per accelerator per year', 'USD'], [['capital (chip, host share, network) over its life', usd(tco.capexUsdPerYear)], ['data-centre capacity for its power', usd(tco.facilityUsdPerYear)], ['energy', usd(tco.energyUsdPerYear)], ['maintenance', usd(tco.maintenanceUsdPerYear)], ['total', usd(tco.totalUsdPerYear)]]));
     io.out(`${usd(tco.usdPerChipHour)} per chip-hour; ${workload}${train ? ' training' : ''}: ${formatSI(rate.perSecond, `${unit}/s`)} per chip -> ${formatSI(workPerUsd, unit)} per dollar`);
+    if (ask && served) {
+      const usdM = servingUsd(tco.usdPerChipHour, served);
+      io.out(servingLine(ask, chip, served));
+      io.out(`$/Mtok at the SLO: ${usd(usdM.output)} per million output tokens, ${usd(usdM.input)} per million input tokens, ${usd(usdM.total)} per million tokens of both (each charges the whole chip-hour to those tokens)`);
+      for (const why of served.serving.passedOver) io.out(`  passed over: ${why}`);
+    }
+    if (ask && gpuServed) io.out(servingLine(ask, resolveChip(vsName!), gpuServed));
     io.out(`a fleet of ${chips.toLocaleString('en-US')} for ${trimNumber(years, 3)} years: ${usd(fleetUsd)}`);
     if (versus) {
       const r = versus.result;

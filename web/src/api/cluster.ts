@@ -95,7 +95,7 @@ export interface ChipHourPrice {
 
 const prices = new Map<string, ChipHourPrice>();
 /** As `tpusim tco`: the market price, else the cost to build 100,000; the provisioned power; the host share. */
-function chipHourPrice(chip: ChipSpec): ChipHourPrice {
+export function chipHourPrice(chip: ChipSpec): ChipHourPrice {
   const kept = prices.get(chip.name);
   if (kept) return kept;
   const price = ownerPrice(chip, BOOK, DEFAULT_BUILD_VOLUME);

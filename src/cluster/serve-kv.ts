@@ -1,0 +1,82 @@
+/**
+ * How a serving engine holds the KV cache, beyond its bytes per token (serve.ts):
+ *
+ * - Paged blocks (vLLM's PagedAttention, Kwon et al., SOSP 2023, section 4.1): a sequence holds
+ *   ceil(tokens / block) blocks, so it wastes at most one partly filled block; without paging (block 1
+ *   here) a sequence reserves exactly its prompt + output, as the closed forms always assumed.
+ * - Prefix caching (vLLM automatic prefix caching; SGLang's RadixAttention, Zheng et al. 2024,
+ *   arXiv:2312.07104): a fraction `prefixHitRate` of each prompt's tokens is found in the cache. Those
+ *   tokens are not prefilled again, and their KV is one shared prefix held once per replica (a system
+ *   prompt or few-shot examples every request starts with), not once per sequence.
+ * - Offload to host memory (FlexGen, Sheng et al., ICML 2023; LMCache): KV beyond what HBM holds lives in
+ *   `hostBytesPerChip` of host memory and crosses the host link once per decode step (not overlapped:
+ *   an upper bound on the cost). The link is the chip's `hostLink` unless given: PCIe 5.0 x16 moves
+ *   64 GB/s per direction (PCI-SIG, PCIe 5.0 specification: 32 GT/s x 16 lanes), NVLink-C2C on GH200
+ *   450 GB/s per direction (NVIDIA Grace Hopper Superchip Architecture whitepaper, 2023: 900 GB/s total).
+ */
+import { issue, type Issue } from '../core/errors.js';
+
+export interface KvCacheOptions {
+  /** Tokens per KV block (vLLM default 16); 1 or absent: no paging waste. */
+  readonly blockTokens?: number;
+  /** Fraction of each prompt found in the prefix cache, in [0, 1). */
+  readonly prefixHitRate?: number;
+  /** Host memory per chip the KV cache may spill into (bytes). */
+  readonly hostBytesPerChip?: number;
+  /** Host link bandwidth per chip (bytes/s); default the chip's `hostLink`. */
+  readonly hostLinkBytesPerS?: number;
+}
+
+/** Every problem with KV-cache options, with path, value and limit. */
+export function validateKvCache(o: KvCacheOptions): Issue[] {
+  const out: Issue[] = [];
+  if (o.blockTokens !== undefined && !(Number.isInteger(o.blockTokens) && o.blockTokens >= 1 && o.blockTokens <= 4096)) out.push(issue('out_of_range', 'blockTokens', `blockTokens: ${o.blockTokens} must be an integer within [1, 4096]`));
+  if (o.prefixHitRate !== undefined && !(o.prefixHitRate >= 0 && o.prefixHitRate < 1)) out.push(issue('out_of_range', 'prefixHitRate', `prefixHitRate: ${o.prefixHitRate} must be within [0, 1)`));
+  if (o.hostBytesPerChip !== undefined && !(Number.isFinite(o.hostBytesPerChip) && o.hostBytesPerChip >= 0)) out.push(issue('too_small', 'hostBytesPerChip', `hostBytesPerChip: ${o.hostBytesPerChip} must be >= 0`));
+  if (o.hostLinkBytesPerS !== undefined && !(Number.isFinite(o.hostLinkBytesPerS) && o.hostLinkBytesPerS > 0)) out.push(issue('too_small', 'hostLinkBytesPerS', `hostLinkBytesPerS: ${o.hostLinkBytesPerS} must be > 0`));
+  return out;
+}
+
+/** Prompt tokens found in the prefix cache (whole tokens). */
+export function cachedPromptTokens(o: KvCacheOptions | undefined, prompt: number): number {
+  return Math.floor((o?.prefixHitRate ?? 0) * prompt);
+}
+
+/** Prompt tokens a request prefills: those the prefix cache does not hold (at least one, the last token, whose logits give the first output). */
+export function prefillPromptTokens(o: KvCacheOptions | undefined, prompt: number): number {
+  return Math.max(1, prompt - cachedPromptTokens(o, prompt));
+}
+
+/** Tokens of KV one sequence holds at `tokens` tokens in its own blocks: whole blocks. */
+export function pagedTokens(o: KvCacheOptions | undefined, tokens: number): number {
+  const block = o?.blockTokens ?? 1;
+  return Math.ceil(tokens / block) * block;
+}
+
+/** KV tokens of `batch` sequences at prompt + output: each its own uncached tokens in whole blocks, the shared prefix once. */
+export function kvTokensHeld(o: KvCacheOptions | undefined, batch: number, prompt: number, output: number): number {
+  const shared = cachedPromptTokens(o, prompt);
+  return batch * pagedTokens(o, prompt - shared + output) + (batch > 0 ? pagedTokens(o, shared) : 0);
+}
+
+/** The fraction of held KV tokens that are paging waste (the part-filled last block of each sequence). */
+export function pagingWaste(o: KvCacheOptions | undefined, batch: number, prompt: number, output: number): number {
+  const held = kvTokensHeld(o, batch, prompt, output);
+  const used = kvTokensHeld(o === undefined ? undefined : { ...o, blockTokens: 1 }, batch, prompt, output);
+  return held > 0 ? (held - used) / held : 0;
+}
+
+/** KV that does not fit HBM and how long one decode step spends bringing it over the host link; `fits` false when host memory is short too. */
+export interface KvOffload {
+  readonly hostBytes: number;
+  readonly stepS: number;
+  readonly fits: boolean;
+}
+
+export function kvOffload(o: KvCacheOptions | undefined, kvBytesPerChip: number, hbmBudgetBytes: number, hostLinkBytesPerS: number): KvOffload {
+  const over = Math.max(0, kvBytesPerChip - Math.max(0, hbmBudgetBytes));
+  const host = o?.hostBytesPerChip ?? 0;
+  if (over === 0) return { hostBytes: 0, stepS: 0, fits: true };
+  if (host === 0) return { hostBytes: 0, stepS: 0, fits: false };
+  return { hostBytes: over, stepS: over / (o?.hostLinkBytesPerS ?? hostLinkBytesPerS), fits: over <= host };
+}
