@@ -119,6 +119,7 @@ export type { IoBinding } from './compile/kernels.js';
 export { evaluateQuantized, hostQuantize, hostDequantize } from './compile/reference.js';
 export { fuse, inputsOf, LAYER_ACTIVATIONS, type LogicalOp, type LogicalProgram } from './graph/layers/fuse.js';
 export { simplify } from './graph/layers/simplify.js';
+export { externalLocationProblem, type ExternalDataReader, type ExternalDataRef } from './graph/onnx/external-data.js';
 export { runCompiledModel, layerStats, permuteValues, type ModelRun, type ModelRunOptions, type LayerStats } from './explore/run-model.js';
 export { loadModel, modelKindOf, type ModelSource, type ModelOptions } from './explore/models.js';
 

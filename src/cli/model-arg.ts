@@ -16,6 +16,7 @@ import {
 } from '../index.js';
 import { positiveInteger, stringOption, UsageError, type ParsedArgs } from './args.js';
 import { fileExists, readTextFile } from './io.js';
+import { externalDataReader } from './onnx-external-data.js';
 
 /** --batch and --seq, shared by commands that take a MODEL. */
 export const MODEL_OPTIONS = { batch: { type: 'string' }, seq: { type: 'string' } } as const;
@@ -24,12 +25,17 @@ export const MODEL_HELP = `MODEL is a zoo name (tpusim models), an .onnx file, a
   topology .csv. --batch and --seq set the batch size and sequence length (zoo and config.json models;
   in an ONNX file they fill symbolic input dimensions: --batch the first, --seq the second).`;
 
-export function readModel(model: string, values: ParsedArgs['values']): Graph {
+/**
+ * The model, with weights read unless `weights` is 'shapes' (commands that only time the model: weights an
+ * ONNX file keeps in external data are then not read, and its side file need not be present).
+ */
+export function readModel(model: string, values: ParsedArgs['values'], { weights = 'values' }: { readonly weights?: 'values' | 'shapes' } = {}): Graph {
   const batchText = stringOption(values, 'batch');
   const seqText = stringOption(values, 'seq');
   const options = {
     ...(batchText !== undefined ? { batch: positiveInteger('--batch', batchText, 1 << 20) } : {}),
     ...(seqText !== undefined ? { seq: positiveInteger('--seq', seqText, 1 << 24) } : {}),
+    weights,
   };
   const kind = modelKindOf(model);
   if (kind === 'zoo') {
@@ -41,7 +47,7 @@ export function readModel(model: string, values: ParsedArgs['values']): Graph {
   }
   if (kind === 'onnx') {
     readTextFile(model, 'model'); // existence and readability, with a friendly message
-    return loadModel({ kind, file: model, bytes: new Uint8Array(readFileSync(model)) }, options);
+    return loadModel({ kind, file: model, bytes: new Uint8Array(readFileSync(model)), readExternalData: externalDataReader(model) }, options);
   }
   if (kind === 'huggingface') return loadModel({ kind, file: model, text: readTextFile(model, 'config') }, options);
   return loadModel({ kind, file: model, text: readTextFile(model, 'topology'), form: /gemm/i.test(model) ? 'gemm' : 'conv' }, options);

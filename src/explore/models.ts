@@ -4,6 +4,7 @@
  */
 import { formatIssues, TpusimError, type Result } from '../core/errors.js';
 import { importHfConfig } from '../graph/hf/index.js';
+import type { ExternalDataReader } from '../graph/onnx/external-data.js';
 import { importOnnx } from '../graph/onnx/import.js';
 import { topologyToGraph } from '../graph/scalesim-graph.js';
 import { parseScaleSimTopology, type TopologyForm } from '../graph/scalesim-topology.js';
@@ -12,7 +13,7 @@ import { buildZooModel } from '../graph/zoo/index.js';
 
 export type ModelSource =
   | { readonly kind: 'zoo'; readonly name: string }
-  | { readonly kind: 'onnx'; readonly file: string; readonly bytes: Uint8Array }
+  | { readonly kind: 'onnx'; readonly file: string; readonly bytes: Uint8Array; readonly readExternalData?: ExternalDataReader }
   | { readonly kind: 'huggingface'; readonly file: string; readonly text: string }
   | { readonly kind: 'topology'; readonly file: string; readonly text: string; readonly form: TopologyForm };
 
@@ -21,6 +22,11 @@ export interface ModelOptions {
   readonly batch?: number;
   /** Sequence length (transformers). */
   readonly seq?: number;
+  /**
+   * 'shapes' when only timing is asked: weights an ONNX file keeps in external data are not read (their
+   * dims and types suffice). 'values' (the default) reads them, as compiling and running need.
+   */
+  readonly weights?: 'values' | 'shapes';
 }
 
 function unwrap(result: Result<Graph>, what: string): Graph {
@@ -39,9 +45,13 @@ export function modelKindOf(nameOrPath: string): ModelSource['kind'] {
 export function loadModel(source: ModelSource, options: ModelOptions = {}): Graph {
   switch (source.kind) {
     case 'zoo':
-      return buildZooModel(source.name, options);
-    case 'onnx':
-      return unwrap(importOnnx(source.bytes, { fileName: source.file, ...(options.batch ? { batch: options.batch } : {}), ...(options.seq ? { seq: options.seq } : {}) }), source.file);
+      return buildZooModel(source.name, { ...(options.batch !== undefined ? { batch: options.batch } : {}), ...(options.seq !== undefined ? { seq: options.seq } : {}) });
+    case 'onnx': {
+      const { batch, seq, weights } = options;
+      const reader = source.readExternalData;
+      const onnxOptions = { fileName: source.file, ...(batch ? { batch } : {}), ...(seq ? { seq } : {}), ...(weights ? { weights } : {}), ...(reader ? { readExternalData: reader } : {}) };
+      return unwrap(importOnnx(source.bytes, onnxOptions), source.file);
+    }
     case 'huggingface': {
       let config: unknown;
       try {

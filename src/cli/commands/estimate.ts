@@ -102,7 +102,7 @@ export const estimateCommand: Command = {
     if (!chipName) throw new UsageError('estimate needs --chip NAME|FILE (tpusim chips lists the presets)');
     const { svg, timeline } = outputPaths(values, ['svg', 'timeline']);
     const chip = resolveChip(chipName);
-    const graph = readModel(positionals[0]!, values);
+    const graph = readModel(positionals[0]!, values, { weights: 'shapes' });
     const dtype = dtypeFor(chip, stringOption(values, 'dtype'));
     const e = estimateGraph(graph, chip, { ...(dtype ? { dtype } : {}), cores: coresOption(stringOption(values, 'cores')) });
     writeCharts([
@@ -156,7 +156,7 @@ export const compareCommand: Command = {
       if (svg) throw new UsageError('--svg draws the forward-pass times; it does not go with --serve');
       return runCompareServe(io, values, positionals[0]!, chips);
     }
-    const graph = readModel(positionals[0]!, values);
+    const graph = readModel(positionals[0]!, values, { weights: 'shapes' });
     const results = chips.map((chip) => ({ chip, e: estimateGraph(graph, chip) }));
     writeCharts([{ path: svg, draw: () => compareSvg(graph.name, results.map(({ e }) => e)) }]);
     if (values['json']) {

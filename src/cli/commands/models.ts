@@ -33,7 +33,7 @@ export const modelsCommand: Command = {
       for (const r of rows) io.out(`  ${r.name}: ${r.citation}`);
       return 0;
     }
-    const graph = readModel(positionals[0]!, values);
+    const graph = readModel(positionals[0]!, values, { weights: 'shapes' });
     const summary = summarizeGraph(graph);
     if (values['json']) {
       printJson(io, 'model', { name: graph.name, inputs: graph.inputs.map((t) => ({ name: t, shape: graph.tensors[t]!.shape, dtype: graph.tensors[t]!.dtype })), outputs: graph.outputs, ...summary });

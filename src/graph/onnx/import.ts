@@ -13,6 +13,7 @@ import { elementCount, type AttrValue, type Graph, type GraphNode, type GraphTen
 import { isFloatDType, SUPPORTED_ONNX_TYPES, tpusimDType, TYPE_CODE_ATTRIBUTES } from './onnx-dtype.js';
 import { decodeOnnx, makeTensor, tensorValues, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './onnx-model.js';
 import { dataTypeOf } from './onnx-tensor.js';
+import { externalDataRef, withExternalData, type ExternalDataReader } from './external-data.js';
 
 export interface ImportOnnxOptions {
   /** Names the file in issues and in the graph's source. */
@@ -26,6 +27,13 @@ export interface ImportOnnxOptions {
   readonly seq?: number;
   /** Values of named symbolic dimensions (dim_param), e.g. { sequence: 128 }. */
   readonly dims?: Readonly<Record<string, number>>;
+  /** Reads tensors stored outside the model (external data); without it their values cannot be read. */
+  readonly readExternalData?: ExternalDataReader;
+  /**
+   * 'values' (the default) reads every tensor's values. 'shapes' is for timing only: a tensor stored in
+   * external data keeps its dims and type but is not read, unless shape inference may need its values.
+   */
+  readonly weights?: 'values' | 'shapes';
 }
 
 /** The oldest default-domain opset read: from 11 on, Clip, Pad and Resize take their bounds as inputs. */
@@ -47,6 +55,7 @@ const INPUT_KINDS: Readonly<Record<string, readonly (ParameterKind | undefined)[
 
 interface Ctx {
   readonly file: string;
+  readonly options: ImportOnnxOptions;
   readonly issues: Issue[];
   readonly tensors: Map<string, GraphTensor>;
 }
@@ -61,7 +70,7 @@ export function importOnnx(bytes: Uint8Array, options: ImportOnnxOptions = {}): 
 }
 
 export function onnxToGraph(model: OnnxModel, options: ImportOnnxOptions = {}): Result<Graph> {
-  const ctx: Ctx = { file: options.fileName ?? 'model.onnx', issues: [], tensors: new Map() };
+  const ctx: Ctx = { file: options.fileName ?? 'model.onnx', options, issues: [], tensors: new Map() };
   checkOptions(ctx, options);
   const opset = checkOpset(ctx, model);
   const { graph } = model;
@@ -140,13 +149,37 @@ function tensorKind(dtype: TensorDType, dims: readonly number[]): TensorKind {
   return isFloatDType(dtype) && elementCount(dims) > 1 ? 'weight' : 'constant';
 }
 
+/**
+ * Constants up to this many elements may feed shape computations (build.ts folds nodes whose outputs are
+ * this small), so timing reads them even from external data; larger tensors and weights only need dims.
+ */
+const SHAPE_CONSTANT_ELEMENTS = 1 << 16;
+
+/**
+ * A tensor stored in external data: its place checked, then its bytes read; or, when only timing is
+ * asked and shape inference cannot need its values, 'unread'; undefined after reporting a problem.
+ */
+function externalTensor(ctx: Ctx, where: string, t: OnnxTensor, dtype: TensorDType): OnnxTensor | 'unread' | undefined {
+  const fail = (issues: readonly Issue[]): undefined => void issues.forEach((i) => report(ctx, i.code, where, `tensor '${t.name}': ${i.message}`));
+  const ref = externalDataRef(t);
+  if (!ref.ok) return fail(ref.issues);
+  const shapeConstant = tensorKind(dtype, t.dims) === 'constant' && elementCount(t.dims) <= SHAPE_CONSTANT_ELEMENTS;
+  if (ctx.options.weights === 'shapes' && !shapeConstant) return 'unread';
+  if (!ctx.options.readExternalData) return t; // valuesOf says the values are outside the model
+  const read = withExternalData(t, ctx.options.readExternalData);
+  return read.ok ? read.value : fail(read.issues);
+}
+
 /** A tensor of the file (initializer or Constant value) with its values, or undefined after reporting why not. */
-function graphTensor(ctx: Ctx, where: string, t: OnnxTensor, name: string): GraphTensor | undefined {
-  const dtype = tpusimDType(t.dataType);
+function graphTensor(ctx: Ctx, where: string, stored: OnnxTensor, name: string): GraphTensor | undefined {
+  const dtype = tpusimDType(stored.dataType);
   if (!dtype) {
-    report(ctx, 'unsupported_data_type', where, `tensor '${name}' is of type ${t.dataType}; tpusim reads ${SUPPORTED_ONNX_TYPES.join(', ')}`);
+    report(ctx, 'unsupported_data_type', where, `tensor '${name}' is of type ${stored.dataType}; tpusim reads ${SUPPORTED_ONNX_TYPES.join(', ')}`);
     return undefined;
   }
+  const t = stored.externalData === undefined ? stored : externalTensor(ctx, where, stored, dtype);
+  if (t === 'unread') return { name, dtype, shape: [...stored.dims], kind: tensorKind(dtype, stored.dims) };
+  if (t === undefined) return undefined;
   const values = valuesOf(t);
   if (!values.ok) {
     values.issues.forEach((i) => report(ctx, i.code, where, `tensor '${name}': ${i.message}`));

@@ -125,6 +125,11 @@ const UNSUPPORTED_NAMES: Readonly<Record<number, string>> = {
   23: 'float4e2m1',
 };
 
+/** Bytes per element, or undefined for types without fixed-width numeric elements. */
+export function elementBytes(dataType: OnnxDataType): number | undefined {
+  return DATA_TYPES[dataType].numeric?.bytes;
+}
+
 export function dataTypeCode(dataType: OnnxDataType): number {
   return DATA_TYPES[dataType].code;
 }
@@ -180,6 +185,8 @@ function lengthMessage(bytes: number, dims: readonly number[], dataType: OnnxDat
 }
 
 const EMPTY = new Uint8Array(0);
+/** TensorProto.DataLocation.EXTERNAL. */
+const EXTERNAL = 1;
 
 /** Reads a TensorProto, reporting what is wrong with it; the tensor returned after a report is a placeholder. */
 export function readTensor(m: ProtoMessage, report: Report): OnnxTensor {
@@ -201,6 +208,10 @@ export function readTensor(m: ProtoMessage, report: Report): OnnxTensor {
   const raw = readElements(m, name, dataType, numeric, report);
   if (raw === undefined) return placeholder;
   if (externalData.length > 0) return { name, dataType, dims, raw, externalData };
+  if (fieldNumber(m, 'data_location') === EXTERNAL) {
+    report('external_data', `tensor '${name}' has data_location EXTERNAL but no external_data entries saying where its values are`);
+    return placeholder;
+  }
   if (raw.length !== elementCount(dims) * numeric.bytes) report('data_length', `tensor '${name}' ${lengthMessage(raw.length, dims, dataType, numeric)}`);
   return { name, dataType, dims, raw };
 }
@@ -240,7 +251,6 @@ export function tensorToProto(tensor: OnnxTensor): ProtoMessage {
     name: tensor.name === '' ? undefined : tensor.name,
     raw_data: external === undefined ? tensor.raw : undefined,
     external_data: external?.map((e) => ({ key: e.key, value: e.value })),
-    // TensorProto.DataLocation.EXTERNAL
-    data_location: external === undefined ? undefined : 1,
+    data_location: external === undefined ? undefined : EXTERNAL,
   };
 }
