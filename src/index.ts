@@ -49,6 +49,7 @@ export { parseScaleSimConfig, type ScaleSimConfig } from './arch/scalesim-config
 export { parseScaleSimTopology, convOutputSize, type TopologyLayer, type TopologyForm } from './graph/scalesim-topology.js';
 
 export { SimError } from './sim/errors.js';
+export { layerStreams, simulateLayerMemory, type AccessSpan, type LayerMemoryResult, type MemoryConfig, type LayerStreams, type ConvShape } from './sim/memory/index.js';
 export { SYSTOLIC_ENGINES } from './sim/systolic/engines.js';
 export { registerEngine, createRegisterEngine, MAX_RECORDED_CELLS } from './sim/systolic/register-engine.js';
 export { wasmSpanMachineAvailable, type SpanMachineKind } from './sim/systolic/wasm/span-machine.js';
@@ -71,14 +72,15 @@ export type {
   TimingMode,
 } from './sim/systolic/types.js';
 
-export { runScaleSim, type ScaleSimRun, type ScaleSimLayerResult, type ScaleSimOptions } from './explore/scalesim.js';
+export { runScaleSim, runLayerMemory, layerConv, type ScaleSimRun, type ScaleSimLayerResult, type ScaleSimOptions } from './explore/scalesim.js';
 
 export { formatTable, formatPairs, type Cell } from './report/table.js';
 export { formatCsv, csvField } from './report/csv.js';
 export { chipArray, type ChipArray } from './sim/systolic/chip-array.js';
 export { randomOperands, firstDifference } from './sim/systolic/random-operands.js';
 export { formatGemmStats } from './report/gemm-report.js';
-export { formatComputeReport, pythonFloat, COMPUTE_REPORT_HEADER } from './report/scalesim-report.js';
+export { formatLayerTraces, type TraceFile } from './report/scalesim-trace.js';
+export { formatComputeReport, formatBandwidthReport, formatDetailedAccessReport, pythonFloat, COMPUTE_REPORT_HEADER, BANDWIDTH_REPORT_HEADER, DETAILED_ACCESS_REPORT_HEADER } from './report/scalesim-report.js';
 
 export { decodeNpy, encodeNpy, npyElementCount, type NpyArray, type NpyDtype } from './core/npy.js';
 export * from './isa/types.js';
@@ -107,6 +109,7 @@ export { evaluateGraph } from './graph/evaluate.js';
 export { MODEL_ZOO, zooModelNames, getZooEntry, buildZooModel, type ZooEntry, type ZooOptions } from './graph/zoo/index.js';
 export { importHfConfig, HF_MODEL_TYPES, type HfImportOptions } from './graph/hf/index.js';
 export { importOnnx, onnxToGraph, MIN_ONNX_OPSET, type ImportOnnxOptions } from './graph/onnx/import.js';
+export { externalLocationProblem, type ExternalDataReader, type ExternalDataRef } from './graph/onnx/external-data.js';
 export { graphToOnnx, type GraphToOnnxOptions } from './graph/onnx/export.js';
 export { decodeOnnx, encodeOnnx, makeTensor, tensorValues, type OnnxModel, type OnnxGraph, type OnnxNode, type OnnxTensor } from './graph/onnx/onnx-model.js';
 export { topologyToGraph } from './graph/scalesim-graph.js';
@@ -119,7 +122,6 @@ export type { IoBinding } from './compile/kernels.js';
 export { evaluateQuantized, hostQuantize, hostDequantize } from './compile/reference.js';
 export { fuse, inputsOf, LAYER_ACTIVATIONS, type LogicalOp, type LogicalProgram } from './graph/layers/fuse.js';
 export { simplify } from './graph/layers/simplify.js';
-export { externalLocationProblem, type ExternalDataReader, type ExternalDataRef } from './graph/onnx/external-data.js';
 export { runCompiledModel, layerStats, permuteValues, type ModelRun, type ModelRunOptions, type LayerStats } from './explore/run-model.js';
 export { loadModel, modelKindOf, type ModelSource, type ModelOptions } from './explore/models.js';
 

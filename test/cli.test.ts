@@ -128,7 +128,7 @@ describe('tpusim scalesim', () => {
 
   it('writes COMPUTE_REPORT.csv in SCALE-Sim\'s format', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tpusim-'));
-    const r = await tpusim('scalesim', '-c', data('scale.cfg'), '-t', data('GEMM_mnk-gpt2.csv'), '-i', 'gemm', '-o', dir);
+    const r = await tpusim('scalesim', '-c', data('scale.cfg'), '-t', data('GEMM_mnk-gpt2.csv'), '-i', 'gemm', '--memory', 'off', '-o', dir);
     expect(r.code).toBe(0);
     const report = readFileSync(join(dir, 'COMPUTE_REPORT.csv'), 'utf8');
     expect(report.split('\n')[0]).toBe('LayerID, Total Cycles, Stall Cycles, Overall Util %, Mapping Efficiency %, Compute Util %,');

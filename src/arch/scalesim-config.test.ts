@@ -6,7 +6,7 @@ describe('SCALE-Sim configs', () => {
     const r = parseScaleSimConfig('[general]\nrun_name = demo\n[architecture_presets]\nArrayHeight:    8\nArrayWidth = 16\nDataflow : OS\n[run_presets]\nInterfaceBandwidth: CALC\n');
     expect(r).toEqual({
       ok: true,
-      value: { runName: 'demo', rows: 8, cols: 16, dataflow: 'os', ifmapSramKb: 0, filterSramKb: 0, ofmapSramKb: 0, bandwidthWordsPerCycle: 0, interfaceBandwidth: 'CALC' },
+      value: { runName: 'demo', rows: 8, cols: 16, dataflow: 'os', ifmapSramKb: 0, filterSramKb: 0, ofmapSramKb: 0, bandwidthWordsPerCycle: 0, bandwidthsWordsPerCycle: [], interfaceBandwidth: 'CALC', offsets: { ifmap: 0, filter: 10000000, ofmap: 20000000 }, warnings: [] },
     });
   });
 

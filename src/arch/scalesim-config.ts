@@ -17,24 +17,47 @@ export interface ScaleSimConfig {
   readonly ofmapSramKb: number;
   /** Words per cycle of the DRAM interface; only used when `interfaceBandwidth` is `USER`. */
   readonly bandwidthWordsPerCycle: number;
+  /** Every value of a `Bandwidth: a,b,c` list; SCALE-Sim v2 uses the first for all three operands. */
+  readonly bandwidthsWordsPerCycle: readonly number[];
+  /** Base addresses of the three operands (SCALE-Sim's IfmapOffset, FilterOffset, OfmapOffset). */
+  readonly offsets: { readonly ifmap: number; readonly filter: number; readonly ofmap: number };
   readonly interfaceBandwidth: 'CALC' | 'USER';
+  /** Keys and sections read but not modelled (v3's sparsity, layout, Ramulator...), one line each. */
+  readonly warnings: readonly string[];
 }
 
-type Key = 'run_name' | 'arrayheight' | 'arraywidth' | 'ifmapsramszkb' | 'filtersramszkb' | 'ofmapsramszkb' | 'dataflow' | 'bandwidth' | 'interfacebandwidth';
+/** Sections and keys SCALE-Sim v2 reads; MemoryBanks and TopologyCsvLoc are read and ignored by v2 as well. */
+const V2_SECTIONS = new Set(['general', 'architecture_presets', 'run_presets', 'network_presets']);
+const IGNORED_LIKE_V2 = new Set(['memorybanks', 'topologycsvloc']);
+
+const KEYS = ['run_name', 'arrayheight', 'arraywidth', 'ifmapsramszkb', 'filtersramszkb', 'ofmapsramszkb', 'dataflow', 'bandwidth', 'interfacebandwidth', 'ifmapoffset', 'filteroffset', 'ofmapoffset'] as const;
+type Key = (typeof KEYS)[number];
 const REQUIRED: readonly Key[] = ['arrayheight', 'arraywidth', 'dataflow'];
 
 export function parseScaleSimConfig(text: string, fileName = 'config.cfg'): Result<ScaleSimConfig> {
   const issues: Issue[] = [];
   const values = new Map<string, { value: string; line: number }>();
+  const warnings: string[] = [];
+  let section = '';
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = raw.replace(/[#;].*$/, '').trim();
-    if (line === '' || /^\[.*\]$/.test(line)) return;
+    if (line === '') return;
+    const header = /^\[(.*)\]$/.exec(line);
+    if (header) {
+      section = header[1]!.trim();
+      if (!V2_SECTIONS.has(section.toLowerCase())) warnings.push(`${fileName}:${index + 1}: section [${section}] is not modelled (SCALE-Sim v2 has no such section); its keys are ignored`);
+      return;
+    }
     const match = /^([^:=]+)[:=](.*)$/.exec(line);
     if (!match) {
       issues.push(issue('syntax', `${fileName}:${index + 1}`, `expected 'key: value' or 'key = value', got '${line}'`));
       return;
     }
-    values.set(match[1]!.trim().toLowerCase(), { value: match[2]!.trim(), line: index + 1 });
+    const key = match[1]!.trim();
+    const known = (KEYS as readonly string[]).includes(key.toLowerCase());
+    if (V2_SECTIONS.has(section.toLowerCase()) && !known && !IGNORED_LIKE_V2.has(key.toLowerCase())) warnings.push(`${fileName}:${index + 1}: key '${key}' is not modelled; ignored`);
+    if (!V2_SECTIONS.has(section.toLowerCase()) && section !== '') return;
+    values.set(key.toLowerCase(), { value: match[2]!.trim(), line: index + 1 });
   });
   for (const key of REQUIRED) if (!values.has(key)) issues.push(issue('missing', fileName, `missing key '${key}'`));
 
@@ -53,7 +76,8 @@ export function parseScaleSimConfig(text: string, fileName = 'config.cfg'): Resu
   const ifmapSramKb = integer('ifmapsramszkb', 0, 0, 2 ** 30);
   const filterSramKb = integer('filtersramszkb', 0, 0, 2 ** 30);
   const ofmapSramKb = integer('ofmapsramszkb', 0, 0, 2 ** 30);
-  const bandwidthWordsPerCycle = integer('bandwidth', 0, 0, 2 ** 30);
+  const bandwidthsWordsPerCycle = bandwidthList(values.get('bandwidth'), fileName, issues);
+  const offsets = { ifmap: integer('ifmapoffset', 0, 0, 2 ** 30), filter: integer('filteroffset', 10_000_000, 0, 2 ** 30), ofmap: integer('ofmapoffset', 20_000_000, 0, 2 ** 30) };
   const dataflowEntry = values.get('dataflow');
   const dataflow = dataflowEntry?.value.toLowerCase() ?? 'ws';
   if (dataflowEntry && !(DATAFLOWS as readonly string[]).includes(dataflow)) {
@@ -64,6 +88,7 @@ export function parseScaleSimConfig(text: string, fileName = 'config.cfg'): Resu
   if (mode !== 'CALC' && mode !== 'USER') {
     issues.push(issue('bad_value', `${fileName}:${modeEntry!.line}`, `InterfaceBandwidth must be CALC or USER, got '${modeEntry!.value}'`));
   }
+  if (mode === 'USER' && !(bandwidthsWordsPerCycle[0]! > 0)) issues.push(issue('missing', fileName, 'InterfaceBandwidth USER needs Bandwidth of at least 1 word per cycle'));
   if (issues.length > 0) return { ok: false, issues };
   return {
     ok: true,
@@ -75,8 +100,23 @@ export function parseScaleSimConfig(text: string, fileName = 'config.cfg'): Resu
       ifmapSramKb,
       filterSramKb,
       ofmapSramKb,
-      bandwidthWordsPerCycle,
+      bandwidthWordsPerCycle: bandwidthsWordsPerCycle[0] ?? 0,
+      bandwidthsWordsPerCycle,
+      offsets,
       interfaceBandwidth: mode as 'CALC' | 'USER',
+      warnings,
     },
   };
+}
+
+/** `Bandwidth: 10` or `Bandwidth: 10,10,10` (one per operand): positive integers, words per cycle. */
+function bandwidthList(entry: { value: string; line: number } | undefined, fileName: string, issues: Issue[]): number[] {
+  if (!entry) return [];
+  const values = entry.value.split(',').map((v) => v.trim());
+  const numbers = values.map(Number);
+  if (values.some((v, i) => v === '' || !Number.isInteger(numbers[i]) || numbers[i]! < 0 || numbers[i]! > 2 ** 30)) {
+    issues.push(issue('bad_value', `${fileName}:${entry.line}`, `bandwidth must be integers from 0 to ${2 ** 30} separated by commas, got '${entry.value}'`));
+    return [];
+  }
+  return numbers;
 }

@@ -7,6 +7,7 @@ import type { TopologyLayer } from '../graph/scalesim-topology.js';
 import { foldEngine } from '../sim/systolic/fold-engine.js';
 import { scaleSimUtilization, type PythonFloatSum, type ScaleSimUtilization } from '../sim/systolic/scalesim-metrics.js';
 import type { GemmStats, TimingMode } from '../sim/systolic/types.js';
+import { layerStreams, simulateLayerMemory, type ConvShape, type LayerMemoryResult } from '../sim/memory/index.js';
 
 export interface ScaleSimLayerResult {
   readonly layerId: number;
@@ -17,6 +18,8 @@ export interface ScaleSimLayerResult {
   readonly stats: GemmStats;
   /** SCALE-Sim's own Mapping Efficiency and Compute Util (fractions), see scalesim-metrics.ts. */
   readonly scaleSim: ScaleSimUtilization;
+  /** SCALE-Sim v2's memory system (SRAMs, DRAM prefetch, stalls), when the run asked for it. */
+  readonly memory?: LayerMemoryResult;
 }
 
 export interface ScaleSimRun {
@@ -32,6 +35,28 @@ export interface ScaleSimOptions {
   readonly doubleBuffered?: boolean;
   /** Which Python's float `sum` the reported utilization digits follow (see scalesim-metrics.ts). */
   readonly floatSum?: PythonFloatSum;
+  /** Also run SCALE-Sim v2's memory system: stalls, DRAM traffic, the bandwidth and access reports. */
+  readonly memory?: boolean;
+  /** With `memory`: keep SCALE-Sim's per-cycle SRAM and DRAM traces in each layer's result. */
+  readonly trace?: boolean;
+}
+
+/** The convolution SCALE-Sim times for a layer (a GEMM row is an M x K input under N filters 1 x K). */
+export function layerConv(layer: TopologyLayer): ConvShape {
+  if (layer.conv) return layer.conv;
+  return { ifmapHeight: layer.m, ifmapWidth: layer.k, filterHeight: 1, filterWidth: layer.k, channels: 1, filters: layer.n, strideHeight: 1, strideWidth: 1 };
+}
+
+export function runLayerMemory(config: ScaleSimConfig, layer: TopologyLayer, keepTrace = false): LayerMemoryResult {
+  const streams = layerStreams(layerConv(layer), config.offsets, config.rows, config.cols, config.dataflow);
+  return simulateLayerMemory(streams, {
+    ifmapSramWords: config.ifmapSramKb * 1024,
+    filterSramWords: config.filterSramKb * 1024,
+    ofmapSramWords: config.ofmapSramKb * 1024,
+    mode: config.interfaceBandwidth,
+    bandwidthWordsPerCycle: config.bandwidthWordsPerCycle,
+    arrayCols: config.cols,
+  }, keepTrace);
 }
 
 export function runScaleSim(config: ScaleSimConfig, layers: readonly TopologyLayer[], options: ScaleSimOptions = {}): ScaleSimRun {
@@ -45,7 +70,8 @@ export function runScaleSim(config: ScaleSimConfig, layers: readonly TopologyLay
       ...shape,
       stats: foldEngine.run({ shape, array, timing }).stats,
       scaleSim: scaleSimUtilization(shape, config.rows, config.cols, config.dataflow, options.floatSum),
+      ...(options.memory ? { memory: runLayerMemory(config, layer, options.trace ?? false) } : {}),
     };
   });
-  return { config, timing, layers: results, totalCycles: results.reduce((sum, r) => sum + r.stats.totalCycles, 0) };
+  return { config, timing, layers: results, totalCycles: results.reduce((sum, r) => sum + (r.memory?.totalCycles ?? r.stats.totalCycles), 0) };
 }

@@ -3,6 +3,7 @@
  * a trailing comma, percentages printed the way Python prints a float.
  */
 import type { ScaleSimRun } from '../explore/scalesim.js';
+import type { AccessSpan, LayerMemoryResult } from '../sim/memory/index.js';
 
 export const COMPUTE_REPORT_HEADER = 'LayerID, Total Cycles, Stall Cycles, Overall Util %, Mapping Efficiency %, Compute Util %,';
 
@@ -23,11 +24,12 @@ export function pythonFloat(x: number): string {
 export function formatComputeReport(run: ScaleSimRun): string {
   const cells = run.config.rows * run.config.cols;
   const rows = run.layers.map((layer) => {
-    const overall = (layer.stats.macs * 100) / (layer.stats.totalCycles * cells);
+    const total = layer.memory?.totalCycles ?? layer.stats.totalCycles;
+    const overall = (layer.stats.macs * 100) / (total * cells);
     const fields = [
       String(layer.layerId),
-      String(layer.stats.totalCycles),
-      '0',
+      String(total),
+      String(layer.memory?.stallCycles ?? 0),
       pythonFloat(overall),
       pythonFloat(layer.scaleSim.mappingEfficiency * 100),
       pythonFloat(layer.scaleSim.computeUtilization * 100),
@@ -35,4 +37,50 @@ export function formatComputeReport(run: ScaleSimRun): string {
     return `${fields.join(', ')},`;
   });
   return `${[COMPUTE_REPORT_HEADER, ...rows].join('\n')}\n`;
+}
+
+export const BANDWIDTH_REPORT_HEADER =
+  'LayerID, Avg IFMAP SRAM BW, Avg FILTER SRAM BW, Avg OFMAP SRAM BW, Avg IFMAP DRAM BW, Avg FILTER DRAM BW, Avg OFMAP DRAM BW,';
+
+export const DETAILED_ACCESS_REPORT_HEADER = [
+  'LayerID',
+  ...['SRAM IFMAP', 'SRAM Filter', 'SRAM OFMAP', 'DRAM IFMAP', 'DRAM Filter', 'DRAM OFMAP'].flatMap((p) => [
+    `${p} Start Cycle`,
+    `${p} Stop Cycle`,
+    `${p} ${p.endsWith('OFMAP') ? 'Writes' : 'Reads'}`,
+  ]),
+].join(', ') + ',';
+
+function memoryLayers(run: ScaleSimRun): { layerId: number; memory: LayerMemoryResult }[] {
+  return run.layers.map((l) => {
+    if (!l.memory) throw new Error(`layer ${l.layerId} was run without the memory model`);
+    return { layerId: l.layerId, memory: l.memory };
+  });
+}
+
+/** BANDWIDTH_REPORT.csv: SRAM words per cycle over the layer, DRAM words per cycle over each operand's DRAM activity. */
+export function formatBandwidthReport(run: ScaleSimRun): string {
+  const rows = memoryLayers(run).map(({ layerId, memory: m }) => {
+    const dram = (s: AccessSpan): string => pythonFloat(s.accesses / (s.stopCycle - s.startCycle + 1));
+    const fields = [
+      pythonFloat(m.sram.ifmap.accesses / m.totalCycles),
+      pythonFloat(m.sram.filter.accesses / m.totalCycles),
+      pythonFloat(m.sram.ofmap.accesses / m.totalCycles),
+      dram(m.dram.ifmap),
+      dram(m.dram.filter),
+      dram(m.dram.ofmap),
+    ];
+    return `${layerId}, ${fields.join(', ')},`;
+  });
+  return `${[BANDWIDTH_REPORT_HEADER, ...rows].join('\n')}\n`;
+}
+
+/** DETAILED_ACCESS_REPORT.csv: cycles print as SCALE-Sim's numpy floats ('12.0'), counts as integers. */
+export function formatDetailedAccessReport(run: ScaleSimRun): string {
+  const rows = memoryLayers(run).map(({ layerId, memory: m }) => {
+    const span = (s: AccessSpan): string[] => [pythonFloat(s.startCycle), pythonFloat(s.stopCycle), String(s.accesses)];
+    const fields = [m.sram.ifmap, m.sram.filter, m.sram.ofmap, m.dram.ifmap, m.dram.filter, m.dram.ofmap].flatMap(span);
+    return `${layerId}, ${fields.join(', ')},`;
+  });
+  return `${[DETAILED_ACCESS_REPORT_HEADER, ...rows].join('\n')}\n`;
 }

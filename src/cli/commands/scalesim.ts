@@ -1,7 +1,10 @@
 import {
   foldGrid,
+  formatBandwidthReport,
   formatComputeReport,
+  formatDetailedAccessReport,
   formatIssues,
+  formatLayerTraces,
   formatTable,
   parseScaleSimConfig,
   parseScaleSimTopology,
@@ -24,15 +27,23 @@ import { join } from 'node:path';
 export const scalesimCommand: Command = {
   name: 'scalesim',
   summary: 'run a SCALE-Sim v2 config and topology; reproduces its compute cycles',
-  usage: `tpusim scalesim -c CFG -t CSV [-i conv|gemm] [-o DIR] [--timing scalesim|native]
-                [--float-sum modern|legacy] [--max-memory SIZE] [--max-time TIME] [--json]
+  usage: `tpusim scalesim -c CFG -t CSV [-i conv|gemm] [-o DIR] [-p DIR] [--timing scalesim|native]
+                [--memory auto|on|off] [--trace DIR] [--float-sum modern|legacy] [--max-memory SIZE] [--max-time TIME] [--json]
 
-  Reads a SCALE-Sim v2 .cfg (array size, dataflow) and topology CSV (conv layers, or GEMMs with
-  -i gemm) and times every layer. With the default --timing scalesim the total cycles equal
-  SCALE-Sim's (CALC bandwidth mode); --timing native uses tpusim's own micro-architecture.
-  -o DIR writes DIR/COMPUTE_REPORT.csv with SCALE-Sim's columns. Its utilization digits follow
-  SCALE-Sim run under Python >= 3.12 (--float-sum modern, default) or <= 3.11 (legacy), whose float
-  sum differs in the last digits. Every fold of every layer is listed while it is timed, so a run
+  Reads a SCALE-Sim v2 .cfg (array size, dataflow, SRAM sizes, CALC or USER DRAM bandwidth) and
+  topology CSV (conv layers, or GEMMs with -i gemm) and times every layer as SCALE-Sim v2 does: with
+  the default --timing scalesim, its memory system (double-buffered SRAMs, DRAM prefetch, stalls)
+  runs where it changes the cycles (--memory auto: USER bandwidth mode, or --trace) and the total and stall
+  cycles equal SCALE-Sim's; in CALC mode the cycles are the compute cycles, and --memory on runs the
+  memory system for its bandwidth reports; --memory off gives the compute cycles alone; --timing native uses tpusim's own
+  micro-architecture. -o DIR writes COMPUTE_REPORT.csv (and, with the memory system,
+  BANDWIDTH_REPORT.csv and DETAILED_ACCESS_REPORT.csv) into DIR; -p DIR writes them into
+  DIR/<run_name>/ as SCALE-Sim does. --trace DIR writes SCALE-Sim's per-cycle SRAM and DRAM
+  traces into DIR/layer<N>/ (its CALC-mode read DRAM traces list each fetch's addresses in ascending
+  order, not in Python's set order). Config keys and sections SCALE-Sim v2 does not have (v3's
+  [sparsity], [layout], ...) are named in a warning and ignored. Utilization digits follow SCALE-Sim
+  run under Python >= 3.12 (--float-sum modern) or <= 3.11 (legacy, the default: Debian 12 and
+  Ubuntu 22.04 ship 3.11, and SCALE-Sim's published reports use it); the two differ in the last digits. Every fold of every layer is listed while it is timed, so a run
   whose folds would need more memory or time than the limits is refused before it starts:
   ${LIMIT_HELP}`,
   run(argv: readonly string[], io: Io): number {
@@ -41,6 +52,9 @@ export const scalesimCommand: Command = {
       topology: { type: 'string', short: 't' },
       input: { type: 'string', short: 'i' },
       output: { type: 'string', short: 'o' },
+      'log-dir': { type: 'string', short: 'p' },
+      trace: { type: 'string' },
+      memory: { type: 'string' },
       timing: { type: 'string' },
       'float-sum': { type: 'string' },
       json: { type: 'boolean' },
@@ -54,32 +68,53 @@ export const scalesimCommand: Command = {
     const configPath = stringOption(values, 'config');
     const topologyPath = stringOption(values, 'topology');
     if (!configPath || !topologyPath) throw new UsageError('scalesim needs -c CFG and -t CSV; see tpusim scalesim --help');
-    const { output: outDir } = outputPaths(values, ['output'], ['output']);
+    const { output: outDir, 'log-dir': logDir, trace: traceDir } = outputPaths(values, ['output', 'log-dir', 'trace'], ['output', 'log-dir', 'trace']);
     const form = choice<TopologyForm>('-i', stringOption(values, 'input') ?? 'conv', ['conv', 'gemm']);
     const timing = choice('--timing', stringOption(values, 'timing') ?? 'scalesim', ['scalesim', 'native'] as const);
     const config = parseScaleSimConfig(readTextFile(configPath, 'config'), configPath);
     if (!config.ok) throw new TpusimError('bad_config', `${configPath} is not a valid SCALE-Sim config:\n${formatIssues(config.issues)}`);
     const layers = parseScaleSimTopology(readTextFile(topologyPath, 'topology'), form, topologyPath);
     if (!layers.ok) throw new TpusimError('bad_topology', `${topologyPath} is not a valid ${form} topology:\n${formatIssues(layers.issues)}`);
-    const floatSum = choice('--float-sum', stringOption(values, 'float-sum') ?? 'modern', ['modern', 'legacy'] as const);
+    const floatSum = choice('--float-sum', stringOption(values, 'float-sum') ?? 'legacy', ['modern', 'legacy'] as const);
+    // auto: the memory system runs where it changes the cycles (USER bandwidth: stalls); in CALC mode the
+    // DRAM keeps up by definition, so the cycles are the compute cycles and it runs only when asked.
+    const memoryChoice = choice('--memory', stringOption(values, 'memory') ?? 'auto', ['auto', 'on', 'off'] as const);
+    const memory = timing === 'scalesim' && (memoryChoice === 'on' || (memoryChoice === 'auto' && (config.value.interfaceBandwidth === 'USER' || traceDir !== undefined)));
+    if (memoryChoice === 'auto' && !memory && timing === 'scalesim' && (outDir !== undefined || logDir !== undefined)) {
+      io.err('note: CALC bandwidth mode: the cycles need no memory system, so only COMPUTE_REPORT.csv is written; --memory on adds BANDWIDTH_REPORT.csv and DETAILED_ACCESS_REPORT.csv');
+    }
+    for (const warning of config.value.warnings) io.err(`warning: ${warning}`);
     const folds = layerFolds(config.value, layers.value);
-    checkWork(scaleSimWork(folds, layers.value), readLimits(values));
-    const run = runLayers(config.value, layers.value, folds, { timing, floatSum }, io);
-    if (outDir) writeFilesAtomically([{ path: join(outDir, 'COMPUTE_REPORT.csv'), content: formatComputeReport(run), option: '-o' }]);
+    checkWork(memory ? memoryWork(config.value, layers.value, scaleSimWork(folds, layers.value), traceDir !== undefined) : scaleSimWork(folds, layers.value), readLimits(values));
+    if (traceDir && !memory) throw new UsageError('--trace needs the memory system: drop --memory off and --timing native');
+    const run = runLayers(config.value, layers.value, folds, { timing, floatSum, memory, trace: traceDir !== undefined }, io);
+    const reports = [
+      { name: 'COMPUTE_REPORT.csv', content: formatComputeReport(run) },
+      ...(memory ? [{ name: 'BANDWIDTH_REPORT.csv', content: formatBandwidthReport(run) }, { name: 'DETAILED_ACCESS_REPORT.csv', content: formatDetailedAccessReport(run) }] : []),
+    ];
+    const files = [
+      ...(outDir ? reports.map((r) => ({ path: join(outDir, r.name), content: r.content, option: '-o' })) : []),
+      ...(logDir ? reports.map((r) => ({ path: join(logDir, config.value.runName, r.name), content: r.content, option: '-p' })) : []),
+      ...(traceDir
+        ? run.layers.flatMap((l) => formatLayerTraces(l.memory!.trace!).map((f) => ({ path: join(traceDir, `layer${l.layerId}`, f.name), content: f.content, option: '--trace' })))
+        : []),
+    ];
+    if (files.length > 0) writeFilesAtomically(files);
     if (values['json']) {
       printJson(io, 'scalesim', {
         config: run.config,
         timing,
         totalCycles: run.totalCycles,
-        layers: run.layers.map((l) => ({ layerId: l.layerId, name: l.name, m: l.m, n: l.n, k: l.k, scaleSim: l.scaleSim, ...l.stats })),
+        layers: run.layers.map((l) => ({ layerId: l.layerId, name: l.name, m: l.m, n: l.n, k: l.k, scaleSim: l.scaleSim, ...l.stats, ...(l.memory ? { memory: { ...l.memory, trace: undefined } } : {}) })),
       });
       return 0;
     }
     const { rows, cols, dataflow, runName } = run.config;
-    io.out(`${runName}: ${rows}x${cols} ${dataflow}, ${run.layers.length} layers, ${timing === 'scalesim' ? "SCALE-Sim's cycle convention" : "tpusim's native timing"}`);
+    const mode = memory ? `SCALE-Sim's cycle convention with its memory system (${run.config.interfaceBandwidth}${run.config.interfaceBandwidth === 'USER' ? `, ${run.config.bandwidthWordsPerCycle} words/cycle` : ''})` : timing === 'scalesim' ? "SCALE-Sim's cycle convention, compute only (no memory stalls)" : "tpusim's native timing";
+    io.out(`${runName}: ${rows}x${cols} ${dataflow}, ${run.layers.length} layers, ${mode}`);
     io.out(
       formatTable(
-        ['id', 'layer', 'M', 'N', 'K', 'folds', 'total cycles', 'overall util %', 'mapping eff %', 'compute util %'],
+        ['id', 'layer', 'M', 'N', 'K', 'folds', 'total cycles', 'stall cycles', 'overall util %', 'mapping eff %', 'compute util %'],
         run.layers.map((l) => [
           l.layerId,
           l.name,
@@ -87,14 +122,15 @@ export const scalesimCommand: Command = {
           l.n,
           l.k,
           l.stats.folds,
-          l.stats.totalCycles,
+          l.memory?.totalCycles ?? l.stats.totalCycles,
+          l.memory?.stallCycles ?? 0,
           Number(trimNumber(100 * l.stats.macUtilization, 4)),
           Number(trimNumber(100 * l.scaleSim.mappingEfficiency, 4)),
           Number(trimNumber(100 * l.scaleSim.computeUtilization, 4)),
         ]),
       ),
     );
-    io.out(`total: ${run.totalCycles.toLocaleString('en-US')} cycles${outDir ? `; wrote ${join(outDir, 'COMPUTE_REPORT.csv')}` : ''}`);
+    io.out(`total: ${run.totalCycles.toLocaleString('en-US')} cycles${files.length > 0 ? `; wrote ${files.map((f) => f.path).join(', ')}` : ''}`);
     return 0;
   },
 };
@@ -118,6 +154,30 @@ export function scaleSimWork(folds: readonly number[], layers: readonly Topology
   };
 }
 
+/**
+ * The memory system's work: every demand slot (cycle x array row or column, three operands) is visited
+ * once; memory is one fold's demand plus the prefetch order and its set index (a few words per operand
+ * element), and all the slots again with --trace.
+ */
+function memoryWork(config: ScaleSimConfig, layers: readonly TopologyLayer[], compute: WorkEstimate, trace: boolean): WorkEstimate {
+  const perLayer = layers.map((l) => {
+    const grid = foldGrid({ m: l.m, n: l.n, k: l.k }, config.rows, config.cols, config.dataflow);
+    const slots = grid.rowFolds * grid.colFolds * (2 * config.rows + config.cols + grid.time) * (config.rows + 2 * config.cols);
+    const operandWords = l.m * l.k + l.k * l.n + l.m * l.n;
+    return { slots, bytes: operandWords * MEMORY_BYTES_PER_OPERAND_WORD + (trace ? slots * 12 : 0) };
+  });
+  const most = Math.max(...perLayer.map((p) => p.slots), 0);
+  return {
+    what: `${compute.what}; SCALE-Sim's memory system visits up to ${most.toExponential(2)} demand slots in one layer (--memory off skips it)`,
+    bytes: Math.max(compute.bytes, ...perLayer.map((p) => p.bytes)),
+    seconds: compute.seconds + perLayer.reduce((a, p) => a + p.slots, 0) * MEMORY_SLOT_SECONDS,
+  };
+}
+
+/** Seconds per demand slot and bytes per operand element of the memory model (upper bounds, see the bench). */
+const MEMORY_SLOT_SECONDS = 2e-7;
+const MEMORY_BYTES_PER_OPERAND_WORD = 64;
+
 /** runScaleSim layer by layer, with progress counted in folds. */
 function runLayers(config: ScaleSimConfig, layers: readonly TopologyLayer[], folds: readonly number[], options: ScaleSimOptions, io: Io): ScaleSimRun {
   const total = folds.reduce((a, b) => a + b, 0);
@@ -130,5 +190,5 @@ function runLayers(config: ScaleSimConfig, layers: readonly TopologyLayer[], fol
     return result;
   });
   progress.finish();
-  return { config, timing: options.timing ?? 'scalesim', layers: results, totalCycles: results.reduce((sum, r) => sum + r.stats.totalCycles, 0) };
+  return { config, timing: options.timing ?? 'scalesim', layers: results, totalCycles: results.reduce((sum, r) => sum + (r.memory?.totalCycles ?? r.stats.totalCycles), 0) };
 }
