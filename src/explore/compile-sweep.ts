@@ -7,6 +7,7 @@
  */
 import { formatIssues, issue, type Result } from '../core/errors.js';
 import { ExploreError } from './errors.js';
+import { checkChunk, columnEvaluator } from './columns.js';
 import { createWorkloadCache, evaluateChip, type Evaluation } from './evaluate.js';
 import { prepareSweep, type PreparedSweep } from './design.js';
 import { designFactory } from './design-factory.js';
@@ -124,9 +125,7 @@ function buildSweep(spec: SweepSpec, prepared: PreparedSweep): ExploreSweep {
     return fromUnit(unitPoint(index));
   };
   const evaluateChunk = (start: number, end: number): DesignRow[] => {
-    if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end && end <= count)) {
-      throw new ExploreError('bad_chunk', `chunk [${start}, ${end}) is not within [0, ${count}]`);
-    }
+    checkChunk(start, end, count);
     const rows: DesignRow[] = [];
     for (let i = start; i < end; i++) {
       if (spec.nsga2) rows.push(generation(Math.floor(i / spec.nsga2.population)).rows[i % spec.nsga2.population]!);
@@ -134,12 +133,14 @@ function buildSweep(spec: SweepSpec, prepared: PreparedSweep): ExploreSweep {
     }
     return rows;
   };
+  const evaluateColumns = columnEvaluator(prepared, count, evaluateValues);
   return {
     hash: fnv1a64(`tpusim-sweep-v1\n${JSON.stringify(spec)}`),
     count,
     knobNames,
     objectiveNames: spec.objectives.map((o) => o.name),
     evaluateChunk,
+    ...(evaluateColumns ? { evaluateColumns } : {}),
     spec,
     prepared,
     pointValues,

@@ -11,11 +11,11 @@ import { designChip, designFromWritten, scaledSustainedClockHz, writtenValues, t
 import type { KnobValue } from './knobs.js';
 
 /** The fields a design is patched in rather than built for, in the order of a point's rate values. */
-const RATE_FIELDS = ['clockHz', 'offChipMemory.bandwidthBytesPerS', 'offChipMemory.capacityBytes'] as const;
+export const RATE_FIELDS = ['clockHz', 'offChipMemory.bandwidthBytesPerS', 'offChipMemory.capacityBytes'] as const;
 const MAX_SHAPES = 4096;
 
 /** Chip paths the knobs, then the derived rules, write (prepared.write's order). */
-function writtenPaths(prepared: PreparedSweep): string[] {
+export function writtenPaths(prepared: PreparedSweep): string[] {
   const knobs = prepared.spec.knobs.flatMap((k) => (k.target.kind === 'chip' ? [k.target.path] : []));
   return [...knobs, ...prepared.spec.derived.map((r) => r.path)];
 }

@@ -20,7 +20,7 @@ import { chipsPerHost, ownerPrice, provisionedPowerW } from './economics.js';
 import { withModelledTdp } from './design.js';
 import { CHIP_METRICS, EXPERT_CONFIG_KEYS, MODEL_CONFIG_KEYS, type ChipMetric, type WorkloadMetric } from './metrics.js';
 import type { KnobValue } from './knobs.js';
-import type { MetricName, SweepSpec, WorkloadSpec } from './sweep-spec.js';
+import type { ConstraintSpec, MetricName, ObjectiveSpec, SweepSpec, WorkloadSpec } from './sweep-spec.js';
 import { runWorkload, systemFor, type WorkloadInputs, type WorkloadOutcome } from './workloads.js';
 
 export type ChipRole = 'design' | 'reference';
@@ -221,14 +221,22 @@ export function evaluateChip(spec: SweepSpec, chip: ChipSpec, role: ChipRole, va
   for (const c of spec.constraints) {
     const v = metricValue(spec, m, c.metric, c.workload);
     if (v === undefined) continue;
-    const name = describeLimit(c.metric, c.workload);
-    if (c.max !== undefined && v > c.max) reasons.push(`${name} ${formatValue(v)} exceeds the limit ${formatValue(c.max)}`);
-    if (c.min !== undefined && v < c.min) reasons.push(`${name} ${formatValue(v)} is below the limit ${formatValue(c.min)}`);
+    if (c.max !== undefined && v > c.max) reasons.push(limitReason(c, 'max', v));
+    if (c.min !== undefined && v < c.min) reasons.push(limitReason(c, 'min', v));
   }
   const refused = m.reasons();
-  const missing = spec.objectives.filter((o) => objectives[o.name] === undefined && refused.length === 0).map((o) => `objective ${o.name} has no value (${describeLimit(o.metric, o.workload)})`);
+  const missing = spec.objectives.filter((o) => objectives[o.name] === undefined && refused.length === 0).map(missingReason);
   const all = [...refused, ...reasons, ...missing];
   return { feasible: all.length === 0, reasons: all, objectives };
 }
+
+/** Why value `v` of constraint `c`'s metric breaks its `side` limit. */
+export function limitReason(c: ConstraintSpec, side: 'max' | 'min', v: number): string {
+  const name = describeLimit(c.metric, c.workload);
+  return side === 'max' ? `${name} ${formatValue(v)} exceeds the limit ${formatValue(c.max!)}` : `${name} ${formatValue(v)} is below the limit ${formatValue(c.min!)}`;
+}
+
+/** Why a point whose models all ran lacks objective `o`. */
+export const missingReason = (o: ObjectiveSpec): string => `objective ${o.name} has no value (${describeLimit(o.metric, o.workload)})`;
 
 const formatValue = (v: number): string => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-2 && v !== 0) ? v.toExponential(3) : String(Number(v.toPrecision(4))));

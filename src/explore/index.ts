@@ -3,7 +3,8 @@
  * sensitivity, NSGA-II and the report against real chips. Runners (worker pools, stores, queues) build
  * on `compileSweep` and the contract in sweep-types.ts.
  */
-export type { CompiledSweep, DesignRow } from './sweep-types.js';
+export type { CompiledSweep, DesignRow, DesignColumns, ReasonCode } from './sweep-types.js';
+export { columnRow } from './columns.js';
 export { parseSweepSpec, validateSweepSpec, type SweepSpec, type KnobSpec, type KnobRange, type KnobTarget, type DerivedRule, type WorkloadSpec, type ObjectiveSpec, type ConstraintSpec, type SamplerKind, type MetricName } from './sweep-spec.js';
 export { CHIP_METRICS, WORKLOAD_METRICS, MODEL_FIELDS, type ChipMetric, type WorkloadMetric, type ModelField } from './metrics.js';
 export { compileSweep, parseSweep, knobNumbers, type ExploreSweep } from './compile-sweep.js';

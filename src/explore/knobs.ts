@@ -44,8 +44,12 @@ export function levelValue(range: KnobRange, level: number): KnobValue {
 export function unitValue(range: KnobRange, u: number): KnobValue {
   const clamped = Math.min(Math.max(u, 0), 1);
   if (range.kind === 'float') return range.log ? range.min * (range.max / range.min) ** clamped : range.min + clamped * (range.max - range.min);
-  const levels = knobLevels(range);
-  return levelValue(range, Math.min(levels - 1, Math.floor(clamped * levels)));
+  return levelValue(range, unitLevel(u, knobLevels(range)));
+}
+
+/** The level a discrete knob of `levels` levels takes at unit coordinate `u` (unitValue's choice). */
+export function unitLevel(u: number, levels: number): number {
+  return Math.min(levels - 1, Math.floor(Math.min(Math.max(u, 0), 1) * levels));
 }
 
 /** A number for a knob value (an enumerated string: its position), for rank correlations and NSGA-II. */
