@@ -5,6 +5,7 @@
  * N = filters, K = filter height x width x channels; there is no padding. A layer whose name contains
  * `DP` is depthwise and becomes one single-channel layer per channel.
  */
+import type { ConvShape } from '../core/conv-shape.js';
 import { issue, type Issue, type Result } from '../core/errors.js';
 
 export type TopologyForm = 'conv' | 'gemm';
@@ -17,16 +18,7 @@ export interface TopologyLayer {
   readonly n: number;
   readonly k: number;
   /** Convolution parameters, for conv-form layers. */
-  readonly conv?: {
-    readonly ifmapHeight: number;
-    readonly ifmapWidth: number;
-    readonly filterHeight: number;
-    readonly filterWidth: number;
-    readonly channels: number;
-    readonly filters: number;
-    readonly strideHeight: number;
-    readonly strideWidth: number;
-  };
+  readonly conv?: ConvShape;
 }
 
 const CONV_COLUMNS = ['IFMAP Height', 'IFMAP Width', 'Filter Height', 'Filter Width', 'Channels', 'Num Filter', 'Strides'];

@@ -9,18 +9,9 @@
  * column. Each dataflow declares those steps as data in STREAM_PLANS.
  */
 import type { Dataflow } from '../../arch/chip-spec.js';
+import type { ConvShape } from '../../core/conv-shape.js';
 
-/** A convolution in SCALE-Sim's lowering (a GEMM is a 1-wide filter over an M x K input). */
-export interface ConvShape {
-  readonly ifmapHeight: number;
-  readonly ifmapWidth: number;
-  readonly filterHeight: number;
-  readonly filterWidth: number;
-  readonly channels: number;
-  readonly filters: number;
-  readonly strideHeight: number;
-  readonly strideWidth: number;
-}
+export type { ConvShape };
 
 export interface AddressOffsets {
   readonly ifmap: number;
