@@ -13,8 +13,6 @@ export interface KnownFailure {
 }
 
 export const KNOWN_FAILURES: readonly KnownFailure[] = [
-  // Topology rows of 2^31 (rows x folds of work): being bounded by the work limits (src/cli/limits.ts).
-  { command: /^scalesim$/, pattern: /hang \(per-case timeout\)|process crashed/, owner: 'src/cli/limits.ts, src/graph/scalesim-topology.ts' },
 ];
 
 export function matches(k: KnownFailure, f: Failure): boolean {
