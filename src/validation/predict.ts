@@ -9,13 +9,14 @@ import { getChipPreset } from '../arch/presets/index.js';
 import { formatIssues } from '../core/errors.js';
 import { NUMBER_FORMATS } from '../core/number-formats.js';
 import { harnessSeconds } from '../cluster/collective-harness.js';
-import { maxBatch, servingContext, servingPoint, servingProblems, steadyStatePoint } from '../cluster/serve.js';
+import { maxBatch, servingContext, servingProblems } from '../cluster/serve.js';
 import { parseSystem, SYSTEM_PRESETS } from '../cluster/systems.js';
 import { planProblems, trainingStep, type TrainingOptions } from '../cluster/train.js';
 import { trainingFlopsPerToken, transformerModel, type TransformerModel } from '../cluster/transformer.js';
 import type { SystemSpec, TrainingPlan } from '../cluster/types.js';
 import { attentionSeconds, gemmSeconds } from '../model/kernels.js';
 import { predictArea, predictPower } from './predict-physical.js';
+import { disaggregatedValue, quantizationOf, scheduledServePoint, techniquePlan } from './serve-techniques.js';
 import type { AttentionWorkload, CollectiveWorkload, FlopConvention, GemmWorkload, ModelRef, ServeWorkload, SystemRef, TrainWorkload, ValidationRow } from './types.js';
 import { METRICS } from './types.js';
 
@@ -192,19 +193,31 @@ function predictTrain(w: TrainWorkload, metric: string, flops: FlopConvention | 
 
 function predictServe(w: ServeWorkload, metric: string, notes: string[]): { value: number; params: number } {
   const chip = chipOf(w.chip);
-  const system = systemOf(w.system, chip, w.tp * (w.pp ?? 1));
-  const model = modelOf(w.model, w.prompt + w.output);
   const pp = w.pp ?? 1;
+  const pools = w.disaggregated;
+  const system = systemOf(w.system, chip, pools ? w.chips : w.tp * pp);
+  const model = modelOf(w.model, w.prompt + w.output);
   const problems = servingProblems(model, { tp: w.tp, pp }, w.tp * pp);
   if (problems.length > 0) throw new MappingError(problems.join('; '));
-  if (w.chips % (w.tp * pp) !== 0) throw new MappingError(`${w.chips} chips are not a whole number of replicas of tp x pp = ${w.tp * pp}`);
-  const kvBytes = w.kvDtype ? NUMBER_FORMATS[w.kvDtype as keyof typeof NUMBER_FORMATS]?.bytes : undefined;
+  const quantized = quantizationOf(w) !== undefined;
+  const kvBytes = w.kvDtype && !quantized ? NUMBER_FORMATS[w.kvDtype as keyof typeof NUMBER_FORMATS]?.bytes : undefined;
   const dtype = formatOf(w.dtype);
-  const ctx = servingContext(model, chip, system, { tp: w.tp, pp, engine: w.engine, ...(w.engineVersion ? { engineVersion: w.engineVersion } : {}), ...(dtype ? { dtype } : {}), ...(kvBytes ? { kvBytes } : {}) });
+  const draft = w.speculative?.draft ? modelOf(w.speculative.draft, w.prompt + w.output) : undefined;
+  const plan = { tp: w.tp, pp, engine: w.engine, ...(w.engineVersion ? { engineVersion: w.engineVersion } : {}), ...(dtype && !quantized ? { dtype } : {}), ...(kvBytes ? { kvBytes } : {}), ...techniquePlan(w, draft) };
+  const ctx = servingContext(model, chip, system, plan);
+  if (pools) {
+    if (pools.prefillChips + pools.decodeChips !== w.chips) throw new MappingError(`disaggregated: prefillChips ${pools.prefillChips} + decodeChips ${pools.decodeChips} are not the row's ${w.chips} chips`);
+    const prefillTp = pools.prefillTp ?? w.tp;
+    const prefillProblems = servingProblems(model, { tp: prefillTp, pp }, prefillTp * pp);
+    if (prefillProblems.length > 0 || pools.prefillChips % (prefillTp * pp) !== 0 || pools.decodeChips % (w.tp * pp) !== 0) throw new MappingError(`disaggregated: pools of ${pools.prefillChips} and ${pools.decodeChips} chips are not whole replicas of tp ${prefillTp} and ${w.tp} (x pp ${pp}) ${prefillProblems.join('; ')}`);
+    const prefill = prefillTp === w.tp ? ctx : servingContext(model, chip, system, { ...plan, tp: prefillTp });
+    return { value: disaggregatedValue(prefill, ctx, w, metric, notes), params: model.params };
+  }
+  if (w.chips % (w.tp * pp) !== 0) throw new MappingError(`${w.chips} chips are not a whole number of replicas of tp x pp = ${w.tp * pp}`);
   // Offline runs queue every request at once: the engine runs as many as its KV cache holds, up to `batch`.
   const batch = w.mode === 'offline' ? Math.max(1, Math.min(w.batch, maxBatch(ctx, w.prompt, w.output))) : w.batch;
   if (batch < w.batch) notes.push(`offline: ${batch} of the ${w.batch} sequences fit the KV cache at once`);
-  const point = w.mode === 'concurrency' ? steadyStatePoint(ctx, batch, w.prompt, w.output) : servingPoint(ctx, batch, w.prompt, w.output);
+  const point = scheduledServePoint(ctx, w, batch);
   if (!point.fits) notes.push(`the batch of ${batch} does not fit memory in the model (${(point.memoryPerChipBytes / 2 ** 30).toFixed(1)} GiB per chip)`);
   const replicas = w.chips / (w.tp * pp);
   const value =

@@ -5,6 +5,8 @@ import { parseStructuredText } from '../arch/load.js';
 import { COLLECTIVE_HARNESSES } from '../cluster/collective-harness.js';
 import { TRAINING_ATTENTION_KERNELS } from '../cluster/train-attention.js';
 import { MOE_DISPATCHERS } from '../cluster/train-moe.js';
+import { ACTIVATION_DTYPES, WEIGHT_DTYPES } from '../cluster/serve-quant.js';
+import { SCHEDULERS } from '../cluster/serving-sim.js';
 import { PIPELINE_SCHEDULES } from '../cluster/train-pipeline.js';
 import { TRAINING_STACKS } from '../cluster/types.js';
 import { VALIDATION_CATEGORIES } from '../model/validation.js';
@@ -113,6 +115,14 @@ const WORKLOADS: Readonly<Record<string, Schema>> = {
     engine: oneOf(SERVING_ENGINES),
     engineVersion: optional(name),
     mode: optional(oneOf(['static', 'offline', 'concurrency'])),
+    weightDtype: optional(oneOf(WEIGHT_DTYPES)),
+    activationDtype: optional(oneOf(ACTIVATION_DTYPES)),
+    weightGroupSize: optional(number({ integer: true, min: 16, max: 4096 })),
+    speculative: optional(object({ draftTokens: number({ integer: true, min: 1, max: 64 }), acceptance: number({ min: 0, max: 1 }), draft: optional(modelRef) })),
+    scheduler: optional(oneOf(SCHEDULERS)),
+    chunkTokens: optional(count(1 << 24)),
+    prefixHitRate: optional(number({ min: 0, below: 1 })),
+    disaggregated: optional(object({ prefillChips: count(1e6), decodeChips: count(1e6), prefillTp: optional(count()), decodeBatch: optional(count(1e6)) })),
   }),
   collective: object({
     kind: oneOf(['collective']),

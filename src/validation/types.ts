@@ -6,6 +6,8 @@ import type { CollectiveHarness } from '../cluster/collective-harness.js';
 import type { TrainingAttention } from '../cluster/train-attention.js';
 import type { MoeDispatcher } from '../cluster/train-moe.js';
 import type { PipelineSchedule } from '../cluster/train-pipeline.js';
+import type { ActivationDtype, WeightDtype } from '../cluster/serve-quant.js';
+import type { Scheduler } from '../cluster/serving-sim.js';
 import type { TrainingStack } from '../cluster/types.js';
 
 import type { ValidationCategory } from '../model/validation.js';
@@ -137,6 +139,22 @@ export interface ServeWorkload {
   readonly engineVersion?: string;
   /** static (default): one batch prefilled together, then decoded; offline: every request queued at once, as many running as the KV cache holds, up to `batch`; concurrency: `batch` requests kept in flight, each replaced when it ends (benchmark clients at fixed concurrency). */
   readonly mode?: 'static' | 'offline' | 'concurrency';
+  /** Weight storage format (serve-quant.ts); any of the quantization fields makes `dtype` the default activation format and `kvDtype` the KV format. */
+  readonly weightDtype?: WeightDtype;
+  /** The GEMMs' input format (default: `dtype`, else the chip's). */
+  readonly activationDtype?: ActivationDtype;
+  /** Weights per fp16 scale of 4-bit weights (GPTQ/AWQ group size; default 128). */
+  readonly weightGroupSize?: number;
+  /** Speculative decoding: `draftTokens` proposed per step, each accepted with probability `acceptance`; a draft model, else self-speculation heads (Medusa/EAGLE-style). */
+  readonly speculative?: { readonly draftTokens: number; readonly acceptance: number; readonly draft?: ModelRef };
+  /** The engine's scheduler (serve-schedulers.ts); default: static for static and offline runs, chunked for concurrency. */
+  readonly scheduler?: Scheduler;
+  /** Prefill chunk: tokens per engine step (vLLM max_num_batched_tokens, Sarathi-Serve's chunk size). */
+  readonly chunkTokens?: number;
+  /** Fraction of each prompt found in the prefix cache, in [0, 1). */
+  readonly prefixHitRate?: number;
+  /** Disaggregated prefill and decode pools (serve-disagg.ts); `chips` is their sum, `tp` the decode replica's. */
+  readonly disaggregated?: { readonly prefillChips: number; readonly decodeChips: number; readonly prefillTp?: number; readonly decodeBatch?: number };
 }
 
 export const COLLECTIVE_KINDS = ['all-reduce', 'all-gather', 'reduce-scatter', 'all-to-all'] as const;
