@@ -72,7 +72,20 @@ export type {
   TimingMode,
 } from './sim/systolic/types.js';
 
-export { runScaleSim, runLayerMemory, layerConv, type ScaleSimRun, type ScaleSimLayerResult, type ScaleSimOptions } from './explore/scalesim.js';
+export { runScaleSim, runLayerMemory, layerConv, configPrices, layerEvents, runEnergy, type ScaleSimRun, type ScaleSimLayerResult, type ScaleSimOptions, type ScaleSimRunEnergy } from './explore/scalesim.js';
+export {
+  priceScaleSimEvents,
+  scaleSimPrices,
+  sumEnergy,
+  validateScaleSimEnergyOptions,
+  SCALESIM_DRAM_KINDS,
+  SCALESIM_ENERGY_DEFAULTS,
+  SCALESIM_NODE_RANGE_NM,
+  type EnergyJoules,
+  type ScaleSimEnergyOptions,
+  type ScaleSimEvents,
+  type ScaleSimPrices,
+} from './model/scalesim-energy.js';
 
 export { formatTable, formatPairs, type Cell } from './report/table.js';
 export { formatCsv, csvField } from './report/csv.js';
@@ -80,7 +93,7 @@ export { chipArray, type ChipArray } from './sim/systolic/chip-array.js';
 export { randomOperands, firstDifference } from './sim/systolic/random-operands.js';
 export { formatGemmStats } from './report/gemm-report.js';
 export { formatLayerTraces, type TraceFile } from './report/scalesim-trace.js';
-export { formatComputeReport, formatBandwidthReport, formatDetailedAccessReport, pythonFloat, COMPUTE_REPORT_HEADER, BANDWIDTH_REPORT_HEADER, DETAILED_ACCESS_REPORT_HEADER } from './report/scalesim-report.js';
+export { formatComputeReport, formatBandwidthReport, formatDetailedAccessReport, formatEnergyPrices, pythonFloat, COMPUTE_REPORT_HEADER, BANDWIDTH_REPORT_HEADER, DETAILED_ACCESS_REPORT_HEADER } from './report/scalesim-report.js';
 
 export { decodeNpy, encodeNpy, npyElementCount, type NpyArray, type NpyDtype } from './core/npy.js';
 export * from './isa/types.js';

@@ -8,6 +8,16 @@ import { foldEngine } from '../sim/systolic/fold-engine.js';
 import { scaleSimUtilization, type PythonFloatSum, type ScaleSimUtilization } from '../sim/systolic/scalesim-metrics.js';
 import type { GemmStats, TimingMode } from '../sim/systolic/types.js';
 import { layerStreams, simulateLayerMemory, type ConvShape, type LayerMemoryResult } from '../sim/memory/index.js';
+import {
+  priceScaleSimEvents,
+  scaleSimPrices,
+  SCALESIM_ENERGY_DEFAULTS,
+  sumEnergy,
+  type EnergyJoules,
+  type ScaleSimEnergyOptions,
+  type ScaleSimEvents,
+  type ScaleSimPrices,
+} from '../model/scalesim-energy.js';
 
 export interface ScaleSimLayerResult {
   readonly layerId: number;
@@ -20,6 +30,13 @@ export interface ScaleSimLayerResult {
   readonly scaleSim: ScaleSimUtilization;
   /** SCALE-Sim v2's memory system (SRAMs, DRAM prefetch, stalls), when the run asked for it. */
   readonly memory?: LayerMemoryResult;
+  /** With the memory system: the layer's events and their energy (see model/scalesim-energy.ts). */
+  readonly energy?: EnergyJoules & { readonly events: ScaleSimEvents };
+}
+
+/** The run's energy: the layers' sums and the prices they were computed with. */
+export interface ScaleSimRunEnergy extends EnergyJoules {
+  readonly prices: ScaleSimPrices;
 }
 
 export interface ScaleSimRun {
@@ -27,6 +44,7 @@ export interface ScaleSimRun {
   readonly timing: TimingMode;
   readonly layers: readonly ScaleSimLayerResult[];
   readonly totalCycles: number;
+  readonly energy?: ScaleSimRunEnergy;
 }
 
 export interface ScaleSimOptions {
@@ -39,6 +57,8 @@ export interface ScaleSimOptions {
   readonly memory?: boolean;
   /** With `memory`: keep SCALE-Sim's per-cycle SRAM and DRAM traces in each layer's result. */
   readonly trace?: boolean;
+  /** With `memory`: the node and DRAM kind its events are priced at (default SCALESIM_ENERGY_DEFAULTS). */
+  readonly energy?: ScaleSimEnergyOptions;
 }
 
 /** The convolution SCALE-Sim times for a layer (a GEMM row is an M x K input under N filters 1 x K). */
@@ -62,16 +82,58 @@ export function runLayerMemory(config: ScaleSimConfig, layer: TopologyLayer, kee
 export function runScaleSim(config: ScaleSimConfig, layers: readonly TopologyLayer[], options: ScaleSimOptions = {}): ScaleSimRun {
   const timing = options.timing ?? 'scalesim';
   const array = { rows: config.rows, cols: config.cols, dataflow: config.dataflow, format: 'int8' as const, doubleBuffered: options.doubleBuffered ?? true };
+  const prices = options.memory ? configPrices(config, options.energy) : undefined;
   const results = layers.map((layer, layerId) => {
     const shape = { m: layer.m, n: layer.n, k: layer.k };
+    const stats = foldEngine.run({ shape, array, timing }).stats;
+    const memory = options.memory ? runLayerMemory(config, layer, options.trace ?? false) : undefined;
     return {
       layerId,
       name: layer.name,
       ...shape,
-      stats: foldEngine.run({ shape, array, timing }).stats,
+      stats,
       scaleSim: scaleSimUtilization(shape, config.rows, config.cols, config.dataflow, options.floatSum),
-      ...(options.memory ? { memory: runLayerMemory(config, layer, options.trace ?? false) } : {}),
+      ...(memory && prices ? { memory, energy: layerEnergy(stats.macs, memory, prices) } : {}),
     };
   });
-  return { config, timing, layers: results, totalCycles: results.reduce((sum, r) => sum + (r.memory?.totalCycles ?? r.stats.totalCycles), 0) };
+  return { config, timing, layers: results, totalCycles: results.reduce((sum, r) => sum + (r.memory?.totalCycles ?? r.stats.totalCycles), 0), ...runEnergy(results, prices) };
+}
+
+/** Prices for the config's operand SRAMs (1 byte per word, as SCALE-Sim sizes them). */
+export function configPrices(config: ScaleSimConfig, options: ScaleSimEnergyOptions = SCALESIM_ENERGY_DEFAULTS): ScaleSimPrices {
+  return scaleSimPrices({ ifmap: config.ifmapSramKb * 1024, filter: config.filterSramKb * 1024, ofmap: config.ofmapSramKb * 1024 }, options);
+}
+
+/**
+ * A layer's events from its memory result: the array-side SRAM counts and the DRAM counts are
+ * DETAILED_ACCESS_REPORT.csv's; every word fetched from DRAM is also written into its SRAM, and every
+ * ofmap word written to DRAM is first read out of the ofmap SRAM.
+ */
+export function layerEvents(macs: number, memory: LayerMemoryResult): ScaleSimEvents {
+  const { sram, dram } = memory;
+  return {
+    macs,
+    sram: {
+      ifmap: { reads: sram.ifmap.accesses, writes: dram.ifmap.accesses },
+      filter: { reads: sram.filter.accesses, writes: dram.filter.accesses },
+      ofmap: { reads: dram.ofmap.accesses, writes: sram.ofmap.accesses },
+    },
+    dram: {
+      ifmap: { reads: dram.ifmap.accesses, writes: 0 },
+      filter: { reads: dram.filter.accesses, writes: 0 },
+      ofmap: { reads: 0, writes: dram.ofmap.accesses },
+    },
+  };
+}
+
+export function layerEnergy(macs: number, memory: LayerMemoryResult, prices: ScaleSimPrices): EnergyJoules & { readonly events: ScaleSimEvents } {
+  const events = layerEvents(macs, memory);
+  return { ...priceScaleSimEvents(events, prices), events };
+}
+
+/** The run-level energy when every layer has one (`{}` otherwise, so the run object stays as before). */
+export function runEnergy(layers: readonly ScaleSimLayerResult[], prices: ScaleSimPrices | undefined): { energy?: ScaleSimRunEnergy } {
+  const parts = layers.map((l) => l.energy);
+  if (!prices || parts.some((p) => p === undefined)) return {};
+  return { energy: { ...sumEnergy(parts as EnergyJoules[]), prices } };
 }

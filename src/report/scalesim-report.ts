@@ -4,6 +4,8 @@
  */
 import type { ScaleSimRun } from '../explore/scalesim.js';
 import type { AccessSpan, LayerMemoryResult } from '../sim/memory/index.js';
+import type { ScaleSimOperand, ScaleSimPrices } from '../model/scalesim-energy.js';
+import { trimNumber } from '../core/units.js';
 
 export const COMPUTE_REPORT_HEADER = 'LayerID, Total Cycles, Stall Cycles, Overall Util %, Mapping Efficiency %, Compute Util %,';
 
@@ -83,4 +85,16 @@ export function formatDetailedAccessReport(run: ScaleSimRun): string {
     return `${layerId}, ${fields.join(', ')},`;
   });
   return `${[DETAILED_ACCESS_REPORT_HEADER, ...rows].join('\n')}\n`;
+}
+
+/** tpusim's own line under the scalesim table (SCALE-Sim v2 has no energy report): what the energy was priced at, and from where. */
+export function formatEnergyPrices(prices: ScaleSimPrices): string {
+  const pj = (x: number): string => trimNumber(x, 4);
+  const operands: readonly ScaleSimOperand[] = ['ifmap', 'filter', 'ofmap'];
+  const sram = operands.map((op) => `${op} ${pj(prices.sramPjPerByte[op])}`).join(', ');
+  const sources = prices.sources.map((s) => `${s.item}: ${s.source} (${s.status})`).join('; ');
+  return (
+    `energy priced at ${prices.nodeNm} nm with ${prices.dramKind} DRAM, ${prices.wordBytes} byte per word: ` +
+    `${prices.macFormat} MAC ${pj(prices.macPj)} pJ, SRAM ${sram} pJ/byte, DRAM ${pj(prices.dramPjPerByte)} pJ/byte; sources: ${sources}`
+  );
 }

@@ -1,5 +1,7 @@
 import {
+  configPrices,
   foldGrid,
+  formatEnergyPrices,
   formatBandwidthReport,
   formatComputeReport,
   formatDetailedAccessReport,
@@ -8,16 +10,21 @@ import {
   formatTable,
   parseScaleSimConfig,
   parseScaleSimTopology,
+  runEnergy,
   runScaleSim,
+  SCALESIM_DRAM_KINDS,
+  SCALESIM_ENERGY_DEFAULTS,
+  SCALESIM_NODE_RANGE_NM,
   TpusimError,
   trimNumber,
   type ScaleSimConfig,
+  type ScaleSimEnergyOptions,
   type ScaleSimOptions,
   type ScaleSimRun,
   type TopologyForm,
   type TopologyLayer,
 } from '../../index.js';
-import { choice, outputPaths, parseCommandArgs, stringOption, UsageError } from '../args.js';
+import { choice, outputPaths, parseCommandArgs, stringOption, UsageError, type ParsedArgs } from '../args.js';
 import { printJson, type Command } from '../command.js';
 import { readTextFile, writeFilesAtomically, type Io } from '../io.js';
 import { checkWork, LIMIT_HELP, LIMIT_OPTIONS, readLimits, UNIT_COSTS, type WorkEstimate } from '../limits.js';
@@ -28,7 +35,7 @@ export const scalesimCommand: Command = {
   name: 'scalesim',
   summary: 'run a SCALE-Sim v2 config and topology; reproduces its compute cycles',
   usage: `tpusim scalesim -c CFG -t CSV [-i conv|gemm] [-o DIR] [-p DIR] [--timing scalesim|native]
-                [--memory auto|on|off] [--trace DIR] [--float-sum modern|legacy] [--max-memory SIZE] [--max-time TIME] [--json]
+                [--memory auto|on|off] [--node NM] [--dram KIND] [--trace DIR] [--float-sum modern|legacy] [--max-memory SIZE] [--max-time TIME] [--json]
 
   Reads a SCALE-Sim v2 .cfg (array size, dataflow, SRAM sizes, CALC or USER DRAM bandwidth) and
   topology CSV (conv layers, or GEMMs with -i gemm) and times every layer as SCALE-Sim v2 does: with
@@ -38,7 +45,12 @@ export const scalesimCommand: Command = {
   memory system for its bandwidth reports; --memory off gives the compute cycles alone; --timing native uses tpusim's own
   micro-architecture. -o DIR writes COMPUTE_REPORT.csv (and, with the memory system,
   BANDWIDTH_REPORT.csv and DETAILED_ACCESS_REPORT.csv) into DIR; -p DIR writes them into
-  DIR/<run_name>/ as SCALE-Sim does. --trace DIR writes SCALE-Sim's per-cycle SRAM and DRAM
+  DIR/<run_name>/ as SCALE-Sim does. With the memory system the table and --json add each layer's energy
+  (tpusim's, SCALE-Sim v2 has none), Accelergy style: MACs and the SRAM and DRAM reads and writes of
+  DETAILED_ACCESS_REPORT.csv (plus the SRAM fills and drains they imply), priced from tpusim's energy table
+  at --node NM (default ${SCALESIM_ENERGY_DEFAULTS.nodeNm}, the table's own node) with --dram KIND (default ${SCALESIM_ENERGY_DEFAULTS.dramKind}; one of
+  ${SCALESIM_DRAM_KINDS.join(', ')}), one byte per word and int8 MACs; in CALC mode energy needs --memory on.
+  --trace DIR writes SCALE-Sim's per-cycle SRAM and DRAM
   traces into DIR/layer<N>/ (its CALC-mode read DRAM traces list each fetch's addresses in ascending
   order, not in Python's set order). Config keys and sections SCALE-Sim v2 does not have (v3's
   [sparsity], [layout], ...) are named in a warning and ignored. Utilization digits follow SCALE-Sim
@@ -55,6 +67,8 @@ export const scalesimCommand: Command = {
       'log-dir': { type: 'string', short: 'p' },
       trace: { type: 'string' },
       memory: { type: 'string' },
+      node: { type: 'string' },
+      dram: { type: 'string' },
       timing: { type: 'string' },
       'float-sum': { type: 'string' },
       json: { type: 'boolean' },
@@ -87,7 +101,8 @@ export const scalesimCommand: Command = {
     const folds = layerFolds(config.value, layers.value);
     checkWork(memory ? memoryWork(config.value, layers.value, scaleSimWork(folds, layers.value), traceDir !== undefined) : scaleSimWork(folds, layers.value), readLimits(values));
     if (traceDir && !memory) throw new UsageError('--trace needs the memory system: drop --memory off and --timing native');
-    const run = runLayers(config.value, layers.value, folds, { timing, floatSum, memory, trace: traceDir !== undefined }, io);
+    const energy = energyOptions(values, memory, timing === 'native');
+    const run = runLayers(config.value, layers.value, folds, { timing, floatSum, memory, trace: traceDir !== undefined, energy }, io);
     const reports = [
       { name: 'COMPUTE_REPORT.csv', content: formatComputeReport(run) },
       ...(memory ? [{ name: 'BANDWIDTH_REPORT.csv', content: formatBandwidthReport(run) }, { name: 'DETAILED_ACCESS_REPORT.csv', content: formatDetailedAccessReport(run) }] : []),
@@ -105,16 +120,29 @@ export const scalesimCommand: Command = {
         config: run.config,
         timing,
         totalCycles: run.totalCycles,
-        layers: run.layers.map((l) => ({ layerId: l.layerId, name: l.name, m: l.m, n: l.n, k: l.k, scaleSim: l.scaleSim, ...l.stats, ...(l.memory ? { memory: { ...l.memory, trace: undefined } } : {}) })),
+        ...(run.energy ? { energy: energyJson(run.energy) } : {}),
+        layers: run.layers.map((l) => ({
+          layerId: l.layerId,
+          name: l.name,
+          m: l.m,
+          n: l.n,
+          k: l.k,
+          scaleSim: l.scaleSim,
+          ...l.stats,
+          ...(l.memory ? { memory: { ...l.memory, trace: undefined } } : {}),
+          ...(l.energy ? { energy: l.energy } : {}),
+        })),
       });
       return 0;
     }
     const { rows, cols, dataflow, runName } = run.config;
     const mode = memory ? `SCALE-Sim's cycle convention with its memory system (${run.config.interfaceBandwidth}${run.config.interfaceBandwidth === 'USER' ? `, ${run.config.bandwidthWordsPerCycle} words/cycle` : ''})` : timing === 'scalesim' ? "SCALE-Sim's cycle convention, compute only (no memory stalls)" : "tpusim's native timing";
     io.out(`${runName}: ${rows}x${cols} ${dataflow}, ${run.layers.length} layers, ${mode}`);
+    const uj = (joules: number): number => Number(trimNumber(joules * 1e6, 4));
+    const energyHeader = run.energy ? ['MAC uJ', 'SRAM uJ', 'DRAM uJ', 'energy uJ'] : [];
     io.out(
       formatTable(
-        ['id', 'layer', 'M', 'N', 'K', 'folds', 'total cycles', 'stall cycles', 'overall util %', 'mapping eff %', 'compute util %'],
+        ['id', 'layer', 'M', 'N', 'K', 'folds', 'total cycles', 'stall cycles', 'overall util %', 'mapping eff %', 'compute util %', ...energyHeader],
         run.layers.map((l) => [
           l.layerId,
           l.name,
@@ -127,13 +155,51 @@ export const scalesimCommand: Command = {
           Number(trimNumber(100 * l.stats.macUtilization, 4)),
           Number(trimNumber(100 * l.scaleSim.mappingEfficiency, 4)),
           Number(trimNumber(100 * l.scaleSim.computeUtilization, 4)),
+          ...(l.energy ? [uj(l.energy.macJ), uj(l.energy.sramJ), uj(l.energy.dramJ), uj(l.energy.totalJ)] : []),
         ]),
       ),
     );
-    io.out(`total: ${run.totalCycles.toLocaleString('en-US')} cycles${files.length > 0 ? `; wrote ${files.map((f) => f.path).join(', ')}` : ''}`);
+    const totalEnergy = run.energy ? `, ${uj(run.energy.totalJ)} uJ (MAC ${uj(run.energy.macJ)}, SRAM ${uj(run.energy.sramJ)}, DRAM ${uj(run.energy.dramJ)})` : '';
+    io.out(`total: ${run.totalCycles.toLocaleString('en-US')} cycles${totalEnergy}${files.length > 0 ? `; wrote ${files.map((f) => f.path).join(', ')}` : ''}`);
+    io.out(run.energy ? formatEnergyPrices(run.energy.prices) : 'energy: needs the memory system\'s access counts (--memory on; --timing scalesim)');
     return 0;
   },
 };
+
+/**
+ * --node and --dram: they price the memory system's access counts, so they need it. CALC mode's DRAM
+ * counts come from SCALE-Sim's set-by-set fetch windows, which have no exact closed form.
+ */
+function energyOptions(values: ParsedArgs['values'], memory: boolean, native: boolean): ScaleSimEnergyOptions {
+  const node = stringOption(values, 'node');
+  const dram = stringOption(values, 'dram');
+  if ((node !== undefined || dram !== undefined) && !memory) {
+    throw new UsageError(`${node !== undefined ? '--node' : '--dram'} prices the memory system's access counts: ${native ? 'drop --timing native' : 'add --memory on'}`);
+  }
+  const { min, max } = SCALESIM_NODE_RANGE_NM;
+  const nodeNm = node === undefined ? SCALESIM_ENERGY_DEFAULTS.nodeNm : Number(node);
+  if (node !== undefined && (node.trim() === '' || !Number.isFinite(nodeNm) || nodeNm < min || nodeNm > max)) {
+    throw new UsageError(`--node must be a process node from ${min} to ${max} nm, got '${node}'`);
+  }
+  const dramKind = dram ?? SCALESIM_ENERGY_DEFAULTS.dramKind;
+  if (dram !== undefined && !SCALESIM_DRAM_KINDS.some((k) => k.toLowerCase() === dram.toLowerCase())) {
+    throw new UsageError(`--dram must be one of ${SCALESIM_DRAM_KINDS.join(', ')}, got '${dram}'`);
+  }
+  return { nodeNm, dramKind };
+}
+
+function energyJson(energy: NonNullable<ScaleSimRun['energy']>): object {
+  const { prices, ...joules } = energy;
+  return {
+    ...joules,
+    nodeNm: prices.nodeNm,
+    dramKind: prices.dramKind,
+    wordBytes: prices.wordBytes,
+    macFormat: prices.macFormat,
+    pricesPj: { mac: prices.macPj, sramPerByte: prices.sramPjPerByte, dramPerByte: prices.dramPjPerByte },
+    sources: prices.sources,
+  };
+}
 
 /** Folds of each layer on the config's array: what the run lists one by one (see UNIT_COSTS). */
 function layerFolds(config: ScaleSimConfig, layers: readonly TopologyLayer[]): number[] {
@@ -190,5 +256,12 @@ function runLayers(config: ScaleSimConfig, layers: readonly TopologyLayer[], fol
     return result;
   });
   progress.finish();
-  return { config, timing: options.timing ?? 'scalesim', layers: results, totalCycles: results.reduce((sum, r) => sum + (r.memory?.totalCycles ?? r.stats.totalCycles), 0) };
+  const prices = options.memory ? configPrices(config, options.energy) : undefined;
+  return {
+    config,
+    timing: options.timing ?? 'scalesim',
+    layers: results,
+    totalCycles: results.reduce((sum, r) => sum + (r.memory?.totalCycles ?? r.stats.totalCycles), 0),
+    ...runEnergy(results, prices),
+  };
 }
