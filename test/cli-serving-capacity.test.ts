@@ -120,6 +120,29 @@ describe('tpusim infer --search', () => {
   });
 });
 
+describe('tpusim infer --search: disaggregation ratios', () => {
+  it('ranks prefill : decode splits of the chips by a closed-form estimate, said so, with the rejected ones and why', async () => {
+    const r = await tpusim('infer', 'llama3-8b', '--chip', 'h100-sxm', '--chips', '4', '--dtype', 'bf16', '--search', '--requests', '200', '--json');
+    expect(r.code, r.err).toBe(0);
+    const d = JSON.parse(r.out).search.disaggregated;
+    expect(d.method).toBe('closed-form estimate');
+    expect(d.best.map((b: { prefillChips: number; decodeChips: number }) => `${b.prefillChips}:${b.decodeChips}`).sort()).toEqual(['1:3', '2:2', '3:1']);
+    for (let i = 1; i < d.best.length; i++) expect(d.best[i - 1].tokensPerSPerChip).toBeGreaterThanOrEqual(d.best[i].tokensPerSPerChip);
+    const t = await tpusim('infer', 'llama3-8b', '--chip', 'h100-sxm', '--chips', '4', '--dtype', 'bf16', '--search', '--requests', '200', '--slo-tpot', '0.1ms');
+    expect(t.out).toMatch(/disaggregated prefill : decode splits \(a closed-form estimate, not simulated: the simulator runs one pool/);
+    expect(t.out).toMatch(/rejected splits:\n {2}3 x slo \(e\.g\. 1 prefill \(tp 1 x pp 1 x 1\) : 3 decode .*TPOT alone/);
+  });
+
+  it('refuses disaggregated pools in capacity mode instead of ignoring them', async () => {
+    for (const flags of [['--prefill-chips', '1', '--decode-chips', '3'], ['--decode-chips', '3'], ['--decode-batch', '8']]) {
+      const r = await tpusim('infer', 'llama3-8b', '--chip', 'h100-sxm', '--chips', '4', '--slo-ttft', '2s', ...flags);
+      expect(r.code, flags.join(' ')).toBe(2);
+      expect(r.err).toMatch(new RegExp(`${flags[0]} sets disaggregated pools, which the capacity simulation does not model .* use --search`));
+      expect(r.out).toBe('');
+    }
+  });
+});
+
 describe('tpusim tco for LLM serving', () => {
   it('serves llama3-70b on tpu-v4, which one chip cannot hold, on the fewest chips that do, and prices a million tokens', async () => {
     const r = await tpusim('tco', '--workload', 'llama3-70b', '--chip', 'tpu-v4', '--requests', '500', '--json');

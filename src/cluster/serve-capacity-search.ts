@@ -4,13 +4,16 @@
  * width: formats of the same width time alike), and, for the best of those, other batch-slot counts and
  * prefill chunk sizes. Each configuration's capacity comes from `findCapacity` (serve-capacity.ts);
  * those that cannot run, or cannot meet the SLOs at any rate, are kept as rejections with the reason,
- * as the training plan search does (search.ts).
+ * as the training plan search does (search.ts). With two chips or more, splits of the chips into a
+ * prefill and a decode pool (disaggregation ratios) are ranked too, by a closed-form estimate
+ * (serve-disagg-capacity.ts): the simulator does not model two pools.
  */
 import type { ChipSpec } from '../arch/chip-spec.js';
 import { matrixFormats } from '../arch/derive.js';
 import { NUMBER_FORMATS } from '../core/number-formats.js';
-import { capacityProblems, defaultSchedule, findCapacity, servingMemory, type CapacityOptions, type CapacityResult, type ReplicaSchedule, type ServingSlo, type ServingWorkload } from './serve-capacity.js';
-import { servingContext, servingProblems, type ServingContext, type ServingMemory, type ServingPlan } from './serve.js';
+import { disaggregatedCapacity, type DisaggregatedCapacity } from './serve-disagg-capacity.js';
+import { capacityProblems, defaultSchedule, findCapacity, inputAtPercentile, servingMemory, type CapacityOptions, type CapacityResult, type ReplicaSchedule, type ServingSlo, type ServingWorkload } from './serve-capacity.js';
+import { maxBatch, servingContext, servingProblems, weightBytesPerChip, type ServingContext, type ServingMemory, type ServingPlan } from './serve.js';
 import type { TransformerModel } from './transformer.js';
 import type { SystemSpec } from './types.js';
 
@@ -48,6 +51,23 @@ export interface ServingSearchResult {
   readonly simulations: number;
   /** Best first by tokens per second per chip; ties keep enumeration order. */
   readonly best: readonly RankedServingConfig[];
+  readonly rejected: readonly ServingRejection[];
+  /** Prefill : decode splits of the chips (two chips or more), estimated in closed form, not simulated. */
+  readonly disaggregated?: DisaggregatedSearch;
+}
+
+export interface RankedDisaggregated extends DisaggregatedCapacity {
+  readonly dtype: string;
+  readonly prefill: { readonly tp: number; readonly pp: number; readonly replicas: number };
+  readonly decode: { readonly tp: number; readonly pp: number; readonly replicas: number };
+}
+
+export interface DisaggregatedSearch {
+  /** Says how the rates were found. */
+  readonly method: 'closed-form estimate';
+  readonly evaluated: number;
+  /** Best first by tokens per second per chip; ties keep enumeration order (fewer prefill chips first). */
+  readonly best: readonly RankedDisaggregated[];
   readonly rejected: readonly ServingRejection[];
 }
 
@@ -141,8 +161,71 @@ export function searchServingConfigs(model: TransformerModel, chip: ChipSpec, sy
     for (const schedule of scheduleVariants(r.config.schedule)) evaluate(ctx, { ...r.config, schedule });
   }
   const best = ranked.map((r, i) => ({ r, i })).sort((a, b) => b.r.tokensPerSPerChip - a.r.tokensPerSPerChip || a.i - b.i).map(({ r }) => r);
+  const disaggregated = chips >= 2 ? searchDisaggregated(model, chip, system, chips, workload, slo, options.basePlan ?? {}, dtypes) : undefined;
+  return { chips, evaluated, valid: ranked.length, simulations, best, rejected: grouped(rejected), ...(disaggregated ? { disaggregated } : {}) };
+}
+
+function grouped(rejected: ReadonlyMap<ServingRejection['reason'], { count: number; message: string }>): ServingRejection[] {
   const order: ServingRejection['reason'][] = ['plan', 'memory', 'slo', 'budget'];
-  return { chips, evaluated, valid: ranked.length, simulations, best, rejected: order.filter((k) => rejected.has(k)).map((k) => ({ reason: k, ...rejected.get(k)! })) };
+  return order.filter((k) => rejected.has(k)).map((k) => ({ reason: k, ...rejected.get(k)! }));
+}
+
+/** Most prefill : decode ratios tried per format (evenly spaced when there are more). */
+const MAX_RATIOS = 64;
+
+/**
+ * Prefill : decode splits of `chips`: each pool in replicas of the fewest chips (powers of two, default
+ * split) that run the model and hold its requests; every split into whole replicas of both, up to
+ * MAX_RATIOS per format; each priced by `disaggregatedCapacity` (closed form).
+ */
+function searchDisaggregated(model: TransformerModel, chip: ChipSpec, system: SystemSpec, chips: number, workload: ServingWorkload, slo: ServingSlo, basePlan: Omit<ServingPlan, 'tp' | 'pp'>, dtypes: readonly string[]): DisaggregatedSearch {
+  const rejected = new Map<ServingRejection['reason'], { count: number; message: string }>();
+  const reject = (reason: ServingRejection['reason'], message: string): void => {
+    const r = rejected.get(reason);
+    if (r) r.count++;
+    else rejected.set(reason, { count: 1, message });
+  };
+  const ranked: RankedDisaggregated[] = [];
+  let evaluated = 0;
+  for (const dtype of dtypes) {
+    const replica = (fits: (ctx: ServingContext) => string[]): { ctx: ServingContext; chips: number } | string => {
+      let why = `no replica of up to ${chips - 1} chips`;
+      for (let n = 1; n < chips; n *= 2) {
+        const plan: ServingPlan = { ...basePlan, ...defaultServingSplit(model, n, system), dtype };
+        const problems = servingProblems(model, plan, n);
+        const ctx = problems.length === 0 ? servingContext(model, chip, system, plan) : undefined;
+        const misfit = ctx ? fits(ctx) : problems;
+        if (ctx && misfit.length === 0) return { ctx, chips: n };
+        why = `${n} chips: ${misfit.join('; ')}`;
+      }
+      return why;
+    };
+    const prefill = replica((ctx) => (maxBatch(ctx, inputAtPercentile(workload, slo.percentile), 1) >= 1 ? [] : [`weights ${(weightBytesPerChip(ctx) / 2 ** 30).toPrecision(4)} GiB per chip leave no room for a prompt's KV cache`]));
+    const decode = replica((ctx) => capacityProblems(ctx, workload));
+    if (typeof prefill === 'string' || typeof decode === 'string') {
+      evaluated++;
+      reject('memory', `${dtype}: no ${typeof prefill === 'string' ? 'prefill' : 'decode'} replica fits in fewer than ${chips} chips (${typeof prefill === 'string' ? prefill : decode})`);
+      continue;
+    }
+    const ratios: number[] = [];
+    for (let p = prefill.chips; p <= chips - decode.chips; p += prefill.chips) if ((chips - p) % decode.chips === 0) ratios.push(p);
+    const step = Math.max(1, Math.ceil(ratios.length / MAX_RATIOS));
+    for (let i = 0; i < ratios.length; i += step) {
+      const prefillChips = ratios[i]!;
+      const decodeChips = chips - prefillChips;
+      evaluated++;
+      const c = disaggregatedCapacity(prefill.ctx, decode.ctx, { prefillChips, decodeChips }, workload, slo);
+      const where = `${prefillChips} prefill (tp ${prefill.ctx.tp} x pp ${prefill.ctx.pp} x ${prefillChips / prefill.chips}) : ${decodeChips} decode (tp ${decode.ctx.tp} x pp ${decode.ctx.pp} x ${decodeChips / decode.chips}), ${dtype}`;
+      if (!c.feasible) reject('slo', `${where}: ${c.reasons.join('; ')}`);
+      else ranked.push({ ...c, dtype, prefill: { tp: prefill.ctx.tp, pp: prefill.ctx.pp, replicas: prefillChips / prefill.chips }, decode: { tp: decode.ctx.tp, pp: decode.ctx.pp, replicas: decodeChips / decode.chips } });
+    }
+    if (ratios.length === 0) {
+      evaluated++;
+      reject('plan', `${dtype}: ${chips} chips do not split into whole prefill replicas of ${prefill.chips} and decode replicas of ${decode.chips} chips`);
+    }
+  }
+  const best = ranked.map((r, i) => ({ r, i })).sort((a, b) => b.r.tokensPerSPerChip - a.r.tokensPerSPerChip || a.i - b.i).map(({ r }) => r);
+  return { method: 'closed-form estimate', evaluated, best, rejected: grouped(rejected) };
 }
 
 /** Fewer slots (which shortens each decode step) and other prefill chunk sizes (512 to 8192 tokens). */

@@ -191,7 +191,7 @@ export function evaluateRate(ctx: ServingContext, workload: ServingWorkload, sch
 const IDLE_LOAD = 0.05;
 
 /** The input length at the percentile of the workload's samples (nearest rank). */
-function inputAtPercentile(w: ServingWorkload, percentile: SloPercentile): number {
+export function inputAtPercentile(w: ServingWorkload, percentile: SloPercentile): number {
   const sorted = w.samples.map(([i]) => i).sort((a, b) => a - b);
   return sorted[Math.max(0, Math.ceil((percentile / 100) * sorted.length) - 1)]!;
 }

@@ -81,6 +81,43 @@ describe.runIf(browserAvailable)('web UI: Serving', () => {
     await page.close();
   });
 
+  it('follows speculative decoding and fp8 weights as infer --draft-tokens/--acceptance and --weight-dtype fp8', async () => {
+    const cases: Array<[string, string[]]> = [
+      ['&draft=4&acceptance=0.8', ['--draft-tokens', '4', '--acceptance', '0.8']],
+      ['&wdtype=fp8', ['--weight-dtype', 'fp8']],
+    ];
+    for (const [query, flags] of cases) {
+      const { page, errors } = await ui.open(`${PAGE}${query}`);
+      await ready(page, INFER);
+      const cli = await cliJson('infer', 'llama3-8b', '--chip', 'h100-sxm', '--chips', '1', '--batch', '8', '--prompt', '1024', '--output', '256', ...flags);
+      for (const [testid, key] of [['ttft', 'ttftS'], ['tpot', 'tpotS'], ['tokens-per-s', 'tokensPerS'], ['decode-tokens-per-s', 'decodeTokensPerS'], ['kv-cache', 'kvCacheBytes'], ['memory-per-chip', 'memoryPerChipBytes'], ['max-batch', 'maxBatch']] as const) expect(await stat(page, testid), `${query} ${testid}`).toBe(cli[key]);
+      await ready(page, CAPACITY);
+      const capacity = await cliJson('infer', 'llama3-8b', '--chip', 'h100-sxm', '--chips', '1', ...flags, ...SLO);
+      expect(await stat(page, 'requests-per-s'), query).toBe(capacity['requestsPerS']);
+      noErrors(errors);
+      await page.close();
+    }
+    const { page } = await ui.open(`${PAGE}&draft=4&acceptance=0.8`);
+    await ready(page, INFER);
+    expect(await page.getByTestId('speculative').textContent()).toContain('3.362 tokens per step');
+    await page.close();
+  });
+
+  it('follows the KV block, prefix hits, scheduler, chunk and disaggregated pools as infer does', async () => {
+    const { page, errors } = await ui.open('#/serving?model=llama3-8b&chip=h100-sxm&chips=2&batch=8&kvblock=16&prefixhit=0.5&scheduler=static&chunk=512&prefillchips=1&decodechips=1&requests=200');
+    await ready(page, INFER);
+    const cli = await cliJson('infer', 'llama3-8b', '--chip', 'h100-sxm', '--chips', '2', '--batch', '8', '--kv-block', '16', '--prefix-hit-rate', '0.5', '--scheduler', 'static', '--chunk', '512', '--prefill-chips', '1', '--decode-chips', '1');
+    for (const [testid, key] of [['ttft', 'ttftS'], ['tpot', 'tpotS'], ['kv-cache', 'kvCacheBytes'], ['max-batch', 'maxBatch']] as const) expect(await stat(page, testid), testid).toBe(cli[key]);
+    expect(await stat(page, 'disagg-ttft')).toBe(cli['disaggregated'].ttftS);
+    expect(await stat(page, 'disagg-tpot')).toBe(cli['disaggregated'].tpotS);
+    expect(await stat(page, 'disagg-requests-per-s')).toBe(cli['disaggregated'].requestsPerS);
+    expect(await page.locator('.note', { hasText: 'static scheduler' }).count()).toBe(1);
+    // Capacity refuses disaggregated pools, as infer --slo-* --prefill-chips does.
+    expect(await alertOf(page, CAPACITY)).toMatch(/disaggregated pools .* not modelled by the capacity simulation/);
+    noErrors(errors);
+    await page.close();
+  });
+
   it('reads a shipped workload shape as infer --workload does', async () => {
     const { page, errors } = await ui.open('#/serving?model=llama3-8b&chip=h100-sxm&chips=1&workload=sharegpt-chat&requests=500');
     await ready(page, CAPACITY);
@@ -100,6 +137,11 @@ describe.runIf(browserAvailable)('web UI: Serving', () => {
       ['requests=1e9', CAPACITY, /requests per simulation must be a whole number from 1 to 20,000, got '1e9'/],
       ['model=resnet50', INFER, /model must be one of .*, got 'resnet50'/],
       ['kvdtype=fp3', INFER, /KV cache format must be one of .*, got 'fp3'/],
+      ['kvblock=0', INFER, /KV block must be a whole number from 1 to 4,096, got '0'/],
+      ['prefixhit=1.5', INFER, /prefix hit rate must be a number from 0 to 0.99, got '1.5'/],
+      ['draft=4', INFER, /draft tokens and acceptance go together: give both or neither, got draft tokens '4' and acceptance ''/],
+      ['scheduler=fifo', INFER, /scheduler must be one of .*, got 'fifo'/],
+      ['prefillchips=2', INFER, /prefill chips and decode chips go together/],
       ['prompt=200000', INFER, /the longest request, 200256 tokens \(input \+ output\), exceeds llama3-8b's \d+ positions/],
     ];
     for (const [query, where, message] of cases) {
@@ -126,10 +168,11 @@ describe.runIf(browserAvailable)('web UI: Serving', () => {
     await page.close();
   });
 
-  it('fits a 390 px wide viewport, charts scaled to the width', async () => {
-    const { page, errors } = await ui.open(PAGE, { width: 390, height: 844 });
+  it('fits a 390 px wide viewport, charts scaled to the width, with the technique controls open', async () => {
+    const { page, errors } = await ui.open(`${PAGE}&scheduler=continuous`, { width: 390, height: 844 });
     await ready(page, INFER);
     await ready(page, CURVE);
+    expect(await page.locator('details.techniques[open] input[name="prefillchips"]').isVisible()).toBe(true);
     await shot(page, 'narrow-serving');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     const charts = await page.locator('.chart svg').evaluateAll((all) => all.map((s) => ({ viewBox: s.getAttribute('viewBox'), right: s.getBoundingClientRect().right })));

@@ -43,7 +43,9 @@ export const CAPACITY_HELP = `With --slo-ttft and/or --slo-tpot (or --search) it
   {"samples": [[input, output], ...]} drawn uniformly (JSON or YAML); else --prompt/--output.
   --search ranks configurations of the N chips (tp x pp replicas, each matrix format, then slots and
   chunk sizes for the best) by output tokens/s per chip under the SLOs (--top, default 10), with
-  the rejected ones and why (docs/cluster.md, "Capacity under SLOs and $/Mtok").`;
+  the rejected ones and why (docs/cluster.md, "Capacity under SLOs and $/Mtok"); with N >= 2 it also
+  ranks prefill : decode splits of the chips (disaggregation) by a closed-form estimate, since the
+  simulator runs one pool. --prefill-chips/--decode-chips are refused with the SLO flags.`;
 
 /**
  * An SLO or capacity flag was given: `infer` answers capacity. --chunk alone sets the engine's chunk
@@ -82,6 +84,8 @@ function readSchedule(values: ParsedArgs['values'], fallback: ReplicaSchedule): 
 /** Runs the SLO capacity or configuration search of `infer`; returns the exit code. */
 export function runInferCapacity(io: Io, values: ParsedArgs['values'], req: CapacityRequest): number {
   if (values['rate'] !== undefined) throw new UsageError('--rate simulates one arrival rate; --slo-ttft/--slo-tpot/--search find the highest rate: give one or the other');
+  const pools = ['prefill-chips', 'decode-chips', 'decode-batch'].filter((k) => values[k] !== undefined);
+  if (pools.length > 0) throw new UsageError(`--${pools[0]} sets disaggregated pools, which the capacity simulation does not model (it runs one pool of replicas); drop it, or use --search, which ranks prefill : decode splits of --chips by a closed-form estimate`);
   const slo = readSlo(values);
   const workload = readServingWorkload(stringOption(values, 'workload'), values, req.model.maxPositions, req.model.name);
   const requests = positiveInteger('--requests', stringOption(values, 'requests') ?? (values['search'] ? '1000' : '2000'), 1_000_000);
@@ -194,6 +198,7 @@ function printSearch(io: Io, values: ParsedArgs['values'], req: CapacityRequest,
           memory: b.memory,
         })),
         rejected: r.rejected,
+        ...(r.disaggregated ? { disaggregated: { ...r.disaggregated, best: r.disaggregated.best.slice(0, top) } } : {}),
       },
     });
     return r.best.length > 0 ? 0 : 1;
@@ -208,7 +213,20 @@ function printSearch(io: Io, values: ParsedArgs['values'], req: CapacityRequest,
     io.out(formatTable(['#', 'tp', 'pp', 'replicas', 'format', 'slots', 'chunk', 'requests/s', 'tokens/s/chip', `p${slo.percentile} TTFT`, `p${slo.percentile} TPOT`, 'GiB/chip'], rows));
   }
   if (r.rejected.length > 0) io.out(['rejected:', ...r.rejected.map((g) => `  ${g.count} x ${g.reason} (e.g. ${g.message})`)].join('\n'));
+  if (r.disaggregated) printDisaggregated(io, r.disaggregated, slo, top);
   return r.best.length > 0 ? 0 : 1;
+}
+
+function printDisaggregated(io: Io, d: NonNullable<ServingSearchResult['disaggregated']>, slo: ServingSlo, top: number): void {
+  const best = d.best.slice(0, top);
+  io.out('');
+  io.out(`disaggregated prefill : decode splits (a closed-form estimate, not simulated: the simulator runs one pool; prefill queueing as M/M/1): ${d.evaluated} tried, ${d.best.length} meet the SLOs${best.length > 0 ? `, best ${best.length}:` : ''}`);
+  if (best.length > 0) {
+    const pool = (p: { tp: number; pp: number; replicas: number }): string => `${p.tp}x${p.pp} x${p.replicas}`;
+    const rows = best.map((b, i) => [String(i + 1), `${b.prefillChips}:${b.decodeChips}`, pool(b.prefill), pool(b.decode), b.dtype, String(b.decodeBatch), trimNumber(b.requestsPerS, 4), trimNumber(b.tokensPerSPerChip, 4), seconds(b.ttftS), seconds(b.tpotS), b.bound]);
+    io.out(formatTable(['#', 'prefill:decode', 'prefill tp x pp x replicas', 'decode tp x pp x replicas', 'format', 'decode batch', 'requests/s', 'tokens/s/chip', `p${slo.percentile} TTFT (est.)`, 'TPOT', 'bound'], rows));
+  }
+  if (d.rejected.length > 0) io.out(['rejected splits:', ...d.rejected.map((g) => `  ${g.count} x ${g.reason} (e.g. ${g.message})`)].join('\n'));
 }
 
 const pickP = (p: Percentiles, slo: ServingSlo): number => (slo.percentile === 50 ? p.p50 : slo.percentile === 90 ? p.p90 : p.p99);

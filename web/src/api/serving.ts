@@ -1,7 +1,8 @@
 /**
  * Requests of the Serving page: a zoo transformer served on N chips of a chip's preset system, as
- * `tpusim infer MODEL --chip C --chips N [--weight-dtype W --activation-dtype A --kv-dtype K] --json`
- * computes it (the same library calls with the same defaults: tp the widest power of two within the
+ * `tpusim infer MODEL --chip C --chips N [--weight-dtype W --activation-dtype A --kv-dtype K]
+ * [--kv-block B --prefix-hit-rate H --draft-tokens K --acceptance A --scheduler S --chunk C
+ * --prefill-chips P --decode-chips D] --json` computes it (the same library calls with the same defaults: tp the widest power of two within the
  * scale-up domain, the engine for the chip, the chunked scheduler); the capacity under latency SLOs as
  * `tpusim infer ... --slo-ttft T --slo-tpot P --percentile Q --requests R --json` finds it; and dollars
  * per million tokens at that capacity from the chip-hour `tpusim tco` prices.
@@ -12,6 +13,9 @@
  */
 import {
   csvSamples,
+  disaggregatedPoint,
+  expectedTokensPerStep,
+  SCHEDULERS,
   defaultSchedule,
   defaultServingEngine,
   defaultServingSplit,
@@ -41,6 +45,7 @@ import {
   type ChipSpec,
   type MatrixInputFormat,
   type QuantizationOptions,
+  type Scheduler,
   type ServingContext,
   type ServingSlo,
   type ServingWorkload,
@@ -73,7 +78,17 @@ export interface ServingArgs {
   readonly prompt: number;
   readonly output: number;
   readonly shape?: string;
+  /** The technique flags of `infer`: --kv-block, --prefix-hit-rate, --draft-tokens/--acceptance, --scheduler, --chunk, --prefill-chips/--decode-chips. */
+  readonly kvBlockTokens?: number;
+  readonly prefixHitRate?: number;
+  readonly speculative?: { readonly draftTokens: number; readonly acceptance: number };
+  readonly scheduler?: Scheduler;
+  readonly chunkTokens?: number;
+  readonly disaggregation?: { readonly prefillChips: number; readonly decodeChips: number };
 }
+
+/** `infer`'s default decode batch of a disaggregated decode pool (--decode-batch). */
+const DECODE_BATCH = 64;
 
 export interface CapacityArgs extends ServingArgs {
   readonly slo: ServingSlo;
@@ -131,8 +146,34 @@ function contextOf(args: ServingArgs): { model: TransformerModel; chip: ChipSpec
   const split = defaultServingSplit(model, args.chips, system);
   const problems = servingProblems(model, split, args.chips);
   if (problems.length > 0) throw new Error(`cannot serve ${model.name} on ${args.chips} chips: ${problems.join('; ')}`);
-  const ctx = servingContext(model, chip, system, { ...split, engine: defaultServingEngine(chip), ...(args.quantization ? { quantization: args.quantization } : {}) });
+  const ctx = servingContext(model, chip, system, { ...split, ...techniquePlan(args, chip) });
   return { model, chip, system, ctx, workload };
+}
+
+/** The plan fields beyond tp and pp, as `infer`'s technique flags set them. */
+function techniquePlan(args: ServingArgs, chip: ChipSpec) {
+  const kvCache = { ...(args.kvBlockTokens !== undefined ? { blockTokens: args.kvBlockTokens } : {}), ...(args.prefixHitRate !== undefined ? { prefixHitRate: args.prefixHitRate } : {}) };
+  return {
+    engine: defaultServingEngine(chip),
+    ...(args.quantization ? { quantization: args.quantization } : {}),
+    ...(Object.keys(kvCache).length > 0 ? { kvCache } : {}),
+    ...(args.speculative ? { speculative: args.speculative } : {}),
+    ...(args.chunkTokens !== undefined ? { chunkTokens: args.chunkTokens } : {}),
+  };
+}
+
+/** Disaggregated pools as `infer --prefill-chips P --decode-chips D` builds them: each pool one replica in its default split. */
+function disaggregationOf(args: ServingArgs, model: TransformerModel, chip: ChipSpec, system: SystemSpec, prompt: number, output: number) {
+  const d = args.disaggregation;
+  if (!d) return undefined;
+  const pool = (chips: number, role: string): ServingContext => {
+    const split = defaultServingSplit(model, chips, system);
+    const problems = servingProblems(model, split, chips);
+    if (problems.length > 0) throw new Error(`the ${role} pool of ${chips} chips cannot serve ${model.name}: ${problems.join('; ')}`);
+    return servingContext(model, chip, system, { ...split, ...techniquePlan(args, chip) });
+  };
+  const point = disaggregatedPoint(pool(d.prefillChips, 'prefill'), pool(d.decodeChips, 'decode'), { ...d, decodeBatch: DECODE_BATCH }, prompt, output);
+  return { ...point, decode: undefined, ...d, decodeBatch: DECODE_BATCH };
 }
 
 /** Bytes of one activation element: the activation format when quantized, else 2 (bf16). */
@@ -202,6 +243,7 @@ export const servingApi = {
     weightDtypes: WEIGHT_DTYPES,
     activationDtypes: ACTIVATION_DTYPES,
     kvDtypes: KV_DTYPES,
+    schedulers: SCHEDULERS,
     shapes: Object.entries(SHAPES).map(([name, s]) => ({ name, file: s.file })),
   }),
   /** `tpusim infer --json` (no SLO): the static batch, the batch sweep, memory per chip, and the per-layer roofline. */
@@ -211,7 +253,10 @@ export const servingApi = {
     const prompt = Math.max(1, Math.round(m.input));
     const output = Math.max(1, Math.round(m.output));
     const point = servingPoint(ctx, args.batch, prompt, output);
-    const steady = scheduledPoint(ctx, 'chunked', args.batch, prompt, output);
+    const scheduler = args.scheduler ?? 'chunked';
+    const steady = scheduledPoint(ctx, scheduler, args.batch, prompt, output);
+    const disaggregated = disaggregationOf(args, model, chip, system, prompt, output);
+    const spec = ctx.speculative;
     const peak = peakOpsPerS(chip, ctx.dtype as MatrixInputFormat);
     const bandwidth = chip.offChipMemory.bandwidthBytesPerS;
     const parts = rooflineParts(ctx, args.batch, prompt, output);
@@ -238,6 +283,10 @@ export const servingApi = {
       memory: point.memory,
       capacityBytes: chip.offChipMemory.capacityBytes,
       maxBatch: maxBatch(ctx, prompt, output),
+      ...(ctx.kvCache ? { kvCache: ctx.kvCache } : {}),
+      ...(spec ? { speculative: { ...spec.options, heads: true, tokensPerStep: expectedTokensPerStep(spec.options.acceptance, spec.options.draftTokens) } } : {}),
+      scheduler,
+      ...(disaggregated ? { disaggregated } : {}),
       steadyState: { ttftS: steady.ttftS, tpotS: steady.tpotS, tokensPerS: steady.tokensPerS, requestS: steady.requestS },
       sweep: batchSweep(ctx, prompt, output),
       roofline: { peakOpsPerS: peak, bandwidthBytesPerS: bandwidth, memoryKind: chip.offChipMemory.kind, prefill: onRoof(parts.prefill, peak, bandwidth), decode: onRoof(parts.decode, peak, bandwidth) },
@@ -245,6 +294,8 @@ export const servingApi = {
   },
   /** `tpusim infer --slo-ttft --slo-tpot --percentile --requests --json`: the capacity, memory at full load, and $/Mtok at the chip-hour `tpusim tco` prices. */
   servingCapacity: (args: CapacityArgs) => {
+    // As `infer --slo-* --prefill-chips/--decode-chips` refuses: the simulation runs one pool.
+    if (args.disaggregation) throw new Error('disaggregated pools (prefill/decode chips) are not modelled by the capacity simulation, which runs one pool of replicas; clear them for capacity, or see tpusim infer --search for a closed-form estimate of prefill : decode splits');
     const { chip, ctx, workload } = contextOf(args);
     const schedule = defaultSchedule(ctx, workload);
     const c = findCapacity(ctx, workload, args.slo, schedule, { requests: args.requests, seed: args.seed });

@@ -15,9 +15,9 @@ import { useRequest } from '../components/use-request.js';
 import { usePageParams } from '../state.js';
 import './serving.css';
 
-const DEFAULTS = { model: 'llama3-8b', chip: 'h100-sxm', chips: '1', wdtype: 'default', adtype: 'default', kvdtype: 'default', workload: 'fixed', prompt: '1024', output: '256', batch: '1', ttft: '2000', tpot: '50', percentile: '99', requests: '1000' };
+const DEFAULTS = { model: 'llama3-8b', chip: 'h100-sxm', chips: '1', wdtype: 'default', adtype: 'default', kvdtype: 'default', workload: 'fixed', prompt: '1024', output: '256', batch: '1', ttft: '2000', tpot: '50', percentile: '99', requests: '1000', kvblock: '', prefixhit: '', draft: '', acceptance: '', scheduler: 'chunked', chunk: '', prefillchips: '', decodechips: '' };
 /** Limits as the CLI's (`infer --chips/--batch/--prompt/--output`, SLOs up to a day); fewer requests per simulation in a browser tab. */
-const LIMITS = { chips: 1 << 20, batch: 1 << 20, prompt: 1 << 24, output: 1 << 24, ttft: 86_400_000, tpot: 86_400_000, requests: 20_000 };
+const LIMITS = { chips: 1 << 20, batch: 1 << 20, prompt: 1 << 24, output: 1 << 24, ttft: 86_400_000, tpot: 86_400_000, requests: 20_000, kvblock: 4096, prefixhit: 0.99, draft: 64, chunk: 1 << 24, pool: 1 << 24 };
 const PERCENTILES = ['50', '90', '99'] as const;
 /** A quantization choice left to `tpusim infer`'s default (no --weight-dtype, --activation-dtype, --kv-dtype). */
 const DEFAULT_FORMAT = 'default';
@@ -49,6 +49,26 @@ function millis(field: string, text: string, max: number): { value?: number; pro
   return text.trim() !== '' && Number.isFinite(v) && v > 0 && v <= max ? { value: v / 1e3 } : { problem: `${field} must be a number of milliseconds above 0 and at most ${max.toLocaleString('en-US')}, got '${text}'` };
 }
 
+/** An optional technique (left empty: off, as the flag left out): a whole number from 1 to `max`. */
+function optionalWhole(field: string, text: string, max: number): { value?: number; problem?: string } {
+  return text.trim() === '' ? {} : whole(field, text, max);
+}
+
+/** An optional fraction from 0 to `max`. */
+function optionalFraction(field: string, text: string, max: number): { value?: number; problem?: string } {
+  const v = Number(text);
+  if (text.trim() === '') return {};
+  return Number.isFinite(v) && v >= 0 && v <= max ? { value: v } : { problem: `${field} must be a number from 0 to ${max}, got '${text}'` };
+}
+
+/** Whether any technique is set in the address (then its controls open). */
+const techniqueSet = (p: typeof DEFAULTS): boolean => ['kvblock', 'prefixhit', 'draft', 'acceptance', 'chunk', 'prefillchips', 'decodechips'].some((k) => p[k as keyof typeof DEFAULTS] !== '') || p.scheduler !== DEFAULTS.scheduler;
+
+/** Two fields given together or not at all (as `infer` asks for both flags). */
+function both(a: { name: string; text: string }, b: { name: string; text: string }): string | undefined {
+  return (a.text.trim() === '') === (b.text.trim() === '') ? undefined : `${a.name} and ${b.name} go together: give both or neither, got ${a.name} '${a.text}' and ${b.name} '${b.text}'`;
+}
+
 export function ServingPage(): JSX.Element {
   const [params, set] = usePageParams('serving', DEFAULTS);
   const choices = useRequest('servingChoices', {});
@@ -62,7 +82,15 @@ export function ServingPage(): JSX.Element {
     ttft: millis('TTFT SLO', params.ttft, LIMITS.ttft),
     tpot: millis('TPOT SLO', params.tpot, LIMITS.tpot),
     requests: whole('requests per simulation', params.requests, LIMITS.requests),
+    kvblock: optionalWhole('KV block', params.kvblock, LIMITS.kvblock),
+    prefixhit: optionalFraction('prefix hit rate', params.prefixhit, LIMITS.prefixhit),
+    draft: optionalWhole('draft tokens', params.draft, LIMITS.draft),
+    acceptance: optionalFraction('acceptance', params.acceptance, 1),
+    chunk: optionalWhole('chunk', params.chunk, LIMITS.chunk),
+    prefillchips: optionalWhole('prefill chips', params.prefillchips, LIMITS.pool),
+    decodechips: optionalWhole('decode chips', params.decodechips, LIMITS.pool),
   };
+  const pairProblems = [both({ name: 'draft tokens', text: params.draft }, { name: 'acceptance', text: params.acceptance }), both({ name: 'prefill chips', text: params.prefillchips }, { name: 'decode chips', text: params.decodechips })];
   const listed = (name: string, value: string, options: readonly string[] | undefined, allowEmpty = false): string | undefined =>
     options === undefined || (allowEmpty && value === DEFAULT_FORMAT) || options.includes(value) ? undefined : `${name} must be one of ${options.join(', ')}, got '${value}'`;
   const choiceProblems = [
@@ -72,9 +100,11 @@ export function ServingPage(): JSX.Element {
     listed('activation format', params.adtype, c?.activationDtypes, true),
     listed('KV cache format', params.kvdtype, c?.kvDtypes, true),
     listed('workload', params.workload, c ? ['fixed', ...c.shapes.map((s) => s.name)] : undefined),
+    listed('scheduler', params.scheduler, c?.schedulers),
   ];
   const percentileProblem = (PERCENTILES as readonly string[]).includes(params.percentile) ? undefined : `percentile must be one of ${PERCENTILES.join(', ')}, got '${params.percentile}'`;
-  const inferProblem = [...choiceProblems, fields.chips.problem, fields.batch.problem, fields.prompt.problem, fields.output.problem].find((p) => p !== undefined);
+  const techniqueProblems = [fields.kvblock.problem, fields.prefixhit.problem, fields.draft.problem, fields.acceptance.problem, fields.chunk.problem, fields.prefillchips.problem, fields.decodechips.problem, ...pairProblems];
+  const inferProblem = [...choiceProblems, fields.chips.problem, fields.batch.problem, fields.prompt.problem, fields.output.problem, ...techniqueProblems].find((p) => p !== undefined);
   const sloProblem = inferProblem ?? [fields.ttft.problem, fields.tpot.problem, percentileProblem, fields.requests.problem].find((p) => p !== undefined);
   const quantization = {
     ...(params.wdtype !== DEFAULT_FORMAT ? { weightDtype: params.wdtype } : {}),
@@ -91,6 +121,12 @@ export function ServingPage(): JSX.Element {
         output: fields.output.value ?? 1,
         ...(fixed ? {} : { shape: params.workload }),
         ...(Object.keys(quantization).length > 0 ? { quantization } : {}),
+        ...(fields.kvblock.value !== undefined ? { kvBlockTokens: fields.kvblock.value } : {}),
+        ...(fields.prefixhit.value !== undefined ? { prefixHitRate: fields.prefixhit.value } : {}),
+        ...(fields.draft.value !== undefined && fields.acceptance.value !== undefined ? { speculative: { draftTokens: fields.draft.value, acceptance: fields.acceptance.value } } : {}),
+        scheduler: params.scheduler as NonNullable<ServingArgs['scheduler']>,
+        ...(fields.chunk.value !== undefined ? { chunkTokens: fields.chunk.value } : {}),
+        ...(fields.prefillchips.value !== undefined && fields.decodechips.value !== undefined ? { disaggregation: { prefillChips: fields.prefillchips.value, decodeChips: fields.decodechips.value } } : {}),
       }
     : undefined;
   const capacityArgs: CapacityArgs | undefined = args && { ...args, batch: 1, slo: { ttftS: fields.ttft.value ?? 1, tpotS: fields.tpot.value ?? 1, percentile: Number(params.percentile) as 50 | 90 | 99 }, requests: fields.requests.value ?? 1, seed: SEED };
@@ -115,6 +151,19 @@ export function ServingPage(): JSX.Element {
         {fixed && <NumberField label="output tokens" name="output" value={params.output} min={1} max={LIMITS.output} onChange={(v) => set('output', v)} error={fields.output.problem} />}
         <NumberField label="batch" name="batch" value={params.batch} min={1} max={LIMITS.batch} onChange={(v) => set('batch', v)} error={fields.batch.problem} />
       </div>
+      <details class="techniques" open={techniqueSet(params)}>
+        <summary>Serving techniques (as infer's flags; empty: off)</summary>
+        <div class="controls">
+          <NumberField label="KV block (tokens)" name="kvblock" value={params.kvblock} min={1} max={LIMITS.kvblock} onChange={(v) => set('kvblock', v)} error={fields.kvblock.problem} />
+          <NumberField label="prefix hit rate" name="prefixhit" value={params.prefixhit} min={0} max={LIMITS.prefixhit} step={0.05} onChange={(v) => set('prefixhit', v)} error={fields.prefixhit.problem} />
+          <NumberField label="draft tokens" name="draft" value={params.draft} min={1} max={LIMITS.draft} onChange={(v) => set('draft', v)} error={fields.draft.problem} />
+          <NumberField label="acceptance" name="acceptance" value={params.acceptance} min={0} max={1} step={0.05} onChange={(v) => set('acceptance', v)} error={fields.acceptance.problem} />
+          <Select label="scheduler" name="scheduler" value={params.scheduler} options={c?.schedulers ?? [params.scheduler]} onChange={(v) => set('scheduler', v)} />
+          <NumberField label="chunk (tokens)" name="chunk" value={params.chunk} min={1} max={LIMITS.chunk} onChange={(v) => set('chunk', v)} error={fields.chunk.problem} />
+          <NumberField label="prefill chips" name="prefillchips" value={params.prefillchips} min={1} max={LIMITS.pool} onChange={(v) => set('prefillchips', v)} error={fields.prefillchips.problem} />
+          <NumberField label="decode chips" name="decodechips" value={params.decodechips} min={1} max={LIMITS.pool} onChange={(v) => set('decodechips', v)} error={fields.decodechips.problem} />
+        </div>
+      </details>
       <p class="note">
         A format left at default is tpusim infer's: the chip's first matrix format, a bf16 KV cache.{' '}
         {!fixed && c && `Request lengths from ${c.shapes.find((s) => s.name === params.workload)?.file ?? params.workload} (a shape, not measured data; the file says its source); the static batch uses their mean lengths.`}
@@ -204,8 +253,21 @@ function InferView({ r }: { r: Infer }): JSX.Element {
           Weights {r.quantization.weightDtype}, activations {r.quantization.activationDtype}, KV cache {r.quantization.kvDtype}; GEMMs in {r.quantization.gemmFormat} ({r.quantization.mode}){r.quantization.notes.length > 0 ? `; ${r.quantization.notes.join('; ')}` : ''}.
         </p>
       )}
+      {r.speculative && (
+        <p class="note" data-testid="speculative">
+          Speculative decoding (self-speculation heads): {r.speculative.draftTokens} draft tokens at acceptance {r.speculative.acceptance}, {fmt(r.speculative.tokensPerStep)} tokens per step.
+        </p>
+      )}
+      {r.disaggregated && (
+        <div class="stats" data-testid="disaggregated">
+          <Stat label={`disaggregated TTFT (${r.disaggregated.prefillChips} prefill + ${r.disaggregated.decodeChips} decode chips)`} value={duration(r.disaggregated.ttftS)} raw={r.disaggregated.ttftS} testid="disagg-ttft" />
+          <Stat label={`disaggregated TPOT (decode batch ${r.disaggregated.decodeBatch})`} value={duration(r.disaggregated.tpotS)} raw={r.disaggregated.tpotS} testid="disagg-tpot" />
+          <Stat label={`requests/s (${r.disaggregated.bound}-bound)`} value={fmt(r.disaggregated.requestsPerS)} raw={r.disaggregated.requestsPerS} testid="disagg-requests-per-s" />
+          <Stat label="balanced prefill chips" value={fmt(r.disaggregated.balancedPrefillChips)} raw={r.disaggregated.balancedPrefillChips} testid="disagg-balanced" />
+        </div>
+      )}
       <p class="note">
-        Continuous batching with chunked prefill at {r.batch} in flight (steady state): TTFT {duration(r.steadyState.ttftS)}, TPOT {duration(r.steadyState.tpotS)}, {si(r.steadyState.tokensPerS)} tokens/s.
+        Continuous batching ({r.scheduler} scheduler) at {r.batch} in flight (steady state): TTFT {duration(r.steadyState.ttftS)}, TPOT {duration(r.steadyState.tpotS)}, {si(r.steadyState.tokensPerS)} tokens/s.
       </p>
       <div class="grid">
         <Chart name={`${r.model}-${r.chip}-throughput-batch`} caption="Throughput against batch" testid="throughput-batch" svg={charts.throughput} data={r.sweep} />
