@@ -140,6 +140,27 @@ export const STACK_PER_EXPERT_GEMMS: Readonly<Record<TrainingStack, boolean>> = 
   other: false,
 };
 
+/**
+ * Stacks that keep fp32 weights and run the step under automatic mixed precision (torch.autocast with
+ * bf16), casting each weight in every forward (train-layer.ts, autocastSeconds): plain PyTorch scripts,
+ * Hugging Face Trainer and PyTorch Lightning's `bf16-mixed` (the FlashAttention repository's training
+ * runs). FSDP stacks cast the shard once before gathering it (MixedPrecision's param_dtype), Megatron-LM,
+ * NeMo and DeepSpeed keep bf16 weights beside an fp32 master copy, XLA casts inside the compiled step.
+ */
+export const STACK_AUTOCAST: Readonly<Record<TrainingStack, boolean>> = {
+  megatron: false,
+  nemo: false,
+  maxtext: false,
+  jax: false,
+  paxml: false,
+  torchtitan: false,
+  'llm-foundry': false,
+  fsdp: false,
+  deepspeed: false,
+  pytorch: true,
+  other: false,
+};
+
 const isTensorCoreChip = (chip: ChipSpec): boolean => chip.cores[0]!.matrixUnits[0]!.kind === 'tensor-core';
 
 /** The stack a chip's published large runs mostly use: Megatron-LM on GPUs, XLA (MaxText) on TPU-style chips. */

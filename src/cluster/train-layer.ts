@@ -64,17 +64,44 @@ export interface HeadTimes {
 }
 
 
+/**
+ * Bytes per logit the cross-entropy loss's backward moves: the softmax saved by the forward read and the
+ * gradient (softmax minus the one-hot target) written in fp32, 4 + 4, then cast to bf16 for the output
+ * layer's gradient GEMMs, 4 + 2 (Megatron-Core tensor_parallel/cross_entropy.py,
+ * _VocabParallelCrossEntropy.backward: `grad_input = softmax`, the target's entry less 1, times the
+ * output gradient; PyTorch's cross_entropy backward likewise writes a gradient the size of the logits).
+ */
+export const LOSS_BACKWARD_BYTES_PER_LOGIT = 14;
+
 /** The LM head (and the loss) on the last stage, forward and both gradients, for one microbatch. */
 export function headTimes(env: LayerEnv, model: TransformerModel, plan: TrainingPlan): HeadTimes {
   // The output layer stays in bf16 under fp8 training (Megatron-LM's output layer is not a Transformer Engine module).
   const { chip, attentionDtype: dtype } = env;
   const tokens = (plan.microbatch * plan.seq) / plan.cp;
   const vocab = model.vocab / plan.tp;
+  const logits = tokens * vocab;
   const head: Gemm = { batch: 1, m: tokens, n: vocab, k: model.hidden, weightsAreParameters: true };
   return {
-    forwardS: gemmSeconds(chip, dtype, head) + streamSeconds(chip, dtype, tokens * vocab * 4 * 2, tokens * vocab * 4),
-    backwardS: gemmSeconds(chip, dtype, { ...head, n: model.hidden, k: vocab }) + gemmSeconds(chip, dtype, { batch: 1, m: model.hidden, n: vocab, k: tokens, weightsAreParameters: false }),
+    forwardS: gemmSeconds(chip, dtype, head) + streamSeconds(chip, dtype, logits * 4 * 2, logits * 4),
+    backwardS:
+      gemmSeconds(chip, dtype, { ...head, n: model.hidden, k: vocab }) +
+      gemmSeconds(chip, dtype, { batch: 1, m: model.hidden, n: vocab, k: tokens, weightsAreParameters: false }) +
+      streamSeconds(chip, dtype, logits * LOSS_BACKWARD_BYTES_PER_LOGIT, logits * 2),
   };
+}
+
+/**
+ * Automatic mixed precision over fp32 weights (stacks.ts, STACK_AUTOCAST), per microbatch on `params`
+ * weights: torch.autocast casts each fp32 weight to bf16 as its layer runs (4 bytes read, 2 written;
+ * the cast cache lives for one autocast region, one forward), and the backward sends the bf16 gradient
+ * back through the cast to fp32 (2 + 4), which AccumulateGrad adds to the gradient of the earlier
+ * microbatches (4 + 4 read, 4 written; the first microbatch's is stored as it is). PyTorch
+ * documentation, "Automatic Mixed Precision package - torch.amp": in autocast-enabled regions ops run
+ * in the lower precision "regardless of the input dtypes", the fp32 parameters staying as they are.
+ */
+export function autocastSeconds(chip: ChipSpec, dtype: string, params: number, microbatches: number): { readonly forwardS: number; readonly backwardS: number } {
+  const accumulate = microbatches > 1 ? (12 * (microbatches - 1)) / microbatches : 0;
+  return { forwardS: streamSeconds(chip, dtype, params * 6, params), backwardS: streamSeconds(chip, dtype, params * (6 + accumulate), params * (1 + accumulate / 12)) };
 }
 
 /** The projections' and MLP's GEMMs of one layer on one tensor-parallel rank. */

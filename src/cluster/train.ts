@@ -21,10 +21,10 @@ import { defaultAttentionKernel, streamSeconds } from '../model/kernels.js';
 import { memoized, type Memo } from './memo.js';
 import { sliceForPlan } from './slices.js';
 import { overlapComputeLoss, overlapped } from './overlap.js';
-import { defaultStack, STACK_ATTENTION, STACK_EAGER, STACK_OVERLAP, STACK_PER_EXPERT_GEMMS, STACK_SELECTIVE, type OverlapPolicy } from './stacks.js';
+import { defaultStack, STACK_ATTENTION, STACK_AUTOCAST, STACK_EAGER, STACK_OVERLAP, STACK_PER_EXPERT_GEMMS, STACK_SELECTIVE, type OverlapPolicy } from './stacks.js';
 import type { TrainingAttention } from './train-attention.js';
 import { dataParallelTime } from './train-dp.js';
-import { headTimes, layerTimes, type HeadTimes, type LayerEnv, type LayerTimes } from './train-layer.js';
+import { autocastSeconds, headTimes, layerTimes, type HeadTimes, type LayerEnv, type LayerTimes } from './train-layer.js';
 import { activationBytesPerLayer, memoryParts, usableMemoryBytes } from './train-memory.js';
 import { DEFAULT_MOE_DISPATCH, dispatcherSms, EXPERT_HOST_OP_S, expertHostOps, type MoeDispatch } from './train-moe.js';
 import { exposedExpertParallelS, pipelineTime, scheduleProblem, type PipelineSchedule } from './train-pipeline.js';
@@ -232,20 +232,22 @@ export function trainingStep(model: TransformerModel, chip: ChipSpec, pods: Syst
   // (DualPipe; Megatron-Core's 1F1B all-to-all overlap) at the cost of the SMs the dispatcher holds.
   const epOverlap = policy.epOverlap || schedule === 'dualpipe';
   const epCommS = epOverlap ? exposedExpertParallelS(chip, epRawS, forwardS + backwardS + recomputeS, dispatcherSms(system, plan, moe.dispatcher)) : epRawS;
-  const deviceS = forwardS + backwardS + recomputeS + tpCommS + cpCommS + epCommS + headF + headB;
-  // The host issues the stage's operators while the device runs earlier ones; the slower of the two sets the pace.
-  const hostS = hostOps * opOverheadS + (opOverheadS > 0 ? expertOps * EXPERT_HOST_OP_S : 0);
-  const perMicrobatch = Math.max(deviceS, hostS);
-  const hostWaitS = perMicrobatch - deviceS;
-  // Pipeline: the schedule's bubble and its transfers between stages (train-pipeline.ts).
-  const stage = { forwardS: forwardS + headF, backwardS: backwardS + recomputeS + headB, weightGradS, microbatchS: perMicrobatch };
-  const { p2pS: ppCommS, bubbleS } = pipelineTime(system, plan, schedule, stage, model);
   // Parameters on a chip: shared layers split over tensor and pipeline ranks, experts also over expert
   // ranks; DualPipe keeps two stages' parameters on each chip.
   const copies = schedule === 'dualpipe' ? 2 : 1;
   const dense = (copies * (model.params - model.expertParams)) / (tp * pp);
   const experts = (copies * model.expertParams) / (tp * pp);
   const localParams = dense + experts / ep;
+  // fp32 weights under autocast: their casts each microbatch (train-layer.ts).
+  const cast = STACK_AUTOCAST[stack] ? autocastSeconds(chip, env.attentionDtype, localParams, microbatches) : { forwardS: 0, backwardS: 0 };
+  const deviceS = forwardS + backwardS + recomputeS + tpCommS + cpCommS + epCommS + headF + headB + cast.forwardS + cast.backwardS;
+  // The host issues the stage's operators while the device runs earlier ones; the slower of the two sets the pace.
+  const hostS = hostOps * opOverheadS + (opOverheadS > 0 ? expertOps * EXPERT_HOST_OP_S : 0);
+  const perMicrobatch = Math.max(deviceS, hostS);
+  const hostWaitS = perMicrobatch - deviceS;
+  // Pipeline: the schedule's bubble and its transfers between stages (train-pipeline.ts).
+  const stage = { forwardS: forwardS + headF + cast.forwardS, backwardS: backwardS + recomputeS + headB + cast.backwardS, weightGradS, microbatchS: perMicrobatch };
+  const { p2pS: ppCommS, bubbleS } = pipelineTime(system, plan, schedule, stage, model);
   const dpGroup = dp * cp;
   const dpTime = dataParallelTime({
     chip,
@@ -294,7 +296,7 @@ export function trainingStep(model: TransformerModel, chip: ChipSpec, pods: Syst
     reasons: memoryReasons,
     stepTimeS,
     breakdown: {
-      computeS: microbatches * (forwardS + backwardS + headF + headB) + weightCastS,
+      computeS: microbatches * (forwardS + backwardS + headF + headB + cast.forwardS + cast.backwardS) + weightCastS,
       recomputeS: microbatches * recomputeS,
       tpCommS: microbatches * tpCommS,
       cpCommS: microbatches * cpCommS,

@@ -52,23 +52,23 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
       "category": "training-node",
       "all": {
         "rows": 86,
-        "mape": 0.1595,
-        "medianSpeedRatio": 1.108,
-        "within15": 0.5233,
+        "mape": 0.1526,
+        "medianSpeedRatio": 1.101,
+        "within15": 0.5581,
         "within30": 0.8953
       },
       "heldOut": {
         "rows": 44,
-        "mape": 0.1385,
-        "medianSpeedRatio": 1.105,
-        "within15": 0.5455,
+        "mape": 0.131,
+        "medianSpeedRatio": 1.101,
+        "within15": 0.5909,
         "within30": 0.9773
       },
       "calibration": {
         "rows": 42,
-        "mape": 0.1815,
-        "medianSpeedRatio": 1.126,
-        "within15": 0.5,
+        "mape": 0.1751,
+        "medianSpeedRatio": 1.101,
+        "within15": 0.5238,
         "within30": 0.8095
       },
       "regime": {
@@ -99,23 +99,23 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
       "category": "training-scale",
       "all": {
         "rows": 84,
-        "mape": 0.1435,
-        "medianSpeedRatio": 1.098,
-        "within15": 0.619,
-        "within30": 0.9048
+        "mape": 0.1414,
+        "medianSpeedRatio": 1.095,
+        "within15": 0.6548,
+        "within30": 0.9167
       },
       "heldOut": {
         "rows": 50,
-        "mape": 0.1508,
-        "medianSpeedRatio": 1.093,
-        "within15": 0.64,
-        "within30": 0.9
+        "mape": 0.149,
+        "medianSpeedRatio": 1.091,
+        "within15": 0.66,
+        "within30": 0.92
       },
       "calibration": {
         "rows": 34,
-        "mape": 0.1327,
-        "medianSpeedRatio": 1.105,
-        "within15": 0.5882,
+        "mape": 0.1302,
+        "medianSpeedRatio": 1.098,
+        "within15": 0.6471,
         "within30": 0.9118
       },
       "regime": {
@@ -314,17 +314,17 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
   "overall": {
     "all": {
       "rows": 475,
-      "mape": 0.1613,
-      "medianSpeedRatio": 1.06,
-      "within15": 0.6232,
-      "within30": 0.8842
+      "mape": 0.1596,
+      "medianSpeedRatio": 1.058,
+      "within15": 0.6358,
+      "within30": 0.8863
     },
     "heldOut": {
       "rows": 283,
-      "mape": 0.1577,
-      "medianSpeedRatio": 1.051,
-      "within15": 0.629,
-      "within30": 0.8905
+      "mape": 0.1563,
+      "medianSpeedRatio": 1.049,
+      "within15": 0.6396,
+      "within30": 0.894
     }
   }
 };
