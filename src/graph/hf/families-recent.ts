@@ -5,7 +5,7 @@
  * cited where used; sizes and counts are required, as in families.ts.
  */
 import type { ArchitectureSpec, Family } from './family-parts.js';
-import { HEAD_DIM_FIELDS, llamaStyle, multiHead, NEOX_FIELDS, rmsNorm, ROTARY_DECODER, routedExperts, sameForEvery, swiglu } from './family-parts.js';
+import { HEAD_DIM_FIELDS, llamaStyle, multiHead, NEOX_FIELDS, rmsNorm, ROTARY_DECODER, routedExperts, sameForEvery, swiglu, decoderSizes } from './family-parts.js';
 import type { GatedMlpSpec, MlpSpec } from './architecture.js';
 import type { ConfigReader } from './config-reader.js';
 
@@ -32,10 +32,7 @@ function gemmaStyle(r: ConfigReader, o: GemmaStyle): ArchitectureSpec {
   return {
     ...ROTARY_DECODER,
     ...(o.generation === 1 ? {} : { normPlacement: 'sandwich' as const }),
-    modelType: r.modelType,
-    hidden,
-    vocab: r.size('vocab_size'),
-    maxPositions: r.context('max_position_embeddings'),
+    ...decoderSizes(r, hidden),
     norm: rmsNorm(r.positive('rms_norm_eps', 1e-6)),
     attention,
     mlps: sameForEvery(layers, mlp),
@@ -85,10 +82,7 @@ function phi3(r: ConfigReader): ArchitectureSpec {
   const window = r.has('sliding_window') ? r.size('sliding_window') : undefined;
   return {
     ...ROTARY_DECODER,
-    modelType: r.modelType,
-    hidden,
-    vocab: r.size('vocab_size'),
-    maxPositions: r.context('max_position_embeddings'),
+    ...decoderSizes(r, hidden),
     norm: rmsNorm(r.positive('rms_norm_eps', 1e-5)),
     attention,
     mlps: sameForEvery(layers, mlp),

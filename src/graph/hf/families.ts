@@ -8,7 +8,7 @@
  */
 import type { AttentionSpec, MlpSpec, MoeSpec } from './architecture.js';
 import type { ConfigReader } from './config-reader.js';
-import { layerNorm, llamaStyle, multiHead, NEOX_FIELDS, NO_BIAS, rmsNorm, ROTARY_DECODER, routedExperts, sameForEvery, swiglu, type ArchitectureSpec, type Family } from './family-parts.js';
+import { layerNorm, llamaStyle, multiHead, NEOX_FIELDS, NO_BIAS, rmsNorm, ROTARY_DECODER, routedExperts, sameForEvery, swiglu, type ArchitectureSpec, type Family, decoderSizes } from './family-parts.js';
 import { RECENT_FAMILIES } from './families-recent.js';
 
 function llama(r: ConfigReader): ArchitectureSpec {
@@ -60,10 +60,7 @@ function gptNeox(r: ConfigReader): ArchitectureSpec {
   // GPTNeoXConfig: rotary_pct 0.25. Rotating part of each head changes no shape, so it is only checked.
   r.fraction('rotary_pct', 0.25);
   return {
-    modelType: r.modelType,
-    hidden,
-    vocab: r.size('vocab_size'),
-    maxPositions: r.context('max_position_embeddings'),
+    ...decoderSizes(r, hidden),
     // GPTNeoXConfig: layer_norm_eps 1e-5, use_parallel_residual True, tie_word_embeddings False.
     norm: layerNorm(r.positive('layer_norm_eps', 1e-5)),
     normPlacement: 'pre',
@@ -83,10 +80,7 @@ function bert(r: ConfigReader): ArchitectureSpec {
   const attention = multiHead(r, NEOX_FIELDS, hidden, 'none', { qkv: true, out: true });
   const mlp: MlpSpec = { kind: 'gelu', ffn: r.size('intermediate_size'), bias: true, approximate: 'none' };
   return {
-    modelType: r.modelType,
-    hidden,
-    vocab: r.size('vocab_size'),
-    maxPositions: r.context('max_position_embeddings'),
+    ...decoderSizes(r, hidden),
     // BertConfig: layer_norm_eps 1e-12.
     norm: layerNorm(r.positive('layer_norm_eps', 1e-12)),
     normPlacement: 'post',
@@ -135,10 +129,7 @@ function deepseekV3(r: ConfigReader): ArchitectureSpec {
   const every = r.sizeOr('moe_layer_freq', 1);
   return {
     ...ROTARY_DECODER,
-    modelType: r.modelType,
-    hidden,
-    vocab: r.size('vocab_size'),
-    maxPositions: r.context('max_position_embeddings'),
+    ...decoderSizes(r, hidden),
     // DeepseekV3Config: rms_norm_eps 1e-6, tie_word_embeddings False.
     norm: rmsNorm(r.positive('rms_norm_eps', 1e-6)),
     attention,

@@ -58,7 +58,11 @@ export const swiglu = (ffn: number, bias: boolean): GatedMlpSpec => ({ kind: 'ga
 export const rmsNorm = (epsilon: number): NormSpec => ({ op: 'RMSNormalization', epsilon, bias: false, scale: true });
 export const layerNorm = (epsilon: number): NormSpec => ({ op: 'LayerNormalization', epsilon, bias: true, scale: true });
 
+/** The sizes every decoder family reads the same way: its model_type, width, vocabulary and context. */
+export const decoderSizes = (r: ConfigReader, hidden: number) => ({ modelType: r.modelType, hidden, vocab: r.size('vocab_size'), maxPositions: r.context('max_position_embeddings') });
+
 /** What every rotary, pre-RMSNorm, causal decoder (Llama and descendants) shares. */
+
 export const ROTARY_DECODER = { normPlacement: 'pre', parallelResidual: false, learnedPositions: false, tokenTypes: 0, causal: true } as const;
 
 export interface LlamaStyle {
@@ -81,10 +85,7 @@ export function llamaStyle(r: ConfigReader, o: LlamaStyle): ArchitectureSpec {
   const mlp = o.experts ? routedExperts(r, 'num_local_experts', ffn, { count: 0, ffn: 0 }) : swiglu(ffn, o.bias.mlp);
   return {
     ...ROTARY_DECODER,
-    modelType: r.modelType,
-    hidden,
-    vocab: r.size('vocab_size'),
-    maxPositions: r.context('max_position_embeddings'),
+    ...decoderSizes(r, hidden),
     norm: rmsNorm(r.positive('rms_norm_eps', o.epsilon)),
     attention,
     mlps: sameForEvery(layers, mlp),
