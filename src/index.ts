@@ -169,7 +169,7 @@ export { expectedHolders, expertParallelSeconds, MOE_DISPATCHERS, DEFAULT_MOE_DI
 export { PIPELINE_SCHEDULES, type PipelineSchedule } from './cluster/train-pipeline.js';
 export { searchPlans, type SearchOptions, type SearchResult, type RejectedGroup } from './cluster/search.js';
 export { planTrainingRun, resolvePlan, defaultSeq, defaultGlobalBatch, DEFAULT_TOKENS_PER_STEP, DEFAULT_SEQ, DEFAULT_CHECKPOINT_S, DEFAULT_RESTART_S, DEFAULT_TOP, type PlanAxes, type TrainingRunInput, type TrainingRun } from './cluster/train-run.js';
-export { servingContext, servingProblems, servingPoint, steadyStatePoint, prefillWaitSeconds, batchSweep, maxBatch, iterationSeconds, kvBytesPerTokenPerChip, weightBytesPerChip, type ServingPlan, type ServingContext, type ServingPoint } from './cluster/serve.js';
+export { servingContext, servingProblems, servingPoint, servingPointFields, steadyStatePoint, prefillWaitSeconds, batchSweep, maxBatch, iterationSeconds, kvBytesPerTokenPerChip, weightBytesPerChip, type ServingPlan, type ServingContext, type ServingPoint } from './cluster/serve.js';
 export { SERVING_ENGINES, SERVING_ENGINE_PROFILES, KERNEL_GAP_S, defaultServingEngine, kvBudgetBytes, launchesKernels, servingEngineProfile, compareVersions, type ServingEngine, type ServingEngineName, type MemoryShare, type EngineRelease } from './cluster/serving-engines.js';
 export { passSeconds, prefillSeconds, microbatches, layerKernels, type PassTime, type PrefillTime } from './cluster/serve-step.js';
 export { resolveQuantization, weightOnlyGemmSeconds, WEIGHT_DTYPES, ACTIVATION_DTYPES, KV_DTYPES, type Quantization, type QuantizationOptions, type WeightDtype, type ActivationDtype, type KvDtype } from './cluster/serve-quant.js';

@@ -214,6 +214,12 @@ export interface ServingPoint {
   readonly kvOffloadBytes: number;
 }
 
+/** A serving point's figures as `tpusim infer --json` and the UI's Serving page report them, in that order. */
+export function servingPointFields(point: ServingPoint) {
+  const { ttftS, tpotS, tokensPerS, decodeTokensPerS, kvCacheBytes, memoryPerChipBytes, fits, memory } = point;
+  return { ttftS, tpotS, tokensPerS, decodeTokensPerS, kvCacheBytes, memoryPerChipBytes, fits, memory };
+}
+
 /** One static batch: prefill `batch` prompts together, then decode `output` tokens each. */
 export function servingPoint(ctx: ServingContext, batch: number, prompt: number, output: number): ServingPoint {
   // Only the prompt tokens the prefix cache lacks are prefilled.
