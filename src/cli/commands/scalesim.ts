@@ -99,7 +99,7 @@ export const scalesimCommand: Command = {
     }
     for (const warning of config.value.warnings) io.err(`warning: ${warning}`);
     const folds = layerFolds(config.value, layers.value);
-    checkWork(memory ? memoryWork(config.value, layers.value, scaleSimWork(folds, layers.value), traceDir !== undefined) : scaleSimWork(folds, layers.value), readLimits(values));
+    checkWork(memory ? memoryWork(config.value, layers.value, scaleSimWork(folds, layers.value, topologyPath), traceDir !== undefined) : scaleSimWork(folds, layers.value, topologyPath), readLimits(values));
     if (traceDir && !memory) throw new UsageError('--trace needs the memory system: drop --memory off and --timing native');
     const energy = energyOptions(values, memory, timing === 'native');
     const run = runLayers(config.value, layers.value, folds, { timing, floatSum, memory, trace: traceDir !== undefined, energy }, io);
@@ -209,12 +209,12 @@ function layerFolds(config: ScaleSimConfig, layers: readonly TopologyLayer[]): n
   });
 }
 
-export function scaleSimWork(folds: readonly number[], layers: readonly TopologyLayer[]): WorkEstimate {
+export function scaleSimWork(folds: readonly number[], layers: readonly TopologyLayer[], file = 'topology'): WorkEstimate {
   const most = folds.reduce((best, f, i) => (f > folds[best]! ? i : best), 0);
   const total = folds.reduce((a, b) => a + b, 0);
   const biggest = layers[most];
   return {
-    what: `${total.toExponential(2)} folds${biggest ? `; layer '${biggest.name}' (line ${biggest.line}, M ${biggest.m} x N ${biggest.n} x K ${biggest.k}) has ${folds[most]!.toExponential(2)}` : ''}`,
+    what: `${total.toExponential(2)} folds${biggest ? `; layer '${biggest.name}' (${file}:${biggest.line}, M ${biggest.m} x N ${biggest.n} x K ${biggest.k}) has ${folds[most]!.toExponential(2)}` : ''}`,
     bytes: Math.max(...folds, 0) * UNIT_COSTS.scalesimFold.bytes,
     seconds: total * UNIT_COSTS.scalesimFold.seconds,
   };
