@@ -28,6 +28,8 @@ const PUBLISHED_PEAKS: readonly PublishedPeak[] = [
   peak('tpu-v3', 'bf16', 123, 'Jouppi 2023, Table 4'),
   peak('tpu-v4', 'bf16', 275, 'Jouppi 2023, Table 4'),
   peak('tpu-v4', 'int8', 275, 'Jouppi 2023, Table 4: bf16 or int8'),
+  peak('tpu-v4i', 'bf16', 138, 'Jouppi 2021, Table 1'),
+  peak('tpu-v4i', 'int8', 138, 'Jouppi 2021, Table 1'),
   peak('tpu-v5e', 'bf16', 197, 'Cloud TPU v5e documentation'),
   peak('tpu-v5e', 'int8', 394, 'Cloud TPU v5e documentation; JAX tpu_info 3.94e14'),
   peak('tpu-v5p', 'bf16', 459, 'Cloud TPU v5p documentation'),
@@ -42,6 +44,8 @@ const PUBLISHED_PEAKS: readonly PublishedPeak[] = [
   peak('tpu-v7', 'fp8-e4m3', 4614, 'Cloud TPU7x documentation'),
   peak('tpu-v7', 'fp8-e5m2', 4614, 'Cloud TPU7x documentation'),
   peak('v100-sxm', 'fp16', 125, 'V100 SXM2 datasheet: 125 TFLOPS tensor (fp16 inputs only)'),
+  peak('t4', 'fp16', 65, 'T4 datasheet: 65 TFLOPS mixed precision'),
+  peak('t4', 'int8', 130, 'T4 datasheet: 130 TOPS int8'),
   peak('a100', 'bf16', 312, 'Jouppi 2023, Table 5; A100 datasheet'),
   peak('a100', 'fp16', 312, 'A100 datasheet'),
   peak('a100', 'int8', 624, 'Jouppi 2023, Table 5'),
@@ -108,6 +112,12 @@ const PUBLISHED_PEAKS: readonly PublishedPeak[] = [
   peak('trainium2', 'fp16', 8 * 79, 'AWS NeuronCore-v3 documentation: 79 TFLOPS per core'),
   peak('trainium2', 'fp8-e4m3', 8 * 158, 'AWS NeuronCore-v3 documentation: 158 TFLOPS per core'),
   peak('trainium2', 'fp8-e5m2', 8 * 158, 'AWS NeuronCore-v3 documentation: 158 TFLOPS per core'),
+  peak('mtia-v1', 'bf16', 51.2, 'Meta MTIA v1 blog: 51.2 TFLOPS fp16/bf16'),
+  peak('mtia-v1', 'fp16', 51.2, 'Meta MTIA v1 blog: 51.2 TFLOPS fp16'),
+  peak('mtia-v1', 'int8', 102.4, 'Meta MTIA v1 blog: 102.4 TOPS int8'),
+  peak('mtia-v2', 'bf16', 177, 'Meta MTIA v2 table: 177 TFLOPS fp16/bf16 dense'),
+  peak('mtia-v2', 'fp16', 177, 'Meta MTIA v2 table: 177 TFLOPS fp16/bf16 dense'),
+  peak('mtia-v2', 'int8', 354, 'Meta MTIA v2 table: 354 TOPS int8 dense'),
 ];
 
 const PEAK_TOLERANCE = 0.01;
@@ -187,15 +197,15 @@ describe.each(names)('preset %s', (name) => {
 describe('preset list', () => {
   it('lists TPUs by generation, then other vendors', () => {
     expect(names).toEqual([
-      ...['tpu-v1', 'tpu-v2', 'tpu-v3', 'tpu-v4', 'tpu-v5e', 'tpu-v5p', 'tpu-v6e', 'tpu-v7'],
-      ...['v100-sxm', 'a100', 'a100-40gb', 'a100-pcie', 'h100-sxm', 'h100-pcie', 'h800', 'h200', 'gh200', 'l40s', 'b200'],
-      ...['mi300x', 'mi325x', 'gaudi2', 'gaudi3', 'trainium2'],
+      ...['tpu-v1', 'tpu-v2', 'tpu-v3', 'tpu-v4', 'tpu-v4i', 'tpu-v5e', 'tpu-v5p', 'tpu-v6e', 'tpu-v7'],
+      ...['v100-sxm', 't4', 'a100', 'a100-40gb', 'a100-pcie', 'h100-sxm', 'h100-pcie', 'h800', 'h200', 'gh200', 'l40s', 'b200'],
+      ...['mi300x', 'mi325x', 'gaudi2', 'gaudi3', 'trainium2', 'mtia-v1', 'mtia-v2'],
     ]);
   });
 
   it('gives every chip with tensor cores a GEMM tiling', () => {
     const tensorCoreChips = names.filter((n) => chipOf(n).cores.some((c) => c.matrixUnits.some((u) => u.kind === 'tensor-core')));
-    expect(tensorCoreChips).toEqual(names.filter((n) => !n.startsWith('tpu-') && n !== 'trainium2'));
+    expect(tensorCoreChips).toEqual(names.filter((n) => !n.startsWith('tpu-') && !n.startsWith('mtia-') && n !== 'trainium2'));
     for (const n of tensorCoreChips) expect(chipOf(n).gpuTiling).toBeDefined();
   });
 

@@ -10,7 +10,7 @@ import type { NumberRules } from '../core/schema.js';
 export const AREA_SOURCES = {
   ucie2022: 'UCIe 1.0 specification (2022), advanced-package die-to-die interface: bandwidth per mm^2 of PHY area up to ~1.35 TB/s at 32 GT/s (~0.19 TB/s at 4 GT/s)',
   cacti: 'N. Muralimanohar, R. Balasubramonian, N. Jouppi, "CACTI 6.0" (HP Labs 2009): periphery (decoders, sense amplifiers, drivers) takes a larger share of small arrays',
-  areaFit: 'fitted by calibrateArea (cost/area.ts) to the calibration rows of validation/data/area/*.yaml only; area.test.ts re-runs the fit',
+  areaFit: 'fitted together by calibrateArea (cost/area.ts) to the calibration rows of validation/data/area/*.yaml only (four dies: AD102, GA100, GH100, MTIA v2; every fitted constant rests on three or more of them); area.test.ts re-runs the fit',
 } as const;
 
 const e = (value: number, unit: string, source: keyof typeof AREA_SOURCES | 'tpusim' | 'horowitz2014', status: CostStatus, note: string, low?: number, high?: number): CostEntry => ({
@@ -24,9 +24,9 @@ const e = (value: number, unit: string, source: keyof typeof AREA_SOURCES | 'tpu
 });
 
 export const AREA_BOOK: Readonly<Record<string, CostEntry>> = {
-  'area.floatMacRatio': e(4.8, 'ratio', 'areaFit', 'calibrated', 'area of a bf16/fp16 MAC (fp32 accumulate) over an int8 MAC. Horowitz\'s 45 nm adders and multipliers give 13.9 for an fp16 multiplier with an fp32 adder, an upper bound (dot-product units share one fp32 adder among several products)', 2, 14),
+  'area.floatMacRatio': e(4.1, 'ratio', 'areaFit', 'calibrated', 'area of a bf16/fp16 MAC (fp32 accumulate) over an int8 MAC. Horowitz\'s 45 nm adders and multipliers give 13.9 for an fp16 multiplier with an fp32 adder, an upper bound (dot-product units share one fp32 adder among several products)', 2, 14),
   'area.overheadShare': e(0.37, 'share of die', 'areaFit', 'calibrated', 'control, clocking, global wiring and white space as a share of the die (the I/O ring, PHYs and die-to-die links are priced apart). TPU v1\'s floor plan gives control 2%', 0.05, 0.4),
-  'area.simtCoreLogicMTr': e(118, 'MTr per core', 'areaFit', 'calibrated', 'a SIMT core\'s (GPU SM / CDNA CU) logic besides its tensor cores, register file, L1 and fp32 lanes: warp schedulers, dispatch, load/store, special-function and texture units, integer lanes; priced at the node\'s logic density', 0, 400),
+  'area.simtCoreLogicMTr': e(136, 'MTr per core', 'areaFit', 'calibrated', 'a SIMT core\'s (GPU SM / CDNA CU) logic besides its tensor cores, register file, L1 and fp32 lanes: warp schedulers, dispatch, load/store, special-function and texture units, integer lanes; priced at the node\'s logic density', 0, 400),
   'area.extraFormatShare': e(0.15, 'share of a MAC', 'tpusim', 'estimate', 'each further format class a MAC supports beyond its widest (int8 paths in a bf16 MAC, fp8 alignment in a bf16 one) adds this share of the MAC', 0.05, 0.3),
   'area.systolicEdgeMacs': e(2, 'MACs per row or column', 'tpusim', 'estimate', 'a systolic array\'s edge per row and per column (input skew registers, weight-load path, accumulator interface) in MAC-equivalents: the array-shape term (a 128 x 128 array pays 2 x 256 x 2 MACs, 3%)', 0, 8),
   'area.smallMacroFactor': e(1.5, 'ratio', 'cacti', 'estimate', 'area per bit of SRAM in macros under 1 MiB per core (GPU L1/shared memory, small scratchpads) over large buffers: periphery over fewer bits', 1.1, 2.5),

@@ -33,6 +33,28 @@ describe('area by mechanism', () => {
     expect(fit.simtCoreLogicMTr).toBe(DEFAULT_COST_BOOK['area.simtCoreLogicMTr']!.value);
   });
 
+  it('each fitted constant rests on three or more distinct calibration dies', () => {
+    const calibration = rows.filter((r) => r.split === 'calibration').map((r) => ({ chip: r.chip.name, a: chipArea(r.chip, book(), undefined, r.layout ?? {}) }));
+    const distinct = (xs: ReadonlyArray<{ readonly chip: string }>): number => new Set(xs.map((x) => x.chip)).size;
+    expect(distinct(calibration.filter((c) => c.a.macClass === 'float')), 'area.floatMacRatio').toBeGreaterThanOrEqual(3);
+    expect(distinct(calibration.filter((c) => c.a.overheadMm2 > 0)), 'area.overheadShare').toBeGreaterThanOrEqual(3);
+    expect(distinct(calibration.filter((c) => c.a.simtLogicMm2 > 0)), 'area.simtCoreLogicMTr').toBeGreaterThanOrEqual(3);
+  });
+
+  it('at least 12 distinct published dies, each row one die unless it names chiplets', () => {
+    const dies = new Set(rows.map((r) => `${r.publishedMm2}:${r.chip.technology?.processNm}`));
+    expect(dies.size).toBeGreaterThanOrEqual(12);
+    for (const r of rows) if (r.layout?.dies !== undefined) expect(chipArea(r.chip, book(), undefined, r.layout).dies, r.id).toBe(r.layout.dies);
+  });
+
+  it('gh200: the GH100 row models one die, not two split at the reticle', () => {
+    const row = rows.find((r) => r.id === 'nvidia-gh200-gh100-die')!;
+    const a = chipArea(row.chip, book(), undefined, row.layout ?? {});
+    expect(a.dies).toBe(1);
+    expect(a.dieToDieMm2).toBe(0);
+    expect(Math.abs(a.totalMm2 / row.publishedMm2 - 1)).toBeLessThan(0.1);
+  });
+
   it('at least 12 published dies, and the blocks sum to the total', () => {
     expect(rows.length).toBeGreaterThanOrEqual(12);
     for (const r of rows) {

@@ -143,29 +143,30 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
     {
       "category": "serving",
       "all": {
-        "rows": 89,
-        "mape": 0.1287,
-        "medianSpeedRatio": 1.051,
-        "within15": 0.618,
-        "within30": 0.9438
+        "rows": 101,
+        "mape": 0.1699,
+        "medianSpeedRatio": 1.055,
+        "within15": 0.5644,
+        "within30": 0.8911
       },
       "heldOut": {
-        "rows": 54,
-        "mape": 0.1443,
-        "medianSpeedRatio": 1.053,
-        "within15": 0.5741,
-        "within30": 0.9074
+        "rows": 61,
+        "mape": 0.1974,
+        "medianSpeedRatio": 1.069,
+        "within15": 0.5082,
+        "within30": 0.8525
       },
       "calibration": {
-        "rows": 35,
-        "mape": 0.1046,
-        "medianSpeedRatio": 1.027,
-        "within15": 0.6857,
-        "within30": 1
+        "rows": 40,
+        "mape": 0.1281,
+        "medianSpeedRatio": 1.048,
+        "within15": 0.65,
+        "within30": 0.95
       },
       "regime": {
         "chips": [
           "a100",
+          "b200",
           "h100-sxm",
           "h200",
           "l40s",
@@ -177,7 +178,7 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
         ],
         "params": [
           6738149376,
-          405849243648
+          671025397760
         ]
       },
       "unmapped": 0
@@ -265,23 +266,23 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
     {
       "category": "area",
       "all": {
-        "rows": 14,
-        "mape": 0.07742,
-        "medianSpeedRatio": 1.019,
-        "within15": 0.8571,
-        "within30": 0.9286
+        "rows": 18,
+        "mape": 0.08688,
+        "medianSpeedRatio": 0.9851,
+        "within15": 0.8333,
+        "within30": 0.8889
       },
       "heldOut": {
-        "rows": 11,
-        "mape": 0.09182,
-        "medianSpeedRatio": 1.027,
-        "within15": 0.8182,
-        "within30": 0.9091
+        "rows": 14,
+        "mape": 0.1028,
+        "medianSpeedRatio": 0.9851,
+        "within15": 0.7857,
+        "within30": 0.8571
       },
       "calibration": {
-        "rows": 3,
-        "mape": 0.02462,
-        "medianSpeedRatio": 1.002,
+        "rows": 4,
+        "mape": 0.03109,
+        "medianSpeedRatio": 1.006,
         "within15": 1,
         "within30": 1
       },
@@ -296,10 +297,14 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
           "h200",
           "h800",
           "l40s",
+          "mtia-v1",
+          "mtia-v2",
+          "t4",
           "tpu-v1",
           "tpu-v2",
           "tpu-v3",
           "tpu-v4",
+          "tpu-v4i",
           "v100-sxm"
         ],
         "chipCount": [
@@ -313,18 +318,18 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
   ],
   "overall": {
     "all": {
-      "rows": 475,
-      "mape": 0.1596,
-      "medianSpeedRatio": 1.058,
-      "within15": 0.6358,
-      "within30": 0.8863
+      "rows": 487,
+      "mape": 0.1674,
+      "medianSpeedRatio": 1.059,
+      "within15": 0.6242,
+      "within30": 0.8768
     },
     "heldOut": {
-      "rows": 283,
-      "mape": 0.1563,
-      "medianSpeedRatio": 1.049,
-      "within15": 0.6396,
-      "within30": 0.894
+      "rows": 290,
+      "mape": 0.1671,
+      "medianSpeedRatio": 1.051,
+      "within15": 0.6241,
+      "within30": 0.8828
     }
   }
 };

@@ -3,6 +3,8 @@
  * each maps to the ServingPlan field and closed form that models it, so the prediction equals the
  * library's own call and moves the way the technique says.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getChipPreset } from '../arch/presets/index.js';
 import { disaggregatedPoint } from '../cluster/serve-disagg.js';
@@ -85,5 +87,34 @@ describe('serve rows with serving techniques', () => {
     expect(predicted(row(w, 'output-tokens-per-s'))).toBeCloseTo(p.tokensPerS, 9);
     const bad = predictRow(row({ ...w, chips: 4 }, 'ttft-s'));
     expect(bad.ok ? '' : bad.reason).toContain('prefillChips 1 + decodeChips 2');
+  });
+
+  it('the suite holds published rows for quantization and speculative decoding, every technique row predicted', () => {
+    const dir = join(import.meta.dirname, '..', '..', 'validation', 'data', 'serving');
+    const rows = readdirSync(dir).sort().flatMap((name) => {
+      const parsed = parseValidationFile(readFileSync(join(dir, name), 'utf8'), name);
+      if (!parsed.ok) throw new Error(parsed.issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
+      return parsed.value.rows;
+    });
+    const techniquesOf = (w: ServeWorkload): string[] => [
+      ...(w.weightDtype !== undefined || w.activationDtype !== undefined ? ['quantization'] : []),
+      ...(w.speculative ? ['speculative'] : []),
+      ...(w.chunkTokens !== undefined || w.scheduler !== undefined ? ['scheduler'] : []),
+      ...(w.prefixHitRate !== undefined ? ['prefix-cache'] : []),
+      ...(w.disaggregated ? ['disaggregated'] : []),
+    ];
+    const sources = new Map<string, Set<string>>();
+    const unpredicted: string[] = [];
+    for (const r of rows) {
+      if (r.workload.kind !== 'serve') continue;
+      const techniques = techniquesOf(r.workload);
+      if (techniques.length === 0) continue;
+      for (const t of techniques) sources.set(t, (sources.get(t) ?? new Set()).add(r.source));
+      const p = predictRow(r);
+      if (!p.ok) unpredicted.push(`${r.id}: ${p.reason}`);
+    }
+    expect(unpredicted).toEqual([]);
+    expect(sources.get('quantization')?.size ?? 0).toBeGreaterThanOrEqual(2);
+    expect(sources.get('speculative')?.size ?? 0).toBeGreaterThanOrEqual(1);
   });
 });

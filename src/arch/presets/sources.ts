@@ -69,6 +69,10 @@ export const SOURCES = {
     'S. Bekman, "Machine Learning Engineering Open Book", compute/accelerator/README.md, "Maximum Achievable Matmul FLOPS comparison table" (bf16, best shape of a search; read at commit 744d01e, August 2026), https://github.com/stas00/ml-engineering',
   markidis2018:
     'S. Markidis et al., "NVIDIA Tensor Core Programmability, Performance & Precision", IPDPS Workshops 2018, arXiv:1803.04014',
+  metaMtiaV1: 'Meta, "MTIA v1: Meta\'s first-generation AI inference accelerator" (blog, May 2023), and A. Firoozshahian et al., "MTIA: First Generation Silicon Targeting Meta\'s Recommendation Systems", ISCA 2023',
+  metaMtiaV2: 'Meta, "Our next generation Meta Training and Inference Accelerator" (blog, April 2024), with its specification table as re-published by hardwarebee.com and techpowerup.com',
+  nvidiaT4: 'NVIDIA T4 Tensor Core GPU datasheet (2018), and the NVIDIA Turing GPU Architecture whitepaper (2018): TU104 die',
+  gpuDatabase: 'TechPowerUp GPU database entries as re-published by sysrqmts.com (NVIDIA Tesla T4: TU104, 545 mm^2, 12 nm, 40 SMs, 320 tensor cores)',
   tpusim: 'tpusim estimate: not published; the note says how the number was chosen',
   tpusimMeasured:
     'tpusim measurement, 2026-11-26: scripts/gpu-measure.py (PyTorch 2.11, CUDA 13.0) on one lent GPU; data in data/gpu-measured/ (docs/gpu-measured.md)',
