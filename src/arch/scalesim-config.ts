@@ -22,9 +22,26 @@ export interface ScaleSimConfig {
   /** Base addresses of the three operands (SCALE-Sim's IfmapOffset, FilterOffset, OfmapOffset). */
   readonly offsets: { readonly ifmap: number; readonly filter: number; readonly ofmap: number };
   readonly interfaceBandwidth: 'CALC' | 'USER';
+  /** SCALE-Sim v3's [sparsity] section, when SparsitySupport is true (see sim/sparsity). */
+  readonly sparsity?: ScaleSimSparsity;
   /** Keys and sections read but not modelled (v3's sparsity, layout, Ramulator...), one line each. */
   readonly warnings: readonly string[];
 }
+
+export const SPARSE_REPRESENTATIONS = ['csr', 'csc', 'ellpack_block'] as const;
+export type SparseRepresentation = (typeof SPARSE_REPRESENTATIONS)[number];
+
+/** SCALE-Sim v3's [sparsity] section (README_Sparsity.md); OptimizedMapping is its row-wise N:M mode. */
+export interface ScaleSimSparsity {
+  readonly representation: SparseRepresentation;
+  readonly optimizedMapping: boolean;
+  /** M of row-wise N:M (BlockSize); v3 reads it only with OptimizedMapping. */
+  readonly blockSize: number;
+  /** RandomNumberGeneratorSeed (v3's default 40): numpy's legacy seed for row-wise N per column. */
+  readonly seed: number;
+}
+
+const SPARSITY_KEYS = new Set(['sparsitysupport', 'sparserep', 'optimizedmapping', 'blocksize', 'randomnumbergeneratorseed']);
 
 /** Sections and keys SCALE-Sim v2 reads; MemoryBanks and TopologyCsvLoc are read and ignored by v2 as well. */
 const V2_SECTIONS = new Set(['general', 'architecture_presets', 'run_presets', 'network_presets']);
@@ -37,6 +54,7 @@ const REQUIRED: readonly Key[] = ['arrayheight', 'arraywidth', 'dataflow'];
 export function parseScaleSimConfig(text: string, fileName = 'config.cfg'): Result<ScaleSimConfig> {
   const issues: Issue[] = [];
   const values = new Map<string, { value: string; line: number }>();
+  const sparsityValues = new Map<string, { value: string; line: number }>();
   const warnings: string[] = [];
   let section = '';
   text.split(/\r?\n/).forEach((raw, index) => {
@@ -45,7 +63,7 @@ export function parseScaleSimConfig(text: string, fileName = 'config.cfg'): Resu
     const header = /^\[(.*)\]$/.exec(line);
     if (header) {
       section = header[1]!.trim();
-      if (!V2_SECTIONS.has(section.toLowerCase())) warnings.push(`${fileName}:${index + 1}: section [${section}] is not modelled (SCALE-Sim v2 has no such section); its keys are ignored`);
+      if (!V2_SECTIONS.has(section.toLowerCase()) && section.toLowerCase() !== 'sparsity') warnings.push(`${fileName}:${index + 1}: section [${section}] is not modelled (SCALE-Sim v2 has no such section); its keys are ignored`);
       return;
     }
     const match = /^([^:=]+)[:=](.*)$/.exec(line);
@@ -56,6 +74,11 @@ export function parseScaleSimConfig(text: string, fileName = 'config.cfg'): Resu
     const key = match[1]!.trim();
     const known = (KEYS as readonly string[]).includes(key.toLowerCase());
     if (V2_SECTIONS.has(section.toLowerCase()) && !known && !IGNORED_LIKE_V2.has(key.toLowerCase())) warnings.push(`${fileName}:${index + 1}: key '${key}' is not modelled; ignored`);
+    if (section.toLowerCase() === 'sparsity') {
+      if (!SPARSITY_KEYS.has(key.toLowerCase())) warnings.push(`${fileName}:${index + 1}: key '${key}' in [sparsity] is not a SCALE-Sim v3 sparsity key; ignored`);
+      sparsityValues.set(key.toLowerCase(), { value: match[2]!.trim(), line: index + 1 });
+      return;
+    }
     if (!V2_SECTIONS.has(section.toLowerCase()) && section !== '') return;
     values.set(key.toLowerCase(), { value: match[2]!.trim(), line: index + 1 });
   });
@@ -89,6 +112,7 @@ export function parseScaleSimConfig(text: string, fileName = 'config.cfg'): Resu
     issues.push(issue('bad_value', `${fileName}:${modeEntry!.line}`, `InterfaceBandwidth must be CALC or USER, got '${modeEntry!.value}'`));
   }
   if (mode === 'USER' && !(bandwidthsWordsPerCycle[0]! > 0)) issues.push(issue('missing', fileName, 'InterfaceBandwidth USER needs Bandwidth of at least 1 word per cycle'));
+  const sparsity = parseSparsity(sparsityValues, rows, fileName, issues);
   if (issues.length > 0) return { ok: false, issues };
   return {
     ok: true,
@@ -104,6 +128,7 @@ export function parseScaleSimConfig(text: string, fileName = 'config.cfg'): Resu
       bandwidthsWordsPerCycle,
       offsets,
       interfaceBandwidth: mode as 'CALC' | 'USER',
+      ...(sparsity ? { sparsity } : {}),
       warnings,
     },
   };
@@ -119,4 +144,43 @@ function bandwidthList(entry: { value: string; line: number } | undefined, fileN
     return [];
   }
   return numbers;
+}
+
+/**
+ * [sparsity]: off unless SparsitySupport is true. BlockSize must be even-splittable the way v3 packs
+ * two blocks into the array's rows: at most ArrayHeight (v3 asserts it), at least 2 (randint(1, B/2 + 1)
+ * needs B >= 2) and dividing 2 x ArrayHeight (otherwise v3's skew fails with a numpy shape error).
+ */
+function parseSparsity(values: Map<string, { value: string; line: number }>, rows: number, fileName: string, issues: Issue[]): ScaleSimSparsity | undefined {
+  const flag = (key: string): boolean | undefined => {
+    const entry = values.get(key);
+    if (!entry) return undefined;
+    const text = entry.value.toLowerCase();
+    if (text !== 'true' && text !== 'false') issues.push(issue('bad_value', `${fileName}:${entry.line}`, `${key} must be true or false, got '${entry.value}'`));
+    return text === 'true';
+  };
+  if (!flag('sparsitysupport')) return undefined;
+  const repEntry = values.get('sparserep');
+  const representation = (repEntry?.value ?? '') as SparseRepresentation;
+  if (!(SPARSE_REPRESENTATIONS as readonly string[]).includes(representation)) {
+    issues.push(issue(repEntry ? 'bad_value' : 'missing', repEntry ? `${fileName}:${repEntry.line}` : fileName, `SparseRep must be one of ${SPARSE_REPRESENTATIONS.join(', ')}, got '${repEntry?.value ?? ''}'`));
+  }
+  const optimizedMapping = flag('optimizedmapping') ?? false;
+  const integer = (key: string, fallback: number, min: number, max: number): number => {
+    const entry = values.get(key);
+    if (!entry) return fallback;
+    const n = Number(entry.value);
+    if (entry.value === '' || !Number.isInteger(n) || n < min || n > max) {
+      issues.push(issue('bad_value', `${fileName}:${entry.line}`, `${key} must be an integer from ${min} to ${max}, got '${entry.value}'`));
+      return fallback;
+    }
+    return n;
+  };
+  const blockSize = optimizedMapping ? integer('blocksize', 4, 2, rows) : 4;
+  if (optimizedMapping && (2 * rows) % blockSize !== 0) {
+    const entry = values.get('blocksize');
+    issues.push(issue('bad_value', entry ? `${fileName}:${entry.line}` : fileName, `blocksize ${blockSize} must divide 2 x ArrayHeight (${2 * rows}): SCALE-Sim v3 packs two blocks per ${rows} rows`));
+  }
+  const seed = integer('randomnumbergeneratorseed', 40, 0, 0xffffffff);
+  return { representation, optimizedMapping, blockSize, seed };
 }

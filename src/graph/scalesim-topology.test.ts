@@ -43,3 +43,18 @@ describe('SCALE-Sim topologies', () => {
     expect(!empty.ok && empty.issues[0]!.message).toMatch(/no layers/);
   });
 });
+
+describe('SCALE-Sim v3 Sparsity column', () => {
+  it('reads N:M after K (gemm) and after Strides (conv)', () => {
+    const gemm = parseScaleSimTopology('Layer Name, M, N, K, Sparsity,\nG1, 3, 5, 16, 3:4,\nG2, 1, 5, 16,\n', 'gemm');
+    expect(gemm.ok && gemm.value.map((l) => l.sparsity)).toEqual([{ nonzeros: 3, block: 4 }, undefined]);
+    const conv = parseScaleSimTopology('Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides, Sparsity,\nC1, 5, 5, 3, 3, 2, 6, 2, 2:4,\n', 'conv');
+    expect(conv.ok && conv.value[0]).toMatchObject({ sparsity: { nonzeros: 2, block: 4 }, conv: { strideHeight: 2, strideWidth: 2 } });
+  });
+
+  it('refuses a ratio with N > M, naming file, line, column and value', () => {
+    const r = parseScaleSimTopology('Layer Name, M, N, K, Sparsity,\nG1, 3, 5, 16, 5:4,\n', 'gemm', 't.csv');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.issues[0]!.path + ' ' + r.issues[0]!.message).toMatch(/t\.csv:2:5 Sparsity must be N:M with 1 <= N <= M .*'5:4'/);
+  });
+});

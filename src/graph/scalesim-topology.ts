@@ -19,6 +19,20 @@ export interface TopologyLayer {
   readonly k: number;
   /** Convolution parameters, for conv-form layers. */
   readonly conv?: ConvShape;
+  /** SCALE-Sim v3's Sparsity column (`N:M`: N non-zeros in every M filter values), when the row has one. */
+  readonly sparsity?: { readonly nonzeros: number; readonly block: number };
+}
+
+/** v3's Sparsity column: `N:M` with 1 <= N <= M (v3 builds N ones then M - N zeros). */
+function parseRatio(text: string, where: string, issues: Issue[]): { nonzeros: number; block: number } | undefined {
+  const match = /^(\d+)\s*:\s*(\d+)$/.exec(text);
+  const nonzeros = Number(match?.[1]);
+  const block = Number(match?.[2]);
+  if (!match || nonzeros < 1 || block < nonzeros || block > 2 ** 20) {
+    issues.push(issue('bad_value', where, `Sparsity must be N:M with 1 <= N <= M <= ${2 ** 20}, got '${text}'`));
+    return undefined;
+  }
+  return { nonzeros, block };
 }
 
 const CONV_COLUMNS = ['IFMAP Height', 'IFMAP Width', 'Filter Height', 'Filter Width', 'Channels', 'Num Filter', 'Strides'];
@@ -74,12 +88,18 @@ export function parseScaleSimTopology(text: string, form: TopologyForm, fileName
       numbers.push(value);
     });
     if (bad) return;
+    // v3 appends a Sparsity column (N:M) after K, or after Strides in conv form (then the stride in width is the stride).
+    const ratioColumn = form === 'gemm' ? 4 : 8;
+    const ratioText = fields[ratioColumn] ?? '';
+    const sparsity = ratioText.includes(':') ? parseRatio(ratioText, `${fileName}:${lineNo}:${ratioColumn + 1}`, issues) : undefined;
+    if (ratioText.includes(':') && !sparsity) return;
+    const ratio = sparsity ? { sparsity } : {};
     if (form === 'gemm') {
-      layers.push({ name, line: lineNo, m: numbers[0]!, n: numbers[1]!, k: numbers[2]! });
+      layers.push({ name, line: lineNo, m: numbers[0]!, n: numbers[1]!, k: numbers[2]!, ...ratio });
       return;
     }
     const [ifmapHeight, ifmapWidth, filterHeight, filterWidth, channels, filters, strideHeight] = numbers as [number, number, number, number, number, number, number];
-    const strideText = fields[8] ?? '';
+    const strideText = sparsity ? '' : (fields[8] ?? '');
     const strideWidth = strideText === '' ? strideHeight : Number(strideText);
     if (!Number.isInteger(strideWidth) || strideWidth < 1) {
       issues.push(issue('bad_value', `${fileName}:${lineNo}:9`, `the stride in width must be a positive integer, got '${strideText}'`));
@@ -93,11 +113,11 @@ export function parseScaleSimTopology(text: string, form: TopologyForm, fileName
     const conv = { ifmapHeight, ifmapWidth, filterHeight, filterWidth, channels, filters, strideHeight, strideWidth };
     if (name.includes('DP')) {
       for (let c = 0; c < channels; c++) {
-        layers.push({ name: `${name}_${c}`, line: lineNo, m: pixels, n: 1, k: filterHeight * filterWidth, conv: { ...conv, channels: 1, filters: 1 } });
+        layers.push({ name: `${name}_${c}`, line: lineNo, m: pixels, n: 1, k: filterHeight * filterWidth, conv: { ...conv, channels: 1, filters: 1 }, ...ratio });
       }
       return;
     }
-    layers.push({ name, line: lineNo, m: pixels, n: filters, k: filterHeight * filterWidth * channels, conv });
+    layers.push({ name, line: lineNo, m: pixels, n: filters, k: filterHeight * filterWidth * channels, conv, ...ratio });
   });
   if (layers.length === 0 && issues.length === 0) issues.push(issue('empty', fileName, 'no layers found below the header row'));
   return issues.length > 0 ? { ok: false, issues } : { ok: true, value: layers };

@@ -7,11 +7,13 @@ import {
   formatDetailedAccessReport,
   formatIssues,
   formatLayerTraces,
+  formatSparseReport,
   formatTable,
   parseScaleSimConfig,
   parseScaleSimTopology,
   runEnergy,
   runScaleSim,
+  sparseLayer,
   SCALESIM_DRAM_KINDS,
   SCALESIM_ENERGY_DEFAULTS,
   SCALESIM_NODE_RANGE_NM,
@@ -21,6 +23,7 @@ import {
   type ScaleSimEnergyOptions,
   type ScaleSimOptions,
   type ScaleSimRun,
+  type SparseLayer,
   type TopologyForm,
   type TopologyLayer,
 } from '../../index.js';
@@ -52,8 +55,12 @@ export const scalesimCommand: Command = {
   ${SCALESIM_DRAM_KINDS.join(', ')}), one byte per word and int8 MACs; in CALC mode energy needs --memory on.
   --trace DIR writes SCALE-Sim's per-cycle SRAM and DRAM
   traces into DIR/layer<N>/ (its CALC-mode read DRAM traces list each fetch's addresses in ascending
-  order, not in Python's set order). Config keys and sections SCALE-Sim v2 does not have (v3's
-  [sparsity], [layout], ...) are named in a warning and ignored. Utilization digits follow SCALE-Sim
+  order, not in Python's set order). SCALE-Sim v3's [sparsity] (SparsitySupport true; ws only) and
+  the topology's Sparsity column (N:M) compress each layer's filter as v3 does (layer-wise N:M, or
+  row-wise with OptimizedMapping and BlockSize), time the compressed GEMM and, with -o/-p, add v3's
+  SPARSE_REPORT.csv (CSR, CSC or ELLPACK storage and metadata words per cycle); v3's memory system is
+  not run under sparsity (no stalls, no bandwidth reports). Other config keys and sections SCALE-Sim v2
+  does not have (v3's [layout], ...) are named in a warning and ignored. Utilization digits follow SCALE-Sim
   run under Python >= 3.12 (--float-sum modern) or <= 3.11 (legacy, the default: Debian 12 and
   Ubuntu 22.04 ship 3.11, and SCALE-Sim's published reports use it); the two differ in the last digits. Every fold of every layer is listed while it is timed, so a run
   whose folds would need more memory or time than the limits is refused before it starts:
@@ -93,7 +100,9 @@ export const scalesimCommand: Command = {
     // auto: the memory system runs where it changes the cycles (USER bandwidth: stalls); in CALC mode the
     // DRAM keeps up by definition, so the cycles are the compute cycles and it runs only when asked.
     const memoryChoice = choice('--memory', stringOption(values, 'memory') ?? 'auto', ['auto', 'on', 'off'] as const);
-    const memory = timing === 'scalesim' && (memoryChoice === 'on' || (memoryChoice === 'auto' && (config.value.interfaceBandwidth === 'USER' || traceDir !== undefined)));
+    const sparsity = config.value.sparsity;
+    if (sparsity) checkSparseRun(config.value, configPath, timing, memoryChoice, traceDir, io);
+    const memory = !sparsity && timing === 'scalesim' && (memoryChoice === 'on' || (memoryChoice === 'auto' && (config.value.interfaceBandwidth === 'USER' || traceDir !== undefined)));
     if (memoryChoice === 'auto' && !memory && timing === 'scalesim' && (outDir !== undefined || logDir !== undefined)) {
       io.err('note: CALC bandwidth mode: the cycles need no memory system, so only COMPUTE_REPORT.csv is written; --memory on adds BANDWIDTH_REPORT.csv and DETAILED_ACCESS_REPORT.csv');
     }
@@ -102,9 +111,11 @@ export const scalesimCommand: Command = {
     checkWork(memory ? memoryWork(config.value, layers.value, scaleSimWork(folds, layers.value, topologyPath), traceDir !== undefined) : scaleSimWork(folds, layers.value, topologyPath), readLimits(values));
     if (traceDir && !memory) throw new UsageError('--trace needs the memory system: drop --memory off and --timing native');
     const energy = energyOptions(values, memory, timing === 'native');
-    const run = runLayers(config.value, layers.value, folds, { timing, floatSum, memory, trace: traceDir !== undefined, energy }, io);
+    const sparse = sparsity ? layers.value.map((l) => sparseLayer(l, l.sparsity ?? { nonzeros: 1, block: 1 }, sparsity, config.value.rows, config.value.cols, floatSum)) : undefined;
+    const run = runLayers(config.value, sparse ? compressedLayers(layers.value, sparse) : layers.value, folds, { timing, floatSum, memory, trace: traceDir !== undefined, energy }, io, sparse);
     const reports = [
       { name: 'COMPUTE_REPORT.csv', content: formatComputeReport(run) },
+      ...(sparse ? [{ name: 'SPARSE_REPORT.csv', content: formatSparseReport(run.layers.map((l, i) => ({ layerId: l.layerId, storage: sparse[i]!.filter.storage, totalCycles: l.stats.totalCycles }))) }] : []),
       ...(memory ? [{ name: 'BANDWIDTH_REPORT.csv', content: formatBandwidthReport(run) }, { name: 'DETAILED_ACCESS_REPORT.csv', content: formatDetailedAccessReport(run) }] : []),
     ];
     const files = [
@@ -131,6 +142,7 @@ export const scalesimCommand: Command = {
           ...l.stats,
           ...(l.memory ? { memory: { ...l.memory, trace: undefined } } : {}),
           ...(l.energy ? { energy: l.energy } : {}),
+          ...(sparse ? { sparsity: sparseJson(sparse[l.layerId]!, l.stats.totalCycles) } : {}),
         })),
       });
       return 0;
@@ -209,6 +221,13 @@ function layerFolds(config: ScaleSimConfig, layers: readonly TopologyLayer[]): n
   });
 }
 
+function sparsePatch(result: ScaleSimRun['layers'][number], layer: SparseLayer, config: ScaleSimConfig): ScaleSimRun['layers'][number] {
+  const { m, n, k } = layer.shape;
+  const macs = m * n * k;
+  const macUtilization = macs / (result.stats.totalCycles * config.rows * config.cols);
+  return { ...result, k, stats: { ...result.stats, macs, macUtilization }, scaleSim: layer.scaleSim };
+}
+
 export function scaleSimWork(folds: readonly number[], layers: readonly TopologyLayer[], file = 'topology'): WorkEstimate {
   const most = folds.reduce((best, f, i) => (f > folds[best]! ? i : best), 0);
   const total = folds.reduce((a, b) => a + b, 0);
@@ -244,13 +263,36 @@ function memoryWork(config: ScaleSimConfig, layers: readonly TopologyLayer[], co
 const MEMORY_SLOT_SECONDS = 2e-7;
 const MEMORY_BYTES_PER_OPERAND_WORD = 64;
 
-/** runScaleSim layer by layer, with progress counted in folds. */
-function runLayers(config: ScaleSimConfig, layers: readonly TopologyLayer[], folds: readonly number[], options: ScaleSimOptions, io: Io): ScaleSimRun {
+/** v3's sparsity is modelled for its weight-stationary compute only: refuse what it would not match. */
+function checkSparseRun(config: ScaleSimConfig, configPath: string, timing: string, memoryChoice: string, traceDir: string | undefined, io: Io): void {
+  if (config.dataflow !== 'ws') throw new TpusimError('bad_config', `${configPath}: Dataflow '${config.dataflow}' with [sparsity] SparsitySupport true: tpusim models SCALE-Sim v3's sparsity on ws only`);
+  if (timing !== 'scalesim') throw new UsageError("[sparsity] follows SCALE-Sim v3's timing: drop --timing native");
+  if (memoryChoice === 'on' || traceDir !== undefined) throw new UsageError(`${memoryChoice === 'on' ? '--memory on' : '--trace'}: SCALE-Sim v3's memory system under [sparsity] is not modelled; drop it`);
+  if (config.interfaceBandwidth === 'USER') io.err("note: [sparsity] runs SCALE-Sim v3's compute only: USER-mode DRAM stalls are not modelled (Stall Cycles 0)");
+}
+
+/** The layers as v3 times them under sparsity: the compressed filter's K' in place of K. */
+function compressedLayers(layers: readonly TopologyLayer[], sparse: readonly SparseLayer[]): TopologyLayer[] {
+  return layers.map((l, i) => ({ ...l, k: sparse[i]!.compressedShape.k }));
+}
+
+function sparseJson(layer: SparseLayer, totalCycles: number): object {
+  const { storage, compressedK, nonzeros, columnNonzeros } = layer.filter;
+  return { compressedK, nonzeros, ...(columnNonzeros ? { columnNonzeros } : {}), ...storage, metadataWordsPerCycle: storage.metadataWords / totalCycles };
+}
+
+/**
+ * runScaleSim layer by layer, with progress counted in folds. Under sparsity the layers come compressed
+ * (M x N x K'); v3 still reports the dense M N K MACs and its own mapping efficiency, patched in here.
+ */
+function runLayers(config: ScaleSimConfig, layers: readonly TopologyLayer[], folds: readonly number[], options: ScaleSimOptions, io: Io, sparse?: readonly SparseLayer[]): ScaleSimRun {
   const total = folds.reduce((a, b) => a + b, 0);
   const progress = createProgress(io, 'scalesim', total);
   let done = 0;
   const results = layers.map((layer, layerId) => {
-    const result = { ...runScaleSim(config, [layer], options).layers[0]!, layerId };
+    const dense = runScaleSim(config, [layer], options).layers[0]!;
+    const sparseLayerResult = sparse?.[layerId];
+    const result = sparseLayerResult ? { ...sparsePatch(dense, sparseLayerResult, config), layerId } : { ...dense, layerId };
     done += folds[layerId]!;
     progress.update(done);
     return result;
