@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // Checks that imports follow the layer direction of DESIGN.md, that library code stays browser-safe and
-// deterministic, and prints the line count per folder. Exits non-zero on any violation.
+// deterministic, that no import cycle joins source files (type-only imports included: a cycle of types is
+// still two files that cannot be understood apart), and prints the line count per folder. Exits non-zero on
+// any violation. `node scripts/check-layers.mjs [ROOT]` checks ROOT/src (default: this repository's).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, dirname, resolve, sep } from 'node:path';
 
-const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
+const root = resolve(process.argv[2] ?? join(dirname(new URL(import.meta.url).pathname), '..'));
 const src = join(root, 'src');
 
-const LIBRARY = ['core', 'arch', 'graph', 'isa', 'compile', 'sim', 'model', 'cluster', 'cost', 'validation', 'explore', 'report'];
+const LIBRARY = ['core', 'arch', 'graph', 'isa', 'compile', 'sim', 'model', 'cluster', 'cost', 'validation', 'run', 'explore', 'report'];
 /** Which layers each layer may import (besides itself), from DESIGN.md's table. */
 const ALLOWED = {
   core: [],
@@ -18,8 +20,11 @@ const ALLOWED = {
   sim: ['core', 'arch', 'isa'],
   model: ['core', 'arch', 'graph'],
   cluster: ['core', 'arch', 'graph', 'model'],
-  cost: ['core', 'arch'],
+  // DESIGN.md's cost/ owns power and TCO; a chip's power is priced from the energy model.
+  cost: ['core', 'arch', 'model'],
   validation: ['core', 'arch', 'graph', 'model', 'cluster', 'cost'],
+  // Whole workloads through the simulators: a compiled program on the chip machine, a SCALE-Sim topology priced.
+  run: ['core', 'arch', 'graph', 'isa', 'compile', 'sim', 'model'],
   explore: LIBRARY.filter((l) => l !== 'explore'),
   report: ['core'],
   cli: ['index'],
@@ -45,6 +50,8 @@ const layerOf = (file) => {
 const problems = [];
 const warnings = [];
 const lines = new Map();
+/** Source file (tests excluded) -> the source files it imports, for the cycle check. */
+const imports = new Map();
 const importPattern = /^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]/gm;
 
 for (const file of walk(src).filter((f) => f.endsWith('.ts'))) {
@@ -70,6 +77,7 @@ for (const file of walk(src).filter((f) => f.endsWith('.ts'))) {
     if (!spec.startsWith('.')) continue;
     const target = resolve(dirname(file), spec);
     if (!target.startsWith(src)) continue;
+    if (!isTest) imports.set(rel, (imports.get(rel) ?? new Set()).add(relative(root, target.replace(/\.js$/, '.ts'))));
     const targetLayer = layerOf(target.replace(/\.js$/, '.ts'));
     if (targetLayer === layer || layer === 'index' || isTest) continue;
     const allowed = ALLOWED[layer];
@@ -92,6 +100,76 @@ for (const file of walk(src).filter((f) => f.endsWith('.ts'))) {
     ];
     for (const [pattern, what] of banned) if (pattern.test(code)) problems.push(`${rel}: uses ${what}`);
   }
+}
+
+/**
+ * Import cycles: the strongly connected components of the import graph (Tarjan) with more than one file,
+ * or a file importing itself; each with its files (sorted) and one cycle through them.
+ */
+function importCycles(graph) {
+  const index = new Map();
+  const low = new Map();
+  const stack = [];
+  const onStack = new Set();
+  const cycles = [];
+  let next = 0;
+  const visit = (v) => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of [...(graph.get(v) ?? [])].sort()) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v), low.get(w)));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v), index.get(w)));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const component = new Set();
+    for (let w; w !== v; ) component.add((w = stack.pop())), onStack.delete(w);
+    const files = [...component].sort();
+    if (files.length > 1 || graph.get(v)?.has(v)) cycles.push({ files, path: cycleThrough(files[0], component, graph) });
+  };
+  for (const v of [...graph.keys()].sort()) if (!index.has(v)) visit(v);
+  return cycles;
+}
+
+/** One cycle from `start` back to it inside a strongly connected component (breadth-first: the shortest). */
+function cycleThrough(start, component, graph) {
+  const from = new Map();
+  const queue = [start];
+  for (const v of queue) {
+    for (const w of [...(graph.get(v) ?? [])].sort()) {
+      if (!component.has(w)) continue;
+      if (w === start) {
+        const path = [start];
+        for (let u = v; u !== start; u = from.get(u)) path.splice(1, 0, u);
+        return [...path, start];
+      }
+      if (!from.has(w)) from.set(w, v), queue.push(w);
+    }
+  }
+  return [start, start];
+}
+
+/**
+ * Cycles that were there when the check came in (each closed by a type-only import of `ServingContext`,
+ * `CostBook` or `ValidationSummary` from the file that defines it), left for their owners to break
+ * (issue 18). Any other cycle fails, and so does one of these growing; one that is gone is reported so
+ * that its entry is removed.
+ */
+const KNOWN_CYCLES = [
+  ['src/cluster/serve-layer.ts', 'src/cluster/serve-spec.ts', 'src/cluster/serve-step.ts', 'src/cluster/serve.ts'],
+  ['src/cost/area-book.ts', 'src/cost/cost-limits.ts', 'src/cost/costbook.ts'],
+  ['src/model/validation-data.ts', 'src/model/validation.ts'],
+].map((files) => files.join(' '));
+const cycles = importCycles(imports);
+for (const { files, path } of cycles) {
+  if (!KNOWN_CYCLES.includes(files.join(' '))) problems.push(`import cycle: ${path.join(' -> ')} [${files.join(', ')}]`);
+}
+for (const known of KNOWN_CYCLES) {
+  if (cycles.some(({ files }) => files.join(' ') === known)) continue;
+  warnings.push(`the known import cycle ${known} is gone: remove it from KNOWN_CYCLES`);
 }
 
 const order = ['index', ...LIBRARY, 'cli'];

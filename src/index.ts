@@ -5,7 +5,7 @@ export { TpusimError, formatIssues, nearestName, unknownNameMessage, type Issue,
 export { createRng, type Rng } from './core/rng.js';
 export { parseDecimal, whyNotDecimal, firstNonFinite, nonFiniteProblem } from './core/parse-number.js';
 export * as units from './core/units.js';
-export { formatBytes, formatSI, trimNumber, formatReadable, formatReadableSI, OPS_PER_MAC, SECONDS_PER_HOUR, SECONDS_PER_DAY } from './core/units.js';
+export { formatBytes, formatSI, trimNumber, inGib, formatReadable, formatReadableSI, OPS_PER_MAC, SECONDS_PER_HOUR, SECONDS_PER_DAY } from './core/units.js';
 export {
   NUMBER_FORMATS,
   NUMBER_FORMAT_NAMES,
@@ -74,7 +74,7 @@ export type {
   TimingMode,
 } from './sim/systolic/types.js';
 
-export { runScaleSim, runLayerMemory, layerConv, configPrices, layerEvents, runEnergy, type ScaleSimRun, type ScaleSimLayerResult, type ScaleSimOptions, type ScaleSimRunEnergy } from './explore/scalesim.js';
+export { runScaleSim, runLayerMemory, layerConv, configPrices, layerEvents, runEnergy, type ScaleSimRun, type ScaleSimLayerResult, type ScaleSimOptions, type ScaleSimRunEnergy } from './run/scalesim.js';
 export {
   priceScaleSimEvents,
   scaleSimPrices,
@@ -137,7 +137,7 @@ export type { IoBinding } from './compile/kernels.js';
 export { evaluateQuantized, hostQuantize, hostDequantize } from './compile/reference.js';
 export { fuse, inputsOf, LAYER_ACTIVATIONS, type LogicalOp, type LogicalProgram } from './graph/layers/fuse.js';
 export { simplify } from './graph/layers/simplify.js';
-export { runCompiledModel, layerStats, permuteValues, type ModelRun, type ModelRunOptions, type LayerStats } from './explore/run-model.js';
+export { runCompiledModel, layerStats, permuteValues, type ModelRun, type ModelRunOptions, type LayerStats } from './run/compiled-model.js';
 export { loadModel, modelKindOf, type ModelSource, type ModelOptions } from './explore/models.js';
 
 export { estimateGraph, criticalPathCycles, staticPowerW, DEFAULT_NODE_NM, STATIC_SHARE_OF_TDP, type EstimateOptions } from './model/estimate.js';
@@ -150,7 +150,7 @@ export { GPU_KERNEL_LAUNCH_S } from './model/gpu.js';
 export { attentionKernelsOf, attentionSeconds, defaultAttentionKernel, fp8CastSeconds, gemmSeconds, streamSeconds, ATTENTION_KERNELS, type AttentionImplementation, type AttentionKernel, type AttentionTime, type Fp8Recipe, type Fp8Role, type GemmOptions } from './model/kernels.js';
 export { decodeAttentionSeconds, DECODE_ATTENTION_KERNELS, DECODE_ATTENTION_KERNEL_SPECS, type DecodeAttention, type DecodeAttentionTime, type DecodeAttentionKernelName, type DecodeAttentionKernelSpec } from './model/decode-attention.js';
 export { prepareGraph, type PreparedGraph, type PreparedLayer } from './model/plan.js';
-export { isolatedLayerCycles } from './explore/run-model.js';
+export { isolatedLayerCycles } from './run/compiled-model.js';
 export { rooflineSvg, barChartSvg, escapeXml, BOUND_COLOURS, type RooflineInput, type RooflinePoint, type BarChartInput } from './report/svg.js';
 export { estimateRooflineSvg, estimateTimelineSvg, estimateEnergySvg, compareSvg, rooflinePoints, timedLayers, type MemoryRoof, type CompareRow } from './report/model-charts.js';
 export { chipAreaSvg, chipCostBarsSvg } from './report/chip-charts.js';
@@ -191,8 +191,10 @@ export { chipArea, calibrateArea, memoryDevices, type AreaBreakdown, type AreaPa
 export { grossDiesPerWafer, usableWaferMm2, dieYield, YIELD_MODELS, type YieldModel, type YieldOptions, type WaferGeometry } from './cost/wafer.js';
 export { chipCost, estimateChipCost, type ChipCost, type ChipCostEstimate, type ChipCostOptions } from './cost/chip-cost.js';
 export { COST_LIMITS, costLimit, validateCostValues, rangeOf } from './cost/cost-limits.js';
-export { chipPower, chipPowerModel, powerDieArea, DENSE_GEMM_SIDE, inferenceRate, type ChipPower, type ChipPowerModel, type WorkloadRate } from './explore/economics.js';
-export { chipsPerHost, provisionedPowerW, trainingRate, ownerPrice, DEFAULT_BUILD_VOLUME, type OwnerPrice } from './explore/economics.js';
+export { chipPower, chipPowerModel, powerDieArea, DENSE_GEMM_SIDE, provisionedPowerW, type ChipPower, type ChipPowerModel } from './cost/chip-power.js';
+export { inferenceRate, type WorkloadRate } from './model/workload-rate.js';
+export { chipsPerHost, trainingRate } from './cluster/training-rate.js';
+export { ownerPrice, DEFAULT_BUILD_VOLUME, type OwnerPrice } from './cost/owner-price.js';
 export { tcoPerChip, performancePerTco, usdPerMillionTokens, splitChipHour, validateTcoBook, HOURS_PER_YEAR, type TcoInput, type TcoBreakdown, type ChipHourParts } from './cost/tco.js';
 export { buildVsBuy, tornado, validateBuildVsBuyInput, TORNADO_KEYS, type BuildVsBuyInput, type BuildVsBuyResult, type BuildVsBuySide, type TornadoBar, type InputSwing, type CustomChipInput, type MarketChipInput } from './cost/build-vs-buy.js';
 export { planSupply, validateSupplyInput, SUPPLY_SCENARIOS, type SupplyInput, type SupplyPlan, type SupplyResource, type LogicDieDemand } from './cost/fab.js';

@@ -1,9 +1,76 @@
 /**
- * Progress of long work on stderr. Quiet for the first seconds (short runs print nothing); then a bar
- * redrawn in place when stderr is a terminal, otherwise a plain line at most every few seconds, so logs
- * of a redirected run stay short. The only clock in tpusim's work paths, and it decides only printing.
+ * Progress of long work on stderr, one reporter for every command: a bar redrawn in place when stderr is
+ * a terminal, otherwise plain lines at most once per interval, so logs of a redirected run (CI, tests)
+ * stay short. `createProgress` counts units of work after a quiet start (short runs print nothing);
+ * a sweep's line (cli/explore/progress.ts) adds points/s, best so far and the feasible share. The only
+ * clock in tpusim's work paths, and it decides only printing.
  */
 import { processIo, type Io } from './io.js';
+
+/** What a report shows: its text now, and how many of `width` bar cells are filled. */
+export interface ProgressView {
+  text(): string;
+  filled(width: number): number;
+  /** The units done, to tell whether the last report is out of date. */
+  done(): number;
+}
+
+export interface ReporterOptions {
+  readonly tty: boolean;
+  readonly now: () => number;
+  /** When the work started, on the `now` clock. */
+  readonly startMs: number;
+  /** Milliseconds of silence before the first report. */
+  readonly quietMs: number;
+  /** Milliseconds between reports. */
+  readonly intervalMs: number;
+  readonly bar: { readonly cells: number; readonly empty: string };
+  /**
+   * At the end, erase the bar ('clear'), or leave the final state ('keep'): the bar with a newline, or one
+   * more plain line if the last one is out of date.
+   */
+  readonly finish: 'clear' | 'keep';
+  /** A plain line (no terminal). */
+  readonly line: (text: string) => void;
+  /** Raw text to the terminal. */
+  readonly draw: (text: string) => void;
+}
+
+export interface Reporter {
+  /** Reports, unless the quiet time or the interval since the last report is not over. */
+  report(): void;
+  finish(): void;
+}
+
+export function createReporter(view: ProgressView, options: ReporterOptions): Reporter {
+  let last = -Infinity;
+  let drawn = false;
+  let reportedDone = -1;
+  const show = (final: boolean): void => {
+    reportedDone = view.done();
+    if (!options.tty) return options.line(view.text());
+    const { cells, empty } = options.bar;
+    const filled = view.filled(cells);
+    options.draw(`\r[${'#'.repeat(filled)}${empty.repeat(cells - filled)}] ${view.text()}\x1b[K${final ? '\n' : ''}`);
+    drawn = !final;
+  };
+  return {
+    report() {
+      const t = options.now();
+      if (t - options.startMs < options.quietMs || t - last < options.intervalMs) return;
+      last = t;
+      show(false);
+    },
+    finish() {
+      if (options.finish === 'keep') {
+        if (options.tty || reportedDone !== view.done()) show(true);
+        return;
+      }
+      if (drawn) options.draw('\r\x1b[K');
+      drawn = false;
+    },
+  };
+}
 
 export interface Progress {
   /** `done` of the total units are finished. */
@@ -22,35 +89,43 @@ export interface ProgressOptions {
   readonly now?: () => number;
 }
 
-const BAR_CELLS = 30;
+/** Whether progress goes to a terminal: stderr is one and `io` is the process's. */
+function stderrIsTerminal(io: Io): boolean {
+  return io === processIo && process.stderr.isTTY === true;
+}
 
+/** Progress through `total` units of work, as `label: 35% (350 of 1,000) ~13 s left`. */
 export function createProgress(io: Io, label: string, total: number, options: ProgressOptions = {}): Progress {
   const now = options.now ?? (() => Date.now());
-  const tty = options.tty ?? (io === processIo && process.stderr.isTTY === true);
+  const tty = options.tty ?? stderrIsTerminal(io);
   const start = now();
-  const quietMs = options.quietMs ?? 2000;
-  const intervalMs = options.intervalMs ?? (tty ? 200 : 5000);
-  let last = -Infinity;
-  let drawn = false;
-  const line = (done: number): string => {
-    const fraction = total > 0 ? Math.min(1, done / total) : 0;
-    const elapsedS = (now() - start) / 1000;
-    const left = fraction > 0 ? ` ~${Math.round((elapsedS * (1 - fraction)) / fraction)} s left` : '';
-    return `${label}: ${(100 * fraction).toFixed(0)}% (${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')})${left}`;
+  let current = 0;
+  const view: ProgressView = {
+    text() {
+      const fraction = total > 0 ? Math.min(1, current / total) : 0;
+      const elapsedS = (now() - start) / 1000;
+      const left = fraction > 0 ? ` ~${Math.round((elapsedS * (1 - fraction)) / fraction)} s left` : '';
+      return `${label}: ${(100 * fraction).toFixed(0)}% (${current.toLocaleString('en-US')} of ${total.toLocaleString('en-US')})${left}`;
+    },
+    filled: (width) => (total > 0 ? Math.round((width * Math.min(current, total)) / total) : 0),
+    done: () => current,
   };
+  const reporter = createReporter(view, {
+    tty,
+    now,
+    startMs: start,
+    quietMs: options.quietMs ?? 2000,
+    intervalMs: options.intervalMs ?? (tty ? 200 : 5000),
+    bar: { cells: 30, empty: ' ' },
+    finish: 'clear',
+    line: (text) => io.err(text),
+    draw: (text) => void process.stderr.write(text),
+  });
   return {
     update(done) {
-      const t = now();
-      if (t - start < quietMs || t - last < intervalMs) return;
-      last = t;
-      if (!tty) return io.err(line(done));
-      const cells = total > 0 ? Math.round((BAR_CELLS * Math.min(done, total)) / total) : 0;
-      process.stderr.write(`\r[${'#'.repeat(cells)}${' '.repeat(BAR_CELLS - cells)}] ${line(done)}\x1b[K`);
-      drawn = true;
+      current = done;
+      reporter.report();
     },
-    finish() {
-      if (drawn) process.stderr.write('\r\x1b[K');
-      drawn = false;
-    },
+    finish: () => reporter.finish(),
   };
 }

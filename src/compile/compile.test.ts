@@ -4,7 +4,7 @@ import { createRng } from '../core/rng.js';
 import { GraphBuilder } from '../graph/build.js';
 import { evaluateGraph } from '../graph/evaluate.js';
 import type { Graph } from '../graph/types.js';
-import { runCompiledModel } from '../explore/run-model.js';
+import { runCompiledModel } from '../run/compiled-model.js';
 import { compileAndVerify, compileGraph } from './compile.js';
 import { CompileError } from './errors.js';
 import { fuse } from '../graph/layers/fuse.js';

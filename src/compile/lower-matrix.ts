@@ -11,12 +11,12 @@ import { CompileError } from './errors.js';
 import type { Instruction, VectorOp } from '../isa/types.js';
 import type { Kernel, MatmulJob, RowsOperand, WeightOperand } from './kernels.js';
 import { convOutputSize, type AttentionOp, type ConvOp, type MatmulOp } from '../graph/layers/fuse.js';
-import type { Lowering } from './lower.js';
+import type { LoweringContext } from './lowering-context.js';
 import { broadcastView, transposeView, type View } from './views.js';
 
 const ZERO_PADS = [0, 0, 0, 0] as const;
 
-export function lowerMatmul(ctx: Lowering, op: MatmulOp): void {
+export function lowerMatmul(ctx: LoweringContext, op: MatmulOp): void {
   const prelude: Instruction[] = [];
   const outShape = ctx.shape(op.out);
   if (outShape.length < 2 || ctx.shape(op.a).length < 2) throw new CompileError('unsupported', `op '${op.name}': matrix products of vectors (rank 1) are not supported`);
@@ -58,7 +58,7 @@ export function lowerMatmul(ctx: Lowering, op: MatmulOp): void {
   ctx.kernels.push({ kind: 'matmul', layer: op.name, jobs, epilogue: ctx.epilogue(op) });
 }
 
-export function lowerConv(ctx: Lowering, op: ConvOp): void {
+export function lowerConv(ctx: LoweringContext, op: ConvOp): void {
   const prelude: Instruction[] = [];
   const batch = ctx.shape(op.x)[0]!;
   const [outChannels, perGroup, kh, kw] = ctx.shape(op.w) as [number, number, number, number];
@@ -163,7 +163,7 @@ export function packConvWeights(w: Float64Array, g: { outChannels: number; perGr
   return out;
 }
 
-export function lowerAttention(ctx: Lowering, op: AttentionOp): void {
+export function lowerAttention(ctx: LoweringContext, op: AttentionOp): void {
   const prelude: Instruction[] = [];
   const grab = (t: string): View => {
     const v = ctx.view(t);

@@ -26,18 +26,9 @@ import { CompileError } from './errors.js';
 import type { CodeKernel, Epilogue, IoBinding, Kernel, LoweredProgram } from './kernels.js';
 import { inputsOf, type BinaryOp, type ConcatOp, type ConvOp, type EmbeddingOp, type LogicalOp, type LogicalProgram, type MatmulOp, type PoolOp, type RowOp, type UnaryOp, type ViewOp } from '../graph/layers/fuse.js';
 import type { QuantPlan, TensorPlan } from './quantize.js';
+import type { LoweringContext, PaddedImage } from './lowering-context.js';
 import { broadcastView, contiguousStrides, reshapeView, sliceView, transposeView, type View } from './views.js';
 
-/** Channels-last padded image buffers: what lies around the tensor. */
-interface PaddedImage {
-  readonly n: number;
-  readonly c: number;
-  readonly h: number;
-  readonly w: number;
-  /** top, left, bottom, right. */
-  readonly pads: readonly [number, number, number, number];
-  readonly fill: number;
-}
 
 
 const NHWC = [0, 2, 3, 1];
@@ -49,7 +40,7 @@ export function lower(program: LogicalProgram, plan: QuantPlan, chip: ChipSpec):
   return new Lowering(program, plan, chip).run();
 }
 
-export class Lowering {
+export class Lowering implements LoweringContext {
   readonly b: Builder;
   readonly views = new Map<string, View>();
   readonly padded = new Map<number, PaddedImage>();

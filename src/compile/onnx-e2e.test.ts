@@ -13,7 +13,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { getChipPreset } from '../arch/presets/index.js';
-import { runCompiledModel } from '../explore/run-model.js';
+import { runCompiledModel } from '../run/compiled-model.js';
 import { importOnnx } from '../graph/onnx/import.js';
 import { ONNX_FIXTURES } from '../graph/onnx/test-support/onnx-models.js';
 import { randomInput, relativeError, runOrt } from '../graph/onnx/test-support/ort.js';

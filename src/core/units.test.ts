@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatReadable, formatReadableSI, formatSI } from './units.js';
+import { formatReadable, formatReadableSI, formatSI, GIB, inGib } from './units.js';
 
 describe('readable numbers', () => {
   it('give four significant digits with thousands separated, exponents at the extremes', () => {
@@ -18,5 +18,15 @@ describe('readable numbers', () => {
     expect(formatReadableSI(12, 'W')).toBe('12 W');
     expect(formatReadableSI(2e18, 'B')).toBe('2,000 PB');
     expect(formatSI(2e18, 'B')).toBe('2 EB');
+  });
+});
+
+describe('inGib', () => {
+  it('is the CLI commands\' GiB figure: bytes / 2^30 with four significant digits, no unit', () => {
+    expect(inGib(80 * GIB)).toBe('80');
+    expect(inGib(1.5 * 2 ** 30)).toBe('1.5');
+    expect(inGib(123_456_789_012)).toBe('115');
+    expect(inGib(2 ** 29, 2)).toBe('0.5');
+    expect(inGib(0)).toBe('0');
   });
 });

@@ -79,6 +79,11 @@ export function trimNumber(value: number, digits = 4): string {
   return text;
 }
 
+/** Bytes in GiB, `trimNumber`ed, for text that names the unit itself: `inGib(1.5 * GIB)` -> `1.5`. */
+export function inGib(bytes: number, digits = 4): string {
+  return trimNumber(bytes / GIB, digits);
+}
+
 /** One formatter for every readable number: building one per call (toLocaleString) costs tens of microseconds. */
 const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 20 });
 

@@ -4,7 +4,7 @@ import { validateChip } from '../arch/validate.js';
 import { STATIC_SHARE_OF_TDP } from '../model/estimate.js';
 import { compileSweep } from './compile-sweep.js';
 import { designChip, withModelledTdp } from './design.js';
-import { chipPower } from './economics.js';
+import { chipPower } from '../cost/chip-power.js';
 import { fnv1a64 } from './hash.js';
 
 const SPEC = `

@@ -3,7 +3,7 @@
  * checks that need the chip (paths that exist, expressions over known knobs, a valid chip at the knobs'
  * extremes). A design is the base with the knobs' values written in, named `<sweep>-design`; its
  * published TDP, idle power and die area are the base silicon's, not the design's, so a design's TDP is
- * its modelled peak power (explore/economics.ts chipPower) with static power at STATIC_SHARE_OF_TDP of it.
+ * its modelled peak power (cost/chip-power.ts chipPower) with static power at STATIC_SHARE_OF_TDP of it.
  * A base's sustained clock keeps its ratio to the clock (it folds in the base's power capping and kernel losses).
  */
 import type { ChipSpec } from '../arch/chip-spec.js';
@@ -12,7 +12,7 @@ import { CHIP_PRESETS } from '../arch/presets/index.js';
 import { validateChip } from '../arch/validate.js';
 import { issue, type Issue, type Result } from '../core/errors.js';
 import { STATIC_SHARE_OF_TDP } from '../model/estimate.js';
-import { chipPower } from './economics.js';
+import { chipPower } from '../cost/chip-power.js';
 import { compileExpression, type Evaluator } from './expression.js';
 import { knobExtremes, knobOrdinal, parseFieldPath, pathExists, pathWriter, type KnobValue } from './knobs.js';
 import type { SweepSpec } from './sweep-spec.js';

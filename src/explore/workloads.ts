@@ -2,7 +2,7 @@
  * Running one workload on one chip, with the existing models: a GEMM with the kernel-level model
  * (model/gemm.ts, through explore/fast-gemm.ts), a forward pass with the analytical graph estimate (model/estimate.ts), a serving point
  * with the closed-form serving model (cluster/serve.ts) and a training run with the plan search
- * (cluster/search.ts via explore/economics.ts). Each returns its figures, or reasons when it cannot run.
+ * (cluster/search.ts via cluster/training-rate.ts). Each returns its figures, or reasons when it cannot run.
  */
 import type { ChipSpec } from '../arch/chip-spec.js';
 import { defaultMatrixFormat } from '../arch/derive.js';
@@ -13,7 +13,7 @@ import { SYSTEM_PRESETS } from '../cluster/systems.js';
 import type { SystemSpec } from '../cluster/types.js';
 import type { TransformerModel } from '../cluster/transformer.js';
 import type { Graph } from '../graph/types.js';
-import { trainingRate } from './economics.js';
+import { trainingRate } from '../cluster/training-rate.js';
 import { sweepGemmSeconds } from './fast-gemm.js';
 import type { WorkloadSpec } from './sweep-spec.js';
 

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { getChipPreset } from '../arch/presets/index.js';
 import { compileGraph } from '../compile/compile.js';
-import { isolatedLayerCycles } from '../explore/run-model.js';
+import { isolatedLayerCycles } from '../run/compiled-model.js';
 import { buildZooModel } from '../graph/zoo/index.js';
 import { estimateGraph } from './estimate.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChipSpec } from '../arch/chip-spec.js';
 import { getChipPreset } from '../arch/presets/index.js';
 import { TpusimError } from '../core/errors.js';
-import { chipPower, chipPowerModel } from '../explore/economics.js';
+import { chipPower, chipPowerModel } from '../cost/chip-power.js';
 import { logicScaleFrom7nm, powerAt, powerCitations, sustainedClock, voltageShareAt } from './power.js';
 import { gemmActivity } from './power-estimate.js';
 

@@ -2,7 +2,7 @@
  * SCALE-Sim v2's COMPUTE_REPORT.csv: one row per layer, fields separated by ', ', every line ending in
  * a trailing comma, percentages printed the way Python prints a float.
  */
-import type { ScaleSimRun } from '../explore/scalesim.js';
+import type { ScaleSimRun } from '../run/scalesim.js';
 import type { AccessSpan, LayerMemoryResult } from '../sim/memory/index.js';
 import type { ScaleSimOperand, ScaleSimPrices } from '../model/scalesim-energy.js';
 import { trimNumber } from '../core/units.js';

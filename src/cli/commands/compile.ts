@@ -1,12 +1,13 @@
 import { basename, dirname, join } from 'node:path';
 import { disassemble, encodeNpy, npyFromValues, type CompiledModel, type Program } from '../../index.js';
-import { outputPaths, parseCommandArgs, stringOption, UsageError } from '../args.js';
+import { outputPaths, parseCommandArgs, UsageError } from '../args.js';
 import { resolveChip } from '../chip-arg.js';
 import { printJson, type Command } from '../command.js';
-import { COMPILE_HELP, COMPILE_OPTIONS, compileModel, compileSummary } from '../compile-arg.js';
+import { COMPILE_HELP, compileModel, compileSummary } from '../compile-arg.js';
 import { writeFilesAtomically, type Io, type OutputFile } from '../io.js';
-import { MODEL_HELP, MODEL_OPTIONS, readModel } from '../model-arg.js';
-import { checkModelWork, LIMIT_HELP, LIMIT_OPTIONS } from '../limits.js';
+import { MODEL_HELP } from '../model-arg.js';
+import { LIMIT_HELP } from '../limits.js';
+import { MODEL_COMPILE_OPTIONS, readCheckedModel, requiredChipName } from '../model-compile-arg.js';
 
 /** The program as assembly plus one .npy per initialized buffer (weights, biases, scales), named by `.init` lines. */
 export function programFiles(compiled: CompiledModel, path: string): OutputFile[] {
@@ -44,21 +45,17 @@ export const compileCommand: Command = {
       chip: { type: 'string' },
       output: { type: 'string', short: 'o' },
       json: { type: 'boolean' },
-      ...MODEL_OPTIONS,
-      ...COMPILE_OPTIONS,
-      ...LIMIT_OPTIONS,
+      ...MODEL_COMPILE_OPTIONS,
     });
     if (values['help']) {
       io.out(this.usage);
       return 0;
     }
     if (positionals.length !== 1) throw new UsageError('compile needs one MODEL; see tpusim compile --help');
-    const chipName = stringOption(values, 'chip');
-    if (!chipName) throw new UsageError('compile needs --chip NAME|FILE (tpusim chips lists the presets)');
+    const chipName = requiredChipName(values, 'compile');
     const { output: out } = outputPaths(values, ['output']);
     const chip = resolveChip(chipName);
-    const graph = readModel(positionals[0]!, values);
-    checkModelWork(graph, chip, values, false, io);
+    const graph = readCheckedModel(positionals[0]!, chip, values, false, io);
     const compiled = compileModel(graph, chip, values);
     const files = out ? programFiles(compiled, out) : [];
     // The weights folder is rewritten as a whole: a recompile leaves no stale weights behind.

@@ -12,6 +12,7 @@ import {
   searchServingConfigs,
   servingMemory,
   trimNumber,
+  inGib,
   type CapacityResult,
   type ReplicaSchedule,
   type ServingContext,
@@ -70,7 +71,6 @@ export interface CapacityRequest {
   readonly dtypeFixed: boolean;
 }
 
-const gib = (b: number): string => trimNumber(b / 2 ** 30, 4);
 const pcts = (p: Percentiles): string => `${seconds(p.p50)} / ${seconds(p.p90)} / ${seconds(p.p99)}`;
 
 function readSchedule(values: ParsedArgs['values'], fallback: ReplicaSchedule): ReplicaSchedule {
@@ -161,7 +161,7 @@ function printCapacity(io: Io, values: ParsedArgs['values'], req: CapacityReques
     io.out(`at capacity: TTFT p50/p90/p99 ${pcts(at.ttftS)}; TPOT p50/p90/p99 ${pcts(at.tpotS)}`);
     if (c.above) io.out(`above it, at ${trimNumber(c.above.requestsPerS, 4)} requests/s (x${trimNumber(c.bracketRatio, 4)}): ${c.above.reasons.join('; ')}`);
   } else io.out(`no rate meets the SLOs: ${c.reasons.join('; ')}`);
-  io.out(`memory per chip: weights ${gib(memory.weights)} GiB, KV cache ${gib(memory.kv)} GiB, activations ${gib(memory.activations)} GiB of ${gib(ctx.chip.offChipMemory.capacityBytes)} GiB; KV cache over the replica ${gib(memory.kv * ctx.tp * ctx.pp)} GiB`);
+  io.out(`memory per chip: weights ${inGib(memory.weights)} GiB, KV cache ${inGib(memory.kv)} GiB, activations ${inGib(memory.activations)} GiB of ${inGib(ctx.chip.offChipMemory.capacityBytes)} GiB; KV cache over the replica ${inGib(memory.kv * ctx.tp * ctx.pp)} GiB`);
   io.out(`(${c.simulations} simulations of ${requests} Poisson requests, seed ${seed})`);
   return c.feasible ? 0 : 1;
 }
@@ -208,7 +208,7 @@ function printSearch(io: Io, values: ParsedArgs['values'], req: CapacityRequest,
   if (best.length > 0) {
     const rows = best.map((b, i) => {
       const at = b.capacity.atCapacity!;
-      return [String(i + 1), String(b.config.plan.tp), String(b.config.plan.pp), String(b.config.replicas), b.dtype, String(b.config.schedule.slots), String(b.config.schedule.chunkTokens), trimNumber(b.requestsPerS, 4), trimNumber(b.tokensPerSPerChip, 4), seconds(pickP(at.ttftS, slo)), seconds(pickP(at.tpotS, slo)), gib(b.memory.weights + b.memory.kv + b.memory.activations)];
+      return [String(i + 1), String(b.config.plan.tp), String(b.config.plan.pp), String(b.config.replicas), b.dtype, String(b.config.schedule.slots), String(b.config.schedule.chunkTokens), trimNumber(b.requestsPerS, 4), trimNumber(b.tokensPerSPerChip, 4), seconds(pickP(at.ttftS, slo)), seconds(pickP(at.tpotS, slo)), inGib(b.memory.weights + b.memory.kv + b.memory.activations)];
     });
     io.out(formatTable(['#', 'tp', 'pp', 'replicas', 'format', 'slots', 'chunk', 'requests/s', 'tokens/s/chip', `p${slo.percentile} TTFT`, `p${slo.percentile} TPOT`, 'GiB/chip'], rows));
   }

@@ -13,6 +13,7 @@ import {
   servingContext,
   servingProblems,
   trimNumber,
+  inGib,
   WEIGHT_DTYPES,
   TpusimError,
   type ChipSpec,
@@ -148,19 +149,18 @@ export function techniqueJson(ctx: ServingContext, scheduler: Scheduler, steady:
 }
 
 const ms = (s: number): string => trimNumber(s * 1e3, 4);
-const gib = (b: number): string => trimNumber(b / 2 ** 30, 4);
 
 /** The techniques' lines in `infer`'s table output. */
 export function techniqueLines(ctx: ServingContext, point: ServingPoint, scheduler: Scheduler, steady: ServingPoint, disagg: Disaggregation, replicas: number): string[] {
   const out = [
-    ...(replicas > 1 ? [`${replicas} data-parallel replicas: ${formatSI(point.tokensPerS * replicas, 'tokens/s')} over the system`] : []),`memory per chip: weights ${gib(point.memory.weights)} GiB, KV cache ${gib(point.memory.kv)} GiB, activations ${gib(point.memory.activations)} GiB${point.kvOffloadBytes > 0 ? `; ${gib(point.kvOffloadBytes)} GiB of KV offloaded to host memory` : ''}`];
+    ...(replicas > 1 ? [`${replicas} data-parallel replicas: ${formatSI(point.tokensPerS * replicas, 'tokens/s')} over the system`] : []),`memory per chip: weights ${inGib(point.memory.weights)} GiB, KV cache ${inGib(point.memory.kv)} GiB, activations ${inGib(point.memory.activations)} GiB${point.kvOffloadBytes > 0 ? `; ${inGib(point.kvOffloadBytes)} GiB of KV offloaded to host memory` : ''}`];
   const q = ctx.quantization;
   if (q) out.push(`quantization: weights ${q.weightDtype}, activations ${q.activationDtype}, KV ${q.kvDtype}; GEMMs in ${q.gemmFormat} (${q.mode})${q.notes.length > 0 ? `; ${q.notes.join('; ')}` : ''}`);
   const spec = ctx.speculative;
   if (spec) out.push(`speculative decoding: ${spec.options.draftTokens} draft tokens at acceptance ${spec.options.acceptance} (${spec.draft ? `draft ${spec.draft.model.name}` : 'self-speculation heads'}): ${trimNumber(expectedTokensPerStep(spec.options.acceptance, spec.options.draftTokens), 4)} tokens per step`);
   out.push(`${scheduler} scheduler, steady state at ${point.batch} in flight: TTFT ${ms(steady.ttftS)} ms, TPOT ${ms(steady.tpotS)} ms, ${formatSI(steady.tokensPerS, 'tokens/s')}`);
   if (disagg) {
-    out.push(`disaggregated: ${disagg.prefillChips} prefill + ${disagg.decodeChips} decode chips (decode batch ${disagg.decodeBatch}): TTFT ${ms(disagg.ttftS)} ms (KV transfer ${ms(disagg.kvTransferS)} ms of ${gib(disagg.kvTransferBytes)} GiB), TPOT ${ms(disagg.tpotS)} ms`);
+    out.push(`disaggregated: ${disagg.prefillChips} prefill + ${disagg.decodeChips} decode chips (decode batch ${disagg.decodeBatch}): TTFT ${ms(disagg.ttftS)} ms (KV transfer ${ms(disagg.kvTransferS)} ms of ${inGib(disagg.kvTransferBytes)} GiB), TPOT ${ms(disagg.tpotS)} ms`);
     out.push(`  ${trimNumber(disagg.requestsPerS, 4)} requests/s (${disagg.bound}-bound; prefill pool ${trimNumber(disagg.prefillRequestsPerS, 4)}/s, decode pool ${trimNumber(disagg.decodeRequestsPerS, 4)}/s), ${formatSI(disagg.tokensPerSPerChip, 'tokens/s')} per chip; balanced split: ${trimNumber(disagg.balancedPrefillChips, 3)} prefill chips of ${disagg.prefillChips + disagg.decodeChips}`);
   }
   return out;

@@ -17,6 +17,7 @@ import {
   SERVING_ENGINES,
   simulateServing,
   trimNumber,
+  inGib,
   TpusimError,
   validationFor,
   type ReliabilityPoint,
@@ -35,7 +36,6 @@ import { SLO_HELP, SLO_OPTIONS } from './serving-slo.js';
 import { disaggregation, schedulerOf, TECHNIQUE_HELP, TECHNIQUE_OPTIONS, techniqueJson, techniqueLines, techniquePlan } from './infer-techniques.js';
 
 const ms = (s: number): string => trimNumber(s * 1e3, 4);
-const gib = (b: number): string => trimNumber(b / 2 ** 30, 4);
 
 /** The default split of a replica: the widest power-of-two tensor parallelism that divides the heads and the chips, within the scale-up domain. */
 function defaultTp(chips: number, heads: number, scaleUp: number): number {
@@ -167,7 +167,7 @@ export const inferCommand: Command = {
     const validation = validationFor('serving', { chip: chip.name, chips, params: model.params });
     const misfit = point.fits
       ? undefined
-      : `${model.name} on ${chips} x ${chip.name}: ${gib(point.memoryPerChipBytes)} GiB per chip for batch ${batch} exceeds the chip's ${gib(chip.offChipMemory.capacityBytes)} GiB; ${most < 1 ? 'no batch fits (more chips, or a smaller dtype, spread the weights further)' : `the largest batch that fits is ${most}`}`;
+      : `${model.name} on ${chips} x ${chip.name}: ${inGib(point.memoryPerChipBytes)} GiB per chip for batch ${batch} exceeds the chip's ${inGib(chip.offChipMemory.capacityBytes)} GiB; ${most < 1 ? 'no batch fits (more chips, or a smaller dtype, spread the weights further)' : `the largest batch that fits is ${most}`}`;
     if (misfit) io.err(`tpusim: ${misfit}`);
     if (values['json']) {
       printJson(io, 'infer', {
@@ -196,10 +196,10 @@ export const inferCommand: Command = {
     io.out(`${model.name} on ${chips} x ${chip.name} (${system.name}; tp ${tp} x pp ${pp}, ${ctx.dtype}, ${engine}${engineVersion !== undefined ? ` ${engineVersion}` : ''} engine): batch ${batch}, prompt ${prompt}, output ${output}`);
     io.out(`time to first token ${ms(point.ttftS)} ms; time per output token ${ms(point.tpotS)} ms; ${formatSI(point.tokensPerS, 'tokens/s')} over the request (${formatSI(point.decodeTokensPerS, 'tokens/s')} while decoding)`);
     io.out(`serving predictions: ${validation.text}`);
-    io.out(`KV cache ${gib(point.kvCacheBytes)} GiB; memory per chip ${gib(point.memoryPerChipBytes)} GiB of ${gib(chip.offChipMemory.capacityBytes)} GiB${point.fits ? '' : ' (DOES NOT FIT)'}; largest batch that fits: ${most}`);
+    io.out(`KV cache ${inGib(point.kvCacheBytes)} GiB; memory per chip ${inGib(point.memoryPerChipBytes)} GiB of ${inGib(chip.offChipMemory.capacityBytes)} GiB${point.fits ? '' : ' (DOES NOT FIT)'}; largest batch that fits: ${most}`);
     for (const line of techniqueLines(ctx, point, scheduler, steady, disagg, replicas)) io.out(line);
     if (sweep.length > 0) io.out('');
-    if (sweep.length > 0) io.out(formatTable(['batch', 'TTFT (ms)', 'TPOT (ms)', 'tokens/s', 'decode tokens/s', 'KV cache (GiB)', 'GiB/chip'], sweep.map((p: ServingPoint) => [String(p.batch), ms(p.ttftS), ms(p.tpotS), formatSI(p.tokensPerS, ''), formatSI(p.decodeTokensPerS, ''), gib(p.kvCacheBytes), gib(p.memoryPerChipBytes)])));
+    if (sweep.length > 0) io.out(formatTable(['batch', 'TTFT (ms)', 'TPOT (ms)', 'tokens/s', 'decode tokens/s', 'KV cache (GiB)', 'GiB/chip'], sweep.map((p: ServingPoint) => [String(p.batch), ms(p.ttftS), ms(p.tpotS), formatSI(p.tokensPerS, ''), formatSI(p.decodeTokensPerS, ''), inGib(p.kvCacheBytes), inGib(p.memoryPerChipBytes)])));
     if (simulation && rate !== undefined) {
       const s = simulation;
       io.out('');

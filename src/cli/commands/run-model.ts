@@ -5,9 +5,9 @@ import { outputPaths, stringOption, UsageError, type ParsedArgs } from '../args.
 import { printJson } from '../command.js';
 import { compileModel, compileSummary } from '../compile-arg.js';
 import { writeFilesAtomically, type Io, type OutputFile } from '../io.js';
-import { readModel, readModelInputs } from '../model-arg.js';
-import { checkModelWork } from '../limits.js';
-import { runSummary } from './run.js';
+import { readModelInputs } from '../model-arg.js';
+import { readCheckedModel } from '../model-compile-arg.js';
+import { runSummary } from '../run-summary.js';
 
 function layerTable(layers: readonly LayerStats[], kinds: ReadonlyMap<string, { kind: string; shape: readonly number[] }>): string {
   return formatTable(
@@ -32,8 +32,7 @@ function layerTable(layers: readonly LayerStats[], kinds: ReadonlyMap<string, { 
 }
 
 export function runModel(model: string, chip: ChipSpec, values: ParsedArgs['values'], io: Io): number {
-  const graph = readModel(model, values);
-  checkModelWork(graph, chip, values, true, io);
+  const graph = readCheckedModel(model, chip, values, true, io);
   const inputSpecs = (values['input'] as string[] | undefined) ?? [];
   const timingOnly = values['timing-only'] === true || inputSpecs.length === 0;
   const inputs = inputSpecs.length > 0 ? readModelInputs(graph, inputSpecs) : undefined;

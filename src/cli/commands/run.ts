@@ -6,29 +6,24 @@ import {
   decodeNpy,
   encodeNpy,
   formatIssues,
-  formatTable,
-  formatBytes,
-  formatSI,
   loadProgramInit,
   nonFiniteProblem,
   npyFromValues,
   runProgram,
-  trimNumber,
   TpusimError,
   valuesFromNpy,
   type Issue,
   type Program,
-  type ProgramRun,
 } from '../../index.js';
 import { choice, outputPaths, parseCommandArgs, stringOption, UsageError } from '../args.js';
 import { resolveChip } from '../chip-arg.js';
 import { printJson, type Command } from '../command.js';
 import { fileExists, readTextFile, writeFilesAtomically, type Io, type OutputFile } from '../io.js';
 import { readProgram } from '../program-arg.js';
-import { COMPILE_OPTIONS } from '../compile-arg.js';
-import { MODEL_OPTIONS } from '../model-arg.js';
-import { LIMIT_HELP, LIMIT_OPTIONS } from '../limits.js';
+import { LIMIT_HELP } from '../limits.js';
+import { MODEL_COMPILE_OPTIONS, requiredChipName } from '../model-compile-arg.js';
 import { runModel } from './run-model.js';
+import { runSummary } from '../run-summary.js';
 
 /** Assembly (.s, .asm), binary programs (.tpub, .bin) and anything else that is not a model name or model file. */
 function isProgramFile(path: string): boolean {
@@ -91,24 +86,6 @@ function checkInputValues(program: Program, inputs: Readonly<Record<string, Floa
   if (missing.length > 0) io.err(`tpusim: warning: no values for input buffer${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (neither --input NAME=FILE.npy nor a .init line); ${missing.length > 1 ? 'they start' : 'it starts'} as zeros`);
 }
 
-export function runSummary(run: ProgramRun, clockHz: number, file: string): string {
-  const lines = [
-    `${file} on ${run.chip}: ${run.totalCycles.toLocaleString('en-US')} cycles = ${trimNumber(run.seconds * 1e6, 4)} us at ${formatSI(clockHz, 'Hz')}; ${formatSI(run.achievedOpsPerS, 'OPS')} achieved (1 MAC = 2 ops)`,
-    '',
-    formatTable(
-      ['matrix unit', 'active', 'weight stall', 'weight shift', 'RAW stall', 'input stall', 'non-matrix', 'useful MACs', 'unused MACs'],
-      run.counters.matrixUnits
-        .filter((m) => m.passes > 0)
-        .map((m) => [m.unit, m.activeCycles, m.weightStallCycles, m.weightShiftCycles, m.rawStallCycles, m.inputStallCycles, m.nonMatrixCycles, m.usefulMacs, m.unusedMacs]),
-    ),
-    '(cycles; each matrix unit\'s columns add up to the total)',
-    `vector units busy: ${run.counters.vectorBusyCycles.map((c, i) => `core${i} ${c.toLocaleString('en-US')} cycles`).join(', ')}`,
-    `links: PCIe ${formatBytes(run.counters.linkBytes.pcie)}, off-chip memory ${formatBytes(run.counters.linkBytes.dram)}, on-chip ${formatBytes(run.counters.linkBytes.onchip)}`,
-    `memories: ${Object.entries(run.counters.memoryBytes).map(([m, b]) => `${m} ${formatBytes(b.read)} read / ${formatBytes(b.written)} written`).join('; ')}`,
-  ];
-  return lines.join('\n');
-}
-
 export const runCommand: Command = {
   name: 'run',
   summary: 'run a program or a model on a chip: outputs, cycles and where they went, a trace',
@@ -141,9 +118,7 @@ export const runCommand: Command = {
       engine: { type: 'string' },
       'timing-only': { type: 'boolean' },
       json: { type: 'boolean' },
-      ...MODEL_OPTIONS,
-      ...COMPILE_OPTIONS,
-      ...LIMIT_OPTIONS,
+      ...MODEL_COMPILE_OPTIONS,
     });
     if (values['help']) {
       io.out(this.usage);
@@ -153,8 +128,7 @@ export const runCommand: Command = {
     const file = positionals[0]!;
     const { output: outDir, trace: tracePath } = outputPaths(values, ['output', 'trace'], ['output']);
     if (!isProgramFile(file)) {
-      const chipName = stringOption(values, 'chip');
-      if (!chipName) throw new UsageError('running a model needs --chip NAME|FILE (tpusim chips lists the presets)');
+      const chipName = requiredChipName(values, 'running a model');
       choice('--engine', stringOption(values, 'engine') ?? 'fold', ['fold', 'reference', 'register'] as const);
       return runModel(file, resolveChip(chipName), values, io);
     }

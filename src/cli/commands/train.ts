@@ -11,6 +11,7 @@ import {
   planTrainingRun,
   RECOMPUTE,
   trimNumber,
+  inGib,
   TpusimError,
   formatIssues,
   memoryPerChipSvg,
@@ -107,7 +108,6 @@ function planLine(p: TrainingPlan): string {
 }
 
 const seconds = (s: number): string => (s >= 1 ? `${trimNumber(s, 4)} s` : s >= 1e-3 ? `${trimNumber(s * 1e3, 4)} ms` : `${trimNumber(s * 1e6, 4)} us`);
-const gib = (b: number): string => trimNumber(b / 2 ** 30, 4);
 
 function stepReport(model: TransformerModel, chip: ChipSpec, system: SystemSpec, s: TrainingStep, dtype: string): string[] {
   const b = s.breakdown;
@@ -118,13 +118,13 @@ function stepReport(model: TransformerModel, chip: ChipSpec, system: SystemSpec,
     `step ${seconds(s.stepTimeS)}: compute ${seconds(b.computeS)}, recompute ${seconds(b.recomputeS)}, exposed communication tp ${seconds(b.tpCommS)} / cp ${seconds(b.cpCommS)} / ep ${seconds(b.epCommS)} / pp ${seconds(b.ppCommS)} / dp ${seconds(b.dpCommS)}, pipeline bubble ${seconds(b.bubbleS)}, optimizer ${seconds(b.optimizerS)}, host-bound ${seconds(b.hostS)}`,
     `${formatSI(s.tokensPerS, 'tokens/s')}; MFU ${trimNumber(s.mfu * 100, 3)}%, HFU ${trimNumber(s.hfu * 100, 3)}% (1 MAC = 2 FLOPs; causal attention counts the scores on and below the diagonal); energy ${formatSI(s.energyPerStepJ, 'J')} per step`,
     ...(system.chip !== chip.name ? [`note: ${system.name} is built from ${system.chip}; its network is used with ${chip.name}'s compute and memory`] : []),
-    `memory per chip ${gib(m.totalBytes)} GiB of ${gib(m.capacityBytes)} GiB: weights ${gib(m.weightsBytes)}, gradients ${gib(m.gradientBytes)}, optimizer ${gib(m.optimizerBytes)}, activations ${gib(m.activationBytes)}`,
+    `memory per chip ${inGib(m.totalBytes)} GiB of ${inGib(m.capacityBytes)} GiB: weights ${inGib(m.weightsBytes)}, gradients ${inGib(m.gradientBytes)}, optimizer ${inGib(m.optimizerBytes)}, activations ${inGib(m.activationBytes)}`,
     ...s.reasons.map((r) => `DOES NOT FIT: ${r}`),
   ];
 }
 
 function searchReport(r: SearchResult, top: number): string[] {
-  const rows = r.best.slice(0, top).map((s, i) => [String(i + 1), String(s.plan.tp), String(s.plan.pp), String(s.plan.dp), String(s.plan.cp), String(s.plan.ep), String(s.plan.zero), String(s.plan.microbatch), s.plan.recompute, String(s.plan.interleave), String(s.plan.globalBatch), seconds(s.stepTimeS), formatSI(s.tokensPerS, ''), trimNumber(s.mfu * 100, 3), gib(s.memory.totalBytes)]);
+  const rows = r.best.slice(0, top).map((s, i) => [String(i + 1), String(s.plan.tp), String(s.plan.pp), String(s.plan.dp), String(s.plan.cp), String(s.plan.ep), String(s.plan.zero), String(s.plan.microbatch), s.plan.recompute, String(s.plan.interleave), String(s.plan.globalBatch), seconds(s.stepTimeS), formatSI(s.tokensPerS, ''), trimNumber(s.mfu * 100, 3), inGib(s.memory.totalBytes)]);
   return [
     `searched ${r.evaluated.toLocaleString('en-US')} plans on ${r.chips.toLocaleString('en-US')} chips: ${r.valid.toLocaleString('en-US')} valid${r.valid > 0 ? `, best ${Math.min(top, r.best.length)} by tokens/s:` : ''}`,
     ...(rows.length > 0 ? [formatTable(['#', 'tp', 'pp', 'dp', 'cp', 'ep', 'zero', 'mb', 'recompute', 'vpp', 'batch', 'step', 'tokens/s', 'MFU %', 'GiB/chip'], rows)] : []),

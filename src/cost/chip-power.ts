@@ -1,27 +1,18 @@
 /**
- * Where economics meet performance: a chip's power from the energy model (at peak activity, or
- * running a workload), and work per second for a workload, the two numbers TCO and build-vs-buy need
- * beside the cost of the chip.
+ * A chip's power from the energy model: at peak activity, by mechanism under its power limit, and the
+ * figure TCO provisions for. Priced here, beside the chip's cost, because leakage is priced on die area
+ * (the area model's where no die size is published).
  */
 import type { ChipSpec, MatrixInputFormat } from '../arch/chip-spec.js';
-import { chipCost, type ChipCost } from '../cost/chip-cost.js';
-import type { CostBook, CostStatus } from '../cost/costbook.js';
 import { defaultMatrixFormat, peakMacsPerCycle } from '../arch/derive.js';
-import { NUMBER_FORMATS } from '../core/number-formats.js';
-import { DEFAULT_NODE_NM, estimateGraph, staticPowerW } from '../model/estimate.js';
-import { energyTable } from '../model/energy.js';
-import { powerAt, sustainedClock, type PowerActivity, type PowerBreakdown, type SustainedClock } from '../model/power.js';
 import { TpusimError } from '../core/errors.js';
+import { NUMBER_FORMATS } from '../core/number-formats.js';
+import { energyTable } from '../model/energy.js';
+import { DEFAULT_NODE_NM, staticPowerW } from '../model/estimate.js';
 import { gemmActivity } from '../model/power-estimate.js';
-import { chipArea } from '../cost/area.js';
-import { CostTrace, DEFAULT_COST_BOOK } from '../cost/costbook.js';
-import type { Graph } from '../graph/types.js';
-import { searchPlans } from '../cluster/search.js';
-import { SYSTEM_PRESETS } from '../cluster/systems.js';
-import { defaultGlobalBatch } from '../cluster/train-run.js';
-import type { TrainingStep } from '../cluster/train.js';
-import type { TransformerModel } from '../cluster/transformer.js';
-import type { SystemSpec } from '../cluster/types.js';
+import { powerAt, sustainedClock, type PowerActivity, type PowerBreakdown, type SustainedClock } from '../model/power.js';
+import { chipArea } from './area.js';
+import { CostTrace, DEFAULT_COST_BOOK } from './costbook.js';
 
 export interface ChipPower {
   readonly staticW: number;
@@ -120,62 +111,8 @@ export function powerDieArea(chip: ChipSpec): { readonly dieAreaMm2: number; rea
 /** Area-model results by chip object (specs are readonly), so a sweep prices each design's area once. */
 const modelledAreas = new WeakMap<ChipSpec, number>();
 
-export interface WorkloadRate {
-  /** Work units per second per chip (inferences/s for a graph). */
-  readonly perSecond: number;
-  /** Average power running it. */
-  readonly powerW: number;
-  readonly unit: string;
-  readonly feasible: boolean;
-  readonly reasons: readonly string[];
-}
-
-/** Inferences per second and average power of one chip running `graph` back to back. */
-export function inferenceRate(graph: Graph, chip: ChipSpec): WorkloadRate {
-  const e = estimateGraph(graph, chip, { detail: 'totals' });
-  return { perSecond: e.batch / e.totalTimeS, powerW: e.averagePowerW, unit: 'inferences', feasible: e.feasible, reasons: e.reasons };
-}
-
-/** Accelerators per host: the chip's preset system's, else 4 (TPU v1 to v4 hosts carry four; DGX eight). */
-export function chipsPerHost(chip: ChipSpec): number {
-  const system = Object.values(SYSTEM_PRESETS).find((s) => s.chip === chip.name);
-  return system?.chipsPerHost ?? 4;
-}
-
 /** The power TCO provisions for: the published TDP, else the energy model's peak-activity power. */
 export function provisionedPowerW(chip: ChipSpec): { readonly watts: number; readonly source: 'tdp' | 'model' } {
   const tdp = chip.technology?.tdpW;
   return tdp !== undefined ? { watts: tdp, source: 'tdp' } : { watts: chipPower(chip).peakW, source: 'model' };
-}
-
-/** Units built when a chip's price is its cost to build and no volume is given (`tpusim tco`'s default). */
-export const DEFAULT_BUILD_VOLUME = 100_000;
-
-/** What one accelerator costs its owner, and where the figure comes from. */
-export interface OwnerPrice {
-  readonly capexUsd: number;
-  /** market: the book's street price for a chip sold on the market; built: its cost to make at the volume, NRE included. */
-  readonly source: 'market' | 'built';
-  /** The market price's status in the cost book. */
-  readonly status?: CostStatus;
-  readonly built?: ChipCost;
-}
-
-/** The book's market price for a chip sold on the market, else (or with `build`) its cost to build at `volume`. */
-export function ownerPrice(chip: ChipSpec, book: CostBook, volume = DEFAULT_BUILD_VOLUME, build = false): OwnerPrice {
-  const market = book[`market.priceUsd.${chip.name}`];
-  if (market && !build) return { capexUsd: market.value, source: 'market', status: market.status };
-  const cost = chipCost(chip, book, { volume });
-  return { capexUsd: cost.costPerChipUsd, source: 'built', built: cost };
-}
-
-/**
- * Training tokens per second per chip for a transformer on `chips` chips of a system: the best plan
- * the search finds (cluster/search.ts) at a 4M-token global batch.
- */
-export function trainingRate(model: TransformerModel, chip: ChipSpec, system: SystemSpec, chips: number, seq: number): WorkloadRate & { readonly plan?: TrainingStep } {
-  const r = searchPlans(model, chip, system, chips, { seq, globalBatch: defaultGlobalBatch(seq), keep: 1 });
-  const best = r.best[0];
-  if (!best) return { perSecond: 0, powerW: 0, unit: 'tokens', feasible: false, reasons: r.rejected.map((g) => g.message).slice(0, 3) };
-  return { perSecond: best.tokensPerS / best.chips, powerW: best.energyPerStepJ / best.stepTimeS / best.chips, unit: 'tokens', feasible: true, reasons: [], plan: best };
 }
