@@ -1,6 +1,7 @@
 /**
  * Graph + ChipSpec -> Program, as named pure passes:
  *
+ *   (recurrent LSTM/GRU/RNN nodes unrolled into per-step matmuls and vector ops: lower-recurrent.ts)
  *   simplify   drop no-ops, fold batch normalization into convolutions      Graph -> Graph
  *   fuse       matrix ops absorb bias, scale, activation and pooling        Graph -> LogicalProgram
  *   quantize   int8 scales (or bf16 rounding) for every tensor and weight   -> QuantPlan
@@ -23,6 +24,7 @@ import { CompileError } from './errors.js';
 import type { LoweredProgram } from './kernels.js';
 import { fuse, type LogicalProgram } from '../graph/layers/fuse.js';
 import { simplify } from '../graph/layers/simplify.js';
+import { expandRecurrent } from './lower-recurrent.js';
 import { lower } from './lower.js';
 import { COMPILE_DTYPES, quantize, type CompileDType, type QuantPlan } from './quantize.js';
 import { schedule, tile, type TiledProgram } from './tile.js';
@@ -70,7 +72,8 @@ export function compileGraph(graph: Graph, chip: ChipSpec, options: CompileOptio
   const dtype = options.dtype ?? defaultDType(chip);
   if (!matrixFormats(chip).includes(dtype)) throw new CompileError('unsupported', `${chip.name}'s matrix units multiply ${matrixFormats(chip).join('/')}, not ${dtype}`);
   const stage = options.onStage ?? (() => {});
-  const simplified = simplify(graph);
+  // Recurrent nodes unroll into matmuls and vector ops first, so calibration sees every step's tensors.
+  const simplified = simplify(expandRecurrent(graph));
   stage('simplify', simplified);
   const logical = fuse(simplified);
   stage('fuse', logical);

@@ -6,9 +6,11 @@ import { ATTENTION, CONV, GEMM, MATMUL, MOE } from './matrix.js';
 import { BATCH_NORM, LAYER_NORM, REDUCTIONS, RMS_NORM, SOFTMAX } from './normalization.js';
 import type { OpDef } from './op.js';
 import { POOLING_OPS } from './pooling.js';
+import { RECURRENT_OPS } from './recurrent.js';
+import { EXPAND } from './expand.js';
 
 export const OP_REGISTRY: ReadonlyMap<string, OpDef> = new Map(
-  [MATMUL, GEMM, CONV, ATTENTION, MOE, ...ELEMENTWISE_OPS, CLIP, CAST, SOFTMAX, LAYER_NORM, RMS_NORM, BATCH_NORM, ...REDUCTIONS, ...POOLING_OPS, ...LAYOUT_OPS].map((d) => [d.op, d]),
+  [MATMUL, GEMM, CONV, ATTENTION, MOE, ...ELEMENTWISE_OPS, CLIP, CAST, SOFTMAX, LAYER_NORM, RMS_NORM, BATCH_NORM, ...REDUCTIONS, ...POOLING_OPS, ...LAYOUT_OPS, EXPAND, ...RECURRENT_OPS].map((d) => [d.op, d]),
 );
 
 export function supportedOps(): string[] {
