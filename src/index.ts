@@ -207,7 +207,8 @@ export { validationFor, VALIDATION_CATEGORIES, type ValidationCategory, type Pre
 export { VALIDATION_SUMMARY } from './model/validation-data.js';
 export { formatValidationReport, validationMarkdown } from './report/validation-report.js';
 export { validationRatioSvg } from './report/validation-chart.js';
-export type { CompiledSweep, DesignRow } from './explore/sweep-types.js';
+export type { CompiledSweep, DesignRow, DesignColumns, ReasonCode } from './explore/sweep-types.js';
+export { columnReasons } from './explore/columns.js';
 export { parseSweepSpec, validateSweepSpec, compileSweep, parseSweep, knobNumbers, ExploreError, designChip, prepareSweep, evaluateChip, createWorkloadCache, CHIP_METRICS, WORKLOAD_METRICS, MODEL_FIELDS, type SweepSpec, type KnobSpec, type KnobRange, type KnobTarget, type DerivedRule, type WorkloadSpec, type ObjectiveSpec, type ConstraintSpec, type SamplerKind, type MetricName, type ChipMetric, type WorkloadMetric, type ModelField, type ExploreSweep, type PreparedSweep, type Evaluation, type ChipRole, type WorkloadCache } from './explore/index.js';
 export { knobLevels, levelValue, unitValue, knobOrdinal, gridLevels, randomPoint, lhsPoint, sobolVector, sobolShifts, permuteIndex, sobolPoint, sobolInteger, SOBOL_MAX_DIMS, parseQuantity, compileExpression, fnv1a64, type KnobValue } from './explore/index.js';
 export { paretoFront, hypervolume, kneePoint, nonDominatedSort, dominates, toMinimised, knobTornado, spearman, ranks, rankCorrelations, nsga2Initial, nsga2Start, nsga2Offspring, nsga2Advance, runNsga2, crowdingDistance, compareDesign, DEFAULT_REFERENCE_CHIPS, type Direction, type KnobTornadoBar, type Nsga2Options, type Nsga2State, type Nsga2Fitness, type Nsga2Individual, type DesignReport, type ChipComparison } from './explore/index.js';

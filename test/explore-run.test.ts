@@ -146,7 +146,7 @@ describe('tpusim explore with explore/ compileSweep (the default)', () => {
     }
     const help = await tpusim('explore', '--help');
     expect(help.code).toBe(0);
-    expect(help.out).toContain('tpusim explore report DB [--svg FILE] [--csv FILE] [--json]');
+    expect(help.out).toContain('tpusim explore report DB [--svg FILE] [--csv FILE] [--parquet FILE] [--json]');
   });
 });
 

@@ -234,11 +234,17 @@ export function columnRow(spec: SweepSpec, columns: DesignColumns, offset: numbe
     const v = columns.objectives[k]![offset]!;
     if (!Number.isNaN(v)) objectives[o.name] = v;
   });
+  return { index: columns.start + offset, knobs, feasible: columns.feasible[offset] === 1, reasons: columnReasons(spec, columns, offset), objectives };
+}
+
+/** The reasons of point start + `offset` of the columns, as evaluateChunk's row gives them. */
+export function columnReasons(spec: SweepSpec, columns: DesignColumns, offset: number): readonly string[] {
+  const other = columns.otherReasons.get(offset);
+  if (other !== undefined) return other;
   const bits = columns.reasonBits[offset]!;
-  const coded = columns.reasonCodes.flatMap((code, b) => {
+  return columns.reasonCodes.flatMap((code, b) => {
     if (((bits >>> b) & 1) === 0) return [];
     if (code.kind === 'no-objective') return [missingReason(spec.objectives[code.objective]!)];
     return [limitReason(spec.constraints[code.constraint]!, code.kind === 'above-max' ? 'max' : 'min', columns.constraints[code.constraint]![offset]!)];
   });
-  return { index: columns.start + offset, knobs, feasible: columns.feasible[offset] === 1, reasons: columns.otherReasons.get(offset) ?? coded, objectives };
 }

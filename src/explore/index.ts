@@ -4,7 +4,7 @@
  * on `compileSweep` and the contract in sweep-types.ts.
  */
 export type { CompiledSweep, DesignRow, DesignColumns, ReasonCode } from './sweep-types.js';
-export { columnRow } from './columns.js';
+export { columnRow, columnReasons } from './columns.js';
 export { parseSweepSpec, validateSweepSpec, type SweepSpec, type KnobSpec, type KnobRange, type KnobTarget, type DerivedRule, type WorkloadSpec, type ObjectiveSpec, type ConstraintSpec, type SamplerKind, type MetricName } from './sweep-spec.js';
 export { CHIP_METRICS, WORKLOAD_METRICS, MODEL_FIELDS, type ChipMetric, type WorkloadMetric, type ModelField } from './metrics.js';
 export { compileSweep, parseSweep, knobNumbers, type ExploreSweep } from './compile-sweep.js';

@@ -11,6 +11,7 @@ import { fileExists, processIo, readTextFile, writeFilesAtomically, type Io } fr
 import { mergeStores } from '../explore/merge.js';
 import { paretoSvg } from '../explore/pareto-svg.js';
 import { parseRedisUrl, startQueueExecutor, startQueueWorker } from '../explore/queue.js';
+import { exportParquet } from '../explore/parquet.js';
 import { exportCsv, reportSweep, type SweepReport } from '../explore/report.js';
 import { openStoreFor, runChunks, type RunPlan, type RunSummary, type Shard } from '../explore/run-sweep.js';
 import { SweepStore } from '../explore/store.js';
@@ -23,7 +24,7 @@ const DEFAULT_LOCK_MS = 30_000;
 
 const USAGE = `tpusim explore SPEC [--workers N] [--db FILE] [--resume] [--chunk N] [--shard i/N]
                     [--queue redis://HOST:PORT] [--json]
-tpusim explore report DB [--svg FILE] [--csv FILE] [--json]
+tpusim explore report DB [--svg FILE] [--csv FILE] [--parquet FILE] [--json]
 tpusim explore worker --queue redis://HOST:PORT [--lock-ms N]
 tpusim explore merge DB... -o DB [--json]
 
@@ -33,7 +34,9 @@ tpusim explore merge DB... -o DB [--json]
   --resume   continue an interrupted run of the same spec in --db
   --shard    run only chunks c with c mod N = i (batch schedulers), then 'explore merge'
   --queue    enqueue the chunks on Redis for 'explore worker' processes on any machine
-  report     the Pareto front of a database; --csv exports every row, --svg draws the front
+  (a sweep of GEMM workloads only is evaluated as typed-array columns: same rows, much faster)
+  report     the Pareto front of a database; --csv or --parquet exports every row (Parquet: typed
+             columns, Snappy), --svg draws the front
   worker     evaluates queued chunks until stopped (Ctrl-C); --lock-ms: how soon the chunk of a
              worker that stopped answering goes to another (default 30000)
   merge      one database from the shard databases of one sweep`;
@@ -124,17 +127,18 @@ function printRunSummary(io: Io, s: RunSummary, shard: Shard | undefined): void 
   io.out(`next: tpusim explore report ${s.db}`);
 }
 
-function reportCommand(argv: readonly string[], io: Io): number {
-  const { values, positionals } = parseCommandArgs('explore report', argv, { svg: { type: 'string' }, csv: { type: 'string' }, json: { type: 'boolean' } });
+async function reportCommand(argv: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parseCommandArgs('explore report', argv, { svg: { type: 'string' }, csv: { type: 'string' }, parquet: { type: 'string' }, json: { type: 'boolean' } });
   if (helpAsked(values, io)) return 0;
   if (positionals.length !== 1) throw new UsageError(`explore report needs one DB file, got ${positionals.length}; see 'tpusim explore --help'`);
   const dbPath = positionals[0]!;
   if (!fileExists(dbPath)) throw new UsageError(`explore report: sweep database '${dbPath}' does not exist`);
-  const outputs = outputPaths(values, ['svg', 'csv'] as const);
+  const outputs = outputPaths(values, ['svg', 'csv', 'parquet'] as const);
   const store = SweepStore.open(dbPath, true);
   try {
     const report = reportSweep(store);
     if (outputs.csv !== undefined) exportCsv(store, outputs.csv);
+    if (outputs.parquet !== undefined) await exportParquet(store, outputs.parquet);
     if (outputs.svg !== undefined) writeFilesAtomically([{ path: outputs.svg, content: paretoSvg(report) }]);
     if (values['json']) printJson(io, 'explore-report', reportJson(report));
     else printReport(io, report);

@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { ChunkColumns } from './chunk-columns.js';
+import { ChunkBuilder, type ChunkColumns } from './chunk-columns.js';
 import { createProgress } from './progress.js';
 
-const chunk = (from: number, values: Array<number | null>): ChunkColumns => ({
-  chunk: 0,
-  index: values.map((_, i) => from + i),
-  knobs: {},
-  feasible: values.map((v) => (v === null ? 0 : 1)),
-  reasons: values.map(() => '[]'),
-  objectives: { speed: values },
-});
+const chunk = (from: number, values: Array<number | null>): ChunkColumns => {
+  const builder = new ChunkBuilder({ knobNames: [], objectiveNames: ['speed'] }, { chunk: 0, start: from, end: from + values.length });
+  builder.addRows(values.map((v, i) => ({ index: from + i, knobs: {}, feasible: v !== null, reasons: v === null ? ['no'] : [], objectives: v === null ? {} : { speed: v } })));
+  return builder.finish();
+};
 
 describe('createProgress', () => {
   it('plain lines: points, rate, ETA, feasible share and the best value so far, at most one per interval', () => {

@@ -1,25 +1,30 @@
 /**
  * Sweeps beyond one machine, on BullMQ over Redis. The coordinator stores the spec text in Redis under
  * its hash and enqueues chunks as jobs with id `<hash>-<start>-<end>` (adding a job that exists is a no-op);
- * workers anywhere rebuild the sweep from the spec by hash and return the chunk as columns; the
- * coordinator inserts them with INSERT OR IGNORE and a done marker, so BullMQ's at-least-once delivery
- * (a killed worker's chunk is re-run once its lock lapses) becomes exactly-once in the store.
+ * workers anywhere rebuild the sweep from the spec by hash and write the chunk's columns, as bytes
+ * (chunk-codec.ts), under a result key of the job; the job's own return value is only that key, so
+ * BullMQ never turns the columns into JSON (it would, twice: in the job and in its completed event).
+ * The coordinator reads the bytes and inserts the rows with INSERT OR IGNORE and a done marker, so
+ * BullMQ's at-least-once delivery (a killed worker's chunk is re-run once its lock lapses) becomes
+ * exactly-once in the store.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { TpusimError, type CompiledSweep, type DesignRow } from '../../index.js';
+import { TpusimError, type CompiledSweep } from '../../index.js';
 import { UsageError } from '../args.js';
-import { rowsToColumns, type ChunkColumns, type ChunkRange } from './chunk-columns.js';
+import { decodeChunk, encodeChunk } from './chunk-codec.js';
+import { ChunkBuilder, evaluateInto, type ChunkColumns, type ChunkRange } from './chunk-columns.js';
 import { compileSpec } from './sweep-loader.js';
 import { CHUNKS_PER_SLOT } from './run-sweep.js';
 import type { ChunkExecutor } from './thread-pool.js';
 
 export const QUEUE_NAME = 'tpusim-explore';
 const specKey = (hash: string): string => `tpusim:explore:spec:${hash}`;
+const resultKey = (jobId: string): string => `tpusim:explore:result:${jobId}`;
 /** Jobs in flight per coordinator: enough for many workers, bounded so memory stays flat. */
 const QUEUE_WINDOW = 64;
-/** How long a finished chunk's spec stays in Redis after the coordinator last stored it. */
+/** How long a sweep's spec, and a chunk's result not yet stored, stay in Redis. */
 const SPEC_TTL_S = 7 * 24 * 3600;
 
 export interface ChunkJob extends ChunkRange {
@@ -78,15 +83,26 @@ export async function startQueueExecutor(target: RedisTarget, sweep: CompiledSwe
   }
   const jobs = new Map<number, Job>();
   const removals = new Set<Promise<unknown>>();
+  const results = new Redis({ ...connection });
+  /** Adds the chunk's job (a no-op when it exists) and waits for its result; undefined if the result has expired. */
+  const runJob = async (range: ChunkRange): Promise<ChunkColumns | undefined> => {
+    const data: ChunkJob = { ...range, hash: sweep.hash };
+    // A job left completed by an earlier, interrupted coordinator answers at once from its stored result.
+    const job = await queue.add('chunk', data, { jobId: jobIdOf(sweep.hash, range), attempts: 3 });
+    const key = (await job.waitUntilFinished(events)) as string;
+    jobs.set(range.chunk, job);
+    const bytes = await results.getBuffer(key);
+    if (bytes !== null) return decodeChunk(bytes);
+    await job.remove();
+    jobs.delete(range.chunk);
+    return undefined;
+  };
   return {
     slots: QUEUE_WINDOW / CHUNKS_PER_SLOT,
     async evaluate(range) {
-      const data: ChunkJob = { ...range, hash: sweep.hash };
-      // A job left completed by an earlier, interrupted coordinator answers at once from its stored result.
-      const job = await queue.add('chunk', data, { jobId: jobIdOf(sweep.hash, range), attempts: 3 });
       try {
-        const columns = (await job.waitUntilFinished(events)) as ChunkColumns;
-        jobs.set(range.chunk, job);
+        const columns = (await runJob(range)) ?? (await runJob(range));
+        if (columns === undefined) throw new Error('its result left Redis twice before it was read');
         return columns;
       } catch (error) {
         throw new TpusimError('sweep_failed', `chunk ${range.chunk} failed on the queue: ${error instanceof Error ? error.message : String(error)}`);
@@ -97,12 +113,13 @@ export async function startQueueExecutor(target: RedisTarget, sweep: CompiledSwe
       const job = jobs.get(range.chunk);
       jobs.delete(range.chunk);
       if (!job) return;
-      const removal = job.remove().catch(() => undefined);
+      const removal = Promise.all([job.remove(), results.del(resultKey(job.id!))]).catch(() => undefined);
       removals.add(removal);
       void removal.then(() => removals.delete(removal));
     },
     async close() {
       await Promise.all(removals);
+      results.disconnect();
       await Promise.all([events.close(), queue.close()]);
     },
   };
@@ -111,13 +128,13 @@ export async function startQueueExecutor(target: RedisTarget, sweep: CompiledSwe
 /** Points evaluated between turns of the event loop, so BullMQ can renew the chunk's lock meanwhile. */
 const SLICE_POINTS = 1000;
 
-async function evaluateYielding(sweep: CompiledSweep, start: number, end: number): Promise<DesignRow[]> {
-  const rows: DesignRow[] = [];
-  for (let from = start; from < end; from += SLICE_POINTS) {
-    rows.push(...sweep.evaluateChunk(from, Math.min(end, from + SLICE_POINTS)));
+async function evaluateYielding(sweep: CompiledSweep, range: ChunkRange): Promise<ChunkColumns> {
+  const builder = new ChunkBuilder(sweep, range);
+  for (let from = range.start; from < range.end; from += SLICE_POINTS) {
+    evaluateInto(builder, sweep, from, Math.min(range.end, from + SLICE_POINTS));
     await yieldToEventLoop();
   }
-  return rows;
+  return builder.finish();
 }
 
 export interface WorkerOptions {
@@ -153,9 +170,11 @@ export async function startQueueWorker(options: WorkerOptions): Promise<{ close(
       const { hash, chunk, start, end } = job.data as ChunkJob;
       options.log(`worker: chunk ${chunk} [${start}, ${end}) of sweep ${hash} started`);
       const sweep = await sweepFor(hash);
-      const columns = rowsToColumns(sweep, chunk, await evaluateYielding(sweep, start, end));
+      const columns = await evaluateYielding(sweep, { chunk, start, end });
+      const key = resultKey(job.id!);
+      await redis.set(key, encodeChunk(columns), 'EX', SPEC_TTL_S);
       options.log(`worker: chunk ${chunk} done`);
-      return columns;
+      return key;
     },
     { connection, concurrency: 1, lockDuration: options.lockMs, stalledInterval: options.lockMs, maxStalledCount: 10 },
   );

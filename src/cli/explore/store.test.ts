@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { chunkRange, type ChunkColumns } from './chunk-columns.js';
+import { ChunkBuilder, chunkRange, type ChunkColumns } from './chunk-columns.js';
 import { SweepStore, type SweepMeta } from './store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tpusim-store-'));
@@ -12,8 +12,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const meta: SweepMeta = { hash: 'abc', specText: '{}', fileName: 's.json', count: 5, chunkSize: 3, knobNames: ['rows', 'kind "x"'], objectiveNames: ['speed'], directions: { speed: 'max' } };
 
 function columns(chunk: number, from: number, to: number): ChunkColumns {
+  const builder = new ChunkBuilder(meta, { chunk, start: from, end: to });
   const index = Array.from({ length: to - from }, (_, i) => from + i);
-  return { chunk, index, knobs: { rows: index.map((i) => i * 8), 'kind "x"': index.map((i) => `k${i}`) }, feasible: index.map((i) => (i % 2 ? 1 : 0)), reasons: index.map((i) => JSON.stringify(i % 2 ? [] : ['too big'])), objectives: { speed: index.map((i) => (i % 2 ? i / 3 : null)) } };
+  builder.addRows(index.map((i) => ({ index: i, knobs: { rows: i * 8, 'kind "x"': `k${i}` }, feasible: i % 2 === 1, reasons: i % 2 ? [] : ['too big'], objectives: i % 2 ? { speed: i / 3 } : {} })));
+  return builder.finish();
 }
 
 describe('SweepStore', () => {

@@ -9,7 +9,7 @@
 import Database from 'better-sqlite3';
 import { TpusimError } from '../../index.js';
 import type { Direction } from '../../index.js';
-import type { ChunkColumns, ChunkRange } from './chunk-columns.js';
+import { cellOf, objectiveCell, type ChunkColumns, type ChunkRange } from './chunk-columns.js';
 
 export const STORE_SCHEMA_VERSION = 1;
 
@@ -37,9 +37,12 @@ const quote = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 const knobColumn = (name: string): string => quote(`k:${name}`);
 const objectiveColumn = (name: string): string => quote(`o:${name}`);
 
+/** Rows per INSERT statement: one call binds many rows (the per-call cost dominates for small rows). */
+const ROWS_PER_INSERT = 256;
+/** SQLite's default limit on the parameters of one statement (SQLITE_MAX_VARIABLE_NUMBER). */
+const MAX_PARAMETERS = 32766;
+
 export class SweepStore {
-  private readonly insertRow: Database.Statement;
-  private readonly insertChunk: Database.Statement;
   private readonly commitChunk: (columns: ChunkColumns, range: ChunkRange) => number;
 
   private constructor(
@@ -47,18 +50,37 @@ export class SweepStore {
     readonly meta: SweepMeta,
   ) {
     const columns = ['idx', ...meta.knobNames.map(knobColumn), 'feasible', 'reasons', ...meta.objectiveNames.map(objectiveColumn)];
-    this.insertRow = db.prepare(`INSERT OR IGNORE INTO rows (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
-    this.insertChunk = db.prepare('INSERT OR IGNORE INTO chunks (chunk, start, "end") VALUES (?, ?, ?)');
+    const batch = Math.max(1, Math.min(ROWS_PER_INSERT, Math.floor(MAX_PARAMETERS / columns.length)));
+    const insert = (rows: number): Database.Statement => {
+      const tuple = `(${columns.map(() => '?').join(', ')})`;
+      return db.prepare(`INSERT OR IGNORE INTO rows (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}`);
+    };
+    const insertBatch = insert(batch);
+    const insertOne = insert(1);
+    const insertChunk = db.prepare('INSERT OR IGNORE INTO chunks (chunk, start, "end") VALUES (?, ?, ?)');
     this.commitChunk = db.transaction((c: ChunkColumns, range: ChunkRange) => {
+      const knobs = meta.knobNames.map((name) => c.knobs[name]);
+      const objectives = meta.objectiveNames.map((name) => c.objectives[name]);
+      const values: Array<number | string | null> = [];
+      const push = (i: number): void => {
+        values.push(c.start + i);
+        for (const column of knobs) values.push(cellOf(column, i));
+        values.push(c.feasible[i]!, c.reasons.labels[c.reasons.codes[i]!] as string);
+        for (const column of objectives) values.push(objectiveCell(column, i));
+      };
       let inserted = 0;
-      for (let i = 0; i < c.index.length; i++) {
-        const values: Array<number | string | null> = [c.index[i]!];
-        for (const name of meta.knobNames) values.push(c.knobs[name]?.[i] ?? null);
-        values.push(c.feasible[i]!, c.reasons[i]!);
-        for (const name of meta.objectiveNames) values.push(c.objectives[name]?.[i] ?? null);
-        inserted += this.insertRow.run(values).changes;
+      let i = 0;
+      for (; i + batch <= c.length; i += batch) {
+        values.length = 0;
+        for (let j = i; j < i + batch; j++) push(j);
+        inserted += insertBatch.run(values).changes;
       }
-      this.insertChunk.run(range.chunk, range.start, range.end);
+      for (; i < c.length; i++) {
+        values.length = 0;
+        push(i);
+        inserted += insertOne.run(values).changes;
+      }
+      insertChunk.run(range.chunk, range.start, range.end);
       return inserted;
     });
   }
@@ -109,8 +131,8 @@ export class SweepStore {
 
   /** Stores a chunk's rows and marks it done, in one transaction; returns the rows newly inserted. */
   addChunk(columns: ChunkColumns, range: ChunkRange): number {
-    if (columns.index.length !== range.end - range.start || (columns.index.length > 0 && columns.index[0] !== range.start)) {
-      throw new TpusimError('sweep_failed', `chunk ${range.chunk} came back with ${columns.index.length} rows from ${columns.index[0] ?? '-'}, not points [${range.start}, ${range.end})`);
+    if (columns.length !== range.end - range.start || (columns.length > 0 && columns.start !== range.start)) {
+      throw new TpusimError('sweep_failed', `chunk ${range.chunk} came back with ${columns.length} rows from ${columns.length > 0 ? columns.start : '-'}, not points [${range.start}, ${range.end})`);
     }
     return this.commitChunk(columns, range);
   }
@@ -132,6 +154,14 @@ export class SweepStore {
     const column = objectiveColumn(objective);
     const value = this.db.prepare(`SELECT ${direction === 'min' ? 'min' : 'max'}(${column}) FROM rows WHERE feasible = 1`).pluck().get();
     return typeof value === 'number' ? value : undefined;
+  }
+
+  /** Positions of the knobs (knobNames order) that hold text in some row. */
+  textKnobs(): Set<number> {
+    const { knobNames } = this.meta;
+    if (knobNames.length === 0) return new Set();
+    const any = this.db.prepare(`SELECT ${knobNames.map((n) => `coalesce(max(typeof(${knobColumn(n)}) = 'text'), 0)`).join(', ')} FROM rows`).raw().get() as number[];
+    return new Set(knobNames.flatMap((_, d) => (any[d] === 1 ? [d] : [])));
   }
 
   /** Every row in index order, streamed (memory stays flat for millions of rows). */

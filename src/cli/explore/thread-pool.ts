@@ -1,13 +1,13 @@
 /**
  * The local executor: a pool of worker_threads, each holding the sweep rebuilt from its spec text; a
- * chunk goes to the next idle thread. Running from the TypeScript sources (tests), where there is no
+ * chunk goes to the next idle thread and comes back as typed-array columns, transferred rather than copied. Running from the TypeScript sources (tests), where there is no
  * compiled thread script, chunks run on the calling thread instead, through the same code.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { TpusimError, type CompiledSweep } from '../../index.js';
-import { rowsToColumns, type ChunkColumns, type ChunkRange } from './chunk-columns.js';
+import { evaluateChunkColumns, type ChunkColumns, type ChunkRange } from './chunk-columns.js';
 
 export interface ThreadInit {
   readonly specText: string;
@@ -39,7 +39,7 @@ function inlineExecutor(sweep: CompiledSweep): ChunkExecutor {
     slots: 1,
     evaluate: async (range) => {
       try {
-        return rowsToColumns(sweep, range.chunk, sweep.evaluateChunk(range.start, range.end));
+        return evaluateChunkColumns(sweep, range);
       } catch (error) {
         throw chunkFailed(range, error instanceof Error ? error.message : String(error));
       }

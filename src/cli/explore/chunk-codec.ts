@@ -1,0 +1,82 @@
+/**
+ * A chunk's columns as one Buffer, for the Redis queue: a JSON header (the chunk's shape and its label
+ * lists) followed by the typed arrays' bytes, each at an 8-byte boundary. Numbers cross as their own
+ * bytes (no decimal text to print and parse), so a decoded chunk stores exactly what the worker computed.
+ */
+import { TpusimError } from '../../index.js';
+import type { ChunkColumn, ChunkColumns } from './chunk-columns.js';
+
+type ColumnHeader = { readonly kind: 'number' } | { readonly kind: 'label'; readonly labels: readonly WireLabel[] };
+
+interface Header {
+  readonly chunk: number;
+  readonly start: number;
+  readonly length: number;
+  readonly knobs: ReadonlyArray<readonly [string, ColumnHeader]>;
+  readonly reasons: readonly WireLabel[];
+  readonly objectives: readonly string[];
+}
+
+const MAGIC = 0x74707863; // 'tpxc'
+const align8 = (n: number): number => (n + 7) & ~7;
+
+type Label = number | string | null;
+/** JSON has no -0, Infinity or NaN: such labels travel as { f: String(value) }. */
+type WireLabel = Label | { readonly f: string };
+const toWire = (labels: readonly Label[]): WireLabel[] => labels.map((v) => (Object.is(v, -0) ? { f: '-0' } : typeof v === 'number' && !Number.isFinite(v) ? { f: String(v) } : v));
+const fromWire = (labels: readonly WireLabel[]): Label[] => labels.map((v) => (v !== null && typeof v === 'object' ? Number(v.f) : v));
+
+const columnHeader = (c: ChunkColumn): ColumnHeader => (c.kind === 'number' ? { kind: 'number' } : { kind: 'label', labels: toWire(c.labels) });
+const columnArray = (c: ChunkColumn): Float64Array | Uint32Array => (c.kind === 'number' ? c.values : c.codes);
+
+export function encodeChunk(columns: ChunkColumns): Buffer {
+  const knobs = Object.entries(columns.knobs);
+  const objectives = Object.entries(columns.objectives);
+  const header: Header = {
+    chunk: columns.chunk,
+    start: columns.start,
+    length: columns.length,
+    knobs: knobs.map(([name, c]) => [name, columnHeader(c)]),
+    reasons: toWire(columns.reasons.labels),
+    objectives: objectives.map(([name]) => name),
+  };
+  const arrays = [...knobs.map(([, c]) => columnArray(c)), columns.reasons.codes, columns.feasible, ...objectives.map(([, v]) => v)];
+  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
+  let size = align8(8 + headerBytes.length);
+  for (const a of arrays) size += align8(a.byteLength);
+  const out = Buffer.alloc(size);
+  out.writeUInt32LE(MAGIC, 0);
+  out.writeUInt32LE(headerBytes.length, 4);
+  headerBytes.copy(out, 8);
+  let offset = align8(8 + headerBytes.length);
+  for (const a of arrays) {
+    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), offset);
+    offset += align8(a.byteLength);
+  }
+  return out;
+}
+
+export function decodeChunk(bytes: Buffer): ChunkColumns {
+  if (bytes.length < 8 || bytes.readUInt32LE(0) !== MAGIC) throw new TpusimError('sweep_failed', 'a chunk result from the queue is not a tpusim chunk (another tpusim version?)');
+  const headerLength = bytes.readUInt32LE(4);
+  const header = JSON.parse(bytes.toString('utf8', 8, 8 + headerLength)) as Header;
+  const n = header.length;
+  let offset = align8(8 + headerLength);
+  // Copies into fresh, aligned buffers: the Buffer from Redis may start anywhere in its pool.
+  const take = <T>(make: (buffer: ArrayBuffer) => T, bytesPer: number): T => {
+    const byteLength = n * bytesPer;
+    if (offset + byteLength > bytes.length) throw new TpusimError('sweep_failed', `a chunk result from the queue is truncated (${bytes.length} bytes)`);
+    const start = bytes.byteOffset + offset;
+    offset += align8(byteLength);
+    return make(bytes.buffer.slice(start, start + byteLength) as ArrayBuffer);
+  };
+  const knobs: Record<string, ChunkColumn> = {};
+  for (const [name, c] of header.knobs) {
+    knobs[name] = c.kind === 'number' ? { kind: 'number', values: take((b) => new Float64Array(b), 8) } : { kind: 'label', codes: take((b) => new Uint32Array(b), 4), labels: fromWire(c.labels) };
+  }
+  const reasons = { kind: 'label' as const, codes: take((b) => new Uint32Array(b), 4), labels: fromWire(header.reasons) };
+  const feasible = take((b) => new Uint8Array(b), 1);
+  const objectives: Record<string, Float64Array> = {};
+  for (const name of header.objectives) objectives[name] = take((b) => new Float64Array(b), 8);
+  return { chunk: header.chunk, start: header.start, length: n, knobs, feasible, reasons, objectives };
+}
