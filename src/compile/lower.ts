@@ -22,14 +22,12 @@ import type { Instruction, OutputFormat, VectorOp } from '../isa/types.js';
 import { Builder } from './builder.js';
 import { layerLayouts, type PadNeed } from '../graph/layers/layout.js';
 import { lowerAttention, lowerConv, lowerMatmul } from './lower-matrix.js';
+import type { LoweringContext, PaddedImage } from './lowering-context.js';
 import { CompileError } from './errors.js';
 import type { CodeKernel, Epilogue, IoBinding, Kernel, LoweredProgram } from './kernels.js';
 import { inputsOf, type BinaryOp, type ConcatOp, type ConvOp, type EmbeddingOp, type LogicalOp, type LogicalProgram, type MatmulOp, type PoolOp, type RowOp, type UnaryOp, type ViewOp } from '../graph/layers/fuse.js';
 import type { QuantPlan, TensorPlan } from './quantize.js';
-import type { LoweringContext, PaddedImage } from './lowering-context.js';
-import { broadcastView, contiguousStrides, reshapeView, sliceView, transposeView, type View } from './views.js';
-
-
+import { broadcastView, contiguousStrides, loopNest, reshapeView, sliceView, transposeView, type View } from './views.js';
 
 const NHWC = [0, 2, 3, 1];
 const ZERO_PADS = [0, 0, 0, 0] as const;
@@ -347,7 +345,11 @@ export class Lowering implements LoweringContext {
       let [a, b] = [broadcastView(this.view(op.a), outShape), broadcastView(this.view(op.b), outShape)];
       let [pa, pb] = [this.tensorPlan(op.a), this.tensorPlan(op.b)];
       if (a.strides.some((s, i) => s === 0 && outShape[i] !== 1) && commutative) [a, b, pa, pb] = [b, a, pb, pa];
-      if (a.strides.some((s, i) => s === 0 && outShape[i] !== 1) || (b.strides[b.strides.length - 1] === 0 && outShape[outShape.length - 1] !== 1)) {
+      // b may not repeat along both the last axis and the one the vector unit walks innermost (the
+      // output's storage order): a (1, C, 1, 1) gate on a channels-last (1, C, H, W) map is fine.
+      const inner = loopNest([out, a, b]).at(-1)!;
+      const lastRepeats = b.strides[b.strides.length - 1] === 0 && outShape[outShape.length - 1] !== 1;
+      if (a.strides.some((s, i) => s === 0 && outShape[i] !== 1) || (lastRepeats && inner.strides[2] === 0 && inner.size > 1)) {
         throw new CompileError('unsupported', `op '${op.name}' (${op.fn}): broadcasting (${this.shape(op.a).join(', ')}) with (${this.shape(op.b).join(', ')}) along this axis is not supported`);
       }
       this.code(op.name, [...instructions, ...this.b.elementwise(op.fn, out, a, b, { src: pa.scale, src2: pb.scale, out: po.scale })]);
@@ -431,7 +433,11 @@ export class Lowering implements LoweringContext {
   private gather(x: View, axis: number, indices: readonly number[], shape: readonly number[], name: string, instructions: Instruction[]): View {
     const step = indices.length > 1 ? indices[1]! - indices[0]! : 1;
     const ranges = (start: number, count: number, s: number) => x.shape.map((d, i) => (i === axis ? { start, step: s, count } : { start: 0, step: 1, count: d }));
-    if (step > 0 && indices.every((v, i) => v === indices[0]! + i * step)) return sliceView(x, ranges(indices[0]!, indices.length, step));
+    if (step > 0 && indices.every((v, i) => v === indices[0]! + i * step)) {
+      // A scalar index (Swin's qkv[1]) drops the axis: the slice keeps it with size 1, so reshape it away.
+      const slice = sliceView(x, ranges(indices[0]!, indices.length, step));
+      return reshapeView(slice, shape) ?? slice;
+    }
     const buffer = this.b.buffer(name, 'ub', this.b.get(x.buffer).format, elementCount(shape), 'activation');
     const out: View = { buffer: buffer.id, offset: 0, shape, strides: contiguousStrides(shape) };
     indices.forEach((index, j) => {
@@ -454,9 +460,15 @@ export class Lowering implements LoweringContext {
     const po = this.tensorPlan(op.out);
     let at = 0;
     for (const t of op.inputs) {
-      const x = this.view(t);
-      const size = x.shape[op.axis]!;
+      const size = this.shape(t)[op.axis]!;
       const dst = sliceView(out, out.shape.map((d, i) => (i === op.axis ? { start: at, step: 1, count: size } : { start: 0, step: 1, count: d })));
+      if (!this.plan.tensors.has(t)) {
+        // A parameter (ViT's class token before the patches): its fp32 values converted on the way in.
+        instructions.push(...this.b.elementwise('copy', dst, this.constantView(t, dst.shape, dst), undefined, { src: 1, src2: 1, out: po.scale }));
+        at += size;
+        continue;
+      }
+      const x = this.view(t);
       const px = this.tensorPlan(t);
       if (px.scale === po.scale && px.format === po.format) instructions.push(...this.b.copy(dst, x));
       else instructions.push(...this.b.elementwise('copy', dst, x, undefined, { src: px.scale, src2: 1, out: po.scale }));

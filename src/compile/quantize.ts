@@ -141,6 +141,7 @@ export function quantize(program: LogicalProgram, options: QuantizeOptions): Qua
   for (const op of ops) {
     if (op.kind === 'matmul' || op.kind === 'conv') matrix.set(op.name, matrixPlan(graph, op, tensors, options));
     if (op.kind === 'binary') for (const t of [op.a, op.b]) if (!tensors.has(t)) constant(t);
+    if (op.kind === 'concat') for (const t of op.inputs) if (!tensors.has(t)) constant(t);
     if (op.kind === 'row') for (const t of [op.gamma, op.beta]) if (t) constant(t);
   }
   return {

@@ -112,8 +112,9 @@ export function evaluateQuantized(program: LogicalProgram, plan: QuantPlan, inpu
         for (const t of op.inputs) {
           const s = shape(t);
           const dst = sliceView(outView, outView.shape.map((d, i) => (i === op.axis ? { start: at, step: 1, count: s[i]! } : { start: 0, step: 1, count: d })));
-          const px = tp(t);
-          const values = px.scale === po.scale && px.format === po.format ? get(t) : Float64Array.from(scaled(get(t), px.scale), (v) => activateOutput(f(v), po.scale, po.format));
+          const px = plan.tensors.get(t);
+          // A parameter (not an activation) enters as its fp32 values, as the chip copies it in.
+          const values = !px ? Float64Array.from(constant(t), (v) => activateOutput(f(v), po.scale, po.format)) : px.scale === po.scale && px.format === po.format ? get(t) : Float64Array.from(scaled(get(t), px.scale), (v) => activateOutput(f(v), po.scale, po.format));
           let i = 0;
           for (const [o] of outerOffsets(dst.shape.map((size, d) => ({ size, strides: [dst.strides[d]!] })), [dst.offset])) out[o!] = values[i++]!;
           at += s[op.axis]!;

@@ -7,13 +7,15 @@ import type { Graph, GraphNode, GraphTensor } from '../types.js';
 import { elementCount } from '../types.js';
 import { opDef } from '../ops/registry.js';
 import { consumers, ctxOf, isParameter, num } from './fuse.js';
+import { decomposeForChip } from './decompose.js';
 
 /**
  * Pass `simplify`: Identity and Dropout removed; BatchNormalization after a convolution (whose output
  * nothing else reads) folded into its weights and bias: w' = w g / sqrt(v + eps), b' = (b - mean) g /
  * sqrt(v + eps) + beta, computed in float64 then rounded to fp32. Without weight values only the shapes fold.
  */
-export function simplify(graph: Graph): Graph {
+export function simplify(input: Graph): Graph {
+  const graph = decomposeForChip(input);
   // Copied on the first change: a large record costs milliseconds to build.
   let tensors: Record<string, GraphTensor> | undefined;
   const put = (t: GraphTensor): void => {

@@ -14,6 +14,7 @@ import { isFloatDType, SUPPORTED_ONNX_TYPES, tpusimDType, TYPE_CODE_ATTRIBUTES }
 import { decodeOnnx, makeTensor, tensorValues, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './onnx-model.js';
 import { dataTypeOf } from './onnx-tensor.js';
 import { externalDataRef, withExternalData, type ExternalDataReader } from './external-data.js';
+import { fuseLayerNormChains } from './layer-norm-pattern.js';
 
 export interface ImportOnnxOptions {
   /** Names the file in issues and in the graph's source. */
@@ -89,7 +90,7 @@ export function onnxToGraph(model: OnnxModel, options: ImportOnnxOptions = {}): 
   let result: Graph;
   try {
     const outputs = graph.outputs.map((o) => o.name);
-    result = inferGraph(graphName(graph.name, ctx.file), [...ctx.tensors.values(), ...known], known.map((t) => t.name), outputs, nodes, { kind: 'onnx', file: ctx.file });
+    result = fuseLayerNormChains(inferGraph(graphName(graph.name, ctx.file), [...ctx.tensors.values(), ...known], known.map((t) => t.name), outputs, nodes, { kind: 'onnx', file: ctx.file }));
   } catch (error) {
     if (!(error instanceof GraphError || error instanceof ShapeError)) throw error;
     // inferGraph's messages start with the node's name; folding a node can also fail inside its evaluation.
@@ -256,6 +257,11 @@ function readNodes(ctx: Ctx, onnxNodes: readonly OnnxNode[], inputs: readonly st
       report(ctx, 'unsupported_domain', where, `${label} is from domain '${n.domain}'; tpusim reads only the default ONNX domain (ai.onnx)`);
       return;
     }
+    if (n.opType === 'ConstantOfShape' && ctx.tensors.get(n.inputs[0] ?? '')?.kind !== 'constant') {
+      const node = constantOfShapeNode(ctx, where, name, n);
+      if (node) nodes.push(node);
+      return;
+    }
     const constant = CONSTANT_NODES[n.opType];
     if (constant) {
       const t = constant(ctx, where, label, n);
@@ -319,6 +325,22 @@ const CONSTANT_VALUES: Readonly<Record<string, (a: OnnxAttribute, name: string) 
   value_ints: (a, name) => makeTensor(name, 'int64', [(a.value as number[]).length], a.value as number[]),
 };
 
+/** ConstantOfShape's fill value and type (default a float 0). */
+function constantOfShapeFill(ctx: Ctx, where: string, n: OnnxNode): Pick<GraphTensor, 'dtype' | 'data'> | undefined {
+  const value = n.attributes.find((a) => a.name === 'value');
+  return value ? graphTensor(ctx, where, value.value as OnnxTensor, n.outputs[0] ?? '') : { dtype: 'fp32', data: [0] };
+}
+
+/**
+ * A ConstantOfShape whose shape other nodes compute (Swin's padding to whole windows) stays a node,
+ * with its fill as attributes, and folds when inference knows the shape.
+ */
+function constantOfShapeNode(ctx: Ctx, where: string, name: string, n: OnnxNode): GraphNode | undefined {
+  const fill = constantOfShapeFill(ctx, where, n);
+  if (!fill?.data) return undefined;
+  return { name, op: 'ConstantOfShape', inputs: n.inputs, outputs: n.outputs, attrs: { value: fill.data[0] ?? 0, dtype: fill.dtype } };
+}
+
 const CONSTANT_NODES: Readonly<Record<string, ConstantNode>> = {
   Constant: (ctx, where, label, n) => {
     const output = n.outputs[0] ?? '';
@@ -331,16 +353,11 @@ const CONSTANT_NODES: Readonly<Record<string, ConstantNode>> = {
     }
     return graphTensor(ctx, where, read(attribute, output), output);
   },
-  ConstantOfShape: (ctx, where, label, n) => {
+  ConstantOfShape: (ctx, where, _label, n) => {
     const output = n.outputs[0] ?? '';
     const shape = ctx.tensors.get(n.inputs[0] ?? '');
-    if (!shape?.data || shape.kind !== 'constant') {
-      report(ctx, 'dynamic_shape', where, `${label} takes its shape from '${n.inputs[0]}', which is not a constant of the file; tpusim needs shapes known when the graph is built`);
-      return undefined;
-    }
-    const value = n.attributes.find((a) => a.name === 'value');
-    const fill = value ? graphTensor(ctx, where, value.value as OnnxTensor, output) : { dtype: 'fp32' as const, data: [0] };
-    if (!fill?.data) return undefined;
+    const fill = constantOfShapeFill(ctx, where, n);
+    if (!shape?.data || !fill?.data) return undefined;
     const dims = Array.from(shape.data);
     const data = (isFloatDType(fill.dtype) ? new Float32Array(elementCount(dims)) : new Float64Array(elementCount(dims))).fill(fill.data[0] ?? 0);
     return { name: output, dtype: fill.dtype, shape: dims, kind: 'constant', data };

@@ -38,7 +38,7 @@ export function broadcastValues(a: Float64Array, from: readonly number[], to: re
   return out;
 }
 
-function binary(op: string, fn: (x: number, y: number) => number, summary: string): OpDef {
+function binary(op: string, fn: (x: number, y: number, ctx: OpContext) => number, summary: string): OpDef {
   return {
     op,
     kind: 'vector',
@@ -49,7 +49,7 @@ function binary(op: string, fn: (x: number, y: number) => number, summary: strin
       const shape = out[0]!.shape;
       const a = broadcastValues(inputs[0]!, input(ctx, 0).shape, shape);
       const b = broadcastValues(inputs[1]!, input(ctx, 1).shape, shape);
-      return [Float64Array.from(a, (x, i) => toDType(fn(x, b[i]!), out[0]!.dtype))];
+      return [Float64Array.from(a, (x, i) => toDType(fn(x, b[i]!, ctx), out[0]!.dtype))];
     },
   };
 }
@@ -97,6 +97,8 @@ export const ELEMENTWISE_OPS: readonly OpDef[] = [
   unary('Silu', 7, (x) => x * sigmoid(x), 'x sigmoid(x) (SwiGLU gates)'),
   unary('Tanh', 6, (x) => Math.tanh(x), 'hyperbolic tangent'),
   unary('Gelu', 10, (x, ctx) => (ctx.node.attrs['approximate'] === 'tanh' ? geluTanh(x) : gelu(x)), 'Gaussian error linear unit'),
+  unary('HardSigmoid', 4, (x, ctx) => Math.min(1, Math.max(0, floatAttr(ctx, 'alpha', 0.2) * x + floatAttr(ctx, 'beta', 0.5))), 'max(0, min(1, alpha x + beta))'),
+  unary('HardSwish', 5, (x) => x * Math.min(1, Math.max(0, x / 6 + 0.5)), 'x max(0, min(1, x / 6 + 1/2))'),
   unary('Erf', 6, erf, 'error function'),
   unary('Exp', 4, (x) => Math.exp(x), 'e^x'),
   unary('Sqrt', 4, (x) => Math.sqrt(x), 'square root'),
@@ -109,6 +111,8 @@ export const ELEMENTWISE_OPS: readonly OpDef[] = [
   binary('Mul', (x, y) => x * y, 'x y'),
   binary('Div', (x, y) => x / y, 'x / y'),
   binary('Pow', (x, y) => x ** y, 'x^y'),
+  // fmod 0 (integers): the sign of y, as Python's %; fmod 1: the sign of x, as C's fmod.
+  binary('Mod', (x, y, ctx) => (ctx.node.attrs['fmod'] === 1 ? x % y : x - y * Math.floor(x / y)), 'x mod y'),
   variadic('Max', (x, y) => (x > y || Number.isNaN(x) ? x : y), 'max(x, y, ...)'),
   variadic('Min', (x, y) => (x < y || Number.isNaN(x) ? x : y), 'min(x, y, ...)'),
 ];
