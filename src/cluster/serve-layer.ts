@@ -41,6 +41,12 @@ export interface LayerWork {
   readonly prefillPairs: number;
   readonly decodeSequences: number;
   readonly contextTokens: number;
+  /**
+   * Speculative verification: the prefill tokens are k proposed tokens per decoding sequence, which the
+   * decode kernel takes as k + 1 queries per sequence over one read of its cache (TensorRT-LLM's XQA in
+   * speculative-decoding mode, FlashAttention's varlen decode in vLLM V1), not as a prefill kernel.
+   */
+  readonly verify?: boolean;
 }
 
 /** The projections and MLP of `tokens` tokens as GEMMs, fp8 ones with the engine's accumulation. */
@@ -119,7 +125,7 @@ export function layerSeconds(ctx: ServingContext, shape: LayerShape, w: LayerWor
   // Element-wise work: norms, residuals, activation; about 14 h + 3 ffn values per token through memory.
   const ffnLocal = mlp.kind === 'dense' ? mlp.ffn / ctx.tp : (mlp.topK * mlp.ffn) / ctx.tp;
   const bytes = w.tokens * 2 * (14 * h + 3 * ffnLocal);
-  const otherS = prefillAttentionSeconds(ctx, shape, w) + decodeSeconds(ctx, shape, w) + streamSeconds(ctx.chip, ctx.dtype, bytes, bytes / 2);
+  const otherS = (w.verify ? 0 : prefillAttentionSeconds(ctx, shape, w)) + decodeSeconds(ctx, shape, w) + streamSeconds(ctx.chip, ctx.dtype, bytes, bytes / 2);
   return { linearS: linearSeconds(ctx, shape, w.tokens), otherS, tpCommS: ctx.tp > 1 ? tpCommSeconds(ctx, shape, w.tokens) : 0 };
 }
 

@@ -7,7 +7,8 @@
  * chips) or self-speculation heads on the target (Medusa, Cai et al. 2024, arXiv:2401.10774, section
  * 2.1.1: head i is a residual block h x h and its own output layer h x vocab, all k run once per step on
  * the last hidden state). The verifier's pass is a decode step with k more tokens per sequence, their
- * attention over the cache as a short causal prefill.
+ * attention over the cache as a short causal prefill; engines replay it from the decode step's captured
+ * graphs (serve-step.ts, `graphMode`), so on GPUs it pays graph launch gaps, not eager ones.
  */
 import { gemmSeconds } from '../model/kernels.js';
 import { iterationSeconds } from './serve-step.js';
@@ -46,7 +47,7 @@ export function speculativeStepSeconds(ctx: ServingContext, spec: SpeculativeOpt
   const k = spec.draftTokens;
   const verifyS = iterationSeconds(
     ctx,
-    { prefillTokens: batch * k, prefillSequences: batch, decodeSequences: batch, contextTokens: batch * context },
+    { prefillTokens: batch * k, prefillSequences: batch, decodeSequences: batch, contextTokens: batch * context, verifyTokens: k },
     batch * k * (context + (k + 1) / 2),
   );
   const draftS = draft

@@ -28,10 +28,25 @@ export interface PassTime {
   readonly roundTripS: number;
 }
 
-/** Whether a step replays captured graphs: decode-only steps up to the engine's graph batch, or (piecewise) small prefill steps. */
-function graphMode(ctx: ServingContext, step: IterationShape): 'graph' | 'piecewise' | 'eager' {
+/**
+ * A step's shape; `verifyTokens` marks a speculative verification step: each decoding sequence also
+ * checks that many proposed tokens (held in `prefillTokens` as a short causal prefill of its own).
+ */
+export interface StepShape extends IterationShape {
+  readonly verifyTokens?: number;
+}
+
+/**
+ * Whether a step replays captured graphs: decode-only steps up to the engine's graph batch, or (piecewise)
+ * small prefill steps. A verification step is a decode step of k + 1 tokens per sequence and replays the
+ * decode graphs alike: TensorRT-LLM runs DeepSeek-R1's MTP verification as one CUDA-graph decoding
+ * iteration of m = k + 1 tokens per request (tech blog 1, "Everything in One Diagram": m = 4 with three
+ * MTP layers; "Baseline: CUDA Graph"); vLLM V1 captures full graphs for uniform decode batches of
+ * 1 + num_speculative_tokens tokens per request (docs, CUDA Graphs design).
+ */
+function graphMode(ctx: ServingContext, step: StepShape): 'graph' | 'piecewise' | 'eager' {
   const e = ctx.engine;
-  if (step.prefillTokens === 0) return step.decodeSequences <= e.graphMaxBatch ? 'graph' : 'eager';
+  if (step.prefillTokens === 0 || (step.verifyTokens ?? 0) > 0) return step.decodeSequences <= e.graphMaxBatch ? 'graph' : 'eager';
   return step.prefillTokens + step.decodeSequences <= e.piecewiseGraphMaxTokens ? 'piecewise' : 'eager';
 }
 
@@ -48,7 +63,7 @@ function launchSeconds(ctx: ServingContext, mode: 'graph' | 'piecewise' | 'eager
 }
 
 /** One pass of `step` (one microbatch) through the pipeline: per stage, its share of the layers, launches and the hop onwards. */
-export function passSeconds(ctx: ServingContext, step: IterationShape, prefillPairs: number): PassTime {
+export function passSeconds(ctx: ServingContext, step: StepShape, prefillPairs: number): PassTime {
   const tokens = step.prefillTokens + step.decodeSequences;
   if (tokens <= 0) return { stageS: 0, roundTripS: 0 };
   const { model, pp } = ctx;
@@ -61,6 +76,7 @@ export function passSeconds(ctx: ServingContext, step: IterationShape, prefillPa
     prefillPairs,
     decodeSequences: step.decodeSequences,
     contextTokens: step.contextTokens,
+    ...((step.verifyTokens ?? 0) > 0 ? { verify: true } : {}),
   };
   for (const g of model.groups) {
     layersS += g.count * layerTotal(ctx, layerSeconds(ctx, g.shape, work));
@@ -97,12 +113,13 @@ export function microbatches(ctx: ServingContext, sequences: number): number {
 }
 
 /** A step shape cut into `parts` equal pieces. */
-function part(step: IterationShape, parts: number): IterationShape {
+function part(step: StepShape, parts: number): StepShape {
   return {
     prefillTokens: step.prefillTokens / parts,
     decodeSequences: step.decodeSequences / parts,
     contextTokens: step.contextTokens / parts,
     ...(step.prefillSequences !== undefined ? { prefillSequences: step.prefillSequences / parts } : {}),
+    ...(step.verifyTokens !== undefined ? { verifyTokens: step.verifyTokens } : {}),
   };
 }
 
@@ -110,7 +127,7 @@ function part(step: IterationShape, parts: number): IterationShape {
  * Seconds of one scheduler iteration over the whole batch (what `simulateServing` advances by): the batch
  * in up to pp microbatches through the stages; every sequence moves one token (or one prefill chunk).
  */
-export function iterationSeconds(ctx: ServingContext, step: IterationShape, prefillPairs = (step.prefillTokens * (step.prefillTokens + 1)) / 2): number {
+export function iterationSeconds(ctx: ServingContext, step: StepShape, prefillPairs = (step.prefillTokens * (step.prefillTokens + 1)) / 2): number {
   const sequences = step.decodeSequences + (step.prefillSequences ?? (step.prefillTokens > 0 ? 1 : 0));
   if (step.prefillTokens + step.decodeSequences <= 0) return 0;
   const m = microbatches(ctx, sequences);

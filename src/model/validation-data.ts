@@ -144,24 +144,24 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
       "category": "serving",
       "all": {
         "rows": 101,
-        "mape": 0.1699,
-        "medianSpeedRatio": 1.055,
-        "within15": 0.5644,
-        "within30": 0.8911
+        "mape": 0.1755,
+        "medianSpeedRatio": 1.069,
+        "within15": 0.5545,
+        "within30": 0.8614
       },
       "heldOut": {
         "rows": 61,
-        "mape": 0.1974,
-        "medianSpeedRatio": 1.069,
+        "mape": 0.2029,
+        "medianSpeedRatio": 1.1,
         "within15": 0.5082,
-        "within30": 0.8525
+        "within30": 0.8197
       },
       "calibration": {
         "rows": 40,
-        "mape": 0.1281,
-        "medianSpeedRatio": 1.048,
-        "within15": 0.65,
-        "within30": 0.95
+        "mape": 0.1338,
+        "medianSpeedRatio": 1.056,
+        "within15": 0.625,
+        "within30": 0.925
       },
       "regime": {
         "chips": [
@@ -319,17 +319,17 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
   "overall": {
     "all": {
       "rows": 487,
-      "mape": 0.1674,
-      "medianSpeedRatio": 1.059,
-      "within15": 0.6242,
-      "within30": 0.8768
+      "mape": 0.1686,
+      "medianSpeedRatio": 1.061,
+      "within15": 0.6222,
+      "within30": 0.8706
     },
     "heldOut": {
       "rows": 290,
-      "mape": 0.1671,
-      "medianSpeedRatio": 1.051,
+      "mape": 0.1683,
+      "medianSpeedRatio": 1.054,
       "within15": 0.6241,
-      "within30": 0.8828
+      "within30": 0.8759
     }
   }
 };
