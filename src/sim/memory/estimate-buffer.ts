@@ -82,11 +82,10 @@ export class EstimateReadBuffer {
     this.lastEnd = cycle;
   }
 
-  /** Records one demand row at `cycle`; returns the delivery cycle (always cycle + 1: no stalls). */
-  serveRow(data: Int32Array, from: number, width: number, cycle: number): number {
-    for (let c = 0; c < width; c++) {
-      const address = data[from + c]!;
-      if (address === -1) continue;
+  /** Records one demand row of `count` addresses at `cycle`; returns the delivery cycle (always cycle + 1: no stalls). */
+  serveRow(addresses: Int32Array, count: number, cycle: number): number {
+    for (let c = 0; c < count; c++) {
+      const address = addresses[c]!;
       if (!this.seen) {
         this.firstRequest = cycle;
         this.seen = true;

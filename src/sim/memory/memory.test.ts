@@ -32,7 +32,8 @@ describe('SCALE-Sim v2 memory layer', () => {
   });
 
   it('refuses an address no prefetch can bring in, where SCALE-Sim would loop forever', () => {
-    const buffer = new UserReadBuffer(200, 1, Int32Array.from([1, 2, 3]));
-    expect(() => buffer.serveRow(Int32Array.from([99]), 0, 1, 0)).toThrow(/address 99 is never brought into the 200-word SRAM/);
+    const order = { length: 3, valid: 3, addresses: () => Int32Array.from([1, 2, 3]), lookup: 'address' as const, rankOf: Int32Array.from([0, 1, 2]), base: 1, diagonal: false, lineStart: Int32Array.of(0, 3) };
+    const buffer = new UserReadBuffer(200, 1, order);
+    expect(() => buffer.serveRow(Int32Array.from([99]), 1, 0)).toThrow(/address 99 is never brought into the 200-word SRAM/);
   });
 });

@@ -6,18 +6,15 @@
  *
  * Every dataflow is the same few steps on different operands: slice an operand per fold, pad it with
  * -1 to the array's width, maybe flip it, add idle rows before and after, maybe skew it one cycle per
- * column. Each dataflow declares those steps as data in STREAM_PLANS.
+ * column. Each dataflow declares those steps as data in STREAM_PLANS. The demand is never laid out in
+ * full: a demand row's addresses follow from the fold's slice by interval arithmetic (FoldWalker).
  */
 import type { Dataflow } from '../../arch/chip-spec.js';
 import type { ConvShape } from '../../core/conv-shape.js';
+import { addressAt, operandViews, transposeView, type AddressOffsets, type OperandView } from './operand-views.js';
+import { buildPrefetchOrder, type PositionRanks, type PrefetchOrder } from './prefetch-order.js';
 
-export type { ConvShape };
-
-export interface AddressOffsets {
-  readonly ifmap: number;
-  readonly filter: number;
-  readonly ofmap: number;
-}
+export type { AddressOffsets, ConvShape, PrefetchOrder };
 
 /** A row-major matrix of addresses; -1 marks an empty slot. */
 export interface AddressMatrix {
@@ -26,13 +23,28 @@ export interface AddressMatrix {
   readonly data: Int32Array;
 }
 
-/** One operand's demand, produced fold by fold (the whole stream can be far larger than memory). */
+/** One operand's demand, walked fold by fold and, inside a fold, row (cycle) by row. */
 export interface DemandSource {
   /** Rows (cycles) per fold and slots per row. */
   readonly foldRows: number;
   readonly width: number;
-  /** Writes fold (fr, fc)'s rows into `out` (foldRows x width). */
-  fill(fr: number, fc: number, out: Int32Array): void;
+  /** Selects fold (fr, fc) for the calls below. */
+  begin(fr: number, fc: number): void;
+  /**
+   * Which line of the prefetch order (prefetch-order.ts) holds row t's addresses:
+   * a skewed row reads one anti-diagonal of the stacked slices, an unskewed row one stacked row.
+   */
+  line(t: number): number;
+  /** The kind of line a row reads: 'none' where a row is neither (a flipped skew). */
+  readonly lineKind: 'diagonal' | 'row' | 'none';
+  /** Writes row t's addresses in slot order, empty slots left out, into `out`; returns how many. */
+  rowAddresses(t: number, out: Int32Array): number;
+  /** How many addresses row t holds. */
+  rowCount(t: number): number;
+  /** Writes the ranks of row t's addresses in the prefetch order (lookup 'position' only) into `out`; returns how many. */
+  rowRanks(t: number, order: PositionRanks, out: Int32Array): number;
+  /** Writes the current fold's rows (foldRows x width, -1 for an empty slot) into `out` from index `at`. */
+  fill(out: Int32Array, at: number): void;
 }
 
 export interface LayerStreams {
@@ -42,48 +54,15 @@ export interface LayerStreams {
   readonly ifmapDemand: DemandSource;
   readonly filterDemand: DemandSource;
   readonly ofmapDemand: DemandSource;
-  /** Addresses in DRAM fetch order (padding included, as SCALE-Sim keeps it). */
-  readonly ifmapPrefetch: Int32Array;
-  readonly filterPrefetch: Int32Array;
+  readonly ifmapPrefetch: PrefetchOrder;
+  readonly filterPrefetch: PrefetchOrder;
   /** SCALE-Sim's SRAM access counts (its ofmap count for os adds rows + cols per fold, kept as it is). */
   readonly ifmapSramReads: number;
   readonly filterSramReads: number;
   readonly ofmapSramWrites: number;
 }
 
-/** A virtual matrix: size and an address per element. */
-interface View {
-  readonly rows: number;
-  readonly cols: number;
-  at(r: number, c: number): number;
-}
-
-const transpose = (v: View): View => ({ rows: v.cols, cols: v.rows, at: (r, c) => v.at(c, r) });
-
-/** The three operand matrices of a layer: ifmap (pixels x window), filter (window x filters), ofmap (pixels x filters). */
-export function operandViews(conv: ConvShape, offsets: AddressOffsets): { ifmap: View; filter: View; ofmap: View } {
-  const outH = Math.ceil((conv.ifmapHeight - conv.filterHeight + conv.strideHeight) / conv.strideHeight);
-  const outW = Math.ceil((conv.ifmapWidth - conv.filterWidth + conv.strideWidth) / conv.strideWidth);
-  const pixels = outH * outW;
-  const ch = conv.channels;
-  const window = conv.filterHeight * conv.filterWidth * ch;
-  const ifmap: View = {
-    rows: pixels,
-    cols: window,
-    at(p, w) {
-      const iRow = Math.floor(p / outW) * conv.strideHeight;
-      const iCol = (p % outW) * conv.strideWidth;
-      const cRow = Math.floor(w / (conv.filterWidth * ch));
-      const rest = w % (conv.filterWidth * ch);
-      const cCol = Math.floor(rest / ch);
-      if (cRow + iRow >= conv.ifmapHeight || cCol + iCol >= conv.ifmapWidth) return -1;
-      return ((cRow * conv.ifmapWidth + cCol) * ch + (rest % ch)) + (iRow * conv.ifmapWidth + iCol) * ch + offsets.ifmap;
-    },
-  };
-  const filter: View = { rows: window, cols: conv.filters, at: (w, f) => f * window + w + offsets.filter };
-  const ofmap: View = { rows: pixels, cols: conv.filters, at: (p, f) => conv.filters * p + f + offsets.ofmap };
-  return { ifmap, filter, ofmap };
-}
+export { operandViews };
 
 /** One operand's demand in one fold: a block of `source` rows x array width, then idle rows and skew. */
 interface DemandStep {
@@ -110,7 +89,7 @@ interface PrefetchStep {
 
 interface StreamPlan {
   /** GEMM sizes along array rows, columns and time, from the operand views. */
-  sizes(v: { ifmap: View; filter: View }): { Sr: number; Sc: number; T: number };
+  sizes(v: { ifmap: OperandView; filter: OperandView }): { Sr: number; Sc: number; T: number };
   readonly ifmap: DemandStep;
   readonly filter: DemandStep;
   readonly ofmap: DemandStep;
@@ -156,96 +135,164 @@ export const STREAM_PLANS: Readonly<Record<Dataflow, StreamPlan>> = {
 interface FoldGeometry {
   readonly R: number;
   readonly C: number;
-  readonly Sr: number;
-  readonly Sc: number;
   readonly T: number;
   readonly rowFolds: number;
   readonly colFolds: number;
 }
 
-/** The block of one fold (fr, fc) that a step reads, padded with -1 to `width` columns (and R rows when sliced by row). */
-function foldBlock(view: View, step: DemandStep, g: FoldGeometry, fr: number, fc: number, width: number): View {
-  const sliceStart = (by: 'row' | 'col'): number => (by === 'row' ? fr * g.R : fc * g.C);
-  const sliceSize = (by: 'row' | 'col'): number => (by === 'row' ? g.R : g.C);
-  const r0 = step.rowsBy === 'all' ? 0 : sliceStart(step.rowsBy);
-  const rowLimit = step.rowsBy === 'all' ? view.rows : Math.min(view.rows, r0 + sliceSize(step.rowsBy));
-  const rows = step.rowsBy === 'all' ? view.rows : sliceSize(step.rowsBy);
-  const c0 = sliceStart(step.colsBy);
-  const colLimit = Math.min(view.cols, c0 + width);
-  return { rows, cols: width, at: (r, c) => (r0 + r < rowLimit && c0 + c < colLimit ? view.at(r0 + r, c0 + c) : -1) };
-}
+const sliceSize = (g: FoldGeometry, by: 'row' | 'col'): number => (by === 'row' ? g.R : g.C);
 
-function buildDemand(views: Record<'ifmap' | 'filter' | 'ofmap', View>, step: DemandStep, g: FoldGeometry, width: number): { source: DemandSource; count: number } {
-  const source = step.transposed ? transpose(views[step.source]) : views[step.source];
-  const prefix = step.prefix(g.R, g.C, g.T);
-  const suffix = step.suffix(g.R, g.C, g.T);
-  const blockRows = foldBlock(source, step, g, 0, 0, width).rows;
-  const foldRows = prefix + blockRows + suffix + (step.skew ? width - 1 : 0);
-  let count = 0;
-  for (let fc = 0; fc < g.colFolds; fc++) for (let fr = 0; fr < g.rowFolds; fr++) count += usedElements(source, step, g, fr, fc, width);
-  const fill = (fr: number, fc: number, out: Int32Array): void => {
-    out.fill(-1);
-    const block = foldBlock(source, step, g, fr, fc, width);
-    for (let r = 0; r < block.rows; r++) {
-      const srcRow = step.flip ? block.rows - 1 - r : r;
-      for (let c = 0; c < width; c++) out[(prefix + r + (step.skew ? c : 0)) * width + c] = block.at(srcRow, c);
+/**
+ * One operand's demand in closed form. In fold (fr, fc) the step reads source rows r0 + [0, nr) and
+ * columns c0 + [0, nc) (the rest of the R x width block is padding); block row r, slot c lands on
+ * demand row prefix + r + (skew ? c : 0), so a demand row's slots form one interval of c.
+ */
+class FoldWalker implements DemandSource {
+  readonly foldRows: number;
+  readonly lineKind: 'diagonal' | 'row' | 'none';
+  private readonly prefix: number;
+  private readonly blockRows: number;
+  private r0 = 0;
+  /** First stacked row of the current fold's slice in the prefetch order. */
+  private sliceRow = 0;
+  private c0 = 0;
+  private nc = 0;
+  private rLo = 0;
+  private rHi = 0;
+  /** Row t's slots [cLo, cHi) and the source row of slot c, baseRow + rowStep * c (fields, not an object: this runs per cycle). */
+  private cLo = 0;
+  private cHi = 0;
+  private baseRow = 0;
+  private rowStep = 0;
+  private readonly scratch: Int32Array;
+
+  constructor(private readonly view: OperandView, private readonly step: DemandStep, private readonly g: FoldGeometry, readonly width: number) {
+    this.prefix = step.prefix(g.R, g.C, g.T);
+    this.blockRows = step.rowsBy === 'all' ? view.rows : sliceSize(g, step.rowsBy);
+    this.foldRows = this.prefix + this.blockRows + step.suffix(g.R, g.C, g.T) + (step.skew ? width - 1 : 0);
+    this.lineKind = !step.skew ? 'row' : step.flip ? 'none' : 'diagonal';
+    this.scratch = new Int32Array(width);
+  }
+
+  begin(fr: number, fc: number): void {
+    const { step, view, g } = this;
+    const foldOf = (by: 'row' | 'col'): number => (by === 'row' ? fr : fc);
+    const sub = step.rowsBy === 'all' ? 0 : foldOf(step.rowsBy);
+    this.r0 = step.rowsBy === 'all' ? 0 : sub * sliceSize(g, step.rowsBy);
+    const nr = step.rowsBy === 'all' ? view.rows : Math.max(0, Math.min(view.rows, this.r0 + this.blockRows) - this.r0);
+    this.c0 = foldOf(step.colsBy) * sliceSize(g, step.colsBy);
+    this.nc = Math.max(0, Math.min(view.cols, this.c0 + this.width) - this.c0);
+    this.rLo = step.flip ? this.blockRows - nr : 0;
+    this.rHi = step.flip ? this.blockRows : nr;
+    this.sliceRow = foldOf(step.colsBy) * view.rows;
+  }
+
+  /** Source elements of the current fold (SCALE-Sim's SRAM access count for it). */
+  elements(): number {
+    return (this.rHi - this.rLo) * this.nc;
+  }
+
+  /** Sets cLo, cHi, baseRow and rowStep for row t. */
+  private span(t: number): void {
+    const u = t - this.prefix;
+    const { rLo, rHi, r0, blockRows } = this;
+    const flip = this.step.flip;
+    this.baseRow = flip ? r0 + blockRows - 1 - u : r0 + u;
+    if (this.step.skew) {
+      this.cLo = Math.max(0, u - rHi + 1);
+      this.cHi = Math.min(this.nc, u - rLo + 1);
+      this.rowStep = flip ? 1 : -1;
+    } else {
+      this.cLo = 0;
+      this.cHi = u >= rLo && u < rHi ? this.nc : 0;
+      this.rowStep = 0;
     }
-  };
-  return { source: { foldRows, width, fill }, count };
+  }
+
+  line(t: number): number {
+    // Slot c reads source row baseRow - c (skewed) or baseRow: anti-diagonal or stacked row sliceRow + baseRow.
+    const u = t - this.prefix;
+    return this.lineKind === 'none' ? -1 : this.sliceRow + (this.step.flip ? this.r0 + this.blockRows - 1 - u : this.r0 + u);
+  }
+
+  rowCount(t: number): number {
+    if (this.view.bounds) return this.rowAddresses(t, this.scratch);
+    this.span(t);
+    return Math.max(0, this.cHi - this.cLo);
+  }
+
+  rowAddresses(t: number, out: Int32Array): number {
+    this.span(t);
+    const { cLo, cHi, baseRow, rowStep, c0, view } = this;
+    const { rowAddress, colAddress, bounds } = view;
+    let n = 0;
+    if (bounds) {
+      for (let c = cLo; c < cHi; c++) {
+        const a = addressAt(view, baseRow + rowStep * c, c0 + c);
+        if (a !== -1) out[n++] = a;
+      }
+      return n;
+    }
+    for (let c = cLo; c < cHi; c++) out[n++] = rowAddress[baseRow + rowStep * c]! + colAddress[c0 + c]!;
+    return n;
+  }
+
+  rowRanks(t: number, order: PositionRanks, out: Int32Array): number {
+    this.span(t);
+    const { cLo, cHi, rowStep } = this;
+    const row = this.sliceRow + this.baseRow;
+    let n = 0;
+    for (let c = cLo; c < cHi; c++) out[n++] = order.rankAt(row + rowStep * c, c);
+    return n;
+  }
+
+  fill(out: Int32Array, at: number): void {
+    const w = this.width;
+    out.fill(-1, at, at + this.foldRows * w);
+    for (let t = 0; t < this.foldRows; t++) {
+      this.span(t);
+      for (let c = this.cLo; c < this.cHi; c++) out[at + t * w + c] = addressAt(this.view, this.baseRow + this.rowStep * c, this.c0 + c);
+    }
+  }
 }
 
-/** Elements of the unpadded slice, as SCALE-Sim counts SRAM accesses. */
-function usedElements(view: View, step: DemandStep, g: FoldGeometry, fr: number, fc: number, width: number): number {
-  const extent = (by: 'row' | 'col', total: number): number => {
-    const start = by === 'row' ? fr * g.R : fc * g.C;
-    return Math.max(0, Math.min(total, start + (by === 'row' ? g.R : g.C)) - start);
-  };
-  const rows = step.rowsBy === 'all' ? view.rows : extent(step.rowsBy, view.rows);
-  const cols = Math.max(0, Math.min(view.cols, (step.colsBy === 'row' ? fr * g.R : fc * g.C) + width) - (step.colsBy === 'row' ? fr * g.R : fc * g.C));
-  return rows * cols;
+type Views = Record<'ifmap' | 'filter' | 'ofmap', OperandView>;
+
+function demandWalker(views: Views, step: DemandStep, g: FoldGeometry, width: number): { walker: FoldWalker; count: number } {
+  const view = step.transposed ? transposeView(views[step.source]) : views[step.source];
+  const walker = new FoldWalker(view, step, g, width);
+  let count = 0;
+  for (let fc = 0; fc < g.colFolds; fc++) {
+    for (let fr = 0; fr < g.rowFolds; fr++) {
+      walker.begin(fr, fc);
+      count += walker.elements();
+    }
+  }
+  walker.begin(0, 0);
+  return { walker, count };
 }
 
-function buildPrefetch(views: Record<'ifmap' | 'filter', View>, step: PrefetchStep, g: FoldGeometry): Int32Array {
-  const source = step.transposed ? transpose(views[step.source]) : views[step.source];
-  const width = step.colsBy === 'row' ? g.R : g.C;
-  const folds = step.colsBy === 'row' ? g.rowFolds : g.colFolds;
-  const M = source.rows * folds;
-  const N = width;
-  const at = (r: number, c: number): number => {
-    const fold = Math.floor(r / source.rows);
-    const col = fold * width + c;
-    return col < source.cols ? source.at(r % source.rows, col) : -1;
-  };
-  const out = new Int32Array(M * N);
-  let i = 0;
-  if (!step.diagonal) {
-    for (let r = 0; r < M; r++) for (let c = 0; c < N; c++) out[i++] = at(r, c);
-    return out;
-  }
-  for (let d = 0; d < M + N; d++) {
-    const maxRow = Math.min(d, M - 1);
-    const minRow = Math.max(0, d - N + 1);
-    for (let r = maxRow; r >= minRow; r--) out[i++] = at(r, d - r);
-  }
-  return out;
+function buildPrefetch(views: Views, step: PrefetchStep, g: FoldGeometry): PrefetchOrder {
+  const source = step.transposed ? transposeView(views[step.source]) : views[step.source];
+  return buildPrefetchOrder(source, { sliceWidth: sliceSize(g, step.colsBy), slices: step.colsBy === 'row' ? g.rowFolds : g.colFolds, diagonal: step.diagonal });
 }
 
 export function layerStreams(conv: ConvShape, offsets: AddressOffsets, rows: number, cols: number, dataflow: Dataflow): LayerStreams {
   const views = operandViews(conv, offsets);
   const plan = STREAM_PLANS[dataflow];
   const { Sr, Sc, T } = plan.sizes(views);
-  const g: FoldGeometry = { R: rows, C: cols, Sr, Sc, T, rowFolds: Math.ceil(Sr / rows), colFolds: Math.ceil(Sc / cols) };
-  const ifmapWidth = plan.ifmap.colsBy === 'row' ? rows : cols;
-  const ifmap = buildDemand(views, plan.ifmap, g, ifmapWidth);
-  const filter = buildDemand(views, plan.filter, g, plan.filter.colsBy === 'row' ? rows : cols);
-  const ofmap = buildDemand(views, plan.ofmap, g, cols);
+  const g: FoldGeometry = { R: rows, C: cols, T, rowFolds: Math.ceil(Sr / rows), colFolds: Math.ceil(Sc / cols) };
+  const widthOf = (step: DemandStep): number => (step.colsBy === 'row' ? rows : cols);
+  const ifmap = demandWalker(views, plan.ifmap, g, widthOf(plan.ifmap));
+  const filter = demandWalker(views, plan.filter, g, widthOf(plan.filter));
+  const ofmap = demandWalker(views, plan.ofmap, g, cols);
   const folds = g.rowFolds * g.colFolds;
   return {
     rowFolds: g.rowFolds,
     colFolds: g.colFolds,
-    ifmapDemand: ifmap.source,
-    filterDemand: filter.source,
-    ofmapDemand: ofmap.source,
+    ifmapDemand: ifmap.walker,
+    filterDemand: filter.walker,
+    ofmapDemand: ofmap.walker,
     ifmapPrefetch: buildPrefetch(views, plan.ifmapPrefetch, g),
     filterPrefetch: buildPrefetch(views, plan.filterPrefetch, g),
     ifmapSramReads: ifmap.count,

@@ -8,10 +8,20 @@
  * array waits (stalls) until the data arrived. Quirks kept on purpose, for byte-exact reports: the next
  * prefetch always starts at the same line (SCALE-Sim never advances it), and the excess-word trim uses
  * the active size.
+ *
+ * Set s holds the addresses of ranks [s x setSize, (s + 1) x setSize) of the order, so a window of sets
+ * is an interval of ranks and a hit is one comparison of the address's rank (operands whose addresses
+ * repeat keep a list of sets per address). A demand row reads part of one line of the order (an
+ * anti-diagonal or a row), whose addresses have consecutive ranks: a row whose line lies inside the
+ * window hits throughout, and its reads are not looked at one by one (coversLine).
  */
-/** One DRAM fetch: `lines` lines of the prefetch order from `startLine` (wrapping), one per cycle. */
 import { SimError } from '../errors.js';
+import type { PrefetchOrder } from './prefetch-order.js';
 
+/** A read whose address repeats in the order: its hit test goes through the address's list of sets. */
+const SETS = -2;
+
+/** One DRAM fetch: `lines` lines of the prefetch order from `startLine` (wrapping), one per cycle. */
 export interface FetchGroup {
   /** Arrival cycle of the first line. */
   readonly firstCycle: number;
@@ -26,15 +36,20 @@ export class UserReadBuffer {
   readonly activeWords: number;
   readonly prefetchWords: number;
   private readonly lines: number;
+  private readonly perSet: number;
   private readonly setCount: number;
   private readonly activeSets: number;
   private readonly prefetchSets: number;
-  /** Sorted set ids per address (CSR over address - base). */
+  private readonly rankOf: Int32Array | undefined;
+  private readonly base: number;
+  /** Only where addresses repeat: the sets each address occurs in (see setLists). */
   private readonly setStart: Int32Array;
   private readonly setIds: Int32Array;
-  private readonly base: number;
+  /** The window as sets [windowStart, windowEnd) (wrapping when start >= end) and as ranks. */
   private windowStart = 0;
   private windowEnd = 0;
+  private rankStart = 0;
+  private rankEnd = 0;
   private nextLine = 0;
   private nextColumn = 0;
   private started = false;
@@ -43,61 +58,67 @@ export class UserReadBuffer {
   dramWords = 0;
   readonly dram: FetchGroup[] = [];
 
-  constructor(totalWords: number, readonly bandwidth: number, private readonly order: Int32Array) {
+  constructor(totalWords: number, readonly bandwidth: number, private readonly order: PrefetchOrder) {
     this.activeWords = Math.ceil(totalWords * 0.5);
     this.prefetchWords = totalWords - this.activeWords;
     this.lines = Math.ceil(order.length / bandwidth);
-    const perSet = Math.ceil(totalWords / 100);
-    let min = Infinity;
-    let max = -1;
-    for (const a of order) if (a !== -1) { if (a < min) min = a; if (a > max) max = a; }
-    this.base = max < 0 ? 0 : min;
-    const span = max < 0 ? 0 : max - min + 1;
-    const counts = new Int32Array(span + 1);
-    // Pass 1: number of sets each address occurs in (SCALE-Sim counts duplicates towards a set's size).
-    let set = 0;
-    let inSet = 0;
-    const setOf = new Int32Array(order.length);
-    for (let i = 0; i < order.length; i++) {
-      const a = order[i]!;
-      if (a === -1) { setOf[i] = -1; continue; }
-      setOf[i] = set;
-      inSet++;
-      if (inSet >= perSet) { set++; inSet = 0; }
-    }
-    this.setCount = set + 1;
-    const last = new Int32Array(span).fill(-1);
-    for (let i = 0; i < order.length; i++) {
-      const s = setOf[i]!;
-      if (s < 0) continue;
-      const k = order[i]! - this.base;
-      if (last[k] !== s) { counts[k + 1]!++; last[k] = s; }
-    }
-    for (let k = 0; k < span; k++) counts[k + 1]! += counts[k]!;
-    this.setStart = counts;
-    this.setIds = new Int32Array(counts[span] ?? 0);
-    const fill = counts.slice(0, span);
-    last.fill(-1);
-    for (let i = 0; i < order.length; i++) {
-      const s = setOf[i]!;
-      if (s < 0) continue;
-      const k = order[i]! - this.base;
-      if (last[k] !== s) { this.setIds[fill[k]!++] = s; last[k] = s; }
-    }
-    this.activeSets = Math.min(Math.ceil(this.activeWords / perSet), this.setCount);
-    this.prefetchSets = Math.min(Math.ceil(this.prefetchWords / perSet), this.setCount - this.activeSets);
+    this.perSet = Math.ceil(totalWords / 100);
+    // A set closes after perSet addresses, so a last full set leaves an empty one behind (as SCALE-Sim counts).
+    this.setCount = Math.floor(order.valid / this.perSet) + 1;
+    this.rankOf = order.lookup === 'address' ? order.rankOf : undefined;
+    const lists = order.lookup === 'address' && !order.rankOf ? setLists(order.addresses(), this.perSet) : undefined;
+    this.setStart = lists?.setStart ?? new Int32Array(0);
+    this.setIds = lists?.setIds ?? new Int32Array(0);
+    this.base = lists?.base ?? (order.lookup === 'address' ? order.base : 0);
+    this.activeSets = Math.min(Math.ceil(this.activeWords / this.perSet), this.setCount);
+    this.prefetchSets = Math.min(Math.ceil(this.prefetchWords / this.perSet), this.setCount - this.activeSets);
   }
 
-  private hit(address: number): boolean {
+  private inWindow(set: number): boolean {
+    const { windowStart: a, windowEnd: b } = this;
+    return a < b ? set >= a && set < b : set >= a || set < b;
+  }
+
+  /** The rank of read c: given by the caller (lookup 'position'), from the table, or SETS where addresses repeat. */
+  private rankOfRead(address: number, ranks: Int32Array | undefined, c: number): number {
+    if (ranks) return ranks[c]!;
+    if (!this.rankOf) return SETS;
+    const k = address - this.base;
+    return k >= 0 && k < this.rankOf.length ? this.rankOf[k]! : -1;
+  }
+
+  private hit(address: number, rank: number): boolean {
+    if (rank !== SETS) {
+      if (rank < 0) return false;
+      return this.windowStart < this.windowEnd ? rank >= this.rankStart && rank < this.rankEnd : rank >= this.rankStart || rank < this.rankEnd;
+    }
     const k = address - this.base;
     const s0 = this.setStart[k]!;
     const s1 = this.setStart[k + 1]!;
-    const { windowStart: a, windowEnd: b } = this;
-    for (let i = s0; i < s1; i++) {
-      const s = this.setIds[i]!;
-      if (a < b ? s >= a && s < b : s >= a || s < b) return true;
-    }
+    for (let i = s0; i < s1; i++) if (this.inWindow(this.setIds[i]!)) return true;
     return false;
+  }
+
+  private moveWindow(start: number, end: number): void {
+    this.windowStart = start;
+    this.windowEnd = end;
+    this.rankStart = start * this.perSet;
+    this.rankEnd = end * this.perSet;
+  }
+
+  /** Whether every address of line `line` of the prefetch order is in the window now, so reading them changes nothing. */
+  coversLine(line: number): boolean {
+    const lo = this.order.lineStart[line]!;
+    const end = this.order.lineStart[line + 1]!;
+    if (end <= lo) return true;
+    const { rankStart: a, rankEnd: b } = this;
+    if (this.windowStart === this.windowEnd) return true; // the window is every set (as hit() reads it)
+    return this.windowStart < this.windowEnd ? lo >= a && end <= b : lo >= a || end <= b;
+  }
+
+  /** Fills the active buffer before the first read at `startCycle`. */
+  start(startCycle: number): void {
+    if (!this.started) this.fillActive(startCycle);
   }
 
   private fillActive(startCycle: number): void {
@@ -108,16 +129,14 @@ export class UserReadBuffer {
     this.nextColumn = trimmed ? this.activeWords % this.bandwidth : 0;
     this.dram.push({ firstCycle: startCycle - lines, startLine: 0, lines, headTrim: 0, tailValid: trimmed ? this.nextColumn : this.bandwidth });
     this.lastPrefetchCycle = startCycle - 1;
-    this.windowStart = 0;
-    this.windowEnd = this.activeSets;
+    this.moveWindow(0, this.activeSets);
     this.nextLine = (trimmed ? lines : lines + 1) % this.lines;
     this.started = true;
   }
 
   private prefetchNext(): void {
     const start = (this.windowStart + this.prefetchSets) % this.setCount;
-    this.windowStart = start;
-    this.windowEnd = (start + this.activeSets) % this.setCount;
+    this.moveWindow(start, (start + this.activeSets) % this.setCount);
     const lines = Math.ceil(this.prefetchWords / this.bandwidth);
     const requested = lines * this.bandwidth;
     this.dramWords += requested;
@@ -142,7 +161,7 @@ export class UserReadBuffer {
   traceRows(): { cycle: number; addresses: Int32Array }[] {
     const B = this.bandwidth;
     const fetch = new Int32Array(this.lines * B).fill(-1);
-    fetch.set(this.order);
+    fetch.set(this.order.addresses());
     const rows: { cycle: number; addresses: Int32Array }[] = [];
     for (const g of this.dram) {
       const wraps = g.startLine + g.lines > this.lines;
@@ -157,14 +176,17 @@ export class UserReadBuffer {
     return rows;
   }
 
-  /** Serves one demand row issued at `cycle`; returns the cycle its data is delivered (hit latency 1). */
-  serveRow(data: Int32Array, from: number, width: number, cycle: number): number {
+  /**
+   * Serves one demand row of `count` addresses issued at `cycle`; returns the cycle its data is
+   * delivered (hit latency 1). `ranks` holds their ranks where the order's lookup is 'position'.
+   */
+  serveRow(addresses: Int32Array, count: number, cycle: number, ranks?: Int32Array): number {
     if (!this.started) this.fillActive(cycle);
     let offset = 1;
-    for (let c = 0; c < width; c++) {
-      const address = data[from + c]!;
-      if (address === -1) continue;
-      for (let tries = 0; !this.hit(address); tries++) {
+    for (let c = 0; c < count; c++) {
+      const address = addresses[c]!;
+      const rank = this.rankOfRead(address, ranks, c);
+      for (let tries = 0; !this.hit(address, rank); tries++) {
         // SCALE-Sim would loop forever here: the address is in no set the window can reach.
         if (tries > this.setCount) throw new SimError('unreachable_address', `address ${address} is never brought into the ${this.activeWords + this.prefetchWords}-word SRAM (SCALE-Sim v2 would not terminate)`);
         this.prefetchNext();
@@ -178,4 +200,59 @@ export class UserReadBuffer {
 
 function range(from: number, to: number): number[] {
   return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+}
+
+/** The CSR of sets per address, for orders that repeat addresses (a convolution's overlapping windows). */
+function setLists(order: Int32Array, perSet: number): { base: number; setStart: Int32Array; setIds: Int32Array } {
+  const n = order.length;
+  let min = 0x7fffffff;
+  let max = -1;
+  for (let i = 0; i < n; i++) {
+    const a = order[i]!;
+    if (a === -1) continue;
+    if (a < min) min = a;
+    if (a > max) max = a;
+  }
+  const base = max < 0 ? 0 : min;
+  const span = max < 0 ? 0 : max - min + 1;
+  const setOf = new Int32Array(n);
+  let set = 0;
+  let inSet = 0;
+  for (let i = 0; i < n; i++) {
+    if (order[i] === -1) {
+      setOf[i] = -1;
+      continue;
+    }
+    setOf[i] = set;
+    if (++inSet >= perSet) {
+      set++;
+      inSet = 0;
+    }
+  }
+  // Sets grow along the order, so an address's sets arrive sorted and a repeat within one set is the last one seen.
+  const counts = new Int32Array(span + 1);
+  const last = new Int32Array(span).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const s = setOf[i]!;
+    if (s < 0) continue;
+    const k = order[i]! - base;
+    if (last[k] !== s) {
+      counts[k + 1]!++;
+      last[k] = s;
+    }
+  }
+  for (let k = 0; k < span; k++) counts[k + 1]! += counts[k]!;
+  const setIds = new Int32Array(counts[span] ?? 0);
+  const next = counts.slice(0, span);
+  last.fill(-1);
+  for (let i = 0; i < n; i++) {
+    const s = setOf[i]!;
+    if (s < 0) continue;
+    const k = order[i]! - base;
+    if (last[k] !== s) {
+      setIds[next[k]!++] = s;
+      last[k] = s;
+    }
+  }
+  return { base, setStart: counts, setIds };
 }

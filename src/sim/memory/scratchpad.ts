@@ -3,8 +3,14 @@
  * the three demand streams go through their SRAMs row by row (one row per cycle); a row waits for the
  * slowest operand, and the wait is a stall that delays every later row. Returns the numbers of its
  * three reports as plain data.
+ *
+ * The rows are computed, not laid out: each operand gives a row's address count (and its addresses
+ * only where they matter) from its fold's geometry; a read row whose line of the prefetch order lies
+ * inside the SRAM's window skips its hit tests; the write buffer keeps counts. The slot-by-slot
+ * original is kept as the test oracle in test-support/slot-reference (slot-reference.test.ts).
  */
-import type { AddressMatrix, LayerStreams } from './operand-streams.js';
+import type { AddressMatrix, DemandSource, LayerStreams, PrefetchOrder } from './operand-streams.js';
+import type { PositionRanks } from './prefetch-order.js';
 import { EstimateReadBuffer } from './estimate-buffer.js';
 import { UserReadBuffer } from './read-buffer.js';
 import { WriteBuffer } from './write-buffer.js';
@@ -45,24 +51,47 @@ export interface LayerMemoryResult {
 const CALC_READ_BANDWIDTH = 10;
 
 interface ReadPort {
-  serveRow(data: Int32Array, from: number, width: number, cycle: number): number;
+  serveRow(addresses: Int32Array, count: number, cycle: number, ranks?: Int32Array): number;
 }
 
-/** First and last row with any address, and the delivery cycles of those rows. */
+/** First and last delivery cycle of the rows that hold any address. */
 class SpanTracker {
   start = 0;
   stop = 0;
   private seen = false;
-  note(data: Int32Array, from: number, width: number, cycle: number): void {
-    for (let c = 0; c < width; c++) {
-      if (data[from + c] !== -1) {
-        if (!this.seen) this.start = cycle;
-        this.seen = true;
-        this.stop = cycle;
-        return;
-      }
-    }
+  note(count: number, cycle: number): void {
+    if (count === 0) return;
+    if (!this.seen) this.start = cycle;
+    this.seen = true;
+    this.stop = cycle;
   }
+}
+
+/** One read operand's demand, its buffer, and row buffers for a row's addresses and ranks. */
+interface ReadSide {
+  readonly demand: DemandSource;
+  readonly port: ReadPort;
+  /** USER mode where the demand's rows read lines of the prefetch order: rows can be skipped by line. */
+  readonly lines: UserReadBuffer | undefined;
+  /** USER mode where ranks follow from positions. */
+  readonly ranked: PositionRanks | undefined;
+  readonly addresses: Int32Array;
+  readonly ranks: Int32Array;
+}
+
+function readSide(demand: DemandSource, user: UserReadBuffer | undefined, calc: EstimateReadBuffer | undefined, order: PrefetchOrder): ReadSide {
+  const lines = user && demand.lineKind === (order.diagonal ? 'diagonal' : 'row') ? user : undefined;
+  const ranked = user && order.lookup === 'position' ? order : undefined;
+  return { demand, port: (user ?? calc)!, lines, ranked, addresses: new Int32Array(demand.width), ranks: new Int32Array(demand.width) };
+}
+
+/** One demand row of a read operand: nothing to look at when its line of the prefetch order is all in the window. */
+function serveRead(side: ReadSide, r: number, count: number, cycle: number): number {
+  if (count === 0 || side.lines?.coversLine(side.demand.line(r))) return cycle + 1;
+  side.demand.rowAddresses(r, side.addresses);
+  if (!side.ranked) return side.port.serveRow(side.addresses, count, cycle);
+  side.demand.rowRanks(r, side.ranked, side.ranks);
+  return side.port.serveRow(side.addresses, count, cycle, side.ranks);
 }
 
 export function simulateLayerMemory(streams: LayerStreams, config: MemoryConfig, keepTrace = false): LayerMemoryResult {
@@ -72,37 +101,43 @@ export function simulateLayerMemory(streams: LayerStreams, config: MemoryConfig,
   const filterUser = user ? new UserReadBuffer(config.filterSramWords, bw, streams.filterPrefetch) : undefined;
   const ifmapCalc = user ? undefined : new EstimateReadBuffer(config.ifmapSramWords, CALC_READ_BANDWIDTH, keepTrace);
   const filterCalc = user ? undefined : new EstimateReadBuffer(config.filterSramWords, CALC_READ_BANDWIDTH, keepTrace);
-  const ifmap: ReadPort = (ifmapUser ?? ifmapCalc)!;
-  const filter: ReadPort = (filterUser ?? filterCalc)!;
   const ofmap = new WriteBuffer(config.ofmapSramWords, user ? bw : config.arrayCols, keepTrace);
   const { ifmapDemand: iD, filterDemand: fD, ofmapDemand: oD } = streams;
   const spans = [new SpanTracker(), new SpanTracker(), new SpanTracker()] as const;
-  const blocks = [new Int32Array(iD.foldRows * iD.width), new Int32Array(fD.foldRows * fD.width), new Int32Array(oD.foldRows * oD.width)] as const;
+  const ofmapRow = new Int32Array(oD.width);
   const folds = streams.rowFolds * streams.colFolds;
   const totalRows = oD.foldRows * folds;
   const kept = keepTrace ? { i: new Int32Array(totalRows * iD.width), f: new Int32Array(totalRows * fD.width), o: new Int32Array(totalRows * oD.width) } : undefined;
   const served = keepTrace ? [new Float64Array(totalRows), new Float64Array(totalRows), new Float64Array(totalRows)] : undefined;
+  const ifmapSide = readSide(iD, ifmapUser, ifmapCalc, streams.ifmapPrefetch);
+  const filterSide = readSide(fD, filterUser, filterCalc, streams.filterPrefetch);
   let stalls = 0;
   let lastOut = 0;
   let row = 0;
   for (let fc = 0; fc < streams.colFolds; fc++) {
     for (let fr = 0; fr < streams.rowFolds; fr++) {
-      iD.fill(fr, fc, blocks[0]);
-      fD.fill(fr, fc, blocks[1]);
-      oD.fill(fr, fc, blocks[2]);
+      iD.begin(fr, fc);
+      fD.begin(fr, fc);
+      oD.begin(fr, fc);
       if (kept) {
-        kept.i.set(blocks[0], row * iD.width);
-        kept.f.set(blocks[1], row * fD.width);
-        kept.o.set(blocks[2], row * oD.width);
+        iD.fill(kept.i, row * iD.width);
+        fD.fill(kept.f, row * fD.width);
+        oD.fill(kept.o, row * oD.width);
       }
+      // The first read fills the active buffers (cycle 0).
+      ifmapUser?.start(row + stalls);
+      filterUser?.start(row + stalls);
       for (let r = 0; r < oD.foldRows; r++, row++) {
         const cycle = row + stalls;
-        const iOut = ifmap.serveRow(blocks[0], r * iD.width, iD.width, cycle);
-        const fOut = filter.serveRow(blocks[1], r * fD.width, fD.width, cycle);
-        const oOut = ofmap.serveRow(blocks[2], r * oD.width, oD.width, cycle);
-        spans[0].note(blocks[0], r * iD.width, iD.width, iOut);
-        spans[1].note(blocks[1], r * fD.width, fD.width, fOut);
-        spans[2].note(blocks[2], r * oD.width, oD.width, oOut);
+        const iCount = iD.rowCount(r);
+        const fCount = fD.rowCount(r);
+        const oCount = kept ? oD.rowAddresses(r, ofmapRow) : oD.rowCount(r);
+        const iOut = serveRead(ifmapSide, r, iCount, cycle);
+        const fOut = serveRead(filterSide, r, fCount, cycle);
+        const oOut = ofmap.serveRow(ofmapRow, oCount, cycle);
+        spans[0].note(iCount, iOut);
+        spans[1].note(fCount, fOut);
+        spans[2].note(oCount, oOut);
         stalls += Math.max(iOut - cycle - 1, fOut - cycle - 1, oOut - cycle);
         lastOut = oOut;
         if (served) {
@@ -125,11 +160,8 @@ export function simulateLayerMemory(streams: LayerStreams, config: MemoryConfig,
     const last = c!.windows[c!.windows.length - 1]!;
     return { startCycle: first.firstCycle, stopCycle: last.firstCycle + last.rows - 1, accesses: c!.dramWords };
   };
-  const ofmapDram = ofmap.dram;
   const readTrace = (u: UserReadBuffer | undefined, c: EstimateReadBuffer | undefined): { cycle: number; addresses: ArrayLike<number> }[] =>
     u ? u.traceRows() : c!.traceRows();
-  const writeTrace = (): { cycle: number; addresses: ArrayLike<number> }[] =>
-    ofmapDram.map((r) => ({ cycle: r.cycle, addresses: [...r.addresses, ...new Array<number>(ofmap.bandwidth - r.addresses.length).fill(-1)] }));
   const matrix = (data: Int32Array, cols: number): AddressMatrix => ({ rows: totalRows, cols, data });
   const trace: LayerTrace | undefined = served && kept && {
     sram: {
@@ -137,7 +169,7 @@ export function simulateLayerMemory(streams: LayerStreams, config: MemoryConfig,
       filter: { demand: matrix(kept.f, fD.width), cycles: served[1]! },
       ofmap: { demand: matrix(kept.o, oD.width), cycles: served[2]! },
     },
-    dram: { ifmap: readTrace(ifmapUser, ifmapCalc), filter: readTrace(filterUser, filterCalc), ofmap: writeTrace() },
+    dram: { ifmap: readTrace(ifmapUser, ifmapCalc), filter: readTrace(filterUser, filterCalc), ofmap: ofmap.traceRows() },
   };
   return {
     ...(trace ? { trace } : {}),
@@ -151,7 +183,7 @@ export function simulateLayerMemory(streams: LayerStreams, config: MemoryConfig,
     dram: {
       ifmap: readSpan(ifmapUser, ifmapCalc),
       filter: readSpan(filterUser, filterCalc),
-      ofmap: { startCycle: ofmapDram[0]?.cycle ?? 0, stopCycle: ofmapDram[ofmapDram.length - 1]?.cycle ?? 0, accesses: ofmap.dramWords },
+      ofmap: { startCycle: ofmap.firstDramCycle, stopCycle: ofmap.lastDramCycle, accesses: ofmap.dramWords },
     },
   };
 }

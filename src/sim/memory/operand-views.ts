@@ -1,0 +1,83 @@
+/**
+ * The three operand matrices of a layer in SCALE-Sim v2's address convention, as separable tables:
+ * element (r, c) is rowAddress[r] + colAddress[c], so reading one costs two loads and an add instead
+ * of the divisions and modulos of an im2col index (the memory model reads millions of them per layer).
+ */
+import type { ConvShape } from '../../core/conv-shape.js';
+
+export interface AddressOffsets {
+  readonly ifmap: number;
+  readonly filter: number;
+  readonly ofmap: number;
+}
+
+/** Where a convolution window runs off the input: (r, c) is empty unless rowY[r] + colY[c] < limitY and rowX[r] + colX[c] < limitX. */
+export interface ViewBounds {
+  readonly rowY: Int32Array;
+  readonly colY: Int32Array;
+  readonly rowX: Int32Array;
+  readonly colX: Int32Array;
+  readonly limitY: number;
+  readonly limitX: number;
+}
+
+/** A rows x cols matrix of addresses; element (r, c) is rowAddress[r] + colAddress[c], or -1 outside `bounds`. */
+export interface OperandView {
+  readonly rows: number;
+  readonly cols: number;
+  readonly rowAddress: Int32Array;
+  readonly colAddress: Int32Array;
+  /** Absent when every element is an address (filter, ofmap, and ifmaps whose windows stay inside). */
+  readonly bounds?: ViewBounds;
+  /** No address occurs twice (false for an ifmap whose windows overlap). */
+  readonly distinct: boolean;
+}
+
+export function addressAt(v: OperandView, r: number, c: number): number {
+  const b = v.bounds;
+  if (b && (b.rowY[r]! + b.colY[c]! >= b.limitY || b.rowX[r]! + b.colX[c]! >= b.limitX)) return -1;
+  return v.rowAddress[r]! + v.colAddress[c]!;
+}
+
+export function transposeView(v: OperandView): OperandView {
+  const b = v.bounds;
+  const bounds = b && { rowY: b.colY, colY: b.rowY, rowX: b.colX, colX: b.rowX, limitY: b.limitY, limitX: b.limitX };
+  return { rows: v.cols, cols: v.rows, rowAddress: v.colAddress, colAddress: v.rowAddress, distinct: v.distinct, ...(bounds ? { bounds } : {}) };
+}
+
+const table = (n: number, f: (i: number) => number): Int32Array => {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = f(i);
+  return out;
+};
+
+const maxOf = (a: Int32Array): number => a.reduce((m, x) => Math.max(m, x), -Infinity);
+
+/** The three operand matrices of a layer: ifmap (pixels x window), filter (window x filters), ofmap (pixels x filters). */
+export function operandViews(conv: ConvShape, offsets: AddressOffsets): { ifmap: OperandView; filter: OperandView; ofmap: OperandView } {
+  const outH = Math.ceil((conv.ifmapHeight - conv.filterHeight + conv.strideHeight) / conv.strideHeight);
+  const outW = Math.ceil((conv.ifmapWidth - conv.filterWidth + conv.strideWidth) / conv.strideWidth);
+  const pixels = outH * outW;
+  const ch = conv.channels;
+  const window = conv.filterHeight * conv.filterWidth * ch;
+  // Pixel p starts at input (iRow, iCol); window element w sits at (cRow, cCol) of the filter, channel w % ch.
+  const iRow = table(pixels, (p) => Math.floor(p / outW) * conv.strideHeight);
+  const iCol = table(pixels, (p) => (p % outW) * conv.strideWidth);
+  const cRow = table(window, (w) => Math.floor(w / (conv.filterWidth * ch)));
+  const cCol = table(window, (w) => Math.floor((w % (conv.filterWidth * ch)) / ch));
+  const inside = pixels === 0 || window === 0 || (maxOf(iRow) + maxOf(cRow) < conv.ifmapHeight && maxOf(iCol) + maxOf(cCol) < conv.ifmapWidth);
+  const bounds: ViewBounds = { rowY: iRow, colY: cRow, rowX: iCol, colX: cCol, limitY: conv.ifmapHeight, limitX: conv.ifmapWidth };
+  // Windows are disjoint along a dimension with one output or a stride no shorter than the filter.
+  const distinct = (outH <= 1 || conv.strideHeight >= conv.filterHeight) && (outW <= 1 || conv.strideWidth >= conv.filterWidth);
+  const ifmap: OperandView = {
+    distinct,
+    rows: pixels,
+    cols: window,
+    rowAddress: table(pixels, (p) => (iRow[p]! * conv.ifmapWidth + iCol[p]!) * ch + offsets.ifmap),
+    colAddress: table(window, (w) => (cRow[w]! * conv.ifmapWidth + cCol[w]!) * ch + (w % (conv.filterWidth * ch)) % ch),
+    ...(inside ? {} : { bounds }),
+  };
+  const filter: OperandView = { distinct: true, rows: window, cols: conv.filters, rowAddress: table(window, (w) => w + offsets.filter), colAddress: table(conv.filters, (f) => f * window) };
+  const ofmap: OperandView = { distinct: true, rows: pixels, cols: conv.filters, rowAddress: table(pixels, (p) => conv.filters * p + offsets.ofmap), colAddress: table(conv.filters, (f) => f) };
+  return { ifmap, filter, ofmap };
+}
