@@ -3,9 +3,10 @@
  * it (arch/mapping.ts) into matrix items and tiles, or vector instructions and on-chip copies, then
  * timed by model/systolic.ts.
  */
-import { groupsPerTile, rowChunkClasses, splits } from '../arch/mapping.js';
+import { groupsPerTile, rowChunkClasses } from '../arch/mapping.js';
 import { fillCycles, passLatencyCycles, transferCycles, vectorCycles, VECTOR_OP_COST, VECTOR_PIPELINE_CYCLES } from '../arch/timing.js';
 import type { Gemm } from '../graph/ops/op.js';
+import { attentionKeyBands } from './attention-window.js';
 import type { ConvPlan, GemmJobs, PreparedLayer, VectorStep } from './plan.js';
 import { matrixLayerTime, vectorLayerTime, type ItemClass, type SystolicContext } from './systolic.js';
 import { layerTimeOf, type LayerTime } from './types.js';
@@ -72,18 +73,18 @@ function convTime(ctx: SystolicContext, c: ConvPlan): LayerTime {
   return matrixLayerTime(ctx, { items, source: 'dram', extraVectorCycles: extra, preludeDmaCycles: copyCycles(ctx, c.copyElements) });
 }
 
-function attentionTime(ctx: SystolicContext, heads: number, seq: number, kvSeq: number, headDim: number, valueDim: number): LayerTime {
-  const chunk = Math.min(ctx.chunkRows, seq);
-  const chunks = splits(seq, chunk);
+function attentionTime(ctx: SystolicContext, w: Extract<PreparedLayer['work'], { kind: 'attention' }>): LayerTime {
+  const { heads, kvSeq, headDim, valueDim } = w;
+  // Chunks of queries and the keys each multiplies: every key, or a sliding window's band (model/attention-window.ts).
+  const bands = attentionKeyBands(w, ctx.chunkRows);
   const classes: ItemClass[] = [];
-  if (chunks.count > 1) {
-    itemClasses(ctx, (chunks.count - 1) * heads, chunk, 0, kvSeq, 1, headDim, undefined, classes);
-    itemClasses(ctx, (chunks.count - 1) * heads, chunk, 0, valueDim, 1, kvSeq, undefined, classes);
+  let softmaxCycles = 0;
+  for (const b of bands) {
+    itemClasses(ctx, b.chunks * heads, b.rows, 0, b.keys, 1, headDim, undefined, classes);
+    itemClasses(ctx, b.chunks * heads, b.rows, 0, valueDim, 1, b.keys, undefined, classes);
+    softmaxCycles += b.chunks * vectorCycles(ctx.core, b.rows * b.keys, VECTOR_OP_COST.softmax);
   }
-  itemClasses(ctx, heads, chunks.last, 0, kvSeq, 1, headDim, undefined, classes);
-  itemClasses(ctx, heads, chunks.last, 0, valueDim, 1, kvSeq, undefined, classes);
-  const softmax = heads * ((chunks.count - 1) * vectorCycles(ctx.core, chunk * kvSeq, VECTOR_OP_COST.softmax) + vectorCycles(ctx.core, chunks.last * kvSeq, VECTOR_OP_COST.softmax));
-  const time = matrixLayerTime(ctx, { items: classes, source: 'onchip', extraVectorCycles: softmax });
+  const time = matrixLayerTime(ctx, { items: classes, source: 'onchip', extraVectorCycles: heads * softmaxCycles });
   // The steps are software-pipelined (scores of step j, softmax of j - 1, context of j - 2): the vector
   // unit runs from the first scores to the last softmax without waiting, then the last context
   // matmul's latency shows before its activate.
@@ -91,7 +92,7 @@ function attentionTime(ctx: SystolicContext, heads: number, seq: number, kvSeq: 
   const first = classes[0]!;
   const tile = transferCycles(first.tiles[0]!.depth * first.cols * ctx.elementBytes, ctx.onchip) + ctx.onchip.latencyCycles;
   const firstResults = 1 + tile + R + passLatencyCycles(first.rows, R, first.cols);
-  const context = passLatencyCycles(chunks.last, R, Math.min(valueDim, ctx.array.cols));
+  const context = passLatencyCycles(bands[bands.length - 1]!.rows, R, Math.min(valueDim, ctx.array.cols));
   const chain = firstResults + time.vectorCycles + context + VECTOR_PIPELINE_CYCLES;
   return chain > time.cycles ? layerTimeOf(chain, time.matrixCycles, time.memoryCycles, time.vectorCycles, time.latencyCycles, 'vector', time.offChipBytes, time.onChipBytes) : time;
 }
@@ -136,7 +137,7 @@ export function layerTime(ctx: SystolicContext, layer: PreparedLayer): LayerTime
     case 'conv':
       return convTime(ctx, w.conv);
     case 'attention':
-      return attentionTime(ctx, w.heads, w.seq, w.kvSeq, w.headDim, w.valueDim);
+      return attentionTime(ctx, w);
     case 'vector': {
       const v = stepsCycles(ctx, w.steps);
       return vectorLayerTime(v.cycles, copyCycles(ctx, w.copyElements), v.instructions, w.dependent);

@@ -13,6 +13,7 @@ import { hasBorder, layerLayouts, type LayerLayouts } from '../graph/layers/layo
 import { simplify } from '../graph/layers/simplify.js';
 import type { Gemm } from '../graph/ops/op.js';
 import { elementCount, type Graph } from '../graph/types.js';
+import { windowedAttentionCounts } from './attention-window.js';
 
 /** Vector instructions of one kind: `count` of them over `elements` each, `cost` operations per element. */
 export interface VectorStep {
@@ -59,7 +60,7 @@ export interface ConvPlan {
 export type WorkPlan =
   | { readonly kind: 'gemm'; readonly gemm: GemmJobs; readonly copyElements: number }
   | { readonly kind: 'conv'; readonly conv: ConvPlan }
-  | { readonly kind: 'attention'; readonly heads: number; readonly seq: number; readonly kvSeq: number; readonly headDim: number; readonly valueDim: number }
+  | { readonly kind: 'attention'; readonly heads: number; readonly seq: number; readonly kvSeq: number; readonly headDim: number; readonly valueDim: number; readonly causal: boolean; readonly window: number }
   | { readonly kind: 'vector'; readonly steps: readonly VectorStep[]; readonly copyElements: number; readonly dependent: number }
   | { readonly kind: 'host'; readonly elements: number }
   | { readonly kind: 'opaque'; readonly gemms: readonly Gemm[]; readonly vectorOps: number }
@@ -173,6 +174,14 @@ function prepareLayer(program: LogicalProgram, layouts: LayerLayouts, strided: S
     else if (tensor.kind !== 'constant') activationElements += elementCount(tensor.shape);
   }
   const work = workOf(program, layouts, strided, op, vectorOps, gemms);
+  let note = op.kind === 'opaque' ? 'timed from its GEMMs and element operations (no layer holds it)' : '';
+  if (work.kind === 'attention' && work.window > 0) {
+    // A sliding-window layer: counted over its band, timed as a band kernel (model/attention-window.ts).
+    const band = windowedAttentionCounts(work, { macs, vectorOps }, work.heads, work.headDim, work.valueDim);
+    ({ macs, flops, vectorOps } = band);
+    gemms.splice(0, gemms.length, ...band.gemms);
+    note = `sliding window of ${work.window} keys: counted over the band, timed as a band kernel`;
+  }
   return {
     name: op.name,
     kind: op.kind,
@@ -184,7 +193,7 @@ function prepareLayer(program: LogicalProgram, layouts: LayerLayouts, strided: S
     gemms,
     weightElements,
     activationElements,
-    note: op.kind === 'opaque' ? 'timed from its GEMMs and element operations (no layer holds it)' : '',
+    note,
     matrix: op.kind === 'matmul' || op.kind === 'conv' || op.kind === 'attention' || op.kind === 'opaque',
     kernels: op.kind === 'view' ? 0 : 1,
     twin: index,
@@ -231,7 +240,7 @@ function workOf(program: LogicalProgram, layouts: LayerLayouts, strided: Set<str
       return { kind: 'conv', conv: convPlan(program, layouts, op) };
     case 'attention': {
       const [batch, seq, qWidth] = shapeOf(program, op.q) as [number, number, number];
-      return { kind: 'attention', heads: batch * op.heads, seq, kvSeq: shapeOf(program, op.k)[1]!, headDim: qWidth / op.heads, valueDim: shapeOf(program, op.v)[2]! / op.kvHeads };
+      return { kind: 'attention', heads: batch * op.heads, seq, kvSeq: shapeOf(program, op.k)[1]!, headDim: qWidth / op.heads, valueDim: shapeOf(program, op.v)[2]! / op.kvHeads, causal: op.causal, window: op.window ?? 0 };
     }
     case 'pool': {
       const [batch, channels, height, width] = shapeOf(program, op.x) as [number, number, number, number];

@@ -9,6 +9,7 @@ import type { AttrValue, Graph, GraphNode, GraphTensor } from '../types.js';
 import { elementCount } from '../types.js';
 import { opDef } from '../ops/registry.js';
 import { convGeometry, attentionDims } from '../ops/matrix.js';
+import { reduceAxes } from '../ops/normalization.js';
 import { poolGeometry } from '../ops/pooling.js';
 import { clipBounds } from '../ops/elementwise.js';
 import type { OpContext } from '../ops/op.js';
@@ -82,6 +83,8 @@ export interface AttentionOp extends Base {
   readonly kvHeads: number;
   readonly causal: boolean;
   readonly scale: number;
+  /** Sliding window (queries see the last `window` keys), present only when it masks some key. */
+  readonly window?: number;
 }
 
 export interface PoolOp extends Base {
@@ -301,7 +304,10 @@ export function fuse(graph: Graph, options: FuseOptions = {}): LogicalProgram {
       case 'Attention': {
         const d = attentionDims(ctx);
         const scale = num(node.attrs['scale'], 1 / Math.sqrt(d.headDim));
-        ops.push({ kind: 'attention', name: node.name, nodes: covered, out, q: node.inputs[0]!, k: node.inputs[1]!, v: node.inputs[2]!, heads: d.heads, kvHeads: d.kvHeads, causal: d.causal, scale });
+        // A window of at least the key length masks nothing. The chip's softmax masks only keys after a query.
+        const window = d.window > 0 && d.window < d.kvSeq ? { window: d.window } : {};
+        if (window.window !== undefined && !options.lenient) unsupported(node, `sliding-window attention (window=${d.window} of ${d.kvSeq} keys) is not lowered yet: the vector unit's softmax masks only keys after the query (the analytical model times it)`);
+        ops.push({ kind: 'attention', name: node.name, nodes: covered, out, q: node.inputs[0]!, k: node.inputs[1]!, v: node.inputs[2]!, heads: d.heads, kvHeads: d.kvHeads, causal: d.causal, scale, ...window });
         return;
       }
       case 'MaxPool':
@@ -330,11 +336,9 @@ export function fuse(graph: Graph, options: FuseOptions = {}): LogicalProgram {
       case 'ReduceSum':
       case 'ReduceMax':
       case 'ReduceMean': {
-        const shape = graph.tensors[node.inputs[0]!]!.shape;
-        const outShape = graph.tensors[out]!.shape;
-        const kept = outShape.length === shape.length && outShape[shape.length - 1] === 1;
-        const lastOnly = (kept || outShape.length === shape.length - 1) && shape.slice(0, -1).every((d, i) => d === outShape[i]);
-        if (!lastOnly) unsupported(node, 'only reductions over the last axis are supported');
+        // The axes, not the output shape: reducing (3, 2, 2) over axis 1 without keepdims also gives (3, 2).
+        const axes = reduceAxes(ctx, graph.tensors[node.inputs[0]!]!.shape.length);
+        if (axes.length !== 1 || axes[0] !== graph.tensors[node.inputs[0]!]!.shape.length - 1) unsupported(node, `only reductions over the last axis are supported (axes ${axes.join(', ')})`);
         ops.push({ kind: 'row', name: node.name, nodes: covered, out, fn: REDUCE_OPS[node.op]!, x: node.inputs[0]!, epsilon: 0 });
         return;
       }
@@ -402,7 +406,16 @@ export function fuse(graph: Graph, options: FuseOptions = {}): LogicalProgram {
       return;
     }
     if (BINARY_OPS[node.op]) {
-      ops.push({ kind: 'binary', name: node.name, nodes: covered, out, fn: BINARY_OPS[node.op]!, a: node.inputs[0]!, b: node.inputs[1]! });
+      // Max and Min are variadic in ONNX: one input is a copy; the vector unit's max/min take two.
+      const operands = node.inputs.filter((t) => t);
+      if (operands.length === 1) ops.push({ kind: 'unary', name: node.name, nodes: covered, out, fn: 'copy', x: operands[0]! });
+      else if (operands.length === 2) ops.push({ kind: 'binary', name: node.name, nodes: covered, out, fn: BINARY_OPS[node.op]!, a: operands[0]!, b: operands[1]! });
+      else unsupported(node, `${node.op} of ${operands.length} inputs is not supported; the vector unit's ${node.op.toLowerCase()} takes 2 (chain ${operands.length - 1} two-input ${node.op} nodes)`);
+      return;
+    }
+    if (node.op === 'Pow' && scalarValue(graph.tensors[node.inputs[1] ?? '']) === 2) {
+      // x^2 (LayerNorm's variance as exporters write it) is x times x.
+      ops.push({ kind: 'binary', name: node.name, nodes: covered, out, fn: 'mul', a: node.inputs[0]!, b: node.inputs[0]! });
       return;
     }
     const def = opDef(node.op);
@@ -425,6 +438,9 @@ export function fuse(graph: Graph, options: FuseOptions = {}): LogicalProgram {
   }
   return { graph, ops };
 }
+
+/** The one value of a constant scalar (any shape of one element), else undefined. */
+const scalarValue = (t: GraphTensor | undefined): number | undefined => (t?.data && t.data.length === 1 && isParameter(t) ? t.data[0] : undefined);
 
 const isFloat = (dtype: string): boolean => dtype === 'fp32' || dtype === 'fp16' || dtype === 'bf16';
 

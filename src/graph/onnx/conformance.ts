@@ -10,7 +10,7 @@
 import { formatIssues, type Issue } from '../../core/errors.js';
 import { evaluateGraph } from '../evaluate.js';
 import { opDef } from '../ops/registry.js';
-import { elementCount } from '../types.js';
+import { elementCount, type Graph } from '../types.js';
 import { onnxToGraph } from './import.js';
 import { decodeOnnx, tensorValues, type OnnxDataType, type OnnxModel, type OnnxTensor } from './onnx-model.js';
 import { TENSOR } from './onnx-schema.js';
@@ -60,16 +60,28 @@ function readPb(bytes: Uint8Array, what: string, declared: OnnxDataType | undefi
 const isInteger = (t: OnnxTensor): boolean => !['float', 'double', 'float16', 'bfloat16'].includes(t.dataType);
 
 /** The model with the test data's dims on its inputs, and some inputs turned into initializers holding the test's values. */
-function bindInputs(model: OnnxModel, tensors: readonly OnnxTensor[], bind: (t: OnnxTensor) => boolean): OnnxModel {
-  const bound = model.graph.inputs.flatMap((v, i) => (tensors[i] && bind(tensors[i]) ? [{ ...tensors[i], name: v.name }] : []));
+function bindInputs(model: OnnxModel, tensors: readonly OnnxTensor[], bind: (t: OnnxTensor, name: string) => boolean): OnnxModel {
+  const bound = model.graph.inputs.flatMap((v, i) => (tensors[i] && bind(tensors[i], v.name) ? [{ ...tensors[i], name: v.name }] : []));
   const inputs = model.graph.inputs.map((v, i) => (tensors[i] ? { ...v, shape: [...tensors[i].dims] } : v));
   return { ...model, graph: { ...model.graph, inputs, initializers: [...model.graph.initializers, ...bound] } };
 }
 
 const needsConstant = (issues: readonly Issue[]): boolean => issues.some((i) => i.message.includes('must be a constant known when the graph is built'));
 
-/** Runs one node test; never throws. */
-export function runNodeTest(test: NodeTestCase, tolerance = CONFORMANCE_TOLERANCE): NodeTestResult {
+/** A node test imported: the graph, its feeds by input name, and the expected outputs in order. */
+export interface LoadedNodeTest {
+  readonly ops: readonly string[];
+  readonly graph: Graph;
+  readonly feeds: Readonly<Record<string, Float64Array>>;
+  readonly expected: readonly OnnxTensor[];
+}
+
+/**
+ * Decodes and imports one node test, or says why it cannot be (a result with status unsupported or fail);
+ * never throws. `weightsBound`: float inputs that are a Conv's or Gemm's weights or bias are bound as
+ * initializers too (a compiled program takes its weights as parameters).
+ */
+export function loadNodeTest(test: NodeTestCase, options: { readonly weightsBound?: boolean } = {}): LoadedNodeTest | NodeTestResult {
   const decoded = decodeOnnx(test.model, `${test.name}/model.onnx`);
   if (!decoded.ok) return result(test.name, [], 'unsupported', formatIssues(decoded.issues));
   const model = decoded.value;
@@ -82,7 +94,8 @@ export function runNodeTest(test: NodeTestCase, tolerance = CONFORMANCE_TOLERANC
   const unreadable = [...tensors, ...expected].find((t): t is string => typeof t === 'string');
   if (unreadable !== undefined) return result(test.name, ops, 'unsupported', unreadable);
   const inputs = tensors as OnnxTensor[];
-  let imported = onnxToGraph(bindInputs(model, inputs, isInteger), { fileName: test.name });
+  const weights = new Set(options.weightsBound ? model.graph.nodes.filter((n) => n.opType === 'Conv' || n.opType === 'Gemm').flatMap((n) => n.inputs.slice(1)) : []);
+  let imported = onnxToGraph(bindInputs(model, inputs, (t, name) => isInteger(t) || weights.has(name)), { fileName: test.name });
   if (!imported.ok && needsConstant(imported.issues)) imported = onnxToGraph(bindInputs(model, inputs, () => true), { fileName: test.name });
   if (!imported.ok) {
     const status = imported.issues.every((i) => UNSUPPORTED_CODES.has(i.code)) ? 'unsupported' : 'fail';
@@ -91,15 +104,28 @@ export function runNodeTest(test: NodeTestCase, tolerance = CONFORMANCE_TOLERANC
   const graph = imported.value;
   try {
     const feeds = Object.fromEntries(graph.inputs.map((name) => [name, valuesOf(inputs[model.graph.inputs.findIndex((v) => v.name === name)]!)]));
-    const outputs = evaluateGraph(graph, feeds);
-    const problems = graph.outputs.flatMap((name, i) => compare(name, graph.tensors[name]!.shape, outputs.get(name)!, expected[i] as OnnxTensor, tolerance));
+    return { ops, graph, feeds, expected: expected as OnnxTensor[] };
+  } catch (error) {
+    return result(test.name, ops, 'fail', error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Runs one node test; never throws. */
+export function runNodeTest(test: NodeTestCase, tolerance = CONFORMANCE_TOLERANCE): NodeTestResult {
+  const loaded = loadNodeTest(test);
+  if ('status' in loaded) return loaded;
+  const { ops, graph, expected } = loaded;
+  try {
+    const outputs = evaluateGraph(graph, loaded.feeds);
+    const problems = graph.outputs.flatMap((name, i) => compare(name, graph.tensors[name]!.shape, outputs.get(name)!, expected[i]!, tolerance));
     return problems.length > 0 ? result(test.name, ops, 'fail', problems.join('; ')) : result(test.name, ops, 'pass');
   } catch (error) {
     return result(test.name, ops, 'fail', error instanceof Error ? error.message : String(error));
   }
 }
 
-function valuesOf(t: OnnxTensor): Float64Array {
+/** A tensor's values as numbers (throws when its type cannot be read). */
+export function valuesOf(t: OnnxTensor): Float64Array {
   const values = tensorValues(t);
   if (!values.ok) throw new Error(formatIssues(values.issues));
   return values.value;

@@ -112,7 +112,7 @@ export const BATCH_NORM: OpDef = {
 };
 
 /** Reduction axes from the `axes` attribute (older opsets) or the second input (ReduceSum 13+, others 18+). */
-function reduceAxes(ctx: OpContext, rank: number): number[] {
+export function reduceAxes(ctx: OpContext, rank: number): number[] {
   const fromInput = ctx.inputs[1] ? constantInts(ctx, 1, 'axes') : undefined;
   const given = fromInput ?? intsAttr(ctx, 'axes', undefined) ?? [];
   // No axes (or an empty axes input) reduces all of them, unless noop_with_empty_axes asks for none.
