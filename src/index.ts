@@ -1,10 +1,14 @@
 /**
  * tpusim's public library API. Everything a CLI command or the web UI uses is exported here by name.
  */
+import * as units from './core/units.js';
+
 export { TpusimError, formatIssues, nearestName, unknownNameMessage, type Issue, type Result } from './core/errors.js';
 export { createRng, type Rng } from './core/rng.js';
 export { parseDecimal, whyNotDecimal, firstNonFinite, nonFiniteProblem } from './core/parse-number.js';
-export * as units from './core/units.js';
+export { CITATION_STATUSES, SOURCES, STATUS_RANK, cite, formatCitation, formatSourceList, sourceText, type CitationStatus, type SourceKey } from './core/citations.js';
+/** The unit constants and conversions of core/units, as one namespace (`units.GIB`, `units.cyclesToSeconds`). */
+export { units };
 export { formatBytes, formatSI, trimNumber, inGib, formatReadable, formatReadableSI, OPS_PER_MAC, SECONDS_PER_HOUR, SECONDS_PER_DAY } from './core/units.js';
 export {
   NUMBER_FORMATS,
@@ -98,7 +102,13 @@ export { formatLayerTraces, type TraceFile } from './report/scalesim-trace.js';
 export { formatComputeReport, formatBandwidthReport, formatDetailedAccessReport, formatEnergyPrices, pythonFloat, COMPUTE_REPORT_HEADER, BANDWIDTH_REPORT_HEADER, DETAILED_ACCESS_REPORT_HEADER } from './report/scalesim-report.js';
 
 export { decodeNpy, encodeNpy, npyElementCount, type NpyArray, type NpyDtype } from './core/npy.js';
-export * from './isa/types.js';
+export {
+  MEMORY_SPACES, type MemorySpace, type MemRef, type BufferDecl, ACTIVATION_FUNCTIONS, type ActivationFunction,
+  POOL_KINDS, type PoolKind, VECTOR_OPS, type VectorOp, OUTPUT_FORMATS, type OutputFormat, type DmaInstruction, type
+  ReadWeightsInstruction, type MatmulInstruction, type ActivateInstruction, type VectorInstruction, type
+  FillInstruction, type PoolInstruction, type SyncInstruction, type NopInstruction, type HaltInstruction, type
+  Instruction, type Opcode, type SourceLocation, type BufferInit, type Program,
+} from './isa/types.js';
 export { IsaError } from './isa/errors.js';
 export { OPS, activateOutputRows, poolOutputShape, vectorOutputShape, type OpSpec, type FieldSpec, type Access } from './isa/ops.js';
 export { assemble } from './isa/assembler.js';
@@ -114,7 +124,10 @@ export { npyDtypeFor, valuesFromNpy, npyFromValues, loadProgramInit, initPath, t
 export { VECTOR_PIPELINE_CYCLES } from './sim/chip/timing.js';
 export { chromeTrace, type ChromeTrace } from './report/trace.js';
 
-export * from './graph/types.js';
+export {
+  elementCount, tensorBytes, TENSOR_DTYPES, type TensorDType, DTYPE_BYTES, type TensorKind, type GraphTensor, type
+  AttrValue, type GraphNode, type GraphSource, type Graph,
+} from './graph/types.js';
 export { GraphError } from './graph/errors.js';
 export { GraphBuilder, inferGraph } from './graph/build.js';
 export { OP_REGISTRY, supportedOps, opDef } from './graph/ops/registry.js';
@@ -152,6 +165,8 @@ export { decodeAttentionSeconds, DECODE_ATTENTION_KERNELS, DECODE_ATTENTION_KERN
 export { prepareGraph, type PreparedGraph, type PreparedLayer } from './model/plan.js';
 export { isolatedLayerCycles } from './run/compiled-model.js';
 export { rooflineSvg, barChartSvg, escapeXml, BOUND_COLOURS, type RooflineInput, type RooflinePoint, type BarChartInput } from './report/svg.js';
+export { scaleChartSvg, stackedBarsSvg, type ScaleChartInput, type StackedBarsInput } from './report/cluster-svg.js';
+export { chipPowerSvg, powerBars } from './report/power-charts.js';
 export { estimateRooflineSvg, estimateTimelineSvg, estimateEnergySvg, compareSvg, rooflinePoints, timedLayers, type MemoryRoof, type CompareRow } from './report/model-charts.js';
 export { chipAreaSvg, chipCostBarsSvg } from './report/chip-charts.js';
 export { costWaterfallSvg, chipHourSvg, buildVsBuyTornadoSvg, supplySharesSvg, type ChipHourChartInput, type TornadoChartSource } from './report/economics-charts.js';
@@ -159,7 +174,11 @@ export { stepTimeSvg, memoryPerChipSvg, goodputSvg, jobTopologySvg, STEP_PARTS, 
 export { VECTOR_OP_COST, ports, passLatencyCycles, foldPeriodCycles } from './arch/timing.js';
 export { arrayShape, accumulatorChunkRows, rowChunks, rowLevels } from './arch/mapping.js';
 
-export * from './cluster/types.js';
+export {
+  type NetworkTier, TRANSPORTS, type Transport, type SystemSpec, COLLECTIVES, type Collective,
+  COLLECTIVE_ALGORITHMS, type CollectiveAlgorithm, NCCL_PROTOCOLS, type NcclProtocol, type GroupPlacement, type
+  CollectiveCost, TRAINING_STACKS, type TrainingStack, RECOMPUTE, type Recompute, type TrainingPlan,
+} from './cluster/types.js';
 export { SYSTEM_PRESETS, systemPresetNames, getSystemPreset, validateSystem, parseSystem, loadSystem, TIER_KINDS } from './cluster/systems.js';
 export { collectiveCost, tierOf, type CollectiveOptions } from './cluster/collectives.js';
 export { TRANSPORT_PROFILES, NCCL_NETWORK_STEPS, transportOf, type TransportProfile, type TransportLayer, type NetworkSteps } from './cluster/transports.js';
@@ -171,6 +190,7 @@ export { expectedHolders, expertParallelSeconds, MOE_DISPATCHERS, DEFAULT_MOE_DI
 export { PIPELINE_SCHEDULES, type PipelineSchedule } from './cluster/train-pipeline.js';
 export { searchPlans, type SearchOptions, type SearchResult, type RejectedGroup } from './cluster/search.js';
 export { planTrainingRun, resolvePlan, defaultSeq, defaultGlobalBatch, DEFAULT_TOKENS_PER_STEP, DEFAULT_SEQ, DEFAULT_CHECKPOINT_S, DEFAULT_RESTART_S, DEFAULT_TOP, type PlanAxes, type TrainingRunInput, type TrainingRun } from './cluster/train-run.js';
+export { parsePlanFile, planFileSchema, PLAN_FILE_FIELDS, MAX_PLAN_VALUE, type PlanFile } from './cluster/plan-file.js';
 export { servingContext, servingProblems, servingPoint, servingPointFields, steadyStatePoint, prefillWaitSeconds, batchSweep, maxBatch, iterationSeconds, kvBytesPerTokenPerChip, weightBytesPerChip, type ServingPlan, type ServingContext, type ServingPoint } from './cluster/serve.js';
 export { SERVING_ENGINES, SERVING_ENGINE_PROFILES, KERNEL_GAP_S, defaultServingEngine, kvBudgetBytes, launchesKernels, servingEngineProfile, compareVersions, type ServingEngine, type ServingEngineName, type MemoryShare, type EngineRelease } from './cluster/serving-engines.js';
 export { passSeconds, prefillSeconds, microbatches, layerKernels, type PassTime, type PrefillTime } from './cluster/serve-step.js';
@@ -199,7 +219,12 @@ export { tcoPerChip, performancePerTco, usdPerMillionTokens, splitChipHour, vali
 export { buildVsBuy, tornado, validateBuildVsBuyInput, TORNADO_KEYS, type BuildVsBuyInput, type BuildVsBuyResult, type BuildVsBuySide, type TornadoBar, type InputSwing, type CustomChipInput, type MarketChipInput } from './cost/build-vs-buy.js';
 export { planSupply, validateSupplyInput, SUPPLY_SCENARIOS, type SupplyInput, type SupplyPlan, type SupplyResource, type LogicDieDemand } from './cost/fab.js';
 
-export * from './validation/types.js';
+export {
+  SPLITS, type Split, METRICS, type Metric, FLOP_CONVENTIONS, type FlopConvention, type ModelRef, type SystemRef,
+  type GemmWorkload, ATTENTION_PASSES, ATTENTION_IMPLEMENTATIONS, type AttentionWorkload, type TrainWorkload, type
+  ServeWorkload, COLLECTIVE_KINDS, type CollectiveWorkload, POWER_LOADS, POWER_SCOPES, type PowerWorkload, type
+  AreaWorkload, type Workload, type SourceEntry, type ValidationRow, type ValidationFile,
+} from './validation/types.js';
 export { parseValidationFile } from './validation/rows.js';
 export { predictRow, attentionFlops, type RowPrediction, type RowRegime } from './validation/predict.js';
 export { summarize, errorStats, worstRows } from './validation/stats.js';

@@ -92,7 +92,7 @@ export interface TorchRow {
 
 const skipped: Stage = { ok: false, reason: 'import failed' };
 
-function onChip(graph: Graph, chipName: string, dtype: 'bf16' | 'int8', inputs: Record<string, Float64Array>): { outputs: Map<string, Float64Array>; compiled: ReturnType<typeof compileAndVerify>['compiled'] } {
+function onChip(graph: Graph, chipName: string, dtype: 'bf16' | 'int8', inputs: Record<string, Float64Array>): { outputs: ReadonlyMap<string, Float64Array>; compiled: ReturnType<typeof compileAndVerify>['compiled'] } {
   const chip = getChipPreset(chipName)!;
   const { compiled, issues } = compileAndVerify(graph, chip, dtype === 'int8' ? { dtype, calibration: inputs } : { dtype });
   const problems = Object.entries(issues).flatMap(([pass, list]) => list.map((i) => `${pass}: ${i.message}`));

@@ -2,6 +2,7 @@
  * `ChipSpec`: a TPU-style chip as readonly plain JSON. Every quantity carries its unit in its name.
  * Presets cite a source for every number in `citations` (keyed by the field's path).
  */
+import type { Citation } from '../core/citations.js';
 import type { NumberFormatName } from '../core/number-formats.js';
 
 export const CHIP_SCHEMA_VERSION = 1;
@@ -19,6 +20,12 @@ export const DATAFLOW_NAMES: Readonly<Record<Dataflow, string>> = {
 /** Input formats a matrix unit can multiply exactly into its accumulator (products exact in the accumulator). */
 export const MATRIX_INPUT_FORMATS = ['int8', 'uint8', 'int16', 'bf16', 'fp16', 'fp8-e4m3', 'fp8-e5m2'] as const;
 export type MatrixInputFormat = (typeof MATRIX_INPUT_FORMATS)[number] & NumberFormatName;
+
+/**
+ * The format the models time matrix work in (`--dtype`, `EstimateOptions.dtype`, `TrainingOptions.dtype`):
+ * one a matrix unit multiplies. Text from users becomes one through `isDType` (arch/validate.ts).
+ */
+export type DType = MatrixInputFormat;
 
 export interface MatrixFormatSpec {
   readonly input: MatrixInputFormat;
@@ -141,21 +148,8 @@ export interface TechnologySpec {
   readonly sustainedClockHz?: number;
 }
 
-/**
- * published: a vendor's or paper's figure; derived: computed from published ones (the note shows how);
- * measured: a measurement of the quantity itself, tpusim's own or a third party's (the source says where
- * the data is); estimate: chosen, the note says how.
- */
-export type CitationStatus = 'published' | 'derived' | 'measured' | 'estimate';
-
-export interface Citation {
-  /** Key into `sources`. */
-  readonly source: string;
-  /** Table, section or page. */
-  readonly where?: string;
-  readonly status: CitationStatus;
-  readonly note?: string;
-}
+/** Where each number comes from: one citation type and status scale for every layer (core/citations.ts). */
+export type { Citation, CitationStatus } from '../core/citations.js';
 
 export interface ChipSpec {
   readonly schemaVersion: number;

@@ -3,12 +3,13 @@
  * `base: tpu-v4` and override fields; objects merge key by key and arrays element by element.
  */
 import { parseDocument } from 'yaml';
-import { formatIssues, issue, type Issue, type Result } from '../core/errors.js';
+import { formatIssues, issue, type Result } from '../core/errors.js';
 import { joinPath } from '../core/schema.js';
-import type { ChipSpec, Citation } from './chip-spec.js';
+import type { ChipSpec } from './chip-spec.js';
 import { ArchError } from './errors.js';
+import { mergeInto } from './merge.js';
 import { CHIP_PRESETS, chipPresetNames } from './presets/index.js';
-import { validateChip } from './validate.js';
+import { parseChipSpec } from './validate.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -92,18 +93,6 @@ export function isRecord(value: unknown): value is Record<string, Json> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function mergeInto(base: Json, override: Json): Json {
-  if (Array.isArray(base) && Array.isArray(override)) {
-    return override.map((item, i) => (i < base.length ? mergeInto(base[i]!, item) : item));
-  }
-  if (isRecord(base) && isRecord(override)) {
-    const out: Record<string, Json> = { ...base };
-    for (const [key, value] of Object.entries(override)) out[key] = key in base ? mergeInto(base[key]!, value) : value;
-    return out;
-  }
-  return override;
-}
-
 function leafPaths(value: Json, path: string, out: string[]): void {
   if (Array.isArray(value)) value.forEach((v, i) => leafPaths(v, joinPath(path, i), out));
   else if (isRecord(value)) for (const [k, v] of Object.entries(value)) leafPaths(v, joinPath(path, k), out);
@@ -126,9 +115,9 @@ export function applyPresetBase(raw: Record<string, Json>, presets: Readonly<Rec
   const changed: string[] = [];
   leafPaths(overrides, '', changed);
   const within = (inner: string, outer: string): boolean => inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
-  const citations = (preset['citations'] ?? {}) as unknown as Record<string, Citation>;
-  const kept = Object.entries(citations).filter(([p]) => !changed.some((c) => within(p, c) || within(c, p)));
-  if (overrides['citations'] === undefined) merged['citations'] = Object.fromEntries(kept) as unknown as Json;
+  const citations = preset['citations'];
+  const kept = Object.entries(isRecord(citations) ? citations : {}).filter(([p]) => !changed.some((c) => within(p, c) || within(c, p)));
+  if (overrides['citations'] === undefined) merged['citations'] = Object.fromEntries(kept);
   return { ok: true, value: merged };
 }
 
@@ -142,8 +131,7 @@ export function parseChip(text: string, fileName = 'chip'): Result<ChipSpec> {
   const based = applyBase(parsed.value);
   if (!based.ok) return based;
   const withVersion = isRecord(based.value) && based.value['schemaVersion'] === undefined ? { schemaVersion: 1, ...based.value } : based.value;
-  const issues: Issue[] = validateChip(withVersion);
-  return issues.length > 0 ? { ok: false, issues } : { ok: true, value: withVersion as unknown as ChipSpec };
+  return parseChipSpec(withVersion);
 }
 
 /** Throwing variant of `parseChip`. */

@@ -1,14 +1,18 @@
 /**
  * Validation of a `ChipSpec`: every problem at once, each with its path, value and limit.
  */
-import { issue, type Issue } from '../core/errors.js';
+import { CITATION_STATUSES } from '../core/citations.js';
+import { issue, type Issue, type Result } from '../core/errors.js';
 import { NUMBER_FORMATS } from '../core/number-formats.js';
-import { array, boolean, joinPath, number, object, oneOf, optional, record, string, validate, type Schema } from '../core/schema.js';
+import { array, boolean, joinPath, number, object, oneOf, optional, parse, record, string, type Assert, type Equals, type Infer, type Schema } from '../core/schema.js';
 import { GIB } from '../core/units.js';
-import { CHIP_SCHEMA_VERSION, DATAFLOWS, MATRIX_INPUT_FORMATS, MATRIX_UNIT_KINDS, type MatrixUnitKind } from './chip-spec.js';
+import { CHIP_SCHEMA_VERSION, DATAFLOWS, MATRIX_INPUT_FORMATS, MATRIX_UNIT_KINDS, type ChipSpec, type DType, type MatrixUnitKind } from './chip-spec.js';
 
-const count = (max: number): Schema => number({ integer: true, min: 1, max });
-const bytes = (max: number): Schema => number({ integer: true, min: 1, max, unit: 'bytes' });
+/** Whether `text` names a format a matrix unit can multiply (whether this chip's do is the caller's check). */
+export const isDType = (text: string): text is DType => MATRIX_INPUT_FORMATS.some((f) => f === text);
+
+const count = (max: number): Schema<number> => number({ integer: true, min: 1, max });
+const bytes = (max: number): Schema<number> => number({ integer: true, min: 1, max, unit: 'bytes' });
 const bandwidth = number({ above: 0, max: 1e16, unit: 'B/s' });
 
 const memory = object({ sizeBytes: bytes(1024 * GIB), bandwidthBytesPerS: bandwidth });
@@ -77,13 +81,18 @@ const MATRIX_UNIT_KIND_NEEDS: Readonly<Record<MatrixUnitKind, { readonly gpuTili
 const citation = object({
   source: string({ minLength: 1 }),
   where: optional(string()),
-  status: oneOf(['published', 'derived', 'measured', 'estimate']),
+  status: oneOf(CITATION_STATUSES),
   note: optional(string()),
 });
 
 const latency = number({ min: 0, max: 1e9, unit: 'ns' });
 
-export const chipSchema: Schema = object({
+/**
+ * The schema of a chip file. `ChipSpec` stays a hand-written interface because its doc comments are the
+ * reference users read (hover text, docs/chips.md); `_ChipSpecMatchesSchema` makes the compiler reject
+ * any change to one that the other does not follow.
+ */
+export const chipSchema = object({
   schemaVersion: number({ integer: true, min: CHIP_SCHEMA_VERSION, max: CHIP_SCHEMA_VERSION }),
   name: string({ minLength: 1 }),
   description: optional(string()),
@@ -117,6 +126,12 @@ export const chipSchema: Schema = object({
   checkGpuTiling(chip, path, issues);
   checkSustained(chip, path, issues);
 });
+
+// Citations are the one deliberate difference: a chip file may use four of the citation statuses, so the
+// schema's citations are a subtype of `Citation`; every other field's type is the interface's exactly.
+type ChipFields = Omit<ChipSpec, 'citations'>;
+type _ChipSpecMatchesSchema = Assert<Equals<Omit<Infer<typeof chipSchema>, 'citations'>, ChipFields>>;
+type _ChipCitationsFit = Assert<Infer<typeof chipSchema> extends ChipSpec ? true : false>;
 
 /** Sustained figures are what the chip holds under load: never above the published ones. */
 function checkSustained(chip: Readonly<Record<string, unknown>>, path: string, issues: Issue[]): void {
@@ -160,14 +175,21 @@ function matrixUnitPaths(chip: Readonly<Record<string, unknown>>): Array<{ path:
   return found;
 }
 
-/** All problems with `value` as a chip description; empty when it is a valid `ChipSpec`. */
-export function validateChip(value: unknown): Issue[] {
-  const issues = validate(chipSchema, value);
-  if (issues.length === 0) issues.push(...checkCitations(value as { sources?: Record<string, string>; citations?: Record<string, { source: string }> }));
-  return issues;
+/** `value` as a `ChipSpec`, or every problem with it as a chip description. */
+export function parseChipSpec(value: unknown): Result<ChipSpec> {
+  const parsed = parse(chipSchema, value);
+  if (!parsed.ok) return parsed;
+  const issues = checkCitations(parsed.value);
+  return issues.length > 0 ? { ok: false, issues } : parsed;
 }
 
-function checkCitations(chip: { sources?: Record<string, string>; citations?: Record<string, { source: string }> }): Issue[] {
+/** All problems with `value` as a chip description; empty when it is a valid `ChipSpec`. */
+export function validateChip(value: unknown): Issue[] {
+  const parsed = parseChipSpec(value);
+  return parsed.ok ? [] : [...parsed.issues];
+}
+
+function checkCitations(chip: ChipSpec): Issue[] {
   const issues: Issue[] = [];
   for (const [path, c] of Object.entries(chip.citations ?? {})) {
     if (!chip.sources || !(c.source in chip.sources)) {

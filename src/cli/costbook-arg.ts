@@ -2,6 +2,7 @@
 import { DEFAULT_COST_BOOK, loadCostOverrides, parseStructuredText, TpusimError, formatIssues, type CostBook } from '../index.js';
 import { stringOption, type ParsedArgs } from './args.js';
 import { readTextFile } from './io.js';
+import { notFirmByStatus, sourcesSection } from './sources-text.js';
 
 export function resolveCostBook(values: ParsedArgs['values']): CostBook {
   const path = stringOption(values, 'costbook');
@@ -13,11 +14,12 @@ export function resolveCostBook(values: ParsedArgs['values']): CostBook {
 
 /** A line saying which of the book's entries used are estimates (or calibrated, or the user's). */
 export function estimatesLine(book: CostBook, keys: readonly string[]): string {
-  if (keys.length === 0) return 'every cost-book figure used is published or derived from published figures';
-  const byStatus = new Map<string, string[]>();
-  for (const k of keys) {
-    const s = book[k]?.status ?? 'estimate';
-    byStatus.set(s, [...(byStatus.get(s) ?? []), k]);
-  }
-  return `not published: ${[...byStatus.entries()].map(([s, ks]) => `${ks.length} ${s} (${ks.join(', ')})`).join('; ')}`;
+  const groups = notFirmByStatus(keys.map((k) => [k, { status: book[k]?.status ?? 'estimate' }] as const));
+  if (groups.size === 0) return 'every cost-book figure used is published or derived from published figures';
+  return `not published: ${[...groups.entries()].map(([s, ks]) => `${ks.length} ${s} (${ks.join(', ')})`).join('; ')}`;
+}
+
+/** The `sources:` section of the entries used that are not firm, as `tpusim chip show` prints a chip's. */
+export function costSources(book: CostBook, keys: readonly string[]): string[] {
+  return sourcesSection('figure', keys.flatMap((k) => (book[k] ? [[k, book[k]] as const] : [])));
 }

@@ -62,14 +62,17 @@ export function csvSamples(text: string): SamplesResult {
   const rows = lines.slice(1).map((line, i) => {
     const cells = line.split(',').map((c) => c.trim());
     // A cell that is not a whole number stays text, so that its issue quotes it.
-    const num = (j: number): number => (cells[j] !== undefined && /^\d+$/.test(cells[j]!) ? Number(cells[j]) : ((cells[j] ?? '') as unknown as number));
+    const num = (j: number): number | string => (cells[j] !== undefined && /^\d+$/.test(cells[j]!) ? Number(cells[j]) : (cells[j] ?? ''));
     const at = `row ${i + 2}`;
     const row = { input: num(input), output: num(output), count: count >= 0 ? num(count) : 1 };
     issues.push(...lengthIssues(row.input, `${at}.${header[input]}`), ...lengthIssues(row.output, `${at}.${header[output]}`));
     if (count >= 0) issues.push(...countIssues(row.count, `${at}.count`));
     return row;
   });
-  return issues.length > 0 ? { ok: false, issues } : expand(rows, 'rows');
+  if (issues.length > 0) return { ok: false, issues };
+  // Every cell is a number here: a text cell has an issue above.
+  const numeric = rows.flatMap(({ input, output, count }) => (typeof input === 'number' && typeof output === 'number' && typeof count === 'number' ? [{ input, output, count }] : []));
+  return expand(numeric, 'rows');
 }
 
 /**

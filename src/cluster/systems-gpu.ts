@@ -1,7 +1,9 @@
 /** GPU system presets: NVIDIA nodes on NVSwitch joined by rail-optimised fabrics, every number cited. */
 import type { Citation } from '../arch/chip-spec.js';
-import type { NetworkTier, Transport } from './types.js';
-import { cite, IB_LATENCY, NON_BLOCKING, NVLINK_LATENCY, withSources, type SystemSourceKey } from './system-sources.js';
+import type { SourceKey } from '../core/citations.js';
+import { mergeOverrides, type Overrides } from '../arch/merge.js';
+import type { NetworkTier, SystemSpec, Transport } from './types.js';
+import { cite, IB_LATENCY, NON_BLOCKING, NVLINK_LATENCY, withSources } from './system-sources.js';
 
 /** An NVSwitch domain, every GPU reaching every other over NVLink, at NCCL's NVLink step latency (NVLINK_LATENCY). */
 function nvlinkTier(domainChips: number, bandwidthBytesPerS: number): NetworkTier {
@@ -32,8 +34,16 @@ function citeNvlinkTier({ kind, domainChips, bandwidthBytesPerS, transport }: Ti
 }
 
 /** Citations of a `railTier` as tiers[1]; `source` says the fabric is non-blocking. */
-function citeRailTier(source: SystemSourceKey, { kind, domainChips, bandwidthBytesPerS, transport }: TierCitations): Record<string, Citation> {
+function citeRailTier(source: SourceKey, { kind, domainChips, bandwidthBytesPerS, transport }: TierCitations): Record<string, Citation> {
   return citeTier(1, { transport, kind, domainChips, bandwidthBytesPerS, latencyS: IB_LATENCY, oversubscription: NON_BLOCKING(source) });
+}
+
+/**
+ * A system declared as `base` plus `overrides`, merged as a system file's `base:` is (objects key by key,
+ * arrays element by element); `citations` replace the base's at the same paths.
+ */
+function deriveSystem(base: SystemSpec, overrides: Overrides<SystemSpec> & { readonly name: string }, citations: Readonly<Record<string, Citation>>): SystemSpec {
+  return withSources({ ...mergeOverrides(base, overrides), citations: { ...base.citations, ...citations } });
 }
 
 export const DGX_A100 = withSources({
@@ -62,14 +72,17 @@ export const DGX_A100 = withSources({
   },
 });
 
-export const DGX_H100 = withSources({
-  name: 'dgx-h100',
-  description: 'NVIDIA DGX H100 SuperPOD: 8 H100 per node on NVSwitch (NVLink 4), 8 x 400 Gb/s NDR InfiniBand per node, rail-optimised',
-  chip: 'h100-sxm',
-  chipsPerHost: 8,
-  tiers: [nvlinkTier(8, 450e9), railTier('infiniband', 'infiniband', 16384, 50e9)],
-  maxChips: 16384,
-  citations: {
+/** A DGX H100 SuperPOD is the DGX A100 one a generation on: the same node and fabric with faster links and more nodes. */
+export const DGX_H100 = deriveSystem(
+  DGX_A100,
+  {
+    name: 'dgx-h100',
+    description: 'NVIDIA DGX H100 SuperPOD: 8 H100 per node on NVSwitch (NVLink 4), 8 x 400 Gb/s NDR InfiniBand per node, rail-optimised',
+    chip: 'h100-sxm',
+    tiers: [{ bandwidthBytesPerS: 450e9 }, { domainChips: 16384, bandwidthBytesPerS: 50e9 }],
+    maxChips: 16384,
+  },
+  {
     chip: cite('dgxH100', 'DGX H100: eight H100 SXM5 GPUs'),
     chipsPerHost: cite('dgxH100', 'DGX H100: eight GPUs, four NVSwitch chips'),
     ...citeNvlinkTier({
@@ -86,7 +99,7 @@ export const DGX_H100 = withSources({
     }),
     maxChips: cite('dgxH100', '64 SUs of 32 DGX H100', 'derived', '64 x 32 x 8 GPUs'),
   },
-});
+);
 
 export const HGX_H200 = withSources({
   name: 'hgx-h200',

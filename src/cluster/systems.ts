@@ -4,8 +4,9 @@
  */
 import { applyPresetBase, isRecord, parseStructuredText, type Json } from '../arch/load.js';
 import { CHIP_PRESETS, chipPresetNames } from '../arch/presets/index.js';
+import { CITATION_STATUSES } from '../core/citations.js';
 import { formatIssues, issue, TpusimError, unknownNameMessage, type Issue, type Result } from '../core/errors.js';
-import { array, boolean, joinPath, number, object, oneOf, optional, record, string, validate, type Schema } from '../core/schema.js';
+import { array, boolean, joinPath, number, object, oneOf, optional, parse, record, string, validate, type Assert, type Equals, type Infer, type Schema } from '../core/schema.js';
 import { DGX_A100, DGX_H100, GB200_NVL72, HGX_H200 } from './systems-gpu.js';
 import { TPU_V3_POD, TPU_V4_POD, TPU_V5E_POD, TPU_V5P_POD, TPU_V6E_POD } from './systems-tpu.js';
 import { TRANSPORT_PROFILES, type TransportLayer } from './transports.js';
@@ -44,13 +45,17 @@ export function getSystemPreset(name: string): SystemSpec {
   return system;
 }
 
+/** The kinds of tier, in TIER_KINDS's order (messages list them so). */
+const TIER_KIND_NAMES = ['switch', 'fat-tree', 'rail', 'torus', 'dragonfly'] as const;
+type _TierKindsListed = Assert<Equals<(typeof TIER_KIND_NAMES)[number], NetworkTier['kind']>>;
+
 const bandwidth = number({ above: 0, max: 1e15, unit: 'B/s' });
-const axes = (item: Schema): Schema => array(item, { minLength: 1, maxLength: 6 });
+const axes = <T>(item: Schema<T>): Schema<readonly T[]> => array(item, { minLength: 1, maxLength: 6 });
 
 const tierSchema = object(
   {
     name: string({ minLength: 1 }),
-    kind: oneOf(Object.keys(TIER_KINDS)),
+    kind: oneOf(TIER_KIND_NAMES),
     domainChips: number({ integer: true, min: 1, max: 1e9 }),
     bandwidthBytesPerS: bandwidth,
     latencyS: number({ min: 0, max: 1, unit: 's' }),
@@ -68,11 +73,15 @@ const tierSchema = object(
 const citationSchema = object({
   source: string({ minLength: 1 }),
   where: optional(string()),
-  status: oneOf(['published', 'derived', 'estimate']),
+  status: oneOf(CITATION_STATUSES),
   note: optional(string()),
 });
 
-export const systemSchema: Schema = object(
+/**
+ * The schema of a system file. `SystemSpec` (cluster/types.ts) stays a documented interface; the checks
+ * below make the compiler reject a change to one that the other does not follow.
+ */
+export const systemSchema = object(
   {
     name: string({ minLength: 1 }),
     description: string(),
@@ -85,6 +94,11 @@ export const systemSchema: Schema = object(
   },
   checkSystem,
 );
+
+// As for chips (arch/validate.ts), citations are checked one way: the statuses a file may use can be
+// fewer than `Citation` allows.
+type _SystemSpecMatchesSchema = Assert<Equals<Omit<Infer<typeof systemSchema>, 'citations'>, Omit<SystemSpec, 'citations'>>>;
+type _SystemCitationsFit = Assert<Infer<typeof systemSchema> extends SystemSpec ? true : false>;
 
 const TORUS_FIELDS = ['dims', 'wraparound', 'linkBandwidthBytesPerS', 'cube', 'twisted'] as const;
 const isNumberArray = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
@@ -184,7 +198,8 @@ function applyBase(raw: Record<string, Json>): Result<Record<string, Json>> {
   const span = last !== null && typeof last === 'object' && !Array.isArray(last) ? last['domainChips'] : undefined;
   const maxChips = based.value['maxChips'];
   if (typeof span === 'number' && typeof maxChips === 'number' && span >= maxChips) return based;
-  return { ok: true, value: { ...based.value, tiers: [...tiers, ...(preset.tiers.slice(tiers.length) as unknown as Json[])] } };
+  const kept = preset.tiers.slice(tiers.length).flatMap((tier): Json[] => (isRecord(tier) ? [tier] : []));
+  return { ok: true, value: { ...based.value, tiers: [...tiers, ...kept] } };
 }
 
 /** A system from JSON/YAML text: parse, apply `base`, validate. */
@@ -194,8 +209,7 @@ export function parseSystem(text: string, fileName = 'system'): Result<SystemSpe
   if (!isRecord(parsed.value)) return { ok: false, issues: [issue('invalid_type', '', `${fileName}: expected a mapping of system fields`)] };
   const based = applyBase(parsed.value);
   if (!based.ok) return based;
-  const issues = validateSystem(based.value);
-  return issues.length > 0 ? { ok: false, issues } : { ok: true, value: based.value as unknown as SystemSpec };
+  return parse(systemSchema, based.value);
 }
 
 /** Throwing variant of `parseSystem`. */

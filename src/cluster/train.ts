@@ -281,8 +281,8 @@ export function trainingStep(model: TransformerModel, chip: ChipSpec, pods: Syst
   const layerFlopsPerToken = flopsPerToken - 6 * model.hidden * model.vocab;
   const recomputedPerToken = plan.recompute === 'full' ? layerFlopsPerToken / 3 : plan.recompute === 'selective' ? attentionFlopsPerToken(model, plan.seq) / 3 : 0;
   const hardwareFlopsPerStep = modelFlopsPerStep + recomputedPerToken * tokensPerStep;
-  const peak = peakOpsPerS(chip, dtype as never);
   const ctx = chipContext(chip, dtype);
+  const peak = peakOpsPerS(chip, ctx.dtype);
   const energyPerStepJ = chips * (ctx.staticW * stepTimeS) + (hardwareFlopsPerStep / 2) * ctx.macPj * 1e-12 + chips * microbatches * 3 * localParams * 2 * ctx.offChipPjPerByte * 1e-12;
   const mfu = modelFlopsPerStep / (stepTimeS * chips * peak);
   const hfu = hardwareFlopsPerStep / (stepTimeS * chips * peak);

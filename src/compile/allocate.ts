@@ -12,6 +12,7 @@ import type { Instruction } from '../isa/types.js';
 import { CompileError } from './errors.js';
 import { bufferBytes, isSymRef, type BufferSpec } from './kernels.js';
 import type { TiledProgram } from './tile.js';
+import { fieldsOf } from '../isa/fields.js';
 
 const ALIGN = 64;
 const align = (x: number): number => Math.ceil(x / ALIGN) * ALIGN;
@@ -29,9 +30,10 @@ export interface Allocation {
 /** The buffer ids an instruction's memory operands name. */
 export function buffersOf(instruction: Instruction): number[] {
   const ids: number[] = [];
+  const fields = fieldsOf(instruction);
   for (const field of OPS[instruction.op].fields) {
     if (field.kind !== 'mem') continue;
-    const value = (instruction as unknown as Record<string, unknown>)[field.name];
+    const value = fields[field.name];
     if (isSymRef(value)) ids.push(value.buffer);
   }
   return ids;

@@ -14,6 +14,7 @@ import { lifetimes, type Allocation } from './allocate.js';
 import type { CompiledModel } from './emit.js';
 import { bufferBytes, isSymRef, type BufferSpec, type LoweredProgram, type RowsOperand } from './kernels.js';
 import type { TiledProgram } from './tile.js';
+import { fieldsOf } from '../isa/fields.js';
 
 function lastRow(o: RowsOperand, rows: number): number {
   if (rows === 0) return 0;
@@ -32,7 +33,8 @@ function checkInstructions(instructions: readonly Instruction[], buffers: readon
   const ctx = { dtype };
   instructions.forEach((instruction, i) => {
     const spec = OPS[instruction.op];
-    const refs = spec.fields.filter((f) => f.kind === 'mem').map((f) => (instruction as unknown as Record<string, unknown>)[f.name]).filter(isSymRef);
+    const fields = fieldsOf(instruction);
+    const refs = spec.fields.filter((f) => f.kind === 'mem').map((f) => fields[f.name]).filter(isSymRef);
     const accesses = [...spec.reads(instruction, ctx), ...spec.writes(instruction, ctx)].filter((a) => a.space !== 'acc');
     for (const access of accesses) {
       // Several operands may start at the same offset of different buffers: one of them must hold the range.

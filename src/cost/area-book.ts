@@ -4,16 +4,11 @@
  * validation/data/area (area.test.ts re-runs the fit and fails when these drift). Merged into
  * DEFAULT_COST_BOOK; a user's book overrides them like any other entry.
  */
-import type { CostEntry, CostStatus } from './costbook.js';
+import type { CitationStatus, SourceKey } from '../core/citations.js';
+import type { CostEntry } from './costbook.js';
 import type { NumberRules } from '../core/schema.js';
 
-export const AREA_SOURCES = {
-  ucie2022: 'UCIe 1.0 specification (2022), advanced-package die-to-die interface: bandwidth per mm^2 of PHY area up to ~1.35 TB/s at 32 GT/s (~0.19 TB/s at 4 GT/s)',
-  cacti: 'N. Muralimanohar, R. Balasubramonian, N. Jouppi, "CACTI 6.0" (HP Labs 2009): periphery (decoders, sense amplifiers, drivers) takes a larger share of small arrays',
-  areaFit: 'fitted together by calibrateArea (cost/area.ts) to the calibration rows of validation/data/area/*.yaml only (four dies: AD102, GA100, GH100, MTIA v2; every fitted constant rests on three or more of them); area.test.ts re-runs the fit',
-} as const;
-
-const e = (value: number, unit: string, source: keyof typeof AREA_SOURCES | 'tpusim' | 'horowitz2014', status: CostStatus, note: string, low?: number, high?: number): CostEntry => ({
+const e = (value: number, unit: string, source: SourceKey, status: CitationStatus, note: string, low?: number, high?: number): CostEntry => ({
   value,
   unit,
   source,

@@ -4,16 +4,19 @@
  * (JSON or YAML: `key: value` or `key: { value, source, status, note }`) overrides entries one by one;
  * reports say which numbers used are estimates.
  *
- * Status: published (a figure as its source prints it), derived (arithmetic on published figures),
- * estimate (a third party's or ours, with a range where one is known), calibrated (fitted to
- * published die areas, see cost/area.ts), user (from the user's book).
+ * Status, on the one scale of core/citations.ts: published (a figure as its source prints it), derived
+ * (arithmetic on published figures), estimate (a third party's or ours, with a range where one is known),
+ * calibrated (fitted to published die areas, see cost/area.ts), user (from the user's book).
  */
+import { CITATION_STATUSES, isCitationStatus, pickSources, STATUS_RANK, type CitationStatus } from '../core/citations.js';
 import { issue, nearestName, TpusimError, type Issue, type Result } from '../core/errors.js';
-import { AREA_BOOK, AREA_SOURCES } from './area-book.js';
+import { COST_AREA_SOURCES } from '../core/sources/cost.js';
+import { AREA_BOOK } from './area-book.js';
 import { costValueIssues, validateCostValues } from './cost-limits.js';
 
-export const COST_STATUSES = ['published', 'derived', 'estimate', 'calibrated', 'user'] as const;
-export type CostStatus = (typeof COST_STATUSES)[number];
+/** A cost entry's status: the one citation scale (core/citations.ts). */
+export const COST_STATUSES = CITATION_STATUSES;
+export type CostStatus = CitationStatus;
 
 export interface CostEntry {
   readonly value: number;
@@ -29,29 +32,8 @@ export interface CostEntry {
 
 export type CostBook = Readonly<Record<string, CostEntry>>;
 
-export const COST_SOURCES = {
-  jouppi2017: 'N. P. Jouppi et al., "In-Datacenter Performance Analysis of a Tensor Processing Unit", ISCA 2017, arXiv:1704.04760 (Table 2, Figure 2 floor plan)',
-  jouppi2023: 'N. P. Jouppi et al., "TPU v4: An Optically Reconfigurable Supercomputer ...", ISCA 2023, arXiv:2304.01433',
-  tsmcSram: 'TSMC high-density SRAM bitcell areas as presented at IEDM/VLSI (28HPM 0.127, 16FF+ 0.074, N7 0.027, N5 0.021, N3 0.0199 um^2), as reported by WikiChip',
-  wikichipDensity: 'WikiChip, TSMC process pages: high-density standard-cell logic density (16FF+ 28.9, N10 52.5, N7 91.2, N5 171.3 MTr/mm^2)',
-  horowitz2014: 'M. Horowitz, "Computing\'s Energy Problem", ISSCC 2014 (45 nm area of adders and multipliers)',
-  hennessyPatterson: 'J. Hennessy and D. Patterson, Computer Architecture: A Quantitative Approach, ch. 1 (dies per wafer)',
-  stapper: 'C. H. Stapper, "Modeling of integrated circuit defect sensitivities", IBM J. Res. Dev. 27(6), 1983 (negative binomial yield); B. Murphy, Proc. IEEE 1964',
-  anandtech2020: 'AnandTech, "\'Better Yield on 5nm than 7nm\': TSMC Update on Defect Rates for N5", 25 Aug 2020 (N7 0.09/cm^2 three quarters after HVM; N5 ~0.10)',
-  cset2020: 'S. M. Khan and A. Mann, "AI Chips: What They Are and Why They Matter", CSET, April 2020 (foundry sale price per wafer by node)',
-  digitimes: 'DigiTimes / TrendForce reports of TSMC wafer prices (3 nm ~$20,000 in 2022; 2 nm ~$30,000 in 2025), via Taiwan News and TrendForce News',
-  trendforceHbm: 'TrendForce press releases on HBM (May 2024: ~5x DDR5 price per bit; Dec 2025), and analysts\' $/GB estimates in circulation ($8-20/GB)',
-  siliconAnalysts: 'Silicon Analysts cost-bridge tool (H100: ~$750 CoWoS packaging, ~$920 test and assembly; citing Raymond James, Epoch AI, TrendForce), 2026',
-  semiengineering: 'SemiEngineering, "What Will That Chip Cost?" (IBS design costs by node: 28 nm $51M, 16 nm $106M, 7 nm $298M, 5 nm $542M)',
-  barroso2018: 'L. A. Barroso, U. Holzle, P. Ranganathan, The Datacenter as a Computer, 3rd ed., 2018, ch. 6 (TCO: $10-20 per W of critical power, 10-15 year facility life)',
-  uptime2024: 'Uptime Institute Global Data Center Survey 2024 (average PUE 1.56)',
-  eia2023: 'U.S. EIA, Electric Power Annual 2023: average industrial electricity price 8.06 cents/kWh',
-  tsmcArizona2020: 'TSMC announcement, May 2020, as reported by eeNews Europe: $12B for a 5 nm fab of 20,000 wafers per month in Arizona',
-  cowosCapacity: 'DigiTimes / TrendForce reports of TSMC CoWoS capacity: ~15k wafers/month end-2023, ~35k end-2024, 65-80k end-2025',
-  gpuPrices: 'press reports of street prices: H100 SXM $25-30k, A100 80GB $10-15k (2023-24), H200 $30-35k, B200 $30-40k, MI300X $10-20k',
-  tpusim: 'tpusim estimate: not published; the note says how it was chosen',
-  ...AREA_SOURCES,
-} as const;
+/** The sources the cost book cites (core/sources/cost.ts, and the TPU papers and Horowitz 2014 shared with the other books). */
+export const COST_SOURCES = { ...COST_AREA_SOURCES, ...pickSources('jouppi2017', 'jouppi2023', 'horowitz2014', 'tpusim') };
 
 const e = (value: number, unit: string, source: keyof typeof COST_SOURCES, status: CostStatus, note?: string, low?: number, high?: number): CostEntry => ({
   value,
@@ -210,7 +192,7 @@ export function validateCostOverrides(raw: unknown, fileName = 'cost book', base
     if (typeof v === 'object' && v !== null) {
       const o = v as Record<string, unknown>;
       const status = o['status'];
-      if (status !== undefined && !(COST_STATUSES as readonly unknown[]).includes(status)) issues.push(issue('invalid_value', `${key}.status`, `${key}.status: must be one of ${COST_STATUSES.join(', ')}, got ${JSON.stringify(status)}`));
+      if (status !== undefined && !isCitationStatus(status)) issues.push(issue('invalid_value', `${key}.status`, `${key}.status: must be one of ${COST_STATUSES.join(', ')}, got ${JSON.stringify(status)}`));
       for (const bound of ['low', 'high'] as const) {
         const b = o[bound];
         if (b === undefined) continue;
@@ -281,8 +263,8 @@ export class CostTrace {
   keys(): string[] {
     return [...this.used].sort();
   }
-  /** Keys used whose status is not published or derived. */
+  /** Keys used whose status is not firm: not published, measured or derived (core/citations.ts). */
   estimates(): string[] {
-    return this.keys().filter((k) => !['published', 'derived'].includes(this.book[k]!.status));
+    return this.keys().filter((k) => !STATUS_RANK[this.book[k]!.status].firm);
   }
 }

@@ -4,6 +4,7 @@
  */
 import { OPS, defaultFieldValue, type FieldSpec } from './ops.js';
 import type { BufferDecl, DmaInstruction, Instruction, MemRef, Program } from './types.js';
+import { fieldsOf } from './fields.js';
 
 function bufferLine(b: BufferDecl): string {
   const parts = [`.buffer ${b.space} ${b.name} ${b.address} bytes=${b.bytes}`];
@@ -39,7 +40,7 @@ function mnemonic(instruction: Instruction): string {
 
 export function disassembleInstruction(instruction: Instruction, buffers: readonly BufferDecl[] = []): string {
   const spec = OPS[instruction.op];
-  const record = instruction as unknown as Record<string, unknown>;
+  const record = fieldsOf(instruction);
   const core = typeof record['core'] === 'number' ? (record['core'] as number) : 0;
   const parts: string[] = [];
   for (const field of spec.fields) {

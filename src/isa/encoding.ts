@@ -12,6 +12,7 @@ import { issue, type Result } from '../core/errors.js';
 import { NUMBER_FORMAT_NAMES } from '../core/number-formats.js';
 import { OPS, defaultFieldValue, opByCode } from './ops.js';
 import { MEMORY_SPACES, type BufferDecl, type BufferInit, type Instruction, type Program } from './types.js';
+import { fieldsOf } from './fields.js';
 
 const MAGIC = [0x54, 0x50, 0x55, 0x50]; // "TPUP"
 const VERSION = 2;
@@ -133,7 +134,7 @@ export function encodeProgram(program: Program): Uint8Array {
   w.uint(program.instructions.length);
   for (const instruction of program.instructions) {
     const spec = OPS[instruction.op];
-    const record = instruction as unknown as Record<string, unknown>;
+    const record = fieldsOf(instruction);
     w.u8(spec.code);
     for (const field of spec.fields) {
       const value = record[field.name];

@@ -11,6 +11,7 @@ import { accumulatorRows, coreAt, coreCount, defaultMatrixFormat, matrixUnitAt, 
 import { NUMBER_FORMATS, type NumberFormatName } from '../core/number-formats.js';
 import { BINARY_VECTOR_OPS, OPS, type Access } from './ops.js';
 import type { ActivateInstruction, Instruction, MemRef, Opcode, PoolInstruction, Program, VectorInstruction } from './types.js';
+import { fieldsOf } from './fields.js';
 
 /** The matrix units' input format: the program's `.dtype`, else the chip's first. */
 export function programFormat(program: Program, chip: ChipSpec): NumberFormatName {
@@ -130,7 +131,7 @@ const orList = (names: readonly string[]): string => (names.length < 2 ? names.j
 /** Registry rules every instruction obeys: integer fields at least their minimum, memories each operand may name. */
 function checkFields(instruction: Instruction): string[] {
   const spec = OPS[instruction.op];
-  const record = instruction as unknown as Record<string, unknown>;
+  const record = fieldsOf(instruction);
   const problems: string[] = [];
   for (const field of spec.fields) {
     const value = record[field.name];

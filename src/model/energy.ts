@@ -5,35 +5,25 @@
  *
  * Logic and SRAM start from Horowitz's 45 nm table and scale with Stillmaker & Baas's per-node energy
  * factors; off-chip memory and links are priced per bit, node-independent (interface + DRAM core).
- * Every number carries a citation with its status: published (as printed), derived (arithmetic on
- * published numbers) or estimate (our choice; the note says how it was made).
+ * Every number carries a citation (core/citations.ts) with its status: published (as printed), derived
+ * (arithmetic on published numbers) or estimate (our choice; the note says how it was made).
  */
+import { pickSources, weakestStatus, type Citation, type CitationStatus } from '../core/citations.js';
 import { TpusimError } from '../core/errors.js';
 import { KIB, MIB } from '../core/units.js';
 
-export const ENERGY_SOURCES = {
-  horowitz2014:
-    'M. Horowitz, "Computing\'s Energy Problem (and what we can do about it)", ISSCC 2014, pp. 10-14, doi:10.1109/ISSCC.2014.6757323 (Fig. 1.1.9: rough energy costs in 45 nm, 0.9 V)',
-  stillmaker2017:
-    'A. Stillmaker and B. Baas, "Scaling equations for the accurate prediction of CMOS device performance from 180 nm to 7 nm", Integration, the VLSI Journal 58 (2017) 74-81, doi:10.1016/j.vlsi.2017.02.002, with the authors\' corrigendum (Table 5: energy = a*Vdd^2 + b*Vdd + c)',
-  ptm: 'Predictive Technology Model, Arizona State University (ptm.asu.edu): nominal Vdd of the 45/32 nm bulk HP and 20-7 nm PTM-MG HP models, the models Stillmaker & Baas fitted',
-  oconnor2017:
-    'M. O\'Connor et al., "Fine-Grained DRAM: Energy-Efficient DRAM for Extreme Bandwidth Systems", MICRO-50, 2017, doi:10.1145/3123939.3124545',
-  nvidiaNvlink:
-    'NVIDIA, "What Is NVLink?" (NVIDIA blog, 2023): NVLink-C2C moves data at 1.3 pJ/bit, "5 times more energy efficient than PCIe Gen 5"',
-  tpusim: 'tpusim estimate: not published; the note says how the number was chosen',
-} as const;
+/** The sources the energy table cites, with their references (core/sources/energy.ts holds them). */
+export const ENERGY_SOURCES = pickSources('horowitz2014', 'stillmaker2017', 'ptm', 'oconnor2017', 'nvidiaNvlink', 'tpusim');
 
 export type EnergySourceKey = keyof typeof ENERGY_SOURCES;
-export type EnergyStatus = 'published' | 'derived' | 'estimate';
+/** The statuses the energy table uses, on the one scale (core/citations.ts). */
+export type EnergyStatus = Extract<CitationStatus, 'published' | 'derived' | 'estimate'>;
 
-export interface EnergyCitation {
+/** A citation of one priced item. */
+export interface EnergyCitation extends Citation {
   /** What is priced: `mac.int8`, `sram`, `offChip.HBM2`, `link.pcie`, `scale`, ... */
   readonly item: string;
-  /** Key into `ENERGY_SOURCES`. */
-  readonly source: string;
   readonly status: EnergyStatus;
-  readonly note?: string;
 }
 
 export interface EnergyTable {
@@ -285,13 +275,6 @@ function sramPjPerByte45(sizeBytes: number): number {
   return logLogInterpolate(SRAM_POINTS, size);
 }
 
-const STATUS_RANK: Readonly<Record<EnergyStatus, number>> = { published: 0, derived: 1, estimate: 2 };
-
-/** The weakest of several statuses: a number is only as sure as the least sure thing it rests on. */
-function weakest(...statuses: readonly EnergyStatus[]): EnergyStatus {
-  return statuses.reduce((a, b) => (STATUS_RANK[b] > STATUS_RANK[a] ? b : a));
-}
-
 /** A record lookup that ignores inherited keys (`constructor`, `toString`). */
 function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
   return Object.hasOwn(record, key) ? record[key] : undefined;
@@ -306,7 +289,7 @@ function buildCitations(nodeNm: number, scale: EnergyCitation): EnergyCitation[]
   const moved: EnergyStatus = nodeNm === 45 ? 'published' : 'derived';
   const scaling = nodeNm === 45 ? '' : `; x ${energyScale(nodeNm).toPrecision(4)} for ${nodeNm} nm (see 'scale')`;
   const scaled = (item: string, entry: PricedEntry): EnergyCitation => ({
-    ...cite(item, entry, weakest(entry.status, scale.status, moved)),
+    ...cite(item, entry, weakestStatus(entry.status, scale.status, moved)),
     note: entry.note + scaling,
   });
   const sram: PricedEntry = {

@@ -13,9 +13,10 @@
  * off-chip memory, bytes over the host link) priced by model/energy.ts at the chip's process node, plus
  * static power over the time (the chip's measured idle power where published, else an estimate).
  */
-import type { ChipSpec } from '../arch/chip-spec.js';
+import type { ChipSpec, DType } from '../arch/chip-spec.js';
 import { accumulatorRows, coreCount, defaultMatrixFormat, matrixUnitsPerCore, peakMacsPerCycle, peakOpsPerS } from '../arch/derive.js';
 import { accumulatorChunkRows } from '../arch/mapping.js';
+import { isDType } from '../arch/validate.js';
 import { NUMBER_FORMATS } from '../core/number-formats.js';
 import { TpusimError } from '../core/errors.js';
 import { formatBytes } from '../core/units.js';
@@ -25,7 +26,7 @@ import { energyTable } from './energy.js';
 import { gpuClockNote, gpuContext, gpuLayerTime } from './gpu.js';
 import { layerTime } from './layers.js';
 import { prepareGraph } from './plan.js';
-import { systolicContext } from './systolic.js';
+import { coreLayout, systolicContext, type CoreLayout } from './systolic.js';
 import type { GraphEstimate, LayerEstimate, LayerTime } from './types.js';
 
 export interface EstimateOptions {
@@ -76,7 +77,7 @@ export function staticPowerW(chip: ChipSpec): { watts: number; estimate: boolean
 
 /** What a chip offers the model for one format: fixed once per chip and format (cached). */
 export interface ChipContext {
-  readonly dtype: string;
+  readonly dtype: DType;
   readonly elementBytes: number;
   readonly gpu?: ReturnType<typeof gpuContext>;
   readonly sys: ReturnType<typeof systolicContext>;
@@ -92,34 +93,80 @@ export interface ChipContext {
 
 const contexts = new WeakMap<ChipSpec, Map<string, ChipContext>>();
 
-export function chipContext(chip: ChipSpec, dtype: string): ChipContext {
-  let byFormat = contexts.get(chip);
-  if (!byFormat) contexts.set(chip, (byFormat = new Map()));
-  const cached = byFormat.get(dtype);
+/** What a context takes from the chip's cores, format, process node and memory kind alone. */
+interface CoreFacts {
+  readonly elementBytes: number;
+  readonly rate: number;
+  readonly layout: CoreLayout;
+  readonly peakMacsPerCore: number;
+  readonly tensorCores: boolean;
+  readonly macPj: number;
+  readonly vectorOpPj: number;
+  readonly sramPjPerByte: number;
+  readonly offChipPjPerByte: number;
+  readonly linkPjPerByte: number;
+}
+
+/**
+ * Kept per `cores` array: a sweep's designs of one shape share it (explore/design-factory.ts) and differ
+ * in the clock and memory rates, so only the ports and static power are worked out per chip.
+ */
+const coreFacts = new WeakMap<ChipSpec['cores'], Map<string, CoreFacts>>();
+
+function factsOf(chip: ChipSpec, dtype: DType, formats: readonly string[]): CoreFacts {
+  let byKey = coreFacts.get(chip.cores);
+  if (!byKey) coreFacts.set(chip.cores, (byKey = new Map()));
+  const node = chip.technology?.processNm;
+  const key = `${dtype}|${node}|${chip.offChipMemory.kind}`;
+  const cached = byKey.get(key);
   if (cached) return cached;
   const formatSpecs = chip.cores[0]!.matrixUnits[0]!.formats;
-  const formats = formatSpecs.map((f) => f.input as string);
-  if (!formats.includes(dtype)) throw new TpusimError('unsupported', `${chip.name}'s matrix units multiply ${formats.join('/')}, not ${dtype}`);
-  const elementBytes = NUMBER_FORMATS[dtype as keyof typeof NUMBER_FORMATS].bytes;
-  const warnings: string[] = [];
-  const node = chip.technology?.processNm;
-  if (node === undefined) warnings.push(`${chip.name}'s process node is not published: energy is priced at ${DEFAULT_NODE_NM} nm (estimate)`);
   const table = energyTable(node ?? DEFAULT_NODE_NM);
-  const statics = staticPowerW(chip);
-  if (statics.estimate) warnings.push(statics.watts > 0 ? `static power ${statics.watts.toFixed(0)} W is an estimate (${STATIC_SHARE_OF_TDP} x TDP)` : `${chip.name} publishes no idle power or TDP: static energy is left out`);
-  const gpu = isTensorCoreChip(chip) ? gpuContext(chip, dtype, elementBytes) : undefined;
-  if (gpu) warnings.push(gpuClockNote(chip));
-  const context: ChipContext = {
-    dtype,
-    elementBytes,
-    ...(gpu ? { gpu } : {}),
-    sys: systolicContext(chip, elementBytes, formatSpecs.find((f) => f.input === dtype)?.rate ?? 1),
-    peakMacsPerCore: peakMacsPerCycle(chip, dtype as never) / (gpu ? 1 : coreCount(chip)),
+  const tensorCores = isTensorCoreChip(chip);
+  const facts: CoreFacts = {
+    elementBytes: NUMBER_FORMATS[dtype].bytes,
+    rate: formatSpecs[formats.indexOf(dtype)]?.rate ?? 1,
+    layout: coreLayout(chip),
+    peakMacsPerCore: peakMacsPerCycle(chip, dtype) / (tensorCores ? 1 : coreCount(chip)),
+    tensorCores,
     macPj: table.macPj(dtype),
     vectorOpPj: table.vectorOpPj,
     sramPjPerByte: table.sramPjPerByte(chip.cores[0]!.unifiedBuffer.sizeBytes),
     offChipPjPerByte: table.offChipPjPerByte(chip.offChipMemory.kind),
     linkPjPerByte: table.linkPjPerByte('pcie'),
+  };
+  if (byKey.size >= 64) byKey.clear();
+  byKey.set(key, facts);
+  return facts;
+}
+
+export function chipContext(chip: ChipSpec, dtype: string): ChipContext {
+  let byFormat = contexts.get(chip);
+  if (!byFormat) contexts.set(chip, (byFormat = new Map()));
+  const cached = byFormat.get(dtype);
+  if (cached) return cached;
+  const formats: readonly string[] = chip.cores[0]!.matrixUnits[0]!.formats.map((f) => f.input);
+  if (!isDType(dtype) || !formats.includes(dtype)) throw new TpusimError('unsupported', `${chip.name}'s matrix units multiply ${formats.join('/')}, not ${dtype}`);
+  const facts = factsOf(chip, dtype, formats);
+  const { elementBytes } = facts;
+  const warnings: string[] = [];
+  const node = chip.technology?.processNm;
+  if (node === undefined) warnings.push(`${chip.name}'s process node is not published: energy is priced at ${DEFAULT_NODE_NM} nm (estimate)`);
+  const statics = staticPowerW(chip);
+  if (statics.estimate) warnings.push(statics.watts > 0 ? `static power ${statics.watts.toFixed(0)} W is an estimate (${STATIC_SHARE_OF_TDP} x TDP)` : `${chip.name} publishes no idle power or TDP: static energy is left out`);
+  const gpu = facts.tensorCores ? gpuContext(chip, dtype, elementBytes) : undefined;
+  if (gpu) warnings.push(gpuClockNote(chip));
+  const context: ChipContext = {
+    dtype,
+    elementBytes,
+    ...(gpu ? { gpu } : {}),
+    sys: systolicContext(chip, elementBytes, facts.rate, facts.layout),
+    peakMacsPerCore: facts.peakMacsPerCore,
+    macPj: facts.macPj,
+    vectorOpPj: facts.vectorOpPj,
+    sramPjPerByte: facts.sramPjPerByte,
+    offChipPjPerByte: facts.offChipPjPerByte,
+    linkPjPerByte: facts.linkPjPerByte,
     staticW: statics.watts,
     warnings,
   };
@@ -243,7 +290,7 @@ export function estimateGraph(graph: Graph, chip: ChipSpec, options: EstimateOpt
   return {
     model: graph.name,
     chip: chip.name,
-    dtype,
+    dtype: ctx.dtype,
     batch: graph.tensors[graph.inputs[0] ?? '']?.shape[0] ?? 1,
     layers,
     totalCycles,
@@ -252,7 +299,7 @@ export function estimateGraph(graph: Graph, chip: ChipSpec, options: EstimateOpt
     macs,
     flops,
     achievedOpsPerS: totalTimeS > 0 ? (2 * macs) / totalTimeS : 0,
-    peakOpsPerS: peakOpsPerS(chip, dtype as never),
+    peakOpsPerS: peakOpsPerS(chip, ctx.dtype),
     utilization: totalCycles > 0 ? macs / (totalCycles * ctx.peakMacsPerCore * (gpu ? 1 : cores)) : 0,
     energyJ,
     energy,

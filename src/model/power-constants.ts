@@ -3,41 +3,28 @@
  * arithmetic-and-memory table leaves out (operand delivery, wires, clock tree, SerDes, DRAM standby),
  * leakage by node and area, the voltage-frequency relation and the board's conversion loss. Every number
  * carries its source and a status: published (as printed), derived (arithmetic on published numbers) or
- * estimate (our choice; the note says how it was made). Keys into ENERGY_SOURCES or POWER_SOURCES.
+ * estimate (our choice; the note says how it was made). Keys into POWER_SOURCES (core/citations.ts).
  */
+import { pickSources } from '../core/citations.js';
 import type { EnergyStatus } from './energy.js';
 
-export const POWER_SOURCES = {
-  jouppi2021:
-    'N. P. Jouppi et al., "Ten Lessons From Three Generations Shaped Google\'s TPUv4i", ISCA 2021, doi:10.1109/ISCA52012.2021.00010 (Table 2: Horowitz\'s operation energies updated from 45 nm to 7 nm; logic improved ~2.6x, SRAM and wires less)',
-  chen2016:
-    'Y.-H. Chen, J. Emer, V. Sze, "Eyeriss: A Spatial Architecture for Energy-Efficient Dataflow for Convolutional Neural Networks", ISCA 2016, doi:10.1109/ISCA.2016.40 (normalised energy per access: register file 1x, inter-PE hop 2x, global buffer 6x, DRAM 200x a 16-bit MAC)',
-  keckler2011:
-    'S. W. Keckler et al., "GPUs and the Future of Parallel Computing", IEEE Micro 31(5), 2011, doi:10.1109/MM.2011.89 (40 nm: moving 256 bits over 1 mm of on-chip wire ~25 pJ, about 0.1 pJ/bit/mm)',
-  sakurai1990:
-    'T. Sakurai, A. R. Newton, "Alpha-power law MOSFET model and its applications to CMOS inverter delay and other formulas", IEEE JSSC 25(2), 1990, doi:10.1109/4.52187 (delay ~ V / (V - Vt)^alpha, alpha 1.2-1.4 for short channels)',
-  tsmcN5: 'TSMC, "5nm Technology" (tsmc.com): N5 "up to 30% power reduction" against N7 at the same speed',
-  jouppi2017:
-    'N. P. Jouppi et al., "In-Datacenter Performance Analysis of a Tensor Processing Unit", ISCA 2017, arXiv:1704.04760 (Table 2: TPU v1 28 nm, die <= half of Haswell\'s 662 mm^2, idle 28 W, busy 40 W)',
-  jouppi2023:
-    'N. P. Jouppi et al., "TPU v4: An Optically Reconfigurable Supercomputer for Machine Learning with Hardware Support for Embeddings", ISCA 2023, arXiv:2304.01433 (Table 4: TPU v3 / v4 idle 123 / 90 W, die < 700 / < 600 mm^2, ASIC + HBM power)',
-  tiwari1998:
-    'V. Tiwari et al., "Reducing Power in High-Performance Microprocessors", DAC 1998, doi:10.1145/277044.277227 (the clock network draws ~40% of a high-performance processor\'s power)',
-  dally2023:
-    'W. J. Dally, "Hardware for Deep Learning", Hot Chips 35 keynote, 2023 (tensor-core instructions amortise fetch, decode and operand delivery over many MACs: overhead ~20% of the math energy for HMMA/IMMA)',
-} as const;
+/** The sources the power model cites (core/sources/energy.ts and, for the TPU papers, core/sources/chips.ts). */
+export const POWER_SOURCES = pickSources('jouppi2017', 'jouppi2021', 'jouppi2023', 'chen2016', 'keckler2011', 'sakurai1990', 'tsmcN5', 'tiwari1998', 'dally2023', 'tpusim');
 
 export type PowerSourceKey = keyof typeof POWER_SOURCES;
 
 export interface PowerConstant {
   readonly value: number;
   readonly unit: string;
-  readonly source: PowerSourceKey | 'tpusim';
+  readonly source: PowerSourceKey;
+  /** Table or section of the source, where it has one. */
+  readonly where?: string;
   readonly status: EnergyStatus;
   readonly note: string;
 }
 
-const c = (value: number, unit: string, source: PowerConstant['source'], status: EnergyStatus, note: string): PowerConstant => ({ value, unit, source, status, note });
+const c = (value: number, unit: string, source: PowerSourceKey, status: EnergyStatus, note: string, where?: string): PowerConstant =>
+  where === undefined ? { value, unit, source, status, note } : { value, unit, source, where, status, note };
 
 /**
  * Jouppi 2021's 7 nm update of Horowitz's table (pJ), as recalled from the paper's table (re-check
@@ -57,19 +44,19 @@ const J = JOUPPI_7NM_PJ;
 
 /** A MAC at 7 nm by input format, multiply + add in the accumulator format (int32 or fp32). */
 export const MAC_7NM_PJ: Readonly<Record<string, PowerConstant>> = {
-  int8: c(J.int8Mult + J.int32Add, 'pJ', 'jouppi2021', 'derived', 'int8 mult 0.07 + int32 add 0.03 pJ (7 nm values as recalled from Table 2)'),
-  uint8: c(J.int8Mult + J.int32Add, 'pJ', 'jouppi2021', 'derived', 'priced as int8 (7 nm values as recalled from Table 2)'),
-  int16: c(4 * J.int8Mult + J.int32Add, 'pJ', 'jouppi2021', 'estimate', 'multiplier energy ~ width squared: 4 x int8 mult 0.07 + int32 add 0.03 pJ (7 nm values as recalled from Table 2)'),
-  'fp8-e4m3': c(J.int8Mult + J.fp32Add, 'pJ', 'jouppi2021', 'estimate', 'an int8-class multiplier 0.07 + fp32 add 0.38 pJ (7 nm values as recalled from Table 2)'),
-  'fp8-e5m2': c(J.int8Mult + J.fp32Add, 'pJ', 'jouppi2021', 'estimate', 'priced as fp8-e4m3 (7 nm values as recalled from Table 2)'),
-  fp16: c(J.fp16Mult + J.fp32Add, 'pJ', 'jouppi2021', 'derived', 'fp16 mult 0.34 + fp32 add 0.38 pJ (7 nm values as recalled from Table 2)'),
-  bf16: c(J.bf16Mult + J.fp32Add, 'pJ', 'jouppi2021', 'derived', 'bf16 mult 0.21 + fp32 add 0.38 pJ (7 nm values as recalled from Table 2)'),
-  fp32: c(J.fp32Mult + J.fp32Add, 'pJ', 'jouppi2021', 'derived', 'fp32 mult 1.31 + fp32 add 0.38 pJ (7 nm values as recalled from Table 2)'),
+  int8: c(J.int8Mult + J.int32Add, 'pJ', 'jouppi2021', 'derived', 'int8 mult 0.07 + int32 add 0.03 pJ (7 nm values as recalled from Table 2)', 'Table 2: Horowitz\'s operation energies updated from 45 nm to 7 nm; logic improved ~2.6x, SRAM and wires less'),
+  uint8: c(J.int8Mult + J.int32Add, 'pJ', 'jouppi2021', 'derived', 'priced as int8 (7 nm values as recalled from Table 2)', 'Table 2: Horowitz\'s operation energies updated from 45 nm to 7 nm; logic improved ~2.6x, SRAM and wires less'),
+  int16: c(4 * J.int8Mult + J.int32Add, 'pJ', 'jouppi2021', 'estimate', 'multiplier energy ~ width squared: 4 x int8 mult 0.07 + int32 add 0.03 pJ (7 nm values as recalled from Table 2)', 'Table 2: Horowitz\'s operation energies updated from 45 nm to 7 nm; logic improved ~2.6x, SRAM and wires less'),
+  'fp8-e4m3': c(J.int8Mult + J.fp32Add, 'pJ', 'jouppi2021', 'estimate', 'an int8-class multiplier 0.07 + fp32 add 0.38 pJ (7 nm values as recalled from Table 2)', 'Table 2: Horowitz\'s operation energies updated from 45 nm to 7 nm; logic improved ~2.6x, SRAM and wires less'),
+  'fp8-e5m2': c(J.int8Mult + J.fp32Add, 'pJ', 'jouppi2021', 'estimate', 'priced as fp8-e4m3 (7 nm values as recalled from Table 2)', 'Table 2: Horowitz\'s operation energies updated from 45 nm to 7 nm; logic improved ~2.6x, SRAM and wires less'),
+  fp16: c(J.fp16Mult + J.fp32Add, 'pJ', 'jouppi2021', 'derived', 'fp16 mult 0.34 + fp32 add 0.38 pJ (7 nm values as recalled from Table 2)', 'Table 2: Horowitz\'s operation energies updated from 45 nm to 7 nm; logic improved ~2.6x, SRAM and wires less'),
+  bf16: c(J.bf16Mult + J.fp32Add, 'pJ', 'jouppi2021', 'derived', 'bf16 mult 0.21 + fp32 add 0.38 pJ (7 nm values as recalled from Table 2)', 'Table 2: Horowitz\'s operation energies updated from 45 nm to 7 nm; logic improved ~2.6x, SRAM and wires less'),
+  fp32: c(J.fp32Mult + J.fp32Add, 'pJ', 'jouppi2021', 'derived', 'fp32 mult 1.31 + fp32 add 0.38 pJ (7 nm values as recalled from Table 2)', 'Table 2: Horowitz\'s operation energies updated from 45 nm to 7 nm; logic improved ~2.6x, SRAM and wires less'),
 };
 
 export const POWER_CONSTANTS = {
   /** Logic energy 45 nm -> 7 nm, used to place other nodes between the two published tables. */
-  logic45To7: c(2.6, 'x', 'jouppi2021', 'derived', 'Horowitz 45 nm / Jouppi 7 nm over the adders and multipliers (e.g. fp32 add 0.9 / 0.38, int8 mult 0.2 / 0.07; 7 nm values as recalled from the paper): ~2.6x; nodes between interpolated log-log in node size'),
+  logic45To7: c(2.6, 'x', 'jouppi2021', 'derived', 'Horowitz 45 nm / Jouppi 7 nm over the adders and multipliers (e.g. fp32 add 0.9 / 0.38, int8 mult 0.2 / 0.07; 7 nm values as recalled from the paper): ~2.6x; nodes between interpolated log-log in node size', 'Table 2: Horowitz\'s operation energies updated from 45 nm to 7 nm; logic improved ~2.6x, SRAM and wires less'),
   n5OverN7: c(0.7, 'x', 'tsmcN5', 'published', 'N5 (and the N4/4N family) draw 30% less power than N7 at the same speed; also applied below 5 nm'),
   /** Operand delivery inside a matrix unit: Eyeriss's normalised costs. */
   registerHopPerMac16: c(1, 'x 16-bit MAC per 16 bits', 'chen2016', 'derived', 'a register-file access costs about one 16-bit MAC per 16-bit word: a tensor core collects its operands from the register file and distributes inputs and reduces fp32 sums through its dot-product trees, about one such access per word per MAC'),
@@ -83,9 +70,9 @@ export const POWER_CONSTANTS = {
   /** SIMT instruction fetch, decode and scheduling for tensor-core instructions. */
   simtOverhead: c(0.2, 'share of MAC energy', 'dally2023', 'estimate', 'instruction overhead ~20% of the math energy of a tensor-core MMA instruction, as recalled from the keynote (slide not re-checked)'),
   /** Leakage at the nominal supply and a hot junction, by node (W/mm^2). */
-  leakage28: c(0.07, 'W/mm^2', 'jouppi2017', 'derived', 'TPU v1 idle 28 W on a <= 331 mm^2 die, less ~4 W of DDR3 standby: (28 - 4) / 331 = 0.07'),
-  leakage16: c(0.14, 'W/mm^2', 'jouppi2023', 'derived', 'TPU v3 idle 123 W with HBM (die < 700 mm^2): (123 - 4 HBM stacks x 1 W - ICI SerDes ~22 W) / 700 = 0.14'),
-  leakage7: c(0.1, 'W/mm^2', 'jouppi2023', 'derived', 'TPU v4 idle 90 W with HBM (die < 600 mm^2): (90 - 4 HBM stacks x 1 W - 6 ICI links ~24 W) / 600 = 0.10; also used below 7 nm (an estimate)'),
+  leakage28: c(0.07, 'W/mm^2', 'jouppi2017', 'derived', 'TPU v1 idle 28 W on a <= 331 mm^2 die, less ~4 W of DDR3 standby: (28 - 4) / 331 = 0.07', 'Table 2: TPU v1 28 nm, die <= half of Haswell\'s 662 mm^2, idle 28 W, busy 40 W'),
+  leakage16: c(0.14, 'W/mm^2', 'jouppi2023', 'derived', 'TPU v3 idle 123 W with HBM (die < 700 mm^2): (123 - 4 HBM stacks x 1 W - ICI SerDes ~22 W) / 700 = 0.14', 'Table 4: TPU v3 / v4 idle 123 / 90 W, die < 700 / < 600 mm^2, ASIC + HBM power'),
+  leakage7: c(0.1, 'W/mm^2', 'jouppi2023', 'derived', 'TPU v4 idle 90 W with HBM (die < 600 mm^2): (90 - 4 HBM stacks x 1 W - 6 ICI links ~24 W) / 600 = 0.10; also used below 7 nm (an estimate)', 'Table 4: TPU v3 / v4 idle 123 / 90 W, die < 700 / < 600 mm^2, ASIC + HBM power'),
   /** DRAM standby and refresh, per GB/s of the memory's peak bandwidth. */
   dramStandbyWPerGBps: c(0.003, 'W per GB/s', 'tpusim', 'estimate', 'about 1 W per 300 GB/s HBM2 stack (a tenth of the ~10 W a stack draws at full bandwidth at 3.9 pJ/bit); DDR priced alike'),
   /** SerDes lanes burn power whether or not they carry data. */

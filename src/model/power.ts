@@ -12,10 +12,11 @@
  */
 import type { ChipSpec, MatrixInputFormat } from '../arch/chip-spec.js';
 import { defaultMatrixFormat, peakMacsPerCycle } from '../arch/derive.js';
+import { sourceText } from '../core/citations.js';
 import { NUMBER_FORMATS } from '../core/number-formats.js';
 import { TpusimError } from '../core/errors.js';
 import { energyTable, STILLMAKER_ENERGY_COEFFICIENTS } from './energy.js';
-import { MAC_7NM_PJ, JOUPPI_7NM_PJ, POWER_CONSTANTS as K, POWER_SOURCES, type PowerConstant } from './power-constants.js';
+import { MAC_7NM_PJ, JOUPPI_7NM_PJ, POWER_CONSTANTS as K, type PowerConstant } from './power-constants.js';
 
 /** What the chip is doing, per cycle where it scales with the clock. */
 export interface PowerActivity {
@@ -289,7 +290,9 @@ export interface PowerCitation {
   readonly item: string;
   readonly value: number;
   readonly unit: string;
+  /** The source's full reference. */
   readonly source: string;
+  readonly where?: string;
   readonly status: PowerConstant['status'];
   readonly note: string;
 }
@@ -297,5 +300,5 @@ export interface PowerCitation {
 /** Every constant the power model uses, with its source text. */
 export function powerCitations(): PowerCitation[] {
   const entries = [...Object.entries(MAC_7NM_PJ).map(([k, v]) => [`mac7nm.${k}`, v] as const), ...Object.entries(K)];
-  return entries.map(([item, k]) => ({ item, value: k.value, unit: k.unit, source: k.source === 'tpusim' ? 'tpusim estimate' : POWER_SOURCES[k.source], status: k.status, note: k.note }));
+  return entries.map(([item, k]) => ({ item, value: k.value, unit: k.unit, source: sourceText(k.source), ...(k.where === undefined ? {} : { where: k.where }), status: k.status, note: k.note }));
 }

@@ -7,8 +7,9 @@
  * int8 MAC (what its arrays model), and each operand SRAM is priced at its configured size (both halves of
  * the double buffer are one array of that size).
  */
+import { sourceText } from '../core/citations.js';
 import { TpusimError } from '../core/errors.js';
-import { energyTable, ENERGY_SOURCES, OFF_CHIP_MEMORY, resolveOffChipKind, type EnergyCitation } from './energy.js';
+import { energyTable, OFF_CHIP_MEMORY, resolveOffChipKind, type EnergyCitation } from './energy.js';
 
 export const SCALESIM_OPERANDS = ['ifmap', 'filter', 'ofmap'] as const;
 export type ScaleSimOperand = (typeof SCALESIM_OPERANDS)[number];
@@ -84,7 +85,7 @@ export function scaleSimPrices(sramBytes: Readonly<Record<ScaleSimOperand, numbe
   const used = new Set(['scale', `mac.${SCALESIM_MAC_FORMAT}`, 'sram', `offChip.${dramKind}`]);
   const sources = table.citations
     .filter((c) => used.has(c.item))
-    .map((c) => ({ ...c, reference: (ENERGY_SOURCES as Readonly<Record<string, string>>)[c.source] ?? c.source }));
+    .map((c) => ({ ...c, reference: sourceText(c.source) }));
   return {
     nodeNm: options.nodeNm,
     dramKind,

@@ -41,10 +41,15 @@ export interface SystolicContext {
   readonly elementBytes: number;
 }
 
-export function systolicContext(chip: ChipSpec, elementBytes: number, rate = 1): SystolicContext {
+/** What a systolic context takes from the chip's cores alone (chips that share their `cores` share it). */
+export type CoreLayout = Pick<SystolicContext, 'core' | 'array' | 'chunkRows'>;
+
+export const coreLayout = (chip: ChipSpec): CoreLayout => ({ core: coreAt(chip, 0)!, array: arrayShape(chip), chunkRows: accumulatorChunkRows(chip) });
+
+export function systolicContext(chip: ChipSpec, elementBytes: number, rate = 1, layout: CoreLayout = coreLayout(chip)): SystolicContext {
   const p = ports(chip);
-  const array = arrayShape(chip);
-  return { chip, core: coreAt(chip, 0)!, array, tileDepth: array.rows * rate, chunkRows: accumulatorChunkRows(chip), dram: p.dram, onchip: p.onchip, pcie: p.pcie, elementBytes };
+  const { core, array, chunkRows } = layout;
+  return { chip, core, array, tileDepth: array.rows * rate, chunkRows, dram: p.dram, onchip: p.onchip, pcie: p.pcie, elementBytes };
 }
 
 /** Identical work items: `count` of them, each `rows` input vectors against `cols` output columns. */

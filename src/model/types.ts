@@ -1,4 +1,5 @@
 /** What the analytical model returns: per layer and per graph, with the reason each layer takes its time. */
+import type { DType } from '../arch/chip-spec.js';
 
 /**
  * compute: the matrix units; memory: off-chip memory or a link; vector: the vector unit; latency: fixed
@@ -61,7 +62,7 @@ export interface EnergyBreakdown {
 export interface GraphEstimate {
   readonly model: string;
   readonly chip: string;
-  readonly dtype: string;
+  readonly dtype: DType;
   readonly batch: number;
   readonly layers: readonly LayerEstimate[];
   readonly totalCycles: number;

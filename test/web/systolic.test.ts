@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { CHIP_PRESETS, randomOperands, registerEngine, type Dataflow } from '../../src/index.js';
+import { CHIP_PRESETS, randomOperands, registerEngine, type ChipSpec, type Dataflow } from '../../src/index.js';
 import { browserAvailable, cliJson, noErrors, ready, shot, stat, useUi } from './harness.js';
 
 /** A chip file whose matrix unit is a rows x cols int8 array (tpu-v1's, resized), for `tpusim gemm --chip`. */
 function chipFile(rows: number, cols: number): string {
-  const chip = structuredClone(CHIP_PRESETS['tpu-v1']!) as { cores: Array<{ matrixUnits: Array<{ rows: number; cols: number }> }> };
-  chip.cores[0]!.matrixUnits[0]!.rows = rows;
-  chip.cores[0]!.matrixUnits[0]!.cols = cols;
+  const base = CHIP_PRESETS['tpu-v1']!;
+  const core = base.cores[0]!;
+  const chip: ChipSpec = { ...base, cores: [{ ...core, matrixUnits: [{ ...core.matrixUnits[0]!, rows, cols }] }] };
   const path = join(mkdtempSync(join(tmpdir(), 'tpusim-systolic-')), `array-${rows}x${cols}.json`);
   writeFileSync(path, JSON.stringify(chip));
   return path;

@@ -13,7 +13,7 @@ export const A100_40GB: ChipSpec = deriveChip(
   {
     name: 'a100-40gb',
     description: 'NVIDIA A100 SXM4 40GB (2020): the a100 die (108 SMs x 4 tensor cores, 40 MiB L2) with 40 GiB HBM2 at 1555 GB/s',
-    offChipMemory: { kind: 'HBM2', capacityBytes: 40 * GIB, bandwidthBytesPerS: 1555e9, latencyNs: 100 },
+    offChipMemory: { kind: 'HBM2', capacityBytes: 40 * GIB, bandwidthBytesPerS: 1555e9 },
   },
   {
     ...citeOffChipMemory({

@@ -1,4 +1,3 @@
-import { GIB } from '../../core/units.js';
 import type { ChipSpec } from '../chip-spec.js';
 import { A100 } from './a100.js';
 import { citeOffChipMemory, deriveChip } from './builders.js';
@@ -13,8 +12,8 @@ export const A100_PCIE: ChipSpec = deriveChip(
   {
     name: 'a100-pcie',
     description: 'NVIDIA A100 80GB PCIe (2021): the a100 die (108 SMs x 4 tensor cores, 40 MiB L2) on a 300 W card, 80 GiB HBM2e at 1935 GB/s, NVLink bridge to one peer',
-    offChipMemory: { kind: 'HBM2e', capacityBytes: 80 * GIB, bandwidthBytesPerS: 1935e9, latencyNs: 100 },
-    technology: { ...A100.technology!, tdpW: 300, sustainedClockHz: 1143e6 },
+    offChipMemory: { bandwidthBytesPerS: 1935e9 },
+    technology: { tdpW: 300, sustainedClockHz: 1143e6 },
   },
   {
     ...citeOffChipMemory({

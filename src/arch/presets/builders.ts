@@ -6,6 +6,7 @@
  */
 import { NUMBER_FORMATS } from '../../core/number-formats.js';
 import type { ChipSpec, Citation, CoreSpec, LinkSpec, MatrixFormatSpec, MatrixInputFormat, VectorUnitSpec } from '../chip-spec.js';
+import { mergeOverrides, omitFields, type Overrides } from '../merge.js';
 import { cite, citedSources, COMMON, omitCitations, pcieBytesPerS } from './sources.js';
 
 /** Matrix formats of `inputs` at `rate` times the rows x cols MACs (1: no rate field), each in its own accumulator. */
@@ -173,10 +174,12 @@ export function citeOffChipMemory(c: {
 }
 
 /**
- * A preset built from `base` with `fields` replaced: `citations` replace the base's at the same paths
- * (`omit` drops those of fields the variant does not have) and `sources` lists exactly what it cites.
+ * A preset declared as `base` plus `overrides`, merged as a chip file's `base:` is (`arch/merge.ts`: objects
+ * key by key, arrays element by element); `omit` drops fields the variant lacks, with their citations.
+ * `citations` replace the base's at the same paths, the base's others still hold, and `sources` lists
+ * exactly what the result cites.
  */
-export function deriveChip(base: ChipSpec, fields: Partial<ChipSpec>, citations: Readonly<Record<string, Citation>>, omit: readonly string[] = []): ChipSpec {
+export function deriveChip(base: ChipSpec, overrides: Overrides<ChipSpec> & { readonly name: string }, citations: Readonly<Record<string, Citation>>, omit: readonly string[] = []): ChipSpec {
   const all = { ...omitCitations(base.citations, ...omit), ...citations };
-  return { ...base, ...fields, sources: citedSources(all), citations: all };
+  return { ...omitFields(mergeOverrides(base, overrides), omit), sources: citedSources(all), citations: all };
 }

@@ -13,9 +13,9 @@ export const GH200: ChipSpec = deriveChip(
   {
     name: 'gh200',
     description: 'NVIDIA GH200 Grace Hopper Superchip, its Hopper GPU (2023): the H100 SXM compute (132 SMs x 4 tensor cores) with 96 GiB HBM3 at 4 TB/s and NVLink-C2C (450 GB/s each way) to the Grace CPU',
-    offChipMemory: { kind: 'HBM3', capacityBytes: 96 * GIB, bandwidthBytesPerS: 4000e9, latencyNs: 100 },
-    hostLink: { kind: 'NVLink-C2C', bandwidthBytesPerS: 450e9, latencyNs: 1000 },
-    technology: { ...H100_SXM.technology!, tdpW: 1000, sustainedClockHz: 1533e6 },
+    offChipMemory: { capacityBytes: 96 * GIB, bandwidthBytesPerS: 4000e9 },
+    hostLink: { kind: 'NVLink-C2C', bandwidthBytesPerS: 450e9 },
+    technology: { tdpW: 1000, sustainedClockHz: 1533e6 },
   },
   {
     'cores[0].count': cite('nvidiaGh200', 'GH200: the H100 GPU with 132 SMs', 'published', 'read through re-publications of the datasheet'),

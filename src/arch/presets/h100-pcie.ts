@@ -1,4 +1,3 @@
-import { GIB } from '../../core/units.js';
 import type { ChipSpec } from '../chip-spec.js';
 import { citeOffChipMemory, deriveChip } from './builders.js';
 import { buildNvidiaSm } from './gpu-builders.js';
@@ -16,10 +15,10 @@ export const H100_PCIE: ChipSpec = deriveChip(
     description: 'NVIDIA H100 PCIe 80GB (2022): 114 SMs x 4 tensor cores (bf16/fp16, fp8 and int8 at 2x), 50 MiB L2, 80 GiB HBM2e at 2 TB/s, 350 W, NVLink bridge to one peer',
     clockHz: CLOCK_HZ,
     cores: [buildNvidiaSm({ ...HOPPER_SM, count: 114, clockHz: CLOCK_HZ })],
-    sharedMemory: { ...H100_SXM.sharedMemory!, bandwidthBytesPerS: 5120 * CLOCK_HZ },
-    offChipMemory: { kind: 'HBM2e', capacityBytes: 80 * GIB, bandwidthBytesPerS: 2000e9, latencyNs: 100 },
-    chipLinks: { ...H100_SXM.chipLinks!, count: 12 },
-    technology: { ...H100_SXM.technology!, tdpW: 350, sustainedClockHz: 1182e6 },
+    sharedMemory: { bandwidthBytesPerS: 5120 * CLOCK_HZ },
+    offChipMemory: { kind: 'HBM2e', bandwidthBytesPerS: 2000e9 },
+    chipLinks: { count: 12 },
+    technology: { tdpW: 350, sustainedClockHz: 1182e6 },
   },
   {
     clockHz: cite('nvidiaH100', 'H100 PCIe: 756 TFLOPS dense bf16', 'derived', '756e12 / (114 SMs x 4096 FLOP per clock) = 1.62 GHz; the boost clock is 1755 MHz'),

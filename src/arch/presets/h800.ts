@@ -15,7 +15,7 @@ export const H800: ChipSpec = deriveChip(
   {
     name: 'h800',
     description: 'NVIDIA H800 SXM5 (2023): the H100 SXM die and compute (132 SMs x 4 tensor cores, 80 GiB HBM3) with NVLink cut to 400 GB/s bidirectional (8 link-equivalents)',
-    chipLinks: { ...H100_SXM.chipLinks!, count: NVLINK_LINKS },
+    chipLinks: { count: NVLINK_LINKS },
   },
   {
     'cores[0].matrixUnits[0].formats': cite('nvidiaH800', 'H800 SXM dense: 989 TFLOPS bf16/fp16, 1979 TFLOPS fp8, 1979 TOPS int8', 'published', 'the H100 SXM5 figures (headline figures are with sparsity); FP64 is cut to about 1 TFLOPS, which tpusim does not model; the datasheet was read through re-publications'),

@@ -10,8 +10,8 @@ export const MI325X: ChipSpec = deriveChip(
   {
     name: 'mi325x',
     description: 'AMD Instinct MI325X (2024): the MI300X compute (304 CUs x 4 matrix cores, 256 MiB Infinity Cache) with 256 GiB HBM3E at 6 TB/s, 1000 W',
-    offChipMemory: { kind: 'HBM3E', capacityBytes: 256 * GIB, bandwidthBytesPerS: 6000e9, latencyNs: 100 },
-    technology: { ...MI300X.technology!, tdpW: 1000, sustainedClockHz: 1261e6 },
+    offChipMemory: { kind: 'HBM3E', capacityBytes: 256 * GIB, bandwidthBytesPerS: 6000e9 },
+    technology: { tdpW: 1000, sustainedClockHz: 1261e6 },
   },
   {
     'cores[0].matrixUnits[0].formats': cite('amdMi325x', 'dense: 1307.4 TFLOPS bf16/fp16, 2614.9 fp8 and int8', 'published', "the MI300X's figures (same CDNA 3 compute dies and clock); fp8 is the FNUZ variant as on MI300X"),

@@ -3,6 +3,7 @@ import { parseCommandArgs, UsageError } from '../args.js';
 import { resolveChip } from '../chip-arg.js';
 import { printJson, type Command } from '../command.js';
 import type { Io } from '../io.js';
+import { sourcesSection } from '../sources-text.js';
 
 /** A unit as `count x RxC` plus its dataflow (systolic arrays) or kind (tensor cores, whose dataflow is nominal). */
 function unitLabel(count: number, unit: MatrixUnitSpec): string {
@@ -89,12 +90,7 @@ function describeChip(chip: ChipSpec): string {
   }
   lines.push(`  vector              ${formatSI(s.vectorOpsPerS, 'OPS')}`);
   lines.push(`  on-chip memory      ${formatBytes(s.onChipBytes)}`);
-  const citations = Object.entries(chip.citations ?? {});
-  if (citations.length > 0) {
-    lines.push('', 'sources:');
-    lines.push(formatTable(['field', 'status', 'source'], citations.map(([path, c]) => [path, c.status, `${c.source}${c.where ? `, ${c.where}` : ''}${c.note ? ` (${c.note})` : ''}`])));
-    for (const [key, text] of Object.entries(chip.sources ?? {})) lines.push(`  [${key}] ${text}`);
-  }
+  lines.push(...sourcesSection('field', Object.entries(chip.citations ?? {}), chip.sources ?? {}));
   return lines.join('\n');
 }
 

@@ -4,7 +4,7 @@ import { choice, outputPaths, parseCommandArgs, positiveInteger, stringOption, U
 import { resolveChip } from '../chip-arg.js';
 import { shareBelowOne } from '../cluster-arg.js';
 import { printJson, type Command } from '../command.js';
-import { estimatesLine, resolveCostBook } from '../costbook-arg.js';
+import { costSources, estimatesLine, resolveCostBook } from '../costbook-arg.js';
 import { writeCharts, type Io } from '../io.js';
 
 const usd = (x: number): string => `$${x >= 100 ? Math.round(x).toLocaleString('en-US') : trimNumber(x, 3)}`;
@@ -93,7 +93,7 @@ export const costCommand: Command = {
     const published = power.tdpW !== undefined ? `; published TDP ${power.tdpW} W` : '';
     io.out(`power at peak activity (energy model): ${trimNumber(power.peakW, 4)} W = static ${trimNumber(power.staticW, 4)}${power.staticIsEstimate ? ' (estimate)' : ' (measured idle)'} + MACs ${trimNumber(power.matrixW, 3)} + on-chip memory ${trimNumber(power.onChipW, 3)} + off-chip memory ${trimNumber(power.offChipW, 3)}${published} (the model prices arithmetic and memory traffic, not control, clocks or register files)`);
     io.out(powerModelLines(powerModel).join('\n'));
-    io.out(estimatesLine(book, c.estimates));
+    io.out([estimatesLine(book, c.estimates), ...costSources(book, c.estimates)].join('\n'));
     if (svg) io.out(`wrote ${svg}`);
     return 0;
   },

@@ -18,6 +18,7 @@ import { choice, outputPaths, parseCommandArgs, stringOption, UsageError } from 
 import { resolveChip } from '../chip-arg.js';
 import { printJson, type Command } from '../command.js';
 import { writeCharts, type Io } from '../io.js';
+import { notFirmByStatus } from '../sources-text.js';
 import { MODEL_HELP, MODEL_OPTIONS, readModel } from '../model-arg.js';
 import { runCompareServe } from './compare-serve.js';
 import { serveAsked, SERVE_HELP, SERVE_OPTIONS } from './serving-cost.js';
@@ -57,9 +58,12 @@ function totals(e: GraphEstimate, chip: ChipSpec, graph: Graph): string {
 
 /** How many of the chip's numbers are not published (estimates), so readers know how far to trust them. */
 function estimatesNote(chip: ChipSpec): string {
-  const all = Object.values(chip.citations ?? {});
-  const estimates = all.filter((c) => c.status === 'estimate').length;
-  return estimates > 0 ? `note: ${estimates} of the ${all.length} numbers in ${chip.name}'s description are estimates, not published figures (tpusim chip show ${chip.name})` : '';
+  const all = Object.entries(chip.citations ?? {});
+  const groups = [...notFirmByStatus(all).entries()];
+  if (groups.length === 0) return '';
+  const count = groups.reduce((n, [, names]) => n + names.length, 0);
+  const byStatus = groups.map(([status, names]) => `${names.length} ${status}`).join(', ');
+  return `note: ${count} of the ${all.length} numbers in ${chip.name}'s description are not published (${byStatus}); tpusim chip show ${chip.name} lists their sources`;
 }
 
 const ESTIMATE_OPTIONS = {
@@ -113,7 +117,7 @@ export const estimateCommand: Command = {
     const validation = validationFor('kernels', { chip: chip.name, chips: 1 });
     const power = estimatePowerOf(e, chip);
     if (values['json']) {
-      printJson(io, 'estimate', { ...e, power, ridgePointOpsPerByte: ridgePointOpsPerByte(chip, e.dtype as never), criticalPathS: criticalPathCycles(e, graph) / chip.clockHz, validation, ...(svg ? { svg } : {}), ...(timeline ? { timeline } : {}) });
+      printJson(io, 'estimate', { ...e, power, ridgePointOpsPerByte: ridgePointOpsPerByte(chip, e.dtype), criticalPathS: criticalPathCycles(e, graph) / chip.clockHz, validation, ...(svg ? { svg } : {}), ...(timeline ? { timeline } : {}) });
       return 0;
     }
     io.out(layerTable(e));

@@ -147,7 +147,7 @@ export const runCommand: Command = {
     const files: OutputFile[] = [];
     if (outDir) {
       for (const [name, out] of Object.entries(run.outputs)) {
-        files.push({ path: join(outDir, `${name}.npy`), content: encodeNpy(npyFromValues(out.values, out.dtype as never, out.shape)), option: '--output' });
+        files.push({ path: join(outDir, `${name}.npy`), content: encodeNpy(npyFromValues(out.values, out.dtype, out.shape)), option: '--output' });
       }
     }
     if (tracePath) files.push({ path: tracePath, content: JSON.stringify(chromeTrace(run.trace, chip.clockHz, `${file} on ${chip.name}`)), option: '--trace' });

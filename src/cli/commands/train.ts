@@ -14,10 +14,12 @@ import {
   inGib,
   TpusimError,
   formatIssues,
+  parsePlanFile,
   memoryPerChipSvg,
   stepTimeSvg,
   type ChipSpec,
   type PlanAxes,
+  type PlanFile,
   type SearchResult,
   type SystemSpec,
   type TrainingOptions,
@@ -71,13 +73,15 @@ const TRAIN_OPTIONS = {
 
 type Axis = (typeof AXES)[number];
 
-function axisFlags(values: ParsedArgs['values']): Partial<Record<Axis, number>> {
-  const out: Partial<Record<Axis, number>> = {};
+const ZERO_STAGES = { '0': 0, '1': 1, '2': 2, '3': 3 } as const;
+
+function axisFlags(values: ParsedArgs['values']): Partial<Pick<TrainingPlan, Axis>> {
+  const out: { -readonly [A in Axis]?: TrainingPlan[A] } = {};
   for (const axis of AXES) {
     const text = stringOption(values, axis);
     if (text === undefined) continue;
     if (axis === 'zero') {
-      out.zero = Number(choice('--zero', text, ['0', '1', '2', '3']));
+      out.zero = ZERO_STAGES[choice('--zero', text, ['0', '1', '2', '3'] as const)];
       continue;
     }
     out[axis] = positiveInteger(`--${axis}`, text, MAX_CHIPS);
@@ -86,21 +90,13 @@ function axisFlags(values: ParsedArgs['values']): Partial<Record<Axis, number>> 
 }
 
 /** A plan file's fields (JSON/YAML): any of the plan's fields; the rest take the command's defaults. */
-function readPlanFile(path: string): Record<string, unknown> {
+function readPlanFile(path: string): PlanFile {
   const parsed = parseStructuredText(readTextFile(path, 'plan file'), path);
   if (!parsed.ok) throw new TpusimError('bad_plan', formatIssues(parsed.issues), { issues: parsed.issues });
-  const value = parsed.value;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TpusimError('bad_plan', `${path}: expected a mapping of plan fields (tp, pp, dp, cp, ep, zero, microbatch, globalBatch, seq, recompute, sequenceParallel, interleave, overlapGradients)`);
-  const known = new Set(['tp', 'pp', 'dp', 'cp', 'ep', 'zero', 'microbatch', 'globalBatch', 'seq', 'recompute', 'sequenceParallel', 'interleave', 'overlapGradients']);
-  for (const [key, v] of Object.entries(value)) {
-    if (!known.has(key)) throw new TpusimError('bad_plan', `${path}: unknown plan field '${key}' (fields: ${[...known].join(', ')})`);
-    if (key === 'recompute' && !(RECOMPUTE as readonly unknown[]).includes(v)) throw new TpusimError('bad_plan', `${path}: recompute must be one of ${RECOMPUTE.join(', ')}, got ${JSON.stringify(v)}`);
-    if ((key === 'sequenceParallel' || key === 'overlapGradients') && typeof v !== 'boolean') throw new TpusimError('bad_plan', `${path}: ${key} must be true or false, got ${JSON.stringify(v)}`);
-    if (!['recompute', 'sequenceParallel', 'overlapGradients'].includes(key) && !(typeof v === 'number' && Number.isInteger(v) && v >= (key === 'zero' ? 0 : 1) && v <= (key === 'zero' ? 3 : MAX_CHIPS * 1024))) {
-      throw new TpusimError('bad_plan', `${path}: ${key} must be a whole number ${key === 'zero' ? 'from 0 to 3' : '>= 1'}, got ${JSON.stringify(v)}`);
-    }
-  }
-  return value as Record<string, unknown>;
+  const plan = parsePlanFile(parsed.value, path);
+  // Each message names the file and the field.
+  if (!plan.ok) throw new TpusimError('bad_plan', plan.issues.map((i) => i.message).join('\n'), { issues: plan.issues });
+  return plan.value;
 }
 
 function planLine(p: TrainingPlan): string {
@@ -189,13 +185,13 @@ export const trainCommand: Command = {
     const dtype = dtypeText === undefined ? formats[0]! : choice('--dtype', dtypeText, formats);
     const seqText = stringOption(values, 'seq');
     const planText = stringOption(values, 'plan') ?? 'auto';
-    const file = planText === 'auto' ? {} : readPlanFile(planText);
-    const seqWanted = seqText !== undefined ? positiveInteger('--seq', seqText, 1 << 24) : typeof file['seq'] === 'number' ? file['seq'] : undefined;
+    const file: PlanFile = planText === 'auto' ? {} : readPlanFile(planText);
+    const seqWanted = seqText !== undefined ? positiveInteger('--seq', seqText, 1 << 24) : file.seq;
     const model = readTransformer(positionals[0]!, 1);
     if (seqWanted !== undefined && seqWanted > model.maxPositions) throw new UsageError(`--seq ${seqWanted} exceeds ${model.name}'s ${model.maxPositions} positions`);
     const seq = seqWanted ?? defaultSeq(model);
     const batchText = stringOption(values, 'global-batch');
-    const globalBatch = batchText !== undefined ? positiveInteger('--global-batch', batchText, 1 << 30) : typeof file['globalBatch'] === 'number' ? file['globalBatch'] : defaultGlobalBatch(seq);
+    const globalBatch = batchText !== undefined ? positiveInteger('--global-batch', batchText, 1 << 30) : (file.globalBatch ?? defaultGlobalBatch(seq));
     const recomputeText = stringOption(values, 'recompute');
     const recompute = recomputeText !== undefined ? choice('--recompute', recomputeText, RECOMPUTE) : undefined;
     const flags = axisFlags(values);
@@ -222,7 +218,7 @@ export const trainCommand: Command = {
       ...(recompute ? { recompute } : {}),
       ...(values['sequence-parallel'] === true ? { sequenceParallel: true } : {}),
       ...(values['no-overlap'] ? { overlapGradients: false } : {}),
-    } as PlanAxes;
+    };
     const tokens = positiveNumber('--tokens', stringOption(values, 'tokens'), 1e18);
     const checkpointS = positiveNumber('--checkpoint', stringOption(values, 'checkpoint'), 1e7) ?? DEFAULT_CHECKPOINT_S;
     const restartS = nonNegativeNumber('--restart', stringOption(values, 'restart'), 1e7) ?? DEFAULT_RESTART_S;

@@ -11,6 +11,11 @@ export interface PadNeed {
   readonly fill: number;
 }
 
+/** The border two readers need together: the wider of the two on each side. */
+function widerPads(a: PadNeed['pads'], b: PadNeed['pads']): PadNeed['pads'] {
+  return [Math.max(a[0], b[0]), Math.max(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])];
+}
+
 export interface LayerLayouts {
   /** Tensors stored channels-last (NHWC). */
   readonly channelsLast: ReadonlySet<string>;
@@ -31,7 +36,7 @@ export function layerLayouts(program: LogicalProgram): LayerLayouts {
     const need: PadNeed = op.kind === 'conv' ? { pads: op.conv.pads, fill: 0 } : { pads: op.pool.pads, fill: op.pool.kind === 'max' ? -Infinity : 0 };
     const prior = borders.get(op.x);
     if (!prior) borders.set(op.x, need);
-    else if (prior.fill === need.fill) borders.set(op.x, { pads: prior.pads.map((p, i) => Math.max(p, need.pads[i]!)) as unknown as PadNeed['pads'], fill: need.fill });
+    else if (prior.fill === need.fill) borders.set(op.x, { pads: widerPads(prior.pads, need.pads), fill: need.fill });
     else if (need.fill === 0) borders.set(op.x, need);
   }
   for (const op of ops) {

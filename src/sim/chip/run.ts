@@ -5,6 +5,7 @@
 import type { ChipSpec } from '../../arch/chip-spec.js';
 import { coreAt } from '../../arch/derive.js';
 import { formatIssues } from '../../core/errors.js';
+import type { NumberFormatName } from '../../core/number-formats.js';
 import { OPS } from '../../isa/ops.js';
 import type { Program } from '../../isa/types.js';
 import { programFormat, validateProgram } from '../../isa/validate.js';
@@ -29,7 +30,7 @@ export interface RunProgramOptions {
 }
 
 export interface ProgramOutput {
-  readonly dtype: string;
+  readonly dtype: NumberFormatName;
   readonly shape: readonly number[];
   readonly values: Float64Array;
 }

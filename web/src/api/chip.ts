@@ -13,7 +13,7 @@ import {
   validateChip,
   type ChipSpec,
   type MatrixInputFormat,
-} from '../../../src/index.js';
+} from '../../../src/web.js';
 
 export interface ChipSource {
   readonly preset?: string;

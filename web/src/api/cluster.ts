@@ -29,7 +29,7 @@ import {
   type PlanAxes,
   type SystemSpec,
   type TransformerModel,
-} from '../../../src/index.js';
+} from '../../../src/web.js';
 
 export interface ClusterArgs {
   /** A zoo transformer. */

@@ -28,7 +28,7 @@ import {
   type CostBook,
   type InputSwing,
   type WorkloadRate,
-} from '../../../src/index.js';
+} from '../../../src/web.js';
 import { resolveChipSource } from './chip.js';
 
 /** A cost-book entry the answer used that is not published or derived, with its source spelled out. */

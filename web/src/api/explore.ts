@@ -4,7 +4,7 @@
  * all with the library's explore API (the same front as `tpusim explore report --json`: feasible rows
  * with every objective, duplicates kept). The worker keeps the rows of the sweep it is running.
  */
-import { designChip, kneePoint, knobTornado, parseSweep, paretoFront, type DesignRow, type ExploreSweep, type KnobTornadoBar } from '../../../src/index.js';
+import { designChip, kneePoint, knobTornado, parseSweep, paretoFront, type DesignRow, type ExploreSweep, type KnobTornadoBar } from '../../../src/web.js';
 
 /** Points a sweep may have in the browser (the CLI runs larger ones on worker threads into SQLite). */
 export const MAX_BROWSER_POINTS = 20_000;

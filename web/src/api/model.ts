@@ -17,7 +17,7 @@ import {
   type ChipSpec,
   type Graph,
   type ModelSource,
-} from '../../../src/index.js';
+} from '../../../src/web.js';
 
 /** A model as the page names it: uploaded files are kept here and named by their upload number. */
 export type ModelRef =

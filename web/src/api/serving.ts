@@ -55,7 +55,7 @@ import {
   type TransformerModel,
   type LayerShape,
   CHIP_PRESETS,
-} from '../../../src/index.js';
+} from '../../../src/web.js';
 import arxiv from '../../../examples/serving/arxiv-summarization.json?raw';
 import lmsys from '../../../examples/serving/lmsys-chat.csv?raw';
 import sharegpt from '../../../examples/serving/sharegpt-chat.json?raw';

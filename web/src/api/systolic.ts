@@ -3,14 +3,9 @@
  * flattened into typed arrays (the worker's structured clone copies each in one piece), and its output
  * compared with the reference GEMM, as `tpusim gemm --engine register --check` does.
  */
-// Imported by path, not from src/index.ts: the page imports this module's limits and labels too, and
-// the whole library would otherwise join the page's bundle.
-import { DATAFLOWS, type Dataflow } from '../../../src/arch/chip-spec.js';
-import { accumulationChunk } from '../../../src/sim/systolic/operands.js';
-import { firstDifference, randomOperands } from '../../../src/sim/systolic/random-operands.js';
-import { referenceGemm } from '../../../src/sim/systolic/reference.js';
-import { registerEngine } from '../../../src/sim/systolic/register-engine.js';
-import type { ArrayConfig, GemmStats } from '../../../src/sim/systolic/types.js';
+// From src/web.ts, not src/index.ts: the page imports this module's limits and labels too, and the whole
+// library would otherwise join the page's bundle.
+import { accumulationChunk, DATAFLOWS, firstDifference, randomOperands, referenceGemm, registerEngine, type ArrayConfig, type Dataflow, type GemmStats } from '../../../src/web.js';
 
 /** Array sides: the engine records snapshots of at most 32 x 32 cells (MAX_RECORDED_CELLS). */
 export const MAX_ARRAY_SIDE = 32;

@@ -1,9 +1,7 @@
 /** The Chip page's breakdowns: die area and board power by mechanism, each a chart with its numbers. */
 import { useMemo } from 'preact/hooks';
 import type { JSX } from 'preact';
-import type { AreaBreakdown, ChipPowerModel } from '../../../src/index.js';
-import { chipAreaSvg } from '../../../src/report/chip-charts.js';
-import { chipPowerSvg, powerBars } from '../../../src/report/power-charts.js';
+import { chipAreaSvg, chipPowerSvg, powerBars, type AreaBreakdown, type ChipPowerModel } from '../../../src/web.js';
 import { Chart, fmt } from './ui.js';
 
 /** A chart's bars as numbers (data-value holds the unrounded figure the chart drew). */

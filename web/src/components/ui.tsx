@@ -1,7 +1,7 @@
 /** Small building blocks shared by the pages: labelled fields, tables, charts with downloads, status. */
 import type { ComponentChildren, JSX } from 'preact';
 import { useId, useState } from 'preact/hooks';
-import { formatReadable, formatReadableSI } from '../../../src/core/units.js';
+import { formatReadable, formatReadableSI } from '../../../src/web.js';
 import { save, svgToPng, toCsv } from './download.js';
 
 export function Select(props: { label: string; value: string; options: readonly string[]; onChange: (v: string) => void; name?: string }): JSX.Element {

@@ -4,7 +4,7 @@
  */
 import type { JSX } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { chipCostBarsSvg } from '../../../src/report/chip-charts.js';
+import { chipCostBarsSvg } from '../../../src/web.js';
 import { BreakdownCharts } from '../components/power-charts.js';
 import { Chart, NumberField, Select, Stat, Status, Table, fmt, si } from '../components/ui.js';
 import { useRequest } from '../components/use-request.js';

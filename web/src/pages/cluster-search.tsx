@@ -6,7 +6,7 @@
  */
 import type { JSX } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
-import { stackedBarsSvg } from '../../../src/report/cluster-svg.js';
+import { stackedBarsSvg } from '../../../src/web.js';
 import type { Api } from '../api.js';
 import type { ClusterArgs } from '../api/cluster.js';
 import { Chart, NumberField, Status, Table } from '../components/ui.js';

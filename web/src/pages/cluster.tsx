@@ -6,7 +6,7 @@
  */
 import type { JSX } from 'preact';
 import { useMemo } from 'preact/hooks';
-import { goodputSvg, jobTopologySvg, memoryPerChipSvg, STEP_PARTS, stepTimeSvg } from '../../../src/report/cluster-charts.js';
+import { goodputSvg, jobTopologySvg, memoryPerChipSvg, STEP_PARTS, stepTimeSvg } from '../../../src/web.js';
 import type { Api } from '../api.js';
 import type { ClusterArgs } from '../api/cluster.js';
 import { Chart, Check, DoesNotFit, Notice, NumberField, Select, Slider, Stat, Status, Table, fmt, si } from '../components/ui.js';

@@ -6,7 +6,7 @@
  */
 import type { JSX } from 'preact';
 import { useMemo } from 'preact/hooks';
-import { buildVsBuyTornadoSvg, chipHourSvg, costWaterfallSvg, supplySharesSvg } from '../../../src/report/economics-charts.js';
+import { buildVsBuyTornadoSvg, chipHourSvg, costWaterfallSvg, supplySharesSvg } from '../../../src/web.js';
 import type { Api } from '../api.js';
 import type { EstimateRow } from '../api/economics.js';
 import { Chart, NumberField, Select, Slider, Stat, Status, Table, fmt, si } from '../components/ui.js';

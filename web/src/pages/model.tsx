@@ -5,7 +5,7 @@
  */
 import type { JSX } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { compareSvg, estimateEnergySvg, estimateRooflineSvg, estimateTimelineSvg, rooflinePoints, timedLayers } from '../../../src/report/model-charts.js';
+import { compareSvg, estimateEnergySvg, estimateRooflineSvg, estimateTimelineSvg, rooflinePoints, timedLayers } from '../../../src/web.js';
 import type { Api, ApiName } from '../api.js';
 import type { ModelArgs, ModelRef } from '../api/model.js';
 import { save } from '../components/download.js';

@@ -6,8 +6,7 @@
  */
 import type { JSX } from 'preact';
 import { useMemo } from 'preact/hooks';
-import { scaleChartSvg, stackedBarsSvg } from '../../../src/report/cluster-svg.js';
-import { rooflineSvg } from '../../../src/report/svg.js';
+import { rooflineSvg, scaleChartSvg, stackedBarsSvg } from '../../../src/web.js';
 import type { Api } from '../api.js';
 import type { CapacityArgs, ServingArgs } from '../api/serving.js';
 import { Chart, NumberField, Select, Stat, Status, Table, fmt, si } from '../components/ui.js';

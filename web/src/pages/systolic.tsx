@@ -6,7 +6,7 @@
  */
 import type { JSX } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { Dataflow } from '../../../src/index.js';
+import type { Dataflow } from '../../../src/web.js';
 import { DATAFLOW_ROLES, MAX_ARRAY_SIDE, MAX_GEMM_DIM, systolicIssues, type SystolicRun } from '../api/systolic.js';
 import { save, svgToPng } from '../components/download.js';
 import { Notice, NumberField, Select, Slider, Stat, Status, Table, fmt } from '../components/ui.js';
