@@ -19,11 +19,38 @@ import type { LayerShape } from './transformer.js';
  * Kernels one layer launches: four projection/MLP GEMMs (MoE: router, top-k, token permutation, two
  * grouped expert GEMMs, activation, combine), attention, norms, rotary embedding, KV-cache write,
  * activation; two all-reduces under tensor parallelism. (vLLM's Llama layer: fused add-RMSNorm x2,
- * qkv, rotary, cache write, attention, o, gate_up, SiLU-and-mul, down.)
+ * qkv, rotary, cache write, attention, o, gate_up, SiLU-and-mul, down.) Multi-head latent attention
+ * adds its up-projections (`mlaKernels`).
  */
 export function layerKernels(shape: LayerShape, tp: number): number {
   const mlp = shape.mlp.kind === 'dense' ? 3 : 7 + (shape.mlp.sharedExperts > 0 ? 3 : 0);
-  return 2 + 5 + mlp + (tp > 1 ? 2 : 0);
+  return 2 + 5 + mlp + mlaKernels(shape) + (tp > 1 ? 2 : 0);
+}
+
+/**
+ * Multi-head latent attention's kernels beyond a multi-head layer's: an RMSNorm on each latent and a
+ * GEMM per up-projection, the key/value one as two (its key half applied to the queries before the
+ * attention kernel, its value half to the kernel's output after it). TensorRT-LLM's DeepSeek-R1
+ * decode layer (tech blog 1, "Everything in One Diagram"): Fuse_A_GEMM, 2 x RMSNorm, UQ_QR_GEMM,
+ * UK_BGEMM, rope and KV-cache concat, attention, UV_GEMM, WO_GEMM; DeepSeek-V3 report (arXiv
+ * 2412.19437) section 2.1.1 for the latents and their norms.
+ */
+export function mlaKernels(shape: LayerShape): number {
+  const ups = shape.upProjections?.length ?? 0;
+  return ups === 0 ? 0 : 2 * ups + 1;
+}
+
+/**
+ * The up-projections' GEMMs as (k, n) pairs over a token's latents: the query one whole, the key/value
+ * one (the last) split into its key and value halves (heads x (qkDim - rope dims) and heads x valueDim).
+ */
+function upProjectionGemms(shape: LayerShape): Array<{ k: number; n: number }> {
+  const ups = shape.upProjections ?? [];
+  return ups.flatMap((up, i) => {
+    if (i < ups.length - 1) return [{ k: up.in, n: up.out }];
+    const values = shape.heads * shape.valueDim;
+    return [{ k: up.in, n: up.out - values }, { k: up.in, n: values }];
+  });
 }
 
 /** Device seconds of one layer: its projection and MLP GEMMs, the rest of its work, its tensor-parallel all-reduces. */
@@ -61,6 +88,8 @@ function linearSeconds(ctx: ServingContext, shape: LayerShape, tokens: number): 
   let s = ctx.attentionDataParallel
     ? run(tokens / tp, h, shape.projectionOut) + run(tokens / tp, shape.heads * shape.valueDim, h)
     : run(tokens, h, shape.projectionOut / tp) + run(tokens, (shape.heads * shape.valueDim) / tp, h);
+  // Multi-head latent attention: the latents' up-projections to the heads, split over tp like the heads.
+  for (const up of upProjectionGemms(shape)) s += ctx.attentionDataParallel ? run(tokens / tp, up.k, up.n) : run(tokens, up.k, up.n / tp);
   const mlp = shape.mlp;
   if (mlp.kind === 'dense') return s + run(tokens, h, (mlp.ffn * (mlp.gated ? 2 : 1)) / tp) + run(tokens, mlp.ffn / tp, h);
   // A stage's experts are spread over its tp chips; each touched expert runs its share of the tokens

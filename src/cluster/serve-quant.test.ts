@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getChipPreset } from '../arch/presets/index.js';
+import { GPU_KERNEL_LAUNCH_S } from '../model/gpu.js';
 import { gemmSeconds, streamSeconds } from '../model/kernels.js';
 import { kvBytesPerTokenPerChip, maxBatch, servingContext, servingPoint, weightBytesPerChip } from './serve.js';
 import { resolveQuantization, weightOnlyGemmSeconds } from './serve-quant.js';
@@ -34,9 +35,9 @@ describe('serving quantization: weights, activations, KV cache', () => {
     const w4 = servingContext(llama70, h100, dgx, { ...ideal, quantization: { weightDtype: 'int4' } });
     const bf16 = servingContext(llama70, h100, dgx, { ...ideal, quantization: {} });
     expect(weightBytesPerChip(w4) / weightBytesPerChip(bf16)).toBeCloseTo(0.515625 / 2, 9);
-    // Batch-1 decode reads the weights: W4A16 is faster than bf16 by less than the 3.9x of the weight bytes (other reads and all-reduce latencies stay).
+    // Batch-1 decode reads the weights: W4A16 is faster than bf16 by less than the 3.9x of the weight bytes (other reads, kernel launches and all-reduce latencies stay).
     const speedup = servingPoint(bf16, 1, 1024, 128).tpotS / servingPoint(w4, 1, 1024, 128).tpotS;
-    expect(speedup).toBeGreaterThan(2);
+    expect(speedup).toBeGreaterThan(1.5);
     expect(speedup).toBeLessThan(2 / 0.515625);
     // A compute-bound prefill GEMM gains nothing from narrower weights.
     const prefill = { batch: 1, m: 8192, n: 8192, k: 8192, weightsAreParameters: true };
@@ -46,7 +47,7 @@ describe('serving quantization: weights, activations, KV cache', () => {
   it('a weight-only GEMM is no faster than the vector unit dequantises its weights', () => {
     const g = { batch: 1, m: 1, n: 8192, k: 8192, weightsAreParameters: true };
     const q = { weightBytes: 0.5, dequantOpsPerWeight: 1000 };
-    expect(weightOnlyGemmSeconds(h100, 'bf16', g, q)).toBeCloseTo(streamSeconds(h100, 'bf16', 0, 8192 * 8192 * 1000), 12);
+    expect(weightOnlyGemmSeconds(h100, 'bf16', g, q)).toBeCloseTo(streamSeconds(h100, 'bf16', 0, 8192 * 8192 * 1000) + GPU_KERNEL_LAUNCH_S, 12);
   });
 
   it('fp8 weights on a chip without fp8 are emulated (weight-only); fp8 activations there are refused with the reason', () => {

@@ -19,6 +19,8 @@ import type { ChipSpec, MatrixInputFormat } from '../arch/chip-spec.js';
 import { defaultMatrixFormat, peakOpsPerS } from '../arch/derive.js';
 import { NUMBER_FORMATS } from '../core/number-formats.js';
 import type { Gemm } from '../graph/ops/op.js';
+import { chipContext } from '../model/estimate.js';
+import { GPU_KERNEL_LAUNCH_S } from '../model/gpu.js';
 import { gemmSeconds, streamSeconds, type GemmOptions } from '../model/kernels.js';
 
 export const WEIGHT_DTYPES = ['bf16', 'fp16', 'fp8', 'int8', 'int4', 'fp4'] as const;
@@ -134,5 +136,7 @@ export function weightOnlyGemmSeconds(chip: ChipSpec, format: string, g: Gemm, q
   const peakS = (2 * g.batch * g.m * g.n * g.k) / peakOpsPerS(chip, format as MatrixInputFormat);
   const roofline = Math.max(memoryS(q.weightBytes), peakS) / Math.max(memoryS(elementBytes), peakS);
   const dequantS = streamSeconds(chip, format, 0, weights * q.dequantOpsPerWeight);
-  return Math.max(full * roofline, dequantS);
+  // The kernel's launch does not shrink with the bytes it reads.
+  const launchS = chipContext(chip, format).gpu ? GPU_KERNEL_LAUNCH_S : 0;
+  return Math.max((full - launchS) * roofline, dequantS) + launchS;
 }

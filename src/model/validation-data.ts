@@ -144,24 +144,24 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
       "category": "serving",
       "all": {
         "rows": 101,
-        "mape": 0.1755,
+        "mape": 0.1676,
         "medianSpeedRatio": 1.069,
-        "within15": 0.5545,
-        "within30": 0.8614
+        "within15": 0.5842,
+        "within30": 0.901
       },
       "heldOut": {
         "rows": 61,
-        "mape": 0.2029,
+        "mape": 0.1928,
         "medianSpeedRatio": 1.1,
-        "within15": 0.5082,
-        "within30": 0.8197
+        "within15": 0.5574,
+        "within30": 0.8689
       },
       "calibration": {
         "rows": 40,
-        "mape": 0.1338,
+        "mape": 0.129,
         "medianSpeedRatio": 1.056,
         "within15": 0.625,
-        "within30": 0.925
+        "within30": 0.95
       },
       "regime": {
         "chips": [
@@ -319,17 +319,17 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
   "overall": {
     "all": {
       "rows": 487,
-      "mape": 0.1686,
+      "mape": 0.1669,
       "medianSpeedRatio": 1.061,
-      "within15": 0.6222,
-      "within30": 0.8706
+      "within15": 0.6283,
+      "within30": 0.8789
     },
     "heldOut": {
       "rows": 290,
-      "mape": 0.1683,
+      "mape": 0.1662,
       "medianSpeedRatio": 1.054,
-      "within15": 0.6241,
-      "within30": 0.8759
+      "within15": 0.6345,
+      "within30": 0.8862
     }
   }
 };
