@@ -143,30 +143,31 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
     {
       "category": "serving",
       "all": {
-        "rows": 101,
-        "mape": 0.1676,
-        "medianSpeedRatio": 1.069,
-        "within15": 0.5842,
-        "within30": 0.901
+        "rows": 107,
+        "mape": 0.1678,
+        "medianSpeedRatio": 1.074,
+        "within15": 0.5794,
+        "within30": 0.9065
       },
       "heldOut": {
-        "rows": 61,
-        "mape": 0.1928,
-        "medianSpeedRatio": 1.1,
-        "within15": 0.5574,
-        "within30": 0.8689
+        "rows": 65,
+        "mape": 0.1942,
+        "medianSpeedRatio": 1.119,
+        "within15": 0.5385,
+        "within30": 0.8769
       },
       "calibration": {
-        "rows": 40,
-        "mape": 0.129,
+        "rows": 42,
+        "mape": 0.1271,
         "medianSpeedRatio": 1.056,
-        "within15": 0.625,
-        "within30": 0.95
+        "within15": 0.6429,
+        "within30": 0.9524
       },
       "regime": {
         "chips": [
           "a100",
           "b200",
+          "gh200",
           "h100-sxm",
           "h200",
           "l40s",
@@ -318,18 +319,18 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
   ],
   "overall": {
     "all": {
-      "rows": 487,
-      "mape": 0.1669,
-      "medianSpeedRatio": 1.061,
-      "within15": 0.6283,
-      "within30": 0.8789
+      "rows": 493,
+      "mape": 0.167,
+      "medianSpeedRatio": 1.062,
+      "within15": 0.6268,
+      "within30": 0.8803
     },
     "heldOut": {
-      "rows": 290,
-      "mape": 0.1662,
-      "medianSpeedRatio": 1.054,
-      "within15": 0.6345,
-      "within30": 0.8862
+      "rows": 294,
+      "mape": 0.1669,
+      "medianSpeedRatio": 1.06,
+      "within15": 0.6293,
+      "within30": 0.8878
     }
   }
 };

@@ -1,6 +1,7 @@
 /**
  * One validation row -> tpusim's prediction of its measured metric, with the library's own models:
- * kernels (model/kernels), training steps (cluster/train), serving (cluster/serve), collectives
+ * kernels (model/kernels), training steps (cluster/train), serving (cluster/serve; capacity under an SLO
+ * with the SLO capacity search, serve-capacity-row.ts), collectives
  * (cluster/collectives). A row that cannot be mapped (unknown chip, indivisible plan) is a result with
  * the reason, not an exception.
  */
@@ -16,6 +17,7 @@ import { trainingFlopsPerToken, transformerModel, type TransformerModel } from '
 import type { SystemSpec, TrainingPlan } from '../cluster/types.js';
 import { attentionSeconds, gemmSeconds } from '../model/kernels.js';
 import { predictArea, predictPower } from './predict-physical.js';
+import { disaggregatedRowCapacity, longestRequest, replicaCapacity } from './serve-capacity-row.js';
 import { disaggregatedValue, quantizationOf, scheduledServePoint, techniquePlan } from './serve-techniques.js';
 import type { AttentionWorkload, CollectiveWorkload, FlopConvention, GemmWorkload, ModelRef, ServeWorkload, SystemRef, TrainWorkload, ValidationRow } from './types.js';
 import { METRICS } from './types.js';
@@ -196,7 +198,8 @@ function predictServe(w: ServeWorkload, metric: string, notes: string[]): { valu
   const pp = w.pp ?? 1;
   const pools = w.disaggregated;
   const system = systemOf(w.system, chip, pools ? w.chips : w.tp * pp);
-  const model = modelOf(w.model, w.prompt + w.output);
+  const capacity = metric === 'requests-per-s-at-slo';
+  const model = modelOf(w.model, capacity ? longestRequest(w) : w.prompt + w.output);
   const problems = servingProblems(model, { tp: w.tp, pp }, w.tp * pp);
   if (problems.length > 0) throw new MappingError(problems.join('; '));
   const quantized = quantizationOf(w) !== undefined;
@@ -211,9 +214,12 @@ function predictServe(w: ServeWorkload, metric: string, notes: string[]): { valu
     const prefillProblems = servingProblems(model, { tp: prefillTp, pp }, prefillTp * pp);
     if (prefillProblems.length > 0 || pools.prefillChips % (prefillTp * pp) !== 0 || pools.decodeChips % (w.tp * pp) !== 0) throw new MappingError(`disaggregated: pools of ${pools.prefillChips} and ${pools.decodeChips} chips are not whole replicas of tp ${prefillTp} and ${w.tp} (x pp ${pp}) ${prefillProblems.join('; ')}`);
     const prefill = prefillTp === w.tp ? ctx : servingContext(model, chip, system, { ...plan, tp: prefillTp });
-    return { value: disaggregatedValue(prefill, ctx, w, metric, notes), params: model.params };
+    const value = capacity ? disaggregatedRowCapacity(prefill, ctx, w, notes) : disaggregatedValue(prefill, ctx, w, metric, notes);
+    return { value, params: model.params };
   }
   if (w.chips % (w.tp * pp) !== 0) throw new MappingError(`${w.chips} chips are not a whole number of replicas of tp x pp = ${w.tp * pp}`);
+  // Each replica takes its share of one Poisson stream: the replicas' rates add up.
+  if (capacity) return { value: (w.chips / (w.tp * pp)) * replicaCapacity(ctx, w, notes), params: model.params };
   // Offline runs queue every request at once: the engine runs as many as its KV cache holds, up to `batch`.
   const batch = w.mode === 'offline' ? Math.max(1, Math.min(w.batch, maxBatch(ctx, w.prompt, w.output))) : w.batch;
   if (batch < w.batch) notes.push(`offline: ${batch} of the ${w.batch} sequences fit the KV cache at once`);
@@ -252,7 +258,7 @@ const METRICS_BY_KIND: Readonly<Record<string, readonly string[]>> = {
   gemm: ['tflops', 'seconds'],
   attention: ['tflops', 'seconds'],
   train: ['step-s', 'tokens-per-s', 'tokens-per-s-per-chip', 'mfu', 'tflops-per-chip'],
-  serve: ['ttft-s', 'tpot-s', 'output-tokens-per-s', 'total-tokens-per-s', 'request-latency-s'],
+  serve: ['ttft-s', 'tpot-s', 'output-tokens-per-s', 'total-tokens-per-s', 'request-latency-s', 'requests-per-s-at-slo'],
   collective: ['busbw-GBps', 'algbw-GBps', 'seconds'],
   power: ['watts', 'clock-mhz'],
   area: ['mm2'],

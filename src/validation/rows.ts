@@ -5,13 +5,14 @@ import { parseStructuredText } from '../arch/load.js';
 import { COLLECTIVE_HARNESSES } from '../cluster/collective-harness.js';
 import { TRAINING_ATTENTION_KERNELS } from '../cluster/train-attention.js';
 import { MOE_DISPATCHERS } from '../cluster/train-moe.js';
+import { SLO_PERCENTILES } from '../cluster/serve-capacity.js';
 import { ACTIVATION_DTYPES, WEIGHT_DTYPES } from '../cluster/serve-quant.js';
 import { SCHEDULERS } from '../cluster/serving-sim.js';
 import { PIPELINE_SCHEDULES } from '../cluster/train-pipeline.js';
 import { TRAINING_STACKS } from '../cluster/types.js';
 import { VALIDATION_CATEGORIES } from '../model/validation.js';
 import { issue, type Issue, type Result } from '../core/errors.js';
-import { array, boolean, joinPath, number, object, oneOf, optional, record, string, validate, type Schema } from '../core/schema.js';
+import { array, boolean, joinPath, literal, number, object, oneOf, optional, record, string, union, validate, type Schema } from '../core/schema.js';
 import {
   ATTENTION_IMPLEMENTATIONS,
   ATTENTION_PASSES,
@@ -23,6 +24,7 @@ import {
   SERVING_ENGINES,
   SPLITS,
   type ValidationFile,
+  type Workload,
 } from './types.js';
 
 const count = (max = 1e9): Schema => number({ integer: true, min: 1, max });
@@ -123,6 +125,9 @@ const WORKLOADS: Readonly<Record<string, Schema>> = {
     chunkTokens: optional(count(1 << 24)),
     prefixHitRate: optional(number({ min: 0, below: 1 })),
     disaggregated: optional(object({ prefillChips: count(1e6), decodeChips: count(1e6), prefillTp: optional(count()), decodeBatch: optional(count(1e6)) })),
+    slo: optional(object({ ttftS: optional(positive), tpotS: optional(positive), percentile: union(SLO_PERCENTILES.map((p) => literal(p))) })),
+    lengthHistogram: optional(array(object({ input: count(1 << 24), output: count(1 << 24), count: count(1e6) }), { minLength: 1 })),
+    simRequests: optional(count(100_000)),
   }),
   collective: object({
     kind: oneOf(['collective']),
@@ -170,7 +175,7 @@ const fileSchema = object({
   rows: array(rowSchema, { minLength: 1 }),
 });
 
-/** Cross-field rules: ids well formed, sources listed, tflops-per-chip with its FLOP convention. */
+/** Cross-field rules: ids well formed, sources listed, tflops-per-chip with its FLOP convention, a capacity row with its SLO. */
 function checkRows(file: ValidationFile, issues: Issue[]): void {
   file.rows.forEach((row, i) => {
     const path = `rows[${i}]`;
@@ -179,7 +184,18 @@ function checkRows(file: ValidationFile, issues: Issue[]): void {
     if (row.measured.metric === 'tflops-per-chip' && row.workload.kind === 'train' && row.measured.flops === undefined) {
       issues.push(issue('missing', `${path}.measured.flops`, `tflops-per-chip of a training run needs the source's FLOP convention (${FLOP_CONVENTIONS.join(', ')})`));
     }
+    if (row.measured.metric === 'requests-per-s-at-slo') checkCapacityRow(row.workload, path, issues);
   });
+}
+
+/** A requests-per-s-at-slo row is a serve row with an SLO that binds something. */
+function checkCapacityRow(w: Workload, path: string, issues: Issue[]): void {
+  if (w.kind !== 'serve') {
+    issues.push(issue('invalid_metric', `${path}.measured.metric`, `requests-per-s-at-slo applies to a serve workload, not ${w.kind}`));
+    return;
+  }
+  if (w.slo === undefined) issues.push(issue('missing', `${path}.workload.slo`, 'requests-per-s-at-slo needs the SLO it was measured under: slo: { ttftS?, tpotS?, percentile: 50 | 90 | 99 }'));
+  else if (w.slo.ttftS === undefined && w.slo.tpotS === undefined) issues.push(issue('missing', `${path}.workload.slo`, 'slo: give ttftS, tpotS or both (seconds); a capacity with no latency limit is the saturation rate'));
 }
 
 /** A validation file's rows, or every problem with its path (prefixed by the file name). */

@@ -7,6 +7,7 @@ import type { TrainingAttention } from '../cluster/train-attention.js';
 import type { MoeDispatcher } from '../cluster/train-moe.js';
 import type { PipelineSchedule } from '../cluster/train-pipeline.js';
 import type { ActivationDtype, WeightDtype } from '../cluster/serve-quant.js';
+import type { SloPercentile } from '../cluster/serve-capacity.js';
 import type { Scheduler } from '../cluster/serving-sim.js';
 import type { TrainingStack } from '../cluster/types.js';
 
@@ -29,6 +30,8 @@ export const METRICS = {
   'output-tokens-per-s': 'rate',
   'total-tokens-per-s': 'rate',
   'request-latency-s': 'time',
+  /** Serving capacity: the highest request rate (requests/s over all the row's chips) whose latency percentiles meet the row's `slo`. */
+  'requests-per-s-at-slo': 'rate',
   'busbw-GBps': 'rate',
   'algbw-GBps': 'rate',
   /** Power and area rows: predicted / measured, reported like a rate (above 1: the model says more). */
@@ -155,6 +158,26 @@ export interface ServeWorkload {
   readonly prefixHitRate?: number;
   /** Disaggregated prefill and decode pools (serve-disagg.ts); `chips` is their sum, `tp` the decode replica's. */
   readonly disaggregated?: { readonly prefillChips: number; readonly decodeChips: number; readonly prefillTp?: number; readonly decodeBatch?: number };
+  /** The latency SLOs of a `requests-per-s-at-slo` row; an SLO left out does not bind. */
+  readonly slo?: ServeSlo;
+  /** Request lengths as (input, output) bins drawn with their counts (a capacity row's length distribution); default: every request `prompt` in, `output` out. */
+  readonly lengthHistogram?: readonly LengthBin[];
+  /** Requests each simulation of the capacity search runs (default: `capacityRequests` in serve-capacity-row.ts). */
+  readonly simRequests?: number;
+}
+
+/** The SLO a capacity row was measured under: the `percentile` of each stated latency within its limit (seconds). */
+export interface ServeSlo {
+  readonly ttftS?: number;
+  /** Time per output token after the first (a source's TPOT, or its time between tokens). */
+  readonly tpotS?: number;
+  readonly percentile: SloPercentile;
+}
+
+export interface LengthBin {
+  readonly input: number;
+  readonly output: number;
+  readonly count: number;
 }
 
 export const COLLECTIVE_KINDS = ['all-reduce', 'all-gather', 'reduce-scatter', 'all-to-all'] as const;
