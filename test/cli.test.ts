@@ -29,9 +29,9 @@ describe('tpusim', () => {
     const json = JSON.parse((await tpusim('chips', '--json')).out);
     expect(json.schemaVersion).toBe(1);
     expect(json.chips.map((c: { name: string }) => c.name)).toEqual([
-      ...['tpu-v1', 'tpu-v2', 'tpu-v3', 'tpu-v4', 'tpu-v5e', 'tpu-v5p', 'tpu-v6e', 'tpu-v7'],
-      ...['v100-sxm', 'a100', 'a100-40gb', 'a100-pcie', 'h100-sxm', 'h100-pcie', 'h800', 'h200', 'gh200', 'l40s', 'b200'],
-      ...['mi300x', 'mi325x', 'gaudi2', 'gaudi3', 'trainium2'],
+      ...['tpu-v1', 'tpu-v2', 'tpu-v3', 'tpu-v4', 'tpu-v4i', 'tpu-v5e', 'tpu-v5p', 'tpu-v6e', 'tpu-v7'],
+      ...['v100-sxm', 't4', 'a100', 'a100-40gb', 'a100-pcie', 'h100-sxm', 'h100-pcie', 'h800', 'h200', 'gh200', 'l40s', 'b200'],
+      ...['mi300x', 'mi325x', 'gaudi2', 'gaudi3', 'trainium2', 'mtia-v1', 'mtia-v2'],
     ]);
   });
 
