@@ -48,8 +48,9 @@ export {
   summarizeChip,
   type ChipSummary,
 } from './arch/derive.js';
-export { parseScaleSimConfig, SPARSE_REPRESENTATIONS, type ScaleSimConfig, type ScaleSimSparsity, type SparseRepresentation } from './arch/scalesim-config.js';
+export { parseScaleSimConfig, SPARSE_REPRESENTATIONS, MAX_SRAM_BANKS, type ScaleSimConfig, type ScaleSimSparsity, type SparseRepresentation, type ScaleSimLayout, type ScaleSimOperandBanks } from './arch/scalesim-config.js';
 export { sparseLayer, sparseFilter, LegacyNumpyRandom, type SparseLayer, type SparseFilter, type SparseFilterStorage, type SparsityRatio } from './sim/sparsity/index.js';
+export { parseLayoutCsv, ifmapLayoutOrder, filterLayoutOrder, simulateLayoutMemory, type LayerLayout, type OperandLayout, type LayoutMemoryConfig, type LayoutMemoryResult, type OperandBanks } from './sim/layout/index.js';
 export { formatSparseReport, SPARSE_REPORT_HEADER, type SparseReportRow } from './report/scalesim-sparse-report.js';
 
 export { parseScaleSimTopology, convOutputSize, type TopologyLayer, type TopologyForm } from './graph/scalesim-topology.js';

@@ -43,11 +43,11 @@ describe('tpusim scalesim with the memory system', () => {
   it('warns about v3 sections and unknown keys, naming them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tpusim-'));
     const cfg = join(dir, 'v3.cfg');
-    writeFileSync(cfg, `${readFileSync(join(golden, 'config.cfg'), 'utf8')}Frobnicate: 3\n[sparsity]\nSparsitySupport : false\nSparseWidget : 2\n[layout]\nIfmapCustomLayout: False\n`);
+    writeFileSync(cfg, `${readFileSync(join(golden, 'config.cfg'), 'utf8')}Frobnicate: 3\n[sparsity]\nSparsitySupport : false\nSparseWidget : 2\n[frobnicator]\nWidgets: 2\n`);
     const r = await tpusim('scalesim', '-c', cfg, '-t', join(golden, 'topology.csv'), '-i', 'gemm');
     expect(r.code).toBe(0);
     expect(r.err).toMatch(/warning: .*v3\.cfg:\d+: key 'Frobnicate' is not modelled/);
     expect(r.err).toMatch(/warning: .*key 'SparseWidget' in \[sparsity\] is not a SCALE-Sim v3 sparsity key/);
-    expect(r.err).toMatch(/warning: .*section \[layout\] is not modelled/);
+    expect(r.err).toMatch(/warning: .*section \[frobnicator\] is not modelled/);
   });
 });

@@ -24,7 +24,9 @@ export interface ScaleSimConfig {
   readonly interfaceBandwidth: 'CALC' | 'USER';
   /** SCALE-Sim v3's [sparsity] section, when SparsitySupport is true (see sim/sparsity). */
   readonly sparsity?: ScaleSimSparsity;
-  /** Keys and sections read but not modelled (v3's sparsity, layout, Ramulator...), one line each. */
+  /** SCALE-Sim v3's [layout] section, when the config has one (see sim/layout). */
+  readonly layout?: ScaleSimLayout;
+  /** Keys and sections read but not modelled (v3's Ramulator, multi-core...), one line each. */
   readonly warnings: readonly string[];
 }
 
@@ -41,6 +43,26 @@ export interface ScaleSimSparsity {
   readonly seed: number;
 }
 
+/** One read operand's SRAM in SCALE-Sim v3's [layout] section. */
+export interface ScaleSimOperandBanks {
+  /** IfmapCustomLayout / FilterCustomLayout: whether the layout CSV's tiling (and the bank model) applies. */
+  readonly customLayout: boolean;
+  /** SRAMBankBandwidth: words per SRAM line over all banks; v3 also uses it as the operand's USER DRAM bandwidth. */
+  readonly bandwidthWordsPerCycle: number;
+  readonly banks: number;
+  /** SRAMBankPort: lines one bank serves per cycle. */
+  readonly ports: number;
+}
+
+export interface ScaleSimLayout {
+  readonly ifmap: ScaleSimOperandBanks;
+  readonly filter: ScaleSimOperandBanks;
+}
+
+/** The largest bank count or port count accepted (v3 has no limit; far above any SRAM built). */
+export const MAX_SRAM_BANKS = 4096;
+const LAYOUT_KEYS = ['customlayout', 'srambankbandwidth', 'srambanknum', 'srambankport'] as const;
+
 const SPARSITY_KEYS = new Set(['sparsitysupport', 'sparserep', 'optimizedmapping', 'blocksize', 'randomnumbergeneratorseed']);
 
 /** Sections and keys SCALE-Sim v2 reads; MemoryBanks and TopologyCsvLoc are read and ignored by v2 as well. */
@@ -55,6 +77,8 @@ export function parseScaleSimConfig(text: string, fileName = 'config.cfg'): Resu
   const issues: Issue[] = [];
   const values = new Map<string, { value: string; line: number }>();
   const sparsityValues = new Map<string, { value: string; line: number }>();
+  const layoutValues = new Map<string, { value: string; line: number }>();
+  let layoutSection = false;
   const warnings: string[] = [];
   let section = '';
   text.split(/\r?\n/).forEach((raw, index) => {
@@ -63,7 +87,8 @@ export function parseScaleSimConfig(text: string, fileName = 'config.cfg'): Resu
     const header = /^\[(.*)\]$/.exec(line);
     if (header) {
       section = header[1]!.trim();
-      if (!V2_SECTIONS.has(section.toLowerCase()) && section.toLowerCase() !== 'sparsity') warnings.push(`${fileName}:${index + 1}: section [${section}] is not modelled (SCALE-Sim v2 has no such section); its keys are ignored`);
+      if (section.toLowerCase() === 'layout') layoutSection = true;
+      if (!V2_SECTIONS.has(section.toLowerCase()) && section.toLowerCase() !== 'sparsity' && section.toLowerCase() !== 'layout') warnings.push(`${fileName}:${index + 1}: section [${section}] is not modelled (SCALE-Sim v2 has no such section); its keys are ignored`);
       return;
     }
     const match = /^([^:=]+)[:=](.*)$/.exec(line);
@@ -77,6 +102,13 @@ export function parseScaleSimConfig(text: string, fileName = 'config.cfg'): Resu
     if (section.toLowerCase() === 'sparsity') {
       if (!SPARSITY_KEYS.has(key.toLowerCase())) warnings.push(`${fileName}:${index + 1}: key '${key}' in [sparsity] is not a SCALE-Sim v3 sparsity key; ignored`);
       sparsityValues.set(key.toLowerCase(), { value: match[2]!.trim(), line: index + 1 });
+      return;
+    }
+    if (section.toLowerCase() === 'layout') {
+      if (!/^(ifmap|filter)/i.test(key) || !(LAYOUT_KEYS as readonly string[]).includes(key.toLowerCase().replace(/^(ifmap|filter)/, ''))) {
+        warnings.push(`${fileName}:${index + 1}: key '${key}' in [layout] is not a SCALE-Sim v3 layout key; ignored`);
+      }
+      layoutValues.set(key.toLowerCase(), { value: match[2]!.trim(), line: index + 1 });
       return;
     }
     if (!V2_SECTIONS.has(section.toLowerCase()) && section !== '') return;
@@ -113,6 +145,10 @@ export function parseScaleSimConfig(text: string, fileName = 'config.cfg'): Resu
   }
   if (mode === 'USER' && !(bandwidthsWordsPerCycle[0]! > 0)) issues.push(issue('missing', fileName, 'InterfaceBandwidth USER needs Bandwidth of at least 1 word per cycle'));
   const sparsity = parseSparsity(sparsityValues, rows, fileName, issues);
+  const layout = layoutSection ? parseLayout(layoutValues, fileName, issues) : undefined;
+  if (layout && mode === 'CALC' && (layout.ifmap.customLayout || layout.filter.customLayout)) {
+    warnings.push(`${fileName}: [layout] custom layouts have no effect with InterfaceBandwidth CALC (SCALE-Sim v3 models SRAM banks in USER mode only)`);
+  }
   if (issues.length > 0) return { ok: false, issues };
   return {
     ok: true,
@@ -129,6 +165,7 @@ export function parseScaleSimConfig(text: string, fileName = 'config.cfg'): Resu
       offsets,
       interfaceBandwidth: mode as 'CALC' | 'USER',
       ...(sparsity ? { sparsity } : {}),
+      ...(layout ? { layout } : {}),
       warnings,
     },
   };
@@ -184,3 +221,41 @@ function parseSparsity(values: Map<string, { value: string; line: number }>, row
   const seed = integer('randomnumbergeneratorseed', 40, 0, 0xffffffff);
   return { representation, optimizedMapping, blockSize, seed };
 }
+
+/**
+ * [layout]: v3 reads all eight keys once the section is there (configparser fails on a missing one).
+ * The banks must split the bank bandwidth evenly (v3 asserts it in read_buffer.set_params).
+ */
+function parseLayout(values: Map<string, { value: string; line: number }>, fileName: string, issues: Issue[]): ScaleSimLayout {
+  const operand = (prefix: 'ifmap' | 'filter'): ScaleSimOperandBanks => {
+    const get = (key: string): { value: string; line: number } | undefined => {
+      const entry = values.get(`${prefix}${key}`);
+      if (!entry) issues.push(issue('missing', fileName, `[layout] needs ${prefix === 'ifmap' ? 'Ifmap' : 'Filter'}${LAYOUT_NAMES[key]}`));
+      return entry;
+    };
+    const integer = (key: string, max: number): number => {
+      const entry = get(key);
+      if (!entry) return 1;
+      const n = Number(entry.value);
+      if (entry.value === '' || !Number.isInteger(n) || n < 1 || n > max) {
+        issues.push(issue('bad_value', `${fileName}:${entry.line}`, `${prefix}${key} must be an integer from 1 to ${max}, got '${entry.value}'`));
+        return 1;
+      }
+      return n;
+    };
+    const customEntry = get('customlayout');
+    const custom = customEntry?.value.toLowerCase();
+    if (customEntry && custom !== 'true' && custom !== 'false') issues.push(issue('bad_value', `${fileName}:${customEntry.line}`, `${prefix}customlayout must be true or false, got '${customEntry.value}'`));
+    const bandwidthWordsPerCycle = integer('srambankbandwidth', 2 ** 20);
+    const banks = integer('srambanknum', MAX_SRAM_BANKS);
+    const ports = integer('srambankport', MAX_SRAM_BANKS);
+    if (bandwidthWordsPerCycle % banks !== 0) {
+      const entry = values.get(`${prefix}srambanknum`);
+      issues.push(issue('bad_value', entry ? `${fileName}:${entry.line}` : fileName, `${prefix}srambanknum ${banks} must divide ${prefix}srambankbandwidth ${bandwidthWordsPerCycle}: each bank serves an equal share of a line`));
+    }
+    return { customLayout: custom === 'true', bandwidthWordsPerCycle, banks, ports };
+  };
+  return { ifmap: operand('ifmap'), filter: operand('filter') };
+}
+
+const LAYOUT_NAMES: Record<string, string> = { customlayout: 'CustomLayout', srambankbandwidth: 'SRAMBankBandwidth', srambanknum: 'SRAMBankNum', srambankport: 'SRAMBankPort' };

@@ -9,6 +9,8 @@ import {
   formatLayerTraces,
   formatSparseReport,
   formatTable,
+  layerEvents,
+  priceScaleSimEvents,
   parseScaleSimConfig,
   parseScaleSimTopology,
   runEnergy,
@@ -32,12 +34,13 @@ import { printJson, type Command } from '../command.js';
 import { readTextFile, writeFilesAtomically, type Io } from '../io.js';
 import { checkWork, LIMIT_HELP, LIMIT_OPTIONS, readLimits, UNIT_COSTS, type WorkEstimate } from '../limits.js';
 import { createProgress } from '../progress.js';
+import { formatV3ComputeReport, layoutPlan, runLayoutMemory, type LayoutPlan } from './scalesim-layout.js';
 import { join } from 'node:path';
 
 export const scalesimCommand: Command = {
   name: 'scalesim',
   summary: 'run a SCALE-Sim v2 config and topology; reproduces its compute cycles',
-  usage: `tpusim scalesim -c CFG -t CSV [-i conv|gemm] [-o DIR] [-p DIR] [--timing scalesim|native]
+  usage: `tpusim scalesim -c CFG -t CSV [-l CSV] [-i conv|gemm] [-o DIR] [-p DIR] [--timing scalesim|native]
                 [--memory auto|on|off] [--node NM] [--dram KIND] [--trace DIR] [--float-sum modern|legacy] [--max-memory SIZE] [--max-time TIME] [--json]
 
   Reads a SCALE-Sim v2 .cfg (array size, dataflow, SRAM sizes, CALC or USER DRAM bandwidth) and
@@ -59,8 +62,11 @@ export const scalesimCommand: Command = {
   the topology's Sparsity column (N:M) compress each layer's filter as v3 does (layer-wise N:M, or
   row-wise with OptimizedMapping and BlockSize), time the compressed GEMM and, with -o/-p, add v3's
   SPARSE_REPORT.csv (CSR, CSC or ELLPACK storage and metadata words per cycle); v3's memory system is
-  not run under sparsity (no stalls, no bandwidth reports). Other config keys and sections SCALE-Sim v2
-  does not have (v3's [layout], ...) are named in a warning and ignored. Utilization digits follow SCALE-Sim
+  not run under sparsity (no stalls, no bandwidth reports). v3's [layout] section with a layout CSV
+  (-l CSV; IfmapCustomLayout/FilterCustomLayout True, USER bandwidth) stores each read operand tiled as
+  the CSV's first row says (v3 applies it to every layer) in banked SRAMs and adds v3's bank-conflict
+  stalls; with [layout], COMPUTE_REPORT.csv takes v3's form with its "Total Cycles (incl. prefetch)".
+  Other config keys and sections SCALE-Sim v2 does not have are named in a warning and ignored. Utilization digits follow SCALE-Sim
   run under Python >= 3.12 (--float-sum modern) or <= 3.11 (legacy, the default: Debian 12 and
   Ubuntu 22.04 ship 3.11, and SCALE-Sim's published reports use it); the two differ in the last digits. Every fold of every layer is listed while it is timed, so a run
   whose folds would need more memory or time than the limits is refused before it starts:
@@ -69,6 +75,7 @@ export const scalesimCommand: Command = {
     const { values, positionals } = parseCommandArgs('scalesim', argv, {
       config: { type: 'string', short: 'c' },
       topology: { type: 'string', short: 't' },
+      layout: { type: 'string', short: 'l' },
       input: { type: 'string', short: 'i' },
       output: { type: 'string', short: 'o' },
       'log-dir': { type: 'string', short: 'p' },
@@ -110,11 +117,13 @@ export const scalesimCommand: Command = {
     const folds = layerFolds(config.value, layers.value);
     checkWork(memory ? memoryWork(config.value, layers.value, scaleSimWork(folds, layers.value, topologyPath), traceDir !== undefined) : scaleSimWork(folds, layers.value, topologyPath), readLimits(values));
     if (traceDir && !memory) throw new UsageError('--trace needs the memory system: drop --memory off and --timing native');
+    const layout = layoutPlan(config.value, configPath, layers.value, { layoutPath: stringOption(values, 'layout'), memory, timing, memoryChoice, traceDir }, io);
+    if (layout && traceDir) throw new UsageError('--trace with [layout] bank bandwidths other than Bandwidth is not supported; drop --trace');
     const energy = energyOptions(values, memory, timing === 'native');
     const sparse = sparsity ? layers.value.map((l) => sparseLayer(l, l.sparsity ?? { nonzeros: 1, block: 1 }, sparsity, config.value.rows, config.value.cols, floatSum)) : undefined;
-    const run = runLayers(config.value, sparse ? compressedLayers(layers.value, sparse) : layers.value, folds, { timing, floatSum, memory, trace: traceDir !== undefined, energy }, io, sparse);
+    const run = runLayers(config.value, sparse ? compressedLayers(layers.value, sparse) : layers.value, folds, { timing, floatSum, memory, trace: traceDir !== undefined, energy }, io, sparse, layout);
     const reports = [
-      { name: 'COMPUTE_REPORT.csv', content: formatComputeReport(run) },
+      { name: 'COMPUTE_REPORT.csv', content: config.value.layout && memory ? formatV3ComputeReport(run) : formatComputeReport(run) },
       ...(sparse ? [{ name: 'SPARSE_REPORT.csv', content: formatSparseReport(run.layers.map((l, i) => ({ layerId: l.layerId, storage: sparse[i]!.filter.storage, totalCycles: l.stats.totalCycles }))) }] : []),
       ...(memory ? [{ name: 'BANDWIDTH_REPORT.csv', content: formatBandwidthReport(run) }, { name: 'DETAILED_ACCESS_REPORT.csv', content: formatDetailedAccessReport(run) }] : []),
     ];
@@ -149,7 +158,8 @@ export const scalesimCommand: Command = {
     }
     const { rows, cols, dataflow, runName } = run.config;
     const mode = memory ? `SCALE-Sim's cycle convention with its memory system (${run.config.interfaceBandwidth}${run.config.interfaceBandwidth === 'USER' ? `, ${run.config.bandwidthWordsPerCycle} words/cycle` : ''})` : timing === 'scalesim' ? "SCALE-Sim's cycle convention, compute only (no memory stalls)" : "tpusim's native timing";
-    io.out(`${runName}: ${rows}x${cols} ${dataflow}, ${run.layers.length} layers, ${mode}`);
+    const banked = layout?.row ? "; SCALE-Sim v3's custom layouts in banked SRAMs (bank-conflict stalls)" : layout ? "; SCALE-Sim v3's per-operand bank bandwidths" : '';
+    io.out(`${runName}: ${rows}x${cols} ${dataflow}, ${run.layers.length} layers, ${mode}${banked}`);
     const uj = (joules: number): number => Number(trimNumber(joules * 1e6, 4));
     const energyHeader = run.energy ? ['MAC uJ', 'SRAM uJ', 'DRAM uJ', 'energy uJ'] : [];
     io.out(
@@ -285,12 +295,13 @@ function sparseJson(layer: SparseLayer, totalCycles: number): object {
  * runScaleSim layer by layer, with progress counted in folds. Under sparsity the layers come compressed
  * (M x N x K'); v3 still reports the dense M N K MACs and its own mapping efficiency, patched in here.
  */
-function runLayers(config: ScaleSimConfig, layers: readonly TopologyLayer[], folds: readonly number[], options: ScaleSimOptions, io: Io, sparse?: readonly SparseLayer[]): ScaleSimRun {
+function runLayers(config: ScaleSimConfig, layers: readonly TopologyLayer[], folds: readonly number[], options: ScaleSimOptions, io: Io, sparse?: readonly SparseLayer[], layout?: LayoutPlan): ScaleSimRun {
+  const prices = options.memory ? configPrices(config, options.energy) : undefined;
   const total = folds.reduce((a, b) => a + b, 0);
   const progress = createProgress(io, 'scalesim', total);
   let done = 0;
   const results = layers.map((layer, layerId) => {
-    const dense = runScaleSim(config, [layer], options).layers[0]!;
+    const dense = layout && prices ? layoutLayer(config, layer, layout, options, prices) : runScaleSim(config, [layer], options).layers[0]!;
     const sparseLayerResult = sparse?.[layerId];
     const result = sparseLayerResult ? { ...sparsePatch(dense, sparseLayerResult, config), layerId } : { ...dense, layerId };
     done += folds[layerId]!;
@@ -298,7 +309,6 @@ function runLayers(config: ScaleSimConfig, layers: readonly TopologyLayer[], fol
     return result;
   });
   progress.finish();
-  const prices = options.memory ? configPrices(config, options.energy) : undefined;
   return {
     config,
     timing: options.timing ?? 'scalesim',
@@ -306,4 +316,12 @@ function runLayers(config: ScaleSimConfig, layers: readonly TopologyLayer[], fol
     totalCycles: results.reduce((sum, r) => sum + (r.memory?.totalCycles ?? r.stats.totalCycles), 0),
     ...runEnergy(results, prices),
   };
+}
+
+/** A layer timed by v3's layout memory system (sim/layout) in place of v2's, priced the same way. */
+function layoutLayer(config: ScaleSimConfig, layer: TopologyLayer, layout: LayoutPlan, options: ScaleSimOptions, prices: NonNullable<ReturnType<typeof configPrices>>): ScaleSimRun['layers'][number] {
+  const compute = runScaleSim(config, [layer], { ...options, memory: false }).layers[0]!;
+  const memory = runLayoutMemory(config, layout, layer);
+  const events = layerEvents(compute.stats.macs, memory);
+  return { ...compute, memory, energy: { ...priceScaleSimEvents(events, prices), events } };
 }
