@@ -190,30 +190,29 @@ export class Lowering implements LoweringContext {
   }
 
   private lowerOp(op: LogicalOp): void {
-    switch (op.kind) {
-      case 'matmul':
-        return lowerMatmul(this, op);
-      case 'conv':
-        return lowerConv(this, op);
-      case 'attention':
-        return lowerAttention(this, op);
-      case 'pool':
-        return this.pool(op);
-      case 'unary':
-        return this.unary(op);
-      case 'binary':
-        return this.binary(op);
-      case 'row':
-        return this.row(op);
-      case 'view':
-        return this.viewOp(op);
-      case 'concat':
-        return this.concat(op);
-      case 'embedding':
-        return this.embedding(op);
-      case 'opaque':
-        throw new CompileError('unsupported', op.why);
-    }
+    (Lowering.rules[op.kind] as (l: Lowering, op: LogicalOp) => void)(this, op);
+  }
+
+  /** How each kind of layer lowers; an opaque layer (a node no layer could hold) cannot, and says why. */
+  private static readonly rules: { readonly [K in LogicalOp['kind']]: (l: Lowering, op: Extract<LogicalOp, { kind: K }>) => void } = {
+    matmul: (l, op) => lowerMatmul(l, op),
+    conv: (l, op) => lowerConv(l, op),
+    attention: (l, op) => lowerAttention(l, op),
+    pool: (l, op) => l.pool(op),
+    unary: (l, op) => l.unary(op),
+    binary: (l, op) => l.binary(op),
+    row: (l, op) => l.row(op),
+    view: (l, op) => l.viewOp(op),
+    concat: (l, op) => l.concat(op),
+    embedding: (l, op) => l.embedding(op),
+    opaque: (_, op) => {
+      throw new CompileError('unsupported', op.why);
+    },
+  };
+
+  /** Kinds of layer the compiler has a lowering rule for (every kind: `opaque`'s rule reports why it cannot). */
+  static loweredKinds(): readonly LogicalOp['kind'][] {
+    return Object.keys(Lowering.rules) as LogicalOp['kind'][];
   }
 
   /** Off-chip buffers for a matrix op's bias and per-column scales. */

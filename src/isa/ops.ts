@@ -1,9 +1,15 @@
 /**
  * The instruction registry: each opcode declares its operands (for the assembler, disassembler and
- * binary encoding) and the memory it reads and writes (for validation and for the machine's
- * dependency tracking). Nothing else switches on an opcode's name.
+ * binary encoding), the memory it reads and writes (for validation and for the machine's dependency
+ * tracking), the unit that executes it and its cycles there, how the front end issues it, its effect
+ * on the chip's state and the bytes it moves. The machine's routing, issue and state changes and the
+ * per-layer statistics look these properties up instead of switching on an opcode's name.
  */
+import type { CoreSpec } from '../arch/chip-spec.js';
+import { activateCycles, fillCycles, poolCycles, vectorCycles } from '../arch/timing.js';
 import { NUMBER_FORMATS, type NumberFormatName } from '../core/number-formats.js';
+import { activateOutputRows, dmaBytes, poolOutputShape, stridedExtent, vectorOutputShape } from './geometry.js';
+import { VECTOR_SEMANTICS } from './semantics.js';
 import {
   ACTIVATION_FUNCTIONS,
   MEMORY_SPACES,
@@ -16,11 +22,14 @@ import {
   type FillInstruction,
   type MatmulInstruction,
   type MemorySpace,
+  type NopInstruction,
   type Opcode,
   type PoolInstruction,
   type ReadWeightsInstruction,
   type VectorInstruction,
 } from './types.js';
+
+export { BINARY_VECTOR_OPS, REDUCTION_VECTOR_OPS, activateOutputRows, dmaBytes, poolOutputShape, stridedExtent, stridedRowOffset, vectorOutputShape } from './geometry.js';
 
 export type FieldKind = 'mem' | 'acc' | 'int' | 'float' | 'enum' | 'flag' | 'label';
 
@@ -71,7 +80,30 @@ export interface OpSpec {
   readonly fields: readonly FieldSpec[];
   reads(instruction: Instruction, ctx: AccessContext): Access[];
   writes(instruction: Instruction, ctx: AccessContext): Access[];
+  /** The machine unit that executes it; each unit works through its instructions in program order. */
+  readonly unit: ExecutionUnit;
+  /** What it does to the chip's state (the simulator keeps one handler per effect). */
+  readonly effect: InstructionEffect;
+  /** Front-end rule: 'barrier' issues once earlier instructions (or its label's) have completed; 'stop' ends issue. */
+  readonly issueRule?: 'barrier' | 'stop';
+  /** Cycles the front end spends issuing it (absent: 1). */
+  issueCycles?(instruction: Instruction): number;
+  /** Bytes it moves between memories (DMAs, weight reads), for per-layer statistics (absent: 0). */
+  movedBytes?(instruction: Instruction, ctx: AccessContext): number;
+  /** Vector-unit instructions: cycles they occupy the core's vector unit. */
+  vectorUnitCycles?(core: CoreSpec, instruction: Instruction): number;
 }
+
+/**
+ * Units of the chip machine: DMA engines (one per port), each matrix unit's weight fetcher and array,
+ * each core's vector unit, and the front end (instructions that complete as they issue).
+ */
+export const EXECUTION_UNITS = ['dma', 'weight-fetch', 'matrix', 'vector', 'front-end'] as const;
+export type ExecutionUnit = (typeof EXECUTION_UNITS)[number];
+
+/** Effects on the chip's state; 'none' leaves it unchanged. */
+export const INSTRUCTION_EFFECTS = ['copy', 'load-weights', 'multiply', 'activate', 'vector', 'fill', 'pool', 'none'] as const;
+export type InstructionEffect = (typeof INSTRUCTION_EFFECTS)[number];
 
 const core = { name: 'core', kind: 'int', default: 0 } as const;
 const none = (): Access[] => [];
@@ -82,54 +114,6 @@ const span = (ref: { space: Access['space']; address: number }, coreIndex: numbe
   start: ref.address,
   end: ref.address + bytes,
 });
-
-/** The byte range covered by `rows` vectors of `width` bytes laid out with a row stride and grouping. */
-export function stridedExtent(rows: number, widthBytes: number, rowStrideBytes: number, groupRows: number, groupStrideBytes: number): number {
-  if (rows < 1) return 0;
-  const stride = rowStrideBytes || widthBytes;
-  const perGroup = groupRows || rows;
-  const groups = Math.ceil(rows / perGroup);
-  const lastGroupRows = rows - (groups - 1) * perGroup;
-  const lastGroupEnd = (groups - 1) * groupStrideBytes + (lastGroupRows - 1) * stride + widthBytes;
-  const fullGroupEnd = groups > 1 ? (groups - 2) * groupStrideBytes + (perGroup - 1) * stride + widthBytes : 0;
-  return Math.max(lastGroupEnd, fullGroupEnd);
-}
-
-/** Byte offset of vector `row` in that layout: (row mod groupRows) x stride + floor(row / groupRows) x groupStride. */
-export function stridedRowOffset(row: number, widthBytes: number, rowStrideBytes: number, groupRows: number, groupStrideBytes: number): number {
-  const group = groupRows || Number.POSITIVE_INFINITY;
-  return (row % group) * (rowStrideBytes || widthBytes) + Math.floor(row / group) * groupStrideBytes;
-}
-
-/** Bytes a DMA moves: `rows` blocks of `bytes`. */
-export function dmaBytes(d: DmaInstruction): number {
-  return d.rows * d.bytes;
-}
-
-/** Output rows of an activate (fewer when it pools). */
-export function activateOutputRows(a: ActivateInstruction): number {
-  if (a.pool === 'none') return a.rows;
-  const inputHeight = Math.floor(a.rows / a.poolInputWidth);
-  const outHeight = Math.floor((inputHeight - a.poolHeight) / a.poolStride) + 1;
-  const outWidth = Math.floor((a.poolInputWidth - a.poolWidth) / a.poolStride) + 1;
-  return outHeight * outWidth;
-}
-
-/** Output image of a pool instruction (0 x 0 when the window does not fit or the stride is below 1). */
-export function poolOutputShape(p: PoolInstruction): { height: number; width: number } {
-  if (p.stride < 1 || p.kernelHeight > p.height || p.kernelWidth > p.width) return { height: 0, width: 0 };
-  return { height: Math.floor((p.height - p.kernelHeight) / p.stride) + 1, width: Math.floor((p.width - p.kernelWidth) / p.stride) + 1 };
-}
-
-/** Vector ops that read a second operand (src2). */
-export const BINARY_VECTOR_OPS: ReadonlySet<string> = new Set(['add', 'sub', 'mul', 'max', 'min', 'div']);
-/** Vector ops that write one value per row. */
-export const REDUCTION_VECTOR_OPS: ReadonlySet<string> = new Set(['reduce_sum', 'reduce_max', 'reduce_mean']);
-
-/** Rows a vector op writes: reductions write one value per row. */
-export function vectorOutputShape(v: VectorInstruction): { rows: number; cols: number } {
-  return REDUCTION_VECTOR_OPS.has(v.vop) ? { rows: v.rows, cols: 1 } : { rows: v.rows, cols: v.cols };
-}
 
 /** Accumulator values are int32 for integer matrix units, else fp32: 4 bytes either way. */
 const ACC_VALUE_BYTES = 4;
@@ -143,6 +127,9 @@ const dma: OpSpec = {
   code: 1,
   mnemonic: 'dma',
   summary: 'copy rows of bytes between memories (read_host / write_host are DMAs with the host)',
+  unit: 'dma',
+  effect: 'copy',
+  movedBytes: (i) => dmaBytes(i as DmaInstruction),
   fields: [
     { name: 'dst', kind: 'mem', positional: true },
     { name: 'src', kind: 'mem', positional: true },
@@ -167,6 +154,9 @@ const readWeights: OpSpec = {
   code: 2,
   mnemonic: 'read_weights',
   summary: "fetch a rows x cols weight tile into a matrix unit's weight FIFO",
+  unit: 'weight-fetch',
+  effect: 'load-weights',
+  movedBytes: (i, ctx) => (i as ReadWeightsInstruction).rows * (i as ReadWeightsInstruction).cols * bytesOf(ctx.dtype),
   fields: [
     { name: 'src', kind: 'mem', positional: true },
     { name: 'rows', kind: 'int', positional: true, min: 1 },
@@ -189,6 +179,8 @@ const matmul: OpSpec = {
   code: 3,
   mnemonic: 'matmul',
   summary: 'multiply input vectors by the current weight tile into the accumulators',
+  unit: 'matrix',
+  effect: 'multiply',
   fields: [
     { name: 'accRow', kind: 'acc', positional: true },
     { name: 'src', kind: 'mem', positional: true, spaces: UB_ONLY },
@@ -219,6 +211,10 @@ const activate: OpSpec = {
   code: 4,
   mnemonic: 'activate',
   summary: 'apply a function (and pooling) to accumulator rows, write the unified buffer',
+  unit: 'vector',
+  effect: 'activate',
+  // The bias and column scale (cols values each) are read once per instruction: no extra cycles.
+  vectorUnitCycles: (c, i) => Math.max(activateCycles(c, (i as ActivateInstruction).rows, (i as ActivateInstruction).cols), activateOutputRows(i as ActivateInstruction)),
   fields: [
     { name: 'dst', kind: 'mem', positional: true, spaces: UB_ONLY },
     { name: 'accRow', kind: 'acc', positional: true },
@@ -258,6 +254,12 @@ const vector: OpSpec = {
   code: 5,
   mnemonic: 'vector',
   summary: 'element-wise, broadcast and row-wise math on the vector unit',
+  unit: 'vector',
+  effect: 'vector',
+  vectorUnitCycles: (c, i) => {
+    const v = i as VectorInstruction;
+    return vectorCycles(c, v.rows * v.cols, VECTOR_SEMANTICS[v.vop].opsPerElement);
+  },
   fields: [
     { name: 'vop', kind: 'enum', positional: true, values: VECTOR_OPS },
     { name: 'dst', kind: 'mem', positional: true, spaces: UB_ONLY },
@@ -294,6 +296,9 @@ const fill: OpSpec = {
   since: 2,
   mnemonic: 'fill',
   summary: 'write one value to rows x cols elements on the vector unit',
+  unit: 'vector',
+  effect: 'fill',
+  vectorUnitCycles: (c, i) => fillCycles(c, (i as FillInstruction).rows, (i as FillInstruction).cols),
   fields: [
     { name: 'dst', kind: 'mem', positional: true, spaces: UB_ONLY },
     { name: 'rows', kind: 'int', positional: true, min: 1 },
@@ -316,6 +321,14 @@ const pool: OpSpec = {
   since: 2,
   mnemonic: 'pool',
   summary: 'max or average pooling of a channels-last image on the vector unit',
+  unit: 'vector',
+  effect: 'pool',
+  // One compare or add per window element.
+  vectorUnitCycles: (c, i) => {
+    const p = i as PoolInstruction;
+    const out = poolOutputShape(p);
+    return poolCycles(c, out.height * out.width * p.channels, p.kernelHeight * p.kernelWidth);
+  },
   fields: [
     { name: 'dst', kind: 'mem', positional: true, spaces: UB_ONLY },
     { name: 'src', kind: 'mem', positional: true, spaces: UB_ONLY },
@@ -349,10 +362,15 @@ export const OPS: Readonly<Record<Opcode, OpSpec>> = {
   vector,
   fill,
   pool,
-  sync: { opcode: 'sync', code: 6, mnemonic: 'sync', summary: 'wait for earlier instructions to complete', fields: [{ name: 'label', kind: 'label', positional: true, optional: true }], reads: none, writes: none },
-  nop: { opcode: 'nop', code: 7, mnemonic: 'nop', summary: 'do nothing for some cycles', fields: [{ name: 'cycles', kind: 'int', positional: true, optional: true, min: 1 }], reads: none, writes: none },
-  halt: { opcode: 'halt', code: 8, mnemonic: 'halt', summary: 'end of program', fields: [], reads: none, writes: none },
+  sync: { opcode: 'sync', code: 6, mnemonic: 'sync', summary: 'wait for earlier instructions to complete', unit: 'front-end', effect: 'none', issueRule: 'barrier', fields: [{ name: 'label', kind: 'label', positional: true, optional: true }], reads: none, writes: none },
+  nop: { opcode: 'nop', code: 7, mnemonic: 'nop', summary: 'do nothing for some cycles', unit: 'front-end', effect: 'none', issueCycles: (i) => (i as NopInstruction).cycles, fields: [{ name: 'cycles', kind: 'int', positional: true, optional: true, min: 1 }], reads: none, writes: none },
+  halt: { opcode: 'halt', code: 8, mnemonic: 'halt', summary: 'end of program', unit: 'front-end', effect: 'none', issueRule: 'stop', fields: [], reads: none, writes: none },
 };
+
+/** Cycles the front end spends issuing an instruction. */
+export function issueCycles(instruction: Instruction): number {
+  return OPS[instruction.op].issueCycles?.(instruction) ?? 1;
+}
 
 export function opByCode(code: number): OpSpec | undefined {
   return Object.values(OPS).find((op) => op.code === code);

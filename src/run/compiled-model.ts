@@ -11,7 +11,8 @@ import { embeddingRows, hostDequantize, hostQuantize } from '../compile/referenc
 import { contiguousStrides } from '../compile/views.js';
 import { TpusimError } from '../core/errors.js';
 import { NUMBER_FORMATS } from '../core/number-formats.js';
-import type { Instruction, Program } from '../isa/types.js';
+import { OPS } from '../isa/ops.js';
+import type { Instruction, MatmulInstruction, Program, ReadWeightsInstruction } from '../isa/types.js';
 import { runProgram, type ProgramEngine, type ProgramRun } from '../sim/chip/run.js';
 
 export interface ModelRunOptions {
@@ -116,7 +117,6 @@ export function layerStats(compiled: CompiledModel, chip: ChipSpec, run: Program
   const order: string[] = [];
   const stats = new Map<string, { instructions: number; start: number; end: number; matrix: number; macs: number; vector: number; bytes: number }>();
   const format = compiled.program.dtype ?? 'int8';
-  const eb = NUMBER_FORMATS[format].bytes;
   // Tile widths in FIFO order per matrix unit (reads may run ahead of their matmuls).
   const fifo = new Map<number, number[]>();
   compiled.program.instructions.forEach((instruction, i) => {
@@ -129,30 +129,23 @@ export function layerStats(compiled: CompiledModel, chip: ChipSpec, run: Program
       order.push(layer);
     }
     const t = run.timings[i]!;
-    if (t.end === Infinity || instruction.op === 'halt') return;
+    const spec = OPS[instruction.op];
+    if (t.end === Infinity || spec.issueRule === 'stop') return;
     s.instructions++;
     s.start = Math.min(s.start, t.start);
     s.end = Math.max(s.end, t.end);
-    switch (instruction.op) {
-      case 'read_weights':
-        s.bytes += instruction.rows * instruction.cols * eb;
-        if (!fifo.has(instruction.mxu)) fifo.set(instruction.mxu, []);
-        fifo.get(instruction.mxu)!.push(instruction.cols);
-        break;
-      case 'matmul':
-        s.matrix += t.end - t.start;
-        s.macs += instruction.rows * instruction.depth * (fifo.get(instruction.mxu)?.[0] ?? 0);
-        if (instruction.pop) fifo.get(instruction.mxu)?.shift();
-        break;
-      case 'dma':
-        s.bytes += instruction.bytes * instruction.rows;
-        break;
-      case 'activate':
-      case 'vector':
-      case 'pool':
-      case 'fill':
-        s.vector += t.end - t.start;
-        break;
+    s.bytes += spec.movedBytes?.(instruction, { dtype: format }) ?? 0;
+    if (spec.unit === 'weight-fetch') {
+      const r = instruction as ReadWeightsInstruction;
+      if (!fifo.has(r.mxu)) fifo.set(r.mxu, []);
+      fifo.get(r.mxu)!.push(r.cols);
+    } else if (spec.unit === 'matrix') {
+      const m = instruction as MatmulInstruction;
+      s.matrix += t.end - t.start;
+      s.macs += m.rows * m.depth * (fifo.get(m.mxu)?.[0] ?? 0);
+      if (m.pop) fifo.get(m.mxu)?.shift();
+    } else if (spec.unit === 'vector') {
+      s.vector += t.end - t.start;
     }
   });
   const peak = peakMacsPerCycle(chip, format as Parameters<typeof peakMacsPerCycle>[1]);
@@ -184,7 +177,7 @@ export function isolatedLayerCycles(compiled: CompiledModel, chip: ChipSpec): Ma
   const byLayer = new Map<string, Instruction[]>();
   compiled.program.instructions.forEach((instruction, i) => {
     const layer = (compiled.layerOf[i] ?? '').split('#')[0]!;
-    if (instruction.op === 'halt' || layer.startsWith('input.') || layer.startsWith('output.') || layer === 'constants') return;
+    if (OPS[instruction.op].issueRule === 'stop' || layer.startsWith('input.') || layer.startsWith('output.') || layer === 'constants') return;
     if (!byLayer.has(layer)) byLayer.set(layer, []);
     byLayer.get(layer)!.push(instruction);
   });

@@ -9,7 +9,8 @@
 import type { ChipSpec } from '../../arch/chip-spec.js';
 import { coreAt, coreCount, matrixUnitAt, matrixUnitsPerCore } from '../../arch/derive.js';
 import { NUMBER_FORMATS } from '../../core/number-formats.js';
-import type { DmaInstruction, Instruction, MemRef, Program, ReadWeightsInstruction } from '../../isa/types.js';
+import { issueCycles, OPS } from '../../isa/ops.js';
+import type { DmaInstruction, Instruction, MatmulInstruction, MemRef, Program, ReadWeightsInstruction, SyncInstruction } from '../../isa/types.js';
 import { programFormat } from '../../isa/validate.js';
 import { SimError } from '../errors.js';
 import { findDependencies, type Dependency } from './dependencies.js';
@@ -115,19 +116,17 @@ export function runMachine(chip: ChipSpec, program: Program, options: MachineOpt
 
   const route = (index: number, instruction: Instruction): void => {
     if (runsOnVectorUnit(instruction)) return vectorUnits[instruction.core]!.push(index);
-    switch (instruction.op) {
-      case 'dma':
-        return dmaUnits[portFor([(instruction as DmaInstruction).src, (instruction as DmaInstruction).dst])].push(index);
-      case 'read_weights':
-        return mxuOf.get(`${instruction.core}/${instruction.mxu}`)!.fetch.push(index);
-      case 'matmul':
-        return mxuOf.get(`${instruction.core}/${instruction.mxu}`)!.array.push(index);
-      default:
-        // Front-end instructions complete as they issue (nop: after its cycles).
-        start[index] = issue[index]!;
-        end[index] = issue[index]! + (instruction.op === 'nop' ? instruction.cycles : 1);
-        timings[index] = { issue: issue[index]!, start: start[index]!, end: end[index]!, unit: 'front-end' };
+    const unit = OPS[instruction.op].unit;
+    if (unit === 'dma') return dmaUnits[portFor([(instruction as DmaInstruction).src, (instruction as DmaInstruction).dst])].push(index);
+    if (unit === 'weight-fetch' || unit === 'matrix') {
+      const target = instruction as ReadWeightsInstruction | MatmulInstruction;
+      const model = mxuOf.get(`${target.core}/${target.mxu}`)!;
+      return (unit === 'matrix' ? model.array : model.fetch).push(index);
     }
+    // Front-end instructions complete as they issue (after their issue cycles).
+    start[index] = issue[index]!;
+    end[index] = issue[index]! + issueCycles(instruction);
+    timings[index] = { issue: issue[index]!, start: start[index]!, end: end[index]!, unit: 'front-end' };
   };
 
   // The front end issues eagerly, as far as syncs whose targets have started allow.
@@ -138,8 +137,10 @@ export function runMachine(chip: ChipSpec, program: Program, options: MachineOpt
     while (!halted && nextIssue < n) {
       const instruction = instructions[nextIssue]!;
       let time = frontEndFree;
-      if (instruction.op === 'sync') {
-        const targets = instruction.label !== undefined ? [program.labels[instruction.label]!] : Array.from({ length: nextIssue }, (_, j) => j);
+      const rule = OPS[instruction.op].issueRule;
+      if (rule === 'barrier') {
+        const label = (instruction as SyncInstruction).label;
+        const targets = label !== undefined ? [program.labels[label]!] : Array.from({ length: nextIssue }, (_, j) => j);
         for (const j of targets) {
           if (j >= nextIssue) continue;
           time = Math.max(time, end[j]!);
@@ -147,9 +148,9 @@ export function runMachine(chip: ChipSpec, program: Program, options: MachineOpt
         if (time === Infinity) return;
       }
       issue[nextIssue] = time;
-      frontEndFree = time + (instruction.op === 'nop' ? instruction.cycles : 1);
+      frontEndFree = time + issueCycles(instruction);
       route(nextIssue, instruction);
-      if (instruction.op === 'halt') halted = true;
+      if (rule === 'stop') halted = true;
       nextIssue++;
     }
   };

@@ -8,7 +8,7 @@
 import type { ChipSpec } from '../../arch/chip-spec.js';
 import { accumulatorRows, coreAt, coreCount } from '../../arch/derive.js';
 import { NUMBER_FORMATS, type NumberFormatName } from '../../core/number-formats.js';
-import { activateOutputRows, poolOutputShape, stridedRowOffset, vectorOutputShape, BINARY_VECTOR_OPS } from '../../isa/ops.js';
+import { activateOutputRows, poolOutputShape, stridedRowOffset, vectorOutputShape, BINARY_VECTOR_OPS, OPS, type InstructionEffect } from '../../isa/ops.js';
 import { activateOutput, activateValue, addBias, poolValues, toFormat, VECTOR_SEMANTICS } from '../../isa/semantics.js';
 import type {
   ActivateInstruction,
@@ -103,25 +103,24 @@ export class ChipState {
   }
 
   execute(instruction: Instruction, backend: MatmulBackend): void {
-    switch (instruction.op) {
-      case 'dma':
-        return this.dma(instruction);
-      case 'read_weights':
-        this.fifo(instruction.core, instruction.mxu).push(this.readTile(instruction));
-        return;
-      case 'matmul':
-        return this.matmul(instruction, backend);
-      case 'activate':
-        return this.activate(instruction);
-      case 'vector':
-        return this.vector(instruction);
-      case 'fill':
-        return this.fill(instruction);
-      case 'pool':
-        return this.pool(instruction);
-      default:
-        return;
-    }
+    ChipState.effects[OPS[instruction.op].effect](this, instruction, backend);
+  }
+
+  /** What each effect the registry names does to the state (the instruction has an opcode that declares it). */
+  private static readonly effects: Readonly<Record<InstructionEffect, (s: ChipState, i: Instruction, backend: MatmulBackend) => void>> = {
+    copy: (s, i) => s.dma(i as DmaInstruction),
+    'load-weights': (s, i) => s.loadWeights(i as ReadWeightsInstruction),
+    multiply: (s, i, backend) => s.matmul(i as MatmulInstruction, backend),
+    activate: (s, i) => s.activate(i as ActivateInstruction),
+    vector: (s, i) => s.vector(i as VectorInstruction),
+    fill: (s, i) => s.fill(i as FillInstruction),
+    pool: (s, i) => s.pool(i as PoolInstruction),
+    none: () => undefined,
+  };
+
+  /** Pushes a weight tile onto its matrix unit's FIFO. */
+  private loadWeights(r: ReadWeightsInstruction): void {
+    this.fifo(r.core, r.mxu).push(this.readTile(r));
   }
 
   /** Every block is read before any is written, so overlapping copies move the original bytes. */
