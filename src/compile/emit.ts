@@ -4,6 +4,8 @@
  * outputs map to host buffers.
  */
 import { OPS } from '../isa/ops.js';
+import { instructionFrom } from '../isa/instruction-record.js';
+import { CompileError } from './errors.js';
 import type { BufferDecl, Instruction, Program } from '../isa/types.js';
 import type { Allocation } from './allocate.js';
 import { bufferBytes, isSymRef, type IoBinding } from './kernels.js';
@@ -41,7 +43,9 @@ function relocate(instruction: Instruction, address: readonly number[]): Instruc
     const value = copy[field.name];
     if (isSymRef(value)) copy[field.name] = { space: value.space, address: address[value.buffer]! + value.address };
   }
-  return copy as unknown as Instruction;
+  const relocated = instructionFrom(copy);
+  if (!relocated.ok) throw new CompileError('internal', `relocated ${instruction.op}: ${relocated.issues.map((i) => i.message).join('; ')}`);
+  return relocated.value;
 }
 
 export function emit(allocation: Allocation, chipName: string, modelName: string, layers: readonly CompiledLayer[]): CompiledModel {

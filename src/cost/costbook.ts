@@ -10,6 +10,7 @@
  */
 import { CITATION_STATUSES, isCitationStatus, pickSources, STATUS_RANK, type CitationStatus } from '../core/citations.js';
 import { issue, nearestName, TpusimError, type Issue, type Result } from '../core/errors.js';
+import { parse, type Schema } from '../core/schema.js';
 import { COST_AREA_SOURCES } from '../core/sources/cost.js';
 import { AREA_BOOK } from './area-book.js';
 import { costValueIssues, validateCostValues } from './cost-limits.js';
@@ -176,36 +177,71 @@ export function atNode(book: CostBook, family: string, nodeNm: number): { readon
   return { key, entry: book[key]!, exact: best === nodeNm };
 }
 
+/** A user's entry: a number, or an object whose `value` replaces the base's (unit, source, note: strings or ignored). */
+export type CostOverride =
+  | number
+  | {
+      readonly value: number;
+      readonly status?: CostStatus;
+      readonly low?: number;
+      readonly high?: number;
+      readonly unit?: unknown;
+      readonly source?: unknown;
+      readonly note?: unknown;
+    };
+
+/** A user's book: key -> entry. */
+export type CostOverrides = Readonly<Record<string, CostOverride>>;
+
+const USER_FAMILY_KEY = /^(market\.priceUsd|wafer\.priceUsd|yield\.defectsPerCm2|nre\.usd|area\.(sramBitcellUm2|logicDensityMtrMm2))\.[\w-]+$/;
+const isMapping = (v: unknown): v is Readonly<Record<string, unknown>> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** One entry of a user's book, each message naming its key. */
+function checkOverride(key: string, v: unknown, issues: Issue[]): void {
+  const number = typeof v === 'number' ? v : isMapping(v) ? v['value'] : undefined;
+  if (typeof number !== 'number' || !Number.isFinite(number)) issues.push(issue('invalid_value', key, `${key}: value must be a finite number, got ${number === undefined ? JSON.stringify(v) : String(number)}`));
+  else issues.push(...withKey(costValueIssues(key, number)));
+  if (!isMapping(v)) return;
+  const status = v['status'];
+  if (status !== undefined && !isCitationStatus(status)) issues.push(issue('invalid_value', `${key}.status`, `${key}.status: must be one of ${COST_STATUSES.join(', ')}, got ${JSON.stringify(status)}`));
+  for (const bound of ['low', 'high'] as const) {
+    const b = v[bound];
+    if (b === undefined) continue;
+    if (typeof b !== 'number' || !Number.isFinite(b)) issues.push(issue('invalid_value', `${key}.${bound}`, `${key}.${bound}: must be a finite number, got ${JSON.stringify(b)}`));
+    else issues.push(...withKey(costValueIssues(key, b, `${key}.${bound}`)));
+  }
+  const { low, high } = v;
+  if (typeof low === 'number' && typeof high === 'number' && low > high) issues.push(issue('bad_range', key, `${key}: low ${low} exceeds high ${high}`));
+}
+
+/**
+ * A user's book: known keys (or a new node of a per-node family), each with a finite value in its limits,
+ * a known status and an ordered range. Messages name the key (`tco.pue: ...`); the file name opens the
+ * one for a document that is not a mapping.
+ */
+export function costOverridesSchema(fileName = 'cost book'): Schema<CostOverrides> {
+  return {
+    expected: 'a mapping of cost-book keys to values',
+    check(value, _path, issues) {
+      if (!isMapping(value)) {
+        issues.push(issue('invalid_type', '', `${fileName}: expected ${this.expected}`));
+        return;
+      }
+      for (const [key, v] of Object.entries(value)) {
+        if (key in DEFAULT_COST_BOOK || USER_FAMILY_KEY.test(key)) checkOverride(key, v, issues);
+        else {
+          const near = nearestName(key, Object.keys(DEFAULT_COST_BOOK));
+          issues.push(issue('unknown_key', key, `${key}: not a cost-book key${near ? ` (did you mean '${near}'?)` : ''}`));
+        }
+      }
+    },
+  };
+}
+
 /** Every problem with a user's book: unknown keys (with suggestions), non-numbers, bad statuses. */
 export function validateCostOverrides(raw: unknown, fileName = 'cost book', base: CostBook = DEFAULT_COST_BOOK): Issue[] {
-  const issues: Issue[] = [];
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return [issue('invalid_type', '', `${fileName}: expected a mapping of cost-book keys to values`)];
-  for (const [key, v] of Object.entries(raw as Record<string, unknown>)) {
-    if (!(key in DEFAULT_COST_BOOK) && !/^(market\.priceUsd|wafer\.priceUsd|yield\.defectsPerCm2|nre\.usd|area\.(sramBitcellUm2|logicDensityMtrMm2))\.[\w-]+$/.test(key)) {
-      const near = nearestName(key, Object.keys(DEFAULT_COST_BOOK));
-      issues.push(issue('unknown_key', key, `${key}: not a cost-book key${near ? ` (did you mean '${near}'?)` : ''}`));
-      continue;
-    }
-    const number = typeof v === 'number' ? v : typeof v === 'object' && v !== null ? (v as Record<string, unknown>)['value'] : undefined;
-    if (typeof number !== 'number' || !Number.isFinite(number)) issues.push(issue('invalid_value', key, `${key}: value must be a finite number, got ${number === undefined ? JSON.stringify(v) : String(number)}`));
-    else issues.push(...withKey(costValueIssues(key, number)));
-    if (typeof v === 'object' && v !== null) {
-      const o = v as Record<string, unknown>;
-      const status = o['status'];
-      if (status !== undefined && !isCitationStatus(status)) issues.push(issue('invalid_value', `${key}.status`, `${key}.status: must be one of ${COST_STATUSES.join(', ')}, got ${JSON.stringify(status)}`));
-      for (const bound of ['low', 'high'] as const) {
-        const b = o[bound];
-        if (b === undefined) continue;
-        if (typeof b !== 'number' || !Number.isFinite(b)) issues.push(issue('invalid_value', `${key}.${bound}`, `${key}.${bound}: must be a finite number, got ${JSON.stringify(b)}`));
-        else issues.push(...withKey(costValueIssues(key, b, `${key}.${bound}`)));
-      }
-      if (typeof o['low'] === 'number' && typeof o['high'] === 'number' && o['low'] > o['high']) issues.push(issue('bad_range', key, `${key}: low ${o['low']} exceeds high ${o['high']}`));
-    }
-  }
-  if (issues.length > 0) return issues;
-  // Limits between keys (the edge exclusion against the wafer's radius) need the book as merged.
-  const merged = mergeOverrides(raw as Record<string, unknown>, fileName, base);
-  return withKey(validateCostValues(merged, ['wafer.edgeExclusionMm']));
+  const r = withOverrides(raw, fileName, base);
+  return r.ok ? [] : [...r.issues];
 }
 
 /** Messages that name their key, as this file's other messages do. */
@@ -213,27 +249,29 @@ const withKey = (issues: readonly Issue[]): Issue[] => issues.map((i) => ({ ...i
 
 /** The default book with a user's entries over it (user entries keep their own source and status, 'user' by default). */
 export function withOverrides(raw: unknown, fileName = 'cost book', base: CostBook = DEFAULT_COST_BOOK): Result<CostBook> {
-  const issues = validateCostOverrides(raw, fileName, base);
-  if (issues.length > 0) return { ok: false, issues };
-  return { ok: true, value: mergeOverrides(raw as Record<string, unknown>, fileName, base) };
+  const parsed = parse(costOverridesSchema(fileName), raw);
+  if (!parsed.ok) return parsed;
+  const merged = mergeOverrides(parsed.value, fileName, base);
+  // Limits between keys (the edge exclusion against the wafer's radius) need the book as merged.
+  const issues = withKey(validateCostValues(merged, ['wafer.edgeExclusionMm']));
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, value: merged };
 }
 
 /** The base with checked entries over it; a plain number has no range of its own (see `rangeOf`). */
-function mergeOverrides(raw: Readonly<Record<string, unknown>>, fileName: string, base: CostBook): CostBook {
+function mergeOverrides(raw: CostOverrides, fileName: string, base: CostBook): CostBook {
   const out: Record<string, CostEntry> = { ...base };
   for (const [key, v] of Object.entries(raw)) {
     const previous = base[key];
     if (typeof v === 'number') out[key] = { value: v, unit: previous?.unit ?? '', source: fileName, status: 'user' };
     else {
-      const o = v as Record<string, unknown>;
       out[key] = {
-        value: o['value'] as number,
-        unit: typeof o['unit'] === 'string' ? o['unit'] : (previous?.unit ?? ''),
-        source: typeof o['source'] === 'string' ? o['source'] : fileName,
-        status: (o['status'] as CostStatus | undefined) ?? 'user',
-        ...(typeof o['note'] === 'string' ? { note: o['note'] } : {}),
-        ...(typeof o['low'] === 'number' ? { low: o['low'] } : {}),
-        ...(typeof o['high'] === 'number' ? { high: o['high'] } : {}),
+        value: v.value,
+        unit: typeof v.unit === 'string' ? v.unit : (previous?.unit ?? ''),
+        source: typeof v.source === 'string' ? v.source : fileName,
+        status: v.status ?? 'user',
+        ...(typeof v.note === 'string' ? { note: v.note } : {}),
+        ...(v.low !== undefined ? { low: v.low } : {}),
+        ...(v.high !== undefined ? { high: v.high } : {}),
       };
     }
   }

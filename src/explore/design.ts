@@ -7,7 +7,6 @@
  * A base's sustained clock keeps its ratio to the clock (it folds in the base's power capping and kernel losses).
  */
 import type { ChipSpec } from '../arch/chip-spec.js';
-import { isRecord, type Json } from '../arch/load.js';
 import { CHIP_PRESETS } from '../arch/presets/index.js';
 import { validateChip } from '../arch/validate.js';
 import { issue, type Issue, type Result } from '../core/errors.js';
@@ -80,7 +79,7 @@ export function withModelledTdp(chip: ChipSpec): ChipSpec {
 function checkPath(path: string, where: string, base: ChipSpec, issues: Issue[]): PathKeys | undefined {
   const keys = parseFieldPath(path);
   if (!keys) issues.push(issue('bad_path', where, `'${path}' is not a field path like cores[0].matrixUnits[0].rows`));
-  else if (!pathExists(base as unknown as Json, keys)) issues.push(issue('unknown_path', where, `${base.name} has no field '${path}'`));
+  else if (!pathExists(base, keys)) issues.push(issue('unknown_path', where, `${base.name} has no field '${path}'`));
   return keys;
 }
 
@@ -95,8 +94,7 @@ function checkCorners(prepared: PreparedSweep, issues: Issue[]): void {
   const seen = new Set<string>();
   for (const [corner, pick] of [['lowest', 0], ['highest', 1]] as const) {
     const values = prepared.spec.knobs.map((k) => knobExtremes(k)[pick]);
-    const chip = designChip(prepared, values) as unknown as Record<string, Json>;
-    for (const i of isRecord(chip) ? validateChip(chip) : []) {
+    for (const i of validateChip(designChip(prepared, values))) {
       const owner = owners.get(i.path);
       const found = owner ? issue(i.code, owner, `${i.message} (at the knobs' ${corner} values)`) : issue(i.code, `knobs (${corner} values) -> ${i.path}`, i.message);
       const key = `${found.path}|${i.message}`;

@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import fc from 'fast-check';
 import { CHIP_PRESETS } from '../arch/presets/index.js';
 import { applyToChip, knobLevels, levelValue, parseFieldPath, pathExists, setPath, unitValue } from './knobs.js';
-import type { Json } from '../arch/load.js';
+import type { ChipSpec } from '../arch/chip-spec.js';
 import type { KnobRange } from './sweep-spec.js';
 
 describe('knob ranges', () => {
@@ -42,7 +42,7 @@ describe('field paths', () => {
   });
 
   it('knows which paths a chip has (a new last field on an existing object is allowed)', () => {
-    const chip = CHIP_PRESETS['tpu-v4'] as unknown as Json;
+    const chip = CHIP_PRESETS['tpu-v4']!;
     expect(pathExists(chip, parseFieldPath('cores[0].matrixUnits[0].rows')!)).toBe(true);
     expect(pathExists(chip, parseFieldPath('cores[5].count')!)).toBe(false);
     expect(pathExists(chip, parseFieldPath('nope.deeper')!)).toBe(false);
@@ -58,5 +58,19 @@ describe('field paths', () => {
     expect(chip.offChipMemory).toBe(base.offChipMemory);
     expect(chip.cores[0]!.vectorUnit).toBe(base.cores[0]!.vectorUnit);
     expect(setPath({ a: [1, 2] }, ['a', 1], 5)).toEqual({ a: [1, 5] });
+  });
+
+  it('keeps the type, the arrays and the key order of what it copies (no cast between ChipSpec and JSON)', () => {
+    const base = CHIP_PRESETS['tpu-v4']!;
+    const rows = base.cores[0]!.matrixUnits[0]!.rows;
+    const same = applyToChip(base, [[parseFieldPath('cores[0].matrixUnits[0].rows')!, rows], [['clockHz'], base.clockHz]]);
+    expectTypeOf(same).toEqualTypeOf<ChipSpec>();
+    expect(JSON.stringify(same)).toBe(JSON.stringify(base));
+    expect(Array.isArray(same.cores) && Array.isArray(same.cores[0]!.matrixUnits)).toBe(true);
+    expect(same.cores).not.toBe(base.cores);
+    const nested = setPath({ a: [{ b: 1, c: 'x' }], d: true }, ['a', 0, 'b'], 2);
+    expectTypeOf(nested).toEqualTypeOf<{ a: { b: number; c: string }[]; d: boolean }>();
+    expect(nested).toEqual({ a: [{ b: 2, c: 'x' }], d: true });
+    expect(JSON.stringify(setPath({ z: 1, a: { y: 1, b: 2 } }, ['a', 'y'], 3))).toBe('{"z":1,"a":{"y":3,"b":2}}');
   });
 });

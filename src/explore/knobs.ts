@@ -5,7 +5,6 @@
  * the path only, so a design shares everything it does not change with its base.
  */
 import type { ChipSpec } from '../arch/chip-spec.js';
-import type { Json } from '../arch/load.js';
 import type { KnobRange, KnobSpec } from './sweep-spec.js';
 
 export type KnobValue = number | string;
@@ -87,34 +86,23 @@ export function parseFieldPath(path: string): PathKey[] | undefined {
   return keys.length > 0 && !expectName ? keys : undefined;
 }
 
+const isObject = (value: unknown): value is Readonly<Record<string, unknown>> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /** Whether `path` names an existing field of `value` (the last key may be new on an existing object). */
-export function pathExists(value: Json, keys: readonly PathKey[]): boolean {
-  let node: Json | undefined = value;
+export function pathExists(value: unknown, keys: readonly PathKey[]): boolean {
+  let node = value;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     if (typeof key === 'number') {
       if (!Array.isArray(node) || key >= node.length) return false;
       node = node[key];
     } else {
-      if (typeof node !== 'object' || node === null || Array.isArray(node)) return false;
+      if (!isObject(node)) return false;
       if (!(key in node) && i < keys.length - 1) return false;
       node = node[key];
     }
   }
   return true;
-}
-
-/** A copy of `value` with the field at `keys` set, copying only the objects and arrays on the path. */
-export function setPath(value: Json, keys: readonly PathKey[], leaf: Json, at = 0): Json {
-  if (at === keys.length) return leaf;
-  const key = keys[at]!;
-  if (Array.isArray(value)) {
-    const copy = value.slice();
-    copy[key as number] = setPath(copy[key as number]!, keys, leaf, at + 1);
-    return copy;
-  }
-  const record = (typeof value === 'object' && value !== null ? value : {}) as Record<string, Json>;
-  return { ...record, [key]: setPath(record[key as string] ?? {}, keys, leaf, at + 1) };
 }
 
 interface PathTrie {
@@ -138,11 +126,36 @@ function buildTrie(paths: readonly (readonly PathKey[])[]): PathTrie {
   return root;
 }
 
-function copyAlong(value: Json, node: PathTrie, values: readonly KnobValue[]): Json {
-  if (node.leaf !== undefined && node.children.size === 0) return values[node.leaf]!;
-  const copy = (Array.isArray(value) ? value.slice() : { ...(typeof value === 'object' && value !== null ? value : {}) }) as Record<PathKey, Json>;
-  for (const [key, child] of node.children) copy[key] = copyAlong(copy[key] ?? {}, child, values);
-  return copy as unknown as Json;
+/** An object or array on a written path, seen as slots addressed by path keys. */
+type PathNode = Readonly<Record<PathKey, unknown>> | readonly unknown[];
+
+const isPathNode = (value: unknown): value is PathNode => typeof value === 'object' && value !== null;
+const isArrayNode = (value: PathNode): value is readonly unknown[] => Array.isArray(value);
+
+/**
+ * `value` with the fields on the trie's paths replaced, copying the objects and arrays on the paths only.
+ * The copy has `value`'s type, which the overload states and the compiler cannot see through a path known
+ * at run time: each path names a field of the base and each value fits it, checked once per sweep
+ * (design.ts prepareSweep: paths that exist, a valid chip at the knobs' extremes), so that a design costs
+ * a few copies and no validation of the whole chip (sweeps write 1e4-1e6 designs/s).
+ */
+function copyAlong<T extends object>(value: T, node: PathTrie, values: readonly KnobValue[]): T;
+function copyAlong(value: PathNode, node: PathTrie, values: readonly KnobValue[]): PathNode {
+  const written = (old: unknown, child: PathTrie): unknown =>
+    child.leaf !== undefined && child.children.size === 0 ? values[child.leaf] : copyAlong(isPathNode(old) ? old : {}, child, values);
+  if (isArrayNode(value)) {
+    const copy = value.slice();
+    for (const [key, child] of node.children) if (typeof key === 'number') copy[key] = written(copy[key], child);
+    return copy;
+  }
+  const copy = { ...value };
+  for (const [key, child] of node.children) copy[key] = written(copy[key], child);
+  return copy;
+}
+
+/** A copy of `value` with the field at `keys` set, copying only the objects and arrays on the path. */
+export function setPath<T extends object>(value: T, keys: readonly PathKey[], leaf: KnobValue): T {
+  return copyAlong(value, buildTrie([keys]), [leaf]);
 }
 
 /**
@@ -151,11 +164,11 @@ function copyAlong(value: Json, node: PathTrie, values: readonly KnobValue[]): J
  */
 export function applyToChip(base: ChipSpec, assignments: ReadonlyArray<readonly [readonly PathKey[], KnobValue]>): ChipSpec {
   const trie = buildTrie(assignments.map(([keys]) => keys));
-  return copyAlong(base as unknown as Json, trie, assignments.map(([, v]) => v)) as unknown as ChipSpec;
+  return copyAlong(base, trie, assignments.map(([, v]) => v));
 }
 
 /** A reusable writer for a fixed list of paths: `write(base, values)` with values in path order. */
 export function pathWriter(paths: readonly (readonly PathKey[])[]): (base: ChipSpec, values: readonly KnobValue[]) => ChipSpec {
   const trie = buildTrie(paths);
-  return (base, values) => copyAlong(base as unknown as Json, trie, values) as unknown as ChipSpec;
+  return (base, values) => copyAlong(base, trie, values);
 }

@@ -16,6 +16,7 @@ import { NUMBER_FORMATS, isNumberFormatName, type NumberFormatName } from '../co
 import { nearestName } from '../core/errors.js';
 import { parseDecimal } from '../core/parse-number.js';
 import { OPS, defaultFieldValue, type FieldSpec, type OpSpec } from './ops.js';
+import { instructionFrom } from './instruction-record.js';
 import { MEMORY_SPACES, type BufferDecl, type BufferInit, type Instruction, type MemRef, type MemorySpace, type Program, type SourceLocation } from './types.js';
 
 interface Line {
@@ -234,7 +235,9 @@ class Assembler {
     // Fields in registry order, so the same program always serializes to the same JSON.
     const ordered: Record<string, unknown> = { op: spec.opcode };
     for (const field of spec.fields) if (values[field.name] !== undefined) ordered[field.name] = values[field.name];
-    this.instructions.push(ordered as unknown as Instruction);
+    const instruction = instructionFrom(ordered);
+    if (!instruction.ok) return this.fail(line, operandColumn, instruction.issues.map((i) => i.message).join('; '));
+    this.instructions.push(instruction.value);
     this.source.push({ file: this.file, line: line.number, column: line.column });
   }
 

@@ -13,6 +13,7 @@ import { NUMBER_FORMAT_NAMES } from '../core/number-formats.js';
 import { OPS, defaultFieldValue, opByCode } from './ops.js';
 import { MEMORY_SPACES, type BufferDecl, type BufferInit, type Instruction, type Program } from './types.js';
 import { fieldsOf } from './fields.js';
+import { instructionFrom } from './instruction-record.js';
 
 const MAGIC = [0x54, 0x50, 0x55, 0x50]; // "TPUP"
 const VERSION = 2;
@@ -256,5 +257,7 @@ function readInstruction(r: Reader, labelNames: readonly string[], version: numb
       }
     }
   }
-  return record as unknown as Instruction;
+  const instruction = instructionFrom(record);
+  if (!instruction.ok) throw new RangeError(instruction.issues.map((i) => i.message).join('; '));
+  return instruction.value;
 }
