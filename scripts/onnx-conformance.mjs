@@ -15,6 +15,11 @@ const { CONFORMANCE_TOLERANCE, runNodeTest, tallyByOp } = await import(join(root
 const { CHIP_CONFORMANCE_TOLERANCE, runNodeTestOnChip } = await import(join(root, 'dist/run/node-test-chip.js'));
 const { getChipPreset } = await import(join(root, 'dist/arch/presets/index.js'));
 const CHIP = 'tpu-v4';
+/** Chip failures that bf16 itself explains, not the compiler: counted apart, each with its reason. */
+const EXPECTED_CHIP_FAILURES = {
+  test_softmax_large_number:
+    'bf16 inputs: 10000..10003 round to one bf16 value (spacing 64 between 8192 and 16384), so the softmax of that row is uniform; an fp32 input path would be needed',
+};
 
 function option(name) {
   const i = process.argv.indexOf(name);
@@ -73,11 +78,11 @@ if (writeTo !== undefined) {
 const writeChipTo = option('--write-chip-passing');
 if (writeChipTo !== undefined) {
   const passing = chipResults.filter((r) => r.status === 'pass').map((r) => r.name);
-  writeFileSync(writeChipTo, `${JSON.stringify({ chip: CHIP, dtype: 'bf16', tolerance: CHIP_CONFORMANCE_TOLERANCE, passing }, null, 1)}\n`);
+  writeFileSync(writeChipTo, `${JSON.stringify({ chip: CHIP, dtype: 'bf16', tolerance: CHIP_CONFORMANCE_TOLERANCE, passing, expectedFailures: EXPECTED_CHIP_FAILURES }, null, 1)}\n`);
 }
 
 if (process.argv.includes('--json')) {
-  const chipOps = [...chipTally.values()].map(({ op, pass, fail, unsupported, problems }) => ({ op, pass, fail, notCompilable: unsupported, problems }));
+  const chipOps = [...chipTally.values()].map(({ op, pass, fail, unsupported, problems }) => ({ op, pass, fail, notCompilable: unsupported, problems: problems.map((p) => (p.name in EXPECTED_CHIP_FAILURES ? { ...p, expected: EXPECTED_CHIP_FAILURES[p.name] } : p)) }));
   console.log(JSON.stringify({ schemaVersion: 1, tolerance: CONFORMANCE_TOLERANCE, ops: tally, chip: { chip: CHIP, dtype: 'bf16', tolerance: CHIP_CONFORMANCE_TOLERANCE, ops: chipOps } }, null, 1));
 } else {
   const verbose = process.argv.includes('--verbose');
@@ -92,11 +97,13 @@ if (process.argv.includes('--json')) {
     const reason = firstReason(t) || (c ? firstReason(c) : '');
     console.log(`${t.op.padEnd(32)} ${n(t.pass)} ${n(t.fail)} ${n(t.unsupported)} | ${chipCells}  ${reason}`);
     if (verbose) for (const p of t.problems) console.log(`    ${p.status} ${p.name}: ${p.reason.split('\n')[0]}`);
-    if (verbose && c) for (const p of c.problems) console.log(`    chip ${p.status === 'unsupported' ? 'not compilable' : p.status} ${p.name}: ${p.reason.split('\n')[0]}`);
+    if (verbose && c) for (const p of c.problems) console.log(`    chip ${p.status === 'unsupported' ? 'not compilable' : p.name in EXPECTED_CHIP_FAILURES ? 'fail (expected)' : p.status} ${p.name}: ${p.reason.split('\n')[0]}`);
   }
   const count = (s) => results.filter((r) => r.status === s).length;
   const supportedOps = tally.filter((t) => t.pass + t.fail > 0);
   console.log(`\n${results.length} tests: ${count('pass')} pass, ${count('fail')} fail, ${count('unsupported')} unsupported; ops with a supported test: ${supportedOps.length}, of which all pass: ${supportedOps.filter((t) => t.fail === 0).length}`);
   const chipCount = (s) => chipResults.filter((r) => r.status === s).length;
-  console.log(`on ${CHIP} (bf16): ${chipResults.length} tests imported, ${chipCount('pass')} pass, ${chipCount('fail')} fail, ${chipCount('unsupported')} not compilable`);
+  const expected = chipResults.filter((r) => r.status === 'fail' && r.name in EXPECTED_CHIP_FAILURES);
+  console.log(`on ${CHIP} (bf16): ${chipResults.length} tests imported, ${chipCount('pass')} pass, ${chipCount('fail')} fail (${expected.length} expected: ${expected.map((r) => r.name).join(', ') || 'none'}), ${chipCount('unsupported')} not compilable`);
+  for (const r of expected) console.log(`  expected: ${r.name}: ${EXPECTED_CHIP_FAILURES[r.name]}`);
 }

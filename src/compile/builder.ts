@@ -104,7 +104,9 @@ export class Builder {
     const inner = dims[dims.length - 1]!;
     const contiguous = inner.strides.every((s) => s === 1);
     const block = contiguous ? inner.size : 1;
-    const rowsDim: LoopDim | undefined = contiguous ? dims[dims.length - 2] : inner;
+    const candidate: LoopDim | undefined = contiguous ? dims[dims.length - 2] : inner;
+    // A DMA's row strides are unsigned: a dimension walked backwards (a negative-step slice) stays an outer loop.
+    const rowsDim = candidate?.strides.every((s) => s >= 0) ? candidate : undefined;
     const outer = dims.slice(0, dims.length - (contiguous ? 1 : 0) - (rowsDim ? 1 : 0));
     const rows = rowsDim?.size ?? 1;
     return outerOffsets(outer, [dst.offset, src.offset]).map(([d, s]) =>

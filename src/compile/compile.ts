@@ -3,7 +3,10 @@
  *
  *   (recurrent LSTM/GRU/RNN nodes unrolled into per-step matmuls and vector ops: lower-recurrent.ts)
  *   simplify   drop no-ops, fold batch normalization into convolutions      Graph -> Graph
+ *              (outputs known without running, such as Dropout's mask, become constants: outputs.ts;
+ *              LayerNormalization's Mean and InvStdDev, when read, get nodes of their own: norm-statistics.ts)
  *   fuse       matrix ops absorb bias, scale, activation and pooling        Graph -> LogicalProgram
+ *              (then every graph output must be written by an op, an input or a constant)
  *   quantize   int8 scales (or bf16 rounding) for every tensor and weight   -> QuantPlan
  *   lower      layouts, convolutions as matmul pieces, vector and DMA code  -> LoweredProgram
  *   tile       matrix kernels cut to the array, accumulators and units      -> TiledProgram
@@ -25,6 +28,8 @@ import type { LoweredProgram } from './kernels.js';
 import { fuse, type LogicalProgram } from '../graph/layers/fuse.js';
 import { simplify } from '../graph/layers/simplify.js';
 import { expandRecurrent } from './lower-recurrent.js';
+import { expandNormStatistics } from './norm-statistics.js';
+import { bindConstantOutputs, checkOutputs } from './outputs.js';
 import { lower } from './lower.js';
 import { COMPILE_DTYPES, quantize, type CompileDType, type QuantPlan } from './quantize.js';
 import { schedule, tile, type TiledProgram } from './tile.js';
@@ -73,10 +78,11 @@ export function compileGraph(graph: Graph, chip: ChipSpec, options: CompileOptio
   if (!matrixFormats(chip).includes(dtype)) throw new CompileError('unsupported', `${chip.name}'s matrix units multiply ${matrixFormats(chip).join('/')}, not ${dtype}`);
   const stage = options.onStage ?? (() => {});
   // Recurrent nodes unroll into matmuls and vector ops first, so calibration sees every step's tensors.
-  const simplified = simplify(expandRecurrent(graph));
+  const simplified = simplify(bindConstantOutputs(expandNormStatistics(expandRecurrent(graph))));
   stage('simplify', simplified);
   const logical = fuse(simplified);
   stage('fuse', logical);
+  checkOutputs(logical);
   let calibration: Map<string, Float64Array> | undefined;
   if (dtype === 'int8' && options.calibration) calibration = evaluateGraph(simplified, options.calibration, { keepAll: true });
   const plan = quantize(logical, { dtype, ...(options.perChannel !== undefined ? { perChannel: options.perChannel } : {}), ...(calibration ? { calibration } : {}) });

@@ -24,6 +24,7 @@ import { layerLayouts, type PadNeed } from '../graph/layers/layout.js';
 import { lowerAttention, lowerConv, lowerMatmul } from './lower-matrix.js';
 import type { LoweringContext, PaddedImage } from './lowering-context.js';
 import { CompileError } from './errors.js';
+import { isConstantOutput } from './outputs.js';
 import type { CodeKernel, Epilogue, IoBinding, Kernel, LoweredProgram } from './kernels.js';
 import { inputsOf, type BinaryOp, type ConcatOp, type ConvOp, type EmbeddingOp, type LogicalOp, type LogicalProgram, type MatmulOp, type PoolOp, type RowOp, type UnaryOp, type ViewOp } from '../graph/layers/fuse.js';
 import type { QuantPlan, TensorPlan } from './quantize.js';
@@ -181,7 +182,7 @@ export class Lowering implements LoweringContext {
 
   private storeOutput(t: string): IoBinding {
     const plan = this.tensorPlan(t);
-    const v = this.view(t);
+    const v = isConstantOutput(this.graph.tensors[t]) && !this.views.has(t) ? this.constantView(t, this.shape(t), { buffer: -1, offset: 0, shape: this.shape(t), strides: contiguousStrides(this.shape(t)) }) : this.view(t);
     // The host receives the tensor in its on-chip dimension order (largest stride first).
     const perm = v.shape.map((_, i) => i).sort((x, y) => v.strides[y]! - v.strides[x]! || x - y);
     const host = this.b.buffer(`${t}.host`, 'host', plan.format, elementCount(v.shape), 'output', { shape: perm.map((d) => v.shape[d]!) });

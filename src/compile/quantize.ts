@@ -18,6 +18,7 @@ import { elementCount } from '../graph/types.js';
 import { toFormat } from '../isa/semantics.js';
 import type { ActivationFunction, OutputFormat } from '../isa/types.js';
 import { CompileError } from './errors.js';
+import { isConstantOutput } from './outputs.js';
 import type { LogicalOp, LogicalProgram } from '../graph/layers/fuse.js';
 
 export const COMPILE_DTYPES = ['int8', 'bf16'] as const;
@@ -132,18 +133,28 @@ export function quantize(program: LogicalProgram, options: QuantizeOptions): Qua
     }
     for (const t of producedTensors(op)) tensors.set(t, { format, scale: scaleOf(t) });
   }
+  // Outputs known at compile time (outputs.ts) go to the host as the fp32 constants they are.
+  for (const t of graph.outputs) if (!tensors.has(t) && isConstantOutput(graph.tensors[t])) tensors.set(t, { format: 'fp32', scale: 1 });
   const matrix = new Map<string, MatrixPlan>();
   const constants = new Map<string, Float64Array | undefined>();
   const constant = (name: string): void => {
     const t = graph.tensors[name];
     constants.set(name, t?.data ? Float64Array.from(t.data, f) : undefined);
   };
+  // The row instruction reads its gain and bias as constants: a value fed at run time has no place there.
+  const rowConstant = (op: LogicalOp, name: string): void => {
+    const node = graph.nodes.find((n) => n.name === op.nodes[0]);
+    const where = node ? `node '${node.name}' (${node.op})` : `op '${op.name}'`;
+    if (tensors.has(name)) throw new CompileError('unsupported', `${where}: its scale or bias '${name}' is an activation or a graph input; the chip's normalization reads them as constants (make '${name}' an initializer)`);
+    constant(name);
+  };
   for (const op of ops) {
     if (op.kind === 'matmul' || op.kind === 'conv') matrix.set(op.name, matrixPlan(graph, op, tensors, options));
     if (op.kind === 'binary') for (const t of [op.a, op.b]) if (!tensors.has(t)) constant(t);
     if (op.kind === 'concat') for (const t of op.inputs) if (!tensors.has(t)) constant(t);
-    if (op.kind === 'row') for (const t of [op.gamma, op.beta]) if (t) constant(t);
+    if (op.kind === 'row') for (const t of [op.gamma, op.beta]) if (t) rowConstant(op, t);
   }
+  for (const t of graph.outputs) if (isConstantOutput(graph.tensors[t])) constant(t);
   return {
     dtype: options.dtype,
     matmulFormat: int8 ? 'int8' : 'bf16',

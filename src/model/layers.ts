@@ -112,14 +112,44 @@ function sumTimes(a: LayerTime, b: LayerTime): LayerTime {
   );
 }
 
-/** A node no layer holds (MoE, ...): its GEMMs from the op registry as matrix work, the rest on the vector unit. */
+const NOTHING: LayerTime = layerTimeOf(0, 0, 0, 0, 0, 'latency', 0, 0);
+
+/** `t` repeated `n` times, one after another. */
+function repeatTime(t: LayerTime, n: number): LayerTime {
+  const bytes = (x: number): number => (x < 0 ? x : x * n);
+  return layerTimeOf(t.cycles * n, t.matrixCycles * n, t.memoryCycles * n, t.vectorCycles * n, t.latencyCycles * n, t.bound, bytes(t.offChipBytes), bytes(t.onChipBytes));
+}
+
+/**
+ * A node no layer holds (MoE, recurrences, ...): its GEMMs from the op registry as matrix work, the rest
+ * on the vector unit. A `sequential` GEMM (a recurrence's steps) runs its `batch` steps one after another,
+ * each a single GEMM followed by its share of the element operations, after the other (parallel) GEMMs.
+ */
 function opaqueTime(ctx: SystolicContext, gemms: readonly Gemm[], vectorOps: number): LayerTime {
-  let total = vectorLayerTime(vectorCycles(ctx.core, vectorOps, 1), 0, vectorOps > 0 ? 1 : 0);
-  for (const g of gemms) total = sumTimes(total, gemmTime(ctx, g));
+  const chain = gemms.find((g) => g.sequential === true);
+  let total = chain ? NOTHING : vectorLayerTime(vectorCycles(ctx.core, vectorOps, 1), 0, vectorOps > 0 ? 1 : 0);
+  for (const g of gemms) total = sumTimes(total, g === chain ? chainTime(ctx, g, vectorOps) : gemmTime(ctx, g.sequential ? { ...g, sequential: false } : g));
   return total;
 }
 
-const NOTHING: LayerTime = layerTimeOf(0, 0, 0, 0, 0, 'latency', 0, 0);
+/**
+ * `g.batch` dependent steps, each one GEMM of `g` then 1/batch of the element operations. Weights do not
+ * depend on the recurrence, so the compiler reads a step's weight tiles ahead while the step before runs
+ * (compile/tile.ts, schedule): after the first step, a step waits for its weights only as long as the
+ * off-chip port needs to stream them, not for the port's latency.
+ */
+function chainTime(ctx: SystolicContext, g: Gemm, vectorOps: number): LayerTime {
+  const steps = Math.max(1, g.batch);
+  const perStep = vectorOps / steps;
+  const vector = vectorLayerTime(vectorCycles(ctx.core, perStep, 1), 0, perStep > 0 ? 1 : 0);
+  const one = { batch: 1, m: g.m, n: g.n, k: g.k };
+  const streamed = gemmTime(ctx, { ...one, weightsAreParameters: g.weightsAreParameters });
+  const resident = gemmTime(ctx, { ...one, weightsAreParameters: false });
+  // The first tile's fetch and the port's latency (the fixed cycles beyond those of resident weights) are hidden.
+  const hidden = Math.max(0, streamed.latencyCycles - resident.latencyCycles);
+  const ahead = { ...streamed, cycles: Math.max(resident.cycles, streamed.cycles - hidden), latencyCycles: resident.latencyCycles };
+  return sumTimes(sumTimes(streamed, vector), repeatTime(sumTimes(ahead, vector), steps - 1));
+}
 
 /** One GEMM on one core of a systolic chip (parameter weights streamed from off-chip memory, or activations). */
 export function gemmTime(ctx: SystolicContext, g: Gemm): LayerTime {

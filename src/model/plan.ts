@@ -174,7 +174,8 @@ function prepareLayer(program: LogicalProgram, layouts: LayerLayouts, strided: S
     else if (tensor.kind !== 'constant') activationElements += elementCount(tensor.shape);
   }
   const work = workOf(program, layouts, strided, op, vectorOps, gemms);
-  let note = op.kind === 'opaque' ? 'timed from its GEMMs and element operations (no layer holds it)' : '';
+  const chain = gemms.find((g) => g.sequential === true);
+  let note = op.kind !== 'opaque' ? '' : chain ? `a recurrence: ${chain.batch} sequential steps (a GEMM and its element operations each) after the parallel GEMMs` : 'timed from its GEMMs and element operations (no layer holds it)';
   if (work.kind === 'attention' && work.window > 0) {
     // A sliding-window layer: counted over its band, timed as a band kernel (model/attention-window.ts).
     const band = windowedAttentionCounts(work, { macs, vectorOps }, work.heads, work.headDim, work.valueDim);

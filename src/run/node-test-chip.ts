@@ -20,11 +20,18 @@ export const CHIP_CONFORMANCE_TOLERANCE = { relativeL2: 2e-2 } as const;
 
 const result = (name: string, ops: readonly string[], status: NodeTestStatus, reason?: string): NodeTestResult => (reason === undefined ? { name, ops, status } : { name, ops, status, reason });
 
-/** Relative L2 error of `actual` against `expected` (absolute when `expected` is all zeros). */
+/**
+ * Relative L2 error of `actual` against `expected` (absolute when `expected` is all zeros). Expected NaN
+ * and infinities must be matched exactly (Infinity when one is not) and stay out of the norms.
+ */
 export function relativeL2(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
   let diff = 0;
   let norm = 0;
   for (let i = 0; i < expected.length; i++) {
+    if (!Number.isFinite(expected[i]!)) {
+      if (!Object.is(actual[i], expected[i])) return Infinity;
+      continue;
+    }
     diff += (actual[i]! - expected[i]!) ** 2;
     norm += expected[i]! ** 2;
   }

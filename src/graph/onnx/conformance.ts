@@ -78,8 +78,9 @@ export interface LoadedNodeTest {
 
 /**
  * Decodes and imports one node test, or says why it cannot be (a result with status unsupported or fail);
- * never throws. `weightsBound`: float inputs that are a Conv's or Gemm's weights or bias are bound as
- * initializers too (a compiled program takes its weights as parameters).
+ * never throws. `weightsBound`: float inputs that are a Conv's or Gemm's weights or bias (or a
+ * LayerNormalization's scale and bias) are bound as initializers too (a compiled program takes its
+ * weights as parameters).
  */
 export function loadNodeTest(test: NodeTestCase, options: { readonly weightsBound?: boolean } = {}): LoadedNodeTest | NodeTestResult {
   const decoded = decodeOnnx(test.model, `${test.name}/model.onnx`);
@@ -94,7 +95,7 @@ export function loadNodeTest(test: NodeTestCase, options: { readonly weightsBoun
   const unreadable = [...tensors, ...expected].find((t): t is string => typeof t === 'string');
   if (unreadable !== undefined) return result(test.name, ops, 'unsupported', unreadable);
   const inputs = tensors as OnnxTensor[];
-  const weights = new Set(options.weightsBound ? model.graph.nodes.filter((n) => n.opType === 'Conv' || n.opType === 'Gemm').flatMap((n) => n.inputs.slice(1)) : []);
+  const weights = new Set(options.weightsBound ? model.graph.nodes.filter((n) => n.opType === 'Conv' || n.opType === 'Gemm' || n.opType === 'LayerNormalization').flatMap((n) => n.inputs.slice(1)) : []);
   let imported = onnxToGraph(bindInputs(model, inputs, (t, name) => isInteger(t) || weights.has(name)), { fileName: test.name });
   if (!imported.ok && needsConstant(imported.issues)) imported = onnxToGraph(bindInputs(model, inputs, () => true), { fileName: test.name });
   if (!imported.ok) {

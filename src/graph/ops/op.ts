@@ -25,6 +25,11 @@ export interface Gemm {
   readonly k: number;
   /** The [k x n] operand is a parameter (loaded as weight tiles), not an activation. */
   readonly weightsAreParameters: boolean;
+  /**
+   * The `batch` GEMMs form a chain (a recurrence): each needs the one before's result and the op's element
+   * operations in between, so they run one after another, not as one batched GEMM.
+   */
+  readonly sequential?: boolean;
 }
 
 export type OpKind = 'matrix' | 'vector' | 'layout';

@@ -5,7 +5,8 @@
  *
  * Work: the input projection X W^T of every time step is one GEMM hoisted over the whole sequence
  * ([T*B, I] x [I, gates*H]); the recurrent projection H_{t-1} R^T depends on the step before, so it is
- * T sequential GEMMs of [B, H] x [H, gates*H] per direction.
+ * T sequential GEMMs of [B, H] x [H, gates*H] per direction, each followed by the step's gate element
+ * operations (the `sequential` GEMM: model/layers.ts times the steps one after another).
  */
 import { f32, fail, input, intAttr, stringAttr, unsupported, type Gemm, type OpContext, type OpDef, type TensorType } from './op.js';
 
@@ -185,7 +186,8 @@ function recurrent(cell: RecurrentCell, summary: string): OpDef {
       const dirs = d.reversed.length;
       const hoisted: Gemm = { batch: dirs, m: d.seq * d.batch, n: d.gates * d.hidden, k: d.inputSize, weightsAreParameters: true };
       // GRU without linear_before_reset multiplies r (.) H by R_h: the same work in two GEMMs.
-      const recurrentSteps: Gemm = { batch: dirs * d.seq, m: d.batch, n: d.gates * d.hidden, k: d.hidden, weightsAreParameters: true };
+      // Steps of both directions are chained here: one core runs them one after another (compile/lower-recurrent.ts).
+      const recurrentSteps: Gemm = { batch: dirs * d.seq, m: d.batch, n: d.gates * d.hidden, k: d.hidden, weightsAreParameters: true, sequential: true };
       return [hoisted, recurrentSteps];
     },
     vectorOps: (ctx) => {

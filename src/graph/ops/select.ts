@@ -53,36 +53,67 @@ function padAmounts(ctx: OpContext): { begin: number[]; end: number[] } {
   return { begin, end };
 }
 
+/**
+ * Where output coordinate `p` of an axis of `n` input elements reads from (`begin` already subtracted):
+ * -1 for the constant fill. ONNX Pad: edge repeats the border element, reflect mirrors without repeating
+ * it (numpy's 'reflect'; pads beyond n - 1 keep bouncing), wrap continues from the other end.
+ */
+const PAD_MODES: Readonly<Record<string, (p: number, n: number) => number>> = {
+  constant: (p, n) => (p >= 0 && p < n ? p : -1),
+  edge: (p, n) => Math.min(n - 1, Math.max(0, p)),
+  reflect: (p, n) => {
+    if (n === 1) return 0;
+    const period = 2 * (n - 1);
+    const q = ((p % period) + period) % period;
+    return q < n ? q : period - q;
+  },
+  wrap: (p, n) => ((p % n) + n) % n,
+};
+
+function padMode(ctx: OpContext): (p: number, n: number) => number {
+  const mode = stringAttr(ctx, 'mode', 'constant');
+  const source = PAD_MODES[mode];
+  if (!source) unsupported(`Pad mode '${mode}' is not supported; only ${Object.keys(PAD_MODES).join(', ')}`);
+  return source;
+}
+
 const PAD: OpDef = {
   op: 'Pad',
   kind: 'layout',
-  summary: 'constant padding (or cropping) at both ends of each axis',
+  summary: 'padding (constant, edge, reflect or wrap) or cropping at both ends of each axis',
   infer: (ctx) => {
-    const mode = stringAttr(ctx, 'mode', 'constant');
-    if (mode !== 'constant') unsupported(`Pad mode '${mode}' is not supported; only 'constant'`);
+    padMode(ctx);
     const { begin, end } = padAmounts(ctx);
-    const shape = input(ctx, 0).shape.map((d, i) => d + begin[i]! + end[i]!);
-    if (shape.some((d) => d < 0)) fail(`pads crop more than the input (${input(ctx, 0).shape.join(', ')}) holds`);
+    const x = input(ctx, 0).shape;
+    const shape = x.map((d, i) => d + begin[i]! + end[i]!);
+    if (shape.some((d) => d < 0)) fail(`pads crop more than the input (${x.join(', ')}) holds`);
+    const mode = stringAttr(ctx, 'mode', 'constant');
+    const empty = x.findIndex((d, i) => d === 0 && shape[i]! > 0);
+    if (mode !== 'constant' && empty >= 0) fail(`mode '${mode}' cannot pad axis ${empty}: it has no element to repeat`);
     return [{ dtype: input(ctx, 0).dtype, shape }];
   },
   evaluate: (ctx, inputs, out) => {
+    const source = padMode(ctx);
     const { begin } = padAmounts(ctx);
     const shape = input(ctx, 0).shape;
     const outShape = out[0]!.shape;
-    const value = inputs[2]?.[0] ?? floatAttr(ctx, 'value', 0);
-    const result = new Float64Array(elementCount(outShape)).fill(toDType(value, out[0]!.dtype));
+    const value = toDType(inputs[2]?.[0] ?? floatAttr(ctx, 'value', 0), out[0]!.dtype);
     const inStrides = stridesOf(shape);
     const outStrides = stridesOf(outShape);
     const x = inputs[0]!;
-    for (let i = 0; i < x.length; i++) {
-      let o = 0;
-      let inside = true;
-      for (let d = 0; d < shape.length; d++) {
-        const p = Math.floor(i / inStrides[d]!) % shape[d]! + begin[d]!;
-        if (p < 0 || p >= outShape[d]!) inside = false;
-        o += p * outStrides[d]!;
+    // Per output coordinate of each axis: the input offset it reads along that axis, or -1 (the fill).
+    const reads = outShape.map((n, d) => Array.from({ length: n }, (_, p) => {
+      const i = source(p - begin[d]!, shape[d]!);
+      return i < 0 ? -1 : i * inStrides[d]!;
+    }));
+    const result = new Float64Array(elementCount(outShape));
+    for (let o = 0; o < result.length; o++) {
+      let at = 0;
+      for (let d = 0; d < outShape.length && at >= 0; d++) {
+        const r = reads[d]![Math.floor(o / outStrides[d]!) % outShape[d]!]!;
+        at = r < 0 ? -1 : at + r;
       }
-      if (inside) result[o] = x[i]!;
+      result[o] = at < 0 ? value : x[at]!;
     }
     return [result];
   },
