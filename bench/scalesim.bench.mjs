@@ -2,13 +2,19 @@
 // Live: runs SCALE-Sim v2 (../shared/tools/scale-sim-v2 or SCALESIM_V2, with PYTHON, default
 // /usr/bin/python3) when it is there; otherwise prints the times recorded when the golden fixtures were
 // generated, labelled as such. tpusim's reports are the same bytes as SCALE-Sim's (test/scalesim-memory-golden).
+// tpusim is timed twice per run (issue 16: the first run timed was 5-12 ms cold, 1.1-1.7 ms warm):
+// COLD, in matrix order in a fresh process, one warm-up call and the median of three (this bench's
+// figure before); STEADY, after WARM_PASSES passes over every run, the median of PASSES more passes
+// over every run (interleaved, so a burst of other work does not land on all of one run's samples). The
+// 300x goal is judged on the steady figure; SCALE-Sim's time (minus its start-up) is the same for both.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseScaleSimConfig, parseScaleSimTopology, runScaleSim } from '../dist/index.js';
 import { fmt, line, measure } from './harness.mjs';
+import { interleavedMedians, median } from './method.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = join(here, '..', 'test', 'fixtures', 'scalesim-memory');
@@ -36,32 +42,50 @@ function runScaleSimLive(dir, form) {
   return seconds;
 }
 
-/** Python start-up and SCALE-Sim's imports, which a tiny run's time is mostly made of. */
+/** Python start-up and SCALE-Sim's imports, which a tiny run's time is mostly made of: the median of 5. */
 function startupSeconds() {
   if (!live) return 0;
-  const start = process.hrtime.bigint();
-  execFileSync(python, ['-c', 'import scalesim.scale_sim'], { cwd: scaleSim, env: { ...process.env, PYTHONPATH: scaleSim }, stdio: 'ignore' });
-  return Number(process.hrtime.bigint() - start) / 1e9;
+  const once = () => {
+    const start = process.hrtime.bigint();
+    execFileSync(python, ['-c', 'import scalesim.scale_sim'], { cwd: scaleSim, env: { ...process.env, PYTHONPATH: scaleSim }, stdio: 'ignore' });
+    return Number(process.hrtime.bigint() - start) / 1e9;
+  };
+  return median(Array.from({ length: 5 }, once));
 }
 
+const WARM_PASSES = 3;
+const PASSES = 15;
 const manifest = JSON.parse(readFileSync(join(fixtures, 'manifest.json'), 'utf8'));
 const userRuns = manifest.runs.filter((r) => r.name.includes('_user'));
 console.log(`SCALE-Sim v2 memory system, USER mode: ${userRuns.length} runs of the golden matrix (${live ? `SCALE-Sim timed live, ${execFileSync(python, ['--version'], { encoding: 'utf8' }).trim()}` : `SCALE-Sim times RECORDED at fixture generation (${manifest.python}, Python start-up included), not measured now`})`);
+console.log(`  tpusim cold: 1 warm-up call, median of 3, runs in matrix order; steady: after ${WARM_PASSES} passes over all ${userRuns.length} runs, each run's median of ${PASSES} more passes; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 const startup = startupSeconds();
-if (live) line('SCALE-Sim start-up alone (python, imports)', `${fmt(startup)} s; the ratios below subtract it`);
-let worst = Infinity;
-let sumOurs = 0;
-let sumTheirs = 0;
-for (const run of userRuns) {
+if (live) line('SCALE-Sim start-up alone (python, imports; median of 5)', `${fmt(startup)} s; the ratios below subtract it`);
+const cases = userRuns.map((run) => {
   const dir = join(fixtures, run.name);
   const cfg = readFileSync(join(dir, 'config.cfg'), 'utf8');
   const topo = readFileSync(join(dir, 'topology.csv'), 'utf8');
-  const ours = measure(() => runTpusim(cfg, topo, run.form), { warmup: 1, repeats: 3 }).median;
-  const theirs = Math.max(1e-3, (live ? runScaleSimLive(dir, run.form) : run.scaleSimSeconds) - startup);
-  worst = Math.min(worst, theirs / ours);
-  sumOurs += ours;
-  sumTheirs += theirs;
-  line(run.name, `tpusim ${fmt(ours * 1e3)} ms, SCALE-Sim ${fmt(theirs)} s: ${fmt(theirs / ours)}x`);
+  return { run, dir, call: () => runTpusim(cfg, topo, run.form) };
+});
+// Cold, with SCALE-Sim beside each run as before.
+for (const c of cases) {
+  c.cold = measure(c.call, { warmup: 1, repeats: 3 }).median;
+  const raw = (live ? runScaleSimLive(c.dir, c.run.form) : c.run.scaleSimSeconds) - startup;
+  c.theirs = Math.max(1e-3, raw);
+  c.clamped = raw < 1e-3;
 }
-line('all USER runs together', `tpusim ${fmt(sumOurs)} s, SCALE-Sim ${fmt(sumTheirs)} s: ${fmt(sumTheirs / sumOurs)}x`);
-line('slowest ratio (SCALE-Sim time / tpusim time)', `${fmt(worst)}x`, { text: '>= 300x on every run', met: worst >= 300 });
+console.log(`  (steady passes start; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')})`);
+const steady = interleavedMedians(cases.map((c) => c.call), { warmPasses: WARM_PASSES, passes: PASSES });
+cases.forEach((c, i) => { c.steady = steady[i]; });
+for (const { run, cold, steady, theirs } of cases) {
+  line(run.name, `tpusim cold ${fmt(cold * 1e3)} ms, steady ${fmt(steady * 1e3)} ms; SCALE-Sim ${fmt(theirs)} s: ${fmt(theirs / cold)}x cold, ${fmt(theirs / steady)}x steady`);
+}
+const sum = (key) => cases.reduce((n, c) => n + c[key], 0);
+const worst = (key) => Math.min(...cases.map((c) => c.theirs / c[key]));
+const slowest = (key) => cases.reduce((a, c) => (c.theirs / c[key] < a.theirs / a[key] ? c : a)).run.name;
+line('all USER runs together, cold', `tpusim ${fmt(sum('cold'))} s, SCALE-Sim ${fmt(sum('theirs'))} s: ${fmt(sum('theirs') / sum('cold'))}x`);
+line('all USER runs together, steady', `tpusim ${fmt(sum('steady'))} s, SCALE-Sim ${fmt(sum('theirs'))} s: ${fmt(sum('theirs') / sum('steady'))}x`);
+line('slowest ratio (SCALE-Sim time / tpusim time), cold', `${fmt(worst('cold'))}x (${slowest('cold')})`);
+const clamped = cases.filter((c) => c.clamped).length;
+if (clamped > 0) line(`SCALE-Sim runs no longer than its start-up (set to 1 ms; the machine was too loaded to judge them)`, `${clamped}`);
+line('slowest ratio (SCALE-Sim time / tpusim time), steady', `${fmt(worst('steady'))}x (${slowest('steady')})`, { text: '>= 300x on every run, steady state', met: worst('steady') >= 300 });
