@@ -15,7 +15,7 @@ describe('tpusim cost', () => {
     expect(r.out).toMatch(/gross dies per 300 mm wafer, negative-binomial yield [\d.]+%/);
     expect(r.out).toMatch(/design \(NRE \$542,000,000 over 1,000,000\)\s+\$542/);
     expect(r.out).toMatch(/published TDP 700 W/);
-    expect(r.out).toMatch(/not published: \d+ estimate \(.*\); 3 calibrated \(area\.floatMacRatio, area\.overheadShare, area\.simtCoreLogicMTr\)/);
+    expect(r.out).toMatch(/not published: \d+ estimate \(.*\); 2 calibrated \(area\.overheadShare, area\.simtCoreLogicMTr\)/);
   });
   it('JSON has dieAreaMm2, grossDiesPerWafer, dieYield, costPerChipUsd; same bytes each run', async () => {
     const a = await tpusim('cost', '--chip', 'tpu-v4', '--json');

@@ -30,7 +30,7 @@ describe('printing sources', () => {
     expect(r.code).toBe(0);
     const s = sourcesOf(r.out);
     expect(s.header).toMatch(/^figure\s+status\s+source$/);
-    expect(s.rows.some((l) => /^area\.floatMacRatio\s+calibrated\s+areaFit \(area of a bf16/.test(l))).toBe(true);
+    expect(s.rows.some((l) => /^area\.overheadShare\s+calibrated\s+areaFit \(control, clocking/.test(l))).toBe(true);
     expect(s.references).toContain(`  [areaFit] ${SOURCES.areaFit}`);
     expect(s.references).toEqual([...s.references].sort());
   });

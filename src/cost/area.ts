@@ -3,8 +3,9 @@
  * and status (docs/cost.md, "Area"):
  *
  * - matrix units: cells x area per MAC by format class (int8 from TPU v1's floor plan, scaled by logic
- *   density to the node; a float MAC a calibrated multiple; fp8 a share of it; each further format class
- *   a share more), plus a systolic array's edge per row and column (the array-shape term);
+ *   density to the node; a float MAC the multiple Horowitz's adder and multiplier areas give, its fp32
+ *   adder shared by the products of a tensor core's dot product; fp8 a share of it; each further format
+ *   class a share more), plus a systolic array's edge per row and column (the array-shape term);
  * - SRAM by node (bitcell over array efficiency) and macro size (small per-core macros cost more a bit);
  * - register files at a multiple of SRAM; vector lanes as fp32 FMAs;
  * - SIMT cores (GPU SMs, CDNA CUs) as their own building block: tensor cores, register file, L1 and lanes
@@ -16,7 +17,7 @@
  *
  * Harvested dies carry more cores (and memory PHYs) than a product enables: `DieLayout` names what the
  * die holds. Silicon over the reticle (858 mm^2) is split into equal dies in one package unless the layout
- * names the dies (chiplets). Three constants are fitted by `calibrateArea` to the calibration rows of
+ * names the dies (chiplets). Two constants are fitted by `calibrateArea` to the calibration rows of
  * validation/data/area only (cost/area-book.ts); area.test.ts re-runs the fit.
  */
 import type { ChipSpec, CoreSpec, MatrixUnitSpec } from '../arch/chip-spec.js';
@@ -122,6 +123,8 @@ interface Densities {
   readonly logicMtrMm2: number;
   readonly int8CellMm2: number;
   readonly macMm2: Readonly<Record<MacClass, number>>;
+  /** The same in a tensor core, whose dot products share the fp32 accumulate adder. */
+  readonly tensorMacMm2: Readonly<Record<MacClass, number>>;
   readonly extraFormatShare: number;
   readonly edgeMacs: number;
   readonly sramMm2PerMiB: number;
@@ -136,10 +139,14 @@ function densities(trace: CostTrace, node: number, p: AreaParameters): Densities
   const v1Cells = 256 * 256;
   const int8CellMm2 = ((trace.value('area.int8MacMm2.28') * v1Cells) / (v1Cells + 2 * 256 * edgeMacs)) * (trace.atNode('area.logicDensityMtrMm2', 28) / logicMtrMm2);
   const float = int8CellMm2 * p.floatMacRatio;
+  const adder = trace.value('area.floatAdderShare');
+  const tensorFloat = float * (1 - adder + adder / trace.value('area.dotProductWidth'));
+  const fp8 = trace.value('area.fp8MacRatio');
   return {
     logicMtrMm2,
     int8CellMm2,
-    macMm2: { int8: int8CellMm2, fp8: float * trace.value('area.fp8MacRatio'), float },
+    macMm2: { int8: int8CellMm2, fp8: float * fp8, float },
+    tensorMacMm2: { int8: int8CellMm2, fp8: tensorFloat * fp8, float: tensorFloat },
     extraFormatShare: trace.value('area.extraFormatShare'),
     edgeMacs,
     sramMm2PerMiB: (8 * MIB * trace.atNode('area.sramBitcellUm2', node)) / trace.value('area.sramArrayEfficiency') / 1e6,
@@ -151,7 +158,8 @@ function densities(trace: CostTrace, node: number, p: AreaParameters): Densities
 /** One matrix unit: cells at the widest class's MAC, more per extra class, plus a systolic edge. */
 function matrixUnitMm2(u: MatrixUnitSpec, d: Densities): number {
   const classes = unitClasses(u);
-  const mac = d.macMm2[classes[classes.length - 1] ?? 'int8'] * (1 + d.extraFormatShare * Math.max(0, classes.length - 1));
+  const macs = u.kind === 'tensor-core' ? d.tensorMacMm2 : d.macMm2;
+  const mac = macs[classes[classes.length - 1] ?? 'int8'] * (1 + d.extraFormatShare * Math.max(0, classes.length - 1));
   const edge = (u.kind ?? 'systolic') === 'systolic' ? (u.rows + u.cols) * d.edgeMacs : 0;
   return (u.rows * u.cols + edge) * mac;
 }
@@ -287,16 +295,19 @@ export interface CalibrationResult extends AreaParameters {
   readonly errors: ReadonlyArray<{ readonly chip: string; readonly publishedMm2: number; readonly modelMm2: number; readonly error: number }>;
 }
 
-/** Grids the fit searches: float-MAC ratio 2-14 by 0.1, overhead 0.05-0.40 by 0.01, SIMT logic 0-400 MTr by 2. */
+/**
+ * Grids the fit searches: overhead 0.05-0.40 by 0.01, SIMT logic 0-400 MTr by 2. The float-MAC ratio is
+ * not fitted: it is the book's (derived from Horowitz's areas), passed through.
+ */
 const GRIDS: ReadonlyArray<{ readonly key: keyof AreaParameters; readonly values: readonly number[] }> = [
-  { key: 'floatMacRatio', values: Array.from({ length: 121 }, (_, i) => (20 + i) / 10) },
   { key: 'overheadShare', values: Array.from({ length: 36 }, (_, i) => (5 + i) / 100) },
   { key: 'simtCoreLogicMTr', values: Array.from({ length: 201 }, (_, i) => 2 * i) },
 ];
 
 /**
- * The float-MAC ratio, overhead share and SIMT core logic that best fit the dies (least squares in log
- * area), by coordinate search over GRIDS from the book's values until no parameter moves (deterministic).
+ * The overhead share and SIMT core logic that best fit the dies (least squares in log area) at the book's
+ * float-MAC ratio, by coordinate search over GRIDS from the book's values until no parameter moves
+ * (deterministic).
  */
 export function calibrateArea(book: CostBook, dies: readonly DieReference[]): CalibrationResult {
   const trace = new CostTrace(book);

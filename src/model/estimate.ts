@@ -26,6 +26,7 @@ import { energyTable } from './energy.js';
 import { gpuClockNote, gpuContext, gpuLayerTime } from './gpu.js';
 import { layerTime } from './layers.js';
 import { prepareGraph } from './plan.js';
+import { timingClock, type TimingClock } from './power-clock.js';
 import { coreLayout, systolicContext, type CoreLayout } from './systolic.js';
 import type { GraphEstimate, LayerEstimate, LayerTime } from './types.js';
 
@@ -187,11 +188,28 @@ function checkLayer(chip: ChipSpec, name: string, macs: number, cycles: number, 
   if (macs > cycles * peakMacsPerCycle * (1 + PEAK_SLACK)) throw new Error(`invariant violated: layer ${name} on ${chip.name} runs ${macs} MACs in ${cycles} cycles, ${((100 * macs) / (cycles * peakMacsPerCycle)).toFixed(3)}% of the peak of ${peakMacsPerCycle} MACs per cycle`);
 }
 
-export function estimateGraph(graph: Graph, chip: ChipSpec, options: EstimateOptions = {}): GraphEstimate {
-  const dtype = options.dtype ?? defaultMatrixFormat(chip);
-  const blocked = notComputableReasons(chip);
+const timingClocks = new WeakMap<ChipSpec, TimingClock>();
+
+/**
+ * The chip as the timing model runs it: at its sourced sustained clock, else at the clock its power limit
+ * holds under dense GEMMs (model/power-clock.ts), else at the published clock. Once per chip object.
+ */
+export function timedChip(chip: ChipSpec): TimingClock {
+  let clock = timingClocks.get(chip);
+  if (clock === undefined) timingClocks.set(chip, (clock = timingClock(chip, () => chipContext(chip, defaultMatrixFormat(chip)))));
+  return clock;
+}
+
+export function estimateGraph(graph: Graph, spec: ChipSpec, options: EstimateOptions = {}): GraphEstimate {
+  const dtype = options.dtype ?? defaultMatrixFormat(spec);
+  const blocked = notComputableReasons(spec);
   if (blocked.length > 0) throw new TpusimError('not_computable', blocked.join('; '));
+  // `chip` is what the layers are timed on: `spec` at the clock it sustains (the same object unless modelled).
+  const timing = timedChip(spec);
+  const chip = timing.chip;
   const ctx = chipContext(chip, dtype);
+  // Utilization is of the published peak: a systolic chip run at a modelled clock counts its cycles at that clock.
+  const peakShare = chip.clockHz / spec.clockHz;
   const prepared = prepareGraph(graph);
   const gpu = ctx.gpu !== undefined;
   const cores = gpu ? coreCount(chip) : options.cores === 1 ? 1 : coreCount(chip);
@@ -270,13 +288,14 @@ export function estimateGraph(graph: Graph, chip: ChipSpec, options: EstimateOpt
       offChipBytes,
       onChipBytes,
       timeS: cycles / chip.clockHz,
-      utilization: cycles > 0 ? layer.macs / (cycles * ctx.peakMacsPerCore * (gpu ? 1 : cores)) : 0,
+      utilization: cycles > 0 ? (peakShare * layer.macs) / (cycles * ctx.peakMacsPerCore * (gpu ? 1 : cores)) : 0,
       energyJ: matrixJ + vectorJ + onChipJ + offChipJ,
       note: layer.note,
     };
     layers.push(estimate);
   }
-  const warnings = spilled > 0 ? [...ctx.warnings] : ctx.warnings;
+  const warnings = spilled > 0 || timing.note !== undefined ? [...ctx.warnings] : ctx.warnings;
+  if (timing.note !== undefined) (warnings as string[]).unshift(timing.note);
   if (spilled > 0) (warnings as string[]).push(`${spilled} layer${spilled > 1 ? 's' : ''} work on more activations than the unified buffer${cores > 1 ? 's' : ''} hold: they stream them from off-chip memory`);
   const totalTimeS = totalCycles / chip.clockHz;
   const ioBytes = prepared.ioElements * eb;
@@ -289,7 +308,7 @@ export function estimateGraph(graph: Graph, chip: ChipSpec, options: EstimateOpt
   const reasons = weightBytes + peakBytes > capacity ? [`the weights (${formatBytes(weightBytes)}) and the largest layer's activations (${formatBytes(peakBytes)}) need more than the ${formatBytes(capacity)} of ${chip.offChipMemory.kind} on ${chip.name}: split the model over several chips (tpusim train / infer)`] : [];
   return {
     model: graph.name,
-    chip: chip.name,
+    chip: spec.name,
     dtype: ctx.dtype,
     batch: graph.tensors[graph.inputs[0] ?? '']?.shape[0] ?? 1,
     layers,
@@ -299,8 +318,8 @@ export function estimateGraph(graph: Graph, chip: ChipSpec, options: EstimateOpt
     macs,
     flops,
     achievedOpsPerS: totalTimeS > 0 ? (2 * macs) / totalTimeS : 0,
-    peakOpsPerS: peakOpsPerS(chip, ctx.dtype),
-    utilization: totalCycles > 0 ? macs / (totalCycles * ctx.peakMacsPerCore * (gpu ? 1 : cores)) : 0,
+    peakOpsPerS: peakOpsPerS(spec, ctx.dtype),
+    utilization: totalCycles > 0 ? (peakShare * macs) / (totalCycles * ctx.peakMacsPerCore * (gpu ? 1 : cores)) : 0,
     energyJ,
     energy,
     averagePowerW: totalTimeS > 0 ? energyJ / totalTimeS : 0,

@@ -268,22 +268,22 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
       "category": "area",
       "all": {
         "rows": 18,
-        "mape": 0.08688,
-        "medianSpeedRatio": 0.9851,
-        "within15": 0.8333,
-        "within30": 0.8889
+        "mape": 0.0766,
+        "medianSpeedRatio": 0.9906,
+        "within15": 0.8889,
+        "within30": 1
       },
       "heldOut": {
         "rows": 14,
-        "mape": 0.1028,
-        "medianSpeedRatio": 0.9851,
-        "within15": 0.7857,
-        "within30": 0.8571
+        "mape": 0.08754,
+        "medianSpeedRatio": 0.9852,
+        "within15": 0.8571,
+        "within30": 1
       },
       "calibration": {
         "rows": 4,
-        "mape": 0.03109,
-        "medianSpeedRatio": 1.006,
+        "mape": 0.0383,
+        "medianSpeedRatio": 1.008,
         "within15": 1,
         "within30": 1
       },

@@ -34,7 +34,7 @@ export const TPU_V4I: ChipSpec = {
   offChipMemory: { kind: 'HBM2', capacityBytes: 8 * GIB, bandwidthBytesPerS: 614e9, latencyNs: 100 },
   hostLink: { kind: 'PCIe', bandwidthBytesPerS: 16e9, latencyNs: 1000 },
   chipLinks: { kind: 'ICI', count: 2, bandwidthBytesPerSPerLink: 50e9 },
-  technology: { processNm: 7, dieAreaMm2: 400, tdpW: 175 },
+  technology: { processNm: 7, dieAreaMm2: 400, tdpW: 175, sustainedClockHz: CLOCK_HZ },
   sources: sourcesFor(['jouppi2021', 'jouppi2023', 'jaxTpuInfo', 'norrie2021', 'jedecHbm2', 'tpusim']),
   citations: {
     clockHz: cite('jouppi2021', 'Table 1: 1050 MHz'),
@@ -63,5 +63,6 @@ export const TPU_V4I: ChipSpec = {
     'technology.processNm': cite('jouppi2021', 'Table 1: 7 nm'),
     'technology.dieAreaMm2': cite('jouppi2021', 'Table 1: die size', 'published', "an upper bound: '< 400 mm^2'"),
     'technology.tdpW': cite('jouppi2021', 'Table 1: 175 W TDP, air-cooled'),
+    'technology.sustainedClockHz': cite('jouppi2021', 'Table 1: 1050 MHz at a 175 W TDP', 'published', 'a fixed-clock ASIC: the clock published with its TDP; the power model (201 W board for back-to-back dense GEMMs) does not cap it'),
   },
 };
