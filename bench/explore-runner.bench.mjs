@@ -3,7 +3,8 @@
 //    sizes, with the process's peak RSS (flat: rows stream to SQLite), and the same sweep by rows;
 // 2. the synthetic sweep of test/fixtures/explore (evaluation is nearly free there, so the figures are
 //    the runner's): 2 worker threads vs the Redis queue with 2 workers, at 10k-point chunks.
-// Sizes: EXPLORE_BENCH_GEMM_POINTS (default 1,000,000; 0 skips part 1), EXPLORE_BENCH_POINTS (synthetic, default 1,000,000).
+// Sizes: EXPLORE_BENCH_GEMM_POINTS (default 1,000,000; 0 skips part 1), EXPLORE_BENCH_POINTS (synthetic, default
+// 1,000,000).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -19,11 +20,16 @@ const GEMM_POINTS = Number(process.env.EXPLORE_BENCH_GEMM_POINTS ?? 1_000_000);
 /** Busy-wait per point, standing in for a real design's evaluation (0: the runner alone). */
 const DELAY_US = Number(process.env.EXPLORE_BENCH_DELAY_US ?? 0);
 /** Prints the process's peak RSS (worker threads included) on exit. */
-const RSS_HOOK = `data:text/javascript,process.on('exit',()=>process.stderr.write('peak-rss-kib '+process.resourceUsage().maxRSS+'\\n'))`;
+const RSS_HOOK =
+  `data:text/javascript,process.on('exit',()=>process.stderr.write('peak-rss-kib ` +
+  `'+process.resourceUsage().maxRSS+'\\n'))`;
 
 function explore(args, sweepModule) {
   const env = { ...process.env, TPUSIM_EXPLORE_SWEEP_MODULE: sweepModule ?? '' };
-  const r = spawnSync(process.execPath, ['--import', RSS_HOOK, cli, 'explore', ...args, '--json'], { env, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', RSS_HOOK, cli, 'explore', ...args, '--json'], {
+    env,
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`tpusim explore ${args.join(' ')}: ${r.stderr}`);
   const rss = /peak-rss-kib (\d+)/.exec(r.stderr);
   return { ...JSON.parse(r.stdout), peakRssMiB: rss ? Number(rss[1]) / 1024 : Number.NaN };
@@ -55,15 +61,32 @@ sampler: { kind: sobol, points: ${points}, seed: 1 }
 `;
 // The built-in compiler without evaluateColumns: the same sweep evaluated by rows.
 const rowsOnly = join(dir, 'rows-only.mjs');
-writeFileSync(rowsOnly, `import { compileSweep as c } from ${JSON.stringify(pathToFileURL(join(repo, 'dist/index.js')).href)};
-export function compileSweep(t, f) { const s = c(t, f); return { hash: s.hash, count: s.count, knobNames: s.knobNames, objectiveNames: s.objectiveNames, spec: s.spec, evaluateChunk: (a, b) => s.evaluateChunk(a, b) }; }\n`);
+writeFileSync(
+  rowsOnly,
+  `import { compileSweep as c } from ${JSON.stringify(pathToFileURL(join(repo, 'dist/index.js')).href)};
+export ` +
+    `function compileSweep(t, f) { const s = c(t, f); return { hash: s.hash, count: s.count, knobNames: s.knobNames, ` +
+    `objectiveNames: s.objectiveNames, spec: s.spec, evaluateChunk: (a, b) => s.evaluateChunk(a, b) }; }\n`,
+);
 console.log(`explore --db, one GEMM (4096^3) sweep, 2 worker threads, chunks of 10,000 (a MAC is 2 ops)`);
 const small = Math.max(10_000, Math.round(GEMM_POINTS / 10));
-for (const [label, points, module] of GEMM_POINTS > 0 ? [['columnar', small, undefined], ['columnar', GEMM_POINTS, undefined], ['by rows', GEMM_POINTS, rowsOnly]] : []) {
+for (const [label, points, module] of GEMM_POINTS > 0
+  ? [
+      ['columnar', small, undefined],
+      ['columnar', GEMM_POINTS, undefined],
+      ['by rows', GEMM_POINTS, rowsOnly],
+    ]
+  : []) {
   const spec = join(dir, `gemm-${points}.yaml`);
   writeFileSync(spec, gemmSpec(points));
-  const run = explore([spec, '--workers', '2', '--db', join(dir, `gemm-${label.replace(' ', '-')}-${points}.db`), '--chunk', '10000'], module);
-  console.log(`  ${`${label}, ${points.toLocaleString('en-US')} points:`.padEnd(34)} ${rate(run)}, ${rss(run)}, ${run.feasible.toLocaleString('en-US')} feasible`);
+  const run = explore(
+    [spec, '--workers', '2', '--db', join(dir, `gemm-${label.replace(' ', '-')}-${points}.db`), '--chunk', '10000'],
+    module,
+  );
+  console.log(
+    `  ${`${label}, ${points.toLocaleString('en-US')} points:`.padEnd(34)} ${rate(run)}, ${rss(run)}, ` +
+      `${run.feasible.toLocaleString('en-US')} feasible`,
+  );
 }
 
 // 2. The synthetic sweep: threads vs the Redis queue.
@@ -71,14 +94,17 @@ const synthetic = join(repo, 'test/fixtures/explore/synthetic-sweep.mjs');
 const spec = join(dir, 'sweep.json');
 writeFileSync(spec, JSON.stringify({ synthetic: 'v1', points: POINTS, seed: 1, delayUs: DELAY_US }));
 
-const freePort = () => new Promise((done) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address();
-    s.close(() => done(port));
+const freePort = () =>
+  new Promise((done) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => done(port));
+    });
   });
-});
 
-console.log(`explore runner: ${POINTS.toLocaleString('en-US')} synthetic points (${DELAY_US} us of work each), chunks of 10,000`);
+console.log(
+  `explore runner: ${POINTS.toLocaleString('en-US')} synthetic points (${DELAY_US} us of work each), chunks of 10,000`,
+);
 const local = explore([spec, '--workers', '2', '--db', join(dir, 'local.db'), '--chunk', '10000'], synthetic);
 console.log(`  local, 2 worker threads: ${rate(local)}, ${rss(local)}`);
 
@@ -86,15 +112,24 @@ if (spawnSync('redis-server', ['--version']).status !== 0) {
   console.log('  queue: skipped (no redis-server on PATH)');
 } else {
   const port = await freePort();
-  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const redis = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   await new Promise((r) => setTimeout(r, 500));
   const url = `redis://127.0.0.1:${port}`;
   const env = { ...process.env, TPUSIM_EXPLORE_SWEEP_MODULE: synthetic };
-  const workers = [0, 1].map(() => spawn(process.execPath, [cli, 'explore', 'worker', '--queue', url], { env, stdio: 'ignore' }));
+  const workers = [0, 1].map(() =>
+    spawn(process.execPath, [cli, 'explore', 'worker', '--queue', url], { env, stdio: 'ignore' }),
+  );
   await new Promise((r) => setTimeout(r, 1500));
   const queued = explore([spec, '--db', join(dir, 'queued.db'), '--chunk', '10000', '--queue', url], synthetic);
   const overhead = local.pointsPerS / queued.pointsPerS - 1;
-  console.log(`  Redis queue, 2 workers:  ${rate(queued)}, ${rss(queued)}: ${(100 * overhead).toFixed(1)}% more time per point than local  [goal < 20%: ${overhead < 0.2 ? 'met' : 'NOT met'}]`);
+  console.log(
+    `  Redis queue, 2 workers:  ${rate(queued)}, ${rss(queued)}: ${(100 * overhead).toFixed(1)}% more time per ` +
+      `point than local  [goal < 20%: ${overhead < 0.2 ? 'met' : 'NOT met'}]`,
+  );
   for (const w of workers) w.kill('SIGTERM');
   await Promise.all(workers.map((w) => new Promise((r) => w.once('exit', r))));
   redis.kill('SIGTERM');

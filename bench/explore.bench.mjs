@@ -32,10 +32,47 @@ sampler: { kind: sobol, points: 4000000, seed: 1 }
 
 // Each case: label, spec, points in the cold window, points in a steady window, goal on 2 cores (if any).
 const CASES = [
-  ['one GEMM (4096^3), latency objective', spec('{ name: mm, kind: gemm, m: 4096, n: 4096, k: 4096 }', '  - { name: t, metric: latencyS, workload: mm, direction: min }'), 2e4, 2e4, 1e6],
-  ['one GEMM, latency + die area + $/M GEMMs, reticle + 1 kW constraints', spec('{ name: mm, kind: gemm, m: 4096, n: 4096, k: 4096 }', '  - { name: t, metric: latencyS, workload: mm, direction: min }\n  - { name: a, metric: dieAreaMm2, direction: min }\n  - { name: c, metric: usdPerMUnits, workload: mm, direction: min }', 'constraints:\n  - { metric: dieAreaMm2, max: 858 }\n  - { metric: powerW, max: 1000 }'), 5000, 2000],
-  ['ResNet-50 inference (batch 8), inferences/s per chip', spec('{ name: r, kind: inference, model: resnet50, batch: 8 }', '  - { name: ips, metric: throughputPerChip, workload: r, direction: max }'), 2000, 5000, 1e4],
-  ['Llama 3 70B serving (tp 8, batch 64, 2048 in, 256 out), tokens/s per chip', spec('{ name: s, kind: serving, model: llama3-70b, tp: 8, batch: 64, prompt: 2048, output: 256 }', '  - { name: tps, metric: throughputPerChip, workload: s, direction: max }'), 500, 2000, 1e3],
+  [
+    'one GEMM (4096^3), latency objective',
+    spec(
+      '{ name: mm, kind: gemm, m: 4096, n: 4096, k: 4096 }',
+      '  - { name: t, metric: latencyS, workload: mm, direction: min }',
+    ),
+    2e4,
+    2e4,
+    1e6,
+  ],
+  [
+    'one GEMM, latency + die area + $/M GEMMs, reticle + 1 kW constraints',
+    spec(
+      '{ name: mm, kind: gemm, m: 4096, n: 4096, k: 4096 }',
+      '  - { name: t, metric: latencyS, workload: mm, direction: min }\n  - { name: a, metric: dieAreaMm2, ' +
+        'direction: min }\n  - { name: c, metric: usdPerMUnits, workload: mm, direction: min }',
+      'constraints:\n  - { metric: dieAreaMm2, max: 858 }\n  - { metric: powerW, max: 1000 }',
+    ),
+    5000,
+    2000,
+  ],
+  [
+    'ResNet-50 inference (batch 8), inferences/s per chip',
+    spec(
+      '{ name: r, kind: inference, model: resnet50, batch: 8 }',
+      '  - { name: ips, metric: throughputPerChip, workload: r, direction: max }',
+    ),
+    2000,
+    5000,
+    1e4,
+  ],
+  [
+    'Llama 3 70B serving (tp 8, batch 64, 2048 in, 256 out), tokens/s per chip',
+    spec(
+      '{ name: s, kind: serving, model: llama3-70b, tp: 8, batch: 64, prompt: 2048, output: 256 }',
+      '  - { name: tps, metric: throughputPerChip, workload: s, direction: max }',
+    ),
+    500,
+    2000,
+    1e3,
+  ],
 ];
 
 // Method (issue 15's warm-up problem: V8 is still compiling the per-design functions through the first
@@ -51,7 +88,8 @@ const ROUNDS = 5;
 const COLUMN_POINTS = 300_000;
 
 /** The sweep's chunk evaluator: rows (evaluateChunk) or columns (evaluateColumns). */
-const evaluator = (sweep, columns) => (columns ? (a, b) => sweep.evaluateColumns(a, b) : (a, b) => sweep.evaluateChunk(a, b));
+const evaluator = (sweep, columns) =>
+  columns ? (a, b) => sweep.evaluateColumns(a, b) : (a, b) => sweep.evaluateChunk(a, b);
 
 const count = (n) => n.toLocaleString('en-US');
 const range = (xs) => `${fmt(Math.min(...xs))} to ${fmt(Math.max(...xs))}`;
@@ -70,13 +108,20 @@ if (!isMainThread) {
 /** Rates (points/s) of ROUNDS rounds on two threads, each thread evaluating `window` points a round. */
 async function twoThreads(text, window, warmup, columns) {
   const workers = [0, 1].map(() => new Worker(new URL(import.meta.url), { workerData: { text, warmup, columns } }));
-  const next = (w) => new Promise((done, fail) => { w.once('message', done); w.once('error', fail); });
+  const next = (w) =>
+    new Promise((done, fail) => {
+      w.once('message', done);
+      w.once('error', fail);
+    });
   try {
     await Promise.all(workers.map(next));
     const rates = [];
     for (let round = 0; round < ROUNDS; round++) {
       const times = workers.map(next);
-      workers.forEach((w, i) => { const a = warmup + (2 * round + i) * window; w.postMessage([a, a + window]); });
+      workers.forEach((w, i) => {
+        const a = warmup + (2 * round + i) * window;
+        w.postMessage([a, a + window]);
+      });
       rates.push(threadsRate(window, await Promise.all(times)));
     }
     return rates;
@@ -91,22 +136,40 @@ function steady(sweep, window, warmup, columns) {
 }
 
 async function main() {
-  console.log(`design-space exploration (a MAC is 2 ops; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')})`);
-  console.log(`  cold: first window after 200 points, 1 core; steady: median of ${ROUNDS} windows after ${fmt(WARMUP)} designs, 1 core;`);
-  console.log(`  2 threads: worker_threads, each ${fmt(WARMUP)} designs then its own window a round, median of ${ROUNDS} rounds; goals judge steady, 2 threads`);
+  console.log(
+    `design-space exploration (a MAC is 2 ops; load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')})`,
+  );
+  console.log(
+    `  cold: first window after 200 points, 1 core; steady: median of ${ROUNDS} windows after ${fmt(WARMUP)} ` +
+      `designs, 1 core;`,
+  );
+  console.log(
+    `  2 threads: worker_threads, each ${fmt(WARMUP)} designs then its own window a round, median of ${ROUNDS} ` +
+      `rounds; goals judge steady, 2 threads`,
+  );
   // Cold first, every case in turn, as this bench always measured it.
   for (const [label, text, points] of CASES) {
     const sweep = compileSweep(text, 'bench.yaml');
     sweep.evaluateChunk(0, Math.min(200, points));
     let rows = [];
-    const rate = points / seconds(() => { rows = sweep.evaluateChunk(1000, 1000 + points); });
-    line(`${label} (${count(rows.filter((r) => r.feasible).length)}/${count(points)} feasible)`, `cold ${fmt(rate)} points/s (${fmt(points)} points, 1 core)`);
+    const rate =
+      points /
+      seconds(() => {
+        rows = sweep.evaluateChunk(1000, 1000 + points);
+      });
+    line(
+      `${label} (${count(rows.filter((r) => r.feasible).length)}/${count(points)} feasible)`,
+      `cold ${fmt(rate)} points/s (${fmt(points)} points, 1 core)`,
+    );
   }
   for (const [label, text, , window, goal] of CASES) {
     const one = steady(compileSweep(text, 'bench.yaml'), window, WARMUP, false);
     line(`${label}`, `steady ${fmt(median(one))} points/s, 1 core (${range(one)}; ${fmt(window)} a window)`);
     const two = await twoThreads(text, window, WARMUP, false);
-    const met = goal === undefined ? undefined : { text: `>= ${fmt(goal)}/s, steady state, 2 threads`, met: median(two) >= goal };
+    const met =
+      goal === undefined ? undefined : { text: `>= ${fmt(goal)}/s, steady state, 2 threads`, met: median(two) >= goal };
     line(`${label}`, `steady ${fmt(median(two))} points/s, 2 threads (${range(two)})`, met);
   }
   // The columnar path on the one-GEMM sweep: one core, then two worker threads.
@@ -114,8 +177,19 @@ async function main() {
   const columns = compileSweep(text, 'bench.yaml').evaluateColumns(COLUMN_WARMUP, COLUMN_WARMUP + COLUMN_POINTS);
   const feasible = columns.feasible.reduce((n, f) => n + f, 0);
   const one = steady(compileSweep(text, 'bench.yaml'), COLUMN_POINTS, COLUMN_WARMUP, true);
-  line(`one GEMM, columnar (evaluateColumns) (${count(feasible)}/${count(COLUMN_POINTS)} feasible)`, `steady ${fmt(median(one))} points/s, 1 core (${range(one)}; after ${fmt(COLUMN_WARMUP)})`);
+  line(
+    `one GEMM, columnar (evaluateColumns) (${count(feasible)}/${count(COLUMN_POINTS)} feasible)`,
+    `steady ${fmt(median(one))} points/s, 1 core (${range(one)}; after ${fmt(COLUMN_WARMUP)})`,
+  );
   const two = await twoThreads(text, COLUMN_POINTS, COLUMN_WARMUP, true);
-  console.log(`  (load average now ${loadavg().map((x) => x.toFixed(1)).join(' ')})`);
-  line('one GEMM, columnar (evaluateColumns)', `steady ${fmt(median(two))} points/s, 2 threads (${range(two)}; after ${fmt(COLUMN_WARMUP)})`, { text: '>= 1,000,000/s, steady state, 2 threads', met: median(two) >= 1e6 });
+  console.log(
+    `  (load average now ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')})`,
+  );
+  line(
+    'one GEMM, columnar (evaluateColumns)',
+    `steady ${fmt(median(two))} points/s, 2 threads (${range(two)}; after ${fmt(COLUMN_WARMUP)})`,
+    { text: '>= 1,000,000/s, steady state, 2 threads', met: median(two) >= 1e6 },
+  );
 }

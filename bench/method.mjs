@@ -28,7 +28,10 @@ export function steadyRates(evaluate, { warmup, window, rounds }, clock = hrtime
   });
 }
 
-/** Points/s of a round on several threads, each evaluating `window` points: all points over the slowest thread's seconds. */
+/**
+ * Points/s of a round on several threads, each evaluating `window` points: all points over the slowest thread's
+ * seconds.
+ */
 export const threadsRate = (window, threadSeconds) => (window * threadSeconds.length) / Math.max(...threadSeconds);
 
 /**

@@ -24,14 +24,21 @@ function bigModel() {
     const length = dims.reduce((a, b) => a * b, 1) * 4;
     const offset = Math.ceil(size / ALIGN) * ALIGN;
     size = offset + length;
-    const externalData = [{ key: 'location', value: DATA }, { key: 'offset', value: String(offset) }, { key: 'length', value: String(length) }];
+    const externalData = [
+      { key: 'location', value: DATA },
+      { key: 'offset', value: String(offset) },
+      { key: 'length', value: String(length) },
+    ];
     initializers.push({ name, dataType: 'float', dims, raw: new Uint8Array(0), externalData });
     return name;
   };
   const nodes = [];
   let h = 'x';
   for (let i = 0; i < LAYERS; i++) {
-    const node = (opType, inputs, output) => (nodes.push({ name: `/layers.${i}/${opType}`, opType, domain: '', inputs, outputs: [output], attributes: [] }), output);
+    const node = (opType, inputs, output) => {
+      nodes.push({ name: `/layers.${i}/${opType}`, opType, domain: '', inputs, outputs: [output], attributes: [] });
+      return output;
+    };
     const mm = node('MatMul', [h, tensor(`layers.${i}.weight`, [WIDTH, WIDTH])], `/layers.${i}/MatMul_output_0`);
     const add = node('Add', [mm, tensor(`layers.${i}.bias`, [WIDTH])], `/layers.${i}/Add_output_0`);
     h = node('Relu', [add], i === LAYERS - 1 ? 'y' : `/layers.${i}/Relu_output_0`);
@@ -40,7 +47,14 @@ function bigModel() {
     irVersion: 8,
     opsetImports: [{ domain: '', version: 17 }],
     producerName: 'tpusim bench',
-    graph: { name: 'big', nodes, initializers, inputs: [{ name: 'x', elemType: 'float', shape: ['batch', WIDTH] }], outputs: [{ name: 'y', elemType: 'float', shape: ['batch', WIDTH] }], valueInfo: [] },
+    graph: {
+      name: 'big',
+      nodes,
+      initializers,
+      inputs: [{ name: 'x', elemType: 'float', shape: ['batch', WIDTH] }],
+      outputs: [{ name: 'y', elemType: 'float', shape: ['batch', WIDTH] }],
+      valueInfo: [],
+    },
   };
   return { bytes: encodeOnnx(model), size };
 }
@@ -53,18 +67,28 @@ try {
   const fd = openSync(join(dir, DATA), 'w');
   ftruncateSync(fd, size);
   closeSync(fd);
-  console.log(`ONNX with external data (${LAYERS} x MatMul ${WIDTH}x${WIDTH} fp32: ${fmt(bytes.length / 1e3)} kB model, ${fmt(statSync(join(dir, DATA)).size / 1e9)} GB side file, sparse)`);
+  console.log(
+    `ONNX with external data (${LAYERS} x MatMul ${WIDTH}x${WIDTH} fp32: ${fmt(bytes.length / 1e3)} kB model, ` +
+      `${fmt(statSync(join(dir, DATA)).size / 1e9)} GB side file, sparse)`,
+  );
 
   // One CLI run in its own process; it reports its exit code and peak RSS (resourceUsage().maxRSS, KiB).
   const main = pathToFileURL(join(import.meta.dirname, '..', 'dist', 'cli', 'main.js')).href;
-  const child = `import { main } from '${main}';
+  const child =
+    `import { main } from '${main}';
 let out = '';
-const code = await main(process.argv.slice(1), { out: (t) => (out += t), err: (t) => process.stderr.write(t + '\\n') });
-process.stdout.write(JSON.stringify({ code, maxRssKiB: process.resourceUsage().maxRSS, totalTimeS: code === 0 ? JSON.parse(out).totalTimeS : null }));`;
+const code = await main(process.argv.slice(1), { out: (t) => (out ` +
+    `+= t), err: (t) => process.stderr.write(t + '\\n') });
+process.stdout.write(JSON.stringify({ code, maxRssKiB: ` +
+    `process.resourceUsage().maxRSS, totalTimeS: code === 0 ? JSON.parse(out).totalTimeS : null }));`;
   const runs = [];
   for (let i = 0; i < 3; i++) {
     const start = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', child, 'estimate', file, '--chip', 'tpu-v4', '--batch', '8', '--json'], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', child, 'estimate', file, '--chip', 'tpu-v4', '--batch', '8', '--json'],
+      { encoding: 'utf8' },
+    );
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     const report = JSON.parse(r.stdout || '{}');
     if (r.status !== 0 || report.code !== 0) throw new Error(`estimate failed: ${r.stderr}`);
@@ -73,7 +97,11 @@ process.stdout.write(JSON.stringify({ code, maxRssKiB: process.resourceUsage().m
   const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const seconds = median(runs.map((r) => r.seconds));
   const rssMB = Math.max(...runs.map((r) => r.rssMB));
-  line(`tpusim estimate big.onnx --chip tpu-v4 (whole process; model time ${fmt(runs[0].modelTimeS * 1e3)} ms)`, `${fmt(seconds)} s`, { text: '<= 2 s', met: seconds <= 2 });
+  line(
+    `tpusim estimate big.onnx --chip tpu-v4 (whole process; model time ${fmt(runs[0].modelTimeS * 1e3)} ms)`,
+    `${fmt(seconds)} s`,
+    { text: '<= 2 s', met: seconds <= 2 },
+  );
   line('peak RSS of that process', `${fmt(rssMB)} MB`, { text: '<= 300 MB', met: rssMB <= 300 });
 } finally {
   rmSync(dir, { recursive: true, force: true });

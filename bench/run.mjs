@@ -12,7 +12,10 @@ const files = readdirSync(here)
   .filter((f) => f.endsWith('.bench.mjs'))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
   .sort();
-console.log(`tpusim benchmarks: node ${process.version}, ${new Date().toISOString().slice(0, 10)}; one process each, one core unless a line says threads; figures from this run only\n`);
+console.log(
+  `tpusim benchmarks: node ${process.version}, ${new Date().toISOString().slice(0, 10)}; one process each, one ` +
+    `core unless a line says threads; figures from this run only\n`,
+);
 let failed = 0;
 for (const file of files) {
   const result = spawnSync(process.execPath, [join(here, file)], { stdio: 'inherit' });

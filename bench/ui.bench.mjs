@@ -18,7 +18,10 @@ if (!existsSync(CHROMIUM) || !existsSync(join(root, 'index.html'))) {
 }
 
 const server = await startUiServer({ port: 0, root });
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
 
 /**
  * Moves the range input `name` to each of `positions` in turn (skipping the first, where the page
@@ -50,7 +53,12 @@ async function sliderTimes(hash, name, positions) {
             }
             if (state === 'error') reject(new Error(status()?.textContent ?? 'error'));
           });
-          observer.observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-state'], childList: true });
+          observer.observe(document.body, {
+            subtree: true,
+            attributes: true,
+            attributeFilter: ['data-state'],
+            childList: true,
+          });
           input.value = String(position);
           input.dispatchEvent(new Event('input', { bubbles: true }));
         }),
@@ -66,9 +74,24 @@ async function sliderTimes(hash, name, positions) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 // Ten positions each, none repeated and none where the page starts, so no answer is ever reused.
 const cases = [
-  ['Model page, resnet50 on tpu-v4 (batch 1..24), batch slider', '#/model?model=resnet50&chip=tpu-v4', 'batch', [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]],
-  ['Model page, llama3-70b seq 2048 on tpu-v5p (batch 1..24), batch slider', '#/model?model=llama3-70b&chip=tpu-v5p&seq=2048', 'batch', [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]],
-  ['Cluster page, llama3-70b on dgx-h100 (32..32,768 chips), chips slider', '#/cluster?model=llama3-70b&chip=h100-sxm&system=dgx-h100', 'chips-log2', [5, 6, 7, 8, 9, 11, 12, 13, 14, 15]],
+  [
+    'Model page, resnet50 on tpu-v4 (batch 1..24), batch slider',
+    '#/model?model=resnet50&chip=tpu-v4',
+    'batch',
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+  ],
+  [
+    'Model page, llama3-70b seq 2048 on tpu-v5p (batch 1..24), batch slider',
+    '#/model?model=llama3-70b&chip=tpu-v5p&seq=2048',
+    'batch',
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+  ],
+  [
+    'Cluster page, llama3-70b on dgx-h100 (32..32,768 chips), chips slider',
+    '#/cluster?model=llama3-70b&chip=h100-sxm&system=dgx-h100',
+    'chips-log2',
+    [5, 6, 7, 8, 9, 11, 12, 13, 14, 15],
+  ],
 ];
 let failed = false;
 for (const [label, hash, name, positions] of cases) {
@@ -76,7 +99,10 @@ for (const [label, hash, name, positions] of cases) {
     const times = await sliderTimes(hash, name, positions);
     const med = median(times);
     const worst = Math.max(...times);
-    line(`${label} (median of ${times.length}; worst ${fmt(worst)} ms)`, `${fmt(med)} ms`, { text: '< 100 ms', met: med < 100 });
+    line(`${label} (median of ${times.length}; worst ${fmt(worst)} ms)`, `${fmt(med)} ms`, {
+      text: '< 100 ms',
+      met: med < 100,
+    });
   } catch (e) {
     failed = true;
     line(label, `failed: ${e.message}`);

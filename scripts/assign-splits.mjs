@@ -33,7 +33,11 @@ function assign(file) {
       added++;
     }
   }
-  if (missing.size > 0) throw new Error(`${file}: could not find the '- id:' line of ${[...missing].join(', ')} (write each row as '- id: NAME' on its own line)`);
+  if (missing.size > 0)
+    throw new Error(
+      `${file}: could not find the '- id:' line of ${[...missing].join(', ')} (write each row as '- id: NAME' on ` +
+        `its own line)`,
+    );
   writeFileSync(`${file}.tmp`, out.join('\n'));
   renameSync(`${file}.tmp`, file);
   return added;

@@ -9,7 +9,21 @@ import { join, relative, dirname, resolve, sep } from 'node:path';
 const root = resolve(process.argv[2] ?? join(dirname(new URL(import.meta.url).pathname), '..'));
 const src = join(root, 'src');
 
-const LIBRARY = ['core', 'arch', 'graph', 'isa', 'compile', 'sim', 'model', 'cluster', 'cost', 'validation', 'run', 'explore', 'report'];
+const LIBRARY = [
+  'core',
+  'arch',
+  'graph',
+  'isa',
+  'compile',
+  'sim',
+  'model',
+  'cluster',
+  'cost',
+  'validation',
+  'run',
+  'explore',
+  'report',
+];
 /** Which layers each layer may import (besides itself), from DESIGN.md's table. */
 const ALLOWED = {
   core: [],
@@ -32,9 +46,15 @@ const ALLOWED = {
 const ENTRIES = ['index', 'web'];
 /** `report` formats results of every layer: type-only imports of them are fine. */
 const TYPE_ONLY_ALLOWED = { report: LIBRARY };
-/** Line limits per source file (tests excluded): warn above the first, fail above the second. */
-const SOFT_LIMIT = 400;
-const HARD_LIMIT = 600;
+/**
+ * Line limits per source file (tests and the export-list entry points excluded): warn above the first, fail
+ * above the second. They were 400 and 600 before Biome wrapped the code at 120 columns, which made src/ 33%
+ * longer (47,192 -> 62,836 lines of non-test source) with nothing added; scaled by that factor.
+ */
+const SOFT_LIMIT = 530;
+const HARD_LIMIT = 800;
+/** Entry points: lists of exports, one name a line once formatted. */
+const ENTRY_POINTS = new Set(['index.ts', 'web.ts'].map((f) => join('src', f)));
 
 function walk(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -60,13 +80,14 @@ for (const file of walk(src).filter((f) => f.endsWith('.ts'))) {
   const layer = layerOf(file);
   const rel = relative(root, file);
   const isTest = file.endsWith('.test.ts') || rel.includes(`${sep}test-support${sep}`);
+  const sized = !isTest && !ENTRY_POINTS.has(rel);
   const count = text.split('\n').length;
   const entry = lines.get(layer) ?? { code: 0, test: 0, files: 0 };
   entry[isTest ? 'test' : 'code'] += count;
   entry.files += 1;
   lines.set(layer, entry);
-  if (!isTest && count > HARD_LIMIT) problems.push(`${rel}: ${count} lines (limit ${HARD_LIMIT}); split it`);
-  else if (!isTest && count > SOFT_LIMIT) warnings.push(`${rel}: ${count} lines (aim for under ${SOFT_LIMIT})`);
+  if (sized && count > HARD_LIMIT) problems.push(`${rel}: ${count} lines (limit ${HARD_LIMIT}); split it`);
+  else if (sized && count > SOFT_LIMIT) warnings.push(`${rel}: ${count} lines (aim for under ${SOFT_LIMIT})`);
 
   for (const match of text.matchAll(importPattern)) {
     const typeOnly = Boolean(match[2]);
@@ -128,9 +149,14 @@ function importCycles(graph) {
     }
     if (low.get(v) !== index.get(v)) return;
     const component = new Set();
-    for (let w; w !== v; ) component.add((w = stack.pop())), onStack.delete(w);
+    for (let w; w !== v; ) {
+      w = stack.pop();
+      component.add(w);
+      onStack.delete(w);
+    }
     const files = [...component].sort();
-    if (files.length > 1 || graph.get(v)?.has(v)) cycles.push({ files, path: cycleThrough(files[0], component, graph) });
+    if (files.length > 1 || graph.get(v)?.has(v))
+      cycles.push({ files, path: cycleThrough(files[0], component, graph) });
   };
   for (const v of [...graph.keys()].sort()) if (!index.has(v)) visit(v);
   return cycles;
@@ -148,7 +174,10 @@ function cycleThrough(start, component, graph) {
         for (let u = v; u !== start; u = from.get(u)) path.splice(1, 0, u);
         return [...path, start];
       }
-      if (!from.has(w)) from.set(w, v), queue.push(w);
+      if (!from.has(w)) {
+        from.set(w, v);
+        queue.push(w);
+      }
     }
   }
   return [start, start];
@@ -167,7 +196,8 @@ const KNOWN_CYCLES = [
 ].map((files) => files.join(' '));
 const cycles = importCycles(imports);
 for (const { files, path } of cycles) {
-  if (!KNOWN_CYCLES.includes(files.join(' '))) problems.push(`import cycle: ${path.join(' -> ')} [${files.join(', ')}]`);
+  if (!KNOWN_CYCLES.includes(files.join(' ')))
+    problems.push(`import cycle: ${path.join(' -> ')} [${files.join(', ')}]`);
 }
 for (const known of KNOWN_CYCLES) {
   if (cycles.some(({ files }) => files.join(' ') === known)) continue;
@@ -181,7 +211,10 @@ console.log(`  ${'folder'.padEnd(10)} ${'files'.padStart(5)} ${'code'.padStart(7
 let code = 0;
 let tests = 0;
 for (const [layer, entry] of rows) {
-  console.log(`  ${layer.padEnd(10)} ${String(entry.files).padStart(5)} ${String(entry.code).padStart(7)} ${String(entry.test).padStart(7)}`);
+  console.log(
+    `  ${layer.padEnd(10)} ${String(entry.files).padStart(5)} ${String(entry.code).padStart(7)} ` +
+      `${String(entry.test).padStart(7)}`,
+  );
   code += entry.code;
   tests += entry.test;
 }

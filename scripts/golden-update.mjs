@@ -14,5 +14,6 @@ const result = spawnSync(process.execPath, [vitest, 'run', 'test/golden.test.ts'
   stdio: 'inherit',
   env: { ...process.env, TPUSIM_GOLDEN_UPDATE: '1' },
 });
-if (result.status === 0) console.log('golden outputs rewritten under test/golden/; review them with: git diff --stat test/golden');
+if (result.status === 0)
+  console.log('golden outputs rewritten under test/golden/; review them with: git diff --stat test/golden');
 process.exit(result.status ?? 1);

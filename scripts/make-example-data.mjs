@@ -9,9 +9,19 @@ import { createRng, encodeNpy, NUMBER_FORMATS } from '../dist/index.js';
 const here = join(dirname(fileURLToPath(import.meta.url)), '..', 'examples', 'data');
 mkdirSync(here, { recursive: true });
 const rng = createRng(2026);
-const int8 = (shape, spread = 127) => ({ dtype: 'int8', shape, data: Int8Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.int(-spread, spread)) });
+const int8 = (shape, spread = 127) => ({
+  dtype: 'int8',
+  shape,
+  data: Int8Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.int(-spread, spread)),
+});
 // bf16 buffers take float32 arrays; these values are already bf16 so nothing is rounded on load.
-const bf16 = (shape, scale) => ({ dtype: 'float32', shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => NUMBER_FORMATS.bf16.quantize(rng.normal() * scale)) });
+const bf16 = (shape, scale) => ({
+  dtype: 'float32',
+  shape,
+  data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () =>
+    NUMBER_FORMATS.bf16.quantize(rng.normal() * scale),
+  ),
+});
 
 const files = {
   'mlp-x.npy': int8([8, 256]),

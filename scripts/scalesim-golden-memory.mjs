@@ -19,7 +19,12 @@ const TOPOLOGIES = {
   gemm_small: { form: 'gemm', text: 'Layer, M, N, K,\ng64, 64, 64, 64,\ng_odd, 100, 37, 300,\n' },
   gemm_test_mnk: { form: 'gemm', text: readFileSync(join(scaleSim, 'topologies/GEMM_mnk/test_mnk_input.csv'), 'utf8') },
   conv_test: { form: 'conv', text: readFileSync(join(scaleSim, 'topologies/conv_nets/test.csv'), 'utf8') },
-  conv_small: { form: 'conv', text: 'Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\nc1, 12, 12, 3, 3, 4, 20, 1,\nc2, 15, 13, 5, 3, 3, 9, 2,\n' },
+  conv_small: {
+    form: 'conv',
+    text:
+      'Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\nc1, ' +
+      '12, 12, 3, 3, 4, 20, 1,\nc2, 15, 13, 5, 3, 3, 9, 2,\n',
+  },
 };
 
 // [array rows, cols, SRAM KB ifmap/filter/ofmap, mode, bandwidth]
@@ -53,7 +58,10 @@ InterfaceBandwidth: ${mode}
 `;
 
 const TRACE_TOPOLOGY = 'Layer, M, N, K,\ntiny, 20, 9, 30,\n';
-const TRACE_ARRAYS = [['8x8_1k_user3', 8, 8, [1, 1, 1], 'USER', '3'], ['8x8_2k_calc', 8, 8, [2, 2, 2], 'CALC', '10']];
+const TRACE_ARRAYS = [
+  ['8x8_1k_user3', 8, 8, [1, 1, 1], 'USER', '3'],
+  ['8x8_2k_calc', 8, 8, [2, 2, 2], 'CALC', '10'],
+];
 const TRACE_DRIVER = `import sys
 from scalesim.scale_sim import scalesim
 s = scalesim(save_disk_space=False, verbose=False, config=sys.argv[1], topology=sys.argv[2], input_type_gemm=True)
@@ -79,7 +87,11 @@ function writeTraces() {
         stdio: ['ignore', 'ignore', 'inherit'],
       });
       for (const op of ['IFMAP', 'FILTER', 'OFMAP']) {
-        for (const mem of ['SRAM', 'DRAM']) copyFileSync(join(work, name, 'layer0', `${op}_${mem}_TRACE.csv`), join(dir, 'layer0', `${op}_${mem}_TRACE.csv`));
+        for (const mem of ['SRAM', 'DRAM'])
+          copyFileSync(
+            join(work, name, 'layer0', `${op}_${mem}_TRACE.csv`),
+            join(dir, 'layer0', `${op}_${mem}_TRACE.csv`),
+          );
       }
       process.stdout.write(`${name}\n`);
     }
@@ -110,12 +122,26 @@ for (const [topoName, topo] of Object.entries(TOPOLOGIES)) {
       writeFileSync(join(dir, 'topology.csv'), topo.text);
       const started = Date.now();
       try {
-        execFileSync(python, ['scalesim/scale.py', '-c', join(dir, 'config.cfg'), '-t', join(dir, 'topology.csv'), '-p', work, '-i', topo.form], {
-          cwd: scaleSim,
-          env: { ...process.env, PYTHONPATH: scaleSim },
-          stdio: ['ignore', 'ignore', 'inherit'],
-          timeout: TIMEOUT_MS,
-        });
+        execFileSync(
+          python,
+          [
+            'scalesim/scale.py',
+            '-c',
+            join(dir, 'config.cfg'),
+            '-t',
+            join(dir, 'topology.csv'),
+            '-p',
+            work,
+            '-i',
+            topo.form,
+          ],
+          {
+            cwd: scaleSim,
+            env: { ...process.env, PYTHONPATH: scaleSim },
+            stdio: ['ignore', 'ignore', 'inherit'],
+            timeout: TIMEOUT_MS,
+          },
+        );
       } catch (error) {
         // Thrashing runs (SRAM far smaller than a fold) take SCALE-Sim hours; they are left out and listed.
         rmSync(dir, { recursive: true, force: true });
@@ -123,7 +149,8 @@ for (const [topoName, topo] of Object.entries(TOPOLOGIES)) {
         process.stdout.write(`${name}: skipped\n`);
         continue;
       }
-      for (const report of ['COMPUTE_REPORT.csv', 'BANDWIDTH_REPORT.csv', 'DETAILED_ACCESS_REPORT.csv']) copyFileSync(join(work, name, report), join(dir, report));
+      for (const report of ['COMPUTE_REPORT.csv', 'BANDWIDTH_REPORT.csv', 'DETAILED_ACCESS_REPORT.csv'])
+        copyFileSync(join(work, name, report), join(dir, report));
       runs.push({ name, form: topo.form, scaleSimSeconds: (Date.now() - started) / 1000 });
       process.stdout.write(`${name}\n`);
     }
@@ -131,4 +158,7 @@ for (const [topoName, topo] of Object.entries(TOPOLOGIES)) {
 }
 rmSync(work, { recursive: true, force: true });
 writeTraces();
-writeFileSync(join(out, 'manifest.json'), `${JSON.stringify({ generator: 'scripts/scalesim-golden-memory.mjs', scaleSim: 'scale-sim-v2', python: version, runs, skipped }, null, 2)}\n`);
+writeFileSync(
+  join(out, 'manifest.json'),
+  `${JSON.stringify({ generator: 'scripts/scalesim-golden-memory.mjs', scaleSim: 'scale-sim-v2', python: version, runs, skipped }, null, 2)}\n`,
+);

@@ -7,7 +7,17 @@
 // errors), --json (every row's prediction as JSON on stdout), --no-write.
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { formatIssues, formatValidationReport, parseValidationFile, predictRow, summarize, validationMarkdown, validationRatioSvg, worstRows, VALIDATION_CATEGORIES } from '../dist/index.js';
+import {
+  formatIssues,
+  formatValidationReport,
+  parseValidationFile,
+  predictRow,
+  summarize,
+  validationMarkdown,
+  validationRatioSvg,
+  worstRows,
+  VALIDATION_CATEGORIES,
+} from '../dist/index.js';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const dataDir = join(root, 'validation', 'data');
@@ -48,7 +58,8 @@ for (const file of walk(dataDir)) {
     if (ids.has(row.id)) problems.push(`${name}: row id '${row.id}' is also used in ${ids.get(row.id)}`);
     ids.set(row.id, name);
     const category = name.split('/')[2];
-    if (row.category !== category) problems.push(`${name}: row '${row.id}' has category ${row.category} but sits in validation/data/${category}/`);
+    if (row.category !== category)
+      problems.push(`${name}: row '${row.id}' has category ${row.category} but sits in validation/data/${category}/`);
     rows.push(row);
   }
 }
@@ -65,7 +76,26 @@ if (args.has('--check')) {
   process.exitCode = unmapped.length > 0 ? 1 : 0;
 } else if (args.has('--json')) {
   // Written without exiting: a pipe takes large output asynchronously.
-  process.stdout.write(`${JSON.stringify(predictions.map((p) => (p.ok ? { id: p.row.id, category: p.row.category, split: p.row.split, metric: p.row.measured.metric, measured: p.row.measured.value, predicted: p.predicted, error: p.error, notes: p.notes } : { id: p.row.id, unmapped: p.reason })), null, 2)}\n`);
+  process.stdout.write(
+    `${JSON.stringify(
+      predictions.map((p) =>
+        p.ok
+          ? {
+              id: p.row.id,
+              category: p.row.category,
+              split: p.row.split,
+              metric: p.row.measured.metric,
+              measured: p.row.measured.value,
+              predicted: p.predicted,
+              error: p.error,
+              notes: p.notes,
+            }
+          : { id: p.row.id, unmapped: p.reason },
+      ),
+      null,
+      2,
+    )}\n`,
+  );
 } else {
   report();
 }
@@ -93,12 +123,18 @@ ${rows.length} rows in ${VALIDATION_CATEGORIES.length} categories; ${unmapped.le
     writeAtomically(join(root, 'docs', 'validation.md'), validationMarkdown(summary, predictions, method));
     writeAtomically(join(root, 'docs', 'validation.svg'), validationRatioSvg(predictions, VALIDATION_CATEGORIES));
     const round = (_k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)) : v);
-    const data = `/** Written by \`npm run validate\` (scripts/validate.mjs) from validation/data; do not edit by hand. */
+    const data =
+      `/** Written by \`npm run validate\` (scripts/validate.mjs) from validation/data; do not edit by hand. ` +
+      `*/
 import type { ValidationSummary } from './validation.js';
 
-export const VALIDATION_SUMMARY: ValidationSummary = ${JSON.stringify(summary, round, 2)};
+export const VALIDATION_SUMMARY: ` +
+      `ValidationSummary = ${JSON.stringify(summary, round, 2)};
 `;
     writeAtomically(join(root, 'src', 'model', 'validation-data.ts'), data);
-    console.log('\nwrote docs/validation.md, docs/validation.svg and src/model/validation-data.ts (rebuild with npm run build to use them in dist/)');
+    console.log(
+      '\nwrote docs/validation.md, docs/validation.svg and src/model/validation-data.ts (rebuild with npm run ' +
+        'build to use them in dist/)',
+    );
   }
 }

@@ -3,7 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { interleavedMedians, median, steadyRates, threadsRate } from '../bench/method.mjs';
 
-/** An evaluate(a, b) that advances a fake nanosecond clock: 100 us a point for the first `coldPoints` points it sees, 10 us after. */
+/**
+ * An evaluate(a, b) that advances a fake nanosecond clock: 100 us a point for the first `coldPoints` points it sees, 10
+ * us after.
+ */
 function warmingWorkload(coldPoints = 3000) {
   let now = 0n;
   let seen = 0;
@@ -30,8 +33,17 @@ describe('steadyRates', () => {
 
   it('evaluates the warm-up and then consecutive windows, each point once', () => {
     const calls: Array<[number, number]> = [];
-    steadyRates((a: number, b: number) => void calls.push([a, b]), { warmup: 10, window: 4, rounds: 3 }, () => BigInt(calls.length));
-    expect(calls).toEqual([[0, 10], [10, 14], [14, 18], [18, 22]]);
+    steadyRates(
+      (a: number, b: number) => void calls.push([a, b]),
+      { warmup: 10, window: 4, rounds: 3 },
+      () => BigInt(calls.length),
+    );
+    expect(calls).toEqual([
+      [0, 10],
+      [10, 14],
+      [14, 18],
+      [18, 22],
+    ]);
   });
 });
 
@@ -50,8 +62,14 @@ describe('interleavedMedians', () => {
     // Call a costs 9 ms its first 2 runs (cold), then 1 ms; call b 2 ms, but 50 ms in one burst.
     let aRuns = 0;
     let bRuns = 0;
-    const a = () => { order.push('a'); now += aRuns++ < 2 ? 9_000_000n : 1_000_000n; };
-    const b = () => { order.push('b'); now += bRuns++ === 4 ? 50_000_000n : 2_000_000n; };
+    const a = () => {
+      order.push('a');
+      now += aRuns++ < 2 ? 9_000_000n : 1_000_000n;
+    };
+    const b = () => {
+      order.push('b');
+      now += bRuns++ === 4 ? 50_000_000n : 2_000_000n;
+    };
     const medians = interleavedMedians([a, b], { warmPasses: 2, passes: 5 }, () => now);
     expect(medians).toEqual([0.001, 0.002]);
     expect(order.join('')).toBe('ab'.repeat(7));

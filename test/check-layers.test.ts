@@ -37,11 +37,16 @@ describe('check-layers: import cycles', () => {
 
   it('fails on two files that import each other, even for types only, and names the cycle', () => {
     const r = checkTree({
-      'compile/lower.ts': "import { lowerMatrix } from './lower-matrix.js';\nexport class Lowering { run(): void { lowerMatrix(this); } }\n",
-      'compile/lower-matrix.ts': "import type { Lowering } from './lower.js';\nexport function lowerMatrix(ctx: Lowering): void { void ctx; }\n",
+      'compile/lower.ts':
+        "import { lowerMatrix } from './lower-matrix.js';\nexport class Lowering { run(): void { " +
+        'lowerMatrix(this); } }\n',
+      'compile/lower-matrix.ts':
+        "import type { Lowering } from './lower.js';\nexport function lowerMatrix(ctx: Lowering): void { void ctx; }\n",
     });
     expect(r.code).toBe(1);
-    expect(r.err).toContain('import cycle: src/compile/lower-matrix.ts -> src/compile/lower.ts -> src/compile/lower-matrix.ts');
+    expect(r.err).toContain(
+      'import cycle: src/compile/lower-matrix.ts -> src/compile/lower.ts -> src/compile/lower-matrix.ts',
+    );
   });
 
   it('fails on a longer cycle through re-exports and multi-line imports, and ignores tests', () => {
@@ -49,7 +54,7 @@ describe('check-layers: import cycles', () => {
       'cli/a.ts': "import {\n  b,\n} from './b.js';\nexport const a = (): number => b() + 1;\n",
       'cli/b.ts': "export { c as b } from './c.js';\n",
       'cli/c.ts': "import { a } from './a.js';\nexport const c = (): number => (a.length > 0 ? 1 : 0);\n",
-      'cli/d.ts': "export const d = 1;\n",
+      'cli/d.ts': 'export const d = 1;\n',
       'cli/d.test.ts': "import { d } from './d.js';\nimport { a } from './a.js';\nvoid d; void a;\n",
     });
     expect(r.code).toBe(1);

@@ -61,7 +61,20 @@ describe('tpusim tco --svg --tornado', () => {
   it('writes the cost of a chip-hour by part and the build-vs-buy tornado', async () => {
     const dir = folder();
     const [svg, tornado] = [join(dir, 'tco.svg'), join(dir, 'tornado.svg')];
-    const t = await json(0, 'tco', '--chip', 'tpu-v4', '--workload', 'resnet50', '--vs', 'a100', '--svg', svg, '--tornado', tornado);
+    const t = await json(
+      0,
+      'tco',
+      '--chip',
+      'tpu-v4',
+      '--workload',
+      'resnet50',
+      '--vs',
+      'a100',
+      '--svg',
+      svg,
+      '--tornado',
+      tornado,
+    );
     expect(t['svg']).toBe(svg);
     expect(t['tornadoSvg']).toBe(tornado);
     expect(read(svg)).toBe(chipHourSvg({ chip: t['chip'], years: t['years'], perChipHour: splitChipHour(t['tco']) }));
@@ -96,7 +109,25 @@ describe('tpusim train --svg --memory-svg', () => {
   it('writes the step time by part and the memory per chip of the plan evaluated', async () => {
     const dir = folder();
     const [svg, memory] = [join(dir, 'step.svg'), join(dir, 'memory.svg')];
-    const t = await json(0, 'train', 'llama3-70b', '--system', 'dgx-h100', '--chips', '1024', '--tp', '8', '--pp', '4', '--dp', '32', '--svg', svg, '--memory-svg', memory);
+    const t = await json(
+      0,
+      'train',
+      'llama3-70b',
+      '--system',
+      'dgx-h100',
+      '--chips',
+      '1024',
+      '--tp',
+      '8',
+      '--pp',
+      '4',
+      '--dp',
+      '32',
+      '--svg',
+      svg,
+      '--memory-svg',
+      memory,
+    );
     expect(t['svg']).toBe(svg);
     expect(t['memorySvg']).toBe(memory);
     expect([read(svg), read(memory)]).toEqual(charts(t));
@@ -125,10 +156,39 @@ describe('chart paths that cannot be written', () => {
     mkdirSync(join(dir, 'a-folder'));
     writeFileSync(join(dir, 'a-file'), 'not a folder');
     const good = join(dir, 'tco.svg');
-    const folderInWay = await tpusim('tco', '--chip', 'tpu-v4', '--workload', 'resnet50', '--vs', 'a100', '--svg', good, '--tornado', join(dir, 'a-folder'));
+    const folderInWay = await tpusim(
+      'tco',
+      '--chip',
+      'tpu-v4',
+      '--workload',
+      'resnet50',
+      '--vs',
+      'a100',
+      '--svg',
+      good,
+      '--tornado',
+      join(dir, 'a-folder'),
+    );
     expect(folderInWay.code).toBe(1);
     expect(folderInWay.err).toContain(`could not write output '${join(dir, 'a-folder')}': it is a folder`);
-    const fileInWay = await tpusim('train', 'llama3-8b', '--chip', 'h100-sxm', '--chips', '64', '--tp', '8', '--pp', '1', '--dp', '8', '--svg', good, '--memory-svg', join(dir, 'a-file', 'memory.svg'));
+    const fileInWay = await tpusim(
+      'train',
+      'llama3-8b',
+      '--chip',
+      'h100-sxm',
+      '--chips',
+      '64',
+      '--tp',
+      '8',
+      '--pp',
+      '1',
+      '--dp',
+      '8',
+      '--svg',
+      good,
+      '--memory-svg',
+      join(dir, 'a-file', 'memory.svg'),
+    );
     expect(fileInWay.code).toBe(1);
     expect(fileInWay.err).toContain(`'${join(dir, 'a-file')}' is a file, not a folder`);
     expect(fileInWay.err).not.toMatch(/\n\s+at /);

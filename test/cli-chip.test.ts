@@ -9,7 +9,6 @@ import { describe, expect, it } from 'vitest';
 import { tpusim } from './cli-helper.js';
 import { decodeNpy, encodeNpy } from '../src/index.js';
 
-
 const root = join(import.meta.dirname, '..');
 const ex = (f: string): string => join(root, 'examples', f);
 const data = (f: string): string => join(root, 'examples', 'data', f);
@@ -18,7 +17,20 @@ const tmp = (): string => mkdtempSync(join(tmpdir(), 'tpusim-'));
 describe('tpusim run', () => {
   it('runs the MLP example from .npy inputs and writes its output and trace', async () => {
     const dir = tmp();
-    const r = await tpusim('run', ex('mlp-int8.s'), '--input', `x=${data('mlp-x.npy')}`, '--input', `w1=${data('mlp-w1.npy')}`, '--input', `w2=${data('mlp-w2.npy')}`, '-o', dir, '--trace', join(dir, 'trace.json'));
+    const r = await tpusim(
+      'run',
+      ex('mlp-int8.s'),
+      '--input',
+      `x=${data('mlp-x.npy')}`,
+      '--input',
+      `w1=${data('mlp-w1.npy')}`,
+      '--input',
+      `w2=${data('mlp-w2.npy')}`,
+      '-o',
+      dir,
+      '--trace',
+      join(dir, 'trace.json'),
+    );
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/on tpu-v1: [\d,]+ cycles/);
     expect(r.out).toMatch(/core0\.mxu0/);
@@ -29,7 +41,13 @@ describe('tpusim run', () => {
   });
 
   it('gives the same outputs with the reference engine, and JSON with counters that add up', async () => {
-    const common = [ex('conv-int8.s'), '--input', `image=${data('conv-image.npy')}`, '--input', `w=${data('conv-w.npy')}`];
+    const common = [
+      ex('conv-int8.s'),
+      '--input',
+      `image=${data('conv-image.npy')}`,
+      '--input',
+      `w=${data('conv-w.npy')}`,
+    ];
     const [a, b] = [tmp(), tmp()];
     expect((await tpusim('run', ...common, '-o', a)).code).toBe(0);
     expect((await tpusim('run', ...common, '-o', b, '--engine', 'reference')).code).toBe(0);
@@ -37,12 +55,30 @@ describe('tpusim run', () => {
     const json = JSON.parse((await tpusim('run', ...common, '--json')).out);
     expect(json.schemaVersion).toBe(1);
     const m = json.counters.matrixUnits[0];
-    expect(m.activeCycles + m.weightStallCycles + m.weightShiftCycles + m.rawStallCycles + m.inputStallCycles + m.nonMatrixCycles).toBe(json.totalCycles);
+    expect(
+      m.activeCycles +
+        m.weightStallCycles +
+        m.weightShiftCycles +
+        m.rawStallCycles +
+        m.inputStallCycles +
+        m.nonMatrixCycles,
+    ).toBe(json.totalCycles);
   });
 
   it('takes bf16 tensors as float32 arrays on tpu-v4', async () => {
     const dir = tmp();
-    const r = await tpusim('run', ex('dense-bf16-v4.s'), '--input', `x=${data('dense-x.npy')}`, '--input', `w=${data('dense-w.npy')}`, '--input', `b=${data('dense-b.npy')}`, '-o', dir);
+    const r = await tpusim(
+      'run',
+      ex('dense-bf16-v4.s'),
+      '--input',
+      `x=${data('dense-x.npy')}`,
+      '--input',
+      `w=${data('dense-w.npy')}`,
+      '--input',
+      `b=${data('dense-b.npy')}`,
+      '-o',
+      dir,
+    );
     expect(r.code).toBe(0);
     const y = decodeNpy(new Uint8Array(readFileSync(join(dir, 'y.npy'))));
     expect(y.ok && y.value.dtype).toBe('float32');
@@ -55,7 +91,18 @@ describe('tpusim run', () => {
     const wrongShape = join(dir, 'w1.npy');
     writeFileSync(wrongShape, encodeNpy({ dtype: 'int8', shape: [256, 255], data: new Int8Array(256 * 255) }));
     const out = join(dir, 'out');
-    const r = await tpusim('run', ex('mlp-int8.s'), '--input', `x=${wrongType}`, '--input', `w1=${wrongShape}`, '--input', `nope=${wrongType}`, '-o', out);
+    const r = await tpusim(
+      'run',
+      ex('mlp-int8.s'),
+      '--input',
+      `x=${wrongType}`,
+      '--input',
+      `w1=${wrongShape}`,
+      '--input',
+      `nope=${wrongType}`,
+      '-o',
+      out,
+    );
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/x16\.npy: dtype int16 does not fit buffer 'x' \(int8\); give int8/);
     expect(r.err).toMatch(/w1\.npy: shape \(256, 255\) does not match buffer 'w1' \(256, 256\)/);
@@ -98,8 +145,14 @@ describe('tpusim run with .init', () => {
   function initProgram(): { dir: string; file: string } {
     const dir = tmp();
     mkdirSync(join(dir, 'data'));
-    writeFileSync(join(dir, 'x.npy'), encodeNpy({ dtype: 'int8', shape: [2, 4], data: Int8Array.from([1, 2, 3, 4, 5, 6, 7, 8]) }));
-    writeFileSync(join(dir, 'data', 'w.npy'), encodeNpy({ dtype: 'int8', shape: [2, 4], data: Int8Array.from([10, 20, 30, 40, 50, 60, 70, 80]) }));
+    writeFileSync(
+      join(dir, 'x.npy'),
+      encodeNpy({ dtype: 'int8', shape: [2, 4], data: Int8Array.from([1, 2, 3, 4, 5, 6, 7, 8]) }),
+    );
+    writeFileSync(
+      join(dir, 'data', 'w.npy'),
+      encodeNpy({ dtype: 'int8', shape: [2, 4], data: Int8Array.from([10, 20, 30, 40, 50, 60, 70, 80]) }),
+    );
     const file = join(dir, 'add.s');
     const text = [
       '.chip tpu-v1',
@@ -142,7 +195,10 @@ describe('tpusim run with .init', () => {
     expect((await tpusim('asm', file, '-o', bin)).code).toBe(0);
     expect((await tpusim('disasm', bin)).out).toContain('.init x "x.npy"\n.init w "data/w.npy"\n');
     const json = JSON.parse((await tpusim('asm', file, '--json')).out);
-    expect(json.program.init).toEqual([{ buffer: 'x', file: 'x.npy' }, { buffer: 'w', file: 'data/w.npy' }]);
+    expect(json.program.init).toEqual([
+      { buffer: 'x', file: 'x.npy' },
+      { buffer: 'w', file: 'data/w.npy' },
+    ]);
     const out = join(dir, 'out-bin');
     expect((await tpusim('run', bin, '-o', out)).code).toBe(0);
     expect(values(join(out, 'y.npy'))).toEqual([11, 22, 33, 44, 55, 66, 77, 88]);
@@ -158,7 +214,10 @@ describe('tpusim run with .init', () => {
     rmSync(missing);
     const r = await tpusim('run', file, '-o', join(dir, 'out'));
     expect(r.code).toBe(1);
-    expect(r.err).toContain(`tpusim: the program's .init files cannot be loaded:\n${missing}: the .init file of buffer 'w' does not exist ('data/w.npy', relative to the program)`);
+    expect(r.err).toContain(
+      `tpusim: the program's .init files cannot be loaded:\n${missing}: the .init file of buffer 'w' does not ` +
+        `exist ('data/w.npy', relative to the program)`,
+    );
     expect(r.err).not.toMatch(/\n\s+at /);
     expect(existsSync(join(dir, 'out'))).toBe(false);
     expect((await tpusim('run', file, '--input', `w=${join(dir, 'x.npy')}`)).code).toBe(0);
@@ -175,7 +234,14 @@ describe('tpusim asm and disasm', () => {
     const canonical = join(dir, 'canonical.s');
     writeFileSync(canonical, text);
     expect((await tpusim('disasm', canonical)).out).toBe(text);
-    const inputs = ['--input', `x=${data('mlp-x.npy')}`, '--input', `w1=${data('mlp-w1.npy')}`, '--input', `w2=${data('mlp-w2.npy')}`];
+    const inputs = [
+      '--input',
+      `x=${data('mlp-x.npy')}`,
+      '--input',
+      `w1=${data('mlp-w1.npy')}`,
+      '--input',
+      `w2=${data('mlp-w2.npy')}`,
+    ];
     const a = JSON.parse((await tpusim('run', bin, ...inputs, '--json')).out);
     const b = JSON.parse((await tpusim('run', ex('mlp-int8.s'), ...inputs, '--json')).out);
     expect(a.totalCycles).toBe(b.totalCycles);

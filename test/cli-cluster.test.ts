@@ -5,12 +5,36 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tpusim } from './cli-helper.js';
 
-
 describe('tpusim train', () => {
   it('evaluates one plan given by flags, with the breakdown, memory and MFU', async () => {
-    const r = await tpusim('train', 'llama3-70b', '--chip', 'h100-sxm', '--system', 'dgx-h100', '--chips', '1024', '--tp', '8', '--pp', '4', '--dp', '32', '--global-batch', '512', '--seq', '4096', '--recompute', 'full', '--tokens', '1e12');
+    const r = await tpusim(
+      'train',
+      'llama3-70b',
+      '--chip',
+      'h100-sxm',
+      '--system',
+      'dgx-h100',
+      '--chips',
+      '1024',
+      '--tp',
+      '8',
+      '--pp',
+      '4',
+      '--dp',
+      '32',
+      '--global-batch',
+      '512',
+      '--seq',
+      '4096',
+      '--recompute',
+      'full',
+      '--tokens',
+      '1e12',
+    );
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toMatch(/plan: tp 8 x pp 4 x dp 32 x cp 1, ep 1, ZeRO-1, microbatch 1, recompute full, sequence parallel/);
+    expect(r.out).toMatch(
+      /plan: tp 8 x pp 4 x dp 32 x cp 1, ep 1, ZeRO-1, microbatch 1, recompute full, sequence parallel/,
+    );
     expect(r.out).toMatch(/step [\d.]+ m?s: compute .* pipeline bubble .* optimizer/);
     expect(r.out).toMatch(/MFU [\d.]+%, HFU [\d.]+%/);
     expect(r.out).toMatch(/memory per chip [\d.]+ GiB of 80 GiB: weights/);
@@ -18,13 +42,30 @@ describe('tpusim train', () => {
     expect(r.out).toMatch(/training on 1 Ttokens: [\d,]+ steps, [\d.]+ days of steps/);
   });
   it('JSON carries stepTimeS, mfu, hfu, tokensPerS, memoryPerChipBytes; same bytes each run', async () => {
-    const args = ['train', 'llama3-8b', '--chip', 'h100-sxm', '--chips', '64', '--tp', '2', '--pp', '1', '--dp', '32', '--global-batch', '256', '--json'];
+    const args = [
+      'train',
+      'llama3-8b',
+      '--chip',
+      'h100-sxm',
+      '--chips',
+      '64',
+      '--tp',
+      '2',
+      '--pp',
+      '1',
+      '--dp',
+      '32',
+      '--global-batch',
+      '256',
+      '--json',
+    ];
     const a = await tpusim(...args);
     const b = await tpusim(...args);
     expect(a.code, a.err).toBe(0);
     expect(a.out).toBe(b.out);
     const body = JSON.parse(a.out);
-    for (const key of ['stepTimeS', 'mfu', 'hfu', 'tokensPerS', 'memoryPerChipBytes']) expect(body[key], key).toBeGreaterThan(0);
+    for (const key of ['stepTimeS', 'mfu', 'hfu', 'tokensPerS', 'memoryPerChipBytes'])
+      expect(body[key], key).toBeGreaterThan(0);
     expect(body.system).toBe('dgx-h100');
   });
   it('searches plans by default and lists why others were rejected', async () => {
@@ -50,12 +91,28 @@ describe('tpusim train', () => {
     const cases: Array<[string[], RegExp, number]> = [
       [['train', 'llama3-70b', '--chip', 'h100-sxm'], /train needs --chips N/, 2],
       [['train', 'llama3-70b', '--chip', 'h100-sxm', '--chips', '0'], /--chips must be a positive integer, got '0'/, 2],
-      [['train', 'llama3-70b', '--chip', 'h100-sxm', '--chips', '8', '--system', 'dgx-h10'], /unknown system 'dgx-h10'.*dgx-h100/, 1],
+      [
+        ['train', 'llama3-70b', '--chip', 'h100-sxm', '--chips', '8', '--system', 'dgx-h10'],
+        /unknown system 'dgx-h10'.*dgx-h100/,
+        1,
+      ],
       [['train', 'resnet50', '--chip', 'h100-sxm', '--chips', '8'], /resnet50 is not a transformer/, 1],
-      [['train', 'llama3-70b', '--chip', 'h100-sxm', '--chips', '64', '--tp', '3', '--pp', '1', '--dp', '1'], /tp=3 does not divide the 64 attention heads/, 1],
+      [
+        ['train', 'llama3-70b', '--chip', 'h100-sxm', '--chips', '64', '--tp', '3', '--pp', '1', '--dp', '1'],
+        /tp=3 does not divide the 64 attention heads/,
+        1,
+      ],
       [['train', 'llama3-70b', '--chip', 'tpu-v1', '--chips', '8'], /no preset system is built from tpu-v1/, 2],
-      [['infer', 'llama3-70b', '--chip', 'h100-sxm', '--chips', '8', '--prompt', '9000'], /exceeds llama3-70b's 8192 positions/, 2],
-      [['infer', 'llama3-70b', '--chip', 'h100-sxm', '--chips', '8', '--engine', 'vlm'], /--engine must be one of vllm, trtllm.*did you mean 'vllm'/, 2],
+      [
+        ['infer', 'llama3-70b', '--chip', 'h100-sxm', '--chips', '8', '--prompt', '9000'],
+        /exceeds llama3-70b's 8192 positions/,
+        2,
+      ],
+      [
+        ['infer', 'llama3-70b', '--chip', 'h100-sxm', '--chips', '8', '--engine', 'vlm'],
+        /--engine must be one of vllm, trtllm.*did you mean 'vllm'/,
+        2,
+      ],
     ];
     for (const [argv, message, code] of cases) {
       const r = await tpusim(...argv);
@@ -76,17 +133,48 @@ describe('tpusim infer', () => {
     for (const key of ['ttftS', 'tpotS', 'tokensPerS', 'kvCacheBytes']) expect(j[key], key).toBeGreaterThan(0);
     expect(j.tp).toBe(8);
   });
-  it('--engine: the serving engine adds its step overheads (vLLM by default on GPUs; ideal: the chips alone)', async () => {
-    const run = async (...extra: string[]) => JSON.parse((await tpusim('infer', 'llama3-8b', '--chip', 'h100-sxm', '--chips', '1', '--prompt', '128', '--json', ...extra)).out);
-    const vllm = await run();
-    const ideal = await run('--engine', 'ideal');
-    expect(vllm.engine).toBe('vllm');
-    expect(ideal.engine).toBe('ideal');
-    expect(vllm.ttftS).toBeGreaterThan(1.3 * ideal.ttftS);
-    expect(vllm.tpotS).toBeGreaterThan(ideal.tpotS);
-  });
+  it(
+    '--engine: the serving engine adds its step overheads (vLLM by default on GPUs; ideal: the chips ' + 'alone)',
+    async () => {
+      const run = async (...extra: string[]) =>
+        JSON.parse(
+          (
+            await tpusim(
+              'infer',
+              'llama3-8b',
+              '--chip',
+              'h100-sxm',
+              '--chips',
+              '1',
+              '--prompt',
+              '128',
+              '--json',
+              ...extra,
+            )
+          ).out,
+        );
+      const vllm = await run();
+      const ideal = await run('--engine', 'ideal');
+      expect(vllm.engine).toBe('vllm');
+      expect(ideal.engine).toBe('ideal');
+      expect(vllm.ttftS).toBeGreaterThan(1.3 * ideal.ttftS);
+      expect(vllm.tpotS).toBeGreaterThan(ideal.tpotS);
+    },
+  );
   it('simulates continuous batching under Poisson arrivals with --rate', async () => {
-    const r = await tpusim('infer', 'llama3-8b', '--chip', 'h100-sxm', '--chips', '1', '--rate', '4', '--requests', '300', '--json');
+    const r = await tpusim(
+      'infer',
+      'llama3-8b',
+      '--chip',
+      'h100-sxm',
+      '--chips',
+      '1',
+      '--rate',
+      '4',
+      '--requests',
+      '300',
+      '--json',
+    );
     expect(r.code, r.err).toBe(0);
     const j = JSON.parse(r.out);
     expect(j.simulation.completed).toBe(300);

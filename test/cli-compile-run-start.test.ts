@@ -12,12 +12,26 @@ describe('compile and run MODEL: the shared start', () => {
     expect(run.err).toContain('running a model needs --chip NAME|FILE (tpusim chips lists the presets)');
   });
 
-  it('both take the model, compiler and limit options, and refuse work over --max-memory before compiling', async () => {
-    for (const command of ['compile', 'run']) {
-      const r = await tpusim(command, 'resnet18', '--chip', 'tpu-v4', '--batch', '2', '--dtype', 'bf16', '--max-memory', '1KiB');
-      expect(r.code, `${command}: ${r.err}`).toBe(1);
-      expect(r.err).toMatch(/max-memory/);
-      expect(r.out).toBe('');
-    }
-  });
+  it(
+    'both take the model, compiler and limit options, and refuse work over --max-memory before ' + 'compiling',
+    async () => {
+      for (const command of ['compile', 'run']) {
+        const r = await tpusim(
+          command,
+          'resnet18',
+          '--chip',
+          'tpu-v4',
+          '--batch',
+          '2',
+          '--dtype',
+          'bf16',
+          '--max-memory',
+          '1KiB',
+        );
+        expect(r.code, `${command}: ${r.err}`).toBe(1);
+        expect(r.err).toMatch(/max-memory/);
+        expect(r.out).toBe('');
+      }
+    },
+  );
 });

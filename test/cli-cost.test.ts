@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tpusim } from './cli-helper.js';
 
-
 describe('tpusim cost', () => {
   it('prints area by component, wafer, yield, cost per chip, power against TDP, and the estimates used', async () => {
     const r = await tpusim('cost', '--chip', 'h100-sxm', '--volume', '1000000');
@@ -15,14 +14,17 @@ describe('tpusim cost', () => {
     expect(r.out).toMatch(/gross dies per 300 mm wafer, negative-binomial yield [\d.]+%/);
     expect(r.out).toMatch(/design \(NRE \$542,000,000 over 1,000,000\)\s+\$542/);
     expect(r.out).toMatch(/published TDP 700 W/);
-    expect(r.out).toMatch(/not published: \d+ estimate \(.*\); 2 calibrated \(area\.overheadShare, area\.simtCoreLogicMTr\)/);
+    expect(r.out).toMatch(
+      /not published: \d+ estimate \(.*\); 2 calibrated \(area\.overheadShare, area\.simtCoreLogicMTr\)/,
+    );
   });
   it('JSON has dieAreaMm2, grossDiesPerWafer, dieYield, costPerChipUsd; same bytes each run', async () => {
     const a = await tpusim('cost', '--chip', 'tpu-v4', '--json');
     const b = await tpusim('cost', '--chip', 'tpu-v4', '--json');
     expect(a.out).toBe(b.out);
     const j = JSON.parse(a.out);
-    for (const k of ['dieAreaMm2', 'grossDiesPerWafer', 'dieYield', 'costPerChipUsd']) expect(j[k], k).toBeGreaterThan(0);
+    for (const k of ['dieAreaMm2', 'grossDiesPerWafer', 'dieYield', 'costPerChipUsd'])
+      expect(j[k], k).toBeGreaterThan(0);
     expect(j.estimates.find((e: { key: string }) => e.key === 'memory.hbmUsdPerGB').status).toBe('estimate');
   });
   it('a cost book overrides entries; a bad one is named', async () => {
@@ -51,10 +53,16 @@ describe('tpusim tco', () => {
   it('prices a chip-hour, work per dollar, and builds vs buys with a tornado', async () => {
     const r = await tpusim('tco', '--chip', 'tpu-v4', '--workload', 'resnet50', '--vs', 'a100');
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toMatch(/per chip-hour; resnet50: [\d.]+ kinferences\/s per chip -> [\d.]+ [kMG]?inferences per dollar/);
-    expect(r.out).toMatch(/build tpu-v4 vs buy a100 \(market price \$12,000 \(estimate\)\).* ratio [\d.]+ \((building|buying) is cheaper\); break-even volume/);
+    expect(r.out).toMatch(
+      /per chip-hour; resnet50: [\d.]+ kinferences\/s per chip -> [\d.]+ [kMG]?inferences per dollar/,
+    );
+    expect(r.out).toMatch(
+      /build tpu-v4 vs buy a100 \(market price \$12,000 \(estimate\)\).* ratio [\d.]+ \((building|buying) is cheaper\); break-even volume/,
+    );
     expect(r.out).toMatch(/assumption\s+low\s+high\s+ratio at low\s+ratio at high/);
-    const j = JSON.parse((await tpusim('tco', '--chip', 'tpu-v4', '--workload', 'resnet50', '--vs', 'a100', '--json')).out);
+    const j = JSON.parse(
+      (await tpusim('tco', '--chip', 'tpu-v4', '--workload', 'resnet50', '--vs', 'a100', '--json')).out,
+    );
     expect(j.usdPerChipHour).toBeGreaterThan(0);
     expect(j.tornado.length).toBeGreaterThan(5);
     for (let i = 1; i < j.tornado.length; i++) expect(j.tornado[i].swing).toBeLessThanOrEqual(j.tornado[i - 1].swing);

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tpusim } from './cli-helper.js';
 
-
 describe('tpusim estimate', () => {
   it('prints a per-layer table, totals, energy and power, and writes a roofline', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tpusim-'));

@@ -17,9 +17,14 @@ const file = (name: string, content: string | Uint8Array): string => {
   writeFileSync(path, content);
   return path;
 };
-const CFG = file('array.cfg', '[general]\nrun_name = limits\n\n[architecture_presets]\nArrayHeight: 32\nArrayWidth: 32\nDataflow : os\n');
-const MEMORY_REFUSAL = /this run would allocate about [\d.]+ [GM]B \(.*\), above the limit of 4 GB; raise it with --max-memory \d+GB/;
-const TIME_REFUSAL = /this run would take about [\d.]+ (s|min|h) \(.*\), above the limit of (60 s|[\d.]+ s); raise it with --max-time \d+s/;
+const CFG = file(
+  'array.cfg',
+  '[general]\nrun_name = limits\n\n[architecture_presets]\nArrayHeight: 32\nArrayWidth: 32\nDataflow : os\n',
+);
+const MEMORY_REFUSAL =
+  /this run would allocate about [\d.]+ [GM]B \(.*\), above the limit of 4 GB; raise it with --max-memory \d+GB/;
+const TIME_REFUSAL =
+  /this run would take about [\d.]+ (s|min|h) \(.*\), above the limit of (60 s|[\d.]+ s); raise it with --max-time \d+s/;
 
 function expectRefused(r: { code: number; out: string; err: string }, message: RegExp): void {
   expect(r.code).toBe(1);
@@ -51,11 +56,17 @@ describe('work limits: refused before the work starts', () => {
     const csv = file('huge-gemm.csv', 'Layer,M,N,K,\nbig,1000000000,1000000000,1000000000,\n');
     const r = await tpusim('scalesim', '-c', CFG, '-t', csv, '-i', 'gemm');
     expectRefused(r, MEMORY_REFUSAL);
-    expect(r.err).toMatch(/9\.77e\+14 folds; layer 'big' \(\S*huge-gemm\.csv:2, M 1000000000 x N 1000000000 x K 1000000000\)/);
+    expect(r.err).toMatch(
+      /9\.77e\+14 folds; layer 'big' \(\S*huge-gemm\.csv:2, M 1000000000 x N 1000000000 x K 1000000000\)/,
+    );
   });
 
   it('scalesim: a conv row with 99,999,999,999 filters (it ran out of memory)', async () => {
-    const csv = file('huge-conv.csv', 'Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\nc1,56,56,3,3,64,99999999999,1,\n');
+    const csv = file(
+      'huge-conv.csv',
+      'Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, ' +
+        'Strides,\nc1,56,56,3,3,64,99999999999,1,\n',
+    );
     expectRefused(await tpusim('scalesim', '-c', CFG, '-t', csv), MEMORY_REFUSAL);
   });
 
@@ -68,21 +79,61 @@ describe('work limits: refused before the work starts', () => {
   });
 
   it('estimate, train and infer: a config.json with num_hidden_layers 1e9 (it ran out of memory)', async () => {
-    const config = file('deep.json', JSON.stringify({ model_type: 'llama', hidden_size: 4096, intermediate_size: 11008, num_attention_heads: 32, num_key_value_heads: 32, num_hidden_layers: 1e9, vocab_size: 32000, max_position_embeddings: 4096 }));
-    for (const argv of [['estimate', config, '--chip', 'tpu-v4'], ['train', config, '--chip', 'tpu-v4', '--chips', '8'], ['infer', config, '--chip', 'tpu-v4']]) {
+    const config = file(
+      'deep.json',
+      JSON.stringify({
+        model_type: 'llama',
+        hidden_size: 4096,
+        intermediate_size: 11008,
+        num_attention_heads: 32,
+        num_key_value_heads: 32,
+        num_hidden_layers: 1e9,
+        vocab_size: 32000,
+        max_position_embeddings: 4096,
+      }),
+    );
+    for (const argv of [
+      ['estimate', config, '--chip', 'tpu-v4'],
+      ['train', config, '--chip', 'tpu-v4', '--chips', '8'],
+      ['infer', config, '--chip', 'tpu-v4'],
+    ]) {
       expectRefused(await tpusim(...argv), /num_hidden_layers is 1000000000, above the limit/);
     }
   });
 
   it('compile: a config.json model too big to compile for the chip', async () => {
-    const config = file('wide.json', JSON.stringify({ model_type: 'llama', hidden_size: 4096, intermediate_size: 11008, num_attention_heads: 32, num_key_value_heads: 32, num_hidden_layers: 1024, vocab_size: 32000, max_position_embeddings: 4096 }));
-    expectRefused(await tpusim('compile', config, '--chip', 'tpu-v4'), /would allocate about [\d.]+ GB \(compiling .* instructions\), above the limit of 4 GB/);
+    const config = file(
+      'wide.json',
+      JSON.stringify({
+        model_type: 'llama',
+        hidden_size: 4096,
+        intermediate_size: 11008,
+        num_attention_heads: 32,
+        num_key_value_heads: 32,
+        num_hidden_layers: 1024,
+        vocab_size: 32000,
+        max_position_embeddings: 4096,
+      }),
+    );
+    expectRefused(
+      await tpusim('compile', config, '--chip', 'tpu-v4'),
+      /would allocate about [\d.]+ GB \(compiling .* instructions\), above the limit of 4 GB/,
+    );
   });
 
   it('run: resnet50 on a chip with a 1x1 matrix unit (4.9 GB), first memory, then time', async () => {
-    const chip = file('tiny-mxu.yaml', 'base: tpu-v1\nname: v1-1x1\ncores:\n  - matrixUnits:\n      - rows: 1\n        cols: 1\n');
-    expectRefused(await tpusim('run', 'resnet50', '--chip', chip), /would allocate about 117 GB \(compiling and simulating resnet50 for a 1x1 array: about 5\.10e\+7 instructions\)/);
-    expectRefused(await tpusim('run', 'resnet50', '--chip', chip, '--max-memory', '200GB'), /would take about 62.1 min \(compiling and simulating resnet50 .*above the limit of 60 s; raise it with --max-time \d+s/);
+    const chip = file(
+      'tiny-mxu.yaml',
+      'base: tpu-v1\nname: v1-1x1\ncores:\n  - matrixUnits:\n      - rows: 1\n        cols: 1\n',
+    );
+    expectRefused(
+      await tpusim('run', 'resnet50', '--chip', chip),
+      /would allocate about 117 GB \(compiling and simulating resnet50 for a 1x1 array: about 5\.10e\+7 instructions\)/,
+    );
+    expectRefused(
+      await tpusim('run', 'resnet50', '--chip', chip, '--max-memory', '200GB'),
+      /would take about 62.1 min \(compiling and simulating resnet50 .*above the limit of 60 s; raise it with --max-time \d+s/,
+    );
   });
 
   it('infer: --requests 1000000 at a low rate (about 20 minutes)', async () => {
@@ -92,16 +143,27 @@ describe('work limits: refused before the work starts', () => {
   });
 
   it('gemm: 3000 x 3000 x 3000 --check (162 s), and a small check that still runs', async () => {
-    expectRefused(await tpusim('gemm', '3000', '3000', '3000', '--check'), /would take about 3 min \(--check for a 3000 x 3000 x 3000 GEMM: 2\.70e\+10 MACs/);
+    expectRefused(
+      await tpusim('gemm', '3000', '3000', '3000', '--check'),
+      /would take about 3 min \(--check for a 3000 x 3000 x 3000 GEMM: 2\.70e\+10 MACs/,
+    );
     expectRefused(await tpusim('gemm', '16777216', '16777216', '1', '--check'), MEMORY_REFUSAL);
-    expectRefused(await tpusim('gemm', '300', '300', '300', '--check', '--max-time', '0.01'), /above the limit of 0\.01 s; raise it with --max-time 0\.5s/);
+    expectRefused(
+      await tpusim('gemm', '300', '300', '300', '--check', '--max-time', '0.01'),
+      /above the limit of 0\.01 s; raise it with --max-time 0\.5s/,
+    );
     const r = await tpusim('gemm', '300', '300', '300', '--check');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/bit-identical/);
   });
 
   it('rejects bad limit values as usage errors naming the flag and the value', async () => {
-    for (const [flag, value] of [['--max-memory', '0'], ['--max-memory', '4XB'], ['--max-time', 'soon'], ['--max-time', '-5']] as const) {
+    for (const [flag, value] of [
+      ['--max-memory', '0'],
+      ['--max-memory', '4XB'],
+      ['--max-time', 'soon'],
+      ['--max-time', '-5'],
+    ] as const) {
       const r = await tpusim('gemm', '8', '8', '8', '--check', flag, value);
       expect(r.code).toBe(2);
       expect(r.err).toContain(`${flag} must be a positive amount like`);
@@ -115,23 +177,34 @@ describe('user input that used to be an internal error (exit 70)', () => {
     const bad = file('cr.s', '.buffer dram w 0 shape=8x8 dtype=int8\n    read_weights w,\r 8, 8\n    halt\n');
     const r = await tpusim('asm', bad);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/cr\.s:2:20: a carriage return \(\\r\) not followed by a newline inside the line; end lines with LF or CRLF/);
+    expect(r.err).toMatch(
+      /cr\.s:2:20: a carriage return \(\\r\) not followed by a newline inside the line; end lines with LF or CRLF/,
+    );
     const crlf = file('crlf.s', '.buffer dram w 0 shape=8x8 dtype=int8\r\n    read_weights w, 8, 8\r\n    halt\r\n');
     expect((await tpusim('asm', crlf)).code).toBe(0);
   });
 
-  it('compile and run: an ONNX input of shape [16777216, 784] is refused by name before anything is allocated', async () => {
-    const onnx = file('wide.onnx', onnxMlp(16777216));
-    for (const command of ['compile', 'run']) {
-      const r = await tpusim(command, onnx, '--chip', 'tpu-v1');
-      expectRefused(r, /would allocate about \d+ GB \(.*largest: 'x' \[16777216, 784\] = 1\.32e\+10\)\), above the limit of 4 GB/);
-    }
-    expect((await tpusim('compile', file('narrow.onnx', onnxMlp(4)), '--chip', 'tpu-v1')).code).toBe(0);
-  });
+  it(
+    'compile and run: an ONNX input of shape [16777216, 784] is refused by name before anything is ' + 'allocated',
+    async () => {
+      const onnx = file('wide.onnx', onnxMlp(16777216));
+      for (const command of ['compile', 'run']) {
+        const r = await tpusim(command, onnx, '--chip', 'tpu-v1');
+        expectRefused(
+          r,
+          /would allocate about \d+ GB \(.*largest: 'x' \[16777216, 784\] = 1\.32e\+10\)\), above the limit of 4 GB/,
+        );
+      }
+      expect((await tpusim('compile', file('narrow.onnx', onnxMlp(4)), '--chip', 'tpu-v1')).code).toBe(0);
+    },
+  );
 
   it('a YAML alias bomb ("billion laughs") as a chip file', async () => {
     const levels = 'abcdefghi'.split('');
-    const lines = [`a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]`, ...levels.slice(1).map((l, i) => `${l}: &${l} [${Array(9).fill(`*${levels[i]}`).join(',')}]`)];
+    const lines = [
+      `a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]`,
+      ...levels.slice(1).map((l, i) => `${l}: &${l} [${Array(9).fill(`*${levels[i]}`).join(',')}]`),
+    ];
     const bomb = file('bomb.yaml', `${lines.join('\n')}\n`);
     const r = await tpusim('gemm', '8', '8', '8', '--chip', bomb);
     expect(r.code).toBe(1);

@@ -54,7 +54,18 @@ describe('numbers on the command line', () => {
 
   it('parses seeds one way everywhere: whole numbers from 0', async () => {
     expect((await tpusim('gemm', '64', '64', '64', '--chip', 'tpu-v1', '--check', '--seed', '0')).code).toBe(0);
-    const fraction = await tpusim('infer', 'llama3-8b', '--chip', 'h100-sxm', '--rate', '1', '--requests', '10', '--seed', '1.5');
+    const fraction = await tpusim(
+      'infer',
+      'llama3-8b',
+      '--chip',
+      'h100-sxm',
+      '--rate',
+      '1',
+      '--requests',
+      '10',
+      '--seed',
+      '1.5',
+    );
     expect(fraction.code).toBe(2);
     expect(fraction.err).toContain("--seed must be a whole number from 0 to 4294967295, got '1.5'");
     const negative = await tpusim('gemm', '64', '64', '64', '--chip', 'tpu-v1', '--seed', '-1');
@@ -76,7 +87,9 @@ describe('failures say why on stderr', () => {
   it('infer: a model that fits no batch', async () => {
     const r = await tpusim('infer', 'llama3-405b', '--chip', 'h100-sxm', '--chips', '1');
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/llama3-405b on 1 x h100-sxm: [\d.]+ GiB per chip for batch 1 exceeds the chip's 80 GiB; no batch fits/);
+    expect(r.err).toMatch(
+      /llama3-405b on 1 x h100-sxm: [\d.]+ GiB per chip for batch 1 exceeds the chip's 80 GiB; no batch fits/,
+    );
     expect(r.out).not.toMatch(/TTFT \(ms\)/);
   });
 
@@ -133,9 +146,10 @@ describe('inputs of a run', () => {
 });
 
 describe('cost books and chips', () => {
-  const book = async (text: string): Promise<{ code: number; out: string; err: string }> => tpusim('cost', '--chip', 'h100-sxm', '--costbook', write(tmp(), 'book.yaml', text));
+  const book = async (text: string): Promise<{ code: number; out: string; err: string }> =>
+    tpusim('cost', '--chip', 'h100-sxm', '--costbook', write(tmp(), 'book.yaml', text));
 
-  it('refuses values outside each key\'s range, naming the key, the value and the limit', async () => {
+  it("refuses values outside each key's range, naming the key, the value and the limit", async () => {
     const cases: Array<[string, string]> = [
       ['package.advancedYield: 5\n', 'package.advancedYield: 5 exceeds the maximum 1'],
       ['package.advancedYield: 0\n', 'package.advancedYield: 0 must be greater than 0'],
@@ -153,7 +167,18 @@ describe('cost books and chips', () => {
 
   it('accepts a plain number where a range is used (tco --vs swings it from itself to itself)', async () => {
     const dir = tmp();
-    const r = await tpusim('tco', '--chip', 'tpu-v4', '--workload', 'bert-base', '--vs', 'a100', '--costbook', write(dir, 'pue.yaml', 'tco.pue: 1.3\n'), '--json');
+    const r = await tpusim(
+      'tco',
+      '--chip',
+      'tpu-v4',
+      '--workload',
+      'bert-base',
+      '--vs',
+      'a100',
+      '--costbook',
+      write(dir, 'pue.yaml', 'tco.pue: 1.3\n'),
+      '--json',
+    );
     expect(r.code).toBe(0);
     const bar = JSON.parse(r.out).tornado.find((b: { name: string }) => b.name === 'tco.pue');
     expect(bar).toMatchObject({ lowValue: 1.3, highValue: 1.3, swing: 0 });
@@ -164,7 +189,9 @@ describe('cost books and chips', () => {
     const chip = write(dir, 'huge.yaml', 'base: tpu-v1\nname: huge\ncores: [{ count: 1000000 }]\n');
     const r = await tpusim('cost', '--chip', chip);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/huge cannot be built, so it has no cost: [\d,]+ mm\^2 of logic silicon \([\d,]+ dies of 858 mm\^2\) is more than a whole 300 mm wafer's usable 67,887 mm\^2/);
+    expect(r.err).toMatch(
+      /huge cannot be built, so it has no cost: [\d,]+ mm\^2 of logic silicon \([\d,]+ dies of 858 mm\^2\) is more than a whole 300 mm wafer's usable 67,887 mm\^2/,
+    );
     expect(r.out).toBe('');
     const j = await tpusim('cost', '--chip', chip, '--json');
     expect(j.code).toBe(1);

@@ -9,13 +9,25 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tpusim } from './cli-helper.js';
 import { ONNX_FIXTURES } from '../src/graph/onnx/test-support/onnx-models.js';
-import { decodeNpy, encodeNpy, evaluateQuantized, fuse, getChipPreset, importOnnx, compileGraph, simplify, createRng } from '../src/index.js';
-
+import {
+  decodeNpy,
+  encodeNpy,
+  evaluateQuantized,
+  fuse,
+  getChipPreset,
+  importOnnx,
+  compileGraph,
+  simplify,
+  createRng,
+} from '../src/index.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'tpusim-'));
 const root = join(import.meta.dirname, '..');
 
-function writeFixture(dir: string, name: string): { model: string; input: string; values: Float32Array; shape: readonly number[] } {
+function writeFixture(
+  dir: string,
+  name: string,
+): { model: string; input: string; values: Float32Array; shape: readonly number[] } {
   const fixture = ONNX_FIXTURES[name]!();
   const model = join(dir, `${name}.onnx`);
   writeFileSync(model, fixture.bytes);
@@ -31,7 +43,24 @@ describe('tpusim models', () => {
   it('lists the zoo with published parameter counts and sources', async () => {
     const r = await tpusim('models');
     expect(r.code).toBe(0);
-    for (const name of ['mlp', 'lenet', 'resnet18', 'resnet50', 'mobilenet-v2', 'bert-base', 'bert-large', 'gpt2', 'gpt3-175b', 'llama3-8b', 'llama3-70b', 'llama3-405b', 'mixtral-8x7b', 'gpt4-moe', 'deepseek-v3']) expect(r.out).toContain(name);
+    for (const name of [
+      'mlp',
+      'lenet',
+      'resnet18',
+      'resnet50',
+      'mobilenet-v2',
+      'bert-base',
+      'bert-large',
+      'gpt2',
+      'gpt3-175b',
+      'llama3-8b',
+      'llama3-70b',
+      'llama3-405b',
+      'mixtral-8x7b',
+      'gpt4-moe',
+      'deepseek-v3',
+    ])
+      expect(r.out).toContain(name);
     expect(r.out).toMatch(/resnet50\s+cnn\s+25\.56 M/);
   });
   it('describes one model', async () => {
@@ -61,9 +90,13 @@ describe('tpusim compile', () => {
     expect(readdirSync(join(dir, 'prog', 'mlp.s.data')).length).toBe(9);
     expect(readFileSync(out, 'utf8')).toMatch(/\.init \S+ "mlp\.s\.data\//);
     // The host's part by hand: quantize the input with the printed scale into the host buffer.
-    const json = JSON.parse((await tpusim('compile', model, '--chip', 'tpu-v1', '--calibrate', join(dir, 'x.npy'), '--json')).out);
+    const json = JSON.parse(
+      (await tpusim('compile', model, '--chip', 'tpu-v1', '--calibrate', join(dir, 'x.npy'), '--json')).out,
+    );
     const binding = json.inputs[0];
-    const quantized = Int8Array.from(values, (v) => Math.max(-128, Math.min(127, Math.round(Math.fround(v / binding.scale)))));
+    const quantized = Int8Array.from(values, (v) =>
+      Math.max(-128, Math.min(127, Math.round(Math.fround(v / binding.scale)))),
+    );
     writeFileSync(join(dir, 'xq.npy'), encodeNpy({ dtype: 'int8', shape, data: quantized }));
     const ran = await tpusim('run', out, '--input', `${binding.buffer}=${join(dir, 'xq.npy')}`, '-o', join(dir, 'y'));
     expect(ran.code, ran.err).toBe(0);
@@ -71,8 +104,12 @@ describe('tpusim compile', () => {
     // Against the quantized reference on the same input.
     const graph = importOnnx(new Uint8Array(readFileSync(model)));
     if (!graph.ok || !y.ok) throw new Error('setup');
-    const compiled = compileGraph(graph.value, getChipPreset('tpu-v1')!, { calibration: { [graph.value.inputs[0]!]: values } });
-    const reference = evaluateQuantized(fuse(simplify(graph.value)), compiled.plan, { [graph.value.inputs[0]!]: values });
+    const compiled = compileGraph(graph.value, getChipPreset('tpu-v1')!, {
+      calibration: { [graph.value.inputs[0]!]: values },
+    });
+    const reference = evaluateQuantized(fuse(simplify(graph.value)), compiled.plan, {
+      [graph.value.inputs[0]!]: values,
+    });
     const expected = reference.stored.get(graph.value.outputs[0]!)!;
     expect(Array.from(y.value.data as Int8Array)).toEqual(Array.from(expected));
   });
@@ -80,7 +117,20 @@ describe('tpusim compile', () => {
   it('compiles a Hugging Face config and a SCALE-Sim topology', async () => {
     const dir = tmp();
     const config = join(dir, 'config.json');
-    writeFileSync(config, JSON.stringify({ model_type: 'llama', hidden_size: 256, intermediate_size: 512, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2, vocab_size: 1000, max_position_embeddings: 512, rms_norm_eps: 1e-5 }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        model_type: 'llama',
+        hidden_size: 256,
+        intermediate_size: 512,
+        num_hidden_layers: 2,
+        num_attention_heads: 4,
+        num_key_value_heads: 2,
+        vocab_size: 1000,
+        max_position_embeddings: 512,
+        rms_norm_eps: 1e-5,
+      }),
+    );
     const hf = await tpusim('compile', config, '--chip', 'tpu-v4', '--seq', '64');
     expect(hf.code, hf.err).toBe(0);
     expect(hf.out).toMatch(/llama for tpu-v4 \(bf16\)/);
@@ -92,7 +142,7 @@ describe('tpusim compile', () => {
 });
 
 describe('tpusim run MODEL', () => {
-  it('runs an ONNX model on its input and writes outputs in the model\'s layout', async () => {
+  it("runs an ONNX model on its input and writes outputs in the model's layout", async () => {
     const dir = tmp();
     const { model, input } = writeFixture(dir, 'lenet');
     const r = await tpusim('run', model, '--chip', 'tpu-v4', '--input', input, '-o', join(dir, 'out'));
@@ -132,7 +182,17 @@ describe('bad models', () => {
   it('a config.json missing a field', async () => {
     const dir = tmp();
     const config = join(dir, 'config.json');
-    writeFileSync(config, JSON.stringify({ model_type: 'llama', hidden_size: 256, num_hidden_layers: 2, num_attention_heads: 4, vocab_size: 1000, max_position_embeddings: 512 }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        model_type: 'llama',
+        hidden_size: 256,
+        num_hidden_layers: 2,
+        num_attention_heads: 4,
+        vocab_size: 1000,
+        max_position_embeddings: 512,
+      }),
+    );
     const r = await tpusim('compile', config, '--chip', 'tpu-v4');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/intermediate_size/);

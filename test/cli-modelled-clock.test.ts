@@ -15,15 +15,32 @@ async function chipFile(technology: Record<string, number>): Promise<string> {
 
 describe('tpusim estimate on a chip file with no sustained clock', () => {
   it('an aggressive clock under a TDP: a lower modelled clock, stated, and a longer time', async () => {
-    const capped = await tpusim('estimate', 'bert-base', '--chip', await chipFile({ processNm: 4, dieAreaMm2: 814, tdpW: 700 }), '--json');
-    const free = await tpusim('estimate', 'bert-base', '--chip', await chipFile({ processNm: 4, dieAreaMm2: 814 }), '--json');
+    const capped = await tpusim(
+      'estimate',
+      'bert-base',
+      '--chip',
+      await chipFile({ processNm: 4, dieAreaMm2: 814, tdpW: 700 }),
+      '--json',
+    );
+    const free = await tpusim(
+      'estimate',
+      'bert-base',
+      '--chip',
+      await chipFile({ processNm: 4, dieAreaMm2: 814 }),
+      '--json',
+    );
     expect(capped.code, capped.err).toBe(0);
     expect(free.code, free.err).toBe(0);
     const a = JSON.parse(capped.out);
     const b = JSON.parse(free.out);
     expect(a.totalTimeS).toBeGreaterThan(b.totalTimeS);
     expect(a.warnings.join('\n')).toMatch(/sustained clock 1\.\d+ GHz \(modelled: power-limited at 700 W/);
-    const text = await tpusim('estimate', 'bert-base', '--chip', await chipFile({ processNm: 4, dieAreaMm2: 814, tdpW: 700 }));
+    const text = await tpusim(
+      'estimate',
+      'bert-base',
+      '--chip',
+      await chipFile({ processNm: 4, dieAreaMm2: 814, tdpW: 700 }),
+    );
     expect(text.out + text.err).toMatch(/sustained clock 1\.\d+ GHz \(modelled: power-limited at 700 W/);
   });
 

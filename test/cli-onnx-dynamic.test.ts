@@ -11,7 +11,12 @@ import { tpusim } from './cli-helper.js';
 
 /** x (batch, sequence, 8) -> MatMul (8, 4) -> Relu -> y (batch, sequence, 4). */
 function dynamicModel(): Uint8Array {
-  const w = makeTensor('w', 'float', [8, 4], Array.from({ length: 32 }, (_, i) => (i % 5) - 2));
+  const w = makeTensor(
+    'w',
+    'float',
+    [8, 4],
+    Array.from({ length: 32 }, (_, i) => (i % 5) - 2),
+  );
   const model: OnnxModel = {
     irVersion: 8,
     opsetImports: [{ domain: '', version: 17 }],

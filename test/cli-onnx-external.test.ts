@@ -30,7 +30,10 @@ function writeModel(model: OnnxModel, data?: Uint8Array): string {
 function writeInput(): string {
   const rng = createRng(5);
   const file = join(tmp(), 'x.npy');
-  writeFileSync(file, encodeNpy({ dtype: 'float32', shape: [4, 64], data: Float32Array.from({ length: 256 }, () => rng.normal()) }));
+  writeFileSync(
+    file,
+    encodeNpy({ dtype: 'float32', shape: [4, 64], data: Float32Array.from({ length: 256 }, () => rng.normal()) }),
+  );
   return file;
 }
 
@@ -62,7 +65,9 @@ describe('ONNX external data from the command line', () => {
 
   it('compile and run read the side file and compute what the inline model computes', async () => {
     const withSide = writeModel(external.model, external.data);
-    expect(await json('compile', withSide, '--chip', 'tpu-v4', '--json')).toEqual(await json('compile', inlineFile, '--chip', 'tpu-v4', '--json'));
+    expect(await json('compile', withSide, '--chip', 'tpu-v4', '--json')).toEqual(
+      await json('compile', inlineFile, '--chip', 'tpu-v4', '--json'),
+    );
     const input = writeInput();
     const [a, b] = [await runOutput(withSide, input), await runOutput(inlineFile, input)];
     expect(a).toHaveLength(40);
@@ -74,7 +79,9 @@ describe('ONNX external data from the command line', () => {
     const r = await tpusim('compile', noSide, '--chip', 'tpu-v4');
     expect(r.code).toBe(1);
     expect(r.out).toBe('');
-    expect(r.err).toMatch(/mlp\.onnx:graph\.initializer\[0\]: tensor 'fc1\.weight': external data file 'mlp\.onnx\.data' \(.*mlp\.onnx\.data\) does not exist/);
+    expect(r.err).toMatch(
+      /mlp\.onnx:graph\.initializer\[0\]: tensor 'fc1\.weight': external data file 'mlp\.onnx\.data' \(.*mlp\.onnx\.data\) does not exist/,
+    );
   });
 
   it('compile with a side file too short says how many bytes it holds and which it needs', async () => {
@@ -90,10 +97,15 @@ describe('ONNX external data from the command line', () => {
     writeFileSync(join(dir, 'mlp.onnx.data'), external.data);
     const escaping = externalizeModel(inline.model, '../mlp.onnx.data');
     writeFileSync(join(dir, 'model', 'mlp.onnx'), encodeOnnx(escaping.model));
-    for (const command of [['compile', '--chip', 'tpu-v4'], ['estimate', '--chip', 'tpu-v4']]) {
+    for (const command of [
+      ['compile', '--chip', 'tpu-v4'],
+      ['estimate', '--chip', 'tpu-v4'],
+    ]) {
       const r = await tpusim(command[0]!, join(dir, 'model', 'mlp.onnx'), ...command.slice(1));
       expect(r.code).toBe(1);
-      expect(r.err).toContain("tensor 'fc1.weight': external data location '../mlp.onnx.data': paths with '..' are refused");
+      expect(r.err).toContain(
+        "tensor 'fc1.weight': external data location '../mlp.onnx.data': paths with '..' are refused",
+      );
     }
   });
 });
@@ -102,16 +114,19 @@ const haveOnnx = spawnSync('/usr/bin/python3', ['-c', 'import onnx'], { stdio: '
 if (!haveOnnx) console.warn('external data written by onnx itself: skipped, /usr/bin/python3 cannot import onnx');
 
 describe.skipIf(!haveOnnx)('external data as onnx.save_model writes it (python3-onnx)', () => {
-  it('runs the model onnx split into a side file, with the inline model\'s outputs', async () => {
+  it("runs the model onnx split into a side file, with the inline model's outputs", async () => {
     const dir = tmp();
     const inlineFile = join(dir, 'inline.onnx');
     writeFileSync(inlineFile, encodeOnnx(inline.model));
     const script = [
       'import onnx, sys',
       'm = onnx.load(sys.argv[1])',
-      "onnx.save_model(m, sys.argv[2], save_as_external_data=True, all_tensors_to_one_file=True, location='split.onnx.data', size_threshold=1024)",
+      'onnx.save_model(m, sys.argv[2], save_as_external_data=True, all_tensors_to_one_file=True, ' +
+        "location='split.onnx.data', size_threshold=1024)",
     ].join('\n');
-    const saved = spawnSync('/usr/bin/python3', ['-c', script, inlineFile, join(dir, 'split.onnx')], { encoding: 'utf8' });
+    const saved = spawnSync('/usr/bin/python3', ['-c', script, inlineFile, join(dir, 'split.onnx')], {
+      encoding: 'utf8',
+    });
     expect(saved.status, saved.stderr).toBe(0);
     const input = writeInput();
     expect(await runOutput(join(dir, 'split.onnx'), input)).toEqual(await runOutput(inlineFile, input));

@@ -5,7 +5,17 @@
  * the message on stderr, and that what was on disk before is still there.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +26,14 @@ const root = join(import.meta.dirname, '..');
 const example = (f: string): string => join(root, 'examples', f);
 const data = (f: string): string => join(root, 'examples', 'data', f);
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'tpusim-out-'));
-const mlpInputs = ['--input', `x=${data('mlp-x.npy')}`, '--input', `w1=${data('mlp-w1.npy')}`, '--input', `w2=${data('mlp-w2.npy')}`];
+const mlpInputs = [
+  '--input',
+  `x=${data('mlp-x.npy')}`,
+  '--input',
+  `w1=${data('mlp-w1.npy')}`,
+  '--input',
+  `w2=${data('mlp-w2.npy')}`,
+];
 const ASM = '.chip tpu-v1\n.buffer host x 0 shape=8x4 dtype=int8\nhalt\n';
 
 function onnxModel(dir: string): string {
@@ -149,7 +166,15 @@ describe('two outputs on one path', () => {
     const asFolder = await tpusim('run', example('mlp-int8.s'), ...mlpInputs, '--output', out, '--trace', out);
     expect(asFolder.code).toBe(2);
     expect(asFolder.err).toContain(`--output and --trace both name '${out}'`);
-    const inside = await tpusim('run', example('mlp-int8.s'), ...mlpInputs, '--output', join(out, 'sub'), '--trace', out);
+    const inside = await tpusim(
+      'run',
+      example('mlp-int8.s'),
+      ...mlpInputs,
+      '--output',
+      join(out, 'sub'),
+      '--trace',
+      out,
+    );
     expect(inside.code).toBe(2);
     expect(inside.err).toContain('--trace names a file, so --output cannot write inside it');
     writeFileSync(out, 'a file');
@@ -162,7 +187,16 @@ describe('two outputs on one path', () => {
   it('two chart options that reach one file through a linked folder', async () => {
     const dir = tmp();
     symlinkSync(dir, join(dir, 'alias'));
-    const r = await tpusim('estimate', 'resnet50', '--chip', 'tpu-v4', '--svg', join(dir, 'x.svg'), '--timeline', join(dir, 'alias', 'x.svg'));
+    const r = await tpusim(
+      'estimate',
+      'resnet50',
+      '--chip',
+      'tpu-v4',
+      '--svg',
+      join(dir, 'x.svg'),
+      '--timeline',
+      join(dir, 'alias', 'x.svg'),
+    );
     expect(r.code).toBe(1);
     expect(r.err).toContain('are the same file');
     expect(readdirSync(dir)).toEqual(['alias']);
@@ -210,7 +244,14 @@ describe('the weights folder of a compiled program', () => {
 describe('failed writes', () => {
   it('remove the folders they made', async () => {
     const dir = tmp();
-    const r = await tpusim('estimate', 'resnet50', '--chip', 'tpu-v4', '--svg', join(dir, 'new', 'deeper', `${'x'.repeat(300)}.svg`));
+    const r = await tpusim(
+      'estimate',
+      'resnet50',
+      '--chip',
+      'tpu-v4',
+      '--svg',
+      join(dir, 'new', 'deeper', `${'x'.repeat(300)}.svg`),
+    );
     expect(r.code).toBe(1);
     expect(r.err).toContain('the name is too long for the file system');
     expect(readdirSync(dir)).toEqual([]);
@@ -220,7 +261,16 @@ describe('failed writes', () => {
     const dir = tmp();
     const first = join(dir, 'first.svg');
     writeFileSync(first, 'old chart');
-    const r = await tpusim('estimate', 'resnet50', '--chip', 'tpu-v4', '--svg', first, '--timeline', join(dir, 'new', `${'y'.repeat(300)}.svg`));
+    const r = await tpusim(
+      'estimate',
+      'resnet50',
+      '--chip',
+      'tpu-v4',
+      '--svg',
+      first,
+      '--timeline',
+      join(dir, 'new', `${'y'.repeat(300)}.svg`),
+    );
     expect(r.code).toBe(1);
     expect(readFileSync(first, 'utf8')).toBe('old chart');
     expect(readdirSync(dir)).toEqual(['first.svg']);

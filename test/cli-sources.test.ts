@@ -12,7 +12,11 @@ function sourcesOf(out: string): { readonly header: string; readonly rows: strin
   const at = lines.indexOf('sources:');
   expect(at, 'no sources: section').toBeGreaterThanOrEqual(0);
   const rest = lines.slice(at + 1);
-  return { header: rest[0]!, rows: rest.slice(2).filter((l) => !l.startsWith('  [')), references: rest.filter((l) => l.startsWith('  [')) };
+  return {
+    header: rest[0]!,
+    rows: rest.slice(2).filter((l) => !l.startsWith('  [')),
+    references: rest.filter((l) => l.startsWith('  [')),
+  };
 }
 
 describe('printing sources', () => {
@@ -46,9 +50,11 @@ describe('printing sources', () => {
     expect(s.references.some((l) => l.includes(book))).toBe(false);
   });
 
-  it('estimate: counts the chip\'s figures that are not published, by status, and points to chip show', async () => {
+  it("estimate: counts the chip's figures that are not published, by status, and points to chip show", async () => {
     const r = await tpusim('estimate', 'resnet50', '--chip', 'tpu-v4');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/note: (\d+) of the (\d+) numbers in tpu-v4's description are not published \(\1 estimate\); tpusim chip show tpu-v4 lists their sources/);
+    expect(r.out).toMatch(
+      /note: (\d+) of the (\d+) numbers in tpu-v4's description are not published \(\1 estimate\); tpusim chip show tpu-v4 lists their sources/,
+    );
   });
 });

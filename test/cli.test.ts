@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tpusim } from './cli-helper.js';
 
-
 const noStack = (text: string): void => expect(text).not.toMatch(/\n\s+at /);
 
 describe('tpusim', () => {
@@ -30,7 +29,20 @@ describe('tpusim', () => {
     expect(json.schemaVersion).toBe(1);
     expect(json.chips.map((c: { name: string }) => c.name)).toEqual([
       ...['tpu-v1', 'tpu-v2', 'tpu-v3', 'tpu-v4', 'tpu-v4i', 'tpu-v5e', 'tpu-v5p', 'tpu-v6e', 'tpu-v7'],
-      ...['v100-sxm', 't4', 'a100', 'a100-40gb', 'a100-pcie', 'h100-sxm', 'h100-pcie', 'h800', 'h200', 'gh200', 'l40s', 'b200'],
+      ...[
+        'v100-sxm',
+        't4',
+        'a100',
+        'a100-40gb',
+        'a100-pcie',
+        'h100-sxm',
+        'h100-pcie',
+        'h800',
+        'h200',
+        'gh200',
+        'l40s',
+        'b200',
+      ],
       ...['mi300x', 'mi325x', 'gaudi2', 'gaudi3', 'trainium2', 'mtia-v1', 'mtia-v2'],
     ]);
   });
@@ -58,7 +70,9 @@ describe('tpusim gemm', () => {
 
   it('gives the same cycles from both engines, in JSON', async () => {
     const fold = JSON.parse((await tpusim('gemm', '33', '65', '129', '--chip', 'tpu-v4', '--json')).out);
-    const reg = JSON.parse((await tpusim('gemm', '33', '65', '129', '--chip', 'tpu-v4', '--engine', 'register', '--json')).out);
+    const reg = JSON.parse(
+      (await tpusim('gemm', '33', '65', '129', '--chip', 'tpu-v4', '--engine', 'register', '--json')).out,
+    );
     expect(fold.schemaVersion).toBe(1);
     expect(typeof fold.totalCycles).toBe('number');
     expect(reg.totalCycles).toBe(fold.totalCycles);
@@ -66,14 +80,28 @@ describe('tpusim gemm', () => {
   });
 
   it('builds a variant matrix unit for --dataflow and --dtype, and says so', async () => {
-    const r = await tpusim('gemm', '20', '20', '20', '--dataflow', 'os', '--dtype', 'bf16', '--engine', 'register', '--check');
+    const r = await tpusim(
+      'gemm',
+      '20',
+      '20',
+      '20',
+      '--dataflow',
+      'os',
+      '--dtype',
+      'bf16',
+      '--engine',
+      'register',
+      '--check',
+    );
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/variant built os/);
     expect(r.out).toMatch(/variant that multiplies bf16/);
   });
 
   it('reports SCALE-Sim cycles in scalesim timing', async () => {
-    const r = JSON.parse((await tpusim('gemm', '64', '64', '64', '--dataflow', 'os', '--timing', 'scalesim', '--json')).out);
+    const r = JSON.parse(
+      (await tpusim('gemm', '64', '64', '64', '--dataflow', 'os', '--timing', 'scalesim', '--json')).out,
+    );
     // One fold on a 256x256 array: K + R + C - 2 cycles, minus SCALE-Sim's one.
     expect(r.totalCycles).toBe(64 + 256 + 256 - 2 - 1);
   });
@@ -84,8 +112,14 @@ describe('tpusim gemm', () => {
     [['gemm', '1.5', '2', '3'], /M must be a positive integer, got '1.5'/],
     [['gemm', 'x', '2', '3'], /M must be a positive integer, got 'x'/],
     [['gemm', '64', '64'], /gemm needs three sizes M N K, got 2/],
-    [['gemm', '64', '64', '64', '--dataflow', 'xs'], /--dataflow must be one of ws, os, is, got 'xs' \(did you mean 'ws'/],
-    [['gemm', '64', '64', '64', '--dtype', 'fp32'], /--dtype must be one of int8, uint8, int16, bf16, fp16, fp8-e4m3, fp8-e5m2, got 'fp32'/],
+    [
+      ['gemm', '64', '64', '64', '--dataflow', 'xs'],
+      /--dataflow must be one of ws, os, is, got 'xs' \(did you mean 'ws'/,
+    ],
+    [
+      ['gemm', '64', '64', '64', '--dtype', 'fp32'],
+      /--dtype must be one of int8, uint8, int16, bf16, fp16, fp8-e4m3, fp8-e5m2, got 'fp32'/,
+    ],
     [['gemm', '64', '64', '64', '--engine', 'cell'], /--engine must be one of fold, register/],
     [['gemm', '64', '64', '64', '--chek'], /unknown option --chek \(did you mean --check\?\)/],
     [['gemm', '99999999', '64', '64'], /M = 99999999 exceeds the limit 16777216/],
@@ -126,12 +160,26 @@ describe('tpusim gemm', () => {
 describe('tpusim scalesim', () => {
   const data = (f: string): string => join(import.meta.dirname, '..', 'data', 'scalesim', f);
 
-  it('writes COMPUTE_REPORT.csv in SCALE-Sim\'s format', async () => {
+  it("writes COMPUTE_REPORT.csv in SCALE-Sim's format", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tpusim-'));
-    const r = await tpusim('scalesim', '-c', data('scale.cfg'), '-t', data('GEMM_mnk-gpt2.csv'), '-i', 'gemm', '--memory', 'off', '-o', dir);
+    const r = await tpusim(
+      'scalesim',
+      '-c',
+      data('scale.cfg'),
+      '-t',
+      data('GEMM_mnk-gpt2.csv'),
+      '-i',
+      'gemm',
+      '--memory',
+      'off',
+      '-o',
+      dir,
+    );
     expect(r.code).toBe(0);
     const report = readFileSync(join(dir, 'COMPUTE_REPORT.csv'), 'utf8');
-    expect(report.split('\n')[0]).toBe('LayerID, Total Cycles, Stall Cycles, Overall Util %, Mapping Efficiency %, Compute Util %,');
+    expect(report.split('\n')[0]).toBe(
+      'LayerID, Total Cycles, Stall Cycles, Overall Util %, Mapping Efficiency %, Compute Util %,',
+    );
     expect(report.trim().split('\n')).toHaveLength(7); // header + 6 layers
   });
 
@@ -159,7 +207,17 @@ describe('tpusim scalesim', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tpusim-'));
     const blocker = join(dir, 'file');
     writeFileSync(blocker, 'not a directory');
-    const r = await tpusim('scalesim', '-c', data('scale.cfg'), '-t', data('GEMM_mnk-gpt2.csv'), '-i', 'gemm', '-o', blocker);
+    const r = await tpusim(
+      'scalesim',
+      '-c',
+      data('scale.cfg'),
+      '-t',
+      data('GEMM_mnk-gpt2.csv'),
+      '-i',
+      'gemm',
+      '-o',
+      blocker,
+    );
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/could not write output/);
     noStack(r.err);

@@ -9,12 +9,23 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tpusim } from './cli-helper.js';
 import { csvField } from '../src/index.js';
-import { REPO, SYNTHETIC_MODULE, bundleCli, exited, hasRedisServer, readText, startRedis, stderrIncludes, syntheticSpec, tempDir } from './explore-helper.js';
+import {
+  REPO,
+  SYNTHETIC_MODULE,
+  bundleCli,
+  exited,
+  hasRedisServer,
+  readText,
+  startRedis,
+  stderrIncludes,
+  syntheticSpec,
+  tempDir,
+} from './explore-helper.js';
 
 const SWEEP_MODULE = 'TPUSIM_EXPLORE_SWEEP_MODULE';
 const ROWS_ONLY = join(REPO, 'test/fixtures/explore/rows-only-sweep.mjs');
 
-export const GEMM_SPEC = `
+const GEMM_SPEC = `
 name: gemm
 base: tpu-v5p
 knobs:
@@ -82,9 +93,16 @@ describe('tpusim explore on a GEMM-only sweep (columnar path)', () => {
     delete env[SWEEP_MODULE];
     const db = join(dir, 'threads.db');
     const csv = join(dir, 'threads.csv');
-    const run = spawnSync(process.execPath, [join(bundle, 'cli.mjs'), 'explore', spec, '--db', db, '--chunk', '700', '--workers', '2'], { env, encoding: 'utf8' });
+    const run = spawnSync(
+      process.execPath,
+      [join(bundle, 'cli.mjs'), 'explore', spec, '--db', db, '--chunk', '700', '--workers', '2'],
+      { env, encoding: 'utf8' },
+    );
     expect(run.status, run.stderr).toBe(0);
-    const report = spawnSync(process.execPath, [join(bundle, 'cli.mjs'), 'explore', 'report', db, '--csv', csv], { env, encoding: 'utf8' });
+    const report = spawnSync(process.execPath, [join(bundle, 'cli.mjs'), 'explore', 'report', db, '--csv', csv], {
+      env,
+      encoding: 'utf8',
+    });
     expect(report.status, report.stderr).toBe(0);
     expect(readText(csv)).toBe(rowsCsv);
   });
@@ -93,14 +111,24 @@ describe('tpusim explore on a GEMM-only sweep (columnar path)', () => {
     const redis = await startRedis();
     const env = { ...process.env };
     delete env[SWEEP_MODULE];
-    const worker = spawn(process.execPath, [join(bundle, 'cli.mjs'), 'explore', 'worker', '--queue', redis.url], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const worker = spawn(process.execPath, [join(bundle, 'cli.mjs'), 'explore', 'worker', '--queue', redis.url], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       await stderrIncludes(worker, 'waiting for chunks');
       const db = join(dir, 'queued.db');
       const csv = join(dir, 'queued.csv');
-      const run = spawnSync(process.execPath, [join(bundle, 'cli.mjs'), 'explore', spec, '--db', db, '--chunk', '700', '--queue', redis.url], { env, encoding: 'utf8' });
+      const run = spawnSync(
+        process.execPath,
+        [join(bundle, 'cli.mjs'), 'explore', spec, '--db', db, '--chunk', '700', '--queue', redis.url],
+        { env, encoding: 'utf8' },
+      );
       expect(run.status, run.stderr).toBe(0);
-      const report = spawnSync(process.execPath, [join(bundle, 'cli.mjs'), 'explore', 'report', db, '--csv', csv], { env, encoding: 'utf8' });
+      const report = spawnSync(process.execPath, [join(bundle, 'cli.mjs'), 'explore', 'report', db, '--csv', csv], {
+        env,
+        encoding: 'utf8',
+      });
       expect(report.status, report.stderr).toBe(0);
       expect(readText(csv)).toBe(rowsCsv);
     } finally {
@@ -113,13 +141,18 @@ describe('tpusim explore on a GEMM-only sweep (columnar path)', () => {
 
 describe('tpusim explore report --parquet', () => {
   /** The Parquet file's columns read back by hyparquet (an independent reader), as the CSV writes them. */
-  async function parquetAsCsv(path: string): Promise<{ header: string[]; lines: string[]; metadata: string | undefined }> {
+  async function parquetAsCsv(
+    path: string,
+  ): Promise<{ header: string[]; lines: string[]; metadata: string | undefined }> {
     const { parquetMetadata, parquetReadObjects } = await import('hyparquet');
     const bytes = readFileSync(path);
     const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-    const header = parquetMetadata(file).schema.slice(1).map((e) => e.name);
+    const header = parquetMetadata(file)
+      .schema.slice(1)
+      .map((e) => e.name);
     const rows = await parquetReadObjects({ file });
-    const cell = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'boolean' ? (v ? '1' : '0') : csvField(String(v)));
+    const cell = (v: unknown): string =>
+      v === null || v === undefined ? '' : typeof v === 'boolean' ? (v ? '1' : '0') : csvField(String(v));
     return {
       header,
       lines: rows.map((r) => header.map((h) => cell(r[h])).join(',')),
@@ -127,28 +160,57 @@ describe('tpusim explore report --parquet', () => {
     };
   }
 
-  it('holds the columns and values of the CSV export (GEMM sweep and the synthetic sweep with text knobs)', async () => {
-    for (const [db, module] of [['columns', undefined], ['synthetic', SYNTHETIC_MODULE]] as const) {
-      const path = join(dir, `${db}.db`);
-      if (module !== undefined) {
-        process.env[SWEEP_MODULE] = module;
-        const run = await tpusim('explore', syntheticSpec(dir, { points: 2500, seed: 4 }, 'synthetic.json'), '--db', path, '--chunk', '1000');
-        delete process.env[SWEEP_MODULE];
-        expect(run.code, run.err).toBe(0);
+  it(
+    'holds the columns and values of the CSV export (GEMM sweep and the synthetic sweep with text ' + 'knobs)',
+    async () => {
+      for (const [db, module] of [
+        ['columns', undefined],
+        ['synthetic', SYNTHETIC_MODULE],
+      ] as const) {
+        const path = join(dir, `${db}.db`);
+        if (module !== undefined) {
+          process.env[SWEEP_MODULE] = module;
+          const run = await tpusim(
+            'explore',
+            syntheticSpec(dir, { points: 2500, seed: 4 }, 'synthetic.json'),
+            '--db',
+            path,
+            '--chunk',
+            '1000',
+          );
+          delete process.env[SWEEP_MODULE];
+          expect(run.code, run.err).toBe(0);
+        }
+        const report = await tpusim(
+          'explore',
+          'report',
+          path,
+          '--csv',
+          join(dir, `${db}-p.csv`),
+          '--parquet',
+          join(dir, `${db}.parquet`),
+        );
+        expect(report.code, report.err).toBe(0);
+        const [csvHeader, ...csvLines] = readText(join(dir, `${db}-p.csv`))
+          .trimEnd()
+          .split('\n');
+        const parquet = await parquetAsCsv(join(dir, `${db}.parquet`));
+        expect(parquet.header.join(',')).toBe(csvHeader);
+        expect(parquet.lines).toHaveLength(csvLines.length);
+        expect(parquet.lines).toEqual(csvLines);
+        expect(JSON.parse(parquet.metadata!)).toMatchObject({ count: csvLines.length });
       }
-      const report = await tpusim('explore', 'report', path, '--csv', join(dir, `${db}-p.csv`), '--parquet', join(dir, `${db}.parquet`));
-      expect(report.code, report.err).toBe(0);
-      const [csvHeader, ...csvLines] = readText(join(dir, `${db}-p.csv`)).trimEnd().split('\n');
-      const parquet = await parquetAsCsv(join(dir, `${db}.parquet`));
-      expect(parquet.header.join(',')).toBe(csvHeader);
-      expect(parquet.lines).toHaveLength(csvLines.length);
-      expect(parquet.lines).toEqual(csvLines);
-      expect(JSON.parse(parquet.metadata!)).toMatchObject({ count: csvLines.length });
-    }
-  });
+    },
+  );
 
   it('refuses a folder that does not exist, leaving nothing behind', async () => {
-    const report = await tpusim('explore', 'report', join(dir, 'columns.db'), '--parquet', join(dir, 'no-such-folder', 'x.parquet'));
+    const report = await tpusim(
+      'explore',
+      'report',
+      join(dir, 'columns.db'),
+      '--parquet',
+      join(dir, 'no-such-folder', 'x.parquet'),
+    );
     expect(report.code).not.toBe(0);
     expect(report.err).toMatch(/no-such-folder/);
   });

@@ -19,13 +19,20 @@ export function tempDir(): string {
 }
 
 /** Writes a synthetic sweep spec and returns its path. */
-export function syntheticSpec(dir: string, spec: { points: number; seed?: number; delayUs?: number; failAt?: number }, name = 'sweep.json'): string {
+export function syntheticSpec(
+  dir: string,
+  spec: { points: number; seed?: number; delayUs?: number; failAt?: number },
+  name = 'sweep.json',
+): string {
   const path = join(dir, name);
   writeFileSync(path, JSON.stringify({ synthetic: 'v1', ...spec }));
   return path;
 }
 
-/** Bundles the CLI and the worker-thread script next to each other; the folder sits under node_modules so packages resolve. */
+/**
+ * Bundles the CLI and the worker-thread script next to each other; the folder sits under node_modules so packages
+ * resolve.
+ */
 export async function bundleCli(): Promise<string> {
   const { build } = await import('rolldown');
   const dir = mkdtempSync(join(REPO, 'node_modules', '.tpusim-explore-test-'));
@@ -36,21 +43,40 @@ export async function bundleCli(): Promise<string> {
     logLevel: 'silent',
     output: { dir, format: 'esm', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
   });
-  writeFileSync(join(dir, 'cli.mjs'), `import { main } from './main.js';\nprocess.exitCode = await main(process.argv.slice(2));\n`);
+  writeFileSync(
+    join(dir, 'cli.mjs'),
+    `import { main } from './main.js';\nprocess.exitCode = await main(process.argv.slice(2));\n`,
+  );
   return dir;
 }
 
 export function spawnCli(bundle: string, args: readonly string[], cwd: string): ChildProcess {
-  return spawn(process.execPath, [join(bundle, 'cli.mjs'), ...args], { cwd, env: { ...process.env, ...SWEEP_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [join(bundle, 'cli.mjs'), ...args], {
+    cwd,
+    env: { ...process.env, ...SWEEP_ENV },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
-export function runCli(bundle: string, args: readonly string[], cwd: string): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [join(bundle, 'cli.mjs'), ...args], { cwd, env: { ...process.env, ...SWEEP_ENV }, encoding: 'utf8' });
+export function runCli(
+  bundle: string,
+  args: readonly string[],
+  cwd: string,
+): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [join(bundle, 'cli.mjs'), ...args], {
+    cwd,
+    env: { ...process.env, ...SWEEP_ENV },
+    encoding: 'utf8',
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 export function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((done) => (child.exitCode !== null || child.signalCode !== null ? done(child.exitCode) : child.once('exit', (code) => done(code))));
+  return new Promise((done) =>
+    child.exitCode !== null || child.signalCode !== null
+      ? done(child.exitCode)
+      : child.once('exit', (code) => done(code)),
+  );
 }
 
 export const readText = (path: string): string => readFileSync(path, 'utf8');
@@ -74,7 +100,11 @@ export function hasRedisServer(): boolean {
 export async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
   const dir = tempDir();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   await new Promise<void>((ready, fail) => {
     let seen = '';
     child.stdout!.on('data', (data: Buffer) => {

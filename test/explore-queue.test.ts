@@ -6,10 +6,24 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tpusim } from './cli-helper.js';
-import { SWEEP_ENV, bundleCli, exited, hasRedisServer, readText, spawnCli, startRedis, stderrIncludes, syntheticSpec, tempDir } from './explore-helper.js';
+import {
+  SWEEP_ENV,
+  bundleCli,
+  exited,
+  hasRedisServer,
+  readText,
+  spawnCli,
+  startRedis,
+  stderrIncludes,
+  syntheticSpec,
+  tempDir,
+} from './explore-helper.js';
 
 const redisAvailable = hasRedisServer();
-if (!redisAvailable) console.warn('explore-queue tests skipped: no redis-server binary on PATH (apt-get install redis-server; .ci/run installs it)');
+if (!redisAvailable)
+  console.warn(
+    'explore-queue tests skipped: no redis-server binary on PATH (apt-get install redis-server; .ci/run installs it)',
+  );
 
 describe.skipIf(!redisAvailable)('tpusim explore --queue (BullMQ on Redis)', () => {
   const dir = tempDir();

@@ -35,7 +35,12 @@ describe('tpusim explore report: finalists on the simulator', () => {
     const json = await tpusim('explore', 'report', db, '--json');
     expect(json.code, json.err).toBe(0);
     const body = JSON.parse(json.out);
-    const finalists = body.finalists as Array<{ index: number; knee: boolean; gaps: Array<Record<string, number | string>>; notes: string[] }>;
+    const finalists = body.finalists as Array<{
+      index: number;
+      knee: boolean;
+      gaps: Array<Record<string, number | string>>;
+      notes: string[];
+    }>;
     expect(finalists.length).toBe(Math.min(5, body.front.length));
     expect(finalists[0]!.knee).toBe(true);
     expect(finalists.filter((f) => f.knee).length).toBe(1);

@@ -4,7 +4,17 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tpusim } from './cli-helper.js';
-import { REPO, SWEEP_ENV, bundleCli, exited, readText, runCli, spawnCli, syntheticSpec, tempDir } from './explore-helper.js';
+import {
+  REPO,
+  SWEEP_ENV,
+  bundleCli,
+  exited,
+  readText,
+  runCli,
+  spawnCli,
+  syntheticSpec,
+  tempDir,
+} from './explore-helper.js';
 import { compileSweep } from './fixtures/explore/synthetic-sweep.mjs';
 
 const dir = tempDir();
@@ -51,7 +61,14 @@ describe('tpusim explore (local)', () => {
     expect(run.code, run.err).toBe(0);
     expect(run.err).toMatch(/explore: 5,000\/5,000 points \(100\.0%\) .* points\/s .* feasible +best tokensPerS/);
     const summary = JSON.parse(run.out);
-    expect(summary).toMatchObject({ schemaVersion: 1, kind: 'explore-run', rows: 5000, count: 5000, chunks: 17, chunksRun: 17 });
+    expect(summary).toMatchObject({
+      schemaVersion: 1,
+      kind: 'explore-run',
+      rows: 5000,
+      count: 5000,
+      chunks: 17,
+      chunksRun: 17,
+    });
 
     const report = await tpusim('explore', 'report', db, '--json');
     expect(report.code, report.err).toBe(0);
@@ -59,14 +76,19 @@ describe('tpusim explore (local)', () => {
     const rows = compileSweep(`{"synthetic":"v1","points":5000,"seed":7}`, 'small.json').evaluateChunk(0, 5000);
     const feasible = rows.filter((r) => r.feasible);
     const dominated = (a: (typeof rows)[number], b: (typeof rows)[number]): boolean =>
-      b.objectives['tokensPerS']! >= a.objectives['tokensPerS']! && b.objectives['costUsd']! <= a.objectives['costUsd']! &&
-      (b.objectives['tokensPerS']! > a.objectives['tokensPerS']! || b.objectives['costUsd']! < a.objectives['costUsd']!);
+      b.objectives['tokensPerS']! >= a.objectives['tokensPerS']! &&
+      b.objectives['costUsd']! <= a.objectives['costUsd']! &&
+      (b.objectives['tokensPerS']! > a.objectives['tokensPerS']! ||
+        b.objectives['costUsd']! < a.objectives['costUsd']!);
     // Every non-dominated feasible point, duplicates included, in index order.
     const unique = feasible.filter((a) => !feasible.some((b) => dominated(a, b)));
     expect(unique.length).toBeGreaterThan(5);
     expect(body.front.map((r: { index: number }) => r.index)).toEqual(unique.map((r) => r.index));
     expect(body).toMatchObject({ rows: 5000, feasible: feasible.length, complete: true });
-    expect(body.objectives).toEqual([{ name: 'tokensPerS', direction: 'max' }, { name: 'costUsd', direction: 'min' }]);
+    expect(body.objectives).toEqual([
+      { name: 'tokensPerS', direction: 'max' },
+      { name: 'costUsd', direction: 'min' },
+    ]);
 
     const svg = join(dir, 'front.svg');
     const text = await tpusim('explore', 'report', db, '--svg', svg);
@@ -183,7 +205,9 @@ describe('tpusim explore: bad input', () => {
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.err).toContain(message);
     }
-    expect((await tpusim('explore', 'report', join(dir, 'missing.db'))).err).toContain(`sweep database '${join(dir, 'missing.db')}' does not exist`);
+    expect((await tpusim('explore', 'report', join(dir, 'missing.db'))).err).toContain(
+      `sweep database '${join(dir, 'missing.db')}' does not exist`,
+    );
     expect((await tpusim('explore', 'merge', join(dir, 'x.db'))).code).toBe(2);
     expect((await tpusim('explore', 'worker')).err).toContain('explore worker needs --queue redis://HOST:PORT');
   });

@@ -25,7 +25,8 @@ const DEFAULT_RUNS = 600;
 const envInt = (name: string, fallback: number): number => {
   const text = process.env[name];
   const value = text === undefined ? fallback : Number(text);
-  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got '${text}'`);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new Error(`${name} must be a non-negative integer, got '${text}'`);
   return value;
 };
 
@@ -51,12 +52,20 @@ describe('fuzz', () => {
     const slowest = [...results].sort((a, b) => b.ms - a.ms).slice(0, 3);
     console.log(
       [
-        `fuzz: seed ${seed} (TPUSIM_FUZZ_SEED), ${runs} cases (TPUSIM_FUZZ_RUNS), huge sizes ${HUGE ? 'on' : 'off (no src/cli/limits.ts yet)'}, ${seconds.toFixed(1)} s`,
+        `fuzz: seed ${seed} (TPUSIM_FUZZ_SEED), ${runs} cases (TPUSIM_FUZZ_RUNS), huge sizes ` +
+          `${HUGE ? 'on' : 'off (no src/cli/limits.ts yet)'}, ${seconds.toFixed(1)} s`,
         countsTable(cases, results),
         `slowest: ${slowest.map((r) => `case ${r.id} ${cases[r.id]!.command} ${Math.round(r.ms)} ms`).join(', ')}`,
-        known.length ? `known failures seen (${known.length}, see test/fuzz/known.ts):\n${known.map(describeFailure).join('\n')}` : 'no known failures seen',
-        unknown.length ? `NEW failures (${unknown.length}):\n${unknown.map(describeFailure).join('\n')}` : 'no new failures',
-        unseen.length ? `known failures not seen in this run (fixed? remove them from test/fuzz/known.ts): ${unseen.map((k) => `${k.command} ${k.pattern}`).join('; ')}` : '',
+        known.length
+          ? `known failures seen (${known.length}, see test/fuzz/known.ts):\n${known.map(describeFailure).join('\n')}`
+          : 'no known failures seen',
+        unknown.length
+          ? `NEW failures (${unknown.length}):\n${unknown.map(describeFailure).join('\n')}`
+          : 'no new failures',
+        unseen.length
+          ? `known failures not seen in this run (fixed? remove them from test/fuzz/known.ts): ` +
+            `${unseen.map((k) => `${k.command} ${k.pattern}`).join('; ')}`
+          : '',
         logs.length ? `library code printed (${logs.length}):\n${logs.slice(0, 10).join('\n')}` : '',
       ].join('\n'),
     );

@@ -4,7 +4,17 @@
  * a unified-style diff of the first differing lines. After an intended change, `npm run golden:update`
  * (TPUSIM_GOLDEN_UPDATE=1) rewrites the files; review them as a diff before committing.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,7 +54,8 @@ async function runCase(c: GoldenCase): Promise<Map<string, Buffer>> {
   try {
     if (result.code !== 0) throw new Error(`tpusim ${c.argv.join(' ')} exited ${result.code}:\n${result.err}`);
     // No absolute path of the run's folder may reach a golden file.
-    const normalise = (path: string, bytes: Buffer): Buffer => (isTextFile(path) ? Buffer.from(bytes.toString('utf8').replaceAll(dir, '<run>')) : bytes);
+    const normalise = (path: string, bytes: Buffer): Buffer =>
+      isTextFile(path) ? Buffer.from(bytes.toString('utf8').replaceAll(dir, '<run>')) : bytes;
     const stdout = c.stdout ?? 'stdout.json';
     const files = new Map([[stdout, normalise(stdout, Buffer.from(result.out))]]);
     for (const output of c.outputs ?? []) {
@@ -72,7 +83,8 @@ function compareGolden(c: GoldenCase, files: ReadonlyMap<string, Buffer>): strin
   const folder = join(GOLDEN, c.name);
   const committed = listFiles(folder);
   const problems: string[] = [];
-  for (const path of committed) if (!files.has(path)) problems.push(`test/golden/${c.name}/${path}: committed, but this run did not write it`);
+  for (const path of committed)
+    if (!files.has(path)) problems.push(`test/golden/${c.name}/${path}: committed, but this run did not write it`);
   for (const [path, bytes] of files) {
     if (!committed.includes(path)) {
       problems.push(`test/golden/${c.name}/${path}: written by this run, but not committed`);
@@ -90,14 +102,21 @@ describe('golden CLI outputs', () => {
     expect(new Set(names).size).toBe(names.length);
     const stale = readdirSync(GOLDEN).filter((e) => !HARNESS_ENTRIES.has(e) && !names.includes(e));
     if (UPDATE) for (const entry of stale) rmSync(join(GOLDEN, entry), { recursive: true, force: true });
-    else expect(stale, 'folders of cases no longer in test/golden/cases.ts (npm run golden:update removes them)').toEqual([]);
+    else
+      expect(stale, 'folders of cases no longer in test/golden/cases.ts (npm run golden:update removes them)').toEqual(
+        [],
+      );
   });
 
   it.each(GOLDEN_CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const files = await runCase(c);
     if (UPDATE) return writeGolden(c, files);
     const problems = compareGolden(c, files);
-    if (problems.length > 0) throw new Error(`tpusim ${c.argv.join(' ')}: output differs from test/golden/${c.name}/ (npm run golden:update after an intended change)\n${problems.join('\n')}`);
+    if (problems.length > 0)
+      throw new Error(
+        `tpusim ${c.argv.join(' ')}: output differs from test/golden/${c.name}/ (npm run golden:update after an ` +
+          `intended change)\n${problems.join('\n')}`,
+      );
   });
 });
 
@@ -106,12 +125,23 @@ describe('golden diff', () => {
     const committed = Buffer.from('a\nb\nc\nd\ne\nf\n');
     const actual = Buffer.from('a\nb\nc\nd\nE\nf\n');
     expect(goldenDiff('x/stdout.json', committed, actual)).toBe(
-      ['--- test/golden/x/stdout.json (committed)', '+++ test/golden/x/stdout.json (this run)', '@@ -2,4 +2,4 @@', ' b', ' c', ' d', '-e', '+E'].join('\n'),
+      [
+        '--- test/golden/x/stdout.json (committed)',
+        '+++ test/golden/x/stdout.json (this run)',
+        '@@ -2,4 +2,4 @@',
+        ' b',
+        ' c',
+        ' d',
+        '-e',
+        '+E',
+      ].join('\n'),
     );
   });
 
   it('shows lines a run added at the end', () => {
-    expect(goldenDiff('x/a.svg', Buffer.from('<svg>\n</svg>\n'), Buffer.from('<svg>\n</svg>\n<extra/>\n'))).toContain('@@ -1,2 +1,3 @@\n <svg>\n </svg>\n+<extra/>');
+    expect(goldenDiff('x/a.svg', Buffer.from('<svg>\n</svg>\n'), Buffer.from('<svg>\n</svg>\n<extra/>\n'))).toContain(
+      '@@ -1,2 +1,3 @@\n <svg>\n </svg>\n+<extra/>',
+    );
   });
 
   it('gives the offset of the first differing byte of a binary file', () => {

@@ -63,20 +63,43 @@ describe('public API signatures', () => {
   });
 
   it('estimates, compiles and simulates a graph on a chip', () => {
-    expectTypeOf(estimateGraph).toEqualTypeOf<(graph: Graph, chip: ChipSpec, options?: EstimateOptions) => GraphEstimate>();
-    expectTypeOf(compileGraph).toEqualTypeOf<(graph: Graph, chip: ChipSpec, options?: CompileOptions) => CompiledModel>();
-    expectTypeOf(runProgram).toEqualTypeOf<(chip: ChipSpec, program: Program, options?: RunProgramOptions) => ProgramRun>();
+    expectTypeOf(estimateGraph).toEqualTypeOf<
+      (graph: Graph, chip: ChipSpec, options?: EstimateOptions) => GraphEstimate
+    >();
+    expectTypeOf(compileGraph).toEqualTypeOf<
+      (graph: Graph, chip: ChipSpec, options?: CompileOptions) => CompiledModel
+    >();
+    expectTypeOf(runProgram).toEqualTypeOf<
+      (chip: ChipSpec, program: Program, options?: RunProgramOptions) => ProgramRun
+    >();
   });
 
   it('plans training and serving on a system', () => {
     expectTypeOf(trainingStep).toEqualTypeOf<
-      (model: TransformerModel, chip: ChipSpec, pods: SystemSpec, chips: number, plan: TrainingPlan, options?: TrainingOptions) => TrainingStep
+      (
+        model: TransformerModel,
+        chip: ChipSpec,
+        pods: SystemSpec,
+        chips: number,
+        plan: TrainingPlan,
+        options?: TrainingOptions,
+      ) => TrainingStep
     >();
-    expectTypeOf(planTrainingRun).toEqualTypeOf<(model: TransformerModel, chip: ChipSpec, system: SystemSpec, input: TrainingRunInput) => TrainingRun>();
+    expectTypeOf(planTrainingRun).toEqualTypeOf<
+      (model: TransformerModel, chip: ChipSpec, system: SystemSpec, input: TrainingRunInput) => TrainingRun
+    >();
     expectTypeOf(searchPlans).toEqualTypeOf<
-      (model: TransformerModel, chip: ChipSpec, system: SystemSpec, chips: number, options: SearchOptions) => SearchResult
+      (
+        model: TransformerModel,
+        chip: ChipSpec,
+        system: SystemSpec,
+        chips: number,
+        options: SearchOptions,
+      ) => SearchResult
     >();
-    expectTypeOf(servingPoint).toEqualTypeOf<(ctx: ServingContext, batch: number, prompt: number, output: number) => ServingPoint>();
+    expectTypeOf(servingPoint).toEqualTypeOf<
+      (ctx: ServingContext, batch: number, prompt: number, output: number) => ServingPoint
+    >();
   });
 
   it('prices a chip and its total cost of ownership', () => {
@@ -111,7 +134,9 @@ describe('public entries', () => {
 
   it('src/web.ts exports only what src/index.ts exports, the same objects', () => {
     const index = api as Record<string, unknown>;
-    const notPublic = Object.keys(web).filter((name) => !(name in index) || index[name] !== (web as Record<string, unknown>)[name]);
+    const notPublic = Object.keys(web).filter(
+      (name) => !(name in index) || index[name] !== (web as Record<string, unknown>)[name],
+    );
     expect(notPublic).toEqual([]);
   });
 
@@ -126,7 +151,9 @@ describe('public entries', () => {
   });
 
   it('package.json exports tpusim and tpusim/web', () => {
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, { import: string }> };
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      exports: Record<string, { import: string }>;
+    };
     expect(pkg.exports['.']?.import).toBe('./dist/index.js');
     expect(pkg.exports['./web']?.import).toBe('./dist/web.js');
   });

@@ -5,7 +5,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatComputeReport, parseScaleSimConfig, parseScaleSimTopology, runScaleSim, SYSTOLIC_ENGINES, scaleSimUtilization, pythonFloat } from '../src/index.js';
+import {
+  formatComputeReport,
+  parseScaleSimConfig,
+  parseScaleSimTopology,
+  runScaleSim,
+  SYSTOLIC_ENGINES,
+  scaleSimUtilization,
+  pythonFloat,
+} from '../src/index.js';
 
 const fixture = (name: string): string => readFileSync(join(import.meta.dirname, 'fixtures', 'scalesim', name), 'utf8');
 
@@ -38,12 +46,18 @@ describe('SCALE-Sim golden COMPUTE_REPORT.csv', () => {
     const shape = { m: 256, n: 128, k: 256 };
     const array = { rows: 32, cols: 32, dataflow, format: 'int8', doubleBuffered: false } as const;
     expect(SYSTOLIC_ENGINES.fold.run({ shape, array, timing: 'scalesim' }).stats.totalCycles).toBe(computeCycles);
-    expect(pythonFloat(scaleSimUtilization(shape, 32, 32, dataflow, 'modern').computeUtilization * 100)).toBe(computeUtil);
+    expect(pythonFloat(scaleSimUtilization(shape, 32, 32, dataflow, 'modern').computeUtilization * 100)).toBe(
+      computeUtil,
+    );
   });
 
   it('matches the examples in SCALE-SIM.md', () => {
     const os32 = { rows: 32, cols: 32, dataflow: 'os', format: 'int8', doubleBuffered: true } as const;
-    expect(SYSTOLIC_ENGINES.fold.run({ shape: { m: 1, n: 1, k: 1 }, array: os32, timing: 'scalesim' }).stats.totalCycles).toBe(62);
-    expect(SYSTOLIC_ENGINES.fold.run({ shape: { m: 64, n: 64, k: 64 }, array: os32, timing: 'scalesim' }).stats.totalCycles).toBe(503);
+    expect(
+      SYSTOLIC_ENGINES.fold.run({ shape: { m: 1, n: 1, k: 1 }, array: os32, timing: 'scalesim' }).stats.totalCycles,
+    ).toBe(62);
+    expect(
+      SYSTOLIC_ENGINES.fold.run({ shape: { m: 64, n: 64, k: 64 }, array: os32, timing: 'scalesim' }).stats.totalCycles,
+    ).toBe(503);
   });
 });

@@ -11,14 +11,22 @@ import { tpusim } from './cli-helper.js';
 
 const dir = join(import.meta.dirname, 'fixtures', 'scalesim-memory', 'traces');
 const cases = readdirSync(dir).sort();
-const FILES = ['IFMAP_SRAM', 'FILTER_SRAM', 'OFMAP_SRAM', 'IFMAP_DRAM', 'FILTER_DRAM', 'OFMAP_DRAM'].map((f) => `${f}_TRACE.csv`);
+const FILES = ['IFMAP_SRAM', 'FILTER_SRAM', 'OFMAP_SRAM', 'IFMAP_DRAM', 'FILTER_DRAM', 'OFMAP_DRAM'].map(
+  (f) => `${f}_TRACE.csv`,
+);
 
 /** Each row's cycle, and the multiset of addresses fetched (ignoring padding). */
 function cyclesAndAddresses(text: string): { cycles: string[]; addresses: string[] } {
-  const rows = text.trim().split('\n').map((l) => l.split(','));
+  const rows = text
+    .trim()
+    .split('\n')
+    .map((l) => l.split(','));
   return {
     cycles: rows.map((r) => r[0]!),
-    addresses: rows.flatMap((r) => r.slice(1)).filter((a) => a !== '-1.0' && a !== '1.0').sort(),
+    addresses: rows
+      .flatMap((r) => r.slice(1))
+      .filter((a) => a !== '-1.0' && a !== '1.0')
+      .sort(),
   };
 }
 
@@ -27,7 +35,17 @@ describe('SCALE-Sim v2 cycle traces', () => {
 
   it.each(cases)('%s', async (name) => {
     const out = mkdtempSync(join(tmpdir(), 'tpusim-trace-'));
-    const r = await tpusim('scalesim', '-c', join(dir, name, 'config.cfg'), '-t', join(dir, name, 'topology.csv'), '-i', 'gemm', '--trace', out);
+    const r = await tpusim(
+      'scalesim',
+      '-c',
+      join(dir, name, 'config.cfg'),
+      '-t',
+      join(dir, name, 'topology.csv'),
+      '-i',
+      'gemm',
+      '--trace',
+      out,
+    );
     expect(r.code).toBe(0);
     for (const file of FILES) {
       const mine = readFileSync(join(out, 'layer0', file), 'utf8');

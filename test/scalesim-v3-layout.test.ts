@@ -11,20 +11,48 @@ import { describe, expect, it } from 'vitest';
 import { tpusim } from './cli-helper.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'scalesim-v3');
-interface ManifestRun { readonly name: string; readonly topology: string; readonly form: string; readonly layout?: string; readonly reports: readonly string[] }
+interface ManifestRun {
+  readonly name: string;
+  readonly topology: string;
+  readonly form: string;
+  readonly layout?: string;
+  readonly reports: readonly string[];
+}
 const manifest = JSON.parse(readFileSync(join(FIXTURES, 'manifest.json'), 'utf8')) as { runs: readonly ManifestRun[] };
 const layoutRuns = manifest.runs.filter((r) => r.name.startsWith('ly-'));
 const input = (name: string): string => join(FIXTURES, 'inputs', name);
 
-async function runFixture(run: ManifestRun, ...extra: string[]): Promise<{ code: number; out: string; err: string; dir: string }> {
+async function runFixture(
+  run: ManifestRun,
+  ...extra: string[]
+): Promise<{ code: number; out: string; err: string; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'tpusim-v3-layout-'));
-  const result = await tpusim('scalesim', '-c', input(`${run.name}.cfg`), '-t', input(run.topology), '-i', run.form, '-l', input(run.layout!), '-o', dir, ...extra);
+  const result = await tpusim(
+    'scalesim',
+    '-c',
+    input(`${run.name}.cfg`),
+    '-t',
+    input(run.topology),
+    '-i',
+    run.form,
+    '-l',
+    input(run.layout!),
+    '-o',
+    dir,
+    ...extra,
+  );
   return { ...result, dir };
 }
 
 describe('SCALE-Sim v3 layout golden runs', () => {
   it('has the five layout runs (default and custom layouts, 1 to 8 banks, ws/os/is)', () => {
-    expect(layoutRuns.map((r) => r.name).sort()).toEqual(['ly-custom-b2-is', 'ly-custom-b4', 'ly-custom-b8-os', 'ly-default-b1', 'ly-default-b4']);
+    expect(layoutRuns.map((r) => r.name).sort()).toEqual([
+      'ly-custom-b2-is',
+      'ly-custom-b4',
+      'ly-custom-b8-os',
+      'ly-default-b1',
+      'ly-default-b4',
+    ]);
   });
 
   it.each(layoutRuns.map((r) => [r.name, r] as const))('%s: the three reports byte for byte', async (_name, run) => {
@@ -32,7 +60,9 @@ describe('SCALE-Sim v3 layout golden runs', () => {
     expect(result.err).not.toMatch(/error/i);
     expect(result.code).toBe(0);
     for (const report of run.reports) {
-      expect(readFileSync(join(result.dir, report), 'utf8'), report).toBe(readFileSync(join(FIXTURES, run.name, report), 'utf8'));
+      expect(readFileSync(join(result.dir, report), 'utf8'), report).toBe(
+        readFileSync(join(FIXTURES, run.name, report), 'utf8'),
+      );
     }
   });
 });
@@ -56,25 +86,53 @@ describe('tpusim scalesim with [layout]: refusals and warnings', () => {
   });
 
   it('refuses a bank count that does not divide the bank bandwidth, naming key, value and limit', async () => {
-    const r = await tpusim('scalesim', '-c', cfg('IfmapSRAMBankNum : 4', 'IfmapSRAMBankNum : 3'), '-t', topo, '-l', input('layout-conv.csv'));
+    const r = await tpusim(
+      'scalesim',
+      '-c',
+      cfg('IfmapSRAMBankNum : 4', 'IfmapSRAMBankNum : 3'),
+      '-t',
+      topo,
+      '-l',
+      input('layout-conv.csv'),
+    );
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/ifmapsrambanknum 3 must divide ifmapsrambankbandwidth 16/);
   });
 
   it('refuses a filter tile that does not fill a line (v3 asserts it)', async () => {
-    const r = await tpusim('scalesim', '-c', cfg('FilterSRAMBankBandwidth : 16', 'FilterSRAMBankBandwidth : 32'), '-t', topo, '-l', input('layout-conv.csv'));
+    const r = await tpusim(
+      'scalesim',
+      '-c',
+      cfg('FilterSRAMBankBandwidth : 16', 'FilterSRAMBankBandwidth : 32'),
+      '-t',
+      topo,
+      '-l',
+      input('layout-conv.csv'),
+    );
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/filter tile 4 x 4 x 1 x 1 = 16 words must equal FilterSRAMBankBandwidth 32/);
   });
 
   it('refuses a missing [layout] key', async () => {
-    const r = await tpusim('scalesim', '-c', cfg('FilterSRAMBankPort : 1', ''), '-t', topo, '-l', input('layout-conv.csv'));
+    const r = await tpusim(
+      'scalesim',
+      '-c',
+      cfg('FilterSRAMBankPort : 1', ''),
+      '-t',
+      topo,
+      '-l',
+      input('layout-conv.csv'),
+    );
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/\[layout\] needs FilterSRAMBankPort/);
   });
 
   it('refuses --memory off, --timing native and --trace with a custom layout', async () => {
-    for (const extra of [['--memory', 'off'], ['--timing', 'native'], ['--trace', mkdtempSync(join(tmpdir(), 'tpusim-tr-'))]]) {
+    for (const extra of [
+      ['--memory', 'off'],
+      ['--timing', 'native'],
+      ['--trace', mkdtempSync(join(tmpdir(), 'tpusim-tr-'))],
+    ]) {
       const r = await runFixture(custom, ...extra);
       expect(r.code, extra.join(' ')).toBe(2);
       expect(r.err).toContain(extra[0]!);
@@ -84,15 +142,25 @@ describe('tpusim scalesim with [layout]: refusals and warnings', () => {
   it('refuses a bad layout CSV, naming the row and the value', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tpusim-v3-layout-csv-'));
     const bad = join(dir, 'bad.csv');
-    writeFileSync(bad, readFileSync(input('layout-conv.csv'), 'utf8').replace('L1,2,2,1,1,4,4,0,1,2,3,4,5', 'L1,2,2,1,1,4,4,0,1,1,3,4,5'));
+    writeFileSync(
+      bad,
+      readFileSync(input('layout-conv.csv'), 'utf8').replace(
+        'L1,2,2,1,1,4,4,0,1,2,3,4,5',
+        'L1,2,2,1,1,4,4,0,1,1,3,4,5',
+      ),
+    );
     const r = await tpusim('scalesim', '-c', input('ly-custom-b4.cfg'), '-t', topo, '-l', bad);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/bad\.csv:2: layer 'L1' IFMAP interline \+ intraline order must be a permutation of 0\.\.5, got 3,4,5,0,1,1/);
+    expect(r.err).toMatch(
+      /bad\.csv:2: layer 'L1' IFMAP interline \+ intraline order must be a permutation of 0\.\.5, got 3,4,5,0,1,1/,
+    );
   });
 
   it('says that later layout rows are ignored, as v3 ignores them', async () => {
     const r = await runFixture(custom);
-    expect(r.err).toMatch(/every layer is laid out with the first row \('L1', line 2\).*rows 'L2' differ and are ignored/);
+    expect(r.err).toMatch(
+      /every layer is laid out with the first row \('L1', line 2\).*rows 'L2' differ and are ignored/,
+    );
   });
 
   it('no longer calls [layout] unmodelled', async () => {

@@ -12,11 +12,24 @@ import { describe, expect, it } from 'vitest';
 import { tpusim } from './cli-helper.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'scalesim-v3');
-interface ManifestRun { readonly name: string; readonly topology: string; readonly form: string; readonly reports: readonly string[] }
-const manifest = JSON.parse(readFileSync(join(FIXTURES, 'manifest.json'), 'utf8')) as { numpy: string; runs: readonly ManifestRun[] };
+interface ManifestRun {
+  readonly name: string;
+  readonly topology: string;
+  readonly form: string;
+  readonly reports: readonly string[];
+}
+const manifest = JSON.parse(readFileSync(join(FIXTURES, 'manifest.json'), 'utf8')) as {
+  numpy: string;
+  runs: readonly ManifestRun[];
+};
 const sparseRuns = manifest.runs.filter((r) => r.reports.includes('SPARSE_REPORT.csv'));
 
-const rows = (text: string): string[][] => text.trimEnd().split('\n').slice(1).map((line) => line.split(', '));
+const rows = (text: string): string[][] =>
+  text
+    .trimEnd()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(', '));
 
 describe('SCALE-Sim v3 sparsity golden runs', () => {
   it('has the matrix the issue asks for (>= 10 sparsity runs, made with numpy 1.x)', () => {
@@ -24,24 +37,42 @@ describe('SCALE-Sim v3 sparsity golden runs', () => {
     expect(manifest.numpy.startsWith('1.')).toBe(true);
   });
 
-  it.each(sparseRuns.map((r) => [r.name, r] as const))('%s: SPARSE_REPORT.csv byte for byte, COMPUTE_REPORT.csv per field', async (_name, run) => {
-    const out = mkdtempSync(join(tmpdir(), 'tpusim-v3-'));
-    const result = await tpusim('scalesim', '-c', join(FIXTURES, 'inputs', `${run.name}.cfg`), '-t', join(FIXTURES, 'inputs', run.topology), '-i', run.form, '-o', out);
-    expect(result.err).not.toMatch(/error/i);
-    expect(result.code).toBe(0);
-    expect(readFileSync(join(out, 'SPARSE_REPORT.csv'), 'utf8')).toBe(readFileSync(join(FIXTURES, run.name, 'SPARSE_REPORT.csv'), 'utf8'));
-    const ours = rows(readFileSync(join(out, 'COMPUTE_REPORT.csv'), 'utf8'));
-    const theirs = rows(readFileSync(join(FIXTURES, run.name, 'COMPUTE_REPORT.csv'), 'utf8'));
-    // v3: LayerID, Total Cycles (incl. prefetch), Total Cycles, Stall, Overall, Mapping, Compute; tpusim (v2's): no prefetch column.
-    expect(ours).toEqual(theirs.map((r) => [r[0], ...r.slice(2)]));
-  });
+  it.each(sparseRuns.map((r) => [r.name, r] as const))(
+    '%s: SPARSE_REPORT.csv byte for byte, COMPUTE_REPORT.csv per field',
+    async (_name, run) => {
+      const out = mkdtempSync(join(tmpdir(), 'tpusim-v3-'));
+      const result = await tpusim(
+        'scalesim',
+        '-c',
+        join(FIXTURES, 'inputs', `${run.name}.cfg`),
+        '-t',
+        join(FIXTURES, 'inputs', run.topology),
+        '-i',
+        run.form,
+        '-o',
+        out,
+      );
+      expect(result.err).not.toMatch(/error/i);
+      expect(result.code).toBe(0);
+      expect(readFileSync(join(out, 'SPARSE_REPORT.csv'), 'utf8')).toBe(
+        readFileSync(join(FIXTURES, run.name, 'SPARSE_REPORT.csv'), 'utf8'),
+      );
+      const ours = rows(readFileSync(join(out, 'COMPUTE_REPORT.csv'), 'utf8'));
+      const theirs = rows(readFileSync(join(FIXTURES, run.name, 'COMPUTE_REPORT.csv'), 'utf8'));
+      // v3: LayerID, Total Cycles (incl. prefetch), Total Cycles, Stall, Overall, Mapping, Compute; tpusim (v2's): no
+      // prefetch column.
+      expect(ours).toEqual(theirs.map((r) => [r[0], ...r.slice(2)]));
+    },
+  );
 });
 
 describe('tpusim scalesim with [sparsity]: refusals', () => {
   const cfg = (extra: string, dataflow = 'ws'): string => {
     const dir = mkdtempSync(join(tmpdir(), 'tpusim-v3-cfg-'));
     const path = join(dir, 'sp.cfg');
-    const text = readFileSync(join(FIXTURES, 'inputs', 'sp-csr-rw-b4.cfg'), 'utf8').replace('Dataflow : ws', `Dataflow : ${dataflow}`).replace('BlockSize : 4', extra);
+    const text = readFileSync(join(FIXTURES, 'inputs', 'sp-csr-rw-b4.cfg'), 'utf8')
+      .replace('Dataflow : ws', `Dataflow : ${dataflow}`)
+      .replace('BlockSize : 4', extra);
     writeFileSync(path, text);
     return path;
   };

@@ -30,13 +30,17 @@ describe('torch.onnx.export fixtures', () => {
 });
 
 describe.each(Object.keys(MANIFEST.models))('torch export %s', (model) => {
-  it.each(MANIFEST.models[model]!.opsets)('opset %i: imports, estimates, and runs on tpu-v4 (bf16) and tpu-v1 (int8)', (opset) => {
-    const row = torchRow(model, opset);
-    rows.push(row);
-    value(row.import);
-    expect(value(row.fp32)).toBeLessThan(FP32_L2);
-    expect(value(row.estimate)).toBeGreaterThan(0);
-    expect(value(row.bf16)).toBeLessThan(BF16_L2);
-    expect(value(row.int8), 'output elements that differ from the quantized reference').toBe(0);
-  }, 60_000);
+  it.each(MANIFEST.models[model]!.opsets)(
+    'opset %i: imports, estimates, and runs on tpu-v4 (bf16) and tpu-v1 (int8)',
+    (opset) => {
+      const row = torchRow(model, opset);
+      rows.push(row);
+      value(row.import);
+      expect(value(row.fp32)).toBeLessThan(FP32_L2);
+      expect(value(row.estimate)).toBeGreaterThan(0);
+      expect(value(row.bf16)).toBeLessThan(BF16_L2);
+      expect(value(row.int8), 'output elements that differ from the quantized reference').toBe(0);
+    },
+    60_000,
+  );
 });

@@ -30,7 +30,10 @@ interface ManifestModel {
   readonly exportFailures: Readonly<Record<string, string>>;
 }
 
-export const MANIFEST = JSON.parse(readFileSync(join(TORCH_FIXTURES, 'manifest.json'), 'utf8')) as { generator: string; models: Record<string, ManifestModel> };
+export const MANIFEST = JSON.parse(readFileSync(join(TORCH_FIXTURES, 'manifest.json'), 'utf8')) as {
+  generator: string;
+  models: Record<string, ManifestModel>;
+};
 
 /** ||a - b||_2 / ||b||_2 over all elements. */
 export function relativeL2(actual: ArrayLike<number>, reference: ArrayLike<number>): number {
@@ -52,7 +55,10 @@ function npy(model: string, name: string): Float64Array {
 
 export function loadGraph(model: string, opset: number): Graph {
   const file = join(TORCH_FIXTURES, model, `opset${opset}.onnx`);
-  const imported = importOnnx(new Uint8Array(readFileSync(file)), { fileName: `${model}/opset${opset}.onnx`, readExternalData: externalDataReader(file) });
+  const imported = importOnnx(new Uint8Array(readFileSync(file)), {
+    fileName: `${model}/opset${opset}.onnx`,
+    readExternalData: externalDataReader(file),
+  });
   if (!imported.ok) throw new Error(formatIssues(imported.issues));
   return imported.value;
 }
@@ -92,9 +98,18 @@ export interface TorchRow {
 
 const skipped: Stage = { ok: false, reason: 'import failed' };
 
-function onChip(graph: Graph, chipName: string, dtype: 'bf16' | 'int8', inputs: Record<string, Float64Array>): { outputs: ReadonlyMap<string, Float64Array>; compiled: ReturnType<typeof compileAndVerify>['compiled'] } {
+function onChip(
+  graph: Graph,
+  chipName: string,
+  dtype: 'bf16' | 'int8',
+  inputs: Record<string, Float64Array>,
+): { outputs: ReadonlyMap<string, Float64Array>; compiled: ReturnType<typeof compileAndVerify>['compiled'] } {
   const chip = getChipPreset(chipName)!;
-  const { compiled, issues } = compileAndVerify(graph, chip, dtype === 'int8' ? { dtype, calibration: inputs } : { dtype });
+  const { compiled, issues } = compileAndVerify(
+    graph,
+    chip,
+    dtype === 'int8' ? { dtype, calibration: inputs } : { dtype },
+  );
   const problems = Object.entries(issues).flatMap(([pass, list]) => list.map((i) => `${pass}: ${i.message}`));
   if (problems.length > 0) throw new Error(`verifier: ${problems[0]}`);
   return { outputs: runCompiledModel(compiled, chip, { inputs }).outputs, compiled };
@@ -132,7 +147,9 @@ const cell = (s: Stage, show: (v: number) => string): string => (s.ok ? show(s.v
 
 /** The docs table: one row per model and opset. */
 export function torchTable(rows: readonly TorchRow[]): string {
-  const head = '| model | opset | import | fp32 rel. L2 | estimate tpu-v4 | bf16 tpu-v4 rel. L2 | int8 tpu-v1 vs quantized reference |\n|---|---|---|---|---|---|---|';
+  const head =
+    '| model | opset | import | fp32 rel. L2 | estimate tpu-v4 | bf16 tpu-v4 rel. L2 | int8 tpu-v1 vs quantized ' +
+    'reference |\n|---|---|---|---|---|---|---|';
   const line = (r: TorchRow): string =>
     [
       r.model,

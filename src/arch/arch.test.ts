@@ -63,7 +63,8 @@ describe('validation', () => {
 });
 
 describe('validation of GPU-style fields', () => {
-  const withTensorCores = (): Record<string, any> => structuredClone(CHIP_PRESETS['h100-sxm']) as unknown as Record<string, any>;
+  const withTensorCores = (): Record<string, any> =>
+    structuredClone(CHIP_PRESETS['h100-sxm']) as unknown as Record<string, any>;
   const messages = (chip: unknown): string[] => validateChip(chip).map((i) => `${i.path}: ${i.message}`);
 
   it('checks format rates, unit kinds, register files and tile shapes', () => {
@@ -92,7 +93,9 @@ describe('validation of GPU-style fields', () => {
       {
         code: 'missing_gpu_tiling',
         path: 'gpuTiling',
-        message: "is required because cores[0].matrixUnits[0] is a 'tensor-core' unit: give tileM, tileN, tileK and blocksPerSm",
+        message:
+          "is required because cores[0].matrixUnits[0] is a 'tensor-core' unit: give tileM, tileN, tileK and " +
+          'blocksPerSm',
       },
     ]);
   });
@@ -102,8 +105,10 @@ describe('validation of GPU-style fields', () => {
     bad['offChipMemory'].sustainedBandwidthBytesPerS = 4e12;
     bad['technology'].sustainedClockHz = 2e9;
     expect(messages(bad)).toEqual([
-      'offChipMemory.sustainedBandwidthBytesPerS: 4000000000000 exceeds offChipMemory.bandwidthBytesPerS (3350000000000): a sustained bandwidth is at most the published one',
-      'technology.sustainedClockHz: 2000000000 exceeds clockHz (1830000000): a sustained clock is at most the clock of the published peaks',
+      'offChipMemory.sustainedBandwidthBytesPerS: 4000000000000 exceeds offChipMemory.bandwidthBytesPerS ' +
+        '(3350000000000): a sustained bandwidth is at most the published one',
+      'technology.sustainedClockHz: 2000000000 exceeds clockHz (1830000000): a sustained clock is at most the ' +
+        'clock of the published peaks',
     ]);
   });
 
@@ -117,7 +122,10 @@ describe('validation of GPU-style fields', () => {
 
 describe('loading', () => {
   it('reads YAML that extends a preset and drops the citations it overrides', () => {
-    const chip = loadChip('base: tpu-v4\nname: v4-big\nclockHz: 1.5e9\ncores:\n  - matrixUnits:\n      - rows: 256\n        cols: 256\n', 'big.yaml');
+    const chip = loadChip(
+      'base: tpu-v4\nname: v4-big\nclockHz: 1.5e9\ncores:\n  - matrixUnits:\n      - rows: 256\n        cols: 256\n',
+      'big.yaml',
+    );
     expect(chip.name).toBe('v4-big');
     expect(chip.cores[0]!.matrixUnits[0]!.rows).toBe(256);
     expect(chip.cores[0]!.matrixUnits[0]!.count).toBe(4);

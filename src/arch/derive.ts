@@ -5,7 +5,10 @@
 import { OPS_PER_MAC } from '../core/units.js';
 import type { ChipSpec, CoreSpec, MatrixInputFormat, MatrixUnitSpec } from './chip-spec.js';
 
-/** Multiply-accumulates per cycle over all matrix units that support `format` (each unit's default format if omitted), at each format's rate. */
+/**
+ * Multiply-accumulates per cycle over all matrix units that support `format` (each unit's default format if omitted),
+ * at each format's rate.
+ */
 export function peakMacsPerCycle(chip: ChipSpec, format?: MatrixInputFormat): number {
   let macs = 0;
   for (const core of chip.cores) {
@@ -29,11 +32,17 @@ export function ridgePointOpsPerByte(chip: ChipSpec, format?: MatrixInputFormat)
 }
 
 export function vectorOpsPerS(chip: ChipSpec): number {
-  return chip.cores.reduce((sum, c) => sum + c.count * c.vectorUnit.lanes * c.vectorUnit.opsPerLanePerCycle, 0) * chip.clockHz;
+  return (
+    chip.cores.reduce((sum, c) => sum + c.count * c.vectorUnit.lanes * c.vectorUnit.opsPerLanePerCycle, 0) *
+    chip.clockHz
+  );
 }
 
 export function onChipBytes(chip: ChipSpec): number {
-  const perCore = chip.cores.reduce((sum, c) => sum + c.count * (c.unifiedBuffer.sizeBytes + c.accumulators.sizeBytes), 0);
+  const perCore = chip.cores.reduce(
+    (sum, c) => sum + c.count * (c.unifiedBuffer.sizeBytes + c.accumulators.sizeBytes),
+    0,
+  );
   return perCore + (chip.sharedMemory?.sizeBytes ?? 0);
 }
 
@@ -75,7 +84,9 @@ export function matrixUnitCount(chip: ChipSpec): number {
   return chip.cores.reduce((sum, c) => sum + c.count * c.matrixUnits.reduce((s, u) => s + u.count, 0), 0);
 }
 
-/** The chip's default matrix format: its first matrix unit's first format (what estimates and programs use unless told). */
+/**
+ * The chip's default matrix format: its first matrix unit's first format (what estimates and programs use unless told).
+ */
 export function defaultMatrixFormat(chip: ChipSpec): MatrixInputFormat {
   return chip.cores[0]!.matrixUnits[0]!.formats[0]!.input;
 }
@@ -83,7 +94,8 @@ export function defaultMatrixFormat(chip: ChipSpec): MatrixInputFormat {
 /** Input formats supported by any matrix unit, in first-seen order. */
 export function matrixFormats(chip: ChipSpec): MatrixInputFormat[] {
   const seen: MatrixInputFormat[] = [];
-  for (const core of chip.cores) for (const unit of core.matrixUnits) for (const f of unit.formats) if (!seen.includes(f.input)) seen.push(f.input);
+  for (const core of chip.cores)
+    for (const unit of core.matrixUnits) for (const f of unit.formats) if (!seen.includes(f.input)) seen.push(f.input);
   return seen;
 }
 

@@ -27,7 +27,17 @@ export function parseStructuredText(text: string, fileName = 'input'): Result<un
   const parsed = parseText(text, fileName);
   if (!parsed.ok) return parsed;
   const depth = nestingDepth(parsed.value, MAX_NESTING_DEPTH);
-  if (depth > MAX_NESTING_DEPTH) return { ok: false, issues: [issue('too_deep', fileName, `values nested more than ${MAX_NESTING_DEPTH} levels deep; tpusim reads at most ${MAX_NESTING_DEPTH}`)] };
+  if (depth > MAX_NESTING_DEPTH)
+    return {
+      ok: false,
+      issues: [
+        issue(
+          'too_deep',
+          fileName,
+          `values nested more than ${MAX_NESTING_DEPTH} levels deep; tpusim reads at most ${MAX_NESTING_DEPTH}`,
+        ),
+      ],
+    };
   return parsed;
 }
 
@@ -54,7 +64,17 @@ export const MAX_YAML_BYTES = 1 << 20;
 function parseText(text: string, fileName: string): Result<unknown> {
   if (fileName.toLowerCase().endsWith('.json')) return parseJson(text, fileName);
   if (text.length > MAX_YAML_BYTES) {
-    return { ok: false, issues: [issue('too_big', fileName, `a YAML file of ${(text.length / 2 ** 20).toFixed(1)} MiB exceeds the ${MAX_YAML_BYTES / 2 ** 20} MiB limit for YAML; write it as JSON`)] };
+    return {
+      ok: false,
+      issues: [
+        issue(
+          'too_big',
+          fileName,
+          `a YAML file of ${(text.length / 2 ** 20).toFixed(1)} MiB exceeds the ${MAX_YAML_BYTES / 2 ** 20} MiB ` +
+            `limit for YAML; write it as JSON`,
+        ),
+      ],
+    };
   }
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -72,7 +92,16 @@ function parseText(text: string, fileName: string): Result<unknown> {
   } catch (error) {
     // The yaml package throws a ReferenceError when aliases expand too far (a "billion laughs" file).
     const message = error instanceof Error ? error.message : String(error);
-    return { ok: false, issues: [issue('too_big', fileName, `YAML aliases expand too far (${message}); tpusim resolves at most ${MAX_YAML_ALIASES} alias uses per file`)] };
+    return {
+      ok: false,
+      issues: [
+        issue(
+          'too_big',
+          fileName,
+          `YAML aliases expand too far (${message}); tpusim resolves at most ${MAX_YAML_ALIASES} alias uses per file`,
+        ),
+      ],
+    };
   }
 }
 
@@ -104,39 +133,57 @@ function leafPaths(value: Json, path: string, out: string[]): void {
  * merged over it (objects key by key, arrays element by element); citations of overridden fields are
  * dropped since they no longer hold. `describe` words the error for an unknown base.
  */
-export function applyPresetBase(raw: Record<string, Json>, presets: Readonly<Record<string, unknown>>, describe: (base: string) => string): Result<Record<string, Json>> {
+export function applyPresetBase(
+  raw: Record<string, Json>,
+  presets: Readonly<Record<string, unknown>>,
+  describe: (base: string) => string,
+): Result<Record<string, Json>> {
   const { base, ...overrides } = raw;
   if (base === undefined) return { ok: true, value: raw };
   if (typeof base !== 'string' || !(base in presets)) {
-    return { ok: false, issues: [issue('unknown_base', 'base', typeof base === 'string' ? describe(base) : 'expected a preset name')] };
+    return {
+      ok: false,
+      issues: [issue('unknown_base', 'base', typeof base === 'string' ? describe(base) : 'expected a preset name')],
+    };
   }
   const preset = presets[base] as Record<string, Json>;
   const merged = mergeInto(preset, { name: `${base}-custom`, ...overrides }) as Record<string, Json>;
   const changed: string[] = [];
   leafPaths(overrides, '', changed);
-  const within = (inner: string, outer: string): boolean => inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
+  const within = (inner: string, outer: string): boolean =>
+    inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
   const citations = preset['citations'];
-  const kept = Object.entries(isRecord(citations) ? citations : {}).filter(([p]) => !changed.some((c) => within(p, c) || within(c, p)));
+  const kept = Object.entries(isRecord(citations) ? citations : {}).filter(
+    ([p]) => !changed.some((c) => within(p, c) || within(c, p)),
+  );
   if (overrides['citations'] === undefined) merged['citations'] = Object.fromEntries(kept);
   return { ok: true, value: merged };
 }
 
-const applyBase = (raw: Record<string, Json>): Result<Record<string, Json>> => applyPresetBase(raw, CHIP_PRESETS, (base) => `unknown preset '${base}' (known: ${chipPresetNames().join(', ')})`);
+const applyBase = (raw: Record<string, Json>): Result<Record<string, Json>> =>
+  applyPresetBase(raw, CHIP_PRESETS, (base) => `unknown preset '${base}' (known: ${chipPresetNames().join(', ')})`);
 
 /** A chip from JSON/YAML text: parse, apply `base`, validate. */
 export function parseChip(text: string, fileName = 'chip'): Result<ChipSpec> {
   const parsed = parseStructuredText(text, fileName);
   if (!parsed.ok) return parsed;
-  if (!isRecord(parsed.value)) return { ok: false, issues: [issue('invalid_type', '', `${fileName}: expected a mapping of chip fields`)] };
+  if (!isRecord(parsed.value))
+    return { ok: false, issues: [issue('invalid_type', '', `${fileName}: expected a mapping of chip fields`)] };
   const based = applyBase(parsed.value);
   if (!based.ok) return based;
-  const withVersion = isRecord(based.value) && based.value['schemaVersion'] === undefined ? { schemaVersion: 1, ...based.value } : based.value;
+  const withVersion =
+    isRecord(based.value) && based.value['schemaVersion'] === undefined
+      ? { schemaVersion: 1, ...based.value }
+      : based.value;
   return parseChipSpec(withVersion);
 }
 
 /** Throwing variant of `parseChip`. */
 export function loadChip(text: string, fileName = 'chip'): ChipSpec {
   const result = parseChip(text, fileName);
-  if (!result.ok) throw new ArchError('invalid_chip', `${fileName} is not a valid chip:\n${formatIssues(result.issues)}`, { issues: result.issues });
+  if (!result.ok)
+    throw new ArchError('invalid_chip', `${fileName} is not a valid chip:\n${formatIssues(result.issues)}`, {
+      issues: result.issues,
+    });
   return result.value;
 }

@@ -34,8 +34,15 @@ export function accumulatorChunkRows(chip: ChipSpec): number {
 }
 
 /** Groups of a grouped convolution packed block-diagonally into one array-sized weight tile. */
-export function groupsPerTile(groups: number, perGroup: number, outPerGroup: number, array: { rows: number; cols: number }): number {
-  return groups === 1 ? 1 : Math.max(1, Math.min(groups, Math.floor(array.rows / perGroup), Math.floor(array.cols / outPerGroup)));
+export function groupsPerTile(
+  groups: number,
+  perGroup: number,
+  outPerGroup: number,
+  array: { rows: number; cols: number },
+): number {
+  return groups === 1
+    ? 1
+    : Math.max(1, Math.min(groups, Math.floor(array.rows / perGroup), Math.floor(array.cols / outPerGroup)));
 }
 
 /** Row chunks of a job of `m` rows whose addressing repeats every `group` rows (0: never). */
@@ -58,7 +65,9 @@ export function rowChunks(m: number, group: number, chunkRows: number): RowChunk
       chunks.push({ start: s, rows, grouped: rows > group });
     }
   } else {
-    for (let g0 = 0; g0 < m; g0 += group) for (let s = g0; s < Math.min(g0 + group, m); s += chunkRows) chunks.push({ start: s, rows: Math.min(chunkRows, g0 + group - s, m - s), grouped: false });
+    for (let g0 = 0; g0 < m; g0 += group)
+      for (let s = g0; s < Math.min(g0 + group, m); s += chunkRows)
+        chunks.push({ start: s, rows: Math.min(chunkRows, g0 + group - s, m - s), grouped: false });
   }
   return chunks;
 }
@@ -69,7 +78,10 @@ export function splits(total: number, limit: number): { count: number; full: num
   return { count, full: Math.min(limit, total), last: total - (count - 1) * limit };
 }
 
-/** Rows of a matrix operand: row r at offset + (r % groupRows) x rowStride + floor(r / groupRows) x groupStride (elements). */
+/**
+ * Rows of a matrix operand: row r at offset + (r % groupRows) x rowStride + floor(r / groupRows) x groupStride
+ * (elements).
+ */
 export interface RowsOperand {
   readonly buffer: number;
   readonly offset: number;
@@ -97,17 +109,20 @@ export function rowLevels(sizes: readonly number[], strides: ReadonlyArray<reado
   const merged: typeof levels = [];
   for (const level of levels) {
     const last = merged[merged.length - 1];
-    if (last && last.strides.every((s, i) => s === level.size * level.strides[i]!)) merged[merged.length - 1] = { size: last.size * level.size, strides: level.strides };
+    if (last?.strides.every((s, i) => s === level.size * level.strides[i]!))
+      merged[merged.length - 1] = { size: last.size * level.size, strides: level.strides };
     else merged.push(level);
   }
   const weightFixed = (l: (typeof merged)[number]): boolean => strides.length < 3 || l.strides[2] === 0;
-  if (!weightFixed(merged[merged.length - 1]!)) throw new Error('rowLevels: the weight operand changes from row to row');
+  if (!weightFixed(merged[merged.length - 1]!))
+    throw new Error('rowLevels: the weight operand changes from row to row');
   const inner = merged.length >= 2 && weightFixed(merged[merged.length - 2]!) ? 2 : 1;
   const innerLevels = merged.slice(merged.length - inner);
   let bases: number[][] = [strides.map(() => 0)];
   for (const level of merged.slice(0, merged.length - inner)) {
     const next: number[][] = [];
-    for (const base of bases) for (let i = 0; i < level.size; i++) next.push(base.map((b, j) => b + i * level.strides[j]!));
+    for (const base of bases)
+      for (let i = 0; i < level.size; i++) next.push(base.map((b, j) => b + i * level.strides[j]!));
     bases = next;
   }
   const rows = innerLevels.reduce((s, l) => s * l.size, 1);
@@ -116,8 +131,15 @@ export function rowLevels(sizes: readonly number[], strides: ReadonlyArray<reado
     rows,
     bases: base,
     operand(index: number, buffer: number, offset: number): RowsOperand {
-      if (innerLevels.length === 1) return { buffer, offset: offset + base[index]!, rowStride: last.strides[index]!, groupRows: 0, groupStride: 0 };
-      return { buffer, offset: offset + base[index]!, rowStride: last.strides[index]!, groupRows: last.size, groupStride: innerLevels[0]!.strides[index]! };
+      if (innerLevels.length === 1)
+        return { buffer, offset: offset + base[index]!, rowStride: last.strides[index]!, groupRows: 0, groupStride: 0 };
+      return {
+        buffer,
+        offset: offset + base[index]!,
+        rowStride: last.strides[index]!,
+        groupRows: last.size,
+        groupStride: innerLevels[0]!.strides[index]!,
+      };
     },
   }));
 }

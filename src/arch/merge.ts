@@ -11,7 +11,8 @@ export type Overrides<T> = T extends readonly (infer E)[]
     ? { readonly [K in keyof T]?: Overrides<T[K]> }
     : T;
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export function mergeInto(base: unknown, override: unknown): unknown {
   if (Array.isArray(base) && Array.isArray(override)) {
@@ -30,7 +31,10 @@ export function mergeOverrides<T>(base: T, overrides: Overrides<T>): T {
   return mergeInto(base, overrides) as T;
 }
 
-/** `value` without the fields at `paths` (dotted keys, such as 'offChipMemory.latencyNs'): a variant lacking a field its base has. */
+/**
+ * `value` without the fields at `paths` (dotted keys, such as 'offChipMemory.latencyNs'): a variant lacking a field its
+ * base has.
+ */
 export function omitFields<T>(value: T, paths: readonly string[]): T {
   const omitAt = (v: unknown, keys: readonly string[]): unknown => {
     const [key, ...rest] = keys;

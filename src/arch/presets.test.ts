@@ -19,7 +19,12 @@ interface PublishedPeak {
   readonly source: string;
 }
 
-const peak = (chip: string, format: MatrixInputFormat, tops: number, source: string): PublishedPeak => ({ chip, format, opsPerS: tops * 1e12, source });
+const peak = (chip: string, format: MatrixInputFormat, tops: number, source: string): PublishedPeak => ({
+  chip,
+  format,
+  opsPerS: tops * 1e12,
+  source,
+});
 
 const PUBLISHED_PEAKS: readonly PublishedPeak[] = [
   peak('tpu-v1', 'int8', 92, 'Jouppi 2017, Table 2'),
@@ -123,7 +128,6 @@ const PUBLISHED_PEAKS: readonly PublishedPeak[] = [
 const PEAK_TOLERANCE = 0.01;
 const NOT_NUMBERS = new Set(['schemaVersion', 'name', 'description']);
 
-
 /** Paths of every object, array element and leaf, so a citation key can be checked against the chip. */
 function allPaths(chip: ChipSpec): Set<string> {
   const paths = new Set<string>();
@@ -131,7 +135,8 @@ function allPaths(chip: ChipSpec): Set<string> {
     if (path) paths.add(path);
     if (Array.isArray(value)) value.forEach((v, i) => walk(v, joinPath(path, i)));
     else if (typeof value === 'object' && value !== null) {
-      for (const [k, v] of Object.entries(value)) if (!(path === '' && (k === 'sources' || k === 'citations'))) walk(v, joinPath(path, k));
+      for (const [k, v] of Object.entries(value))
+        if (!(path === '' && (k === 'sources' || k === 'citations'))) walk(v, joinPath(path, k));
     }
   };
   walk(chip, '');
@@ -158,7 +163,8 @@ describe.each(names)('preset %s', (name) => {
   });
 
   it('cites every other field at the field or a parent', () => {
-    const covered = (p: string): boolean => Object.keys(citations).some((c) => p === c || p.startsWith(`${c}[`) || p.startsWith(`${c}.`));
+    const covered = (p: string): boolean =>
+      Object.keys(citations).some((c) => p === c || p.startsWith(`${c}[`) || p.startsWith(`${c}.`));
     const uncited = leaves(chip)
       .map(([path]) => path)
       .filter((p) => !NOT_NUMBERS.has(p) && !p.endsWith('.name') && !covered(p));
@@ -198,14 +204,31 @@ describe('preset list', () => {
   it('lists TPUs by generation, then other vendors', () => {
     expect(names).toEqual([
       ...['tpu-v1', 'tpu-v2', 'tpu-v3', 'tpu-v4', 'tpu-v4i', 'tpu-v5e', 'tpu-v5p', 'tpu-v6e', 'tpu-v7'],
-      ...['v100-sxm', 't4', 'a100', 'a100-40gb', 'a100-pcie', 'h100-sxm', 'h100-pcie', 'h800', 'h200', 'gh200', 'l40s', 'b200'],
+      ...[
+        'v100-sxm',
+        't4',
+        'a100',
+        'a100-40gb',
+        'a100-pcie',
+        'h100-sxm',
+        'h100-pcie',
+        'h800',
+        'h200',
+        'gh200',
+        'l40s',
+        'b200',
+      ],
       ...['mi300x', 'mi325x', 'gaudi2', 'gaudi3', 'trainium2', 'mtia-v1', 'mtia-v2'],
     ]);
   });
 
   it('gives every chip with tensor cores a GEMM tiling', () => {
-    const tensorCoreChips = names.filter((n) => chipOf(n).cores.some((c) => c.matrixUnits.some((u) => u.kind === 'tensor-core')));
-    expect(tensorCoreChips).toEqual(names.filter((n) => !n.startsWith('tpu-') && !n.startsWith('mtia-') && n !== 'trainium2'));
+    const tensorCoreChips = names.filter((n) =>
+      chipOf(n).cores.some((c) => c.matrixUnits.some((u) => u.kind === 'tensor-core')),
+    );
+    expect(tensorCoreChips).toEqual(
+      names.filter((n) => !n.startsWith('tpu-') && !n.startsWith('mtia-') && n !== 'trainium2'),
+    );
     for (const n of tensorCoreChips) expect(chipOf(n).gpuTiling).toBeDefined();
   });
 
@@ -215,24 +238,47 @@ describe('preset list', () => {
       const chip = chipOf(n);
       const clock = chip.technology?.sustainedClockHz;
       const c = chip.citations?.['technology.sustainedClockHz'];
-      return clock === undefined || clock > chip.clockHz || c === undefined || c.status === 'published' || !c.note?.includes('MHz');
+      return (
+        clock === undefined ||
+        clock > chip.clockHz ||
+        c === undefined ||
+        c.status === 'published' ||
+        !c.note?.includes('MHz')
+      );
     });
     expect(missing).toEqual([]);
   });
 });
 
 describe('sustained figures carried from measured parts', () => {
-  it("B200's long-run clock: its MAMF-derived clock times the mean measured-over-MAMF ratio of H100 SXM and H200 (within 0.5%)", () => {
-    // MAMF (Bekman): B200 1745 of 2250 TFLOP/s at 1856 MHz; H100 SXM (and H200, "the same") 794.5 of 989.4 at 1830 MHz.
-    const hopperMamfHz = (794.5 / 989.4) * 1830e6;
-    const ratio = (chipOf('h100-sxm').technology!.sustainedClockHz! / hopperMamfHz + chipOf('h200').technology!.sustainedClockHz! / hopperMamfHz) / 2;
-    const expected = (1745 / 2250) * chipOf('b200').clockHz * ratio;
-    expect(chipOf('b200').technology!.sustainedClockHz! / expected).toBeCloseTo(1, 2);
-  });
+  it(
+    "B200's long-run clock: its MAMF-derived clock times the mean measured-over-MAMF ratio of H100 SXM and " +
+      'H200 (within 0.5%)',
+    () => {
+      // MAMF (Bekman): B200 1745 of 2250 TFLOP/s at 1856 MHz; H100 SXM (and H200, "the same") 794.5 of 989.4 at 1830
+      // MHz.
+      const hopperMamfHz = (794.5 / 989.4) * 1830e6;
+      const ratio =
+        (chipOf('h100-sxm').technology!.sustainedClockHz! / hopperMamfHz +
+          chipOf('h200').technology!.sustainedClockHz! / hopperMamfHz) /
+        2;
+      const expected = (1745 / 2250) * chipOf('b200').clockHz * ratio;
+      expect(chipOf('b200').technology!.sustainedClockHz! / expected).toBeCloseTo(1, 2);
+    },
+  );
 
-  it("B200's sustained HBM bandwidth: the share of the published bandwidth a copy reaches on H100 SXM and H200 (within 1%)", () => {
-    const share = (n: string): number => chipOf(n).offChipMemory.sustainedBandwidthBytesPerS! / chipOf(n).offChipMemory.bandwidthBytesPerS;
-    const b200 = chipOf('b200').offChipMemory;
-    expect(Math.abs(b200.sustainedBandwidthBytesPerS! / (((share('h100-sxm') + share('h200')) / 2) * b200.bandwidthBytesPerS) - 1)).toBeLessThan(0.01);
-  });
+  it(
+    "B200's sustained HBM bandwidth: the share of the published bandwidth a copy reaches on H100 SXM and " +
+      'H200 (within 1%)',
+    () => {
+      const share = (n: string): number =>
+        chipOf(n).offChipMemory.sustainedBandwidthBytesPerS! / chipOf(n).offChipMemory.bandwidthBytesPerS;
+      const b200 = chipOf('b200').offChipMemory;
+      expect(
+        Math.abs(
+          b200.sustainedBandwidthBytesPerS! / (((share('h100-sxm') + share('h200')) / 2) * b200.bandwidthBytesPerS) - 1,
+        ),
+      ).toBeLessThan(0.01);
+    },
+  );
 });

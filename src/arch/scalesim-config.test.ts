@@ -3,10 +3,26 @@ import { parseScaleSimConfig } from './scalesim-config.js';
 
 describe('SCALE-Sim configs', () => {
   it('reads keys written with : or = and any spacing', () => {
-    const r = parseScaleSimConfig('[general]\nrun_name = demo\n[architecture_presets]\nArrayHeight:    8\nArrayWidth = 16\nDataflow : OS\n[run_presets]\nInterfaceBandwidth: CALC\n');
+    const r = parseScaleSimConfig(
+      '[general]\nrun_name = demo\n[architecture_presets]\nArrayHeight:    8\nArrayWidth = 16\nDataflow : ' +
+        'OS\n[run_presets]\nInterfaceBandwidth: CALC\n',
+    );
     expect(r).toEqual({
       ok: true,
-      value: { runName: 'demo', rows: 8, cols: 16, dataflow: 'os', ifmapSramKb: 0, filterSramKb: 0, ofmapSramKb: 0, bandwidthWordsPerCycle: 0, bandwidthsWordsPerCycle: [], interfaceBandwidth: 'CALC', offsets: { ifmap: 0, filter: 10000000, ofmap: 20000000 }, warnings: [] },
+      value: {
+        runName: 'demo',
+        rows: 8,
+        cols: 16,
+        dataflow: 'os',
+        ifmapSramKb: 0,
+        filterSramKb: 0,
+        ofmapSramKb: 0,
+        bandwidthWordsPerCycle: 0,
+        bandwidthsWordsPerCycle: [],
+        interfaceBandwidth: 'CALC',
+        offsets: { ifmap: 0, filter: 10000000, ofmap: 20000000 },
+        warnings: [],
+      },
     });
   });
 
@@ -24,8 +40,11 @@ describe('SCALE-Sim configs', () => {
   });
 
   const layoutCfg = (layout: string, mode = 'USER'): string =>
-    `[architecture_presets]\nArrayHeight: 8\nArrayWidth: 8\nDataflow: ws\nBandwidth: 16\n[run_presets]\nInterfaceBandwidth: ${mode}\n[layout]\n${layout}`;
-  const fullLayout = 'IfmapCustomLayout : True\nIfmapSRAMBankBandwidth : 16\nIfmapSRAMBankNum : 4\nIfmapSRAMBankPort : 1\nFilterCustomLayout : False\nFilterSRAMBankBandwidth : 8\nFilterSRAMBankNum : 2\nFilterSRAMBankPort : 2\n';
+    `[architecture_presets]\nArrayHeight: 8\nArrayWidth: 8\nDataflow: ws\nBandwidth: ` +
+    `16\n[run_presets]\nInterfaceBandwidth: ${mode}\n[layout]\n${layout}`;
+  const fullLayout =
+    'IfmapCustomLayout : True\nIfmapSRAMBankBandwidth : 16\nIfmapSRAMBankNum : 4\nIfmapSRAMBankPort : ' +
+    '1\nFilterCustomLayout : False\nFilterSRAMBankBandwidth : 8\nFilterSRAMBankNum : 2\nFilterSRAMBankPort : 2\n';
 
   it("reads SCALE-Sim v3's [layout] section per operand", () => {
     const r = parseScaleSimConfig(layoutCfg(fullLayout));
@@ -37,7 +56,12 @@ describe('SCALE-Sim configs', () => {
   });
 
   it('refuses a missing [layout] key and banks that do not split the bandwidth', () => {
-    const r = parseScaleSimConfig(layoutCfg(fullLayout.replace('IfmapSRAMBankPort : 1\n', '').replace('FilterSRAMBankNum : 2', 'FilterSRAMBankNum : 3')), 'l.cfg');
+    const r = parseScaleSimConfig(
+      layoutCfg(
+        fullLayout.replace('IfmapSRAMBankPort : 1\n', '').replace('FilterSRAMBankNum : 2', 'FilterSRAMBankNum : 3'),
+      ),
+      'l.cfg',
+    );
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
@@ -50,7 +74,8 @@ describe('SCALE-Sim configs', () => {
     const r = parseScaleSimConfig(layoutCfg(`${fullLayout}IfmapBankColor : red\n`, 'CALC'), 'c.cfg');
     expect(r.ok && r.value.warnings).toEqual([
       "c.cfg:17: key 'IfmapBankColor' in [layout] is not a SCALE-Sim v3 layout key; ignored",
-      'c.cfg: [layout] custom layouts have no effect with InterfaceBandwidth CALC (SCALE-Sim v3 models SRAM banks in USER mode only)',
+      'c.cfg: [layout] custom layouts have no effect with InterfaceBandwidth CALC (SCALE-Sim v3 models SRAM ' +
+        'banks in USER mode only)',
     ]);
   });
 });

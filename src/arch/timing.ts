@@ -23,9 +23,21 @@ export function ports(chip: ChipSpec): Record<PortTiming['name'], PortTiming> {
   const cycles = (ns: number): number => Math.ceil((ns * chip.clockHz) / 1e9);
   const ub = Math.min(...chip.cores.map((c) => c.unifiedBuffer.bandwidthBytesPerS));
   return {
-    pcie: { name: 'pcie', bytesPerCycle: perCycle(chip.hostLink.bandwidthBytesPerS), latencyCycles: cycles(chip.hostLink.latencyNs) },
-    dram: { name: 'dram', bytesPerCycle: perCycle(chip.offChipMemory.bandwidthBytesPerS), latencyCycles: cycles(chip.offChipMemory.latencyNs) },
-    onchip: { name: 'onchip', bytesPerCycle: perCycle(Math.min(ub, chip.sharedMemory?.bandwidthBytesPerS ?? ub)), latencyCycles: ONCHIP_LATENCY_CYCLES },
+    pcie: {
+      name: 'pcie',
+      bytesPerCycle: perCycle(chip.hostLink.bandwidthBytesPerS),
+      latencyCycles: cycles(chip.hostLink.latencyNs),
+    },
+    dram: {
+      name: 'dram',
+      bytesPerCycle: perCycle(chip.offChipMemory.bandwidthBytesPerS),
+      latencyCycles: cycles(chip.offChipMemory.latencyNs),
+    },
+    onchip: {
+      name: 'onchip',
+      bytesPerCycle: perCycle(Math.min(ub, chip.sharedMemory?.bandwidthBytesPerS ?? ub)),
+      latencyCycles: ONCHIP_LATENCY_CYCLES,
+    },
   };
 }
 

@@ -4,9 +4,32 @@
 import { CITATION_STATUSES } from '../core/citations.js';
 import { issue, type Issue, type Result } from '../core/errors.js';
 import { NUMBER_FORMATS } from '../core/number-formats.js';
-import { array, boolean, joinPath, number, object, oneOf, optional, parse, record, string, type Assert, type Equals, type Infer, type Schema } from '../core/schema.js';
+import {
+  array,
+  boolean,
+  joinPath,
+  number,
+  object,
+  oneOf,
+  optional,
+  parse,
+  record,
+  string,
+  type Assert,
+  type Equals,
+  type Infer,
+  type Schema,
+} from '../core/schema.js';
 import { GIB } from '../core/units.js';
-import { CHIP_SCHEMA_VERSION, DATAFLOWS, MATRIX_INPUT_FORMATS, MATRIX_UNIT_KINDS, type ChipSpec, type DType, type MatrixUnitKind } from './chip-spec.js';
+import {
+  CHIP_SCHEMA_VERSION,
+  DATAFLOWS,
+  MATRIX_INPUT_FORMATS,
+  MATRIX_UNIT_KINDS,
+  type ChipSpec,
+  type DType,
+  type MatrixUnitKind,
+} from './chip-spec.js';
 
 /** Whether `text` names a format a matrix unit can multiply (whether this chip's do is the caller's check). */
 export const isDType = (text: string): text is DType => MATRIX_INPUT_FORMATS.some((f) => f === text);
@@ -64,7 +87,10 @@ const core = object({
   registerFileBytes: optional(bytes(1024 * GIB)),
 });
 
-/** GEMM tiles are a few hundred elements a side and an SM holds at most 32 resident blocks today; the limits catch slips. */
+/**
+ * GEMM tiles are a few hundred elements a side and an SM holds at most 32 resident blocks today; the limits catch
+ * slips.
+ */
 const gpuTiling = object({
   tileM: count(MAX_ARRAY_DIM),
   tileN: count(MAX_ARRAY_DIM),
@@ -92,40 +118,47 @@ const latency = number({ min: 0, max: 1e9, unit: 'ns' });
  * reference users read (hover text, docs/chips.md); `_ChipSpecMatchesSchema` makes the compiler reject
  * any change to one that the other does not follow.
  */
-export const chipSchema = object({
-  schemaVersion: number({ integer: true, min: CHIP_SCHEMA_VERSION, max: CHIP_SCHEMA_VERSION }),
-  name: string({ minLength: 1 }),
-  description: optional(string()),
-  clockHz: number({ above: 0, max: 1e10, unit: 'Hz' }),
-  cores: array(core, { minLength: 1, maxLength: 64 }),
-  sharedMemory: optional(memory),
-  gpuTiling: optional(gpuTiling),
-  offChipMemory: object({
-    kind: string({ minLength: 1 }),
-    capacityBytes: number({ integer: true, min: 0, max: 1e15, unit: 'bytes' }),
-    bandwidthBytesPerS: bandwidth,
-    sustainedBandwidthBytesPerS: optional(bandwidth),
-    latencyNs: latency,
-  }),
-  hostLink: object({ kind: string({ minLength: 1 }), bandwidthBytesPerS: bandwidth, latencyNs: latency }),
-  chipLinks: optional(
-    object({ kind: string({ minLength: 1 }), count: number({ integer: true, min: 0, max: 1024 }), bandwidthBytesPerSPerLink: bandwidth }),
-  ),
-  technology: optional(
-    object({
-      processNm: optional(number({ above: 0, max: 1000, unit: 'nm' })),
-      dieAreaMm2: optional(number({ above: 0, max: 100_000, unit: 'mm^2' })),
-      tdpW: optional(number({ above: 0, max: 100_000, unit: 'W' })),
-      idleW: optional(number({ min: 0, max: 100_000, unit: 'W' })),
-      sustainedClockHz: optional(number({ above: 0, max: 1e11, unit: 'Hz' })),
+export const chipSchema = object(
+  {
+    schemaVersion: number({ integer: true, min: CHIP_SCHEMA_VERSION, max: CHIP_SCHEMA_VERSION }),
+    name: string({ minLength: 1 }),
+    description: optional(string()),
+    clockHz: number({ above: 0, max: 1e10, unit: 'Hz' }),
+    cores: array(core, { minLength: 1, maxLength: 64 }),
+    sharedMemory: optional(memory),
+    gpuTiling: optional(gpuTiling),
+    offChipMemory: object({
+      kind: string({ minLength: 1 }),
+      capacityBytes: number({ integer: true, min: 0, max: 1e15, unit: 'bytes' }),
+      bandwidthBytesPerS: bandwidth,
+      sustainedBandwidthBytesPerS: optional(bandwidth),
+      latencyNs: latency,
     }),
-  ),
-  sources: optional(record(string())),
-  citations: optional(record(citation)),
-}, (chip, path, issues) => {
-  checkGpuTiling(chip, path, issues);
-  checkSustained(chip, path, issues);
-});
+    hostLink: object({ kind: string({ minLength: 1 }), bandwidthBytesPerS: bandwidth, latencyNs: latency }),
+    chipLinks: optional(
+      object({
+        kind: string({ minLength: 1 }),
+        count: number({ integer: true, min: 0, max: 1024 }),
+        bandwidthBytesPerSPerLink: bandwidth,
+      }),
+    ),
+    technology: optional(
+      object({
+        processNm: optional(number({ above: 0, max: 1000, unit: 'nm' })),
+        dieAreaMm2: optional(number({ above: 0, max: 100_000, unit: 'mm^2' })),
+        tdpW: optional(number({ above: 0, max: 100_000, unit: 'W' })),
+        idleW: optional(number({ min: 0, max: 100_000, unit: 'W' })),
+        sustainedClockHz: optional(number({ above: 0, max: 1e11, unit: 'Hz' })),
+      }),
+    ),
+    sources: optional(record(string())),
+    citations: optional(record(citation)),
+  },
+  (chip, path, issues) => {
+    checkGpuTiling(chip, path, issues);
+    checkSustained(chip, path, issues);
+  },
+);
 
 // Citations are the one deliberate difference: a chip file may use four of the citation statuses, so the
 // schema's citations are a subtype of `Citation`; every other field's type is the interface's exactly.
@@ -135,14 +168,33 @@ type _ChipCitationsFit = Assert<Infer<typeof chipSchema> extends ChipSpec ? true
 
 /** Sustained figures are what the chip holds under load: never above the published ones. */
 function checkSustained(chip: Readonly<Record<string, unknown>>, path: string, issues: Issue[]): void {
-  const memory = chip['offChipMemory'] as { bandwidthBytesPerS?: unknown; sustainedBandwidthBytesPerS?: unknown } | undefined;
+  const memory = chip['offChipMemory'] as
+    | { bandwidthBytesPerS?: unknown; sustainedBandwidthBytesPerS?: unknown }
+    | undefined;
   const sustained = memory?.sustainedBandwidthBytesPerS;
-  if (typeof sustained === 'number' && typeof memory?.bandwidthBytesPerS === 'number' && sustained > memory.bandwidthBytesPerS) {
-    issues.push(issue('too_big', joinPath(path, 'offChipMemory.sustainedBandwidthBytesPerS'), `${sustained} exceeds offChipMemory.bandwidthBytesPerS (${memory.bandwidthBytesPerS}): a sustained bandwidth is at most the published one`));
+  if (
+    typeof sustained === 'number' &&
+    typeof memory?.bandwidthBytesPerS === 'number' &&
+    sustained > memory.bandwidthBytesPerS
+  ) {
+    issues.push(
+      issue(
+        'too_big',
+        joinPath(path, 'offChipMemory.sustainedBandwidthBytesPerS'),
+        `${sustained} exceeds offChipMemory.bandwidthBytesPerS (${memory.bandwidthBytesPerS}): a sustained ` +
+          `bandwidth is at most the published one`,
+      ),
+    );
   }
   const clock = (chip['technology'] as { sustainedClockHz?: unknown } | undefined)?.sustainedClockHz;
   if (typeof clock === 'number' && typeof chip['clockHz'] === 'number' && clock > chip['clockHz']) {
-    issues.push(issue('too_big', joinPath(path, 'technology.sustainedClockHz'), `${clock} exceeds clockHz (${chip['clockHz']}): a sustained clock is at most the clock of the published peaks`));
+    issues.push(
+      issue(
+        'too_big',
+        joinPath(path, 'technology.sustainedClockHz'),
+        `${clock} exceeds clockHz (${chip['clockHz']}): a sustained clock is at most the clock of the published peaks`,
+      ),
+    );
   }
 }
 
@@ -169,7 +221,8 @@ function matrixUnitPaths(chip: Readonly<Record<string, unknown>>): Array<{ path:
     if (!Array.isArray(units)) return;
     units.forEach((unit: unknown, j) => {
       const kind = (unit as { kind?: unknown } | null)?.kind ?? 'systolic';
-      if ((MATRIX_UNIT_KINDS as readonly unknown[]).includes(kind)) found.push({ path: `cores[${i}].matrixUnits[${j}]`, kind: kind as MatrixUnitKind });
+      if ((MATRIX_UNIT_KINDS as readonly unknown[]).includes(kind))
+        found.push({ path: `cores[${i}].matrixUnits[${j}]`, kind: kind as MatrixUnitKind });
     });
   });
   return found;

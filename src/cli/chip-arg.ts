@@ -8,5 +8,8 @@ export function resolveChip(nameOrPath: string): ChipSpec {
   if (/\.(json|ya?ml)$/i.test(nameOrPath) || fileExists(nameOrPath)) {
     return loadChip(readTextFile(nameOrPath, 'chip file'), nameOrPath);
   }
-  throw new TpusimError('unknown_chip', `${unknownNameMessage('chip', nameOrPath, chipPresetNames())}; or give a .json/.yaml chip file`);
+  throw new TpusimError(
+    'unknown_chip',
+    `${unknownNameMessage('chip', nameOrPath, chipPresetNames())}; or give a .json/.yaml chip file`,
+  );
 }

@@ -44,11 +44,17 @@ export function resolveSystem(values: ParsedArgs['values'], chipName: string | u
     const preset = SYSTEM_PRESETS[text];
     if (preset) return preset;
     if (/\.(json|ya?ml)$/i.test(text) || fileExists(text)) return loadSystem(readTextFile(text, 'system file'), text);
-    throw new TpusimError('unknown_system', `${unknownNameMessage('system', text, systemPresetNames())}; or give a .json/.yaml system file`);
+    throw new TpusimError(
+      'unknown_system',
+      `${unknownNameMessage('system', text, systemPresetNames())}; or give a .json/.yaml system file`,
+    );
   }
   const matching = Object.values(SYSTEM_PRESETS).find((s) => s.chip === chipName);
   if (chipName !== undefined && matching) return matching;
-  throw new UsageError(`needs --system NAME|FILE (presets: ${systemPresetNames().join(', ')})${chipName ? `; no preset system is built from ${chipName}` : ''}`);
+  throw new UsageError(
+    `needs --system NAME|FILE (presets: ${systemPresetNames().join(', ')})` +
+      `${chipName ? `; no preset system is built from ${chipName}` : ''}`,
+  );
 }
 
 /** The chip: --chip, else the system's. */
@@ -58,12 +64,16 @@ export function resolveClusterChip(values: ParsedArgs['values']): { chip: ChipSp
     const chip = resolveChip(chipName);
     return { chip, system: resolveSystem(values, chip.name) };
   }
-  if (stringOption(values, 'system') === undefined) throw new UsageError('needs --chip NAME|FILE or --system NAME|FILE (the system names its chip)');
+  if (stringOption(values, 'system') === undefined)
+    throw new UsageError('needs --chip NAME|FILE or --system NAME|FILE (the system names its chip)');
   const system = resolveSystem(values, undefined);
   return { chip: getChipPreset(system.chip), system };
 }
 
-/** A number flag's value: finite, in plain or exponent notation (core/parse-number.ts), or a usage error naming the flag. */
+/**
+ * A number flag's value: finite, in plain or exponent notation (core/parse-number.ts), or a usage error naming the
+ * flag.
+ */
 function finiteNumber(name: string, text: string, expected: string): number {
   const value = parseDecimal(text);
   if (value === undefined) throw new UsageError(`${name} must be ${expected}, got '${text}' (${whyNotDecimal(text)})`);

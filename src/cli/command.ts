@@ -20,7 +20,8 @@ export function printJson(io: Io, kind: string, body: Record<string, unknown>): 
  * "NaN" so that the fuzz suite and property tests see it (docs/reliability.md).
  */
 function jsonReplacer(_key: string, value: unknown): unknown {
-  if (value instanceof Float32Array || value instanceof Float64Array || value instanceof Int32Array) return Array.from(value);
+  if (value instanceof Float32Array || value instanceof Float64Array || value instanceof Int32Array)
+    return Array.from(value);
   if (typeof value === 'number' && !Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : null;
   return value;
 }

@@ -1,5 +1,12 @@
 /** `--costbook FILE`: the default cost book with the user's entries over it. */
-import { DEFAULT_COST_BOOK, loadCostOverrides, parseStructuredText, TpusimError, formatIssues, type CostBook } from '../index.js';
+import {
+  DEFAULT_COST_BOOK,
+  loadCostOverrides,
+  parseStructuredText,
+  TpusimError,
+  formatIssues,
+  type CostBook,
+} from '../index.js';
 import { stringOption, type ParsedArgs } from './args.js';
 import { readTextFile } from './io.js';
 import { notFirmByStatus, sourcesSection } from './sources-text.js';
@@ -21,5 +28,8 @@ export function estimatesLine(book: CostBook, keys: readonly string[]): string {
 
 /** The `sources:` section of the entries used that are not firm, as `tpusim chip show` prints a chip's. */
 export function costSources(book: CostBook, keys: readonly string[]): string[] {
-  return sourcesSection('figure', keys.flatMap((k) => (book[k] ? [[k, book[k]] as const] : [])));
+  return sourcesSection(
+    'figure',
+    keys.flatMap((k) => (book[k] ? [[k, book[k]] as const] : [])),
+  );
 }

@@ -27,7 +27,12 @@ export function readTextFile(path: string, what: string): string {
   } catch (error) {
     if (error instanceof TpusimError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? String(error)})`;
+    const reason =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EACCES'
+          ? 'cannot be read (permission denied)'
+          : `cannot be read (${code ?? String(error)})`;
     throw new TpusimError('bad_file', `${what} '${path}' ${reason}`);
   }
 }

@@ -7,7 +7,17 @@
  * were measured with Node 20 on the development machine (see each constant) and rounded up, so a
  * faster or slower machine shifts what the time limit admits by the same factor.
  */
-import { accumulatorChunkRows, arrayShape, defaultDType, hasWeightValues, nodeCost, TpusimError, trimNumber, type ChipSpec, type Graph } from '../index.js';
+import {
+  accumulatorChunkRows,
+  arrayShape,
+  defaultDType,
+  hasWeightValues,
+  nodeCost,
+  TpusimError,
+  trimNumber,
+  type ChipSpec,
+  type Graph,
+} from '../index.js';
 import { UsageError, stringOption, type ParsedArgs } from './args.js';
 import type { Io } from './io.js';
 
@@ -24,9 +34,12 @@ export const DEFAULT_LIMITS: WorkLimits = { maxMemoryBytes: 4e9, maxSeconds: 60 
 
 export const LIMIT_OPTIONS = { 'max-memory': { type: 'string' }, 'max-time': { type: 'string' } } as const;
 
-export const LIMIT_HELP = `--max-memory SIZE, --max-time TIME  refuse, before starting, work estimated to allocate more than SIZE
-                       (default 4GB; units B, KB, MB, GB, TB, KiB, MiB, GiB, TiB) or to run longer than
-                       TIME (default 60s; units s, m, h); raise them to run bigger jobs`;
+export const LIMIT_HELP =
+  `--max-memory SIZE, --max-time TIME  refuse, before starting, work estimated to allocate more than SIZE
+         ` +
+  `              (default 4GB; units B, KB, MB, GB, TB, KiB, MiB, GiB, TiB) or to run longer than
+                 ` +
+  `      TIME (default 60s; units s, m, h); raise them to run bigger jobs`;
 
 /**
  * Cost of one unit of work, measured with Node 20 on the development machine and rounded up:
@@ -56,14 +69,26 @@ export interface WorkEstimate {
   readonly seconds: number;
 }
 
-const SIZE_UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
+const SIZE_UNITS: Readonly<Record<string, number>> = {
+  '': 1,
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+};
 const TIME_UNITS: Readonly<Record<string, number>> = { '': 1, s: 1, m: 60, min: 60, h: 3600 };
 
 function quantity(option: string, text: string, units: Readonly<Record<string, number>>, example: string): number {
   const m = /^\s*(\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*([a-z]*)\s*$/i.exec(text);
   const unit = m ? units[m[2]!.toLowerCase()] : undefined;
   const value = m && unit !== undefined ? Number(m[1]) * unit : NaN;
-  if (!(value > 0) || !Number.isFinite(value)) throw new UsageError(`${option} must be a positive amount like ${example}, got '${text}'`);
+  if (!(value > 0) || !Number.isFinite(value))
+    throw new UsageError(`${option} must be a positive amount like ${example}, got '${text}'`);
   return value;
 }
 
@@ -72,13 +97,18 @@ export function readLimits(values: ParsedArgs['values']): WorkLimits {
   const memory = stringOption(values, 'max-memory');
   const time = stringOption(values, 'max-time');
   return {
-    maxMemoryBytes: memory === undefined ? DEFAULT_LIMITS.maxMemoryBytes : quantity('--max-memory', memory, SIZE_UNITS, '8GB'),
+    maxMemoryBytes:
+      memory === undefined ? DEFAULT_LIMITS.maxMemoryBytes : quantity('--max-memory', memory, SIZE_UNITS, '8GB'),
     maxSeconds: time === undefined ? DEFAULT_LIMITS.maxSeconds : quantity('--max-time', time, TIME_UNITS, '600 or 10m'),
   };
 }
 
 export function formatGb(bytes: number): string {
-  return bytes >= 1e9 ? `${trimNumber(bytes / 1e9, 3)} GB` : bytes >= 1e6 ? `${trimNumber(bytes / 1e6, 3)} MB` : `${trimNumber(bytes, 3)} B`;
+  return bytes >= 1e9
+    ? `${trimNumber(bytes / 1e9, 3)} GB`
+    : bytes >= 1e6
+      ? `${trimNumber(bytes / 1e6, 3)} MB`
+      : `${trimNumber(bytes, 3)} B`;
 }
 
 export function formatDuration(seconds: number): string {
@@ -96,12 +126,26 @@ function roomFor(x: number): number {
 /** Throws a `work_limit` error (exit 1) when the estimate is above a limit; the memory limit is checked first. */
 export function checkWork(estimate: WorkEstimate, limits: WorkLimits): void {
   if (!(estimate.bytes <= limits.maxMemoryBytes)) {
-    const raise = Number.isFinite(estimate.bytes) ? `; raise it with --max-memory ${trimNumber(roomFor(estimate.bytes) / 1e9, 3)}GB if the machine has the memory` : '';
-    throw new TpusimError('work_limit', `this run would allocate about ${Number.isFinite(estimate.bytes) ? formatGb(estimate.bytes) : 'unbounded memory'} (${estimate.what}), above the limit of ${formatGb(limits.maxMemoryBytes)}${raise}`);
+    const raise = Number.isFinite(estimate.bytes)
+      ? `; raise it with --max-memory ${trimNumber(roomFor(estimate.bytes) / 1e9, 3)}GB if the machine has the memory`
+      : '';
+    throw new TpusimError(
+      'work_limit',
+      `this run would allocate about ` +
+        `${Number.isFinite(estimate.bytes) ? formatGb(estimate.bytes) : 'unbounded memory'} (${estimate.what}), ` +
+        `above the limit of ${formatGb(limits.maxMemoryBytes)}${raise}`,
+    );
   }
   if (!(estimate.seconds <= limits.maxSeconds)) {
-    const raise = Number.isFinite(estimate.seconds) ? `; raise it with --max-time ${trimNumber(roomFor(estimate.seconds), 3)}s` : '';
-    throw new TpusimError('work_limit', `this run would take about ${Number.isFinite(estimate.seconds) ? formatDuration(estimate.seconds) : 'forever'} (${estimate.what}), above the limit of ${formatDuration(limits.maxSeconds)}${raise}`);
+    const raise = Number.isFinite(estimate.seconds)
+      ? `; raise it with --max-time ${trimNumber(roomFor(estimate.seconds), 3)}s`
+      : '';
+    throw new TpusimError(
+      'work_limit',
+      `this run would take about ` +
+        `${Number.isFinite(estimate.seconds) ? formatDuration(estimate.seconds) : 'forever'} (${estimate.what}), ` +
+        `above the limit of ${formatDuration(limits.maxSeconds)}${raise}`,
+    );
   }
 }
 
@@ -110,11 +154,19 @@ export function checkWork(estimate: WorkEstimate, limits: WorkLimits): void {
  * batch, which holds about rate x a request's own duration sequences (Little's law), at least 1 and at
  * most maxBatch; about 60 bytes per request of state.
  */
-export function servingWork(o: { readonly requests: number; readonly rate: number; readonly outputTokens: number; readonly maxBatch: number; readonly requestSeconds: number }): WorkEstimate {
+export function servingWork(o: {
+  readonly requests: number;
+  readonly rate: number;
+  readonly outputTokens: number;
+  readonly maxBatch: number;
+  readonly requestSeconds: number;
+}): WorkEstimate {
   const concurrency = Math.min(o.maxBatch, Math.max(1, o.rate * o.requestSeconds));
   const iterations = (o.requests * o.outputTokens) / concurrency;
   return {
-    what: `${o.requests.toLocaleString('en-US')} requests of ${o.outputTokens} output tokens, about ${Math.round(concurrency)} at a time: ${iterations.toExponential(2)} iterations`,
+    what:
+      `${o.requests.toLocaleString('en-US')} requests of ${o.outputTokens} output tokens, about ` +
+      `${Math.round(concurrency)} at a time: ${iterations.toExponential(2)} iterations`,
     bytes: o.requests * 60,
     seconds: iterations * UNIT_COSTS.servingStep.seconds + o.requests * o.outputTokens * UNIT_COSTS.servingSlot.seconds,
   };
@@ -126,7 +178,11 @@ export function servingWork(o: { readonly requests: number; readonly rate: numbe
  * activate per chunk (compile/tile.ts); `values` (calibration, or a run with inputs) holds every tensor
  * as float64 and does the model's MACs on the host.
  */
-export function modelWork(graph: Graph, chip: ChipSpec, o: { readonly run: boolean; readonly values: boolean }): WorkEstimate {
+export function modelWork(
+  graph: Graph,
+  chip: ChipSpec,
+  o: { readonly run: boolean; readonly values: boolean },
+): WorkEstimate {
   const { rows, cols } = arrayShape(chip);
   const chunk = Math.max(1, accumulatorChunkRows(chip));
   let instructions = graph.nodes.length;
@@ -137,15 +193,34 @@ export function modelWork(graph: Graph, chip: ChipSpec, o: { readonly run: boole
       macs += g.batch * g.m * g.n * g.k;
     }
   }
-  const tensors = Object.entries(graph.tensors).map(([name, t]) => ({ name, shape: t.shape, elements: t.shape.reduce((a, b) => a * b, 1) }));
+  const tensors = Object.entries(graph.tensors).map(([name, t]) => ({
+    name,
+    shape: t.shape,
+    elements: t.shape.reduce((a, b) => a * b, 1),
+  }));
   const elements = o.values ? tensors.reduce((s, t) => s + t.elements, 0) : 0;
-  const largest = tensors.reduce<(typeof tensors)[number] | undefined>((best, t) => (best === undefined || t.elements > best.elements ? t : best), undefined);
-  const perInstruction = o.run ? { bytes: UNIT_COSTS.compiledInstruction.bytes + UNIT_COSTS.simulatedInstruction.bytes, seconds: UNIT_COSTS.compiledInstruction.seconds + UNIT_COSTS.simulatedInstruction.seconds } : UNIT_COSTS.compiledInstruction;
-  const valueParts = o.values && largest ? `, ${elements.toExponential(2)} tensor values (largest: '${largest.name}' [${largest.shape.join(', ')}] = ${largest.elements.toExponential(2)})` : '';
+  const largest = tensors.reduce<(typeof tensors)[number] | undefined>(
+    (best, t) => (best === undefined || t.elements > best.elements ? t : best),
+    undefined,
+  );
+  const perInstruction = o.run
+    ? {
+        bytes: UNIT_COSTS.compiledInstruction.bytes + UNIT_COSTS.simulatedInstruction.bytes,
+        seconds: UNIT_COSTS.compiledInstruction.seconds + UNIT_COSTS.simulatedInstruction.seconds,
+      }
+    : UNIT_COSTS.compiledInstruction;
+  const valueParts =
+    o.values && largest
+      ? `, ${elements.toExponential(2)} tensor values (largest: '${largest.name}' [${largest.shape.join(', ')}] = ` +
+        `${largest.elements.toExponential(2)})`
+      : '';
   return {
-    what: `${o.run ? 'compiling and simulating' : 'compiling'} ${graph.name} for a ${rows}x${cols} array: about ${instructions.toExponential(2)} instructions${valueParts}`,
+    what:
+      `${o.run ? 'compiling and simulating' : 'compiling'} ${graph.name} for a ${rows}x${cols} array: about ` +
+      `${instructions.toExponential(2)} instructions${valueParts}`,
     bytes: instructions * perInstruction.bytes + elements * UNIT_COSTS.valueElement.bytes * (o.run ? 2 : 1),
-    seconds: instructions * perInstruction.seconds + (o.values ? macs * UNIT_COSTS.checkedMac.seconds * (o.run ? 2 : 1) : 0),
+    seconds:
+      instructions * perInstruction.seconds + (o.values ? macs * UNIT_COSTS.checkedMac.seconds * (o.run ? 2 : 1) : 0),
   };
 }
 
@@ -160,5 +235,6 @@ export function checkModelWork(graph: Graph, chip: ChipSpec, values: ParsedArgs[
   const withInputs = run && ((values['input'] as string[] | undefined) ?? []).length > 0;
   const estimate = modelWork(graph, chip, { run, values: withInputs || (int8 && hasWeightValues(graph)) });
   checkWork(estimate, readLimits(values));
-  if (estimate.seconds >= ANNOUNCE_S) io.err(`tpusim: ${estimate.what}; this takes about ${formatDuration(estimate.seconds)}`);
+  if (estimate.seconds >= ANNOUNCE_S)
+    io.err(`tpusim: ${estimate.what}; this takes about ${formatDuration(estimate.seconds)}`);
 }

@@ -23,7 +23,28 @@ import { uiCommand } from './commands/ui.js';
 import { exploreCommand } from './commands/explore.js';
 import { processIo, startRun, type Io } from './io.js';
 
-const COMMANDS: readonly Command[] = [tourCommand, chipsCommand, chipCommand, modelsCommand, gemmCommand, scalesimCommand, asmCommand, disasmCommand, compileCommand, runCommand, estimateCommand, compareCommand, trainCommand, inferCommand, reliabilityCommand, costCommand, tcoCommand, fabCommand, exploreCommand, uiCommand];
+const COMMANDS: readonly Command[] = [
+  tourCommand,
+  chipsCommand,
+  chipCommand,
+  modelsCommand,
+  gemmCommand,
+  scalesimCommand,
+  asmCommand,
+  disasmCommand,
+  compileCommand,
+  runCommand,
+  estimateCommand,
+  compareCommand,
+  trainCommand,
+  inferCommand,
+  reliabilityCommand,
+  costCommand,
+  tcoCommand,
+  fabCommand,
+  exploreCommand,
+  uiCommand,
+];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -49,7 +70,14 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   }
   const command = COMMANDS.find((c) => c.name === name);
   try {
-    if (!command) throw new UsageError(`${unknownNameMessage('command', name, COMMANDS.map((c) => c.name))}; see tpusim --help`);
+    if (!command)
+      throw new UsageError(
+        `${unknownNameMessage(
+          'command',
+          name,
+          COMMANDS.map((c) => c.name),
+        )}; see tpusim --help`,
+      );
     startRun();
     return await command.run(rest, io);
   } catch (error) {
@@ -63,7 +91,10 @@ function report(error: unknown, io: Io): number {
     return 2;
   }
   if (error instanceof TpusimError) {
-    const issues = error.issues.length > 0 && !error.message.includes(error.issues[0]!.message) ? `\n${formatIssues(error.issues)}` : '';
+    const issues =
+      error.issues.length > 0 && !error.message.includes(error.issues[0]!.message)
+        ? `\n${formatIssues(error.issues)}`
+        : '';
     io.err(`tpusim: ${error.message}${issues}`);
     return 1;
   }

@@ -29,7 +29,11 @@ export const MODEL_HELP = `MODEL is a zoo name (tpusim models), an .onnx file, a
  * The model, with weights read unless `weights` is 'shapes' (commands that only time the model: weights an
  * ONNX file keeps in external data are then not read, and its side file need not be present).
  */
-export function readModel(model: string, values: ParsedArgs['values'], { weights = 'values' }: { readonly weights?: 'values' | 'shapes' } = {}): Graph {
+export function readModel(
+  model: string,
+  values: ParsedArgs['values'],
+  { weights = 'values' }: { readonly weights?: 'values' | 'shapes' } = {},
+): Graph {
   const batchText = stringOption(values, 'batch');
   const seqText = stringOption(values, 'seq');
   const options = {
@@ -40,17 +44,30 @@ export function readModel(model: string, values: ParsedArgs['values'], { weights
   const kind = modelKindOf(model);
   if (kind === 'zoo') {
     if (!zooModelNames().includes(model)) {
-      if (fileExists(model)) throw new UsageError(`'${model}' is a file tpusim cannot read as a model: name it .onnx, .json (Hugging Face config) or .csv (SCALE-Sim topology)`);
-      throw new TpusimError('unknown_model', `${unknownNameMessage('model', model, zooModelNames())}; or give an .onnx, config .json or topology .csv file`);
+      if (fileExists(model))
+        throw new UsageError(
+          `'${model}' is a file tpusim cannot read as a model: name it .onnx, .json (Hugging Face config) or ` +
+            `.csv (SCALE-Sim topology)`,
+        );
+      throw new TpusimError(
+        'unknown_model',
+        `${unknownNameMessage('model', model, zooModelNames())}; or give an .onnx, config .json or topology .csv file`,
+      );
     }
     return loadModel({ kind, name: model }, options);
   }
   if (kind === 'onnx') {
     readTextFile(model, 'model'); // existence and readability, with a friendly message
-    return loadModel({ kind, file: model, bytes: new Uint8Array(readFileSync(model)), readExternalData: externalDataReader(model) }, options);
+    return loadModel(
+      { kind, file: model, bytes: new Uint8Array(readFileSync(model)), readExternalData: externalDataReader(model) },
+      options,
+    );
   }
   if (kind === 'huggingface') return loadModel({ kind, file: model, text: readTextFile(model, 'config') }, options);
-  return loadModel({ kind, file: model, text: readTextFile(model, 'topology'), form: /gemm/i.test(model) ? 'gemm' : 'conv' }, options);
+  return loadModel(
+    { kind, file: model, text: readTextFile(model, 'topology'), form: /gemm/i.test(model) ? 'gemm' : 'conv' },
+    options,
+  );
 }
 
 /**
@@ -63,7 +80,10 @@ export function readModelInputs(graph: Graph, specs: readonly string[]): Record<
   for (const spec of specs) {
     const eq = spec.indexOf('=');
     const named = eq > 0 && !spec.slice(0, eq).includes('/');
-    if (!named && graph.inputs.length !== 1) throw new UsageError(`the model has ${graph.inputs.length} inputs (${graph.inputs.join(', ')}); give each as --input NAME=FILE.npy`);
+    if (!named && graph.inputs.length !== 1)
+      throw new UsageError(
+        `the model has ${graph.inputs.length} inputs (${graph.inputs.join(', ')}); give each as --input NAME=FILE.npy`,
+      );
     const name = named ? spec.slice(0, eq) : graph.inputs[0]!;
     const path = named ? spec.slice(eq + 1) : spec;
     const tensor = graph.tensors[name];
@@ -80,7 +100,9 @@ export function readModelInputs(graph: Graph, specs: readonly string[]): Record<
     const shape = array.value.shape;
     const same = shape.length === tensor.shape.length && shape.every((d, i) => d === tensor.shape[i]);
     if (!same) {
-      problems.push(`${path}: input '${name}' has shape (${shape.join(', ')}); the model needs (${tensor.shape.join(', ')})`);
+      problems.push(
+        `${path}: input '${name}' has shape (${shape.join(', ')}); the model needs (${tensor.shape.join(', ')})`,
+      );
       continue;
     }
     const nonFinite = nonFiniteProblem(name, array.value.data as ArrayLike<number>, shape);
@@ -92,6 +114,10 @@ export function readModelInputs(graph: Graph, specs: readonly string[]): Record<
   }
   if (problems.length > 0) throw new TpusimError('bad_input', `inputs do not fit the model:\n${problems.join('\n')}`);
   const missing = specs.length > 0 ? graph.inputs.filter((t) => !inputs[t]) : [];
-  if (missing.length > 0) throw new UsageError(`no value for model input${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; give --input NAME=FILE.npy for each`);
+  if (missing.length > 0)
+    throw new UsageError(
+      `no value for model input${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; give --input ` +
+        `NAME=FILE.npy for each`,
+    );
   return inputs;
 }

@@ -70,7 +70,8 @@ export function noteInput(path: string): void {
 
 const fileKey = (s: BigIntStats): string => `${s.dev}:${s.ino}`;
 
-const fail = (path: string, reason: string): TpusimError => new TpusimError('write_failed', `could not write output '${path}': ${reason}`);
+const fail = (path: string, reason: string): TpusimError =>
+  new TpusimError('write_failed', `could not write output '${path}': ${reason}`);
 
 /** Kernel filesystems whose files are not data (statfs f_type values, linux/magic.h). */
 const PSEUDO_FILESYSTEMS: ReadonlyMap<number, string> = new Map([
@@ -105,7 +106,8 @@ function targetProblem(s: BigIntStats): string | undefined {
   const kind = kindOf(s);
   if (kind === undefined) return undefined;
   if (s.isDirectory()) return 'it is a folder';
-  if (s.isSymbolicLink()) return 'it is a symbolic link (tpusim neither writes through links nor replaces them; name the file it points to)';
+  if (s.isSymbolicLink())
+    return 'it is a symbolic link (tpusim neither writes through links nor replaces them; name the file it points to)';
   return `it is ${kind}, not a regular file`;
 }
 
@@ -133,7 +135,7 @@ function locate(path: string, shown: string): Location {
   const missing: string[] = [];
   let dir = dirname(path);
   for (;;) {
-    let s;
+    let s: ReturnType<typeof statSync>;
     try {
       s = statSync(dir);
     } catch (error) {
@@ -179,7 +181,12 @@ function checkTarget(shown: string, existing: BigIntStats | undefined): void {
   const kind = targetProblem(existing);
   if (kind) throw fail(shown, kind);
   const input = inputs.get(fileKey(existing));
-  if (input) throw fail(shown, `it is ${input.path === shown ? 'an input' : `the input '${input.path}'`} of this run; writing it would destroy the input`);
+  if (input)
+    throw fail(
+      shown,
+      `it is ${input.path === shown ? 'an input' : `the input '${input.path}'`} of this run; writing it would ` +
+        `destroy the input`,
+    );
 }
 
 /** Early check of an output option's path, before the run computes anything. */
@@ -190,7 +197,12 @@ export function checkOutputPath(path: string, kind: 'file' | 'folder'): void {
   }
   const existing = lstatOrUndefined(path);
   if (existing && !existing.isDirectory() && !(existing.isSymbolicLink() && isDirectory(path))) {
-    throw fail(path, existing.isFile() || existing.isSymbolicLink() ? `'${path}' is a file, not a folder` : `it is ${kindOf(existing)}, not a folder`);
+    throw fail(
+      path,
+      existing.isFile() || existing.isSymbolicLink()
+        ? `'${path}' is a file, not a folder`
+        : `it is ${kindOf(existing)}, not a folder`,
+    );
   }
   locate(join(path, 'x'), path);
 }
@@ -229,7 +241,11 @@ function checkDistinct(planned: ReadonlyArray<{ file: OutputFile; at: Location }
   }
   for (const { file, at } of planned) {
     for (const [real, other] of byReal) {
-      if (at.real.startsWith(`${real}${sep}`)) throw fail(file.path, `${label(other)} is written as a file, so it cannot also be the folder of ${label(file)}`);
+      if (at.real.startsWith(`${real}${sep}`))
+        throw fail(
+          file.path,
+          `${label(other)} is written as a file, so it cannot also be the folder of ${label(file)}`,
+        );
     }
   }
 }
@@ -238,14 +254,21 @@ function checkDistinct(planned: ReadonlyArray<{ file: OutputFile; at: Location }
 function checkOwnedFolder(folder: OwnedFolder): BigIntStats | undefined {
   const existing = lstatOrUndefined(folder.path);
   if (!existing) return undefined;
-  if (!existing.isDirectory()) throw fail(folder.path, targetProblem(existing) ?? `'${folder.path}' is a file, not a folder`);
+  if (!existing.isDirectory())
+    throw fail(folder.path, targetProblem(existing) ?? `'${folder.path}' is a file, not a folder`);
   const real = realpathSync(folder.path);
   for (const input of inputs.values()) {
-    if (input.real.startsWith(`${real}${sep}`)) throw fail(folder.path, `it holds the input '${input.path}' of this run, and tpusim replaces the whole folder`);
+    if (input.real.startsWith(`${real}${sep}`))
+      throw fail(folder.path, `it holds the input '${input.path}' of this run, and tpusim replaces the whole folder`);
   }
   for (const name of readdirSync(folder.path)) {
     const s = lstatSync(join(folder.path, name));
-    if (!s.isFile() || !name.endsWith(folder.holds)) throw fail(folder.path, `it holds '${join(folder.path, name)}', which tpusim did not write; tpusim replaces the whole folder, so move that away first`);
+    if (!s.isFile() || !name.endsWith(folder.holds))
+      throw fail(
+        folder.path,
+        `it holds '${join(folder.path, name)}', which tpusim did not write; tpusim replaces the whole folder, so ` +
+          `move that away first`,
+      );
   }
   return existing;
 }
@@ -256,13 +279,19 @@ type Undo = () => void;
 /** Writes all files or none (see the file comment); folders in `owned` are replaced as a whole. */
 export function writeOutputs(files: readonly OutputFile[], owned: readonly OwnedFolder[] = []): void {
   if (files.length === 0 && owned.length === 0) return;
-  const inFolder = (f: OutputFile): OwnedFolder | undefined => owned.find((o) => within(f.path, o.path) && resolve(f.path) !== resolve(o.path));
+  const inFolder = (f: OutputFile): OwnedFolder | undefined =>
+    owned.find((o) => within(f.path, o.path) && resolve(f.path) !== resolve(o.path));
   const planned = files.map((file) => ({ file, at: locate(file.path, file.path) }));
   for (const { file, at } of planned) if (!inFolder(file)) checkTarget(file.path, at.existing);
   checkDistinct(planned);
   const folders = owned.map((o) => {
     const old = guarded(o.path, () => checkOwnedFolder(o));
-    return { o, old: old !== undefined, staged: join(dirname(o.path), `.tpusim-${process.pid}-${basename(o.path)}.new`), backup: join(dirname(o.path), `.tpusim-${process.pid}-${basename(o.path)}.old`) };
+    return {
+      o,
+      old: old !== undefined,
+      staged: join(dirname(o.path), `.tpusim-${process.pid}-${basename(o.path)}.new`),
+      backup: join(dirname(o.path), `.tpusim-${process.pid}-${basename(o.path)}.old`),
+    };
   });
   const created: string[] = [];
   const temps = new Map<OutputFile, string>();
@@ -282,7 +311,9 @@ export function writeOutputs(files: readonly OutputFile[], owned: readonly Owned
       const folder = folders.find((f) => f.o === inFolder(file));
       // Folders inside an owned folder are made in its staged copy, never in place.
       for (const dir of at.missing) if (!folder || !within(dir, folder.o.path)) makeFolder(dir);
-      const temp = folder ? join(folder.staged, relative(folder.o.path, file.path)) : join(dirname(file.path), `.tpusim-${process.pid}-${temps.size}.tmp`);
+      const temp = folder
+        ? join(folder.staged, relative(folder.o.path, file.path))
+        : join(dirname(file.path), `.tpusim-${process.pid}-${temps.size}.tmp`);
       if (folder) for (const dir of foldersBetween(folder.staged, dirname(temp))) makeFolder(dir);
       else temps.set(file, temp);
       writeNewFile(temp, file.content);
@@ -308,7 +339,8 @@ export function writeOutputs(files: readonly OutputFile[], owned: readonly Owned
   for (const f of folders) attempt(() => rmSync(f.backup, { recursive: true, force: true }));
 }
 
-const within = (path: string, folder: string): boolean => resolve(path) === resolve(folder) || resolve(path).startsWith(`${resolve(folder)}${sep}`);
+const within = (path: string, folder: string): boolean =>
+  resolve(path) === resolve(folder) || resolve(path).startsWith(`${resolve(folder)}${sep}`);
 
 /** The folders from `top` (exclusive of its parent) down to `dir`, outermost first. */
 function foldersBetween(top: string, dir: string): string[] {

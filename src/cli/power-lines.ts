@@ -1,5 +1,13 @@
 /** Printing the power model's results (model/power.ts) for `tpusim cost` and `tpusim estimate`. */
-import { estimatePower, powerDieArea, trimNumber, type ChipSpec, type EstimatePower, type GraphEstimate, type PowerBreakdown } from '../index.js';
+import {
+  estimatePower,
+  powerDieArea,
+  trimNumber,
+  type ChipSpec,
+  type EstimatePower,
+  type GraphEstimate,
+  type PowerBreakdown,
+} from '../index.js';
 
 /** Watts by mechanism, largest first. */
 export function mechanismText(p: PowerBreakdown, scale = 1, digits = 3): string {
@@ -34,8 +42,11 @@ export function estimatePowerLines(p: EstimatePower, e: GraphEstimate): string[]
   const perInference = e.batch > 0 ? e.totalTimeS / e.batch : 0;
   const s = p.sustained;
   return [
-    `power by mechanism at this workload's activity (${trimNumber(p.activity.matrixUtilization * 100, 3)}% of MAC slots busy, ${trimNumber(p.activity.offChipBytesPerCycle, 3)} off-chip bytes a cycle), at ${trimNumber(a.clockHz / 1e6, 4)} MHz: board ${trimNumber(a.boardW, 4)} W = ${mechanismText(a)} W`,
-    `energy per inference (batch ${e.batch}): ${trimNumber(p.perInference.totalJ * 1e3, 4)} mJ = ${mechanismText(a, perInference * 1e3)} mJ`,
+    `power by mechanism at this workload's activity (${trimNumber(p.activity.matrixUtilization * 100, 3)}% of ` +
+      `MAC slots busy, ${trimNumber(p.activity.offChipBytesPerCycle, 3)} off-chip bytes a cycle), at ` +
+      `${trimNumber(a.clockHz / 1e6, 4)} MHz: board ${trimNumber(a.boardW, 4)} W = ${mechanismText(a)} W`,
+    `energy per inference (batch ${e.batch}): ${trimNumber(p.perInference.totalJ * 1e3, 4)} mJ = ` +
+      `${mechanismText(a, perInference * 1e3)} mJ`,
     `sustained clock running it back to back (modelled): ${trimNumber(s.clockHz / 1e6, 4)} MHz: ${s.reason}`,
   ];
 }

@@ -41,7 +41,9 @@ describe('progress on stderr', () => {
   it('redraws one bar in place on a terminal and clears it at the end', () => {
     const { lines, io, tick, now } = setup();
     const writes: string[] = [];
-    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((text: string | Uint8Array) => writes.push(String(text)) > 0);
+    const spy = vi
+      .spyOn(process.stderr, 'write')
+      .mockImplementation((text: string | Uint8Array) => writes.push(String(text)) > 0);
     try {
       const p = createProgress(io, 'gemm --check', 10, { now, tty: true, quietMs: 0, intervalMs: 0 });
       tick(1000);
@@ -51,7 +53,10 @@ describe('progress on stderr', () => {
       spy.mockRestore();
     }
     expect(lines).toEqual([]);
-    expect(writes).toEqual([`\r[${'#'.repeat(15)}${' '.repeat(15)}] gemm --check: 50% (5 of 10) ~1 s left\x1b[K`, '\r\x1b[K']);
+    expect(writes).toEqual([
+      `\r[${'#'.repeat(15)}${' '.repeat(15)}] gemm --check: 50% (5 of 10) ~1 s left\x1b[K`,
+      '\r\x1b[K',
+    ]);
   });
 });
 
@@ -60,7 +65,11 @@ describe('the one reporter under both (createReporter)', () => {
   function reporter(options: Partial<ReporterOptions>) {
     const log: string[] = [];
     const state = { done: 0, t: 0 };
-    const view: ProgressView = { text: () => `${state.done}/4`, filled: (w) => (w * state.done) / 4, done: () => state.done };
+    const view: ProgressView = {
+      text: () => `${state.done}/4`,
+      filled: (w) => (w * state.done) / 4,
+      done: () => state.done,
+    };
     const r = createReporter(view, {
       tty: false,
       now: () => state.t,

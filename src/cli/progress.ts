@@ -105,7 +105,10 @@ export function createProgress(io: Io, label: string, total: number, options: Pr
       const fraction = total > 0 ? Math.min(1, current / total) : 0;
       const elapsedS = (now() - start) / 1000;
       const left = fraction > 0 ? ` ~${Math.round((elapsedS * (1 - fraction)) / fraction)} s left` : '';
-      return `${label}: ${(100 * fraction).toFixed(0)}% (${current.toLocaleString('en-US')} of ${total.toLocaleString('en-US')})${left}`;
+      return (
+        `${label}: ${(100 * fraction).toFixed(0)}% (${current.toLocaleString('en-US')} of ` +
+        `${total.toLocaleString('en-US')})${left}`
+      );
     },
     filled: (width) => (total > 0 ? Math.round((width * Math.min(current, total)) / total) : 0),
     done: () => current,

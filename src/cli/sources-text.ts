@@ -22,9 +22,14 @@ function builtInReferences(sources: readonly string[]): Record<string, string> {
   return Object.fromEntries(keys.map((k) => [k, sourceText(k)]));
 }
 
-/** The figures whose status is not firm (not published, measured or derived), grouped by status in the order first met. */
-export function notFirmByStatus(figures: readonly (readonly [string, Pick<Citation, 'status'>])[]): Map<Citation['status'], string[]> {
+/**
+ * The figures whose status is not firm (not published, measured or derived), grouped by status in the order first met.
+ */
+export function notFirmByStatus(
+  figures: readonly (readonly [string, Pick<Citation, 'status'>])[],
+): Map<Citation['status'], string[]> {
   const groups = new Map<Citation['status'], string[]>();
-  for (const [name, c] of figures) if (!STATUS_RANK[c.status].firm) groups.set(c.status, [...(groups.get(c.status) ?? []), name]);
+  for (const [name, c] of figures)
+    if (!STATUS_RANK[c.status].firm) groups.set(c.status, [...(groups.get(c.status) ?? []), name]);
   return groups;
 }

@@ -26,10 +26,18 @@ const TYPES: Readonly<Record<string, string>> = {
   '.ico': 'image/x-icon',
 };
 
-/** Longer request targets are refused (414): the UI's own paths are short; its state lives in the hash, which browsers never send. */
+/**
+ * Longer request targets are refused (414): the UI's own paths are short; its state lives in the hash, which browsers
+ * never send.
+ */
 export const MAX_URL_CHARS = 2048;
 const ALLOWED_METHODS = 'GET, HEAD';
-const COMMON_HEADERS = { 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer', 'cache-control': 'no-cache' } as const;
+const COMMON_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-cache',
+} as const;
 
 /** dist-web/ beside dist/ in the package. */
 export function defaultUiRoot(): string {
@@ -52,7 +60,10 @@ export function isLoopback(host: string): boolean {
 
 /** The warning for a non-loopback address, or undefined. */
 export function exposureWarning(host: string): string | undefined {
-  return isLoopback(host) ? undefined : `serving on ${host}: reachable from other machines; tpusim ui has no authentication and sends its files to anyone who asks`;
+  return isLoopback(host)
+    ? undefined
+    : `serving on ${host}: reachable from other machines; tpusim ui has no authentication and sends its files to ` +
+        `anyone who asks`;
 }
 
 /** `host:port` as a URL authority (IPv6 in brackets). */
@@ -62,7 +73,12 @@ function authority(host: string, port: number): string {
 
 /** Host header values a loopback-bound server answers: the loopback names with its port (and without it on port 80). */
 function allowedHosts(host: string, port: number): ReadonlySet<string> {
-  const names = new Set(['localhost', '127.0.0.1', '[::1]', isIP(host) === 6 ? `[${host.toLowerCase()}]` : host.toLowerCase()]);
+  const names = new Set([
+    'localhost',
+    '127.0.0.1',
+    '[::1]',
+    isIP(host) === 6 ? `[${host.toLowerCase()}]` : host.toLowerCase(),
+  ]);
   const allowed = new Set<string>();
   for (const n of names) {
     allowed.add(`${n}:${port}`);
@@ -77,7 +93,11 @@ interface Answer {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-const refuse = (status: number, body: string, headers?: Record<string, string>): Answer => ({ status, body: `${body}\n`, ...(headers ? { headers } : {}) });
+const refuse = (status: number, body: string, headers?: Record<string, string>): Answer => ({
+  status,
+  body: `${body}\n`,
+  ...(headers ? { headers } : {}),
+});
 
 /** The file under `root` a request target names, or why there is none. */
 function resolveTarget(root: string, target: string): { file: string } | Answer {
@@ -110,12 +130,22 @@ function answer(req: IncomingMessage, res: ServerResponse, a: Answer): void {
 
 function handle(root: string, hosts: ReadonlySet<string> | undefined, req: IncomingMessage, res: ServerResponse): void {
   const host = req.headers.host?.toLowerCase();
-  if (hosts && (host === undefined || !hosts.has(host))) return answer(req, res, refuse(421, `this server answers only Host ${[...hosts][0]} (or another loopback name with its port)`));
-  if (req.method !== 'GET' && req.method !== 'HEAD') return answer(req, res, refuse(405, `method ${req.method} not allowed`, { allow: ALLOWED_METHODS }));
+  if (hosts && (host === undefined || !hosts.has(host)))
+    return answer(
+      req,
+      res,
+      refuse(421, `this server answers only Host ${[...hosts][0]} (or another loopback name with its port)`),
+    );
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    return answer(req, res, refuse(405, `method ${req.method} not allowed`, { allow: ALLOWED_METHODS }));
   const target = resolveTarget(root, req.url ?? '/');
   if (!('file' in target)) return answer(req, res, target);
   const body = readFileSync(target.file);
-  res.writeHead(200, { ...COMMON_HEADERS, 'content-type': TYPES[extname(target.file)] ?? 'application/octet-stream', 'content-length': String(body.length) });
+  res.writeHead(200, {
+    ...COMMON_HEADERS,
+    'content-type': TYPES[extname(target.file)] ?? 'application/octet-stream',
+    'content-length': String(body.length),
+  });
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 
@@ -131,7 +161,11 @@ function onClientError(error: NodeJS.ErrnoException, socket: Socket): void {
 
 export function startUiServer(options: { port?: number; host?: string; root?: string } = {}): Promise<UiServer> {
   const given = options.root ?? defaultUiRoot();
-  if (!existsSync(join(given, 'index.html'))) throw new TpusimError('ui_not_built', `the web UI is not built (no ${join(given, 'index.html')}); run 'npm run build:web'`);
+  if (!existsSync(join(given, 'index.html')))
+    throw new TpusimError(
+      'ui_not_built',
+      `the web UI is not built (no ${join(given, 'index.html')}); run 'npm run build:web'`,
+    );
   const root = realpathSync(given);
   const host = options.host ?? '127.0.0.1';
   let hosts: ReadonlySet<string> | undefined;
@@ -150,18 +184,32 @@ export function startUiServer(options: { port?: number; host?: string; root?: st
   // CONNECT is not a request the handler sees: refuse it on its socket.
   server.on('connect', (_req: IncomingMessage, socket: Socket) => {
     socket.on('error', () => socket.destroy());
-    socket.end(`HTTP/1.1 405 Method Not Allowed\r\nallow: ${ALLOWED_METHODS}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    socket.end(
+      `HTTP/1.1 405 Method Not Allowed\r\nallow: ${ALLOWED_METHODS}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`,
+    );
   });
   return new Promise((resolvePromise, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new TpusimError('ui_port', error.code === 'EADDRINUSE' ? `port ${options.port} on ${host} is in use; choose another with --port` : `cannot serve on ${host}:${options.port}: ${error.message}`)),
+      reject(
+        new TpusimError(
+          'ui_port',
+          error.code === 'EADDRINUSE'
+            ? `port ${options.port} on ${host} is in use; choose another with --port`
+            : `cannot serve on ${host}:${options.port}: ${error.message}`,
+        ),
+      ),
     );
     server.listen(options.port ?? 8737, host, () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : (options.port ?? 8737);
       hosts = isLoopback(host) ? allowedHosts(host, port) : undefined;
       const warning = exposureWarning(host);
-      resolvePromise({ server, url: `http://${authority(host, port)}/`, ...(warning ? { warning } : {}), close: () => new Promise((r) => server.close(() => r())) });
+      resolvePromise({
+        server,
+        url: `http://${authority(host, port)}/`,
+        ...(warning ? { warning } : {}),
+        close: () => new Promise((r) => server.close(() => r())),
+      });
     });
   });
 }

@@ -33,18 +33,40 @@ export const HARNESS_PROFILES: Readonly<Record<CollectiveHarness, HarnessProfile
     citations: { overheadS: cite('nccltests', 'timed iterations back to back on the stream') },
   },
   'torch-distributed': {
-    description: 'a blocking torch.distributed loop (barrier, event, all_reduce, event, synchronize), as all_reduce_bench.py',
+    description:
+      'a blocking torch.distributed loop (barrier, event, all_reduce, event, synchronize), as all_reduce_bench.py',
     overheadS: (barrierS) => TORCH_BLOCKING_BARRIERS * barrierS,
     citations: {
-      overheadS: cite('allReduceBench', 'timed_allreduce(): dist.barrier(), start event, dist.all_reduce, end event, synchronize'),
-      barrierS: cite('tpusim', 'PyTorch ProcessGroupNCCL::barrier runs an all-reduce of a cached one-element tensor and waits on the stream', 'derived'),
-      blockingBarriers: cite('tpusim', 'median over three calibration rows of all_reduce_bench.py on p6-b200', 'estimate', 'fitted, not published: the ranks leave the barrier up to its latency apart and the host then dispatches the call'),
+      overheadS: cite(
+        'allReduceBench',
+        'timed_allreduce(): dist.barrier(), start event, dist.all_reduce, end event, synchronize',
+      ),
+      barrierS: cite(
+        'tpusim',
+        'PyTorch ProcessGroupNCCL::barrier runs an all-reduce of a cached one-element tensor and waits on the stream',
+        'derived',
+      ),
+      blockingBarriers: cite(
+        'tpusim',
+        'median over three calibration rows of all_reduce_bench.py on p6-b200',
+        'estimate',
+        'fitted, not published: the ranks leave the barrier up to its latency apart and the host then dispatches ' +
+          'the call',
+      ),
     },
   },
 };
 
 /** Seconds a harness reports for one collective: the collective, plus what the harness's timing adds. */
-export function harnessSeconds(system: SystemSpec, kind: Collective, bytes: number, placement: GroupPlacement, harness: CollectiveHarness = 'nccl-tests'): number {
+export function harnessSeconds(
+  system: SystemSpec,
+  kind: Collective,
+  bytes: number,
+  placement: GroupPlacement,
+  harness: CollectiveHarness = 'nccl-tests',
+): number {
   const seconds = collectiveCost(system, kind, bytes, placement).seconds;
-  return placement.size <= 1 ? seconds : seconds + HARNESS_PROFILES[harness].overheadS(collectiveCost(system, 'all-reduce', 4, placement).seconds);
+  return placement.size <= 1
+    ? seconds
+    : seconds + HARNESS_PROFILES[harness].overheadS(collectiveCost(system, 'all-reduce', 4, placement).seconds);
 }

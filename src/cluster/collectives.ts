@@ -7,10 +7,30 @@
  * docs/cluster.md.
  */
 import { TpusimError } from '../core/errors.js';
-import { allToAllS, nvlsS, p2pS, patS, ringProtocol, ringS, switchedGroup, treeProtocol, treeS, type SwitchedGroup } from './nccl.js';
+import {
+  allToAllS,
+  nvlsS,
+  p2pS,
+  patS,
+  ringProtocol,
+  ringS,
+  switchedGroup,
+  treeProtocol,
+  treeS,
+  type SwitchedGroup,
+} from './nccl.js';
 import { TIER_KINDS } from './systems.js';
 import { torusAllToAllS, torusGatherS, torusP2pS } from './torus.js';
-import { COLLECTIVE_ALGORITHMS, type Collective, type CollectiveAlgorithm, type CollectiveCost, type GroupPlacement, type NcclProtocol, type NetworkTier, type SystemSpec } from './types.js';
+import {
+  COLLECTIVE_ALGORITHMS,
+  type Collective,
+  type CollectiveAlgorithm,
+  type CollectiveCost,
+  type GroupPlacement,
+  type NcclProtocol,
+  type NetworkTier,
+  type SystemSpec,
+} from './types.js';
 
 export interface CollectiveOptions {
   /** Force an algorithm; by default the cheapest one that can run the collective on the group is used. */
@@ -74,11 +94,16 @@ function placeGroup(system: SystemSpec, placement: GroupPlacement): Shape {
   const tier = tierOf(system, placement);
   const members = system.tiers.slice(0, tier + 1).map((t, i) => {
     if (i === tier || placement.size <= 1) return placement.size;
-    return placement.stride >= t.domainChips ? 1 : Math.min(placement.size, Math.floor(t.domainChips / placement.stride));
+    return placement.stride >= t.domainChips
+      ? 1
+      : Math.min(placement.size, Math.floor(t.domainChips / placement.stride));
   });
   // Tiers the group's traffic crosses: those holding more of its members than the tier inside them.
   const spans = members.flatMap((m, t) => (m > (t === 0 ? 1 : members[t - 1]!) ? [t] : []));
-  const switched = spans.length > 0 && spans.every((t) => !isTorus(system.tiers[t]!)) ? switchedGroup(system, placement.size, members, spans) : undefined;
+  const switched =
+    spans.length > 0 && spans.every((t) => !isTorus(system.tiers[t]!))
+      ? switchedGroup(system, placement.size, members, spans)
+      : undefined;
   return { tier, members, switched, runnable: {} };
 }
 
@@ -86,12 +111,24 @@ function placeGroup(system: SystemSpec, placement: GroupPlacement): Shape {
 function groupOf(system: SystemSpec, kind: Collective, bytes: number, placement: GroupPlacement): Group {
   const where = kind === 'p2p' ? { size: Math.min(2, placement.size), stride: placement.stride } : placement;
   const s = shapeOf(system, where);
-  return { tier: s.tier, members: s.members, switched: s.switched, runnable: s.runnable, system, kind, bytes, placement: where };
+  return {
+    tier: s.tier,
+    members: s.members,
+    switched: s.switched,
+    runnable: s.runnable,
+    system,
+    kind,
+    bytes,
+    placement: where,
+  };
 }
 
 const sw = (g: Group): SwitchedGroup => g.switched!;
 
-/** The cheapest algorithm's time for a sub-group (used by the hierarchical scheme; its arguments derive from checked ones). */
+/**
+ * The cheapest algorithm's time for a sub-group (used by the hierarchical scheme; its arguments derive from checked
+ * ones).
+ */
 function subCost(g: Group, kind: Collective, bytes: number, placement: GroupPlacement): number {
   return placement.size === 1 ? 0 : cheapest(groupOf(g.system, kind, bytes, placement)).seconds;
 }
@@ -166,12 +203,18 @@ const ALGORITHMS: Readonly<Record<CollectiveAlgorithm, AlgorithmModel>> = {
     },
   },
   hierarchical: {
-    needs: 'a group with several members in each domain of the tier below its own, over a torus (on switched tiers, all-to-all only)',
+    needs:
+      'a group with several members in each domain of the tier below its own, over a torus (on switched tiers, ' +
+      'all-to-all only)',
     fits: (g) => g.tier > 0 && below(g, g.tier) > 1 && !(g.switched !== undefined && NCCL_ONLY.has(g.kind)),
     costs: {
       'all-reduce': (g) => {
         const { inner, outer, m } = levelsOf(g);
-        return subCost(g, 'reduce-scatter', g.bytes, inner) + subCost(g, 'all-reduce', g.bytes / m, outer) + subCost(g, 'all-gather', g.bytes, inner);
+        return (
+          subCost(g, 'reduce-scatter', g.bytes, inner) +
+          subCost(g, 'all-reduce', g.bytes / m, outer) +
+          subCost(g, 'all-gather', g.bytes, inner)
+        );
       },
       'reduce-scatter': (g) => {
         const { inner, outer, m } = levelsOf(g);
@@ -183,7 +226,9 @@ const ALGORITHMS: Readonly<Record<CollectiveAlgorithm, AlgorithmModel>> = {
       },
       'all-to-all': (g) => {
         const { inner, outer, m } = levelsOf(g);
-        return subCost(g, 'all-to-all', (g.bytes * m) / g.placement.size, inner) + subCost(g, 'all-to-all', g.bytes, outer);
+        return (
+          subCost(g, 'all-to-all', (g.bytes * m) / g.placement.size, inner) + subCost(g, 'all-to-all', g.bytes, outer)
+        );
       },
     },
   },
@@ -212,7 +257,15 @@ function runnable(g: Group): readonly CollectiveAlgorithm[] {
 }
 
 function checkArguments(kind: Collective, bytes: number, placement: GroupPlacement): void {
-  if (Number.isFinite(bytes) && bytes >= 0 && Number.isInteger(placement.size) && placement.size >= 1 && Number.isInteger(placement.stride) && placement.stride >= 1) return;
+  if (
+    Number.isFinite(bytes) &&
+    bytes >= 0 &&
+    Number.isInteger(placement.size) &&
+    placement.size >= 1 &&
+    Number.isInteger(placement.stride) &&
+    placement.stride >= 1
+  )
+    return;
   const problems: string[] = [];
   if (!Number.isFinite(bytes) || bytes < 0) problems.push(`bytes ${bytes} must be a finite number >= 0`);
   for (const key of ['size', 'stride'] as const) {
@@ -245,7 +298,11 @@ function cheapestS(g: Group): { seconds: number; algorithm: CollectiveAlgorithm 
 
 function cheapest(g: Group): CollectiveCost {
   const { seconds, algorithm } = cheapestS(g);
-  if (algorithm === undefined) throw new TpusimError('unsupported_algorithm', `no algorithm runs ${g.kind} on this group of ${g.placement.size} on ${g.system.name}`);
+  if (algorithm === undefined)
+    throw new TpusimError(
+      'unsupported_algorithm',
+      `no algorithm runs ${g.kind} on this group of ${g.placement.size} on ${g.system.name}`,
+    );
   return costOf(g, algorithm, seconds);
 }
 
@@ -254,21 +311,41 @@ function cheapest(g: Group): CollectiveCost {
  * it spans and, on switched tiers, NCCL's protocol. For a training job on TPU v4/v5p pods, pass the
  * system `sliceForPlan` (cluster/slices.ts) cuts for the job, so the plan's groups follow the slice's axes.
  */
-export function collectiveCost(system: SystemSpec, kind: Collective, bytes: number, placement: GroupPlacement, options: CollectiveOptions = {}): CollectiveCost {
+export function collectiveCost(
+  system: SystemSpec,
+  kind: Collective,
+  bytes: number,
+  placement: GroupPlacement,
+  options: CollectiveOptions = {},
+): CollectiveCost {
   checkArguments(kind, bytes, placement);
   const g = groupOf(system, kind, bytes, placement);
-  if (placement.size === 1) return { seconds: 0, algorithm: options.algorithm ?? 'direct', tier: tierAt(g, g.tier).name };
+  if (placement.size === 1)
+    return { seconds: 0, algorithm: options.algorithm ?? 'direct', tier: tierAt(g, g.tier).name };
   const forced = options.algorithm;
   if (forced === undefined) return cheapest(g);
   if (!runs(forced, g)) {
-    const what = ALGORITHMS[forced].costs[kind] === undefined ? `does not implement ${kind}` : `needs ${ALGORITHMS[forced].needs}`;
-    throw new TpusimError('unsupported_algorithm', `${forced} ${what} (group of ${placement.size}, stride ${placement.stride}, on ${system.name})`);
+    const what =
+      ALGORITHMS[forced].costs[kind] === undefined ? `does not implement ${kind}` : `needs ${ALGORITHMS[forced].needs}`;
+    throw new TpusimError(
+      'unsupported_algorithm',
+      `${forced} ${what} (group of ${placement.size}, stride ${placement.stride}, on ${system.name})`,
+    );
   }
   return costOf(g, forced, ALGORITHMS[forced].costs[kind]!(g));
 }
 
-/** Seconds of a collective by `size` ranks `stride` apart (0 for one rank or no bytes): what the training and serving models add up. */
-export function collectiveSeconds(system: SystemSpec, kind: Collective, bytes: number, size: number, stride: number): number {
+/**
+ * Seconds of a collective by `size` ranks `stride` apart (0 for one rank or no bytes): what the training and serving
+ * models add up.
+ */
+export function collectiveSeconds(
+  system: SystemSpec,
+  kind: Collective,
+  bytes: number,
+  size: number,
+  stride: number,
+): number {
   if (size <= 1 || bytes <= 0) return 0;
   return collectiveCost(system, kind, bytes, { size, stride }).seconds;
 }

@@ -11,7 +11,13 @@ export type Memo<T> = WeakMap<object, WeakMap<ChipSpec, WeakMap<SystemSpec, Map<
 const MAX_ENTRIES = 100_000;
 
 /** The memo's value for (owner, chip, system, key), computed on the first call. */
-export function memoized<T>(memo: Memo<T>, owner: object, on: { readonly chip: ChipSpec; readonly system: SystemSpec }, key: string, compute: () => T): T {
+export function memoized<T>(
+  memo: Memo<T>,
+  owner: object,
+  on: { readonly chip: ChipSpec; readonly system: SystemSpec },
+  key: string,
+  compute: () => T,
+): T {
   let byChip = memo.get(owner);
   if (!byChip) memo.set(owner, (byChip = new WeakMap()));
   let bySystem = byChip.get(on.chip);

@@ -26,10 +26,17 @@ const KIB = 1024;
 const SIMPLE = 2;
 /** device.h: slots per connection. */
 export const NCCL_STEPS = 8;
-/** init.cc DEFAULT_LL_BUFFSIZE (8 lines x 512 threads x 8 steps x 16 B), DEFAULT_LL128_BUFFSIZE (120 x 640 x 8 x 8 B), DEFAULT_BUFFSIZE (4 MiB). */
+/**
+ * init.cc DEFAULT_LL_BUFFSIZE (8 lines x 512 threads x 8 steps x 16 B), DEFAULT_LL128_BUFFSIZE (120 x 640 x 8 x 8 B),
+ * DEFAULT_BUFFSIZE (4 MiB).
+ */
 const BUFF_BYTES: PerProtocol = [8 * 512 * NCCL_STEPS * 16, 120 * 640 * NCCL_STEPS * 8, 4096 * KIB];
 /** calcCollChunking: one step's data, LL carrying 8 of every 16 bytes and LL128 15 of every 16 words. */
-export const STEP_BYTES: PerProtocol = [BUFF_BYTES[0] / NCCL_STEPS / 2, (BUFF_BYTES[1] / NCCL_STEPS / 16) * 15, BUFF_BYTES[2] / NCCL_STEPS];
+export const STEP_BYTES: PerProtocol = [
+  BUFF_BYTES[0] / NCCL_STEPS / 2,
+  (BUFF_BYTES[1] / NCCL_STEPS / 16) * 15,
+  BUFF_BYTES[2] / NCCL_STEPS,
+];
 /** device.h `ncclProtoGrainSize`: chunks are whole grains (16 B, 32 x 8 / 16 x 15 x 8 B, 512 B). */
 const GRAIN_BYTES: PerProtocol = [16, 1920, 512];
 /**
@@ -38,17 +45,20 @@ const GRAIN_BYTES: PerProtocol = [16, 1920, 512];
  * the ring's LL threshold x nRanks).
  */
 const CHANNEL_BYTES: PerProtocol = [512 * 8, 640 * 8, 512 * 64];
-export const channelBytes = (algorithm: 'ring' | 'tree', p: number, ranks: number): number => CHANNEL_BYTES[p]! * (algorithm === 'ring' && p === 0 ? ranks : 1);
+export const channelBytes = (algorithm: 'ring' | 'tree', p: number, ranks: number): number =>
+  CHANNEL_BYTES[p]! * (algorithm === 'ring' && p === 0 ? ranks : 1);
 
 /** topoGetAlgoInfo: `while (nBytes < nc * nt * threadThreshold) nc--`, down to one. */
-export const channelsUsed = (bytes: number, perChannelBytes: number, channels: number): number => Math.max(1, Math.min(channels, Math.floor(bytes / perChannelBytes)));
+export const channelsUsed = (bytes: number, perChannelBytes: number, channels: number): number =>
+  Math.max(1, Math.min(channels, Math.floor(bytes / perChannelBytes)));
 
 /**
  * NCCL's channels for rings and trees: 24 inside one NVSwitch node, two per NIC across nodes (one
  * search channel per NIC, one NIC per GPU, duplicated by connect.cc `ncclTopoPostset`: 16 on 8 NICs),
  * at most device.h's MAXCHANNELS (64).
  */
-export const ncclChannels = (ranksPerNode: number, nodes: number): number => (nodes === 1 ? NCCL_NVLINK_SMS : Math.min(64, (NCCL_NETWORK_SMS / 8) * ranksPerNode));
+export const ncclChannels = (ranksPerNode: number, nodes: number): number =>
+  nodes === 1 ? NCCL_NVLINK_SMS : Math.min(64, (NCCL_NETWORK_SMS / 8) * ranksPerNode);
 
 /**
  * A tree's chunk per channel under a protocol (calcCollChunking): one step; an LL128 tree halves it
@@ -74,8 +84,17 @@ export function nvlsChunkBytes(tree: boolean, bytes: number, ops: number, maxChu
   let chunk = maxChunkBytes;
   const below = (factor: number, size: number): boolean => bytes < factor * ops * chunk && chunk > size;
   const steps: readonly (readonly [number, number])[] = tree
-    ? [[32, 256 * KIB], [16, 128 * KIB], [4, 64 * KIB], [1, 32 * KIB]]
-    : [[64, 64 * KIB], [8, 32 * KIB], [2, 16 * KIB]];
+    ? [
+        [32, 256 * KIB],
+        [16, 128 * KIB],
+        [4, 64 * KIB],
+        [1, 32 * KIB],
+      ]
+    : [
+        [64, 64 * KIB],
+        [8, 32 * KIB],
+        [2, 16 * KIB],
+      ];
   for (const [factor, size] of steps) if (below(factor, size)) chunk = size;
   return chunk;
 }

@@ -9,7 +9,16 @@
  * and "Pipelines".
  */
 import { NVLS_CHUNK_BYTES, scaleUpLink, type ScaleUpLink } from './nccl-links.js';
-import { channelBytes, channelsUsed, fillSPerByte, ncclChannels, nvlsChunkBytes, storesInNode, treeChunkBytes, type PipelineStage } from './nccl-pipeline.js';
+import {
+  channelBytes,
+  channelsUsed,
+  fillSPerByte,
+  ncclChannels,
+  nvlsChunkBytes,
+  storesInNode,
+  treeChunkBytes,
+  type PipelineStage,
+} from './nccl-pipeline.js';
 import { NCCL_NETWORK_STEPS, protocolMask, REFERENCE_STEP_S, transportOf, type PerProtocol } from './transports.js';
 import { NCCL_PROTOCOLS, type Collective, type NcclProtocol, type NetworkTier, type SystemSpec } from './types.js';
 
@@ -32,13 +41,19 @@ const NVLS_S = 25 * US;
 
 /** tuning.cc `getNetOverhead`: an inter-node ring posts every step through the proxy, at least 1 us (x3 for Simple). */
 const NET_OVERHEAD_S = 1 * US;
-/** tuning.cc `ncclTopoGetAlgoTime`: 'Plateau effect of ring', multi-node ring all-reduce with Simple, compute capability 80+. */
+/**
+ * tuning.cc `ncclTopoGetAlgoTime`: 'Plateau effect of ring', multi-node ring all-reduce with Simple, compute capability
+ * 80+.
+ */
 const RING_PLATEAU = 1.4;
 /** tuning.cc: LL carries 8 bytes of data per 16 (flags), LL128 120 of 128; trees reach 0.92 of the bus bandwidth. */
 const RING_PROTOCOL_BW: PerProtocol = [0.5, 0.92, 1];
 const TREE_BW = 0.92;
 const treeProtocolBw = (nodes: number): PerProtocol => [1 / 3.8, nodes === 1 ? 7 / 9 : 120 / 128, 1];
-/** tuning.cc: PAT (all-gather/reduce-scatter with one GPU per node) reaches 0.75 of the bandwidth, with a linear 2.8 us per rank. */
+/**
+ * tuning.cc: PAT (all-gather/reduce-scatter with one GPU per node) reaches 0.75 of the bandwidth, with a linear 2.8 us
+ * per rank.
+ */
 const PAT_BW = 0.75;
 const PAT_RANK_S = 2.8 * US;
 /** tuning.cc `llMaxBws`, network rows (Intel CPUs): LL's bus bandwidth cap for 2 nodes and for more. */
@@ -49,9 +64,18 @@ const LL_MAX_NETWORK: readonly [number, number] = [39e9, 20.4e9];
  * per protocol, indexed by log2(bytes / 64).
  */
 const TREE_CORRECTION: readonly (readonly number[])[] = [
-  [1.0, 1.0, 1.0, 1.0, 0.9, 0.8, 0.7, 0.7, 0.7, 0.7, 0.6, 0.5, 0.4, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.0, 1.0, 1.0, 1.0],
-  [1.0, 1.0, 1.0, 1.0, 1.0, 0.9, 0.8, 0.8, 0.8, 0.7, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.8, 0.9, 0.9, 0.9, 0.9, 1.0, 1.0, 1.0],
-  [0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.8, 0.7, 0.6, 0.6, 0.5, 0.5, 0.5, 0.5, 0.6, 0.7, 0.8, 0.7, 0.7, 0.8, 0.9, 0.9, 0.9],
+  [
+    1.0, 1.0, 1.0, 1.0, 0.9, 0.8, 0.7, 0.7, 0.7, 0.7, 0.6, 0.5, 0.4, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.0, 1.0, 1.0,
+    1.0,
+  ],
+  [
+    1.0, 1.0, 1.0, 1.0, 1.0, 0.9, 0.8, 0.8, 0.8, 0.7, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.8, 0.9, 0.9, 0.9, 0.9, 1.0, 1.0,
+    1.0,
+  ],
+  [
+    0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.8, 0.7, 0.6, 0.6, 0.5, 0.5, 0.5, 0.5, 0.6, 0.7, 0.8, 0.7, 0.7, 0.8, 0.9, 0.9,
+    0.9,
+  ],
 ];
 
 const treeCorrection = (bytes: number, p: number): number => {
@@ -69,7 +93,10 @@ const treeCorrection = (bytes: number, p: number): number => {
 export const NETWORK_EFFICIENCY = 0.92;
 export const NETWORK_COLLECTIVE_S = 12.8 * US;
 export const NODE_COLLECTIVE_S = 1.0 * US;
-/** Derived from tuning.cc (v2.12): with one GPU per node 'we are sending/receiving at the same GPU through the NIC', 0.7 instead of 0.92. */
+/**
+ * Derived from tuning.cc (v2.12): with one GPU per node 'we are sending/receiving at the same GPU through the NIC', 0.7
+ * instead of 0.92.
+ */
 export const SINGLE_NIC_EFFICIENCY = 0.7 / 0.92;
 
 /** NVLS or NVLS tree on a group: tuning.cc's latency and bandwidth, and its chunk pipeline (nccl-pipeline.ts). */
@@ -113,16 +140,24 @@ export interface SwitchedGroup {
   /** NCCL's channels for rings and trees (nccl-pipeline.ts), and whether it drops some for small messages. */
   readonly channels: number;
   readonly channelTuning: boolean;
-  /** Ring, per protocol: latency of one pass (n - 1 steps at the tiers they cross); bus bandwidth on every channel, and its cap. */
+  /**
+   * Ring, per protocol: latency of one pass (n - 1 steps at the tiers they cross); bus bandwidth on every channel, and
+   * its cap.
+   */
   readonly ringPassS: PerProtocol;
   readonly ringBusBytesPerS: PerProtocol;
   readonly ringBusCapBytesPerS: PerProtocol;
-  /** Tree, per protocol: latency (base, up and down), bus bandwidth (before the size correction) and cap, pipeline fill per byte of a wave. */
+  /**
+   * Tree, per protocol: latency (base, up and down), bus bandwidth (before the size correction) and cap, pipeline fill
+   * per byte of a wave.
+   */
   readonly treeS: PerProtocol;
   readonly treeBusBytesPerS: PerProtocol;
   readonly treeBusCapBytesPerS: PerProtocol;
   readonly treeFillSPerByte: PerProtocol;
-  /** NVLS (one node) or NVLS tree: latency, algorithm bandwidth, pipeline fill; undefined without in-switch reduction. */
+  /**
+   * NVLS (one node) or NVLS tree: latency, algorithm bandwidth, pipeline fill; undefined without in-switch reduction.
+   */
   readonly nvls: Nvls | undefined;
   /** PAT: latency and bus bandwidth; undefined unless one member per node on two or more nodes. */
   readonly pat: { readonly latencyS: number; readonly busBytesPerS: number } | undefined;
@@ -136,7 +171,6 @@ export interface SwitchedGroup {
 
 const isScaleUp = (tier: NetworkTier): boolean => tier.kind === 'switch';
 
-
 /** Who the group is: its size, members per node, nodes, and the tiers it crosses with their achieved bandwidths. */
 interface Crossing {
   readonly size: number;
@@ -148,7 +182,10 @@ interface Crossing {
   readonly enabled: readonly [boolean, boolean, boolean];
 }
 
-/** A tier's steps: a scale-up tier's NVLink steps, a network tier's transport's, both offset by the tier's own `latencyS`. */
+/**
+ * A tier's steps: a scale-up tier's NVLink steps, a network tier's transport's, both offset by the tier's own
+ * `latencyS`.
+ */
 function tierSteps(tier: NetworkTier, scaleUp: boolean): Pick<SwitchedTier, 'ring' | 'tree' | 'nvlsTreeS'> {
   const shift = (row: PerProtocol, offset: number): PerProtocol => [row[0] + offset, row[1] + offset, row[2] + offset];
   if (scaleUp) {
@@ -166,7 +203,12 @@ function tierSteps(tier: NetworkTier, scaleUp: boolean): Pick<SwitchedTier, 'rin
  * alone in its node (a stride-8 group on 8-GPU nodes) gets its one NIC, at NCCL's single-NIC discount.
  * A network tier's transport sets its steps and the protocols NCCL may run there.
  */
-export function switchedGroup(system: SystemSpec, size: number, members: readonly number[], spans: readonly number[]): SwitchedGroup {
+export function switchedGroup(
+  system: SystemSpec,
+  size: number,
+  members: readonly number[],
+  spans: readonly number[],
+): SwitchedGroup {
   const link = scaleUpLink(system);
   let ranksPerNode = 1;
   for (let t = 0; t < members.length && isScaleUp(system.tiers[t]!); t++) ranksPerNode = members[t]!;
@@ -181,7 +223,14 @@ export function switchedGroup(system: SystemSpec, size: number, members: readonl
     const efficiency = scaleUp ? link.efficiency : NETWORK_EFFICIENCY * singleNic;
     const perRankBytesPerS = (tier.bandwidthBytesPerS / (tier.oversubscription ?? 1)) * efficiency;
     const steps = Math.ceil(size / below) - Math.ceil(size / members[t]!);
-    return { scaleUp, ...tierSteps(tier, scaleUp), steps, fanOut: members[t]! / below, capacityBytesPerS: below * perRankBytesPerS, perRankBytesPerS };
+    return {
+      scaleUp,
+      ...tierSteps(tier, scaleUp),
+      steps,
+      fanOut: members[t]! / below,
+      capacityBytesPerS: below * perRankBytesPerS,
+      perRankBytesPerS,
+    };
   });
   return price({ size, ranksPerNode, nodes: Math.ceil(size / ranksPerNode), tiers, link, enabled });
 }
@@ -193,7 +242,9 @@ function hopS(c: Crossing, t: SwitchedTier, algorithm: HopKind, p: number): numb
   // 'With ppn=1 latencies are fully exposed, use the Tree network latency.'
   const row = !t.scaleUp && c.ranksPerNode === 1 ? t.tree : t[algorithm];
   const step = row[p]!;
-  return t.scaleUp && c.nodes > 1 && algorithm === 'ring' ? Math.max(step, NET_OVERHEAD_S * (p === SIMPLE ? 3 : 1)) : step;
+  return t.scaleUp && c.nodes > 1 && algorithm === 'ring'
+    ? Math.max(step, NET_OVERHEAD_S * (p === SIMPLE ? 3 : 1))
+    : step;
 }
 
 /** A per-protocol latency; Infinity for a protocol a transport the group crosses does not allow. */
@@ -202,7 +253,8 @@ function perProtocol(c: Crossing, f: (p: number) => number): PerProtocol {
   return [at(0), at(1), at(2)];
 }
 const perProtocolBw = (f: (p: number) => number): PerProtocol => [f(0), f(1), f(2)];
-const minOf = (c: Crossing, pick: (t: SwitchedTier) => boolean): number => c.tiers.reduce((m, t) => (pick(t) ? Math.min(m, t.capacityBytesPerS) : m), Infinity);
+const minOf = (c: Crossing, pick: (t: SwitchedTier) => boolean): number =>
+  c.tiers.reduce((m, t) => (pick(t) ? Math.min(m, t.capacityBytesPerS) : m), Infinity);
 const log2Up = (x: number): number => Math.ceil(Math.log2(x));
 
 /**
@@ -211,7 +263,9 @@ const log2Up = (x: number): number => Math.ceil(Math.log2(x));
  * node it has channels to spare, so no cap.
  */
 function channelCap(c: Crossing, perChannel: number | readonly [number, number]): number {
-  return c.nodes === 1 ? Infinity : c.ranksPerNode * (typeof perChannel === 'number' ? perChannel : perChannel[c.nodes === 2 ? 0 : 1]);
+  return c.nodes === 1
+    ? Infinity
+    : c.ranksPerNode * (typeof perChannel === 'number' ? perChannel : perChannel[c.nodes === 2 ? 0 : 1]);
 }
 
 /** A stage's data share of the wire: LL carries 8 bytes of every 16, LL128 120 of every 128 (tuning.cc). */
@@ -225,8 +279,16 @@ const PROTOCOL_DATA: PerProtocol = [0.5, 120 / 128, 1];
 function treeStages(c: Crossing, p: number): PipelineStage[] {
   return c.tiers.map((t) =>
     t.scaleUp
-      ? { count: 2 * (t.fanOut - 1), bytesPerS: t.perRankBytesPerS * PROTOCOL_DATA[p]!, storeAndForward: storesInNode(p) }
-      : { count: 2 * log2Up(t.fanOut), bytesPerS: t.capacityBytesPerS * (c.nodes === 2 ? 2 : 1) * PROTOCOL_DATA[p]!, storeAndForward: true },
+      ? {
+          count: 2 * (t.fanOut - 1),
+          bytesPerS: t.perRankBytesPerS * PROTOCOL_DATA[p]!,
+          storeAndForward: storesInNode(p),
+        }
+      : {
+          count: 2 * log2Up(t.fanOut),
+          bytesPerS: t.capacityBytesPerS * (c.nodes === 2 ? 2 : 1) * PROTOCOL_DATA[p]!,
+          storeAndForward: true,
+        },
   );
 }
 
@@ -244,7 +306,10 @@ function price(c: Crossing): SwitchedGroup {
   // LL's cap is the GPU's or the network's (llMaxBws), whatever the channels; the others are per channel.
   const ringCaps: PerProtocol = [Infinity, channelCap(c, c.link.ringLl128PerChannel), Infinity];
   const globalCaps: PerProtocol = [llCap, Infinity, Infinity];
-  const treeBus = Math.min((c.nodes === 1 ? scaleUp : Math.min(scaleUp, (c.nodes === 2 ? 2 : 1) * net)) * TREE_BW, channelCap(c, c.link.treePerChannel));
+  const treeBus = Math.min(
+    (c.nodes === 1 ? scaleUp : Math.min(scaleUp, (c.nodes === 2 ? 2 : 1) * net)) * TREE_BW,
+    channelCap(c, c.link.treePerChannel),
+  );
   const treeCaps: PerProtocol = [Infinity, channelCap(c, c.link.treeLl128PerChannel), Infinity];
   const factor = treeProtocolBw(c.nodes);
   const last = c.tiers[c.tiers.length - 1]!;
@@ -266,12 +331,26 @@ function price(c: Crossing): SwitchedGroup {
     ringPassS: perProtocol(c, (p) => c.tiers.reduce((s, t) => s + t.steps * hopS(c, t, 'ring', p), 0)),
     ringBusBytesPerS: perProtocolBw((p) => Math.min(ringCaps[p]!, ring * RING_PROTOCOL_BW[p]!)),
     ringBusCapBytesPerS: globalCaps,
-    treeS: perProtocol(c, (p) => BASE_S.tree[p]! + 2 * c.tiers.reduce((s, t) => s + (t.scaleUp ? t.fanOut - 1 : log2Up(t.fanOut)) * hopS(c, t, 'tree', p), 0)),
+    treeS: perProtocol(
+      c,
+      (p) =>
+        BASE_S.tree[p]! +
+        2 * c.tiers.reduce((s, t) => s + (t.scaleUp ? t.fanOut - 1 : log2Up(t.fanOut)) * hopS(c, t, 'tree', p), 0),
+    ),
     treeBusBytesPerS: perProtocolBw((p) => Math.min(treeCaps[p]!, treeBus * factor[p]!)),
     treeBusCapBytesPerS: globalCaps,
     treeFillSPerByte: perProtocolBw((p) => fillSPerByte(treeStages(c, p))),
     nvls: nvls(c, scaleUp, net),
-    pat: c.ranksPerNode === 1 && c.nodes > 1 ? { latencyS: BASE_S.pat + c.tiers.reduce((s, t) => s + (log2Up(t.fanOut) * hopS(c, t, 'tree', SIMPLE)) / 3.5, 0) + c.size * PAT_RANK_S, busBytesPerS: ring * PAT_BW } : undefined,
+    pat:
+      c.ranksPerNode === 1 && c.nodes > 1
+        ? {
+            latencyS:
+              BASE_S.pat +
+              c.tiers.reduce((s, t) => s + (log2Up(t.fanOut) * hopS(c, t, 'tree', SIMPLE)) / 3.5, 0) +
+              c.size * PAT_RANK_S,
+            busBytesPerS: ring * PAT_BW,
+          }
+        : undefined,
     allToAllS: BASE_S.ring[fastest]! + c.tiers.reduce((s, t) => s + t.steps * hopS(c, t, 'ring', fastest), 0),
     allToAllSPerByte,
     p2pS: hopS(c, last, 'ring', fastest),
@@ -296,13 +375,28 @@ function nvls(c: Crossing, scaleUp: number, net: number): SwitchedGroup['nvls'] 
   const ops = c.link.nvlsChannels[Math.min(c.nodes, 3) - 1]! * c.ranksPerNode;
   const stages: PipelineStage[] = [
     { count: 2, bytesPerS: inSwitch, storeAndForward: true },
-    ...c.tiers.flatMap((t) => (t.scaleUp ? [] : [{ count: 2 * log2Up(t.fanOut), bytesPerS: t.capacityBytesPerS * (c.nodes === 2 ? 2 : 1), storeAndForward: true }])),
+    ...c.tiers.flatMap((t) =>
+      t.scaleUp
+        ? []
+        : [
+            {
+              count: 2 * log2Up(t.fanOut),
+              bytesPerS: t.capacityBytesPerS * (c.nodes === 2 ? 2 : 1),
+              storeAndForward: true,
+            },
+          ],
+    ),
   ];
   const pipeline = { ops, fillSPerByte: fillSPerByte(stages) };
   if (c.nodes === 1) return { latencyS: NVLS_S, bytesPerS: intra, maxChunkBytes: NVLS_CHUNK_BYTES, ...pipeline };
   const hops = c.tiers.reduce((s, t) => (t.scaleUp ? s : s + log2Up(t.fanOut) * t.nvlsTreeS), 0);
   const maxChunkBytes = c.link.nvlsTreeChunkBytes[c.nodes >= 4 ? 1 : 0]!;
-  return { latencyS: NVLS_S + 2 * hops, bytesPerS: Math.min(intra, c.nodes === 2 ? net : net / 2), maxChunkBytes, ...pipeline };
+  return {
+    latencyS: NVLS_S + 2 * hops,
+    bytesPerS: Math.min(intra, c.nodes === 2 ? net : net / 2),
+    maxChunkBytes,
+    ...pipeline,
+  };
 }
 
 /** The cheapest protocol's index for a per-protocol time. */
@@ -320,7 +414,8 @@ function bestProtocol(time: (p: number) => number): number {
 }
 
 /** A bus bandwidth on the channels NCCL keeps for the message (enqueue.cc `topoGetAlgoInfo`), under its global cap. */
-const busAt = (busBytesPerS: number, capBytesPerS: number, used: number, channels: number): number => Math.min(capBytesPerS, (busBytesPerS * used) / channels);
+const busAt = (busBytesPerS: number, capBytesPerS: number, used: number, channels: number): number =>
+  Math.min(capBytesPerS, (busBytesPerS * used) / channels);
 
 /** The channels a message runs on: fewer than the group's for a small one, under NCCL's channel tuning. */
 const usedChannels = (g: SwitchedGroup, algorithm: 'ring' | 'tree', p: number, bytes: number): number =>
@@ -346,19 +441,26 @@ const treeAt = (g: SwitchedGroup, bytes: number, p: number): number => {
 export function ringS(g: SwitchedGroup, kind: Collective, bytes: number): number {
   return Math.min(ringAt(g, kind, bytes, 0), ringAt(g, kind, bytes, 1), ringAt(g, kind, bytes, 2));
 }
-export const ringProtocol = (g: SwitchedGroup, kind: Collective, bytes: number): NcclProtocol => NCCL_PROTOCOLS[bestProtocol((p) => ringAt(g, kind, bytes, p))]!;
+export const ringProtocol = (g: SwitchedGroup, kind: Collective, bytes: number): NcclProtocol =>
+  NCCL_PROTOCOLS[bestProtocol((p) => ringAt(g, kind, bytes, p))]!;
 
 /** Tree all-reduce under the cheapest protocol. */
 export function treeS(g: SwitchedGroup, bytes: number): number {
   return Math.min(treeAt(g, bytes, 0), treeAt(g, bytes, 1), treeAt(g, bytes, 2));
 }
-export const treeProtocol = (g: SwitchedGroup, bytes: number): NcclProtocol => NCCL_PROTOCOLS[bestProtocol((p) => treeAt(g, bytes, p))]!;
+export const treeProtocol = (g: SwitchedGroup, bytes: number): NcclProtocol =>
+  NCCL_PROTOCOLS[bestProtocol((p) => treeAt(g, bytes, p))]!;
 
 /** NVLS or NVLS-tree all-reduce (Simple); the size correction as NCCL applies it to NVLS tree on Blackwell. */
 export function nvlsS(g: SwitchedGroup, bytes: number): number {
   const v = g.nvls!;
   const wave = Math.min(bytes, v.ops * nvlsChunkBytes(g.nodes > 1, bytes, v.ops, v.maxChunkBytes));
-  return v.latencyS + bytes / (v.bytesPerS * (g.nodes > 1 ? treeCorrection(bytes, SIMPLE) : 1)) + wave * v.fillSPerByte + g.launchS;
+  return (
+    v.latencyS +
+    bytes / (v.bytesPerS * (g.nodes > 1 ? treeCorrection(bytes, SIMPLE) : 1)) +
+    wave * v.fillSPerByte +
+    g.launchS
+  );
 }
 
 /** PAT all-gather or reduce-scatter (Simple). */
@@ -371,7 +473,8 @@ export function patS(g: SwitchedGroup, bytes: number): number {
  * All-to-all as NCCL runs it, grouped sends and receives to every peer: each tier carries the share of a
  * rank's bytes bound for members across it, through each member's own links or NIC; one LL step per peer.
  */
-export const allToAllS = (g: SwitchedGroup, bytes: number): number => g.allToAllS + bytes * g.allToAllSPerByte + g.launchS;
+export const allToAllS = (g: SwitchedGroup, bytes: number): number =>
+  g.allToAllS + bytes * g.allToAllSPerByte + g.launchS;
 
 /** Point to point over the outermost crossed tier: its own link or NIC, one LL step. */
 export const p2pS = (g: SwitchedGroup, bytes: number): number => g.p2pS + bytes / g.p2pBytesPerS + g.launchS;

@@ -50,11 +50,16 @@ export const NCCL_NETWORK_SMS_CITATION: Citation = {
 export const NCCL_NVLINK_SMS = 24;
 export const NCCL_NVLINK_SMS_CITATION: Citation = {
   source: 'NVIDIA/nccl issue #1259; NVIDIA/nccl-tests issue #100',
-  where: 'NCCL init logs: 8 x H100 on NVSwitch "24 coll channels, 0 collnet channels, 16 nvls channels"; HGX A100 rings "Channel 23/24"',
+  where:
+    'NCCL init logs: 8 x H100 on NVSwitch "24 coll channels, 0 collnet channels, 16 nvls channels"; HGX A100 ' +
+    'rings "Channel 23/24"',
   status: 'published',
 };
 
-/** SMs NCCL holds for a collective over `ranks` chips `stride` apart: 24 inside one NVLink switch domain, 16 once it crosses the network. */
+/**
+ * SMs NCCL holds for a collective over `ranks` chips `stride` apart: 24 inside one NVLink switch domain, 16 once it
+ * crosses the network.
+ */
 export function collectiveSms(system: SystemSpec, ranks: number, stride: number): number {
   const tier = system.tiers[0]!;
   return tier.transport === 'nvlink' && ranks * stride <= tier.domainChips ? NCCL_NVLINK_SMS : NCCL_NETWORK_SMS;
@@ -76,7 +81,11 @@ export function overlapComputeLoss(chip: ChipSpec, sms = NCCL_NETWORK_SMS): numb
  * its compute while communicating: the communication that does not fit under the compute is exposed,
  * and the compute it overlaps runs slower.
  */
-export function overlapped(computeS: number, commS: number, loss: number): { readonly totalS: number; readonly exposedS: number } {
+export function overlapped(
+  computeS: number,
+  commS: number,
+  loss: number,
+): { readonly totalS: number; readonly exposedS: number } {
   const covered = Math.min(commS, computeS / (1 - loss));
   // While `covered` seconds of communication run, compute proceeds at (1 - loss).
   const computeDone = covered * (1 - loss);

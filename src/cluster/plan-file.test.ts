@@ -15,9 +15,14 @@ describe('plan files', () => {
       return r.ok ? [] : r.issues.map((i) => i.message);
     };
     expect(one({ tp: 8, zero: 5 })).toEqual(['bad.json: zero must be a whole number from 0 to 3, got 5']);
-    expect(one({ recompute: 'sometimes' })).toEqual(['bad.json: recompute must be one of none, selective, full, got "sometimes"']);
+    expect(one({ recompute: 'sometimes' })).toEqual([
+      'bad.json: recompute must be one of none, selective, full, got "sometimes"',
+    ]);
     expect(one({ overlapGradients: 'yes' })).toEqual(['bad.json: overlapGradients must be true or false, got "yes"']);
-    expect(one([1])).toEqual(['bad.json: expected a mapping of plan fields (tp, pp, dp, cp, ep, zero, microbatch, globalBatch, seq, recompute, sequenceParallel, interleave, overlapGradients)']);
+    expect(one([1])).toEqual([
+      'bad.json: expected a mapping of plan fields (tp, pp, dp, cp, ep, zero, microbatch, globalBatch, seq, ' +
+        'recompute, sequenceParallel, interleave, overlapGradients)',
+    ]);
   });
 
   it('reports every problem at once, with the limit and a did-you-mean', () => {
@@ -28,7 +33,11 @@ describe('plan files', () => {
       ['pp', 'bad.json: pp must be a whole number from 1 to 102400000000, got 2.5'],
       ['dp', 'bad.json: dp must be a whole number from 1 to 102400000000, got 1000000000000'],
       ['recompute', 'bad.json: recompute must be one of none, selective, full, got "ful"; did you mean \'full\'?'],
-      ['tpp', "bad.json: unknown plan field 'tpp'; did you mean 'tp'? (fields: tp, pp, dp, cp, ep, zero, microbatch, globalBatch, seq, recompute, sequenceParallel, interleave, overlapGradients)"],
+      [
+        'tpp',
+        "bad.json: unknown plan field 'tpp'; did you mean 'tp'? (fields: tp, pp, dp, cp, ep, zero, microbatch, " +
+          'globalBatch, seq, recompute, sequenceParallel, interleave, overlapGradients)',
+      ],
     ]);
   });
 });

@@ -12,12 +12,23 @@ import { RECOMPUTE, type TrainingPlan } from './types.js';
 export const MAX_PLAN_VALUE = 100_000_000 * 1024;
 
 /** `name must be a whole number from min to max, got value`: the wording the CLI's flags use too. */
-function wholeNumber<N extends number>(name: string, min: number, max: number, within: (v: number) => v is N): Schema<N> {
+function wholeNumber<N extends number>(
+  name: string,
+  min: number,
+  max: number,
+  within: (v: number) => v is N,
+): Schema<N> {
   return {
     expected: `a whole number from ${min} to ${max}`,
     check(value, path, issues) {
       if (typeof value === 'number' && within(value)) return;
-      issues.push(issue('invalid_value', path, `${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`));
+      issues.push(
+        issue(
+          'invalid_value',
+          path,
+          `${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`,
+        ),
+      );
     },
   };
 }
@@ -32,7 +43,8 @@ function flag(name: string): Schema<boolean> {
   return {
     expected: 'true or false',
     check(value, path, issues) {
-      if (typeof value !== 'boolean') issues.push(issue('invalid_type', path, `${name} must be true or false, got ${JSON.stringify(value)}`));
+      if (typeof value !== 'boolean')
+        issues.push(issue('invalid_type', path, `${name} must be true or false, got ${JSON.stringify(value)}`));
     },
   };
 }
@@ -44,7 +56,14 @@ const recompute: Schema<TrainingPlan['recompute']> = {
   check(value, path, issues) {
     if (isRecompute(value)) return;
     const near = typeof value === 'string' ? nearestName(value, RECOMPUTE) : undefined;
-    issues.push(issue('invalid_enum', path, `recompute must be one of ${RECOMPUTE.join(', ')}, got ${JSON.stringify(value)}${near ? `; did you mean '${near}'?` : ''}`));
+    issues.push(
+      issue(
+        'invalid_enum',
+        path,
+        `recompute must be one of ${RECOMPUTE.join(', ')}, got ${JSON.stringify(value)}` +
+          `${near ? `; did you mean '${near}'?` : ''}`,
+      ),
+    );
   },
 };
 
@@ -81,14 +100,22 @@ type _PlanFileAxes = Assert<Omit<PlanFile, 'seq' | 'globalBatch'> extends PlanAx
 export function parsePlanFile(value: unknown, fileName: string): Result<PlanFile> {
   const fields = PLAN_FILE_FIELDS.join(', ');
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { ok: false, issues: [issue('invalid_type', '', `${fileName}: expected a mapping of plan fields (${fields})`)] };
+    return {
+      ok: false,
+      issues: [issue('invalid_type', '', `${fileName}: expected a mapping of plan fields (${fields})`)],
+    };
   }
   const parsed = parse(planFileSchema, value);
   if (parsed.ok) return parsed;
   const worded = (i: Issue): Issue => {
     if (i.code !== 'unknown_field') return { ...i, message: `${fileName}: ${i.message}` };
     const near = nearestName(i.path, PLAN_FILE_FIELDS);
-    return { ...i, message: `${fileName}: unknown plan field '${i.path}'${near ? `; did you mean '${near}'?` : ''} (fields: ${fields})` };
+    return {
+      ...i,
+      message:
+        `${fileName}: unknown plan field '${i.path}'${near ? `; did you mean '${near}'?` : ''} (fields: ` +
+        `${fields})`,
+    };
   };
   return { ok: false, issues: parsed.issues.map(worded) };
 }

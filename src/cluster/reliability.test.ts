@@ -101,7 +101,8 @@ describe('reliabilityAtScale', () => {
     for (const p of points) {
       console.log(
         `${p.chips.toExponential(0)} chips: ${p.interruptionsPerDay.toFixed(1)}/day, MTBF ${p.mtbfS.toFixed(0)} s, ` +
-          `interval ${p.intervalS.toFixed(0)} s, goodput ${p.goodput.toFixed(3)} / ${p.goodputExponential.toExponential(2)}`,
+          (`interval ${p.intervalS.toFixed(0)} s, goodput ${p.goodput.toFixed(3)} / ` +
+            `${p.goodputExponential.toExponential(2)}`),
       );
     }
   });
@@ -131,15 +132,27 @@ describe('reliabilityAtScale', () => {
     expect(fast!.goodputExponential).toBeGreaterThan(0.5);
   });
 
-  it('refuses a failure rate below 1e-12 per chip-hour, where the MTBF overflows (fuzz find: --rate 1e-320 gave NaN goodput)', () => {
-    expect(() => reliabilityAtScale({ chips: [1], checkpointS: 60, restartS: 8, ratePerChipHour: 1e-320 })).toThrow(/below the lower limit 1e-12/);
-    const [p] = reliabilityAtScale({ chips: [1], checkpointS: 60, restartS: 8, ratePerChipHour: 1e-12 });
-    for (const v of [p!.mtbfS, p!.intervalS, p!.youngIntervalS, p!.goodput, p!.goodputExponential]) expect(Number.isFinite(v)).toBe(true);
-  });
+  it(
+    'refuses a failure rate below 1e-12 per chip-hour, where the MTBF overflows (fuzz find: --rate 1e-320 ' +
+      'gave NaN goodput)',
+    () => {
+      expect(() => reliabilityAtScale({ chips: [1], checkpointS: 60, restartS: 8, ratePerChipHour: 1e-320 })).toThrow(
+        /below the lower limit 1e-12/,
+      );
+      const [p] = reliabilityAtScale({ chips: [1], checkpointS: 60, restartS: 8, ratePerChipHour: 1e-12 });
+      for (const v of [p!.mtbfS, p!.intervalS, p!.youngIntervalS, p!.goodput, p!.goodputExponential])
+        expect(Number.isFinite(v)).toBe(true);
+    },
+  );
 
   it('goodput rises as checkpoints get cheaper and the failure rate lower', () => {
     const g = (checkpointS: number, ratePerChipHour?: number) =>
-      reliabilityAtScale({ chips: [1e5], checkpointS, restartS: 60, ...(ratePerChipHour === undefined ? {} : { ratePerChipHour }) })[0]!.goodputExponential;
+      reliabilityAtScale({
+        chips: [1e5],
+        checkpointS,
+        restartS: 60,
+        ...(ratePerChipHour === undefined ? {} : { ratePerChipHour }),
+      })[0]!.goodputExponential;
     expect(g(10)).toBeGreaterThan(g(60));
     expect(g(60, FAILURE_RATES['opt-175b'].perChipHour)).toBeLessThan(g(60));
   });

@@ -61,7 +61,9 @@ export const FAILURE_RATES: Readonly<Record<'llama3-unexpected' | 'llama3-all' |
     perChipHour: LLAMA3_UNEXPECTED_PER_CHIP_HOUR,
     source: 'A. Grattafiori et al., "The Llama 3 Herd of Models", arXiv:2407.21783, 2024',
     where: 'section 3.3.4; Table 4 for the 16,384 GPUs',
-    quote: 'During a 54-day snapshot period of pre-training, we experienced a total of 466 job interruptions. [...] The remaining 419 were unexpected interruptions',
+    quote:
+      'During a 54-day snapshot period of pre-training, we experienced a total of 466 job interruptions. [...] ' +
+      'The remaining 419 were unexpected interruptions',
     arithmetic: '419 / (54 x 24 x 16384)',
   },
   'llama3-all': {
@@ -75,7 +77,9 @@ export const FAILURE_RATES: Readonly<Record<'llama3-unexpected' | 'llama3-all' |
     perChipHour: OPT175B_HARDWARE_PER_CHIP_HOUR,
     source: 'S. Zhang et al., "OPT: Open Pre-trained Transformer Language Models", arXiv:2205.01068, 2022',
     where: 'sections 2.4 (992 GPUs) and 2.5 (Hardware Failures)',
-    quote: 'hardware failures contributed to at least 35 manual restarts and the cycling of over 100 hosts over the course of 2 months. [...] we estimate 70+ automatic restarts due to hardware failures.',
+    quote:
+      'hardware failures contributed to at least 35 manual restarts and the cycling of over 100 hosts over the ' +
+      'course of 2 months. [...] we estimate 70+ automatic restarts due to hardware failures.',
     arithmetic: '(35 + 70) / (60 x 24 x 992), a lower bound; 2 months taken as 60 days',
   },
 };
@@ -90,7 +94,9 @@ export function systemMtbfS(chips: number, ratePerChipHour: number): number {
   return SECONDS_PER_HOUR / (chips * ratePerChipHour);
 }
 
-/** Time to write a checkpoint of `stateBytes` at `writeBandwidthBytesPerS` (the slowest of chip, network and storage). */
+/**
+ * Time to write a checkpoint of `stateBytes` at `writeBandwidthBytesPerS` (the slowest of chip, network and storage).
+ */
 export function checkpointSeconds(stateBytes: number, writeBandwidthBytesPerS: number): number {
   return stateBytes / writeBandwidthBytesPerS;
 }
@@ -196,21 +202,36 @@ export function validateReliabilityInput(input: ReliabilityInput): Issue[] {
     out.push(issue('too_small', 'ratePerChipHour', `ratePerChipHour: ${rate} must be > 0`));
   } else if (rate !== undefined && rate < MIN_RATE_PER_CHIP_HOUR) {
     // Below it the MTBF of any job overflows the arithmetic (1 / 1e-320 is Infinity) long before it means anything.
-    out.push(issue('too_small', 'ratePerChipHour', `ratePerChipHour: ${rate} is below the lower limit ${MIN_RATE_PER_CHIP_HOUR} (one failure per chip in a trillion hours)`));
+    out.push(
+      issue(
+        'too_small',
+        'ratePerChipHour',
+        `ratePerChipHour: ${rate} is below the lower limit ${MIN_RATE_PER_CHIP_HOUR} (one failure per chip in a ` +
+          `trillion hours)`,
+      ),
+    );
   }
   for (const key of ['checkpointS', 'restartS'] as const) {
     const v = input[key];
     if (!(Number.isFinite(v) && v >= 0)) out.push(issue('too_small', key, `${key}: ${v} must be >= 0 s`));
   }
-  if (input.checkpointS === 0) out.push(issue('too_small', 'checkpointS', 'checkpointS: 0 must be > 0 s (the optimum interval is then 0)'));
+  if (input.checkpointS === 0)
+    out.push(issue('too_small', 'checkpointS', 'checkpointS: 0 must be > 0 s (the optimum interval is then 0)'));
   return out;
 }
 
-/** Interruptions, MTBF, Daly interval and goodput per chip count. Throws `TpusimError` (`invalid_reliability_input`) on bad input. */
+/**
+ * Interruptions, MTBF, Daly interval and goodput per chip count. Throws `TpusimError` (`invalid_reliability_input`) on
+ * bad input.
+ */
 export function reliabilityAtScale(input: ReliabilityInput): ReliabilityPoint[] {
   const issues = validateReliabilityInput(input);
   if (issues.length > 0) {
-    throw new TpusimError('invalid_reliability_input', `invalid reliability input:\n${issues.map((i) => i.message).join('\n')}`, { issues });
+    throw new TpusimError(
+      'invalid_reliability_input',
+      `invalid reliability input:\n${issues.map((i) => i.message).join('\n')}`,
+      { issues },
+    );
   }
   const rate = input.ratePerChipHour ?? LLAMA3_UNEXPECTED_PER_CHIP_HOUR;
   const { checkpointS, restartS } = input;

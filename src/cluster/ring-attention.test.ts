@@ -7,11 +7,34 @@ import { ringAttention, type RingAttentionInput } from './ring-attention.js';
 import { getSystemPreset } from './systems.js';
 import type { SystemSpec } from './types.js';
 
-
 const chip = getChipPreset('h100-sxm');
 const system = getSystemPreset('dgx-h100');
-const base: RingAttentionInput = { chip, system, dtype: 'bf16', implementation: 'cudnn', batch: 1, heads: 8, seq: 32768, cp: 4, stride: 1, qkDim: 128, valueDim: 128, causal: true, kvBytesPerToken: 2 * 8 * 128 * 2 };
-const chunk = (causal: boolean) => attentionSeconds(chip, 'bf16', { batch: 1, heads: 8, seqQ: 8192, seqK: 8192, qkDim: 128, valueDim: 128, causal, implementation: 'cudnn' });
+const base: RingAttentionInput = {
+  chip,
+  system,
+  dtype: 'bf16',
+  implementation: 'cudnn',
+  batch: 1,
+  heads: 8,
+  seq: 32768,
+  cp: 4,
+  stride: 1,
+  qkDim: 128,
+  valueDim: 128,
+  causal: true,
+  kvBytesPerToken: 2 * 8 * 128 * 2,
+};
+const chunk = (causal: boolean) =>
+  attentionSeconds(chip, 'bf16', {
+    batch: 1,
+    heads: 8,
+    seqQ: 8192,
+    seqK: 8192,
+    qkDim: 128,
+    valueDim: 128,
+    causal,
+    implementation: 'cudnn',
+  });
 
 describe('ring attention', () => {
   it('runs the own chunk causally and the cp - 1 others at half a block each (balanced causal masking)', () => {

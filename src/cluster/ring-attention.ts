@@ -46,7 +46,16 @@ export interface RingAttentionTime {
 export function ringAttention(r: RingAttentionInput): RingAttentionTime {
   const chunk = r.seq / r.cp;
   const kernel = (causal: boolean) =>
-    attentionSeconds(r.chip, r.dtype, { batch: r.batch, heads: r.heads, seqQ: chunk, seqK: chunk, qkDim: r.qkDim, valueDim: r.valueDim, causal, implementation: r.implementation });
+    attentionSeconds(r.chip, r.dtype, {
+      batch: r.batch,
+      heads: r.heads,
+      seqQ: chunk,
+      seqK: chunk,
+      qkDim: r.qkDim,
+      valueDim: r.valueDim,
+      causal,
+      implementation: r.implementation,
+    });
   const own = kernel(r.causal);
   const other = kernel(false);
   // Balanced causal masking: the blocks off the diagonal are half computed.

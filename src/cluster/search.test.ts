@@ -17,7 +17,8 @@ describe('plan search', () => {
     const best = r.best[0]!;
     expect(best.valid).toBe(true);
     // Ranked: tokens/s never increases down the list.
-    for (let i = 1; i < r.best.length; i++) expect(r.best[i]!.tokensPerS).toBeLessThanOrEqual(r.best[i - 1]!.tokensPerS);
+    for (let i = 1; i < r.best.length; i++)
+      expect(r.best[i]!.tokensPerS).toBeLessThanOrEqual(r.best[i - 1]!.tokensPerS);
     // The plan uses at most the chips there are and at most the global batch, and it fits.
     expect(best.chips).toBeLessThanOrEqual(1_000_000);
     expect(best.chips).toBeGreaterThan(900_000);
@@ -61,7 +62,10 @@ describe('the plan search against the best published runs', () => {
     it(`${name} on ${chips.toLocaleString('en-US')} H100: best MFU within the published 38-55%`, () => {
       const model = transformerModel({ zoo: name }, seq);
       const best = searchPlans(model, chip, system, chips, { seq, globalBatch, keep: 1 }).best[0]!;
-      console.log(`${name} on ${chips} H100: best plan MFU ${(best.mfu * 100).toFixed(1)}% (tp ${best.plan.tp} pp ${best.plan.pp} dp ${best.plan.dp} cp ${best.plan.cp} ZeRO-${best.plan.zero})`);
+      console.log(
+        `${name} on ${chips} H100: best plan MFU ${(best.mfu * 100).toFixed(1)}% (tp ${best.plan.tp} pp ` +
+          `${best.plan.pp} dp ${best.plan.dp} cp ${best.plan.cp} ZeRO-${best.plan.zero})`,
+      );
       expect(best.mfu).toBeGreaterThanOrEqual(0.38);
       expect(best.mfu).toBeLessThanOrEqual(0.55);
     });

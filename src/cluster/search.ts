@@ -29,7 +29,9 @@ export interface SearchOptions extends TrainingOptions {
   /** Valid plans kept in the result, best first (default 10). */
   readonly keep?: number;
   /** Restrict an axis to given values (e.g. from CLI flags). */
-  readonly fixed?: Partial<Pick<TrainingPlan, 'tp' | 'pp' | 'cp' | 'ep' | 'zero' | 'microbatch' | 'recompute' | 'interleave'>>;
+  readonly fixed?: Partial<
+    Pick<TrainingPlan, 'tp' | 'pp' | 'cp' | 'ep' | 'zero' | 'microbatch' | 'recompute' | 'interleave'>
+  >;
 }
 
 export interface RejectedGroup {
@@ -74,13 +76,20 @@ function reasonKind(message: string): string {
   return message.replace(/[0-9]+(\.[0-9]+)?/g, 'N');
 }
 
-export function searchPlans(model: TransformerModel, chip: ChipSpec, system: SystemSpec, chips: number, options: SearchOptions): SearchResult {
+export function searchPlans(
+  model: TransformerModel,
+  chip: ChipSpec,
+  system: SystemSpec,
+  chips: number,
+  options: SearchOptions,
+): SearchResult {
   const shape = model.groups[0]!.shape;
   const moe = model.groups.find((g) => g.shape.mlp.kind === 'moe')?.shape.mlp;
   const experts = moe && moe.kind === 'moe' ? moe.experts : 1;
   const fixed = options.fixed ?? {};
   const scaleUp = system.tiers[0]?.domainChips ?? 1;
-  const pick = <T>(values: readonly T[], value: T | undefined): readonly T[] => (value === undefined ? values : [value]);
+  const pick = <T>(values: readonly T[], value: T | undefined): readonly T[] =>
+    value === undefined ? values : [value];
   const tps = pick(powersOfTwoDividing(shape.heads, Math.max(1, 2 * scaleUp)), fixed.tp);
   // Stages: divisors of the layers, and powers of two (uneven stages, as Llama 3's 126 layers on 16).
   const stageCounts = new Set([...divisors(model.layers), ...powersOfTwoDividing(1 << 30, model.layers)]);
@@ -126,12 +135,31 @@ export function searchPlans(model: TransformerModel, chip: ChipSpec, system: Sys
             for (const microbatch of microbatches) {
               const perStep = Math.floor(options.globalBatch / (dp * microbatch));
               const globalBatch = Math.max(1, perStep) * dp * microbatch;
-              // One message for every plan this batch rules out (formatting and grouping it per plan cost a tenth of the search).
-              const tooFew = perStep < 1 ? `data parallelism of ${dp} x microbatch ${microbatch} needs at least ${dp * microbatch} sequences per step, more than the global batch of ${options.globalBatch}` : undefined;
+              // One message for every plan this batch rules out (formatting and grouping it per plan cost a tenth of
+              // the search).
+              const tooFew =
+                perStep < 1
+                  ? `data parallelism of ${dp} x microbatch ${microbatch} needs at least ${dp * microbatch} ` +
+                    `sequences per step, more than the global batch of ${options.globalBatch}`
+                  : undefined;
               const tooFewKind = tooFew === undefined ? '' : reasonKind(tooFew);
               for (const interleave of interleaves) {
                 for (const recompute of recomputes) {
-                  const plan: TrainingPlan = { tp, pp, dp, cp, ep, zero, microbatch, globalBatch, seq: options.seq, recompute, sequenceParallel: tp > 1, interleave, overlapGradients: true };
+                  const plan: TrainingPlan = {
+                    tp,
+                    pp,
+                    dp,
+                    cp,
+                    ep,
+                    zero,
+                    microbatch,
+                    globalBatch,
+                    seq: options.seq,
+                    recompute,
+                    sequenceParallel: tp > 1,
+                    interleave,
+                    overlapGradients: true,
+                  };
                   if (tooFew !== undefined) {
                     reject(plan, tooFew, tooFewKind);
                     continue;
@@ -147,6 +175,8 @@ export function searchPlans(model: TransformerModel, chip: ChipSpec, system: Sys
       }
     }
   }
-  const groups = [...rejected.entries()].map(([reason, r]) => ({ reason, count: r.count, example: r.example, message: r.message })).sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1));
+  const groups = [...rejected.entries()]
+    .map(([reason, r]) => ({ reason, count: r.count, example: r.example, message: r.message }))
+    .sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1));
   return { chips, evaluated, valid, best, rejected: groups };
 }

@@ -12,8 +12,27 @@ import type { ChipSpec } from '../arch/chip-spec.js';
 import { matrixFormats } from '../arch/derive.js';
 import { NUMBER_FORMATS } from '../core/number-formats.js';
 import { disaggregatedCapacity, type DisaggregatedCapacity } from './serve-disagg-capacity.js';
-import { capacityProblems, defaultSchedule, findCapacity, inputAtPercentile, servingMemory, type CapacityOptions, type CapacityResult, type ReplicaSchedule, type ServingSlo, type ServingWorkload } from './serve-capacity.js';
-import { maxBatch, servingContext, servingProblems, weightBytesPerChip, type ServingContext, type ServingMemory, type ServingPlan } from './serve.js';
+import {
+  capacityProblems,
+  defaultSchedule,
+  findCapacity,
+  inputAtPercentile,
+  servingMemory,
+  type CapacityOptions,
+  type CapacityResult,
+  type ReplicaSchedule,
+  type ServingSlo,
+  type ServingWorkload,
+} from './serve-capacity.js';
+import {
+  maxBatch,
+  servingContext,
+  servingProblems,
+  weightBytesPerChip,
+  type ServingContext,
+  type ServingMemory,
+  type ServingPlan,
+} from './serve.js';
 import type { TransformerModel } from './transformer.js';
 import type { SystemSpec } from './types.js';
 
@@ -38,7 +57,10 @@ export interface RankedServingConfig {
 
 export interface ServingRejection {
   readonly count: number;
-  /** plan: the split cannot run the model; memory: it does not fit; slo: it meets the SLOs at no rate; budget: not evaluated. */
+  /**
+   * plan: the split cannot run the model; memory: it does not fit; slo: it meets the SLOs at no rate; budget: not
+   * evaluated.
+   */
   readonly reason: 'plan' | 'memory' | 'slo' | 'budget';
   /** One example, with its configuration. */
   readonly message: string;
@@ -87,7 +109,8 @@ function splits(chips: number, scaleUp: number): Array<{ tp: number; pp: number 
   const divisors: number[] = [];
   for (let d = 1; d <= chips; d++) if (chips % d === 0) divisors.push(d);
   const out: Array<{ tp: number; pp: number }> = [];
-  for (const tp of divisors) for (const pp of divisors) if ((chips / tp) % pp === 0 && (tp <= scaleUp || pp === 1)) out.push({ tp, pp });
+  for (const tp of divisors)
+    for (const pp of divisors) if ((chips / tp) % pp === 0 && (tp <= scaleUp || pp === 1)) out.push({ tp, pp });
   return out;
 }
 
@@ -105,14 +128,31 @@ export function servingDtypes(chip: ChipSpec): string[] {
 }
 
 function describe(plan: ServingPlan, replicas: number, schedule?: ReplicaSchedule): string {
-  return `tp ${plan.tp} x pp ${plan.pp} x ${replicas} replicas${plan.dtype ? `, ${plan.dtype}` : ''}${schedule ? `, ${schedule.slots} slots, chunk ${schedule.chunkTokens}` : ''}`;
+  return (
+    `tp ${plan.tp} x pp ${plan.pp} x ${replicas} replicas${plan.dtype ? `, ${plan.dtype}` : ''}` +
+    `${schedule ? `, ${schedule.slots} slots, chunk ${schedule.chunkTokens}` : ''}`
+  );
 }
 
 /** Ranks serving configurations of `chips` chips by tokens/s per chip under the SLOs (file comment). */
-export function searchServingConfigs(model: TransformerModel, chip: ChipSpec, system: SystemSpec, chips: number, workload: ServingWorkload, slo: ServingSlo, options: ServingSearchOptions = {}): ServingSearchResult {
-  const search: CapacityOptions = { requests: options.requests ?? 1000, seed: options.seed ?? 1, tolerance: options.tolerance ?? 0.05, maxSimulations: options.maxSimulations ?? 16 };
+export function searchServingConfigs(
+  model: TransformerModel,
+  chip: ChipSpec,
+  system: SystemSpec,
+  chips: number,
+  workload: ServingWorkload,
+  slo: ServingSlo,
+  options: ServingSearchOptions = {},
+): ServingSearchResult {
+  const search: CapacityOptions = {
+    requests: options.requests ?? 1000,
+    seed: options.seed ?? 1,
+    tolerance: options.tolerance ?? 0.05,
+    maxSimulations: options.maxSimulations ?? 16,
+  };
   const budget = options.maxTotalSimulations ?? 800;
-  const dtypes = options.dtypes ?? (options.basePlan?.dtype !== undefined ? [options.basePlan.dtype] : servingDtypes(chip));
+  const dtypes =
+    options.dtypes ?? (options.basePlan?.dtype !== undefined ? [options.basePlan.dtype] : servingDtypes(chip));
   const ranked: RankedServingConfig[] = [];
   const rejected = new Map<ServingRejection['reason'], { count: number; message: string }>();
   const reject = (reason: ServingRejection['reason'], message: string): void => {
@@ -125,13 +165,28 @@ export function searchServingConfigs(model: TransformerModel, chip: ChipSpec, sy
   const evaluate = (ctx: ServingContext, config: ServingConfig): void => {
     evaluated++;
     const where = describe(config.plan, config.replicas, config.schedule);
-    if (simulations >= budget) return reject('budget', `${where}: not simulated, the search's ${budget} simulations are spent`);
+    if (simulations >= budget)
+      return reject('budget', `${where}: not simulated, the search's ${budget} simulations are spent`);
     const before = simulations;
-    const onSimulation = options.onSimulation ? (n: number): void => options.onSimulation!(before + n, budget) : undefined;
-    const capacity = findCapacity(ctx, workload, slo, config.schedule, { ...search, maxSimulations: Math.min(search.maxSimulations!, budget - simulations), ...(onSimulation ? { onSimulation } : {}) });
+    const onSimulation = options.onSimulation
+      ? (n: number): void => options.onSimulation!(before + n, budget)
+      : undefined;
+    const capacity = findCapacity(ctx, workload, slo, config.schedule, {
+      ...search,
+      maxSimulations: Math.min(search.maxSimulations!, budget - simulations),
+      ...(onSimulation ? { onSimulation } : {}),
+    });
     simulations += capacity.simulations;
     if (!capacity.feasible) return reject('slo', `${where}: ${capacity.reasons.join('; ')}`);
-    ranked.push({ config, chips, dtype: ctx.dtype, capacity, requestsPerS: capacity.requestsPerS * config.replicas, tokensPerSPerChip: (capacity.outputTokensPerS * config.replicas) / chips, memory: servingMemory(ctx, workload, config.schedule) });
+    ranked.push({
+      config,
+      chips,
+      dtype: ctx.dtype,
+      capacity,
+      requestsPerS: capacity.requestsPerS * config.replicas,
+      tokensPerSPerChip: (capacity.outputTokensPerS * config.replicas) / chips,
+      memory: servingMemory(ctx, workload, config.schedule),
+    });
   };
   const contexts = new Map<ServingPlan, ServingContext>();
   for (const { tp, pp } of splits(chips, system.tiers[0]?.domainChips ?? 1)) {
@@ -160,12 +215,28 @@ export function searchServingConfigs(model: TransformerModel, chip: ChipSpec, sy
     const ctx = contexts.get(r.config.plan)!;
     for (const schedule of scheduleVariants(r.config.schedule)) evaluate(ctx, { ...r.config, schedule });
   }
-  const best = ranked.map((r, i) => ({ r, i })).sort((a, b) => b.r.tokensPerSPerChip - a.r.tokensPerSPerChip || a.i - b.i).map(({ r }) => r);
-  const disaggregated = chips >= 2 ? searchDisaggregated(model, chip, system, chips, workload, slo, options.basePlan ?? {}, dtypes) : undefined;
-  return { chips, evaluated, valid: ranked.length, simulations, best, rejected: grouped(rejected), ...(disaggregated ? { disaggregated } : {}) };
+  const best = ranked
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => b.r.tokensPerSPerChip - a.r.tokensPerSPerChip || a.i - b.i)
+    .map(({ r }) => r);
+  const disaggregated =
+    chips >= 2
+      ? searchDisaggregated(model, chip, system, chips, workload, slo, options.basePlan ?? {}, dtypes)
+      : undefined;
+  return {
+    chips,
+    evaluated,
+    valid: ranked.length,
+    simulations,
+    best,
+    rejected: grouped(rejected),
+    ...(disaggregated ? { disaggregated } : {}),
+  };
 }
 
-function grouped(rejected: ReadonlyMap<ServingRejection['reason'], { count: number; message: string }>): ServingRejection[] {
+function grouped(
+  rejected: ReadonlyMap<ServingRejection['reason'], { count: number; message: string }>,
+): ServingRejection[] {
   const order: ServingRejection['reason'][] = ['plan', 'memory', 'slo', 'budget'];
   return order.filter((k) => rejected.has(k)).map((k) => ({ reason: k, ...rejected.get(k)! }));
 }
@@ -178,7 +249,16 @@ const MAX_RATIOS = 64;
  * split) that run the model and hold its requests; every split into whole replicas of both, up to
  * MAX_RATIOS per format; each priced by `disaggregatedCapacity` (closed form).
  */
-function searchDisaggregated(model: TransformerModel, chip: ChipSpec, system: SystemSpec, chips: number, workload: ServingWorkload, slo: ServingSlo, basePlan: Omit<ServingPlan, 'tp' | 'pp'>, dtypes: readonly string[]): DisaggregatedSearch {
+function searchDisaggregated(
+  model: TransformerModel,
+  chip: ChipSpec,
+  system: SystemSpec,
+  chips: number,
+  workload: ServingWorkload,
+  slo: ServingSlo,
+  basePlan: Omit<ServingPlan, 'tp' | 'pp'>,
+  dtypes: readonly string[],
+): DisaggregatedSearch {
   const rejected = new Map<ServingRejection['reason'], { count: number; message: string }>();
   const reject = (reason: ServingRejection['reason'], message: string): void => {
     const r = rejected.get(reason);
@@ -200,44 +280,81 @@ function searchDisaggregated(model: TransformerModel, chip: ChipSpec, system: Sy
       }
       return why;
     };
-    const prefill = replica((ctx) => (maxBatch(ctx, inputAtPercentile(workload, slo.percentile), 1) >= 1 ? [] : [`weights ${(weightBytesPerChip(ctx) / 2 ** 30).toPrecision(4)} GiB per chip leave no room for a prompt's KV cache`]));
+    const prefill = replica((ctx) =>
+      maxBatch(ctx, inputAtPercentile(workload, slo.percentile), 1) >= 1
+        ? []
+        : [
+            `weights ${(weightBytesPerChip(ctx) / 2 ** 30).toPrecision(4)} GiB per chip leave no room for a ` +
+              `prompt's KV cache`,
+          ],
+    );
     const decode = replica((ctx) => capacityProblems(ctx, workload));
     if (typeof prefill === 'string' || typeof decode === 'string') {
       evaluated++;
-      reject('memory', `${dtype}: no ${typeof prefill === 'string' ? 'prefill' : 'decode'} replica fits in fewer than ${chips} chips (${typeof prefill === 'string' ? prefill : decode})`);
+      reject(
+        'memory',
+        `${dtype}: no ${typeof prefill === 'string' ? 'prefill' : 'decode'} replica fits in fewer than ${chips} ` +
+          `chips (${typeof prefill === 'string' ? prefill : decode})`,
+      );
       continue;
     }
     const ratios: number[] = [];
-    for (let p = prefill.chips; p <= chips - decode.chips; p += prefill.chips) if ((chips - p) % decode.chips === 0) ratios.push(p);
+    for (let p = prefill.chips; p <= chips - decode.chips; p += prefill.chips)
+      if ((chips - p) % decode.chips === 0) ratios.push(p);
     const step = Math.max(1, Math.ceil(ratios.length / MAX_RATIOS));
     for (let i = 0; i < ratios.length; i += step) {
       const prefillChips = ratios[i]!;
       const decodeChips = chips - prefillChips;
       evaluated++;
       const c = disaggregatedCapacity(prefill.ctx, decode.ctx, { prefillChips, decodeChips }, workload, slo);
-      const where = `${prefillChips} prefill (tp ${prefill.ctx.tp} x pp ${prefill.ctx.pp} x ${prefillChips / prefill.chips}) : ${decodeChips} decode (tp ${decode.ctx.tp} x pp ${decode.ctx.pp} x ${decodeChips / decode.chips}), ${dtype}`;
+      const where =
+        `${prefillChips} prefill (tp ${prefill.ctx.tp} x pp ${prefill.ctx.pp} x ` +
+        `${prefillChips / prefill.chips}) : ${decodeChips} decode (tp ${decode.ctx.tp} x pp ` +
+        `${decode.ctx.pp} x ${decodeChips / decode.chips}), ${dtype}`;
       if (!c.feasible) reject('slo', `${where}: ${c.reasons.join('; ')}`);
-      else ranked.push({ ...c, dtype, prefill: { tp: prefill.ctx.tp, pp: prefill.ctx.pp, replicas: prefillChips / prefill.chips }, decode: { tp: decode.ctx.tp, pp: decode.ctx.pp, replicas: decodeChips / decode.chips } });
+      else
+        ranked.push({
+          ...c,
+          dtype,
+          prefill: { tp: prefill.ctx.tp, pp: prefill.ctx.pp, replicas: prefillChips / prefill.chips },
+          decode: { tp: decode.ctx.tp, pp: decode.ctx.pp, replicas: decodeChips / decode.chips },
+        });
     }
     if (ratios.length === 0) {
       evaluated++;
-      reject('plan', `${dtype}: ${chips} chips do not split into whole prefill replicas of ${prefill.chips} and decode replicas of ${decode.chips} chips`);
+      reject(
+        'plan',
+        `${dtype}: ${chips} chips do not split into whole prefill replicas of ${prefill.chips} and decode ` +
+          `replicas of ${decode.chips} chips`,
+      );
     }
   }
-  const best = ranked.map((r, i) => ({ r, i })).sort((a, b) => b.r.tokensPerSPerChip - a.r.tokensPerSPerChip || a.i - b.i).map(({ r }) => r);
+  const best = ranked
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => b.r.tokensPerSPerChip - a.r.tokensPerSPerChip || a.i - b.i)
+    .map(({ r }) => r);
   return { method: 'closed-form estimate', evaluated, best, rejected: grouped(rejected) };
 }
 
 /** Fewer slots (which shortens each decode step) and other prefill chunk sizes (512 to 8192 tokens). */
 function scheduleVariants(s: ReplicaSchedule): ReplicaSchedule[] {
   const out: ReplicaSchedule[] = [];
-  for (const slots of [Math.floor(s.slots / 4), Math.floor(s.slots / 2)]) if (slots >= 1 && slots !== s.slots) out.push({ slots, chunkTokens: Math.max(slots, s.chunkTokens) });
-  for (const chunk of [512, 2048, 8192]) if (chunk >= s.slots && chunk !== s.chunkTokens) out.push({ slots: s.slots, chunkTokens: chunk });
+  for (const slots of [Math.floor(s.slots / 4), Math.floor(s.slots / 2)])
+    if (slots >= 1 && slots !== s.slots) out.push({ slots, chunkTokens: Math.max(slots, s.chunkTokens) });
+  for (const chunk of [512, 2048, 8192])
+    if (chunk >= s.slots && chunk !== s.chunkTokens) out.push({ slots: s.slots, chunkTokens: chunk });
   return out;
 }
 
-/** The default split of one replica: the widest power-of-two tensor parallelism that divides the heads and the chips within the scale-up domain, pipeline stages for the rest. */
-export function defaultServingSplit(model: TransformerModel, chips: number, system: SystemSpec): { readonly tp: number; readonly pp: number } {
+/**
+ * The default split of one replica: the widest power-of-two tensor parallelism that divides the heads and the chips
+ * within the scale-up domain, pipeline stages for the rest.
+ */
+export function defaultServingSplit(
+  model: TransformerModel,
+  chips: number,
+  system: SystemSpec,
+): { readonly tp: number; readonly pp: number } {
   const heads = model.groups[0]!.shape.heads;
   const scaleUp = system.tiers[0]?.domainChips ?? 1;
   let tp = 1;
@@ -260,7 +377,18 @@ export interface SmallestServing {
  * The fewest chips (powers of two up to `maxChips`) whose one replica, in the default split, holds the
  * weights and the longest request and meets the SLOs at some rate; or `chips` when given.
  */
-export function smallestServingConfig(model: TransformerModel, chip: ChipSpec, system: SystemSpec, workload: ServingWorkload, slo: ServingSlo, options: CapacityOptions & { readonly basePlan?: Omit<ServingPlan, 'tp' | 'pp'>; readonly chips?: number; readonly maxChips?: number } = {}): SmallestServing | { readonly chips: 0; readonly passedOver: readonly string[] } {
+export function smallestServingConfig(
+  model: TransformerModel,
+  chip: ChipSpec,
+  system: SystemSpec,
+  workload: ServingWorkload,
+  slo: ServingSlo,
+  options: CapacityOptions & {
+    readonly basePlan?: Omit<ServingPlan, 'tp' | 'pp'>;
+    readonly chips?: number;
+    readonly maxChips?: number;
+  } = {},
+): SmallestServing | { readonly chips: 0; readonly passedOver: readonly string[] } {
   const passedOver: string[] = [];
   const counts: number[] = [];
   if (options.chips !== undefined) counts.push(options.chips);

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { getChipPreset } from '../arch/presets/index.js';
 import { usdPerMillionTokens } from '../cost/tco.js';
-import { defaultSchedule, evaluateRate, findCapacity, fixedWorkload, kvCapacityTokens, parseServingWorkload, servingMemory, type ServingSlo } from './serve-capacity.js';
+import {
+  defaultSchedule,
+  evaluateRate,
+  findCapacity,
+  fixedWorkload,
+  kvCapacityTokens,
+  parseServingWorkload,
+  servingMemory,
+  type ServingSlo,
+} from './serve-capacity.js';
 import { searchServingConfigs, smallestServingConfig } from './serve-capacity-search.js';
 import { activationBytesPerChip, servingContext, weightBytesPerChip } from './serve.js';
 import { simulateServing } from './serving-sim.js';
@@ -16,18 +25,41 @@ const slo: ServingSlo = { ttftS: 2, tpotS: 0.05, percentile: 99 };
 const workload = fixedWorkload(1024, 256);
 
 describe('saturation', () => {
-  it('is reported at every arrival rate above capacity, including rates where every request arrives before the first step ends', () => {
-    // 8 slots, 10 output tokens (prompt one chunk), 10 ms per iteration: 8 requests per 100 ms, capacity 80 requests/s.
-    const capacity = 80;
-    for (const factor of [1.25, 1.5, 2, 4, 10, 100, 1e3, 1e5]) {
-      const r = simulateServing({ rate: capacity * factor, requests: 2000, promptTokens: 16, outputTokens: 10, maxBatch: 8, maxBatchTokens: 256, seed: 3, iteration: () => 0.01 });
-      expect(r.saturated, `rate ${capacity * factor}`).toBe(true);
-    }
-    for (const factor of [0.25, 0.5, 0.8]) {
-      const r = simulateServing({ rate: capacity * factor, requests: 2000, promptTokens: 16, outputTokens: 10, maxBatch: 8, maxBatchTokens: 256, seed: 3, iteration: () => 0.01 });
-      expect(r.saturated, `rate ${capacity * factor}`).toBe(false);
-    }
-  });
+  it(
+    'is reported at every arrival rate above capacity, including rates where every request arrives before ' +
+      'the first step ends',
+    () => {
+      // 8 slots, 10 output tokens (prompt one chunk), 10 ms per iteration: 8 requests per 100 ms, capacity 80
+      // requests/s.
+      const capacity = 80;
+      for (const factor of [1.25, 1.5, 2, 4, 10, 100, 1e3, 1e5]) {
+        const r = simulateServing({
+          rate: capacity * factor,
+          requests: 2000,
+          promptTokens: 16,
+          outputTokens: 10,
+          maxBatch: 8,
+          maxBatchTokens: 256,
+          seed: 3,
+          iteration: () => 0.01,
+        });
+        expect(r.saturated, `rate ${capacity * factor}`).toBe(true);
+      }
+      for (const factor of [0.25, 0.5, 0.8]) {
+        const r = simulateServing({
+          rate: capacity * factor,
+          requests: 2000,
+          promptTokens: 16,
+          outputTokens: 10,
+          maxBatch: 8,
+          maxBatchTokens: 256,
+          seed: 3,
+          iteration: () => 0.01,
+        });
+        expect(r.saturated, `rate ${capacity * factor}`).toBe(false);
+      }
+    },
+  );
 
   it('is reported for llama3-70b on 8 H100 at rates from 1.5x to 1000x the capacity found', () => {
     const ctx = servingContext(llama70, h100, dgx, { tp: 8, pp: 1 });
@@ -37,7 +69,10 @@ describe('saturation', () => {
     const cap = findCapacity(ctx, workload, loose, schedule, { requests: 2000 });
     expect(cap.feasible).toBe(true);
     for (const factor of [1.5, 3, 10, 1000]) {
-      expect(evaluateRate(ctx, workload, schedule, loose, cap.requestsPerS * factor, { requests: 2000 }).saturated, `x${factor}`).toBe(true);
+      expect(
+        evaluateRate(ctx, workload, schedule, loose, cap.requestsPerS * factor, { requests: 2000 }).saturated,
+        `x${factor}`,
+      ).toBe(true);
     }
   });
 });
@@ -116,8 +151,19 @@ describe('usdPerMillionTokens', () => {
 
 describe('parseServingWorkload', () => {
   it('reads fixed lengths and samples', () => {
-    expect(parseServingWorkload({ inputTokens: 100, outputTokens: 20 }, 'w.json')).toEqual({ ok: true, workload: { samples: [[100, 20]], source: 'w.json' } });
-    const s = parseServingWorkload({ samples: [[10, 2], [30, 4]] }, 's.json');
+    expect(parseServingWorkload({ inputTokens: 100, outputTokens: 20 }, 'w.json')).toEqual({
+      ok: true,
+      workload: { samples: [[100, 20]], source: 'w.json' },
+    });
+    const s = parseServingWorkload(
+      {
+        samples: [
+          [10, 2],
+          [30, 4],
+        ],
+      },
+      's.json',
+    );
     expect(s.ok && s.workload.samples.length).toBe(2);
   });
 
@@ -133,13 +179,37 @@ describe('parseServingWorkload', () => {
   });
 
   it('the simulator refuses empty or bad length samples, naming each', () => {
-    const base = { rate: 1, requests: 10, promptTokens: 8, outputTokens: 4, maxBatch: 4, seed: 1, iteration: () => 0.01 };
+    const base = {
+      rate: 1,
+      requests: 10,
+      promptTokens: 8,
+      outputTokens: 4,
+      maxBatch: 4,
+      seed: 1,
+      iteration: () => 0.01,
+    };
     expect(() => simulateServing({ ...base, lengthSamples: [] })).toThrow(/lengthSamples: 0 pairs; give at least one/);
-    expect(() => simulateServing({ ...base, lengthSamples: [[8, 4], [0, 2]] })).toThrow(/lengthSamples\[1\]\[0\]: 0 must be an integer >= 1/);
+    expect(() =>
+      simulateServing({
+        ...base,
+        lengthSamples: [
+          [8, 4],
+          [0, 2],
+        ],
+      }),
+    ).toThrow(/lengthSamples\[1\]\[0\]: 0 must be an integer >= 1/);
   });
 
   it('sampled lengths drive the simulator: the pairs are drawn jointly', () => {
-    const w = parseServingWorkload({ samples: [[100, 1], [1000, 50]] }, 's.json');
+    const w = parseServingWorkload(
+      {
+        samples: [
+          [100, 1],
+          [1000, 50],
+        ],
+      },
+      's.json',
+    );
     if (!w.ok) throw new Error('bad workload');
     const ctx = servingContext(llama8, h100, dgx, { tp: 1, pp: 1 });
     const e = evaluateRate(ctx, w.workload, { slots: 64, chunkTokens: 2048 }, slo, 1, { requests: 400 });
@@ -153,7 +223,8 @@ describe('searchServingConfigs', () => {
   it('ranks the configurations of 4 chips by tokens/s per chip and accounts for every one evaluated', () => {
     const r = searchServingConfigs(llama8, h100, dgx, 4, workload, slo, { requests: 400, maxTotalSimulations: 300 });
     expect(r.valid).toBeGreaterThan(1);
-    for (let i = 1; i < r.best.length; i++) expect(r.best[i - 1]!.tokensPerSPerChip).toBeGreaterThanOrEqual(r.best[i]!.tokensPerSPerChip);
+    for (let i = 1; i < r.best.length; i++)
+      expect(r.best[i - 1]!.tokensPerSPerChip).toBeGreaterThanOrEqual(r.best[i]!.tokensPerSPerChip);
     expect(r.evaluated).toBe(r.valid + r.rejected.reduce((s, g) => s + g.count, 0));
     const top = r.best[0]!;
     expect(top.config.replicas * top.config.plan.tp * top.config.plan.pp).toBe(4);

@@ -15,12 +15,23 @@
  * Inference's server scenario states its latency constraints.
  */
 import { issue, type Issue } from '../core/errors.js';
-import { activationBytesPerChip, kvBytesPerTokenPerChip, servingPoint, steadyStatePoint, weightBytesPerChip, type ServingContext, type ServingMemory } from './serve.js';
+import {
+  activationBytesPerChip,
+  kvBytesPerTokenPerChip,
+  servingPoint,
+  steadyStatePoint,
+  weightBytesPerChip,
+  type ServingContext,
+  type ServingMemory,
+} from './serve.js';
 import { iterationSeconds } from './serve-step.js';
 import { kvBudgetBytes } from './serving-engines.js';
 import { simulateServing, type Percentiles, type ServingSimResult } from './serving-sim.js';
 
-/** Request lengths: (input, output) token pairs, each request drawing one uniformly; one pair is a fixed-length workload. */
+/**
+ * Request lengths: (input, output) token pairs, each request drawing one uniformly; one pair is a fixed-length
+ * workload.
+ */
 export interface ServingWorkload {
   readonly samples: ReadonlyArray<readonly [number, number]>;
   /** Where the lengths come from (a file, or 'fixed'). */
@@ -91,7 +102,11 @@ export function fixedWorkload(inputTokens: number, outputTokens: number): Servin
   return { samples: [[inputTokens, outputTokens]], source: 'fixed' };
 }
 
-export function meanLengths(w: ServingWorkload): { readonly input: number; readonly output: number; readonly longest: number } {
+export function meanLengths(w: ServingWorkload): {
+  readonly input: number;
+  readonly output: number;
+  readonly longest: number;
+} {
   let input = 0;
   let output = 0;
   let longest = 0;
@@ -107,49 +122,99 @@ const MAX_TOKENS = 1 << 24;
 const MAX_SAMPLES = 1_000_000;
 
 function lengthIssue(value: unknown, path: string): Issue[] {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_TOKENS ? [] : [issue('out_of_range', path, `${path}: ${JSON.stringify(value)} must be a whole number of tokens from 1 to ${MAX_TOKENS}`)];
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_TOKENS
+    ? []
+    : [
+        issue(
+          'out_of_range',
+          path,
+          `${path}: ${JSON.stringify(value)} must be a whole number of tokens from 1 to ${MAX_TOKENS}`,
+        ),
+      ];
 }
 
 /**
  * A workload file's value: `{ "inputTokens": N, "outputTokens": M }` (fixed lengths), or
  * `{ "samples": [[input, output], ...] }` (measured pairs, drawn uniformly). Returns every problem.
  */
-export function parseServingWorkload(value: unknown, source: string): { readonly ok: true; readonly workload: ServingWorkload } | { readonly ok: false; readonly issues: readonly Issue[] } {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, issues: [issue('bad_type', '', `${source}: expected an object with inputTokens and outputTokens, or samples`)] };
+export function parseServingWorkload(
+  value: unknown,
+  source: string,
+):
+  | { readonly ok: true; readonly workload: ServingWorkload }
+  | { readonly ok: false; readonly issues: readonly Issue[] } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return {
+      ok: false,
+      issues: [issue('bad_type', '', `${source}: expected an object with inputTokens and outputTokens, or samples`)],
+    };
   const v = value as Record<string, unknown>;
   const known = ['inputTokens', 'outputTokens', 'samples', 'name', 'source', 'description'];
-  const issues: Issue[] = Object.keys(v).filter((k) => !known.includes(k)).map((k) => issue('unknown_field', k, `${k}: unknown field (fields: ${known.join(', ')})`));
+  const issues: Issue[] = Object.keys(v)
+    .filter((k) => !known.includes(k))
+    .map((k) => issue('unknown_field', k, `${k}: unknown field (fields: ${known.join(', ')})`));
   if (v['samples'] !== undefined) {
     const s = v['samples'];
-    if (!Array.isArray(s) || s.length === 0 || s.length > MAX_SAMPLES) return { ok: false, issues: [...issues, issue('out_of_range', 'samples', `samples: expected 1 to ${MAX_SAMPLES} [input, output] pairs, got ${Array.isArray(s) ? `${s.length}` : JSON.stringify(s)}`)] };
+    if (!Array.isArray(s) || s.length === 0 || s.length > MAX_SAMPLES)
+      return {
+        ok: false,
+        issues: [
+          ...issues,
+          issue(
+            'out_of_range',
+            'samples',
+            `samples: expected 1 to ${MAX_SAMPLES} [input, output] pairs, got ` +
+              `${Array.isArray(s) ? `${s.length}` : JSON.stringify(s)}`,
+          ),
+        ],
+      };
     s.forEach((pair, i) => {
-      if (!Array.isArray(pair) || pair.length !== 2) issues.push(issue('bad_type', `samples[${i}]`, `samples[${i}]: ${JSON.stringify(pair)} must be an [input, output] pair`));
+      if (!Array.isArray(pair) || pair.length !== 2)
+        issues.push(
+          issue('bad_type', `samples[${i}]`, `samples[${i}]: ${JSON.stringify(pair)} must be an [input, output] pair`),
+        );
       else issues.push(...lengthIssue(pair[0], `samples[${i}][0]`), ...lengthIssue(pair[1], `samples[${i}][1]`));
     });
-    return issues.length > 0 ? { ok: false, issues } : { ok: true, workload: { samples: s as Array<[number, number]>, source } };
+    return issues.length > 0
+      ? { ok: false, issues }
+      : { ok: true, workload: { samples: s as Array<[number, number]>, source } };
   }
   issues.push(...lengthIssue(v['inputTokens'], 'inputTokens'), ...lengthIssue(v['outputTokens'], 'outputTokens'));
-  return issues.length > 0 ? { ok: false, issues } : { ok: true, workload: { samples: [[v['inputTokens'] as number, v['outputTokens'] as number]], source } };
+  return issues.length > 0
+    ? { ok: false, issues }
+    : { ok: true, workload: { samples: [[v['inputTokens'] as number, v['outputTokens'] as number]], source } };
 }
 
-/** KV cache tokens the replica holds: the engine's memory share beside the weights, over the KV bytes per token on each chip. */
+/**
+ * KV cache tokens the replica holds: the engine's memory share beside the weights, over the KV bytes per token on each
+ * chip.
+ */
 export function kvCapacityTokens(ctx: ServingContext): number {
   const free = kvBudgetBytes(ctx.engine, ctx.chip.offChipMemory.capacityBytes, weightBytesPerChip(ctx));
   return free > 0 ? Math.floor(free / kvBytesPerTokenPerChip(ctx)) : 0;
 }
 
-/** The default schedule: as many slots as the KV cache holds requests of mean length, at most 256; the engine's tokens per step. */
+/**
+ * The default schedule: as many slots as the KV cache holds requests of mean length, at most 256; the engine's tokens
+ * per step.
+ */
 export function defaultSchedule(ctx: ServingContext, workload: ServingWorkload): ReplicaSchedule {
   const m = meanLengths(workload);
   const slots = Math.max(1, Math.min(256, Math.floor(kvCapacityTokens(ctx) / (m.input + m.output))));
   return { slots, chunkTokens: Math.max(slots, Math.min(ctx.engine.maxBatchTokens, 1 << 20)) };
 }
 
-/** Why a replica cannot serve the workload at any rate, before simulating: weights or the longest request do not fit. */
+/**
+ * Why a replica cannot serve the workload at any rate, before simulating: weights or the longest request do not fit.
+ */
 export function capacityProblems(ctx: ServingContext, workload: ServingWorkload): string[] {
   const capacity = kvCapacityTokens(ctx);
   const longest = meanLengths(workload).longest;
-  if (capacity <= 0) return [`weights ${gib(weightBytesPerChip(ctx))} GiB per chip leave no room for a KV cache in ${gib(ctx.chip.offChipMemory.capacityBytes)} GiB`];
+  if (capacity <= 0)
+    return [
+      `weights ${gib(weightBytesPerChip(ctx))} GiB per chip leave no room for a KV cache in ` +
+        `${gib(ctx.chip.offChipMemory.capacityBytes)} GiB`,
+    ];
   if (capacity < longest) return [`the KV cache holds ${capacity} tokens, less than the longest request's ${longest}`];
   return [];
 }
@@ -162,7 +227,14 @@ function pick(p: Percentiles, percentile: SloPercentile): number {
 }
 
 /** Simulates one replica at `rate` requests/s and checks the SLOs. */
-export function evaluateRate(ctx: ServingContext, workload: ServingWorkload, schedule: ReplicaSchedule, slo: ServingSlo, rate: number, options: CapacityOptions = {}): RateEvaluation {
+export function evaluateRate(
+  ctx: ServingContext,
+  workload: ServingWorkload,
+  schedule: ReplicaSchedule,
+  slo: ServingSlo,
+  rate: number,
+  options: CapacityOptions = {},
+): RateEvaluation {
   const m = meanLengths(workload);
   const single = workload.samples.length === 1 ? workload.samples[0] : undefined;
   const sim: ServingSimResult = simulateServing({
@@ -180,14 +252,25 @@ export function evaluateRate(ctx: ServingContext, workload: ServingWorkload, sch
   const ttft = pick(sim.ttft, slo.percentile);
   const tpot = pick(sim.tpot, slo.percentile);
   const reasons: string[] = [];
-  if (sim.saturated) reasons.push(`saturated at ${rate.toPrecision(4)} requests/s: arrivals outpace service, the queue grows`);
+  if (sim.saturated)
+    reasons.push(`saturated at ${rate.toPrecision(4)} requests/s: arrivals outpace service, the queue grows`);
   if (ttft > slo.ttftS) reasons.push(`p${slo.percentile} TTFT ${fmtS(ttft)} exceeds the SLO ${fmtS(slo.ttftS)}`);
   if (tpot > slo.tpotS) reasons.push(`p${slo.percentile} TPOT ${fmtS(tpot)} exceeds the SLO ${fmtS(slo.tpotS)}`);
   if (sim.rejected > 0) reasons.push(`${sim.rejected} requests longer than the KV cache`);
-  return { requestsPerS: rate, ttftS: sim.ttft, tpotS: sim.tpot, saturated: sim.saturated, meanBatch: sim.meanBatch, meets: reasons.length === 0, reasons };
+  return {
+    requestsPerS: rate,
+    ttftS: sim.ttft,
+    tpotS: sim.tpot,
+    saturated: sim.saturated,
+    meanBatch: sim.meanBatch,
+    meets: reasons.length === 0,
+    reasons,
+  };
 }
 
-/** Below this load (rate x a lone request's time) the replica is near idle: an SLO failing there fails at every rate. */
+/**
+ * Below this load (rate x a lone request's time) the replica is near idle: an SLO failing there fails at every rate.
+ */
 const IDLE_LOAD = 0.05;
 
 /** The input length at the percentile of the workload's samples (nearest rank). */
@@ -201,13 +284,21 @@ export function idleSloProblems(ctx: ServingContext, workload: ServingWorkload, 
   const m = meanLengths(workload);
   const alone = servingPoint(ctx, 1, inputAtPercentile(workload, slo.percentile), Math.max(2, Math.round(m.output)));
   const out: string[] = [];
-  if (alone.ttftS > slo.ttftS) out.push(`a request alone takes ${fmtS(alone.ttftS)} to its first token, beyond the TTFT SLO ${fmtS(slo.ttftS)}`);
-  if (alone.tpotS > slo.tpotS) out.push(`a request alone takes ${fmtS(alone.tpotS)} per output token, beyond the TPOT SLO ${fmtS(slo.tpotS)}`);
+  if (alone.ttftS > slo.ttftS)
+    out.push(`a request alone takes ${fmtS(alone.ttftS)} to its first token, beyond the TTFT SLO ${fmtS(slo.ttftS)}`);
+  if (alone.tpotS > slo.tpotS)
+    out.push(`a request alone takes ${fmtS(alone.tpotS)} per output token, beyond the TPOT SLO ${fmtS(slo.tpotS)}`);
   return out;
 }
 
 /** The highest rate that meets the SLOs on one replica (bracket, then geometric bisection; see the file comment). */
-export function findCapacity(ctx: ServingContext, workload: ServingWorkload, slo: ServingSlo, schedule: ReplicaSchedule = defaultSchedule(ctx, workload), options: CapacityOptions = {}): CapacityResult {
+export function findCapacity(
+  ctx: ServingContext,
+  workload: ServingWorkload,
+  slo: ServingSlo,
+  schedule: ReplicaSchedule = defaultSchedule(ctx, workload),
+  options: CapacityOptions = {},
+): CapacityResult {
   const m = meanLengths(workload);
   const problems = capacityProblems(ctx, workload);
   if (problems.length > 0) return infeasible(problems, 0, Infinity);
@@ -235,7 +326,13 @@ export function findCapacity(ctx: ServingContext, workload: ServingWorkload, slo
     if (e.meets) low = e;
     else high = e;
   }
-  if (!low) return infeasible([`the SLOs fail even at ${high!.requestsPerS.toPrecision(3)} requests/s: ${high!.reasons.join('; ')}`], simulations, Infinity, high);
+  if (!low)
+    return infeasible(
+      [`the SLOs fail even at ${high!.requestsPerS.toPrecision(3)} requests/s: ${high!.reasons.join('; ')}`],
+      simulations,
+      Infinity,
+      high,
+    );
   while (!high && simulations < budget) {
     const e = run(low.requestsPerS * 2);
     if (e.meets) low = e;
@@ -260,8 +357,22 @@ export function findCapacity(ctx: ServingContext, workload: ServingWorkload, slo
   };
 }
 
-function infeasible(reasons: readonly string[], simulations: number, bracketRatio: number, above?: RateEvaluation): CapacityResult {
-  return { feasible: false, reasons, requestsPerS: 0, outputTokensPerS: 0, inputTokensPerS: 0, ...(above ? { above } : {}), simulations, bracketRatio };
+function infeasible(
+  reasons: readonly string[],
+  simulations: number,
+  bracketRatio: number,
+  above?: RateEvaluation,
+): CapacityResult {
+  return {
+    feasible: false,
+    reasons,
+    requestsPerS: 0,
+    outputTokensPerS: 0,
+    inputTokensPerS: 0,
+    ...(above ? { above } : {}),
+    simulations,
+    bracketRatio,
+  };
 }
 
 /**
@@ -269,8 +380,16 @@ function infeasible(reasons: readonly string[], simulations: number, bracketRati
  * request of the workload's mean length (at most what the cache holds), and the live activations of a
  * step of `chunkTokens` tokens (`activationBytesPerChip`).
  */
-export function servingMemory(ctx: ServingContext, workload: ServingWorkload, schedule: ReplicaSchedule): ServingMemory {
+export function servingMemory(
+  ctx: ServingContext,
+  workload: ServingWorkload,
+  schedule: ReplicaSchedule,
+): ServingMemory {
   const m = meanLengths(workload);
   const kv = Math.min(kvCapacityTokens(ctx), schedule.slots * (m.input + m.output)) * kvBytesPerTokenPerChip(ctx);
-  return { weights: weightBytesPerChip(ctx), kv, activations: activationBytesPerChip(ctx, Math.max(schedule.slots, schedule.chunkTokens)) };
+  return {
+    weights: weightBytesPerChip(ctx),
+    kv,
+    activations: activationBytesPerChip(ctx, Math.max(schedule.slots, schedule.chunkTokens)),
+  };
 }

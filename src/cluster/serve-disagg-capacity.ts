@@ -57,25 +57,65 @@ function decodeBatchFor(decode: ServingContext, prompt: number, output: number, 
   return lo;
 }
 
-/** The closed-form capacity of `prefillChips` + `decodeChips` chips in replicas of `prefill` and `decode` under the SLOs (file comment). */
-export function disaggregatedCapacity(prefill: ServingContext, decode: ServingContext, pools: { readonly prefillChips: number; readonly decodeChips: number }, workload: ServingWorkload, slo: ServingSlo): DisaggregatedCapacity {
+/**
+ * The closed-form capacity of `prefillChips` + `decodeChips` chips in replicas of `prefill` and `decode` under the SLOs
+ * (file comment).
+ */
+export function disaggregatedCapacity(
+  prefill: ServingContext,
+  decode: ServingContext,
+  pools: { readonly prefillChips: number; readonly decodeChips: number },
+  workload: ServingWorkload,
+  slo: ServingSlo,
+): DisaggregatedCapacity {
   const m = meanLengths(workload);
   const prompt = Math.max(1, Math.round(m.input));
   const output = Math.max(2, Math.round(m.output));
   const chips = pools.prefillChips + pools.decodeChips;
   const most = Math.min(MAX_SLOTS, maxBatch(decode, prompt, output));
   const batch = decodeBatchFor(decode, prompt, output, slo.tpotS, most);
-  const none = (reasons: string[], tpotS = 0): DisaggregatedCapacity => ({ ...pools, feasible: false, reasons, decodeBatch: batch, requestsPerS: 0, tokensPerSPerChip: 0, ttftS: 0, tpotS, kvTransferS: 0, bound: 'decode', prefillUtilisation: 0, balancedPrefillChips: 0 });
-  if (most < 1) return none([`a decode replica (tp ${decode.tp} x pp ${decode.pp}) holds no request of ${prompt} + ${output} tokens`]);
-  if (batch < 1) return none([`a decode replica's TPOT alone ${fmtS(servingPoint(decode, 1, prompt, output).tpotS)} exceeds the TPOT SLO ${fmtS(slo.tpotS)}`]);
+  const none = (reasons: string[], tpotS = 0): DisaggregatedCapacity => ({
+    ...pools,
+    feasible: false,
+    reasons,
+    decodeBatch: batch,
+    requestsPerS: 0,
+    tokensPerSPerChip: 0,
+    ttftS: 0,
+    tpotS,
+    kvTransferS: 0,
+    bound: 'decode',
+    prefillUtilisation: 0,
+    balancedPrefillChips: 0,
+  });
+  if (most < 1)
+    return none([
+      `a decode replica (tp ${decode.tp} x pp ${decode.pp}) holds no request of ${prompt} + ${output} tokens`,
+    ]);
+  if (batch < 1)
+    return none([
+      `a decode replica's TPOT alone ${fmtS(servingPoint(decode, 1, prompt, output).tpotS)} exceeds the TPOT SLO ` +
+        `${fmtS(slo.tpotS)}`,
+    ]);
   const tail = inputAtPercentile(workload, slo.percentile);
-  if (maxBatch(prefill, tail, 1) < 1) return none([`a prefill replica (tp ${prefill.tp} x pp ${prefill.pp}) holds no prompt of ${tail} tokens`]);
+  if (maxBatch(prefill, tail, 1) < 1)
+    return none([`a prefill replica (tp ${prefill.tp} x pp ${prefill.pp}) holds no prompt of ${tail} tokens`]);
   const point = disaggregatedPoint(prefill, decode, { ...pools, decodeBatch: batch }, prompt, output);
   const alone = disaggregatedPoint(prefill, decode, { ...pools, decodeBatch: batch }, tail, output).ttftS;
-  if (alone > slo.ttftS) return none([`a request alone takes ${fmtS(alone)} to its first token (prefill and KV transfer), beyond the TTFT SLO ${fmtS(slo.ttftS)}`], point.tpotS);
+  if (alone > slo.ttftS)
+    return none(
+      [
+        `a request alone takes ${fmtS(alone)} to its first token (prefill and KV transfer), beyond the TTFT SLO ` +
+          `${fmtS(slo.ttftS)}`,
+      ],
+      point.tpotS,
+    );
   // One full prefill pass, as disaggregatedPoint sizes it.
   const fresh = prefillPromptTokens(prefill.kvCache, prompt);
-  const passPrompts = Math.max(1, Math.min(Math.floor(prefill.engine.maxBatchTokens / fresh), maxBatch(prefill, prompt, 1)));
+  const passPrompts = Math.max(
+    1,
+    Math.min(Math.floor(prefill.engine.maxBatchTokens / fresh), maxBatch(prefill, prompt, 1)),
+  );
   const passS = prefillSeconds(prefill, passPrompts, fresh).lastS;
   const headroom = (slo.ttftS - alone) / (Math.log(100 / (100 - slo.percentile)) * passS);
   const rho = headroom / (1 + headroom);

@@ -39,19 +39,37 @@ export interface DisaggregatedPoint {
   readonly decode: ServingPoint;
 }
 
-/** Pools of `prefillChips` and `decodeChips`, replicas of `prefill` and `decode` (their tp x pp); each decode replica runs `decodeBatch` sequences. */
-export function disaggregatedPoint(prefill: ServingContext, decode: ServingContext, pools: { readonly prefillChips: number; readonly decodeChips: number; readonly decodeBatch: number }, prompt: number, output: number): DisaggregatedPoint {
+/**
+ * Pools of `prefillChips` and `decodeChips`, replicas of `prefill` and `decode` (their tp x pp); each decode replica
+ * runs `decodeBatch` sequences.
+ */
+export function disaggregatedPoint(
+  prefill: ServingContext,
+  decode: ServingContext,
+  pools: { readonly prefillChips: number; readonly decodeChips: number; readonly decodeBatch: number },
+  prompt: number,
+  output: number,
+): DisaggregatedPoint {
   const perPrefill = prefill.tp * prefill.pp;
   const perDecode = decode.tp * decode.pp;
   const fresh = prefillPromptTokens(prefill.kvCache, prompt);
   // A pass holds the prompts the engine's tokens per step allow, no more than the prefill replica's memory holds.
-  const passPrompts = Math.max(1, Math.min(Math.floor(prefill.engine.maxBatchTokens / fresh), maxBatch(prefill, prompt, 1)));
+  const passPrompts = Math.max(
+    1,
+    Math.min(Math.floor(prefill.engine.maxBatchTokens / fresh), maxBatch(prefill, prompt, 1)),
+  );
   const prefillS = prefillSeconds(prefill, 1, fresh).lastS;
-  const prefillCapacity = (Math.floor(pools.prefillChips / perPrefill) * passPrompts) / prefillSeconds(prefill, passPrompts, fresh).lastS;
+  const prefillCapacity =
+    (Math.floor(pools.prefillChips / perPrefill) * passPrompts) / prefillSeconds(prefill, passPrompts, fresh).lastS;
   const shardBytes = kvBytesPerTokenPerChip(prefill) * prompt;
-  const kvTransferS = collectiveCost(prefill.system, 'p2p', shardBytes, { size: 2, stride: pools.prefillChips }).seconds;
+  const kvTransferS = collectiveCost(prefill.system, 'p2p', shardBytes, {
+    size: 2,
+    stride: pools.prefillChips,
+  }).seconds;
   const point = servingPoint(decode, pools.decodeBatch, prompt, output);
-  const decodeCapacity = (Math.floor(pools.decodeChips / perDecode) * pools.decodeBatch) / (Math.max(1, output - 1) * Math.max(point.tpotS, 1e-12));
+  const decodeCapacity =
+    (Math.floor(pools.decodeChips / perDecode) * pools.decodeBatch) /
+    (Math.max(1, output - 1) * Math.max(point.tpotS, 1e-12));
   const requestsPerS = Math.min(prefillCapacity, decodeCapacity);
   const chips = pools.prefillChips + pools.decodeChips;
   // Capacities per chip of each pool; the split that equalises them.

@@ -50,12 +50,19 @@ describe('paged KV cache, prefix caching, offload', () => {
     const budget = kvBudgetBytes(plain.engine, h100.offChipMemory.capacityBytes, weightBytesPerChip(plain));
     expect(p.kvOffloadBytes).toBeCloseTo(p.kvCacheBytes / 8 - budget, -3);
     // PCIe 5.0 x16 (the H100 preset's host link) every step.
-    expect(p.tpotS - servingPoint(plain, over, 4096, 1024).tpotS).toBeCloseTo(p.kvOffloadBytes / h100.hostLink.bandwidthBytesPerS, 9);
+    expect(p.tpotS - servingPoint(plain, over, 4096, 1024).tpotS).toBeCloseTo(
+      p.kvOffloadBytes / h100.hostLink.bandwidthBytesPerS,
+      9,
+    );
     expect(p.memory.kv).toBeCloseTo(budget, -3);
   });
 
   it('refuses bad options with the field, value and limit', () => {
-    expect(() => servingContext(llama70, h100, dgx, { ...plan, kvCache: { blockTokens: 0 } })).toThrow(/blockTokens: 0 must be an integer within \[1, 4096\]/);
-    expect(() => servingContext(llama70, h100, dgx, { ...plan, kvCache: { prefixHitRate: 1 } })).toThrow(/prefixHitRate: 1 must be within \[0, 1\)/);
+    expect(() => servingContext(llama70, h100, dgx, { ...plan, kvCache: { blockTokens: 0 } })).toThrow(
+      /blockTokens: 0 must be an integer within \[1, 4096\]/,
+    );
+    expect(() => servingContext(llama70, h100, dgx, { ...plan, kvCache: { prefixHitRate: 1 } })).toThrow(
+      /prefixHitRate: 1 must be within \[0, 1\)/,
+    );
   });
 });

@@ -30,10 +30,14 @@ export interface KvCacheOptions {
 /** Every problem with KV-cache options, with path, value and limit. */
 export function validateKvCache(o: KvCacheOptions): Issue[] {
   const out: Issue[] = [];
-  if (o.blockTokens !== undefined && !(Number.isInteger(o.blockTokens) && o.blockTokens >= 1 && o.blockTokens <= 4096)) out.push(issue('out_of_range', 'blockTokens', `blockTokens: ${o.blockTokens} must be an integer within [1, 4096]`));
-  if (o.prefixHitRate !== undefined && !(o.prefixHitRate >= 0 && o.prefixHitRate < 1)) out.push(issue('out_of_range', 'prefixHitRate', `prefixHitRate: ${o.prefixHitRate} must be within [0, 1)`));
-  if (o.hostBytesPerChip !== undefined && !(Number.isFinite(o.hostBytesPerChip) && o.hostBytesPerChip >= 0)) out.push(issue('too_small', 'hostBytesPerChip', `hostBytesPerChip: ${o.hostBytesPerChip} must be >= 0`));
-  if (o.hostLinkBytesPerS !== undefined && !(Number.isFinite(o.hostLinkBytesPerS) && o.hostLinkBytesPerS > 0)) out.push(issue('too_small', 'hostLinkBytesPerS', `hostLinkBytesPerS: ${o.hostLinkBytesPerS} must be > 0`));
+  if (o.blockTokens !== undefined && !(Number.isInteger(o.blockTokens) && o.blockTokens >= 1 && o.blockTokens <= 4096))
+    out.push(issue('out_of_range', 'blockTokens', `blockTokens: ${o.blockTokens} must be an integer within [1, 4096]`));
+  if (o.prefixHitRate !== undefined && !(o.prefixHitRate >= 0 && o.prefixHitRate < 1))
+    out.push(issue('out_of_range', 'prefixHitRate', `prefixHitRate: ${o.prefixHitRate} must be within [0, 1)`));
+  if (o.hostBytesPerChip !== undefined && !(Number.isFinite(o.hostBytesPerChip) && o.hostBytesPerChip >= 0))
+    out.push(issue('too_small', 'hostBytesPerChip', `hostBytesPerChip: ${o.hostBytesPerChip} must be >= 0`));
+  if (o.hostLinkBytesPerS !== undefined && !(Number.isFinite(o.hostLinkBytesPerS) && o.hostLinkBytesPerS > 0))
+    out.push(issue('too_small', 'hostLinkBytesPerS', `hostLinkBytesPerS: ${o.hostLinkBytesPerS} must be > 0`));
   return out;
 }
 
@@ -42,7 +46,10 @@ export function cachedPromptTokens(o: KvCacheOptions | undefined, prompt: number
   return Math.floor((o?.prefixHitRate ?? 0) * prompt);
 }
 
-/** Prompt tokens a request prefills: those the prefix cache does not hold (at least one, the last token, whose logits give the first output). */
+/**
+ * Prompt tokens a request prefills: those the prefix cache does not hold (at least one, the last token, whose logits
+ * give the first output).
+ */
 export function prefillPromptTokens(o: KvCacheOptions | undefined, prompt: number): number {
   return Math.max(1, prompt - cachedPromptTokens(o, prompt));
 }
@@ -53,7 +60,10 @@ export function pagedTokens(o: KvCacheOptions | undefined, tokens: number): numb
   return Math.ceil(tokens / block) * block;
 }
 
-/** KV tokens of `batch` sequences at prompt + output: each its own uncached tokens in whole blocks, the shared prefix once. */
+/**
+ * KV tokens of `batch` sequences at prompt + output: each its own uncached tokens in whole blocks, the shared prefix
+ * once.
+ */
 export function kvTokensHeld(o: KvCacheOptions | undefined, batch: number, prompt: number, output: number): number {
   const shared = cachedPromptTokens(o, prompt);
   return batch * pagedTokens(o, prompt - shared + output) + (batch > 0 ? pagedTokens(o, shared) : 0);
@@ -66,14 +76,22 @@ export function pagingWaste(o: KvCacheOptions | undefined, batch: number, prompt
   return held > 0 ? (held - used) / held : 0;
 }
 
-/** KV that does not fit HBM and how long one decode step spends bringing it over the host link; `fits` false when host memory is short too. */
+/**
+ * KV that does not fit HBM and how long one decode step spends bringing it over the host link; `fits` false when host
+ * memory is short too.
+ */
 export interface KvOffload {
   readonly hostBytes: number;
   readonly stepS: number;
   readonly fits: boolean;
 }
 
-export function kvOffload(o: KvCacheOptions | undefined, kvBytesPerChip: number, hbmBudgetBytes: number, hostLinkBytesPerS: number): KvOffload {
+export function kvOffload(
+  o: KvCacheOptions | undefined,
+  kvBytesPerChip: number,
+  hbmBudgetBytes: number,
+  hostLinkBytesPerS: number,
+): KvOffload {
   const over = Math.max(0, kvBytesPerChip - Math.max(0, hbmBudgetBytes));
   const host = o?.hostBytesPerChip ?? 0;
   if (over === 0) return { hostBytes: 0, stepS: 0, fits: true };

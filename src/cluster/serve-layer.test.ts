@@ -14,17 +14,32 @@ const dgx = getSystemPreset('dgx-h100');
 const llama8b = transformerModel({ zoo: 'llama3-8b' }, 8192);
 const llama2_70b = transformerModel(
   {
-    config: { model_type: 'llama', hidden_size: 8192, intermediate_size: 28672, num_attention_heads: 64, num_key_value_heads: 8, num_hidden_layers: 80, vocab_size: 32000, max_position_embeddings: 4096 },
+    config: {
+      model_type: 'llama',
+      hidden_size: 8192,
+      intermediate_size: 28672,
+      num_attention_heads: 64,
+      num_key_value_heads: 8,
+      num_hidden_layers: 80,
+      vocab_size: 32000,
+      max_position_embeddings: 4096,
+    },
     file: 'llama2-70b.json',
   },
   4096,
 );
-const prefill = (tokens: number, sequences = 1) => ({ prefillTokens: tokens, decodeSequences: 0, contextTokens: 0, prefillSequences: sequences });
+const prefill = (tokens: number, sequences = 1) => ({
+  prefillTokens: tokens,
+  decodeSequences: 0,
+  contextTokens: 0,
+  prefillSequences: sequences,
+});
 
 describe('prefill attention through the fused attention kernel', () => {
   const ctx = servingContext(llama8b, h100, dgx, { tp: 1, pp: 1, engine: 'ideal' });
-  const kernel = (seqQ: number, seqK: number, batch = 1) => attentionSeconds(h100, 'bf16', { batch, heads: 32, seqQ, seqK, qkDim: 128, valueDim: 128, causal: true }).forwardS;
-  it('a prompt of 2048 tokens: 32 layers of the chip\'s causal kernel, 32 heads of 128 (hand-worked)', () => {
+  const kernel = (seqQ: number, seqK: number, batch = 1) =>
+    attentionSeconds(h100, 'bf16', { batch, heads: 32, seqQ, seqK, qkDim: 128, valueDim: 128, causal: true }).forwardS;
+  it("a prompt of 2048 tokens: 32 layers of the chip's causal kernel, 32 heads of 128 (hand-worked)", () => {
     const withAttention = passSeconds(ctx, prefill(2048), (2048 * 2049) / 2).stageS;
     const without = passSeconds(ctx, prefill(2048), 0).stageS;
     expect(withAttention - without).toBeCloseTo(32 * kernel(2048, 2048), 12);
@@ -35,21 +50,40 @@ describe('prefill attention through the fused attention kernel', () => {
     expect(diff).toBeCloseTo(32 * kernel(1024, 2048), 12);
   });
   it('four prompts of 512 in one pass are a batch of four to the kernel', () => {
-    const diff = passSeconds(ctx, prefill(2048, 4), (4 * 512 * 513) / 2).stageS - passSeconds(ctx, prefill(2048, 4), 0).stageS;
+    const diff =
+      passSeconds(ctx, prefill(2048, 4), (4 * 512 * 513) / 2).stageS - passSeconds(ctx, prefill(2048, 4), 0).stageS;
     expect(diff).toBeCloseTo(32 * kernel(512, 512, 4), 12);
   });
 });
 
 describe('decode attention by engine release', () => {
-  it('TensorRT-LLM 0.5 (before XQA) reads Llama 2 70B\'s cache once per query head: 7 more reads per layer (hand-worked)', () => {
-    const old = servingContext(llama2_70b, h200, dgx, { tp: 1, pp: 1, engine: 'trtllm', engineVersion: '0.5.0', dtype: 'fp8-e4m3', kvBytes: 1 });
-    const now = servingContext(llama2_70b, h200, dgx, { tp: 1, pp: 1, engine: 'trtllm', dtype: 'fp8-e4m3', kvBytes: 1 });
-    const step = { prefillTokens: 0, decodeSequences: 64, contextTokens: 64 * 1000, prefillSequences: 0 };
-    // 64,000 cached tokens x 2 x 8 KV heads x 128 x 1 byte, 7 extra reads, 80 layers, at the decode kernels' share of 4.25 TB/s.
-    const bandwidth = 4.25e12 * DECODE_ATTENTION_KERNEL_SPECS['per-query-head'].bandwidthShare;
-    const extra = (80 * 7 * 64_000 * 2048) / bandwidth;
-    expect(iterationSeconds(old, step) - iterationSeconds(now, step)).toBeCloseTo(extra, 9);
-  });
+  it(
+    "TensorRT-LLM 0.5 (before XQA) reads Llama 2 70B's cache once per query head: 7 more reads per layer " +
+      '(hand-worked)',
+    () => {
+      const old = servingContext(llama2_70b, h200, dgx, {
+        tp: 1,
+        pp: 1,
+        engine: 'trtllm',
+        engineVersion: '0.5.0',
+        dtype: 'fp8-e4m3',
+        kvBytes: 1,
+      });
+      const now = servingContext(llama2_70b, h200, dgx, {
+        tp: 1,
+        pp: 1,
+        engine: 'trtllm',
+        dtype: 'fp8-e4m3',
+        kvBytes: 1,
+      });
+      const step = { prefillTokens: 0, decodeSequences: 64, contextTokens: 64 * 1000, prefillSequences: 0 };
+      // 64,000 cached tokens x 2 x 8 KV heads x 128 x 1 byte, 7 extra reads, 80 layers, at the decode kernels' share of
+      // 4.25 TB/s.
+      const bandwidth = 4.25e12 * DECODE_ATTENTION_KERNEL_SPECS['per-query-head'].bandwidthShare;
+      const extra = (80 * 7 * 64_000 * 2048) / bandwidth;
+      expect(iterationSeconds(old, step) - iterationSeconds(now, step)).toBeCloseTo(extra, 9);
+    },
+  );
   it('compiled programs (XLA on TPU) read each KV head once whatever the engine says', () => {
     const v5p = getChipPreset('tpu-v5p');
     const pod = getSystemPreset('tpu-v5p-pod');
@@ -61,14 +95,20 @@ describe('decode attention by engine release', () => {
 });
 
 describe('fp8 GEMMs of serving engines', () => {
-  it('vLLM\'s and TensorRT-LLM\'s fp8 GEMMs accumulate in the tensor cores: a compute-bound prefill runs faster than with fp32 promotion', () => {
-    const trt = servingContext(llama8b, h100, dgx, { tp: 1, pp: 1, engine: 'trtllm', dtype: 'fp8-e4m3' });
-    const promoted = { ...trt, engine: { ...SERVING_ENGINE_PROFILES.trtllm, fp8FastAccumulation: false } };
-    const fast = iterationSeconds(trt, prefill(8192), 0);
-    const slow = iterationSeconds(promoted, prefill(8192), 0);
-    expect(fast).toBeLessThan(slow);
-    // bf16 GEMMs do not care.
-    const bf16 = servingContext(llama8b, h100, dgx, { tp: 1, pp: 1, engine: 'trtllm' });
-    expect(iterationSeconds(bf16, prefill(8192), 0)).toBe(iterationSeconds({ ...bf16, engine: promoted.engine }, prefill(8192), 0));
-  });
+  it(
+    "vLLM's and TensorRT-LLM's fp8 GEMMs accumulate in the tensor cores: a compute-bound prefill runs " +
+      'faster than with fp32 promotion',
+    () => {
+      const trt = servingContext(llama8b, h100, dgx, { tp: 1, pp: 1, engine: 'trtllm', dtype: 'fp8-e4m3' });
+      const promoted = { ...trt, engine: { ...SERVING_ENGINE_PROFILES.trtllm, fp8FastAccumulation: false } };
+      const fast = iterationSeconds(trt, prefill(8192), 0);
+      const slow = iterationSeconds(promoted, prefill(8192), 0);
+      expect(fast).toBeLessThan(slow);
+      // bf16 GEMMs do not care.
+      const bf16 = servingContext(llama8b, h100, dgx, { tp: 1, pp: 1, engine: 'trtllm' });
+      expect(iterationSeconds(bf16, prefill(8192), 0)).toBe(
+        iterationSeconds({ ...bf16, engine: promoted.engine }, prefill(8192), 0),
+      );
+    },
+  );
 });

@@ -49,7 +49,10 @@ function upProjectionGemms(shape: LayerShape): Array<{ k: number; n: number }> {
   return ups.flatMap((up, i) => {
     if (i < ups.length - 1) return [{ k: up.in, n: up.out }];
     const values = shape.heads * shape.valueDim;
-    return [{ k: up.in, n: up.out - values }, { k: up.in, n: values }];
+    return [
+      { k: up.in, n: up.out - values },
+      { k: up.in, n: values },
+    ];
   });
 }
 
@@ -60,7 +63,10 @@ export interface LayerTime {
   readonly tpCommS: number;
 }
 
-/** What one layer processes in a pass: tokens through the projections, causal prefill pairs, decoding sequences and their cached tokens. */
+/**
+ * What one layer processes in a pass: tokens through the projections, causal prefill pairs, decoding sequences and
+ * their cached tokens.
+ */
 export interface LayerWork {
   readonly tokens: number;
   readonly prefillTokens: number;
@@ -82,23 +88,35 @@ function linearSeconds(ctx: ServingContext, shape: LayerShape, tokens: number): 
   const h = ctx.model.hidden;
   const options = { fp8FastAccumulation: ctx.engine.fp8FastAccumulation };
   const q = ctx.quantization;
-  const gemm = q?.mode === 'weight-only' ? (g: Gemm): number => weightOnlyGemmSeconds(chip, dtype, g, q, options) : (g: Gemm): number => gemmSeconds(chip, dtype, g, options);
-  const run = (m: number, k: number, n: number, batch = 1, parameters = true): number => gemm({ batch, m, n, k, weightsAreParameters: parameters });
+  const gemm =
+    q?.mode === 'weight-only'
+      ? (g: Gemm): number => weightOnlyGemmSeconds(chip, dtype, g, q, options)
+      : (g: Gemm): number => gemmSeconds(chip, dtype, g, options);
+  const run = (m: number, k: number, n: number, batch = 1, parameters = true): number =>
+    gemm({ batch, m, n, k, weightsAreParameters: parameters });
   // Attention data parallelism: each rank projects its own tokens with the whole (replicated) weights.
   let s = ctx.attentionDataParallel
     ? run(tokens / tp, h, shape.projectionOut) + run(tokens / tp, shape.heads * shape.valueDim, h)
     : run(tokens, h, shape.projectionOut / tp) + run(tokens, (shape.heads * shape.valueDim) / tp, h);
   // Multi-head latent attention: the latents' up-projections to the heads, split over tp like the heads.
-  for (const up of upProjectionGemms(shape)) s += ctx.attentionDataParallel ? run(tokens / tp, up.k, up.n) : run(tokens, up.k, up.n / tp);
+  for (const up of upProjectionGemms(shape))
+    s += ctx.attentionDataParallel ? run(tokens / tp, up.k, up.n) : run(tokens, up.k, up.n / tp);
   const mlp = shape.mlp;
-  if (mlp.kind === 'dense') return s + run(tokens, h, (mlp.ffn * (mlp.gated ? 2 : 1)) / tp) + run(tokens, mlp.ffn / tp, h);
+  if (mlp.kind === 'dense')
+    return s + run(tokens, h, (mlp.ffn * (mlp.gated ? 2 : 1)) / tp) + run(tokens, mlp.ffn / tp, h);
   // A stage's experts are spread over its tp chips; each touched expert runs its share of the tokens
   // with its own weights (a batch of distinct weight matrices, each read from memory).
-  const touched = mlp.experts * (1 - Math.pow(1 - mlp.topK / mlp.experts, tokens));
+  const touched = mlp.experts * (1 - (1 - mlp.topK / mlp.experts) ** tokens);
   const perExpert = Math.max(1, (tokens * mlp.topK) / touched);
   const local = Math.max(1, touched / tp);
-  s += run(tokens, h, mlp.experts) + run(perExpert, h, mlp.ffn * 2, local, false) + run(perExpert, mlp.ffn, h, local, false);
-  if (mlp.sharedExperts > 0) s += run(tokens, h, (mlp.sharedExperts * mlp.sharedFfn * 2) / tp) + run(tokens, (mlp.sharedExperts * mlp.sharedFfn) / tp, h);
+  s +=
+    run(tokens, h, mlp.experts) +
+    run(perExpert, h, mlp.ffn * 2, local, false) +
+    run(perExpert, mlp.ffn, h, local, false);
+  if (mlp.sharedExperts > 0)
+    s +=
+      run(tokens, h, (mlp.sharedExperts * mlp.sharedFfn * 2) / tp) +
+      run(tokens, (mlp.sharedExperts * mlp.sharedFfn) / tp, h);
   return s;
 }
 
@@ -118,14 +136,26 @@ function prefillAttentionSeconds(ctx: ServingContext, shape: LayerShape, w: Laye
   const q = w.prefillTokens / n;
   const seqK = Math.max(q, w.prefillPairs / (n * q) + (q - 1) / 2);
   const dp = ctx.attentionDataParallel === true;
-  const a = { batch: dp ? n / ctx.tp : n, heads: dp ? shape.heads : shape.heads / ctx.tp, seqQ: q, seqK, qkDim: shape.qkDim, valueDim: shape.valueDim, causal: true };
+  const a = {
+    batch: dp ? n / ctx.tp : n,
+    heads: dp ? shape.heads : shape.heads / ctx.tp,
+    seqQ: q,
+    seqK,
+    qkDim: shape.qkDim,
+    valueDim: shape.valueDim,
+    causal: true,
+  };
   return attentionSeconds(ctx.chip, attentionFormat(ctx), a).forwardS;
 }
 
-/** Decode attention of the step's decoding sequences with the engine's kernel (compiled programs read each KV head once). */
+/**
+ * Decode attention of the step's decoding sequences with the engine's kernel (compiled programs read each KV head
+ * once).
+ */
 function decodeSeconds(ctx: ServingContext, shape: LayerShape, w: LayerWork): number {
   if (w.contextTokens <= 0 || w.decodeSequences <= 0) return 0;
-  // Attention data parallelism: each rank its own 1/tp of the sequences with every head; else every sequence with its rank's heads.
+  // Attention data parallelism: each rank its own 1/tp of the sequences with every head; else every sequence with its
+  // rank's heads.
   const dp = ctx.attentionDataParallel === true;
   const split = dp ? 1 : Math.min(ctx.tp, Math.max(1, shape.kvHeads));
   const heads = dp ? shape.heads : shape.heads / ctx.tp;
@@ -154,8 +184,15 @@ export function layerSeconds(ctx: ServingContext, shape: LayerShape, w: LayerWor
   // Element-wise work: norms, residuals, activation; about 14 h + 3 ffn values per token through memory.
   const ffnLocal = mlp.kind === 'dense' ? mlp.ffn / ctx.tp : (mlp.topK * mlp.ffn) / ctx.tp;
   const bytes = w.tokens * 2 * (14 * h + 3 * ffnLocal);
-  const otherS = (w.verify ? 0 : prefillAttentionSeconds(ctx, shape, w)) + decodeSeconds(ctx, shape, w) + streamSeconds(ctx.chip, ctx.dtype, bytes, bytes / 2);
-  return { linearS: linearSeconds(ctx, shape, w.tokens), otherS, tpCommS: ctx.tp > 1 ? tpCommSeconds(ctx, shape, w.tokens) : 0 };
+  const otherS =
+    (w.verify ? 0 : prefillAttentionSeconds(ctx, shape, w)) +
+    decodeSeconds(ctx, shape, w) +
+    streamSeconds(ctx.chip, ctx.dtype, bytes, bytes / 2);
+  return {
+    linearS: linearSeconds(ctx, shape, w.tokens),
+    otherS,
+    tpCommS: ctx.tp > 1 ? tpCommSeconds(ctx, shape, w.tokens) : 0,
+  };
 }
 
 /**
@@ -183,7 +220,10 @@ export function layerTotal(ctx: ServingContext, t: LayerTime): number {
   return hidden.totalS + t.otherS + t.tpCommS / ctx.tp;
 }
 
-/** One tensor-parallel all-reduce of the activations, no faster than the engine's all-reduce floor on chips a host drives. */
+/**
+ * One tensor-parallel all-reduce of the activations, no faster than the engine's all-reduce floor on chips a host
+ * drives.
+ */
 function allReduceSeconds(ctx: ServingContext, bytes: number): number {
   const s = collectiveCost(ctx.system, 'all-reduce', bytes, { size: ctx.tp, stride: 1 }).seconds;
   return ctx.launchesKernels ? Math.max(s, ctx.engine.allReduceFloorS) : s;

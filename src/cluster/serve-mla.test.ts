@@ -23,25 +23,34 @@ function withoutUpProjections(model: TransformerModel): TransformerModel {
 }
 
 describe('multi-head latent attention in the serving layer', () => {
-  it('a DeepSeek-V3 MoE layer at tp 8 launches 24 kernels: 19 of a MoE layer and 5 of MLA (two latent norms, UQ, UK, UV; TensorRT-LLM tech blog 1)', () => {
-    expect(mlaKernels(moeShape)).toBe(5);
-    expect(layerKernels(moeShape, 8)).toBe(24);
-    // Without a query latent: one norm and the key/value up-projection's two halves.
-    expect(mlaKernels({ ...moeShape, upProjections: moeShape.upProjections!.slice(1) })).toBe(3);
-    // Multi-head attention has none.
-    expect(layerKernels(llama8b.groups[0]!.shape, 1)).toBe(10);
-  });
+  it(
+    'a DeepSeek-V3 MoE layer at tp 8 launches 24 kernels: 19 of a MoE layer and 5 of MLA (two latent ' +
+      'norms, UQ, UK, UV; TensorRT-LLM tech blog 1)',
+    () => {
+      expect(mlaKernels(moeShape)).toBe(5);
+      expect(layerKernels(moeShape, 8)).toBe(24);
+      // Without a query latent: one norm and the key/value up-projection's two halves.
+      expect(mlaKernels({ ...moeShape, upProjections: moeShape.upProjections!.slice(1) })).toBe(3);
+      // Multi-head attention has none.
+      expect(layerKernels(llama8b.groups[0]!.shape, 1)).toBe(10);
+    },
+  );
 
-  it('a decode step reads the up-projections\' weights: 61 layers of the q, k and v up-projection GEMMs over tp 8 (hand-worked)', () => {
-    const ctx = servingContext(deepseek, b200, dgx, { tp: 8, pp: 1, engine: 'ideal' });
-    const bare = servingContext(withoutUpProjections(deepseek), b200, dgx, { tp: 8, pp: 1, engine: 'ideal' });
-    const gemm = (k: number, n: number): number => gemmSeconds(b200, 'bf16', { batch: 1, m: 1, n: n / 8, k, weightsAreParameters: true });
-    // q: 1536 -> 128 heads x 192; k: 512 -> 128 x 128 (nope); v: 512 -> 128 x 128.
-    const perLayer = gemm(1536, 128 * 192) + gemm(512, 128 * 128) + gemm(512, 128 * 128);
-    expect(passSeconds(ctx, decode, 0).stageS - passSeconds(bare, decode, 0).stageS).toBeCloseTo(61 * perLayer, 12);
-  });
+  it(
+    "a decode step reads the up-projections' weights: 61 layers of the q, k and v up-projection GEMMs over " +
+      'tp 8 (hand-worked)',
+    () => {
+      const ctx = servingContext(deepseek, b200, dgx, { tp: 8, pp: 1, engine: 'ideal' });
+      const bare = servingContext(withoutUpProjections(deepseek), b200, dgx, { tp: 8, pp: 1, engine: 'ideal' });
+      const gemm = (k: number, n: number): number =>
+        gemmSeconds(b200, 'bf16', { batch: 1, m: 1, n: n / 8, k, weightsAreParameters: true });
+      // q: 1536 -> 128 heads x 192; k: 512 -> 128 x 128 (nope); v: 512 -> 128 x 128.
+      const perLayer = gemm(1536, 128 * 192) + gemm(512, 128 * 128) + gemm(512, 128 * 128);
+      expect(passSeconds(ctx, decode, 0).stageS - passSeconds(bare, decode, 0).stageS).toBeCloseTo(61 * perLayer, 12);
+    },
+  );
 
-  it('under TensorRT-LLM\'s CUDA graphs each of the five extra kernels adds its graph gap', () => {
+  it("under TensorRT-LLM's CUDA graphs each of the five extra kernels adds its graph gap", () => {
     const ctx = servingContext(deepseek, b200, dgx, { tp: 8, pp: 1, engine: 'trtllm' });
     const noGaps = { ...ctx, engine: { ...ctx.engine, kernelGapS: { eager: 0, graph: 0 } } };
     const gaps = passSeconds(ctx, decode, 0).stageS - passSeconds(noGaps, decode, 0).stageS;
@@ -52,7 +61,7 @@ describe('multi-head latent attention in the serving layer', () => {
 });
 
 describe('weight-only GEMMs keep their launch', () => {
-  it('4-bit weights shrink the bytes read, not the kernel\'s launch: a tiny GEMV takes at least the launch', () => {
+  it("4-bit weights shrink the bytes read, not the kernel's launch: a tiny GEMV takes at least the launch", () => {
     const g = { batch: 1, m: 1, n: 256, k: 256, weightsAreParameters: true };
     const q = { weightBytes: 0.5, dequantOpsPerWeight: 0 };
     const full = gemmSeconds(h100, 'bf16', g);

@@ -30,12 +30,19 @@ describe('serving quantization: weights, activations, KV cache', () => {
 
   it('int4 weights with group 128 take 0.5 + 2/128 bytes each and are dequantised (weight-only)', () => {
     const q = resolveQuantization(h100, { weightDtype: 'int4', weightGroupSize: 128 });
-    expect(q).toMatchObject({ mode: 'weight-only', gemmFormat: 'bf16', weightBytes: 0.515625, dequantOpsPerWeight: 3, refused: [] });
+    expect(q).toMatchObject({
+      mode: 'weight-only',
+      gemmFormat: 'bf16',
+      weightBytes: 0.515625,
+      dequantOpsPerWeight: 3,
+      refused: [],
+    });
     const ideal = { ...plan, engine: 'ideal' as const };
     const w4 = servingContext(llama70, h100, dgx, { ...ideal, quantization: { weightDtype: 'int4' } });
     const bf16 = servingContext(llama70, h100, dgx, { ...ideal, quantization: {} });
     expect(weightBytesPerChip(w4) / weightBytesPerChip(bf16)).toBeCloseTo(0.515625 / 2, 9);
-    // Batch-1 decode reads the weights: W4A16 is faster than bf16 by less than the 3.9x of the weight bytes (other reads, kernel launches and all-reduce latencies stay).
+    // Batch-1 decode reads the weights: W4A16 is faster than bf16 by less than the 3.9x of the weight bytes (other
+    // reads, kernel launches and all-reduce latencies stay).
     const speedup = servingPoint(bf16, 1, 1024, 128).tpotS / servingPoint(w4, 1, 1024, 128).tpotS;
     expect(speedup).toBeGreaterThan(1.5);
     expect(speedup).toBeLessThan(2 / 0.515625);
@@ -47,18 +54,42 @@ describe('serving quantization: weights, activations, KV cache', () => {
   it('a weight-only GEMM is no faster than the vector unit dequantises its weights', () => {
     const g = { batch: 1, m: 1, n: 8192, k: 8192, weightsAreParameters: true };
     const q = { weightBytes: 0.5, dequantOpsPerWeight: 1000 };
-    expect(weightOnlyGemmSeconds(h100, 'bf16', g, q)).toBeCloseTo(streamSeconds(h100, 'bf16', 0, 8192 * 8192 * 1000) + GPU_KERNEL_LAUNCH_S, 12);
+    expect(weightOnlyGemmSeconds(h100, 'bf16', g, q)).toBeCloseTo(
+      streamSeconds(h100, 'bf16', 0, 8192 * 8192 * 1000) + GPU_KERNEL_LAUNCH_S,
+      12,
+    );
   });
 
-  it('fp8 weights on a chip without fp8 are emulated (weight-only); fp8 activations there are refused with the reason', () => {
-    const v4 = getChipPreset('tpu-v4');
-    expect(resolveQuantization(v4, { weightDtype: 'fp8' })).toMatchObject({ mode: 'weight-only', gemmFormat: 'bf16', weightBytes: 1, refused: [] });
-    const refused = resolveQuantization(v4, { weightDtype: 'fp8', activationDtype: 'fp8' }).refused;
-    expect(refused.join('\n')).toMatch(/activation dtype fp8: tpu-v4's matrix units multiply .*bf16.*, not fp8/);
-    expect(() => servingContext(llama70, v4, getSystemPreset('tpu-v4-pod'), { tp: 8, pp: 1, quantization: { activationDtype: 'fp8' } })).toThrow(/cannot serve this quantization/);
-    expect(resolveQuantization(h100, { weightDtype: 'bf16', activationDtype: 'fp8' }).refused[0]).toMatch(/wider than activation/);
-    expect(resolveQuantization(h100, { weightDtype: 'fp8', activationDtype: 'fp8' })).toMatchObject({ mode: 'native', gemmFormat: 'fp8-e4m3', weightBytes: 1 });
-  });
+  it(
+    'fp8 weights on a chip without fp8 are emulated (weight-only); fp8 activations there are refused with ' +
+      'the reason',
+    () => {
+      const v4 = getChipPreset('tpu-v4');
+      expect(resolveQuantization(v4, { weightDtype: 'fp8' })).toMatchObject({
+        mode: 'weight-only',
+        gemmFormat: 'bf16',
+        weightBytes: 1,
+        refused: [],
+      });
+      const refused = resolveQuantization(v4, { weightDtype: 'fp8', activationDtype: 'fp8' }).refused;
+      expect(refused.join('\n')).toMatch(/activation dtype fp8: tpu-v4's matrix units multiply .*bf16.*, not fp8/);
+      expect(() =>
+        servingContext(llama70, v4, getSystemPreset('tpu-v4-pod'), {
+          tp: 8,
+          pp: 1,
+          quantization: { activationDtype: 'fp8' },
+        }),
+      ).toThrow(/cannot serve this quantization/);
+      expect(resolveQuantization(h100, { weightDtype: 'bf16', activationDtype: 'fp8' }).refused[0]).toMatch(
+        /wider than activation/,
+      );
+      expect(resolveQuantization(h100, { weightDtype: 'fp8', activationDtype: 'fp8' })).toMatchObject({
+        mode: 'native',
+        gemmFormat: 'fp8-e4m3',
+        weightBytes: 1,
+      });
+    },
+  );
 
   it('KV int4 takes 0.5 bytes plus an fp16 scale per 64 elements', () => {
     expect(resolveQuantization(h100, { kvDtype: 'int4' }).kvBytes).toBe(0.5 + 2 / 64);

@@ -68,7 +68,10 @@ const BITS: Readonly<Record<WeightDtype | KvDtype, number>> = { bf16: 16, fp16: 
  */
 export const DEQUANT_OPS_PER_WEIGHT = 3;
 
-/** KV elements per fp16 scale in a 4-bit cache (KIVI, Liu et al., ICML 2024, arXiv:2402.02750: groups of 32 to 128; 64 taken). */
+/**
+ * KV elements per fp16 scale in a 4-bit cache (KIVI, Liu et al., ICML 2024, arXiv:2402.02750: groups of 32 to 128; 64
+ * taken).
+ */
 export const KV_INT4_GROUP = 64;
 
 /** fp16 scale bytes over a group. */
@@ -81,10 +84,14 @@ function chipFormat(chip: ChipSpec, dtype: string): string | undefined {
   return formats.find((f) => f === dtype);
 }
 
-/** The bytes, compute format and emulation cost of a quantization choice on `chip`; defaults: the chip's first matrix format for weights and activations, bf16 KV. */
+/**
+ * The bytes, compute format and emulation cost of a quantization choice on `chip`; defaults: the chip's first matrix
+ * format for weights and activations, bf16 KV.
+ */
 export function resolveQuantization(chip: ChipSpec, q: QuantizationOptions = {}): Quantization {
   const fallback = defaultMatrixFormat(chip);
-  const base: ActivationDtype = fallback === 'fp16' ? 'fp16' : fallback.startsWith('fp8') ? 'fp8' : fallback === 'int8' ? 'int8' : 'bf16';
+  const base: ActivationDtype =
+    fallback === 'fp16' ? 'fp16' : fallback.startsWith('fp8') ? 'fp8' : fallback === 'int8' ? 'int8' : 'bf16';
   const activationDtype = q.activationDtype ?? base;
   const weightDtype = q.weightDtype ?? activationDtype;
   const kvDtype = q.kvDtype ?? 'bf16';
@@ -93,18 +100,35 @@ export function resolveQuantization(chip: ChipSpec, q: QuantizationOptions = {})
   const notes: string[] = [];
   const gemmFormat = chipFormat(chip, activationDtype);
   if (gemmFormat === undefined) {
-    refused.push(`activation dtype ${activationDtype}: ${chip.name}'s matrix units multiply ${chip.cores[0]!.matrixUnits[0]!.formats.map((f) => f.input).join(', ')}, not ${activationDtype}`);
+    refused.push(
+      `activation dtype ${activationDtype}: ${chip.name}'s matrix units multiply ` +
+        `${chip.cores[0]!.matrixUnits[0]!.formats.map((f) => f.input).join(', ')}, not ${activationDtype}`,
+    );
   }
   const wBits = BITS[weightDtype];
   const aBits = BITS[activationDtype];
-  if (wBits > aBits) refused.push(`weight dtype ${weightDtype} (${wBits}-bit) is wider than activation dtype ${activationDtype} (${aBits}-bit); the GEMM would have to quantise its weights every pass`);
-  if (wBits === aBits && weightDtype !== activationDtype && !(aBits === 16)) refused.push(`weight dtype ${weightDtype} with activation dtype ${activationDtype}: an 8-bit GEMM takes one format for both operands`);
+  if (wBits > aBits)
+    refused.push(
+      `weight dtype ${weightDtype} (${wBits}-bit) is wider than activation dtype ${activationDtype} (` +
+        `${aBits}-bit); the GEMM would have to quantise its weights every pass`,
+    );
+  if (wBits === aBits && weightDtype !== activationDtype && !(aBits === 16))
+    refused.push(
+      `weight dtype ${weightDtype} with activation dtype ${activationDtype}: an 8-bit GEMM takes one format for ` +
+        `both operands`,
+    );
   const weightOnly = wBits < aBits;
-  if (wBits === 4 && !(Number.isInteger(group) && group >= 16 && group <= 4096)) refused.push(`weight group size ${group} must be an integer within [16, 4096]`);
+  if (wBits === 4 && !(Number.isInteger(group) && group >= 16 && group <= 4096))
+    refused.push(`weight group size ${group} must be an integer within [16, 4096]`);
   const weightBytes = wBits / 8 + (wBits === 4 ? SCALE_BYTES / group : 0);
   const kvBytes = BITS[kvDtype] / 8 + (kvDtype === 'int4' ? SCALE_BYTES / KV_INT4_GROUP : 0);
-  if (weightOnly) notes.push(`weights stored as ${weightDtype} (${weightBytes} bytes each), dequantised to ${activationDtype} on the vector unit (${DEQUANT_OPS_PER_WEIGHT} ops per weight per pass)`);
-  if (BITS[kvDtype] < 16) notes.push(`KV cache stored as ${kvDtype} (${kvBytes} bytes per element), dequantised in the attention kernel`);
+  if (weightOnly)
+    notes.push(
+      `weights stored as ${weightDtype} (${weightBytes} bytes each), dequantised to ${activationDtype} on the ` +
+        `vector unit (${DEQUANT_OPS_PER_WEIGHT} ops per weight per pass)`,
+    );
+  if (BITS[kvDtype] < 16)
+    notes.push(`KV cache stored as ${kvDtype} (${kvBytes} bytes per element), dequantised in the attention kernel`);
   return {
     weightDtype,
     activationDtype,
@@ -126,7 +150,13 @@ export function resolveQuantization(chip: ChipSpec, q: QuantizationOptions = {})
  * width against at the activations' width; so a memory-bound GEMV speeds up with the bytes and a
  * compute-bound prefill GEMM does not. No faster than the vector unit dequantises the weights.
  */
-export function weightOnlyGemmSeconds(chip: ChipSpec, format: string, g: Gemm, q: Pick<Quantization, 'weightBytes' | 'dequantOpsPerWeight'>, options: GemmOptions = {}): number {
+export function weightOnlyGemmSeconds(
+  chip: ChipSpec,
+  format: string,
+  g: Gemm,
+  q: Pick<Quantization, 'weightBytes' | 'dequantOpsPerWeight'>,
+  options: GemmOptions = {},
+): number {
   const full = gemmSeconds(chip, format, g, options);
   if (full <= 0) return 0;
   const weights = g.k * g.n * (g.weightsAreParameters ? 1 : g.batch);

@@ -34,13 +34,18 @@ describe('schedulers: closed form against the simulator in steady state', () => 
         iteration: simIterationSeconds(ctx),
       });
       const error = sim.throughputTokensPerS / closed.tokensPerS - 1;
-      console.log(`${scheduler}: simulator ${sim.throughputTokensPerS.toFixed(0)} tokens/s, closed form ${closed.tokensPerS.toFixed(0)} tokens/s, error ${(error * 100).toFixed(2)}%`);
+      console.log(
+        `${scheduler}: simulator ${sim.throughputTokensPerS.toFixed(0)} tokens/s, closed form ` +
+          `${closed.tokensPerS.toFixed(0)} tokens/s, error ${(error * 100).toFixed(2)}%`,
+      );
       expect(Math.abs(error)).toBeLessThan(0.05);
     });
   }
 
   it('the schedulers differ as they should: chunked beats static at the same batch', () => {
     const ctx = servingContext(llama8, h100, dgx, { tp: 1, pp: 1, engine: 'ideal', chunkTokens: 2048 });
-    expect(scheduledPoint(ctx, 'chunked', c, prompt, output).tokensPerS).toBeGreaterThan(scheduledPoint(ctx, 'static', c, prompt, output).tokensPerS);
+    expect(scheduledPoint(ctx, 'chunked', c, prompt, output).tokensPerS).toBeGreaterThan(
+      scheduledPoint(ctx, 'static', c, prompt, output).tokensPerS,
+    );
   });
 });

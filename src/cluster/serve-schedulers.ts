@@ -17,20 +17,40 @@ import { servingPoint, steadyStatePoint, type ServingContext, type ServingPoint 
 import { prefillPromptTokens } from './serve-kv.js';
 
 /** The closed form of `scheduler` at `concurrency` requests in the batch. */
-export function scheduledPoint(ctx: ServingContext, scheduler: Scheduler, concurrency: number, prompt: number, output: number): ServingPoint {
+export function scheduledPoint(
+  ctx: ServingContext,
+  scheduler: Scheduler,
+  concurrency: number,
+  prompt: number,
+  output: number,
+): ServingPoint {
   if (scheduler === 'static') return servingPoint(ctx, concurrency, prompt, output);
   if (scheduler === 'chunked') return steadyStatePoint(ctx, concurrency, prompt, output);
   return continuousPoint(ctx, concurrency, prompt, output);
 }
 
 /** Continuous batching without chunking (see the file comment). */
-export function continuousPoint(ctx: ServingContext, concurrency: number, prompt: number, output: number): ServingPoint {
+export function continuousPoint(
+  ctx: ServingContext,
+  concurrency: number,
+  prompt: number,
+  output: number,
+): ServingPoint {
   const c = concurrency;
   const fresh = prefillPromptTokens(ctx.kvCache, prompt);
   const perIteration = Math.max(1, Math.min(c, Math.floor(ctx.engine.maxBatchTokens / fresh)));
-  const prefillS = simIterationSeconds(ctx)({ prefillTokens: perIteration * fresh, prefillSequences: perIteration, decodeSequences: 0, contextTokens: 0 });
+  const prefillS = simIterationSeconds(ctx)({
+    prefillTokens: perIteration * fresh,
+    prefillSequences: perIteration,
+    decodeSequences: 0,
+    contextTokens: 0,
+  });
   const base = steadyStatePoint(ctx, c, prompt, output);
-  const decodeS = iterationSeconds(ctx, { prefillTokens: 0, decodeSequences: c, contextTokens: c * (prompt + output / 2) });
+  const decodeS = iterationSeconds(ctx, {
+    prefillTokens: 0,
+    decodeSequences: c,
+    contextTokens: c * (prompt + output / 2),
+  });
   const prefillIterations = Math.ceil(c / perIteration);
   const requestS = ctx.engine.requestS + prefillIterations * prefillS + Math.max(0, output - 1) * decodeS;
   // The request's own prefill iteration, then on average half the others' before its first token.

@@ -24,7 +24,7 @@ export interface SpeculativeOptions {
 /** Expected tokens emitted per verification step: (1 - a^(k+1)) / (1 - a), k + 1 when every guess is accepted. */
 export function expectedTokensPerStep(acceptance: number, draftTokens: number): number {
   if (acceptance >= 1) return draftTokens + 1;
-  return (1 - Math.pow(acceptance, draftTokens + 1)) / (1 - acceptance);
+  return (1 - acceptance ** (draftTokens + 1)) / (1 - acceptance);
 }
 
 /** Weights of k Medusa heads: each h x h plus h x vocab. */
@@ -33,7 +33,10 @@ export function speculativeHeadParams(ctx: ServingContext, draftTokens: number):
   return draftTokens * (h * h + h * ctx.model.vocab);
 }
 
-/** One speculative step over `batch` sequences at `context` tokens each: the proposer's seconds, the verifier's, and the tokens it yields. */
+/**
+ * One speculative step over `batch` sequences at `context` tokens each: the proposer's seconds, the verifier's, and the
+ * tokens it yields.
+ */
 export interface SpeculativeStep {
   readonly draftS: number;
   readonly verifyS: number;
@@ -43,11 +46,23 @@ export interface SpeculativeStep {
 }
 
 /** A speculative step; `draft` is the draft model's context on the same chips, absent for self-speculation heads. */
-export function speculativeStepSeconds(ctx: ServingContext, spec: SpeculativeOptions, batch: number, context: number, draft?: ServingContext): SpeculativeStep {
+export function speculativeStepSeconds(
+  ctx: ServingContext,
+  spec: SpeculativeOptions,
+  batch: number,
+  context: number,
+  draft?: ServingContext,
+): SpeculativeStep {
   const k = spec.draftTokens;
   const verifyS = iterationSeconds(
     ctx,
-    { prefillTokens: batch * k, prefillSequences: batch, decodeSequences: batch, contextTokens: batch * context, verifyTokens: k },
+    {
+      prefillTokens: batch * k,
+      prefillSequences: batch,
+      decodeSequences: batch,
+      contextTokens: batch * context,
+      verifyTokens: k,
+    },
     batch * k * (context + (k + 1) / 2),
   );
   const draftS = draft
@@ -60,6 +75,7 @@ export function speculativeStepSeconds(ctx: ServingContext, spec: SpeculativeOpt
 /** k heads on the last stage, each a batch of h x h and h x vocab/tp GEMMs with its own weights. */
 function headsSeconds(ctx: ServingContext, batch: number, k: number): number {
   const h = ctx.model.hidden;
-  const g = (n: number, kk: number): number => gemmSeconds(ctx.chip, ctx.dtype, { batch: k, m: batch, n, k: kk, weightsAreParameters: false });
+  const g = (n: number, kk: number): number =>
+    gemmSeconds(ctx.chip, ctx.dtype, { batch: k, m: batch, n, k: kk, weightsAreParameters: false });
   return g(h / ctx.tp, h) + g(ctx.model.vocab / ctx.tp, h);
 }

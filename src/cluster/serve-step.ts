@@ -46,7 +46,8 @@ export interface StepShape extends IterationShape {
  */
 function graphMode(ctx: ServingContext, step: StepShape): 'graph' | 'piecewise' | 'eager' {
   const e = ctx.engine;
-  if (step.prefillTokens === 0 || (step.verifyTokens ?? 0) > 0) return step.decodeSequences <= e.graphMaxBatch ? 'graph' : 'eager';
+  if (step.prefillTokens === 0 || (step.verifyTokens ?? 0) > 0)
+    return step.decodeSequences <= e.graphMaxBatch ? 'graph' : 'eager';
   return step.prefillTokens + step.decodeSequences <= e.piecewiseGraphMaxTokens ? 'piecewise' : 'eager';
 }
 
@@ -54,7 +55,12 @@ function graphMode(ctx: ServingContext, step: StepShape): 'graph' | 'piecewise' 
  * Device seconds of kernel launches for `kernels` kernels of which `attention` run outside a piecewise
  * graph, on `chip`s whose host launches kernels (none on chips that run compiled programs).
  */
-function launchSeconds(ctx: ServingContext, mode: 'graph' | 'piecewise' | 'eager', kernels: number, attention: number): number {
+function launchSeconds(
+  ctx: ServingContext,
+  mode: 'graph' | 'piecewise' | 'eager',
+  kernels: number,
+  attention: number,
+): number {
   if (!ctx.launchesKernels) return 0;
   const gap = ctx.engine.kernelGapS;
   if (mode === 'graph') return kernels * gap.graph;
@@ -62,7 +68,10 @@ function launchSeconds(ctx: ServingContext, mode: 'graph' | 'piecewise' | 'eager
   return kernels * gap.eager;
 }
 
-/** One pass of `step` (one microbatch) through the pipeline: per stage, its share of the layers, launches and the hop onwards. */
+/**
+ * One pass of `step` (one microbatch) through the pipeline: per stage, its share of the layers, launches and the hop
+ * onwards.
+ */
 export function passSeconds(ctx: ServingContext, step: StepShape, prefillPairs: number): PassTime {
   const tokens = step.prefillTokens + step.decodeSequences;
   if (tokens <= 0) return { stageS: 0, roundTripS: 0 };
@@ -86,8 +95,15 @@ export function passSeconds(ctx: ServingContext, step: StepShape, prefillPairs: 
   const launchS = launchSeconds(ctx, mode, kernels, model.layers);
   // The LM head on the last stage, for the tokens that produce output (decoding sequences and completed prompts).
   const outputs = Math.max(1, step.decodeSequences + (step.prefillTokens > 0 ? (step.prefillSequences ?? 1) : 0));
-  const headS = gemmSeconds(ctx.chip, ctx.dtype, { batch: 1, m: outputs, n: model.vocab / ctx.tp, k: model.hidden, weightsAreParameters: true }, { fp8FastAccumulation: ctx.engine.fp8FastAccumulation }) + launchSeconds(ctx, mode, STEP_KERNELS, 0);
-  const hopS = pp > 1 ? collectiveCost(ctx.system, 'p2p', tokens * model.hidden * 2, { size: 2, stride: ctx.tp }).seconds : 0;
+  const headS =
+    gemmSeconds(
+      ctx.chip,
+      ctx.dtype,
+      { batch: 1, m: outputs, n: model.vocab / ctx.tp, k: model.hidden, weightsAreParameters: true },
+      { fp8FastAccumulation: ctx.engine.fp8FastAccumulation },
+    ) + launchSeconds(ctx, mode, STEP_KERNELS, 0);
+  const hopS =
+    pp > 1 ? collectiveCost(ctx.system, 'p2p', tokens * model.hidden * 2, { size: 2, stride: ctx.tp }).seconds : 0;
   // Stages hold ceil(layers / pp) layers, the last the rest and the LM head.
   const perStage = Math.ceil(model.layers / pp);
   const share = (layers: number): number => (layers / model.layers) * (layersS + launchS);
@@ -127,7 +143,11 @@ function part(step: StepShape, parts: number): StepShape {
  * Seconds of one scheduler iteration over the whole batch (what `simulateServing` advances by): the batch
  * in up to pp microbatches through the stages; every sequence moves one token (or one prefill chunk).
  */
-export function iterationSeconds(ctx: ServingContext, step: StepShape, prefillPairs = (step.prefillTokens * (step.prefillTokens + 1)) / 2): number {
+export function iterationSeconds(
+  ctx: ServingContext,
+  step: StepShape,
+  prefillPairs = (step.prefillTokens * (step.prefillTokens + 1)) / 2,
+): number {
   const sequences = step.decodeSequences + (step.prefillSequences ?? (step.prefillTokens > 0 ? 1 : 0));
   if (step.prefillTokens + step.decodeSequences <= 0) return 0;
   const m = microbatches(ctx, sequences);
@@ -137,7 +157,9 @@ export function iterationSeconds(ctx: ServingContext, step: StepShape, prefillPa
   return Math.max(m * interval, pass.roundTripS + (ctx.engine.overlapsHost ? 0 : hostS));
 }
 
-/** When the passes of a prefill finish: the first after the host's step and a round trip, the others one interval apart. */
+/**
+ * When the passes of a prefill finish: the first after the host's step and a round trip, the others one interval apart.
+ */
 export interface PrefillTime {
   /** Mean over the prompts of the time their last pass finishes (s). */
   readonly meanS: number;
@@ -153,7 +175,16 @@ export function prefillSeconds(ctx: ServingContext, batch: number, prompt: numbe
   const tokens = batch * prompt;
   const passes = Math.max(microbatches(ctx, batch), Math.ceil(tokens / ctx.engine.maxBatchTokens));
   const pairs = (batch * prompt * (prompt + 1)) / 2;
-  const pass = passSeconds(ctx, { prefillTokens: tokens / passes, decodeSequences: 0, contextTokens: 0, prefillSequences: Math.max(1, batch / passes) }, pairs / passes);
+  const pass = passSeconds(
+    ctx,
+    {
+      prefillTokens: tokens / passes,
+      decodeSequences: 0,
+      contextTokens: 0,
+      prefillSequences: Math.max(1, batch / passes),
+    },
+    pairs / passes,
+  );
   const hostS = hostStepSeconds(ctx.engine, Math.max(1, batch / passes));
   const interval = passInterval(ctx, pass, hostS);
   const firstS = hostS + pass.roundTripS;

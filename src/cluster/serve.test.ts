@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { getChipPreset } from '../arch/presets/index.js';
-import { batchSweep, iterationSeconds, kvBytesPerTokenPerChip, maxBatch, prefillWaitSeconds, servingContext, servingPoint, servingProblems, steadyStatePoint, weightBytesPerChip } from './serve.js';
+import {
+  batchSweep,
+  iterationSeconds,
+  kvBytesPerTokenPerChip,
+  maxBatch,
+  prefillWaitSeconds,
+  servingContext,
+  servingPoint,
+  servingProblems,
+  steadyStatePoint,
+  weightBytesPerChip,
+} from './serve.js';
 import { collectiveCost } from './collectives.js';
 import { simulateServing } from './serving-sim.js';
 import { getSystemPreset } from './systems.js';
@@ -55,7 +66,17 @@ describe('serving in closed form', () => {
     expect(servingProblems(model, { tp: 8, pp: 2 }, 8).join()).toMatch(/tp x pp = 8 x 2 = 16, not the 8 chips/);
   });
   it('continuous batching under Poisson arrivals: latency grows with load', () => {
-    const run = (rate: number) => simulateServing({ rate, requests: 400, promptTokens: 512, outputTokens: { mean: 128 }, maxBatch: 64, maxBatchTokens: 2048, seed: 7, iteration: (s) => iterationSeconds(ctx, s) });
+    const run = (rate: number) =>
+      simulateServing({
+        rate,
+        requests: 400,
+        promptTokens: 512,
+        outputTokens: { mean: 128 },
+        maxBatch: 64,
+        maxBatchTokens: 2048,
+        seed: 7,
+        iteration: (s) => iterationSeconds(ctx, s),
+      });
     const light = run(1);
     const heavy = run(20);
     expect(heavy.ttft.p99).toBeGreaterThan(light.ttft.p99);
@@ -65,26 +86,43 @@ describe('serving in closed form', () => {
 });
 
 describe('queueing for the prefill at a fixed concurrency', () => {
-  it('the others\' prompts hold the prefill a share rho of the time; a request waits rho S / (2 (1 - rho)) (hand-worked)', () => {
-    const trt = servingContext(model, chip, system, { tp: 2, pp: 1, engine: 'trtllm' });
-    const vllm = servingContext(model, chip, system, { tp: 2, pp: 1, engine: 'vllm' });
-    // 26 requests of 20 s each: the other 25 arrive at 1.25/s; 0.4 s of prefill each: rho = 0.5; 0.5 x 0.4 / (2 x 0.5) = 0.2 s.
-    expect(prefillWaitSeconds(vllm, 26, 20, 0.4, 0.02)).toBeCloseTo(0.2, 12);
-    // Under the overlap scheduler a request that lands in a decode step (half the time) also misses the step already prepared.
-    expect(prefillWaitSeconds(trt, 26, 20, 0.4, 0.02)).toBeCloseTo(0.2 + 0.5 * 0.02, 12);
-    // Alone, nobody is ahead.
-    expect(prefillWaitSeconds(trt, 1, 20, 0.4, 0.02)).toBe(0);
-  });
-  it('time to first token of long prompts grows with concurrency while time per token follows the prefills mixed in', () => {
-    const trt = servingContext(model, chip, system, { tp: 2, pp: 1, engine: 'trtllm', dtype: 'fp8-e4m3', kvBytes: 1 });
-    const points = [1, 5, 25, 50].map((c) => steadyStatePoint(trt, c, 5000, 500));
-    for (let i = 1; i < points.length; i++) expect(points[i]!.ttftS).toBeGreaterThan(points[i - 1]!.ttftS);
-    // The request time is its wait, its prefill and its decode steps, and throughput follows by Little's law.
-    for (const p of points) {
-      expect(p.requestS).toBeCloseTo(p.ttftS + 499 * p.tpotS, 9);
-      expect(p.tokensPerS).toBeCloseTo((p.batch * 500) / p.requestS, 9);
-    }
-    // At 50 the prompts of the others keep the prefill busy most of the time: the wait is a large share of TTFT.
-    expect(points[3]!.ttftS / points[0]!.ttftS).toBeGreaterThan(1.5);
-  });
+  it(
+    "the others' prompts hold the prefill a share rho of the time; a request waits rho S / (2 (1 - rho)) " +
+      '(hand-worked)',
+    () => {
+      const trt = servingContext(model, chip, system, { tp: 2, pp: 1, engine: 'trtllm' });
+      const vllm = servingContext(model, chip, system, { tp: 2, pp: 1, engine: 'vllm' });
+      // 26 requests of 20 s each: the other 25 arrive at 1.25/s; 0.4 s of prefill each: rho = 0.5; 0.5 x 0.4 / (2 x
+      // 0.5)
+      // = 0.2 s.
+      expect(prefillWaitSeconds(vllm, 26, 20, 0.4, 0.02)).toBeCloseTo(0.2, 12);
+      // Under the overlap scheduler a request that lands in a decode step (half the time) also misses the step already
+      // prepared.
+      expect(prefillWaitSeconds(trt, 26, 20, 0.4, 0.02)).toBeCloseTo(0.2 + 0.5 * 0.02, 12);
+      // Alone, nobody is ahead.
+      expect(prefillWaitSeconds(trt, 1, 20, 0.4, 0.02)).toBe(0);
+    },
+  );
+  it(
+    'time to first token of long prompts grows with concurrency while time per token follows the prefills ' +
+      'mixed in',
+    () => {
+      const trt = servingContext(model, chip, system, {
+        tp: 2,
+        pp: 1,
+        engine: 'trtllm',
+        dtype: 'fp8-e4m3',
+        kvBytes: 1,
+      });
+      const points = [1, 5, 25, 50].map((c) => steadyStatePoint(trt, c, 5000, 500));
+      for (let i = 1; i < points.length; i++) expect(points[i]!.ttftS).toBeGreaterThan(points[i - 1]!.ttftS);
+      // The request time is its wait, its prefill and its decode steps, and throughput follows by Little's law.
+      for (const p of points) {
+        expect(p.requestS).toBeCloseTo(p.ttftS + 499 * p.tpotS, 9);
+        expect(p.tokensPerS).toBeCloseTo((p.batch * 500) / p.requestS, 9);
+      }
+      // At 50 the prompts of the others keep the prefill busy most of the time: the wait is a large share of TTFT.
+      expect(points[3]!.ttftS / points[0]!.ttftS).toBeGreaterThan(1.5);
+    },
+  );
 });

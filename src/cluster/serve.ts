@@ -9,7 +9,8 @@
  * memory once per iteration, which is what makes small-batch decoding memory-bound), the attention of
  * prefill tokens against their prompt (causal, fused) and of each decoding sequence against its KV
  * cache (a decode kernel whose KV reads depend on the engine's kernel: model/decode-attention.ts), two
- * tensor-parallel all-reduces, and a point-to-point hop between pipeline stages (serve-layer.ts, serve-step.ts). Mixture-of-experts layers read the weights of the
+ * tensor-parallel all-reduces, and a point-to-point hop between pipeline stages (serve-layer.ts, serve-step.ts).
+ * Mixture-of-experts layers read the weights of the
  * experts the batch touches: E (1 - (1 - k/E)^tokens) of E experts for tokens routed to k each, uniformly.
  */
 import type { ChipSpec } from '../arch/chip-spec.js';
@@ -17,11 +18,28 @@ import { defaultMatrixFormat } from '../arch/derive.js';
 import { NUMBER_FORMATS } from '../core/number-formats.js';
 import { TpusimError } from '../core/errors.js';
 import { notComputableReasons } from '../model/estimate.js';
-import { cachedPromptTokens, kvOffload, kvTokensHeld, pagedTokens, prefillPromptTokens, validateKvCache, type KvCacheOptions, type KvOffload } from './serve-kv.js';
+import {
+  cachedPromptTokens,
+  kvOffload,
+  kvTokensHeld,
+  pagedTokens,
+  prefillPromptTokens,
+  validateKvCache,
+  type KvCacheOptions,
+  type KvOffload,
+} from './serve-kv.js';
 import { resolveQuantization, type Quantization, type QuantizationOptions } from './serve-quant.js';
 import { speculativeHeadParams, speculativeStepSeconds, type SpeculativeOptions } from './serve-spec.js';
 import { iterationSeconds, prefillSeconds } from './serve-step.js';
-import { defaultServingEngine, hostStepSeconds, kvBudgetBytes, launchesKernels, servingEngineProfile, type ServingEngine, type ServingEngineName } from './serving-engines.js';
+import {
+  defaultServingEngine,
+  hostStepSeconds,
+  kvBudgetBytes,
+  launchesKernels,
+  servingEngineProfile,
+  type ServingEngine,
+  type ServingEngineName,
+} from './serving-engines.js';
 import type { TransformerModel } from './transformer.js';
 import type { SystemSpec } from './types.js';
 
@@ -36,21 +54,35 @@ export interface ServingPlan {
   readonly kvBytes?: number;
   /** The serving engine (default: vLLM on GPUs, JetStream on TPU-style chips). */
   readonly engine?: ServingEngineName;
-  /** The engine's release (e.g. '0.5.0'); older releases differ where the profile says (`servingEngineProfile`). Default: the current one. */
+  /**
+   * The engine's release (e.g. '0.5.0'); older releases differ where the profile says (`servingEngineProfile`).
+   * Default: the current one.
+   */
   readonly engineVersion?: string;
-  /** Weight, activation and KV-cache formats (serve-quant.ts); when given, they set the GEMM format and bytes in place of `dtype` and `kvBytes`. */
+  /**
+   * Weight, activation and KV-cache formats (serve-quant.ts); when given, they set the GEMM format and bytes in place
+   * of `dtype` and `kvBytes`.
+   */
   readonly quantization?: QuantizationOptions;
   /** How the KV cache is held: paged blocks, prefix caching, offload to host memory (serve-kv.ts). */
   readonly kvCache?: KvCacheOptions;
-  /** Speculative decoding: a draft model on the same chips (`draftModel`), else self-speculation heads (serve-spec.ts). */
+  /**
+   * Speculative decoding: a draft model on the same chips (`draftModel`), else self-speculation heads (serve-spec.ts).
+   */
   readonly speculative?: SpeculativeOptions & { readonly draftModel?: TransformerModel };
   /** Prefill chunk size: tokens per step (decodes and prompt chunks) in place of the engine's default. */
   readonly chunkTokens?: number;
   /** Data-parallel replicas of the tp x pp replica (default 1): the chips are tp x pp x replicas. */
   readonly replicas?: number;
-  /** MoE layers exchange tokens with an all-to-all to the chips holding their experts (dispatch and combine) instead of an all-reduce (serve-layer.ts). */
+  /**
+   * MoE layers exchange tokens with an all-to-all to the chips holding their experts (dispatch and combine) instead of
+   * an all-reduce (serve-layer.ts).
+   */
   readonly expertParallel?: boolean;
-  /** Attention data-parallel over the tp ranks (each rank its own sequences, all heads, attention weights replicated): the KV cache is split over all tp ranks even with fewer KV heads (MLA/MQA). */
+  /**
+   * Attention data-parallel over the tp ranks (each rank its own sequences, all heads, attention weights replicated):
+   * the KV cache is split over all tp ranks even with fewer KV heads (MLA/MQA).
+   */
   readonly attentionDataParallel?: boolean;
 }
 
@@ -74,20 +106,45 @@ export interface ServingContext {
   readonly speculative?: { readonly options: SpeculativeOptions; readonly draft?: ServingContext };
 }
 
-/** The context of a serving plan; a chip the model cannot time anything on (`notComputableReasons`) is a TpusimError. */
-export function servingContext(model: TransformerModel, chip: ChipSpec, system: SystemSpec, plan: ServingPlan): ServingContext {
+/**
+ * The context of a serving plan; a chip the model cannot time anything on (`notComputableReasons`) is a TpusimError.
+ */
+export function servingContext(
+  model: TransformerModel,
+  chip: ChipSpec,
+  system: SystemSpec,
+  plan: ServingPlan,
+): ServingContext {
   const blocked = notComputableReasons(chip);
   if (blocked.length > 0) throw new TpusimError('not_computable', blocked.join('; '));
   const profile = servingEngineProfile(plan.engine ?? defaultServingEngine(chip), plan.engineVersion);
   const chunk = plan.chunkTokens;
-  if (chunk !== undefined && !(Number.isInteger(chunk) && chunk >= 1)) throw new TpusimError('bad_plan', `chunkTokens: ${chunk} must be an integer >= 1`);
+  if (chunk !== undefined && !(Number.isInteger(chunk) && chunk >= 1))
+    throw new TpusimError('bad_plan', `chunkTokens: ${chunk} must be an integer >= 1`);
   const engine = chunk !== undefined ? { ...profile, maxBatchTokens: chunk } : profile;
   const kvIssues = plan.kvCache ? validateKvCache(plan.kvCache) : [];
-  if (kvIssues.length > 0) throw new TpusimError('bad_kv_cache', kvIssues.map((i) => i.message).join('; '), { issues: kvIssues });
-  const common = { model, chip, system, tp: plan.tp, pp: plan.pp, engine, launchesKernels: launchesKernels(chip), ...(plan.kvCache ? { kvCache: plan.kvCache } : {}), ...speculativeContext(chip, system, plan), ...(plan.expertParallel ? { expertParallel: true } : {}), ...(plan.attentionDataParallel ? { attentionDataParallel: true } : {}) };
+  if (kvIssues.length > 0)
+    throw new TpusimError('bad_kv_cache', kvIssues.map((i) => i.message).join('; '), { issues: kvIssues });
+  const common = {
+    model,
+    chip,
+    system,
+    tp: plan.tp,
+    pp: plan.pp,
+    engine,
+    launchesKernels: launchesKernels(chip),
+    ...(plan.kvCache ? { kvCache: plan.kvCache } : {}),
+    ...speculativeContext(chip, system, plan),
+    ...(plan.expertParallel ? { expertParallel: true } : {}),
+    ...(plan.attentionDataParallel ? { attentionDataParallel: true } : {}),
+  };
   if (plan.quantization !== undefined) {
     const q = resolveQuantization(chip, plan.quantization);
-    if (q.refused.length > 0) throw new TpusimError('bad_quantization', `${chip.name} cannot serve this quantization:\n${q.refused.map((r) => `  ${r}`).join('\n')}`);
+    if (q.refused.length > 0)
+      throw new TpusimError(
+        'bad_quantization',
+        `${chip.name} cannot serve this quantization:\n${q.refused.map((r) => `  ${r}`).join('\n')}`,
+      );
     return { ...common, dtype: q.gemmFormat, weightBytes: q.weightBytes, kvBytes: q.kvBytes, quantization: q };
   }
   const dtype = plan.dtype ?? defaultMatrixFormat(chip);
@@ -95,15 +152,27 @@ export function servingContext(model: TransformerModel, chip: ChipSpec, system: 
   return { ...common, dtype, weightBytes, kvBytes: plan.kvBytes ?? 2 };
 }
 
-/** The speculative part of a context: options checked, and the draft model's context on the same tensor-parallel chips (one stage). */
-function speculativeContext(chip: ChipSpec, system: SystemSpec, plan: ServingPlan): { speculative?: NonNullable<ServingContext['speculative']> } {
+/**
+ * The speculative part of a context: options checked, and the draft model's context on the same tensor-parallel chips
+ * (one stage).
+ */
+function speculativeContext(
+  chip: ChipSpec,
+  system: SystemSpec,
+  plan: ServingPlan,
+): { speculative?: NonNullable<ServingContext['speculative']> } {
   const spec = plan.speculative;
   if (spec === undefined) return {};
   const { draftModel, ...options } = spec;
   const bad: string[] = [];
-  if (!(Number.isInteger(options.draftTokens) && options.draftTokens >= 1 && options.draftTokens <= 64)) bad.push(`draftTokens: ${options.draftTokens} must be an integer within [1, 64]`);
-  if (!(options.acceptance >= 0 && options.acceptance <= 1)) bad.push(`acceptance: ${options.acceptance} must be within [0, 1]`);
-  if (draftModel && draftModel.groups[0]!.shape.heads % plan.tp !== 0) bad.push(`draft model ${draftModel.name}: tp=${plan.tp} does not divide its ${draftModel.groups[0]!.shape.heads} heads`);
+  if (!(Number.isInteger(options.draftTokens) && options.draftTokens >= 1 && options.draftTokens <= 64))
+    bad.push(`draftTokens: ${options.draftTokens} must be an integer within [1, 64]`);
+  if (!(options.acceptance >= 0 && options.acceptance <= 1))
+    bad.push(`acceptance: ${options.acceptance} must be within [0, 1]`);
+  if (draftModel && draftModel.groups[0]!.shape.heads % plan.tp !== 0)
+    bad.push(
+      `draft model ${draftModel.name}: tp=${plan.tp} does not divide its ${draftModel.groups[0]!.shape.heads} heads`,
+    );
   if (bad.length > 0) throw new TpusimError('bad_speculative', `speculative decoding: ${bad.join('; ')}`);
   const { speculative: _ignored, ...rest } = plan;
   const draft = draftModel ? servingContext(draftModel, chip, system, { ...rest, pp: 1 }) : undefined;
@@ -114,22 +183,34 @@ function speculativeContext(chip: ChipSpec, system: SystemSpec, plan: ServingPla
 export function servingProblems(model: TransformerModel, plan: ServingPlan, chips: number): string[] {
   const out: string[] = [];
   const shape = model.groups[0]!.shape;
-  if (!Number.isInteger(plan.tp) || !Number.isInteger(plan.pp) || plan.tp < 1 || plan.pp < 1) out.push('tp and pp must be whole numbers >= 1');
+  if (!Number.isInteger(plan.tp) || !Number.isInteger(plan.pp) || plan.tp < 1 || plan.pp < 1)
+    out.push('tp and pp must be whole numbers >= 1');
   else {
     const r = plan.replicas ?? 1;
     if (!(Number.isInteger(r) && r >= 1)) out.push(`replicas: ${r} must be a whole number >= 1`);
-    else if (plan.tp * plan.pp * r !== chips) out.push(r === 1 ? `tp x pp = ${plan.tp} x ${plan.pp} = ${plan.tp * plan.pp}, not the ${chips} chips` : `tp x pp x replicas = ${plan.tp} x ${plan.pp} x ${r} = ${plan.tp * plan.pp * r}, not the ${chips} chips`);
+    else if (plan.tp * plan.pp * r !== chips)
+      out.push(
+        r === 1
+          ? `tp x pp = ${plan.tp} x ${plan.pp} = ${plan.tp * plan.pp}, not the ${chips} chips`
+          : `tp x pp x replicas = ${plan.tp} x ${plan.pp} x ${r} = ${plan.tp * plan.pp * r}, not the ${chips} chips`,
+      );
     if (shape.heads % plan.tp !== 0) out.push(`tp=${plan.tp} does not divide the ${shape.heads} attention heads`);
     if (plan.pp > model.layers) out.push(`pp=${plan.pp} is more than the ${model.layers} layers`);
   }
   return out;
 }
 
-/** KV cache elements per token per chip: keys and values split over the tensor-parallel ranks while there are heads to split, and over the stages. */
+/**
+ * KV cache elements per token per chip: keys and values split over the tensor-parallel ranks while there are heads to
+ * split, and over the stages.
+ */
 function kvElementsPerTokenPerChip(ctx: ServingContext): number {
   let total = 0;
   // Attention data parallelism splits the sequences, so their caches, over every rank whatever the KV heads.
-  for (const g of ctx.model.groups) total += g.count * (g.shape.kvCacheElements / (ctx.attentionDataParallel ? ctx.tp : Math.min(ctx.tp, Math.max(1, g.shape.kvHeads))));
+  for (const g of ctx.model.groups)
+    total +=
+      g.count *
+      (g.shape.kvCacheElements / (ctx.attentionDataParallel ? ctx.tp : Math.min(ctx.tp, Math.max(1, g.shape.kvHeads))));
   return total / ctx.pp;
 }
 
@@ -144,13 +225,23 @@ export function kvBytesPerTokenPerChip(ctx: ServingContext): number {
 export function weightBytesPerChip(ctx: ServingContext): number {
   const m = ctx.model;
   const spec = ctx.speculative;
-  const proposer = spec === undefined ? 0 : spec.draft ? spec.draft.model.params : speculativeHeadParams(ctx, spec.options.draftTokens);
+  const proposer =
+    spec === undefined
+      ? 0
+      : spec.draft
+        ? spec.draft.model.params
+        : speculativeHeadParams(ctx, spec.options.draftTokens);
   // Attention data parallelism replicates the attention projections on every tp rank.
-  const replicated = ctx.attentionDataParallel ? m.groups.reduce((n, g) => n + g.count * g.shape.attentionParams, 0) * (1 - 1 / ctx.tp) : 0;
+  const replicated = ctx.attentionDataParallel
+    ? m.groups.reduce((n, g) => n + g.count * g.shape.attentionParams, 0) * (1 - 1 / ctx.tp)
+    : 0;
   return ((m.params + proposer) / (ctx.tp * ctx.pp) + replicated / ctx.pp) * ctx.weightBytes;
 }
 
-/** Bytes per chip by what holds them: weights, KV cache (in HBM; more spilled to host is in `kvOffload`), live activations of the largest step. */
+/**
+ * Bytes per chip by what holds them: weights, KV cache (in HBM; more spilled to host is in `kvOffload`), live
+ * activations of the largest step.
+ */
 export interface ServingMemory {
   readonly weights: number;
   readonly kv: number;
@@ -167,8 +258,17 @@ interface Footprint {
 function footprint(ctx: ServingContext, batch: number, prompt: number, output: number, stepTokens: number): Footprint {
   const kvPerChip = kvBytesPerTokenPerChip(ctx) * kvTokensHeld(ctx.kvCache, batch, prompt, output);
   const weights = weightBytesPerChip(ctx);
-  const offload = kvOffload(ctx.kvCache, kvPerChip, kvBudgetBytes(ctx.engine, ctx.chip.offChipMemory.capacityBytes, weights), ctx.chip.hostLink.bandwidthBytesPerS);
-  return { memory: { weights, kv: kvPerChip - offload.hostBytes, activations: activationBytesPerChip(ctx, stepTokens) }, kvPerChip, offload };
+  const offload = kvOffload(
+    ctx.kvCache,
+    kvPerChip,
+    kvBudgetBytes(ctx.engine, ctx.chip.offChipMemory.capacityBytes, weights),
+    ctx.chip.hostLink.bandwidthBytesPerS,
+  );
+  return {
+    memory: { weights, kv: kvPerChip - offload.hostBytes, activations: activationBytesPerChip(ctx, stepTokens) },
+    kvPerChip,
+    offload,
+  };
 }
 
 /**
@@ -183,7 +283,10 @@ export function activationBytesPerChip(ctx: ServingContext, tokens: number): num
   return tokens * (perToken * 2 + (ctx.model.vocab / ctx.tp) * 4);
 }
 
-/** Decode step seconds per output token of `batch` sequences at `context` tokens: one token per step, or a speculative step over its expected tokens. */
+/**
+ * Decode step seconds per output token of `batch` sequences at `context` tokens: one token per step, or a speculative
+ * step over its expected tokens.
+ */
 function decodeTokenSeconds(ctx: ServingContext, batch: number, context: number, plainS: number): number {
   const spec = ctx.speculative;
   if (spec === undefined) return plainS;
@@ -228,7 +331,10 @@ export function servingPoint(ctx: ServingContext, batch: number, prompt: number,
   const steps = Math.max(0, output - 1);
   const meanContext = prompt + output / 2;
   const f = footprint(ctx, batch, prompt, output, Math.min(batch * prompt, ctx.engine.maxBatchTokens));
-  const plainS = steps > 0 ? iterationSeconds(ctx, { prefillTokens: 0, decodeSequences: batch, contextTokens: batch * meanContext }) : 0;
+  const plainS =
+    steps > 0
+      ? iterationSeconds(ctx, { prefillTokens: 0, decodeSequences: batch, contextTokens: batch * meanContext })
+      : 0;
   const tpotS = steps > 0 ? decodeTokenSeconds(ctx, batch, meanContext, plainS) + f.offload.stepS : 0;
   const requestS = ctx.engine.requestS + prefill.lastS + steps * tpotS;
   return {
@@ -255,7 +361,12 @@ export function servingPoint(ctx: ServingContext, batch: number, prompt: number,
  * token: the mean iteration a request sees while it decodes, some holding other requests' prompts.
  * Throughput by Little's law, the request time and the wait solved together.
  */
-export function steadyStatePoint(ctx: ServingContext, concurrency: number, prompt: number, output: number): ServingPoint {
+export function steadyStatePoint(
+  ctx: ServingContext,
+  concurrency: number,
+  prompt: number,
+  output: number,
+): ServingPoint {
   const c = concurrency;
   const fullPrompt = prompt;
   prompt = prefillPromptTokens(ctx.kvCache, fullPrompt);
@@ -264,7 +375,12 @@ export function steadyStatePoint(ctx: ServingContext, concurrency: number, promp
   const step = (prefillChunks: number, decoding: number): number =>
     iterationSeconds(
       ctx,
-      { prefillTokens: (prefillChunks * prompt) / chunks, decodeSequences: decoding, contextTokens: decoding * (fullPrompt + output / 2), prefillSequences: prefillChunks / chunks },
+      {
+        prefillTokens: (prefillChunks * prompt) / chunks,
+        decodeSequences: decoding,
+        contextTokens: decoding * (fullPrompt + output / 2),
+        prefillSequences: prefillChunks / chunks,
+      },
       ((prefillChunks / chunks) * prompt * (prompt + 1)) / 2,
     );
   // The request's own prefill iterations hold its chunk and any others' in flight, beside the rest decoding.
@@ -278,11 +394,18 @@ export function steadyStatePoint(ctx: ServingContext, concurrency: number, promp
   const f = footprint(ctx, c, fullPrompt, output, Math.min(prompt, ctx.engine.maxBatchTokens) + c);
   // A speculative step stretches each iteration by its cost over a plain decode and yields more tokens.
   const speculation = decodeTokenSeconds(ctx, decoding, fullPrompt + output / 2, decodeS) / decodeS;
-  const tpotS = (othersShare > 0 ? (1 - othersShare) * decodeS + othersShare * step(Math.max(1, othersChunks), decoding) : decodeS) * speculation + f.offload.stepS;
+  const tpotS =
+    (othersShare > 0
+      ? (1 - othersShare) * decodeS + othersShare * step(Math.max(1, othersChunks), decoding)
+      : decodeS) *
+      speculation +
+    f.offload.stepS;
   // An engine that overlaps host work still schedules a newly arrived prompt before its first chunk runs.
   const aloneS = ctx.engine.requestS + (ctx.engine.overlapsHost ? hostStepSeconds(ctx.engine, c) : 0) + chunks * mixedS;
   const decodeSteps = Math.max(0, output - 1) * tpotS;
-  const requestS = solveRequestSeconds(aloneS + decodeSteps, (r) => prefillWaitSeconds(ctx, c, r, chunks * mixedS, decodeS));
+  const requestS = solveRequestSeconds(aloneS + decodeSteps, (r) =>
+    prefillWaitSeconds(ctx, c, r, chunks * mixedS, decodeS),
+  );
   const ttftS = requestS - decodeSteps;
   return {
     batch: c,
@@ -324,7 +447,13 @@ function solveRequestSeconds(withoutWaitS: number, wait: (requestS: number) => n
  * this one (overlap scheduler), a request arriving during a decode step also misses the step already
  * prepared: one decode step more, when the prefill is not busy. Alone (c = 1) it waits for nothing.
  */
-export function prefillWaitSeconds(ctx: ServingContext, c: number, requestS: number, prefillS: number, decodeS: number): number {
+export function prefillWaitSeconds(
+  ctx: ServingContext,
+  c: number,
+  requestS: number,
+  prefillS: number,
+  decodeS: number,
+): number {
   if (c <= 1 || requestS <= 0) return 0;
   const rho = Math.min(MAX_PREFILL_UTILISATION, ((c - 1) / requestS) * prefillS);
   const queued = (rho * prefillS) / (2 * (1 - rho));
@@ -334,7 +463,10 @@ export function prefillWaitSeconds(ctx: ServingContext, c: number, requestS: num
 /** Past this utilisation the prefill queue grows without bound; the wait is held at its value there. */
 const MAX_PREFILL_UTILISATION = 0.98;
 
-/** The largest batch whose KV cache fits beside the weights in the engine's share of each chip's memory (0 when the weights alone do not). */
+/**
+ * The largest batch whose KV cache fits beside the weights in the engine's share of each chip's memory (0 when the
+ * weights alone do not).
+ */
 export function maxBatch(ctx: ServingContext, prompt: number, output: number): number {
   const free = kvBudgetBytes(ctx.engine, ctx.chip.offChipMemory.capacityBytes, weightBytesPerChip(ctx));
   if (free <= 0) return 0;

@@ -18,10 +18,21 @@
 import type { ChipSpec, Citation } from '../arch/chip-spec.js';
 import type { DecodeAttentionKernelName } from '../model/decode-attention.js';
 
-export const SERVING_ENGINES = ['vllm', 'trtllm', 'sglang', 'jetstream', 'tgi', 'deepspeed-mii', 'other', 'ideal'] as const;
+export const SERVING_ENGINES = [
+  'vllm',
+  'trtllm',
+  'sglang',
+  'jetstream',
+  'tgi',
+  'deepspeed-mii',
+  'other',
+  'ideal',
+] as const;
 export type ServingEngineName = (typeof SERVING_ENGINES)[number];
 
-/** How much memory the engine lets weights and KV cache use: a share of the whole, or of what the weights leave free. */
+/**
+ * How much memory the engine lets weights and KV cache use: a share of the whole, or of what the weights leave free.
+ */
 export type MemoryShare = { readonly ofTotal: number } | { readonly ofFree: number };
 
 export interface ServingEngine {
@@ -50,7 +61,9 @@ export interface ServingEngine {
   /** Tokens per step: prefill beyond this is chunked over several steps. */
   readonly maxBatchTokens: number;
   readonly memory: MemoryShare;
-  /** The decode attention kernel on GPUs (model/decode-attention.ts); compiled programs (XLA) read each KV head once. */
+  /**
+   * The decode attention kernel on GPUs (model/decode-attention.ts); compiled programs (XLA) read each KV head once.
+   */
   readonly decodeAttention: DecodeAttentionKernelName;
   /** fp8 GEMMs keep their partial sums in the tensor cores (cuBLASLt FAST_ACCUM, CUTLASS FP8FastAccum schedules). */
   readonly fp8FastAccumulation: boolean;
@@ -87,7 +100,8 @@ const KERNEL_GAP_CITATION: Citation = {
   status: 'estimate',
   note:
     'chosen on calibration rows (short-prompt TTFT and small-batch decode of TensorRT-LLM and vLLM, several rows); ' +
-    'the order of the published launch figures: Gray, "Getting Started with CUDA Graphs" (NVIDIA blog, 2019): a 2.9 us kernel ' +
+    ('the order of the published launch figures: Gray, "Getting Started with CUDA Graphs" (NVIDIA blog, 2019): a ' +
+      '2.9 us kernel ') +
     'takes 3.8 us back to back on a stream and 3.4 us in a graph (V100); small kernels add their ramp and tail on top',
 };
 
@@ -105,22 +119,31 @@ const ALL_REDUCE_FLOOR_CITATION: Citation = {
   source: 'NVIDIA NCCL, src/graph/tuning.cc',
   where: 'baseLat[Ring][LL] = 6.6 us',
   status: 'published',
-  note: 'measured custom all-reduce kernels on H100 agree: 3.7-5.9 us (tp 2-8, 512 B) for TensorRT-LLM\'s kernels, 9-10 us for vLLM\'s, without CUDA graphs (sgl-project/sglang pull request #2904)',
+  note:
+    "measured custom all-reduce kernels on H100 agree: 3.7-5.9 us (tp 2-8, 512 B) for TensorRT-LLM's kernels, " +
+    "9-10 us for vLLM's, without CUDA graphs (sgl-project/sglang pull request #2904)",
 };
 
 const GPU_LAUNCHES = { kernelGapS: KERNEL_GAP_S, allReduceFloorS: ALL_REDUCE_FLOOR_S } as const;
-/** No engine, or one running each step as one compiled program: nothing launched per kernel, no gaps, no all-reduce floor of its own... */
+/**
+ * No engine, or one running each step as one compiled program: nothing launched per kernel, no gaps, no all-reduce
+ * floor of its own...
+ */
 const NO_LAUNCHES = { launchS: 0, kernelGapS: { eager: 0, graph: 0 }, allReduceFloorS: 0 } as const;
 /** ...and no step size beyond which it falls back to launching kernels eagerly. */
 const NO_EAGER_STEPS = { graphMaxBatch: UNLIMITED, piecewiseGraphMaxTokens: UNLIMITED } as const;
 
-/** Releases before `before` ran decode attention one block per query head, reading shared KV heads once per query head. */
+/**
+ * Releases before `before` ran decode attention one block per query head, reading shared KV heads once per query head.
+ */
 function perQueryHeadDecodeBefore(before: string, citation: Citation): EngineRelease {
   return { before, changes: { decodeAttention: 'per-query-head' }, citation };
 }
 
 const XQA_RELEASE = perQueryHeadDecodeBefore('0.7', {
-  source: 'TensorRT-LLM blogs "New XQA-kernel provides 2.4x more Llama-70B throughput within the same latency budget" (2024-01-30) and "Falcon-180B on a single H200 GPU" (v0.7a, 2023-12-04)',
+  source:
+    'TensorRT-LLM blogs "New XQA-kernel provides 2.4x more Llama-70B throughput within the same latency budget" ' +
+    '(2024-01-30) and "Falcon-180B on a single H200 GPU" (v0.7a, 2023-12-04)',
   where: 'Llama-70B, 1 H200, 128/2048: 1,227 tok/s/GPU without XQA, 2,941 with it; the v0.7a blog reports the 2,941',
   status: 'derived',
   note: 'releases before XQA ran generation attention as masked multi-head attention, one block per query head',
@@ -128,21 +151,32 @@ const XQA_RELEASE = perQueryHeadDecodeBefore('0.7', {
 
 const VLLM_FLASH_DECODE_RELEASE = perQueryHeadDecodeBefore('0.4.1', {
   source: 'vLLM pull request #3648, "[Kernel] Use flash-attn for decoding" (merged 2024-03-27); vLLM issue #1880',
-  where: 'decode moves from PagedAttention V1/V2 (no MQA/GQA sharing) to FlashAttention\'s paged KV kernel',
+  where: "decode moves from PagedAttention V1/V2 (no MQA/GQA sharing) to FlashAttention's paged KV kernel",
   status: 'estimate',
   note: 'the first release that made the FlashAttention backend the default on NVIDIA GPUs is taken to be 0.4.1',
 });
 
 const FAST_ACCUMULATION: Record<'vllm' | 'trtllm', Citation> = {
-  vllm: published('vLLM csrc/quantization/cutlass_w8a8 (scaled_mm_c3x, sm90_fp8_config_default)', 'KernelTmaWarpSpecializedPingpongFP8FastAccum'),
-  trtllm: published('TensorRT-LLM cpp/tensorrt_llm/common/cublasMMWrapper.cpp (Fp8Gemm)', 'CUBLASLT_MATMUL_DESC_FAST_ACCUM set for fp8 GEMMs'),
+  vllm: published(
+    'vLLM csrc/quantization/cutlass_w8a8 (scaled_mm_c3x, sm90_fp8_config_default)',
+    'KernelTmaWarpSpecializedPingpongFP8FastAccum',
+  ),
+  trtllm: published(
+    'TensorRT-LLM cpp/tensorrt_llm/common/cublasMMWrapper.cpp (Fp8Gemm)',
+    'CUBLASLT_MATMUL_DESC_FAST_ACCUM set for fp8 GEMMs',
+  ),
 };
-const GROUPED_DECODE: Citation = published('see model/decode-attention.ts', 'FlashAttention paged KV (vLLM backend FLASH_ATTN), XQA (TensorRT-LLM), FlashInfer (SGLang)');
+const GROUPED_DECODE: Citation = published(
+  'see model/decode-attention.ts',
+  'FlashAttention paged KV (vLLM backend FLASH_ATTN), XQA (TensorRT-LLM), FlashInfer (SGLang)',
+);
 const GPU_LAUNCH_CITATIONS = { kernelGapS: KERNEL_GAP_CITATION, allReduceFloorS: ALL_REDUCE_FLOOR_CITATION } as const;
 
 const VLLM: ServingEngine = {
   name: 'vllm',
-  description: 'vLLM (V1 defaults): full CUDA graphs for decode, piecewise graphs up to 512 tokens, no async scheduling by default',
+  description:
+    'vLLM (V1 defaults): full CUDA graphs for decode, piecewise graphs up to 512 tokens, no async scheduling by ' +
+    'default',
   stepS: 1.5e-3,
   perSequenceS: 6e-6,
   overlapsHost: false,
@@ -162,33 +196,58 @@ const VLLM: ServingEngine = {
     decodeAttention: GROUPED_DECODE,
     fp8FastAccumulation: FAST_ACCUMULATION.vllm,
     stepS: {
-      source: 'vLLM blog, "vLLM V1: A Major Upgrade to vLLM\'s Core Architecture" (2025-01-27); "vLLM v0.6.0: 2.7x Throughput Improvement" (2024-09-05)',
-      where: 'V1: "GPU execution time as low as ~5ms" for Llama-8B on H100, CPU overhead the bottleneck; v0.6: scheduling 29% vs GPU 38% of the time (v0.5.3)',
+      source:
+        'vLLM blog, "vLLM V1: A Major Upgrade to vLLM\'s Core Architecture" (2025-01-27); "vLLM v0.6.0: 2.7x ' +
+        'Throughput Improvement" (2024-09-05)',
+      where:
+        'V1: "GPU execution time as low as ~5ms" for Llama-8B on H100, CPU overhead the bottleneck; v0.6: ' +
+        'scheduling 29% vs GPU 38% of the time (v0.5.3)',
       status: 'estimate',
       note:
-        'between V0 (Vidur\'s profile: schedule + prepare inputs + sampler + output processing about 3 ms per step at batch 8, vLLM 0.2-era, A100) ' +
-        'and V1 (persistent batch, numpy input preparation); chosen on the calibration rows of vLLM\'s CI latency runs on H200 (Llama 3.1 8B, Mixtral 8x7B)',
+        "between V0 (Vidur's profile: schedule + prepare inputs + sampler + output processing about 3 ms per " +
+        'step at batch 8, vLLM 0.2-era, A100) ' +
+        ("and V1 (persistent batch, numpy input preparation); chosen on the calibration rows of vLLM's CI latency " +
+          'runs on H200 (Llama 3.1 8B, Mixtral 8x7B)'),
     },
     perSequenceS: {
-      source: 'Agrawal et al., "Vidur: A Large-Scale Simulation Framework for LLM Inference" (MLSys 2024), data/profiling/a100/cpu_overheads.csv',
+      source:
+        'Agrawal et al., "Vidur: A Large-Scale Simulation Framework for LLM Inference" (MLSys 2024), ' +
+        'data/profiling/a100/cpu_overheads.csv',
       where: 'schedule + prepare inputs + sampler grow by ~0.03 ms per sequence (vLLM 0.2-era, Llama-2-7B, A100)',
       status: 'estimate',
-      note: 'a fifth of the Vidur figure for V1\'s persistent batch and numpy input preparation',
+      note: "a fifth of the Vidur figure for V1's persistent batch and numpy input preparation",
     },
     overlapsHost: published('vLLM docs, engine arguments', '--async-scheduling is opt-in'),
-    tpOverlap: published('vLLM docs, torch.compile passes', 'async tensor parallelism (GEMM + collective fusion) is opt-in'),
-    launchS: ours('estimate', 'PyTorch eager op dispatch from Python, order 10 us per op; attention and custom ops outside the piecewise graphs'),
-    graphMaxBatch: published('vLLM docs, CUDA Graphs design (v1)', 'FULL_AND_PIECEWISE: full graphs for uniform decode batches; max_capture_size 512'),
-    piecewiseGraphMaxTokens: published('vLLM docs, CUDA Graphs design (v1)', 'piecewise graphs (attention outside) for mixed batches up to max_capture_size 512'),
+    tpOverlap: published(
+      'vLLM docs, torch.compile passes',
+      'async tensor parallelism (GEMM + collective fusion) is opt-in',
+    ),
+    launchS: ours(
+      'estimate',
+      'PyTorch eager op dispatch from Python, order 10 us per op; attention and custom ops outside the piecewise ' +
+        'graphs',
+    ),
+    graphMaxBatch: published(
+      'vLLM docs, CUDA Graphs design (v1)',
+      'FULL_AND_PIECEWISE: full graphs for uniform decode batches; max_capture_size 512',
+    ),
+    piecewiseGraphMaxTokens: published(
+      'vLLM docs, CUDA Graphs design (v1)',
+      'piecewise graphs (attention outside) for mixed batches up to max_capture_size 512',
+    ),
     requestS: ours('estimate', 'tokenization and admission in the engine-core process'),
-    maxBatchTokens: published('vLLM docs, engine arguments', 'max_num_batched_tokens, 8192 by default for online serving on data-centre GPUs'),
+    maxBatchTokens: published(
+      'vLLM docs, engine arguments',
+      'max_num_batched_tokens, 8192 by default for online serving on data-centre GPUs',
+    ),
     memory: published('vLLM docs, engine arguments', 'gpu_memory_utilization 0.9 of total memory'),
   },
 };
 
 const TRTLLM: ServingEngine = {
   name: 'trtllm',
-  description: 'TensorRT-LLM: C++ runtime or PyTorch backend with the overlap scheduler, CUDA graphs for generation steps',
+  description:
+    'TensorRT-LLM: C++ runtime or PyTorch backend with the overlap scheduler, CUDA graphs for generation steps',
   stepS: 0.3e-3,
   perSequenceS: 2e-6,
   overlapsHost: true,
@@ -209,14 +268,35 @@ const TRTLLM: ServingEngine = {
     fp8FastAccumulation: FAST_ACCUMULATION.trtllm,
     stepS: ours('estimate', 'C++ batch manager / executor loop; hidden behind the device by the overlap scheduler'),
     perSequenceS: ours('estimate', 'per-request bookkeeping in C++'),
-    overlapsHost: published('TensorRT-LLM docs, "Overlap Scheduler"', 'launches step n+1 before the CPU work of step n; enabled by default'),
-    tpOverlap: published('TensorRT-LLM docs, build options', 'GEMM + all-reduce fusion (user buffers) is opt-in; all-reduce plugins run after the GEMM'),
+    overlapsHost: published(
+      'TensorRT-LLM docs, "Overlap Scheduler"',
+      'launches step n+1 before the CPU work of step n; enabled by default',
+    ),
+    tpOverlap: published(
+      'TensorRT-LLM docs, build options',
+      'GEMM + all-reduce fusion (user buffers) is opt-in; all-reduce plugins run after the GEMM',
+    ),
     launchS: ours('estimate', 'TensorRT engine enqueue from C++, a few us per kernel'),
-    graphMaxBatch: published('TensorRT-LLM docs, cuda_graph_config', 'CUDA graphs for generation-only batches; max_batch_size 128 by default'),
-    piecewiseGraphMaxTokens: published('TensorRT-LLM docs, cuda_graph_config', 'context (prefill) steps are not captured'),
-    requestS: ours('estimate', 'request enqueue and tokenization outside the timed loop of trtllm-bench / gptSessionBenchmark'),
-    maxBatchTokens: published('TensorRT-LLM docs, "Tuning Max Batch Size and Max Num Tokens"', 'max_num_tokens 8192 by default'),
-    memory: published('TensorRT-LLM docs, KvCacheConfig', 'free_gpu_memory_fraction 0.9 of the memory left after the weights'),
+    graphMaxBatch: published(
+      'TensorRT-LLM docs, cuda_graph_config',
+      'CUDA graphs for generation-only batches; max_batch_size 128 by default',
+    ),
+    piecewiseGraphMaxTokens: published(
+      'TensorRT-LLM docs, cuda_graph_config',
+      'context (prefill) steps are not captured',
+    ),
+    requestS: ours(
+      'estimate',
+      'request enqueue and tokenization outside the timed loop of trtllm-bench / gptSessionBenchmark',
+    ),
+    maxBatchTokens: published(
+      'TensorRT-LLM docs, "Tuning Max Batch Size and Max Num Tokens"',
+      'max_num_tokens 8192 by default',
+    ),
+    memory: published(
+      'TensorRT-LLM docs, KvCacheConfig',
+      'free_gpu_memory_fraction 0.9 of the memory left after the weights',
+    ),
   },
 };
 
@@ -233,7 +313,10 @@ const SGLANG: ServingEngine = {
   citations: {
     ...VLLM.citations,
     stepS: ours('estimate', 'radix-cache matching and scheduling; hidden by the overlap scheduler'),
-    overlapsHost: published('LMSYS blog, "SGLang v0.4" (2024-12-04)', 'zero-overhead batch scheduler: the CPU runs one batch ahead; no GPU idle time between 5 decode batches'),
+    overlapsHost: published(
+      'LMSYS blog, "SGLang v0.4" (2024-12-04)',
+      'zero-overhead batch scheduler: the CPU runs one batch ahead; no GPU idle time between 5 decode batches',
+    ),
     graphMaxBatch: published('SGLang docs, server arguments', 'cuda_graph_max_bs (160 on H100-class GPUs at small tp)'),
     piecewiseGraphMaxTokens: published('SGLang docs, server arguments', 'prefill runs eagerly by default'),
     memory: published('SGLang docs, server arguments', 'mem_fraction_static, about 0.88 on 80 GB GPUs'),
@@ -248,7 +331,14 @@ const TGI: ServingEngine = {
   releases: [],
   graphMaxBatch: 128,
   piecewiseGraphMaxTokens: 0,
-  citations: { ...VLLM.citations, stepS: ours('estimate', 'router round trip (gRPC) and Python batch bookkeeping per step'), graphMaxBatch: published('TGI docs, launcher arguments', '--cuda-graphs 1,2,4,8,16,32 by default (up to 128 configurable)') },
+  citations: {
+    ...VLLM.citations,
+    stepS: ours('estimate', 'router round trip (gRPC) and Python batch bookkeeping per step'),
+    graphMaxBatch: published(
+      'TGI docs, launcher arguments',
+      '--cuda-graphs 1,2,4,8,16,32 by default (up to 128 configurable)',
+    ),
+  },
 };
 
 const MII: ServingEngine = {
@@ -257,12 +347,17 @@ const MII: ServingEngine = {
   description: 'DeepSpeed-MII / FastGen: Python scheduler (Dynamic SplitFuse), synchronous steps',
   stepS: 1.5e-3,
   graphMaxBatch: 0,
-  citations: { ...TGI.citations, stepS: ours('estimate', 'Python scheduling and ragged batch preparation per step'), graphMaxBatch: ours('estimate', 'no CUDA graphs assumed') },
+  citations: {
+    ...TGI.citations,
+    stepS: ours('estimate', 'Python scheduling and ragged batch preparation per step'),
+    graphMaxBatch: ours('estimate', 'no CUDA graphs assumed'),
+  },
 };
 
 const JETSTREAM: ServingEngine = {
   name: 'jetstream',
-  description: 'JetStream (JAX/XLA on TPU): one compiled program per prefill or generate step, detokenization on host threads',
+  description:
+    'JetStream (JAX/XLA on TPU): one compiled program per prefill or generate step, detokenization on host threads',
   stepS: 0.5e-3,
   perSequenceS: 1e-6,
   overlapsHost: true,
@@ -279,15 +374,22 @@ const JETSTREAM: ServingEngine = {
     decodeAttention: ours('derived', 'XLA einsums over [KV heads, group] read each cached element once'),
     stepS: ours('estimate', 'program dispatch and result transfer per step'),
     perSequenceS: ours('estimate'),
-    overlapsHost: published('JetStream repository (AI-Hypercomputer/JetStream), orchestrator.py', 'prefill, generate and detokenize run on separate threads'),
+    overlapsHost: published(
+      'JetStream repository (AI-Hypercomputer/JetStream), orchestrator.py',
+      'prefill, generate and detokenize run on separate threads',
+    ),
     tpOverlap: {
-      source: 'Pope et al., "Efficiently Scaling Transformer Inference" (MLSys 2023), section 3.5; Wang et al., "Overlap Communication with Dependent Computation via Decomposition" (ASPLOS 2023)',
-      where: 'Looped CollectiveEinsum: XLA splits each all-reduce/all-gather into steps that hide behind the partial matmuls',
+      source:
+        'Pope et al., "Efficiently Scaling Transformer Inference" (MLSys 2023), section 3.5; Wang et al., ' +
+        '"Overlap Communication with Dependent Computation via Decomposition" (ASPLOS 2023)',
+      where:
+        'Looped CollectiveEinsum: XLA splits each all-reduce/all-gather into steps that hide behind the partial ' +
+        'matmuls',
       status: 'published',
     },
     launchS: ours('derived', 'XLA runs the step as one program: nothing launched per kernel'),
     kernelGapS: ours('derived', 'fused ops of one XLA program, scheduled by the compiler: no launch gaps'),
-    allReduceFloorS: ours('derived', 'ICI collectives inside the program: their latency is the collective model\'s'),
+    allReduceFloorS: ours('derived', "ICI collectives inside the program: their latency is the collective model's"),
     graphMaxBatch: ours('derived', 'every step is a compiled program'),
     piecewiseGraphMaxTokens: ours('derived', 'every step is a compiled program'),
     requestS: ours('estimate'),
@@ -296,7 +398,12 @@ const JETSTREAM: ServingEngine = {
   },
 };
 
-const OTHER: ServingEngine = { ...VLLM, name: 'other', description: 'an engine not described here: vLLM V1 figures', releases: [] };
+const OTHER: ServingEngine = {
+  ...VLLM,
+  name: 'other',
+  description: 'an engine not described here: vLLM V1 figures',
+  releases: [],
+};
 
 const IDEAL: ServingEngine = {
   name: 'ideal',
@@ -327,7 +434,10 @@ export const SERVING_ENGINE_PROFILES: Readonly<Record<ServingEngineName, Serving
   ideal: IDEAL,
 };
 
-/** Whether a host launches the chip's kernels one by one (GPU-style tensor-core chips) rather than running a compiled program per step. */
+/**
+ * Whether a host launches the chip's kernels one by one (GPU-style tensor-core chips) rather than running a compiled
+ * program per step.
+ */
 export function launchesKernels(chip: ChipSpec): boolean {
   return chip.cores.some((c) => c.matrixUnits.some((u) => u.kind === 'tensor-core'));
 }
@@ -348,9 +458,15 @@ export function hostStepSeconds(engine: ServingEngine, sequences: number): numbe
   return engine.stepS + engine.perSequenceS * sequences;
 }
 
-/** Numeric comparison of dotted versions ('0.6.1' < '0.7'); a non-numeric part (e.g. '7a') counts by its leading digits. */
+/**
+ * Numeric comparison of dotted versions ('0.6.1' < '0.7'); a non-numeric part (e.g. '7a') counts by its leading digits.
+ */
 export function compareVersions(a: string, b: string): number {
-  const parts = (v: string): number[] => v.replace(/^v/, '').split('.').map((p) => parseInt(p, 10) || 0);
+  const parts = (v: string): number[] =>
+    v
+      .replace(/^v/, '')
+      .split('.')
+      .map((p) => parseInt(p, 10) || 0);
   const x = parts(a);
   const y = parts(b);
   for (let i = 0; i < Math.max(x.length, y.length); i++) {
@@ -360,10 +476,15 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-/** An engine's profile as of `version` (default: the current one): every release change newer than it applied, the oldest last. */
+/**
+ * An engine's profile as of `version` (default: the current one): every release change newer than it applied, the
+ * oldest last.
+ */
 export function servingEngineProfile(name: ServingEngineName, version?: string): ServingEngine {
   const base = SERVING_ENGINE_PROFILES[name];
   if (version === undefined) return base;
-  const older = base.releases.filter((r) => compareVersions(version, r.before) < 0).sort((p, q) => compareVersions(q.before, p.before));
-  return older.reduce<ServingEngine>((e, r) => ({ ...e, ...r.changes }), base);
+  const older = base.releases
+    .filter((r) => compareVersions(version, r.before) < 0)
+    .sort((p, q) => compareVersions(q.before, p.before));
+  return Object.assign({}, base, ...older.map((r) => r.changes));
 }

@@ -1,12 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { TpusimError } from '../core/errors.js';
-import { percentiles, simulateServing, validateServingInput, type IterationShape, type ServingSimInput } from './serving-sim.js';
+import {
+  percentiles,
+  simulateServing,
+  validateServingInput,
+  type IterationShape,
+  type ServingSimInput,
+} from './serving-sim.js';
 
 const D = 0.01;
 const constant = (): number => D;
 
 function input(overrides: Partial<ServingSimInput>): ServingSimInput {
-  return { rate: 1, requests: 1000, promptTokens: 100, outputTokens: 20, maxBatch: 8, seed: 1, iteration: constant, ...overrides };
+  return {
+    rate: 1,
+    requests: 1000,
+    promptTokens: 100,
+    outputTokens: 20,
+    maxBatch: 8,
+    seed: 1,
+    iteration: constant,
+    ...overrides,
+  };
 }
 
 describe('simulateServing without contention', () => {
@@ -33,7 +48,9 @@ describe('simulateServing without contention', () => {
 describe("Little's law", () => {
   const rate = 40;
   const meanOutput = 50;
-  const result = simulateServing(input({ rate, requests: 20000, promptTokens: 200, outputTokens: { mean: meanOutput }, maxBatch: 64, seed: 7 }));
+  const result = simulateServing(
+    input({ rate, requests: 20000, promptTokens: 200, outputTokens: { mean: meanOutput }, maxBatch: 64, seed: 7 }),
+  );
   // Time-average sequences in the batch over the whole run (meanBatch is averaged over busy time only).
   const concurrency = (result.meanBatch * result.busySeconds) / result.simulatedSeconds;
 
@@ -86,7 +103,12 @@ describe('saturation', () => {
 
 describe('determinism', () => {
   it('gives identical results for a seed and different ones for another', () => {
-    const a = input({ rate: 30, outputTokens: { mean: 30, spread: 0.5 }, promptTokens: { mean: 300 }, maxBatchTokens: 256 });
+    const a = input({
+      rate: 30,
+      outputTokens: { mean: 30, spread: 0.5 },
+      promptTokens: { mean: 300 },
+      maxBatchTokens: 256,
+    });
     expect(JSON.stringify(simulateServing(a))).toBe(JSON.stringify(simulateServing(a)));
     expect(JSON.stringify(simulateServing({ ...a, seed: 2 }))).not.toBe(JSON.stringify(simulateServing(a)));
   });
@@ -105,7 +127,12 @@ describe('KV capacity', () => {
   });
 
   it('rejects requests that could never fit and keeps them out of the statistics', () => {
-    const result = simulateServing({ ...base, rate: 5, promptTokens: { mean: 100, spread: 0.5 }, kvCapacityTokens: 180 });
+    const result = simulateServing({
+      ...base,
+      rate: 5,
+      promptTokens: { mean: 100, spread: 0.5 },
+      kvCapacityTokens: 180,
+    });
     expect(result.rejected).toBeGreaterThan(0);
     expect(result.completed + result.rejected).toBe(2000);
     expect(result.meanBatch).toBeLessThanOrEqual(1);
@@ -119,7 +146,9 @@ describe('chunked prefill', () => {
       shapes.push(s);
       return D;
     };
-    const result = simulateServing(input({ rate: 0.5, requests: 500, promptTokens: 1000, outputTokens: 10, maxBatchTokens: 256, iteration }));
+    const result = simulateServing(
+      input({ rate: 0.5, requests: 500, promptTokens: 1000, outputTokens: 10, maxBatchTokens: 256, iteration }),
+    );
     expect(result.ttft.p50).toBeCloseTo(4 * D, 12); // ceil(1000 / 256) iterations
     expect(Math.max(...shapes.map((s) => s.prefillTokens + s.decodeSequences))).toBeLessThanOrEqual(256);
     expect(shapes.reduce((sum, s) => sum + s.prefillTokens, 0)).toBe(500 * 1000);
@@ -127,7 +156,18 @@ describe('chunked prefill', () => {
 
   it('passes the decoding sequences context lengths to the iteration time', () => {
     const contexts: number[] = [];
-    simulateServing(input({ rate: 0.01, requests: 1, promptTokens: 10, outputTokens: 4, iteration: (s) => (contexts.push(s.contextTokens), D) }));
+    simulateServing(
+      input({
+        rate: 0.01,
+        requests: 1,
+        promptTokens: 10,
+        outputTokens: 4,
+        iteration: (s) => {
+          contexts.push(s.contextTokens);
+          return D;
+        },
+      }),
+    );
     // Prefill, then decodes over contexts 10 + 1, 10 + 2, 10 + 3.
     expect(contexts).toEqual([0, 11, 12, 13]);
   });
@@ -135,8 +175,19 @@ describe('chunked prefill', () => {
 
 describe('scale', () => {
   it('simulates 1e5 requests with a shape-dependent iteration time', () => {
-    const iteration = (s: IterationShape): number => 0.005 + 2e-6 * s.prefillTokens + 1e-4 * s.decodeSequences + 1e-8 * s.contextTokens;
-    const result = simulateServing(input({ rate: 50, requests: 100_000, promptTokens: { mean: 500 }, outputTokens: { mean: 100 }, maxBatch: 128, maxBatchTokens: 2048, iteration }));
+    const iteration = (s: IterationShape): number =>
+      0.005 + 2e-6 * s.prefillTokens + 1e-4 * s.decodeSequences + 1e-8 * s.contextTokens;
+    const result = simulateServing(
+      input({
+        rate: 50,
+        requests: 100_000,
+        promptTokens: { mean: 500 },
+        outputTokens: { mean: 100 },
+        maxBatch: 128,
+        maxBatchTokens: 2048,
+        iteration,
+      }),
+    );
     expect(result.completed).toBe(100_000);
     expect(result.tpot.p50).toBeGreaterThan(0.005);
     expect(result.latency.p99).toBeGreaterThanOrEqual(result.latency.p90);
@@ -145,8 +196,24 @@ describe('scale', () => {
 
 describe('validation', () => {
   it('reports every bad field with its path', () => {
-    const issues = validateServingInput(input({ rate: 0, requests: 1.5, promptTokens: { mean: 0.5, spread: 2 }, maxBatch: 8, maxBatchTokens: 4, kvCapacityTokens: 0 }));
-    expect(issues.map((i) => i.path)).toEqual(['rate', 'requests', 'promptTokens.mean', 'promptTokens.spread', 'maxBatchTokens', 'kvCapacityTokens']);
+    const issues = validateServingInput(
+      input({
+        rate: 0,
+        requests: 1.5,
+        promptTokens: { mean: 0.5, spread: 2 },
+        maxBatch: 8,
+        maxBatchTokens: 4,
+        kvCapacityTokens: 0,
+      }),
+    );
+    expect(issues.map((i) => i.path)).toEqual([
+      'rate',
+      'requests',
+      'promptTokens.mean',
+      'promptTokens.spread',
+      'maxBatchTokens',
+      'kvCapacityTokens',
+    ]);
     expect(() => simulateServing(input({ rate: -1 }))).toThrow(TpusimError);
   });
 

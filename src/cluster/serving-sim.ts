@@ -50,13 +50,19 @@ export interface ServingSimInput {
   readonly promptTokens: TokenCount;
   /** Output tokens per request, including the first one (which the prefill iteration emits). */
   readonly outputTokens: TokenCount;
-  /** (prompt, output) pairs; when given, each request draws one pair uniformly (a measured length distribution) in place of promptTokens and outputTokens. */
+  /**
+   * (prompt, output) pairs; when given, each request draws one pair uniformly (a measured length distribution) in place
+   * of promptTokens and outputTokens.
+   */
   readonly lengthSamples?: ReadonlyArray<readonly [number, number]>;
   /** Concurrent sequences (batch slots). */
   readonly maxBatch: number;
   /** How iterations are formed (default `chunked`). */
   readonly scheduler?: Scheduler;
-  /** Tokens per iteration (decode tokens + prefill chunks); prompts larger than what is left are chunked. Must be >= maxBatch. */
+  /**
+   * Tokens per iteration (decode tokens + prefill chunks); prompts larger than what is left are chunked. Must be >=
+   * maxBatch.
+   */
   readonly maxBatchTokens?: number;
   /**
    * KV cache capacity in tokens over all sequences. A request reserves prompt + output tokens when it is
@@ -105,7 +111,8 @@ export interface ServingSimResult {
   readonly busySeconds: number;
   /**
    * The queue grew: the waiting queue the last request finds on arrival is longer than the one the middle
-   * request found by more than 5% of the requests that arrived in between (an arrival rate more than ~5% beyond what the
+   * request found by more than 5% of the requests that arrived in between (an arrival rate more than ~5% beyond what
+   * the
    * server sustains). Meaningful for runs of a few thousand requests or more.
    */
   readonly saturated: boolean;
@@ -119,10 +126,13 @@ const SATURATION_GROWTH = 0.05;
 
 function tokenCountIssues(count: TokenCount, path: string): Issue[] {
   if (typeof count === 'number') {
-    return Number.isInteger(count) && count >= 1 ? [] : [issue('too_small', path, `${path}: ${count} must be an integer >= 1`)];
+    return Number.isInteger(count) && count >= 1
+      ? []
+      : [issue('too_small', path, `${path}: ${count} must be an integer >= 1`)];
   }
   const out: Issue[] = [];
-  if (!(Number.isFinite(count.mean) && count.mean >= 1)) out.push(issue('too_small', `${path}.mean`, `${path}.mean: ${count.mean} must be >= 1`));
+  if (!(Number.isFinite(count.mean) && count.mean >= 1))
+    out.push(issue('too_small', `${path}.mean`, `${path}.mean: ${count.mean} must be >= 1`));
   const spread = count.spread;
   if (spread !== undefined && !(spread >= 0 && spread <= 1)) {
     out.push(issue('out_of_range', `${path}.spread`, `${path}.spread: ${spread} must be within [0, 1]`));
@@ -131,24 +141,43 @@ function tokenCountIssues(count: TokenCount, path: string): Issue[] {
 }
 
 function positiveIntegerIssue(value: number, path: string): Issue[] {
-  return Number.isInteger(value) && value >= 1 ? [] : [issue('too_small', path, `${path}: ${value} must be an integer >= 1`)];
+  return Number.isInteger(value) && value >= 1
+    ? []
+    : [issue('too_small', path, `${path}: ${value} must be an integer >= 1`)];
 }
 
 /** Every problem with a serving input, with its path, value and limit. */
 export function validateServingInput(input: ServingSimInput): Issue[] {
   const out: Issue[] = [];
-  if (!(Number.isFinite(input.rate) && input.rate > 0)) out.push(issue('too_small', 'rate', `rate: ${input.rate} must be > 0 requests/s`));
+  if (!(Number.isFinite(input.rate) && input.rate > 0))
+    out.push(issue('too_small', 'rate', `rate: ${input.rate} must be > 0 requests/s`));
   out.push(...positiveIntegerIssue(input.requests, 'requests'), ...positiveIntegerIssue(input.maxBatch, 'maxBatch'));
-  out.push(...tokenCountIssues(input.promptTokens, 'promptTokens'), ...tokenCountIssues(input.outputTokens, 'outputTokens'));
+  out.push(
+    ...tokenCountIssues(input.promptTokens, 'promptTokens'),
+    ...tokenCountIssues(input.outputTokens, 'outputTokens'),
+  );
   const samples = input.lengthSamples;
-  if (samples !== undefined && samples.length === 0) out.push(issue('too_small', 'lengthSamples', 'lengthSamples: 0 pairs; give at least one'));
-  samples?.forEach(([p, o], i) => out.push(...positiveIntegerIssue(p, `lengthSamples[${i}][0]`), ...positiveIntegerIssue(o, `lengthSamples[${i}][1]`)));
+  if (samples !== undefined && samples.length === 0)
+    out.push(issue('too_small', 'lengthSamples', 'lengthSamples: 0 pairs; give at least one'));
+  samples?.forEach(([p, o], i) =>
+    out.push(
+      ...positiveIntegerIssue(p, `lengthSamples[${i}][0]`),
+      ...positiveIntegerIssue(o, `lengthSamples[${i}][1]`),
+    ),
+  );
   const budget = input.maxBatchTokens;
   if (budget !== undefined && !(Number.isInteger(budget) && budget >= input.maxBatch)) {
-    out.push(issue('too_small', 'maxBatchTokens', `maxBatchTokens: ${budget} must be an integer >= maxBatch (${input.maxBatch}) so every decode fits`));
+    out.push(
+      issue(
+        'too_small',
+        'maxBatchTokens',
+        `maxBatchTokens: ${budget} must be an integer >= maxBatch (${input.maxBatch}) so every decode fits`,
+      ),
+    );
   }
   const kv = input.kvCapacityTokens;
-  if (kv !== undefined && !(Number.isFinite(kv) && kv >= 2)) out.push(issue('too_small', 'kvCapacityTokens', `kvCapacityTokens: ${kv} must be >= 2`));
+  if (kv !== undefined && !(Number.isFinite(kv) && kv >= 2))
+    out.push(issue('too_small', 'kvCapacityTokens', `kvCapacityTokens: ${kv} must be >= 2`));
   if (!Number.isInteger(input.seed)) out.push(issue('not_integer', 'seed', `seed: ${input.seed} must be an integer`));
   return out;
 }
@@ -201,7 +230,8 @@ class Requests {
       const pair = input.lengthSamples?.[rng.int(0, input.lengthSamples.length - 1)];
       this.prompt[i] = pair ? pair[0] : drawPrompt();
       this.output[i] = pair ? pair[1] : drawOutput();
-      if (input.kvCapacityTokens !== undefined && this.prompt[i]! + this.output[i]! > input.kvCapacityTokens) this.rejected[i] = 1;
+      if (input.kvCapacityTokens !== undefined && this.prompt[i]! + this.output[i]! > input.kvCapacityTokens)
+        this.rejected[i] = 1;
     }
   }
 }
@@ -270,7 +300,10 @@ class ServingEngine {
     if (this.runningCount === 0) return;
     const dt = this.iteration(shape);
     if (!(Number.isFinite(dt) && dt > 0)) {
-      throw new TpusimError('invalid_iteration_time', `iteration(${JSON.stringify(shape)}) returned ${dt}; it must be a finite number of seconds > 0`);
+      throw new TpusimError(
+        'invalid_iteration_time',
+        `iteration(${JSON.stringify(shape)}) returned ${dt}; it must be a finite number of seconds > 0`,
+      );
     }
     this.iterations++;
     this.busyS += dt;
@@ -284,7 +317,8 @@ class ServingEngine {
     if (this.scheduler === 'continuous' && this.canAdmitWhole()) return this.admit(this.budgetTokens, 0, 0);
     const { r } = this;
     let prefilling = 0;
-    for (let k = 0; k < this.runningCount; k++) if (r.prefilled[this.running[k]!] !== r.prompt[this.running[k]!]) prefilling++;
+    for (let k = 0; k < this.runningCount; k++)
+      if (r.prefilled[this.running[k]!] !== r.prompt[this.running[k]!]) prefilling++;
     let budget = this.budgetTokens;
     let decodeSequences = 0;
     let contextTokens = 0;
@@ -315,7 +349,9 @@ class ServingEngine {
     return this.admit(budget, decodeSequences, contextTokens, prefillTokens, prefillSequences);
   }
 
-  /** Whether the FIFO head (past rejected requests) could be admitted and prefilled whole now (continuous scheduling). */
+  /**
+   * Whether the FIFO head (past rejected requests) could be admitted and prefilled whole now (continuous scheduling).
+   */
   private canAdmitWhole(): boolean {
     const { r } = this;
     let id = this.head;
@@ -329,10 +365,20 @@ class ServingEngine {
    * prompt's first chunk joining this iteration (continuous: only whole prompts, and always at least one;
    * static: every slot, chunks beyond the budget left for later iterations).
    */
-  private admit(budget: number, decodeSequences: number, contextTokens: number, prefillTokens = 0, prefillSequences = 0): IterationShape {
+  private admit(
+    budget: number,
+    decodeSequences: number,
+    contextTokens: number,
+    prefillTokens = 0,
+    prefillSequences = 0,
+  ): IterationShape {
     const { r } = this;
     const whole = this.scheduler === 'continuous';
-    while (this.head < this.arrived && this.runningCount < this.maxBatch && (budget > 0 || this.scheduler === 'static')) {
+    while (
+      this.head < this.arrived &&
+      this.runningCount < this.maxBatch &&
+      (budget > 0 || this.scheduler === 'static')
+    ) {
       const id = this.head;
       if (r.rejected[id] === 1) {
         this.head++;
@@ -356,7 +402,9 @@ class ServingEngine {
     return { prefillTokens, decodeSequences, contextTokens, prefillSequences };
   }
 
-  /** Applies the iteration that ended at `nowS`: prefill chunks, decoded tokens, departures (keeping admission order). */
+  /**
+   * Applies the iteration that ended at `nowS`: prefill chunks, decoded tokens, departures (keeping admission order).
+   */
   private complete(): void {
     const { r } = this;
     let kept = 0;
@@ -434,11 +482,18 @@ function summarize(engine: ServingEngine, saturated: boolean): ServingSimResult 
   };
 }
 
-/** Runs the simulation to the last completion. Throws `TpusimError` (code `invalid_serving_input`, with all issues) on bad input. */
+/**
+ * Runs the simulation to the last completion. Throws `TpusimError` (code `invalid_serving_input`, with all issues) on
+ * bad input.
+ */
 export function simulateServing(input: ServingSimInput): ServingSimResult {
   const issues = validateServingInput(input);
   if (issues.length > 0) {
-    throw new TpusimError('invalid_serving_input', `invalid serving input:\n${issues.map((i) => i.message).join('\n')}`, { issues });
+    throw new TpusimError(
+      'invalid_serving_input',
+      `invalid serving input:\n${issues.map((i) => i.message).join('\n')}`,
+      { issues },
+    );
   }
   const engine = new ServingEngine(input);
   let iterations = 0;
@@ -449,7 +504,8 @@ export function simulateServing(input: ServingSimInput): ServingSimResult {
   }
   const middle = Math.floor(input.requests / 2);
   const last = input.requests - 1;
-  const saturated = queueAtArrival(engine.r, last) - queueAtArrival(engine.r, middle) > SATURATION_GROWTH * (input.requests - middle);
+  const saturated =
+    queueAtArrival(engine.r, last) - queueAtArrival(engine.r, middle) > SATURATION_GROWTH * (input.requests - middle);
   return summarize(engine, saturated);
 }
 

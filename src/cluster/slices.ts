@@ -42,12 +42,22 @@ function cut(system: SystemSpec, chips: number, groups: readonly number[]): Syst
   if (!shape) return undefined;
   const ici: NetworkTier = { ...pod, domainChips: sliceChips, dims: shape, wraparound: shape.map(() => true) };
   const podsPerTier = (t: NetworkTier): number => Math.ceil(t.domainChips / pod.domainChips);
-  const outer = slices === 1 ? [] : system.tiers.slice(1).map((t) => ({ ...t, domainChips: sliceChips * Math.max(slices, podsPerTier(t)) }));
+  const outer =
+    slices === 1
+      ? []
+      : system.tiers.slice(1).map((t) => ({ ...t, domainChips: sliceChips * Math.max(slices, podsPerTier(t)) }));
   const tiers = [ici, ...outer];
-  return { ...system, description: `${system.description}; this job: ${slices} slice(s) of ${shape.join('x')}`, tiers, maxChips: tiers[tiers.length - 1]!.domainChips };
+  return {
+    ...system,
+    description: `${system.description}; this job: ${slices} slice(s) of ${shape.join('x')}`,
+    tiers,
+    maxChips: tiers[tiers.length - 1]!.domainChips,
+  };
 }
 
-/** The plan's groups as they lie inside one slice: whole groups, then the slice's share of the group that spans slices. */
+/**
+ * The plan's groups as they lie inside one slice: whole groups, then the slice's share of the group that spans slices.
+ */
 function inSlice(groups: readonly number[], sliceChips: number): GroupPlacement[] {
   const placed: GroupPlacement[] = [];
   let stride = 1;
@@ -76,7 +86,8 @@ function shapes(podDims: readonly number[], chips: number, edge: number): number
       if (left % edge === 0 && sorted.every((d, i) => d <= limits[i]!)) out.push(shape);
       return;
     }
-    for (let d = edge; d <= Math.min(left, limits[limits.length - 1]!); d += edge) if (left % d === 0) grow([...prefix, d], left / d);
+    for (let d = edge; d <= Math.min(left, limits[limits.length - 1]!); d += edge)
+      if (left % d === 0) grow([...prefix, d], left / d);
   };
   grow([], chips);
   return out;
@@ -92,7 +103,12 @@ function faster(a: readonly number[], b: readonly number[]): boolean {
  * The shape under which the groups' all-gathers move bytes fastest, compared innermost group first, then
  * by their summed hop latency (the first listed among equals).
  */
-function bestShape(pod: NetworkTier, chips: number, edge: number, groups: readonly GroupPlacement[]): number[] | undefined {
+function bestShape(
+  pod: NetworkTier,
+  chips: number,
+  edge: number,
+  groups: readonly GroupPlacement[],
+): number[] | undefined {
   let best: number[] | undefined;
   let bestScore: number[] = [];
   for (const shape of shapes(pod.dims!, chips, edge)) {

@@ -32,26 +32,91 @@ export const STACK_OVERLAP: Readonly<Record<TrainingStack, OverlapPolicy>> = {
   // Megatron-LM: TP collectives exposed (--tp-comm-overlap is opt-in); distributed optimizer with
   // --overlap-param-gather in the published large-scale recipes; fp32 gradient reduction
   // (--accumulate-allreduce-grads-in-fp32 with bf16).
-  megatron: { tpOverlap: false, paramGatherOverlap: true, bf16GradientReduce: false, gatherAfterGradient: false, epOverlap: false },
+  megatron: {
+    tpOverlap: false,
+    paramGatherOverlap: true,
+    bf16GradientReduce: false,
+    gatherAfterGradient: false,
+    epOverlap: false,
+  },
   // NeMo's performance recipes turn on TP communication overlap (userbuffers) on Hopper.
-  nemo: { tpOverlap: true, paramGatherOverlap: true, bf16GradientReduce: false, gatherAfterGradient: false, epOverlap: false },
+  nemo: {
+    tpOverlap: true,
+    paramGatherOverlap: true,
+    bf16GradientReduce: false,
+    gatherAfterGradient: false,
+    epOverlap: false,
+  },
   // XLA on TPU: every collective asynchronous, TP as collective matmuls.
-  maxtext: { tpOverlap: true, paramGatherOverlap: true, bf16GradientReduce: false, gatherAfterGradient: false, epOverlap: false },
-  jax: { tpOverlap: true, paramGatherOverlap: true, bf16GradientReduce: false, gatherAfterGradient: false, epOverlap: false },
-  paxml: { tpOverlap: true, paramGatherOverlap: true, bf16GradientReduce: false, gatherAfterGradient: false, epOverlap: false },
+  maxtext: {
+    tpOverlap: true,
+    paramGatherOverlap: true,
+    bf16GradientReduce: false,
+    gatherAfterGradient: false,
+    epOverlap: false,
+  },
+  jax: {
+    tpOverlap: true,
+    paramGatherOverlap: true,
+    bf16GradientReduce: false,
+    gatherAfterGradient: false,
+    epOverlap: false,
+  },
+  paxml: {
+    tpOverlap: true,
+    paramGatherOverlap: true,
+    bf16GradientReduce: false,
+    gatherAfterGradient: false,
+    epOverlap: false,
+  },
   // PyTorch FSDP stacks: torchtitan reduces in fp32 by default (mixed_precision_reduce float32);
   // LLM Foundry's DEFAULT mixed precision keeps fp32 reduction; DeepSpeed communicates gradients in
   // the model's dtype (communication_data_type defaults to it). LLM Foundry trains through Composer,
   // whose FSDP backward_prefetch defaults to BACKWARD_POST (composer/trainer/dist_strategy.py, v0.13.4
   // to v0.16: fsdp_config.get('backward_prefetch', 'BACKWARD_POST'); the MPT yamls leave it unset).
-  torchtitan: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false, gatherAfterGradient: false, epOverlap: false },
-  'llm-foundry': { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false, gatherAfterGradient: true, epOverlap: false },
-  fsdp: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false, gatherAfterGradient: false, epOverlap: false },
-  deepspeed: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: true, gatherAfterGradient: false, epOverlap: false },
-  pytorch: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false, gatherAfterGradient: false, epOverlap: false },
-  other: { tpOverlap: false, paramGatherOverlap: false, bf16GradientReduce: false, gatherAfterGradient: false, epOverlap: false },
+  torchtitan: {
+    tpOverlap: false,
+    paramGatherOverlap: false,
+    bf16GradientReduce: false,
+    gatherAfterGradient: false,
+    epOverlap: false,
+  },
+  'llm-foundry': {
+    tpOverlap: false,
+    paramGatherOverlap: false,
+    bf16GradientReduce: false,
+    gatherAfterGradient: true,
+    epOverlap: false,
+  },
+  fsdp: {
+    tpOverlap: false,
+    paramGatherOverlap: false,
+    bf16GradientReduce: false,
+    gatherAfterGradient: false,
+    epOverlap: false,
+  },
+  deepspeed: {
+    tpOverlap: false,
+    paramGatherOverlap: false,
+    bf16GradientReduce: true,
+    gatherAfterGradient: false,
+    epOverlap: false,
+  },
+  pytorch: {
+    tpOverlap: false,
+    paramGatherOverlap: false,
+    bf16GradientReduce: false,
+    gatherAfterGradient: false,
+    epOverlap: false,
+  },
+  other: {
+    tpOverlap: false,
+    paramGatherOverlap: false,
+    bf16GradientReduce: false,
+    gatherAfterGradient: false,
+    epOverlap: false,
+  },
 };
-
 
 /**
  * The fused attention kernel each stack runs on a GPU today: Megatron-LM and NeMo call cuDNN's through

@@ -8,7 +8,17 @@ const withoutLatency = (s: SystemSpec): SystemSpec => ({ ...s, tiers: s.tiers.ma
 
 describe('system presets', () => {
   it('lists GPU systems by generation, then TPU pods by generation', () => {
-    expect(systemPresetNames()).toEqual(['dgx-a100', 'dgx-h100', 'hgx-h200', 'gb200-nvl72', 'tpu-v3-pod', 'tpu-v4-pod', 'tpu-v5e-pod', 'tpu-v5p-pod', 'tpu-v6e-pod']);
+    expect(systemPresetNames()).toEqual([
+      'dgx-a100',
+      'dgx-h100',
+      'hgx-h200',
+      'gb200-nvl72',
+      'tpu-v3-pod',
+      'tpu-v4-pod',
+      'tpu-v5e-pod',
+      'tpu-v5p-pod',
+      'tpu-v6e-pod',
+    ]);
   });
 
   it.each([
@@ -18,7 +28,13 @@ describe('system presets', () => {
   ])('%s: a 2D torus whose full axes wrap, so a gather along one runs as a bidirectional ring', (name, side, link) => {
     const pod = withoutLatency(getSystemPreset(name));
     const ici = pod.tiers[0]!;
-    expect(ici).toMatchObject({ kind: 'torus', dims: [side, side], wraparound: [true, true], linkBandwidthBytesPerS: link, bandwidthBytesPerS: 4 * link });
+    expect(ici).toMatchObject({
+      kind: 'torus',
+      dims: [side, side],
+      wraparound: [true, true],
+      linkBandwidthBytesPerS: link,
+      bandwidthBytesPerS: 4 * link,
+    });
     const bytes = 1e9;
     const ring = collectiveCost(pod, 'all-gather', bytes, { size: side, stride: 1 });
     expect(ring).toMatchObject({ algorithm: 'torus', tier: 'ici' });
@@ -26,12 +42,23 @@ describe('system presets', () => {
     expect(ring.seconds).toBeCloseTo((bytes / (2 * link)) * ((side - 1) / side), 9);
     // A slice without the wraparound (shorter than the pod on that axis) has half the bandwidth.
     const line = { ...pod, tiers: [{ ...ici, wraparound: [false, true] }, pod.tiers[1]!] };
-    expect(collectiveCost(line, 'all-gather', bytes, { size: side, stride: 1 }).seconds / ring.seconds).toBeCloseTo(2, 6);
+    expect(collectiveCost(line, 'all-gather', bytes, { size: side, stride: 1 }).seconds / ring.seconds).toBeCloseTo(
+      2,
+      6,
+    );
   });
 
   it('joins 2D pods over DCN at the per-chip figures cited (v5e 3.125 GB/s, v6e 12.5 GB/s)', () => {
-    expect(getSystemPreset('tpu-v5e-pod').tiers[1]).toMatchObject({ kind: 'fat-tree', domainChips: 16 * 256, bandwidthBytesPerS: 3.125e9 });
-    expect(getSystemPreset('tpu-v6e-pod').tiers[1]).toMatchObject({ kind: 'fat-tree', domainChips: 16 * 256, bandwidthBytesPerS: 12.5e9 });
+    expect(getSystemPreset('tpu-v5e-pod').tiers[1]).toMatchObject({
+      kind: 'fat-tree',
+      domainChips: 16 * 256,
+      bandwidthBytesPerS: 3.125e9,
+    });
+    expect(getSystemPreset('tpu-v6e-pod').tiers[1]).toMatchObject({
+      kind: 'fat-tree',
+      domainChips: 16 * 256,
+      bandwidthBytesPerS: 12.5e9,
+    });
     const twoPods = collectiveCost(getSystemPreset('tpu-v6e-pod'), 'all-reduce', 1e9, { size: 2, stride: 256 });
     expect(twoPods.tier).toBe('dcn');
   });
@@ -47,11 +74,18 @@ describe('system presets', () => {
 });
 
 describe('system files', () => {
-  it('reports a `sources` that is not a record as an issue, not a crash (fuzz find: "Cannot use \'in\' operator")', () => {
-    for (const sources of ['"NaN"', '1.5', '[1]', 'null']) {
-      const parsed = parseSystem(`{ "base": "dgx-h100", "sources": ${sources}, "citations": { "maxChips": { "source": "x", "status": "estimate" } } }`, 'system.json');
-      expect(parsed.ok).toBe(false);
-      if (!parsed.ok) expect(parsed.issues.some((i) => i.path.includes('sources'))).toBe(true);
-    }
-  });
+  it(
+    "reports a `sources` that is not a record as an issue, not a crash (fuzz find: \"Cannot use 'in' " + 'operator")',
+    () => {
+      for (const sources of ['"NaN"', '1.5', '[1]', 'null']) {
+        const parsed = parseSystem(
+          `{ "base": "dgx-h100", "sources": ${sources}, "citations": { "maxChips": { "source": "x", "status": ` +
+            `"estimate" } } }`,
+          'system.json',
+        );
+        expect(parsed.ok).toBe(false);
+        if (!parsed.ok) expect(parsed.issues.some((i) => i.path.includes('sources'))).toBe(true);
+      }
+    },
+  );
 });

@@ -6,7 +6,23 @@ import { applyPresetBase, isRecord, parseStructuredText, type Json } from '../ar
 import { CHIP_PRESETS, chipPresetNames } from '../arch/presets/index.js';
 import { CITATION_STATUSES } from '../core/citations.js';
 import { formatIssues, issue, TpusimError, unknownNameMessage, type Issue, type Result } from '../core/errors.js';
-import { array, boolean, joinPath, number, object, oneOf, optional, parse, record, string, validate, type Assert, type Equals, type Infer, type Schema } from '../core/schema.js';
+import {
+  array,
+  boolean,
+  joinPath,
+  number,
+  object,
+  oneOf,
+  optional,
+  parse,
+  record,
+  string,
+  validate,
+  type Assert,
+  type Equals,
+  type Infer,
+  type Schema,
+} from '../core/schema.js';
 import { DGX_A100, DGX_H100, GB200_NVL72, HGX_H200 } from './systems-gpu.js';
 import { TPU_V3_POD, TPU_V4_POD, TPU_V5E_POD, TPU_V5P_POD, TPU_V6E_POD } from './systems-tpu.js';
 import { TRANSPORT_PROFILES, type TransportLayer } from './transports.js';
@@ -16,7 +32,9 @@ import { TRANSPORTS, type NetworkTier, type SystemSpec, type Transport } from '.
  * What each kind of tier needs (a torus is described by its axes and links, a switched fabric by its
  * injection bandwidth) and which transports run on it (a scale-up switch, a switched network, a torus).
  */
-export const TIER_KINDS: Readonly<Record<NetworkTier['kind'], { readonly torus: boolean; readonly layer: TransportLayer }>> = {
+export const TIER_KINDS: Readonly<
+  Record<NetworkTier['kind'], { readonly torus: boolean; readonly layer: TransportLayer }>
+> = {
   switch: { torus: false, layer: 'scale-up' },
   'fat-tree': { torus: false, layer: 'network' },
   rail: { torus: false, layer: 'network' },
@@ -97,7 +115,9 @@ export const systemSchema = object(
 
 // As for chips (arch/validate.ts), citations are checked one way: the statuses a file may use can be
 // fewer than `Citation` allows.
-type _SystemSpecMatchesSchema = Assert<Equals<Omit<Infer<typeof systemSchema>, 'citations'>, Omit<SystemSpec, 'citations'>>>;
+type _SystemSpecMatchesSchema = Assert<
+  Equals<Omit<Infer<typeof systemSchema>, 'citations'>, Omit<SystemSpec, 'citations'>>
+>;
 type _SystemCitationsFit = Assert<Infer<typeof systemSchema> extends SystemSpec ? true : false>;
 
 const TORUS_FIELDS = ['dims', 'wraparound', 'linkBandwidthBytesPerS', 'cube', 'twisted'] as const;
@@ -106,9 +126,18 @@ const isNumberArray = (v: unknown): v is number[] => Array.isArray(v) && v.every
 /** A tier's transport runs on its kind of tier; a torus names its axes and links. */
 function checkTier(tier: Readonly<Record<string, unknown>>, path: string, issues: Issue[]): void {
   const kind = TIER_KINDS[tier['kind'] as NetworkTier['kind']];
-  const transport = TRANSPORT_PROFILES[tier['transport'] as Transport] as (typeof TRANSPORT_PROFILES)[Transport] | undefined;
+  const transport = TRANSPORT_PROFILES[tier['transport'] as Transport] as
+    | (typeof TRANSPORT_PROFILES)[Transport]
+    | undefined;
   if (kind && transport && transport.layer !== kind.layer) {
-    issues.push(issue('transport_mismatch', joinPath(path, 'transport'), `${String(tier['transport'])} runs on ${transport.layer} tiers, not on a ${String(tier['kind'])} tier (${kind.layer})`));
+    issues.push(
+      issue(
+        'transport_mismatch',
+        joinPath(path, 'transport'),
+        `${String(tier['transport'])} runs on ${transport.layer} tiers, not on a ${String(tier['kind'])} tier (` +
+          `${kind.layer})`,
+      ),
+    );
   }
   checkTorus(tier, path, issues);
 }
@@ -118,30 +147,44 @@ function checkTorus(tier: Readonly<Record<string, unknown>>, path: string, issue
   const kind = TIER_KINDS[tier['kind'] as NetworkTier['kind']];
   if (!kind) return;
   if (!kind.torus) {
-    for (const f of TORUS_FIELDS) if (tier[f] !== undefined) issues.push(issue('unexpected_field', joinPath(path, f), `only a torus tier has ${f}`));
+    for (const f of TORUS_FIELDS)
+      if (tier[f] !== undefined)
+        issues.push(issue('unexpected_field', joinPath(path, f), `only a torus tier has ${f}`));
     return;
   }
-  for (const f of ['dims', 'linkBandwidthBytesPerS'] as const) if (tier[f] === undefined) issues.push(issue('missing', joinPath(path, f), 'is required for a torus tier'));
+  for (const f of ['dims', 'linkBandwidthBytesPerS'] as const)
+    if (tier[f] === undefined) issues.push(issue('missing', joinPath(path, f), 'is required for a torus tier'));
   const dims = tier['dims'];
   if (!isNumberArray(dims)) return;
   const product = dims.reduce((a, b) => a * b, 1);
   if (typeof tier['domainChips'] === 'number' && product !== tier['domainChips']) {
-    issues.push(issue('bad_dims', joinPath(path, 'dims'), `${dims.join('x')} = ${product} chips, but domainChips is ${tier['domainChips']}`));
+    issues.push(
+      issue(
+        'bad_dims',
+        joinPath(path, 'dims'),
+        `${dims.join('x')} = ${product} chips, but domainChips is ${tier['domainChips']}`,
+      ),
+    );
   }
   for (const f of ['wraparound', 'cube'] as const) {
     const v = tier[f];
-    if (Array.isArray(v) && v.length !== dims.length) issues.push(issue('bad_length', joinPath(path, f), `has ${v.length} entries for ${dims.length} axes`));
+    if (Array.isArray(v) && v.length !== dims.length)
+      issues.push(issue('bad_length', joinPath(path, f), `has ${v.length} entries for ${dims.length} axes`));
   }
   const cube = tier['cube'];
   if (isNumberArray(cube)) {
     cube.forEach((c, i) => {
       const d = dims[i];
-      if (d !== undefined && d % c !== 0) issues.push(issue('bad_cube', joinPath(path, `cube[${i}]`), `${c} does not divide the axis length ${d}`));
+      if (d !== undefined && d % c !== 0)
+        issues.push(issue('bad_cube', joinPath(path, `cube[${i}]`), `${c} does not divide the axis length ${d}`));
     });
   }
 }
 
-/** Domains grow outward and divide each other, the outermost spans `maxChips`, hosts sit inside the innermost, the chip is known. */
+/**
+ * Domains grow outward and divide each other, the outermost spans `maxChips`, hosts sit inside the innermost, the chip
+ * is known.
+ */
 function checkSystem(system: Readonly<Record<string, unknown>>, path: string, issues: Issue[]): void {
   const tiers = Array.isArray(system['tiers']) ? (system['tiers'] as unknown[]) : [];
   const domains = tiers.map((t) => (t as { domainChips?: unknown } | null)?.domainChips);
@@ -150,17 +193,30 @@ function checkSystem(system: Readonly<Record<string, unknown>>, path: string, is
     if (i === 0 || typeof d !== 'number' || typeof inner !== 'number') return;
     const where = joinPath(path, `tiers[${i}].domainChips`);
     if (d <= inner) issues.push(issue('not_growing', where, `${d} chips must exceed the inner tier's ${inner}`));
-    else if (d % inner !== 0) issues.push(issue('not_divisible', where, `${d} chips is not a multiple of the inner tier's ${inner}`));
+    else if (d % inner !== 0)
+      issues.push(issue('not_divisible', where, `${d} chips is not a multiple of the inner tier's ${inner}`));
   });
   const outer = domains[domains.length - 1];
   const maxChips = system['maxChips'];
   if (typeof outer === 'number' && typeof maxChips === 'number' && outer !== maxChips) {
-    issues.push(issue('bad_max_chips', joinPath(path, 'maxChips'), `${maxChips} differs from the outermost tier's ${outer} chips`));
+    issues.push(
+      issue(
+        'bad_max_chips',
+        joinPath(path, 'maxChips'),
+        `${maxChips} differs from the outermost tier's ${outer} chips`,
+      ),
+    );
   }
   const host = system['chipsPerHost'];
   const first = domains[0];
   if (typeof host === 'number' && typeof first === 'number' && first % host !== 0 && host % first !== 0) {
-    issues.push(issue('host_straddles', joinPath(path, 'chipsPerHost'), `${host} chips per host neither divides nor is a multiple of tiers[0].domainChips ${first}`));
+    issues.push(
+      issue(
+        'host_straddles',
+        joinPath(path, 'chipsPerHost'),
+        `${host} chips per host neither divides nor is a multiple of tiers[0].domainChips ${first}`,
+      ),
+    );
   }
   const chip = system['chip'];
   if (typeof chip === 'string' && chip.length > 0 && !(chip in CHIP_PRESETS)) {
@@ -168,10 +224,19 @@ function checkSystem(system: Readonly<Record<string, unknown>>, path: string, is
   }
   // The schema reports a `sources` that is not a record; here it only names what citations may cite.
   const listed = system['sources'];
-  const sources = (listed !== null && typeof listed === 'object' && !Array.isArray(listed) ? listed : {}) as Record<string, unknown>;
+  const sources = (listed !== null && typeof listed === 'object' && !Array.isArray(listed) ? listed : {}) as Record<
+    string,
+    unknown
+  >;
   for (const [field, c] of Object.entries((system['citations'] ?? {}) as Record<string, { source?: unknown }>)) {
     if (typeof c?.source === 'string' && !(c.source in sources)) {
-      issues.push(issue('unknown_source', joinPath(path, `citations.${field}.source`), `source '${c.source}' is not listed in sources`));
+      issues.push(
+        issue(
+          'unknown_source',
+          joinPath(path, `citations.${field}.source`),
+          `source '${c.source}' is not listed in sources`,
+        ),
+      );
     }
   }
 }
@@ -206,7 +271,8 @@ function applyBase(raw: Record<string, Json>): Result<Record<string, Json>> {
 export function parseSystem(text: string, fileName = 'system'): Result<SystemSpec> {
   const parsed = parseStructuredText(text, fileName);
   if (!parsed.ok) return parsed;
-  if (!isRecord(parsed.value)) return { ok: false, issues: [issue('invalid_type', '', `${fileName}: expected a mapping of system fields`)] };
+  if (!isRecord(parsed.value))
+    return { ok: false, issues: [issue('invalid_type', '', `${fileName}: expected a mapping of system fields`)] };
   const based = applyBase(parsed.value);
   if (!based.ok) return based;
   return parse(systemSchema, based.value);
@@ -215,6 +281,9 @@ export function parseSystem(text: string, fileName = 'system'): Result<SystemSpe
 /** Throwing variant of `parseSystem`. */
 export function loadSystem(text: string, fileName = 'system'): SystemSpec {
   const result = parseSystem(text, fileName);
-  if (!result.ok) throw new TpusimError('invalid_system', `${fileName} is not a valid system:\n${formatIssues(result.issues)}`, { issues: result.issues });
+  if (!result.ok)
+    throw new TpusimError('invalid_system', `${fileName} is not a valid system:\n${formatIssues(result.issues)}`, {
+      issues: result.issues,
+    });
   return result.value;
 }

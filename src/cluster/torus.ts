@@ -43,7 +43,9 @@ export function torusAxes(tier: NetworkTier, placement: GroupPlacement): AxisUse
 }
 
 const linkBw = (tier: NetworkTier): number => tier.linkBandwidthBytesPerS ?? tier.bandwidthBytesPerS;
-/** Bidirectional bandwidth a member gets on an axis: both directions of a ring, one of a line, shared by strided groups. */
+/**
+ * Bidirectional bandwidth a member gets on an axis: both directions of a ring, one of a line, shared by strided groups.
+ */
 const axisBw = (tier: NetworkTier, a: AxisUse): number => (linkBw(tier) * (a.wraps ? 2 : 1)) / a.hopStride;
 /** Hops to reach every member: half a ring, the whole of a line (the book's 'sum of |X_i| / 2'). */
 const axisHops = (a: AxisUse): number => (a.wraps ? Math.floor(a.count / 2) : a.count - 1) * a.hopStride;
@@ -68,7 +70,8 @@ function axisDistances(tier: NetworkTier, a: number, b: number): number[] {
 }
 
 /** Total hops from a chip to the chip `stride` further on (where the next rank of a p2p pipeline sits). */
-export const hopsTo = (tier: NetworkTier, stride: number): number => axisDistances(tier, 0, stride).reduce((s, h) => s + h, 0);
+export const hopsTo = (tier: NetworkTier, stride: number): number =>
+  axisDistances(tier, 0, stride).reduce((s, h) => s + h, 0);
 
 const ringMemo = new WeakMap<NetworkTier, Map<string, TorusView>>();
 
@@ -87,10 +90,15 @@ function ringView(tier: NetworkTier, placement: GroupPlacement): TorusView {
   const { size: n, stride } = placement;
   const dims = tier.dims ?? [tier.domainChips];
   const hops = dims.map(() => 0);
-  for (let r = 0; r < n; r++) axisDistances(tier, r * stride, ((r + 1) % n) * stride).forEach((h, i) => (hops[i]! += h / n));
+  for (let r = 0; r < n; r++)
+    axisDistances(tier, r * stride, ((r + 1) % n) * stride).forEach((h, i) => (hops[i]! += h / n));
   const slowest = Math.max(...hops.map((h, i) => h / (tier.wraparound?.[i] ? 2 : 1)));
   const bandwidthBytesPerS = linkBw(tier) / slowest;
-  const view = { bandwidthBytesPerS, latencyS: Math.ceil((n - 1) / 2) * hops.reduce((s, h) => s + h, 0) * tier.latencyS, bisectionSPerByte: n / (4 * bandwidthBytesPerS) };
+  const view = {
+    bandwidthBytesPerS,
+    latencyS: Math.ceil((n - 1) / 2) * hops.reduce((s, h) => s + h, 0) * tier.latencyS,
+    bisectionSPerByte: n / (4 * bandwidthBytesPerS),
+  };
   views.set(key, view);
   return view;
 }
@@ -121,7 +129,10 @@ export function torusGatherS(tier: NetworkTier, placement: GroupPlacement, bytes
  */
 export function torusAllToAllS(tier: NetworkTier, placement: GroupPlacement, bytes: number): number {
   const v = torusView(tier, placement);
-  return Math.max((((placement.size - 1) / placement.size) * bytes) / v.bandwidthBytesPerS, bytes * v.bisectionSPerByte) + v.latencyS;
+  return (
+    Math.max((((placement.size - 1) / placement.size) * bytes) / v.bandwidthBytesPerS, bytes * v.bisectionSPerByte) +
+    v.latencyS
+  );
 }
 
 /** The next rank is `stride` chips on, over the hops between them; strided pipelines share those links. */

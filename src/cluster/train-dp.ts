@@ -37,7 +37,9 @@ export interface DpInput {
   readonly forwardS: number;
   readonly backwardS: number;
   readonly paramGatherOverlap: boolean;
-  /** ZeRO-3: the next layer's gather is issued after the current layer's gradients (FSDP's BACKWARD_POST), not before. */
+  /**
+   * ZeRO-3: the next layer's gather is issued after the current layer's gradients (FSDP's BACKWARD_POST), not before.
+   */
   readonly gatherAfterGradient: boolean;
   /** Format of element-wise work (for the flat-buffer copies). */
   readonly dtype: string;
@@ -80,7 +82,9 @@ function zero3(d: DpInput, dpGroup: number, loss: number): DpTime {
   // then reduce-scatters), the gather waits alone and only the reduce-scatter overlaps the next layer.
   const backward = d.gatherAfterGradient ? g + overlapped(b, r, loss).exposedS : overlapped(b, g + r, loss).exposedS;
   // PyTorch FSDP and DeepSpeed gather into and reduce from flat buffers: copies on the compute stream.
-  const copyS = STACK_FLAT_COPIES[d.stack] ? streamSeconds(d.chip, d.dtype, layers * layerParams * (FSDP_GATHER_COPY_BYTES * 2 + FSDP_REDUCE_COPY_BYTES), 0) : 0;
+  const copyS = STACK_FLAT_COPIES[d.stack]
+    ? streamSeconds(d.chip, d.dtype, layers * layerParams * (FSDP_GATHER_COPY_BYTES * 2 + FSDP_REDUCE_COPY_BYTES), 0)
+    : 0;
   // The first gather of each pass and the last reduce-scatter have nothing to hide behind (the
   // backward's first gather is already in `backward` when gathers follow the gradients).
   const perMicrobatch = layers * (forward.exposedS + backward) + (d.gatherAfterGradient ? g : 2 * g) + r + copyS;
@@ -98,13 +102,15 @@ export function dataParallelTime(d: DpInput): DpTime {
   const expertGradBytes = (d.expertParams / plan.ep) * d.gradientBytes;
   const reduce = plan.zero === 0 ? 'all-reduce' : 'reduce-scatter';
   let gradS = collective(system, reduce, gradBytes, dpGroup, plan.tp);
-  if (dpGroup / plan.ep > 1 && expertGradBytes > 0) gradS += collective(system, reduce, expertGradBytes, dpGroup / plan.ep, plan.tp * plan.ep);
+  if (dpGroup / plan.ep > 1 && expertGradBytes > 0)
+    gradS += collective(system, reduce, expertGradBytes, dpGroup / plan.ep, plan.tp * plan.ep);
   // DeepSpeed's ZeRO-2 reduce-scatters each microbatch's gradients into the rank's shard.
   const reductions = plan.zero === 2 && d.stack === 'deepspeed' ? d.microbatches : 1;
   const lastBucket = Math.min(gradS, collective(system, reduce, LAST_BUCKET_BYTES, dpGroup, plan.tp));
   let exposedS: number;
   if (plan.overlapGradients) {
-    // Every reduction but the last hides behind a backward pass; the last behind the last microbatch's backward, less its final bucket.
+    // Every reduction but the last hides behind a backward pass; the last behind the last microbatch's backward, less
+    // its final bucket.
     const hidden = overlapped(d.backwardS, gradS - lastBucket, loss);
     exposedS = reductions * hidden.exposedS + lastBucket;
   } else {

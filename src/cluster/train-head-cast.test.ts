@@ -16,29 +16,71 @@ import type { TrainingPlan } from './types.js';
 
 const chip = getChipPreset('h100-sxm');
 const system = getSystemPreset('dgx-h100');
-const env: LayerEnv = { chip, system, dtype: 'bf16', attentionDtype: 'bf16', attention: 'flash2', flash: true, dropout: false, eager: false, selective: 'attention-core', moe: DEFAULT_MOE_DISPATCH };
-const plan = (over: Partial<TrainingPlan> = {}): TrainingPlan => ({ tp: 1, pp: 1, dp: 1, cp: 1, ep: 1, zero: 0, microbatch: 2, globalBatch: 2, seq: 4096, recompute: 'none', sequenceParallel: false, interleave: 1, overlapGradients: true, ...over });
+const env: LayerEnv = {
+  chip,
+  system,
+  dtype: 'bf16',
+  attentionDtype: 'bf16',
+  attention: 'flash2',
+  flash: true,
+  dropout: false,
+  eager: false,
+  selective: 'attention-core',
+  moe: DEFAULT_MOE_DISPATCH,
+};
+const plan = (over: Partial<TrainingPlan> = {}): TrainingPlan => ({
+  tp: 1,
+  pp: 1,
+  dp: 1,
+  cp: 1,
+  ep: 1,
+  zero: 0,
+  microbatch: 2,
+  globalBatch: 2,
+  seq: 4096,
+  recompute: 'none',
+  sequenceParallel: false,
+  interleave: 1,
+  overlapGradients: true,
+  ...over,
+});
 
 describe('the loss backward', () => {
-  it('moves 14 bytes per logit (fp32 softmax read, gradient written, cast to bf16) beside the head\'s two gradient GEMMs', () => {
-    const model = transformerModel({ zoo: 'llama3-8b' }, 4096);
-    const p = plan();
-    const tokens = p.microbatch * p.seq;
-    const head = { batch: 1, m: tokens, n: model.vocab, k: model.hidden, weightsAreParameters: true };
-    const gemms = gemmSeconds(chip, 'bf16', { ...head, n: model.hidden, k: model.vocab }) + gemmSeconds(chip, 'bf16', { batch: 1, m: model.hidden, n: model.vocab, k: tokens, weightsAreParameters: false });
-    const loss = headTimes(env, model, p).backwardS - gemms;
-    expect(LOSS_BACKWARD_BYTES_PER_LOGIT).toBe(14);
-    expect(loss).toBeCloseTo(streamSeconds(chip, 'bf16', tokens * model.vocab * 14, tokens * model.vocab * 2), 12);
-    // Over 10 GB of logits traffic at about 3 TB/s: milliseconds, not nothing.
-    expect(loss).toBeGreaterThan(3e-3);
-  });
+  it(
+    "moves 14 bytes per logit (fp32 softmax read, gradient written, cast to bf16) beside the head's two " +
+      'gradient GEMMs',
+    () => {
+      const model = transformerModel({ zoo: 'llama3-8b' }, 4096);
+      const p = plan();
+      const tokens = p.microbatch * p.seq;
+      const head = { batch: 1, m: tokens, n: model.vocab, k: model.hidden, weightsAreParameters: true };
+      const gemms =
+        gemmSeconds(chip, 'bf16', { ...head, n: model.hidden, k: model.vocab }) +
+        gemmSeconds(chip, 'bf16', {
+          batch: 1,
+          m: model.hidden,
+          n: model.vocab,
+          k: tokens,
+          weightsAreParameters: false,
+        });
+      const loss = headTimes(env, model, p).backwardS - gemms;
+      expect(LOSS_BACKWARD_BYTES_PER_LOGIT).toBe(14);
+      expect(loss).toBeCloseTo(streamSeconds(chip, 'bf16', tokens * model.vocab * 14, tokens * model.vocab * 2), 12);
+      // Over 10 GB of logits traffic at about 3 TB/s: milliseconds, not nothing.
+      expect(loss).toBeGreaterThan(3e-3);
+    },
+  );
 
   it('splits over the tensor-parallel ranks with the vocabulary', () => {
     const model = transformerModel({ zoo: 'llama3-8b' }, 4096);
     const gemmsOnly = (tp: number): number => {
       const tokens = 2 * 4096;
       const vocab = model.vocab / tp;
-      return headTimes(env, model, plan({ tp })).backwardS - gemmSeconds(chip, 'bf16', { batch: 1, m: tokens, n: model.hidden, k: vocab, weightsAreParameters: true }) - gemmSeconds(chip, 'bf16', { batch: 1, m: model.hidden, n: vocab, k: tokens, weightsAreParameters: false });
+      return (
+        headTimes(env, model, plan({ tp })).backwardS -
+        gemmSeconds(chip, 'bf16', { batch: 1, m: tokens, n: model.hidden, k: vocab, weightsAreParameters: true }) -
+        gemmSeconds(chip, 'bf16', { batch: 1, m: model.hidden, n: vocab, k: tokens, weightsAreParameters: false })
+      );
     };
     expect(gemmsOnly(4)).toBeCloseTo(gemmsOnly(1) / 4, 9);
   });
@@ -57,10 +99,14 @@ describe('autocast over fp32 weights', () => {
   });
 
   it('is what the plain PyTorch stack runs, and no stack that keeps bf16 weights or casts shards', () => {
-    expect(Object.entries(STACK_AUTOCAST).filter(([, v]) => v).map(([k]) => k)).toEqual(['pytorch']);
+    expect(
+      Object.entries(STACK_AUTOCAST)
+        .filter(([, v]) => v)
+        .map(([k]) => k),
+    ).toEqual(['pytorch']);
   });
 
-  it('slows a PyTorch step by the casts of its chip\'s weights, microbatch by microbatch', () => {
+  it("slows a PyTorch step by the casts of its chip's weights, microbatch by microbatch", () => {
     const model = transformerModel({ zoo: 'llama3-8b' }, 2048);
     const p = plan({ seq: 2048, microbatch: 1, globalBatch: 4 });
     const pytorch = trainingStep(model, chip, system, 1, p, { stack: 'pytorch', fused: true, opOverheadS: 0 });

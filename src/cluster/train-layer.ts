@@ -5,7 +5,14 @@
  */
 import type { ChipSpec } from '../arch/chip-spec.js';
 import type { Gemm } from '../graph/ops/op.js';
-import { attentionSeconds, fp8CastSeconds, gemmSeconds, streamSeconds, type AttentionImplementation, type GemmOptions } from '../model/kernels.js';
+import {
+  attentionSeconds,
+  fp8CastSeconds,
+  gemmSeconds,
+  streamSeconds,
+  type AttentionImplementation,
+  type GemmOptions,
+} from '../model/kernels.js';
 import { collectiveSeconds as collective } from './collectives.js';
 import { ringAttention, type RingAttentionTime } from './ring-attention.js';
 import { isLegacyAttention, legacyAttentionSlowdown, type TrainingAttention } from './train-attention.js';
@@ -19,28 +26,43 @@ export interface LayerEnv {
   readonly system: SystemSpec;
   /** Format of the projections' and MLP's GEMMs. */
   readonly dtype: string;
-  /** Format of the attention core and element-wise work (bf16 when the GEMMs are fp8: Transformer Engine and MaxText keep attention in bf16). */
+  /**
+   * Format of the attention core and element-wise work (bf16 when the GEMMs are fp8: Transformer Engine and MaxText
+   * keep attention in bf16).
+   */
   readonly attentionDtype: string;
-  /** The fused attention kernel (an older one is timed as FlashAttention-2 times its measured slowdown, train-attention.ts). */
+  /**
+   * The fused attention kernel (an older one is timed as FlashAttention-2 times its measured slowdown,
+   * train-attention.ts).
+   */
   readonly attention: TrainingAttention;
   readonly flash: boolean;
   readonly dropout: boolean;
   /** Element-wise work as eager PyTorch runs it (one kernel per operator, norms in fp32), not fused. */
   readonly eager: boolean;
-  /** What selective recomputation recomputes: Megatron's attention core, or torchtitan's every second matmul (stacks.ts). */
+  /**
+   * What selective recomputation recomputes: Megatron's attention core, or torchtitan's every second matmul
+   * (stacks.ts).
+   */
   readonly selective: SelectiveRecompute;
   /** How mixture-of-experts tokens reach their experts (train-moe.ts). */
   readonly moe: MoeDispatch;
 }
 
-/** fp8 GEMMs in training run Transformer Engine's recipe: casts before the forward and data-gradient GEMMs (model/gemm.ts). */
-const roleOptions = (dtype: string, fp8Role: 'forward' | 'dgrad' | 'wgrad'): GemmOptions => (dtype.startsWith('fp8') ? { fp8Recipe: 'transformer-engine', fp8Role } : {});
+/**
+ * fp8 GEMMs in training run Transformer Engine's recipe: casts before the forward and data-gradient GEMMs
+ * (model/gemm.ts).
+ */
+const roleOptions = (dtype: string, fp8Role: 'forward' | 'dgrad' | 'wgrad'): GemmOptions =>
+  dtype.startsWith('fp8') ? { fp8Recipe: 'transformer-engine', fp8Role } : {};
 
 export interface LayerTimes {
   readonly forwardS: number;
   readonly backwardS: number;
   readonly recomputeS: number;
-  /** The layer's GEMMs of projections and MLP, forward and backward (what tensor-parallel collectives can hide behind). */
+  /**
+   * The layer's GEMMs of projections and MLP, forward and backward (what tensor-parallel collectives can hide behind).
+   */
   readonly linearS: number;
   /**
    * fp8 only: the casts of the layer's weights to fp8, charged once per step (Transformer Engine casts
@@ -62,7 +84,6 @@ export interface HeadTimes {
   readonly forwardS: number;
   readonly backwardS: number;
 }
-
 
 /**
  * Bytes per logit the cross-entropy loss's backward moves: the softmax saved by the forward read and the
@@ -99,17 +120,34 @@ export function headTimes(env: LayerEnv, model: TransformerModel, plan: Training
  * documentation, "Automatic Mixed Precision package - torch.amp": in autocast-enabled regions ops run
  * in the lower precision "regardless of the input dtypes", the fp32 parameters staying as they are.
  */
-export function autocastSeconds(chip: ChipSpec, dtype: string, params: number, microbatches: number): { readonly forwardS: number; readonly backwardS: number } {
+export function autocastSeconds(
+  chip: ChipSpec,
+  dtype: string,
+  params: number,
+  microbatches: number,
+): { readonly forwardS: number; readonly backwardS: number } {
   const accumulate = microbatches > 1 ? (12 * (microbatches - 1)) / microbatches : 0;
-  return { forwardS: streamSeconds(chip, dtype, params * 6, params), backwardS: streamSeconds(chip, dtype, params * (6 + accumulate), params * (1 + accumulate / 12)) };
+  return {
+    forwardS: streamSeconds(chip, dtype, params * 6, params),
+    backwardS: streamSeconds(chip, dtype, params * (6 + accumulate), params * (1 + accumulate / 12)),
+  };
 }
 
 /** The projections' and MLP's GEMMs of one layer on one tensor-parallel rank. */
-function linearGemms(shape: LayerShape, model: TransformerModel, plan: TrainingPlan, tokens: number, imbalance = 1): Gemm[] {
+function linearGemms(
+  shape: LayerShape,
+  model: TransformerModel,
+  plan: TrainingPlan,
+  tokens: number,
+  imbalance = 1,
+): Gemm[] {
   const { tp, ep } = plan;
   const h = model.hidden;
   const gemm = (m: number, k: number, n: number, batch = 1): Gemm => ({ batch, m, n, k, weightsAreParameters: true });
-  const linear: Gemm[] = [gemm(tokens, h, shape.projectionOut / tp), gemm(tokens, (shape.heads * shape.valueDim) / tp, h)];
+  const linear: Gemm[] = [
+    gemm(tokens, h, shape.projectionOut / tp),
+    gemm(tokens, (shape.heads * shape.valueDim) / tp, h),
+  ];
   const mlp = shape.mlp;
   if (mlp.kind === 'dense') {
     linear.push(gemm(tokens, h, (mlp.ffn * (mlp.gated ? 2 : 1)) / tp), gemm(tokens, mlp.ffn / tp, h));
@@ -117,8 +155,16 @@ function linearGemms(shape: LayerShape, model: TransformerModel, plan: TrainingP
     const local = mlp.experts / ep;
     // The busiest rank's experts (train-moe.ts, `imbalance`) set the layer's pace.
     const perExpert = ((tokens * mlp.topK * ep) / mlp.experts) * Math.max(1, imbalance);
-    linear.push(gemm(tokens, h, mlp.experts), gemm(perExpert, h, (mlp.ffn * 2) / tp, local), gemm(perExpert, mlp.ffn / tp, h, local));
-    if (mlp.sharedExperts > 0) linear.push(gemm(tokens, h, (mlp.sharedExperts * mlp.sharedFfn * 2) / tp), gemm(tokens, (mlp.sharedExperts * mlp.sharedFfn) / tp, h));
+    linear.push(
+      gemm(tokens, h, mlp.experts),
+      gemm(perExpert, h, (mlp.ffn * 2) / tp, local),
+      gemm(perExpert, mlp.ffn / tp, h, local),
+    );
+    if (mlp.sharedExperts > 0)
+      linear.push(
+        gemm(tokens, h, (mlp.sharedExperts * mlp.sharedFfn * 2) / tp),
+        gemm(tokens, (mlp.sharedExperts * mlp.sharedFfn) / tp, h),
+      );
   }
   // Multi-head latent attention: the latents' up-projections to the heads (column-parallel over tp).
   for (const up of shape.upProjections ?? []) linear.push(gemm(tokens, up.in, up.out / tp));
@@ -143,12 +189,21 @@ function eagerExtraBytesPerToken(shape: LayerShape, model: TransformerModel, pla
   const queriesAndKeys = (shape.projectionOut - shape.kvCacheElements / 2) / plan.tp;
   const rotary = model.rotary ? (20 - 4) * queriesAndKeys : 0;
   const mlp = shape.mlp;
-  const gatedFfn = mlp.kind === 'dense' ? (mlp.gated ? mlp.ffn / plan.tp : 0) : (mlp.topK * mlp.ffn + mlp.sharedExperts * mlp.sharedFfn) / plan.tp;
+  const gatedFfn =
+    mlp.kind === 'dense'
+      ? mlp.gated
+        ? mlp.ffn / plan.tp
+        : 0
+      : (mlp.topK * mlp.ffn + mlp.sharedExperts * mlp.sharedFfn) / plan.tp;
   return norms + rotary + 4 * gatedFfn;
 }
 
-/** Operators eager PyTorch runs beyond a fused layer: six more per RMSNorm, about ten for rotary positions, one for the gated activation. */
-const EAGER_EXTRA_OPS = (model: TransformerModel, gated: boolean): number => 2 * 6 + (model.rotary ? 10 : 0) + (gated ? 1 : 0);
+/**
+ * Operators eager PyTorch runs beyond a fused layer: six more per RMSNorm, about ten for rotary positions, one for the
+ * gated activation.
+ */
+const EAGER_EXTRA_OPS = (model: TransformerModel, gated: boolean): number =>
+  2 * 6 + (model.rotary ? 10 : 0) + (gated ? 1 : 0);
 
 /**
  * The share of each of `linearGemms`' GEMMs that torchtitan's per-op selective checkpointing recomputes
@@ -178,7 +233,10 @@ interface LinearTimes {
   readonly weightGradS: number;
 }
 
-/** The layer's projection and MLP GEMMs, forward (with fp8 activation casts), both gradients, and the weights' fp8 casts. */
+/**
+ * The layer's projection and MLP GEMMs, forward (with fp8 activation casts), both gradients, and the weights' fp8
+ * casts.
+ */
 function linearTimes(env: LayerEnv, shape: LayerShape, linear: readonly Gemm[]): LinearTimes {
   const { chip, dtype } = env;
   const fp8 = dtype.startsWith('fp8');
@@ -190,13 +248,28 @@ function linearTimes(env: LayerEnv, shape: LayerShape, linear: readonly Gemm[]):
   let weightGradS = 0;
   linear.forEach((g, i) => {
     // The weight's cast is charged once per step (weightCastS), the activation's every microbatch.
-    const f = gemmSeconds(chip, dtype, g.batch === 1 ? { ...g, weightsAreParameters: false } : g, roleOptions(dtype, 'forward'));
+    const f = gemmSeconds(
+      chip,
+      dtype,
+      g.batch === 1 ? { ...g, weightsAreParameters: false } : g,
+      roleOptions(dtype, 'forward'),
+    );
     forwardS += f;
     everyOtherS += (shares[i] ?? 0.5) * f;
     if (fp8 && g.batch === 1) weightCastS += fp8CastSeconds(chip, { ...g, m: 0, batch: 1 }, 'forward');
     // Input gradient (m x n by n x k) and weight gradient (k x m by m x n).
-    backwardS += gemmSeconds(chip, dtype, { batch: g.batch, m: g.m, n: g.k, k: g.n, weightsAreParameters: true }, roleOptions(dtype, 'dgrad'));
-    const wgrad = gemmSeconds(chip, dtype, { batch: g.batch, m: g.k, n: g.n, k: g.m, weightsAreParameters: false }, roleOptions(dtype, 'wgrad'));
+    backwardS += gemmSeconds(
+      chip,
+      dtype,
+      { batch: g.batch, m: g.m, n: g.k, k: g.n, weightsAreParameters: true },
+      roleOptions(dtype, 'dgrad'),
+    );
+    const wgrad = gemmSeconds(
+      chip,
+      dtype,
+      { batch: g.batch, m: g.k, n: g.n, k: g.m, weightsAreParameters: false },
+      roleOptions(dtype, 'wgrad'),
+    );
     backwardS += wgrad;
     weightGradS += wgrad;
   });
@@ -208,17 +281,56 @@ function linearTimes(env: LayerEnv, shape: LayerShape, linear: readonly Gemm[]):
  * kernels, each waiting for its key/value chunk (cluster/ring-attention.ts). An older kernel
  * (train-attention.ts) is FlashAttention-2's time at the same shape times its measured slowdown.
  */
-function attentionCore(env: LayerEnv, shape: LayerShape, model: TransformerModel, plan: TrainingPlan): RingAttentionTime {
+function attentionCore(
+  env: LayerEnv,
+  shape: LayerShape,
+  model: TransformerModel,
+  plan: TrainingPlan,
+): RingAttentionTime {
   const { chip, system, flash } = env;
   const { tp, cp } = plan;
   const attention = env.attention;
-  const implementation: AttentionImplementation = !flash ? 'unfused' : isLegacyAttention(attention) ? 'flash2' : attention;
+  const implementation: AttentionImplementation = !flash
+    ? 'unfused'
+    : isLegacyAttention(attention)
+      ? 'flash2'
+      : attention;
   const kvBytesPerToken = (shape.kvCacheElements / Math.min(tp, Math.max(1, shape.kvHeads))) * 2;
   const timed =
     cp > 1
-      ? ringAttention({ chip, system, dtype: env.attentionDtype, implementation, batch: plan.microbatch, heads: shape.heads / tp, seq: plan.seq, cp, stride: tp, qkDim: shape.qkDim, valueDim: shape.valueDim, causal: model.causal, kvBytesPerToken })
-      : { ...attentionSeconds(chip, env.attentionDtype, { batch: plan.microbatch, heads: shape.heads / tp, seqQ: plan.seq, seqK: plan.seq, qkDim: shape.qkDim, valueDim: shape.valueDim, causal: model.causal, implementation }), waitForwardS: 0, waitBackwardS: 0 };
-  const slow = flash && isLegacyAttention(attention) ? legacyAttentionSlowdown(chip, attention, shape.qkDim, model.causal, plan.seq / cp) : 1;
+      ? ringAttention({
+          chip,
+          system,
+          dtype: env.attentionDtype,
+          implementation,
+          batch: plan.microbatch,
+          heads: shape.heads / tp,
+          seq: plan.seq,
+          cp,
+          stride: tp,
+          qkDim: shape.qkDim,
+          valueDim: shape.valueDim,
+          causal: model.causal,
+          kvBytesPerToken,
+        })
+      : {
+          ...attentionSeconds(chip, env.attentionDtype, {
+            batch: plan.microbatch,
+            heads: shape.heads / tp,
+            seqQ: plan.seq,
+            seqK: plan.seq,
+            qkDim: shape.qkDim,
+            valueDim: shape.valueDim,
+            causal: model.causal,
+            implementation,
+          }),
+          waitForwardS: 0,
+          waitBackwardS: 0,
+        };
+  const slow =
+    flash && isLegacyAttention(attention)
+      ? legacyAttentionSlowdown(chip, attention, shape.qkDim, model.causal, plan.seq / cp)
+      : 1;
   return { ...timed, forwardS: timed.forwardS * slow, backwardS: timed.backwardS * slow };
 }
 
@@ -231,7 +343,11 @@ function attentionCore(env: LayerEnv, shape: LayerShape, model: TransformerModel
  * d received copies of a token to its k expert rows and back (2k + 2d); without expert parallelism one
  * permute and its inverse (2k + 2).
  */
-function routedCopiesPerToken(mlp: Extract<LayerShape['mlp'], { kind: 'moe' }>, ep: number, dispatcher: MoeDispatcher): number {
+function routedCopiesPerToken(
+  mlp: Extract<LayerShape['mlp'], { kind: 'moe' }>,
+  ep: number,
+  dispatcher: MoeDispatcher,
+): number {
   if (ep <= 1) return 2 * mlp.topK + 2;
   if (dispatcher === 'alltoall') return 6 * mlp.topK + 2;
   return 2 * mlp.topK + 2 * expectedHolders(mlp, mlp.experts / ep);
@@ -244,15 +360,22 @@ function routedCopiesPerToken(mlp: Extract<LayerShape['mlp'], { kind: 'moe' }>, 
  * Mixture of experts: the routed copies' permutations (routedCopiesPerToken) and the router's scores
  * softmaxed.
  */
-function elementTimes(env: LayerEnv, shape: LayerShape, model: TransformerModel, plan: TrainingPlan): { readonly forwardS: number; readonly backwardS: number } {
+function elementTimes(
+  env: LayerEnv,
+  shape: LayerShape,
+  model: TransformerModel,
+  plan: TrainingPlan,
+): { readonly forwardS: number; readonly backwardS: number } {
   const { tp, cp } = plan;
   const h = model.hidden;
   const tokens = (plan.microbatch * plan.seq) / cp;
   const mlp = shape.mlp;
-  const ffnLocal = mlp.kind === 'dense' ? mlp.ffn / tp : (mlp.topK * mlp.ffn) / tp + (mlp.sharedExperts * mlp.sharedFfn) / tp;
+  const ffnLocal =
+    mlp.kind === 'dense' ? mlp.ffn / tp : (mlp.topK * mlp.ffn) / tp + (mlp.sharedExperts * mlp.sharedFfn) / tp;
   const routing = mlp.kind === 'moe' ? routedCopiesPerToken(mlp, plan.ep, env.moe.dispatcher) * h + 2 * mlp.experts : 0;
   const tokenValues = tokens * (14 * h + 3 * ffnLocal + (env.dropout ? 3 * h : 0) + routing);
-  const scoreValues = env.flash || !env.dropout ? 0 : ((plan.microbatch * shape.heads) / tp) * (plan.seq / cp) * plan.seq;
+  const scoreValues =
+    env.flash || !env.dropout ? 0 : ((plan.microbatch * shape.heads) / tp) * (plan.seq / cp) * plan.seq;
   const valuesF = tokenValues + scoreValues * 2.5;
   const valuesB = 2 * tokenValues + scoreValues * 2.5;
   const eagerBytes = env.eager ? tokens * eagerExtraBytesPerToken(shape, model, plan) : 0;
@@ -277,14 +400,20 @@ export function layerTimes(env: LayerEnv, shape: LayerShape, model: TransformerM
   // Full: the forward again (under context parallelism the ring runs again). Selective, Megatron's
   // (Korthikanti et al. 2022): the attention core (and unfused attention's softmax and dropout);
   // torchtitan's per-op policy: every second matmul and all element-wise work, the attention kept.
-  const selectiveS = env.selective === 'every-other-matmul' ? lin.everyOtherS + element.forwardS : core.forwardS + core.waitForwardS + (flash ? 0 : element.forwardS * 0.5);
-  const recomputeS = plan.recompute === 'full' ? forwardS + core.waitForwardS : plan.recompute === 'selective' ? selectiveS : 0;
+  const selectiveS =
+    env.selective === 'every-other-matmul'
+      ? lin.everyOtherS + element.forwardS
+      : core.forwardS + core.waitForwardS + (flash ? 0 : element.forwardS * 0.5);
+  const recomputeS =
+    plan.recompute === 'full' ? forwardS + core.waitForwardS : plan.recompute === 'selective' ? selectiveS : 0;
   // Tensor parallelism: two all-reduces (or reduce-scatter + all-gather with sequence parallelism) of the
   // layer's activations forward, two backward, two more when the forward is recomputed.
   let tpCommS = 0;
   if (tp > 1) {
     const bytes = tokens * h * 2;
-    const one = plan.sequenceParallel ? collective(system, 'reduce-scatter', bytes, tp, 1) + collective(system, 'all-gather', bytes, tp, 1) : collective(system, 'all-reduce', bytes, tp, 1);
+    const one = plan.sequenceParallel
+      ? collective(system, 'reduce-scatter', bytes, tp, 1) + collective(system, 'all-gather', bytes, tp, 1)
+      : collective(system, 'all-reduce', bytes, tp, 1);
     tpCommS = one * (4 + (plan.recompute === 'full' ? 2 : 0));
   }
   // Expert parallelism: tokens to their experts and back, forward and backward (and the recomputed forward).
@@ -294,7 +423,25 @@ export function layerTimes(env: LayerEnv, shape: LayerShape, model: TransformerM
   // dropout and context), two norms, three layout copies, the activation, two residual adds, dropouts
   // and the tensor-parallel collectives.
   const dropout = env.dropout;
-  const forwardOps = linear.length + (flash ? 1 : 3 + (dropout ? 2 : 0)) + 8 + (dropout ? 2 : 0) + (tp > 1 ? 2 : 0) + (mlp.kind === 'moe' ? 4 : 0) + (env.eager ? EAGER_EXTRA_OPS(model, mlp.kind === 'dense' ? mlp.gated : true) : 0);
+  const forwardOps =
+    linear.length +
+    (flash ? 1 : 3 + (dropout ? 2 : 0)) +
+    8 +
+    (dropout ? 2 : 0) +
+    (tp > 1 ? 2 : 0) +
+    (mlp.kind === 'moe' ? 4 : 0) +
+    (env.eager ? EAGER_EXTRA_OPS(model, mlp.kind === 'dense' ? mlp.gated : true) : 0);
   // Context parallelism: the ring's waits for key/value chunks, reported apart from the compute.
-  return { forwardS, backwardS, recomputeS, linearS: lin.forwardS + lin.backwardS, weightCastS: lin.weightCastS, tpCommS, cpCommS: core.waitForwardS + core.waitBackwardS, epCommS, weightGradS: lin.weightGradS, forwardOps };
+  return {
+    forwardS,
+    backwardS,
+    recomputeS,
+    linearS: lin.forwardS + lin.backwardS,
+    weightCastS: lin.weightCastS,
+    tpCommS,
+    cpCommS: core.waitForwardS + core.waitBackwardS,
+    epCommS,
+    weightGradS: lin.weightGradS,
+    forwardOps,
+  };
 }

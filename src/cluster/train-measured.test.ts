@@ -30,7 +30,10 @@ interface Run {
   optimizerS: number;
 }
 
-const read = (file: string): { runs: Run[] } => JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'data', 'gpu-measured', file), 'utf8')) as { runs: Run[] };
+const read = (file: string): { runs: Run[] } =>
+  JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'data', 'gpu-measured', file), 'utf8')) as {
+    runs: Run[];
+  };
 const data = read('h100-sxm-train.json');
 /** The same recipe under torch.compile (Inductor fuses the element-wise work): two of the rows. */
 const compiled = read('h100-sxm-train-compiled.json');
@@ -39,12 +42,33 @@ const system = getSystemPreset('dgx-h100');
 
 function modelled(r: Run, fused = false) {
   const model = transformerModel({ config: r.config, file: `${r.name}.json` }, r.seq);
-  const step = trainingStep(model, chip, system, 1, { tp: 1, pp: 1, dp: 1, cp: 1, ep: 1, zero: 0, microbatch: r.microbatch, globalBatch: r.microbatch, seq: r.seq, recompute: 'none', sequenceParallel: false, interleave: 1, overlapGradients: true }, { stack: 'pytorch', fused });
+  const step = trainingStep(
+    model,
+    chip,
+    system,
+    1,
+    {
+      tp: 1,
+      pp: 1,
+      dp: 1,
+      cp: 1,
+      ep: 1,
+      zero: 0,
+      microbatch: r.microbatch,
+      globalBatch: r.microbatch,
+      seq: r.seq,
+      recompute: 'none',
+      sequenceParallel: false,
+      interleave: 1,
+      overlapGradients: true,
+    },
+    { stack: 'pytorch', fused },
+  );
   return { model, step };
 }
 
 describe('one H100 training Hugging Face Llama models (measured)', () => {
-  it('has the measured models: the same parameters but the norms\' weights (hidden x (2 per layer + 1))', () => {
+  it("has the measured models: the same parameters but the norms' weights (hidden x (2 per layer + 1))", () => {
     expect(data.runs.length).toBe(9);
     for (const r of data.runs) {
       const hidden = r.config['hidden_size'] as number;
@@ -56,32 +80,51 @@ describe('one H100 training Hugging Face Llama models (measured)', () => {
   it('times the optimizer step (fused AdamW over fp32 weights, memory-bound) within 20%', () => {
     for (const r of data.runs) {
       const { step } = modelled(r);
-      console.log(`${r.name} b${r.microbatch}: optimizer measured ${(r.optimizerS * 1e3).toFixed(1)} ms, model ${(step.breakdown.optimizerS * 1e3).toFixed(1)} ms`);
+      console.log(
+        `${r.name} b${r.microbatch}: optimizer measured ${(r.optimizerS * 1e3).toFixed(1)} ms, model ` +
+          `${(step.breakdown.optimizerS * 1e3).toFixed(1)} ms`,
+      );
       expect(Math.abs(step.breakdown.optimizerS / r.optimizerS - 1), r.name).toBeLessThan(0.2);
     }
   });
 
-  it('counts eager PyTorch\'s element-wise kernels: within 1.05-1.3x of the measured steps from microbatch 2 up, at most 2x at 1 (host-bound)', () => {
-    for (const r of data.runs) {
-      const { step } = modelled(r);
-      const ratio = r.stepS / step.stepTimeS;
-      console.log(`${r.name} (${(r.params / 1e9).toFixed(2)}B) b${r.microbatch} s${r.seq}: measured ${(r.stepS * 1e3).toFixed(1)} ms, model ${(step.stepTimeS * 1e3).toFixed(1)} ms, measured/model ${ratio.toFixed(2)}`);
-      expect(step.valid).toBe(true);
-      expect(ratio, r.name).toBeGreaterThan(1.05);
-      expect(ratio, r.name).toBeLessThan(r.microbatch >= 2 ? 1.3 : 2);
-    }
-  });
+  it(
+    "counts eager PyTorch's element-wise kernels: within 1.05-1.3x of the measured steps from microbatch 2 " +
+      'up, at most 2x at 1 (host-bound)',
+    () => {
+      for (const r of data.runs) {
+        const { step } = modelled(r);
+        const ratio = r.stepS / step.stepTimeS;
+        console.log(
+          `${r.name} (${(r.params / 1e9).toFixed(2)}B) b${r.microbatch} s${r.seq}: measured ` +
+            `${(r.stepS * 1e3).toFixed(1)} ms, model ${(step.stepTimeS * 1e3).toFixed(1)} ms, measured/model ` +
+            `${ratio.toFixed(2)}`,
+        );
+        expect(step.valid).toBe(true);
+        expect(ratio, r.name).toBeGreaterThan(1.05);
+        expect(ratio, r.name).toBeLessThan(r.microbatch >= 2 ? 1.3 : 2);
+      }
+    },
+  );
 
-  it('comes within 1.05-1.25x of the same steps under torch.compile (1.13-1.15 since GEMM tiles pay their fill and epilogue), which fuses what eager code runs apart', () => {
-    expect(compiled.runs.length).toBe(2);
-    for (const r of compiled.runs) {
-      const { step } = modelled(r, true);
-      const ratio = r.stepS / step.stepTimeS;
-      const eager = data.runs.find((e) => e.name === r.name && e.microbatch === r.microbatch)!;
-      console.log(`${r.name} b${r.microbatch} compiled: measured ${(r.stepS * 1e3).toFixed(1)} ms (eager ${(eager.stepS * 1e3).toFixed(1)}), model ${(step.stepTimeS * 1e3).toFixed(1)} ms, measured/model ${ratio.toFixed(2)}`);
-      expect(r.stepS).toBeLessThan(eager.stepS);
-      expect(ratio, r.name).toBeGreaterThan(1.05);
-      expect(ratio, r.name).toBeLessThan(1.25);
-    }
-  });
+  it(
+    'comes within 1.05-1.25x of the same steps under torch.compile (1.13-1.15 since GEMM tiles pay their ' +
+      'fill and epilogue), which fuses what eager code runs apart',
+    () => {
+      expect(compiled.runs.length).toBe(2);
+      for (const r of compiled.runs) {
+        const { step } = modelled(r, true);
+        const ratio = r.stepS / step.stepTimeS;
+        const eager = data.runs.find((e) => e.name === r.name && e.microbatch === r.microbatch)!;
+        console.log(
+          `${r.name} b${r.microbatch} compiled: measured ${(r.stepS * 1e3).toFixed(1)} ms (eager ` +
+            `${(eager.stepS * 1e3).toFixed(1)}), model ${(step.stepTimeS * 1e3).toFixed(1)} ms, measured/model ` +
+            `${ratio.toFixed(2)}`,
+        );
+        expect(r.stepS).toBeLessThan(eager.stepS);
+        expect(ratio, r.name).toBeGreaterThan(1.05);
+        expect(ratio, r.name).toBeLessThan(1.25);
+      }
+    },
+  );
 });

@@ -11,7 +11,12 @@ import type { TrainingPlan } from './types.js';
  * eq. 1-2, generalized to any MLP width): per layer s b h (34 + 5 a s / h) bytes without parallelism,
  * that is 34 h + 5 a s bytes per token, the 5 a s being the attention scores, softmax and dropout mask.
  */
-export function activationBytesPerLayer(shape: LayerShape, model: TransformerModel, plan: TrainingPlan, flash: boolean): number {
+export function activationBytesPerLayer(
+  shape: LayerShape,
+  model: TransformerModel,
+  plan: TrainingPlan,
+  flash: boolean,
+): number {
   const s = plan.seq / plan.cp;
   const b = plan.microbatch;
   const h = model.hidden;
@@ -64,7 +69,13 @@ export function memoryParts(model: TransformerModel, plan: TrainingPlan, m: Memo
   const inFlight = Math.min(pp * (plan.interleave > 1 ? 1 + (pp - 1) / (pp * plan.interleave) : 1), m.microbatches);
   // The last stage (the only one without pipelining) also holds the fp32 logits.
   const activationBytes = m.activationBytes * inFlight + (pp === 1 ? m.tokens * (model.vocab / plan.tp) * 4 : 0);
-  return { weightsBytes, gradientBytes, optimizerBytes, activationBytes, totalBytes: weightsBytes + gradientBytes + optimizerBytes + activationBytes };
+  return {
+    weightsBytes,
+    gradientBytes,
+    optimizerBytes,
+    activationBytes,
+    totalBytes: weightsBytes + gradientBytes + optimizerBytes + activationBytes,
+  };
 }
 
 /**

@@ -72,7 +72,10 @@ const FLEX_SMS: Readonly<Record<Exclude<MoeDispatcher, 'alltoall'>, number>> = {
 export const DEEPEP_NVLINK_EFFICIENCY = 153 / 200;
 export const DEEPEP_NETWORK_EFFICIENCY = 1;
 
-/** Bytes per value of an fp8 dispatch: one byte and a 4-byte scale per 128 values (DeepSeek-V3 section 3.3.2, 1 x 128 activation tiles). */
+/**
+ * Bytes per value of an fp8 dispatch: one byte and a 4-byte scale per 128 values (DeepSeek-V3 section 3.3.2, 1 x 128
+ * activation tiles).
+ */
 const FP8_DISPATCH_BYTES = 1 + 4 / 128;
 
 /** The probability that none of `picks` items drawn without replacement from `total` falls among `marked`. */
@@ -114,18 +117,26 @@ export function dispatcherSms(system: SystemSpec, plan: TrainingPlan, dispatcher
  * a network exchange between nodes (one copy per node) and, at the same time, NVLink forwarding inside
  * each (one copy per rank), the slower of the two.
  */
-function flexTransferS(system: SystemSpec, plan: TrainingPlan, mlp: Extract<LayerShape['mlp'], { kind: 'moe' }>, tokenBytes: number): number {
+function flexTransferS(
+  system: SystemSpec,
+  plan: TrainingPlan,
+  mlp: Extract<LayerShape['mlp'], { kind: 'moe' }>,
+  tokenBytes: number,
+): number {
   const { ep, tp } = plan;
   const scaleUp = system.tiers[0]!;
   const latencyS = collective(system, 'all-to-all', 1, ep, tp);
   const perRank = mlp.experts / ep;
   const ranks = expectedHolders(mlp, perRank);
   const span = ep * tp;
-  if (span <= scaleUp.domainChips || system.tiers.length < 2) return latencyS + (tokenBytes * ranks * (1 - 1 / ep)) / (DEEPEP_NVLINK_EFFICIENCY * scaleUp.bandwidthBytesPerS);
+  if (span <= scaleUp.domainChips || system.tiers.length < 2)
+    return latencyS + (tokenBytes * ranks * (1 - 1 / ep)) / (DEEPEP_NVLINK_EFFICIENCY * scaleUp.bandwidthBytesPerS);
   const ranksPerNode = Math.max(1, Math.floor(scaleUp.domainChips / tp));
   const nodes = ep / ranksPerNode;
   const network = system.tiers.find((t, i) => i > 0 && span <= t.domainChips) ?? system.tiers[system.tiers.length - 1]!;
-  const netS = (tokenBytes * expectedHolders(mlp, perRank * ranksPerNode) * (1 - 1 / nodes)) / (DEEPEP_NETWORK_EFFICIENCY * network.bandwidthBytesPerS);
+  const netS =
+    (tokenBytes * expectedHolders(mlp, perRank * ranksPerNode) * (1 - 1 / nodes)) /
+    (DEEPEP_NETWORK_EFFICIENCY * network.bandwidthBytesPerS);
   const nvlS = (tokenBytes * ranks * (1 - 1 / ranksPerNode)) / (DEEPEP_NVLINK_EFFICIENCY * scaleUp.bandwidthBytesPerS);
   return latencyS + Math.max(netS, nvlS);
 }
@@ -135,17 +146,25 @@ function flexTransferS(system: SystemSpec, plan: TrainingPlan, mlp: Extract<Laye
  * and the backward's (the gradients' dispatch to the experts and combine back) take the same time, in
  * bf16 but for an fp8 dispatch.
  */
-export function expertParallelSeconds(system: SystemSpec, plan: TrainingPlan, shape: LayerShape, hidden: number, dispatch: MoeDispatch): number {
+export function expertParallelSeconds(
+  system: SystemSpec,
+  plan: TrainingPlan,
+  shape: LayerShape,
+  hidden: number,
+  dispatch: MoeDispatch,
+): number {
   const mlp = shape.mlp;
   if (mlp.kind !== 'moe' || plan.ep <= 1) return 0;
   const { ep, tp } = plan;
   // The busiest rank receives `imbalance` times the mean, and the exchange waits for it.
-  const tokens = ((plan.microbatch * plan.seq) / plan.cp / (plan.sequenceParallel ? tp : 1)) * Math.max(1, dispatch.imbalance);
+  const tokens =
+    ((plan.microbatch * plan.seq) / plan.cp / (plan.sequenceParallel ? tp : 1)) * Math.max(1, dispatch.imbalance);
   const dispatchBytes = dispatch.fp8Dispatch ? FP8_DISPATCH_BYTES : 2;
   let dispatchS: number;
   let combineS: number;
   if (dispatch.dispatcher === 'alltoall' || system.tiers[0]!.kind !== 'switch') {
-    const perValue = tokens * (dispatch.dispatcher === 'alltoall' ? mlp.topK : expectedHolders(mlp, mlp.experts / ep)) * hidden;
+    const perValue =
+      tokens * (dispatch.dispatcher === 'alltoall' ? mlp.topK : expectedHolders(mlp, mlp.experts / ep)) * hidden;
     combineS = collective(system, 'all-to-all', perValue * 2, ep, tp);
     dispatchS = dispatch.fp8Dispatch ? collective(system, 'all-to-all', perValue * dispatchBytes, ep, tp) : combineS;
   } else {

@@ -12,7 +12,22 @@ import { trainingStep } from './train.js';
 import { transformerModel } from './transformer.js';
 import type { TrainingPlan } from './types.js';
 
-const plan = (p: Partial<TrainingPlan>): TrainingPlan => ({ tp: 1, pp: 16, dp: 8, cp: 1, ep: 8, zero: 1, microbatch: 1, globalBatch: 256, seq: 4096, recompute: 'none', sequenceParallel: false, interleave: 1, overlapGradients: true, ...p });
+const plan = (p: Partial<TrainingPlan>): TrainingPlan => ({
+  tp: 1,
+  pp: 16,
+  dp: 8,
+  cp: 1,
+  ep: 8,
+  zero: 1,
+  microbatch: 1,
+  globalBatch: 256,
+  seq: 4096,
+  recompute: 'none',
+  sequenceParallel: false,
+  interleave: 1,
+  overlapGradients: true,
+  ...p,
+});
 const dgx = getSystemPreset('dgx-h100');
 const stage = { forwardS: 1, backwardS: 2, weightGradS: 1, microbatchS: 3.5 };
 
@@ -69,7 +84,10 @@ describe('a DualPipe step', () => {
     expect(dual.memory.optimizerBytes).toBeCloseTo(2 * onePipe.memory.optimizerBytes, 6);
   });
   it('rejects an odd pipeline', () => {
-    const odd = trainingStep(model, h800, dgx, 2048 - 128, plan({ pp: 15, dp: 128, ep: 64, globalBatch: 15360 }), { ...base, pipelineSchedule: 'dualpipe' });
+    const odd = trainingStep(model, h800, dgx, 2048 - 128, plan({ pp: 15, dp: 128, ep: 64, globalBatch: 15360 }), {
+      ...base,
+      pipelineSchedule: 'dualpipe',
+    });
     expect(odd.valid).toBe(false);
     expect(odd.reasons.join(' ')).toMatch(/DualPipe needs an even/);
   });

@@ -50,7 +50,13 @@ export function scheduleProblem(schedule: PipelineSchedule, plan: TrainingPlan):
 }
 
 /** The pipeline's bubble and exposed point-to-point transfers under `schedule`. */
-export function pipelineTime(system: SystemSpec, plan: TrainingPlan, schedule: PipelineSchedule, stage: StageTimes, model: { readonly hidden: number }): PipelineTime {
+export function pipelineTime(
+  system: SystemSpec,
+  plan: TrainingPlan,
+  schedule: PipelineSchedule,
+  stage: StageTimes,
+  model: { readonly hidden: number },
+): PipelineTime {
   const { tp, pp, cp, dp } = plan;
   if (pp <= 1) return { p2pS: 0, bubbleS: 0 };
   if (schedule === 'dualpipe') {

@@ -52,10 +52,19 @@ export interface TrainingRun {
   readonly search?: SearchResult;
   /** At the chips the step uses, with the checkpoint and restart times assumed. */
   readonly reliability?: ReliabilityPoint & { readonly checkpointS: number; readonly restartS: number };
-  /** The held-out error of the step's validation category (training on fewer than 100 chips, or at scale), and whether the run lies inside the validated regime. */
+  /**
+   * The held-out error of the step's validation category (training on fewer than 100 chips, or at scale), and whether
+   * the run lies inside the validated regime.
+   */
   readonly validation?: ValidationNote;
   /** Time to train on `tokens`: `wallS` counts the goodput lost to interruptions. */
-  readonly training?: { readonly tokens: number; readonly steps: number; readonly computeS: number; readonly wallS: number; readonly energyJ: number };
+  readonly training?: {
+    readonly tokens: number;
+    readonly steps: number;
+    readonly computeS: number;
+    readonly wallS: number;
+    readonly energyJ: number;
+  };
 }
 
 export function defaultSeq(model: TransformerModel): number {
@@ -97,10 +106,18 @@ function searchRun(model: TransformerModel, chip: ChipSpec, system: SystemSpec, 
   // The search turns sequence parallelism on wherever tp > 1, so a given value does not restrict it.
   const { dp, sequenceParallel: _searchDecides, overlapGradients, ...fixed } = input.axes;
   const top = input.top ?? DEFAULT_TOP;
-  let search = searchPlans(model, chip, system, input.chips, { ...input.options, seq: input.seq, globalBatch: input.globalBatch, keep: Math.max(top, 1), fixed });
+  let search = searchPlans(model, chip, system, input.chips, {
+    ...input.options,
+    seq: input.seq,
+    globalBatch: input.globalBatch,
+    keep: Math.max(top, 1),
+    fixed,
+  });
   if (dp !== undefined) search = { ...search, best: search.best.filter((s) => s.plan.dp === dp) };
   if (overlapGradients === false) {
-    const best = search.best.map((s) => trainingStep(model, chip, system, s.chips, { ...s.plan, overlapGradients: false }, input.options));
+    const best = search.best.map((s) =>
+      trainingStep(model, chip, system, s.chips, { ...s.plan, overlapGradients: false }, input.options),
+    );
     search = { ...search, best: best.sort((a, b) => b.tokensPerS - a.tokensPerS) };
   }
   return { ...search, best: search.best.slice(0, top) };
@@ -108,11 +125,20 @@ function searchRun(model: TransformerModel, chip: ChipSpec, system: SystemSpec, 
 
 /** The validation behind a step: training on fewer than 100 chips, or at scale (validation/README.md). */
 export function trainingValidation(chip: ChipSpec, step: TrainingStep, model: TransformerModel): ValidationNote {
-  return validationFor(step.chips < 100 ? 'training-node' : 'training-scale', { chip: chip.name, chips: step.chips, params: model.params });
+  return validationFor(step.chips < 100 ? 'training-node' : 'training-scale', {
+    chip: chip.name,
+    chips: step.chips,
+    params: model.params,
+  });
 }
 
 /** One plan or a search, then reliability and time to train for the plan that runs. */
-export function planTrainingRun(model: TransformerModel, chip: ChipSpec, system: SystemSpec, input: TrainingRunInput): TrainingRun {
+export function planTrainingRun(
+  model: TransformerModel,
+  chip: ChipSpec,
+  system: SystemSpec,
+  input: TrainingRunInput,
+): TrainingRun {
   let plan: TrainingPlan | undefined;
   let step: TrainingStep | undefined;
   let search: SearchResult | undefined;
@@ -127,7 +153,9 @@ export function planTrainingRun(model: TransformerModel, chip: ChipSpec, system:
   }
   const checkpointS = input.checkpointS ?? DEFAULT_CHECKPOINT_S;
   const restartS = input.restartS ?? DEFAULT_RESTART_S;
-  const reliability = step ? { ...reliabilityAtScale({ chips: [step.chips], checkpointS, restartS })[0]!, checkpointS, restartS } : undefined;
+  const reliability = step
+    ? { ...reliabilityAtScale({ chips: [step.chips], checkpointS, restartS })[0]!, checkpointS, restartS }
+    : undefined;
   const run = step && input.tokens !== undefined && step.valid ? timeToTrain(step, input.tokens) : undefined;
   const goodput = reliability?.goodputExponential ?? 1;
   return {
@@ -137,6 +165,16 @@ export function planTrainingRun(model: TransformerModel, chip: ChipSpec, system:
     ...(search ? { search } : {}),
     ...(reliability ? { reliability } : {}),
     ...(step ? { validation: trainingValidation(chip, step, model) } : {}),
-    ...(run && input.tokens !== undefined ? { training: { tokens: input.tokens, steps: run.steps, computeS: run.seconds, wallS: run.seconds / goodput, energyJ: run.energyJ } } : {}),
+    ...(run && input.tokens !== undefined
+      ? {
+          training: {
+            tokens: input.tokens,
+            steps: run.steps,
+            computeS: run.seconds,
+            wallS: run.seconds / goodput,
+            energyJ: run.energyJ,
+          },
+        }
+      : {}),
   };
 }

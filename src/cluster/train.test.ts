@@ -8,7 +8,22 @@ import { planProblems, trainingStep, trainingDays } from './train.js';
 import { trainingFlopsPerToken, transformerModel } from './transformer.js';
 import type { SystemSpec, TrainingPlan } from './types.js';
 
-const plan = (p: Partial<TrainingPlan>): TrainingPlan => ({ tp: 1, pp: 1, dp: 1, cp: 1, ep: 1, zero: 0, microbatch: 1, globalBatch: 1, seq: 2048, recompute: 'none', sequenceParallel: false, interleave: 1, overlapGradients: true, ...p });
+const plan = (p: Partial<TrainingPlan>): TrainingPlan => ({
+  tp: 1,
+  pp: 1,
+  dp: 1,
+  cp: 1,
+  ep: 1,
+  zero: 0,
+  microbatch: 1,
+  globalBatch: 1,
+  seq: 2048,
+  recompute: 'none',
+  sequenceParallel: false,
+  interleave: 1,
+  overlapGradients: true,
+  ...p,
+});
 
 describe('transformer counts (scaling book, Part 6: LLaMA 3-70B)', () => {
   it('LLaMA 3-70B has ~70.5B parameters: 2.1B vocabulary, 12.1B attention, 56.3B MLP', () => {
@@ -17,7 +32,9 @@ describe('transformer counts (scaling book, Part 6: LLaMA 3-70B)', () => {
     expect(Math.abs(m.embeddingParams / 2.1e9 - 1)).toBeLessThan(0.02);
     const shape = m.groups[0]!.shape;
     expect(Math.abs((m.layers * shape.attentionParams) / 12.1e9 - 1)).toBeLessThan(0.01);
-    expect(Math.abs(m.params - m.embeddingParams - m.layers * shape.attentionParams - 56.3e9) / 56.3e9).toBeLessThan(0.01);
+    expect(Math.abs(m.params - m.embeddingParams - m.layers * shape.attentionParams - 56.3e9) / 56.3e9).toBeLessThan(
+      0.01,
+    );
   });
   it('6 x 70B x 15T tokens on a v5p pod (8,960 chips) at 40% MFU takes ~44 days', () => {
     const v5p = getChipPreset('tpu-v5p');
@@ -57,16 +74,33 @@ describe('plans', () => {
     expect(z3.stepTimeS).toBeGreaterThanOrEqual(z1.stepTimeS);
   });
   it('a plan that does not fit says by how much', () => {
-    const s = trainingStep(llama, getChipPreset('h100-sxm'), getSystemPreset('dgx-h100'), 8, plan({ tp: 8, globalBatch: 8, seq: 8192 }));
+    const s = trainingStep(
+      llama,
+      getChipPreset('h100-sxm'),
+      getSystemPreset('dgx-h100'),
+      8,
+      plan({ tp: 8, globalBatch: 8, seq: 8192 }),
+    );
     expect(s.valid).toBe(false);
     // The runtime's 2 GiB and the allocator's 5% leave (80 - 2) x 0.95 = 74.1 GiB of the 80 usable.
-    expect(s.reasons[0]).toMatch(/^out of memory: [0-9.]+ GiB per chip \(weights [0-9.]+, gradients [0-9.]+, optimizer [0-9.]+, activations [0-9.]+\) exceeds the 74\.1 GiB usable of 80\.0 GiB$/);
+    expect(s.reasons[0]).toMatch(
+      /^out of memory: [0-9.]+ GiB per chip \(weights [0-9.]+, gradients [0-9.]+, optimizer [0-9.]+, activations [0-9.]+\) exceeds the 74\.1 GiB usable of 80\.0 GiB$/,
+    );
     expect(s.memory.usableBytes).toBeCloseTo((80 - 2) * 0.95 * 2 ** 30, -3);
   });
   it('the bubble is (pp - 1) / interleave microbatch times; more microbatches hide it', () => {
     const chip = getChipPreset('h100-sxm');
     const system = getSystemPreset('dgx-h100');
-    const base = plan({ tp: 8, pp: 8, dp: 2, globalBatch: 64, seq: 4096, recompute: 'full', sequenceParallel: true, zero: 1 });
+    const base = plan({
+      tp: 8,
+      pp: 8,
+      dp: 2,
+      globalBatch: 64,
+      seq: 4096,
+      recompute: 'full',
+      sequenceParallel: true,
+      zero: 1,
+    });
     const a = trainingStep(llama, chip, system, 128, base);
     const b = trainingStep(llama, chip, system, 128, { ...base, interleave: 2 });
     expect(b.breakdown.bubbleS).toBeLessThan(a.breakdown.bubbleS * 0.55);
@@ -75,7 +109,13 @@ describe('plans', () => {
     expect(a.breakdown.computeS / a.microbatches).toBeLessThan(perMicrobatch);
   });
   it('MFU counts 6N per token plus attention; HFU adds recomputation', () => {
-    const s = trainingStep(llama, getChipPreset('h100-sxm'), getSystemPreset('dgx-h100'), 1024, plan({ tp: 8, pp: 8, dp: 16, globalBatch: 512, seq: 4096, recompute: 'full', sequenceParallel: true, zero: 1 }));
+    const s = trainingStep(
+      llama,
+      getChipPreset('h100-sxm'),
+      getSystemPreset('dgx-h100'),
+      1024,
+      plan({ tp: 8, pp: 8, dp: 16, globalBatch: 512, seq: 4096, recompute: 'full', sequenceParallel: true, zero: 1 }),
+    );
     expect(s.valid).toBe(true);
     expect(s.mfu).toBeGreaterThan(0.2);
     expect(s.mfu).toBeLessThan(0.7);
@@ -104,7 +144,25 @@ describe('Llama 3 405B pre-training MFU (published)', () => {
       // Meta shards optimizer states and gradients (FSDP without resharding parameters: ZeRO-2), or ZeRO-1.
       const tried = ([1, 2] as const).flatMap((zero) =>
         (['full', 'selective', 'none'] as const).flatMap((recompute) =>
-          [1, 2, 3, 4, 6, 8].map((interleave) => trainingStep(model, chip, system, gpus, plan({ tp: 8, pp: 16, dp, globalBatch: 2048, seq: 8192, recompute, sequenceParallel: true, zero, interleave }))),
+          [1, 2, 3, 4, 6, 8].map((interleave) =>
+            trainingStep(
+              model,
+              chip,
+              system,
+              gpus,
+              plan({
+                tp: 8,
+                pp: 16,
+                dp,
+                globalBatch: 2048,
+                seq: 8192,
+                recompute,
+                sequenceParallel: true,
+                zero,
+                interleave,
+              }),
+            ),
+          ),
         ),
       );
       const fits = tried.filter((s) => s.valid && s.memory.totalBytes <= s.memory.usableBytes);
@@ -113,7 +171,11 @@ describe('Llama 3 405B pre-training MFU (published)', () => {
       // tpusim's MFU counts the causal scores performed; Meta's, like Megatron-LM's, the full seq x seq
       // (its 131k-context row is only consistent with that count): compared in Meta's convention.
       const mfu = (best.mfu * trainingFlopsPerToken(model, 8192, 'full')) / trainingFlopsPerToken(model, 8192);
-      console.log(`Llama 3 405B on ${gpus} H100: MFU ${mfu.toFixed(3)} counting full attention (published ${published}), ${best.mfu.toFixed(3)} counting the causal scores performed, ZeRO-${best.plan.zero}, recompute ${best.plan.recompute}, interleave ${best.plan.interleave}`);
+      console.log(
+        `Llama 3 405B on ${gpus} H100: MFU ${mfu.toFixed(3)} counting full attention (published ${published}), ` +
+          `${best.mfu.toFixed(3)} counting the causal scores performed, ZeRO-${best.plan.zero}, recompute ` +
+          `${best.plan.recompute}, interleave ${best.plan.interleave}`,
+      );
       expect(best.mfu).toBeLessThan(mfu);
       expect(Math.abs(mfu / published - 1), `MFU ${mfu.toFixed(3)} vs ${published}`).toBeLessThan(0.25);
     });
@@ -136,20 +198,48 @@ describe('vTrain validation (measured A100 iteration times)', () => {
       .map((l) => l.split(',').map(Number));
   const chip = getChipPreset('a100');
   const base = getSystemPreset('dgx-a100');
-  const vtrain: SystemSpec = { ...base, name: 'vtrain-a100', tiers: [{ ...base.tiers[0]!, bandwidthBytesPerS: 150e9 }, { ...base.tiers[1]!, bandwidthBytesPerS: 100e9 / 8 }] };
+  const vtrain: SystemSpec = {
+    ...base,
+    name: 'vtrain-a100',
+    tiers: [
+      { ...base.tiers[0]!, bandwidthBytesPerS: 150e9 },
+      { ...base.tiers[1]!, bandwidthBytesPerS: 100e9 / 8 },
+    ],
+  };
 
   function score(rows: number[][], system: SystemSpec): { mape: number; spearman: number; n: number } {
     const predicted: number[] = [];
     const measured: number[] = [];
     type Row = [number, number, number, number, number, number, number, number, number, number, number];
     for (const [gpus, globalBatch, microbatch, hidden, heads, layers, seq, tp, dp, pp, ms] of rows as Row[]) {
-      const model = transformerModel({ config: { model_type: 'gpt2', n_embd: hidden, n_head: heads, n_layer: layers, n_positions: seq, vocab_size: 50257 }, file: 'vtrain.json' }, seq);
-      const s = trainingStep(model, chip, system, gpus, plan({ tp, pp, dp, globalBatch, microbatch, seq, recompute: 'full', overlapGradients: false }), { flashAttention: false, dropout: true });
+      const model = transformerModel(
+        {
+          config: {
+            model_type: 'gpt2',
+            n_embd: hidden,
+            n_head: heads,
+            n_layer: layers,
+            n_positions: seq,
+            vocab_size: 50257,
+          },
+          file: 'vtrain.json',
+        },
+        seq,
+      );
+      const s = trainingStep(
+        model,
+        chip,
+        system,
+        gpus,
+        plan({ tp, pp, dp, globalBatch, microbatch, seq, recompute: 'full', overlapGradients: false }),
+        { flashAttention: false, dropout: true },
+      );
       expect(Number.isFinite(s.stepTimeS), s.reasons.join()).toBe(true);
       predicted.push(s.stepTimeS * 1000);
       measured.push(ms);
     }
-    const mape = (100 * predicted.reduce((sum, p, i) => sum + Math.abs(p - measured[i]!) / measured[i]!, 0)) / predicted.length;
+    const mape =
+      (100 * predicted.reduce((sum, p, i) => sum + Math.abs(p - measured[i]!) / measured[i]!, 0)) / predicted.length;
     const rank = (v: number[]): number[] => {
       const order = v.map((x, i) => [x, i] as const).sort((a, b) => a[0] - b[0]);
       const r = new Array<number>(v.length);

@@ -21,10 +21,26 @@ import { defaultAttentionKernel, streamSeconds } from '../model/kernels.js';
 import { memoized, type Memo } from './memo.js';
 import { sliceForPlan } from './slices.js';
 import { overlapComputeLoss, overlapped } from './overlap.js';
-import { defaultStack, STACK_ATTENTION, STACK_AUTOCAST, STACK_EAGER, STACK_OVERLAP, STACK_PER_EXPERT_GEMMS, STACK_SELECTIVE, type OverlapPolicy } from './stacks.js';
+import {
+  defaultStack,
+  STACK_ATTENTION,
+  STACK_AUTOCAST,
+  STACK_EAGER,
+  STACK_OVERLAP,
+  STACK_PER_EXPERT_GEMMS,
+  STACK_SELECTIVE,
+  type OverlapPolicy,
+} from './stacks.js';
 import type { TrainingAttention } from './train-attention.js';
 import { dataParallelTime } from './train-dp.js';
-import { autocastSeconds, headTimes, layerTimes, type HeadTimes, type LayerEnv, type LayerTimes } from './train-layer.js';
+import {
+  autocastSeconds,
+  headTimes,
+  layerTimes,
+  type HeadTimes,
+  type LayerEnv,
+  type LayerTimes,
+} from './train-layer.js';
 import { activationBytesPerLayer, memoryParts, usableMemoryBytes } from './train-memory.js';
 import { DEFAULT_MOE_DISPATCH, dispatcherSms, EXPERT_HOST_OP_S, expertHostOps, type MoeDispatch } from './train-moe.js';
 import { exposedExpertParallelS, pipelineTime, scheduleProblem, type PipelineSchedule } from './train-pipeline.js';
@@ -38,7 +54,10 @@ export interface TrainingOptions {
   readonly gradientBytes?: number;
   /** Fused attention (FlashAttention): no sequence x sequence scores in memory; causal blocks skipped. */
   readonly flashAttention?: boolean;
-  /** Dropout on attention probabilities and hidden states (Megatron-LM's GPT default 0.1; most LLM recipes now 0). Default false. */
+  /**
+   * Dropout on attention probabilities and hidden states (Megatron-LM's GPT default 0.1; most LLM recipes now 0).
+   * Default false.
+   */
   readonly dropout?: boolean;
   /**
    * Host time to issue one operator (eager frameworks: Python, dispatcher, autograd, kernel launch).
@@ -54,14 +73,19 @@ export interface TrainingOptions {
   readonly stack?: TrainingStack;
   /** Overrides of the stack's overlap policy. */
   readonly overlap?: Partial<OverlapPolicy>;
-  /** Element-wise operators fused on an eager stack (torch.compile, or the model's own fused kernels). Default false. */
+  /**
+   * Element-wise operators fused on an eager stack (torch.compile, or the model's own fused kernels). Default false.
+   */
   readonly fused?: boolean;
   /**
    * The fused attention kernel, where the run names one: a kernel the chip's stack times, or an older
    * one (FlashAttention 1, its Triton port: train-attention.ts). Default: the stack's (STACK_ATTENTION).
    */
   readonly attention?: TrainingAttention;
-  /** Mixture of experts: the token dispatcher, whether it dispatches in fp8, the busiest rank's load over the mean (train-moe.ts). Default: Megatron-Core's NCCL all-to-all in bf16, balanced. */
+  /**
+   * Mixture of experts: the token dispatcher, whether it dispatches in fp8, the busiest rank's load over the mean
+   * (train-moe.ts). Default: Megatron-Core's NCCL all-to-all in bf16, balanced.
+   */
   readonly moe?: Partial<MoeDispatch>;
   /** The pipeline schedule (train-pipeline.ts): 1F1B, interleaved by the plan's `interleave` (default), or DualPipe. */
   readonly pipelineSchedule?: PipelineSchedule;
@@ -98,7 +122,10 @@ export interface MemoryPerChip {
   readonly activationBytes: number;
   readonly totalBytes: number;
   readonly capacityBytes: number;
-  /** What the step may fill: the capacity less the runtime's reserve and the allocator's fragmentation (train-memory.ts). */
+  /**
+   * What the step may fill: the capacity less the runtime's reserve and the allocator's fragmentation
+   * (train-memory.ts).
+   */
   readonly usableBytes: number;
 }
 
@@ -124,39 +151,76 @@ export interface TrainingStep {
 /** GiB with one decimal, as the out-of-memory reason prints them. */
 const gib = (bytes: number): string => (bytes / GIB).toFixed(1);
 
-const ZERO_BREAKDOWN: StepBreakdown = { computeS: 0, recomputeS: 0, tpCommS: 0, cpCommS: 0, epCommS: 0, ppCommS: 0, dpCommS: 0, bubbleS: 0, optimizerS: 0, hostS: 0 };
+const ZERO_BREAKDOWN: StepBreakdown = {
+  computeS: 0,
+  recomputeS: 0,
+  tpCommS: 0,
+  cpCommS: 0,
+  epCommS: 0,
+  ppCommS: 0,
+  dpCommS: 0,
+  bubbleS: 0,
+  optimizerS: 0,
+  hostS: 0,
+};
 
 /** Plan problems that make it impossible, before any timing. */
 export function planProblems(model: TransformerModel, chips: number, plan: TrainingPlan): string[] {
   const problems: string[] = [];
   const { tp, pp, dp, cp, ep } = plan;
-  if ([tp, pp, dp, cp, ep, plan.microbatch, plan.globalBatch, plan.seq, plan.interleave].some((v) => !Number.isInteger(v) || v < 1)) problems.push('tp, pp, dp, cp, ep, microbatch, global batch, sequence and interleave must be whole numbers >= 1');
-  if (tp * pp * dp * cp !== chips) problems.push(`tp x pp x dp x cp = ${tp} x ${pp} x ${dp} x ${cp} = ${tp * pp * dp * cp}, not the ${chips} chips`);
+  if (
+    [tp, pp, dp, cp, ep, plan.microbatch, plan.globalBatch, plan.seq, plan.interleave].some(
+      (v) => !Number.isInteger(v) || v < 1,
+    )
+  )
+    problems.push('tp, pp, dp, cp, ep, microbatch, global batch, sequence and interleave must be whole numbers >= 1');
+  if (tp * pp * dp * cp !== chips)
+    problems.push(`tp x pp x dp x cp = ${tp} x ${pp} x ${dp} x ${cp} = ${tp * pp * dp * cp}, not the ${chips} chips`);
   const shape = model.groups[0]!.shape;
   if (shape.heads % tp !== 0) problems.push(`tp=${tp} does not divide the ${shape.heads} attention heads`);
-  if (shape.kvHeads > 1 && shape.kvHeads % tp !== 0 && tp % shape.kvHeads !== 0) problems.push(`tp=${tp} and the ${shape.kvHeads} key/value heads do not divide one another`);
+  if (shape.kvHeads > 1 && shape.kvHeads % tp !== 0 && tp % shape.kvHeads !== 0)
+    problems.push(`tp=${tp} and the ${shape.kvHeads} key/value heads do not divide one another`);
   if (pp > model.layers) problems.push(`pp=${pp} is more than the ${model.layers} layers`);
-  if (plan.interleave > 1 && (pp * plan.interleave > model.layers || pp === 1)) problems.push(`interleave=${plan.interleave} needs pp > 1 and pp x interleave <= the ${model.layers} layers`);
+  if (plan.interleave > 1 && (pp * plan.interleave > model.layers || pp === 1))
+    problems.push(`interleave=${plan.interleave} needs pp > 1 and pp x interleave <= the ${model.layers} layers`);
   if (plan.seq % cp !== 0) problems.push(`cp=${cp} does not divide the sequence of ${plan.seq}`);
-  if (plan.globalBatch % (plan.microbatch * dp) !== 0) problems.push(`the global batch of ${plan.globalBatch} is not a whole number of microbatches (${plan.microbatch}) per data-parallel rank (${dp})`);
+  if (plan.globalBatch % (plan.microbatch * dp) !== 0)
+    problems.push(
+      `the global batch of ${plan.globalBatch} is not a whole number of microbatches (${plan.microbatch}) per ` +
+        `data-parallel rank (${dp})`,
+    );
   const experts = model.groups.find((g) => g.shape.mlp.kind === 'moe')?.shape.mlp;
   if (ep > 1 && !experts) problems.push(`ep=${ep} but the model has no experts`);
-  if (experts && experts.kind === 'moe' && experts.experts % ep !== 0) problems.push(`ep=${ep} does not divide the ${experts.experts} experts`);
-  if (ep > 1 && (dp * cp) % ep !== 0) problems.push(`ep=${ep} does not divide dp x cp = ${dp * cp} (experts are spread over the data-parallel ranks)`);
-  if (plan.seq > model.maxPositions) problems.push(`the sequence of ${plan.seq} exceeds the model's ${model.maxPositions} positions`);
+  if (experts && experts.kind === 'moe' && experts.experts % ep !== 0)
+    problems.push(`ep=${ep} does not divide the ${experts.experts} experts`);
+  if (ep > 1 && (dp * cp) % ep !== 0)
+    problems.push(`ep=${ep} does not divide dp x cp = ${dp * cp} (experts are spread over the data-parallel ranks)`);
+  if (plan.seq > model.maxPositions)
+    problems.push(`the sequence of ${plan.seq} exceeds the model's ${model.maxPositions} positions`);
   return problems;
 }
 
-/** Times already computed, per layer shape (or model, for the LM head), chip, system and `memoKey` (a plan search asks for each many times). */
+/**
+ * Times already computed, per layer shape (or model, for the LM head), chip, system and `memoKey` (a plan search asks
+ * for each many times).
+ */
 const layerMemo: Memo<LayerTimes> = new WeakMap();
 const headMemo: Memo<HeadTimes> = new WeakMap();
 
 /** What a step's layer and head times depend on besides the shape, chip and system. */
 function memoKey(env: LayerEnv, model: TransformerModel, plan: TrainingPlan): string {
-  return `${env.dtype} ${env.attention} ${env.eager} ${env.selective} ${env.flash} ${env.dropout} ${model.expertParams > 0 ? `${env.moe.dispatcher}${env.moe.fp8Dispatch ? 8 : ''}${env.moe.imbalance}` : '-'} ${model.hidden} ${model.causal} ${plan.tp} ${plan.cp} ${plan.ep} ${plan.microbatch} ${plan.seq} ${plan.recompute} ${plan.sequenceParallel}`;
+  return (
+    `${env.dtype} ${env.attention} ${env.eager} ${env.selective} ${env.flash} ${env.dropout} ` +
+    `${model.expertParams > 0 ? `${env.moe.dispatcher}${env.moe.fp8Dispatch ? 8 : ''}${env.moe.imbalance}` : '-'} ` +
+    `${model.hidden} ${model.causal} ${plan.tp} ${plan.cp} ${plan.ep} ${plan.microbatch} ${plan.seq} ` +
+    `${plan.recompute} ${plan.sequenceParallel}`
+  );
 }
 
-/** The busiest stage's layers for one microbatch: each group's times (memoized per layer shape) times the stage's share of the group. */
+/**
+ * The busiest stage's layers for one microbatch: each group's times (memoized per layer shape) times the stage's share
+ * of the group.
+ */
 interface StageSums {
   forwardS: number;
   backwardS: number;
@@ -172,8 +236,28 @@ interface StageSums {
   expertOps: number;
 }
 
-function stageSums(env: LayerEnv, model: TransformerModel, plan: TrainingPlan, fullest: number, key: string, perExpertGemms: boolean): StageSums {
-  const sums: StageSums = { forwardS: 0, backwardS: 0, recomputeS: 0, weightCastS: 0, linearS: 0, tpRawS: 0, cpCommS: 0, epRawS: 0, weightGradS: 0, activationBytes: 0, hostOps: 0, expertOps: 0 };
+function stageSums(
+  env: LayerEnv,
+  model: TransformerModel,
+  plan: TrainingPlan,
+  fullest: number,
+  key: string,
+  perExpertGemms: boolean,
+): StageSums {
+  const sums: StageSums = {
+    forwardS: 0,
+    backwardS: 0,
+    recomputeS: 0,
+    weightCastS: 0,
+    linearS: 0,
+    tpRawS: 0,
+    cpCommS: 0,
+    epRawS: 0,
+    weightGradS: 0,
+    activationBytes: 0,
+    hostOps: 0,
+    expertOps: 0,
+  };
   const fp8 = env.dtype.startsWith('fp8');
   for (const g of model.groups) {
     const share = g.count * fullest;
@@ -195,7 +279,14 @@ function stageSums(env: LayerEnv, model: TransformerModel, plan: TrainingPlan, f
   return sums;
 }
 
-export function trainingStep(model: TransformerModel, chip: ChipSpec, pods: SystemSpec, chips: number, plan: TrainingPlan, options: TrainingOptions = {}): TrainingStep {
+export function trainingStep(
+  model: TransformerModel,
+  chip: ChipSpec,
+  pods: SystemSpec,
+  chips: number,
+  plan: TrainingPlan,
+  options: TrainingOptions = {},
+): TrainingStep {
   // On pods of optical-switch cubes the job runs on a slice shaped for its groups (tensor innermost).
   const system = sliceForPlan(pods, chips, [plan.tp, plan.cp, plan.dp, plan.pp]);
   const dtype = options.dtype ?? defaultMatrixFormat(chip);
@@ -204,9 +295,23 @@ export function trainingStep(model: TransformerModel, chip: ChipSpec, pods: Syst
   const policy = { ...STACK_OVERLAP[stack], ...options.overlap };
   const gradientBytes = options.gradientBytes ?? (policy.bf16GradientReduce ? 2 : 4);
   const opOverheadS = options.opOverheadS ?? (isTensorCoreChip(chip) ? EAGER_OP_OVERHEAD_S : 0);
-  const attention = options.attention ?? (isTensorCoreChip(chip) && STACK_ATTENTION[stack] === 'flash2' ? 'flash2' : defaultAttentionKernel(chip));
-  const moe: MoeDispatch = options.moe === undefined ? DEFAULT_MOE_DISPATCH : { ...DEFAULT_MOE_DISPATCH, ...options.moe };
-  const env: LayerEnv = { chip, system, dtype, attentionDtype: defaultMatrixFormat(chip), attention, flash, dropout: options.dropout ?? false, eager: STACK_EAGER[stack] && !(options.fused ?? false), selective: STACK_SELECTIVE[stack], moe };
+  const attention =
+    options.attention ??
+    (isTensorCoreChip(chip) && STACK_ATTENTION[stack] === 'flash2' ? 'flash2' : defaultAttentionKernel(chip));
+  const moe: MoeDispatch =
+    options.moe === undefined ? DEFAULT_MOE_DISPATCH : { ...DEFAULT_MOE_DISPATCH, ...options.moe };
+  const env: LayerEnv = {
+    chip,
+    system,
+    dtype,
+    attentionDtype: defaultMatrixFormat(chip),
+    attention,
+    flash,
+    dropout: options.dropout ?? false,
+    eager: STACK_EAGER[stack] && !(options.fused ?? false),
+    selective: STACK_SELECTIVE[stack],
+    moe,
+  };
   const schedule = options.pipelineSchedule ?? '1f1b';
   const scheduleIssue = scheduleProblem(schedule, plan);
   const reasons = [...planProblems(model, chips, plan), ...notComputableReasons(chip)];
@@ -221,17 +326,40 @@ export function trainingStep(model: TransformerModel, chip: ChipSpec, pods: Syst
   // layers on 16 stages so).
   const fullest = (Math.ceil(model.layers / (pp * plan.interleave)) * plan.interleave) / model.layers;
   const key = memoKey(env, model, plan);
-  const { forwardS, backwardS, recomputeS, weightCastS, linearS, tpRawS, cpCommS, epRawS, weightGradS, activationBytes, hostOps, expertOps } = stageSums(env, model, plan, fullest, key, STACK_PER_EXPERT_GEMMS[stack]);
+  const {
+    forwardS,
+    backwardS,
+    recomputeS,
+    weightCastS,
+    linearS,
+    tpRawS,
+    cpCommS,
+    epRawS,
+    weightGradS,
+    activationBytes,
+    hostOps,
+    expertOps,
+  } = stageSums(env, model, plan, fullest, key, STACK_PER_EXPERT_GEMMS[stack]);
   // Tensor-parallel collectives: exposed, or (collective matmul / userbuffers) hidden behind the GEMMs
   // but for one of tp steps and what does not fit under them.
-  const tpCommS = policy.tpOverlap && tp > 1 ? overlapped(linearS, tpRawS * (1 - 1 / tp), overlapComputeLoss(chip)).exposedS + tpRawS / tp : tpRawS;
+  const tpCommS =
+    policy.tpOverlap && tp > 1
+      ? overlapped(linearS, tpRawS * (1 - 1 / tp), overlapComputeLoss(chip)).exposedS + tpRawS / tp
+      : tpRawS;
   // The last stage also runs the LM head (and the loss).
   const { forwardS: headF, backwardS: headB } = memoized(headMemo, model, env, key, () => headTimes(env, model, plan));
   const tokens = (plan.microbatch * plan.seq) / cp;
   // Expert-parallel dispatch and combine: exposed, or hidden behind the paired microbatch's compute
   // (DualPipe; Megatron-Core's 1F1B all-to-all overlap) at the cost of the SMs the dispatcher holds.
   const epOverlap = policy.epOverlap || schedule === 'dualpipe';
-  const epCommS = epOverlap ? exposedExpertParallelS(chip, epRawS, forwardS + backwardS + recomputeS, dispatcherSms(system, plan, moe.dispatcher)) : epRawS;
+  const epCommS = epOverlap
+    ? exposedExpertParallelS(
+        chip,
+        epRawS,
+        forwardS + backwardS + recomputeS,
+        dispatcherSms(system, plan, moe.dispatcher),
+      )
+    : epRawS;
   // Parameters on a chip: shared layers split over tensor and pipeline ranks, experts also over expert
   // ranks; DualPipe keeps two stages' parameters on each chip.
   const copies = schedule === 'dualpipe' ? 2 : 1;
@@ -239,14 +367,22 @@ export function trainingStep(model: TransformerModel, chip: ChipSpec, pods: Syst
   const experts = (copies * model.expertParams) / (tp * pp);
   const localParams = dense + experts / ep;
   // fp32 weights under autocast: their casts each microbatch (train-layer.ts).
-  const cast = STACK_AUTOCAST[stack] ? autocastSeconds(chip, env.attentionDtype, localParams, microbatches) : { forwardS: 0, backwardS: 0 };
-  const deviceS = forwardS + backwardS + recomputeS + tpCommS + cpCommS + epCommS + headF + headB + cast.forwardS + cast.backwardS;
+  const cast = STACK_AUTOCAST[stack]
+    ? autocastSeconds(chip, env.attentionDtype, localParams, microbatches)
+    : { forwardS: 0, backwardS: 0 };
+  const deviceS =
+    forwardS + backwardS + recomputeS + tpCommS + cpCommS + epCommS + headF + headB + cast.forwardS + cast.backwardS;
   // The host issues the stage's operators while the device runs earlier ones; the slower of the two sets the pace.
   const hostS = hostOps * opOverheadS + (opOverheadS > 0 ? expertOps * EXPERT_HOST_OP_S : 0);
   const perMicrobatch = Math.max(deviceS, hostS);
   const hostWaitS = perMicrobatch - deviceS;
   // Pipeline: the schedule's bubble and its transfers between stages (train-pipeline.ts).
-  const stage = { forwardS: forwardS + headF + cast.forwardS, backwardS: backwardS + recomputeS + headB + cast.backwardS, weightGradS, microbatchS: perMicrobatch };
+  const stage = {
+    forwardS: forwardS + headF + cast.forwardS,
+    backwardS: backwardS + recomputeS + headB + cast.backwardS,
+    weightGradS,
+    microbatchS: perMicrobatch,
+  };
   const { p2pS: ppCommS, bubbleS } = pipelineTime(system, plan, schedule, stage, model);
   const dpGroup = dp * cp;
   const dpTime = dataParallelTime({
@@ -271,24 +407,51 @@ export function trainingStep(model: TransformerModel, chip: ChipSpec, pods: Syst
   const optimizerS = streamSeconds(chip, dtype, optimizerParams * 30, optimizerParams * 12);
   // fp8 weight casts run once per step, on the first microbatch.
   const stepTimeS = microbatches * (perMicrobatch + ppCommS) + weightCastS + bubbleS + dpCommS + optimizerS;
-  const memory = memoryParts(model, plan, { localParams, dpGroup, gradientBytes, activationBytes, microbatches, tokens, stageLayers: Math.round(model.layers * fullest) });
+  const memory = memoryParts(model, plan, {
+    localParams,
+    dpGroup,
+    gradientBytes,
+    activationBytes,
+    microbatches,
+    tokens,
+    stageLayers: Math.round(model.layers * fullest),
+  });
   const usable = usableMemoryBytes(capacity, isTensorCoreChip(chip));
-  const memoryReasons = memory.totalBytes > usable ? [`out of memory: ${gib(memory.totalBytes)} GiB per chip (weights ${gib(memory.weightsBytes)}, gradients ${gib(memory.gradientBytes)}, optimizer ${gib(memory.optimizerBytes)}, activations ${gib(memory.activationBytes)}) exceeds the ${gib(usable)} GiB usable of ${gib(capacity)} GiB`] : [];
+  const memoryReasons =
+    memory.totalBytes > usable
+      ? [
+          `out of memory: ${gib(memory.totalBytes)} GiB per chip (weights ${gib(memory.weightsBytes)}, gradients ` +
+            `${gib(memory.gradientBytes)}, optimizer ${gib(memory.optimizerBytes)}, activations ` +
+            `${gib(memory.activationBytes)}) exceeds the ${gib(usable)} GiB usable of ${gib(capacity)} GiB`,
+        ]
+      : [];
   const flopsPerToken = trainingFlopsPerToken(model, plan.seq);
   const modelFlopsPerStep = flopsPerToken * tokensPerStep;
   // Hardware FLOPs (Korthikanti et al. 2022): the model FLOPs plus the recomputed forward, by the same
   // convention: all layers' forward (a third of their training FLOPs) or the attention core's.
   const layerFlopsPerToken = flopsPerToken - 6 * model.hidden * model.vocab;
-  const recomputedPerToken = plan.recompute === 'full' ? layerFlopsPerToken / 3 : plan.recompute === 'selective' ? attentionFlopsPerToken(model, plan.seq) / 3 : 0;
+  const recomputedPerToken =
+    plan.recompute === 'full'
+      ? layerFlopsPerToken / 3
+      : plan.recompute === 'selective'
+        ? attentionFlopsPerToken(model, plan.seq) / 3
+        : 0;
   const hardwareFlopsPerStep = modelFlopsPerStep + recomputedPerToken * tokensPerStep;
   const ctx = chipContext(chip, dtype);
   const peak = peakOpsPerS(chip, ctx.dtype);
-  const energyPerStepJ = chips * (ctx.staticW * stepTimeS) + (hardwareFlopsPerStep / 2) * ctx.macPj * 1e-12 + chips * microbatches * 3 * localParams * 2 * ctx.offChipPjPerByte * 1e-12;
+  const energyPerStepJ =
+    chips * (ctx.staticW * stepTimeS) +
+    (hardwareFlopsPerStep / 2) * ctx.macPj * 1e-12 +
+    chips * microbatches * 3 * localParams * 2 * ctx.offChipPjPerByte * 1e-12;
   const mfu = modelFlopsPerStep / (stepTimeS * chips * peak);
   const hfu = hardwareFlopsPerStep / (stepTimeS * chips * peak);
   const overflow = computableStep(stepTimeS, hfu);
   if (overflow !== undefined) return invalidStep(plan, chips, [overflow], tokensPerStep, capacity);
-  if (mfu > 1 + PEAK_SLACK || hfu > 1 + PEAK_SLACK) throw new Error(`invariant violated: a training step of ${model.name} on ${chips} x ${chip.name} (tp ${tp}, pp ${pp}, dp ${dp}, cp ${cp}, ep ${ep}, recompute ${plan.recompute}) reaches MFU ${mfu} and HFU ${hfu}, above 1`);
+  if (mfu > 1 + PEAK_SLACK || hfu > 1 + PEAK_SLACK)
+    throw new Error(
+      `invariant violated: a training step of ${model.name} on ${chips} x ${chip.name} (tp ${tp}, pp ${pp}, dp ` +
+        `${dp}, cp ${cp}, ep ${ep}, recompute ${plan.recompute}) reaches MFU ${mfu} and HFU ${hfu}, above 1`,
+    );
   return {
     plan,
     chips,
@@ -329,10 +492,19 @@ const PEAK_SLACK = 1e-9;
  */
 function computableStep(stepTimeS: number, hfu: number): string | undefined {
   if (stepTimeS > 0 && stepTimeS < Infinity && Number.isFinite(hfu)) return undefined;
-  return `not computable: the step time comes out as ${stepTimeS} s (a value in the chip or system spec overflows the arithmetic)`;
+  return (
+    `not computable: the step time comes out as ${stepTimeS} s (a value in the chip or system spec overflows ` +
+    `the arithmetic)`
+  );
 }
 
-function invalidStep(plan: TrainingPlan, chips: number, reasons: string[], tokensPerStep: number, capacity: number): TrainingStep {
+function invalidStep(
+  plan: TrainingPlan,
+  chips: number,
+  reasons: string[],
+  tokensPerStep: number,
+  capacity: number,
+): TrainingStep {
   return {
     plan,
     chips,
@@ -340,7 +512,15 @@ function invalidStep(plan: TrainingPlan, chips: number, reasons: string[], token
     reasons,
     stepTimeS: Infinity,
     breakdown: ZERO_BREAKDOWN,
-    memory: { weightsBytes: 0, gradientBytes: 0, optimizerBytes: 0, activationBytes: 0, totalBytes: 0, capacityBytes: capacity, usableBytes: capacity },
+    memory: {
+      weightsBytes: 0,
+      gradientBytes: 0,
+      optimizerBytes: 0,
+      activationBytes: 0,
+      totalBytes: 0,
+      capacityBytes: capacity,
+      usableBytes: capacity,
+    },
     microbatches: 1,
     tokensPerStep,
     tokensPerS: 0,
@@ -358,7 +538,10 @@ export function trainingDays(flops: number, chips: number, peakFlopsPerS: number
 }
 
 /** Wall time and energy to train on `tokens` tokens at a step's pace (whole steps). */
-export function timeToTrain(step: TrainingStep, tokens: number): { readonly steps: number; readonly seconds: number; readonly energyJ: number } {
+export function timeToTrain(
+  step: TrainingStep,
+  tokens: number,
+): { readonly steps: number; readonly seconds: number; readonly energyJ: number } {
   const steps = Math.ceil(tokens / step.tokensPerStep);
   return { steps, seconds: steps * step.stepTimeS, energyJ: steps * step.energyPerStepJ };
 }

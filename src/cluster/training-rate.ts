@@ -18,9 +18,29 @@ export function chipsPerHost(chip: ChipSpec): number {
  * Training tokens per second per chip for a transformer on `chips` chips of a system: the best plan
  * the search finds (cluster/search.ts) at a 4M-token global batch.
  */
-export function trainingRate(model: TransformerModel, chip: ChipSpec, system: SystemSpec, chips: number, seq: number): WorkloadRate & { readonly plan?: TrainingStep } {
+export function trainingRate(
+  model: TransformerModel,
+  chip: ChipSpec,
+  system: SystemSpec,
+  chips: number,
+  seq: number,
+): WorkloadRate & { readonly plan?: TrainingStep } {
   const r = searchPlans(model, chip, system, chips, { seq, globalBatch: defaultGlobalBatch(seq), keep: 1 });
   const best = r.best[0];
-  if (!best) return { perSecond: 0, powerW: 0, unit: 'tokens', feasible: false, reasons: r.rejected.map((g) => g.message).slice(0, 3) };
-  return { perSecond: best.tokensPerS / best.chips, powerW: best.energyPerStepJ / best.stepTimeS / best.chips, unit: 'tokens', feasible: true, reasons: [], plan: best };
+  if (!best)
+    return {
+      perSecond: 0,
+      powerW: 0,
+      unit: 'tokens',
+      feasible: false,
+      reasons: r.rejected.map((g) => g.message).slice(0, 3),
+    };
+  return {
+    perSecond: best.tokensPerS / best.chips,
+    powerW: best.energyPerStepJ / best.stepTimeS / best.chips,
+    unit: 'tokens',
+    feasible: true,
+    reasons: [],
+    plan: best,
+  };
 }

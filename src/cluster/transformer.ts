@@ -41,7 +41,10 @@ export interface LayerShape {
         readonly sharedFfn: number;
         /** Qwen2-MoE: a sigmoid gate (hidden x 1) on the shared experts' output. */
         readonly sharedGate?: boolean;
-        /** Group-limited routing: a token's experts come from its `topK` best of `count` equal groups (DeepSeek-V3: 4 of 8). */
+        /**
+         * Group-limited routing: a token's experts come from its `topK` best of `count` equal groups (DeepSeek-V3: 4 of
+         * 8).
+         */
         readonly groups?: { readonly count: number; readonly topK: number };
       };
 }
@@ -73,7 +76,11 @@ function mlpParams(hidden: number, m: LayerShape['mlp']): { total: number; activ
   const expert = dense(m.ffn, m.gated);
   const shared = m.sharedExperts * dense(m.sharedFfn, m.gated);
   const router = hidden * m.experts + (m.sharedGate ? hidden : 0);
-  return { total: m.experts * expert + shared + router, active: m.topK * expert + shared + router, expert: m.experts * expert };
+  return {
+    total: m.experts * expert + shared + router,
+    active: m.topK * expert + shared + router,
+    expert: m.experts * expert,
+  };
 }
 
 export function transformerFromSpec(name: string, spec: TransformerSpec): TransformerModel {
@@ -84,7 +91,15 @@ export function transformerFromSpec(name: string, spec: TransformerSpec): Transf
     if (a.kind === 'multi-head') {
       const q = a.heads * a.headDim;
       const kv = a.kvHeads * a.headDim;
-      attention = { heads: a.heads, qkDim: a.headDim, valueDim: a.headDim, kvHeads: a.kvHeads, attentionParams: h * (q + 2 * kv) + q * h, projectionOut: q + 2 * kv, kvCacheElements: 2 * kv };
+      attention = {
+        heads: a.heads,
+        qkDim: a.headDim,
+        valueDim: a.headDim,
+        kvHeads: a.kvHeads,
+        attentionParams: h * (q + 2 * kv) + q * h,
+        projectionOut: q + 2 * kv,
+        kvCacheElements: 2 * kv,
+      };
     } else {
       // Multi-head latent attention: queries (through an optional latent), a shared key/value latent
       // plus a rotary key, expanded per head; the cache holds the latent and the rotary key.
@@ -105,7 +120,17 @@ export function transformerFromSpec(name: string, spec: TransformerSpec): Transf
     }
     const m: LayerShape['mlp'] =
       mlp.kind === 'moe'
-        ? { kind: 'moe', experts: mlp.experts, topK: mlp.topK, ffn: mlp.ffn, gated: true, sharedExperts: mlp.sharedExperts, sharedFfn: mlp.sharedFfn, ...(mlp.sharedGate ? { sharedGate: true } : {}), ...(mlp.groups ? { groups: mlp.groups } : {}) }
+        ? {
+            kind: 'moe',
+            experts: mlp.experts,
+            topK: mlp.topK,
+            ffn: mlp.ffn,
+            gated: true,
+            sharedExperts: mlp.sharedExperts,
+            sharedFfn: mlp.sharedFfn,
+            ...(mlp.sharedGate ? { sharedGate: true } : {}),
+            ...(mlp.groups ? { groups: mlp.groups } : {}),
+          }
         : { kind: 'dense', ffn: mlp.ffn, gated: mlp.kind === 'gated' };
     return { ...attention, ...(window > 0 ? { windowTokens: window } : {}), mlp: m };
   };
@@ -127,24 +152,51 @@ export function transformerFromSpec(name: string, spec: TransformerSpec): Transf
     activeParams += g.count * (g.shape.attentionParams + m.active);
     expertParams += g.count * m.expert;
   }
-  return { name, hidden: h, vocab: spec.vocab, maxPositions: spec.maxPositions, causal: spec.causal, tiedEmbeddings: tied, rotary: !spec.learnedPositions, groups, layers: spec.mlps.length, params, activeParams, embeddingParams, expertParams };
+  return {
+    name,
+    hidden: h,
+    vocab: spec.vocab,
+    maxPositions: spec.maxPositions,
+    causal: spec.causal,
+    tiedEmbeddings: tied,
+    rotary: !spec.learnedPositions,
+    groups,
+    layers: spec.mlps.length,
+    params,
+    activeParams,
+    embeddingParams,
+    expertParams,
+  };
 }
 
 /** A zoo transformer by name, or a config.json's contents. */
-export function transformerModel(source: { readonly zoo: string } | { readonly config: unknown; readonly file: string }, seq = 2048): TransformerModel {
+export function transformerModel(
+  source: { readonly zoo: string } | { readonly config: unknown; readonly file: string },
+  seq = 2048,
+): TransformerModel {
   let config: unknown;
   let name: string;
   if ('zoo' in source) {
     const entry = getZooEntry(source.zoo);
     if (!entry) throw new TpusimError('unknown_model', unknownNameMessage('model', source.zoo, zooModelNames()));
-    if (!entry.config) throw new TpusimError('not_a_transformer', `${source.zoo} is not a transformer; the cluster model trains and serves transformers (zoo: ${zooModelNames().filter((n) => getZooEntry(n)?.config).join(', ')})`);
+    if (!entry.config)
+      throw new TpusimError(
+        'not_a_transformer',
+        `${source.zoo} is not a transformer; the cluster model trains and serves transformers (zoo: ${zooModelNames()
+          .filter((n) => getZooEntry(n)?.config)
+          .join(', ')})`,
+      );
     config = entry.config;
     name = entry.name;
   } else {
     config = source.config;
     name = source.file.replace(/^.*\//, '').replace(/\.json$/i, '');
   }
-  const spec = readHfArchitecture(config, { batch: 1, seq: Math.min(seq, 1 << 30), fileName: 'zoo' in source ? `${source.zoo} config` : source.file });
+  const spec = readHfArchitecture(config, {
+    batch: 1,
+    seq: Math.min(seq, 1 << 30),
+    fileName: 'zoo' in source ? `${source.zoo} config` : source.file,
+  });
   if (!spec.ok) throw new TpusimError('bad_model', formatIssues(spec.issues), { issues: spec.issues });
   return transformerFromSpec(name, spec.value);
 }
@@ -155,7 +207,11 @@ export function transformerModel(source: { readonly zoo: string } | { readonly c
  * head's 6 x hidden x vocab per token). Kaplan et al. 2020; Narayanan et al. 2021 (Megatron-LM) eq. 3;
  * Chowdhery et al. 2022 (PaLM) appendix B.
  */
-export function trainingFlopsPerToken(model: TransformerModel, seq: number, attention: AttentionCount = 'performed'): number {
+export function trainingFlopsPerToken(
+  model: TransformerModel,
+  seq: number,
+  attention: AttentionCount = 'performed',
+): number {
   let flops = 0;
   for (const g of model.groups) {
     const m = mlpParams(model.hidden, g.shape.mlp);
@@ -179,8 +235,21 @@ export type AttentionCount = 'performed' | 'full';
  * noncausal_attention_flops / 2") and FlashAttention's benchmarks do; Megatron-LM and PaLM count the
  * whole seq x seq product, which no causal kernel performs, and with it an MFU can pass 100%.
  */
-export function attentionFlopsPerToken(model: TransformerModel, seq: number, count: AttentionCount = 'performed'): number {
-  return model.groups.reduce((s, g) => s + g.count * 6 * keysPerQuery(model.causal, seq, g.shape.windowTokens, count) * g.shape.heads * (g.shape.qkDim + g.shape.valueDim), 0);
+export function attentionFlopsPerToken(
+  model: TransformerModel,
+  seq: number,
+  count: AttentionCount = 'performed',
+): number {
+  return model.groups.reduce(
+    (s, g) =>
+      s +
+      g.count *
+        6 *
+        keysPerQuery(model.causal, seq, g.shape.windowTokens, count) *
+        g.shape.heads *
+        (g.shape.qkDim + g.shape.valueDim),
+    0,
+  );
 }
 
 /**

@@ -12,9 +12,18 @@ const h100 = getSystemPreset('dgx-h100');
 const a100 = getSystemPreset('dgx-a100');
 const twoNodes = { size: 16, stride: 1 };
 
-/** A DGX-like system whose network tier runs `transport` at `bandwidth` per GPU (rows describe EFA and TCPX nodes so). */
+/**
+ * A DGX-like system whose network tier runs `transport` at `bandwidth` per GPU (rows describe EFA and TCPX nodes so).
+ */
 function over(base: SystemSpec, transport: Transport, bandwidth: number, latencyS = 2.7e-6): SystemSpec {
-  const network: NetworkTier = { name: transport, kind: 'fat-tree', domainChips: 16384, bandwidthBytesPerS: bandwidth, latencyS, transport };
+  const network: NetworkTier = {
+    name: transport,
+    kind: 'fat-tree',
+    domainChips: 16384,
+    bandwidthBytesPerS: bandwidth,
+    latencyS,
+    transport,
+  };
   return { ...base, name: `${base.name}-${transport}-${latencyS}`, tiers: [base.tiers[0]!, network] };
 }
 
@@ -25,7 +34,8 @@ describe('transport registry', () => {
       expect(t.protocols, name).toContain('Simple');
       expect(t.networkStepS !== undefined, name).toBe(t.layer === 'network');
       for (const c of Object.values(t.citations)) expect(Object.keys(TRANSPORT_SOURCES), name).toContain(c.source);
-      if (t.networkStepS !== undefined && t.networkStepS !== NCCL_NETWORK_STEPS) expect(Object.keys(t.citations), name).toContain('networkStepS');
+      if (t.networkStepS !== undefined && t.networkStepS !== NCCL_NETWORK_STEPS)
+        expect(Object.keys(t.citations), name).toContain('networkStepS');
     }
   });
 
@@ -36,15 +46,24 @@ describe('transport registry', () => {
     for (const [name, s] of Object.entries(SYSTEM_PRESETS)) {
       expect(validateSystem(s), name).toEqual([]);
       const bare: SystemSpec = { ...s, name: `${name}-bare`, tiers: s.tiers.map(({ transport: _, ...t }) => t) };
-      for (const size of [16, 64]) for (const bytes of [8192, 1e6, 1e9]) {
-        expect(collectiveCost(bare, 'all-reduce', bytes, { size, stride: 1 }).seconds, `${name} ${size} ${bytes}`).toBe(collectiveCost(s, 'all-reduce', bytes, { size, stride: 1 }).seconds);
-      }
+      for (const size of [16, 64])
+        for (const bytes of [8192, 1e6, 1e9]) {
+          expect(
+            collectiveCost(bare, 'all-reduce', bytes, { size, stride: 1 }).seconds,
+            `${name} ${size} ${bytes}`,
+          ).toBe(collectiveCost(s, 'all-reduce', bytes, { size, stride: 1 }).seconds);
+        }
     }
   });
 
   it('rejects a transport on the wrong kind of tier, and unknown ones', () => {
-    const efaOnIci = { ...getSystemPreset('tpu-v5e-pod'), tiers: getSystemPreset('tpu-v5e-pod').tiers.map((t, i) => (i === 0 ? { ...t, transport: 'efa-v2' } : t)) };
-    expect(validateSystem(efaOnIci).map((i) => [i.code, i.path])).toEqual([['transport_mismatch', 'tiers[0].transport']]);
+    const efaOnIci = {
+      ...getSystemPreset('tpu-v5e-pod'),
+      tiers: getSystemPreset('tpu-v5e-pod').tiers.map((t, i) => (i === 0 ? { ...t, transport: 'efa-v2' } : t)),
+    };
+    expect(validateSystem(efaOnIci).map((i) => [i.code, i.path])).toEqual([
+      ['transport_mismatch', 'tiers[0].transport'],
+    ]);
     const unknown = { ...h100, tiers: [h100.tiers[0], { ...h100.tiers[1]!, transport: 'carrier-pigeon' }] };
     expect(validateSystem(unknown).map((i) => i.path)).toEqual(['tiers[1].transport']);
   });
@@ -76,39 +95,58 @@ describe('AWS EFA through aws-ofi-nccl', () => {
     const net = 2 * 8 * 6.25e9 * NETWORK_EFFICIENCY;
     const treeBus = (Math.min(300e9 * 0.8, net) * 0.92) / 16;
     const nvlinkSimple = 0.47 + 4.0 - 0.6;
-    // Simple stores the 8 KB at each of 14 NVLink hops and 2 network stages; the slowest (network) is in the bandwidth term.
+    // Simple stores the 8 KB at each of 14 NVLink hops and 2 network stages; the slowest (network) is in the bandwidth
+    // term.
     const fill = 8192 * (14 / (300e9 * 0.8) + 1 / net);
-    expect(c.seconds).toBeCloseTo((8.4 + 2 * (7 * nvlinkSimple + 23)) * US + 8192 / (0.5 * treeBus * 0.8) + fill + NETWORK_COLLECTIVE_S, 12);
+    expect(c.seconds).toBeCloseTo(
+      (8.4 + 2 * (7 * nvlinkSimple + 23)) * US + 8192 / (0.5 * treeBus * 0.8) + fill + NETWORK_COLLECTIVE_S,
+      12,
+    );
   });
 
   it('efa-v3 and efa-v4 (p5en, p6-b200) step at 18 us, 21 us under Simple', () => {
     for (const t of ['efa-v3', 'efa-v4'] as const) {
       const steps = TRANSPORT_PROFILES[t].networkStepS!;
-      [...steps.ring, ...steps.tree, steps.nvlsTree].forEach((s, i) => expect(s).toBeCloseTo([18, 18, 21, 18, 18, 21, 21][i]! * US, 15));
+      [...steps.ring, ...steps.tree, steps.nvlsTree].forEach((s, i) =>
+        expect(s).toBeCloseTo([18, 18, 21, 18, 18, 21, 21][i]! * US, 15),
+      );
     }
     const ib = collectiveCost(h100, 'all-reduce', 8192, twoNodes).seconds;
     // LL tree on 2 nodes crosses the network twice: 2 x (18 - 5.0) us slower than NCCL's InfiniBand.
-    expect(collectiveCost(over(h100, 'efa-v4', 50e9), 'all-reduce', 8192, twoNodes).seconds - ib).toBeCloseTo(2 * 13 * US, 12);
+    expect(collectiveCost(over(h100, 'efa-v4', 50e9), 'all-reduce', 8192, twoNodes).seconds - ib).toBeCloseTo(
+      2 * 13 * US,
+      12,
+    );
   });
 
   it("adds a tier's latency beyond NCCL's 2.7 us to every step of its transport", () => {
     const base = collectiveCost(over(h100, 'efa-v2', 50e9), 'all-reduce', 8192, twoNodes).seconds;
-    expect(collectiveCost(over(h100, 'efa-v2', 50e9, 5.7e-6), 'all-reduce', 8192, twoNodes).seconds - base).toBeCloseTo(2 * 3 * US, 12);
+    expect(collectiveCost(over(h100, 'efa-v2', 50e9, 5.7e-6), 'all-reduce', 8192, twoNodes).seconds - base).toBeCloseTo(
+      2 * 3 * US,
+      12,
+    );
   });
 });
 
 describe("Google's GPUDirect-TCPX and TCPXO", () => {
   const ring = { algorithm: 'ring' } as const;
 
-  it('tcpx runs Simple only: a 64 KB ring all-gather that takes LL on InfiniBand takes Simple, 15 steps at their Simple latency', () => {
-    expect(collectiveCost(h100, 'all-gather', 65536, twoNodes, ring).protocol).toBe('LL');
-    const c = collectiveCost(over(h100, 'tcpx', 12.5e9), 'all-gather', 65536, twoNodes, ring);
-    expect(c).toMatchObject({ algorithm: 'ring', protocol: 'Simple' });
-    // 14 NVLink steps at max(0.47 + 3.4 - 0.6, 3 us net overhead), 1 network step at 14 us, over 8 NICs of 12.5 GB/s,
-    // on 2 of NCCL's 16 channels (Simple wants 32 KB a channel).
-    const nics = (8 * 12.5e9 * NETWORK_EFFICIENCY * 2) / 16;
-    expect(c.seconds).toBeCloseTo((8.4 + 14 * (0.47 + 3.4 - 0.6) + 14) * US + (15 / 16) * (65536 / nics) + NETWORK_COLLECTIVE_S, 12);
-  });
+  it(
+    'tcpx runs Simple only: a 64 KB ring all-gather that takes LL on InfiniBand takes Simple, 15 steps at ' +
+      'their Simple latency',
+    () => {
+      expect(collectiveCost(h100, 'all-gather', 65536, twoNodes, ring).protocol).toBe('LL');
+      const c = collectiveCost(over(h100, 'tcpx', 12.5e9), 'all-gather', 65536, twoNodes, ring);
+      expect(c).toMatchObject({ algorithm: 'ring', protocol: 'Simple' });
+      // 14 NVLink steps at max(0.47 + 3.4 - 0.6, 3 us net overhead), 1 network step at 14 us, over 8 NICs of 12.5 GB/s,
+      // on 2 of NCCL's 16 channels (Simple wants 32 KB a channel).
+      const nics = (8 * 12.5e9 * NETWORK_EFFICIENCY * 2) / 16;
+      expect(c.seconds).toBeCloseTo(
+        (8.4 + 14 * (0.47 + 3.4 - 0.6) + 14) * US + (15 / 16) * (65536 / nics) + NETWORK_COLLECTIVE_S,
+        12,
+      );
+    },
+  );
 
   it('tcpxo allows LL128 and Simple, never LL', () => {
     const a3mega = over(h100, 'tcpxo', 25e9);
@@ -124,14 +162,22 @@ describe('benchmark harnesses', () => {
   const p6 = over({ ...h100, chip: 'b200', tiers: [{ ...h100.tiers[0]!, bandwidthBytesPerS: 900e9 }] }, 'efa-v4', 50e9);
 
   it('nccl-tests reports the collective itself', () => {
-    expect(harnessSeconds(p6, 'all-reduce', 1 << 20, { size: 32, stride: 1 })).toBe(collectiveCost(p6, 'all-reduce', 1 << 20, { size: 32, stride: 1 }).seconds);
+    expect(harnessSeconds(p6, 'all-reduce', 1 << 20, { size: 32, stride: 1 })).toBe(
+      collectiveCost(p6, 'all-reduce', 1 << 20, { size: 32, stride: 1 }).seconds,
+    );
   });
 
-  it('a blocking torch.distributed loop adds 2.1 barriers, a barrier being a one-element all-reduce of the group', () => {
-    const group = { size: 32, stride: 1 };
-    const barrier = collectiveCost(p6, 'all-reduce', 4, group).seconds;
-    expect(harnessSeconds(p6, 'all-reduce', 1 << 20, group, 'torch-distributed')).toBeCloseTo(collectiveCost(p6, 'all-reduce', 1 << 20, group).seconds + TORCH_BLOCKING_BARRIERS * barrier, 12);
-    expect(HARNESS_PROFILES['torch-distributed'].overheadS(10 * US)).toBeCloseTo(21 * US, 12);
-    expect(harnessSeconds(p6, 'all-reduce', 1 << 20, { size: 1, stride: 1 }, 'torch-distributed')).toBe(0);
-  });
+  it(
+    'a blocking torch.distributed loop adds 2.1 barriers, a barrier being a one-element all-reduce of the ' + 'group',
+    () => {
+      const group = { size: 32, stride: 1 };
+      const barrier = collectiveCost(p6, 'all-reduce', 4, group).seconds;
+      expect(harnessSeconds(p6, 'all-reduce', 1 << 20, group, 'torch-distributed')).toBeCloseTo(
+        collectiveCost(p6, 'all-reduce', 1 << 20, group).seconds + TORCH_BLOCKING_BARRIERS * barrier,
+        12,
+      );
+      expect(HARNESS_PROFILES['torch-distributed'].overheadS(10 * US)).toBeCloseTo(21 * US, 12);
+      expect(harnessSeconds(p6, 'all-reduce', 1 << 20, { size: 1, stride: 1 }, 'torch-distributed')).toBe(0);
+    },
+  );
 });

@@ -29,7 +29,10 @@ export interface TransportProfile {
   readonly layer: TransportLayer;
   /** The NCCL protocols the transport's plugin lets NCCL run across it. */
   readonly protocols: readonly NcclProtocol[];
-  /** network: one step's latency, in place of NCCL's InfiniBand figures (a tier's `latencyS` beyond NCCL's 2.7 us adds to it). */
+  /**
+   * network: one step's latency, in place of NCCL's InfiniBand figures (a tier's `latencyS` beyond NCCL's 2.7 us adds
+   * to it).
+   */
   readonly networkStepS?: NetworkSteps;
   /** Field path -> where the value comes from. */
   readonly citations: Readonly<Record<string, Citation>>;
@@ -42,7 +45,11 @@ const ALL = NCCL_PROTOCOLS;
  * NVLS tree 20.9 us. NCCL's InfiniBand (and RoCE: the same verbs transport) model; a tier's
  * `latencyS` is its LL ring step, so the presets' 2.7 us is this table's own.
  */
-export const NCCL_NETWORK_STEPS: NetworkSteps = { ring: [2.7 * US, 4.0 * US, 14 * US], tree: [5.0 * US, 8.5 * US, 14 * US], nvlsTree: 20.9 * US };
+export const NCCL_NETWORK_STEPS: NetworkSteps = {
+  ring: [2.7 * US, 4.0 * US, 14 * US],
+  tree: [5.0 * US, 8.5 * US, 14 * US],
+  nvlsTree: 20.9 * US,
+};
 export const REFERENCE_STEP_S = NCCL_NETWORK_STEPS.ring[0];
 
 /**
@@ -57,12 +64,21 @@ function efaSteps(netLatS: number): NetworkSteps {
 
 const EFA_P5 = efaSteps(20 * US);
 const EFA_P5EN = efaSteps(18 * US);
-const SIMPLE_ONLY_EFA = cite('awsOfiIssue76', 'AWS: EFA does not support LL and LL128', 'published', 'aws-ofi-nccl forces NCCL_PROTO=simple unless EFA reports in-order 128-byte delivery, which p4d/p4de (SENDRECV protocol) do not (platform-aws.cpp)');
-const EFA_LL = cite('awsOfiPr516', 'P5: EFA reports WRITE_IN_ORDER_ALIGNED_128_BYTES, LL and LL128 allowed over the RDMA protocol');
+const SIMPLE_ONLY_EFA = cite(
+  'awsOfiIssue76',
+  'AWS: EFA does not support LL and LL128',
+  'published',
+  'aws-ofi-nccl forces NCCL_PROTO=simple unless EFA reports in-order 128-byte delivery, which p4d/p4de (SENDRECV ' +
+    'protocol) do not (platform-aws.cpp)',
+);
+const EFA_LL = cite(
+  'awsOfiPr516',
+  'P5: EFA reports WRITE_IN_ORDER_ALIGNED_128_BYTES, LL and LL128 allowed over the RDMA protocol',
+);
 
 export const TRANSPORT_PROFILES: Readonly<Record<Transport, TransportProfile>> = {
   nvlink: {
-    description: 'NVLink through NVSwitch (the scale-up link model is the chip preset\'s chipLinks, cluster/nccl.ts)',
+    description: "NVLink through NVSwitch (the scale-up link model is the chip preset's chipLinks, cluster/nccl.ts)",
     layer: 'scale-up',
     protocols: ALL,
     citations: { protocols: cite('ncclTuning', 'hwLatencies[NCCL_HW_NVLINK]: LL, LL128 and Simple over NVLink') },
@@ -85,16 +101,28 @@ export const TRANSPORT_PROFILES: Readonly<Record<Transport, TransportProfile>> =
     layer: 'network',
     protocols: ALL,
     networkStepS: NCCL_NETWORK_STEPS,
-    citations: { networkStepS: cite('ncclTuning', 'net_ib.cc runs RoCE through the same verbs transport; hwLatencies[NCCL_HW_NET]') },
+    citations: {
+      networkStepS: cite(
+        'ncclTuning',
+        'net_ib.cc runs RoCE through the same verbs transport; hwLatencies[NCCL_HW_NET]',
+      ),
+    },
   },
   'efa-v1': {
-    description: 'AWS EFA, first generation (p4d, p4de): aws-ofi-nccl over libfabric send/receive, Simple protocol only',
+    description:
+      'AWS EFA, first generation (p4d, p4de): aws-ofi-nccl over libfabric send/receive, Simple protocol only',
     layer: 'network',
     protocols: ['Simple'],
     networkStepS: EFA_P5,
     citations: {
       protocols: SIMPLE_ONLY_EFA,
-      networkStepS: cite('awsOfiTuner', 'net_lat 20 us (P5 & P5e) + 3 us Simple completion', 'estimate', "aws-ofi-nccl's tuner models P5 and later only; p4d's send/receive path is taken as no faster than P5's RDMA writes"),
+      networkStepS: cite(
+        'awsOfiTuner',
+        'net_lat 20 us (P5 & P5e) + 3 us Simple completion',
+        'estimate',
+        "aws-ofi-nccl's tuner models P5 and later only; p4d's send/receive path is taken as no faster than P5's " +
+          'RDMA writes',
+      ),
     },
   },
   'efa-v2': {
@@ -102,7 +130,13 @@ export const TRANSPORT_PROFILES: Readonly<Record<Transport, TransportProfile>> =
     layer: 'network',
     protocols: ALL,
     networkStepS: EFA_P5,
-    citations: { protocols: EFA_LL, networkStepS: cite('awsOfiTuner', "model_platform_params, 'P5 & P5e platform': net_lat 20.0 us; Simple + TUNER_NET_COMP_OVERHEAD 3 us") },
+    citations: {
+      protocols: EFA_LL,
+      networkStepS: cite(
+        'awsOfiTuner',
+        "model_platform_params, 'P5 & P5e platform': net_lat 20.0 us; Simple + TUNER_NET_COMP_OVERHEAD 3 us",
+      ),
+    },
   },
   'efa-v3': {
     description: 'AWS EFA, third generation (p5en): aws-ofi-nccl over RDMA write',
@@ -120,8 +154,18 @@ export const TRANSPORT_PROFILES: Readonly<Record<Transport, TransportProfile>> =
     protocols: ALL,
     networkStepS: EFA_P5EN,
     citations: {
-      protocols: cite('awsOfiTuner', 'nccl_ofi_regions.cpp, region_init_internal_p6: Tree/LL and LL128 regions for p6-b200', 'derived'),
-      networkStepS: cite('awsOfiTuner', "P5en's net_lat 18.0 us; Simple + 3 us", 'derived', 'platform-aws.cpp groups p5en and p6-b200 in one entry (RDMA protocol, the same latency reported to NCCL); the model tuner has no p6 entry'),
+      protocols: cite(
+        'awsOfiTuner',
+        'nccl_ofi_regions.cpp, region_init_internal_p6: Tree/LL and LL128 regions for p6-b200',
+        'derived',
+      ),
+      networkStepS: cite(
+        'awsOfiTuner',
+        "P5en's net_lat 18.0 us; Simple + 3 us",
+        'derived',
+        'platform-aws.cpp groups p5en and p6-b200 in one entry (RDMA protocol, the same latency reported to ' +
+          'NCCL); the model tuner has no p6 entry',
+      ),
     },
   },
   tcpx: {
@@ -131,7 +175,14 @@ export const TRANSPORT_PROFILES: Readonly<Record<Transport, TransportProfile>> =
     networkStepS: NCCL_NETWORK_STEPS,
     citations: {
       protocols: cite('gcpTcpx', 'NCCL configs: NCCL_PROTO=Simple'),
-      networkStepS: cite('ncclTuning', 'hwLatencies[NCCL_HW_NET]', 'estimate', "no TCPX figure published (the plugin reports latency 0 to NCCL); NCCL's InfiniBand steps kept. No achieved rate is published either: the fitted InfiniBand/RoCE fraction is kept, which dstack's A3 High runs show is about twice too fast (one calibration row, too few to fit)"),
+      networkStepS: cite(
+        'ncclTuning',
+        'hwLatencies[NCCL_HW_NET]',
+        'estimate',
+        "no TCPX figure published (the plugin reports latency 0 to NCCL); NCCL's InfiniBand steps kept. No " +
+          "achieved rate is published either: the fitted InfiniBand/RoCE fraction is kept, which dstack's A3 High " +
+          'runs show is about twice too fast (one calibration row, too few to fit)',
+      ),
     },
   },
   tcpxo: {
@@ -141,21 +192,32 @@ export const TRANSPORT_PROFILES: Readonly<Record<Transport, TransportProfile>> =
     networkStepS: NCCL_NETWORK_STEPS,
     citations: {
       protocols: cite('gcpTcpxo', 'NCCL configs: NCCL_PROTO=Simple,LL128'),
-      networkStepS: cite('ncclTuning', 'hwLatencies[NCCL_HW_NET]', 'estimate', 'no TCPXO figure published (the plugin reports latency 0 to NCCL); a per-step latency fitted to the two latency-bound calibration rows disagrees between them (20 us for 64 MB, hundreds for 8 MB), so none is fitted'),
+      networkStepS: cite(
+        'ncclTuning',
+        'hwLatencies[NCCL_HW_NET]',
+        'estimate',
+        'no TCPXO figure published (the plugin reports latency 0 to NCCL); a per-step latency fitted to the two ' +
+          'latency-bound calibration rows disagrees between them (20 us for 64 MB, hundreds for 8 MB), so none is ' +
+          'fitted',
+      ),
     },
   },
   ici: {
-    description: "TPU inter-chip interconnect: a torus of direct links, collectives by XLA (cluster/torus.ts)",
+    description: 'TPU inter-chip interconnect: a torus of direct links, collectives by XLA (cluster/torus.ts)',
     layer: 'torus',
     protocols: ALL,
     citations: { description: cite('scalingBook', "Part 3: each ICI hop 'typically around 1us'") },
   },
   dcn: {
-    description: "Google's data-centre network between TPU slices (host NICs); priced with NCCL's network model for lack of a published one",
+    description:
+      "Google's data-centre network between TPU slices (host NICs); priced with NCCL's network model for lack of " +
+      'a published one',
     layer: 'network',
     protocols: ALL,
     networkStepS: NCCL_NETWORK_STEPS,
-    citations: { networkStepS: cite('ncclTuning', 'hwLatencies[NCCL_HW_NET]', 'estimate', 'no DCN collective model is published') },
+    citations: {
+      networkStepS: cite('ncclTuning', 'hwLatencies[NCCL_HW_NET]', 'estimate', 'no DCN collective model is published'),
+    },
   },
 };
 
@@ -166,4 +228,8 @@ export function transportOf(tier: NetworkTier): TransportProfile {
 }
 
 /** Which protocols of NCCL's three a transport allows, in NCCL's order. */
-export const protocolMask = (t: TransportProfile): readonly [boolean, boolean, boolean] => [t.protocols.includes('LL'), t.protocols.includes('LL128'), t.protocols.includes('Simple')];
+export const protocolMask = (t: TransportProfile): readonly [boolean, boolean, boolean] => [
+  t.protocols.includes('LL'),
+  t.protocols.includes('LL128'),
+  t.protocols.includes('Simple'),
+];

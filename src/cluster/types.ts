@@ -39,8 +39,24 @@ export interface NetworkTier {
   readonly transport?: Transport;
 }
 
-/** Network transports with a profile in cluster/transports.ts (scale-up links, network fabrics and their plugins, TPU ICI and DCN). */
-export const TRANSPORTS = ['nvlink', 'xgmi', 'infiniband', 'roce', 'efa-v1', 'efa-v2', 'efa-v3', 'efa-v4', 'tcpx', 'tcpxo', 'ici', 'dcn'] as const;
+/**
+ * Network transports with a profile in cluster/transports.ts (scale-up links, network fabrics and their plugins, TPU
+ * ICI and DCN).
+ */
+export const TRANSPORTS = [
+  'nvlink',
+  'xgmi',
+  'infiniband',
+  'roce',
+  'efa-v1',
+  'efa-v2',
+  'efa-v3',
+  'efa-v4',
+  'tcpx',
+  'tcpxo',
+  'ici',
+  'dcn',
+] as const;
 export type Transport = (typeof TRANSPORTS)[number];
 
 export interface SystemSpec {
@@ -61,7 +77,10 @@ export interface SystemSpec {
 export const COLLECTIVES = ['all-reduce', 'reduce-scatter', 'all-gather', 'all-to-all', 'p2p'] as const;
 export type Collective = (typeof COLLECTIVES)[number];
 
-/** NCCL's algorithms on switched tiers (ring, tree, NVLS and NVLS tree, PAT), the torus's, the two-level scheme, pairwise exchange. */
+/**
+ * NCCL's algorithms on switched tiers (ring, tree, NVLS and NVLS tree, PAT), the torus's, the two-level scheme,
+ * pairwise exchange.
+ */
 export const COLLECTIVE_ALGORITHMS = ['ring', 'tree', 'nvls', 'pat', 'torus', 'hierarchical', 'direct'] as const;
 export type CollectiveAlgorithm = (typeof COLLECTIVE_ALGORITHMS)[number];
 
@@ -69,7 +88,9 @@ export type CollectiveAlgorithm = (typeof COLLECTIVE_ALGORITHMS)[number];
 export const NCCL_PROTOCOLS = ['LL', 'LL128', 'Simple'] as const;
 export type NcclProtocol = (typeof NCCL_PROTOCOLS)[number];
 
-/** Where a group of chips sits: `size` chips, consecutive ranks `stride` apart (inner plan axes multiply the stride). */
+/**
+ * Where a group of chips sits: `size` chips, consecutive ranks `stride` apart (inner plan axes multiply the stride).
+ */
 export interface GroupPlacement {
   readonly size: number;
   readonly stride: number;
@@ -84,8 +105,22 @@ export interface CollectiveCost {
   readonly protocol?: NcclProtocol;
 }
 
-/** The framework a training step runs on: it decides which communication overlaps which compute (cluster/overlap.ts). */
-export const TRAINING_STACKS = ['megatron', 'nemo', 'maxtext', 'llm-foundry', 'torchtitan', 'deepspeed', 'fsdp', 'pytorch', 'jax', 'paxml', 'other'] as const;
+/**
+ * The framework a training step runs on: it decides which communication overlaps which compute (cluster/overlap.ts).
+ */
+export const TRAINING_STACKS = [
+  'megatron',
+  'nemo',
+  'maxtext',
+  'llm-foundry',
+  'torchtitan',
+  'deepspeed',
+  'fsdp',
+  'pytorch',
+  'jax',
+  'paxml',
+  'other',
+] as const;
 export type TrainingStack = (typeof TRAINING_STACKS)[number];
 
 export const RECOMPUTE = ['none', 'selective', 'full'] as const;

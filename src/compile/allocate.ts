@@ -68,11 +68,17 @@ export function allocate(tiled: TiledProgram, chip: ChipSpec): Allocation {
     }
   }
   if (dram > chip.offChipMemory.capacityBytes) {
-    throw new CompileError('does_not_fit', `the weights need ${formatBytes(dram)} of off-chip memory; ${chip.name} has ${formatBytes(chip.offChipMemory.capacityBytes)}`);
+    throw new CompileError(
+      'does_not_fit',
+      `the weights need ${formatBytes(dram)} of off-chip memory; ${chip.name} has ` +
+        `${formatBytes(chip.offChipMemory.capacityBytes)}`,
+    );
   }
   // Unified buffer: first fit by first use.
   const capacity = coreAt(chip, 0)!.unifiedBuffer.sizeBytes;
-  const ub = buffers.filter((b) => b.space === 'ub' && spans[b.id]!.first < Infinity).sort((x, y) => spans[x.id]!.first - spans[y.id]!.first || x.id - y.id);
+  const ub = buffers
+    .filter((b) => b.space === 'ub' && spans[b.id]!.first < Infinity)
+    .sort((x, y) => spans[x.id]!.first - spans[y.id]!.first || x.id - y.id);
   let live: Array<{ start: number; end: number; last: number; buffer: BufferSpec }> = [];
   let peak = 0;
   for (const b of ub) {
@@ -85,10 +91,16 @@ export function allocate(tiled: TiledProgram, chip: ChipSpec): Allocation {
       at = Math.max(at, l.end);
     }
     if (at + size > capacity) {
-      const biggest = [...live].sort((x, y) => y.end - y.start - (x.end - x.start)).slice(0, 3).map((l) => `${l.buffer.name} ${formatBytes(l.end - l.start)}`);
+      const biggest = [...live]
+        .sort((x, y) => y.end - y.start - (x.end - x.start))
+        .slice(0, 3)
+        .map((l) => `${l.buffer.name} ${formatBytes(l.end - l.start)}`);
       throw new CompileError(
         'does_not_fit',
-        `the unified buffer of ${chip.name} (${formatBytes(capacity)}) cannot hold ${b.name} (${formatBytes(size)}) at layer '${tiled.layerOf[span.first]}' next to ${formatBytes(live.reduce((s, l) => s + l.end - l.start, 0))} of live tensors (largest: ${biggest.join(', ')}); try a smaller batch or sequence`,
+        `the unified buffer of ${chip.name} (${formatBytes(capacity)}) cannot hold ${b.name} (` +
+          `${formatBytes(size)}) at layer '${tiled.layerOf[span.first]}' next to ` +
+          `${formatBytes(live.reduce((s, l) => s + l.end - l.start, 0))} of live tensors (largest: ` +
+          `${biggest.join(', ')}); try a smaller batch or sequence`,
       );
     }
     address[b.id] = at;

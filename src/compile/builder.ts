@@ -4,7 +4,15 @@
  * operations, one instruction per contiguous run (or strided block of runs).
  */
 import { NUMBER_FORMATS, type NumberFormatName } from '../core/number-formats.js';
-import type { DmaInstruction, FillInstruction, Instruction, OutputFormat, PoolInstruction, VectorInstruction, VectorOp } from '../isa/types.js';
+import type {
+  DmaInstruction,
+  FillInstruction,
+  Instruction,
+  OutputFormat,
+  PoolInstruction,
+  VectorInstruction,
+  VectorOp,
+} from '../isa/types.js';
 import { CompileError } from './errors.js';
 import { bufferBytes, type BufferRole, type BufferSpec, type SymRef } from './kernels.js';
 import { formatBytes } from '../core/units.js';
@@ -29,15 +37,34 @@ export class Builder {
     private readonly chipName = 'the chip',
   ) {}
 
-  buffer(name: string, space: BufferSpec['space'], format: NumberFormatName, elements: number, role: BufferRole, extra: { init?: Float64Array; shape?: readonly number[] } = {}): BufferSpec {
+  buffer(
+    name: string,
+    space: BufferSpec['space'],
+    format: NumberFormatName,
+    elements: number,
+    role: BufferRole,
+    extra: { init?: Float64Array; shape?: readonly number[] } = {},
+  ): BufferSpec {
     let id = name.replace(/[^A-Za-z0-9_.]/g, '_');
     if (!/^[A-Za-z_]/.test(id)) id = `t_${id}`;
     let unique = id;
     for (let i = 2; this.names.has(unique); i++) unique = `${id}_${i}`;
     this.names.add(unique);
-    const spec: BufferSpec = { id: this.buffers.length, name: unique, space, format, elements: Math.max(1, elements), role, ...extra };
+    const spec: BufferSpec = {
+      id: this.buffers.length,
+      name: unique,
+      space,
+      format,
+      elements: Math.max(1, elements),
+      role,
+      ...extra,
+    };
     if (space === 'ub' && bufferBytes(spec) > this.ubBytes) {
-      throw new CompileError('does_not_fit', `the unified buffer of ${this.chipName} (${formatBytes(this.ubBytes)}) cannot hold ${unique} (${formatBytes(bufferBytes(spec))}) by itself; try a smaller batch or sequence`);
+      throw new CompileError(
+        'does_not_fit',
+        `the unified buffer of ${this.chipName} (${formatBytes(this.ubBytes)}) cannot hold ${unique} (` +
+          `${formatBytes(bufferBytes(spec))}) by itself; try a smaller batch or sequence`,
+      );
     }
     this.buffers.push(spec);
     return spec;
@@ -57,17 +84,46 @@ export class Builder {
   }
 
   dma(dst: SymRef, src: SymRef, bytes: number, rows = 1, srcStrideBytes = 0, dstStrideBytes = 0): DmaInstruction {
-    return { op: 'dma', dst, src, bytes, rows, srcStrideBytes: rows > 1 ? srcStrideBytes : 0, dstStrideBytes: rows > 1 ? dstStrideBytes : 0, core: 0 };
+    return {
+      op: 'dma',
+      dst,
+      src,
+      bytes,
+      rows,
+      srcStrideBytes: rows > 1 ? srcStrideBytes : 0,
+      dstStrideBytes: rows > 1 ? dstStrideBytes : 0,
+      core: 0,
+    };
   }
 
   fill(buffer: number, value: number): FillInstruction[] {
     const b = this.get(buffer);
     // One instruction of rows x cols covering the buffer; cols at most 2^16 per row for readability.
     const cols = largestDivisorAtMost(b.elements, 1 << 16);
-    return [{ op: 'fill', dst: this.ref(buffer, 0), rows: b.elements / cols, cols, value, dtype: b.format as OutputFormat, rowStrideBytes: 0, core: 0 }];
+    return [
+      {
+        op: 'fill',
+        dst: this.ref(buffer, 0),
+        rows: b.elements / cols,
+        cols,
+        value,
+        dtype: b.format as OutputFormat,
+        rowStrideBytes: 0,
+        core: 0,
+      },
+    ];
   }
 
-  vector(vop: VectorOp, dst: SymRef, src: SymRef, rows: number, cols: number, dtype: OutputFormat, outFormat: OutputFormat, extra: Partial<Pick<VectorInstruction, 'src2' | 'broadcast' | 'imm' | 'srcScale' | 'src2Scale' | 'outScale'>> = {}): VectorInstruction {
+  vector(
+    vop: VectorOp,
+    dst: SymRef,
+    src: SymRef,
+    rows: number,
+    cols: number,
+    dtype: OutputFormat,
+    outFormat: OutputFormat,
+    extra: Partial<Pick<VectorInstruction, 'src2' | 'broadcast' | 'imm' | 'srcScale' | 'src2Scale' | 'outScale'>> = {},
+  ): VectorInstruction {
     return {
       op: 'vector',
       vop,
@@ -110,7 +166,14 @@ export class Builder {
     const outer = dims.slice(0, dims.length - (contiguous ? 1 : 0) - (rowsDim ? 1 : 0));
     const rows = rowsDim?.size ?? 1;
     return outerOffsets(outer, [dst.offset, src.offset]).map(([d, s]) =>
-      this.dma(this.ref(dst.buffer, d!), this.ref(src.buffer, s!), block * eb, rows, (rowsDim?.strides[1] ?? 0) * eb, (rowsDim?.strides[0] ?? 0) * eb),
+      this.dma(
+        this.ref(dst.buffer, d!),
+        this.ref(src.buffer, s!),
+        block * eb,
+        rows,
+        (rowsDim?.strides[1] ?? 0) * eb,
+        (rowsDim?.strides[0] ?? 0) * eb,
+      ),
     );
   }
 
@@ -127,14 +190,22 @@ export class Builder {
     const afterCols = unitStride ? dims.slice(0, -1) : dims;
     const rowsDim = afterCols[afterCols.length - 1];
     // A rows level: out and a step by exactly cols; b steps by cols (normal) or 0 (broadcast row).
-    const rowsOk = rowsDim && rowsDim.strides[0] === cols && rowsDim.strides[1] === cols && (!b || rowsDim.strides[2] === cols || (rowsDim.strides[2] === 0 && unitStride));
+    const rowsOk =
+      rowsDim &&
+      rowsDim.strides[0] === cols &&
+      rowsDim.strides[1] === cols &&
+      (!b || rowsDim.strides[2] === cols || (rowsDim.strides[2] === 0 && unitStride));
     const rows = rowsOk ? rowsDim.size : 1;
     const broadcast = rowsOk && b !== undefined && rowsDim.strides[2] === 0 && rows > 1;
     const outer = rowsOk ? afterCols.slice(0, -1) : afterCols;
     const dtype = this.get(a.buffer).format as OutputFormat;
-    if (b && this.get(b.buffer).format !== dtype) throw new CompileError('internal', `vector ${vop} mixes ${dtype} and ${this.get(b.buffer).format}`);
+    if (b && this.get(b.buffer).format !== dtype)
+      throw new CompileError('internal', `vector ${vop} mixes ${dtype} and ${this.get(b.buffer).format}`);
     const outFormat = this.get(out.buffer).format as OutputFormat;
-    return outerOffsets(outer, views.map((v) => v.offset)).map((o) =>
+    return outerOffsets(
+      outer,
+      views.map((v) => v.offset),
+    ).map((o) =>
       this.vector(vop, this.ref(out.buffer, o[0]!), this.ref(a.buffer, o[1]!), rows, cols, dtype, outFormat, {
         ...(b ? { src2: this.ref(b.buffer, o[2]!), broadcast } : {}),
         imm,
@@ -152,8 +223,10 @@ export class Builder {
   rowwise(vop: VectorOp, out: View, x: View, scales: VectorScales, imm = 0, outFormat?: OutputFormat): Instruction[] {
     const cols = x.shape[x.shape.length - 1]!;
     const outCols = out.shape[out.shape.length - 1]!;
-    if (x.strides[x.strides.length - 1] !== 1 && cols > 1) throw new CompileError('internal', 'row operand is not contiguous');
-    if (out.strides[out.strides.length - 1] !== 1 && outCols > 1) throw new CompileError('internal', 'row result is not contiguous');
+    if (x.strides[x.strides.length - 1] !== 1 && cols > 1)
+      throw new CompileError('internal', 'row operand is not contiguous');
+    if (out.strides[out.strides.length - 1] !== 1 && outCols > 1)
+      throw new CompileError('internal', 'row result is not contiguous');
     const outerShape = x.shape.slice(0, -1);
     const outerOut: View = { ...out, shape: outerShape, strides: out.strides.slice(0, -1) };
     const outerX: View = { ...x, shape: outerShape, strides: x.strides.slice(0, -1) };
@@ -165,7 +238,11 @@ export class Builder {
     const dtype = this.get(x.buffer).format as OutputFormat;
     const fmt = outFormat ?? (this.get(out.buffer).format as OutputFormat);
     return outerOffsets(outer, [out.offset, x.offset]).map(([o, s]) =>
-      this.vector(vop, this.ref(out.buffer, o!), this.ref(x.buffer, s!), rows, cols, dtype, fmt, { imm, srcScale: scales.src, outScale: scales.out }),
+      this.vector(vop, this.ref(out.buffer, o!), this.ref(x.buffer, s!), rows, cols, dtype, fmt, {
+        imm,
+        srcScale: scales.src,
+        outScale: scales.out,
+      }),
     );
   }
 }

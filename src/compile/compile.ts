@@ -63,7 +63,11 @@ export interface CompileOptions {
 export function defaultDType(chip: ChipSpec): CompileDType {
   const formats = matrixFormats(chip);
   const first = formats.find((f): f is CompileDType => (COMPILE_DTYPES as readonly string[]).includes(f));
-  if (!first) throw new CompileError('unsupported', `${chip.name}'s matrix units multiply ${formats.join('/')}; the compiler targets int8 or bf16`);
+  if (!first)
+    throw new CompileError(
+      'unsupported',
+      `${chip.name}'s matrix units multiply ${formats.join('/')}; the compiler targets int8 or bf16`,
+    );
   return first;
 }
 
@@ -73,9 +77,18 @@ export function hasWeightValues(graph: Graph): boolean {
 
 export function compileGraph(graph: Graph, chip: ChipSpec, options: CompileOptions = {}): CompiledModel {
   const tensorCores = chip.cores.some((c) => c.matrixUnits.some((u) => (u.kind ?? 'systolic') !== 'systolic'));
-  if (tensorCores) throw new CompileError('unsupported', `${chip.name} has tensor cores, not systolic matrix units: the compiler and the chip simulator model TPU-style chips; tpusim estimate times models on it`);
+  if (tensorCores)
+    throw new CompileError(
+      'unsupported',
+      `${chip.name} has tensor cores, not systolic matrix units: the compiler and the chip simulator model ` +
+        `TPU-style chips; tpusim estimate times models on it`,
+    );
   const dtype = options.dtype ?? defaultDType(chip);
-  if (!matrixFormats(chip).includes(dtype)) throw new CompileError('unsupported', `${chip.name}'s matrix units multiply ${matrixFormats(chip).join('/')}, not ${dtype}`);
+  if (!matrixFormats(chip).includes(dtype))
+    throw new CompileError(
+      'unsupported',
+      `${chip.name}'s matrix units multiply ${matrixFormats(chip).join('/')}, not ${dtype}`,
+    );
   const stage = options.onStage ?? (() => {});
   // Recurrent nodes unroll into matmuls and vector ops first, so calibration sees every step's tensors.
   const simplified = simplify(bindConstantOutputs(expandNormStatistics(expandRecurrent(graph))));
@@ -84,8 +97,13 @@ export function compileGraph(graph: Graph, chip: ChipSpec, options: CompileOptio
   stage('fuse', logical);
   checkOutputs(logical);
   let calibration: Map<string, Float64Array> | undefined;
-  if (dtype === 'int8' && options.calibration) calibration = evaluateGraph(simplified, options.calibration, { keepAll: true });
-  const plan = quantize(logical, { dtype, ...(options.perChannel !== undefined ? { perChannel: options.perChannel } : {}), ...(calibration ? { calibration } : {}) });
+  if (dtype === 'int8' && options.calibration)
+    calibration = evaluateGraph(simplified, options.calibration, { keepAll: true });
+  const plan = quantize(logical, {
+    dtype,
+    ...(options.perChannel !== undefined ? { perChannel: options.perChannel } : {}),
+    ...(calibration ? { calibration } : {}),
+  });
   stage('quantize', plan);
   const lowered = lower(logical, plan, chip);
   stage('lower', lowered);
@@ -95,14 +113,23 @@ export function compileGraph(graph: Graph, chip: ChipSpec, options: CompileOptio
   stage('schedule', scheduled);
   const allocation = allocate(scheduled, chip);
   stage('allocate', allocation);
-  const layers = logical.ops.map((op) => ({ name: op.name, kind: op.kind, nodes: op.nodes, shape: simplified.tensors[op.out]!.shape }));
+  const layers = logical.ops.map((op) => ({
+    name: op.name,
+    kind: op.kind,
+    nodes: op.nodes,
+    shape: simplified.tensors[op.out]!.shape,
+  }));
   const compiled = emit(allocation, chip.name, graph.name, layers);
   stage('emit', compiled);
   return compiled;
 }
 
 /** Runs every pass with its verifier; returns the problems found after each pass (none when all is well). */
-export function compileAndVerify(graph: Graph, chip: ChipSpec, options: CompileOptions = {}): { compiled: CompiledModel; issues: Record<string, Issue[]> } {
+export function compileAndVerify(
+  graph: Graph,
+  chip: ChipSpec,
+  options: CompileOptions = {},
+): { compiled: CompiledModel; issues: Record<string, Issue[]> } {
   const issues: Record<string, Issue[]> = {};
   const compiled = compileGraph(graph, chip, {
     ...options,

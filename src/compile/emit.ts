@@ -44,11 +44,20 @@ function relocate(instruction: Instruction, address: readonly number[]): Instruc
     if (isSymRef(value)) copy[field.name] = { space: value.space, address: address[value.buffer]! + value.address };
   }
   const relocated = instructionFrom(copy);
-  if (!relocated.ok) throw new CompileError('internal', `relocated ${instruction.op}: ${relocated.issues.map((i) => i.message).join('; ')}`);
+  if (!relocated.ok)
+    throw new CompileError(
+      'internal',
+      `relocated ${instruction.op}: ${relocated.issues.map((i) => i.message).join('; ')}`,
+    );
   return relocated.value;
 }
 
-export function emit(allocation: Allocation, chipName: string, modelName: string, layers: readonly CompiledLayer[]): CompiledModel {
+export function emit(
+  allocation: Allocation,
+  chipName: string,
+  modelName: string,
+  layers: readonly CompiledLayer[],
+): CompiledModel {
   const { tiled, address } = allocation;
   const lowered = tiled.lowered;
   const buffers: BufferDecl[] = lowered.buffers

@@ -13,7 +13,10 @@ describe('x^2 and max(a, b) on tpu-v4 (bf16)', () => {
     const y = g.input('y', [4, 8]);
     const square = g.add('Pow', [x, g.constant('two', [2], 'fp32')], {}, 'square');
     const graph = g.build([g.add('Max', [square, y], {}, 'max')]);
-    const inputs = { x: Array.from({ length: 32 }, (_, i) => (i - 16) / 8), y: Array.from({ length: 32 }, (_, i) => ((i * 7) % 11) / 4) };
+    const inputs = {
+      x: Array.from({ length: 32 }, (_, i) => (i - 16) / 8),
+      y: Array.from({ length: 32 }, (_, i) => ((i * 7) % 11) / 4),
+    };
     const chip = getChipPreset('tpu-v4')!;
     const { compiled, issues } = compileAndVerify(graph, chip, { dtype: 'bf16' });
     for (const list of Object.values(issues)) expect(list).toEqual([]);

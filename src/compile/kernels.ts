@@ -72,7 +72,13 @@ export interface Epilogue {
   readonly bias?: number;
   readonly columnScale?: number;
   /** Pooling over each job's rows as an image `inputWidth` wide (the job covers whole images). */
-  readonly pool?: { readonly kind: PoolKind; readonly height: number; readonly width: number; readonly stride: number; readonly inputWidth: number };
+  readonly pool?: {
+    readonly kind: PoolKind;
+    readonly height: number;
+    readonly width: number;
+    readonly stride: number;
+    readonly inputWidth: number;
+  };
 }
 
 export interface MatmulKernel {
@@ -90,7 +96,9 @@ export interface CodeKernel {
 
 export type Kernel = MatmulKernel | CodeKernel;
 
-/** How a graph input or output maps to a host buffer: values stored in `format`, divided by `scale`, in `perm` order. */
+/**
+ * How a graph input or output maps to a host buffer: values stored in `format`, divided by `scale`, in `perm` order.
+ */
 export interface IoBinding {
   readonly tensor: string;
   readonly buffer: string;

@@ -19,7 +19,8 @@ const ZERO_PADS = [0, 0, 0, 0] as const;
 export function lowerMatmul(ctx: LoweringContext, op: MatmulOp): void {
   const prelude: Instruction[] = [];
   const outShape = ctx.shape(op.out);
-  if (outShape.length < 2 || ctx.shape(op.a).length < 2) throw new CompileError('unsupported', `op '${op.name}': matrix products of vectors (rank 1) are not supported`);
+  if (outShape.length < 2 || ctx.shape(op.a).length < 2)
+    throw new CompileError('unsupported', `op '${op.name}': matrix products of vectors (rank 1) are not supported`);
   const [m, n] = outShape.slice(-2) as [number, number];
   const batch = outShape.slice(0, -2);
   let a = ctx.view(op.a);
@@ -33,15 +34,26 @@ export function lowerMatmul(ctx: LoweringContext, op: MatmulOp): void {
   if (ctx.plan.tensors.has(op.b)) {
     let bv = ctx.view(op.b);
     const rank = bv.shape.length;
-    if (op.transB) bv = transposeView(bv, bv.shape.map((_, i) => (i < rank - 2 ? i : i === rank - 2 ? rank - 1 : rank - 2)));
-    if (bv.strides[rank - 1] !== 1 && bv.strides[rank - 2] !== 1) bv = ctx.materialize(bv, `${op.b}.contiguous`, prelude);
+    if (op.transB)
+      bv = transposeView(
+        bv,
+        bv.shape.map((_, i) => (i < rank - 2 ? i : i === rank - 2 ? rank - 1 : rank - 2)),
+      );
+    if (bv.strides[rank - 1] !== 1 && bv.strides[rank - 2] !== 1)
+      bv = ctx.materialize(bv, `${op.b}.contiguous`, prelude);
     const b = broadcastView(bv, [...batch, k, n]);
     const rowStride = b.strides[b.strides.length - 2]!;
     const colStride = b.strides[b.strides.length - 1]!;
     bBatchStrides = b.strides.slice(0, -2);
-    weightAt = (offset) => (colStride === 1 ? { buffer: b.buffer, offset: b.offset + offset, lineStride: rowStride, transposed: false } : { buffer: b.buffer, offset: b.offset + offset, lineStride: colStride, transposed: true });
+    weightAt = (offset) =>
+      colStride === 1
+        ? { buffer: b.buffer, offset: b.offset + offset, lineStride: rowStride, transposed: false }
+        : { buffer: b.buffer, offset: b.offset + offset, lineStride: colStride, transposed: true };
   } else {
-    const w = ctx.b.buffer(`${op.name}.weights`, 'dram', ctx.plan.matmulFormat, k * n, 'weights', { ...(plan.weights ? { init: plan.weights } : {}), shape: [k, n] });
+    const w = ctx.b.buffer(`${op.name}.weights`, 'dram', ctx.plan.matmulFormat, k * n, 'weights', {
+      ...(plan.weights ? { init: plan.weights } : {}),
+      shape: [k, n],
+    });
     bBatchStrides = batch.map(() => 0);
     weightAt = () => ({ buffer: w.id, offset: 0, lineStride: n, transposed: false });
   }
@@ -74,14 +86,35 @@ export function lowerConv(ctx: LoweringContext, op: ConvOp): void {
   const blockN = pack * outPerGroup;
   // Weights as [kh x kw taps][blocks][blockK][blockN]: for one group this is [kh, kw, C, Cout], so a
   // whole kernel row is one contiguous run of K-rows.
-  const w = ctx.b.buffer(`${op.name}.weights`, 'dram', ctx.plan.matmulFormat, kh * kw * blocks * blockK * blockN, 'weights', {
-    ...(plan.weights ? { init: packConvWeights(plan.weights, { outChannels, perGroup, kh, kw, groups, pack }) } : {}),
-    shape: [kh * kw, blocks, blockK, blockN],
-  });
+  const w = ctx.b.buffer(
+    `${op.name}.weights`,
+    'dram',
+    ctx.plan.matmulFormat,
+    kh * kw * blocks * blockK * blockN,
+    'weights',
+    {
+      ...(plan.weights ? { init: packConvWeights(plan.weights, { outChannels, perGroup, kh, kw, groups, pack }) } : {}),
+      shape: [kh * kw, blocks, blockK, blockN],
+    },
+  );
   const pool = op.pool;
-  const fusePool = pool !== undefined && pool.stride[0] === pool.stride[1] && oh * ow <= ctx.chunkRows && !ctx.padNeeds.get(op.out)?.pads.some((p) => p > 0);
+  const fusePool =
+    pool !== undefined &&
+    pool.stride[0] === pool.stride[1] &&
+    oh * ow <= ctx.chunkRows &&
+    !ctx.padNeeds.get(op.out)?.pads.some((p) => p > 0);
   // Pooling that cannot ride on the activate runs afterwards on a temporary image.
-  const out = pool && !fusePool ? ctx.allocateImage(`${op.out}.prepool`, [batch, outChannels, oh, ow], plan.outFormat, { pads: ZERO_PADS, fill: 0 }, prelude, false) : ctx.allocate(op.out, prelude);
+  const out =
+    pool && !fusePool
+      ? ctx.allocateImage(
+          `${op.out}.prepool`,
+          [batch, outChannels, oh, ow],
+          plan.outFormat,
+          { pads: ZERO_PADS, fill: 0 },
+          prelude,
+          false,
+        )
+      : ctx.allocate(op.out, prelude);
   const [sn, , sh, sw] = x.strides as [number, number, number, number];
   const [on, , osh, osw] = out.strides as [number, number, number, number];
   const wholeRows = groups === 1 && c.dilation[1] === 1;
@@ -91,33 +124,62 @@ export function lowerConv(ctx: LoweringContext, op: ConvOp): void {
     const taps: Array<{ offset: number; wOffset: number; depth: number }> = [];
     for (let dy = 0; dy < kh; dy++) {
       const rowOffset = (dy * c.dilation[0] - c.pads[0]) * sh;
-      if (wholeRows) taps.push({ offset: rowOffset - c.pads[1] * sw, wOffset: dy * kw * blockK * blockN, depth: kw * perGroup });
+      if (wholeRows)
+        taps.push({ offset: rowOffset - c.pads[1] * sw, wOffset: dy * kw * blockK * blockN, depth: kw * perGroup });
       else {
         for (let dx = 0; dx < kw; dx++) {
           const tap = dy * kw + dx;
-          taps.push({ offset: rowOffset + (dx * c.dilation[1] - c.pads[1]) * sw + block * blockK, wOffset: (tap * blocks + block) * blockK * blockN, depth: inBlock * perGroup });
+          taps.push({
+            offset: rowOffset + (dx * c.dilation[1] - c.pads[1]) * sw + block * blockK,
+            wOffset: (tap * blocks + block) * blockK * blockN,
+            depth: inBlock * perGroup,
+          });
         }
       }
     }
     const n = inBlock * outPerGroup;
-    const weight = (t: { wOffset: number }): WeightOperand => ({ buffer: w.id, offset: t.wOffset, lineStride: blockN, transposed: false });
+    const weight = (t: { wOffset: number }): WeightOperand => ({
+      buffer: w.id,
+      offset: t.wOffset,
+      lineStride: blockN,
+      transposed: false,
+    });
     if (fusePool) {
       for (let img = 0; img < batch; img++) {
         jobs.push({
           m: oh * ow,
           n,
-          pieces: taps.map((t) => ({ a: { buffer: x.buffer, offset: x.offset + img * sn + t.offset, rowStride: c.stride[1] * sw, groupRows: ow, groupStride: c.stride[0] * sh }, w: weight(t), depth: t.depth })),
-          out: { buffer: out.buffer, offset: out.offset + img * on + block * blockN, rowStride: osw, groupRows: 0, groupStride: 0 },
+          pieces: taps.map((t) => ({
+            a: {
+              buffer: x.buffer,
+              offset: x.offset + img * sn + t.offset,
+              rowStride: c.stride[1] * sw,
+              groupRows: ow,
+              groupStride: c.stride[0] * sh,
+            },
+            w: weight(t),
+            depth: t.depth,
+          })),
+          out: {
+            buffer: out.buffer,
+            offset: out.offset + img * on + block * blockN,
+            rowStride: osw,
+            groupRows: 0,
+            groupStride: 0,
+          },
           column: block * blockN,
         });
       }
       continue;
     }
-    const levels = rowLevels([batch, oh, ow], [
-      [sn, c.stride[0] * sh, c.stride[1] * sw],
-      [on, osh, osw],
-      [0, 0, 0],
-    ]);
+    const levels = rowLevels(
+      [batch, oh, ow],
+      [
+        [sn, c.stride[0] * sh, c.stride[1] * sw],
+        [on, osh, osw],
+        [0, 0, 0],
+      ],
+    );
     for (const job of levels) {
       jobs.push({
         m: job.rows,
@@ -134,13 +196,27 @@ export function lowerConv(ctx: LoweringContext, op: ConvOp): void {
     kind: 'matmul',
     layer: op.name,
     jobs,
-    epilogue: fusePool ? { ...epilogue, pool: { kind: pool!.kind, height: pool!.kernel[0], width: pool!.kernel[1], stride: pool!.stride[0], inputWidth: ow } } : epilogue,
+    epilogue: fusePool
+      ? {
+          ...epilogue,
+          pool: {
+            kind: pool!.kind,
+            height: pool!.kernel[0],
+            width: pool!.kernel[1],
+            stride: pool!.stride[0],
+            inputWidth: ow,
+          },
+        }
+      : epilogue,
   });
   if (pool && !fusePool) ctx.poolInto(op.name, out, op.out, pool);
 }
 
 /** [Cout, Cin/g, kh, kw] weights -> [taps][blocks][pack x Cin/g][pack x Cout/g], block-diagonal within a block. */
-export function packConvWeights(w: Float64Array, g: { outChannels: number; perGroup: number; kh: number; kw: number; groups: number; pack: number }): Float64Array {
+export function packConvWeights(
+  w: Float64Array,
+  g: { outChannels: number; perGroup: number; kh: number; kw: number; groups: number; pack: number },
+): Float64Array {
   const outPerGroup = g.outChannels / g.groups;
   const blocks = Math.ceil(g.groups / g.pack);
   const blockK = g.pack * g.perGroup;
@@ -187,7 +263,13 @@ export function lowerAttention(ctx: LoweringContext, op: AttentionOp): void {
   }));
   const scoreScale = int8 ? Math.fround(Math.fround(pq!.scale * pk!.scale) * op.scale) : Math.fround(op.scale);
   const contextScale = int8 ? Math.fround(ctx.plan.probabilityScale * pv!.scale) : 1;
-  const rows = (buffer: number, offset: number, rowStride: number): RowsOperand => ({ buffer, offset, rowStride, groupRows: 0, groupStride: 0 });
+  const rows = (buffer: number, offset: number, rowStride: number): RowsOperand => ({
+    buffer,
+    offset,
+    rowStride,
+    groupRows: 0,
+    groupStride: 0,
+  });
   // Software-pipelined over (batch, head, chunk) steps so the matrix units and the vector unit overlap;
   // two sets of buffers alternate between neighbouring steps.
   const steps: Array<{ scores: Kernel; softmax: Kernel; context: Kernel }> = [];
@@ -200,26 +282,67 @@ export function lowerAttention(ctx: LoweringContext, op: AttentionOp): void {
         const temp = temps[turn++ % 2]!;
         const layer = `${op.name}#b${bi}h${h}` + (seq > chunk ? `m${m0}` : '');
         const query = rows(q.buffer, q.offset + bi * q.strides[0]! + m0 * q.strides[1]! + h * headDim, q.strides[1]!);
-        const keys: WeightOperand = { buffer: k.buffer, offset: k.offset + bi * k.strides[0]! + kvh * headDim, lineStride: k.strides[1]!, transposed: true };
+        const keys: WeightOperand = {
+          buffer: k.buffer,
+          offset: k.offset + bi * k.strides[0]! + kvh * headDim,
+          lineStride: k.strides[1]!,
+          transposed: true,
+        };
         // A causal row r (query m0 + r) sees keys up to m0 + r + (kvSeq - seq).
         const vop: VectorOp = op.causal ? 'softmax_causal' : 'softmax';
-        const values: WeightOperand = { buffer: v.buffer, offset: v.offset + bi * v.strides[0]! + kvh * valueDim, lineStride: v.strides[1]!, transposed: false };
+        const values: WeightOperand = {
+          buffer: v.buffer,
+          offset: v.offset + bi * v.strides[0]! + kvh * valueDim,
+          lineStride: v.strides[1]!,
+          transposed: false,
+        };
         steps.push({
           scores: {
             kind: 'matmul',
             layer,
-            jobs: [{ m: count, n: kvSeq, pieces: [{ a: query, w: keys, depth: headDim }], out: rows(temp.scores.id, 0, kvSeq), column: 0 }],
+            jobs: [
+              {
+                m: count,
+                n: kvSeq,
+                pieces: [{ a: query, w: keys, depth: headDim }],
+                out: rows(temp.scores.id, 0, kvSeq),
+                column: 0,
+              },
+            ],
             epilogue: { fn: 'identity', scale: scoreScale, outScale: 1, outFormat: 'fp32' },
           },
           softmax: {
             kind: 'code',
             layer: `${layer}.softmax`,
-            instructions: [ctx.b.vector(vop, ctx.b.ref(temp.probs.id, 0), ctx.b.ref(temp.scores.id, 0), count, kvSeq, 'fp32', po!.format, { imm: m0 + (kvSeq - seq), outScale: ctx.plan.probabilityScale })],
+            instructions: [
+              ctx.b.vector(
+                vop,
+                ctx.b.ref(temp.probs.id, 0),
+                ctx.b.ref(temp.scores.id, 0),
+                count,
+                kvSeq,
+                'fp32',
+                po!.format,
+                { imm: m0 + (kvSeq - seq), outScale: ctx.plan.probabilityScale },
+              ),
+            ],
           },
           context: {
             kind: 'matmul',
             layer: `${layer}.context`,
-            jobs: [{ m: count, n: valueDim, pieces: [{ a: rows(temp.probs.id, 0, kvSeq), w: values, depth: kvSeq }], out: rows(out.buffer, out.offset + bi * out.strides[0]! + m0 * out.strides[1]! + h * valueDim, out.strides[1]!), column: 0 }],
+            jobs: [
+              {
+                m: count,
+                n: valueDim,
+                pieces: [{ a: rows(temp.probs.id, 0, kvSeq), w: values, depth: kvSeq }],
+                out: rows(
+                  out.buffer,
+                  out.offset + bi * out.strides[0]! + m0 * out.strides[1]! + h * valueDim,
+                  out.strides[1]!,
+                ),
+                column: 0,
+              },
+            ],
             epilogue: { fn: 'identity', scale: contextScale, outScale: po!.scale, outFormat: po!.format },
           },
         });
@@ -234,4 +357,3 @@ export function lowerAttention(ctx: LoweringContext, op: AttentionOp): void {
     if (j >= 2) ctx.kernels.push(steps[j - 2]!.context);
   }
 }
-

@@ -42,13 +42,19 @@ function foldExpand(node: GraphNode, tensors: Record<string, GraphTensor>): bool
   const [x, shape] = node.inputs.map((n) => (n ? tensors[n] : undefined));
   const out = tensors[node.outputs[0] ?? ''];
   if (node.op !== 'Expand' || !x?.data || !isParameter(x) || !shape?.data || !out) return false;
-  const [data] = opDef('Expand')!.evaluate!({ node, inputs: [x, shape] }, [Float64Array.from(x.data), Float64Array.from(shape.data)], [out]);
+  const [data] = opDef('Expand')!.evaluate!(
+    { node, inputs: [x, shape] },
+    [Float64Array.from(x.data), Float64Array.from(shape.data)],
+    [out],
+  );
   tensors[out.name] = { name: out.name, dtype: out.dtype, shape: out.shape, kind: 'constant', data: data! };
   return true;
 }
 
 /** A state going into a step: an activation, or a constant (its values when known). */
-type State = { readonly kind: 'activation'; readonly name: string } | { readonly kind: 'constant'; readonly name: string; readonly data?: Float64Array; readonly zero: boolean };
+type State =
+  | { readonly kind: 'activation'; readonly name: string }
+  | { readonly kind: 'constant'; readonly name: string; readonly data?: Float64Array; readonly zero: boolean };
 
 class Expansion {
   private readonly d: RecurrentDims;
@@ -63,7 +69,10 @@ class Expansion {
     try {
       this.d = recurrentDims(ctx, node.op as RecurrentCell);
     } catch (error) {
-      throw new CompileError('unsupported', `node '${node.name}' (${node.op}): ${error instanceof Error ? error.message : String(error)}`);
+      throw new CompileError(
+        'unsupported',
+        `node '${node.name}' (${node.op}): ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 
@@ -87,16 +96,33 @@ class Expansion {
     return t.name;
   }
 
-  private param(what: string, shape: readonly number[], data: Float64Array | undefined, kind: 'weight' | 'constant' = 'weight'): string {
+  private param(
+    what: string,
+    shape: readonly number[],
+    data: Float64Array | undefined,
+    kind: 'weight' | 'constant' = 'weight',
+  ): string {
     return this.tensor({ name: this.fresh(what), dtype: 'fp32', shape, kind, ...(data ? { data } : {}) });
   }
 
   private ints(values: readonly number[]): string {
-    return this.tensor({ name: this.fresh('shape'), dtype: 'int64', shape: [values.length], kind: 'constant', data: Float64Array.from(values) });
+    return this.tensor({
+      name: this.fresh('shape'),
+      dtype: 'int64',
+      shape: [values.length],
+      kind: 'constant',
+      data: Float64Array.from(values),
+    });
   }
 
   /** A node writing one new activation of `shape` (or the tensor `out`, an output of the recurrent node). */
-  private op(op: string, inputs: readonly string[], shape: readonly number[], attrs: Record<string, AttrValue> = {}, out?: string): string {
+  private op(
+    op: string,
+    inputs: readonly string[],
+    shape: readonly number[],
+    attrs: Record<string, AttrValue> = {},
+    out?: string,
+  ): string {
     const name = out ?? this.tensor({ name: this.fresh(op), dtype: 'fp32', shape, kind: 'activation' });
     this.nodes.push({ name: out ? `${this.node.name}/${op}:${out}` : name, op, inputs, outputs: [name], attrs });
     return name;
@@ -112,32 +138,67 @@ class Expansion {
     const shape = t.shape;
     if (isParameter(t)) {
       const [rows, cols] = [shape[0]!, shape[1]!];
-      const data = t.data && Float64Array.from({ length: rows * (to - from) }, (_, k) => t.data![Math.floor(k / (to - from)) * cols + from + (k % (to - from))]!);
-      return this.param(`${t.name.slice(this.node.name.length + 1)}[${from}:${to}]`, [rows, to - from], data, 'constant');
+      const data =
+        t.data &&
+        Float64Array.from(
+          { length: rows * (to - from) },
+          (_, k) => t.data![Math.floor(k / (to - from)) * cols + from + (k % (to - from))]!,
+        );
+      return this.param(
+        `${t.name.slice(this.node.name.length + 1)}[${from}:${to}]`,
+        [rows, to - from],
+        data,
+        'constant',
+      );
     }
-    return this.op('Slice', [x, this.ints([from]), this.ints([to]), this.ints([shape.length - 1])], [...shape.slice(0, -1), to - from]);
+    return this.op(
+      'Slice',
+      [x, this.ints([from]), this.ints([to]), this.ints([shape.length - 1])],
+      [...shape.slice(0, -1), to - from],
+    );
   }
 
   run(): void {
-    const { d, node } = this;
-    for (const [i, what] of [[RECURRENT_INPUT.w, 'W'], [RECURRENT_INPUT.r, 'R'], [RECURRENT_INPUT.b, 'B'], [RECURRENT_INPUT.p, 'P']] as const) {
+    const { d } = this;
+    for (const [i, what] of [
+      [RECURRENT_INPUT.w, 'W'],
+      [RECURRENT_INPUT.r, 'R'],
+      [RECURRENT_INPUT.b, 'B'],
+      [RECURRENT_INPUT.p, 'P'],
+    ] as const) {
       const t = this.input(i);
-      if (t && !isParameter(t)) this.refuse(`${what} must be a parameter (an initializer) to run on the chip, not a value computed at run time`);
+      if (t && !isParameter(t))
+        this.refuse(
+          `${what} must be a parameter (an initializer) to run on the chip, not a value computed at run time`,
+        );
     }
     const lens = this.input(RECURRENT_INPUT.sequenceLens);
-    if (lens && (!lens.data || Array.from(lens.data).some((v) => v !== d.seq))) this.refuse(`sequence_lens must be a constant equal to the sequence length ${d.seq} for every batch row on the chip (variable lengths are evaluated by the fp32 reference only)`);
+    if (lens && (!lens.data || Array.from(lens.data).some((v) => v !== d.seq)))
+      this.refuse(
+        `sequence_lens must be a constant equal to the sequence length ${d.seq} for every batch row on the chip ` +
+          `(variable lengths are evaluated by the fp32 reference only)`,
+      );
     const x = this.input(RECURRENT_INPUT.x)!;
-    const timeMajor = d.layout === 0 ? x.name : this.op('Transpose', [x.name], [d.seq, d.batch, d.inputSize], { perm: [1, 0, 2] });
-    const finals: Array<{ h: string[]; c: string[] }> = d.reversed.map((reversed, dir) => this.direction(timeMajor, dir, reversed));
+    const timeMajor =
+      d.layout === 0 ? x.name : this.op('Transpose', [x.name], [d.seq, d.batch, d.inputSize], { perm: [1, 0, 2] });
+    const finals: Array<{ h: string[]; c: string[] }> = d.reversed.map((reversed, dir) =>
+      this.direction(timeMajor, dir, reversed),
+    );
     this.outputs(finals);
   }
 
   /** Rows [dir] of a per-direction parameter of shape (dirs, rows, cols), transposed to (cols, rows). */
-  private transposed(t: GraphTensor | undefined, dir: number, rowFrom: number, rowTo: number): Float64Array | undefined {
+  private transposed(
+    t: GraphTensor | undefined,
+    dir: number,
+    rowFrom: number,
+    rowTo: number,
+  ): Float64Array | undefined {
     if (!t?.data) return undefined;
     const [rows, cols] = [t.shape[1]!, t.shape[2]!];
     const out = new Float64Array((rowTo - rowFrom) * cols);
-    for (let r = rowFrom; r < rowTo; r++) for (let c = 0; c < cols; c++) out[c * (rowTo - rowFrom) + (r - rowFrom)] = t.data[(dir * rows + r) * cols + c]!;
+    for (let r = rowFrom; r < rowTo; r++)
+      for (let c = 0; c < cols; c++) out[c * (rowTo - rowFrom) + (r - rowFrom)] = t.data[(dir * rows + r) * cols + c]!;
     return out;
   }
 
@@ -157,30 +218,51 @@ class Expansion {
     const dirs = this.d.reversed.length;
     if (!t) return { kind: 'constant', name: '', data: new Float64Array(batch * hidden), zero: true };
     if (t.kind === 'input' || t.kind === 'activation') {
-      const slice = layout === 0 ? this.op('Slice', [t.name, this.ints([dir]), this.ints([dir + 1]), this.ints([0])], [1, batch, hidden]) : this.op('Slice', [t.name, this.ints([dir]), this.ints([dir + 1]), this.ints([1])], [batch, 1, hidden]);
+      const slice =
+        layout === 0
+          ? this.op('Slice', [t.name, this.ints([dir]), this.ints([dir + 1]), this.ints([0])], [1, batch, hidden])
+          : this.op('Slice', [t.name, this.ints([dir]), this.ints([dir + 1]), this.ints([1])], [batch, 1, hidden]);
       return { kind: 'activation', name: this.reshape(slice, [batch, hidden]) };
     }
-    if (!t.data) return { kind: 'constant', name: this.param(`${what}${dir}`, [batch, hidden], undefined, 'constant'), zero: false };
+    if (!t.data)
+      return {
+        kind: 'constant',
+        name: this.param(`${what}${dir}`, [batch, hidden], undefined, 'constant'),
+        zero: false,
+      };
     const data = Float64Array.from({ length: batch * hidden }, (_, k) => {
       const [b, j] = [Math.floor(k / hidden), k % hidden];
       return t.data![(layout === 0 ? dir * batch + b : b * dirs + dir) * hidden + j]!;
     });
     const zero = data.every((v) => v === 0);
-    return { kind: 'constant', name: zero ? '' : this.param(`${what}${dir}`, [batch, hidden], data, 'constant'), data, zero };
+    return {
+      kind: 'constant',
+      name: zero ? '' : this.param(`${what}${dir}`, [batch, hidden], data, 'constant'),
+      data,
+      zero,
+    };
   }
 
   /** h0 R^T (+ bias) for rows [from, to) of R: the first step's recurrent term when h0 is a constant. */
-  private constantTerm(h0: State & { kind: 'constant' }, dir: number, from: number, to: number, bias: Float64Array | undefined): string | undefined {
+  private constantTerm(
+    h0: State & { kind: 'constant' },
+    dir: number,
+    from: number,
+    to: number,
+    bias: Float64Array | undefined,
+  ): string | undefined {
     const { batch, hidden } = this.d;
     const r = this.input(RECURRENT_INPUT.r)!;
     const n = to - from;
     if (h0.zero && (!bias || bias.every((v) => v === 0))) return undefined;
-    if (!h0.data || !r.data || (bias === undefined && this.input(RECURRENT_INPUT.b))) return this.param(`h0R${dir}`, [batch, n], undefined, 'constant');
+    if (!h0.data || !r.data || (bias === undefined && this.input(RECURRENT_INPUT.b)))
+      return this.param(`h0R${dir}`, [batch, n], undefined, 'constant');
     const out = new Float64Array(batch * n);
     for (let b = 0; b < batch; b++) {
       for (let g = 0; g < n; g++) {
         let s = bias ? bias[g]! : 0;
-        for (let j = 0; j < hidden; j++) s += h0.data[b * hidden + j]! * r.data[(dir * r.shape[1]! + from + g) * hidden + j]!;
+        for (let j = 0; j < hidden; j++)
+          s += h0.data[b * hidden + j]! * r.data[(dir * r.shape[1]! + from + g) * hidden + j]!;
         out[b * n + g] = f(s);
       }
     }
@@ -203,13 +285,17 @@ class Expansion {
     const w = this.input(RECURRENT_INPUT.w);
     const wt = this.param(`W${dir}`, [d.inputSize, G * H], this.transposed(w, dir, 0, G * H));
     const rt = this.param(`R${dir}`, [H, recurrentRows], this.transposed(r, dir, 0, recurrentRows));
-    const rh = gru && !d.linearBeforeReset ? this.param(`Rh${dir}`, [H, H], this.transposed(r, dir, 2 * H, 3 * H)) : undefined;
+    const rh =
+      gru && !d.linearBeforeReset ? this.param(`Rh${dir}`, [H, H], this.transposed(r, dir, 2 * H, 3 * H)) : undefined;
     // Biases: all on the hoisted matmul, except (linear_before_reset) Rb_h, which the reset gate scales.
     const wb = this.bias(dir, 'w', 0, G * H);
     const rb = this.bias(dir, 'r', 0, G * H);
     const split = gru && d.linearBeforeReset ? 2 * H : G * H;
     const xBias = wb && rb ? Float64Array.from(wb, (v, i) => f(v + (i < split ? rb[i]! : 0))) : undefined;
-    const hBias = gru && d.linearBeforeReset ? this.bias(dir, 'r', 0, G * H)?.map((v, i) => (i < split ? 0 : v)) : new Float64Array(G * H);
+    const hBias =
+      gru && d.linearBeforeReset
+        ? this.bias(dir, 'r', 0, G * H)?.map((v, i) => (i < split ? 0 : v))
+        : new Float64Array(G * H);
     const hasBias = this.input(RECURRENT_INPUT.b) !== undefined;
     let xw = this.op('MatMul', [x, wt], [T, B, G * H]);
     if (hasBias) xw = this.op('Add', [xw, this.param(`bias${dir}`, [G * H], xBias)], [T, B, G * H]);
@@ -217,22 +303,39 @@ class Expansion {
     const peep = (k: number): string | undefined => {
       const p = this.input(RECURRENT_INPUT.p);
       if (!p) return undefined;
-      return this.param(`P${k}_${dir}`, [H], p.data ? Float64Array.from({ length: H }, (_, j) => p.data![dir * 3 * H + k * H + j]!) : undefined);
+      return this.param(
+        `P${k}_${dir}`,
+        [H],
+        p.data ? Float64Array.from({ length: H }, (_, j) => p.data![dir * 3 * H + k * H + j]!) : undefined,
+      );
     };
     const [pi, po, pf] = [0, 1, 2].map(peep);
     let h: State = this.initial(RECURRENT_INPUT.initialH, dir, 'h0');
-    let c: State = d.cell === 'LSTM' ? this.initial(RECURRENT_INPUT.initialC, dir, 'c0') : { kind: 'constant', name: '', zero: true };
+    let c: State =
+      d.cell === 'LSTM'
+        ? this.initial(RECURRENT_INPUT.initialC, dir, 'c0')
+        : { kind: 'constant', name: '', zero: true };
     const hs = new Array<string>(T);
     const cs = new Array<string>(T);
     for (let s = 0; s < T; s++) {
       const t = reversed ? T - 1 - s : s;
-      const xt = this.reshape(this.op('Slice', [xw, this.ints([t]), this.ints([t + 1]), this.ints([0])], [1, B, G * H]), [B, G * H]);
-      const term = h.kind === 'constant' ? this.constantTerm(h, dir, 0, recurrentRows, hBias?.slice(0, recurrentRows)) : this.add(this.op('MatMul', [h.name, rt], [B, recurrentRows]), hBiasName);
+      const xt = this.reshape(
+        this.op('Slice', [xw, this.ints([t]), this.ints([t + 1]), this.ints([0])], [1, B, G * H]),
+        [B, G * H],
+      );
+      const term =
+        h.kind === 'constant'
+          ? this.constantTerm(h, dir, 0, recurrentRows, hBias?.slice(0, recurrentRows))
+          : this.add(this.op('MatMul', [h.name, rt], [B, recurrentRows]), hBiasName);
       const prev = h.kind === 'activation' || !h.zero ? h.name : undefined;
       let next: string;
       if (d.cell === 'RNN') next = this.op('Tanh', [this.add(xt, term)], [B, H]);
       else if (gru) {
-        const zr = this.op('Sigmoid', [this.add(this.columns(xt, 0, 2 * H), term && this.columns(term, 0, 2 * H))], [B, 2 * H]);
+        const zr = this.op(
+          'Sigmoid',
+          [this.add(this.columns(xt, 0, 2 * H), term && this.columns(term, 0, 2 * H))],
+          [B, 2 * H],
+        );
         const [z, reset] = [this.columns(zr, 0, H), this.columns(zr, H, 2 * H)];
         let hidden: string | undefined;
         if (d.linearBeforeReset) hidden = term && this.op('Mul', [reset, this.columns(term, 2 * H, 3 * H)], [B, H]);
@@ -244,8 +347,10 @@ class Expansion {
       } else {
         const gates = this.add(xt, term);
         const cPrev = c.kind === 'activation' || !c.zero ? c.name : undefined;
-        const peephole = (p: string | undefined, state: string | undefined): string | undefined => (p && state ? this.op('Mul', [state, p], [B, H]) : undefined);
-        const sigmoidOf = (k: number, p: string | undefined, state: string | undefined): string => this.op('Sigmoid', [this.add(this.columns(gates, k * H, (k + 1) * H), peephole(p, state))], [B, H]);
+        const peephole = (p: string | undefined, state: string | undefined): string | undefined =>
+          p && state ? this.op('Mul', [state, p], [B, H]) : undefined;
+        const sigmoidOf = (k: number, p: string | undefined, state: string | undefined): string =>
+          this.op('Sigmoid', [this.add(this.columns(gates, k * H, (k + 1) * H), peephole(p, state))], [B, H]);
         let i: string, o: () => string, fg: string;
         if (pi || pf || po) {
           i = sigmoidOf(0, pi, cPrev);
@@ -274,8 +379,14 @@ class Expansion {
     const [B, H, T] = [d.batch, d.hidden, d.seq];
     const dirs = d.reversed.length;
     const [y, yh, yc] = [node.outputs[0], node.outputs[1], node.outputs[2]];
-    const stack = (parts: readonly string[], shape: readonly number[], axis: number, out?: string): string => this.op('Concat', parts, shape, { axis }, out);
-    const place = (result: string | undefined, build: (out?: string) => string, transposedShape: readonly number[], perm: readonly number[]): void => {
+    const stack = (parts: readonly string[], shape: readonly number[], axis: number, out?: string): string =>
+      this.op('Concat', parts, shape, { axis }, out);
+    const place = (
+      result: string | undefined,
+      build: (out?: string) => string,
+      transposedShape: readonly number[],
+      perm: readonly number[],
+    ): void => {
       if (!result) return;
       if (d.layout === 0) build(result);
       else this.op('Transpose', [build()], transposedShape, { perm }, result);
@@ -283,7 +394,14 @@ class Expansion {
     place(
       y,
       (out) => {
-        const perDirection = finals.map((f) => stack(f.h.map((s) => this.reshape(s, [1, 1, B, H])), [T, 1, B, H], 0, dirs === 1 ? out : undefined));
+        const perDirection = finals.map((f) =>
+          stack(
+            f.h.map((s) => this.reshape(s, [1, 1, B, H])),
+            [T, 1, B, H],
+            0,
+            dirs === 1 ? out : undefined,
+          ),
+        );
         return dirs === 1 ? perDirection[0]! : stack(perDirection, [T, dirs, B, H], 1, out);
       },
       [B, T, dirs, H],

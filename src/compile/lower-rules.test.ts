@@ -10,7 +10,19 @@ import { quantize } from './quantize.js';
 describe('lowering rules', () => {
   it('has a rule for every kind of layer the fusion rules make', () => {
     // Every kind fusion can produce, opaque included (lenient fusion's refusals).
-    const kinds = ['matmul', 'conv', 'attention', 'pool', 'unary', 'binary', 'row', 'view', 'concat', 'embedding', 'opaque'];
+    const kinds = [
+      'matmul',
+      'conv',
+      'attention',
+      'pool',
+      'unary',
+      'binary',
+      'row',
+      'view',
+      'concat',
+      'embedding',
+      'opaque',
+    ];
     expect([...Lowering.loweredKinds()].sort()).toEqual([...kinds].sort());
     expect(FUSION_RULES.size).toBeGreaterThan(0);
   });
@@ -29,6 +41,8 @@ describe('lowering rules', () => {
     }
     expect(thrown).toBeInstanceOf(CompileError);
     expect((thrown as CompileError).code).toBe('unsupported');
-    expect((thrown as CompileError).message).toBe("node 's' (Softmax): softmax over axis 0 is not supported; only the last axis (2)");
+    expect((thrown as CompileError).message).toBe(
+      "node 's' (Softmax): softmax over axis 0 is not supported; only the last axis (2)",
+    );
   });
 });

@@ -26,9 +26,30 @@ import type { LoweringContext, PaddedImage } from './lowering-context.js';
 import { CompileError } from './errors.js';
 import { isConstantOutput } from './outputs.js';
 import type { CodeKernel, Epilogue, IoBinding, Kernel, LoweredProgram } from './kernels.js';
-import { inputsOf, type BinaryOp, type ConcatOp, type ConvOp, type EmbeddingOp, type LogicalOp, type LogicalProgram, type MatmulOp, type PoolOp, type RowOp, type UnaryOp, type ViewOp } from '../graph/layers/fuse.js';
+import {
+  inputsOf,
+  type BinaryOp,
+  type ConcatOp,
+  type ConvOp,
+  type EmbeddingOp,
+  type LogicalOp,
+  type LogicalProgram,
+  type MatmulOp,
+  type PoolOp,
+  type RowOp,
+  type UnaryOp,
+  type ViewOp,
+} from '../graph/layers/fuse.js';
 import type { QuantPlan, TensorPlan } from './quantize.js';
-import { broadcastView, contiguousStrides, loopNest, reshapeView, sliceView, transposeView, type View } from './views.js';
+import {
+  broadcastView,
+  contiguousStrides,
+  loopNest,
+  reshapeView,
+  sliceView,
+  transposeView,
+  type View,
+} from './views.js';
 
 const NHWC = [0, 2, 3, 1];
 const ZERO_PADS = [0, 0, 0, 0] as const;
@@ -58,7 +79,11 @@ export class Lowering implements LoweringContext {
   ) {
     this.b = new Builder(coreAt(chip, 0)!.unifiedBuffer.sizeBytes, chip.name);
     this.chunkRows = accumulatorChunkRowsOf(chip);
-    if (this.chunkRows < 1) throw new CompileError('does_not_fit', `${chip.name} has too few accumulator rows to hold one result row per matrix unit`);
+    if (this.chunkRows < 1)
+      throw new CompileError(
+        'does_not_fit',
+        `${chip.name} has too few accumulator rows to hold one result row per matrix unit`,
+      );
   }
 
   get graph() {
@@ -79,19 +104,26 @@ export class Lowering implements LoweringContext {
 
   view(t: string): View {
     const v = this.views.get(t);
-    if (!v) throw new CompileError('unsupported', `tensor '${t}' is not an activation the chip holds (a parameter used as an activation?)`);
+    if (!v)
+      throw new CompileError(
+        'unsupported',
+        `tensor '${t}' is not an activation the chip holds (a parameter used as an activation?)`,
+      );
     return v;
   }
 
   run(): LoweredProgram {
     this.analyzeLayouts();
     // Inputs only an embedding reads stay on the host.
-    const onChip = (t: string): boolean => this.graph.outputs.includes(t) || this.program.ops.some((op) => op.kind !== 'embedding' && inputsOf(op).includes(t));
+    const onChip = (t: string): boolean =>
+      this.graph.outputs.includes(t) ||
+      this.program.ops.some((op) => op.kind !== 'embedding' && inputsOf(op).includes(t));
     const inputs = this.graph.inputs.filter(onChip).map((t) => this.loadInput(t));
     for (const op of this.program.ops) this.lowerOp(op);
     inputs.push(...this.hostInputs);
     const outputs = this.graph.outputs.map((t) => this.storeOutput(t));
-    if (this.constantLoads.length > 0) this.kernels.unshift({ kind: 'code', layer: 'constants', instructions: this.constantLoads });
+    if (this.constantLoads.length > 0)
+      this.kernels.unshift({ kind: 'code', layer: 'constants', instructions: this.constantLoads });
     return { buffers: this.b.buffers, kernels: this.kernels, inputs, outputs, plan: this.plan };
   }
 
@@ -116,7 +148,14 @@ export class Lowering implements LoweringContext {
     return v;
   }
 
-  allocateImage(t: string, shape: readonly number[], fmt: NumberFormatName, need: PadNeed, prelude: Instruction[], register = true): View {
+  allocateImage(
+    t: string,
+    shape: readonly number[],
+    fmt: NumberFormatName,
+    need: PadNeed,
+    prelude: Instruction[],
+    register = true,
+  ): View {
     const [n, c, h, w] = shape as [number, number, number, number];
     const [pt, pl, pb, pr] = need.pads;
     const hp = h + pt + pb;
@@ -137,12 +176,24 @@ export class Lowering implements LoweringContext {
     const wp = p.w + p.pads[1] + p.pads[3];
     const hp = p.h + p.pads[0] + p.pads[2];
     const expected = [hp * wp * p.c, 1, wp * p.c, p.c];
-    const same = v.shape.length === 4 && v.shape[0] === p.n && v.shape[1] === p.c && v.shape[2] === p.h && v.shape[3] === p.w && v.offset === (p.pads[0] * wp + p.pads[1]) * p.c && v.strides.every((s, i) => s === expected[i] || v.shape[i] === 1);
+    const same =
+      v.shape.length === 4 &&
+      v.shape[0] === p.n &&
+      v.shape[1] === p.c &&
+      v.shape[2] === p.h &&
+      v.shape[3] === p.w &&
+      v.offset === (p.pads[0] * wp + p.pads[1]) * p.c &&
+      v.strides.every((s, i) => s === expected[i] || v.shape[i] === 1);
     return same ? p : undefined;
   }
 
   /** An image view with at least (or, `exact`, exactly) these borders filled with `fill`; copies when needed. */
-  imageWithBorder(t: string, need: PadNeed, exact: boolean, prelude: Instruction[]): { view: View; image: PaddedImage } {
+  imageWithBorder(
+    t: string,
+    need: PadNeed,
+    exact: boolean,
+    prelude: Instruction[],
+  ): { view: View; image: PaddedImage } {
     const v = this.view(t);
     const image = this.imageOf(v);
     const anyPad = need.pads.some((p) => p > 0);
@@ -182,10 +233,20 @@ export class Lowering implements LoweringContext {
 
   private storeOutput(t: string): IoBinding {
     const plan = this.tensorPlan(t);
-    const v = isConstantOutput(this.graph.tensors[t]) && !this.views.has(t) ? this.constantView(t, this.shape(t), { buffer: -1, offset: 0, shape: this.shape(t), strides: contiguousStrides(this.shape(t)) }) : this.view(t);
+    const v =
+      isConstantOutput(this.graph.tensors[t]) && !this.views.has(t)
+        ? this.constantView(t, this.shape(t), {
+            buffer: -1,
+            offset: 0,
+            shape: this.shape(t),
+            strides: contiguousStrides(this.shape(t)),
+          })
+        : this.view(t);
     // The host receives the tensor in its on-chip dimension order (largest stride first).
     const perm = v.shape.map((_, i) => i).sort((x, y) => v.strides[y]! - v.strides[x]! || x - y);
-    const host = this.b.buffer(`${t}.host`, 'host', plan.format, elementCount(v.shape), 'output', { shape: perm.map((d) => v.shape[d]!) });
+    const host = this.b.buffer(`${t}.host`, 'host', plan.format, elementCount(v.shape), 'output', {
+      shape: perm.map((d) => v.shape[d]!),
+    });
     this.code(`output.${t}`, this.b.copy(permutedView(host.id, v.shape, perm), v));
     return { tensor: t, buffer: host.name, shape: v.shape, perm, format: plan.format, scale: plan.scale };
   }
@@ -195,7 +256,9 @@ export class Lowering implements LoweringContext {
   }
 
   /** How each kind of layer lowers; an opaque layer (a node no layer could hold) cannot, and says why. */
-  private static readonly rules: { readonly [K in LogicalOp['kind']]: (l: Lowering, op: Extract<LogicalOp, { kind: K }>) => void } = {
+  private static readonly rules: {
+    readonly [K in LogicalOp['kind']]: (l: Lowering, op: Extract<LogicalOp, { kind: K }>) => void;
+  } = {
     matmul: (l, op) => lowerMatmul(l, op),
     conv: (l, op) => lowerConv(l, op),
     attention: (l, op) => lowerAttention(l, op),
@@ -219,23 +282,55 @@ export class Lowering implements LoweringContext {
   /** Off-chip buffers for a matrix op's bias and per-column scales. */
   epilogue(op: MatmulOp | ConvOp): Epilogue {
     const m = this.plan.matrix.get(op.name)!;
-    const bias = m.bias ? this.b.buffer(`${op.name}.bias`, 'dram', this.plan.accFormat, m.bias.length, 'weights', { init: m.bias, shape: [m.bias.length] }) : undefined;
-    const columnScale = m.columnScale ? this.b.buffer(`${op.name}.scale`, 'dram', 'fp32', m.columnScale.length, 'weights', { init: m.columnScale, shape: [m.columnScale.length] }) : undefined;
-    return { fn: m.fn, scale: m.scale, outScale: m.outScale, outFormat: m.outFormat, ...(bias ? { bias: bias.id } : {}), ...(columnScale ? { columnScale: columnScale.id } : {}) };
+    const bias = m.bias
+      ? this.b.buffer(`${op.name}.bias`, 'dram', this.plan.accFormat, m.bias.length, 'weights', {
+          init: m.bias,
+          shape: [m.bias.length],
+        })
+      : undefined;
+    const columnScale = m.columnScale
+      ? this.b.buffer(`${op.name}.scale`, 'dram', 'fp32', m.columnScale.length, 'weights', {
+          init: m.columnScale,
+          shape: [m.columnScale.length],
+        })
+      : undefined;
+    return {
+      fn: m.fn,
+      scale: m.scale,
+      outScale: m.outScale,
+      outFormat: m.outFormat,
+      ...(bias ? { bias: bias.id } : {}),
+      ...(columnScale ? { columnScale: columnScale.id } : {}),
+    };
   }
 
   private pool(op: PoolOp): void {
     const prelude: Instruction[] = [];
     const p = op.pool;
-    if (p.kind === 'avg' && !p.countIncludesPad && p.pads.some((x) => x > 0)) throw new CompileError('unsupported', `op '${op.name}': average pooling with padding that the divisor excludes (count_include_pad=0) is not supported`);
-    const { view } = this.imageWithBorder(op.x, { pads: p.pads, fill: p.kind === 'max' ? -Infinity : 0 }, true, prelude);
+    if (p.kind === 'avg' && !p.countIncludesPad && p.pads.some((x) => x > 0))
+      throw new CompileError(
+        'unsupported',
+        `op '${op.name}': average pooling with padding that the divisor excludes (count_include_pad=0) is not ` +
+          `supported`,
+      );
+    const { view } = this.imageWithBorder(
+      op.x,
+      { pads: p.pads, fill: p.kind === 'max' ? -Infinity : 0 },
+      true,
+      prelude,
+    );
     this.code(op.name, prelude);
     this.poolInto(op.name, view, op.out, p);
   }
 
   /** Pool instructions over a padded channels-last image view into the tensor `out`. */
   poolInto(layer: string, x: View, out: string, p: PoolOp['pool']): void {
-    if (p.stride[0] !== p.stride[1]) throw new CompileError('unsupported', `layer '${layer}': pooling with different vertical and horizontal strides (${p.stride.join(', ')}) is not supported`);
+    if (p.stride[0] !== p.stride[1])
+      throw new CompileError(
+        'unsupported',
+        `layer '${layer}': pooling with different vertical and horizontal strides (${p.stride.join(', ')}) is ` +
+          `not supported`,
+      );
     const prelude: Instruction[] = [];
     const image = this.imageOf(x)!;
     const dst = this.allocate(out, prelude);
@@ -280,7 +375,10 @@ export class Lowering implements LoweringContext {
     const rank = shape.length;
     const cShape = [...new Array<number>(rank - t.shape.length).fill(1), ...t.shape];
     // Dimensions in the output's physical order; the innermost one is expanded so runs are contiguous.
-    const order = shape.map((_, d) => d).filter((d) => shape[d] !== 1).sort((x, y) => like.strides[y]! - like.strides[x]! || x - y);
+    const order = shape
+      .map((_, d) => d)
+      .filter((d) => shape[d] !== 1)
+      .sort((x, y) => like.strides[y]! - like.strides[x]! || x - y);
     const inner = order[order.length - 1];
     const stored = shape.map((d, i) => (cShape[i] === 1 && i !== inner ? 1 : d));
     const physical = order.map((d) => stored[d]!);
@@ -314,7 +412,10 @@ export class Lowering implements LoweringContext {
     const key = `${name}|${stored.join(',')}|${strides.join(',')}`;
     let id = this.constantViews.get(key);
     if (id === undefined) {
-      const dram = this.b.buffer(`${name}.const`, 'dram', 'fp32', count, 'weights', { ...(data ? { init: data } : {}), shape: [count] });
+      const dram = this.b.buffer(`${name}.const`, 'dram', 'fp32', count, 'weights', {
+        ...(data ? { init: data } : {}),
+        shape: [count],
+      });
       const ub = this.b.buffer(`${name}.ub`, 'ub', 'fp32', count, 'constant');
       this.constantLoads.push(this.b.dma(this.b.ref(ub.id, 0), this.b.ref(dram.id, 0), count * 4));
       id = ub.id;
@@ -329,7 +430,9 @@ export class Lowering implements LoweringContext {
     const buffer = this.b.buffer(`${t}.fp32`, 'ub', 'fp32', elementCount(x.shape), 'temp');
     const order = x.shape.map((_, i) => i).sort((p, q) => x.strides[q]! - x.strides[p]! || p - q);
     const v = permutedView(buffer.id, x.shape, order);
-    instructions.push(...this.b.elementwise('copy', v, x, undefined, { src: this.tensorPlan(t).scale, src2: 1, out: 1 }));
+    instructions.push(
+      ...this.b.elementwise('copy', v, x, undefined, { src: this.tensorPlan(t).scale, src2: 1, out: 1 }),
+    );
     return v;
   }
 
@@ -349,13 +452,27 @@ export class Lowering implements LoweringContext {
       // output's storage order): a (1, C, 1, 1) gate on a channels-last (1, C, H, W) map is fine.
       const inner = loopNest([out, a, b]).at(-1)!;
       const lastRepeats = b.strides[b.strides.length - 1] === 0 && outShape[outShape.length - 1] !== 1;
-      if (a.strides.some((s, i) => s === 0 && outShape[i] !== 1) || (lastRepeats && inner.strides[2] === 0 && inner.size > 1)) {
-        throw new CompileError('unsupported', `op '${op.name}' (${op.fn}): broadcasting (${this.shape(op.a).join(', ')}) with (${this.shape(op.b).join(', ')}) along this axis is not supported`);
+      if (
+        a.strides.some((s, i) => s === 0 && outShape[i] !== 1) ||
+        (lastRepeats && inner.strides[2] === 0 && inner.size > 1)
+      ) {
+        throw new CompileError(
+          'unsupported',
+          `op '${op.name}' (${op.fn}): broadcasting (${this.shape(op.a).join(', ')}) with (` +
+            `${this.shape(op.b).join(', ')}) along this axis is not supported`,
+        );
       }
-      this.code(op.name, [...instructions, ...this.b.elementwise(op.fn, out, a, b, { src: pa.scale, src2: pb.scale, out: po.scale })]);
+      this.code(op.name, [
+        ...instructions,
+        ...this.b.elementwise(op.fn, out, a, b, { src: pa.scale, src2: pb.scale, out: po.scale }),
+      ]);
       return;
     }
-    if (!aIsActivation && !bIsActivation) throw new CompileError('unsupported', `op '${op.name}' (${op.fn}) combines two parameters; fold it before compiling`);
+    if (!aIsActivation && !bIsActivation)
+      throw new CompileError(
+        'unsupported',
+        `op '${op.name}' (${op.fn}) combines two parameters; fold it before compiling`,
+      );
     const x = aIsActivation ? op.a : op.b;
     const c = aIsActivation ? op.b : op.a;
     const xf = this.toFloat(x, instructions);
@@ -378,14 +495,17 @@ export class Lowering implements LoweringContext {
   private row(op: RowOp): void {
     const instructions: Instruction[] = [];
     let x = this.view(op.x);
-    if (x.strides[x.strides.length - 1] !== 1 && x.shape[x.shape.length - 1] !== 1) x = this.materialize(x, `${op.x}.contiguous`, instructions);
+    if (x.strides[x.strides.length - 1] !== 1 && x.shape[x.shape.length - 1] !== 1)
+      x = this.materialize(x, `${op.x}.contiguous`, instructions);
     const out = this.allocate(op.out, instructions);
     const px = this.tensorPlan(op.x);
     const po = this.tensorPlan(op.out);
     const affine = (op.fn === 'layernorm' || op.fn === 'rmsnorm') && (op.gamma || op.beta);
     if (!affine) {
       // Reductions write one value per row, whether or not the graph keeps the reduced axis.
-      const target = op.fn.startsWith('reduce') ? { ...out, shape: [...x.shape.slice(0, -1), 1], strides: [...contiguousStrides(x.shape.slice(0, -1)), 1] } : out;
+      const target = op.fn.startsWith('reduce')
+        ? { ...out, shape: [...x.shape.slice(0, -1), 1], strides: [...contiguousStrides(x.shape.slice(0, -1)), 1] }
+        : out;
       instructions.push(...this.b.rowwise(op.fn, target, x, { src: px.scale, src2: 1, out: po.scale }, op.epsilon));
       this.code(op.name, instructions);
       return;
@@ -396,9 +516,18 @@ export class Lowering implements LoweringContext {
     instructions.push(...this.b.rowwise(op.fn, t, x, { src: px.scale, src2: 1, out: 1 }, op.epsilon, 'fp32'));
     if (op.gamma) {
       const target = op.beta ? t : out;
-      instructions.push(...this.b.elementwise('mul', target, t, this.constantView(op.gamma, shape, t), { src: 1, src2: 1, out: op.beta ? 1 : po.scale }));
+      instructions.push(
+        ...this.b.elementwise('mul', target, t, this.constantView(op.gamma, shape, t), {
+          src: 1,
+          src2: 1,
+          out: op.beta ? 1 : po.scale,
+        }),
+      );
     }
-    if (op.beta) instructions.push(...this.b.elementwise('add', out, t, this.constantView(op.beta, shape, t), { src: 1, src2: 1, out: po.scale }));
+    if (op.beta)
+      instructions.push(
+        ...this.b.elementwise('add', out, t, this.constantView(op.beta, shape, t), { src: 1, src2: 1, out: po.scale }),
+      );
     this.code(op.name, instructions);
   }
 
@@ -430,9 +559,17 @@ export class Lowering implements LoweringContext {
   }
 
   /** Entries of one axis: a strided view when evenly spaced, else one copy per entry. */
-  private gather(x: View, axis: number, indices: readonly number[], shape: readonly number[], name: string, instructions: Instruction[]): View {
+  private gather(
+    x: View,
+    axis: number,
+    indices: readonly number[],
+    shape: readonly number[],
+    name: string,
+    instructions: Instruction[],
+  ): View {
     const step = indices.length > 1 ? indices[1]! - indices[0]! : 1;
-    const ranges = (start: number, count: number, s: number) => x.shape.map((d, i) => (i === axis ? { start, step: s, count } : { start: 0, step: 1, count: d }));
+    const ranges = (start: number, count: number, s: number) =>
+      x.shape.map((d, i) => (i === axis ? { start, step: s, count } : { start: 0, step: 1, count: d }));
     if (step > 0 && indices.every((v, i) => v === indices[0]! + i * step)) {
       // A scalar index (Swin's qkv[1]) drops the axis: the slice keeps it with size 1, so reshape it away.
       const slice = sliceView(x, ranges(indices[0]!, indices.length, step));
@@ -441,7 +578,10 @@ export class Lowering implements LoweringContext {
     const buffer = this.b.buffer(name, 'ub', this.b.get(x.buffer).format, elementCount(shape), 'activation');
     const out: View = { buffer: buffer.id, offset: 0, shape, strides: contiguousStrides(shape) };
     indices.forEach((index, j) => {
-      const dst = sliceView(out, out.shape.map((d, i) => (i === axis ? { start: j, step: 1, count: 1 } : { start: 0, step: 1, count: d })));
+      const dst = sliceView(
+        out,
+        out.shape.map((d, i) => (i === axis ? { start: j, step: 1, count: 1 } : { start: 0, step: 1, count: d })),
+      );
       instructions.push(...this.b.copy(dst, sliceView(x, ranges(index, 1, 1))));
     });
     return out;
@@ -451,7 +591,10 @@ export class Lowering implements LoweringContext {
   private embedding(op: EmbeddingOp): void {
     const binding = this.loadInput(op.out);
     const table = this.graph.tensors[op.table]!;
-    this.hostInputs.push({ ...binding, gather: { table: op.table, indices: op.indices, ...(table.data ? { values: table.data } : {}) } });
+    this.hostInputs.push({
+      ...binding,
+      gather: { table: op.table, indices: op.indices, ...(table.data ? { values: table.data } : {}) },
+    });
   }
 
   private concat(op: ConcatOp): void {
@@ -461,17 +604,29 @@ export class Lowering implements LoweringContext {
     let at = 0;
     for (const t of op.inputs) {
       const size = this.shape(t)[op.axis]!;
-      const dst = sliceView(out, out.shape.map((d, i) => (i === op.axis ? { start: at, step: 1, count: size } : { start: 0, step: 1, count: d })));
+      const dst = sliceView(
+        out,
+        out.shape.map((d, i) =>
+          i === op.axis ? { start: at, step: 1, count: size } : { start: 0, step: 1, count: d },
+        ),
+      );
       if (!this.plan.tensors.has(t)) {
         // A parameter (ViT's class token before the patches): its fp32 values converted on the way in.
-        instructions.push(...this.b.elementwise('copy', dst, this.constantView(t, dst.shape, dst), undefined, { src: 1, src2: 1, out: po.scale }));
+        instructions.push(
+          ...this.b.elementwise('copy', dst, this.constantView(t, dst.shape, dst), undefined, {
+            src: 1,
+            src2: 1,
+            out: po.scale,
+          }),
+        );
         at += size;
         continue;
       }
       const x = this.view(t);
       const px = this.tensorPlan(t);
       if (px.scale === po.scale && px.format === po.format) instructions.push(...this.b.copy(dst, x));
-      else instructions.push(...this.b.elementwise('copy', dst, x, undefined, { src: px.scale, src2: 1, out: po.scale }));
+      else
+        instructions.push(...this.b.elementwise('copy', dst, x, undefined, { src: px.scale, src2: 1, out: po.scale }));
       at += size;
     }
     this.code(op.name, instructions);
@@ -485,4 +640,3 @@ function permutedView(buffer: number, shape: readonly number[], perm: readonly n
   perm.forEach((d, i) => (strides[d] = stored[i]!));
   return { buffer, offset: 0, shape, strides };
 }
-

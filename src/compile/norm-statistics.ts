@@ -18,7 +18,11 @@ const numberAttr = (node: GraphNode, name: string, fallback: number): number => 
   return typeof v === 'number' ? v : fallback;
 };
 
-function statisticsNodes(graph: Graph, node: GraphNode, wanted: (t: string | undefined) => t is string): { node: GraphNode; nodes: GraphNode[]; tensors: GraphTensor[] } | undefined {
+function statisticsNodes(
+  graph: Graph,
+  node: GraphNode,
+  wanted: (t: string | undefined) => t is string,
+): { node: GraphNode; nodes: GraphNode[]; tensors: GraphTensor[] } | undefined {
   const x = graph.tensors[node.inputs[0]!];
   if (!x) return undefined;
   const rank = x.shape.length;
@@ -43,11 +47,22 @@ function statisticsNodes(graph: Graph, node: GraphNode, wanted: (t: string | und
   const mean = add('mean', 'ReduceMean', [x.name], needMean ? meanOut : tensor(`${node.name}.mean`, statShape), reduce);
   if (needInv) {
     const squared = add('squared', 'Mul', [x.name, x.name], tensor(`${node.name}.squared`, x.shape));
-    const meanSquare = add('mean_square', 'ReduceMean', [squared], tensor(`${node.name}.mean_square`, statShape), reduce);
+    const meanSquare = add(
+      'mean_square',
+      'ReduceMean',
+      [squared],
+      tensor(`${node.name}.mean_square`, statShape),
+      reduce,
+    );
     const squaredMean = add('squared_mean', 'Mul', [mean, mean], tensor(`${node.name}.squared_mean`, statShape));
     const variance = add('variance', 'Sub', [meanSquare, squaredMean], tensor(`${node.name}.variance`, statShape));
     const epsilon = tensor(`${node.name}.epsilon`, [], { kind: 'constant', data: [numberAttr(node, 'epsilon', 1e-5)] });
-    const shifted = add('variance_epsilon', 'Add', [variance, epsilon], tensor(`${node.name}.variance_epsilon`, statShape));
+    const shifted = add(
+      'variance_epsilon',
+      'Add',
+      [variance, epsilon],
+      tensor(`${node.name}.variance_epsilon`, statShape),
+    );
     const std = add('std', 'Sqrt', [shifted], tensor(`${node.name}.std`, statShape));
     add('inv_std_dev', 'Reciprocal', [std], invOut);
   }

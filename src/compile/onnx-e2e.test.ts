@@ -37,8 +37,17 @@ function inputsFor(graph: Graph, seed: number): Record<string, Float32Array> {
   return Object.fromEntries(graph.inputs.map((t, i) => [t, randomInput(graph.tensors[t]!.shape, seed + i)]));
 }
 
-async function ortOutputs(graph: Graph, bytes: Uint8Array, inputs: Record<string, Float32Array>): Promise<Record<string, Float32Array>> {
-  return runOrt(bytes, Object.fromEntries(Object.entries(inputs).map(([name, data]) => [name, { data, shape: graph.tensors[name]!.shape }])));
+async function ortOutputs(
+  graph: Graph,
+  bytes: Uint8Array,
+  inputs: Record<string, Float32Array>,
+): Promise<Record<string, Float32Array>> {
+  return runOrt(
+    bytes,
+    Object.fromEntries(
+      Object.entries(inputs).map(([name, data]) => [name, { data, shape: graph.tensors[name]!.shape }]),
+    ),
+  );
 }
 
 describe.each(Object.keys(ONNX_FIXTURES))('ONNX %s on the chip', (name) => {
@@ -87,14 +96,22 @@ describe('ResNet-50 from ONNX', () => {
     for (const chipName of ['tpu-v1', 'tpu-v4']) {
       const chip = getChipPreset(chipName)!;
       const { compiled, issues } = compileAndVerify(imported.value, chip);
-      for (const [pass, list] of Object.entries(issues)) expect(list, `${chipName}: verifier after ${pass}`).toEqual([]);
+      for (const [pass, list] of Object.entries(issues))
+        expect(list, `${chipName}: verifier after ${pass}`).toEqual([]);
       const { run, layers } = runCompiledModel(compiled, chip);
       // 53 convolutions and the classifier, each a layer of the per-layer summary.
       expect(layers.filter((l) => l.macs > 0).length).toBe(54);
       const macs = layers.reduce((s, l) => s + l.macs, 0);
-      // 4.09 GMACs of useful work (torchvision ResNet-50 v1.5 at 224x224); the chip may multiply padding zeros too, never less.
+      // 4.09 GMACs of useful work (torchvision ResNet-50 v1.5 at 224x224); the chip may multiply padding zeros too,
+      // never less.
       expect(macs).toBeGreaterThanOrEqual(4.08e9);
-      expect(run.totalCycles).toBeGreaterThan(macs / (chip.cores.reduce((s, c) => s + c.count * c.matrixUnits.reduce((t, u) => t + u.count * u.rows * u.cols, 0), 0)));
+      expect(run.totalCycles).toBeGreaterThan(
+        macs /
+          chip.cores.reduce(
+            (s, c) => s + c.count * c.matrixUnits.reduce((t, u) => t + u.count * u.rows * u.cols, 0),
+            0,
+          ),
+      );
     }
   }, 60_000);
 });

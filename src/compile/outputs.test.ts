@@ -6,7 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import { getChipPreset } from '../arch/presets/index.js';
 import type { NodeTestCase } from '../graph/onnx/conformance.js';
-import { encodeOnnx, makeTensor, type OnnxAttribute, type OnnxDataType, type OnnxModel } from '../graph/onnx/onnx-model.js';
+import {
+  encodeOnnx,
+  makeTensor,
+  type OnnxAttribute,
+  type OnnxDataType,
+  type OnnxModel,
+} from '../graph/onnx/onnx-model.js';
 import { TENSOR } from '../graph/onnx/onnx-schema.js';
 import { tensorToProto } from '../graph/onnx/onnx-tensor.js';
 import { encodeMessage } from '../graph/onnx/protobuf-writer.js';
@@ -27,11 +33,17 @@ interface Value {
   readonly type?: OnnxDataType;
 }
 
-const pb = (v: Value): Uint8Array => encodeMessage(tensorToProto(makeTensor(v.name, v.type ?? 'float', v.shape, v.values)), TENSOR);
+const pb = (v: Value): Uint8Array =>
+  encodeMessage(tensorToProto(makeTensor(v.name, v.type ?? 'float', v.shape, v.values)), TENSOR);
 const info = (v: Value) => ({ name: v.name, elemType: v.type ?? 'float', shape: [...v.shape] });
 
 /** A one-node ONNX test: fed inputs, constant initializers and expected outputs. */
-function nodeTest(op: string, inputs: readonly Value[], outputs: readonly Value[], options: { constants?: readonly Value[]; attributes?: readonly OnnxAttribute[] } = {}): NodeTestCase {
+function nodeTest(
+  op: string,
+  inputs: readonly Value[],
+  outputs: readonly Value[],
+  options: { constants?: readonly Value[]; attributes?: readonly OnnxAttribute[] } = {},
+): NodeTestCase {
   const constants = options.constants ?? [];
   const model: OnnxModel = {
     irVersion: 8,
@@ -39,21 +51,42 @@ function nodeTest(op: string, inputs: readonly Value[], outputs: readonly Value[
     producerName: 'test',
     graph: {
       name: 'g',
-      nodes: [{ name: 'n', opType: op, domain: '', inputs: [...inputs, ...constants].map((v) => v.name), outputs: outputs.map((v) => v.name), attributes: options.attributes ?? [] }],
+      nodes: [
+        {
+          name: 'n',
+          opType: op,
+          domain: '',
+          inputs: [...inputs, ...constants].map((v) => v.name),
+          outputs: outputs.map((v) => v.name),
+          attributes: options.attributes ?? [],
+        },
+      ],
       initializers: constants.map((c) => makeTensor(c.name, c.type ?? 'int64', c.shape, c.values)),
       inputs: inputs.map(info),
       outputs: outputs.map(info),
       valueInfo: [],
     },
   };
-  return { name: `test_${op.toLowerCase()}`, model: encodeOnnx(model), inputs: inputs.map(pb), outputs: outputs.map(pb) };
+  return {
+    name: `test_${op.toLowerCase()}`,
+    model: encodeOnnx(model),
+    inputs: inputs.map(pb),
+    outputs: outputs.map(pb),
+  };
 }
 
 const x = { name: 'x', shape: [2, 3], values: [1, -2, 3, 0.5, 4, -6] };
 
 describe('graph outputs the chip computes no op for', () => {
   it("Dropout's mask is all true in inference, and is copied to the host as a constant", () => {
-    const test = nodeTest('Dropout', [x], [{ ...x, name: 'y' }, { name: 'z', shape: [2, 3], values: [1, 1, 1, 1, 1, 1], type: 'bool' }]);
+    const test = nodeTest(
+      'Dropout',
+      [x],
+      [
+        { ...x, name: 'y' },
+        { name: 'z', shape: [2, 3], values: [1, 1, 1, 1, 1, 1], type: 'bool' },
+      ],
+    );
     expect(runNodeTestOnChip(test, chip)).toEqual({ name: 'test_dropout', ops: ['Dropout'], status: 'pass' });
   });
 
@@ -71,8 +104,16 @@ describe('graph outputs the chip computes no op for', () => {
       { name: 'w', shape: [3], values: [1, 1, 1], type: 'float' as const },
       { name: 'b', shape: [3], values: [0, 0, 0], type: 'float' as const },
     ];
-    const outputs = [{ ...x, name: 'y', values: y }, { name: 'mean', shape: [2, 1], values: mean }, { name: 'inv', shape: [2, 1], values: inv }];
-    expect(runNodeTestOnChip(nodeTest('LayerNormalization', [x], outputs, { constants }), chip)).toEqual({ name: 'test_layernormalization', ops: ['LayerNormalization'], status: 'pass' });
+    const outputs = [
+      { ...x, name: 'y', values: y },
+      { name: 'mean', shape: [2, 1], values: mean },
+      { name: 'inv', shape: [2, 1], values: inv },
+    ];
+    expect(runNodeTestOnChip(nodeTest('LayerNormalization', [x], outputs, { constants }), chip)).toEqual({
+      name: 'test_layernormalization',
+      ops: ['LayerNormalization'],
+      status: 'pass',
+    });
   });
 
   it('refuses a normalization whose scale is fed at run time, naming the op and the tensor', () => {
@@ -88,7 +129,10 @@ describe('graph outputs the chip computes no op for', () => {
       },
       nodes: [{ name: 'ln', op: 'LayerNormalization', inputs: ['x', 'w'], outputs: ['y'], attrs: {} }],
     };
-    expect(() => compileGraph(graph, chip, { dtype: 'bf16' })).toThrow("node 'ln' (LayerNormalization): its scale or bias 'w' is an activation or a graph input; the chip's normalization reads them as constants (make 'w' an initializer)");
+    expect(() => compileGraph(graph, chip, { dtype: 'bf16' })).toThrow(
+      "node 'ln' (LayerNormalization): its scale or bias 'w' is an activation or a graph input; the chip's " +
+        "normalization reads them as constants (make 'w' an initializer)",
+    );
   });
 
   it('refuses a graph output no op writes, naming the node, the op and the output', () => {
@@ -101,9 +145,20 @@ describe('graph outputs the chip computes no op for', () => {
       tensors: { x: { ...t('x', [2, 3]), kind: 'input' }, y: t('y', [2, 3]), m: t('m', [2, 1]) },
       nodes: [{ name: 'n', op: 'Stats', inputs: ['x'], outputs: ['y', 'm'], attrs: {} }],
     };
-    const program: LogicalProgram = { graph, ops: [{ kind: 'unary', name: 'n', nodes: ['n'], out: 'y', fn: 'copy', x: 'x' }] };
-    expect(() => checkOutputs(program)).toThrow("node 'n' (Stats): output 1 'm' is a graph output, but the chip computes only 'y' of this op; drop 'm' from the graph outputs");
-    expect(() => checkOutputs({ graph, ops: [...program.ops, { kind: 'unary', name: 'm', nodes: ['n'], out: 'm', fn: 'copy', x: 'x' }] })).not.toThrow();
+    const program: LogicalProgram = {
+      graph,
+      ops: [{ kind: 'unary', name: 'n', nodes: ['n'], out: 'y', fn: 'copy', x: 'x' }],
+    };
+    expect(() => checkOutputs(program)).toThrow(
+      "node 'n' (Stats): output 1 'm' is a graph output, but the chip computes only 'y' of this op; drop 'm' " +
+        'from the graph outputs',
+    );
+    expect(() =>
+      checkOutputs({
+        graph,
+        ops: [...program.ops, { kind: 'unary', name: 'm', nodes: ['n'], out: 'm', fn: 'copy', x: 'x' }],
+      }),
+    ).not.toThrow();
   });
 });
 
@@ -129,7 +184,8 @@ describe('negative-step slices', () => {
     const out: View = { buffer: dst.id, offset: 0, shape: [4, 3], strides: [3, 1] };
     const dmas = b.copy(out, reversed);
     expect(dmas.length).toBe(12);
-    for (const d of dmas) expect(d).toMatchObject({ op: 'dma', rows: 1, srcStrideBytes: 0, dstStrideBytes: 0, bytes: 2 });
+    for (const d of dmas)
+      expect(d).toMatchObject({ op: 'dma', rows: 1, srcStrideBytes: 0, dstStrideBytes: 0, bytes: 2 });
     expect(dmas.map((d) => (d.op === 'dma' ? d.src.address / 2 : -1))).toEqual([11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
   });
 });
@@ -144,7 +200,9 @@ describe('non-finite values', () => {
 
   it('Cast passes NaN and infinities through on the chip', () => {
     const values = [0.5, NaN, Infinity, -Infinity];
-    const test = nodeTest('Cast', [{ name: 'x', shape: [4], values }], [{ name: 'y', shape: [4], values }], { attributes: [{ name: 'to', type: 'int', value: 1 }] });
+    const test = nodeTest('Cast', [{ name: 'x', shape: [4], values }], [{ name: 'y', shape: [4], values }], {
+      attributes: [{ name: 'to', type: 'int', value: 1 }],
+    });
     expect(runNodeTestOnChip(test, chip)).toEqual({ name: 'test_cast', ops: ['Cast'], status: 'pass' });
   });
 });

@@ -19,14 +19,18 @@ export function isConstantOutput(t: GraphTensor | undefined): boolean {
 
 /** Dropout's mask (output 1): the importer refuses dropout that drops anything, so every element is kept. */
 export function bindConstantOutputs(graph: Graph): Graph {
-  const masks = graph.nodes.flatMap((n) => (n.op === 'Dropout' && n.outputs[1] && graph.outputs.includes(n.outputs[1]) ? [n.outputs[1]] : []));
+  const masks = graph.nodes.flatMap((n) =>
+    n.op === 'Dropout' && n.outputs[1] && graph.outputs.includes(n.outputs[1]) ? [n.outputs[1]] : [],
+  );
   if (masks.length === 0) return graph;
   const tensors = { ...graph.tensors };
   for (const name of masks) {
     const t = graph.tensors[name]!;
     tensors[name] = { ...t, kind: 'constant', data: new Float64Array(elementCount(t.shape)).fill(1) };
   }
-  const nodes = graph.nodes.map((n) => (n.op === 'Dropout' && masks.includes(n.outputs[1]!) ? { ...n, outputs: n.outputs.slice(0, 1) } : n));
+  const nodes = graph.nodes.map((n) =>
+    n.op === 'Dropout' && masks.includes(n.outputs[1]!) ? { ...n, outputs: n.outputs.slice(0, 1) } : n,
+  );
   return { ...graph, tensors, nodes };
 }
 
@@ -42,7 +46,9 @@ export function checkOutputs(program: LogicalProgram): void {
     const computed = node.outputs.filter((o) => written.has(o)).map((o) => `'${o}'`);
     throw new CompileError(
       'unsupported',
-      `node '${node.name}' (${node.op}): output ${index} '${name}' is a graph output, but the chip computes only ${computed.length > 0 ? computed.join(', ') : 'its first output'} of this op; drop '${name}' from the graph outputs`,
+      `node '${node.name}' (${node.op}): output ${index} '${name}' is a graph output, but the chip computes only ` +
+        `${computed.length > 0 ? computed.join(', ') : 'its first output'} of this op; drop '${name}' from the ` +
+        `graph outputs`,
     );
   }
 }

@@ -101,7 +101,7 @@ const ROUNDING = 6755399441055744;
 function quantizeInt8(x: number, scale: number): number {
   const v = Math.min(127, Math.max(-128, f(x / scale)));
   const r = v + ROUNDING - ROUNDING;
-  return r === r ? r : 0;
+  return Number.isNaN(r) ? 0 : r;
 }
 
 /** The tensors an op writes that take a storage format (views share their source's). */
@@ -134,7 +134,8 @@ export function quantize(program: LogicalProgram, options: QuantizeOptions): Qua
     for (const t of producedTensors(op)) tensors.set(t, { format, scale: scaleOf(t) });
   }
   // Outputs known at compile time (outputs.ts) go to the host as the fp32 constants they are.
-  for (const t of graph.outputs) if (!tensors.has(t) && isConstantOutput(graph.tensors[t])) tensors.set(t, { format: 'fp32', scale: 1 });
+  for (const t of graph.outputs)
+    if (!tensors.has(t) && isConstantOutput(graph.tensors[t])) tensors.set(t, { format: 'fp32', scale: 1 });
   const matrix = new Map<string, MatrixPlan>();
   const constants = new Map<string, Float64Array | undefined>();
   const constant = (name: string): void => {
@@ -145,7 +146,12 @@ export function quantize(program: LogicalProgram, options: QuantizeOptions): Qua
   const rowConstant = (op: LogicalOp, name: string): void => {
     const node = graph.nodes.find((n) => n.name === op.nodes[0]);
     const where = node ? `node '${node.name}' (${node.op})` : `op '${op.name}'`;
-    if (tensors.has(name)) throw new CompileError('unsupported', `${where}: its scale or bias '${name}' is an activation or a graph input; the chip's normalization reads them as constants (make '${name}' an initializer)`);
+    if (tensors.has(name))
+      throw new CompileError(
+        'unsupported',
+        `${where}: its scale or bias '${name}' is an activation or a graph input; the chip's normalization reads ` +
+          `them as constants (make '${name}' an initializer)`,
+      );
     constant(name);
   };
   for (const op of ops) {
@@ -167,7 +173,12 @@ export function quantize(program: LogicalProgram, options: QuantizeOptions): Qua
   };
 }
 
-function matrixPlan(graph: Graph, op: Extract<LogicalOp, { kind: 'matmul' | 'conv' }>, tensors: ReadonlyMap<string, TensorPlan>, options: QuantizeOptions): MatrixPlan {
+function matrixPlan(
+  graph: Graph,
+  op: Extract<LogicalOp, { kind: 'matmul' | 'conv' }>,
+  tensors: ReadonlyMap<string, TensorPlan>,
+  options: QuantizeOptions,
+): MatrixPlan {
   const int8 = options.dtype === 'int8';
   const input = tensors.get(op.kind === 'conv' ? op.x : op.a);
   if (!input) throw new CompileError('internal', `op '${op.name}' reads a tensor with no plan`);
@@ -176,15 +187,27 @@ function matrixPlan(graph: Graph, op: Extract<LogicalOp, { kind: 'matmul' | 'con
   const w = graph.tensors[wName]!;
   const alpha = op.kind === 'matmul' ? op.alpha : 1;
   const activationB = tensors.get(wName);
-  const columns = op.kind === 'conv' ? w.shape[0]! : op.transB ? w.shape[w.shape.length - 2]! : w.shape[w.shape.length - 1]!;
+  const columns =
+    op.kind === 'conv' ? w.shape[0]! : op.transB ? w.shape[w.shape.length - 2]! : w.shape[w.shape.length - 1]!;
   const biasTensor = op.bias ? graph.tensors[op.bias] : undefined;
   // A model without values (compiled for timing) gets no bias or column scales: activate reads them for free.
   const biasValues = biasTensor?.data ? Float64Array.from(biasTensor.data) : undefined;
   if (activationB) {
     // Both operands are activations (attention scores, context): one scale each.
     const scale = int8 ? f(f(input.scale * activationB.scale) * alpha) : f(alpha);
-    const bias = biasValues && (int8 ? Float64Array.from(biasValues, (b) => toFormat(f(b / f(input.scale * activationB.scale)), 'int32')) : Float64Array.from(biasValues, f));
-    return { weightScales: new Float64Array([activationB.scale]), ...(bias ? { bias } : {}), scale, fn: op.fn, outScale: out.scale, outFormat: out.format };
+    const bias =
+      biasValues &&
+      (int8
+        ? Float64Array.from(biasValues, (b) => toFormat(f(b / f(input.scale * activationB.scale)), 'int32'))
+        : Float64Array.from(biasValues, f));
+    return {
+      weightScales: new Float64Array([activationB.scale]),
+      ...(bias ? { bias } : {}),
+      scale,
+      fn: op.fn,
+      outScale: out.scale,
+      outFormat: out.format,
+    };
   }
   // Parameters: [K, N] for matmul (rows = input features), [N, K] with transB, [Cout, ...] for convolutions.
   // One array type keeps the loops below monomorphic (imported weights are float32, folded ones float64).
@@ -215,13 +238,21 @@ function matrixPlan(graph: Graph, op: Extract<LogicalOp, { kind: 'matmul' | 'con
     weights = new Float64Array(k * columns);
     for (let c = 0; c < columns; c++) {
       const scale = sw(c);
-      if (int8) for (let i = 0, at = c * cStride, to = c * outC; i < k; i++, at += iStride, to += outI) weights[to] = quantizeInt8(data[at]!, scale);
-      else for (let i = 0, at = c * cStride, to = c * outC; i < k; i++, at += iStride, to += outI) weights[to] = toFormat(data[at]!, 'bf16');
+      if (int8)
+        for (let i = 0, at = c * cStride, to = c * outC; i < k; i++, at += iStride, to += outI)
+          weights[to] = quantizeInt8(data[at]!, scale);
+      else
+        for (let i = 0, at = c * cStride, to = c * outC; i < k; i++, at += iStride, to += outI)
+          weights[to] = toFormat(data[at]!, 'bf16');
     }
   }
   const perColumn = int8 && weightScales.length > 1 && data !== undefined;
   const scale = !int8 ? f(alpha) : perColumn ? f(input.scale * alpha) : f(f(input.scale * weightScales[0]!) * alpha);
-  const bias = biasValues && (int8 ? Float64Array.from(biasValues, (b, c) => toFormat(f(b / f(input.scale * sw(c))), 'int32')) : Float64Array.from(biasValues, f));
+  const bias =
+    biasValues &&
+    (int8
+      ? Float64Array.from(biasValues, (b, c) => toFormat(f(b / f(input.scale * sw(c))), 'int32'))
+      : Float64Array.from(biasValues, f));
   return {
     ...(weights ? { weights } : {}),
     weightScales,

@@ -27,7 +27,9 @@ const REFERENCE_TOLERANCE = 1e-5;
 const BF16_TOLERANCE = 2e-2;
 
 const dir = join(import.meta.dirname, '../../test/fixtures/torch-recurrent');
-const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { models: Record<string, { inputs: string[]; outputs: string[]; opsets: number[] }> };
+const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
+  models: Record<string, { inputs: string[]; outputs: string[]; opsets: number[] }>;
+};
 
 function npy(model: string, name: string): Float64Array {
   const decoded = decodeNpy(readFileSync(join(dir, model, `${name}.npy`)), `${name}.npy`);
@@ -61,7 +63,9 @@ function relativeL2(actual: ArrayLike<number>, expected: ArrayLike<number>): num
   return Math.sqrt(diff / norm);
 }
 
-const cases = Object.entries(manifest.models).flatMap(([model, m]) => m.opsets.map((opset) => ({ model, opset, ...m })));
+const cases = Object.entries(manifest.models).flatMap(([model, m]) =>
+  m.opsets.map((opset) => ({ model, opset, ...m })),
+);
 
 describe.each(cases)('torch $model (opset $opset)', ({ model, opset, inputs, outputs }) => {
   const feeds = (): Record<string, Float64Array> => Object.fromEntries(inputs.map((name) => [name, npy(model, name)]));
@@ -101,7 +105,10 @@ describe.each(cases)('torch $model (opset $opset)', ({ model, opset, inputs, out
     const reference = evaluateQuantized(fuse(simplify(expandRecurrent(graph))), compiled.plan, inputs);
     for (const out of outputs) {
       expect(Array.from(run.outputs.get(out)!)).toEqual(Array.from(reference.outputs.get(out)!));
-      console.log(`${model} opset ${opset} int8 ${out}: relative L2 ${relativeL2(run.outputs.get(out)!, npy(model, out)).toExponential(2)} against torch`);
+      console.log(
+        `${model} opset ${opset} int8 ${out}: relative L2 ` +
+          `${relativeL2(run.outputs.get(out)!, npy(model, out)).toExponential(2)} against torch`,
+      );
     }
   });
 });
@@ -123,13 +130,17 @@ describe('recurrent nodes the chip cannot run', () => {
   });
 
   it('refuses sequence lengths shorter than the sequence, naming the node and the length', () => {
-    expect(() => compileAndVerify(graph([1, 3]), getChipPreset('tpu-v4')!, { dtype: 'bf16' })).toThrow("node 'rnn' (RNN): sequence_lens must be a constant equal to the sequence length 3");
+    expect(() => compileAndVerify(graph([1, 3]), getChipPreset('tpu-v4')!, { dtype: 'bf16' })).toThrow(
+      "node 'rnn' (RNN): sequence_lens must be a constant equal to the sequence length 3",
+    );
   });
 
   it('runs full sequence lengths', () => {
     const { compiled } = compileAndVerify(graph([3, 3]), getChipPreset('tpu-v4')!, { dtype: 'bf16' });
     const x = Float64Array.from([0.1, 9, 0.2, 9, 0.3, 9, 0.4, 9, 0.5, 9, 0.6, 9]);
     const run = runCompiledModel(compiled, getChipPreset('tpu-v4')!, { inputs: { x } });
-    expect(relativeL2(run.outputs.get('y')!, evaluateGraph(graph([3, 3]), { x }).get('y')!)).toBeLessThan(BF16_TOLERANCE);
+    expect(relativeL2(run.outputs.get('y')!, evaluateGraph(graph([3, 3]), { x }).get('y')!)).toBeLessThan(
+      BF16_TOLERANCE,
+    );
   });
 });

@@ -9,7 +9,17 @@ import { elementCount } from '../graph/types.js';
 import { activateOutput, activateValue, addBias, poolValues, toFormat, VECTOR_SEMANTICS } from '../isa/semantics.js';
 import type { OutputFormat, VectorOp } from '../isa/types.js';
 import { CompileError } from './errors.js';
-import { convOutputSize, type AttentionOp, type BinaryOp, type ConvOp, type LogicalProgram, type MatmulOp, type PoolOp, type RowOp, type ViewOp } from '../graph/layers/fuse.js';
+import {
+  convOutputSize,
+  type AttentionOp,
+  type BinaryOp,
+  type ConvOp,
+  type LogicalProgram,
+  type MatmulOp,
+  type PoolOp,
+  type RowOp,
+  type ViewOp,
+} from '../graph/layers/fuse.js';
 import { quantizeValue, type QuantPlan } from './quantize.js';
 import { broadcastView, contiguousStrides, outerOffsets, sliceView, transposeView, type View } from './views.js';
 
@@ -36,7 +46,12 @@ function gather(data: Values, view: View): Values {
   return out;
 }
 
-const rowMajor = (shape: readonly number[]): View => ({ buffer: 0, offset: 0, shape, strides: contiguousStrides(shape) });
+const rowMajor = (shape: readonly number[]): View => ({
+  buffer: 0,
+  offset: 0,
+  shape,
+  strides: contiguousStrides(shape),
+});
 
 export interface ReferenceRun {
   /** Storage values of every tensor the ops produced. */
@@ -45,7 +60,11 @@ export interface ReferenceRun {
   readonly outputs: ReadonlyMap<string, Float64Array>;
 }
 
-export function evaluateQuantized(program: LogicalProgram, plan: QuantPlan, inputs: Readonly<Record<string, ArrayLike<number>>>): ReferenceRun {
+export function evaluateQuantized(
+  program: LogicalProgram,
+  plan: QuantPlan,
+  inputs: Readonly<Record<string, ArrayLike<number>>>,
+): ReferenceRun {
   const graph = program.graph;
   const stored = new Map<string, Values>();
   const shape = (t: string): readonly number[] => graph.tensors[t]!.shape;
@@ -92,7 +111,10 @@ export function evaluateQuantized(program: LogicalProgram, plan: QuantPlan, inpu
         const x = scaled(get(op.x), tp(op.x).scale);
         const r = new Float64Array(x.length);
         VECTOR_SEMANTICS[op.fn as VectorOp].row(x, undefined, 0, r, 0);
-        stored.set(op.out, Float64Array.from(r, (v) => activateOutput(v, tp(op.out).scale, tp(op.out).format)));
+        stored.set(
+          op.out,
+          Float64Array.from(r, (v) => activateOutput(v, tp(op.out).scale, tp(op.out).format)),
+        );
         break;
       }
       case 'binary':
@@ -111,12 +133,25 @@ export function evaluateQuantized(program: LogicalProgram, plan: QuantPlan, inpu
         let at = 0;
         for (const t of op.inputs) {
           const s = shape(t);
-          const dst = sliceView(outView, outView.shape.map((d, i) => (i === op.axis ? { start: at, step: 1, count: s[i]! } : { start: 0, step: 1, count: d })));
+          const dst = sliceView(
+            outView,
+            outView.shape.map((d, i) =>
+              i === op.axis ? { start: at, step: 1, count: s[i]! } : { start: 0, step: 1, count: d },
+            ),
+          );
           const px = plan.tensors.get(t);
           // A parameter (not an activation) enters as its fp32 values, as the chip copies it in.
-          const values = !px ? Float64Array.from(constant(t), (v) => activateOutput(f(v), po.scale, po.format)) : px.scale === po.scale && px.format === po.format ? get(t) : Float64Array.from(scaled(get(t), px.scale), (v) => activateOutput(f(v), po.scale, po.format));
+          const values = !px
+            ? Float64Array.from(constant(t), (v) => activateOutput(f(v), po.scale, po.format))
+            : px.scale === po.scale && px.format === po.format
+              ? get(t)
+              : Float64Array.from(scaled(get(t), px.scale), (v) => activateOutput(f(v), po.scale, po.format));
           let i = 0;
-          for (const [o] of outerOffsets(dst.shape.map((size, d) => ({ size, strides: [dst.strides[d]!] })), [dst.offset])) out[o!] = values[i++]!;
+          for (const [o] of outerOffsets(
+            dst.shape.map((size, d) => ({ size, strides: [dst.strides[d]!] })),
+            [dst.offset],
+          ))
+            out[o!] = values[i++]!;
           at += s[op.axis]!;
         }
         stored.set(op.out, out);
@@ -124,18 +159,28 @@ export function evaluateQuantized(program: LogicalProgram, plan: QuantPlan, inpu
       }
     }
   }
-  const outputs = new Map(graph.outputs.map((t) => [t, tp(t).format === 'int8' ? hostDequantize(get(t), tp(t).scale) : Float64Array.from(get(t))]));
+  const outputs = new Map(
+    graph.outputs.map((t) => [
+      t,
+      tp(t).format === 'int8' ? hostDequantize(get(t), tp(t).scale) : Float64Array.from(get(t)),
+    ]),
+  );
   return { stored, outputs };
 }
 
 /** Rows of a [rows, ...] table at the given indices (negative ones count from the end). */
-export function embeddingRows(table: ArrayLike<number>, shape: readonly number[], indices: ArrayLike<number>): Float64Array {
+export function embeddingRows(
+  table: ArrayLike<number>,
+  shape: readonly number[],
+  indices: ArrayLike<number>,
+): Float64Array {
   const width = elementCount(shape.slice(1));
   const out = new Float64Array(indices.length * width);
   for (let i = 0; i < indices.length; i++) {
     const raw = indices[i]!;
     const row = raw < 0 ? raw + shape[0]! : raw;
-    if (!Number.isInteger(row) || row < 0 || row >= shape[0]!) throw new CompileError('bad_input', `index ${raw} is outside the table's ${shape[0]} rows`);
+    if (!Number.isInteger(row) || row < 0 || row >= shape[0]!)
+      throw new CompileError('bad_input', `index ${raw} is outside the table's ${shape[0]} rows`);
     for (let j = 0; j < width; j++) out[i * width + j] = table[row * width + j]!;
   }
   return out;
@@ -151,7 +196,16 @@ function isFloatFormat(plan: QuantPlan): boolean {
 }
 
 /** Accumulates products like the matrix units: int32 wrapping (exact in any order) or fp32 in k order. */
-function dot(a: Values, aOff: number, aStep: number, b: Values, bOff: number, bStep: number, k: number, float: boolean): number {
+function dot(
+  a: Values,
+  aOff: number,
+  aStep: number,
+  b: Values,
+  bOff: number,
+  bStep: number,
+  k: number,
+  float: boolean,
+): number {
   let s = 0;
   if (float) {
     for (let i = 0; i < k; i++) s = f(s + f(a[aOff + i * aStep]! * b[bOff + i * bStep]!));
@@ -161,7 +215,12 @@ function dot(a: Values, aOff: number, aStep: number, b: Values, bOff: number, bS
   return s | 0;
 }
 
-function matmul(op: MatmulOp, plan: QuantPlan, get: (t: string) => Values, shape: (t: string) => readonly number[]): Values {
+function matmul(
+  op: MatmulOp,
+  plan: QuantPlan,
+  get: (t: string) => Values,
+  shape: (t: string) => readonly number[],
+): Values {
   const m = plan.matrix.get(op.name)!;
   const outShape = shape(op.out);
   const [rows, cols] = outShape.slice(-2) as [number, number];
@@ -175,7 +234,11 @@ function matmul(op: MatmulOp, plan: QuantPlan, get: (t: string) => Values, shape
   if (plan.tensors.has(op.b)) {
     bValues = get(op.b);
     let bv = rowMajor(shape(op.b));
-    if (op.transB) bv = transposeView(bv, bv.shape.map((_, i, all) => (i < all.length - 2 ? i : i === all.length - 2 ? all.length - 1 : all.length - 2)));
+    if (op.transB)
+      bv = transposeView(
+        bv,
+        bv.shape.map((_, i, all) => (i < all.length - 2 ? i : i === all.length - 2 ? all.length - 1 : all.length - 2)),
+      );
     b = broadcastView(bv, [...batch, k, cols]);
   } else {
     if (!m.weights) throw new CompileError('no_values', `op '${op.name}' has no weight values`);
@@ -189,7 +252,16 @@ function matmul(op: MatmulOp, plan: QuantPlan, get: (t: string) => Values, shape
   for (const [ab, bb] of outerOffsets(batchDims, [0, 0])) {
     for (let i = 0; i < rows; i++) {
       for (let j = 0; j < cols; j++) {
-        const acc = dot(aValues, ab! + i * a.strides[a.strides.length - 2]!, a.strides[a.strides.length - 1]!, bValues, bb! + j * b.strides[b.strides.length - 1]!, b.strides[b.strides.length - 2]!, k, float);
+        const acc = dot(
+          aValues,
+          ab! + i * a.strides[a.strides.length - 2]!,
+          a.strides[a.strides.length - 1]!,
+          bValues,
+          bb! + j * b.strides[b.strides.length - 1]!,
+          b.strides[b.strides.length - 2]!,
+          k,
+          float,
+        );
         out[o++] = epilogue(acc, j, m, float);
       }
     }
@@ -252,13 +324,21 @@ function conv(op: ConvOp, plan: QuantPlan, x: Values, shape: (t: string) => read
     for (let y = 0; y < ph; y++)
       for (let xx = 0; xx < pw; xx++) {
         const window: number[] = [];
-        for (let dy = 0; dy < p.kernel[0]; dy++) for (let dx = 0; dx < p.kernel[1]; dx++) window.push(act[(bc * oh + y * p.stride[0] + dy) * ow + xx * p.stride[1] + dx]!);
+        for (let dy = 0; dy < p.kernel[0]; dy++)
+          for (let dx = 0; dx < p.kernel[1]; dx++)
+            window.push(act[(bc * oh + y * p.stride[0] + dy) * ow + xx * p.stride[1] + dx]!);
         out[(bc * ph + y) * pw + xx] = activateOutput(poolValues(window, p.kind), m.outScale, m.outFormat);
       }
   return out;
 }
 
-function pool(op: PoolOp, x: Values, inShape: readonly number[], outShape: readonly number[], format: OutputFormat): Values {
+function pool(
+  op: PoolOp,
+  x: Values,
+  inShape: readonly number[],
+  outShape: readonly number[],
+  format: OutputFormat,
+): Values {
   const [n, c, h, w] = inShape as [number, number, number, number];
   const [, , oh, ow] = outShape as [number, number, number, number];
   const p = op.pool;
@@ -284,7 +364,13 @@ function pool(op: PoolOp, x: Values, inShape: readonly number[], outShape: reado
   return out;
 }
 
-function binary(op: BinaryOp, plan: QuantPlan, get: (t: string) => Values, constant: (t: string) => Values, shape: (t: string) => readonly number[]): Values {
+function binary(
+  op: BinaryOp,
+  plan: QuantPlan,
+  get: (t: string) => Values,
+  constant: (t: string) => Values,
+  shape: (t: string) => readonly number[],
+): Values {
   const outShape = shape(op.out);
   const po = plan.tensors.get(op.out)!;
   const fn = VECTOR_SEMANTICS[op.fn].row;
@@ -293,7 +379,8 @@ function binary(op: BinaryOp, plan: QuantPlan, get: (t: string) => Values, const
     fn(a, b, 0, r, 0);
     return r;
   };
-  const expand = (values: Values, t: string): Float64Array => gather(values, broadcastView(rowMajor(shape(t)), outShape));
+  const expand = (values: Values, t: string): Float64Array =>
+    gather(values, broadcastView(rowMajor(shape(t)), outShape));
   const store = (r: Float64Array): Values => Float64Array.from(r, (v) => activateOutput(v, po.scale, po.format));
   const aAct = plan.tensors.has(op.a);
   const bAct = plan.tensors.has(op.b);
@@ -304,7 +391,9 @@ function binary(op: BinaryOp, plan: QuantPlan, get: (t: string) => Values, const
   }
   const x = aAct ? op.a : op.b;
   const c = expand(constant(aAct ? op.b : op.a), aAct ? op.b : op.a);
-  const t = Float64Array.from(scaled(expand(get(x), x), plan.tensors.get(x)!.scale), (v) => activateOutput(f(v), 1, 'fp32'));
+  const t = Float64Array.from(scaled(expand(get(x), x), plan.tensors.get(x)!.scale), (v) =>
+    activateOutput(f(v), 1, 'fp32'),
+  );
   const commutative = op.fn === 'add' || op.fn === 'mul' || op.fn === 'max' || op.fn === 'min';
   if (aAct || commutative) return store(apply(t, c));
   const unary = (vop: VectorOp, v: Float64Array): Float64Array => {
@@ -319,7 +408,13 @@ function binary(op: BinaryOp, plan: QuantPlan, get: (t: string) => Values, const
   return store(r);
 }
 
-function row(op: RowOp, plan: QuantPlan, x: Values, inShape: readonly number[], constant: (t: string) => Values): Values {
+function row(
+  op: RowOp,
+  plan: QuantPlan,
+  x: Values,
+  inShape: readonly number[],
+  constant: (t: string) => Values,
+): Values {
   const cols = inShape[inShape.length - 1]!;
   const rows = x.length / cols;
   const px = plan.tensors.get(op.x)!;
@@ -355,16 +450,31 @@ function view(op: ViewOp, x: Values, inShape: readonly number[], outShape: reado
     const outer = elementCount(inShape.slice(0, t.axis));
     const inner = elementCount(inShape.slice(t.axis + 1));
     const out = new Float64Array(outer * t.indices.length * inner);
-    for (let o = 0; o < outer; o++) t.indices.forEach((index, j) => out.set(x.subarray((o * inShape[t.axis]! + index) * inner, (o * inShape[t.axis]! + index + 1) * inner), (o * t.indices.length + j) * inner));
+    for (let o = 0; o < outer; o++)
+      t.indices.forEach((index, j) =>
+        out.set(
+          x.subarray((o * inShape[t.axis]! + index) * inner, (o * inShape[t.axis]! + index + 1) * inner),
+          (o * t.indices.length + j) * inner,
+        ),
+      );
     return out;
   }
   const v = t.kind === 'transpose' ? transposeView(rowMajor(inShape), t.perm) : sliceView(rowMajor(inShape), t.ranges);
   const out = gather(x, v);
-  if (out.length !== elementCount(outShape)) throw new CompileError('internal', `view '${op.name}' produced ${out.length} values for shape (${outShape.join(', ')})`);
+  if (out.length !== elementCount(outShape))
+    throw new CompileError(
+      'internal',
+      `view '${op.name}' produced ${out.length} values for shape (${outShape.join(', ')})`,
+    );
   return out;
 }
 
-function attention(op: AttentionOp, plan: QuantPlan, get: (t: string) => Values, shape: (t: string) => readonly number[]): Values {
+function attention(
+  op: AttentionOp,
+  plan: QuantPlan,
+  get: (t: string) => Values,
+  shape: (t: string) => readonly number[],
+): Values {
   const [q, k, v] = [get(op.q), get(op.k), get(op.v)];
   const [batch, seq, qWidth] = shape(op.q) as [number, number, number];
   const [, kvSeq, kWidth] = shape(op.k) as [number, number, number];
@@ -388,17 +498,29 @@ function attention(op: AttentionOp, plan: QuantPlan, get: (t: string) => Values,
       const kvh = Math.floor(h / (op.heads / op.kvHeads));
       for (let i = 0; i < seq; i++) {
         for (let j = 0; j < kvSeq; j++) {
-          const acc = dot(q, (b * seq + i) * qWidth + h * headDim, 1, k, (b * kvSeq + j) * kWidth + kvh * headDim, 1, headDim, float);
+          const acc = dot(
+            q,
+            (b * seq + i) * qWidth + h * headDim,
+            1,
+            k,
+            (b * kvSeq + j) * kWidth + kvh * headDim,
+            1,
+            headDim,
+            float,
+          );
           scores[j] = activateOutput(activateValue(acc, 'identity', scoreScale), 1, 'fp32');
         }
         softmax(scores, undefined, kvSeq - seq, probs, i);
         for (let j = 0; j < kvSeq; j++) probs[j] = activateOutput(probs[j]!, plan.probabilityScale, po.format);
         for (let e = 0; e < valueDim; e++) {
           const acc = dot(probs, 0, 1, v, b * kvSeq * vWidth + kvh * valueDim + e, vWidth, kvSeq, float);
-          out[(b * seq + i) * op.heads * valueDim + h * valueDim + e] = activateOutput(activateValue(acc, 'identity', contextScale), po.scale, po.format);
+          out[(b * seq + i) * op.heads * valueDim + h * valueDim + e] = activateOutput(
+            activateValue(acc, 'identity', contextScale),
+            po.scale,
+            po.format,
+          );
         }
       }
     }
   return out;
 }
-

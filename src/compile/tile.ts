@@ -31,14 +31,17 @@ function ref(buffers: readonly BufferSpec[], id: number, elementOffset: number):
 }
 
 function rowAddress(o: RowsOperand, r: number): number {
-  return o.groupRows > 0 ? (r % o.groupRows) * o.rowStride + Math.floor(r / o.groupRows) * o.groupStride : r * o.rowStride;
+  return o.groupRows > 0
+    ? (r % o.groupRows) * o.rowStride + Math.floor(r / o.groupRows) * o.groupStride
+    : r * o.rowStride;
 }
 
 /** Row chunks of a job (arch/mapping.ts): operands must agree on how rows group. */
 export function jobRowChunks(job: MatmulJob, chunkRows: number): RowChunk[] {
   const groups = [job.out, ...job.pieces.map((p) => p.a)].map((o) => o.groupRows).filter((g) => g > 0 && g < job.m);
   const group = groups[0] ?? 0;
-  if (groups.some((g) => g !== group)) throw new CompileError('internal', `operands group rows differently (${groups.join(', ')})`);
+  if (groups.some((g) => g !== group))
+    throw new CompileError('internal', `operands group rows differently (${groups.join(', ')})`);
   return rowChunks(job.m, group, chunkRows);
 }
 
@@ -58,8 +61,11 @@ export function tile(lowered: LoweredProgram, chip: ChipSpec): TiledProgram {
   const emitKernel = (kernel: MatmulKernel): void => {
     const e = kernel.epilogue;
     for (const job of kernel.jobs) {
-      const chunks = e.pool ? [{ start: 0, rows: job.m, grouped: job.pieces[0]!.a.groupRows > 0 }] : jobRowChunks(job, chunk);
-      if (e.pool && job.m > chunk) throw new CompileError('internal', `a pooled job of ${job.m} rows exceeds the ${chunk}-row accumulator chunk`);
+      const chunks = e.pool
+        ? [{ start: 0, rows: job.m, grouped: job.pieces[0]!.a.groupRows > 0 }]
+        : jobRowChunks(job, chunk);
+      if (e.pool && job.m > chunk)
+        throw new CompileError('internal', `a pooled job of ${job.m} rows exceeds the ${chunk}-row accumulator chunk`);
       for (let n0 = 0; n0 < job.n; n0 += cols) {
         const nc = Math.min(cols, job.n - n0);
         for (const c of chunks) {
@@ -74,7 +80,11 @@ export function tile(lowered: LoweredProgram, chip: ChipSpec): TiledProgram {
               const kc = Math.min(rows, piece.depth - k0);
               const read: ReadWeightsInstruction = {
                 op: 'read_weights',
-                src: ref(buffers, w.buffer, w.offset + (w.transposed ? n0 * w.lineStride + k0 : k0 * w.lineStride + n0)),
+                src: ref(
+                  buffers,
+                  w.buffer,
+                  w.offset + (w.transposed ? n0 * w.lineStride + k0 : k0 * w.lineStride + n0),
+                ),
                 rows: kc,
                 cols: nc,
                 strideBytes: w.lineStride * bytes(w.buffer),
@@ -178,5 +188,9 @@ export function schedule(tiled: TiledProgram, chip: ChipSpec): TiledProgram {
     lastKey.set(instruction.mxu, key[i]!);
   });
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => key[x]! - key[y]! || x - y);
-  return { lowered: tiled.lowered, instructions: order.map((i) => tiled.instructions[i]!), layerOf: order.map((i) => tiled.layerOf[i]!) };
+  return {
+    lowered: tiled.lowered,
+    instructions: order.map((i) => tiled.instructions[i]!),
+    layerOf: order.map((i) => tiled.layerOf[i]!),
+  };
 }

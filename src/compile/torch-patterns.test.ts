@@ -83,7 +83,10 @@ describe('torchvision patterns on the chip', () => {
 
   it("ViT's class token: a parameter expanded to the batch and concatenated before the patches", () => {
     const b = new FixtureBuilder(3);
-    const token = b.node('Expand', '/Expand', [b.uniform('class_token', [1, 1, 8], -1, 1), b.int64('shape', [1, 1, 8])]);
+    const token = b.node('Expand', '/Expand', [
+      b.uniform('class_token', [1, 1, 8], -1, 1),
+      b.int64('shape', [1, 1, 8]),
+    ]);
     const tokens = b.node('Concat', '/Concat', [token, 'x'], [int('axis', 1)]);
     b.node('MatMul', '/MatMul', [tokens, b.param('w', [8, 8], 8)], [], 'y');
     const result = onChip(load(b.model([{ name: 'x', shape: [1, 4, 8] }], [{ name: 'y', shape: [1, 5, 8] }])));

@@ -64,14 +64,27 @@ export function reshapeView(view: View, shape: readonly number[]): View | undefi
 }
 
 export function transposeView(view: View, perm: readonly number[]): View {
-  return { buffer: view.buffer, offset: view.offset, shape: perm.map((p) => view.shape[p]!), strides: perm.map((p) => view.strides[p]!) };
+  return {
+    buffer: view.buffer,
+    offset: view.offset,
+    shape: perm.map((p) => view.shape[p]!),
+    strides: perm.map((p) => view.strides[p]!),
+  };
 }
 
 /** Per axis: first index, step and count. */
-export function sliceView(view: View, ranges: ReadonlyArray<{ readonly start: number; readonly step: number; readonly count: number }>): View {
+export function sliceView(
+  view: View,
+  ranges: ReadonlyArray<{ readonly start: number; readonly step: number; readonly count: number }>,
+): View {
   let offset = view.offset;
   ranges.forEach((r, d) => (offset += r.start * view.strides[d]!));
-  return { buffer: view.buffer, offset, shape: ranges.map((r) => r.count), strides: ranges.map((r, d) => r.step * view.strides[d]!) };
+  return {
+    buffer: view.buffer,
+    offset,
+    shape: ranges.map((r) => r.count),
+    strides: ranges.map((r, d) => r.step * view.strides[d]!),
+  };
 }
 
 /** NumPy broadcasting of a view to a larger shape: new or size-1 dimensions get stride 0. */
@@ -106,7 +119,7 @@ export function loopNest(views: readonly View[]): LoopDim[] {
   for (const { size, d } of order) {
     const strides = views.map((v) => v.strides[d]!);
     const last = dims[dims.length - 1];
-    if (last && last.strides.every((s, i) => s === strides[i]! * size)) {
+    if (last?.strides.every((s, i) => s === strides[i]! * size)) {
       dims[dims.length - 1] = { size: last.size * size, strides };
     } else dims.push({ size, strides });
   }

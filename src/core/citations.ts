@@ -100,7 +100,9 @@ export function cite(source: SourceKey, where: string, status: CitationStatus = 
 }
 
 /** The named built-in sources with their references: a domain's own list, keys kept as literal types. */
-export function pickSources<const K extends SourceKey>(...keys: readonly K[]): { readonly [P in K]: (typeof SOURCES)[P] } {
+export function pickSources<const K extends SourceKey>(
+  ...keys: readonly K[]
+): { readonly [P in K]: (typeof SOURCES)[P] } {
   return Object.fromEntries(keys.map((k) => [k, SOURCES[k]])) as { readonly [P in K]: (typeof SOURCES)[P] };
 }
 

@@ -65,7 +65,8 @@ export function editDistance(a: string, b: string): number {
  */
 export function nearestName(name: string, names: readonly string[]): string | undefined {
   const lower = name.toLowerCase();
-  const shortest = (found: readonly string[]): string | undefined => found.reduce<string | undefined>((best, c) => (best === undefined || c.length < best.length ? c : best), undefined);
+  const shortest = (found: readonly string[]): string | undefined =>
+    found.reduce<string | undefined>((best, c) => (best === undefined || c.length < best.length ? c : best), undefined);
   const exact = names.find((c) => c.toLowerCase() === lower);
   if (exact !== undefined) return exact;
   const prefixed = lower.length >= 2 ? shortest(names.filter((c) => c.toLowerCase().startsWith(lower))) : undefined;

@@ -34,10 +34,10 @@ const codes = (result: Result<NpyArray>): string[] => (result.ok ? [] : result.i
 /** Deterministic sample values in range for each dtype (float16 as bit patterns). */
 function sampleData(dtype: NpyDtype, count: number): number[] {
   const values: Record<NpyDtype, (i: number) => number> = {
-    int8: (i) => (i * 37) % 256 - 128,
+    int8: (i) => ((i * 37) % 256) - 128,
     uint8: (i) => (i * 53) % 256,
-    int16: (i) => (i * 4099) % 65536 - 32768,
-    int32: (i) => (i * 2_654_435_761) % 2 ** 32 - 2 ** 31,
+    int16: (i) => ((i * 4099) % 65536) - 32768,
+    int32: (i) => ((i * 2_654_435_761) % 2 ** 32) - 2 ** 31,
     float16: (i) => (i * 2_731) % 0x7c00,
     float32: (i) => Math.fround(i * 1.25 - 3.1),
     float64: (i) => i * -0.1 + 1e-300,
@@ -86,23 +86,45 @@ describe('encodeNpy and decodeNpy round trip', () => {
 
 /** Written by hand from the format spec and NumPy 2.x's np.save (numpy/lib/_format_impl.py). */
 const INT8_FIXTURE = Uint8Array.from([
-  ...MAGIC, 0x01, 0x00, // '\x93NUMPY', version 1.0
-  0x76, 0x00, // header length 118, little-endian uint16
+  ...MAGIC,
+  0x01,
+  0x00, // '\x93NUMPY', version 1.0
+  0x76,
+  0x00, // header length 118, little-endian uint16
   // The dict, 20 spaces of room to grow the first axis (21 digits - len('5')), 40 spaces so that
   // 10 + 57 + 60 + 1 = 128 is a multiple of 64, and '\n'.
   ...ascii("{'descr': '|i1', 'fortran_order': False, 'shape': (5,), }" + ' '.repeat(20 + 40) + '\n'),
-  0x01, 0xfe, 0x03, 0xfc, 0x7f, // 1, -2, 3, -4, 127
+  0x01,
+  0xfe,
+  0x03,
+  0xfc,
+  0x7f, // 1, -2, 3, -4, 127
 ]);
 
 /** Version 1.0 padded to 16 bytes with no growth room, as NumPy < 1.16 wrote: 10 + 59 + 10 + 1 = 80. */
 const FLOAT32_FIXTURE = Uint8Array.from([
-  ...MAGIC, 0x01, 0x00,
-  0x46, 0x00, // header length 70
+  ...MAGIC,
+  0x01,
+  0x00,
+  0x46,
+  0x00, // header length 70
   ...ascii("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }" + ' '.repeat(10) + '\n'),
-  0x00, 0x00, 0x80, 0x3f, // 1
-  0x00, 0x00, 0x00, 0xc0, // -2
-  0x00, 0x00, 0x00, 0x3f, // 0.5
-  0x00, 0x00, 0x50, 0x40, // 3.25
+  0x00,
+  0x00,
+  0x80,
+  0x3f, // 1
+  0x00,
+  0x00,
+  0x00,
+  0xc0, // -2
+  0x00,
+  0x00,
+  0x00,
+  0x3f, // 0.5
+  0x00,
+  0x00,
+  0x50,
+  0x40, // 3.25
 ]);
 
 describe('decodeNpy on hand-made files', () => {
@@ -136,9 +158,12 @@ describe('decodeNpy on hand-made files', () => {
   });
 
   it('accepts the descr spellings NumPy accepts for the same dtype', () => {
-    for (const descr of ['|i1', 'i1', '<i1', '=i1', '>i1']) expect(decoded(decodeNpy(npyFile(dict(descr, '(1,)'), [0xff]))).dtype).toBe('int8');
-    for (const descr of ['|u1', 'u1', '=u1']) expect(decoded(decodeNpy(npyFile(dict(descr, '(1,)'), [0xff]))).data[0]).toBe(255);
-    for (const descr of ['<f4', '=f4', 'f4']) expect(decoded(decodeNpy(npyFile(dict(descr, '(1,)'), [0, 0, 0x80, 0x3f]))).data[0]).toBe(1);
+    for (const descr of ['|i1', 'i1', '<i1', '=i1', '>i1'])
+      expect(decoded(decodeNpy(npyFile(dict(descr, '(1,)'), [0xff]))).dtype).toBe('int8');
+    for (const descr of ['|u1', 'u1', '=u1'])
+      expect(decoded(decodeNpy(npyFile(dict(descr, '(1,)'), [0xff]))).data[0]).toBe(255);
+    for (const descr of ['<f4', '=f4', 'f4'])
+      expect(decoded(decodeNpy(npyFile(dict(descr, '(1,)'), [0, 0, 0x80, 0x3f]))).data[0]).toBe(1);
   });
 
   it.each([
@@ -162,24 +187,37 @@ describe('decodeNpy on hand-made files', () => {
   it('transposes a 3-D fortran_order array, whose first axis varies fastest in the file', () => {
     const [d0, d1, d2] = [2, 3, 4];
     const fileOrder = new Array<number>(d0 * d1 * d2);
-    for (let i = 0; i < d0; i++) for (let j = 0; j < d1; j++) for (let k = 0; k < d2; k++) fileOrder[i + d0 * (j + d1 * k)] = i * 100 + j * 10 + k;
+    for (let i = 0; i < d0; i++)
+      for (let j = 0; j < d1; j++) for (let k = 0; k < d2; k++) fileOrder[i + d0 * (j + d1 * k)] = i * 100 + j * 10 + k;
     const expected = [];
-    for (let i = 0; i < d0; i++) for (let j = 0; j < d1; j++) for (let k = 0; k < d2; k++) expected.push(i * 100 + j * 10 + k);
-    const array = decoded(decodeNpy(npyFile(dict('<i2', '(2, 3, 4)', 'True'), fileOrder.flatMap((x) => [x & 0xff, x >> 8]))));
+    for (let i = 0; i < d0; i++)
+      for (let j = 0; j < d1; j++) for (let k = 0; k < d2; k++) expected.push(i * 100 + j * 10 + k);
+    const array = decoded(
+      decodeNpy(
+        npyFile(
+          dict('<i2', '(2, 3, 4)', 'True'),
+          fileOrder.flatMap((x) => [x & 0xff, x >> 8]),
+        ),
+      ),
+    );
     expect(Array.from(array.data)).toEqual(expected);
   });
 
   it('reads Python 2 long integers, double quotes and loose whitespace', () => {
     const header = `{"descr":"<i2","fortran_order":False,"shape":(1L, 2L)}`;
     expect(decoded(decodeNpy(npyFile(header, [1, 0, 2, 0]))).shape).toEqual([1, 2]);
-    expect(decoded(decodeNpy(npyFile(`\n { 'shape' : ( 2 , ) ,'fortran_order':True,'descr':'|u1' }  \n`, [7, 8]))).shape).toEqual([2]);
+    expect(
+      decoded(decodeNpy(npyFile(`\n { 'shape' : ( 2 , ) ,'fortran_order':True,'descr':'|u1' }  \n`, [7, 8]))).shape,
+    ).toEqual([2]);
   });
 });
 
 describe('encodeNpy header', () => {
   /** Offset of the data: magic 6 + version 2 + length field + the header length it holds. */
   const dataOffset = (bytes: Uint8Array): number =>
-    bytes[6] === 1 ? 10 + bytes[8]! + 256 * bytes[9]! : 12 + bytes[8]! + 256 * bytes[9]! + 65536 * bytes[10]! + 16777216 * bytes[11]!;
+    bytes[6] === 1
+      ? 10 + bytes[8]! + 256 * bytes[9]!
+      : 12 + bytes[8]! + 256 * bytes[9]! + 65536 * bytes[10]! + 16777216 * bytes[11]!;
 
   it('pads a (2, 3) float32 header as NumPy does: data at byte 128', () => {
     const bytes = encodeNpy({ dtype: 'float32', shape: [2, 3], data: [1, 2, 3, 4, 5, 6] });
@@ -187,7 +225,9 @@ describe('encodeNpy header', () => {
     // 10 + 59 + 20 growth spaces (21 - len('2')) = 89; 38 more spaces and '\n' reach 128.
     expect(dataOffset(bytes)).toBe(128);
     expect(dataOffset(bytes) % 64).toBe(0);
-    expect(String.fromCharCode(...bytes.subarray(0, 128))).toBe(`\x93NUMPY\x01\x00\x76\x00${dictText}${' '.repeat(20 + 38)}\n`);
+    expect(String.fromCharCode(...bytes.subarray(0, 128))).toBe(
+      `\x93NUMPY\x01\x00\x76\x00${dictText}${' '.repeat(20 + 38)}\n`,
+    );
     expect(bytes.length).toBe(128 + 24);
   });
 
@@ -203,7 +243,9 @@ describe('encodeNpy header', () => {
 
   it('writes a scalar with no growth room', () => {
     const bytes = encodeNpy({ dtype: 'float64', shape: [], data: [2.5] });
-    expect(String.fromCharCode(...bytes.subarray(10, 70))).toBe("{'descr': '<f8', 'fortran_order': False, 'shape': (), }     ");
+    expect(String.fromCharCode(...bytes.subarray(10, 70))).toBe(
+      "{'descr': '<f8', 'fortran_order': False, 'shape': (), }     ",
+    );
   });
 
   it('writes version 2.0 only when the header is too long for a uint16 length', () => {
@@ -220,11 +262,15 @@ describe('encodeNpy header', () => {
 
   it('stores a Uint16Array as float16 bits and rounds other numbers to fp16', () => {
     const bits = Uint16Array.from([0x3c00, 0x7e01, 0x8000]);
-    expect(Array.from(decoded(decodeNpy(encodeNpy({ dtype: 'float16', shape: [3], data: bits }))).data)).toEqual([0x3c00, 0x7e01, 0x8000]);
+    expect(Array.from(decoded(decodeNpy(encodeNpy({ dtype: 'float16', shape: [3], data: bits }))).data)).toEqual([
+      0x3c00, 0x7e01, 0x8000,
+    ]);
     const numbers = [1, 0.1, 65520, -0];
     const stored = decoded(decodeNpy(encodeNpy({ dtype: 'float16', shape: [4], data: numbers }))).data;
     expect(Array.from(stored)).toEqual([0x3c00, 0x2e66, 0x7c00, 0x8000]);
-    expect(Array.from(stored, (b) => NUMBER_FORMATS.fp16.decode(b))).toEqual(numbers.map((x) => NUMBER_FORMATS.fp16.quantize(x)));
+    expect(Array.from(stored, (b) => NUMBER_FORMATS.fp16.decode(b))).toEqual(
+      numbers.map((x) => NUMBER_FORMATS.fp16.quantize(x)),
+    );
   });
 
   it('converts numbers as the typed array of the dtype does', () => {
@@ -233,30 +279,45 @@ describe('encodeNpy header', () => {
   });
 
   it('throws on arguments that cannot describe an array', () => {
-    expect(() => encodeNpy({ dtype: 'float32', shape: [2, 3], data: [1, 2] })).toThrow('data has 2 elements, but shape (2, 3) needs 6');
-    expect(() => encodeNpy({ dtype: 'float32', shape: [-1], data: [] })).toThrow('shape (-1,) must hold non-negative integers');
+    expect(() => encodeNpy({ dtype: 'float32', shape: [2, 3], data: [1, 2] })).toThrow(
+      'data has 2 elements, but shape (2, 3) needs 6',
+    );
+    expect(() => encodeNpy({ dtype: 'float32', shape: [-1], data: [] })).toThrow(
+      'shape (-1,) must hold non-negative integers',
+    );
     expect(() => encodeNpy({ dtype: 'float32', shape: [1.5], data: [1] })).toThrow(RangeError);
-    expect(() => encodeNpy({ dtype: 'complex64' as NpyDtype, shape: [], data: [1] })).toThrow("dtype 'complex64' is not supported");
+    expect(() => encodeNpy({ dtype: 'complex64' as NpyDtype, shape: [], data: [1] })).toThrow(
+      "dtype 'complex64' is not supported",
+    );
   });
 });
 
 describe('decodeNpy problems', () => {
-  const SUPPORTED = "(supported: int8 '|i1', uint8 '|u1', int16 '<i2', int32 '<i4', float16 '<f2', float32 '<f4', float64 '<f8')";
+  const SUPPORTED =
+    "(supported: int8 '|i1', uint8 '|u1', int16 '<i2', int32 '<i4', float16 '<f2', float32 '<f4', float64 '<f8')";
 
   it('names the file, and defaults to array.npy', () => {
     expect(problems(decodeNpy(Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00]), 'weights.npy'))).toBe(
       'weights.npy: does not start with the .npy magic string \\x93NUMPY (first bytes: 50 4b 03 04 14 00)',
     );
-    expect(problems(decodeNpy(new Uint8Array(0)))).toBe('array.npy: does not start with the .npy magic string \\x93NUMPY (first bytes: none)');
+    expect(problems(decodeNpy(new Uint8Array(0)))).toBe(
+      'array.npy: does not start with the .npy magic string \\x93NUMPY (first bytes: none)',
+    );
   });
 
   it('rejects files cut short before the version or inside the header length', () => {
-    expect(problems(decodeNpy(Uint8Array.from([...MAGIC, 1]), 'x.npy'))).toBe('x.npy: file ends after 7 bytes, before the format version');
-    expect(problems(decodeNpy(Uint8Array.from([...MAGIC, 2, 0, 10, 0, 0]), 'x.npy'))).toBe('x.npy: file ends after 11 bytes, inside the header length');
+    expect(problems(decodeNpy(Uint8Array.from([...MAGIC, 1]), 'x.npy'))).toBe(
+      'x.npy: file ends after 7 bytes, before the format version',
+    );
+    expect(problems(decodeNpy(Uint8Array.from([...MAGIC, 2, 0, 10, 0, 0]), 'x.npy'))).toBe(
+      'x.npy: file ends after 11 bytes, inside the header length',
+    );
   });
 
   it('rejects unknown format versions', () => {
-    expect(problems(decodeNpy(Uint8Array.from([...MAGIC, 4, 0, 0, 0]), 'x.npy'))).toBe('x.npy: format version 4.0 is not supported (supported: 1.0, 2.0, 3.0)');
+    expect(problems(decodeNpy(Uint8Array.from([...MAGIC, 4, 0, 0, 0]), 'x.npy'))).toBe(
+      'x.npy: format version 4.0 is not supported (supported: 1.0, 2.0, 3.0)',
+    );
     expect(codes(decodeNpy(Uint8Array.from([...MAGIC, 1, 1, 0, 0])))).toEqual(['unsupported_version']);
   });
 
@@ -282,7 +343,9 @@ describe('decodeNpy problems', () => {
     ["{'descr': 'unterminated}", 'unterminated string at character 24'],
     [`{'shape': ${'('.repeat(40)}`, 'literal nested deeper than 32 levels at character 42'],
   ])('reports a header that does not parse: %s', (header, why) => {
-    expect(problems(decodeNpy(npyFile(header), 'x.npy'))).toBe(`x.npy: header is not a Python dict literal (${why}): ${header}`);
+    expect(problems(decodeNpy(npyFile(header), 'x.npy'))).toBe(
+      `x.npy: header is not a Python dict literal (${why}): ${header}`,
+    );
   });
 
   it('rejects a header that is not a dict', () => {
@@ -293,24 +356,34 @@ describe('decodeNpy problems', () => {
 
   it('reports missing and unknown keys together', () => {
     expect(problems(decodeNpy(npyFile("{'descr': '<f4', 'shape': (), 'order': 'C'}"), 'x.npy'))).toBe(
-      ["x.npy: header has no 'fortran_order' key", "x.npy: header key 'order' is not one of 'descr', 'fortran_order', 'shape'"].join('\n'),
+      [
+        "x.npy: header has no 'fortran_order' key",
+        "x.npy: header key 'order' is not one of 'descr', 'fortran_order', 'shape'",
+      ].join('\n'),
     );
   });
 
   it('rejects unsupported, object, structured and subarray dtypes', () => {
-    const descrProblem = (descr: string): string => problems(decodeNpy(npyFile(`{'descr': ${descr}, 'fortran_order': False, 'shape': (1,), }`), 'x.npy'));
+    const descrProblem = (descr: string): string =>
+      problems(decodeNpy(npyFile(`{'descr': ${descr}, 'fortran_order': False, 'shape': (1,), }`), 'x.npy'));
     expect(descrProblem("'<c8'")).toBe(`x.npy: dtype '<c8' in 'descr' is not supported ${SUPPORTED}`);
     expect(descrProblem("'<i8'")).toBe(`x.npy: dtype '<i8' in 'descr' is not supported ${SUPPORTED}`);
-    expect(descrProblem("'|O'")).toBe(`x.npy: dtype '|O' in 'descr' holds pickled Python objects, which are not supported ${SUPPORTED}`);
+    expect(descrProblem("'|O'")).toBe(
+      `x.npy: dtype '|O' in 'descr' holds pickled Python objects, which are not supported ${SUPPORTED}`,
+    );
     expect(descrProblem("[('x', '<f4'), ('y', '<i4')]")).toBe(
       `x.npy: dtype [('x', '<f4'), ('y', '<i4')] in 'descr' is a structured dtype, which is not supported ${SUPPORTED}`,
     );
-    expect(descrProblem("('<f4', (2,))")).toBe(`x.npy: dtype ('<f4', (2,)) in 'descr' is a subarray dtype, which is not supported ${SUPPORTED}`);
+    expect(descrProblem("('<f4', (2,))")).toBe(
+      `x.npy: dtype ('<f4', (2,)) in 'descr' is a subarray dtype, which is not supported ${SUPPORTED}`,
+    );
     expect(descrProblem('4')).toBe("x.npy: 'descr' must be a dtype string such as '<f4', got 4");
   });
 
   it('rejects a fortran_order that is not a bool', () => {
-    expect(problems(decodeNpy(npyFile(dict('<f4', '(1,)', '0'), [0, 0, 0, 0]), 'x.npy'))).toBe("x.npy: 'fortran_order' must be True or False, got 0");
+    expect(problems(decodeNpy(npyFile(dict('<f4', '(1,)', '0'), [0, 0, 0, 0]), 'x.npy'))).toBe(
+      "x.npy: 'fortran_order' must be True or False, got 0",
+    );
   });
 
   it.each([
@@ -318,14 +391,21 @@ describe('decodeNpy problems', () => {
     ['(2, -3)', "x.npy: 'shape' (2, -3) has the negative dimension -3"],
     ["(2, '3')", "x.npy: 'shape' (2, '3') must hold integers, got '3'"],
     ['(True,)', "x.npy: 'shape' (True,) must hold integers, got True"],
-    ['(99999999999999999999,)', "x.npy: 'shape' (100000000000000000000,) has the dimension 100000000000000000000, above 2^53 - 1"],
+    [
+      '(99999999999999999999,)',
+      "x.npy: 'shape' (100000000000000000000,) has the dimension 100000000000000000000, above 2^53 - 1",
+    ],
     ['3', "x.npy: 'shape' must be a tuple of integers such as (2, 3), got 3"],
   ])('rejects the shape %s', (shape, message) => {
     expect(problems(decodeNpy(npyFile(dict('<f4', shape)), 'x.npy'))).toBe(message);
   });
 
   it('reports every field problem at once', () => {
-    expect(codes(decodeNpy(npyFile(dict('<c8', '(-1,)', 'None'))))).toEqual(['unsupported_dtype', 'invalid_type', 'too_small']);
+    expect(codes(decodeNpy(npyFile(dict('<c8', '(-1,)', 'None'))))).toEqual([
+      'unsupported_dtype',
+      'invalid_type',
+      'too_small',
+    ]);
   });
 
   it('rejects data shorter or longer than the shape needs', () => {
@@ -342,7 +422,8 @@ describe('decodeNpy problems', () => {
     for (let length = 0; length < good.length; length++) expect(decodeNpy(good.subarray(0, length)).ok).toBe(false);
     for (let trial = 0; trial < 2_000; trial++) {
       const bytes = good.slice();
-      for (let flips = 1 + Math.floor(rng.next() * 4); flips > 0; flips--) bytes[Math.floor(rng.next() * bytes.length)] = Math.floor(rng.next() * 256);
+      for (let flips = 1 + Math.floor(rng.next() * 4); flips > 0; flips--)
+        bytes[Math.floor(rng.next() * bytes.length)] = Math.floor(rng.next() * 256);
       expect(() => decodeNpy(bytes)).not.toThrow();
     }
   });

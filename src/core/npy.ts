@@ -28,7 +28,9 @@ interface DtypeInfo {
   readonly kind: 'i' | 'u' | 'f';
   readonly itemBytes: number;
   /** Holds the elements in host byte order; storing a number converts it as this typed array does. */
-  readonly TypedArray: new (buffer: ArrayBuffer) => NpyData;
+  readonly TypedArray: new (
+    buffer: ArrayBuffer,
+  ) => NpyData;
   /** The stored element of a number, where the typed array alone would not do (float16 stores bits). */
   readonly fromNumber?: (x: number) => number;
 }
@@ -84,10 +86,13 @@ function shapeRepr(shape: readonly number[]): string {
 
 export function encodeNpy(array: { dtype: NpyDtype; shape: readonly number[]; data: ArrayLike<number> }): Uint8Array {
   const { dtype, shape, data } = array;
-  if (!Object.hasOwn(NPY_DTYPES, dtype)) throw new RangeError(`dtype '${dtype}' is not supported (supported: ${SUPPORTED_DTYPES})`);
-  if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new RangeError(`shape ${shapeRepr(shape)} must hold non-negative integers`);
+  if (!Object.hasOwn(NPY_DTYPES, dtype))
+    throw new RangeError(`dtype '${dtype}' is not supported (supported: ${SUPPORTED_DTYPES})`);
+  if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+    throw new RangeError(`shape ${shapeRepr(shape)} must hold non-negative integers`);
   const count = npyElementCount(shape);
-  if (data.length !== count) throw new RangeError(`data has ${data.length} elements, but shape ${shapeRepr(shape)} needs ${count}`);
+  if (data.length !== count)
+    throw new RangeError(`data has ${data.length} elements, but shape ${shapeRepr(shape)} needs ${count}`);
   const info = NPY_DTYPES[dtype];
   const values = new info.TypedArray(new ArrayBuffer(count * info.itemBytes));
   const convert = data instanceof Uint16Array ? undefined : info.fromNumber;
@@ -103,7 +108,9 @@ export function encodeNpy(array: { dtype: NpyDtype; shape: readonly number[]; da
 /** Copies whole elements, reversing the bytes of each when `swap` (to or from the other byte order). */
 function copyElements(from: Uint8Array, to: Uint8Array, itemBytes: number, swap: boolean): void {
   if (!swap || itemBytes === 1) to.set(from);
-  else for (let i = 0; i < from.length; i += itemBytes) for (let b = 0; b < itemBytes; b++) to[i + b] = from[i + itemBytes - 1 - b]!;
+  else
+    for (let i = 0; i < from.length; i += itemBytes)
+      for (let b = 0; b < itemBytes; b++) to[i + b] = from[i + itemBytes - 1 - b]!;
 }
 
 /** The dict as Python's repr writes it, keys sorted, as `np.save` builds it. */
@@ -140,7 +147,10 @@ interface Header {
   readonly shape: readonly number[];
 }
 
-const failure = (code: string, path: string, message: string): { ok: false; issues: Issue[] } => ({ ok: false, issues: [issue(code, path, message)] });
+const failure = (code: string, path: string, message: string): { ok: false; issues: Issue[] } => ({
+  ok: false,
+  issues: [issue(code, path, message)],
+});
 
 export function decodeNpy(bytes: Uint8Array, fileName = 'array.npy'): Result<NpyArray> {
   const preamble = readPreamble(bytes, fileName);
@@ -153,19 +163,30 @@ export function decodeNpy(bytes: Uint8Array, fileName = 'array.npy'): Result<Npy
 function readPreamble(bytes: Uint8Array, path: string): Result<{ headerText: string; dataOffset: number }> {
   if (bytes.length < MAGIC.length || MAGIC.some((b, i) => bytes[i] !== b)) {
     const first = Array.from(bytes.subarray(0, MAGIC.length), (b) => b.toString(16).padStart(2, '0')).join(' ');
-    return failure('bad_magic', path, `does not start with the .npy magic string \\x93NUMPY (first bytes: ${first || 'none'})`);
+    return failure(
+      'bad_magic',
+      path,
+      `does not start with the .npy magic string \\x93NUMPY (first bytes: ${first || 'none'})`,
+    );
   }
-  if (bytes.length < PREAMBLE_BYTES) return failure('truncated', path, `file ends after ${bytes.length} bytes, before the format version`);
+  if (bytes.length < PREAMBLE_BYTES)
+    return failure('truncated', path, `file ends after ${bytes.length} bytes, before the format version`);
   const major = bytes[MAGIC.length]!;
   const minor = bytes[MAGIC.length + 1]!;
   const version = FORMAT_VERSIONS[major];
   if (version === undefined || minor !== 0) {
-    return failure('unsupported_version', path, `format version ${major}.${minor} is not supported (supported: 1.0, 2.0, 3.0)`);
+    return failure(
+      'unsupported_version',
+      path,
+      `format version ${major}.${minor} is not supported (supported: 1.0, 2.0, 3.0)`,
+    );
   }
   const start = PREAMBLE_BYTES + version.lengthBytes;
-  if (bytes.length < start) return failure('truncated', path, `file ends after ${bytes.length} bytes, inside the header length`);
+  if (bytes.length < start)
+    return failure('truncated', path, `file ends after ${bytes.length} bytes, inside the header length`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerBytes = version.lengthBytes === 2 ? view.getUint16(PREAMBLE_BYTES, true) : view.getUint32(PREAMBLE_BYTES, true);
+  const headerBytes =
+    version.lengthBytes === 2 ? view.getUint16(PREAMBLE_BYTES, true) : view.getUint32(PREAMBLE_BYTES, true);
   const dataOffset = start + headerBytes;
   if (dataOffset > bytes.length) {
     const where = `header ends at byte ${dataOffset}, file has ${bytes.length} bytes`;
@@ -173,7 +194,8 @@ function readPreamble(bytes: Uint8Array, path: string): Result<{ headerText: str
   }
   const raw = bytes.subarray(start, dataOffset);
   // Versions 1.0 and 2.0 are latin-1, byte for character (TextDecoder's 'latin1' is really windows-1252).
-  if (!version.utf8) return { ok: true, value: { headerText: Array.from(raw, (b) => String.fromCharCode(b)).join(''), dataOffset } };
+  if (!version.utf8)
+    return { ok: true, value: { headerText: Array.from(raw, (b) => String.fromCharCode(b)).join(''), dataOffset } };
   try {
     return { ok: true, value: { headerText: new TextDecoder('utf-8', { fatal: true }).decode(raw), dataOffset } };
   } catch {
@@ -190,10 +212,15 @@ function readHeader(text: string, path: string): Result<Header> {
     return failure('bad_header', path, `header is not a Python dict literal (${e.message}): ${snippet(text)}`);
   }
   if (!(dict instanceof Map)) {
-    return failure('bad_header', path, `header is ${snippet(describePy(dict))}, not a dict with keys 'descr', 'fortran_order', 'shape'`);
+    return failure(
+      'bad_header',
+      path,
+      `header is ${snippet(describePy(dict))}, not a dict with keys 'descr', 'fortran_order', 'shape'`,
+    );
   }
   const issues: Issue[] = [];
-  for (const key of HEADER_KEYS) if (!dict.has(key)) issues.push(issue('missing_key', path, `header has no '${key}' key`));
+  for (const key of HEADER_KEYS)
+    if (!dict.has(key)) issues.push(issue('missing_key', path, `header has no '${key}' key`));
   for (const key of [...dict.keys()].filter((k) => !(HEADER_KEYS as readonly string[]).includes(k))) {
     issues.push(issue('unknown_key', path, `header key '${key}' is not one of 'descr', 'fortran_order', 'shape'`));
   }
@@ -212,10 +239,20 @@ function snippet(text: string): string {
   return trimmed.length <= 80 ? trimmed : `${trimmed.slice(0, 77)}...`;
 }
 
-function readDescr(value: PyValue | undefined, path: string, issues: Issue[]): { dtype: NpyDtype; littleEndian: boolean } | undefined {
+function readDescr(
+  value: PyValue | undefined,
+  path: string,
+  issues: Issue[],
+): { dtype: NpyDtype; littleEndian: boolean } | undefined {
   if (value === undefined) return undefined;
   const unsupported = (why: string): undefined => {
-    issues.push(issue('unsupported_dtype', path, `dtype ${snippet(describePy(value))} in 'descr' ${why} (supported: ${SUPPORTED_DTYPES})`));
+    issues.push(
+      issue(
+        'unsupported_dtype',
+        path,
+        `dtype ${snippet(describePy(value))} in 'descr' ${why} (supported: ${SUPPORTED_DTYPES})`,
+      ),
+    );
     return undefined;
   };
   if (isPyList(value)) return unsupported('is a structured dtype, which is not supported');
@@ -228,7 +265,9 @@ function readDescr(value: PyValue | undefined, path: string, issues: Issue[]): {
   if (match === null) return unsupported('is not supported');
   const [, order, kind, size] = match;
   if (kind === 'O') return unsupported('holds pickled Python objects, which are not supported');
-  const dtype = DTYPE_NAMES.find((name) => NPY_DTYPES[name].kind === kind && NPY_DTYPES[name].itemBytes === Number(size));
+  const dtype = DTYPE_NAMES.find(
+    (name) => NPY_DTYPES[name].kind === kind && NPY_DTYPES[name].itemBytes === Number(size),
+  );
   if (dtype === undefined) return unsupported('is not supported');
   // '=' and '|' (and no prefix) mean the writer's native order, which NumPy never writes for multi-byte
   // types; read them as little-endian, the order of every host JavaScript runs on in practice.
@@ -238,15 +277,23 @@ function readDescr(value: PyValue | undefined, path: string, issues: Issue[]): {
 function readShape(value: PyValue | undefined, path: string, issues: Issue[]): readonly number[] | undefined {
   if (value === undefined) return undefined;
   if (!isPyTuple(value)) {
-    issues.push(issue('invalid_type', path, `'shape' must be a tuple of integers such as (2, 3), got ${snippet(describePy(value))}`));
+    issues.push(
+      issue(
+        'invalid_type',
+        path,
+        `'shape' must be a tuple of integers such as (2, 3), got ${snippet(describePy(value))}`,
+      ),
+    );
     return undefined;
   }
   const shape: number[] = [];
   const where = `'shape' ${snippet(describePy(value))}`;
   for (const dim of value.tuple) {
-    if (typeof dim !== 'number') issues.push(issue('invalid_type', path, `${where} must hold integers, got ${describePy(dim)}`));
+    if (typeof dim !== 'number')
+      issues.push(issue('invalid_type', path, `${where} must hold integers, got ${describePy(dim)}`));
     else if (dim < 0) issues.push(issue('too_small', path, `${where} has the negative dimension ${dim}`));
-    else if (!Number.isSafeInteger(dim)) issues.push(issue('too_big', path, `${where} has the dimension ${describePy(dim)}, above 2^53 - 1`));
+    else if (!Number.isSafeInteger(dim))
+      issues.push(issue('too_big', path, `${where} has the dimension ${describePy(dim)}, above 2^53 - 1`));
     else shape.push(dim);
   }
   return shape.length === value.tuple.length ? shape : undefined;
@@ -260,12 +307,19 @@ function readData(bytes: Uint8Array, dataOffset: number, header: Header, path: s
   const actualBytes = bytes.length - dataOffset;
   if (actualBytes !== expectedBytes) {
     const needs = `${expectedBytes} bytes (${count} elements x ${info.itemBytes} bytes)`;
-    return failure('data_length', path, `data is ${actualBytes} bytes, but shape ${shapeRepr(shape)} of ${dtype} needs ${needs}`);
+    return failure(
+      'data_length',
+      path,
+      `data is ${actualBytes} bytes, but shape ${shapeRepr(shape)} of ${dtype} needs ${needs}`,
+    );
   }
   const buffer = new ArrayBuffer(expectedBytes);
   copyElements(bytes.subarray(dataOffset), new Uint8Array(buffer), info.itemBytes, littleEndian !== HOST_LITTLE_ENDIAN);
   const fileOrder = new info.TypedArray(buffer);
-  const data = fortranOrder && shape.length > 1 ? fortranToCOrder(fileOrder, shape, new info.TypedArray(new ArrayBuffer(expectedBytes))) : fileOrder;
+  const data =
+    fortranOrder && shape.length > 1
+      ? fortranToCOrder(fileOrder, shape, new info.TypedArray(new ArrayBuffer(expectedBytes)))
+      : fileOrder;
   return { ok: true, value: { dtype, shape, data } };
 }
 
@@ -307,7 +361,8 @@ function describePy(v: PyValue): string {
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (v === null) return 'None';
   if (typeof v === 'number') return String(v);
-  if (isPyTuple(v)) return v.tuple.length === 1 ? `(${describePy(v.tuple[0]!)},)` : `(${v.tuple.map(describePy).join(', ')})`;
+  if (isPyTuple(v))
+    return v.tuple.length === 1 ? `(${describePy(v.tuple[0]!)},)` : `(${v.tuple.map(describePy).join(', ')})`;
   if (isPyList(v)) return `[${v.list.map(describePy).join(', ')}]`;
   return `{${[...v].map(([k, x]) => `'${k}': ${describePy(x)}`).join(', ')}}`;
 }
@@ -389,7 +444,8 @@ function parseSequence(c: Cursor, close: string, depth: number): { items: PyValu
 
 function parseString(c: Cursor, quote: string): string {
   const start = ++c.pos;
-  while (c.pos < c.text.length && c.text[c.pos] !== quote && c.text[c.pos] !== '\n') c.pos += c.text[c.pos] === '\\' ? 2 : 1;
+  while (c.pos < c.text.length && c.text[c.pos] !== quote && c.text[c.pos] !== '\n')
+    c.pos += c.text[c.pos] === '\\' ? 2 : 1;
   if (c.text[c.pos] !== quote) fail(c, 'unterminated string');
   // Escapes stay as written: no supported descr holds one, and messages then show the text of the file.
   return c.text.slice(start, c.pos++);

@@ -129,7 +129,7 @@ describe('every bit pattern round-trips', () => {
 });
 
 describe('integers', () => {
-  it('wraps in two\'s complement', () => {
+  it("wraps in two's complement", () => {
     expect(NUMBER_FORMATS.int8.quantize(128)).toBe(-128);
     expect(NUMBER_FORMATS.int8.quantize(-129)).toBe(127);
     expect(NUMBER_FORMATS.uint8.quantize(256)).toBe(0);
@@ -160,7 +160,10 @@ describe('bf16 fast path', () => {
     const bf16 = NUMBER_FORMATS.bf16;
     const f32 = new Float32Array(1);
     const u32 = new Uint32Array(f32.buffer);
-    const patterns = [0, 0x80000000, 0x00000001, 0x00008000, 0x00018000, 0x3f808000, 0x3f818000, 0x3f807fff, 0x7f7fffff, 0x7f7f8000, 0xff7f8000, 0x7f800000, 0xff800000, 0x00ffffff, 0x3f800001];
+    const patterns = [
+      0, 0x80000000, 0x00000001, 0x00008000, 0x00018000, 0x3f808000, 0x3f818000, 0x3f807fff, 0x7f7fffff, 0x7f7f8000,
+      0xff7f8000, 0x7f800000, 0xff800000, 0x00ffffff, 0x3f800001,
+    ];
     let state = 12345;
     for (let i = 0; i < 20000; i++) {
       state = (Math.imul(state, 1103515245) + 12345) >>> 0;

@@ -107,7 +107,7 @@ function withFastBf16(format: NumberFormat): NumberFormat {
   return {
     ...format,
     quantize: (x, options) => {
-      if (options !== undefined || x !== x || Math.fround(x) !== x) return general(x, options);
+      if (options !== undefined || Number.isNaN(x) || Math.fround(x) !== x) return general(x, options);
       f32[0] = x;
       const u = u32[0]!;
       u32[0] = (u + 0x7fff + ((u >>> 16) & 1)) & 0xffff0000;

@@ -30,7 +30,11 @@ export function firstNonFinite(values: ArrayLike<number>): number {
  * Why a tensor's values cannot be used as an input: its first NaN or infinite element, by flat index and
  * by coordinates in `shape` (row-major); undefined when every value is finite.
  */
-export function nonFiniteProblem(tensor: string, values: ArrayLike<number>, shape: readonly number[]): string | undefined {
+export function nonFiniteProblem(
+  tensor: string,
+  values: ArrayLike<number>,
+  shape: readonly number[],
+): string | undefined {
   const at = firstNonFinite(values);
   if (at < 0) return undefined;
   const coordinates: number[] = [];

@@ -1,6 +1,21 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { formatIssues } from './errors.js';
-import { array, boolean, literal, number, object, oneOf, optional, parse, record, string, union, validate, type Infer, type Schema } from './schema.js';
+import {
+  array,
+  boolean,
+  literal,
+  number,
+  object,
+  oneOf,
+  optional,
+  parse,
+  record,
+  string,
+  union,
+  validate,
+  type Infer,
+  type Schema,
+} from './schema.js';
 
 const messages = (schema: Schema, value: unknown): string => formatIssues(validate(schema, value));
 
@@ -32,7 +47,7 @@ describe('typed schemas', () => {
       [
         'rows: 300.5 is not an integer',
         'rows: 300.5 exceeds the maximum 256',
-        "dataflows[1]: the string \"wss\" is not one of ws, os, is; did you mean 'ws'?",
+        'dataflows[1]: the string "wss" is not one of ws, os, is; did you mean \'ws\'?',
         'dataflows[2]: "ws" is listed twice',
         "nmae: unknown field 'nmae'; did you mean 'name'?",
       ].join('\n'),

@@ -178,7 +178,8 @@ export type ObjectOf<F extends Fields> = Flatten<
 >;
 
 const isField = (spec: Schema<unknown> | Field<unknown>): spec is Field<unknown> => 'schema' in spec;
-const isObject = (value: unknown): value is Readonly<Record<string, unknown>> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Readonly<Record<string, unknown>> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** An object with known fields; unknown fields are reported (they are usually typos). */
 export function object<const F extends Fields>(fields: F, extraCheck?: ObjectCheck): Schema<ObjectOf<F>> {
@@ -193,7 +194,8 @@ export function object<const F extends Fields>(fields: F, extraCheck?: ObjectChe
       for (const [key, spec] of Object.entries(fields)) {
         const field: Field<unknown> = isField(spec) ? spec : { schema: spec };
         if (value[key] === undefined) {
-          if (!field.optional) issues.push(issue('missing', joinPath(path, key), `is required (${field.schema.expected})`));
+          if (!field.optional)
+            issues.push(issue('missing', joinPath(path, key), `is required (${field.schema.expected})`));
           continue;
         }
         field.schema.check(value[key], joinPath(path, key), issues);
@@ -230,7 +232,8 @@ export function literal<const L extends string | number | boolean>(expected: L):
   return {
     expected: JSON.stringify(expected),
     check(value, path, issues) {
-      if (value !== expected) issues.push(issue('invalid_literal', path, `expected ${JSON.stringify(expected)}, got ${describe(value)}`));
+      if (value !== expected)
+        issues.push(issue('invalid_literal', path, `expected ${JSON.stringify(expected)}, got ${describe(value)}`));
     },
   };
 }

@@ -22,7 +22,7 @@ describe('readable numbers', () => {
 });
 
 describe('inGib', () => {
-  it('is the CLI commands\' GiB figure: bytes / 2^30 with four significant digits, no unit', () => {
+  it("is the CLI commands' GiB figure: bytes / 2^30 with four significant digits, no unit", () => {
     expect(inGib(80 * GIB)).toBe('80');
     expect(inGib(1.5 * 2 ** 30)).toBe('1.5');
     expect(inGib(123_456_789_012)).toBe('115');

@@ -87,7 +87,9 @@ export function inGib(bytes: number, digits = 4): string {
 /** One formatter for every readable number: building one per call (toLocaleString) costs tens of microseconds. */
 const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 20 });
 
-/** Numbers as a person reads them (the UI's and the charts' labels): `digits` significant digits, thousands separated. */
+/**
+ * Numbers as a person reads them (the UI's and the charts' labels): `digits` significant digits, thousands separated.
+ */
 export function formatReadable(value: number, digits = 4): string {
   if (!Number.isFinite(value)) return String(value);
   if (value === 0) return '0';
@@ -101,6 +103,7 @@ const READABLE_PREFIXES = SI_PREFIXES.filter(([scale]) => scale <= 1e15);
 
 /** `formatReadableSI(1.5e12, 'B/s')` -> `1.5 TB/s`: k to P prefixes over `formatReadable`. */
 export function formatReadableSI(value: number, unit = ''): string {
-  for (const [scale, prefix] of READABLE_PREFIXES) if (Math.abs(value) >= scale) return `${formatReadable(value / scale)} ${prefix}${unit}`;
+  for (const [scale, prefix] of READABLE_PREFIXES)
+    if (Math.abs(value) >= scale) return `${formatReadable(value / scale)} ${prefix}${unit}`;
   return `${formatReadable(value)} ${unit}`.trim();
 }

@@ -13,7 +13,11 @@ function dieRows(): Array<DieReference & { readonly id: string; readonly split: 
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
   return parsed.value.rows.map((r) => {
     const w = r.workload as AreaWorkload;
-    const layout = { ...(w.physicalCores !== undefined ? { physicalCores: w.physicalCores } : {}), ...(w.memoryPhys !== undefined ? { memoryPhys: w.memoryPhys } : {}), ...(w.dies !== undefined ? { dies: w.dies } : {}) };
+    const layout = {
+      ...(w.physicalCores !== undefined ? { physicalCores: w.physicalCores } : {}),
+      ...(w.memoryPhys !== undefined ? { memoryPhys: w.memoryPhys } : {}),
+      ...(w.dies !== undefined ? { dies: w.dies } : {}),
+    };
     return { id: r.id, split: r.split, chip: getChipPreset(w.chip), publishedMm2: r.measured.value, layout };
   });
 }
@@ -27,24 +31,35 @@ describe('area by mechanism', () => {
     const calibration = rows.filter((r) => r.split === 'calibration');
     expect(calibration.length).toBeGreaterThanOrEqual(3);
     const fit = calibrateArea(DEFAULT_COST_BOOK, calibration);
-    console.log(`area fit on ${calibration.map((r) => r.id).join(', ')}: float MAC ${fit.floatMacRatio}, overhead ${fit.overheadShare}, SIMT logic ${fit.simtCoreLogicMTr} MTr, rms log error ${fit.rmsLogError.toFixed(3)}`);
+    console.log(
+      `area fit on ${calibration.map((r) => r.id).join(', ')}: float MAC ${fit.floatMacRatio}, overhead ` +
+        `${fit.overheadShare}, SIMT logic ${fit.simtCoreLogicMTr} MTr, rms log error ${fit.rmsLogError.toFixed(3)}`,
+    );
     expect(fit.floatMacRatio).toBe(DEFAULT_COST_BOOK['area.floatMacRatio']!.value);
     expect(fit.overheadShare).toBe(DEFAULT_COST_BOOK['area.overheadShare']!.value);
     expect(fit.simtCoreLogicMTr).toBe(DEFAULT_COST_BOOK['area.simtCoreLogicMTr']!.value);
   });
 
   it('each fitted constant rests on three or more distinct calibration dies', () => {
-    const calibration = rows.filter((r) => r.split === 'calibration').map((r) => ({ chip: r.chip.name, a: chipArea(r.chip, book(), undefined, r.layout ?? {}) }));
+    const calibration = rows
+      .filter((r) => r.split === 'calibration')
+      .map((r) => ({ chip: r.chip.name, a: chipArea(r.chip, book(), undefined, r.layout ?? {}) }));
     const distinct = (xs: ReadonlyArray<{ readonly chip: string }>): number => new Set(xs.map((x) => x.chip)).size;
-    expect(distinct(calibration.filter((c) => c.a.macClass === 'float')), 'area.floatMacRatio').toBeGreaterThanOrEqual(3);
+    expect(distinct(calibration.filter((c) => c.a.macClass === 'float')), 'area.floatMacRatio').toBeGreaterThanOrEqual(
+      3,
+    );
     expect(distinct(calibration.filter((c) => c.a.overheadMm2 > 0)), 'area.overheadShare').toBeGreaterThanOrEqual(3);
-    expect(distinct(calibration.filter((c) => c.a.simtLogicMm2 > 0)), 'area.simtCoreLogicMTr').toBeGreaterThanOrEqual(3);
+    expect(distinct(calibration.filter((c) => c.a.simtLogicMm2 > 0)), 'area.simtCoreLogicMTr').toBeGreaterThanOrEqual(
+      3,
+    );
   });
 
   it('at least 12 distinct published dies, each row one die unless it names chiplets', () => {
     const dies = new Set(rows.map((r) => `${r.publishedMm2}:${r.chip.technology?.processNm}`));
     expect(dies.size).toBeGreaterThanOrEqual(12);
-    for (const r of rows) if (r.layout?.dies !== undefined) expect(chipArea(r.chip, book(), undefined, r.layout).dies, r.id).toBe(r.layout.dies);
+    for (const r of rows)
+      if (r.layout?.dies !== undefined)
+        expect(chipArea(r.chip, book(), undefined, r.layout).dies, r.id).toBe(r.layout.dies);
   });
 
   it('gh200: the GH100 row models one die, not two split at the reticle', () => {
@@ -61,7 +76,10 @@ describe('area by mechanism', () => {
       const a = chipArea(r.chip, book(), undefined, r.layout ?? {});
       expect(a.blocks.reduce((s, b) => s + b.mm2, 0)).toBeCloseTo(a.totalMm2, 6);
       for (const b of a.blocks) expect(b.mm2, `${r.id} ${b.name}`).toBeGreaterThanOrEqual(0);
-      console.log(`area ${r.id} (${r.split}): published ${r.publishedMm2}, model ${a.totalMm2.toFixed(0)} mm^2 (${(100 * (a.totalMm2 / r.publishedMm2 - 1)).toFixed(1)}%)`);
+      console.log(
+        `area ${r.id} (${r.split}): published ${r.publishedMm2}, model ${a.totalMm2.toFixed(0)} mm^2 (` +
+          `${(100 * (a.totalMm2 / r.publishedMm2 - 1)).toFixed(1)}%)`,
+      );
     }
   });
 
@@ -99,7 +117,13 @@ describe('area by mechanism', () => {
 
   it('each further MAC format class costs a share of the MAC', () => {
     const v4 = getChipPreset('tpu-v4');
-    const bf16Only = { ...v4, cores: v4.cores.map((c) => ({ ...c, matrixUnits: c.matrixUnits.map((u) => ({ ...u, formats: u.formats.filter((f) => f.input === 'bf16') })) })) };
+    const bf16Only = {
+      ...v4,
+      cores: v4.cores.map((c) => ({
+        ...c,
+        matrixUnits: c.matrixUnits.map((u) => ({ ...u, formats: u.formats.filter((f) => f.input === 'bf16') })),
+      })),
+    };
     const ratio = chipArea(v4, book()).matrixMm2 / chipArea(bf16Only, book()).matrixMm2;
     expect(ratio).toBeCloseTo(1 + DEFAULT_COST_BOOK['area.extraFormatShare']!.value, 9);
   });
@@ -119,29 +143,50 @@ describe('area by mechanism', () => {
     expect(ratio.status).toBe('derived');
     expect(ratio.value).toBeCloseTo((1640 * (8 / 11) ** 2 + 4184) / (282 + 137), 1);
     const calibration = rows.filter((r) => r.split === 'calibration');
-    expect(calibrateArea(withValues(DEFAULT_COST_BOOK, { 'area.floatMacRatio': 9 }), calibration).floatMacRatio).toBe(9);
+    expect(calibrateArea(withValues(DEFAULT_COST_BOOK, { 'area.floatMacRatio': 9 }), calibration).floatMacRatio).toBe(
+      9,
+    );
   });
 
   it("a tensor core's bf16 MAC shares its fp32 adder over the dot product; a systolic cell has its own", () => {
     const share = DEFAULT_COST_BOOK['area.floatAdderShare']!.value;
     const width = DEFAULT_COST_BOOK['area.dotProductWidth']!.value;
     const h100 = getChipPreset('h100-sxm');
-    const asSystolic = { ...h100, cores: h100.cores.map((c) => ({ ...c, matrixUnits: c.matrixUnits.map((u) => ({ ...u, kind: 'systolic' as const })) })) };
+    const asSystolic = {
+      ...h100,
+      cores: h100.cores.map((c) => ({
+        ...c,
+        matrixUnits: c.matrixUnits.map((u) => ({ ...u, kind: 'systolic' as const })),
+      })),
+    };
     const edge = DEFAULT_COST_BOOK['area.systolicEdgeMacs']!.value;
     const u = h100.cores[0]!.matrixUnits[0]!;
     const edgeShare = (u.rows * u.cols + (u.rows + u.cols) * edge) / (u.rows * u.cols);
-    expect(chipArea(h100, book()).matrixMm2 / chipArea(asSystolic, book()).matrixMm2).toBeCloseTo((1 - share + share / width) / edgeShare, 9);
+    expect(chipArea(h100, book()).matrixMm2 / chipArea(asSystolic, book()).matrixMm2).toBeCloseTo(
+      (1 - share + share / width) / edgeShare,
+      9,
+    );
   });
 
-  it('TPU v2 and v3 (bf16 systolic arrays, held out) are within 25% of their dies (were -43% and -30% at a fitted ratio of 4.1)', () => {
-    for (const id of ['jouppi2021-tpu-v2-die', 'jouppi2023-tpu-v3-die']) {
-      const r = rows.find((x) => x.id === id)!;
-      expect(Math.abs(chipArea(r.chip, book(), undefined, r.layout ?? {}).totalMm2 / r.publishedMm2 - 1), id).toBeLessThan(0.25);
-    }
-  });
+  it(
+    'TPU v2 and v3 (bf16 systolic arrays, held out) are within 25% of their dies (were -43% and -30% at a ' +
+      'fitted ratio of 4.1)',
+    () => {
+      for (const id of ['jouppi2021-tpu-v2-die', 'jouppi2023-tpu-v3-die']) {
+        const r = rows.find((x) => x.id === id)!;
+        expect(
+          Math.abs(chipArea(r.chip, book(), undefined, r.layout ?? {}).totalMm2 / r.publishedMm2 - 1),
+          id,
+        ).toBeLessThan(0.25);
+      }
+    },
+  );
 
   it('small SRAM macros cost more per bit than large ones', () => {
-    const cheap = chipArea(getChipPreset('h100-sxm'), new CostTrace(withValues(DEFAULT_COST_BOOK, { 'area.smallMacroFactor': 1 })));
+    const cheap = chipArea(
+      getChipPreset('h100-sxm'),
+      new CostTrace(withValues(DEFAULT_COST_BOOK, { 'area.smallMacroFactor': 1 })),
+    );
     const dear = chipArea(getChipPreset('h100-sxm'), book());
     expect(dear.sramMm2).toBeGreaterThan(cheap.sramMm2);
   });

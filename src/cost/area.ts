@@ -34,7 +34,18 @@ export interface DieLayout {
   readonly dies?: number;
 }
 
-export const AREA_BLOCKS = ['matrix', 'sram', 'registers', 'vector', 'simtLogic', 'memoryPhy', 'links', 'dieToDie', 'ioRing', 'overhead'] as const;
+export const AREA_BLOCKS = [
+  'matrix',
+  'sram',
+  'registers',
+  'vector',
+  'simtLogic',
+  'memoryPhy',
+  'links',
+  'dieToDie',
+  'ioRing',
+  'overhead',
+] as const;
 export type AreaBlockName = (typeof AREA_BLOCKS)[number];
 
 export interface AreaBlock {
@@ -93,8 +104,12 @@ const DEVICE_BANDWIDTH: Readonly<Record<string, number>> = {
 
 export function memoryDevices(chip: ChipSpec): { readonly kind: 'hbm' | 'ddr'; readonly count: number } {
   const kind = chip.offChipMemory.kind;
-  const perDevice = DEVICE_BANDWIDTH[kind] ?? (kind.startsWith('HBM') ? DEVICE_BANDWIDTH['HBM2']! : DEVICE_BANDWIDTH['DDR4']!);
-  return { kind: kind.startsWith('HBM') ? 'hbm' : 'ddr', count: Math.max(1, Math.ceil(chip.offChipMemory.bandwidthBytesPerS / perDevice - 1e-9)) };
+  const perDevice =
+    DEVICE_BANDWIDTH[kind] ?? (kind.startsWith('HBM') ? DEVICE_BANDWIDTH['HBM2']! : DEVICE_BANDWIDTH['DDR4']!);
+  return {
+    kind: kind.startsWith('HBM') ? 'hbm' : 'ddr',
+    count: Math.max(1, Math.ceil(chip.offChipMemory.bandwidthBytesPerS / perDevice - 1e-9)),
+  };
 }
 
 type MacClass = AreaBreakdown['macClass'];
@@ -137,7 +152,9 @@ function densities(trace: CostTrace, node: number, p: AreaParameters): Densities
   const edgeMacs = trace.value('area.systolicEdgeMacs');
   // area.int8MacMm2.28 is TPU v1's matrix unit per MAC, edge included: take the edge out for one cell.
   const v1Cells = 256 * 256;
-  const int8CellMm2 = ((trace.value('area.int8MacMm2.28') * v1Cells) / (v1Cells + 2 * 256 * edgeMacs)) * (trace.atNode('area.logicDensityMtrMm2', 28) / logicMtrMm2);
+  const int8CellMm2 =
+    ((trace.value('area.int8MacMm2.28') * v1Cells) / (v1Cells + 2 * 256 * edgeMacs)) *
+    (trace.atNode('area.logicDensityMtrMm2', 28) / logicMtrMm2);
   const float = int8CellMm2 * p.floatMacRatio;
   const adder = trace.value('area.floatAdderShare');
   const tensorFloat = float * (1 - adder + adder / trace.value('area.dotProductWidth'));
@@ -149,7 +166,8 @@ function densities(trace: CostTrace, node: number, p: AreaParameters): Densities
     tensorMacMm2: { int8: int8CellMm2, fp8: tensorFloat * fp8, float: tensorFloat },
     extraFormatShare: trace.value('area.extraFormatShare'),
     edgeMacs,
-    sramMm2PerMiB: (8 * MIB * trace.atNode('area.sramBitcellUm2', node)) / trace.value('area.sramArrayEfficiency') / 1e6,
+    sramMm2PerMiB:
+      (8 * MIB * trace.atNode('area.sramBitcellUm2', node)) / trace.value('area.sramArrayEfficiency') / 1e6,
     smallMacroFactor: trace.value('area.smallMacroFactor'),
     registerFileFactor: trace.value('area.registerFileFactor'),
   };
@@ -165,7 +183,8 @@ function matrixUnitMm2(u: MatrixUnitSpec, d: Densities): number {
 }
 
 /** A SIMT core (GPU SM, CDNA CU): tensor-core units fed from a register file. */
-const isSimtCore = (core: CoreSpec): boolean => (core.registerFileBytes ?? 0) > 0 && core.matrixUnits.some((u) => u.kind === 'tensor-core');
+const isSimtCore = (core: CoreSpec): boolean =>
+  (core.registerFileBytes ?? 0) > 0 && core.matrixUnits.some((u) => u.kind === 'tensor-core');
 
 interface CoreSums {
   macs: number;
@@ -182,12 +201,16 @@ function addCore(core: CoreSpec, count: number, d: Densities, s: CoreSums): void
     s.macs += count * u.count * u.rows * u.cols;
     s.matrixMm2 += count * u.count * matrixUnitMm2(u, d);
     // Weight FIFO tiles at the widest input (1 byte for int8, 2 otherwise).
-    if ((u.kind ?? 'systolic') === 'systolic') addSram(s, d, count, u.count * u.weightFifoTiles * u.rows * u.cols * (unitClasses(u).includes('float') ? 2 : 1));
+    if ((u.kind ?? 'systolic') === 'systolic')
+      addSram(s, d, count, u.count * u.weightFifoTiles * u.rows * u.cols * (unitClasses(u).includes('float') ? 2 : 1));
   }
   s.lanes += count * core.vectorUnit.lanes;
   addSram(s, d, count, core.unifiedBuffer.sizeBytes);
   // A GPU SM's accumulators are its register file (the spec gives both); count it once.
-  const registers = Math.max(core.registerFileBytes ?? 0, core.matrixUnits.some((u) => u.kind === 'tensor-core') ? core.accumulators.sizeBytes : 0);
+  const registers = Math.max(
+    core.registerFileBytes ?? 0,
+    core.matrixUnits.some((u) => u.kind === 'tensor-core') ? core.accumulators.sizeBytes : 0,
+  );
   s.registerMiB += (count * registers) / MIB;
   if (registers === 0) addSram(s, d, count, core.accumulators.sizeBytes);
   if (isSimtCore(core)) s.simtCores += count;
@@ -200,11 +223,20 @@ function addSram(s: CoreSums, d: Densities, count: number, bytes: number): void 
   s.sramMm2 += mib * d.sramMm2PerMiB * (bytes < MIB ? d.smallMacroFactor : 1);
 }
 
-export function chipArea(chip: ChipSpec, trace: CostTrace, parameters?: AreaParameters, layout: DieLayout = {}): AreaBreakdown {
+export function chipArea(
+  chip: ChipSpec,
+  trace: CostTrace,
+  parameters?: AreaParameters,
+  layout: DieLayout = {},
+): AreaBreakdown {
   const notes: string[] = [];
   const node = chip.technology?.processNm ?? 7;
   if (chip.technology?.processNm === undefined) notes.push(`${chip.name} names no process node; 7 nm assumed`);
-  const p: AreaParameters = parameters ?? { floatMacRatio: trace.value('area.floatMacRatio'), overheadShare: trace.value('area.overheadShare'), simtCoreLogicMTr: trace.value('area.simtCoreLogicMTr') };
+  const p: AreaParameters = parameters ?? {
+    floatMacRatio: trace.value('area.floatMacRatio'),
+    overheadShare: trace.value('area.overheadShare'),
+    simtCoreLogicMTr: trace.value('area.simtCoreLogicMTr'),
+  };
   const d = densities(trace, node, p);
   const enabled = chip.cores.reduce((n, c) => n + c.count, 0);
   const coreScale = layout.physicalCores !== undefined ? layout.physicalCores / enabled : 1;
@@ -218,7 +250,9 @@ export function chipArea(chip: ChipSpec, trace: CostTrace, parameters?: AreaPara
   const devices = memoryDevices(chip);
   const memoryPhys = layout.memoryPhys ?? devices.count;
   const memoryPhyMm2 = memoryPhys * trace.value(devices.kind === 'hbm' ? 'area.hbmPhyMm2' : 'area.ddrPhyMm2');
-  const linkBytesPerS = chip.hostLink.bandwidthBytesPerS + (chip.chipLinks ? chip.chipLinks.count * chip.chipLinks.bandwidthBytesPerSPerLink : 0);
+  const linkBytesPerS =
+    chip.hostLink.bandwidthBytesPerS +
+    (chip.chipLinks ? chip.chipLinks.count * chip.chipLinks.bandwidthBytesPerSPerLink : 0);
   const linksMm2 = (linkBytesPerS / 1e9) * trace.value('area.serdesMm2PerGBps');
   const blocks = s.matrixMm2 + s.sramMm2 + registerFileMm2 + vectorMm2 + simtLogicMm2 + memoryPhyMm2 + linksMm2;
   const core = blocks / (1 - p.overheadShare);
@@ -235,16 +269,30 @@ export function chipArea(chip: ChipSpec, trace: CostTrace, parameters?: AreaPara
   }
   const dieToDieMm2 = inner - core;
   const ioRingMm2 = totalMm2 - inner;
-  if (layout.dies === undefined && dies > 1) notes.push(`${core.toFixed(0)} mm^2 exceeds the ${reticle} mm^2 reticle: ${dies} dies of ${(totalMm2 / dies).toFixed(0)} mm^2 in one package, with die-to-die PHYs`);
-  const cls = chip.cores.flatMap((c) => c.matrixUnits.flatMap(unitClasses)).reduce<MacClass>((w, c) => (CLASS_ORDER.indexOf(c) > CLASS_ORDER.indexOf(w) ? c : w), 'int8');
+  if (layout.dies === undefined && dies > 1)
+    notes.push(
+      `${core.toFixed(0)} mm^2 exceeds the ${reticle} mm^2 reticle: ${dies} dies of ` +
+        `${(totalMm2 / dies).toFixed(0)} mm^2 in one package, with die-to-die PHYs`,
+    );
+  const cls = chip.cores
+    .flatMap((c) => c.matrixUnits.flatMap(unitClasses))
+    .reduce<MacClass>((w, c) => (CLASS_ORDER.indexOf(c) > CLASS_ORDER.indexOf(w) ? c : w), 'int8');
   const overheadMm2 = core - blocks;
   const list: AreaBlock[] = [
-    { name: 'matrix', label: `matrix units (${Math.round(s.macs).toLocaleString('en-US')} ${cls} MACs)`, mm2: s.matrixMm2 },
+    {
+      name: 'matrix',
+      label: `matrix units (${Math.round(s.macs).toLocaleString('en-US')} ${cls} MACs)`,
+      mm2: s.matrixMm2,
+    },
     { name: 'sram', label: `SRAM (${+s.sramMiB.toPrecision(4)} MiB)`, mm2: s.sramMm2 },
     { name: 'registers', label: `register files (${+s.registerMiB.toPrecision(4)} MiB)`, mm2: registerFileMm2 },
     { name: 'vector', label: 'vector units', mm2: vectorMm2 },
     { name: 'simtLogic', label: `SIMT core logic (${Math.round(s.simtCores)} cores)`, mm2: simtLogicMm2 },
-    { name: 'memoryPhy', label: `memory PHYs (${memoryPhys} ${devices.kind === 'hbm' ? 'HBM stacks' : 'DRAM channels'})`, mm2: memoryPhyMm2 },
+    {
+      name: 'memoryPhy',
+      label: `memory PHYs (${memoryPhys} ${devices.kind === 'hbm' ? 'HBM stacks' : 'DRAM channels'})`,
+      mm2: memoryPhyMm2,
+    },
     { name: 'links', label: 'chip and host links (SerDes)', mm2: linksMm2 },
     { name: 'dieToDie', label: `die-to-die PHYs (${dies} dies)`, mm2: dieToDieMm2 },
     { name: 'ioRing', label: 'I/O pad ring', mm2: ioRingMm2 },
@@ -275,7 +323,10 @@ export function chipArea(chip: ChipSpec, trace: CostTrace, parameters?: AreaPara
   };
 }
 
-/** Silicon with a pad ring of `ringMm` round each of `dies` equal dies: total = inner + dies x 4 sqrt(total / dies) x ring. */
+/**
+ * Silicon with a pad ring of `ringMm` round each of `dies` equal dies: total = inner + dies x 4 sqrt(total / dies) x
+ * ring.
+ */
 function withRing(inner: number, dies: number, ringMm: number): { readonly inner: number; readonly totalMm2: number } {
   let totalMm2 = inner;
   for (let i = 0; i < 20; i++) totalMm2 = inner + dies * 4 * Math.sqrt(totalMm2 / dies) * ringMm;
@@ -292,7 +343,12 @@ export interface DieReference {
 export interface CalibrationResult extends AreaParameters {
   /** Root mean square of log(model / published) over the dies. */
   readonly rmsLogError: number;
-  readonly errors: ReadonlyArray<{ readonly chip: string; readonly publishedMm2: number; readonly modelMm2: number; readonly error: number }>;
+  readonly errors: ReadonlyArray<{
+    readonly chip: string;
+    readonly publishedMm2: number;
+    readonly modelMm2: number;
+    readonly error: number;
+  }>;
 }
 
 /**
@@ -320,12 +376,21 @@ export function calibrateArea(book: CostBook, dies: readonly DieReference[]): Ca
     });
     return { ...p, rmsLogError: Math.sqrt(sum / dies.length), errors };
   };
-  let best = score({ floatMacRatio: trace.value('area.floatMacRatio'), overheadShare: trace.value('area.overheadShare'), simtCoreLogicMTr: trace.value('area.simtCoreLogicMTr') });
+  let best = score({
+    floatMacRatio: trace.value('area.floatMacRatio'),
+    overheadShare: trace.value('area.overheadShare'),
+    simtCoreLogicMTr: trace.value('area.simtCoreLogicMTr'),
+  });
   for (let round = 0; round < 20; round++) {
     let moved = false;
     for (const g of GRIDS) {
       for (const v of g.values) {
-        const r = score({ floatMacRatio: best.floatMacRatio, overheadShare: best.overheadShare, simtCoreLogicMTr: best.simtCoreLogicMTr, [g.key]: v });
+        const r = score({
+          floatMacRatio: best.floatMacRatio,
+          overheadShare: best.overheadShare,
+          simtCoreLogicMTr: best.simtCoreLogicMTr,
+          [g.key]: v,
+        });
         if (r.rmsLogError < best.rmsLogError - 1e-12) {
           best = r;
           moved = true;

@@ -28,7 +28,8 @@ const INPUT: BuildVsBuyInput = {
 
 /** A year per accelerator costs 0.322 per capex dollar (1.15 x (1/4 + 0.03)) plus host share, facility and energy. */
 const GPU_USD_PER_YEAR = 0.322 * (30_000 + 2000) + (12 * 800 * 1.2) / 12 + 0.8 * 0.8 * 1.2 * 8760 * 0.08; // 11,802.2144
-const CUSTOM_USD_PER_YEAR = 0.322 * (5000 + 100e6 / 50_000 + 4000) + (12 * 500 * 1.2) / 12 + 0.5 * 0.8 * 1.2 * 8760 * 0.08; // 4,478.384
+const CUSTOM_USD_PER_YEAR =
+  0.322 * (5000 + 100e6 / 50_000 + 4000) + (12 * 500 * 1.2) / 12 + 0.5 * 0.8 * 1.2 * 8760 * 0.08; // 4,478.384
 
 describe('buildVsBuy', () => {
   it('compares cost per unit of work, worked by hand', () => {
@@ -71,7 +72,9 @@ describe('buildVsBuy', () => {
   });
 
   it('grows with the GPU price', () => {
-    const ratios = [10_000, 20_000, 30_000, 40_000].map((priceUsd) => buildVsBuy({ ...INPUT, gpu: { ...INPUT.gpu, priceUsd } }, BOOK).ratio);
+    const ratios = [10_000, 20_000, 30_000, 40_000].map(
+      (priceUsd) => buildVsBuy({ ...INPUT, gpu: { ...INPUT.gpu, priceUsd } }, BOOK).ratio,
+    );
     for (let i = 1; i < ratios.length; i++) expect(ratios[i]!).toBeGreaterThan(ratios[i - 1]!);
   });
 
@@ -98,7 +101,14 @@ describe('buildVsBuy', () => {
     expect(error).toBeInstanceOf(TpusimError);
     const { code, issues, message } = error as TpusimError;
     expect(code).toBe('invalid_build_vs_buy_input');
-    expect(issues.map((i) => i.path)).toEqual(['custom.nreUsd', 'custom.throughputPerChip', 'gpu.name', 'gpu.chipsPerHost', 'volume', 'work']);
+    expect(issues.map((i) => i.path)).toEqual([
+      'custom.nreUsd',
+      'custom.throughputPerChip',
+      'gpu.name',
+      'gpu.chipsPerHost',
+      'volume',
+      'work',
+    ]);
     expect(message).toContain('custom.throughputPerChip: 0 per s must be greater than 0 per s');
     expect(message).toContain('custom.nreUsd: -1 USD is below the minimum 0 USD');
     expect(message).toContain('gpu.chipsPerHost: 2.5 is not an integer');
@@ -122,7 +132,9 @@ describe('tornado', () => {
     const host = bars.find((b) => b.name === 'tco.hostUsd')!;
     expect(host.lowValue).toBe(15_000);
     expect(host.highValue).toBe(40_000);
-    const withHost = (v: number): number => buildVsBuy(INPUT, { ...DEFAULT_COST_BOOK, 'tco.hostUsd': { ...DEFAULT_COST_BOOK['tco.hostUsd']!, value: v } }).ratio;
+    const withHost = (v: number): number =>
+      buildVsBuy(INPUT, { ...DEFAULT_COST_BOOK, 'tco.hostUsd': { ...DEFAULT_COST_BOOK['tco.hostUsd']!, value: v } })
+        .ratio;
     expect(host.ratioAtLow).toBe(withHost(15_000));
     expect(host.ratioAtHigh).toBe(withHost(40_000));
     expect(host.swing).toBe(Math.abs(host.ratioAtHigh - host.ratioAtLow));
@@ -133,7 +145,12 @@ describe('tornado', () => {
   });
 
   it('takes a subset of keys, and omits values an input swing does not give', () => {
-    const bars = tornado(INPUT, BOOK, ['tco.pue'], [{ name: 'gpu price', low: INPUT, high: { ...INPUT, gpu: { ...INPUT.gpu, priceUsd: 40_000 } } }]);
+    const bars = tornado(
+      INPUT,
+      BOOK,
+      ['tco.pue'],
+      [{ name: 'gpu price', low: INPUT, high: { ...INPUT, gpu: { ...INPUT.gpu, priceUsd: 40_000 } } }],
+    );
     expect(bars.map((b) => b.name).sort()).toEqual(['gpu price', 'tco.pue']);
     const price = bars.find((b) => b.name === 'gpu price')!;
     expect('lowValue' in price).toBe(false);
@@ -143,7 +160,12 @@ describe('tornado', () => {
   it('rejects unknown keys and bad swings, all at once', () => {
     let error: unknown;
     try {
-      tornado(INPUT, BOOK, ['tco.puee', 'wafer.diameterMm'], [{ name: 'bad', low: { ...INPUT, work: -1 }, high: INPUT }]);
+      tornado(
+        INPUT,
+        BOOK,
+        ['tco.puee', 'wafer.diameterMm'],
+        [{ name: 'bad', low: { ...INPUT, work: -1 }, high: INPUT }],
+      );
     } catch (e) {
       error = e;
     }

@@ -79,8 +79,21 @@ const positive = (unit: string): Schema => number({ above: 0, unit });
 const name = string({ minLength: 1 });
 
 export const BUILD_VS_BUY_INPUT_SCHEMA: Schema = object({
-  custom: object({ name, variableCostUsd: usd, nreUsd: usd, powerW: number({ min: 0, unit: 'W' }), chipsPerHost: perHost, throughputPerChip: positive('per s') }),
-  gpu: object({ name, priceUsd: usd, powerW: number({ min: 0, unit: 'W' }), chipsPerHost: perHost, throughputPerChip: positive('per s') }),
+  custom: object({
+    name,
+    variableCostUsd: usd,
+    nreUsd: usd,
+    powerW: number({ min: 0, unit: 'W' }),
+    chipsPerHost: perHost,
+    throughputPerChip: positive('per s'),
+  }),
+  gpu: object({
+    name,
+    priceUsd: usd,
+    powerW: number({ min: 0, unit: 'W' }),
+    chipsPerHost: perHost,
+    throughputPerChip: positive('per s'),
+  }),
   volume: positive('accelerators'),
   work: positive('work units'),
 });
@@ -91,21 +104,40 @@ export function validateBuildVsBuyInput(input: BuildVsBuyInput, path = ''): Issu
 }
 
 function fail(issues: readonly Issue[]): never {
-  throw new TpusimError('invalid_build_vs_buy_input', `invalid build-vs-buy input:\n${formatIssues(issues)}`, { issues });
+  throw new TpusimError('invalid_build_vs_buy_input', `invalid build-vs-buy input:\n${formatIssues(issues)}`, {
+    issues,
+  });
 }
 
-function side(sideName: string, chipCapexUsd: number, chip: MarketChipInput | CustomChipInput, work: number, trace: CostTrace): BuildVsBuySide {
+function side(
+  sideName: string,
+  chipCapexUsd: number,
+  chip: MarketChipInput | CustomChipInput,
+  work: number,
+  trace: CostTrace,
+): BuildVsBuySide {
   const tco = tcoPerChip({ chipCapexUsd, chipPowerW: chip.powerW, chipsPerHost: chip.chipsPerHost }, trace);
   const workPerChipHour = chip.throughputPerChip * SECONDS_PER_HOUR;
   const usdPerWorkUnit = tco.usdPerChipHour / workPerChipHour;
-  return { name: sideName, chipCapexUsd, tco, usdPerWorkUnit, chipHours: work / workPerChipHour, workUsd: work * usdPerWorkUnit };
+  return {
+    name: sideName,
+    chipCapexUsd,
+    tco,
+    usdPerWorkUnit,
+    chipHours: work / workPerChipHour,
+    workUsd: work * usdPerWorkUnit,
+  };
 }
 
 /**
  * Break-even in closed form. usdPerChipHour = a + b x capex (tco.ts), so the custom side ties with the GPU
  * at capex* = (gpu.usdPerWorkUnit x custom.throughput x 3600 - a) / b, and at volume nre / (capex* - variable).
  */
-function breakEven(input: BuildVsBuyInput, custom: BuildVsBuySide, gpu: BuildVsBuySide): Pick<BuildVsBuyResult, 'breakEvenChipCapexUsd' | 'breakEvenVolume' | 'breakEvenReason'> {
+function breakEven(
+  input: BuildVsBuyInput,
+  custom: BuildVsBuySide,
+  gpu: BuildVsBuySide,
+): Pick<BuildVsBuyResult, 'breakEvenChipCapexUsd' | 'breakEvenVolume' | 'breakEvenReason'> {
   const { tco } = custom;
   const slope = tco.usdPerChipHourPerCapexUsd;
   const atZeroCapex = tco.usdPerChipHour - slope * custom.chipCapexUsd;
@@ -117,14 +149,19 @@ function breakEven(input: BuildVsBuyInput, custom: BuildVsBuySide, gpu: BuildVsB
   const tie = `$${trimNumber(capex)} of capex per accelerator`;
   const reason =
     volume === Infinity
-      ? `${names}: building never wins; even with the NRE amortized to nothing, the variable cost of $${trimNumber(input.custom.variableCostUsd)} per accelerator exceeds the ${tie} at which it would tie`
+      ? `${names}: building never wins; even with the NRE amortized to nothing, the variable cost of $` +
+        `${trimNumber(input.custom.variableCostUsd)} per accelerator exceeds the ${tie} at which it would tie`
       : nre === 0
         ? `${names}: no NRE, so volume does not matter; building is never dearer, at any volume (it ties at ${tie})`
-        : `${names}: ties at ${trimNumber(volume)} accelerators built (${tie}); ${input.volume >= volume ? 'building' : 'buying'} wins at the ${trimNumber(input.volume)} asked`;
+        : `${names}: ties at ${trimNumber(volume)} accelerators built (${tie}); ` +
+          `${input.volume >= volume ? 'building' : 'buying'} wins at the ${trimNumber(input.volume)} asked`;
   return { breakEvenChipCapexUsd: capex, breakEvenVolume: volume, breakEvenReason: reason };
 }
 
-/** Compares building and buying per unit of work. Throws `TpusimError` (`invalid_build_vs_buy_input`) listing every problem. */
+/**
+ * Compares building and buying per unit of work. Throws `TpusimError` (`invalid_build_vs_buy_input`) listing every
+ * problem.
+ */
 export function buildVsBuy(input: BuildVsBuyInput, book: CostBook): BuildVsBuyResult {
   const issues = validateBuildVsBuyInput(input);
   if (issues.length > 0) fail(issues);
@@ -133,7 +170,15 @@ export function buildVsBuy(input: BuildVsBuyInput, book: CostBook): BuildVsBuyRe
   const custom = side(input.custom.name, customCapex, input.custom, input.work, trace);
   const gpu = side(input.gpu.name, input.gpu.priceUsd, input.gpu, input.work, trace);
   const ratio = gpu.usdPerWorkUnit / custom.usdPerWorkUnit;
-  return { custom, gpu, ratio, buildWins: ratio > 1, ...breakEven(input, custom, gpu), costKeys: trace.keys(), estimateKeys: trace.estimates() };
+  return {
+    custom,
+    gpu,
+    ratio,
+    buildWins: ratio > 1,
+    ...breakEven(input, custom, gpu),
+    costKeys: trace.keys(),
+    estimateKeys: trace.estimates(),
+  };
 }
 
 /** The book's main TCO assumptions, each with a low/high range in DEFAULT_COST_BOOK. */
@@ -169,7 +214,12 @@ export interface TornadoBar {
   readonly swing: number;
 }
 
-function bar(name: string, values: { lowValue?: number; highValue?: number }, ratioAtLow: number, ratioAtHigh: number): TornadoBar {
+function bar(
+  name: string,
+  values: { lowValue?: number; highValue?: number },
+  ratioAtLow: number,
+  ratioAtHigh: number,
+): TornadoBar {
   return { name, ...values, ratioAtLow, ratioAtHigh, swing: Math.abs(ratioAtHigh - ratioAtLow) };
 }
 
@@ -179,22 +229,43 @@ function bar(name: string, values: { lowValue?: number; highValue?: number }, ra
  * A key without a range (a user's plain number) swings from its value to its value: a bar of length 0.
  * Throws `TpusimError` for keys the book lacks, and for invalid swing inputs.
  */
-export function tornado(input: BuildVsBuyInput, book: CostBook, keys: readonly string[] = TORNADO_KEYS, extra: readonly InputSwing[] = []): TornadoBar[] {
+export function tornado(
+  input: BuildVsBuyInput,
+  book: CostBook,
+  keys: readonly string[] = TORNADO_KEYS,
+  extra: readonly InputSwing[] = [],
+): TornadoBar[] {
   const issues: Issue[] = [...validateBuildVsBuyInput(input)];
   const ranges: Array<{ readonly key: string; readonly low: number; readonly high: number }> = [];
   for (const key of keys) {
     const found = book[key];
     const near = found ? undefined : nearestName(key, Object.keys(book));
-    if (!found) issues.push(issue('unknown_cost_key', key, `the cost book has no '${key}'${near ? ` (did you mean '${near}'?)` : ''}`));
+    if (!found)
+      issues.push(
+        issue('unknown_cost_key', key, `the cost book has no '${key}'${near ? ` (did you mean '${near}'?)` : ''}`),
+      );
     else ranges.push({ key, ...rangeOf(found) });
   }
-  extra.forEach((swing, i) => issues.push(...validateBuildVsBuyInput(swing.low, `extra[${i}].low`), ...validateBuildVsBuyInput(swing.high, `extra[${i}].high`)));
+  extra.forEach((swing, i) =>
+    issues.push(
+      ...validateBuildVsBuyInput(swing.low, `extra[${i}].low`),
+      ...validateBuildVsBuyInput(swing.high, `extra[${i}].high`),
+    ),
+  );
   if (issues.length > 0) fail(issues);
   const bars = ranges.map(({ key, low, high }) =>
-    bar(key, { lowValue: low, highValue: high }, buildVsBuy(input, withValues(book, { [key]: low })).ratio, buildVsBuy(input, withValues(book, { [key]: high })).ratio),
+    bar(
+      key,
+      { lowValue: low, highValue: high },
+      buildVsBuy(input, withValues(book, { [key]: low })).ratio,
+      buildVsBuy(input, withValues(book, { [key]: high })).ratio,
+    ),
   );
   for (const swing of extra) {
-    const values = { ...(swing.lowValue !== undefined ? { lowValue: swing.lowValue } : {}), ...(swing.highValue !== undefined ? { highValue: swing.highValue } : {}) };
+    const values = {
+      ...(swing.lowValue !== undefined ? { lowValue: swing.lowValue } : {}),
+      ...(swing.highValue !== undefined ? { highValue: swing.highValue } : {}),
+    };
     bars.push(bar(swing.name, values, buildVsBuy(swing.low, book).ratio, buildVsBuy(swing.high, book).ratio));
   }
   return bars.sort((a, b) => b.swing - a.swing);

@@ -17,7 +17,8 @@ describe('dies per wafer and yield (../shared/reference/tco-model.md, sections 1
     expect(grossDiesPerWafer(814, { diameterMm: 300, edgeExclusionMm: 3, scribeMm: 0.1 })).toBeLessThan(63);
   });
   it('an 814 mm^2 die: Poisson, Murphy, Seeds and negative binomial as tabulated', () => {
-    const y = (model: 'poisson' | 'murphy' | 'seeds' | 'negative-binomial', d: number): number => dieYield(814, { model, defectsPerCm2: d, alpha: 3, harvestShare: 0 });
+    const y = (model: 'poisson' | 'murphy' | 'seeds' | 'negative-binomial', d: number): number =>
+      dieYield(814, { model, defectsPerCm2: d, alpha: 3, harvestShare: 0 });
     expect(y('poisson', 0.05)).toBeCloseTo(0.666, 3);
     expect(y('murphy', 0.07)).toBeCloseTo(0.581, 3);
     expect(y('seeds', 0.1)).toBeCloseTo(0.551, 3);
@@ -46,7 +47,10 @@ describe('cost per chip', () => {
   it('an H100-class package costs about what analysts estimate (Raymond James ~$3,320 without board)', () => {
     const c = chipCost(getChipPreset('h100-sxm'), DEFAULT_COST_BOOK, { volume: 1e6 });
     const manufacturing = c.variableCostUsd - c.costs.boardUsd;
-    console.log(`h100-sxm: dies $${c.costs.diesUsd.toFixed(0)}, HBM $${c.costs.memoryUsd.toFixed(0)}, package $${c.costs.packageUsd.toFixed(0)}, manufacturing $${manufacturing.toFixed(0)}`);
+    console.log(
+      `h100-sxm: dies $${c.costs.diesUsd.toFixed(0)}, HBM $${c.costs.memoryUsd.toFixed(0)}, package $` +
+        `${c.costs.packageUsd.toFixed(0)}, manufacturing $${manufacturing.toFixed(0)}`,
+    );
     expect(manufacturing).toBeGreaterThan(0.75 * 3320);
     expect(manufacturing).toBeLessThan(1.25 * 3320);
     expect(c.costPerChipUsd).toBeCloseTo(c.variableCostUsd + 542e6 / 1e6, 6);
@@ -55,7 +59,10 @@ describe('cost per chip', () => {
     const chip = getChipPreset('tpu-v4');
     const small = chipCost(chip, DEFAULT_COST_BOOK, { volume: 1000 });
     const large = chipCost(chip, DEFAULT_COST_BOOK, { volume: 1_000_000 });
-    expect(small.costPerChipUsd - large.costPerChipUsd).toBeCloseTo(small.nreTotalUsd / 1000 - small.nreTotalUsd / 1e6, 3);
+    expect(small.costPerChipUsd - large.costPerChipUsd).toBeCloseTo(
+      small.nreTotalUsd / 1000 - small.nreTotalUsd / 1e6,
+      3,
+    );
     expect(JSON.stringify(chipCost(chip, DEFAULT_COST_BOOK))).toBe(JSON.stringify(chipCost(chip, DEFAULT_COST_BOOK)));
     expect(small.estimates).toContain('memory.hbmUsdPerGB');
     expect(small.estimates).not.toContain('yield.defectsPerCm2.7');
@@ -76,7 +83,9 @@ describe('cost per chip', () => {
     const bad = withOverrides({ 'memory.hbmUsdPerGb': 30, 'tco.pue': -1 }, 'bad.yaml');
     expect(bad.ok).toBe(false);
     if (bad.ok) return;
-    expect(bad.issues.map((i) => i.message).join('\n')).toMatch(/memory\.hbmUsdPerGb: not a cost-book key \(did you mean 'memory\.hbmUsdPerGB'\?\)/);
+    expect(bad.issues.map((i) => i.message).join('\n')).toMatch(
+      /memory\.hbmUsdPerGb: not a cost-book key \(did you mean 'memory\.hbmUsdPerGB'\?\)/,
+    );
     expect(bad.issues.map((i) => i.message).join('\n')).toMatch(/tco\.pue: -1 is below the minimum 1/);
   });
 });

@@ -66,7 +66,12 @@ export interface ChipCost {
  */
 export type ChipCostEstimate =
   | { readonly feasible: true; readonly cost: ChipCost }
-  | { readonly feasible: false; readonly chip: string; readonly area: AreaBreakdown; readonly reasons: readonly string[] };
+  | {
+      readonly feasible: false;
+      readonly chip: string;
+      readonly area: AreaBreakdown;
+      readonly reasons: readonly string[];
+    };
 
 interface Buildability {
   readonly area: AreaBreakdown;
@@ -85,35 +90,75 @@ interface Buildability {
 function whyNotBuildable(b: Buildability): string | undefined {
   const mm2 = (x: number): string => Math.round(x).toLocaleString('en-US');
   const { area, wafer } = b;
-  if (area.totalMm2 > b.usableMm2) return `${mm2(area.totalMm2)} mm^2 of logic silicon (${area.dies.toLocaleString('en-US')} dies of ${mm2(area.dieMm2)} mm^2) is more than a whole ${wafer.diameterMm} mm wafer's usable ${mm2(b.usableMm2)} mm^2; no package holds more than one wafer`;
-  if (b.gross < 1) return `a ${mm2(area.dieMm2)} mm^2 die does not fit on a ${wafer.diameterMm} mm wafer (usable ${mm2(b.usableMm2)} mm^2)`;
+  if (area.totalMm2 > b.usableMm2)
+    return (
+      `${mm2(area.totalMm2)} mm^2 of logic silicon (${area.dies.toLocaleString('en-US')} dies of ` +
+      `${mm2(area.dieMm2)} mm^2) is more than a whole ${wafer.diameterMm} mm wafer's usable ` +
+      `${mm2(b.usableMm2)} mm^2; no package holds more than one wafer`
+    );
+  if (b.gross < 1)
+    return (
+      `a ${mm2(area.dieMm2)} mm^2 die does not fit on a ${wafer.diameterMm} mm wafer (usable ` +
+      `${mm2(b.usableMm2)} mm^2)`
+    );
   if (b.good < 1) return `fewer than one good die per wafer: ${b.gross} gross x ${b.yieldText}`;
-  if (b.interposerMm2 > 0 && b.interposersPerWafer < 1) return `an interposer of ${mm2(b.interposerMm2)} mm^2 (dies and ${b.stacks} HBM stacks) does not fit a ${wafer.diameterMm} mm wafer`;
+  if (b.interposerMm2 > 0 && b.interposersPerWafer < 1)
+    return (
+      `an interposer of ${mm2(b.interposerMm2)} mm^2 (dies and ${b.stacks} HBM stacks) does not fit a ` +
+      `${wafer.diameterMm} mm wafer`
+    );
   return undefined;
 }
 
 export function estimateChipCost(chip: ChipSpec, book: CostBook, options: ChipCostOptions = {}): ChipCostEstimate {
   const volume = options.volume ?? 100_000;
-  if (!(Number.isFinite(volume) && volume >= 1)) throw new TpusimError('invalid_volume', `volume ${volume} must be at least 1 accelerator`);
+  if (!(Number.isFinite(volume) && volume >= 1))
+    throw new TpusimError('invalid_volume', `volume ${volume} must be at least 1 accelerator`);
   const harvestShare = options.harvestShare ?? 0;
-  if (!(harvestShare >= 0 && harvestShare < 1)) throw new TpusimError('invalid_harvest', `harvest share ${harvestShare} must be in [0, 1)`);
+  if (!(harvestShare >= 0 && harvestShare < 1))
+    throw new TpusimError('invalid_harvest', `harvest share ${harvestShare} must be in [0, 1)`);
   const bookIssues = validateCostValues(book);
-  if (bookIssues.length > 0) throw new TpusimError('invalid_cost_book', `invalid cost book:\n${formatIssues(bookIssues)}`, { issues: bookIssues });
+  if (bookIssues.length > 0)
+    throw new TpusimError('invalid_cost_book', `invalid cost book:\n${formatIssues(bookIssues)}`, {
+      issues: bookIssues,
+    });
   const trace = new CostTrace(book);
   const area = chipArea(chip, trace);
   const node = area.nodeNm;
-  const wafer: WaferGeometry = { diameterMm: trace.value('wafer.diameterMm'), edgeExclusionMm: trace.value('wafer.edgeExclusionMm'), scribeMm: trace.value('wafer.scribeMm') };
+  const wafer: WaferGeometry = {
+    diameterMm: trace.value('wafer.diameterMm'),
+    edgeExclusionMm: trace.value('wafer.edgeExclusionMm'),
+    scribeMm: trace.value('wafer.scribeMm'),
+  };
   const usable = usableWaferMm2(wafer);
   const gross = grossDiesPerWafer(area.dieMm2, wafer);
   const yieldModel = options.yieldModel ?? 'negative-binomial';
   const defectsPerCm2 = trace.atNode('yield.defectsPerCm2', node);
-  const y = dieYield(area.dieMm2, { model: yieldModel, defectsPerCm2, alpha: trace.value('yield.clusteringAlpha'), harvestShare });
+  const y = dieYield(area.dieMm2, {
+    model: yieldModel,
+    defectsPerCm2,
+    alpha: trace.value('yield.clusteringAlpha'),
+    harvestShare,
+  });
   const good = gross * y;
   const devices = memoryDevices(chip);
   const advanced = devices.kind === 'hbm';
-  const interposerMm2 = advanced ? (area.totalMm2 + devices.count * trace.value('memory.hbmStackFootprintMm2')) * trace.value('package.interposerMargin') : 0;
+  const interposerMm2 = advanced
+    ? (area.totalMm2 + devices.count * trace.value('memory.hbmStackFootprintMm2')) *
+      trace.value('package.interposerMargin')
+    : 0;
   const interposersPerWafer = advanced ? grossDiesPerWafer(interposerMm2, { ...wafer, scribeMm: 0 }) : 0;
-  const why = whyNotBuildable({ area, wafer, usableMm2: usable, gross, good, yieldText: `${yieldModel} yield ${y.toExponential(2)} at ${defectsPerCm2} defects/cm^2`, interposerMm2, interposersPerWafer, stacks: devices.count });
+  const why = whyNotBuildable({
+    area,
+    wafer,
+    usableMm2: usable,
+    gross,
+    good,
+    yieldText: `${yieldModel} yield ${y.toExponential(2)} at ${defectsPerCm2} defects/cm^2`,
+    interposerMm2,
+    interposersPerWafer,
+    stacks: devices.count,
+  });
   if (why !== undefined) return { feasible: false, chip: chip.name, area, reasons: [why] };
   const waferPriceUsd = trace.atNode('wafer.priceUsd', node);
   const diesUsd = (area.dies * waferPriceUsd) / good;
@@ -124,7 +169,8 @@ export function estimateChipCost(chip: ChipSpec, book: CostBook, options: ChipCo
   if (advanced) {
     memoryUsd = (memoryGB * trace.value('memory.hbmUsdPerGB')) / trace.value('memory.hbmStackYield');
     packageYield = trace.value('package.advancedYield');
-    packageUsd = trace.value('package.interposerWaferUsd') / interposersPerWafer + trace.value('package.assemblyTestUsd');
+    packageUsd =
+      trace.value('package.interposerWaferUsd') / interposersPerWafer + trace.value('package.assemblyTestUsd');
   } else {
     memoryUsd = memoryGB * trace.value('memory.ddrUsdPerGB');
     packageUsd = trace.value('package.standardUsd');
@@ -166,6 +212,9 @@ export function estimateChipCost(chip: ChipSpec, book: CostBook, options: ChipCo
 /** The cost of a chip that can be built; throws `TpusimError` (`infeasible_chip`) with the reasons otherwise. */
 export function chipCost(chip: ChipSpec, book: CostBook, options: ChipCostOptions = {}): ChipCost {
   const r = estimateChipCost(chip, book, options);
-  if (!r.feasible) throw new TpusimError('infeasible_chip', `${chip.name} cannot be built: ${r.reasons.join('; ')}`, { issues: r.reasons.map((m) => issue('infeasible', '', m)) });
+  if (!r.feasible)
+    throw new TpusimError('infeasible_chip', `${chip.name} cannot be built: ${r.reasons.join('; ')}`, {
+      issues: r.reasons.map((m) => issue('infeasible', '', m)),
+    });
   return r.cost;
 }

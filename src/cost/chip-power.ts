@@ -10,7 +10,13 @@ import { NUMBER_FORMATS } from '../core/number-formats.js';
 import { energyTable } from '../model/energy.js';
 import { DEFAULT_NODE_NM, staticPowerW } from '../model/estimate.js';
 import { gemmActivity } from '../model/power-estimate.js';
-import { powerAt, sustainedClock, type PowerActivity, type PowerBreakdown, type SustainedClock } from '../model/power.js';
+import {
+  powerAt,
+  sustainedClock,
+  type PowerActivity,
+  type PowerBreakdown,
+  type SustainedClock,
+} from '../model/power.js';
 import { chipArea } from './area.js';
 import { CostTrace, DEFAULT_COST_BOOK } from './costbook.js';
 
@@ -44,7 +50,8 @@ export function chipPower(chip: ChipSpec, dtype?: string): ChipPower {
   const matrixW = macsPerS * table.macPj(format) * 1e-12;
   const inBytes = NUMBER_FORMATS[format].bytes;
   let onChipBytesPerCycle = 0;
-  for (const core of chip.cores) for (const u of core.matrixUnits) onChipBytesPerCycle += core.count * u.count * (u.rows * inBytes + u.cols * 4);
+  for (const core of chip.cores)
+    for (const u of core.matrixUnits) onChipBytesPerCycle += core.count * u.count * (u.rows * inBytes + u.cols * 4);
   const ub = chip.cores[0]!.unifiedBuffer.sizeBytes;
   const onChipW = onChipBytesPerCycle * chip.clockHz * table.sramPjPerByte(ub) * 1e-12;
   const offChipW = chip.offChipMemory.bandwidthBytesPerS * table.offChipPjPerByte(chip.offChipMemory.kind) * 1e-12;
@@ -84,7 +91,12 @@ export function chipPowerModel(chip: ChipSpec, dtype?: string): ChipPowerModel {
   const { dieAreaMm2, source } = powerDieArea(chip);
   const format = dtype ?? defaultMatrixFormat(chip);
   const peakBytesPerCycle = chip.offChipMemory.bandwidthBytesPerS / chip.clockHz;
-  const atPeak = powerAt(chip, { dtype: format, matrixUtilization: 1, offChipBytesPerCycle: peakBytesPerCycle }, chip.clockHz, { dieAreaMm2 });
+  const atPeak = powerAt(
+    chip,
+    { dtype: format, matrixUtilization: 1, offChipBytesPerCycle: peakBytesPerCycle },
+    chip.clockHz,
+    { dieAreaMm2 },
+  );
   const denseGemm = sustainedClock(chip, denseActivity(chip, format), { dieAreaMm2 });
   return { dieAreaMm2, dieAreaSource: source, atPeak, denseGemm };
 }
@@ -104,7 +116,8 @@ export function powerDieArea(chip: ChipSpec): { readonly dieAreaMm2: number; rea
   const published = chip.technology?.dieAreaMm2;
   if (published !== undefined) return { dieAreaMm2: published, source: 'published' };
   let modelled = modelledAreas.get(chip);
-  if (modelled === undefined) modelledAreas.set(chip, (modelled = chipArea(chip, new CostTrace(DEFAULT_COST_BOOK)).totalMm2));
+  if (modelled === undefined)
+    modelledAreas.set(chip, (modelled = chipArea(chip, new CostTrace(DEFAULT_COST_BOOK)).totalMm2));
   return { dieAreaMm2: modelled, source: 'model' };
 }
 

@@ -14,7 +14,7 @@ describe('cost-book limits', () => {
     expect(validateCostValues(DEFAULT_COST_BOOK)).toEqual([]);
   });
 
-  it('per-node and per-chip keys a user adds take their family\'s limits', () => {
+  it("per-node and per-chip keys a user adds take their family's limits", () => {
     const r = withOverrides({ 'wafer.priceUsd.6': 0, 'yield.defectsPerCm2.6': 50, 'market.priceUsd.mychip': -1 });
     expect(r.ok).toBe(false);
     if (r.ok) return;
@@ -26,10 +26,16 @@ describe('cost-book limits', () => {
   });
 
   it('checks a user range too: each end within the limits, low <= high', () => {
-    const r = withOverrides({ 'package.advancedYield': { value: 0.9, low: 0.95, high: 1.2 }, 'tco.pue': { value: 1.2, low: 1.5, high: 1.1 } });
+    const r = withOverrides({
+      'package.advancedYield': { value: 0.9, low: 0.95, high: 1.2 },
+      'tco.pue': { value: 1.2, low: 1.5, high: 1.1 },
+    });
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.issues.map((i) => i.message)).toEqual(['package.advancedYield.high: 1.2 exceeds the maximum 1', 'tco.pue: low 1.5 exceeds high 1.1']);
+    expect(r.issues.map((i) => i.message)).toEqual([
+      'package.advancedYield.high: 1.2 exceeds the maximum 1',
+      'tco.pue: low 1.5 exceeds high 1.1',
+    ]);
   });
 
   it('refuses non-finite values, saying so', () => {
@@ -51,16 +57,23 @@ describe('dies per wafer', () => {
 
   it('never exceeds the usable area over the die area, and is never negative', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0.01, max: 1e6, noNaN: true }), fc.double({ min: 0, max: 149.9, noNaN: true }), fc.double({ min: 0, max: 5, noNaN: true }), (die, edge, scribe) => {
-        const w = { diameterMm: 300, edgeExclusionMm: edge, scribeMm: scribe };
-        const gross = grossDiesPerWafer(die, w);
-        return Number.isInteger(gross) && gross >= 0 && gross <= usableWaferMm2(w) / (Math.sqrt(die) + scribe) ** 2;
-      }),
+      fc.property(
+        fc.double({ min: 0.01, max: 1e6, noNaN: true }),
+        fc.double({ min: 0, max: 149.9, noNaN: true }),
+        fc.double({ min: 0, max: 5, noNaN: true }),
+        (die, edge, scribe) => {
+          const w = { diameterMm: 300, edgeExclusionMm: edge, scribeMm: scribe };
+          const gross = grossDiesPerWafer(die, w);
+          return Number.isInteger(gross) && gross >= 0 && gross <= usableWaferMm2(w) / (Math.sqrt(die) + scribe) ** 2;
+        },
+      ),
     );
   });
 
   it('refuses an edge exclusion that leaves no wafer, naming the limit', () => {
-    expect(() => grossDiesPerWafer(100, { ...wafer, edgeExclusionMm: 1000 })).toThrow("edge exclusion 1000 mm must be less than the wafer's radius, 150 mm");
+    expect(() => grossDiesPerWafer(100, { ...wafer, edgeExclusionMm: 1000 })).toThrow(
+      "edge exclusion 1000 mm must be less than the wafer's radius, 150 mm",
+    );
     expect(() => grossDiesPerWafer(Number.NaN, wafer)).toThrow('die area NaN mm^2 must be a finite number > 0');
   });
 });
@@ -97,7 +110,9 @@ describe('chips that cannot be built', () => {
   });
 
   it('a book built in code is checked too, before any price', () => {
-    expect(() => chipCost(getChipPreset('h100-sxm'), withValues(DEFAULT_COST_BOOK, { 'package.advancedYield': 0 }))).toThrow('package.advancedYield: 0 must be greater than 0');
+    expect(() =>
+      chipCost(getChipPreset('h100-sxm'), withValues(DEFAULT_COST_BOOK, { 'package.advancedYield': 0 })),
+    ).toThrow('package.advancedYield: 0 must be greater than 0');
   });
 
   it('a real chip is still priced', () => {
@@ -109,6 +124,8 @@ describe('chips that cannot be built', () => {
 
 describe('number messages', () => {
   it('a NaN capex is "not finite", not "a number, got number NaN"', () => {
-    expect(() => tcoPerChip({ chipCapexUsd: Number.NaN, chipPowerW: 700, chipsPerHost: 8 }, new CostTrace(DEFAULT_COST_BOOK))).toThrow('chipCapexUsd: must be a finite number, got NaN');
+    expect(() =>
+      tcoPerChip({ chipCapexUsd: Number.NaN, chipPowerW: 700, chipsPerHost: 8 }, new CostTrace(DEFAULT_COST_BOOK)),
+    ).toThrow('chipCapexUsd: must be a finite number, got NaN');
   });
 });

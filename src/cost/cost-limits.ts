@@ -108,17 +108,34 @@ export function validateCostValues(book: CostBook, keys: readonly string[] = Obj
     issues.push(...costValueIssues(key, e.value));
     if (e.low !== undefined) issues.push(...costValueIssues(key, e.low, `${key}.low`));
     if (e.high !== undefined) issues.push(...costValueIssues(key, e.high, `${key}.high`));
-    if (e.low !== undefined && e.high !== undefined && e.low > e.high) issues.push(issue('bad_range', key, `low ${e.low} exceeds high ${e.high}`));
+    if (e.low !== undefined && e.high !== undefined && e.low > e.high)
+      issues.push(issue('bad_range', key, `low ${e.low} exceeds high ${e.high}`));
   }
   const diameter = book['wafer.diameterMm']?.value;
   const edge = book['wafer.edgeExclusionMm']?.value;
-  if ((keys.includes('wafer.edgeExclusionMm') || keys.includes('wafer.diameterMm')) && typeof diameter === 'number' && typeof edge === 'number' && diameter > 0 && edge >= diameter / 2) {
-    issues.push(issue('too_big', 'wafer.edgeExclusionMm', `${edge} mm must be less than the wafer's radius, ${diameter / 2} mm (wafer.diameterMm / 2): nothing of the wafer would be left`));
+  if (
+    (keys.includes('wafer.edgeExclusionMm') || keys.includes('wafer.diameterMm')) &&
+    typeof diameter === 'number' &&
+    typeof edge === 'number' &&
+    diameter > 0 &&
+    edge >= diameter / 2
+  ) {
+    issues.push(
+      issue(
+        'too_big',
+        'wafer.edgeExclusionMm',
+        `${edge} mm must be less than the wafer's radius, ${diameter / 2} mm (wafer.diameterMm / 2): nothing of ` +
+          `the wafer would be left`,
+      ),
+    );
   }
   return issues;
 }
 
 /** A value's range for sensitivity swings: its low and high, or the value itself where the book gives none. */
-export function rangeOf(e: { readonly value: number; readonly low?: number; readonly high?: number }): { readonly low: number; readonly high: number } {
+export function rangeOf(e: { readonly value: number; readonly low?: number; readonly high?: number }): {
+  readonly low: number;
+  readonly high: number;
+} {
   return { low: e.low ?? e.value, high: e.high ?? e.value };
 }

@@ -4,8 +4,15 @@ import { GB } from '../core/units.js';
 import { CostTrace, DEFAULT_COST_BOOK, withOverrides, withValues } from './costbook.js';
 import { planSupply, SUPPLY_SCENARIOS, type SupplyInput, type SupplyPlan } from './fab.js';
 
-/** The worked example of shared/reference/tco-model.md 3.2: one 814 mm^2 N4-class die, 35.7 good per wafer, 80 GB HBM, CoWoS-S. */
-const h100Like = (acceleratorsPerYear: number, packagesPerInterposerWafer: number, goodDiesPerWafer = 35.7): SupplyInput => ({
+/**
+ * The worked example of shared/reference/tco-model.md 3.2: one 814 mm^2 N4-class die, 35.7 good per wafer, 80 GB HBM,
+ * CoWoS-S.
+ */
+const h100Like = (
+  acceleratorsPerYear: number,
+  packagesPerInterposerWafer: number,
+  goodDiesPerWafer = 35.7,
+): SupplyInput => ({
   acceleratorsPerYear,
   logicDies: [{ name: 'gh100', nodeNm: 4, perAccelerator: 1, goodDiesPerWafer }],
   hbmGBPerAccelerator: 80,
@@ -40,15 +47,19 @@ describe('planSupply: the reference worked example (tco-model.md 3.2)', () => {
     expect(SUPPLY_SCENARIOS.map((s) => s.acceleratorsPerYear)).toEqual([1_000_000, 10_000_000]);
   });
 
-  it('1M accelerators of one 814 mm^2 die at 35.7 good dies per wafer: 28,000 wafers/year, 2,340 wpm, 0.12 of a 20k-wpm fab', () => {
-    const p = plan(h100Like(million, 28));
-    expectNear(p.logic.wafersPerYear, 28_000, 0.005);
-    expectNear(p.logic.waferStartsPerMonth, 2_340, 0.005);
-    expect(p.logic.fabs).toBeCloseTo(0.12, 2);
-    expect(p.logic.wholeFabs).toBe(1);
-    expect(p.logic.dies[0]!.fabs).toBe(p.logic.fabs);
-    expect(p.logic.capitalUsd).toBeCloseTo(p.logic.fabs * 20e9, 0);
-  });
+  it(
+    '1M accelerators of one 814 mm^2 die at 35.7 good dies per wafer: 28,000 wafers/year, 2,340 wpm, 0.12 ' +
+      'of a 20k-wpm fab',
+    () => {
+      const p = plan(h100Like(million, 28));
+      expectNear(p.logic.wafersPerYear, 28_000, 0.005);
+      expectNear(p.logic.waferStartsPerMonth, 2_340, 0.005);
+      expect(p.logic.fabs).toBeCloseTo(0.12, 2);
+      expect(p.logic.wholeFabs).toBe(1);
+      expect(p.logic.dies[0]!.fabs).toBe(p.logic.fabs);
+      expect(p.logic.capitalUsd).toBeCloseTo(p.logic.fabs * 20e9, 0);
+    },
+  );
 
   it('with harvesting (52.9 good dies per wafer): 18,900 wafers/year, 1,580 wpm, 0.08 of a fab', () => {
     const p = plan(h100Like(million, 28, 52.9));
@@ -103,26 +114,40 @@ describe('planSupply: the binding resource', () => {
   // The reference concludes packaging and HBM bind, comparing them with world supply and logic's ~1 fab
   // with TSMC's many. The default book has no world leading-edge wafer capacity, only one fab module, so
   // logic's share is fabs needed (1.17 here) and by the documented rule logic binds. Not tuned: reported.
-  it('for an H100-like chip at 10M/year, packaging binds (the reference\'s conclusion), though logic needs more than one new fab module', () => {
-    for (const perWafer of [15, 28]) {
-      const p = plan(h100Like(10_000_000, perWafer));
-      expect(p.logic.fabs).toBeGreaterThan(1);
-      const share = (r: string): number => p.resources.find((x) => x.resource === r)!.share;
-      // ~23k wafers/month of ~250k leading-edge: under a tenth.
-      expect(share('logic wafers')).toBeLessThan(0.1);
-      expect(share('HBM')).toBeCloseTo(0.333, 2);
-      expect(p.binding).toBe('advanced packaging');
-    }
-  });
+  it(
+    "for an H100-like chip at 10M/year, packaging binds (the reference's conclusion), though logic needs " +
+      'more than one new fab module',
+    () => {
+      for (const perWafer of [15, 28]) {
+        const p = plan(h100Like(10_000_000, perWafer));
+        expect(p.logic.fabs).toBeGreaterThan(1);
+        const share = (r: string): number => p.resources.find((x) => x.resource === r)!.share;
+        // ~23k wafers/month of ~250k leading-edge: under a tenth.
+        expect(share('logic wafers')).toBeLessThan(0.1);
+        expect(share('HBM')).toBeCloseTo(0.333, 2);
+        expect(p.binding).toBe('advanced packaging');
+      }
+    },
+  );
 
   it('binding is the first of the resources, sorted by share, and every row names its supply key', () => {
-    const p = plan({ ...h100Like(1_000_000, 15), logicDies: [{ name: 'small', nodeNm: 5, perAccelerator: 1, goodDiesPerWafer: 400 }] });
+    const p = plan({
+      ...h100Like(1_000_000, 15),
+      logicDies: [{ name: 'small', nodeNm: 5, perAccelerator: 1, goodDiesPerWafer: 400 }],
+    });
     const shares = p.resources.map((r) => r.share);
     expect(shares).toEqual([...shares].sort((a, b) => b - a));
     expect(p.binding).toBe(p.resources[0]!.resource);
     expect(p.binding).toBe('advanced packaging');
-    expect(p.resources.map((r) => r.supplyKey).sort()).toEqual(['fab.cowosWaferStartsPerMonth', 'fab.hbmGBPerYear', 'fab.leadingEdgeWaferStartsPerMonth']);
-    expect(p.newCapitalUsd).toBeCloseTo(p.resources.reduce((s, r) => s + r.capitalUsd, 0), 0);
+    expect(p.resources.map((r) => r.supplyKey).sort()).toEqual([
+      'fab.cowosWaferStartsPerMonth',
+      'fab.hbmGBPerYear',
+      'fab.leadingEdgeWaferStartsPerMonth',
+    ]);
+    expect(p.newCapitalUsd).toBeCloseTo(
+      p.resources.reduce((s, r) => s + r.capitalUsd, 0),
+      0,
+    );
   });
 
   it('without an advanced package, packaging demands nothing and its inputs may be 0', () => {
@@ -134,8 +159,20 @@ describe('planSupply: the binding resource', () => {
 
   it('dies on one node share whole fabs; on different nodes they do not', () => {
     const die = { perAccelerator: 1, goodDiesPerWafer: 40 };
-    const twoOnOneNode = plan({ ...h100Like(1_000_000, 28), logicDies: [{ name: 'a', nodeNm: 4, ...die }, { name: 'b', nodeNm: 4, ...die }] });
-    const twoNodes = plan({ ...h100Like(1_000_000, 28), logicDies: [{ name: 'a', nodeNm: 4, ...die }, { name: 'b', nodeNm: 7, ...die }] });
+    const twoOnOneNode = plan({
+      ...h100Like(1_000_000, 28),
+      logicDies: [
+        { name: 'a', nodeNm: 4, ...die },
+        { name: 'b', nodeNm: 4, ...die },
+      ],
+    });
+    const twoNodes = plan({
+      ...h100Like(1_000_000, 28),
+      logicDies: [
+        { name: 'a', nodeNm: 4, ...die },
+        { name: 'b', nodeNm: 7, ...die },
+      ],
+    });
     expect(twoOnOneNode.logic.wholeFabs).toBe(1);
     expect(twoNodes.logic.wholeFabs).toBe(2);
     expect(twoOnOneNode.logic.dies.map((d) => d.wholeFabs)).toEqual([1, 1]);
@@ -144,7 +181,15 @@ describe('planSupply: the binding resource', () => {
   it('records the book keys it read, and the plan round-trips through JSON', () => {
     const trace = new CostTrace(DEFAULT_COST_BOOK);
     const p = planSupply(h100Like(1_000_000, 28), trace);
-    expect(trace.keys()).toEqual(['fab.capexUsd', 'fab.cowosCapexUsdPerWpm', 'fab.cowosWaferStartsPerMonth', 'fab.hbmCapexUsdPerGBPerYear', 'fab.hbmGBPerYear', 'fab.leadingEdgeWaferStartsPerMonth', 'fab.waferStartsPerMonth']);
+    expect(trace.keys()).toEqual([
+      'fab.capexUsd',
+      'fab.cowosCapexUsdPerWpm',
+      'fab.cowosWaferStartsPerMonth',
+      'fab.hbmCapexUsdPerGBPerYear',
+      'fab.hbmGBPerYear',
+      'fab.leadingEdgeWaferStartsPerMonth',
+      'fab.waferStartsPerMonth',
+    ]);
     expect(trace.estimates()).not.toContain('fab.waferStartsPerMonth');
     expect(JSON.parse(JSON.stringify(p))).toEqual(p);
   });

@@ -143,13 +143,22 @@ export const SUPPLY_INPUT_SCHEMA: Schema = object(
     // Only an advanced package divides by these, so only then must they be positive.
     if (value['advancedPackage'] !== true) return;
     for (const key of ['packagesPerInterposerWafer', 'packageYield']) {
-      if (value[key] === 0) issues.push(issue('too_small', joinPath(path, key), '0 must be greater than 0 for an advanced package'));
+      if (value[key] === 0)
+        issues.push(issue('too_small', joinPath(path, key), '0 must be greater than 0 for an advanced package'));
     }
   },
 );
 
 /** The book values the planner reads; capacities divide, so their limits (cost-limits.ts) keep them positive. */
-const SUPPLY_KEYS: readonly string[] = ['fab.waferStartsPerMonth', 'fab.leadingEdgeWaferStartsPerMonth', 'fab.capexUsd', 'fab.cowosWaferStartsPerMonth', 'fab.cowosCapexUsdPerWpm', 'fab.hbmGBPerYear', 'fab.hbmCapexUsdPerGBPerYear'];
+const SUPPLY_KEYS: readonly string[] = [
+  'fab.waferStartsPerMonth',
+  'fab.leadingEdgeWaferStartsPerMonth',
+  'fab.capexUsd',
+  'fab.cowosWaferStartsPerMonth',
+  'fab.cowosCapexUsdPerWpm',
+  'fab.hbmGBPerYear',
+  'fab.hbmCapexUsdPerGBPerYear',
+];
 
 /** Every problem with a supply input and the book's fab entries, with paths (book keys for the book). */
 export function validateSupplyInput(input: unknown, trace: CostTrace): Issue[] {
@@ -157,10 +166,14 @@ export function validateSupplyInput(input: unknown, trace: CostTrace): Issue[] {
   return [...validate(SUPPLY_INPUT_SCHEMA, input), ...bookIssues];
 }
 
-/** The supply plan (formulas and the binding rule in the file comment). Throws `TpusimError` (`invalid_supply_input`) listing every problem. */
+/**
+ * The supply plan (formulas and the binding rule in the file comment). Throws `TpusimError` (`invalid_supply_input`)
+ * listing every problem.
+ */
 export function planSupply(input: SupplyInput, trace: CostTrace): SupplyPlan {
   const issues = validateSupplyInput(input, trace);
-  if (issues.length > 0) throw new TpusimError('invalid_supply_input', `invalid supply input:\n${formatIssues(issues)}`, { issues });
+  if (issues.length > 0)
+    throw new TpusimError('invalid_supply_input', `invalid supply input:\n${formatIssues(issues)}`, { issues });
   const v = (key: string): number => trace.value(key);
   const n = input.acceleratorsPerYear;
   const fabWpm = v('fab.waferStartsPerMonth');
@@ -171,7 +184,15 @@ export function planSupply(input: SupplyInput, trace: CostTrace): SupplyPlan {
     const wafersPerYear = (n * d.perAccelerator) / d.goodDiesPerWafer;
     const waferStartsPerMonth = wafersPerYear / MONTHS_PER_YEAR;
     const fabs = waferStartsPerMonth / fabWpm;
-    return { name: d.name, nodeNm: d.nodeNm, wafersPerYear, waferStartsPerMonth, fabs, wholeFabs: Math.ceil(fabs), capitalUsd: fabs * fabCapexUsd };
+    return {
+      name: d.name,
+      nodeNm: d.nodeNm,
+      wafersPerYear,
+      waferStartsPerMonth,
+      fabs,
+      wholeFabs: Math.ceil(fabs),
+      capitalUsd: fabs * fabCapexUsd,
+    };
   });
   const wpmByNode = new Map<number, number>();
   for (const d of dies) wpmByNode.set(d.nodeNm, (wpmByNode.get(d.nodeNm) ?? 0) + d.waferStartsPerMonth);
@@ -185,7 +206,9 @@ export function planSupply(input: SupplyInput, trace: CostTrace): SupplyPlan {
     capitalUsd: sum(dies.map((d) => d.capitalUsd)),
   };
 
-  const interposerWafersPerYear = input.advancedPackage ? n / (input.packagesPerInterposerWafer * input.packageYield) : 0;
+  const interposerWafersPerYear = input.advancedPackage
+    ? n / (input.packagesPerInterposerWafer * input.packageYield)
+    : 0;
   const packagingWpm = interposerWafersPerYear / MONTHS_PER_YEAR;
   const cowosWpm = v('fab.cowosWaferStartsPerMonth');
   const packaging = {
@@ -205,9 +228,33 @@ export function planSupply(input: SupplyInput, trace: CostTrace): SupplyPlan {
   };
 
   const rows: SupplyResource[] = [
-    { resource: 'logic wafers', demand: logicWpm, unit: 'wafers/month', supply: worldLogicWpm, supplyKey: 'fab.leadingEdgeWaferStartsPerMonth', share: logicWpm / worldLogicWpm, capitalUsd: logic.capitalUsd },
-    { resource: 'advanced packaging', demand: packagingWpm, unit: 'wafers/month', supply: cowosWpm, supplyKey: 'fab.cowosWaferStartsPerMonth', share: packaging.share, capitalUsd: packaging.capitalUsd },
-    { resource: 'HBM', demand: hbmGBPerYear, unit: 'GB/year', supply: worldHbmGBPerYear, supplyKey: 'fab.hbmGBPerYear', share: hbm.share, capitalUsd: hbm.capitalUsd },
+    {
+      resource: 'logic wafers',
+      demand: logicWpm,
+      unit: 'wafers/month',
+      supply: worldLogicWpm,
+      supplyKey: 'fab.leadingEdgeWaferStartsPerMonth',
+      share: logicWpm / worldLogicWpm,
+      capitalUsd: logic.capitalUsd,
+    },
+    {
+      resource: 'advanced packaging',
+      demand: packagingWpm,
+      unit: 'wafers/month',
+      supply: cowosWpm,
+      supplyKey: 'fab.cowosWaferStartsPerMonth',
+      share: packaging.share,
+      capitalUsd: packaging.capitalUsd,
+    },
+    {
+      resource: 'HBM',
+      demand: hbmGBPerYear,
+      unit: 'GB/year',
+      supply: worldHbmGBPerYear,
+      supplyKey: 'fab.hbmGBPerYear',
+      share: hbm.share,
+      capitalUsd: hbm.capitalUsd,
+    },
   ];
   // Array.prototype.sort is stable, so equal shares keep the order above.
   const resources = [...rows].sort((a, b) => b.share - a.share);

@@ -9,7 +9,9 @@ export const DEFAULT_BUILD_VOLUME = 100_000;
 /** What one accelerator costs its owner, and where the figure comes from. */
 export interface OwnerPrice {
   readonly capexUsd: number;
-  /** market: the book's street price for a chip sold on the market; built: its cost to make at the volume, NRE included. */
+  /**
+   * market: the book's street price for a chip sold on the market; built: its cost to make at the volume, NRE included.
+   */
   readonly source: 'market' | 'built';
   /** The market price's status in the cost book. */
   readonly status?: CostStatus;

@@ -55,12 +55,16 @@ describe('tcoPerChip', () => {
     const { tco } = referenceServer();
     const parts = splitChipHour(tco);
     expect(parts.capitalUsd).toBeCloseTo(43_125 / 4 / 8760, 12);
-    expect(parts.capitalUsd + parts.facilityUsd + parts.energyUsd + parts.maintenanceUsd).toBeCloseTo(tco.usdPerChipHour, 12);
+    expect(parts.capitalUsd + parts.facilityUsd + parts.energyUsd + parts.maintenanceUsd).toBeCloseTo(
+      tco.usdPerChipHour,
+      12,
+    );
   });
 
   it('is linear in the chip price with the slope it reports', () => {
     const trace = new CostTrace(bookWith(REFERENCE));
-    const at = (chipCapexUsd: number): TcoBreakdown => tcoPerChip({ chipCapexUsd, chipPowerW: 700, chipsPerHost: 8 }, trace);
+    const at = (chipCapexUsd: number): TcoBreakdown =>
+      tcoPerChip({ chipCapexUsd, chipPowerW: 700, chipsPerHost: 8 }, trace);
     const slope = at(0).usdPerChipHourPerCapexUsd;
     expect(slope).toBeCloseTo((1.15 * (1 / 4 + 0.03)) / 8760, 15);
     expect(at(30_000).usdPerChipHour - at(10_000).usdPerChipHour).toBeCloseTo(20_000 * slope, 12);
@@ -94,7 +98,13 @@ describe('tcoPerChip', () => {
     expect(error).toBeInstanceOf(TpusimError);
     const { code, issues, message } = error as TpusimError;
     expect(code).toBe('invalid_tco_input');
-    expect(issues.map((i) => i.path)).toEqual(['chipCapexUsd', 'chipPowerW', 'chipsPerHost', 'tco.itLifeYears', 'tco.pue']);
+    expect(issues.map((i) => i.path)).toEqual([
+      'chipCapexUsd',
+      'chipPowerW',
+      'chipsPerHost',
+      'tco.itLifeYears',
+      'tco.pue',
+    ]);
     expect(message).toContain('chipCapexUsd: -1 USD is below the minimum 0 USD');
     expect(message).toContain('chipsPerHost: 0 is below the minimum 1');
     expect(message).toContain('tco.itLifeYears: 0 years must be greater than 0 years');

@@ -60,18 +60,36 @@ export const TCO_INPUT_SCHEMA: Schema = object({
   chipsPerHost: number({ integer: true, min: 1 }),
 });
 
-/** The book values the model reads; their limits (lives positive, PUE at least 1, shares in range) are in cost-limits.ts. */
-const TCO_KEYS: readonly string[] = ['tco.itLifeYears', 'tco.facilityLifeYears', 'tco.facilityUsdPerW', 'tco.pue', 'tco.usdPerKWh', 'tco.maintenanceShare', 'tco.networkShare', 'tco.hostUsd', 'tco.hostW', 'tco.averagePowerShare'];
+/**
+ * The book values the model reads; their limits (lives positive, PUE at least 1, shares in range) are in
+ * cost-limits.ts.
+ */
+const TCO_KEYS: readonly string[] = [
+  'tco.itLifeYears',
+  'tco.facilityLifeYears',
+  'tco.facilityUsdPerW',
+  'tco.pue',
+  'tco.usdPerKWh',
+  'tco.maintenanceShare',
+  'tco.networkShare',
+  'tco.hostUsd',
+  'tco.hostW',
+  'tco.averagePowerShare',
+];
 
 /** Every problem with the book's TCO entries, with the key as the path. */
 export function validateTcoBook(trace: CostTrace): Issue[] {
   return TCO_KEYS.flatMap((key) => costValueIssues(key, trace.value(key)));
 }
 
-/** TCO of one accelerator (formulas in the file comment). Throws `TpusimError` (`invalid_tco_input`) listing every problem. */
+/**
+ * TCO of one accelerator (formulas in the file comment). Throws `TpusimError` (`invalid_tco_input`) listing every
+ * problem.
+ */
 export function tcoPerChip(input: TcoInput, trace: CostTrace): TcoBreakdown {
   const issues = [...validate(TCO_INPUT_SCHEMA, input), ...validateTcoBook(trace)];
-  if (issues.length > 0) throw new TpusimError('invalid_tco_input', `invalid TCO input:\n${formatIssues(issues)}`, { issues });
+  if (issues.length > 0)
+    throw new TpusimError('invalid_tco_input', `invalid TCO input:\n${formatIssues(issues)}`, { issues });
   const v = (key: string): number => trace.value(key);
   const network = 1 + v('tco.networkShare');
   const boughtUsd = (input.chipCapexUsd + v('tco.hostUsd') / input.chipsPerHost) * network;
@@ -121,7 +139,8 @@ export function splitChipHour(tco: TcoBreakdown): ChipHourParts {
  */
 export function performancePerTco(throughputPerS: number, tco: TcoBreakdown): number {
   const issues = validate(number({ above: 0, unit: 'per s' }), throughputPerS, 'throughputPerS');
-  if (issues.length > 0) throw new TpusimError('invalid_tco_input', `invalid TCO input:\n${formatIssues(issues)}`, { issues });
+  if (issues.length > 0)
+    throw new TpusimError('invalid_tco_input', `invalid TCO input:\n${formatIssues(issues)}`, { issues });
   return (throughputPerS * SECONDS_PER_HOUR) / tco.usdPerChipHour;
 }
 
@@ -131,6 +150,7 @@ export function performancePerTco(throughputPerS: number, tco: TcoBreakdown): nu
  */
 export function usdPerMillionTokens(usdPerChipHour: number, tokensPerSPerChip: number): number {
   const issues = validate(number({ above: 0, unit: 'tokens/s' }), tokensPerSPerChip, 'tokensPerSPerChip');
-  if (issues.length > 0) throw new TpusimError('invalid_tco_input', `invalid TCO input:\n${formatIssues(issues)}`, { issues });
+  if (issues.length > 0)
+    throw new TpusimError('invalid_tco_input', `invalid TCO input:\n${formatIssues(issues)}`, { issues });
   return (usdPerChipHour / (tokensPerSPerChip * SECONDS_PER_HOUR)) * 1e6;
 }

@@ -16,10 +16,14 @@ export interface WaferGeometry {
 export function waferGeometryProblems(wafer: WaferGeometry): string[] {
   const problems: string[] = [];
   const { diameterMm, edgeExclusionMm, scribeMm } = wafer;
-  if (!(Number.isFinite(diameterMm) && diameterMm > 0)) problems.push(`wafer diameter ${diameterMm} mm must be a finite number > 0`);
-  if (!(Number.isFinite(edgeExclusionMm) && edgeExclusionMm >= 0)) problems.push(`edge exclusion ${edgeExclusionMm} mm must be a finite number >= 0`);
-  else if (diameterMm > 0 && edgeExclusionMm >= diameterMm / 2) problems.push(`edge exclusion ${edgeExclusionMm} mm must be less than the wafer's radius, ${diameterMm / 2} mm`);
-  if (!(Number.isFinite(scribeMm) && scribeMm >= 0)) problems.push(`scribe ${scribeMm} mm must be a finite number >= 0`);
+  if (!(Number.isFinite(diameterMm) && diameterMm > 0))
+    problems.push(`wafer diameter ${diameterMm} mm must be a finite number > 0`);
+  if (!(Number.isFinite(edgeExclusionMm) && edgeExclusionMm >= 0))
+    problems.push(`edge exclusion ${edgeExclusionMm} mm must be a finite number >= 0`);
+  else if (diameterMm > 0 && edgeExclusionMm >= diameterMm / 2)
+    problems.push(`edge exclusion ${edgeExclusionMm} mm must be less than the wafer's radius, ${diameterMm / 2} mm`);
+  if (!(Number.isFinite(scribeMm) && scribeMm >= 0))
+    problems.push(`scribe ${scribeMm} mm must be a finite number >= 0`);
   return problems;
 }
 
@@ -34,7 +38,8 @@ export function usableWaferMm2(wafer: WaferGeometry): number {
  * the usable area over the die's, never less than 0.
  */
 export function grossDiesPerWafer(dieMm2: number, wafer: WaferGeometry): number {
-  if (!(Number.isFinite(dieMm2) && dieMm2 > 0)) throw new TpusimError('invalid_die', `die area ${dieMm2} mm^2 must be a finite number > 0`);
+  if (!(Number.isFinite(dieMm2) && dieMm2 > 0))
+    throw new TpusimError('invalid_die', `die area ${dieMm2} mm^2 must be a finite number > 0`);
   const problems = waferGeometryProblems(wafer);
   if (problems.length > 0) throw new TpusimError('invalid_wafer', problems.join('; '));
   const d = wafer.diameterMm - 2 * wafer.edgeExclusionMm;
@@ -63,8 +68,10 @@ export interface YieldOptions {
 /** The fraction of dies that work, for a die of `dieMm2`. */
 export function dieYield(dieMm2: number, options: YieldOptions): number {
   const { model, defectsPerCm2, alpha, harvestShare } = options;
-  if (!(harvestShare >= 0 && harvestShare < 1)) throw new TpusimError('invalid_yield', `harvest share ${harvestShare} must be in [0, 1)`);
-  if (!(defectsPerCm2 >= 0)) throw new TpusimError('invalid_yield', `defect density ${defectsPerCm2} per cm^2 must be >= 0`);
+  if (!(harvestShare >= 0 && harvestShare < 1))
+    throw new TpusimError('invalid_yield', `harvest share ${harvestShare} must be in [0, 1)`);
+  if (!(defectsPerCm2 >= 0))
+    throw new TpusimError('invalid_yield', `defect density ${defectsPerCm2} per cm^2 must be >= 0`);
   const x = (dieMm2 / 100) * (1 - harvestShare) * defectsPerCm2;
   if (x === 0) return 1;
   switch (model) {

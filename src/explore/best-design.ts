@@ -30,9 +30,17 @@ export interface DesignReport {
   readonly summary: readonly string[];
 }
 
-export function compareDesign(sweep: ExploreSweep, design: DesignRow, chips: readonly string[] = DEFAULT_REFERENCE_CHIPS): DesignReport {
+export function compareDesign(
+  sweep: ExploreSweep,
+  design: DesignRow,
+  chips: readonly string[] = DEFAULT_REFERENCE_CHIPS,
+): DesignReport {
   const unknown = chips.filter((c) => !(c in CHIP_PRESETS));
-  if (unknown.length > 0) throw new ExploreError('unknown_chip', `unknown chip preset(s) ${unknown.join(', ')} (known: ${Object.keys(CHIP_PRESETS).join(', ')})`);
+  if (unknown.length > 0)
+    throw new ExploreError(
+      'unknown_chip',
+      `unknown chip preset(s) ${unknown.join(', ')} (known: ${Object.keys(CHIP_PRESETS).join(', ')})`,
+    );
   const values = sweep.spec.knobs.map((k) => design.knobs[k.name]!);
   const cache = createWorkloadCache();
   const summary: string[] = [];

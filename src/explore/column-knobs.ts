@@ -4,7 +4,7 @@
  * patched with and the key of its shape, with the same arithmetic as compile-sweep.ts pointValues and
  * design.ts writtenValues (the same functions where they allocate nothing), so no array per point.
  */
-import { type PreparedSweep } from './design.js';
+import type { PreparedSweep } from './design.js';
 import { knobLevels, levelValue, unitLevel, unitValue, type KnobValue } from './knobs.js';
 import { lhsPoint, randomPoint, sobolShifts } from './samplers.js';
 import { sobolInteger } from './sobol.js';
@@ -43,7 +43,9 @@ function unitFill(prepared: PreparedSweep, count: number): UnitFill {
  */
 function sobolFill(seed: number, dims: number): UnitFill {
   const shifts = sobolShifts(seed, dims);
-  const directions = Array.from({ length: dims }, (_, d) => Uint32Array.from({ length: 32 }, (_, bit) => sobolInteger(2 ** (bit + 1) - 1, d)));
+  const directions = Array.from({ length: dims }, (_, d) =>
+    Uint32Array.from({ length: 32 }, (_, bit) => sobolInteger(2 ** (bit + 1) - 1, d)),
+  );
   const state = new Uint32Array(dims);
   let last = -2;
   return (index, out) => {
@@ -64,15 +66,22 @@ export function readKnobs(prepared: PreparedSweep, count: number, rateOf: readon
   const ranges = spec.knobs.map((k) => k.range);
   const grid = spec.sampler.kind === 'grid';
   const levels = ranges.map(knobLevels);
-  const positional = ranges.map((r) => (r.kind === 'values' && r.values.some((v) => typeof v === 'string') ? r.values : undefined));
+  const positional = ranges.map((r) =>
+    r.kind === 'values' && r.values.some((v) => typeof v === 'string') ? r.values : undefined,
+  );
   // Written entries: the chip knobs in knob order, then the rules (knob -1).
-  const entryKnob = [...spec.knobs.flatMap((_, d) => (prepared.knobPaths[d] ? [d] : [])), ...prepared.derived.map(() => -1)];
+  const entryKnob = [
+    ...spec.knobs.flatMap((_, d) => (prepared.knobPaths[d] ? [d] : [])),
+    ...prepared.derived.map(() => -1),
+  ];
   const chipKnobs = entryKnob.length - prepared.derived.length;
   if (entryKnob.some((d, e) => rateOf[e]! >= 0 && d >= 0 && positional[d])) return undefined;
   const shapeEntries = entryKnob.flatMap((_, e) => (rateOf[e]! < 0 ? [e] : []));
   const rateEntries = entryKnob.flatMap((_, e) => (rateOf[e]! >= 0 ? [e] : []));
   const byLevel = (d: number): boolean => d >= 0 && (grid || ranges[d]!.kind !== 'float');
-  const numericKey = shapeEntries.every((e) => byLevel(entryKnob[e]!)) && shapeEntries.reduce((p, e) => p * levels[entryKnob[e]!]!, 1) <= 2 ** 52;
+  const numericKey =
+    shapeEntries.every((e) => byLevel(entryKnob[e]!)) &&
+    shapeEntries.reduce((p, e) => p * levels[entryKnob[e]!]!, 1) <= 2 ** 52;
   const fill = grid ? undefined : unitFill(prepared, count);
   const unit = new Float64Array(dims);
   const level = new Float64Array(dims);

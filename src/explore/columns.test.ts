@@ -16,7 +16,9 @@ function expectColumnsEqualRows(sweep: ExploreSweep, start: number, end: number)
       const list = columns.knobValues[d];
       expect(list ? list[columns.knobs[d]![i]!] : columns.knobs[d]![i]).toBe(row.knobs[k.name]);
     });
-    sweep.spec.objectives.forEach((o, k) => expect(columns.objectives[k]![i]).toBe(row.objectives[o.name] ?? Number.NaN));
+    sweep.spec.objectives.forEach((o, k) =>
+      expect(columns.objectives[k]![i]).toBe(row.objectives[o.name] ?? Number.NaN),
+    );
     expect(columns.feasible[i]).toBe(row.feasible ? 1 : 0);
     const rebuilt = columnRow(sweep.spec, columns, i);
     expect(rebuilt).toStrictEqual(row);
@@ -77,7 +79,10 @@ const metric = fc.record({
   workload: fc.integer({ min: -1, max: 2 }),
   direction: fc.constantFrom('min', 'max'),
 });
-const limit = fc.record({ side: fc.constantFrom('min', 'max', 'both'), scale: fc.double({ min: 0.1, max: 10, noNaN: true }) });
+const limit = fc.record({
+  side: fc.constantFrom('min', 'max', 'both'),
+  scale: fc.double({ min: 0.1, max: 10, noNaN: true }),
+});
 // Typical magnitudes per metric, scaled so that some points break the limits and some do not.
 const TYPICAL: Readonly<Record<string, number>> = { latencyS: 1e-4, throughputPerChip: 1e4, peakOpsPerS: 3e14 };
 
@@ -95,27 +100,37 @@ const sweepText = fc
     const knobs = s.knobs.map((i) => KNOBS[i]!).filter((k) => !(k.tpuOnly && s.base === 'h100-sxm'));
     const chosen = knobs.length > 0 ? knobs : [KNOBS[3]!];
     const names = s.workloads.map((_, i) => `w${i}`);
-    const on = (m: { metric: string; workload: number }): string => (m.metric === 'peakOpsPerS' || m.workload < 0 ? '' : `, workload: ${names[m.workload % names.length]}`);
+    const on = (m: { metric: string; workload: number }): string =>
+      m.metric === 'peakOpsPerS' || m.workload < 0 ? '' : `, workload: ${names[m.workload % names.length]}`;
     const constraints = s.constraints.map(([m, l]) => {
       const value = TYPICAL[m.metric]! * l.scale;
       const bounds = l.side === 'both' ? `min: ${value / 3}, max: ${value}` : `${l.side}: ${value}`;
       return `  - { metric: ${m.metric}${on(m)}, ${bounds} }`;
     });
     // The H100's sustained bandwidth (3.01 TB/s) caps how low its bandwidth may go.
-    const derived = chosen.flatMap((k) => (k.derived ? [`  ${k.derived.replace('PER_STACK', s.base === 'h100-sxm' ? '1.6TB/s' : '400GB/s')}`] : []));
-    return `
+    const derived = chosen.flatMap((k) =>
+      k.derived ? [`  ${k.derived.replace('PER_STACK', s.base === 'h100-sxm' ? '1.6TB/s' : '400GB/s')}`] : [],
+    );
+    return (
+      `
 name: random
 base: ${s.base}
 knobs:
 ${chosen.map((k) => `  ${k.yaml}`).join('\n')}
-${derived.length > 0 ? `derived:\n${derived.join('\n')}` : ''}
+` +
+      `${derived.length > 0 ? `derived:\n${derived.join('\n')}` : ''}
 workloads:
-${s.workloads.map((w, i) => `  - { name: ${names[i]}, kind: gemm, m: ${w.m}, n: ${w.n}, k: ${w.k}, weight: ${w.weight}${w.dtype ? `, dtype: ${w.dtype}` : ''} }`).join('\n')}
+` +
+      `${s.workloads.map((w, i) => `  - { name: ${names[i]}, kind: gemm, m: ${w.m}, n: ${w.n}, k: ` + (`${w.k}, weight: ${w.weight}` + `${w.dtype ? `, dtype: ${w.dtype}` : ''} ` + `}`)).join('\n')}
 objectives:
-${s.objectives.map((o, i) => `  - { name: o${i}, metric: ${o.metric}${on(o)}, direction: ${o.direction} }`).join('\n')}
-${constraints.length > 0 ? `constraints:\n${constraints.join('\n')}` : ''}
-sampler: { kind: ${s.sampler}, points: 120, seed: ${s.seed} }
-`;
+` +
+      `${s.objectives.map((o, i) => `  - { name: o${i}, metric: ${o.metric}` + `${on(o)}, direction: ` + `${o.direction} }`).join('\n')}
+` +
+      `${constraints.length > 0 ? `constraints:\n${constraints.join('\n')}` : ''}
+sampler: { kind: ${s.sampler}, ` +
+      `points: 120, seed: ${s.seed} }
+`
+    );
   });
 
 describe('evaluateColumns (columnar GEMM sweeps)', () => {
@@ -138,7 +153,10 @@ describe('evaluateColumns (columnar GEMM sweeps)', () => {
     const feasible = columns.feasible.reduce((n, f) => n + f, 0);
     expect(feasible).toBeGreaterThan(0);
     expect(feasible).toBeLessThan(2000);
-    expect(columns.reasonCodes).toEqual([{ kind: 'above-max', constraint: 0 }, { kind: 'no-objective', objective: 0 }]);
+    expect(columns.reasonCodes).toEqual([
+      { kind: 'above-max', constraint: 0 },
+      { kind: 'no-objective', objective: 0 },
+    ]);
     expect(columns.otherReasons.size).toBe(0);
   });
 
@@ -165,15 +183,26 @@ describe('evaluateColumns (columnar GEMM sweeps)', () => {
     expect(compileSweep(BENCH_SPEC).evaluateColumns).toBeDefined();
     const area = BENCH_SPEC.replace('metric: latencyS, workload: mm, max', 'metric: dieAreaMm2, max');
     expect(compileSweep(area).evaluateColumns).toBeUndefined();
-    const resnet = BENCH_SPEC.replace('{ name: mm, kind: gemm, m: 4096, n: 4096, k: 4096 }', '{ name: mm, kind: inference, model: resnet50, batch: 1 }');
+    const resnet = BENCH_SPEC.replace(
+      '{ name: mm, kind: gemm, m: 4096, n: 4096, k: 4096 }',
+      '{ name: mm, kind: inference, model: resnet50, batch: 1 }',
+    );
     expect(compileSweep(resnet).evaluateColumns).toBeUndefined();
-    const nsga = BENCH_SPEC.replace('sampler: { kind: sobol, points: 1000000, seed: 1 }', 'sampler: { kind: random }\nnsga2: { population: 8, generations: 2 }');
+    const nsga = BENCH_SPEC.replace(
+      'sampler: { kind: sobol, points: 1000000, seed: 1 }',
+      'sampler: { kind: random }\nnsga2: { population: 8, generations: 2 }',
+    );
     expect(compileSweep(nsga).evaluateColumns).toBeUndefined();
   });
 
   it('refuses a chunk outside the sweep as evaluateChunk does', () => {
     const sweep = compileSweep(BENCH_SPEC.replace('points: 1000000', 'points: 10'));
-    for (const [start, end] of [[0, 11], [-1, 2], [3, 2], [0.5, 2]] as const) {
+    for (const [start, end] of [
+      [0, 11],
+      [-1, 2],
+      [3, 2],
+      [0.5, 2],
+    ] as const) {
       expect(() => sweep.evaluateColumns!(start, end)).toThrow(ExploreError);
       expect(() => sweep.evaluateColumns!(start, end)).toThrow(`chunk [${start}, ${end}) is not within [0, 10]`);
     }

@@ -89,9 +89,13 @@ interface Shape {
 
 function prepareShape(spec: SweepSpec, chip: ChipSpec, timed: readonly boolean[], needsPeak: boolean): Shape {
   try {
-    const timers = spec.workloads.map((w, j) => (timed[j] && w.kind === 'gemm' ? gemmTimer(chip, w.dtype ?? defaultMatrixFormat(chip)) : undefined));
+    const timers = spec.workloads.map((w, j) =>
+      timed[j] && w.kind === 'gemm' ? gemmTimer(chip, w.dtype ?? defaultMatrixFormat(chip)) : undefined,
+    );
     const peakOpsPerCycle = needsPeak ? peakMacsPerCycle(chip) * OPS_PER_MAC : 0;
-    return timers.every((t, j) => t !== undefined || !timed[j]) ? { chip, timers, peakOpsPerCycle } : { chip, peakOpsPerCycle };
+    return timers.every((t, j) => t !== undefined || !timed[j])
+      ? { chip, timers, peakOpsPerCycle }
+      : { chip, peakOpsPerCycle };
   } catch (error) {
     // The row path turns a model's refusal into reasons: let it.
     if (!(error instanceof TpusimError)) throw error;
@@ -116,16 +120,27 @@ function planOf(prepared: PreparedSweep): Plan {
     prepared,
     objectives: spec.objectives.map((o) => metricOf(spec, o.metric, o.workload)),
     constraints: spec.constraints.map((c) => metricOf(spec, c.metric, c.workload)),
-    timed: spec.workloads.map((w) => all.some((m) => m.metric !== 'peakOpsPerS' && (m.workload === undefined || m.workload === w.name))),
+    timed: spec.workloads.map((w) =>
+      all.some((m) => m.metric !== 'peakOpsPerS' && (m.workload === undefined || m.workload === w.name)),
+    ),
     needsPeak: all.some((m) => m.metric === 'peakOpsPerS'),
   };
 }
 
 /** Writes entry `i` of the columns for the point `knobs` has read, of a shape with timers. */
-function pointWriter(plan: Plan, rateOf: readonly number[]): (knobs: KnobReader, shape: Shape, cols: WritableColumns, i: number) => void {
+function pointWriter(
+  plan: Plan,
+  rateOf: readonly number[],
+): (knobs: KnobReader, shape: Shape, cols: WritableColumns, i: number) => void {
   const { prepared } = plan;
   const { spec } = prepared;
-  const gemms: Gemm[] = spec.workloads.map((w) => ({ batch: 1, m: w.kind === 'gemm' ? w.m : 1, n: w.kind === 'gemm' ? w.n : 1, k: w.kind === 'gemm' ? w.k : 1, weightsAreParameters: true }));
+  const gemms: Gemm[] = spec.workloads.map((w) => ({
+    batch: 1,
+    m: w.kind === 'gemm' ? w.m : 1,
+    n: w.kind === 'gemm' ? w.n : 1,
+    k: w.kind === 'gemm' ? w.k : 1,
+    weightsAreParameters: true,
+  }));
   const writesClock = rateOf.includes(0);
   const writesBandwidth = rateOf.includes(1);
   const baseSustained = prepared.base.technology?.sustainedClockHz;
@@ -134,7 +149,10 @@ function pointWriter(plan: Plan, rateOf: readonly number[]): (knobs: KnobReader,
     // The rates as design-factory.ts patches them into the shape.
     const clockHz = writesClock ? knobs.rates[0]! : shape.chip.clockHz;
     const bandwidth = writesBandwidth ? knobs.rates[1]! : shape.chip.offChipMemory.bandwidthBytesPerS;
-    const sustained = writesClock && baseSustained !== undefined ? scaledSustainedClockHz(prepared, baseSustained, clockHz) : shape.chip.technology?.sustainedClockHz;
+    const sustained =
+      writesClock && baseSustained !== undefined
+        ? scaledSustainedClockHz(prepared, baseSustained, clockHz)
+        : shape.chip.technology?.sustainedClockHz;
     for (let j = 0; j < gemms.length; j++) {
       const timer = shape.timers![j];
       if (timer !== undefined) seconds[j] = timer(gemms[j]!, clockHz, bandwidth, sustained);
@@ -169,7 +187,11 @@ function copyRow(spec: SweepSpec, row: DesignRow, cols: WritableColumns, i: numb
 }
 
 /** evaluateColumns for a sweep, or undefined when it has other workloads or metrics (see the file comment). */
-export function columnEvaluator(prepared: PreparedSweep, count: number, evaluateValues: (values: readonly (number | string)[], index: number) => DesignRow): ((start: number, end: number) => DesignColumns) | undefined {
+export function columnEvaluator(
+  prepared: PreparedSweep,
+  count: number,
+  evaluateValues: (values: readonly (number | string)[], index: number) => DesignRow,
+): ((start: number, end: number) => DesignColumns) | undefined {
   const { spec } = prepared;
   const paths = writtenPaths(prepared);
   if (!columnsApply(spec, paths)) return undefined;
@@ -185,7 +207,10 @@ export function columnEvaluator(prepared: PreparedSweep, count: number, evaluate
     let shape = shapes.get(key);
     if (shape === undefined) {
       if (shapes.size >= MAX_SHAPES) shapes.clear();
-      shapes.set(key, (shape = prepareShape(spec, designFromWritten(prepared, r.written()), plan.timed, plan.needsPeak)));
+      shapes.set(
+        key,
+        (shape = prepareShape(spec, designFromWritten(prepared, r.written()), plan.timed, plan.needsPeak)),
+      );
     }
     return shape;
   };
@@ -203,9 +228,19 @@ export function columnEvaluator(prepared: PreparedSweep, count: number, evaluate
   };
 }
 
-type WritableColumns = DesignColumns & { readonly knobs: Float64Array[]; readonly objectives: Float64Array[]; readonly constraints: Float64Array[] };
+type WritableColumns = DesignColumns & {
+  readonly knobs: Float64Array[];
+  readonly objectives: Float64Array[];
+  readonly constraints: Float64Array[];
+};
 
-function emptyColumns(spec: SweepSpec, start: number, end: number, reasonCodes: readonly ReasonCode[], positional: readonly (readonly (number | string)[] | undefined)[]): WritableColumns {
+function emptyColumns(
+  spec: SweepSpec,
+  start: number,
+  end: number,
+  reasonCodes: readonly ReasonCode[],
+  positional: readonly (readonly (number | string)[] | undefined)[],
+): WritableColumns {
   const n = end - start;
   return {
     start,
@@ -234,7 +269,13 @@ export function columnRow(spec: SweepSpec, columns: DesignColumns, offset: numbe
     const v = columns.objectives[k]![offset]!;
     if (!Number.isNaN(v)) objectives[o.name] = v;
   });
-  return { index: columns.start + offset, knobs, feasible: columns.feasible[offset] === 1, reasons: columnReasons(spec, columns, offset), objectives };
+  return {
+    index: columns.start + offset,
+    knobs,
+    feasible: columns.feasible[offset] === 1,
+    reasons: columnReasons(spec, columns, offset),
+    objectives,
+  };
 }
 
 /** The reasons of point start + `offset` of the columns, as evaluateChunk's row gives them. */
@@ -245,6 +286,12 @@ export function columnReasons(spec: SweepSpec, columns: DesignColumns, offset: n
   return columns.reasonCodes.flatMap((code, b) => {
     if (((bits >>> b) & 1) === 0) return [];
     if (code.kind === 'no-objective') return [missingReason(spec.objectives[code.objective]!)];
-    return [limitReason(spec.constraints[code.constraint]!, code.kind === 'above-max' ? 'max' : 'min', columns.constraints[code.constraint]![offset]!)];
+    return [
+      limitReason(
+        spec.constraints[code.constraint]!,
+        code.kind === 'above-max' ? 'max' : 'min',
+        columns.constraints[code.constraint]![offset]!,
+      ),
+    ];
   });
 }

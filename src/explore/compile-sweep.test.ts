@@ -6,7 +6,8 @@ import { GEMM_SPEC, GEMM_SPEC_JSON, withSampler } from './test-support/specs.js'
 
 const chunked = (sweep: ReturnType<typeof compileSweep>, size: number) => {
   const rows = [];
-  for (let start = 0; start < sweep.count; start += size) rows.push(...sweep.evaluateChunk(start, Math.min(sweep.count, start + size)));
+  for (let start = 0; start < sweep.count; start += size)
+    rows.push(...sweep.evaluateChunk(start, Math.min(sweep.count, start + size)));
   return rows;
 };
 
@@ -21,7 +22,9 @@ describe('compileSweep', () => {
     expect(sweep.pointValues(5)).toEqual([64, 1.2e9, 6]);
     const rows = sweep.evaluateChunk(0, sweep.count);
     expect(rows.map((r) => r.index)).toEqual(rows.map((_, i) => i));
-    const faster = rows.find((r) => r.knobs['rows'] === 256 && r.knobs['clockHz'] === 1.6e9 && r.knobs['stacks'] === 6)!;
+    const faster = rows.find(
+      (r) => r.knobs['rows'] === 256 && r.knobs['clockHz'] === 1.6e9 && r.knobs['stacks'] === 6,
+    )!;
     const slower = rows.find((r) => r.knobs['rows'] === 64 && r.knobs['clockHz'] === 0.8e9 && r.knobs['stacks'] === 2)!;
     expect(faster.objectives['latency']!).toBeLessThan(slower.objectives['latency']!);
     expect(faster.objectives['area']!).toBeGreaterThan(slower.objectives['area']!);
@@ -90,16 +93,31 @@ sampler: { kind: grid }
       return r.issues;
     };
     expect(issuesOf(GEMM_SPEC.replace('stacks * 300GB/s', 'stack * 300GB/s'))).toEqual([
-      expect.objectContaining({ path: 'derived.offChipMemory.bandwidthBytesPerS', message: "unknown name 'stack' (knobs: rows, clockHz, stacks) in 'stack * 300GB/s'" }),
+      expect.objectContaining({
+        path: 'derived.offChipMemory.bandwidthBytesPerS',
+        message: "unknown name 'stack' (knobs: rows, clockHz, stacks) in 'stack * 300GB/s'",
+      }),
     ]);
-    expect(issuesOf(GEMM_SPEC.replace('path: "cores[0].matrixUnits[0].rows"', 'path: "cores[3].matrixUnits[0].rows"'))).toEqual([
-      expect.objectContaining({ path: 'knobs.rows.path', message: "tpu-v4 has no field 'cores[3].matrixUnits[0].rows'" }),
+    expect(
+      issuesOf(GEMM_SPEC.replace('path: "cores[0].matrixUnits[0].rows"', 'path: "cores[3].matrixUnits[0].rows"')),
+    ).toEqual([
+      expect.objectContaining({
+        path: 'knobs.rows.path',
+        message: "tpu-v4 has no field 'cores[3].matrixUnits[0].rows'",
+      }),
     ]);
     expect(issuesOf(GEMM_SPEC.replace('path: clockHz', 'path: clockHz2'))).toEqual([
-      expect.objectContaining({ path: 'knobs.clockHz.path', code: 'unknown_field', message: expect.stringMatching(/unknown field 'clockHz2'; did you mean 'clockHz'\?/) }),
+      expect.objectContaining({
+        path: 'knobs.clockHz.path',
+        code: 'unknown_field',
+        message: expect.stringMatching(/unknown field 'clockHz2'; did you mean 'clockHz'\?/),
+      }),
     ]);
     expect(issuesOf(GEMM_SPEC.replace('pow2: [64, 256]', 'pow2: [64, 8192]'))).toEqual([
-      expect.objectContaining({ path: 'knobs.rows.path', message: "8192 exceeds the maximum 4096 (at the knobs' highest values)" }),
+      expect.objectContaining({
+        path: 'knobs.rows.path',
+        message: "8192 exceeds the maximum 4096 (at the knobs' highest values)",
+      }),
     ]);
     expect(() => compileSweep(GEMM_SPEC.replace('path: clockHz', 'path: clockHz2'), 'bad.yaml')).toThrow(ExploreError);
   });

@@ -13,7 +13,15 @@ import { prepareSweep, type PreparedSweep } from './design.js';
 import { designFactory } from './design-factory.js';
 import { fnv1a64 } from './hash.js';
 import { knobLevels, knobOrdinal, levelValue, unitValue, type KnobValue } from './knobs.js';
-import { nsga2Advance, nsga2Initial, nsga2Offspring, nsga2Start, type Nsga2Fitness, type Nsga2Options, type Nsga2State } from './nsga2.js';
+import {
+  nsga2Advance,
+  nsga2Initial,
+  nsga2Offspring,
+  nsga2Start,
+  type Nsga2Fitness,
+  type Nsga2Options,
+  type Nsga2State,
+} from './nsga2.js';
 import { gridLevels, lhsPoint, randomPoint, sobolShifts, sobolVector } from './samplers.js';
 import { SOBOL_MAX_DIMS } from './sobol.js';
 import { parseSweepSpec, type SweepSpec } from './sweep-spec.js';
@@ -50,7 +58,11 @@ interface NsgaGeneration {
 }
 
 /** NSGA-II generations computed in order on demand and kept: generation g's rows are points g x population + i. */
-function nsgaGenerations(spec: SweepSpec, options: Nsga2Options, evaluate: (u: readonly number[], index: number) => DesignRow): (g: number) => NsgaGeneration {
+function nsgaGenerations(
+  spec: SweepSpec,
+  options: Nsga2Options,
+  evaluate: (u: readonly number[], index: number) => DesignRow,
+): (g: number) => NsgaGeneration {
   const generations: NsgaGeneration[] = [];
   const fitness = (row: DesignRow): Nsga2Fitness => ({
     objectives: spec.objectives.map((o) => (o.direction === 'max' ? -1 : 1) * (row.objectives[o.name] ?? Infinity)),
@@ -61,7 +73,9 @@ function nsgaGenerations(spec: SweepSpec, options: Nsga2Options, evaluate: (u: r
       const previous = generations[generations.length - 1];
       const candidates = previous ? nsga2Offspring(previous.state, options) : nsga2Initial(spec.knobs.length, options);
       const rows = candidates.map((u, i) => evaluate(u, generations.length * options.population + i));
-      const state = previous ? nsga2Advance(previous.state, candidates, rows.map(fitness), options) : nsga2Start(candidates, rows.map(fitness));
+      const state = previous
+        ? nsga2Advance(previous.state, candidates, rows.map(fitness), options)
+        : nsga2Start(candidates, rows.map(fitness));
       generations.push({ state, candidates, rows });
     }
     return generations[g]!;
@@ -81,7 +95,16 @@ export function parseSweep(specText: string, fileName = 'sweep'): Result<Explore
   if (!parsed.ok) return parsed;
   const spec = parsed.value;
   if (spec.sampler.kind === 'sobol' && spec.knobs.length > SOBOL_MAX_DIMS) {
-    return { ok: false, issues: [issue('too_big', 'knobs', `the Sobol sampler has ${SOBOL_MAX_DIMS} dimensions, the sweep ${spec.knobs.length} knobs`)] };
+    return {
+      ok: false,
+      issues: [
+        issue(
+          'too_big',
+          'knobs',
+          `the Sobol sampler has ${SOBOL_MAX_DIMS} dimensions, the sweep ${spec.knobs.length} knobs`,
+        ),
+      ],
+    };
   }
   const prepared = prepareSweep(spec);
   if (!prepared.ok) return prepared;
@@ -91,7 +114,10 @@ export function parseSweep(specText: string, fileName = 'sweep'): Result<Explore
 /** Throwing variant: the compiled sweep, or an ExploreError listing every issue. */
 export function compileSweep(specText: string, fileName = 'sweep'): ExploreSweep {
   const result = parseSweep(specText, fileName);
-  if (!result.ok) throw new ExploreError('invalid_sweep', `${fileName} is not a valid sweep:\n${formatIssues(result.issues)}`, { issues: result.issues });
+  if (!result.ok)
+    throw new ExploreError('invalid_sweep', `${fileName} is not a valid sweep:\n${formatIssues(result.issues)}`, {
+      issues: result.issues,
+    });
   return result.value;
 }
 
@@ -117,11 +143,17 @@ function buildSweep(spec: SweepSpec, prepared: PreparedSweep): ExploreSweep {
   const evaluateValues = (values: readonly KnobValue[], index = -1): DesignRow =>
     toRow(index, knobNames, values, evaluateChip(spec, design(values), 'design', values, cache));
 
-  const nsga = spec.nsga2 ? nsgaGenerations(spec, { population: spec.nsga2.population, seed: spec.nsga2.seed }, (u, index) => evaluateValues(fromUnit(u), index)) : undefined;
+  const nsga = spec.nsga2
+    ? nsgaGenerations(spec, { population: spec.nsga2.population, seed: spec.nsga2.seed }, (u, index) =>
+        evaluateValues(fromUnit(u), index),
+      )
+    : undefined;
   const generation = (g: number): NsgaGeneration => nsga!(g);
   const pointValues = (index: number): KnobValue[] => {
-    if (spec.nsga2) return fromUnit(generation(Math.floor(index / spec.nsga2.population)).candidates[index % spec.nsga2.population]!);
-    if (spec.sampler.kind === 'grid') return gridLevels(index, levels).map((l, d) => levelValue(spec.knobs[d]!.range, l));
+    if (spec.nsga2)
+      return fromUnit(generation(Math.floor(index / spec.nsga2.population)).candidates[index % spec.nsga2.population]!);
+    if (spec.sampler.kind === 'grid')
+      return gridLevels(index, levels).map((l, d) => levelValue(spec.knobs[d]!.range, l));
     return fromUnit(unitPoint(index));
   };
   const evaluateChunk = (start: number, end: number): DesignRow[] => {

@@ -37,14 +37,27 @@ export function designFactory(prepared: PreparedSweep): (values: readonly KnobVa
     // The last write to a field wins, as prepared.write applies them in order.
     for (let i = 0; i < written.length; i++) if (rateOf[i]! >= 0) rates[rateOf[i]!] = written[i]!;
     const clockHz = writes[0] ? (rates[0] as number) : shape.clockHz;
-    const memory = writes[1] || writes[2] ? { ...shape.offChipMemory, ...(writes[1] ? { bandwidthBytesPerS: rates[1] as number } : {}), ...(writes[2] ? { capacityBytes: rates[2] as number } : {}) } : shape.offChipMemory;
-    const technology = writes[0] && sustained !== undefined ? { ...shape.technology, sustainedClockHz: scaledSustainedClockHz(prepared, sustained, clockHz) } : shape.technology;
+    const memory =
+      writes[1] || writes[2]
+        ? {
+            ...shape.offChipMemory,
+            ...(writes[1] ? { bandwidthBytesPerS: rates[1] as number } : {}),
+            ...(writes[2] ? { capacityBytes: rates[2] as number } : {}),
+          }
+        : shape.offChipMemory;
+    const technology =
+      writes[0] && sustained !== undefined
+        ? { ...shape.technology, sustainedClockHz: scaledSustainedClockHz(prepared, sustained, clockHz) }
+        : shape.technology;
     return { ...shape, clockHz, offChipMemory: memory, ...(technology !== undefined ? { technology } : {}) };
   };
 }
 
 /** Designs built once per shape: the written values off the rate fields are the key. */
-function shapeCache(prepared: PreparedSweep, rateOf: readonly number[]): (values: readonly KnobValue[], written?: readonly KnobValue[]) => ChipSpec {
+function shapeCache(
+  prepared: PreparedSweep,
+  rateOf: readonly number[],
+): (values: readonly KnobValue[], written?: readonly KnobValue[]) => ChipSpec {
   const shapes = new Map<string, ChipSpec>();
   return (values, written = writtenValues(prepared, values)) => {
     let key = '';

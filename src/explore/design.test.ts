@@ -37,7 +37,10 @@ describe('design chips', () => {
     expect(chip.citations).toEqual({});
     expect(chip.technology?.tdpW).toBeUndefined();
     // The base's sustained clock keeps its ratio to the clock.
-    expect(chip.technology!.sustainedClockHz! / chip.clockHz).toBeCloseTo(base.technology!.sustainedClockHz! / base.clockHz, 12);
+    expect(chip.technology!.sustainedClockHz! / chip.clockHz).toBeCloseTo(
+      base.technology!.sustainedClockHz! / base.clockHz,
+      12,
+    );
   });
 
   it('get a TDP of their modelled peak power with static power at STATIC_SHARE_OF_TDP of it', () => {

@@ -46,7 +46,8 @@ export function writtenValues(prepared: PreparedSweep, values: readonly KnobValu
 }
 
 /** A design's sustained clock: the base's ratio of sustained to nominal clock, at the design's clock. */
-export const scaledSustainedClockHz = (prepared: PreparedSweep, sustainedHz: number, clockHz: number): number => (sustainedHz / prepared.base.clockHz) * clockHz;
+export const scaledSustainedClockHz = (prepared: PreparedSweep, sustainedHz: number, clockHz: number): number =>
+  (sustainedHz / prepared.base.clockHz) * clockHz;
 
 /** The design chip for written values (see writtenValues). */
 export function designFromWritten(prepared: PreparedSweep, written: readonly KnobValue[]): ChipSpec {
@@ -54,10 +55,12 @@ export function designFromWritten(prepared: PreparedSweep, written: readonly Kno
   // Built without `delete`, which would turn the object into a slow dictionary in V8.
   const technology: Record<string, number> = {};
   for (const [key, value] of Object.entries(chip.technology ?? {})) {
-    if (!(TECHNOLOGY_OF_BASE as readonly string[]).includes(key) || (key === 'tdpW' && prepared.setsTdp)) technology[key] = value;
+    if (!(TECHNOLOGY_OF_BASE as readonly string[]).includes(key) || (key === 'tdpW' && prepared.setsTdp))
+      technology[key] = value;
   }
   const sustained = prepared.base.technology?.sustainedClockHz;
-  if (sustained !== undefined && technology['sustainedClockHz'] === sustained) technology['sustainedClockHz'] = scaledSustainedClockHz(prepared, sustained, chip.clockHz);
+  if (sustained !== undefined && technology['sustainedClockHz'] === sustained)
+    technology['sustainedClockHz'] = scaledSustainedClockHz(prepared, sustained, chip.clockHz);
   return { ...chip, name: `${prepared.spec.name}-design`, technology, citations: {} };
 }
 
@@ -92,11 +95,16 @@ function checkCorners(prepared: PreparedSweep, issues: Issue[]): void {
   for (const k of prepared.spec.knobs) if (k.target.kind === 'chip') owners.set(k.target.path, `knobs.${k.name}.path`);
   for (const r of prepared.spec.derived) owners.set(r.path, `derived.${r.path}`);
   const seen = new Set<string>();
-  for (const [corner, pick] of [['lowest', 0], ['highest', 1]] as const) {
+  for (const [corner, pick] of [
+    ['lowest', 0],
+    ['highest', 1],
+  ] as const) {
     const values = prepared.spec.knobs.map((k) => knobExtremes(k)[pick]);
     for (const i of validateChip(designChip(prepared, values))) {
       const owner = owners.get(i.path);
-      const found = owner ? issue(i.code, owner, `${i.message} (at the knobs' ${corner} values)`) : issue(i.code, `knobs (${corner} values) -> ${i.path}`, i.message);
+      const found = owner
+        ? issue(i.code, owner, `${i.message} (at the knobs' ${corner} values)`)
+        : issue(i.code, `knobs (${corner} values) -> ${i.path}`, i.message);
       const key = `${found.path}|${i.message}`;
       if (!seen.has(key)) issues.push(found);
       seen.add(key);
@@ -109,7 +117,9 @@ export function prepareSweep(spec: SweepSpec): Result<PreparedSweep> {
   const issues: Issue[] = [];
   const base = CHIP_PRESETS[spec.base]!;
   const names = spec.knobs.map((k) => k.name);
-  const knobPaths = spec.knobs.map((k) => (k.target.kind === 'chip' ? checkPath(k.target.path, `knobs.${k.name}.path`, base, issues) : undefined));
+  const knobPaths = spec.knobs.map((k) =>
+    k.target.kind === 'chip' ? checkPath(k.target.path, `knobs.${k.name}.path`, base, issues) : undefined,
+  );
   const derived: Array<{ keys: PathKeys; evaluate: Evaluator }> = [];
   for (const rule of spec.derived) {
     const keys = checkPath(rule.path, `derived.${rule.path}`, base, issues);
@@ -117,13 +127,17 @@ export function prepareSweep(spec: SweepSpec): Result<PreparedSweep> {
     if (typeof evaluate === 'string') issues.push(issue('bad_expression', `derived.${rule.path}`, evaluate));
     else if (keys) derived.push({ keys, evaluate });
   }
-  const stringKnobs = spec.knobs.filter((k) => k.range.kind === 'values' && k.range.values.some((v) => typeof v === 'string')).map((k) => k.name);
+  const stringKnobs = spec.knobs
+    .filter((k) => k.range.kind === 'values' && k.range.values.some((v) => typeof v === 'string'))
+    .map((k) => k.name);
   for (const rule of spec.derived) {
     const used = stringKnobs.filter((n) => new RegExp(`\\b${n}\\b`).test(rule.expr));
-    if (used.length > 0) issues.push(issue('bad_expression', `derived.${rule.path}`, `uses ${used.join(', ')}, whose values are strings`));
+    if (used.length > 0)
+      issues.push(issue('bad_expression', `derived.${rule.path}`, `uses ${used.join(', ')}, whose values are strings`));
   }
   const tdp = (p: string): boolean => p === 'technology.tdpW';
-  const setsTdp = spec.knobs.some((k) => k.target.kind === 'chip' && tdp(k.target.path)) || spec.derived.some((r) => tdp(r.path));
+  const setsTdp =
+    spec.knobs.some((k) => k.target.kind === 'chip' && tdp(k.target.path)) || spec.derived.some((r) => tdp(r.path));
   if (issues.length > 0) return { ok: false, issues };
   const write = pathWriter([...knobPaths.filter((k): k is PathKeys => k !== undefined), ...derived.map((r) => r.keys)]);
   const prepared: PreparedSweep = { spec, base, knobPaths, derived, setsTdp, write };

@@ -44,8 +44,16 @@ describe('per-cores caches of the analytical model', () => {
         const rows = sweep.evaluateChunk(start, start + 40);
         rows.forEach((row) => {
           const values = sweep.pointValues(row.index);
-          const alone = evaluateChip(sweep.spec, structuredClone(designChip(sweep.prepared, values)), 'design', values, createWorkloadCache());
-          expect(JSON.stringify({ feasible: row.feasible, reasons: row.reasons, objectives: row.objectives })).toBe(JSON.stringify(alone));
+          const alone = evaluateChip(
+            sweep.spec,
+            structuredClone(designChip(sweep.prepared, values)),
+            'design',
+            values,
+            createWorkloadCache(),
+          );
+          expect(JSON.stringify({ feasible: row.feasible, reasons: row.reasons, objectives: row.objectives })).toBe(
+            JSON.stringify(alone),
+          );
         });
       }),
       { numRuns: 6, seed: 37 },

@@ -19,8 +19,10 @@ describe('workloads and metrics', () => {
     const sweep = compileSweep(
       spec(
         '  layers: { model: layers, workload: a, values: [40, 80] }',
-        '  - { name: a, kind: serving, model: llama3-70b, tp: 8, batch: 8, prompt: 512, output: 64 }\n  - { name: b, kind: serving, model: llama3-70b, tp: 8, batch: 8, prompt: 512, output: 64 }',
-        '  - { name: a, metric: throughputPerChip, workload: a, direction: max }\n  - { name: b, metric: throughputPerChip, workload: b, direction: max }',
+        '  - { name: a, kind: serving, model: llama3-70b, tp: 8, batch: 8, prompt: 512, output: 64 }\n  - { ' +
+          'name: b, kind: serving, model: llama3-70b, tp: 8, batch: 8, prompt: 512, output: 64 }',
+        '  - { name: a, metric: throughputPerChip, workload: a, direction: max }\n  - { name: b, metric: ' +
+          'throughputPerChip, workload: b, direction: max }',
       ),
     );
     const [half, full] = sweep.evaluateChunk(0, 2);
@@ -32,14 +34,17 @@ describe('workloads and metrics', () => {
   it('experts and top-k reach an MoE config, and seq the prompt', () => {
     const sweep = compileSweep(
       spec(
-        '  experts: { model: experts, values: [8, 16] }\n  topK: { model: topK, values: [1, 2] }\n  seq: { model: seq, values: [256, 1024] }',
+        '  experts: { model: experts, values: [8, 16] }\n  topK: { model: topK, values: [1, 2] }\n  seq: { ' +
+          'model: seq, values: [256, 1024] }',
         '  - { name: m, kind: serving, model: mixtral-8x7b, tp: 2, batch: 4, prompt: 512, output: 32 }',
-        '  - { name: ttft, metric: ttftS, workload: m, direction: min }\n  - { name: tps, metric: throughputPerChip, workload: m, direction: max }',
+        '  - { name: ttft, metric: ttftS, workload: m, direction: min }\n  - { name: tps, metric: ' +
+          'throughputPerChip, workload: m, direction: max }',
       ),
     );
     const rows = sweep.evaluateChunk(0, sweep.count);
     expect(rows.every((r) => r.feasible)).toBe(true);
-    const at = (experts: number, topK: number, seq: number) => rows.find((r) => r.knobs['experts'] === experts && r.knobs['topK'] === topK && r.knobs['seq'] === seq)!;
+    const at = (experts: number, topK: number, seq: number) =>
+      rows.find((r) => r.knobs['experts'] === experts && r.knobs['topK'] === topK && r.knobs['seq'] === seq)!;
     expect(at(8, 1, 1024).objectives['ttft']!).toBeGreaterThan(at(8, 1, 256).objectives['ttft']!);
     expect(at(8, 2, 256).objectives['tps']!).toBeLessThan(at(8, 1, 256).objectives['tps']!);
     expect(at(16, 1, 256).objectives['tps']!).not.toBe(at(8, 1, 256).objectives['tps']!);
@@ -49,8 +54,12 @@ describe('workloads and metrics', () => {
     const sweep = compileSweep(
       spec(
         '  clockHz: { path: clockHz, values: [1GHz, 2GHz] }',
-        '  - { name: r, kind: inference, model: resnet50, batch: 8, weight: 3 }\n  - { name: t, kind: training, model: llama3-8b, chips: 256, tokens: 1e12, seq: 4096, weight: 1 }',
-        '  - { name: ips, metric: throughputPerChip, workload: r, direction: max }\n  - { name: days, metric: timeToTrainS, workload: t, direction: min }\n  - { name: j, metric: energyPerUnitJ, direction: min }\n  - { name: mean, metric: throughputPerChip, direction: max }\n  - { name: tpsTrain, metric: throughputPerChip, workload: t, direction: max }',
+        '  - { name: r, kind: inference, model: resnet50, batch: 8, weight: 3 }\n  - { name: t, kind: training, ' +
+          'model: llama3-8b, chips: 256, tokens: 1e12, seq: 4096, weight: 1 }',
+        '  - { name: ips, metric: throughputPerChip, workload: r, direction: max }\n  - { name: days, metric: ' +
+          'timeToTrainS, workload: t, direction: min }\n  - { name: j, metric: energyPerUnitJ, direction: min }\n  ' +
+          '- { name: mean, metric: throughputPerChip, direction: max }\n  - { name: tpsTrain, metric: ' +
+          'throughputPerChip, workload: t, direction: max }',
       ),
     );
     const [slow, fast] = sweep.evaluateChunk(0, 2);

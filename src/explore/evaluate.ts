@@ -20,7 +20,13 @@ import { chipsPerHost } from '../cluster/training-rate.js';
 import { provisionedPowerW } from '../cost/chip-power.js';
 import { ownerPrice } from '../cost/owner-price.js';
 import { withModelledTdp } from './design.js';
-import { CHIP_METRICS, EXPERT_CONFIG_KEYS, MODEL_CONFIG_KEYS, type ChipMetric, type WorkloadMetric } from './metrics.js';
+import {
+  CHIP_METRICS,
+  EXPERT_CONFIG_KEYS,
+  MODEL_CONFIG_KEYS,
+  type ChipMetric,
+  type WorkloadMetric,
+} from './metrics.js';
 import type { KnobValue } from './knobs.js';
 import type { ConstraintSpec, MetricName, ObjectiveSpec, SweepSpec, WorkloadSpec } from './sweep-spec.js';
 import { runWorkload, systemFor, type WorkloadInputs, type WorkloadOutcome } from './workloads.js';
@@ -33,7 +39,10 @@ export interface Evaluation {
   readonly objectives: Readonly<Record<string, number>>;
 }
 
-/** Caches of what does not depend on the chip: graphs and transformers per workload and model knobs, systems per workload and chip name. */
+/**
+ * Caches of what does not depend on the chip: graphs and transformers per workload and model knobs, systems per
+ * workload and chip name.
+ */
 export interface WorkloadCache {
   readonly inputs: Map<string, WorkloadInputs | string>;
   readonly systems?: Map<string, SystemSpec>;
@@ -54,7 +63,11 @@ function systemOf(w: WorkloadSpec, chipName: string, baseName: string, cache: Wo
   return system;
 }
 
-function modelOverrides(spec: SweepSpec, workload: WorkloadSpec, values: readonly KnobValue[]): { config: Record<string, unknown>; seq?: number } {
+function modelOverrides(
+  spec: SweepSpec,
+  workload: WorkloadSpec,
+  values: readonly KnobValue[],
+): { config: Record<string, unknown>; seq?: number } {
   const config: Record<string, unknown> = {};
   let seq: number | undefined;
   spec.knobs.forEach((k, i) => {
@@ -67,7 +80,12 @@ function modelOverrides(spec: SweepSpec, workload: WorkloadSpec, values: readonl
 }
 
 /** The workload's graph or transformer with the model knobs applied (cached), or why it cannot be built. */
-export function workloadInputs(spec: SweepSpec, workload: WorkloadSpec, values: readonly KnobValue[], cache: WorkloadCache): WorkloadInputs | string {
+export function workloadInputs(
+  spec: SweepSpec,
+  workload: WorkloadSpec,
+  values: readonly KnobValue[],
+  cache: WorkloadCache,
+): WorkloadInputs | string {
   if (workload.kind === 'gemm') return {};
   const { config, seq } = modelOverrides(spec, workload, values);
   const key = `${workload.name}|${JSON.stringify(config)}|${seq}`;
@@ -85,17 +103,27 @@ export function workloadInputs(spec: SweepSpec, workload: WorkloadSpec, values: 
   return made;
 }
 
-function buildInputs(workload: Exclude<WorkloadSpec, { kind: 'gemm' }>, overrides: Record<string, unknown>, seq: number | undefined): WorkloadInputs {
+function buildInputs(
+  workload: Exclude<WorkloadSpec, { kind: 'gemm' }>,
+  overrides: Record<string, unknown>,
+  seq: number | undefined,
+): WorkloadInputs {
   if (workload.kind === 'inference') {
     const graphSeq = seq ?? workload.seq;
-    const graph: Graph = buildZooModel(workload.model, { batch: workload.batch, ...(graphSeq !== undefined ? { seq: graphSeq } : {}) });
+    const graph: Graph = buildZooModel(workload.model, {
+      batch: workload.batch,
+      ...(graphSeq !== undefined ? { seq: graphSeq } : {}),
+    });
     return { graph };
   }
   const entry = getZooEntry(workload.model)!;
   const { experts, ...rest } = overrides;
   const config: Record<string, unknown> = { ...(entry.config as Record<string, unknown>), ...rest };
   if (experts !== undefined) config[EXPERT_CONFIG_KEYS.find((k) => k in config) ?? 'num_local_experts'] = experts;
-  const model: TransformerModel = Object.keys(overrides).length === 0 ? transformerModel({ zoo: workload.model }) : transformerModel({ config, file: `${workload.model}.json` });
+  const model: TransformerModel =
+    Object.keys(overrides).length === 0
+      ? transformerModel({ zoo: workload.model })
+      : transformerModel({ config, file: `${workload.model}.json` });
   return seq === undefined ? { model } : { model, seq };
 }
 
@@ -105,7 +133,13 @@ interface Metrics {
   reasons(): string[];
 }
 
-function chipMetrics(chip: ChipSpec, role: ChipRole, volume: number, refusals: string[], withPower: () => ChipSpec): (metric: ChipMetric) => number | undefined {
+function chipMetrics(
+  chip: ChipSpec,
+  role: ChipRole,
+  volume: number,
+  refusals: string[],
+  withPower: () => ChipSpec,
+): (metric: ChipMetric) => number | undefined {
   const memo = new Map<ChipMetric, number>();
   let areaMemo: AreaBreakdown | undefined;
   const area = (): AreaBreakdown => (areaMemo ??= chipArea(chip, new CostTrace(DEFAULT_COST_BOOK)));
@@ -121,11 +155,16 @@ function chipMetrics(chip: ChipSpec, role: ChipRole, volume: number, refusals: s
       case 'powerW':
         return provisionedPowerW(withPower()).watts;
       case 'costPerChipUsd':
-        return role === 'design' ? chipCost(chip, DEFAULT_COST_BOOK, { volume }).costPerChipUsd : ownerPrice(chip, DEFAULT_COST_BOOK).capexUsd;
+        return role === 'design'
+          ? chipCost(chip, DEFAULT_COST_BOOK, { volume }).costPerChipUsd
+          : ownerPrice(chip, DEFAULT_COST_BOOK).capexUsd;
       case 'usdPerChipHour': {
         const capex = get('costPerChipUsd');
         const power = get('powerW');
-        return capex === undefined || power === undefined ? Number.NaN : tcoPerChip({ chipCapexUsd: capex, chipPowerW: power, chipsPerHost: chipsPerHost(chip) }, trace).usdPerChipHour;
+        return capex === undefined || power === undefined
+          ? Number.NaN
+          : tcoPerChip({ chipCapexUsd: capex, chipPowerW: power, chipsPerHost: chipsPerHost(chip) }, trace)
+              .usdPerChipHour;
       }
       case 'peakOpsPerS':
         return peakOpsPerS(chip);
@@ -149,7 +188,13 @@ function chipMetrics(chip: ChipSpec, role: ChipRole, volume: number, refusals: s
   return get;
 }
 
-function metricsOf(spec: SweepSpec, raw: ChipSpec, role: ChipRole, values: readonly KnobValue[], cache: WorkloadCache): Metrics {
+function metricsOf(
+  spec: SweepSpec,
+  raw: ChipSpec,
+  role: ChipRole,
+  values: readonly KnobValue[],
+  cache: WorkloadCache,
+): Metrics {
   // Timing never depends on the TDP; power and energy do, so a design gets its modelled TDP only when they are needed.
   let powered: ChipSpec | undefined;
   const withPower = (): ChipSpec => (powered ??= role === 'design' ? withModelledTdp(raw) : raw);
@@ -161,7 +206,10 @@ function metricsOf(spec: SweepSpec, raw: ChipSpec, role: ChipRole, values: reado
     if (o) return o;
     const inputs = workloadInputs(spec, w, values, cache);
     const chip = w.kind === 'inference' || w.kind === 'training' ? withPower() : raw;
-    o = typeof inputs === 'string' ? { ok: false, reasons: [inputs] } : runWorkload(w, chip, systemOf(w, raw.name, spec.base, cache), inputs);
+    o =
+      typeof inputs === 'string'
+        ? { ok: false, reasons: [inputs] }
+        : runWorkload(w, chip, systemOf(w, raw.name, spec.base, cache), inputs);
     outcomes.set(w.name, o);
     return o;
   };
@@ -190,12 +238,24 @@ function metricsOf(spec: SweepSpec, raw: ChipSpec, role: ChipRole, values: reado
         return perUsd();
     }
   };
-  const reasons = (): string[] => [...refusals, ...spec.workloads.flatMap((w) => (outcomes.has(w.name) && !outcomes.get(w.name)!.ok ? (outcomes.get(w.name) as { reasons: readonly string[] }).reasons : []))];
+  const reasons = (): string[] => [
+    ...refusals,
+    ...spec.workloads.flatMap((w) =>
+      outcomes.has(w.name) && !outcomes.get(w.name)!.ok
+        ? (outcomes.get(w.name) as { reasons: readonly string[] }).reasons
+        : [],
+    ),
+  ];
   return { chip: chipMetric, workload, reasons };
 }
 
 /** A metric's value: a chip metric, one workload's, or the weighted mean over the workloads that have it. */
-function metricValue(spec: SweepSpec, m: Metrics, metric: MetricName, workload: string | undefined): number | undefined {
+function metricValue(
+  spec: SweepSpec,
+  m: Metrics,
+  metric: MetricName,
+  workload: string | undefined,
+): number | undefined {
   if ((CHIP_METRICS as readonly string[]).includes(metric)) return m.chip(metric as ChipMetric);
   if (workload !== undefined) return m.workload(metric as WorkloadMetric, workload);
   let sum = 0;
@@ -209,10 +269,19 @@ function metricValue(spec: SweepSpec, m: Metrics, metric: MetricName, workload: 
   return weights > 0 ? sum / weights : undefined;
 }
 
-const describeLimit = (metric: string, workload: string | undefined): string => (workload ? `${workload}.${metric}` : metric);
+const describeLimit = (metric: string, workload: string | undefined): string =>
+  workload ? `${workload}.${metric}` : metric;
 
-/** Objectives and constraints of the spec for one chip with the given knob values (model knobs apply to the workloads). */
-export function evaluateChip(spec: SweepSpec, chip: ChipSpec, role: ChipRole, values: readonly KnobValue[], cache: WorkloadCache): Evaluation {
+/**
+ * Objectives and constraints of the spec for one chip with the given knob values (model knobs apply to the workloads).
+ */
+export function evaluateChip(
+  spec: SweepSpec,
+  chip: ChipSpec,
+  role: ChipRole,
+  values: readonly KnobValue[],
+  cache: WorkloadCache,
+): Evaluation {
   const m = metricsOf(spec, chip, role, values, cache);
   const reasons: string[] = [];
   const objectives: Record<string, number> = {};
@@ -227,7 +296,9 @@ export function evaluateChip(spec: SweepSpec, chip: ChipSpec, role: ChipRole, va
     if (c.min !== undefined && v < c.min) reasons.push(limitReason(c, 'min', v));
   }
   const refused = m.reasons();
-  const missing = spec.objectives.filter((o) => objectives[o.name] === undefined && refused.length === 0).map(missingReason);
+  const missing = spec.objectives
+    .filter((o) => objectives[o.name] === undefined && refused.length === 0)
+    .map(missingReason);
   const all = [...refused, ...reasons, ...missing];
   return { feasible: all.length === 0, reasons: all, objectives };
 }
@@ -235,10 +306,14 @@ export function evaluateChip(spec: SweepSpec, chip: ChipSpec, role: ChipRole, va
 /** Why value `v` of constraint `c`'s metric breaks its `side` limit. */
 export function limitReason(c: ConstraintSpec, side: 'max' | 'min', v: number): string {
   const name = describeLimit(c.metric, c.workload);
-  return side === 'max' ? `${name} ${formatValue(v)} exceeds the limit ${formatValue(c.max!)}` : `${name} ${formatValue(v)} is below the limit ${formatValue(c.min!)}`;
+  return side === 'max'
+    ? `${name} ${formatValue(v)} exceeds the limit ${formatValue(c.max!)}`
+    : `${name} ${formatValue(v)} is below the limit ${formatValue(c.min!)}`;
 }
 
 /** Why a point whose models all ran lacks objective `o`. */
-export const missingReason = (o: ObjectiveSpec): string => `objective ${o.name} has no value (${describeLimit(o.metric, o.workload)})`;
+export const missingReason = (o: ObjectiveSpec): string =>
+  `objective ${o.name} has no value (${describeLimit(o.metric, o.workload)})`;
 
-const formatValue = (v: number): string => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-2 && v !== 0) ? v.toExponential(3) : String(Number(v.toPrecision(4))));
+const formatValue = (v: number): string =>
+  Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-2 && v !== 0) ? v.toExponential(3) : String(Number(v.toPrecision(4)));

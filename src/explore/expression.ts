@@ -7,7 +7,9 @@ import { QUANTITY_PATTERN, parseQuantity } from './quantity.js';
 
 export type Evaluator = (values: readonly number[]) => number;
 
-const FUNCTIONS: Readonly<Record<string, { readonly arity: number; readonly apply: (args: readonly number[]) => number }>> = {
+const FUNCTIONS: Readonly<
+  Record<string, { readonly arity: number; readonly apply: (args: readonly number[]) => number }>
+> = {
   min: { arity: 2, apply: (a) => Math.min(a[0]!, a[1]!) },
   max: { arity: 2, apply: (a) => Math.max(a[0]!, a[1]!) },
   ceil: { arity: 1, apply: (a) => Math.ceil(a[0]!) },
@@ -17,7 +19,8 @@ const FUNCTIONS: Readonly<Record<string, { readonly arity: number; readonly appl
   pow2: { arity: 1, apply: (a) => 2 ** a[0]! },
 };
 
-const TOKEN = /\s*(?:((?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?(?:(?:[kMGTP]i?)?(?:Hz|B\/s|B|W|mm2|nm|USD))?)|([A-Za-z_][\w]*)|([-+*/(),]))/y;
+const TOKEN =
+  /\s*(?:((?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?(?:(?:[kMGTP]i?)?(?:Hz|B\/s|B|W|mm2|nm|USD))?)|([A-Za-z_][\w]*)|([-+*/(),]))/y;
 
 /** Compiles `text` over the knobs in `names` (their values arrive in that order), or returns an error message. */
 export function compileExpression(text: string, names: readonly string[]): Evaluator | string {

@@ -59,9 +59,12 @@ describe('sweep designs patched per shape (design-factory)', () => {
   });
 
   it('builds every design when a knob sets the sustained clock itself', () => {
-    const sweep = compileSweep(spec('tpu-v5p', 'sobol', '  sustained: { path: technology.sustainedClockHz, float: [0.9GHz, 1.5GHz] }'));
+    const sweep = compileSweep(
+      spec('tpu-v5p', 'sobol', '  sustained: { path: technology.sustainedClockHz, float: [0.9GHz, 1.5GHz] }'),
+    );
     const design = designFactory(sweep.prepared);
-    for (let i = 0; i < 50; i++) expect(design(sweep.pointValues(i))).toEqual(designChip(sweep.prepared, sweep.pointValues(i)));
+    for (let i = 0; i < 50; i++)
+      expect(design(sweep.pointValues(i))).toEqual(designChip(sweep.prepared, sweep.pointValues(i)));
   });
 });
 
@@ -70,12 +73,22 @@ describe('sweepGemmSeconds', () => {
     const sweep = compileSweep(spec('tpu-v5p'));
     const design = designFactory(sweep.prepared);
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: sweep.count - 1 }), fc.integer({ min: 1, max: 20000 }), fc.integer({ min: 1, max: 20000 }), fc.integer({ min: 1, max: 20000 }), fc.boolean(), fc.constantFrom('bf16', 'int8', 'fp8-e4m3'), (i, m, n, k, params, dtype) => {
-        const values = sweep.pointValues(i);
-        const g = { batch: 1, m, n, k, weightsAreParameters: params };
-        // The patched design first (its layout is cached), then a freshly built one.
-        expect(sweepGemmSeconds(design(values), dtype, g)).toBe(gemmSeconds(designChip(sweep.prepared, values), dtype, g));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: sweep.count - 1 }),
+        fc.integer({ min: 1, max: 20000 }),
+        fc.integer({ min: 1, max: 20000 }),
+        fc.integer({ min: 1, max: 20000 }),
+        fc.boolean(),
+        fc.constantFrom('bf16', 'int8', 'fp8-e4m3'),
+        (i, m, n, k, params, dtype) => {
+          const values = sweep.pointValues(i);
+          const g = { batch: 1, m, n, k, weightsAreParameters: params };
+          // The patched design first (its layout is cached), then a freshly built one.
+          expect(sweepGemmSeconds(design(values), dtype, g)).toBe(
+            gemmSeconds(designChip(sweep.prepared, values), dtype, g),
+          );
+        },
+      ),
       { numRuns: 400, seed: 7 },
     );
   });

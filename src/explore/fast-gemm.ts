@@ -38,7 +38,14 @@ function layoutOf(chip: ChipSpec, dtype: string): CoreLayout | undefined {
   let layout: CoreLayout | undefined;
   if (format && !tensorCores) {
     const array = arrayShape(chip);
-    layout = { core: coreAt(chip, 0)!, array, tileDepth: array.rows * (format.rate ?? 1), chunkRows: accumulatorChunkRows(chip), cores: coreCount(chip), elementBytes: NUMBER_FORMATS[dtype as keyof typeof NUMBER_FORMATS].bytes };
+    layout = {
+      core: coreAt(chip, 0)!,
+      array,
+      tileDepth: array.rows * (format.rate ?? 1),
+      chunkRows: accumulatorChunkRows(chip),
+      cores: coreCount(chip),
+      elementBytes: NUMBER_FORMATS[dtype as keyof typeof NUMBER_FORMATS].bytes,
+    };
   }
   byFormat.set(dtype, layout);
   return layout;
@@ -50,16 +57,36 @@ export function sweepGemmSeconds(chip: ChipSpec, dtype: string, g: Gemm): number
   if (layout === undefined) return gemmSeconds(chip, dtype, g);
   if (g.m <= 0 || g.n <= 0 || g.k <= 0 || g.batch <= 0) return 0;
   const p = ports(chip);
-  const sys = { chip, core: layout.core, array: layout.array, tileDepth: layout.tileDepth, chunkRows: layout.chunkRows, dram: p.dram, onchip: p.onchip, pcie: p.pcie, elementBytes: layout.elementBytes };
+  const sys = {
+    chip,
+    core: layout.core,
+    array: layout.array,
+    tileDepth: layout.tileDepth,
+    chunkRows: layout.chunkRows,
+    dram: p.dram,
+    onchip: p.onchip,
+    pcie: p.pcie,
+    elementBytes: layout.elementBytes,
+  };
   return secondsOf(layout, sys, g, chip.clockHz, chip.technology?.sustainedClockHz);
 }
 
 /** From here as gemmSeconds's systolic branch (without fp8 casts: a sweep's GEMMs are prequantized). */
-function secondsOf(layout: CoreLayout, sys: SystolicContext, g: Gemm, clockHz: number, sustainedClockHz: number | undefined): number {
+function secondsOf(
+  layout: CoreLayout,
+  sys: SystolicContext,
+  g: Gemm,
+  clockHz: number,
+  sustainedClockHz: number | undefined,
+): number {
   const t = gemmTime(sys, g);
   const slow = clockHz / (sustainedClockHz ?? clockHz);
   const compute = (t.latencyCycles + Math.max(t.matrixCycles, t.vectorCycles) / layout.cores) * slow;
-  const cycles = Math.max(compute, t.latencyCycles + t.memoryCycles, (t.cycles / layout.cores) * (t.bound === 'memory' ? 1 : slow));
+  const cycles = Math.max(
+    compute,
+    t.latencyCycles + t.memoryCycles,
+    (t.cycles / layout.cores) * (t.bound === 'memory' ? 1 : slow),
+  );
   const e = layout.elementBytes;
   const bytes = (g.batch * g.m * g.k + (g.weightsAreParameters ? 1 : g.batch) * g.k * g.n + g.batch * g.m * g.n) * e;
   return Math.max(cycles, bytes / sys.dram.bytesPerCycle) / clockHz;
@@ -72,7 +99,12 @@ function secondsOf(layout: CoreLayout, sys: SystolicContext, g: Gemm, clockHz: n
  * the ports are written into one context kept per timer. Undefined where sweepGemmSeconds would fall
  * back to gemmSeconds (tensor cores, a format the chip lacks).
  */
-export type GemmTimer = (g: Gemm, clockHz: number, dramBytesPerS: number, sustainedClockHz: number | undefined) => number;
+export type GemmTimer = (
+  g: Gemm,
+  clockHz: number,
+  dramBytesPerS: number,
+  sustainedClockHz: number | undefined,
+) => number;
 
 type MutablePort = { -readonly [K in keyof PortTiming]: PortTiming[K] };
 
@@ -87,7 +119,17 @@ export function gemmTimer(shape: ChipSpec, dtype: string): GemmTimer | undefined
   const dram: MutablePort = { name: 'dram', bytesPerCycle: 0, latencyCycles: 0 };
   const onchip: MutablePort = { name: 'onchip', bytesPerCycle: 0, latencyCycles: ONCHIP_LATENCY_CYCLES };
   const pcie: MutablePort = { name: 'pcie', bytesPerCycle: 0, latencyCycles: 0 };
-  const sys: SystolicContext = { chip: shape, core: layout.core, array: layout.array, tileDepth: layout.tileDepth, chunkRows: layout.chunkRows, dram, onchip, pcie, elementBytes: layout.elementBytes };
+  const sys: SystolicContext = {
+    chip: shape,
+    core: layout.core,
+    array: layout.array,
+    tileDepth: layout.tileDepth,
+    chunkRows: layout.chunkRows,
+    dram,
+    onchip,
+    pcie,
+    elementBytes: layout.elementBytes,
+  };
   return (g, clockHz, dramBytesPerS, sustainedClockHz) => {
     if (g.m <= 0 || g.n <= 0 || g.k <= 0 || g.batch <= 0) return 0;
     dram.bytesPerCycle = dramBytesPerS / clockHz;

@@ -1,6 +1,7 @@
 /**
  * FNV-1a, 64-bit (Fowler, Noll, Vo; offset basis and prime from the FNV reference, isthe.com/chongo/tech/comp/fnv),
- * over the text's UTF-16LE bytes (each code unit low byte, then high byte): the hash only has to be the same for the same text on
+ * over the text's UTF-16LE bytes (each code unit low byte, then high byte): the hash only has to be the same for the
+ * same text on
  * every machine, and no node:crypto is needed, so it runs in the browser too.
  */
 const OFFSET_BASIS = 0xcbf29ce484222325n;

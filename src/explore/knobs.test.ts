@@ -51,7 +51,10 @@ describe('field paths', () => {
   it('sets a field by copying only the path, leaving the base untouched', () => {
     const base = CHIP_PRESETS['tpu-v4']!;
     const before = JSON.stringify(base);
-    const chip = applyToChip(base, [[parseFieldPath('cores[0].matrixUnits[0].rows')!, 256], [['clockHz'], 2e9]]);
+    const chip = applyToChip(base, [
+      [parseFieldPath('cores[0].matrixUnits[0].rows')!, 256],
+      [['clockHz'], 2e9],
+    ]);
     expect(chip.cores[0]!.matrixUnits[0]!.rows).toBe(256);
     expect(chip.clockHz).toBe(2e9);
     expect(JSON.stringify(base)).toBe(before);
@@ -63,7 +66,10 @@ describe('field paths', () => {
   it('keeps the type, the arrays and the key order of what it copies (no cast between ChipSpec and JSON)', () => {
     const base = CHIP_PRESETS['tpu-v4']!;
     const rows = base.cores[0]!.matrixUnits[0]!.rows;
-    const same = applyToChip(base, [[parseFieldPath('cores[0].matrixUnits[0].rows')!, rows], [['clockHz'], base.clockHz]]);
+    const same = applyToChip(base, [
+      [parseFieldPath('cores[0].matrixUnits[0].rows')!, rows],
+      [['clockHz'], base.clockHz],
+    ]);
     expectTypeOf(same).toEqualTypeOf<ChipSpec>();
     expect(JSON.stringify(same)).toBe(JSON.stringify(base));
     expect(Array.isArray(same.cores) && Array.isArray(same.cores[0]!.matrixUnits)).toBe(true);

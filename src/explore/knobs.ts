@@ -42,7 +42,8 @@ export function levelValue(range: KnobRange, level: number): KnobValue {
 /** The value at unit coordinate `u` in [0, 1]: discrete knobs pick a level, floats interpolate. */
 export function unitValue(range: KnobRange, u: number): KnobValue {
   const clamped = Math.min(Math.max(u, 0), 1);
-  if (range.kind === 'float') return range.log ? range.min * (range.max / range.min) ** clamped : range.min + clamped * (range.max - range.min);
+  if (range.kind === 'float')
+    return range.log ? range.min * (range.max / range.min) ** clamped : range.min + clamped * (range.max - range.min);
   return levelValue(range, unitLevel(u, knobLevels(range)));
 }
 
@@ -86,7 +87,8 @@ export function parseFieldPath(path: string): PathKey[] | undefined {
   return keys.length > 0 && !expectName ? keys : undefined;
 }
 
-const isObject = (value: unknown): value is Readonly<Record<string, unknown>> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Readonly<Record<string, unknown>> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Whether `path` names an existing field of `value` (the last key may be new on an existing object). */
 export function pathExists(value: unknown, keys: readonly PathKey[]): boolean {
@@ -142,7 +144,9 @@ const isArrayNode = (value: PathNode): value is readonly unknown[] => Array.isAr
 function copyAlong<T extends object>(value: T, node: PathTrie, values: readonly KnobValue[]): T;
 function copyAlong(value: PathNode, node: PathTrie, values: readonly KnobValue[]): PathNode {
   const written = (old: unknown, child: PathTrie): unknown =>
-    child.leaf !== undefined && child.children.size === 0 ? values[child.leaf] : copyAlong(isPathNode(old) ? old : {}, child, values);
+    child.leaf !== undefined && child.children.size === 0
+      ? values[child.leaf]
+      : copyAlong(isPathNode(old) ? old : {}, child, values);
   if (isArrayNode(value)) {
     const copy = value.slice();
     for (const [key, child] of node.children) if (typeof key === 'number') copy[key] = written(copy[key], child);
@@ -162,13 +166,22 @@ export function setPath<T extends object>(value: T, keys: readonly PathKey[], le
  * The chip with each `(keys, value)` assignment applied in order, copying each object on the union of
  * the paths once (knobs under one matrix unit share one copy of it).
  */
-export function applyToChip(base: ChipSpec, assignments: ReadonlyArray<readonly [readonly PathKey[], KnobValue]>): ChipSpec {
+export function applyToChip(
+  base: ChipSpec,
+  assignments: ReadonlyArray<readonly [readonly PathKey[], KnobValue]>,
+): ChipSpec {
   const trie = buildTrie(assignments.map(([keys]) => keys));
-  return copyAlong(base, trie, assignments.map(([, v]) => v));
+  return copyAlong(
+    base,
+    trie,
+    assignments.map(([, v]) => v),
+  );
 }
 
 /** A reusable writer for a fixed list of paths: `write(base, values)` with values in path order. */
-export function pathWriter(paths: readonly (readonly PathKey[])[]): (base: ChipSpec, values: readonly KnobValue[]) => ChipSpec {
+export function pathWriter(
+  paths: readonly (readonly PathKey[])[],
+): (base: ChipSpec, values: readonly KnobValue[]) => ChipSpec {
   const trie = buildTrie(paths);
   return (base, values) => copyAlong(base, trie, values);
 }

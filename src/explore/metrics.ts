@@ -12,10 +12,27 @@
  *   timeToTrainS: training; energyPerUnitJ: joules per unit of work; usdPerMUnits: TCO dollars per
  *   million units ($/Mtok for tokens); perfPerTco: units per TCO dollar.
  */
-export const CHIP_METRICS = ['dieAreaMm2', 'siliconAreaMm2', 'dies', 'powerW', 'costPerChipUsd', 'usdPerChipHour', 'peakOpsPerS'] as const;
+export const CHIP_METRICS = [
+  'dieAreaMm2',
+  'siliconAreaMm2',
+  'dies',
+  'powerW',
+  'costPerChipUsd',
+  'usdPerChipHour',
+  'peakOpsPerS',
+] as const;
 export type ChipMetric = (typeof CHIP_METRICS)[number];
 
-export const WORKLOAD_METRICS = ['throughputPerChip', 'latencyS', 'ttftS', 'tpotS', 'timeToTrainS', 'energyPerUnitJ', 'usdPerMUnits', 'perfPerTco'] as const;
+export const WORKLOAD_METRICS = [
+  'throughputPerChip',
+  'latencyS',
+  'ttftS',
+  'tpotS',
+  'timeToTrainS',
+  'energyPerUnitJ',
+  'usdPerMUnits',
+  'perfPerTco',
+] as const;
 export type WorkloadMetric = (typeof WORKLOAD_METRICS)[number];
 
 /**
@@ -23,7 +40,17 @@ export type WorkloadMetric = (typeof WORKLOAD_METRICS)[number];
  * configs). `experts` writes the key the config already has (num_local_experts or n_routed_experts);
  * `seq` is the workload's sequence (serving: the prompt).
  */
-export const MODEL_FIELDS = ['hidden', 'layers', 'heads', 'kvHeads', 'headDim', 'ffn', 'experts', 'topK', 'seq'] as const;
+export const MODEL_FIELDS = [
+  'hidden',
+  'layers',
+  'heads',
+  'kvHeads',
+  'headDim',
+  'ffn',
+  'experts',
+  'topK',
+  'seq',
+] as const;
 export type ModelField = (typeof MODEL_FIELDS)[number];
 
 export const MODEL_CONFIG_KEYS: Readonly<Record<Exclude<ModelField, 'seq' | 'experts'>, string>> = {

@@ -13,7 +13,12 @@ import { buildZooModel } from '../graph/zoo/index.js';
 
 export type ModelSource =
   | { readonly kind: 'zoo'; readonly name: string }
-  | { readonly kind: 'onnx'; readonly file: string; readonly bytes: Uint8Array; readonly readExternalData?: ExternalDataReader }
+  | {
+      readonly kind: 'onnx';
+      readonly file: string;
+      readonly bytes: Uint8Array;
+      readonly readExternalData?: ExternalDataReader;
+    }
   | { readonly kind: 'huggingface'; readonly file: string; readonly text: string }
   | { readonly kind: 'topology'; readonly file: string; readonly text: string; readonly form: TopologyForm };
 
@@ -31,7 +36,9 @@ export interface ModelOptions {
 
 function unwrap(result: Result<Graph>, what: string): Graph {
   if (result.ok) return result.value;
-  throw new TpusimError('bad_model', `${what} cannot be read:\n${formatIssues(result.issues)}`, { issues: result.issues });
+  throw new TpusimError('bad_model', `${what} cannot be read:\n${formatIssues(result.issues)}`, {
+    issues: result.issues,
+  });
 }
 
 /** The file's kind from its name: .onnx, .json (a Hugging Face config), .csv (a SCALE-Sim topology). */
@@ -45,11 +52,20 @@ export function modelKindOf(nameOrPath: string): ModelSource['kind'] {
 export function loadModel(source: ModelSource, options: ModelOptions = {}): Graph {
   switch (source.kind) {
     case 'zoo':
-      return buildZooModel(source.name, { ...(options.batch !== undefined ? { batch: options.batch } : {}), ...(options.seq !== undefined ? { seq: options.seq } : {}) });
+      return buildZooModel(source.name, {
+        ...(options.batch !== undefined ? { batch: options.batch } : {}),
+        ...(options.seq !== undefined ? { seq: options.seq } : {}),
+      });
     case 'onnx': {
       const { batch, seq, weights } = options;
       const reader = source.readExternalData;
-      const onnxOptions = { fileName: source.file, ...(batch ? { batch } : {}), ...(seq ? { seq } : {}), ...(weights ? { weights } : {}), ...(reader ? { readExternalData: reader } : {}) };
+      const onnxOptions = {
+        fileName: source.file,
+        ...(batch ? { batch } : {}),
+        ...(seq ? { seq } : {}),
+        ...(weights ? { weights } : {}),
+        ...(reader ? { readExternalData: reader } : {}),
+      };
       return unwrap(importOnnx(source.bytes, onnxOptions), source.file);
     }
     case 'huggingface': {
@@ -59,11 +75,17 @@ export function loadModel(source: ModelSource, options: ModelOptions = {}): Grap
       } catch (error) {
         throw new TpusimError('bad_model', `${source.file} is not valid JSON: ${(error as Error).message}`);
       }
-      return unwrap(importHfConfig(config, { batch: options.batch ?? 1, seq: options.seq ?? 128, fileName: source.file }), source.file);
+      return unwrap(
+        importHfConfig(config, { batch: options.batch ?? 1, seq: options.seq ?? 128, fileName: source.file }),
+        source.file,
+      );
     }
     case 'topology': {
       const layers = parseScaleSimTopology(source.text, source.form, source.file);
-      if (!layers.ok) throw new TpusimError('bad_model', `${source.file} cannot be read:\n${formatIssues(layers.issues)}`, { issues: layers.issues });
+      if (!layers.ok)
+        throw new TpusimError('bad_model', `${source.file} cannot be read:\n${formatIssues(layers.issues)}`, {
+          issues: layers.issues,
+        });
       return topologyToGraph(layers.value, source.file.replace(/^.*\//, '').replace(/\.csv$/i, ''));
     }
   }

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { hypervolume } from './pareto.js';
-import { crowdingDistance, nsga2Advance, nsga2Initial, nsga2Offspring, nsga2Start, runNsga2, type Nsga2Fitness, type Nsga2State } from './nsga2.js';
+import {
+  crowdingDistance,
+  nsga2Advance,
+  nsga2Initial,
+  nsga2Offspring,
+  nsga2Start,
+  runNsga2,
+  type Nsga2Fitness,
+  type Nsga2State,
+} from './nsga2.js';
 
 /** ZDT1 (Zitzler, Deb, Thiele 2000), 30 variables; its front is f2 = 1 - sqrt(f1), f1 in [0, 1]. */
 function zdt1(x: readonly number[]): Nsga2Fitness {
@@ -21,9 +30,22 @@ const ZDT1_HV = 0.1 + 2 / 3 + 0.1 * 1.1;
 describe('NSGA-II', () => {
   it('reaches at least 0.95 of the analytic hypervolume of ZDT1 within 10,000 evaluations', () => {
     let evaluations = 0;
-    const state = runNsga2(30, (x) => (evaluations++, zdt1(x)), { population: 100, generations: 100, seed: 1 });
-    const hv = hypervolume(state.population.map((p) => p.objectives), [1.1, 1.1]);
-    console.log(`ZDT1: hypervolume ${hv.toFixed(4)} of ${ZDT1_HV.toFixed(4)} (${((100 * hv) / ZDT1_HV).toFixed(1)}%) after ${evaluations} evaluations`);
+    const state = runNsga2(
+      30,
+      (x) => {
+        evaluations++;
+        return zdt1(x);
+      },
+      { population: 100, generations: 100, seed: 1 },
+    );
+    const hv = hypervolume(
+      state.population.map((p) => p.objectives),
+      [1.1, 1.1],
+    );
+    console.log(
+      `ZDT1: hypervolume ${hv.toFixed(4)} of ${ZDT1_HV.toFixed(4)} (${((100 * hv) / ZDT1_HV).toFixed(1)}%) after ` +
+        `${evaluations} evaluations`,
+    );
     expect(evaluations).toBeLessThanOrEqual(10_000);
     expect(hv).toBeGreaterThanOrEqual(0.95 * ZDT1_HV);
   });
@@ -48,13 +70,30 @@ describe('NSGA-II', () => {
   it('prefers feasible points: an infeasible one survives only when there is room', () => {
     const options = { population: 4, seed: 2 };
     const xs = [[0.1], [0.2], [0.3], [0.4]];
-    const state = nsga2Start(xs, xs.map((x) => ({ objectives: [x[0]!, 1 - x[0]!], violation: 0 })));
-    const next = nsga2Advance(state, [[0.5], [0.6]], [{ objectives: [0, 0], violation: 2 }, { objectives: [0.5, 0.5], violation: 0 }], options);
+    const state = nsga2Start(
+      xs,
+      xs.map((x) => ({ objectives: [x[0]!, 1 - x[0]!], violation: 0 })),
+    );
+    const next = nsga2Advance(
+      state,
+      [[0.5], [0.6]],
+      [
+        { objectives: [0, 0], violation: 2 },
+        { objectives: [0.5, 0.5], violation: 0 },
+      ],
+      options,
+    );
     expect(next.population.some((p) => p.violation > 0)).toBe(false);
     expect(next.population).toHaveLength(4);
   });
 
   it('gives the ends of a front infinite crowding distance', () => {
-    expect(crowdingDistance([[0, 2], [1, 1], [2, 0]])).toEqual([Infinity, 2, Infinity]);
+    expect(
+      crowdingDistance([
+        [0, 2],
+        [1, 1],
+        [2, 0],
+      ]),
+    ).toEqual([Infinity, 2, Infinity]);
   });
 });

@@ -55,14 +55,18 @@ export function crowdingDistance(front: readonly (readonly number[])[]): number[
     const hi = front[order[n - 1]!]![m]!;
     distance[order[0]!] = distance[order[n - 1]!] = Infinity;
     if (hi === lo) continue;
-    for (let i = 1; i < n - 1; i++) distance[order[i]!]! += (front[order[i + 1]!]![m]! - front[order[i - 1]!]![m]!) / (hi - lo);
+    for (let i = 1; i < n - 1; i++)
+      distance[order[i]!]! += (front[order[i + 1]!]![m]! - front[order[i - 1]!]![m]!) / (hi - lo);
   }
   return distance;
 }
 
 /** Rank (front number) and crowding distance of every individual. */
 function rankAndCrowd(pop: readonly Nsga2Individual[]): { fronts: number[][]; rank: number[]; crowd: number[] } {
-  const fronts = nonDominatedSort(pop.map((p) => p.objectives), (a, b) => beats(pop[a]!, pop[b]!));
+  const fronts = nonDominatedSort(
+    pop.map((p) => p.objectives),
+    (a, b) => beats(pop[a]!, pop[b]!),
+  );
   const rank = new Array<number>(pop.length).fill(0);
   const crowd = new Array<number>(pop.length).fill(0);
   fronts.forEach((front, f) => {
@@ -82,7 +86,15 @@ export function nsga2Initial(dims: number, options: Nsga2Options): number[][] {
 }
 
 export function nsga2Start(candidates: readonly (readonly number[])[], fitness: readonly Nsga2Fitness[]): Nsga2State {
-  return { generation: 0, dims: candidates[0]?.length ?? 0, population: candidates.map((x, i) => ({ x: [...x], objectives: [...fitness[i]!.objectives], violation: fitness[i]!.violation })) };
+  return {
+    generation: 0,
+    dims: candidates[0]?.length ?? 0,
+    population: candidates.map((x, i) => ({
+      x: [...x],
+      objectives: [...fitness[i]!.objectives],
+      violation: fitness[i]!.violation,
+    })),
+  };
 }
 
 function sbx(rng: Rng, a: number, b: number, eta: number): [number, number] {
@@ -103,7 +115,10 @@ function sbx(rng: Rng, a: number, b: number, eta: number): [number, number] {
 function mutate(rng: Rng, y: number, eta: number): number {
   const u = rng.next();
   const power = 1 / (eta + 1);
-  const delta = u < 0.5 ? (2 * u + (1 - 2 * u) * (1 - y) ** (eta + 1)) ** power - 1 : 1 - (2 * (1 - u) + 2 * (u - 0.5) * y ** (eta + 1)) ** power;
+  const delta =
+    u < 0.5
+      ? (2 * u + (1 - 2 * u) * (1 - y) ** (eta + 1)) ** power - 1
+      : 1 - (2 * (1 - u) + 2 * (u - 0.5) * y ** (eta + 1)) ** power;
   return Math.min(1, Math.max(0, y + delta));
 }
 
@@ -115,7 +130,18 @@ export function nsga2Offspring(state: Nsga2State, options: Nsga2Options): number
   const pick = (): Nsga2Individual => {
     const a = rng.int(0, pop.length - 1);
     const b = rng.int(0, pop.length - 1);
-    const better = rank[a]! !== rank[b]! ? (rank[a]! < rank[b]! ? a : b) : crowd[a]! !== crowd[b]! ? (crowd[a]! > crowd[b]! ? a : b) : rng.next() < 0.5 ? a : b;
+    const better =
+      rank[a]! !== rank[b]!
+        ? rank[a]! < rank[b]!
+          ? a
+          : b
+        : crowd[a]! !== crowd[b]!
+          ? crowd[a]! > crowd[b]!
+            ? a
+            : b
+          : rng.next() < 0.5
+            ? a
+            : b;
     return pop[better]!;
   };
   const etaC = options.crossoverEta ?? 15;
@@ -130,7 +156,8 @@ export function nsga2Offspring(state: Nsga2State, options: Nsga2Options): number
     const c1 = [...p1];
     const c2 = [...p2];
     for (let i = 0; i < state.dims; i++) if (cross) [c1[i], c2[i]] = sbx(rng, p1[i]!, p2[i]!, etaC);
-    for (const c of [c1, c2]) for (let i = 0; i < state.dims; i++) if (rng.next() <= pm) c[i] = mutate(rng, c[i]!, etaM);
+    for (const c of [c1, c2])
+      for (let i = 0; i < state.dims; i++) if (rng.next() <= pm) c[i] = mutate(rng, c[i]!, etaM);
     children.push(c1);
     if (children.length < options.population) children.push(c2);
   }
@@ -138,8 +165,20 @@ export function nsga2Offspring(state: Nsga2State, options: Nsga2Options): number
 }
 
 /** Elitist survival: parents and evaluated offspring merged, filled front by front, the last front by crowding. */
-export function nsga2Advance(state: Nsga2State, offspring: readonly (readonly number[])[], fitness: readonly Nsga2Fitness[], options: Nsga2Options): Nsga2State {
-  const merged: Nsga2Individual[] = [...state.population, ...offspring.map((x, i) => ({ x: [...x], objectives: [...fitness[i]!.objectives], violation: fitness[i]!.violation }))];
+export function nsga2Advance(
+  state: Nsga2State,
+  offspring: readonly (readonly number[])[],
+  fitness: readonly Nsga2Fitness[],
+  options: Nsga2Options,
+): Nsga2State {
+  const merged: Nsga2Individual[] = [
+    ...state.population,
+    ...offspring.map((x, i) => ({
+      x: [...x],
+      objectives: [...fitness[i]!.objectives],
+      violation: fitness[i]!.violation,
+    })),
+  ];
   const { fronts, crowd } = rankAndCrowd(merged);
   const next: Nsga2Individual[] = [];
   for (const front of fronts) {
@@ -155,7 +194,11 @@ export function nsga2Advance(state: Nsga2State, offspring: readonly (readonly nu
 }
 
 /** A whole run of `generations` generations (population x generations evaluations) on an in-process problem. */
-export function runNsga2(dims: number, evaluate: (x: readonly number[]) => Nsga2Fitness, options: Nsga2Options & { readonly generations: number }): Nsga2State {
+export function runNsga2(
+  dims: number,
+  evaluate: (x: readonly number[]) => Nsga2Fitness,
+  options: Nsga2Options & { readonly generations: number },
+): Nsga2State {
   const initial = nsga2Initial(dims, options);
   let state = nsga2Start(initial, initial.map(evaluate));
   while (state.generation + 1 < options.generations) {

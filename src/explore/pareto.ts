@@ -23,7 +23,10 @@ export function dominates(a: readonly number[], b: readonly number[]): boolean {
 }
 
 /** Fronts of indices: front 0 is non-dominated, front 1 non-dominated once front 0 is removed, and so on. */
-export function nonDominatedSort(points: readonly (readonly number[])[], dominatesFn: (a: number, b: number) => boolean = (a, b) => dominates(points[a]!, points[b]!)): number[][] {
+export function nonDominatedSort(
+  points: readonly (readonly number[])[],
+  dominatesFn: (a: number, b: number) => boolean = (a, b) => dominates(points[a]!, points[b]!),
+): number[][] {
   const n = points.length;
   const dominated: number[][] = Array.from({ length: n }, () => []);
   const count = new Array<number>(n).fill(0);
@@ -81,7 +84,9 @@ function hvSlices(points: readonly (readonly number[])[], ref: readonly number[]
     const depth = top - sorted[i]![d - 1]!;
     if (depth <= 0) continue;
     const slab = sorted.slice(0, i + 1).map((p) => p.slice(0, d - 1));
-    const front = slab.filter((p, j) => !slab.some((q, k) => k !== j && (dominates(q, p) || (k < j && q.every((v, t) => v === p[t])))));
+    const front = slab.filter(
+      (p, j) => !slab.some((q, k) => k !== j && (dominates(q, p) || (k < j && q.every((v, t) => v === p[t])))),
+    );
     volume += depth * hvSlices(front, lower);
   }
   return volume;

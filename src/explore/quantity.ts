@@ -5,10 +5,22 @@
  */
 import { GIB, KIB, MIB, TIB } from '../core/units.js';
 
-const PREFIXES: Readonly<Record<string, number>> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, Ki: KIB, Mi: MIB, Gi: GIB, Ti: TIB };
+const PREFIXES: Readonly<Record<string, number>> = {
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  Ki: KIB,
+  Mi: MIB,
+  Gi: GIB,
+  Ti: TIB,
+};
 const UNITS = ['Hz', 'B/s', 'B', 'W', 'mm2', 'nm', 's', 'USD'] as const;
 
-export const QUANTITY_PATTERN = /^([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*((?:[kMGTP]i?)?)(Hz|B\/s|B|W|mm2|nm|s|USD)$/;
+export const QUANTITY_PATTERN =
+  /^([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*((?:[kMGTP]i?)?)(Hz|B\/s|B|W|mm2|nm|s|USD)$/;
 
 /** The value of a plain number or a number with a unit, or undefined when the text is neither. */
 export function parseQuantity(value: unknown): number | undefined {

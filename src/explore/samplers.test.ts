@@ -29,7 +29,12 @@ describe('sobol', () => {
   it('is a (0, 2)-net in its first two dimensions: one of 2^k points per elementary box', () => {
     const k = 6;
     for (let a = 0; a <= k; a++) {
-      const boxes = new Set(Array.from({ length: 2 ** k }, (_, i) => `${Math.floor(sobolPoint(i, 0) * 2 ** a)},${Math.floor(sobolPoint(i, 1) * 2 ** (k - a))}`));
+      const boxes = new Set(
+        Array.from(
+          { length: 2 ** k },
+          (_, i) => `${Math.floor(sobolPoint(i, 0) * 2 ** a)},${Math.floor(sobolPoint(i, 1) * 2 ** (k - a))}`,
+        ),
+      );
       expect(boxes.size).toBe(2 ** k);
     }
   });

@@ -61,13 +61,19 @@ export function lhsPoint(seed: number, index: number, n: number, dims: number): 
 
 /** The digital shift of each Sobol dimension for `seed` (all 0 for seed 0: the plain sequence). */
 export function sobolShifts(seed: number, dims: number): number[] {
-  if (dims > SOBOL_MAX_DIMS) throw new RangeError(`the Sobol sampler has ${SOBOL_MAX_DIMS} dimensions, the sweep ${dims}`);
+  if (dims > SOBOL_MAX_DIMS)
+    throw new RangeError(`the Sobol sampler has ${SOBOL_MAX_DIMS} dimensions, the sweep ${dims}`);
   const rng = createRng(mixSeed(seed, 0x50b0));
   return Array.from({ length: dims }, () => (seed === 0 ? 0 : Math.floor(rng.next() * 2 ** 32)));
 }
 
 /** Sobol point `index` over `dims` dimensions, digitally shifted when `seed` is not 0. */
-export function sobolVector(seed: number, index: number, dims: number, shifts: readonly number[] = sobolShifts(seed, dims)): number[] {
+export function sobolVector(
+  seed: number,
+  index: number,
+  dims: number,
+  shifts: readonly number[] = sobolShifts(seed, dims),
+): number[] {
   const point = new Array<number>(dims);
   for (let d = 0; d < dims; d++) point[d] = sobolPoint(index, d, shifts[d]!);
   return point;

@@ -21,7 +21,11 @@ export interface KnobTornadoBar {
 }
 
 /** Tornado of `objective` around `centre` (knob values by name): bars sorted by swing, largest first. */
-export function knobTornado(sweep: ExploreSweep, centre: Readonly<Record<string, KnobValue>>, objective: string): KnobTornadoBar[] {
+export function knobTornado(
+  sweep: ExploreSweep,
+  centre: Readonly<Record<string, KnobValue>>,
+  objective: string,
+): KnobTornadoBar[] {
   const values = sweep.spec.knobs.map((k) => centre[k.name]!);
   const bars = sweep.spec.knobs.map((knob, i): KnobTornadoBar => {
     const [low, high] = knobExtremes(knob);
@@ -31,7 +35,16 @@ export function knobTornado(sweep: ExploreSweep, centre: Readonly<Record<string,
     const lowObjective = lo.objectives[objective] ?? null;
     const highObjective = hi.objectives[objective] ?? null;
     const swing = lowObjective === null || highObjective === null ? 0 : Math.abs(highObjective - lowObjective);
-    return { knob: knob.name, low, high, lowObjective, highObjective, lowFeasible: lo.feasible, highFeasible: hi.feasible, swing };
+    return {
+      knob: knob.name,
+      low,
+      high,
+      lowObjective,
+      highObjective,
+      lowFeasible: lo.feasible,
+      highFeasible: hi.feasible,
+      swing,
+    };
   });
   return bars.sort((a, b) => b.swing - a.swing || a.knob.localeCompare(b.knob));
 }
@@ -69,15 +82,23 @@ export function spearman(x: readonly number[], y: readonly number[]): number | n
 }
 
 /** rho[knob][objective] over the feasible rows (enumerated knobs by position in their list). */
-export function rankCorrelations(sweep: ExploreSweep, rows: readonly DesignRow[]): Record<string, Record<string, number | null>> {
+export function rankCorrelations(
+  sweep: ExploreSweep,
+  rows: readonly DesignRow[],
+): Record<string, Record<string, number | null>> {
   const feasible = rows.filter((r) => r.feasible);
   const out: Record<string, Record<string, number | null>> = {};
   for (const knob of sweep.spec.knobs) {
     const x = feasible.map((r) => knobOrdinal(knob.range, r.knobs[knob.name]!));
     out[knob.name] = {};
     for (const name of sweep.objectiveNames) {
-      const pairs = feasible.map((r, i) => [x[i]!, r.objectives[name]] as const).filter((p): p is readonly [number, number] => p[1] !== undefined);
-      out[knob.name]![name] = spearman(pairs.map((p) => p[0]), pairs.map((p) => p[1]));
+      const pairs = feasible
+        .map((r, i) => [x[i]!, r.objectives[name]] as const)
+        .filter((p): p is readonly [number, number] => p[1] !== undefined);
+      out[knob.name]![name] = spearman(
+        pairs.map((p) => p[0]),
+        pairs.map((p) => p[1]),
+      );
     }
   }
   return out;

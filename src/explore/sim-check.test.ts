@@ -29,30 +29,37 @@ describe('simulatorCheck', () => {
   const knobs = { rows: 128, mxus: 4, layers: 40 };
   const check = simulatorCheck(sweep, knobs);
 
-  it('runs each GEMM workload on the fold engine and compares it with the sweep\'s analytical time', () => {
+  it("runs each GEMM workload on the fold engine and compares it with the sweep's analytical time", () => {
     const chip = designChip(sweep.prepared, [128, 4, 40]);
     const mm = check.gaps.find((g) => g.workload === 'mm')!;
     const info = chipArray(chip, { format: 'bf16' });
-    const cycles = SYSTOLIC_ENGINES.fold.run({ shape: { m: 2048, n: 1536, k: 1000 }, array: info.array }).stats.totalCycles;
+    const cycles = SYSTOLIC_ENGINES.fold.run({ shape: { m: 2048, n: 1536, k: 1000 }, array: info.array }).stats
+      .totalCycles;
     expect(mm.simulatedUnitCycles).toBe(cycles);
     expect(mm.matrixUnits).toBe(info.unitsOnChip);
     expect(mm.simulatedS).toBe(cycles / info.unitsOnChip / chip.technology!.sustainedClockHz!);
-    expect(mm.analyticalS).toBe(sweepGemmSeconds(chip, 'bf16', { batch: 1, m: 2048, n: 1536, k: 1000, weightsAreParameters: true }));
+    expect(mm.analyticalS).toBe(
+      sweepGemmSeconds(chip, 'bf16', { batch: 1, m: 2048, n: 1536, k: 1000, weightsAreParameters: true }),
+    );
     expect(mm.gap).toBeCloseTo(mm.analyticalS / mm.simulatedS - 1, 12);
     // The model adds memory and latency to the array's compute: never below the simulated compute.
     expect(mm.gap).toBeGreaterThanOrEqual(-1e-9);
   });
 
-  it('checks a serving workload\'s FFN up-projection shard over the prefill rows, and says why inference is not checked', () => {
-    const serve = check.gaps.find((g) => g.workload === 'serve')!;
-    expect({ m: serve.m, n: serve.n, k: serve.k }).toEqual({ m: 4 * 512, n: 28672 / 8, k: 8192 });
-    expect(check.notes).toEqual([expect.stringMatching(/^r50: inference workloads are not re-checked/)]);
-    expect(check.gaps.every((g) => Number.isFinite(g.gap) && g.simulatedS > 0)).toBe(true);
-  });
+  it(
+    "checks a serving workload's FFN up-projection shard over the prefill rows, and says why inference is " +
+      'not checked',
+    () => {
+      const serve = check.gaps.find((g) => g.workload === 'serve')!;
+      expect({ m: serve.m, n: serve.n, k: serve.k }).toEqual({ m: 4 * 512, n: 28672 / 8, k: 8192 });
+      expect(check.notes).toEqual([expect.stringMatching(/^r50: inference workloads are not re-checked/)]);
+      expect(check.gaps.every((g) => Number.isFinite(g.gap) && g.simulatedS > 0)).toBe(true);
+    },
+  );
 });
 
 describe('simulatorCheck on the mission example (docs/explore.md)', () => {
-  it('design 158\'s +20.9% is its weights re-fetched for every accumulator chunk of rows, over the HBM port', () => {
+  it("design 158's +20.9% is its weights re-fetched for every accumulator chunk of rows, over the HBM port", () => {
     const sweep = compileSweep(readFileSync(new URL('../../examples/explore/mission.yaml', import.meta.url), 'utf8'));
     const values = sweep.pointValues(158);
     const knobs = Object.fromEntries(sweep.knobNames.map((n, i) => [n, values[i]!]));

@@ -45,12 +45,13 @@ type Shape = { readonly m: number; readonly n: number; readonly k: number };
 
 function gemmsOf(sweep: ExploreSweep, w: WorkloadSpec, values: readonly KnobValue[]): Shape[] | string {
   if (w.kind === 'gemm') return [{ m: w.m, n: w.n, k: w.k }];
-  if (w.kind === 'inference') return `${w.name}: inference workloads are not re-checked (no single GEMM stands for the graph)`;
+  if (w.kind === 'inference')
+    return `${w.name}: inference workloads are not re-checked (no single GEMM stands for the graph)`;
   const inputs = workloadInputs(sweep.spec, w, values, createWorkloadCache());
   if (typeof inputs === 'string') return inputs;
   const model = inputs.model!;
   const tp = w.kind === 'serving' ? w.tp : 1;
-  const rows = w.kind === 'serving' ? w.batch * (inputs.seq ?? w.prompt) : inputs.seq ?? w.seq;
+  const rows = w.kind === 'serving' ? w.batch * (inputs.seq ?? w.prompt) : (inputs.seq ?? w.seq);
   const ffn = model.groups[0]!.shape.mlp.ffn;
   return [{ m: rows, n: Math.ceil(ffn / tp), k: model.hidden }];
 }
@@ -61,7 +62,16 @@ function checkGemm(chip: ChipSpec, workload: string, shape: Shape, dtype: string
   const clockHz = chip.technology?.sustainedClockHz ?? chip.clockHz;
   const simulatedS = cycles / info.unitsOnChip / clockHz;
   const analyticalS = sweepGemmSeconds(chip, dtype, { batch: 1, ...shape, weightsAreParameters: true });
-  return { workload, ...shape, dtype, analyticalS, simulatedS, simulatedUnitCycles: cycles, matrixUnits: info.unitsOnChip, gap: analyticalS / simulatedS - 1 };
+  return {
+    workload,
+    ...shape,
+    dtype,
+    analyticalS,
+    simulatedS,
+    simulatedUnitCycles: cycles,
+    matrixUnits: info.unitsOnChip,
+    gap: analyticalS / simulatedS - 1,
+  };
 }
 
 /** The design with these knob values, its GEMMs on the simulator and in the analytical model. */

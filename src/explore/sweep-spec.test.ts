@@ -50,18 +50,33 @@ describe('parseSweepSpec', () => {
 
   it('checks names that objectives and knobs refer to', () => {
     const issues = issuesOf(GEMM_SPEC.replace('workload: mm, direction', 'workload: nope, direction'));
-    expect(issues).toEqual([expect.objectContaining({ path: 'objectives[0].workload', message: expect.stringMatching(/no workload named 'nope'/) })]);
+    expect(issues).toEqual([
+      expect.objectContaining({
+        path: 'objectives[0].workload',
+        message: expect.stringMatching(/no workload named 'nope'/),
+      }),
+    ]);
   });
 
   it('needs exactly one range per knob and points for non-grid samplers', () => {
-    const issues = issuesOf(GEMM_SPEC.replace('pow2: [64, 256]', 'pow2: [64, 256], int: [1, 2]').replace('sampler: { kind: grid }', 'sampler: { kind: sobol }'));
+    const issues = issuesOf(
+      GEMM_SPEC.replace('pow2: [64, 256]', 'pow2: [64, 256], int: [1, 2]').replace(
+        'sampler: { kind: grid }',
+        'sampler: { kind: sobol }',
+      ),
+    );
     expect(issues.map((i) => i.path)).toEqual(['knobs.rows']);
     const missing = issuesOf(GEMM_SPEC.replace('sampler: { kind: grid }', 'sampler: { kind: sobol }'));
     expect(missing).toEqual([expect.objectContaining({ path: 'sampler.points' })]);
   });
 
   it('rejects a unit it cannot read and a transformer workload on a CNN', () => {
-    const issues = issuesOf(GEMM_SPEC.replace('0.8GHz', '0.8 parsecs').replace('{ name: mm, kind: gemm, m: 2048, n: 2048, k: 2048 }', '{ name: s, kind: serving, model: resnet50, batch: 1, prompt: 8, output: 8 }'));
+    const issues = issuesOf(
+      GEMM_SPEC.replace('0.8GHz', '0.8 parsecs').replace(
+        '{ name: mm, kind: gemm, m: 2048, n: 2048, k: 2048 }',
+        '{ name: s, kind: serving, model: resnet50, batch: 1, prompt: 8, output: 8 }',
+      ),
+    );
     expect(issues.map((i) => i.path).sort()).toEqual(['knobs.clockHz.float[0]', 'workloads[0].model']);
   });
 

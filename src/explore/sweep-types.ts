@@ -51,13 +51,18 @@ export interface DesignColumns {
   readonly knobValues: readonly (readonly (number | string)[] | undefined)[];
   /** Per objective (objectiveNames order); NaN where the row has no value. */
   readonly objectives: readonly Float64Array[];
-  /** Per constraint (the spec's order): the value of its metric; NaN where it has none or the point's reasons are in otherReasons. */
+  /**
+   * Per constraint (the spec's order): the value of its metric; NaN where it has none or the point's reasons are in
+   * otherReasons.
+   */
   readonly constraints: readonly Float64Array[];
   /** 1 where the point is feasible. */
   readonly feasible: Uint8Array;
   /** Bit b set where reasonCodes[b] applies; the row's reasons are the set bits' in bit order. */
   readonly reasonBits: Uint32Array;
   readonly reasonCodes: readonly ReasonCode[];
-  /** Points (by offset from start) whose reasons are not codes (a model's refusal): all of their reasons; no bits set. */
+  /**
+   * Points (by offset from start) whose reasons are not codes (a model's refusal): all of their reasons; no bits set.
+   */
   readonly otherReasons: ReadonlyMap<number, readonly string[]>;
 }

@@ -81,5 +81,12 @@ export function summarizeGraph(graph: Graph): GraphSummary {
     entry.flops += c.flops;
   }
   const weights = Object.values(graph.tensors).filter((t) => t.kind === 'weight' || t.kind === 'state');
-  return { parameters: parameterCount(graph), parameterBytes: weights.reduce((s, t) => s + tensorBytes(t), 0), macs, flops, nodes: graph.nodes.length, byOp };
+  return {
+    parameters: parameterCount(graph),
+    parameterBytes: weights.reduce((s, t) => s + tensorBytes(t), 0),
+    macs,
+    flops,
+    nodes: graph.nodes.length,
+    byOp,
+  };
 }

@@ -14,7 +14,8 @@ function parse(text: string, form: TopologyForm): TopologyLayer[] {
   return r.value;
 }
 
-const topology = (file: string, form: TopologyForm): TopologyLayer[] => parse(readFileSync(join(DATA, file), 'utf8'), form);
+const topology = (file: string, form: TopologyForm): TopologyLayer[] =>
+  parse(readFileSync(join(DATA, file), 'utf8'), form);
 
 /** Each node's GEMM as the topology writes it: name, M, N, K. */
 const gemmsOf = (g: Graph) =>
@@ -28,19 +29,28 @@ const gemmsOf = (g: Graph) =>
 const dims = (layers: readonly TopologyLayer[]) => layers.map((l) => ({ name: l.name, m: l.m, n: l.n, k: l.k }));
 
 describe('SCALE-Sim topologies as graphs', () => {
-  it('gives every ResNet-50 (MLPerf) layer the GEMM SCALE-Sim runs: M = output pixels, N = filters, K = Fh Fw C', () => {
-    const layers = topology('mlperf-Resnet50.csv', 'conv');
-    const g = topologyToGraph(layers, 'mlperf-Resnet50');
-    expect(g.nodes.map((n) => n.op)).toEqual(layers.map(() => 'Conv'));
-    expect(gemmsOf(g)).toEqual(dims(layers));
-    expect(g.outputs).toHaveLength(layers.length);
-    expect(g.inputs).toHaveLength(layers.length);
-  });
+  it(
+    'gives every ResNet-50 (MLPerf) layer the GEMM SCALE-Sim runs: M = output pixels, N = filters, K = Fh ' + 'Fw C',
+    () => {
+      const layers = topology('mlperf-Resnet50.csv', 'conv');
+      const g = topologyToGraph(layers, 'mlperf-Resnet50');
+      expect(g.nodes.map((n) => n.op)).toEqual(layers.map(() => 'Conv'));
+      expect(gemmsOf(g)).toEqual(dims(layers));
+      expect(g.outputs).toHaveLength(layers.length);
+      expect(g.inputs).toHaveLength(layers.length);
+    },
+  );
 
   it('pads the bottom and right edges where SCALE-Sim counts an overhanging window', () => {
     // Conv1: 224x224, 7x7, stride 2: SCALE-Sim's ceil((224 - 7 + 2) / 2) = 110 needs one padded row and column.
-    const g = topologyToGraph(parse('h\nConv1, 224, 224, 7, 7, 3, 64, 2,\nc2, 56, 56, 3, 3, 64, 64, 1,\n', 'conv'), 't');
-    expect(g.nodes.map((n) => n.attrs['pads'])).toEqual([[0, 0, 1, 1], [0, 0, 0, 0]]);
+    const g = topologyToGraph(
+      parse('h\nConv1, 224, 224, 7, 7, 3, 64, 2,\nc2, 56, 56, 3, 3, 64, 64, 1,\n', 'conv'),
+      't',
+    );
+    expect(g.nodes.map((n) => n.attrs['pads'])).toEqual([
+      [0, 0, 1, 1],
+      [0, 0, 0, 0],
+    ]);
     expect(g.tensors[g.outputs[0]!]!.shape).toEqual([1, 64, 110, 110]);
     expect(g.tensors['Conv1.ifmap']).toMatchObject({ kind: 'input', shape: [1, 3, 224, 224], dtype: 'int8' });
     expect(g.tensors['Conv1.filter']).toMatchObject({ kind: 'weight', shape: [64, 3, 7, 7] });

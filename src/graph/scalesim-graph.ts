@@ -28,8 +28,19 @@ function overhang(input: number, filter: number, stride: number): number {
 function convNode(b: GraphBuilder, name: string, c: ConvParams): string {
   const ifmap = b.input(`${name}.ifmap`, [1, c.channels, c.ifmapHeight, c.ifmapWidth]);
   const filter = b.weight(`${name}.filter`, [c.filters, c.channels, c.filterHeight, c.filterWidth]);
-  const pads = [0, 0, overhang(c.ifmapHeight, c.filterHeight, c.strideHeight), overhang(c.ifmapWidth, c.filterWidth, c.strideWidth)];
-  const attrs = { kernel_shape: [c.filterHeight, c.filterWidth], strides: [c.strideHeight, c.strideWidth], pads, dilations: [1, 1], group: 1 };
+  const pads = [
+    0,
+    0,
+    overhang(c.ifmapHeight, c.filterHeight, c.strideHeight),
+    overhang(c.ifmapWidth, c.filterWidth, c.strideWidth),
+  ];
+  const attrs = {
+    kernel_shape: [c.filterHeight, c.filterWidth],
+    strides: [c.strideHeight, c.strideWidth],
+    pads,
+    dilations: [1, 1],
+    group: 1,
+  };
   return b.add('Conv', [ifmap, filter], attrs, name);
 }
 
@@ -40,7 +51,11 @@ function gemmNode(b: GraphBuilder, name: string, layer: TopologyLayer): string {
 }
 
 /** The graph of a parsed SCALE-Sim topology; conv-form layers become Conv nodes, GEMM-form ones MatMul. */
-export function topologyToGraph(layers: readonly TopologyLayer[], name: string, dtype: TensorDType = SCALESIM_WORD): Graph {
+export function topologyToGraph(
+  layers: readonly TopologyLayer[],
+  name: string,
+  dtype: TensorDType = SCALESIM_WORD,
+): Graph {
   const b = new GraphBuilder(name, dtype);
   const used = new Set<string>();
   const outputs = layers.map((layer) => {

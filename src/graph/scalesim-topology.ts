@@ -35,7 +35,15 @@ function parseRatio(text: string, where: string, issues: Issue[]): { nonzeros: n
   return { nonzeros, block };
 }
 
-const CONV_COLUMNS = ['IFMAP Height', 'IFMAP Width', 'Filter Height', 'Filter Width', 'Channels', 'Num Filter', 'Strides'];
+const CONV_COLUMNS = [
+  'IFMAP Height',
+  'IFMAP Width',
+  'Filter Height',
+  'Filter Width',
+  'Channels',
+  'Num Filter',
+  'Strides',
+];
 const GEMM_COLUMNS = ['M', 'N', 'K'];
 
 /** The form a header row's column names declare, when they name one. */
@@ -51,13 +59,26 @@ export function convOutputSize(input: number, filter: number, stride: number): n
   return Math.ceil((input - filter + stride) / stride);
 }
 
-export function parseScaleSimTopology(text: string, form: TopologyForm, fileName = 'topology.csv'): Result<TopologyLayer[]> {
+export function parseScaleSimTopology(
+  text: string,
+  form: TopologyForm,
+  fileName = 'topology.csv',
+): Result<TopologyLayer[]> {
   const issues: Issue[] = [];
   const layers: TopologyLayer[] = [];
   const columns = form === 'conv' ? CONV_COLUMNS : GEMM_COLUMNS;
   const lines = text.split(/\r?\n/);
   const headerForm = formOfHeader(lines[0] ?? '');
-  if (headerForm !== undefined && headerForm !== form) issues.push(issue('wrong_form', `${fileName}:1`, `the header names ${headerForm} columns (${headerForm === 'conv' ? CONV_COLUMNS.join(', ') : GEMM_COLUMNS.join(', ')}), but the topology was declared ${form}`));
+  if (headerForm !== undefined && headerForm !== form)
+    issues.push(
+      issue(
+        'wrong_form',
+        `${fileName}:1`,
+        `the header names ${headerForm} columns (` +
+          `${headerForm === 'conv' ? CONV_COLUMNS.join(', ') : GEMM_COLUMNS.join(', ')}), but the topology was ` +
+          `declared ${form}`,
+      ),
+    );
   lines.forEach((raw, index) => {
     if (index === 0) return; // header
     const fields = raw.split(',').map((f) => f.trim());
@@ -69,11 +90,21 @@ export function parseScaleSimTopology(text: string, form: TopologyForm, fileName
       return;
     }
     // A conv row fills columns 1-7, a gemm row 1-3 (later columns may hold notes): a row of the other kind is refused.
-    const filled = (from: number, to: number): boolean => fields.slice(from, to + 1).length === to - from + 1 && fields.slice(from, to + 1).every((f) => f !== '');
+    const filled = (from: number, to: number): boolean =>
+      fields.slice(from, to + 1).length === to - from + 1 && fields.slice(from, to + 1).every((f) => f !== '');
     const emptyAfterK = fields.slice(4, 8).every((f) => f === '');
     if (form === 'gemm' ? filled(1, 7) : filled(1, 3) && emptyAfterK) {
-      const [mine, other] = form === 'gemm' ? [`3 values (${GEMM_COLUMNS.join(', ')})`, 'conv'] : [`7 values (${CONV_COLUMNS.join(', ')})`, 'gemm'];
-      issues.push(issue('wrong_form', `${fileName}:${lineNo}`, `this row looks like a ${other} layer; a ${form} topology row has ${mine}`));
+      const [mine, other] =
+        form === 'gemm'
+          ? [`3 values (${GEMM_COLUMNS.join(', ')})`, 'conv']
+          : [`7 values (${CONV_COLUMNS.join(', ')})`, 'gemm'];
+      issues.push(
+        issue(
+          'wrong_form',
+          `${fileName}:${lineNo}`,
+          `this row looks like a ${other} layer; a ${form} topology row has ${mine}`,
+        ),
+      );
       return;
     }
     const numbers: number[] = [];
@@ -82,43 +113,87 @@ export function parseScaleSimTopology(text: string, form: TopologyForm, fileName
       const text = fields[c + 1] ?? '';
       const value = Number(text);
       if (text === '' || !Number.isInteger(value) || value < 1) {
-        issues.push(issue('bad_value', `${fileName}:${lineNo}:${c + 2}`, `${column} must be a positive integer, got '${text}'`));
+        issues.push(
+          issue('bad_value', `${fileName}:${lineNo}:${c + 2}`, `${column} must be a positive integer, got '${text}'`),
+        );
         bad = true;
       }
       numbers.push(value);
     });
     if (bad) return;
-    // v3 appends a Sparsity column (N:M) after K, or after Strides in conv form (then the stride in width is the stride).
+    // v3 appends a Sparsity column (N:M) after K, or after Strides in conv form (then the stride in width is the
+    // stride).
     const ratioColumn = form === 'gemm' ? 4 : 8;
     const ratioText = fields[ratioColumn] ?? '';
-    const sparsity = ratioText.includes(':') ? parseRatio(ratioText, `${fileName}:${lineNo}:${ratioColumn + 1}`, issues) : undefined;
+    const sparsity = ratioText.includes(':')
+      ? parseRatio(ratioText, `${fileName}:${lineNo}:${ratioColumn + 1}`, issues)
+      : undefined;
     if (ratioText.includes(':') && !sparsity) return;
     const ratio = sparsity ? { sparsity } : {};
     if (form === 'gemm') {
       layers.push({ name, line: lineNo, m: numbers[0]!, n: numbers[1]!, k: numbers[2]!, ...ratio });
       return;
     }
-    const [ifmapHeight, ifmapWidth, filterHeight, filterWidth, channels, filters, strideHeight] = numbers as [number, number, number, number, number, number, number];
+    const [ifmapHeight, ifmapWidth, filterHeight, filterWidth, channels, filters, strideHeight] = numbers as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     const strideText = sparsity ? '' : (fields[8] ?? '');
     const strideWidth = strideText === '' ? strideHeight : Number(strideText);
     if (!Number.isInteger(strideWidth) || strideWidth < 1) {
-      issues.push(issue('bad_value', `${fileName}:${lineNo}:9`, `the stride in width must be a positive integer, got '${strideText}'`));
+      issues.push(
+        issue(
+          'bad_value',
+          `${fileName}:${lineNo}:9`,
+          `the stride in width must be a positive integer, got '${strideText}'`,
+        ),
+      );
       return;
     }
     if (filterHeight > ifmapHeight || filterWidth > ifmapWidth) {
-      issues.push(issue('bad_value', `${fileName}:${lineNo}`, `the ${filterHeight}x${filterWidth} filter is larger than the ${ifmapHeight}x${ifmapWidth} input (SCALE-Sim has no padding)`));
+      issues.push(
+        issue(
+          'bad_value',
+          `${fileName}:${lineNo}`,
+          `the ${filterHeight}x${filterWidth} filter is larger than the ${ifmapHeight}x${ifmapWidth} input ` +
+            `(SCALE-Sim has no padding)`,
+        ),
+      );
       return;
     }
-    const pixels = convOutputSize(ifmapHeight, filterHeight, strideHeight) * convOutputSize(ifmapWidth, filterWidth, strideWidth);
+    const pixels =
+      convOutputSize(ifmapHeight, filterHeight, strideHeight) * convOutputSize(ifmapWidth, filterWidth, strideWidth);
     const conv = { ifmapHeight, ifmapWidth, filterHeight, filterWidth, channels, filters, strideHeight, strideWidth };
     if (name.includes('DP')) {
       for (let c = 0; c < channels; c++) {
-        layers.push({ name: `${name}_${c}`, line: lineNo, m: pixels, n: 1, k: filterHeight * filterWidth, conv: { ...conv, channels: 1, filters: 1 }, ...ratio });
+        layers.push({
+          name: `${name}_${c}`,
+          line: lineNo,
+          m: pixels,
+          n: 1,
+          k: filterHeight * filterWidth,
+          conv: { ...conv, channels: 1, filters: 1 },
+          ...ratio,
+        });
       }
       return;
     }
-    layers.push({ name, line: lineNo, m: pixels, n: filters, k: filterHeight * filterWidth * channels, conv, ...ratio });
+    layers.push({
+      name,
+      line: lineNo,
+      m: pixels,
+      n: filters,
+      k: filterHeight * filterWidth * channels,
+      conv,
+      ...ratio,
+    });
   });
-  if (layers.length === 0 && issues.length === 0) issues.push(issue('empty', fileName, 'no layers found below the header row'));
+  if (layers.length === 0 && issues.length === 0)
+    issues.push(issue('empty', fileName, 'no layers found below the header row'));
   return issues.length > 0 ? { ok: false, issues } : { ok: true, value: layers };
 }

@@ -7,7 +7,19 @@
  * models, which tpusim times but does not evaluate).
  */
 
-export const TENSOR_DTYPES = ['fp32', 'fp16', 'bf16', 'fp8-e4m3', 'fp8-e5m2', 'int8', 'uint8', 'int16', 'int32', 'int64', 'bool'] as const;
+export const TENSOR_DTYPES = [
+  'fp32',
+  'fp16',
+  'bf16',
+  'fp8-e4m3',
+  'fp8-e5m2',
+  'int8',
+  'uint8',
+  'int16',
+  'int32',
+  'int64',
+  'bool',
+] as const;
 export type TensorDType = (typeof TENSOR_DTYPES)[number];
 
 /** Bytes per element of each tensor type. */

@@ -27,7 +27,9 @@ describe('assembler line endings', () => {
   });
 
   it('reports Unicode line separators the same way, and old Mac CR-only files line by line', () => {
-    expect(messages('halt\u2028')).toEqual(['p.s:1:5: a line separator (U+2028) inside the line; end lines with LF or CRLF']);
+    expect(messages('halt\u2028')).toEqual([
+      'p.s:1:5: a line separator (U+2028) inside the line; end lines with LF or CRLF',
+    ]);
     expect(messages('nop\rhalt\n')[0]).toMatch(/^p\.s:1:4: a carriage return/);
   });
 });

@@ -17,7 +17,16 @@ import { nearestName } from '../core/errors.js';
 import { parseDecimal } from '../core/parse-number.js';
 import { OPS, defaultFieldValue, type FieldSpec, type OpSpec } from './ops.js';
 import { instructionFrom } from './instruction-record.js';
-import { MEMORY_SPACES, type BufferDecl, type BufferInit, type Instruction, type MemRef, type MemorySpace, type Program, type SourceLocation } from './types.js';
+import {
+  MEMORY_SPACES,
+  type BufferDecl,
+  type BufferInit,
+  type Instruction,
+  type MemRef,
+  type MemorySpace,
+  type Program,
+  type SourceLocation,
+} from './types.js';
 
 interface Line {
   readonly number: number;
@@ -109,8 +118,15 @@ class Assembler {
     text.split(/\r?\n|\r$/).forEach((raw, index) => {
       const stray = raw.search(STRAY_BREAK);
       if (stray >= 0) {
-        const what = raw[stray] === '\r' ? 'a carriage return (\\r) not followed by a newline' : `a line separator (U+${raw.charCodeAt(stray).toString(16).toUpperCase()})`;
-        this.fail({ number: index + 1, text: raw, column: 1 }, stray + 1, `${what} inside the line; end lines with LF or CRLF`);
+        const what =
+          raw[stray] === '\r'
+            ? 'a carriage return (\\r) not followed by a newline'
+            : `a line separator (U+${raw.charCodeAt(stray).toString(16).toUpperCase()})`;
+        this.fail(
+          { number: index + 1, text: raw, column: 1 },
+          stray + 1,
+          `${what} inside the line; end lines with LF or CRLF`,
+        );
         return;
       }
       const code = stripComment(raw);
@@ -132,7 +148,8 @@ class Assembler {
       if (label[1]! in this.labels) this.fail(line, line.column, `label '${label[1]}' is defined twice`);
       this.labels[label[1]!] = this.instructions.length;
       const rest = label[2]!;
-      if (rest !== '') this.statement({ number: line.number, text: rest, column: line.column + line.text.length - rest.length });
+      if (rest !== '')
+        this.statement({ number: line.number, text: rest, column: line.column + line.text.length - rest.length });
       return;
     }
     this.instruction(line);
@@ -142,24 +159,31 @@ class Assembler {
     const [name, ...args] = line.text.split(/\s+/);
     if (name === '.dtype') {
       const format = args[0] ?? '';
-      if (args.length !== 1 || !isNumberFormatName(format)) this.fail(line, line.column, `.dtype needs one number format, got '${args.join(' ')}'`);
+      if (args.length !== 1 || !isNumberFormatName(format))
+        this.fail(line, line.column, `.dtype needs one number format, got '${args.join(' ')}'`);
       else this.dtype = format;
     } else if (name === '.buffer') this.bufferDirective(line, args);
     else if (name === '.chip') {
       if (args.length !== 1) this.fail(line, line.column, `.chip needs one chip name, got '${args.join(' ')}'`);
       else this.chip = args[0]!;
-    }
-    else if (name === '.init') this.initDirective(line);
+    } else if (name === '.init') this.initDirective(line);
     else this.fail(line, line.column, `unknown directive '${name}' (known: .dtype, .buffer, .chip, .init)`);
   }
 
   /** `.init NAME "FILE"`: checked once every buffer is known (they may be declared later). */
   private initDirective(line: Line): void {
     const m = /^\.init(\s+)(\S+)\s+"([^"]+)"$/.exec(line.text);
-    if (!m) return this.fail(line, line.column, `usage: .init NAME "FILE" (a declared buffer and a quoted .npy path, relative to the program), got '${line.text}'`);
+    if (!m)
+      return this.fail(
+        line,
+        line.column,
+        `usage: .init NAME "FILE" (a declared buffer and a quoted .npy path, relative to the program), got '` +
+          `${line.text}'`,
+      );
     const init = { buffer: m[2]!, file: m[3]! };
     const column = line.column + '.init'.length + m[1]!.length;
-    if (this.initUses.some((u) => u.init.buffer === init.buffer)) return this.fail(line, column, `buffer '${init.buffer}' has two .init lines`);
+    if (this.initUses.some((u) => u.init.buffer === init.buffer))
+      return this.fail(line, column, `buffer '${init.buffer}' has two .init lines`);
     this.initUses.push({ init, line, column });
   }
 
@@ -167,9 +191,13 @@ class Assembler {
     for (const { init, line, column } of this.initUses) {
       const buffer = this.buffer(init.buffer);
       if (!buffer) {
-        const near = nearestName(init.buffer, this.buffers.map((b) => b.name));
+        const near = nearestName(
+          init.buffer,
+          this.buffers.map((b) => b.name),
+        );
         this.fail(line, column, `.init: unknown buffer '${init.buffer}'${near ? `; did you mean '${near}'?` : ''}`);
-      } else if (!buffer.dtype || !buffer.shape) this.fail(line, column, `.init: buffer '${init.buffer}' needs shape= and dtype= to be filled from a .npy file`);
+      } else if (!buffer.dtype || !buffer.shape)
+        this.fail(line, column, `.init: buffer '${init.buffer}' needs shape= and dtype= to be filled from a .npy file`);
       else this.init.push(init);
     }
   }
@@ -178,9 +206,11 @@ class Assembler {
     const [space, name, address, ...params] = args;
     const usage = 'usage: .buffer SPACE NAME ADDRESS|auto [bytes=N] [shape=AxB dtype=T] [core=N] [output]';
     if (!space || !name || !address) return this.fail(line, line.column, usage);
-    if (!(MEMORY_SPACES as readonly string[]).includes(space)) return this.fail(line, line.column, `unknown memory '${space}' (known: ${MEMORY_SPACES.join(', ')})`);
+    if (!(MEMORY_SPACES as readonly string[]).includes(space))
+      return this.fail(line, line.column, `unknown memory '${space}' (known: ${MEMORY_SPACES.join(', ')})`);
     if (!IDENT.test(name) || RESERVED.has(name)) return this.fail(line, line.column, `'${name}' cannot name a buffer`);
-    if (this.buffers.some((b) => b.name === name) || this.pendingAuto.some((b) => b.decl.name === name)) return this.fail(line, line.column, `buffer '${name}' is declared twice`);
+    if (this.buffers.some((b) => b.name === name) || this.pendingAuto.some((b) => b.decl.name === name))
+      return this.fail(line, line.column, `buffer '${name}' is declared twice`);
     const decl: { -readonly [K in keyof BufferDecl]?: BufferDecl[K] } = { name, space: space as MemorySpace };
     for (const param of params) {
       const [key, value = ''] = param.split('=');
@@ -192,13 +222,22 @@ class Assembler {
       else return this.fail(line, line.column, `bad buffer parameter '${param}'; ${usage}`);
     }
     if (decl.shape && !decl.dtype) return this.fail(line, line.column, `buffer '${name}' has a shape but no dtype`);
-    const typedBytes = decl.shape && decl.dtype ? decl.shape.reduce((a, b) => a * b, 1) * NUMBER_FORMATS[decl.dtype].bytes : undefined;
+    const typedBytes =
+      decl.shape && decl.dtype ? decl.shape.reduce((a, b) => a * b, 1) * NUMBER_FORMATS[decl.dtype].bytes : undefined;
     if (decl.bytes === undefined && typedBytes !== undefined) decl.bytes = typedBytes;
-    if (decl.bytes === undefined || decl.bytes < 1) return this.fail(line, line.column, `buffer '${name}' needs a size: bytes=N, or shape= with dtype=`);
-    if (typedBytes !== undefined && decl.bytes < typedBytes) return this.fail(line, line.column, `buffer '${name}': bytes=${decl.bytes} is smaller than its shape needs (${typedBytes})`);
-    if (space !== 'ub' && decl.core !== undefined) return this.fail(line, line.column, `only ub buffers belong to a core`);
+    if (decl.bytes === undefined || decl.bytes < 1)
+      return this.fail(line, line.column, `buffer '${name}' needs a size: bytes=N, or shape= with dtype=`);
+    if (typedBytes !== undefined && decl.bytes < typedBytes)
+      return this.fail(
+        line,
+        line.column,
+        `buffer '${name}': bytes=${decl.bytes} is smaller than its shape needs (${typedBytes})`,
+      );
+    if (space !== 'ub' && decl.core !== undefined)
+      return this.fail(line, line.column, `only ub buffers belong to a core`);
     if (address === 'auto') this.pendingAuto.push({ decl: decl as BufferDecl });
-    else if (parseInteger(address) === undefined) this.fail(line, line.column, `buffer address must be a non-negative integer or auto, got '${address}'`);
+    else if (parseInteger(address) === undefined)
+      this.fail(line, line.column, `buffer address must be a non-negative integer or auto, got '${address}'`);
     else this.buffers.push({ ...(decl as BufferDecl), address: parseInteger(address)! });
   }
 
@@ -225,13 +264,19 @@ class Assembler {
     if (!spec) {
       const known = [...Object.values(OPS).map((op) => op.mnemonic), ...Object.keys(ALIASES)];
       const near = nearestName(mnemonic, known);
-      return this.fail(line, line.column, `unknown instruction '${match[1]}'${near ? `; did you mean '${near}'?` : ''}`);
+      return this.fail(
+        line,
+        line.column,
+        `unknown instruction '${match[1]}'${near ? `; did you mean '${near}'?` : ''}`,
+      );
     }
     const operandColumn = line.column + line.text.length - match[2]!.length;
     const values = this.operands(line, spec, splitOperands(match[2]!, operandColumn));
     if (!values) return;
-    if (alias?.dst && (values['dst'] as MemRef).space !== alias.dst) return this.fail(line, operandColumn, `${mnemonic} writes ${alias.dst}, not ${(values['dst'] as MemRef).space}`);
-    if (alias?.src && (values['src'] as MemRef).space !== alias.src) return this.fail(line, operandColumn, `${mnemonic} reads ${alias.src}, not ${(values['src'] as MemRef).space}`);
+    if (alias?.dst && (values['dst'] as MemRef).space !== alias.dst)
+      return this.fail(line, operandColumn, `${mnemonic} writes ${alias.dst}, not ${(values['dst'] as MemRef).space}`);
+    if (alias?.src && (values['src'] as MemRef).space !== alias.src)
+      return this.fail(line, operandColumn, `${mnemonic} reads ${alias.src}, not ${(values['src'] as MemRef).space}`);
     // Fields in registry order, so the same program always serializes to the same JSON.
     const ordered: Record<string, unknown> = { op: spec.opcode };
     for (const field of spec.fields) if (values[field.name] !== undefined) ordered[field.name] = values[field.name];
@@ -241,7 +286,11 @@ class Assembler {
     this.source.push({ file: this.file, line: line.number, column: line.column });
   }
 
-  private operands(line: Line, spec: OpSpec, parts: Array<{ text: string; column: number }>): Record<string, unknown> | undefined {
+  private operands(
+    line: Line,
+    spec: OpSpec,
+    parts: Array<{ text: string; column: number }>,
+  ): Record<string, unknown> | undefined {
     const values: Record<string, unknown> = {};
     const failed = new Set<string>();
     const positional = spec.fields.filter((f) => f.positional);
@@ -250,17 +299,28 @@ class Assembler {
     let index = 0;
     for (const part of parts) {
       const eq = part.text.indexOf('=');
-      const field = eq > 0 ? named.find((f) => (f.key ?? f.name) === part.text.slice(0, eq).trim()) : named.find((f) => f.kind === 'flag' && (f.key ?? f.name) === part.text);
+      const field =
+        eq > 0
+          ? named.find((f) => (f.key ?? f.name) === part.text.slice(0, eq).trim())
+          : named.find((f) => f.kind === 'flag' && (f.key ?? f.name) === part.text);
       if (eq > 0 || field) {
         if (!field) {
           const keys = named.map((f) => f.key ?? f.name);
           const key = part.text.slice(0, eq > 0 ? eq : undefined).trim();
           const near = nearestName(key, keys);
-          this.fail(line, part.column, `${spec.mnemonic} has no parameter '${key}'${near ? `; did you mean '${near}'?` : ''} (parameters: ${keys.join(', ')})`);
+          this.fail(
+            line,
+            part.column,
+            `${spec.mnemonic} has no parameter '${key}'${near ? `; did you mean '${near}'?` : ''} (parameters: ` +
+              `${keys.join(', ')})`,
+          );
           ok = false;
           continue;
         }
-        const value = field.kind === 'flag' && eq < 0 ? true : this.value(line, part.column, field, part.text.slice(eq + 1).trim(), spec);
+        const value =
+          field.kind === 'flag' && eq < 0
+            ? true
+            : this.value(line, part.column, field, part.text.slice(eq + 1).trim(), spec);
         if (value === undefined) {
           ok = false;
           failed.add(field.name);
@@ -273,7 +333,8 @@ class Assembler {
         const near = IDENT.test(part.text) ? nearestName(part.text, keys) : undefined;
         const message = near
           ? `${spec.mnemonic} has no parameter '${part.text}'; did you mean '${near}'? (parameters: ${keys.join(', ')})`
-          : `${spec.mnemonic} takes ${positional.length} operands (${positional.map((f) => f.name).join(', ')}), got more`;
+          : `${spec.mnemonic} takes ${positional.length} operands (${positional.map((f) => f.name).join(', ')}), ` +
+            `got more`;
         this.fail(line, part.column, message);
         return undefined;
       }
@@ -288,7 +349,12 @@ class Assembler {
       const fallback = defaultFieldValue(field, values);
       if (fallback !== undefined) values[field.name] = fallback;
       else if (!field.optional) {
-        this.fail(line, line.column, `${spec.mnemonic} is missing its ${field.name} operand (operands: ${positional.map((f) => f.name).join(', ')})`);
+        this.fail(
+          line,
+          line.column,
+          `${spec.mnemonic} is missing its ${field.name} operand (operands: ` +
+            `${positional.map((f) => f.name).join(', ')})`,
+        );
         ok = false;
       }
     }
@@ -314,13 +380,23 @@ class Assembler {
       }
       case 'float': {
         const x = parseDecimal(text);
-        if (x === undefined) this.fail(line, column, `${where} must be a ${/^[+-]?[\d.]+e/i.test(text.trim()) ? 'finite ' : ''}number, got '${text}'`);
+        if (x === undefined)
+          this.fail(
+            line,
+            column,
+            `${where} must be a ${/^[+-]?[\d.]+e/i.test(text.trim()) ? 'finite ' : ''}number, got '${text}'`,
+          );
         return x;
       }
       case 'enum': {
         if (field.values!.includes(text)) return text;
         const near = nearestName(text, field.values!);
-        this.fail(line, column, `${where} must be one of ${field.values!.join(', ')}, got '${text}'${near ? `; did you mean '${near}'?` : ''}`);
+        this.fail(
+          line,
+          column,
+          `${where} must be one of ${field.values!.join(', ')}, got '${text}'` +
+            `${near ? `; did you mean '${near}'?` : ''}`,
+        );
         return undefined;
       }
       case 'flag':
@@ -344,7 +420,8 @@ class Assembler {
     if (spaced) {
       const space = spaced[1]!;
       const address = this.integerExpression(spaced[2]!);
-      if (!(MEMORY_SPACES as readonly string[]).includes(space)) this.fail(line, column, `${where}: unknown memory '${space}' (known: ${MEMORY_SPACES.join(', ')})`);
+      if (!(MEMORY_SPACES as readonly string[]).includes(space))
+        this.fail(line, column, `${where}: unknown memory '${space}' (known: ${MEMORY_SPACES.join(', ')})`);
       else if (address === undefined) this.fail(line, column, `${where}: bad address '${spaced[2]}'`);
       else return { space: space as MemorySpace, address };
       return undefined;
@@ -353,8 +430,17 @@ class Assembler {
     const buffer = head ? this.buffer(head) : undefined;
     const offset = rest.length === 0 ? 0 : this.integerExpression(rest.join('+'));
     if (!buffer) {
-      const near = head ? nearestName(head, this.buffers.map((b) => b.name)) : undefined;
-      this.fail(line, column, `${where}: unknown buffer '${head}'${near ? `; did you mean '${near}'?` : ''} (or write space:address)`);
+      const near = head
+        ? nearestName(
+            head,
+            this.buffers.map((b) => b.name),
+          )
+        : undefined;
+      this.fail(
+        line,
+        column,
+        `${where}: unknown buffer '${head}'${near ? `; did you mean '${near}'?` : ''} (or write space:address)`,
+      );
       return undefined;
     }
     if (offset === undefined) {

@@ -17,7 +17,9 @@ function bufferLine(b: BufferDecl): string {
 
 /** A memory reference by buffer name where one covers it (preferring the instruction's core for ub). */
 function memText(ref: MemRef, buffers: readonly BufferDecl[], core: number): string {
-  const candidates = buffers.filter((b) => b.space === ref.space && ref.address >= b.address && ref.address < b.address + b.bytes);
+  const candidates = buffers.filter(
+    (b) => b.space === ref.space && ref.address >= b.address && ref.address < b.address + b.bytes,
+  );
   const best = candidates.find((b) => (b.core ?? 0) === core) ?? (ref.space === 'ub' ? undefined : candidates[0]);
   if (!best) return `${ref.space}:${ref.address}`;
   const offset = ref.address - best.address;
@@ -62,7 +64,8 @@ export function disassemble(program: Program): string {
   for (const b of program.buffers) lines.push(bufferLine(b));
   for (const init of program.init ?? []) lines.push(`.init ${init.buffer} "${init.file}"`);
   const labelsAt = new Map<number, string[]>();
-  for (const [name, index] of Object.entries(program.labels)) labelsAt.set(index, [...(labelsAt.get(index) ?? []), name]);
+  for (const [name, index] of Object.entries(program.labels))
+    labelsAt.set(index, [...(labelsAt.get(index) ?? []), name]);
   program.instructions.forEach((instruction, index) => {
     for (const label of labelsAt.get(index) ?? []) lines.push(`${label}:`);
     lines.push(`    ${disassembleInstruction(instruction, program.buffers)}`);

@@ -172,11 +172,21 @@ export function encodeProgram(program: Program): Uint8Array {
 export function decodeProgram(bytes: Uint8Array, file = 'program.bin'): Result<Program> {
   const r = new Reader(bytes);
   try {
-    if (bytes.length < 5 || MAGIC.some((b, i) => bytes[i] !== b)) return { ok: false, issues: [issue('bad_binary', file, 'not a tpusim program (missing the TPUP header)')] };
+    if (bytes.length < 5 || MAGIC.some((b, i) => bytes[i] !== b))
+      return { ok: false, issues: [issue('bad_binary', file, 'not a tpusim program (missing the TPUP header)')] };
     r.offset = 4;
     const version = r.u8();
     if (version < OLDEST_VERSION || version > VERSION) {
-      return { ok: false, issues: [issue('bad_binary', file, `program format version ${version} is not supported (expected ${OLDEST_VERSION} to ${VERSION})`)] };
+      return {
+        ok: false,
+        issues: [
+          issue(
+            'bad_binary',
+            file,
+            `program format version ${version} is not supported (expected ${OLDEST_VERSION} to ${VERSION})`,
+          ),
+        ],
+      };
     }
     const dtypeIndex = r.uint();
     const chip = r.str();
@@ -195,10 +205,21 @@ export function decodeProgram(bytes: Uint8Array, file = 'program.bin'): Result<P
     for (let n = r.uint(), i = 0; i < n; i++) instructions.push(readInstruction(r, labelNames, version));
     if (!r.done) throw new RangeError(`${bytes.length - r.offset} bytes left after the last instruction`);
     const dtype = dtypeIndex > 0 ? NUMBER_FORMAT_NAMES[dtypeIndex - 1] : undefined;
-    const program: Program = { schemaVersion: 1, ...(chip ? { chip } : {}), ...(dtype ? { dtype } : {}), buffers, labels, instructions, ...(init.length > 0 ? { init } : {}) };
+    const program: Program = {
+      schemaVersion: 1,
+      ...(chip ? { chip } : {}),
+      ...(dtype ? { dtype } : {}),
+      buffers,
+      labels,
+      instructions,
+      ...(init.length > 0 ? { init } : {}),
+    };
     return { ok: true, value: program };
   } catch (error) {
-    return { ok: false, issues: [issue('bad_binary', `${file}@${r.offset}`, error instanceof Error ? error.message : String(error))] };
+    return {
+      ok: false,
+      issues: [issue('bad_binary', `${file}@${r.offset}`, error instanceof Error ? error.message : String(error))],
+    };
   }
 }
 
@@ -212,13 +233,23 @@ function readBuffer(r: Reader): BufferDecl {
   const core = flags & 2 ? r.uint() : undefined;
   const dtype = flags & 4 ? NUMBER_FORMAT_NAMES[r.u8()] : undefined;
   const shape = flags & 8 ? Array.from({ length: r.uint() }, () => r.uint()) : undefined;
-  return { name, space, address, bytes, ...(dtype ? { dtype } : {}), ...(shape ? { shape } : {}), ...(flags & 1 ? { output: true } : {}), ...(core !== undefined ? { core } : {}) };
+  return {
+    name,
+    space,
+    address,
+    bytes,
+    ...(dtype ? { dtype } : {}),
+    ...(shape ? { shape } : {}),
+    ...(flags & 1 ? { output: true } : {}),
+    ...(core !== undefined ? { core } : {}),
+  };
 }
 
 function readInstruction(r: Reader, labelNames: readonly string[], version: number): Instruction {
   const code = r.u8();
   const spec = opByCode(code);
-  if (!spec || (spec.since ?? 1) > version) throw new RangeError(`unknown opcode ${code} for format version ${version}`);
+  if (!spec || (spec.since ?? 1) > version)
+    throw new RangeError(`unknown opcode ${code} for format version ${version}`);
   const record: Record<string, unknown> = { op: spec.opcode };
   for (const field of spec.fields) {
     if ((field.since ?? 1) > version) {

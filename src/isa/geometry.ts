@@ -6,7 +6,13 @@
 import type { ActivateInstruction, DmaInstruction, PoolInstruction, VectorInstruction } from './types.js';
 
 /** The byte range covered by `rows` vectors of `width` bytes laid out with a row stride and grouping. */
-export function stridedExtent(rows: number, widthBytes: number, rowStrideBytes: number, groupRows: number, groupStrideBytes: number): number {
+export function stridedExtent(
+  rows: number,
+  widthBytes: number,
+  rowStrideBytes: number,
+  groupRows: number,
+  groupStrideBytes: number,
+): number {
   if (rows < 1) return 0;
   const stride = rowStrideBytes || widthBytes;
   const perGroup = groupRows || rows;
@@ -18,7 +24,13 @@ export function stridedExtent(rows: number, widthBytes: number, rowStrideBytes: 
 }
 
 /** Byte offset of vector `row` in that layout: (row mod groupRows) x stride + floor(row / groupRows) x groupStride. */
-export function stridedRowOffset(row: number, widthBytes: number, rowStrideBytes: number, groupRows: number, groupStrideBytes: number): number {
+export function stridedRowOffset(
+  row: number,
+  widthBytes: number,
+  rowStrideBytes: number,
+  groupRows: number,
+  groupStrideBytes: number,
+): number {
   const group = groupRows || Number.POSITIVE_INFINITY;
   return (row % group) * (rowStrideBytes || widthBytes) + Math.floor(row / group) * groupStrideBytes;
 }
@@ -40,7 +52,10 @@ export function activateOutputRows(a: ActivateInstruction): number {
 /** Output image of a pool instruction (0 x 0 when the window does not fit or the stride is below 1). */
 export function poolOutputShape(p: PoolInstruction): { height: number; width: number } {
   if (p.stride < 1 || p.kernelHeight > p.height || p.kernelWidth > p.width) return { height: 0, width: 0 };
-  return { height: Math.floor((p.height - p.kernelHeight) / p.stride) + 1, width: Math.floor((p.width - p.kernelWidth) / p.stride) + 1 };
+  return {
+    height: Math.floor((p.height - p.kernelHeight) / p.stride) + 1,
+    width: Math.floor((p.width - p.kernelWidth) / p.stride) + 1,
+  };
 }
 
 /** Vector ops that read a second operand (src2). */

@@ -28,7 +28,15 @@ describe('instructions from records', () => {
   });
 
   it('names every field that keeps a record from being an instruction', () => {
-    const r = instructionFrom({ op: 'activate', dst: { space: 'vmem', address: 0 }, accRow: 0, rows: 1, cols: '8', fn: 'gelu2', stride: 3 });
+    const r = instructionFrom({
+      op: 'activate',
+      dst: { space: 'vmem', address: 0 },
+      accRow: 0,
+      rows: 1,
+      cols: '8',
+      fn: 'gelu2',
+      stride: 3,
+    });
     expect(r.ok ? [] : r.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
       'dst: activate dst must be a memory reference { space, address }, got {"space":"vmem","address":0}',
       'cols: activate cols must be an integer, got "8"',
@@ -47,7 +55,10 @@ describe('instructions from records', () => {
       'core: activate needs its core field',
       "stride: activate has no field 'stride'",
     ]);
-    expect(instructionFrom({ op: 'jump' })).toEqual({ ok: false, issues: [{ code: 'invalid_enum', path: 'op', message: '"jump" is not an opcode' }] });
+    expect(instructionFrom({ op: 'jump' })).toEqual({
+      ok: false,
+      issues: [{ code: 'invalid_enum', path: 'op', message: '"jump" is not an opcode' }],
+    });
     expect(isInstruction({ op: 'halt' })).toBe(true);
     expect(isInstruction({ op: 'halt', extra: 1 })).toBe(false);
     expect(isInstruction({ op: 'toString' })).toBe(false);

@@ -10,12 +10,18 @@ import { OPS, type FieldKind, type FieldSpec } from './ops.js';
 import { MEMORY_SPACES, type Instruction, type Opcode } from './types.js';
 
 const isNumber = (v: unknown): boolean => typeof v === 'number';
-const isMapping = (v: unknown): v is Readonly<Record<string, unknown>> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isMapping = (v: unknown): v is Readonly<Record<string, unknown>> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const isSpace = (v: unknown): boolean => typeof v === 'string' && (MEMORY_SPACES as readonly string[]).includes(v);
 
 /** What a field of each kind holds, and the words for a message. */
-const KINDS: Readonly<Record<FieldKind, { readonly expected: string; readonly fits: (value: unknown, field: FieldSpec) => boolean }>> = {
-  mem: { expected: 'a memory reference { space, address }', fits: (v) => isMapping(v) && isSpace(v['space']) && isNumber(v['address']) },
+const KINDS: Readonly<
+  Record<FieldKind, { readonly expected: string; readonly fits: (value: unknown, field: FieldSpec) => boolean }>
+> = {
+  mem: {
+    expected: 'a memory reference { space, address }',
+    fits: (v) => isMapping(v) && isSpace(v['space']) && isNumber(v['address']),
+  },
   acc: { expected: 'an accumulator row', fits: isNumber },
   int: { expected: 'an integer', fits: isNumber },
   float: { expected: 'a number', fits: isNumber },
@@ -37,11 +43,18 @@ function instructionIssues(record: Readonly<Record<string, unknown>>): Issue[] {
     if (value === undefined) {
       if (!field.optional) issues.push(issue('missing', field.name, `${op} needs its ${field.name} field`));
     } else if (!KINDS[field.kind].fits(value, field)) {
-      issues.push(issue('invalid_type', field.name, `${op} ${field.name} must be ${KINDS[field.kind].expected}, got ${JSON.stringify(value)}`));
+      issues.push(
+        issue(
+          'invalid_type',
+          field.name,
+          `${op} ${field.name} must be ${KINDS[field.kind].expected}, got ${JSON.stringify(value)}`,
+        ),
+      );
     }
   }
   for (const key of Object.keys(record)) {
-    if (key !== 'op' && !fields.some((f) => f.name === key)) issues.push(issue('unknown_field', key, `${op} has no field '${key}'`));
+    if (key !== 'op' && !fields.some((f) => f.name === key))
+      issues.push(issue('unknown_field', key, `${op} has no field '${key}'`));
   }
   return issues;
 }

@@ -30,7 +30,7 @@ describe('instruction registry: every opcode declares its behaviour', () => {
     expect(new Set(opcodes.map((o) => OPS[o].unit))).toEqual(new Set(EXECUTION_UNITS));
   });
 
-  it('issues sync as a barrier, stops at halt, and holds the front end for a nop\'s cycles', () => {
+  it("issues sync as a barrier, stops at halt, and holds the front end for a nop's cycles", () => {
     expect(opcodes.filter((o) => OPS[o].issueRule === 'barrier')).toEqual(['sync']);
     expect(opcodes.filter((o) => OPS[o].issueRule === 'stop')).toEqual(['halt']);
     expect(issueCycles({ op: 'nop', cycles: 7 })).toBe(7);
@@ -40,8 +40,26 @@ describe('instruction registry: every opcode declares its behaviour', () => {
 
   it('counts the bytes DMAs and weight reads move, and none for other instructions', () => {
     const ctx = { dtype: 'bf16' } as const;
-    const dma: Instruction = { op: 'dma', dst: { space: 'ub', address: 0 }, src: { space: 'dram', address: 0 }, bytes: 96, rows: 3, srcStrideBytes: 0, dstStrideBytes: 0, core: 0 };
-    const read: Instruction = { op: 'read_weights', src: { space: 'dram', address: 0 }, rows: 8, cols: 5, strideBytes: 0, transpose: false, core: 0, mxu: 0 };
+    const dma: Instruction = {
+      op: 'dma',
+      dst: { space: 'ub', address: 0 },
+      src: { space: 'dram', address: 0 },
+      bytes: 96,
+      rows: 3,
+      srcStrideBytes: 0,
+      dstStrideBytes: 0,
+      core: 0,
+    };
+    const read: Instruction = {
+      op: 'read_weights',
+      src: { space: 'dram', address: 0 },
+      rows: 8,
+      cols: 5,
+      strideBytes: 0,
+      transpose: false,
+      core: 0,
+      mxu: 0,
+    };
     expect(OPS.dma.movedBytes?.(dma, ctx)).toBe(288);
     expect(OPS.read_weights.movedBytes?.(read, ctx)).toBe(80);
     expect(opcodes.filter((o) => OPS[o].movedBytes !== undefined).sort()).toEqual(['dma', 'read_weights']);
@@ -49,13 +67,72 @@ describe('instruction registry: every opcode declares its behaviour', () => {
 
   it('times vector-unit work on the shared formulas of arch/timing', () => {
     const core = coreAt(getChipPreset('tpu-v4'), 0)!;
-    const vector: Instruction = { op: 'vector', vop: 'exp', dst: { space: 'ub', address: 0 }, src: { space: 'ub', address: 0 }, rows: 3, cols: 40, dtype: 'fp32', outFormat: 'fp32', broadcast: false, imm: 0, srcScale: 1, src2Scale: 1, outScale: 1, core: 0 };
-    expect(OPS.vector.vectorUnitCycles!(core, vector)).toBe(vectorCycles(core, 120, VECTOR_SEMANTICS.exp.opsPerElement));
-    const fill: Instruction = { op: 'fill', dst: { space: 'ub', address: 0 }, rows: 4, cols: 9, value: 1, dtype: 'fp32', rowStrideBytes: 0, core: 0 };
+    const vector: Instruction = {
+      op: 'vector',
+      vop: 'exp',
+      dst: { space: 'ub', address: 0 },
+      src: { space: 'ub', address: 0 },
+      rows: 3,
+      cols: 40,
+      dtype: 'fp32',
+      outFormat: 'fp32',
+      broadcast: false,
+      imm: 0,
+      srcScale: 1,
+      src2Scale: 1,
+      outScale: 1,
+      core: 0,
+    };
+    expect(OPS.vector.vectorUnitCycles!(core, vector)).toBe(
+      vectorCycles(core, 120, VECTOR_SEMANTICS.exp.opsPerElement),
+    );
+    const fill: Instruction = {
+      op: 'fill',
+      dst: { space: 'ub', address: 0 },
+      rows: 4,
+      cols: 9,
+      value: 1,
+      dtype: 'fp32',
+      rowStrideBytes: 0,
+      core: 0,
+    };
     expect(OPS.fill.vectorUnitCycles!(core, fill)).toBe(fillCycles(core, 4, 9));
-    const pool: Instruction = { op: 'pool', dst: { space: 'ub', address: 0 }, src: { space: 'ub', address: 0 }, kind: 'max', channels: 2, height: 4, width: 4, kernelHeight: 2, kernelWidth: 2, stride: 2, dtype: 'int8', rowStrideBytes: 0, core: 0 };
+    const pool: Instruction = {
+      op: 'pool',
+      dst: { space: 'ub', address: 0 },
+      src: { space: 'ub', address: 0 },
+      kind: 'max',
+      channels: 2,
+      height: 4,
+      width: 4,
+      kernelHeight: 2,
+      kernelWidth: 2,
+      stride: 2,
+      dtype: 'int8',
+      rowStrideBytes: 0,
+      core: 0,
+    };
     expect(OPS.pool.vectorUnitCycles!(core, pool)).toBe(poolCycles(core, 2 * 2 * 2, 4));
-    const activate = { op: 'activate', dst: { space: 'ub', address: 0 }, accRow: 0, rows: 5, cols: 7, fn: 'relu', scale: 1, outScale: 1, outFormat: 'int8', rowStrideBytes: 0, groupRows: 0, groupStrideBytes: 0, pool: 'none', poolHeight: 0, poolWidth: 0, poolStride: 0, poolInputWidth: 0, core: 0 } as const;
+    const activate = {
+      op: 'activate',
+      dst: { space: 'ub', address: 0 },
+      accRow: 0,
+      rows: 5,
+      cols: 7,
+      fn: 'relu',
+      scale: 1,
+      outScale: 1,
+      outFormat: 'int8',
+      rowStrideBytes: 0,
+      groupRows: 0,
+      groupStrideBytes: 0,
+      pool: 'none',
+      poolHeight: 0,
+      poolWidth: 0,
+      poolStride: 0,
+      poolInputWidth: 0,
+      core: 0,
+    } as const;
     expect(OPS.activate.vectorUnitCycles!(core, activate)).toBe(Math.max(activateCycles(core, 5, 7), 5));
   });
 });

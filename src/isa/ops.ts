@@ -12,7 +12,7 @@ import { activateOutputRows, dmaBytes, poolOutputShape, stridedExtent, vectorOut
 import { VECTOR_SEMANTICS } from './semantics.js';
 import {
   ACTIVATION_FUNCTIONS,
-  MEMORY_SPACES,
+  type MEMORY_SPACES,
   OUTPUT_FORMATS,
   POOL_KINDS,
   VECTOR_OPS,
@@ -29,7 +29,16 @@ import {
   type VectorInstruction,
 } from './types.js';
 
-export { BINARY_VECTOR_OPS, REDUCTION_VECTOR_OPS, activateOutputRows, dmaBytes, poolOutputShape, stridedExtent, stridedRowOffset, vectorOutputShape } from './geometry.js';
+export {
+  BINARY_VECTOR_OPS,
+  REDUCTION_VECTOR_OPS,
+  activateOutputRows,
+  dmaBytes,
+  poolOutputShape,
+  stridedExtent,
+  stridedRowOffset,
+  vectorOutputShape,
+} from './geometry.js';
 
 export type FieldKind = 'mem' | 'acc' | 'int' | 'float' | 'enum' | 'flag' | 'label';
 
@@ -102,7 +111,16 @@ export const EXECUTION_UNITS = ['dma', 'weight-fetch', 'matrix', 'vector', 'fron
 export type ExecutionUnit = (typeof EXECUTION_UNITS)[number];
 
 /** Effects on the chip's state; 'none' leaves it unchanged. */
-export const INSTRUCTION_EFFECTS = ['copy', 'load-weights', 'multiply', 'activate', 'vector', 'fill', 'pool', 'none'] as const;
+export const INSTRUCTION_EFFECTS = [
+  'copy',
+  'load-weights',
+  'multiply',
+  'activate',
+  'vector',
+  'fill',
+  'pool',
+  'none',
+] as const;
 export type InstructionEffect = (typeof INSTRUCTION_EFFECTS)[number];
 
 const core = { name: 'core', kind: 'int', default: 0 } as const;
@@ -196,7 +214,13 @@ const matmul: OpSpec = {
   ],
   reads: (i, ctx) => {
     const m = i as MatmulInstruction;
-    const extent = stridedExtent(m.rows, m.depth * bytesOf(ctx.dtype), m.rowStrideBytes, m.groupRows, m.groupStrideBytes);
+    const extent = stridedExtent(
+      m.rows,
+      m.depth * bytesOf(ctx.dtype),
+      m.rowStrideBytes,
+      m.groupRows,
+      m.groupStrideBytes,
+    );
     const input = span(m.src, m.core, extent);
     return m.accumulate ? [input, { space: 'acc', core: m.core, start: m.accRow, end: m.accRow + m.rows }] : [input];
   },
@@ -214,7 +238,11 @@ const activate: OpSpec = {
   unit: 'vector',
   effect: 'activate',
   // The bias and column scale (cols values each) are read once per instruction: no extra cycles.
-  vectorUnitCycles: (c, i) => Math.max(activateCycles(c, (i as ActivateInstruction).rows, (i as ActivateInstruction).cols), activateOutputRows(i as ActivateInstruction)),
+  vectorUnitCycles: (c, i) =>
+    Math.max(
+      activateCycles(c, (i as ActivateInstruction).rows, (i as ActivateInstruction).cols),
+      activateOutputRows(i as ActivateInstruction),
+    ),
   fields: [
     { name: 'dst', kind: 'mem', positional: true, spaces: UB_ONLY },
     { name: 'accRow', kind: 'acc', positional: true },
@@ -245,7 +273,13 @@ const activate: OpSpec = {
   writes: (i) => {
     const a = i as ActivateInstruction;
     const width = a.cols * bytesOf(a.outFormat);
-    return [span(a.dst, a.core, stridedExtent(activateOutputRows(a), width, a.rowStrideBytes, a.groupRows, a.groupStrideBytes))];
+    return [
+      span(
+        a.dst,
+        a.core,
+        stridedExtent(activateOutputRows(a), width, a.rowStrideBytes, a.groupRows, a.groupStrideBytes),
+      ),
+    ];
   },
 };
 
@@ -350,7 +384,9 @@ const pool: OpSpec = {
   writes: (i) => {
     const p = i as PoolInstruction;
     const out = poolOutputShape(p);
-    return [span(p.dst, p.core, stridedExtent(out.height, out.width * p.channels * bytesOf(p.dtype), p.rowStrideBytes, 0, 0))];
+    return [
+      span(p.dst, p.core, stridedExtent(out.height, out.width * p.channels * bytesOf(p.dtype), p.rowStrideBytes, 0, 0)),
+    ];
   },
 };
 
@@ -362,9 +398,42 @@ export const OPS: Readonly<Record<Opcode, OpSpec>> = {
   vector,
   fill,
   pool,
-  sync: { opcode: 'sync', code: 6, mnemonic: 'sync', summary: 'wait for earlier instructions to complete', unit: 'front-end', effect: 'none', issueRule: 'barrier', fields: [{ name: 'label', kind: 'label', positional: true, optional: true }], reads: none, writes: none },
-  nop: { opcode: 'nop', code: 7, mnemonic: 'nop', summary: 'do nothing for some cycles', unit: 'front-end', effect: 'none', issueCycles: (i) => (i as NopInstruction).cycles, fields: [{ name: 'cycles', kind: 'int', positional: true, optional: true, min: 1 }], reads: none, writes: none },
-  halt: { opcode: 'halt', code: 8, mnemonic: 'halt', summary: 'end of program', unit: 'front-end', effect: 'none', issueRule: 'stop', fields: [], reads: none, writes: none },
+  sync: {
+    opcode: 'sync',
+    code: 6,
+    mnemonic: 'sync',
+    summary: 'wait for earlier instructions to complete',
+    unit: 'front-end',
+    effect: 'none',
+    issueRule: 'barrier',
+    fields: [{ name: 'label', kind: 'label', positional: true, optional: true }],
+    reads: none,
+    writes: none,
+  },
+  nop: {
+    opcode: 'nop',
+    code: 7,
+    mnemonic: 'nop',
+    summary: 'do nothing for some cycles',
+    unit: 'front-end',
+    effect: 'none',
+    issueCycles: (i) => (i as NopInstruction).cycles,
+    fields: [{ name: 'cycles', kind: 'int', positional: true, optional: true, min: 1 }],
+    reads: none,
+    writes: none,
+  },
+  halt: {
+    opcode: 'halt',
+    code: 8,
+    mnemonic: 'halt',
+    summary: 'end of program',
+    unit: 'front-end',
+    effect: 'none',
+    issueRule: 'stop',
+    fields: [],
+    reads: none,
+    writes: none,
+  },
 };
 
 /** Cycles the front end spends issuing an instruction. */
@@ -380,7 +449,10 @@ export function opByCode(code: number): OpSpec | undefined {
  * Defaults filled in for fields an instruction object leaves out (nop's cycles default to 1; a field
  * with `defaultFrom` takes the other field's value from `values`).
  */
-export function defaultFieldValue(field: FieldSpec, values: Readonly<Record<string, unknown>> = {}): number | string | boolean | undefined {
+export function defaultFieldValue(
+  field: FieldSpec,
+  values: Readonly<Record<string, unknown>> = {},
+): number | string | boolean | undefined {
   if (field.defaultFrom !== undefined) return values[field.defaultFrom] as number | string | boolean | undefined;
   if (field.default !== undefined) return field.default;
   if (field.kind === 'int' && field.optional) return field.min ?? 0;

@@ -124,10 +124,16 @@ export const VECTOR_SEMANTICS: Readonly<Record<VectorOp, VectorOpSemantics>> = w
   abs: map1((x) => Math.abs(x), 1),
   reduce_sum: { opsPerElement: 1, row: (a, _b, _imm, out) => void (out[0] = sumOf(a)) },
   reduce_mean: { opsPerElement: 1, row: (a, _b, _imm, out) => void (out[0] = f(sumOf(a) / a.length)) },
-  reduce_max: { opsPerElement: 1, row: (a, _b, _imm, out) => void (out[0] = a.reduce((m, v) => (v > m ? v : m), -Infinity)) },
+  reduce_max: {
+    opsPerElement: 1,
+    row: (a, _b, _imm, out) => void (out[0] = a.reduce((m, v) => (v > m ? v : m), -Infinity)),
+  },
   softmax: { opsPerElement: 8, row: (a, _b, _imm, out) => softmaxRow(a, a.length, out) },
   // Row r keeps columns c <= r + imm (a query attends to keys up to its own position); the rest are 0.
-  softmax_causal: { opsPerElement: 8, row: (a, _b, imm, out, r) => softmaxRow(a, Math.max(0, Math.min(a.length, r + imm + 1)), out) },
+  softmax_causal: {
+    opsPerElement: 8,
+    row: (a, _b, imm, out, r) => softmaxRow(a, Math.max(0, Math.min(a.length, r + imm + 1)), out),
+  },
   layernorm: {
     opsPerElement: 6,
     row: (a, _b, eps, out) => {
@@ -149,5 +155,7 @@ export const VECTOR_SEMANTICS: Readonly<Record<VectorOp, VectorOpSemantics>> = w
 
 /** Sets each op's opsPerElement from VECTOR_OP_COST. */
 function withCosts(ops: Record<VectorOp, VectorOpSemantics>): Record<VectorOp, VectorOpSemantics> {
-  return Object.fromEntries(Object.entries(ops).map(([name, s]) => [name, { ...s, opsPerElement: VECTOR_OP_COST[name as VectorOp] }])) as Record<VectorOp, VectorOpSemantics>;
+  return Object.fromEntries(
+    Object.entries(ops).map(([name, s]) => [name, { ...s, opsPerElement: VECTOR_OP_COST[name as VectorOp] }]),
+  ) as Record<VectorOp, VectorOpSemantics>;
 }

@@ -73,7 +73,17 @@ export const VECTOR_OPS = [
 export type VectorOp = (typeof VECTOR_OPS)[number];
 
 /** Formats an activation or vector result can be written in. */
-export const OUTPUT_FORMATS = ['int8', 'uint8', 'int16', 'int32', 'bf16', 'fp16', 'fp8-e4m3', 'fp8-e5m2', 'fp32'] as const;
+export const OUTPUT_FORMATS = [
+  'int8',
+  'uint8',
+  'int16',
+  'int32',
+  'bf16',
+  'fp16',
+  'fp8-e4m3',
+  'fp8-e5m2',
+  'fp32',
+] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number] & NumberFormatName;
 
 /**

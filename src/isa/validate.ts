@@ -7,10 +7,25 @@
 import { issue, type Issue } from '../core/errors.js';
 import { formatBytes } from '../core/units.js';
 import type { ChipSpec, CoreSpec, MatrixUnitSpec } from '../arch/chip-spec.js';
-import { accumulatorRows, coreAt, coreCount, defaultMatrixFormat, matrixUnitAt, matrixUnitsPerCore } from '../arch/derive.js';
+import {
+  accumulatorRows,
+  coreAt,
+  coreCount,
+  defaultMatrixFormat,
+  matrixUnitAt,
+  matrixUnitsPerCore,
+} from '../arch/derive.js';
 import { NUMBER_FORMATS, type NumberFormatName } from '../core/number-formats.js';
 import { BINARY_VECTOR_OPS, OPS, type Access } from './ops.js';
-import type { ActivateInstruction, Instruction, MemRef, Opcode, PoolInstruction, Program, VectorInstruction } from './types.js';
+import type {
+  ActivateInstruction,
+  Instruction,
+  MemRef,
+  Opcode,
+  PoolInstruction,
+  Program,
+  VectorInstruction,
+} from './types.js';
 import { fieldsOf } from './fields.js';
 
 /** The matrix units' input format: the program's `.dtype`, else the chip's first. */
@@ -42,15 +57,23 @@ function capacity(chip: ChipSpec, access: Access): number | undefined {
 
 function checkAccess(program: Program, chip: ChipSpec, access: Access, what: string): string | undefined {
   if (access.space === 'host') {
-    const inside = program.buffers.some((b) => b.space === 'host' && access.start >= b.address && access.end <= b.address + b.bytes);
-    return inside ? undefined : `${what} host bytes ${access.start}..${access.end - 1}, outside every declared host buffer`;
+    const inside = program.buffers.some(
+      (b) => b.space === 'host' && access.start >= b.address && access.end <= b.address + b.bytes,
+    );
+    return inside
+      ? undefined
+      : `${what} host bytes ${access.start}..${access.end - 1}, outside every declared host buffer`;
   }
   const size = capacity(chip, access);
   const unit = access.space === 'acc' ? ' rows' : ' bytes';
   if (size === undefined) return `${what} ${access.space}, which ${chip.name} does not have`;
   if (access.end > size) {
     const limit = access.space === 'acc' ? `${size} rows` : formatBytes(size);
-    return `${what} ${access.space}${access.space === 'ub' || access.space === 'acc' ? ` of core ${access.core}` : ''} ${access.start}..${access.end - 1}${unit}, beyond its ${limit}`;
+    return (
+      `${what} ${access.space}` +
+      `${access.space === 'ub' || access.space === 'acc' ? ` of core ${access.core}` : ''} ${access.start}..` +
+      `${access.end - 1}${unit}, beyond its ${limit}`
+    );
   }
   return undefined;
 }
@@ -63,10 +86,14 @@ interface Target {
 function checkTarget(chip: ChipSpec, instruction: Target, needsUnit: boolean): string[] {
   const problems: string[] = [];
   const cores = coreCount(chip);
-  if (instruction.core !== undefined && instruction.core >= cores) problems.push(`core=${instruction.core}, but ${chip.name} has ${cores} core${cores > 1 ? 's' : ''}`);
+  if (instruction.core !== undefined && instruction.core >= cores)
+    problems.push(`core=${instruction.core}, but ${chip.name} has ${cores} core${cores > 1 ? 's' : ''}`);
   const core = coreAt(chip, instruction.core ?? 0);
   if (needsUnit && core && instruction.mxu !== undefined && !matrixUnitAt(core, instruction.mxu)) {
-    problems.push(`mxu=${instruction.mxu}, but core ${instruction.core ?? 0} has ${matrixUnitsPerCore(core)} matrix unit${matrixUnitsPerCore(core) > 1 ? 's' : ''}`);
+    problems.push(
+      `mxu=${instruction.mxu}, but core ${instruction.core ?? 0} has ${matrixUnitsPerCore(core)} matrix unit` +
+        `${matrixUnitsPerCore(core) > 1 ? 's' : ''}`,
+    );
   }
   return problems;
 }
@@ -84,10 +111,19 @@ function checkActivate(a: ActivateInstruction, { core }: ShapeContext): string[]
   const width = core ? Math.max(...core.matrixUnits.map((u) => u.cols)) : 0;
   if (core && a.cols > width) problems.push(`cols=${a.cols} exceeds the accumulator row width ${width}`);
   if (a.pool === 'none') return problems;
-  if (a.groupRows > 0) problems.push(`group=${a.groupRows} cannot be combined with pool=${a.pool}: pooled rows are written with stride= only`);
-  if ([a.poolHeight, a.poolWidth, a.poolStride, a.poolInputWidth].some((v) => v < 1)) problems.push('pooling needs ph, pw, ps and iw of at least 1');
-  else if (a.rows % a.poolInputWidth !== 0) problems.push(`rows=${a.rows} is not a whole number of image rows of iw=${a.poolInputWidth}`);
-  else if (a.poolHeight > a.rows / a.poolInputWidth || a.poolWidth > a.poolInputWidth) problems.push(`the ${a.poolHeight}x${a.poolWidth} pooling window is larger than the ${a.rows / a.poolInputWidth}x${a.poolInputWidth} image`);
+  if (a.groupRows > 0)
+    problems.push(
+      `group=${a.groupRows} cannot be combined with pool=${a.pool}: pooled rows are written with stride= only`,
+    );
+  if ([a.poolHeight, a.poolWidth, a.poolStride, a.poolInputWidth].some((v) => v < 1))
+    problems.push('pooling needs ph, pw, ps and iw of at least 1');
+  else if (a.rows % a.poolInputWidth !== 0)
+    problems.push(`rows=${a.rows} is not a whole number of image rows of iw=${a.poolInputWidth}`);
+  else if (a.poolHeight > a.rows / a.poolInputWidth || a.poolWidth > a.poolInputWidth)
+    problems.push(
+      `the ${a.poolHeight}x${a.poolWidth} pooling window is larger than the ${a.rows / a.poolInputWidth}x` +
+        `${a.poolInputWidth} image`,
+    );
   return problems;
 }
 
@@ -101,15 +137,23 @@ function checkVector(v: VectorInstruction): string[] {
 
 function checkPool(p: PoolInstruction): string[] {
   if (p.kernelHeight <= p.height && p.kernelWidth <= p.width) return [];
-  return [`the ${p.kernelHeight}x${p.kernelWidth} pooling window (kh x kw) is larger than the ${p.height}x${p.width} image`];
+  return [
+    `the ${p.kernelHeight}x${p.kernelWidth} pooling window (kh x kw) is larger than the ${p.height}x${p.width} image`,
+  ];
 }
 
 /** Shape rules per opcode (formats and FIFO use are checked across instructions). */
 const SHAPE_CHECKS: { readonly [K in Opcode]?: ShapeCheck<Extract<Instruction, { op: K }>> } = {
   read_weights: (r, { unit }) => {
     const problems: string[] = [];
-    if (unit && r.rows > unit.rows) problems.push(`the tile has ${r.rows} rows, but the ${unit.rows}x${unit.cols} matrix unit holds at most ${unit.rows}`);
-    if (unit && r.cols > unit.cols) problems.push(`the tile has ${r.cols} columns, but the ${unit.rows}x${unit.cols} matrix unit holds at most ${unit.cols}`);
+    if (unit && r.rows > unit.rows)
+      problems.push(
+        `the tile has ${r.rows} rows, but the ${unit.rows}x${unit.cols} matrix unit holds at most ${unit.rows}`,
+      );
+    if (unit && r.cols > unit.cols)
+      problems.push(
+        `the tile has ${r.cols} columns, but the ${unit.rows}x${unit.cols} matrix unit holds at most ${unit.cols}`,
+      );
     if (unit && r.src.space === 'host') problems.push('weights are read from dram, ub or cmem, not host');
     return problems;
   },
@@ -117,8 +161,12 @@ const SHAPE_CHECKS: { readonly [K in Opcode]?: ShapeCheck<Extract<Instruction, {
     if (!unit) return [];
     const problems: string[] = [];
     if (m.depth > unit.rows) problems.push(`depth=${m.depth} exceeds the matrix unit's ${unit.rows} rows`);
-    if ((unit.kind ?? 'systolic') !== 'systolic') problems.push(`the chip simulator runs systolic matrix units; this one is a ${unit.kind} (tpusim estimate times such chips)`);
-    else if (!unit.dataflows.includes('ws')) problems.push(`the chip simulator runs weight-stationary matrix units; this one is ${unit.dataflows.join('/')}`);
+    if ((unit.kind ?? 'systolic') !== 'systolic')
+      problems.push(
+        `the chip simulator runs systolic matrix units; this one is a ${unit.kind} (tpusim estimate times such chips)`,
+      );
+    else if (!unit.dataflows.includes('ws'))
+      problems.push(`the chip simulator runs weight-stationary matrix units; this one is ${unit.dataflows.join('/')}`);
     return problems;
   },
   activate: checkActivate,
@@ -126,7 +174,8 @@ const SHAPE_CHECKS: { readonly [K in Opcode]?: ShapeCheck<Extract<Instruction, {
   pool: checkPool,
 };
 
-const orList = (names: readonly string[]): string => (names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`);
+const orList = (names: readonly string[]): string =>
+  names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
 
 /** Registry rules every instruction obeys: integer fields at least their minimum, memories each operand may name. */
 function checkFields(instruction: Instruction): string[] {
@@ -136,10 +185,12 @@ function checkFields(instruction: Instruction): string[] {
   for (const field of spec.fields) {
     const value = record[field.name];
     const key = field.key ?? field.name;
-    if (field.kind === 'int' && typeof value === 'number' && value < (field.min ?? 0)) problems.push(`${spec.mnemonic} ${key}=${value} is below the minimum ${field.min ?? 0}`);
+    if (field.kind === 'int' && typeof value === 'number' && value < (field.min ?? 0))
+      problems.push(`${spec.mnemonic} ${key}=${value} is below the minimum ${field.min ?? 0}`);
     if (field.kind === 'mem' && field.spaces && value !== undefined) {
       const space = (value as MemRef).space;
-      if (!field.spaces.includes(space)) problems.push(`${spec.mnemonic} ${key} is in ${space}; it must be in ${orList(field.spaces)}`);
+      if (!field.spaces.includes(space))
+        problems.push(`${spec.mnemonic} ${key} is in ${space}; it must be in ${orList(field.spaces)}`);
     }
   }
   return problems;
@@ -151,7 +202,11 @@ function checkShape(chip: ChipSpec, instruction: Instruction, format: NumberForm
   const unit = core && matrixUnitAt(core, (instruction as Target).mxu ?? 0);
   const check = SHAPE_CHECKS[instruction.op] as ShapeCheck<Instruction> | undefined;
   const problems = [...checkFields(instruction), ...(check ? check(instruction, { core, unit, format }) : [])];
-  if ((instruction.op === 'matmul' || instruction.op === 'read_weights') && unit && !unit.formats.some((f) => f.input === format)) {
+  if (
+    (instruction.op === 'matmul' || instruction.op === 'read_weights') &&
+    unit &&
+    !unit.formats.some((f) => f.input === format)
+  ) {
     problems.push(`the matrix unit multiplies ${unit.formats.map((f) => f.input).join('/')}, not ${format}`);
   }
   return problems;
@@ -164,9 +219,18 @@ function checkInit(program: Program): Issue[] {
   for (const init of program.init ?? []) {
     const at = `init ${init.buffer}`;
     const buffer = program.buffers.find((b) => b.name === init.buffer);
-    if (!buffer) issues.push(issue('bad_init', at, `'${init.file}' initializes buffer '${init.buffer}', which the program does not declare`));
-    else if (!buffer.dtype || !buffer.shape) issues.push(issue('bad_init', at, `buffer '${init.buffer}' needs shape= and dtype= to be initialized from '${init.file}'`));
-    if (/["\r\n]/.test(init.file)) issues.push(issue('bad_init', at, `the file name ${JSON.stringify(init.file)} cannot hold a double quote or a line break`));
+    if (!buffer)
+      issues.push(
+        issue('bad_init', at, `'${init.file}' initializes buffer '${init.buffer}', which the program does not declare`),
+      );
+    else if (!buffer.dtype || !buffer.shape)
+      issues.push(
+        issue('bad_init', at, `buffer '${init.buffer}' needs shape= and dtype= to be initialized from '${init.file}'`),
+      );
+    if (/["\r\n]/.test(init.file))
+      issues.push(
+        issue('bad_init', at, `the file name ${JSON.stringify(init.file)} cannot hold a double quote or a line break`),
+      );
     if (seen.has(init.buffer)) issues.push(issue('bad_init', at, `buffer '${init.buffer}' is initialized twice`));
     seen.add(init.buffer);
   }
@@ -187,12 +251,34 @@ function checkWeightFifos(program: Program, issues: Issue[], skip: ReadonlySet<n
     }
     const tile = queue[0];
     const at = instructionLocation(program, index);
-    if (!tile) issues.push(issue('no_tile', at, `matmul on core ${instruction.core} mxu ${instruction.mxu} has no weight tile: read_weights first`));
-    else if (instruction.depth !== tile.rows) issues.push(issue('depth_mismatch', at, `matmul depth=${instruction.depth} does not match the ${tile.rows}-row tile read at ${instructionLocation(program, tile.index)}`));
+    if (!tile)
+      issues.push(
+        issue(
+          'no_tile',
+          at,
+          `matmul on core ${instruction.core} mxu ${instruction.mxu} has no weight tile: read_weights first`,
+        ),
+      );
+    else if (instruction.depth !== tile.rows)
+      issues.push(
+        issue(
+          'depth_mismatch',
+          at,
+          `matmul depth=${instruction.depth} does not match the ${tile.rows}-row tile read at ` +
+            `${instructionLocation(program, tile.index)}`,
+        ),
+      );
     if (tile && instruction.pop) queue.shift();
   });
   for (const queue of pending.values()) {
-    for (const tile of queue) issues.push(issue('unused_tile', instructionLocation(program, tile.index), 'this weight tile is never released by a matmul with pop'));
+    for (const tile of queue)
+      issues.push(
+        issue(
+          'unused_tile',
+          instructionLocation(program, tile.index),
+          'this weight tile is never released by a matmul with pop',
+        ),
+      );
   }
 }
 
@@ -204,9 +290,15 @@ export function validateProgram(program: Program, chip: ChipSpec): Issue[] {
   for (const b of program.buffers) {
     const at = `buffer ${b.name}`;
     if (b.space === 'host') continue;
-    const problem = checkAccess(program, chip, { space: b.space, core: b.core ?? 0, start: b.address, end: b.address + b.bytes }, 'it occupies');
+    const problem = checkAccess(
+      program,
+      chip,
+      { space: b.space, core: b.core ?? 0, start: b.address, end: b.address + b.bytes },
+      'it occupies',
+    );
     if (problem) issues.push(issue('out_of_range', at, problem));
-    if (b.dtype && b.shape && NUMBER_FORMATS[b.dtype].bytes * b.shape.reduce((x, y) => x * y, 1) > b.bytes) issues.push(issue('bad_buffer', at, 'shape needs more bytes than the buffer has'));
+    if (b.dtype && b.shape && NUMBER_FORMATS[b.dtype].bytes * b.shape.reduce((x, y) => x * y, 1) > b.bytes)
+      issues.push(issue('bad_buffer', at, 'shape needs more bytes than the buffer has'));
   }
   program.instructions.forEach((instruction, index) => {
     const at = instructionLocation(program, index);
@@ -219,7 +311,10 @@ export function validateProgram(program: Program, chip: ChipSpec): Issue[] {
     }
     for (const problem of checkShape(chip, instruction, format)) issues.push(issue('bad_instruction', at, problem));
     const spec = OPS[instruction.op];
-    for (const [verb, accesses] of [['reads', spec.reads(instruction, ctx)], ['writes', spec.writes(instruction, ctx)]] as const) {
+    for (const [verb, accesses] of [
+      ['reads', spec.reads(instruction, ctx)],
+      ['writes', spec.writes(instruction, ctx)],
+    ] as const) {
       for (const access of accesses) {
         const problem = checkAccess(program, chip, access, `${spec.mnemonic} ${verb}`);
         if (problem) issues.push(issue('out_of_range', at, problem));
@@ -229,7 +324,13 @@ export function validateProgram(program: Program, chip: ChipSpec): Issue[] {
   checkWeightFifos(program, issues, badTargets);
   issues.push(...checkInit(program));
   if (program.instructions.length === 0 || program.instructions[program.instructions.length - 1]!.op !== 'halt') {
-    issues.push(issue('no_halt', instructionLocation(program, Math.max(0, program.instructions.length - 1)), 'a program ends with halt'));
+    issues.push(
+      issue(
+        'no_halt',
+        instructionLocation(program, Math.max(0, program.instructions.length - 1)),
+        'a program ends with halt',
+      ),
+    );
   }
   return issues;
 }

@@ -24,13 +24,17 @@ const kernel = (seq: number, causal: boolean, implementation?: AttentionKernel['
 });
 
 describe('FusedSDPA on Gaudi 2', () => {
-  it('forward: the softmax on 24 TPCs sets the pace, (29 + 4) / 64 instructions a score at the sustained clock (within 1%)', () => {
-    // 32 x 4096^2 = 536.9M scores x 33 / 64 = 276.8M vector instructions / (24 x 1.599 GHz) = 7.21 ms; the MMEs
-    // need 536.9M x 256 MACs / (2 x 65536 x 1.599 GHz) = 0.66 ms.
-    const scores = 32 * 4096 * 4096;
-    const expected = (scores * (EXP_FP32_INSTRUCTIONS + SOFTMAX_FORWARD_OPS)) / 64 / (TPCS * sustainedHz);
-    expect(attentionSeconds(gaudi2, 'bf16', kernel(4096, false)).forwardS / expected).toBeCloseTo(1, 2);
-  });
+  it(
+    'forward: the softmax on 24 TPCs sets the pace, (29 + 4) / 64 instructions a score at the sustained ' +
+      'clock (within 1%)',
+    () => {
+      // 32 x 4096^2 = 536.9M scores x 33 / 64 = 276.8M vector instructions / (24 x 1.599 GHz) = 7.21 ms; the MMEs
+      // need 536.9M x 256 MACs / (2 x 65536 x 1.599 GHz) = 0.66 ms.
+      const scores = 32 * 4096 * 4096;
+      const expected = (scores * (EXP_FP32_INSTRUCTIONS + SOFTMAX_FORWARD_OPS)) / 64 / (TPCS * sustainedHz);
+      expect(attentionSeconds(gaudi2, 'bf16', kernel(4096, false)).forwardS / expected).toBeCloseTo(1, 2);
+    },
+  );
 
   it('backward: P is read back, nothing recomputed; 2 (d + dv) MACs a score on the two MMEs (within 1%)', () => {
     // 536.9M x 512 MACs / (2 x 65536 x 1.599 GHz) = 1.31 ms, above the TPCs' 0.66 ms and HBM's 0.55 ms.
@@ -47,9 +51,11 @@ describe('FusedSDPA on Gaudi 2', () => {
 
   it("is Gaudi's default kernel and runs where a framework asks for flash-attn or cuDNN; GPUs keep theirs", () => {
     expect(defaultAttentionKernel(gaudi2)).toBe('fused-sdpa');
-    for (const asked of ['flash2', 'flash3', 'cudnn'] as const) expect(attentionSeconds(gaudi2, 'bf16', kernel(2048, true, asked)).implementation).toBe('fused-sdpa');
+    for (const asked of ['flash2', 'flash3', 'cudnn'] as const)
+      expect(attentionSeconds(gaudi2, 'bf16', kernel(2048, true, asked)).implementation).toBe('fused-sdpa');
     expect(attentionSeconds(gaudi2, 'bf16', kernel(2048, true, 'unfused')).implementation).toBe('unfused');
-    expect(attentionSeconds(getChipPreset('h100-sxm'), 'bf16', kernel(2048, true, 'flash2')).implementation).toBe('flash2');
+    expect(attentionSeconds(getChipPreset('h100-sxm'), 'bf16', kernel(2048, true, 'flash2')).implementation).toBe(
+      'flash2',
+    );
   });
-
 });

@@ -26,18 +26,48 @@ import { kcite } from './kernel-sources.js';
 const FP32_LANES_PER_INSTRUCTION = 64;
 /** Vector instructions of the TPC library's accurate fp32 exp over one 64-value register. */
 export const EXP_FP32_INSTRUCTIONS = 29;
-/** fp32 vector operations per score beside the exp, forward: row max, scale-subtract (one MAC), row sum, normalization. */
+/**
+ * fp32 vector operations per score beside the exp, forward: row max, scale-subtract (one MAC), row sum, normalization.
+ */
 export const SOFTMAX_FORWARD_OPS = 4;
 /** fp32 vector operations per score, backward: dS = P (dP - D) (subtract, multiply) and P's conversion. */
 export const SOFTMAX_BACKWARD_OPS = 3;
 
 export const FUSED_SDPA_CITATIONS = {
-  kernel: kcite('habanaFusedSdpa', 'FusedSDPA.py: recompute False calls torch.ops.hpu.sdpa_fwd, which returns P and saves it for sdpa_bwd', 'published', "Megatron-DeepSpeed's HabanaFlashSelfAttention passes --use-fused-sdpa-with-recompute (default 0)"),
-  softmaxMode: kcite('habanaFusedSdpa', "FusedSDPA.py: softmax_mode 'None' by default; optimum-habana passes 'fast' only with flash_attention_fast_softmax ('None' -> non-fast softmax)", 'published', 'Megatron-DeepSpeed passes "fast" only with --use-fast-softmax (HL_USE_FAST_SOFTMAX, default 0)'),
-  exp: kcite('tpcLlvm', "clang/lib/Headers/tpc-special.h: 'exp_f32 VPU ops = exp_fast_f32 VPU ops + 3 = 26+3 = 29'", 'estimate', "the TPC-C library's accurate exp, taken for the closed FusedSDPA kernel's non-fast softmax (the library's bf16 exp_bf16, 17 instructions over 128 values, would be the fast mode's)"),
+  kernel: kcite(
+    'habanaFusedSdpa',
+    'FusedSDPA.py: recompute False calls torch.ops.hpu.sdpa_fwd, which returns P and saves it for sdpa_bwd',
+    'published',
+    "Megatron-DeepSpeed's HabanaFlashSelfAttention passes --use-fused-sdpa-with-recompute (default 0)",
+  ),
+  softmaxMode: kcite(
+    'habanaFusedSdpa',
+    "FusedSDPA.py: softmax_mode 'None' by default; optimum-habana passes 'fast' only with " +
+      "flash_attention_fast_softmax ('None' -> non-fast softmax)",
+    'published',
+    'Megatron-DeepSpeed passes "fast" only with --use-fast-softmax (HL_USE_FAST_SOFTMAX, default 0)',
+  ),
+  exp: kcite(
+    'tpcLlvm',
+    "clang/lib/Headers/tpc-special.h: 'exp_f32 VPU ops = exp_fast_f32 VPU ops + 3 = 26+3 = 29'",
+    'estimate',
+    "the TPC-C library's accurate exp, taken for the closed FusedSDPA kernel's non-fast softmax (the library's " +
+      "bf16 exp_bf16, 17 instructions over 128 values, would be the fast mode's)",
+  ),
   lanes: kcite('habanaDocs', "TPC User Guide: 2048-bit SIMD; 'up to 64 floats' per cycle", 'published'),
-  softmaxOps: kcite('tpusim', '', 'estimate', 'counted from the softmax and its gradient, each at one fp32 vector instruction per 64 values, as FlashAttention counts them (Dao 2023, Algorithms 1-2)'),
-  pipelining: kcite('habanaDocs', 'Gaudi Architecture: the graph compiler slices MME and TPC operations so they run concurrently', 'estimate', 'the slowest engine sets the time'),
+  softmaxOps: kcite(
+    'tpusim',
+    '',
+    'estimate',
+    'counted from the softmax and its gradient, each at one fp32 vector instruction per 64 values, as ' +
+      'FlashAttention counts them (Dao 2023, Algorithms 1-2)',
+  ),
+  pipelining: kcite(
+    'habanaDocs',
+    'Gaudi Architecture: the graph compiler slices MME and TPC operations so they run concurrently',
+    'estimate',
+    'the slowest engine sets the time',
+  ),
 } as const;
 
 /** Vector instructions the TPCs issue per cycle over the chip (one per TPC at the sustained clock). */
@@ -46,7 +76,11 @@ function tpcInstructionsPerCycle(ctx: GpuContext): number {
 }
 
 /** Seconds of the forward and backward of `a` with `computedShare` of its scores computed (causal slices skipped). */
-export function fusedSdpaSeconds(ctx: GpuContext, a: AttentionKernel, computedShare: number): { forwardS: number; backwardS: number } {
+export function fusedSdpaSeconds(
+  ctx: GpuContext,
+  a: AttentionKernel,
+  computedShare: number,
+): { forwardS: number; backwardS: number } {
   const heads = a.batch * a.heads;
   const scores = heads * a.seqQ * a.seqK * computedShare;
   const mmeMacsPerCycle = ctx.sms * ctx.smMacsPerCycle;
@@ -59,7 +93,11 @@ export function fusedSdpaSeconds(ctx: GpuContext, a: AttentionKernel, computedSh
     (scores * (EXP_FP32_INSTRUCTIONS + SOFTMAX_FORWARD_OPS)) / FP32_LANES_PER_INSTRUCTION / tpcs,
     hbm(tensors + scores * 2),
   );
-  const backward = Math.max((scores * 2 * (a.qkDim + a.valueDim)) / mmeMacsPerCycle, (scores * SOFTMAX_BACKWARD_OPS) / FP32_LANES_PER_INSTRUCTION / tpcs, hbm(2 * tensors + scores * 2));
+  const backward = Math.max(
+    (scores * 2 * (a.qkDim + a.valueDim)) / mmeMacsPerCycle,
+    (scores * SOFTMAX_BACKWARD_OPS) / FP32_LANES_PER_INSTRUCTION / tpcs,
+    hbm(2 * tensors + scores * 2),
+  );
   const clockHz = ctx.chip.clockHz;
   return { forwardS: forward / clockHz, backwardS: backward / clockHz };
 }

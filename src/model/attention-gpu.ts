@@ -47,7 +47,9 @@ export interface FusedAttentionSpec {
   readonly citations: Readonly<Record<string, Citation>>;
 }
 
-/** FP32 operations per score element besides the exp: max, scale-and-subtract (FFMA), row sum, half a packed conversion. */
+/**
+ * FP32 operations per score element besides the exp: max, scale-and-subtract (FFMA), row sum, half a packed conversion.
+ */
 const FORWARD_FP32_OPS = 3.5;
 /** Backward, per score element: P recomputed (FFMA), dS = P (dP - D) (add, multiply), P and dS converted. */
 const BACKWARD_FP32_OPS = 4;
@@ -61,20 +63,46 @@ const BACKWARD_FP32_OPS = 4;
 export const ATTENTION_BLOCK_LATENCY_S = 3e-6;
 
 export const FUSED_ATTENTION_CITATIONS = {
-  fp32Ops: kcite('dao2023', 'Algorithm 1 (forward) and 2 (backward), section 3.1.1', 'derived', 'counted from the algorithms: max, FFMA, row sum and half a conversion forward; FFMA, add, multiply and conversions backward'),
-  blockLatency: kcite('tpusim', '', 'estimate', 'fitted to 9 calibration rows of the validation suite (kernels): several HBM round trips of about 0.5 us (Luo et al. 2024) and the block launch'),
+  fp32Ops: kcite(
+    'dao2023',
+    'Algorithm 1 (forward) and 2 (backward), section 3.1.1',
+    'derived',
+    'counted from the algorithms: max, FFMA, row sum and half a conversion forward; FFMA, add, multiply and ' +
+      'conversions backward',
+  ),
+  blockLatency: kcite(
+    'tpusim',
+    '',
+    'estimate',
+    'fitted to 9 calibration rows of the validation suite (kernels): several HBM round trips of about 0.5 us ' +
+      '(Luo et al. 2024) and the block launch',
+  ),
 } as const;
 
-/** Score elements each block computes: tiles x br x bc, and the longest block, for `outer` blocks of `step` rows walking `inner` tiles. */
-function blockWork(outerLen: number, outerStep: number, innerLen: number, innerStep: number, causal: boolean, queriesOuter: boolean, offset: number): { tiles: number; longest: number; blocks: number } {
+/**
+ * Score elements each block computes: tiles x br x bc, and the longest block, for `outer` blocks of `step` rows walking
+ * `inner` tiles.
+ */
+function blockWork(
+  outerLen: number,
+  outerStep: number,
+  innerLen: number,
+  innerStep: number,
+  causal: boolean,
+  queriesOuter: boolean,
+  offset: number,
+): { tiles: number; longest: number; blocks: number } {
   const blocks = Math.ceil(outerLen / outerStep);
   const full = Math.ceil(innerLen / innerStep);
   if (!causal) return { tiles: blocks * full, longest: full, blocks };
   let tiles = 0;
   let longest = 0;
   for (let i = 0; i < blocks; i++) {
-    // Forward: query block i sees keys up to offset + its last query. Backward: key block i is seen by queries from its first key - offset on.
-    const n = queriesOuter ? Math.min(full, Math.max(1, Math.ceil((offset + Math.min(outerLen, (i + 1) * outerStep)) / innerStep))) : Math.max(1, full - Math.floor(Math.max(0, i * outerStep - offset) / innerStep));
+    // Forward: query block i sees keys up to offset + its last query. Backward: key block i is seen by queries from its
+    // first key - offset on.
+    const n = queriesOuter
+      ? Math.min(full, Math.max(1, Math.ceil((offset + Math.min(outerLen, (i + 1) * outerStep)) / innerStep)))
+      : Math.max(1, full - Math.floor(Math.max(0, i * outerStep - offset) / innerStep));
     tiles += n;
     longest = Math.max(longest, n);
   }
@@ -88,17 +116,36 @@ function blockWork(outerLen: number, outerStep: number, innerLen: number, innerS
  * S = Q K^T, P = exp(S - L), dP = dO V^T, dS = P (dP - D) and the dS matmuls depend on one another within
  * a tile, so only the dQ reduction (its own warp, TMA adds) runs beside them.
  */
-function elementCycles(ctx: GpuContext, spec: FusedAttentionSpec, tile: AttentionTile, macs: number, fp32Ops: number, dqCycles: number, backward: boolean): number {
+function elementCycles(
+  ctx: GpuContext,
+  spec: FusedAttentionSpec,
+  tile: AttentionTile,
+  macs: number,
+  fp32Ops: number,
+  dqCycles: number,
+  backward: boolean,
+): number {
   const path = spec.asyncMma || !ctx.stack.asyncMma ? 1 : ctx.stack.legacyMmaFraction;
   const mma = macs / (ctx.smMacsPerCycle * path);
   const softmax = 1 / ctx.sfuPerSmCycle + fp32Ops / ctx.fp32LanesPerSm;
-  if (spec.schedule === 'warp-specialized') return backward ? Math.max(mma + softmax, dqCycles) : Math.max(mma, softmax, dqCycles);
+  if (spec.schedule === 'warp-specialized')
+    return backward ? Math.max(mma + softmax, dqCycles) : Math.max(mma, softmax, dqCycles);
   const hidden = 1 - 1 / tile.blocksPerSm;
   return Math.max(mma, softmax) + (1 - hidden) * Math.min(mma, softmax) + dqCycles;
 }
 
-/** Seconds of `heads` x blocks over the SMs: waves for uniform blocks, balanced for causal ones, plus each block's latency. */
-function scheduleSeconds(ctx: GpuContext, work: { tiles: number; longest: number; blocks: number }, heads: number, tileCycles: number, tile: AttentionTile, causal: boolean): number {
+/**
+ * Seconds of `heads` x blocks over the SMs: waves for uniform blocks, balanced for causal ones, plus each block's
+ * latency.
+ */
+function scheduleSeconds(
+  ctx: GpuContext,
+  work: { tiles: number; longest: number; blocks: number },
+  heads: number,
+  tileCycles: number,
+  tile: AttentionTile,
+  causal: boolean,
+): number {
   const sms = coreCount(ctx.chip);
   const latency = ATTENTION_BLOCK_LATENCY_S * ctx.chip.clockHz;
   const blocks = heads * work.blocks;
@@ -114,7 +161,15 @@ function scheduleSeconds(ctx: GpuContext, work: { tiles: number; longest: number
 export function fusedForwardSeconds(ctx: GpuContext, spec: FusedAttentionSpec, a: AttentionKernel): number {
   const tile = spec.forwardTile(a.qkDim, a.causal);
   const work = blockWork(a.seqQ, tile.br, a.seqK, tile.bc, a.causal, true, a.seqK - a.seqQ);
-  const perElement = elementCycles(ctx, spec, tile, a.qkDim + a.valueDim, FORWARD_FP32_OPS + a.valueDim / tile.bc, 0, false);
+  const perElement = elementCycles(
+    ctx,
+    spec,
+    tile,
+    a.qkDim + a.valueDim,
+    FORWARD_FP32_OPS + a.valueDim / tile.bc,
+    0,
+    false,
+  );
   return scheduleSeconds(ctx, work, a.batch * a.heads, tile.br * tile.bc * perElement, tile, a.causal);
 }
 

@@ -12,14 +12,23 @@ import type { AttentionKernel } from './attention-types.js';
 const v7 = getChipPreset('tpu-v7');
 const v6e = getChipPreset('tpu-v6e');
 const v5p = getChipPreset('tpu-v5p');
-const kernel = (batch: number, heads: number, seq: number, headDim: number, causal = true): AttentionKernel => ({ batch, heads, seqQ: seq, seqK: seq, qkDim: headDim, valueDim: headDim, causal });
+const kernel = (batch: number, heads: number, seq: number, headDim: number, causal = true): AttentionKernel => ({
+  batch,
+  heads,
+  seqQ: seq,
+  seqK: seq,
+  qkDim: headDim,
+  valueDim: headDim,
+  causal,
+});
 
 describe('splash attention blocks', () => {
   it('causal: blocks on and below the diagonal, the diagonal ones partially masked', () => {
     // 8192 in blocks of 2048: 1 + 2 + 3 + 4 = 10 of 16, 4 on the diagonal.
     expect(splashBlocks({ seqQ: 8192, seqK: 8192, causal: true }, 2048, 2048)).toEqual({ tiles: 10, diagonal: 4 });
     expect(splashBlocks({ seqQ: 8192, seqK: 8192, causal: false }, 2048, 2048)).toEqual({ tiles: 16, diagonal: 0 });
-    // 2048 queries aligned to the last of 8192 keys (a chunk): one query block sees all 4 key blocks, the last partially.
+    // 2048 queries aligned to the last of 8192 keys (a chunk): one query block sees all 4 key blocks, the last
+    // partially.
     expect(splashBlocks({ seqQ: 2048, seqK: 8192, causal: true }, 2048, 2048)).toEqual({ tiles: 4, diagonal: 1 });
     // Blocks of 512 against keys of 1024: the diagonal key block and the next are partial for each query block.
     expect(splashBlocks({ seqQ: 1024, seqK: 1024, causal: true }, 512, 1024)).toEqual({ tiles: 2, diagonal: 2 });
@@ -40,7 +49,9 @@ describe('splash attention time', () => {
     const a = kernel(2, 32, 8192, 256);
     const steps = 64 * 10;
     const matrixS = (steps * 2 * 2048 * 2048 * 256) / (coreCount(v7) * 4 * 256 * 256) / v7.clockHz;
-    const vectorS = (2048 * 2048 * (steps * XLA_ATTENTION_VECTOR_OPS.forward + 64 * 4 * XLA_ATTENTION_VECTOR_OPS.mask)) / vectorOpsPerS(v7);
+    const vectorS =
+      (2048 * 2048 * (steps * XLA_ATTENTION_VECTOR_OPS.forward + 64 * 4 * XLA_ATTENTION_VECTOR_OPS.mask)) /
+      vectorOpsPerS(v7);
     expect(Math.abs(xlaAttentionSeconds(v7, 'bf16', a, false) / (matrixS + vectorS) - 1)).toBeLessThan(0.02);
   });
 
@@ -54,24 +65,31 @@ describe('splash attention time', () => {
     expect(p128 / p256).toBeLessThan(0.6);
   });
 
-  it('matches the tokamax splash benchmarks on Ironwood within 10% (forward and backward, head dims 128 and 256, sequences 8k-128k)', () => {
-    // tokamax microbenchmarks.pdf (2025-11-13): batch 1, 32 query heads, per TensorCore, causal; ms.
-    const measured: ReadonlyArray<readonly [number, number, number, number]> = [
-      [128, 8192, 1.93, 3.98],
-      [128, 32768, 24.75, 55.05],
-      [128, 131072, 357.2, 823.43],
-      [256, 8192, 2.14, 4.2],
-      [256, 32768, 26.93, 58.11],
-      [256, 131072, 386.39, 853.37],
-    ];
-    for (const [d, seq, forwardMs, backwardMs] of measured) {
-      // Batch 2 on the chip's two TensorCores: each runs the benchmark's batch of 1.
-      const a = kernel(2, 32, seq, d);
-      const forward = xlaAttentionSeconds(v7, 'bf16', a, false) * 1e3;
-      const backward = xlaAttentionSeconds(v7, 'bf16', a, true) * 1e3;
-      console.log(`tpu-v7 splash d ${d} seq ${seq}: model/measured forward ${(forward / forwardMs).toFixed(3)}, backward ${(backward / backwardMs).toFixed(3)}`);
-      expect(Math.abs(forward / forwardMs - 1)).toBeLessThan(0.1);
-      expect(Math.abs(backward / backwardMs - 1)).toBeLessThan(0.1);
-    }
-  });
+  it(
+    'matches the tokamax splash benchmarks on Ironwood within 10% (forward and backward, head dims 128 and ' +
+      '256, sequences 8k-128k)',
+    () => {
+      // tokamax microbenchmarks.pdf (2025-11-13): batch 1, 32 query heads, per TensorCore, causal; ms.
+      const measured: ReadonlyArray<readonly [number, number, number, number]> = [
+        [128, 8192, 1.93, 3.98],
+        [128, 32768, 24.75, 55.05],
+        [128, 131072, 357.2, 823.43],
+        [256, 8192, 2.14, 4.2],
+        [256, 32768, 26.93, 58.11],
+        [256, 131072, 386.39, 853.37],
+      ];
+      for (const [d, seq, forwardMs, backwardMs] of measured) {
+        // Batch 2 on the chip's two TensorCores: each runs the benchmark's batch of 1.
+        const a = kernel(2, 32, seq, d);
+        const forward = xlaAttentionSeconds(v7, 'bf16', a, false) * 1e3;
+        const backward = xlaAttentionSeconds(v7, 'bf16', a, true) * 1e3;
+        console.log(
+          `tpu-v7 splash d ${d} seq ${seq}: model/measured forward ${(forward / forwardMs).toFixed(3)}, backward ` +
+            `${(backward / backwardMs).toFixed(3)}`,
+        );
+        expect(Math.abs(forward / forwardMs - 1)).toBeLessThan(0.1);
+        expect(Math.abs(backward / backwardMs - 1)).toBeLessThan(0.1);
+      }
+    },
+  );
 });

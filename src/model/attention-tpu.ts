@@ -18,7 +18,10 @@ import { streamBandwidthBytesPerS } from './gemm.js';
 import { kcite } from './kernel-sources.js';
 import { gemmTime } from './layers.js';
 
-/** Vector-unit operations per score element of the splash kernel, counted from its body (tokamax splash_attention_kernel.py). */
+/**
+ * Vector-unit operations per score element of the splash kernel, counted from its body (tokamax
+ * splash_attention_kernel.py).
+ */
 export const XLA_ATTENTION_VECTOR_OPS = {
   /** m = max(m, rowmax(s)); s - m; rowsum(p); p cast to bf16 for the context matmul (exp2 on the EUP). */
   forward: 4,
@@ -32,20 +35,52 @@ export const XLA_ATTENTION_VECTOR_OPS = {
 export const XLA_ATTENTION_BLOCK = { default: 512, wideMxu: 2048 } as const;
 
 export const XLA_ATTENTION_CITATIONS = {
-  schedule: kcite('tokamaxSplash', 'flash_attention_kernel body: qk = dot(q, k); mask; max; exp2; sum; o = alpha o + dot(s, v); config: "an experimental scheduler that sometimes produces better softmax overlap" (off by default)', 'published', 'matmuls and softmax of a block add up'),
-  vectorOps: kcite('tokamaxSplash', 'flash_attention_kernel and _flash_attention_dkv_kernel bodies', 'estimate', 'one vector operation per element per elementwise op or reduction step, the exp2 left to the transcendental unit; checked against the tokamax Ironwood benchmarks (attention-tpu.test.ts: within 10% at sequences 8k-128k, head dims 128 and 256, forward and backward)'),
-  block: kcite('maxtextRecipes', 'MaxText base.yml sa_block_q/kv 512 (the 2023 Pallas flash blocks were 512 too); tpu-recipes Trillium (Llama 3.1 8B/70B, Mistral 7B) and Ironwood Llama 3.1 70B bf16: sa_block_* 2048', 'published'),
-  causal: kcite('tokamaxSplash', 'mask_info: fully masked blocks skipped; partially masked blocks computed whole (qk_diag_skip off by default)', 'published'),
+  schedule: kcite(
+    'tokamaxSplash',
+    'flash_attention_kernel body: qk = dot(q, k); mask; max; exp2; sum; o = alpha o + dot(s, v); config: "an ' +
+      'experimental scheduler that sometimes produces better softmax overlap" (off by default)',
+    'published',
+    'matmuls and softmax of a block add up',
+  ),
+  vectorOps: kcite(
+    'tokamaxSplash',
+    'flash_attention_kernel and _flash_attention_dkv_kernel bodies',
+    'estimate',
+    'one vector operation per element per elementwise op or reduction step, the exp2 left to the transcendental ' +
+      'unit; checked against the tokamax Ironwood benchmarks (attention-tpu.test.ts: within 10% at sequences ' +
+      '8k-128k, head dims 128 and 256, forward and backward)',
+  ),
+  block: kcite(
+    'maxtextRecipes',
+    'MaxText base.yml sa_block_q/kv 512 (the 2023 Pallas flash blocks were 512 too); tpu-recipes Trillium (Llama ' +
+      '3.1 8B/70B, Mistral 7B) and Ironwood Llama 3.1 70B bf16: sa_block_* 2048',
+    'published',
+  ),
+  causal: kcite(
+    'tokamaxSplash',
+    'mask_info: fully masked blocks skipped; partially masked blocks computed whole (qk_diag_skip off by default)',
+    'published',
+  ),
 } as const;
 
-/** The splash block a chip's MaxText recipes use: 2048 on 256-wide MXUs (Trillium, Ironwood), else MaxText's default 512. */
+/**
+ * The splash block a chip's MaxText recipes use: 2048 on 256-wide MXUs (Trillium, Ironwood), else MaxText's default
+ * 512.
+ */
 export function xlaAttentionBlock(chip: ChipSpec): number {
   const widest = Math.max(...chip.cores.flatMap((c) => c.matrixUnits.map((u) => u.cols)));
   return widest >= 256 ? XLA_ATTENTION_BLOCK.wideMxu : XLA_ATTENTION_BLOCK.default;
 }
 
-/** Blocks one head computes: all, or those on and below the causal diagonal (queries aligned to the last keys); and how many of them are diagonal. */
-export function splashBlocks(a: Pick<AttentionKernel, 'seqQ' | 'seqK' | 'causal'>, blockQ: number, blockK: number): { tiles: number; diagonal: number } {
+/**
+ * Blocks one head computes: all, or those on and below the causal diagonal (queries aligned to the last keys); and how
+ * many of them are diagonal.
+ */
+export function splashBlocks(
+  a: Pick<AttentionKernel, 'seqQ' | 'seqK' | 'causal'>,
+  blockQ: number,
+  blockK: number,
+): { tiles: number; diagonal: number } {
   const qBlocks = Math.ceil(a.seqQ / blockQ);
   const kBlocks = Math.ceil(a.seqK / blockK);
   if (!a.causal) return { tiles: qBlocks * kBlocks, diagonal: 0 };
@@ -69,7 +104,13 @@ export function splashBlocks(a: Pick<AttentionKernel, 'seqQ' | 'seqK' | 'causal'
  * per score against d + dv) plus the vector time of its softmax, over all steps; or the HBM floor of Q,
  * K, V and O (K and V once per query block) when that is longer.
  */
-export function xlaAttentionSeconds(chip: ChipSpec, dtype: string, a: AttentionKernel, backward: boolean, block = xlaAttentionBlock(chip)): number {
+export function xlaAttentionSeconds(
+  chip: ChipSpec,
+  dtype: string,
+  a: AttentionKernel,
+  backward: boolean,
+  block = xlaAttentionBlock(chip),
+): number {
   const ctx = chipContext(chip, dtype);
   const bq = Math.min(block, a.seqQ);
   const bk = Math.min(block, a.seqK);

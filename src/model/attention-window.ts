@@ -51,13 +51,20 @@ export function attentionKeyBands(m: AttentionMask, chunkRows: number): KeyBand[
   const chunk = Math.min(chunkRows, m.seq);
   const count = Math.ceil(m.seq / chunk);
   const last = m.seq - (count - 1) * chunk;
-  if (m.window <= 0) return count > 1 ? [{ chunks: count - 1, rows: chunk, keys: m.kvSeq }, { chunks: 1, rows: last, keys: m.kvSeq }] : [{ chunks: 1, rows: last, keys: m.kvSeq }];
+  if (m.window <= 0)
+    return count > 1
+      ? [
+          { chunks: count - 1, rows: chunk, keys: m.kvSeq },
+          { chunks: 1, rows: last, keys: m.kvSeq },
+        ]
+      : [{ chunks: 1, rows: last, keys: m.kvSeq }];
   const bands: KeyBand[] = [];
   for (let c = 0; c < count; c++) {
     const rows = c === count - 1 ? last : chunk;
     const keys = visibleKeys(m, c * chunk + rows - 1).end - visibleKeys(m, c * chunk).first;
     const previous = bands[bands.length - 1];
-    if (previous && previous.rows === rows && previous.keys === keys) bands[bands.length - 1] = { ...previous, chunks: previous.chunks + 1 };
+    if (previous && previous.rows === rows && previous.keys === keys)
+      bands[bands.length - 1] = { ...previous, chunks: previous.chunks + 1 };
     else bands.push({ chunks: 1, rows, keys });
   }
   return bands;
@@ -74,7 +81,13 @@ export interface AttentionCounts {
  * (both are per score), and its GEMMs chip-independently as every query against the band's mean keys
  * per query (one batched GEMM each, as a GPU's fused kernel runs all its tiles in one grid).
  */
-export function windowedAttentionCounts(m: AttentionMask, full: AttentionCounts, heads: number, headDim: number, valueDim: number): AttentionCounts & { readonly flops: number; readonly gemms: Gemm[] } {
+export function windowedAttentionCounts(
+  m: AttentionMask,
+  full: AttentionCounts,
+  heads: number,
+  headDim: number,
+  valueDim: number,
+): AttentionCounts & { readonly flops: number; readonly gemms: Gemm[] } {
   const pairs = bandPairs(m);
   const share = pairs / (m.seq * m.kvSeq);
   const macs = Math.round(full.macs * share);

@@ -20,29 +20,39 @@ const CASES = [
 ] as const;
 
 describe.each(CASES)('$model', ({ model, options }) => {
-  it.each(['tpu-v1', 'tpu-v4'])('on %s: every layer within 3% of the simulator', (chipName) => {
-    const chip = getChipPreset(chipName)!;
-    const graph = buildZooModel(model, options);
-    const compiled = compileGraph(graph, chip);
-    const simulated = isolatedLayerCycles(compiled, chip);
-    const estimate = estimateGraph(graph, chip, { dtype: compiled.dtype, cores: 1 });
-    let worst = { layer: '', error: 0, sim: 0, model: 0 };
-    let compared = 0;
-    let exact = 0;
-    for (const layer of estimate.layers) {
-      const sim = simulated.get(layer.name);
-      if (sim === undefined) {
-        // Only host-side embedding lookups and free views have no instructions of their own.
-        expect(['embedding', 'view'], `${layer.name} (${layer.kind}) has no simulated cycles`).toContain(layer.kind);
-        continue;
+  it.each(['tpu-v1', 'tpu-v4'])(
+    'on %s: every layer within 3% of the simulator',
+    (chipName) => {
+      const chip = getChipPreset(chipName)!;
+      const graph = buildZooModel(model, options);
+      const compiled = compileGraph(graph, chip);
+      const simulated = isolatedLayerCycles(compiled, chip);
+      const estimate = estimateGraph(graph, chip, { dtype: compiled.dtype, cores: 1 });
+      let worst = { layer: '', error: 0, sim: 0, model: 0 };
+      let compared = 0;
+      let exact = 0;
+      for (const layer of estimate.layers) {
+        const sim = simulated.get(layer.name);
+        if (sim === undefined) {
+          // Only host-side embedding lookups and free views have no instructions of their own.
+          expect(['embedding', 'view'], `${layer.name} (${layer.kind}) has no simulated cycles`).toContain(layer.kind);
+          continue;
+        }
+        compared++;
+        if (layer.cycles === sim) exact++;
+        const error = (layer.cycles - sim) / sim;
+        if (Math.abs(error) > Math.abs(worst.error)) worst = { layer: layer.name, error, sim, model: layer.cycles };
       }
-      compared++;
-      if (layer.cycles === sim) exact++;
-      const error = (layer.cycles - sim) / sim;
-      if (Math.abs(error) > Math.abs(worst.error)) worst = { layer: layer.name, error, sim, model: layer.cycles };
-    }
-    console.log(`${model} on ${chipName}: ${compared} layers, ${exact} exactly equal; largest error ${(worst.error * 100).toFixed(2)}% (${worst.layer}: simulator ${worst.sim}, model ${Math.round(worst.model)} cycles)`);
-    expect(compared).toBeGreaterThan(30);
-    expect(Math.abs(worst.error), `${worst.layer}: simulator ${worst.sim}, model ${worst.model}`).toBeLessThanOrEqual(TOLERANCE);
-  }, 60_000);
+      console.log(
+        `${model} on ${chipName}: ${compared} layers, ${exact} exactly equal; largest error ` +
+          `${(worst.error * 100).toFixed(2)}% (${worst.layer}: simulator ${worst.sim}, model ` +
+          `${Math.round(worst.model)} cycles)`,
+      );
+      expect(compared).toBeGreaterThan(30);
+      expect(Math.abs(worst.error), `${worst.layer}: simulator ${worst.sim}, model ${worst.model}`).toBeLessThanOrEqual(
+        TOLERANCE,
+      );
+    },
+    60_000,
+  );
 });

@@ -39,8 +39,15 @@ describe('decode attention kernels', () => {
     expect(perHead.seconds / grouped.seconds).toBeGreaterThan(7);
   });
   it('without grouped-query attention (one query head per KV head) both kernels read the same bytes', () => {
-    const mha = (kernel: DecodeAttention['kernel']): DecodeAttention => ({ ...llama70b(kernel, 32, 2000), heads: 32, cacheElementsPerToken: 2 * 32 * 128, groupSize: 1 });
-    expect(decodeAttentionSeconds(h100, 'fp8-e4m3', mha('per-query-head')).bytes).toBe(decodeAttentionSeconds(h100, 'fp8-e4m3', mha('grouped')).bytes);
+    const mha = (kernel: DecodeAttention['kernel']): DecodeAttention => ({
+      ...llama70b(kernel, 32, 2000),
+      heads: 32,
+      cacheElementsPerToken: 2 * 32 * 128,
+      groupSize: 1,
+    });
+    expect(decodeAttentionSeconds(h100, 'fp8-e4m3', mha('per-query-head')).bytes).toBe(
+      decodeAttentionSeconds(h100, 'fp8-e4m3', mha('grouped')).bytes,
+    );
   });
   it('short contexts run in one partition: no split-KV partials', () => {
     const t = decodeAttentionSeconds(h100, 'fp8-e4m3', llama70b('grouped', 8, 300));

@@ -25,7 +25,10 @@ export interface DecodeAttentionKernelSpec {
   readonly description: string;
   /** The query heads of a KV group read the group's cache once (packed into one tile), not once each. */
   readonly sharesKvAcrossGroup: boolean;
-  /** Vector operations per cached element per query head that reads it (fp32 FMA, conversion); 0: on the tensor cores, hidden under the reads. */
+  /**
+   * Vector operations per cached element per query head that reads it (fp32 FMA, conversion); 0: on the tensor cores,
+   * hidden under the reads.
+   */
   readonly vectorOpsPerElement: number;
   /** Tokens per KV partition of split-KV (0: one block per sequence and head). */
   readonly partitionTokens: number;
@@ -42,21 +45,30 @@ export interface DecodeAttentionKernelSpec {
 const DECODE_BANDWIDTH_SHARE = 0.76;
 const DECODE_BANDWIDTH: Citation = {
   source: 'microsoft/onnxruntime pull request #21414, "[CUDA] Page Attention" (benchmark comment, 2024-08-29)',
-  where: 'FA2 paged batch decode, H100 SXM, llama3 70B (GQA8) page_size=256: 64 seqs x 128 tokens 28.780 us (33 MiB), x 256 tokens 43.563 us (65 MiB)',
+  where:
+    'FA2 paged batch decode, H100 SXM, llama3 70B (GQA8) page_size=256: 64 seqs x 128 tokens 28.780 us (33 MiB), ' +
+    'x 256 tokens 43.563 us (65 MiB)',
   status: 'derived',
-  note: '(65 - 33) MiB / (43.56 - 28.78) us = 2.27 TB/s, 0.76 of the h100 preset\'s measured 3.01 TB/s copy; taken for every decode kernel',
+  note:
+    "(65 - 33) MiB / (43.56 - 28.78) us = 2.27 TB/s, 0.76 of the h100 preset's measured 3.01 TB/s copy; taken " +
+    'for every decode kernel',
 };
 
 const FLASH_DECODING: Citation = {
-  source: 'Dao, Haziza, Massa, Sizov, "Flash-Decoding for long-context inference" (PyTorch/Stanford CRFM blog, 2023-10-12)',
-  where: 'split the keys and values into chunks processed in parallel, then a reduction that rescales the partial outputs with their log-sum-exp',
+  source:
+    'Dao, Haziza, Massa, Sizov, "Flash-Decoding for long-context inference" (PyTorch/Stanford CRFM blog, 2023-10-12)',
+  where:
+    'split the keys and values into chunks processed in parallel, then a reduction that rescales the partial ' +
+    'outputs with their log-sum-exp',
   status: 'published',
 };
 
 export const DECODE_ATTENTION_KERNEL_SPECS: Readonly<Record<DecodeAttentionKernelName, DecodeAttentionKernelSpec>> = {
   grouped: {
     name: 'grouped',
-    description: 'GQA-packed paged decode on the tensor cores with split-KV (FlashAttention-2 paged KV, FlashInfer, TensorRT-LLM XQA, TPU ragged paged attention)',
+    description:
+      'GQA-packed paged decode on the tensor cores with split-KV (FlashAttention-2 paged KV, FlashInfer, ' +
+      'TensorRT-LLM XQA, TPU ragged paged attention)',
     sharesKvAcrossGroup: true,
     vectorOpsPerElement: 0,
     partitionTokens: 512,
@@ -64,16 +76,27 @@ export const DECODE_ATTENTION_KERNEL_SPECS: Readonly<Record<DecodeAttentionKerne
     citations: {
       bandwidthShare: DECODE_BANDWIDTH,
       sharesKvAcrossGroup: {
-        source: 'Ye et al., "FlashInfer: Efficient and Customizable Attention Engine for LLM Inference Serving" (MLSys 2025), section 3; TensorRT-LLM docs, "Multi-Head, Multi-Query, and Group-Query Attention" (XQA)',
-        where: 'GQA decode is run as prefill-style tiles with the group\'s query heads as rows (FlashInfer "head-group fusion"; XQA "uses tensor cores ... reducing data loading")',
+        source:
+          'Ye et al., "FlashInfer: Efficient and Customizable Attention Engine for LLM Inference Serving" (MLSys ' +
+          '2025), section 3; TensorRT-LLM docs, "Multi-Head, Multi-Query, and Group-Query Attention" (XQA)',
+        where:
+          "GQA decode is run as prefill-style tiles with the group's query heads as rows (FlashInfer " +
+          '"head-group fusion"; XQA "uses tensor cores ... reducing data loading")',
         status: 'published',
       },
-      partitionTokens: { ...FLASH_DECODING, note: 'FlashAttention-2 chooses the number of splits to fill the SMs; 512 tokens as vLLM\'s PagedAttention V2 partition (_PARTITION_SIZE)' },
+      partitionTokens: {
+        ...FLASH_DECODING,
+        note:
+          "FlashAttention-2 chooses the number of splits to fill the SMs; 512 tokens as vLLM's PagedAttention " +
+          'V2 partition (_PARTITION_SIZE)',
+      },
     },
   },
   'per-query-head': {
     name: 'per-query-head',
-    description: 'one thread block per query head on the CUDA cores (TensorRT-LLM masked MHA before XQA, vLLM PagedAttention V1/V2)',
+    description:
+      'one thread block per query head on the CUDA cores (TensorRT-LLM masked MHA before XQA, vLLM ' +
+      'PagedAttention V1/V2)',
     sharesKvAcrossGroup: false,
     vectorOpsPerElement: 2,
     partitionTokens: 512,
@@ -81,13 +104,26 @@ export const DECODE_ATTENTION_KERNEL_SPECS: Readonly<Record<DecodeAttentionKerne
     citations: {
       bandwidthShare: DECODE_BANDWIDTH,
       sharesKvAcrossGroup: {
-        source: 'vLLM issue #1880 (W. Kwon, 2023-12-01), "Use optimized kernels for MQA/GQA"; TensorRT-LLM blog "New XQA-kernel provides 2.4x more Llama-70B throughput within the same latency budget" (2024-01-30)',
-        where: '"vLLM\'s current paged attention kernel also does not leverage the benefits of MQA/GQA"; without XQA Llama-70B on one H200 (128/2048) reaches 1,227 tok/s, with it 2,941',
+        source:
+          'vLLM issue #1880 (W. Kwon, 2023-12-01), "Use optimized kernels for MQA/GQA"; TensorRT-LLM blog "New ' +
+          'XQA-kernel provides 2.4x more Llama-70B throughput within the same latency budget" (2024-01-30)',
+        where:
+          '"vLLM\'s current paged attention kernel also does not leverage the benefits of MQA/GQA"; without XQA ' +
+          'Llama-70B on one H200 (128/2048) reaches 1,227 tok/s, with it 2,941',
         status: 'published',
-        note: 'each query head\'s block reads its KV head\'s cache: (query heads / KV heads) reads of every element',
+        note: "each query head's block reads its KV head's cache: (query heads / KV heads) reads of every element",
       },
-      vectorOpsPerElement: { source: 'tpusim', status: 'estimate', note: 'an fp32 FMA and a conversion (fp16/fp8 to fp32) per cached element, for q.k and for p.v' },
-      partitionTokens: { source: 'vLLM csrc/attention/attention_kernels.cu', where: 'PagedAttention V2, PARTITION_SIZE 512', status: 'published', note: 'TensorRT-LLM\'s multi-block mode splits alike' },
+      vectorOpsPerElement: {
+        source: 'tpusim',
+        status: 'estimate',
+        note: 'an fp32 FMA and a conversion (fp16/fp8 to fp32) per cached element, for q.k and for p.v',
+      },
+      partitionTokens: {
+        source: 'vLLM csrc/attention/attention_kernels.cu',
+        where: 'PagedAttention V2, PARTITION_SIZE 512',
+        status: 'published',
+        note: "TensorRT-LLM's multi-block mode splits alike",
+      },
     },
   },
 };
@@ -114,12 +150,17 @@ export interface DecodeAttention {
 
 export interface DecodeAttentionTime {
   readonly seconds: number;
-  /** Bytes read from memory: the cache (times the group for per-head kernels), queries, outputs and split-KV partials. */
+  /**
+   * Bytes read from memory: the cache (times the group for per-head kernels), queries, outputs and split-KV partials.
+   */
   readonly bytes: number;
   readonly bound: 'memory' | 'vector';
 }
 
-/** fp32 partial output, running max and sum per partition and head (split-KV), written and read back by the combine pass. */
+/**
+ * fp32 partial output, running max and sum per partition and head (split-KV), written and read back by the combine
+ * pass.
+ */
 function partialBytes(spec: DecodeAttentionKernelSpec, a: DecodeAttention): number {
   if (spec.partitionTokens === 0 || a.sequences <= 0) return 0;
   const partitions = Math.max(1, Math.ceil(a.contextTokens / a.sequences / spec.partitionTokens));

@@ -13,7 +13,14 @@ import { TpusimError } from '../core/errors.js';
 import { KIB, MIB } from '../core/units.js';
 
 /** The sources the energy table cites, with their references (core/sources/energy.ts holds them). */
-export const ENERGY_SOURCES = pickSources('horowitz2014', 'stillmaker2017', 'ptm', 'oconnor2017', 'nvidiaNvlink', 'tpusim');
+export const ENERGY_SOURCES = pickSources(
+  'horowitz2014',
+  'stillmaker2017',
+  'ptm',
+  'oconnor2017',
+  'nvidiaNvlink',
+  'tpusim',
+);
 
 export type EnergySourceKey = keyof typeof ENERGY_SOURCES;
 /** The statuses the energy table uses, on the one scale (core/citations.ts). */
@@ -37,7 +44,9 @@ export interface EnergyTable {
   readonly registerPjPerByte: number;
   /** One byte to or from off-chip memory of `kind` (`DDR3`, `HBM2`, ...), node-independent (pJ/byte). */
   offChipPjPerByte(kind: string): number;
-  /** One byte over a host link (`pcie`) or a chip-to-chip link (`chip`; any other kind too), node-independent (pJ/byte). */
+  /**
+   * One byte over a host link (`pcie`) or a chip-to-chip link (`chip`; any other kind too), node-independent (pJ/byte).
+   */
   linkPjPerByte(kind: 'pcie' | 'chip'): number;
   readonly citations: readonly EnergyCitation[];
 }
@@ -78,20 +87,39 @@ interface MacEntry extends PricedEntry {
 
 /** MAC = multiply + add in the accumulator format (int formats accumulate in int32, floats in fp32). */
 const MAC_45NM: Readonly<Record<string, MacEntry>> = {
-  int8: { pj45: H.int8Mult + H.int32Add, source: 'horowitz2014', status: 'derived', note: `${FIG}: int8 mult 0.2 + int32 add 0.1 pJ` },
-  uint8: { pj45: H.int8Mult + H.int32Add, source: 'horowitz2014', status: 'derived', note: `${FIG}: priced as int8 (8-bit mult + int32 add)` },
+  int8: {
+    pj45: H.int8Mult + H.int32Add,
+    source: 'horowitz2014',
+    status: 'derived',
+    note: `${FIG}: int8 mult 0.2 + int32 add 0.1 pJ`,
+  },
+  uint8: {
+    pj45: H.int8Mult + H.int32Add,
+    source: 'horowitz2014',
+    status: 'derived',
+    note: `${FIG}: priced as int8 (8-bit mult + int32 add)`,
+  },
   int16: {
     pj45: H.int8Mult * 4 + H.int32Add,
     source: 'tpusim',
     status: 'estimate',
-    note: `multiplier energy grows with width squared (Horowitz ${FIG}: 8 -> 32 bit is 15.5x), so 16-bit mult = 4 x 0.2 pJ; + int32 add 0.1 pJ`,
+    note:
+      `multiplier energy grows with width squared (Horowitz ${FIG}: 8 -> 32 bit is 15.5x), so 16-bit mult = 4 x ` +
+      `0.2 pJ; + int32 add 0.1 pJ`,
   },
-  int32: { pj45: H.int32Mult + H.int32Add, source: 'horowitz2014', status: 'derived', note: `${FIG}: int32 mult 3.1 + int32 add 0.1 pJ` },
+  int32: {
+    pj45: H.int32Mult + H.int32Add,
+    source: 'horowitz2014',
+    status: 'derived',
+    note: `${FIG}: int32 mult 3.1 + int32 add 0.1 pJ`,
+  },
   'fp8-e4m3': {
     pj45: H.int8Mult + H.fp32Add,
     source: 'tpusim',
     status: 'estimate',
-    note: `fp8 mult priced as Horowitz's int8 mult 0.2 pJ (a 4-bit-mantissa multiplier is smaller than an 8-bit integer one; fp16 mult 1.1 pJ scaled by (4/11)^2 mantissa width gives 0.15 pJ) + fp32 add 0.9 pJ (${FIG})`,
+    note:
+      `fp8 mult priced as Horowitz's int8 mult 0.2 pJ (a 4-bit-mantissa multiplier is smaller than an 8-bit ` +
+      `integer one; fp16 mult 1.1 pJ scaled by (4/11)^2 mantissa width gives 0.15 pJ) + fp32 add 0.9 pJ (${FIG})`,
   },
   'fp8-e5m2': {
     pj45: H.int8Mult + H.fp32Add,
@@ -99,14 +127,26 @@ const MAC_45NM: Readonly<Record<string, MacEntry>> = {
     status: 'estimate',
     note: `priced as fp8-e4m3: int8-class mult 0.2 pJ + fp32 add 0.9 pJ (${FIG})`,
   },
-  fp16: { pj45: H.fp16Mult + H.fp32Add, source: 'horowitz2014', status: 'derived', note: `${FIG}: fp16 mult 1.1 + fp32 add 0.9 pJ` },
+  fp16: {
+    pj45: H.fp16Mult + H.fp32Add,
+    source: 'horowitz2014',
+    status: 'derived',
+    note: `${FIG}: fp16 mult 1.1 + fp32 add 0.9 pJ`,
+  },
   bf16: {
     pj45: H.fp16Mult + H.fp32Add,
     source: 'horowitz2014',
     status: 'estimate',
-    note: `bf16 mult priced as Horowitz's fp16 mult 1.1 pJ (bf16's 8-bit mantissa makes it somewhat cheaper; not in the figure) + fp32 add 0.9 pJ (${FIG})`,
+    note:
+      `bf16 mult priced as Horowitz's fp16 mult 1.1 pJ (bf16's 8-bit mantissa makes it somewhat cheaper; not in ` +
+      `the figure) + fp32 add 0.9 pJ (${FIG})`,
   },
-  fp32: { pj45: H.fp32Mult + H.fp32Add, source: 'horowitz2014', status: 'derived', note: `${FIG}: fp32 mult 3.7 + fp32 add 0.9 pJ` },
+  fp32: {
+    pj45: H.fp32Mult + H.fp32Add,
+    source: 'horowitz2014',
+    status: 'derived',
+    note: `${FIG}: fp32 mult 3.7 + fp32 add 0.9 pJ`,
+  },
 };
 
 const MAC_DEFAULT: MacEntry = {
@@ -128,34 +168,75 @@ const DDR_PJ_PER_BIT = H.dramLowPer64Bit / 64;
 const DDR_NOTE = `${FIG}: DRAM 1.3-2.6 nJ per 64-bit access; we take the low end, 1.3 nJ / 64 bit = 20.3 pJ/bit`;
 
 export const OFF_CHIP_MEMORY: readonly OffChipEntry[] = [
-  { kind: 'DDR3', names: ['ddr3', 'ddr'], pjPerBit: DDR_PJ_PER_BIT, source: 'horowitz2014', status: 'derived', note: DDR_NOTE },
-  { kind: 'DDR4', names: ['ddr4', 'ddr5'], pjPerBit: DDR_PJ_PER_BIT, source: 'horowitz2014', status: 'estimate', note: `DDR4/DDR5 priced as DDR3: ${DDR_NOTE}` },
+  {
+    kind: 'DDR3',
+    names: ['ddr3', 'ddr'],
+    pjPerBit: DDR_PJ_PER_BIT,
+    source: 'horowitz2014',
+    status: 'derived',
+    note: DDR_NOTE,
+  },
+  {
+    kind: 'DDR4',
+    names: ['ddr4', 'ddr5'],
+    pjPerBit: DDR_PJ_PER_BIT,
+    source: 'horowitz2014',
+    status: 'estimate',
+    note: `DDR4/DDR5 priced as DDR3: ${DDR_NOTE}`,
+  },
   {
     kind: 'LPDDR5',
     names: ['lpddr4', 'lpddr4x', 'lpddr5', 'lpddr5x'],
     pjPerBit: 5,
     source: 'tpusim',
     status: 'estimate',
-    note: 'no primary per-bit figure found; 5 pJ/bit, between HBM2 (3.9) and GDDR6 (7.5): short, unterminated board traces',
+    note:
+      'no primary per-bit figure found; 5 pJ/bit, between HBM2 (3.9) and GDDR6 (7.5): short, unterminated board ' +
+      'traces',
   },
-  { kind: 'GDDR5', names: ['gddr5', 'gddr5x'], pjPerBit: 14, source: 'oconnor2017', status: 'published', note: 'GDDR5 ~14 pJ/bit as quoted from the paper\'s comparison of GPU DRAMs (page not re-checked here)' },
+  {
+    kind: 'GDDR5',
+    names: ['gddr5', 'gddr5x'],
+    pjPerBit: 14,
+    source: 'oconnor2017',
+    status: 'published',
+    note: "GDDR5 ~14 pJ/bit as quoted from the paper's comparison of GPU DRAMs (page not re-checked here)",
+  },
   {
     kind: 'GDDR6',
     names: ['gddr6', 'gddr6x'],
     pjPerBit: 7.5,
     source: 'tpusim',
     status: 'estimate',
-    note: 'about half of GDDR5\'s 14 pJ/bit (O\'Connor et al. 2017); ~7.5 pJ/bit is the figure commonly quoted from Micron\'s GDDR6/6X material (not re-checked)',
+    note:
+      "about half of GDDR5's 14 pJ/bit (O'Connor et al. 2017); ~7.5 pJ/bit is the figure commonly quoted from " +
+      "Micron's GDDR6/6X material (not re-checked)",
   },
-  { kind: 'HBM2', names: ['hbm2', 'hbm'], pjPerBit: 3.9, source: 'oconnor2017', status: 'published', note: 'HBM2 baseline ~3.9 pJ/bit (activation + on-die movement + I/O); plain "HBM" is priced as HBM2' },
-  { kind: 'HBM2e', names: ['hbm2e'], pjPerBit: 3.9, source: 'oconnor2017', status: 'estimate', note: 'priced as HBM2 (3.9 pJ/bit, O\'Connor et al. 2017): same interface, faster pins' },
+  {
+    kind: 'HBM2',
+    names: ['hbm2', 'hbm'],
+    pjPerBit: 3.9,
+    source: 'oconnor2017',
+    status: 'published',
+    note: 'HBM2 baseline ~3.9 pJ/bit (activation + on-die movement + I/O); plain "HBM" is priced as HBM2',
+  },
+  {
+    kind: 'HBM2e',
+    names: ['hbm2e'],
+    pjPerBit: 3.9,
+    source: 'oconnor2017',
+    status: 'estimate',
+    note: "priced as HBM2 (3.9 pJ/bit, O'Connor et al. 2017): same interface, faster pins",
+  },
   {
     kind: 'HBM3',
     names: ['hbm3', 'hbm3e'],
     pjPerBit: 3.5,
     source: 'tpusim',
     status: 'estimate',
-    note: 'no primary per-bit figure found; set ~10% below HBM2\'s 3.9 pJ/bit (O\'Connor et al. 2017) for HBM3\'s lower I/O voltage; treat as +-30%',
+    note:
+      "no primary per-bit figure found; set ~10% below HBM2's 3.9 pJ/bit (O'Connor et al. 2017) for HBM3's " +
+      'lower I/O voltage; treat as +-30%',
   },
 ];
 
@@ -165,7 +246,9 @@ const OFF_CHIP_DEFAULT: OffChipEntry = {
   pjPerBit: DDR_PJ_PER_BIT,
   source: 'horowitz2014',
   status: 'estimate',
-  note: `an unknown memory kind is priced as commodity DDR (${FIG}, 1.3 nJ / 64 bit), the most expensive common kind, so it is never priced optimistically`,
+  note:
+    `an unknown memory kind is priced as commodity DDR (${FIG}, 1.3 nJ / 64 bit), the most expensive common ` +
+    `kind, so it is never priced optimistically`,
 };
 
 function normaliseKind(kind: string): string {
@@ -197,7 +280,9 @@ const LINKS: Readonly<Record<'pcie' | 'chip', LinkEntry>> = {
     pjPerBit: 5,
     source: 'tpusim',
     status: 'estimate',
-    note: 'long-reach chip-to-chip SerDes (ICI, NVLink over boards and cables): ~5 pJ/bit, between NVLink-C2C\'s 1.3 pJ/bit short-reach link and PCIe Gen 5\'s ~6.5 pJ/bit (NVIDIA, "What Is NVLink?")',
+    note:
+      "long-reach chip-to-chip SerDes (ICI, NVLink over boards and cables): ~5 pJ/bit, between NVLink-C2C's " +
+      '1.3 pJ/bit short-reach link and PCIe Gen 5\'s ~6.5 pJ/bit (NVIDIA, "What Is NVLink?")',
   },
 };
 
@@ -231,7 +316,10 @@ function logLogInterpolate(points: ReadonlyArray<{ readonly x: number; readonly 
   return p.y * Math.exp(slope * Math.log(x / p.x));
 }
 
-const SCALE_POINTS = ENERGY_AT_NOMINAL.map(({ nodeNm, energy }) => ({ x: nodeNm, y: energy / ENERGY_AT_NOMINAL[0]!.energy })).reverse();
+const SCALE_POINTS = ENERGY_AT_NOMINAL.map(({ nodeNm, energy }) => ({
+  x: nodeNm,
+  y: energy / ENERGY_AT_NOMINAL[0]!.energy,
+})).reverse();
 const SMALLEST_NODE_NM = SCALE_POINTS[0]!.x;
 const LARGEST_NODE_NM = SCALE_POINTS[SCALE_POINTS.length - 1]!.x;
 
@@ -249,18 +337,37 @@ export function energyScale(nodeNm: number): number {
 function scaleCitation(nodeNm: number): EnergyCitation {
   const published = SCALE_POINTS.find((p) => p.x === nodeNm);
   const factor = energyScale(nodeNm).toPrecision(4);
-  if (nodeNm === 45) return { item: 'scale', source: 'horowitz2014', status: 'published', note: 'factor 1: the base table is 45 nm' };
+  if (nodeNm === 45)
+    return { item: 'scale', source: 'horowitz2014', status: 'published', note: 'factor 1: the base table is 45 nm' };
   if (published !== undefined) {
-    return { item: 'scale', source: 'stillmaker2017', status: 'derived', note: `factor ${factor}: Table 5 HP coefficients at the model's nominal Vdd (source 'ptm'), relative to 45 nm at 1.0 V` };
+    return {
+      item: 'scale',
+      source: 'stillmaker2017',
+      status: 'derived',
+      note:
+        `factor ${factor}: Table 5 HP coefficients at the model's nominal Vdd (source 'ptm'), relative to 45 nm ` +
+        `at 1.0 V`,
+    };
   }
   if (nodeNm > SMALLEST_NODE_NM && nodeNm < LARGEST_NODE_NM) {
-    return { item: 'scale', source: 'stillmaker2017', status: 'derived', note: `factor ${factor}: interpolated log-log between the paper's nodes` };
+    return {
+      item: 'scale',
+      source: 'stillmaker2017',
+      status: 'derived',
+      note: `factor ${factor}: interpolated log-log between the paper's nodes`,
+    };
   }
   const why =
     nodeNm < SMALLEST_NODE_NM
-      ? 'the 10 -> 7 nm power law continues (7 -> 5 nm comes out about -30%, in line with foundry N5-vs-N7 power claims)'
+      ? 'the 10 -> 7 nm power law continues (7 -> 5 nm comes out about -30%, in line with foundry N5-vs-N7 power ' +
+        'claims)'
       : 'the 32 -> 45 nm power law continues';
-  return { item: 'scale', source: 'tpusim', status: 'estimate', note: `factor ${factor}: outside Stillmaker & Baas's 7-45 nm; ${why}` };
+  return {
+    item: 'scale',
+    source: 'tpusim',
+    status: 'estimate',
+    note: `factor ${factor}: outside Stillmaker & Baas's 7-45 nm; ${why}`,
+  };
 }
 
 const SRAM_POINTS = [
@@ -295,10 +402,20 @@ function buildCitations(nodeNm: number, scale: EnergyCitation): EnergyCitation[]
   const sram: PricedEntry = {
     source: 'horowitz2014',
     status: 'derived',
-    note: `${FIG}: 64-bit access 10 pJ (8 KB), 20 pJ (32 KB), 100 pJ (1 MB), /8 per byte; log-log in size between the points; beyond 1 MB the 32 KB -> 1 MB power law continues (estimate), below 8 KB priced as 8 KB`,
+    note:
+      `${FIG}: 64-bit access 10 pJ (8 KB), 20 pJ (32 KB), 100 pJ (1 MB), /8 per byte; log-log in size between ` +
+      `the points; beyond 1 MB the 32 KB -> 1 MB power law continues (estimate), below 8 KB priced as 8 KB`,
   };
-  const register: PricedEntry = { source: 'horowitz2014', status: 'estimate', note: `priced as the smallest SRAM point, 8 KB: 10 pJ / 8 bytes (${FIG})` };
-  const vector: PricedEntry = { source: 'horowitz2014', status: 'derived', note: `${FIG}: fp32 mult 3.7 + fp32 add 0.9 pJ` };
+  const register: PricedEntry = {
+    source: 'horowitz2014',
+    status: 'estimate',
+    note: `priced as the smallest SRAM point, 8 KB: 10 pJ / 8 bytes (${FIG})`,
+  };
+  const vector: PricedEntry = {
+    source: 'horowitz2014',
+    status: 'derived',
+    note: `${FIG}: fp32 mult 3.7 + fp32 add 0.9 pJ`,
+  };
   return [
     scale,
     ...Object.entries(MAC_45NM).map(([format, entry]) => scaled(`mac.${format}`, entry)),

@@ -14,7 +14,14 @@
  * static power over the time (the chip's measured idle power where published, else an estimate).
  */
 import type { ChipSpec, DType } from '../arch/chip-spec.js';
-import { accumulatorRows, coreCount, defaultMatrixFormat, matrixUnitsPerCore, peakMacsPerCycle, peakOpsPerS } from '../arch/derive.js';
+import {
+  accumulatorRows,
+  coreCount,
+  defaultMatrixFormat,
+  matrixUnitsPerCore,
+  peakMacsPerCycle,
+  peakOpsPerS,
+} from '../arch/derive.js';
 import { accumulatorChunkRows } from '../arch/mapping.js';
 import { isDType } from '../arch/validate.js';
 import { NUMBER_FORMATS } from '../core/number-formats.js';
@@ -65,7 +72,11 @@ export function notComputableReasons(chip: ChipSpec): string[] {
   const core = chip.cores[0]!;
   const units = matrixUnitsPerCore(core);
   const cols = Math.max(...core.matrixUnits.map((u) => u.cols));
-  return [`not computable: cores[0].accumulators.sizeBytes = ${core.accumulators.sizeBytes} holds ${accumulatorRows(core)} rows of ${cols} 4-byte sums, fewer than the ${2 * units} its ${units} matrix units need (2 each)`];
+  return [
+    `not computable: cores[0].accumulators.sizeBytes = ${core.accumulators.sizeBytes} holds ` +
+      `${accumulatorRows(core)} rows of ${cols} 4-byte sums, fewer than the ${2 * units} its ${units} matrix units ` +
+      `need (2 each)`,
+  ];
 }
 
 /** Static power (W) and whether it is an estimate. */
@@ -147,14 +158,21 @@ export function chipContext(chip: ChipSpec, dtype: string): ChipContext {
   const cached = byFormat.get(dtype);
   if (cached) return cached;
   const formats: readonly string[] = chip.cores[0]!.matrixUnits[0]!.formats.map((f) => f.input);
-  if (!isDType(dtype) || !formats.includes(dtype)) throw new TpusimError('unsupported', `${chip.name}'s matrix units multiply ${formats.join('/')}, not ${dtype}`);
+  if (!isDType(dtype) || !formats.includes(dtype))
+    throw new TpusimError('unsupported', `${chip.name}'s matrix units multiply ${formats.join('/')}, not ${dtype}`);
   const facts = factsOf(chip, dtype, formats);
   const { elementBytes } = facts;
   const warnings: string[] = [];
   const node = chip.technology?.processNm;
-  if (node === undefined) warnings.push(`${chip.name}'s process node is not published: energy is priced at ${DEFAULT_NODE_NM} nm (estimate)`);
+  if (node === undefined)
+    warnings.push(`${chip.name}'s process node is not published: energy is priced at ${DEFAULT_NODE_NM} nm (estimate)`);
   const statics = staticPowerW(chip);
-  if (statics.estimate) warnings.push(statics.watts > 0 ? `static power ${statics.watts.toFixed(0)} W is an estimate (${STATIC_SHARE_OF_TDP} x TDP)` : `${chip.name} publishes no idle power or TDP: static energy is left out`);
+  if (statics.estimate)
+    warnings.push(
+      statics.watts > 0
+        ? `static power ${statics.watts.toFixed(0)} W is an estimate (${STATIC_SHARE_OF_TDP} x TDP)`
+        : `${chip.name} publishes no idle power or TDP: static energy is left out`,
+    );
   const gpu = facts.tensorCores ? gpuContext(chip, dtype, elementBytes) : undefined;
   if (gpu) warnings.push(gpuClockNote(chip));
   const context: ChipContext = {
@@ -184,8 +202,18 @@ const PEAK_SLACK = 1e-9;
  * peak (else the model has a bug: thrown as a plain Error, which the CLI reports as internal).
  */
 function checkLayer(chip: ChipSpec, name: string, macs: number, cycles: number, peakMacsPerCycle: number): void {
-  if (!(cycles >= 0 && cycles < Infinity)) throw new TpusimError('not_computable', `not computable: layer ${name} takes ${cycles} cycles on ${chip.name} (a value in the chip spec overflows the arithmetic)`);
-  if (macs > cycles * peakMacsPerCycle * (1 + PEAK_SLACK)) throw new Error(`invariant violated: layer ${name} on ${chip.name} runs ${macs} MACs in ${cycles} cycles, ${((100 * macs) / (cycles * peakMacsPerCycle)).toFixed(3)}% of the peak of ${peakMacsPerCycle} MACs per cycle`);
+  if (!(cycles >= 0 && cycles < Infinity))
+    throw new TpusimError(
+      'not_computable',
+      `not computable: layer ${name} takes ${cycles} cycles on ${chip.name} (a value in the chip spec overflows ` +
+        `the arithmetic)`,
+    );
+  if (macs > cycles * peakMacsPerCycle * (1 + PEAK_SLACK))
+    throw new Error(
+      `invariant violated: layer ${name} on ${chip.name} runs ${macs} MACs in ${cycles} cycles, ` +
+        `${((100 * macs) / (cycles * peakMacsPerCycle)).toFixed(3)}% of the peak of ${peakMacsPerCycle} MACs per ` +
+        `cycle`,
+    );
 }
 
 const timingClocks = new WeakMap<ChipSpec, TimingClock>();
@@ -196,7 +224,8 @@ const timingClocks = new WeakMap<ChipSpec, TimingClock>();
  */
 export function timedChip(chip: ChipSpec): TimingClock {
   let clock = timingClocks.get(chip);
-  if (clock === undefined) timingClocks.set(chip, (clock = timingClock(chip, () => chipContext(chip, defaultMatrixFormat(chip)))));
+  if (clock === undefined)
+    timingClocks.set(chip, (clock = timingClock(chip, () => chipContext(chip, defaultMatrixFormat(chip)))));
   return clock;
 }
 
@@ -296,7 +325,11 @@ export function estimateGraph(graph: Graph, spec: ChipSpec, options: EstimateOpt
   }
   const warnings = spilled > 0 || timing.note !== undefined ? [...ctx.warnings] : ctx.warnings;
   if (timing.note !== undefined) (warnings as string[]).unshift(timing.note);
-  if (spilled > 0) (warnings as string[]).push(`${spilled} layer${spilled > 1 ? 's' : ''} work on more activations than the unified buffer${cores > 1 ? 's' : ''} hold: they stream them from off-chip memory`);
+  if (spilled > 0)
+    (warnings as string[]).push(
+      `${spilled} layer${spilled > 1 ? 's' : ''} work on more activations than the unified buffer` +
+        `${cores > 1 ? 's' : ''} hold: they stream them from off-chip memory`,
+    );
   const totalTimeS = totalCycles / chip.clockHz;
   const ioBytes = prepared.ioElements * eb;
   energy.linkJ = ioBytes * ctx.linkPjPerByte * 1e-12;
@@ -305,7 +338,14 @@ export function estimateGraph(graph: Graph, spec: ChipSpec, options: EstimateOpt
   const weightBytes = prepared.weightElements * eb;
   const peakBytes = prepared.peakActivationElements * eb;
   const capacity = chip.offChipMemory.capacityBytes;
-  const reasons = weightBytes + peakBytes > capacity ? [`the weights (${formatBytes(weightBytes)}) and the largest layer's activations (${formatBytes(peakBytes)}) need more than the ${formatBytes(capacity)} of ${chip.offChipMemory.kind} on ${chip.name}: split the model over several chips (tpusim train / infer)`] : [];
+  const reasons =
+    weightBytes + peakBytes > capacity
+      ? [
+          `the weights (${formatBytes(weightBytes)}) and the largest layer's activations (` +
+            `${formatBytes(peakBytes)}) need more than the ${formatBytes(capacity)} of ${chip.offChipMemory.kind} ` +
+            `on ${chip.name}: split the model over several chips (tpusim train / infer)`,
+        ]
+      : [];
   return {
     model: graph.name,
     chip: spec.name,

@@ -22,7 +22,7 @@ describe('sustained GEMM clock on TPUs', () => {
   });
 
   it('a chip without a sustained clock runs at its peak clock (v3 8192^3: within 0.5% of 123 TFLOP/s)', () => {
-    const peak = 4 * 128 * 128 * 2 * 940e6 / 1e12;
+    const peak = (4 * 128 * 128 * 2 * 940e6) / 1e12;
     const t = tflops(8192, gemmSeconds(getChipPreset('tpu-v3'), 'bf16', cube(8192)));
     expect(t).toBeLessThanOrEqual(peak);
     expect(t).toBeGreaterThan(peak * 0.995);
@@ -39,9 +39,13 @@ describe('sustained GEMM clock on TPUs', () => {
 describe('formats at twice the bf16 rate', () => {
   it('fp8 on TPU7x and int8 on v5e run a large GEMM in half the bf16 time (within 2%)', () => {
     const v7 = getChipPreset('tpu-v7');
-    expect(Math.abs(gemmSeconds(v7, 'fp8-e4m3', cube(16384)) / gemmSeconds(v7, 'bf16', cube(16384)) - 0.5)).toBeLessThan(0.01);
+    expect(
+      Math.abs(gemmSeconds(v7, 'fp8-e4m3', cube(16384)) / gemmSeconds(v7, 'bf16', cube(16384)) - 0.5),
+    ).toBeLessThan(0.01);
     const v5e = getChipPreset('tpu-v5e');
-    expect(Math.abs(gemmSeconds(v5e, 'int8', cube(8192)) / gemmSeconds(v5e, 'bf16', cube(8192)) - 0.5)).toBeLessThan(0.01);
+    expect(Math.abs(gemmSeconds(v5e, 'int8', cube(8192)) / gemmSeconds(v5e, 'bf16', cube(8192)) - 0.5)).toBeLessThan(
+      0.01,
+    );
   });
 
   it('a memory-bound GEMM gains less: fp8 halves the weight bytes too, not the time per byte (v7, 8 rows)', () => {

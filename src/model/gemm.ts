@@ -45,10 +45,30 @@ export interface GemmOptions {
 }
 
 export const FP8_CITATIONS = {
-  accumulation: kcite('teSource', 'module/base.py: _2X_ACC_FPROP = False, _2X_ACC_DGRAD = True, _2X_ACC_WGRAD = True', 'published', 'forward GEMMs with fast accumulation, backward ones promote partial sums (gpu-stack.ts, fp8PromotionK)'),
-  castTranspose: kcite('teDocs', 'FP8 recipe: inputs, weights and output gradients cast to fp8 with per-tensor scales from the amax history; fused cast-transpose kernels make the transposed copies for the backward GEMMs', 'published', 'each cast reads 2 bytes (bf16) and writes 1 byte (fp8) plus 1 for the transposed copy'),
-  formats: kcite('micikevicius2022', 'section 3: e4m3 for weights and activations, e5m2 for gradients, per-tensor scaling factors', 'published'),
-  castOps: kcite('tpusim', '', 'estimate', 'three vector operations per element: |x| into the running amax, the scale multiply, the conversion'),
+  accumulation: kcite(
+    'teSource',
+    'module/base.py: _2X_ACC_FPROP = False, _2X_ACC_DGRAD = True, _2X_ACC_WGRAD = True',
+    'published',
+    'forward GEMMs with fast accumulation, backward ones promote partial sums (gpu-stack.ts, fp8PromotionK)',
+  ),
+  castTranspose: kcite(
+    'teDocs',
+    'FP8 recipe: inputs, weights and output gradients cast to fp8 with per-tensor scales from the amax history; ' +
+      'fused cast-transpose kernels make the transposed copies for the backward GEMMs',
+    'published',
+    'each cast reads 2 bytes (bf16) and writes 1 byte (fp8) plus 1 for the transposed copy',
+  ),
+  formats: kcite(
+    'micikevicius2022',
+    'section 3: e4m3 for weights and activations, e5m2 for gradients, per-tensor scaling factors',
+    'published',
+  ),
+  castOps: kcite(
+    'tpusim',
+    '',
+    'estimate',
+    'three vector operations per element: |x| into the running amax, the scale multiply, the conversion',
+  ),
 } as const;
 
 /** bf16 bytes read and fp8 bytes written (value and transposed copy) per element a Transformer Engine cast touches. */
@@ -70,7 +90,10 @@ export function fp8CastSeconds(chip: ChipSpec, g: Gemm, role: Fp8Role = 'forward
   const elements = activations + weights;
   const launches = (activations > 0 ? 1 : 0) + (weights > 0 ? 1 : 0);
   const launchS = chipContext(chip, defaultDtypeOf(chip)).gpu ? launches * GPU_KERNEL_LAUNCH_S : 0;
-  return streamSeconds(chip, defaultDtypeOf(chip), elements * CAST_BYTES_PER_ELEMENT, elements * CAST_OPS_PER_ELEMENT) + launchS;
+  return (
+    streamSeconds(chip, defaultDtypeOf(chip), elements * CAST_BYTES_PER_ELEMENT, elements * CAST_OPS_PER_ELEMENT) +
+    launchS
+  );
 }
 
 function defaultDtypeOf(chip: ChipSpec): string {
@@ -89,10 +112,13 @@ function defaultDtypeOf(chip: ChipSpec): string {
 export function gemmSeconds(chip: ChipSpec, dtype: string, g: Gemm, options: GemmOptions = {}): number {
   const ctx = chipContext(chip, dtype);
   if (g.m <= 0 || g.n <= 0 || g.k <= 0 || g.batch <= 0) return 0;
-  const casts = options.fp8Recipe === 'transformer-engine' && isFp8(dtype) ? fp8CastSeconds(chip, g, options.fp8Role) : 0;
+  const casts =
+    options.fp8Recipe === 'transformer-engine' && isFp8(dtype) ? fp8CastSeconds(chip, g, options.fp8Role) : 0;
   if (ctx.gpu) {
     // Transformer Engine's forward GEMMs use fast accumulation, its backward ones split accumulation.
-    const fast = options.fp8FastAccumulation ?? (options.fp8Recipe === 'transformer-engine' && (options.fp8Role ?? 'forward') === 'forward');
+    const fast =
+      options.fp8FastAccumulation ??
+      (options.fp8Recipe === 'transformer-engine' && (options.fp8Role ?? 'forward') === 'forward');
     const t = gpuGemm(ctx.gpu, g, fast);
     return Math.max(t.computeCycles, t.memoryCycles) / chip.clockHz + GPU_KERNEL_LAUNCH_S + casts;
   }
@@ -102,13 +128,20 @@ export function gemmSeconds(chip: ChipSpec, dtype: string, g: Gemm, options: Gem
   // where one is measured; memory at its bandwidth.
   const slow = chip.clockHz / (chip.technology?.sustainedClockHz ?? chip.clockHz);
   const compute = (t.latencyCycles + Math.max(t.matrixCycles, t.vectorCycles) / cores) * slow;
-  const cycles = Math.max(compute, t.latencyCycles + t.memoryCycles, (t.cycles / cores) * (t.bound === 'memory' ? 1 : slow));
+  const cycles = Math.max(
+    compute,
+    t.latencyCycles + t.memoryCycles,
+    (t.cycles / cores) * (t.bound === 'memory' ? 1 : slow),
+  );
   const e = ctx.elementBytes;
   const bytes = (g.batch * g.m * g.k + (g.weightsAreParameters ? 1 : g.batch) * g.k * g.n + g.batch * g.m * g.n) * e;
   return Math.max(cycles, bytes / ctx.sys.dram.bytesPerCycle) / chip.clockHz + casts;
 }
 
-/** What a systolic chip's memory-bound passes reach: its measured copy bandwidth where published, else the published one. */
+/**
+ * What a systolic chip's memory-bound passes reach: its measured copy bandwidth where published, else the published
+ * one.
+ */
 export function streamBandwidthBytesPerS(chip: ChipSpec): number {
   return chip.offChipMemory.sustainedBandwidthBytesPerS ?? chip.offChipMemory.bandwidthBytesPerS;
 }

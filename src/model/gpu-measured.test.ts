@@ -15,9 +15,30 @@ import { describe, expect, it } from 'vitest';
 import { getChipPreset } from '../arch/presets/index.js';
 import { attentionSeconds, gemmSeconds } from './kernels.js';
 
-interface GemmRow { dtype: string; m: number; n: number; k: number; seconds: number; tflops: number }
-interface AttentionRow { batch: number; heads: number; seq: number; headDim: number; causal: boolean; forwardSeconds: number; forwardBackwardSeconds: number }
-interface Measured { device: string; gemm: GemmRow[]; attention: AttentionRow[]; copy: { readPlusWriteBytesPerS: number }; clock: { smClockMHzMedian: number; tflops: number } }
+interface GemmRow {
+  dtype: string;
+  m: number;
+  n: number;
+  k: number;
+  seconds: number;
+  tflops: number;
+}
+interface AttentionRow {
+  batch: number;
+  heads: number;
+  seq: number;
+  headDim: number;
+  causal: boolean;
+  forwardSeconds: number;
+  forwardBackwardSeconds: number;
+}
+interface Measured {
+  device: string;
+  gemm: GemmRow[];
+  attention: AttentionRow[];
+  copy: { readPlusWriteBytesPerS: number };
+  clock: { smClockMHzMedian: number; tflops: number };
+}
 
 const DIR = join(import.meta.dirname, '..', '..', 'data', 'gpu-measured');
 const read = (file: string): Measured => JSON.parse(readFileSync(join(DIR, file), 'utf8')) as Measured;
@@ -38,11 +59,26 @@ function gemmRatios(preset: string, data: Measured): { row: GemmRow; ratio: numb
   });
 }
 
-/** Measured over modelled seconds of FlashAttention-2 (what PyTorch SDPA's flash backend runs), forward and forward + backward. */
+/**
+ * Measured over modelled seconds of FlashAttention-2 (what PyTorch SDPA's flash backend runs), forward and forward +
+ * backward.
+ */
 function attentionRatios(preset: string, a: AttentionRow): { forward: number; forwardBackward: number } {
   const chip = getChipPreset(preset);
-  const t = attentionSeconds(chip, 'bf16', { batch: a.batch, heads: a.heads, seqQ: a.seq, seqK: a.seq, qkDim: a.headDim, valueDim: a.headDim, causal: a.causal, implementation: 'flash2' });
-  return { forward: a.forwardSeconds / t.forwardS, forwardBackward: a.forwardBackwardSeconds / (t.forwardS + t.backwardS) };
+  const t = attentionSeconds(chip, 'bf16', {
+    batch: a.batch,
+    heads: a.heads,
+    seqQ: a.seq,
+    seqK: a.seq,
+    qkDim: a.headDim,
+    valueDim: a.headDim,
+    causal: a.causal,
+    implementation: 'flash2',
+  });
+  return {
+    forward: a.forwardSeconds / t.forwardS,
+    forwardBackward: a.forwardBackwardSeconds / (t.forwardS + t.backwardS),
+  };
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -63,17 +99,28 @@ for (const [preset, file, tolerance] of [
     it(`times every compute-bound GEMM within ${tolerance * 100}% (measured / model printed)`, () => {
       const compute = rows.filter((r) => !r.memoryBound);
       for (const { row, ratio } of compute) {
-        console.log(`${preset} ${row.dtype} ${row.m}x${row.n}x${row.k}: measured ${row.tflops.toFixed(0)} TFLOP/s, measured/model ${ratio.toFixed(3)}`);
-        expect(Math.abs(Math.log(ratio)), `${row.dtype} ${row.m}x${row.n}x${row.k}: ratio ${ratio.toFixed(3)}`).toBeLessThan(Math.log(1 + tolerance));
+        console.log(
+          `${preset} ${row.dtype} ${row.m}x${row.n}x${row.k}: measured ${row.tflops.toFixed(0)} TFLOP/s, ` +
+            `measured/model ${ratio.toFixed(3)}`,
+        );
+        expect(
+          Math.abs(Math.log(ratio)),
+          `${row.dtype} ${row.m}x${row.n}x${row.k}: ratio ${ratio.toFixed(3)}`,
+        ).toBeLessThan(Math.log(1 + tolerance));
       }
-      console.log(`${preset} compute-bound GEMMs: median measured/model ${median(compute.map((r) => r.ratio)).toFixed(3)} over ${compute.length}`);
+      console.log(
+        `${preset} compute-bound GEMMs: median measured/model ${median(compute.map((r) => r.ratio)).toFixed(3)} ` +
+          `over ${compute.length}`,
+      );
     });
 
     it('times memory-bound GEMMs (decode: few tokens, large weights) within 35%, never faster than measured', () => {
       const memory = rows.filter((r) => r.memoryBound);
       expect(memory.length).toBeGreaterThan(2);
       for (const { row, ratio } of memory) {
-        console.log(`${preset} ${row.dtype} ${row.m}x${row.n}x${row.k}: measured/model ${ratio.toFixed(3)} (memory-bound)`);
+        console.log(
+          `${preset} ${row.dtype} ${row.m}x${row.n}x${row.k}: measured/model ${ratio.toFixed(3)} (memory-bound)`,
+        );
         expect(ratio).toBeGreaterThan(1);
         expect(ratio).toBeLessThan(1.35);
       }
@@ -83,16 +130,23 @@ for (const [preset, file, tolerance] of [
       expect(Math.abs(hbm.sustainedBandwidthBytesPerS! / data.copy.readPlusWriteBytesPerS - 1)).toBeLessThan(0.01);
     });
 
-    it('times FlashAttention-2 (PyTorch SDPA) forward within 35% and forward + backward within 50%, never faster than measured by more than 10%', () => {
-      for (const a of data.attention) {
-        const r = attentionRatios(preset, a);
-        console.log(`${preset} attention b${a.batch} h${a.heads} s${a.seq}${a.causal ? ' causal' : ''}: measured/model forward ${r.forward.toFixed(3)}, forward+backward ${r.forwardBackward.toFixed(3)}`);
-        expect(r.forward).toBeGreaterThan(0.9);
-        expect(r.forward).toBeLessThan(1.35);
-        expect(r.forwardBackward).toBeGreaterThan(0.9);
-        expect(r.forwardBackward).toBeLessThan(1.5);
-      }
-    });
+    it(
+      'times FlashAttention-2 (PyTorch SDPA) forward within 35% and forward + backward within 50%, never ' +
+        'faster than measured by more than 10%',
+      () => {
+        for (const a of data.attention) {
+          const r = attentionRatios(preset, a);
+          console.log(
+            `${preset} attention b${a.batch} h${a.heads} s${a.seq}${a.causal ? ' causal' : ''}: measured/model ` +
+              `forward ${r.forward.toFixed(3)}, forward+backward ${r.forwardBackward.toFixed(3)}`,
+          );
+          expect(r.forward).toBeGreaterThan(0.9);
+          expect(r.forward).toBeLessThan(1.35);
+          expect(r.forwardBackward).toBeGreaterThan(0.9);
+          expect(r.forwardBackward).toBeLessThan(1.5);
+        }
+      },
+    );
 
     it("holds the preset's sustained clock to the measured one", () => {
       expect(getChipPreset(preset).technology!.sustainedClockHz).toBe(data.clock.smClockMHzMedian * 1e6);

@@ -24,7 +24,7 @@ describe('tile schedule', () => {
     expect(epilogueCycles(HOPPER, 128, 256, 4, 1)).toBeCloseTo(2 * EPILOGUE, 6);
   });
 
-  it('exposes the whole epilogue after a cooperative tile, up to the mainloop\'s length', () => {
+  it("exposes the whole epilogue after a cooperative tile, up to the mainloop's length", () => {
     expect(tileCycles(HOPPER, 1, 16384, EPILOGUE, 700)).toBeCloseTo(16384 + EPILOGUE, 6);
     // Two k-steps (K = 128): the other tile in flight hides the rest; memory bounds such kernels.
     expect(tileCycles(HOPPER, 1, 2048, EPILOGUE, 700)).toBe(2 * 2048);
@@ -45,30 +45,42 @@ describe('GEMMs with their tile costs', () => {
   /** Compute cycles at the SM's (sustained) clock. */
   const smCycles = (c: typeof ctx, g: Gemm): number => gpuGemm(c, g).computeCycles * c.derate;
 
-  it('H100, 8192 x 8192 x K: 16 waves of 128 x 256 tiles, each K / 64 k-steps of 1024 cycles and one epilogue (within 0.1%): a quarter of the short-K GEMM, 4% of 8192^3', () => {
-    for (const k of [1024, 8192]) {
-      const expected = 16 * ((k / 64) * 1024 + EPILOGUE);
-      expect(Math.abs(smCycles(ctx, gemm(8192, 8192, k)) / expected - 1)).toBeLessThan(0.001);
-    }
-  });
+  it(
+    'H100, 8192 x 8192 x K: 16 waves of 128 x 256 tiles, each K / 64 k-steps of 1024 cycles and one ' +
+      'epilogue (within 0.1%): a quarter of the short-K GEMM, 4% of 8192^3',
+    () => {
+      for (const k of [1024, 8192]) {
+        const expected = 16 * ((k / 64) * 1024 + EPILOGUE);
+        expect(Math.abs(smCycles(ctx, gemm(8192, 8192, k)) / expected - 1)).toBeLessThan(0.001);
+      }
+    },
+  );
 
-  it('holds 8192^3 to the 671 TFLOP/s measured over 15 s at 1335 MHz (data/gpu-measured/h100-sxm.json, the fit), within 1%', () => {
-    const tflops = (2 * 8192 ** 3) / (gemmSeconds(h100, 'bf16', gemm(8192, 8192, 8192)) - GPU_KERNEL_LAUNCH_S) / 1e12;
-    expect(Math.abs(tflops / 671 - 1)).toBeLessThan(0.01);
-  });
+  it(
+    'holds 8192^3 to the 671 TFLOP/s measured over 15 s at 1335 MHz (data/gpu-measured/h100-sxm.json, the ' +
+      'fit), within 1%',
+    () => {
+      const tflops = (2 * 8192 ** 3) / (gemmSeconds(h100, 'bf16', gemm(8192, 8192, 8192)) - GPU_KERNEL_LAUNCH_S) / 1e12;
+      expect(Math.abs(tflops / 671 - 1)).toBeLessThan(0.01);
+    },
+  );
 
-  it('stores only the rows inside C: a one-token GEMV pays a 1 x 256 epilogue, not a whole tile\'s', () => {
+  it("stores only the rows inside C: a one-token GEMV pays a 1 x 256 epilogue, not a whole tile's", () => {
     const full = epilogueCycles(HOPPER, 128, 256, 2, ctx.derate);
     const one = epilogueCycles(HOPPER, 1, 256, 2, ctx.derate);
     expect(one * 128).toBeCloseTo(full, 6);
   });
 
-  it('A100 (one block per tile): 19 waves, each tile filling its pipeline (0.5 us at 1280 MHz: 640 cycles) but the first wave, whose fill the launch covers', () => {
-    const a100 = gpuContext(getChipPreset('a100'), 'bf16', 2);
-    // 1024 MACs per SM per clock: a 128 x 256 x 64 k-step is 2048 cycles; 2048 tiles over 108 SMs.
-    const expected = 19 * (16 * 2048 + EPILOGUE + 640) - 640;
-    expect(Math.abs(smCycles(a100, gemm(8192, 8192, 1024)) / expected - 1)).toBeLessThan(0.001);
-  });
+  it(
+    'A100 (one block per tile): 19 waves, each tile filling its pipeline (0.5 us at 1280 MHz: 640 cycles) ' +
+      'but the first wave, whose fill the launch covers',
+    () => {
+      const a100 = gpuContext(getChipPreset('a100'), 'bf16', 2);
+      // 1024 MACs per SM per clock: a 128 x 256 x 64 k-step is 2048 cycles; 2048 tiles over 108 SMs.
+      const expected = 19 * (16 * 2048 + EPILOGUE + 640) - 640;
+      expect(Math.abs(smCycles(a100, gemm(8192, 8192, 1024)) / expected - 1)).toBeLessThan(0.001);
+    },
+  );
 
   it('B200 (two accumulators in tensor memory): the epilogue hides under the next tile, k-steps alone remain', () => {
     const b200 = gpuContext(getChipPreset('b200'), 'bf16', 2);

@@ -32,9 +32,15 @@ export interface GemmTileSchedule {
   readonly persistent: boolean;
   /** Seconds from a block's first operand loads to its first MMA: the first stage's round trip to memory. */
   readonly fillS: number;
-  /** Output bytes per SM cycle (at the clock the SM runs) of the epilogue: accumulators converted, staged through shared memory, stored. */
+  /**
+   * Output bytes per SM cycle (at the clock the SM runs) of the epilogue: accumulators converted, staged through shared
+   * memory, stored.
+   */
   readonly epilogueBytesPerCycle: number;
-  /** The next tile's mainloop runs under this tile's epilogue (accumulators double-buffered, epilogue warps of their own). */
+  /**
+   * The next tile's mainloop runs under this tile's epilogue (accumulators double-buffered, epilogue warps of their
+   * own).
+   */
   readonly epilogueOverlapped: boolean;
 }
 
@@ -57,10 +63,26 @@ const HOPPER_EPILOGUE_BYTES_PER_CYCLE = 12;
 const FILL_S = 0.5e-6;
 
 /** What older and non-NVIDIA GEMM libraries do: one block per tile, the epilogue after the mainloop. */
-const PER_TILE: GemmTileSchedule = { persistent: false, fillS: FILL_S, epilogueBytesPerCycle: HOPPER_EPILOGUE_BYTES_PER_CYCLE, epilogueOverlapped: false };
+const PER_TILE: GemmTileSchedule = {
+  persistent: false,
+  fillS: FILL_S,
+  epilogueBytesPerCycle: HOPPER_EPILOGUE_BYTES_PER_CYCLE,
+  epilogueOverlapped: false,
+};
 
-const FILL = kcite('tpusim', '', 'estimate', "one HBM round trip of a TMA or cp.async load, of the order of 0.5 us (Luo et al. 2024 measure Hopper's global-memory latency at several hundred cycles; attention-gpu.ts uses the same figure)");
-const RATE_ASSUMED = kcite('tpusimMeasured', 'the Hopper fit (data/gpu-measured/h100-sxm.json)', 'estimate', "Hopper's fitted rate assumed: every generation's epilogue stages the tile through shared memory in pieces");
+const FILL = kcite(
+  'tpusim',
+  '',
+  'estimate',
+  "one HBM round trip of a TMA or cp.async load, of the order of 0.5 us (Luo et al. 2024 measure Hopper's " +
+    'global-memory latency at several hundred cycles; attention-gpu.ts uses the same figure)',
+);
+const RATE_ASSUMED = kcite(
+  'tpusimMeasured',
+  'the Hopper fit (data/gpu-measured/h100-sxm.json)',
+  'estimate',
+  "Hopper's fitted rate assumed: every generation's epilogue stages the tile through shared memory in pieces",
+);
 
 /** A tile schedule with the citations of its fields. */
 export interface GemmTileEntry {
@@ -72,7 +94,12 @@ export const GEMM_TILE = {
   perTile: {
     schedule: PER_TILE,
     citations: {
-      'gemmTile.persistent': kcite('cutlassEfficientGemm', 'CUTLASS 2.x kernels: one threadblock per output tile, its prologue and epilogue exposed', 'estimate', 'taken for cuBLAS before Hopper and for hipBLASLt'),
+      'gemmTile.persistent': kcite(
+        'cutlassEfficientGemm',
+        'CUTLASS 2.x kernels: one threadblock per output tile, its prologue and epilogue exposed',
+        'estimate',
+        'taken for cuBLAS before Hopper and for hipBLASLt',
+      ),
       'gemmTile.fillS': FILL,
       'gemmTile.epilogueBytesPerCycle': RATE_ASSUMED,
     },
@@ -80,31 +107,76 @@ export const GEMM_TILE = {
   hopper: {
     schedule: { ...PER_TILE, persistent: true },
     citations: {
-      'gemmTile.persistent': kcite('cutlassEfficientGemm', 'Warp-Specialized Persistent Cooperative: persistent thread blocks, "amortization of the thread-block launch and kernel prologue overheads"', 'published'),
+      'gemmTile.persistent': kcite(
+        'cutlassEfficientGemm',
+        'Warp-Specialized Persistent Cooperative: persistent thread blocks, "amortization of the thread-block ' +
+          'launch and kernel prologue overheads"',
+        'published',
+      ),
       'gemmTile.fillS': FILL,
-      'gemmTile.epilogueBytesPerCycle': kcite('tpusimMeasured', 'data/gpu-measured/h100-sxm.json: the 15 s bf16 8192^3 run at 1,335 MHz (671 TFLOP/s), and 8192 x 8192 x K for K = 1024 to 28672 (the time beyond the k-steps at equal tiles and waves)', 'estimate', 'fitted to the 8192^3 run at the measured clock: 12 bytes per SM cycle, about 5,500 cycles for a 128 x 256 bf16 tile; the K sweep alone gives 13.75 (gpu-tile.ts)'),
-      'gemmTile.epilogueOverlapped': kcite('cutlassEfficientGemm', 'only the Ping-Pong kernel overlaps the epilogue of one consumer warp group with the math of the other; Cooperative splits one tile over both', 'published', "the 128 x 256 tile is the cooperative kernel's"),
+      'gemmTile.epilogueBytesPerCycle': kcite(
+        'tpusimMeasured',
+        'data/gpu-measured/h100-sxm.json: the 15 s bf16 8192^3 run at 1,335 MHz (671 TFLOP/s), and 8192 x 8192 x ' +
+          'K for K = 1024 to 28672 (the time beyond the k-steps at equal tiles and waves)',
+        'estimate',
+        'fitted to the 8192^3 run at the measured clock: 12 bytes per SM cycle, about 5,500 cycles for a 128 x ' +
+          '256 bf16 tile; the K sweep alone gives 13.75 (gpu-tile.ts)',
+      ),
+      'gemmTile.epilogueOverlapped': kcite(
+        'cutlassEfficientGemm',
+        'only the Ping-Pong kernel overlaps the epilogue of one consumer warp group with the math of the other; ' +
+          'Cooperative splits one tile over both',
+        'published',
+        "the 128 x 256 tile is the cooperative kernel's",
+      ),
     },
   },
   blackwell: {
     schedule: { ...PER_TILE, persistent: true, epilogueOverlapped: true },
     citations: {
-      'gemmTile.persistent': kcite('cutlassSm100Persistent', 'persistent tile scheduling "to better overlap memory load/store with mma between tiles"', 'published'),
+      'gemmTile.persistent': kcite(
+        'cutlassSm100Persistent',
+        'persistent tile scheduling "to better overlap memory load/store with mma between tiles"',
+        'published',
+      ),
       'gemmTile.fillS': FILL,
-      'gemmTile.epilogueOverlapped': kcite('cutlassSm100Persistent', 'num_acc_stage = 2: two accumulators in tensor memory; epilogue warps (tcgen05.ld, convert, TMA store) apart from the MMA warp', 'published'),
+      'gemmTile.epilogueOverlapped': kcite(
+        'cutlassSm100Persistent',
+        'num_acc_stage = 2: two accumulators in tensor memory; epilogue warps (tcgen05.ld, convert, TMA store) ' +
+          'apart from the MMA warp',
+        'published',
+      ),
     },
   },
   engine: {
     schedule: { ...PER_TILE, persistent: true, epilogueOverlapped: true },
     citations: {
-      'gemmTile.persistent': kcite('habanaDocs', 'Gaudi Architecture: the graph compiler pipelines MME and TPC work', 'estimate', 'a matrix engine fed by its own address generators: no per-tile fill beyond the kernel start'),
-      'gemmTile.epilogueOverlapped': kcite('habanaDocs', 'Gaudi Architecture: the MME writes its output tiles while it computes the next', 'estimate'),
+      'gemmTile.persistent': kcite(
+        'habanaDocs',
+        'Gaudi Architecture: the graph compiler pipelines MME and TPC work',
+        'estimate',
+        'a matrix engine fed by its own address generators: no per-tile fill beyond the kernel start',
+      ),
+      'gemmTile.epilogueOverlapped': kcite(
+        'habanaDocs',
+        'Gaudi Architecture: the MME writes its output tiles while it computes the next',
+        'estimate',
+      ),
     },
   },
 } as const satisfies Record<string, GemmTileEntry>;
 
-/** Nominal cycles of a tile's epilogue: `outputBytes` per element at the schedule's rate, `derate` the SM's clock over nominal. */
-export function epilogueCycles(s: GemmTileSchedule, tileM: number, tileN: number, outputBytes: number, derate: number): number {
+/**
+ * Nominal cycles of a tile's epilogue: `outputBytes` per element at the schedule's rate, `derate` the SM's clock over
+ * nominal.
+ */
+export function epilogueCycles(
+  s: GemmTileSchedule,
+  tileM: number,
+  tileN: number,
+  outputBytes: number,
+  derate: number,
+): number {
   return (tileM * tileN * outputBytes) / (s.epilogueBytesPerCycle * derate);
 }
 
@@ -113,7 +185,13 @@ export function epilogueCycles(s: GemmTileSchedule, tileM: number, tileN: number
  * mainloop does not hide (all of it, up to the mainloop's length, unless the accumulators are
  * double-buffered or another block is resident), and its own pipeline fill unless the kernel is persistent.
  */
-export function tileCycles(s: GemmTileSchedule, blocksPerSm: number, mainloop: number, epilogue: number, fill: number): number {
+export function tileCycles(
+  s: GemmTileSchedule,
+  blocksPerSm: number,
+  mainloop: number,
+  epilogue: number,
+  fill: number,
+): number {
   const own = s.persistent ? 0 : fill;
   const exposed = s.epilogueOverlapped || blocksPerSm > 1 ? 0 : Math.min(epilogue, mainloop);
   return own + mainloop + exposed;

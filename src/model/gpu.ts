@@ -79,9 +79,11 @@ export function gpuContext(chip: ChipSpec, format: string, elementBytes: number)
     tiling: chip.gpuTiling ?? { tileM: 128, tileN: 128, tileK: 32, blocksPerSm: 1 },
     sms,
     smMacsPerCycle,
-    vectorOpsPerCycle: derate * chip.cores.reduce((s, c) => s + c.count * c.vectorUnit.lanes * c.vectorUnit.opsPerLanePerCycle, 0),
+    vectorOpsPerCycle:
+      derate * chip.cores.reduce((s, c) => s + c.count * c.vectorUnit.lanes * c.vectorUnit.opsPerLanePerCycle, 0),
     // Memory at what a streaming copy reaches where measured, else the published bandwidth.
-    hbmBytesPerCycle: (chip.offChipMemory.sustainedBandwidthBytesPerS ?? chip.offChipMemory.bandwidthBytesPerS) / chip.clockHz,
+    hbmBytesPerCycle:
+      (chip.offChipMemory.sustainedBandwidthBytesPerS ?? chip.offChipMemory.bandwidthBytesPerS) / chip.clockHz,
     sharedBytesPerCycle: (derate * core.unifiedBuffer.bandwidthBytesPerS) / chip.clockHz,
     elementBytes,
     launchCycles: GPU_KERNEL_LAUNCH_S * chip.clockHz,
@@ -98,11 +100,16 @@ export function gpuClockNote(chip: ChipSpec): string {
   const sustained = chip.technology?.sustainedClockHz;
   const status = chip.citations?.['technology.sustainedClockHz']?.status;
   const memory = chip.offChipMemory.sustainedBandwidthBytesPerS;
-  const bandwidth = memory !== undefined ? `memory at the sustained ${(memory / 1e12).toFixed(2)} TB/s` : `memory at the published ${(chip.offChipMemory.bandwidthBytesPerS / 1e12).toFixed(2)} TB/s`;
+  const bandwidth =
+    memory !== undefined
+      ? `memory at the sustained ${(memory / 1e12).toFixed(2)} TB/s`
+      : `memory at the published ${(chip.offChipMemory.bandwidthBytesPerS / 1e12).toFixed(2)} TB/s`;
   const clock =
     sustained !== undefined && sustained < chip.clockHz
-      ? `matrix and vector work timed at the sustained clock ${(sustained / 1e6).toFixed(0)} MHz (${status ?? 'unsourced'}) of the ${(chip.clockHz / 1e6).toFixed(0)} MHz of the published peaks`
-      : `matrix and vector work timed at the ${(chip.clockHz / 1e6).toFixed(0)} MHz of the published peaks: no sustained clock is known, compute-bound times are optimistic`;
+      ? `matrix and vector work timed at the sustained clock ${(sustained / 1e6).toFixed(0)} MHz (` +
+        `${status ?? 'unsourced'}) of the ${(chip.clockHz / 1e6).toFixed(0)} MHz of the published peaks`
+      : `matrix and vector work timed at the ${(chip.clockHz / 1e6).toFixed(0)} MHz of the published peaks: no ` +
+        `sustained clock is known, compute-bound times are optimistic`;
   return `${clock}; ${bandwidth}`;
 }
 
@@ -135,7 +142,8 @@ export function gpuGemm(ctx: GpuContext, g: Gemm, fp8FastAccumulation = false): 
   const fill = schedule.fillS * ctx.chip.clockHz;
   // Results are at least 16-bit: fp8 and int8 GEMMs as frameworks run them write bf16 or fp16.
   const outBytes = Math.max(2, e);
-  const baseBytes = g.batch * m * g.k * e + (g.weightsAreParameters ? 1 : g.batch) * g.k * g.n * e + g.batch * m * g.n * outBytes;
+  const baseBytes =
+    g.batch * m * g.k * e + (g.weightsAreParameters ? 1 : g.batch) * g.k * g.n * e + g.batch * m * g.n * outBytes;
   let best = { time: Infinity, compute: 0, bytes: 0, shared: 0, spent: 1 };
   // With many waves of full tiles, wave quantization costs little and smaller tiles cannot win.
   const fullTiles = Math.ceil(m / tm0) * Math.ceil(g.n / tn0) * g.batch;
@@ -150,17 +158,37 @@ export function gpuGemm(ctx: GpuContext, g: Gemm, fp8FastAccumulation = false): 
       const waves = Math.ceil(blocks / slots);
       const kSteps = Math.ceil(kTotal / splitK);
       // A tile stores only its rows and columns inside C; split-K blocks store fp32 partial sums.
-      const epilogue = epilogueCycles(schedule, Math.min(tileM, m), Math.min(tileN, g.n), splitK > 1 ? 4 : outBytes, ctx.derate);
+      const epilogue = epilogueCycles(
+        schedule,
+        Math.min(tileM, m),
+        Math.min(tileN, g.n),
+        splitK > 1 ? 4 : outBytes,
+        ctx.derate,
+      );
       // The first wave's fill is part of the kernel's launch; later tiles fill their own pipelines unless persistent.
-      const compute = waves * tileCycles(schedule, blocksPerSm, kSteps * step, epilogue, fill) - (schedule.persistent ? 0 : fill);
+      const compute =
+        waves * tileCycles(schedule, blocksPerSm, kSteps * step, epilogue, fill) - (schedule.persistent ? 0 : fill);
       const bytes = baseBytes + (splitK > 1 ? 2 * splitK * g.batch * m * g.n * 4 : 0);
       const time = Math.max(compute, bytes / ctx.hbmBytesPerCycle);
-      if (time < best.time) best = { time, compute, bytes, shared: blocks * kSteps * (tileM + tileN) * tileK * e, spent: waves * slots * kSteps * tileM * tileN * tileK };
+      if (time < best.time)
+        best = {
+          time,
+          compute,
+          bytes,
+          shared: blocks * kSteps * (tileM + tileN) * tileK * e,
+          spent: waves * slots * kSteps * tileM * tileN * tileK,
+        };
       // More splits only help while the blocks leave SMs idle.
       if (blocks >= slots) break;
     }
   }
-  return { computeCycles: best.compute, memoryCycles: best.bytes / ctx.hbmBytesPerCycle, hbmBytes: best.bytes, sharedBytes: best.shared, efficiency: (g.batch * m * g.n * g.k) / best.spent };
+  return {
+    computeCycles: best.compute,
+    memoryCycles: best.bytes / ctx.hbmBytesPerCycle,
+    hbmBytes: best.bytes,
+    sharedBytes: best.shared,
+    efficiency: (g.batch * m * g.n * g.k) / best.spent,
+  };
 }
 
 /**
@@ -170,7 +198,11 @@ export function gpuGemm(ctx: GpuContext, g: Gemm, fp8FastAccumulation = false): 
  * vector unit counts ops, operands loaded element by element as such kernels always do), or on the
  * tensor cores with narrow loads and, where the fast path is TMA's, the warp-level MMA.
  */
-function kStepOf(ctx: GpuContext, g: Gemm, fp8FastAccumulation: boolean): { stepCycles: (tileM: number, tileN: number) => number; kTotal: number } {
+function kStepOf(
+  ctx: GpuContext,
+  g: Gemm,
+  fp8FastAccumulation: boolean,
+): { stepCycles: (tileM: number, tileN: number) => number; kTotal: number } {
   const { tileK, blocksPerSm } = ctx.tiling;
   const e = ctx.elementBytes;
   const align = ctx.stack.alignmentBytes;
@@ -184,10 +216,16 @@ function kStepOf(ctx: GpuContext, g: Gemm, fp8FastAccumulation: boolean): { step
   const macsPerBlockCycle = (simt ? ctx.vectorOpsPerCycle / ctx.sms : mmaFraction * ctx.smMacsPerCycle) / blocksPerSm;
   const { fp8PromotionK, fp8PromotionExposed } = ctx.stack;
   // Exposed fp32 adds per output element per k-step (promotion of the tensor cores' partial sums).
-  const promotion = ctx.fp8 && !fp8FastAccumulation && fp8PromotionK > 0 ? (fp8PromotionExposed * tileK) / fp8PromotionK / (ctx.fp32LanesPerSm / blocksPerSm) : 0;
+  const promotion =
+    ctx.fp8 && !fp8FastAccumulation && fp8PromotionK > 0
+      ? (fp8PromotionExposed * tileK) / fp8PromotionK / (ctx.fp32LanesPerSm / blocksPerSm)
+      : 0;
   const sharedPerBlockCycle = ctx.sharedBytesPerCycle / blocksPerSm;
   const stepCycles = (tileM: number, tileN: number): number =>
-    Math.max((tileM * tileN * tileK) / macsPerBlockCycle + tileM * tileN * promotion, ((tileM * aStaging + tileN * bStaging) * tileK * e) / sharedPerBlockCycle);
+    Math.max(
+      (tileM * tileN * tileK) / macsPerBlockCycle + tileM * tileN * promotion,
+      ((tileM * aStaging + tileN * bStaging) * tileK * e) / sharedPerBlockCycle,
+    );
   return { stepCycles, kTotal: Math.ceil(g.k / tileK) };
 }
 
@@ -217,6 +255,13 @@ export function gpuLayerTime(ctx: GpuContext, layer: PreparedLayer): LayerTime {
   }
   const latency = layer.kernels * ctx.launchCycles;
   const cycles = busy + latency;
-  const bound: Bound = latency > cycles / 2 ? 'latency' : matrix >= memory && matrix >= vector ? 'compute' : memory >= vector ? 'memory' : 'vector';
+  const bound: Bound =
+    latency > cycles / 2
+      ? 'latency'
+      : matrix >= memory && matrix >= vector
+        ? 'compute'
+        : memory >= vector
+          ? 'memory'
+          : 'vector';
   return layerTimeOf(cycles, matrix, memory, vector, latency, bound, hbmBytes, sharedBytes);
 }

@@ -36,14 +36,17 @@ describe('operand alignment', () => {
   // Each 128 x 256 tile also stores its bf16 outputs at 12 bytes a cycle (gpu-tile.ts): 5,461 cycles.
   const epilogue = (128 * 256 * 2) / 12;
 
-  it('H100, k odd: the warp-level MMA at 2/3 of the peak sets the pace (1.5x an aligned GEMM\'s k-steps, within 1%)', () => {
-    // 128 x 256 x 64 tiles, 2048 MACs per SM per clock: aligned, a k-step is 1024 cycles of MMA (384 of
-    // staging). k odd: A loads 2 bytes at a time (8x the staging, 1280 cycles) and mma.sync runs at 2/3
-    // (1536 cycles): 1536 / 1024 = 1.5. Same tiles and waves (8191 and 8192 take 128 k-steps), and the
-    // same epilogue after them: (128 x 1536 + 5461) / (128 x 1024 + 5461) = 1.48.
-    const ratio = cycles(h100, gemm(8192, 8192, 8191)) / cycles(h100, gemm(8192, 8192, 8192));
-    expect(Math.abs(ratio / ((128 * 1536 + epilogue) / (128 * 1024 + epilogue)) - 1)).toBeLessThan(0.01);
-  });
+  it(
+    "H100, k odd: the warp-level MMA at 2/3 of the peak sets the pace (1.5x an aligned GEMM's k-steps, " + 'within 1%)',
+    () => {
+      // 128 x 256 x 64 tiles, 2048 MACs per SM per clock: aligned, a k-step is 1024 cycles of MMA (384 of
+      // staging). k odd: A loads 2 bytes at a time (8x the staging, 1280 cycles) and mma.sync runs at 2/3
+      // (1536 cycles): 1536 / 1024 = 1.5. Same tiles and waves (8191 and 8192 take 128 k-steps), and the
+      // same epilogue after them: (128 x 1536 + 5461) / (128 x 1024 + 5461) = 1.48.
+      const ratio = cycles(h100, gemm(8192, 8192, 8191)) / cycles(h100, gemm(8192, 8192, 8192));
+      expect(Math.abs(ratio / ((128 * 1536 + epilogue) / (128 * 1024 + epilogue)) - 1)).toBeLessThan(0.01);
+    },
+  );
 
   it('H100, k and n odd: staging both operands 2 bytes at a time sets the pace (3x the k-steps, within 1%)', () => {
     // (128 x 8 + 256 x 8) x 64 x 2 bytes at 128 bytes per clock = 3072 cycles against 1024; with the
@@ -64,23 +67,30 @@ describe('operand alignment', () => {
     expect(ratio).toBeLessThan(1.01);
   });
 
-  it('V100 (cuBLAS < 11): an odd fp16 dimension runs on the CUDA cores: 4x slower k-steps (8 x 64 tensor-core FMAs against 64 lanes x 2 packed, within 1%)', () => {
-    const chip = getChipPreset('v100-sxm');
-    const ctx = gpuContext(chip, 'fp16', 2);
-    const g = gemm(4096, 4095, 4096);
-    const seconds = cycles(ctx, g) / chip.clockHz;
-    const peak = ctx.vectorOpsPerCycle * chip.clockHz;
-    expect((4096 * 4095 * 4096) / seconds).toBeLessThanOrEqual(peak);
-    // Both run 13 waves of 128 x 128 tiles, 128 k-steps of 1024 cycles (tensor cores) or 4096 (CUDA
-    // cores); one block per tile, so each tile after the first wave's also fills its pipeline (0.5 us at
-    // the sustained 1016 MHz: 508 cycles) and each stores 128 x 128 fp16 at 12 bytes a cycle: 2731.
-    const tile = (step: number): number => 13 * (128 * step + (128 * 128 * 2) / 12 + 508) - 508;
-    expect(Math.abs(cycles(ctx, g) / cycles(ctx, gemm(4096, 4096, 4096)) / (tile(4096) / tile(1024)) - 1)).toBeLessThan(0.01);
-  });
+  it(
+    'V100 (cuBLAS < 11): an odd fp16 dimension runs on the CUDA cores: 4x slower k-steps (8 x 64 ' +
+      'tensor-core FMAs against 64 lanes x 2 packed, within 1%)',
+    () => {
+      const chip = getChipPreset('v100-sxm');
+      const ctx = gpuContext(chip, 'fp16', 2);
+      const g = gemm(4096, 4095, 4096);
+      const seconds = cycles(ctx, g) / chip.clockHz;
+      const peak = ctx.vectorOpsPerCycle * chip.clockHz;
+      expect((4096 * 4095 * 4096) / seconds).toBeLessThanOrEqual(peak);
+      // Both run 13 waves of 128 x 128 tiles, 128 k-steps of 1024 cycles (tensor cores) or 4096 (CUDA
+      // cores); one block per tile, so each tile after the first wave's also fills its pipeline (0.5 us at
+      // the sustained 1016 MHz: 508 cycles) and each stores 128 x 128 fp16 at 12 bytes a cycle: 2731.
+      const tile = (step: number): number => 13 * (128 * step + (128 * 128 * 2) / 12 + 508) - 508;
+      expect(
+        Math.abs(cycles(ctx, g) / cycles(ctx, gemm(4096, 4096, 4096)) / (tile(4096) / tile(1024)) - 1),
+      ).toBeLessThan(0.01);
+    },
+  );
 
   it('against H100 measurements: k odd within 20%, k and n odd within a factor 1.6 (cuBLAS is slower still)', () => {
     const chip = getChipPreset('h100-sxm');
-    const tflops = (m: number, n: number, k: number): number => (2 * m * n * k) / gemmSeconds(chip, 'bf16', gemm(m, n, k)) / 1e12;
+    const tflops = (m: number, n: number, k: number): number =>
+      (2 * m * n * k) / gemmSeconds(chip, 'bf16', gemm(m, n, k)) / 1e12;
     // float8_experimental PR #145, bench_padding.py: 8193 x 2501 x 5008 (M x K x N) bf16 at 509 TFLOP/s.
     const kOdd = tflops(8193, 5008, 2501) / 509;
     // data/gpu-measured/h100-sxm.json: 4097^3 bf16 at 132.1 TFLOP/s (4096^3: 704).
@@ -96,36 +106,63 @@ describe('fp8 GEMMs', () => {
   const chip = getChipPreset('h100-sxm');
   const big = gemm(8192, 8192, 8192);
 
-  it('on Hopper, split accumulation exposes half the promotion adds: 8/9 of the fast-accumulation rate (within 1%)', () => {
-    // Per 64 of K on a 128 x 256 tile: 512 cycles of fp8 MMA (4096 MACs per clock) plus half of
-    // 128 x 256 adds / 128 lanes per 128 of K = 64 cycles: 512 / 576 = 0.889.
-    const ctx = gpuContext(chip, 'fp8-e4m3', 1);
-    const ratio = gpuGemm(ctx, big, true).computeCycles / gpuGemm(ctx, big, false).computeCycles;
-    expect(Math.abs(ratio / (512 / 576) - 1)).toBeLessThan(0.01);
-    const fast = gemmSeconds(chip, 'fp8-e4m3', big, { fp8FastAccumulation: true });
-    expect(fast).toBeLessThan(gemmSeconds(chip, 'fp8-e4m3', big));
-    // Blackwell accumulates at full precision: nothing to promote.
-    const b200 = getChipPreset('b200');
-    expect(gemmSeconds(b200, 'fp8-e4m3', big, { fp8FastAccumulation: true })).toBe(gemmSeconds(b200, 'fp8-e4m3', big));
-  });
+  it(
+    'on Hopper, split accumulation exposes half the promotion adds: 8/9 of the fast-accumulation rate ' + '(within 1%)',
+    () => {
+      // Per 64 of K on a 128 x 256 tile: 512 cycles of fp8 MMA (4096 MACs per clock) plus half of
+      // 128 x 256 adds / 128 lanes per 128 of K = 64 cycles: 512 / 576 = 0.889.
+      const ctx = gpuContext(chip, 'fp8-e4m3', 1);
+      const ratio = gpuGemm(ctx, big, true).computeCycles / gpuGemm(ctx, big, false).computeCycles;
+      expect(Math.abs(ratio / (512 / 576) - 1)).toBeLessThan(0.01);
+      const fast = gemmSeconds(chip, 'fp8-e4m3', big, { fp8FastAccumulation: true });
+      expect(fast).toBeLessThan(gemmSeconds(chip, 'fp8-e4m3', big));
+      // Blackwell accumulates at full precision: nothing to promote.
+      const b200 = getChipPreset('b200');
+      expect(gemmSeconds(b200, 'fp8-e4m3', big, { fp8FastAccumulation: true })).toBe(
+        gemmSeconds(b200, 'fp8-e4m3', big),
+      );
+    },
+  );
 
-  it('Transformer Engine casts: forward reads bf16 X and W and writes both fp8 and their transposes (4 bytes each)', () => {
-    // 2 x 8192^2 elements x 4 bytes at the measured 3.01 TB/s, two cast kernels.
-    const expected = (2 * 8192 * 8192 * 4) / chip.offChipMemory.sustainedBandwidthBytesPerS! + 2 * GPU_KERNEL_LAUNCH_S;
-    expect(fp8CastSeconds(chip, big, 'forward') / expected).toBeCloseTo(1, 6);
-    expect(fp8CastSeconds(chip, big, 'dgrad') / ((8192 * 8192 * 4) / chip.offChipMemory.sustainedBandwidthBytesPerS! + GPU_KERNEL_LAUNCH_S)).toBeCloseTo(1, 6);
-    expect(fp8CastSeconds(chip, big, 'wgrad')).toBe(0);
-    const te = gemmSeconds(chip, 'fp8-e4m3', big, { fp8Recipe: 'transformer-engine', fp8Role: 'dgrad' });
-    expect(te - gemmSeconds(chip, 'fp8-e4m3', big)).toBeCloseTo(fp8CastSeconds(chip, big, 'dgrad'), 9);
-  });
+  it(
+    'Transformer Engine casts: forward reads bf16 X and W and writes both fp8 and their transposes (4 ' + 'bytes each)',
+    () => {
+      // 2 x 8192^2 elements x 4 bytes at the measured 3.01 TB/s, two cast kernels.
+      const expected =
+        (2 * 8192 * 8192 * 4) / chip.offChipMemory.sustainedBandwidthBytesPerS! + 2 * GPU_KERNEL_LAUNCH_S;
+      expect(fp8CastSeconds(chip, big, 'forward') / expected).toBeCloseTo(1, 6);
+      expect(
+        fp8CastSeconds(chip, big, 'dgrad') /
+          ((8192 * 8192 * 4) / chip.offChipMemory.sustainedBandwidthBytesPerS! + GPU_KERNEL_LAUNCH_S),
+      ).toBeCloseTo(1, 6);
+      expect(fp8CastSeconds(chip, big, 'wgrad')).toBe(0);
+      const te = gemmSeconds(chip, 'fp8-e4m3', big, { fp8Recipe: 'transformer-engine', fp8Role: 'dgrad' });
+      expect(te - gemmSeconds(chip, 'fp8-e4m3', big)).toBeCloseTo(fp8CastSeconds(chip, big, 'dgrad'), 9);
+    },
+  );
 
   it('a Llama-3-8B layer trained with Transformer Engine gains 1.5-1.8x over bf16 on its GEMMs, not 2x', () => {
     const tokens = 8192;
-    const shapes = [[3 * 4096, 4096], [4096, 4096], [2 * 14336, 4096], [4096, 14336]] as const;
+    const shapes = [
+      [3 * 4096, 4096],
+      [4096, 4096],
+      [2 * 14336, 4096],
+      [4096, 14336],
+    ] as const;
     const time = (dtype: string, recipe?: 'transformer-engine'): number =>
       shapes.reduce((s, [n, k]) => {
         const o = recipe ? { fp8Recipe: recipe } : {};
-        return s + gemmSeconds(chip, dtype, gemm(tokens, n, k), { ...o, fp8Role: 'forward' }) + gemmSeconds(chip, dtype, gemm(tokens, k, n), { ...o, fp8Role: 'dgrad' }) + gemmSeconds(chip, dtype, { batch: 1, m: k, n, k: tokens, weightsAreParameters: false }, { ...o, fp8Role: 'wgrad' });
+        return (
+          s +
+          gemmSeconds(chip, dtype, gemm(tokens, n, k), { ...o, fp8Role: 'forward' }) +
+          gemmSeconds(chip, dtype, gemm(tokens, k, n), { ...o, fp8Role: 'dgrad' }) +
+          gemmSeconds(
+            chip,
+            dtype,
+            { batch: 1, m: k, n, k: tokens, weightsAreParameters: false },
+            { ...o, fp8Role: 'wgrad' },
+          )
+        );
       }, 0);
     const speedup = time('bf16') / time('fp8-e4m3', 'transformer-engine');
     console.log(`Llama-3-8B layer GEMMs on h100-sxm: fp8 (Transformer Engine) / bf16 speedup ${speedup.toFixed(2)}`);
@@ -154,7 +191,9 @@ describe('launch and clock', () => {
 
 describe('kernel constants', () => {
   it('cite a known source with a status', () => {
-    const stacks = Object.values(CHIP_PRESETS).filter((c) => c.gpuTiling !== undefined).map((c) => gpuStackOf(c).citations);
+    const stacks = Object.values(CHIP_PRESETS)
+      .filter((c) => c.gpuTiling !== undefined)
+      .map((c) => gpuStackOf(c).citations);
     for (const citations of [...stacks, FP8_CITATIONS, FUSED_ATTENTION_CITATIONS]) {
       for (const [field, c] of Object.entries(citations)) {
         expect(Object.keys(KERNEL_SOURCES), field).toContain(c.source);

@@ -5,4 +5,9 @@
  */
 export { fp8CastSeconds, gemmSeconds, streamSeconds, type Fp8Recipe, type Fp8Role, type GemmOptions } from './gemm.js';
 export { attentionKernelsOf, attentionSeconds, defaultAttentionKernel } from './attention.js';
-export { ATTENTION_KERNELS, type AttentionImplementation, type AttentionKernel, type AttentionTime } from './attention-types.js';
+export {
+  ATTENTION_KERNELS,
+  type AttentionImplementation,
+  type AttentionKernel,
+  type AttentionTime,
+} from './attention-types.js';

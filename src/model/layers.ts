@@ -4,7 +4,14 @@
  * timed by model/systolic.ts.
  */
 import { groupsPerTile, rowChunkClasses } from '../arch/mapping.js';
-import { fillCycles, passLatencyCycles, transferCycles, vectorCycles, VECTOR_OP_COST, VECTOR_PIPELINE_CYCLES } from '../arch/timing.js';
+import {
+  fillCycles,
+  passLatencyCycles,
+  transferCycles,
+  vectorCycles,
+  VECTOR_OP_COST,
+  VECTOR_PIPELINE_CYCLES,
+} from '../arch/timing.js';
 import type { Gemm } from '../graph/ops/op.js';
 import { attentionKeyBands } from './attention-window.js';
 import type { ConvPlan, GemmJobs, PreparedLayer, VectorStep } from './plan.js';
@@ -15,19 +22,38 @@ import { layerTimeOf, type LayerTime } from './types.js';
  * Item classes of `jobs` jobs of `m` rows (addressing repeating every `group`), `n` columns, `pieces`
  * pieces of `depth`, pushed onto `into`.
  */
-function itemClasses(ctx: SystolicContext, jobs: number, m: number, group: number, n: number, pieces: number, depth: number, outRows?: number, into: ItemClass[] = []): ItemClass[] {
+function itemClasses(
+  ctx: SystolicContext,
+  jobs: number,
+  m: number,
+  group: number,
+  n: number,
+  pieces: number,
+  depth: number,
+  outRows?: number,
+  into: ItemClass[] = [],
+): ItemClass[] {
   const { cols: C } = ctx.array;
   const D = ctx.tileDepth;
   const full = Math.floor(depth / D);
   const rest = depth - full * D;
-  const tiles = full > 0 && rest > 0 ? [{ count: full * pieces, depth: D }, { count: pieces, depth: rest }] : full > 0 ? [{ count: full * pieces, depth: D }] : [{ count: pieces, depth: rest }];
+  const tiles =
+    full > 0 && rest > 0
+      ? [
+          { count: full * pieces, depth: D },
+          { count: pieces, depth: rest },
+        ]
+      : full > 0
+        ? [{ count: full * pieces, depth: D }]
+        : [{ count: pieces, depth: rest }];
   const slices = Math.ceil(n / C);
   const lastCols = n - (slices - 1) * C;
   const chunks = outRows !== undefined ? [{ count: 1, rows: m }] : rowChunkClasses(m, group, ctx.chunkRows);
   for (let s = slices > 1 ? 0 : 1; s < 2; s++) {
     const count = s === 0 ? slices - 1 : 1;
     const cols = s === 0 ? C : lastCols;
-    for (const c of chunks) into.push({ count: jobs * count * c.count, rows: c.rows, cols, tiles, outRows: outRows ?? 0 });
+    for (const c of chunks)
+      into.push({ count: jobs * count * c.count, rows: c.rows, cols, tiles, outRows: outRows ?? 0 });
   }
   return into;
 }
@@ -41,7 +67,8 @@ function stepsCycles(ctx: SystolicContext, steps: readonly VectorStep[]): { cycl
   let cycles = 0;
   let instructions = 0;
   for (const s of steps) {
-    cycles += s.count * (s.cost === 0 ? fillCycles(ctx.core, 1, s.elements) : vectorCycles(ctx.core, s.elements, s.cost));
+    cycles +=
+      s.count * (s.cost === 0 ? fillCycles(ctx.core, 1, s.elements) : vectorCycles(ctx.core, s.elements, s.cost));
     instructions += s.count;
   }
   return { cycles, instructions };
@@ -69,12 +96,20 @@ function convTime(ctx: SystolicContext, c: ConvPlan): LayerTime {
   if (fullBlocks > 0) block(fullBlocks, pack);
   if (rest > 0) block(1, rest);
   let extra = c.fillElements > 0 ? fillCycles(ctx.core, 1, c.fillElements) : 0;
-  if (c.pool && !fusePool) extra += vectorCycles(ctx.core, c.pool.outputs * c.pool.window, 1) + (c.pool.outFill > 0 ? fillCycles(ctx.core, 1, c.pool.outFill) : 0);
-  return matrixLayerTime(ctx, { items, source: 'dram', extraVectorCycles: extra, preludeDmaCycles: copyCycles(ctx, c.copyElements) });
+  if (c.pool && !fusePool)
+    extra +=
+      vectorCycles(ctx.core, c.pool.outputs * c.pool.window, 1) +
+      (c.pool.outFill > 0 ? fillCycles(ctx.core, 1, c.pool.outFill) : 0);
+  return matrixLayerTime(ctx, {
+    items,
+    source: 'dram',
+    extraVectorCycles: extra,
+    preludeDmaCycles: copyCycles(ctx, c.copyElements),
+  });
 }
 
 function attentionTime(ctx: SystolicContext, w: Extract<PreparedLayer['work'], { kind: 'attention' }>): LayerTime {
-  const { heads, kvSeq, headDim, valueDim } = w;
+  const { heads, headDim, valueDim } = w;
   // Chunks of queries and the keys each multiplies: every key, or a sliding window's band (model/attention-window.ts).
   const bands = attentionKeyBands(w, ctx.chunkRows);
   const classes: ItemClass[] = [];
@@ -90,11 +125,23 @@ function attentionTime(ctx: SystolicContext, w: Extract<PreparedLayer['work'], {
   // matmul's latency shows before its activate.
   const R = ctx.array.rows;
   const first = classes[0]!;
-  const tile = transferCycles(first.tiles[0]!.depth * first.cols * ctx.elementBytes, ctx.onchip) + ctx.onchip.latencyCycles;
+  const tile =
+    transferCycles(first.tiles[0]!.depth * first.cols * ctx.elementBytes, ctx.onchip) + ctx.onchip.latencyCycles;
   const firstResults = 1 + tile + R + passLatencyCycles(first.rows, R, first.cols);
   const context = passLatencyCycles(bands[bands.length - 1]!.rows, R, Math.min(valueDim, ctx.array.cols));
   const chain = firstResults + time.vectorCycles + context + VECTOR_PIPELINE_CYCLES;
-  return chain > time.cycles ? layerTimeOf(chain, time.matrixCycles, time.memoryCycles, time.vectorCycles, time.latencyCycles, 'vector', time.offChipBytes, time.onChipBytes) : time;
+  return chain > time.cycles
+    ? layerTimeOf(
+        chain,
+        time.matrixCycles,
+        time.memoryCycles,
+        time.vectorCycles,
+        time.latencyCycles,
+        'vector',
+        time.offChipBytes,
+        time.onChipBytes,
+      )
+    : time;
 }
 
 /** Two parts of a layer one after the other. */
@@ -117,7 +164,16 @@ const NOTHING: LayerTime = layerTimeOf(0, 0, 0, 0, 0, 'latency', 0, 0);
 /** `t` repeated `n` times, one after another. */
 function repeatTime(t: LayerTime, n: number): LayerTime {
   const bytes = (x: number): number => (x < 0 ? x : x * n);
-  return layerTimeOf(t.cycles * n, t.matrixCycles * n, t.memoryCycles * n, t.vectorCycles * n, t.latencyCycles * n, t.bound, bytes(t.offChipBytes), bytes(t.onChipBytes));
+  return layerTimeOf(
+    t.cycles * n,
+    t.matrixCycles * n,
+    t.memoryCycles * n,
+    t.vectorCycles * n,
+    t.latencyCycles * n,
+    t.bound,
+    bytes(t.offChipBytes),
+    bytes(t.onChipBytes),
+  );
 }
 
 /**
@@ -128,7 +184,11 @@ function repeatTime(t: LayerTime, n: number): LayerTime {
 function opaqueTime(ctx: SystolicContext, gemms: readonly Gemm[], vectorOps: number): LayerTime {
   const chain = gemms.find((g) => g.sequential === true);
   let total = chain ? NOTHING : vectorLayerTime(vectorCycles(ctx.core, vectorOps, 1), 0, vectorOps > 0 ? 1 : 0);
-  for (const g of gemms) total = sumTimes(total, g === chain ? chainTime(ctx, g, vectorOps) : gemmTime(ctx, g.sequential ? { ...g, sequential: false } : g));
+  for (const g of gemms)
+    total = sumTimes(
+      total,
+      g === chain ? chainTime(ctx, g, vectorOps) : gemmTime(ctx, g.sequential ? { ...g, sequential: false } : g),
+    );
   return total;
 }
 
@@ -147,14 +207,20 @@ function chainTime(ctx: SystolicContext, g: Gemm, vectorOps: number): LayerTime 
   const resident = gemmTime(ctx, { ...one, weightsAreParameters: false });
   // The first tile's fetch and the port's latency (the fixed cycles beyond those of resident weights) are hidden.
   const hidden = Math.max(0, streamed.latencyCycles - resident.latencyCycles);
-  const ahead = { ...streamed, cycles: Math.max(resident.cycles, streamed.cycles - hidden), latencyCycles: resident.latencyCycles };
+  const ahead = {
+    ...streamed,
+    cycles: Math.max(resident.cycles, streamed.cycles - hidden),
+    latencyCycles: resident.latencyCycles,
+  };
   return sumTimes(sumTimes(streamed, vector), repeatTime(sumTimes(ahead, vector), steps - 1));
 }
 
 /** One GEMM on one core of a systolic chip (parameter weights streamed from off-chip memory, or activations). */
 export function gemmTime(ctx: SystolicContext, g: Gemm): LayerTime {
   const m = Math.max(1, Math.round(g.m));
-  const items = g.weightsAreParameters ? itemClasses(ctx, 1, g.batch * m, 0, g.n, 1, g.k) : itemClasses(ctx, g.batch, m, 0, g.n, 1, g.k);
+  const items = g.weightsAreParameters
+    ? itemClasses(ctx, 1, g.batch * m, 0, g.n, 1, g.k)
+    : itemClasses(ctx, g.batch, m, 0, g.n, 1, g.k);
   return matrixLayerTime(ctx, { items, source: g.weightsAreParameters ? 'dram' : 'onchip' });
 }
 

@@ -38,7 +38,8 @@ describe('estimateGraph', () => {
       // Never faster than the peak allows.
       expect(e.achievedOpsPerS, chip.name).toBeLessThanOrEqual(peakOpsPerS(chip, e.dtype as never) * 1.0000001);
       expect(e.macs).toBe(e.layers.reduce((s, l) => s + l.macs, 0));
-      const parts = e.energy.matrixJ + e.energy.vectorJ + e.energy.onChipJ + e.energy.offChipJ + e.energy.linkJ + e.energy.staticJ;
+      const parts =
+        e.energy.matrixJ + e.energy.vectorJ + e.energy.onChipJ + e.energy.offChipJ + e.energy.linkJ + e.energy.staticJ;
       expect(parts).toBeCloseTo(e.energyJ, 12);
       expect(e.averagePowerW).toBeCloseTo(e.energyJ / e.totalTimeS, 6);
       expect(e.feasible).toBe(true);
@@ -47,7 +48,9 @@ describe('estimateGraph', () => {
 
   it('is deterministic', () => {
     const graph = buildZooModel('bert-base');
-    expect(JSON.stringify(estimateGraph(graph, getChipPreset('tpu-v4')))).toBe(JSON.stringify(estimateGraph(graph, getChipPreset('tpu-v4'))));
+    expect(JSON.stringify(estimateGraph(graph, getChipPreset('tpu-v4')))).toBe(
+      JSON.stringify(estimateGraph(graph, getChipPreset('tpu-v4'))),
+    );
   });
 
   it('says when a model does not fit, and still times it', () => {
@@ -118,6 +121,7 @@ describe('GPU tiling', () => {
 
 describe('energy table', () => {
   it('prices an int8 MAC below a bf16 one at every node', () => {
-    for (const node of [45, 28, 16, 7, 4]) expect(energyTable(node).macPj('int8')).toBeLessThan(energyTable(node).macPj('bf16'));
+    for (const node of [45, 28, 16, 7, 4])
+      expect(energyTable(node).macPj('int8')).toBeLessThan(energyTable(node).macPj('bf16'));
   });
 });

@@ -8,7 +8,15 @@
 import { rowLevels } from '../arch/mapping.js';
 import { VECTOR_OP_COST, type VectorOpName } from '../arch/timing.js';
 import { nodeCost } from '../graph/analysis.js';
-import { convOutputSize, fuse, inputsOf, type ConvOp, type LogicalOp, type LogicalProgram, type PoolSpec } from '../graph/layers/fuse.js';
+import {
+  convOutputSize,
+  fuse,
+  inputsOf,
+  type ConvOp,
+  type LogicalOp,
+  type LogicalProgram,
+  type PoolSpec,
+} from '../graph/layers/fuse.js';
 import { hasBorder, layerLayouts, type LayerLayouts } from '../graph/layers/layout.js';
 import { simplify } from '../graph/layers/simplify.js';
 import type { Gemm } from '../graph/ops/op.js';
@@ -22,7 +30,10 @@ export interface VectorStep {
   readonly cost: number;
 }
 
-/** Jobs of a matmul: `jobs` x [m rows (addressing repeating every `group` rows) x n columns], K in `pieces` of `pieceDepth`. */
+/**
+ * Jobs of a matmul: `jobs` x [m rows (addressing repeating every `group` rows) x n columns], K in `pieces` of
+ * `pieceDepth`.
+ */
 export interface GemmJobs {
   readonly jobs: number;
   readonly m: number;
@@ -50,7 +61,13 @@ export interface ConvPlan {
   readonly jobRows: number;
   readonly jobGroup: number;
   /** Pooling after it: fused on the activate when an image fits an accumulator chunk. */
-  readonly pool?: { readonly pooledRows: number; readonly outputs: number; readonly window: number; readonly fusable: boolean; readonly outFill: number };
+  readonly pool?: {
+    readonly pooledRows: number;
+    readonly outputs: number;
+    readonly window: number;
+    readonly fusable: boolean;
+    readonly outFill: number;
+  };
   /** Elements copied into a padded image first (0: the input's buffer has the border). */
   readonly copyElements: number;
   /** Elements filled before the layer writes them (borders). */
@@ -60,8 +77,22 @@ export interface ConvPlan {
 export type WorkPlan =
   | { readonly kind: 'gemm'; readonly gemm: GemmJobs; readonly copyElements: number }
   | { readonly kind: 'conv'; readonly conv: ConvPlan }
-  | { readonly kind: 'attention'; readonly heads: number; readonly seq: number; readonly kvSeq: number; readonly headDim: number; readonly valueDim: number; readonly causal: boolean; readonly window: number }
-  | { readonly kind: 'vector'; readonly steps: readonly VectorStep[]; readonly copyElements: number; readonly dependent: number }
+  | {
+      readonly kind: 'attention';
+      readonly heads: number;
+      readonly seq: number;
+      readonly kvSeq: number;
+      readonly headDim: number;
+      readonly valueDim: number;
+      readonly causal: boolean;
+      readonly window: number;
+    }
+  | {
+      readonly kind: 'vector';
+      readonly steps: readonly VectorStep[];
+      readonly copyElements: number;
+      readonly dependent: number;
+    }
   | { readonly kind: 'host'; readonly elements: number }
   | { readonly kind: 'opaque'; readonly gemms: readonly Gemm[]; readonly vectorOps: number }
   | { readonly kind: 'none' };
@@ -117,7 +148,9 @@ export function prepareGraph(graph: Graph): PreparedGraph {
   const alike = new Map<string, PreparedLayer[]>();
   const layers = program.ops.map((op, i) => {
     const layer = prepareLayer(program, layouts, strided, nodes, op, i);
-    const key = `${layer.kind}|${layer.macs}|${layer.vectorOps}|${layer.activationElements}|${layer.weightElements}|${layer.shape.join('x')}`;
+    const key =
+      `${layer.kind}|${layer.macs}|${layer.vectorOps}|${layer.activationElements}|${layer.weightElements}|` +
+      `${layer.shape.join('x')}`;
     const candidates = alike.get(key);
     const first = candidates?.find((c) => sameTiming(c, layer));
     if (first) return { ...layer, twin: first.twin };
@@ -126,7 +159,10 @@ export function prepareGraph(graph: Graph): PreparedGraph {
     return layer;
   });
   const ioElements = [...graph.inputs, ...graph.outputs].reduce((s, t) => s + elementCount(graph.tensors[t]!.shape), 0);
-  const weightElements = Object.values(program.graph.tensors).reduce((s, t) => s + (t.kind === 'weight' || t.kind === 'state' ? elementCount(t.shape) : 0), 0);
+  const weightElements = Object.values(program.graph.tensors).reduce(
+    (s, t) => s + (t.kind === 'weight' || t.kind === 'state' ? elementCount(t.shape) : 0),
+    0,
+  );
   const peakActivationElements = layers.reduce((m, l) => Math.max(m, l.activationElements), 0);
   const prepared = { graph, program, layers, ioElements, weightElements, peakActivationElements };
   cache.set(graph, prepared);
@@ -137,7 +173,8 @@ const NOT_TIMED = new Set(['name', 'note', 'twin']);
 
 /** Equal in everything a layer's time depends on: every field but its name, note and index. */
 function sameTiming(a: PreparedLayer, b: PreparedLayer): boolean {
-  for (const k of Object.keys(a)) if (!NOT_TIMED.has(k) && !deepEqual(a[k as keyof PreparedLayer], b[k as keyof PreparedLayer])) return false;
+  for (const k of Object.keys(a))
+    if (!NOT_TIMED.has(k) && !deepEqual(a[k as keyof PreparedLayer], b[k as keyof PreparedLayer])) return false;
   return Object.keys(a).length === Object.keys(b).length;
 }
 
@@ -150,7 +187,14 @@ function deepEqual(a: unknown, b: unknown): boolean {
   return ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
-function prepareLayer(program: LogicalProgram, layouts: LayerLayouts, strided: Set<string>, nodes: ReadonlyMap<string, Graph['nodes'][number]>, op: LogicalOp, index: number): PreparedLayer {
+function prepareLayer(
+  program: LogicalProgram,
+  layouts: LayerLayouts,
+  strided: Set<string>,
+  nodes: ReadonlyMap<string, Graph['nodes'][number]>,
+  op: LogicalOp,
+  index: number,
+): PreparedLayer {
   let macs = 0;
   let flops = 0;
   let vectorOps = 0;
@@ -175,7 +219,13 @@ function prepareLayer(program: LogicalProgram, layouts: LayerLayouts, strided: S
   }
   const work = workOf(program, layouts, strided, op, vectorOps, gemms);
   const chain = gemms.find((g) => g.sequential === true);
-  let note = op.kind !== 'opaque' ? '' : chain ? `a recurrence: ${chain.batch} sequential steps (a GEMM and its element operations each) after the parallel GEMMs` : 'timed from its GEMMs and element operations (no layer holds it)';
+  let note =
+    op.kind !== 'opaque'
+      ? ''
+      : chain
+        ? `a recurrence: ${chain.batch} sequential steps (a GEMM and its element operations each) after the ` +
+          `parallel GEMMs`
+        : 'timed from its GEMMs and element operations (no layer holds it)';
   if (work.kind === 'attention' && work.window > 0) {
     // A sliding-window layer: counted over its band, timed as a band kernel (model/attention-window.ts).
     const band = windowedAttentionCounts(work, { macs, vectorOps }, work.heads, work.headDim, work.valueDim);
@@ -202,7 +252,8 @@ function prepareLayer(program: LogicalProgram, layouts: LayerLayouts, strided: S
 }
 
 const shapeOf = (program: LogicalProgram, t: string): readonly number[] => program.graph.tensors[t]!.shape;
-const isActivation = (program: LogicalProgram, t: string): boolean => program.graph.tensors[t]?.kind === 'activation' || program.graph.inputs.includes(t);
+const isActivation = (program: LogicalProgram, t: string): boolean =>
+  program.graph.tensors[t]?.kind === 'activation' || program.graph.inputs.includes(t);
 
 /** Elements of an image's buffer with its border, when it has one (0 otherwise). */
 function borderFill(program: LogicalProgram, layouts: LayerLayouts, t: string): number {
@@ -219,7 +270,14 @@ function runs(layouts: LayerLayouts, tensors: readonly string[], shape: readonly
   return { count: 1, elements: elementCount(shape), cost };
 }
 
-function workOf(program: LogicalProgram, layouts: LayerLayouts, strided: Set<string>, op: LogicalOp, vectorOps: number, gemms: readonly Gemm[]): WorkPlan {
+function workOf(
+  program: LogicalProgram,
+  layouts: LayerLayouts,
+  strided: Set<string>,
+  op: LogicalOp,
+  vectorOps: number,
+  gemms: readonly Gemm[],
+): WorkPlan {
   const fillStep = (t: string): VectorStep[] => {
     const elements = borderFill(program, layouts, t);
     return elements > 0 ? [{ count: 1, elements, cost: 0 }] : [];
@@ -241,7 +299,16 @@ function workOf(program: LogicalProgram, layouts: LayerLayouts, strided: Set<str
       return { kind: 'conv', conv: convPlan(program, layouts, op) };
     case 'attention': {
       const [batch, seq, qWidth] = shapeOf(program, op.q) as [number, number, number];
-      return { kind: 'attention', heads: batch * op.heads, seq, kvSeq: shapeOf(program, op.k)[1]!, headDim: qWidth / op.heads, valueDim: shapeOf(program, op.v)[2]! / op.kvHeads, causal: op.causal, window: op.window ?? 0 };
+      return {
+        kind: 'attention',
+        heads: batch * op.heads,
+        seq,
+        kvSeq: shapeOf(program, op.k)[1]!,
+        headDim: qWidth / op.heads,
+        valueDim: shapeOf(program, op.v)[2]! / op.kvHeads,
+        causal: op.causal,
+        window: op.window ?? 0,
+      };
     }
     case 'pool': {
       const [batch, channels, height, width] = shapeOf(program, op.x) as [number, number, number, number];
@@ -249,14 +316,33 @@ function workOf(program: LogicalProgram, layouts: LayerLayouts, strided: Set<str
       const p = op.pool;
       const border = layouts.borders.get(op.x);
       const fill = p.kind === 'max' ? -Infinity : 0;
-      const exact = layouts.channelsLast.has(op.x) && (border?.pads ?? [0, 0, 0, 0]).every((x, i) => x === p.pads[i]) && (!p.pads.some((x) => x > 0) || border?.fill === fill);
-      const steps: VectorStep[] = [...fillStep(op.out), { count: batch, elements: oh * ow * channels * p.kernel[0] * p.kernel[1], cost: 1 }];
-      if (!exact && p.pads.some((x) => x > 0)) steps.push({ count: 1, elements: batch * channels * (height + p.pads[0] + p.pads[2]) * (width + p.pads[1] + p.pads[3]), cost: 0 });
+      const exact =
+        layouts.channelsLast.has(op.x) &&
+        (border?.pads ?? [0, 0, 0, 0]).every((x, i) => x === p.pads[i]) &&
+        (!p.pads.some((x) => x > 0) || border?.fill === fill);
+      const steps: VectorStep[] = [
+        ...fillStep(op.out),
+        { count: batch, elements: oh * ow * channels * p.kernel[0] * p.kernel[1], cost: 1 },
+      ];
+      if (!exact && p.pads.some((x) => x > 0))
+        steps.push({
+          count: 1,
+          elements: batch * channels * (height + p.pads[0] + p.pads[2]) * (width + p.pads[1] + p.pads[3]),
+          cost: 0,
+        });
       return { kind: 'vector', steps, copyElements: exact ? 0 : batch * channels * height * width, dependent: 0 };
     }
     case 'unary': {
       const fill = fillStep(op.out);
-      return { kind: 'vector', steps: [...fill, runs(layouts, [op.x, op.out], shapeOf(program, op.out), VECTOR_OP_COST[op.fn as VectorOpName])], copyElements: 0, dependent: fill.length };
+      return {
+        kind: 'vector',
+        steps: [
+          ...fill,
+          runs(layouts, [op.x, op.out], shapeOf(program, op.out), VECTOR_OP_COST[op.fn as VectorOpName]),
+        ],
+        copyElements: 0,
+        dependent: fill.length,
+      };
     }
     case 'binary': {
       const shape = shapeOf(program, op.out);
@@ -269,8 +355,18 @@ function workOf(program: LogicalProgram, layouts: LayerLayouts, strided: Set<str
         const x = aAct ? op.a : op.b;
         steps.push(runs(layouts, [x], shapeOf(program, x), 1));
         const commutative = op.fn === 'add' || op.fn === 'mul' || op.fn === 'max' || op.fn === 'min';
-        if (!aAct && !commutative) steps.push(runs(layouts, [], shapeOf(program, x), op.fn === 'sub' ? VECTOR_OP_COST.sub : VECTOR_OP_COST.reciprocal));
-        steps.push(runs(layouts, [op.out], shape, aAct || commutative ? VECTOR_OP_COST[op.fn] : op.fn === 'sub' ? VECTOR_OP_COST.neg : VECTOR_OP_COST.mul));
+        if (!aAct && !commutative)
+          steps.push(
+            runs(layouts, [], shapeOf(program, x), op.fn === 'sub' ? VECTOR_OP_COST.sub : VECTOR_OP_COST.reciprocal),
+          );
+        steps.push(
+          runs(
+            layouts,
+            [op.out],
+            shape,
+            aAct || commutative ? VECTOR_OP_COST[op.fn] : op.fn === 'sub' ? VECTOR_OP_COST.neg : VECTOR_OP_COST.mul,
+          ),
+        );
       }
       return { kind: 'vector', steps, copyElements: 0, dependent: steps.length - 1 };
     }
@@ -290,10 +386,17 @@ function workOf(program: LogicalProgram, layouts: LayerLayouts, strided: Set<str
         return { kind: 'none' };
       }
       // A reshape of a strided view copies it first.
-      return strided.has(op.x) ? { kind: 'vector', steps: [], copyElements: elementCount(shapeOf(program, op.x)), dependent: 0 } : { kind: 'none' };
+      return strided.has(op.x)
+        ? { kind: 'vector', steps: [], copyElements: elementCount(shapeOf(program, op.x)), dependent: 0 }
+        : { kind: 'none' };
     }
     case 'concat':
-      return { kind: 'vector', steps: fillStep(op.out), copyElements: elementCount(shapeOf(program, op.out)), dependent: 0 };
+      return {
+        kind: 'vector',
+        steps: fillStep(op.out),
+        copyElements: elementCount(shapeOf(program, op.out)),
+        dependent: 0,
+      };
     case 'embedding':
       return { kind: 'host', elements: elementCount(shapeOf(program, op.out)) };
     case 'opaque':
@@ -308,22 +411,31 @@ function convPlan(program: LogicalProgram, layouts: LayerLayouts, op: ConvOp): C
   const [oh, ow] = convOutputSize(height, width, [kh, kw], c);
   // The input's buffer: its border if it covers this convolution's padding, else a padded copy.
   const border = layouts.borders.get(op.x);
-  const fits = layouts.channelsLast.has(op.x) && border !== undefined && border.fill === 0 && border.pads.every((p, i) => p >= c.pads[i]!);
+  const fits =
+    layouts.channelsLast.has(op.x) &&
+    border !== undefined &&
+    border.fill === 0 &&
+    border.pads.every((p, i) => p >= c.pads[i]!);
   const inPads = fits ? border!.pads : c.pads;
   const hp = height + inPads[0] + inPads[2];
   const wp = width + inPads[1] + inPads[3];
   const pool = op.pool;
   const outBorder = layouts.borders.get(op.out)?.pads ?? [0, 0, 0, 0];
-  const poolPlan = pool ? poolOf(pool, oh, ow, outChannels, batch, hasBorder(layouts, op.out), borderFill(program, layouts, op.out)) : undefined;
+  const poolPlan = pool
+    ? poolOf(pool, oh, ow, outChannels, batch, hasBorder(layouts, op.out), borderFill(program, layouts, op.out))
+    : undefined;
   // Jobs of the unfused path (with pooling after it, the convolution writes an unpadded image first).
   const ob = pool ? [0, 0, 0, 0] : outBorder;
   const ohp = oh + ob[0]! + ob[2]!;
   const owp = ow + ob[1]! + ob[3]!;
-  const jobs = rowLevels([batch, oh, ow], [
-    [hp * wp * channels, c.stride[0] * wp * channels, c.stride[1] * channels],
-    [ohp * owp * outChannels, owp * outChannels, outChannels],
-    [0, 0, 0],
-  ]);
+  const jobs = rowLevels(
+    [batch, oh, ow],
+    [
+      [hp * wp * channels, c.stride[0] * wp * channels, c.stride[1] * channels],
+      [ohp * owp * outChannels, owp * outChannels, outChannels],
+      [0, 0, 0],
+    ],
+  );
   const copy = fits ? 0 : batch * channels * height * width;
   const copyFill = fits ? 0 : batch * channels * (height + c.pads[0] + c.pads[2]) * (width + c.pads[1] + c.pads[3]);
   return {
@@ -345,7 +457,22 @@ function convPlan(program: LogicalProgram, layouts: LayerLayouts, op: ConvOp): C
   };
 }
 
-function poolOf(pool: PoolSpec, oh: number, ow: number, channels: number, batch: number, outBordered: boolean, outFill: number): ConvPlan['pool'] {
-  const pooledRows = (Math.floor((oh - pool.kernel[0]) / pool.stride[0]) + 1) * (Math.floor((ow - pool.kernel[1]) / pool.stride[1]) + 1);
-  return { pooledRows, outputs: batch * pooledRows * channels, window: pool.kernel[0] * pool.kernel[1], fusable: pool.stride[0] === pool.stride[1] && !outBordered, outFill };
+function poolOf(
+  pool: PoolSpec,
+  oh: number,
+  ow: number,
+  channels: number,
+  batch: number,
+  outBordered: boolean,
+  outFill: number,
+): ConvPlan['pool'] {
+  const pooledRows =
+    (Math.floor((oh - pool.kernel[0]) / pool.stride[0]) + 1) * (Math.floor((ow - pool.kernel[1]) / pool.stride[1]) + 1);
+  return {
+    pooledRows,
+    outputs: batch * pooledRows * channels,
+    window: pool.kernel[0] * pool.kernel[1],
+    fusable: pool.stride[0] === pool.stride[1] && !outBordered,
+    outFill,
+  };
 }

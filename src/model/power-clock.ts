@@ -34,7 +34,10 @@ export interface TimingClock {
   /** The chip to time: the input itself, or a copy running at the modelled clock. */
   readonly chip: ChipSpec;
   readonly clockHz: number;
-  /** 'sourced': the description's sustained clock; 'modelled': power-limited by model/power.ts; 'published': the clock of the peaks. */
+  /**
+   * 'sourced': the description's sustained clock; 'modelled': power-limited by model/power.ts; 'published': the clock
+   * of the peaks.
+   */
   readonly source: 'sourced' | 'modelled' | 'published';
   /** The power model's answer, where it was asked. */
   readonly sustained?: SustainedClock;
@@ -55,7 +58,11 @@ export function denseGemmActivity(chip: ChipSpec, engines: TimingEngines, side =
   }
   const macs = side ** 3;
   const utilization = Math.min(1, macs / (cycles * peakMacsPerCycle(chip, engines.dtype as MatrixInputFormat)));
-  return { dtype: engines.dtype, matrixUtilization: utilization, offChipBytesPerCycle: (3 * side * side * engines.elementBytes) / cycles };
+  return {
+    dtype: engines.dtype,
+    matrixUtilization: utilization,
+    offChipBytesPerCycle: (3 * side * side * engines.elementBytes) / cycles,
+  };
 }
 
 /**
@@ -80,8 +87,11 @@ export function timingClock(chip: ChipSpec, engines: () => TimingEngines): Timin
   const sustained = sustainedClock(chip, activity);
   if (sustained.limitedBy !== 'power') return { chip, clockHz: chip.clockHz, source: 'published', sustained };
   const ghz = (hz: number): string => `${(hz / 1e9).toPrecision(3)} GHz`;
-  const leakage = t.dieAreaMm2 === undefined ? '; no die area given, so leakage is left out (technology.dieAreaMm2 adds it)' : '';
-  const note = `sustained clock ${ghz(sustained.clockHz)} (modelled: power-limited at ${t.tdpW} W; dense ${dtype} GEMMs: ${sustained.reason}${leakage})`;
+  const leakage =
+    t.dieAreaMm2 === undefined ? '; no die area given, so leakage is left out (technology.dieAreaMm2 adds it)' : '';
+  const note =
+    `sustained clock ${ghz(sustained.clockHz)} (modelled: power-limited at ${t.tdpW} W; dense ${dtype} ` +
+    `GEMMs: ${sustained.reason}${leakage})`;
   return { chip: runAt(chip, sustained.clockHz), clockHz: sustained.clockHz, source: 'modelled', sustained, note };
 }
 
@@ -93,6 +103,14 @@ export function timingClock(chip: ChipSpec, engines: () => TimingEngines): Timin
 function runAt(chip: ChipSpec, clockHz: number): ChipSpec {
   const tensorCores = chip.cores.some((c) => c.matrixUnits.some((u) => (u.kind ?? 'systolic') === 'tensor-core'));
   if (!tensorCores) return { ...chip, clockHz };
-  const citation = { source: 'tpusim', status: 'estimate' as const, note: 'modelled: the clock DVFS holds under the power limit running dense GEMMs (model/power.ts)' };
-  return { ...chip, technology: { ...chip.technology, sustainedClockHz: clockHz }, citations: { ...chip.citations, 'technology.sustainedClockHz': citation } };
+  const citation = {
+    source: 'tpusim',
+    status: 'estimate' as const,
+    note: 'modelled: the clock DVFS holds under the power limit running dense GEMMs (model/power.ts)',
+  };
+  return {
+    ...chip,
+    technology: { ...chip.technology, sustainedClockHz: clockHz },
+    citations: { ...chip.citations, 'technology.sustainedClockHz': citation },
+  };
 }

@@ -9,7 +9,18 @@ import { pickSources } from '../core/citations.js';
 import type { EnergyStatus } from './energy.js';
 
 /** The sources the power model cites (core/sources/energy.ts and, for the TPU papers, core/sources/chips.ts). */
-export const POWER_SOURCES = pickSources('jouppi2017', 'jouppi2021', 'jouppi2023', 'chen2016', 'keckler2011', 'sakurai1990', 'tsmcN5', 'tiwari1998', 'dally2023', 'tpusim');
+export const POWER_SOURCES = pickSources(
+  'jouppi2017',
+  'jouppi2021',
+  'jouppi2023',
+  'chen2016',
+  'keckler2011',
+  'sakurai1990',
+  'tsmcN5',
+  'tiwari1998',
+  'dally2023',
+  'tpusim',
+);
 
 export type PowerSourceKey = keyof typeof POWER_SOURCES;
 
@@ -23,7 +34,14 @@ export interface PowerConstant {
   readonly note: string;
 }
 
-const c = (value: number, unit: string, source: PowerSourceKey, status: EnergyStatus, note: string, where?: string): PowerConstant =>
+const c = (
+  value: number,
+  unit: string,
+  source: PowerSourceKey,
+  status: EnergyStatus,
+  note: string,
+  where?: string,
+): PowerConstant =>
   where === undefined ? { value, unit, source, status, note } : { value, unit, source, where, status, note };
 
 /**
@@ -44,46 +62,207 @@ const J = JOUPPI_7NM_PJ;
 
 /** A MAC at 7 nm by input format, multiply + add in the accumulator format (int32 or fp32). */
 export const MAC_7NM_PJ: Readonly<Record<string, PowerConstant>> = {
-  int8: c(J.int8Mult + J.int32Add, 'pJ', 'jouppi2021', 'derived', 'int8 mult 0.07 + int32 add 0.03 pJ (7 nm values as recalled from Table 2)', 'Table 2: Horowitz\'s operation energies updated from 45 nm to 7 nm; logic improved ~2.6x, SRAM and wires less'),
-  uint8: c(J.int8Mult + J.int32Add, 'pJ', 'jouppi2021', 'derived', 'priced as int8 (7 nm values as recalled from Table 2)', 'Table 2: Horowitz\'s operation energies updated from 45 nm to 7 nm; logic improved ~2.6x, SRAM and wires less'),
-  int16: c(4 * J.int8Mult + J.int32Add, 'pJ', 'jouppi2021', 'estimate', 'multiplier energy ~ width squared: 4 x int8 mult 0.07 + int32 add 0.03 pJ (7 nm values as recalled from Table 2)', 'Table 2: Horowitz\'s operation energies updated from 45 nm to 7 nm; logic improved ~2.6x, SRAM and wires less'),
-  'fp8-e4m3': c(J.int8Mult + J.fp32Add, 'pJ', 'jouppi2021', 'estimate', 'an int8-class multiplier 0.07 + fp32 add 0.38 pJ (7 nm values as recalled from Table 2)', 'Table 2: Horowitz\'s operation energies updated from 45 nm to 7 nm; logic improved ~2.6x, SRAM and wires less'),
-  'fp8-e5m2': c(J.int8Mult + J.fp32Add, 'pJ', 'jouppi2021', 'estimate', 'priced as fp8-e4m3 (7 nm values as recalled from Table 2)', 'Table 2: Horowitz\'s operation energies updated from 45 nm to 7 nm; logic improved ~2.6x, SRAM and wires less'),
-  fp16: c(J.fp16Mult + J.fp32Add, 'pJ', 'jouppi2021', 'derived', 'fp16 mult 0.34 + fp32 add 0.38 pJ (7 nm values as recalled from Table 2)', 'Table 2: Horowitz\'s operation energies updated from 45 nm to 7 nm; logic improved ~2.6x, SRAM and wires less'),
-  bf16: c(J.bf16Mult + J.fp32Add, 'pJ', 'jouppi2021', 'derived', 'bf16 mult 0.21 + fp32 add 0.38 pJ (7 nm values as recalled from Table 2)', 'Table 2: Horowitz\'s operation energies updated from 45 nm to 7 nm; logic improved ~2.6x, SRAM and wires less'),
-  fp32: c(J.fp32Mult + J.fp32Add, 'pJ', 'jouppi2021', 'derived', 'fp32 mult 1.31 + fp32 add 0.38 pJ (7 nm values as recalled from Table 2)', 'Table 2: Horowitz\'s operation energies updated from 45 nm to 7 nm; logic improved ~2.6x, SRAM and wires less'),
+  int8: c(
+    J.int8Mult + J.int32Add,
+    'pJ',
+    'jouppi2021',
+    'derived',
+    'int8 mult 0.07 + int32 add 0.03 pJ (7 nm values as recalled from Table 2)',
+    "Table 2: Horowitz's operation energies updated from 45 nm to 7 nm; logic improved ~2.6x, SRAM and wires less",
+  ),
+  uint8: c(
+    J.int8Mult + J.int32Add,
+    'pJ',
+    'jouppi2021',
+    'derived',
+    'priced as int8 (7 nm values as recalled from Table 2)',
+    "Table 2: Horowitz's operation energies updated from 45 nm to 7 nm; logic improved ~2.6x, SRAM and wires less",
+  ),
+  int16: c(
+    4 * J.int8Mult + J.int32Add,
+    'pJ',
+    'jouppi2021',
+    'estimate',
+    'multiplier energy ~ width squared: 4 x int8 mult 0.07 + int32 add 0.03 pJ (7 nm values as recalled from Table 2)',
+    "Table 2: Horowitz's operation energies updated from 45 nm to 7 nm; logic improved ~2.6x, SRAM and wires less",
+  ),
+  'fp8-e4m3': c(
+    J.int8Mult + J.fp32Add,
+    'pJ',
+    'jouppi2021',
+    'estimate',
+    'an int8-class multiplier 0.07 + fp32 add 0.38 pJ (7 nm values as recalled from Table 2)',
+    "Table 2: Horowitz's operation energies updated from 45 nm to 7 nm; logic improved ~2.6x, SRAM and wires less",
+  ),
+  'fp8-e5m2': c(
+    J.int8Mult + J.fp32Add,
+    'pJ',
+    'jouppi2021',
+    'estimate',
+    'priced as fp8-e4m3 (7 nm values as recalled from Table 2)',
+    "Table 2: Horowitz's operation energies updated from 45 nm to 7 nm; logic improved ~2.6x, SRAM and wires less",
+  ),
+  fp16: c(
+    J.fp16Mult + J.fp32Add,
+    'pJ',
+    'jouppi2021',
+    'derived',
+    'fp16 mult 0.34 + fp32 add 0.38 pJ (7 nm values as recalled from Table 2)',
+    "Table 2: Horowitz's operation energies updated from 45 nm to 7 nm; logic improved ~2.6x, SRAM and wires less",
+  ),
+  bf16: c(
+    J.bf16Mult + J.fp32Add,
+    'pJ',
+    'jouppi2021',
+    'derived',
+    'bf16 mult 0.21 + fp32 add 0.38 pJ (7 nm values as recalled from Table 2)',
+    "Table 2: Horowitz's operation energies updated from 45 nm to 7 nm; logic improved ~2.6x, SRAM and wires less",
+  ),
+  fp32: c(
+    J.fp32Mult + J.fp32Add,
+    'pJ',
+    'jouppi2021',
+    'derived',
+    'fp32 mult 1.31 + fp32 add 0.38 pJ (7 nm values as recalled from Table 2)',
+    "Table 2: Horowitz's operation energies updated from 45 nm to 7 nm; logic improved ~2.6x, SRAM and wires less",
+  ),
 };
 
 export const POWER_CONSTANTS = {
   /** Logic energy 45 nm -> 7 nm, used to place other nodes between the two published tables. */
-  logic45To7: c(2.6, 'x', 'jouppi2021', 'derived', 'Horowitz 45 nm / Jouppi 7 nm over the adders and multipliers (e.g. fp32 add 0.9 / 0.38, int8 mult 0.2 / 0.07; 7 nm values as recalled from the paper): ~2.6x; nodes between interpolated log-log in node size', 'Table 2: Horowitz\'s operation energies updated from 45 nm to 7 nm; logic improved ~2.6x, SRAM and wires less'),
-  n5OverN7: c(0.7, 'x', 'tsmcN5', 'published', 'N5 (and the N4/4N family) draw 30% less power than N7 at the same speed; also applied below 5 nm'),
+  logic45To7: c(
+    2.6,
+    'x',
+    'jouppi2021',
+    'derived',
+    'Horowitz 45 nm / Jouppi 7 nm over the adders and multipliers (e.g. fp32 add 0.9 / 0.38, int8 mult 0.2 / ' +
+      '0.07; 7 nm values as recalled from the paper): ~2.6x; nodes between interpolated log-log in node size',
+    "Table 2: Horowitz's operation energies updated from 45 nm to 7 nm; logic improved ~2.6x, SRAM and wires less",
+  ),
+  n5OverN7: c(
+    0.7,
+    'x',
+    'tsmcN5',
+    'published',
+    'N5 (and the N4/4N family) draw 30% less power than N7 at the same speed; also applied below 5 nm',
+  ),
   /** Operand delivery inside a matrix unit: Eyeriss's normalised costs. */
-  registerHopPerMac16: c(1, 'x 16-bit MAC per 16 bits', 'chen2016', 'derived', 'a register-file access costs about one 16-bit MAC per 16-bit word: a tensor core collects its operands from the register file and distributes inputs and reduces fp32 sums through its dot-product trees, about one such access per word per MAC'),
+  registerHopPerMac16: c(
+    1,
+    'x 16-bit MAC per 16 bits',
+    'chen2016',
+    'derived',
+    'a register-file access costs about one 16-bit MAC per 16-bit word: a tensor core collects its operands from ' +
+      'the register file and distributes inputs and reduces fp32 sums through its dot-product trees, about one ' +
+      'such access per word per MAC',
+  ),
   /** A systolic cell's pipeline registers: flip-flops, not register files. */
-  flopPjPerBit45: c(0.005, 'pJ/bit at 45 nm', 'tpusim', 'estimate', 'a 45 nm flip-flop with its local clock and data wiring: ~2 fF clock load and ~2 fF data load at 1 V, both edges, ~5 fJ per bit per cycle; Eyeriss\'s register-file cost (1x a 16-bit MAC per word) is for an addressed 0.5 kB file, ~10x a neighbour-to-neighbour latch'),
+  flopPjPerBit45: c(
+    0.005,
+    'pJ/bit at 45 nm',
+    'tpusim',
+    'estimate',
+    'a 45 nm flip-flop with its local clock and data wiring: ~2 fF clock load and ~2 fF data load at 1 V, both ' +
+      "edges, ~5 fJ per bit per cycle; Eyeriss's register-file cost (1x a 16-bit MAC per word) is for an addressed " +
+      '0.5 kB file, ~10x a neighbour-to-neighbour latch',
+  ),
   /** On-chip wires (L2 / network-on-chip to the cores). */
-  wirePjPerBitMm: c(0.1, 'pJ/bit/mm at 40 nm', 'keckler2011', 'derived', '~25 pJ per 256 bits per mm at 40 nm (as recalled; page not re-checked); wire capacitance per mm barely scales, so only the supply voltage (V^2) moves it between nodes'),
+  wirePjPerBitMm: c(
+    0.1,
+    'pJ/bit/mm at 40 nm',
+    'keckler2011',
+    'derived',
+    '~25 pJ per 256 bits per mm at 40 nm (as recalled; page not re-checked); wire capacitance per mm barely ' +
+      'scales, so only the supply voltage (V^2) moves it between nodes',
+  ),
   wireVoltage40nm: c(0.9, 'V', 'keckler2011', 'estimate', 'the 40 nm supply the wire figure assumes'),
   /** Clock tree and pipeline latches as a share of switching power. */
-  clockShare: c(0.3, 'share of dynamic power', 'tiwari1998', 'estimate', 'the clock network draws 30-40% of a high-performance chip\'s power; the low end, since accelerators gate idle units'),
+  clockShare: c(
+    0.3,
+    'share of dynamic power',
+    'tiwari1998',
+    'estimate',
+    "the clock network draws 30-40% of a high-performance chip's power; the low end, since accelerators gate " +
+      'idle units',
+  ),
   /** SIMT instruction fetch, decode and scheduling for tensor-core instructions. */
-  simtOverhead: c(0.2, 'share of MAC energy', 'dally2023', 'estimate', 'instruction overhead ~20% of the math energy of a tensor-core MMA instruction, as recalled from the keynote (slide not re-checked)'),
+  simtOverhead: c(
+    0.2,
+    'share of MAC energy',
+    'dally2023',
+    'estimate',
+    'instruction overhead ~20% of the math energy of a tensor-core MMA instruction, as recalled from the keynote ' +
+      '(slide not re-checked)',
+  ),
   /** Leakage at the nominal supply and a hot junction, by node (W/mm^2). */
-  leakage28: c(0.07, 'W/mm^2', 'jouppi2017', 'derived', 'TPU v1 idle 28 W on a <= 331 mm^2 die, less ~4 W of DDR3 standby: (28 - 4) / 331 = 0.07', 'Table 2: TPU v1 28 nm, die <= half of Haswell\'s 662 mm^2, idle 28 W, busy 40 W'),
-  leakage16: c(0.14, 'W/mm^2', 'jouppi2023', 'derived', 'TPU v3 idle 123 W with HBM (die < 700 mm^2): (123 - 4 HBM stacks x 1 W - ICI SerDes ~22 W) / 700 = 0.14', 'Table 4: TPU v3 / v4 idle 123 / 90 W, die < 700 / < 600 mm^2, ASIC + HBM power'),
-  leakage7: c(0.1, 'W/mm^2', 'jouppi2023', 'derived', 'TPU v4 idle 90 W with HBM (die < 600 mm^2): (90 - 4 HBM stacks x 1 W - 6 ICI links ~24 W) / 600 = 0.10; also used below 7 nm (an estimate)', 'Table 4: TPU v3 / v4 idle 123 / 90 W, die < 700 / < 600 mm^2, ASIC + HBM power'),
+  leakage28: c(
+    0.07,
+    'W/mm^2',
+    'jouppi2017',
+    'derived',
+    'TPU v1 idle 28 W on a <= 331 mm^2 die, less ~4 W of DDR3 standby: (28 - 4) / 331 = 0.07',
+    "Table 2: TPU v1 28 nm, die <= half of Haswell's 662 mm^2, idle 28 W, busy 40 W",
+  ),
+  leakage16: c(
+    0.14,
+    'W/mm^2',
+    'jouppi2023',
+    'derived',
+    'TPU v3 idle 123 W with HBM (die < 700 mm^2): (123 - 4 HBM stacks x 1 W - ICI SerDes ~22 W) / 700 = 0.14',
+    'Table 4: TPU v3 / v4 idle 123 / 90 W, die < 700 / < 600 mm^2, ASIC + HBM power',
+  ),
+  leakage7: c(
+    0.1,
+    'W/mm^2',
+    'jouppi2023',
+    'derived',
+    'TPU v4 idle 90 W with HBM (die < 600 mm^2): (90 - 4 HBM stacks x 1 W - 6 ICI links ~24 W) / 600 = 0.10; ' +
+      'also used below 7 nm (an estimate)',
+    'Table 4: TPU v3 / v4 idle 123 / 90 W, die < 700 / < 600 mm^2, ASIC + HBM power',
+  ),
   /** DRAM standby and refresh, per GB/s of the memory's peak bandwidth. */
-  dramStandbyWPerGBps: c(0.003, 'W per GB/s', 'tpusim', 'estimate', 'about 1 W per 300 GB/s HBM2 stack (a tenth of the ~10 W a stack draws at full bandwidth at 3.9 pJ/bit); DDR priced alike'),
+  dramStandbyWPerGBps: c(
+    0.003,
+    'W per GB/s',
+    'tpusim',
+    'estimate',
+    'about 1 W per 300 GB/s HBM2 stack (a tenth of the ~10 W a stack draws at full bandwidth at 3.9 pJ/bit); DDR ' +
+      'priced alike',
+  ),
   /** SerDes lanes burn power whether or not they carry data. */
-  serdesIdleShare: c(0.5, 'share of full-rate power', 'tpusim', 'estimate', 'long-reach SerDes keep their clock recovery, equalisers and drivers running when idle: half their full-rate power'),
+  serdesIdleShare: c(
+    0.5,
+    'share of full-rate power',
+    'tpusim',
+    'estimate',
+    'long-reach SerDes keep their clock recovery, equalisers and drivers running when idle: half their full-rate power',
+  ),
   /** Voltage-frequency: alpha-power law. */
   alpha: c(1.3, '', 'sakurai1990', 'published', 'alpha 1.2-1.4 for short-channel devices; the middle'),
-  thresholdShare: c(0.35, 'Vt / Vtop', 'sakurai1990', 'estimate', 'threshold voltage ~0.3 V against a ~0.85 V top of the DVFS range'),
+  thresholdShare: c(
+    0.35,
+    'Vt / Vtop',
+    'sakurai1990',
+    'estimate',
+    'threshold voltage ~0.3 V against a ~0.85 V top of the DVFS range',
+  ),
   /** Supply voltage at the published (top) clock over the node's nominal. */
-  topVoltageShare: c(1.15, 'Vtop / Vnominal', 'tpusim', 'estimate', 'accelerators publish peaks at their top DVFS point, above the process\'s nominal supply (e.g. ~0.8 V against 0.7 V nominal at 7 nm)'),
+  topVoltageShare: c(
+    1.15,
+    'Vtop / Vnominal',
+    'tpusim',
+    'estimate',
+    "accelerators publish peaks at their top DVFS point, above the process's nominal supply (e.g. ~0.8 V against " +
+      '0.7 V nominal at 7 nm)',
+  ),
   /** Board: voltage regulators and the rest of the board. */
-  regulatorEfficiency: c(0.9, 'share', 'tpusim', 'estimate', 'multiphase voltage regulators deliver 88-92% of their input at accelerator currents'),
+  regulatorEfficiency: c(
+    0.9,
+    'share',
+    'tpusim',
+    'estimate',
+    'multiphase voltage regulators deliver 88-92% of their input at accelerator currents',
+  ),
 } as const;
 
 export type PowerConstantKey = keyof typeof POWER_CONSTANTS;

@@ -10,7 +10,14 @@ import { NUMBER_FORMATS } from '../core/number-formats.js';
 import { energyTable } from './energy.js';
 import { DEFAULT_NODE_NM } from './estimate.js';
 import { gemmSeconds } from './gemm.js';
-import { powerAt, sustainedClock, type PowerActivity, type PowerBreakdown, type PowerOptions, type SustainedClock } from './power.js';
+import {
+  powerAt,
+  sustainedClock,
+  type PowerActivity,
+  type PowerBreakdown,
+  type PowerOptions,
+  type SustainedClock,
+} from './power.js';
 import type { GraphEstimate } from './types.js';
 
 export interface EnergyPerInference {
@@ -28,13 +35,32 @@ export interface EstimatePower {
   readonly sustained: SustainedClock;
 }
 
-const MECHANISMS = ['macW', 'operandW', 'sramW', 'wireW', 'controlW', 'vectorW', 'clockTreeW', 'leakageW', 'dramW', 'dramStandbyW', 'serdesW', 'regulatorLossW'] as const;
+const MECHANISMS = [
+  'macW',
+  'operandW',
+  'sramW',
+  'wireW',
+  'controlW',
+  'vectorW',
+  'clockTreeW',
+  'leakageW',
+  'dramW',
+  'dramStandbyW',
+  'serdesW',
+  'regulatorLossW',
+] as const;
 
 /** The activity of an estimate: its MAC-slot occupancy and off-chip bytes per cycle. */
 export function estimateActivity(e: GraphEstimate, chip: ChipSpec): PowerActivity {
-  const pjPerByte = energyTable(chip.technology?.processNm ?? DEFAULT_NODE_NM).offChipPjPerByte(chip.offChipMemory.kind);
+  const pjPerByte = energyTable(chip.technology?.processNm ?? DEFAULT_NODE_NM).offChipPjPerByte(
+    chip.offChipMemory.kind,
+  );
   const offChipBytes = e.energy.offChipJ / (pjPerByte * 1e-12);
-  return { dtype: e.dtype, matrixUtilization: Math.min(1, e.utilization), offChipBytesPerCycle: e.totalCycles > 0 ? offChipBytes / e.totalCycles : 0 };
+  return {
+    dtype: e.dtype,
+    matrixUtilization: Math.min(1, e.utilization),
+    offChipBytesPerCycle: e.totalCycles > 0 ? offChipBytes / e.totalCycles : 0,
+  };
 }
 
 export function estimatePower(e: GraphEstimate, chip: ChipSpec, options: PowerOptions = {}): EstimatePower {
@@ -42,7 +68,12 @@ export function estimatePower(e: GraphEstimate, chip: ChipSpec, options: PowerOp
   const atClock = powerAt(chip, activity, chip.clockHz, options);
   const perS = e.batch > 0 ? e.totalTimeS / e.batch : 0;
   const byMechanismJ = Object.fromEntries(MECHANISMS.map((k) => [k.replace(/W$/, 'J'), atClock[k] * perS]));
-  return { activity, atClock, perInference: { totalJ: atClock.boardW * perS, byMechanismJ }, sustained: sustainedClock(chip, activity, options) };
+  return {
+    activity,
+    atClock,
+    perInference: { totalJ: atClock.boardW * perS, byMechanismJ },
+    sustained: sustainedClock(chip, activity, options),
+  };
 }
 
 /**
@@ -57,4 +88,3 @@ export function gemmActivity(chip: ChipSpec, dtype: string, m: number, n: number
   const utilization = Math.min(1, (m * n * k) / (cycles * peakMacsPerCycle(chip, dtype as MatrixInputFormat)));
   return { dtype, matrixUtilization: utilization, offChipBytesPerCycle: (eb * (m * k + k * n + m * n)) / cycles };
 }
-

@@ -22,21 +22,27 @@ describe('power by mechanism against measured boards (docs/gpu-measured.md)', ()
     it(`${m.chip}: sustained clock within 10% and board power within 15%, with no measured clock`, () => {
       const chip = withoutMeasuredClock(getChipPreset(m.chip));
       const s = sustainedClock(chip, gemmActivity(chip, 'bf16', 8192, 8192, 8192));
-      console.log(`${m.chip}: modelled ${(s.clockHz / 1e6).toFixed(0)} MHz (measured ${m.mhz}), ${s.power.boardW.toFixed(0)} W (measured ${m.watts})`);
+      console.log(
+        `${m.chip}: modelled ${(s.clockHz / 1e6).toFixed(0)} MHz (measured ${m.mhz}), ` +
+          `${s.power.boardW.toFixed(0)} W (measured ${m.watts})`,
+      );
       expect(s.limitedBy).toBe('power');
       expect(Math.abs(s.clockHz / 1e6 / m.mhz - 1)).toBeLessThan(0.1);
       expect(Math.abs(s.power.boardW / m.watts - 1)).toBeLessThan(0.15);
     });
   }
 
-  it('the cost report power (chipPowerModel) is the board power under dense GEMMs, not the arithmetic-only peak', () => {
-    const h100 = getChipPreset('h100-sxm');
-    const model = chipPowerModel(h100);
-    // The energy-only figure was about half the measured 698 W (issue 19); the mechanism model is not.
-    expect(chipPower(h100).peakW).toBeLessThan(698 * 0.6);
-    expect(Math.abs(model.denseGemm.power.boardW / 698 - 1)).toBeLessThan(0.15);
-    expect(model.atPeak.boardW).toBeGreaterThan(model.denseGemm.power.boardW);
-  });
+  it(
+    'the cost report power (chipPowerModel) is the board power under dense GEMMs, not the arithmetic-only ' + 'peak',
+    () => {
+      const h100 = getChipPreset('h100-sxm');
+      const model = chipPowerModel(h100);
+      // The energy-only figure was about half the measured 698 W (issue 19); the mechanism model is not.
+      expect(chipPower(h100).peakW).toBeLessThan(698 * 0.6);
+      expect(Math.abs(model.denseGemm.power.boardW / 698 - 1)).toBeLessThan(0.15);
+      expect(model.atPeak.boardW).toBeGreaterThan(model.denseGemm.power.boardW);
+    },
+  );
 });
 
 describe('DVFS', () => {
@@ -60,7 +66,10 @@ describe('DVFS', () => {
   it('a denser array holds a lower clock under the same limit', () => {
     const h100 = getChipPreset('h100-sxm');
     const core = h100.cores[0]!;
-    const denser: ChipSpec = { ...h100, cores: [{ ...core, matrixUnits: core.matrixUnits.map((u) => ({ ...u, count: u.count * 2 })) }] };
+    const denser: ChipSpec = {
+      ...h100,
+      cores: [{ ...core, matrixUnits: core.matrixUnits.map((u) => ({ ...u, count: u.count * 2 })) }],
+    };
     const activity = { dtype: 'bf16', matrixUtilization: 0.9, offChipBytesPerCycle: 50 };
     expect(sustainedClock(denser, activity).clockHz).toBeLessThan(sustainedClock(h100, activity).clockHz * 0.9);
   });
@@ -76,8 +85,12 @@ describe('DVFS', () => {
 describe('inputs and constants', () => {
   it('rejects an impossible activity, naming the field, the value and the limit', () => {
     const chip = getChipPreset('h100-sxm');
-    expect(() => powerAt(chip, { matrixUtilization: 1.5, offChipBytesPerCycle: 0 }, chip.clockHz)).toThrow(/activity\.matrixUtilization: 1\.5 must be a finite number from 0 to 1/);
-    expect(() => powerAt(chip, { matrixUtilization: 0.5, offChipBytesPerCycle: -1 }, chip.clockHz)).toThrow(TpusimError);
+    expect(() => powerAt(chip, { matrixUtilization: 1.5, offChipBytesPerCycle: 0 }, chip.clockHz)).toThrow(
+      /activity\.matrixUtilization: 1\.5 must be a finite number from 0 to 1/,
+    );
+    expect(() => powerAt(chip, { matrixUtilization: 0.5, offChipBytesPerCycle: -1 }, chip.clockHz)).toThrow(
+      TpusimError,
+    );
     expect(() => logicScaleFrom7nm(0)).toThrow(/process node 0 nm/);
   });
 

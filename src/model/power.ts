@@ -72,16 +72,18 @@ const MAX_BANK_BYTES = 1 << 20;
 
 /** Logic energy at `nodeNm` relative to 7 nm (Jouppi 2021 between 7 and 45 nm; TSMC N5 below 7). */
 export function logicScaleFrom7nm(nodeNm: number): number {
-  if (!Number.isFinite(nodeNm) || nodeNm <= 0) throw new TpusimError('invalid_node', `process node ${nodeNm} nm is not a positive number of nanometres`);
-  if (nodeNm >= 7) return Math.pow(nodeNm / 7, Math.log(K.logic45To7.value) / Math.log(45 / 7));
+  if (!Number.isFinite(nodeNm) || nodeNm <= 0)
+    throw new TpusimError('invalid_node', `process node ${nodeNm} nm is not a positive number of nanometres`);
+  if (nodeNm >= 7) return (nodeNm / 7) ** (Math.log(K.logic45To7.value) / Math.log(45 / 7));
   if (nodeNm <= 5) return K.n5OverN7.value;
-  return Math.pow(nodeNm / 7, Math.log(1 / K.n5OverN7.value) / Math.log(7 / 5));
+  return (nodeNm / 7) ** (Math.log(1 / K.n5OverN7.value) / Math.log(7 / 5));
 }
 
 /** Nominal supply at a node: Stillmaker & Baas's PTM Vdd (energy.ts), the 7 nm value below 7 nm. */
 function nominalVdd(nodeNm: number): number {
   let best: { readonly nodeNm: number; readonly vddV: number } = STILLMAKER_ENERGY_COEFFICIENTS[0];
-  for (const r of STILLMAKER_ENERGY_COEFFICIENTS) if (Math.abs(r.nodeNm - nodeNm) < Math.abs(best.nodeNm - nodeNm)) best = r;
+  for (const r of STILLMAKER_ENERGY_COEFFICIENTS)
+    if (Math.abs(r.nodeNm - nodeNm) < Math.abs(best.nodeNm - nodeNm)) best = r;
   return best.vddV;
 }
 
@@ -103,7 +105,7 @@ export function leakageWPerMm2(nodeNm: number): number {
 /** Clock over the top clock at voltage share `v` of Vtop: the alpha-power law, f ~ (V - Vt)^alpha / V. */
 export function clockShareAt(v: number): number {
   const vt = K.thresholdShare.value;
-  return v <= vt ? 0 : Math.pow((v - vt) / (1 - vt), K.alpha.value) / v;
+  return v <= vt ? 0 : ((v - vt) / (1 - vt)) ** K.alpha.value / v;
 }
 
 /** Voltage over Vtop at clock share `fShare` of the top clock: clockShareAt inverted by bisection. */
@@ -152,10 +154,13 @@ export function macEnergy(chip: ChipSpec, dtype: string, dieAreaMm2: number | un
   const unit = core.matrixUnits[0]!;
   if (isTensorCoreChip(chip)) {
     const tiling = chip.gpuTiling ?? { tileM: 128, tileN: 128 };
-    // Operands from shared memory once per block tile; fp32 accumulators read and written once per 32-byte k-step of an MMA.
+    // Operands from shared memory once per block tile; fp32 accumulators read and written once per 32-byte k-step of an
+    // MMA.
     const sharedBytes = eb * (1 / tiling.tileM + 1 / tiling.tileN);
     const registerBytes = 8 / (32 / eb);
-    const sramPj = (sharedBytes * bankPj(core.unifiedBuffer.sizeBytes) + registerBytes * HOROWITZ_SRAM.registerPjPerByte) * sramScale;
+    const sramPj =
+      (sharedBytes * bankPj(core.unifiedBuffer.sizeBytes) + registerBytes * HOROWITZ_SRAM.registerPjPerByte) *
+      sramScale;
     // The same operands cross half the die from the shared cache (L2).
     const wirePj = sharedBytes * wirePerByteMm * (sideMm / 2);
     const operandPj = K.registerHopPerMac16.value * mac16 * (operandBits / 16);
@@ -172,7 +177,9 @@ export function macEnergy(chip: ChipSpec, dtype: string, dieAreaMm2: number | un
 
 /** Full-rate SerDes power of every chip link and the host link (W). */
 function serdesFullW(chip: ChipSpec): number {
-  const chipLinks = chip.chipLinks ? 2 * chip.chipLinks.count * chip.chipLinks.bandwidthBytesPerSPerLink * CHIP_LINK_PJ_PER_BYTE : 0;
+  const chipLinks = chip.chipLinks
+    ? 2 * chip.chipLinks.count * chip.chipLinks.bandwidthBytesPerSPerLink * CHIP_LINK_PJ_PER_BYTE
+    : 0;
   return (chipLinks + 2 * chip.hostLink.bandwidthBytesPerS * HOST_LINK_PJ_PER_BYTE) * 1e-12;
 }
 
@@ -185,7 +192,10 @@ function checkActivity(a: PowerActivity): void {
   ];
   for (const [field, value, max] of fields) {
     if (value !== undefined && !(value >= 0 && value <= max && Number.isFinite(value))) {
-      throw new TpusimError('invalid_activity', `activity.${field}: ${value} must be a finite number from 0${max < Infinity ? ' to 1' : ''}`);
+      throw new TpusimError(
+        'invalid_activity',
+        `activity.${field}: ${value} must be a finite number from 0${max < Infinity ? ' to 1' : ''}`,
+      );
     }
   }
 }
@@ -193,7 +203,14 @@ function checkActivity(a: PowerActivity): void {
 /** What does not depend on the clock: energies per cycle of activity at Vtop, and the fixed draws. */
 interface PowerContext {
   /** Switching energy per cycle at the top voltage, by mechanism (J). */
-  readonly perCycleJ: { readonly mac: number; readonly operand: number; readonly sram: number; readonly wire: number; readonly control: number; readonly vector: number };
+  readonly perCycleJ: {
+    readonly mac: number;
+    readonly operand: number;
+    readonly sram: number;
+    readonly wire: number;
+    readonly control: number;
+    readonly vector: number;
+  };
   readonly dramJPerCycle: number;
   readonly leakageTopW: number;
   readonly dramStandbyW: number;
@@ -217,8 +234,16 @@ function powerContext(chip: ChipSpec, activity: PowerActivity, options: PowerOpt
   const full = serdesFullW(chip);
   const used = Math.min(1, (activity.linkBytesPerS ?? 0) / Math.max(1, full / (CHIP_LINK_PJ_PER_BYTE * 1e-12)));
   return {
-    perCycleJ: { mac: macs * e.macPj, operand: macs * e.operandPj, sram: macs * e.sramPj, wire: macs * e.wirePj, control: macs * e.controlPj, vector: (activity.vectorOpsPerCycle ?? 0) * vectorPj * top },
-    dramJPerCycle: activity.offChipBytesPerCycle * energyTable(node ?? 7).offChipPjPerByte(chip.offChipMemory.kind) * 1e-12,
+    perCycleJ: {
+      mac: macs * e.macPj,
+      operand: macs * e.operandPj,
+      sram: macs * e.sramPj,
+      wire: macs * e.wirePj,
+      control: macs * e.controlPj,
+      vector: (activity.vectorOpsPerCycle ?? 0) * vectorPj * top,
+    },
+    dramJPerCycle:
+      activity.offChipBytesPerCycle * energyTable(node ?? 7).offChipPjPerByte(chip.offChipMemory.kind) * 1e-12,
     leakageTopW: area === undefined ? 0 : leakageWPerMm2(node ?? 7) * area,
     dramStandbyW: (chip.offChipMemory.bandwidthBytesPerS / 1e9) * K.dramStandbyWPerGBps.value,
     serdesW: full * (K.serdesIdleShare.value + (1 - K.serdesIdleShare.value) * used),
@@ -242,11 +267,34 @@ function evaluate(ctx: PowerContext, clockHz: number, v: number): PowerBreakdown
   const dramW = ctx.dramJPerCycle * clockHz;
   const packageW = switching + clockTreeW + leakageW + dramW + ctx.dramStandbyW + ctx.serdesW;
   const boardW = packageW / K.regulatorEfficiency.value;
-  return { clockHz, voltageShare: v, macW, operandW, sramW, wireW, controlW, vectorW, clockTreeW, leakageW, dramW, dramStandbyW: ctx.dramStandbyW, serdesW: ctx.serdesW, packageW, regulatorLossW: boardW - packageW, boardW, notes: ctx.notes };
+  return {
+    clockHz,
+    voltageShare: v,
+    macW,
+    operandW,
+    sramW,
+    wireW,
+    controlW,
+    vectorW,
+    clockTreeW,
+    leakageW,
+    dramW,
+    dramStandbyW: ctx.dramStandbyW,
+    serdesW: ctx.serdesW,
+    packageW,
+    regulatorLossW: boardW - packageW,
+    boardW,
+    notes: ctx.notes,
+  };
 }
 
 /** Power by mechanism running `activity` at `clockHz` (at most the published clock). */
-export function powerAt(chip: ChipSpec, activity: PowerActivity, clockHz: number, options: PowerOptions = {}): PowerBreakdown {
+export function powerAt(
+  chip: ChipSpec,
+  activity: PowerActivity,
+  clockHz: number,
+  options: PowerOptions = {},
+): PowerBreakdown {
   return evaluate(powerContext(chip, activity, options), clockHz, voltageShareAt(Math.min(1, clockHz / chip.clockHz)));
 }
 
@@ -261,13 +309,32 @@ export interface SustainedClock {
 }
 
 /** The highest clock (at most the published one) at which board power stays within `capW` (default: the chip's TDP). */
-export function sustainedClock(chip: ChipSpec, activity: PowerActivity, options: PowerOptions & { readonly capW?: number } = {}): SustainedClock {
+export function sustainedClock(
+  chip: ChipSpec,
+  activity: PowerActivity,
+  options: PowerOptions & { readonly capW?: number } = {},
+): SustainedClock {
   const cap = options.capW ?? chip.technology?.tdpW;
   const ctx = powerContext(chip, activity, options);
   const top = evaluate(ctx, chip.clockHz, 1);
   const mhz = (hz: number): string => `${(hz / 1e6).toFixed(0)} MHz`;
-  if (cap === undefined) return { clockHz: chip.clockHz, limitedBy: 'no-limit', power: top, reason: `${chip.name} publishes no power limit: the published ${mhz(chip.clockHz)} clock, drawing ${top.boardW.toFixed(0)} W` };
-  if (top.boardW <= cap) return { clockHz: chip.clockHz, limitedBy: 'clock', capW: cap, power: top, reason: `${top.boardW.toFixed(0)} W at the published ${mhz(chip.clockHz)} is within the ${cap} W limit` };
+  if (cap === undefined)
+    return {
+      clockHz: chip.clockHz,
+      limitedBy: 'no-limit',
+      power: top,
+      reason:
+        `${chip.name} publishes no power limit: the published ${mhz(chip.clockHz)} clock, drawing ` +
+        `${top.boardW.toFixed(0)} W`,
+    };
+  if (top.boardW <= cap)
+    return {
+      clockHz: chip.clockHz,
+      limitedBy: 'clock',
+      capW: cap,
+      power: top,
+      reason: `${top.boardW.toFixed(0)} W at the published ${mhz(chip.clockHz)} is within the ${cap} W limit`,
+    };
   // Bisection on the voltage, whose clock the alpha-power law gives in closed form.
   let lo = K.thresholdShare.value;
   let hi = 1;
@@ -282,7 +349,9 @@ export function sustainedClock(chip: ChipSpec, activity: PowerActivity, options:
     limitedBy: 'power',
     capW: cap,
     power,
-    reason: `${top.boardW.toFixed(0)} W at the published ${mhz(chip.clockHz)} exceeds the ${cap} W limit: DVFS settles at ${mhz(power.clockHz)} (${(lo * 100).toFixed(0)}% of the top voltage)`,
+    reason:
+      `${top.boardW.toFixed(0)} W at the published ${mhz(chip.clockHz)} exceeds the ${cap} W limit: DVFS ` +
+      `settles at ${mhz(power.clockHz)} (${(lo * 100).toFixed(0)}% of the top voltage)`,
   };
 }
 
@@ -300,5 +369,13 @@ export interface PowerCitation {
 /** Every constant the power model uses, with its source text. */
 export function powerCitations(): PowerCitation[] {
   const entries = [...Object.entries(MAC_7NM_PJ).map(([k, v]) => [`mac7nm.${k}`, v] as const), ...Object.entries(K)];
-  return entries.map(([item, k]) => ({ item, value: k.value, unit: k.unit, source: sourceText(k.source), ...(k.where === undefined ? {} : { where: k.where }), status: k.status, note: k.note }));
+  return entries.map(([item, k]) => ({
+    item,
+    value: k.value,
+    unit: k.unit,
+    source: sourceText(k.source),
+    ...(k.where === undefined ? {} : { where: k.where }),
+    status: k.status,
+    note: k.note,
+  }));
 }

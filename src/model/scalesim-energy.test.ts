@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { energyScale } from './energy.js';
-import { priceScaleSimEvents, scaleSimPrices, sumEnergy, validateScaleSimEnergyOptions, type ScaleSimEvents } from './scalesim-energy.js';
+import {
+  priceScaleSimEvents,
+  scaleSimPrices,
+  sumEnergy,
+  validateScaleSimEnergyOptions,
+  type ScaleSimEvents,
+} from './scalesim-energy.js';
 
 /** A 4x4x4 GEMM on a 4x4 weight-stationary array with 1 kB SRAMs: each operand's 16 words move once. */
 const TINY: ScaleSimEvents = {
@@ -34,7 +40,10 @@ describe('SCALE-Sim energy: counts x prices', () => {
   });
 
   it('shows the node and the source of every price it used', () => {
-    const prices = scaleSimPrices({ ifmap: 64 * 1024, filter: 64 * 1024, ofmap: 64 * 1024 }, { nodeNm: 28, dramKind: 'hbm2' });
+    const prices = scaleSimPrices(
+      { ifmap: 64 * 1024, filter: 64 * 1024, ofmap: 64 * 1024 },
+      { nodeNm: 28, dramKind: 'hbm2' },
+    );
     expect(prices.nodeNm).toBe(28);
     expect(prices.dramKind).toBe('HBM2');
     expect(prices.sources.map((s) => s.item)).toEqual(['scale', 'mac.int8', 'sram', 'offChip.HBM2']);
@@ -53,6 +62,8 @@ describe('SCALE-Sim energy: counts x prices', () => {
       'nodeNm: 2 is outside 3 to 180 nm',
       expect.stringMatching(/^dramKind: 'SRAM9' is not in the energy table \(known: DDR3, .*HBM3\)$/),
     ]);
-    expect(() => scaleSimPrices(KB1, { nodeNm: Number.NaN, dramKind: 'DDR3' })).toThrow(/nodeNm: NaN is outside 3 to 180 nm/);
+    expect(() => scaleSimPrices(KB1, { nodeNm: Number.NaN, dramKind: 'DDR3' })).toThrow(
+      /nodeNm: NaN is outside 3 to 180 nm/,
+    );
   });
 });

@@ -22,7 +22,10 @@ export interface AccessCounts {
 /** One layer's events, in words (MACs in MACs). */
 export interface ScaleSimEvents {
   readonly macs: number;
-  /** Array-side reads (ifmap, filter) and writes (ofmap) as in DETAILED_ACCESS_REPORT.csv, plus the DRAM side: fills write, drains read. */
+  /**
+   * Array-side reads (ifmap, filter) and writes (ofmap) as in DETAILED_ACCESS_REPORT.csv, plus the DRAM side: fills
+   * write, drains read.
+   */
   readonly sram: Readonly<Record<ScaleSimOperand, AccessCounts>>;
   readonly dram: Readonly<Record<ScaleSimOperand, AccessCounts>>;
 }
@@ -34,7 +37,10 @@ export interface ScaleSimEnergyOptions {
   readonly dramKind: string;
 }
 
-/** Defaults: the energy table's own node (Horowitz's 45 nm figures, unscaled) and its DRAM (DDR3). SCALE-Sim configs name neither. */
+/**
+ * Defaults: the energy table's own node (Horowitz's 45 nm figures, unscaled) and its DRAM (DDR3). SCALE-Sim configs
+ * name neither.
+ */
 export const SCALESIM_ENERGY_DEFAULTS: ScaleSimEnergyOptions = { nodeNm: 45, dramKind: 'DDR3' };
 export const SCALESIM_NODE_RANGE_NM = { min: 3, max: 180 } as const;
 export const SCALESIM_DRAM_KINDS: readonly string[] = OFF_CHIP_MEMORY.map((entry) => entry.kind);
@@ -71,13 +77,18 @@ export function validateScaleSimEnergyOptions(options: ScaleSimEnergyOptions): s
     problems.push(`nodeNm: ${options.nodeNm} is outside ${min} to ${max} nm`);
   }
   if (resolveOffChipKind(options.dramKind) === 'default') {
-    problems.push(`dramKind: '${options.dramKind}' is not in the energy table (known: ${SCALESIM_DRAM_KINDS.join(', ')})`);
+    problems.push(
+      `dramKind: '${options.dramKind}' is not in the energy table (known: ${SCALESIM_DRAM_KINDS.join(', ')})`,
+    );
   }
   return problems;
 }
 
 /** The prices for a config's SRAM sizes (bytes per operand) at the options' node and DRAM kind. */
-export function scaleSimPrices(sramBytes: Readonly<Record<ScaleSimOperand, number>>, options: ScaleSimEnergyOptions = SCALESIM_ENERGY_DEFAULTS): ScaleSimPrices {
+export function scaleSimPrices(
+  sramBytes: Readonly<Record<ScaleSimOperand, number>>,
+  options: ScaleSimEnergyOptions = SCALESIM_ENERGY_DEFAULTS,
+): ScaleSimPrices {
   const problems = validateScaleSimEnergyOptions(options);
   if (problems.length > 0) throw new TpusimError('bad_energy_options', problems.join('; '));
   const table = energyTable(options.nodeNm);
@@ -92,7 +103,11 @@ export function scaleSimPrices(sramBytes: Readonly<Record<ScaleSimOperand, numbe
     wordBytes: SCALESIM_WORD_BYTES,
     macFormat: SCALESIM_MAC_FORMAT,
     macPj: table.macPj(SCALESIM_MAC_FORMAT),
-    sramPjPerByte: { ifmap: table.sramPjPerByte(sramBytes.ifmap), filter: table.sramPjPerByte(sramBytes.filter), ofmap: table.sramPjPerByte(sramBytes.ofmap) },
+    sramPjPerByte: {
+      ifmap: table.sramPjPerByte(sramBytes.ifmap),
+      filter: table.sramPjPerByte(sramBytes.filter),
+      ofmap: table.sramPjPerByte(sramBytes.ofmap),
+    },
     dramPjPerByte: table.offChipPjPerByte(dramKind),
     sources,
   };
@@ -102,8 +117,14 @@ export function scaleSimPrices(sramBytes: Readonly<Record<ScaleSimOperand, numbe
 export function priceScaleSimEvents(events: ScaleSimEvents, prices: ScaleSimPrices): EnergyJoules {
   const words = (a: AccessCounts): number => a.reads + a.writes;
   const macPj = events.macs * prices.macPj;
-  const sramPj = SCALESIM_OPERANDS.reduce((sum, op) => sum + words(events.sram[op]) * prices.wordBytes * prices.sramPjPerByte[op], 0);
-  const dramPj = SCALESIM_OPERANDS.reduce((sum, op) => sum + words(events.dram[op]) * prices.wordBytes * prices.dramPjPerByte, 0);
+  const sramPj = SCALESIM_OPERANDS.reduce(
+    (sum, op) => sum + words(events.sram[op]) * prices.wordBytes * prices.sramPjPerByte[op],
+    0,
+  );
+  const dramPj = SCALESIM_OPERANDS.reduce(
+    (sum, op) => sum + words(events.dram[op]) * prices.wordBytes * prices.dramPjPerByte,
+    0,
+  );
   return joules(macPj * JOULES_PER_PJ, sramPj * JOULES_PER_PJ, dramPj * JOULES_PER_PJ);
 }
 

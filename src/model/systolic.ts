@@ -19,7 +19,15 @@
 import type { ChipSpec, CoreSpec } from '../arch/chip-spec.js';
 import { coreAt } from '../arch/derive.js';
 import { arrayShape, accumulatorChunkRows, type ArrayShape } from '../arch/mapping.js';
-import { activateCycles, foldPeriodCycles, passLatencyCycles, ports, transferCycles, VECTOR_PIPELINE_CYCLES, type PortTiming } from '../arch/timing.js';
+import {
+  activateCycles,
+  foldPeriodCycles,
+  passLatencyCycles,
+  ports,
+  transferCycles,
+  VECTOR_PIPELINE_CYCLES,
+  type PortTiming,
+} from '../arch/timing.js';
 import { layerTimeOf, type Bound, type LayerTime } from './types.js';
 
 /** What a chip offers one layer: fixed once per chip and format. */
@@ -44,12 +52,31 @@ export interface SystolicContext {
 /** What a systolic context takes from the chip's cores alone (chips that share their `cores` share it). */
 export type CoreLayout = Pick<SystolicContext, 'core' | 'array' | 'chunkRows'>;
 
-export const coreLayout = (chip: ChipSpec): CoreLayout => ({ core: coreAt(chip, 0)!, array: arrayShape(chip), chunkRows: accumulatorChunkRows(chip) });
+export const coreLayout = (chip: ChipSpec): CoreLayout => ({
+  core: coreAt(chip, 0)!,
+  array: arrayShape(chip),
+  chunkRows: accumulatorChunkRows(chip),
+});
 
-export function systolicContext(chip: ChipSpec, elementBytes: number, rate = 1, layout: CoreLayout = coreLayout(chip)): SystolicContext {
+export function systolicContext(
+  chip: ChipSpec,
+  elementBytes: number,
+  rate = 1,
+  layout: CoreLayout = coreLayout(chip),
+): SystolicContext {
   const p = ports(chip);
   const { core, array, chunkRows } = layout;
-  return { chip, core, array, tileDepth: array.rows * rate, chunkRows, dram: p.dram, onchip: p.onchip, pcie: p.pcie, elementBytes };
+  return {
+    chip,
+    core,
+    array,
+    tileDepth: array.rows * rate,
+    chunkRows,
+    dram: p.dram,
+    onchip: p.onchip,
+    pcie: p.pcie,
+    elementBytes,
+  };
 }
 
 /** Identical work items: `count` of them, each `rows` input vectors against `cols` output columns. */
@@ -86,7 +113,11 @@ let UNIT_LAST = new Int32Array(64);
  * round-robin in class order (ITEM_ARRAY holds one item's cycles per class), the class of each unit's
  * last item, and the busiest unit's cycles.
  */
-function unitLoads(classes: readonly ItemClass[], n: number, units: number): { busiest: number; load: Float64Array; lastClass: Int32Array } {
+function unitLoads(
+  classes: readonly ItemClass[],
+  n: number,
+  units: number,
+): { busiest: number; load: Float64Array; lastClass: Int32Array } {
   const U = Math.max(1, units);
   if (U > UNIT_LOAD.length) {
     UNIT_LOAD = new Float64Array(U);
@@ -171,7 +202,11 @@ export function matrixLayerTime(ctx: SystolicContext, work: MatrixWork): LayerTi
   let firstTiles = 0;
   for (const t of first.tiles) firstTiles += t.count;
   const stagger = Math.min(fifoTiles, firstTiles) * firstFetch;
-  const endOf = (i: number, arrayCycles: number): number => start + arrayCycles - foldPeriodCycles(classes[i]!.rows, R, doubleBuffered) + passLatencyCycles(classes[i]!.rows, R, classes[i]!.cols);
+  const endOf = (i: number, arrayCycles: number): number =>
+    start +
+    arrayCycles -
+    foldPeriodCycles(classes[i]!.rows, R, doubleBuffered) +
+    passLatencyCycles(classes[i]!.rows, R, classes[i]!.cols);
   let vectorFree = 0;
   for (let p = 0; p < lastRound; p++) {
     const i = lastClass[p]!;
@@ -186,8 +221,26 @@ export function matrixLayerTime(ctx: SystolicContext, work: MatrixWork): LayerTi
   const vectorTotal = Math.max(endOf(0, ITEM_ARRAY[0]!), 1 + extra) + vector + VECTOR_PIPELINE_CYCLES;
   const cycles = Math.max(compute, memory, vectorTotal);
   const fixed = start + drain;
-  const bound: Bound = fixed > cycles / 2 ? 'latency' : compute >= memory && compute >= vectorTotal ? (waitingOnWeights ? 'memory' : 'compute') : memory >= vectorTotal ? 'memory' : 'vector';
-  return layerTimeOf(cycles, busiest, fetch, vector + extra, fixed, bound, work.source === 'dram' ? tileBytes : 0, onChipBytes + (work.source === 'onchip' ? tileBytes : 0));
+  const bound: Bound =
+    fixed > cycles / 2
+      ? 'latency'
+      : compute >= memory && compute >= vectorTotal
+        ? waitingOnWeights
+          ? 'memory'
+          : 'compute'
+        : memory >= vectorTotal
+          ? 'memory'
+          : 'vector';
+  return layerTimeOf(
+    cycles,
+    busiest,
+    fetch,
+    vector + extra,
+    fixed,
+    bound,
+    work.source === 'dram' ? tileBytes : 0,
+    onChipBytes + (work.source === 'onchip' ? tileBytes : 0),
+  );
 }
 
 /**
@@ -195,10 +248,22 @@ export function matrixLayerTime(ctx: SystolicContext, work: MatrixWork): LayerTi
  * pipelined; each of the `dependent` steps that reads the previous step's result waits for its
  * pipeline to drain too.
  */
-export function vectorLayerTime(vectorCycles: number, dmaCycles: number, instructions: number, dependent = 0): LayerTime {
+export function vectorLayerTime(
+  vectorCycles: number,
+  dmaCycles: number,
+  instructions: number,
+  dependent = 0,
+): LayerTime {
   if (instructions === 0 && dmaCycles === 0) return layerTimeOf(0, 0, 0, 0, 0, 'latency');
   const pipeline = instructions > 0 ? (1 + dependent) * VECTOR_PIPELINE_CYCLES : 0;
   const cycles = 1 + dmaCycles + vectorCycles + pipeline;
   const fixed = 1 + pipeline;
-  return layerTimeOf(cycles, 0, dmaCycles, vectorCycles, fixed, fixed > cycles / 2 ? 'latency' : dmaCycles > vectorCycles ? 'memory' : 'vector');
+  return layerTimeOf(
+    cycles,
+    0,
+    dmaCycles,
+    vectorCycles,
+    fixed,
+    fixed > cycles / 2 ? 'latency' : dmaCycles > vectorCycles ? 'memory' : 'vector',
+  );
 }

@@ -24,7 +24,16 @@ export interface LayerTime {
 }
 
 /** Every LayerTime is made here, with one property order, so code reading them stays monomorphic. */
-export function layerTimeOf(cycles: number, matrixCycles: number, memoryCycles: number, vectorCycles: number, latencyCycles: number, bound: Bound, offChipBytes = -1, onChipBytes = -1): LayerTime {
+export function layerTimeOf(
+  cycles: number,
+  matrixCycles: number,
+  memoryCycles: number,
+  vectorCycles: number,
+  latencyCycles: number,
+  bound: Bound,
+  offChipBytes = -1,
+  onChipBytes = -1,
+): LayerTime {
   return { cycles, matrixCycles, memoryCycles, vectorCycles, latencyCycles, bound, offChipBytes, onChipBytes };
 }
 

@@ -7,7 +7,15 @@
 import { trimNumber } from '../core/units.js';
 import { VALIDATION_SUMMARY } from './validation-data.js';
 
-export const VALIDATION_CATEGORIES = ['kernels', 'training-node', 'training-scale', 'serving', 'collectives', 'power', 'area'] as const;
+export const VALIDATION_CATEGORIES = [
+  'kernels',
+  'training-node',
+  'training-scale',
+  'serving',
+  'collectives',
+  'power',
+  'area',
+] as const;
 /** Categories of physical predictions (watts, clocks, die areas), kept out of the overall speed figures. */
 export const PHYSICAL_CATEGORIES: readonly ValidationCategory[] = ['power', 'area'];
 export type ValidationCategory = (typeof VALIDATION_CATEGORIES)[number];
@@ -84,23 +92,36 @@ const RANGE_SLACK = 2;
 function outsideOf(summary: CategorySummary, scope: PredictionScope): string[] {
   const r = summary.regime;
   const out: string[] = [];
-  if (!r.chips.includes(scope.chip)) out.push(`no validated ${LABELS[summary.category]} rows on ${scope.chip} (rows on ${r.chips.join(', ') || 'no chip'})`);
+  if (!r.chips.includes(scope.chip))
+    out.push(
+      `no validated ${LABELS[summary.category]} rows on ${scope.chip} (rows on ${r.chips.join(', ') || 'no chip'})`,
+    );
   const [lo, hi] = r.chipCount;
-  if (scope.chips < lo / RANGE_SLACK || scope.chips > hi * RANGE_SLACK) out.push(`${scope.chips} chips is outside the ${lo}-${hi} chips of the rows`);
+  if (scope.chips < lo / RANGE_SLACK || scope.chips > hi * RANGE_SLACK)
+    out.push(`${scope.chips} chips is outside the ${lo}-${hi} chips of the rows`);
   if (scope.params !== undefined && r.params) {
     const [plo, phi] = r.params;
-    if (scope.params < plo / RANGE_SLACK || scope.params > phi * RANGE_SLACK) out.push(`${billions(scope.params)} parameters is outside the ${billions(plo)}-${billions(phi)} of the rows`);
+    if (scope.params < plo / RANGE_SLACK || scope.params > phi * RANGE_SLACK)
+      out.push(`${billions(scope.params)} parameters is outside the ${billions(plo)}-${billions(phi)} of the rows`);
   }
   return out;
 }
 
 /** The validation behind a prediction of `category` for `scope`. */
-export function validationFor(category: ValidationCategory, scope: PredictionScope, summary: ValidationSummary = VALIDATION_SUMMARY): ValidationNote {
+export function validationFor(
+  category: ValidationCategory,
+  scope: PredictionScope,
+  summary: ValidationSummary = VALIDATION_SUMMARY,
+): ValidationNote {
   const c = summary.categories.find((s) => s.category === category);
   const rows = c?.heldOut.rows ?? 0;
   const mape = c && rows > 0 ? c.heldOut.mape : null;
-  const outside = c && rows > 0 ? outsideOf(c, scope) : [`no held-out ${LABELS[category]} rows in the validation suite`];
-  const figure = mape === null ? 'not validated' : `validated to +-${(mape * 100).toFixed(0)}% (MAPE over ${rows} held-out ${LABELS[category]} rows)`;
+  const outside =
+    c && rows > 0 ? outsideOf(c, scope) : [`no held-out ${LABELS[category]} rows in the validation suite`];
+  const figure =
+    mape === null
+      ? 'not validated'
+      : `validated to +-${(mape * 100).toFixed(0)}% (MAPE over ${rows} held-out ${LABELS[category]} rows)`;
   const text = outside.length === 0 ? figure : `${figure}; outside the validated regime: ${outside.join('; ')}`;
   return { category, mape, rows, inRegime: outside.length === 0, outside, text };
 }

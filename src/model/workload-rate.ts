@@ -16,5 +16,11 @@ export interface WorkloadRate {
 /** Inferences per second and average power of one chip running `graph` back to back. */
 export function inferenceRate(graph: Graph, chip: ChipSpec): WorkloadRate {
   const e = estimateGraph(graph, chip, { detail: 'totals' });
-  return { perSecond: e.batch / e.totalTimeS, powerW: e.averagePowerW, unit: 'inferences', feasible: e.feasible, reasons: e.reasons };
+  return {
+    perSecond: e.batch / e.totalTimeS,
+    powerW: e.averagePowerW,
+    unit: 'inferences',
+    feasible: e.feasible,
+    reasons: e.reasons,
+  };
 }

@@ -15,7 +15,15 @@ describe("a chip's charts", () => {
     const bars = tippedRects(svg);
     expect(bars).toHaveLength(area.blocks.filter((b) => b.mm2 > 0).length);
     expect(bars[0]!.tip).toMatch(/^matrix units \([\d,]+ float MACs\): /);
-    expect(bars.map((b) => b.tip.split(':')[0]).slice(2)).toEqual(['register files (33 MiB)', 'vector units', 'SIMT core logic (132 cores)', `memory PHYs (${area.memoryDevices} HBM stacks)`, 'chip and host links (SerDes)', 'I/O pad ring', 'control, clocking, wiring (calibrated share)']);
+    expect(bars.map((b) => b.tip.split(':')[0]).slice(2)).toEqual([
+      'register files (33 MiB)',
+      'vector units',
+      'SIMT core logic (132 cores)',
+      `memory PHYs (${area.memoryDevices} HBM stacks)`,
+      'chip and host links (SerDes)',
+      'I/O pad ring',
+      'control, clocking, wiring (calibrated share)',
+    ]);
     expect(chipAreaSvg(chip.name, JSON.parse(JSON.stringify(area)))).toBe(svg);
   });
 
@@ -23,7 +31,14 @@ describe("a chip's charts", () => {
     const svg = chipCostBarsSvg(cost);
     expect(tagsBalance(svg)).toBe(true);
     expect(svg).toContain('h100-sxm: cost per chip at 1,000,000 units');
-    expect(tippedRects(svg).map((b) => b.tip.split(':')[0])).toEqual(['logic die', 'memory', 'package', 'package yield loss', 'board', 'design (NRE share)']);
+    expect(tippedRects(svg).map((b) => b.tip.split(':')[0])).toEqual([
+      'logic die',
+      'memory',
+      'package',
+      'package yield loss',
+      'board',
+      'design (NRE share)',
+    ]);
     expect(chipCostBarsSvg(cost)).toBe(svg);
   });
 });

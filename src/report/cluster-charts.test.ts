@@ -5,7 +5,14 @@ import { count, tagsBalance, tippedRects } from './test-support/svg-checks.js';
 
 const system = getSystemPreset('dgx-h100');
 const model = transformerModel({ zoo: 'llama3-8b' }, 1);
-const run = planTrainingRun(model, getChipPreset(system.chip), system, { chips: 64, seq: 4096, globalBatch: 256, mode: 'plan', axes: { tp: 8, pp: 1, dp: 8 }, options: {} });
+const run = planTrainingRun(model, getChipPreset(system.chip), system, {
+  chips: 64,
+  seq: 4096,
+  globalBatch: 256,
+  mode: 'plan',
+  axes: { tp: 8, pp: 1, dp: 8 },
+  options: {},
+});
 const step = run.step!;
 const context = { model: model.name, chip: system.chip, chips: 64 };
 
@@ -15,7 +22,10 @@ describe('stepTimeSvg', () => {
     expect(tagsBalance(svg)).toBe(true);
     expect(svg).toContain('llama3-8b on 64 x h100-sxm: step time by part');
     const bars = tippedRects(svg);
-    expect(bars.map((b) => b.tip.split(':')[0])).toEqual([...STEP_PARTS.filter(([k]) => step.breakdown[k] >= 0).map(([, label]) => label), 'step']);
+    expect(bars.map((b) => b.tip.split(':')[0])).toEqual([
+      ...STEP_PARTS.filter(([k]) => step.breakdown[k] >= 0).map(([, label]) => label),
+      'step',
+    ]);
     expect(svg).toContain(step.stepTimeS >= 1 ? 'time per step (s)' : 'time per step (ms)');
     expect(stepTimeSvg(context, JSON.parse(JSON.stringify(step)))).toBe(svg);
   });
@@ -25,7 +35,12 @@ describe('memoryPerChipSvg', () => {
   it("stacks the four parts against the chip's memory", () => {
     const svg = memoryPerChipSvg(context, step);
     expect(tagsBalance(svg)).toBe(true);
-    expect(tippedRects(svg).map((b) => b.tip.split(':')[0])).toEqual(['ZeRO-1, selective, weights', 'ZeRO-1, selective, gradients', 'ZeRO-1, selective, optimizer state', 'ZeRO-1, selective, activations']);
+    expect(tippedRects(svg).map((b) => b.tip.split(':')[0])).toEqual([
+      'ZeRO-1, selective, weights',
+      'ZeRO-1, selective, gradients',
+      'ZeRO-1, selective, optimizer state',
+      'ZeRO-1, selective, activations',
+    ]);
     expect(svg).toContain('>h100-sxm: 74.1 of 80 GiB usable<');
   });
 });

@@ -54,10 +54,19 @@ const titleOf = (run: TrainingChartContext): string => `${run.model} on ${count(
 /** A step's time by part, as a waterfall to the step time (in ms, or s for steps of a second or more). */
 export function stepTimeSvg(run: TrainingChartContext, s: TrainingStep): string {
   const [scale, unit] = s.stepTimeS >= 1 ? [1, 's'] : [1e3, 'ms'];
-  return waterfallSvg({ title: `${titleOf(run)}: step time by part`, unit, axisLabel: 'time per step', totalLabel: 'step', steps: STEP_PARTS.map(([k, label]) => ({ label, value: s.breakdown[k] * scale })) });
+  return waterfallSvg({
+    title: `${titleOf(run)}: step time by part`,
+    unit,
+    axisLabel: 'time per step',
+    totalLabel: 'step',
+    steps: STEP_PARTS.map(([k, label]) => ({ label, value: s.breakdown[k] * scale })),
+  });
 }
 
-/** Memory per chip by part (weights, gradients, optimizer state, activations) against what the chip's capacity leaves usable. */
+/**
+ * Memory per chip by part (weights, gradients, optimizer state, activations) against what the chip's capacity leaves
+ * usable.
+ */
 export function memoryPerChipSvg(run: TrainingChartContext, s: TrainingStep): string {
   const m = s.memory;
   return stackedBarsSvg({
@@ -65,8 +74,18 @@ export function memoryPerChipSvg(run: TrainingChartContext, s: TrainingStep): st
     unit: 'GiB',
     axisLabel: 'memory per chip',
     parts: ['weights', 'gradients', 'optimizer state', 'activations'],
-    bars: [{ label: `ZeRO-${s.plan.zero}, ${s.plan.recompute}`, values: [m.weightsBytes, m.gradientBytes, m.optimizerBytes, m.activationBytes].map((b) => b / GIB) }],
-    limit: { value: m.usableBytes / GIB, label: `${run.chip}: ${formatReadable(m.usableBytes / GIB)} of ${formatReadable(m.capacityBytes / GIB)} GiB usable` },
+    bars: [
+      {
+        label: `ZeRO-${s.plan.zero}, ${s.plan.recompute}`,
+        values: [m.weightsBytes, m.gradientBytes, m.optimizerBytes, m.activationBytes].map((b) => b / GIB),
+      },
+    ],
+    limit: {
+      value: m.usableBytes / GIB,
+      label:
+        `${run.chip}: ${formatReadable(m.usableBytes / GIB)} of ${formatReadable(m.capacityBytes / GIB)} GiB ` +
+        `usable`,
+    },
   });
 }
 
@@ -74,20 +93,37 @@ export function memoryPerChipSvg(run: TrainingChartContext, s: TrainingStep): st
 export function goodputSvg(input: GoodputChartInput): string {
   const { points, run } = input;
   return scaleChartSvg({
-    title: `Goodput against scale (checkpoint ${formatReadable(input.checkpointS)} s, restart ${formatReadable(input.restartS)} s)`,
+    title:
+      `Goodput against scale (checkpoint ${formatReadable(input.checkpointS)} s, restart ` +
+      `${formatReadable(input.restartS)} s)`,
     xLabel: 'chips',
     yLabel: 'goodput (%)',
     yRange: [0, 100],
     series: [
-      { label: "exponential failures at Daly's interval", points: points.map((p) => ({ x: p.chips, y: 100 * p.goodputExponential })) },
+      {
+        label: "exponential failures at Daly's interval",
+        points: points.map((p) => ({ x: p.chips, y: 100 * p.goodputExponential })),
+      },
       { label: 'first-order model', points: points.map((p) => ({ x: p.chips, y: 100 * p.goodput })) },
     ],
-    ...(run ? { marker: { x: run.chips, label: `this run: ${count(run.chips)} chips, ${formatReadable(100 * run.goodputExponential, 3)}%` } } : {}),
+    ...(run
+      ? {
+          marker: {
+            x: run.chips,
+            label: `this run: ${count(run.chips)} chips, ${formatReadable(100 * run.goodputExponential, 3)}%`,
+          },
+        }
+      : {}),
   });
 }
 
 /** The system as the job uses it: `chipsUsed` of it (default all the chips asked for) filled. */
 export function jobTopologySvg(input: TopologyChartInput, chipsUsed = input.chips): string {
   const { system } = input;
-  return topologySvg({ title: `${system.name}: ${count(input.chips)} x ${input.chip}`, chips: chipsUsed, chipsPerHost: system.chipsPerHost, tiers: system.tiers });
+  return topologySvg({
+    title: `${system.name}: ${count(input.chips)} x ${input.chip}`,
+    chips: chipsUsed,
+    chipsPerHost: system.chipsPerHost,
+    tiers: system.tiers,
+  });
 }

@@ -27,7 +27,15 @@ describe('stackedBarsSvg', () => {
 
   it('stacks each bar part after part, skipping empty parts, with shares in the tooltips', () => {
     const drawn = tippedRects(svg);
-    expect(drawn.map((s) => s.tip.split(':')[0])).toEqual(['ZeRO-1, weights', 'ZeRO-1, gradients', 'ZeRO-1, optimizer state', 'ZeRO-1, activations', 'ZeRO-3, weights', 'ZeRO-3, gradients', 'ZeRO-3, optimizer state']);
+    expect(drawn.map((s) => s.tip.split(':')[0])).toEqual([
+      'ZeRO-1, weights',
+      'ZeRO-1, gradients',
+      'ZeRO-1, optimizer state',
+      'ZeRO-1, activations',
+      'ZeRO-3, weights',
+      'ZeRO-3, gradients',
+      'ZeRO-3, optimizer state',
+    ]);
     for (let i = 1; i < 4; i++) expect(drawn[i]!.x).toBeCloseTo(drawn[i - 1]!.x + drawn[i - 1]!.width, 0);
     expect(drawn[4]!.x).toBe(drawn[0]!.x);
     expect(drawn[0]!.fill).not.toBe(drawn[1]!.fill);
@@ -64,15 +72,34 @@ const goodput: ScaleChartInput = {
   yLabel: 'goodput (%)',
   yRange: [0, 100],
   series: [
-    { label: 'exponential', points: [{ x: 1e4, y: 91 }, { x: 1e5, y: 65 }, { x: 1e6, y: 8 }] },
-    { label: 'first-order', points: [{ x: 1e4, y: 90 }, { x: 1e5, y: 62 }, { x: 1e6, y: 0 }, { x: 0, y: 5 }] },
+    {
+      label: 'exponential',
+      points: [
+        { x: 1e4, y: 91 },
+        { x: 1e5, y: 65 },
+        { x: 1e6, y: 8 },
+      ],
+    },
+    {
+      label: 'first-order',
+      points: [
+        { x: 1e4, y: 90 },
+        { x: 1e5, y: 62 },
+        { x: 1e6, y: 0 },
+        { x: 0, y: 5 },
+      ],
+    },
   ],
   marker: { x: 2e4, label: 'this run: 20,000 chips' },
 };
 
 describe('scaleChartSvg', () => {
   const svg = scaleChartSvg(goodput);
-  const circles = [...svg.matchAll(/<circle cx="([\d.]+)" cy="([\d.]+)"[^>]*><title>([^<]*)<\/title>/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]), tip: m[3]! }));
+  const circles = [...svg.matchAll(/<circle cx="([\d.]+)" cy="([\d.]+)"[^>]*><title>([^<]*)<\/title>/g)].map((m) => ({
+    x: Number(m[1]),
+    y: Number(m[2]),
+    tip: m[3]!,
+  }));
 
   it('is well-formed, with decade ticks, both axes labelled and the marker', () => {
     expect(tagsBalance(svg)).toBe(true);

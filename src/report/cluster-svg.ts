@@ -7,7 +7,23 @@
  * counted in the chart's <desc>.
  */
 import { trimNumber } from '../core/units.js';
-import { CHAR_WIDTH_PX, element, fitText, GRID, INK, linearAxis, MUTED, PART_COLOURS, px, siLabel, svgDocument, textAt, ticksOf, tip, valueLabel } from './svg-kit.js';
+import {
+  CHAR_WIDTH_PX,
+  element,
+  fitText,
+  GRID,
+  INK,
+  linearAxis,
+  MUTED,
+  PART_COLOURS,
+  px,
+  siLabel,
+  svgDocument,
+  textAt,
+  ticksOf,
+  tip,
+  valueLabel,
+} from './svg-kit.js';
 
 export interface StackedBarsInput {
   readonly title: string;
@@ -28,7 +44,10 @@ export interface ScaleChartInput {
   readonly xLabel: string;
   /** What the linear axis up measures, with its unit. */
   readonly yLabel: string;
-  readonly series: readonly { readonly label: string; readonly points: readonly { readonly x: number; readonly y: number }[] }[];
+  readonly series: readonly {
+    readonly label: string;
+    readonly points: readonly { readonly x: number; readonly y: number }[];
+  }[];
   /** A vertical line at one x, e.g. this run's chip count. */
   readonly marker?: { readonly x: number; readonly label: string };
   /** Fixed range of the linear axis (default: around the values). */
@@ -41,7 +60,12 @@ const LIMIT_COLOUR = '#D55E00';
 const ROW_PX = 26;
 
 /** Colour keys in rows that wrap at `width`; returns the elements and the y below them. */
-function legend(labels: readonly string[], colours: readonly string[], y: number, width: number): { parts: string[]; bottom: number } {
+function legend(
+  labels: readonly string[],
+  colours: readonly string[],
+  y: number,
+  width: number,
+): { parts: string[]; bottom: number } {
   const parts: string[] = [];
   let x = 12;
   labels.forEach((label, i) => {
@@ -50,7 +74,10 @@ function legend(labels: readonly string[], colours: readonly string[], y: number
       x = 12;
       y += 16;
     }
-    parts.push(element('rect', { x, y, width: 10, height: 10, fill: colours[i % colours.length]! }), textAt(x + 14, y + 9, label, { fill: INK }));
+    parts.push(
+      element('rect', { x, y, width: 10, height: 10, fill: colours[i % colours.length]! }),
+      textAt(x + 14, y + 9, label, { fill: INK }),
+    );
     x += w;
   });
   return { parts, bottom: y + 18 };
@@ -88,19 +115,44 @@ export function stackedBarsSvg(input: StackedBarsInput): string {
       if (!placeable(v)) skipped++;
       if (!placeable(v) || v === 0) return;
       const share = total > 0 ? ` (${trimNumber((100 * v) / total, 3)}%)` : '';
-      body.push(element('rect', { x: x(at), y: y + 5, width: x(at + v) - x(at), height: 16, fill: PART_COLOURS[i % PART_COLOURS.length]! }, tip(`${bar.label}, ${part}: ${valueLabel(v)} ${input.unit}${share}`)));
+      body.push(
+        element(
+          'rect',
+          { x: x(at), y: y + 5, width: x(at + v) - x(at), height: 16, fill: PART_COLOURS[i % PART_COLOURS.length]! },
+          tip(`${bar.label}, ${part}: ${valueLabel(v)} ${input.unit}${share}`),
+        ),
+      );
       at += v;
     });
     body.push(textAt(x(total) + 4, y + 17, `${valueLabel(total)} ${input.unit}`, { fill: INK }));
   });
   body.push(element('line', { x1: x(0), y1: plot.top, x2: x(0), y2: plot.bottom, stroke: INK }));
-  body.push(textAt((plot.left + plot.right) / 2, plot.bottom + 38, `${input.axisLabel ?? 'value'} (${input.unit})`, { 'text-anchor': 'middle', fill: INK }));
+  body.push(
+    textAt((plot.left + plot.right) / 2, plot.bottom + 38, `${input.axisLabel ?? 'value'} (${input.unit})`, {
+      'text-anchor': 'middle',
+      fill: INK,
+    }),
+  );
   if (limit) {
-    body.push(element('line', { x1: x(limit.value), y1: plot.top - 12, x2: x(limit.value), y2: plot.bottom, stroke: LIMIT_COLOUR, 'stroke-width': '2', 'stroke-dasharray': '6 3' }));
+    body.push(
+      element('line', {
+        x1: x(limit.value),
+        y1: plot.top - 12,
+        x2: x(limit.value),
+        y2: plot.bottom,
+        stroke: LIMIT_COLOUR,
+        'stroke-width': '2',
+        'stroke-dasharray': '6 3',
+      }),
+    );
     body.push(textAt(x(limit.value), plot.top - 16, limit.label, { 'text-anchor': 'middle', fill: LIMIT_COLOUR }));
   }
-  if (input.bars.length === 0) body.push(textAt((plot.left + plot.right) / 2, plot.top + 17, 'no data', { 'text-anchor': 'middle', fill: MUTED }));
-  const desc = `Stacked bar chart of ${input.bars.length} bars in ${input.unit}, parts ${input.parts.join(', ')}${limit ? `; limit line at ${valueLabel(limit.value)} ${input.unit} (${limit.label})` : ''}${skipped > 0 ? `; ${skipped} values skipped (not a finite, non-negative number)` : ''}.`;
+  if (input.bars.length === 0)
+    body.push(textAt((plot.left + plot.right) / 2, plot.top + 17, 'no data', { 'text-anchor': 'middle', fill: MUTED }));
+  const desc =
+    `Stacked bar chart of ${input.bars.length} bars in ${input.unit}, parts ${input.parts.join(', ')}` +
+    `${limit ? `; limit line at ${valueLabel(limit.value)} ${input.unit} (${limit.label})` : ''}` +
+    `${skipped > 0 ? `; ${skipped} values skipped (not a finite, non-negative number)` : ''}.`;
   return svgDocument('stacked', width, plot.bottom + 48, input.title, desc, body);
 }
 
@@ -116,16 +168,28 @@ function decadeSpan(values: readonly number[]): { lo: number; hi: number } {
 export function scaleChartSvg(input: ScaleChartInput): string {
   const width = input.width ?? 760;
   const height = input.height ?? 360;
-  const series = input.series.map((s) => ({ label: s.label, points: s.points.filter((p) => Number.isFinite(p.x) && p.x > 0 && Number.isFinite(p.y)) }));
-  const skipped = input.series.reduce((n, s) => n + s.points.length, 0) - series.reduce((n, s) => n + s.points.length, 0);
+  const series = input.series.map((s) => ({
+    label: s.label,
+    points: s.points.filter((p) => Number.isFinite(p.x) && p.x > 0 && Number.isFinite(p.y)),
+  }));
+  const skipped =
+    input.series.reduce((n, s) => n + s.points.length, 0) - series.reduce((n, s) => n + s.points.length, 0);
   const marker = input.marker && Number.isFinite(input.marker.x) && input.marker.x > 0 ? input.marker : undefined;
   const xs = [...series.flatMap((s) => s.points.map((p) => p.x)), ...(marker ? [marker.x] : [])];
   const ys = series.flatMap((s) => s.points.map((p) => p.y));
   const span = decadeSpan(xs);
-  const axis = input.yRange ? linearAxis(input.yRange[0], input.yRange[1]) : linearAxis(Math.min(0, ...ys), Math.max(0, ...ys));
-  const key = legend(series.map((s) => s.label), PART_COLOURS, 36, width);
+  const axis = input.yRange
+    ? linearAxis(input.yRange[0], input.yRange[1])
+    : linearAxis(Math.min(0, ...ys), Math.max(0, ...ys));
+  const key = legend(
+    series.map((s) => s.label),
+    PART_COLOURS,
+    36,
+    width,
+  );
   const plot = { left: 64, right: width - 24, top: key.bottom + (marker ? 24 : 8), bottom: height - 52 };
-  const x = (v: number): number => plot.left + ((plot.right - plot.left) * (Math.log10(v) - span.lo)) / (span.hi - span.lo);
+  const x = (v: number): number =>
+    plot.left + ((plot.right - plot.left) * (Math.log10(v) - span.lo)) / (span.hi - span.lo);
   const y = (v: number): number => plot.bottom - ((plot.bottom - plot.top) * (v - axis.lo)) / (axis.hi - axis.lo);
   const body = [textAt(12, 24, input.title, { 'font-size': '15', 'font-weight': 'bold', fill: INK }), ...key.parts];
   for (let d = span.lo; d <= span.hi; d++) {
@@ -138,18 +202,63 @@ export function scaleChartSvg(input: ScaleChartInput): string {
   }
   body.push(element('line', { x1: plot.left, y1: plot.bottom, x2: plot.right, y2: plot.bottom, stroke: INK }));
   body.push(element('line', { x1: plot.left, y1: plot.top, x2: plot.left, y2: plot.bottom, stroke: INK }));
-  body.push(textAt((plot.left + plot.right) / 2, plot.bottom + 38, `${input.xLabel} (log scale)`, { 'text-anchor': 'middle', fill: INK }));
-  body.push(textAt(16, (plot.top + plot.bottom) / 2, input.yLabel, { 'text-anchor': 'middle', fill: INK, transform: `rotate(-90 16 ${px((plot.top + plot.bottom) / 2)})` }));
+  body.push(
+    textAt((plot.left + plot.right) / 2, plot.bottom + 38, `${input.xLabel} (log scale)`, {
+      'text-anchor': 'middle',
+      fill: INK,
+    }),
+  );
+  body.push(
+    textAt(16, (plot.top + plot.bottom) / 2, input.yLabel, {
+      'text-anchor': 'middle',
+      fill: INK,
+      transform: `rotate(-90 16 ${px((plot.top + plot.bottom) / 2)})`,
+    }),
+  );
   series.forEach((s, i) => {
     const colour = PART_COLOURS[i % PART_COLOURS.length]!;
-    if (s.points.length > 1) body.push(element('polyline', { points: s.points.map((p) => `${px(x(p.x))},${px(y(p.y))}`).join(' '), fill: 'none', stroke: colour, 'stroke-width': '2' }));
-    for (const p of s.points) body.push(element('circle', { cx: x(p.x), cy: y(p.y), r: 3, fill: colour }, tip(`${s.label} at ${valueLabel(p.x)} ${input.xLabel}: ${valueLabel(p.y)}`)));
+    if (s.points.length > 1)
+      body.push(
+        element('polyline', {
+          points: s.points.map((p) => `${px(x(p.x))},${px(y(p.y))}`).join(' '),
+          fill: 'none',
+          stroke: colour,
+          'stroke-width': '2',
+        }),
+      );
+    for (const p of s.points)
+      body.push(
+        element(
+          'circle',
+          { cx: x(p.x), cy: y(p.y), r: 3, fill: colour },
+          tip(`${s.label} at ${valueLabel(p.x)} ${input.xLabel}: ${valueLabel(p.y)}`),
+        ),
+      );
   });
   if (marker) {
-    body.push(element('line', { x1: x(marker.x), y1: plot.top - 10, x2: x(marker.x), y2: plot.bottom, stroke: LIMIT_COLOUR, 'stroke-width': '1.5', 'stroke-dasharray': '5 3' }));
+    body.push(
+      element('line', {
+        x1: x(marker.x),
+        y1: plot.top - 10,
+        x2: x(marker.x),
+        y2: plot.bottom,
+        stroke: LIMIT_COLOUR,
+        'stroke-width': '1.5',
+        'stroke-dasharray': '5 3',
+      }),
+    );
     const anchor = x(marker.x) > (plot.left + plot.right) / 2 ? 'end' : 'start';
-    body.push(textAt(x(marker.x) + (anchor === 'end' ? -4 : 4), plot.top - 12, marker.label, { 'text-anchor': anchor, fill: LIMIT_COLOUR }));
+    body.push(
+      textAt(x(marker.x) + (anchor === 'end' ? -4 : 4), plot.top - 12, marker.label, {
+        'text-anchor': anchor,
+        fill: LIMIT_COLOUR,
+      }),
+    );
   }
-  const desc = `Line chart of ${series.length} series against ${input.xLabel} on a log scale (10^${span.lo} to 10^${span.hi}); ${input.yLabel} up${marker ? `; marker at ${valueLabel(marker.x)} (${marker.label})` : ''}${skipped > 0 ? `; ${skipped} points skipped (not placeable)` : ''}.`;
+  const desc =
+    `Line chart of ${series.length} series against ${input.xLabel} on a log scale (10^${span.lo} to 10^` +
+    `${span.hi}); ${input.yLabel} up` +
+    `${marker ? `; marker at ${valueLabel(marker.x)} (${marker.label})` : ''}` +
+    `${skipped > 0 ? `; ${skipped} points skipped (not placeable)` : ''}.`;
   return svgDocument('scale', width, height, input.title, desc, body);
 }

@@ -1,6 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { chipCost, CostTrace, DEFAULT_COST_BOOK, getChipPreset, planSupply, splitChipHour, tcoPerChip, type TornadoBar } from '../index.js';
-import { buildVsBuyTornadoSvg, chipHourSvg, costWaterfallSvg, supplySharesSvg, type TornadoChartSource } from './economics-charts.js';
+import {
+  chipCost,
+  CostTrace,
+  DEFAULT_COST_BOOK,
+  getChipPreset,
+  planSupply,
+  splitChipHour,
+  tcoPerChip,
+  type TornadoBar,
+} from '../index.js';
+import {
+  buildVsBuyTornadoSvg,
+  chipHourSvg,
+  costWaterfallSvg,
+  supplySharesSvg,
+  type TornadoChartSource,
+} from './economics-charts.js';
 import { count, tagsBalance, tippedRects } from './test-support/svg-checks.js';
 import { valueLabel } from './svg-kit.js';
 
@@ -32,18 +47,32 @@ describe('chipHourSvg', () => {
     const svg = chipHourSvg({ chip: 'h100-sxm', years: 4, perChipHour: splitChipHour(tco) });
     expect(tagsBalance(svg)).toBe(true);
     const bars = tippedRects(svg);
-    expect(bars.map((b) => b.tip.split(':')[0])).toEqual(['capital over 4 years', 'data-centre capacity', 'energy', 'maintenance', 'per chip-hour']);
+    expect(bars.map((b) => b.tip.split(':')[0])).toEqual([
+      'capital over 4 years',
+      'data-centre capacity',
+      'energy',
+      'maintenance',
+      'per chip-hour',
+    ]);
     expect(bars[4]!.tip).toBe(`per chip-hour: ${valueLabel(tco.usdPerChipHour)} USD`);
   });
 });
 
 describe('buildVsBuyTornadoSvg', () => {
-  const bar = (name: string, ratioAtLow: number, ratioAtHigh: number, values: Partial<TornadoBar> = {}): TornadoBar => ({ name, ratioAtLow, ratioAtHigh, swing: Math.abs(ratioAtHigh - ratioAtLow), ...values });
+  const bar = (
+    name: string,
+    ratioAtLow: number,
+    ratioAtHigh: number,
+    values: Partial<TornadoBar> = {},
+  ): TornadoBar => ({ name, ratioAtLow, ratioAtHigh, swing: Math.abs(ratioAtHigh - ratioAtLow), ...values });
   const source: TornadoChartSource = {
     chip: 'tpu-v4',
     unit: 'inferences',
     buildVsBuy: { ratio: 1.8, gpu: { name: 'a100' } },
-    tornado: [bar('volume (/10, x10)', 0.9, 2.1, { lowValue: 10_000, highValue: 1_000_000 }), bar('tco.pue', 1.75, 1.85)],
+    tornado: [
+      bar('volume (/10, x10)', 0.9, 2.1, { lowValue: 10_000, highValue: 1_000_000 }),
+      bar('tco.pue', 1.75, 1.85),
+    ],
   };
 
   it('draws each assumption from the ratio, against the tie at 1, per unit of work', () => {
@@ -64,7 +93,21 @@ describe('supplySharesSvg', () => {
   it("draws each resource's share of world supply, grouped by volume a year", () => {
     const plans = [1e6, 1e7].map((n) =>
       planSupply(
-        { acceleratorsPerYear: n, logicDies: [{ name: 'h100-sxm', nodeNm: h100.area.nodeNm, perAccelerator: h100.dies, goodDiesPerWafer: h100.goodDiesPerWafer }], hbmGBPerAccelerator: h100.memoryGB, advancedPackage: true, packagesPerInterposerWafer: h100.interposersPerWafer, packageYield: h100.packageYield },
+        {
+          acceleratorsPerYear: n,
+          logicDies: [
+            {
+              name: 'h100-sxm',
+              nodeNm: h100.area.nodeNm,
+              perAccelerator: h100.dies,
+              goodDiesPerWafer: h100.goodDiesPerWafer,
+            },
+          ],
+          hbmGBPerAccelerator: h100.memoryGB,
+          advancedPackage: true,
+          packagesPerInterposerWafer: h100.interposersPerWafer,
+          packageYield: h100.packageYield,
+        },
         new CostTrace(book),
       ),
     );

@@ -94,7 +94,11 @@ export function supplySharesSvg(chip: string, plans: readonly SupplyPlan[]): str
     axisLabel: 'share of world supply today',
     bars: plans.flatMap((p) => {
       const volume = formatReadableSI(p.input.acceleratorsPerYear);
-      return p.resources.map((r) => ({ label: `${r.resource}, ${volume}/yr`, value: 100 * r.share, group: `${volume} a year` }));
+      return p.resources.map((r) => ({
+        label: `${r.resource}, ${volume}/yr`,
+        value: 100 * r.share,
+        group: `${volume} a year`,
+      }));
     }),
   });
 }

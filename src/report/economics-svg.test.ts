@@ -31,7 +31,8 @@ describe('waterfallSvg', () => {
   it('steps each bar on from where the one before ended, and ends in the total from zero', () => {
     const drawn = tippedRects(svg);
     expect(drawn.map((b) => b.tip.split(':')[0])).toEqual([...h100.steps.map((s) => s.label), 'cost per chip']);
-    for (let i = 1; i < h100.steps.length; i++) expect(drawn[i]!.x).toBeCloseTo(drawn[i - 1]!.x + drawn[i - 1]!.width, 0);
+    for (let i = 1; i < h100.steps.length; i++)
+      expect(drawn[i]!.x).toBeCloseTo(drawn[i - 1]!.x + drawn[i - 1]!.width, 0);
     const total = drawn.at(-1)!;
     const last = drawn.at(-2)!;
     expect(total.x).toBe(drawn[0]!.x);
@@ -42,7 +43,10 @@ describe('waterfallSvg', () => {
   });
 
   it('skips values it cannot place and says so', () => {
-    const odd = waterfallSvg({ ...h100, steps: [...h100.steps, { label: 'nan', value: NaN }, { label: 'credit', value: -5 }] });
+    const odd = waterfallSvg({
+      ...h100,
+      steps: [...h100.steps, { label: 'nan', value: NaN }, { label: 'credit', value: -5 }],
+    });
     expect(tippedRects(odd)).toHaveLength(h100.steps.length + 1);
     expect(odd).toContain('2 skipped');
     expect(waterfallSvg({ title: 'empty', unit: 'USD', steps: [] })).toContain('total 0 USD');
@@ -81,7 +85,14 @@ describe('tornadoSvg', () => {
 
   it('draws each row as a low and a high half-bar from the baseline, in the order given', () => {
     expect(drawn).toHaveLength(6);
-    expect(drawn.map((b) => b.tip.split(' at its')[0])).toEqual(['volume (/10, x10)', 'volume (/10, x10)', 'tco.hostUsd', 'tco.hostUsd', 'tco.pue', 'tco.pue']);
+    expect(drawn.map((b) => b.tip.split(' at its')[0])).toEqual([
+      'volume (/10, x10)',
+      'volume (/10, x10)',
+      'tco.hostUsd',
+      'tco.hostUsd',
+      'tco.pue',
+      'tco.pue',
+    ]);
     expect(drawn[0]!.tip).toBe('volume (/10, x10) at its low (10000): 0.794');
     // Low below the baseline ends at it; high above it starts at it.
     expect(drawn[0]!.x + drawn[0]!.width).toBeCloseTo(baseX, 0);

@@ -6,7 +6,22 @@
  * (NaN, infinite, a negative cost) are skipped and counted in the chart's <desc>.
  */
 import { trimNumber } from '../core/units.js';
-import { CHAR_WIDTH_PX, element, fitText, GRID, INK, linearAxis, MUTED, svgDocument, textAt, ticksOf, tip, valueLabel, type Axis, type Plot } from './svg-kit.js';
+import {
+  CHAR_WIDTH_PX,
+  element,
+  fitText,
+  GRID,
+  INK,
+  linearAxis,
+  MUTED,
+  svgDocument,
+  textAt,
+  ticksOf,
+  tip,
+  valueLabel,
+  type Axis,
+  type Plot,
+} from './svg-kit.js';
 
 export interface WaterfallInput {
   readonly title: string;
@@ -30,7 +45,13 @@ export interface TornadoChartInput {
   /** What the value axis measures (default 'output'). */
   readonly axisLabel?: string;
   /** One row per assumption, drawn in the order given (sort by swing first for a tornado's shape). */
-  readonly bars: readonly { readonly label: string; readonly atLow: number; readonly atHigh: number; readonly lowLabel?: string; readonly highLabel?: string }[];
+  readonly bars: readonly {
+    readonly label: string;
+    readonly atLow: number;
+    readonly atHigh: number;
+    readonly lowLabel?: string;
+    readonly highLabel?: string;
+  }[];
   readonly width?: number;
 }
 
@@ -75,30 +96,77 @@ export function waterfallSvg(input: WaterfallInput): string {
   const x = (v: number): number => plot.left + ((plot.right - plot.left) * (v - axis.lo)) / (axis.hi - axis.lo);
   const share = (v: number): string => (total > 0 ? ` (${trimNumber((100 * v) / total, 3)}%)` : '');
 
-  const body = [textAt(12, 24, input.title, { 'font-size': '15', 'font-weight': 'bold', fill: INK }), ...xAxis(axis, x, plot, `${input.axisLabel ?? 'value'} (${input.unit})`)];
+  const body = [
+    textAt(12, 24, input.title, { 'font-size': '15', 'font-weight': 'bold', fill: INK }),
+    ...xAxis(axis, x, plot, `${input.axisLabel ?? 'value'} (${input.unit})`),
+  ];
   const row = (i: number, label: string, from: number, value: number, isTotal: boolean, text: string): void => {
     const y = plot.top + i * ROW_PX;
     body.push(textAt(plot.left - 6, y + 16, fitText(label, plot.left - 12), { 'text-anchor': 'end', fill: INK }));
-    body.push(element('rect', { x: x(from), y: y + 4, width: Math.max(0, x(from + value) - x(from)), height: 16, fill: isTotal ? TOTAL_COLOUR : STEP_COLOUR }, tip(text)));
-    body.push(textAt(x(from + value) + 4, y + 16, `${valueLabel(value)} ${input.unit}${isTotal ? '' : share(value)}`, { fill: INK }));
+    body.push(
+      element(
+        'rect',
+        {
+          x: x(from),
+          y: y + 4,
+          width: Math.max(0, x(from + value) - x(from)),
+          height: 16,
+          fill: isTotal ? TOTAL_COLOUR : STEP_COLOUR,
+        },
+        tip(text),
+      ),
+    );
+    body.push(
+      textAt(x(from + value) + 4, y + 16, `${valueLabel(value)} ${input.unit}${isTotal ? '' : share(value)}`, {
+        fill: INK,
+      }),
+    );
   };
   steps.forEach((s, i) => {
-    row(i, s.label, starts[i]!, s.value, false, `${s.label}: ${valueLabel(s.value)} ${input.unit}${share(s.value)}, ${valueLabel(starts[i]! + s.value)} ${input.unit} so far`);
+    row(
+      i,
+      s.label,
+      starts[i]!,
+      s.value,
+      false,
+      `${s.label}: ${valueLabel(s.value)} ${input.unit}${share(s.value)}, ${valueLabel(starts[i]! + s.value)} ` +
+        `${input.unit} so far`,
+    );
     const end = x(starts[i]! + s.value);
-    body.push(element('line', { x1: end, y1: plot.top + i * ROW_PX + 20, x2: end, y2: plot.top + (i + 1) * ROW_PX + 4, stroke: MUTED, 'stroke-dasharray': '3 2' }));
+    body.push(
+      element('line', {
+        x1: end,
+        y1: plot.top + i * ROW_PX + 20,
+        x2: end,
+        y2: plot.top + (i + 1) * ROW_PX + 4,
+        stroke: MUTED,
+        'stroke-dasharray': '3 2',
+      }),
+    );
   });
   row(steps.length, totalLabel, 0, total, true, `${totalLabel}: ${valueLabel(total)} ${input.unit}`);
   body.push(element('line', { x1: x(0), y1: plot.top, x2: x(0), y2: plot.bottom, stroke: INK }));
 
   const skipped = input.steps.length - steps.length;
-  const desc = `Cost waterfall of ${steps.length} parts in ${input.unit}, each bar starting where the one before ended; ${totalLabel} ${valueLabel(total)} ${input.unit}${skipped > 0 ? `; ${skipped} skipped (not a finite, non-negative number)` : ''}.`;
+  const desc =
+    `Cost waterfall of ${steps.length} parts in ${input.unit}, each bar starting where the one before ` +
+    `ended; ${totalLabel} ${valueLabel(total)} ${input.unit}` +
+    `${skipped > 0 ? `; ${skipped} skipped (not a finite, non-negative number)` : ''}.`;
   return svgDocument('waterfall', width, plot.bottom + 48, input.title, desc, body);
 }
 
 /** A dashed or solid vertical line across the plot with its label `lift` px above the plot. */
 function marker(xv: number, plot: Plot, label: string, colour: string, dashed: boolean, lift: number): string[] {
   return [
-    element('line', { x1: xv, y1: plot.top - lift + 4, x2: xv, y2: plot.bottom, stroke: colour, 'stroke-width': '1.5', ...(dashed ? { 'stroke-dasharray': '5 3' } : {}) }),
+    element('line', {
+      x1: xv,
+      y1: plot.top - lift + 4,
+      x2: xv,
+      y2: plot.bottom,
+      stroke: colour,
+      'stroke-width': '1.5',
+      ...(dashed ? { 'stroke-dasharray': '5 3' } : {}),
+    }),
     textAt(xv, plot.top - lift, label, { 'text-anchor': 'middle', fill: colour }),
   ];
 }
@@ -111,9 +179,13 @@ export function tornadoSvg(input: TornadoChartInput): string {
   const width = input.width ?? 760;
   const base = input.baseline;
   // Bars start at the baseline: without one, none can be placed.
-  const bars = Number.isFinite(base) ? input.bars.filter((b) => Number.isFinite(b.atLow) && Number.isFinite(b.atHigh)) : [];
+  const bars = Number.isFinite(base)
+    ? input.bars.filter((b) => Number.isFinite(b.atLow) && Number.isFinite(b.atHigh))
+    : [];
   const reference = input.reference && Number.isFinite(input.reference.value) ? input.reference : undefined;
-  const values = [base, ...bars.flatMap((b) => [b.atLow, b.atHigh]), ...(reference ? [reference.value] : [])].filter(Number.isFinite);
+  const values = [base, ...bars.flatMap((b) => [b.atLow, b.atHigh]), ...(reference ? [reference.value] : [])].filter(
+    Number.isFinite,
+  );
   const labelWidth = Math.min(260, Math.max(60, ...bars.map((b) => b.label.length * CHAR_WIDTH_PX)) + 12);
   const plot = { left: labelWidth, right: width - 110, top: 86, bottom: 86 + Math.max(1, bars.length) * ROW_PX };
   const axis = values.length > 0 ? linearAxis(Math.min(...values), Math.max(...values)) : linearAxis(0, 1);
@@ -129,7 +201,17 @@ export function tornadoSvg(input: TornadoChartInput): string {
   ];
   const half = (label: string, y: number, value: number, at: string | undefined, end: 'low' | 'high'): string => {
     const text = `${label} at its ${end}${at === undefined ? '' : ` (${at})`}: ${valueLabel(value)}`;
-    return element('rect', { x: Math.min(x(base), x(value)), y, width: Math.abs(x(value) - x(base)), height: 8, fill: end === 'low' ? LOW_COLOUR : HIGH_COLOUR }, tip(text));
+    return element(
+      'rect',
+      {
+        x: Math.min(x(base), x(value)),
+        y,
+        width: Math.abs(x(value) - x(base)),
+        height: 8,
+        fill: end === 'low' ? LOW_COLOUR : HIGH_COLOUR,
+      },
+      tip(text),
+    );
   };
   bars.forEach((b, i) => {
     const y = plot.top + i * ROW_PX;
@@ -139,12 +221,19 @@ export function tornadoSvg(input: TornadoChartInput): string {
   });
   const baseLabel = input.baselineLabel ?? `baseline ${valueLabel(base)}`;
   // The two labels share a line unless they would overlap; then the reference's goes one line up.
-  const crowded = reference !== undefined && Math.abs(x(reference.value) - x(base)) < ((reference.label.length + baseLabel.length) * CHAR_WIDTH_PX) / 2 + 8;
+  const crowded =
+    reference !== undefined &&
+    Math.abs(x(reference.value) - x(base)) < ((reference.label.length + baseLabel.length) * CHAR_WIDTH_PX) / 2 + 8;
   if (reference) body.push(...marker(x(reference.value), plot, reference.label, TOTAL_COLOUR, true, crowded ? 22 : 8));
   if (Number.isFinite(base)) body.push(...marker(x(base), plot, baseLabel, INK, false, 8));
-  if (bars.length === 0) body.push(textAt((plot.left + plot.right) / 2, plot.top + 16, 'no data', { 'text-anchor': 'middle', fill: MUTED }));
+  if (bars.length === 0)
+    body.push(textAt((plot.left + plot.right) / 2, plot.top + 16, 'no data', { 'text-anchor': 'middle', fill: MUTED }));
 
   const skipped = input.bars.length - bars.length;
-  const desc = `Tornado chart of ${bars.length} assumptions: the output at each one's low and high, drawn from the baseline ${Number.isFinite(base) ? valueLabel(base) : '(none: not a finite number)'}${reference ? `; reference line at ${valueLabel(reference.value)} (${reference.label})` : ''}${skipped > 0 ? `; ${skipped} skipped (not a finite number, or no baseline)` : ''}.`;
+  const desc =
+    `Tornado chart of ${bars.length} assumptions: the output at each one's low and high, drawn from the ` +
+    `baseline ${Number.isFinite(base) ? valueLabel(base) : '(none: not a finite number)'}` +
+    `${reference ? `; reference line at ${valueLabel(reference.value)} (${reference.label})` : ''}` +
+    `${skipped > 0 ? `; ${skipped} skipped (not a finite number, or no baseline)` : ''}.`;
   return svgDocument('tornado', width, plot.bottom + 48, input.title, desc, body);
 }

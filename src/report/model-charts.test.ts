@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { estimateGraph, getChipPreset, loadModel } from '../index.js';
-import { compareSvg, estimateEnergySvg, estimateRooflineSvg, estimateTimelineSvg, rooflinePoints, timedLayers } from './model-charts.js';
+import {
+  compareSvg,
+  estimateEnergySvg,
+  estimateRooflineSvg,
+  estimateTimelineSvg,
+  rooflinePoints,
+  timedLayers,
+} from './model-charts.js';
 import { count, tagsBalance, tippedRects } from './test-support/svg-checks.js';
 
 const chip = getChipPreset('tpu-v4');
@@ -16,7 +23,9 @@ describe("an estimate's charts", () => {
       expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
       expect(tagsBalance(svg)).toBe(true);
     }
-    expect([estimateRooflineSvg(sent, chip.offChipMemory), estimateTimelineSvg(sent), estimateEnergySvg(sent)]).toEqual(charts);
+    expect([estimateRooflineSvg(sent, chip.offChipMemory), estimateTimelineSvg(sent), estimateEnergySvg(sent)]).toEqual(
+      charts,
+    );
   });
 
   it('draw the roofline of the timed layers under the peak and the memory slope', () => {
@@ -41,7 +50,14 @@ describe("an estimate's charts", () => {
   it('split the energy into its six parts, in the unit the total reads best in', () => {
     const energy = charts[2]!;
     const bars = tippedRects(energy);
-    expect(bars.map((b) => b.tip.split(':')[0])).toEqual(['matrix units', 'vector unit', 'on-chip memory', 'off-chip memory', 'host link', 'static']);
+    expect(bars.map((b) => b.tip.split(':')[0])).toEqual([
+      'matrix units',
+      'vector unit',
+      'on-chip memory',
+      'off-chip memory',
+      'host link',
+      'static',
+    ]);
     expect(energy).toContain(e.energyJ >= 1e-3 ? 'energy (mJ)' : 'energy (uJ)');
   });
 });

@@ -25,7 +25,13 @@ const titleOf = (e: Pick<GraphEstimate, 'model' | 'chip' | 'dtype'>): string => 
 export function rooflinePoints(e: Pick<GraphEstimate, 'layers'>): RooflinePoint[] {
   return timedLayers(e)
     .filter((l) => l.flops > 0 && l.offChipBytes > 0 && l.timeS > 0)
-    .map((l) => ({ label: l.name, intensity: l.flops / l.offChipBytes, opsPerS: l.flops / l.timeS, bound: l.bound, weight: l.timeS }));
+    .map((l) => ({
+      label: l.name,
+      intensity: l.flops / l.offChipBytes,
+      opsPerS: l.flops / l.timeS,
+      bound: l.bound,
+      weight: l.timeS,
+    }));
 }
 
 /** The roofline by layer: the estimate's peak in its format, the off-chip memory's slope. */
@@ -42,12 +48,22 @@ export function estimateRooflineSvg(e: GraphEstimate, memory: MemoryRoof): strin
 /** The timed layers one after another, coloured by what bounds them. */
 export function estimateTimelineSvg(e: GraphEstimate): string {
   const layers = timedLayers(e).map((l) => ({ label: l.name, durationS: l.timeS, bound: l.bound }));
-  return timelineSvg({ title: `${titleOf(e)}, batch ${e.batch}): layers in order`, layers, width: 1100, plotHeight: 420 });
+  return timelineSvg({
+    title: `${titleOf(e)}, batch ${e.batch}): layers in order`,
+    layers,
+    width: 1100,
+    plotHeight: 420,
+  });
 }
 
 /** Energy per inference by part, in J, mJ or uJ as the total reads best. */
 export function estimateEnergySvg(e: GraphEstimate): string {
-  const { scale, unit } = e.energyJ >= 1 ? { scale: 1, unit: 'J' } : e.energyJ >= 1e-3 ? { scale: 1e3, unit: 'mJ' } : { scale: 1e6, unit: 'uJ' };
+  const { scale, unit } =
+    e.energyJ >= 1
+      ? { scale: 1, unit: 'J' }
+      : e.energyJ >= 1e-3
+        ? { scale: 1e3, unit: 'mJ' }
+        : { scale: 1e6, unit: 'uJ' };
   const parts: ReadonlyArray<readonly [string, number]> = [
     ['matrix units', e.energy.matrixJ],
     ['vector unit', e.energy.vectorJ],
@@ -56,7 +72,12 @@ export function estimateEnergySvg(e: GraphEstimate): string {
     ['host link', e.energy.linkJ],
     ['static', e.energy.staticJ],
   ];
-  return barChartSvg({ title: `${titleOf(e)}): energy per inference by part`, unit, axisLabel: 'energy', bars: parts.map(([label, j]) => ({ label, value: j * scale })) });
+  return barChartSvg({
+    title: `${titleOf(e)}): energy per inference by part`,
+    unit,
+    axisLabel: 'energy',
+    bars: parts.map(([label, j]) => ({ label, value: j * scale })),
+  });
 }
 
 /** Time per inference on each chip (each in its format), coloured by whether the model fits. */
@@ -65,6 +86,10 @@ export function compareSvg(model: string, rows: readonly CompareRow[]): string {
     title: `${model}: time per inference by chip`,
     unit: 'us',
     axisLabel: 'time',
-    bars: rows.map((c) => ({ label: `${c.chip} (${c.dtype})`, value: c.totalTimeS * 1e6, group: c.feasible ? 'fits' : 'does not fit' })),
+    bars: rows.map((c) => ({
+      label: `${c.chip} (${c.dtype})`,
+      value: c.totalTimeS * 1e6,
+      group: c.feasible ? 'fits' : 'does not fit',
+    })),
   });
 }

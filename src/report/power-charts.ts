@@ -21,7 +21,9 @@ export const POWER_BARS: ReadonlyArray<{ readonly key: keyof PowerBreakdown; rea
   { key: 'regulatorLossW', label: 'voltage regulators' },
 ];
 
-export function powerBars(p: PowerBreakdown): Array<{ readonly key: string; readonly label: string; readonly value: number }> {
+export function powerBars(
+  p: PowerBreakdown,
+): Array<{ readonly key: string; readonly label: string; readonly value: number }> {
   return POWER_BARS.map((b) => ({ key: b.key, label: b.label, value: p[b.key] as number }));
 }
 
@@ -31,6 +33,8 @@ export function chipPowerSvg(chip: string, p: PowerBreakdown, what: string): str
     title: `${chip}: board power by mechanism, ${what}`,
     unit: 'W',
     axisLabel: 'power',
-    bars: powerBars(p).filter((b) => b.value > 0).map((b) => ({ label: b.label, value: b.value })),
+    bars: powerBars(p)
+      .filter((b) => b.value > 0)
+      .map((b) => ({ label: b.label, value: b.value })),
   });
 }

@@ -7,7 +7,8 @@ import type { AccessSpan, LayerMemoryResult } from '../sim/memory/index.js';
 import type { ScaleSimOperand, ScaleSimPrices } from '../model/scalesim-energy.js';
 import { trimNumber } from '../core/units.js';
 
-export const COMPUTE_REPORT_HEADER = 'LayerID, Total Cycles, Stall Cycles, Overall Util %, Mapping Efficiency %, Compute Util %,';
+export const COMPUTE_REPORT_HEADER =
+  'LayerID, Total Cycles, Stall Cycles, Overall Util %, Mapping Efficiency %, Compute Util %,';
 
 /** Python's `str(float)`: shortest round-trip digits, always with a decimal point or exponent. */
 export function pythonFloat(x: number): string {
@@ -42,16 +43,18 @@ export function formatComputeReport(run: ScaleSimRun): string {
 }
 
 export const BANDWIDTH_REPORT_HEADER =
-  'LayerID, Avg IFMAP SRAM BW, Avg FILTER SRAM BW, Avg OFMAP SRAM BW, Avg IFMAP DRAM BW, Avg FILTER DRAM BW, Avg OFMAP DRAM BW,';
+  'LayerID, Avg IFMAP SRAM BW, Avg FILTER SRAM BW, Avg OFMAP SRAM BW, Avg IFMAP DRAM BW, Avg FILTER DRAM BW, Avg ' +
+  'OFMAP DRAM BW,';
 
-export const DETAILED_ACCESS_REPORT_HEADER = [
-  'LayerID',
-  ...['SRAM IFMAP', 'SRAM Filter', 'SRAM OFMAP', 'DRAM IFMAP', 'DRAM Filter', 'DRAM OFMAP'].flatMap((p) => [
-    `${p} Start Cycle`,
-    `${p} Stop Cycle`,
-    `${p} ${p.endsWith('OFMAP') ? 'Writes' : 'Reads'}`,
-  ]),
-].join(', ') + ',';
+export const DETAILED_ACCESS_REPORT_HEADER =
+  [
+    'LayerID',
+    ...['SRAM IFMAP', 'SRAM Filter', 'SRAM OFMAP', 'DRAM IFMAP', 'DRAM Filter', 'DRAM OFMAP'].flatMap((p) => [
+      `${p} Start Cycle`,
+      `${p} Stop Cycle`,
+      `${p} ${p.endsWith('OFMAP') ? 'Writes' : 'Reads'}`,
+    ]),
+  ].join(', ') + ',';
 
 function memoryLayers(run: ScaleSimRun): { layerId: number; memory: LayerMemoryResult }[] {
   return run.layers.map((l) => {
@@ -60,7 +63,9 @@ function memoryLayers(run: ScaleSimRun): { layerId: number; memory: LayerMemoryR
   });
 }
 
-/** BANDWIDTH_REPORT.csv: SRAM words per cycle over the layer, DRAM words per cycle over each operand's DRAM activity. */
+/**
+ * BANDWIDTH_REPORT.csv: SRAM words per cycle over the layer, DRAM words per cycle over each operand's DRAM activity.
+ */
 export function formatBandwidthReport(run: ScaleSimRun): string {
   const rows = memoryLayers(run).map(({ layerId, memory: m }) => {
     const dram = (s: AccessSpan): string => pythonFloat(s.accesses / (s.stopCycle - s.startCycle + 1));
@@ -87,7 +92,10 @@ export function formatDetailedAccessReport(run: ScaleSimRun): string {
   return `${[DETAILED_ACCESS_REPORT_HEADER, ...rows].join('\n')}\n`;
 }
 
-/** tpusim's own line under the scalesim table (SCALE-Sim v2 has no energy report): what the energy was priced at, and from where. */
+/**
+ * tpusim's own line under the scalesim table (SCALE-Sim v2 has no energy report): what the energy was priced at, and
+ * from where.
+ */
 export function formatEnergyPrices(prices: ScaleSimPrices): string {
   const pj = (x: number): string => trimNumber(x, 4);
   const operands: readonly ScaleSimOperand[] = ['ifmap', 'filter', 'ofmap'];
@@ -95,6 +103,7 @@ export function formatEnergyPrices(prices: ScaleSimPrices): string {
   const sources = prices.sources.map((s) => `${s.item}: ${s.source} (${s.status})`).join('; ');
   return (
     `energy priced at ${prices.nodeNm} nm with ${prices.dramKind} DRAM, ${prices.wordBytes} byte per word: ` +
-    `${prices.macFormat} MAC ${pj(prices.macPj)} pJ, SRAM ${sram} pJ/byte, DRAM ${pj(prices.dramPjPerByte)} pJ/byte; sources: ${sources}`
+    (`${prices.macFormat} MAC ${pj(prices.macPj)} pJ, SRAM ${sram} pJ/byte, DRAM ${pj(prices.dramPjPerByte)} ` +
+      `pJ/byte; sources: ${sources}`)
   );
 }

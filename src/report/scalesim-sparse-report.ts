@@ -8,7 +8,8 @@ import type { SparseFilterStorage } from '../sim/sparsity/index.js';
 import { pythonFloat } from './scalesim-report.js';
 
 export const SPARSE_REPORT_HEADER =
-  'LayerID, Sparsity Representation, Original Filter Storage, New Storage (Filter+Metadata), Filter Metadata Storage, Avg FILTER Metadata SRAM BW, ';
+  'LayerID, Sparsity Representation, Original Filter Storage, New Storage (Filter+Metadata), Filter Metadata ' +
+  'Storage, Avg FILTER Metadata SRAM BW, ';
 
 export interface SparseReportRow {
   readonly layerId: number;
@@ -19,7 +20,14 @@ export interface SparseReportRow {
 export function formatSparseReport(rows: readonly SparseReportRow[]): string {
   const lines = rows.map(({ layerId, storage, totalCycles }) => {
     const words = (x: number): string => (storage.fractional ? pythonFloat(x) : String(x));
-    const fields = [String(layerId), storage.representation, String(storage.originalWords), words(storage.newWords), words(storage.metadataWords), pythonFloat(storage.metadataWords / totalCycles)];
+    const fields = [
+      String(layerId),
+      storage.representation,
+      String(storage.originalWords),
+      words(storage.newWords),
+      words(storage.metadataWords),
+      pythonFloat(storage.metadataWords / totalCycles),
+    ];
     return `${fields.join(', ')},`;
   });
   return `${[SPARSE_REPORT_HEADER, ...lines].join('\n')}\n`;

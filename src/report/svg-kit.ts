@@ -28,7 +28,12 @@ const FONT = 'font-family="system-ui, sans-serif"';
 export const CHAR_WIDTH_PX = 6.2;
 
 export function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }
 
 /** Fixed one-decimal coordinates, never `-0.0`. */
@@ -72,11 +77,26 @@ export function chartId(kind: string, title: string): string {
 }
 
 /** The whole document: the title and description the chart is labelled by, a white background, then `body`. */
-export function svgDocument(kind: string, width: number, height: number, title: string, desc: string, body: readonly string[]): string {
+export function svgDocument(
+  kind: string,
+  width: number,
+  height: number,
+  title: string,
+  desc: string,
+  body: readonly string[],
+): string {
   const id = chartId(kind, title);
-  const open = `<svg xmlns="http://www.w3.org/2000/svg" width="${px(width)}" height="${px(height)}" viewBox="0 0 ${px(width)} ${px(height)}" role="img" aria-labelledby="${id}-title ${id}-desc" ${FONT} font-size="11">`;
-  const head = [`<title id="${id}-title">${escapeXml(title)}</title>`, `<desc id="${id}-desc">${escapeXml(desc)}</desc>`];
-  return [open, ...head, element('rect', { x: 0, y: 0, width, height, fill: '#ffffff' }), ...body, '</svg>', ''].join('\n');
+  const open =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${px(width)}" height="${px(height)}" viewBox="0 0 ` +
+    `${px(width)} ${px(height)}" role="img" aria-labelledby="${id}-title ${id}-desc" ${FONT} ` +
+    `font-size="11">`;
+  const head = [
+    `<title id="${id}-title">${escapeXml(title)}</title>`,
+    `<desc id="${id}-desc">${escapeXml(desc)}</desc>`,
+  ];
+  return [open, ...head, element('rect', { x: 0, y: 0, width, height, fill: '#ffffff' }), ...body, '</svg>', ''].join(
+    '\n',
+  );
 }
 
 /** `text` cut to about `widthPx`, ending in an ellipsis when cut (the full text stays in a tooltip). */
@@ -88,8 +108,15 @@ export function fitText(text: string, widthPx: number): string {
 /** Known bounds in their fixed colours, other named bounds in the rest of the palette (sorted), none ('') in grey. */
 export function boundColours(bounds: readonly string[]): Map<string, string> {
   const present = new Set(bounds);
-  const colours = new Map(Object.keys(BOUND_COLOURS).filter((b) => present.has(b)).map((b) => [b, BOUND_COLOURS[b]!]));
-  [...present].filter((b) => !(b in BOUND_COLOURS) && b !== '').sort().forEach((b, i) => colours.set(b, EXTRA_COLOURS[i] ?? OTHER_COLOUR));
+  const colours = new Map(
+    Object.keys(BOUND_COLOURS)
+      .filter((b) => present.has(b))
+      .map((b) => [b, BOUND_COLOURS[b]!]),
+  );
+  [...present]
+    .filter((b) => !(b in BOUND_COLOURS) && b !== '')
+    .sort()
+    .forEach((b, i) => colours.set(b, EXTRA_COLOURS[i] ?? OTHER_COLOUR));
   if (present.has('')) colours.set('', OTHER_COLOUR);
   return colours;
 }
@@ -131,4 +158,7 @@ export function linearAxis(lo: number, hi: number): Axis {
 }
 
 /** The axis's tick values, rounded to the step's precision so 0.1 + 0.2 prints as 0.3. */
-export const ticksOf = (axis: Axis): number[] => Array.from({ length: Math.round((axis.hi - axis.lo) / axis.step) + 1 }, (_, i) => Number((axis.lo + i * axis.step).toPrecision(12)));
+export const ticksOf = (axis: Axis): number[] =>
+  Array.from({ length: Math.round((axis.hi - axis.lo) / axis.step) + 1 }, (_, i) =>
+    Number((axis.lo + i * axis.step).toPrecision(12)),
+  );

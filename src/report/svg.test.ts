@@ -42,7 +42,12 @@ describe('rooflineSvg', () => {
   });
 
   it('draws points at the same spot and bound once, counting them in the tooltip', () => {
-    const repeated = Array.from({ length: 80 }, (_, i) => ({ label: `layers.${i}.mlp`, intensity: 300, opsPerS: 2e14, bound: 'compute' }));
+    const repeated = Array.from({ length: 80 }, (_, i) => ({
+      label: `layers.${i}.mlp`,
+      intensity: 300,
+      opsPerS: 2e14,
+      bound: 'compute',
+    }));
     const other = { label: 'logits', intensity: 300, opsPerS: 2e14, bound: 'memory' };
     const many = rooflineSvg({ ...tpuV4, points: [...repeated, other] });
     expect(count(many, /<circle /g)).toBe(2);
@@ -68,11 +73,17 @@ describe('rooflineSvg', () => {
 
   it('is byte-identical across calls and prints fixed-precision numbers', () => {
     expect(rooflineSvg(tpuV4)).toBe(svg);
-    for (const [, value] of svg.matchAll(/ (?:x|y|x1|y1|x2|y2|cx|cy|width|height)="([^"]*)"/g)) expect(value).toMatch(/^-?\d+\.\d$/);
+    for (const [, value] of svg.matchAll(/ (?:x|y|x1|y1|x2|y2|cx|cy|width|height)="([^"]*)"/g))
+      expect(value).toMatch(/^-?\d+\.\d$/);
   });
 
   it('handles a single point, empty input and NaN/zero values without crashing', () => {
-    const one = rooflineSvg({ title: 'one', peaks: [], bandwidths: [], points: [{ label: 'gemm', intensity: 100, opsPerS: 1e12 }] });
+    const one = rooflineSvg({
+      title: 'one',
+      peaks: [],
+      bandwidths: [],
+      points: [{ label: 'gemm', intensity: 100, opsPerS: 1e12 }],
+    });
     expect(tagsBalance(one)).toBe(true);
     expect(count(one, /<circle /g)).toBe(1);
     const empty = rooflineSvg({ title: 'empty', peaks: [], bandwidths: [], points: [] });
@@ -80,7 +91,10 @@ describe('rooflineSvg', () => {
     expect(empty).toContain('no data');
     const bad = rooflineSvg({
       title: 'bad',
-      peaks: [{ label: 'nan', opsPerS: Number.NaN }, { label: 'p', opsPerS: 1e14 }],
+      peaks: [
+        { label: 'nan', opsPerS: Number.NaN },
+        { label: 'p', opsPerS: 1e14 },
+      ],
       bandwidths: [{ label: 'zero', bytesPerS: 0 }],
       points: [
         { label: 'a', intensity: 0, opsPerS: 1e12 },
@@ -124,7 +138,9 @@ describe('barChartSvg', () => {
   it('colours bars by group with a legend and keeps the full label in the tooltip', () => {
     for (const group of ['compute', 'vector', 'network']) expect(svg).toContain(`>${group}</text>`);
     expect(svg).toContain('\u2026</text>');
-    expect(svg).toContain('<title>a very long label that would otherwise run off the left edge of the chart: 1 ms</title>');
+    expect(svg).toContain(
+      '<title>a very long label that would otherwise run off the left edge of the chart: 1 ms</title>',
+    );
   });
 
   it('is deterministic and copes with no bars and huge values', () => {
@@ -132,7 +148,14 @@ describe('barChartSvg', () => {
     const empty = barChartSvg({ title: 'none', unit: 'W', bars: [] });
     expect(tagsBalance(empty)).toBe(true);
     expect(empty).toContain('no data');
-    const big = barChartSvg({ title: 'chips', unit: 'ops/s', bars: [{ label: 'tpu-v4', value: 275e12 }, { label: 'h100', value: 989e12 }] });
+    const big = barChartSvg({
+      title: 'chips',
+      unit: 'ops/s',
+      bars: [
+        { label: 'tpu-v4', value: 275e12 },
+        { label: 'h100', value: 989e12 },
+      ],
+    });
     expect(big).toContain('>989 T ops/s<');
   });
 });

@@ -107,10 +107,22 @@ export function rooflineSvg(input: RooflineInput): string {
   const points = input.points.filter((p) => positive(p.intensity) && positive(p.opsPerS));
   const peaks = input.peaks.filter((p) => positive(p.opsPerS));
   const bandwidths = input.bandwidths.filter((b) => positive(b.bytesPerS));
-  const ridges = peaks.flatMap((p) => bandwidths.map((b) => ({ peak: p, bandwidth: b, intensity: p.opsPerS / b.bytesPerS })));
+  const ridges = peaks.flatMap((p) =>
+    bandwidths.map((b) => ({ peak: p, bandwidth: b, intensity: p.opsPerS / b.bytesPerS })),
+  );
 
-  const xRange = decadeRange([...points.map((p) => p.intensity), ...ridges.map((r) => r.intensity)], { lo: 0.1, hi: 1e3 }, 4, 9);
-  const yRange = decadeRange([...points.map((p) => p.opsPerS), ...peaks.map((p) => p.opsPerS)], { lo: 1e9, hi: 1e15 }, 2, 8);
+  const xRange = decadeRange(
+    [...points.map((p) => p.intensity), ...ridges.map((r) => r.intensity)],
+    { lo: 0.1, hi: 1e3 },
+    4,
+    9,
+  );
+  const yRange = decadeRange(
+    [...points.map((p) => p.opsPerS), ...peaks.map((p) => p.opsPerS)],
+    { lo: 1e9, hi: 1e15 },
+    2,
+    8,
+  );
   const x = logScale(xRange, plot.left, plot.right);
   const y = logScale(yRange, plot.bottom, plot.top);
   const maxPeak = peaks.length > 0 ? Math.max(...peaks.map((p) => p.opsPerS)) : yRange.hi;
@@ -118,24 +130,33 @@ export function rooflineSvg(input: RooflineInput): string {
   const clip = chartId('roofline', input.title);
 
   const body = [
-    `<clipPath id="${clip}-plot">${element('rect', { x: plot.left, y: plot.top, width: plot.right - plot.left, height: plot.bottom - plot.top })}</clipPath>`,
+    `<clipPath id="${clip}-plot">` +
+      `${element('rect', { x: plot.left, y: plot.top, width: plot.right - plot.left, height: plot.bottom - plot.top })}</clipPath>`,
     textAt(plot.left, 22, input.title, { 'font-size': '15', 'font-weight': 'bold', fill: INK }),
     textAt(plot.left, 38, 'log-log; 1 MAC = 2 ops', { fill: MUTED }),
     ...logAxes(xRange, yRange, x, y, plot),
     ...bandwidths.flatMap((b) => bandwidthRoof(b, maxPeak, xRange, yRange, x, y)),
     ...peaks.flatMap((p) => peakRoof(p, maxBandwidth, xRange, yRange, x, y)),
-    ...ridges.filter((r) => inRange(r.intensity, xRange) && inRange(r.peak.opsPerS, yRange)).map((r) => ridgeMarker(r, x, y)),
+    ...ridges
+      .filter((r) => inRange(r.intensity, xRange) && inRange(r.peak.opsPerS, yRange))
+      .map((r) => ridgeMarker(r, x, y)),
     `<g clip-path="url(#${clip}-plot)">`,
     ...pointMarks(points, x, y, plot, Math.min(input.maxLabels ?? 10, MAX_LABELS)),
     '</g>',
     ...rooflineLegend(points, peaks.length + bandwidths.length > 0, plot.right + 16, plot.top),
   ];
   if (points.length === 0 && peaks.length === 0 && bandwidths.length === 0) {
-    body.push(textAt((plot.left + plot.right) / 2, (plot.top + plot.bottom) / 2, 'no data', { 'text-anchor': 'middle', fill: MUTED }));
+    body.push(
+      textAt((plot.left + plot.right) / 2, (plot.top + plot.bottom) / 2, 'no data', {
+        'text-anchor': 'middle',
+        fill: MUTED,
+      }),
+    );
   }
   const skipped = input.points.length - points.length;
   const desc = [
-    'Roofline chart, log-log axes: operational intensity in ops/byte across, attainable performance in ops/s up; 1 MAC = 2 ops.',
+    'Roofline chart, log-log axes: operational intensity in ops/byte across, attainable performance in ops/s up; ' +
+      '1 MAC = 2 ops.',
     `Peaks: ${peaks.map((p) => `${p.label} ${siLabel(p.opsPerS)}ops/s`).join(', ') || 'none'}.`,
     `Bandwidths: ${bandwidths.map((b) => `${b.label} ${siLabel(b.bytesPerS)}B/s`).join(', ') || 'none'}.`,
     `${points.length} points${skipped > 0 ? ` (${skipped} skipped: intensity or ops/s not a positive number)` : ''}.`,
@@ -143,7 +164,13 @@ export function rooflineSvg(input: RooflineInput): string {
   return svgDocument('roofline', width, height, input.title, desc, body);
 }
 
-function logAxes(xRange: LogRange, yRange: LogRange, x: (v: number) => number, y: (v: number) => number, plot: Plot): string[] {
+function logAxes(
+  xRange: LogRange,
+  yRange: LogRange,
+  x: (v: number) => number,
+  y: (v: number) => number,
+  plot: Plot,
+): string[] {
   const parts: string[] = [];
   for (const v of decades(xRange)) {
     parts.push(element('line', { x1: x(v), y1: plot.top, x2: x(v), y2: plot.bottom, stroke: GRID }));
@@ -153,10 +180,30 @@ function logAxes(xRange: LogRange, yRange: LogRange, x: (v: number) => number, y
     parts.push(element('line', { x1: plot.left, y1: y(v), x2: plot.right, y2: y(v), stroke: GRID }));
     parts.push(textAt(plot.left - 6, y(v) + 4, siLabel(v), { 'text-anchor': 'end', fill: INK }));
   }
-  parts.push(element('rect', { x: plot.left, y: plot.top, width: plot.right - plot.left, height: plot.bottom - plot.top, fill: 'none', stroke: INK }));
-  parts.push(textAt((plot.left + plot.right) / 2, plot.bottom + 38, 'operational intensity (ops/byte)', { 'text-anchor': 'middle', fill: INK }));
+  parts.push(
+    element('rect', {
+      x: plot.left,
+      y: plot.top,
+      width: plot.right - plot.left,
+      height: plot.bottom - plot.top,
+      fill: 'none',
+      stroke: INK,
+    }),
+  );
+  parts.push(
+    textAt((plot.left + plot.right) / 2, plot.bottom + 38, 'operational intensity (ops/byte)', {
+      'text-anchor': 'middle',
+      fill: INK,
+    }),
+  );
   const yMid = (plot.top + plot.bottom) / 2;
-  parts.push(textAt(18, yMid, 'attainable performance (ops/s)', { 'text-anchor': 'middle', fill: INK, transform: `rotate(-90 18 ${px(yMid)})` }));
+  parts.push(
+    textAt(18, yMid, 'attainable performance (ops/s)', {
+      'text-anchor': 'middle',
+      fill: INK,
+      transform: `rotate(-90 18 ${px(yMid)})`,
+    }),
+  );
   return parts;
 }
 
@@ -178,7 +225,10 @@ function bandwidthRoof(
   const ly = y1 + 10 * Math.sin((angle * Math.PI) / 180) - 5;
   return [
     element('line', { x1, y1, x2, y2, stroke: INK, 'stroke-width': '2' }),
-    textAt(lx, ly, `${b.label} ${siLabel(b.bytesPerS)}B/s`, { fill: INK, transform: `rotate(${px(angle)} ${px(lx)} ${px(ly)})` }),
+    textAt(lx, ly, `${b.label} ${siLabel(b.bytesPerS)}B/s`, {
+      fill: INK,
+      transform: `rotate(${px(angle)} ${px(lx)} ${px(ly)})`,
+    }),
   ];
 }
 
@@ -195,21 +245,53 @@ function peakRoof(
   const from = maxBandwidth > 0 ? Math.max(xRange.lo, p.opsPerS / maxBandwidth) : xRange.lo;
   if (from >= xRange.hi) return [];
   return [
-    element('line', { x1: x(from), y1: y(p.opsPerS), x2: x(xRange.hi), y2: y(p.opsPerS), stroke: INK, 'stroke-width': '2' }),
-    textAt(x(xRange.hi) - 4, y(p.opsPerS) - 5, `${p.label} ${siLabel(p.opsPerS)}ops/s`, { 'text-anchor': 'end', fill: INK }),
+    element('line', {
+      x1: x(from),
+      y1: y(p.opsPerS),
+      x2: x(xRange.hi),
+      y2: y(p.opsPerS),
+      stroke: INK,
+      'stroke-width': '2',
+    }),
+    textAt(x(xRange.hi) - 4, y(p.opsPerS) - 5, `${p.label} ${siLabel(p.opsPerS)}ops/s`, {
+      'text-anchor': 'end',
+      fill: INK,
+    }),
   ];
 }
 
 function ridgeMarker(
-  r: { readonly peak: { readonly label: string; readonly opsPerS: number }; readonly bandwidth: { readonly label: string }; readonly intensity: number },
+  r: {
+    readonly peak: { readonly label: string; readonly opsPerS: number };
+    readonly bandwidth: { readonly label: string };
+    readonly intensity: number;
+  },
   x: (v: number) => number,
   y: (v: number) => number,
 ): string {
   const text = `ridge point ${r.peak.label} / ${r.bandwidth.label}: ${trimNumber(r.intensity, 4)} ops/byte`;
-  return element('rect', { x: x(r.intensity) - 3.5, y: y(r.peak.opsPerS) - 3.5, width: 7, height: 7, fill: '#ffffff', stroke: INK, 'stroke-width': '1.5' }, tip(text));
+  return element(
+    'rect',
+    {
+      x: x(r.intensity) - 3.5,
+      y: y(r.peak.opsPerS) - 3.5,
+      width: 7,
+      height: 7,
+      fill: '#ffffff',
+      stroke: INK,
+      'stroke-width': '1.5',
+    },
+    tip(text),
+  );
 }
 
-function pointMarks(points: readonly RooflinePoint[], x: (v: number) => number, y: (v: number) => number, plot: Plot, maxLabels: number): string[] {
+function pointMarks(
+  points: readonly RooflinePoint[],
+  x: (v: number) => number,
+  y: (v: number) => number,
+  plot: Plot,
+  maxLabels: number,
+): string[] {
   const colours = boundColours(points.map((p) => p.bound ?? NO_BOUND));
   // Points drawn at the same spot in the same colour (a model's repeated blocks) become one circle whose
   // tooltip counts them: the picture is the same, and a browser draws tens of circles, not thousands.
@@ -225,8 +307,14 @@ function pointMarks(points: readonly RooflinePoint[], x: (v: number) => number, 
   }
   const circles = [...spots.values()].map(({ p, fill, cx, cy, count }) => {
     const more = count > 1 ? ` (and ${count - 1} more at this point)` : '';
-    const text = `${p.label}${more}: ${trimNumber(p.intensity, 4)} ops/byte, ${siLabel(p.opsPerS)}ops/s${p.bound ? `, ${p.bound}-bound` : ''}`;
-    return element('circle', { cx, cy, r: 4.5, fill, 'fill-opacity': '0.85', stroke: '#ffffff', 'stroke-width': '0.8' }, tip(text));
+    const text =
+      `${p.label}${more}: ${trimNumber(p.intensity, 4)} ops/byte, ${siLabel(p.opsPerS)}ops/s` +
+      `${p.bound ? `, ${p.bound}-bound` : ''}`;
+    return element(
+      'circle',
+      { cx, cy, r: 4.5, fill, 'fill-opacity': '0.85', stroke: '#ffffff', 'stroke-width': '0.8' },
+      tip(text),
+    );
   });
   const ranked = points
     .map((p, index) => ({ p, index, rank: p.weight !== undefined && Number.isFinite(p.weight) ? p.weight : p.opsPerS }))
@@ -245,7 +333,14 @@ function pointMarks(points: readonly RooflinePoint[], x: (v: number) => number, 
       { x0: cx + 7, y0: cy + 5 },
       { x0: cx - 7 - w, y0: cy + 5 },
     ].map(({ x0, y0 }) => ({ x0, y0, x1: x0 + w, y1: y0 + 12 }));
-    const box = spots.find((b) => b.x0 >= plot.left && b.x1 <= plot.right && b.y0 >= plot.top && b.y1 <= plot.bottom && !placed.some((o) => overlaps(o, b)));
+    const box = spots.find(
+      (b) =>
+        b.x0 >= plot.left &&
+        b.x1 <= plot.right &&
+        b.y0 >= plot.top &&
+        b.y1 <= plot.bottom &&
+        !placed.some((o) => overlaps(o, b)),
+    );
     if (box === undefined) continue;
     placed.push(box);
     labels.push(textAt(box.x0, box.y1 - 2, p.label, { fill: INK }));
@@ -260,7 +355,15 @@ function rooflineLegend(points: readonly RooflinePoint[], roofs: boolean, left: 
     parts.push(
       element('line', { x1: left, y1: top + 20, x2: left + 18, y2: top + 20, stroke: INK, 'stroke-width': '2' }),
       textAt(left + 24, top + 24, 'roof', { fill: INK }),
-      element('rect', { x: left + 5.5, y: top + 36.5, width: 7, height: 7, fill: '#ffffff', stroke: INK, 'stroke-width': '1.5' }),
+      element('rect', {
+        x: left + 5.5,
+        y: top + 36.5,
+        width: 7,
+        height: 7,
+        fill: '#ffffff',
+        stroke: INK,
+        'stroke-width': '1.5',
+      }),
       textAt(left + 24, top + 44, 'ridge point', { fill: INK }),
     );
   }
@@ -305,14 +408,29 @@ export function barChartSvg(input: BarChartInput): string {
     const rowY = plot.top + i * rowPx;
     const text = `${b.label}: ${valueLabel(b.value)} ${input.unit}${b.group === undefined ? '' : ` (${b.group})`}`;
     body.push(textAt(plot.left - 6, rowY + 15, fitText(b.label, plot.left - 12), { 'text-anchor': 'end', fill: INK }));
-    body.push(element('rect', { x: plot.left, y: rowY + 4, width: x(b.value) - plot.left, height: 14, fill: colourOf(b.group) }, tip(text)));
+    body.push(
+      element(
+        'rect',
+        { x: plot.left, y: rowY + 4, width: x(b.value) - plot.left, height: 14, fill: colourOf(b.group) },
+        tip(text),
+      ),
+    );
     body.push(textAt(x(b.value) + 4, rowY + 15, `${valueLabel(b.value)} ${input.unit}`, { fill: INK }));
   });
   body.push(element('line', { x1: plot.left, y1: plot.top, x2: plot.left, y2: plot.bottom, stroke: INK }));
-  body.push(textAt((plot.left + plot.right) / 2, plot.bottom + 38, `${input.axisLabel ?? 'value'} (${input.unit})`, { 'text-anchor': 'middle', fill: INK }));
-  if (bars.length === 0) body.push(textAt((plot.left + plot.right) / 2, plot.top + 15, 'no data', { 'text-anchor': 'middle', fill: MUTED }));
+  body.push(
+    textAt((plot.left + plot.right) / 2, plot.bottom + 38, `${input.axisLabel ?? 'value'} (${input.unit})`, {
+      'text-anchor': 'middle',
+      fill: INK,
+    }),
+  );
+  if (bars.length === 0)
+    body.push(textAt((plot.left + plot.right) / 2, plot.top + 15, 'no data', { 'text-anchor': 'middle', fill: MUTED }));
 
   const skipped = input.bars.length - bars.length;
-  const desc = `Horizontal bar chart of ${bars.length} values in ${input.unit}${groups.length > 0 ? `, coloured by group (${groups.join(', ')})` : ''}${skipped > 0 ? `; ${skipped} skipped (not a finite, non-negative number)` : ''}.`;
+  const desc =
+    `Horizontal bar chart of ${bars.length} values in ${input.unit}` +
+    `${groups.length > 0 ? `, coloured by group (${groups.join(', ')})` : ''}` +
+    `${skipped > 0 ? `; ${skipped} skipped (not a finite, non-negative number)` : ''}.`;
   return svgDocument('bars', width, height, input.title, desc, body);
 }

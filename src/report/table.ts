@@ -8,7 +8,11 @@ export interface TableOptions {
   readonly alignRight?: readonly boolean[];
 }
 
-export function formatTable(header: readonly string[], rows: ReadonlyArray<readonly Cell[]>, options: TableOptions = {}): string {
+export function formatTable(
+  header: readonly string[],
+  rows: ReadonlyArray<readonly Cell[]>,
+  options: TableOptions = {},
+): string {
   const text = rows.map((row) => row.map((cell) => String(cell)));
   const widths = header.map((h, c) => Math.max(h.length, ...text.map((row) => (row[c] ?? '').length)));
   const right = header.map((_, c) => options.alignRight?.[c] ?? rows.every((row) => typeof row[c] === 'number'));

@@ -55,7 +55,16 @@ describe('timelineSvg', () => {
 
   it('names every row when rows are tall enough, else only the longest layers', () => {
     expect(count(svg, />conv1<\/text>/g)).toBe(1);
-    const many = timelineSvg({ title: 'many', layers: Array.from({ length: 500 }, (_, i) => ({ label: `l${i}`, durationS: (1 + (i % 7)) * 1e-6, bound: 'memory' })), maxLabels: 5, plotHeight: 2000 });
+    const many = timelineSvg({
+      title: 'many',
+      layers: Array.from({ length: 500 }, (_, i) => ({
+        label: `l${i}`,
+        durationS: (1 + (i % 7)) * 1e-6,
+        bound: 'memory',
+      })),
+      maxLabels: 5,
+      plotHeight: 2000,
+    });
     expect(tippedRects(many)).toHaveLength(500);
     const labelled = Array.from({ length: 500 }, (_, i) => `>l${i}</text>`).filter((t) => many.includes(t));
     expect(labelled.length).toBeGreaterThan(0);
@@ -63,21 +72,29 @@ describe('timelineSvg', () => {
     expect(many).toContain('>layer 1</text>');
   });
 
-  it('draws consecutive layers together when there are more than the rows can show, keeping every layer and the time', () => {
-    // 1,000 layers on 400 px: at most 100 rows (4 px each) of 10 layers, each row split by bound.
-    const layers = Array.from({ length: 1000 }, (_, i) => ({ label: `l${i}`, durationS: 1e-6, bound: i % 3 === 0 ? 'compute' : 'vector' }));
-    const svg = timelineSvg({ title: 'long', layers, plotHeight: 400 });
-    expect(svg).toContain('1000 layers one after another, 10 to a row, 1 ms in all');
-    const drawn = tippedRects(svg);
-    expect(drawn).toHaveLength(200);
-    expect(drawn[0]!.tip).toContain('layers 1-10 (l0 to l9)');
-    expect(drawn.filter((b) => b.fill === '#0072B2')).toHaveLength(100);
-    // The last row ends where the axis does (1 ms), as if drawn one layer to a row.
-    const one = timelineSvg({ title: 'long', layers, plotHeight: 400, maxRows: 1000 });
-    const end = (bs: typeof drawn): number => Math.max(...bs.map((b) => b.x + b.width));
-    expect(end(drawn)).toBeCloseTo(end(tippedRects(one)), 0);
-    expect(svg).toContain('>1000</text>');
-  });
+  it(
+    'draws consecutive layers together when there are more than the rows can show, keeping every layer and ' +
+      'the time',
+    () => {
+      // 1,000 layers on 400 px: at most 100 rows (4 px each) of 10 layers, each row split by bound.
+      const layers = Array.from({ length: 1000 }, (_, i) => ({
+        label: `l${i}`,
+        durationS: 1e-6,
+        bound: i % 3 === 0 ? 'compute' : 'vector',
+      }));
+      const svg = timelineSvg({ title: 'long', layers, plotHeight: 400 });
+      expect(svg).toContain('1000 layers one after another, 10 to a row, 1 ms in all');
+      const drawn = tippedRects(svg);
+      expect(drawn).toHaveLength(200);
+      expect(drawn[0]!.tip).toContain('layers 1-10 (l0 to l9)');
+      expect(drawn.filter((b) => b.fill === '#0072B2')).toHaveLength(100);
+      // The last row ends where the axis does (1 ms), as if drawn one layer to a row.
+      const one = timelineSvg({ title: 'long', layers, plotHeight: 400, maxRows: 1000 });
+      const end = (bs: typeof drawn): number => Math.max(...bs.map((b) => b.x + b.width));
+      expect(end(drawn)).toBeCloseTo(end(tippedRects(one)), 0);
+      expect(svg).toContain('>1000</text>');
+    },
+  );
 
   it('is deterministic and says when there is nothing to draw', () => {
     expect(timelineSvg(small)).toBe(svg);

@@ -5,7 +5,24 @@
  * not a positive number are skipped and counted in the chart's <desc>.
  */
 import { trimNumber } from '../core/units.js';
-import { boundColours, CHAR_WIDTH_PX, element, fitText, GRID, INK, MUTED, niceStep, OTHER_COLOUR, overlaps, svgDocument, textAt, tip, valueLabel, type Box, type Plot } from './svg-kit.js';
+import {
+  boundColours,
+  CHAR_WIDTH_PX,
+  element,
+  fitText,
+  GRID,
+  INK,
+  MUTED,
+  niceStep,
+  OTHER_COLOUR,
+  overlaps,
+  svgDocument,
+  textAt,
+  tip,
+  valueLabel,
+  type Box,
+  type Plot,
+} from './svg-kit.js';
 
 export interface TimelineLayer {
   readonly label: string;
@@ -70,20 +87,39 @@ function rowsOf(layers: readonly Row[], k: number): Row[] {
     const parts = [...byBound].map(([bound, durationS]) => ({ bound, durationS }));
     const longest = group.reduce((a, b) => (b.durationS > a.durationS ? b : a));
     const main = parts.reduce((a, b) => (b.durationS > a.durationS ? b : a));
-    const name = group.length === 1 ? longest.name : `layers ${i + 1}-${i + group.length} (${group[0]!.name} to ${group[group.length - 1]!.name})`;
-    rows.push({ label: longest.label, name, bound: main.bound, startS: group[0]!.startS, durationS: parts.reduce((t, p) => t + p.durationS, 0), parts });
+    const name =
+      group.length === 1
+        ? longest.name
+        : `layers ${i + 1}-${i + group.length} (${group[0]!.name} to ${group[group.length - 1]!.name})`;
+    rows.push({
+      label: longest.label,
+      name,
+      bound: main.bound,
+      startS: group[0]!.startS,
+      durationS: parts.reduce((t, p) => t + p.durationS, 0),
+      parts,
+    });
   }
   return rows;
 }
 
-/** The layers one after another, one row each, on a linear time axis; the legend gives each bound's share of the time. */
+/**
+ * The layers one after another, one row each, on a linear time axis; the legend gives each bound's share of the time.
+ */
 export function timelineSvg(input: TimelineInput): string {
   const width = input.width ?? 760;
   const kept = input.layers.filter((l) => Number.isFinite(l.durationS) && l.durationS > 0);
   let clock = 0;
   const layers: Row[] = kept.map((l) => {
     const bound = l.bound ?? '';
-    const row = { label: l.label, name: l.label, bound, startS: clock, durationS: l.durationS, parts: [{ bound, durationS: l.durationS }] };
+    const row = {
+      label: l.label,
+      name: l.label,
+      bound,
+      startS: clock,
+      durationS: l.durationS,
+      parts: [{ bound, durationS: l.durationS }],
+    };
     clock += l.durationS;
     return row;
   });
@@ -103,37 +139,62 @@ export function timelineSvg(input: TimelineInput): string {
   const x = (s: number): number => plot.left + ((plot.right - plot.left) * s * unit.perS) / (tickCount * step);
   const y = (i: number): number => plot.top + i * rowPx;
 
-  const shares = [...colours.keys()].map((b) => ({ bound: b, share: layers.filter((r) => r.bound === b).reduce((s, r) => s + r.durationS, 0) / (totalS || 1) }));
+  const shares = [...colours.keys()].map((b) => ({
+    bound: b,
+    share: layers.filter((r) => r.bound === b).reduce((s, r) => s + r.durationS, 0) / (totalS || 1),
+  }));
   const body = [
     textAt(12, 22, input.title, { 'font-size': '15', 'font-weight': 'bold', fill: INK }),
-    textAt(12, 38, `${layers.length} layers one after another${perRow > 1 ? `, ${perRow} to a row` : ''}, ${trimNumber(totalS * unit.perS, 4)} ${unit.name} in all`, { fill: MUTED }),
+    textAt(
+      12,
+      38,
+      `${layers.length} layers one after another${perRow > 1 ? `, ${perRow} to a row` : ''}, ` +
+        `${trimNumber(totalS * unit.perS, 4)} ${unit.name} in all`,
+      { fill: MUTED },
+    ),
     ...legend(shares, colours),
     ...timeAxis(tickCount, step, unit.name, x, plot),
     ...rows.map((r, i) => bar(r, i, x, y, rowPx, colours, unit)),
-    ...(named ? rows.map((r, i) => textAt(plot.left - 6, y(i) + rowPx / 2 + 4, fitText(r.label, plot.left - 12), { 'text-anchor': 'end', fill: INK })) : rowEnds(rows.length, layers.length, y, rowPx, plot.left)),
+    ...(named
+      ? rows.map((r, i) =>
+          textAt(plot.left - 6, y(i) + rowPx / 2 + 4, fitText(r.label, plot.left - 12), {
+            'text-anchor': 'end',
+            fill: INK,
+          }),
+        )
+      : rowEnds(rows.length, layers.length, y, rowPx, plot.left)),
     ...(named ? [] : longestLabels(rows, x, y, rowPx, plot, input.maxLabels ?? 8)),
   ];
-  if (rows.length === 0) body.push(textAt((plot.left + plot.right) / 2, plot.top + 12, 'no data', { 'text-anchor': 'middle', fill: MUTED }));
+  if (rows.length === 0)
+    body.push(textAt((plot.left + plot.right) / 2, plot.top + 12, 'no data', { 'text-anchor': 'middle', fill: MUTED }));
   const skipped = input.layers.length - layers.length;
   const desc = [
-    `Timeline of ${layers.length} layers run one after another, ${perRow > 1 ? `${perRow} consecutive layers to a row (time split by bound within a row)` : 'one row each'}, on a linear time axis in ${unit.name}; total ${trimNumber(totalS * unit.perS, 4)} ${unit.name}.`,
-    `Time by bound: ${shares.map((s) => `${s.bound || 'not given'} ${trimNumber(s.share * 100, 3)}%`).join(', ') || 'none'}.`,
+    `Timeline of ${layers.length} layers run one after another, ` +
+      `${perRow > 1 ? `${perRow} consecutive layers to a row (time split by bound within a row)` : 'one row each'}, ` +
+      `on a linear time axis in ${unit.name}; total ${trimNumber(totalS * unit.perS, 4)} ${unit.name}.`,
+    `Time by bound: ` +
+      `${shares.map((s) => `${s.bound || 'not given'} ${trimNumber(s.share * 100, 3)}%`).join(', ') || 'none'}.`,
     ...(skipped > 0 ? [`${skipped} skipped (time not a positive number).`] : []),
   ].join(' ');
   return svgDocument('timeline', width, height, input.title, desc, body);
 }
 
-function legend(shares: ReadonlyArray<{ bound: string; share: number }>, colours: ReadonlyMap<string, string>): string[] {
+function legend(
+  shares: ReadonlyArray<{ bound: string; share: number }>,
+  colours: ReadonlyMap<string, string>,
+): string[] {
   return shares.flatMap(({ bound, share }, i) => {
     const left = 12 + i * 150;
     return [
       element('rect', { x: left, y: 48, width: 10, height: 10, fill: colours.get(bound) ?? OTHER_COLOUR }),
-      textAt(left + 16, 57, `${bound ? `${bound}-bound` : 'bound not given'} ${trimNumber(share * 100, 3)}%`, { fill: INK }),
+      textAt(left + 16, 57, `${bound ? `${bound}-bound` : 'bound not given'} ${trimNumber(share * 100, 3)}%`, {
+        fill: INK,
+      }),
     ];
   });
 }
 
-function timeAxis(tickCount: number, step: number, unit: string, x: (s: number) => number, plot: Plot): string[] {
+function timeAxis(tickCount: number, step: number, unit: string, _x: (s: number) => number, plot: Plot): string[] {
   const parts: string[] = [];
   for (let i = 0; i <= tickCount; i++) {
     const at = plot.left + ((plot.right - plot.left) * i) / tickCount;
@@ -142,20 +203,40 @@ function timeAxis(tickCount: number, step: number, unit: string, x: (s: number) 
     parts.push(textAt(at, plot.bottom + 16, valueLabel(value), { 'text-anchor': 'middle', fill: INK }));
   }
   parts.push(element('line', { x1: plot.left, y1: plot.top, x2: plot.left, y2: plot.bottom, stroke: INK }));
-  parts.push(textAt((plot.left + plot.right) / 2, plot.bottom + 38, `time (${unit})`, { 'text-anchor': 'middle', fill: INK }));
+  parts.push(
+    textAt((plot.left + plot.right) / 2, plot.bottom + 38, `time (${unit})`, { 'text-anchor': 'middle', fill: INK }),
+  );
   return parts;
 }
 
 /** A row's bar: one rect per bound it holds, one after another from the row's start. */
-function bar(r: Row, i: number, x: (s: number) => number, y: (i: number) => number, rowPx: number, colours: ReadonlyMap<string, string>, unit: { name: string; perS: number }): string {
+function bar(
+  r: Row,
+  i: number,
+  x: (s: number) => number,
+  y: (i: number) => number,
+  rowPx: number,
+  colours: ReadonlyMap<string, string>,
+  unit: { name: string; perS: number },
+): string {
   const time = (s: number): string => `${trimNumber(s * unit.perS, 4)} ${unit.name}`;
   let at = r.startS;
   return r.parts
     .map((p) => {
       const x0 = x(at);
       at += p.durationS;
-      const text = r.parts.length === 1 && r.name === r.label ? `${r.name}: ${time(p.durationS)}${p.bound ? ` (${p.bound}-bound)` : ''}` : `${r.name}: ${time(p.durationS)} of ${time(r.durationS)} ${p.bound ? `${p.bound}-bound` : 'bound not given'}`;
-      const attrs = { x: x0, y: y(i), width: Math.max(MIN_BAR_PX, x(at) - x0), height: rowPx >= 3 ? rowPx - 1 : rowPx, fill: colours.get(p.bound) ?? OTHER_COLOUR };
+      const text =
+        r.parts.length === 1 && r.name === r.label
+          ? `${r.name}: ${time(p.durationS)}${p.bound ? ` (${p.bound}-bound)` : ''}`
+          : `${r.name}: ${time(p.durationS)} of ${time(r.durationS)} ` +
+            `${p.bound ? `${p.bound}-bound` : 'bound not given'}`;
+      const attrs = {
+        x: x0,
+        y: y(i),
+        width: Math.max(MIN_BAR_PX, x(at) - x0),
+        height: rowPx >= 3 ? rowPx - 1 : rowPx,
+        fill: colours.get(p.bound) ?? OTHER_COLOUR,
+      };
       return element('rect', attrs, tip(text));
     })
     .join('');
@@ -172,7 +253,14 @@ function rowEnds(count: number, layers: number, y: (i: number) => number, rowPx:
  * Names of the longest layers, never overlapping: after the bar's end at its bottom edge (the rows above
  * end before this one starts), else before its start at its top edge (the rows below start after it ends).
  */
-function longestLabels(rows: readonly Row[], x: (s: number) => number, y: (i: number) => number, rowPx: number, plot: Plot, maxLabels: number): string[] {
+function longestLabels(
+  rows: readonly Row[],
+  x: (s: number) => number,
+  y: (i: number) => number,
+  rowPx: number,
+  plot: Plot,
+  maxLabels: number,
+): string[] {
   const order = rows.map((r, i) => ({ r, i })).sort((a, b) => b.r.durationS - a.r.durationS || a.i - b.i);
   const placed: Box[] = [];
   const labels: string[] = [];
@@ -183,7 +271,14 @@ function longestLabels(rows: readonly Row[], x: (s: number) => number, y: (i: nu
     const start = x(r.startS) - 4;
     const after = { x0: end, y0: y(i) + rowPx - 12, x1: end + w, y1: y(i) + rowPx };
     const before = { x0: start - w, y0: y(i), x1: start, y1: y(i) + 12 };
-    const box = [after, before].find((b) => b.x0 >= plot.left && b.x1 <= plot.right && b.y0 >= plot.top - 12 && b.y1 <= plot.bottom + 12 && !placed.some((o) => overlaps(o, b)));
+    const box = [after, before].find(
+      (b) =>
+        b.x0 >= plot.left &&
+        b.x1 <= plot.right &&
+        b.y0 >= plot.top - 12 &&
+        b.y1 <= plot.bottom + 12 &&
+        !placed.some((o) => overlaps(o, b)),
+    );
     if (box === undefined) continue;
     placed.push(box);
     labels.push(textAt(box.x0, box.y1 - 2, r.label, { fill: INK }));

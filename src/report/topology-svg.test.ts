@@ -10,8 +10,13 @@ function system(name: string, chips: number): TopologyInput {
 
 /** Chip squares drawn: filled (in the job) and hollow (idle), less the legend's hollow key. */
 function chips(svg: string): { used: number; idle: number } {
-  const squares = [...svg.matchAll(/<rect x="[\d.]+" y="[\d.]+" width="10.0" height="10.0" fill="([^"]+)" stroke=/g)].map((m) => m[1]);
-  return { used: squares.filter((f) => f !== '#ffffff').length, idle: squares.filter((f) => f === '#ffffff').length - 1 };
+  const squares = [
+    ...svg.matchAll(/<rect x="[\d.]+" y="[\d.]+" width="10.0" height="10.0" fill="([^"]+)" stroke=/g),
+  ].map((m) => m[1]);
+  return {
+    used: squares.filter((f) => f !== '#ffffff').length,
+    idle: squares.filter((f) => f === '#ffffff').length - 1,
+  };
 }
 
 describe('topologySvg', () => {
@@ -20,7 +25,10 @@ describe('topologySvg', () => {
     expect(tagsBalance(svg)).toBe(true);
     expect(svg).toContain('dgx-h100 &lt;1024&gt;');
     expect(svg).toContain('1,024 chips: 128 nvlink domains of 8; 8 chips per host');
-    expect(svg).toContain('infiniband (rail-optimised fat tree): 50 GB/s per chip each way, 2.7 us per hop; 128 of its 2,048 domains of 8 in use');
+    expect(svg).toContain(
+      'infiniband (rail-optimised fat tree): 50 GB/s per chip each way, 2.7 us per hop; 128 of its 2,048 domains ' +
+        'of 8 in use',
+    );
     expect(svg).toContain('>nvlink 128: 8 chips</text>');
     expect(svg).toContain('\u2026 123 more \u2026');
     expect(chips(svg)).toEqual({ used: 5 * 8, idle: 0 });
@@ -42,7 +50,9 @@ describe('topologySvg', () => {
     expect(slice).toContain('4x4x4 cubes joined by optical circuit switches');
     expect(slice.match(/<polygon /g)).toHaveLength(6);
     const pods = topologySvg(system('tpu-v5p-pod', 20_000));
-    expect(pods).toContain('dcn (fat tree): 6.25 GB/s per chip each way, 10 us per hop; 3 of its 16 domains of 8,960 in use');
+    expect(pods).toContain(
+      'dcn (fat tree): 6.25 GB/s per chip each way, 10 us per hop; 3 of its 16 domains of 8,960 in use',
+    );
     expect(pods).toContain('ici 3: 2,080 chips (slice 16x20x7)');
   });
 

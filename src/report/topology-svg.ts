@@ -14,7 +14,10 @@ export interface TopologyInput {
   readonly chips: number;
   readonly chipsPerHost: number;
   /** Innermost first, as a SystemSpec lists them. */
-  readonly tiers: readonly Pick<NetworkTier, 'name' | 'kind' | 'domainChips' | 'bandwidthBytesPerS' | 'latencyS' | 'dims' | 'wraparound' | 'cube'>[];
+  readonly tiers: readonly Pick<
+    NetworkTier,
+    'name' | 'kind' | 'domainChips' | 'bandwidthBytesPerS' | 'latencyS' | 'dims' | 'wraparound' | 'cube'
+  >[];
   readonly width?: number;
 }
 
@@ -29,14 +32,28 @@ const MAX_SQUARES = 256;
 const SQUARE = 10;
 const GAP = 3;
 
-const KIND_LABEL: Readonly<Record<Tier['kind'], string>> = { switch: 'switched, all-to-all', 'fat-tree': 'fat tree', rail: 'rail-optimised fat tree', torus: 'torus', dragonfly: 'dragonfly' };
+const KIND_LABEL: Readonly<Record<Tier['kind'], string>> = {
+  switch: 'switched, all-to-all',
+  'fat-tree': 'fat tree',
+  rail: 'rail-optimised fat tree',
+  torus: 'torus',
+  dragonfly: 'dragonfly',
+};
 
 const count = (n: number): string => n.toLocaleString('en-US');
-const latency = (s: number): string => (s >= 1e-3 ? `${trimNumber(s * 1e3, 3)} ms` : s >= 1e-6 ? `${trimNumber(s * 1e6, 3)} us` : `${trimNumber(s * 1e9, 3)} ns`);
+const latency = (s: number): string =>
+  s >= 1e-3
+    ? `${trimNumber(s * 1e3, 3)} ms`
+    : s >= 1e-6
+      ? `${trimNumber(s * 1e6, 3)} us`
+      : `${trimNumber(s * 1e9, 3)} ns`;
 
 function tierLine(t: Tier): string {
   const dims = t.dims ? ` ${t.dims.join('x')}` : '';
-  return `${t.name} (${KIND_LABEL[t.kind]}${dims}): ${formatSI(t.bandwidthBytesPerS, 'B/s')} per chip each way, ${latency(t.latencyS)} per hop`;
+  return (
+    `${t.name} (${KIND_LABEL[t.kind]}${dims}): ${formatSI(t.bandwidthBytesPerS, 'B/s')} per chip each way, ` +
+    `${latency(t.latencyS)} per hop`
+  );
 }
 
 /** The job's share of a torus: whole axes first, chips numbered along the first axis fastest. */
@@ -50,7 +67,12 @@ export function torusSlice(dims: readonly number[], chips: number): number[] {
 }
 
 /** A torus of 2 or 3 axes as a box (oblique projection) with the slice shaded; 1 axis as a row. */
-function torusDrawing(dims: readonly number[], used: number, box: { x: number; y: number; w: number; h: number }, wraps: readonly boolean[]): string[] {
+function torusDrawing(
+  dims: readonly number[],
+  used: number,
+  box: { x: number; y: number; w: number; h: number },
+  wraps: readonly boolean[],
+): string[] {
   // Two axes draw as the front face (across and up), three as a box with the second axis in depth.
   const three = dims.length >= 3;
   const d = [dims[0] ?? 1, dims[1] ?? 1, dims[2] ?? 1];
@@ -62,8 +84,14 @@ function torusDrawing(dims: readonly number[], used: number, box: { x: number; y
   const k = Math.min((box.w - 20) / (a + depth * b), (box.h - 40) / (c + depth * 0.7 * b));
   const ox = box.x + (box.w - k * (a + depth * b)) / 2;
   const oy = box.y + box.h - 28;
-  const at = (x: number, y: number, z: number): [number, number] => [ox + k * (x + depth * y), oy - k * (z + depth * 0.7 * y)];
-  const p = (x: number, y: number, z: number): string => at(x, y, z).map((v) => v.toFixed(1)).join(',');
+  const at = (x: number, y: number, z: number): [number, number] => [
+    ox + k * (x + depth * y),
+    oy - k * (z + depth * 0.7 * y),
+  ];
+  const p = (x: number, y: number, z: number): string =>
+    at(x, y, z)
+      .map((v) => v.toFixed(1))
+      .join(',');
   const face = (pts: string[], attrs: Attrs): string => element('polygon', { points: pts.join(' '), ...attrs });
   const slice = { fill: CHIP, 'fill-opacity': '0.55', stroke: CHIP };
   const pod = { fill: 'none', stroke: INK };
@@ -90,8 +118,22 @@ function torusDrawing(dims: readonly number[], used: number, box: { x: number; y
 }
 
 /** Chips as squares, grouped in host outlines, filled while in the job. */
-function switchDrawing(chipsInDomain: number, used: number, perHost: number, box: { x: number; y: number; w: number }): { parts: string[]; height: number } {
-  if (chipsInDomain > MAX_SQUARES) return { parts: [textAt(box.x + box.w / 2, box.y + 20, `${count(used)} of ${count(chipsInDomain)} chips`, { 'text-anchor': 'middle', fill: INK })], height: 30 };
+function switchDrawing(
+  chipsInDomain: number,
+  used: number,
+  perHost: number,
+  box: { x: number; y: number; w: number },
+): { parts: string[]; height: number } {
+  if (chipsInDomain > MAX_SQUARES)
+    return {
+      parts: [
+        textAt(box.x + box.w / 2, box.y + 20, `${count(used)} of ${count(chipsInDomain)} chips`, {
+          'text-anchor': 'middle',
+          fill: INK,
+        }),
+      ],
+      height: 30,
+    };
   const host = Math.min(perHost, chipsInDomain);
   const across = Math.min(host, 8);
   const hostW = across * (SQUARE + GAP) + GAP;
@@ -104,10 +146,29 @@ function switchDrawing(chipsInDomain: number, used: number, perHost: number, box
   for (let h = 0; h < hosts; h++) {
     const hx = left + (h % hostCols) * (hostW + 6);
     const hy = box.y + Math.floor(h / hostCols) * (hostH + 6);
-    parts.push(element('rect', { x: hx, y: hy, width: hostW, height: hostH, fill: 'none', stroke: MUTED, 'stroke-dasharray': '2 2' }));
+    parts.push(
+      element('rect', {
+        x: hx,
+        y: hy,
+        width: hostW,
+        height: hostH,
+        fill: 'none',
+        stroke: MUTED,
+        'stroke-dasharray': '2 2',
+      }),
+    );
     for (let c = 0; c < host && h * host + c < chipsInDomain; c++) {
       const i = h * host + c;
-      parts.push(element('rect', { x: hx + GAP + (c % across) * (SQUARE + GAP), y: hy + GAP + Math.floor(c / across) * (SQUARE + GAP), width: SQUARE, height: SQUARE, fill: i < used ? CHIP : '#ffffff', stroke: CHIP }));
+      parts.push(
+        element('rect', {
+          x: hx + GAP + (c % across) * (SQUARE + GAP),
+          y: hy + GAP + Math.floor(c / across) * (SQUARE + GAP),
+          width: SQUARE,
+          height: SQUARE,
+          fill: i < used ? CHIP : '#ffffff',
+          stroke: CHIP,
+        }),
+      );
     }
   }
   return { parts, height: rows * (hostH + 6) };
@@ -132,7 +193,16 @@ export function topologySvg(input: TopologyInput): string {
   }
   const domainChips = inner.domainChips;
   const domains = Math.ceil(chips / domainChips);
-  body.push(textAt(12, 44, `${count(chips)} chips: ${domains > 1 ? `${count(domains)} ${inner.name} domains of ${count(domainChips)}` : `${chips < domainChips ? 'part of ' : ''}one ${inner.name} domain of ${count(domainChips)}`}; ${input.chipsPerHost} chips per host`, { fill: INK }));
+  body.push(
+    textAt(
+      12,
+      44,
+      `${count(chips)} chips: ` +
+        `${domains > 1 ? `${count(domains)} ` + `${inner.name} domains of ` + `${count(domainChips)}` : `${chips < domainChips ? 'part of ' : ''}one ` + `${inner.name} domain of ` + `${count(domainChips)}`}; ` +
+        `${input.chipsPerHost} chips per host`,
+      { fill: INK },
+    ),
+  );
   let y = 58;
   const bars: number[] = [];
   for (let t = tiers.length - 1; t >= 1; t--) {
@@ -140,8 +210,17 @@ export function topologySvg(input: TopologyInput): string {
     const below = tiers[t - 1]!.domainChips;
     const used = Math.ceil(chips / below);
     const holds = tier.domainChips / below;
-    const note = used > holds ? `; ${count(used)} domains: beyond one system, the tier repeats` : `; ${count(used)} of its ${count(holds)} domains of ${count(below)} in use`;
-    body.push(element('rect', { x: 12, y, width: width - 24, height: 24, rx: 4, fill: BAR_FILL, stroke: INK }, tip(tierLine(tier))));
+    const note =
+      used > holds
+        ? `; ${count(used)} domains: beyond one system, the tier repeats`
+        : `; ${count(used)} of its ${count(holds)} domains of ${count(below)} in use`;
+    body.push(
+      element(
+        'rect',
+        { x: 12, y, width: width - 24, height: 24, rx: 4, fill: BAR_FILL, stroke: INK },
+        tip(tierLine(tier)),
+      ),
+    );
     body.push(textAt(20, y + 16, fitText(tierLine(tier) + note, width - 40), { fill: INK }));
     bars.push(y);
     y += 44;
@@ -154,29 +233,91 @@ export function topologySvg(input: TopologyInput): string {
   const boxes: string[] = [];
   slots.forEach((slot, i) => {
     const bx = rowLeft + i * (boxW + 12);
-    if (bars.length > 0) boxes.push(element('line', { x1: bx + boxW / 2, y1: bars[bars.length - 1]! + 24, x2: bx + boxW / 2, y2: y, stroke: INK }));
+    if (bars.length > 0)
+      boxes.push(
+        element('line', { x1: bx + boxW / 2, y1: bars[bars.length - 1]! + 24, x2: bx + boxW / 2, y2: y, stroke: INK }),
+      );
     if (slot === 'gap') {
-      boxes.push(textAt(bx + boxW / 2, y + 60, `\u2026 ${count(domains - slots.length + 1)} more \u2026`, { 'text-anchor': 'middle', fill: MUTED }));
+      boxes.push(
+        textAt(bx + boxW / 2, y + 60, `\u2026 ${count(domains - slots.length + 1)} more \u2026`, {
+          'text-anchor': 'middle',
+          fill: MUTED,
+        }),
+      );
       return;
     }
     const used = Math.min(domainChips, chips - slot * domainChips);
     const content = isTorus
-      ? { parts: torusDrawing(inner.dims!, used, { x: bx + 4, y: y + 22, w: boxW - 8, h: Math.min(220, boxW) }, inner.wraparound ?? []), height: Math.min(220, boxW) }
+      ? {
+          parts: torusDrawing(
+            inner.dims!,
+            used,
+            { x: bx + 4, y: y + 22, w: boxW - 8, h: Math.min(220, boxW) },
+            inner.wraparound ?? [],
+          ),
+          height: Math.min(220, boxW),
+        }
       : switchDrawing(domainChips, used, input.chipsPerHost, { x: bx + 8, y: y + 26, w: boxW - 16 });
     boxH = Math.max(boxH, content.height + 40);
     const sliceNote = isTorus ? ` (slice ${torusSlice(inner.dims!, used).join('x')})` : '';
-    boxes.push(textAt(bx + boxW / 2, y + 16, fitText(`${inner.name} ${count(slot + 1)}: ${count(used)} chips${sliceNote}`, boxW - 8), { 'text-anchor': 'middle', fill: INK }));
+    boxes.push(
+      textAt(
+        bx + boxW / 2,
+        y + 16,
+        fitText(`${inner.name} ${count(slot + 1)}: ${count(used)} chips${sliceNote}`, boxW - 8),
+        { 'text-anchor': 'middle', fill: INK },
+      ),
+    );
     boxes.push(...content.parts);
   });
   slots.forEach((slot, i) => {
-    if (slot !== 'gap') body.push(element('rect', { x: rowLeft + i * (boxW + 12), y, width: boxW, height: boxH, rx: 6, fill: '#fafafa', stroke: GRID }));
+    if (slot !== 'gap')
+      body.push(
+        element('rect', {
+          x: rowLeft + i * (boxW + 12),
+          y,
+          width: boxW,
+          height: boxH,
+          rx: 6,
+          fill: '#fafafa',
+          stroke: GRID,
+        }),
+      );
   });
   body.push(...boxes);
   y += boxH + 20;
-  body.push(textAt(12, y, `inner tier: ${tierLine(inner)}${inner.cube ? `; ${inner.cube.join('x')} cubes joined by optical circuit switches` : ''}`, { fill: INK }));
-  body.push(element('rect', { x: 12, y: y + 10, width: SQUARE, height: SQUARE, fill: CHIP }), textAt(26, y + 19, isTorus ? 'the job\u2019s slice' : 'chip in the job', { fill: INK }));
-  body.push(element('rect', { x: 132, y: y + 10, width: SQUARE, height: SQUARE, fill: '#ffffff', stroke: CHIP }), textAt(146, y + 19, isTorus ? 'the rest of the torus (outline)' : 'idle chip', { fill: INK }));
-  if (!isTorus) body.push(element('rect', { x: 332, y: y + 9, width: 22, height: 12, fill: 'none', stroke: MUTED, 'stroke-dasharray': '2 2' }), textAt(360, y + 19, 'host', { fill: INK }));
-  const desc = `Topology of ${count(chips)} chips: ${tiers.map(tierLine).join('; ')}; ${count(domains)} ${inner.name} domains in use, ${slots.filter((s) => s !== 'gap').length} drawn.`;
+  body.push(
+    textAt(
+      12,
+      y,
+      `inner tier: ${tierLine(inner)}` +
+        `${inner.cube ? `; ${inner.cube.join('x')} cubes joined by optical circuit switches` : ''}`,
+      { fill: INK },
+    ),
+  );
+  body.push(
+    element('rect', { x: 12, y: y + 10, width: SQUARE, height: SQUARE, fill: CHIP }),
+    textAt(26, y + 19, isTorus ? 'the job\u2019s slice' : 'chip in the job', { fill: INK }),
+  );
+  body.push(
+    element('rect', { x: 132, y: y + 10, width: SQUARE, height: SQUARE, fill: '#ffffff', stroke: CHIP }),
+    textAt(146, y + 19, isTorus ? 'the rest of the torus (outline)' : 'idle chip', { fill: INK }),
+  );
+  if (!isTorus)
+    body.push(
+      element('rect', {
+        x: 332,
+        y: y + 9,
+        width: 22,
+        height: 12,
+        fill: 'none',
+        stroke: MUTED,
+        'stroke-dasharray': '2 2',
+      }),
+      textAt(360, y + 19, 'host', { fill: INK }),
+    );
+  const desc =
+    `Topology of ${count(chips)} chips: ${tiers.map(tierLine).join('; ')}; ${count(domains)} ` +
+    `${inner.name} domains in use, ${slots.filter((s) => s !== 'gap').length} drawn.`;
   return svgDocument('topology', width, y + 32, input.title, desc, body);
 }

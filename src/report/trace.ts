@@ -23,7 +23,8 @@ export interface ChromeTrace {
 
 /** Tracks in a readable order: front end, links, then each core's units. */
 function trackOrder(a: string, b: string): number {
-  const rank = (t: string): string => (t === 'front-end' ? '0' : t === 'pcie' || t === 'dram' || t === 'onchip' ? `1${t}` : `2${t}`);
+  const rank = (t: string): string =>
+    t === 'front-end' ? '0' : t === 'pcie' || t === 'dram' || t === 'onchip' ? `1${t}` : `2${t}`;
   return rank(a) < rank(b) ? -1 : rank(a) > rank(b) ? 1 : 0;
 }
 
@@ -46,7 +47,15 @@ export function chromeTrace(events: readonly TraceEvent[], clockHz: number, labe
     tid: tid.get(e.track)!,
     ts: us(e.startCycle),
     dur: us(e.endCycle - e.startCycle),
-    args: { startCycle: e.startCycle, endCycle: e.endCycle, ...(e.instruction !== undefined ? { instruction: e.instruction } : {}) },
+    args: {
+      startCycle: e.startCycle,
+      endCycle: e.endCycle,
+      ...(e.instruction !== undefined ? { instruction: e.instruction } : {}),
+    },
   }));
-  return { traceEvents: [...metadata, ...complete], displayTimeUnit: 'ns', otherData: { generator: 'tpusim', clockHz } };
+  return {
+    traceEvents: [...metadata, ...complete],
+    displayTimeUnit: 'ns',
+    otherData: { generator: 'tpusim', clockHz },
+  };
 }

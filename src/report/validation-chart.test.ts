@@ -4,8 +4,22 @@ import type { ValidationRow } from '../validation/types.js';
 import { validationRatioSvg } from './validation-chart.js';
 
 const row = (id: string, category: ValidationRow['category'], split: ValidationRow['split']): ValidationRow =>
-  ({ id, category, split, source: 's', where: 'w', quote: 'q', measured: { metric: 'tflops', value: 1 }, workload: { kind: 'gemm', chip: 'a100', dtype: 'bf16', m: 1, n: 1, k: 1 } }) as ValidationRow;
-const predicted = (id: string, category: ValidationRow['category'], split: ValidationRow['split'], speedRatio: number): RowPrediction => ({
+  ({
+    id,
+    category,
+    split,
+    source: 's',
+    where: 'w',
+    quote: 'q',
+    measured: { metric: 'tflops', value: 1 },
+    workload: { kind: 'gemm', chip: 'a100', dtype: 'bf16', m: 1, n: 1, k: 1 },
+  }) as ValidationRow;
+const predicted = (
+  id: string,
+  category: ValidationRow['category'],
+  split: ValidationRow['split'],
+  speedRatio: number,
+): RowPrediction => ({
   ok: true,
   row: row(id, category, split),
   predicted: speedRatio,
@@ -17,7 +31,12 @@ const predicted = (id: string, category: ValidationRow['category'], split: Valid
 });
 
 describe('validation chart', () => {
-  const rows = [predicted('a', 'kernels', 'held-out', 1.1), predicted('b', 'kernels', 'calibration', 0.8), predicted('c', 'serving', 'held-out', 9), { ok: false, row: row('d', 'serving', 'held-out'), reason: 'unmapped' } as RowPrediction];
+  const rows = [
+    predicted('a', 'kernels', 'held-out', 1.1),
+    predicted('b', 'kernels', 'calibration', 0.8),
+    predicted('c', 'serving', 'held-out', 9),
+    { ok: false, row: row('d', 'serving', 'held-out'), reason: 'unmapped' } as RowPrediction,
+  ];
   const svg = validationRatioSvg(rows, ['kernels', 'serving']);
 
   it('draws one dot per predicted row, held-out filled and calibration hollow, with its id and ratio', () => {

@@ -32,11 +32,23 @@ export function validationRatioSvg(predictions: readonly RowPrediction[], catego
   const rows = predictions.filter((p): p is Predicted => p.ok);
   const column = (PLOT.right - PLOT.left) / categories.length;
   const body: string[] = [];
-  for (const [lo, hi, fill] of [[1 / 1.3, 1.3, '#f2f2f2'], [1 / 1.15, 1.15, '#e3e3e3']] as const) {
+  for (const [lo, hi, fill] of [
+    [1 / 1.3, 1.3, '#f2f2f2'],
+    [1 / 1.15, 1.15, '#e3e3e3'],
+  ] as const) {
     body.push(element('rect', { x: PLOT.left, y: y(hi), width: PLOT.right - PLOT.left, height: y(lo) - y(hi), fill }));
   }
   for (const t of TICKS) {
-    body.push(element('line', { x1: PLOT.left, x2: PLOT.right, y1: y(t), y2: y(t), stroke: t === 1 ? INK : GRID, 'stroke-width': t === 1 ? 1 : 0.5 }));
+    body.push(
+      element('line', {
+        x1: PLOT.left,
+        x2: PLOT.right,
+        y1: y(t),
+        y2: y(t),
+        stroke: t === 1 ? INK : GRID,
+        'stroke-width': t === 1 ? 1 : 0.5,
+      }),
+    );
     body.push(textAt(PLOT.left - 6, y(t) + 4, `${t}x`, { 'text-anchor': 'end', fill: MUTED }));
   }
   categories.forEach((category, i) => {
@@ -48,12 +60,32 @@ export function validationRatioSvg(predictions: readonly RowPrediction[], catego
     for (const p of mine) {
       const heldOut = p.row.split === 'held-out';
       const attrs = heldOut ? { fill: colour, 'fill-opacity': 0.75 } : { fill: 'none', stroke: colour };
-      body.push(element('circle', { cx: cx + jitter(p.row.id) * column * 0.7, cy: y(p.speedRatio), r: 3, ...attrs }, tip(`${p.row.id} (${p.row.split}): predicted / measured speed ${p.speedRatio.toFixed(2)}`)));
+      body.push(
+        element(
+          'circle',
+          { cx: cx + jitter(p.row.id) * column * 0.7, cy: y(p.speedRatio), r: 3, ...attrs },
+          tip(`${p.row.id} (${p.row.split}): predicted / measured speed ${p.speedRatio.toFixed(2)}`),
+        ),
+      );
     }
   });
-  body.push(textAt(14, (PLOT.top + PLOT.bottom) / 2, 'predicted / measured speed', { transform: `rotate(-90 14 ${(PLOT.top + PLOT.bottom) / 2})`, 'text-anchor': 'middle', fill: INK }));
-  body.push(textAt(PLOT.left, 18, 'Each row: filled held-out, hollow calibration; bands +-15% and +-30%; above 1 the model is too fast', { fill: INK }));
+  body.push(
+    textAt(14, (PLOT.top + PLOT.bottom) / 2, 'predicted / measured speed', {
+      transform: `rotate(-90 14 ${(PLOT.top + PLOT.bottom) / 2})`,
+      'text-anchor': 'middle',
+      fill: INK,
+    }),
+  );
+  body.push(
+    textAt(
+      PLOT.left,
+      18,
+      'Each row: filled held-out, hollow calibration; bands +-15% and +-30%; above 1 the model is too fast',
+      { fill: INK },
+    ),
+  );
   const title = 'tpusim against published measurements';
-  const desc = `Predicted over measured speed of ${rows.length} validation rows by category, log scale from 0.25x to 4x.`;
+  const desc =
+    `Predicted over measured speed of ${rows.length} validation rows by category, log scale from 0.25x ` + `to 4x.`;
   return svgDocument('validation', WIDTH, HEIGHT, title, desc, body);
 }

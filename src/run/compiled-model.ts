@@ -10,7 +10,6 @@ import type { IoBinding } from '../compile/kernels.js';
 import { embeddingRows, hostDequantize, hostQuantize } from '../compile/reference.js';
 import { contiguousStrides } from '../compile/views.js';
 import { TpusimError } from '../core/errors.js';
-import { NUMBER_FORMATS } from '../core/number-formats.js';
 import { OPS } from '../isa/ops.js';
 import type { Instruction, MatmulInstruction, Program, ReadWeightsInstruction } from '../isa/types.js';
 import { runProgram, type ProgramEngine, type ProgramRun } from '../sim/chip/run.js';
@@ -47,7 +46,12 @@ export interface ModelRun {
 }
 
 /** Reorders row-major values of `shape` into the binding's host order (perm), or back. */
-export function permuteValues(values: ArrayLike<number>, shape: readonly number[], perm: readonly number[], inverse: boolean): Float64Array {
+export function permuteValues(
+  values: ArrayLike<number>,
+  shape: readonly number[],
+  perm: readonly number[],
+  inverse: boolean,
+): Float64Array {
   const out = new Float64Array(values.length);
   const hostShape = perm.map((d) => shape[d]!);
   const logicalStrides = contiguousStrides(shape);
@@ -70,7 +74,12 @@ export function permuteValues(values: ArrayLike<number>, shape: readonly number[
 
 function hostInput(binding: IoBinding, values: ArrayLike<number>): Float64Array {
   const expected = binding.shape.reduce((a, b) => a * b, 1);
-  if (values.length !== expected) throw new TpusimError('bad_input', `input '${binding.tensor}' has ${values.length} values; its shape (${binding.shape.join(', ')}) needs ${expected}`);
+  if (values.length !== expected)
+    throw new TpusimError(
+      'bad_input',
+      `input '${binding.tensor}' has ${values.length} values; its shape (${binding.shape.join(', ')}) needs ` +
+        `${expected}`,
+    );
   return permuteValues(hostQuantize(values, binding.format, binding.scale), binding.shape, binding.perm, false);
 }
 
@@ -78,8 +87,10 @@ function hostInput(binding: IoBinding, values: ArrayLike<number>): Float64Array 
 function hostLookup(binding: IoBinding, inputs: Readonly<Record<string, ArrayLike<number>>>): Float64Array {
   const g = binding.gather!;
   const ids = inputs[g.indices];
-  if (!ids) throw new TpusimError('missing_input', `no value for model input '${g.indices}' (token ids for ${g.table})`);
-  if (!g.values) throw new TpusimError('no_values', `the embedding table '${g.table}' has no values; run the model timing-only`);
+  if (!ids)
+    throw new TpusimError('missing_input', `no value for model input '${g.indices}' (token ids for ${g.table})`);
+  if (!g.values)
+    throw new TpusimError('no_values', `the embedding table '${g.table}' has no values; run the model timing-only`);
   const width = binding.shape.reduce((a, b) => a * b, 1) / ids.length;
   return embeddingRows(g.values, [g.values.length / width, width], ids);
 }
@@ -95,13 +106,26 @@ export function runCompiledModel(compiled: CompiledModel, chip: ChipSpec, option
         continue;
       }
       const given = options.inputs![binding.tensor];
-      if (!given) throw new TpusimError('missing_input', `no value for model input '${binding.tensor}' (inputs: ${compiled.inputs.map((b) => b.tensor).join(', ')})`);
+      if (!given)
+        throw new TpusimError(
+          'missing_input',
+          `no value for model input '${binding.tensor}' (inputs: ${compiled.inputs.map((b) => b.tensor).join(', ')})`,
+        );
       inputs[binding.buffer] = hostInput(binding, given);
     }
     const missing = compiled.program.buffers.filter((b) => b.space === 'dram' && !compiled.init.has(b.name));
-    if (missing.length > 0) throw new TpusimError('no_values', `the model has no values for ${missing.length} weight buffers (e.g. ${missing[0]!.name}); run it timing-only`);
+    if (missing.length > 0)
+      throw new TpusimError(
+        'no_values',
+        `the model has no values for ${missing.length} weight buffers (e.g. ${missing[0]!.name}); run it timing-only`,
+      );
   }
-  const run = runProgram(chip, compiled.program, { inputs, values, engine: options.engine ?? 'fold', trace: options.trace ?? false });
+  const run = runProgram(chip, compiled.program, {
+    inputs,
+    values,
+    engine: options.engine ?? 'fold',
+    trace: options.trace ?? false,
+  });
   const outputs = new Map<string, Float64Array>();
   if (values) {
     for (const binding of compiled.outputs) {
@@ -115,7 +139,10 @@ export function runCompiledModel(compiled: CompiledModel, chip: ChipSpec, option
 
 export function layerStats(compiled: CompiledModel, chip: ChipSpec, run: ProgramRun): LayerStats[] {
   const order: string[] = [];
-  const stats = new Map<string, { instructions: number; start: number; end: number; matrix: number; macs: number; vector: number; bytes: number }>();
+  const stats = new Map<
+    string,
+    { instructions: number; start: number; end: number; matrix: number; macs: number; vector: number; bytes: number }
+  >();
   const format = compiled.program.dtype ?? 'int8';
   // Tile widths in FIFO order per matrix unit (reads may run ahead of their matmuls).
   const fifo = new Map<number, number[]>();
@@ -177,7 +204,13 @@ export function isolatedLayerCycles(compiled: CompiledModel, chip: ChipSpec): Ma
   const byLayer = new Map<string, Instruction[]>();
   compiled.program.instructions.forEach((instruction, i) => {
     const layer = (compiled.layerOf[i] ?? '').split('#')[0]!;
-    if (OPS[instruction.op].issueRule === 'stop' || layer.startsWith('input.') || layer.startsWith('output.') || layer === 'constants') return;
+    if (
+      OPS[instruction.op].issueRule === 'stop' ||
+      layer.startsWith('input.') ||
+      layer.startsWith('output.') ||
+      layer === 'constants'
+    )
+      return;
     if (!byLayer.has(layer)) byLayer.set(layer, []);
     byLayer.get(layer)!.push(instruction);
   });

@@ -5,7 +5,11 @@
 import type { ScaleSimConfig } from '../arch/scalesim-config.js';
 import type { TopologyLayer } from '../graph/scalesim-topology.js';
 import { foldEngine } from '../sim/systolic/fold-engine.js';
-import { scaleSimUtilization, type PythonFloatSum, type ScaleSimUtilization } from '../sim/systolic/scalesim-metrics.js';
+import {
+  scaleSimUtilization,
+  type PythonFloatSum,
+  type ScaleSimUtilization,
+} from '../sim/systolic/scalesim-metrics.js';
 import type { GemmStats, TimingMode } from '../sim/systolic/types.js';
 import { layerStreams, simulateLayerMemory, type ConvShape, type LayerMemoryResult } from '../sim/memory/index.js';
 import {
@@ -64,24 +68,47 @@ export interface ScaleSimOptions {
 /** The convolution SCALE-Sim times for a layer (a GEMM row is an M x K input under N filters 1 x K). */
 export function layerConv(layer: TopologyLayer): ConvShape {
   if (layer.conv) return layer.conv;
-  return { ifmapHeight: layer.m, ifmapWidth: layer.k, filterHeight: 1, filterWidth: layer.k, channels: 1, filters: layer.n, strideHeight: 1, strideWidth: 1 };
+  return {
+    ifmapHeight: layer.m,
+    ifmapWidth: layer.k,
+    filterHeight: 1,
+    filterWidth: layer.k,
+    channels: 1,
+    filters: layer.n,
+    strideHeight: 1,
+    strideWidth: 1,
+  };
 }
 
 export function runLayerMemory(config: ScaleSimConfig, layer: TopologyLayer, keepTrace = false): LayerMemoryResult {
   const streams = layerStreams(layerConv(layer), config.offsets, config.rows, config.cols, config.dataflow);
-  return simulateLayerMemory(streams, {
-    ifmapSramWords: config.ifmapSramKb * 1024,
-    filterSramWords: config.filterSramKb * 1024,
-    ofmapSramWords: config.ofmapSramKb * 1024,
-    mode: config.interfaceBandwidth,
-    bandwidthWordsPerCycle: config.bandwidthWordsPerCycle,
-    arrayCols: config.cols,
-  }, keepTrace);
+  return simulateLayerMemory(
+    streams,
+    {
+      ifmapSramWords: config.ifmapSramKb * 1024,
+      filterSramWords: config.filterSramKb * 1024,
+      ofmapSramWords: config.ofmapSramKb * 1024,
+      mode: config.interfaceBandwidth,
+      bandwidthWordsPerCycle: config.bandwidthWordsPerCycle,
+      arrayCols: config.cols,
+    },
+    keepTrace,
+  );
 }
 
-export function runScaleSim(config: ScaleSimConfig, layers: readonly TopologyLayer[], options: ScaleSimOptions = {}): ScaleSimRun {
+export function runScaleSim(
+  config: ScaleSimConfig,
+  layers: readonly TopologyLayer[],
+  options: ScaleSimOptions = {},
+): ScaleSimRun {
   const timing = options.timing ?? 'scalesim';
-  const array = { rows: config.rows, cols: config.cols, dataflow: config.dataflow, format: 'int8' as const, doubleBuffered: options.doubleBuffered ?? true };
+  const array = {
+    rows: config.rows,
+    cols: config.cols,
+    dataflow: config.dataflow,
+    format: 'int8' as const,
+    doubleBuffered: options.doubleBuffered ?? true,
+  };
   const prices = options.memory ? configPrices(config, options.energy) : undefined;
   const results = layers.map((layer, layerId) => {
     const shape = { m: layer.m, n: layer.n, k: layer.k };
@@ -96,12 +123,24 @@ export function runScaleSim(config: ScaleSimConfig, layers: readonly TopologyLay
       ...(memory && prices ? { memory, energy: layerEnergy(stats.macs, memory, prices) } : {}),
     };
   });
-  return { config, timing, layers: results, totalCycles: results.reduce((sum, r) => sum + (r.memory?.totalCycles ?? r.stats.totalCycles), 0), ...runEnergy(results, prices) };
+  return {
+    config,
+    timing,
+    layers: results,
+    totalCycles: results.reduce((sum, r) => sum + (r.memory?.totalCycles ?? r.stats.totalCycles), 0),
+    ...runEnergy(results, prices),
+  };
 }
 
 /** Prices for the config's operand SRAMs (1 byte per word, as SCALE-Sim sizes them). */
-export function configPrices(config: ScaleSimConfig, options: ScaleSimEnergyOptions = SCALESIM_ENERGY_DEFAULTS): ScaleSimPrices {
-  return scaleSimPrices({ ifmap: config.ifmapSramKb * 1024, filter: config.filterSramKb * 1024, ofmap: config.ofmapSramKb * 1024 }, options);
+export function configPrices(
+  config: ScaleSimConfig,
+  options: ScaleSimEnergyOptions = SCALESIM_ENERGY_DEFAULTS,
+): ScaleSimPrices {
+  return scaleSimPrices(
+    { ifmap: config.ifmapSramKb * 1024, filter: config.filterSramKb * 1024, ofmap: config.ofmapSramKb * 1024 },
+    options,
+  );
 }
 
 /**
@@ -126,13 +165,20 @@ export function layerEvents(macs: number, memory: LayerMemoryResult): ScaleSimEv
   };
 }
 
-export function layerEnergy(macs: number, memory: LayerMemoryResult, prices: ScaleSimPrices): EnergyJoules & { readonly events: ScaleSimEvents } {
+export function layerEnergy(
+  macs: number,
+  memory: LayerMemoryResult,
+  prices: ScaleSimPrices,
+): EnergyJoules & { readonly events: ScaleSimEvents } {
   const events = layerEvents(macs, memory);
   return { ...priceScaleSimEvents(events, prices), events };
 }
 
 /** The run-level energy when every layer has one (`{}` otherwise, so the run object stays as before). */
-export function runEnergy(layers: readonly ScaleSimLayerResult[], prices: ScaleSimPrices | undefined): { energy?: ScaleSimRunEnergy } {
+export function runEnergy(
+  layers: readonly ScaleSimLayerResult[],
+  prices: ScaleSimPrices | undefined,
+): { energy?: ScaleSimRunEnergy } {
   const parts = layers.map((l) => l.energy);
   if (!prices || parts.some((p) => p === undefined)) return {};
   return { energy: { ...sumEnergy(parts as EnergyJoules[]), prices } };

@@ -4,7 +4,11 @@ import { parseValidationFile } from './rows.js';
 import { predictRow, type RowPrediction } from './predict.js';
 import { summarize } from './stats.js';
 
-const FILES = ['validation/data/power/gpu-measured.yaml', 'validation/data/power/tpu-papers.yaml', 'validation/data/area/published-dies.yaml'];
+const FILES = [
+  'validation/data/power/gpu-measured.yaml',
+  'validation/data/power/tpu-papers.yaml',
+  'validation/data/area/published-dies.yaml',
+];
 
 function predictions(): RowPrediction[] {
   return FILES.flatMap((file) => {
@@ -19,7 +23,12 @@ describe('power and area validation rows', () => {
 
   it('every row maps to a prediction', () => {
     for (const p of all) expect(p.ok ? '' : `${p.row.id}: ${p.reason}`).toBe('');
-    for (const p of all) if (p.ok) console.log(`${p.row.id} (${p.row.split}): measured ${p.row.measured.value}, predicted ${p.predicted.toFixed(1)}, error ${(100 * p.error).toFixed(1)}%`);
+    for (const p of all)
+      if (p.ok)
+        console.log(
+          `${p.row.id} (${p.row.split}): measured ${p.row.measured.value}, predicted ${p.predicted.toFixed(1)}, ` +
+            `error ${(100 * p.error).toFixed(1)}%`,
+        );
   });
 
   it('the H100 sustained clock row comes from the power model within 10%', () => {
@@ -29,7 +38,9 @@ describe('power and area validation rows', () => {
 
   it('power and area get their own categories and stay out of the overall speed figures', () => {
     const summary = summarize(all);
-    expect(summary.categories.find((c) => c.category === 'power')!.all.rows).toBe(all.filter((p) => p.row.category === 'power').length);
+    expect(summary.categories.find((c) => c.category === 'power')!.all.rows).toBe(
+      all.filter((p) => p.row.category === 'power').length,
+    );
     expect(summary.categories.find((c) => c.category === 'area')!.all.rows).toBeGreaterThanOrEqual(12);
     expect(summary.overall.all.rows).toBe(0);
   });
@@ -42,7 +53,10 @@ describe('power and area validation rows', () => {
   });
 
   it('rejects a power row without a load, naming the path', () => {
-    const bad = `sources: { s: { title: t, url: u } }\nrows:\n  - { id: x, category: power, split: held-out, source: s, where: w, quote: q, measured: { metric: watts, value: 1 }, workload: { kind: power, chip: h100-sxm, scope: board } }\n`;
+    const bad =
+      `sources: { s: { title: t, url: u } }\nrows:\n  - { id: x, category: power, split: held-out, ` +
+      `source: s, where: w, quote: q, measured: { metric: watts, value: 1 }, workload: { kind: power, ` +
+      `chip: h100-sxm, scope: board } }\n`;
     const parsed = parseValidationFile(bad, 'bad.yaml');
     expect(parsed.ok).toBe(false);
     expect(!parsed.ok && parsed.issues.map((i) => i.path).join(' ')).toContain('rows[0].workload.load');

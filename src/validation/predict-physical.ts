@@ -27,6 +27,10 @@ export function predictPower(chip: ChipSpec, w: PowerWorkload, metric: string, n
 
 /** All logic silicon in the package, from the default cost book, with what the row says the die holds. */
 export function predictArea(chip: ChipSpec, w: AreaWorkload): number {
-  const layout = { ...(w.physicalCores !== undefined ? { physicalCores: w.physicalCores } : {}), ...(w.memoryPhys !== undefined ? { memoryPhys: w.memoryPhys } : {}), ...(w.dies !== undefined ? { dies: w.dies } : {}) };
+  const layout = {
+    ...(w.physicalCores !== undefined ? { physicalCores: w.physicalCores } : {}),
+    ...(w.memoryPhys !== undefined ? { memoryPhys: w.memoryPhys } : {}),
+    ...(w.dies !== undefined ? { dies: w.dies } : {}),
+  };
   return chipArea(chip, new CostTrace(DEFAULT_COST_BOOK), undefined, layout).totalMm2;
 }

@@ -19,7 +19,17 @@ import { attentionSeconds, gemmSeconds } from '../model/kernels.js';
 import { predictArea, predictPower } from './predict-physical.js';
 import { disaggregatedRowCapacity, longestRequest, replicaCapacity } from './serve-capacity-row.js';
 import { disaggregatedValue, quantizationOf, scheduledServePoint, techniquePlan } from './serve-techniques.js';
-import type { AttentionWorkload, CollectiveWorkload, FlopConvention, GemmWorkload, ModelRef, ServeWorkload, SystemRef, TrainWorkload, ValidationRow } from './types.js';
+import type {
+  AttentionWorkload,
+  CollectiveWorkload,
+  FlopConvention,
+  GemmWorkload,
+  ModelRef,
+  ServeWorkload,
+  SystemRef,
+  TrainWorkload,
+  ValidationRow,
+} from './types.js';
 import { METRICS } from './types.js';
 
 /** Where a row sits, for the validated regime of its category. */
@@ -59,7 +69,14 @@ function chipOf(name: string): ChipSpec {
 
 /** A one-tier system for a single chip with no system preset (a one-chip run needs no network). */
 function lonely(chip: ChipSpec): SystemSpec {
-  return { name: `${chip.name}-alone`, description: 'one chip', chip: chip.name, chipsPerHost: 1, tiers: [{ name: 'none', kind: 'switch', domainChips: 1, bandwidthBytesPerS: 1e9, latencyS: 0 }], maxChips: 1 };
+  return {
+    name: `${chip.name}-alone`,
+    description: 'one chip',
+    chip: chip.name,
+    chipsPerHost: 1,
+    tiers: [{ name: 'none', kind: 'switch', domainChips: 1, bandwidthBytesPerS: 1e9, latencyS: 0 }],
+    maxChips: 1,
+  };
 }
 
 function systemOf(ref: SystemRef | undefined, chip: ChipSpec, chips: number): SystemSpec {
@@ -81,7 +98,9 @@ function systemOf(ref: SystemRef | undefined, chip: ChipSpec, chips: number): Sy
 
 function modelOf(ref: ModelRef, seq: number): TransformerModel {
   try {
-    return 'zoo' in ref ? transformerModel({ zoo: ref.zoo }, seq) : transformerModel({ config: ref.config, file: ref.name ?? 'config.json' }, seq);
+    return 'zoo' in ref
+      ? transformerModel({ zoo: ref.zoo }, seq)
+      : transformerModel({ config: ref.config, file: ref.name ?? 'config.json' }, seq);
   } catch (e) {
     throw new MappingError((e as Error).message);
   }
@@ -92,7 +111,10 @@ const MACS_TO_TFLOPS = 2e-12;
 /** Stacks that compile the step with XLA. */
 const XLA_STACKS: readonly string[] = ['maxtext', 'jax', 'paxml'];
 
-/** Rows may write `fp8` for the training and serving format frameworks call fp8: e4m3 in the forward pass (Micikevicius et al. 2022). */
+/**
+ * Rows may write `fp8` for the training and serving format frameworks call fp8: e4m3 in the forward pass (Micikevicius
+ * et al. 2022).
+ */
 const formatOf = (dtype: string | undefined): string | undefined => (dtype === 'fp8' ? 'fp8-e4m3' : dtype);
 
 function predictGemm(w: GemmWorkload, metric: string): number {
@@ -138,8 +160,14 @@ function sourceFlopsPerStep(model: TransformerModel, plan: TrainWorkload['plan']
 
 /** The training options a train row states (its stack's defaults for the rest). */
 function trainOptions(w: TrainWorkload, dtype: string | undefined): TrainingOptions {
-  const overlap = { ...(w.tpCommOverlap !== undefined ? { tpOverlap: w.tpCommOverlap } : {}), ...(w.epCommOverlap !== undefined ? { epOverlap: w.epCommOverlap } : {}) };
-  const moe = { ...(w.moeDispatcher !== undefined ? { dispatcher: w.moeDispatcher } : {}), ...(w.moeFp8Dispatch !== undefined ? { fp8Dispatch: w.moeFp8Dispatch } : {}) };
+  const overlap = {
+    ...(w.tpCommOverlap !== undefined ? { tpOverlap: w.tpCommOverlap } : {}),
+    ...(w.epCommOverlap !== undefined ? { epOverlap: w.epCommOverlap } : {}),
+  };
+  const moe = {
+    ...(w.moeDispatcher !== undefined ? { dispatcher: w.moeDispatcher } : {}),
+    ...(w.moeFp8Dispatch !== undefined ? { fp8Dispatch: w.moeFp8Dispatch } : {}),
+  };
   return {
     ...(dtype ? { dtype } : {}),
     flashAttention: w.flashAttention ?? true,
@@ -153,7 +181,12 @@ function trainOptions(w: TrainWorkload, dtype: string | undefined): TrainingOpti
   };
 }
 
-function predictTrain(w: TrainWorkload, metric: string, flops: FlopConvention | undefined, notes: string[]): { value: number; params: number } {
+function predictTrain(
+  w: TrainWorkload,
+  metric: string,
+  flops: FlopConvention | undefined,
+  notes: string[],
+): { value: number; params: number } {
   const chip = chipOf(w.chip);
   const system = systemOf(w.system, chip, w.chips);
   const model = modelOf(w.model, w.plan.seq);
@@ -169,7 +202,8 @@ function predictTrain(w: TrainWorkload, metric: string, flops: FlopConvention | 
     globalBatch: p.globalBatch,
     seq: p.seq,
     recompute: p.recompute ?? 'none',
-    // XLA shards activations over the model axis (MaxText's logical axis rules): sequence parallelism's memory and collectives.
+    // XLA shards activations over the model axis (MaxText's logical axis rules): sequence parallelism's memory and
+    // collectives.
     sequenceParallel: p.sequenceParallel ?? (XLA_STACKS.includes(w.stack) && p.tp > 1),
     interleave: p.interleave ?? 1,
     overlapGradients: p.overlapGradients ?? true,
@@ -206,25 +240,52 @@ function predictServe(w: ServeWorkload, metric: string, notes: string[]): { valu
   const kvBytes = w.kvDtype && !quantized ? NUMBER_FORMATS[w.kvDtype as keyof typeof NUMBER_FORMATS]?.bytes : undefined;
   const dtype = formatOf(w.dtype);
   const draft = w.speculative?.draft ? modelOf(w.speculative.draft, w.prompt + w.output) : undefined;
-  const plan = { tp: w.tp, pp, engine: w.engine, ...(w.engineVersion ? { engineVersion: w.engineVersion } : {}), ...(dtype && !quantized ? { dtype } : {}), ...(kvBytes ? { kvBytes } : {}), ...techniquePlan(w, draft) };
+  const plan = {
+    tp: w.tp,
+    pp,
+    engine: w.engine,
+    ...(w.engineVersion ? { engineVersion: w.engineVersion } : {}),
+    ...(dtype && !quantized ? { dtype } : {}),
+    ...(kvBytes ? { kvBytes } : {}),
+    ...techniquePlan(w, draft),
+  };
   const ctx = servingContext(model, chip, system, plan);
   if (pools) {
-    if (pools.prefillChips + pools.decodeChips !== w.chips) throw new MappingError(`disaggregated: prefillChips ${pools.prefillChips} + decodeChips ${pools.decodeChips} are not the row's ${w.chips} chips`);
+    if (pools.prefillChips + pools.decodeChips !== w.chips)
+      throw new MappingError(
+        `disaggregated: prefillChips ${pools.prefillChips} + decodeChips ${pools.decodeChips} are not the row's ` +
+          `${w.chips} chips`,
+      );
     const prefillTp = pools.prefillTp ?? w.tp;
     const prefillProblems = servingProblems(model, { tp: prefillTp, pp }, prefillTp * pp);
-    if (prefillProblems.length > 0 || pools.prefillChips % (prefillTp * pp) !== 0 || pools.decodeChips % (w.tp * pp) !== 0) throw new MappingError(`disaggregated: pools of ${pools.prefillChips} and ${pools.decodeChips} chips are not whole replicas of tp ${prefillTp} and ${w.tp} (x pp ${pp}) ${prefillProblems.join('; ')}`);
+    if (
+      prefillProblems.length > 0 ||
+      pools.prefillChips % (prefillTp * pp) !== 0 ||
+      pools.decodeChips % (w.tp * pp) !== 0
+    )
+      throw new MappingError(
+        `disaggregated: pools of ${pools.prefillChips} and ${pools.decodeChips} chips are not whole replicas of ` +
+          `tp ${prefillTp} and ${w.tp} (x pp ${pp}) ${prefillProblems.join('; ')}`,
+      );
     const prefill = prefillTp === w.tp ? ctx : servingContext(model, chip, system, { ...plan, tp: prefillTp });
-    const value = capacity ? disaggregatedRowCapacity(prefill, ctx, w, notes) : disaggregatedValue(prefill, ctx, w, metric, notes);
+    const value = capacity
+      ? disaggregatedRowCapacity(prefill, ctx, w, notes)
+      : disaggregatedValue(prefill, ctx, w, metric, notes);
     return { value, params: model.params };
   }
-  if (w.chips % (w.tp * pp) !== 0) throw new MappingError(`${w.chips} chips are not a whole number of replicas of tp x pp = ${w.tp * pp}`);
+  if (w.chips % (w.tp * pp) !== 0)
+    throw new MappingError(`${w.chips} chips are not a whole number of replicas of tp x pp = ${w.tp * pp}`);
   // Each replica takes its share of one Poisson stream: the replicas' rates add up.
   if (capacity) return { value: (w.chips / (w.tp * pp)) * replicaCapacity(ctx, w, notes), params: model.params };
   // Offline runs queue every request at once: the engine runs as many as its KV cache holds, up to `batch`.
   const batch = w.mode === 'offline' ? Math.max(1, Math.min(w.batch, maxBatch(ctx, w.prompt, w.output))) : w.batch;
   if (batch < w.batch) notes.push(`offline: ${batch} of the ${w.batch} sequences fit the KV cache at once`);
   const point = scheduledServePoint(ctx, w, batch);
-  if (!point.fits) notes.push(`the batch of ${batch} does not fit memory in the model (${(point.memoryPerChipBytes / 2 ** 30).toFixed(1)} GiB per chip)`);
+  if (!point.fits)
+    notes.push(
+      `the batch of ${batch} does not fit memory in the model (` +
+        `${(point.memoryPerChipBytes / 2 ** 30).toFixed(1)} GiB per chip)`,
+    );
   const replicas = w.chips / (w.tp * pp);
   const value =
     metric === 'ttft-s'
@@ -240,15 +301,25 @@ function predictServe(w: ServeWorkload, metric: string, notes: string[]): { valu
 }
 
 /** nccl-tests' bus bandwidth factor: all-reduce 2(n-1)/n, the others (n-1)/n. */
-const busFactor = (kind: CollectiveWorkload['collective'], n: number): number => ((kind === 'all-reduce' ? 2 : 1) * (n - 1)) / n;
+const busFactor = (kind: CollectiveWorkload['collective'], n: number): number =>
+  ((kind === 'all-reduce' ? 2 : 1) * (n - 1)) / n;
 
 function predictCollective(w: CollectiveWorkload, metric: string): number {
   const chip = chipOf(w.chip);
   const system = systemOf(w.system, chip, w.ranks);
   const node = system.tiers[0]!.domainChips;
   const perNode = Math.min(w.ranksPerNode ?? node, w.ranks);
-  if (node % perNode !== 0) throw new MappingError(`ranksPerNode ${perNode} does not divide the ${node} chips of a ${system.tiers[0]!.name} domain`);
-  const s = harnessSeconds(system, w.collective, w.bytes, { size: w.ranks, stride: w.ranks > perNode ? node / perNode : 1 }, w.harness);
+  if (node % perNode !== 0)
+    throw new MappingError(
+      `ranksPerNode ${perNode} does not divide the ${node} chips of a ${system.tiers[0]!.name} domain`,
+    );
+  const s = harnessSeconds(
+    system,
+    w.collective,
+    w.bytes,
+    { size: w.ranks, stride: w.ranks > perNode ? node / perNode : 1 },
+    w.harness,
+  );
   if (metric === 'seconds') return s;
   const algbw = w.bytes / s / 1e9;
   return metric === 'algbw-GBps' ? algbw : algbw * busFactor(w.collective, w.ranks);
@@ -258,7 +329,14 @@ const METRICS_BY_KIND: Readonly<Record<string, readonly string[]>> = {
   gemm: ['tflops', 'seconds'],
   attention: ['tflops', 'seconds'],
   train: ['step-s', 'tokens-per-s', 'tokens-per-s-per-chip', 'mfu', 'tflops-per-chip'],
-  serve: ['ttft-s', 'tpot-s', 'output-tokens-per-s', 'total-tokens-per-s', 'request-latency-s', 'requests-per-s-at-slo'],
+  serve: [
+    'ttft-s',
+    'tpot-s',
+    'output-tokens-per-s',
+    'total-tokens-per-s',
+    'request-latency-s',
+    'requests-per-s-at-slo',
+  ],
   collective: ['busbw-GBps', 'algbw-GBps', 'seconds'],
   power: ['watts', 'clock-mhz'],
   area: ['mm2'],
@@ -270,7 +348,10 @@ export function predictRow(row: ValidationRow): RowPrediction {
   const metric = row.measured.metric;
   const notes: string[] = [];
   try {
-    if (!METRICS_BY_KIND[w.kind]!.includes(metric)) throw new MappingError(`metric ${metric} does not apply to a ${w.kind} workload (${METRICS_BY_KIND[w.kind]!.join(', ')})`);
+    if (!METRICS_BY_KIND[w.kind]!.includes(metric))
+      throw new MappingError(
+        `metric ${metric} does not apply to a ${w.kind} workload (${METRICS_BY_KIND[w.kind]!.join(', ')})`,
+      );
     let predicted: number;
     let regime: RowRegime;
     if (w.kind === 'gemm') {

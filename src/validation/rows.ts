@@ -12,7 +12,21 @@ import { PIPELINE_SCHEDULES } from '../cluster/train-pipeline.js';
 import { TRAINING_STACKS } from '../cluster/types.js';
 import { VALIDATION_CATEGORIES } from '../model/validation.js';
 import { issue, type Issue, type Result } from '../core/errors.js';
-import { array, boolean, joinPath, literal, number, object, oneOf, optional, record, string, union, validate, type Schema } from '../core/schema.js';
+import {
+  array,
+  boolean,
+  joinPath,
+  literal,
+  number,
+  object,
+  oneOf,
+  optional,
+  record,
+  string,
+  union,
+  validate,
+  type Schema,
+} from '../core/schema.js';
 import {
   ATTENTION_IMPLEMENTATIONS,
   ATTENTION_PASSES,
@@ -36,7 +50,10 @@ const modelRef: Schema = {
   expected: '{ zoo: NAME } or { config: {...}, name? }',
   check(value, path, issues) {
     const zoo = object({ zoo: name });
-    const config = object({ config: record({ expected: 'a config value', check: () => undefined }), name: optional(name) });
+    const config = object({
+      config: record({ expected: 'a config value', check: () => undefined }),
+      name: optional(name),
+    });
     const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
     (isObject && 'zoo' in value ? zoo : config).check(value, path, issues);
   },
@@ -53,7 +70,15 @@ const systemRef: Schema = {
 };
 
 const WORKLOADS: Readonly<Record<string, Schema>> = {
-  gemm: object({ kind: oneOf(['gemm']), chip: name, dtype: name, m: count(), n: count(), k: count(), batch: optional(count()) }),
+  gemm: object({
+    kind: oneOf(['gemm']),
+    chip: name,
+    dtype: name,
+    m: count(),
+    n: count(),
+    k: count(),
+    batch: optional(count()),
+  }),
   attention: object({
     kind: oneOf(['attention']),
     chip: name,
@@ -120,13 +145,34 @@ const WORKLOADS: Readonly<Record<string, Schema>> = {
     weightDtype: optional(oneOf(WEIGHT_DTYPES)),
     activationDtype: optional(oneOf(ACTIVATION_DTYPES)),
     weightGroupSize: optional(number({ integer: true, min: 16, max: 4096 })),
-    speculative: optional(object({ draftTokens: number({ integer: true, min: 1, max: 64 }), acceptance: number({ min: 0, max: 1 }), draft: optional(modelRef) })),
+    speculative: optional(
+      object({
+        draftTokens: number({ integer: true, min: 1, max: 64 }),
+        acceptance: number({ min: 0, max: 1 }),
+        draft: optional(modelRef),
+      }),
+    ),
     scheduler: optional(oneOf(SCHEDULERS)),
     chunkTokens: optional(count(1 << 24)),
     prefixHitRate: optional(number({ min: 0, below: 1 })),
-    disaggregated: optional(object({ prefillChips: count(1e6), decodeChips: count(1e6), prefillTp: optional(count()), decodeBatch: optional(count(1e6)) })),
-    slo: optional(object({ ttftS: optional(positive), tpotS: optional(positive), percentile: union(SLO_PERCENTILES.map((p) => literal(p))) })),
-    lengthHistogram: optional(array(object({ input: count(1 << 24), output: count(1 << 24), count: count(1e6) }), { minLength: 1 })),
+    disaggregated: optional(
+      object({
+        prefillChips: count(1e6),
+        decodeChips: count(1e6),
+        prefillTp: optional(count()),
+        decodeBatch: optional(count(1e6)),
+      }),
+    ),
+    slo: optional(
+      object({
+        ttftS: optional(positive),
+        tpotS: optional(positive),
+        percentile: union(SLO_PERCENTILES.map((p) => literal(p))),
+      }),
+    ),
+    lengthHistogram: optional(
+      array(object({ input: count(1 << 24), output: count(1 << 24), count: count(1e6) }), { minLength: 1 }),
+    ),
     simRequests: optional(count(100_000)),
   }),
   collective: object({
@@ -139,8 +185,23 @@ const WORKLOADS: Readonly<Record<string, Schema>> = {
     bytes: positive,
     harness: optional(oneOf(COLLECTIVE_HARNESSES)),
   }),
-  power: object({ kind: oneOf(['power']), chip: name, load: oneOf(POWER_LOADS), scope: oneOf(POWER_SCOPES), dtype: optional(name), m: optional(count()), n: optional(count()), k: optional(count()) }),
-  area: object({ kind: oneOf(['area']), chip: name, physicalCores: optional(count(1e7)), memoryPhys: optional(count(1e4)), dies: optional(count(1e4)) }),
+  power: object({
+    kind: oneOf(['power']),
+    chip: name,
+    load: oneOf(POWER_LOADS),
+    scope: oneOf(POWER_SCOPES),
+    dtype: optional(name),
+    m: optional(count()),
+    n: optional(count()),
+    k: optional(count()),
+  }),
+  area: object({
+    kind: oneOf(['area']),
+    chip: name,
+    physicalCores: optional(count(1e7)),
+    memoryPhys: optional(count(1e4)),
+    dies: optional(count(1e4)),
+  }),
 };
 
 const workload: Schema = {
@@ -175,14 +236,29 @@ const fileSchema = object({
   rows: array(rowSchema, { minLength: 1 }),
 });
 
-/** Cross-field rules: ids well formed, sources listed, tflops-per-chip with its FLOP convention, a capacity row with its SLO. */
+/**
+ * Cross-field rules: ids well formed, sources listed, tflops-per-chip with its FLOP convention, a capacity row with its
+ * SLO.
+ */
 function checkRows(file: ValidationFile, issues: Issue[]): void {
   file.rows.forEach((row, i) => {
     const path = `rows[${i}]`;
-    if (!/^[a-z0-9][a-z0-9.-]*$/.test(row.id)) issues.push(issue('invalid_id', `${path}.id`, `'${row.id}' must be lowercase letters, digits, '.' and '-'`));
-    if (!(row.source in file.sources)) issues.push(issue('unknown_source', `${path}.source`, `source '${row.source}' is not listed in sources`));
-    if (row.measured.metric === 'tflops-per-chip' && row.workload.kind === 'train' && row.measured.flops === undefined) {
-      issues.push(issue('missing', `${path}.measured.flops`, `tflops-per-chip of a training run needs the source's FLOP convention (${FLOP_CONVENTIONS.join(', ')})`));
+    if (!/^[a-z0-9][a-z0-9.-]*$/.test(row.id))
+      issues.push(issue('invalid_id', `${path}.id`, `'${row.id}' must be lowercase letters, digits, '.' and '-'`));
+    if (!(row.source in file.sources))
+      issues.push(issue('unknown_source', `${path}.source`, `source '${row.source}' is not listed in sources`));
+    if (
+      row.measured.metric === 'tflops-per-chip' &&
+      row.workload.kind === 'train' &&
+      row.measured.flops === undefined
+    ) {
+      issues.push(
+        issue(
+          'missing',
+          `${path}.measured.flops`,
+          `tflops-per-chip of a training run needs the source's FLOP convention (${FLOP_CONVENTIONS.join(', ')})`,
+        ),
+      );
     }
     if (row.measured.metric === 'requests-per-s-at-slo') checkCapacityRow(row.workload, path, issues);
   });
@@ -191,11 +267,31 @@ function checkRows(file: ValidationFile, issues: Issue[]): void {
 /** A requests-per-s-at-slo row is a serve row with an SLO that binds something. */
 function checkCapacityRow(w: Workload, path: string, issues: Issue[]): void {
   if (w.kind !== 'serve') {
-    issues.push(issue('invalid_metric', `${path}.measured.metric`, `requests-per-s-at-slo applies to a serve workload, not ${w.kind}`));
+    issues.push(
+      issue(
+        'invalid_metric',
+        `${path}.measured.metric`,
+        `requests-per-s-at-slo applies to a serve workload, not ${w.kind}`,
+      ),
+    );
     return;
   }
-  if (w.slo === undefined) issues.push(issue('missing', `${path}.workload.slo`, 'requests-per-s-at-slo needs the SLO it was measured under: slo: { ttftS?, tpotS?, percentile: 50 | 90 | 99 }'));
-  else if (w.slo.ttftS === undefined && w.slo.tpotS === undefined) issues.push(issue('missing', `${path}.workload.slo`, 'slo: give ttftS, tpotS or both (seconds); a capacity with no latency limit is the saturation rate'));
+  if (w.slo === undefined)
+    issues.push(
+      issue(
+        'missing',
+        `${path}.workload.slo`,
+        'requests-per-s-at-slo needs the SLO it was measured under: slo: { ttftS?, tpotS?, percentile: 50 | 90 | 99 }',
+      ),
+    );
+  else if (w.slo.ttftS === undefined && w.slo.tpotS === undefined)
+    issues.push(
+      issue(
+        'missing',
+        `${path}.workload.slo`,
+        'slo: give ttftS, tpotS or both (seconds); a capacity with no latency limit is the saturation rate',
+      ),
+    );
 }
 
 /** A validation file's rows, or every problem with its path (prefixed by the file name). */

@@ -6,7 +6,14 @@
  * Disaggregated rows take `disaggregatedCapacity` (cluster/serve-disagg-capacity.ts), a closed-form
  * estimate, since the simulator runs one pool of replicas.
  */
-import { defaultSchedule, findCapacity, fixedWorkload, meanLengths, type ServingSlo, type ServingWorkload } from '../cluster/serve-capacity.js';
+import {
+  defaultSchedule,
+  findCapacity,
+  fixedWorkload,
+  meanLengths,
+  type ServingSlo,
+  type ServingWorkload,
+} from '../cluster/serve-capacity.js';
 import { disaggregatedCapacity } from '../cluster/serve-disagg-capacity.js';
 import { histogramSamples } from '../cluster/serve-workload.js';
 import type { ServingContext } from '../cluster/serve.js';
@@ -40,29 +47,60 @@ export function longestRequest(w: ServeWorkload): number {
 /** The row's SLO as the search takes it: a limit left out does not bind. */
 export function capacitySlo(w: ServeWorkload): ServingSlo {
   const slo = w.slo;
-  if (slo === undefined) throw new Error('workload.slo: requests-per-s-at-slo needs the SLO the rate was measured under');
+  if (slo === undefined)
+    throw new Error('workload.slo: requests-per-s-at-slo needs the SLO the rate was measured under');
   return { ttftS: slo.ttftS ?? Infinity, tpotS: slo.tpotS ?? Infinity, percentile: slo.percentile };
 }
 
-/** The highest rate one replica serves within the row's SLO: `batch` slots, `chunkTokens` (else the engine's) tokens per step. */
+/**
+ * The highest rate one replica serves within the row's SLO: `batch` slots, `chunkTokens` (else the engine's) tokens per
+ * step.
+ */
 export function replicaCapacity(ctx: ServingContext, w: ServeWorkload, notes: string[]): number {
-  if (w.scheduler !== undefined && w.scheduler !== 'chunked') throw new Error(`workload.scheduler: ${w.scheduler}: the SLO capacity search (findCapacity) simulates the chunked scheduler only`);
+  if (w.scheduler !== undefined && w.scheduler !== 'chunked')
+    throw new Error(
+      `workload.scheduler: ${w.scheduler}: the SLO capacity search (findCapacity) simulates the chunked scheduler only`,
+    );
   const workload = capacityWorkload(w);
   const chunkTokens = Math.max(w.batch, w.chunkTokens ?? defaultSchedule(ctx, workload).chunkTokens);
-  const c = findCapacity(ctx, workload, capacitySlo(w), { slots: w.batch, chunkTokens }, { requests: capacityRequests(w), seed: 1 });
+  const c = findCapacity(
+    ctx,
+    workload,
+    capacitySlo(w),
+    { slots: w.batch, chunkTokens },
+    { requests: capacityRequests(w), seed: 1 },
+  );
   if (!c.feasible) throw new Error(`the model meets the SLO at no rate: ${c.reasons.join('; ')}`);
   const at = c.atCapacity!;
   const q = w.slo!.percentile;
   const pick = (p: Percentiles): string => (q === 50 ? p.p50 : q === 90 ? p.p90 : p.p99).toPrecision(3);
-  notes.push(`capacity search: ${c.simulations} simulations of ${capacityRequests(w)} requests; at ${c.requestsPerS.toPrecision(3)} requests/s per replica: p${q} TTFT ${pick(at.ttftS)} s, p${q} TPOT ${pick(at.tpotS)} s, mean batch ${at.meanBatch.toFixed(1)}`);
+  notes.push(
+    `capacity search: ${c.simulations} simulations of ${capacityRequests(w)} requests; at ` +
+      `${c.requestsPerS.toPrecision(3)} requests/s per replica: p${q} TTFT ${pick(at.ttftS)} s, p${q} TPOT ` +
+      `${pick(at.tpotS)} s, mean batch ${at.meanBatch.toFixed(1)}`,
+  );
   return c.requestsPerS;
 }
 
 /** The closed-form capacity of the row's disaggregated pools within its SLO. */
-export function disaggregatedRowCapacity(prefill: ServingContext, decode: ServingContext, w: ServeWorkload, notes: string[]): number {
+export function disaggregatedRowCapacity(
+  prefill: ServingContext,
+  decode: ServingContext,
+  w: ServeWorkload,
+  notes: string[],
+): number {
   const pools = w.disaggregated!;
-  const c = disaggregatedCapacity(prefill, decode, { prefillChips: pools.prefillChips, decodeChips: pools.decodeChips }, capacityWorkload(w), capacitySlo(w));
+  const c = disaggregatedCapacity(
+    prefill,
+    decode,
+    { prefillChips: pools.prefillChips, decodeChips: pools.decodeChips },
+    capacityWorkload(w),
+    capacitySlo(w),
+  );
   if (!c.feasible) throw new Error(`the model meets the SLO at no rate: ${c.reasons.join('; ')}`);
-  notes.push(`disaggregated capacity (closed-form estimate): ${c.bound}-bound, decode batch ${c.decodeBatch}, prefill utilisation ${c.prefillUtilisation.toFixed(2)}`);
+  notes.push(
+    `disaggregated capacity (closed-form estimate): ${c.bound}-bound, decode batch ${c.decodeBatch}, prefill ` +
+      `utilisation ${c.prefillUtilisation.toFixed(2)}`,
+  );
   return c.requestsPerS;
 }

@@ -16,10 +16,30 @@ import { predictRow, type RowPrediction } from './predict.js';
 import { parseValidationFile } from './rows.js';
 import type { ServeWorkload, ValidationRow } from './types.js';
 
-const BASE: ServeWorkload = { kind: 'serve', model: { zoo: 'llama3-8b' }, chip: 'h100-sxm', chips: 1, tp: 1, batch: 1, prompt: 512, output: 256, dtype: 'fp16', engine: 'vllm' };
+const BASE: ServeWorkload = {
+  kind: 'serve',
+  model: { zoo: 'llama3-8b' },
+  chip: 'h100-sxm',
+  chips: 1,
+  tp: 1,
+  batch: 1,
+  prompt: 512,
+  output: 256,
+  dtype: 'fp16',
+  engine: 'vllm',
+};
 
 function row(workload: Partial<ServeWorkload>, metric: ValidationRow['measured']['metric'] = 'tpot-s'): ValidationRow {
-  return { id: 'demo-serve', category: 'serving', split: 'held-out', source: 'demo', where: 'Table 1', quote: '1', measured: { metric, value: 1 }, workload: { ...BASE, ...workload } };
+  return {
+    id: 'demo-serve',
+    category: 'serving',
+    split: 'held-out',
+    source: 'demo',
+    where: 'Table 1',
+    quote: '1',
+    measured: { metric, value: 1 },
+    workload: { ...BASE, ...workload },
+  };
 }
 
 function predicted(r: ValidationRow): number {
@@ -34,10 +54,26 @@ const system = getSystemPreset('dgx-h100');
 
 describe('serve rows with serving techniques', () => {
   it('parses every technique field, and names a bad one with its path and value', () => {
-    const workload = { ...BASE, weightDtype: 'int4', weightGroupSize: 128, speculative: { draftTokens: 3, acceptance: 0.7, draft: { zoo: 'llama3-8b' } }, scheduler: 'continuous', chunkTokens: 512, prefixHitRate: 0.5, disaggregated: { prefillChips: 1, decodeChips: 1 } };
-    const file = (w: unknown): string => JSON.stringify({ sources: { demo: { title: 'demo', url: 'https://example.org' } }, rows: [{ ...row({}), workload: w }] });
+    const workload = {
+      ...BASE,
+      weightDtype: 'int4',
+      weightGroupSize: 128,
+      speculative: { draftTokens: 3, acceptance: 0.7, draft: { zoo: 'llama3-8b' } },
+      scheduler: 'continuous',
+      chunkTokens: 512,
+      prefixHitRate: 0.5,
+      disaggregated: { prefillChips: 1, decodeChips: 1 },
+    };
+    const file = (w: unknown): string =>
+      JSON.stringify({
+        sources: { demo: { title: 'demo', url: 'https://example.org' } },
+        rows: [{ ...row({}), workload: w }],
+      });
     expect(parseValidationFile(file(workload), 'demo.yaml').ok).toBe(true);
-    const bad = parseValidationFile(file({ ...workload, weightDtype: 'int3', prefixHitRate: 1, speculative: { draftTokens: 0, acceptance: 0.7 } }), 'demo.yaml');
+    const bad = parseValidationFile(
+      file({ ...workload, weightDtype: 'int3', prefixHitRate: 1, speculative: { draftTokens: 0, acceptance: 0.7 } }),
+      'demo.yaml',
+    );
     expect(bad.ok).toBe(false);
     const text = bad.ok ? '' : bad.issues.map((i) => `${i.path}: ${i.message}`).join('\n');
     expect(text).toContain('rows[0].workload.weightDtype');
@@ -48,19 +84,36 @@ describe('serve rows with serving techniques', () => {
 
   it('maps int4 weight-only to the quantized plan: small-batch decode gets faster than fp16', () => {
     const int4 = predicted(row({ weightDtype: 'int4' }));
-    const ctx = servingContext(model, chip, system, { tp: 1, pp: 1, engine: 'vllm', quantization: { weightDtype: 'int4', activationDtype: 'fp16' } });
+    const ctx = servingContext(model, chip, system, {
+      tp: 1,
+      pp: 1,
+      engine: 'vllm',
+      quantization: { weightDtype: 'int4', activationDtype: 'fp16' },
+    });
     expect(int4).toBeCloseTo(servingPoint(ctx, 1, 512, 256).tpotS, 12);
     expect(int4).toBeLessThan(0.6 * predicted(row({})));
   });
 
   it('maps fp8 weights and KV with a chip format name (fp8-e4m3) to the fp8 quantization', () => {
     const p = predicted(row({ weightDtype: 'fp8', dtype: 'fp8-e4m3', kvDtype: 'fp8-e4m3' }));
-    const ctx = servingContext(model, chip, system, { tp: 1, pp: 1, engine: 'vllm', quantization: { weightDtype: 'fp8', activationDtype: 'fp8', kvDtype: 'fp8' } });
+    const ctx = servingContext(model, chip, system, {
+      tp: 1,
+      pp: 1,
+      engine: 'vllm',
+      quantization: { weightDtype: 'fp8', activationDtype: 'fp8', kvDtype: 'fp8' },
+    });
     expect(p).toBeCloseTo(servingPoint(ctx, 1, 512, 256).tpotS, 12);
   });
 
   it('maps speculative decoding: a draft model with high acceptance lowers the time per output token', () => {
-    const spec = predicted(row({ speculative: { draftTokens: 4, acceptance: 0.8, draft: { zoo: 'llama3-8b' } }, model: { zoo: 'llama3-70b' }, chips: 4, tp: 4 }));
+    const spec = predicted(
+      row({
+        speculative: { draftTokens: 4, acceptance: 0.8, draft: { zoo: 'llama3-8b' } },
+        model: { zoo: 'llama3-70b' },
+        chips: 4,
+        tp: 4,
+      }),
+    );
     const plain = predicted(row({ model: { zoo: 'llama3-70b' }, chips: 4, tp: 4 }));
     expect(spec).toBeLessThan(plain);
   });
@@ -70,13 +123,21 @@ describe('serve rows with serving techniques', () => {
     const ctx = servingContext(model, chip, system, { tp: 1, pp: 1, engine: 'vllm', dtype: 'fp16' });
     expect(predicted(row(w, 'ttft-s'))).toBeCloseTo(steadyStatePoint(ctx, 32, 512, 256).ttftS, 12);
     expect(predicted(row({ ...w, scheduler: 'chunked' }, 'ttft-s'))).toBeCloseTo(predicted(row(w, 'ttft-s')), 12);
-    expect(predicted(row({ ...w, scheduler: 'continuous' }, 'ttft-s'))).toBeCloseTo(continuousPoint(ctx, 32, 512, 256).ttftS, 12);
+    expect(predicted(row({ ...w, scheduler: 'continuous' }, 'ttft-s'))).toBeCloseTo(
+      continuousPoint(ctx, 32, 512, 256).ttftS,
+      12,
+    );
   });
 
   it('maps prefix caching and the prefill chunk: a cached half of the prompt shortens the time to first token', () => {
-    expect(predicted(row({ prefixHitRate: 0.5, batch: 8 }, 'ttft-s'))).toBeLessThan(predicted(row({ batch: 8 }, 'ttft-s')));
+    expect(predicted(row({ prefixHitRate: 0.5, batch: 8 }, 'ttft-s'))).toBeLessThan(
+      predicted(row({ batch: 8 }, 'ttft-s')),
+    );
     const ctx = servingContext(model, chip, system, { tp: 1, pp: 1, engine: 'vllm', dtype: 'fp16', chunkTokens: 128 });
-    expect(predicted(row({ chunkTokens: 128, mode: 'concurrency', batch: 16 }, 'tpot-s'))).toBeCloseTo(steadyStatePoint(ctx, 16, 512, 256).tpotS, 12);
+    expect(predicted(row({ chunkTokens: 128, mode: 'concurrency', batch: 16 }, 'tpot-s'))).toBeCloseTo(
+      steadyStatePoint(ctx, 16, 512, 256).tpotS,
+      12,
+    );
   });
 
   it('maps disaggregated pools to serve-disagg, and a pool split that is not the row chips is a reason', () => {
@@ -91,11 +152,13 @@ describe('serve rows with serving techniques', () => {
 
   it('the suite holds published rows for quantization and speculative decoding, every technique row predicted', () => {
     const dir = join(import.meta.dirname, '..', '..', 'validation', 'data', 'serving');
-    const rows = readdirSync(dir).sort().flatMap((name) => {
-      const parsed = parseValidationFile(readFileSync(join(dir, name), 'utf8'), name);
-      if (!parsed.ok) throw new Error(parsed.issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
-      return parsed.value.rows;
-    });
+    const rows = readdirSync(dir)
+      .sort()
+      .flatMap((name) => {
+        const parsed = parseValidationFile(readFileSync(join(dir, name), 'utf8'), name);
+        if (!parsed.ok) throw new Error(parsed.issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
+        return parsed.value.rows;
+      });
     const techniquesOf = (w: ServeWorkload): string[] => [
       ...(w.weightDtype !== undefined || w.activationDtype !== undefined ? ['quantization'] : []),
       ...(w.speculative ? ['speculative'] : []),

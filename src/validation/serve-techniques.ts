@@ -5,7 +5,13 @@
  * map exactly as before: `dtype` and `kvDtype` as formats, static or steady-state points.
  */
 import { disaggregatedPoint } from '../cluster/serve-disagg.js';
-import { ACTIVATION_DTYPES, KV_DTYPES, type ActivationDtype, type KvDtype, type QuantizationOptions } from '../cluster/serve-quant.js';
+import {
+  ACTIVATION_DTYPES,
+  KV_DTYPES,
+  type ActivationDtype,
+  type KvDtype,
+  type QuantizationOptions,
+} from '../cluster/serve-quant.js';
 import { scheduledPoint } from '../cluster/serve-schedulers.js';
 import type { ServingContext, ServingPlan, ServingPoint } from '../cluster/serve.js';
 import type { Scheduler } from '../cluster/serving-sim.js';
@@ -21,20 +27,26 @@ function activationOf(w: ServeWorkload): ActivationDtype | undefined {
   if (w.activationDtype !== undefined) return w.activationDtype;
   if (w.dtype === undefined) return undefined;
   const name = quantName(w.dtype);
-  if (!(ACTIVATION_DTYPES as readonly string[]).includes(name)) throw new Error(`workload.dtype: ${w.dtype} is not an activation format (${ACTIVATION_DTYPES.join(', ')}) for a row with weightDtype`);
+  if (!(ACTIVATION_DTYPES as readonly string[]).includes(name))
+    throw new Error(
+      `workload.dtype: ${w.dtype} is not an activation format (${ACTIVATION_DTYPES.join(', ')}) for a row with ` +
+        `weightDtype`,
+    );
   return name as ActivationDtype;
 }
 
 function kvOf(w: ServeWorkload): KvDtype | undefined {
   if (w.kvDtype === undefined) return undefined;
   const name = quantName(w.kvDtype);
-  if (!(KV_DTYPES as readonly string[]).includes(name)) throw new Error(`workload.kvDtype: ${w.kvDtype} is not a KV-cache format (${KV_DTYPES.join(', ')})`);
+  if (!(KV_DTYPES as readonly string[]).includes(name))
+    throw new Error(`workload.kvDtype: ${w.kvDtype} is not a KV-cache format (${KV_DTYPES.join(', ')})`);
   return name as KvDtype;
 }
 
 /** The quantization a row states, when it names a weight or activation format apart from `dtype`. */
 export function quantizationOf(w: ServeWorkload): QuantizationOptions | undefined {
-  if (w.weightDtype === undefined && w.activationDtype === undefined && w.weightGroupSize === undefined) return undefined;
+  if (w.weightDtype === undefined && w.activationDtype === undefined && w.weightGroupSize === undefined)
+    return undefined;
   const activationDtype = activationOf(w);
   const kvDtype = kvOf(w);
   return {
@@ -51,13 +63,18 @@ export function techniquePlan(w: ServeWorkload, draftModel: TransformerModel | u
   const s = w.speculative;
   return {
     ...(quantization ? { quantization } : {}),
-    ...(s ? { speculative: { draftTokens: s.draftTokens, acceptance: s.acceptance, ...(draftModel ? { draftModel } : {}) } } : {}),
+    ...(s
+      ? { speculative: { draftTokens: s.draftTokens, acceptance: s.acceptance, ...(draftModel ? { draftModel } : {}) } }
+      : {}),
     ...(w.chunkTokens !== undefined ? { chunkTokens: w.chunkTokens } : {}),
     ...(w.prefixHitRate !== undefined ? { kvCache: { prefixHitRate: w.prefixHitRate } } : {}),
   };
 }
 
-/** The scheduler a row runs under: as stated, else static for static and offline runs, chunked (steady state) at a fixed concurrency. */
+/**
+ * The scheduler a row runs under: as stated, else static for static and offline runs, chunked (steady state) at a fixed
+ * concurrency.
+ */
 export function schedulerOf(w: ServeWorkload): Scheduler {
   return w.scheduler ?? (w.mode === 'concurrency' ? 'chunked' : 'static');
 }
@@ -67,11 +84,27 @@ export function scheduledServePoint(ctx: ServingContext, w: ServeWorkload, batch
   return scheduledPoint(ctx, schedulerOf(w), batch, w.prompt, w.output);
 }
 
-/** The metric of disaggregated pools: prefill replicas of `prefill`, decode replicas of `decode`, each decoding `decodeBatch` (default the row's batch). */
-export function disaggregatedValue(prefill: ServingContext, decode: ServingContext, w: ServeWorkload, metric: string, notes: string[]): number {
+/**
+ * The metric of disaggregated pools: prefill replicas of `prefill`, decode replicas of `decode`, each decoding
+ * `decodeBatch` (default the row's batch).
+ */
+export function disaggregatedValue(
+  prefill: ServingContext,
+  decode: ServingContext,
+  w: ServeWorkload,
+  metric: string,
+  notes: string[],
+): number {
   const pools = w.disaggregated!;
-  const p = disaggregatedPoint(prefill, decode, { prefillChips: pools.prefillChips, decodeChips: pools.decodeChips, decodeBatch: pools.decodeBatch ?? w.batch }, w.prompt, w.output);
-  if (!p.decode.fits) notes.push(`the decode batch of ${pools.decodeBatch ?? w.batch} does not fit memory in the model`);
+  const p = disaggregatedPoint(
+    prefill,
+    decode,
+    { prefillChips: pools.prefillChips, decodeChips: pools.decodeChips, decodeBatch: pools.decodeBatch ?? w.batch },
+    w.prompt,
+    w.output,
+  );
+  if (!p.decode.fits)
+    notes.push(`the decode batch of ${pools.decodeBatch ?? w.batch} does not fit memory in the model`);
   notes.push(`disaggregated: ${p.bound}-bound; balanced prefill pool ${p.balancedPrefillChips.toFixed(1)} chips`);
   if (metric === 'ttft-s') return p.ttftS;
   if (metric === 'tpot-s') return p.tpotS;

@@ -3,7 +3,15 @@
  * category covers (the chips, chip counts and model sizes its rows span).
  */
 import type { RowPrediction } from './predict.js';
-import { PHYSICAL_CATEGORIES, VALIDATION_CATEGORIES, type CategoryRegime, type CategorySummary, type ErrorStats, type ValidationCategory, type ValidationSummary } from '../model/validation.js';
+import {
+  PHYSICAL_CATEGORIES,
+  VALIDATION_CATEGORIES,
+  type CategoryRegime,
+  type CategorySummary,
+  type ErrorStats,
+  type ValidationCategory,
+  type ValidationSummary,
+} from '../model/validation.js';
 
 type Predicted = Extract<RowPrediction, { ok: true }>;
 
@@ -53,11 +61,18 @@ export function summarize(predictions: readonly RowPrediction[]): ValidationSumm
   });
   // The overall figures are the speed predictions' (power and area rows have their own categories).
   const speed = ok.filter((p) => !PHYSICAL_CATEGORIES.includes(p.row.category));
-  return { categories, overall: { all: errorStats(speed), heldOut: errorStats(speed.filter((p) => p.row.split === 'held-out')) } };
+  return {
+    categories,
+    overall: { all: errorStats(speed), heldOut: errorStats(speed.filter((p) => p.row.split === 'held-out')) },
+  };
 }
 
 /** The held-out rows of a category with the largest errors, worst first. */
-export function worstRows(predictions: readonly RowPrediction[], category: ValidationCategory, count: number): Predicted[] {
+export function worstRows(
+  predictions: readonly RowPrediction[],
+  category: ValidationCategory,
+  count: number,
+): Predicted[] {
   return predictions
     .filter((p): p is Predicted => p.ok && p.row.category === category && p.row.split === 'held-out')
     .sort((a, b) => b.error - a.error || a.row.id.localeCompare(b.row.id))

@@ -23,7 +23,12 @@ const walk = (dir: string): string[] =>
     });
 
 /** Numbers as validate.mjs writes them: 4 significant digits. */
-const rounded = (value: unknown): unknown => JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)) : v)));
+const rounded = (value: unknown): unknown =>
+  JSON.parse(
+    JSON.stringify(value, (_k, v: unknown) =>
+      typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)) : v,
+    ),
+  );
 
 describe('the validation suite', () => {
   const rows: ValidationRow[] = [];
@@ -32,10 +37,11 @@ describe('the validation suite', () => {
     const name = relative(root, file);
     const parsed = parseValidationFile(readFileSync(file, 'utf8'), name);
     if (!parsed.ok) problems.push(...parsed.issues.map((i) => `${i.path}: ${i.message}`));
-    else for (const row of parsed.value.rows) {
-      if (name.split('/')[2] !== row.category) problems.push(`${name}: ${row.id} is ${row.category}`);
-      rows.push(row);
-    }
+    else
+      for (const row of parsed.value.rows) {
+        if (name.split('/')[2] !== row.category) problems.push(`${name}: ${row.id} is ${row.category}`);
+        rows.push(row);
+      }
   }
 
   it('parses, with unique ids, each row in its category folder, at least 200 rows', () => {

@@ -30,7 +30,10 @@ export const METRICS = {
   'output-tokens-per-s': 'rate',
   'total-tokens-per-s': 'rate',
   'request-latency-s': 'time',
-  /** Serving capacity: the highest request rate (requests/s over all the row's chips) whose latency percentiles meet the row's `slo`. */
+  /**
+   * Serving capacity: the highest request rate (requests/s over all the row's chips) whose latency percentiles meet the
+   * row's `slo`.
+   */
   'requests-per-s-at-slo': 'rate',
   'busbw-GBps': 'rate',
   'algbw-GBps': 'rate',
@@ -46,7 +49,9 @@ export const FLOP_CONVENTIONS = ['6n', '6n-attn', 'megatron-recompute'] as const
 export type FlopConvention = (typeof FLOP_CONVENTIONS)[number];
 
 /** A zoo transformer or a Hugging Face config.json's fields. */
-export type ModelRef = { readonly zoo: string } | { readonly config: Readonly<Record<string, unknown>>; readonly name?: string };
+export type ModelRef =
+  | { readonly zoo: string }
+  | { readonly config: Readonly<Record<string, unknown>>; readonly name?: string };
 
 /** A preset name, or an inline system starting from a preset (`base:`). */
 export type SystemRef = string | Readonly<Record<string, unknown>>;
@@ -79,7 +84,6 @@ export interface AttentionWorkload {
   readonly implementation: (typeof ATTENTION_IMPLEMENTATIONS)[number];
 }
 
-
 export interface TrainWorkload {
   readonly kind: 'train';
   readonly model: ModelRef;
@@ -104,19 +108,31 @@ export interface TrainWorkload {
   readonly dtype?: string;
   readonly stack: TrainingStack;
   readonly flashAttention?: boolean;
-  /** The fused attention kernel the source or its scripts name (FlashAttention 1, its Triton port, ...); default: the stack's. */
+  /**
+   * The fused attention kernel the source or its scripts name (FlashAttention 1, its Triton port, ...); default: the
+   * stack's.
+   */
   readonly attention?: TrainingAttention;
   /** Element-wise operators fused on an eager stack (torch.compile, or the model's own fused kernels). */
   readonly fused?: boolean;
   /** Dropout on (Megatron-LM's GPT default 0.1; off in most recent recipes). */
   readonly dropout?: boolean;
-  /** Tensor-parallel communication overlapped with GEMMs (Megatron's --tp-comm-overlap), where the source says so; default: the stack's. */
+  /**
+   * Tensor-parallel communication overlapped with GEMMs (Megatron's --tp-comm-overlap), where the source says so;
+   * default: the stack's.
+   */
   readonly tpCommOverlap?: boolean;
-  /** Mixture of experts: the token dispatcher the source names (Megatron-Core's alltoall, or its flex dispatcher over DeepEP or HybridEP); default alltoall. */
+  /**
+   * Mixture of experts: the token dispatcher the source names (Megatron-Core's alltoall, or its flex dispatcher over
+   * DeepEP or HybridEP); default alltoall.
+   */
   readonly moeDispatcher?: MoeDispatcher;
   /** The dispatch to the experts in fp8 (DeepSeek-V3's), where the source says so; default false. */
   readonly moeFp8Dispatch?: boolean;
-  /** Expert-parallel all-to-all overlapped with the paired microbatch's compute (Megatron-Core's --overlap-moe-expert-parallel-comm), where the source says so; default false. */
+  /**
+   * Expert-parallel all-to-all overlapped with the paired microbatch's compute (Megatron-Core's
+   * --overlap-moe-expert-parallel-comm), where the source says so; default false.
+   */
   readonly epCommOverlap?: boolean;
   /** The pipeline schedule the source names: 1f1b (interleaved by `interleave`; default) or dualpipe. */
   readonly pipelineSchedule?: PipelineSchedule;
@@ -138,29 +154,51 @@ export interface ServeWorkload {
   readonly dtype?: string;
   readonly kvDtype?: string;
   readonly engine: (typeof SERVING_ENGINES)[number];
-  /** The engine release the source ran (quoted in YAML: '0.5.0'); older releases differ where the engine profile says. */
+  /**
+   * The engine release the source ran (quoted in YAML: '0.5.0'); older releases differ where the engine profile says.
+   */
   readonly engineVersion?: string;
-  /** static (default): one batch prefilled together, then decoded; offline: every request queued at once, as many running as the KV cache holds, up to `batch`; concurrency: `batch` requests kept in flight, each replaced when it ends (benchmark clients at fixed concurrency). */
+  /**
+   * static (default): one batch prefilled together, then decoded; offline: every request queued at once, as many
+   * running as the KV cache holds, up to `batch`; concurrency: `batch` requests kept in flight, each replaced when it
+   * ends (benchmark clients at fixed concurrency).
+   */
   readonly mode?: 'static' | 'offline' | 'concurrency';
-  /** Weight storage format (serve-quant.ts); any of the quantization fields makes `dtype` the default activation format and `kvDtype` the KV format. */
+  /**
+   * Weight storage format (serve-quant.ts); any of the quantization fields makes `dtype` the default activation format
+   * and `kvDtype` the KV format.
+   */
   readonly weightDtype?: WeightDtype;
   /** The GEMMs' input format (default: `dtype`, else the chip's). */
   readonly activationDtype?: ActivationDtype;
   /** Weights per fp16 scale of 4-bit weights (GPTQ/AWQ group size; default 128). */
   readonly weightGroupSize?: number;
-  /** Speculative decoding: `draftTokens` proposed per step, each accepted with probability `acceptance`; a draft model, else self-speculation heads (Medusa/EAGLE-style). */
+  /**
+   * Speculative decoding: `draftTokens` proposed per step, each accepted with probability `acceptance`; a draft model,
+   * else self-speculation heads (Medusa/EAGLE-style).
+   */
   readonly speculative?: { readonly draftTokens: number; readonly acceptance: number; readonly draft?: ModelRef };
-  /** The engine's scheduler (serve-schedulers.ts); default: static for static and offline runs, chunked for concurrency. */
+  /**
+   * The engine's scheduler (serve-schedulers.ts); default: static for static and offline runs, chunked for concurrency.
+   */
   readonly scheduler?: Scheduler;
   /** Prefill chunk: tokens per engine step (vLLM max_num_batched_tokens, Sarathi-Serve's chunk size). */
   readonly chunkTokens?: number;
   /** Fraction of each prompt found in the prefix cache, in [0, 1). */
   readonly prefixHitRate?: number;
   /** Disaggregated prefill and decode pools (serve-disagg.ts); `chips` is their sum, `tp` the decode replica's. */
-  readonly disaggregated?: { readonly prefillChips: number; readonly decodeChips: number; readonly prefillTp?: number; readonly decodeBatch?: number };
+  readonly disaggregated?: {
+    readonly prefillChips: number;
+    readonly decodeChips: number;
+    readonly prefillTp?: number;
+    readonly decodeBatch?: number;
+  };
   /** The latency SLOs of a `requests-per-s-at-slo` row; an SLO left out does not bind. */
   readonly slo?: ServeSlo;
-  /** Request lengths as (input, output) bins drawn with their counts (a capacity row's length distribution); default: every request `prompt` in, `output` out. */
+  /**
+   * Request lengths as (input, output) bins drawn with their counts (a capacity row's length distribution); default:
+   * every request `prompt` in, `output` out.
+   */
   readonly lengthHistogram?: readonly LengthBin[];
   /** Requests each simulation of the capacity search runs (default: `capacityRequests` in serve-capacity-row.ts). */
   readonly simRequests?: number;
@@ -223,7 +261,14 @@ export interface AreaWorkload {
   readonly dies?: number;
 }
 
-export type Workload = GemmWorkload | AttentionWorkload | TrainWorkload | ServeWorkload | CollectiveWorkload | PowerWorkload | AreaWorkload;
+export type Workload =
+  | GemmWorkload
+  | AttentionWorkload
+  | TrainWorkload
+  | ServeWorkload
+  | CollectiveWorkload
+  | PowerWorkload
+  | AreaWorkload;
 
 export interface SourceEntry {
   readonly title: string;

@@ -37,9 +37,15 @@ function listTree(dir: string, prefix = ''): string[] {
 function nonFinite(value: unknown, path: string, out: string[]): void {
   if (out.length > 3) return;
   // Names and sources are the user's own text, which may well read 'NaN'.
-  if (typeof value === 'string' && /^-?(NaN|Infinity)$/.test(value) && !/(name|system|chip|model|file|source|note|description|\])$/i.test(path)) out.push(`${path} = ${value}`);
+  if (
+    typeof value === 'string' &&
+    /^-?(NaN|Infinity)$/.test(value) &&
+    !/(name|system|chip|model|file|source|note|description|\])$/i.test(path)
+  )
+    out.push(`${path} = ${value}`);
   else if (Array.isArray(value)) value.forEach((v, i) => nonFinite(v, `${path}[${i}]`, out));
-  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) nonFinite(v, path ? `${path}.${k}` : k, out);
+  else if (value !== null && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) nonFinite(v, path ? `${path}.${k}` : k, out);
 }
 
 /** Whether a new path is an output asked for, inside one, or a folder made to hold one. */
@@ -93,12 +99,17 @@ async function runCase(c: FuzzCase, base: string): Promise<CaseResult> {
   if (temps.length > 0) problems.push(`temporary files left: ${temps.join(', ')}`);
   const created = after.filter((p) => !p.includes('tpusim-tmp'));
   const stray = code === 0 ? created.filter((p) => !allowed(p, c.outputs, dir, created)) : created;
-  if (stray.length > 0) problems.push(`${code === 0 ? 'files not asked for' : 'files left by a failed run'}: ${stray.slice(0, 5).join(', ')}`);
+  if (stray.length > 0)
+    problems.push(
+      `${code === 0 ? 'files not asked for' : 'files left by a failed run'}: ${stray.slice(0, 5).join(', ')}`,
+    );
   const empty = created.filter((p) => p.endsWith('/') && !created.some((q) => q !== p && q.startsWith(p)));
   if (empty.length > 0 && code === 0 && stray.length === 0) problems.push(`empty folders left: ${empty.join(', ')}`);
   const lines = err.split('\n');
   const message = (lines.find((l) => l.trim() !== '') ?? '').slice(0, 300);
-  const frame = (lines.find((l) => /^\s+at .*[/\\]src[/\\]/.test(l)) ?? lines.find((l) => /^\s+at /.test(l)) ?? '').trim().replace(/\(.*[/\\](src[/\\].*?):\d+:\d+\)$/, '($1)');
+  const frame = (lines.find((l) => /^\s+at .*[/\\]src[/\\]/.test(l)) ?? lines.find((l) => /^\s+at /.test(l)) ?? '')
+    .trim()
+    .replace(/\(.*[/\\](src[/\\].*?):\d+:\d+\)$/, '($1)');
   return { id: c.id, code, problems, message, frame: normalize(frame), ms };
 }
 
@@ -115,6 +126,10 @@ process.on('message', (msg: { cases: FuzzCase[]; base: string }) => {
 process.send!({ ready: true }); // the sources are loaded: the parent starts timing cases now
 
 // Library code must not print; a stray console write is reported as part of the case's stderr instead.
-console.log = console.info = console.warn = console.error = (...args: unknown[]): void => {
-  process.send?.({ log: args.map(String).join(' ').slice(0, 300) });
-};
+console.log =
+  console.info =
+  console.warn =
+  console.error =
+    (...args: unknown[]): void => {
+      process.send?.({ log: args.map(String).join(' ').slice(0, 300) });
+    };

@@ -7,7 +7,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import type { Rng } from '../../src/core/rng.js';
-import { CHIP_PRESETS, DEFAULT_COST_BOOK, SYSTEM_PRESETS, assemble, encodeNpy, encodeOnnx, encodeProgram, type OnnxModel } from '../../src/index.js';
+import {
+  CHIP_PRESETS,
+  DEFAULT_COST_BOOK,
+  SYSTEM_PRESETS,
+  assemble,
+  encodeNpy,
+  encodeOnnx,
+  encodeProgram,
+  type OnnxModel,
+} from '../../src/index.js';
 import { ONNX_FIXTURES } from '../../src/graph/onnx/test-support/onnx-models.js';
 import { mutateBytes, mutateJson, mutateText, oddNumberTexts, pick, serialize, type Json } from './mutate.js';
 
@@ -71,12 +80,37 @@ function costBookSeeds(rng: Rng): Json[] {
 }
 
 const hfSeeds = (): Json[] => [
-  { model_type: 'llama', hidden_size: 256, intermediate_size: 512, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2, vocab_size: 1000, max_position_embeddings: 512, rms_norm_eps: 1e-5 },
+  {
+    model_type: 'llama',
+    hidden_size: 256,
+    intermediate_size: 512,
+    num_hidden_layers: 2,
+    num_attention_heads: 4,
+    num_key_value_heads: 2,
+    vocab_size: 1000,
+    max_position_embeddings: 512,
+    rms_norm_eps: 1e-5,
+  },
   { model_type: 'gpt2', n_embd: 256, n_layer: 2, n_head: 4, vocab_size: 1000, n_positions: 512 },
-  { model_type: 'mixtral', hidden_size: 256, intermediate_size: 512, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2, vocab_size: 1000, num_local_experts: 4, num_experts_per_tok: 2, max_position_embeddings: 512 },
+  {
+    model_type: 'mixtral',
+    hidden_size: 256,
+    intermediate_size: 512,
+    num_hidden_layers: 2,
+    num_attention_heads: 4,
+    num_key_value_heads: 2,
+    vocab_size: 1000,
+    num_local_experts: 4,
+    num_experts_per_tok: 2,
+    max_position_embeddings: 512,
+  },
 ];
 
-const SCALESIM_CFGS = [['test', 'fixtures', 'scalesim', 'edgetpu-4x4-ws.cfg'], ['test', 'fixtures', 'scalesim', 'scale-32x32-os.cfg'], ['data', 'scalesim', 'google.cfg']];
+const SCALESIM_CFGS = [
+  ['test', 'fixtures', 'scalesim', 'edgetpu-4x4-ws.cfg'],
+  ['test', 'fixtures', 'scalesim', 'scale-32x32-os.cfg'],
+  ['data', 'scalesim', 'google.cfg'],
+];
 const SCALESIM_TOPOLOGIES: Array<{ path: string[]; gemm: boolean }> = [
   { path: ['test', 'fixtures', 'scalesim', 'vww.csv'], gemm: false },
   { path: ['test', 'fixtures', 'scalesim', 'alexnet_part.csv'], gemm: false },
@@ -94,7 +128,10 @@ function mlpProgramFiles(): Record<string, string> {
 const mlpInputArgs = (): string[] => Object.keys(MLP_INPUTS).flatMap((n) => ['--input', `${n}=${n}.npy`]);
 
 function onnxSeed(rng: Rng): { name: string; model: OnnxModel; bytes: Uint8Array; inputShape: readonly number[] } {
-  const name = pick(rng, ['mlp', 'lenet', 'resnet-block', 'encoder-layer'].filter((n) => ONNX_FIXTURES[n]));
+  const name = pick(
+    rng,
+    ['mlp', 'lenet', 'resnet-block', 'encoder-layer'].filter((n) => ONNX_FIXTURES[n]),
+  );
   const fixture = ONNX_FIXTURES[name]!();
   return { name, model: fixture.model, bytes: fixture.bytes, inputShape: fixture.inputs[0]!.shape };
 }
@@ -107,7 +144,9 @@ function mutateOnnx(rng: Rng, huge: boolean): { bytes: Uint8Array; what: string;
     return { bytes: m.bytes, what: `${seed.name}: ${m.what}`, inputShape: seed.inputShape };
   }
   // Values: attributes, shapes and dims, with tensor contents left alone (their raw bytes must match dims).
-  const doc = JSON.parse(JSON.stringify(seed.model, (k, v: unknown) => (k === 'data' || ArrayBuffer.isView(v) ? undefined : v))) as Json;
+  const doc = JSON.parse(
+    JSON.stringify(seed.model, (k, v: unknown) => (k === 'data' || ArrayBuffer.isView(v) ? undefined : v)),
+  ) as Json;
   for (let tries = 0; tries < 10; tries++) {
     const m = mutateJson(rng, doc, huge);
     try {
@@ -127,7 +166,13 @@ function rebuildOnnx(original: OnnxModel, doc: Json): OnnxModel {
   if (Array.isArray(inits)) {
     m.graph!.initializers = inits.map((t, i) => {
       const o = original.graph.initializers[i];
-      return o && t && typeof t === 'object' && (t as { name?: unknown }).name === o.name && JSON.stringify((t as { dims?: unknown }).dims) === JSON.stringify(o.dims) ? o : t;
+      return o &&
+        t &&
+        typeof t === 'object' &&
+        (t as { name?: unknown }).name === o.name &&
+        JSON.stringify((t as { dims?: unknown }).dims) === JSON.stringify(o.dims)
+        ? o
+        : t;
     });
   }
   return m as unknown as OnnxModel;
@@ -152,7 +197,14 @@ function mutateNpy(rng: Rng, original: Uint8Array, huge: boolean): { bytes: Uint
     const shape = pick(rng, [[0], [], [1], [8, 256], [256, 8], [1, 1, 1, 1, 1, 1, 1, 1], [2048]]);
     const n = shape.reduce((a, b) => a * b, 1);
     try {
-      return { bytes: encodeNpy({ dtype, shape, data: new Float64Array(n).map(() => pick(rng, [0, 1, -1, NaN, Infinity, 1e308])) } as never), what: `npy ${dtype} (${shape.join(',')})` };
+      return {
+        bytes: encodeNpy({
+          dtype,
+          shape,
+          data: new Float64Array(n).map(() => pick(rng, [0, 1, -1, NaN, Infinity, 1e308])),
+        } as never),
+        what: `npy ${dtype} (${shape.join(',')})`,
+      };
     } catch {
       // a dtype the writer does not know: fall through to byte damage
     }
@@ -189,7 +241,24 @@ const TARGETS: readonly Target[] = [
       const file = yaml ? 'system.yaml' : 'system.json';
       const m = mutateDoc(rng, pick(rng, systemSeeds()), yaml, huge);
       const c = pick(rng, [
-        { command: 'train', argv: ['train', 'llama3-8b', '--system', file, '--chips', '64', '--tp', '8', '--pp', '1', '--dp', '8', '--json'] },
+        {
+          command: 'train',
+          argv: [
+            'train',
+            'llama3-8b',
+            '--system',
+            file,
+            '--chips',
+            '64',
+            '--tp',
+            '8',
+            '--pp',
+            '1',
+            '--dp',
+            '8',
+            '--json',
+          ],
+        },
         { command: 'train', argv: ['train', 'llama3-8b', '--system', file, '--chips', '64', '--top', '2', '--json'] },
         { command: 'infer', argv: ['infer', 'llama3-8b', '--system', file, '--chips', '8', '--json'] },
       ]);
@@ -205,7 +274,10 @@ const TARGETS: readonly Target[] = [
       const m = mutateDoc(rng, pick(rng, costBookSeeds(rng)), yaml, huge);
       const c = pick(rng, [
         { command: 'cost', argv: ['cost', '--chip', 'tpu-v4', '--costbook', file, '--json'] },
-        { command: 'tco', argv: ['tco', '--chip', 'tpu-v4', '--workload', 'resnet50', '--vs', 'a100', '--costbook', file, '--json'] },
+        {
+          command: 'tco',
+          argv: ['tco', '--chip', 'tpu-v4', '--workload', 'resnet50', '--vs', 'a100', '--costbook', file, '--json'],
+        },
         { command: 'fab', argv: ['fab', '--chip', 'h100-sxm', '--costbook', file, '--json'] },
       ]);
       return { ...c, files: { [file]: b64(m.text) }, outputs: [], mutation: m.what };
@@ -235,7 +307,11 @@ const TARGETS: readonly Target[] = [
     weight: 4,
     make(rng, huge) {
       const files = mlpProgramFiles();
-      const seed = pick(rng, [['examples', 'mlp-int8.s'], ['examples', 'dense-bf16-v4.s'], ['examples', 'conv-int8.s']]);
+      const seed = pick(rng, [
+        ['examples', 'mlp-int8.s'],
+        ['examples', 'dense-bf16-v4.s'],
+        ['examples', 'conv-int8.s'],
+      ]);
       const m = mutateText(rng, new TextDecoder().decode(repoFile(...seed)), huge);
       files['prog.s'] = b64(m.text);
       const c = pick(rng, [
@@ -273,11 +349,21 @@ const TARGETS: readonly Target[] = [
         const m = mutateNpy(rng, Buffer.from(files[`${name}.npy`]!, 'base64'), huge);
         files[`${name}.npy`] = b64(m.bytes);
         const out = rng.next() < 0.3 ? ['-o', 'out'] : [];
-        return { command: 'run', argv: ['run', 'prog.s', ...mlpInputArgs(), ...out, '--json'], files, outputs: out.length ? ['out'] : [], mutation: `${name}: ${m.what}` };
+        return {
+          command: 'run',
+          argv: ['run', 'prog.s', ...mlpInputArgs(), ...out, '--json'],
+          files,
+          outputs: out.length ? ['out'] : [],
+          mutation: `${name}: ${m.what}`,
+        };
       }
       const fixture = ONNX_FIXTURES['mlp']!();
       const shape = fixture.inputs[0]!.shape;
-      const x = encodeNpy({ dtype: 'float32', shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(0.5) });
+      const x = encodeNpy({
+        dtype: 'float32',
+        shape,
+        data: new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(0.5),
+      });
       const m = mutateNpy(rng, x, huge);
       const files = { 'mlp.onnx': b64(fixture.bytes), 'x.npy': b64(m.bytes) };
       const c = pick(rng, [
@@ -294,7 +380,11 @@ const TARGETS: readonly Target[] = [
       const m = mutateOnnx(rng, huge);
       const c = pick(rng, [
         { command: 'compile', argv: ['compile', 'model.onnx', '--chip', 'tpu-v1', '--json'], outputs: [] },
-        { command: 'compile', argv: ['compile', 'model.onnx', '--chip', 'tpu-v4', '-o', 'prog.s'], outputs: ['prog.s', 'prog.s.data'] },
+        {
+          command: 'compile',
+          argv: ['compile', 'model.onnx', '--chip', 'tpu-v4', '-o', 'prog.s'],
+          outputs: ['prog.s', 'prog.s.data'],
+        },
         { command: 'estimate', argv: ['estimate', 'model.onnx', '--chip', 'tpu-v4', '--json'], outputs: [] },
         { command: 'models', argv: ['models', 'model.onnx', '--json'], outputs: [] },
       ]);
@@ -308,7 +398,24 @@ const TARGETS: readonly Target[] = [
       const m = mutateDoc(rng, pick(rng, hfSeeds()), false, huge);
       const c = pick(rng, [
         { command: 'estimate', argv: ['estimate', 'config.json', '--chip', 'tpu-v4', '--seq', '128', '--json'] },
-        { command: 'train', argv: ['train', 'config.json', '--chip', 'h100-sxm', '--chips', '8', '--tp', '8', '--pp', '1', '--dp', '1', '--json'] },
+        {
+          command: 'train',
+          argv: [
+            'train',
+            'config.json',
+            '--chip',
+            'h100-sxm',
+            '--chips',
+            '8',
+            '--tp',
+            '8',
+            '--pp',
+            '1',
+            '--dp',
+            '1',
+            '--json',
+          ],
+        },
         { command: 'infer', argv: ['infer', 'config.json', '--chip', 'h100-sxm', '--chips', '8', '--json'] },
         { command: 'compile', argv: ['compile', 'config.json', '--chip', 'tpu-v4', '--seq', '64', '--json'] },
       ]);
@@ -327,30 +434,178 @@ interface FlagCommand {
 }
 
 const FLAG_COMMANDS: Readonly<Record<string, FlagCommand>> = {
-  gemm: { base: ['gemm', '40', '30', '20'], options: { chip: 'text', dataflow: 'choice', dtype: 'choice', engine: 'choice', timing: 'choice', check: 'bool', seed: 'int', json: 'bool' } },
-  estimate: { base: ['estimate', 'resnet18', '--chip', 'tpu-v4'], options: { batch: 'int', seq: 'int', dtype: 'choice', cores: 'choice', svg: 'out', timeline: 'out', json: 'bool' } },
-  compare: { base: ['compare', 'resnet18', '--chips', 'tpu-v4,a100'], options: { batch: 'int', seq: 'int', svg: 'out', json: 'bool', chips: 'text' } },
+  gemm: {
+    base: ['gemm', '40', '30', '20'],
+    options: {
+      chip: 'text',
+      dataflow: 'choice',
+      dtype: 'choice',
+      engine: 'choice',
+      timing: 'choice',
+      check: 'bool',
+      seed: 'int',
+      json: 'bool',
+    },
+  },
+  estimate: {
+    base: ['estimate', 'resnet18', '--chip', 'tpu-v4'],
+    options: { batch: 'int', seq: 'int', dtype: 'choice', cores: 'choice', svg: 'out', timeline: 'out', json: 'bool' },
+  },
+  compare: {
+    base: ['compare', 'resnet18', '--chips', 'tpu-v4,a100'],
+    options: { batch: 'int', seq: 'int', svg: 'out', json: 'bool', chips: 'text' },
+  },
   models: { base: ['models', 'bert-base'], options: { batch: 'int', seq: 'int', json: 'bool' } },
-  train: { base: ['train', 'llama3-8b', '--chip', 'h100-sxm', '--chips', '64', '--tp', '8', '--pp', '1', '--dp', '8'], options: { chips: 'int', tokens: 'num', seq: 'int', 'global-batch': 'int', tp: 'int', pp: 'int', dp: 'int', cp: 'int', ep: 'int', zero: 'int', microbatch: 'int', interleave: 'int', recompute: 'choice', 'sequence-parallel': 'bool', 'no-overlap': 'bool', dtype: 'choice', flash: 'choice', 'op-overhead': 'num', schedule: 'choice', checkpoint: 'num', restart: 'num', top: 'int', svg: 'out', 'memory-svg': 'out', json: 'bool' } },
-  infer: { base: ['infer', 'llama3-8b', '--chip', 'h100-sxm', '--chips', '8'], options: { chips: 'int', tp: 'int', pp: 'int', batch: 'int', prompt: 'int', output: 'int', rate: 'num', requests: 'int', 'max-batch': 'int', seed: 'int', dtype: 'choice', engine: 'choice', 'engine-version': 'text', json: 'bool' } },
-  reliability: { base: ['reliability'], options: { chips: 'text', checkpoint: 'num', restart: 'num', rate: 'num', svg: 'out', json: 'bool' } },
-  cost: { base: ['cost', '--chip', 'tpu-v4'], options: { volume: 'num', yield: 'choice', harvest: 'num', svg: 'out', json: 'bool' } },
-  tco: { base: ['tco', '--chip', 'tpu-v4', '--workload', 'resnet50'], options: { chips: 'int', years: 'num', volume: 'num', price: 'num', vs: 'text', 'vs-price': 'num', batch: 'int', seq: 'int', svg: 'out', tornado: 'out', json: 'bool' } },
-  fab: { base: ['fab', '--chip', 'tpu-v4'], options: { 'accelerators-per-year': 'num', harvest: 'num', svg: 'out', json: 'bool' } },
-  scalesim: { base: ['scalesim', '-c', 'a.cfg', '-t', 'layers.csv'], options: { timing: 'choice', 'float-sum': 'choice', output: 'out', dataflow: 'text', json: 'bool' } },
-  run: { base: ['run', 'prog.s', ...mlpInputArgs()], options: { chip: 'text', engine: 'choice', 'timing-only': 'bool', output: 'out', trace: 'out', json: 'bool' } },
-  compile: { base: ['compile', 'mlp.onnx', '--chip', 'tpu-v1'], options: { dtype: 'choice', batch: 'int', 'per-tensor': 'bool', output: 'out', json: 'bool' } },
+  train: {
+    base: ['train', 'llama3-8b', '--chip', 'h100-sxm', '--chips', '64', '--tp', '8', '--pp', '1', '--dp', '8'],
+    options: {
+      chips: 'int',
+      tokens: 'num',
+      seq: 'int',
+      'global-batch': 'int',
+      tp: 'int',
+      pp: 'int',
+      dp: 'int',
+      cp: 'int',
+      ep: 'int',
+      zero: 'int',
+      microbatch: 'int',
+      interleave: 'int',
+      recompute: 'choice',
+      'sequence-parallel': 'bool',
+      'no-overlap': 'bool',
+      dtype: 'choice',
+      flash: 'choice',
+      'op-overhead': 'num',
+      schedule: 'choice',
+      checkpoint: 'num',
+      restart: 'num',
+      top: 'int',
+      svg: 'out',
+      'memory-svg': 'out',
+      json: 'bool',
+    },
+  },
+  infer: {
+    base: ['infer', 'llama3-8b', '--chip', 'h100-sxm', '--chips', '8'],
+    options: {
+      chips: 'int',
+      tp: 'int',
+      pp: 'int',
+      batch: 'int',
+      prompt: 'int',
+      output: 'int',
+      rate: 'num',
+      requests: 'int',
+      'max-batch': 'int',
+      seed: 'int',
+      dtype: 'choice',
+      engine: 'choice',
+      'engine-version': 'text',
+      json: 'bool',
+    },
+  },
+  reliability: {
+    base: ['reliability'],
+    options: { chips: 'text', checkpoint: 'num', restart: 'num', rate: 'num', svg: 'out', json: 'bool' },
+  },
+  cost: {
+    base: ['cost', '--chip', 'tpu-v4'],
+    options: { volume: 'num', yield: 'choice', harvest: 'num', svg: 'out', json: 'bool' },
+  },
+  tco: {
+    base: ['tco', '--chip', 'tpu-v4', '--workload', 'resnet50'],
+    options: {
+      chips: 'int',
+      years: 'num',
+      volume: 'num',
+      price: 'num',
+      vs: 'text',
+      'vs-price': 'num',
+      batch: 'int',
+      seq: 'int',
+      svg: 'out',
+      tornado: 'out',
+      json: 'bool',
+    },
+  },
+  fab: {
+    base: ['fab', '--chip', 'tpu-v4'],
+    options: { 'accelerators-per-year': 'num', harvest: 'num', svg: 'out', json: 'bool' },
+  },
+  scalesim: {
+    base: ['scalesim', '-c', 'a.cfg', '-t', 'layers.csv'],
+    options: { timing: 'choice', 'float-sum': 'choice', output: 'out', dataflow: 'text', json: 'bool' },
+  },
+  run: {
+    base: ['run', 'prog.s', ...mlpInputArgs()],
+    options: { chip: 'text', engine: 'choice', 'timing-only': 'bool', output: 'out', trace: 'out', json: 'bool' },
+  },
+  compile: {
+    base: ['compile', 'mlp.onnx', '--chip', 'tpu-v1'],
+    options: { dtype: 'choice', batch: 'int', 'per-tensor': 'bool', output: 'out', json: 'bool' },
+  },
   asm: { base: ['asm', 'prog.s'], options: { output: 'out', json: 'bool' } },
 };
 
-const CHOICES = ['ws', 'os', 'is', 'int8', 'bf16', 'fp8-e4m3', 'fp16', 'fold', 'register', 'reference', 'native', 'scalesim', 'legacy', 'modern', 'all', '1', 'full', 'selective', 'none', 'on', 'off', '1f1b', 'dualpipe', 'poisson', 'murphy', 'vllm', 'ideal', 'sglang', 'WS', 'int4', ''];
-const TEXTS = ['tpu-v4', 'a100', 'tpu-v1,tpu-v1', ',', '', ' ', 'h100-sxm,', 'chip.yaml', 'nope', '1e4,1e7', '0,-1', 'NaN', 'x'.repeat(5000), '--json', '-', '../x'];
+const CHOICES = [
+  'ws',
+  'os',
+  'is',
+  'int8',
+  'bf16',
+  'fp8-e4m3',
+  'fp16',
+  'fold',
+  'register',
+  'reference',
+  'native',
+  'scalesim',
+  'legacy',
+  'modern',
+  'all',
+  '1',
+  'full',
+  'selective',
+  'none',
+  'on',
+  'off',
+  '1f1b',
+  'dualpipe',
+  'poisson',
+  'murphy',
+  'vllm',
+  'ideal',
+  'sglang',
+  'WS',
+  'int4',
+  '',
+];
+const TEXTS = [
+  'tpu-v4',
+  'a100',
+  'tpu-v1,tpu-v1',
+  ',',
+  '',
+  ' ',
+  'h100-sxm,',
+  'chip.yaml',
+  'nope',
+  '1e4,1e7',
+  '0,-1',
+  'NaN',
+  'x'.repeat(5000),
+  '--json',
+  '-',
+  '../x',
+];
 const OUTS = ['out.svg', 'sub/dir/out.svg', 'prog.s', '.', '', ' ', 'out', 'a.cfg/x.svg', 'x'.repeat(300)];
 
 function flagValue(rng: Rng, kind: Kind, huge: boolean): string | undefined {
   if (kind === 'bool') return undefined;
   if (rng.next() < 0.15) return pick(rng, TEXTS);
-  if (kind === 'int' || kind === 'num') return pick(rng, [...oddNumberTexts(huge), '1', '2', '8', '64', '1e3', '3.7', '1e-3']);
+  if (kind === 'int' || kind === 'num')
+    return pick(rng, [...oddNumberTexts(huge), '1', '2', '8', '64', '1e3', '3.7', '1e-3']);
   if (kind === 'choice') return pick(rng, CHOICES);
   if (kind === 'out') return pick(rng, OUTS);
   return pick(rng, TEXTS);
@@ -391,8 +646,15 @@ function makeFlagCase(rng: Rng, huge: boolean): Draft {
   };
   // The outputs are what the final argv names (a flag's value may have been dropped or moved): `-o`
   // and `--output` of run and scalesim are folders, and compile -o also writes FILE.data/.
-  const outputOptions = new Set(['-o', ...Object.entries(spec.options).filter(([, k]) => k === 'out').map(([o]) => `--${o}`)]);
-  const outputs = argv.flatMap((a, i) => (outputOptions.has(a) && argv[i + 1] !== undefined ? [argv[i + 1]!, `${argv[i + 1]}.data`] : []));
+  const outputOptions = new Set([
+    '-o',
+    ...Object.entries(spec.options)
+      .filter(([, k]) => k === 'out')
+      .map(([o]) => `--${o}`),
+  ]);
+  const outputs = argv.flatMap((a, i) =>
+    outputOptions.has(a) && argv[i + 1] !== undefined ? [argv[i + 1]!, `${argv[i + 1]}.data`] : [],
+  );
   return { command: name, argv, files, outputs, mutation: whats.join('; ') };
 }
 

@@ -12,8 +12,7 @@ export interface KnownFailure {
   readonly owner: string;
 }
 
-export const KNOWN_FAILURES: readonly KnownFailure[] = [
-];
+export const KNOWN_FAILURES: readonly KnownFailure[] = [];
 
 export function matches(k: KnownFailure, f: Failure): boolean {
   return k.command.test(f.command) && k.pattern.test(`${f.problem}\n${f.message}\n${f.frame}`);

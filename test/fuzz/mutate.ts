@@ -17,12 +17,57 @@ export function pick<T>(rng: Rng, items: readonly T[]): T {
  * a limit stops them (1e9 rows, 2^31 elements).
  */
 export function oddNumberTexts(huge: boolean): readonly string[] {
-  const plain = ['0', '-1', '-0', '1.5', '0.0001', 'NaN', '-NaN', 'Infinity', '-Infinity', '1e308', '-1e308', '1e-320', '', ' ', '0x10', '1_000', '007', '9007199254740993', '2147483648', '4294967297', '3e', '+', '.', 'null', 'true', '１２'];
+  const plain = [
+    '0',
+    '-1',
+    '-0',
+    '1.5',
+    '0.0001',
+    'NaN',
+    '-NaN',
+    'Infinity',
+    '-Infinity',
+    '1e308',
+    '-1e308',
+    '1e-320',
+    '',
+    ' ',
+    '0x10',
+    '1_000',
+    '007',
+    '9007199254740993',
+    '2147483648',
+    '4294967297',
+    '3e',
+    '+',
+    '.',
+    'null',
+    'true',
+    '１２',
+  ];
   return huge ? [...plain, '1e9', '1e12', '65536', '1000000', '2147483647'] : [...plain, '300', '4096'];
 }
 
 function oddJsonValue(rng: Rng, huge: boolean): Json {
-  const choices: Json[] = [0, -1, 1e308, -1e308, 1.5, 0.0001, '', 'NaN', 'Infinity', null, true, false, [], {}, 'x'.repeat(rng.int(1, 3) * 40_000), [1, 2, 3], { a: 1 }];
+  const choices: Json[] = [
+    0,
+    -1,
+    1e308,
+    -1e308,
+    1.5,
+    0.0001,
+    '',
+    'NaN',
+    'Infinity',
+    null,
+    true,
+    false,
+    [],
+    {},
+    'x'.repeat(rng.int(1, 3) * 40_000),
+    [1, 2, 3],
+    { a: 1 },
+  ];
   const hugeChoices: Json[] = huge ? [1e9, 1e12, 2 ** 31, 65536, 1e6] : [300, 4096];
   return pick(rng, [...choices, ...hugeChoices]);
 }
@@ -46,7 +91,8 @@ function expandDeep(text: string): string {
 function nodePaths(value: Json, path: (string | number)[], out: (string | number)[][]): void {
   out.push(path);
   if (Array.isArray(value)) value.forEach((v, i) => nodePaths(v, [...path, i], out));
-  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) nodePaths(v, [...path, k], out);
+  else if (value !== null && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) nodePaths(v, [...path, k], out);
 }
 
 function getAt(root: Json, path: readonly (string | number)[]): Json {
@@ -82,16 +128,34 @@ export function mutateJson(rng: Rng, doc: Json, huge: boolean): { doc: Json; wha
     return { doc: set(v), what: `${at}: ${current} -> ${v}` };
   }
   if (op === 2) {
-    const typed: Json = typeof current === 'number' ? String(current) : typeof current === 'string' ? Number(current.length) : Array.isArray(current) ? { ...current } : current !== null && typeof current === 'object' ? Object.values(current) : String(current);
+    const typed: Json =
+      typeof current === 'number'
+        ? String(current)
+        : typeof current === 'string'
+          ? Number(current.length)
+          : Array.isArray(current)
+            ? { ...current }
+            : current !== null && typeof current === 'object'
+              ? Object.values(current)
+              : String(current);
     return { doc: set(typed), what: `${at}: type change` };
   }
-  if (op === 3) return { doc: set(deepNest(pick(rng, [100, 1000, 5000, 20_000]), rng.next() < 0.5)), what: `${at}: nested deep` };
+  if (op === 3)
+    return { doc: set(deepNest(pick(rng, [100, 1000, 5000, 20_000]), rng.next() < 0.5)), what: `${at}: nested deep` };
   if (op === 4 && Array.isArray(current) && current.length > 0) {
     const n = pick(rng, [0, 2, 50, huge ? 500 : 200]); // bigger files are slow to parse as YAML (seconds per MB)
-    return { doc: set(n === 0 ? [] : Array.from({ length: current.length * n }, (_, i) => structuredClone(current[i % current.length]!))), what: `${at}: array x${n}` };
+    return {
+      doc: set(
+        n === 0
+          ? []
+          : Array.from({ length: current.length * n }, (_, i) => structuredClone(current[i % current.length]!)),
+      ),
+      what: `${at}: array x${n}`,
+    };
   }
   if (op === 5 && current !== null && typeof current === 'object' && !Array.isArray(current)) {
-    (current as Record<string, Json>)[pick(rng, ['__proto__', 'constructor', 'extra', '', 'toString', 'base'])] = oddJsonValue(rng, huge);
+    (current as Record<string, Json>)[pick(rng, ['__proto__', 'constructor', 'extra', '', 'toString', 'base'])] =
+      oddJsonValue(rng, huge);
     return { doc: root, what: `${at}: odd key` };
   }
   const v = oddJsonValue(rng, huge);
@@ -109,13 +173,22 @@ export function mutateText(rng: Rng, text: string, huge: boolean): { text: strin
   const i = rng.int(0, Math.max(0, lines.length - 1));
   const op = rng.int(0, 8);
   if (op === 0) return { text: lines.filter((_, j) => j !== i).join('\n'), what: `delete line ${i + 1}` };
-  if (op === 1) return { text: [...lines.slice(0, i + 1), ...Array(pick(rng, [1, 2, 100])).fill(lines[i]), ...lines.slice(i + 1)].join('\n'), what: `repeat line ${i + 1}` };
+  if (op === 1)
+    return {
+      text: [...lines.slice(0, i + 1), ...Array(pick(rng, [1, 2, 100])).fill(lines[i]), ...lines.slice(i + 1)].join(
+        '\n',
+      ),
+      what: `repeat line ${i + 1}`,
+    };
   if (op === 2 || op === 3) {
     const numbers = [...text.matchAll(/-?\d+(\.\d+)?([eE][+-]?\d+)?/g)];
     if (numbers.length > 0) {
       const m = pick(rng, numbers);
       const v = pick(rng, oddNumberTexts(huge));
-      return { text: text.slice(0, m.index) + v + text.slice(m.index + m[0].length), what: `number ${m[0]} at ${m.index} -> '${v.slice(0, 20)}'` };
+      return {
+        text: text.slice(0, m.index) + v + text.slice(m.index + m[0].length),
+        what: `number ${m[0]} at ${m.index} -> '${v.slice(0, 20)}'`,
+      };
     }
   }
   if (op === 4) {
@@ -124,10 +197,38 @@ export function mutateText(rng: Rng, text: string, huge: boolean): { text: strin
   }
   if (op === 5) {
     const at = rng.int(0, text.length);
-    const junk = pick(rng, ['\0', '\r', '\r\n', '\t', '"', "'", '{', '[', ']', '}', ':', ',', '#', ';', '&a', '*a', '!!binary', '\uFEFF', '\u2028', 'x'.repeat(100_000)]);
-    return { text: text.slice(0, at) + junk + text.slice(at), what: `insert ${JSON.stringify(junk.slice(0, 10))} at ${at}` };
+    const junk = pick(rng, [
+      '\0',
+      '\r',
+      '\r\n',
+      '\t',
+      '"',
+      "'",
+      '{',
+      '[',
+      ']',
+      '}',
+      ':',
+      ',',
+      '#',
+      ';',
+      '&a',
+      '*a',
+      '!!binary',
+      '\uFEFF',
+      '\u2028',
+      'x'.repeat(100_000),
+    ]);
+    return {
+      text: text.slice(0, at) + junk + text.slice(at),
+      what: `insert ${JSON.stringify(junk.slice(0, 10))} at ${at}`,
+    };
   }
-  if (op === 6) return { text: lines.map((l) => l.replace(/\n/g, '')).join(pick(rng, ['\r\n', '\r', '\n\n'])), what: 'line endings' };
+  if (op === 6)
+    return {
+      text: lines.map((l) => l.replace(/\n/g, '')).join(pick(rng, ['\r\n', '\r', '\n\n'])),
+      what: 'line endings',
+    };
   const bytes = mutateBytes(rng, new TextEncoder().encode(text));
   return { text: new TextDecoder().decode(bytes.bytes), what: bytes.what };
 }
@@ -153,12 +254,18 @@ export function mutateBytes(rng: Rng, input: Uint8Array): { bytes: Uint8Array; w
   if (op === 2) {
     const at = rng.int(0, n - 1);
     const len = rng.int(1, Math.min(64, n - at));
-    return { bytes: Uint8Array.from([...bytes.subarray(0, at), ...bytes.subarray(at + len)]), what: `delete ${len} bytes at ${at}` };
+    return {
+      bytes: Uint8Array.from([...bytes.subarray(0, at), ...bytes.subarray(at + len)]),
+      what: `delete ${len} bytes at ${at}`,
+    };
   }
   if (op === 3) {
     const at = rng.int(0, n - 1);
     const len = rng.int(1, Math.min(64, n - at));
-    return { bytes: Uint8Array.from([...bytes.subarray(0, at + len), ...bytes.subarray(at, n)]), what: `duplicate ${len} bytes at ${at}` };
+    return {
+      bytes: Uint8Array.from([...bytes.subarray(0, at + len), ...bytes.subarray(at, n)]),
+      what: `duplicate ${len} bytes at ${at}`,
+    };
   }
   const at = rng.int(0, n - 1);
   bytes[at] = pick(rng, [0x00, 0xff, 0x7f, 0x80]);

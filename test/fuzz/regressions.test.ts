@@ -36,7 +36,19 @@ describe('fuzz regressions', () => {
 
   it('estimate: a config.json with 2^31 layers is refused at once', async () => {
     const file = join(tmp(), 'config.json');
-    writeFileSync(file, JSON.stringify({ model_type: 'llama', hidden_size: 256, intermediate_size: 512, num_hidden_layers: 2147483647, num_attention_heads: 4, num_key_value_heads: 2, vocab_size: 1000, max_position_embeddings: 512 }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        model_type: 'llama',
+        hidden_size: 256,
+        intermediate_size: 512,
+        num_hidden_layers: 2147483647,
+        num_attention_heads: 4,
+        num_key_value_heads: 2,
+        vocab_size: 1000,
+        max_position_embeddings: 512,
+      }),
+    );
     const r = await tpusim('estimate', file, '--chip', 'tpu-v4', '--seq', '128', '--json');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/num_hidden_layers is 2147483647, above the limit 1024/);

@@ -20,7 +20,12 @@ export interface RunOptions {
 
 const here = import.meta.dirname;
 
-function runShare(cases: readonly FuzzCase[], base: string, options: RunOptions, logs: string[]): Promise<CaseResult[]> {
+function runShare(
+  cases: readonly FuzzCase[],
+  base: string,
+  options: RunOptions,
+  logs: string[],
+): Promise<CaseResult[]> {
   const results: CaseResult[] = [];
   return new Promise((resolveAll, reject) => {
     let child: ChildProcess | undefined;
@@ -65,10 +70,14 @@ function runShare(cases: readonly FuzzCase[], base: string, options: RunOptions,
         if (proc !== child) return;
         child = undefined;
         if (!ready) {
-          startFailed(`child exited before loading the sources (${signal ?? code}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+          startFailed(
+            `child exited before loading the sources (${signal ?? code}): ` +
+              `${stderr.trim().split('\n').slice(-3).join(' | ')}`,
+          );
           return;
         }
-        if (pending().length > 0) finishCase('crashed', `child exited (${signal ?? code}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+        if (pending().length > 0)
+          finishCase('crashed', `child exited (${signal ?? code}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
         else {
           clearTimeout(timer);
           resolveAll(results);
@@ -98,7 +107,15 @@ function runShare(cases: readonly FuzzCase[], base: string, options: RunOptions,
         child = undefined;
         dying.kill('SIGKILL');
       }
-      if (c) results.push({ id: c.id, code, problems: [code === 'hang' ? 'hang (per-case timeout)' : 'process crashed'], message, frame: '', ms: options.caseTimeoutMs });
+      if (c)
+        results.push({
+          id: c.id,
+          code,
+          problems: [code === 'hang' ? 'hang (per-case timeout)' : 'process crashed'],
+          message,
+          frame: '',
+          ms: options.caseTimeoutMs,
+        });
       start();
     };
     start();
@@ -106,7 +123,10 @@ function runShare(cases: readonly FuzzCase[], base: string, options: RunOptions,
 }
 
 /** Runs every case and returns the results in case order. */
-export async function runCases(cases: readonly FuzzCase[], options: RunOptions): Promise<{ results: CaseResult[]; logs: string[] }> {
+export async function runCases(
+  cases: readonly FuzzCase[],
+  options: RunOptions,
+): Promise<{ results: CaseResult[]; logs: string[] }> {
   const base = mkdtempSync(join(tmpdir(), 'tpusim-fuzz-'));
   const logs: string[] = [];
   try {

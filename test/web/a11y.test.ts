@@ -34,11 +34,22 @@ describe.skipIf(!browserAvailable)('web UI: accessibility', () => {
       await ready(page);
       await page.addScriptTag({ path: AXE });
       const violations = (await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: unknown[] }> } }).axe;
-        const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] }, resultTypes: ['violations'] });
+        const axe = (
+          window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: unknown[] }> } }
+        ).axe;
+        const result = await axe.run(document, {
+          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] },
+          resultTypes: ['violations'],
+        });
         return result.violations;
       })) as Violation[];
-      const report = violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`);
+      const report = violations.map(
+        (v) =>
+          `${v.id} (${v.impact}): ${v.help} at ${v.nodes
+            .slice(0, 3)
+            .map((n) => n.target.join(' '))
+            .join('; ')}`,
+      );
       expect(report, report.join('\n')).toEqual([]);
       noErrors(errors);
       await page.close();
@@ -55,7 +66,8 @@ describe.skipIf(!browserAvailable)('web UI: accessibility', () => {
         await page.evaluate(() => {
           const el = document.activeElement as HTMLElement | null;
           if (!el || el === document.body) return '';
-          const labelled = (el as HTMLInputElement).labels?.[0]?.textContent ?? el.getAttribute('aria-label') ?? el.textContent ?? '';
+          const labelled =
+            (el as HTMLInputElement).labels?.[0]?.textContent ?? el.getAttribute('aria-label') ?? el.textContent ?? '';
           return `${el.tagName.toLowerCase()}:${labelled.trim().slice(0, 30)}`;
         }),
       );

@@ -5,7 +5,9 @@ import { browserAvailable, cliJson, noErrors, ready, shot, stat, useUi } from '.
 type Bar = { key: string; value: number };
 
 async function bars(page: import('playwright-core').Page, testid: string): Promise<Bar[]> {
-  return page.$$eval(`[data-testid="${testid}"] tr`, (rows) => rows.map((r) => ({ key: r.getAttribute('data-key') ?? '', value: Number(r.getAttribute('data-value')) })));
+  return page.$$eval(`[data-testid="${testid}"] tr`, (rows) =>
+    rows.map((r) => ({ key: r.getAttribute('data-key') ?? '', value: Number(r.getAttribute('data-value')) })),
+  );
 }
 
 describe.runIf(browserAvailable)('web UI: Chip power and area charts', () => {

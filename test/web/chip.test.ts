@@ -4,7 +4,7 @@ import { browserAvailable, cliJson, noErrors, ready, shot, stat, useUi } from '.
 
 describe.runIf(browserAvailable)('web UI: Chip', () => {
   const ui = useUi();
-  it('shows a preset\'s peaks, area and cost, equal to tpusim cost/chip --json', async () => {
+  it("shows a preset's peaks, area and cost, equal to tpusim cost/chip --json", async () => {
     const { page, errors } = await ui.open('#/chip?chip=h100-sxm&volume=1000000');
     await ready(page);
     const cost = await cliJson('cost', '--chip', 'h100-sxm', '--volume', '1000000');

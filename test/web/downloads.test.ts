@@ -28,7 +28,11 @@ describe.skipIf(!browserAvailable)('web UI: downloads', () => {
       expect(figures.length).toBeGreaterThan(0);
       for (const f of figures) {
         const wanted = f.kind === 'table' ? ['CSV', 'JSON'] : ['SVG', 'PNG', 'JSON'];
-        for (const b of wanted) expect(f.buttons.some((x) => x.startsWith(b)), `${f.kind} '${f.caption}': ${f.buttons.join(', ')}`).toBe(true);
+        for (const b of wanted)
+          expect(
+            f.buttons.some((x) => x.startsWith(b)),
+            `${f.kind} '${f.caption}': ${f.buttons.join(', ')}`,
+          ).toBe(true);
       }
       noErrors(errors);
       await page.close();

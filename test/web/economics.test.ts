@@ -7,10 +7,13 @@ const section = (name: string): string => `[data-testid="${name}-section"] .stat
 
 /** Waits until a stat's `data-value` differs from `before`. */
 async function changed(page: Page, testid: string, before: number): Promise<number> {
-  await page.waitForFunction(([id, old]) => {
-    const v = document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-value');
-    return v !== null && v !== undefined && Number(v) !== old;
-  }, [testid, before] as const);
+  await page.waitForFunction(
+    ([id, old]) => {
+      const v = document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-value');
+      return v !== null && v !== undefined && Number(v) !== old;
+    },
+    [testid, before] as const,
+  );
   return stat(page, testid);
 }
 
@@ -70,7 +73,9 @@ describe.runIf(browserAvailable)('web UI: Economics', () => {
     expect(await stat(page, 'break-even-volume')).toBeCloseTo(cli['buildVsBuy'].breakEvenVolume, 6);
     const tornado = page.locator('[data-testid="tornado-chart"] svg');
     expect(await tornado.locator('rect title').count()).toBe(2 * cli['tornado'].length);
-    expect(await page.locator('[data-testid="tornado-table"] tbody tr td:first-child').allTextContents()).toEqual(cli['tornado'].map((b: { name: string }) => b.name));
+    expect(await page.locator('[data-testid="tornado-table"] tbody tr td:first-child').allTextContents()).toEqual(
+      cli['tornado'].map((b: { name: string }) => b.name),
+    );
     await shot(page, 'economics-tco-tpu-v4');
     noErrors(errors);
     await page.close();
@@ -79,7 +84,9 @@ describe.runIf(browserAvailable)('web UI: Economics', () => {
   it('shows a workload that does not fit as an error in its section only', async () => {
     const { page, errors } = await ui.open('#/economics?chip=tpu-v4&workload=deepseek-v3');
     await page.waitForSelector(`${section('tco')}[data-state="error"]`, { timeout: 60_000 });
-    expect(await page.locator(`${section('tco')} [role="alert"]`).textContent()).toContain('deepseek-v3 cannot run on tpu-v4');
+    expect(await page.locator(`${section('tco')} [role="alert"]`).textContent()).toContain(
+      'deepseek-v3 cannot run on tpu-v4',
+    );
     await ready(page, section('cost'));
     noErrors(errors);
     await page.close();
@@ -94,7 +101,9 @@ describe.runIf(browserAvailable)('web UI: Economics', () => {
     expect(await page.locator('[data-testid="fab-binding"] .value').textContent()).toBe(plan.binding);
     expect(await stat(page, 'fab-binding-share')).toBeCloseTo(plan.resources[0].share, 9);
     expect((await stat(page, 'fab-capital')) / plan.newCapitalUsd).toBeCloseTo(1, 12);
-    expect(await page.locator('[data-testid="fab-resources"] tbody tr td:first-child').allTextContents()).toEqual(plan.resources.map((r: { resource: string }) => r.resource));
+    expect(await page.locator('[data-testid="fab-resources"] tbody tr td:first-child').allTextContents()).toEqual(
+      plan.resources.map((r: { resource: string }) => r.resource),
+    );
     expect(await page.locator('[data-testid="fab-scenarios"] tbody tr').count()).toBe(2);
     await shot(page, 'economics-fab-10m');
     const slider = page.locator('input[name="per-year-log"]');

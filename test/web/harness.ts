@@ -21,7 +21,10 @@ const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots
 export interface Ui {
   browser: Browser;
   server: UiServer;
-  /** Opens `hash` (e.g. `#/model?model=resnet50`) in a fresh page that records console errors; 1400 x 1000 unless `viewport` says otherwise. */
+  /**
+   * Opens `hash` (e.g. `#/model?model=resnet50`) in a fresh page that records console errors; 1400 x 1000 unless
+   * `viewport` says otherwise.
+   */
   open(hash: string, viewport?: { width: number; height: number }): Promise<{ page: Page; errors: string[] }>;
 }
 
@@ -30,9 +33,16 @@ export function useUi(): Ui {
   const ui = {} as Ui;
   beforeAll(async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'tpusim-web-'));
-    await build({ configFile: join(import.meta.dirname, '..', '..', 'web', 'vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
+    await build({
+      configFile: join(import.meta.dirname, '..', '..', 'web', 'vite.config.ts'),
+      logLevel: 'error',
+      build: { outDir, emptyOutDir: true },
+    });
     ui.server = await startUiServer({ port: 0, root: outDir });
-    ui.browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    ui.browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
     ui.open = async (hash: string, viewport = { width: 1400, height: 1000 }) => {
       const page = await ui.browser.newPage({ viewport });
       const errors: string[] = [];
@@ -41,7 +51,8 @@ export function useUi(): Ui {
       // Nothing may leave the machine: every request goes to the UI's own server (or stays in the page).
       page.on('request', (r) => {
         const url = r.url();
-        if (!url.startsWith(ui.server.url) && !url.startsWith('data:') && !url.startsWith('blob:')) errors.push(`request to ${url}`);
+        if (!url.startsWith(ui.server.url) && !url.startsWith('data:') && !url.startsWith('blob:'))
+          errors.push(`request to ${url}`);
       });
       await page.goto(`${ui.server.url}${hash}`);
       return { page, errors };

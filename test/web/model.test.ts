@@ -9,16 +9,32 @@ import { browserAvailable, cliJson, noErrors, ready, shot, stat, useUi } from '.
 
 const ESTIMATE = '[data-testid="estimate-status"] .status';
 const COMPARE = '[data-testid="compare-status"] .status';
-const TINY_LLAMA = { model_type: 'llama', hidden_size: 256, intermediate_size: 512, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2, vocab_size: 1000, max_position_embeddings: 512, rms_norm_eps: 1e-5 };
+const TINY_LLAMA = {
+  model_type: 'llama',
+  hidden_size: 256,
+  intermediate_size: 512,
+  num_hidden_layers: 2,
+  num_attention_heads: 4,
+  num_key_value_heads: 2,
+  vocab_size: 1000,
+  max_position_embeddings: 512,
+  rms_norm_eps: 1e-5,
+};
 
-/** Moves the batch slider one step with the keyboard and waits for the new estimate; returns the update time the page reports. */
+/**
+ * Moves the batch slider one step with the keyboard and waits for the new estimate; returns the update time the page
+ * reports.
+ */
 async function stepBatch(page: Page, to: number): Promise<number> {
   const before = await stat(page, 'total-time');
   const slider = page.locator('input[type="range"][name="batch"]');
   await slider.focus();
   await page.keyboard.press('ArrowRight');
   await page.waitForFunction((b) => location.hash.includes(`batch=${b}`), to);
-  await page.waitForFunction((old) => Number(document.querySelector('[data-testid="total-time"]')?.getAttribute('data-value')) !== old, before);
+  await page.waitForFunction(
+    (old) => Number(document.querySelector('[data-testid="total-time"]')?.getAttribute('data-value')) !== old,
+    before,
+  );
   return ready(page, ESTIMATE);
 }
 
@@ -39,18 +55,27 @@ describe.runIf(browserAvailable)('web UI: Model', () => {
     expect(await stat(page, 'layers')).toBe(cli['layers'].length);
     expect(await stat(page, 'fits')).toBe(1);
     expect(await page.locator('[data-testid="roofline"] svg').count()).toBe(1);
-    expect(await page.locator('[data-testid="timeline"] svg rect title').count()).toBe(cli['layers'].filter((l: { cycles: number }) => l.cycles > 0).length);
+    expect(await page.locator('[data-testid="timeline"] svg rect title').count()).toBe(
+      cli['layers'].filter((l: { cycles: number }) => l.cycles > 0).length,
+    );
     expect(await page.locator('[data-testid="energy-chart"] svg').count()).toBe(1);
     expect(await page.locator('[data-testid="layer-table"] tbody tr').count()).toBeGreaterThan(50);
     await shot(page, 'model-resnet50-tpu-v4');
 
     const steps = [await stepBatch(page, 2), await stepBatch(page, 3)];
-    expect(await stat(page, 'total-time')).toBe((await cliJson('estimate', 'resnet50', '--chip', 'tpu-v4', '--batch', '3'))['totalTimeS']);
+    expect(await stat(page, 'total-time')).toBe(
+      (await cliJson('estimate', 'resnet50', '--chip', 'tpu-v4', '--batch', '3'))['totalTimeS'],
+    );
     await page.locator('select[name="chip"]').selectOption('h100-sxm');
     await page.waitForFunction(() => (document.querySelector('h2')?.textContent ?? '').includes('h100-sxm'));
     const chipChange = await ready(page, ESTIMATE);
-    expect(await stat(page, 'total-time')).toBe((await cliJson('estimate', 'resnet50', '--chip', 'h100-sxm', '--batch', '3'))['totalTimeS']);
-    console.log(`resnet50 update times (ms): first ${first.toFixed(1)}, batch slider ${steps.map((s) => s.toFixed(1)).join(', ')}, chip change ${chipChange.toFixed(1)}`);
+    expect(await stat(page, 'total-time')).toBe(
+      (await cliJson('estimate', 'resnet50', '--chip', 'h100-sxm', '--batch', '3'))['totalTimeS'],
+    );
+    console.log(
+      `resnet50 update times (ms): first ${first.toFixed(1)}, batch slider ` +
+        `${steps.map((s) => s.toFixed(1)).join(', ')}, chip change ${chipChange.toFixed(1)}`,
+    );
     noErrors(errors);
     await page.close();
   });
@@ -58,14 +83,19 @@ describe.runIf(browserAvailable)('web UI: Model', () => {
   it('follows the batch slider for llama3-70b at seq 128 and says it does not fit one tpu-v4', async () => {
     const { page, errors } = await ui.open('#/model?model=llama3-70b&seq=128&chip=tpu-v4');
     const first = await ready(page, ESTIMATE);
-    expect(await stat(page, 'total-time')).toBe((await cliJson('estimate', 'llama3-70b', '--chip', 'tpu-v4', '--seq', '128'))['totalTimeS']);
+    expect(await stat(page, 'total-time')).toBe(
+      (await cliJson('estimate', 'llama3-70b', '--chip', 'tpu-v4', '--seq', '128'))['totalTimeS'],
+    );
     expect(await stat(page, 'fits')).toBe(0);
     expect(await page.getByTestId('does-not-fit').textContent()).toContain('split the model over several chips');
     const steps = [await stepBatch(page, 2), await stepBatch(page, 3), await stepBatch(page, 4)];
     await page.locator('select[name="chip"]').selectOption('tpu-v5p');
     await page.waitForFunction(() => (document.querySelector('h2')?.textContent ?? '').includes('tpu-v5p'));
     const chipChange = await ready(page, ESTIMATE);
-    console.log(`llama3-70b seq 128 update times (ms): first ${first.toFixed(1)}, batch slider ${steps.map((s) => s.toFixed(1)).join(', ')}, chip change ${chipChange.toFixed(1)}`);
+    console.log(
+      `llama3-70b seq 128 update times (ms): first ${first.toFixed(1)}, batch slider ` +
+        `${steps.map((s) => s.toFixed(1)).join(', ')}, chip change ${chipChange.toFixed(1)}`,
+    );
     await shot(page, 'model-llama3-70b');
     noErrors(errors);
     await page.close();
@@ -89,7 +119,11 @@ describe.runIf(browserAvailable)('web UI: Model', () => {
     expect(await page.getByTestId('total-time').count()).toBe(0);
     await shot(page, 'model-config-invalid');
     await editor.fill('{ "model_type": ');
-    await page.waitForFunction(() => (document.querySelector('[data-testid="estimate-status"] [role="alert"]')?.textContent ?? '').includes('not valid JSON'));
+    await page.waitForFunction(() =>
+      (document.querySelector('[data-testid="estimate-status"] [role="alert"]')?.textContent ?? '').includes(
+        'not valid JSON',
+      ),
+    );
     noErrors(errors);
     await page.close();
   });

@@ -10,10 +10,14 @@ import { browserAvailable, noErrors, ready, shot, stat, useUi } from './harness.
 
 /** Waits until no status on the page is computing, and returns the states. */
 async function settled(page: Page): Promise<string[]> {
-  await page.waitForFunction(() => {
-    const states = [...document.querySelectorAll('.status')].map((s) => s.getAttribute('data-state'));
-    return states.length > 0 && !states.includes('busy');
-  }, undefined, { timeout: 60_000 });
+  await page.waitForFunction(
+    () => {
+      const states = [...document.querySelectorAll('.status')].map((s) => s.getAttribute('data-state'));
+      return states.length > 0 && !states.includes('busy');
+    },
+    undefined,
+    { timeout: 60_000 },
+  );
   return page.locator('.status').evaluateAll((all) => all.map((s) => s.getAttribute('data-state') ?? ''));
 }
 
@@ -82,17 +86,19 @@ describe.runIf(browserAvailable)('web UI: bad values and odd addresses', () => {
     await page.close();
   });
 
-  it('rejects a batch above the slider\'s limit instead of using another', async () => {
+  it("rejects a batch above the slider's limit instead of using another", async () => {
     const { page, errors } = await ui.open('#/model?model=resnet50&batch=5000');
     const status = '[data-testid="estimate-status"] .status';
     await page.waitForSelector(`${status}[data-state="error"]`, { timeout: 10_000 });
-    expect(await page.locator(`${status} [role="alert"]`).textContent()).toBe("batch must be a whole number from 1 to 1024, got '5000'");
+    expect(await page.locator(`${status} [role="alert"]`).textContent()).toBe(
+      "batch must be a whole number from 1 to 1024, got '5000'",
+    );
     expect(await page.getByTestId('per-second').count()).toBe(0);
     noErrors(errors);
     await page.close();
   });
 
-  it('says when a format in the address is not the chip\'s, and which one it used', async () => {
+  it("says when a format in the address is not the chip's, and which one it used", async () => {
     const { page, errors } = await ui.open('#/model?model=resnet50&chip=tpu-v4&dtype=fp4');
     await ready(page, '[data-testid="estimate-status"] .status');
     const notice = (await page.getByTestId('dtype-notice').textContent()) ?? '';
@@ -107,7 +113,10 @@ describe.runIf(browserAvailable)('web UI: bad values and odd addresses', () => {
     const { page, errors } = await ui.open('#/cluster?dtype=fp4&recompute=sometimes');
     await page.waitForSelector('[data-testid="param-notice"]');
     const notices = await page.getByTestId('param-notice').allTextContents();
-    expect(notices.some((n) => /^format 'fp4' is not one of dgx-h100's formats \(.+\); using \S+$/.test(n)), notices.join('\n')).toBe(true);
+    expect(
+      notices.some((n) => /^format 'fp4' is not one of dgx-h100's formats \(.+\); using \S+$/.test(n)),
+      notices.join('\n'),
+    ).toBe(true);
     expect(notices).toContain("recompute 'sometimes' is not one of none, selective, full; using selective");
     noErrors(errors);
     await page.close();
@@ -118,7 +127,9 @@ describe.runIf(browserAvailable)('web UI: bad values and odd addresses', () => {
     await page.waitForSelector('[data-testid="no-such-page"]');
     expect(await page.getByTestId('no-such-page').textContent()).toContain("There is no page 'nosuchpage'");
     expect(await page.locator('#page-chip').count()).toBe(0);
-    const links = await page.locator('[data-testid="no-such-page"] a').evaluateAll((all) => all.map((a) => a.getAttribute('href')));
+    const links = await page
+      .locator('[data-testid="no-such-page"] a')
+      .evaluateAll((all) => all.map((a) => a.getAttribute('href')));
     expect(links).toEqual(['#/chip', '#/systolic', '#/model', '#/cluster', '#/serving', '#/economics', '#/explore']);
     await page.locator('[data-testid="no-such-page"] a', { hasText: 'Economics' }).click();
     await page.waitForSelector('#page-economics');
@@ -127,7 +138,17 @@ describe.runIf(browserAvailable)('web UI: bad values and odd addresses', () => {
   });
 
   it('fits every page in a 390 px wide viewport, charts scaled to the width', async () => {
-    const pages = ['#/chip', '#/systolic', '#/model', '#/cluster', '#/serving', '#/economics', '#/explore', '#/nosuchpage', '#/chip?volume=-5'];
+    const pages = [
+      '#/chip',
+      '#/systolic',
+      '#/model',
+      '#/cluster',
+      '#/serving',
+      '#/economics',
+      '#/explore',
+      '#/nosuchpage',
+      '#/chip?volume=-5',
+    ];
     for (const hash of pages) {
       const { page, errors } = await ui.open(hash, { width: 390, height: 844 });
       if (hash !== '#/nosuchpage') await settled(page);
@@ -135,7 +156,11 @@ describe.runIf(browserAvailable)('web UI: bad values and odd addresses', () => {
       const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
       await shot(page, `narrow-${hash.replace(/[^a-z]+/g, '-')}`);
       expect(scrollWidth, hash).toBeLessThanOrEqual(390);
-      const charts = await page.locator('.chart svg, .systolic-view svg').evaluateAll((all) => all.map((s) => ({ viewBox: s.getAttribute('viewBox'), right: s.getBoundingClientRect().right })));
+      const charts = await page
+        .locator('.chart svg, .systolic-view svg')
+        .evaluateAll((all) =>
+          all.map((s) => ({ viewBox: s.getAttribute('viewBox'), right: s.getBoundingClientRect().right })),
+        );
       for (const c of charts) {
         expect(c.viewBox, hash).toBeTruthy();
         expect(c.right, hash).toBeLessThanOrEqual(390);

@@ -18,7 +18,19 @@ function chipFile(rows: number, cols: number): string {
 }
 
 async function cliCycles(dataflow: Dataflow): Promise<number> {
-  const out = await cliJson('gemm', '4', '4', '4', '--chip', chipFile(4, 4), '--dataflow', dataflow, '--engine', 'register', '--check');
+  const out = await cliJson(
+    'gemm',
+    '4',
+    '4',
+    '4',
+    '--chip',
+    chipFile(4, 4),
+    '--dataflow',
+    dataflow,
+    '--engine',
+    'register',
+    '--check',
+  );
   expect(out['check'].identical).toBe(true);
   expect(out['array']).toMatchObject({ rows: 4, cols: 4, format: 'int8', doubleBuffered: true });
   return out['totalCycles'];
@@ -31,7 +43,7 @@ async function showsDataflow(page: Page, dataflow: Dataflow): Promise<void> {
 
 describe.runIf(browserAvailable)('web UI: Systolic array', () => {
   const ui = useUi();
-  it('animates a 4x4 ws GEMM with the CLI\'s cycles, per-cell values and the reference check', async () => {
+  it("animates a 4x4 ws GEMM with the CLI's cycles, per-cell values and the reference check", async () => {
     const { page, errors } = await ui.open('#/systolic?rows=4&cols=4&m=4&n=4&k=4&dataflow=ws');
     await showsDataflow(page, 'ws');
     const cycles = await stat(page, 'cycles');
@@ -50,12 +62,19 @@ describe.runIf(browserAvailable)('web UI: Systolic array', () => {
 
     // Cell (1, 1) shows the register engine's own snapshot of that cycle.
     const shape = { m: 4, n: 4, k: 4 };
-    const run = registerEngine.run({ shape, array: { rows: 4, cols: 4, dataflow: 'ws', format: 'int8', doubleBuffered: true }, operands: randomOperands(shape, 'int8', 1), record: { maxCycles: 1000 } });
+    const run = registerEngine.run({
+      shape,
+      array: { rows: 4, cols: 4, dataflow: 'ws', format: 'int8', doubleBuffered: true },
+      operands: randomOperands(shape, 'int8', 1),
+      record: { maxCycles: 1000 },
+    });
     const snap = run.snapshots![middle]!;
     const x = 1 * 4 + 1;
     expect(snap.tokens[x]).toBeGreaterThanOrEqual(0);
     await page.locator('rect[data-cell="1-1"]').hover();
-    await page.waitForFunction(() => (document.querySelector('[data-testid="cell-details"] h2')?.textContent ?? '').includes('(1, 1)'));
+    await page.waitForFunction(() =>
+      (document.querySelector('[data-testid="cell-details"] h2')?.textContent ?? '').includes('(1, 1)'),
+    );
     expect(await stat(page, 'cell-token')).toBe(snap.tokens[x]);
     expect(await stat(page, 'cell-left')).toBe(snap.fromLeft[x]);
     expect(await stat(page, 'cell-top')).toBe(snap.fromTop[x]);
@@ -66,7 +85,9 @@ describe.runIf(browserAvailable)('web UI: Systolic array', () => {
     // Keyboard: arrow keys move between cells, and the details follow the focus.
     await page.locator('rect[data-cell="1-1"]').focus();
     await page.keyboard.press('ArrowDown');
-    await page.waitForFunction(() => (document.querySelector('[data-testid="cell-details"] h2')?.textContent ?? '').includes('(2, 1)'));
+    await page.waitForFunction(() =>
+      (document.querySelector('[data-testid="cell-details"] h2')?.textContent ?? '').includes('(2, 1)'),
+    );
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-cell'))).toBe('2-1');
 
     // The frame downloads as SVG.

@@ -11,6 +11,14 @@ import { modelApi } from './api/model.js';
 import { servingApi } from './api/serving.js';
 import { systolicApi } from './api/systolic.js';
 
-export const api = { ...chipApi, ...systolicApi, ...modelApi, ...clusterApi, ...economicsApi, ...exploreApi, ...servingApi };
+export const api = {
+  ...chipApi,
+  ...systolicApi,
+  ...modelApi,
+  ...clusterApi,
+  ...economicsApi,
+  ...exploreApi,
+  ...servingApi,
+};
 export type Api = typeof api;
 export type ApiName = keyof Api;

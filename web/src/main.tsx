@@ -48,8 +48,17 @@ function PageBody(props: { page: Page }): JSX.Element {
   }, [page]);
   const View = loadedPages.get(page.id);
   if (View) return <View />;
-  if (error !== undefined) return <p class="alert" role="alert">Could not load the {page.title} page: {error}</p>;
-  return <p class="page-loading" aria-busy="true">Loading the {page.title} page…</p>;
+  if (error !== undefined)
+    return (
+      <p class="alert" role="alert">
+        Could not load the {page.title} page: {error}
+      </p>
+    );
+  return (
+    <p class="page-loading" aria-busy="true">
+      Loading the {page.title} page…
+    </p>
+  );
 }
 
 /** An address naming no page: said, with the pages there are (never another page shown in its place). */
@@ -98,7 +107,10 @@ function App(): JSX.Element {
           <NoSuchPage name={route.page} />
         </main>
       )}
-      <footer>Everything is computed in your browser by the tpusim library; nothing leaves this machine. Every 1 MAC counts as 2 ops.</footer>
+      <footer>
+        Everything is computed in your browser by the tpusim library; nothing leaves this machine. Every 1 MAC counts as
+        2 ops.
+      </footer>
     </>
   );
 }

@@ -41,7 +41,10 @@ export function setParams(page: string, params: Record<string, string>): void {
 }
 
 /** A page's parameters with defaults filled in, and a setter for one of them. */
-export function usePageParams<T extends Record<string, string>>(page: string, defaults: T): [T, (key: keyof T, value: string) => void] {
+export function usePageParams<T extends Record<string, string>>(
+  page: string,
+  defaults: T,
+): [T, (key: keyof T, value: string) => void] {
   const route = useRoute();
   const params = { ...defaults, ...(route.page === page ? route.params : {}) } as T;
   // From the address as it is now, not as it was at the last render: two changes before the page

@@ -9,6 +9,10 @@ self.onmessage = (event: MessageEvent<{ id: number; name: ApiName; args: unknown
     if (!fn) throw new Error(`no such request: ${name}`);
     (self as unknown as Worker).postMessage({ id, ok: true, value: fn(args) });
   } catch (error) {
-    (self as unknown as Worker).postMessage({ id, ok: false, error: error instanceof Error ? error.message : String(error) });
+    (self as unknown as Worker).postMessage({
+      id,
+      ok: false,
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
 };

@@ -12,7 +12,8 @@ export const A100_40GB: ChipSpec = deriveChip(
   A100,
   {
     name: 'a100-40gb',
-    description: 'NVIDIA A100 SXM4 40GB (2020): the a100 die (108 SMs x 4 tensor cores, 40 MiB L2) with 40 GiB HBM2 at 1555 GB/s',
+    description:
+      'NVIDIA A100 SXM4 40GB (2020): the a100 die (108 SMs x 4 tensor cores, 40 MiB L2) with 40 GiB HBM2 at 1555 GB/s',
     offChipMemory: { kind: 'HBM2', capacityBytes: 40 * GIB, bandwidthBytesPerS: 1555e9 },
   },
   {
@@ -22,6 +23,12 @@ export const A100_40GB: ChipSpec = deriveChip(
       bandwidthBytesPerS: cite('nvidiaA100', 'A100 40GB: 1555 GB/s'),
     }),
     'technology.tdpW': cite('nvidiaA100', 'A100 SXM4: 400 W'),
-    'technology.sustainedClockHz': cite('jouppi2023', 'section 7: A100 measured at ~1280 MHz average under power capping (MLPerf BERT)', 'measured', "Google's measurement of the 400 W SXM4 A100 under load, 91% of the 1410 MHz boost; the same board limit as the 80 GB part, so taken for both"),
+    'technology.sustainedClockHz': cite(
+      'jouppi2023',
+      'section 7: A100 measured at ~1280 MHz average under power capping (MLPerf BERT)',
+      'measured',
+      "Google's measurement of the 400 W SXM4 A100 under load, 91% of the 1410 MHz boost; the same board limit " +
+        'as the 80 GB part, so taken for both',
+    ),
   },
 );

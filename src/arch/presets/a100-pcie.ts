@@ -11,7 +11,9 @@ export const A100_PCIE: ChipSpec = deriveChip(
   A100,
   {
     name: 'a100-pcie',
-    description: 'NVIDIA A100 80GB PCIe (2021): the a100 die (108 SMs x 4 tensor cores, 40 MiB L2) on a 300 W card, 80 GiB HBM2e at 1935 GB/s, NVLink bridge to one peer',
+    description:
+      'NVIDIA A100 80GB PCIe (2021): the a100 die (108 SMs x 4 tensor cores, 40 MiB L2) on a 300 W card, 80 GiB ' +
+      'HBM2e at 1935 GB/s, NVLink bridge to one peer',
     offChipMemory: { bandwidthBytesPerS: 1935e9 },
     technology: { tdpW: 300, sustainedClockHz: 1143e6 },
   },
@@ -22,8 +24,19 @@ export const A100_PCIE: ChipSpec = deriveChip(
       bandwidthBytesPerS: cite('nvidiaA100', 'A100 80GB PCIe: 1935 GB/s'),
     }),
     'chipLinks.kind': cite('nvidiaA100', 'A100 PCIe: NVLink Bridge for 2 GPUs, 600 GB/s'),
-    'chipLinks.count': cite('nvidiaA100', 'A100 PCIe: three NVLink bridges join a pair of cards', 'derived', '600 GB/s bidirectional / 25 GB/s per link per direction / 2 = 12 links, all to the one bridged peer'),
+    'chipLinks.count': cite(
+      'nvidiaA100',
+      'A100 PCIe: three NVLink bridges join a pair of cards',
+      'derived',
+      '600 GB/s bidirectional / 25 GB/s per link per direction / 2 = 12 links, all to the one bridged peer',
+    ),
     'technology.tdpW': cite('nvidiaA100', 'A100 80GB PCIe: 300 W'),
-    'technology.sustainedClockHz': cite('mlEngineering', 'MAMF table: NVIDIA A100 PCIe, 252.9 TFLOP/s bf16 of 312 (81.1%), best shape 2048x5120x6144', 'derived', "252.9 / 312 x 1410 MHz = 1143 MHz; folds in kernel losses at the best shape besides the 300 W power cap; the row does not say whether the card was the 40 or 80 GB one"),
+    'technology.sustainedClockHz': cite(
+      'mlEngineering',
+      'MAMF table: NVIDIA A100 PCIe, 252.9 TFLOP/s bf16 of 312 (81.1%), best shape 2048x5120x6144',
+      'derived',
+      '252.9 / 312 x 1410 MHz = 1143 MHz; folds in kernel losses at the best shape besides the 300 W power cap; ' +
+        'the row does not say whether the card was the 40 or 80 GB one',
+    ),
   },
 );

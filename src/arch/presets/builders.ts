@@ -5,7 +5,15 @@
  * citations of what they fix; GPU cores are in `gpu-builders.ts`.
  */
 import { NUMBER_FORMATS } from '../../core/number-formats.js';
-import type { ChipSpec, Citation, CoreSpec, LinkSpec, MatrixFormatSpec, MatrixInputFormat, VectorUnitSpec } from '../chip-spec.js';
+import type {
+  ChipSpec,
+  Citation,
+  CoreSpec,
+  LinkSpec,
+  MatrixFormatSpec,
+  MatrixInputFormat,
+  VectorUnitSpec,
+} from '../chip-spec.js';
 import { mergeOverrides, omitFields, type Overrides } from '../merge.js';
 import { cite, citedSources, COMMON, omitCitations, pcieBytesPerS } from './sources.js';
 
@@ -109,7 +117,11 @@ export function citeCore(c: CoreCitations): Record<string, Citation> {
 }
 
 /** The citations a TPU preset gives for the fields of `buildSystolicCore` that differ between chips. */
-export interface TpuTensorCoreCitations extends Pick<CoreCitations, 'count' | 'kind' | 'formats' | 'formatRates' | 'unifiedBufferBytes' | 'accumulatorBytes'> {
+export interface TpuTensorCoreCitations
+  extends Pick<
+    CoreCitations,
+    'count' | 'kind' | 'formats' | 'formatRates' | 'unifiedBufferBytes' | 'accumulatorBytes'
+  > {
   readonly mxus: Citation;
   /** Cited for both rows and cols. */
   readonly mxuDim: Citation;
@@ -147,11 +159,20 @@ export function pcieX16(gen: PcieGeneration): LinkSpec {
 }
 
 /** Citations of a `pcieX16` host link, its kind as the preset cites it: 'assumed' where no source names the link. */
-export function citePcieX16(gen: PcieGeneration, kind: Citation, link: 'named' | 'assumed' = 'named'): Record<string, Citation> {
+export function citePcieX16(
+  gen: PcieGeneration,
+  kind: Citation,
+  link: 'named' | 'assumed' = 'named',
+): Record<string, Citation> {
   const assumed = link === 'assumed' ? ', for the assumed link' : '';
   return {
     'hostLink.kind': kind,
-    'hostLink.bandwidthBytesPerS': cite(`pcie${gen}`, '', 'derived', `16 lanes x ${PCIE_GT_PER_S[gen]} GT/s x 128/130 / 8 bits, per direction${assumed}`),
+    'hostLink.bandwidthBytesPerS': cite(
+      `pcie${gen}`,
+      '',
+      'derived',
+      `16 lanes x ${PCIE_GT_PER_S[gen]} GT/s x 128/130 / 8 bits, per direction${assumed}`,
+    ),
     'hostLink.latencyNs': COMMON.pcieLatency,
   };
 }
@@ -168,7 +189,9 @@ export function citeOffChipMemory(c: {
     'offChipMemory.kind': c.kind,
     'offChipMemory.capacityBytes': c.capacityBytes,
     'offChipMemory.bandwidthBytesPerS': c.bandwidthBytesPerS,
-    ...(c.sustainedBandwidthBytesPerS === undefined ? {} : { 'offChipMemory.sustainedBandwidthBytesPerS': c.sustainedBandwidthBytesPerS }),
+    ...(c.sustainedBandwidthBytesPerS === undefined
+      ? {}
+      : { 'offChipMemory.sustainedBandwidthBytesPerS': c.sustainedBandwidthBytesPerS }),
     'offChipMemory.latencyNs': c.latencyNs ?? COMMON.hbmLatency,
   };
 }
@@ -179,7 +202,12 @@ export function citeOffChipMemory(c: {
  * `citations` replace the base's at the same paths, the base's others still hold, and `sources` lists
  * exactly what the result cites.
  */
-export function deriveChip(base: ChipSpec, overrides: Overrides<ChipSpec> & { readonly name: string }, citations: Readonly<Record<string, Citation>>, omit: readonly string[] = []): ChipSpec {
+export function deriveChip(
+  base: ChipSpec,
+  overrides: Overrides<ChipSpec> & { readonly name: string },
+  citations: Readonly<Record<string, Citation>>,
+  omit: readonly string[] = [],
+): ChipSpec {
   const all = { ...omitCitations(base.citations, ...omit), ...citations };
   return { ...omitFields(mergeOverrides(base, overrides), omit), sources: citedSources(all), citations: all };
 }

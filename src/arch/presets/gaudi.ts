@@ -50,7 +50,10 @@ export function buildMmeCore(p: MmeCoreParams): CoreSpec {
       },
     ],
     vectorUnit: { lanes: p.tpcsPerMme * TPC_FP32_LANES, opsPerLanePerCycle: 2 },
-    unifiedBuffer: { sizeBytes: 2 * operandBytesPerClock * MME_TILE_K, bandwidthBytesPerS: operandBytesPerClock * p.clockHz },
+    unifiedBuffer: {
+      sizeBytes: 2 * operandBytesPerClock * MME_TILE_K,
+      bandwidthBytesPerS: operandBytesPerClock * p.clockHz,
+    },
     accumulators: { sizeBytes: MME_DIM * MME_DIM * 4, bandwidthBytesPerS: MME_DIM * 4 * 2 * p.clockHz },
   };
 }
@@ -62,27 +65,78 @@ export interface MmeCoreCitations extends Pick<CoreCitations, 'count' | 'formats
   readonly tpcsPerMme: Citation;
 }
 
-const MODEL_CHOICE = 'an output-stationary array: the output tile stays while operands stream along K, which tpusim times with its tensor-core (GEMM tile) model';
+const MODEL_CHOICE =
+  'an output-stationary array: the output tile stays while operands stream along K, which tpusim times with its ' +
+  'tensor-core (GEMM tile) model';
 
-/** Citations of a Gaudi chip's only core, keyed by path: the chip's own for what differs, the shared ones for what the builder fixes. */
+/**
+ * Citations of a Gaudi chip's only core, keyed by path: the chip's own for what differs, the shared ones for what the
+ * builder fixes.
+ */
 export function citeMmeCore(c: MmeCoreCitations): Record<string, Citation> {
   return {
     ...citeCore({
       count: c.count,
-      kind: cite('intelGaudi3', "MME: a '256x256 MAC structure with FP32 accumulators'", 'estimate', `modelling choice: ${MODEL_CHOICE}; the whitepaper text was read through re-publications`),
-      matrixUnits: cite('habanaDocs', 'Gaudi Architecture: the MME does all operations that lower to matrix multiplication', 'estimate', 'one array per MME core'),
+      kind: cite(
+        'intelGaudi3',
+        "MME: a '256x256 MAC structure with FP32 accumulators'",
+        'estimate',
+        `modelling choice: ${MODEL_CHOICE}; the whitepaper text was read through re-publications`,
+      ),
+      matrixUnits: cite(
+        'habanaDocs',
+        'Gaudi Architecture: the MME does all operations that lower to matrix multiplication',
+        'estimate',
+        'one array per MME core',
+      ),
       rows: c.mmeDim,
       cols: c.mmeDim,
-      dataflows: cite('intelGaudi3', 'MME with FP32 accumulators in the array', 'estimate', `output-stationary: ${MODEL_CHOICE}`),
+      dataflows: cite(
+        'intelGaudi3',
+        'MME with FP32 accumulators in the array',
+        'estimate',
+        `output-stationary: ${MODEL_CHOICE}`,
+      ),
       formats: c.formats,
       formatRates: c.formatRates,
-      doubleBufferedWeights: cite('tpusim', '', 'estimate', 'not published; the next operand stage assumed to load while one computes'),
+      doubleBufferedWeights: cite(
+        'tpusim',
+        '',
+        'estimate',
+        'not published; the next operand stage assumed to load while one computes',
+      ),
       weightFifoTiles: cite('tpusim', '', 'estimate', 'not published; two operand stages assumed'),
-      lanes: cite('habanaDocs', "TPC User Guide: 2048-bit SIMD, 'up to 64 floats' per cycle", 'derived', '64 fp32 lanes per TPC x the TPCs per MME'),
-      opsPerLane: cite('intelHc2024', 'Gaudi 3: 28.7 TFLOPS bf16 vector over 64 TPCs', 'derived', 'one FMA (2 ops) per fp32 lane per clock; 64 TPCs x 128 bf16 lanes x 2 x 1.75 GHz = 28.7 TFLOPS, the fp32 rate being half'),
-      unifiedBufferBytes: cite('tpusim', '', 'estimate', `not published; two stages of (256 + 256) x ${MME_TILE_K} bf16 operands`),
-      unifiedBufferBandwidth: cite('tpusim', '', 'estimate', 'not published; enough to feed the array a row and a column of bf16 operands per clock'),
-      accumulatorBytes: cite('intelGaudi3', "MME: 'FP32 accumulators'", 'derived', 'one fp32 accumulator per cell of the output-stationary array: 256 x 256 x 4 B'),
+      lanes: cite(
+        'habanaDocs',
+        "TPC User Guide: 2048-bit SIMD, 'up to 64 floats' per cycle",
+        'derived',
+        '64 fp32 lanes per TPC x the TPCs per MME',
+      ),
+      opsPerLane: cite(
+        'intelHc2024',
+        'Gaudi 3: 28.7 TFLOPS bf16 vector over 64 TPCs',
+        'derived',
+        'one FMA (2 ops) per fp32 lane per clock; 64 TPCs x 128 bf16 lanes x 2 x 1.75 GHz = 28.7 TFLOPS, the ' +
+          'fp32 rate being half',
+      ),
+      unifiedBufferBytes: cite(
+        'tpusim',
+        '',
+        'estimate',
+        `not published; two stages of (256 + 256) x ${MME_TILE_K} bf16 operands`,
+      ),
+      unifiedBufferBandwidth: cite(
+        'tpusim',
+        '',
+        'estimate',
+        'not published; enough to feed the array a row and a column of bf16 operands per clock',
+      ),
+      accumulatorBytes: cite(
+        'intelGaudi3',
+        "MME: 'FP32 accumulators'",
+        'derived',
+        'one fp32 accumulator per cell of the output-stationary array: 256 x 256 x 4 B',
+      ),
       accumulatorBandwidth: cite('tpusim', '', 'estimate', 'one row of fp32 partial sums read and written per clock'),
     }),
     ...citeGpuTiling({

@@ -58,7 +58,8 @@ export function buildGpuCore(p: GpuCoreParams): CoreSpec {
 /** 64K 32-bit registers per SM on every NVIDIA compute capability from 7.0 to 10.0 (cited by `citeNvidiaSm`). */
 const SM_REGISTER_FILE_BYTES = 256 * KIB;
 
-export interface NvidiaSmParams extends Pick<GpuCoreParams, 'count' | 'tensorCores' | 'rows' | 'cols' | 'formats' | 'weightFifoTiles' | 'clockHz'> {
+export interface NvidiaSmParams
+  extends Pick<GpuCoreParams, 'count' | 'tensorCores' | 'rows' | 'cols' | 'formats' | 'weightFifoTiles' | 'clockHz'> {
   /** FP32 CUDA cores per SM, each one FMA (2 ops) per clock. */
   readonly fp32Lanes: number;
   /** The software-managed shared memory per SM. */
@@ -82,7 +83,9 @@ export function buildNvidiaSm(p: NvidiaSmParams): CoreSpec {
 }
 
 /** The citations a GPU preset gives for the fields of `buildGpuCore` that differ between chips. */
-export type GpuCoreCitations = Omit<CoreCitations, 'dataflows' | 'accumulatorBandwidth' | 'registerFileBytes'> & { readonly registerFileBytes: Citation };
+export type GpuCoreCitations = Omit<CoreCitations, 'dataflows' | 'accumulatorBandwidth' | 'registerFileBytes'> & {
+  readonly registerFileBytes: Citation;
+};
 
 /**
  * Citations of a GPU's only core, keyed by path in field order: the chip's own for what differs, the
@@ -92,7 +95,10 @@ export function citeGpuCore(c: GpuCoreCitations): Record<string, Citation> {
   return citeCore({ ...c, dataflows: COMMON.nominalOsDataflow, accumulatorBandwidth: COMMON.accumulatorBandwidth });
 }
 
-/** What an NVIDIA preset cites itself for a `buildNvidiaSm` core: the CUDA guide's figures come from its compute capability. */
+/**
+ * What an NVIDIA preset cites itself for a `buildNvidiaSm` core: the CUDA guide's figures come from its compute
+ * capability.
+ */
 export type NvidiaSmCitations = Omit<GpuCoreCitations, 'unifiedBufferBandwidth' | 'registerFileBytes'> & {
   /** e.g. '9.0', for the CUDA guide's per-SM register file. */
   readonly computeCapability: string;
@@ -103,13 +109,28 @@ export function citeNvidiaSm(c: NvidiaSmCitations): Record<string, Citation> {
   const { computeCapability, ...own } = c;
   return citeGpuCore({
     ...own,
-    unifiedBufferBandwidth: cite('cudaGuide', 'Shared Memory: 32 banks of 32 bits', 'derived', '128 B per clock per SM'),
-    registerFileBytes: cite('cudaGuide', `compute capability ${computeCapability}: 64K 32-bit registers per SM`, 'derived', '65536 x 4 B'),
+    unifiedBufferBandwidth: cite(
+      'cudaGuide',
+      'Shared Memory: 32 banks of 32 bits',
+      'derived',
+      '128 B per clock per SM',
+    ),
+    registerFileBytes: cite(
+      'cudaGuide',
+      `compute capability ${computeCapability}: 64K 32-bit registers per SM`,
+      'derived',
+      '65536 x 4 B',
+    ),
   });
 }
 
 /** Citations of `gpuTiling`; `tileN` cites as `tileM`, and `tileK` as `tileN`, unless given. */
-export function citeGpuTiling(c: { readonly tileM: Citation; readonly tileN?: Citation; readonly tileK?: Citation; readonly blocksPerSm: Citation }): Record<string, Citation> {
+export function citeGpuTiling(c: {
+  readonly tileM: Citation;
+  readonly tileN?: Citation;
+  readonly tileK?: Citation;
+  readonly blocksPerSm: Citation;
+}): Record<string, Citation> {
   const tileN = c.tileN ?? c.tileM;
   return {
     'gpuTiling.tileM': c.tileM,

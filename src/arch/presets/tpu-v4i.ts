@@ -12,7 +12,9 @@ const CLOCK_HZ = 1050e6;
 export const TPU_V4I: ChipSpec = {
   schemaVersion: 1,
   name: 'tpu-v4i',
-  description: 'Google TPU v4i (2020): 1 TensorCore x 4 MXUs of 128x128 (bf16 and int8), 16 MiB VMEM + 128 MiB CMEM, 8 GiB HBM2 at 614 GB/s, 2 ICI links, 175 W',
+  description:
+    'Google TPU v4i (2020): 1 TensorCore x 4 MXUs of 128x128 (bf16 and int8), 16 MiB VMEM + 128 MiB CMEM, 8 GiB ' +
+    'HBM2 at 614 GB/s, 2 ICI links, 175 W',
   clockHz: CLOCK_HZ,
   cores: [
     buildSystolicCore({
@@ -44,25 +46,56 @@ export const TPU_V4I: ChipSpec = {
       mxus: cite('jouppi2021', 'Section 3: four MXUs per TensorCore'),
       mxuDim: cite('jouppi2021', 'Table 1: 128x128 MXUs'),
       formats: cite('jouppi2021', 'Table 1: 138 TFLOPS bf16, 138 TOPS int8'),
-      vectorOpsPerLane: cite('tpusim', '', 'estimate', 'not published for TPU v4i; 8 sublanes x 2 ALUs per lane, as in the tpu-v4 preset'),
+      vectorOpsPerLane: cite(
+        'tpusim',
+        '',
+        'estimate',
+        'not published for TPU v4i; 8 sublanes x 2 ALUs per lane, as in the tpu-v4 preset',
+      ),
       unifiedBufferBytes: cite('jouppi2021', 'Section 3: 16 MiB vector memory (VMEM)'),
-      accumulatorBytes: cite('tpusim', '', 'estimate', 'not published; 512 KiB per MXU (1024 rows of 128 fp32), as for the tpu-v4 preset'),
+      accumulatorBytes: cite(
+        'tpusim',
+        '',
+        'estimate',
+        'not published; 512 KiB per MXU (1024 rows of 128 fp32), as for the tpu-v4 preset',
+      ),
     }),
     'sharedMemory.sizeBytes': cite('jouppi2021', 'Section 3: 128 MiB common memory (CMEM); 144 MiB on chip with VMEM'),
-    'sharedMemory.bandwidthBytesPerS': cite('tpusim', '', 'estimate', 'not published; one 128-wide bf16 row per MXU per cycle, as for the tpu-v4 preset'),
+    'sharedMemory.bandwidthBytesPerS': cite(
+      'tpusim',
+      '',
+      'estimate',
+      'not published; one 128-wide bf16 row per MXU per cycle, as for the tpu-v4 preset',
+    ),
     'offChipMemory.kind': cite('jouppi2021', 'Table 1: HBM2'),
     'offChipMemory.capacityBytes': cite('jouppi2021', 'Table 1: 8 GiB HBM2'),
     'offChipMemory.bandwidthBytesPerS': cite('jouppi2021', 'Table 1: 614 GB/s'),
     'offChipMemory.latencyNs': COMMON.hbmLatency,
     'hostLink.kind': cite('jouppi2021', 'Section 3: PCIe to the host'),
-    'hostLink.bandwidthBytesPerS': cite('tpusim', '', 'estimate', 'not published for TPU v4i; about 16 GB/s each way, as the tpu-v4 preset'),
+    'hostLink.bandwidthBytesPerS': cite(
+      'tpusim',
+      '',
+      'estimate',
+      'not published for TPU v4i; about 16 GB/s each way, as the tpu-v4 preset',
+    ),
     'hostLink.latencyNs': COMMON.pcieLatency,
     'chipLinks.kind': cite('jouppi2021', 'Table 1: ICI'),
     'chipLinks.count': cite('jouppi2021', 'Table 1: 2 ICI links (4 chips per board in a ring)'),
-    'chipLinks.bandwidthBytesPerSPerLink': cite('jouppi2023', 'Table 4: 50 GB/s per TPU v4 ICI link', 'estimate', "TPU v4i's link rate is not in the sources read; TPU v4's taken"),
+    'chipLinks.bandwidthBytesPerSPerLink': cite(
+      'jouppi2023',
+      'Table 4: 50 GB/s per TPU v4 ICI link',
+      'estimate',
+      "TPU v4i's link rate is not in the sources read; TPU v4's taken",
+    ),
     'technology.processNm': cite('jouppi2021', 'Table 1: 7 nm'),
     'technology.dieAreaMm2': cite('jouppi2021', 'Table 1: die size', 'published', "an upper bound: '< 400 mm^2'"),
     'technology.tdpW': cite('jouppi2021', 'Table 1: 175 W TDP, air-cooled'),
-    'technology.sustainedClockHz': cite('jouppi2021', 'Table 1: 1050 MHz at a 175 W TDP', 'published', 'a fixed-clock ASIC: the clock published with its TDP; the power model (201 W board for back-to-back dense GEMMs) does not cap it'),
+    'technology.sustainedClockHz': cite(
+      'jouppi2021',
+      'Table 1: 1050 MHz at a 175 W TDP',
+      'published',
+      'a fixed-clock ASIC: the clock published with its TDP; the power model (201 W board for back-to-back dense ' +
+        'GEMMs) does not cap it',
+    ),
   },
 };

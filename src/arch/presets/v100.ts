@@ -14,7 +14,9 @@ const CLOCK_HZ = 1530e6;
 export const V100_SXM: ChipSpec = {
   schemaVersion: 1,
   name: 'v100-sxm',
-  description: 'NVIDIA Tesla V100 SXM2 32GB (2017): 80 SMs x 8 tensor cores (fp16 inputs only: no bf16, fp8 or int8 tensor path), 6 MiB L2, 32 GiB HBM2, 6 NVLink 2 links',
+  description:
+    'NVIDIA Tesla V100 SXM2 32GB (2017): 80 SMs x 8 tensor cores (fp16 inputs only: no bf16, fp8 or int8 tensor ' +
+    'path), 6 MiB L2, 32 GiB HBM2, 6 NVLink 2 links',
   clockHz: CLOCK_HZ,
   cores: [
     buildNvidiaSm({
@@ -36,42 +38,124 @@ export const V100_SXM: ChipSpec = {
   hostLink: pcieX16(3),
   chipLinks: { kind: 'NVLink 2', count: 6, bandwidthBytesPerSPerLink: 25e9 },
   technology: { processNm: 12, dieAreaMm2: 815, tdpW: 300, sustainedClockHz: 1016e6 },
-  sources: sourcesFor(['nvidiaV100', 'nvidiaA100', 'cudaGuide', 'cutlass', 'markidis2018', 'pcie3', 'jedecHbm2', 'tpusim']),
+  sources: sourcesFor([
+    'nvidiaV100',
+    'nvidiaA100',
+    'cudaGuide',
+    'cutlass',
+    'markidis2018',
+    'pcie3',
+    'jedecHbm2',
+    'tpusim',
+  ]),
   citations: {
-    clockHz: cite('nvidiaV100', 'V100 SXM2: 1530 MHz boost, 125 TFLOPS tensor', 'published', '640 x 64 FMAs x 2 x 1.53 GHz = 125.3 TFLOPS reproduces the datasheet; the launch table quoted 120 at 1455 MHz'),
+    clockHz: cite(
+      'nvidiaV100',
+      'V100 SXM2: 1530 MHz boost, 125 TFLOPS tensor',
+      'published',
+      '640 x 64 FMAs x 2 x 1.53 GHz = 125.3 TFLOPS reproduces the datasheet; the launch table quoted 120 at 1455 MHz',
+    ),
     ...citeNvidiaSm({
       computeCapability: '7.0',
       count: cite('nvidiaV100', 'Tesla V100: 80 SMs (84 on the full GV100)'),
       kind: cite('nvidiaV100', 'first-generation Tensor Cores'),
       matrixUnits: cite('nvidiaV100', 'eight Tensor Cores per SM (640 per GPU)'),
-      rows: cite('nvidiaV100', 'each Tensor Core: a 4x4x4 matrix multiply-accumulate per clock (64 FMAs)', 'derived', 'modelling choice: 64 MACs as 8 x 8'),
+      rows: cite(
+        'nvidiaV100',
+        'each Tensor Core: a 4x4x4 matrix multiply-accumulate per clock (64 FMAs)',
+        'derived',
+        'modelling choice: 64 MACs as 8 x 8',
+      ),
       cols: cite('nvidiaV100', 'each Tensor Core: 64 FMAs per clock', 'derived', 'modelling choice: 64 MACs as 8 x 8'),
-      formats: cite('nvidiaV100', 'Tensor Cores: fp16 inputs, fp16 or fp32 accumulation; 125 TFLOPS', 'published', 'Volta has no bf16, tf32, fp8 or int8 tensor-core path (int8 came with Turing); bf16 work falls back to this fp16 rate'),
-      doubleBufferedWeights: cite('cutlass', 'Sm70 TensorOp mainloop, 2 stages', 'estimate', 'nominal: no stationary tile; the next operand tiles load while one computes'),
-      weightFifoTiles: cite('cutlass', 'default_gemm_configuration.h, Sm70 TensorOp: kStages = 2', 'estimate', 'nominal: pipeline stages of operand tiles in shared memory'),
+      formats: cite(
+        'nvidiaV100',
+        'Tensor Cores: fp16 inputs, fp16 or fp32 accumulation; 125 TFLOPS',
+        'published',
+        'Volta has no bf16, tf32, fp8 or int8 tensor-core path (int8 came with Turing); bf16 work falls back to ' +
+          'this fp16 rate',
+      ),
+      doubleBufferedWeights: cite(
+        'cutlass',
+        'Sm70 TensorOp mainloop, 2 stages',
+        'estimate',
+        'nominal: no stationary tile; the next operand tiles load while one computes',
+      ),
+      weightFifoTiles: cite(
+        'cutlass',
+        'default_gemm_configuration.h, Sm70 TensorOp: kStages = 2',
+        'estimate',
+        'nominal: pipeline stages of operand tiles in shared memory',
+      ),
       lanes: cite('nvidiaV100', '64 FP32 cores per SM'),
-      opsPerLane: cite('nvidiaV100', '15.7 TFLOPS FP32', 'derived', 'one FMA (2 ops) per lane per clock: 80 x 64 x 2 x 1.53 GHz = 15.7 TFLOPS'),
-      unifiedBufferBytes: cite('cudaGuide', 'compute capability 7.0: up to 96 KB shared memory per SM', 'published', 'the software-managed part of the 128 KB combined L1/shared memory'),
-      accumulatorBytes: cite('cudaGuide', 'compute capability 7.0: 64K 32-bit registers per SM', 'derived', 'tensor-core accumulators live in the 256 KiB register file'),
+      opsPerLane: cite(
+        'nvidiaV100',
+        '15.7 TFLOPS FP32',
+        'derived',
+        'one FMA (2 ops) per lane per clock: 80 x 64 x 2 x 1.53 GHz = 15.7 TFLOPS',
+      ),
+      unifiedBufferBytes: cite(
+        'cudaGuide',
+        'compute capability 7.0: up to 96 KB shared memory per SM',
+        'published',
+        'the software-managed part of the 128 KB combined L1/shared memory',
+      ),
+      accumulatorBytes: cite(
+        'cudaGuide',
+        'compute capability 7.0: 64K 32-bit registers per SM',
+        'derived',
+        'tensor-core accumulators live in the 256 KiB register file',
+      ),
     }),
     'sharedMemory.sizeBytes': cite('nvidiaV100', '6144 KB L2 cache', 'published', 'taken as 6 MiB'),
-    'sharedMemory.bandwidthBytesPerS': cite('nvidiaA100', 'L2 read bandwidth: 2048 bytes per clock on V100 vs 5120 on A100', 'derived', '2048 B x 1.53 GHz = 3.1 TB/s; the per-clock figure is recalled from the A100 whitepaper'),
+    'sharedMemory.bandwidthBytesPerS': cite(
+      'nvidiaA100',
+      'L2 read bandwidth: 2048 bytes per clock on V100 vs 5120 on A100',
+      'derived',
+      '2048 B x 1.53 GHz = 3.1 TB/s; the per-clock figure is recalled from the A100 whitepaper',
+    ),
     ...citeGpuTiling({
-      tileM: cite('cutlass', 'default_gemm_configuration.h, Sm70 TensorOp: ThreadblockShape 128x256x32', 'estimate', "CUTLASS's Volta default, not what cuBLAS picks for every shape"),
-      blocksPerSm: cite('cutlass', 'Sm70 TensorOp: kStages = 2', 'derived', '2 stages x (128 + 256) x 32 x 2 B = 48 KiB of shared memory; 128 fp32 accumulators per thread leave registers for one block per SM'),
+      tileM: cite(
+        'cutlass',
+        'default_gemm_configuration.h, Sm70 TensorOp: ThreadblockShape 128x256x32',
+        'estimate',
+        "CUTLASS's Volta default, not what cuBLAS picks for every shape",
+      ),
+      blocksPerSm: cite(
+        'cutlass',
+        'Sm70 TensorOp: kStages = 2',
+        'derived',
+        '2 stages x (128 + 256) x 32 x 2 B = 48 KiB of shared memory; 128 fp32 accumulators per thread leave ' +
+          'registers for one block per SM',
+      ),
     }),
     ...citeOffChipMemory({
       kind: cite('nvidiaV100', 'HBM2, 4 stacks'),
-      capacityBytes: cite('nvidiaV100', 'V100 SXM2: 32 GB (16 GB on the first boards)', 'published', 'taken as 32 GiB (4 stacks of 8 GiB)'),
+      capacityBytes: cite(
+        'nvidiaV100',
+        'V100 SXM2: 32 GB (16 GB on the first boards)',
+        'published',
+        'taken as 32 GiB (4 stacks of 8 GiB)',
+      ),
       bandwidthBytesPerS: cite('nvidiaV100', '900 GB/s'),
     }),
     ...citePcieX16(3, cite('nvidiaV100', 'PCIe Gen3 x16 host interface')),
     'chipLinks.kind': cite('nvidiaV100', 'second-generation NVLink'),
     'chipLinks.count': cite('nvidiaV100', 'six NVLink links'),
-    'chipLinks.bandwidthBytesPerSPerLink': cite('nvidiaV100', '300 GB/s NVLink per GPU', 'derived', '300e9 / 6 links / 2 directions'),
+    'chipLinks.bandwidthBytesPerSPerLink': cite(
+      'nvidiaV100',
+      '300 GB/s NVLink per GPU',
+      'derived',
+      '300e9 / 6 links / 2 directions',
+    ),
     'technology.processNm': cite('nvidiaV100', 'TSMC 12 nm FFN'),
     'technology.dieAreaMm2': cite('nvidiaV100', 'GV100: 815 mm^2'),
     'technology.tdpW': cite('nvidiaV100', 'V100 SXM2: 300 W'),
-    'technology.sustainedClockHz': cite('markidis2018', 'abstract: Tensor Cores deliver up to 83 TFLOPS in mixed precision on a Tesla V100 (cuBLAS GEMM)', 'derived', '83 / 125 x 1530 MHz = 1016 MHz; folds in the 2018 (CUDA 9) library losses as well as clock capping, so later cuBLAS releases may run faster'),
+    'technology.sustainedClockHz': cite(
+      'markidis2018',
+      'abstract: Tensor Cores deliver up to 83 TFLOPS in mixed precision on a Tesla V100 (cuBLAS GEMM)',
+      'derived',
+      '83 / 125 x 1530 MHz = 1016 MHz; folds in the 2018 (CUDA 9) library losses as well as clock capping, so ' +
+        'later cuBLAS releases may run faster',
+    ),
   },
 };

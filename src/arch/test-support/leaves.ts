@@ -6,7 +6,8 @@ export function leaves(value: unknown, path = '', out: Array<[string, unknown]> 
   if (Array.isArray(value) && value.every((v) => typeof v !== 'object')) out.push([path, value]);
   else if (Array.isArray(value)) value.forEach((v, i) => leaves(v, joinPath(path, i), out));
   else if (typeof value === 'object' && value !== null) {
-    for (const [k, v] of Object.entries(value)) if (!(path === '' && (k === 'sources' || k === 'citations'))) leaves(v, joinPath(path, k), out);
+    for (const [k, v] of Object.entries(value))
+      if (!(path === '' && (k === 'sources' || k === 'citations'))) leaves(v, joinPath(path, k), out);
   } else out.push([path, value]);
   return out;
 }

@@ -11,9 +11,14 @@ export const asmCommand: Command = {
 
   Assembles FILE (see docs/chip.md for the assembly language). With -o, writes the binary program to
   OUT; without, checks the program and prints a summary. --json prints the program as JSON.
-  Instructions: ${Object.values(OPS).map((o) => o.mnemonic).join(', ')} (and read_host, write_host, convolve).`,
+  Instructions: ${Object.values(OPS)
+    .map((o) => o.mnemonic)
+    .join(', ')} (and read_host, write_host, convolve).`,
   run(argv: readonly string[], io: Io): number {
-    const { values, positionals } = parseCommandArgs('asm', argv, { output: { type: 'string', short: 'o' }, json: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs('asm', argv, {
+      output: { type: 'string', short: 'o' },
+      json: { type: 'boolean' },
+    });
     if (values['help']) {
       io.out(this.usage);
       return 0;
@@ -27,7 +32,10 @@ export const asmCommand: Command = {
       const { source: _source, ...rest } = program;
       printJson(io, 'program', { program: rest, bytes: bytes.length });
     } else {
-      io.out(`${positionals[0]}: ${program.instructions.length} instructions, ${program.buffers.length} buffers, ${bytes.length} bytes${out ? `; wrote ${out}` : ''}`);
+      io.out(
+        `${positionals[0]}: ${program.instructions.length} instructions, ${program.buffers.length} buffers, ` +
+          `${bytes.length} bytes${out ? `; wrote ${out}` : ''}`,
+      );
       if (!out) io.out(disassemble(program));
     }
     return 0;
@@ -37,7 +45,9 @@ export const asmCommand: Command = {
 export const disasmCommand: Command = {
   name: 'disasm',
   summary: 'print a program (binary or assembly) as canonical assembly',
-  usage: 'tpusim disasm FILE\n\n  Reads a binary program (from tpusim asm -o) or assembly and prints it as canonical assembly,\n  which assembles back to the same program.',
+  usage:
+    'tpusim disasm FILE\n\n  Reads a binary program (from tpusim asm -o) or assembly and prints it as canonical ' +
+    'assembly,\n  which assembles back to the same program.',
   run(argv: readonly string[], io: Io): number {
     const { values, positionals } = parseCommandArgs('disasm', argv, {});
     if (values['help']) {

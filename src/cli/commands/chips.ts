@@ -1,4 +1,13 @@
-import { CHIP_PRESETS, formatBytes, formatSI, formatTable, matrixUnitCount, summarizeChip, type ChipSpec, type MatrixUnitSpec } from '../../index.js';
+import {
+  CHIP_PRESETS,
+  formatBytes,
+  formatSI,
+  formatTable,
+  matrixUnitCount,
+  summarizeChip,
+  type ChipSpec,
+  type MatrixUnitSpec,
+} from '../../index.js';
 import { parseCommandArgs, UsageError } from '../args.js';
 import { resolveChip } from '../chip-arg.js';
 import { printJson, type Command } from '../command.js';
@@ -35,7 +44,9 @@ function chipRow(chip: ChipSpec): Array<string | number> {
 export const chipsCommand: Command = {
   name: 'chips',
   summary: 'list the chip presets',
-  usage: 'tpusim chips [--json]\n\n  Lists the built-in chip presets with their matrix units, peak throughput (1 MAC = 2 ops) and memories.',
+  usage:
+    'tpusim chips [--json]\n\n  Lists the built-in chip presets with their matrix units, peak throughput (1 MAC ' +
+    '= 2 ops) and memories.',
   run(argv: readonly string[], io: Io): number {
     const { values, positionals } = parseCommandArgs('chips', argv, { json: { type: 'boolean' } });
     if (values['help']) {
@@ -48,7 +59,12 @@ export const chipsCommand: Command = {
       printJson(io, 'chips', { chips: chips.map((c) => ({ ...summarizeChip(c), description: c.description })) });
       return 0;
     }
-    io.out(formatTable(['chip', 'matrix units', 'clock', 'dense peak (1 MAC = 2 ops)', 'ridge (ops/B)', 'on-chip', 'off-chip'], chips.map(chipRow)));
+    io.out(
+      formatTable(
+        ['chip', 'matrix units', 'clock', 'dense peak (1 MAC = 2 ops)', 'ridge (ops/B)', 'on-chip', 'off-chip'],
+        chips.map(chipRow),
+      ),
+    );
     return 0;
   },
 };
@@ -60,33 +76,69 @@ function describeChip(chip: ChipSpec): string {
   const sustained = chip.technology?.sustainedClockHz;
   if (sustained !== undefined) {
     const status = chip.citations?.['technology.sustainedClockHz']?.status;
-    lines.push(`sustained clock       ${formatSI(sustained, 'Hz')} (${((100 * sustained) / chip.clockHz).toFixed(0)}% of the clock${status ? `, ${status}` : ''}; tensor-core work is timed at it)`);
+    lines.push(
+      `sustained clock       ${formatSI(sustained, 'Hz')} (${((100 * sustained) / chip.clockHz).toFixed(0)}% of ` +
+        `the clock${status ? `, ${status}` : ''}; tensor-core work is timed at it)`,
+    );
   }
   chip.cores.forEach((core, i) => {
     lines.push(`cores[${i}]              ${core.count} x ${core.name ?? 'core'}`);
     core.matrixUnits.forEach((u) => {
-      const formats = u.formats.map((f) => `${f.input}->${f.accumulator}${f.rate === undefined ? '' : ` x${f.rate}`}`).join(', ');
+      const formats = u.formats
+        .map((f) => `${f.input}->${f.accumulator}${f.rate === undefined ? '' : ` x${f.rate}`}`)
+        .join(', ');
       const kind = u.kind ?? 'systolic';
       const feed =
         kind === 'systolic'
-          ? `dataflows ${u.dataflows.join('/')}, formats ${formats}, tiles ${u.doubleBufferedWeights ? 'double-buffered' : 'single-buffered'}, weight FIFO ${u.weightFifoTiles} tiles`
+          ? `dataflows ${u.dataflows.join('/')}, formats ${formats}, tiles ` +
+            `${u.doubleBufferedWeights ? 'double-buffered' : 'single-buffered'}, weight FIFO ${u.weightFifoTiles} ` +
+            `tiles`
           : `${kind}s (dataflow nominal), formats ${formats}, ${u.weightFifoTiles} operand stages`;
       lines.push(`  matrix units        ${u.count} x ${u.rows}x${u.cols}, ${feed}`);
     });
-    lines.push(`  vector unit         ${core.vectorUnit.lanes} lanes x ${core.vectorUnit.opsPerLanePerCycle} ops/cycle`);
-    lines.push(`  unified buffer      ${formatBytes(core.unifiedBuffer.sizeBytes)} @ ${formatSI(core.unifiedBuffer.bandwidthBytesPerS, 'B/s')}`);
-    lines.push(`  accumulators        ${formatBytes(core.accumulators.sizeBytes)} @ ${formatSI(core.accumulators.bandwidthBytesPerS, 'B/s')}`);
-    if (core.registerFileBytes !== undefined) lines.push(`  register file       ${formatBytes(core.registerFileBytes)}`);
+    lines.push(
+      `  vector unit         ${core.vectorUnit.lanes} lanes x ${core.vectorUnit.opsPerLanePerCycle} ops/cycle`,
+    );
+    lines.push(
+      `  unified buffer      ${formatBytes(core.unifiedBuffer.sizeBytes)} @ ` +
+        `${formatSI(core.unifiedBuffer.bandwidthBytesPerS, 'B/s')}`,
+    );
+    lines.push(
+      `  accumulators        ${formatBytes(core.accumulators.sizeBytes)} @ ` +
+        `${formatSI(core.accumulators.bandwidthBytesPerS, 'B/s')}`,
+    );
+    if (core.registerFileBytes !== undefined)
+      lines.push(`  register file       ${formatBytes(core.registerFileBytes)}`);
   });
-  if (chip.sharedMemory) lines.push(`shared memory         ${formatBytes(chip.sharedMemory.sizeBytes)} @ ${formatSI(chip.sharedMemory.bandwidthBytesPerS, 'B/s')}`);
+  if (chip.sharedMemory)
+    lines.push(
+      `shared memory         ${formatBytes(chip.sharedMemory.sizeBytes)} @ ` +
+        `${formatSI(chip.sharedMemory.bandwidthBytesPerS, 'B/s')}`,
+    );
   const t = chip.gpuTiling;
-  if (t) lines.push(`GEMM tiling           ${t.tileM}x${t.tileN}x${t.tileK} tiles (m x n x k), ${t.blocksPerSm} block${t.blocksPerSm === 1 ? '' : 's'} per ${chip.cores[0]!.name ?? 'core'}`);
-  lines.push(`off-chip memory       ${formatBytes(chip.offChipMemory.capacityBytes)} ${chip.offChipMemory.kind} @ ${formatSI(chip.offChipMemory.bandwidthBytesPerS, 'B/s')}, ~${chip.offChipMemory.latencyNs} ns`);
-  lines.push(`host link             ${chip.hostLink.kind} @ ${formatSI(chip.hostLink.bandwidthBytesPerS, 'B/s')} per direction`);
-  if (chip.chipLinks) lines.push(`chip links            ${chip.chipLinks.count} x ${chip.chipLinks.kind} @ ${formatSI(chip.chipLinks.bandwidthBytesPerSPerLink, 'B/s')}`);
+  if (t)
+    lines.push(
+      `GEMM tiling           ${t.tileM}x${t.tileN}x${t.tileK} tiles (m x n x k), ${t.blocksPerSm} block` +
+        `${t.blocksPerSm === 1 ? '' : 's'} per ${chip.cores[0]!.name ?? 'core'}`,
+    );
+  lines.push(
+    `off-chip memory       ${formatBytes(chip.offChipMemory.capacityBytes)} ${chip.offChipMemory.kind} @ ` +
+      `${formatSI(chip.offChipMemory.bandwidthBytesPerS, 'B/s')}, ~${chip.offChipMemory.latencyNs} ns`,
+  );
+  lines.push(
+    `host link             ${chip.hostLink.kind} @ ${formatSI(chip.hostLink.bandwidthBytesPerS, 'B/s')} per direction`,
+  );
+  if (chip.chipLinks)
+    lines.push(
+      `chip links            ${chip.chipLinks.count} x ${chip.chipLinks.kind} @ ` +
+        `${formatSI(chip.chipLinks.bandwidthBytesPerSPerLink, 'B/s')}`,
+    );
   lines.push('', 'derived (1 MAC = 2 ops):');
   for (const [format, peak] of Object.entries(s.peakOpsPerS)) {
-    lines.push(`  peak ${format.padEnd(8)}       ${formatSI(peak, 'OPS')}, ridge point ${s.ridgePointOpsPerByte[format]!.toFixed(1)} ops per off-chip byte`);
+    lines.push(
+      `  peak ${format.padEnd(8)}       ${formatSI(peak, 'OPS')}, ridge point ` +
+        `${s.ridgePointOpsPerByte[format]!.toFixed(1)} ops per off-chip byte`,
+    );
   }
   lines.push(`  vector              ${formatSI(s.vectorOpsPerS, 'OPS')}`);
   lines.push(`  on-chip memory      ${formatBytes(s.onChipBytes)}`);
@@ -97,14 +149,17 @@ function describeChip(chip: ChipSpec): string {
 export const chipCommand: Command = {
   name: 'chip',
   summary: 'show one chip: structure, derived peaks, and the source of every number',
-  usage: 'tpusim chip show NAME|FILE [--json]\n\n  NAME is a preset (see tpusim chips); FILE is a .json or .yaml chip description,\n  optionally starting from a preset with `base: tpu-v4`.',
+  usage:
+    'tpusim chip show NAME|FILE [--json]\n\n  NAME is a preset (see tpusim chips); FILE is a .json or .yaml chip ' +
+    'description,\n  optionally starting from a preset with `base: tpu-v4`.',
   run(argv: readonly string[], io: Io): number {
     const { values, positionals } = parseCommandArgs('chip', argv, { json: { type: 'boolean' } });
     if (values['help']) {
       io.out(this.usage);
       return 0;
     }
-    if (positionals[0] !== 'show' || positionals.length !== 2) throw new UsageError("usage: tpusim chip show NAME|FILE [--json]");
+    if (positionals[0] !== 'show' || positionals.length !== 2)
+      throw new UsageError('usage: tpusim chip show NAME|FILE [--json]');
     const chip = resolveChip(positionals[1]!);
     if (values['json']) printJson(io, 'chip', { chip, derived: summarizeChip(chip) });
     else io.out(describeChip(chip));

@@ -17,7 +17,11 @@ export function programFiles(compiled: CompiledModel, path: string): OutputFile[
   for (const [name, values] of compiled.init) {
     const buffer = compiled.program.buffers.find((b) => b.name === name)!;
     const file = `${dataDir}/${name}.npy`;
-    files.push({ path: join(dirname(path), file), content: encodeNpy(npyFromValues(values, buffer.dtype!, buffer.shape!)), option: '-o' });
+    files.push({
+      path: join(dirname(path), file),
+      content: encodeNpy(npyFromValues(values, buffer.dtype!, buffer.shape!)),
+      option: '-o',
+    });
     init.push({ buffer: name, file });
   }
   const program: Program = { ...compiled.program, ...(init.length > 0 ? { init } : {}) };
@@ -68,7 +72,10 @@ export const compileCommand: Command = {
         layers: compiled.layers,
         instructions: compiled.program.instructions.length,
         memory: compiled.memory,
-        inputs: compiled.inputs.map(({ gather, ...b }) => ({ ...b, ...(gather ? { gather: { table: gather.table, indices: gather.indices } } : {}) })),
+        inputs: compiled.inputs.map(({ gather, ...b }) => ({
+          ...b,
+          ...(gather ? { gather: { table: gather.table, indices: gather.indices } } : {}),
+        })),
         outputs: compiled.outputs,
         calibrated: compiled.plan.calibrated,
         ...(out ? { files: files.map((f) => f.path) } : {}),
@@ -76,7 +83,12 @@ export const compileCommand: Command = {
       return 0;
     }
     io.out(compileSummary(compiled, chip));
-    if (out) io.out(files.length > 1 ? `wrote ${out} and ${files.length - 1} weight file${files.length === 2 ? '' : 's'} in ${out}.data/` : `wrote ${out} (the model has no weight values: the program is for timing)`);
+    if (out)
+      io.out(
+        files.length > 1
+          ? `wrote ${out} and ${files.length - 1} weight file${files.length === 2 ? '' : 's'} in ${out}.data/`
+          : `wrote ${out} (the model has no weight values: the program is for timing)`,
+      );
     return 0;
   },
 };

@@ -1,4 +1,14 @@
-import { estimateChipCost, chipPower, chipPowerModel, costWaterfallSvg, formatTable, trimNumber, YIELD_MODELS, type ChipCost, type ChipPowerModel } from '../../index.js';
+import {
+  estimateChipCost,
+  chipPower,
+  chipPowerModel,
+  costWaterfallSvg,
+  formatTable,
+  trimNumber,
+  YIELD_MODELS,
+  type ChipCost,
+  type ChipPowerModel,
+} from '../../index.js';
 import { mechanismText } from '../power-lines.js';
 import { choice, outputPaths, parseCommandArgs, positiveInteger, stringOption, UsageError } from '../args.js';
 import { resolveChip } from '../chip-arg.js';
@@ -13,20 +23,34 @@ const mm2 = (x: number): string => trimNumber(x, 4);
 function report(c: ChipCost, published: number | undefined): string[] {
   const a = c.area;
   return [
-    `${c.chip}: ${a.nodeNm} nm, ${c.dies} die${c.dies > 1 ? 's' : ''} of ${mm2(c.dieAreaMm2)} mm^2 (${mm2(a.totalMm2)} mm^2 of silicon)${published === undefined ? '' : `; published die ${published} mm^2 (model ${a.totalMm2 >= published ? '+' : ''}${trimNumber((100 * a.totalMm2) / published - 100, 3)}%)`}`,
+    `${c.chip}: ${a.nodeNm} nm, ${c.dies} die${c.dies > 1 ? 's' : ''} of ${mm2(c.dieAreaMm2)} mm^2 (` +
+      `${mm2(a.totalMm2)} mm^2 of silicon)` +
+      `${published === undefined ? '' : `; published die ${published} ` + `mm^2 (model ` + `${a.totalMm2 >= published ? '+' : ''}` + `${trimNumber((100 * a.totalMm2) / published - 100, 3)}%)`}`,
     formatTable(
       ['area', 'mm^2', 'share %'],
       [
-        ...a.blocks.filter((b) => b.mm2 > 0).map((b) => [b.label, mm2(b.mm2), trimNumber((100 * b.mm2) / a.totalMm2, 3)]),
+        ...a.blocks
+          .filter((b) => b.mm2 > 0)
+          .map((b) => [b.label, mm2(b.mm2), trimNumber((100 * b.mm2) / a.totalMm2, 3)]),
       ],
     ),
-    `wafer: ${c.grossDiesPerWafer} gross dies per 300 mm wafer, ${c.yieldModel} yield ${trimNumber(c.dieYield * 100, 3)}% at ${c.defectsPerCm2} defects/cm^2, ${trimNumber(c.goodDiesPerWafer, 4)} good dies at ${usd(c.waferPriceUsd)} per wafer`,
+    `wafer: ${c.grossDiesPerWafer} gross dies per 300 mm wafer, ${c.yieldModel} yield ` +
+      `${trimNumber(c.dieYield * 100, 3)}% at ${c.defectsPerCm2} defects/cm^2, ` +
+      `${trimNumber(c.goodDiesPerWafer, 4)} good dies at ${usd(c.waferPriceUsd)} per wafer`,
     formatTable(
       ['cost per accelerator', 'USD'],
       [
         [`logic die${c.dies > 1 ? 's' : ''}`, usd(c.costs.diesUsd)],
-        [`memory (${trimNumber(c.memoryGB, 4)} GB ${c.advancedPackage ? 'HBM in package' : 'DRAM on board'})`, usd(c.costs.memoryUsd)],
-        [c.advancedPackage ? `package (interposer, ${c.interposersPerWafer} per wafer; assembly and test)` : 'package and test', usd(c.costs.packageUsd)],
+        [
+          `memory (${trimNumber(c.memoryGB, 4)} GB ${c.advancedPackage ? 'HBM in package' : 'DRAM on board'})`,
+          usd(c.costs.memoryUsd),
+        ],
+        [
+          c.advancedPackage
+            ? `package (interposer, ${c.interposersPerWafer} per wafer; assembly and test)`
+            : 'package and test',
+          usd(c.costs.packageUsd),
+        ],
         [`package yield loss (${trimNumber(c.packageYield * 100, 3)}% yield)`, usd(c.costs.packageYieldLossUsd)],
         ['board', usd(c.costs.boardUsd)],
         [`design (NRE ${usd(c.nreTotalUsd)} over ${c.volume.toLocaleString('en-US')})`, usd(c.costs.nreUsd)],
@@ -40,8 +64,12 @@ function report(c: ChipCost, published: number | undefined): string[] {
 function powerModelLines(m: ChipPowerModel): string[] {
   const g = m.denseGemm;
   return [
-    `power by mechanism (model/power.ts; leakage on the ${m.dieAreaSource} ${trimNumber(m.dieAreaMm2, 4)} mm^2), dense GEMMs back to back: board ${trimNumber(g.power.boardW, 4)} W at ${trimNumber(g.clockHz / 1e6, 4)} MHz = ${mechanismText(g.power)} W`,
-    `sustained clock (modelled, not the preset's measured one): ${trimNumber(g.clockHz / 1e6, 4)} MHz, ${g.limitedBy === 'power' ? 'power-limited' : g.limitedBy === 'clock' ? 'at the published clock' : 'no power limit published'}: ${g.reason}`,
+    `power by mechanism (model/power.ts; leakage on the ${m.dieAreaSource} ${trimNumber(m.dieAreaMm2, 4)} mm^2), ` +
+      `dense GEMMs back to back: board ${trimNumber(g.power.boardW, 4)} W at ${trimNumber(g.clockHz / 1e6, 4)} MHz ` +
+      `= ${mechanismText(g.power)} W`,
+    `sustained clock (modelled, not the preset's measured one): ${trimNumber(g.clockHz / 1e6, 4)} MHz, ` +
+      `${g.limitedBy === 'power' ? 'power-limited' : g.limitedBy === 'clock' ? 'at the published clock' : 'no power limit published'}: ` +
+      `${g.reason}`,
     `every MAC busy and memory at full bandwidth, at the published clock: board ${trimNumber(m.atPeak.boardW, 4)} W`,
   ];
 }
@@ -61,12 +89,21 @@ export const costCommand: Command = {
   the report names the figures used that are estimates. --svg writes the cost per chip as a
   waterfall, part by part, as the UI's Economics page draws it.`,
   run(argv: readonly string[], io: Io): number {
-    const { values, positionals } = parseCommandArgs('cost', argv, { chip: { type: 'string' }, volume: { type: 'string' }, yield: { type: 'string' }, harvest: { type: 'string' }, costbook: { type: 'string' }, svg: { type: 'string' }, json: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs('cost', argv, {
+      chip: { type: 'string' },
+      volume: { type: 'string' },
+      yield: { type: 'string' },
+      harvest: { type: 'string' },
+      costbook: { type: 'string' },
+      svg: { type: 'string' },
+      json: { type: 'boolean' },
+    });
     if (values['help']) {
       io.out(this.usage);
       return 0;
     }
-    if (positionals.length > 0) throw new UsageError(`cost takes no positional arguments, got '${positionals[0]}'; name the chip with --chip`);
+    if (positionals.length > 0)
+      throw new UsageError(`cost takes no positional arguments, got '${positionals[0]}'; name the chip with --chip`);
     const chipName = stringOption(values, 'chip');
     if (!chipName) throw new UsageError('cost needs --chip NAME|FILE (tpusim chips lists the presets)');
     const { svg } = outputPaths(values, ['svg']);
@@ -75,9 +112,14 @@ export const costCommand: Command = {
     const volume = positiveInteger('--volume', stringOption(values, 'volume') ?? '100000', 1e12);
     const yieldText = stringOption(values, 'yield');
     const harvest = shareBelowOne('--harvest', stringOption(values, 'harvest'));
-    const estimate = estimateChipCost(chip, book, { volume, ...(yieldText ? { yieldModel: choice('--yield', yieldText, YIELD_MODELS) } : {}), ...(harvest !== undefined ? { harvestShare: harvest } : {}) });
+    const estimate = estimateChipCost(chip, book, {
+      volume,
+      ...(yieldText ? { yieldModel: choice('--yield', yieldText, YIELD_MODELS) } : {}),
+      ...(harvest !== undefined ? { harvestShare: harvest } : {}),
+    });
     if (!estimate.feasible) {
-      if (values['json']) printJson(io, 'cost', { chip: chip.name, feasible: false, reasons: estimate.reasons, area: estimate.area });
+      if (values['json'])
+        printJson(io, 'cost', { chip: chip.name, feasible: false, reasons: estimate.reasons, area: estimate.area });
       io.err(`tpusim: ${chip.name} cannot be built, so it has no cost: ${estimate.reasons.join('; ')}`);
       return 1;
     }
@@ -86,12 +128,25 @@ export const costCommand: Command = {
     const powerModel = chipPowerModel(chip);
     writeCharts([{ path: svg, draw: () => costWaterfallSvg(c) }]);
     if (values['json']) {
-      printJson(io, 'cost', { feasible: true, ...c, power, powerModel, estimates: c.estimates.map((k) => ({ key: k, ...book[k] })), ...(svg ? { svg } : {}) });
+      printJson(io, 'cost', {
+        feasible: true,
+        ...c,
+        power,
+        powerModel,
+        estimates: c.estimates.map((k) => ({ key: k, ...book[k] })),
+        ...(svg ? { svg } : {}),
+      });
       return 0;
     }
     io.out(report(c, chip.technology?.dieAreaMm2).join('\n'));
     const published = power.tdpW !== undefined ? `; published TDP ${power.tdpW} W` : '';
-    io.out(`power at peak activity (energy model): ${trimNumber(power.peakW, 4)} W = static ${trimNumber(power.staticW, 4)}${power.staticIsEstimate ? ' (estimate)' : ' (measured idle)'} + MACs ${trimNumber(power.matrixW, 3)} + on-chip memory ${trimNumber(power.onChipW, 3)} + off-chip memory ${trimNumber(power.offChipW, 3)}${published} (the model prices arithmetic and memory traffic, not control, clocks or register files)`);
+    io.out(
+      `power at peak activity (energy model): ${trimNumber(power.peakW, 4)} W = static ` +
+        `${trimNumber(power.staticW, 4)}${power.staticIsEstimate ? ' (estimate)' : ' (measured idle)'} + MACs ` +
+        `${trimNumber(power.matrixW, 3)} + on-chip memory ${trimNumber(power.onChipW, 3)} + off-chip memory ` +
+        `${trimNumber(power.offChipW, 3)}${published} (the model prices arithmetic and memory traffic, not ` +
+        `control, clocks or register files)`,
+    );
     io.out(powerModelLines(powerModel).join('\n'));
     io.out([estimatesLine(book, c.estimates), ...costSources(book, c.estimates)].join('\n'));
     if (svg) io.out(`wrote ${svg}`);

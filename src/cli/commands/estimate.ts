@@ -37,23 +37,47 @@ function dtypeFor(chip: ChipSpec, text: string | undefined): string | undefined 
 function layerTable(e: GraphEstimate): string {
   return formatTable(
     ['layer', 'op', 'output', 'FLOPs', 'off-chip bytes', 'time (us)', 'util %', 'bound', 'energy (uJ)'],
-    e.layers.filter((l) => l.cycles > 0).map((l) => [l.name, l.kind, l.shape.join('x'), formatSI(l.flops, ''), formatBytes(l.offChipBytes), us(l.timeS), trimNumber(l.utilization * 100, 3), l.bound, trimNumber(l.energyJ * 1e6, 4)]),
+    e.layers
+      .filter((l) => l.cycles > 0)
+      .map((l) => [
+        l.name,
+        l.kind,
+        l.shape.join('x'),
+        formatSI(l.flops, ''),
+        formatBytes(l.offChipBytes),
+        us(l.timeS),
+        trimNumber(l.utilization * 100, 3),
+        l.bound,
+        trimNumber(l.energyJ * 1e6, 4),
+      ]),
   );
 }
 
 function totals(e: GraphEstimate, chip: ChipSpec, graph: Graph): string {
-  const share = (b: string): number => e.layers.filter((l) => l.bound === b).reduce((s, l) => s + l.timeS, 0) / (e.totalTimeS || 1);
+  const share = (b: string): number =>
+    e.layers.filter((l) => l.bound === b).reduce((s, l) => s + l.timeS, 0) / (e.totalTimeS || 1);
   const critical = criticalPathCycles(e, graph) / chip.clockHz;
   const en = e.energy;
   return [
-    `${e.model} on ${e.chip} (${e.dtype}, batch ${e.batch}${e.cores > 1 ? `, spread over ${e.cores} cores` : ''}): ${us(e.totalTimeS)} us, ${formatSI(e.achievedOpsPerS, 'OPS')} achieved of ${formatSI(e.peakOpsPerS, 'OPS')} peak (${trimNumber(e.utilization * 100, 3)}%; 1 MAC = 2 ops)`,
-    `time by bound: ${(['compute', 'memory', 'vector', 'latency'] as const).map((b) => `${b} ${trimNumber(share(b) * 100, 3)}%`).join(', ')}; critical path ${us(critical)} us if independent layers overlapped`,
-    `energy ${trimNumber(e.energyJ * 1e3, 4)} mJ (matrix ${trimNumber(en.matrixJ * 1e3, 3)}, vector ${trimNumber(en.vectorJ * 1e3, 3)}, on-chip memory ${trimNumber(en.onChipJ * 1e3, 3)}, off-chip memory ${trimNumber(en.offChipJ * 1e3, 3)}, host link ${trimNumber(en.linkJ * 1e3, 3)}, static ${trimNumber(en.staticJ * 1e3, 3)} mJ); average power ${trimNumber(e.averagePowerW, 4)} W`,
-    `inputs and outputs over the host link: ${us(e.ioTimeS)} us (not in the total); weights ${formatBytes(e.weightBytes)}`,
+    `${e.model} on ${e.chip} (${e.dtype}, batch ${e.batch}` +
+      `${e.cores > 1 ? `, spread over ${e.cores} cores` : ''}): ${us(e.totalTimeS)} us, ` +
+      `${formatSI(e.achievedOpsPerS, 'OPS')} achieved of ${formatSI(e.peakOpsPerS, 'OPS')} peak (` +
+      `${trimNumber(e.utilization * 100, 3)}%; 1 MAC = 2 ops)`,
+    `time by bound: ` +
+      `${(['compute', 'memory', 'vector', 'latency'] as const).map((b) => `${b} ${trimNumber(share(b) * 100, 3)}%`).join(', ')}; ` +
+      `critical path ${us(critical)} us if independent layers overlapped`,
+    `energy ${trimNumber(e.energyJ * 1e3, 4)} mJ (matrix ${trimNumber(en.matrixJ * 1e3, 3)}, vector ` +
+      `${trimNumber(en.vectorJ * 1e3, 3)}, on-chip memory ${trimNumber(en.onChipJ * 1e3, 3)}, off-chip memory ` +
+      `${trimNumber(en.offChipJ * 1e3, 3)}, host link ${trimNumber(en.linkJ * 1e3, 3)}, static ` +
+      `${trimNumber(en.staticJ * 1e3, 3)} mJ); average power ${trimNumber(e.averagePowerW, 4)} W`,
+    `inputs and outputs over the host link: ${us(e.ioTimeS)} us (not in the total); weights ` +
+      `${formatBytes(e.weightBytes)}`,
     ...(e.feasible ? [] : e.reasons.map((r) => `DOES NOT FIT: ${r}`)),
     ...e.warnings.map((w) => `note: ${w}`),
     estimatesNote(chip),
-  ].filter((l) => l).join('\n');
+  ]
+    .filter((l) => l)
+    .join('\n');
 }
 
 /** How many of the chip's numbers are not published (estimates), so readers know how far to trust them. */
@@ -63,7 +87,10 @@ function estimatesNote(chip: ChipSpec): string {
   if (groups.length === 0) return '';
   const count = groups.reduce((n, [, names]) => n + names.length, 0);
   const byStatus = groups.map(([status, names]) => `${names.length} ${status}`).join(', ');
-  return `note: ${count} of the ${all.length} numbers in ${chip.name}'s description are not published (${byStatus}); tpusim chip show ${chip.name} lists their sources`;
+  return (
+    `note: ${count} of the ${all.length} numbers in ${chip.name}'s description are not published (` +
+    `${byStatus}); tpusim chip show ${chip.name} lists their sources`
+  );
 }
 
 const ESTIMATE_OPTIONS = {
@@ -108,7 +135,10 @@ export const estimateCommand: Command = {
     const chip = resolveChip(chipName);
     const graph = readModel(positionals[0]!, values, { weights: 'shapes' });
     const dtype = dtypeFor(chip, stringOption(values, 'dtype'));
-    const e = estimateGraph(graph, chip, { ...(dtype ? { dtype } : {}), cores: coresOption(stringOption(values, 'cores')) });
+    const e = estimateGraph(graph, chip, {
+      ...(dtype ? { dtype } : {}),
+      cores: coresOption(stringOption(values, 'cores')),
+    });
     writeCharts([
       { path: svg, draw: () => estimateRooflineSvg(e, chip.offChipMemory) },
       { path: timeline, draw: () => estimateTimelineSvg(e) },
@@ -117,14 +147,25 @@ export const estimateCommand: Command = {
     const validation = validationFor('kernels', { chip: chip.name, chips: 1 });
     const power = estimatePowerOf(e, chip);
     if (values['json']) {
-      printJson(io, 'estimate', { ...e, power, ridgePointOpsPerByte: ridgePointOpsPerByte(chip, e.dtype), criticalPathS: criticalPathCycles(e, graph) / chip.clockHz, validation, ...(svg ? { svg } : {}), ...(timeline ? { timeline } : {}) });
+      printJson(io, 'estimate', {
+        ...e,
+        power,
+        ridgePointOpsPerByte: ridgePointOpsPerByte(chip, e.dtype),
+        criticalPathS: criticalPathCycles(e, graph) / chip.clockHz,
+        validation,
+        ...(svg ? { svg } : {}),
+        ...(timeline ? { timeline } : {}),
+      });
       return 0;
     }
     io.out(layerTable(e));
     io.out('');
     io.out(totals(e, chip, graph));
     io.out(estimatePowerLines(power, e).join('\n'));
-    io.out(`time ${us(e.totalTimeS)} us; its kernels ${validation.text}; whole forward passes are not validated on their own`);
+    io.out(
+      `time ${us(e.totalTimeS)} us; its kernels ${validation.text}; whole forward passes are not validated on ` +
+        `their own`,
+    );
     for (const path of [svg, timeline]) if (path) io.out(`wrote ${path}`);
     return 0;
   },
@@ -146,14 +187,26 @@ export const compareCommand: Command = {
   ${SLO_HELP}
   ${MODEL_HELP}`,
   run(argv: readonly string[], io: Io): number {
-    const { values, positionals } = parseCommandArgs('compare', argv, { chips: { type: 'string' }, svg: { type: 'string' }, json: { type: 'boolean' }, costbook: { type: 'string' }, ...MODEL_OPTIONS, ...SLO_OPTIONS, ...SERVE_OPTIONS });
+    const { values, positionals } = parseCommandArgs('compare', argv, {
+      chips: { type: 'string' },
+      svg: { type: 'string' },
+      json: { type: 'boolean' },
+      costbook: { type: 'string' },
+      ...MODEL_OPTIONS,
+      ...SLO_OPTIONS,
+      ...SERVE_OPTIONS,
+    });
     if (values['help']) {
       io.out(this.usage);
       return 0;
     }
     if (positionals.length !== 1) throw new UsageError('compare needs one MODEL; see tpusim compare --help');
-    const names = (stringOption(values, 'chips') ?? '').split(',').map((n) => n.trim()).filter((n) => n);
-    if (names.length === 0) throw new UsageError('compare needs --chips NAME,NAME,... (tpusim chips lists the presets)');
+    const names = (stringOption(values, 'chips') ?? '')
+      .split(',')
+      .map((n) => n.trim())
+      .filter((n) => n);
+    if (names.length === 0)
+      throw new UsageError('compare needs --chips NAME,NAME,... (tpusim chips lists the presets)');
     const { svg } = outputPaths(values, ['svg']);
     const chips = names.map(resolveChip);
     if (serveAsked(values)) {
@@ -162,16 +215,62 @@ export const compareCommand: Command = {
     }
     const graph = readModel(positionals[0]!, values, { weights: 'shapes' });
     const results = chips.map((chip) => ({ chip, e: estimateGraph(graph, chip) }));
-    writeCharts([{ path: svg, draw: () => compareSvg(graph.name, results.map(({ e }) => e)) }]);
+    writeCharts([
+      {
+        path: svg,
+        draw: () =>
+          compareSvg(
+            graph.name,
+            results.map(({ e }) => e),
+          ),
+      },
+    ]);
     if (values['json']) {
-      printJson(io, 'compare', { model: graph.name, chips: results.map(({ e }) => ({ chip: e.chip, dtype: e.dtype, totalTimeS: e.totalTimeS, achievedOpsPerS: e.achievedOpsPerS, utilization: e.utilization, energyJ: e.energyJ, averagePowerW: e.averagePowerW, feasible: e.feasible, reasons: e.reasons, warnings: e.warnings })), ...(svg ? { svg } : {}) });
+      printJson(io, 'compare', {
+        model: graph.name,
+        chips: results.map(({ e }) => ({
+          chip: e.chip,
+          dtype: e.dtype,
+          totalTimeS: e.totalTimeS,
+          achievedOpsPerS: e.achievedOpsPerS,
+          utilization: e.utilization,
+          energyJ: e.energyJ,
+          averagePowerW: e.averagePowerW,
+          feasible: e.feasible,
+          reasons: e.reasons,
+          warnings: e.warnings,
+        })),
+        ...(svg ? { svg } : {}),
+      });
       return 0;
     }
     const batch = results[0]?.e.batch ?? 1;
     io.out(
       formatTable(
-        ['chip', 'format', 'time (us)', 'per second', 'achieved', 'util %', 'energy (mJ)', 'power (W)', 'per joule', 'fits'],
-        results.map(({ e }) => [e.chip, e.dtype, us(e.totalTimeS), formatSI(batch / e.totalTimeS, ''), formatSI(e.achievedOpsPerS, 'OPS'), trimNumber(e.utilization * 100, 3), trimNumber(e.energyJ * 1e3, 4), trimNumber(e.averagePowerW, 4), formatSI(batch / e.energyJ, ''), e.feasible ? 'yes' : 'no']),
+        [
+          'chip',
+          'format',
+          'time (us)',
+          'per second',
+          'achieved',
+          'util %',
+          'energy (mJ)',
+          'power (W)',
+          'per joule',
+          'fits',
+        ],
+        results.map(({ e }) => [
+          e.chip,
+          e.dtype,
+          us(e.totalTimeS),
+          formatSI(batch / e.totalTimeS, ''),
+          formatSI(e.achievedOpsPerS, 'OPS'),
+          trimNumber(e.utilization * 100, 3),
+          trimNumber(e.energyJ * 1e3, 4),
+          trimNumber(e.averagePowerW, 4),
+          formatSI(batch / e.energyJ, ''),
+          e.feasible ? 'yes' : 'no',
+        ]),
       ),
     );
     io.out(`(${graph.name} at batch ${batch}; per second and per joule count inferences; 1 MAC = 2 ops)`);

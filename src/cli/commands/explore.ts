@@ -81,14 +81,19 @@ async function runCommand(argv: readonly string[], io: Io): Promise<number> {
     json: { type: 'boolean' },
   });
   if (helpAsked(values, io)) return 0;
-  if (positionals.length !== 1) throw new UsageError(`explore needs one SPEC file, got ${positionals.length}; see 'tpusim explore --help'`);
+  if (positionals.length !== 1)
+    throw new UsageError(`explore needs one SPEC file, got ${positionals.length}; see 'tpusim explore --help'`);
   const specPath = positionals[0]!;
   const workersText = stringOption(values, 'workers');
-  const workers = workersText === undefined ? Math.max(1, availableParallelism() - 1) : positiveInteger('--workers', workersText, MAX_WORKERS);
+  const workers =
+    workersText === undefined
+      ? Math.max(1, availableParallelism() - 1)
+      : positiveInteger('--workers', workersText, MAX_WORKERS);
   const chunkText = stringOption(values, 'chunk');
   const queueText = stringOption(values, 'queue');
   const shard = parseShard(stringOption(values, 'shard'));
-  if (queueText !== undefined && shard !== undefined) throw new UsageError('--queue and --shard do not go together: the queue hands out chunks itself');
+  if (queueText !== undefined && shard !== undefined)
+    throw new UsageError('--queue and --shard do not go together: the queue hands out chunks itself');
   const connection = queueText === undefined ? undefined : parseRedisUrl(queueText);
   const plan: RunPlan = {
     specText: readTextFile(specPath, 'sweep spec'),
@@ -108,7 +113,11 @@ async function runCommand(argv: readonly string[], io: Io): Promise<number> {
       : await startExecutor({ specText: plan.specText, fileName: plan.fileName, sweepModule }, sweep, workers);
     try {
       const tty = io === processIo && process.stderr.isTTY === true;
-      summary = await runChunks(store, plan, executor, { write: (t) => (tty ? process.stderr.write(t) : io.err(t.replace(/\n$/, ''))), tty, nowMs: () => performance.now() });
+      summary = await runChunks(store, plan, executor, {
+        write: (t) => (tty ? process.stderr.write(t) : io.err(t.replace(/\n$/, ''))),
+        tty,
+        nowMs: () => performance.now(),
+      });
     } finally {
       await executor.close();
     }
@@ -121,16 +130,29 @@ async function runCommand(argv: readonly string[], io: Io): Promise<number> {
 }
 
 function printRunSummary(io: Io, s: RunSummary, shard: Shard | undefined): void {
-  io.out(`sweep ${s.hash}: ${s.rows.toLocaleString('en-US')} of ${s.count.toLocaleString('en-US')} points in '${s.db}'${shard ? ` (shard ${shard.index}/${shard.count})` : ''}`);
-  io.out(`${s.chunksRun} chunks of ${s.chunkSize} points run in ${s.seconds.toFixed(2)} s (${Math.round(s.pointsPerS).toLocaleString('en-US')} points/s); ${s.feasible.toLocaleString('en-US')} feasible`);
+  io.out(
+    `sweep ${s.hash}: ${s.rows.toLocaleString('en-US')} of ${s.count.toLocaleString('en-US')} points in '${s.db}'` +
+      `${shard ? ` (shard ${shard.index}/${shard.count})` : ''}`,
+  );
+  io.out(
+    `${s.chunksRun} chunks of ${s.chunkSize} points run in ${s.seconds.toFixed(2)} s (` +
+      `${Math.round(s.pointsPerS).toLocaleString('en-US')} points/s); ${s.feasible.toLocaleString('en-US')} ` +
+      `feasible`,
+  );
   if (s.best) io.out(`best ${s.best.objective} (${s.best.direction}): ${formatReadable(s.best.value)}`);
   io.out(`next: tpusim explore report ${s.db}`);
 }
 
 async function reportCommand(argv: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCommandArgs('explore report', argv, { svg: { type: 'string' }, csv: { type: 'string' }, parquet: { type: 'string' }, json: { type: 'boolean' } });
+  const { values, positionals } = parseCommandArgs('explore report', argv, {
+    svg: { type: 'string' },
+    csv: { type: 'string' },
+    parquet: { type: 'string' },
+    json: { type: 'boolean' },
+  });
   if (helpAsked(values, io)) return 0;
-  if (positionals.length !== 1) throw new UsageError(`explore report needs one DB file, got ${positionals.length}; see 'tpusim explore --help'`);
+  if (positionals.length !== 1)
+    throw new UsageError(`explore report needs one DB file, got ${positionals.length}; see 'tpusim explore --help'`);
   const dbPath = positionals[0]!;
   if (!fileExists(dbPath)) throw new UsageError(`explore report: sweep database '${dbPath}' does not exist`);
   const outputs = outputPaths(values, ['svg', 'csv', 'parquet'] as const);
@@ -169,12 +191,29 @@ const FRONT_ROWS_SHOWN = 50;
 function printReport(io: Io, report: SweepReport): void {
   const { meta } = report;
   const missing = meta.count - report.rows;
-  io.out(`sweep ${meta.hash} (${meta.fileName}): ${report.rows.toLocaleString('en-US')} of ${meta.count.toLocaleString('en-US')} points${missing > 0 ? ` (${missing.toLocaleString('en-US')} not run yet)` : ''}, ${report.feasible.toLocaleString('en-US')} feasible`);
-  io.out(`Pareto front: ${report.front.length} designs (${meta.objectiveNames.map((n) => `${n} ${meta.directions[n] ?? 'min'}`).join(', ')})`);
+  io.out(
+    `sweep ${meta.hash} (${meta.fileName}): ${report.rows.toLocaleString('en-US')} of ` +
+      `${meta.count.toLocaleString('en-US')} points` +
+      `${missing > 0 ? ` (${missing.toLocaleString('en-US')} not run yet)` : ''}, ` +
+      `${report.feasible.toLocaleString('en-US')} feasible`,
+  );
+  io.out(
+    `Pareto front: ${report.front.length} designs (` +
+      `${meta.objectiveNames.map((n) => `${n} ${meta.directions[n] ?? 'min'}`).join(', ')})`,
+  );
   const header = ['#', ...meta.knobNames, ...meta.objectiveNames];
-  const rows = report.front.slice(0, FRONT_ROWS_SHOWN).map((r) => [r.index, ...meta.knobNames.map((n) => r.knobs[n] ?? '-'), ...meta.objectiveNames.map((n) => (r.objectives[n] === null || r.objectives[n] === undefined ? '-' : formatReadable(r.objectives[n]!)))]);
+  const rows = report.front
+    .slice(0, FRONT_ROWS_SHOWN)
+    .map((r) => [
+      r.index,
+      ...meta.knobNames.map((n) => r.knobs[n] ?? '-'),
+      ...meta.objectiveNames.map((n) =>
+        r.objectives[n] === null || r.objectives[n] === undefined ? '-' : formatReadable(r.objectives[n]!),
+      ),
+    ]);
   if (rows.length > 0) io.out(formatTable(header, rows));
-  if (report.front.length > FRONT_ROWS_SHOWN) io.out(`... ${report.front.length - FRONT_ROWS_SHOWN} more (--json or --csv for all)`);
+  if (report.front.length > FRONT_ROWS_SHOWN)
+    io.out(`... ${report.front.length - FRONT_ROWS_SHOWN} more (--json or --csv for all)`);
   printFinalists(io, report);
 }
 
@@ -182,35 +221,64 @@ function printFinalists(io: Io, report: SweepReport): void {
   const finalists = report.finalists ?? [];
   if (finalists.length === 0) return;
   io.out('');
-  io.out('Finalists on the cycle-level simulator (fold engine: one matrix unit, compute only, spread over all units at the sustained clock; gap = analytical / simulated - 1):');
-  const rows = finalists.flatMap((f) =>
-    f.gaps.map((g) => [`${f.index}${f.knee ? ' (knee)' : ''}`, g.workload, `${g.m}x${g.n}x${g.k} ${g.dtype}`, formatReadable(g.analyticalS), formatReadable(g.simulatedS), `${g.gap >= 0 ? '+' : ''}${(100 * g.gap).toFixed(1)}%`]),
+  io.out(
+    'Finalists on the cycle-level simulator (fold engine: one matrix unit, compute only, spread over all units ' +
+      'at the sustained clock; gap = analytical / simulated - 1):',
   );
-  if (rows.length > 0) io.out(formatTable(['#', 'workload', 'GEMM (m x n x k)', 'analytical s', 'simulated s', 'gap'], rows));
+  const rows = finalists.flatMap((f) =>
+    f.gaps.map((g) => [
+      `${f.index}${f.knee ? ' (knee)' : ''}`,
+      g.workload,
+      `${g.m}x${g.n}x${g.k} ${g.dtype}`,
+      formatReadable(g.analyticalS),
+      formatReadable(g.simulatedS),
+      `${g.gap >= 0 ? '+' : ''}${(100 * g.gap).toFixed(1)}%`,
+    ]),
+  );
+  if (rows.length > 0)
+    io.out(formatTable(['#', 'workload', 'GEMM (m x n x k)', 'analytical s', 'simulated s', 'gap'], rows));
   for (const note of [...new Set(finalists.flatMap((f) => f.notes))]) io.out(`  note: ${note}`);
 }
 
 function mergeCommand(argv: readonly string[], io: Io): number {
-  const { values, positionals } = parseCommandArgs('explore merge', argv, { output: { type: 'string', short: 'o' }, json: { type: 'boolean' } });
+  const { values, positionals } = parseCommandArgs('explore merge', argv, {
+    output: { type: 'string', short: 'o' },
+    json: { type: 'boolean' },
+  });
   if (helpAsked(values, io)) return 0;
   const output = stringOption(values, 'output');
-  if (output === undefined) throw new UsageError("explore merge needs -o DB, the database to write; see 'tpusim explore --help'");
+  if (output === undefined)
+    throw new UsageError("explore merge needs -o DB, the database to write; see 'tpusim explore --help'");
   if (positionals.length === 0) throw new UsageError('explore merge needs at least one DB to merge');
   const summary = mergeStores(positionals, output);
   if (values['json']) printJson(io, 'explore-merge', { ...summary, output });
-  else io.out(`merged ${summary.inputs} databases of sweep ${summary.hash} into '${output}': ${summary.rows.toLocaleString('en-US')} of ${summary.count.toLocaleString('en-US')} points, ${summary.chunksDone} of ${summary.chunks} chunks`);
+  else
+    io.out(
+      `merged ${summary.inputs} databases of sweep ${summary.hash} into '${output}': ` +
+        `${summary.rows.toLocaleString('en-US')} of ${summary.count.toLocaleString('en-US')} points, ` +
+        `${summary.chunksDone} of ${summary.chunks} chunks`,
+    );
   return 0;
 }
 
 async function workerCommand(argv: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCommandArgs('explore worker', argv, { queue: { type: 'string' }, 'lock-ms': { type: 'string' } });
+  const { values, positionals } = parseCommandArgs('explore worker', argv, {
+    queue: { type: 'string' },
+    'lock-ms': { type: 'string' },
+  });
   if (helpAsked(values, io)) return 0;
-  if (positionals.length > 0) throw new UsageError(`explore worker takes no positional arguments, got '${positionals[0]}'`);
+  if (positionals.length > 0)
+    throw new UsageError(`explore worker takes no positional arguments, got '${positionals[0]}'`);
   const queueText = stringOption(values, 'queue');
   if (queueText === undefined) throw new UsageError('explore worker needs --queue redis://HOST:PORT');
   const lockText = stringOption(values, 'lock-ms');
   const lockMs = lockText === undefined ? DEFAULT_LOCK_MS : positiveInteger('--lock-ms', lockText, 3_600_000);
-  const worker = await startQueueWorker({ target: parseRedisUrl(queueText), sweepModule: sweepModuleFromEnv(), lockMs, log: (t) => io.err(t) });
+  const worker = await startQueueWorker({
+    target: parseRedisUrl(queueText),
+    sweepModule: sweepModuleFromEnv(),
+    lockMs,
+    log: (t) => io.err(t),
+  });
   io.err(`worker: waiting for chunks on ${queueText} (Ctrl-C to stop)`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

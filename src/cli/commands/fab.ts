@@ -1,4 +1,14 @@
-import { chipCost, CostTrace, formatSI, formatTable, planSupply, SUPPLY_SCENARIOS, supplySharesSvg, trimNumber, type SupplyPlan } from '../../index.js';
+import {
+  chipCost,
+  CostTrace,
+  formatSI,
+  formatTable,
+  planSupply,
+  SUPPLY_SCENARIOS,
+  supplySharesSvg,
+  trimNumber,
+  type SupplyPlan,
+} from '../../index.js';
 import { outputPaths, parseCommandArgs, positiveInteger, stringOption, UsageError } from '../args.js';
 import { resolveChip } from '../chip-arg.js';
 import { shareBelowOne } from '../cluster-arg.js';
@@ -11,7 +21,13 @@ const usd = (x: number): string => `$${formatSI(x, '')}`;
 function table(plan: SupplyPlan): string {
   return formatTable(
     ['resource', 'demand', 'world supply today', 'share %', 'capital for new capacity'],
-    plan.resources.map((r) => [r.resource, `${formatSI(r.demand, '')} ${r.unit}`, `${formatSI(r.supply, '')} ${r.unit}`, trimNumber(r.share * 100, 3), usd(r.capitalUsd)]),
+    plan.resources.map((r) => [
+      r.resource,
+      `${formatSI(r.demand, '')} ${r.unit}`,
+      `${formatSI(r.supply, '')} ${r.unit}`,
+      trimNumber(r.share * 100, 3),
+      usd(r.capitalUsd),
+    ]),
   );
 }
 
@@ -27,7 +43,14 @@ export const fabCommand: Command = {
   capacity, and the resource that binds first. Without --accelerators-per-year: 1M and 10M a year.
   --svg writes each resource's share of world supply as bars, as the UI's Economics page draws them.`,
   run(argv: readonly string[], io: Io): number {
-    const { values, positionals } = parseCommandArgs('fab', argv, { chip: { type: 'string' }, 'accelerators-per-year': { type: 'string' }, harvest: { type: 'string' }, costbook: { type: 'string' }, svg: { type: 'string' }, json: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs('fab', argv, {
+      chip: { type: 'string' },
+      'accelerators-per-year': { type: 'string' },
+      harvest: { type: 'string' },
+      costbook: { type: 'string' },
+      svg: { type: 'string' },
+      json: { type: 'boolean' },
+    });
     if (values['help']) {
       io.out(this.usage);
       return 0;
@@ -39,7 +62,10 @@ export const fabCommand: Command = {
     const chip = resolveChip(chipName);
     const book = resolveCostBook(values);
     const nText = stringOption(values, 'accelerators-per-year');
-    const counts = nText !== undefined ? [positiveInteger('--accelerators-per-year', nText, 1e12)] : SUPPLY_SCENARIOS.map((s) => s.acceleratorsPerYear);
+    const counts =
+      nText !== undefined
+        ? [positiveInteger('--accelerators-per-year', nText, 1e12)]
+        : SUPPLY_SCENARIOS.map((s) => s.acceleratorsPerYear);
     const harvest = shareBelowOne('--harvest', stringOption(values, 'harvest')) ?? 0;
     const c = chipCost(chip, book, { harvestShare: harvest });
     const trace = new CostTrace(book);
@@ -47,7 +73,9 @@ export const fabCommand: Command = {
       planSupply(
         {
           acceleratorsPerYear: n,
-          logicDies: [{ name: chip.name, nodeNm: c.area.nodeNm, perAccelerator: c.dies, goodDiesPerWafer: c.goodDiesPerWafer }],
+          logicDies: [
+            { name: chip.name, nodeNm: c.area.nodeNm, perAccelerator: c.dies, goodDiesPerWafer: c.goodDiesPerWafer },
+          ],
           hbmGBPerAccelerator: c.advancedPackage ? c.memoryGB : 0,
           advancedPackage: c.advancedPackage,
           packagesPerInterposerWafer: c.interposersPerWafer,
@@ -58,13 +86,31 @@ export const fabCommand: Command = {
     );
     writeCharts([{ path: svg, draw: () => supplySharesSvg(chip.name, plans) }]);
     if (values['json']) {
-      printJson(io, 'fab', { chip: chip.name, dies: c.dies, dieAreaMm2: c.dieAreaMm2, goodDiesPerWafer: c.goodDiesPerWafer, interposersPerWafer: c.interposersPerWafer, hbmGBPerAccelerator: c.advancedPackage ? c.memoryGB : 0, plans, estimates: [...new Set([...trace.estimates(), ...c.estimates])].sort(), ...(svg ? { svg } : {}) });
+      printJson(io, 'fab', {
+        chip: chip.name,
+        dies: c.dies,
+        dieAreaMm2: c.dieAreaMm2,
+        goodDiesPerWafer: c.goodDiesPerWafer,
+        interposersPerWafer: c.interposersPerWafer,
+        hbmGBPerAccelerator: c.advancedPackage ? c.memoryGB : 0,
+        plans,
+        estimates: [...new Set([...trace.estimates(), ...c.estimates])].sort(),
+        ...(svg ? { svg } : {}),
+      });
       return 0;
     }
-    io.out(`${chip.name}: ${c.dies} x ${trimNumber(c.dieAreaMm2, 4)} mm^2 at ${c.area.nodeNm} nm, ${trimNumber(c.goodDiesPerWafer, 4)} good dies per wafer; ${c.advancedPackage ? `${trimNumber(c.memoryGB, 4)} GB HBM, ${c.interposersPerWafer} interposers per wafer` : 'DRAM off the package'}`);
+    io.out(
+      `${chip.name}: ${c.dies} x ${trimNumber(c.dieAreaMm2, 4)} mm^2 at ${c.area.nodeNm} nm, ` +
+        `${trimNumber(c.goodDiesPerWafer, 4)} good dies per wafer; ` +
+        `${c.advancedPackage ? `${trimNumber(c.memoryGB, 4)} GB HBM, ` + (`${c.interposersPerWafer} ` + `interposers per wafer`) : 'DRAM off the package'}`,
+    );
     for (const p of plans) {
       io.out('');
-      io.out(`${p.input.acceleratorsPerYear.toLocaleString('en-US')} accelerators a year: ${formatSI(p.logic.waferStartsPerMonth, '')} logic wafer starts a month (${trimNumber(p.logic.fabs, 3)} fab modules of ${formatSI(trace.value('fab.waferStartsPerMonth'), '')}); binding: ${p.binding}`);
+      io.out(
+        `${p.input.acceleratorsPerYear.toLocaleString('en-US')} accelerators a year: ` +
+          `${formatSI(p.logic.waferStartsPerMonth, '')} logic wafer starts a month (${trimNumber(p.logic.fabs, 3)} ` +
+          `fab modules of ${formatSI(trace.value('fab.waferStartsPerMonth'), '')}); binding: ${p.binding}`,
+      );
       io.out(table(p));
       io.out(`new capital for all three: ${usd(p.newCapitalUsd)}`);
     }

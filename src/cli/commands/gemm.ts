@@ -18,7 +18,16 @@ import { choice, parseCommandArgs, positiveInteger, seedArg, stringOption, Usage
 import { resolveChip } from '../chip-arg.js';
 import { printJson, type Command } from '../command.js';
 import type { Io } from '../io.js';
-import { checkWork, DEFAULT_LIMITS, LIMIT_HELP, LIMIT_OPTIONS, readLimits, UNIT_COSTS, type WorkEstimate, type WorkLimits } from '../limits.js';
+import {
+  checkWork,
+  DEFAULT_LIMITS,
+  LIMIT_HELP,
+  LIMIT_OPTIONS,
+  readLimits,
+  UNIT_COSTS,
+  type WorkEstimate,
+  type WorkLimits,
+} from '../limits.js';
 import { createProgress, type Progress } from '../progress.js';
 
 /** The register-level engine updates ~1e9 cells per second: 3e10 is about half a minute. */
@@ -42,7 +51,11 @@ export interface GemmRun {
 
 export interface GemmOutcome {
   readonly result: GemmResult;
-  readonly check?: { readonly outputs: number; readonly identical: boolean; readonly firstDifference?: { index: number; actual: number; expected: number } };
+  readonly check?: {
+    readonly outputs: number;
+    readonly identical: boolean;
+    readonly firstDifference?: { index: number; actual: number; expected: number };
+  };
   readonly notes: readonly string[];
   readonly arrayInfo: ReturnType<typeof chipArray>;
 }
@@ -52,7 +65,9 @@ export function gemmWork(shape: GemmShape, check: boolean): WorkEstimate {
   const { m, n, k } = shape;
   const macs = m * n * k;
   return {
-    what: `${check ? '--check' : 'operands'} for a ${m} x ${n} x ${k} GEMM: ${macs.toExponential(2)} MACs, ${(m * k + k * n + 2 * m * n).toExponential(2)} values`,
+    what:
+      `${check ? '--check' : 'operands'} for a ${m} x ${n} x ${k} GEMM: ${macs.toExponential(2)} MACs, ` +
+      `${(m * k + k * n + 2 * m * n).toExponential(2)} values`,
     bytes: 8 * (m * k + k * n + 2 * m * n),
     // The register engine's own time is bounded by MAX_REGISTER_CELL_UPDATES.
     seconds: check ? macs * UNIT_COSTS.checkedMac.seconds : 0,
@@ -60,7 +75,10 @@ export function gemmWork(shape: GemmShape, check: boolean): WorkEstimate {
 }
 
 export function runGemm(run: GemmRun, io?: Io): GemmOutcome {
-  const info = chipArray(run.chip, { ...(run.dataflow ? { dataflow: run.dataflow } : {}), ...(run.format ? { format: run.format } : {}) });
+  const info = chipArray(run.chip, {
+    ...(run.dataflow ? { dataflow: run.dataflow } : {}),
+    ...(run.format ? { format: run.format } : {}),
+  });
   const { array } = info;
   const { shape } = run;
   const macs = shape.m * shape.n * shape.k;
@@ -68,32 +86,55 @@ export function runGemm(run: GemmRun, io?: Io): GemmOutcome {
     const cycles = SYSTOLIC_ENGINES.fold.run({ shape, array }).stats.totalCycles;
     const updates = cycles * array.rows * array.cols;
     if (updates > MAX_REGISTER_CELL_UPDATES) {
-      throw new UsageError(`the register-level engine would update ${updates.toExponential(2)} cells (limit ${MAX_REGISTER_CELL_UPDATES.toExponential(0)}); use --engine fold, which gives the same cycles and outputs`);
+      throw new UsageError(
+        `the register-level engine would update ${updates.toExponential(2)} cells (limit ` +
+          `${MAX_REGISTER_CELL_UPDATES.toExponential(0)}); use --engine fold, which gives the same cycles and ` +
+          `outputs`,
+      );
     }
   }
   if (run.check || run.engine === 'register') checkWork(gemmWork(shape, run.check), run.limits ?? DEFAULT_LIMITS);
   const notes = [...info.variantNotes];
   if (info.unitsOnChip > 1) notes.push(`runs on one of the chip's ${info.unitsOnChip} matrix units`);
   const operands = run.check || run.engine === 'register' ? randomOperands(shape, array.format, run.seed) : undefined;
-  const result = SYSTOLIC_ENGINES[run.engine].run({ shape, array, timing: run.timing, ...(operands ? { operands } : {}) });
+  const result = SYSTOLIC_ENGINES[run.engine].run({
+    shape,
+    array,
+    timing: run.timing,
+    ...(operands ? { operands } : {}),
+  });
   if (!run.check || !operands) return { result, notes, arrayInfo: info };
   const progress = io ? createProgress(io, 'gemm --check', macs) : undefined;
   progress?.update(macs / 2);
   const expected = slicedReference(shape, array.format, accumulationChunk(array, shape), operands, progress);
   progress?.finish();
   const diff = firstDifference(result.output!, expected);
-  return { result, notes, arrayInfo: info, check: { outputs: expected.length, identical: diff === undefined, ...(diff ? { firstDifference: diff } : {}) } };
+  return {
+    result,
+    notes,
+    arrayInfo: info,
+    check: { outputs: expected.length, identical: diff === undefined, ...(diff ? { firstDifference: diff } : {}) },
+  };
 }
 
 /** The reference GEMM a slice of A's rows at a time (each output depends on its own row only), reporting progress. */
-function slicedReference(shape: GemmShape, format: Parameters<typeof referenceGemm>[1], chunk: number, operands: GemmOperands, progress: Progress | undefined): Int32Array | Float32Array {
+function slicedReference(
+  shape: GemmShape,
+  format: Parameters<typeof referenceGemm>[1],
+  chunk: number,
+  operands: GemmOperands,
+  progress: Progress | undefined,
+): Int32Array | Float32Array {
   const { m, n, k } = shape;
   const rowsPerSlice = Math.max(1, Math.floor(REFERENCE_SLICE_MACS / Math.max(1, n * k)));
   const a = operands.a instanceof Float64Array ? operands.a : Float64Array.from(operands.a);
   let out: Int32Array | Float32Array | undefined;
   for (let r0 = 0; r0 < m; r0 += rowsPerSlice) {
     const rows = Math.min(rowsPerSlice, m - r0);
-    const slice = referenceGemm({ m: rows, n, k }, format, chunk, { a: a.subarray(r0 * k, (r0 + rows) * k), b: operands.b });
+    const slice = referenceGemm({ m: rows, n, k }, format, chunk, {
+      a: a.subarray(r0 * k, (r0 + rows) * k),
+      b: operands.b,
+    });
     out ??= slice instanceof Int32Array ? new Int32Array(m * n) : new Float32Array(m * n);
     out.set(slice, r0 * n);
     progress?.update((m * n * k) / 2 + ((r0 + rows) * n * k) / 2);
@@ -103,7 +144,8 @@ function slicedReference(shape: GemmShape, format: Parameters<typeof referenceGe
 
 export function describeCheck(outcome: GemmOutcome, shape: GemmShape): string {
   const check = outcome.check!;
-  if (check.identical) return `check: all ${check.outputs.toLocaleString('en-US')} outputs are bit-identical to the reference GEMM`;
+  if (check.identical)
+    return `check: all ${check.outputs.toLocaleString('en-US')} outputs are bit-identical to the reference GEMM`;
   const d = check.firstDifference!;
   const row = Math.floor(d.index / shape.n);
   return `check FAILED: output C[${row}][${d.index % shape.n}] = ${d.actual}, reference = ${d.expected}`;
@@ -111,7 +153,7 @@ export function describeCheck(outcome: GemmOutcome, shape: GemmShape): string {
 
 export const gemmCommand: Command = {
   name: 'gemm',
-  summary: 'run C = A x B on a chip\'s matrix unit: cycles, utilization, traffic',
+  summary: "run C = A x B on a chip's matrix unit: cycles, utilization, traffic",
   usage: `tpusim gemm M N K [--chip NAME|FILE] [--dataflow ws|os|is] [--dtype FORMAT]
             [--engine register|fold] [--timing native|scalesim] [--check] [--seed N]
             [--max-memory SIZE] [--max-time TIME] [--json]
@@ -142,7 +184,8 @@ export const gemmCommand: Command = {
       io.out(this.usage);
       return 0;
     }
-    if (positionals.length !== 3) throw new UsageError(`gemm needs three sizes M N K, got ${positionals.length}; see 'tpusim gemm --help'`);
+    if (positionals.length !== 3)
+      throw new UsageError(`gemm needs three sizes M N K, got ${positionals.length}; see 'tpusim gemm --help'`);
     const [m, n, k] = positionals.map((p, i) => positiveInteger('MNK'[i]!, p, MAX_DIM)) as [number, number, number];
     const chip = resolveChip(stringOption(values, 'chip') ?? 'tpu-v1');
     const dataflowText = stringOption(values, 'dataflow');

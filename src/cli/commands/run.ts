@@ -42,7 +42,11 @@ function readInputs(program: Program, specs: readonly string[]): Record<string, 
     const path = spec.slice(eq + 1);
     const buffer = program.buffers.find((b) => b.name === name);
     if (!buffer) {
-      issues.push({ code: 'no_buffer', path, message: `the program has no buffer '${name}' (buffers: ${program.buffers.map((b) => b.name).join(', ')})` });
+      issues.push({
+        code: 'no_buffer',
+        path,
+        message: `the program has no buffer '${name}' (buffers: ${program.buffers.map((b) => b.name).join(', ')})`,
+      });
       continue;
     }
     readTextFile(path, 'input');
@@ -55,19 +59,27 @@ function readInputs(program: Program, specs: readonly string[]): Record<string, 
     if (values.ok) inputs[name] = values.value;
     else issues.push(...values.issues);
   }
-  if (issues.length > 0) throw new TpusimError('bad_input', `inputs do not fit the program:\n${formatIssues(issues)}`, { issues });
+  if (issues.length > 0)
+    throw new TpusimError('bad_input', `inputs do not fit the program:\n${formatIssues(issues)}`, { issues });
   return inputs;
 }
 
 /** The program's `.init` buffers from .npy files beside it, except those given with --input. */
-function readInitInputs(program: Program, file: string, explicit: Readonly<Record<string, Float64Array>>): Record<string, Float64Array> {
+function readInitInputs(
+  program: Program,
+  file: string,
+  explicit: Readonly<Record<string, Float64Array>>,
+): Record<string, Float64Array> {
   const readFile = (path: string): Uint8Array | undefined => {
     if (!fileExists(path)) return undefined;
     readTextFile(path, 'init file'); // readability, with a friendly message
     return new Uint8Array(readFileSync(path));
   };
   const loaded = loadProgramInit(program, dirname(file), readFile, Object.keys(explicit));
-  if (!loaded.ok) throw new TpusimError('bad_input', `the program's .init files cannot be loaded:\n${formatIssues(loaded.issues)}`, { issues: loaded.issues });
+  if (!loaded.ok)
+    throw new TpusimError('bad_input', `the program's .init files cannot be loaded:\n${formatIssues(loaded.issues)}`, {
+      issues: loaded.issues,
+    });
   return loaded.value;
 }
 
@@ -82,8 +94,15 @@ function checkInputValues(program: Program, inputs: Readonly<Record<string, Floa
     return problem ? [problem] : [];
   });
   if (problems.length > 0) throw new TpusimError('bad_input', `inputs must be finite numbers:\n${problems.join('\n')}`);
-  const missing = program.buffers.filter((b) => b.dtype !== undefined && b.shape !== undefined && !b.output && !inputs[b.name]).map((b) => b.name);
-  if (missing.length > 0) io.err(`tpusim: warning: no values for input buffer${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (neither --input NAME=FILE.npy nor a .init line); ${missing.length > 1 ? 'they start' : 'it starts'} as zeros`);
+  const missing = program.buffers
+    .filter((b) => b.dtype !== undefined && b.shape !== undefined && !b.output && !inputs[b.name])
+    .map((b) => b.name);
+  if (missing.length > 0)
+    io.err(
+      `tpusim: warning: no values for input buffer${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ` +
+        `(neither --input NAME=FILE.npy nor a .init line); ${missing.length > 1 ? 'they start' : 'it starts'} as ` +
+        `zeros`,
+    );
 }
 
 export const runCommand: Command = {
@@ -132,14 +151,23 @@ export const runCommand: Command = {
       choice('--engine', stringOption(values, 'engine') ?? 'fold', ['fold', 'reference', 'register'] as const);
       return runModel(file, resolveChip(chipName), values, io);
     }
-    for (const option of ['batch', 'seq', 'dtype', 'calibrate', 'per-tensor']) if (values[option] !== undefined) throw new UsageError(`--${option} applies to models, not to a program file`);
+    for (const option of ['batch', 'seq', 'dtype', 'calibrate', 'per-tensor'])
+      if (values[option] !== undefined) throw new UsageError(`--${option} applies to models, not to a program file`);
     const program = readProgram(file);
     const chipName = stringOption(values, 'chip') ?? program.chip;
-    if (!chipName) throw new UsageError(`name a chip with --chip (the program has no .chip line; presets: ${Object.keys(CHIP_PRESETS).join(', ')})`);
+    if (!chipName)
+      throw new UsageError(
+        `name a chip with --chip (the program has no .chip line; presets: ${Object.keys(CHIP_PRESETS).join(', ')})`,
+      );
     const chip = resolveChip(chipName);
-    const engine = choice('--engine', stringOption(values, 'engine') ?? 'fold', ['fold', 'reference', 'register'] as const);
+    const engine = choice('--engine', stringOption(values, 'engine') ?? 'fold', [
+      'fold',
+      'reference',
+      'register',
+    ] as const);
     const timingOnly = values['timing-only'] === true;
-    if (timingOnly && outDir) throw new UsageError('--timing-only computes no values, so --output has nothing to write');
+    if (timingOnly && outDir)
+      throw new UsageError('--timing-only computes no values, so --output has nothing to write');
     const explicit = readInputs(program, (values['input'] as string[] | undefined) ?? []);
     const inputs = { ...readInitInputs(program, file, explicit), ...explicit };
     if (!timingOnly) checkInputValues(program, inputs, io);
@@ -147,10 +175,19 @@ export const runCommand: Command = {
     const files: OutputFile[] = [];
     if (outDir) {
       for (const [name, out] of Object.entries(run.outputs)) {
-        files.push({ path: join(outDir, `${name}.npy`), content: encodeNpy(npyFromValues(out.values, out.dtype, out.shape)), option: '--output' });
+        files.push({
+          path: join(outDir, `${name}.npy`),
+          content: encodeNpy(npyFromValues(out.values, out.dtype, out.shape)),
+          option: '--output',
+        });
       }
     }
-    if (tracePath) files.push({ path: tracePath, content: JSON.stringify(chromeTrace(run.trace, chip.clockHz, `${file} on ${chip.name}`)), option: '--trace' });
+    if (tracePath)
+      files.push({
+        path: tracePath,
+        content: JSON.stringify(chromeTrace(run.trace, chip.clockHz, `${file} on ${chip.name}`)),
+        option: '--trace',
+      });
     writeFilesAtomically(files);
     if (values['json']) {
       printJson(io, 'run', {
@@ -161,14 +198,23 @@ export const runCommand: Command = {
         achievedOpsPerS: run.achievedOpsPerS,
         counters: run.counters,
         ...(run.registerCheck ? { registerCheck: run.registerCheck } : {}),
-        outputs: Object.fromEntries(Object.entries(run.outputs).map(([n, o]) => [n, { dtype: o.dtype, shape: o.shape, ...(outDir ? { file: join(outDir, `${n}.npy`) } : {}) }])),
+        outputs: Object.fromEntries(
+          Object.entries(run.outputs).map(([n, o]) => [
+            n,
+            { dtype: o.dtype, shape: o.shape, ...(outDir ? { file: join(outDir, `${n}.npy`) } : {}) },
+          ]),
+        ),
         ...(tracePath ? { trace: tracePath } : {}),
       });
       return 0;
     }
     io.out(runSummary(run, chip.clockHz, file));
     if (run.registerCheck) {
-      io.out(`register-level check: ${run.registerCheck.passes} passes and ${run.registerCheck.tiles} tile loads replayed cell by cell (${run.registerCheck.cellUpdates.toExponential(2)} cell updates): same cycles, same partial sums`);
+      io.out(
+        `register-level check: ${run.registerCheck.passes} passes and ${run.registerCheck.tiles} tile loads ` +
+          `replayed cell by cell (${run.registerCheck.cellUpdates.toExponential(2)} cell updates): same cycles, ` +
+          `same partial sums`,
+      );
     }
     for (const f of files) io.out(`wrote ${f.path}`);
     return 0;

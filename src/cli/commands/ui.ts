@@ -3,7 +3,10 @@ import type { Command } from '../command.js';
 import type { Io } from '../io.js';
 import { startUiServer, type UiServer } from '../ui-server.js';
 
-/** Starts the server and says where it is, with a warning on stderr when other machines can reach it; undefined (and exit code 1) when it cannot start. */
+/**
+ * Starts the server and says where it is, with a warning on stderr when other machines can reach it; undefined (and
+ * exit code 1) when it cannot start.
+ */
 export function serveUi(options: { port: number; host: string; root?: string }, io: Io): Promise<UiServer | undefined> {
   return startUiServer(options).then(
     (s) => {
@@ -31,7 +34,10 @@ export const uiCommand: Command = {
   A non-loopback --host (0.0.0.0) makes it reachable from other machines, without authentication:
   tpusim warns on stderr. See docs/ui.md and docs/reliability.md.`,
   run(argv: readonly string[], io: Io): number {
-    const { values, positionals } = parseCommandArgs('ui', argv, { port: { type: 'string' }, host: { type: 'string' } });
+    const { values, positionals } = parseCommandArgs('ui', argv, {
+      port: { type: 'string' },
+      host: { type: 'string' },
+    });
     if (values['help']) {
       io.out(this.usage);
       return 0;

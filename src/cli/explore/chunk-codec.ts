@@ -23,10 +23,15 @@ const align8 = (n: number): number => (n + 7) & ~7;
 type Label = number | string | null;
 /** JSON has no -0, Infinity or NaN: such labels travel as { f: String(value) }. */
 type WireLabel = Label | { readonly f: string };
-const toWire = (labels: readonly Label[]): WireLabel[] => labels.map((v) => (Object.is(v, -0) ? { f: '-0' } : typeof v === 'number' && !Number.isFinite(v) ? { f: String(v) } : v));
-const fromWire = (labels: readonly WireLabel[]): Label[] => labels.map((v) => (v !== null && typeof v === 'object' ? Number(v.f) : v));
+const toWire = (labels: readonly Label[]): WireLabel[] =>
+  labels.map((v) =>
+    Object.is(v, -0) ? { f: '-0' } : typeof v === 'number' && !Number.isFinite(v) ? { f: String(v) } : v,
+  );
+const fromWire = (labels: readonly WireLabel[]): Label[] =>
+  labels.map((v) => (v !== null && typeof v === 'object' ? Number(v.f) : v));
 
-const columnHeader = (c: ChunkColumn): ColumnHeader => (c.kind === 'number' ? { kind: 'number' } : { kind: 'label', labels: toWire(c.labels) });
+const columnHeader = (c: ChunkColumn): ColumnHeader =>
+  c.kind === 'number' ? { kind: 'number' } : { kind: 'label', labels: toWire(c.labels) };
 const columnArray = (c: ChunkColumn): Float64Array | Uint32Array => (c.kind === 'number' ? c.values : c.codes);
 
 export function encodeChunk(columns: ChunkColumns): Buffer {
@@ -40,7 +45,12 @@ export function encodeChunk(columns: ChunkColumns): Buffer {
     reasons: toWire(columns.reasons.labels),
     objectives: objectives.map(([name]) => name),
   };
-  const arrays = [...knobs.map(([, c]) => columnArray(c)), columns.reasons.codes, columns.feasible, ...objectives.map(([, v]) => v)];
+  const arrays = [
+    ...knobs.map(([, c]) => columnArray(c)),
+    columns.reasons.codes,
+    columns.feasible,
+    ...objectives.map(([, v]) => v),
+  ];
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   let size = align8(8 + headerBytes.length);
   for (const a of arrays) size += align8(a.byteLength);
@@ -57,7 +67,11 @@ export function encodeChunk(columns: ChunkColumns): Buffer {
 }
 
 export function decodeChunk(bytes: Buffer): ChunkColumns {
-  if (bytes.length < 8 || bytes.readUInt32LE(0) !== MAGIC) throw new TpusimError('sweep_failed', 'a chunk result from the queue is not a tpusim chunk (another tpusim version?)');
+  if (bytes.length < 8 || bytes.readUInt32LE(0) !== MAGIC)
+    throw new TpusimError(
+      'sweep_failed',
+      'a chunk result from the queue is not a tpusim chunk (another tpusim version?)',
+    );
   const headerLength = bytes.readUInt32LE(4);
   const header = JSON.parse(bytes.toString('utf8', 8, 8 + headerLength)) as Header;
   const n = header.length;
@@ -65,16 +79,24 @@ export function decodeChunk(bytes: Buffer): ChunkColumns {
   // Copies into fresh, aligned buffers: the Buffer from Redis may start anywhere in its pool.
   const take = <T>(make: (buffer: ArrayBuffer) => T, bytesPer: number): T => {
     const byteLength = n * bytesPer;
-    if (offset + byteLength > bytes.length) throw new TpusimError('sweep_failed', `a chunk result from the queue is truncated (${bytes.length} bytes)`);
+    if (offset + byteLength > bytes.length)
+      throw new TpusimError('sweep_failed', `a chunk result from the queue is truncated (${bytes.length} bytes)`);
     const start = bytes.byteOffset + offset;
     offset += align8(byteLength);
     return make(bytes.buffer.slice(start, start + byteLength) as ArrayBuffer);
   };
   const knobs: Record<string, ChunkColumn> = {};
   for (const [name, c] of header.knobs) {
-    knobs[name] = c.kind === 'number' ? { kind: 'number', values: take((b) => new Float64Array(b), 8) } : { kind: 'label', codes: take((b) => new Uint32Array(b), 4), labels: fromWire(c.labels) };
+    knobs[name] =
+      c.kind === 'number'
+        ? { kind: 'number', values: take((b) => new Float64Array(b), 8) }
+        : { kind: 'label', codes: take((b) => new Uint32Array(b), 4), labels: fromWire(c.labels) };
   }
-  const reasons = { kind: 'label' as const, codes: take((b) => new Uint32Array(b), 4), labels: fromWire(header.reasons) };
+  const reasons = {
+    kind: 'label' as const,
+    codes: take((b) => new Uint32Array(b), 4),
+    labels: fromWire(header.reasons),
+  };
   const feasible = take((b) => new Uint8Array(b), 1);
   const objectives: Record<string, Float64Array> = {};
   for (const name of header.objectives) objectives[name] = take((b) => new Float64Array(b), 8);

@@ -2,7 +2,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileSweep, type CompiledSweep, type DesignRow } from '../../index.js';
 import { decodeChunk, encodeChunk } from './chunk-codec.js';
-import { ChunkBuilder, cellOf, columnarSpec, evaluateChunkColumns, objectiveCell, transferList, type ChunkColumns, type ChunkRange } from './chunk-columns.js';
+import {
+  ChunkBuilder,
+  cellOf,
+  columnarSpec,
+  evaluateChunkColumns,
+  objectiveCell,
+  transferList,
+  type ChunkColumns,
+  type ChunkRange,
+} from './chunk-columns.js';
 
 /** A chunk's cells as the store binds them, row by row. */
 function cells(sweep: Pick<CompiledSweep, 'knobNames' | 'objectiveNames'>, c: ChunkColumns): unknown[][] {
@@ -94,7 +103,9 @@ sampler: { kind: grid, points: 16 }
           knobs: Object.fromEntries(d.knobs.flatMap((v, k) => (v === undefined ? [] : [[sweep.knobNames[k]!, v]]))),
           feasible: d.feasible,
           reasons: d.reasons,
-          objectives: Object.fromEntries(d.objectives.flatMap((v, k) => (v === undefined ? [] : [[sweep.objectiveNames[k]!, v]]))),
+          objectives: Object.fromEntries(
+            d.objectives.flatMap((v, k) => (v === undefined ? [] : [[sweep.objectiveNames[k]!, v]])),
+          ),
         }));
         const builder = new ChunkBuilder(sweep, { chunk: 2, start, end: start + rows.length });
         builder.addRows(rows);
@@ -114,8 +125,14 @@ sampler: { kind: grid, points: 16 }
   });
 
   it('refuses bytes that are not a chunk, naming what is wrong', () => {
-    expect(() => decodeChunk(Buffer.from('{"chunk":1}'))).toThrow('a chunk result from the queue is not a tpusim chunk (another tpusim version?)');
-    const bytes = encodeChunk(evaluateChunkColumns(compileSweep(GEMM_SPEC, 'gemm.yaml'), { chunk: 0, start: 0, end: 10 }));
-    expect(() => decodeChunk(bytes.subarray(0, bytes.length - 16))).toThrow(/a chunk result from the queue is truncated \(\d+ bytes\)/);
+    expect(() => decodeChunk(Buffer.from('{"chunk":1}'))).toThrow(
+      'a chunk result from the queue is not a tpusim chunk (another tpusim version?)',
+    );
+    const bytes = encodeChunk(
+      evaluateChunkColumns(compileSweep(GEMM_SPEC, 'gemm.yaml'), { chunk: 0, start: 0, end: 10 }),
+    );
+    expect(() => decodeChunk(bytes.subarray(0, bytes.length - 16))).toThrow(
+      /a chunk result from the queue is truncated \(\d+ bytes\)/,
+    );
   });
 });

@@ -4,7 +4,14 @@
  * chunk-codec.ts), text as a list of labels and a code per row. A chunk is built from evaluateChunk's
  * rows or, for sweeps that offer it, from evaluateColumns' typed arrays; both give the same cells.
  */
-import { columnReasons, type CompiledSweep, type DesignColumns, type DesignRow, type Direction, type SweepSpec } from '../../index.js';
+import {
+  columnReasons,
+  type CompiledSweep,
+  type DesignColumns,
+  type DesignRow,
+  type Direction,
+  type SweepSpec,
+} from '../../index.js';
 
 /** A column of numbers (NaN: no value), or of labels (numbers, strings, null) by code. */
 export type ChunkColumn =
@@ -101,7 +108,9 @@ class ColumnBuilder {
   }
 
   finish(): ChunkColumn {
-    return this.values !== undefined ? { kind: 'number', values: this.values } : { kind: 'label', codes: this.codes, labels: this.labels };
+    return this.values !== undefined
+      ? { kind: 'number', values: this.values }
+      : { kind: 'label', codes: this.codes, labels: this.labels };
   }
 }
 
@@ -131,7 +140,8 @@ export class ChunkBuilder {
     for (const row of rows) {
       const i = this.filled++;
       for (let d = 0; d < knobNames.length; d++) this.knobs[d]!.set(i, row.knobs[knobNames[d]!] ?? null);
-      for (let k = 0; k < objectiveNames.length; k++) this.objectives[k]![i] = finiteOrNaN(row.objectives[objectiveNames[k]!]);
+      for (let k = 0; k < objectiveNames.length; k++)
+        this.objectives[k]![i] = finiteOrNaN(row.objectives[objectiveNames[k]!]);
       this.feasible[i] = row.feasible ? 1 : 0;
       this.reasons.set(i, row.reasons.length === 0 ? NO_REASONS : JSON.stringify(row.reasons));
     }
@@ -168,12 +178,15 @@ export class ChunkBuilder {
       knobs: Object.fromEntries(knobNames.map((name, d) => [name, this.knobs[d]!.finish()])),
       feasible: this.feasible.subarray(0, this.filled),
       reasons: this.reasons.finish() as ChunkColumns['reasons'],
-      objectives: Object.fromEntries(objectiveNames.map((name, k) => [name, this.objectives[k]!.subarray(0, this.filled)])),
+      objectives: Object.fromEntries(
+        objectiveNames.map((name, k) => [name, this.objectives[k]!.subarray(0, this.filled)]),
+      ),
     };
   }
 }
 
-const reasonText = (reasons: readonly string[]): string => (reasons.length === 0 ? NO_REASONS : JSON.stringify(reasons));
+const reasonText = (reasons: readonly string[]): string =>
+  reasons.length === 0 ? NO_REASONS : JSON.stringify(reasons);
 
 function finiteOrNaN(value: number | undefined): number {
   return value !== undefined && Number.isFinite(value) ? value : Number.NaN;
@@ -211,8 +224,14 @@ export function transferList(columns: ChunkColumns): ArrayBuffer[] {
  * custom sweep module, its `objectiveDirections` (name -> 'min' | 'max'); otherwise minimised.
  */
 export function directionsOf(sweep: CompiledSweep): Record<string, Direction> {
-  const declared: Record<string, string> = { ...(sweep as { readonly objectiveDirections?: Readonly<Record<string, string>> }).objectiveDirections };
-  const spec = (sweep as { readonly spec?: { readonly objectives?: ReadonlyArray<{ readonly name: string; readonly direction: string }> } }).spec;
+  const declared: Record<string, string> = {
+    ...(sweep as { readonly objectiveDirections?: Readonly<Record<string, string>> }).objectiveDirections,
+  };
+  const spec = (
+    sweep as {
+      readonly spec?: { readonly objectives?: ReadonlyArray<{ readonly name: string; readonly direction: string }> };
+    }
+  ).spec;
   for (const o of spec?.objectives ?? []) declared[o.name] = o.direction;
   const out: Record<string, Direction> = {};
   for (const name of sweep.objectiveNames) out[name] = declared[name] === 'max' ? 'max' : 'min';

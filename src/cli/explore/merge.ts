@@ -25,8 +25,16 @@ export function mergeStores(inputs: readonly string[], output: string): MergeSum
   });
   const first = metas[0]!;
   for (const { path, meta } of metas) {
-    if (meta.hash !== first.meta.hash) throw new TpusimError('mismatch', `cannot merge: '${path}' holds sweep ${meta.hash}, '${first.path}' holds sweep ${first.meta.hash}`);
-    if (meta.chunkSize !== first.meta.chunkSize) throw new TpusimError('mismatch', `cannot merge: '${path}' has chunks of ${meta.chunkSize} points, '${first.path}' of ${first.meta.chunkSize}`);
+    if (meta.hash !== first.meta.hash)
+      throw new TpusimError(
+        'mismatch',
+        `cannot merge: '${path}' holds sweep ${meta.hash}, '${first.path}' holds sweep ${first.meta.hash}`,
+      );
+    if (meta.chunkSize !== first.meta.chunkSize)
+      throw new TpusimError(
+        'mismatch',
+        `cannot merge: '${path}' has chunks of ${meta.chunkSize} points, '${first.path}' of ${first.meta.chunkSize}`,
+      );
   }
   const store = SweepStore.create(output, first.meta);
   try {

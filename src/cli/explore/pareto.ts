@@ -32,7 +32,10 @@ export class StreamingFront<T> {
     if (this.pending.length === 0) return;
     const all = [...this.front, ...this.pending];
     const minimise: Direction[] = this.directions.map(() => 'min');
-    this.front = paretoFront(all.map((p) => p.values), minimise).map((i) => all[i]!);
+    this.front = paretoFront(
+      all.map((p) => p.values),
+      minimise,
+    ).map((i) => all[i]!);
     this.pending = [];
   }
 }

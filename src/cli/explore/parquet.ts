@@ -23,20 +23,40 @@ interface ParquetColumn {
 }
 
 const optional = (name: string, type: 'DOUBLE' | 'BYTE_ARRAY'): SchemaElement =>
-  type === 'DOUBLE' ? { name, type, repetition_type: 'OPTIONAL' } : { name, type, converted_type: 'UTF8', repetition_type: 'OPTIONAL' };
+  type === 'DOUBLE'
+    ? { name, type, repetition_type: 'OPTIONAL' }
+    : { name, type, converted_type: 'UTF8', repetition_type: 'OPTIONAL' };
 
 /** The columns, in the CSV export's order; `textKnobs`: knobs with a text value in some row. */
 function parquetColumns(store: SweepStore, textKnobs: ReadonlySet<number>): ParquetColumn[] {
   const { knobNames, objectiveNames } = store.meta;
   return [
-    { name: 'index', element: { name: 'index', type: 'INT64', repetition_type: 'REQUIRED' }, cell: (r) => BigInt(r.index) },
+    {
+      name: 'index',
+      element: { name: 'index', type: 'INT64', repetition_type: 'REQUIRED' },
+      cell: (r) => BigInt(r.index),
+    },
     ...knobNames.map((name, d): ParquetColumn => {
       const text = textKnobs.has(d);
-      return { name, element: optional(name, text ? 'BYTE_ARRAY' : 'DOUBLE'), cell: (r) => (text && r.knobs[d] !== null ? String(r.knobs[d]) : (r.knobs[d] ?? null)) };
+      return {
+        name,
+        element: optional(name, text ? 'BYTE_ARRAY' : 'DOUBLE'),
+        cell: (r) => (text && r.knobs[d] !== null ? String(r.knobs[d]) : (r.knobs[d] ?? null)),
+      };
     }),
-    { name: 'feasible', element: { name: 'feasible', type: 'BOOLEAN', repetition_type: 'REQUIRED' }, cell: (r) => r.feasible },
-    { name: 'reasons', element: { name: 'reasons', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' }, cell: (r) => r.reasons.join('; ') },
-    ...objectiveNames.map((name, k): ParquetColumn => ({ name, element: optional(name, 'DOUBLE'), cell: (r) => r.objectives[k] ?? null })),
+    {
+      name: 'feasible',
+      element: { name: 'feasible', type: 'BOOLEAN', repetition_type: 'REQUIRED' },
+      cell: (r) => r.feasible,
+    },
+    {
+      name: 'reasons',
+      element: { name: 'reasons', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
+      cell: (r) => r.reasons.join('; '),
+    },
+    ...objectiveNames.map(
+      (name, k): ParquetColumn => ({ name, element: optional(name, 'DOUBLE'), cell: (r) => r.objectives[k] ?? null }),
+    ),
   ];
 }
 
@@ -49,13 +69,26 @@ export async function exportParquet(store: SweepStore, path: string): Promise<vo
     const writer = new ParquetWriter({
       writer: fileWriter(temp),
       schema: [{ name: 'root', num_children: columns.length }, ...columns.map((c) => c.element)],
-      kvMetadata: [{ key: 'tpusim.sweep', value: JSON.stringify({ hash: meta.hash, spec: meta.fileName, count: meta.count, directions: meta.directions }) }],
+      kvMetadata: [
+        {
+          key: 'tpusim.sweep',
+          value: JSON.stringify({
+            hash: meta.hash,
+            spec: meta.fileName,
+            count: meta.count,
+            directions: meta.directions,
+          }),
+        },
+      ],
       createdBy: 'tpusim explore report',
     });
     let group: Cell[][] = columns.map(() => []);
     const flush = async (): Promise<void> => {
       if (group[0]!.length === 0) return;
-      await writer.write({ columnData: columns.map((c, i) => ({ name: c.name, data: group[i]! })), rowGroupSize: group[0]!.length });
+      await writer.write({
+        columnData: columns.map((c, i) => ({ name: c.name, data: group[i]! })),
+        rowGroupSize: group[0]!.length,
+      });
       group = columns.map(() => []);
     };
     for (const row of store.rows()) {
@@ -68,6 +101,10 @@ export async function exportParquet(store: SweepStore, path: string): Promise<vo
   } catch (error) {
     rmSync(temp, { force: true });
     const code = (error as NodeJS.ErrnoException).code;
-    throw new TpusimError('write_failed', `could not write --parquet '${path}': ${code === 'ENOENT' ? 'its folder does not exist' : error instanceof Error ? error.message : String(error)}`);
+    throw new TpusimError(
+      'write_failed',
+      `could not write --parquet '${path}': ` +
+        `${code === 'ENOENT' ? 'its folder does not exist' : error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }

@@ -41,9 +41,15 @@ export function createProgress(state: ProgressState, options: ProgressOptions): 
       const left = state.total - state.done;
       const eta = rate > 0 ? `ETA ${formatDuration(left / rate)}` : 'ETA -';
       const share = state.done > 0 ? `${((100 * state.feasible) / state.done).toFixed(1)}% feasible` : '- feasible';
-      const best = options.objective === undefined || state.best === undefined ? '' : `  best ${options.objective} ${formatReadable(state.best)} (${options.direction})`;
+      const best =
+        options.objective === undefined || state.best === undefined
+          ? ''
+          : `  best ${options.objective} ${formatReadable(state.best)} (${options.direction})`;
       const percent = state.total > 0 ? (100 * state.done) / state.total : 100;
-      return `${state.done.toLocaleString('en-US')}/${state.total.toLocaleString('en-US')} points (${percent.toFixed(1)}%)  ${Math.round(rate).toLocaleString('en-US')} points/s  ${eta}  ${share}${best}`;
+      return (
+        `${state.done.toLocaleString('en-US')}/${state.total.toLocaleString('en-US')} points (` +
+        `${percent.toFixed(1)}%)  ${Math.round(rate).toLocaleString('en-US')} points/s  ${eta}  ${share}${best}`
+      );
     },
     filled: (width) => (state.total > 0 ? Math.round((width * state.done) / state.total) : width),
     done: () => state.done,
@@ -68,7 +74,12 @@ export function createProgress(state: ProgressState, options: ProgressOptions): 
   };
 }
 
-function updateState(state: ProgressState, columns: ChunkColumns, objective: string | undefined, direction: Direction): void {
+function updateState(
+  state: ProgressState,
+  columns: ChunkColumns,
+  objective: string | undefined,
+  direction: Direction,
+): void {
   state.done += columns.length;
   const values = objective === undefined ? undefined : columns.objectives[objective];
   for (let i = 0; i < columns.length; i++) {

@@ -50,7 +50,8 @@ export function parseRedisUrl(text: string): RedisTarget {
   if (url.protocol !== 'redis:') throw new UsageError(`--queue must be a redis:// URL, got '${text}'`);
   const port = url.port === '' ? 6379 : Number(url.port);
   const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0;
-  if (!Number.isInteger(db) || db < 0) throw new UsageError(`--queue database number must be a non-negative integer, got '${url.pathname.slice(1)}'`);
+  if (!Number.isInteger(db) || db < 0)
+    throw new UsageError(`--queue database number must be a non-negative integer, got '${url.pathname.slice(1)}'`);
   return {
     host: url.hostname || '127.0.0.1',
     port,
@@ -63,11 +64,19 @@ export function parseRedisUrl(text: string): RedisTarget {
 /** BullMQ's workers block on Redis, so requests must wait for a reconnect rather than fail. */
 const connectionOf = (target: RedisTarget) => ({ ...target, maxRetriesPerRequest: null });
 
-/** The sweep and the points (not the chunk number, which depends on --chunk), so a stale job never answers for other points. */
+/**
+ * The sweep and the points (not the chunk number, which depends on --chunk), so a stale job never answers for other
+ * points.
+ */
 const jobIdOf = (hash: string, range: ChunkRange): string => `${hash}-${range.start}-${range.end}`;
 
 /** The coordinator's executor: each chunk becomes a job; its result comes back from whichever worker ran it. */
-export async function startQueueExecutor(target: RedisTarget, sweep: CompiledSweep, specText: string, fileName: string): Promise<ChunkExecutor> {
+export async function startQueueExecutor(
+  target: RedisTarget,
+  sweep: CompiledSweep,
+  specText: string,
+  fileName: string,
+): Promise<ChunkExecutor> {
   const connection = connectionOf(target);
   const queue = new Queue(QUEUE_NAME, { connection });
   const events = new QueueEvents(QUEUE_NAME, { connection });
@@ -105,7 +114,10 @@ export async function startQueueExecutor(target: RedisTarget, sweep: CompiledSwe
         if (columns === undefined) throw new Error('its result left Redis twice before it was read');
         return columns;
       } catch (error) {
-        throw new TpusimError('sweep_failed', `chunk ${range.chunk} failed on the queue: ${error instanceof Error ? error.message : String(error)}`);
+        throw new TpusimError(
+          'sweep_failed',
+          `chunk ${range.chunk} failed on the queue: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     },
     stored(range) {
@@ -154,12 +166,16 @@ export async function startQueueWorker(options: WorkerOptions): Promise<{ close(
     const known = sweeps.get(hash);
     if (known) return known;
     const sweep = redis.get(specKey(hash)).then(async (text) => {
-        if (text === null) throw new TpusimError('not_found', `no spec for sweep ${hash} in Redis`);
-        const { specText, fileName } = JSON.parse(text) as { specText: string; fileName: string };
-        const compiled = await compileSpec(specText, fileName, options.sweepModule);
-        if (compiled.hash !== hash) throw new TpusimError('mismatch', `the spec stored for sweep ${hash} compiles to sweep ${compiled.hash} here (another tpusim version?)`);
-        return compiled;
-      });
+      if (text === null) throw new TpusimError('not_found', `no spec for sweep ${hash} in Redis`);
+      const { specText, fileName } = JSON.parse(text) as { specText: string; fileName: string };
+      const compiled = await compileSpec(specText, fileName, options.sweepModule);
+      if (compiled.hash !== hash)
+        throw new TpusimError(
+          'mismatch',
+          `the spec stored for sweep ${hash} compiles to sweep ${compiled.hash} here (another tpusim version?)`,
+        );
+      return compiled;
+    });
     sweep.catch(() => sweeps.delete(hash));
     sweeps.set(hash, sweep);
     return sweep;

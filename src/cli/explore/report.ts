@@ -45,7 +45,10 @@ export function checkFinalists(meta: SweepMeta, front: readonly FrontRow[]): Fin
   if (!parsed.ok || front.length === 0) return undefined;
   const sweep = parsed.value;
   const directions = meta.objectiveNames.map((n) => meta.directions[n] ?? 'min');
-  const knee = kneePoint(front.map((r) => meta.objectiveNames.map((n) => r.objectives[n] ?? Number.NaN)), directions);
+  const knee = kneePoint(
+    front.map((r) => meta.objectiveNames.map((n) => r.objectives[n] ?? Number.NaN)),
+    directions,
+  );
   const order = [knee, ...front.map((_, i) => i).filter((i) => i !== knee)].slice(0, FINALISTS);
   return order.map((i) => {
     const row = front[i]!;
@@ -70,7 +73,15 @@ export function reportSweep(store: SweepStore): SweepReport {
   }
   const frontRows = front.items().map((r) => frontRow(meta, r));
   const finalists = checkFinalists(meta, frontRows);
-  return { meta, rows, feasible, chunksDone: store.doneChunks().size, front: frontRows, sample, ...(finalists ? { finalists } : {}) };
+  return {
+    meta,
+    rows,
+    feasible,
+    chunksDone: store.doneChunks().size,
+    front: frontRows,
+    sample,
+    ...(finalists ? { finalists } : {}),
+  };
 }
 
 function frontRow(meta: SweepMeta, row: StoredRow): FrontRow {
@@ -86,7 +97,13 @@ export function csvHeader(meta: SweepMeta): string[] {
 }
 
 function csvLine(row: StoredRow): string {
-  const cells = [row.index, ...row.knobs.map(cell), row.feasible ? 1 : 0, row.reasons.join('; '), ...row.objectives.map(cell)];
+  const cells = [
+    row.index,
+    ...row.knobs.map(cell),
+    row.feasible ? 1 : 0,
+    row.reasons.join('; '),
+    ...row.objectives.map(cell),
+  ];
   return `${cells.map(csvField).join(',')}\n`;
 }
 
@@ -115,6 +132,10 @@ export function exportCsv(store: SweepStore, path: string): void {
     if (fd !== undefined) closeSync(fd);
     rmSync(temp, { force: true });
     const code = (error as NodeJS.ErrnoException).code;
-    throw new TpusimError('write_failed', `could not write --csv '${path}': ${code === 'ENOENT' ? 'its folder does not exist' : error instanceof Error ? error.message : String(error)}`);
+    throw new TpusimError(
+      'write_failed',
+      `could not write --csv '${path}': ` +
+        `${code === 'ENOENT' ? 'its folder does not exist' : error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }

@@ -47,7 +47,11 @@ export const CHUNKS_PER_SLOT = 2;
 /** Opens (resume) or creates the store, checking that it holds this very sweep. */
 export function openStoreFor(plan: RunPlan, sweep: CompiledSweep): SweepStore {
   if (fileExists(plan.dbPath)) {
-    if (!plan.resume) throw new TpusimError('exists', `sweep database '${plan.dbPath}' already exists; pass --resume to continue it, or choose another --db`);
+    if (!plan.resume)
+      throw new TpusimError(
+        'exists',
+        `sweep database '${plan.dbPath}' already exists; pass --resume to continue it, or choose another --db`,
+      );
     const store = SweepStore.open(plan.dbPath);
     const problem =
       store.meta.hash !== sweep.hash
@@ -87,13 +91,23 @@ export function pendingChunks(meta: SweepMeta, done: ReadonlySet<number>, shard:
 
 export type ProgressDisplay = Omit<ProgressOptions, 'objective' | 'direction'>;
 
-export async function runChunks(store: SweepStore, plan: RunPlan, executor: ChunkExecutor, display: ProgressDisplay): Promise<RunSummary> {
+export async function runChunks(
+  store: SweepStore,
+  plan: RunPlan,
+  executor: ChunkExecutor,
+  display: ProgressDisplay,
+): Promise<RunSummary> {
   const { meta } = store;
   const ranges = pendingChunks(meta, store.doneChunks(), plan.shard);
   const objective = meta.objectiveNames[0];
   const direction = objective === undefined ? 'min' : (meta.directions[objective] ?? 'min');
   const shardPoints = plan.shard ? ranges.reduce((n, r) => n + r.end - r.start, 0) + store.rowCount() : meta.count;
-  const state: ProgressState = { total: shardPoints, done: store.rowCount(), feasible: store.feasibleCount(), best: objective === undefined ? undefined : store.best(objective, direction) };
+  const state: ProgressState = {
+    total: shardPoints,
+    done: store.rowCount(),
+    feasible: store.feasibleCount(),
+    best: objective === undefined ? undefined : store.best(objective, direction),
+  };
   const progress = createProgress(state, { ...display, objective, direction });
   const startedMs = display.nowMs();
   const startRows = state.done;

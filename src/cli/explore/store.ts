@@ -49,11 +49,20 @@ export class SweepStore {
     private readonly db: Database.Database,
     readonly meta: SweepMeta,
   ) {
-    const columns = ['idx', ...meta.knobNames.map(knobColumn), 'feasible', 'reasons', ...meta.objectiveNames.map(objectiveColumn)];
+    const columns = [
+      'idx',
+      ...meta.knobNames.map(knobColumn),
+      'feasible',
+      'reasons',
+      ...meta.objectiveNames.map(objectiveColumn),
+    ];
     const batch = Math.max(1, Math.min(ROWS_PER_INSERT, Math.floor(MAX_PARAMETERS / columns.length)));
     const insert = (rows: number): Database.Statement => {
       const tuple = `(${columns.map(() => '?').join(', ')})`;
-      return db.prepare(`INSERT OR IGNORE INTO rows (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}`);
+      return db.prepare(
+        `INSERT OR IGNORE INTO rows (${columns.join(', ')}) VALUES ` +
+          `${Array.from({ length: rows }, () => tuple).join(', ')}`,
+      );
     };
     const insertBatch = insert(batch);
     const insertOne = insert(1);
@@ -88,13 +97,20 @@ export class SweepStore {
   /** Creates a new store; the file must not hold a sweep yet. */
   static create(path: string, meta: SweepMeta): SweepStore {
     const db = openDatabase(path, false);
-    db.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-      CREATE TABLE chunks (chunk INTEGER PRIMARY KEY, start INTEGER NOT NULL, "end" INTEGER NOT NULL);
-      CREATE TABLE rows (idx INTEGER PRIMARY KEY, ${meta.knobNames.map((n) => `${knobColumn(n)}`).join(', ')}${meta.knobNames.length ? ', ' : ''}feasible INTEGER NOT NULL, reasons TEXT NOT NULL${meta.objectiveNames.map((n) => `, ${objectiveColumn(n)} REAL`).join('')});`);
+    db.exec(
+      `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE chunks (chunk INTEGER ` +
+        `PRIMARY KEY, start INTEGER NOT NULL, "end" INTEGER NOT NULL);
+      CREATE TABLE rows (idx INTEGER ` +
+        `PRIMARY KEY, ${meta.knobNames.map((n) => `${knobColumn(n)}`).join(', ')}` +
+        `${meta.knobNames.length ? ', ' : ''}feasible INTEGER NOT NULL, reasons TEXT NOT NULL` +
+        `${meta.objectiveNames.map((n) => `, ${objectiveColumn(n)} REAL`).join('')});`,
+    );
     const put = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
     db.transaction(() => {
       put.run('schemaVersion', String(STORE_SCHEMA_VERSION));
-      for (const [key, value] of Object.entries(meta)) put.run(key, typeof value === 'string' ? value : JSON.stringify(value));
+      for (const [key, value] of Object.entries(meta))
+        put.run(key, typeof value === 'string' ? value : JSON.stringify(value));
     })();
     return new SweepStore(db, meta);
   }
@@ -113,7 +129,11 @@ export class SweepStore {
     const version = Number(map.get('schemaVersion'));
     if (version !== STORE_SCHEMA_VERSION) {
       db.close();
-      throw new TpusimError('bad_file', `'${path}': sweep database schemaVersion ${map.get('schemaVersion') ?? '(none)'} is not the supported ${STORE_SCHEMA_VERSION}`);
+      throw new TpusimError(
+        'bad_file',
+        `'${path}': sweep database schemaVersion ${map.get('schemaVersion') ?? '(none)'} is not the supported ` +
+          `${STORE_SCHEMA_VERSION}`,
+      );
     }
     const json = (key: string): unknown => JSON.parse(map.get(key) ?? 'null');
     const meta: SweepMeta = {
@@ -132,13 +152,17 @@ export class SweepStore {
   /** Stores a chunk's rows and marks it done, in one transaction; returns the rows newly inserted. */
   addChunk(columns: ChunkColumns, range: ChunkRange): number {
     if (columns.length !== range.end - range.start || (columns.length > 0 && columns.start !== range.start)) {
-      throw new TpusimError('sweep_failed', `chunk ${range.chunk} came back with ${columns.length} rows from ${columns.length > 0 ? columns.start : '-'}, not points [${range.start}, ${range.end})`);
+      throw new TpusimError(
+        'sweep_failed',
+        `chunk ${range.chunk} came back with ${columns.length} rows from ` +
+          `${columns.length > 0 ? columns.start : '-'}, not points [${range.start}, ${range.end})`,
+      );
     }
     return this.commitChunk(columns, range);
   }
 
   doneChunks(): Set<number> {
-    return new Set((this.db.prepare('SELECT chunk FROM chunks').pluck().all() as number[]));
+    return new Set(this.db.prepare('SELECT chunk FROM chunks').pluck().all() as number[]);
   }
 
   rowCount(): number {
@@ -152,7 +176,10 @@ export class SweepStore {
   /** The best stored value of an objective among feasible rows. */
   best(objective: string, direction: Direction): number | undefined {
     const column = objectiveColumn(objective);
-    const value = this.db.prepare(`SELECT ${direction === 'min' ? 'min' : 'max'}(${column}) FROM rows WHERE feasible = 1`).pluck().get();
+    const value = this.db
+      .prepare(`SELECT ${direction === 'min' ? 'min' : 'max'}(${column}) FROM rows WHERE feasible = 1`)
+      .pluck()
+      .get();
     return typeof value === 'number' ? value : undefined;
   }
 
@@ -160,14 +187,25 @@ export class SweepStore {
   textKnobs(): Set<number> {
     const { knobNames } = this.meta;
     if (knobNames.length === 0) return new Set();
-    const any = this.db.prepare(`SELECT ${knobNames.map((n) => `coalesce(max(typeof(${knobColumn(n)}) = 'text'), 0)`).join(', ')} FROM rows`).raw().get() as number[];
+    const any = this.db
+      .prepare(
+        `SELECT ${knobNames.map((n) => `coalesce(max(typeof(${knobColumn(n)}) = 'text'), 0)`).join(', ')} FROM rows`,
+      )
+      .raw()
+      .get() as number[];
     return new Set(knobNames.flatMap((_, d) => (any[d] === 1 ? [d] : [])));
   }
 
   /** Every row in index order, streamed (memory stays flat for millions of rows). */
   *rows(): Generator<StoredRow> {
     const { knobNames, objectiveNames } = this.meta;
-    const columns = ['idx', ...knobNames.map(knobColumn), 'feasible', 'reasons', ...objectiveNames.map(objectiveColumn)];
+    const columns = [
+      'idx',
+      ...knobNames.map(knobColumn),
+      'feasible',
+      'reasons',
+      ...objectiveNames.map(objectiveColumn),
+    ];
     const statement = this.db.prepare(`SELECT ${columns.join(', ')} FROM rows ORDER BY idx`).raw();
     for (const raw of statement.iterate() as Iterable<unknown[]>) {
       const k = knobNames.length;
@@ -206,7 +244,10 @@ function openDatabase(path: string, readonly: boolean): Database.Database {
   try {
     db = new Database(path, { readonly, fileMustExist: readonly });
   } catch (error) {
-    throw new TpusimError('bad_file', `sweep database '${path}' cannot be opened: ${error instanceof Error ? error.message : String(error)}`);
+    throw new TpusimError(
+      'bad_file',
+      `sweep database '${path}' cannot be opened: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   if (!readonly) {
     db.pragma('journal_mode = WAL');

@@ -24,14 +24,23 @@ export async function loadSweepCompiler(modulePath: string | undefined): Promise
   try {
     loaded = (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;
   } catch (error) {
-    throw new TpusimError('bad_file', `${SWEEP_MODULE_ENV} '${modulePath}' could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
+    throw new TpusimError(
+      'bad_file',
+      `${SWEEP_MODULE_ENV} '${modulePath}' could not be loaded: ` +
+        `${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const compile = loaded['compileSweep'];
-  if (typeof compile !== 'function') throw new TpusimError('bad_file', `${SWEEP_MODULE_ENV} '${modulePath}' does not export a function compileSweep`);
+  if (typeof compile !== 'function')
+    throw new TpusimError('bad_file', `${SWEEP_MODULE_ENV} '${modulePath}' does not export a function compileSweep`);
   return compile as CompileSweep;
 }
 
-export async function compileSpec(specText: string, fileName: string, modulePath: string | undefined): Promise<CompiledSweep> {
+export async function compileSpec(
+  specText: string,
+  fileName: string,
+  modulePath: string | undefined,
+): Promise<CompiledSweep> {
   const compile = await loadSweepCompiler(modulePath);
   return compile(specText, fileName);
 }

@@ -1,6 +1,7 @@
 /**
  * The local executor: a pool of worker_threads, each holding the sweep rebuilt from its spec text; a
- * chunk goes to the next idle thread and comes back as typed-array columns, transferred rather than copied. Running from the TypeScript sources (tests), where there is no
+ * chunk goes to the next idle thread and comes back as typed-array columns, transferred rather than copied. Running
+ * from the TypeScript sources (tests), where there is no
  * compiled thread script, chunks run on the calling thread instead, through the same code.
  */
 import { existsSync } from 'node:fs';
@@ -15,7 +16,9 @@ export interface ThreadInit {
   readonly sweepModule: string | undefined;
 }
 export type ThreadTask = ChunkRange;
-export type ThreadReply = { readonly ok: true; readonly columns: ChunkColumns } | { readonly ok: false; readonly message: string };
+export type ThreadReply =
+  | { readonly ok: true; readonly columns: ChunkColumns }
+  | { readonly ok: false; readonly message: string };
 
 export interface ChunkExecutor {
   /** How many chunks can usefully run at once. */
@@ -30,7 +33,8 @@ const THREAD_SCRIPT = new URL('./worker-thread.js', import.meta.url);
 
 /** Threads when the compiled thread script is there, else the calling thread. */
 export async function startExecutor(init: ThreadInit, sweep: CompiledSweep, workers: number): Promise<ChunkExecutor> {
-  if (THREAD_SCRIPT.protocol === 'file:' && existsSync(fileURLToPath(THREAD_SCRIPT))) return ThreadPool.start(init, workers);
+  if (THREAD_SCRIPT.protocol === 'file:' && existsSync(fileURLToPath(THREAD_SCRIPT)))
+    return ThreadPool.start(init, workers);
   return inlineExecutor(sweep);
 }
 
@@ -121,7 +125,8 @@ function chunkFailed(range: ChunkRange, message: string): TpusimError {
 function startThread(init: ThreadInit): Promise<Worker> {
   const worker = new Worker(THREAD_SCRIPT, { workerData: init });
   return new Promise((resolve, reject) => {
-    const fail = (error: Error): void => reject(new TpusimError('sweep_failed', `a worker thread could not rebuild the sweep: ${error.message}`));
+    const fail = (error: Error): void =>
+      reject(new TpusimError('sweep_failed', `a worker thread could not rebuild the sweep: ${error.message}`));
     worker.once('error', fail);
     worker.once('message', () => {
       worker.off('error', fail);

@@ -29,7 +29,10 @@ export function describeValue(value: unknown): string {
 export const MAX_CONFIG_SIZE = 2 ** 24;
 /** Layers: the deepest published decoders have about 130; each layer is built as its own ops. */
 export const MAX_CONFIG_LAYERS = 1024;
-const FIELD_MAX: Readonly<Record<string, number>> = { num_hidden_layers: MAX_CONFIG_LAYERS, n_layer: MAX_CONFIG_LAYERS };
+const FIELD_MAX: Readonly<Record<string, number>> = {
+  num_hidden_layers: MAX_CONFIG_LAYERS,
+  n_layer: MAX_CONFIG_LAYERS,
+};
 
 export interface ConfigReader {
   readonly modelType: string;
@@ -59,7 +62,13 @@ export interface ConfigReader {
   context(field: string): number;
 }
 
-export function createReader(config: ConfigObject, modelType: string, fileName: string, seq: number, issues: Issue[]): ConfigReader {
+export function createReader(
+  config: ConfigObject,
+  modelType: string,
+  fileName: string,
+  seq: number,
+  issues: Issue[],
+): ConfigReader {
   const path = (field: string): string => `${fileName}: ${field}`;
   const report = (code: string, field: string, needs: string): void => {
     const what = config[field] === undefined ? 'is missing' : `is ${describeValue(config[field])}`;
@@ -70,7 +79,13 @@ export function createReader(config: ConfigObject, modelType: string, fileName: 
     const max = FIELD_MAX[field] ?? MAX_CONFIG_SIZE;
     if (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max) return v;
     if (typeof v === 'number' && v > max) {
-      issues.push(issue('too_big', path(field), `${field} is ${v}, above the limit ${max} (${modelType} needs an integer from ${min} to ${max})`));
+      issues.push(
+        issue(
+          'too_big',
+          path(field),
+          `${field} is ${v}, above the limit ${max} (${modelType} needs an integer from ${min} to ${max})`,
+        ),
+      );
       return NaN;
     }
     report(v === undefined ? 'missing' : typeof v === 'number' ? 'bad_value' : 'invalid_type', field, needs);
@@ -82,7 +97,8 @@ export function createReader(config: ConfigObject, modelType: string, fileName: 
     has: (field) => !absent(field),
     size: (field, min = 1) => integer(field, min, `an integer >= ${min}`),
     sizeOr: (field, fallback, min = 1) => (absent(field) ? fallback : integer(field, min, `an integer >= ${min}`)),
-    sizeOrNull: (field, min = 1) => (config[field] === null ? undefined : integer(field, min, `an integer >= ${min} or null`)),
+    sizeOrNull: (field, min = 1) =>
+      config[field] === null ? undefined : integer(field, min, `an integer >= ${min} or null`),
     flag: (field, fallback) => {
       const v = config[field];
       if (absent(field)) return fallback;
@@ -129,7 +145,8 @@ export function createReader(config: ConfigObject, modelType: string, fileName: 
     fail: (field, message) => issues.push(issue('bad_value', path(field), message)),
     context: (field) => {
       const positions = reader.size(field);
-      if (Number.isInteger(seq) && seq > positions) issues.push(issue('too_big', 'seq', `seq ${seq} exceeds ${field} ${positions} in ${fileName}`));
+      if (Number.isInteger(seq) && seq > positions)
+        issues.push(issue('too_big', 'seq', `seq ${seq} exceeds ${field} ${positions} in ${fileName}`));
       return positions;
     },
   };

@@ -5,7 +5,18 @@
  * cited where used; sizes and counts are required, as in families.ts.
  */
 import type { ArchitectureSpec, Family } from './family-parts.js';
-import { HEAD_DIM_FIELDS, llamaStyle, multiHead, NEOX_FIELDS, rmsNorm, ROTARY_DECODER, routedExperts, sameForEvery, swiglu, decoderSizes } from './family-parts.js';
+import {
+  HEAD_DIM_FIELDS,
+  llamaStyle,
+  multiHead,
+  NEOX_FIELDS,
+  rmsNorm,
+  ROTARY_DECODER,
+  routedExperts,
+  sameForEvery,
+  swiglu,
+  decoderSizes,
+} from './family-parts.js';
 import type { GatedMlpSpec, MlpSpec } from './architecture.js';
 import type { ConfigReader } from './config-reader.js';
 
@@ -24,8 +35,21 @@ function gemmaStyle(r: ConfigReader, o: GemmaStyle): ArchitectureSpec {
   const hidden = r.size('hidden_size');
   const layers = r.size('num_hidden_layers');
   const bias = r.flag('attention_bias', false);
-  const attention = multiHead(r, HEAD_DIM_FIELDS, hidden, 'required', { qkv: bias, out: bias }, { qkNorm: o.generation === 3 ? 'head' : 'none' });
-  const mlp: GatedMlpSpec = { kind: 'gated', ffn: r.size('intermediate_size'), bias: false, activation: 'gelu_tanh', fused: false };
+  const attention = multiHead(
+    r,
+    HEAD_DIM_FIELDS,
+    hidden,
+    'required',
+    { qkv: bias, out: bias },
+    { qkNorm: o.generation === 3 ? 'head' : 'none' },
+  );
+  const mlp: GatedMlpSpec = {
+    kind: 'gated',
+    ffn: r.size('intermediate_size'),
+    bias: false,
+    activation: 'gelu_tanh',
+    fused: false,
+  };
   // Gemma2Config: final_logit_softcapping 30.0; Gemma3TextConfig: None (null in its configs).
   const softcap = o.generation === 2 ? r.positiveOrNull('final_logit_softcapping', 30) : undefined;
   const windows = o.generation === 1 ? undefined : o.windows(r, layers);
@@ -57,9 +81,11 @@ function patternWindows(r: ConfigReader, layers: number): number[] {
   const window = r.sizeOr('sliding_window', 4096);
   const types = r.strings('layer_types');
   if (types) {
-    if (types.length !== layers) r.fail('layer_types', `layer_types lists ${types.length} layers; num_hidden_layers is ${layers}`);
+    if (types.length !== layers)
+      r.fail('layer_types', `layer_types lists ${types.length} layers; num_hidden_layers is ${layers}`);
     const bad = types.find((t) => t !== 'sliding_attention' && t !== 'full_attention');
-    if (bad !== undefined) r.fail('layer_types', `layer_types has "${bad}" (needs sliding_attention or full_attention)`);
+    if (bad !== undefined)
+      r.fail('layer_types', `layer_types has "${bad}" (needs sliding_attention or full_attention)`);
     return types.map((t) => (t === 'sliding_attention' ? window : 0));
   }
   const pattern = r.sizeOr('sliding_window_pattern', 6);
@@ -91,10 +117,20 @@ function phi3(r: ConfigReader): ArchitectureSpec {
   };
 }
 
-/** Qwen3: Llama with per-head RMSNorms on queries and keys; Qwen3Config: head_dim 128 (so required), attention_bias False. */
+/**
+ * Qwen3: Llama with per-head RMSNorms on queries and keys; Qwen3Config: head_dim 128 (so required), attention_bias
+ * False.
+ */
 function qwen3(r: ConfigReader): ArchitectureSpec {
   const bias = r.flag('attention_bias', false);
-  return llamaStyle(r, { kvHeads: 'required', bias: { qkv: bias, out: bias, mlp: false }, epsilon: 1e-6, experts: false, projections: { qkNorm: 'head' }, fields: HEAD_DIM_FIELDS });
+  return llamaStyle(r, {
+    kvHeads: 'required',
+    bias: { qkv: bias, out: bias, mlp: false },
+    epsilon: 1e-6,
+    experts: false,
+    projections: { qkNorm: 'head' },
+    fields: HEAD_DIM_FIELDS,
+  });
 }
 
 /**
@@ -104,9 +140,18 @@ function qwen3(r: ConfigReader): ArchitectureSpec {
  * Qwen2MoeConfig: decoder_sparse_step 1, mlp_only_layers []); dense layers use intermediate_size.
  */
 function qwen2Moe(r: ConfigReader): ArchitectureSpec {
-  const base = llamaStyle(r, { kvHeads: 'required', bias: { qkv: true, out: false, mlp: false }, epsilon: 1e-6, experts: false });
+  const base = llamaStyle(r, {
+    kvHeads: 'required',
+    bias: { qkv: true, out: false, mlp: false },
+    epsilon: 1e-6,
+    experts: false,
+  });
   const sharedFfn = r.size('shared_expert_intermediate_size', 0);
-  const moe = routedExperts(r, 'num_experts', r.size('moe_intermediate_size'), { count: sharedFfn > 0 ? 1 : 0, ffn: sharedFfn, gate: sharedFfn > 0 });
+  const moe = routedExperts(r, 'num_experts', r.size('moe_intermediate_size'), {
+    count: sharedFfn > 0 ? 1 : 0,
+    ffn: sharedFfn,
+    gate: sharedFfn > 0,
+  });
   const step = r.sizeOr('decoder_sparse_step', 1);
   const denseOnly = new Set(r.integers('mlp_only_layers', []));
   const mlps: MlpSpec[] = base.mlps.map((dense, i) => (!denseOnly.has(i) && (i + 1) % step === 0 ? moe : dense));
@@ -119,7 +164,12 @@ function qwen2Moe(r: ConfigReader): ArchitectureSpec {
  */
 function olmo(r: ConfigReader): ArchitectureSpec {
   const bias = r.flag('attention_bias', false);
-  const spec = llamaStyle(r, { kvHeads: 'heads', bias: { qkv: bias, out: bias, mlp: false }, epsilon: 1e-5, experts: false });
+  const spec = llamaStyle(r, {
+    kvHeads: 'heads',
+    bias: { qkv: bias, out: bias, mlp: false },
+    epsilon: 1e-5,
+    experts: false,
+  });
   return { ...spec, norm: { op: 'LayerNormalization', epsilon: 1e-5, bias: false, scale: false } };
 }
 
@@ -129,7 +179,13 @@ function olmo(r: ConfigReader): ArchitectureSpec {
  */
 function olmo2(r: ConfigReader): ArchitectureSpec {
   const bias = r.flag('attention_bias', false);
-  const spec = llamaStyle(r, { kvHeads: 'heads', bias: { qkv: bias, out: bias, mlp: false }, epsilon: 1e-5, experts: false, projections: { qkNorm: 'full' } });
+  const spec = llamaStyle(r, {
+    kvHeads: 'heads',
+    bias: { qkv: bias, out: bias, mlp: false },
+    epsilon: 1e-5,
+    experts: false,
+    projections: { qkNorm: 'full' },
+  });
   return { ...spec, normPlacement: 'output' };
 }
 

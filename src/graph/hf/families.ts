@@ -8,14 +8,33 @@
  */
 import type { AttentionSpec, MlpSpec, MoeSpec } from './architecture.js';
 import type { ConfigReader } from './config-reader.js';
-import { layerNorm, llamaStyle, multiHead, NEOX_FIELDS, NO_BIAS, rmsNorm, ROTARY_DECODER, routedExperts, sameForEvery, swiglu, type ArchitectureSpec, type Family, decoderSizes } from './family-parts.js';
+import {
+  layerNorm,
+  llamaStyle,
+  multiHead,
+  NEOX_FIELDS,
+  NO_BIAS,
+  rmsNorm,
+  ROTARY_DECODER,
+  routedExperts,
+  sameForEvery,
+  swiglu,
+  type ArchitectureSpec,
+  type Family,
+  decoderSizes,
+} from './family-parts.js';
 import { RECENT_FAMILIES } from './families-recent.js';
 
 function llama(r: ConfigReader): ArchitectureSpec {
   // LlamaConfig: attention_bias (q, k, v and o) and mlp_bias default to False, rms_norm_eps to 1e-6,
   // and a missing num_key_value_heads means num_attention_heads.
   const attentionBias = r.flag('attention_bias', false);
-  return llamaStyle(r, { kvHeads: 'heads', bias: { qkv: attentionBias, out: attentionBias, mlp: r.flag('mlp_bias', false) }, epsilon: 1e-6, experts: false });
+  return llamaStyle(r, {
+    kvHeads: 'heads',
+    bias: { qkv: attentionBias, out: attentionBias, mlp: r.flag('mlp_bias', false) },
+    epsilon: 1e-6,
+    experts: false,
+  });
 }
 
 // MistralConfig and Qwen2Config: rms_norm_eps 1e-6; MixtralConfig: 1e-5. Their num_key_value_heads
@@ -23,13 +42,17 @@ function llama(r: ConfigReader): ArchitectureSpec {
 const mistral: Family = (r) => llamaStyle(r, { kvHeads: 'required', bias: NO_BIAS, epsilon: 1e-6, experts: false });
 const mixtral: Family = (r) => llamaStyle(r, { kvHeads: 'required', bias: NO_BIAS, epsilon: 1e-5, experts: true });
 // Qwen2Attention: q, k and v projections have biases, o_proj does not.
-const qwen2: Family = (r) => llamaStyle(r, { kvHeads: 'required', bias: { qkv: true, out: false, mlp: false }, epsilon: 1e-6, experts: false });
+const qwen2: Family = (r) =>
+  llamaStyle(r, { kvHeads: 'required', bias: { qkv: true, out: false, mlp: false }, epsilon: 1e-6, experts: false });
 
 function gpt2(r: ConfigReader): ArchitectureSpec {
   const hidden = r.size('n_embd');
   const layers = r.size('n_layer');
   // c_attn and c_proj carry biases; the fused c_attn (n_embd x 3 n_embd) is built as q, k, v.
-  const attention = multiHead(r, { hidden: 'n_embd', heads: 'n_head', headDim: false }, hidden, 'none', { qkv: true, out: true });
+  const attention = multiHead(r, { hidden: 'n_embd', heads: 'n_head', headDim: false }, hidden, 'none', {
+    qkv: true,
+    out: true,
+  });
   // GPT2Config: n_inner None means 4 x n_embd; activation_function defaults to gelu_new (tanh form).
   const mlp: MlpSpec = { kind: 'gelu', ffn: r.sizeOr('n_inner', 4 * hidden), bias: true, approximate: 'tanh' };
   return {
@@ -121,8 +144,13 @@ function deepseekV3(r: ConfigReader): ArchitectureSpec {
   // report section 2.1.2: each token sent to at most 4 nodes); absent or 1 means plain top-k.
   const groupCount = r.sizeOr('n_group', 1);
   const groupTopK = r.sizeOr('topk_group', groupCount);
-  if (groupCount > 1 && (routed.experts % groupCount !== 0 || groupTopK > groupCount)) r.fail('n_group', `n_group ${groupCount} must divide n_routed_experts ${routed.experts} and be at least topk_group ${groupTopK}`);
-  const moe: MoeSpec = groupCount > 1 && groupTopK < groupCount ? { ...routed, groups: { count: groupCount, topK: groupTopK } } : routed;
+  if (groupCount > 1 && (routed.experts % groupCount !== 0 || groupTopK > groupCount))
+    r.fail(
+      'n_group',
+      `n_group ${groupCount} must divide n_routed_experts ${routed.experts} and be at least topk_group ${groupTopK}`,
+    );
+  const moe: MoeSpec =
+    groupCount > 1 && groupTopK < groupCount ? { ...routed, groups: { count: groupCount, topK: groupTopK } } : routed;
   // DeepseekV3Config: first_k_dense_replace 3, moe_layer_freq 1; layer i is MoE when
   // i >= first_k_dense_replace and i % moe_layer_freq == 0 (DeepseekV3DecoderLayer).
   const firstDense = r.sizeOr('first_k_dense_replace', 3, 0);

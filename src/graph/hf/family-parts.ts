@@ -36,34 +36,90 @@ export interface ProjectionStyle {
 }
 
 /** kvHeads: the count to use when num_key_value_heads is absent, or 'required'. */
-export function multiHead(r: ConfigReader, f: HeadFields, hidden: number, kvHeads: 'required' | 'heads' | 'none', bias: { qkv: boolean; out: boolean }, style: ProjectionStyle = {}): MultiHeadSpec {
+export function multiHead(
+  r: ConfigReader,
+  f: HeadFields,
+  hidden: number,
+  kvHeads: 'required' | 'heads' | 'none',
+  bias: { qkv: boolean; out: boolean },
+  style: ProjectionStyle = {},
+): MultiHeadSpec {
   const heads = r.size(f.heads);
-  const kv = kvHeads === 'none' ? heads : kvHeads === 'required' ? r.size('num_key_value_heads') : r.sizeOr('num_key_value_heads', heads);
+  const kv =
+    kvHeads === 'none'
+      ? heads
+      : kvHeads === 'required'
+        ? r.size('num_key_value_heads')
+        : r.sizeOr('num_key_value_heads', heads);
   if (heads % kv > 0) r.fail('num_key_value_heads', `num_key_value_heads ${kv} does not divide ${f.heads} ${heads}`);
   const headDim = headDimension(r, f, hidden, heads);
-  return { kind: 'multi-head', heads, kvHeads: kv, headDim, qkvBias: bias.qkv, outBias: bias.out, fusedQkv: style.fusedQkv ?? false, qkNorm: style.qkNorm ?? 'none' };
+  return {
+    kind: 'multi-head',
+    heads,
+    kvHeads: kv,
+    headDim,
+    qkvBias: bias.qkv,
+    outBias: bias.out,
+    fusedQkv: style.fusedQkv ?? false,
+    qkNorm: style.qkNorm ?? 'none',
+  };
 }
 
-export function routedExperts(r: ConfigReader, expertsField: string, ffn: number, shared: { count: number; ffn: number; gate?: boolean }): MoeSpec {
+export function routedExperts(
+  r: ConfigReader,
+  expertsField: string,
+  ffn: number,
+  shared: { count: number; ffn: number; gate?: boolean },
+): MoeSpec {
   const experts = r.size(expertsField);
   const topK = r.size('num_experts_per_tok');
   if (topK > experts) r.fail('num_experts_per_tok', `num_experts_per_tok ${topK} exceeds ${expertsField} ${experts}`);
-  return { kind: 'moe', experts, topK, ffn, sharedExperts: shared.count, sharedFfn: shared.ffn, sharedGate: shared.gate ?? false };
+  return {
+    kind: 'moe',
+    experts,
+    topK,
+    ffn,
+    sharedExperts: shared.count,
+    sharedFfn: shared.ffn,
+    sharedGate: shared.gate ?? false,
+  };
 }
 
 export const sameForEvery = (layers: number, mlp: MlpSpec): MlpSpec[] => Array.from({ length: layers }, () => mlp);
 
-export const swiglu = (ffn: number, bias: boolean): GatedMlpSpec => ({ kind: 'gated', ffn, bias, activation: 'silu', fused: false });
+export const swiglu = (ffn: number, bias: boolean): GatedMlpSpec => ({
+  kind: 'gated',
+  ffn,
+  bias,
+  activation: 'silu',
+  fused: false,
+});
 
 export const rmsNorm = (epsilon: number): NormSpec => ({ op: 'RMSNormalization', epsilon, bias: false, scale: true });
-export const layerNorm = (epsilon: number): NormSpec => ({ op: 'LayerNormalization', epsilon, bias: true, scale: true });
+export const layerNorm = (epsilon: number): NormSpec => ({
+  op: 'LayerNormalization',
+  epsilon,
+  bias: true,
+  scale: true,
+});
 
 /** The sizes every decoder family reads the same way: its model_type, width, vocabulary and context. */
-export const decoderSizes = (r: ConfigReader, hidden: number) => ({ modelType: r.modelType, hidden, vocab: r.size('vocab_size'), maxPositions: r.context('max_position_embeddings') });
+export const decoderSizes = (r: ConfigReader, hidden: number) => ({
+  modelType: r.modelType,
+  hidden,
+  vocab: r.size('vocab_size'),
+  maxPositions: r.context('max_position_embeddings'),
+});
 
 /** What every rotary, pre-RMSNorm, causal decoder (Llama and descendants) shares. */
 
-export const ROTARY_DECODER = { normPlacement: 'pre', parallelResidual: false, learnedPositions: false, tokenTypes: 0, causal: true } as const;
+export const ROTARY_DECODER = {
+  normPlacement: 'pre',
+  parallelResidual: false,
+  learnedPositions: false,
+  tokenTypes: 0,
+  causal: true,
+} as const;
 
 export interface LlamaStyle {
   readonly kvHeads: 'required' | 'heads';

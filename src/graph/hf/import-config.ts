@@ -30,9 +30,14 @@ function optionIssues(options: HfImportOptions): Issue[] {
 
 function modelTypeIssue(type: unknown, fileName: string): Issue {
   const path = `${fileName}: model_type`;
-  if (typeof type === 'string') return issue('unknown_name', path, unknownNameMessage('model_type', type, HF_MODEL_TYPES));
+  if (typeof type === 'string')
+    return issue('unknown_name', path, unknownNameMessage('model_type', type, HF_MODEL_TYPES));
   const what = type === undefined ? 'is missing' : `is ${describeValue(type)}`;
-  return issue(type === undefined ? 'missing' : 'invalid_type', path, `model_type ${what} (needs one of ${HF_MODEL_TYPES.join(', ')})`);
+  return issue(
+    type === undefined ? 'missing' : 'invalid_type',
+    path,
+    `model_type ${what} (needs one of ${HF_MODEL_TYPES.join(', ')})`,
+  );
 }
 
 /** transformers >= 4.56 writes `dtype`; earlier versions wrote `torch_dtype`. */
@@ -44,10 +49,18 @@ function readDtype(r: ConfigReader): TensorDType {
 export function readHfArchitecture(config: unknown, options: HfImportOptions): Result<TransformerSpec> {
   const fileName = options.fileName ?? 'config.json';
   const issues: Issue[] = [];
-  if (!isConfigObject(config)) return { ok: false, issues: [issue('invalid_type', fileName, `${fileName} is ${describeValue(config)}, not a JSON object`), ...optionIssues(options)] };
+  if (!isConfigObject(config))
+    return {
+      ok: false,
+      issues: [
+        issue('invalid_type', fileName, `${fileName} is ${describeValue(config)}, not a JSON object`),
+        ...optionIssues(options),
+      ],
+    };
   const type = config['model_type'];
   const family = typeof type === 'string' ? FAMILIES.get(type) : undefined;
-  if (typeof type !== 'string' || !family) return { ok: false, issues: [modelTypeIssue(type, fileName), ...optionIssues(options)] };
+  if (typeof type !== 'string' || !family)
+    return { ok: false, issues: [modelTypeIssue(type, fileName), ...optionIssues(options)] };
   const r = createReader(config, type, fileName, options.seq, issues);
   const spec = { ...family(r), dtype: readDtype(r) };
   issues.push(...optionIssues(options));
@@ -59,5 +72,11 @@ export function importHfConfig(config: unknown, options: HfImportOptions): Resul
   const spec = readHfArchitecture(config, options);
   if (!spec.ok) return spec;
   const fileName = options.fileName ?? 'config.json';
-  return { ok: true, value: buildTransformer(spec.value.modelType, spec.value, options.batch, options.seq, { kind: 'huggingface', file: fileName }) };
+  return {
+    ok: true,
+    value: buildTransformer(spec.value.modelType, spec.value, options.batch, options.seq, {
+      kind: 'huggingface',
+      file: fileName,
+    }),
+  };
 }

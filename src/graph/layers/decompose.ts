@@ -19,12 +19,29 @@ function hardActivation(graph: Graph, node: GraphNode, swish: boolean): Rewrite 
   const out = graph.tensors[node.outputs[0]!]!;
   const [alpha, beta] = swish ? [1 / 6, 0.5] : [num(node.attrs['alpha'], 0.2), num(node.attrs['beta'], 0.5)];
   const name = (suffix: string): string => `${node.name}/${suffix}`;
-  const scalar = (suffix: string, value: number): GraphTensor => ({ name: name(suffix), dtype: 'fp32', shape: [], kind: 'constant', data: [value] });
-  const temp = (suffix: string): GraphTensor => ({ name: name(suffix), dtype: out.dtype, shape: out.shape, kind: 'activation' });
+  const scalar = (suffix: string, value: number): GraphTensor => ({
+    name: name(suffix),
+    dtype: 'fp32',
+    shape: [],
+    kind: 'constant',
+    data: [value],
+  });
+  const temp = (suffix: string): GraphTensor => ({
+    name: name(suffix),
+    dtype: out.dtype,
+    shape: out.shape,
+    kind: 'activation',
+  });
   const constants = [scalar('alpha', alpha), scalar('beta', beta), scalar('zero', 0), scalar('one', 1)];
   const steps = ['scaled', 'shifted', 'floored', ...(swish ? ['gate'] : [])].map(temp);
   const gate = swish ? steps[3]!.name : out.name;
-  const op = (suffix: string, kind: string, inputs: string[], output: string): GraphNode => ({ name: name(suffix), op: kind, inputs, outputs: [output], attrs: {} });
+  const op = (suffix: string, kind: string, inputs: string[], output: string): GraphNode => ({
+    name: name(suffix),
+    op: kind,
+    inputs,
+    outputs: [output],
+    attrs: {},
+  });
   const nodes = [
     op('Mul', 'Mul', [x, constants[0]!.name], steps[0]!.name),
     op('Add', 'Add', [steps[0]!.name, constants[1]!.name], steps[1]!.name),
@@ -44,18 +61,37 @@ function rewrite(graph: Graph, node: GraphNode): Rewrite | undefined {
   const x = graph.tensors[node.inputs[0]!];
   if (node.op === 'Expand' && isParameter(x) && second?.data) {
     const out = graph.tensors[node.outputs[0]!]!;
-    const data = x!.data ? opDef('Expand')!.evaluate!(ctxOf(graph, node), [Float64Array.from(x!.data), Float64Array.from(second.data)], [out])[0] : undefined;
-    return { nodes: [], tensors: [{ name: out.name, dtype: out.dtype, shape: out.shape, kind: x!.kind === 'constant' ? 'constant' : 'weight', ...(data ? { data } : {}) }] };
+    const data = x!.data
+      ? opDef('Expand')!.evaluate!(
+          ctxOf(graph, node),
+          [Float64Array.from(x!.data), Float64Array.from(second.data)],
+          [out],
+        )[0]
+      : undefined;
+    return {
+      nodes: [],
+      tensors: [
+        {
+          name: out.name,
+          dtype: out.dtype,
+          shape: out.shape,
+          kind: x!.kind === 'constant' ? 'constant' : 'weight',
+          ...(data ? { data } : {}),
+        },
+      ],
+    };
   }
   return undefined;
 }
 
 /** The graph with the rewrites above; the graph itself when none applies. */
 export function decomposeForChip(graph: Graph): Graph {
-  const rewrites = new Map(graph.nodes.flatMap((n) => {
-    const r = rewrite(graph, n);
-    return r ? [[n.name, r] as const] : [];
-  }));
+  const rewrites = new Map(
+    graph.nodes.flatMap((n) => {
+      const r = rewrite(graph, n);
+      return r ? [[n.name, r] as const] : [];
+    }),
+  );
   if (rewrites.size === 0) return graph;
   const tensors: Record<string, GraphTensor> = { ...graph.tensors };
   for (const r of rewrites.values()) for (const t of r.tensors) tensors[t.name] = t;

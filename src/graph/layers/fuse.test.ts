@@ -16,7 +16,9 @@ describe('fuse: variadic Max and Min', () => {
   });
 
   it('refuses three inputs instead of dropping the third, and leaves it opaque to the analytical model', () => {
-    expect(() => fuse(variadic('Max', 3))).toThrow("node 'm' (Max): Max of 3 inputs is not supported; the vector unit's max takes 2 (chain 2 two-input Max nodes)");
+    expect(() => fuse(variadic('Max', 3))).toThrow(
+      "node 'm' (Max): Max of 3 inputs is not supported; the vector unit's max takes 2 (chain 2 two-input Max nodes)",
+    );
     expect(fuse(variadic('Min', 4), { lenient: true }).ops).toMatchObject([{ kind: 'opaque', node: 'm' }]);
   });
 });
@@ -39,10 +41,16 @@ describe('fuse: sliding-window attention', () => {
     const [q, k, v] = ['q', 'k', 'v'].map((n) => g.input(n, [1, 8, 4]));
     return g.build([g.add('Attention', [q!, k!, v!], { num_heads: 1, causal: 1, window }, 'a')]);
   };
-  it('refuses a window the chip would ignore (its softmax masks only later keys), keeps it for the analytical model', () => {
-    expect(() => fuse(attention(4))).toThrow("node 'a' (Attention): sliding-window attention (window=4 of 8 keys) is not lowered yet");
-    expect(fuse(attention(4), { lenient: true }).ops).toMatchObject([{ kind: 'attention', window: 4 }]);
-  });
+  it(
+    'refuses a window the chip would ignore (its softmax masks only later keys), keeps it for the ' +
+      'analytical model',
+    () => {
+      expect(() => fuse(attention(4))).toThrow(
+        "node 'a' (Attention): sliding-window attention (window=4 of 8 keys) is not lowered yet",
+      );
+      expect(fuse(attention(4), { lenient: true }).ops).toMatchObject([{ kind: 'attention', window: 4 }]);
+    },
+  );
   it('compiles a window that reaches every key as plain attention', () => {
     expect(fuse(attention(8)).ops[0]).not.toHaveProperty('window');
   });
@@ -57,6 +65,8 @@ describe('fuse: reductions', () => {
   it('takes the last axis as a row op, and refuses another axis even when the output shape matches', () => {
     expect(fuse(reduce([-1], 0)).ops).toMatchObject([{ kind: 'row', fn: 'reduce_max' }]);
     // (3, 2, 2) reduced over axis 1 without keepdims is (3, 2), the shape of a last-axis reduction.
-    expect(() => fuse(reduce([1], 0))).toThrow("node 'r' (ReduceMax): only reductions over the last axis are supported (axes 1)");
+    expect(() => fuse(reduce([1], 0))).toThrow(
+      "node 'r' (ReduceMax): only reductions over the last axis are supported (axes 1)",
+    );
   });
 });

@@ -10,7 +10,17 @@ import { GraphError } from '../errors.js';
 import { fuseNode, isParameter } from './fusion-rules.js';
 import type { LogicalOp, LogicalProgram } from './logical-ops.js';
 
-export { ctxOf, isParameter, num, FUSION_RULES, UNFUSED_OPS, fuseNode, type FusionInput, type FusionResult, type FusionRule } from './fusion-rules.js';
+export {
+  ctxOf,
+  isParameter,
+  num,
+  FUSION_RULES,
+  UNFUSED_OPS,
+  fuseNode,
+  type FusionInput,
+  type FusionResult,
+  type FusionRule,
+} from './fusion-rules.js';
 
 export * from './logical-ops.js';
 
@@ -48,7 +58,10 @@ export function fuse(graph: Graph, options: FuseOptions = {}): LogicalProgram {
     const x = graph.tensors[node.inputs[0] ?? ''];
     if (node.op !== 'Transpose' || !isParameter(x) || x!.shape.length !== 2) continue;
     const users = uses.get(node.outputs[0]!) ?? [];
-    if (users.length > 0 && users.every((u) => u.op === 'MatMul' && u.inputs[1] === node.outputs[0] && u.inputs[0] !== node.outputs[0])) {
+    if (
+      users.length > 0 &&
+      users.every((u) => u.op === 'MatMul' && u.inputs[1] === node.outputs[0] && u.inputs[0] !== node.outputs[0])
+    ) {
       transposedParameters.set(node.outputs[0]!, node.inputs[0]!);
       absorbed.add(node.name);
     }
@@ -63,7 +76,14 @@ export function fuse(graph: Graph, options: FuseOptions = {}): LogicalProgram {
       for (const name of result.layer.nodes.slice(1)) absorbed.add(name);
     } else if (options.lenient) {
       // Lenient (the analytical model): a node the chip cannot run as a layer becomes an opaque one.
-      ops.push({ kind: 'opaque', name: node.name, nodes: [node.name], out: node.outputs[0]!, node: node.name, why: result.reason });
+      ops.push({
+        kind: 'opaque',
+        name: node.name,
+        nodes: [node.name],
+        out: node.outputs[0]!,
+        node: node.name,
+        why: result.reason,
+      });
     } else {
       throw new GraphError('unsupported', result.reason);
     }

@@ -35,12 +35,22 @@ describe('fuseNode returns why a node cannot be a layer as data', () => {
   };
 
   it('answers a layer or a reason without throwing', () => {
-    for (const [axis, ok] of [[-1, true], [0, false]] as const) {
+    for (const [axis, ok] of [
+      [-1, true],
+      [0, false],
+    ] as const) {
       const graph = softmax(axis);
       const node = graph.nodes[0]!;
-      const result = fuseNode({ graph, node, onlyUser: consumersFor(graph), transposedParameters: new Map(), lenient: true });
+      const result = fuseNode({
+        graph,
+        node,
+        onlyUser: consumersFor(graph),
+        transposedParameters: new Map(),
+        lenient: true,
+      });
       expect(result.ok).toBe(ok);
-      if (!result.ok) expect(result.reason).toBe("node 's' (Softmax): softmax over axis 0 is not supported; only the last axis (2)");
+      if (!result.ok)
+        expect(result.reason).toBe("node 's' (Softmax): softmax over axis 0 is not supported; only the last axis (2)");
     }
   });
 
@@ -54,7 +64,16 @@ describe('fuseNode returns why a node cannot be a layer as data', () => {
     }
     expect(thrown).toBeInstanceOf(GraphError);
     expect((thrown as GraphError).code).toBe('unsupported');
-    expect(fuse(graph, { lenient: true }).ops).toEqual([{ kind: 'opaque', name: 's', nodes: ['s'], out: graph.nodes[0]!.outputs[0], node: 's', why: (thrown as GraphError).message }]);
+    expect(fuse(graph, { lenient: true }).ops).toEqual([
+      {
+        kind: 'opaque',
+        name: 's',
+        nodes: ['s'],
+        out: graph.nodes[0]!.outputs[0],
+        node: 's',
+        why: (thrown as GraphError).message,
+      },
+    ]);
   });
 
   it('reports a Slice with computed bounds as a reason, not an exception', () => {
@@ -64,9 +83,17 @@ describe('fuseNode returns why a node cannot be a layer as data', () => {
     // Starts computed at run time (the builder itself only accepts constant ones).
     const { data: _data, ...computed } = built.tensors[starts]!;
     const graph = { ...built, tensors: { ...built.tensors, [starts]: { ...computed, kind: 'activation' as const } } };
-    const result = fuseNode({ graph, node: graph.nodes[0]!, onlyUser: consumersFor(graph), transposedParameters: new Map(), lenient: false });
+    const result = fuseNode({
+      graph,
+      node: graph.nodes[0]!,
+      onlyUser: consumersFor(graph),
+      transposedParameters: new Map(),
+      lenient: false,
+    });
     expect(result).toEqual({ ok: false, reason: "node 'sl' (Slice): starts and ends must be constants" });
-    expect(fuse(graph, { lenient: true }).ops).toMatchObject([{ kind: 'opaque', node: 'sl', why: result.ok ? '' : result.reason }]);
+    expect(fuse(graph, { lenient: true }).ops).toMatchObject([
+      { kind: 'opaque', node: 'sl', why: result.ok ? '' : result.reason },
+    ]);
   });
 
   it('absorbs no epilogue when the matrix layer is refused', () => {

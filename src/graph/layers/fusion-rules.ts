@@ -11,7 +11,16 @@ import { reduceAxes } from '../ops/normalization.js';
 import { poolGeometry } from '../ops/pooling.js';
 import { clipBounds } from '../ops/elementwise.js';
 import type { OpContext } from '../ops/op.js';
-import type { ActivationFunction, BinaryFunction, ConvSpec, LogicalOp, PoolSpec, RowFunction, UnaryFunction, ViewTransform } from './logical-ops.js';
+import type {
+  ActivationFunction,
+  BinaryFunction,
+  ConvSpec,
+  LogicalOp,
+  PoolSpec,
+  RowFunction,
+  UnaryFunction,
+  ViewTransform,
+} from './logical-ops.js';
 
 /** What a rule sees: the node, the graph, and what fusion knows about the tensors around it. */
 export interface FusionInput {
@@ -26,7 +35,9 @@ export interface FusionInput {
 }
 
 /** A layer (its first node is the rule's; any others are absorbed), or why none can hold the node. */
-export type FusionResult = { readonly ok: true; readonly layer: LogicalOp } | { readonly ok: false; readonly reason: string };
+export type FusionResult =
+  | { readonly ok: true; readonly layer: LogicalOp }
+  | { readonly ok: false; readonly reason: string };
 export type FusionRule = (input: FusionInput) => FusionResult;
 
 export function ctxOf(graph: Graph, node: GraphNode): OpContext {
@@ -35,12 +46,20 @@ export function ctxOf(graph: Graph, node: GraphNode): OpContext {
 
 export const num = (v: AttrValue | undefined, fallback: number): number => (typeof v === 'number' ? v : fallback);
 
-export const isParameter = (t: GraphTensor | undefined): boolean => t !== undefined && (t.kind === 'weight' || t.kind === 'state' || t.kind === 'constant');
+export const isParameter = (t: GraphTensor | undefined): boolean =>
+  t !== undefined && (t.kind === 'weight' || t.kind === 'state' || t.kind === 'constant');
 
 const made = (layer: LogicalOp): FusionResult => ({ ok: true, layer });
-const unsupported = (node: GraphNode, why: string): FusionResult => ({ ok: false, reason: `node '${node.name}' (${node.op}): ${why}` });
+const unsupported = (node: GraphNode, why: string): FusionResult => ({
+  ok: false,
+  reason: `node '${node.name}' (${node.op}): ${why}`,
+});
 /** The name, nodes and output of a layer of one node. */
-const one = (node: GraphNode): { name: string; nodes: string[]; out: string } => ({ name: node.name, nodes: [node.name], out: node.outputs[0]! });
+const one = (node: GraphNode): { name: string; nodes: string[]; out: string } => ({
+  name: node.name,
+  nodes: [node.name],
+  out: node.outputs[0]!,
+});
 
 const ACTIVATION_OPS: Readonly<Record<string, ActivationFunction>> = { Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh' };
 
@@ -56,7 +75,9 @@ function activationOf(graph: Graph, node: GraphNode): ActivationFunction | undef
   return undefined;
 }
 
-/** MatMul, Gemm and Conv: bias add, then a scalar multiply or divide, then an activation, then (convolutions) pooling. */
+/**
+ * MatMul, Gemm and Conv: bias add, then a scalar multiply or divide, then an activation, then (convolutions) pooling.
+ */
 const matrixRule: FusionRule = ({ graph, node, onlyUser, transposedParameters }) => {
   const out = node.outputs[0]!;
   const covered = [node.name];
@@ -64,13 +85,16 @@ const matrixRule: FusionRule = ({ graph, node, onlyUser, transposedParameters })
   let transB = false;
   let bias = node.op !== 'MatMul' && node.inputs[2] ? node.inputs[2] : undefined;
   if (node.op === 'Gemm') {
-    if (num(node.attrs['transA'], 0) !== 0) return unsupported(node, 'transA=1 is not supported; transpose the input first');
+    if (num(node.attrs['transA'], 0) !== 0)
+      return unsupported(node, 'transA=1 is not supported; transpose the input first');
     transB = num(node.attrs['transB'], 0) === 1;
     alpha = num(node.attrs['alpha'], 1);
     if (bias && num(node.attrs['beta'], 1) !== 1) return unsupported(node, 'beta other than 1 is not supported');
-    if (bias && !isColumnVector(graph.tensors[bias]!, graph.tensors[out]!.shape)) return unsupported(node, 'C must be a per-column bias of shape (N) or (1, N)');
+    if (bias && !isColumnVector(graph.tensors[bias]!, graph.tensors[out]!.shape))
+      return unsupported(node, 'C must be a per-column bias of shape (N) or (1, N)');
   }
-  if (node.op === 'MatMul' && isParameter(graph.tensors[node.inputs[0]!])) return unsupported(node, 'a constant first operand is not supported');
+  if (node.op === 'MatMul' && isParameter(graph.tensors[node.inputs[0]!]))
+    return unsupported(node, 'a constant first operand is not supported');
   let tail = out;
   let fn: ActivationFunction = 'identity';
   let pool: PoolSpec | undefined;
@@ -79,9 +103,23 @@ const matrixRule: FusionRule = ({ graph, node, onlyUser, transposedParameters })
     if (!next) break;
     const other = next.inputs.find((t) => t !== tail);
     const otherTensor = other ? graph.tensors[other] : undefined;
-    if (!bias && fn === 'identity' && alpha === 1 && next.op === 'Add' && otherTensor && isParameter(otherTensor) && isBiasFor(node, otherTensor, graph.tensors[tail]!.shape)) {
+    if (
+      !bias &&
+      fn === 'identity' &&
+      alpha === 1 &&
+      next.op === 'Add' &&
+      otherTensor &&
+      isParameter(otherTensor) &&
+      isBiasFor(node, otherTensor, graph.tensors[tail]!.shape)
+    ) {
       bias = other;
-    } else if (fn === 'identity' && !bias && (next.op === 'Mul' || (next.op === 'Div' && next.inputs[0] === tail)) && otherTensor?.data && elementCount(otherTensor.shape) === 1) {
+    } else if (
+      fn === 'identity' &&
+      !bias &&
+      (next.op === 'Mul' || (next.op === 'Div' && next.inputs[0] === tail)) &&
+      otherTensor?.data &&
+      elementCount(otherTensor.shape) === 1
+    ) {
       alpha *= next.op === 'Mul' ? otherTensor.data[0]! : 1 / otherTensor.data[0]!;
     } else if (fn === 'identity' && !pool && activationOf(graph, next)) {
       fn = activationOf(graph, next)!;
@@ -95,13 +133,41 @@ const matrixRule: FusionRule = ({ graph, node, onlyUser, transposedParameters })
   }
   if (node.op === 'Conv') {
     const g = convGeometry(ctxOf(graph, node));
-    const conv: ConvSpec = { stride: [g.strideHeight, g.strideWidth], pads: g.pads, dilation: [g.dilationHeight, g.dilationWidth], groups: g.groups, kernel: [g.kernelHeight, g.kernelWidth] };
+    const conv: ConvSpec = {
+      stride: [g.strideHeight, g.strideWidth],
+      pads: g.pads,
+      dilation: [g.dilationHeight, g.dilationWidth],
+      groups: g.groups,
+      kernel: [g.kernelHeight, g.kernelWidth],
+    };
     if (alpha !== 1) return unsupported(node, 'a scaled convolution is not supported');
-    return made({ kind: 'conv', name: node.name, nodes: covered, out: tail, x: node.inputs[0]!, w: node.inputs[1]!, ...(bias ? { bias } : {}), conv, fn, ...(pool ? { pool } : {}) });
+    return made({
+      kind: 'conv',
+      name: node.name,
+      nodes: covered,
+      out: tail,
+      x: node.inputs[0]!,
+      w: node.inputs[1]!,
+      ...(bias ? { bias } : {}),
+      conv,
+      fn,
+      ...(pool ? { pool } : {}),
+    });
   }
   const parameter = transposedParameters.get(node.inputs[1]!);
   const b = parameter ?? node.inputs[1]!;
-  return made({ kind: 'matmul', name: node.name, nodes: covered, out: tail, a: node.inputs[0]!, b, transB: parameter ? !transB : transB, ...(bias ? { bias } : {}), alpha, fn });
+  return made({
+    kind: 'matmul',
+    name: node.name,
+    nodes: covered,
+    out: tail,
+    a: node.inputs[0]!,
+    b,
+    transB: parameter ? !transB : transB,
+    ...(bias ? { bias } : {}),
+    alpha,
+    fn,
+  });
 };
 
 const attentionRule: FusionRule = ({ graph, node, lenient }) => {
@@ -109,11 +175,28 @@ const attentionRule: FusionRule = ({ graph, node, lenient }) => {
   const scale = num(node.attrs['scale'], 1 / Math.sqrt(d.headDim));
   // A window of at least the key length masks nothing. The chip's softmax masks only keys after a query.
   const window = d.window > 0 && d.window < d.kvSeq ? { window: d.window } : {};
-  if (window.window !== undefined && !lenient) return unsupported(node, `sliding-window attention (window=${d.window} of ${d.kvSeq} keys) is not lowered yet: the vector unit's softmax masks only keys after the query (the analytical model times it)`);
-  return made({ kind: 'attention', ...one(node), q: node.inputs[0]!, k: node.inputs[1]!, v: node.inputs[2]!, heads: d.heads, kvHeads: d.kvHeads, causal: d.causal, scale, ...window });
+  if (window.window !== undefined && !lenient)
+    return unsupported(
+      node,
+      `sliding-window attention (window=${d.window} of ${d.kvSeq} keys) is not lowered yet: the vector unit's ` +
+        `softmax masks only keys after the query (the analytical model times it)`,
+    );
+  return made({
+    kind: 'attention',
+    ...one(node),
+    q: node.inputs[0]!,
+    k: node.inputs[1]!,
+    v: node.inputs[2]!,
+    heads: d.heads,
+    kvHeads: d.kvHeads,
+    causal: d.causal,
+    scale,
+    ...window,
+  });
 };
 
-const poolRule: FusionRule = ({ graph, node }) => made({ kind: 'pool', ...one(node), x: node.inputs[0]!, pool: poolSpec(graph, node) });
+const poolRule: FusionRule = ({ graph, node }) =>
+  made({ kind: 'pool', ...one(node), x: node.inputs[0]!, pool: poolSpec(graph, node) });
 
 const lastAxisOnly = (graph: Graph, node: GraphNode): { rank: number; axis: number; last: boolean } => {
   const rank = graph.tensors[node.inputs[0]!]!.shape.length;
@@ -134,7 +217,15 @@ const normalizationRule =
     if (!last) return unsupported(node, `normalization over axes from ${axis} is not supported; only the last axis`);
     const gamma = node.inputs[1] || undefined;
     const beta = node.inputs[2] || undefined;
-    return made({ kind: 'row', ...one(node), fn, x: node.inputs[0]!, ...(gamma ? { gamma } : {}), ...(beta ? { beta } : {}), epsilon: num(node.attrs['epsilon'], 1e-5) });
+    return made({
+      kind: 'row',
+      ...one(node),
+      fn,
+      x: node.inputs[0]!,
+      ...(gamma ? { gamma } : {}),
+      ...(beta ? { beta } : {}),
+      epsilon: num(node.attrs['epsilon'], 1e-5),
+    });
   };
 
 const reductionRule =
@@ -143,7 +234,8 @@ const reductionRule =
     // The axes, not the output shape: reducing (3, 2, 2) over axis 1 without keepdims also gives (3, 2).
     const rank = graph.tensors[node.inputs[0]!]!.shape.length;
     const axes = reduceAxes(ctxOf(graph, node), rank);
-    if (axes.length !== 1 || axes[0] !== rank - 1) return unsupported(node, `only reductions over the last axis are supported (axes ${axes.join(', ')})`);
+    if (axes.length !== 1 || axes[0] !== rank - 1)
+      return unsupported(node, `only reductions over the last axis are supported (axes ${axes.join(', ')})`);
     return made({ kind: 'row', ...one(node), fn, x: node.inputs[0]!, epsilon: 0 });
   };
 
@@ -151,23 +243,32 @@ const viewRule =
   (transform: (input: FusionInput) => ViewTransform | string): FusionRule =>
   (input) => {
     const t = transform(input);
-    return typeof t === 'string' ? { ok: false, reason: t } : made({ kind: 'view', ...one(input.node), x: input.node.inputs[0]!, transform: t });
+    return typeof t === 'string'
+      ? { ok: false, reason: t }
+      : made({ kind: 'view', ...one(input.node), x: input.node.inputs[0]!, transform: t });
   };
 
 const transposeOf = ({ graph, node }: FusionInput): ViewTransform => {
   const rank = graph.tensors[node.inputs[0]!]!.shape.length;
-  const perm = (node.attrs['perm'] as readonly number[] | undefined) ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
+  const perm =
+    (node.attrs['perm'] as readonly number[] | undefined) ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
   return { kind: 'transpose', perm };
 };
 
 const concatRule: FusionRule = ({ graph, node }) => {
   const rank = graph.tensors[node.outputs[0]!]!.shape.length;
   const axis = num(node.attrs['axis'], 0);
-  return made({ kind: 'concat', ...one(node), inputs: node.inputs.filter((t) => t), axis: axis < 0 ? axis + rank : axis });
+  return made({
+    kind: 'concat',
+    ...one(node),
+    inputs: node.inputs.filter((t) => t),
+    axis: axis < 0 ? axis + rank : axis,
+  });
 };
 
 const clipRule: FusionRule = ({ graph, node }) => {
-  if (activationOf(graph, node) !== 'relu') return unsupported(node, 'Clip is supported after a matrix op (fused as ReLU6) or as Clip(0, inf)');
+  if (activationOf(graph, node) !== 'relu')
+    return unsupported(node, 'Clip is supported after a matrix op (fused as ReLU6) or as Clip(0, inf)');
   return made({ kind: 'unary', ...one(node), fn: 'relu', x: node.inputs[0]! });
 };
 
@@ -181,9 +282,21 @@ const gatherRule: FusionRule = ({ graph, node }) => {
   if (!isParameter(data) && indices.data) {
     const rank = data.shape.length;
     const a = axis < 0 ? axis + rank : axis;
-    return made({ kind: 'view', ...one(node), x: node.inputs[0]!, transform: { kind: 'gather', axis: a, indices: Array.from(indices.data, (i) => (i < 0 ? i + data.shape[a]! : i)) } });
+    return made({
+      kind: 'view',
+      ...one(node),
+      x: node.inputs[0]!,
+      transform: {
+        kind: 'gather',
+        axis: a,
+        indices: Array.from(indices.data, (i) => (i < 0 ? i + data.shape[a]! : i)),
+      },
+    });
   }
-  return unsupported(node, 'Gather is supported as a host-side embedding lookup (a table indexed by a graph input) or with constant indices');
+  return unsupported(
+    node,
+    'Gather is supported as a host-side embedding lookup (a table indexed by a graph input) or with constant indices',
+  );
 };
 
 const isFloat = (dtype: string): boolean => dtype === 'fp32' || dtype === 'fp16' || dtype === 'bf16';
@@ -196,7 +309,8 @@ const unaryRule =
 const castRule: FusionRule = (input) => {
   const from = input.graph.tensors[input.node.inputs[0]!]!.dtype;
   const to = input.graph.tensors[input.node.outputs[0]!]!.dtype;
-  if (!isFloat(from) || !isFloat(to)) return unsupported(input.node, `casts between ${from} and ${to} are not supported; only between float types`);
+  if (!isFloat(from) || !isFloat(to))
+    return unsupported(input.node, `casts between ${from} and ${to} are not supported; only between float types`);
   return unaryRule('copy')(input);
 };
 
@@ -207,11 +321,16 @@ const binaryRule =
     const operands = node.inputs.filter((t) => t);
     if (operands.length === 1) return made({ kind: 'unary', ...one(node), fn: 'copy', x: operands[0]! });
     if (operands.length === 2) return made({ kind: 'binary', ...one(node), fn, a: operands[0]!, b: operands[1]! });
-    return unsupported(node, `${node.op} of ${operands.length} inputs is not supported; the vector unit's ${node.op.toLowerCase()} takes 2 (chain ${operands.length - 1} two-input ${node.op} nodes)`);
+    return unsupported(
+      node,
+      `${node.op} of ${operands.length} inputs is not supported; the vector unit's ${node.op.toLowerCase()} ` +
+        `takes 2 (chain ${operands.length - 1} two-input ${node.op} nodes)`,
+    );
   };
 
 /** The one value of a constant scalar (any shape of one element), else undefined. */
-const scalarValue = (t: GraphTensor | undefined): number | undefined => (t?.data && t.data.length === 1 && isParameter(t) ? t.data[0] : undefined);
+const scalarValue = (t: GraphTensor | undefined): number | undefined =>
+  t?.data && t.data.length === 1 && isParameter(t) ? t.data[0] : undefined;
 
 const powRule: FusionRule = ({ graph, node }) => {
   // x^2 (LayerNorm's variance as exporters write it) is x times x.
@@ -219,7 +338,11 @@ const powRule: FusionRule = ({ graph, node }) => {
   return made({ kind: 'binary', ...one(node), fn: 'mul', a: node.inputs[0]!, b: node.inputs[0]! });
 };
 
-const notLowered = (node: GraphNode): FusionResult => unsupported(node, opDef(node.op) ? `the compiler does not lower ${node.op} yet (the analytical model times it)` : 'unknown op');
+const notLowered = (node: GraphNode): FusionResult =>
+  unsupported(
+    node,
+    opDef(node.op) ? `the compiler does not lower ${node.op} yet (the analytical model times it)` : 'unknown op',
+  );
 
 const reshape = viewRule(() => ({ kind: 'reshape' }));
 
@@ -238,13 +361,36 @@ export const FUSION_RULES: ReadonlyMap<string, FusionRule> = new Map<string, Fus
   ['ReduceSum', reductionRule('reduce_sum')],
   ['ReduceMax', reductionRule('reduce_max')],
   ['ReduceMean', reductionRule('reduce_mean')],
-  ['BatchNormalization', ({ node }) => unsupported(node, 'batch normalization is folded into a convolution before it; a standalone one is not supported')],
-  ...(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity', 'Dropout'] as const).map((op) => [op, reshape] as const),
+  [
+    'BatchNormalization',
+    ({ node }) =>
+      unsupported(
+        node,
+        'batch normalization is folded into a convolution before it; a standalone one is not supported',
+      ),
+  ],
+  ...(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity', 'Dropout'] as const).map(
+    (op) => [op, reshape] as const,
+  ),
   ['Transpose', viewRule(transposeOf)],
-  ['Slice', viewRule(({ graph, node }) => sliceRanges(graph, node) ?? `node '${node.name}' (Slice): starts and ends must be constants`)],
+  [
+    'Slice',
+    viewRule(
+      ({ graph, node }) => sliceRanges(graph, node) ?? `node '${node.name}' (Slice): starts and ends must be constants`,
+    ),
+  ],
   ['Concat', concatRule],
   ['Clip', clipRule],
-  ['Gelu', ({ node }) => made({ kind: 'unary', ...one(node), fn: node.attrs['approximate'] === 'tanh' ? 'gelu_tanh' : 'gelu', x: node.inputs[0]! })],
+  [
+    'Gelu',
+    ({ node }) =>
+      made({
+        kind: 'unary',
+        ...one(node),
+        fn: node.attrs['approximate'] === 'tanh' ? 'gelu_tanh' : 'gelu',
+        x: node.inputs[0]!,
+      }),
+  ],
   ['Gather', gatherRule],
   ['Cast', castRule],
   ...(
@@ -292,8 +438,18 @@ export function fuseNode(input: FusionInput): FusionResult {
 /** A bias add after a matrix op: one value per output column (last axis; channels for convolutions). */
 function isBiasFor(node: GraphNode, bias: GraphTensor, outShape: readonly number[]): boolean {
   const s = bias.shape.filter((d, i) => !(d === 1 && i < bias.shape.length - (node.op === 'Conv' ? 3 : 1)));
-  if (node.op === 'Conv') return bias.shape.length <= 4 && elementCount(bias.shape) === outShape[1] && (bias.shape.length < 3 || bias.shape[bias.shape.length - 2] === 1) && s.length >= 1;
-  return bias.shape.length <= outShape.length && elementCount(bias.shape) === outShape[outShape.length - 1] && bias.shape[bias.shape.length - 1] === outShape[outShape.length - 1];
+  if (node.op === 'Conv')
+    return (
+      bias.shape.length <= 4 &&
+      elementCount(bias.shape) === outShape[1] &&
+      (bias.shape.length < 3 || bias.shape[bias.shape.length - 2] === 1) &&
+      s.length >= 1
+    );
+  return (
+    bias.shape.length <= outShape.length &&
+    elementCount(bias.shape) === outShape[outShape.length - 1] &&
+    bias.shape[bias.shape.length - 1] === outShape[outShape.length - 1]
+  );
 }
 
 function isColumnVector(t: GraphTensor, out: readonly number[]): boolean {
@@ -302,7 +458,13 @@ function isColumnVector(t: GraphTensor, out: readonly number[]): boolean {
 
 function poolSpec(graph: Graph, node: GraphNode): PoolSpec {
   const g = poolGeometry(ctxOf(graph, node), node.op === 'GlobalAveragePool');
-  return { kind: node.op === 'MaxPool' ? 'max' : 'avg', kernel: [g.kernelHeight, g.kernelWidth], stride: [g.strideHeight, g.strideWidth], pads: g.pads, countIncludesPad: g.countIncludesPad };
+  return {
+    kind: node.op === 'MaxPool' ? 'max' : 'avg',
+    kernel: [g.kernelHeight, g.kernelWidth],
+    stride: [g.strideHeight, g.strideWidth],
+    pads: g.pads,
+    countIncludesPad: g.countIncludesPad,
+  };
 }
 
 /** A slice's range on every axis, or undefined when its starts or ends are not constants. */

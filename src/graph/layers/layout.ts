@@ -33,17 +33,24 @@ export function layerLayouts(program: LogicalProgram): LayerLayouts {
     if (!isImageReader(op)) continue;
     channelsLast.add(op.out);
     if (graph.inputs.includes(op.x) && rank(op.x) === 4) channelsLast.add(op.x);
-    const need: PadNeed = op.kind === 'conv' ? { pads: op.conv.pads, fill: 0 } : { pads: op.pool.pads, fill: op.pool.kind === 'max' ? -Infinity : 0 };
+    const need: PadNeed =
+      op.kind === 'conv'
+        ? { pads: op.conv.pads, fill: 0 }
+        : { pads: op.pool.pads, fill: op.pool.kind === 'max' ? -Infinity : 0 };
     const prior = borders.get(op.x);
     if (!prior) borders.set(op.x, need);
     else if (prior.fill === need.fill) borders.set(op.x, { pads: widerPads(prior.pads, need.pads), fill: need.fill });
     else if (need.fill === 0) borders.set(op.x, need);
   }
   for (const op of ops) {
-    if ((op.kind === 'unary' && channelsLast.has(op.x)) || (op.kind === 'binary' && (channelsLast.has(op.a) || channelsLast.has(op.b)))) {
+    if (
+      (op.kind === 'unary' && channelsLast.has(op.x)) ||
+      (op.kind === 'binary' && (channelsLast.has(op.a) || channelsLast.has(op.b)))
+    ) {
       if (rank(op.out) === 4) channelsLast.add(op.out);
     }
-    if (op.kind === 'concat' && op.inputs.every((t) => channelsLast.has(t)) && rank(op.out) === 4) channelsLast.add(op.out);
+    if (op.kind === 'concat' && op.inputs.every((t) => channelsLast.has(t)) && rank(op.out) === 4)
+      channelsLast.add(op.out);
   }
   return { channelsLast, borders };
 }

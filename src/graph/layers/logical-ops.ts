@@ -45,7 +45,12 @@ export interface MatmulOp extends Base {
 }
 
 /** Output height and width of a convolution (before any fused pooling). */
-export function convOutputSize(height: number, width: number, kernel: readonly [number, number], c: ConvSpec): [number, number] {
+export function convOutputSize(
+  height: number,
+  width: number,
+  kernel: readonly [number, number],
+  c: ConvSpec,
+): [number, number] {
   return [0, 1].map((d) => {
     const size = d === 0 ? height : width;
     return Math.floor((size + c.pads[d]! + c.pads[d + 2]! - c.dilation[d]! * (kernel[d]! - 1) - 1) / c.stride[d]!) + 1;
@@ -82,7 +87,21 @@ export interface PoolOp extends Base {
   readonly pool: PoolSpec;
 }
 
-export const UNARY_FUNCTIONS = ['relu', 'gelu', 'gelu_tanh', 'tanh', 'sigmoid', 'exp', 'silu', 'erf', 'sqrt', 'reciprocal', 'neg', 'abs', 'copy'] as const;
+export const UNARY_FUNCTIONS = [
+  'relu',
+  'gelu',
+  'gelu_tanh',
+  'tanh',
+  'sigmoid',
+  'exp',
+  'silu',
+  'erf',
+  'sqrt',
+  'reciprocal',
+  'neg',
+  'abs',
+  'copy',
+] as const;
 export type UnaryFunction = (typeof UNARY_FUNCTIONS)[number];
 export type BinaryFunction = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min';
 export type RowFunction = 'softmax' | 'layernorm' | 'rmsnorm' | 'reduce_sum' | 'reduce_max' | 'reduce_mean';
@@ -113,7 +132,10 @@ export interface RowOp extends Base {
 export type ViewTransform =
   | { readonly kind: 'reshape' }
   | { readonly kind: 'transpose'; readonly perm: readonly number[] }
-  | { readonly kind: 'slice'; readonly ranges: ReadonlyArray<{ readonly start: number; readonly step: number; readonly count: number }> }
+  | {
+      readonly kind: 'slice';
+      readonly ranges: ReadonlyArray<{ readonly start: number; readonly step: number; readonly count: number }>;
+    }
   /** Entries `indices` along `axis` (constant indices; a view when they are evenly spaced, else copies). */
   | { readonly kind: 'gather'; readonly axis: number; readonly indices: readonly number[] };
 
@@ -130,7 +152,10 @@ export interface ConcatOp extends Base {
   readonly axis: number;
 }
 
-/** Rows of a parameter table picked by a graph input (token ids): done by the host, as TPU v1 left embeddings to its host. */
+/**
+ * Rows of a parameter table picked by a graph input (token ids): done by the host, as TPU v1 left embeddings to its
+ * host.
+ */
 export interface EmbeddingOp extends Base {
   readonly kind: 'embedding';
   readonly table: string;
@@ -145,7 +170,18 @@ export interface OpaqueOp extends Base {
   readonly why: string;
 }
 
-export type LogicalOp = MatmulOp | ConvOp | AttentionOp | PoolOp | UnaryOp | BinaryOp | RowOp | ViewOp | ConcatOp | EmbeddingOp | OpaqueOp;
+export type LogicalOp =
+  | MatmulOp
+  | ConvOp
+  | AttentionOp
+  | PoolOp
+  | UnaryOp
+  | BinaryOp
+  | RowOp
+  | ViewOp
+  | ConcatOp
+  | EmbeddingOp
+  | OpaqueOp;
 
 export interface LogicalProgram {
   /** The simplified graph: its tensors are the ops' operands (folded weights included). */

@@ -38,13 +38,28 @@ export function simplify(input: Graph): Graph {
       const table = graph.tensors[node.inputs[0]!]!;
       const out = graph.tensors[node.outputs[0]!]!;
       const ctx = ctxOf({ ...graph, tensors: tensors ?? graph.tensors }, node);
-      const data = table.data ? opDef('Gather')!.evaluate!(ctx, [Float64Array.from(table.data), Float64Array.from(graph.tensors[node.inputs[1]!]!.data!)], [out])[0] : undefined;
-      put({ name: out.name, dtype: out.dtype, shape: out.shape, kind: table.kind === 'constant' ? 'constant' : 'weight', ...(data ? { data } : {}) });
+      const data = table.data
+        ? opDef('Gather')!.evaluate!(
+            ctx,
+            [Float64Array.from(table.data), Float64Array.from(graph.tensors[node.inputs[1]!]!.data!)],
+            [out],
+          )[0]
+        : undefined;
+      put({
+        name: out.name,
+        dtype: out.dtype,
+        shape: out.shape,
+        kind: table.kind === 'constant' ? 'constant' : 'weight',
+        ...(data ? { data } : {}),
+      });
       continue;
     }
     if (node.op === 'Conv') {
       const next = uses.get(node.outputs[0]!) ?? [];
-      const bn = next.length === 1 && next[0]!.op === 'BatchNormalization' && !graph.outputs.includes(node.outputs[0]!) ? next[0]! : undefined;
+      const bn =
+        next.length === 1 && next[0]!.op === 'BatchNormalization' && !graph.outputs.includes(node.outputs[0]!)
+          ? next[0]!
+          : undefined;
       if (bn && bn.inputs.length === 5 && bn.inputs.slice(1, 5).every((t) => isParameter(graph.tensors[t]))) {
         const folded = foldBatchNorm(graph, node, bn);
         for (const t of folded.tensors) put(t);
@@ -91,7 +106,8 @@ function foldBatchNorm(graph: Graph, conv: GraphNode, bn: GraphNode): { node: Gr
     bData = new Float64Array(channels);
     for (let c = 0; c < channels; c++) {
       const factor = gamma!.data![c]! / Math.sqrt(variance!.data![c]! + eps);
-      for (let i = 0; i < perChannel; i++) wData[c * perChannel + i] = Math.fround(w.data![c * perChannel + i]! * factor);
+      for (let i = 0; i < perChannel; i++)
+        wData[c * perChannel + i] = Math.fround(w.data![c * perChannel + i]! * factor);
       bData[c] = Math.fround(((b?.data?.[c] ?? 0) - mean!.data![c]!) * factor + beta!.data![c]!);
     }
   }
@@ -99,6 +115,8 @@ function foldBatchNorm(graph: Graph, conv: GraphNode, bn: GraphNode): { node: Gr
     { name: wName, dtype: w.dtype, shape: w.shape, kind: 'weight', ...(wData ? { data: wData } : {}) },
     { name: bName, dtype: w.dtype, shape: [channels], kind: 'weight', ...(bData ? { data: bData } : {}) },
   ];
-  return { node: { ...conv, inputs: [conv.inputs[0]!, wName, bName], outputs: [bn.outputs[0]!], name: conv.name }, tensors };
+  return {
+    node: { ...conv, inputs: [conv.inputs[0]!, wName, bName], outputs: [bn.outputs[0]!], name: conv.name },
+    tensors,
+  };
 }
-

@@ -15,9 +15,13 @@ import { tensorToProto } from './onnx-tensor.js';
 import { encodeMessage } from './protobuf-writer.js';
 
 const root = join(import.meta.dirname, '../../..');
-const golden = JSON.parse(readFileSync(join(root, 'test/fixtures/onnx-conformance/passing.json'), 'utf8')) as { tolerance: typeof CONFORMANCE_TOLERANCE; passing: string[] };
+const golden = JSON.parse(readFileSync(join(root, 'test/fixtures/onnx-conformance/passing.json'), 'utf8')) as {
+  tolerance: typeof CONFORMANCE_TOLERANCE;
+  passing: string[];
+};
 
-const pb = (name: string, values: readonly number[], dims = [values.length]): Uint8Array => encodeMessage(tensorToProto(makeTensor(name, 'float', dims, values)), TENSOR);
+const pb = (name: string, values: readonly number[], dims = [values.length]): Uint8Array =>
+  encodeMessage(tensorToProto(makeTensor(name, 'float', dims, values)), TENSOR);
 
 function addTest(op: string, expected: readonly number[]): NodeTestCase {
   const info = (name: string) => ({ name, elemType: 'float' as const, shape: [2] });
@@ -25,9 +29,21 @@ function addTest(op: string, expected: readonly number[]): NodeTestCase {
     irVersion: 8,
     opsetImports: [{ domain: '', version: 17 }],
     producerName: 'test',
-    graph: { name: 'g', nodes: [{ name: 'n', opType: op, domain: '', inputs: ['a', 'b'], outputs: ['y'], attributes: [] }], initializers: [], inputs: [info('a'), info('b')], outputs: [info('y')], valueInfo: [] },
+    graph: {
+      name: 'g',
+      nodes: [{ name: 'n', opType: op, domain: '', inputs: ['a', 'b'], outputs: ['y'], attributes: [] }],
+      initializers: [],
+      inputs: [info('a'), info('b')],
+      outputs: [info('y')],
+      valueInfo: [],
+    },
   };
-  return { name: `test_${op.toLowerCase()}`, model: encodeOnnx(model), inputs: [pb('a', [1, 2]), pb('b', [10, 20])], outputs: [pb('y', expected)] };
+  return {
+    name: `test_${op.toLowerCase()}`,
+    model: encodeOnnx(model),
+    inputs: [pb('a', [1, 2]), pb('b', [10, 20])],
+    outputs: [pb('y', expected)],
+  };
 }
 
 describe('runNodeTest', () => {
@@ -41,7 +57,11 @@ describe('runNodeTest', () => {
   });
 
   it('tallies per op', () => {
-    const results = [runNodeTest(addTest('Add', [11, 22])), runNodeTest(addTest('Add', [0, 0])), runNodeTest(addTest('BitShift', [0, 0]))];
+    const results = [
+      runNodeTest(addTest('Add', [11, 22])),
+      runNodeTest(addTest('Add', [0, 0])),
+      runNodeTest(addTest('BitShift', [0, 0])),
+    ];
     expect(tallyByOp(results).map(({ op, pass, fail, unsupported }) => ({ op, pass, fail, unsupported }))).toEqual([
       { op: 'Add', pass: 1, fail: 1, unsupported: 0 },
       { op: 'BitShift', pass: 0, fail: 0, unsupported: 1 },
@@ -51,27 +71,40 @@ describe('runNodeTest', () => {
 
 const python = spawnSync('/usr/bin/python3', ['-c', 'import onnx'], { stdio: 'ignore' });
 const haveOnnx = python.status === 0;
-if (!haveOnnx) console.warn("ONNX node tests skipped: /usr/bin/python3 cannot import onnx (apt-get install python3-onnx); the passing set is not checked");
+if (!haveOnnx)
+  console.warn(
+    'ONNX node tests skipped: /usr/bin/python3 cannot import onnx (apt-get install python3-onnx); the passing ' +
+      'set is not checked',
+  );
 
 describe.skipIf(!haveOnnx)("ONNX's backend node tests (python3-onnx)", () => {
   const dir = haveOnnx ? mkdtempSync(join(tmpdir(), 'onnx-node-tests-')) : '';
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it(`every test of the passing set (${golden.passing.length}) passes within atol ${CONFORMANCE_TOLERANCE.atol} + rtol ${CONFORMANCE_TOLERANCE.rtol}`, () => {
-    expect(golden.tolerance).toEqual(CONFORMANCE_TOLERANCE);
-    const made = spawnSync('/usr/bin/python3', [join(root, 'scripts/onnx-node-tests.py'), dir], { encoding: 'utf8' });
-    expect(made.status, made.stderr).toBe(0);
-    const nodeDir = join(dir, 'node');
-    const read = (data: string, prefix: string): Uint8Array[] =>
-      readdirSync(data)
-        .filter((f) => f.startsWith(prefix))
-        .sort((a, b) => parseInt(a.slice(prefix.length), 10) - parseInt(b.slice(prefix.length), 10))
-        .map((f) => readFileSync(join(data, f)));
-    const failures = golden.passing.flatMap((name) => {
-      const data = join(nodeDir, name, 'test_data_set_0');
-      const result = runNodeTest({ name, model: readFileSync(join(nodeDir, name, 'model.onnx')), inputs: read(data, 'input_'), outputs: read(data, 'output_') });
-      return result.status === 'pass' ? [] : [`${name}: ${result.status}: ${result.reason}`];
-    });
-    expect(failures).toEqual([]);
-  });
+  it(
+    `every test of the passing set (${golden.passing.length}) passes within atol ` +
+      `${CONFORMANCE_TOLERANCE.atol} + rtol ${CONFORMANCE_TOLERANCE.rtol}`,
+    () => {
+      expect(golden.tolerance).toEqual(CONFORMANCE_TOLERANCE);
+      const made = spawnSync('/usr/bin/python3', [join(root, 'scripts/onnx-node-tests.py'), dir], { encoding: 'utf8' });
+      expect(made.status, made.stderr).toBe(0);
+      const nodeDir = join(dir, 'node');
+      const read = (data: string, prefix: string): Uint8Array[] =>
+        readdirSync(data)
+          .filter((f) => f.startsWith(prefix))
+          .sort((a, b) => parseInt(a.slice(prefix.length), 10) - parseInt(b.slice(prefix.length), 10))
+          .map((f) => readFileSync(join(data, f)));
+      const failures = golden.passing.flatMap((name) => {
+        const data = join(nodeDir, name, 'test_data_set_0');
+        const result = runNodeTest({
+          name,
+          model: readFileSync(join(nodeDir, name, 'model.onnx')),
+          inputs: read(data, 'input_'),
+          outputs: read(data, 'output_'),
+        });
+        return result.status === 'pass' ? [] : [`${name}: ${result.status}: ${result.reason}`];
+      });
+      expect(failures).toEqual([]);
+    },
+  );
 });

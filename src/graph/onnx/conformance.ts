@@ -43,9 +43,18 @@ export interface NodeTestResult {
 }
 
 /** Issue codes that mean "tpusim does not read this" rather than "tpusim read it wrong". */
-const UNSUPPORTED_CODES: ReadonlySet<string> = new Set(['unsupported_op', 'unsupported_data_type', 'unsupported_domain', 'unsupported_attribute', 'old_opset', 'unsupported', 'external_data']);
+const UNSUPPORTED_CODES: ReadonlySet<string> = new Set([
+  'unsupported_op',
+  'unsupported_data_type',
+  'unsupported_domain',
+  'unsupported_attribute',
+  'old_opset',
+  'unsupported',
+  'external_data',
+]);
 
-const result = (name: string, ops: readonly string[], status: NodeTestStatus, reason?: string): NodeTestResult => (reason === undefined ? { name, ops, status } : { name, ops, status, reason });
+const result = (name: string, ops: readonly string[], status: NodeTestStatus, reason?: string): NodeTestResult =>
+  reason === undefined ? { name, ops, status } : { name, ops, status, reason };
 
 /** A test's tensor; onnx 1.12's generators store bfloat16 data as uint16 bit patterns, read back as bfloat16. */
 function readPb(bytes: Uint8Array, what: string, declared: OnnxDataType | undefined): OnnxTensor | string {
@@ -59,14 +68,24 @@ function readPb(bytes: Uint8Array, what: string, declared: OnnxDataType | undefi
 
 const isInteger = (t: OnnxTensor): boolean => !['float', 'double', 'float16', 'bfloat16'].includes(t.dataType);
 
-/** The model with the test data's dims on its inputs, and some inputs turned into initializers holding the test's values. */
-function bindInputs(model: OnnxModel, tensors: readonly OnnxTensor[], bind: (t: OnnxTensor, name: string) => boolean): OnnxModel {
-  const bound = model.graph.inputs.flatMap((v, i) => (tensors[i] && bind(tensors[i], v.name) ? [{ ...tensors[i], name: v.name }] : []));
+/**
+ * The model with the test data's dims on its inputs, and some inputs turned into initializers holding the test's
+ * values.
+ */
+function bindInputs(
+  model: OnnxModel,
+  tensors: readonly OnnxTensor[],
+  bind: (t: OnnxTensor, name: string) => boolean,
+): OnnxModel {
+  const bound = model.graph.inputs.flatMap((v, i) =>
+    tensors[i] && bind(tensors[i], v.name) ? [{ ...tensors[i], name: v.name }] : [],
+  );
   const inputs = model.graph.inputs.map((v, i) => (tensors[i] ? { ...v, shape: [...tensors[i].dims] } : v));
   return { ...model, graph: { ...model.graph, inputs, initializers: [...model.graph.initializers, ...bound] } };
 }
 
-const needsConstant = (issues: readonly Issue[]): boolean => issues.some((i) => i.message.includes('must be a constant known when the graph is built'));
+const needsConstant = (issues: readonly Issue[]): boolean =>
+  issues.some((i) => i.message.includes('must be a constant known when the graph is built'));
 
 /** A node test imported: the graph, its feeds by input name, and the expected outputs in order. */
 export interface LoadedNodeTest {
@@ -82,29 +101,48 @@ export interface LoadedNodeTest {
  * LayerNormalization's scale and bias) are bound as initializers too (a compiled program takes its
  * weights as parameters).
  */
-export function loadNodeTest(test: NodeTestCase, options: { readonly weightsBound?: boolean } = {}): LoadedNodeTest | NodeTestResult {
+export function loadNodeTest(
+  test: NodeTestCase,
+  options: { readonly weightsBound?: boolean } = {},
+): LoadedNodeTest | NodeTestResult {
   const decoded = decodeOnnx(test.model, `${test.name}/model.onnx`);
   if (!decoded.ok) return result(test.name, [], 'unsupported', formatIssues(decoded.issues));
   const model = decoded.value;
   const ops = [...new Set(model.graph.nodes.map((n) => n.opType))];
   const missing = ops.filter((op) => op !== 'Constant' && !opDef(op));
-  if (missing.length > 0) return result(test.name, ops, 'unsupported', `op ${missing.join(', ')} is not in tpusim's registry`);
+  if (missing.length > 0)
+    return result(test.name, ops, 'unsupported', `op ${missing.join(', ')} is not in tpusim's registry`);
   const declared = (list: OnnxModel['graph']['inputs'], i: number) => list[i]?.elemType;
   const tensors = test.inputs.map((bytes, i) => readPb(bytes, `input_${i}.pb`, declared(model.graph.inputs, i)));
   const expected = test.outputs.map((bytes, i) => readPb(bytes, `output_${i}.pb`, declared(model.graph.outputs, i)));
   const unreadable = [...tensors, ...expected].find((t): t is string => typeof t === 'string');
   if (unreadable !== undefined) return result(test.name, ops, 'unsupported', unreadable);
   const inputs = tensors as OnnxTensor[];
-  const weights = new Set(options.weightsBound ? model.graph.nodes.filter((n) => n.opType === 'Conv' || n.opType === 'Gemm' || n.opType === 'LayerNormalization').flatMap((n) => n.inputs.slice(1)) : []);
-  let imported = onnxToGraph(bindInputs(model, inputs, (t, name) => isInteger(t) || weights.has(name)), { fileName: test.name });
-  if (!imported.ok && needsConstant(imported.issues)) imported = onnxToGraph(bindInputs(model, inputs, () => true), { fileName: test.name });
+  const weights = new Set(
+    options.weightsBound
+      ? model.graph.nodes
+          .filter((n) => n.opType === 'Conv' || n.opType === 'Gemm' || n.opType === 'LayerNormalization')
+          .flatMap((n) => n.inputs.slice(1))
+      : [],
+  );
+  let imported = onnxToGraph(
+    bindInputs(model, inputs, (t, name) => isInteger(t) || weights.has(name)),
+    { fileName: test.name },
+  );
+  if (!imported.ok && needsConstant(imported.issues))
+    imported = onnxToGraph(
+      bindInputs(model, inputs, () => true),
+      { fileName: test.name },
+    );
   if (!imported.ok) {
     const status = imported.issues.every((i) => UNSUPPORTED_CODES.has(i.code)) ? 'unsupported' : 'fail';
     return result(test.name, ops, status, formatIssues(imported.issues));
   }
   const graph = imported.value;
   try {
-    const feeds = Object.fromEntries(graph.inputs.map((name) => [name, valuesOf(inputs[model.graph.inputs.findIndex((v) => v.name === name)]!)]));
+    const feeds = Object.fromEntries(
+      graph.inputs.map((name) => [name, valuesOf(inputs[model.graph.inputs.findIndex((v) => v.name === name)]!)]),
+    );
     return { ops, graph, feeds, expected: expected as OnnxTensor[] };
   } catch (error) {
     return result(test.name, ops, 'fail', error instanceof Error ? error.message : String(error));
@@ -118,7 +156,9 @@ export function runNodeTest(test: NodeTestCase, tolerance = CONFORMANCE_TOLERANC
   const { ops, graph, expected } = loaded;
   try {
     const outputs = evaluateGraph(graph, loaded.feeds);
-    const problems = graph.outputs.flatMap((name, i) => compare(name, graph.tensors[name]!.shape, outputs.get(name)!, expected[i]!, tolerance));
+    const problems = graph.outputs.flatMap((name, i) =>
+      compare(name, graph.tensors[name]!.shape, outputs.get(name)!, expected[i]!, tolerance),
+    );
     return problems.length > 0 ? result(test.name, ops, 'fail', problems.join('; ')) : result(test.name, ops, 'pass');
   } catch (error) {
     return result(test.name, ops, 'fail', error instanceof Error ? error.message : String(error));
@@ -132,12 +172,19 @@ export function valuesOf(t: OnnxTensor): Float64Array {
   return values.value;
 }
 
-function compare(name: string, shape: readonly number[], actual: Float64Array, expected: OnnxTensor, tolerance: typeof CONFORMANCE_TOLERANCE): string[] {
+function compare(
+  name: string,
+  shape: readonly number[],
+  actual: Float64Array,
+  expected: OnnxTensor,
+  tolerance: typeof CONFORMANCE_TOLERANCE,
+): string[] {
   if (shape.length !== expected.dims.length || shape.some((d, i) => d !== expected.dims[i])) {
     return [`output '${name}' has shape (${shape.join(', ')}), expected (${expected.dims.join(', ')})`];
   }
   const want = valuesOf(expected);
-  if (actual.length !== elementCount(expected.dims)) return [`output '${name}' has ${actual.length} values, expected ${want.length}`];
+  if (actual.length !== elementCount(expected.dims))
+    return [`output '${name}' has ${actual.length} values, expected ${want.length}`];
   let worst = -1;
   let excess = 0;
   want.forEach((w, i) => {
@@ -147,7 +194,10 @@ function compare(name: string, shape: readonly number[], actual: Float64Array, e
     if (!(over <= 0) && (worst < 0 || !(over <= excess))) [worst, excess] = [i, over];
   });
   if (worst < 0) return [];
-  return [`output '${name}' element ${worst} is ${actual[worst]}, expected ${want[worst]} (beyond atol ${tolerance.atol} + rtol ${tolerance.rtol})`];
+  return [
+    `output '${name}' element ${worst} is ${actual[worst]}, expected ${want[worst]} (beyond atol ` +
+      `${tolerance.atol} + rtol ${tolerance.rtol})`,
+  ];
 }
 
 export interface OpTally {
@@ -181,6 +231,8 @@ export function tallyByOp(results: readonly NodeTestResult[]): OpTally[] {
       pass: rs.filter((r) => r.status === 'pass').length,
       fail: rs.filter((r) => r.status === 'fail').length,
       unsupported: rs.filter((r) => r.status === 'unsupported').length,
-      problems: rs.filter((r) => r.status !== 'pass').map((r) => ({ name: r.name, status: r.status, reason: r.reason ?? '' })),
+      problems: rs
+        .filter((r) => r.status !== 'pass')
+        .map((r) => ({ name: r.name, status: r.status, reason: r.reason ?? '' })),
     }));
 }

@@ -21,7 +21,10 @@ function ok(result: Result<Graph>): Graph {
 }
 
 /** Exports, writes, reads back, and checks the fp32 reference against onnxruntime on one seeded input. */
-async function roundTrip(graph: Graph, weights: 'data' | 'random'): Promise<{ imported: Graph; error: number; reference: Float32Array }> {
+async function roundTrip(
+  graph: Graph,
+  weights: 'data' | 'random',
+): Promise<{ imported: Graph; error: number; reference: Float32Array }> {
   const bytes = encodeOnnx(graphToOnnx(graph, { weights, seed: 1 }));
   const imported = ok(importOnnx(bytes, { fileName: `${graph.name}.onnx` }));
   const [input] = imported.inputs;
@@ -36,7 +39,12 @@ async function roundTrip(graph: Graph, weights: 'data' | 'random'): Promise<{ im
 function prefix(graph: Graph, count: number): Graph {
   const nodes = graph.nodes.slice(0, count);
   const used = new Set([...graph.inputs, ...nodes.flatMap((n) => [...n.inputs, ...n.outputs])]);
-  return { ...graph, nodes, outputs: [nodes.at(-1)!.outputs[0]!], tensors: Object.fromEntries(Object.entries(graph.tensors).filter(([n]) => used.has(n))) };
+  return {
+    ...graph,
+    nodes,
+    outputs: [nodes.at(-1)!.outputs[0]!],
+    tensors: Object.fromEntries(Object.entries(graph.tensors).filter(([n]) => used.has(n))),
+  };
 }
 
 const zooEntry = (name: string) => CNN_ZOO.find((e) => e.name === name)!;
@@ -51,10 +59,17 @@ describe('graphToOnnx: resnet50 from the zoo with random weights', () => {
   const imported = ok(importOnnx(bytes, { fileName: 'resnet50.onnx' }));
 
   it('reads back with the same nodes, tensors and parameter count (25,557,032)', () => {
-    expect(imported.nodes.map((n) => [n.name, n.op, n.inputs, n.outputs])).toEqual(original.nodes.map((n) => [n.name, n.op, n.inputs, n.outputs]));
+    expect(imported.nodes.map((n) => [n.name, n.op, n.inputs, n.outputs])).toEqual(
+      original.nodes.map((n) => [n.name, n.op, n.inputs, n.outputs]),
+    );
     expect(imported.nodes.map((n) => n.attrs)).toEqual(original.nodes.map((n) => n.attrs));
     expect(Object.keys(imported.tensors).sort()).toEqual(Object.keys(original.tensors).sort());
-    for (const t of Object.values(original.tensors)) expect([t.name, imported.tensors[t.name]!.shape, imported.tensors[t.name]!.kind]).toEqual([t.name, t.shape, t.kind]);
+    for (const t of Object.values(original.tensors))
+      expect([t.name, imported.tensors[t.name]!.shape, imported.tensors[t.name]!.kind]).toEqual([
+        t.name,
+        t.shape,
+        t.kind,
+      ]);
     expect(parameterCount(imported)).toBe(25_557_032);
   });
 
@@ -68,7 +83,9 @@ describe('graphToOnnx: resnet50 from the zoo with random weights', () => {
   });
 
   it('runs in onnxruntime with activations of order 1', async () => {
-    const logits = (await runOrt(bytes, { input: { data: randomInput([1, 3, 224, 224], 3), shape: [1, 3, 224, 224] } }))['fc']!;
+    const logits = (
+      await runOrt(bytes, { input: { data: randomInput([1, 3, 224, 224], 3), shape: [1, 3, 224, 224] } })
+    )['fc']!;
     expect(logits).toHaveLength(1000);
     const rms = Math.sqrt(logits.reduce((s, v) => s + v * v, 0) / logits.length);
     expect(rms).toBeGreaterThan(0.01);
@@ -85,7 +102,10 @@ describe('graphToOnnx: resnet50 from the zoo with random weights', () => {
 
 describe('graphToOnnx: other graphs', () => {
   // LeNet-5's RBF centres (10 x 84) are fixed, state in the zoo; an ONNX file cannot tell them from weights.
-  for (const [name, extra] of [['mlp', 0], ['lenet', 10 * 84]] as const) {
+  for (const [name, extra] of [
+    ['mlp', 0],
+    ['lenet', 10 * 84],
+  ] as const) {
     it(`zoo ${name} with random weights matches onnxruntime within ${TOLERANCE} of max |output|`, async () => {
       const { imported, error } = await roundTrip(buildZooModel(name), 'random');
       expect(parameterCount(imported)).toBe(zooEntry(name).publishedParameters + extra);
@@ -95,7 +115,9 @@ describe('graphToOnnx: other graphs', () => {
 
   it('writes mobilenet-v2 (Clip bounds as inputs) so onnxruntime runs it', async () => {
     const bytes = encodeOnnx(graphToOnnx(buildZooModel('mobilenet-v2'), { weights: 'random' }));
-    const out = (await runOrt(bytes, { input: { data: randomInput([1, 3, 224, 224], 4), shape: [1, 3, 224, 224] } }))['classifier.1']!;
+    const out = (await runOrt(bytes, { input: { data: randomInput([1, 3, 224, 224], 4), shape: [1, 3, 224, 224] } }))[
+      'classifier.1'
+    ]!;
     expect(out.every(Number.isFinite)).toBe(true);
   });
 
@@ -116,7 +138,9 @@ describe('graphToOnnx: attributes and opsets', () => {
   function small(): Graph {
     const b = new GraphBuilder('small');
     const x = b.input('x', [2, 4, 3, 3]);
-    const bn = b.add('BatchNormalization', [x, ...['g', 'b', 'm', 'v'].map((n) => b.weight(n, [4], [1, 0, 0, 1]))], { epsilon: 1 });
+    const bn = b.add('BatchNormalization', [x, ...['g', 'b', 'm', 'v'].map((n) => b.weight(n, [4], [1, 0, 0, 1]))], {
+      epsilon: 1,
+    });
     const mean = b.add('ReduceMean', [b.add('Cast', [bn], { to: 'fp32' })], { axes: [2, 3], keepdims: 0 });
     const sq = b.add('Unsqueeze', [mean], { axes: [1] });
     return b.build([b.add('LeakyRelu', [sq], { alpha: 0.5 })]);
@@ -145,7 +169,9 @@ describe('graphToOnnx: attributes and opsets', () => {
       const graph = ok(importOnnx(bytes));
       const data = randomInput([2, 4, 3, 3], 5);
       const reference = (await runOrt(bytes, { x: { data, shape: [2, 4, 3, 3] } }))[graph.outputs[0]!]!;
-      expect(relativeError(evaluateGraph(graph, { x: data }).get(graph.outputs[0]!)!, reference)).toBeLessThan(TOLERANCE);
+      expect(relativeError(evaluateGraph(graph, { x: data }).get(graph.outputs[0]!)!, reference)).toBeLessThan(
+        TOLERANCE,
+      );
     }
   });
 
@@ -167,6 +193,8 @@ describe('graphToOnnx: attributes and opsets', () => {
     expect(() => graphToOnnx(gelu, { opset: 17 })).toThrow("node 'act' (Gelu) needs opset 20 or newer");
     expect(graphToOnnx(gelu, { opset: 20 }).irVersion).toBe(9);
     expect(() => graphToOnnx(gelu, { opset: 12 })).toThrow('opset 12 is outside the 13 to 22 tpusim exports');
-    expect(() => graphToOnnx(buildZooModel('mlp'))).toThrow("weight 'fc1.weight' (fp32) has no values to write; export with weights: 'random' to fill it");
+    expect(() => graphToOnnx(buildZooModel('mlp'))).toThrow(
+      "weight 'fc1.weight' (fp32) has no values to write; export with weights: 'random' to fill it",
+    );
   });
 });

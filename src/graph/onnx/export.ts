@@ -5,16 +5,33 @@
  */
 import { createRng, type Rng } from '../../core/rng.js';
 import { GraphError } from '../errors.js';
-import { TENSOR_DTYPES, type AttrValue, type Graph, type GraphNode, type GraphTensor, type TensorDType } from '../types.js';
+import {
+  TENSOR_DTYPES,
+  type AttrValue,
+  type Graph,
+  type GraphNode,
+  type GraphTensor,
+  type TensorDType,
+} from '../types.js';
 import { isFloatDType, onnxDataType, TYPE_CODE_ATTRIBUTES } from './onnx-dtype.js';
-import { makeTensor, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './onnx-model.js';
+import {
+  makeTensor,
+  type OnnxAttribute,
+  type OnnxModel,
+  type OnnxNode,
+  type OnnxTensor,
+  type OnnxValueInfo,
+} from './onnx-model.js';
 import { dataTypeCode } from './onnx-tensor.js';
 import { randomValues } from './random-weights.js';
 
 export interface GraphToOnnxOptions {
   /** Default-domain opset, from 13 (Softmax over one axis, Squeeze axes as input) to 22 (IR version 10). */
   readonly opset?: number;
-  /** Where initializer values come from: the graph ('data', the default), or seeded random values for tensors without data. */
+  /**
+   * Where initializer values come from: the graph ('data', the default), or seeded random values for tensors without
+   * data.
+   */
   readonly weights?: 'data' | 'random';
   readonly seed?: number;
 }
@@ -34,7 +51,19 @@ const TPUSIM_ONLY: ReadonlySet<string> = new Set(['Attention', 'MoE', 'RMSNormal
 const INTRODUCED_IN: Readonly<Record<string, number>> = { LayerNormalization: 17, Gelu: 20 };
 
 /** Attributes written as ONNX floats even when the value is whole (epsilon: 1 is still a float). */
-const FLOAT_ATTRIBUTES: ReadonlySet<string> = new Set(['alpha', 'beta', 'epsilon', 'momentum', 'scale', 'min', 'max', 'value_float', 'gamma', 'lambd', 'bias']);
+const FLOAT_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'alpha',
+  'beta',
+  'epsilon',
+  'momentum',
+  'scale',
+  'min',
+  'max',
+  'value_float',
+  'gamma',
+  'lambd',
+  'bias',
+]);
 
 interface AttributeInput {
   readonly attr: string;
@@ -61,7 +90,10 @@ const ATTRIBUTE_INPUTS: Readonly<Record<string, readonly AttributeInput[]>> = {
 export function graphToOnnx(graph: Graph, options: GraphToOnnxOptions = {}): OnnxModel {
   const opset = options.opset ?? 17;
   if (!Number.isInteger(opset) || opset < MIN_EXPORT_OPSET || opset > MAX_EXPORT_OPSET) {
-    throw new GraphError('bad_option', `opset ${opset} is outside the ${MIN_EXPORT_OPSET} to ${MAX_EXPORT_OPSET} tpusim exports`);
+    throw new GraphError(
+      'bad_option',
+      `opset ${opset} is outside the ${MIN_EXPORT_OPSET} to ${MAX_EXPORT_OPSET} tpusim exports`,
+    );
   }
   checkOps(graph, opset);
   const extra: OnnxTensor[] = [];
@@ -70,7 +102,9 @@ export function graphToOnnx(graph: Graph, options: GraphToOnnxOptions = {}): Onn
   const rng = createRng(options.seed ?? 0);
   const initializers = Object.values(graph.tensors)
     .filter((t) => t.kind !== 'input' && t.kind !== 'activation' && used.has(t.name))
-    .map((t) => makeTensor(t.name, onnxDataType(t.dtype), t.shape, valuesFor(graph, t, options.weights ?? 'data', rng)));
+    .map((t) =>
+      makeTensor(t.name, onnxDataType(t.dtype), t.shape, valuesFor(graph, t, options.weights ?? 'data', rng)),
+    );
   const info = (name: string): OnnxValueInfo => {
     const t = graph.tensors[name]!;
     return { name, elemType: onnxDataType(t.dtype), shape: [...t.shape] };
@@ -79,7 +113,14 @@ export function graphToOnnx(graph: Graph, options: GraphToOnnxOptions = {}): Onn
     irVersion: irVersion(opset),
     opsetImports: [{ domain: '', version: opset }],
     producerName: 'tpusim',
-    graph: { name: graph.name, nodes, initializers: [...initializers, ...extra], inputs: graph.inputs.map(info), outputs: graph.outputs.map(info), valueInfo: [] },
+    graph: {
+      name: graph.name,
+      nodes,
+      initializers: [...initializers, ...extra],
+      inputs: graph.inputs.map(info),
+      outputs: graph.outputs.map(info),
+      valueInfo: [],
+    },
   };
 }
 
@@ -87,11 +128,21 @@ function checkOps(graph: Graph, opset: number): void {
   const only = graph.nodes.filter((n) => TPUSIM_ONLY.has(n.op));
   if (only.length > 0) {
     const ops = [...new Set(only.map((n) => n.op))].join(', ');
-    const some = only.slice(0, 3).map((n) => `'${n.name}'`).join(', ');
-    throw new GraphError('not_onnx', `graph '${graph.name}' uses tpusim ops with no ONNX operator: ${ops} (${only.length} nodes, e.g. ${some})`);
+    const some = only
+      .slice(0, 3)
+      .map((n) => `'${n.name}'`)
+      .join(', ');
+    throw new GraphError(
+      'not_onnx',
+      `graph '${graph.name}' uses tpusim ops with no ONNX operator: ${ops} (${only.length} nodes, e.g. ${some})`,
+    );
   }
   const newer = graph.nodes.find((n) => (INTRODUCED_IN[n.op] ?? 0) > opset);
-  if (newer) throw new GraphError('bad_option', `node '${newer.name}' (${newer.op}) needs opset ${INTRODUCED_IN[newer.op]} or newer; exporting opset ${opset}`);
+  if (newer)
+    throw new GraphError(
+      'bad_option',
+      `node '${newer.name}' (${newer.op}) needs opset ${INTRODUCED_IN[newer.op]} or newer; exporting opset ${opset}`,
+    );
 }
 
 function valuesFor(graph: Graph, t: GraphTensor, weights: 'data' | 'random', rng: Rng): ArrayLike<number> {
@@ -116,7 +167,12 @@ function onnxNode(graph: Graph, node: GraphNode, opset: number, extra: OnnxTenso
       delete attrs[spec.attr];
     } else if (opset < spec.since && inputs[spec.index]) {
       const t = graph.tensors[inputs[spec.index]!];
-      if (!t?.data) throw new GraphError('bad_node', `node '${node.name}' (${node.op}) takes ${spec.attr} from '${inputs[spec.index]}', which opset ${opset} needs as a constant attribute`);
+      if (!t?.data)
+        throw new GraphError(
+          'bad_node',
+          `node '${node.name}' (${node.op}) takes ${spec.attr} from '${inputs[spec.index]}', which opset ` +
+            `${opset} needs as a constant attribute`,
+        );
       attrs[spec.attr] = spec.scalar ? t.data[0]! : Array.from(t.data);
       inputs[spec.index] = '';
     }
@@ -128,7 +184,12 @@ function onnxNode(graph: Graph, node: GraphNode, opset: number, extra: OnnxTenso
 
 function onnxAttribute(node: GraphNode, name: string, value: AttrValue): OnnxAttribute {
   if (TYPE_CODE_ATTRIBUTES[node.op] === name) {
-    if (!TENSOR_DTYPES.includes(value as TensorDType)) throw new GraphError('bad_node', `node '${node.name}' (${node.op}) has ${name}=${JSON.stringify(value)}, not a tpusim type (${TENSOR_DTYPES.join(', ')})`);
+    if (!TENSOR_DTYPES.includes(value as TensorDType))
+      throw new GraphError(
+        'bad_node',
+        `node '${node.name}' (${node.op}) has ${name}=${JSON.stringify(value)}, not a tpusim type (` +
+          `${TENSOR_DTYPES.join(', ')})`,
+      );
     return { name, type: 'int', value: dataTypeCode(onnxDataType(value as TensorDType)) };
   }
   if (typeof value === 'string') return { name, type: 'string', value };

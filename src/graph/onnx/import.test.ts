@@ -6,7 +6,15 @@ import { evaluateGraph } from '../evaluate.js';
 import type { Graph } from '../types.js';
 import { importOnnx, onnxToGraph } from './import.js';
 import { encodeOnnx, makeTensor, type OnnxModel, type OnnxNode, type OnnxValueInfo } from './onnx-model.js';
-import { encoderLayerModel, FixtureBuilder, int, lenetModel, mlpModel, ONNX_FIXTURES, resnetBlockModel } from './test-support/onnx-models.js';
+import {
+  encoderLayerModel,
+  FixtureBuilder,
+  int,
+  lenetModel,
+  mlpModel,
+  ONNX_FIXTURES,
+  resnetBlockModel,
+} from './test-support/onnx-models.js';
 import { randomInput, relativeError, runOrt } from './test-support/ort.js';
 
 /** fp32 reference (per-op rounding, plain summation order) against onnxruntime's kernels. */
@@ -22,7 +30,10 @@ function problems(result: Result<Graph>): string {
   return result.ok ? '' : formatIssues(result.issues);
 }
 
-const withGraph = (model: OnnxModel, change: Partial<OnnxModel['graph']>): OnnxModel => ({ ...model, graph: { ...model.graph, ...change } });
+const withGraph = (model: OnnxModel, change: Partial<OnnxModel['graph']>): OnnxModel => ({
+  ...model,
+  graph: { ...model.graph, ...change },
+});
 const withInput = (model: OnnxModel, input: OnnxValueInfo): OnnxModel => withGraph(model, { inputs: [input] });
 
 /** x [2, 8] -> `nodes` -> 'output' [2, 8], for small hand-written models. */
@@ -31,14 +42,33 @@ function tinyModel(nodes: readonly OnnxNode[], output: readonly number[] = [2, 8
     irVersion: 8,
     opsetImports: [{ domain: '', version: opset }],
     producerName: 'test',
-    graph: { name: 'tiny', nodes, initializers: [], inputs: [{ name: 'x', elemType: 'float', shape: [2, 8] }], outputs: [{ name: 'output', elemType: 'float', shape: [...output] }], valueInfo: [] },
+    graph: {
+      name: 'tiny',
+      nodes,
+      initializers: [],
+      inputs: [{ name: 'x', elemType: 'float', shape: [2, 8] }],
+      outputs: [{ name: 'output', elemType: 'float', shape: [...output] }],
+      valueInfo: [],
+    },
   };
 }
 
-const node = (opType: string, inputs: readonly string[], output: string, attributes: OnnxNode['attributes'] = [], name = output, domain = ''): OnnxNode => ({ name, opType, domain, inputs, outputs: [output], attributes });
+const node = (
+  opType: string,
+  inputs: readonly string[],
+  output: string,
+  attributes: OnnxNode['attributes'] = [],
+  name = output,
+  domain = '',
+): OnnxNode => ({ name, opType, domain, inputs, outputs: [output], attributes });
 
 async function compareWithOrt(bytes: Uint8Array, graph: Graph, seed: number): Promise<number> {
-  const feeds = Object.fromEntries(graph.inputs.map((name, i) => [name, { data: randomInput(graph.tensors[name]!.shape, seed + i), shape: graph.tensors[name]!.shape }]));
+  const feeds = Object.fromEntries(
+    graph.inputs.map((name, i) => [
+      name,
+      { data: randomInput(graph.tensors[name]!.shape, seed + i), shape: graph.tensors[name]!.shape },
+    ]),
+  );
   const reference = await runOrt(bytes, feeds);
   const ours = evaluateGraph(graph, Object.fromEntries(Object.entries(feeds).map(([n, t]) => [n, t.data])));
   return Math.max(...graph.outputs.map((o) => relativeError(ours.get(o)!, reference[o]!)));
@@ -94,7 +124,9 @@ describe('importOnnx: what the graph holds', () => {
       node('Constant', [], 'half', [{ name: 'value_float', type: 'float', value: 0.5 }]),
       node('Constant', [], 'shape', [{ name: 'value', type: 'tensor', value: shape }]),
       node('Constant', [], 'flat', [{ name: 'value_ints', type: 'ints', value: [16] }]),
-      node('ConstantOfShape', ['shape'], 'ones', [{ name: 'value', type: 'tensor', value: makeTensor('', 'float', [1], [1]) }]),
+      node('ConstantOfShape', ['shape'], 'ones', [
+        { name: 'value', type: 'tensor', value: makeTensor('', 'float', [1], [1]) },
+      ]),
       node('Add', ['x', 'row'], 'a'),
       node('Mul', ['a', 'half'], 'b'),
       node('Add', ['b', 'ones'], 'c'),
@@ -110,7 +142,9 @@ describe('importOnnx: what the graph holds', () => {
     expect(graph.nodes[4]!.attrs).toEqual({ to: 'fp32' });
     const x = randomInput([2, 8], 3);
     const out = evaluateGraph(graph, { x }).get('output')!;
-    expect(Array.from(out)).toEqual(Array.from(x, (v, i) => Math.fround(Math.fround(Math.fround(v + (i % 8) + 1) * 0.5) + 1)));
+    expect(Array.from(out)).toEqual(
+      Array.from(x, (v, i) => Math.fround(Math.fround(Math.fround(v + (i % 8) + 1) * 0.5) + 1)),
+    );
     expect(await compareWithOrt(encodeOnnx(model), graph, 3)).toBeLessThan(TOLERANCE);
   });
 
@@ -127,9 +161,21 @@ describe('importOnnx: what the graph holds', () => {
     expect(await compareWithOrt(encodeOnnx(model), graph, 6)).toBeLessThan(TOLERANCE);
     const b = new FixtureBuilder(6);
     const rank3 = (attributes: OnnxNode['attributes']): OnnxModel =>
-      withGraph(tinyModel([node('Reshape', ['x', b.int64('shape', [2, 2, 4])], 'y'), node('Softmax', ['y'], 'output', attributes, 'softmax')], [2, 2, 4], 12), { initializers: b.initializers });
+      withGraph(
+        tinyModel(
+          [
+            node('Reshape', ['x', b.int64('shape', [2, 2, 4])], 'y'),
+            node('Softmax', ['y'], 'output', attributes, 'softmax'),
+          ],
+          [2, 2, 4],
+          12,
+        ),
+        { initializers: b.initializers },
+      );
     expect(ok(onnxToGraph(rank3([int('axis', -1)]))).tensors['output']!.shape).toEqual([2, 2, 4]);
-    expect(problems(onnxToGraph(rank3([]), { fileName: 'old.onnx' }))).toContain("old.onnx:graph.node[1]: node 'softmax' (Softmax) before opset 13 normalizes over axes 1 to 2 together");
+    expect(problems(onnxToGraph(rank3([]), { fileName: 'old.onnx' }))).toContain(
+      "old.onnx:graph.node[1]: node 'softmax' (Softmax) before opset 13 normalizes over axes 1 to 2 together",
+    );
   });
 
   it('reads INT64_MAX slice ends (PyTorch writes them for x[:, a:]) as "to the end"', async () => {
@@ -137,7 +183,9 @@ describe('importOnnx: what the graph holds', () => {
     b.int64('starts', [2]);
     b.int64('axes', [1]);
     b.initializers.push(makeTensor('ends', 'int64', [1], [2 ** 63]));
-    const model = withGraph(tinyModel([node('Slice', ['x', 'starts', 'ends', 'axes'], 'output')], [2, 6]), { initializers: b.initializers });
+    const model = withGraph(tinyModel([node('Slice', ['x', 'starts', 'ends', 'axes'], 'output')], [2, 6]), {
+      initializers: b.initializers,
+    });
     const graph = ok(onnxToGraph(model));
     expect(graph.tensors['output']!.shape).toEqual([2, 6]);
     expect(await compareWithOrt(encodeOnnx(model), graph, 4)).toBeLessThan(TOLERANCE);
@@ -146,7 +194,10 @@ describe('importOnnx: what the graph holds', () => {
 
 describe('importOnnx: symbolic dimensions', () => {
   const symbolic = (model: OnnxModel, input: OnnxValueInfo['shape'], output: OnnxValueInfo['shape']): OnnxModel =>
-    withGraph(model, { inputs: [{ name: 'input', elemType: 'float', shape: input! }], outputs: [{ name: 'output', elemType: 'float', shape: output! }] });
+    withGraph(model, {
+      inputs: [{ name: 'input', elemType: 'float', shape: input! }],
+      outputs: [{ name: 'output', elemType: 'float', shape: output! }],
+    });
 
   it('gives a symbolic or unknown first dimension the batch option, 1 by default', () => {
     const model = symbolic(mlpModel().model, ['batch_size', 64], [undefined, 10]);
@@ -166,14 +217,21 @@ describe('importOnnx: symbolic dimensions', () => {
 
   it('gives a symbolic second dimension the seq option, and a name the same value in every input', () => {
     const model = symbolic(encoderLayerModel().model, ['batch', 'sequence', 64], ['batch', 'sequence', 64]);
-    expect(problems(onnxToGraph(model))).toContain("dimension 1 is symbolic ('sequence'); set it with --seq (the seq option) or the dims option");
+    expect(problems(onnxToGraph(model))).toContain(
+      "dimension 1 is symbolic ('sequence'); set it with --seq (the seq option) or the dims option",
+    );
     // The fixture's Reshapes are fixed at batch 2, sequence 16 (as a torch export without dynamic axes).
     const graph = ok(onnxToGraph(model, { batch: 2, seq: 16 }));
     expect(graph.tensors['input']!.shape).toEqual([2, 16, 64]);
     expect(graph.tensors['output']!.shape).toEqual([2, 16, 64]);
-    expect(ok(onnxToGraph(model, { batch: 2, seq: 12, dims: { sequence: 16 } })).tensors['output']!.shape).toEqual([2, 16, 64]);
+    expect(ok(onnxToGraph(model, { batch: 2, seq: 12, dims: { sequence: 16 } })).tensors['output']!.shape).toEqual([
+      2, 16, 64,
+    ]);
     const twoInputs = withGraph(tinyModel([node('Add', ['x', 'y'], 'output')], [2, 6]), {
-      inputs: [{ name: 'x', elemType: 'float', shape: ['n', 'len'] }, { name: 'y', elemType: 'float', shape: ['len'] }],
+      inputs: [
+        { name: 'x', elemType: 'float', shape: ['n', 'len'] },
+        { name: 'y', elemType: 'float', shape: ['len'] },
+      ],
       outputs: [{ name: 'output', elemType: 'float', shape: ['n', 'len'] }],
     });
     expect(ok(onnxToGraph(twoInputs, { batch: 2, seq: 7 })).tensors['y']!.shape).toEqual([7]);
@@ -181,9 +239,13 @@ describe('importOnnx: symbolic dimensions', () => {
   });
 
   it('reports unknown dimensions, inputs without shapes and bad option values', () => {
-    const unknown = problems(onnxToGraph(withInput(mlpModel().model, { name: 'input', elemType: 'float', shape: [4, undefined] })));
+    const unknown = problems(
+      onnxToGraph(withInput(mlpModel().model, { name: 'input', elemType: 'float', shape: [4, undefined] })),
+    );
     expect(unknown).toContain("input 'input' dimension 1 is unknown");
-    expect(problems(onnxToGraph(withInput(mlpModel().model, { name: 'input', elemType: 'float' })))).toContain("input 'input' has no shape");
+    expect(problems(onnxToGraph(withInput(mlpModel().model, { name: 'input', elemType: 'float' })))).toContain(
+      "input 'input' has no shape",
+    );
     const bad = onnxToGraph(mlpModel().model, { batch: 0, dims: { seq: 2.5 } });
     expect(bad.ok ? [] : bad.issues.map((i) => i.path)).toEqual(['batch', 'dims.seq']);
   });
@@ -215,13 +277,19 @@ describe('importOnnx: files it cannot read', () => {
       if (!result.ok) failed++;
     }
     expect(failed).toBeGreaterThan(0);
-    expect(problems(importOnnx(new TextEncoder().encode('{"not": "an onnx file"}'), { fileName: 'x.onnx' }))).toMatch(/^x\.onnx/);
+    expect(problems(importOnnx(new TextEncoder().encode('{"not": "an onnx file"}'), { fileName: 'x.onnx' }))).toMatch(
+      /^x\.onnx/,
+    );
   });
 
   it('requires opset 11 or newer of the default domain', () => {
     const model = { ...mlpModel().model, opsetImports: [{ domain: '', version: 9 }] };
-    expect(problems(onnxToGraph(model, { fileName: 'old.onnx' }))).toContain('old.onnx:opset_import: opset 9 of the default ONNX domain is older than 11');
-    expect(problems(onnxToGraph({ ...model, opsetImports: [{ domain: 'com.microsoft', version: 1 }] }))).toContain('imports no opset of the default ONNX domain');
+    expect(problems(onnxToGraph(model, { fileName: 'old.onnx' }))).toContain(
+      'old.onnx:opset_import: opset 9 of the default ONNX domain is older than 11',
+    );
+    expect(problems(onnxToGraph({ ...model, opsetImports: [{ domain: 'com.microsoft', version: 1 }] }))).toContain(
+      'imports no opset of the default ONNX domain',
+    );
   });
 
   it('names the node and lists the supported ops for an op tpusim lacks', () => {
@@ -229,31 +297,49 @@ describe('importOnnx: files it cannot read', () => {
     const nms = node('NonMaxSuppression', ['boxes', 'scores'], 'selected', [], '/postprocess/NonMaxSuppression');
     const result = onnxToGraph(withGraph(model, { nodes: [...model.graph.nodes, nms] }), { fileName: 'detector.onnx' });
     const text = problems(result);
-    expect(result.ok ? undefined : result.issues.find((i) => i.code === 'unsupported_op')?.path).toBe('detector.onnx:graph.node[5]');
+    expect(result.ok ? undefined : result.issues.find((i) => i.code === 'unsupported_op')?.path).toBe(
+      'detector.onnx:graph.node[5]',
+    );
     expect(text).toContain("node '/postprocess/NonMaxSuppression': unknown op 'NonMaxSuppression'");
     for (const op of ['Conv', 'Gemm', 'LayerNormalization', 'Softmax']) expect(text).toContain(op);
   });
 
   it('names node, op and domain for nodes outside the default domain', () => {
     const fused = node('FusedMatMul', ['x', 'x'], 'output', [], 'fused', 'com.microsoft');
-    expect(problems(onnxToGraph(tinyModel([fused])))).toContain("node 'fused' (FusedMatMul) is from domain 'com.microsoft'");
+    expect(problems(onnxToGraph(tinyModel([fused])))).toContain(
+      "node 'fused' (FusedMatMul) is from domain 'com.microsoft'",
+    );
   });
 
   it('names the node and attribute of attribute kinds tpusim does not read', () => {
-    const relu = node('Relu', ['x'], 'output', [{ name: 'extra', type: 'tensor', value: makeTensor('', 'float', [1], [1]) }], 'relu');
-    expect(problems(onnxToGraph(tinyModel([relu])))).toContain("node 'relu' (Relu) attribute 'extra' is of kind tensor");
+    const relu = node(
+      'Relu',
+      ['x'],
+      'output',
+      [{ name: 'extra', type: 'tensor', value: makeTensor('', 'float', [1], [1]) }],
+      'relu',
+    );
+    expect(problems(onnxToGraph(tinyModel([relu])))).toContain(
+      "node 'relu' (Relu) attribute 'extra' is of kind tensor",
+    );
   });
 
   it('reports nodes out of topological order and tensors nothing provides', () => {
     const { model } = mlpModel();
     const text = problems(onnxToGraph(withGraph(model, { nodes: [...model.graph.nodes].reverse() })));
     expect(text).toContain("node '/fc3/Gemm' (Gemm) reads '/relu_1/Relu_output_0' before graph.node[1] produces it");
-    expect(problems(onnxToGraph(tinyModel([node('Add', ['x', 'nowhere'], 'output')])))).toContain("reads 'nowhere', which no node, input or initializer provides");
+    expect(problems(onnxToGraph(tinyModel([node('Add', ['x', 'nowhere'], 'output')])))).toContain(
+      "reads 'nowhere', which no node, input or initializer provides",
+    );
   });
 
   it('reports shape errors with the file and node', () => {
     const { model } = mlpModel();
-    const broken = withGraph(model, { initializers: model.graph.initializers.map((t) => (t.name === 'fc2.weight' ? makeTensor(t.name, 'float', [64, 100], new Float32Array(6400)) : t)) });
+    const broken = withGraph(model, {
+      initializers: model.graph.initializers.map((t) =>
+        t.name === 'fc2.weight' ? makeTensor(t.name, 'float', [64, 100], new Float32Array(6400)) : t,
+      ),
+    });
     const result = onnxToGraph(broken, { fileName: 'mlp.onnx' });
     expect(result.ok ? [] : result.issues.map((i) => i.path)).toEqual(['mlp.onnx:graph.node[2]']);
     expect(problems(result)).toContain("node '/fc2/Gemm' (Gemm): inner dimensions differ: 128 and 100");
@@ -263,7 +349,17 @@ describe('importOnnx: files it cannot read', () => {
     const model = tinyModel([node('Add', ['x', 'w'], 'output')]);
     const uint16 = withGraph(model, { initializers: [makeTensor('w', 'uint16', [8], new Uint16Array(8))] });
     expect(problems(onnxToGraph(uint16))).toContain("tensor 'w' is of type uint16");
-    const external = withGraph(model, { initializers: [{ name: 'w', dataType: 'float', dims: [8], raw: new Uint8Array(0), externalData: [{ key: 'location', value: 'weights.bin' }] }] });
+    const external = withGraph(model, {
+      initializers: [
+        {
+          name: 'w',
+          dataType: 'float',
+          dims: [8],
+          raw: new Uint8Array(0),
+          externalData: [{ key: 'location', value: 'weights.bin' }],
+        },
+      ],
+    });
     expect(problems(onnxToGraph(external))).toContain("outside the model, in 'weights.bin'");
   });
 });

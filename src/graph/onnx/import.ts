@@ -9,9 +9,26 @@ import { inferGraph } from '../build.js';
 import { GraphError } from '../errors.js';
 import { ShapeError } from '../ops/op.js';
 import { opDef, unsupportedOpMessage } from '../ops/registry.js';
-import { elementCount, type AttrValue, type Graph, type GraphNode, type GraphTensor, type TensorDType, type TensorKind } from '../types.js';
+import {
+  elementCount,
+  type AttrValue,
+  type Graph,
+  type GraphNode,
+  type GraphTensor,
+  type TensorDType,
+  type TensorKind,
+} from '../types.js';
 import { isFloatDType, SUPPORTED_ONNX_TYPES, tpusimDType, TYPE_CODE_ATTRIBUTES } from './onnx-dtype.js';
-import { decodeOnnx, makeTensor, tensorValues, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './onnx-model.js';
+import {
+  decodeOnnx,
+  makeTensor,
+  tensorValues,
+  type OnnxAttribute,
+  type OnnxModel,
+  type OnnxNode,
+  type OnnxTensor,
+  type OnnxValueInfo,
+} from './onnx-model.js';
 import { dataTypeOf } from './onnx-tensor.js';
 import { externalDataRef, withExternalData, type ExternalDataReader } from './external-data.js';
 import { fuseLayerNormChains } from './layer-norm-pattern.js';
@@ -80,8 +97,14 @@ export function onnxToGraph(model: OnnxModel, options: ImportOnnxOptions = {}): 
     if (tensor) ctx.tensors.set(t.name, tensor);
   });
   const bound = new Map<string, number>();
-  const inputs = graph.inputs.flatMap((v, i) => (ctx.tensors.has(v.name) ? [] : [graphInput(ctx, v, i, options, bound)]));
-  const read = readNodes(ctx, graph.nodes, graph.inputs.map((v) => v.name));
+  const inputs = graph.inputs.flatMap((v, i) =>
+    ctx.tensors.has(v.name) ? [] : [graphInput(ctx, v, i, options, bound)],
+  );
+  const read = readNodes(
+    ctx,
+    graph.nodes,
+    graph.inputs.map((v) => v.name),
+  );
   const { places } = read;
   const nodes = opset < SOFTMAX_COERCED_BEFORE ? read.nodes.map(withSoftmaxAxis) : read.nodes;
   applyInputKinds(ctx, nodes);
@@ -90,12 +113,26 @@ export function onnxToGraph(model: OnnxModel, options: ImportOnnxOptions = {}): 
   let result: Graph;
   try {
     const outputs = graph.outputs.map((o) => o.name);
-    result = fuseLayerNormChains(inferGraph(graphName(graph.name, ctx.file), [...ctx.tensors.values(), ...known], known.map((t) => t.name), outputs, nodes, { kind: 'onnx', file: ctx.file }));
+    result = fuseLayerNormChains(
+      inferGraph(
+        graphName(graph.name, ctx.file),
+        [...ctx.tensors.values(), ...known],
+        known.map((t) => t.name),
+        outputs,
+        nodes,
+        { kind: 'onnx', file: ctx.file },
+      ),
+    );
   } catch (error) {
     if (!(error instanceof GraphError || error instanceof ShapeError)) throw error;
     // inferGraph's messages start with the node's name; folding a node can also fail inside its evaluation.
     const node = nodes.find((n) => error.message.startsWith(`node '${n.name}'`));
-    report(ctx, error instanceof GraphError ? error.code : 'bad_node', node ? places.get(node.name)! : '', error.message);
+    report(
+      ctx,
+      error instanceof GraphError ? error.code : 'bad_node',
+      node ? places.get(node.name)! : '',
+      error.message,
+    );
     return { ok: false, issues: ctx.issues };
   }
   checkOutputs(ctx, graph.outputs, result);
@@ -107,19 +144,30 @@ function checkOptions(ctx: Ctx, options: ImportOnnxOptions): void {
   const bad = (v: number): boolean => !Number.isInteger(v) || v < 1;
   for (const name of ['batch', 'seq'] as const) {
     const v = options[name];
-    if (v !== undefined && bad(v)) ctx.issues.push(issue('bad_option', name, `${name} is ${v}; it must be a whole number of at least 1`));
+    if (v !== undefined && bad(v))
+      ctx.issues.push(issue('bad_option', name, `${name} is ${v}; it must be a whole number of at least 1`));
   }
   for (const [name, v] of Object.entries(options.dims ?? {})) {
-    if (bad(v)) ctx.issues.push(issue('bad_option', `dims.${name}`, `dimension '${name}' is ${v}; it must be a whole number of at least 1`));
+    if (bad(v))
+      ctx.issues.push(
+        issue('bad_option', `dims.${name}`, `dimension '${name}' is ${v}; it must be a whole number of at least 1`),
+      );
   }
 }
 
 /** The default domain's opset version, after reporting a missing or too old one. */
 function checkOpset(ctx: Ctx, model: OnnxModel): number {
   const opset = model.opsetImports.find((o) => o.domain === '' || o.domain === 'ai.onnx');
-  if (!opset) report(ctx, 'no_opset', 'opset_import', 'the model imports no opset of the default ONNX domain (ai.onnx)');
+  if (!opset)
+    report(ctx, 'no_opset', 'opset_import', 'the model imports no opset of the default ONNX domain (ai.onnx)');
   else if (opset.version < MIN_ONNX_OPSET) {
-    report(ctx, 'old_opset', 'opset_import', `opset ${opset.version} of the default ONNX domain is older than ${MIN_ONNX_OPSET}, the oldest tpusim reads; re-export with opset ${MIN_ONNX_OPSET} or newer (e.g. torch.onnx.export(..., opset_version=17))`);
+    report(
+      ctx,
+      'old_opset',
+      'opset_import',
+      `opset ${opset.version} of the default ONNX domain is older than ${MIN_ONNX_OPSET}, the oldest tpusim ` +
+        `reads; re-export with opset ${MIN_ONNX_OPSET} or newer (e.g. torch.onnx.export(..., opset_version=17))`,
+    );
   }
   return opset?.version ?? 0;
 }
@@ -131,7 +179,9 @@ function checkOpset(ctx: Ctx, model: OnnxModel): number {
 const SOFTMAX_COERCED_BEFORE = 13;
 
 function withSoftmaxAxis(node: GraphNode): GraphNode {
-  return node.op === 'Softmax' && node.attrs['axis'] === undefined ? { ...node, attrs: { ...node.attrs, axis: 1 } } : node;
+  return node.op === 'Softmax' && node.attrs['axis'] === undefined
+    ? { ...node, attrs: { ...node.attrs, axis: 1 } }
+    : node;
 }
 
 function checkCoercedSoftmax(ctx: Ctx, graph: Graph, places: ReadonlyMap<string, string>): void {
@@ -139,11 +189,19 @@ function checkCoercedSoftmax(ctx: Ctx, graph: Graph, places: ReadonlyMap<string,
     const rank = graph.tensors[node.inputs[0]!]!.shape.length;
     const axis = node.attrs['axis'] as number;
     if ((axis + rank) % rank === rank - 1) continue;
-    report(ctx, 'unsupported', places.get(node.name)!, `node '${node.name}' (Softmax) before opset ${SOFTMAX_COERCED_BEFORE} normalizes over axes ${axis} to ${rank - 1} together; tpusim normalizes over one axis: re-export with opset ${SOFTMAX_COERCED_BEFORE} or newer`);
+    report(
+      ctx,
+      'unsupported',
+      places.get(node.name)!,
+      `node '${node.name}' (Softmax) before opset ${SOFTMAX_COERCED_BEFORE} normalizes over axes ${axis} to ` +
+        `${rank - 1} together; tpusim normalizes over one axis: re-export with opset ${SOFTMAX_COERCED_BEFORE} or ` +
+        `newer`,
+    );
   }
 }
 
-const graphName = (name: string, file: string): string => name || (file.split(/[\\/]/).pop() ?? file).replace(/\.onnx$/, '');
+const graphName = (name: string, file: string): string =>
+  name || (file.split(/[\\/]/).pop() ?? file).replace(/\.onnx$/, '');
 
 /** Integers and bools are constants; so are float scalars and single elements. Other floats are weights. */
 function tensorKind(dtype: TensorDType, dims: readonly number[]): TensorKind {
@@ -161,7 +219,8 @@ const SHAPE_CONSTANT_ELEMENTS = 1 << 16;
  * asked and shape inference cannot need its values, 'unread'; undefined after reporting a problem.
  */
 function externalTensor(ctx: Ctx, where: string, t: OnnxTensor, dtype: TensorDType): OnnxTensor | 'unread' | undefined {
-  const fail = (issues: readonly Issue[]): undefined => void issues.forEach((i) => report(ctx, i.code, where, `tensor '${t.name}': ${i.message}`));
+  const fail = (issues: readonly Issue[]): undefined =>
+    void issues.forEach((i) => report(ctx, i.code, where, `tensor '${t.name}': ${i.message}`));
   const ref = externalDataRef(t);
   if (!ref.ok) return fail(ref.issues);
   const shapeConstant = tensorKind(dtype, t.dims) === 'constant' && elementCount(t.dims) <= SHAPE_CONSTANT_ELEMENTS;
@@ -175,7 +234,12 @@ function externalTensor(ctx: Ctx, where: string, t: OnnxTensor, dtype: TensorDTy
 function graphTensor(ctx: Ctx, where: string, stored: OnnxTensor, name: string): GraphTensor | undefined {
   const dtype = tpusimDType(stored.dataType);
   if (!dtype) {
-    report(ctx, 'unsupported_data_type', where, `tensor '${name}' is of type ${stored.dataType}; tpusim reads ${SUPPORTED_ONNX_TYPES.join(', ')}`);
+    report(
+      ctx,
+      'unsupported_data_type',
+      where,
+      `tensor '${name}' is of type ${stored.dataType}; tpusim reads ${SUPPORTED_ONNX_TYPES.join(', ')}`,
+    );
     return undefined;
   }
   const t = stored.externalData === undefined ? stored : externalTensor(ctx, where, stored, dtype);
@@ -197,32 +261,61 @@ function valuesOf(t: OnnxTensor): Result<Float64Array> {
   const view = new DataView(t.raw.buffer, t.raw.byteOffset, t.raw.byteLength);
   const limit = BigInt(Number.MAX_SAFE_INTEGER);
   const clamp = (v: bigint): number => Number(v > limit ? limit : v < -limit ? -limit : v);
-  return { ok: true, value: Float64Array.from({ length: t.raw.length / 8 }, (_, i) => clamp(view.getBigInt64(i * 8, true))) };
+  return {
+    ok: true,
+    value: Float64Array.from({ length: t.raw.length / 8 }, (_, i) => clamp(view.getBigInt64(i * 8, true))),
+  };
 }
 
 /**
  * A symbolic dimension's value: the dims option by name, else the value the same name took in an earlier
  * input (one name is one size across the model), else batch at axis 0 and seq at axis 1.
  */
-function symbolicValue(d: string | undefined, axis: number, options: ImportOnnxOptions, bound: Map<string, number>): number | undefined {
+function symbolicValue(
+  d: string | undefined,
+  axis: number,
+  options: ImportOnnxOptions,
+  bound: Map<string, number>,
+): number | undefined {
   const named = d === undefined ? undefined : (options.dims?.[d] ?? bound.get(d));
   const value = named ?? (axis === 0 ? (options.batch ?? 1) : axis === 1 ? options.seq : undefined);
   if (d !== undefined && value !== undefined && !bound.has(d)) bound.set(d, value);
   return value;
 }
 
-function graphInput(ctx: Ctx, v: OnnxValueInfo, i: number, options: ImportOnnxOptions, bound: Map<string, number>): GraphTensor | undefined {
+function graphInput(
+  ctx: Ctx,
+  v: OnnxValueInfo,
+  i: number,
+  options: ImportOnnxOptions,
+  bound: Map<string, number>,
+): GraphTensor | undefined {
   const where = `graph.input[${i}]`;
   const dtype = tpusimDType(v.elemType);
-  if (!dtype) report(ctx, 'unsupported_data_type', where, `input '${v.name}' is of type ${v.elemType}; tpusim reads ${SUPPORTED_ONNX_TYPES.join(', ')}`);
-  if (!v.shape) report(ctx, 'no_shape', where, `input '${v.name}' has no shape; tpusim needs the rank and dimensions of every input`);
+  if (!dtype)
+    report(
+      ctx,
+      'unsupported_data_type',
+      where,
+      `input '${v.name}' is of type ${v.elemType}; tpusim reads ${SUPPORTED_ONNX_TYPES.join(', ')}`,
+    );
+  if (!v.shape)
+    report(
+      ctx,
+      'no_shape',
+      where,
+      `input '${v.name}' has no shape; tpusim needs the rank and dimensions of every input`,
+    );
   const shape = (v.shape ?? []).map((d, k) => {
     if (typeof d === 'number') return d;
     const given = symbolicValue(d, k, options, bound);
     if (given !== undefined) return given;
     const what = d === undefined ? 'unknown (no dim_value or dim_param)' : `symbolic ('${d}')`;
     const seq = k === 1 ? 'set it with --seq (the seq option) or ' : '';
-    const how = d === undefined ? `${seq}re-export the model with a fixed size there` : `${seq || 'set it with '}the dims option, e.g. dims: { '${d}': 128 }`;
+    const how =
+      d === undefined
+        ? `${seq}re-export the model with a fixed size there`
+        : `${seq || 'set it with '}the dims option, e.g. dims: { '${d}': 128 }`;
     report(ctx, 'symbolic_dim', where, `input '${v.name}' dimension ${k} is ${what}; ${how}`);
     return 1;
   });
@@ -236,7 +329,11 @@ const nodeName = (n: OnnxNode, i: number): string => n.name || `${n.opType}_${i}
  * Nodes in file order, checking the order, domains, ops and attributes; Constant-like nodes become
  * tensors. `places` gives each node's position in the file, by name.
  */
-function readNodes(ctx: Ctx, onnxNodes: readonly OnnxNode[], inputs: readonly string[]): { nodes: GraphNode[]; places: Map<string, string> } {
+function readNodes(
+  ctx: Ctx,
+  onnxNodes: readonly OnnxNode[],
+  inputs: readonly string[],
+): { nodes: GraphNode[]; places: Map<string, string> } {
   const producer = new Map(onnxNodes.flatMap((n, i) => n.outputs.map((o) => [o, i] as const)));
   const available = new Set([...inputs, ...ctx.tensors.keys()]);
   const places = new Map<string, string>();
@@ -249,12 +346,24 @@ function readNodes(ctx: Ctx, onnxNodes: readonly OnnxNode[], inputs: readonly st
     for (const input of n.inputs) {
       if (input === '' || available.has(input)) continue;
       const later = producer.get(input);
-      if (later !== undefined && later > i) report(ctx, 'not_topological', where, `${label} reads '${input}' before graph.node[${later}] produces it; ONNX requires nodes in topological order`);
-      else report(ctx, 'unknown_tensor', where, `${label} reads '${input}', which no node, input or initializer provides`);
+      if (later !== undefined && later > i)
+        report(
+          ctx,
+          'not_topological',
+          where,
+          `${label} reads '${input}' before graph.node[${later}] produces it; ONNX requires nodes in topological order`,
+        );
+      else
+        report(ctx, 'unknown_tensor', where, `${label} reads '${input}', which no node, input or initializer provides`);
     }
     n.outputs.forEach((o) => available.add(o));
     if (n.domain !== '' && n.domain !== 'ai.onnx') {
-      report(ctx, 'unsupported_domain', where, `${label} is from domain '${n.domain}'; tpusim reads only the default ONNX domain (ai.onnx)`);
+      report(
+        ctx,
+        'unsupported_domain',
+        where,
+        `${label} is from domain '${n.domain}'; tpusim reads only the default ONNX domain (ai.onnx)`,
+      );
       return;
     }
     if (n.opType === 'ConstantOfShape' && ctx.tensors.get(n.inputs[0] ?? '')?.kind !== 'constant') {
@@ -304,9 +413,17 @@ const ATTRIBUTE_VALUES: Partial<Record<OnnxAttribute['type'], (value: OnnxAttrib
 
 function attributeValue(ctx: Ctx, where: string, label: string, op: string, a: OnnxAttribute): AttrValue | undefined {
   if (TYPE_CODE_ATTRIBUTES[op] === a.name && a.type === 'int') {
-    const type = dataTypeOf(a.value as number, (_code, message) => report(ctx, 'unsupported_data_type', where, `${label}: ${message}`));
+    const type = dataTypeOf(a.value as number, (_code, message) =>
+      report(ctx, 'unsupported_data_type', where, `${label}: ${message}`),
+    );
     const dtype = type && tpusimDType(type);
-    if (type && !dtype) report(ctx, 'unsupported_data_type', where, `${label}: tpusim has no ${type} type (it reads ${SUPPORTED_ONNX_TYPES.join(', ')})`);
+    if (type && !dtype)
+      report(
+        ctx,
+        'unsupported_data_type',
+        where,
+        `${label}: tpusim has no ${type} type (it reads ${SUPPORTED_ONNX_TYPES.join(', ')})`,
+      );
     return dtype;
   }
   const read = ATTRIBUTE_VALUES[a.type];
@@ -338,7 +455,13 @@ function constantOfShapeFill(ctx: Ctx, where: string, n: OnnxNode): Pick<GraphTe
 function constantOfShapeNode(ctx: Ctx, where: string, name: string, n: OnnxNode): GraphNode | undefined {
   const fill = constantOfShapeFill(ctx, where, n);
   if (!fill?.data) return undefined;
-  return { name, op: 'ConstantOfShape', inputs: n.inputs, outputs: n.outputs, attrs: { value: fill.data[0] ?? 0, dtype: fill.dtype } };
+  return {
+    name,
+    op: 'ConstantOfShape',
+    inputs: n.inputs,
+    outputs: n.outputs,
+    attrs: { value: fill.data[0] ?? 0, dtype: fill.dtype },
+  };
 }
 
 const CONSTANT_NODES: Readonly<Record<string, ConstantNode>> = {
@@ -348,7 +471,12 @@ const CONSTANT_NODES: Readonly<Record<string, ConstantNode>> = {
     const read = attribute && n.attributes.length === 1 ? CONSTANT_VALUES[attribute.name] : undefined;
     if (!attribute || !read) {
       const has = n.attributes.map((a) => a.name).join(', ') || 'none';
-      report(ctx, 'bad_constant', where, `${label} needs exactly one of ${Object.keys(CONSTANT_VALUES).join(', ')}; it has ${has}`);
+      report(
+        ctx,
+        'bad_constant',
+        where,
+        `${label} needs exactly one of ${Object.keys(CONSTANT_VALUES).join(', ')}; it has ${has}`,
+      );
       return undefined;
     }
     return graphTensor(ctx, where, read(attribute, output), output);
@@ -359,7 +487,9 @@ const CONSTANT_NODES: Readonly<Record<string, ConstantNode>> = {
     const fill = constantOfShapeFill(ctx, where, n);
     if (!shape?.data || !fill?.data) return undefined;
     const dims = Array.from(shape.data);
-    const data = (isFloatDType(fill.dtype) ? new Float32Array(elementCount(dims)) : new Float64Array(elementCount(dims))).fill(fill.data[0] ?? 0);
+    const data = (
+      isFloatDType(fill.dtype) ? new Float32Array(elementCount(dims)) : new Float64Array(elementCount(dims))
+    ).fill(fill.data[0] ?? 0);
     return { name: output, dtype: fill.dtype, shape: dims, kind: 'constant', data };
   },
 };
@@ -378,8 +508,15 @@ function checkOutputs(ctx: Ctx, declared: readonly OnnxValueInfo[], graph: Graph
   declared.forEach((o, i) => {
     const inferred = graph.tensors[o.name]?.shape;
     if (!o.shape || !inferred) return;
-    const agree = o.shape.length === inferred.length && o.shape.every((d, k) => typeof d !== 'number' || d === inferred[k]);
+    const agree =
+      o.shape.length === inferred.length && o.shape.every((d, k) => typeof d !== 'number' || d === inferred[k]);
     const show = (s: readonly (number | string | undefined)[]): string => `(${s.map((d) => d ?? '?').join(', ')})`;
-    if (!agree) report(ctx, 'shape_mismatch', `graph.output[${i}]`, `output '${o.name}' is declared ${show(o.shape)} but tpusim infers ${show(inferred)}`);
+    if (!agree)
+      report(
+        ctx,
+        'shape_mismatch',
+        `graph.output[${i}]`,
+        `output '${o.name}' is declared ${show(o.shape)} but tpusim infers ${show(inferred)}`,
+      );
   });
 }

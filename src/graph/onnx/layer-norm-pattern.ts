@@ -23,7 +23,8 @@ function usesOf(graph: Graph): Uses {
   return { producer, count };
 }
 
-const scalar = (t: GraphTensor | undefined): number | undefined => (t?.data && t.data.length === 1 ? t.data[0] : undefined);
+const scalar = (t: GraphTensor | undefined): number | undefined =>
+  t?.data && t.data.length === 1 ? t.data[0] : undefined;
 
 /** The shortest decimal that reads back as the same float32 (1e-5 rather than 9.99999974e-6). */
 function shortestFloat(x: number): number {
@@ -38,7 +39,9 @@ function shortestFloat(x: number): number {
 function meanOverLastAxis(graph: Graph, node: GraphNode | undefined): node is GraphNode {
   if (node?.op !== 'ReduceMean' || node.attrs['keepdims'] === 0) return false;
   const rank = graph.tensors[node.inputs[0]!]!.shape.length;
-  const axes = node.inputs[1] ? Array.from(graph.tensors[node.inputs[1]]?.data ?? []) : (node.attrs['axes'] as readonly number[] | undefined);
+  const axes = node.inputs[1]
+    ? Array.from(graph.tensors[node.inputs[1]]?.data ?? [])
+    : (node.attrs['axes'] as readonly number[] | undefined);
   return axes?.length === 1 && (axes[0] === -1 || axes[0] === rank - 1);
 }
 
@@ -60,17 +63,31 @@ function matchAt(graph: Graph, uses: Uses, div: GraphNode, taken: ReadonlySet<st
   const variance = uses.producer.get(addEps?.inputs[0] ?? '');
   const pow = node(variance?.inputs[0], 'Pow');
   const mean = uses.producer.get(sub?.inputs[1] ?? '');
-  if (!sub || !sqrt || !addEps || !pow || !meanOverLastAxis(graph, mean) || !meanOverLastAxis(graph, variance)) return undefined;
+  if (!sub || !sqrt || !addEps || !pow || !meanOverLastAxis(graph, mean) || !meanOverLastAxis(graph, variance))
+    return undefined;
   const x = sub.inputs[0]!;
   const epsilon = scalar(graph.tensors[addEps.inputs[1]!]);
-  if (mean.inputs[0] !== x || pow.inputs[0] !== sub.outputs[0] || scalar(graph.tensors[pow.inputs[1]!]) !== 2 || epsilon === undefined) return undefined;
+  if (
+    mean.inputs[0] !== x ||
+    pow.inputs[0] !== sub.outputs[0] ||
+    scalar(graph.tensors[pow.inputs[1]!]) !== 2 ||
+    epsilon === undefined
+  )
+    return undefined;
   if (![mean, pow, variance, addEps, sqrt].every(once) || uses.count.get(sub.outputs[0]!) !== 2) return undefined;
   const width = graph.tensors[x]!.shape.at(-1);
   const vector = (t: string | undefined): boolean => {
     const tensor = t ? graph.tensors[t] : undefined;
-    return tensor !== undefined && tensor.kind !== 'activation' && tensor.kind !== 'input' && tensor.shape.length === 1 && tensor.shape[0] === width;
+    return (
+      tensor !== undefined &&
+      tensor.kind !== 'activation' &&
+      tensor.kind !== 'input' &&
+      tensor.shape.length === 1 &&
+      tensor.shape[0] === width
+    );
   };
-  const affine = (n: GraphNode | undefined, t: string): string | undefined => (n ? n.inputs.find((i) => i !== t && vector(i)) : undefined);
+  const affine = (n: GraphNode | undefined, t: string): string | undefined =>
+    n ? n.inputs.find((i) => i !== t && vector(i)) : undefined;
   const users = (t: string): GraphNode[] => graph.nodes.filter((n) => n.inputs.includes(t));
   const [mul] = once(div) ? users(div.outputs[0]!).filter((n) => n.op === 'Mul') : [];
   const gamma = affine(mul, div.outputs[0]!);
@@ -79,8 +96,16 @@ function matchAt(graph: Graph, uses: Uses, div: GraphNode, taken: ReadonlySet<st
   const beta = affine(add, mul.outputs[0]!);
   const last = beta ? add! : mul;
   const nodes = [mean, sub, pow, variance, addEps, sqrt, div, mul, ...(beta ? [add!] : [])];
-  const name = mean.name.endsWith('/ReduceMean') ? `${mean.name.slice(0, -'ReduceMean'.length)}LayerNormalization` : `${mean.name}/LayerNormalization`;
-  const layerNorm: GraphNode = { name, op: 'LayerNormalization', inputs: [x, gamma, ...(beta ? [beta] : [])], outputs: [last.outputs[0]!], attrs: { axis: -1, epsilon: shortestFloat(epsilon) } };
+  const name = mean.name.endsWith('/ReduceMean')
+    ? `${mean.name.slice(0, -'ReduceMean'.length)}LayerNormalization`
+    : `${mean.name}/LayerNormalization`;
+  const layerNorm: GraphNode = {
+    name,
+    op: 'LayerNormalization',
+    inputs: [x, gamma, ...(beta ? [beta] : [])],
+    outputs: [last.outputs[0]!],
+    attrs: { axis: -1, epsilon: shortestFloat(epsilon) },
+  };
   return { nodes, layerNorm };
 }
 
@@ -99,7 +124,9 @@ export function fuseLayerNormChains(graph: Graph): Graph {
     });
   }
   if (replace.size === 0) return graph;
-  const nodes = graph.nodes.flatMap((n) => (replace.has(n.name) ? (replace.get(n.name) ? [replace.get(n.name)!] : []) : [n]));
+  const nodes = graph.nodes.flatMap((n) =>
+    replace.has(n.name) ? (replace.get(n.name) ? [replace.get(n.name)!] : []) : [n],
+  );
   const used = new Set([...graph.inputs, ...graph.outputs, ...nodes.flatMap((n) => [...n.inputs, ...n.outputs])]);
   const tensors = Object.fromEntries(Object.entries(graph.tensors).filter(([name]) => used.has(name)));
   return { ...graph, tensors, nodes };

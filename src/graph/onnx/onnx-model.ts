@@ -11,13 +11,36 @@
  */
 import { issue, type Issue, type Result } from '../../core/errors.js';
 import { MODEL } from './onnx-schema.js';
-import { dataTypeCode, dataTypeOf, readTensor, tensorToProto, type OnnxDataType, type OnnxTensor, type Report } from './onnx-tensor.js';
+import {
+  dataTypeCode,
+  dataTypeOf,
+  readTensor,
+  tensorToProto,
+  type OnnxDataType,
+  type OnnxTensor,
+  type Report,
+} from './onnx-tensor.js';
 import { encodeMessage } from './protobuf-writer.js';
-import { decodeMessage, fieldList, fieldMessage, fieldNumber, fieldString, type ProtoMessage, type ProtoValue } from './protobuf.js';
+import {
+  decodeMessage,
+  fieldList,
+  fieldMessage,
+  fieldNumber,
+  fieldString,
+  type ProtoMessage,
+  type ProtoValue,
+} from './protobuf.js';
 
 export { makeTensor, tensorValues, type OnnxDataType, type OnnxTensor } from './onnx-tensor.js';
 
-export type OnnxAttributeValue = number | string | readonly number[] | readonly string[] | OnnxTensor | OnnxGraph | readonly OnnxTensor[];
+export type OnnxAttributeValue =
+  | number
+  | string
+  | readonly number[]
+  | readonly string[]
+  | OnnxTensor
+  | OnnxGraph
+  | readonly OnnxTensor[];
 
 export interface OnnxAttribute {
   readonly name: string;
@@ -96,13 +119,24 @@ const ATTRIBUTE_KINDS: Readonly<Record<AttributeType, AttributeKind>> = {
     read: (m, place) => readGraph(fieldMessage(m, 'g') ?? {}, at(place, '.g')),
     write: (v) => graphToProto(v as OnnxGraph),
   },
-  floats: { code: 6, field: 'floats', read: (m) => fieldList<number>(m, 'floats'), write: (v) => v as readonly number[] },
+  floats: {
+    code: 6,
+    field: 'floats',
+    read: (m) => fieldList<number>(m, 'floats'),
+    write: (v) => v as readonly number[],
+  },
   ints: { code: 7, field: 'ints', read: (m) => fieldList<number>(m, 'ints'), write: (v) => v as readonly number[] },
-  strings: { code: 8, field: 'strings', read: (m) => fieldList<string>(m, 'strings'), write: (v) => v as readonly string[] },
+  strings: {
+    code: 8,
+    field: 'strings',
+    read: (m) => fieldList<string>(m, 'strings'),
+    write: (v) => v as readonly string[],
+  },
   tensors: {
     code: 9,
     field: 'tensors',
-    read: (m, place) => fieldList<ProtoMessage>(m, 'tensors').map((t, i) => readTensor(t, reporter(at(place, `.tensors[${i}]`)))),
+    read: (m, place) =>
+      fieldList<ProtoMessage>(m, 'tensors').map((t, i) => readTensor(t, reporter(at(place, `.tensors[${i}]`)))),
     write: (v) => (v as readonly OnnxTensor[]).map(tensorToProto),
   },
 };
@@ -119,13 +153,17 @@ const UNSUPPORTED_ATTRIBUTE_TYPES: Readonly<Record<number, string>> = {
 };
 
 export function decodeOnnx(bytes: Uint8Array, fileName = 'model.onnx'): Result<OnnxModel> {
-  const fail = (code: string, message: string): Result<OnnxModel> => ({ ok: false, issues: [issue(code, fileName, message)] });
+  const fail = (code: string, message: string): Result<OnnxModel> => ({
+    ok: false,
+    issues: [issue(code, fileName, message)],
+  });
   if (bytes.length === 0) return fail('empty', 'file is empty (0 bytes), not an ONNX model');
   const decoded = decodeMessage(bytes, MODEL, fileName);
   if (!decoded.ok) return decoded;
   const model = decoded.value;
   const graph = fieldMessage(model, 'graph');
-  if (graph === undefined) return fail('not_onnx', 'not an ONNX model: the top-level message has no graph (ModelProto.graph, field 7)');
+  if (graph === undefined)
+    return fail('not_onnx', 'not an ONNX model: the top-level message has no graph (ModelProto.graph, field 7)');
   const place: Place = { where: 'graph', fileName, issues: [] };
   const value: OnnxModel = {
     irVersion: fieldNumber(model, 'ir_version') ?? 0,
@@ -140,12 +178,16 @@ export function decodeOnnx(bytes: Uint8Array, fileName = 'model.onnx'): Result<O
 }
 
 function readGraph(m: ProtoMessage, place: Place): OnnxGraph {
-  if (fieldList(m, 'sparse_initializer').length > 0) reporter(place)('unsupported', 'sparse initializers are not supported');
-  const valueInfos = (field: string): OnnxValueInfo[] => fieldList<ProtoMessage>(m, field).map((v, i) => readValueInfo(v, at(place, `.${field}[${i}]`)));
+  if (fieldList(m, 'sparse_initializer').length > 0)
+    reporter(place)('unsupported', 'sparse initializers are not supported');
+  const valueInfos = (field: string): OnnxValueInfo[] =>
+    fieldList<ProtoMessage>(m, field).map((v, i) => readValueInfo(v, at(place, `.${field}[${i}]`)));
   return {
     name: fieldString(m, 'name') ?? '',
     nodes: fieldList<ProtoMessage>(m, 'node').map((n, i) => readNode(n, at(place, `.node[${i}]`))),
-    initializers: fieldList<ProtoMessage>(m, 'initializer').map((t, i) => readTensor(t, reporter(at(place, `.initializer[${i}]`)))),
+    initializers: fieldList<ProtoMessage>(m, 'initializer').map((t, i) =>
+      readTensor(t, reporter(at(place, `.initializer[${i}]`))),
+    ),
     inputs: valueInfos('input'),
     outputs: valueInfos('output'),
     valueInfo: valueInfos('value_info'),
@@ -167,10 +209,15 @@ function readAttribute(m: ProtoMessage, place: Place): OnnxAttribute {
   const name = fieldString(m, 'name') ?? '';
   const code = fieldNumber(m, 'type') ?? 0;
   // IR version 1 had no type field: the value field present tells the kind.
-  const type = ATTRIBUTE_TYPES.find((t) => (code === 0 ? m[ATTRIBUTE_KINDS[t].field] !== undefined : ATTRIBUTE_KINDS[t].code === code));
+  const type = ATTRIBUTE_TYPES.find((t) =>
+    code === 0 ? m[ATTRIBUTE_KINDS[t].field] !== undefined : ATTRIBUTE_KINDS[t].code === code,
+  );
   if (type === undefined) {
     const kind = UNSUPPORTED_ATTRIBUTE_TYPES[code];
-    reporter(place)('unsupported_attribute', `attribute '${name}' has type ${code}${kind ? ` (${kind})` : ''}, which is not supported`);
+    reporter(place)(
+      'unsupported_attribute',
+      `attribute '${name}' has type ${code}${kind ? ` (${kind})` : ''}, which is not supported`,
+    );
     return { name, type: 'int', value: 0 };
   }
   return { name, type, value: ATTRIBUTE_KINDS[type].read(m, place) };
@@ -183,7 +230,9 @@ function readValueInfo(m: ProtoMessage, place: Place): OnnxValueInfo {
   const elemType = dataTypeOf(fieldNumber(tensorType, 'elem_type') ?? 0, reporter(place)) ?? 'undefined';
   const shape = fieldMessage(tensorType, 'shape');
   if (shape === undefined) return { name, elemType };
-  const dims = fieldList<ProtoMessage>(shape, 'dim').map((d) => fieldNumber(d, 'dim_value') ?? fieldString(d, 'dim_param'));
+  const dims = fieldList<ProtoMessage>(shape, 'dim').map(
+    (d) => fieldNumber(d, 'dim_value') ?? fieldString(d, 'dim_param'),
+  );
   return { name, elemType, shape: dims };
 }
 
@@ -233,7 +282,12 @@ function attributeToProto(attribute: OnnxAttribute): ProtoMessage {
 function valueInfoToProto(info: OnnxValueInfo): ProtoMessage {
   const { elemType, shape } = info;
   if (elemType === 'undefined' && shape === undefined) return { name: info.name };
-  const dims = shape?.map((d) => (typeof d === 'number' ? { dim_value: d } : typeof d === 'string' ? { dim_param: d } : {}));
-  const tensorType = { elem_type: elemType === 'undefined' ? undefined : dataTypeCode(elemType), shape: dims && { dim: dims } };
+  const dims = shape?.map((d) =>
+    typeof d === 'number' ? { dim_value: d } : typeof d === 'string' ? { dim_param: d } : {},
+  );
+  const tensorType = {
+    elem_type: elemType === 'undefined' ? undefined : dataTypeCode(elemType),
+    shape: dims && { dim: dims },
+  };
   return { name: info.name, type: { tensor_type: tensorType } };
 }

@@ -5,7 +5,15 @@
  * negative one takes 10 bytes), and repeated numbers are written unpacked, one tag per value, as proto2
  * writes a plain `repeated` field.
  */
-import { int64ToHalves, WIRE_TYPE_OF, type FieldSpec, type MessageSchema, type ProtoMessage, type ProtoScalar, type ScalarKind } from './protobuf.js';
+import {
+  int64ToHalves,
+  WIRE_TYPE_OF,
+  type FieldSpec,
+  type MessageSchema,
+  type ProtoMessage,
+  type ProtoScalar,
+  type ScalarKind,
+} from './protobuf.js';
 
 /**
  * Bytes go into chunks; a nested message leaves an empty slot for its length prefix, filled in when the
@@ -150,6 +158,7 @@ function writeBytes(w: Writer, bytes: Uint8Array): void {
 }
 
 function writeString(w: Writer, s: string): void {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the test is for 7-bit ASCII, control characters included
   if (s.length > 64 || !/^[\x00-\x7f]*$/.test(s)) return writeBytes(w, UTF8_ENCODER.encode(s));
   writeVarint(w, s.length, 0);
   reserve(w, s.length);

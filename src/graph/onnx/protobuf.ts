@@ -53,7 +53,8 @@ export function defineMessage(name: string, fields: Readonly<Record<number, Fiel
 export const fieldNumber = (m: ProtoMessage, name: string): number | undefined => m[name] as number | undefined;
 export const fieldString = (m: ProtoMessage, name: string): string | undefined => m[name] as string | undefined;
 export const fieldBytes = (m: ProtoMessage, name: string): Uint8Array | undefined => m[name] as Uint8Array | undefined;
-export const fieldMessage = (m: ProtoMessage, name: string): ProtoMessage | undefined => m[name] as ProtoMessage | undefined;
+export const fieldMessage = (m: ProtoMessage, name: string): ProtoMessage | undefined =>
+  m[name] as ProtoMessage | undefined;
 export const fieldList = <T extends ProtoScalar | ProtoMessage>(m: ProtoMessage, name: string): readonly T[] =>
   (m[name] as readonly T[] | undefined) ?? [];
 
@@ -78,7 +79,9 @@ export function int64FromHalves(lo: number, hi: number, signed: boolean): number
   return (signed ? hi | 0 : hi >>> 0) * TWO_32 + (lo >>> 0);
 }
 
-/** Two's-complement halves of an integer, saturating at the int64 range (so 2^63, read from INT64_MAX, writes it back). */
+/**
+ * Two's-complement halves of an integer, saturating at the int64 range (so 2^63, read from INT64_MAX, writes it back).
+ */
 export function int64ToHalves(x: number): readonly [lo: number, hi: number] {
   if (!Number.isInteger(x)) throw new RangeError(`int64 value ${x} is not an integer`);
   if (x >= TWO_63) return [0xffffffff, 0x7fffffff];
@@ -143,7 +146,10 @@ function describeFrames(frames: readonly Frame[]): string {
   const kind = frame.field.kind;
   const reading = `${frame.schema.name}.${fieldLabel(frame)} (${typeof kind === 'function' ? kind().name : kind})`;
   if (i === 0) return reading;
-  return `${reading}, inside ${frames[0]!.schema.name}${frames.slice(0, i).map((f) => `.${fieldLabel(f)}`).join('')}`;
+  return `${reading}, inside ${frames[0]!.schema.name}${frames
+    .slice(0, i)
+    .map((f) => `.${fieldLabel(f)}`)
+    .join('')}`;
 }
 
 function fieldLabel(frame: Frame): string {
@@ -152,7 +158,8 @@ function fieldLabel(frame: Frame): string {
 
 /** Reads fields up to `end`; `declaredEnd` lies beyond it when the file stops inside the message. */
 function readMessage(c: Cursor, schema: MessageSchema, end: number, declaredEnd: number): ProtoMessage {
-  if (c.frames.length >= MAX_DEPTH) throw new WireError('too_deep', `messages nested deeper than ${MAX_DEPTH} levels at byte ${c.pos}`);
+  if (c.frames.length >= MAX_DEPTH)
+    throw new WireError('too_deep', `messages nested deeper than ${MAX_DEPTH} levels at byte ${c.pos}`);
   const frame: Frame = { schema, field: undefined, index: 0 };
   c.frames.push(frame);
   const message: Record<string, ProtoValue> = {};
@@ -180,11 +187,21 @@ function readMessage(c: Cursor, schema: MessageSchema, end: number, declaredEnd:
 function readTag(c: Cursor, end: number, at: number): number {
   readVarint(c, end);
   if (c.lo >>> 3 !== 0 && c.hi === 0) return c.lo;
-  throw new WireError('bad_field_number', `invalid field number ${Math.floor(int64FromHalves(c.lo, c.hi, false) / 8)} at byte ${at}`);
+  throw new WireError(
+    'bad_field_number',
+    `invalid field number ${Math.floor(int64FromHalves(c.lo, c.hi, false) / 8)} at byte ${at}`,
+  );
 }
 
 /** The wire type of one value of each scalar kind. */
-export const WIRE_TYPE_OF: Readonly<Record<ScalarKind, number>> = { int32: 0, int64: 0, float: 5, double: 1, string: 2, bytes: 2 };
+export const WIRE_TYPE_OF: Readonly<Record<ScalarKind, number>> = {
+  int32: 0,
+  int64: 0,
+  float: 5,
+  double: 1,
+  string: 2,
+  bytes: 2,
+};
 
 /** Per scalar kind: how to read one value, and its size when fixed. */
 interface ScalarCodec {
@@ -193,21 +210,41 @@ interface ScalarCodec {
 }
 
 const SCALARS: Readonly<Record<ScalarKind, ScalarCodec>> = {
-  int32: { read: (c, end) => (readVarint(c, end), c.lo | 0) },
-  int64: { read: (c, end) => (readVarint(c, end), int64FromHalves(c.lo, c.hi, true)) },
+  int32: {
+    read: (c, end) => {
+      readVarint(c, end);
+      return c.lo | 0;
+    },
+  },
+  int64: {
+    read: (c, end) => {
+      readVarint(c, end);
+      return int64FromHalves(c.lo, c.hi, true);
+    },
+  },
   float: { fixedBytes: 4, read: (c, end) => c.view.getFloat32(advance(c, 4, end), true) },
   double: { fixedBytes: 8, read: (c, end) => c.view.getFloat64(advance(c, 8, end), true) },
   string: { read: (c, end) => decodeUtf8(c.bytes, readDelimited(c, end), c.pos) },
   bytes: { read: (c, end) => c.bytes.subarray(readDelimited(c, end), c.pos) },
 };
 
-function readField(c: Cursor, spec: FieldSpec, wire: number, end: number, at: number, message: Record<string, ProtoValue>): void {
+function readField(
+  c: Cursor,
+  spec: FieldSpec,
+  wire: number,
+  end: number,
+  at: number,
+  message: Record<string, ProtoValue>,
+): void {
   const { kind, name } = spec;
   const codec = typeof kind === 'function' ? undefined : SCALARS[kind];
   const expected = typeof kind === 'function' ? 2 : WIRE_TYPE_OF[kind];
   const packed = spec.repeated === true && expected !== 2 && wire === 2;
   if (wire !== expected && !packed) {
-    throw new WireError('wrong_wire_type', `wire type ${wire} (${WIRE_NAMES[wire]}) instead of ${expected} (${WIRE_NAMES[expected]}) at byte ${at}`);
+    throw new WireError(
+      'wrong_wire_type',
+      `wire type ${wire} (${WIRE_NAMES[wire]}) instead of ${expected} (${WIRE_NAMES[expected]}) at byte ${at}`,
+    );
   }
   if (codec === undefined) {
     const start = readDelimited(c, end, true);
@@ -235,18 +272,25 @@ function store(message: Record<string, ProtoValue>, spec: FieldSpec, value: Prot
 /** One chunk of lanes: a view of fixed-width values as they lie in the input, else varints re-laid in lanes. */
 function readLanes(c: Cursor, codec: ScalarCodec, width: number, packed: boolean, end: number): Uint8Array {
   const { bytes } = c;
-  if (!packed) return codec.fixedBytes === undefined ? varintLanes(c, 1, width, end) : bytes.subarray(advance(c, codec.fixedBytes, end), c.pos);
+  if (!packed)
+    return codec.fixedBytes === undefined
+      ? varintLanes(c, 1, width, end)
+      : bytes.subarray(advance(c, codec.fixedBytes, end), c.pos);
   const start = readDelimited(c, end);
   const stop = c.pos;
   if (codec.fixedBytes !== undefined) {
     if ((stop - start) % codec.fixedBytes === 0) return bytes.subarray(start, stop);
-    throw new WireError('bad_length', `packed run of ${stop - start} bytes at byte ${start} is not a whole number of ${codec.fixedBytes}-byte values`);
+    throw new WireError(
+      'bad_length',
+      `packed run of ${stop - start} bytes at byte ${start} is not a whole number of ${codec.fixedBytes}-byte values`,
+    );
   }
   let count = 0;
   for (let i = start; i < stop; i++) if (bytes[i]! < 0x80) count++;
   c.pos = start;
   const out = varintLanes(c, count, width, stop);
-  if (c.pos !== stop) throw new WireError('bad_length', `packed run of ${stop - start} bytes at byte ${start} ends inside a varint`);
+  if (c.pos !== stop)
+    throw new WireError('bad_length', `packed run of ${stop - start} bytes at byte ${start} ends inside a varint`);
   return out;
 }
 
@@ -322,18 +366,27 @@ function skipField(c: Cursor, number: number, wire: number, end: number, at: num
   else if (wire === 5) advance(c, 4, end);
   else if (wire === 2) readDelimited(c, end);
   else if (wire === 3) skipGroup(c, number, end, depth + 1);
-  else throw new WireError('bad_wire_type', `${wire === 4 ? 'end-group without a start-group' : `invalid wire type ${wire}`} at byte ${at}`);
+  else
+    throw new WireError(
+      'bad_wire_type',
+      `${wire === 4 ? 'end-group without a start-group' : `invalid wire type ${wire}`} at byte ${at}`,
+    );
 }
 
 function skipGroup(c: Cursor, number: number, end: number, depth: number): void {
-  if (depth > MAX_DEPTH) throw new WireError('too_deep', `groups nested deeper than ${MAX_DEPTH} levels at byte ${c.pos}`);
+  if (depth > MAX_DEPTH)
+    throw new WireError('too_deep', `groups nested deeper than ${MAX_DEPTH} levels at byte ${c.pos}`);
   for (;;) {
     const at = c.pos;
     const tag = readTag(c, end, at);
     const inner = tag >>> 3;
     const wire = tag & 7;
     if (wire === 4 && inner === number) return;
-    if (wire === 4) throw new WireError('bad_wire_type', `end-group of field ${inner} at byte ${at} inside a group of field ${number}`);
+    if (wire === 4)
+      throw new WireError(
+        'bad_wire_type',
+        `end-group of field ${inner} at byte ${at} inside a group of field ${number}`,
+      );
     skipField(c, inner, wire, end, at, depth);
   }
 }

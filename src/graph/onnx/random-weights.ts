@@ -14,10 +14,14 @@ const he = (fanIn: number): Draw => {
   const std = Math.sqrt(2 / Math.max(1, fanIn));
   return (rng) => std * rng.normal();
 };
-const uniform = (centre: number, half: number): Draw => (rng) => centre + half * (2 * rng.next() - 1);
+const uniform =
+  (centre: number, half: number): Draw =>
+  (rng) =>
+    centre + half * (2 * rng.next() - 1);
 const bias = (fanIn: number): Draw => uniform(0, 1 / Math.sqrt(Math.max(1, fanIn)));
 
-const shapeOf = (graph: Graph, node: GraphNode, i: number): readonly number[] => graph.tensors[node.inputs[i] ?? '']?.shape ?? [];
+const shapeOf = (graph: Graph, node: GraphNode, i: number): readonly number[] =>
+  graph.tensors[node.inputs[i] ?? '']?.shape ?? [];
 const convFanIn = (graph: Graph, node: GraphNode): number => elementCount(shapeOf(graph, node, 1).slice(1));
 const gemmFanIn = (graph: Graph, node: GraphNode): number => {
   const w = shapeOf(graph, node, 1);
@@ -29,11 +33,14 @@ const gemmFanIn = (graph: Graph, node: GraphNode): number => {
  * near 1/4 (as torchvision's zero_init_residual, less extreme), so a deep ResNet's activations do not
  * double with every block.
  */
-const ROLES: Readonly<Record<string, (graph: Graph, node: GraphNode, index: number, residual: boolean) => Draw | undefined>> = {
+const ROLES: Readonly<
+  Record<string, (graph: Graph, node: GraphNode, index: number, residual: boolean) => Draw | undefined>
+> = {
   Conv: (g, n, i) => (i === 1 ? he(convFanIn(g, n)) : i === 2 ? bias(convFanIn(g, n)) : undefined),
   Gemm: (g, n, i) => (i === 1 ? he(gemmFanIn(g, n)) : i === 2 ? bias(gemmFanIn(g, n)) : undefined),
   MatMul: (g, n, i) => (i === 1 ? he(shapeOf(g, n, 1).at(-2) ?? 1) : undefined),
-  BatchNormalization: (_g, _n, i, residual) => [undefined, uniform(residual ? 0.25 : 1, 0.1), uniform(0, 0.1), uniform(0, 0.1), uniform(1, 0.25)][i],
+  BatchNormalization: (_g, _n, i, residual) =>
+    [undefined, uniform(residual ? 0.25 : 1, 0.1), uniform(0, 0.1), uniform(0, 0.1), uniform(1, 0.25)][i],
   LayerNormalization: (_g, _n, i) => [undefined, uniform(1, 0.1), uniform(0, 0.1)][i],
   RMSNormalization: (_g, _n, i) => (i === 1 ? uniform(1, 0.1) : undefined),
 };

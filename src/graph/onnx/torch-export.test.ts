@@ -19,8 +19,14 @@ describe('torch nn.TransformerEncoderLayer export (opset 13, fused QKV split by 
     const imported = importOnnx(fixture.bytes, { fileName: 'encoder.onnx' });
     if (!imported.ok) throw new Error(formatIssues(imported.issues));
     const graph = imported.value;
-    const slices = ['Slice', 'Slice_1', 'Slice_2'].map((s) => graph.tensors[`/layers.0/self_attn/${s}_output_0`]!.shape);
-    expect(slices).toEqual([[32, 1, 256], [32, 1, 256], [32, 1, 256]]);
+    const slices = ['Slice', 'Slice_1', 'Slice_2'].map(
+      (s) => graph.tensors[`/layers.0/self_attn/${s}_output_0`]!.shape,
+    );
+    expect(slices).toEqual([
+      [32, 1, 256],
+      [32, 1, 256],
+      [32, 1, 256],
+    ]);
     expect(graph.tensors['/layers.0/self_attn/Reshape_output_0']!.shape).toEqual([32, 4, 64]);
     expect(graph.tensors['y']!.shape).toEqual([1, 32, 256]);
   });

@@ -34,7 +34,9 @@ describe('ops torchvision exports emit, against onnxruntime', () => {
     const b = new FixtureBuilder(1);
     const gate = b.node('HardSigmoid', '/HardSigmoid', ['x'], [float('alpha', 1 / 6), float('beta', 0.5)]);
     b.node('Add', '/Add', [gate, b.node('HardSwish', '/HardSwish', ['x'])], [], 'y');
-    expect(await againstOrt(b.model([{ name: 'x', shape: [4, 8] }], [{ name: 'y', shape: [4, 8] }]), [4, 8])).toBeLessThan(TOLERANCE);
+    expect(
+      await againstOrt(b.model([{ name: 'x', shape: [4, 8] }], [{ name: 'y', shape: [4, 8] }]), [4, 8]),
+    ).toBeLessThan(TOLERANCE);
   });
 
   it('Equal, Less, Greater and Where choose between tensors', async () => {
@@ -44,17 +46,32 @@ describe('ops torchvision exports emit, against onnxruntime', () => {
     const chosen = b.node('Where', '/Where', [same, rounded, b.node('Neg', '/Neg', ['x'])]);
     const small = b.node('Less', '/Less', ['x', b.constant('float', [], [-1])]);
     const large = b.node('Greater', '/Greater', ['x', b.constant('float', [], [1])]);
-    b.node('Where', '/Where_2', [small, 'x', b.node('Where', '/Where_1', [large, b.constant('float', [1], [9]), chosen])], [], 'y');
-    expect(await againstOrt(b.model([{ name: 'x', shape: [3, 5] }], [{ name: 'y', shape: [3, 5] }]), [3, 5])).toBeLessThan(TOLERANCE);
+    b.node(
+      'Where',
+      '/Where_2',
+      [small, 'x', b.node('Where', '/Where_1', [large, b.constant('float', [1], [9]), chosen])],
+      [],
+      'y',
+    );
+    expect(
+      await againstOrt(b.model([{ name: 'x', shape: [3, 5] }], [{ name: 'y', shape: [3, 5] }]), [3, 5]),
+    ).toBeLessThan(TOLERANCE);
   });
 
   it('Pad (constant mode, both ends, with a crop) and a ConstantOfShape whose shape other nodes compute', async () => {
     const b = new FixtureBuilder(3);
     const padded = b.node('Pad', '/Pad', ['x', b.int64('pads', [0, 1, 2, 0, -1, 1]), b.constant('float', [], [0.5])]);
     // Swin's pattern: the shape comes from Shape, so it is known only once inference folds it.
-    const fill = b.node('ConstantOfShape', '/ConstantOfShape', [b.node('Shape', '/Shape', [padded])], [{ name: 'value', type: 'tensor', value: makeTensor('', 'float', [1], [2]) }]);
+    const fill = b.node(
+      'ConstantOfShape',
+      '/ConstantOfShape',
+      [b.node('Shape', '/Shape', [padded])],
+      [{ name: 'value', type: 'tensor', value: makeTensor('', 'float', [1], [2]) }],
+    );
     b.node('Mul', '/Mul', [padded, fill], [], 'y');
-    expect(await againstOrt(b.model([{ name: 'x', shape: [2, 3, 4] }], [{ name: 'y', shape: [2, 3, 7] }]), [2, 3, 4])).toBeLessThan(TOLERANCE);
+    expect(
+      await againstOrt(b.model([{ name: 'x', shape: [2, 3, 4] }], [{ name: 'y', shape: [2, 3, 7] }]), [2, 3, 4]),
+    ).toBeLessThan(TOLERANCE);
   });
 
   it('integer Mod takes the sign of the divisor (fmod 0), as Python does', async () => {
@@ -76,7 +93,10 @@ describe('LayerNorm written out (torch below opset 17)', () => {
   it('imports as one LayerNormalization per norm, with its epsilon, gain and bias', () => {
     const graph = load(fixture);
     const norms = graph.nodes.filter((n) => n.op === 'LayerNormalization');
-    expect(norms.map((n) => n.name)).toEqual(['/layers.0/norm1/LayerNormalization', '/layers.0/norm2/LayerNormalization']);
+    expect(norms.map((n) => n.name)).toEqual([
+      '/layers.0/norm1/LayerNormalization',
+      '/layers.0/norm2/LayerNormalization',
+    ]);
     expect(norms[0]!.inputs.slice(1)).toEqual(['layers.0.norm1.weight', 'layers.0.norm1.bias']);
     expect(norms[0]!.attrs).toEqual({ axis: -1, epsilon: 1e-5 });
     expect(graph.nodes.filter((n) => ['Pow', 'Sqrt', 'ReduceMean'].includes(n.op))).toEqual([]);
@@ -91,7 +111,12 @@ describe('LayerNorm written out (torch below opset 17)', () => {
   it('leaves the chain alone when another node reads a value inside it', () => {
     const b = new FixtureBuilder(5);
     const centred = b.node('Sub', '/Sub', ['x', b.node('ReduceMean', '/ReduceMean', ['x'], [ints('axes', [-1])])]);
-    const variance = b.node('ReduceMean', '/ReduceMean_1', [b.node('Pow', '/Pow', [centred, b.constant('float', [], [2])])], [ints('axes', [-1])]);
+    const variance = b.node(
+      'ReduceMean',
+      '/ReduceMean_1',
+      [b.node('Pow', '/Pow', [centred, b.constant('float', [], [2])])],
+      [ints('axes', [-1])],
+    );
     const std = b.node('Sqrt', '/Sqrt', [b.node('Add', '/Add', [variance, b.constant('float', [], [1e-5])])]);
     const normed = b.node('Mul', '/Mul', [b.node('Div', '/Div', [centred, std]), b.uniform('gamma', [8], 0.5, 1.5)]);
     b.node('Add', '/Add_1', [normed, centred], [], 'y');

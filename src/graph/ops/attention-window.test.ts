@@ -8,7 +8,12 @@ function attend(window: number, values: readonly number[]): Float64Array {
   const q = g.input('q', [1, 4, 1]);
   const k = g.input('k', [1, 4, 1]);
   const v = g.input('v', [1, 4, 1]);
-  const out = g.add('Attention', [q, k, v], { num_heads: 1, causal: 1, ...(window > 0 ? { window } : {}) }, 'attention');
+  const out = g.add(
+    'Attention',
+    [q, k, v],
+    { num_heads: 1, causal: 1, ...(window > 0 ? { window } : {}) },
+    'attention',
+  );
   // Zero queries and keys: every visible key gets the same weight, so each output is a plain mean.
   return evaluateGraph(g.build([out]), { q: [0, 0, 0, 0], k: [0, 0, 0, 0], v: values }).get(out)!;
 }

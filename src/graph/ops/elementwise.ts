@@ -6,7 +6,18 @@
 import { erf, gelu, geluTanh } from '../../core/functions.js';
 import { isNumberFormatName, NUMBER_FORMATS } from '../../core/number-formats.js';
 import { elementCount } from '../types.js';
-import { broadcastShapes, constantInts, floatAttr, input, stridesOf, toDType, unsupported, type OpContext, type OpDef, type TensorType } from './op.js';
+import {
+  broadcastShapes,
+  constantInts,
+  floatAttr,
+  input,
+  stridesOf,
+  toDType,
+  unsupported,
+  type OpContext,
+  type OpDef,
+  type TensorType,
+} from './op.js';
 
 function unary(op: string, opsPerElement: number, fn: (x: number, ctx: OpContext) => number, summary: string): OpDef {
   return {
@@ -56,7 +67,11 @@ function binary(op: string, fn: (x: number, y: number, ctx: OpContext) => number
 
 /** An op over one or more inputs (ONNX's Max, Min), folded left to right after broadcasting them all. */
 function variadic(op: string, fn: (x: number, y: number) => number, summary: string): OpDef {
-  const shapeOf = (ctx: OpContext): number[] => ctx.inputs.reduce<number[]>((shape, _t, i) => broadcastShapes(shape, input(ctx, i).shape), [...input(ctx, 0).shape]);
+  const shapeOf = (ctx: OpContext): number[] =>
+    ctx.inputs.reduce<number[]>(
+      (shape, _t, i) => broadcastShapes(shape, input(ctx, i).shape),
+      [...input(ctx, 0).shape],
+    );
   return {
     op,
     kind: 'vector',
@@ -66,7 +81,14 @@ function variadic(op: string, fn: (x: number, y: number) => number, summary: str
     evaluate: (ctx, inputs, out) => {
       const shape = out[0]!.shape;
       const all = inputs.map((v, i) => broadcastValues(v!, input(ctx, i).shape, shape));
-      return [Float64Array.from(all[0]!, (x, i) => toDType(all.slice(1).reduce((acc, v) => fn(acc, v[i]!), x), out[0]!.dtype))];
+      return [
+        Float64Array.from(all[0]!, (x, i) =>
+          toDType(
+            all.slice(1).reduce((acc, v) => fn(acc, v[i]!), x),
+            out[0]!.dtype,
+          ),
+        ),
+      ];
     },
   };
 }
@@ -82,11 +104,21 @@ const DROPOUT: OpDef = {
     const x = input(ctx, 0);
     const training = ctx.inputs[2] ? constantInts(ctx, 2, 'training_mode')[0] : 0;
     const ratio = ctx.inputs[1] ? constantInts(ctx, 1, 'ratio')[0] : floatAttr(ctx, 'ratio', 0.5);
-    if (training !== 0 && ratio !== 0) unsupported(`training_mode dropout (ratio ${ratio}) drops random elements; tpusim evaluates inference, where dropout passes x through`);
-    return [{ dtype: x.dtype, shape: x.shape }, ...(ctx.node.outputs.length > 1 ? [{ dtype: 'bool' as const, shape: x.shape }] : [])];
+    if (training !== 0 && ratio !== 0)
+      unsupported(
+        `training_mode dropout (ratio ${ratio}) drops random elements; tpusim evaluates inference, where dropout ` +
+          `passes x through`,
+      );
+    return [
+      { dtype: x.dtype, shape: x.shape },
+      ...(ctx.node.outputs.length > 1 ? [{ dtype: 'bool' as const, shape: x.shape }] : []),
+    ];
   },
   vectorOps: () => 0,
-  evaluate: (_ctx, inputs, out) => [Float64Array.from(inputs[0]!), ...(out.length > 1 ? [new Float64Array(inputs[0]!.length).fill(1)] : [])],
+  evaluate: (_ctx, inputs, out) => [
+    Float64Array.from(inputs[0]!),
+    ...(out.length > 1 ? [new Float64Array(inputs[0]!.length).fill(1)] : []),
+  ],
 };
 
 export const ELEMENTWISE_OPS: readonly OpDef[] = [
@@ -96,8 +128,18 @@ export const ELEMENTWISE_OPS: readonly OpDef[] = [
   unary('Sigmoid', 6, sigmoid, 'logistic function'),
   unary('Silu', 7, (x) => x * sigmoid(x), 'x sigmoid(x) (SwiGLU gates)'),
   unary('Tanh', 6, (x) => Math.tanh(x), 'hyperbolic tangent'),
-  unary('Gelu', 10, (x, ctx) => (ctx.node.attrs['approximate'] === 'tanh' ? geluTanh(x) : gelu(x)), 'Gaussian error linear unit'),
-  unary('HardSigmoid', 4, (x, ctx) => Math.min(1, Math.max(0, floatAttr(ctx, 'alpha', 0.2) * x + floatAttr(ctx, 'beta', 0.5))), 'max(0, min(1, alpha x + beta))'),
+  unary(
+    'Gelu',
+    10,
+    (x, ctx) => (ctx.node.attrs['approximate'] === 'tanh' ? geluTanh(x) : gelu(x)),
+    'Gaussian error linear unit',
+  ),
+  unary(
+    'HardSigmoid',
+    4,
+    (x, ctx) => Math.min(1, Math.max(0, floatAttr(ctx, 'alpha', 0.2) * x + floatAttr(ctx, 'beta', 0.5))),
+    'max(0, min(1, alpha x + beta))',
+  ),
   unary('HardSwish', 5, (x) => x * Math.min(1, Math.max(0, x / 6 + 0.5)), 'x max(0, min(1, x / 6 + 1/2))'),
   unary('Erf', 6, erf, 'error function'),
   unary('Exp', 4, (x) => Math.exp(x), 'e^x'),
@@ -136,7 +178,10 @@ export function clipBounds(ctx: OpContext): { min: number; max: number } | undef
   const lo = ctx.inputs[1];
   const hi = ctx.inputs[2];
   if ((lo && !lo.data) || (hi && !hi.data)) return undefined;
-  return { min: lo?.data?.[0] ?? floatAttr(ctx, 'min', -Infinity), max: hi?.data?.[0] ?? floatAttr(ctx, 'max', Infinity) };
+  return {
+    min: lo?.data?.[0] ?? floatAttr(ctx, 'min', -Infinity),
+    max: hi?.data?.[0] ?? floatAttr(ctx, 'max', Infinity),
+  };
 }
 
 const NARROW_FLOATS: ReadonlySet<string> = new Set(['fp16', 'bf16', 'fp8-e4m3', 'fp8-e5m2']);
@@ -147,7 +192,9 @@ export const CAST: OpDef = {
   summary: 'change element type',
   infer: (ctx) => {
     const to = ctx.node.attrs['to'];
-    return [{ dtype: typeof to === 'string' ? (to as TensorType['dtype']) : input(ctx, 0).dtype, shape: input(ctx, 0).shape }];
+    return [
+      { dtype: typeof to === 'string' ? (to as TensorType['dtype']) : input(ctx, 0).dtype, shape: input(ctx, 0).shape },
+    ];
   },
   vectorOps: (_ctx, out) => elementCount(out[0]!.shape),
   evaluate: (_ctx, inputs, out) => {

@@ -16,7 +16,9 @@ export const EXPAND: OpDef = {
   op: 'Expand',
   kind: 'layout',
   summary: 'broadcast to a shape',
-  infer: (ctx) => [{ dtype: input(ctx, 0).dtype, shape: expandShape(input(ctx, 0).shape, constantInts(ctx, 1, 'shape')) }],
+  infer: (ctx) => [
+    { dtype: input(ctx, 0).dtype, shape: expandShape(input(ctx, 0).shape, constantInts(ctx, 1, 'shape')) },
+  ],
   // A copy of every output element.
   vectorOps: (_ctx, out) => elementCount(out[0]!.shape),
   evaluate: (ctx, inputs, out) => [broadcastValues(inputs[0]!, input(ctx, 0).shape, out[0]!.shape)],

@@ -3,16 +3,31 @@
  * gathering (embedding lookup) and shape queries.
  */
 import { elementCount } from '../types.js';
-import { constantInts, fail, input, intAttr, intsAttr, normalizeAxis, stridesOf, type OpContext, type OpDef, type TensorType } from './op.js';
+import {
+  constantInts,
+  fail,
+  input,
+  intAttr,
+  intsAttr,
+  normalizeAxis,
+  stridesOf,
+  type OpContext,
+  type OpDef,
+  type TensorType,
+} from './op.js';
 
 const same = (ctx: OpContext): TensorType[] => [{ dtype: input(ctx, 0).dtype, shape: input(ctx, 0).shape }];
-const copy = (_ctx: OpContext, inputs: readonly (Float64Array | undefined)[]): Float64Array[] => [Float64Array.from(inputs[0]!)];
+const copy = (_ctx: OpContext, inputs: readonly (Float64Array | undefined)[]): Float64Array[] => [
+  Float64Array.from(inputs[0]!),
+];
 
 function reshapeTarget(ctx: OpContext): number[] {
   const x = input(ctx, 0).shape;
   const target = constantInts(ctx, 1, 'the target shape');
   const allowZero = intAttr(ctx, 'allowzero', 0) === 1;
-  const shape = target.map((d, i) => (d === 0 && !allowZero ? x[i] ?? fail(`shape dimension ${i} copies a dimension the input lacks`) : d));
+  const shape = target.map((d, i) =>
+    d === 0 && !allowZero ? (x[i] ?? fail(`shape dimension ${i} copies a dimension the input lacks`)) : d,
+  );
   const known = shape.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
   const unknown = shape.filter((d) => d === -1).length;
   if (unknown > 1) fail('the target shape has more than one -1');
@@ -33,7 +48,8 @@ function squeezeAxes(ctx: OpContext): number[] | undefined {
 function transposePerm(ctx: OpContext): number[] {
   const rank = input(ctx, 0).shape.length;
   const perm = intsAttr(ctx, 'perm', undefined) ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
-  if (perm.length !== rank || [...perm].sort((a, b) => a - b).some((p, i) => p !== i)) fail(`perm (${perm.join(', ')}) is not a permutation of ${rank} axes`);
+  if (perm.length !== rank || [...perm].sort((a, b) => a - b).some((p, i) => p !== i))
+    fail(`perm (${perm.join(', ')}) is not a permutation of ${rank} axes`);
   return [...perm];
 }
 
@@ -148,7 +164,8 @@ export const LAYOUT_OPS: readonly OpDef[] = [
       let size = 0;
       ctx.inputs.forEach((t, i) => {
         if (!t) fail(`input ${i} is missing`);
-        if (t.shape.length !== first.length || t.shape.some((d, j) => j !== axis && d !== first[j])) fail(`input ${i} (${t.shape.join(', ')}) does not match (${first.join(', ')}) outside axis ${axis}`);
+        if (t.shape.length !== first.length || t.shape.some((d, j) => j !== axis && d !== first[j]))
+          fail(`input ${i} (${t.shape.join(', ')}) does not match (${first.join(', ')}) outside axis ${axis}`);
         size += t.shape[axis]!;
       });
       return [{ dtype: input(ctx, 0).dtype, shape: first.map((d, j) => (j === axis ? size : d)) }];
@@ -178,7 +195,10 @@ export const LAYOUT_OPS: readonly OpDef[] = [
     evaluate: (ctx, inputs) => {
       const ranges = sliceRanges(ctx);
       const strides = stridesOf(input(ctx, 0).shape);
-      const indices = gatherIndices(ranges.map((r) => r.count), (index) => index.reduce((o, v, d) => o + (ranges[d]!.start + v * ranges[d]!.step) * strides[d]!, 0));
+      const indices = gatherIndices(
+        ranges.map((r) => r.count),
+        (index) => index.reduce((o, v, d) => o + (ranges[d]!.start + v * ranges[d]!.step) * strides[d]!, 0),
+      );
       return [Float64Array.from(indices, (i) => inputs[0]![i]!)];
     },
   },
@@ -189,7 +209,12 @@ export const LAYOUT_OPS: readonly OpDef[] = [
     infer: (ctx) => {
       const data = input(ctx, 0).shape;
       const axis = normalizeAxis(intAttr(ctx, 'axis', 0), data.length);
-      return [{ dtype: input(ctx, 0).dtype, shape: [...data.slice(0, axis), ...input(ctx, 1).shape, ...data.slice(axis + 1)] }];
+      return [
+        {
+          dtype: input(ctx, 0).dtype,
+          shape: [...data.slice(0, axis), ...input(ctx, 1).shape, ...data.slice(axis + 1)],
+        },
+      ];
     },
     evaluate: (ctx, inputs) => {
       const data = input(ctx, 0).shape;
@@ -202,7 +227,10 @@ export const LAYOUT_OPS: readonly OpDef[] = [
         idx.forEach((raw, j) => {
           const k = raw < 0 ? raw + data[axis]! : raw;
           if (k < 0 || k >= data[axis]!) fail(`index ${raw} is out of range for axis ${axis} of size ${data[axis]}`);
-          out.set(inputs[0]!.subarray((o * data[axis]! + k) * inner, (o * data[axis]! + k + 1) * inner), (o * idx.length + j) * inner);
+          out.set(
+            inputs[0]!.subarray((o * data[axis]! + k) * inner, (o * data[axis]! + k + 1) * inner),
+            (o * idx.length + j) * inner,
+          );
         });
       }
       return [out];
@@ -211,7 +239,7 @@ export const LAYOUT_OPS: readonly OpDef[] = [
   {
     op: 'Shape',
     kind: 'layout',
-    summary: 'the input\'s shape as an int64 tensor',
+    summary: "the input's shape as an int64 tensor",
     infer: (ctx) => [{ dtype: 'int64', shape: [shapeRange(ctx).length] }],
     evaluate: (ctx) => [Float64Array.from(shapeRange(ctx))],
   },

@@ -5,14 +5,32 @@
  */
 import { elementCount } from '../types.js';
 import { broadcastValues } from './elementwise.js';
-import { broadcastShapes, f32, fail, unsupported, floatAttr, input, intAttr, intsAttr, stridesOf, stringAttr, type Gemm, type OpContext, type OpDef, type TensorType } from './op.js';
+import {
+  broadcastShapes,
+  f32,
+  fail,
+  unsupported,
+  floatAttr,
+  input,
+  intAttr,
+  intsAttr,
+  stridesOf,
+  stringAttr,
+  type Gemm,
+  type OpContext,
+  type OpDef,
+  type TensorType,
+} from './op.js';
 
 const isParameter = (ctx: OpContext, i: number): boolean => {
   const t = ctx.inputs[i];
   return t !== undefined && (t.kind === 'weight' || t.kind === 'constant');
 };
 
-function matmulShapes(a: readonly number[], b: readonly number[]): { batch: number[]; m: number; n: number; k: number; out: number[] } {
+function matmulShapes(
+  a: readonly number[],
+  b: readonly number[],
+): { batch: number[]; m: number; n: number; k: number; out: number[] } {
   if (a.length === 0 || b.length === 0) fail('MatMul needs operands of rank 1 or more');
   const A = a.length === 1 ? [1, a[0]!] : a;
   const B = b.length === 1 ? [b[0]!, 1] : b;
@@ -32,7 +50,15 @@ export const MATMUL: OpDef = {
   infer: (ctx) => [{ dtype: input(ctx, 0).dtype, shape: matmulShapes(input(ctx, 0).shape, input(ctx, 1).shape).out }],
   gemms: (ctx) => {
     const s = matmulShapes(input(ctx, 0).shape, input(ctx, 1).shape);
-    return [{ batch: elementCount(s.batch), m: s.m, n: s.n, k: s.k, weightsAreParameters: isParameter(ctx, 1) && input(ctx, 1).shape.length <= 2 }];
+    return [
+      {
+        batch: elementCount(s.batch),
+        m: s.m,
+        n: s.n,
+        k: s.k,
+        weightsAreParameters: isParameter(ctx, 1) && input(ctx, 1).shape.length <= 2,
+      },
+    ];
   },
   evaluate: (ctx, inputs) => {
     const a = input(ctx, 0).shape;
@@ -101,7 +127,8 @@ export const GEMM: OpDef = {
     for (let i = 0; i < d.m; i++) {
       for (let j = 0; j < d.n; j++) {
         let sum = 0;
-        for (let k = 0; k < d.k; k++) sum += a[d.transA ? k * d.m + i : i * d.k + k]! * b[d.transB ? j * d.k + k : k * d.n + j]!;
+        for (let k = 0; k < d.k; k++)
+          sum += a[d.transA ? k * d.m + i : i * d.k + k]! * b[d.transB ? j * d.k + k : k * d.n + j]!;
         out[i * d.n + j] = f32(alpha * sum + beta * (c ? c[i * d.n + j]! : 0));
       }
     }
@@ -129,7 +156,12 @@ export interface ConvGeometry {
 }
 
 /** Padding and output size of a 2-D convolution or pooling window, with ONNX's auto_pad rules. */
-export function windowGeometry(ctx: OpContext, size: readonly [number, number], kernel: readonly [number, number], dilations: readonly [number, number]) {
+export function windowGeometry(
+  ctx: OpContext,
+  size: readonly [number, number],
+  kernel: readonly [number, number],
+  dilations: readonly [number, number],
+) {
   const strides = intsAttr(ctx, 'strides', [1, 1])!;
   const autoPad = stringAttr(ctx, 'auto_pad', 'NOTSET');
   let pads = [...(intsAttr(ctx, 'pads', [0, 0, 0, 0]) ?? [0, 0, 0, 0])];
@@ -148,18 +180,27 @@ export function windowGeometry(ctx: OpContext, size: readonly [number, number], 
     if (o < 1) fail(`the ${kernel[0]}x${kernel[1]} window does not fit the ${size[0]}x${size[1]} input`);
     out.push(o);
   }
-  return { strides: [strides[0]!, strides[1]!] as const, pads: [pads[0]!, pads[1]!, pads[2]!, pads[3]!] as const, out: [out[0]!, out[1]!] as const };
+  return {
+    strides: [strides[0]!, strides[1]!] as const,
+    pads: [pads[0]!, pads[1]!, pads[2]!, pads[3]!] as const,
+    out: [out[0]!, out[1]!] as const,
+  };
 }
 
 export function convGeometry(ctx: OpContext): ConvGeometry {
   const x = input(ctx, 0).shape;
   const w = input(ctx, 1).shape;
-  if (x.length !== 4 || w.length !== 4) unsupported(`tpusim runs 2-D convolutions (rank-4 tensors), got input (${x.join(', ')}) and weights (${w.join(', ')})`);
+  if (x.length !== 4 || w.length !== 4)
+    unsupported(
+      `tpusim runs 2-D convolutions (rank-4 tensors), got input (${x.join(', ')}) and weights (${w.join(', ')})`,
+    );
   const groups = intAttr(ctx, 'group', 1);
   const [batch, inChannels, height, width] = x as [number, number, number, number];
   const [outChannels, perGroup, kernelHeight, kernelWidth] = w as [number, number, number, number];
-  if (inChannels % groups !== 0 || outChannels % groups !== 0) fail(`group=${groups} does not divide ${inChannels} input and ${outChannels} output channels`);
-  if (perGroup * groups !== inChannels) fail(`weights take ${perGroup} channels per group, input has ${inChannels} in ${groups} groups`);
+  if (inChannels % groups !== 0 || outChannels % groups !== 0)
+    fail(`group=${groups} does not divide ${inChannels} input and ${outChannels} output channels`);
+  if (perGroup * groups !== inChannels)
+    fail(`weights take ${perGroup} channels per group, input has ${inChannels} in ${groups} groups`);
   const dilations = intsAttr(ctx, 'dilations', [1, 1])!;
   const g = windowGeometry(ctx, [height, width], [kernelHeight, kernelWidth], [dilations[0]!, dilations[1]!]);
   return {
@@ -191,7 +232,15 @@ export const CONV: OpDef = {
   },
   gemms: (ctx) => {
     const g = convGeometry(ctx);
-    return [{ batch: g.batch * g.groups, m: g.outHeight * g.outWidth, n: g.outChannels / g.groups, k: (g.inChannels / g.groups) * g.kernelHeight * g.kernelWidth, weightsAreParameters: true }];
+    return [
+      {
+        batch: g.batch * g.groups,
+        m: g.outHeight * g.outWidth,
+        n: g.outChannels / g.groups,
+        k: (g.inChannels / g.groups) * g.kernelHeight * g.kernelWidth,
+        weightsAreParameters: true,
+      },
+    ];
   },
   vectorOps: (ctx, out) => (ctx.inputs[2] ? elementCount(out[0]!.shape) : 0),
   evaluate: (ctx, inputs) => {
@@ -214,7 +263,9 @@ export const CONV: OpDef = {
                 for (let kx = 0; kx < g.kernelWidth; kx++) {
                   const ix = ox * g.strideWidth - g.pads[1] + kx * g.dilationWidth;
                   if (ix < 0 || ix >= g.width) continue;
-                  sum += x[((n * g.inChannels + group * cg + c) * g.height + iy) * g.width + ix]! * w[((m * cg + c) * g.kernelHeight + ky) * g.kernelWidth + kx]!;
+                  sum +=
+                    x[((n * g.inChannels + group * cg + c) * g.height + iy) * g.width + ix]! *
+                    w[((m * cg + c) * g.kernelHeight + ky) * g.kernelWidth + kx]!;
                 }
               }
             }
@@ -236,7 +287,8 @@ export function attentionDims(ctx: OpContext) {
   const q = input(ctx, 0).shape;
   const k = input(ctx, 1).shape;
   const v = input(ctx, 2).shape;
-  if (q.length !== 3 || k.length !== 3 || v.length !== 3) fail('Attention takes (batch, sequence, hidden) query, key and value');
+  if (q.length !== 3 || k.length !== 3 || v.length !== 3)
+    fail('Attention takes (batch, sequence, hidden) query, key and value');
   const heads = intAttr(ctx, 'num_heads', 0);
   const kvHeads = intAttr(ctx, 'kv_heads', heads);
   if (heads < 1 || q[2]! % heads !== 0) fail(`num_heads=${heads} does not divide the query width ${q[2]}`);
@@ -245,11 +297,22 @@ export function attentionDims(ctx: OpContext) {
   if (k[2] !== kvHeads * headDim) fail(`key needs kv_heads x head_dim = ${kvHeads * headDim} columns, has ${k[2]}`);
   if (v[2]! % kvHeads !== 0) fail(`value width ${v[2]} is not a multiple of kv_heads=${kvHeads}`);
   const valueDim = v[2]! / kvHeads;
-  if (k[1] !== v[1] || k[0] !== q[0] || v[0] !== q[0]) fail('query, key and value disagree on batch or key/value length');
+  if (k[1] !== v[1] || k[0] !== q[0] || v[0] !== q[0])
+    fail('query, key and value disagree on batch or key/value length');
   // window > 0: sliding-window attention (Gemma 2/3, Phi-3), query i sees keys i - window + 1 .. i.
   const window = intAttr(ctx, 'window', 0);
   if (window < 0) fail(`window=${window} must be >= 0 (0: no window)`);
-  return { batch: q[0]!, seq: q[1]!, kvSeq: k[1]!, heads, kvHeads, headDim, valueDim, causal: intAttr(ctx, 'causal', 0) === 1, window };
+  return {
+    batch: q[0]!,
+    seq: q[1]!,
+    kvSeq: k[1]!,
+    heads,
+    kvHeads,
+    headDim,
+    valueDim,
+    causal: intAttr(ctx, 'causal', 0) === 1,
+    window,
+  };
 }
 
 export const ATTENTION: OpDef = {
@@ -289,16 +352,19 @@ export const ATTENTION: OpDef = {
           let max = -Infinity;
           for (let j = 0; j < d.kvSeq; j++) {
             let s = 0;
-            for (let e = 0; e < d.headDim; e++) s += q[(b * d.seq + i) * width + h * d.headDim + e]! * k[(b * d.kvSeq + j) * kvWidth + kvh * d.headDim + e]!;
+            for (let e = 0; e < d.headDim; e++)
+              s +=
+                q[(b * d.seq + i) * width + h * d.headDim + e]! * k[(b * d.kvSeq + j) * kvWidth + kvh * d.headDim + e]!;
             const pos = i + (d.kvSeq - d.seq);
             scores[j] = (d.causal && j > pos) || (d.window > 0 && j <= pos - d.window) ? -Infinity : s * scale;
             max = Math.max(max, scores[j]!);
           }
           let total = 0;
-          for (let j = 0; j < d.kvSeq; j++) total += (scores[j] = Math.exp(scores[j]! - max));
+          for (let j = 0; j < d.kvSeq; j++) total += scores[j] = Math.exp(scores[j]! - max);
           for (let e = 0; e < d.valueDim; e++) {
             let s = 0;
-            for (let j = 0; j < d.kvSeq; j++) s += (scores[j]! / total) * v[(b * d.kvSeq + j) * vWidth + kvh * d.valueDim + e]!;
+            for (let j = 0; j < d.kvSeq; j++)
+              s += (scores[j]! / total) * v[(b * d.kvSeq + j) * vWidth + kvh * d.valueDim + e]!;
             out[(b * d.seq + i) * outWidth + h * d.valueDim + e] = f32(s);
           }
         }
@@ -330,7 +396,11 @@ export const MOE: OpDef = {
   summary: 'mixture of experts: router, top-k routed feed-forward experts, shared experts',
   infer: (ctx) => {
     const d = moeDims(ctx);
-    if (d.experts < 1 || d.topK < 1 || d.topK > d.experts || d.ffn < 1) fail(`MoE needs experts >= top_k >= 1 and ffn_hidden >= 1, got experts=${d.experts} top_k=${d.topK} ffn_hidden=${d.ffn}`);
+    if (d.experts < 1 || d.topK < 1 || d.topK > d.experts || d.ffn < 1)
+      fail(
+        `MoE needs experts >= top_k >= 1 and ffn_hidden >= 1, got experts=${d.experts} top_k=${d.topK} ` +
+          `ffn_hidden=${d.ffn}`,
+      );
     return [{ dtype: input(ctx, 0).dtype, shape: input(ctx, 0).shape }];
   },
   // Routing is data-dependent; the work is counted as if tokens spread evenly over the experts.

@@ -4,14 +4,30 @@
  */
 import { elementCount } from '../types.js';
 import { broadcastValues } from './elementwise.js';
-import { constantInts, f32, floatAttr, input, intAttr, intsAttr, normalizeAxis, unsupported, type OpContext, type OpDef } from './op.js';
+import {
+  constantInts,
+  f32,
+  floatAttr,
+  input,
+  intAttr,
+  intsAttr,
+  normalizeAxis,
+  unsupported,
+  type OpContext,
+  type OpDef,
+} from './op.js';
 
 /** Splits a shape at `axis` into outer x inner rows of `axis..end` or of one axis. */
 function rows(shape: readonly number[], axis: number): { outer: number; size: number; inner: number } {
   return { outer: elementCount(shape.slice(0, axis)), size: shape[axis]!, inner: elementCount(shape.slice(axis + 1)) };
 }
 
-function mapRows(values: Float64Array, shape: readonly number[], axis: number, fn: (row: Float64Array) => void): Float64Array {
+function mapRows(
+  values: Float64Array,
+  shape: readonly number[],
+  axis: number,
+  fn: (row: Float64Array) => void,
+): Float64Array {
   const { outer, size, inner } = rows(shape, axis);
   const out = new Float64Array(values.length);
   const row = new Float64Array(size);
@@ -79,14 +95,19 @@ function normalization(op: string, rms: boolean, summary: string): OpDef {
         const variance = row.reduce((s, v) => s + (v - mean) * (v - mean), 0) / n;
         const inv = 1 / Math.sqrt(variance + eps);
         [means[r], invs[r]] = [f32(mean), f32(inv)];
-        for (let i = 0; i < n; i++) y[r * n + i] = f32((row[i]! - mean) * inv * (scale ? scale[i]! : 1) + (bias ? bias[i]! : 0));
+        for (let i = 0; i < n; i++)
+          y[r * n + i] = f32((row[i]! - mean) * inv * (scale ? scale[i]! : 1) + (bias ? bias[i]! : 0));
       }
       return [y, means, invs].slice(0, outputs.length);
     },
   };
 }
 
-export const LAYER_NORM = normalization('LayerNormalization', false, 'layer normalization over the last axis, with scale and bias');
+export const LAYER_NORM = normalization(
+  'LayerNormalization',
+  false,
+  'layer normalization over the last axis, with scale and bias',
+);
 export const RMS_NORM = normalization('RMSNormalization', true, 'RMS normalization over the last axis, with scale');
 
 export const BATCH_NORM: OpDef = {
@@ -94,7 +115,10 @@ export const BATCH_NORM: OpDef = {
   kind: 'vector',
   summary: 'per-channel scale and shift with running statistics (inference)',
   infer: (ctx) => {
-    if (intAttr(ctx, 'training_mode', 0) !== 0) unsupported('training_mode=1 (batch statistics, updated running statistics) is not supported; tpusim evaluates inference');
+    if (intAttr(ctx, 'training_mode', 0) !== 0)
+      unsupported(
+        'training_mode=1 (batch statistics, updated running statistics) is not supported; tpusim evaluates inference',
+      );
     return [{ dtype: input(ctx, 0).dtype, shape: input(ctx, 0).shape }];
   },
   vectorOps: (_ctx, out) => 2 * elementCount(out[0]!.shape),
@@ -104,10 +128,12 @@ export const BATCH_NORM: OpDef = {
     const [x, gamma, beta, mean, variance] = inputs as Float64Array[];
     const channels = shape[1]!;
     const inner = elementCount(shape.slice(2));
-    return [Float64Array.from(x!, (v, i) => {
-      const c = Math.floor(i / inner) % channels;
-      return f32(((v - mean![c]!) / Math.sqrt(variance![c]! + eps)) * gamma![c]! + beta![c]!);
-    })];
+    return [
+      Float64Array.from(x!, (v, i) => {
+        const c = Math.floor(i / inner) % channels;
+        return f32(((v - mean![c]!) / Math.sqrt(variance![c]! + eps)) * gamma![c]! + beta![c]!);
+      }),
+    ];
   },
 };
 
@@ -121,7 +147,12 @@ export function reduceAxes(ctx: OpContext, rank: number): number[] {
   return [...new Set(axes.map((a) => normalizeAxis(a, rank)))].sort((a, b) => a - b);
 }
 
-function reduction(op: string, start: number, combine: (acc: number, v: number) => number, finish: (acc: number, n: number) => number): OpDef {
+function reduction(
+  op: string,
+  start: number,
+  combine: (acc: number, v: number) => number,
+  finish: (acc: number, n: number) => number,
+): OpDef {
   return {
     op,
     kind: 'vector',
@@ -156,7 +187,22 @@ function reduction(op: string, start: number, combine: (acc: number, v: number) 
 }
 
 export const REDUCTIONS: readonly OpDef[] = [
-  reduction('ReduceMean', 0, (a, v) => a + v, (a, n) => a / n),
-  reduction('ReduceSum', 0, (a, v) => a + v, (a) => a),
-  reduction('ReduceMax', -Infinity, (a, v) => Math.max(a, v), (a) => a),
+  reduction(
+    'ReduceMean',
+    0,
+    (a, v) => a + v,
+    (a, n) => a / n,
+  ),
+  reduction(
+    'ReduceSum',
+    0,
+    (a, v) => a + v,
+    (a) => a,
+  ),
+  reduction(
+    'ReduceMax',
+    -Infinity,
+    (a, v) => Math.max(a, v),
+    (a) => a,
+  ),
 ];

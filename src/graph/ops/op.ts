@@ -45,7 +45,11 @@ export interface OpDef {
   /** Element operations outside the matrix units (one per add, multiply, compare, ...). */
   vectorOps?(ctx: OpContext, outputs: readonly TensorType[]): number;
   /** fp32 semantics: input values (row-major) -> output values. */
-  evaluate?(ctx: OpContext, inputs: readonly (Float64Array | undefined)[], outputs: readonly TensorType[]): Float64Array[];
+  evaluate?(
+    ctx: OpContext,
+    inputs: readonly (Float64Array | undefined)[],
+    outputs: readonly TensorType[],
+  ): Float64Array[];
 }
 
 export class ShapeError extends Error {}
@@ -68,7 +72,8 @@ export function attr(ctx: OpContext, name: string): AttrValue | undefined {
 export function intAttr(ctx: OpContext, name: string, fallback: number): number {
   const v = ctx.node.attrs[name];
   if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v)) fail(`attribute ${name} must be an integer, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v))
+    fail(`attribute ${name} must be an integer, got ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -79,10 +84,15 @@ export function floatAttr(ctx: OpContext, name: string, fallback: number): numbe
   return v;
 }
 
-export function intsAttr(ctx: OpContext, name: string, fallback: readonly number[] | undefined): readonly number[] | undefined {
+export function intsAttr(
+  ctx: OpContext,
+  name: string,
+  fallback: readonly number[] | undefined,
+): readonly number[] | undefined {
   const v = ctx.node.attrs[name];
   if (v === undefined) return fallback;
-  if (!Array.isArray(v) || !v.every((x) => typeof x === 'number')) fail(`attribute ${name} must be a list of integers, got ${JSON.stringify(v)}`);
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'number'))
+    fail(`attribute ${name} must be a list of integers, got ${JSON.stringify(v)}`);
   return v as readonly number[];
 }
 

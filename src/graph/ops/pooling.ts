@@ -23,15 +23,30 @@ export function poolGeometry(ctx: OpContext, global: boolean): PoolGeometry {
   const x = input(ctx, 0).shape;
   if (x.length !== 4) unsupported(`tpusim pools 2-D (rank-4, NCHW) inputs, got (${x.join(', ')})`);
   const [batch, channels, height, width] = x as [number, number, number, number];
-  if (global) return { batch, channels, height, width, kernelHeight: height, kernelWidth: width, strideHeight: 1, strideWidth: 1, pads: [0, 0, 0, 0], outHeight: 1, outWidth: 1, countIncludesPad: false };
+  if (global)
+    return {
+      batch,
+      channels,
+      height,
+      width,
+      kernelHeight: height,
+      kernelWidth: width,
+      strideHeight: 1,
+      strideWidth: 1,
+      pads: [0, 0, 0, 0],
+      outHeight: 1,
+      outWidth: 1,
+      countIncludesPad: false,
+    };
   const kernel = intsAttr(ctx, 'kernel_shape', undefined);
-  if (!kernel || kernel.length !== 2) fail('kernel_shape must give a height and a width');
+  if (kernel?.length !== 2) fail('kernel_shape must give a height and a width');
   const dilations = intsAttr(ctx, 'dilations', [1, 1])!;
   if (dilations.some((d) => d !== 1)) unsupported('dilated pooling is not supported');
   const floor = windowGeometry(ctx, [height, width], [kernel[0]!, kernel[1]!], [1, 1]);
   const countIncludesPad = intAttr(ctx, 'count_include_pad', 0) === 1;
   const g = intAttr(ctx, 'ceil_mode', 0) === 1 ? withCeilMode(floor, [height, width], [kernel[0]!, kernel[1]!]) : floor;
-  if (countIncludesPad && g !== floor && g.pads.some((p, i) => p !== floor.pads[i])) unsupported('ceil_mode=1 with count_include_pad=1 is not supported where the last window overhangs');
+  if (countIncludesPad && g !== floor && g.pads.some((p, i) => p !== floor.pads[i]))
+    unsupported('ceil_mode=1 with count_include_pad=1 is not supported where the last window overhangs');
   return {
     batch,
     channels,
@@ -63,7 +78,11 @@ function withCeilMode(g: Window, size: readonly [number, number], kernel: readon
     pads[d + 2] = pads[d + 2]! + Math.max(0, (o - 1) * s + kernel[d]! - padded);
     return o;
   });
-  return { strides: g.strides, pads: [pads[0]!, pads[1]!, pads[2]!, pads[3]!] as const, out: [out[0]!, out[1]!] as const };
+  return {
+    strides: g.strides,
+    pads: [pads[0]!, pads[1]!, pads[2]!, pads[3]!] as const,
+    out: [out[0]!, out[1]!] as const,
+  };
 }
 
 function pool(op: string, kind: 'max' | 'avg', global: boolean, summary: string): OpDef {

@@ -8,7 +8,18 @@
  * T sequential GEMMs of [B, H] x [H, gates*H] per direction, each followed by the step's gate element
  * operations (the `sequential` GEMM: model/layers.ts times the steps one after another).
  */
-import { f32, fail, input, intAttr, stringAttr, unsupported, type Gemm, type OpContext, type OpDef, type TensorType } from './op.js';
+import {
+  f32,
+  fail,
+  input,
+  intAttr,
+  stringAttr,
+  unsupported,
+  type Gemm,
+  type OpContext,
+  type OpDef,
+  type TensorType,
+} from './op.js';
 
 export type RecurrentCell = 'LSTM' | 'GRU' | 'RNN';
 
@@ -38,12 +49,17 @@ export interface RecurrentDims {
   readonly peepholes: boolean;
 }
 
-const DIRECTIONS: Readonly<Record<string, readonly boolean[]>> = { forward: [false], reverse: [true], bidirectional: [false, true] };
+const DIRECTIONS: Readonly<Record<string, readonly boolean[]>> = {
+  forward: [false],
+  reverse: [true],
+  bidirectional: [false, true],
+};
 
 function expectShape(ctx: OpContext, i: number, what: string, want: readonly number[]): void {
   const t = ctx.inputs[i];
   if (!t) return;
-  if (t.shape.length !== want.length || t.shape.some((d, j) => d !== want[j])) fail(`${what} (input ${i}) has shape (${t.shape.join(', ')}), expected (${want.join(', ')})`);
+  if (t.shape.length !== want.length || t.shape.some((d, j) => d !== want[j]))
+    fail(`${what} (input ${i}) has shape (${t.shape.join(', ')}), expected (${want.join(', ')})`);
 }
 
 export function recurrentDims(ctx: OpContext, cell: RecurrentCell): RecurrentDims {
@@ -69,15 +85,19 @@ export function recurrentDims(ctx: OpContext, cell: RecurrentCell): RecurrentDim
   if (cell === 'LSTM') {
     expectShape(ctx, RECURRENT_INPUT.initialC, 'initial_c', state);
     expectShape(ctx, RECURRENT_INPUT.p, 'P', [dirs, 3 * hidden]);
-    if (intAttr(ctx, 'input_forget', 0) !== 0) unsupported('input_forget=1 (coupled input and forget gates) is not supported');
+    if (intAttr(ctx, 'input_forget', 0) !== 0)
+      unsupported('input_forget=1 (coupled input and forget gates) is not supported');
   }
   const given = ctx.node.attrs['activations'];
   if (given !== undefined) {
     const names = (Array.isArray(given) ? given : [given]).map((a) => String(a).toLowerCase());
     const expected = reversed.flatMap(() => activations);
-    if (names.length !== expected.length || names.some((a, i) => a !== expected[i])) unsupported(`activations ${JSON.stringify(given)}: only the defaults (${expected.join(', ')}) are supported`);
+    if (names.length !== expected.length || names.some((a, i) => a !== expected[i]))
+      unsupported(`activations ${JSON.stringify(given)}: only the defaults (${expected.join(', ')}) are supported`);
   }
-  for (const a of ['activation_alpha', 'activation_beta', 'clip']) if (ctx.node.attrs[a] !== undefined) unsupported(`attribute ${a} is not supported (default activations without clipping only)`);
+  for (const a of ['activation_alpha', 'activation_beta', 'clip'])
+    if (ctx.node.attrs[a] !== undefined)
+      unsupported(`attribute ${a} is not supported (default activations without clipping only)`);
   return {
     cell,
     gates,
@@ -110,7 +130,11 @@ function vectorOpsPerRow(d: RecurrentDims): number {
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
 /** fp32 semantics of one recurrent op, following ONNX's equations (operators/LSTM, GRU, RNN). */
-function evaluateRecurrent(d: RecurrentDims, values: readonly (Float64Array | undefined)[], outputs: number): Float64Array[] {
+function evaluateRecurrent(
+  d: RecurrentDims,
+  values: readonly (Float64Array | undefined)[],
+  outputs: number,
+): Float64Array[] {
   const { seq: T, batch: B, inputSize: I, hidden: H, gates: G } = d;
   const dirs = d.reversed.length;
   const [x, w, r, bias, lens, h0, c0, p] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => values[i]);
@@ -120,7 +144,8 @@ function evaluateRecurrent(d: RecurrentDims, values: readonly (Float64Array | un
   // Element (t, b, i) of X and (dir, b, j) of a state in the node's layout.
   const xAt = (t: number, b: number): number => (d.layout === 0 ? (t * B + b) * I : (b * T + t) * I);
   const stateAt = (dir: number, b: number): number => (d.layout === 0 ? (dir * B + b) * H : (b * dirs + dir) * H);
-  const yAt = (t: number, dir: number, b: number): number => (d.layout === 0 ? ((t * dirs + dir) * B + b) * H : ((b * T + t) * dirs + dir) * H);
+  const yAt = (t: number, dir: number, b: number): number =>
+    d.layout === 0 ? ((t * dirs + dir) * B + b) * H : ((b * T + t) * dirs + dir) * H;
   const pre = new Float64Array(G * H);
   const hr = new Float64Array(G * H);
   for (let dir = 0; dir < dirs; dir++) {
@@ -184,10 +209,23 @@ function recurrent(cell: RecurrentCell, summary: string): OpDef {
     gemms: (ctx) => {
       const d = recurrentDims(ctx, cell);
       const dirs = d.reversed.length;
-      const hoisted: Gemm = { batch: dirs, m: d.seq * d.batch, n: d.gates * d.hidden, k: d.inputSize, weightsAreParameters: true };
+      const hoisted: Gemm = {
+        batch: dirs,
+        m: d.seq * d.batch,
+        n: d.gates * d.hidden,
+        k: d.inputSize,
+        weightsAreParameters: true,
+      };
       // GRU without linear_before_reset multiplies r (.) H by R_h: the same work in two GEMMs.
       // Steps of both directions are chained here: one core runs them one after another (compile/lower-recurrent.ts).
-      const recurrentSteps: Gemm = { batch: dirs * d.seq, m: d.batch, n: d.gates * d.hidden, k: d.hidden, weightsAreParameters: true, sequential: true };
+      const recurrentSteps: Gemm = {
+        batch: dirs * d.seq,
+        m: d.batch,
+        n: d.gates * d.hidden,
+        k: d.hidden,
+        weightsAreParameters: true,
+        sequential: true,
+      };
       return [hoisted, recurrentSteps];
     },
     vectorOps: (ctx) => {
@@ -203,4 +241,3 @@ export const RECURRENT_OPS: readonly OpDef[] = [
   recurrent('GRU', 'gated recurrent unit (nn.GRU): hoisted input GEMM, one recurrent GEMM per step'),
   recurrent('RNN', 'Elman RNN with tanh (nn.RNN): hoisted input GEMM, one recurrent GEMM per step'),
 ];
-

@@ -11,7 +11,26 @@ import { SELECT_OPS } from './select.js';
 import { EXPAND } from './expand.js';
 
 export const OP_REGISTRY: ReadonlyMap<string, OpDef> = new Map(
-  [MATMUL, GEMM, CONV, ATTENTION, MOE, ...ELEMENTWISE_OPS, CLIP, CAST, SOFTMAX, LAYER_NORM, RMS_NORM, BATCH_NORM, ...REDUCTIONS, ...POOLING_OPS, ...LAYOUT_OPS, EXPAND, ...RECURRENT_OPS, ...SELECT_OPS].map((d) => [d.op, d]),
+  [
+    MATMUL,
+    GEMM,
+    CONV,
+    ATTENTION,
+    MOE,
+    ...ELEMENTWISE_OPS,
+    CLIP,
+    CAST,
+    SOFTMAX,
+    LAYER_NORM,
+    RMS_NORM,
+    BATCH_NORM,
+    ...REDUCTIONS,
+    ...POOLING_OPS,
+    ...LAYOUT_OPS,
+    EXPAND,
+    ...RECURRENT_OPS,
+    ...SELECT_OPS,
+  ].map((d) => [d.op, d]),
 );
 
 export function supportedOps(): string[] {

@@ -4,14 +4,28 @@ import type { AttrValue, GraphTensor } from '../types.js';
 import { opDef } from './registry.js';
 
 const x = (shape: number[]): GraphTensor => ({ name: 'x', dtype: 'fp32', shape, kind: 'input' });
-const pads = (values: number[]): GraphTensor => ({ name: 'pads', dtype: 'int64', shape: [values.length], kind: 'constant', data: values });
+const pads = (values: number[]): GraphTensor => ({
+  name: 'pads',
+  dtype: 'int64',
+  shape: [values.length],
+  kind: 'constant',
+  data: values,
+});
 
-function pad(shape: number[], values: number[], amounts: number[], attrs: Record<string, AttrValue>): { shape: readonly number[]; values: number[] } {
+function pad(
+  shape: number[],
+  values: number[],
+  amounts: number[],
+  attrs: Record<string, AttrValue>,
+): { shape: readonly number[]; values: number[] } {
   const inputs = [x(shape), pads(amounts)];
   const ctx = { node: { name: 'n', op: 'Pad', inputs: ['x', 'pads'], outputs: ['y'], attrs }, inputs };
   const def = opDef('Pad')!;
   const out = def.infer(ctx);
-  return { shape: out[0]!.shape, values: Array.from(def.evaluate!(ctx, [Float64Array.from(values), Float64Array.from(amounts)], out)[0]!) };
+  return {
+    shape: out[0]!.shape,
+    values: Array.from(def.evaluate!(ctx, [Float64Array.from(values), Float64Array.from(amounts)], out)[0]!),
+  };
 }
 
 describe('Pad', () => {
@@ -34,8 +48,12 @@ describe('Pad', () => {
 
   it('pads each axis of a matrix (the ONNX edge and reflect examples)', () => {
     const m = [1, 1.2, 2.3, 3.4, 4.5, 5.7];
-    expect(pad([3, 2], m, [0, 2, 0, 0], { mode: 'edge' }).values).toEqual([1, 1, 1, 1.2, 2.3, 2.3, 2.3, 3.4, 4.5, 4.5, 4.5, 5.7]);
-    expect(pad([3, 2], m, [0, 2, 0, 0], { mode: 'reflect' }).values).toEqual([1, 1.2, 1, 1.2, 2.3, 3.4, 2.3, 3.4, 4.5, 5.7, 4.5, 5.7]);
+    expect(pad([3, 2], m, [0, 2, 0, 0], { mode: 'edge' }).values).toEqual([
+      1, 1, 1, 1.2, 2.3, 2.3, 2.3, 3.4, 4.5, 4.5, 4.5, 5.7,
+    ]);
+    expect(pad([3, 2], m, [0, 2, 0, 0], { mode: 'reflect' }).values).toEqual([
+      1, 1.2, 1, 1.2, 2.3, 3.4, 2.3, 3.4, 4.5, 5.7, 4.5, 5.7,
+    ]);
   });
 
   it('constant fills and crops as before', () => {
@@ -44,7 +62,11 @@ describe('Pad', () => {
   });
 
   it('names the mode it does not know, and an empty axis that edge cannot pad', () => {
-    expect(() => pad([3], row, [1, 1], { mode: 'mirror' })).toThrow("Pad mode 'mirror' is not supported; only constant, edge, reflect, wrap");
-    expect(() => pad([0], [], [1, 1], { mode: 'edge' })).toThrow("mode 'edge' cannot pad axis 0: it has no element to repeat");
+    expect(() => pad([3], row, [1, 1], { mode: 'mirror' })).toThrow(
+      "Pad mode 'mirror' is not supported; only constant, edge, reflect, wrap",
+    );
+    expect(() => pad([0], [], [1, 1], { mode: 'edge' })).toThrow(
+      "mode 'edge' cannot pad axis 0: it has no element to repeat",
+    );
   });
 });

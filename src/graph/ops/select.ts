@@ -6,7 +6,19 @@
  */
 import { elementCount, type TensorDType } from '../types.js';
 import { broadcastValues } from './elementwise.js';
-import { broadcastShapes, constantInts, fail, floatAttr, input, stridesOf, stringAttr, toDType, unsupported, type OpContext, type OpDef } from './op.js';
+import {
+  broadcastShapes,
+  constantInts,
+  fail,
+  floatAttr,
+  input,
+  stridesOf,
+  stringAttr,
+  toDType,
+  unsupported,
+  type OpContext,
+  type OpDef,
+} from './op.js';
 
 function compare(op: string, fn: (x: number, y: number) => boolean, summary: string): OpDef {
   return {
@@ -28,7 +40,12 @@ const WHERE: OpDef = {
   op: 'Where',
   kind: 'vector',
   summary: 'x where the condition holds, else y',
-  infer: (ctx) => [{ dtype: input(ctx, 1).dtype, shape: broadcastShapes(broadcastShapes(input(ctx, 0).shape, input(ctx, 1).shape), input(ctx, 2).shape) }],
+  infer: (ctx) => [
+    {
+      dtype: input(ctx, 1).dtype,
+      shape: broadcastShapes(broadcastShapes(input(ctx, 0).shape, input(ctx, 1).shape), input(ctx, 2).shape),
+    },
+  ],
   vectorOps: (_ctx, out) => elementCount(out[0]!.shape),
   evaluate: (ctx, inputs, out) => {
     const shape = out[0]!.shape;
@@ -41,8 +58,11 @@ const WHERE: OpDef = {
 function padAmounts(ctx: OpContext): { begin: number[]; end: number[] } {
   const rank = input(ctx, 0).shape.length;
   const pads = constantInts(ctx, 1, 'pads');
-  const axes = ctx.inputs[3] ? constantInts(ctx, 3, 'axes').map((a) => (a < 0 ? a + rank : a)) : Array.from({ length: rank }, (_, i) => i);
-  if (pads.length !== 2 * axes.length) fail(`pads has ${pads.length} values; ${axes.length} axes need ${2 * axes.length}`);
+  const axes = ctx.inputs[3]
+    ? constantInts(ctx, 3, 'axes').map((a) => (a < 0 ? a + rank : a))
+    : Array.from({ length: rank }, (_, i) => i);
+  if (pads.length !== 2 * axes.length)
+    fail(`pads has ${pads.length} values; ${axes.length} axes need ${2 * axes.length}`);
   const begin = new Array<number>(rank).fill(0);
   const end = new Array<number>(rank).fill(0);
   axes.forEach((a, i) => {
@@ -102,10 +122,12 @@ const PAD: OpDef = {
     const outStrides = stridesOf(outShape);
     const x = inputs[0]!;
     // Per output coordinate of each axis: the input offset it reads along that axis, or -1 (the fill).
-    const reads = outShape.map((n, d) => Array.from({ length: n }, (_, p) => {
-      const i = source(p - begin[d]!, shape[d]!);
-      return i < 0 ? -1 : i * inStrides[d]!;
-    }));
+    const reads = outShape.map((n, d) =>
+      Array.from({ length: n }, (_, p) => {
+        const i = source(p - begin[d]!, shape[d]!);
+        return i < 0 ? -1 : i * inStrides[d]!;
+      }),
+    );
     const result = new Float64Array(elementCount(outShape));
     for (let o = 0; o < result.length; o++) {
       let at = 0;
@@ -126,7 +148,8 @@ const CONSTANT_OF_SHAPE: OpDef = {
   summary: 'a tensor of one value, of a computed shape',
   infer: (ctx) => {
     const shape = constantInts(ctx, 0, 'shape');
-    if (shape.some((d) => !Number.isInteger(d) || d < 0)) fail(`shape [${shape.join(', ')}] has a negative or fractional size`);
+    if (shape.some((d) => !Number.isInteger(d) || d < 0))
+      fail(`shape [${shape.join(', ')}] has a negative or fractional size`);
     const dtype = ctx.node.attrs['dtype'];
     return [{ dtype: typeof dtype === 'string' ? (dtype as TensorDType) : 'fp32', shape }];
   },

@@ -5,7 +5,13 @@ import { CNN_ZOO } from './cnn.js';
 
 const entry = (name: string) => CNN_ZOO.find((e) => e.name === name)!;
 const outputShape = (g: Graph) => g.tensors[g.outputs[0]!]!.shape;
-const CLASSES: Readonly<Record<string, number>> = { mlp: 10, lenet: 10, resnet18: 1000, resnet50: 1000, 'mobilenet-v2': 1000 };
+const CLASSES: Readonly<Record<string, number>> = {
+  mlp: 10,
+  lenet: 10,
+  resnet18: 1000,
+  resnet50: 1000,
+  'mobilenet-v2': 1000,
+};
 
 describe('CNN zoo', () => {
   it('has the expected models', () => {
@@ -18,7 +24,10 @@ describe('CNN zoo', () => {
     it('matches its published parameter count', () => {
       const actual = parameterCount(graph);
       const difference = Math.abs(actual - e.publishedParameters) / e.publishedParameters;
-      expect(difference <= e.parameterTolerance, `${name}: ${actual} parameters, published ${e.publishedParameters} (tolerance ${e.parameterTolerance})`).toBe(true);
+      expect(
+        difference <= e.parameterTolerance,
+        `${name}: ${actual} parameters, published ${e.publishedParameters} (tolerance ${e.parameterTolerance})`,
+      ).toBe(true);
     });
 
     it('classifies into its classes', () => {

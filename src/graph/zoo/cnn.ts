@@ -27,14 +27,24 @@ function conv(b: GraphBuilder, x: string, name: string, spec: ConvSpec): string 
   const weight = b.weight(`${name}.weight`, [spec.out, b.shape(x)[1]! / group, spec.kernel, spec.kernel]);
   const inputs = spec.bias ? [x, weight, b.weight(`${name}.bias`, [spec.out])] : [x, weight];
   const [s, p] = [spec.stride ?? 1, spec.pad ?? 0];
-  return b.add('Conv', inputs, { kernel_shape: [spec.kernel, spec.kernel], strides: [s, s], pads: [p, p, p, p], dilations: [1, 1], group }, name);
+  return b.add(
+    'Conv',
+    inputs,
+    { kernel_shape: [spec.kernel, spec.kernel], strides: [s, s], pads: [p, p, p, p], dilations: [1, 1], group },
+    name,
+  );
 }
 
 /** torchvision's BatchNorm2d (eps 1e-5): gamma and beta are trained, the running statistics are not. */
 function batchNorm(b: GraphBuilder, x: string, name: string): string {
   const c = [b.shape(x)[1]!];
   const stats = ['running_mean', 'running_var'].map((s) => b.weight(`${name}.${s}`, c, undefined, b.dtype, 'state'));
-  return b.add('BatchNormalization', [x, b.weight(`${name}.weight`, c), b.weight(`${name}.bias`, c), ...stats], { epsilon: 1e-5 }, name);
+  return b.add(
+    'BatchNormalization',
+    [x, b.weight(`${name}.weight`, c), b.weight(`${name}.bias`, c), ...stats],
+    { epsilon: 1e-5 },
+    name,
+  );
 }
 
 /** A fully connected layer as torchvision's Linear stores it: weight (out, in), so transB = 1. */
@@ -50,7 +60,9 @@ function classifier(b: GraphBuilder, x: string, name: string): string {
 
 // --- ResNet (He et al. 2016, torchvision's v1.5: the stride sits on the 3x3 convolution) ---
 
-const RESNET_CITATION = 'He et al. 2016, Deep Residual Learning for Image Recognition (CVPR), Table 1; counts from torchvision.models (v1.5 bottleneck)';
+const RESNET_CITATION =
+  'He et al. 2016, Deep Residual Learning for Image Recognition (CVPR), Table 1; counts from torchvision.models ' +
+  '(v1.5 bottleneck)';
 
 interface ResNetBlock {
   readonly expansion: number;
@@ -61,7 +73,9 @@ interface ResNetBlock {
 const BASIC_BLOCK: ResNetBlock = {
   expansion: 1,
   branch: (b, x, name, planes, stride) => {
-    const h = b.add('Relu', [batchNorm(b, conv(b, x, `${name}.conv1`, { out: planes, kernel: 3, stride, pad: 1 }), `${name}.bn1`)]);
+    const h = b.add('Relu', [
+      batchNorm(b, conv(b, x, `${name}.conv1`, { out: planes, kernel: 3, stride, pad: 1 }), `${name}.bn1`),
+    ]);
     return batchNorm(b, conv(b, h, `${name}.conv2`, { out: planes, kernel: 3, pad: 1 }), `${name}.bn2`);
   },
 };
@@ -70,15 +84,27 @@ const BOTTLENECK: ResNetBlock = {
   expansion: 4,
   branch: (b, x, name, planes, stride) => {
     const h1 = b.add('Relu', [batchNorm(b, conv(b, x, `${name}.conv1`, { out: planes, kernel: 1 }), `${name}.bn1`)]);
-    const h2 = b.add('Relu', [batchNorm(b, conv(b, h1, `${name}.conv2`, { out: planes, kernel: 3, stride, pad: 1 }), `${name}.bn2`)]);
+    const h2 = b.add('Relu', [
+      batchNorm(b, conv(b, h1, `${name}.conv2`, { out: planes, kernel: 3, stride, pad: 1 }), `${name}.bn2`),
+    ]);
     return batchNorm(b, conv(b, h2, `${name}.conv3`, { out: planes * 4, kernel: 1 }), `${name}.bn3`);
   },
 };
 
-function residualBlock(b: GraphBuilder, x: string, name: string, block: ResNetBlock, planes: number, stride: number): string {
+function residualBlock(
+  b: GraphBuilder,
+  x: string,
+  name: string,
+  block: ResNetBlock,
+  planes: number,
+  stride: number,
+): string {
   const out = planes * block.expansion;
   // torchvision projects the shortcut (1x1 conv + BN) whenever the shape changes.
-  const shortcut = stride !== 1 || b.shape(x)[1] !== out ? batchNorm(b, conv(b, x, `${name}.downsample.0`, { out, kernel: 1, stride }), `${name}.downsample.1`) : x;
+  const shortcut =
+    stride !== 1 || b.shape(x)[1] !== out
+      ? batchNorm(b, conv(b, x, `${name}.downsample.0`, { out, kernel: 1, stride }), `${name}.downsample.1`)
+      : x;
   return b.add('Relu', [b.add('Add', [block.branch(b, x, name, planes, stride), shortcut])]);
 }
 
@@ -88,14 +114,17 @@ function buildResNet(name: string, block: ResNetBlock, depths: readonly number[]
   let x = b.add('Relu', [batchNorm(b, conv(b, input, 'conv1', { out: 64, kernel: 7, stride: 2, pad: 3 }), 'bn1')]);
   x = b.add('MaxPool', [x], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }, 'maxpool');
   depths.forEach((count, stage) => {
-    for (let i = 0; i < count; i++) x = residualBlock(b, x, `layer${stage + 1}.${i}`, block, 64 << stage, i === 0 && stage > 0 ? 2 : 1);
+    for (let i = 0; i < count; i++)
+      x = residualBlock(b, x, `layer${stage + 1}.${i}`, block, 64 << stage, i === 0 && stage > 0 ? 2 : 1);
   });
   return b.build([classifier(b, x, 'fc')], { kind: 'zoo', citation: RESNET_CITATION });
 }
 
 // --- MobileNet-v2 (Sandler et al. 2018) ---
 
-const MOBILENET_V2_CITATION = 'Sandler et al. 2018, MobileNetV2: Inverted Residuals and Linear Bottlenecks (CVPR), Table 2 (3.4M); count from torchvision.models (width 1.0)';
+const MOBILENET_V2_CITATION =
+  'Sandler et al. 2018, MobileNetV2: Inverted Residuals and Linear Bottlenecks (CVPR), Table 2 (3.4M); count ' +
+  'from torchvision.models (width 1.0)';
 
 /** Expansion t, output channels c, repeats n, first stride s: Sandler et al. 2018, Table 2. */
 const MOBILENET_V2_STAGES: readonly (readonly [t: number, c: number, n: number, s: number])[] = [
@@ -109,11 +138,25 @@ const MOBILENET_V2_STAGES: readonly (readonly [t: number, c: number, n: number, 
 ];
 
 /** Conv + BN + ReLU6 (torchvision's Conv2dNormActivation); ReLU6 is Clip(0, 6) as ONNX exports it. */
-function convBnRelu6(b: GraphBuilder, x: string, name: string, spec: ConvSpec, relu6: readonly [string, string]): string {
+function convBnRelu6(
+  b: GraphBuilder,
+  x: string,
+  name: string,
+  spec: ConvSpec,
+  relu6: readonly [string, string],
+): string {
   return b.add('Clip', [batchNorm(b, conv(b, x, `${name}.0`, spec), `${name}.1`), ...relu6]);
 }
 
-function invertedResidual(b: GraphBuilder, x: string, name: string, expansion: number, out: number, stride: number, relu6: readonly [string, string]): string {
+function invertedResidual(
+  b: GraphBuilder,
+  x: string,
+  name: string,
+  expansion: number,
+  out: number,
+  stride: number,
+  relu6: readonly [string, string],
+): string {
   const inChannels = b.shape(x)[1]!;
   const hidden = inChannels * expansion;
   let h = x;
@@ -128,7 +171,13 @@ function invertedResidual(b: GraphBuilder, x: string, name: string, expansion: n
 function buildMobileNetV2(options: ZooOptions): Graph {
   const b = new GraphBuilder('mobilenet-v2', 'fp32');
   const relu6 = [b.constant('relu6.min', [0], 'fp32'), b.constant('relu6.max', [6], 'fp32')] as const;
-  let x = convBnRelu6(b, b.input('input', [options.batch, ...IMAGENET_INPUT]), 'features.0', { out: 32, kernel: 3, stride: 2, pad: 1 }, relu6);
+  let x = convBnRelu6(
+    b,
+    b.input('input', [options.batch, ...IMAGENET_INPUT]),
+    'features.0',
+    { out: 32, kernel: 3, stride: 2, pad: 1 },
+    relu6,
+  );
   let index = 1;
   for (const [t, c, n, s] of MOBILENET_V2_STAGES) {
     for (let i = 0; i < n; i++) x = invertedResidual(b, x, `features.${index++}`, t, c, i === 0 ? s : 1, relu6);
@@ -140,16 +189,29 @@ function buildMobileNetV2(options: ZooOptions): Graph {
 
 // --- LeNet-5 (LeCun et al. 1998) ---
 
-const LENET_CITATION = 'LeCun et al. 1998, Gradient-Based Learning Applied to Document Recognition, Proc. IEEE 86(11), Sec. II-B';
+const LENET_CITATION =
+  'LeCun et al. 1998, Gradient-Based Learning Applied to Document Recognition, Proc. IEEE 86(11), Sec. II-B';
 
 /**
  * The S2 maps each C3 map reads: the columns of Table I of LeCun et al. 1998. Six maps read three
  * neighbouring maps, six read four neighbours, three read four non-neighbours, one reads all six.
  */
 const C3_CONNECTIONS: readonly (readonly number[])[] = [
-  [0, 1, 2], [1, 2, 3], [2, 3, 4], [3, 4, 5], [4, 5, 0], [5, 0, 1],
-  [0, 1, 2, 3], [1, 2, 3, 4], [2, 3, 4, 5], [3, 4, 5, 0], [4, 5, 0, 1], [5, 0, 1, 2],
-  [0, 1, 3, 4], [1, 2, 4, 5], [0, 2, 3, 5],
+  [0, 1, 2],
+  [1, 2, 3],
+  [2, 3, 4],
+  [3, 4, 5],
+  [4, 5, 0],
+  [5, 0, 1],
+  [0, 1, 2, 3],
+  [1, 2, 3, 4],
+  [2, 3, 4, 5],
+  [3, 4, 5, 0],
+  [4, 5, 0, 1],
+  [5, 0, 1, 2],
+  [0, 1, 3, 4],
+  [1, 2, 4, 5],
+  [0, 2, 3, 5],
   [0, 1, 2, 3, 4, 5],
 ];
 
@@ -180,7 +242,12 @@ function lenetC3(b: GraphBuilder, x: string): string {
 function lenetSubsample(b: GraphBuilder, x: string, name: string): string {
   const maps = [1, b.shape(x)[1]!, 1, 1];
   const pooled = b.add('AveragePool', [x], { kernel_shape: [2, 2], strides: [2, 2] });
-  return b.add('Add', [b.add('Mul', [pooled, b.weight(`${name}.coefficient`, maps)]), b.weight(`${name}.bias`, maps)], {}, name);
+  return b.add(
+    'Add',
+    [b.add('Mul', [pooled, b.weight(`${name}.coefficient`, maps)]), b.weight(`${name}.bias`, maps)],
+    {},
+    name,
+  );
 }
 
 /**
@@ -206,7 +273,9 @@ function buildLeNet5(options: ZooOptions): Graph {
 
 // --- MLP ---
 
-const MLP_CITATION = 'LeCun et al. 1998, Gradient-Based Learning Applied to Document Recognition, Sec. III-C.5: 28x28-300-10 fully connected network (4.7% MNIST test error)';
+const MLP_CITATION =
+  'LeCun et al. 1998, Gradient-Based Learning Applied to Document Recognition, Sec. III-C.5: 28x28-300-10 fully ' +
+  'connected network (4.7% MNIST test error)';
 
 /** The paper's squashing function after the hidden layer; the 10 outputs are left linear. */
 function buildMlp(options: ZooOptions): Graph {
@@ -232,7 +301,8 @@ export const CNN_ZOO: readonly ZooEntry[] = [
     description: 'LeNet-5 on 32x32 digits: C1, S2, C3 (partial connections), S4, C5, F6, RBF output',
     family: 'cnn',
     citation: LENET_CITATION,
-    // 156 (C1) + 12 (S2) + 1,516 (C3) + 32 (S4) + 48,120 (C5) + 10,164 (F6): the paper's "60,000 trainable parameters" is exact.
+    // 156 (C1) + 12 (S2) + 1,516 (C3) + 32 (S4) + 48,120 (C5) + 10,164 (F6): the paper's "60,000 trainable parameters"
+    // is exact.
     publishedParameters: 60_000,
     parameterTolerance: 0,
     defaults: DEFAULTS,

@@ -21,9 +21,13 @@ export function buildZooModel(name: string, options: Partial<ZooOptions> = {}): 
   const entry = getZooEntry(name);
   if (!entry) throw new GraphError('unknown_model', unknownNameMessage('model', name, zooModelNames()));
   for (const [key, value] of Object.entries(options)) {
-    if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new GraphError('bad_option', `${key}=${value} must be a whole number of at least 1`);
+    if (value !== undefined && (!Number.isInteger(value) || value < 1))
+      throw new GraphError('bad_option', `${key}=${value} must be a whole number of at least 1`);
   }
-  return entry.build({ ...entry.defaults, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) });
+  return entry.build({
+    ...entry.defaults,
+    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+  });
 }
 
 export type { ZooEntry, ZooOptions };

@@ -33,12 +33,22 @@ function transformer({ config, ...entry }: EntryData): ZooEntry {
 }
 
 // bert-base-uncased and bert-large-uncased config.json (Hugging Face google-bert).
-const BERT = { model_type: 'bert', hidden_act: 'gelu', layer_norm_eps: 1e-12, max_position_embeddings: 512, type_vocab_size: 2, vocab_size: 30522, position_embedding_type: 'absolute' };
+const BERT = {
+  model_type: 'bert',
+  hidden_act: 'gelu',
+  layer_norm_eps: 1e-12,
+  max_position_embeddings: 512,
+  type_vocab_size: 2,
+  vocab_size: 30522,
+  position_embedding_type: 'absolute',
+};
 
 const bertBase = transformer({
   name: 'bert-base',
   description: 'BERT-Base encoder (HF BertModel: embeddings, 12 layers, pooler; no pre-training heads)',
-  citation: 'Devlin et al. 2019, BERT, section 3: L=12, H=768, A=12, 110M parameters; config: huggingface.co/google-bert/bert-base-uncased',
+  citation:
+    'Devlin et al. 2019, BERT, section 3: L=12, H=768, A=12, 110M parameters; config: ' +
+    'huggingface.co/google-bert/bert-base-uncased',
   // Devlin et al.'s 110M includes the masked-LM and next-sentence heads (624,188 parameters); BertModel
   // has 109,482,240, 0.47% below, inside the rounding of "110M".
   publishedParameters: 110e6,
@@ -50,7 +60,9 @@ const bertBase = transformer({
 const bertLarge = transformer({
   name: 'bert-large',
   description: 'BERT-Large encoder (HF BertModel: embeddings, 24 layers, pooler; no pre-training heads)',
-  citation: 'Devlin et al. 2019, BERT, section 3: L=24, H=1024, A=16, 340M parameters; config: huggingface.co/google-bert/bert-large-uncased',
+  citation:
+    'Devlin et al. 2019, BERT, section 3: L=24, H=1024, A=16, 340M parameters; config: ' +
+    'huggingface.co/google-bert/bert-large-uncased',
   // "340M" is given to two significant figures; BertModel has 335,141,888 (336.2M with the pre-training heads).
   publishedParameters: 340e6,
   parameterTolerance: roundedTo(340e6, 10e6),
@@ -61,28 +73,62 @@ const bertLarge = transformer({
 const gpt2 = transformer({
   name: 'gpt2',
   description: 'GPT-2 small decoder, 12 layers, tied language-model head',
-  citation: "Radford et al. 2019, GPT-2; config: huggingface.co/openai-community/gpt2; 124,439,808 parameters in HF GPT2LMHeadModel (openai/gpt-2 README: the paper's 117M was a miscount, since called 124M)",
+  citation:
+    'Radford et al. 2019, GPT-2; config: huggingface.co/openai-community/gpt2; 124,439,808 parameters in HF ' +
+    "GPT2LMHeadModel (openai/gpt-2 README: the paper's 117M was a miscount, since called 124M)",
   publishedParameters: 124_439_808,
   parameterTolerance: 0,
   defaults: { batch: 1, seq: 1024 },
-  config: { model_type: 'gpt2', activation_function: 'gelu_new', layer_norm_epsilon: 1e-5, n_ctx: 1024, n_embd: 768, n_head: 12, n_layer: 12, n_positions: 1024, vocab_size: 50257 },
+  config: {
+    model_type: 'gpt2',
+    activation_function: 'gelu_new',
+    layer_norm_epsilon: 1e-5,
+    n_ctx: 1024,
+    n_embd: 768,
+    n_head: 12,
+    n_layer: 12,
+    n_positions: 1024,
+    vocab_size: 50257,
+  },
 });
 
 const gpt3 = transformer({
   name: 'gpt3-175b',
   description: 'GPT-3 175B decoder as a GPT-2-style model (dense attention in every layer), tied head',
-  citation: 'Brown et al. 2020, Language Models are Few-Shot Learners, Table 2.1: 96 layers, d_model 12288, 96 heads, d_head 128, n_ctx 2048; section 2.1: d_ff = 4 d_model, GPT-2 vocabulary (50257)',
+  citation:
+    'Brown et al. 2020, Language Models are Few-Shot Learners, Table 2.1: 96 layers, d_model 12288, 96 heads, ' +
+    'd_head 128, n_ctx 2048; section 2.1: d_ff = 4 d_model, GPT-2 vocabulary (50257)',
   // Table 2.1 prints 175.0B, but its own hyperparameters give 174.6B (12 n_layer d_model^2 = 174.0B plus
   // embeddings), while its other rows (125M ... 13.0B) round correctly: 175 is the nominal size, read here
   // as the abstract's "175 billion", to three significant figures.
   publishedParameters: 175e9,
   parameterTolerance: roundedTo(175e9, 1e9),
   defaults: { batch: 1, seq: 2048 },
-  config: { model_type: 'gpt2', activation_function: 'gelu_new', layer_norm_epsilon: 1e-5, n_embd: 12288, n_head: 96, n_inner: 49152, n_layer: 96, n_positions: 2048, vocab_size: 50257 },
+  config: {
+    model_type: 'gpt2',
+    activation_function: 'gelu_new',
+    layer_norm_epsilon: 1e-5,
+    n_embd: 12288,
+    n_head: 96,
+    n_inner: 49152,
+    n_layer: 96,
+    n_positions: 2048,
+    vocab_size: 50257,
+  },
 });
 
 // Meta-Llama-3-8B / -70B and Llama-3.1-405B config.json; the 405B model exists only as Llama 3.1.
-const LLAMA3 = { model_type: 'llama', attention_bias: false, hidden_act: 'silu', num_key_value_heads: 8, rms_norm_eps: 1e-5, rope_theta: 500000.0, tie_word_embeddings: false, torch_dtype: 'bfloat16', vocab_size: 128256 };
+const LLAMA3 = {
+  model_type: 'llama',
+  attention_bias: false,
+  hidden_act: 'silu',
+  num_key_value_heads: 8,
+  rms_norm_eps: 1e-5,
+  rope_theta: 500000.0,
+  tie_word_embeddings: false,
+  torch_dtype: 'bfloat16',
+  vocab_size: 128256,
+};
 const LLAMA3_PAPER = 'Dubey et al. 2024, The Llama 3 Herd of Models, Table 3';
 
 const llama3_8b = transformer({
@@ -92,7 +138,14 @@ const llama3_8b = transformer({
   publishedParameters: 8.03e9,
   parameterTolerance: roundedTo(8.03e9, 0.01e9),
   defaults: { batch: 1, seq: 8192 },
-  config: { ...LLAMA3, hidden_size: 4096, intermediate_size: 14336, max_position_embeddings: 8192, num_attention_heads: 32, num_hidden_layers: 32 },
+  config: {
+    ...LLAMA3,
+    hidden_size: 4096,
+    intermediate_size: 14336,
+    max_position_embeddings: 8192,
+    num_attention_heads: 32,
+    num_hidden_layers: 32,
+  },
 });
 
 const llama3_70b = transformer({
@@ -102,23 +155,42 @@ const llama3_70b = transformer({
   publishedParameters: 70.6e9,
   parameterTolerance: roundedTo(70.6e9, 0.1e9),
   defaults: { batch: 1, seq: 8192 },
-  config: { ...LLAMA3, hidden_size: 8192, intermediate_size: 28672, max_position_embeddings: 8192, num_attention_heads: 64, num_hidden_layers: 80 },
+  config: {
+    ...LLAMA3,
+    hidden_size: 8192,
+    intermediate_size: 28672,
+    max_position_embeddings: 8192,
+    num_attention_heads: 64,
+    num_hidden_layers: 80,
+  },
 });
 
 const llama3_405b = transformer({
   name: 'llama3-405b',
   description: 'Llama 3.1 405B decoder: 126 layers, grouped-query attention (8 KV heads), SwiGLU, untied head',
-  citation: `${LLAMA3_PAPER}; config and size (406B params): huggingface.co/meta-llama/Llama-3.1-405B; pre-trained at 8K context`,
+  citation:
+    `${LLAMA3_PAPER}; config and size (406B params): huggingface.co/meta-llama/Llama-3.1-405B; pre-trained ` +
+    `at 8K context`,
   publishedParameters: 406e9,
   parameterTolerance: roundedTo(406e9, 1e9),
   defaults: { batch: 1, seq: 8192 },
-  config: { ...LLAMA3, hidden_size: 16384, intermediate_size: 53248, max_position_embeddings: 131072, mlp_bias: false, num_attention_heads: 128, num_hidden_layers: 126 },
+  config: {
+    ...LLAMA3,
+    hidden_size: 16384,
+    intermediate_size: 53248,
+    max_position_embeddings: 131072,
+    mlp_bias: false,
+    num_attention_heads: 128,
+    num_hidden_layers: 126,
+  },
 });
 
 const mixtral = transformer({
   name: 'mixtral-8x7b',
   description: 'Mixtral 8x7B: 32 layers of 8 SwiGLU experts, top-2 routing, grouped-query attention',
-  citation: 'Mistral AI, Mixtral of experts (2023-12-11): 46.7B total parameters, 12.9B per token; Jiang et al. 2024 (32k context); config: huggingface.co/mistralai/Mixtral-8x7B-v0.1',
+  citation:
+    'Mistral AI, Mixtral of experts (2023-12-11): 46.7B total parameters, 12.9B per token; Jiang et al. 2024 ' +
+    '(32k context); config: huggingface.co/mistralai/Mixtral-8x7B-v0.1',
   publishedParameters: 46.7e9,
   parameterTolerance: roundedTo(46.7e9, 0.1e9),
   defaults: { batch: 1, seq: 32768 },
@@ -151,7 +223,10 @@ const mixtral = transformer({
 const gpt4Moe = transformer({
   name: 'gpt4-moe',
   description: 'A GPT-4-class MoE from public estimates: 120 layers, 16 SwiGLU experts, top-2 (not an OpenAI figure)',
-  citation: 'D. Patel and G. Wong, "GPT-4 Architecture, Infrastructure, Training Dataset, Costs, Vision, MoE", SemiAnalysis, 2023-07-10: ~1.8T parameters, 120 layers, 16 experts, top-2 (public estimate, not confirmed by OpenAI)',
+  citation:
+    'D. Patel and G. Wong, "GPT-4 Architecture, Infrastructure, Training Dataset, Costs, Vision, MoE", ' +
+    'SemiAnalysis, 2023-07-10: ~1.8T parameters, 120 layers, 16 experts, top-2 (public estimate, not confirmed ' +
+    'by OpenAI)',
   publishedParameters: 1.8e12,
   // An estimate, not a measurement: held to 1%.
   parameterTolerance: 0.01,
@@ -176,8 +251,13 @@ const gpt4Moe = transformer({
 
 const deepseekV3 = transformer({
   name: 'deepseek-v3',
-  description: 'DeepSeek-V3 main model (no multi-token-prediction module): multi-head latent attention, 3 dense then 58 MoE layers of 256 routed + 1 shared experts, top-8',
-  citation: "DeepSeek-AI 2024, DeepSeek-V3 Technical Report: 671B total parameters, 37B activated, pre-trained at 4K context; config: huggingface.co/deepseek-ai/DeepSeek-V3 and README_WEIGHTS.md (the checkpoint's multi-token-prediction module, 11.5B unique parameters, is not counted)",
+  description:
+    'DeepSeek-V3 main model (no multi-token-prediction module): multi-head latent attention, 3 dense then 58 MoE ' +
+    'layers of 256 routed + 1 shared experts, top-8',
+  citation:
+    'DeepSeek-AI 2024, DeepSeek-V3 Technical Report: 671B total parameters, 37B activated, pre-trained at 4K ' +
+    "context; config: huggingface.co/deepseek-ai/DeepSeek-V3 and README_WEIGHTS.md (the checkpoint's " +
+    'multi-token-prediction module, 11.5B unique parameters, is not counted)',
   publishedParameters: 671e9,
   parameterTolerance: roundedTo(671e9, 1e9),
   defaults: { batch: 1, seq: 4096 },
@@ -211,4 +291,15 @@ const deepseekV3 = transformer({
   },
 });
 
-export const TRANSFORMER_ZOO: readonly ZooEntry[] = [bertBase, bertLarge, gpt2, gpt3, llama3_8b, llama3_70b, llama3_405b, mixtral, gpt4Moe, deepseekV3];
+export const TRANSFORMER_ZOO: readonly ZooEntry[] = [
+  bertBase,
+  bertLarge,
+  gpt2,
+  gpt3,
+  llama3_8b,
+  llama3_70b,
+  llama3_405b,
+  mixtral,
+  gpt4Moe,
+  deepseekV3,
+];

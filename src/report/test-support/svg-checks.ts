@@ -25,7 +25,11 @@ export interface TippedRect {
 
 /** The bars (rects with a tooltip; a background or legend swatch has none) in document order. */
 export function tippedRects(svg: string): TippedRect[] {
-  return [...svg.matchAll(/<rect x="([\d.-]+)" y="([\d.-]+)" width="([\d.]+)" height="[\d.]+" fill="([^"]+)"><title>([^<]*)<\/title>/g)].map((m) => ({
+  return [
+    ...svg.matchAll(
+      /<rect x="([\d.-]+)" y="([\d.-]+)" width="([\d.]+)" height="[\d.]+" fill="([^"]+)"><title>([^<]*)<\/title>/g,
+    ),
+  ].map((m) => ({
     x: Number(m[1]),
     y: Number(m[2]),
     width: Number(m[3]),

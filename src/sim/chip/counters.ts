@@ -27,7 +27,12 @@ export interface MatrixUnitCounters {
 type Bucket = 'nonMatrix' | 'raw' | 'input' | 'weightStall' | 'weightShift';
 
 /** The producer that bounds a pass's dependencies, if it is a DMA from the host. */
-function waitsForHost(pass: PassTiming, deps: readonly Dependency[], instructions: readonly Instruction[], end: (i: number) => number): boolean {
+function waitsForHost(
+  pass: PassTiming,
+  deps: readonly Dependency[],
+  instructions: readonly Instruction[],
+  end: (i: number) => number,
+): boolean {
   let latest: number | undefined;
   for (const d of deps) if (latest === undefined || end(d.on) > end(latest)) latest = d.on;
   if (latest === undefined) return false;

@@ -43,7 +43,12 @@ class IntervalMap {
     const i = this.firstEndingAfter(at);
     const s = this.segments[i];
     if (!s || s.start >= at) return;
-    this.segments.splice(i, 1, { ...s, end: at, readers: [...s.readers] }, { ...s, start: at, readers: [...s.readers] });
+    this.segments.splice(
+      i,
+      1,
+      { ...s, end: at, readers: [...s.readers] },
+      { ...s, start: at, readers: [...s.readers] },
+    );
   }
 
   /** Segments overlapping [start, end), creating empty ones for the gaps. */
@@ -93,7 +98,12 @@ export function findDependencies(instructions: readonly Instruction[], ctx: Acce
   const sameArray = (a: number, b: number): boolean => {
     const x = instructions[a]!;
     const y = instructions[b]!;
-    return x.op === 'matmul' && y.op === 'matmul' && (x as MatmulInstruction).core === (y as MatmulInstruction).core && (x as MatmulInstruction).mxu === (y as MatmulInstruction).mxu;
+    return (
+      x.op === 'matmul' &&
+      y.op === 'matmul' &&
+      (x as MatmulInstruction).core === (y as MatmulInstruction).core &&
+      (x as MatmulInstruction).mxu === (y as MatmulInstruction).mxu
+    );
   };
   const units = instructions.map(unitOf);
   const addReader = (readers: number[], index: number): void => {

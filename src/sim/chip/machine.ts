@@ -10,7 +10,14 @@ import type { ChipSpec } from '../../arch/chip-spec.js';
 import { coreAt, coreCount, matrixUnitAt, matrixUnitsPerCore } from '../../arch/derive.js';
 import { NUMBER_FORMATS } from '../../core/number-formats.js';
 import { issueCycles, OPS } from '../../isa/ops.js';
-import type { DmaInstruction, Instruction, MatmulInstruction, MemRef, Program, ReadWeightsInstruction, SyncInstruction } from '../../isa/types.js';
+import type {
+  DmaInstruction,
+  Instruction,
+  MatmulInstruction,
+  Program,
+  ReadWeightsInstruction,
+  SyncInstruction,
+} from '../../isa/types.js';
 import { programFormat } from '../../isa/validate.js';
 import { SimError } from '../errors.js';
 import { findDependencies, type Dependency } from './dependencies.js';
@@ -54,7 +61,6 @@ export interface MachineRun {
   readonly state: ChipState;
 }
 
-
 export function runMachine(chip: ChipSpec, program: Program, options: MachineOptions = {}): MachineRun {
   const format = programFormat(program, chip);
   const instructions = program.instructions;
@@ -86,7 +92,8 @@ export function runMachine(chip: ChipSpec, program: Program, options: MachineOpt
       end[index] = e;
       timings[index] = { issue: issue[index]!, start: s, end: e, unit };
       if (computeValues) state.execute(instructions[index]!, backend);
-      if (wantTrace) trace.push({ track: unit, name: instructions[index]!.op, startCycle: s, endCycle: e, instruction: index });
+      if (wantTrace)
+        trace.push({ track: unit, name: instructions[index]!.op, startCycle: s, endCycle: e, instruction: index });
     },
     traced(unit, name, s, e) {
       if (wantTrace) trace.push({ track: unit, name, startCycle: s, endCycle: e });
@@ -94,8 +101,16 @@ export function runMachine(chip: ChipSpec, program: Program, options: MachineOpt
   };
 
   const portTimings = ports(chip);
-  const portMap = { pcie: new Port(portTimings.pcie), dram: new Port(portTimings.dram), onchip: new Port(portTimings.onchip) };
-  const dmaUnits = { pcie: new DmaUnit('pcie', view, portMap.pcie), dram: new DmaUnit('dram', view, portMap.dram), onchip: new DmaUnit('onchip', view, portMap.onchip) };
+  const portMap = {
+    pcie: new Port(portTimings.pcie),
+    dram: new Port(portTimings.dram),
+    onchip: new Port(portTimings.onchip),
+  };
+  const dmaUnits = {
+    pcie: new DmaUnit('pcie', view, portMap.pcie),
+    dram: new DmaUnit('dram', view, portMap.dram),
+    onchip: new DmaUnit('onchip', view, portMap.onchip),
+  };
   const matrixUnits: MatrixUnitModel[] = [];
   const vectorUnits: VectorUnit[] = [];
   const mxuOf = new Map<string, MatrixUnitModel>();
@@ -103,7 +118,12 @@ export function runMachine(chip: ChipSpec, program: Program, options: MachineOpt
     const core = coreAt(chip, c)!;
     vectorUnits.push(new VectorUnit(`core${c}.vpu`, view, core));
     for (let u = 0; u < matrixUnitsPerCore(core); u++) {
-      const model = new MatrixUnitModel(`core${c}.mxu${u}`, matrixUnitAt(core, u)!, view, (r: ReadWeightsInstruction) => portMap[portFor([r.src])]);
+      const model = new MatrixUnitModel(
+        `core${c}.mxu${u}`,
+        matrixUnitAt(core, u)!,
+        view,
+        (r: ReadWeightsInstruction) => portMap[portFor([r.src])],
+      );
       matrixUnits.push(model);
       mxuOf.set(`${c}/${u}`, model);
     }
@@ -117,7 +137,8 @@ export function runMachine(chip: ChipSpec, program: Program, options: MachineOpt
   const route = (index: number, instruction: Instruction): void => {
     if (runsOnVectorUnit(instruction)) return vectorUnits[instruction.core]!.push(index);
     const unit = OPS[instruction.op].unit;
-    if (unit === 'dma') return dmaUnits[portFor([(instruction as DmaInstruction).src, (instruction as DmaInstruction).dst])].push(index);
+    if (unit === 'dma')
+      return dmaUnits[portFor([(instruction as DmaInstruction).src, (instruction as DmaInstruction).dst])].push(index);
     if (unit === 'weight-fetch' || unit === 'matrix') {
       const target = instruction as ReadWeightsInstruction | MatmulInstruction;
       const model = mxuOf.get(`${target.core}/${target.mxu}`)!;
@@ -170,7 +191,10 @@ export function runMachine(chip: ChipSpec, program: Program, options: MachineOpt
       const waiting = units.filter((u) => u.pending());
       if (waiting.length === 0 && (halted || nextIssue === n)) break;
       const stuck = waiting.map((u) => `${u.name}: ${u.blockedOn()}`).join('; ');
-      throw new SimError('deadlock', `the program cannot proceed: ${stuck || `the front end waits at instruction ${nextIssue}`}`);
+      throw new SimError(
+        'deadlock',
+        `the program cannot proceed: ${stuck || `the front end waits at instruction ${nextIssue}`}`,
+      );
     }
     best.begin(bestTime);
     advanceFrontEnd();
@@ -178,6 +202,7 @@ export function runMachine(chip: ChipSpec, program: Program, options: MachineOpt
 
   let totalCycles = 0;
   for (let i = 0; i < n; i++) if (end[i]! < Infinity) totalCycles = Math.max(totalCycles, end[i]!);
-  for (let i = 0; i < n; i++) if (!timings[i]) timings[i] = { issue: Infinity, start: Infinity, end: Infinity, unit: 'not run (after halt)' };
+  for (let i = 0; i < n; i++)
+    if (!timings[i]) timings[i] = { issue: Infinity, start: Infinity, end: Infinity, unit: 'not run (after halt)' };
   return { totalCycles, timings, matrixUnits, vectorUnits, ports: portMap, trace, dependencies, state };
 }

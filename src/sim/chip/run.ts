@@ -67,16 +67,32 @@ const fastBackend: MatmulBackend = (x, w, rows, depth, cols, format) =>
 /** Throws a SimError listing every problem when the program does not fit the chip. */
 export function checkProgram(chip: ChipSpec, program: Program): void {
   const issues = validateProgram(program, chip);
-  if (issues.length > 0) throw new SimError('invalid_program', `the program does not run on ${chip.name}:\n${formatIssues(issues)}`, { issues });
+  if (issues.length > 0)
+    throw new SimError('invalid_program', `the program does not run on ${chip.name}:\n${formatIssues(issues)}`, {
+      issues,
+    });
 }
 
-export function loadInputs(state: ChipState, program: Program, inputs: Readonly<Record<string, ArrayLike<number>>>): void {
+export function loadInputs(
+  state: ChipState,
+  program: Program,
+  inputs: Readonly<Record<string, ArrayLike<number>>>,
+): void {
   for (const [name, values] of Object.entries(inputs)) {
     const buffer = program.buffers.find((b) => b.name === name);
-    if (!buffer) throw new SimError('no_buffer', `input '${name}' names no buffer of the program (buffers: ${program.buffers.map((b) => b.name).join(', ')})`);
-    if (!buffer.dtype || !buffer.shape) throw new SimError('untyped_buffer', `buffer '${name}' needs shape= and dtype= to take an input`);
+    if (!buffer)
+      throw new SimError(
+        'no_buffer',
+        `input '${name}' names no buffer of the program (buffers: ${program.buffers.map((b) => b.name).join(', ')})`,
+      );
+    if (!buffer.dtype || !buffer.shape)
+      throw new SimError('untyped_buffer', `buffer '${name}' needs shape= and dtype= to take an input`);
     const expected = buffer.shape.reduce((a, b) => a * b, 1);
-    if (values.length !== expected) throw new SimError('bad_input', `input '${name}' has ${values.length} values, its buffer's shape ${buffer.shape.join('x')} needs ${expected}`);
+    if (values.length !== expected)
+      throw new SimError(
+        'bad_input',
+        `input '${name}' has ${values.length} values, its buffer's shape ${buffer.shape.join('x')} needs ${expected}`,
+      );
     state.writeBuffer(name, valuesForBuffer(values, buffer.dtype));
   }
 }
@@ -90,7 +106,11 @@ function collectOutputs(state: ChipState, program: Program): Record<string, Prog
   return outputs;
 }
 
-function memoryBytes(chip: ChipSpec, program: Program, ran: (i: number) => boolean): Record<string, { read: number; written: number }> {
+function memoryBytes(
+  chip: ChipSpec,
+  program: Program,
+  ran: (i: number) => boolean,
+): Record<string, { read: number; written: number }> {
   const ctx = { dtype: programFormat(program, chip) };
   const totals: Record<string, { read: number; written: number }> = {};
   const add = (space: string, core: number, rows: number, verb: 'read' | 'written'): void => {
@@ -112,13 +132,26 @@ export function runProgram(chip: ChipSpec, program: Program, options: RunProgram
   loadInputs(state, program, options.inputs ?? {});
   const captured = new Map<number, { x: Float64Array; w: Float64Array; sums: ArrayLike<number> }>();
   const check = options.engine === 'register';
-  if (check && options.values === false) throw new SimError('bad_options', 'the register-level check compares values, so it cannot run timing-only');
+  if (check && options.values === false)
+    throw new SimError('bad_options', 'the register-level check compares values, so it cannot run timing-only');
   const indexOf = new Map(program.instructions.map((instruction, i) => [instruction, i]));
-  const backend = options.engine === 'reference' ? referenceMatmul : check ? capturingBackend(fastBackend, captured, (m) => indexOf.get(m)!) : fastBackend;
-  const run = runMachine(chip, program, { state, values: options.values ?? true, backend, trace: options.trace ?? false });
+  const backend =
+    options.engine === 'reference'
+      ? referenceMatmul
+      : check
+        ? capturingBackend(fastBackend, captured, (m) => indexOf.get(m)!)
+        : fastBackend;
+  const run = runMachine(chip, program, {
+    state,
+    values: options.values ?? true,
+    backend,
+    trace: options.trace ?? false,
+  });
   const registerCheck = check ? checkOnRegisterEngine(run.matrixUnits, captured, state.format) : undefined;
   const end = (i: number): number => run.timings[i]!.end;
-  const matrixUnits = run.matrixUnits.map((m) => matrixUnitCounters(m, run.totalCycles, run.dependencies, program.instructions, end));
+  const matrixUnits = run.matrixUnits.map((m) =>
+    matrixUnitCounters(m, run.totalCycles, run.dependencies, program.instructions, end),
+  );
   const usefulMacs = matrixUnits.reduce((s, m) => s + m.usefulMacs, 0);
   const seconds = run.totalCycles / chip.clockHz;
   return {
@@ -142,7 +175,11 @@ export function runProgram(chip: ChipSpec, program: Program, options: RunProgram
 }
 
 /** The untimed reference: every instruction in program order, plain-loop matmuls. */
-export function interpretProgram(chip: ChipSpec, program: Program, inputs: Readonly<Record<string, ArrayLike<number>>> = {}): Record<string, ProgramOutput> {
+export function interpretProgram(
+  chip: ChipSpec,
+  program: Program,
+  inputs: Readonly<Record<string, ArrayLike<number>>> = {},
+): Record<string, ProgramOutput> {
   checkProgram(chip, program);
   const state = new ChipState(chip, program, programFormat(program, chip));
   loadInputs(state, program, inputs);

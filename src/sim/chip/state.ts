@@ -8,7 +8,15 @@
 import type { ChipSpec } from '../../arch/chip-spec.js';
 import { accumulatorRows, coreAt, coreCount } from '../../arch/derive.js';
 import { NUMBER_FORMATS, type NumberFormatName } from '../../core/number-formats.js';
-import { activateOutputRows, poolOutputShape, stridedRowOffset, vectorOutputShape, BINARY_VECTOR_OPS, OPS, type InstructionEffect } from '../../isa/ops.js';
+import {
+  activateOutputRows,
+  poolOutputShape,
+  stridedRowOffset,
+  vectorOutputShape,
+  BINARY_VECTOR_OPS,
+  OPS,
+  type InstructionEffect,
+} from '../../isa/ops.js';
 import { activateOutput, activateValue, addBias, poolValues, toFormat, VECTOR_SEMANTICS } from '../../isa/semantics.js';
 import type {
   ActivateInstruction,
@@ -30,7 +38,15 @@ import { Memory } from './memory.js';
  * Forms a matmul's partial sums: X (rows x depth) times W (depth x cols), each sum from +0 in
  * increasing k, int32-wrapping or fp32-rounding: one pass of the array.
  */
-export type MatmulBackend = (x: Float64Array, w: Float64Array, rows: number, depth: number, cols: number, format: NumberFormatName, instruction: MatmulInstruction) => ArrayLike<number>;
+export type MatmulBackend = (
+  x: Float64Array,
+  w: Float64Array,
+  rows: number,
+  depth: number,
+  cols: number,
+  format: NumberFormatName,
+  instruction: MatmulInstruction,
+) => ArrayLike<number>;
 
 /** Plain loops: the definition. */
 export const referenceMatmul: MatmulBackend = (x, w, rows, depth, cols, format) => {
@@ -83,8 +99,13 @@ export class ChipState {
     this.isFloat = NUMBER_FORMATS[format].kind === 'float';
     const cores = coreCount(chip);
     this.ub = Array.from({ length: cores }, (_, c) => new Memory(`ub${c}`));
-    this.accWidth = Array.from({ length: cores }, (_, c) => Math.max(...coreAt(chip, c)!.matrixUnits.map((u) => u.cols)));
-    this.acc = Array.from({ length: cores }, (_, c) => new Float64Array(accumulatorRows(coreAt(chip, c)!) * this.accWidth[c]!));
+    this.accWidth = Array.from({ length: cores }, (_, c) =>
+      Math.max(...coreAt(chip, c)!.matrixUnits.map((u) => u.cols)),
+    );
+    this.acc = Array.from(
+      { length: cores },
+      (_, c) => new Float64Array(accumulatorRows(coreAt(chip, c)!) * this.accWidth[c]!),
+    );
   }
 
   memory(space: MemorySpace, core: number): Memory {
@@ -107,7 +128,9 @@ export class ChipState {
   }
 
   /** What each effect the registry names does to the state (the instruction has an opcode that declares it). */
-  private static readonly effects: Readonly<Record<InstructionEffect, (s: ChipState, i: Instruction, backend: MatmulBackend) => void>> = {
+  private static readonly effects: Readonly<
+    Record<InstructionEffect, (s: ChipState, i: Instruction, backend: MatmulBackend) => void>
+  > = {
     copy: (s, i) => s.dma(i as DmaInstruction),
     'load-weights': (s, i) => s.loadWeights(i as ReadWeightsInstruction),
     multiply: (s, i, backend) => s.matmul(i as MatmulInstruction, backend),
@@ -126,7 +149,9 @@ export class ChipState {
   /** Every block is read before any is written, so overlapping copies move the original bytes. */
   private dma(d: DmaInstruction): void {
     const src = this.memory(d.src.space, d.core);
-    const blocks = Array.from({ length: d.rows }, (_, i) => src.readBytes(d.src.address + i * (d.srcStrideBytes || d.bytes), d.bytes));
+    const blocks = Array.from({ length: d.rows }, (_, i) =>
+      src.readBytes(d.src.address + i * (d.srcStrideBytes || d.bytes), d.bytes),
+    );
     const dst = this.memory(d.dst.space, d.core);
     blocks.forEach((block, i) => dst.writeBytes(d.dst.address + i * (d.dstStrideBytes || d.bytes), block));
   }
@@ -156,11 +181,13 @@ export class ChipState {
     const queue = this.fifo(m.core, m.mxu);
     const tile = queue[0];
     if (!tile) throw new SimError('no_tile', `matmul on core ${m.core} mxu ${m.mxu} found no weight tile`);
-    if (tile.rows !== m.depth) throw new SimError('depth_mismatch', `matmul depth ${m.depth} does not match the ${tile.rows}-row tile`);
+    if (tile.rows !== m.depth)
+      throw new SimError('depth_mismatch', `matmul depth ${m.depth} does not match the ${tile.rows}-row tile`);
     const memory = this.ub[m.core]!;
     const bytes = NUMBER_FORMATS[this.format].bytes;
     const x = new Float64Array(m.rows * m.depth);
-    for (let r = 0; r < m.rows; r++) x.set(memory.readElements(m.src.address + matmulRowOffset(m, r, bytes), m.depth, this.format), r * m.depth);
+    for (let r = 0; r < m.rows; r++)
+      x.set(memory.readElements(m.src.address + matmulRowOffset(m, r, bytes), m.depth, this.format), r * m.depth);
     const sums = backend(x, tile.values, m.rows, m.depth, tile.cols, this.format, m);
     const acc = this.acc[m.core]!;
     const width = this.accWidth[m.core]!;
@@ -176,7 +203,12 @@ export class ChipState {
   }
 
   /** cols values of an operand that is read once per instruction (activate's bias and column scale). */
-  private columnValues(ref: MemRef | undefined, core: number, cols: number, format: NumberFormatName): Float64Array | undefined {
+  private columnValues(
+    ref: MemRef | undefined,
+    core: number,
+    cols: number,
+    format: NumberFormatName,
+  ): Float64Array | undefined {
     return ref ? this.memory(ref.space, core).readElements(ref.address, cols, format) : undefined;
   }
 
@@ -212,7 +244,8 @@ export class ChipState {
       const pooled: number[] = [];
       for (let c = 0; c < a.cols; c++) {
         const window: number[] = [];
-        for (let dy = 0; dy < a.poolHeight; dy++) for (let dx = 0; dx < a.poolWidth; dx++) window.push(inputRows[(y0 + dy) * a.poolInputWidth + x0 + dx]![c]!);
+        for (let dy = 0; dy < a.poolHeight; dy++)
+          for (let dx = 0; dx < a.poolWidth; dx++) window.push(inputRows[(y0 + dy) * a.poolInputWidth + x0 + dx]![c]!);
         pooled.push(poolValues(window, a.pool));
       }
       write(o, pooled);
@@ -234,7 +267,9 @@ export class ChipState {
     const rows: Float64Array[] = [];
     for (let r = 0; r < v.rows; r++) {
       const a = load(v.src.address + r * v.cols * bytes, v.srcScale);
-      const b = BINARY_VECTOR_OPS.has(v.vop) ? broadcastRow ?? load(v.src2!.address + r * v.cols * bytes, v.src2Scale) : undefined;
+      const b = BINARY_VECTOR_OPS.has(v.vop)
+        ? (broadcastRow ?? load(v.src2!.address + r * v.cols * bytes, v.src2Scale))
+        : undefined;
       semantics.row(a, b, v.imm, result, r);
       rows.push(Float64Array.from(result.subarray(0, out.cols), (x) => activateOutput(x, v.outScale, v.outFormat)));
     }
@@ -262,7 +297,8 @@ export class ChipState {
         for (let c = 0; c < p.channels; c++) {
           window.length = 0;
           for (let dy = 0; dy < p.kernelHeight; dy++) {
-            for (let dx = 0; dx < p.kernelWidth; dx++) window.push(image[((oy * p.stride + dy) * p.width + ox * p.stride + dx) * p.channels + c]!);
+            for (let dx = 0; dx < p.kernelWidth; dx++)
+              window.push(image[((oy * p.stride + dy) * p.width + ox * p.stride + dx) * p.channels + c]!);
           }
           row[ox * p.channels + c] = toFormat(poolValues(window, p.kind), p.dtype);
         }
@@ -274,7 +310,7 @@ export class ChipState {
   /** Reads a declared buffer's elements (for saving outputs). */
   readBuffer(name: string): { values: Float64Array; format: NumberFormatName } {
     const b = this.program.buffers.find((x) => x.name === name);
-    if (!b || !b.dtype) throw new SimError('no_buffer', `no typed buffer '${name}'`);
+    if (!b?.dtype) throw new SimError('no_buffer', `no typed buffer '${name}'`);
     const count = b.shape ? b.shape.reduce((x, y) => x * y, 1) : b.bytes / NUMBER_FORMATS[b.dtype].bytes;
     return { values: this.memory(b.space, b.core ?? 0).readElements(b.address, count, b.dtype), format: b.dtype };
   }
@@ -282,7 +318,7 @@ export class ChipState {
   /** Fills a declared buffer with values (already in its format). */
   writeBuffer(name: string, values: ArrayLike<number>): void {
     const b = this.program.buffers.find((x) => x.name === name);
-    if (!b || !b.dtype) throw new SimError('no_buffer', `no typed buffer '${name}'`);
+    if (!b?.dtype) throw new SimError('no_buffer', `no typed buffer '${name}'`);
     this.memory(b.space, b.core ?? 0).writeElements(b.address, values, b.dtype);
   }
 }

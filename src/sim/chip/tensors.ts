@@ -27,18 +27,43 @@ export function npyDtypeFor(format: NumberFormatName): NpyDtype {
 
 /** Values for a buffer from an array, checking dtype and shape against the buffer's declaration. */
 export function valuesFromNpy(array: NpyArray, buffer: BufferDecl, file: string): Result<Float64Array> {
-  if (!buffer.dtype || !buffer.shape) return { ok: false, issues: [issue('untyped_buffer', file, `buffer '${buffer.name}' has no shape= and dtype=, so it takes no input`)] };
+  if (!buffer.dtype || !buffer.shape)
+    return {
+      ok: false,
+      issues: [issue('untyped_buffer', file, `buffer '${buffer.name}' has no shape= and dtype=, so it takes no input`)],
+    };
   const issues = [];
   const want = npyDtypeFor(buffer.dtype);
-  if (array.dtype !== want) issues.push(issue('bad_dtype', file, `dtype ${array.dtype} does not fit buffer '${buffer.name}' (${buffer.dtype}); give ${want}`));
-  if (array.shape.join('x') !== buffer.shape.join('x')) issues.push(issue('bad_shape', file, `shape (${array.shape.join(', ')}) does not match buffer '${buffer.name}' (${buffer.shape.join(', ')})`));
+  if (array.dtype !== want)
+    issues.push(
+      issue(
+        'bad_dtype',
+        file,
+        `dtype ${array.dtype} does not fit buffer '${buffer.name}' (${buffer.dtype}); give ${want}`,
+      ),
+    );
+  if (array.shape.join('x') !== buffer.shape.join('x'))
+    issues.push(
+      issue(
+        'bad_shape',
+        file,
+        `shape (${array.shape.join(', ')}) does not match buffer '${buffer.name}' (${buffer.shape.join(', ')})`,
+      ),
+    );
   if (issues.length > 0) return { ok: false, issues };
-  const values = array.dtype === 'float16' ? Float64Array.from(array.data, (bits) => NUMBER_FORMATS.fp16.decode(bits)) : Float64Array.from(array.data);
+  const values =
+    array.dtype === 'float16'
+      ? Float64Array.from(array.data, (bits) => NUMBER_FORMATS.fp16.decode(bits))
+      : Float64Array.from(array.data);
   return { ok: true, value: values };
 }
 
 /** A buffer's values as an array for saving. */
-export function npyFromValues(values: ArrayLike<number>, format: NumberFormatName, shape: readonly number[]): { dtype: NpyDtype; shape: readonly number[]; data: ArrayLike<number> } {
+export function npyFromValues(
+  values: ArrayLike<number>,
+  format: NumberFormatName,
+  shape: readonly number[],
+): { dtype: NpyDtype; shape: readonly number[]; data: ArrayLike<number> } {
   return { dtype: npyDtypeFor(format), shape, data: values };
 }
 
@@ -59,7 +84,12 @@ export function initPath(baseDir: string, file: string): string {
  * file's folder), keyed by buffer name as `runProgram`'s `inputs` take them; buffers named in `skip`
  * (given explicitly by the caller) are left out. Every problem is reported.
  */
-export function loadProgramInit(program: Program, baseDir: string, readFile: ReadFileBytes, skip: readonly string[] = []): Result<Record<string, Float64Array>> {
+export function loadProgramInit(
+  program: Program,
+  baseDir: string,
+  readFile: ReadFileBytes,
+  skip: readonly string[] = [],
+): Result<Record<string, Float64Array>> {
   const values: Record<string, Float64Array> = {};
   const issues: Issue[] = [];
   for (const init of program.init ?? []) {
@@ -72,7 +102,13 @@ export function loadProgramInit(program: Program, baseDir: string, readFile: Rea
     }
     const bytes = readFile(path);
     if (!bytes) {
-      issues.push(issue('no_init_file', path, `the .init file of buffer '${init.buffer}' does not exist ('${init.file}', relative to the program)`));
+      issues.push(
+        issue(
+          'no_init_file',
+          path,
+          `the .init file of buffer '${init.buffer}' does not exist ('${init.file}', relative to the program)`,
+        ),
+      );
       continue;
     }
     const array = decodeNpy(bytes, path);

@@ -32,7 +32,10 @@ export function vectorUnitCycles(core: CoreSpec, work: VectorUnitWork): number {
   return OPS[work.op].vectorUnitCycles!(core, work);
 }
 
-/** The link a transfer uses: the host link if either end is host memory, off-chip memory's port if either end is there, else on-chip. */
+/**
+ * The link a transfer uses: the host link if either end is host memory, off-chip memory's port if either end is there,
+ * else on-chip.
+ */
 export function portFor(refs: readonly MemRef[]): PortTiming['name'] {
   return refs.some((r) => r.space === 'host') ? 'pcie' : refs.some((r) => r.space === 'dram') ? 'dram' : 'onchip';
 }

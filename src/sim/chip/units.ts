@@ -8,7 +8,14 @@ import type { CoreSpec, MatrixUnitSpec } from '../../arch/chip-spec.js';
 import { NUMBER_FORMATS } from '../../core/number-formats.js';
 import { dmaBytes } from '../../isa/ops.js';
 import type { DmaInstruction, Instruction, MatmulInstruction, ReadWeightsInstruction } from '../../isa/types.js';
-import { passLatencyCycles, transferCycles, vectorUnitCycles, VECTOR_PIPELINE_CYCLES, type PortTiming, type VectorUnitWork } from './timing.js';
+import {
+  passLatencyCycles,
+  transferCycles,
+  vectorUnitCycles,
+  VECTOR_PIPELINE_CYCLES,
+  type PortTiming,
+  type VectorUnitWork,
+} from './timing.js';
 
 /** What units need from the machine. */
 export interface MachineView {
@@ -74,7 +81,10 @@ abstract class QueueUnit implements Unit {
   blockedOn(): string {
     if (!this.pending()) return 'idle';
     const i = this.current();
-    return `instruction ${i} (${this.m.instructions[i]!.op}) waits for ${this.m.depsReady(i) === Infinity ? 'a dependency that has not started' : 'its turn'}`;
+    return (
+      `instruction ${i} (${this.m.instructions[i]!.op}) waits for ` +
+      `${this.m.depsReady(i) === Infinity ? 'a dependency that has not started' : 'its turn'}`
+    );
   }
   abstract earliest(): number;
   abstract begin(time: number): void;
@@ -82,7 +92,11 @@ abstract class QueueUnit implements Unit {
 
 /** A DMA engine on one port: transfers in program order. */
 export class DmaUnit extends QueueUnit {
-  constructor(name: string, m: MachineView, private readonly port: Port) {
+  constructor(
+    name: string,
+    m: MachineView,
+    private readonly port: Port,
+  ) {
     super(name, m);
   }
   earliest(): number {
@@ -141,7 +155,12 @@ export class MatrixUnitModel {
 }
 
 export class FetchUnit extends QueueUnit {
-  constructor(name: string, m: MachineView, private readonly mxu: MatrixUnitModel, private readonly port: (r: ReadWeightsInstruction) => Port) {
+  constructor(
+    name: string,
+    m: MachineView,
+    private readonly mxu: MatrixUnitModel,
+    private readonly port: (r: ReadWeightsInstruction) => Port,
+  ) {
     super(name, m);
   }
   /** A tile may be fetched once the tile `depth` places ahead of it has left the FIFO. */
@@ -158,7 +177,15 @@ export class FetchUnit extends QueueUnit {
     const i = this.queue[this.head++]!;
     const r = this.m.instructions[i] as ReadWeightsInstruction;
     const done = this.port(r).transfer(time, r.rows * r.cols * this.m.elementBytes);
-    this.mxu.tiles.push({ fetchStart: time, fetchDone: done, loadStart: Infinity, loadEnd: Infinity, firstPassStart: Infinity, releasedAt: Infinity, cols: r.cols });
+    this.mxu.tiles.push({
+      fetchStart: time,
+      fetchDone: done,
+      loadStart: Infinity,
+      loadEnd: Infinity,
+      firstPassStart: Infinity,
+      releasedAt: Infinity,
+      cols: r.cols,
+    });
     this.m.began(i, this.name, time, done);
   }
   override blockedOn(): string {
@@ -211,12 +238,16 @@ export class ArrayUnit extends QueueUnit {
   private tile = 0;
   private streamEnd = 0;
   private newTile = true;
-  constructor(name: string, m: MachineView, private readonly mxu: MatrixUnitModel) {
+  constructor(
+    name: string,
+    m: MachineView,
+    private readonly mxu: MatrixUnitModel,
+  ) {
     super(name, m);
   }
   earliest(): number {
     if (!this.pending()) return Infinity;
-    const tileReady = this.newTile ? this.mxu.tiles[this.tile]?.loadEnd ?? Infinity : 0;
+    const tileReady = this.newTile ? (this.mxu.tiles[this.tile]?.loadEnd ?? Infinity) : 0;
     return Math.max(this.ready(this.current()), this.streamEnd, tileReady);
   }
   begin(time: number): void {
@@ -252,7 +283,11 @@ export class ArrayUnit extends QueueUnit {
 export class VectorUnit extends QueueUnit {
   private freeAt = 0;
   busyCycles = 0;
-  constructor(name: string, m: MachineView, private readonly core: CoreSpec) {
+  constructor(
+    name: string,
+    m: MachineView,
+    private readonly core: CoreSpec,
+  ) {
     super(name, m);
   }
   earliest(): number {

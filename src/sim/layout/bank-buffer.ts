@@ -69,7 +69,10 @@ export class BankReadBuffer {
   /** Cycles added by bank conflicts, summed over the rows served. */
   conflictCycles = 0;
 
-  constructor(private readonly config: BankConfig, order: Int32Array) {
+  constructor(
+    private readonly config: BankConfig,
+    order: Int32Array,
+  ) {
     const { totalWords, bandwidth, banks } = config;
     this.activeWords = Math.ceil(totalWords * 0.5);
     this.prefetchWords = totalWords - this.activeWords;
@@ -119,9 +122,17 @@ export class BankReadBuffer {
     for (let c = 0; c < count; c++) {
       const address = addresses[c]!;
       const line = this.placement.line.get(address);
-      if (line === undefined) throw new SimError('unreachable_address', `address ${address} is not in the operand's layout (SCALE-Sim v3 would not terminate)`);
+      if (line === undefined)
+        throw new SimError(
+          'unreachable_address',
+          `address ${address} is not in the operand's layout (SCALE-Sim v3 would not terminate)`,
+        );
       for (let tries = 0; !this.inWindow(line); tries++) {
-        if (tries > this.placement.lines) throw new SimError('unreachable_address', `address ${address} never enters the ${this.config.totalWords}-word SRAM's window`);
+        if (tries > this.placement.lines)
+          throw new SimError(
+            'unreachable_address',
+            `address ${address} never enters the ${this.config.totalWords}-word SRAM's window`,
+          );
         this.prefetchNext();
         const wait = this.lastPrefetchCycle - (cycle + offset);
         if (wait > 0) offset += wait;

@@ -2,4 +2,9 @@ export { parseLayoutCsv, MAX_INTRALINE_FACTOR, type LayerLayout, type OperandLay
 export { ifmapLayoutOrder, filterLayoutOrder } from './layout-order.js';
 export { pythonSetOrder } from './python-set.js';
 export { BankReadBuffer, type BankConfig } from './bank-buffer.js';
-export { simulateLayoutMemory, type LayoutMemoryConfig, type LayoutMemoryResult, type OperandBanks } from './layout-memory.js';
+export {
+  simulateLayoutMemory,
+  type LayoutMemoryConfig,
+  type LayoutMemoryResult,
+  type OperandBanks,
+} from './layout-memory.js';

@@ -45,19 +45,35 @@ export function parseLayoutCsv(text: string, fileName = 'layout.csv'): Result<re
     }
     const values = cells.slice(1);
     if (values.length !== VALUES_PER_ROW) {
-      issues.push(issue('bad_row', where, `layer '${name}' has ${values.length} values, expected ${VALUES_PER_ROW} (6 intraline factors, then IFMAP intra/interline orders 3 + 3, filter 4 + 4)`));
+      issues.push(
+        issue(
+          'bad_row',
+          where,
+          `layer '${name}' has ${values.length} values, expected ${VALUES_PER_ROW} (6 intraline factors, then ` +
+            `IFMAP intra/interline orders 3 + 3, filter 4 + 4)`,
+        ),
+      );
       return;
     }
     const numbers = values.map(Number);
     const bad = values.findIndex((v, i) => v === '' || !Number.isInteger(numbers[i]));
     if (bad >= 0) {
-      issues.push(issue('bad_value', where, `value ${bad + 1} of layer '${name}' must be an integer, got '${values[bad]}'`));
+      issues.push(
+        issue('bad_value', where, `value ${bad + 1} of layer '${name}' must be an integer, got '${values[bad]}'`),
+      );
       return;
     }
     const factors = numbers.slice(0, 6);
     const badFactor = factors.findIndex((f) => f < 1 || f > MAX_INTRALINE_FACTOR);
     if (badFactor >= 0) {
-      issues.push(issue('bad_value', where, `intraline factor ${badFactor + 1} of layer '${name}' must be from 1 to ${MAX_INTRALINE_FACTOR}, got ${factors[badFactor]}`));
+      issues.push(
+        issue(
+          'bad_value',
+          where,
+          `intraline factor ${badFactor + 1} of layer '${name}' must be from 1 to ${MAX_INTRALINE_FACTOR}, got ` +
+            `${factors[badFactor]}`,
+        ),
+      );
       return;
     }
     const [h, w, r, s, c, k] = factors as [number, number, number, number, number, number];
@@ -65,13 +81,20 @@ export function parseLayoutCsv(text: string, fileName = 'layout.csv'): Result<re
     const filterAxes = [...numbers.slice(16, 20), ...numbers.slice(12, 16)];
     checkPermutation(ifmapAxes, 6, `${where}: layer '${name}' IFMAP interline + intraline order`, issues);
     checkPermutation(filterAxes, 8, `${where}: layer '${name}' filter interline + intraline order`, issues);
-    layouts.push({ name, line: index + 1, ifmap: { intralineFactors: [h, w, c], axes: ifmapAxes }, filter: { intralineFactors: [k, c, r, s], axes: filterAxes } });
+    layouts.push({
+      name,
+      line: index + 1,
+      ifmap: { intralineFactors: [h, w, c], axes: ifmapAxes },
+      filter: { intralineFactors: [k, c, r, s], axes: filterAxes },
+    });
   });
-  if (layouts.length === 0 && issues.length === 0) issues.push(issue('empty', fileName, 'the layout CSV has no layer rows'));
+  if (layouts.length === 0 && issues.length === 0)
+    issues.push(issue('empty', fileName, 'the layout CSV has no layer rows'));
   return issues.length > 0 ? { ok: false, issues } : { ok: true, value: layouts };
 }
 
 function checkPermutation(axes: readonly number[], n: number, what: string, issues: Issue[]): void {
   const sorted = [...axes].sort((a, b) => a - b);
-  if (sorted.some((a, i) => a !== i)) issues.push(issue('bad_value', '', `${what} must be a permutation of 0..${n - 1}, got ${axes.join(',')}`));
+  if (sorted.some((a, i) => a !== i))
+    issues.push(issue('bad_value', '', `${what} must be a permutation of 0..${n - 1}, got ${axes.join(',')}`));
 }

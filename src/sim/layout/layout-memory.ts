@@ -48,7 +48,9 @@ interface ReadSide {
 
 function readSide(demand: DemandSource, words: number, banks: OperandBanks, order: PrefetchOrder): ReadSide {
   const bw = banks.bandwidthWordsPerCycle;
-  const banked = banks.order ? new BankReadBuffer({ totalWords: words, bandwidth: bw, banks: banks.banks, ports: banks.ports }, banks.order) : undefined;
+  const banked = banks.order
+    ? new BankReadBuffer({ totalWords: words, bandwidth: bw, banks: banks.banks, ports: banks.ports }, banks.order)
+    : undefined;
   const plain = banked ? undefined : new UserReadBuffer(words, bw, order);
   return { demand, banked, plain, order, addresses: new Int32Array(demand.width), ranks: new Int32Array(demand.width) };
 }
@@ -122,11 +124,19 @@ export function simulateLayoutMemory(streams: LayerStreams, config: LayoutMemory
     }
   }
   ofmap.flush(lastOut);
-  const dram = { ifmap: dramSpan(ifmap), filter: dramSpan(filter), ofmap: { startCycle: ofmap.firstDramCycle, stopCycle: ofmap.lastDramCycle, accesses: ofmap.dramWords } };
+  const dram = {
+    ifmap: dramSpan(ifmap),
+    filter: dramSpan(filter),
+    ofmap: { startCycle: ofmap.firstDramCycle, stopCycle: ofmap.lastDramCycle, accesses: ofmap.dramWords },
+  };
   return {
     totalCycles: lastOut,
     stallCycles: stalls,
-    sram: { ifmap: spans[0].span(streams.ifmapSramReads), filter: spans[1].span(streams.filterSramReads), ofmap: spans[2].span(streams.ofmapSramWrites) },
+    sram: {
+      ifmap: spans[0].span(streams.ifmapSramReads),
+      filter: spans[1].span(streams.filterSramReads),
+      ofmap: spans[2].span(streams.ofmapSramWrites),
+    },
     dram,
     bankConflictCycles: { ifmap: ifmap.banked?.conflictCycles ?? 0, filter: filter.banked?.conflictCycles ?? 0 },
     cyclesWithPrefetch: dram.ofmap.stopCycle - Math.min(dram.ifmap.startCycle, dram.filter.startCycle),

@@ -10,7 +10,11 @@ import type { ConvShape } from '../../core/conv-shape.js';
 import type { OperandLayout } from './layout-csv.js';
 
 /** Addresses in layout order, -1 for padding. `dims` is the dense array's shape, `at` its address of an index. */
-function tiledOrder(dims: readonly number[], layout: OperandLayout, at: (index: readonly number[]) => number): Int32Array {
+function tiledOrder(
+  dims: readonly number[],
+  layout: OperandLayout,
+  at: (index: readonly number[]) => number,
+): Int32Array {
   const n = dims.length;
   const factors = layout.intralineFactors;
   const tiles = dims.map((d, i) => Math.ceil(d / factors[i]!));

@@ -6,14 +6,34 @@ import { pythonSetOrder } from './python-set.js';
 import { simulateLayoutMemory } from './layout-memory.js';
 import { layerStreams, simulateLayerMemory } from '../memory/index.js';
 
-const conv = { ifmapHeight: 3, ifmapWidth: 2, filterHeight: 1, filterWidth: 2, channels: 3, filters: 2, strideHeight: 1, strideWidth: 1 };
+const conv = {
+  ifmapHeight: 3,
+  ifmapWidth: 2,
+  filterHeight: 1,
+  filterWidth: 2,
+  channels: 3,
+  filters: 2,
+  strideHeight: 1,
+  strideWidth: 1,
+};
 
 describe('pythonSetOrder', () => {
   // Expected orders printed by CPython 3.11: list(set(float(x) for x in values)).
   it.each([
-    [[10000016, 10000017, 10000018, 10000019, 10000032, 10000033, 10000034, 10000035, 10000048, 10000049, 10000050, 10000051, 10000000, 10000001, 10000002, 10000003],
-      [10000032, 10000033, 10000034, 10000035, 10000000, 10000001, 10000002, 10000003, 10000016, 10000017, 10000018, 10000019, 10000048, 10000049, 10000050, 10000051]],
-    [[7, 15, 23, 31, 8, 64, 1, 9], [64, 1, 7, 8, 9, 15, 23, 31]],
+    [
+      [
+        10000016, 10000017, 10000018, 10000019, 10000032, 10000033, 10000034, 10000035, 10000048, 10000049, 10000050,
+        10000051, 10000000, 10000001, 10000002, 10000003,
+      ],
+      [
+        10000032, 10000033, 10000034, 10000035, 10000000, 10000001, 10000002, 10000003, 10000016, 10000017, 10000018,
+        10000019, 10000048, 10000049, 10000050, 10000051,
+      ],
+    ],
+    [
+      [7, 15, 23, 31, 8, 64, 1, 9],
+      [64, 1, 7, 8, 9, 15, 23, 31],
+    ],
     [Array.from({ length: 20 }, (_, i) => 100 - 3 * i), Array.from({ length: 20 }, (_, i) => 43 + 3 * i)],
   ])('orders %j as CPython does', (values, expected) => {
     expect(pythonSetOrder(values)).toEqual(expected);
@@ -24,12 +44,17 @@ describe('layout orders', () => {
   it('tiles, pads and permutes the IFMAP as numpy does (pad, reshape, transpose)', () => {
     // numpy: arange(18).reshape(3,2,3), padded to (4,2,4) with -1, tiled 2x2x2, axes (3,4,5,0,1,2).
     const order = ifmapLayoutOrder(conv, { intralineFactors: [2, 2, 2], axes: [3, 4, 5, 0, 1, 2] }, 0);
-    expect(Array.from(order)).toEqual([0, 2, 12, 14, 1, -1, 13, -1, 3, 5, 15, 17, 4, -1, 16, -1, 6, 8, -1, -1, 7, -1, -1, -1, 9, 11, -1, -1, 10, -1, -1, -1]);
+    expect(Array.from(order)).toEqual([
+      0, 2, 12, 14, 1, -1, 13, -1, 3, 5, 15, 17, 4, -1, 16, -1, 6, 8, -1, -1, 7, -1, -1, -1, 9, 11, -1, -1, 10, -1, -1,
+      -1,
+    ]);
   });
 
   it('keeps every filter address once, offset included', () => {
     const order = filterLayoutOrder(conv, { intralineFactors: [2, 2, 1, 1], axes: [4, 5, 6, 7, 3, 2, 1, 0] }, 1000);
-    const valid = Array.from(order).filter((a) => a !== -1).sort((a, b) => a - b);
+    const valid = Array.from(order)
+      .filter((a) => a !== -1)
+      .sort((a, b) => a - b);
     expect(valid).toEqual(Array.from({ length: 12 }, (_, i) => 1000 + i));
   });
 });
@@ -38,15 +63,29 @@ describe('parseLayoutCsv', () => {
   const header = 'Layer name, IFMAP Height Intraline Factor, ...\n';
   it('reads a row into IFMAP and filter tiles and axis orders', () => {
     const r = parseLayoutCsv(`${header}L1,2,2,1,1,4,4,0,1,2,3,4,5,3,2,1,0,4,5,6,7,\n`);
-    expect(r).toEqual({ ok: true, value: [{ name: 'L1', line: 2, ifmap: { intralineFactors: [2, 2, 4], axes: [3, 4, 5, 0, 1, 2] }, filter: { intralineFactors: [4, 4, 1, 1], axes: [4, 5, 6, 7, 3, 2, 1, 0] } }] });
+    expect(r).toEqual({
+      ok: true,
+      value: [
+        {
+          name: 'L1',
+          line: 2,
+          ifmap: { intralineFactors: [2, 2, 4], axes: [3, 4, 5, 0, 1, 2] },
+          filter: { intralineFactors: [4, 4, 1, 1], axes: [4, 5, 6, 7, 3, 2, 1, 0] },
+        },
+      ],
+    });
   });
 
   it('reports short rows, zero factors and depthwise rows with their lines', () => {
-    const r = parseLayoutCsv(`${header}L1,2,2,1,\nL2,0,2,1,1,4,4,0,1,2,3,4,5,3,2,1,0,4,5,6,7,\nDP3,1,1,1,1,1,1,0,1,2,3,4,5,0,1,2,3,4,5,6,7,\n`, 'x.csv');
+    const r = parseLayoutCsv(
+      `${header}L1,2,2,1,\nL2,0,2,1,1,4,4,0,1,2,3,4,5,3,2,1,0,4,5,6,7,\nDP3,1,1,1,1,1,1,0,1,2,3,4,5,0,1,2,3,4,5,6,7,\n`,
+      'x.csv',
+    );
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
-      "x.csv:2: layer 'L1' has 3 values, expected 20 (6 intraline factors, then IFMAP intra/interline orders 3 + 3, filter 4 + 4)",
+      "x.csv:2: layer 'L1' has 3 values, expected 20 (6 intraline factors, then IFMAP intra/interline orders 3 + " +
+        '3, filter 4 + 4)',
       "x.csv:3: intraline factor 1 of layer 'L2' must be from 1 to 1048576, got 0",
       "x.csv:4: layer 'DP3': depthwise (DP) layout rows are not supported",
     ]);
@@ -84,16 +123,41 @@ describe('simulateLayoutMemory without custom layouts', () => {
     ['os', 128, 4],
     ['is', 300, 16],
   ] as const)('equals v2 memory system (%s, %i-word SRAMs, %i words/cycle)', (dataflow, words, bw) => {
-    const conv = { ifmapHeight: 9, ifmapWidth: 7, filterHeight: 3, filterWidth: 2, channels: 5, filters: 11, strideHeight: 2, strideWidth: 1 };
+    const conv = {
+      ifmapHeight: 9,
+      ifmapWidth: 7,
+      filterHeight: 3,
+      filterWidth: 2,
+      channels: 5,
+      filters: 11,
+      strideHeight: 2,
+      strideWidth: 1,
+    };
     const offsets = { ifmap: 0, filter: 10_000_000, ofmap: 20_000_000 };
     const streams = () => layerStreams(conv, offsets, 4, 8, dataflow);
-    const v2 = simulateLayerMemory(streams(), { ifmapSramWords: words, filterSramWords: words, ofmapSramWords: words, mode: 'USER', bandwidthWordsPerCycle: bw, arrayCols: 8 });
+    const v2 = simulateLayerMemory(streams(), {
+      ifmapSramWords: words,
+      filterSramWords: words,
+      ofmapSramWords: words,
+      mode: 'USER',
+      bandwidthWordsPerCycle: bw,
+      arrayCols: 8,
+    });
     const banks = { bandwidthWordsPerCycle: bw, banks: 1, ports: 1 };
-    const ours = simulateLayoutMemory(streams(), { ifmapSramWords: words, filterSramWords: words, ofmapSramWords: words, ofmapBandwidthWordsPerCycle: bw, ifmap: banks, filter: banks });
+    const ours = simulateLayoutMemory(streams(), {
+      ifmapSramWords: words,
+      filterSramWords: words,
+      ofmapSramWords: words,
+      ofmapBandwidthWordsPerCycle: bw,
+      ifmap: banks,
+      filter: banks,
+    });
     expect(v2.stallCycles).toBeGreaterThan(0);
     const { bankConflictCycles, cyclesWithPrefetch, ...rest } = ours;
     expect(rest).toEqual(v2);
     expect(bankConflictCycles).toEqual({ ifmap: 0, filter: 0 });
-    expect(cyclesWithPrefetch).toBe(v2.dram.ofmap.stopCycle - Math.min(v2.dram.ifmap.startCycle, v2.dram.filter.startCycle));
+    expect(cyclesWithPrefetch).toBe(
+      v2.dram.ofmap.stopCycle - Math.min(v2.dram.ifmap.startCycle, v2.dram.filter.startCycle),
+    );
   });
 });

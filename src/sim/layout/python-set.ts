@@ -34,7 +34,8 @@ export function pythonSetOrder(values: ArrayLike<number>): number[] {
   let used = 0;
   for (let v = 0; v < values.length; v++) {
     const value = values[v]!;
-    if (!Number.isInteger(value) || value < 0 || value >= MAX_EXACT_HASH) throw new SimError('bad_address', `address ${value} must be an integer from 0 to 2^53`);
+    if (!Number.isInteger(value) || value < 0 || value >= MAX_EXACT_HASH)
+      throw new SimError('bad_address', `address ${value} must be an integer from 0 to 2^53`);
     table[freeSlot(table, value)] = value;
     used++;
     // The resize test counts filled slots (no deletions here, so fill = used).

@@ -41,7 +41,9 @@ export interface DemandSource {
   rowAddresses(t: number, out: Int32Array): number;
   /** How many addresses row t holds. */
   rowCount(t: number): number;
-  /** Writes the ranks of row t's addresses in the prefetch order (lookup 'position' only) into `out`; returns how many. */
+  /**
+   * Writes the ranks of row t's addresses in the prefetch order (lookup 'position' only) into `out`; returns how many.
+   */
   rowRanks(t: number, order: PositionRanks, out: Int32Array): number;
   /** Writes the current fold's rows (foldRows x width, -1 for an empty slot) into `out` from index `at`. */
   fill(out: Int32Array, at: number): void;
@@ -105,27 +107,108 @@ const none = (): number => 0;
 export const STREAM_PLANS: Readonly<Record<Dataflow, StreamPlan>> = {
   os: {
     sizes: (v) => ({ Sr: v.ifmap.rows, Sc: v.filter.cols, T: v.ifmap.cols }),
-    ifmap: { source: 'ifmap', transposed: true, rowsBy: 'all', colsBy: 'row', flip: false, skew: true, prefix: none, suffix: (_R, C) => C - 1 },
-    filter: { source: 'filter', transposed: false, rowsBy: 'all', colsBy: 'col', flip: false, skew: true, prefix: none, suffix: (R) => R - 1 },
-    ofmap: { source: 'ofmap', transposed: false, rowsBy: 'row', colsBy: 'col', flip: true, skew: true, prefix: (_R, _C, T) => T - 1, suffix: none },
+    ifmap: {
+      source: 'ifmap',
+      transposed: true,
+      rowsBy: 'all',
+      colsBy: 'row',
+      flip: false,
+      skew: true,
+      prefix: none,
+      suffix: (_R, C) => C - 1,
+    },
+    filter: {
+      source: 'filter',
+      transposed: false,
+      rowsBy: 'all',
+      colsBy: 'col',
+      flip: false,
+      skew: true,
+      prefix: none,
+      suffix: (R) => R - 1,
+    },
+    ofmap: {
+      source: 'ofmap',
+      transposed: false,
+      rowsBy: 'row',
+      colsBy: 'col',
+      flip: true,
+      skew: true,
+      prefix: (_R, _C, T) => T - 1,
+      suffix: none,
+    },
     ifmapPrefetch: { source: 'ifmap', transposed: true, colsBy: 'row', diagonal: true },
     filterPrefetch: { source: 'filter', transposed: false, colsBy: 'col', diagonal: true },
     ofmapWritesQuirk: true,
   },
   ws: {
     sizes: (v) => ({ Sr: v.ifmap.cols, Sc: v.filter.cols, T: v.ifmap.rows }),
-    ifmap: { source: 'ifmap', transposed: false, rowsBy: 'all', colsBy: 'row', flip: false, skew: true, prefix: (R) => R, suffix: (_R, C) => C - 1 },
-    filter: { source: 'filter', transposed: false, rowsBy: 'row', colsBy: 'col', flip: true, skew: false, prefix: none, suffix: (R, C, T) => R + C + T - 2 },
-    ofmap: { source: 'ofmap', transposed: false, rowsBy: 'all', colsBy: 'col', flip: false, skew: true, prefix: (R) => 2 * R - 1, suffix: none },
+    ifmap: {
+      source: 'ifmap',
+      transposed: false,
+      rowsBy: 'all',
+      colsBy: 'row',
+      flip: false,
+      skew: true,
+      prefix: (R) => R,
+      suffix: (_R, C) => C - 1,
+    },
+    filter: {
+      source: 'filter',
+      transposed: false,
+      rowsBy: 'row',
+      colsBy: 'col',
+      flip: true,
+      skew: false,
+      prefix: none,
+      suffix: (R, C, T) => R + C + T - 2,
+    },
+    ofmap: {
+      source: 'ofmap',
+      transposed: false,
+      rowsBy: 'all',
+      colsBy: 'col',
+      flip: false,
+      skew: true,
+      prefix: (R) => 2 * R - 1,
+      suffix: none,
+    },
     ifmapPrefetch: { source: 'ifmap', transposed: false, colsBy: 'row', diagonal: true },
     filterPrefetch: { source: 'filter', transposed: false, colsBy: 'col', diagonal: false },
     ofmapWritesQuirk: false,
   },
   is: {
     sizes: (v) => ({ Sr: v.ifmap.cols, Sc: v.ifmap.rows, T: v.filter.cols }),
-    ifmap: { source: 'ifmap', transposed: true, rowsBy: 'row', colsBy: 'col', flip: true, skew: false, prefix: none, suffix: (R, C, T) => R + C + T - 2 },
-    filter: { source: 'filter', transposed: true, rowsBy: 'all', colsBy: 'row', flip: false, skew: true, prefix: (R) => R, suffix: (_R, C) => C - 1 },
-    ofmap: { source: 'ofmap', transposed: true, rowsBy: 'all', colsBy: 'col', flip: false, skew: true, prefix: (R) => 2 * R - 1, suffix: none },
+    ifmap: {
+      source: 'ifmap',
+      transposed: true,
+      rowsBy: 'row',
+      colsBy: 'col',
+      flip: true,
+      skew: false,
+      prefix: none,
+      suffix: (R, C, T) => R + C + T - 2,
+    },
+    filter: {
+      source: 'filter',
+      transposed: true,
+      rowsBy: 'all',
+      colsBy: 'row',
+      flip: false,
+      skew: true,
+      prefix: (R) => R,
+      suffix: (_R, C) => C - 1,
+    },
+    ofmap: {
+      source: 'ofmap',
+      transposed: true,
+      rowsBy: 'all',
+      colsBy: 'col',
+      flip: false,
+      skew: true,
+      prefix: (R) => 2 * R - 1,
+      suffix: none,
+    },
     ifmapPrefetch: { source: 'ifmap', transposed: true, colsBy: 'col', diagonal: false },
     filterPrefetch: { source: 'filter', transposed: true, colsBy: 'row', diagonal: true },
     ofmapWritesQuirk: false,
@@ -159,14 +242,22 @@ class FoldWalker implements DemandSource {
   private nc = 0;
   private rLo = 0;
   private rHi = 0;
-  /** Row t's slots [cLo, cHi) and the source row of slot c, baseRow + rowStep * c (fields, not an object: this runs per cycle). */
+  /**
+   * Row t's slots [cLo, cHi) and the source row of slot c, baseRow + rowStep * c (fields, not an object: this runs per
+   * cycle).
+   */
   private cLo = 0;
   private cHi = 0;
   private baseRow = 0;
   private rowStep = 0;
   private readonly scratch: Int32Array;
 
-  constructor(private readonly view: OperandView, private readonly step: DemandStep, private readonly g: FoldGeometry, readonly width: number) {
+  constructor(
+    private readonly view: OperandView,
+    private readonly step: DemandStep,
+    private readonly g: FoldGeometry,
+    readonly width: number,
+  ) {
     this.prefix = step.prefix(g.R, g.C, g.T);
     this.blockRows = step.rowsBy === 'all' ? view.rows : sliceSize(g, step.rowsBy);
     this.foldRows = this.prefix + this.blockRows + step.suffix(g.R, g.C, g.T) + (step.skew ? width - 1 : 0);
@@ -212,7 +303,9 @@ class FoldWalker implements DemandSource {
   line(t: number): number {
     // Slot c reads source row baseRow - c (skewed) or baseRow: anti-diagonal or stacked row sliceRow + baseRow.
     const u = t - this.prefix;
-    return this.lineKind === 'none' ? -1 : this.sliceRow + (this.step.flip ? this.r0 + this.blockRows - 1 - u : this.r0 + u);
+    return this.lineKind === 'none'
+      ? -1
+      : this.sliceRow + (this.step.flip ? this.r0 + this.blockRows - 1 - u : this.r0 + u);
   }
 
   rowCount(t: number): number {
@@ -251,14 +344,20 @@ class FoldWalker implements DemandSource {
     out.fill(-1, at, at + this.foldRows * w);
     for (let t = 0; t < this.foldRows; t++) {
       this.span(t);
-      for (let c = this.cLo; c < this.cHi; c++) out[at + t * w + c] = addressAt(this.view, this.baseRow + this.rowStep * c, this.c0 + c);
+      for (let c = this.cLo; c < this.cHi; c++)
+        out[at + t * w + c] = addressAt(this.view, this.baseRow + this.rowStep * c, this.c0 + c);
     }
   }
 }
 
 type Views = Record<'ifmap' | 'filter' | 'ofmap', OperandView>;
 
-function demandWalker(views: Views, step: DemandStep, g: FoldGeometry, width: number): { walker: FoldWalker; count: number } {
+function demandWalker(
+  views: Views,
+  step: DemandStep,
+  g: FoldGeometry,
+  width: number,
+): { walker: FoldWalker; count: number } {
   const view = step.transposed ? transposeView(views[step.source]) : views[step.source];
   const walker = new FoldWalker(view, step, g, width);
   let count = 0;
@@ -274,10 +373,20 @@ function demandWalker(views: Views, step: DemandStep, g: FoldGeometry, width: nu
 
 function buildPrefetch(views: Views, step: PrefetchStep, g: FoldGeometry): PrefetchOrder {
   const source = step.transposed ? transposeView(views[step.source]) : views[step.source];
-  return buildPrefetchOrder(source, { sliceWidth: sliceSize(g, step.colsBy), slices: step.colsBy === 'row' ? g.rowFolds : g.colFolds, diagonal: step.diagonal });
+  return buildPrefetchOrder(source, {
+    sliceWidth: sliceSize(g, step.colsBy),
+    slices: step.colsBy === 'row' ? g.rowFolds : g.colFolds,
+    diagonal: step.diagonal,
+  });
 }
 
-export function layerStreams(conv: ConvShape, offsets: AddressOffsets, rows: number, cols: number, dataflow: Dataflow): LayerStreams {
+export function layerStreams(
+  conv: ConvShape,
+  offsets: AddressOffsets,
+  rows: number,
+  cols: number,
+  dataflow: Dataflow,
+): LayerStreams {
   const views = operandViews(conv, offsets);
   const plan = STREAM_PLANS[dataflow];
   const { Sr, Sc, T } = plan.sizes(views);

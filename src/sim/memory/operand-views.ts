@@ -11,7 +11,10 @@ export interface AddressOffsets {
   readonly ofmap: number;
 }
 
-/** Where a convolution window runs off the input: (r, c) is empty unless rowY[r] + colY[c] < limitY and rowX[r] + colX[c] < limitX. */
+/**
+ * Where a convolution window runs off the input: (r, c) is empty unless rowY[r] + colY[c] < limitY and rowX[r] +
+ * colX[c] < limitX.
+ */
 export interface ViewBounds {
   readonly rowY: Int32Array;
   readonly colY: Int32Array;
@@ -42,7 +45,14 @@ export function addressAt(v: OperandView, r: number, c: number): number {
 export function transposeView(v: OperandView): OperandView {
   const b = v.bounds;
   const bounds = b && { rowY: b.colY, colY: b.rowY, rowX: b.colX, colX: b.rowX, limitY: b.limitY, limitX: b.limitX };
-  return { rows: v.cols, cols: v.rows, rowAddress: v.colAddress, colAddress: v.rowAddress, distinct: v.distinct, ...(bounds ? { bounds } : {}) };
+  return {
+    rows: v.cols,
+    cols: v.rows,
+    rowAddress: v.colAddress,
+    colAddress: v.rowAddress,
+    distinct: v.distinct,
+    ...(bounds ? { bounds } : {}),
+  };
 }
 
 const table = (n: number, f: (i: number) => number): Int32Array => {
@@ -53,8 +63,13 @@ const table = (n: number, f: (i: number) => number): Int32Array => {
 
 const maxOf = (a: Int32Array): number => a.reduce((m, x) => Math.max(m, x), -Infinity);
 
-/** The three operand matrices of a layer: ifmap (pixels x window), filter (window x filters), ofmap (pixels x filters). */
-export function operandViews(conv: ConvShape, offsets: AddressOffsets): { ifmap: OperandView; filter: OperandView; ofmap: OperandView } {
+/**
+ * The three operand matrices of a layer: ifmap (pixels x window), filter (window x filters), ofmap (pixels x filters).
+ */
+export function operandViews(
+  conv: ConvShape,
+  offsets: AddressOffsets,
+): { ifmap: OperandView; filter: OperandView; ofmap: OperandView } {
   const outH = Math.ceil((conv.ifmapHeight - conv.filterHeight + conv.strideHeight) / conv.strideHeight);
   const outW = Math.ceil((conv.ifmapWidth - conv.filterWidth + conv.strideWidth) / conv.strideWidth);
   const pixels = outH * outW;
@@ -65,19 +80,45 @@ export function operandViews(conv: ConvShape, offsets: AddressOffsets): { ifmap:
   const iCol = table(pixels, (p) => (p % outW) * conv.strideWidth);
   const cRow = table(window, (w) => Math.floor(w / (conv.filterWidth * ch)));
   const cCol = table(window, (w) => Math.floor((w % (conv.filterWidth * ch)) / ch));
-  const inside = pixels === 0 || window === 0 || (maxOf(iRow) + maxOf(cRow) < conv.ifmapHeight && maxOf(iCol) + maxOf(cCol) < conv.ifmapWidth);
-  const bounds: ViewBounds = { rowY: iRow, colY: cRow, rowX: iCol, colX: cCol, limitY: conv.ifmapHeight, limitX: conv.ifmapWidth };
+  const inside =
+    pixels === 0 ||
+    window === 0 ||
+    (maxOf(iRow) + maxOf(cRow) < conv.ifmapHeight && maxOf(iCol) + maxOf(cCol) < conv.ifmapWidth);
+  const bounds: ViewBounds = {
+    rowY: iRow,
+    colY: cRow,
+    rowX: iCol,
+    colX: cCol,
+    limitY: conv.ifmapHeight,
+    limitX: conv.ifmapWidth,
+  };
   // Windows are disjoint along a dimension with one output or a stride no shorter than the filter.
-  const distinct = (outH <= 1 || conv.strideHeight >= conv.filterHeight) && (outW <= 1 || conv.strideWidth >= conv.filterWidth);
+  const distinct =
+    (outH <= 1 || conv.strideHeight >= conv.filterHeight) && (outW <= 1 || conv.strideWidth >= conv.filterWidth);
   const ifmap: OperandView = {
     distinct,
     rows: pixels,
     cols: window,
     rowAddress: table(pixels, (p) => (iRow[p]! * conv.ifmapWidth + iCol[p]!) * ch + offsets.ifmap),
-    colAddress: table(window, (w) => (cRow[w]! * conv.ifmapWidth + cCol[w]!) * ch + (w % (conv.filterWidth * ch)) % ch),
+    colAddress: table(
+      window,
+      (w) => (cRow[w]! * conv.ifmapWidth + cCol[w]!) * ch + ((w % (conv.filterWidth * ch)) % ch),
+    ),
     ...(inside ? {} : { bounds }),
   };
-  const filter: OperandView = { distinct: true, rows: window, cols: conv.filters, rowAddress: table(window, (w) => w + offsets.filter), colAddress: table(conv.filters, (f) => f * window) };
-  const ofmap: OperandView = { distinct: true, rows: pixels, cols: conv.filters, rowAddress: table(pixels, (p) => conv.filters * p + offsets.ofmap), colAddress: table(conv.filters, (f) => f) };
+  const filter: OperandView = {
+    distinct: true,
+    rows: window,
+    cols: conv.filters,
+    rowAddress: table(window, (w) => w + offsets.filter),
+    colAddress: table(conv.filters, (f) => f * window),
+  };
+  const ofmap: OperandView = {
+    distinct: true,
+    rows: pixels,
+    cols: conv.filters,
+    rowAddress: table(pixels, (p) => conv.filters * p + offsets.ofmap),
+    colAddress: table(conv.filters, (f) => f),
+  };
   return { ifmap, filter, ofmap };
 }

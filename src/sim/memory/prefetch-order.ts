@@ -20,7 +20,9 @@ interface PrefetchLines {
   readonly lineStart: Int32Array;
 }
 
-/** Where an operand has no padding inside and no repeated address, a read's rank follows from where its element sits. */
+/**
+ * Where an operand has no padding inside and no repeated address, a read's rank follows from where its element sits.
+ */
 export interface PositionRanks {
   readonly lookup: 'position';
   /** The rank of stacked row `row`, column `col` of its slice. */
@@ -53,7 +55,12 @@ interface Runs {
 
 function orderRuns(M: number, N: number, diagonal: boolean): Runs {
   const count = M === 0 || N === 0 ? 0 : diagonal ? M + N - 1 : M;
-  const runs = { row: new Int32Array(count), col: new Int32Array(count), length: new Int32Array(count), rowStep: diagonal ? -1 : 0 };
+  const runs = {
+    row: new Int32Array(count),
+    col: new Int32Array(count),
+    length: new Int32Array(count),
+    rowStep: diagonal ? -1 : 0,
+  };
   for (let i = 0; i < count; i++) {
     const row = diagonal ? Math.min(i, M - 1) : i;
     runs.row[i] = row;
@@ -89,24 +96,35 @@ export function buildPrefetchOrder(source: OperandView, layout: PrefetchLayout):
     return out;
   };
   const common = { length: M * N, addresses, diagonal };
-  if (!source.bounds && source.distinct) return { ...common, ...positionRanks(M, N, source.cols - (slices - 1) * N, (slices - 1) * source.rows, diagonal) };
+  if (!source.bounds && source.distinct)
+    return { ...common, ...positionRanks(M, N, source.cols - (slices - 1) * N, (slices - 1) * source.rows, diagonal) };
   return { ...common, ...addressRanks(source, runs, sourceRow, firstCol) };
 }
-
 
 /**
  * Ranks in closed form, where the only padding is the last slice's columns from `lastWidth` on
  * (stacked rows from `lastRow`): a row's rank is its line's start plus the positions before it on
  * the line, less the padding among them. O(M + N), whatever the operand's size.
  */
-function positionRanks(M: number, N: number, lastWidth: number, lastRow: number, diagonal: boolean): Pick<PrefetchLines, 'valid' | 'lineStart'> & PositionRanks {
+function positionRanks(
+  M: number,
+  N: number,
+  lastWidth: number,
+  lastRow: number,
+  diagonal: boolean,
+): Pick<PrefetchLines, 'valid' | 'lineStart'> & PositionRanks {
   const maxRow = (d: number): number => Math.min(d, M - 1);
   // Padding rows of anti-diagonal d among rows [lo, hi]: the last slice's, where column d - r >= lastWidth.
-  const padding = (d: number, lo: number, hi: number): number => Math.max(0, Math.min(hi, d - lastWidth) - Math.max(lo, lastRow) + 1);
+  const padding = (d: number, lo: number, hi: number): number =>
+    Math.max(0, Math.min(hi, d - lastWidth) - Math.max(lo, lastRow) + 1);
   const lines = M === 0 || N === 0 ? 0 : diagonal ? M + N - 1 : M;
   const lineStart = new Int32Array(lines + 1);
   for (let i = 0; i < lines; i++) {
-    const valid = diagonal ? maxRow(i) - Math.max(0, i - N + 1) + 1 - padding(i, Math.max(0, i - N + 1), maxRow(i)) : i >= lastRow ? lastWidth : N;
+    const valid = diagonal
+      ? maxRow(i) - Math.max(0, i - N + 1) + 1 - padding(i, Math.max(0, i - N + 1), maxRow(i))
+      : i >= lastRow
+        ? lastWidth
+        : N;
     lineStart[i + 1] = lineStart[i]! + valid;
   }
   const rankAt = diagonal
@@ -119,7 +137,12 @@ function positionRanks(M: number, N: number, lastWidth: number, lastRow: number,
 }
 
 /** Ranks by walking the order once: each address's rank in a table (undefined where an address repeats). */
-function addressRanks(source: OperandView, runs: Runs, sourceRow: Int32Array, firstCol: Int32Array): Pick<PrefetchLines, 'valid' | 'lineStart'> & AddressRanks {
+function addressRanks(
+  source: OperandView,
+  runs: Runs,
+  sourceRow: Int32Array,
+  firstCol: Int32Array,
+): Pick<PrefetchLines, 'valid' | 'lineStart'> & AddressRanks {
   const { cols, rowAddress, colAddress, bounds } = source;
   const lowest = (a: Int32Array): number => a.reduce((m, x) => Math.min(m, x), 0x7fffffff);
   const highest = (a: Int32Array): number => a.reduce((m, x) => Math.max(m, x), -1);

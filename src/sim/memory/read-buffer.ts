@@ -58,7 +58,11 @@ export class UserReadBuffer {
   dramWords = 0;
   readonly dram: FetchGroup[] = [];
 
-  constructor(totalWords: number, readonly bandwidth: number, private readonly order: PrefetchOrder) {
+  constructor(
+    totalWords: number,
+    readonly bandwidth: number,
+    private readonly order: PrefetchOrder,
+  ) {
     this.activeWords = Math.ceil(totalWords * 0.5);
     this.prefetchWords = totalWords - this.activeWords;
     this.lines = Math.ceil(order.length / bandwidth);
@@ -90,7 +94,9 @@ export class UserReadBuffer {
   private hit(address: number, rank: number): boolean {
     if (rank !== SETS) {
       if (rank < 0) return false;
-      return this.windowStart < this.windowEnd ? rank >= this.rankStart && rank < this.rankEnd : rank >= this.rankStart || rank < this.rankEnd;
+      return this.windowStart < this.windowEnd
+        ? rank >= this.rankStart && rank < this.rankEnd
+        : rank >= this.rankStart || rank < this.rankEnd;
     }
     const k = address - this.base;
     const s0 = this.setStart[k]!;
@@ -106,7 +112,9 @@ export class UserReadBuffer {
     this.rankEnd = end * this.perSet;
   }
 
-  /** Whether every address of line `line` of the prefetch order is in the window now, so reading them changes nothing. */
+  /**
+   * Whether every address of line `line` of the prefetch order is in the window now, so reading them changes nothing.
+   */
   coversLine(line: number): boolean {
     const lo = this.order.lineStart[line]!;
     const end = this.order.lineStart[line + 1]!;
@@ -127,7 +135,13 @@ export class UserReadBuffer {
     this.dramWords += requested;
     const trimmed = requested > this.activeWords;
     this.nextColumn = trimmed ? this.activeWords % this.bandwidth : 0;
-    this.dram.push({ firstCycle: startCycle - lines, startLine: 0, lines, headTrim: 0, tailValid: trimmed ? this.nextColumn : this.bandwidth });
+    this.dram.push({
+      firstCycle: startCycle - lines,
+      startLine: 0,
+      lines,
+      headTrim: 0,
+      tailValid: trimmed ? this.nextColumn : this.bandwidth,
+    });
     this.lastPrefetchCycle = startCycle - 1;
     this.moveWindow(0, this.activeSets);
     this.nextLine = (trimmed ? lines : lines + 1) % this.lines;
@@ -142,7 +156,13 @@ export class UserReadBuffer {
     this.dramWords += requested;
     const trimLast = requested > this.activeWords;
     const validLast = this.activeWords % this.bandwidth;
-    this.dram.push({ firstCycle: this.lastPrefetchCycle + 2, startLine: this.nextLine, lines, headTrim: this.nextColumn, tailValid: trimLast ? validLast : this.bandwidth });
+    this.dram.push({
+      firstCycle: this.lastPrefetchCycle + 2,
+      startLine: this.nextLine,
+      lines,
+      headTrim: this.nextColumn,
+      tailValid: trimLast ? validLast : this.bandwidth,
+    });
     this.lastPrefetchCycle += lines + 1;
     this.nextLine = (trimLast ? lines : lines + 1) % this.lines;
   }
@@ -168,7 +188,9 @@ export class UserReadBuffer {
       const ids = wraps
         ? [...range(g.startLine, this.lines), ...range(0, Math.min(g.startLine + g.lines - this.lines, g.startLine))]
         : range(g.startLine, g.startLine + g.lines);
-      const group = ids.map((line) => (wraps ? fetch.slice(line * B, line * B + B) : fetch.subarray(line * B, line * B + B)));
+      const group = ids.map((line) =>
+        wraps ? fetch.slice(line * B, line * B + B) : fetch.subarray(line * B, line * B + B),
+      );
       group[0]?.fill(-1, 0, g.headTrim);
       group[group.length - 1]?.fill(-1, g.tailValid, B);
       group.forEach((addresses, i) => rows.push({ cycle: g.firstCycle + i, addresses: addresses.slice() }));
@@ -188,7 +210,12 @@ export class UserReadBuffer {
       const rank = this.rankOfRead(address, ranks, c);
       for (let tries = 0; !this.hit(address, rank); tries++) {
         // SCALE-Sim would loop forever here: the address is in no set the window can reach.
-        if (tries > this.setCount) throw new SimError('unreachable_address', `address ${address} is never brought into the ${this.activeWords + this.prefetchWords}-word SRAM (SCALE-Sim v2 would not terminate)`);
+        if (tries > this.setCount)
+          throw new SimError(
+            'unreachable_address',
+            `address ${address} is never brought into the ${this.activeWords + this.prefetchWords}-word SRAM ` +
+              `(SCALE-Sim v2 would not terminate)`,
+          );
         this.prefetchNext();
         const wait = this.lastPrefetchCycle - (cycle + offset);
         if (wait > 0) offset += wait;

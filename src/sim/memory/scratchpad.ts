@@ -34,9 +34,16 @@ export interface AccessSpan {
 /** Per-cycle traces in SCALE-Sim's layout (kept only when asked for: they are as large as the demand). */
 export interface LayerTrace {
   /** Each operand's demand rows and the cycle each row was served. */
-  readonly sram: { readonly [K in 'ifmap' | 'filter' | 'ofmap']: { readonly demand: AddressMatrix; readonly cycles: Float64Array } };
+  readonly sram: {
+    readonly [K in 'ifmap' | 'filter' | 'ofmap']: { readonly demand: AddressMatrix; readonly cycles: Float64Array };
+  };
   /** DRAM rows: arrival (reads) or write cycle, then the addresses of that cycle's line (-1 for none). */
-  readonly dram: { readonly [K in 'ifmap' | 'filter' | 'ofmap']: readonly { readonly cycle: number; readonly addresses: ArrayLike<number> }[] };
+  readonly dram: {
+    readonly [K in 'ifmap' | 'filter' | 'ofmap']: readonly {
+      readonly cycle: number;
+      readonly addresses: ArrayLike<number>;
+    }[];
+  };
 }
 
 export interface LayerMemoryResult {
@@ -79,10 +86,22 @@ interface ReadSide {
   readonly ranks: Int32Array;
 }
 
-function readSide(demand: DemandSource, user: UserReadBuffer | undefined, calc: EstimateReadBuffer | undefined, order: PrefetchOrder): ReadSide {
+function readSide(
+  demand: DemandSource,
+  user: UserReadBuffer | undefined,
+  calc: EstimateReadBuffer | undefined,
+  order: PrefetchOrder,
+): ReadSide {
   const lines = user && demand.lineKind === (order.diagonal ? 'diagonal' : 'row') ? user : undefined;
   const ranked = user && order.lookup === 'position' ? order : undefined;
-  return { demand, port: (user ?? calc)!, lines, ranked, addresses: new Int32Array(demand.width), ranks: new Int32Array(demand.width) };
+  return {
+    demand,
+    port: (user ?? calc)!,
+    lines,
+    ranked,
+    addresses: new Int32Array(demand.width),
+    ranks: new Int32Array(demand.width),
+  };
 }
 
 /** One demand row of a read operand: nothing to look at when its line of the prefetch order is all in the window. */
@@ -107,8 +126,16 @@ export function simulateLayerMemory(streams: LayerStreams, config: MemoryConfig,
   const ofmapRow = new Int32Array(oD.width);
   const folds = streams.rowFolds * streams.colFolds;
   const totalRows = oD.foldRows * folds;
-  const kept = keepTrace ? { i: new Int32Array(totalRows * iD.width), f: new Int32Array(totalRows * fD.width), o: new Int32Array(totalRows * oD.width) } : undefined;
-  const served = keepTrace ? [new Float64Array(totalRows), new Float64Array(totalRows), new Float64Array(totalRows)] : undefined;
+  const kept = keepTrace
+    ? {
+        i: new Int32Array(totalRows * iD.width),
+        f: new Int32Array(totalRows * fD.width),
+        o: new Int32Array(totalRows * oD.width),
+      }
+    : undefined;
+  const served = keepTrace
+    ? [new Float64Array(totalRows), new Float64Array(totalRows), new Float64Array(totalRows)]
+    : undefined;
   const ifmapSide = readSide(iD, ifmapUser, ifmapCalc, streams.ifmapPrefetch);
   const filterSide = readSide(fD, filterUser, filterCalc, streams.filterPrefetch);
   let stalls = 0;
@@ -160,17 +187,24 @@ export function simulateLayerMemory(streams: LayerStreams, config: MemoryConfig,
     const last = c!.windows[c!.windows.length - 1]!;
     return { startCycle: first.firstCycle, stopCycle: last.firstCycle + last.rows - 1, accesses: c!.dramWords };
   };
-  const readTrace = (u: UserReadBuffer | undefined, c: EstimateReadBuffer | undefined): { cycle: number; addresses: ArrayLike<number> }[] =>
-    u ? u.traceRows() : c!.traceRows();
+  const readTrace = (
+    u: UserReadBuffer | undefined,
+    c: EstimateReadBuffer | undefined,
+  ): { cycle: number; addresses: ArrayLike<number> }[] => (u ? u.traceRows() : c!.traceRows());
   const matrix = (data: Int32Array, cols: number): AddressMatrix => ({ rows: totalRows, cols, data });
-  const trace: LayerTrace | undefined = served && kept && {
-    sram: {
-      ifmap: { demand: matrix(kept.i, iD.width), cycles: served[0]! },
-      filter: { demand: matrix(kept.f, fD.width), cycles: served[1]! },
-      ofmap: { demand: matrix(kept.o, oD.width), cycles: served[2]! },
-    },
-    dram: { ifmap: readTrace(ifmapUser, ifmapCalc), filter: readTrace(filterUser, filterCalc), ofmap: ofmap.traceRows() },
-  };
+  const trace: LayerTrace | undefined = served &&
+    kept && {
+      sram: {
+        ifmap: { demand: matrix(kept.i, iD.width), cycles: served[0]! },
+        filter: { demand: matrix(kept.f, fD.width), cycles: served[1]! },
+        ofmap: { demand: matrix(kept.o, oD.width), cycles: served[2]! },
+      },
+      dram: {
+        ifmap: readTrace(ifmapUser, ifmapCalc),
+        filter: readTrace(filterUser, filterCalc),
+        ofmap: ofmap.traceRows(),
+      },
+    };
   return {
     ...(trace ? { trace } : {}),
     totalCycles: lastOut,

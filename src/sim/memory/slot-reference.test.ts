@@ -39,8 +39,23 @@ const conv = fc
   .filter((c) => c.filterHeight <= c.ifmapHeight && c.filterWidth <= c.ifmapWidth);
 
 const gemm = fc
-  .record({ m: fc.integer({ min: 1, max: 40 }), n: fc.integer({ min: 1, max: 40 }), k: fc.integer({ min: 1, max: 40 }) })
-  .map(({ m, n, k }): ConvShape => ({ ifmapHeight: m, ifmapWidth: k, filterHeight: 1, filterWidth: k, channels: 1, filters: n, strideHeight: 1, strideWidth: 1 }));
+  .record({
+    m: fc.integer({ min: 1, max: 40 }),
+    n: fc.integer({ min: 1, max: 40 }),
+    k: fc.integer({ min: 1, max: 40 }),
+  })
+  .map(
+    ({ m, n, k }): ConvShape => ({
+      ifmapHeight: m,
+      ifmapWidth: k,
+      filterHeight: 1,
+      filterWidth: k,
+      channels: 1,
+      filters: n,
+      strideHeight: 1,
+      strideWidth: 1,
+    }),
+  );
 
 /** Small SRAMs make the window slide (stalls); larger ones exercise whole folds that hit. */
 const sramWords = fc.oneof(fc.integer({ min: 2, max: 64 }), fc.integer({ min: 2, max: 600 }));
@@ -63,19 +78,37 @@ describe('computed memory model = slot-by-slot reference (fast-check)', () => {
     fc.assert(
       fc.property(setup, (s) => {
         const config: MemoryConfig = { ...s, arrayCols: s.cols };
-        const fast = outcome(() => simulateLayerMemory(layerStreams(s.shape, offsets, s.rows, s.cols, s.dataflow), config, s.keepTrace));
-        const slow = outcome(() => referenceSimulateLayerMemory(referenceLayerStreams(s.shape, offsets, s.rows, s.cols, s.dataflow), config, s.keepTrace));
+        const fast = outcome(() =>
+          simulateLayerMemory(layerStreams(s.shape, offsets, s.rows, s.cols, s.dataflow), config, s.keepTrace),
+        );
+        const slow = outcome(() =>
+          referenceSimulateLayerMemory(
+            referenceLayerStreams(s.shape, offsets, s.rows, s.cols, s.dataflow),
+            config,
+            s.keepTrace,
+          ),
+        );
         expect(fast).toEqual(slow);
       }),
       { seed: 16, numRuns: 250 },
     );
   });
 
-  it('reads each fold from the prefetch slice it was prefetched in (skipping rows by prefetch lines relies on it)', () => {
-    for (const plan of Object.values(STREAM_PLANS)) {
-      for (const [demand, prefetch] of [[plan.ifmap, plan.ifmapPrefetch], [plan.filter, plan.filterPrefetch]] as const) {
-        expect([demand.source, demand.transposed, demand.colsBy]).toEqual([prefetch.source, prefetch.transposed, prefetch.colsBy]);
+  it(
+    'reads each fold from the prefetch slice it was prefetched in (skipping rows by prefetch lines relies ' + 'on it)',
+    () => {
+      for (const plan of Object.values(STREAM_PLANS)) {
+        for (const [demand, prefetch] of [
+          [plan.ifmap, plan.ifmapPrefetch],
+          [plan.filter, plan.filterPrefetch],
+        ] as const) {
+          expect([demand.source, demand.transposed, demand.colsBy]).toEqual([
+            prefetch.source,
+            prefetch.transposed,
+            prefetch.colsBy,
+          ]);
+        }
       }
-    }
-  });
+    },
+  );
 });

@@ -30,7 +30,11 @@ export class WriteBuffer {
   lastDramCycle = 0;
   private anyDrained = false;
 
-  constructor(totalWords: number, readonly bandwidth: number, keepAddresses: boolean) {
+  constructor(
+    totalWords: number,
+    readonly bandwidth: number,
+    keepAddresses: boolean,
+  ) {
     this.totalWords = totalWords;
     this.drainWords = totalWords - Math.ceil(totalWords * 0.5);
     this.drainLines = Math.ceil(this.drainWords / bandwidth);

@@ -1,3 +1,9 @@
 export { LegacyNumpyRandom } from './numpy-random.js';
-export { sparseFilter, packedNonzeros, type SparseFilter, type SparseFilterStorage, type SparsityRatio } from './sparse-filter.js';
+export {
+  sparseFilter,
+  packedNonzeros,
+  type SparseFilter,
+  type SparseFilterStorage,
+  type SparsityRatio,
+} from './sparse-filter.js';
 export { sparseLayer, type SparseLayer } from './sparse-layer.js';

@@ -13,7 +13,8 @@ export class LegacyNumpyRandom {
   private index = N;
 
   constructor(seed: number) {
-    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`seed must be an integer from 0 to 2^32 - 1, got ${seed}`);
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+      throw new RangeError(`seed must be an integer from 0 to 2^32 - 1, got ${seed}`);
     this.state[0] = seed >>> 0;
     for (let i = 1; i < N; i++) {
       const prev = this.state[i - 1]! ^ (this.state[i - 1]! >>> 30);

@@ -63,24 +63,56 @@ export function sparseFilter(k: number, n: number, ratio: SparsityRatio, sparsit
     compressedK = columnPatternNonzeros(k, ratio.nonzeros, ratio.block);
     nonzeros = n * compressedK;
   }
-  return { compressedK, nonzeros, ...(columnNonzeros ? { columnNonzeros } : {}), storage: filterStorage(k, n, compressedK, nonzeros, ratio, sparsity.representation) };
+  return {
+    compressedK,
+    nonzeros,
+    ...(columnNonzeros ? { columnNonzeros } : {}),
+    storage: filterStorage(k, n, compressedK, nonzeros, ratio, sparsity.representation),
+  };
 }
 
-function filterStorage(k: number, n: number, compressedK: number, nonzeros: number, ratio: SparsityRatio, representation: SparseRepresentation): SparseFilterStorage {
+function filterStorage(
+  k: number,
+  n: number,
+  compressedK: number,
+  nonzeros: number,
+  ratio: SparsityRatio,
+  representation: SparseRepresentation,
+): SparseFilterStorage {
   const originalWords = k * n;
   if (representation === 'ellpack_block') {
     const metadataWords = (compressedK * n * Math.ceil(Math.log2(ratio.block))) / 32;
-    return { representation, originalWords, newWords: compressedK * n + metadataWords, metadataWords, fractional: true };
+    return {
+      representation,
+      originalWords,
+      newWords: compressedK * n + metadataWords,
+      metadataWords,
+      fractional: true,
+    };
   }
   const pointers = (representation === 'csr' ? k : n) + 1;
-  return { representation, originalWords, newWords: 2 * nonzeros + pointers, metadataWords: nonzeros + pointers, fractional: false };
+  return {
+    representation,
+    originalWords,
+    newWords: 2 * nonzeros + pointers,
+    metadataWords: nonzeros + pointers,
+    fractional: false,
+  };
 }
 
 /**
  * Row-wise mode: the non-zero slots of the compressed filter inside rows [rowStart, rowEnd) and
  * columns [colStart, colEnd): each 2B chunk of K packs its two B-blocks into B/2 slots each.
  */
-export function packedNonzeros(k: number, blockSize: number, columnNonzeros: readonly number[], rowStart: number, rowEnd: number, colStart: number, colEnd: number): number {
+export function packedNonzeros(
+  k: number,
+  blockSize: number,
+  columnNonzeros: readonly number[],
+  rowStart: number,
+  rowEnd: number,
+  colStart: number,
+  colEnd: number,
+): number {
   const half = Math.floor(blockSize / 2);
   let count = 0;
   for (let j = colStart; j < colEnd; j++) {

@@ -8,7 +8,12 @@
  */
 import type { ScaleSimSparsity } from '../../arch/scalesim-config.js';
 import { foldGrid, listFolds } from '../systolic/dataflows.js';
-import { pythonSum, scaleSimUtilization, type PythonFloatSum, type ScaleSimUtilization } from '../systolic/scalesim-metrics.js';
+import {
+  pythonSum,
+  scaleSimUtilization,
+  type PythonFloatSum,
+  type ScaleSimUtilization,
+} from '../systolic/scalesim-metrics.js';
 import { packedNonzeros, sparseFilter, type SparseFilter, type SparsityRatio } from './sparse-filter.js';
 
 export interface SparseLayer {
@@ -31,11 +36,31 @@ export function sparseLayer(
   const filter = sparseFilter(shape.k, shape.n, ratio, sparsity);
   const compressedShape = { m: shape.m, n: shape.n, k: filter.compressedK };
   const dense = scaleSimUtilization(compressedShape, rows, cols, 'ws', floatSum);
-  if (!filter.columnNonzeros) return { shape: { m: shape.m, n: shape.n, k: shape.k }, filter, compressedShape, scaleSim: dense };
+  if (!filter.columnNonzeros)
+    return { shape: { m: shape.m, n: shape.n, k: shape.k }, filter, compressedShape, scaleSim: dense };
   const folds = listFolds(foldGrid(compressedShape, rows, cols, 'ws'));
   const mapping = folds.map((f) => {
     const { rowStart, colStart } = f;
-    return packedNonzeros(shape.k, sparsity.blockSize, filter.columnNonzeros!, rowStart, rowStart + f.rowsUsed, colStart, colStart + f.colsUsed) / (rows * cols);
+    return (
+      packedNonzeros(
+        shape.k,
+        sparsity.blockSize,
+        filter.columnNonzeros!,
+        rowStart,
+        rowStart + f.rowsUsed,
+        colStart,
+        colStart + f.colsUsed,
+      ) /
+      (rows * cols)
+    );
   });
-  return { shape: { m: shape.m, n: shape.n, k: shape.k }, filter, compressedShape, scaleSim: { mappingEfficiency: pythonSum(mapping, floatSum) / folds.length, computeUtilization: dense.computeUtilization } };
+  return {
+    shape: { m: shape.m, n: shape.n, k: shape.k },
+    filter,
+    compressedShape,
+    scaleSim: {
+      mappingEfficiency: pythonSum(mapping, floatSum) / folds.length,
+      computeUtilization: dense.computeUtilization,
+    },
+  };
 }

@@ -3,7 +3,8 @@ import { LegacyNumpyRandom } from './numpy-random.js';
 import { sparseFilter } from './sparse-filter.js';
 
 describe('LegacyNumpyRandom', () => {
-  // Printed by Debian's python3 with numpy 1.24.2: np.random.seed(s); [np.random.randint(1, 5) for _ in range(12)], then randint(3, 1003) x 5.
+  // Printed by Debian's python3 with numpy 1.24.2: np.random.seed(s); [np.random.randint(1, 5) for _ in range(12)],
+  // then randint(3, 1003) x 5.
   it.each([
     [40, [3, 4, 4, 2, 1, 1, 3, 2, 1, 4, 3, 4], [674, 845, 58, 982, 446]],
     [7, [4, 1, 2, 3, 4, 4, 4, 4, 1, 2, 3, 4], [587, 348, 369, 557, 733]],
@@ -23,13 +24,23 @@ describe('LegacyNumpyRandom', () => {
 
 describe('sparseFilter', () => {
   it("v3's README example (3:4, Blocked ELLPACK, row-wise, BlockSize 8) stores 80 -> 42.5 words", () => {
-    const f = sparseFilter(16, 5, { nonzeros: 3, block: 4 }, { representation: 'ellpack_block', optimizedMapping: true, blockSize: 8, seed: 40 });
+    const f = sparseFilter(
+      16,
+      5,
+      { nonzeros: 3, block: 4 },
+      { representation: 'ellpack_block', optimizedMapping: true, blockSize: 8, seed: 40 },
+    );
     expect(f.compressedK).toBe(8);
     expect(f.storage).toMatchObject({ originalWords: 80, newWords: 42.5, metadataWords: 2.5 });
   });
 
   it('layer-wise N:M keeps N of every M rows, the last partial block min(N, rest)', () => {
-    const f = sparseFilter(30, 12, { nonzeros: 2, block: 4 }, { representation: 'csr', optimizedMapping: false, blockSize: 4, seed: 40 });
+    const f = sparseFilter(
+      30,
+      12,
+      { nonzeros: 2, block: 4 },
+      { representation: 'csr', optimizedMapping: false, blockSize: 4, seed: 40 },
+    );
     expect(f.compressedK).toBe(16);
     // CSR: 2 x nnz + K + 1 words, metadata nnz + K + 1 (v3's compression.py)
     expect(f.storage).toMatchObject({ originalWords: 360, newWords: 2 * 192 + 31, metadataWords: 192 + 31 });

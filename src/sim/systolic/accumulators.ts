@@ -22,7 +22,15 @@ export class Accumulators {
    * Lands `count` partial sums p[from .. from + count - 1] at indices first, first + stride, ...
    * (a row of the array's bottom edge holds outputs of consecutive streamed rows along a diagonal).
    */
-  landRun(cycle: number, p: Int32Array | Float32Array, from: number, count: number, first: number, stride: number, overwrite: boolean): void {
+  landRun(
+    cycle: number,
+    p: Int32Array | Float32Array,
+    from: number,
+    count: number,
+    first: number,
+    stride: number,
+    overwrite: boolean,
+  ): void {
     const values = this.values;
     if (count <= 0) return;
     this.writes += count;
@@ -34,7 +42,10 @@ export class Accumulators {
     }
     this.reads += count;
     const f = Math.fround;
-    if (this.isFloat) for (let k = 0; k < count; k++) values[first + k * stride] = f(values[first + k * stride]! + p[from + k]!);
-    else for (let k = 0; k < count; k++) values[first + k * stride] = (values[first + k * stride]! + (p[from + k]! | 0)) | 0;
+    if (this.isFloat)
+      for (let k = 0; k < count; k++) values[first + k * stride] = f(values[first + k * stride]! + p[from + k]!);
+    else
+      for (let k = 0; k < count; k++)
+        values[first + k * stride] = (values[first + k * stride]! + (p[from + k]! | 0)) | 0;
   }
 }

@@ -30,7 +30,13 @@ function breakdown(grid: FoldGrid, lastStart: number, totalCycles: number, weigh
   const folds = grid.rowFolds * grid.colFolds;
   const streamCycles = folds * grid.time;
   const fillDrainCycles = totalCycles - (lastStart + grid.time);
-  return { totalCycles, streamCycles, stallCycles: totalCycles - streamCycles - fillDrainCycles, fillDrainCycles, weightLoadCycles };
+  return {
+    totalCycles,
+    streamCycles,
+    stallCycles: totalCycles - streamCycles - fillDrainCycles,
+    fillDrainCycles,
+    weightLoadCycles,
+  };
 }
 
 function stationaryNative(grid: FoldGrid, doubleBuffered: boolean): CycleBreakdown {
@@ -65,10 +71,21 @@ function scalesim(grid: FoldGrid, stationary: boolean): CycleBreakdown {
   const totalCycles = folds * (T + R + C - 2 + (stationary ? R : 0)) - 1;
   const streamCycles = folds * T;
   const stallCycles = stationary ? folds * R : 0;
-  return { totalCycles, streamCycles, stallCycles, fillDrainCycles: totalCycles - streamCycles - stallCycles, weightLoadCycles: stallCycles };
+  return {
+    totalCycles,
+    streamCycles,
+    stallCycles,
+    fillDrainCycles: totalCycles - streamCycles - stallCycles,
+    weightLoadCycles: stallCycles,
+  };
 }
 
-export function gemmCycles(grid: FoldGrid, dataflow: Dataflow, doubleBuffered: boolean, timing: TimingMode): CycleBreakdown {
+export function gemmCycles(
+  grid: FoldGrid,
+  dataflow: Dataflow,
+  doubleBuffered: boolean,
+  timing: TimingMode,
+): CycleBreakdown {
   const stationary = DATAFLOW_MAPPINGS[dataflow].mechanism === 'stationary';
   if (timing === 'scalesim') return scalesim(grid, stationary);
   return stationary ? stationaryNative(grid, doubleBuffered) : outputNative(grid);

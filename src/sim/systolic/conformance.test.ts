@@ -23,7 +23,8 @@ function randomValues(rng: Rng, format: MatrixInputFormat, count: number): Float
     else {
       const special = rng.next();
       // Mostly ordinary values; some zeros of both signs, tiny and huge values to exercise rounding.
-      const x = special < 0.05 ? (rng.next() < 0.5 ? 0 : -0) : special < 0.1 ? rng.normal() * info.max : rng.normal() * 4;
+      const x =
+        special < 0.05 ? (rng.next() < 0.5 ? 0 : -0) : special < 0.1 ? rng.normal() * info.max : rng.normal() * 4;
       out[i] = info.quantize(x);
     }
   }
@@ -41,7 +42,8 @@ function randomOperands(rng: Rng, shape: GemmShape, format: MatrixInputFormat, a
 
 function sameBits(actual: ArrayLike<number>, expected: ArrayLike<number>): string | undefined {
   if (actual.length !== expected.length) return `length ${actual.length} != ${expected.length}`;
-  for (let i = 0; i < actual.length; i++) if (!Object.is(actual[i], expected[i])) return `element ${i}: ${actual[i]} != ${expected[i]}`;
+  for (let i = 0; i < actual.length; i++)
+    if (!Object.is(actual[i], expected[i])) return `element ${i}: ${actual[i]} != ${expected[i]}`;
   return undefined;
 }
 
@@ -52,7 +54,15 @@ const ENGINES = [
   { label: 'fold', engine: SYSTOLIC_ENGINES.fold },
 ];
 
-const ARRAYS: ReadonlyArray<readonly [number, number]> = [[1, 1], [1, 5], [5, 1], [3, 4], [4, 4], [8, 3], [2, 8]];
+const ARRAYS: ReadonlyArray<readonly [number, number]> = [
+  [1, 1],
+  [1, 5],
+  [5, 1],
+  [3, 4],
+  [4, 4],
+  [8, 3],
+  [2, 8],
+];
 
 describe.each(DATAFLOWS)('dataflow %s', (dataflow) => {
   describe.each(FORMATS)('%s', (format) => {
@@ -68,7 +78,10 @@ describe.each(DATAFLOWS)('dataflow %s', (dataflow) => {
         const array: ArrayConfig = { rows, cols, dataflow, format, doubleBuffered };
         const operands = randomOperands(rng, shape, format, trial % 3 === 2);
         const expected = referenceGemm(shape, format, accumulationChunk(array, shape), operands);
-        const results = ENGINES.map(({ label, engine }) => ({ engine: label, ...engine.run({ shape, array, operands }) }));
+        const results = ENGINES.map(({ label, engine }) => ({
+          engine: label,
+          ...engine.run({ shape, array, operands }),
+        }));
         for (const r of results) {
           const where = `${r.engine} ${rows}x${cols} ${JSON.stringify(shape)}`;
           expect(sameBits(r.output!, expected), where).toBeUndefined();
@@ -84,7 +97,11 @@ describe.each(DATAFLOWS)('dataflow %s', (dataflow) => {
 describe('larger arrays', () => {
   it.each(DATAFLOWS)('%s on 16x16 with edge folds agrees in cycles and bits', (dataflow) => {
     const rng = createRng(99);
-    for (const shape of [{ m: 40, n: 37, k: 35 }, { m: 3, n: 50, k: 70 }, { m: 70, n: 2, k: 5 }]) {
+    for (const shape of [
+      { m: 40, n: 37, k: 35 },
+      { m: 3, n: 50, k: 70 },
+      { m: 70, n: 2, k: 5 },
+    ]) {
       for (const doubleBuffered of [true, false]) {
         const array: ArrayConfig = { rows: 16, cols: 16, dataflow, format: 'bf16', doubleBuffered };
         const operands = randomOperands(rng, shape, 'bf16', false);

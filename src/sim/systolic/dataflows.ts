@@ -26,7 +26,14 @@ export interface DataflowMapping {
 }
 
 export const DATAFLOW_MAPPINGS: Readonly<Record<Dataflow, DataflowMapping>> = {
-  ws: { rowDim: 'k', colDim: 'n', timeDim: 'm', mechanism: 'stationary', transposed: false, stallReason: 'weight-load' },
+  ws: {
+    rowDim: 'k',
+    colDim: 'n',
+    timeDim: 'm',
+    mechanism: 'stationary',
+    transposed: false,
+    stallReason: 'weight-load',
+  },
   is: { rowDim: 'k', colDim: 'm', timeDim: 'n', mechanism: 'stationary', transposed: true, stallReason: 'weight-load' },
   os: { rowDim: 'm', colDim: 'n', timeDim: 'k', mechanism: 'output', transposed: false, stallReason: 'output-drain' },
 };

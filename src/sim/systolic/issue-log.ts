@@ -40,7 +40,8 @@ export class IssueLog {
   /** Records a token; a run never crosses a group (fold or pass) boundary. */
   record(cycle: number, token: number, group: number): void {
     const last = this.runs[this.runs.length - 1];
-    if (last && last.group === group && last.start + last.length === cycle && last.firstToken + last.length === token) last.length++;
+    if (last && last.group === group && last.start + last.length === cycle && last.firstToken + last.length === token)
+      last.length++;
     else this.runs.push({ start: cycle, firstToken: token, length: 1, group });
   }
 
@@ -83,7 +84,11 @@ export function spansPerRow(width: number, groupSize: number): number {
 }
 
 /** The cycle breakdown every engine reports, from what it observed. */
-export function observedCycles(lastOutputCycle: number, streamCycles: number, lastIssueCycle: number): { totalCycles: number; streamCycles: number; stallCycles: number; fillDrainCycles: number } {
+export function observedCycles(
+  lastOutputCycle: number,
+  streamCycles: number,
+  lastIssueCycle: number,
+): { totalCycles: number; streamCycles: number; stallCycles: number; fillDrainCycles: number } {
   const totalCycles = lastOutputCycle + 1;
   const fillDrainCycles = totalCycles - (lastIssueCycle + 1);
   return { totalCycles, streamCycles, stallCycles: totalCycles - streamCycles - fillDrainCycles, fillDrainCycles };

@@ -47,15 +47,25 @@ export function checkShape(shape: GemmShape): void {
   for (const dim of ['m', 'n', 'k'] as const) {
     const value = shape[dim];
     if (!Number.isSafeInteger(value) || value < 1) {
-      throw new SimError('bad_shape', `GEMM dimension ${dim.toUpperCase()} must be a positive integer, got ${String(value)}`);
+      throw new SimError(
+        'bad_shape',
+        `GEMM dimension ${dim.toUpperCase()} must be a positive integer, got ${String(value)}`,
+      );
     }
   }
 }
 
 /** Operand lengths must match the shape and every value must be representable in the input format. */
 export function checkOperands(shape: GemmShape, format: MatrixInputFormat, operands: GemmOperands): void {
-  const expect = (name: string, data: ArrayLike<number>, length: number, check: (v: number) => boolean, what: string): void => {
-    if (data.length !== length) throw new SimError('bad_operand', `operand ${name} has ${data.length} elements, expected ${length}`);
+  const expect = (
+    name: string,
+    data: ArrayLike<number>,
+    length: number,
+    check: (v: number) => boolean,
+    what: string,
+  ): void => {
+    if (data.length !== length)
+      throw new SimError('bad_operand', `operand ${name} has ${data.length} elements, expected ${length}`);
     for (let i = 0; i < length; i++) {
       const v = data[i]!;
       if (!check(v)) throw new SimError('bad_operand', `operand ${name}[${i}] = ${v} is not ${what}`);
@@ -70,6 +80,12 @@ export function checkOperands(shape: GemmShape, format: MatrixInputFormat, opera
   expect('B', operands.b, shape.k * shape.n, inFormat, `representable in ${format}`);
   if (operands.c !== undefined) {
     const acc = NUMBER_FORMATS[info.accumulator];
-    expect('C', operands.c, shape.m * shape.n, (v) => Object.is(acc.quantize(v), v) || Number.isNaN(v), `representable in ${acc.name}`);
+    expect(
+      'C',
+      operands.c,
+      shape.m * shape.n,
+      (v) => Object.is(acc.quantize(v), v) || Number.isNaN(v),
+      `representable in ${acc.name}`,
+    );
   }
 }

@@ -6,7 +6,12 @@ import type { MatrixInputFormat } from '../../arch/chip-spec.js';
 import { arithmeticFor } from './operands.js';
 import type { GemmOperands, GemmShape } from './types.js';
 
-export function referenceGemm(shape: GemmShape, format: MatrixInputFormat, kChunk: number, operands: GemmOperands): Int32Array | Float32Array {
+export function referenceGemm(
+  shape: GemmShape,
+  format: MatrixInputFormat,
+  kChunk: number,
+  operands: GemmOperands,
+): Int32Array | Float32Array {
   const { m: M, n: N, k: K } = shape;
   const { a, b, c } = operands;
   const arith = arithmeticFor(format);
@@ -16,7 +21,8 @@ export function referenceGemm(shape: GemmShape, format: MatrixInputFormat, kChun
       let acc: number | undefined = c === undefined ? undefined : c[m * N + n]!;
       for (let k0 = 0; k0 < K; k0 += kChunk) {
         let sum = 0;
-        for (let k = k0; k < Math.min(K, k0 + kChunk); k++) sum = arith.add(sum, arith.mul(a[m * K + k]!, b[k * N + n]!));
+        for (let k = k0; k < Math.min(K, k0 + kChunk); k++)
+          sum = arith.add(sum, arith.mul(a[m * K + k]!, b[k * N + n]!));
         acc = acc === undefined ? sum : arith.add(acc, sum);
       }
       out[m * N + n] = acc!;

@@ -38,7 +38,15 @@ function transposed(values: ArrayLike<number>, rows: number, cols: number): Floa
  * ws streams A's rows against B's tile; is streams B's columns against A's tile (C^T = B^T A^T).
  * Each fold is one pass against its own tile, available from cycle 0.
  */
-function runStationaryGemm(shape: GemmShape, request: GemmRequest, grid: FoldGrid, folds: Fold[], arith: Arithmetic, acc: Accumulators, machine: SpanMachineKind | 'auto'): Observed {
+function runStationaryGemm(
+  shape: GemmShape,
+  request: GemmRequest,
+  grid: FoldGrid,
+  folds: Fold[],
+  arith: Arithmetic,
+  acc: Accumulators,
+  machine: SpanMachineKind | 'auto',
+): Observed {
   const { m: M, n: N, k: K } = shape;
   const { array, operands } = request;
   const t = DATAFLOW_MAPPINGS[array.dataflow].transposed;
@@ -47,7 +55,14 @@ function runStationaryGemm(shape: GemmShape, request: GemmRequest, grid: FoldGri
   const streamed = !operands ? new Float64Array(T * K) : t ? transposed(operands.b, K, N) : operands.a;
   const stationary = !operands ? new Float64Array(K * W) : t ? transposed(operands.a, M, K) : operands.b;
   // Tiles and inputs are views into the operands: no copies.
-  const tiles = folds.map((fold) => ({ depth: fold.rowsUsed, cols: fold.colsUsed, readyAt: 0, values: stationary, offset: fold.rowStart * W + fold.colStart, stride: W }));
+  const tiles = folds.map((fold) => ({
+    depth: fold.rowsUsed,
+    cols: fold.colsUsed,
+    readyAt: 0,
+    values: stationary,
+    offset: fold.rowStart * W + fold.colStart,
+    stride: W,
+  }));
   const passes = folds.map((fold) => ({
     tile: fold.index,
     rows: T,
@@ -77,7 +92,14 @@ function runStationaryGemm(shape: GemmShape, request: GemmRequest, grid: FoldGri
   };
 }
 
-function runOutputGemm(shape: GemmShape, request: GemmRequest, folds: Fold[], arith: Arithmetic, acc: Accumulators, machine: SpanMachineKind | 'auto'): Observed {
+function runOutputGemm(
+  shape: GemmShape,
+  request: GemmRequest,
+  folds: Fold[],
+  arith: Arithmetic,
+  acc: Accumulators,
+  machine: SpanMachineKind | 'auto',
+): Observed {
   const { array, operands } = request;
   const run = runOutputStationary({
     rows: array.rows,
@@ -109,7 +131,10 @@ function runRegisterLevel(request: GemmRequest, machine: SpanMachineKind | 'auto
   checkShape(shape);
   if (operands) checkOperands(shape, array.format, operands);
   if (request.record && array.rows * array.cols > MAX_RECORDED_CELLS) {
-    throw new SimError('too_large', `recording snapshots needs an array of at most 32 x 32 cells, got ${array.rows} x ${array.cols}`);
+    throw new SimError(
+      'too_large',
+      `recording snapshots needs an array of at most 32 x 32 cells, got ${array.rows} x ${array.cols}`,
+    );
   }
   const { m: M, n: N, k: K } = shape;
   const arith = arithmeticFor(array.format);
@@ -117,10 +142,17 @@ function runRegisterLevel(request: GemmRequest, machine: SpanMachineKind | 'auto
   const folds = listFolds(grid);
   const mapping = DATAFLOW_MAPPINGS[array.dataflow];
   // Accumulators in the array's orientation: input-stationary produces C^T.
-  const initial = operands?.c === undefined ? undefined : mapping.transposed ? transposed(operands.c, M, N) : Float64Array.from(operands.c);
+  const initial =
+    operands?.c === undefined
+      ? undefined
+      : mapping.transposed
+        ? transposed(operands.c, M, N)
+        : Float64Array.from(operands.c);
   const acc = new Accumulators(M * N, arith.isFloat, initial);
   const observed =
-    mapping.mechanism === 'output' ? runOutputGemm(shape, request, folds, arith, acc, machine) : runStationaryGemm(shape, request, grid, folds, arith, acc, machine);
+    mapping.mechanism === 'output'
+      ? runOutputGemm(shape, request, folds, arith, acc, machine)
+      : runStationaryGemm(shape, request, grid, folds, arith, acc, machine);
   const output = arith.newOutput(M * N);
   output.set(mapping.transposed ? transposed(acc.values, N, M) : acc.values);
 

@@ -18,7 +18,17 @@ import type { Accumulators } from './accumulators.js';
 import type { Fold } from './dataflows.js';
 import { IssueLog, observedCycles, spansPerRow } from './issue-log.js';
 import type { CellSnapshot } from './types.js';
-import { createSpanMachine, SPAN_COUNT, SPAN_FIELDS, SPAN_IN, SPAN_OUT, SPAN_RING, SPAN_WEIGHT, type SpanMachine, type SpanMachineKind } from './wasm/span-machine.js';
+import {
+  createSpanMachine,
+  SPAN_COUNT,
+  SPAN_FIELDS,
+  SPAN_IN,
+  SPAN_OUT,
+  SPAN_RING,
+  SPAN_WEIGHT,
+  type SpanMachine,
+  type SpanMachineKind,
+} from './wasm/span-machine.js';
 
 export interface OutputProblem {
   readonly rows: number;
@@ -50,7 +60,11 @@ export interface OutputRun {
 
 export function runOutputStationary(p: OutputProblem): OutputRun {
   const totalTokens = p.folds.length * p.k;
-  if (totalTokens > 2 ** 31 - 1) throw new SimError('too_large', `the register-level engine tracks at most 2^31 tokens, this GEMM needs ${totalTokens}`);
+  if (totalTokens > 2 ** 31 - 1)
+    throw new SimError(
+      'too_large',
+      `the register-level engine tracks at most 2^31 tokens, this GEMM needs ${totalTokens}`,
+    );
   const model = new OutputArray(p);
   for (let t = 0; !model.finished(t); t++) model.step(t);
   return model.result();
@@ -88,7 +102,12 @@ class OutputArray {
     this.K = p.k;
     this.aRingLength = 2 ** Math.ceil(Math.log2(C));
     this.bRingLength = 2 ** Math.ceil(Math.log2(R));
-    this.machine = createSpanMachine(p.machine, p.isFloat, { acc: R * C, aRing: R * 2 * this.aRingLength, bRing: this.bRingLength * C }, R * spansPerRow(C, p.k));
+    this.machine = createSpanMachine(
+      p.machine,
+      p.isFloat,
+      { acc: R * C, aRing: R * 2 * this.aRingLength, bRing: this.bRingLength * C },
+      R * spansPerRow(C, p.k),
+    );
     this.aRing = this.machine.registers['aRing']!;
     this.bRing = this.machine.registers['bRing']!;
     this.acc = this.machine.registers['acc']!;
@@ -102,7 +121,12 @@ class OutputArray {
 
   finished(t: number): boolean {
     const last = this.p.folds[this.p.folds.length - 1]!;
-    return t > 0 && this.nextToken === this.totalTokens && this.landed[last.index] === last.rowsUsed * last.colsUsed && t >= this.drainStart + this.R;
+    return (
+      t > 0 &&
+      this.nextToken === this.totalTokens &&
+      this.landed[last.index] === last.rowsUsed * last.colsUsed &&
+      t >= this.drainStart + this.R
+    );
   }
 
   private foldOf(token: number): Fold {
@@ -202,7 +226,8 @@ class OutputArray {
         table[e + SPAN_WEIGHT] = bRow + 4 * ja;
         table[e + SPAN_COUNT] = jb - ja + 1;
         const lastCol = latest - runEnd;
-        if ((run.firstToken + run.length) % K === 0 && lastCol >= ja) landings.push(i * C + lastCol, (run.firstToken / K) | 0);
+        if ((run.firstToken + run.length) % K === 0 && lastCol >= ja)
+          landings.push(i * C + lastCol, (run.firstToken / K) | 0);
       }
     }
     this.machine.run(entries);
@@ -217,7 +242,15 @@ class OutputArray {
     if (tag >= 0) {
       const fold = this.p.folds[(tag / R) | 0]!;
       const m = fold.rowStart + (tag % R);
-      this.p.accumulators.landRun(t, outVal, bottom, fold.colsUsed, m * this.p.n + fold.colStart, 1, !this.p.accumulate);
+      this.p.accumulators.landRun(
+        t,
+        outVal,
+        bottom,
+        fold.colsUsed,
+        m * this.p.n + fold.colStart,
+        1,
+        !this.p.accumulate,
+      );
     }
     outVal.copyWithin(C, 0, R * C - C);
     outTag.copyWithin(C, 0, R * C - C);
@@ -226,7 +259,8 @@ class OutputArray {
 
   private land(t: number, idx: number, foldIndex: number, draining: boolean): void {
     const { R, C } = this;
-    if (draining || this.outTag[idx]! >= 0) this.hazard('a result lands on a busy drain register', t, Math.floor(idx / C), idx % C);
+    if (draining || this.outTag[idx]! >= 0)
+      this.hazard('a result lands on a busy drain register', t, Math.floor(idx / C), idx % C);
     this.outVal[idx] = this.acc[idx]!;
     this.outTag[idx] = foldIndex * R + Math.floor(idx / C);
     const fold = this.p.folds[foldIndex]!;

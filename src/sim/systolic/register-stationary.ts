@@ -24,7 +24,17 @@ import { SimError } from '../errors.js';
 import type { Accumulators } from './accumulators.js';
 import { CellSpans, IssueLog, observedCycles, spansPerRow } from './issue-log.js';
 import type { CellSnapshot } from './types.js';
-import { createSpanMachine, SPAN_COUNT, SPAN_FIELDS, SPAN_IN, SPAN_OUT, SPAN_RING, SPAN_WEIGHT, type SpanMachine, type SpanMachineKind } from './wasm/span-machine.js';
+import {
+  createSpanMachine,
+  SPAN_COUNT,
+  SPAN_FIELDS,
+  SPAN_IN,
+  SPAN_OUT,
+  SPAN_RING,
+  SPAN_WEIGHT,
+  type SpanMachine,
+  type SpanMachineKind,
+} from './wasm/span-machine.js';
 
 export interface StationaryTile {
   /** Rows and columns of the array it uses (the rest stay zero). */
@@ -83,7 +93,11 @@ export interface StationaryRun {
 
 export function runStationary(p: StationaryProblem): StationaryRun {
   const totalTokens = p.passes.reduce((sum, pass) => sum + pass.rows, 0);
-  if (totalTokens > 2 ** 31 - 1) throw new SimError('too_large', `the register-level engine tracks at most 2^31 tokens, this run needs ${totalTokens}`);
+  if (totalTokens > 2 ** 31 - 1)
+    throw new SimError(
+      'too_large',
+      `the register-level engine tracks at most 2^31 tokens, this run needs ${totalTokens}`,
+    );
   const model = new StationaryArray(p);
   for (let t = 0; !model.finished(t); t++) model.step(t);
   return model.result();
@@ -141,7 +155,12 @@ class StationaryArray {
     this.C = C;
     this.ringLength = 2 ** Math.ceil(Math.log2(C));
     const shortest = Math.max(1, Math.min(...passes.map((x) => x.rows)));
-    this.machine = createSpanMachine(p.machine, p.isFloat, { p: R * C + C, ring: R * 2 * this.ringLength, w: R * C }, R * spansPerRow(C, shortest));
+    this.machine = createSpanMachine(
+      p.machine,
+      p.isFloat,
+      { p: R * C + C, ring: R * 2 * this.ringLength, w: R * C },
+      R * spansPerRow(C, shortest),
+    );
     this.pVal = this.machine.registers['p']!;
     this.ring = this.machine.registers['ring']!;
     this.active = this.machine.registers['w']!;
@@ -216,7 +235,10 @@ class StationaryArray {
     }
     this.issued[t % this.R] = token;
     const previous = this.nextLoad - 1;
-    const previousDone = previous < 0 ? 0 : this.firstToken[this.lastPassOfTile[previous]!]! + passes[this.lastPassOfTile[previous]!]!.rows;
+    const previousDone =
+      previous < 0
+        ? 0
+        : this.firstToken[this.lastPassOfTile[previous]!]! + passes[this.lastPassOfTile[previous]!]!.rows;
     const registersFree = this.p.doubleBuffered ? this.tilesSwitchedIn > previous : issuedBefore >= previousDone;
     const tile = this.p.tiles[this.nextLoad];
     if (tile && t >= this.lastLoadStart + this.R && t >= tile.readyAt && registersFree) {
@@ -254,7 +276,8 @@ class StationaryArray {
     const runs = this.log.runs;
     for (const run of runs) {
       if (!this.switches[run.group] || run.firstToken !== this.firstToken[run.group]) continue;
-      for (let i = Math.max(0, t - run.start - C + 1); i <= Math.min(R - 1, t - run.start); i++) this.switchCell(t, i, t - i - run.start);
+      for (let i = Math.max(0, t - run.start - C + 1); i <= Math.min(R - 1, t - run.start); i++)
+        this.switchCell(t, i, t - i - run.start);
     }
     const { table, byteOffset } = this.machine;
     const pBase = byteOffset['p']!;
@@ -274,7 +297,8 @@ class StationaryArray {
         table[e + SPAN_OUT] = pBase + 4 * ((i + 1) * C + ja);
         table[e + SPAN_IN] = pBase + 4 * (i * C + ja);
         table[e + SPAN_RING] = ringBase + i * ringRow + 4 * ja;
-        table[e + SPAN_WEIGHT] = i < this.p.tiles[this.p.passes[run.group]!.tile]!.depth ? wBase + 4 * (i * C + ja) : -1;
+        table[e + SPAN_WEIGHT] =
+          i < this.p.tiles[this.p.passes[run.group]!.tile]!.depth ? wBase + 4 * (i * C + ja) : -1;
         table[e + SPAN_COUNT] = jb - ja + 1;
       }
     }
@@ -287,7 +311,8 @@ class StationaryArray {
     const { R, C } = this;
     for (const run of this.log.runs) {
       const pass = this.p.passes[run.group]!;
-      if (!this.releases[run.group] || run.firstToken + run.length !== this.firstToken[run.group]! + pass.rows) continue;
+      if (!this.releases[run.group] || run.firstToken + run.length !== this.firstToken[run.group]! + pass.rows)
+        continue;
       const runEnd = run.start + run.length - 1;
       for (let i = Math.max(0, t - runEnd - C + 1); i <= Math.min(R - 1, t - runEnd); i++) {
         const j = t - i - runEnd;
@@ -316,7 +341,9 @@ class StationaryArray {
       const tile = this.p.tiles[index]!;
       for (let j = Math.max(0, t - start - R + 1); j < C && j <= t - start; j++) {
         const progress = t - start - j;
-        const busy = doubleBuffered ? this.pendingCol[j] && this.consumed[j]! <= progress : this.released[j]! <= progress;
+        const busy = doubleBuffered
+          ? this.pendingCol[j] && this.consumed[j]! <= progress
+          : this.released[j]! <= progress;
         if (busy) this.hazard('tile load overwrites a value still in use', t, progress, j);
         const col = j * R;
         chain.copyWithin(col + 1, col, col + progress);
@@ -383,7 +410,9 @@ class StationaryArray {
     }
     // Single-buffered tiles shift straight into the active registers, which the chain holds.
     const held = new Float64Array(R * C);
-    for (let i = 0; i < R; i++) for (let j = 0; j < C; j++) held[i * C + j] = this.p.doubleBuffered ? this.active[i * C + j]! : this.chain[j * R + i]!;
+    for (let i = 0; i < R; i++)
+      for (let j = 0; j < C; j++)
+        held[i * C + j] = this.p.doubleBuffered ? this.active[i * C + j]! : this.chain[j * R + i]!;
     return { cycle, fromLeft, fromTop, held, tokens };
   }
 }

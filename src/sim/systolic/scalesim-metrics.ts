@@ -31,10 +31,17 @@ export function pythonSum(values: readonly number[], kind: PythonFloatSum): numb
   return compensation !== 0 && Number.isFinite(compensation) ? sum + compensation : sum;
 }
 
-export function scaleSimUtilization(shape: GemmShape, rows: number, cols: number, dataflow: Dataflow, floatSum: PythonFloatSum = 'modern'): ScaleSimUtilization {
+export function scaleSimUtilization(
+  shape: GemmShape,
+  rows: number,
+  cols: number,
+  dataflow: Dataflow,
+  floatSum: PythonFloatSum = 'modern',
+): ScaleSimUtilization {
   const grid = foldGrid(shape, rows, cols, dataflow);
   const T = grid.time;
-  const cyclesPerFold = DATAFLOW_MAPPINGS[dataflow].mechanism === 'output' ? T + rows + cols - 2 : 2 * rows + 2 * cols + T - 3;
+  const cyclesPerFold =
+    DATAFLOW_MAPPINGS[dataflow].mechanism === 'output' ? T + rows + cols - 2 : 2 * rows + 2 * cols + T - 3;
   const folds = listFolds(grid);
   const mapping = folds.map((f) => (f.rowsUsed * f.colsUsed) / (rows * cols));
   const compute = folds.map((f) => (f.rowsUsed * f.colsUsed * T) / (rows * cols * cyclesPerFold));

@@ -48,11 +48,17 @@ describe.each(['wasm', 'js'] as const)('snapshots (%s span machine)', (machine) 
         expect(snaps[2 + i + j]!.tokens[i * 3 + j]).toBe(2);
       }
     }
-    expect(Array.from(run.output!)).toEqual([0, 1, 2, 3].flatMap((i) => [0, 1, 2].map((j) => [0, 1, 2].reduce((s, k) => s + A[i * 3 + k]! * B[k * 3 + j]!, 0))));
+    expect(Array.from(run.output!)).toEqual(
+      [0, 1, 2, 3].flatMap((i) =>
+        [0, 1, 2].map((j) => [0, 1, 2].reduce((s, k) => s + A[i * 3 + k]! * B[k * 3 + j]!, 0)),
+      ),
+    );
   });
 
   it('refuses to record arrays larger than 32 x 32', () => {
     const array: ArrayConfig = { rows: 64, cols: 64, dataflow: 'ws', format: 'int8', doubleBuffered: true };
-    expect(() => engine.run({ shape: { m: 4, n: 4, k: 4 }, array, record: { maxCycles: 10 } })).toThrow(/at most 32 x 32/);
+    expect(() => engine.run({ shape: { m: 4, n: 4, k: 4 }, array, record: { maxCycles: 10 } })).toThrow(
+      /at most 32 x 32/,
+    );
   });
 });

@@ -31,7 +31,10 @@ export function resolveChipSource(source: ChipSource): ChipSpec {
       throw new Error(`the spec is not valid JSON: ${(error as Error).message}`);
     }
     const issues = validateChip(parsed);
-    if (issues.length > 0) throw new Error(issues.map((i) => (i.path && !i.message.startsWith(i.path) ? `${i.path}: ${i.message}` : i.message)).join('\n'));
+    if (issues.length > 0)
+      throw new Error(
+        issues.map((i) => (i.path && !i.message.startsWith(i.path) ? `${i.path}: ${i.message}` : i.message)).join('\n'),
+      );
     return parsed as ChipSpec;
   }
   const chip = CHIP_PRESETS[source.preset ?? 'tpu-v4'];
@@ -50,7 +53,10 @@ export const chipApi = {
     } catch (error) {
       return [{ path: '', message: `not valid JSON: ${(error as Error).message}` }];
     }
-    return validateChip(parsed).map((i) => ({ path: i.path, message: i.path && !i.message.startsWith(i.path) ? `${i.path}: ${i.message}` : i.message }));
+    return validateChip(parsed).map((i) => ({
+      path: i.path,
+      message: i.path && !i.message.startsWith(i.path) ? `${i.path}: ${i.message}` : i.message,
+    }));
   },
   chipSummary: (args: ChipSource & { volume?: number }) => {
     const chip = resolveChipSource(args);
@@ -60,13 +66,19 @@ export const chipApi = {
       name: chip.name,
       description: chip.description ?? '',
       clockHz: chip.clockHz,
-      peaks: formats.map((f) => ({ format: f, opsPerS: peakOpsPerS(chip, f), ridgeOpsPerByte: ridgePointOpsPerByte(chip, f) })),
+      peaks: formats.map((f) => ({
+        format: f,
+        opsPerS: peakOpsPerS(chip, f),
+        ridgeOpsPerByte: ridgePointOpsPerByte(chip, f),
+      })),
       memory: chip.offChipMemory,
       area: chipArea(chip, new CostTrace(DEFAULT_COST_BOOK)),
       publishedDieMm2: chip.technology?.dieAreaMm2,
       cost,
       power: chipPower(chip),
-      /** Power by mechanism under dense GEMMs at the clock DVFS holds (what `tpusim cost --json` gives as powerModel). */
+      /**
+       * Power by mechanism under dense GEMMs at the clock DVFS holds (what `tpusim cost --json` gives as powerModel).
+       */
       powerModel: chipPowerModel(chip),
       estimates: Object.values(chip.citations ?? {}).filter((c) => c.status === 'estimate').length,
       citations: Object.keys(chip.citations ?? {}).length,

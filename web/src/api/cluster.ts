@@ -51,7 +51,9 @@ export interface ClusterArgs {
 }
 
 /** What the plan search needs: the run without its plan, and how many plans to list. */
-export type ClusterSearchArgs = Pick<ClusterArgs, 'model' | 'system' | 'dtype' | 'chips' | 'seq' | 'globalBatch'> & { readonly top: number };
+export type ClusterSearchArgs = Pick<ClusterArgs, 'model' | 'system' | 'dtype' | 'chips' | 'seq' | 'globalBatch'> & {
+  readonly top: number;
+};
 
 /** Chip counts of the reliability chart: 1, 2 and 5 per decade up to 10 million (the page adds its own). */
 const SCALE_CHIPS = Array.from({ length: 8 }, (_, decade) => [1, 2, 5].map((m) => m * 10 ** decade))
@@ -100,8 +102,19 @@ export function chipHourPrice(chip: ChipSpec): ChipHourPrice {
   if (kept) return kept;
   const price = ownerPrice(chip, BOOK, DEFAULT_BUILD_VOLUME);
   const power = provisionedPowerW(chip);
-  const tco = tcoPerChip({ chipCapexUsd: price.capexUsd, chipPowerW: power.watts, chipsPerHost: chipsPerHost(chip) }, new CostTrace(BOOK));
-  const answer = { usdPerChipHour: tco.usdPerChipHour, capexUsd: price.capexUsd, source: price.source, ...(price.status ? { status: price.status } : {}), volume: DEFAULT_BUILD_VOLUME, powerW: power.watts, powerSource: power.source };
+  const tco = tcoPerChip(
+    { chipCapexUsd: price.capexUsd, chipPowerW: power.watts, chipsPerHost: chipsPerHost(chip) },
+    new CostTrace(BOOK),
+  );
+  const answer = {
+    usdPerChipHour: tco.usdPerChipHour,
+    capexUsd: price.capexUsd,
+    source: price.source,
+    ...(price.status ? { status: price.status } : {}),
+    volume: DEFAULT_BUILD_VOLUME,
+    powerW: power.watts,
+    powerSource: power.source,
+  };
   prices.set(chip.name, answer);
   return answer;
 }
@@ -119,7 +132,17 @@ function setup(args: Pick<ClusterArgs, 'model' | 'system' | 'dtype' | 'seq' | 'g
 function modelSummary(m: TransformerModel) {
   const shape = m.groups[0]!.shape;
   const moe = m.groups.find((g) => g.shape.mlp.kind === 'moe')?.shape.mlp;
-  return { name: m.name, params: m.params, activeParams: m.activeParams, layers: m.layers, hidden: m.hidden, heads: shape.heads, kvHeads: shape.kvHeads, experts: moe?.kind === 'moe' ? moe.experts : 0, maxPositions: m.maxPositions };
+  return {
+    name: m.name,
+    params: m.params,
+    activeParams: m.activeParams,
+    layers: m.layers,
+    hidden: m.hidden,
+    heads: shape.heads,
+    kvHeads: shape.kvHeads,
+    experts: moe?.kind === 'moe' ? moe.experts : 0,
+    maxPositions: m.maxPositions,
+  };
 }
 
 export const clusterApi = {
@@ -130,7 +153,14 @@ export const clusterApi = {
       .map((n) => modelSummary(modelOf(n))),
     systems: systemPresetNames().map((name) => {
       const { system, chip } = systemOf(name);
-      return { name, description: system.description, chip: chip.name, formats: formatsOf(chip), maxChips: system.maxChips, chipsPerHost: system.chipsPerHost };
+      return {
+        name,
+        description: system.description,
+        chip: chip.name,
+        formats: formatsOf(chip),
+        maxChips: system.maxChips,
+        chipsPerHost: system.chipsPerHost,
+      };
     }),
   }),
   /** `tpusim train --json` for one plan, the reliability curve and the cost of the run. */
@@ -166,20 +196,44 @@ export const clusterApi = {
       ...run,
       price,
       ...(chipHours !== undefined ? { cost: { chipHours, usd: chipHours * price.usdPerChipHour } } : {}),
-      scale: reliability ? reliabilityAtScale({ chips: scaleChips, checkpointS: reliability.checkpointS, restartS: reliability.restartS }) : [],
+      scale: reliability
+        ? reliabilityAtScale({
+            chips: scaleChips,
+            checkpointS: reliability.checkpointS,
+            restartS: reliability.restartS,
+          })
+        : [],
     };
   },
   /** `tpusim train --json` without a plan: every plan searched, the best `top` by tokens/s, rejections grouped. */
   clusterSearch: (args: ClusterSearchArgs) => {
     const { model, system, chip, dtype, seq, globalBatch } = setup(args);
-    if (seq > model.maxPositions) throw new Error(`the sequence of ${seq} exceeds ${model.name}'s ${model.maxPositions} positions`);
-    const run = planTrainingRun(model, chip, system, { chips: args.chips, seq, globalBatch, mode: 'search', axes: {}, options: { dtype }, top: args.top });
+    if (seq > model.maxPositions)
+      throw new Error(`the sequence of ${seq} exceeds ${model.name}'s ${model.maxPositions} positions`);
+    const run = planTrainingRun(model, chip, system, {
+      chips: args.chips,
+      seq,
+      globalBatch,
+      mode: 'search',
+      axes: {},
+      options: { dtype },
+      top: args.top,
+    });
     const s = run.search!;
     return {
       inputs: { model: model.name, system: system.name, dtype, chips: args.chips, seq, globalBatch, top: args.top },
       evaluated: s.evaluated,
       valid: s.valid,
-      best: s.best.map((b) => ({ plan: b.plan, chipsUsed: b.chips, stepTimeS: b.stepTimeS, tokensPerS: b.tokensPerS, mfu: b.mfu, hfu: b.hfu, memoryPerChipBytes: b.memory.totalBytes, breakdown: b.breakdown })),
+      best: s.best.map((b) => ({
+        plan: b.plan,
+        chipsUsed: b.chips,
+        stepTimeS: b.stepTimeS,
+        tokensPerS: b.tokensPerS,
+        mfu: b.mfu,
+        hfu: b.hfu,
+        memoryPerChipBytes: b.memory.totalBytes,
+        breakdown: b.breakdown,
+      })),
       rejected: s.rejected,
     };
   },

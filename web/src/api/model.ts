@@ -59,7 +59,10 @@ function graphOf(args: ModelArgs): Graph {
     graphs.set(key, kept);
     return kept;
   }
-  const graph = loadModel(sourceOf(args.model), { batch: args.batch, ...(args.seq !== undefined ? { seq: args.seq } : {}) });
+  const graph = loadModel(sourceOf(args.model), {
+    batch: args.batch,
+    ...(args.seq !== undefined ? { seq: args.seq } : {}),
+  });
   graphs.set(key, graph);
   if (graphs.size > MAX_GRAPHS) graphs.delete(graphs.keys().next().value!);
   return graph;
@@ -76,7 +79,13 @@ const formatsOf = (chip: ChipSpec): string[] => chip.cores[0]!.matrixUnits[0]!.f
 export const modelApi = {
   /** The zoo (with each model's default batch and sequence length) and the chips with their formats. */
   modelChoices: (_args: object) => ({
-    models: MODEL_ZOO.map((m) => ({ name: m.name, family: m.family, description: m.description, batch: m.defaults.batch, seq: m.defaults.seq })),
+    models: MODEL_ZOO.map((m) => ({
+      name: m.name,
+      family: m.family,
+      description: m.description,
+      batch: m.defaults.batch,
+      seq: m.defaults.seq,
+    })),
     chips: chipPresetNames().map((name) => ({ name, formats: formatsOf(chipOf(name)) })),
     exampleConfig: JSON.stringify(getZooEntry(EXAMPLE_CONFIG)?.config ?? {}, null, 2),
   }),
@@ -106,7 +115,19 @@ export const modelApi = {
     const graph = graphOf(args);
     const rows = args.chips.map((name) => {
       const e = estimateGraph(graph, chipOf(name), { detail: 'totals' });
-      return { chip: e.chip, dtype: e.dtype, batch: e.batch, totalTimeS: e.totalTimeS, achievedOpsPerS: e.achievedOpsPerS, utilization: e.utilization, energyJ: e.energyJ, averagePowerW: e.averagePowerW, feasible: e.feasible, reasons: e.reasons, warnings: e.warnings };
+      return {
+        chip: e.chip,
+        dtype: e.dtype,
+        batch: e.batch,
+        totalTimeS: e.totalTimeS,
+        achievedOpsPerS: e.achievedOpsPerS,
+        utilization: e.utilization,
+        energyJ: e.energyJ,
+        averagePowerW: e.averagePowerW,
+        feasible: e.feasible,
+        reasons: e.reasons,
+        warnings: e.warnings,
+      };
     });
     return { model: graph.name, chips: rows };
   },

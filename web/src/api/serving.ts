@@ -2,7 +2,8 @@
  * Requests of the Serving page: a zoo transformer served on N chips of a chip's preset system, as
  * `tpusim infer MODEL --chip C --chips N [--weight-dtype W --activation-dtype A --kv-dtype K]
  * [--kv-block B --prefix-hit-rate H --draft-tokens K --acceptance A --scheduler S --chunk C
- * --prefill-chips P --decode-chips D] --json` computes it (the same library calls with the same defaults: tp the widest power of two within the
+ * --prefill-chips P --decode-chips D] --json` computes it (the same library calls with the same defaults: tp the widest
+ * power of two within the
  * scale-up domain, the engine for the chip, the chunked scheduler); the capacity under latency SLOs as
  * `tpusim infer ... --slo-ttft T --slo-tpot P --percentile Q --requests R --json` finds it; and dollars
  * per million tokens at that capacity from the chip-hour `tpusim tco` prices.
@@ -79,7 +80,10 @@ export interface ServingArgs {
   readonly prompt: number;
   readonly output: number;
   readonly shape?: string;
-  /** The technique flags of `infer`: --kv-block, --prefix-hit-rate, --draft-tokens/--acceptance, --scheduler, --chunk, --prefill-chips/--decode-chips. */
+  /**
+   * The technique flags of `infer`: --kv-block, --prefix-hit-rate, --draft-tokens/--acceptance, --scheduler, --chunk,
+   * --prefill-chips/--decode-chips.
+   */
   readonly kvBlockTokens?: number;
   readonly prefixHitRate?: number;
   readonly speculative?: { readonly draftTokens: number; readonly acceptance: number };
@@ -99,7 +103,8 @@ export interface CapacityArgs extends ServingArgs {
 
 const models = new Map<string, TransformerModel>();
 function modelOf(name: string): TransformerModel {
-  if (!getZooEntry(name)?.config) throw new Error(`'${name}' is not a zoo transformer; the serving page serves ${zooTransformers().join(', ')}`);
+  if (!getZooEntry(name)?.config)
+    throw new Error(`'${name}' is not a zoo transformer; the serving page serves ${zooTransformers().join(', ')}`);
   const kept = models.get(name) ?? transformerModel({ zoo: name }, 1);
   models.set(name, kept);
   return kept;
@@ -123,7 +128,8 @@ function workloadOf(args: ServingArgs): ServingWorkload {
   const kept = workloads.get(args.shape);
   if (kept) return kept;
   const shape = SHAPES[args.shape];
-  if (!shape) throw new Error(`unknown workload '${args.shape}'; the shipped ones are ${Object.keys(SHAPES).join(', ')}`);
+  if (!shape)
+    throw new Error(`unknown workload '${args.shape}'; the shipped ones are ${Object.keys(SHAPES).join(', ')}`);
   const value = shape.file.endsWith('.csv') ? csvOf(shape.text) : parseStructuredText(shape.text, shape.file);
   const expanded = value.ok ? expandWorkloadValue(value.value) : value;
   const parsed = expanded.ok ? parseServingWorkload(expanded.value, shape.file) : expanded;
@@ -138,12 +144,22 @@ function csvOf(text: string): ReturnType<typeof parseStructuredText> {
 }
 
 /** The replica as `tpusim infer` builds it; a plan the model cannot take is an error with every reason. */
-function contextOf(args: ServingArgs): { model: TransformerModel; chip: ChipSpec; system: SystemSpec; ctx: ServingContext; workload: ServingWorkload } {
+function contextOf(args: ServingArgs): {
+  model: TransformerModel;
+  chip: ChipSpec;
+  system: SystemSpec;
+  ctx: ServingContext;
+  workload: ServingWorkload;
+} {
   const model = modelOf(args.model);
   const { chip, system } = chipAndSystem(args.chip);
   const workload = workloadOf(args);
   const longest = meanLengths(workload).longest;
-  if (longest > model.maxPositions) throw new Error(`the longest request, ${longest} tokens (input + output), exceeds ${model.name}'s ${model.maxPositions} positions`);
+  if (longest > model.maxPositions)
+    throw new Error(
+      `the longest request, ${longest} tokens (input + output), exceeds ${model.name}'s ${model.maxPositions} ` +
+        `positions`,
+    );
   const split = defaultServingSplit(model, args.chips, system);
   const problems = servingProblems(model, split, args.chips);
   if (problems.length > 0) throw new Error(`cannot serve ${model.name} on ${args.chips} chips: ${problems.join('; ')}`);
@@ -153,7 +169,10 @@ function contextOf(args: ServingArgs): { model: TransformerModel; chip: ChipSpec
 
 /** The plan fields beyond tp and pp, as `infer`'s technique flags set them. */
 function techniquePlan(args: ServingArgs, chip: ChipSpec) {
-  const kvCache = { ...(args.kvBlockTokens !== undefined ? { blockTokens: args.kvBlockTokens } : {}), ...(args.prefixHitRate !== undefined ? { prefixHitRate: args.prefixHitRate } : {}) };
+  const kvCache = {
+    ...(args.kvBlockTokens !== undefined ? { blockTokens: args.kvBlockTokens } : {}),
+    ...(args.prefixHitRate !== undefined ? { prefixHitRate: args.prefixHitRate } : {}),
+  };
   return {
     engine: defaultServingEngine(chip),
     ...(args.quantization ? { quantization: args.quantization } : {}),
@@ -163,22 +182,40 @@ function techniquePlan(args: ServingArgs, chip: ChipSpec) {
   };
 }
 
-/** Disaggregated pools as `infer --prefill-chips P --decode-chips D` builds them: each pool one replica in its default split. */
-function disaggregationOf(args: ServingArgs, model: TransformerModel, chip: ChipSpec, system: SystemSpec, prompt: number, output: number) {
+/**
+ * Disaggregated pools as `infer --prefill-chips P --decode-chips D` builds them: each pool one replica in its default
+ * split.
+ */
+function disaggregationOf(
+  args: ServingArgs,
+  model: TransformerModel,
+  chip: ChipSpec,
+  system: SystemSpec,
+  prompt: number,
+  output: number,
+) {
   const d = args.disaggregation;
   if (!d) return undefined;
   const pool = (chips: number, role: string): ServingContext => {
     const split = defaultServingSplit(model, chips, system);
     const problems = servingProblems(model, split, chips);
-    if (problems.length > 0) throw new Error(`the ${role} pool of ${chips} chips cannot serve ${model.name}: ${problems.join('; ')}`);
+    if (problems.length > 0)
+      throw new Error(`the ${role} pool of ${chips} chips cannot serve ${model.name}: ${problems.join('; ')}`);
     return servingContext(model, chip, system, { ...split, ...techniquePlan(args, chip) });
   };
-  const point = disaggregatedPoint(pool(d.prefillChips, 'prefill'), pool(d.decodeChips, 'decode'), { ...d, decodeBatch: DECODE_BATCH }, prompt, output);
+  const point = disaggregatedPoint(
+    pool(d.prefillChips, 'prefill'),
+    pool(d.decodeChips, 'decode'),
+    { ...d, decodeBatch: DECODE_BATCH },
+    prompt,
+    output,
+  );
   return { ...point, decode: undefined, ...d, decodeBatch: DECODE_BATCH };
 }
 
 /** Bytes of one activation element: the activation format when quantized, else 2 (bf16). */
-const activationBytes = (ctx: ServingContext): number => (ctx.quantization && ctx.quantization.activationDtype !== 'bf16' ? 1 : 2);
+const activationBytes = (ctx: ServingContext): number =>
+  ctx.quantization && ctx.quantization.activationDtype !== 'bf16' ? 1 : 2;
 
 interface LayerPart {
   readonly label: string;
@@ -187,11 +224,20 @@ interface LayerPart {
 }
 
 /** One layer's parts on one chip for `tokens` tokens through the projections (weights read once), and its attention. */
-function layerParts(ctx: ServingContext, shape: LayerShape, tokens: number, attention: { flops: number; bytes: number }): LayerPart[] {
+function layerParts(
+  ctx: ServingContext,
+  shape: LayerShape,
+  tokens: number,
+  attention: { flops: number; bytes: number },
+): LayerPart[] {
   const h = ctx.model.hidden;
   const tp = ctx.tp;
   const a = activationBytes(ctx);
-  const linear = (label: string, k: number, n: number, weightsRead = k * n): LayerPart => ({ label, flops: (2 * tokens * k * n) / tp, bytes: (weightsRead * ctx.weightBytes + tokens * (k + n) * a) / tp });
+  const linear = (label: string, k: number, n: number, weightsRead = k * n): LayerPart => ({
+    label,
+    flops: (2 * tokens * k * n) / tp,
+    bytes: (weightsRead * ctx.weightBytes + tokens * (k + n) * a) / tp,
+  });
   const mlp = shape.mlp;
   const matrices = mlp.gated ? 3 : 2;
   let mlpPart: LayerPart;
@@ -200,39 +246,68 @@ function layerParts(ctx: ServingContext, shape: LayerShape, tokens: number, atte
     // Experts the step's tokens touch, each token routed to topK of them uniformly.
     const touched = mlp.experts * (1 - (1 - mlp.topK / mlp.experts) ** tokens);
     const routed = linear('MLP (experts)', h, matrices * mlp.topK * mlp.ffn, h * matrices * mlp.ffn * touched);
-    const shared = mlp.sharedExperts > 0 ? linear('', h, matrices * mlp.sharedExperts * mlp.sharedFfn) : { flops: 0, bytes: 0 };
+    const shared =
+      mlp.sharedExperts > 0 ? linear('', h, matrices * mlp.sharedExperts * mlp.sharedFfn) : { flops: 0, bytes: 0 };
     mlpPart = { label: 'MLP (experts)', flops: routed.flops + shared.flops, bytes: routed.bytes + shared.bytes };
   }
-  return [linear('QKV projection', h, shape.projectionOut), { label: 'attention', ...attention }, linear('output projection', shape.heads * shape.valueDim, h), mlpPart];
+  return [
+    linear('QKV projection', h, shape.projectionOut),
+    { label: 'attention', ...attention },
+    linear('output projection', shape.heads * shape.valueDim, h),
+    mlpPart,
+  ];
 }
 
 /** KV cache elements of one token of one layer on one chip (as serve.ts splits them over the tp ranks). */
-const kvElementsPerChip = (ctx: ServingContext, shape: LayerShape): number => shape.kvCacheElements / Math.min(ctx.tp, Math.max(1, shape.kvHeads));
+const kvElementsPerChip = (ctx: ServingContext, shape: LayerShape): number =>
+  shape.kvCacheElements / Math.min(ctx.tp, Math.max(1, shape.kvHeads));
 
 /** Prefill of `batch` prompts of `prompt` tokens, and one decode step of `batch` sequences at the mean context. */
-function rooflineParts(ctx: ServingContext, batch: number, prompt: number, output: number): { prefill: LayerPart[]; decode: LayerPart[] } {
+function rooflineParts(
+  ctx: ServingContext,
+  batch: number,
+  prompt: number,
+  output: number,
+): { prefill: LayerPart[]; decode: LayerPart[] } {
   const shape = ctx.model.groups[0]!.shape;
   const heads = shape.heads / ctx.tp;
   const width = shape.qkDim + shape.valueDim;
   const a = activationBytes(ctx);
   const kv = kvElementsPerChip(ctx, shape);
-  // Causal prefill attention, fused: prompt (prompt + 1) / 2 pairs per head; queries, keys, values and outputs through memory once.
+  // Causal prefill attention, fused: prompt (prompt + 1) / 2 pairs per head; queries, keys, values and outputs through
+  // memory once.
   const pairs = (batch * prompt * (prompt + 1)) / 2;
   const prefillAttention = { flops: 2 * pairs * heads * width, bytes: batch * prompt * (heads * width + kv) * a };
   // A decode step reads every sequence's cache at the mean context.
   const context = prompt + output / 2;
-  const decodeAttention = { flops: 2 * batch * context * heads * width, bytes: batch * context * kv * ctx.kvBytes + batch * heads * width * a };
-  return { prefill: layerParts(ctx, shape, batch * prompt, prefillAttention), decode: layerParts(ctx, shape, batch, decodeAttention) };
+  const decodeAttention = {
+    flops: 2 * batch * context * heads * width,
+    bytes: batch * context * kv * ctx.kvBytes + batch * heads * width * a,
+  };
+  return {
+    prefill: layerParts(ctx, shape, batch * prompt, prefillAttention),
+    decode: layerParts(ctx, shape, batch, decodeAttention),
+  };
 }
 
-/** Each part where the roofline puts it: attainable ops/s = min(peak, intensity x bandwidth), and which roof bounds it. */
+/**
+ * Each part where the roofline puts it: attainable ops/s = min(peak, intensity x bandwidth), and which roof bounds it.
+ */
 function onRoof(parts: readonly LayerPart[], peak: number, bandwidth: number) {
   return parts
     .filter((p) => p.flops > 0 && p.bytes > 0)
     .map((p) => {
       const intensity = p.flops / p.bytes;
       const memoryBound = intensity * bandwidth < peak;
-      return { label: p.label, flops: p.flops, bytes: p.bytes, intensity, opsPerS: memoryBound ? intensity * bandwidth : peak, bound: memoryBound ? 'memory' : 'compute', timeS: Math.max(p.flops / peak, p.bytes / bandwidth) };
+      return {
+        label: p.label,
+        flops: p.flops,
+        bytes: p.bytes,
+        intensity,
+        opsPerS: memoryBound ? intensity * bandwidth : peak,
+        bound: memoryBound ? 'memory' : 'compute',
+        timeS: Math.max(p.flops / peak, p.bytes / bandwidth),
+      };
     });
 }
 
@@ -278,18 +353,45 @@ export const servingApi = {
       capacityBytes: chip.offChipMemory.capacityBytes,
       maxBatch: maxBatch(ctx, prompt, output),
       ...(ctx.kvCache ? { kvCache: ctx.kvCache } : {}),
-      ...(spec ? { speculative: { ...spec.options, heads: true, tokensPerStep: expectedTokensPerStep(spec.options.acceptance, spec.options.draftTokens) } } : {}),
+      ...(spec
+        ? {
+            speculative: {
+              ...spec.options,
+              heads: true,
+              tokensPerStep: expectedTokensPerStep(spec.options.acceptance, spec.options.draftTokens),
+            },
+          }
+        : {}),
       scheduler,
       ...(disaggregated ? { disaggregated } : {}),
-      steadyState: { ttftS: steady.ttftS, tpotS: steady.tpotS, tokensPerS: steady.tokensPerS, requestS: steady.requestS },
+      steadyState: {
+        ttftS: steady.ttftS,
+        tpotS: steady.tpotS,
+        tokensPerS: steady.tokensPerS,
+        requestS: steady.requestS,
+      },
       sweep: batchSweep(ctx, prompt, output),
-      roofline: { peakOpsPerS: peak, bandwidthBytesPerS: bandwidth, memoryKind: chip.offChipMemory.kind, prefill: onRoof(parts.prefill, peak, bandwidth), decode: onRoof(parts.decode, peak, bandwidth) },
+      roofline: {
+        peakOpsPerS: peak,
+        bandwidthBytesPerS: bandwidth,
+        memoryKind: chip.offChipMemory.kind,
+        prefill: onRoof(parts.prefill, peak, bandwidth),
+        decode: onRoof(parts.decode, peak, bandwidth),
+      },
     };
   },
-  /** `tpusim infer --slo-ttft --slo-tpot --percentile --requests --json`: the capacity, memory at full load, and $/Mtok at the chip-hour `tpusim tco` prices. */
+  /**
+   * `tpusim infer --slo-ttft --slo-tpot --percentile --requests --json`: the capacity, memory at full load, and $/Mtok
+   * at the chip-hour `tpusim tco` prices.
+   */
   servingCapacity: (args: CapacityArgs) => {
     // As `infer --slo-* --prefill-chips/--decode-chips` refuses: the simulation runs one pool.
-    if (args.disaggregation) throw new Error('disaggregated pools (prefill/decode chips) are not modelled by the capacity simulation, which runs one pool of replicas; clear them for capacity, or see tpusim infer --search for a closed-form estimate of prefill : decode splits');
+    if (args.disaggregation)
+      throw new Error(
+        'disaggregated pools (prefill/decode chips) are not modelled by the capacity simulation, which runs one ' +
+          'pool of replicas; clear them for capacity, or see tpusim infer --search for a closed-form estimate of ' +
+          'prefill : decode splits',
+      );
     const { chip, ctx, workload } = contextOf(args);
     const schedule = defaultSchedule(ctx, workload);
     const c = findCapacity(ctx, workload, args.slo, schedule, { requests: args.requests, seed: args.seed });
@@ -307,25 +409,50 @@ export const servingApi = {
       tokensPerS: c.outputTokensPerS,
       inputTokensPerS: c.inputTokensPerS,
       tokensPerSPerChip: perChip,
-      ...(c.atCapacity ? { ttftS: c.atCapacity.ttftS, tpotS: c.atCapacity.tpotS, meanBatch: c.atCapacity.meanBatch } : {}),
+      ...(c.atCapacity
+        ? { ttftS: c.atCapacity.ttftS, tpotS: c.atCapacity.tpotS, meanBatch: c.atCapacity.meanBatch }
+        : {}),
       memory,
       simulations: c.simulations,
       usdPerChipHour: price.usdPerChipHour,
       price,
-      ...(c.feasible ? { usdPerMillionTokens: { output: usdPerMillionTokens(price.usdPerChipHour, perChip), input: usdPerMillionTokens(price.usdPerChipHour, inputPerChip), total: usdPerMillionTokens(price.usdPerChipHour, perChip + inputPerChip) } } : {}),
+      ...(c.feasible
+        ? {
+            usdPerMillionTokens: {
+              output: usdPerMillionTokens(price.usdPerChipHour, perChip),
+              input: usdPerMillionTokens(price.usdPerChipHour, inputPerChip),
+              total: usdPerMillionTokens(price.usdPerChipHour, perChip + inputPerChip),
+            },
+          }
+        : {}),
     };
   },
-  /** The latency-throughput curve: simulations at fractions and multiples of `around` requests/s, each with the SLO's percentile. */
+  /**
+   * The latency-throughput curve: simulations at fractions and multiples of `around` requests/s, each with the SLO's
+   * percentile.
+   */
   servingCurve: (args: CapacityArgs & { readonly around: number }) => {
     const { ctx, workload } = contextOf(args);
     const schedule = defaultSchedule(ctx, workload);
     const m = meanLengths(workload);
     return [0.25, 0.5, 0.75, 0.9, 1, 1.1, 1.25, 1.5].map((f) => {
-      const e = evaluateRate(ctx, workload, schedule, args.slo, f * args.around, { requests: args.requests, seed: args.seed });
+      const e = evaluateRate(ctx, workload, schedule, args.slo, f * args.around, {
+        requests: args.requests,
+        seed: args.seed,
+      });
       const p = (x: { p50: number; p90: number; p99: number }): number => pick(x, args.slo.percentile);
-      return { requestsPerS: e.requestsPerS, tokensPerS: e.requestsPerS * m.output, ttftS: p(e.ttftS), tpotS: p(e.tpotS), meets: e.meets, saturated: e.saturated, reasons: e.reasons };
+      return {
+        requestsPerS: e.requestsPerS,
+        tokensPerS: e.requestsPerS * m.output,
+        ttftS: p(e.ttftS),
+        tpotS: p(e.tpotS),
+        meets: e.meets,
+        saturated: e.saturated,
+        reasons: e.reasons,
+      };
     });
   },
 };
 
-const pick = (x: { p50: number; p90: number; p99: number }, percentile: SloPercentile): number => (percentile === 50 ? x.p50 : percentile === 90 ? x.p90 : x.p99);
+const pick = (x: { p50: number; p90: number; p99: number }, percentile: SloPercentile): number =>
+  percentile === 50 ? x.p50 : percentile === 90 ? x.p90 : x.p99;

@@ -5,7 +5,17 @@
  */
 // From src/web.ts, not src/index.ts: the page imports this module's limits and labels too, and the whole
 // library would otherwise join the page's bundle.
-import { accumulationChunk, DATAFLOWS, firstDifference, randomOperands, referenceGemm, registerEngine, type ArrayConfig, type Dataflow, type GemmStats } from '../../../src/web.js';
+import {
+  accumulationChunk,
+  DATAFLOWS,
+  firstDifference,
+  randomOperands,
+  referenceGemm,
+  registerEngine,
+  type ArrayConfig,
+  type Dataflow,
+  type GemmStats,
+} from '../../../src/web.js';
 
 /** Array sides: the engine records snapshots of at most 32 x 32 cells (MAX_RECORDED_CELLS). */
 export const MAX_ARRAY_SIDE = 32;
@@ -44,7 +54,10 @@ export interface CellRoles {
   readonly bottom?: EdgeStream;
 }
 
-const SUMS_OUT: EdgeStream = { name: 'sums out ↓', about: 'partial sums that left the bottom row for the accumulators, newest first' };
+const SUMS_OUT: EdgeStream = {
+  name: 'sums out ↓',
+  about: 'partial sums that left the bottom row for the accumulators, newest first',
+};
 
 export const DATAFLOW_ROLES: Readonly<Record<Dataflow, CellRoles>> = {
   ws: {
@@ -79,17 +92,28 @@ export interface SystolicIssue {
 }
 
 /** Every problem with the page's inputs, each naming the field and its limit. */
-export function systolicIssues(values: Readonly<Record<'rows' | 'cols' | 'm' | 'n' | 'k' | 'seed' | 'dataflow', string>>): SystolicIssue[] {
-  const limits = { rows: MAX_ARRAY_SIDE, cols: MAX_ARRAY_SIDE, m: MAX_GEMM_DIM, n: MAX_GEMM_DIM, k: MAX_GEMM_DIM, seed: 2 ** 31 - 1 } as const;
+export function systolicIssues(
+  values: Readonly<Record<'rows' | 'cols' | 'm' | 'n' | 'k' | 'seed' | 'dataflow', string>>,
+): SystolicIssue[] {
+  const limits = {
+    rows: MAX_ARRAY_SIDE,
+    cols: MAX_ARRAY_SIDE,
+    m: MAX_GEMM_DIM,
+    n: MAX_GEMM_DIM,
+    k: MAX_GEMM_DIM,
+    seed: 2 ** 31 - 1,
+  } as const;
   const issues: SystolicIssue[] = [];
   for (const [path, max] of Object.entries(limits)) {
     const text = values[path as keyof typeof limits];
     const v = Number(text);
-    if (text.trim() === '' || !Number.isInteger(v)) issues.push({ path, message: `${path}: '${text}' is not a whole number` });
+    if (text.trim() === '' || !Number.isInteger(v))
+      issues.push({ path, message: `${path}: '${text}' is not a whole number` });
     else if (v < 1) issues.push({ path, message: `${path}: ${v} is below 1` });
     else if (v > max) issues.push({ path, message: `${path}: ${v} exceeds ${max}` });
   }
-  if (!(DATAFLOWS as readonly string[]).includes(values.dataflow)) issues.push({ path: 'dataflow', message: `dataflow: '${values.dataflow}' is not one of ${DATAFLOWS.join(', ')}` });
+  if (!(DATAFLOWS as readonly string[]).includes(values.dataflow))
+    issues.push({ path: 'dataflow', message: `dataflow: '${values.dataflow}' is not one of ${DATAFLOWS.join(', ')}` });
   return issues;
 }
 
@@ -107,7 +131,15 @@ function phaseBounds(stats: GemmStats, occupancy: Int32Array): { fillEnd: number
 }
 
 function systolicRun(args: SystolicArgs) {
-  const issues = systolicIssues({ ...args, rows: String(args.rows), cols: String(args.cols), m: String(args.m), n: String(args.n), k: String(args.k), seed: String(args.seed) });
+  const issues = systolicIssues({
+    ...args,
+    rows: String(args.rows),
+    cols: String(args.cols),
+    m: String(args.m),
+    n: String(args.n),
+    k: String(args.k),
+    seed: String(args.seed),
+  });
   if (issues.length > 0) throw new Error(issues.map((i) => i.message).join('\n'));
   const { rows, cols } = args;
   const cells = rows * cols;
@@ -147,7 +179,11 @@ function systolicRun(args: SystolicArgs) {
     phases: phaseBounds(result.stats, occupancy),
     operands: { a: Float64Array.from(operands.a), b: Float64Array.from(operands.b) },
     output: result.output!,
-    check: { outputs: reference.length, identical: difference === undefined, ...(difference ? { firstDifference: difference } : {}) },
+    check: {
+      outputs: reference.length,
+      identical: difference === undefined,
+      ...(difference ? { firstDifference: difference } : {}),
+    },
   };
 }
 

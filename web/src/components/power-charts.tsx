@@ -5,7 +5,11 @@ import { chipAreaSvg, chipPowerSvg, powerBars, type AreaBreakdown, type ChipPowe
 import { Chart, fmt } from './ui.js';
 
 /** A chart's bars as numbers (data-value holds the unrounded figure the chart drew). */
-function Numbers(props: { testid: string; unit: string; bars: ReadonlyArray<{ key: string; label: string; value: number }> }): JSX.Element {
+function Numbers(props: {
+  testid: string;
+  unit: string;
+  bars: ReadonlyArray<{ key: string; label: string; value: number }>;
+}): JSX.Element {
   return (
     <details class="note">
       <summary>numbers</summary>
@@ -27,16 +31,31 @@ export function BreakdownCharts(props: { name: string; area: AreaBreakdown; powe
   const { name, area, power } = props;
   const g = power.denseGemm;
   const what = `dense GEMMs at ${fmt(g.clockHz / 1e6)} MHz`;
-  const svgs = useMemo(() => ({ area: chipAreaSvg(name, area), power: chipPowerSvg(name, g.power, what) }), [name, area, g, what]);
+  const svgs = useMemo(
+    () => ({ area: chipAreaSvg(name, area), power: chipPowerSvg(name, g.power, what) }),
+    [name, area, g, what],
+  );
   const areaBars = area.blocks.filter((b) => b.mm2 > 0).map((b) => ({ key: b.name, label: b.label, value: b.mm2 }));
   return (
     <>
       <div>
-        <Chart name={`${name}-area`} caption="Die area by mechanism (mm²)" testid="area-chart" svg={svgs.area} data={area} />
+        <Chart
+          name={`${name}-area`}
+          caption="Die area by mechanism (mm²)"
+          testid="area-chart"
+          svg={svgs.area}
+          data={area}
+        />
         <Numbers testid="area-numbers" unit="mm²" bars={areaBars} />
       </div>
       <div>
-        <Chart name={`${name}-power`} caption={`Board power by mechanism (W), ${what}: ${g.reason}`} testid="power-chart" svg={svgs.power} data={g} />
+        <Chart
+          name={`${name}-power`}
+          caption={`Board power by mechanism (W), ${what}: ${g.reason}`}
+          testid="power-chart"
+          svg={svgs.power}
+          data={g}
+        />
         <Numbers testid="power-numbers" unit="W" bars={powerBars(g.power)} />
       </div>
     </>

@@ -16,9 +16,16 @@ export interface RequestState<T> {
   readonly ms?: number;
 }
 
-export function useRequest<N extends ApiName>(name: N, args: Parameters<Api[N]>[0] | undefined, problem?: string): RequestState<ReturnType<Api[N]>> {
-  const blocked = (): RequestState<ReturnType<Api[N]>> => (problem !== undefined ? { state: 'error', error: problem } : { state: 'idle' });
-  const [s, setS] = useState<RequestState<ReturnType<Api[N]>>>(() => (args === undefined || problem !== undefined ? blocked() : { state: 'busy' }));
+export function useRequest<N extends ApiName>(
+  name: N,
+  args: Parameters<Api[N]>[0] | undefined,
+  problem?: string,
+): RequestState<ReturnType<Api[N]>> {
+  const blocked = (): RequestState<ReturnType<Api[N]>> =>
+    problem !== undefined ? { state: 'error', error: problem } : { state: 'idle' };
+  const [s, setS] = useState<RequestState<ReturnType<Api[N]>>>(() =>
+    args === undefined || problem !== undefined ? blocked() : { state: 'busy' },
+  );
   const latest = useRef(0);
   const key = JSON.stringify(args);
   useEffect(() => {

@@ -29,9 +29,16 @@ export function ChipPage(): JSX.Element {
     else call('chipSpec', { preset: params.chip }).then(setText, () => setText(undefined));
   }, [params.chip, params.design]);
   const volume = Number(params.volume);
-  const volumeError = Number.isInteger(volume) && volume >= 1 && volume <= MAX_VOLUME ? undefined : `volume must be a whole number of chips from 1 to ${si(MAX_VOLUME)}, got '${params.volume}'`;
+  const volumeError =
+    Number.isInteger(volume) && volume >= 1 && volume <= MAX_VOLUME
+      ? undefined
+      : `volume must be a whole number of chips from 1 to ${si(MAX_VOLUME)}, got '${params.volume}'`;
   const useEdited = editing && text !== undefined && issues.length === 0;
-  const summary = useRequest('chipSummary', useEdited ? { text: text!, volume } : { preset: params.chip, volume }, volumeError);
+  const summary = useRequest(
+    'chipSummary',
+    useEdited ? { text: text!, volume } : { preset: params.chip, volume },
+    volumeError,
+  );
   const onEdit = (value: string): void => {
     setText(value);
     setEditing(true);
@@ -43,11 +50,24 @@ export function ChipPage(): JSX.Element {
   return (
     <section aria-label="chip">
       <div class="controls">
-        <Select label="chip preset" name="chip" value={params.chip} options={names.value ?? [params.chip]} onChange={(v) => {
+        <Select
+          label="chip preset"
+          name="chip"
+          value={params.chip}
+          options={names.value ?? [params.chip]}
+          onChange={(v) => {
             set('design', '');
             set('chip', v);
-          }} />
-        <NumberField label="volume (chips, for NRE)" name="volume" value={params.volume} min={1} onChange={(v) => set('volume', v)} error={volumeError} />
+          }}
+        />
+        <NumberField
+          label="volume (chips, for NRE)"
+          name="volume"
+          value={params.volume}
+          min={1}
+          onChange={(v) => set('volume', v)}
+          error={volumeError}
+        />
       </div>
       <Status state={summary.state} error={summary.error} ms={summary.ms} />
       {s && charts && (
@@ -60,18 +80,50 @@ export function ChipPage(): JSX.Element {
           <div class="stats">
             <Stat label="clock" value={si(s.clockHz, 'Hz')} raw={s.clockHz} testid="clock" />
             {s.peaks.map((p) => (
-              <Stat key={p.format} label={`peak ${p.format}`} value={si(p.opsPerS, 'OPS')} raw={p.opsPerS} testid={`peak-${p.format}`} />
+              <Stat
+                key={p.format}
+                label={`peak ${p.format}`}
+                value={si(p.opsPerS, 'OPS')}
+                raw={p.opsPerS}
+                testid={`peak-${p.format}`}
+              />
             ))}
-            <Stat label={`ridge point (${s.peaks[0]?.format})`} value={`${fmt(s.peaks[0]?.ridgeOpsPerByte ?? 0)} ops/B`} raw={s.peaks[0]?.ridgeOpsPerByte} testid="ridge" />
-            <Stat label={`${s.memory.kind} memory`} value={`${si(s.memory.capacityBytes, 'B')}, ${si(s.memory.bandwidthBytesPerS, 'B/s')}`} />
-            <Stat label="die area (model)" value={`${fmt(s.area.totalMm2)} mm²${s.area.dies > 1 ? ` in ${s.area.dies} dies` : ''}`} raw={s.area.totalMm2} testid="area" />
+            <Stat
+              label={`ridge point (${s.peaks[0]?.format})`}
+              value={`${fmt(s.peaks[0]?.ridgeOpsPerByte ?? 0)} ops/B`}
+              raw={s.peaks[0]?.ridgeOpsPerByte}
+              testid="ridge"
+            />
+            <Stat
+              label={`${s.memory.kind} memory`}
+              value={`${si(s.memory.capacityBytes, 'B')}, ${si(s.memory.bandwidthBytesPerS, 'B/s')}`}
+            />
+            <Stat
+              label="die area (model)"
+              value={`${fmt(s.area.totalMm2)} mm²${s.area.dies > 1 ? ` in ${s.area.dies} dies` : ''}`}
+              raw={s.area.totalMm2}
+              testid="area"
+            />
             {s.publishedDieMm2 !== undefined && <Stat label="published die" value={`${s.publishedDieMm2} mm²`} />}
-            <Stat label={`cost per chip at ${fmt(s.cost.volume)}`} value={`$${fmt(s.cost.costPerChipUsd)}`} raw={s.cost.costPerChipUsd} testid="cost" />
+            <Stat
+              label={`cost per chip at ${fmt(s.cost.volume)}`}
+              value={`$${fmt(s.cost.costPerChipUsd)}`}
+              raw={s.cost.costPerChipUsd}
+              testid="cost"
+            />
             <Stat label="power at peak activity" value={`${fmt(s.power.peakW)} W`} raw={s.power.peakW} testid="power" />
-            <Stat label="board power, dense GEMMs (model)" value={`${fmt(s.powerModel.denseGemm.power.boardW)} W at ${fmt(s.powerModel.denseGemm.clockHz / 1e6)} MHz`} raw={s.powerModel.denseGemm.power.boardW} testid="power-gemm" />
+            <Stat
+              label="board power, dense GEMMs (model)"
+              value={
+                `${fmt(s.powerModel.denseGemm.power.boardW)} W at ${fmt(s.powerModel.denseGemm.clockHz / 1e6)} ` + `MHz`
+              }
+              raw={s.powerModel.denseGemm.power.boardW}
+              testid="power-gemm"
+            />
           </div>
           <p class="note">
-            {s.estimates} of the {s.citations} numbers in this chip's description are estimates (see `tpusim chip show {s.name}`).
+            {s.estimates} of the {s.citations} numbers in this chip's description are estimates (see `tpusim chip show{' '}
+            {s.name}`).
           </p>
           <div class="grid">
             <BreakdownCharts name={s.name} area={s.area} power={s.powerModel} />
@@ -83,12 +135,22 @@ export function ChipPage(): JSX.Element {
               data={s.cost}
             />
           </div>
-          <Table name={`${s.name}-peaks`} caption="Peaks by format" columns={['format', 'peak ops/s', 'ridge point (ops/byte)']} rows={s.peaks.map((p) => [p.format, p.opsPerS, p.ridgeOpsPerByte])} />
+          <Table
+            name={`${s.name}-peaks`}
+            caption="Peaks by format"
+            columns={['format', 'peak ops/s', 'ridge point (ops/byte)']}
+            rows={s.peaks.map((p) => [p.format, p.opsPerS, p.ridgeOpsPerByte])}
+          />
         </>
       )}
       <h2>Spec</h2>
       <p class="note">Edit the JSON to try a variant; it is validated as you type and used once it is valid.</p>
-      <textarea aria-label="chip spec (JSON)" value={text ?? ''} onInput={(e) => onEdit((e.target as HTMLTextAreaElement).value)} spellcheck={false} />
+      <textarea
+        aria-label="chip spec (JSON)"
+        value={text ?? ''}
+        onInput={(e) => onEdit((e.target as HTMLTextAreaElement).value)}
+        spellcheck={false}
+      />
       {issues.length > 0 && (
         <ul class="issues" role="alert" data-testid="spec-issues">
           {issues.map((i, k) => (

@@ -19,10 +19,22 @@ const W = 640;
 const H = 380;
 const PAD = 56;
 
-type Run = { state: 'idle' | 'busy' | 'ready' | 'error'; done: number; count: number; error?: string; ms?: number; result?: ExploreResult };
+type Run = {
+  state: 'idle' | 'busy' | 'ready' | 'error';
+  done: number;
+  count: number;
+  error?: string;
+  ms?: number;
+  result?: ExploreResult;
+};
 
 const label = (row: ExploreResult['rows'][number]): string =>
-  [`#${row.index}${row.feasible ? '' : ' (infeasible)'}`, ...Object.entries(row.knobs).map(([k, v]) => `${k} = ${show(v)}`), ...Object.entries(row.objectives).map(([k, v]) => `${k} = ${fmt(v)}`), ...row.reasons].join('\n');
+  [
+    `#${row.index}${row.feasible ? '' : ' (infeasible)'}`,
+    ...Object.entries(row.knobs).map(([k, v]) => `${k} = ${show(v)}`),
+    ...Object.entries(row.objectives).map(([k, v]) => `${k} = ${fmt(v)}`),
+    ...row.reasons,
+  ].join('\n');
 
 const show = (v: string | number): string => (typeof v === 'number' ? (Math.abs(v) >= 1e6 ? si(v) : fmt(v)) : v);
 
@@ -42,13 +54,23 @@ function ParetoScatter(props: { result: ExploreResult }): JSX.Element {
     .map((r, i) => ({ r, i }))
     .filter(({ r }) => r.objectives[x] !== undefined && r.objectives[y] !== undefined)
     .sort((a, b) => rank(a.i) - rank(b.i) || a.i - b.i);
-  const sx = scale(plotted.map((p) => p.r.objectives[x]!), PAD, W - 16);
-  const sy = scale(plotted.map((p) => p.r.objectives[y]!), H - PAD, 16);
-  const kind = (i: number, feasible: boolean): string => (i === props.result.knee ? 'knee' : front.has(i) ? 'front' : feasible ? 'feasible' : 'infeasible');
+  const sx = scale(
+    plotted.map((p) => p.r.objectives[x]!),
+    PAD,
+    W - 16,
+  );
+  const sy = scale(
+    plotted.map((p) => p.r.objectives[y]!),
+    H - PAD,
+    16,
+  );
+  const kind = (i: number, feasible: boolean): string =>
+    i === props.result.knee ? 'knee' : front.has(i) ? 'front' : feasible ? 'feasible' : 'infeasible';
   return (
     <figure class="chart" data-testid="pareto-scatter">
       <figcaption>
-        Pareto scatter: {x} ({objectives[0]!.direction}) against {y} ({objectives[1]?.direction ?? objectives[0]!.direction}); hover a point for its design
+        Pareto scatter: {x} ({objectives[0]!.direction}) against {y} (
+        {objectives[1]?.direction ?? objectives[0]!.direction}); hover a point for its design
       </figcaption>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Pareto scatter of ${x} against ${y}`}>
         <line x1={PAD} y1={H - PAD} x2={W - 16} y2={H - PAD} class="axis" />
@@ -60,13 +82,21 @@ function ParetoScatter(props: { result: ExploreResult }): JSX.Element {
           {y}
         </text>
         {plotted.map(({ r, i }) => (
-          <circle key={i} cx={sx(r.objectives[x]!)} cy={sy(r.objectives[y]!)} r={front.has(i) ? 5 : 3.5} class={`pt ${kind(i, r.feasible)}`} data-kind={kind(i, r.feasible)}>
+          <circle
+            key={i}
+            cx={sx(r.objectives[x]!)}
+            cy={sy(r.objectives[y]!)}
+            r={front.has(i) ? 5 : 3.5}
+            class={`pt ${kind(i, r.feasible)}`}
+            data-kind={kind(i, r.feasible)}
+          >
             <title>{label(r)}</title>
           </circle>
         ))}
       </svg>
       <p class="note">
-        <span class="key infeasible" /> infeasible <span class="key feasible" /> feasible <span class="key front" /> Pareto front <span class="key knee" /> knee
+        <span class="key infeasible" /> infeasible <span class="key feasible" /> feasible <span class="key front" />{' '}
+        Pareto front <span class="key knee" /> knee
       </p>
     </figure>
   );
@@ -74,14 +104,18 @@ function ParetoScatter(props: { result: ExploreResult }): JSX.Element {
 
 function ParallelCoordinates(props: { result: ExploreResult }): JSX.Element {
   const { rows, knobs, objectives } = props.result;
-  const axes = [...knobs.map((k) => ({ name: k, of: (r: ExploreResult['rows'][number]) => r.knobs[k] })), ...objectives.map((o) => ({ name: o.name, of: (r: ExploreResult['rows'][number]) => r.objectives[o.name] }))];
+  const axes = [
+    ...knobs.map((k) => ({ name: k, of: (r: ExploreResult['rows'][number]) => r.knobs[k] })),
+    ...objectives.map((o) => ({ name: o.name, of: (r: ExploreResult['rows'][number]) => r.objectives[o.name] })),
+  ];
   const step = (W - 2 * PAD) / Math.max(1, axes.length - 1);
   const scales = axes.map((a) => {
     const seen = [...new Set(rows.map(a.of).filter((v) => v !== undefined))];
     const numeric = seen.every((v) => typeof v === 'number');
     const positions = numeric ? (seen as number[]) : seen.map((_, i) => i);
     const s = scale(positions, H - PAD, 24);
-    return (v: string | number | undefined): number | undefined => (v === undefined ? undefined : s(numeric ? (v as number) : seen.indexOf(v)));
+    return (v: string | number | undefined): number | undefined =>
+      v === undefined ? undefined : s(numeric ? (v as number) : seen.indexOf(v));
   });
   const front = new Set(props.result.front);
   const order = rows.map((_, i) => i).sort((a, b) => Number(front.has(a)) - Number(front.has(b)));
@@ -96,7 +130,11 @@ function ParallelCoordinates(props: { result: ExploreResult }): JSX.Element {
             return yv === undefined ? [] : [`${PAD + j * step},${yv}`];
           });
           return (
-            <polyline key={i} points={points.join(' ')} class={`line ${front.has(i) ? 'front' : r.feasible ? 'feasible' : 'infeasible'}`}>
+            <polyline
+              key={i}
+              points={points.join(' ')}
+              class={`line ${front.has(i) ? 'front' : r.feasible ? 'feasible' : 'infeasible'}`}
+            >
               <title>{label(r)}</title>
             </polyline>
           );
@@ -139,7 +177,13 @@ function Tornado(props: { tornado: NonNullable<ExploreResult['tornado']>; centre
                 {b.knob} ({show(b.low)} to {show(b.high)})
               </text>
               <rect x={sx(lo)} y={yv} width={Math.max(1, sx(hi) - sx(lo))} height={rowH - 8} class="bar">
-                <title>{`${b.knob}: ${show(b.low)} -> ${b.lowObjective === null ? 'no value' : fmt(b.lowObjective)}${b.lowFeasible ? '' : ' (infeasible)'}; ${show(b.high)} -> ${b.highObjective === null ? 'no value' : fmt(b.highObjective)}${b.highFeasible ? '' : ' (infeasible)'}`}</title>
+                <title>
+                  {`${b.knob}: ${show(b.low)} -> ` +
+                    `${b.lowObjective === null ? 'no value' : fmt(b.lowObjective)}` +
+                    `${b.lowFeasible ? '' : ' (infeasible)'}; ${show(b.high)} -> ` +
+                    `${b.highObjective === null ? 'no value' : fmt(b.highObjective)}` +
+                    `${b.highFeasible ? '' : ' (infeasible)'}`}
+                </title>
               </rect>
             </g>
           );
@@ -172,7 +216,8 @@ export function ExplorePage(): JSX.Element {
         setRun({ state: 'busy', done, count: s.count });
       }
       const result = await call('exploreResult', { text: spec });
-      if (mine === ticket.current) setRun({ state: 'ready', done: s.count, count: s.count, result, ms: performance.now() - started });
+      if (mine === ticket.current)
+        setRun({ state: 'ready', done: s.count, count: s.count, result, ms: performance.now() - started });
     } catch (error) {
       if (mine === ticket.current) setRun({ state: 'error', done: 0, count: 0, error: (error as Error).message });
     }
@@ -185,9 +230,15 @@ export function ExplorePage(): JSX.Element {
   return (
     <section aria-label="explore" class="explore">
       <p class="note">
-        A design-space sweep (YAML or JSON, as `tpusim explore SPEC` reads; docs/explore.md) run in your browser. Larger sweeps: `tpusim explore` on worker threads into SQLite.
+        A design-space sweep (YAML or JSON, as `tpusim explore SPEC` reads; docs/explore.md) run in your browser. Larger
+        sweeps: `tpusim explore` on worker threads into SQLite.
       </p>
-      <textarea aria-label="sweep spec (YAML)" value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} spellcheck={false} />
+      <textarea
+        aria-label="sweep spec (YAML)"
+        value={text}
+        onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
+        spellcheck={false}
+      />
       <div class="controls">
         <button type="button" onClick={() => void start(text)} disabled={run.state === 'busy'}>
           Run sweep
@@ -215,9 +266,24 @@ export function ExplorePage(): JSX.Element {
             {r.objectives.length > 0 && <ParetoScatter result={r} />}
             <ParallelCoordinates result={r} />
           </div>
-          {r.tornado && <Tornado tornado={r.tornado} centre={r.knee === undefined ? undefined : r.rows[r.knee]!.objectives[r.tornado.objective]} />}
+          {r.tornado && (
+            <Tornado
+              tornado={r.tornado}
+              centre={r.knee === undefined ? undefined : r.rows[r.knee]!.objectives[r.tornado.objective]}
+            />
+          )}
           <h2>Pareto front</h2>
-          <Table name={`explore-${r.hash}-front`} caption="Designs on the Pareto front" testid="front-table" columns={['#', ...r.knobs, ...objectiveCols]} rows={r.frontDesigns.map((d) => [d.row.index, ...r.knobs.map((k) => d.row.knobs[k] ?? ''), ...r.objectives.map((o) => d.row.objectives[o.name] ?? '')])} />
+          <Table
+            name={`explore-${r.hash}-front`}
+            caption="Designs on the Pareto front"
+            testid="front-table"
+            columns={['#', ...r.knobs, ...objectiveCols]}
+            rows={r.frontDesigns.map((d) => [
+              d.row.index,
+              ...r.knobs.map((k) => d.row.knobs[k] ?? ''),
+              ...r.objectives.map((o) => d.row.objectives[o.name] ?? ''),
+            ])}
+          />
           <ul class="open-designs" data-testid="open-designs">
             {r.frontDesigns.map((d) => (
               <li key={d.row.index}>

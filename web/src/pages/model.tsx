@@ -5,11 +5,31 @@
  */
 import type { JSX } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { compareSvg, estimateEnergySvg, estimateRooflineSvg, estimateTimelineSvg, rooflinePoints, timedLayers } from '../../../src/web.js';
+import {
+  compareSvg,
+  estimateEnergySvg,
+  estimateRooflineSvg,
+  estimateTimelineSvg,
+  rooflinePoints,
+  timedLayers,
+} from '../../../src/web.js';
 import type { Api, ApiName } from '../api.js';
 import type { ModelArgs, ModelRef } from '../api/model.js';
 import { save } from '../components/download.js';
-import { Chart, Check, DoesNotFit, Notice, NumberField, Select, Slider, Stat, Status, Table, fmt, si } from '../components/ui.js';
+import {
+  Chart,
+  Check,
+  DoesNotFit,
+  Notice,
+  NumberField,
+  Select,
+  Slider,
+  Stat,
+  Status,
+  Table,
+  fmt,
+  si,
+} from '../components/ui.js';
 import { useRequest, type RequestState } from '../components/use-request.js';
 import { call } from '../rpc.js';
 import { usePageParams } from '../state.js';
@@ -37,7 +57,11 @@ type Comparison = ReturnType<Api['modelCompare']>;
  * A request sent one at a time: inputs that change while one is answered wait, and only the latest is
  * sent next, so a dragged slider never queues stale estimates in the worker.
  */
-function useLatestRequest<N extends ApiName>(name: N, args: Parameters<Api[N]>[0] | undefined, problem?: string): RequestState<ReturnType<Api[N]>> {
+function useLatestRequest<N extends ApiName>(
+  name: N,
+  args: Parameters<Api[N]>[0] | undefined,
+  problem?: string,
+): RequestState<ReturnType<Api[N]>> {
   const [sent, setSent] = useState(args);
   const result = useRequest(name, sent, problem);
   const key = JSON.stringify(args);
@@ -73,21 +97,43 @@ export function ModelPage(): JSX.Element {
   const usesSeq = source === 'config' || (source === 'zoo' && entry?.family === 'transformer');
   const defaultSeq = source === 'config' ? CONFIG_SEQ : (entry?.seq ?? CONFIG_SEQ);
   const seq = params.seq === '' ? undefined : wholeNumber(params.seq, MAX_SEQ);
-  const seqError = usesSeq && params.seq !== '' && seq === undefined ? `sequence length must be a whole number from 1 to ${MAX_SEQ}, got '${params.seq}'` : undefined;
+  const seqError =
+    usesSeq && params.seq !== '' && seq === undefined
+      ? `sequence length must be a whole number from 1 to ${MAX_SEQ}, got '${params.seq}'`
+      : undefined;
   const maxBatch = BATCHES[BATCHES.length - 1]!;
   const batchValue = wholeNumber(params.batch, maxBatch);
-  const batchError = batchValue === undefined ? `batch must be a whole number from 1 to ${maxBatch}, got '${params.batch}'` : undefined;
+  const batchError =
+    batchValue === undefined ? `batch must be a whole number from 1 to ${maxBatch}, got '${params.batch}'` : undefined;
   const batch = batchValue ?? 1;
   const problem = batchError ?? seqError;
   const ref: ModelRef | undefined =
-    source === 'zoo' ? { kind: 'zoo', name: params.model } : source === 'onnx' ? upload && { kind: 'onnx', upload: upload.upload } : config.trim() ? { kind: 'huggingface', text: config } : undefined;
-  const args: ModelArgs | undefined = ref && !problem ? { model: ref, batch, ...(usesSeq && seq !== undefined ? { seq } : {}) } : undefined;
+    source === 'zoo'
+      ? { kind: 'zoo', name: params.model }
+      : source === 'onnx'
+        ? upload && { kind: 'onnx', upload: upload.upload }
+        : config.trim()
+          ? { kind: 'huggingface', text: config }
+          : undefined;
+  const args: ModelArgs | undefined =
+    ref && !problem ? { model: ref, batch, ...(usesSeq && seq !== undefined ? { seq } : {}) } : undefined;
   const dtype = formats.includes(params.dtype) ? params.dtype : formats[0];
   // A format from the address that this chip lacks: said, with the one used instead.
-  const dtypeNotice = params.dtype !== '' && formats.length > 0 && !formats.includes(params.dtype) ? `format '${params.dtype}' is not one of ${params.chip}'s formats (${formats.join(', ')}); using ${dtype}` : undefined;
-  const estimate = useLatestRequest('modelEstimate', args && { ...args, chip: params.chip, ...(dtype ? { dtype } : {}) }, problem);
+  const dtypeNotice =
+    params.dtype !== '' && formats.length > 0 && !formats.includes(params.dtype)
+      ? `format '${params.dtype}' is not one of ${params.chip}'s formats (${formats.join(', ')}); using ${dtype}`
+      : undefined;
+  const estimate = useLatestRequest(
+    'modelEstimate',
+    args && { ...args, chip: params.chip, ...(dtype ? { dtype } : {}) },
+    problem,
+  );
   const compareNames = params.compare.split(',').filter((c) => c);
-  const comparison = useLatestRequest('modelCompare', args && compareNames.length > 0 ? { ...args, chips: compareNames } : undefined, compareNames.length > 0 ? problem : undefined);
+  const comparison = useLatestRequest(
+    'modelCompare',
+    args && compareNames.length > 0 ? { ...args, chips: compareNames } : undefined,
+    compareNames.length > 0 ? problem : undefined,
+  );
 
   const onFile = (file: File | undefined): void => {
     setUploadError(undefined);
@@ -98,7 +144,13 @@ export function ModelPage(): JSX.Element {
     );
   };
   const toggleChip = (name: string, on: boolean): void =>
-    set('compare', chips.map((c) => c.name).filter((c) => (c === name ? on : compareNames.includes(c))).join(','));
+    set(
+      'compare',
+      chips
+        .map((c) => c.name)
+        .filter((c) => (c === name ? on : compareNames.includes(c)))
+        .join(','),
+    );
   const sliderIndex = BATCHES.reduce((best, b, i) => (b <= batch ? i : best), 0);
 
   return (
@@ -108,27 +160,82 @@ export function ModelPage(): JSX.Element {
           <legend>model from</legend>
           {SOURCES.map((s) => (
             <label key={s.id}>
-              <input type="radio" name="model source" value={s.id} checked={source === s.id} onChange={() => set('source', s.id)} />
+              <input
+                type="radio"
+                name="model source"
+                value={s.id}
+                checked={source === s.id}
+                onChange={() => set('source', s.id)}
+              />
               {s.label}
             </label>
           ))}
         </fieldset>
-        {source === 'zoo' && <Select label="zoo model" name="model" value={params.model} options={models.length > 0 ? models.map((m) => m.name) : [params.model]} onChange={(v) => set('model', v)} />}
+        {source === 'zoo' && (
+          <Select
+            label="zoo model"
+            name="model"
+            value={params.model}
+            options={models.length > 0 ? models.map((m) => m.name) : [params.model]}
+            onChange={(v) => set('model', v)}
+          />
+        )}
         {source === 'onnx' && (
           <label class="field">
             <span>.onnx file</span>
-            <input type="file" accept=".onnx" aria-label=".onnx file" onChange={(e) => onFile((e.target as HTMLInputElement).files?.[0])} />
+            <input
+              type="file"
+              accept=".onnx"
+              aria-label=".onnx file"
+              onChange={(e) => onFile((e.target as HTMLInputElement).files?.[0])}
+            />
           </label>
         )}
-        <Select label="chip" name="chip" value={params.chip} options={chips.length > 0 ? chips.map((c) => c.name) : [params.chip]} onChange={(v) => set('chip', v)} />
+        <Select
+          label="chip"
+          name="chip"
+          value={params.chip}
+          options={chips.length > 0 ? chips.map((c) => c.name) : [params.chip]}
+          onChange={(v) => set('chip', v)}
+        />
         <Select label="format" name="dtype" value={dtype ?? ''} options={formats} onChange={(v) => set('dtype', v)} />
-        <Slider label="batch" name="batch" value={sliderIndex} min={0} max={BATCHES.length - 1} onInput={(i) => set('batch', String(BATCHES[i]))} format={() => (batchError ? `${params.batch} (not usable)` : String(batch))} />
-        {usesSeq && <NumberField label="sequence length" name="seq" value={params.seq || String(defaultSeq)} min={1} max={MAX_SEQ} onChange={(v) => set('seq', v)} error={seqError} />}
+        <Slider
+          label="batch"
+          name="batch"
+          value={sliderIndex}
+          min={0}
+          max={BATCHES.length - 1}
+          onInput={(i) => set('batch', String(BATCHES[i]))}
+          format={() => (batchError ? `${params.batch} (not usable)` : String(batch))}
+        />
+        {usesSeq && (
+          <NumberField
+            label="sequence length"
+            name="seq"
+            value={params.seq || String(defaultSeq)}
+            min={1}
+            max={MAX_SEQ}
+            onChange={(v) => set('seq', v)}
+            error={seqError}
+          />
+        )}
       </div>
       {source === 'zoo' && entry && <p class="note">{entry.description}</p>}
-      {source === 'onnx' && <p class="note">{upload ? `${upload.file} (${si(upload.bytes, 'B')}), read in this browser` : 'Choose an .onnx file; it is read here and never leaves this machine.'}</p>}
-      {uploadError && <p class="error" role="alert">{uploadError}</p>}
-      {source === 'config' && <ConfigEditor text={config} example={choices.value?.exampleConfig ?? ''} onChange={setConfig} />}
+      {source === 'onnx' && (
+        <p class="note">
+          {upload
+            ? `${upload.file} (${si(upload.bytes, 'B')}), read in this browser`
+            : 'Choose an .onnx file; it is read here and never leaves this machine.'}
+        </p>
+      )}
+      {uploadError && (
+        <p class="error" role="alert">
+          {uploadError}
+        </p>
+      )}
+      {source === 'config' && (
+        <ConfigEditor text={config} example={choices.value?.exampleConfig ?? ''} onChange={setConfig} />
+      )}
       {dtypeNotice && <Notice testid="dtype-notice">{dtypeNotice}</Notice>}
       {(args || problem) && (
         <div data-testid="estimate-status">
@@ -136,7 +243,12 @@ export function ModelPage(): JSX.Element {
         </div>
       )}
       {args && estimate.value && estimate.state !== 'error' && <EstimateView e={estimate.value} />}
-      <Compare chips={chips.map((c) => c.name)} selected={compareNames} onToggle={toggleChip} result={(args || problem) && compareNames.length > 0 ? comparison : undefined} />
+      <Compare
+        chips={chips.map((c) => c.name)}
+        selected={compareNames}
+        onToggle={toggleChip}
+        result={(args || problem) && compareNames.length > 0 ? comparison : undefined}
+      />
     </section>
   );
 }
@@ -145,43 +257,92 @@ function ConfigEditor(props: { text: string; example: string; onChange: (text: s
   return (
     <div class="model-config">
       <p class="note">
-        Paste a Hugging Face config.json (llama, mistral, qwen2, mixtral, gpt2, bert, ...); the model is built from it as you type.{' '}
+        Paste a Hugging Face config.json (llama, mistral, qwen2, mixtral, gpt2, bert, ...); the model is built from it
+        as you type.{' '}
         <button type="button" onClick={() => props.onChange(props.example)}>
           use an example (llama3-8b)
         </button>
       </p>
-      <textarea aria-label="config.json contents" value={props.text} placeholder='{ "model_type": "llama", "hidden_size": 4096, ... }' spellcheck={false} onInput={(e) => props.onChange((e.target as HTMLTextAreaElement).value)} />
+      <textarea
+        aria-label="config.json contents"
+        value={props.text}
+        placeholder='{ "model_type": "llama", "hidden_size": 4096, ... }'
+        spellcheck={false}
+        onInput={(e) => props.onChange((e.target as HTMLTextAreaElement).value)}
+      />
     </div>
   );
 }
 
 function EstimateView({ e }: { e: Estimate }): JSX.Element {
   const timed = useMemo(() => timedLayers(e), [e]);
-  const charts = useMemo(() => ({ timeline: estimateTimelineSvg(e), roofline: estimateRooflineSvg(e, e.memory), energy: estimateEnergySvg(e), points: rooflinePoints(e), layers: timedLayers(e).map((l) => ({ layer: l.name, timeS: l.timeS, bound: l.bound })) }), [e]);
-  const share = (bound: string): number => timed.filter((l) => l.bound === bound).reduce((s, l) => s + l.timeS, 0) / (e.totalTimeS || 1);
+  const charts = useMemo(
+    () => ({
+      timeline: estimateTimelineSvg(e),
+      roofline: estimateRooflineSvg(e, e.memory),
+      energy: estimateEnergySvg(e),
+      points: rooflinePoints(e),
+      layers: timedLayers(e).map((l) => ({ layer: l.name, timeS: l.timeS, bound: l.bound })),
+    }),
+    [e],
+  );
+  const share = (bound: string): number =>
+    timed.filter((l) => l.bound === bound).reduce((s, l) => s + l.timeS, 0) / (e.totalTimeS || 1);
   return (
     <>
       <h2>
         {e.model} on {e.chip} ({e.dtype}, batch {e.batch}
         {e.cores > 1 ? `, spread over ${e.cores} cores` : ''})
       </h2>
-      {!e.feasible && (
-        <DoesNotFit reasons={e.reasons} />
-      )}
+      {!e.feasible && <DoesNotFit reasons={e.reasons} />}
       <div class="stats">
-        <Stat label="time per inference" value={duration(e.totalTimeS)} raw={e.totalTimeS} testid="total-time" validation={{ text: `its kernels ${e.validation.text}; whole forward passes are not validated on their own`, inRegime: e.validation.inRegime }} />
-        <Stat label="inferences per second" value={si(e.batch / e.totalTimeS)} raw={e.batch / e.totalTimeS} testid="per-second" />
-        <Stat label={`achieved of ${si(e.peakOpsPerS, 'OPS')} peak`} value={si(e.achievedOpsPerS, 'OPS')} raw={e.achievedOpsPerS} testid="achieved" />
+        <Stat
+          label="time per inference"
+          value={duration(e.totalTimeS)}
+          raw={e.totalTimeS}
+          testid="total-time"
+          validation={{
+            text: `its kernels ${e.validation.text}; whole forward passes are not validated on their own`,
+            inRegime: e.validation.inRegime,
+          }}
+        />
+        <Stat
+          label="inferences per second"
+          value={si(e.batch / e.totalTimeS)}
+          raw={e.batch / e.totalTimeS}
+          testid="per-second"
+        />
+        <Stat
+          label={`achieved of ${si(e.peakOpsPerS, 'OPS')} peak`}
+          value={si(e.achievedOpsPerS, 'OPS')}
+          raw={e.achievedOpsPerS}
+          testid="achieved"
+        />
         <Stat label="utilization" value={`${fmt(e.utilization * 100, 3)} %`} raw={e.utilization} testid="utilization" />
         <Stat label="energy per inference" value={`${fmt(e.energyJ * 1e3)} mJ`} raw={e.energyJ} testid="energy" />
         <Stat label="average power" value={`${fmt(e.averagePowerW)} W`} raw={e.averagePowerW} testid="power" />
-        <Stat label="fits in memory" value={e.feasible ? `yes (weights ${si(e.weightBytes, 'B')})` : 'no'} raw={e.feasible ? 1 : 0} testid="fits" />
+        <Stat
+          label="fits in memory"
+          value={e.feasible ? `yes (weights ${si(e.weightBytes, 'B')})` : 'no'}
+          raw={e.feasible ? 1 : 0}
+          testid="fits"
+        />
         <Stat label="layers" value={`${e.layers.length}`} raw={e.layers.length} testid="layers" />
-        <Stat label="critical path if layers overlapped" value={duration(e.criticalPathS)} raw={e.criticalPathS} testid="critical-path" />
+        <Stat
+          label="critical path if layers overlapped"
+          value={duration(e.criticalPathS)}
+          raw={e.criticalPathS}
+          testid="critical-path"
+        />
       </div>
       <p class="note">
-        Time by bound: {(['compute', 'memory', 'vector', 'latency'] as const).map((b) => `${b} ${fmt(share(b) * 100, 3)}%`).join(', ')}. Inputs and outputs over the host link take {duration(e.ioTimeS)} more (not in the total).{' '}
-        <button type="button" onClick={() => save(`${e.model}-${e.chip}-estimate.json`, 'application/json', JSON.stringify(e, null, 2))}>
+        Time by bound:{' '}
+        {(['compute', 'memory', 'vector', 'latency'] as const).map((b) => `${b} ${fmt(share(b) * 100, 3)}%`).join(', ')}
+        . Inputs and outputs over the host link take {duration(e.ioTimeS)} more (not in the total).{' '}
+        <button
+          type="button"
+          onClick={() => save(`${e.model}-${e.chip}-estimate.json`, 'application/json', JSON.stringify(e, null, 2))}
+        >
           estimate JSON
         </button>
       </p>
@@ -192,10 +353,28 @@ function EstimateView({ e }: { e: Estimate }): JSX.Element {
           ))}
         </ul>
       )}
-      <Chart name={`${e.model}-${e.chip}-timeline`} caption="Layers in order, coloured by what bounds them" testid="timeline" svg={charts.timeline} data={charts.layers} />
+      <Chart
+        name={`${e.model}-${e.chip}-timeline`}
+        caption="Layers in order, coloured by what bounds them"
+        testid="timeline"
+        svg={charts.timeline}
+        data={charts.layers}
+      />
       <div class="grid">
-        <Chart name={`${e.model}-${e.chip}-roofline`} caption="Roofline by layer" testid="roofline" svg={charts.roofline} data={charts.points} />
-        <Chart name={`${e.model}-${e.chip}-energy`} caption="Energy by part" testid="energy-chart" svg={charts.energy} data={e.energy} />
+        <Chart
+          name={`${e.model}-${e.chip}-roofline`}
+          caption="Roofline by layer"
+          testid="roofline"
+          svg={charts.roofline}
+          data={charts.points}
+        />
+        <Chart
+          name={`${e.model}-${e.chip}-energy`}
+          caption="Energy by part"
+          testid="energy-chart"
+          svg={charts.energy}
+          data={e.energy}
+        />
       </div>
       <Table
         name={`${e.model}-${e.chip}-layers`}
@@ -203,13 +382,28 @@ function EstimateView({ e }: { e: Estimate }): JSX.Element {
         testid="layer-table"
         limit={TABLE_ROWS}
         columns={['layer', 'op', 'output', 'FLOPs', 'off-chip bytes', 'time (us)', 'util %', 'bound', 'energy (uJ)']}
-        rows={timed.map((l) => [l.name, l.kind, l.shape.join('x'), l.flops, l.offChipBytes, l.timeS * 1e6, l.utilization * 100, l.bound, l.energyJ * 1e6])}
+        rows={timed.map((l) => [
+          l.name,
+          l.kind,
+          l.shape.join('x'),
+          l.flops,
+          l.offChipBytes,
+          l.timeS * 1e6,
+          l.utilization * 100,
+          l.bound,
+          l.energyJ * 1e6,
+        ])}
       />
     </>
   );
 }
 
-function Compare(props: { chips: readonly string[]; selected: readonly string[]; onToggle: (chip: string, on: boolean) => void; result: RequestState<Comparison> | undefined }): JSX.Element {
+function Compare(props: {
+  chips: readonly string[];
+  selected: readonly string[];
+  onToggle: (chip: string, on: boolean) => void;
+  result: RequestState<Comparison> | undefined;
+}): JSX.Element {
   const r = props.result;
   const rows = r?.value?.chips ?? [];
   return (
@@ -218,7 +412,13 @@ function Compare(props: { chips: readonly string[]; selected: readonly string[];
       <fieldset class="model-chips">
         <legend>chips (each in its first format, as tpusim compare)</legend>
         {props.chips.map((c) => (
-          <Check key={c} label={c} name={`compare ${c}`} checked={props.selected.includes(c)} onChange={(on) => props.onToggle(c, on)} />
+          <Check
+            key={c}
+            label={c}
+            name={`compare ${c}`}
+            checked={props.selected.includes(c)}
+            onChange={(on) => props.onToggle(c, on)}
+          />
         ))}
       </fieldset>
       {r && (
@@ -232,8 +432,30 @@ function Compare(props: { chips: readonly string[]; selected: readonly string[];
             name={`${r.value.model}-compare`}
             caption={`${r.value.model} at batch ${rows[0]?.batch ?? 1}`}
             testid="compare-table"
-            columns={['chip', 'format', 'time (us)', 'per second', 'achieved ops/s', 'util %', 'energy (mJ)', 'power (W)', 'per joule', 'fits']}
-            rows={rows.map((c) => [c.chip, c.dtype, c.totalTimeS * 1e6, c.batch / c.totalTimeS, c.achievedOpsPerS, c.utilization * 100, c.energyJ * 1e3, c.averagePowerW, c.batch / c.energyJ, c.feasible ? 'yes' : 'no'])}
+            columns={[
+              'chip',
+              'format',
+              'time (us)',
+              'per second',
+              'achieved ops/s',
+              'util %',
+              'energy (mJ)',
+              'power (W)',
+              'per joule',
+              'fits',
+            ]}
+            rows={rows.map((c) => [
+              c.chip,
+              c.dtype,
+              c.totalTimeS * 1e6,
+              c.batch / c.totalTimeS,
+              c.achievedOpsPerS,
+              c.utilization * 100,
+              c.energyJ * 1e3,
+              c.averagePowerW,
+              c.batch / c.energyJ,
+              c.feasible ? 'yes' : 'no',
+            ])}
           />
           <Chart
             name={`${r.value.model}-compare`}
@@ -244,11 +466,13 @@ function Compare(props: { chips: readonly string[]; selected: readonly string[];
           />
         </div>
       )}
-      {rows.filter((c) => !c.feasible).map((c) => (
-        <p key={c.chip} class="note">
-          {c.chip} does not fit: {c.reasons.join('; ')}
-        </p>
-      ))}
+      {rows
+        .filter((c) => !c.feasible)
+        .map((c) => (
+          <p key={c.chip} class="note">
+            {c.chip} does not fit: {c.reasons.join('; ')}
+          </p>
+        ))}
     </>
   );
 }

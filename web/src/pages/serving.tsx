@@ -14,9 +14,48 @@ import { useRequest } from '../components/use-request.js';
 import { usePageParams } from '../state.js';
 import './serving.css';
 
-const DEFAULTS = { model: 'llama3-8b', chip: 'h100-sxm', chips: '1', wdtype: 'default', adtype: 'default', kvdtype: 'default', workload: 'fixed', prompt: '1024', output: '256', batch: '1', ttft: '2000', tpot: '50', percentile: '99', requests: '1000', kvblock: '', prefixhit: '', draft: '', acceptance: '', scheduler: 'chunked', chunk: '', prefillchips: '', decodechips: '' };
-/** Limits as the CLI's (`infer --chips/--batch/--prompt/--output`, SLOs up to a day); fewer requests per simulation in a browser tab. */
-const LIMITS = { chips: 1 << 20, batch: 1 << 20, prompt: 1 << 24, output: 1 << 24, ttft: 86_400_000, tpot: 86_400_000, requests: 20_000, kvblock: 4096, prefixhit: 0.99, draft: 64, chunk: 1 << 24, pool: 1 << 24 };
+const DEFAULTS = {
+  model: 'llama3-8b',
+  chip: 'h100-sxm',
+  chips: '1',
+  wdtype: 'default',
+  adtype: 'default',
+  kvdtype: 'default',
+  workload: 'fixed',
+  prompt: '1024',
+  output: '256',
+  batch: '1',
+  ttft: '2000',
+  tpot: '50',
+  percentile: '99',
+  requests: '1000',
+  kvblock: '',
+  prefixhit: '',
+  draft: '',
+  acceptance: '',
+  scheduler: 'chunked',
+  chunk: '',
+  prefillchips: '',
+  decodechips: '',
+};
+/**
+ * Limits as the CLI's (`infer --chips/--batch/--prompt/--output`, SLOs up to a day); fewer requests per simulation in a
+ * browser tab.
+ */
+const LIMITS = {
+  chips: 1 << 20,
+  batch: 1 << 20,
+  prompt: 1 << 24,
+  output: 1 << 24,
+  ttft: 86_400_000,
+  tpot: 86_400_000,
+  requests: 20_000,
+  kvblock: 4096,
+  prefixhit: 0.99,
+  draft: 64,
+  chunk: 1 << 24,
+  pool: 1 << 24,
+};
 const PERCENTILES = ['50', '90', '99'] as const;
 /** A quantization choice left to `tpusim infer`'s default (no --weight-dtype, --activation-dtype, --kv-dtype). */
 const DEFAULT_FORMAT = 'default';
@@ -39,13 +78,21 @@ const usd = (x: number): string => `$${fmt(x)}`;
 /** A whole number from 1 to `max`, or the problem naming the field, the value and the limit. */
 function whole(field: string, text: string, max: number): { value?: number; problem?: string } {
   const v = Number(text);
-  return text.trim() !== '' && Number.isInteger(v) && v >= 1 && v <= max ? { value: v } : { problem: `${field} must be a whole number from 1 to ${max.toLocaleString('en-US')}, got '${text}'` };
+  return text.trim() !== '' && Number.isInteger(v) && v >= 1 && v <= max
+    ? { value: v }
+    : { problem: `${field} must be a whole number from 1 to ${max.toLocaleString('en-US')}, got '${text}'` };
 }
 
 /** A positive number of milliseconds up to `max`, or the problem. */
 function millis(field: string, text: string, max: number): { value?: number; problem?: string } {
   const v = Number(text);
-  return text.trim() !== '' && Number.isFinite(v) && v > 0 && v <= max ? { value: v / 1e3 } : { problem: `${field} must be a number of milliseconds above 0 and at most ${max.toLocaleString('en-US')}, got '${text}'` };
+  return text.trim() !== '' && Number.isFinite(v) && v > 0 && v <= max
+    ? { value: v / 1e3 }
+    : {
+        problem:
+          `${field} must be a number of milliseconds above 0 and at most ${max.toLocaleString('en-US')}, got ` +
+          `'${text}'`,
+      };
 }
 
 /** An optional technique (left empty: off, as the flag left out): a whole number from 1 to `max`. */
@@ -57,15 +104,22 @@ function optionalWhole(field: string, text: string, max: number): { value?: numb
 function optionalFraction(field: string, text: string, max: number): { value?: number; problem?: string } {
   const v = Number(text);
   if (text.trim() === '') return {};
-  return Number.isFinite(v) && v >= 0 && v <= max ? { value: v } : { problem: `${field} must be a number from 0 to ${max}, got '${text}'` };
+  return Number.isFinite(v) && v >= 0 && v <= max
+    ? { value: v }
+    : { problem: `${field} must be a number from 0 to ${max}, got '${text}'` };
 }
 
 /** Whether any technique is set in the address (then its controls open). */
-const techniqueSet = (p: typeof DEFAULTS): boolean => ['kvblock', 'prefixhit', 'draft', 'acceptance', 'chunk', 'prefillchips', 'decodechips'].some((k) => p[k as keyof typeof DEFAULTS] !== '') || p.scheduler !== DEFAULTS.scheduler;
+const techniqueSet = (p: typeof DEFAULTS): boolean =>
+  ['kvblock', 'prefixhit', 'draft', 'acceptance', 'chunk', 'prefillchips', 'decodechips'].some(
+    (k) => p[k as keyof typeof DEFAULTS] !== '',
+  ) || p.scheduler !== DEFAULTS.scheduler;
 
 /** Two fields given together or not at all (as `infer` asks for both flags). */
 function both(a: { name: string; text: string }, b: { name: string; text: string }): string | undefined {
-  return (a.text.trim() === '') === (b.text.trim() === '') ? undefined : `${a.name} and ${b.name} go together: give both or neither, got ${a.name} '${a.text}' and ${b.name} '${b.text}'`;
+  return (a.text.trim() === '') === (b.text.trim() === '')
+    ? undefined
+    : `${a.name} and ${b.name} go together: give both or neither, got ${a.name} '${a.text}' and ${b.name} '${b.text}'`;
 }
 
 export function ServingPage(): JSX.Element {
@@ -89,9 +143,19 @@ export function ServingPage(): JSX.Element {
     prefillchips: optionalWhole('prefill chips', params.prefillchips, LIMITS.pool),
     decodechips: optionalWhole('decode chips', params.decodechips, LIMITS.pool),
   };
-  const pairProblems = [both({ name: 'draft tokens', text: params.draft }, { name: 'acceptance', text: params.acceptance }), both({ name: 'prefill chips', text: params.prefillchips }, { name: 'decode chips', text: params.decodechips })];
-  const listed = (name: string, value: string, options: readonly string[] | undefined, allowEmpty = false): string | undefined =>
-    options === undefined || (allowEmpty && value === DEFAULT_FORMAT) || options.includes(value) ? undefined : `${name} must be one of ${options.join(', ')}, got '${value}'`;
+  const pairProblems = [
+    both({ name: 'draft tokens', text: params.draft }, { name: 'acceptance', text: params.acceptance }),
+    both({ name: 'prefill chips', text: params.prefillchips }, { name: 'decode chips', text: params.decodechips }),
+  ];
+  const listed = (
+    name: string,
+    value: string,
+    options: readonly string[] | undefined,
+    allowEmpty = false,
+  ): string | undefined =>
+    options === undefined || (allowEmpty && value === DEFAULT_FORMAT) || options.includes(value)
+      ? undefined
+      : `${name} must be one of ${options.join(', ')}, got '${value}'`;
   const choiceProblems = [
     listed('model', params.model, c?.models),
     listed('chip', params.chip, c?.chips),
@@ -101,10 +165,30 @@ export function ServingPage(): JSX.Element {
     listed('workload', params.workload, c ? ['fixed', ...c.shapes.map((s) => s.name)] : undefined),
     listed('scheduler', params.scheduler, c?.schedulers),
   ];
-  const percentileProblem = (PERCENTILES as readonly string[]).includes(params.percentile) ? undefined : `percentile must be one of ${PERCENTILES.join(', ')}, got '${params.percentile}'`;
-  const techniqueProblems = [fields.kvblock.problem, fields.prefixhit.problem, fields.draft.problem, fields.acceptance.problem, fields.chunk.problem, fields.prefillchips.problem, fields.decodechips.problem, ...pairProblems];
-  const inferProblem = [...choiceProblems, fields.chips.problem, fields.batch.problem, fields.prompt.problem, fields.output.problem, ...techniqueProblems].find((p) => p !== undefined);
-  const sloProblem = inferProblem ?? [fields.ttft.problem, fields.tpot.problem, percentileProblem, fields.requests.problem].find((p) => p !== undefined);
+  const percentileProblem = (PERCENTILES as readonly string[]).includes(params.percentile)
+    ? undefined
+    : `percentile must be one of ${PERCENTILES.join(', ')}, got '${params.percentile}'`;
+  const techniqueProblems = [
+    fields.kvblock.problem,
+    fields.prefixhit.problem,
+    fields.draft.problem,
+    fields.acceptance.problem,
+    fields.chunk.problem,
+    fields.prefillchips.problem,
+    fields.decodechips.problem,
+    ...pairProblems,
+  ];
+  const inferProblem = [
+    ...choiceProblems,
+    fields.chips.problem,
+    fields.batch.problem,
+    fields.prompt.problem,
+    fields.output.problem,
+    ...techniqueProblems,
+  ].find((p) => p !== undefined);
+  const sloProblem =
+    inferProblem ??
+    [fields.ttft.problem, fields.tpot.problem, percentileProblem, fields.requests.problem].find((p) => p !== undefined);
   const quantization = {
     ...(params.wdtype !== DEFAULT_FORMAT ? { weightDtype: params.wdtype } : {}),
     ...(params.adtype !== DEFAULT_FORMAT ? { activationDtype: params.adtype } : {}),
@@ -122,50 +206,207 @@ export function ServingPage(): JSX.Element {
         ...(Object.keys(quantization).length > 0 ? { quantization } : {}),
         ...(fields.kvblock.value !== undefined ? { kvBlockTokens: fields.kvblock.value } : {}),
         ...(fields.prefixhit.value !== undefined ? { prefixHitRate: fields.prefixhit.value } : {}),
-        ...(fields.draft.value !== undefined && fields.acceptance.value !== undefined ? { speculative: { draftTokens: fields.draft.value, acceptance: fields.acceptance.value } } : {}),
+        ...(fields.draft.value !== undefined && fields.acceptance.value !== undefined
+          ? { speculative: { draftTokens: fields.draft.value, acceptance: fields.acceptance.value } }
+          : {}),
         scheduler: params.scheduler as NonNullable<ServingArgs['scheduler']>,
         ...(fields.chunk.value !== undefined ? { chunkTokens: fields.chunk.value } : {}),
-        ...(fields.prefillchips.value !== undefined && fields.decodechips.value !== undefined ? { disaggregation: { prefillChips: fields.prefillchips.value, decodeChips: fields.decodechips.value } } : {}),
+        ...(fields.prefillchips.value !== undefined && fields.decodechips.value !== undefined
+          ? { disaggregation: { prefillChips: fields.prefillchips.value, decodeChips: fields.decodechips.value } }
+          : {}),
       }
     : undefined;
-  const capacityArgs: CapacityArgs | undefined = args && { ...args, batch: 1, slo: { ttftS: fields.ttft.value ?? 1, tpotS: fields.tpot.value ?? 1, percentile: Number(params.percentile) as 50 | 90 | 99 }, requests: fields.requests.value ?? 1, seed: SEED };
+  const capacityArgs: CapacityArgs | undefined = args && {
+    ...args,
+    batch: 1,
+    slo: {
+      ttftS: fields.ttft.value ?? 1,
+      tpotS: fields.tpot.value ?? 1,
+      percentile: Number(params.percentile) as 50 | 90 | 99,
+    },
+    requests: fields.requests.value ?? 1,
+    seed: SEED,
+  };
   const infer = useRequest('servingInfer', args, inferProblem);
   const capacity = useRequest('servingCapacity', capacityArgs, sloProblem);
   const cap = capacity.state === 'ready' ? capacity.value : undefined;
   const around = cap ? (cap.feasible ? cap.requestsPerS : undefined) : undefined;
-  const curve = useRequest('servingCurve', capacityArgs && around !== undefined ? { ...capacityArgs, around } : undefined, sloProblem);
+  const curve = useRequest(
+    'servingCurve',
+    capacityArgs && around !== undefined ? { ...capacityArgs, around } : undefined,
+    sloProblem,
+  );
   const dtypeOptions = (list: readonly string[] | undefined): string[] => [DEFAULT_FORMAT, ...(list ?? [])];
 
   return (
     <section aria-label="serving" class="serving">
       <div class="controls">
-        <Select label="model" name="model" value={params.model} options={c?.models ?? [params.model]} onChange={(v) => set('model', v)} />
-        <Select label="chip" name="chip" value={params.chip} options={c?.chips ?? [params.chip]} onChange={(v) => set('chip', v)} />
-        <NumberField label="chips" name="chips" value={params.chips} min={1} max={LIMITS.chips} onChange={(v) => set('chips', v)} error={fields.chips.problem} />
-        <Select label="weights" name="wdtype" value={params.wdtype} options={dtypeOptions(c?.weightDtypes)} onChange={(v) => set('wdtype', v)} />
-        <Select label="activations" name="adtype" value={params.adtype} options={dtypeOptions(c?.activationDtypes)} onChange={(v) => set('adtype', v)} />
-        <Select label="KV cache" name="kvdtype" value={params.kvdtype} options={dtypeOptions(c?.kvDtypes)} onChange={(v) => set('kvdtype', v)} />
-        <Select label="workload" name="workload" value={params.workload} options={['fixed', ...(c?.shapes.map((s) => s.name) ?? [])]} onChange={(v) => set('workload', v)} />
-        {fixed && <NumberField label="prompt tokens" name="prompt" value={params.prompt} min={1} max={LIMITS.prompt} onChange={(v) => set('prompt', v)} error={fields.prompt.problem} />}
-        {fixed && <NumberField label="output tokens" name="output" value={params.output} min={1} max={LIMITS.output} onChange={(v) => set('output', v)} error={fields.output.problem} />}
-        <NumberField label="batch" name="batch" value={params.batch} min={1} max={LIMITS.batch} onChange={(v) => set('batch', v)} error={fields.batch.problem} />
+        <Select
+          label="model"
+          name="model"
+          value={params.model}
+          options={c?.models ?? [params.model]}
+          onChange={(v) => set('model', v)}
+        />
+        <Select
+          label="chip"
+          name="chip"
+          value={params.chip}
+          options={c?.chips ?? [params.chip]}
+          onChange={(v) => set('chip', v)}
+        />
+        <NumberField
+          label="chips"
+          name="chips"
+          value={params.chips}
+          min={1}
+          max={LIMITS.chips}
+          onChange={(v) => set('chips', v)}
+          error={fields.chips.problem}
+        />
+        <Select
+          label="weights"
+          name="wdtype"
+          value={params.wdtype}
+          options={dtypeOptions(c?.weightDtypes)}
+          onChange={(v) => set('wdtype', v)}
+        />
+        <Select
+          label="activations"
+          name="adtype"
+          value={params.adtype}
+          options={dtypeOptions(c?.activationDtypes)}
+          onChange={(v) => set('adtype', v)}
+        />
+        <Select
+          label="KV cache"
+          name="kvdtype"
+          value={params.kvdtype}
+          options={dtypeOptions(c?.kvDtypes)}
+          onChange={(v) => set('kvdtype', v)}
+        />
+        <Select
+          label="workload"
+          name="workload"
+          value={params.workload}
+          options={['fixed', ...(c?.shapes.map((s) => s.name) ?? [])]}
+          onChange={(v) => set('workload', v)}
+        />
+        {fixed && (
+          <NumberField
+            label="prompt tokens"
+            name="prompt"
+            value={params.prompt}
+            min={1}
+            max={LIMITS.prompt}
+            onChange={(v) => set('prompt', v)}
+            error={fields.prompt.problem}
+          />
+        )}
+        {fixed && (
+          <NumberField
+            label="output tokens"
+            name="output"
+            value={params.output}
+            min={1}
+            max={LIMITS.output}
+            onChange={(v) => set('output', v)}
+            error={fields.output.problem}
+          />
+        )}
+        <NumberField
+          label="batch"
+          name="batch"
+          value={params.batch}
+          min={1}
+          max={LIMITS.batch}
+          onChange={(v) => set('batch', v)}
+          error={fields.batch.problem}
+        />
       </div>
       <details class="techniques" open={techniqueSet(params)}>
         <summary>Serving techniques (as infer's flags; empty: off)</summary>
         <div class="controls">
-          <NumberField label="KV block (tokens)" name="kvblock" value={params.kvblock} min={1} max={LIMITS.kvblock} onChange={(v) => set('kvblock', v)} error={fields.kvblock.problem} />
-          <NumberField label="prefix hit rate" name="prefixhit" value={params.prefixhit} min={0} max={LIMITS.prefixhit} step={0.05} onChange={(v) => set('prefixhit', v)} error={fields.prefixhit.problem} />
-          <NumberField label="draft tokens" name="draft" value={params.draft} min={1} max={LIMITS.draft} onChange={(v) => set('draft', v)} error={fields.draft.problem} />
-          <NumberField label="acceptance" name="acceptance" value={params.acceptance} min={0} max={1} step={0.05} onChange={(v) => set('acceptance', v)} error={fields.acceptance.problem} />
-          <Select label="scheduler" name="scheduler" value={params.scheduler} options={c?.schedulers ?? [params.scheduler]} onChange={(v) => set('scheduler', v)} />
-          <NumberField label="chunk (tokens)" name="chunk" value={params.chunk} min={1} max={LIMITS.chunk} onChange={(v) => set('chunk', v)} error={fields.chunk.problem} />
-          <NumberField label="prefill chips" name="prefillchips" value={params.prefillchips} min={1} max={LIMITS.pool} onChange={(v) => set('prefillchips', v)} error={fields.prefillchips.problem} />
-          <NumberField label="decode chips" name="decodechips" value={params.decodechips} min={1} max={LIMITS.pool} onChange={(v) => set('decodechips', v)} error={fields.decodechips.problem} />
+          <NumberField
+            label="KV block (tokens)"
+            name="kvblock"
+            value={params.kvblock}
+            min={1}
+            max={LIMITS.kvblock}
+            onChange={(v) => set('kvblock', v)}
+            error={fields.kvblock.problem}
+          />
+          <NumberField
+            label="prefix hit rate"
+            name="prefixhit"
+            value={params.prefixhit}
+            min={0}
+            max={LIMITS.prefixhit}
+            step={0.05}
+            onChange={(v) => set('prefixhit', v)}
+            error={fields.prefixhit.problem}
+          />
+          <NumberField
+            label="draft tokens"
+            name="draft"
+            value={params.draft}
+            min={1}
+            max={LIMITS.draft}
+            onChange={(v) => set('draft', v)}
+            error={fields.draft.problem}
+          />
+          <NumberField
+            label="acceptance"
+            name="acceptance"
+            value={params.acceptance}
+            min={0}
+            max={1}
+            step={0.05}
+            onChange={(v) => set('acceptance', v)}
+            error={fields.acceptance.problem}
+          />
+          <Select
+            label="scheduler"
+            name="scheduler"
+            value={params.scheduler}
+            options={c?.schedulers ?? [params.scheduler]}
+            onChange={(v) => set('scheduler', v)}
+          />
+          <NumberField
+            label="chunk (tokens)"
+            name="chunk"
+            value={params.chunk}
+            min={1}
+            max={LIMITS.chunk}
+            onChange={(v) => set('chunk', v)}
+            error={fields.chunk.problem}
+          />
+          <NumberField
+            label="prefill chips"
+            name="prefillchips"
+            value={params.prefillchips}
+            min={1}
+            max={LIMITS.pool}
+            onChange={(v) => set('prefillchips', v)}
+            error={fields.prefillchips.problem}
+          />
+          <NumberField
+            label="decode chips"
+            name="decodechips"
+            value={params.decodechips}
+            min={1}
+            max={LIMITS.pool}
+            onChange={(v) => set('decodechips', v)}
+            error={fields.decodechips.problem}
+          />
         </div>
       </details>
       <p class="note">
         A format left at default is tpusim infer's: the chip's first matrix format, a bf16 KV cache.{' '}
-        {!fixed && c && `Request lengths from ${c.shapes.find((s) => s.name === params.workload)?.file ?? params.workload} (a shape, not measured data; the file says its source); the static batch uses their mean lengths.`}
+        {!fixed &&
+          c &&
+          `Request lengths from ${c.shapes.find((s) => s.name === params.workload)?.file ?? params.workload} (a ` +
+            `shape, not measured data; the file says its source); the static batch uses their mean lengths.`}
       </p>
       <div data-testid="infer-status">
         <Status state={infer.state} error={infer.error} ms={infer.ms} />
@@ -173,15 +414,47 @@ export function ServingPage(): JSX.Element {
       {infer.value && infer.state !== 'error' && <InferView r={infer.value} />}
       <h2>Capacity under latency SLOs</h2>
       <div class="controls">
-        <NumberField label="TTFT SLO (ms)" name="ttft" value={params.ttft} min={0} max={LIMITS.ttft} onChange={(v) => set('ttft', v)} error={fields.ttft.problem} />
-        <NumberField label="TPOT SLO (ms)" name="tpot" value={params.tpot} min={0} max={LIMITS.tpot} onChange={(v) => set('tpot', v)} error={fields.tpot.problem} />
-        <Select label="percentile" name="percentile" value={params.percentile} options={PERCENTILES} onChange={(v) => set('percentile', v)} />
-        <NumberField label="requests per simulation" name="requests" value={params.requests} min={1} max={LIMITS.requests} onChange={(v) => set('requests', v)} error={fields.requests.problem} />
+        <NumberField
+          label="TTFT SLO (ms)"
+          name="ttft"
+          value={params.ttft}
+          min={0}
+          max={LIMITS.ttft}
+          onChange={(v) => set('ttft', v)}
+          error={fields.ttft.problem}
+        />
+        <NumberField
+          label="TPOT SLO (ms)"
+          name="tpot"
+          value={params.tpot}
+          min={0}
+          max={LIMITS.tpot}
+          onChange={(v) => set('tpot', v)}
+          error={fields.tpot.problem}
+        />
+        <Select
+          label="percentile"
+          name="percentile"
+          value={params.percentile}
+          options={PERCENTILES}
+          onChange={(v) => set('percentile', v)}
+        />
+        <NumberField
+          label="requests per simulation"
+          name="requests"
+          value={params.requests}
+          min={1}
+          max={LIMITS.requests}
+          onChange={(v) => set('requests', v)}
+          error={fields.requests.problem}
+        />
       </div>
       <div data-testid="capacity-status">
         <Status state={capacity.state} error={capacity.error} ms={capacity.ms} />
       </div>
-      {cap && infer.value && <CapacityView cap={cap} chips={args?.chips ?? 1} capacityBytes={infer.value.capacityBytes} />}
+      {cap && infer.value && (
+        <CapacityView cap={cap} chips={args?.chips ?? 1} capacityBytes={infer.value.capacityBytes} />
+      )}
       {cap?.feasible && (
         <div data-testid="curve-status">
           <Status state={curve.state} error={curve.error} ms={curve.ms} />
@@ -199,7 +472,13 @@ function InferView({ r }: { r: Infer }): JSX.Element {
         title: `${what} (${r.dtype}, tp ${r.tp})`,
         peaks: [{ label: `${r.dtype} peak`, opsPerS: r.roofline.peakOpsPerS }],
         bandwidths: [{ label: r.roofline.memoryKind, bytesPerS: r.roofline.bandwidthBytesPerS }],
-        points: r.roofline[phase].map((p) => ({ label: p.label, intensity: p.intensity, opsPerS: p.opsPerS, bound: p.bound, weight: p.timeS })),
+        points: r.roofline[phase].map((p) => ({
+          label: p.label,
+          intensity: p.intensity,
+          opsPerS: p.opsPerS,
+          bound: p.bound,
+          weight: p.timeS,
+        })),
         width: 620,
         height: 400,
       });
@@ -222,7 +501,12 @@ function InferView({ r }: { r: Infer }): JSX.Element {
         unit: 'GiB',
         axisLabel: 'memory per chip',
         parts: ['weights', 'KV cache', 'activations'],
-        bars: [{ label: `batch ${r.batch}`, values: [r.memory.weights / 2 ** 30, r.memory.kv / 2 ** 30, r.memory.activations / 2 ** 30] }],
+        bars: [
+          {
+            label: `batch ${r.batch}`,
+            values: [r.memory.weights / 2 ** 30, r.memory.kv / 2 ** 30, r.memory.activations / 2 ** 30],
+          },
+        ],
         limit: { value: r.capacityBytes / 2 ** 30, label: 'HBM' },
         width: 620,
       }),
@@ -231,64 +515,156 @@ function InferView({ r }: { r: Infer }): JSX.Element {
   return (
     <>
       <h2>
-        {r.model} on {r.chips} x {r.chip} ({r.system}; tp {r.tp} x pp {r.pp}, {r.dtype}, {r.engine}): batch {r.batch}, prompt {r.prompt}, output {r.output}
+        {r.model} on {r.chips} x {r.chip} ({r.system}; tp {r.tp} x pp {r.pp}, {r.dtype}, {r.engine}): batch {r.batch},
+        prompt {r.prompt}, output {r.output}
       </h2>
       {!r.fits && (
         <div class="alert" role="alert" data-testid="does-not-fit">
-          <strong>Does not fit:</strong> {gib(r.memoryPerChipBytes)} per chip for batch {r.batch} exceeds the chip's {gib(r.capacityBytes)}; {r.maxBatch < 1 ? 'no batch fits (more chips, or narrower weights)' : `the largest batch that fits is ${r.maxBatch}`}. The times below are as if it did.
+          <strong>Does not fit:</strong> {gib(r.memoryPerChipBytes)} per chip for batch {r.batch} exceeds the chip's{' '}
+          {gib(r.capacityBytes)};{' '}
+          {r.maxBatch < 1
+            ? 'no batch fits (more chips, or narrower weights)'
+            : `the largest batch that fits is ${r.maxBatch}`}
+          . The times below are as if it did.
         </div>
       )}
       <div class="stats">
         <Stat label="time to first token" value={duration(r.ttftS)} raw={r.ttftS} testid="ttft" />
         <Stat label="time per output token" value={duration(r.tpotS)} raw={r.tpotS} testid="tpot" />
-        <Stat label="output tokens/s over the request" value={si(r.tokensPerS)} raw={r.tokensPerS} testid="tokens-per-s" />
-        <Stat label="output tokens/s while decoding" value={si(r.decodeTokensPerS)} raw={r.decodeTokensPerS} testid="decode-tokens-per-s" />
+        <Stat
+          label="output tokens/s over the request"
+          value={si(r.tokensPerS)}
+          raw={r.tokensPerS}
+          testid="tokens-per-s"
+        />
+        <Stat
+          label="output tokens/s while decoding"
+          value={si(r.decodeTokensPerS)}
+          raw={r.decodeTokensPerS}
+          testid="decode-tokens-per-s"
+        />
         <Stat label="KV cache (replica)" value={gib(r.kvCacheBytes)} raw={r.kvCacheBytes} testid="kv-cache" />
-        <Stat label={`memory per chip of ${gib(r.capacityBytes)}`} value={gib(r.memoryPerChipBytes)} raw={r.memoryPerChipBytes} testid="memory-per-chip" />
+        <Stat
+          label={`memory per chip of ${gib(r.capacityBytes)}`}
+          value={gib(r.memoryPerChipBytes)}
+          raw={r.memoryPerChipBytes}
+          testid="memory-per-chip"
+        />
         <Stat label="largest batch that fits" value={String(r.maxBatch)} raw={r.maxBatch} testid="max-batch" />
       </div>
       {r.quantization && (
         <p class="note" data-testid="quantization">
-          Weights {r.quantization.weightDtype}, activations {r.quantization.activationDtype}, KV cache {r.quantization.kvDtype}; GEMMs in {r.quantization.gemmFormat} ({r.quantization.mode}){r.quantization.notes.length > 0 ? `; ${r.quantization.notes.join('; ')}` : ''}.
+          Weights {r.quantization.weightDtype}, activations {r.quantization.activationDtype}, KV cache{' '}
+          {r.quantization.kvDtype}; GEMMs in {r.quantization.gemmFormat} ({r.quantization.mode})
+          {r.quantization.notes.length > 0 ? `; ${r.quantization.notes.join('; ')}` : ''}.
         </p>
       )}
       {r.speculative && (
         <p class="note" data-testid="speculative">
-          Speculative decoding (self-speculation heads): {r.speculative.draftTokens} draft tokens at acceptance {r.speculative.acceptance}, {fmt(r.speculative.tokensPerStep)} tokens per step.
+          Speculative decoding (self-speculation heads): {r.speculative.draftTokens} draft tokens at acceptance{' '}
+          {r.speculative.acceptance}, {fmt(r.speculative.tokensPerStep)} tokens per step.
         </p>
       )}
       {r.disaggregated && (
         <div class="stats" data-testid="disaggregated">
-          <Stat label={`disaggregated TTFT (${r.disaggregated.prefillChips} prefill + ${r.disaggregated.decodeChips} decode chips)`} value={duration(r.disaggregated.ttftS)} raw={r.disaggregated.ttftS} testid="disagg-ttft" />
-          <Stat label={`disaggregated TPOT (decode batch ${r.disaggregated.decodeBatch})`} value={duration(r.disaggregated.tpotS)} raw={r.disaggregated.tpotS} testid="disagg-tpot" />
-          <Stat label={`requests/s (${r.disaggregated.bound}-bound)`} value={fmt(r.disaggregated.requestsPerS)} raw={r.disaggregated.requestsPerS} testid="disagg-requests-per-s" />
-          <Stat label="balanced prefill chips" value={fmt(r.disaggregated.balancedPrefillChips)} raw={r.disaggregated.balancedPrefillChips} testid="disagg-balanced" />
+          <Stat
+            label={
+              `disaggregated TTFT (${r.disaggregated.prefillChips} prefill + ${r.disaggregated.decodeChips} ` +
+              `decode chips)`
+            }
+            value={duration(r.disaggregated.ttftS)}
+            raw={r.disaggregated.ttftS}
+            testid="disagg-ttft"
+          />
+          <Stat
+            label={`disaggregated TPOT (decode batch ${r.disaggregated.decodeBatch})`}
+            value={duration(r.disaggregated.tpotS)}
+            raw={r.disaggregated.tpotS}
+            testid="disagg-tpot"
+          />
+          <Stat
+            label={`requests/s (${r.disaggregated.bound}-bound)`}
+            value={fmt(r.disaggregated.requestsPerS)}
+            raw={r.disaggregated.requestsPerS}
+            testid="disagg-requests-per-s"
+          />
+          <Stat
+            label="balanced prefill chips"
+            value={fmt(r.disaggregated.balancedPrefillChips)}
+            raw={r.disaggregated.balancedPrefillChips}
+            testid="disagg-balanced"
+          />
         </div>
       )}
       <p class="note">
-        Continuous batching ({r.scheduler} scheduler) at {r.batch} in flight (steady state): TTFT {duration(r.steadyState.ttftS)}, TPOT {duration(r.steadyState.tpotS)}, {si(r.steadyState.tokensPerS)} tokens/s.
+        Continuous batching ({r.scheduler} scheduler) at {r.batch} in flight (steady state): TTFT{' '}
+        {duration(r.steadyState.ttftS)}, TPOT {duration(r.steadyState.tpotS)}, {si(r.steadyState.tokensPerS)} tokens/s.
       </p>
       <div class="grid">
-        <Chart name={`${r.model}-${r.chip}-throughput-batch`} caption="Throughput against batch" testid="throughput-batch" svg={charts.throughput} data={r.sweep} />
-        <Chart name={`${r.model}-${r.chip}-memory`} caption="Memory per chip: weights, KV cache, activations against HBM" testid="memory-chart" svg={charts.memory} data={r.memory} />
-        <Chart name={`${r.model}-${r.chip}-roofline-prefill`} caption="Roofline of one layer's parts: prefill" testid="roofline-prefill" svg={charts.prefill} data={r.roofline.prefill} />
-        <Chart name={`${r.model}-${r.chip}-roofline-decode`} caption="Roofline of one layer's parts: decode" testid="roofline-decode" svg={charts.decode} data={r.roofline.decode} />
+        <Chart
+          name={`${r.model}-${r.chip}-throughput-batch`}
+          caption="Throughput against batch"
+          testid="throughput-batch"
+          svg={charts.throughput}
+          data={r.sweep}
+        />
+        <Chart
+          name={`${r.model}-${r.chip}-memory`}
+          caption="Memory per chip: weights, KV cache, activations against HBM"
+          testid="memory-chart"
+          svg={charts.memory}
+          data={r.memory}
+        />
+        <Chart
+          name={`${r.model}-${r.chip}-roofline-prefill`}
+          caption="Roofline of one layer's parts: prefill"
+          testid="roofline-prefill"
+          svg={charts.prefill}
+          data={r.roofline.prefill}
+        />
+        <Chart
+          name={`${r.model}-${r.chip}-roofline-decode`}
+          caption="Roofline of one layer's parts: decode"
+          testid="roofline-decode"
+          svg={charts.decode}
+          data={r.roofline.decode}
+        />
       </div>
-      <p class="note">The rooflines place each part of one layer (per chip) at its FLOPs over its bytes on the chip's roofline; the times above are the library's, which add communication, launches and host work.</p>
+      <p class="note">
+        The rooflines place each part of one layer (per chip) at its FLOPs over its bytes on the chip's roofline; the
+        times above are the library's, which add communication, launches and host work.
+      </p>
       <Table
         name={`${r.model}-${r.chip}-batch-sweep`}
         caption="Batches up to the largest that fits"
         testid="sweep-table"
         columns={['batch', 'TTFT (ms)', 'TPOT (ms)', 'tokens/s', 'decode tokens/s', 'KV cache (GiB)', 'GiB/chip']}
-        rows={r.sweep.map((p) => [p.batch, p.ttftS * 1e3, p.tpotS * 1e3, p.tokensPerS, p.decodeTokensPerS, p.kvCacheBytes / 2 ** 30, p.memoryPerChipBytes / 2 ** 30])}
+        rows={r.sweep.map((p) => [
+          p.batch,
+          p.ttftS * 1e3,
+          p.tpotS * 1e3,
+          p.tokensPerS,
+          p.decodeTokensPerS,
+          p.kvCacheBytes / 2 ** 30,
+          p.memoryPerChipBytes / 2 ** 30,
+        ])}
       />
     </>
   );
 }
 
-function CapacityView({ cap, chips, capacityBytes }: { cap: Capacity; chips: number; capacityBytes: number }): JSX.Element {
+function CapacityView({
+  cap,
+  chips,
+  capacityBytes,
+}: {
+  cap: Capacity;
+  chips: number;
+  capacityBytes: number;
+}): JSX.Element {
   const p = `p${cap.slo.percentile}`;
-  const at = (x: { p50: number; p90: number; p99: number } | undefined): number | undefined => (x ? (cap.slo.percentile === 50 ? x.p50 : cap.slo.percentile === 90 ? x.p90 : x.p99) : undefined);
+  const at = (x: { p50: number; p90: number; p99: number } | undefined): number | undefined =>
+    x ? (cap.slo.percentile === 50 ? x.p50 : cap.slo.percentile === 90 ? x.p90 : x.p99) : undefined;
   const ttft = at(cap.ttftS);
   const tpot = at(cap.tpotS);
   const memorySvg = useMemo(
@@ -298,7 +674,12 @@ function CapacityView({ cap, chips, capacityBytes }: { cap: Capacity; chips: num
         unit: 'GiB',
         axisLabel: 'memory per chip',
         parts: ['weights', 'KV cache', 'activations'],
-        bars: [{ label: `${cap.slots} slots`, values: [cap.memory.weights / 2 ** 30, cap.memory.kv / 2 ** 30, cap.memory.activations / 2 ** 30] }],
+        bars: [
+          {
+            label: `${cap.slots} slots`,
+            values: [cap.memory.weights / 2 ** 30, cap.memory.kv / 2 ** 30, cap.memory.activations / 2 ** 30],
+          },
+        ],
         limit: { value: capacityBytes / 2 ** 30, label: 'HBM' },
         width: 620,
       }),
@@ -312,18 +693,63 @@ function CapacityView({ cap, chips, capacityBytes }: { cap: Capacity; chips: num
         </div>
       )}
       <div class="stats">
-        <Stat label="capacity (goodput)" value={`${fmt(cap.requestsPerS)} requests/s`} raw={cap.requestsPerS} testid="requests-per-s" />
-        <Stat label="output tokens/s per chip" value={si(cap.tokensPerSPerChip)} raw={cap.tokensPerSPerChip} testid="tokens-per-s-per-chip" />
-        {ttft !== undefined && <Stat label={`${p} TTFT at capacity`} value={duration(ttft)} raw={ttft} testid="capacity-ttft" />}
-        {tpot !== undefined && <Stat label={`${p} TPOT at capacity`} value={duration(tpot)} raw={tpot} testid="capacity-tpot" />}
-        <Stat label="cost of a chip-hour (tpusim tco)" value={usd(cap.usdPerChipHour)} raw={cap.usdPerChipHour} testid="usd-per-chip-hour" />
-        {cap.usdPerMillionTokens && <Stat label="$ per million output tokens" value={usd(cap.usdPerMillionTokens.output)} raw={cap.usdPerMillionTokens.output} testid="usd-per-mtok" />}
-        {cap.usdPerMillionTokens && <Stat label="$ per million input tokens" value={usd(cap.usdPerMillionTokens.input)} raw={cap.usdPerMillionTokens.input} testid="usd-per-mtok-input" />}
+        <Stat
+          label="capacity (goodput)"
+          value={`${fmt(cap.requestsPerS)} requests/s`}
+          raw={cap.requestsPerS}
+          testid="requests-per-s"
+        />
+        <Stat
+          label="output tokens/s per chip"
+          value={si(cap.tokensPerSPerChip)}
+          raw={cap.tokensPerSPerChip}
+          testid="tokens-per-s-per-chip"
+        />
+        {ttft !== undefined && (
+          <Stat label={`${p} TTFT at capacity`} value={duration(ttft)} raw={ttft} testid="capacity-ttft" />
+        )}
+        {tpot !== undefined && (
+          <Stat label={`${p} TPOT at capacity`} value={duration(tpot)} raw={tpot} testid="capacity-tpot" />
+        )}
+        <Stat
+          label="cost of a chip-hour (tpusim tco)"
+          value={usd(cap.usdPerChipHour)}
+          raw={cap.usdPerChipHour}
+          testid="usd-per-chip-hour"
+        />
+        {cap.usdPerMillionTokens && (
+          <Stat
+            label="$ per million output tokens"
+            value={usd(cap.usdPerMillionTokens.output)}
+            raw={cap.usdPerMillionTokens.output}
+            testid="usd-per-mtok"
+          />
+        )}
+        {cap.usdPerMillionTokens && (
+          <Stat
+            label="$ per million input tokens"
+            value={usd(cap.usdPerMillionTokens.input)}
+            raw={cap.usdPerMillionTokens.input}
+            testid="usd-per-mtok-input"
+          />
+        )}
       </div>
       <p class="note">
-        {cap.slots} batch slots, prefill chunk {cap.chunkTokens} tokens, {cap.simulations} simulations of Poisson arrivals over {chips} chips. The chip-hour: {cap.price.source === 'market' ? 'market price' : `cost to build ${cap.price.volume.toLocaleString('en-US')}`} {usd(cap.price.capexUsd)}, {fmt(cap.price.powerW)} W; each $/Mtok charges the whole chip-hour to that kind of token.
+        {cap.slots} batch slots, prefill chunk {cap.chunkTokens} tokens, {cap.simulations} simulations of Poisson
+        arrivals over {chips} chips. The chip-hour:{' '}
+        {cap.price.source === 'market'
+          ? 'market price'
+          : `cost to build ` + `${cap.price.volume.toLocaleString('en-US')}`}{' '}
+        {usd(cap.price.capexUsd)}, {fmt(cap.price.powerW)} W; each $/Mtok charges the whole chip-hour to that kind of
+        token.
       </p>
-      <Chart name="serving-memory-at-capacity" caption="Memory per chip at capacity" testid="capacity-memory-chart" svg={memorySvg} data={cap.memory} />
+      <Chart
+        name="serving-memory-at-capacity"
+        caption="Memory per chip at capacity"
+        testid="capacity-memory-chart"
+        svg={memorySvg}
+        data={cap.memory}
+      />
     </>
   );
 }
@@ -332,7 +758,10 @@ function CurveView({ curve, cap }: { curve: Curve; cap: Capacity }): JSX.Element
   const p = `p${cap.slo.percentile}`;
   const svgs = useMemo(() => {
     const xs = curve.map((c) => c.tokensPerS);
-    const line = (y: number): Array<{ x: number; y: number }> => [{ x: Math.min(...xs), y }, { x: Math.max(...xs), y }];
+    const line = (y: number): Array<{ x: number; y: number }> => [
+      { x: Math.min(...xs), y },
+      { x: Math.max(...xs), y },
+    ];
     const chart = (what: 'ttftS' | 'tpotS', name: string, slo: number): string =>
       scaleChartSvg({
         title: `${p} ${name} against output tokens/s, SLO ${duration(slo)}`,
@@ -350,15 +779,34 @@ function CurveView({ curve, cap }: { curve: Curve; cap: Capacity }): JSX.Element
   return (
     <>
       <div class="grid">
-        <Chart name="serving-latency-throughput-ttft" caption="Latency against throughput: time to first token, with the SLO" testid="curve-ttft" svg={svgs.ttft} data={curve} />
-        <Chart name="serving-latency-throughput-tpot" caption="Latency against throughput: time per output token, with the SLO" testid="curve-tpot" svg={svgs.tpot} data={curve} />
+        <Chart
+          name="serving-latency-throughput-ttft"
+          caption="Latency against throughput: time to first token, with the SLO"
+          testid="curve-ttft"
+          svg={svgs.ttft}
+          data={curve}
+        />
+        <Chart
+          name="serving-latency-throughput-tpot"
+          caption="Latency against throughput: time per output token, with the SLO"
+          testid="curve-tpot"
+          svg={svgs.tpot}
+          data={curve}
+        />
       </div>
       <Table
         name="serving-latency-throughput"
         caption="Simulated request rates around the capacity"
         testid="curve-table"
         columns={['requests/s', 'output tokens/s', `${p} TTFT (ms)`, `${p} TPOT (ms)`, 'meets the SLOs', 'why not']}
-        rows={curve.map((c) => [c.requestsPerS, c.tokensPerS, c.ttftS * 1e3, c.tpotS * 1e3, c.meets ? 'yes' : 'no', c.reasons.join('; ')])}
+        rows={curve.map((c) => [
+          c.requestsPerS,
+          c.tokensPerS,
+          c.ttftS * 1e3,
+          c.tpotS * 1e3,
+          c.meets ? 'yes' : 'no',
+          c.reasons.join('; '),
+        ])}
       />
     </>
   );

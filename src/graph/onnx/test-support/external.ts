@@ -12,7 +12,11 @@ export interface ExternalizeOptions {
 }
 
 /** The model with its initializers moved to `location`, and the bytes that file holds. */
-export function externalizeModel(model: OnnxModel, location: string, options: ExternalizeOptions = {}): { model: OnnxModel; data: Uint8Array } {
+export function externalizeModel(
+  model: OnnxModel,
+  location: string,
+  options: ExternalizeOptions = {},
+): { model: OnnxModel; data: Uint8Array } {
   const { minBytes = 0, align = 64 } = options;
   const places: { tensor: OnnxTensor; offset: number }[] = [];
   let size = 0;

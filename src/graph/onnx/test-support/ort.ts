@@ -10,10 +10,15 @@ export function randomInput(shape: readonly number[], seed: number): Float32Arra
 }
 
 /** Runs an ONNX model on fp32 inputs and returns every graph output as fp32 values. */
-export async function runOrt(bytes: Uint8Array, inputs: Readonly<Record<string, { data: Float32Array; shape: readonly number[] }>>): Promise<Record<string, Float32Array>> {
+export async function runOrt(
+  bytes: Uint8Array,
+  inputs: Readonly<Record<string, { data: Float32Array; shape: readonly number[] }>>,
+): Promise<Record<string, Float32Array>> {
   const session = await ort.InferenceSession.create(bytes);
   try {
-    const feeds = Object.fromEntries(Object.entries(inputs).map(([name, t]) => [name, new ort.Tensor('float32', t.data, [...t.shape])]));
+    const feeds = Object.fromEntries(
+      Object.entries(inputs).map(([name, t]) => [name, new ort.Tensor('float32', t.data, [...t.shape])]),
+    );
     const results = await session.run(feeds);
     return Object.fromEntries(session.outputNames.map((name) => [name, results[name]!.data as Float32Array]));
   } finally {

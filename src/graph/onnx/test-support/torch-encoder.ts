@@ -23,7 +23,10 @@ function layerNorm(b: FixtureBuilder, x: string, scope: string, d: number): stri
   const squared = b.node('Pow', `${p}/Pow`, [centred, b.constant('float', [], [2], p)]);
   const variance = b.node('ReduceMean', `${p}/ReduceMean_1`, [squared], [ints('axes', [-1])]);
   const std = b.node('Sqrt', `${p}/Sqrt`, [b.node('Add', `${p}/Add`, [variance, b.constant('float', [], [1e-5], p)])]);
-  const scaled = b.node('Mul', `${p}/Mul`, [b.node('Div', `${p}/Div`, [centred, std]), b.uniform(`${scope}.weight`, [d], 0.8, 1.2)]);
+  const scaled = b.node('Mul', `${p}/Mul`, [
+    b.node('Div', `${p}/Div`, [centred, std]),
+    b.uniform(`${scope}.weight`, [d], 0.8, 1.2),
+  ]);
   return b.node('Add', `${p}/Add_1`, [scaled, b.uniform(`${scope}.bias`, [d], -0.1, 0.1)]);
 }
 
@@ -39,7 +42,10 @@ function chunk3(b: FixtureBuilder, qkv: string, p: string): string[] {
   const axis = b.constant('int64', [1], [-1], p);
   const size = b.node('Gather', `${p}/Gather`, [b.node('Shape', `${p}/Shape`, [qkv]), axis], [int('axis', 0)]);
   let start = b.constant('int64', [1], [0], p);
-  const chunkSize = b.node('Div', `${p}/Div`, [b.node('Add', `${p}/Add_1`, [size, b.constant('int64', [1], [2], p)]), b.constant('int64', [1], [3], p)]);
+  const chunkSize = b.node('Div', `${p}/Div`, [
+    b.node('Add', `${p}/Add_1`, [size, b.constant('int64', [1], [2], p)]),
+    b.constant('int64', [1], [3], p),
+  ]);
   return [1, 2, 3].map((i) => {
     const suffix = i === 1 ? '' : `_${i - 1}`;
     const end = b.node('Mul', `${p}/Mul${suffix}`, [chunkSize, b.constant('int64', [1], [i], p)]);
@@ -57,17 +63,31 @@ function selfAttention(b: FixtureBuilder, x: string, s: EncoderShape): string {
   const projected = b.node('MatMul', `${p}/MatMul`, [seqFirst, b.param('onnx::MatMul_245', [d, 3 * d], d)]);
   const qkv = b.node('Add', `${p}/Add`, [b.uniform('layers.0.self_attn.in_proj_bias', [3 * d], -0.1, 0.1), projected]);
   const [q, k, v] = chunk3(b, qkv, p);
-  const split = (t: string, n: string): string => b.node('Reshape', `${p}/Reshape${n}`, [t, b.constant('int64', [3], [seq, batch * heads, head], p)]);
+  const split = (t: string, n: string): string =>
+    b.node('Reshape', `${p}/Reshape${n}`, [t, b.constant('int64', [3], [seq, batch * heads, head], p)]);
   const qh = b.node('Transpose', `${p}/Transpose_1`, [split(q!, '')], [ints('perm', [1, 0, 2])]);
   const kh = split(k!, '_1');
   const vh = b.node('Transpose', `${p}/Transpose_2`, [split(v!, '_2')], [ints('perm', [1, 0, 2])]);
   const scaled = b.node('Div', `${p}/Div_1`, [qh, b.constant('float', [], [Math.sqrt(head)], p)]);
-  const scores = b.node('MatMul', `${p}/MatMul_1`, [scaled, b.node('Transpose', `${p}/Transpose_3`, [kh], [ints('perm', [1, 2, 0])])]);
+  const scores = b.node('MatMul', `${p}/MatMul_1`, [
+    scaled,
+    b.node('Transpose', `${p}/Transpose_3`, [kh], [ints('perm', [1, 2, 0])]),
+  ]);
   const probs = b.node('Softmax', `${p}/Softmax`, [scores], [int('axis', -1)]);
-  const context = b.node('Transpose', `${p}/Transpose_4`, [b.node('MatMul', `${p}/MatMul_2`, [probs, vh])], [ints('perm', [1, 0, 2])]);
+  const context = b.node(
+    'Transpose',
+    `${p}/Transpose_4`,
+    [b.node('MatMul', `${p}/MatMul_2`, [probs, vh])],
+    [ints('perm', [1, 0, 2])],
+  );
   const rows = b.node('Reshape', `${p}/Reshape_3`, [context, b.constant('int64', [2], [seq * batch, d], p)]);
   const w = b.param('layers.0.self_attn.out_proj.weight', [d, d], d);
-  const out = b.node('Gemm', `${p}/Gemm`, [rows, w, b.param('layers.0.self_attn.out_proj.bias', [d], d)], [float('alpha', 1), float('beta', 1), int('transB', 1)]);
+  const out = b.node(
+    'Gemm',
+    `${p}/Gemm`,
+    [rows, w, b.param('layers.0.self_attn.out_proj.bias', [d], d)],
+    [float('alpha', 1), float('beta', 1), int('transB', 1)],
+  );
   const back = b.node('Reshape', `${p}/Reshape_4`, [out, b.constant('int64', [3], [seq, batch, d], p)]);
   return b.node('Transpose', `${p}/Transpose_5`, [back], [ints('perm', [1, 0, 2])]);
 }
@@ -76,7 +96,12 @@ function selfAttention(b: FixtureBuilder, x: string, s: EncoderShape): string {
 export function torchEncoderModel(shape: EncoderShape, seed = 5): OnnxFixture {
   const b = new FixtureBuilder(seed);
   const x = 'x';
-  const h = layerNorm(b, b.node('Add', '/layers.0/Add', [x, selfAttention(b, x, shape)]), 'layers.0.norm1', shape.dModel);
+  const h = layerNorm(
+    b,
+    b.node('Add', '/layers.0/Add', [x, selfAttention(b, x, shape)]),
+    'layers.0.norm1',
+    shape.dModel,
+  );
   const inner = b.node('Relu', '/layers.0/Relu', [linear(b, h, 'layers.0.linear1', shape.dModel, shape.ff, 265)]);
   const out = b.node('Add', '/layers.0/Add_1', [h, linear(b, inner, 'layers.0.linear2', shape.ff, shape.dModel, 266)]);
   const y = layerNorm(b, out, 'layers.0.norm2', shape.dModel);

@@ -86,7 +86,10 @@ export interface WasmFunction {
 /** A module of functions with all-i32 parameters and no results, importing `env.memory`. */
 export function assembleModule(functions: readonly WasmFunction[]): Uint8Array<ArrayBuffer> {
   const arities = [...new Set(functions.map((f) => f.params))];
-  const types = section(1, vector(arities.map((n) => [0x60, ...vector(Array.from({ length: n }, () => [I32])), ...vector([])])));
+  const types = section(
+    1,
+    vector(arities.map((n) => [0x60, ...vector(Array.from({ length: n }, () => [I32])), ...vector([])])),
+  );
   const imports = section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]]));
   const declarations = section(3, vector(functions.map((f) => uleb(arities.indexOf(f.params)))));
   const exports = section(7, vector(functions.map((f, i) => [...name(f.exportName), 0x00, ...uleb(i)])));
@@ -99,5 +102,19 @@ export function assembleModule(functions: readonly WasmFunction[]): Uint8Array<A
       }),
     ),
   );
-  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...declarations, ...exports, ...bodies]);
+  return new Uint8Array([
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    ...types,
+    ...imports,
+    ...declarations,
+    ...exports,
+    ...bodies,
+  ]);
 }

@@ -8,7 +8,19 @@
  * the default wherever WebAssembly SIMD exists, Node.js 20 and current browsers) and plain JavaScript
  * (the fallback, and a check on the first: the conformance suite runs both).
  */
-import { assembleModule, i32Const, localGet, localSet, memarg, MEMORY_COPY, OP, SIMD, simd, uleb, type WasmFunction } from './assembler.js';
+import {
+  assembleModule,
+  i32Const,
+  localGet,
+  localSet,
+  memarg,
+  MEMORY_COPY,
+  OP,
+  SIMD,
+  simd,
+  uleb,
+  type WasmFunction,
+} from './assembler.js';
 
 export type SpanMachineKind = 'wasm' | 'js';
 
@@ -33,36 +45,129 @@ export interface SpanMachine {
 }
 
 // Parameters: 0 table, 1 count. Locals: 2 entry, 3 out, 4 in, 5 ring, 6 weight, 7 bytes, 8 j, 9 vectorEnd.
-function spanFunction(exportName: string, vectorAdd: number, vectorMul: number, load: number, store: number, add: number, mul: number): WasmFunction {
-  const field = (k: number): number[] => [...localGet(0), ...localGet(2), ...i32Const(SPAN_FIELDS * 4), OP.i32Mul, OP.i32Add, OP.i32Load, ...memarg(2, k * 4)];
+function spanFunction(
+  exportName: string,
+  vectorAdd: number,
+  vectorMul: number,
+  load: number,
+  store: number,
+  add: number,
+  mul: number,
+): WasmFunction {
+  const field = (k: number): number[] => [
+    ...localGet(0),
+    ...localGet(2),
+    ...i32Const(SPAN_FIELDS * 4),
+    OP.i32Mul,
+    OP.i32Add,
+    OP.i32Load,
+    ...memarg(2, k * 4),
+  ];
   const at = (base: number): number[] => [...localGet(base), ...localGet(8), OP.i32Add];
   // while (j < end) { body; j += step }
   const loopTo = (end: number, step: number, body: number[]): number[] => [
-    OP.block, OP.voidType, OP.loop, OP.voidType,
-    ...localGet(8), ...localGet(end), OP.i32GeS, OP.brIf, ...uleb(1),
+    OP.block,
+    OP.voidType,
+    OP.loop,
+    OP.voidType,
+    ...localGet(8),
+    ...localGet(end),
+    OP.i32GeS,
+    OP.brIf,
+    ...uleb(1),
     ...body,
-    ...localGet(8), ...i32Const(step), OP.i32Add, ...localSet(8), OP.br, ...uleb(0),
-    OP.end, OP.end,
+    ...localGet(8),
+    ...i32Const(step),
+    OP.i32Add,
+    ...localSet(8),
+    OP.br,
+    ...uleb(0),
+    OP.end,
+    OP.end,
   ];
-  const vectorBody = [...at(3), ...at(4), ...simd(SIMD.v128Load), ...memarg(0), ...at(5), ...simd(SIMD.v128Load), ...memarg(0), ...at(6), ...simd(SIMD.v128Load), ...memarg(0), ...simd(vectorMul), ...simd(vectorAdd), ...simd(SIMD.v128Store), ...memarg(0)];
-  const scalarBody = [...at(3), ...at(4), load, ...memarg(2), ...at(5), load, ...memarg(2), ...at(6), load, ...memarg(2), mul, add, store, ...memarg(2)];
+  const vectorBody = [
+    ...at(3),
+    ...at(4),
+    ...simd(SIMD.v128Load),
+    ...memarg(0),
+    ...at(5),
+    ...simd(SIMD.v128Load),
+    ...memarg(0),
+    ...at(6),
+    ...simd(SIMD.v128Load),
+    ...memarg(0),
+    ...simd(vectorMul),
+    ...simd(vectorAdd),
+    ...simd(SIMD.v128Store),
+    ...memarg(0),
+  ];
+  const scalarBody = [
+    ...at(3),
+    ...at(4),
+    load,
+    ...memarg(2),
+    ...at(5),
+    load,
+    ...memarg(2),
+    ...at(6),
+    load,
+    ...memarg(2),
+    mul,
+    add,
+    store,
+    ...memarg(2),
+  ];
   const code = [
-    ...i32Const(0), ...localSet(2),
-    OP.block, OP.voidType, OP.loop, OP.voidType,
-    ...localGet(2), ...localGet(1), OP.i32GeS, OP.brIf, ...uleb(1),
-    ...field(SPAN_OUT), ...localSet(3), ...field(SPAN_IN), ...localSet(4), ...field(SPAN_RING), ...localSet(5), ...field(SPAN_WEIGHT), ...localSet(6),
-    ...field(SPAN_COUNT), ...i32Const(2), OP.i32Shl, ...localSet(7),
-    ...localGet(6), ...i32Const(0), OP.i32LtS,
-    OP.if, OP.voidType,
-    ...localGet(3), ...localGet(4), ...localGet(7), ...MEMORY_COPY,
+    ...i32Const(0),
+    ...localSet(2),
+    OP.block,
+    OP.voidType,
+    OP.loop,
+    OP.voidType,
+    ...localGet(2),
+    ...localGet(1),
+    OP.i32GeS,
+    OP.brIf,
+    ...uleb(1),
+    ...field(SPAN_OUT),
+    ...localSet(3),
+    ...field(SPAN_IN),
+    ...localSet(4),
+    ...field(SPAN_RING),
+    ...localSet(5),
+    ...field(SPAN_WEIGHT),
+    ...localSet(6),
+    ...field(SPAN_COUNT),
+    ...i32Const(2),
+    OP.i32Shl,
+    ...localSet(7),
+    ...localGet(6),
+    ...i32Const(0),
+    OP.i32LtS,
+    OP.if,
+    OP.voidType,
+    ...localGet(3),
+    ...localGet(4),
+    ...localGet(7),
+    ...MEMORY_COPY,
     OP.else,
-    ...i32Const(0), ...localSet(8),
-    ...localGet(7), ...i32Const(-16), OP.i32And, ...localSet(9),
+    ...i32Const(0),
+    ...localSet(8),
+    ...localGet(7),
+    ...i32Const(-16),
+    OP.i32And,
+    ...localSet(9),
     ...loopTo(9, 16, vectorBody),
     ...loopTo(7, 4, scalarBody),
     OP.end,
-    ...localGet(2), ...i32Const(1), OP.i32Add, ...localSet(2), OP.br, ...uleb(0),
-    OP.end, OP.end,
+    ...localGet(2),
+    ...i32Const(1),
+    OP.i32Add,
+    ...localSet(2),
+    OP.br,
+    ...uleb(0),
+    OP.end,
+    OP.end,
   ];
   return { exportName, params: 2, locals: 8, code };
 }
@@ -107,7 +212,12 @@ function runJs(all: Int32Array | Float32Array, table: Int32Array, count: number,
  * A machine with register arrays of the given element counts (4 bytes each) and room for
  * `tableEntries` spans. `kind` 'auto' picks WebAssembly when available.
  */
-export function createSpanMachine(kind: SpanMachineKind | 'auto', isFloat: boolean, sizes: Readonly<Record<string, number>>, tableEntries: number): SpanMachine {
+export function createSpanMachine(
+  kind: SpanMachineKind | 'auto',
+  isFloat: boolean,
+  sizes: Readonly<Record<string, number>>,
+  tableEntries: number,
+): SpanMachine {
   const module = kind === 'js' ? null : spanModule();
   if (kind === 'wasm' && !module) throw new Error('WebAssembly SIMD is not available here');
   const byteOffset: Record<string, number> = {};
@@ -135,7 +245,9 @@ export function createSpanMachine(kind: SpanMachineKind | 'auto', isFloat: boole
   }
   const registers: Record<string, Int32Array | Float32Array> = {};
   for (const [key, count] of Object.entries(sizes)) {
-    registers[key] = isFloat ? new Float32Array(buffer, byteOffset[key]!, count) : new Int32Array(buffer, byteOffset[key]!, count);
+    registers[key] = isFloat
+      ? new Float32Array(buffer, byteOffset[key]!, count)
+      : new Int32Array(buffer, byteOffset[key]!, count);
   }
   return { kind: module ? 'wasm' : 'js', registers, byteOffset, table: table(buffer), run };
 }

@@ -34,7 +34,11 @@ export class EstimateReadBuffer {
   readonly windows: FetchWindow[] = [];
 
   /** `keepAddresses`: remember every fetched address, for the DRAM trace. */
-  constructor(totalWords: number, private readonly defaultBandwidth: number, private readonly keepAddresses = false) {
+  constructor(
+    totalWords: number,
+    private readonly defaultBandwidth: number,
+    private readonly keepAddresses = false,
+  ) {
     this.perSet = Math.floor(totalWords / 100);
   }
 
@@ -110,7 +114,10 @@ export class EstimateReadBuffer {
       const sorted = [...w.addresses].sort((a, b) => a - b);
       for (let r = 0; r < w.rows; r++) {
         const line = sorted.slice(r * w.bandwidth, (r + 1) * w.bandwidth);
-        rows.push({ cycle: w.firstCycle + r, addresses: [...line, ...new Array<number>(width - line.length).fill(-1)] });
+        rows.push({
+          cycle: w.firstCycle + r,
+          addresses: [...line, ...new Array<number>(width - line.length).fill(-1)],
+        });
       }
     }
     return rows;

@@ -60,7 +60,9 @@ interface View {
 
 const transpose = (v: View): View => ({ rows: v.cols, cols: v.rows, at: (r, c) => v.at(c, r) });
 
-/** The three operand matrices of a layer: ifmap (pixels x window), filter (window x filters), ofmap (pixels x filters). */
+/**
+ * The three operand matrices of a layer: ifmap (pixels x window), filter (window x filters), ofmap (pixels x filters).
+ */
 export function operandViews(conv: ConvShape, offsets: AddressOffsets): { ifmap: View; filter: View; ofmap: View } {
   const outH = Math.ceil((conv.ifmapHeight - conv.filterHeight + conv.strideHeight) / conv.strideHeight);
   const outW = Math.ceil((conv.ifmapWidth - conv.filterWidth + conv.strideWidth) / conv.strideWidth);
@@ -77,7 +79,7 @@ export function operandViews(conv: ConvShape, offsets: AddressOffsets): { ifmap:
       const rest = w % (conv.filterWidth * ch);
       const cCol = Math.floor(rest / ch);
       if (cRow + iRow >= conv.ifmapHeight || cCol + iCol >= conv.ifmapWidth) return -1;
-      return ((cRow * conv.ifmapWidth + cCol) * ch + (rest % ch)) + (iRow * conv.ifmapWidth + iCol) * ch + offsets.ifmap;
+      return (cRow * conv.ifmapWidth + cCol) * ch + (rest % ch) + (iRow * conv.ifmapWidth + iCol) * ch + offsets.ifmap;
     },
   };
   const filter: View = { rows: window, cols: conv.filters, at: (w, f) => f * window + w + offsets.filter };
@@ -126,27 +128,108 @@ const none = (): number => 0;
 export const STREAM_PLANS: Readonly<Record<Dataflow, StreamPlan>> = {
   os: {
     sizes: (v) => ({ Sr: v.ifmap.rows, Sc: v.filter.cols, T: v.ifmap.cols }),
-    ifmap: { source: 'ifmap', transposed: true, rowsBy: 'all', colsBy: 'row', flip: false, skew: true, prefix: none, suffix: (_R, C) => C - 1 },
-    filter: { source: 'filter', transposed: false, rowsBy: 'all', colsBy: 'col', flip: false, skew: true, prefix: none, suffix: (R) => R - 1 },
-    ofmap: { source: 'ofmap', transposed: false, rowsBy: 'row', colsBy: 'col', flip: true, skew: true, prefix: (_R, _C, T) => T - 1, suffix: none },
+    ifmap: {
+      source: 'ifmap',
+      transposed: true,
+      rowsBy: 'all',
+      colsBy: 'row',
+      flip: false,
+      skew: true,
+      prefix: none,
+      suffix: (_R, C) => C - 1,
+    },
+    filter: {
+      source: 'filter',
+      transposed: false,
+      rowsBy: 'all',
+      colsBy: 'col',
+      flip: false,
+      skew: true,
+      prefix: none,
+      suffix: (R) => R - 1,
+    },
+    ofmap: {
+      source: 'ofmap',
+      transposed: false,
+      rowsBy: 'row',
+      colsBy: 'col',
+      flip: true,
+      skew: true,
+      prefix: (_R, _C, T) => T - 1,
+      suffix: none,
+    },
     ifmapPrefetch: { source: 'ifmap', transposed: true, colsBy: 'row', diagonal: true },
     filterPrefetch: { source: 'filter', transposed: false, colsBy: 'col', diagonal: true },
     ofmapWritesQuirk: true,
   },
   ws: {
     sizes: (v) => ({ Sr: v.ifmap.cols, Sc: v.filter.cols, T: v.ifmap.rows }),
-    ifmap: { source: 'ifmap', transposed: false, rowsBy: 'all', colsBy: 'row', flip: false, skew: true, prefix: (R) => R, suffix: (_R, C) => C - 1 },
-    filter: { source: 'filter', transposed: false, rowsBy: 'row', colsBy: 'col', flip: true, skew: false, prefix: none, suffix: (R, C, T) => R + C + T - 2 },
-    ofmap: { source: 'ofmap', transposed: false, rowsBy: 'all', colsBy: 'col', flip: false, skew: true, prefix: (R) => 2 * R - 1, suffix: none },
+    ifmap: {
+      source: 'ifmap',
+      transposed: false,
+      rowsBy: 'all',
+      colsBy: 'row',
+      flip: false,
+      skew: true,
+      prefix: (R) => R,
+      suffix: (_R, C) => C - 1,
+    },
+    filter: {
+      source: 'filter',
+      transposed: false,
+      rowsBy: 'row',
+      colsBy: 'col',
+      flip: true,
+      skew: false,
+      prefix: none,
+      suffix: (R, C, T) => R + C + T - 2,
+    },
+    ofmap: {
+      source: 'ofmap',
+      transposed: false,
+      rowsBy: 'all',
+      colsBy: 'col',
+      flip: false,
+      skew: true,
+      prefix: (R) => 2 * R - 1,
+      suffix: none,
+    },
     ifmapPrefetch: { source: 'ifmap', transposed: false, colsBy: 'row', diagonal: true },
     filterPrefetch: { source: 'filter', transposed: false, colsBy: 'col', diagonal: false },
     ofmapWritesQuirk: false,
   },
   is: {
     sizes: (v) => ({ Sr: v.ifmap.cols, Sc: v.ifmap.rows, T: v.filter.cols }),
-    ifmap: { source: 'ifmap', transposed: true, rowsBy: 'row', colsBy: 'col', flip: true, skew: false, prefix: none, suffix: (R, C, T) => R + C + T - 2 },
-    filter: { source: 'filter', transposed: true, rowsBy: 'all', colsBy: 'row', flip: false, skew: true, prefix: (R) => R, suffix: (_R, C) => C - 1 },
-    ofmap: { source: 'ofmap', transposed: true, rowsBy: 'all', colsBy: 'col', flip: false, skew: true, prefix: (R) => 2 * R - 1, suffix: none },
+    ifmap: {
+      source: 'ifmap',
+      transposed: true,
+      rowsBy: 'row',
+      colsBy: 'col',
+      flip: true,
+      skew: false,
+      prefix: none,
+      suffix: (R, C, T) => R + C + T - 2,
+    },
+    filter: {
+      source: 'filter',
+      transposed: true,
+      rowsBy: 'all',
+      colsBy: 'row',
+      flip: false,
+      skew: true,
+      prefix: (R) => R,
+      suffix: (_R, C) => C - 1,
+    },
+    ofmap: {
+      source: 'ofmap',
+      transposed: true,
+      rowsBy: 'all',
+      colsBy: 'col',
+      flip: false,
+      skew: true,
+      prefix: (R) => 2 * R - 1,
+      suffix: none,
+    },
     ifmapPrefetch: { source: 'ifmap', transposed: true, colsBy: 'col', diagonal: false },
     filterPrefetch: { source: 'filter', transposed: true, colsBy: 'row', diagonal: true },
     ofmapWritesQuirk: false,
@@ -163,7 +246,9 @@ interface FoldGeometry {
   readonly colFolds: number;
 }
 
-/** The block of one fold (fr, fc) that a step reads, padded with -1 to `width` columns (and R rows when sliced by row). */
+/**
+ * The block of one fold (fr, fc) that a step reads, padded with -1 to `width` columns (and R rows when sliced by row).
+ */
 function foldBlock(view: View, step: DemandStep, g: FoldGeometry, fr: number, fc: number, width: number): View {
   const sliceStart = (by: 'row' | 'col'): number => (by === 'row' ? fr * g.R : fc * g.C);
   const sliceSize = (by: 'row' | 'col'): number => (by === 'row' ? g.R : g.C);
@@ -175,14 +260,20 @@ function foldBlock(view: View, step: DemandStep, g: FoldGeometry, fr: number, fc
   return { rows, cols: width, at: (r, c) => (r0 + r < rowLimit && c0 + c < colLimit ? view.at(r0 + r, c0 + c) : -1) };
 }
 
-function buildDemand(views: Record<'ifmap' | 'filter' | 'ofmap', View>, step: DemandStep, g: FoldGeometry, width: number): { source: DemandSource; count: number } {
+function buildDemand(
+  views: Record<'ifmap' | 'filter' | 'ofmap', View>,
+  step: DemandStep,
+  g: FoldGeometry,
+  width: number,
+): { source: DemandSource; count: number } {
   const source = step.transposed ? transpose(views[step.source]) : views[step.source];
   const prefix = step.prefix(g.R, g.C, g.T);
   const suffix = step.suffix(g.R, g.C, g.T);
   const blockRows = foldBlock(source, step, g, 0, 0, width).rows;
   const foldRows = prefix + blockRows + suffix + (step.skew ? width - 1 : 0);
   let count = 0;
-  for (let fc = 0; fc < g.colFolds; fc++) for (let fr = 0; fr < g.rowFolds; fr++) count += usedElements(source, step, g, fr, fc, width);
+  for (let fc = 0; fc < g.colFolds; fc++)
+    for (let fr = 0; fr < g.rowFolds; fr++) count += usedElements(source, step, g, fr, fc, width);
   const fill = (fr: number, fc: number, out: Int32Array): void => {
     out.fill(-1);
     const block = foldBlock(source, step, g, fr, fc, width);
@@ -201,7 +292,11 @@ function usedElements(view: View, step: DemandStep, g: FoldGeometry, fr: number,
     return Math.max(0, Math.min(total, start + (by === 'row' ? g.R : g.C)) - start);
   };
   const rows = step.rowsBy === 'all' ? view.rows : extent(step.rowsBy, view.rows);
-  const cols = Math.max(0, Math.min(view.cols, (step.colsBy === 'row' ? fr * g.R : fc * g.C) + width) - (step.colsBy === 'row' ? fr * g.R : fc * g.C));
+  const cols = Math.max(
+    0,
+    Math.min(view.cols, (step.colsBy === 'row' ? fr * g.R : fc * g.C) + width) -
+      (step.colsBy === 'row' ? fr * g.R : fc * g.C),
+  );
   return rows * cols;
 }
 
@@ -230,11 +325,25 @@ function buildPrefetch(views: Record<'ifmap' | 'filter', View>, step: PrefetchSt
   return out;
 }
 
-export function layerStreams(conv: ConvShape, offsets: AddressOffsets, rows: number, cols: number, dataflow: Dataflow): LayerStreams {
+export function layerStreams(
+  conv: ConvShape,
+  offsets: AddressOffsets,
+  rows: number,
+  cols: number,
+  dataflow: Dataflow,
+): LayerStreams {
   const views = operandViews(conv, offsets);
   const plan = STREAM_PLANS[dataflow];
   const { Sr, Sc, T } = plan.sizes(views);
-  const g: FoldGeometry = { R: rows, C: cols, Sr, Sc, T, rowFolds: Math.ceil(Sr / rows), colFolds: Math.ceil(Sc / cols) };
+  const g: FoldGeometry = {
+    R: rows,
+    C: cols,
+    Sr,
+    Sc,
+    T,
+    rowFolds: Math.ceil(Sr / rows),
+    colFolds: Math.ceil(Sc / cols),
+  };
   const ifmapWidth = plan.ifmap.colsBy === 'row' ? rows : cols;
   const ifmap = buildDemand(views, plan.ifmap, g, ifmapWidth);
   const filter = buildDemand(views, plan.filter, g, plan.filter.colsBy === 'row' ? rows : cols);

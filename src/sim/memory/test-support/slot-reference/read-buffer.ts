@@ -43,14 +43,22 @@ export class UserReadBuffer {
   dramWords = 0;
   readonly dram: FetchGroup[] = [];
 
-  constructor(totalWords: number, readonly bandwidth: number, private readonly order: Int32Array) {
+  constructor(
+    totalWords: number,
+    readonly bandwidth: number,
+    private readonly order: Int32Array,
+  ) {
     this.activeWords = Math.ceil(totalWords * 0.5);
     this.prefetchWords = totalWords - this.activeWords;
     this.lines = Math.ceil(order.length / bandwidth);
     const perSet = Math.ceil(totalWords / 100);
     let min = Infinity;
     let max = -1;
-    for (const a of order) if (a !== -1) { if (a < min) min = a; if (a > max) max = a; }
+    for (const a of order)
+      if (a !== -1) {
+        if (a < min) min = a;
+        if (a > max) max = a;
+      }
     this.base = max < 0 ? 0 : min;
     const span = max < 0 ? 0 : max - min + 1;
     const counts = new Int32Array(span + 1);
@@ -60,10 +68,16 @@ export class UserReadBuffer {
     const setOf = new Int32Array(order.length);
     for (let i = 0; i < order.length; i++) {
       const a = order[i]!;
-      if (a === -1) { setOf[i] = -1; continue; }
+      if (a === -1) {
+        setOf[i] = -1;
+        continue;
+      }
       setOf[i] = set;
       inSet++;
-      if (inSet >= perSet) { set++; inSet = 0; }
+      if (inSet >= perSet) {
+        set++;
+        inSet = 0;
+      }
     }
     this.setCount = set + 1;
     const last = new Int32Array(span).fill(-1);
@@ -71,7 +85,10 @@ export class UserReadBuffer {
       const s = setOf[i]!;
       if (s < 0) continue;
       const k = order[i]! - this.base;
-      if (last[k] !== s) { counts[k + 1]!++; last[k] = s; }
+      if (last[k] !== s) {
+        counts[k + 1]!++;
+        last[k] = s;
+      }
     }
     for (let k = 0; k < span; k++) counts[k + 1]! += counts[k]!;
     this.setStart = counts;
@@ -82,7 +99,10 @@ export class UserReadBuffer {
       const s = setOf[i]!;
       if (s < 0) continue;
       const k = order[i]! - this.base;
-      if (last[k] !== s) { this.setIds[fill[k]!++] = s; last[k] = s; }
+      if (last[k] !== s) {
+        this.setIds[fill[k]!++] = s;
+        last[k] = s;
+      }
     }
     this.activeSets = Math.min(Math.ceil(this.activeWords / perSet), this.setCount);
     this.prefetchSets = Math.min(Math.ceil(this.prefetchWords / perSet), this.setCount - this.activeSets);
@@ -106,7 +126,13 @@ export class UserReadBuffer {
     this.dramWords += requested;
     const trimmed = requested > this.activeWords;
     this.nextColumn = trimmed ? this.activeWords % this.bandwidth : 0;
-    this.dram.push({ firstCycle: startCycle - lines, startLine: 0, lines, headTrim: 0, tailValid: trimmed ? this.nextColumn : this.bandwidth });
+    this.dram.push({
+      firstCycle: startCycle - lines,
+      startLine: 0,
+      lines,
+      headTrim: 0,
+      tailValid: trimmed ? this.nextColumn : this.bandwidth,
+    });
     this.lastPrefetchCycle = startCycle - 1;
     this.windowStart = 0;
     this.windowEnd = this.activeSets;
@@ -123,7 +149,13 @@ export class UserReadBuffer {
     this.dramWords += requested;
     const trimLast = requested > this.activeWords;
     const validLast = this.activeWords % this.bandwidth;
-    this.dram.push({ firstCycle: this.lastPrefetchCycle + 2, startLine: this.nextLine, lines, headTrim: this.nextColumn, tailValid: trimLast ? validLast : this.bandwidth });
+    this.dram.push({
+      firstCycle: this.lastPrefetchCycle + 2,
+      startLine: this.nextLine,
+      lines,
+      headTrim: this.nextColumn,
+      tailValid: trimLast ? validLast : this.bandwidth,
+    });
     this.lastPrefetchCycle += lines + 1;
     this.nextLine = (trimLast ? lines : lines + 1) % this.lines;
   }
@@ -149,7 +181,9 @@ export class UserReadBuffer {
       const ids = wraps
         ? [...range(g.startLine, this.lines), ...range(0, Math.min(g.startLine + g.lines - this.lines, g.startLine))]
         : range(g.startLine, g.startLine + g.lines);
-      const group = ids.map((line) => (wraps ? fetch.slice(line * B, line * B + B) : fetch.subarray(line * B, line * B + B)));
+      const group = ids.map((line) =>
+        wraps ? fetch.slice(line * B, line * B + B) : fetch.subarray(line * B, line * B + B),
+      );
       group[0]?.fill(-1, 0, g.headTrim);
       group[group.length - 1]?.fill(-1, g.tailValid, B);
       group.forEach((addresses, i) => rows.push({ cycle: g.firstCycle + i, addresses: addresses.slice() }));
@@ -166,7 +200,12 @@ export class UserReadBuffer {
       if (address === -1) continue;
       for (let tries = 0; !this.hit(address); tries++) {
         // SCALE-Sim would loop forever here: the address is in no set the window can reach.
-        if (tries > this.setCount) throw new SimError('unreachable_address', `address ${address} is never brought into the ${this.activeWords + this.prefetchWords}-word SRAM (SCALE-Sim v2 would not terminate)`);
+        if (tries > this.setCount)
+          throw new SimError(
+            'unreachable_address',
+            `address ${address} is never brought into the ${this.activeWords + this.prefetchWords}-word SRAM ` +
+              `(SCALE-Sim v2 would not terminate)`,
+          );
         this.prefetchNext();
         const wait = this.lastPrefetchCycle - (cycle + offset);
         if (wait > 0) offset += wait;

@@ -28,9 +28,16 @@ export interface AccessSpan {
 /** Per-cycle traces in SCALE-Sim's layout (kept only when asked for: they are as large as the demand). */
 export interface LayerTrace {
   /** Each operand's demand rows and the cycle each row was served. */
-  readonly sram: { readonly [K in 'ifmap' | 'filter' | 'ofmap']: { readonly demand: AddressMatrix; readonly cycles: Float64Array } };
+  readonly sram: {
+    readonly [K in 'ifmap' | 'filter' | 'ofmap']: { readonly demand: AddressMatrix; readonly cycles: Float64Array };
+  };
   /** DRAM rows: arrival (reads) or write cycle, then the addresses of that cycle's line (-1 for none). */
-  readonly dram: { readonly [K in 'ifmap' | 'filter' | 'ofmap']: readonly { readonly cycle: number; readonly addresses: ArrayLike<number> }[] };
+  readonly dram: {
+    readonly [K in 'ifmap' | 'filter' | 'ofmap']: readonly {
+      readonly cycle: number;
+      readonly addresses: ArrayLike<number>;
+    }[];
+  };
 }
 
 export interface LayerMemoryResult {
@@ -77,11 +84,23 @@ export function simulateLayerMemory(streams: LayerStreams, config: MemoryConfig,
   const ofmap = new WriteBuffer(config.ofmapSramWords, user ? bw : config.arrayCols, keepTrace);
   const { ifmapDemand: iD, filterDemand: fD, ofmapDemand: oD } = streams;
   const spans = [new SpanTracker(), new SpanTracker(), new SpanTracker()] as const;
-  const blocks = [new Int32Array(iD.foldRows * iD.width), new Int32Array(fD.foldRows * fD.width), new Int32Array(oD.foldRows * oD.width)] as const;
+  const blocks = [
+    new Int32Array(iD.foldRows * iD.width),
+    new Int32Array(fD.foldRows * fD.width),
+    new Int32Array(oD.foldRows * oD.width),
+  ] as const;
   const folds = streams.rowFolds * streams.colFolds;
   const totalRows = oD.foldRows * folds;
-  const kept = keepTrace ? { i: new Int32Array(totalRows * iD.width), f: new Int32Array(totalRows * fD.width), o: new Int32Array(totalRows * oD.width) } : undefined;
-  const served = keepTrace ? [new Float64Array(totalRows), new Float64Array(totalRows), new Float64Array(totalRows)] : undefined;
+  const kept = keepTrace
+    ? {
+        i: new Int32Array(totalRows * iD.width),
+        f: new Int32Array(totalRows * fD.width),
+        o: new Int32Array(totalRows * oD.width),
+      }
+    : undefined;
+  const served = keepTrace
+    ? [new Float64Array(totalRows), new Float64Array(totalRows), new Float64Array(totalRows)]
+    : undefined;
   let stalls = 0;
   let lastOut = 0;
   let row = 0;
@@ -126,19 +145,25 @@ export function simulateLayerMemory(streams: LayerStreams, config: MemoryConfig,
     return { startCycle: first.firstCycle, stopCycle: last.firstCycle + last.rows - 1, accesses: c!.dramWords };
   };
   const ofmapDram = ofmap.dram;
-  const readTrace = (u: UserReadBuffer | undefined, c: EstimateReadBuffer | undefined): { cycle: number; addresses: ArrayLike<number> }[] =>
-    u ? u.traceRows() : c!.traceRows();
+  const readTrace = (
+    u: UserReadBuffer | undefined,
+    c: EstimateReadBuffer | undefined,
+  ): { cycle: number; addresses: ArrayLike<number> }[] => (u ? u.traceRows() : c!.traceRows());
   const writeTrace = (): { cycle: number; addresses: ArrayLike<number> }[] =>
-    ofmapDram.map((r) => ({ cycle: r.cycle, addresses: [...r.addresses, ...new Array<number>(ofmap.bandwidth - r.addresses.length).fill(-1)] }));
+    ofmapDram.map((r) => ({
+      cycle: r.cycle,
+      addresses: [...r.addresses, ...new Array<number>(ofmap.bandwidth - r.addresses.length).fill(-1)],
+    }));
   const matrix = (data: Int32Array, cols: number): AddressMatrix => ({ rows: totalRows, cols, data });
-  const trace: LayerTrace | undefined = served && kept && {
-    sram: {
-      ifmap: { demand: matrix(kept.i, iD.width), cycles: served[0]! },
-      filter: { demand: matrix(kept.f, fD.width), cycles: served[1]! },
-      ofmap: { demand: matrix(kept.o, oD.width), cycles: served[2]! },
-    },
-    dram: { ifmap: readTrace(ifmapUser, ifmapCalc), filter: readTrace(filterUser, filterCalc), ofmap: writeTrace() },
-  };
+  const trace: LayerTrace | undefined = served &&
+    kept && {
+      sram: {
+        ifmap: { demand: matrix(kept.i, iD.width), cycles: served[0]! },
+        filter: { demand: matrix(kept.f, fD.width), cycles: served[1]! },
+        ofmap: { demand: matrix(kept.o, oD.width), cycles: served[2]! },
+      },
+      dram: { ifmap: readTrace(ifmapUser, ifmapCalc), filter: readTrace(filterUser, filterCalc), ofmap: writeTrace() },
+    };
   return {
     ...(trace ? { trace } : {}),
     totalCycles: lastOut,
@@ -151,7 +176,11 @@ export function simulateLayerMemory(streams: LayerStreams, config: MemoryConfig,
     dram: {
       ifmap: readSpan(ifmapUser, ifmapCalc),
       filter: readSpan(filterUser, filterCalc),
-      ofmap: { startCycle: ofmapDram[0]?.cycle ?? 0, stopCycle: ofmapDram[ofmapDram.length - 1]?.cycle ?? 0, accesses: ofmap.dramWords },
+      ofmap: {
+        startCycle: ofmapDram[0]?.cycle ?? 0,
+        stopCycle: ofmapDram[ofmapDram.length - 1]?.cycle ?? 0,
+        accesses: ofmap.dramWords,
+      },
     },
   };
 }

@@ -23,7 +23,11 @@ export class WriteBuffer {
   dramWords = 0;
   readonly dram: DrainRow[] = [];
 
-  constructor(totalWords: number, readonly bandwidth: number, private readonly keepAddresses: boolean) {
+  constructor(
+    totalWords: number,
+    readonly bandwidth: number,
+    private readonly keepAddresses: boolean,
+  ) {
     this.totalWords = totalWords;
     this.drainWords = totalWords - Math.ceil(totalWords * 0.5);
     this.freeWords = totalWords;
@@ -50,7 +54,8 @@ export class WriteBuffer {
     const lastLine = this.lines[end - 1]!;
     words -= this.bandwidth - lastLine.length;
     this.dramWords += words;
-    for (let i = 0; i < n; i++) this.dram.push({ cycle: startCycle + i, addresses: this.lines[this.drainedLines + i]! });
+    for (let i = 0; i < n; i++)
+      this.dram.push({ cycle: startCycle + i, addresses: this.lines[this.drainedLines + i]! });
     this.freeWords += words;
     this.drainedLines = end;
     return startCycle + n - 1;
