@@ -14,6 +14,7 @@ import type { ChipSpec } from '../arch/chip-spec.js';
 import { coreAt, matrixUnitAt, matrixUnitsPerCore, accumulatorRows } from '../arch/derive.js';
 import { NUMBER_FORMATS } from '../core/number-formats.js';
 import type { ActivateInstruction, Instruction, MatmulInstruction, ReadWeightsInstruction } from '../isa/types.js';
+import { consumesWeightTile, isBarrier, pushesWeightTile } from '../isa/ops.js';
 import { CompileError } from './errors.js';
 import type { BufferSpec, LoweredProgram, MatmulJob, MatmulKernel, RowsOperand, SymRef } from './kernels.js';
 import { accumulatorChunkRows, rowChunks, type RowChunk } from '../arch/mapping.js';
@@ -166,7 +167,7 @@ export function schedule(tiled: TiledProgram, chip: ChipSpec): TiledProgram {
   const reads = new Map<number, number>();
   tiled.instructions.forEach((instruction, i) => {
     key[i] = i;
-    if (instruction.op === 'matmul' && instruction.pop) {
+    if (consumesWeightTile(instruction) && instruction.pop) {
       const list = pops.get(instruction.mxu) ?? [];
       list.push(i);
       pops.set(instruction.mxu, list);
@@ -176,8 +177,8 @@ export function schedule(tiled: TiledProgram, chip: ChipSpec): TiledProgram {
   // A read never passes an earlier read of the same unit (the FIFO keeps program order).
   const lastKey = new Map<number, number>();
   tiled.instructions.forEach((instruction, i) => {
-    if (instruction.op === 'sync') barrier = i;
-    if (instruction.op !== 'read_weights') return;
+    if (isBarrier(instruction)) barrier = i;
+    if (!pushesWeightTile(instruction)) return;
     const t = reads.get(instruction.mxu) ?? 0;
     reads.set(instruction.mxu, t + 1);
     if (instruction.src.space === 'dram') {

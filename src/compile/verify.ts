@@ -7,7 +7,7 @@ import type { ChipSpec } from '../arch/chip-spec.js';
 import { accumulatorRows, coreAt, matrixUnitAt } from '../arch/derive.js';
 import { issue, type Issue } from '../core/errors.js';
 import type { NUMBER_FORMATS } from '../core/number-formats.js';
-import { OPS } from '../isa/ops.js';
+import { OPS, consumesWeightTile, pushesWeightTile } from '../isa/ops.js';
 import type { Instruction } from '../isa/types.js';
 import { validateProgram } from '../isa/validate.js';
 import { lifetimes, type Allocation } from './allocate.js';
@@ -119,8 +119,9 @@ export function verifyTiled(tiled: TiledProgram, chip: ChipSpec): Issue[] {
   const core = coreAt(chip, 0)!;
   const accRows = accumulatorRows(core);
   const fifos = new Map<number, number[]>();
+  const ctx = { dtype: tiled.lowered.plan.matmulFormat };
   tiled.instructions.forEach((instruction, i) => {
-    if (instruction.op === 'read_weights') {
+    if (pushesWeightTile(instruction)) {
       const unit = matrixUnitAt(core, instruction.mxu)!;
       if (instruction.rows > unit.rows || instruction.cols > unit.cols)
         issues.push(
@@ -132,7 +133,7 @@ export function verifyTiled(tiled: TiledProgram, chip: ChipSpec): Issue[] {
         );
       if (!fifos.has(instruction.mxu)) fifos.set(instruction.mxu, []);
       fifos.get(instruction.mxu)!.push(instruction.rows);
-    } else if (instruction.op === 'matmul') {
+    } else if (consumesWeightTile(instruction)) {
       const queue = fifos.get(instruction.mxu) ?? [];
       if (queue[0] !== instruction.depth)
         issues.push(
@@ -144,23 +145,12 @@ export function verifyTiled(tiled: TiledProgram, chip: ChipSpec): Issue[] {
           ),
         );
       if (instruction.pop) queue.shift();
-      if (instruction.accRow + instruction.rows > accRows)
-        issues.push(
-          issue(
-            'accumulators',
-            where(i),
-            `accumulator rows ${instruction.accRow}..${instruction.accRow + instruction.rows - 1} exceed ${accRows}`,
-          ),
-        );
-    } else if (instruction.op === 'activate' && instruction.accRow + instruction.rows > accRows) {
-      issues.push(
-        issue(
-          'accumulators',
-          where(i),
-          `accumulator rows ${instruction.accRow}..${instruction.accRow + instruction.rows - 1} exceed ${accRows}`,
-        ),
-      );
     }
+    // The accumulator rows it reads or writes, as the registry declares them (one range per instruction).
+    const spec = OPS[instruction.op];
+    const acc = [...spec.reads(instruction, ctx), ...spec.writes(instruction, ctx)].find((a) => a.space === 'acc');
+    if (acc && acc.end > accRows)
+      issues.push(issue('accumulators', where(i), `accumulator rows ${acc.start}..${acc.end - 1} exceed ${accRows}`));
   });
   return issues;
 }

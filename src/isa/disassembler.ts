@@ -2,8 +2,8 @@
  * `Program` -> canonical text: the same assembly the assembler reads, with buffer names restored,
  * default parameters left out, DMAs with the host written as read_host / write_host.
  */
-import { OPS, defaultFieldValue, type FieldSpec } from './ops.js';
-import type { BufferDecl, DmaInstruction, Instruction, MemRef, Program } from './types.js';
+import { OPS, defaultFieldValue, textMnemonic, type FieldSpec } from './ops.js';
+import type { BufferDecl, Instruction, MemRef, Program } from './types.js';
 import { fieldsOf } from './fields.js';
 
 function bufferLine(b: BufferDecl): string {
@@ -32,14 +32,6 @@ function fieldText(field: FieldSpec, value: unknown, buffers: readonly BufferDec
   return String(value);
 }
 
-function mnemonic(instruction: Instruction): string {
-  if (instruction.op !== 'dma') return OPS[instruction.op].mnemonic;
-  const d = instruction as DmaInstruction;
-  if (d.dst.space === 'ub' && d.src.space === 'host') return 'read_host';
-  if (d.dst.space === 'host' && d.src.space === 'ub') return 'write_host';
-  return 'dma';
-}
-
 export function disassembleInstruction(instruction: Instruction, buffers: readonly BufferDecl[] = []): string {
   const spec = OPS[instruction.op];
   const record = fieldsOf(instruction);
@@ -53,7 +45,7 @@ export function disassembleInstruction(instruction: Instruction, buffers: readon
     else if (field.kind === 'flag') parts.push(value ? (field.key ?? field.name) : `${field.key ?? field.name}=false`);
     else parts.push(`${field.key ?? field.name}=${fieldText(field, value, buffers, core)}`);
   }
-  const name = mnemonic(instruction);
+  const name = textMnemonic(instruction);
   return parts.length === 0 ? name : `${name.padEnd(12)} ${parts.join(', ')}`;
 }
 

@@ -4,9 +4,21 @@ import { describe, expect, it } from 'vitest';
 import { getChipPreset } from '../arch/presets/index.js';
 import { coreAt } from '../arch/derive.js';
 import { activateCycles, fillCycles, poolCycles, vectorCycles } from '../arch/timing.js';
-import { EXECUTION_UNITS, INSTRUCTION_EFFECTS, OPS, issueCycles } from './ops.js';
+import {
+  EXECUTION_UNITS,
+  INSTRUCTION_EFFECTS,
+  OPS,
+  consumesWeightTile,
+  isBarrier,
+  isTransfer,
+  issueCycles,
+  pushesWeightTile,
+  stopsProgram,
+  textMnemonic,
+  usesWeightFifo,
+} from './ops.js';
 import { VECTOR_SEMANTICS } from './semantics.js';
-import type { Instruction, Opcode } from './types.js';
+import type { Instruction, MemorySpace, Opcode } from './types.js';
 
 const opcodes = Object.keys(OPS) as Opcode[];
 
@@ -137,11 +149,80 @@ describe('instruction registry: every opcode declares its behaviour', () => {
   });
 });
 
+describe('weight FIFO parts, stop and barrier rules, and text mnemonics come from the registry', () => {
+  const dmaBetween = (dst: MemorySpace, src: MemorySpace): Instruction => ({
+    op: 'dma',
+    dst: { space: dst, address: 0 },
+    src: { space: src, address: 0 },
+    bytes: 4,
+    rows: 1,
+    srcStrideBytes: 0,
+    dstStrideBytes: 0,
+    core: 0,
+  });
+  const read: Instruction = {
+    op: 'read_weights',
+    src: { space: 'dram', address: 0 },
+    rows: 8,
+    cols: 5,
+    strideBytes: 0,
+    transpose: false,
+    core: 0,
+    mxu: 0,
+  };
+
+  it('gives weight-fetch work the push part and matrix-array work the consume part (the guards narrow by them)', () => {
+    // The type guards are sound only while these are the only opcodes with each part.
+    expect(opcodes.filter((o) => OPS[o].weightFifo === 'push')).toEqual(['read_weights']);
+    expect(opcodes.filter((o) => OPS[o].weightFifo === 'consume')).toEqual(['matmul']);
+    expect(opcodes.filter((o) => OPS[o].unit === 'dma')).toEqual(['dma']);
+    for (const o of opcodes)
+      expect(OPS[o].weightFifo !== undefined).toBe(['weight-fetch', 'matrix'].includes(OPS[o].unit));
+    expect(pushesWeightTile(read)).toBe(true);
+    expect(consumesWeightTile(read)).toBe(false);
+    expect(usesWeightFifo(read)).toBe(true);
+    expect(usesWeightFifo({ op: 'sync' })).toBe(false);
+    expect(isTransfer(dmaBetween('ub', 'host'))).toBe(true);
+    expect(isTransfer(read)).toBe(false);
+  });
+
+  it('stops at halt only and treats sync only as a barrier', () => {
+    expect(opcodes.filter((o) => OPS[o].issueRule !== undefined).sort()).toEqual(['halt', 'sync']);
+    expect(stopsProgram({ op: 'halt' })).toBe(true);
+    expect(stopsProgram({ op: 'sync' })).toBe(false);
+    expect(isBarrier({ op: 'sync' })).toBe(true);
+    expect(isBarrier({ op: 'nop', cycles: 1 })).toBe(false);
+  });
+
+  it('writes DMAs between host and unified buffer as read_host / write_host, everything else by mnemonic', () => {
+    expect(textMnemonic(dmaBetween('ub', 'host'))).toBe('read_host');
+    expect(textMnemonic(dmaBetween('host', 'ub'))).toBe('write_host');
+    expect(textMnemonic(dmaBetween('dram', 'host'))).toBe('dma');
+    expect(textMnemonic(dmaBetween('ub', 'dram'))).toBe('dma');
+    expect(textMnemonic(read)).toBe('read_weights');
+    expect(textMnemonic({ op: 'halt' })).toBe('halt');
+    expect(opcodes.filter((o) => OPS[o].textMnemonic !== undefined)).toEqual(['dma']);
+  });
+});
+
 describe('nothing outside the registry switches on an opcode name', () => {
   const root = join(import.meta.dirname, '..');
-  const files = ['sim/chip/timing.ts', 'sim/chip/machine.ts', 'sim/chip/state.ts', 'run/compiled-model.ts'];
-  // `case 'dma':` or `op === 'halt'` with any opcode.
-  const pattern = new RegExp(`(case|\\.op\\s*[!=]==)\\s*'(${opcodes.join('|')})'`);
+  const files = [
+    'sim/chip/timing.ts',
+    'sim/chip/machine.ts',
+    'sim/chip/state.ts',
+    'sim/chip/run.ts',
+    'sim/chip/dependencies.ts',
+    'sim/chip/counters.ts',
+    'run/compiled-model.ts',
+    'isa/validate.ts',
+    'isa/disassembler.ts',
+    'compile/tile.ts',
+    'compile/verify.ts',
+  ];
+  // `case 'dma':`, `op === 'halt'` or `'halt' === op` with any opcode.
+  const names = opcodes.join('|');
+  const pattern = new RegExp(`(case|\\.op\\s*[!=]==)\\s*'(${names})'|'(${names})'\\s*[!=]==\\s*[\\w.]*\\.op\\b`);
   it.each(files)('%s looks opcode behaviour up in OPS', (file) => {
     const lines = readFileSync(join(root, file), 'utf8').split('\n');
     expect(lines.filter((line) => pattern.test(line))).toEqual([]);

@@ -101,6 +101,13 @@ export interface OpSpec {
   movedBytes?(instruction: Instruction, ctx: AccessContext): number;
   /** Vector-unit instructions: cycles they occupy the core's vector unit. */
   vectorUnitCycles?(core: CoreSpec, instruction: Instruction): number;
+  /**
+   * Its part in a matrix unit's weight FIFO: 'push' queues a tile, 'consume' multiplies by the tile at
+   * the head (and pops it with `pop`). Instructions with a part name a matrix unit and use its input format.
+   */
+  readonly weightFifo?: 'push' | 'consume';
+  /** The mnemonic the disassembler writes for it, when that depends on its operands (absent: `mnemonic`). */
+  textMnemonic?(instruction: Instruction): string;
 }
 
 /**
@@ -148,6 +155,13 @@ const dma: OpSpec = {
   unit: 'dma',
   effect: 'copy',
   movedBytes: (i) => dmaBytes(i as DmaInstruction),
+  // The assembler's aliases for copies between the host and a unified buffer.
+  textMnemonic: (i) => {
+    const d = i as DmaInstruction;
+    if (d.dst.space === 'ub' && d.src.space === 'host') return 'read_host';
+    if (d.dst.space === 'host' && d.src.space === 'ub') return 'write_host';
+    return 'dma';
+  },
   fields: [
     { name: 'dst', kind: 'mem', positional: true },
     { name: 'src', kind: 'mem', positional: true },
@@ -174,6 +188,7 @@ const readWeights: OpSpec = {
   summary: "fetch a rows x cols weight tile into a matrix unit's weight FIFO",
   unit: 'weight-fetch',
   effect: 'load-weights',
+  weightFifo: 'push',
   movedBytes: (i, ctx) => (i as ReadWeightsInstruction).rows * (i as ReadWeightsInstruction).cols * bytesOf(ctx.dtype),
   fields: [
     { name: 'src', kind: 'mem', positional: true },
@@ -199,6 +214,7 @@ const matmul: OpSpec = {
   summary: 'multiply input vectors by the current weight tile into the accumulators',
   unit: 'matrix',
   effect: 'multiply',
+  weightFifo: 'consume',
   fields: [
     { name: 'accRow', kind: 'acc', positional: true },
     { name: 'src', kind: 'mem', positional: true, spaces: UB_ONLY },
@@ -439,6 +455,42 @@ export const OPS: Readonly<Record<Opcode, OpSpec>> = {
 /** Cycles the front end spends issuing an instruction. */
 export function issueCycles(instruction: Instruction): number {
   return OPS[instruction.op].issueCycles?.(instruction) ?? 1;
+}
+
+/** Whether it ends the program: the front end issues nothing after it. */
+export function stopsProgram(instruction: Instruction): boolean {
+  return OPS[instruction.op].issueRule === 'stop';
+}
+
+/** Whether it waits for earlier instructions before it issues (nothing may move above it). */
+export function isBarrier(instruction: Instruction): boolean {
+  return OPS[instruction.op].issueRule === 'barrier';
+}
+
+/** Whether a DMA engine runs it: a copy with a source and a destination. */
+export function isTransfer(instruction: Instruction): instruction is DmaInstruction {
+  return OPS[instruction.op].unit === 'dma';
+}
+
+/** Whether it takes part in a matrix unit's weight FIFO (and so names a matrix unit). */
+export function usesWeightFifo(instruction: Instruction): instruction is ReadWeightsInstruction | MatmulInstruction {
+  return OPS[instruction.op].weightFifo !== undefined;
+}
+
+/** Whether it queues a weight tile in its matrix unit's FIFO. */
+export function pushesWeightTile(instruction: Instruction): instruction is ReadWeightsInstruction {
+  return OPS[instruction.op].weightFifo === 'push';
+}
+
+/** Whether it multiplies by the tile at the head of its matrix unit's FIFO. */
+export function consumesWeightTile(instruction: Instruction): instruction is MatmulInstruction {
+  return OPS[instruction.op].weightFifo === 'consume';
+}
+
+/** The mnemonic text writes for an instruction. */
+export function textMnemonic(instruction: Instruction): string {
+  const spec = OPS[instruction.op];
+  return spec.textMnemonic?.(instruction) ?? spec.mnemonic;
 }
 
 export function opByCode(code: number): OpSpec | undefined {

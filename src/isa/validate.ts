@@ -16,7 +16,7 @@ import {
   matrixUnitsPerCore,
 } from '../arch/derive.js';
 import { NUMBER_FORMATS, type NumberFormatName } from '../core/number-formats.js';
-import { BINARY_VECTOR_OPS, OPS, type Access } from './ops.js';
+import { BINARY_VECTOR_OPS, OPS, pushesWeightTile, stopsProgram, usesWeightFifo, type Access } from './ops.js';
 import type {
   ActivateInstruction,
   Instruction,
@@ -202,11 +202,7 @@ function checkShape(chip: ChipSpec, instruction: Instruction, format: NumberForm
   const unit = core && matrixUnitAt(core, (instruction as Target).mxu ?? 0);
   const check = SHAPE_CHECKS[instruction.op] as ShapeCheck<Instruction> | undefined;
   const problems = [...checkFields(instruction), ...(check ? check(instruction, { core, unit, format }) : [])];
-  if (
-    (instruction.op === 'matmul' || instruction.op === 'read_weights') &&
-    unit &&
-    !unit.formats.some((f) => f.input === format)
-  ) {
+  if (usesWeightFifo(instruction) && unit && !unit.formats.some((f) => f.input === format)) {
     problems.push(`the matrix unit multiplies ${unit.formats.map((f) => f.input).join('/')}, not ${format}`);
   }
   return problems;
@@ -241,11 +237,11 @@ function checkInit(program: Program): Issue[] {
 function checkWeightFifos(program: Program, issues: Issue[], skip: ReadonlySet<number>): void {
   const pending = new Map<string, Array<{ rows: number; index: number }>>();
   program.instructions.forEach((instruction, index) => {
-    if ((instruction.op !== 'read_weights' && instruction.op !== 'matmul') || skip.has(index)) return;
+    if (!usesWeightFifo(instruction) || skip.has(index)) return;
     const key = `${instruction.core}/${instruction.mxu}`;
     const queue = pending.get(key) ?? [];
     pending.set(key, queue);
-    if (instruction.op === 'read_weights') {
+    if (pushesWeightTile(instruction)) {
       queue.push({ rows: instruction.rows, index });
       return;
     }
@@ -303,7 +299,7 @@ export function validateProgram(program: Program, chip: ChipSpec): Issue[] {
   program.instructions.forEach((instruction, index) => {
     const at = instructionLocation(program, index);
     const target = instruction as Target;
-    const targetProblems = checkTarget(chip, target, instruction.op === 'matmul' || instruction.op === 'read_weights');
+    const targetProblems = checkTarget(chip, target, usesWeightFifo(instruction));
     for (const problem of targetProblems) issues.push(issue('bad_target', at, problem));
     if (targetProblems.length > 0) {
       badTargets.add(index);
@@ -323,7 +319,7 @@ export function validateProgram(program: Program, chip: ChipSpec): Issue[] {
   });
   checkWeightFifos(program, issues, badTargets);
   issues.push(...checkInit(program));
-  if (program.instructions.length === 0 || program.instructions[program.instructions.length - 1]!.op !== 'halt') {
+  if (program.instructions.length === 0 || !stopsProgram(program.instructions[program.instructions.length - 1]!)) {
     issues.push(
       issue(
         'no_halt',

@@ -6,6 +6,7 @@
  * The six add up to the program's total cycles. Useful MACs count rows x depth x columns per matmul;
  * unused MACs are the rest of the array's cells during active cycles.
  */
+import { isTransfer } from '../../isa/ops.js';
 import type { Instruction } from '../../isa/types.js';
 import type { Dependency } from './dependencies.js';
 import type { MatrixUnitModel, PassTiming } from './units.js';
@@ -37,7 +38,7 @@ function waitsForHost(
   for (const d of deps) if (latest === undefined || end(d.on) > end(latest)) latest = d.on;
   if (latest === undefined) return false;
   const producer = instructions[latest]!;
-  return producer.op === 'dma' && producer.src.space === 'host' && end(latest) >= pass.issueReady;
+  return isTransfer(producer) && producer.src.space === 'host' && end(latest) >= pass.issueReady;
 }
 
 export function matrixUnitCounters(

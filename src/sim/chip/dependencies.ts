@@ -11,7 +11,7 @@
  * (and weights read thousands of times do not make the search quadratic).
  */
 import { OPS, type Access, type AccessContext } from '../../isa/ops.js';
-import type { Instruction, MatmulInstruction } from '../../isa/types.js';
+import type { Instruction } from '../../isa/types.js';
 import { unitOf } from './timing.js';
 
 interface Segment {
@@ -95,17 +95,10 @@ export function findDependencies(instructions: readonly Instruction[], ctx: Acce
     }
     return map;
   };
-  const sameArray = (a: number, b: number): boolean => {
-    const x = instructions[a]!;
-    const y = instructions[b]!;
-    return (
-      x.op === 'matmul' &&
-      y.op === 'matmul' &&
-      (x as MatmulInstruction).core === (y as MatmulInstruction).core &&
-      (x as MatmulInstruction).mxu === (y as MatmulInstruction).mxu
-    );
-  };
   const units = instructions.map(unitOf);
+  // Matrix-array instructions on one array run in order, so its accumulators need no waits among them.
+  const sameArray = (a: number, b: number): boolean =>
+    OPS[instructions[a]!.op].unit === 'matrix' && OPS[instructions[b]!.op].unit === 'matrix' && units[a] === units[b];
   const addReader = (readers: number[], index: number): void => {
     const unit = units[index];
     const at = readers.findIndex((r) => units[r] === unit);

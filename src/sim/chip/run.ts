@@ -6,7 +6,7 @@ import type { ChipSpec } from '../../arch/chip-spec.js';
 import { coreAt } from '../../arch/derive.js';
 import { formatIssues } from '../../core/errors.js';
 import type { NumberFormatName } from '../../core/number-formats.js';
-import { OPS } from '../../isa/ops.js';
+import { OPS, stopsProgram } from '../../isa/ops.js';
 import type { Program } from '../../isa/types.js';
 import { programFormat, validateProgram } from '../../isa/validate.js';
 import { fastGemm } from '../systolic/fast-gemm.js';
@@ -184,7 +184,7 @@ export function interpretProgram(
   const state = new ChipState(chip, program, programFormat(program, chip));
   loadInputs(state, program, inputs);
   for (const instruction of program.instructions) {
-    if (instruction.op === 'halt') break;
+    if (stopsProgram(instruction)) break;
     state.execute(instruction, referenceMatmul);
   }
   return collectOutputs(state, program);
