@@ -32,6 +32,7 @@ import {
 import { dataTypeOf } from './onnx-tensor.js';
 import { externalDataRef, withExternalData, type ExternalDataReader } from './external-data.js';
 import { fuseLayerNormChains } from './layer-norm-pattern.js';
+import { fuseRmsNormChains } from './rms-norm-pattern.js';
 
 export interface ImportOnnxOptions {
   /** Names the file in issues and in the graph's source. */
@@ -113,14 +114,16 @@ export function onnxToGraph(model: OnnxModel, options: ImportOnnxOptions = {}): 
   let result: Graph;
   try {
     const outputs = graph.outputs.map((o) => o.name);
-    result = fuseLayerNormChains(
-      inferGraph(
-        graphName(graph.name, ctx.file),
-        [...ctx.tensors.values(), ...known],
-        known.map((t) => t.name),
-        outputs,
-        nodes,
-        { kind: 'onnx', file: ctx.file },
+    result = fuseRmsNormChains(
+      fuseLayerNormChains(
+        inferGraph(
+          graphName(graph.name, ctx.file),
+          [...ctx.tensors.values(), ...known],
+          known.map((t) => t.name),
+          outputs,
+          nodes,
+          { kind: 'onnx', file: ctx.file },
+        ),
       ),
     );
   } catch (error) {

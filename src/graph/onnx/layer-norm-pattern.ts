@@ -7,12 +7,12 @@
  */
 import type { Graph, GraphNode, GraphTensor } from '../types.js';
 
-interface Uses {
+export interface Uses {
   readonly producer: ReadonlyMap<string, GraphNode>;
   readonly count: ReadonlyMap<string, number>;
 }
 
-function usesOf(graph: Graph): Uses {
+export function usesOf(graph: Graph): Uses {
   const producer = new Map<string, GraphNode>();
   const count = new Map<string, number>();
   for (const node of graph.nodes) {
@@ -23,11 +23,11 @@ function usesOf(graph: Graph): Uses {
   return { producer, count };
 }
 
-const scalar = (t: GraphTensor | undefined): number | undefined =>
+export const scalar = (t: GraphTensor | undefined): number | undefined =>
   t?.data && t.data.length === 1 ? t.data[0] : undefined;
 
 /** The shortest decimal that reads back as the same float32 (1e-5 rather than 9.99999974e-6). */
-function shortestFloat(x: number): number {
+export function shortestFloat(x: number): number {
   for (let digits = 1; digits < 9; digits++) {
     const y = Number(x.toPrecision(digits));
     if (Math.fround(y) === x) return y;
@@ -36,7 +36,7 @@ function shortestFloat(x: number): number {
 }
 
 /** A ReduceMean over the last axis only, keeping it (attribute axes before opset 18, an input from 18). */
-function meanOverLastAxis(graph: Graph, node: GraphNode | undefined): node is GraphNode {
+export function meanOverLastAxis(graph: Graph, node: GraphNode | undefined): node is GraphNode {
   if (node?.op !== 'ReduceMean' || node.attrs['keepdims'] === 0) return false;
   const rank = graph.tensors[node.inputs[0]!]!.shape.length;
   const axes = node.inputs[1]
@@ -123,6 +123,14 @@ export function fuseLayerNormChains(graph: Graph): Graph {
       replace.set(n.name, i === 0 ? match.layerNorm : undefined);
     });
   }
+  return withReplacements(graph, replace);
+}
+
+/**
+ * `graph` with each node named in `replace` swapped for its entry: the fused node where one is given (placed
+ * where the chain starts), nothing for the chain's other nodes; tensors nothing reads or writes any more go.
+ */
+export function withReplacements(graph: Graph, replace: ReadonlyMap<string, GraphNode | undefined>): Graph {
   if (replace.size === 0) return graph;
   const nodes = graph.nodes.flatMap((n) =>
     replace.has(n.name) ? (replace.get(n.name) ? [replace.get(n.name)!] : []) : [n],
