@@ -2,263 +2,335 @@
 import type { ValidationSummary } from './validation.js';
 
 export const VALIDATION_SUMMARY: ValidationSummary = {
-  categories: [
+  "categories": [
     {
-      category: 'kernels',
-      all: {
-        rows: 114,
-        mape: 0.1706,
-        medianSpeedRatio: 0.9948,
-        within15: 0.6754,
-        within30: 0.8772,
+      "category": "kernels",
+      "all": {
+        "rows": 114,
+        "mape": 0.1706,
+        "medianSpeedRatio": 0.9948,
+        "within15": 0.6754,
+        "within30": 0.8772
       },
-      heldOut: {
-        rows: 74,
-        mape: 0.1253,
-        medianSpeedRatio: 0.9948,
-        within15: 0.7297,
-        within30: 0.9189,
+      "heldOut": {
+        "rows": 74,
+        "mape": 0.1253,
+        "medianSpeedRatio": 0.9948,
+        "within15": 0.7297,
+        "within30": 0.9189
       },
-      calibration: {
-        rows: 40,
-        mape: 0.2542,
-        medianSpeedRatio: 0.9926,
-        within15: 0.575,
-        within30: 0.8,
+      "calibration": {
+        "rows": 40,
+        "mape": 0.2542,
+        "medianSpeedRatio": 0.9926,
+        "within15": 0.575,
+        "within30": 0.8
       },
-      regime: {
-        chips: [
-          'a100',
-          'b200',
-          'gaudi2',
-          'gaudi3',
-          'gh200',
-          'h100-sxm',
-          'h200',
-          'mi300x',
-          'mi325x',
-          'tpu-v5e',
-          'v100-sxm',
+      "regime": {
+        "chips": [
+          "a100",
+          "b200",
+          "gaudi2",
+          "gaudi3",
+          "gh200",
+          "h100-sxm",
+          "h200",
+          "mi300x",
+          "mi325x",
+          "tpu-v5e",
+          "v100-sxm"
         ],
-        chipCount: [1, 1],
-        params: null,
-      },
-      unmapped: 0,
-    },
-    {
-      category: 'training-node',
-      all: {
-        rows: 86,
-        mape: 0.1526,
-        medianSpeedRatio: 1.101,
-        within15: 0.5581,
-        within30: 0.8953,
-      },
-      heldOut: {
-        rows: 44,
-        mape: 0.131,
-        medianSpeedRatio: 1.101,
-        within15: 0.5909,
-        within30: 0.9773,
-      },
-      calibration: {
-        rows: 42,
-        mape: 0.1751,
-        medianSpeedRatio: 1.101,
-        within15: 0.5238,
-        within30: 0.8095,
-      },
-      regime: {
-        chips: ['a100', 'a100-40gb', 'b200', 'gaudi2', 'h100-sxm', 'h200', 'tpu-v4', 'tpu-v5p', 'tpu-v6e', 'tpu-v7'],
-        chipCount: [8, 64],
-        params: [123537408, 70552387584],
-      },
-      unmapped: 0,
-    },
-    {
-      category: 'training-scale',
-      all: {
-        rows: 84,
-        mape: 0.1414,
-        medianSpeedRatio: 1.095,
-        within15: 0.6548,
-        within30: 0.9167,
-      },
-      heldOut: {
-        rows: 50,
-        mape: 0.149,
-        medianSpeedRatio: 1.091,
-        within15: 0.66,
-        within30: 0.92,
-      },
-      calibration: {
-        rows: 34,
-        mape: 0.1302,
-        medianSpeedRatio: 1.098,
-        within15: 0.6471,
-        within30: 0.9118,
-      },
-      regime: {
-        chips: ['a100', 'a100-40gb', 'b200', 'h100-sxm', 'h800', 'tpu-v4', 'tpu-v5e', 'tpu-v5p'],
-        chipCount: [128, 16384],
-        params: [353566720, 1031460618240],
-      },
-      unmapped: 0,
-    },
-    {
-      category: 'serving',
-      all: {
-        rows: 107,
-        mape: 0.1678,
-        medianSpeedRatio: 1.074,
-        within15: 0.5794,
-        within30: 0.9065,
-      },
-      heldOut: {
-        rows: 65,
-        mape: 0.1942,
-        medianSpeedRatio: 1.119,
-        within15: 0.5385,
-        within30: 0.8769,
-      },
-      calibration: {
-        rows: 42,
-        mape: 0.1271,
-        medianSpeedRatio: 1.056,
-        within15: 0.6429,
-        within30: 0.9524,
-      },
-      regime: {
-        chips: ['a100', 'b200', 'gh200', 'h100-sxm', 'h200', 'l40s', 'mi300x'],
-        chipCount: [1, 8],
-        params: [6738149376, 671025397760],
-      },
-      unmapped: 0,
-    },
-    {
-      category: 'collectives',
-      all: {
-        rows: 102,
-        mape: 0.1954,
-        medianSpeedRatio: 1.04,
-        within15: 0.6569,
-        within30: 0.8137,
-      },
-      heldOut: {
-        rows: 61,
-        mape: 0.2285,
-        medianSpeedRatio: 1.039,
-        within15: 0.6066,
-        within30: 0.7705,
-      },
-      calibration: {
-        rows: 41,
-        mape: 0.1462,
-        medianSpeedRatio: 1.058,
-        within15: 0.7317,
-        within30: 0.878,
-      },
-      regime: {
-        chips: ['a100', 'b200', 'h100-sxm', 'h200', 'mi300x', 'tpu-v5e'],
-        chipCount: [2, 32],
-        params: null,
-      },
-      unmapped: 0,
-    },
-    {
-      category: 'power',
-      all: {
-        rows: 11,
-        mape: 0.1342,
-        medianSpeedRatio: 0.9872,
-        within15: 0.8182,
-        within30: 0.9091,
-      },
-      heldOut: {
-        rows: 5,
-        mape: 0.05371,
-        medianSpeedRatio: 0.9872,
-        within15: 1,
-        within30: 1,
-      },
-      calibration: {
-        rows: 6,
-        mape: 0.2013,
-        medianSpeedRatio: 0.9596,
-        within15: 0.6667,
-        within30: 0.8333,
-      },
-      regime: {
-        chips: ['a100', 'h100-sxm', 'h200', 'tpu-v1', 'tpu-v3', 'tpu-v4'],
-        chipCount: [1, 1],
-        params: null,
-      },
-      unmapped: 0,
-    },
-    {
-      category: 'area',
-      all: {
-        rows: 18,
-        mape: 0.0766,
-        medianSpeedRatio: 0.9906,
-        within15: 0.8889,
-        within30: 1,
-      },
-      heldOut: {
-        rows: 14,
-        mape: 0.08754,
-        medianSpeedRatio: 0.9852,
-        within15: 0.8571,
-        within30: 1,
-      },
-      calibration: {
-        rows: 4,
-        mape: 0.0383,
-        medianSpeedRatio: 1.008,
-        within15: 1,
-        within30: 1,
-      },
-      regime: {
-        chips: [
-          'a100',
-          'a100-40gb',
-          'a100-pcie',
-          'gh200',
-          'h100-pcie',
-          'h100-sxm',
-          'h200',
-          'h800',
-          'l40s',
-          'mtia-v1',
-          'mtia-v2',
-          't4',
-          'tpu-v1',
-          'tpu-v2',
-          'tpu-v3',
-          'tpu-v4',
-          'tpu-v4i',
-          'v100-sxm',
+        "chipCount": [
+          1,
+          1
         ],
-        chipCount: [1, 1],
-        params: null,
+        "params": null
       },
-      unmapped: 0,
+      "unmapped": 0
     },
+    {
+      "category": "training-node",
+      "all": {
+        "rows": 86,
+        "mape": 0.1526,
+        "medianSpeedRatio": 1.101,
+        "within15": 0.5581,
+        "within30": 0.8953
+      },
+      "heldOut": {
+        "rows": 44,
+        "mape": 0.131,
+        "medianSpeedRatio": 1.101,
+        "within15": 0.5909,
+        "within30": 0.9773
+      },
+      "calibration": {
+        "rows": 42,
+        "mape": 0.1751,
+        "medianSpeedRatio": 1.101,
+        "within15": 0.5238,
+        "within30": 0.8095
+      },
+      "regime": {
+        "chips": [
+          "a100",
+          "a100-40gb",
+          "b200",
+          "gaudi2",
+          "h100-sxm",
+          "h200",
+          "tpu-v4",
+          "tpu-v5p",
+          "tpu-v6e",
+          "tpu-v7"
+        ],
+        "chipCount": [
+          8,
+          64
+        ],
+        "params": [
+          123537408,
+          70552387584
+        ]
+      },
+      "unmapped": 0
+    },
+    {
+      "category": "training-scale",
+      "all": {
+        "rows": 84,
+        "mape": 0.1414,
+        "medianSpeedRatio": 1.095,
+        "within15": 0.6548,
+        "within30": 0.9167
+      },
+      "heldOut": {
+        "rows": 50,
+        "mape": 0.149,
+        "medianSpeedRatio": 1.091,
+        "within15": 0.66,
+        "within30": 0.92
+      },
+      "calibration": {
+        "rows": 34,
+        "mape": 0.1302,
+        "medianSpeedRatio": 1.098,
+        "within15": 0.6471,
+        "within30": 0.9118
+      },
+      "regime": {
+        "chips": [
+          "a100",
+          "a100-40gb",
+          "b200",
+          "h100-sxm",
+          "h800",
+          "tpu-v4",
+          "tpu-v5e",
+          "tpu-v5p"
+        ],
+        "chipCount": [
+          128,
+          16384
+        ],
+        "params": [
+          353566720,
+          1031460618240
+        ]
+      },
+      "unmapped": 0
+    },
+    {
+      "category": "serving",
+      "all": {
+        "rows": 107,
+        "mape": 0.1678,
+        "medianSpeedRatio": 1.074,
+        "within15": 0.5794,
+        "within30": 0.9065
+      },
+      "heldOut": {
+        "rows": 65,
+        "mape": 0.1942,
+        "medianSpeedRatio": 1.119,
+        "within15": 0.5385,
+        "within30": 0.8769
+      },
+      "calibration": {
+        "rows": 42,
+        "mape": 0.1271,
+        "medianSpeedRatio": 1.056,
+        "within15": 0.6429,
+        "within30": 0.9524
+      },
+      "regime": {
+        "chips": [
+          "a100",
+          "b200",
+          "gh200",
+          "h100-sxm",
+          "h200",
+          "l40s",
+          "mi300x"
+        ],
+        "chipCount": [
+          1,
+          8
+        ],
+        "params": [
+          6738149376,
+          671025397760
+        ]
+      },
+      "unmapped": 0
+    },
+    {
+      "category": "collectives",
+      "all": {
+        "rows": 102,
+        "mape": 0.1954,
+        "medianSpeedRatio": 1.04,
+        "within15": 0.6569,
+        "within30": 0.8137
+      },
+      "heldOut": {
+        "rows": 61,
+        "mape": 0.2285,
+        "medianSpeedRatio": 1.039,
+        "within15": 0.6066,
+        "within30": 0.7705
+      },
+      "calibration": {
+        "rows": 41,
+        "mape": 0.1462,
+        "medianSpeedRatio": 1.058,
+        "within15": 0.7317,
+        "within30": 0.878
+      },
+      "regime": {
+        "chips": [
+          "a100",
+          "b200",
+          "h100-sxm",
+          "h200",
+          "mi300x",
+          "tpu-v5e"
+        ],
+        "chipCount": [
+          2,
+          32
+        ],
+        "params": null
+      },
+      "unmapped": 0
+    },
+    {
+      "category": "power",
+      "all": {
+        "rows": 11,
+        "mape": 0.1342,
+        "medianSpeedRatio": 0.9872,
+        "within15": 0.8182,
+        "within30": 0.9091
+      },
+      "heldOut": {
+        "rows": 5,
+        "mape": 0.05371,
+        "medianSpeedRatio": 0.9872,
+        "within15": 1,
+        "within30": 1
+      },
+      "calibration": {
+        "rows": 6,
+        "mape": 0.2013,
+        "medianSpeedRatio": 0.9596,
+        "within15": 0.6667,
+        "within30": 0.8333
+      },
+      "regime": {
+        "chips": [
+          "a100",
+          "h100-sxm",
+          "h200",
+          "tpu-v1",
+          "tpu-v3",
+          "tpu-v4"
+        ],
+        "chipCount": [
+          1,
+          1
+        ],
+        "params": null
+      },
+      "unmapped": 0
+    },
+    {
+      "category": "area",
+      "all": {
+        "rows": 18,
+        "mape": 0.0766,
+        "medianSpeedRatio": 0.9906,
+        "within15": 0.8889,
+        "within30": 1
+      },
+      "heldOut": {
+        "rows": 14,
+        "mape": 0.08754,
+        "medianSpeedRatio": 0.9852,
+        "within15": 0.8571,
+        "within30": 1
+      },
+      "calibration": {
+        "rows": 4,
+        "mape": 0.0383,
+        "medianSpeedRatio": 1.008,
+        "within15": 1,
+        "within30": 1
+      },
+      "regime": {
+        "chips": [
+          "a100",
+          "a100-40gb",
+          "a100-pcie",
+          "gh200",
+          "h100-pcie",
+          "h100-sxm",
+          "h200",
+          "h800",
+          "l40s",
+          "mtia-v1",
+          "mtia-v2",
+          "t4",
+          "tpu-v1",
+          "tpu-v2",
+          "tpu-v3",
+          "tpu-v4",
+          "tpu-v4i",
+          "v100-sxm"
+        ],
+        "chipCount": [
+          1,
+          1
+        ],
+        "params": null
+      },
+      "unmapped": 0
+    }
   ],
-  overall: {
-    all: {
-      rows: 493,
-      mape: 0.167,
-      medianSpeedRatio: 1.062,
-      within15: 0.6268,
-      within30: 0.8803,
+  "overall": {
+    "all": {
+      "rows": 493,
+      "mape": 0.167,
+      "medianSpeedRatio": 1.062,
+      "within15": 0.6268,
+      "within30": 0.8803
     },
-    heldOut: {
-      rows: 294,
-      mape: 0.1669,
-      medianSpeedRatio: 1.06,
-      within15: 0.6293,
-      within30: 0.8878,
-    },
-  },
+    "heldOut": {
+      "rows": 294,
+      "mape": 0.1669,
+      "medianSpeedRatio": 1.06,
+      "within15": 0.6293,
+      "within30": 0.8878
+    }
+  }
 };
