@@ -67,7 +67,14 @@ const manifest = JSON.parse(readFileSync(join(fixtures, 'manifest.json'), 'utf8'
 const userRuns = manifest.runs.filter((r) => r.name.includes('_user'));
 console.log(
   `SCALE-Sim v2 memory system, USER mode: ${userRuns.length} runs of the golden matrix (` +
-    `${live ? `SCALE-Sim timed live, ` + `${execFileSync(python, ['--version'], { encoding: 'utf8' }).trim()}` : `SCALE-Sim times RECORDED at ` + `fixture generation (` + `${manifest.python}, Python ` + `start-up included), not ` + `measured now`})`,
+    (live
+      ? `SCALE-Sim timed live, ` + `${execFileSync(python, ['--version'], { encoding: 'utf8' }).trim()}`
+      : `SCALE-Sim times RECORDED at ` +
+        `fixture generation (` +
+        `${manifest.python}, Python ` +
+        `start-up included), not ` +
+        `measured now`) +
+    `)`,
 );
 console.log(
   `  tpusim cold: 1 warm-up call, median of 3, runs in matrix order; steady: after ${WARM_PASSES} passes over ` +

@@ -98,7 +98,17 @@ if (writeChipTo !== undefined) {
   const passing = chipResults.filter((r) => r.status === 'pass').map((r) => r.name);
   writeFileSync(
     writeChipTo,
-    `${JSON.stringify({ chip: CHIP, dtype: 'bf16', tolerance: CHIP_CONFORMANCE_TOLERANCE, passing, expectedFailures: EXPECTED_CHIP_FAILURES }, null, 1)}\n`,
+    JSON.stringify(
+      {
+        chip: CHIP,
+        dtype: 'bf16',
+        tolerance: CHIP_CONFORMANCE_TOLERANCE,
+        passing,
+        expectedFailures: EXPECTED_CHIP_FAILURES,
+      },
+      null,
+      1,
+    ) + `\n`,
   );
 }
 
@@ -149,7 +159,13 @@ if (process.argv.includes('--json')) {
     if (verbose && c)
       for (const p of c.problems)
         console.log(
-          `    chip ${p.status === 'unsupported' ? 'not compilable' : p.name in EXPECTED_CHIP_FAILURES ? 'fail (expected)' : p.status} ` +
+          `    chip ` +
+            (p.status === 'unsupported'
+              ? 'not compilable'
+              : p.name in EXPECTED_CHIP_FAILURES
+                ? 'fail (expected)'
+                : p.status) +
+            ` ` +
             `${p.name}: ${p.reason.split('\n')[0]}`,
         );
   }

@@ -160,5 +160,9 @@ rmSync(work, { recursive: true, force: true });
 writeTraces();
 writeFileSync(
   join(out, 'manifest.json'),
-  `${JSON.stringify({ generator: 'scripts/scalesim-golden-memory.mjs', scaleSim: 'scale-sim-v2', python: version, runs, skipped }, null, 2)}\n`,
+  JSON.stringify(
+    { generator: 'scripts/scalesim-golden-memory.mjs', scaleSim: 'scale-sim-v2', python: version, runs, skipped },
+    null,
+    2,
+  ) + `\n`,
 );

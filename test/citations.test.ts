@@ -25,8 +25,10 @@ import {
  * Where to find a source: a URL or domain, doi, arXiv id, repository path or commit, a standard's number or revision, a
  * book chapter, or a year.
  */
-const LOCATOR =
-  /\bJESD\d|\bRevision \d|\bch\. \d|https?:\/\/|\b[\w-]+\.(com|org|edu|io|ai)\b|doi:|arXiv:|\b[\w.-]+\/[\w./*-]+\.\w+\b|\bcommit\b|\b(19|20)\d\d\b/;
+const LOCATOR = new RegExp(
+  '\\bJESD\\d|\\bRevision \\d|\\bch\\. \\d|https?:\\/\\/|\\b[\\w-]+\\.(com|org|edu|io|ai)\\b|doi:' +
+    '|arXiv:|\\b[\\w.-]+\\/[\\w./*-]+\\.\\w+\\b|\\bcommit\\b|\\b(19|20)\\d\\d\\b',
+);
 /** Sources that are tpusim itself: the citing note says how the number was made. */
 const OWN = new Set<string>(['tpusim']);
 

@@ -57,7 +57,10 @@ describe('tpusim tco', () => {
       /per chip-hour; resnet50: [\d.]+ kinferences\/s per chip -> [\d.]+ [kMG]?inferences per dollar/,
     );
     expect(r.out).toMatch(
-      /build tpu-v4 vs buy a100 \(market price \$12,000 \(estimate\)\).* ratio [\d.]+ \((building|buying) is cheaper\); break-even volume/,
+      new RegExp(
+        'build tpu-v4 vs buy a100 \\(market price \\$12,000 \\(estimate\\)\\).* ratio [\\d.]+ ' +
+          '\\((building|buying) is cheaper\\); break-even volume',
+      ),
     );
     expect(r.out).toMatch(/assumption\s+low\s+high\s+ratio at low\s+ratio at high/);
     const j = JSON.parse(

@@ -23,8 +23,10 @@ const CFG = file(
 );
 const MEMORY_REFUSAL =
   /this run would allocate about [\d.]+ [GM]B \(.*\), above the limit of 4 GB; raise it with --max-memory \d+GB/;
-const TIME_REFUSAL =
-  /this run would take about [\d.]+ (s|min|h) \(.*\), above the limit of (60 s|[\d.]+ s); raise it with --max-time \d+s/;
+const TIME_REFUSAL = new RegExp(
+  'this run would take about [\\d.]+ (s|min|h) \\(.*\\), above the limit of (60 ' +
+    's|[\\d.]+ s); raise it with --max-time \\d+s',
+);
 
 function expectRefused(r: { code: number; out: string; err: string }, message: RegExp): void {
   expect(r.code).toBe(1);
@@ -132,7 +134,10 @@ describe('work limits: refused before the work starts', () => {
     );
     expectRefused(
       await tpusim('run', 'resnet50', '--chip', chip, '--max-memory', '200GB'),
-      /would take about 62.1 min \(compiling and simulating resnet50 .*above the limit of 60 s; raise it with --max-time \d+s/,
+      new RegExp(
+        'would take about 62.1 min \\(compiling and simulating resnet50 .*above the limit ' +
+          'of 60 s; raise it with --max-time \\d+s',
+      ),
     );
   });
 

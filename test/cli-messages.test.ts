@@ -190,7 +190,10 @@ describe('cost books and chips', () => {
     const r = await tpusim('cost', '--chip', chip);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(
-      /huge cannot be built, so it has no cost: [\d,]+ mm\^2 of logic silicon \([\d,]+ dies of 858 mm\^2\) is more than a whole 300 mm wafer's usable 67,887 mm\^2/,
+      new RegExp(
+        'huge cannot be built, so it has no cost: [\\d,]+ mm\\^2 of logic silicon \\([\\d,]+ ' +
+          "dies of 858 mm\\^2\\) is more than a whole 300 mm wafer's usable 67,887 mm\\^2",
+      ),
     );
     expect(r.out).toBe('');
     const j = await tpusim('cost', '--chip', chip, '--json');

@@ -80,7 +80,10 @@ describe('ONNX external data from the command line', () => {
     expect(r.code).toBe(1);
     expect(r.out).toBe('');
     expect(r.err).toMatch(
-      /mlp\.onnx:graph\.initializer\[0\]: tensor 'fc1\.weight': external data file 'mlp\.onnx\.data' \(.*mlp\.onnx\.data\) does not exist/,
+      new RegExp(
+        "mlp\\.onnx:graph\\.initializer\\[0\\]: tensor 'fc1\\.weight': external data file " +
+          "'mlp\\.onnx\\.data' \\(.*mlp\\.onnx\\.data\\) does not exist",
+      ),
     );
   });
 

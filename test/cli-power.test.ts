@@ -16,7 +16,10 @@ describe('power by mechanism in tpusim cost and estimate (issue 19)', () => {
       expect(Math.abs(Number(board![1]) / 698 - 1)).toBeLessThan(0.15);
       expect(Math.abs(Number(board![2]) / 1335 - 1)).toBeLessThan(0.1);
       expect(r.out).toMatch(
-        /sustained clock \(modelled, not the preset's measured one\): \d+ MHz, power-limited: \d+ W at the published 1830 MHz exceeds the 700 W limit/,
+        new RegExp(
+          "sustained clock \\(modelled, not the preset's measured one\\): \\d+ MHz, " +
+            'power-limited: \\d+ W at the published 1830 MHz exceeds the 700 W limit',
+        ),
       );
     },
   );
@@ -37,7 +40,10 @@ describe('power by mechanism in tpusim cost and estimate (issue 19)', () => {
     const r = await tpusim('estimate', 'resnet50', '--chip', 'a100');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(
-      /power by mechanism at this workload's activity \([\d.]+% of MAC slots busy, [\d.]+ off-chip bytes a cycle\), at 1410 MHz: board [\d.]+ W = /,
+      new RegExp(
+        "power by mechanism at this workload's activity \\([\\d.]+% of MAC slots busy, " +
+          '[\\d.]+ off-chip bytes a cycle\\), at 1410 MHz: board [\\d.]+ W = ',
+      ),
     );
     expect(r.out).toMatch(/energy per inference \(batch 1\): [\d.]+ mJ = .*leakage/);
     expect(r.out).toMatch(/sustained clock running it back to back \(modelled\): \d+ MHz: /);

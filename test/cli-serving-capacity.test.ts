@@ -186,7 +186,10 @@ describe('tpusim infer --slo-ttft --slo-tpot', () => {
     const a = await tpusim('infer', 'llama3-8b', '--chip', 'h100-sxm', '--slo-ttft', '2s', '--requests', '1000000');
     expect(a.code).toBe(1);
     expect(a.err).toMatch(
-      /this run would take about .* \(up to 24 simulations, each 1,000,000 requests .*\), above the limit of 60 s; raise it with --max-time/,
+      new RegExp(
+        'this run would take about .* \\(up to 24 simulations, each 1,000,000 requests ' +
+          '.*\\), above the limit of 60 s; raise it with --max-time',
+      ),
     );
     const b = await tpusim('tco', '--workload', 'llama3-70b', '--chip', 'tpu-v4', '--requests', '1000000');
     expect(b.code).toBe(1);

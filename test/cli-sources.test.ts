@@ -54,7 +54,10 @@ describe('printing sources', () => {
     const r = await tpusim('estimate', 'resnet50', '--chip', 'tpu-v4');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(
-      /note: (\d+) of the (\d+) numbers in tpu-v4's description are not published \(\1 estimate\); tpusim chip show tpu-v4 lists their sources/,
+      new RegExp(
+        "note: (\\d+) of the (\\d+) numbers in tpu-v4's description are not published \\(\\1 " +
+          'estimate\\); tpusim chip show tpu-v4 lists their sources',
+      ),
     );
   });
 });

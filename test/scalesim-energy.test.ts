@@ -124,7 +124,10 @@ describe('tpusim scalesim energy', () => {
     expect(text.out).toMatch(/total cycles .*MAC uJ +SRAM uJ +DRAM uJ +energy uJ/);
     expect(text.out).toMatch(/total: \d+ cycles, [\d.e-]+ uJ \(MAC /);
     expect(text.out).toMatch(
-      /energy priced at 7 nm with HBM2 DRAM, 1 byte per word: int8 MAC [\d.]+ pJ, .* DRAM 31\.2 pJ\/byte; sources: scale: stillmaker2017 \(derived\)/,
+      new RegExp(
+        'energy priced at 7 nm with HBM2 DRAM, 1 byte per word: int8 MAC [\\d.]+ pJ, .* ' +
+          'DRAM 31\\.2 pJ\\/byte; sources: scale: stillmaker2017 \\(derived\\)',
+      ),
     );
   });
 

@@ -84,7 +84,10 @@ describe('plans', () => {
     expect(s.valid).toBe(false);
     // The runtime's 2 GiB and the allocator's 5% leave (80 - 2) x 0.95 = 74.1 GiB of the 80 usable.
     expect(s.reasons[0]).toMatch(
-      /^out of memory: [0-9.]+ GiB per chip \(weights [0-9.]+, gradients [0-9.]+, optimizer [0-9.]+, activations [0-9.]+\) exceeds the 74\.1 GiB usable of 80\.0 GiB$/,
+      new RegExp(
+        '^out of memory: [0-9.]+ GiB per chip \\(weights [0-9.]+, gradients [0-9.]+, ' +
+          'optimizer [0-9.]+, activations [0-9.]+\\) exceeds the 74\\.1 GiB usable of 80\\.0 GiB$',
+      ),
     );
     expect(s.memory.usableBytes).toBeCloseTo((80 - 2) * 0.95 * 2 ** 30, -3);
   });

@@ -557,8 +557,10 @@ export type CostOverride =
 /** A user's book: key -> entry. */
 export type CostOverrides = Readonly<Record<string, CostOverride>>;
 
-const USER_FAMILY_KEY =
-  /^(market\.priceUsd|wafer\.priceUsd|yield\.defectsPerCm2|nre\.usd|area\.(sramBitcellUm2|logicDensityMtrMm2))\.[\w-]+$/;
+const USER_FAMILY_KEY = new RegExp(
+  '^(market\\.priceUsd|wafer\\.priceUsd|yield\\.defectsPerCm2|nre\\.usd|' +
+    'area\\.(sramBitcellUm2|logicDensityMtrMm2))\\.[\\w-]+$',
+);
 const isMapping = (v: unknown): v is Readonly<Record<string, unknown>> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 

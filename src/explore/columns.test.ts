@@ -121,10 +121,20 @@ ${chosen.map((k) => `  ${k.yaml}`).join('\n')}
       `${derived.length > 0 ? `derived:\n${derived.join('\n')}` : ''}
 workloads:
 ` +
-      `${s.workloads.map((w, i) => `  - { name: ${names[i]}, kind: gemm, m: ${w.m}, n: ${w.n}, k: ` + (`${w.k}, weight: ${w.weight}` + `${w.dtype ? `, dtype: ${w.dtype}` : ''} ` + `}`)).join('\n')}
+      s.workloads
+        .map(
+          (w, i) =>
+            `  - { name: ${names[i]}, kind: gemm, m: ${w.m}, n: ${w.n}, k: ` +
+            (`${w.k}, weight: ${w.weight}` + `${w.dtype ? `, dtype: ${w.dtype}` : ''} ` + `}`),
+        )
+        .join('\n') +
+      `
 objectives:
 ` +
-      `${s.objectives.map((o, i) => `  - { name: o${i}, metric: ${o.metric}` + `${on(o)}, direction: ` + `${o.direction} }`).join('\n')}
+      s.objectives
+        .map((o, i) => `  - { name: o${i}, metric: ${o.metric}` + `${on(o)}, direction: ` + `${o.direction} }`)
+        .join('\n') +
+      `
 ` +
       `${constraints.length > 0 ? `constraints:\n${constraints.join('\n')}` : ''}
 sampler: { kind: ${s.sampler}, ` +

@@ -19,8 +19,11 @@ const FUNCTIONS: Readonly<
   pow2: { arity: 1, apply: (a) => 2 ** a[0]! },
 };
 
-const TOKEN =
-  /\s*(?:((?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?(?:(?:[kMGTP]i?)?(?:Hz|B\/s|B|W|mm2|nm|USD))?)|([A-Za-z_][\w]*)|([-+*/(),]))/y;
+const TOKEN = new RegExp(
+  '\\s*(?:((?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?(?:(?:[kMGTP]i?)?(?:Hz|B\\/s|B|W|mm2|nm|USD))?)' +
+    '|([A-Za-z_][\\w]*)|([-+*/(),]))',
+  'y',
+);
 
 /** Compiles `text` over the knobs in `names` (their values arrive in that order), or returns an error message. */
 export function compileExpression(text: string, names: readonly string[]): Evaluator | string {

@@ -278,7 +278,8 @@ describe('ISA extensions: assembly and encoding', () => {
   it('still decodes format version 1 binaries, giving the new fields their defaults', () => {
     const v1 = [0x54, 0x50, 0x55, 0x50, 1, 0, 0, 0, 0, 3];
     v1.push(1, 2, 0, 0, 0, 16, 0); // dma ub:0, host:0, 16
-    v1.push(5, 5, 2, 64, 2, 0, 1, 16, 255, 0, 0, ...new Array(8).fill(0), 0); // vector copy ub:64, ub:0, 1, 16, dtype=int8
+    // vector copy ub:64, ub:0, 1, 16, dtype=int8
+    v1.push(5, 5, 2, 64, 2, 0, 1, 16, 255, 0, 0, ...new Array(8).fill(0), 0);
     v1.push(8); // halt
     const program = ok(decodeProgram(Uint8Array.from(v1), 'old.bin'));
     expect(program.instructions[0]).toEqual({

@@ -109,7 +109,10 @@ describe('a chip the model cannot time', () => {
     const run = (): unknown => estimateGraph(buildZooModel('gpt2'), chip);
     expect(run).toThrow(TpusimError);
     expect(run).toThrow(
-      /not computable: cores\[0\]\.accumulators\.sizeBytes = 63133 holds 631 rows of 25 4-byte sums, fewer than the 2048/,
+      new RegExp(
+        'not computable: cores\\[0\\]\\.accumulators\\.sizeBytes = 63133 holds 631 rows of 25 ' +
+          '4-byte sums, fewer than the 2048',
+      ),
     );
   });
 });

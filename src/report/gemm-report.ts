@@ -23,7 +23,10 @@ export function formatGemmStats(shape: GemmShape, array: ArrayConfig, stats: Gem
     [
       'total cycles',
       `${int(stats.totalCycles)}${timingNote}` +
-        `${clockHz ? `  = ${trimNumber((stats.totalCycles / clockHz) * 1e6, 4)} us at ` + (`${trimNumber(clockHz / 1e6, 4)} ` + `MHz`) : ''}`,
+        (clockHz
+          ? `  = ${trimNumber((stats.totalCycles / clockHz) * 1e6, 4)} us at ` +
+            (`${trimNumber(clockHz / 1e6, 4)} ` + `MHz`)
+          : ''),
     ],
     ['  streaming', int(stats.streamCycles)],
     [`  stalled (${stats.stallReason})`, int(stats.stallCycles)],

@@ -131,7 +131,8 @@ export function rooflineSvg(input: RooflineInput): string {
 
   const body = [
     `<clipPath id="${clip}-plot">` +
-      `${element('rect', { x: plot.left, y: plot.top, width: plot.right - plot.left, height: plot.bottom - plot.top })}</clipPath>`,
+      element('rect', { x: plot.left, y: plot.top, width: plot.right - plot.left, height: plot.bottom - plot.top }) +
+      `</clipPath>`,
     textAt(plot.left, 22, input.title, { 'font-size': '15', 'font-weight': 'bold', fill: INK }),
     textAt(plot.left, 38, 'log-log; 1 MAC = 2 ops', { fill: MUTED }),
     ...logAxes(xRange, yRange, x, y, plot),

@@ -198,7 +198,10 @@ export function topologySvg(input: TopologyInput): string {
       12,
       44,
       `${count(chips)} chips: ` +
-        `${domains > 1 ? `${count(domains)} ` + `${inner.name} domains of ` + `${count(domainChips)}` : `${chips < domainChips ? 'part of ' : ''}one ` + `${inner.name} domain of ` + `${count(domainChips)}`}; ` +
+        (domains > 1
+          ? `${count(domains)} ` + `${inner.name} domains of ` + `${count(domainChips)}`
+          : `${chips < domainChips ? 'part of ' : ''}one ` + `${inner.name} domain of ` + `${count(domainChips)}`) +
+        `; ` +
         `${input.chipsPerHost} chips per host`,
       { fill: INK },
     ),

@@ -221,7 +221,8 @@ function predictTrain(
         : metric === 'tokens-per-s-per-chip'
           ? step.tokensPerS / w.chips
           : metric === 'mfu'
-            ? // Published MFUs (Llama 3, PaLM, Megatron-LM, MegaScale) count attention's full seq x seq square; tpusim's counts the causal half it performs.
+            ? // Published MFUs (Llama 3, PaLM, Megatron-LM, MegaScale) count attention's full seq x seq square;
+              // tpusim's counts the causal half it performs.
               (step.mfu * trainingFlopsPerToken(model, plan.seq, 'full')) / trainingFlopsPerToken(model, plan.seq)
             : sourceFlopsPerStep(model, w.plan, flops ?? '6n') / step.stepTimeS / w.chips / 1e12;
   return { value, params: model.params };

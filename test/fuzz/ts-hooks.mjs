@@ -14,7 +14,11 @@ const CACHE = join(tmpdir(), 'tpusim-fuzz-ts-cache');
 let ts;
 
 export async function resolve(specifier, context, next) {
-  if (specifier.endsWith('.js') && (specifier.startsWith('.') || specifier.startsWith('file:')) && context.parentURL?.startsWith('file:')) {
+  if (
+    specifier.endsWith('.js') &&
+    (specifier.startsWith('.') || specifier.startsWith('file:')) &&
+    context.parentURL?.startsWith('file:')
+  ) {
     const url = new URL(specifier, context.parentURL);
     if (!existsSync(fileURLToPath(url))) {
       const tsUrl = new URL(url.href.replace(/\.js$/, '.ts'));

@@ -17,7 +17,8 @@ const CURVE = '[data-testid="curve-status"] .status';
  */
 const SLO = ['--slo-ttft', '2s', '--slo-tpot', '50ms', '--percentile', '99', '--requests', '500'];
 const PAGE =
-  '#/serving?model=llama3-8b&chip=h100-sxm&chips=1&batch=8&prompt=1024&output=256&ttft=2000&tpot=50&percentile=99&requests=500';
+  '#/serving?model=llama3-8b&chip=h100-sxm&chips=1&batch=8&prompt=1024&output=256' +
+  '&ttft=2000&tpot=50&percentile=99&requests=500';
 
 async function alertOf(page: Page, selector: string): Promise<string> {
   await page.waitForSelector(`${selector}[data-state="error"]`, { timeout: 30_000 });
@@ -190,7 +191,8 @@ describe.runIf(browserAvailable)('web UI: Serving', () => {
 
   it('follows the KV block, prefix hits, scheduler, chunk and disaggregated pools as infer does', async () => {
     const { page, errors } = await ui.open(
-      '#/serving?model=llama3-8b&chip=h100-sxm&chips=2&batch=8&kvblock=16&prefixhit=0.5&scheduler=static&chunk=512&prefillchips=1&decodechips=1&requests=200',
+      '#/serving?model=llama3-8b&chip=h100-sxm&chips=2&batch=8&kvblock=16&prefixhit=0.5' +
+        '&scheduler=static&chunk=512&prefillchips=1&decodechips=1&requests=200',
     );
     await ready(page, INFER);
     const cli = await cliJson(

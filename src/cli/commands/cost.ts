@@ -25,7 +25,12 @@ function report(c: ChipCost, published: number | undefined): string[] {
   return [
     `${c.chip}: ${a.nodeNm} nm, ${c.dies} die${c.dies > 1 ? 's' : ''} of ${mm2(c.dieAreaMm2)} mm^2 (` +
       `${mm2(a.totalMm2)} mm^2 of silicon)` +
-      `${published === undefined ? '' : `; published die ${published} ` + `mm^2 (model ` + `${a.totalMm2 >= published ? '+' : ''}` + `${trimNumber((100 * a.totalMm2) / published - 100, 3)}%)`}`,
+      (published === undefined
+        ? ''
+        : `; published die ${published} ` +
+          `mm^2 (model ` +
+          `${a.totalMm2 >= published ? '+' : ''}` +
+          `${trimNumber((100 * a.totalMm2) / published - 100, 3)}%)`),
     formatTable(
       ['area', 'mm^2', 'share %'],
       [
@@ -68,7 +73,12 @@ function powerModelLines(m: ChipPowerModel): string[] {
       `dense GEMMs back to back: board ${trimNumber(g.power.boardW, 4)} W at ${trimNumber(g.clockHz / 1e6, 4)} MHz ` +
       `= ${mechanismText(g.power)} W`,
     `sustained clock (modelled, not the preset's measured one): ${trimNumber(g.clockHz / 1e6, 4)} MHz, ` +
-      `${g.limitedBy === 'power' ? 'power-limited' : g.limitedBy === 'clock' ? 'at the published clock' : 'no power limit published'}: ` +
+      (g.limitedBy === 'power'
+        ? 'power-limited'
+        : g.limitedBy === 'clock'
+          ? 'at the published clock'
+          : 'no power limit published') +
+      `: ` +
       `${g.reason}`,
     `every MAC busy and memory at full bandwidth, at the published clock: board ${trimNumber(m.atPeak.boardW, 4)} W`,
   ];

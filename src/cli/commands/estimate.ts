@@ -64,7 +64,10 @@ function totals(e: GraphEstimate, chip: ChipSpec, graph: Graph): string {
       `${formatSI(e.achievedOpsPerS, 'OPS')} achieved of ${formatSI(e.peakOpsPerS, 'OPS')} peak (` +
       `${trimNumber(e.utilization * 100, 3)}%; 1 MAC = 2 ops)`,
     `time by bound: ` +
-      `${(['compute', 'memory', 'vector', 'latency'] as const).map((b) => `${b} ${trimNumber(share(b) * 100, 3)}%`).join(', ')}; ` +
+      (['compute', 'memory', 'vector', 'latency'] as const)
+        .map((b) => `${b} ${trimNumber(share(b) * 100, 3)}%`)
+        .join(', ') +
+      `; ` +
       `critical path ${us(critical)} us if independent layers overlapped`,
     `energy ${trimNumber(e.energyJ * 1e3, 4)} mJ (matrix ${trimNumber(en.matrixJ * 1e3, 3)}, vector ` +
       `${trimNumber(en.vectorJ * 1e3, 3)}, on-chip memory ${trimNumber(en.onChipJ * 1e3, 3)}, off-chip memory ` +

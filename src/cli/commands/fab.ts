@@ -102,7 +102,9 @@ export const fabCommand: Command = {
     io.out(
       `${chip.name}: ${c.dies} x ${trimNumber(c.dieAreaMm2, 4)} mm^2 at ${c.area.nodeNm} nm, ` +
         `${trimNumber(c.goodDiesPerWafer, 4)} good dies per wafer; ` +
-        `${c.advancedPackage ? `${trimNumber(c.memoryGB, 4)} GB HBM, ` + (`${c.interposersPerWafer} ` + `interposers per wafer`) : 'DRAM off the package'}`,
+        (c.advancedPackage
+          ? `${trimNumber(c.memoryGB, 4)} GB HBM, ` + (`${c.interposersPerWafer} ` + `interposers per wafer`)
+          : 'DRAM off the package'),
     );
     for (const p of plans) {
       io.out('');

@@ -240,7 +240,9 @@ export const inferCommand: Command = {
       ? undefined
       : `${model.name} on ${chips} x ${chip.name}: ${inGib(point.memoryPerChipBytes)} GiB per chip for batch ` +
         `${batch} exceeds the chip's ${inGib(chip.offChipMemory.capacityBytes)} GiB; ` +
-        `${most < 1 ? 'no batch fits (more chips, or a smaller ' + 'dtype, spread the weights further)' : `the largest batch that fits ` + `is ${most}`}`;
+        (most < 1
+          ? 'no batch fits (more chips, or a smaller ' + 'dtype, spread the weights further)'
+          : `the largest batch that fits ` + `is ${most}`);
     if (misfit) io.err(`tpusim: ${misfit}`);
     if (values['json']) {
       printJson(io, 'infer', {

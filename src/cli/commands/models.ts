@@ -63,7 +63,8 @@ export const modelsCommand: Command = {
         `(${formatSI(summary.flops, 'FLOP')}), ${summary.nodes} nodes`,
     );
     io.out(
-      `inputs: ${graph.inputs.map((t) => `${t} ${graph.tensors[t]!.shape.join('x')} ` + `${graph.tensors[t]!.dtype}`).join('; ')}`,
+      `inputs: ` +
+        graph.inputs.map((t) => `${t} ${graph.tensors[t]!.shape.join('x')} ` + `${graph.tensors[t]!.dtype}`).join('; '),
     );
     io.out(
       formatTable(

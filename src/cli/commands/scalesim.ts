@@ -412,7 +412,10 @@ export function scaleSimWork(
   return {
     what:
       `${total.toExponential(2)} folds` +
-      `${biggest ? `; layer '${biggest.name}' (${file}:${biggest.line}, M ${biggest.m} x N ${biggest.n} x K ` + (`${biggest.k}) has ` + `${folds[most]!.toExponential(2)}`) : ''}`,
+      (biggest
+        ? `; layer '${biggest.name}' (${file}:${biggest.line}, M ${biggest.m} x N ${biggest.n} x K ` +
+          (`${biggest.k}) has ` + `${folds[most]!.toExponential(2)}`)
+        : ''),
     bytes: Math.max(...folds, 0) * UNIT_COSTS.scalesimFold.bytes,
     seconds: total * UNIT_COSTS.scalesimFold.seconds,
   };

@@ -404,7 +404,9 @@ export const tcoCommand: Command = {
         `build ${chip.name} vs buy ${r.gpu.name} (${versus.gpuHow}) for the same ${unit}: ` +
           `${usd(r.custom.usdPerWorkUnit * 1e6)} vs ${usd(r.gpu.usdPerWorkUnit * 1e6)} per million ${unit}; ratio ` +
           `${trimNumber(r.ratio, 3)} (${r.buildWins ? 'building is cheaper' : 'buying is cheaper'}); break-even ` +
-          `volume ${Number.isFinite(r.breakEvenVolume) ? Math.ceil(r.breakEvenVolume).toLocaleString('en-US') : 'none'} ` +
+          `volume ` +
+          (Number.isFinite(r.breakEvenVolume) ? Math.ceil(r.breakEvenVolume).toLocaleString('en-US') : 'none') +
+          ` ` +
           `(${r.breakEvenReason})`,
       );
       io.out(

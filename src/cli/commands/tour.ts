@@ -130,7 +130,11 @@ function tourProgram(io: Io): boolean {
   const reference = interpretProgram(chip, program, inputs)['y']!.values;
   const same = run.outputs['y']!.values.every((v, i) => Object.is(v, reference[i]));
   io.out(
-    `output y: ${same ? 'bit-identical to the untimed ' + 'reference interpreter' : 'DIFFERENT from the reference ' + 'interpreter'}; ` +
+    `output y: ` +
+      (same
+        ? 'bit-identical to the untimed ' + 'reference interpreter'
+        : 'DIFFERENT from the reference ' + 'interpreter') +
+      `; ` +
       `every matmul pass replayed on the register-level engine on the same cycles`,
   );
   return same;

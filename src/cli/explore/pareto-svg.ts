@@ -76,7 +76,16 @@ export function paretoSvg(report: SweepReport): string {
     `<g fill="#bbbbbb" fill-opacity="0.6">` +
       `${samplePoints.map((p) => `<circle cx="${xOf(p[0])}" cy="${yOf(p[1])}" r="1.5"/>`).join('')}</g>`,
     `<g fill="#1f77b4">` +
-      `${frontPoints.map(({ p, row }) => `<circle cx="${xOf(p[0])}" cy="` + `${yOf(p[1])}" ` + `r="3.5"><title>` + `${escapeXml(describe(row))}</title></circle>`).join('')}</g>`,
+      frontPoints
+        .map(
+          ({ p, row }) =>
+            `<circle cx="${xOf(p[0])}" cy="` +
+            `${yOf(p[1])}" ` +
+            `r="3.5"><title>` +
+            `${escapeXml(describe(row))}</title></circle>`,
+        )
+        .join('') +
+      `</g>`,
   ];
   const open =
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ` +

@@ -46,7 +46,7 @@ describe('createProgress', () => {
     );
     progress.chunkStored(chunk(0, [5, 4, 6, 7]));
     progress.finish();
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC[K (erase to end of line) is what the terminal bar writes
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC[K (erase to end of line) is what the bar writes
     expect(out[0]).toMatch(/^\r\[#{24}\] 4\/4 points \(100\.0%\) .*best speed 4 \(min\)\x1b\[K$/);
     expect(out.at(-1)).toMatch(/\n$/);
   });

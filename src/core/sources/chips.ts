@@ -1,7 +1,8 @@
 import { defineSources } from './registry.js';
 
 /** Chips: papers, vendor documents and measurements the chip presets (arch/presets) cite. Also the home of the
- * sources every domain shares: the TPU papers, the scaling book, and `tpusim` (our own estimate, explained in its note). */
+ * sources every domain shares: the TPU papers, the scaling book, and `tpusim` (our own estimate, explained in
+ * its note). */
 export const CHIP_SOURCES = defineSources({
   jouppi2017:
     'N. P. Jouppi et al., "In-Datacenter Performance Analysis of a Tensor Processing Unit", ISCA 2017, ' +

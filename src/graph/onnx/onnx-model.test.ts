@@ -59,7 +59,8 @@ function reluModelBytes(extra: Part = []): Uint8Array {
     extra,
     ld(
       0x3a, //                                ModelProto.graph (7)
-      ld(0x0a, ld(0x0a, 'x'), ld(0x12, 'y'), ld(0x1a, 'relu0'), extra, ld(0x22, 'Relu')), // node (1): input, output, name, op_type (4)
+      // node (1): input, output, name, op_type (4)
+      ld(0x0a, ld(0x0a, 'x'), ld(0x12, 'y'), ld(0x1a, 'relu0'), extra, ld(0x22, 'Relu')),
       ld(0x12, 'tiny'), //                    GraphProto.name (2)
       ld(0x5a, floatInfo('x')), //            GraphProto.input (11)
       ld(0x62, floatInfo('y')), //            GraphProto.output (12)
@@ -214,9 +215,9 @@ describe('decodeOnnx on bytes written by hand', () => {
   it('reads unknown dimensions, a scalar shape, no shape and non-tensor types', () => {
     const infos = [
       ld(0x5a, ld(0x0a, 'a'), ld(0x12, ld(0x0a, 0x08, 0x07, ld(0x12, ld(0x0a), ld(0x0a, 0x08, 0x03))))), // int64 [?, 3]
-      ld(0x5a, ld(0x0a, 'b'), ld(0x12, ld(0x0a, 0x08, 0x0a, ld(0x12)))), //                            float16 scalar
-      ld(0x5a, ld(0x0a, 'c'), ld(0x12, ld(0x0a, 0x08, 0x09))), //                                      bool, rank unknown
-      ld(0x5a, ld(0x0a, 'd'), ld(0x12, ld(0x22, ld(0x0a)))), //                                        sequence_type (4)
+      ld(0x5a, ld(0x0a, 'b'), ld(0x12, ld(0x0a, 0x08, 0x0a, ld(0x12)))), // float16 scalar
+      ld(0x5a, ld(0x0a, 'c'), ld(0x12, ld(0x0a, 0x08, 0x09))), // bool, rank unknown
+      ld(0x5a, ld(0x0a, 'd'), ld(0x12, ld(0x22, ld(0x0a)))), // sequence_type (4)
     ];
     const model = decoded(decodeOnnx(bytes([0x08, 0x09], ld(0x3a, infos))));
     expect(model.graph.inputs).toEqual([
@@ -234,7 +235,8 @@ describe('tensors in typed fields', () => {
 
   it('reads float_data packed and unpacked into the same raw bytes', () => {
     const elements = [1, 2.5, -3];
-    const packed = initializer(initializerModelBytes(dims(3), FLOAT, ld(0x22, elements.map(f32)))); // float_data (4), wire 2
+    // float_data (4), wire 2
+    const packed = initializer(initializerModelBytes(dims(3), FLOAT, ld(0x22, elements.map(f32))));
     const unpacked = initializer(
       initializerModelBytes(
         dims(3),
@@ -279,7 +281,8 @@ describe('tensors in typed fields', () => {
       initializerModelBytes(dims(1), [0x10, 0x0b], ld(0x52, [...new Uint8Array(new Float64Array([0.1]).buffer)])),
     ); // double_data (10)
     expect(values(double)).toEqual([0.1]);
-    const uint32 = initializer(initializerModelBytes(dims(1), [0x10, 0x0c], ld(0x5a, varint(4_000_000_000)))); // uint64_data (11)
+    // uint64_data (11)
+    const uint32 = initializer(initializerModelBytes(dims(1), [0x10, 0x0c], ld(0x5a, varint(4_000_000_000))));
     expect(uint32.raw).toEqual(new Uint8Array(le32(4_000_000_000)));
     expect(values(uint32)).toEqual([4_000_000_000]);
   });
@@ -537,7 +540,10 @@ describe('errors', () => {
     expect(codes(floats)).toEqual(['bad_length']);
     const varints = decodeOnnx(initializerModelBytes(0x08, 0x01, 0x10, 0x07, ld(0x3a, [0x01, 0x80])));
     expect(problems(varints)).toMatch(
-      /^model\.onnx: packed run of 2 bytes at byte \d+ ends inside a varint while reading TensorProto\.int64_data\[0\] \(int64\)/,
+      new RegExp(
+        '^model\\.onnx: packed run of 2 bytes at byte \\d+ ends inside a varint while ' +
+          'reading TensorProto\\.int64_data\\[0\\] \\(int64\\)',
+      ),
     );
   });
 
@@ -545,7 +551,8 @@ describe('errors', () => {
     const file = bytes(
       ld(
         0x3a,
-        ld(0x0a, ld(0x22, 'If'), ld(0x2a, ld(0x0a, 'branches'), [0xa0, 0x01, 0x0a])), // AttributeProto.type = GRAPHS (10)
+        // AttributeProto.type = GRAPHS (10)
+        ld(0x0a, ld(0x22, 'If'), ld(0x2a, ld(0x0a, 'branches'), [0xa0, 0x01, 0x0a])),
         ld(0x2a, ld(0x42, 'c'), 0x10, 0x0e), //                                        initializer of COMPLEX64 (14)
         ld(0x2a, ld(0x42, 'w'), 0x08, 0x02, 0x10, 0x01, ld(0x4a, [0, 0, 0])), //       FLOAT [2] in 3 bytes
         ld(0x7a, 0x08, 0x01), //                                                       sparse_initializer (15)
@@ -555,7 +562,10 @@ describe('errors', () => {
       'model.onnx: graph: sparse initializers are not supported',
       "model.onnx: graph.node[0].attribute[0]: attribute 'branches' has type 10 (graphs), which is not supported",
       expect.stringMatching(
-        /^model\.onnx: graph\.initializer\[0\]: data type 14 \(complex64\) is not supported \(supported: undefined, float, /,
+        new RegExp(
+          '^model\\.onnx: graph\\.initializer\\[0\\]: data type 14 \\(complex64\\) is not ' +
+            'supported \\(supported: undefined, float, ',
+        ),
       ),
       "model.onnx: graph.initializer[1]: tensor 'w' has 3 bytes of data, but dims [2] of float need 8 (2 x 4 bytes)",
     ]);

@@ -124,7 +124,8 @@ function vectorOpsPerRow(d: RecurrentDims): number {
   const h = d.hidden;
   if (d.cell === 'RNN') return h + 6 * h; // x + h terms, tanh
   if (d.cell === 'GRU') return 2 * h + 12 * h + 2 * h + 6 * h + 3 * h; // z r adds, sigmoids, r (.) and add, tanh, blend
-  return 4 * h + 18 * h + 6 * h + 3 * h + 6 * h + h + (d.peepholes ? 6 * h : 0); // adds, 3 sigmoids, tanh, cell, tanh, output
+  // adds, 3 sigmoids, tanh, cell, tanh, output
+  return 4 * h + 18 * h + 6 * h + 3 * h + 6 * h + h + (d.peepholes ? 6 * h : 0);
 }
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));

@@ -119,7 +119,8 @@ class StationaryArray {
   // sits at head; each value is written twice, L apart, so the C cells always read one stretch).
   private readonly ring: Int32Array | Float32Array;
   private readonly ringLength: number;
-  private readonly chain: Int32Array | Float32Array; // column-major load chain: shadow registers, or the active ones when single-buffered
+  // column-major load chain: shadow registers, or the active ones when single-buffered
+  private readonly chain: Int32Array | Float32Array;
   private readonly pendingCol: Uint8Array; // double-buffered: the chain holds a loaded tile not fully switched in
   private readonly consumed: Int32Array; // rows of that tile already switched in (they switch top to bottom)
   private readonly released: Int32Array; // single-buffered: rows the current tile's last token has passed
