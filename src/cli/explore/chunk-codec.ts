@@ -76,29 +76,32 @@ export function decodeChunk(bytes: Buffer): ChunkColumns {
   const header = JSON.parse(bytes.toString('utf8', 8, 8 + headerLength)) as Header;
   const n = header.length;
   let offset = align8(8 + headerLength);
-  // Copies into fresh, aligned buffers: the Buffer from Redis may start anywhere in its pool.
-  const take = <T>(make: (buffer: ArrayBuffer) => T, bytesPer: number): T => {
+  // Views on the bytes where they start at an 8-byte boundary (a large reply from Redis is a fresh Buffer
+  // of its own), else copies: a small Buffer may start anywhere in Node's pool.
+  const aligned = bytes.byteOffset % 8 === 0;
+  const take = <T>(make: (buffer: ArrayBuffer, byteOffset: number, length: number) => T, bytesPer: number): T => {
     const byteLength = n * bytesPer;
     if (offset + byteLength > bytes.length)
       throw new TpusimError('sweep_failed', `a chunk result from the queue is truncated (${bytes.length} bytes)`);
     const start = bytes.byteOffset + offset;
     offset += align8(byteLength);
-    return make(bytes.buffer.slice(start, start + byteLength) as ArrayBuffer);
+    const buffer = bytes.buffer as ArrayBuffer;
+    return aligned ? make(buffer, start, n) : make(buffer.slice(start, start + byteLength), 0, n);
   };
   const knobs: Record<string, ChunkColumn> = {};
   for (const [name, c] of header.knobs) {
     knobs[name] =
       c.kind === 'number'
-        ? { kind: 'number', values: take((b) => new Float64Array(b), 8) }
-        : { kind: 'label', codes: take((b) => new Uint32Array(b), 4), labels: fromWire(c.labels) };
+        ? { kind: 'number', values: take((b, o, l) => new Float64Array(b, o, l), 8) }
+        : { kind: 'label', codes: take((b, o, l) => new Uint32Array(b, o, l), 4), labels: fromWire(c.labels) };
   }
   const reasons = {
     kind: 'label' as const,
-    codes: take((b) => new Uint32Array(b), 4),
+    codes: take((b, o, l) => new Uint32Array(b, o, l), 4),
     labels: fromWire(header.reasons),
   };
-  const feasible = take((b) => new Uint8Array(b), 1);
+  const feasible = take((b, o, l) => new Uint8Array(b, o, l), 1);
   const objectives: Record<string, Float64Array> = {};
-  for (const name of header.objectives) objectives[name] = take((b) => new Float64Array(b), 8);
+  for (const name of header.objectives) objectives[name] = take((b, o, l) => new Float64Array(b, o, l), 8);
   return { chunk: header.chunk, start: header.start, length: n, knobs, feasible, reasons, objectives };
 }
