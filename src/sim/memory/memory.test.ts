@@ -63,8 +63,8 @@ describe('SCALE-Sim v2 memory layer', () => {
       valid: 3,
       addresses: () => Int32Array.from([1, 2, 3]),
       lookup: 'address' as const,
-      rankOf: Int32Array.from([0, 1, 2]),
       base: 1,
+      tables: () => ({ rankOf: Int32Array.from([0, 1, 2]), earlier: undefined }),
       diagonal: false,
       lineStart: Int32Array.of(0, 3),
     };

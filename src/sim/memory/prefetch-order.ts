@@ -5,7 +5,7 @@
  * set it falls into is rank / set size); so one pass records that rank instead of keeping the order,
  * which only a trace (or an operand whose addresses repeat) lays out, on demand.
  */
-import { addressAt, type OperandView } from './operand-views.js';
+import { addressAt, type OperandView, type ViewBounds } from './operand-views.js';
 
 interface PrefetchLines {
   /** Positions, padding included (the DRAM lines are cut from these). */
@@ -32,9 +32,22 @@ export interface PositionRanks {
 /** Otherwise from its address. */
 export interface AddressRanks {
   readonly lookup: 'address';
-  /** Each address's rank, indexed by address - base (-1: absent); undefined where addresses repeat. */
-  readonly rankOf: Int32Array | undefined;
   readonly base: number;
+  /**
+   * The rank tables, walked on the first call: a run whose reads all fall in the SRAM's first window never
+   * asks, and that walk is most of a small layer's time.
+   */
+  tables(): RankTables;
+}
+
+export interface RankTables {
+  /** Each address's last rank in the order, indexed by address - base (-1: absent). */
+  readonly rankOf: Int32Array;
+  /**
+   * Where addresses repeat: per rank, the rank the same address had before (-1: none), so an address's ranks are a
+   * chain from rankOf; undefined where no address repeats.
+   */
+  readonly earlier: Int32Array | undefined;
 }
 
 export type PrefetchOrder = PrefetchLines & (PositionRanks | AddressRanks);
@@ -70,19 +83,35 @@ function orderRuns(M: number, N: number, diagonal: boolean): Runs {
   return runs;
 }
 
-export function buildPrefetchOrder(source: OperandView, layout: PrefetchLayout): PrefetchOrder {
-  const { sliceWidth: N, slices, diagonal } = layout;
-  const M = source.rows * slices;
-  // Per stacked row: its source row and the first source column of its slice.
+interface Stack {
+  readonly runs: Runs;
+  readonly sourceRow: Int32Array;
+  readonly firstCol: Int32Array;
+}
+
+function stackRows(rows: number, M: number, N: number, diagonal: boolean): Stack {
   const sourceRow = new Int32Array(M);
   const firstCol = new Int32Array(M);
   for (let r = 0; r < M; r++) {
-    const slice = Math.floor(r / source.rows);
-    sourceRow[r] = r - slice * source.rows;
+    const slice = Math.floor(r / rows);
+    sourceRow[r] = r - slice * rows;
     firstCol[r] = slice * N;
   }
-  const runs = orderRuns(M, N, diagonal);
+  return { runs: orderRuns(M, N, diagonal), sourceRow, firstCol };
+}
+
+export function buildPrefetchOrder(source: OperandView, layout: PrefetchLayout): PrefetchOrder {
+  const { sliceWidth: N, slices, diagonal } = layout;
+  const M = source.rows * slices;
+  // Walking the order needs its runs and per stacked row its source row and its slice's first source column;
+  // a small layer's rank tables are often never walked, so these are built on the first walk too.
+  let stack: Stack | undefined;
+  const stacked = (): Stack => {
+    stack ??= stackRows(source.rows, M, N, diagonal);
+    return stack;
+  };
   const addresses = (): Int32Array => {
+    const { runs, sourceRow, firstCol } = stacked();
     const out = new Int32Array(M * N);
     let p = 0;
     for (let i = 0; i < runs.row.length; i++) {
@@ -96,9 +125,30 @@ export function buildPrefetchOrder(source: OperandView, layout: PrefetchLayout):
     return out;
   };
   const common = { length: M * N, addresses, diagonal };
-  if (!source.bounds && source.distinct)
-    return { ...common, ...positionRanks(M, N, source.cols - (slices - 1) * N, (slices - 1) * source.rows, diagonal) };
-  return { ...common, ...addressRanks(source, runs, sourceRow, firstCol) };
+  const lines = (): ReturnType<typeof positionRanks> =>
+    positionRanks(M, N, source.cols - (slices - 1) * N, (slices - 1) * source.rows, diagonal);
+  if (!source.bounds && source.distinct) return { ...common, ...lines() };
+  const base = lowestAddress(source);
+  if (source.bounds) {
+    // Padding inside: only the walk knows which positions hold an address, so it runs now.
+    const walked = walkRanks(source, stacked(), base);
+    return {
+      ...common,
+      valid: walked.valid,
+      lineStart: walked.lineStart,
+      lookup: 'address',
+      base,
+      tables: () => walked,
+    };
+  }
+  // Without padding inside, the lines follow in closed form and the walk waits until a read needs it.
+  const { valid, lineStart } = lines();
+  let walked: RankTables | undefined;
+  const tables = (): RankTables => {
+    walked ??= walkRanks(source, stacked(), base);
+    return walked;
+  };
+  return { ...common, valid, lineStart, lookup: 'address', base, tables };
 }
 
 /**
@@ -136,35 +186,68 @@ function positionRanks(
   return { valid: lineStart[lines]!, lineStart, lookup: 'position', rankAt };
 }
 
-/** Ranks by walking the order once: each address's rank in a table (undefined where an address repeats). */
-function addressRanks(
+const NO_BOUNDS: ViewBounds = {
+  rowY: new Int32Array(0),
+  colY: new Int32Array(0),
+  rowX: new Int32Array(0),
+  colX: new Int32Array(0),
+  limitY: 0,
+  limitX: 0,
+};
+
+const lowest = (a: Int32Array): number => {
+  let m = 0x7fffffff;
+  for (const x of a) m = x < m ? x : m;
+  return m;
+};
+
+const highest = (a: Int32Array): number => {
+  let m = -1;
+  for (const x of a) m = x > m ? x : m;
+  return m;
+};
+
+function lowestAddress(source: OperandView): number {
+  return source.rows * source.cols === 0 ? 0 : lowest(source.rowAddress) + lowest(source.colAddress);
+}
+
+/** Ranks by walking the order once: each address's last rank in a table, and where addresses repeat their chains. */
+function walkRanks(
   source: OperandView,
-  runs: Runs,
-  sourceRow: Int32Array,
-  firstCol: Int32Array,
-): Pick<PrefetchLines, 'valid' | 'lineStart'> & AddressRanks {
+  { runs, sourceRow, firstCol }: Stack,
+  base: number,
+): Pick<PrefetchLines, 'valid' | 'lineStart'> & RankTables {
   const { cols, rowAddress, colAddress, bounds } = source;
-  const lowest = (a: Int32Array): number => a.reduce((m, x) => Math.min(m, x), 0x7fffffff);
-  const highest = (a: Int32Array): number => a.reduce((m, x) => Math.max(m, x), -1);
-  const empty = source.rows * cols === 0;
-  const base = empty ? 0 : lowest(rowAddress) + lowest(colAddress);
-  const rankOf = new Int32Array(empty ? 0 : highest(rowAddress) + highest(colAddress) - base + 1).fill(-1);
+  const span = source.rows * cols === 0 ? 0 : highest(rowAddress) + highest(colAddress) - base + 1;
+  const rankOf = new Int32Array(span).fill(-1);
+  const earlier = new Int32Array(runs.length.reduce((n, x) => n + x, 0));
   const lineStart = new Int32Array(runs.row.length + 1);
+  // The bounds test of addressAt, inlined with its tables in locals: this loop runs once per element of the operand.
+  const { rowY, colY, rowX, colX, limitY, limitX } = bounds ?? NO_BOUNDS;
+  const rowStep = runs.rowStep;
   let rank = 0;
   let repeats = false;
   for (let i = 0; i < runs.row.length; i++) {
     lineStart[i] = rank;
     let r = runs.row[i]!;
     let c = runs.col[i]!;
-    for (let j = runs.length[i]!; j > 0; j--, r += runs.rowStep, c++) {
+    for (let j = runs.length[i]!; j > 0; j--, r += rowStep, c++) {
       const col = firstCol[r]! + c;
       const row = sourceRow[r]!;
-      if (col >= cols || (bounds && addressAt(source, row, col) === -1)) continue;
+      if (col >= cols) continue;
+      if (bounds && (rowY[row]! + colY[col]! >= limitY || rowX[row]! + colX[col]! >= limitX)) continue;
       const k = rowAddress[row]! + colAddress[col]! - base;
-      if (rankOf[k] !== -1) repeats = true;
+      const before = rankOf[k]!;
+      if (before !== -1) repeats = true;
+      earlier[rank] = before;
       rankOf[k] = rank++;
     }
   }
   lineStart[runs.row.length] = rank;
-  return { valid: rank, lineStart, lookup: 'address', rankOf: repeats ? undefined : rankOf, base };
+  return {
+    valid: rank,
+    lineStart,
+    rankOf,
+    earlier: repeats ? earlier.subarray(0, rank) : undefined,
+  };
 }

@@ -10,15 +10,15 @@
  * the active size.
  *
  * Set s holds the addresses of ranks [s x setSize, (s + 1) x setSize) of the order, so a window of sets
- * is an interval of ranks and a hit is one comparison of the address's rank (operands whose addresses
- * repeat keep a list of sets per address). A demand row reads part of one line of the order (an
+ * is an interval of ranks and a hit is one comparison of the address's rank (an address that
+ * repeats is tested at each of its ranks). A demand row reads part of one line of the order (an
  * anti-diagonal or a row), whose addresses have consecutive ranks: a row whose line lies inside the
  * window hits throughout, and its reads are not looked at one by one (coversLine).
  */
 import { SimError } from '../errors.js';
 import type { PrefetchOrder } from './prefetch-order.js';
 
-/** A read whose address repeats in the order: its hit test goes through the address's list of sets. */
+/** A read whose address repeats in the order: its hit test follows the address's chain of ranks. */
 const SETS = -2;
 
 /** One DRAM fetch: `lines` lines of the prefetch order from `startLine` (wrapping), one per cycle. */
@@ -32,6 +32,11 @@ export interface FetchGroup {
   readonly tailValid: number;
 }
 
+interface Lookups {
+  readonly rankOf: Int32Array;
+  readonly earlier: Int32Array | undefined;
+}
+
 export class UserReadBuffer {
   readonly activeWords: number;
   readonly prefetchWords: number;
@@ -40,11 +45,9 @@ export class UserReadBuffer {
   private readonly setCount: number;
   private readonly activeSets: number;
   private readonly prefetchSets: number;
-  private readonly rankOf: Int32Array | undefined;
   private readonly base: number;
-  /** Only where addresses repeat: the sets each address occurs in (see setLists). */
-  private readonly setStart: Int32Array;
-  private readonly setIds: Int32Array;
+  /** Lookup 'address': each address's last rank and, where addresses repeat, each rank's earlier one. */
+  private lookups: Lookups | undefined;
   /** The window as sets [windowStart, windowEnd) (wrapping when start >= end) and as ranks. */
   private windowStart = 0;
   private windowEnd = 0;
@@ -69,39 +72,41 @@ export class UserReadBuffer {
     this.perSet = Math.ceil(totalWords / 100);
     // A set closes after perSet addresses, so a last full set leaves an empty one behind (as SCALE-Sim counts).
     this.setCount = Math.floor(order.valid / this.perSet) + 1;
-    this.rankOf = order.lookup === 'address' ? order.rankOf : undefined;
-    const lists = order.lookup === 'address' && !order.rankOf ? setLists(order.addresses(), this.perSet) : undefined;
-    this.setStart = lists?.setStart ?? new Int32Array(0);
-    this.setIds = lists?.setIds ?? new Int32Array(0);
-    this.base = lists?.base ?? (order.lookup === 'address' ? order.base : 0);
+    this.base = order.lookup === 'address' ? order.base : 0;
     this.activeSets = Math.min(Math.ceil(this.activeWords / this.perSet), this.setCount);
     this.prefetchSets = Math.min(Math.ceil(this.prefetchWords / this.perSet), this.setCount - this.activeSets);
   }
 
-  private inWindow(set: number): boolean {
-    const { windowStart: a, windowEnd: b } = this;
-    return a < b ? set >= a && set < b : set >= a || set < b;
+  /** Built on the first read that needs a hit test (rows inside the window skip them: coversLine). */
+  private buildLookups(): Lookups {
+    const tables = this.order.lookup === 'address' ? this.order.tables() : undefined;
+    this.lookups = { rankOf: tables?.rankOf ?? new Int32Array(0), earlier: tables?.earlier };
+    return this.lookups;
   }
 
   /** The rank of read c: given by the caller (lookup 'position'), from the table, or SETS where addresses repeat. */
   private rankOfRead(address: number, ranks: Int32Array | undefined, c: number): number {
     if (ranks) return ranks[c]!;
-    if (!this.rankOf) return SETS;
+    const { rankOf, earlier } = this.lookups ?? this.buildLookups();
+    if (earlier) return SETS;
     const k = address - this.base;
-    return k >= 0 && k < this.rankOf.length ? this.rankOf[k]! : -1;
+    return k >= 0 && k < rankOf.length ? rankOf[k]! : -1;
   }
 
+  private rankInWindow(rank: number): boolean {
+    if (rank < 0) return false;
+    return this.windowStart < this.windowEnd
+      ? rank >= this.rankStart && rank < this.rankEnd
+      : rank >= this.rankStart || rank < this.rankEnd;
+  }
+
+  /** A repeated address hits when any of its ranks does: the window's sets are the ranks' interval. */
   private hit(address: number, rank: number): boolean {
-    if (rank !== SETS) {
-      if (rank < 0) return false;
-      return this.windowStart < this.windowEnd
-        ? rank >= this.rankStart && rank < this.rankEnd
-        : rank >= this.rankStart || rank < this.rankEnd;
-    }
+    if (rank !== SETS) return this.rankInWindow(rank);
+    const { rankOf, earlier } = this.lookups ?? this.buildLookups();
     const k = address - this.base;
-    const s0 = this.setStart[k]!;
-    const s1 = this.setStart[k + 1]!;
-    for (let i = s0; i < s1; i++) if (this.inWindow(this.setIds[i]!)) return true;
+    for (let q = k >= 0 && k < rankOf.length ? rankOf[k]! : -1; q >= 0; q = earlier![q]!)
+      if (this.rankInWindow(q)) return true;
     return false;
   }
 
@@ -227,59 +232,4 @@ export class UserReadBuffer {
 
 function range(from: number, to: number): number[] {
   return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
-}
-
-/** The CSR of sets per address, for orders that repeat addresses (a convolution's overlapping windows). */
-function setLists(order: Int32Array, perSet: number): { base: number; setStart: Int32Array; setIds: Int32Array } {
-  const n = order.length;
-  let min = 0x7fffffff;
-  let max = -1;
-  for (let i = 0; i < n; i++) {
-    const a = order[i]!;
-    if (a === -1) continue;
-    if (a < min) min = a;
-    if (a > max) max = a;
-  }
-  const base = max < 0 ? 0 : min;
-  const span = max < 0 ? 0 : max - min + 1;
-  const setOf = new Int32Array(n);
-  let set = 0;
-  let inSet = 0;
-  for (let i = 0; i < n; i++) {
-    if (order[i] === -1) {
-      setOf[i] = -1;
-      continue;
-    }
-    setOf[i] = set;
-    if (++inSet >= perSet) {
-      set++;
-      inSet = 0;
-    }
-  }
-  // Sets grow along the order, so an address's sets arrive sorted and a repeat within one set is the last one seen.
-  const counts = new Int32Array(span + 1);
-  const last = new Int32Array(span).fill(-1);
-  for (let i = 0; i < n; i++) {
-    const s = setOf[i]!;
-    if (s < 0) continue;
-    const k = order[i]! - base;
-    if (last[k] !== s) {
-      counts[k + 1]!++;
-      last[k] = s;
-    }
-  }
-  for (let k = 0; k < span; k++) counts[k + 1]! += counts[k]!;
-  const setIds = new Int32Array(counts[span] ?? 0);
-  const next = counts.slice(0, span);
-  last.fill(-1);
-  for (let i = 0; i < n; i++) {
-    const s = setOf[i]!;
-    if (s < 0) continue;
-    const k = order[i]! - base;
-    if (last[k] !== s) {
-      setIds[next[k]!++] = s;
-      last[k] = s;
-    }
-  }
-  return { base, setStart: counts, setIds };
 }
