@@ -143,25 +143,25 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
     {
       "category": "serving",
       "all": {
-        "rows": 107,
-        "mape": 0.1678,
-        "medianSpeedRatio": 1.074,
-        "within15": 0.5794,
-        "within30": 0.9065
+        "rows": 109,
+        "mape": 0.1695,
+        "medianSpeedRatio": 1.077,
+        "within15": 0.5688,
+        "within30": 0.8991
       },
       "heldOut": {
-        "rows": 65,
-        "mape": 0.1942,
-        "medianSpeedRatio": 1.119,
-        "within15": 0.5385,
-        "within30": 0.8769
+        "rows": 66,
+        "mape": 0.1964,
+        "medianSpeedRatio": 1.125,
+        "within15": 0.5303,
+        "within30": 0.8636
       },
       "calibration": {
-        "rows": 42,
-        "mape": 0.1271,
-        "medianSpeedRatio": 1.056,
-        "within15": 0.6429,
-        "within30": 0.9524
+        "rows": 43,
+        "mape": 0.1283,
+        "medianSpeedRatio": 1.06,
+        "within15": 0.6279,
+        "within30": 0.9535
       },
       "regime": {
         "chips": [
@@ -319,18 +319,18 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
   ],
   "overall": {
     "all": {
-      "rows": 493,
-      "mape": 0.167,
+      "rows": 495,
+      "mape": 0.1674,
       "medianSpeedRatio": 1.062,
-      "within15": 0.6268,
-      "within30": 0.8803
+      "within15": 0.6242,
+      "within30": 0.8788
     },
     "heldOut": {
-      "rows": 294,
-      "mape": 0.1669,
+      "rows": 295,
+      "mape": 0.1674,
       "medianSpeedRatio": 1.06,
-      "within15": 0.6293,
-      "within30": 0.8878
+      "within15": 0.6271,
+      "within30": 0.8847
     }
   }
 };

@@ -140,6 +140,13 @@ describe('serve rows with serving techniques', () => {
     );
   });
 
+  it('maps prefix caching in an offline run: a higher hit rate raises the total token throughput', () => {
+    const offline = { mode: 'offline' as const, batch: 128, prompt: 2176, output: 256 };
+    const at = (prefixHitRate: number): number => predicted(row({ ...offline, prefixHitRate }, 'total-tokens-per-s'));
+    expect(at(0.75)).toBeGreaterThan(at(0.2));
+    expect(at(0.2)).toBeGreaterThan(predicted(row(offline, 'total-tokens-per-s')));
+  });
+
   it('maps disaggregated pools to serve-disagg, and a pool split that is not the row chips is a reason', () => {
     const w = { chips: 3, disaggregated: { prefillChips: 1, decodeChips: 2, decodeBatch: 16 } };
     const ctx = servingContext(model, chip, system, { tp: 1, pp: 1, engine: 'vllm', dtype: 'fp16' });
@@ -150,7 +157,7 @@ describe('serve rows with serving techniques', () => {
     expect(bad.ok ? '' : bad.reason).toContain('prefillChips 1 + decodeChips 2');
   });
 
-  it('the suite holds published rows for quantization and speculative decoding, every technique row predicted', () => {
+  it('the suite holds rows for quantization, speculative decoding and prefix caching, every one predicted', () => {
     const dir = join(import.meta.dirname, '..', '..', 'validation', 'data', 'serving');
     const rows = readdirSync(dir)
       .sort()
@@ -179,5 +186,6 @@ describe('serve rows with serving techniques', () => {
     expect(unpredicted).toEqual([]);
     expect(sources.get('quantization')?.size ?? 0).toBeGreaterThanOrEqual(2);
     expect(sources.get('speculative')?.size ?? 0).toBeGreaterThanOrEqual(1);
+    expect(sources.get('prefix-cache')?.size ?? 0).toBeGreaterThanOrEqual(1);
   });
 });
