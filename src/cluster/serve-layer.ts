@@ -172,8 +172,11 @@ function decodeSeconds(ctx: ServingContext, shape: LayerShape, w: LayerWork): nu
     valueDim: shape.valueDim,
   };
   const attentionS = decodeAttentionSeconds(ctx.chip, ctx.dtype, a).seconds;
-  // A quantised cache is dequantised on the vector unit as the kernel reads it.
-  const dequantOps = (ctx.quantization?.kvDequantOpsPerElement ?? 0) * w.contextTokens * a.cacheElementsPerToken;
+  // A quantised cache is dequantised on the vector unit as the kernel reads it, by each query head's block where the
+  // cache's kernel runs one per query head (serve-quant.ts, KV_INT4_KERNEL).
+  const q = ctx.quantization;
+  const readers = q?.kvDequantPerQueryHead ? Math.max(1, a.groupSize) : 1;
+  const dequantOps = (q?.kvDequantOpsPerElement ?? 0) * readers * w.contextTokens * a.cacheElementsPerToken;
   return dequantOps > 0 ? Math.max(attentionS, streamSeconds(ctx.chip, ctx.dtype, 0, dequantOps)) : attentionS;
 }
 

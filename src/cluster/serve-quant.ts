@@ -15,7 +15,7 @@
  * The KV cache is only stored and read: any format the engine packs can be held, and the decode kernel
  * dequantises it on the vector unit (vLLM's fp8 KV cache on A100 does this); its bytes set the reads.
  */
-import type { ChipSpec, MatrixInputFormat } from '../arch/chip-spec.js';
+import type { ChipSpec, Citation, MatrixInputFormat } from '../arch/chip-spec.js';
 import { defaultMatrixFormat, peakOpsPerS } from '../arch/derive.js';
 import { NUMBER_FORMATS } from '../core/number-formats.js';
 import type { Gemm } from '../graph/ops/op.js';
@@ -54,6 +54,11 @@ export interface Quantization {
   readonly dequantOpsPerWeight: number;
   /** Vector-unit ops per KV element read to dequantise it (0 for 16-bit caches). */
   readonly kvDequantOpsPerElement: number;
+  /**
+   * The kernel that reads this cache dequantises it once per query head (one thread block per query head), so a
+   * KV group's elements cost `kvDequantOpsPerElement` once for each of its query heads; else once per element.
+   */
+  readonly kvDequantPerQueryHead: boolean;
   readonly refused: readonly string[];
   readonly notes: readonly string[];
 }
@@ -73,6 +78,28 @@ export const DEQUANT_OPS_PER_WEIGHT = 3;
  * taken).
  */
 export const KV_INT4_GROUP = 64;
+
+/**
+ * A 4-bit KV cache's decode kernel: QServe's fused attention (the only engine kernel that reads an int4 cache; vLLM's
+ * cache dtypes are auto and fp8 only) runs one thread block per query head on the CUDA cores, each block unpacking and
+ * dequantising its KV head's elements itself. Per 8 elements (one 32-bit word of int4): 1 shift, 4 lop3, 4 f16x2
+ * sub/fma (the int4-to-fp16 trick), 4 f16x2 fma with the token's scale and zero, then 4 f16x2 fma of the dot product:
+ * 17 instructions, 17 / 8 per element read.
+ */
+export const KV_INT4_OPS_PER_ELEMENT = 17 / 8;
+export const KV_INT4_KERNEL: Citation = {
+  source:
+    'mit-han-lab/qserve (Lin, Tang, Yang et al., MLSys 2025, arXiv:2405.04532) kernels/csrc/fused_attention; vLLM ' +
+    'vllm/config.py (v0.9.2)',
+  where:
+    'decoderMaskedMultiheadAttentionTemplate.hpp: hi = blockIdx.x, hi_kv = hi / (num_heads / num_kv_heads); ' +
+    'decoderMaskedMultiheadAttentionUtils.h: dequantize_s4_to_fp16x2 and convert_from_4bit_kv_cache; ' +
+    "qk_hmma_dot_simple; vLLM CacheDType = Literal['auto', 'fp8', 'fp8_e4m3', 'fp8_e5m2']",
+  status: 'derived',
+  note:
+    'instructions counted from the kernel source, one op each; the re-reads of a KV head by its group are taken to hit ' +
+    'L2 (the blocks of one sequence run together), so only the CUDA-core work grows with the group',
+};
 
 /** fp16 scale bytes over a group. */
 const SCALE_BYTES = 2;
@@ -128,7 +155,10 @@ export function resolveQuantization(chip: ChipSpec, q: QuantizationOptions = {})
         `vector unit (${DEQUANT_OPS_PER_WEIGHT} ops per weight per pass)`,
     );
   if (BITS[kvDtype] < 16)
-    notes.push(`KV cache stored as ${kvDtype} (${kvBytes} bytes per element), dequantised in the attention kernel`);
+    notes.push(
+      `KV cache stored as ${kvDtype} (${kvBytes} bytes per element), dequantised in the attention kernel` +
+        (kvDtype === 'int4' ? ' once per query head, on the vector unit (QServe-style per-head kernel)' : ''),
+    );
   return {
     weightDtype,
     activationDtype,
@@ -138,7 +168,8 @@ export function resolveQuantization(chip: ChipSpec, q: QuantizationOptions = {})
     kvBytes,
     mode: weightOnly ? 'weight-only' : 'native',
     dequantOpsPerWeight: weightOnly ? DEQUANT_OPS_PER_WEIGHT : 0,
-    kvDequantOpsPerElement: BITS[kvDtype] < 16 ? 2 : 0,
+    kvDequantOpsPerElement: kvDtype === 'int4' ? KV_INT4_OPS_PER_ELEMENT : BITS[kvDtype] < 16 ? 2 : 0,
+    kvDequantPerQueryHead: kvDtype === 'int4',
     refused,
     notes,
   };

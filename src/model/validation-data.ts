@@ -144,14 +144,14 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
       "category": "serving",
       "all": {
         "rows": 109,
-        "mape": 0.1695,
+        "mape": 0.1658,
         "medianSpeedRatio": 1.077,
         "within15": 0.5688,
         "within30": 0.8991
       },
       "heldOut": {
         "rows": 66,
-        "mape": 0.1964,
+        "mape": 0.1902,
         "medianSpeedRatio": 1.125,
         "within15": 0.5303,
         "within30": 0.8636
@@ -320,14 +320,14 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
   "overall": {
     "all": {
       "rows": 495,
-      "mape": 0.1674,
+      "mape": 0.1666,
       "medianSpeedRatio": 1.062,
       "within15": 0.6242,
       "within30": 0.8788
     },
     "heldOut": {
       "rows": 295,
-      "mape": 0.1674,
+      "mape": 0.166,
       "medianSpeedRatio": 1.06,
       "within15": 0.6271,
       "within30": 0.8847
