@@ -149,6 +149,7 @@ export function searchServingConfigs(
     seed: options.seed ?? 1,
     tolerance: options.tolerance ?? 0.05,
     maxSimulations: options.maxSimulations ?? 16,
+    ...(options.scheduler !== undefined ? { scheduler: options.scheduler } : {}),
   };
   const budget = options.maxTotalSimulations ?? 800;
   const dtypes =

@@ -10,6 +10,10 @@
  * numbers), which keeps the pass/fail answer close to monotone in the rate. A rate counts as failing
  * when the queue saturates, whatever its percentiles.
  *
+ * The replica runs one of the simulator's schedulers (`CapacityOptions.scheduler`, default chunked prefill), so a
+ * baseline's capacity (vLLM V0's prefill-first continuous batching, a static batch) is found the same way as
+ * Sarathi-Serve's and the two can be set side by side.
+ *
  * Goodput follows DistServe (Zhong et al., OSDI 2024): the highest rate at which the SLO attainment
  * goal holds; here each SLO is held at the percentile separately (p99 TTFT and p99 TPOT), as MLPerf
  * Inference's server scenario states its latency constraints.
@@ -19,14 +23,14 @@ import {
   activationBytesPerChip,
   kvBytesPerTokenPerChip,
   servingPoint,
-  steadyStatePoint,
   weightBytesPerChip,
   type ServingContext,
   type ServingMemory,
 } from './serve.js';
 import { iterationSeconds } from './serve-step.js';
 import { kvBudgetBytes } from './serving-engines.js';
-import { simulateServing, type Percentiles, type ServingSimResult } from './serving-sim.js';
+import { scheduledPoint } from './serve-schedulers.js';
+import { simulateServing, type Percentiles, type Scheduler, type ServingSimResult } from './serving-sim.js';
 
 /**
  * Request lengths: (input, output) token pairs, each request drawing one uniformly; one pair is a fixed-length
@@ -44,6 +48,11 @@ export type SloPercentile = (typeof SLO_PERCENTILES)[number];
 export interface ServingSlo {
   readonly ttftS: number;
   readonly tpotS: number;
+  /**
+   * Time between two consecutive tokens of a request, each gap counted (Sarathi-Serve's P99 TBT): a limit on the
+   * decode stalls that TPOT, averaged over a request, smooths away. Default: no limit.
+   */
+  readonly tbtS?: number;
   /** Which percentile of each must meet its SLO. */
   readonly percentile: SloPercentile;
 }
@@ -57,6 +66,11 @@ export interface ReplicaSchedule {
 }
 
 export interface CapacityOptions {
+  /**
+   * How the replica forms iterations (serving-sim.ts, `SCHEDULERS`; default `chunked`): `continuous` is vLLM V0's
+   * prefill-first batching (and Orca's without hybrid batches), `static` a batch admitted only into an empty server.
+   */
+  readonly scheduler?: Scheduler;
   readonly requests?: number;
   readonly seed?: number;
   /** The search stops when the failing rate is within this fraction above the meeting one (default 0.02). */
@@ -72,6 +86,7 @@ export interface RateEvaluation {
   readonly requestsPerS: number;
   readonly ttftS: Percentiles;
   readonly tpotS: Percentiles;
+  readonly tbtS: Percentiles;
   readonly saturated: boolean;
   readonly meanBatch: number;
   readonly meets: boolean;
@@ -80,6 +95,8 @@ export interface RateEvaluation {
 
 export interface CapacityResult {
   readonly feasible: boolean;
+  /** The scheduler simulated. */
+  readonly scheduler: Scheduler;
   readonly reasons: readonly string[];
   /** Highest rate found that meets the SLOs, for one replica (0 when infeasible). */
   readonly requestsPerS: number;
@@ -95,7 +112,7 @@ export interface CapacityResult {
   readonly bracketRatio: number;
 }
 
-const DEFAULTS = { requests: 2000, seed: 1, tolerance: 0.02, maxSimulations: 24 } as const;
+const DEFAULTS = { requests: 2000, seed: 1, tolerance: 0.02, maxSimulations: 24, scheduler: 'chunked' } as const;
 
 /** A fixed-length workload. */
 export function fixedWorkload(inputTokens: number, outputTokens: number): ServingWorkload {
@@ -244,6 +261,7 @@ export function evaluateRate(
     outputTokens: Math.max(1, Math.round(m.output)),
     ...(single ? {} : { lengthSamples: workload.samples }),
     maxBatch: schedule.slots,
+    scheduler: options.scheduler ?? DEFAULTS.scheduler,
     maxBatchTokens: Math.max(schedule.slots, schedule.chunkTokens),
     kvCapacityTokens: Math.max(2, kvCapacityTokens(ctx)),
     seed: options.seed ?? DEFAULTS.seed,
@@ -256,11 +274,15 @@ export function evaluateRate(
     reasons.push(`saturated at ${rate.toPrecision(4)} requests/s: arrivals outpace service, the queue grows`);
   if (ttft > slo.ttftS) reasons.push(`p${slo.percentile} TTFT ${fmtS(ttft)} exceeds the SLO ${fmtS(slo.ttftS)}`);
   if (tpot > slo.tpotS) reasons.push(`p${slo.percentile} TPOT ${fmtS(tpot)} exceeds the SLO ${fmtS(slo.tpotS)}`);
+  const tbt = pick(sim.tbt, slo.percentile);
+  if (slo.tbtS !== undefined && tbt > slo.tbtS)
+    reasons.push(`p${slo.percentile} TBT ${fmtS(tbt)} exceeds the SLO ${fmtS(slo.tbtS)}`);
   if (sim.rejected > 0) reasons.push(`${sim.rejected} requests longer than the KV cache`);
   return {
     requestsPerS: rate,
     ttftS: sim.ttft,
     tpotS: sim.tpot,
+    tbtS: sim.tbt,
     saturated: sim.saturated,
     meanBatch: sim.meanBatch,
     meets: reasons.length === 0,
@@ -288,6 +310,8 @@ export function idleSloProblems(ctx: ServingContext, workload: ServingWorkload, 
     out.push(`a request alone takes ${fmtS(alone.ttftS)} to its first token, beyond the TTFT SLO ${fmtS(slo.ttftS)}`);
   if (alone.tpotS > slo.tpotS)
     out.push(`a request alone takes ${fmtS(alone.tpotS)} per output token, beyond the TPOT SLO ${fmtS(slo.tpotS)}`);
+  if (slo.tbtS !== undefined && alone.tpotS > slo.tbtS)
+    out.push(`a request alone takes ${fmtS(alone.tpotS)} between tokens, beyond the TBT SLO ${fmtS(slo.tbtS)}`);
   return out;
 }
 
@@ -300,10 +324,11 @@ export function findCapacity(
   options: CapacityOptions = {},
 ): CapacityResult {
   const m = meanLengths(workload);
+  const scheduler = options.scheduler ?? DEFAULTS.scheduler;
   const problems = capacityProblems(ctx, workload);
-  if (problems.length > 0) return infeasible(problems, 0, Infinity);
+  if (problems.length > 0) return infeasible(scheduler, problems, 0, Infinity);
   const idle = idleSloProblems(ctx, workload, slo);
-  if (idle.length > 0) return infeasible(idle, 0, Infinity);
+  if (idle.length > 0) return infeasible(scheduler, idle, 0, Infinity);
   const budget = Math.max(2, options.maxSimulations ?? DEFAULTS.maxSimulations);
   const tolerance = options.tolerance ?? DEFAULTS.tolerance;
   let simulations = 0;
@@ -313,7 +338,7 @@ export function findCapacity(
     options.onSimulation?.(simulations, budget);
     return e;
   };
-  const full = steadyStatePoint(ctx, schedule.slots, Math.round(m.input), Math.round(m.output));
+  const full = scheduledPoint(ctx, scheduler, schedule.slots, Math.round(m.input), Math.round(m.output));
   const guess = Math.max(1e-6, full.tokensPerS / m.output);
   const idleRate = IDLE_LOAD / servingPoint(ctx, 1, Math.round(m.input), Math.round(m.output)).requestS;
   let low: RateEvaluation | undefined;
@@ -328,6 +353,7 @@ export function findCapacity(
   }
   if (!low)
     return infeasible(
+      scheduler,
       [`the SLOs fail even at ${high!.requestsPerS.toPrecision(3)} requests/s: ${high!.reasons.join('; ')}`],
       simulations,
       Infinity,
@@ -346,6 +372,7 @@ export function findCapacity(
   const rate = low.requestsPerS;
   return {
     feasible: true,
+    scheduler,
     reasons: [],
     requestsPerS: rate,
     outputTokensPerS: rate * m.output,
@@ -358,6 +385,7 @@ export function findCapacity(
 }
 
 function infeasible(
+  scheduler: Scheduler,
   reasons: readonly string[],
   simulations: number,
   bracketRatio: number,
@@ -365,6 +393,7 @@ function infeasible(
 ): CapacityResult {
   return {
     feasible: false,
+    scheduler,
     reasons,
     requestsPerS: 0,
     outputTokensPerS: 0,

@@ -94,6 +94,12 @@ export interface ServingSimResult {
   readonly ttft: Percentiles;
   /** Time per output token after the first: (finish - first token) / (output - 1), requests with output > 1 (s). */
   readonly tpot: Percentiles;
+  /**
+   * Time between tokens: every gap between two consecutive output tokens of a request, over all requests (s). Unlike
+   * TPOT it is not averaged over a request, so a prefill that pauses the decodes shows in its tail (Sarathi-Serve's
+   * P99 TBT).
+   */
+  readonly tbt: Percentiles;
   /** End-to-end latency: finish minus arrival (s). */
   readonly latency: Percentiles;
   /** Queueing delay: start of the admitting iteration minus arrival (s). */
@@ -208,6 +214,14 @@ class Requests {
   readonly firstTokenS: Float64Array;
   readonly finishS: Float64Array;
   readonly rejected: Uint8Array;
+  /** When each request's latest token came out (s). */
+  readonly lastTokenS: Float64Array;
+  /**
+   * The gaps between two tokens of a request, as (seconds, how many) pairs: the sequences that decode in one
+   * iteration share a few gap values, so the pairs grow with the iterations, not with the tokens.
+   */
+  readonly gapS: number[] = [];
+  readonly gapCount: number[] = [];
 
   constructor(input: ServingSimInput) {
     const n = input.requests;
@@ -223,6 +237,7 @@ class Requests {
     this.firstTokenS = new Float64Array(n);
     this.finishS = new Float64Array(n);
     this.rejected = new Uint8Array(n);
+    this.lastTokenS = new Float64Array(n);
     let t = 0;
     for (let i = 0; i < n; i++) {
       t += -Math.log(1 - rng.next()) / input.rate;
@@ -407,17 +422,21 @@ class ServingEngine {
    */
   private complete(): void {
     const { r } = this;
+    const from = r.gapS.length;
     let kept = 0;
     for (let k = 0; k < this.runningCount; k++) {
       const id = this.running[k]!;
       const work = this.work[k]!;
       if (work === DECODE) {
         r.generated[id]!++;
+        this.countGap(this.nowS - r.lastTokenS[id]!, from);
+        r.lastTokenS[id] = this.nowS;
       } else {
         r.prefilled[id]! += work;
         if (work > 0 && r.prefilled[id] === r.prompt[id]) {
           r.generated[id] = 1;
           r.firstTokenS[id] = this.nowS;
+          r.lastTokenS[id] = this.nowS;
         }
       }
       if (r.generated[id] === r.output[id]) {
@@ -430,6 +449,41 @@ class ServingEngine {
     }
     this.runningCount = kept;
   }
+
+  /** Counts one gap among this iteration's pairs (from index `from` on). */
+  private countGap(gapS: number, from: number): void {
+    const { r } = this;
+    for (let i = from; i < r.gapS.length; i++) {
+      if (r.gapS[i] === gapS) {
+        r.gapCount[i]!++;
+        return;
+      }
+    }
+    r.gapS.push(gapS);
+    r.gapCount.push(1);
+  }
+}
+
+/** Nearest-rank percentiles of values each counted `counts[i]` times. */
+function weightedPercentiles(values: readonly number[], counts: readonly number[]): Percentiles {
+  const order = values.map((_, i) => i).sort((a, b) => values[a]! - values[b]! || a - b);
+  let n = 0;
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) {
+    n += counts[i]!;
+    sum += values[i]! * counts[i]!;
+  }
+  if (n === 0) return { p50: 0, p90: 0, p99: 0, mean: 0, max: 0 };
+  const rank = (p: number): number => {
+    const target = Math.max(1, Math.ceil(p * n));
+    let seen = 0;
+    for (const i of order) {
+      seen += counts[i]!;
+      if (seen >= target) return values[i]!;
+    }
+    return values[order[order.length - 1]!]!;
+  };
+  return { p50: rank(0.5), p90: rank(0.9), p99: rank(0.99), mean: sum / n, max: values[order[order.length - 1]!]! };
 }
 
 export function percentiles(values: Float64Array): Percentiles {
@@ -468,6 +522,7 @@ function summarize(engine: ServingEngine, saturated: boolean): ServingSimResult 
   return {
     ttft: percentiles(ttft),
     tpot: percentiles(Float64Array.from(tpot)),
+    tbt: weightedPercentiles(r.gapS, r.gapCount),
     latency: percentiles(latency),
     queueing: percentiles(queueing),
     throughputTokensPerS: perS(outputTokens),

@@ -143,11 +143,11 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
     {
       "category": "serving",
       "all": {
-        "rows": 109,
-        "mape": 0.1658,
-        "medianSpeedRatio": 1.077,
-        "within15": 0.5688,
-        "within30": 0.8991
+        "rows": 111,
+        "mape": 0.1651,
+        "medianSpeedRatio": 1.074,
+        "within15": 0.5676,
+        "within30": 0.9009
       },
       "heldOut": {
         "rows": 66,
@@ -157,15 +157,16 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
         "within30": 0.8636
       },
       "calibration": {
-        "rows": 43,
-        "mape": 0.1283,
-        "medianSpeedRatio": 1.06,
-        "within15": 0.6279,
-        "within30": 0.9535
+        "rows": 45,
+        "mape": 0.1284,
+        "medianSpeedRatio": 1.052,
+        "within15": 0.6222,
+        "within30": 0.9556
       },
       "regime": {
         "chips": [
           "a100",
+          "a100-pcie",
           "b200",
           "gh200",
           "h100-sxm",
@@ -319,11 +320,11 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
   ],
   "overall": {
     "all": {
-      "rows": 495,
-      "mape": 0.1666,
+      "rows": 497,
+      "mape": 0.1664,
       "medianSpeedRatio": 1.062,
-      "within15": 0.6242,
-      "within30": 0.8788
+      "within15": 0.6237,
+      "within30": 0.8793
     },
     "heldOut": {
       "rows": 295,

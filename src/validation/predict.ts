@@ -17,7 +17,7 @@ import { trainingFlopsPerToken, transformerModel, type TransformerModel } from '
 import type { SystemSpec, TrainingPlan } from '../cluster/types.js';
 import { attentionSeconds, gemmSeconds } from '../model/kernels.js';
 import { predictArea, predictPower } from './predict-physical.js';
-import { disaggregatedRowCapacity, longestRequest, replicaCapacity } from './serve-capacity-row.js';
+import { baselineWorkload, disaggregatedRowCapacity, longestRequest, replicaCapacity } from './serve-capacity-row.js';
 import { disaggregatedValue, quantizationOf, scheduledServePoint, techniquePlan } from './serve-techniques.js';
 import type {
   AttentionWorkload,
@@ -229,6 +229,13 @@ function predictTrain(
 }
 
 function predictServe(w: ServeWorkload, metric: string, notes: string[]): { value: number; params: number } {
+  if (metric === 'capacity-ratio-at-slo') {
+    // Both capacities on the same chips, each with its own engine settings (the baseline's step budget).
+    const row = predictServe(w, 'requests-per-s-at-slo', notes);
+    const base = predictServe(baselineWorkload(w), 'requests-per-s-at-slo', notes);
+    notes.push(`capacity ratio: ${row.value.toPrecision(3)} / ${base.value.toPrecision(3)} requests/s`);
+    return { value: row.value / base.value, params: row.params };
+  }
   const chip = chipOf(w.chip);
   const pp = w.pp ?? 1;
   const pools = w.disaggregated;
@@ -337,6 +344,7 @@ const METRICS_BY_KIND: Readonly<Record<string, readonly string[]>> = {
     'total-tokens-per-s',
     'request-latency-s',
     'requests-per-s-at-slo',
+    'capacity-ratio-at-slo',
   ],
   collective: ['busbw-GBps', 'algbw-GBps', 'seconds'],
   power: ['watts', 'clock-mhz'],

@@ -167,8 +167,12 @@ const WORKLOADS: Readonly<Record<string, Schema>> = {
       object({
         ttftS: optional(positive),
         tpotS: optional(positive),
+        tbtS: optional(positive),
         percentile: union(SLO_PERCENTILES.map((p) => literal(p))),
       }),
+    ),
+    baseline: optional(
+      object({ scheduler: oneOf(SCHEDULERS), batch: optional(count(1e6)), chunkTokens: optional(count(1 << 24)) }),
     ),
     lengthHistogram: optional(
       array(object({ input: count(1 << 24), output: count(1 << 24), count: count(1e6) }), { minLength: 1 }),
@@ -260,36 +264,42 @@ function checkRows(file: ValidationFile, issues: Issue[]): void {
         ),
       );
     }
-    if (row.measured.metric === 'requests-per-s-at-slo') checkCapacityRow(row.workload, path, issues);
+    const metric = row.measured.metric;
+    if (metric === 'requests-per-s-at-slo' || metric === 'capacity-ratio-at-slo')
+      checkCapacityRow(row.workload, metric, path, issues);
   });
 }
 
-/** A requests-per-s-at-slo row is a serve row with an SLO that binds something. */
-function checkCapacityRow(w: Workload, path: string, issues: Issue[]): void {
+/** A capacity row is a serve row with an SLO that binds something (and a ratio row, a baseline to divide by). */
+function checkCapacityRow(w: Workload, metric: string, path: string, issues: Issue[]): void {
   if (w.kind !== 'serve') {
     issues.push(
-      issue(
-        'invalid_metric',
-        `${path}.measured.metric`,
-        `requests-per-s-at-slo applies to a serve workload, not ${w.kind}`,
-      ),
+      issue('invalid_metric', `${path}.measured.metric`, `${metric} applies to a serve workload, not ${w.kind}`),
     );
     return;
   }
+  if (metric === 'capacity-ratio-at-slo' && w.baseline === undefined)
+    issues.push(
+      issue(
+        'missing',
+        `${path}.workload.baseline`,
+        'capacity-ratio-at-slo needs the configuration it divides by: baseline: { scheduler, batch?, chunkTokens? }',
+      ),
+    );
   if (w.slo === undefined)
     issues.push(
       issue(
         'missing',
         `${path}.workload.slo`,
-        'requests-per-s-at-slo needs the SLO it was measured under: slo: { ttftS?, tpotS?, percentile: 50 | 90 | 99 }',
+        `${metric} needs the SLO it was measured under: slo: { ttftS?, tpotS?, tbtS?, percentile: 50 | 90 | 99 }`,
       ),
     );
-  else if (w.slo.ttftS === undefined && w.slo.tpotS === undefined)
+  else if (w.slo.ttftS === undefined && w.slo.tpotS === undefined && w.slo.tbtS === undefined)
     issues.push(
       issue(
         'missing',
         `${path}.workload.slo`,
-        'slo: give ttftS, tpotS or both (seconds); a capacity with no latency limit is the saturation rate',
+        'slo: give ttftS, tpotS, tbtS or several (seconds); a capacity with no latency limit is the saturation rate',
       ),
     );
 }

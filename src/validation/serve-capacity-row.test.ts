@@ -85,7 +85,7 @@ describe('capacity rows (requests-per-s-at-slo)', () => {
         'demo.yaml: rows[0].workload.slo: requests-per-s-at-slo needs the SLO',
       );
       expect(problems(fileOf([row({ slo: { percentile: 99 } })]))).toContain(
-        'rows[0].workload.slo: slo: give ttftS, tpotS or both',
+        'rows[0].workload.slo: slo: give ttftS, tpotS, tbtS or several',
       );
       const bad = problems(fileOf([{ ...row({}), workload: { ...BASE, slo: { tpotS: 0.05, percentile: 95 } } }]));
       expect(bad).toContain('rows[0].workload.slo.percentile');
@@ -170,12 +170,52 @@ describe('capacity rows (requests-per-s-at-slo)', () => {
     expect(predicted(row(w))).toBe(expected.requestsPerS);
   });
 
-  it('gives a reason, not a number, for an SLO no rate meets and for a scheduler the search does not simulate', () => {
+  it('gives a reason, not a number, for an SLO no rate meets', () => {
     const never = predictRow(row({ slo: { tpotS: 1e-6, percentile: 99 } }));
     expect(never.ok).toBe(false);
     expect(never.ok ? '' : never.reason).toContain('meets the SLO at no rate');
-    const continuous = predictRow(row({ scheduler: 'continuous' }));
-    expect(continuous.ok ? '' : continuous.reason).toContain('workload.scheduler: continuous');
+  });
+
+  it("simulates the row's scheduler and holds a TBT limit", () => {
+    const slo = { ttftS: Infinity, tpotS: Infinity, tbtS: 0.03, percentile: 99 } as const;
+    const continuous = findCapacity(
+      ctx,
+      fixedWorkload(512, 128),
+      slo,
+      { slots: 64, chunkTokens: 512 },
+      { requests: 400, seed: 1, scheduler: 'continuous' },
+    );
+    expect(continuous.scheduler).toBe('continuous');
+    expect(predicted(row({ scheduler: 'continuous', slo: { tbtS: 0.03, percentile: 99 } }))).toBe(
+      continuous.requestsPerS,
+    );
+  });
+});
+
+describe('capacity ratio rows (capacity-ratio-at-slo)', () => {
+  const ratioRow = (workload: Partial<ServeWorkload>): ValidationRow => ({
+    ...row(workload),
+    measured: { metric: 'capacity-ratio-at-slo', value: 2 },
+  });
+
+  it('needs a baseline and names it when missing', () => {
+    expect(problems(fileOf([ratioRow({})]))).toContain(
+      'rows[0].workload.baseline: capacity-ratio-at-slo needs the configuration it divides by',
+    );
+    expect(problems(fileOf([ratioRow({ baseline: { scheduler: 'continuous', batch: 32 } })]))).toBe('');
+    expect(problems(fileOf([ratioRow({ baseline: { scheduler: 'orca' as 'static' } })]))).toContain(
+      'rows[0].workload.baseline.scheduler',
+    );
+  });
+
+  it('divides the row capacity by the baseline capacity, each the same search, on the same chips', () => {
+    const slo = { tbtS: 0.03, percentile: 99 } as const;
+    const w = { chips: 2, slo, baseline: { scheduler: 'continuous', batch: 32, chunkTokens: 4096 } } as const;
+    const top = predicted(row({ slo }));
+    const base = predicted(row({ slo, scheduler: 'continuous', batch: 32, chunkTokens: 4096 }));
+    expect(predicted(ratioRow(w))).toBeCloseTo(top / base, 12);
+    // Stalls break a 30 ms TBT limit: the chunked scheduler serves more than the continuous one.
+    expect(top / base).toBeGreaterThan(1);
   });
 
   it('the suite holds capacity rows from two sources or more, every one predicted', () => {

@@ -1,8 +1,10 @@
 /**
  * A serve row's capacity under its SLO (metric `requests-per-s-at-slo`), found the way `tpusim infer
  * --slo-ttft/--slo-tpot` finds it: `findCapacity` (cluster/serve-capacity.ts) simulates one replica under
- * Poisson arrivals with the chunked scheduler (decodes first, then prompt chunks up to the step's token
- * budget: Sarathi-Serve's stall-free batching) and bisects the rate; data-parallel replicas add up.
+ * Poisson arrivals with the row's scheduler (default chunked: decodes first, then prompt chunks up to the
+ * step's token budget, Sarathi-Serve's stall-free batching) and bisects the rate; data-parallel replicas add
+ * up. A `capacity-ratio-at-slo` row divides that capacity by its `baseline`'s (`baselineWorkload`), found the same
+ * way (validation/predict.ts).
  * Disaggregated rows take `disaggregatedCapacity` (cluster/serve-disagg-capacity.ts), a closed-form
  * estimate, since the simulator runs one pool of replicas.
  */
@@ -49,37 +51,58 @@ export function capacitySlo(w: ServeWorkload): ServingSlo {
   const slo = w.slo;
   if (slo === undefined)
     throw new Error('workload.slo: requests-per-s-at-slo needs the SLO the rate was measured under');
-  return { ttftS: slo.ttftS ?? Infinity, tpotS: slo.tpotS ?? Infinity, percentile: slo.percentile };
+  return {
+    ttftS: slo.ttftS ?? Infinity,
+    tpotS: slo.tpotS ?? Infinity,
+    ...(slo.tbtS !== undefined ? { tbtS: slo.tbtS } : {}),
+    percentile: slo.percentile,
+  };
 }
 
 /**
  * The highest rate one replica serves within the row's SLO: `batch` slots, `chunkTokens` (else the engine's) tokens per
- * step.
+ * step, the row's scheduler (default chunked).
  */
 export function replicaCapacity(ctx: ServingContext, w: ServeWorkload, notes: string[]): number {
-  if (w.scheduler !== undefined && w.scheduler !== 'chunked')
-    throw new Error(
-      `workload.scheduler: ${w.scheduler}: the SLO capacity search (findCapacity) simulates the chunked scheduler only`,
-    );
   const workload = capacityWorkload(w);
   const chunkTokens = Math.max(w.batch, w.chunkTokens ?? defaultSchedule(ctx, workload).chunkTokens);
+  const scheduler = w.scheduler ?? 'chunked';
   const c = findCapacity(
     ctx,
     workload,
     capacitySlo(w),
     { slots: w.batch, chunkTokens },
-    { requests: capacityRequests(w), seed: 1 },
+    { requests: capacityRequests(w), seed: 1, scheduler },
   );
   if (!c.feasible) throw new Error(`the model meets the SLO at no rate: ${c.reasons.join('; ')}`);
   const at = c.atCapacity!;
   const q = w.slo!.percentile;
   const pick = (p: Percentiles): string => (q === 50 ? p.p50 : q === 90 ? p.p90 : p.p99).toPrecision(3);
   notes.push(
-    `capacity search: ${c.simulations} simulations of ${capacityRequests(w)} requests; at ` +
-      `${c.requestsPerS.toPrecision(3)} requests/s per replica: p${q} TTFT ${pick(at.ttftS)} s, p${q} TPOT ` +
-      `${pick(at.tpotS)} s, mean batch ${at.meanBatch.toFixed(1)}`,
+    `capacity search (${scheduler}, ${w.batch} slots, ${chunkTokens} tokens per step): ${c.simulations} simulations ` +
+      `of ${capacityRequests(w)} requests; at ${c.requestsPerS.toPrecision(3)} requests/s per replica: p${q} TTFT ` +
+      `${pick(at.ttftS)} s, p${q} TPOT ${pick(at.tpotS)} s, p${q} TBT ${pick(at.tbtS)} s, mean batch ` +
+      `${at.meanBatch.toFixed(1)}`,
   );
   return c.requestsPerS;
+}
+
+/**
+ * The workload a `capacity-ratio-at-slo` row divides by: the row under its baseline's scheduler, batch slots and step
+ * budget (the row's own where the baseline leaves them out; the engine's step budget when the row sets one and the
+ * baseline does not).
+ */
+export function baselineWorkload(w: ServeWorkload): ServeWorkload {
+  const b = w.baseline;
+  if (b === undefined)
+    throw new Error('workload.baseline: capacity-ratio-at-slo needs the configuration it divides by');
+  const { chunkTokens: _chunk, baseline: _baseline, ...rest } = w;
+  return {
+    ...rest,
+    scheduler: b.scheduler,
+    batch: b.batch ?? w.batch,
+    ...(b.chunkTokens !== undefined ? { chunkTokens: b.chunkTokens } : {}),
+  };
 }
 
 /** The closed-form capacity of the row's disaggregated pools within its SLO. */

@@ -35,6 +35,11 @@ export const METRICS = {
    * row's `slo`.
    */
   'requests-per-s-at-slo': 'rate',
+  /**
+   * Capacity under the row's `slo` over the capacity of its `baseline` configuration on the same chips (a source's
+   * "N x higher serving capacity").
+   */
+  'capacity-ratio-at-slo': 'rate',
   'busbw-GBps': 'rate',
   'algbw-GBps': 'rate',
   /** Power and area rows: predicted / measured, reported like a rate (above 1: the model says more). */
@@ -195,6 +200,8 @@ export interface ServeWorkload {
   };
   /** The latency SLOs of a `requests-per-s-at-slo` row; an SLO left out does not bind. */
   readonly slo?: ServeSlo;
+  /** What a `capacity-ratio-at-slo` row divides by: the same row under another scheduler, batch or step budget. */
+  readonly baseline?: ServeBaseline;
   /**
    * Request lengths as (input, output) bins drawn with their counts (a capacity row's length distribution); default:
    * every request `prompt` in, `output` out.
@@ -209,7 +216,16 @@ export interface ServeSlo {
   readonly ttftS?: number;
   /** Time per output token after the first (a source's TPOT, or its time between tokens). */
   readonly tpotS?: number;
+  /** Every gap between two tokens of a request (Sarathi-Serve's TBT), not averaged over the request. */
+  readonly tbtS?: number;
   readonly percentile: SloPercentile;
+}
+
+/** The baseline of a capacity ratio: its scheduler, and batch slots and step budget where they differ. */
+export interface ServeBaseline {
+  readonly scheduler: Scheduler;
+  readonly batch?: number;
+  readonly chunkTokens?: number;
 }
 
 export interface LengthBin {

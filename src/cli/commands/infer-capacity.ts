@@ -30,6 +30,7 @@ import { printJson } from '../command.js';
 import type { Io } from '../io.js';
 import { checkWork, readLimits, servingWork } from '../limits.js';
 import { createProgress } from '../progress.js';
+import { schedulerOf } from './infer-techniques.js';
 import { readServingWorkload, readSlo, seconds, sloGiven, sloText, workloadText } from './serving-slo.js';
 
 export const CAPACITY_OPTIONS = {
@@ -51,6 +52,8 @@ export const CAPACITY_HELP =
   `--seed), with the slots and chunk size used (--slots, default as many as the KV cache
   holds up to 256; ` +
   `--chunk, default the engine's tokens per step), goodput and memory per chip.
+  --scheduler chunked|continuous|static picks the
+  simulated scheduler (default chunked; continuous: vLLM V0's whole-prompt prefills that pause the decodes).
   --workload FILE gives the ` +
   `request lengths: {"inputTokens": N, "outputTokens": M}, or
   {"samples": [[input, output], ...]} drawn ` +
@@ -132,6 +135,7 @@ export function runInferCapacity(io: Io, values: ParsedArgs['values'], req: Capa
     1_000_000,
   );
   const seed = seedArg('--seed', stringOption(values, 'seed'));
+  const scheduler = schedulerOf(values);
   const m = meanLengths(workload);
   const base = defaultSchedule(req.ctx, workload);
   const one = req.ctx;
@@ -163,6 +167,7 @@ export function runInferCapacity(io: Io, values: ParsedArgs['values'], req: Capa
     const result = searchServingConfigs(req.model, req.chip, req.system, req.chips, workload, slo, {
       requests,
       seed,
+      scheduler,
       basePlan: req.basePlan,
       ...(req.dtypeFixed ? { dtypes: [one.dtype] } : {}),
       onSimulation,
@@ -171,7 +176,7 @@ export function runInferCapacity(io: Io, values: ParsedArgs['values'], req: Capa
     return printSearch(io, values, req, workload, slo, result, top);
   }
   const schedule = readSchedule(values, base);
-  const capacity = findCapacity(one, workload, slo, schedule, { requests, seed, onSimulation });
+  const capacity = findCapacity(one, workload, slo, schedule, { requests, seed, scheduler, onSimulation });
   progress.finish();
   return printCapacity(io, values, req, workload, slo, schedule, capacity, requests, seed);
 }
@@ -220,6 +225,7 @@ function printCapacity(
       },
       slo,
       percentile: slo.percentile,
+      scheduler: c.scheduler,
       slots: schedule.slots,
       chunkTokens: schedule.chunkTokens,
       feasible: c.feasible,
@@ -250,7 +256,9 @@ function printCapacity(
         `${formatSI(all.inputTokensPerS, 'tokens/s')} input`,
     );
     io.out(
-      `configuration: ${schedule.slots} batch slots, prefill chunk ${schedule.chunkTokens} tokens; mean batch at ` +
+      `configuration: ${schedule.slots} batch slots, ` +
+        `${c.scheduler === 'chunked' ? 'prefill chunk' : 'step budget'} ${schedule.chunkTokens} tokens, ` +
+        `${c.scheduler} scheduler; mean batch at ` +
         `capacity ${trimNumber(at.meanBatch, 3)}`,
     );
     io.out(`at capacity: TTFT p50/p90/p99 ${pcts(at.ttftS)}; TPOT p50/p90/p99 ${pcts(at.tpotS)}`);
@@ -294,6 +302,7 @@ function printSearch(
       workload: { source: workload.source, samples: workload.samples.length },
       slo,
       percentile: slo.percentile,
+      scheduler: schedulerOf(values),
       search: {
         evaluated: r.evaluated,
         valid: r.valid,
