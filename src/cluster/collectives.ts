@@ -9,6 +9,7 @@
 import { TpusimError } from '../core/errors.js';
 import {
   allToAllS,
+  ncclAlgorithm,
   nvlsS,
   p2pS,
   patS,
@@ -282,8 +283,15 @@ function costOf(g: Group, algorithm: CollectiveAlgorithm, seconds: number): Coll
   return protocol === undefined ? { seconds, algorithm, tier } : { seconds, algorithm, tier, protocol: protocol(g) };
 }
 
-/** The cheapest algorithm that runs the group's collective (the first listed among equals). */
+/**
+ * The algorithm that runs the group's collective: on switched tiers NCCL's own choice for its collectives
+ * (its tuner's model picks, nccl.ts), otherwise the cheapest (the first listed among equals).
+ */
 function cheapestS(g: Group): { seconds: number; algorithm: CollectiveAlgorithm | undefined } {
+  if (g.switched !== undefined && NCCL_ONLY.has(g.kind)) {
+    const algorithm = ncclAlgorithm(g.switched, g.kind, g.bytes);
+    return { seconds: ALGORITHMS[algorithm].costs[g.kind]!(g), algorithm };
+  }
   let seconds = Infinity;
   let algorithm: CollectiveAlgorithm | undefined;
   for (const a of runnable(g)) {

@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { collectiveCost } from './collectives.js';
-import { NETWORK_COLLECTIVE_S, NETWORK_EFFICIENCY, SINGLE_NIC_EFFICIENCY } from './nccl.js';
-import { getSystemPreset } from './systems.js';
+import { NETWORK_COLLECTIVE_S, NETWORK_EFFICIENCY, NODE_COLLECTIVE_S, SINGLE_NIC_EFFICIENCY } from './nccl.js';
+import { getSystemPreset, SYSTEM_PRESETS } from './systems.js';
 import type { Collective, GroupPlacement } from './types.js';
 
 const US = 1e-6;
@@ -120,3 +121,72 @@ describe(
     );
   },
 );
+
+describe("NCCL's tuner picks the algorithm and protocol; the run takes what NCCL then does with them", () => {
+  const node = { size: 8, stride: 1 };
+  const B = 64 * 1024;
+
+  it('a 64 KiB all-reduce on one DGX H100 node runs a ring under LL on 2 of its 24 channels', () => {
+    // tuning.cc, all 24 channels, no fill: ring LL 6.6 + 14 x 0.47 us + 2 x 7/8 x B at llMaxBws' 141 GB/s (LL carries
+    // half of 370.8 GB/s, 185.4, above the cap) = 14.0 us; tree LL 6.8 + 2 x 7 x 0.47 us + B / (0.5 x 341.1 / 3.8 x
+    // 0.6, the size correction at 2^10 x 64 B) = 15.8 us. NCCL runs the ring.
+    const ringLatency = (6.6 + 14 * 0.47) * US;
+    const ringBytes = 2 * (7 / 8) * B;
+    const tunerRing = ringLatency + ringBytes / Math.min(141e9, 0.5 * NVLINK);
+    const treeBus = (NVLINK * 0.92) / 3.8;
+    const tunerTree = (6.8 + 2 * 7 * 0.47) * US + B / (0.5 * treeBus * 0.6);
+    expect(tunerRing / US).toBeCloseTo(14.0, 1);
+    expect(tunerTree / US).toBeCloseTo(15.8, 1);
+    const c = collectiveCost(h100, 'all-reduce', B, node);
+    expect(c).toMatchObject({ algorithm: 'ring', protocol: 'LL' });
+    // enqueue.cc then keeps a ring LL channel per 512 threads x 8 B x 8 ranks = 32 KiB: 2 of 24, a twelfth of the bus
+    // bandwidth, under the cap no longer. Plus the 1 us launch on one node.
+    expect(c.seconds).toBeCloseTo(ringLatency + ringBytes / ((0.5 * NVLINK * 2) / 24) + NODE_COLLECTIVE_S, 12);
+    expect(c.seconds / US).toBeCloseTo(21.6, 1);
+  });
+
+  it('which is slower than the tree would have been on the 16 channels its 64 KiB keeps', () => {
+    const tree = collectiveCost(h100, 'all-reduce', B, node, { algorithm: 'tree' });
+    expect(tree.protocol).toBe('LL');
+    const treeBus = (((NVLINK * 0.92) / 3.8) * 16) / 24;
+    expect(tree.seconds).toBeCloseTo((6.8 + 2 * 7 * 0.47) * US + B / (0.5 * treeBus * 0.6) + NODE_COLLECTIVE_S, 12);
+    expect(tree.seconds).toBeLessThan(collectiveCost(h100, 'all-reduce', B, node).seconds);
+  });
+});
+
+describe("NCCL's pick is one of the algorithms the model prices (fast-check, seeded)", () => {
+  const switchedSystems = Object.keys(SYSTEM_PRESETS).filter((name) =>
+    SYSTEM_PRESETS[name]!.tiers.every((t) => t.kind !== 'torus'),
+  );
+
+  it('the default cost is the named algorithm forced, under the same protocol, and never below the cheapest', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...switchedSystems),
+        fc.constantFrom<Collective>('all-reduce', 'reduce-scatter', 'all-gather'),
+        fc.integer({ min: 0, max: 34 }),
+        fc.constantFrom(2, 4, 8, 16, 32, 256),
+        fc.constantFrom(1, 8),
+        (name, kind, log2Bytes, size, stride) => {
+          const system = SYSTEM_PRESETS[name]!;
+          const p = { size, stride };
+          const bytes = 2 ** log2Bytes;
+          const chosen = collectiveCost(system, kind, bytes, p);
+          const forced = collectiveCost(system, kind, bytes, p, { algorithm: chosen.algorithm });
+          expect(forced).toEqual(chosen);
+          let cheapest = Infinity;
+          for (const algorithm of ['ring', 'tree', 'nvls', 'pat'] as const) {
+            try {
+              cheapest = Math.min(cheapest, collectiveCost(system, kind, bytes, p, { algorithm }).seconds);
+            } catch {
+              // The algorithm does not run this collective on this group.
+            }
+          }
+          expect(Number.isFinite(chosen.seconds)).toBe(true);
+          expect(chosen.seconds).toBeGreaterThanOrEqual(cheapest);
+        },
+      ),
+      { seed: 61, numRuns: 300 },
+    );
+  });
+});

@@ -1,9 +1,10 @@
 /**
  * NCCL's cost model for a group on switched tiers (NVSwitch, InfiniBand/RoCE fat trees and rails), in
  * closed form: each algorithm (ring, tree, NVLS, PAT) is priced under each protocol (LL, LL128,
- * Simple) as a latency plus bytes over an achieved bandwidth, and the cheapest wins, as NCCL's tuner
- * picks (src/graph/tuning.cc, `ncclTopoTuneModel` and `ncclTopoGetAlgoTime`), on the channels NCCL keeps
- * for the message, trees and NVLS trees adding the fill of their chunk pipeline (nccl-pipeline.ts).
+ * Simple) as a latency plus bytes over an achieved bandwidth; NCCL's tuner picks by that form alone
+ * (src/graph/tuning.cc, `ncclTopoTuneModel` and `ncclTopoGetAlgoTime`), and the pick then runs on the
+ * channels NCCL keeps for the message, trees and NVLS trees adding the fill of their chunk pipeline
+ * (nccl-pipeline.ts).
  * Status of the constants: published (NCCL v2.30's tuning.cc and topo.h, quoted by name) unless marked
  * derived or fitted (to calibration rows of validation/data/collectives); see docs/cluster.md, "Formulas"
  * and "Pipelines".
@@ -421,12 +422,18 @@ const busAt = (busBytesPerS: number, capBytesPerS: number, used: number, channel
 const usedChannels = (g: SwitchedGroup, algorithm: 'ring' | 'tree', p: number, bytes: number): number =>
   g.channelTuning ? channelsUsed(bytes, channelBytes(algorithm, p, g.size), g.channels) : g.channels;
 
-const ringAt = (g: SwitchedGroup, kind: Collective, bytes: number, p: number): number => {
+/** Ring latency of a collective under a protocol, with tuning.cc's plateau for a multi-node Simple all-reduce. */
+const ringLatencyS = (g: SwitchedGroup, kind: Collective, p: number): number => {
   const passes = kind === 'all-reduce' ? 2 : 1;
-  const lat = BASE_S.ring[p]! + passes * g.ringPassS[p]!;
   const plateau = p === SIMPLE && passes === 2 && g.nodes > 1 ? RING_PLATEAU : 1;
+  return (BASE_S.ring[p]! + passes * g.ringPassS[p]!) * plateau;
+};
+const ringBytes = (g: SwitchedGroup, kind: Collective, bytes: number): number =>
+  (bytes * (kind === 'all-reduce' ? 2 : 1) * (g.size - 1)) / g.size;
+
+const ringAt = (g: SwitchedGroup, kind: Collective, bytes: number, p: number): number => {
   const bus = busAt(g.ringBusBytesPerS[p]!, g.ringBusCapBytesPerS[p]!, usedChannels(g, 'ring', p, bytes), g.channels);
-  return lat * plateau + (bytes * passes * (g.size - 1)) / (bus * g.size) + g.launchS;
+  return ringLatencyS(g, kind, p) + ringBytes(g, kind, bytes) / bus + g.launchS;
 };
 
 /** Tree: tuning.cc's latency and corrected bandwidth on the channels kept, and the fill of one wave of chunks. */
@@ -437,19 +444,60 @@ const treeAt = (g: SwitchedGroup, bytes: number, p: number): number => {
   return g.treeS[p]! + bytes / (0.5 * bus * treeCorrection(bytes, p)) + wave * g.treeFillSPerByte[p]! + g.launchS;
 };
 
-/** Ring all-reduce, reduce-scatter or all-gather under the cheapest protocol. */
+/**
+ * What NCCL's tuner compares to choose (tuning.cc `ncclTopoGetAlgoTime`, called by enqueue.cc
+ * `topoGetAlgoInfo` before it drops channels): latency + bytes over the bandwidth on all channels, with
+ * the tree's size correction and the ring's plateau, and neither the channels a small message keeps
+ * nor a pipeline's fill. NCCL runs what this picks, and the run takes what the other functions price.
+ */
+const tunerRingS = (g: SwitchedGroup, kind: Collective, bytes: number, p: number): number => {
+  const bus = Math.min(g.ringBusCapBytesPerS[p]!, g.ringBusBytesPerS[p]!);
+  return ringLatencyS(g, kind, p) + ringBytes(g, kind, bytes) / bus;
+};
+const tunerTreeS = (g: SwitchedGroup, bytes: number, p: number): number => {
+  const bus = Math.min(g.treeBusCapBytesPerS[p]!, g.treeBusBytesPerS[p]!);
+  return g.treeS[p]! + bytes / (0.5 * bus * treeCorrection(bytes, p));
+};
+const tunerNvlsS = (g: SwitchedGroup, bytes: number): number => {
+  const v = g.nvls!;
+  return v.latencyS + bytes / (v.bytesPerS * (g.nodes > 1 ? treeCorrection(bytes, SIMPLE) : 1));
+};
+
+/** The protocol NCCL's tuner picks for a ring or a tree (Infinity latencies rule out what a transport forbids). */
+const ringTunerProtocol = (g: SwitchedGroup, kind: Collective, bytes: number): number =>
+  bestProtocol((p) => tunerRingS(g, kind, bytes, p));
+const treeTunerProtocol = (g: SwitchedGroup, bytes: number): number => bestProtocol((p) => tunerTreeS(g, bytes, p));
+
+/** NCCL's algorithms on a switched group. */
+export type NcclAlgorithm = 'ring' | 'tree' | 'nvls' | 'pat';
+
+/**
+ * The algorithm NCCL's tuner picks for an all-reduce, reduce-scatter or all-gather on the group, among
+ * those that run it there (tree and NVLS all-reduce only; PAT with one GPU per node): the lowest tuning.cc
+ * time, each algorithm at its own best protocol.
+ */
+export function ncclAlgorithm(g: SwitchedGroup, kind: Collective, bytes: number): NcclAlgorithm {
+  const options: [NcclAlgorithm, number][] = [['ring', tunerRingS(g, kind, bytes, ringTunerProtocol(g, kind, bytes))]];
+  if (kind === 'all-reduce') {
+    options.push(['tree', tunerTreeS(g, bytes, treeTunerProtocol(g, bytes))]);
+    if (g.nvls) options.push(['nvls', tunerNvlsS(g, bytes)]);
+  } else if (g.pat) options.push(['pat', patS(g, bytes) - g.launchS]);
+  return options.reduce((best, o) => (o[1] < best[1] ? o : best))[0];
+}
+
+/** Ring all-reduce, reduce-scatter or all-gather under the protocol NCCL's tuner picks. */
 export function ringS(g: SwitchedGroup, kind: Collective, bytes: number): number {
-  return Math.min(ringAt(g, kind, bytes, 0), ringAt(g, kind, bytes, 1), ringAt(g, kind, bytes, 2));
+  return ringAt(g, kind, bytes, ringTunerProtocol(g, kind, bytes));
 }
 export const ringProtocol = (g: SwitchedGroup, kind: Collective, bytes: number): NcclProtocol =>
-  NCCL_PROTOCOLS[bestProtocol((p) => ringAt(g, kind, bytes, p))]!;
+  NCCL_PROTOCOLS[ringTunerProtocol(g, kind, bytes)]!;
 
-/** Tree all-reduce under the cheapest protocol. */
+/** Tree all-reduce under the protocol NCCL's tuner picks. */
 export function treeS(g: SwitchedGroup, bytes: number): number {
-  return Math.min(treeAt(g, bytes, 0), treeAt(g, bytes, 1), treeAt(g, bytes, 2));
+  return treeAt(g, bytes, treeTunerProtocol(g, bytes));
 }
 export const treeProtocol = (g: SwitchedGroup, bytes: number): NcclProtocol =>
-  NCCL_PROTOCOLS[bestProtocol((p) => treeAt(g, bytes, p))]!;
+  NCCL_PROTOCOLS[treeTunerProtocol(g, bytes)]!;
 
 /** NVLS or NVLS-tree all-reduce (Simple); the size correction as NCCL applies it to NVLS tree on Blackwell. */
 export function nvlsS(g: SwitchedGroup, bytes: number): number {

@@ -79,9 +79,9 @@ describe('speculative decoding', () => {
       const plain = iterationSeconds(plainCtx, { prefillTokens: 0, decodeSequences: 1, contextTokens: 2048 });
       const step = speculativeStepSeconds(spec, { draftTokens: 3, acceptance: 0.8 }, 1, 2048, spec.speculative!.draft);
       // Before: launched eagerly, with the 3 extra tokens' attention as a prefill kernel, 1.45x the plain step; now
-      // within 5%.
+      // within 6% (its 64 KiB all-reduces run NCCL's pick, a ring under LL on 2 channels: cluster/nccl.ts).
       expect(step.verifyS).toBeGreaterThanOrEqual(plain);
-      expect(step.verifyS).toBeLessThan(1.05 * plain);
+      expect(step.verifyS).toBeLessThan(1.06 * plain);
       // The same step shape without the verification mark is a prefill step, launched eagerly by TensorRT-LLM.
       const eager = iterationSeconds(
         plainCtx,

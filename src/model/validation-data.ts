@@ -144,24 +144,24 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
       "category": "serving",
       "all": {
         "rows": 111,
-        "mape": 0.1651,
+        "mape": 0.164,
         "medianSpeedRatio": 1.074,
-        "within15": 0.5676,
-        "within30": 0.9009
+        "within15": 0.5856,
+        "within30": 0.8919
       },
       "heldOut": {
         "rows": 66,
-        "mape": 0.1902,
-        "medianSpeedRatio": 1.125,
-        "within15": 0.5303,
+        "mape": 0.189,
+        "medianSpeedRatio": 1.118,
+        "within15": 0.5455,
         "within30": 0.8636
       },
       "calibration": {
         "rows": 45,
-        "mape": 0.1284,
+        "mape": 0.1273,
         "medianSpeedRatio": 1.052,
-        "within15": 0.6222,
-        "within30": 0.9556
+        "within15": 0.6444,
+        "within30": 0.9333
       },
       "regime": {
         "chips": [
@@ -189,24 +189,24 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
       "category": "collectives",
       "all": {
         "rows": 102,
-        "mape": 0.1954,
-        "medianSpeedRatio": 1.04,
-        "within15": 0.6569,
-        "within30": 0.8137
+        "mape": 0.1904,
+        "medianSpeedRatio": 1.028,
+        "within15": 0.6471,
+        "within30": 0.8333
       },
       "heldOut": {
         "rows": 61,
-        "mape": 0.2285,
-        "medianSpeedRatio": 1.039,
-        "within15": 0.6066,
-        "within30": 0.7705
+        "mape": 0.2248,
+        "medianSpeedRatio": 1.027,
+        "within15": 0.5902,
+        "within30": 0.7869
       },
       "calibration": {
         "rows": 41,
-        "mape": 0.1462,
-        "medianSpeedRatio": 1.058,
+        "mape": 0.1392,
+        "medianSpeedRatio": 1.03,
         "within15": 0.7317,
-        "within30": 0.878
+        "within30": 0.9024
       },
       "regime": {
         "chips": [
@@ -321,17 +321,17 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
   "overall": {
     "all": {
       "rows": 497,
-      "mape": 0.1664,
-      "medianSpeedRatio": 1.062,
-      "within15": 0.6237,
-      "within30": 0.8793
+      "mape": 0.1651,
+      "medianSpeedRatio": 1.061,
+      "within15": 0.6258,
+      "within30": 0.8813
     },
     "heldOut": {
       "rows": 295,
-      "mape": 0.166,
-      "medianSpeedRatio": 1.06,
+      "mape": 0.165,
+      "medianSpeedRatio": 1.059,
       "within15": 0.6271,
-      "within30": 0.8847
+      "within30": 0.8881
     }
   }
 };
