@@ -15,7 +15,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURES = os.path.join(ROOT, 'test', 'fixtures', 'scalesim-v3')
 INPUTS = os.path.join(FIXTURES, 'inputs')
 
-# (name, topology, input form, array rows/cols, dataflow, representation, optimized, block size, seed, mode, filter offset)
+# (name, topology, input form, array rows/cols, dataflow, representation, optimized, block size, seed, mode, filter offset
+#  [, bandwidth, SRAM kB[, [layout] bank bandwidth]]: 10 words/cycle, 64 kB and the bandwidth unless given)
 SPARSITY_RUNS = [
     ('sp-csr-lw-8', 'gemm-nm.csv', 'gemm', 8, 'ws', 'csr', False, 4, 40, 'CALC', 10000000),
     ('sp-csc-lw-8', 'gemm-nm.csv', 'gemm', 8, 'ws', 'csc', False, 4, 40, 'CALC', 10000000),
@@ -30,6 +31,31 @@ SPARSITY_RUNS = [
     ('sp-conv-csr-lw', 'conv-nm.csv', 'conv', 8, 'ws', 'csr', False, 4, 40, 'CALC', 10000000),
     ('sp-conv-ell-rw', 'conv-nm.csv', 'conv', 16, 'ws', 'ellpack_block', True, 4, 40, 'CALC', 10000000),
     ('sp-csc-lw-user', 'gemm-nm.csv', 'gemm', 8, 'ws', 'csc', False, 4, 40, 'USER', 10000000),
+    # Issue 16, remaining parts: os/is under sparsity, and v3's memory system (stalls, prefetch) under sparsity:
+    # 1 kB SRAMs at 2 words/cycle make USER mode stall.
+    ('sp-csr-lw-os', 'gemm-nm.csv', 'gemm', 8, 'os', 'csr', False, 4, 40, 'CALC', 10000000),
+    ('sp-ell-lw-is', 'gemm-nm.csv', 'gemm', 8, 'is', 'ellpack_block', False, 4, 40, 'CALC', 10000000),
+    ('sp-conv-csc-lw-os', 'conv-nm.csv', 'conv', 8, 'os', 'csc', False, 4, 40, 'CALC', 10000000),
+    ('sp-ell-lw-calc-s1', 'gemm-nm.csv', 'gemm', 8, 'ws', 'ellpack_block', False, 4, 40, 'CALC', 10000000, 10, 1),
+    ('sp-csr-lw-user-s1', 'gemm-nm.csv', 'gemm', 8, 'ws', 'csr', False, 4, 40, 'USER', 10000000, 2, 1),
+    ('sp-csc-lw-os-user-s1', 'gemm-nm.csv', 'gemm', 8, 'os', 'csc', False, 4, 40, 'USER', 10000000, 2, 1),
+    ('sp-csr-lw-is-user-s1', 'gemm-nm.csv', 'gemm', 8, 'is', 'csr', False, 4, 40, 'USER', 10000000, 2, 1),
+    ('sp-conv-csr-lw-user-s1', 'conv-nm.csv', 'conv', 8, 'ws', 'csr', False, 4, 40, 'USER', 10000000, 2, 1),
+    ('sp-conv-ell-lw-is-user-s1', 'conv-nm.csv', 'conv', 16, 'is', 'ellpack_block', False, 4, 40, 'USER', 10000000, 2, 1),
+    # [layout] bank bandwidths (4 words/cycle) other than Bandwidth (10): v3 feeds IFMAP and filter at 4.
+    ('sp-csr-lw-bank4-s1', 'gemm-nm.csv', 'gemm', 8, 'ws', 'csr', False, 4, 40, 'USER', 10000000, 10, 1, 4),
+    # v3 runs these, tpusim refuses them (see docs/systolic-array.md): row-wise demand through the memory system.
+    ('sp-csr-rw-user-s1', 'gemm-nm.csv', 'gemm', 8, 'ws', 'csr', True, 4, 40, 'USER', 10000000, 2, 1),
+    # v3 asserts on these (row-wise packing with os/is: 'Dimension mismatch between operands'); kept as ERROR.txt.
+    ('sp-csr-rw-os', 'gemm-nm.csv', 'gemm', 8, 'os', 'csr', True, 4, 40, 'CALC', 10000000),
+    ('sp-csr-rw-is', 'gemm-nm.csv', 'gemm', 8, 'is', 'csr', True, 4, 40, 'CALC', 10000000),
+]
+
+# v3 without sparsity on the compressed GEMMs of gemm-nm.csv (each K replaced by its layer-wise K'): its memory
+# system stalls exactly as in the sparse run of the same config (the double-counted read waits are v3's own).
+# (name, sparse run whose config it reuses with SparsitySupport false, topology)
+DENSE_RUNS = [
+    ('dn-csr-lw-user-s1', 'sp-csr-lw-user-s1', 'gemm-nm-compressed.csv'),
 ]
 
 # (name, topology, form, layout csv, array, dataflow, custom layouts, banks, ports, bank bandwidth)
@@ -47,9 +73,9 @@ run_name = {name}
 [architecture_presets]
 ArrayHeight : {array}
 ArrayWidth : {array}
-IfmapSramSzkB : 64
-FilterSramSzkB : 64
-OfmapSramSzkB : 64
+IfmapSramSzkB : {sram}
+FilterSramSzkB : {sram}
+OfmapSramSzkB : {sram}
 IfmapOffset : 0
 FilterOffset : {filter_offset}
 OfmapOffset : 20000000
@@ -118,13 +144,21 @@ def main():
     v3 = os.path.abspath(parser.parse_args().v3)
     runs = []
     with tempfile.TemporaryDirectory() as out_root:
-        for name, topo, form, array, df, rep, optimized, block, seed, mode, filter_offset in SPARSITY_RUNS:
+        for name, topo, form, array, df, rep, optimized, block, seed, mode, filter_offset, *rest in SPARSITY_RUNS:
+            bandwidth, sram, bank_bw = (list(rest) + [rest[0]] if len(rest) == 2 else rest) if rest else (10, 64, 10)
             text = CONFIG.format(name=name, array=array, dataflow=df, sparsity='true', rep=rep, optimized=str(optimized).lower(),
-                                 block=block, seed=seed, mode=mode, bandwidth=10, filter_offset=filter_offset, custom='False', bank_bw=10, banks=1, ports=2)
+                                 block=block, seed=seed, mode=mode, bandwidth=bandwidth, filter_offset=filter_offset, custom='False',
+                                 bank_bw=bank_bw, banks=1, ports=2, sram=sram)
             runs.append(run_v3(v3, name, text, topo, form, 'layout-conv.csv', out_root))
+        for name, sparse_name, topo in DENSE_RUNS:
+            with open(os.path.join(INPUTS, sparse_name + '.cfg')) as f:
+                text = f.read().replace('SparsitySupport : true', 'SparsitySupport : false')
+            runs.append(run_v3(v3, name, text.replace('run_name = ' + sparse_name, 'run_name = ' + name), topo, 'gemm',
+                               'layout-conv.csv', out_root))
         for name, topo, form, layout, array, df, custom, banks, ports, bank_bw in LAYOUT_RUNS:
             text = CONFIG.format(name=name, array=array, dataflow=df, sparsity='false', rep='csr', optimized='false', block=4, seed=40,
-                                 mode='USER', bandwidth=bank_bw, filter_offset=10000000, custom=str(custom), bank_bw=bank_bw, banks=banks, ports=ports)
+                                 mode='USER', bandwidth=bank_bw, filter_offset=10000000, custom=str(custom), bank_bw=bank_bw, banks=banks, ports=ports,
+                                 sram=64)
             runs.append(run_v3(v3, name, text, topo, form, layout, out_root))
     shutil.copy(os.path.join(v3, 'LICENSE'), os.path.join(FIXTURES, 'LICENSE'))
     manifest = {

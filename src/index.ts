@@ -98,7 +98,15 @@ export {
   type LayoutMemoryResult,
   type OperandBanks,
 } from './sim/layout/index.js';
-export { formatSparseReport, SPARSE_REPORT_HEADER, type SparseReportRow } from './report/scalesim-sparse-report.js';
+export {
+  formatSparseBandwidthReport,
+  formatSparseDetailedAccessReport,
+  formatSparseReport,
+  SPARSE_BANDWIDTH_REPORT_HEADER,
+  SPARSE_REPORT_HEADER,
+  type SparseMemoryRow,
+  type SparseReportRow,
+} from './report/scalesim-sparse-report.js';
 
 export {
   parseScaleSimTopology,

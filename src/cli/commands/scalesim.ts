@@ -2,9 +2,7 @@ import {
   configPrices,
   foldGrid,
   formatEnergyPrices,
-  formatBandwidthReport,
   formatComputeReport,
-  formatDetailedAccessReport,
   formatIssues,
   formatLayerTraces,
   formatSparseReport,
@@ -35,6 +33,15 @@ import { readTextFile, writeFilesAtomically, type Io } from '../io.js';
 import { checkWork, LIMIT_HELP, LIMIT_OPTIONS, readLimits, UNIT_COSTS, type WorkEstimate } from '../limits.js';
 import { createProgress } from '../progress.js';
 import { formatV3ComputeReport, layoutPlan, runLayoutMemory, type LayoutPlan } from './scalesim-layout.js';
+import {
+  calcNote,
+  checkSparseMemory,
+  checkSparseRun,
+  compressedLayers,
+  memoryReports,
+  sparseJson,
+  sparsePatch,
+} from './scalesim-sparse.js';
 import { join } from 'node:path';
 
 export const scalesimCommand: Command = {
@@ -79,15 +86,19 @@ export const scalesimCommand: Command = {
   traces into ` +
     `DIR/layer<N>/ (its CALC-mode read DRAM traces list each fetch's addresses in ascending
   order, ` +
-    `not in Python's set order). SCALE-Sim v3's [sparsity] (SparsitySupport true; ws only) and
+    `not in Python's set order). SCALE-Sim v3's [sparsity] (SparsitySupport true) and
   the ` +
-    `topology's Sparsity column (N:M) compress each layer's filter as v3 does (layer-wise N:M, or
+    `topology's Sparsity column (N:M) compress each layer's filter as v3 does (layer-wise N:M on ws, os
   ` +
-    `row-wise with OptimizedMapping and BlockSize), time the compressed GEMM and, with -o/-p, add ` +
-    `v3's
-  SPARSE_REPORT.csv (CSR, CSC or ELLPACK storage and metadata words per cycle); v3's ` +
-    `memory system is
-  not run under sparsity (no stalls, no bandwidth reports). v3's [layout] ` +
+    `or is; row-wise with OptimizedMapping and BlockSize on ws only), time the compressed GEMM and, with
+  ` +
+    `-o/-p, add v3's SPARSE_REPORT.csv (CSR, CSC or ELLPACK storage and metadata words per cycle).
+  ` +
+    `Layer-wise GEMM layers also run v3's memory system (USER mode, or --memory on): v3's reports with
+  ` +
+    `its prefetch-inclusive total and metadata bandwidth. Row-wise runs and conv-form layers are compute
+  ` +
+    `only: USER mode and --memory on are refused there. v3's [layout] ` +
     `section with a layout CSV
   (-l CSV; IfmapCustomLayout/FilterCustomLayout True, USER bandwidth) ` +
     `stores each read operand tiled as
@@ -159,18 +170,13 @@ export const scalesimCommand: Command = {
     // DRAM keeps up by definition, so the cycles are the compute cycles and it runs only when asked.
     const memoryChoice = choice('--memory', stringOption(values, 'memory') ?? 'auto', ['auto', 'on', 'off'] as const);
     const sparsity = config.value.sparsity;
-    if (sparsity) checkSparseRun(config.value, configPath, timing, memoryChoice, traceDir, io);
+    if (sparsity) checkSparseRun(config.value, configPath, timing, memoryChoice, traceDir);
     const memory =
-      !sparsity &&
       timing === 'scalesim' &&
       (memoryChoice === 'on' ||
         (memoryChoice === 'auto' && (config.value.interfaceBandwidth === 'USER' || traceDir !== undefined)));
-    if (memoryChoice === 'auto' && !memory && timing === 'scalesim' && (outDir !== undefined || logDir !== undefined)) {
-      io.err(
-        'note: CALC bandwidth mode: the cycles need no memory system, so only COMPUTE_REPORT.csv is written; ' +
-          '--memory on adds BANDWIDTH_REPORT.csv and DETAILED_ACCESS_REPORT.csv',
-      );
-    }
+    if (memoryChoice === 'auto' && !memory && timing === 'scalesim' && (outDir !== undefined || logDir !== undefined))
+      io.err(calcNote(sparsity));
     for (const warning of config.value.warnings) io.err(`warning: ${warning}`);
     const folds = layerFolds(config.value, layers.value);
     checkWork(
@@ -205,9 +211,11 @@ export const scalesimCommand: Command = {
             config.value.rows,
             config.value.cols,
             floatSum,
+            config.value.dataflow,
           ),
         )
       : undefined;
+    if (sparse && memory) checkSparseMemory(layers.value, config.value, configPath);
     const run = runLayers(
       config.value,
       sparse ? compressedLayers(layers.value, sparse) : layers.value,
@@ -220,7 +228,7 @@ export const scalesimCommand: Command = {
     const reports = [
       {
         name: 'COMPUTE_REPORT.csv',
-        content: config.value.layout && memory ? formatV3ComputeReport(run) : formatComputeReport(run),
+        content: (config.value.layout || sparse) && memory ? formatV3ComputeReport(run) : formatComputeReport(run),
       },
       ...(sparse
         ? [
@@ -230,18 +238,13 @@ export const scalesimCommand: Command = {
                 run.layers.map((l, i) => ({
                   layerId: l.layerId,
                   storage: sparse[i]!.filter.storage,
-                  totalCycles: l.stats.totalCycles,
+                  totalCycles: l.memory?.totalCycles ?? l.stats.totalCycles,
                 })),
               ),
             },
           ]
         : []),
-      ...(memory
-        ? [
-            { name: 'BANDWIDTH_REPORT.csv', content: formatBandwidthReport(run) },
-            { name: 'DETAILED_ACCESS_REPORT.csv', content: formatDetailedAccessReport(run) },
-          ]
-        : []),
+      ...(memory ? memoryReports(run, sparse) : []),
     ];
     const files = [
       ...(outDir ? reports.map((r) => ({ path: join(outDir, r.name), content: r.content, option: '-o' })) : []),
@@ -275,7 +278,7 @@ export const scalesimCommand: Command = {
           ...l.stats,
           ...(l.memory ? { memory: { ...l.memory, trace: undefined } } : {}),
           ...(l.energy ? { energy: l.energy } : {}),
-          ...(sparse ? { sparsity: sparseJson(sparse[l.layerId]!, l.stats.totalCycles) } : {}),
+          ...(sparse ? { sparsity: sparseJson(sparse[l.layerId]!, l.memory?.totalCycles ?? l.stats.totalCycles) } : {}),
         })),
       });
       return 0;
@@ -390,17 +393,6 @@ function layerFolds(config: ScaleSimConfig, layers: readonly TopologyLayer[]): n
   });
 }
 
-function sparsePatch(
-  result: ScaleSimRun['layers'][number],
-  layer: SparseLayer,
-  config: ScaleSimConfig,
-): ScaleSimRun['layers'][number] {
-  const { m, n, k } = layer.shape;
-  const macs = m * n * k;
-  const macUtilization = macs / (result.stats.totalCycles * config.rows * config.cols);
-  return { ...result, k, stats: { ...result.stats, macs, macUtilization }, scaleSim: layer.scaleSim };
-}
-
 export function scaleSimWork(
   folds: readonly number[],
   layers: readonly TopologyLayer[],
@@ -452,49 +444,6 @@ function memoryWork(
 /** Seconds per demand slot and bytes per operand element of the memory model (upper bounds, see the bench). */
 const MEMORY_SLOT_SECONDS = 2e-7;
 const MEMORY_BYTES_PER_OPERAND_WORD = 64;
-
-/** v3's sparsity is modelled for its weight-stationary compute only: refuse what it would not match. */
-function checkSparseRun(
-  config: ScaleSimConfig,
-  configPath: string,
-  timing: string,
-  memoryChoice: string,
-  traceDir: string | undefined,
-  io: Io,
-): void {
-  if (config.dataflow !== 'ws')
-    throw new TpusimError(
-      'bad_config',
-      `${configPath}: Dataflow '${config.dataflow}' with [sparsity] SparsitySupport true: tpusim models ` +
-        `SCALE-Sim v3's sparsity on ws only`,
-    );
-  if (timing !== 'scalesim') throw new UsageError("[sparsity] follows SCALE-Sim v3's timing: drop --timing native");
-  if (memoryChoice === 'on' || traceDir !== undefined)
-    throw new UsageError(
-      `${memoryChoice === 'on' ? '--memory on' : '--trace'}: SCALE-Sim v3's memory system under [sparsity] is ` +
-        `not modelled; drop it`,
-    );
-  if (config.interfaceBandwidth === 'USER')
-    io.err(
-      "note: [sparsity] runs SCALE-Sim v3's compute only: USER-mode DRAM stalls are not modelled (Stall Cycles 0)",
-    );
-}
-
-/** The layers as v3 times them under sparsity: the compressed filter's K' in place of K. */
-function compressedLayers(layers: readonly TopologyLayer[], sparse: readonly SparseLayer[]): TopologyLayer[] {
-  return layers.map((l, i) => ({ ...l, k: sparse[i]!.compressedShape.k }));
-}
-
-function sparseJson(layer: SparseLayer, totalCycles: number): object {
-  const { storage, compressedK, nonzeros, columnNonzeros } = layer.filter;
-  return {
-    compressedK,
-    nonzeros,
-    ...(columnNonzeros ? { columnNonzeros } : {}),
-    ...storage,
-    metadataWordsPerCycle: storage.metadataWords / totalCycles,
-  };
-}
 
 /**
  * runScaleSim layer by layer, with progress counted in folds. Under sparsity the layers come compressed

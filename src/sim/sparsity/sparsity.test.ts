@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LegacyNumpyRandom } from './numpy-random.js';
 import { sparseFilter } from './sparse-filter.js';
+import { sparseLayer } from './sparse-layer.js';
 
 describe('LegacyNumpyRandom', () => {
   // Printed by Debian's python3 with numpy 1.24.2: np.random.seed(s); [np.random.randint(1, 5) for _ in range(12)],
@@ -44,5 +45,35 @@ describe('sparseFilter', () => {
     expect(f.compressedK).toBe(16);
     // CSR: 2 x nnz + K + 1 words, metadata nnz + K + 1 (v3's compression.py)
     expect(f.storage).toMatchObject({ originalWords: 360, newWords: 2 * 192 + 31, metadataWords: 192 + 31 });
+  });
+});
+
+describe('sparseLayer', () => {
+  const csr = { representation: 'csr', optimizedMapping: false, blockSize: 4, seed: 40 } as const;
+  it("scales ws IFMAP SRAM reads by M/N as v3 does (G1 20 x 12 x 30 at 2:4 on 8x8: 1280.0 in v3's report)", () => {
+    const l = sparseLayer({ m: 20, n: 12, k: 30 }, { nonzeros: 2, block: 4 }, csr, 8, 8, 'legacy');
+    expect(l.compressedShape.k).toBe(16);
+    expect(l.ifmapSramReads).toBe(1280);
+    // 3:8 (G3 16 x 16 x 16): 8/3 is inexact, summed per fold as Python does: 512.0 in v3's report.
+    expect(sparseLayer({ m: 16, n: 16, k: 16 }, { nonzeros: 3, block: 8 }, csr, 8, 8, 'legacy').ifmapSramReads).toBe(
+      512,
+    );
+  });
+
+  it('leaves os/is reads to the memory system and refuses row-wise packing off ws', () => {
+    const os = sparseLayer({ m: 20, n: 12, k: 30 }, { nonzeros: 2, block: 4 }, csr, 8, 8, 'legacy', 'os');
+    expect(os.ifmapSramReads).toBeUndefined();
+    expect(os.scaleSim.mappingEfficiency).toBe(0.625); // v3's sp-csr-lw-os layer 0: 62.5
+    expect(() =>
+      sparseLayer(
+        { m: 4, n: 4, k: 16 },
+        { nonzeros: 1, block: 1 },
+        { ...csr, optimizedMapping: true },
+        8,
+        8,
+        'legacy',
+        'is',
+      ),
+    ).toThrow(/ws only/);
   });
 });
