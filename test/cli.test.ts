@@ -35,6 +35,7 @@ describe('tpusim', () => {
         'a100',
         'a100-40gb',
         'a100-pcie',
+        'a10',
         'h100-sxm',
         'h100-pcie',
         'h800',

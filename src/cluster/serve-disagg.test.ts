@@ -3,7 +3,7 @@ import { getChipPreset } from '../arch/presets/index.js';
 import { collectiveCost } from './collectives.js';
 import { prefillSeconds } from './serve-step.js';
 import { kvBytesPerTokenPerChip, servingContext, servingPoint } from './serve.js';
-import { disaggregatedPoint } from './serve-disagg.js';
+import { disaggregatedAtRate, disaggregatedPoint } from './serve-disagg.js';
 import { getSystemPreset } from './systems.js';
 import { transformerModel } from './transformer.js';
 
@@ -41,5 +41,43 @@ describe('disaggregated prefill and decode', () => {
     const p = d.prefillRequestsPerS / 8;
     const q = d.decodeRequestsPerS / 8;
     expect(p * d.balancedPrefillChips).toBeCloseTo(q * (16 - d.balancedPrefillChips), 9);
+  });
+});
+
+describe('disaggregated pools under Poisson arrivals', () => {
+  const prefill = servingContext(llama70, h100, dgx, { tp: 8, pp: 1, engine: 'ideal' });
+  const decode = servingContext(llama70, h100, dgx, { tp: 8, pp: 1, engine: 'ideal' });
+  const pools = { prefillChips: 16, decodeChips: 8 };
+  const serviceS = prefillSeconds(prefill, 1, 2048).lastS;
+
+  it('waits as M/D/1 per prefill replica: two replicas at utilisation 1/2 wait half a prefill on average', () => {
+    // Two prefill replicas share 1 / s requests per second: each sees 1 / (2 s), utilisation 1/2, and
+    // Pollaczek-Khinchine with deterministic service gives W = rho s / (2 (1 - rho)) = s / 2.
+    const load = disaggregatedAtRate(prefill, decode, pools, 2048, 256, 1 / serviceS);
+    expect(load.stable).toBe(true);
+    expect(load.prefillUtilisation).toBeCloseTo(0.5, 12);
+    expect(load.prefillWaitS).toBeCloseTo(serviceS / 2, 12);
+    const alone = disaggregatedPoint(prefill, decode, { ...pools, decodeBatch: load.decodeBatch }, 2048, 256);
+    expect(load.ttftS).toBeCloseTo(alone.ttftS + serviceS / 2, 12);
+    expect(load.kvTransferS).toBe(alone.kvTransferS);
+  });
+
+  it("runs the decode replica at the batch Little's law gives at its own TPOT", () => {
+    const rate = 1 / serviceS;
+    const load = disaggregatedAtRate(prefill, decode, pools, 2048, 256, rate);
+    const tpot = (b: number): number => servingPoint(decode, b, 2048, 256).tpotS;
+    // Hand-worked: sequences in flight = arrivals x time each holds a slot (255 steps of TPOT at that batch).
+    expect(load.decodeBatch).toBe(Math.max(1, Math.round(rate * 255 * tpot(load.decodeBatch))));
+    expect(load.decodeBatch).toBeGreaterThan(1);
+    expect(load.tpotS).toBe(tpot(load.decodeBatch));
+    // A trickle of requests decodes alone.
+    expect(disaggregatedAtRate(prefill, decode, pools, 2048, 256, 0.01).decodeBatch).toBe(1);
+  });
+
+  it('has no steady state once the prefill pool is saturated, and says why', () => {
+    const load = disaggregatedAtRate(prefill, decode, pools, 2048, 256, 2 / serviceS);
+    expect(load.stable).toBe(false);
+    expect(load.prefillUtilisation).toBeCloseTo(1, 12);
+    expect(load.reasons.join()).toMatch(/utilisation at .* requests\/s is 1\.00 \(2 replicas, .* ms per prompt\)/);
   });
 });

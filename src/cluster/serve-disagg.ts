@@ -90,3 +90,81 @@ export function disaggregatedPoint(
     decode: point,
   };
 }
+
+/** Mean latencies of disaggregated pools under Poisson arrivals at `requestsPerS` (disaggregatedAtRate). */
+export interface DisaggregatedLoad {
+  readonly requestsPerS: number;
+  /** Busy share of each prefill replica: its arrivals x one prompt's prefill. */
+  readonly prefillUtilisation: number;
+  /** Mean wait for a prefill replica (M/D/1), inside ttftS. */
+  readonly prefillWaitS: number;
+  /** Mean time to first token: request overhead + wait + prefill + KV transfer. */
+  readonly ttftS: number;
+  /** Sequences each decode replica runs, by Little's law at the TPOT they run at. */
+  readonly decodeBatch: number;
+  readonly tpotS: number;
+  readonly kvTransferS: number;
+  /** False when the prefill pool's utilisation reaches 1 or the decode batch outgrows memory: no steady state. */
+  readonly stable: boolean;
+  readonly reasons: readonly string[];
+}
+
+/** The largest decode batch the fixed point is followed to (a stable decode pool settles far below). */
+const MAX_DECODE_BATCH = 4096;
+
+/**
+ * Mean TTFT and TPOT of the pools when requests arrive as a Poisson stream at `requestsPerS`, split evenly over the
+ * replicas (a round-robin proxy).
+ *
+ * - Prefill: each replica is an M/D/1 queue whose service is one prompt's prefill s (arrivals rarely find others
+ *   waiting below saturation, so passes hold one prompt); at utilisation rho = lambda s the mean wait is
+ *   rho s / (2 (1 - rho)) (Pollaczek-Khinchine with deterministic service). rho >= 1 has no steady state.
+ * - Decode: a request holds a slot of its decode replica for output - 1 steps; by Little's law a replica runs
+ *   L = lambda (output - 1) TPOT(L) sequences on average, the fixed point of TPOT's growth with the batch (at
+ *   least 1: a step runs whenever any sequence decodes).
+ */
+export function disaggregatedAtRate(
+  prefill: ServingContext,
+  decode: ServingContext,
+  pools: { readonly prefillChips: number; readonly decodeChips: number },
+  prompt: number,
+  output: number,
+  requestsPerS: number,
+): DisaggregatedLoad {
+  const prefillReplicas = Math.floor(pools.prefillChips / (prefill.tp * prefill.pp));
+  const decodeReplicas = Math.floor(pools.decodeChips / (decode.tp * decode.pp));
+  const serviceS = prefillSeconds(prefill, 1, prefillPromptTokens(prefill.kvCache, prompt)).lastS;
+  const rho = (requestsPerS / prefillReplicas) * serviceS;
+  const perDecode = requestsPerS / decodeReplicas;
+  const tpotAt = (b: number): number => servingPoint(decode, b, prompt, output).tpotS;
+  let batch = 1;
+  for (let i = 0; i < 64; i++) {
+    const next = Math.min(
+      MAX_DECODE_BATCH,
+      Math.max(1, Math.round(perDecode * Math.max(0, output - 1) * tpotAt(batch))),
+    );
+    if (next === batch) break;
+    batch = next;
+  }
+  const point = disaggregatedPoint(prefill, decode, { ...pools, decodeBatch: batch }, prompt, output);
+  const reasons: string[] = [];
+  if (rho >= 1)
+    reasons.push(
+      `the prefill pool's utilisation at ${requestsPerS} requests/s is ${rho.toFixed(2)} (${prefillReplicas} ` +
+        `replicas, ${(serviceS * 1e3).toPrecision(3)} ms per prompt): at or above 1, no steady state`,
+    );
+  if (!point.decode.fits)
+    reasons.push(`a decode replica's ${batch} sequences at ${requestsPerS} requests/s do not fit its memory`);
+  const waitS = rho < 1 ? (rho * serviceS) / (2 * (1 - rho)) : Number.POSITIVE_INFINITY;
+  return {
+    requestsPerS,
+    prefillUtilisation: rho,
+    prefillWaitS: waitS,
+    ttftS: point.ttftS + waitS,
+    decodeBatch: batch,
+    tpotS: point.tpotS,
+    kvTransferS: point.kvTransferS,
+    stable: reasons.length === 0,
+    reasons,
+  };
+}

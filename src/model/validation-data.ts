@@ -143,40 +143,42 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
     {
       "category": "serving",
       "all": {
-        "rows": 111,
-        "mape": 0.164,
-        "medianSpeedRatio": 1.074,
-        "within15": 0.5856,
-        "within30": 0.8919
+        "rows": 139,
+        "mape": 0.2077,
+        "medianSpeedRatio": 1.117,
+        "within15": 0.5324,
+        "within30": 0.8058
       },
       "heldOut": {
-        "rows": 66,
-        "mape": 0.189,
-        "medianSpeedRatio": 1.118,
-        "within15": 0.5455,
-        "within30": 0.8636
+        "rows": 83,
+        "mape": 0.2387,
+        "medianSpeedRatio": 1.144,
+        "within15": 0.494,
+        "within30": 0.759
       },
       "calibration": {
-        "rows": 45,
-        "mape": 0.1273,
-        "medianSpeedRatio": 1.052,
-        "within15": 0.6444,
-        "within30": 0.9333
+        "rows": 56,
+        "mape": 0.1617,
+        "medianSpeedRatio": 1.071,
+        "within15": 0.5893,
+        "within30": 0.875
       },
       "regime": {
         "chips": [
+          "a10",
           "a100",
           "a100-pcie",
           "b200",
           "gh200",
           "h100-sxm",
           "h200",
+          "h800",
           "l40s",
           "mi300x"
         ],
         "chipCount": [
           1,
-          8
+          16
         ],
         "params": [
           6738149376,
@@ -320,18 +322,18 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
   ],
   "overall": {
     "all": {
-      "rows": 497,
-      "mape": 0.1651,
-      "medianSpeedRatio": 1.061,
-      "within15": 0.6258,
-      "within30": 0.8813
+      "rows": 525,
+      "mape": 0.1766,
+      "medianSpeedRatio": 1.066,
+      "within15": 0.6095,
+      "within30": 0.859
     },
     "heldOut": {
-      "rows": 295,
-      "mape": 0.165,
-      "medianSpeedRatio": 1.059,
-      "within15": 0.6271,
-      "within30": 0.8881
+      "rows": 312,
+      "mape": 0.1795,
+      "medianSpeedRatio": 1.064,
+      "within15": 0.609,
+      "within30": 0.859
     }
   }
 };

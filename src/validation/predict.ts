@@ -345,6 +345,7 @@ const METRICS_BY_KIND: Readonly<Record<string, readonly string[]>> = {
     'request-latency-s',
     'requests-per-s-at-slo',
     'capacity-ratio-at-slo',
+    'kv-transfer-s',
   ],
   collective: ['busbw-GBps', 'algbw-GBps', 'seconds'],
   power: ['watts', 'clock-mhz'],

@@ -161,6 +161,7 @@ const WORKLOADS: Readonly<Record<string, Schema>> = {
         decodeChips: count(1e6),
         prefillTp: optional(count()),
         decodeBatch: optional(count(1e6)),
+        requestRate: optional(positive),
       }),
     ),
     slo: optional(
@@ -267,6 +268,14 @@ function checkRows(file: ValidationFile, issues: Issue[]): void {
     const metric = row.measured.metric;
     if (metric === 'requests-per-s-at-slo' || metric === 'capacity-ratio-at-slo')
       checkCapacityRow(row.workload, metric, path, issues);
+    if (metric === 'kv-transfer-s' && (row.workload.kind !== 'serve' || row.workload.disaggregated === undefined))
+      issues.push(
+        issue(
+          'invalid_metric',
+          `${path}.measured.metric`,
+          'kv-transfer-s applies to a serve row with disaggregated pools',
+        ),
+      );
   });
 }
 

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getChipPreset } from '../arch/presets/index.js';
-import { disaggregatedPoint } from '../cluster/serve-disagg.js';
+import { disaggregatedAtRate, disaggregatedPoint } from '../cluster/serve-disagg.js';
 import { continuousPoint } from '../cluster/serve-schedulers.js';
 import { servingContext, servingPoint, steadyStatePoint } from '../cluster/serve.js';
 import { getSystemPreset } from '../cluster/systems.js';
@@ -157,6 +157,46 @@ describe('serve rows with serving techniques', () => {
     expect(bad.ok ? '' : bad.reason).toContain('prefillChips 1 + decodeChips 2');
   });
 
+  it("predicts a disaggregated row's KV transfer, and rejects kv-transfer-s on a row without pools", () => {
+    const w = { chips: 3, disaggregated: { prefillChips: 1, decodeChips: 2, decodeBatch: 16 } };
+    const ctx = servingContext(model, chip, system, { tp: 1, pp: 1, engine: 'vllm', dtype: 'fp16' });
+    const p = disaggregatedPoint(ctx, ctx, { prefillChips: 1, decodeChips: 2, decodeBatch: 16 }, 512, 256);
+    expect(p.kvTransferS).toBeGreaterThan(0);
+    expect(predicted(row(w, 'kv-transfer-s'))).toBeCloseTo(p.kvTransferS, 15);
+    const file = (workload: Partial<ServeWorkload>): string =>
+      JSON.stringify({
+        sources: { demo: { title: 'demo', url: 'https://example.org' } },
+        rows: [row(workload, 'kv-transfer-s')],
+      });
+    expect(parseValidationFile(file(w), 'demo.yaml').ok).toBe(true);
+    const bad = parseValidationFile(file({}), 'demo.yaml');
+    expect(bad.ok ? '' : bad.issues.map((i) => `${i.path}: ${i.message}`).join()).toContain(
+      'rows[0].measured.metric: kv-transfer-s applies to a serve row with disaggregated pools',
+    );
+  });
+
+  it('maps a request rate to the pools under Poisson arrivals; a rate they cannot sustain is a reason', () => {
+    const pools = { prefillChips: 1, decodeChips: 2 };
+    const w = { chips: 3, disaggregated: { ...pools, requestRate: 2 } };
+    const ctx = servingContext(model, chip, system, { tp: 1, pp: 1, engine: 'vllm', dtype: 'fp16' });
+    const load = disaggregatedAtRate(ctx, ctx, pools, 512, 256, 2);
+    expect(load.prefillWaitS).toBeGreaterThan(0);
+    expect(predicted(row(w, 'ttft-s'))).toBeCloseTo(load.ttftS, 12);
+    expect(predicted(row(w, 'tpot-s'))).toBeCloseTo(load.tpotS, 12);
+    expect(predicted(row(w, 'output-tokens-per-s'))).toBeCloseTo(2 * 256, 9);
+    // Unloaded, the same row is the pools' point: the wait is what the rate adds.
+    expect(predicted(row(w, 'ttft-s'))).toBeGreaterThan(predicted(row({ chips: 3, disaggregated: pools }, 'ttft-s')));
+    const flood = predictRow(row({ chips: 3, disaggregated: { ...pools, requestRate: 1e4 } }, 'ttft-s'));
+    expect(flood.ok).toBe(false);
+    expect(flood.ok ? '' : flood.reason).toMatch(/disaggregated\.requestRate: .*utilisation at 10000 requests\/s/);
+    const file = JSON.stringify({
+      sources: { demo: { title: 'demo', url: 'https://example.org' } },
+      rows: [row({ chips: 3, disaggregated: { ...pools, requestRate: 0 } })],
+    });
+    const bad = parseValidationFile(file, 'demo.yaml');
+    expect(bad.ok ? '' : bad.issues.map((i) => i.path).join()).toContain('rows[0].workload.disaggregated.requestRate');
+  });
+
   it('the suite holds rows for quantization, speculative decoding and prefix caching, every one predicted', () => {
     const dir = join(import.meta.dirname, '..', '..', 'validation', 'data', 'serving');
     const rows = readdirSync(dir)
@@ -187,5 +227,6 @@ describe('serve rows with serving techniques', () => {
     expect(sources.get('quantization')?.size ?? 0).toBeGreaterThanOrEqual(2);
     expect(sources.get('speculative')?.size ?? 0).toBeGreaterThanOrEqual(1);
     expect(sources.get('prefix-cache')?.size ?? 0).toBeGreaterThanOrEqual(1);
+    expect(sources.get('disaggregated')?.size ?? 0).toBeGreaterThanOrEqual(1);
   });
 });

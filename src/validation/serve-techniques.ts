@@ -4,7 +4,7 @@
  * caching (serve-kv.ts) and disaggregated prefill and decode pools (serve-disagg.ts). Rows without them
  * map exactly as before: `dtype` and `kvDtype` as formats, static or steady-state points.
  */
-import { disaggregatedPoint } from '../cluster/serve-disagg.js';
+import { disaggregatedAtRate, disaggregatedPoint } from '../cluster/serve-disagg.js';
 import {
   ACTIVATION_DTYPES,
   KV_DTYPES,
@@ -85,6 +85,34 @@ export function scheduledServePoint(ctx: ServingContext, w: ServeWorkload, batch
 }
 
 /**
+ * Mean TTFT, TPOT and latency of disaggregated pools under Poisson arrivals at the row's `requestRate`
+ * (serve-disagg.ts, disaggregatedAtRate); a rate the pools cannot sustain is a reason, not a number.
+ */
+function valueAtRate(
+  prefill: ServingContext,
+  decode: ServingContext,
+  w: ServeWorkload,
+  metric: string,
+  notes: string[],
+): number {
+  const pools = w.disaggregated!;
+  const rate = pools.requestRate!;
+  const load = disaggregatedAtRate(prefill, decode, pools, w.prompt, w.output, rate);
+  if (!load.stable) throw new Error(`disaggregated.requestRate: ${load.reasons.join('; ')}`);
+  notes.push(
+    `disaggregated at ${rate} requests/s: prefill utilisation ${load.prefillUtilisation.toFixed(2)}, mean wait ` +
+      `${(load.prefillWaitS * 1e3).toPrecision(3)} ms, KV transfer ${(load.kvTransferS * 1e3).toPrecision(3)} ms, ` +
+      `decode batch ${load.decodeBatch}`,
+  );
+  if (metric === 'ttft-s') return load.ttftS;
+  if (metric === 'tpot-s') return load.tpotS;
+  if (metric === 'kv-transfer-s') return load.kvTransferS;
+  if (metric === 'request-latency-s') return load.ttftS + Math.max(0, w.output - 1) * load.tpotS;
+  if (metric === 'output-tokens-per-s') return rate * w.output;
+  return rate * (w.prompt + w.output);
+}
+
+/**
  * The metric of disaggregated pools: prefill replicas of `prefill`, decode replicas of `decode`, each decoding
  * `decodeBatch` (default the row's batch).
  */
@@ -96,6 +124,7 @@ export function disaggregatedValue(
   notes: string[],
 ): number {
   const pools = w.disaggregated!;
+  if (pools.requestRate !== undefined) return valueAtRate(prefill, decode, w, metric, notes);
   const p = disaggregatedPoint(
     prefill,
     decode,
@@ -105,9 +134,13 @@ export function disaggregatedValue(
   );
   if (!p.decode.fits)
     notes.push(`the decode batch of ${pools.decodeBatch ?? w.batch} does not fit memory in the model`);
-  notes.push(`disaggregated: ${p.bound}-bound; balanced prefill pool ${p.balancedPrefillChips.toFixed(1)} chips`);
+  notes.push(
+    `disaggregated: ${p.bound}-bound; balanced prefill pool ${p.balancedPrefillChips.toFixed(1)} chips; KV transfer ` +
+      `${(p.kvTransferS * 1e3).toPrecision(3)} ms of the TTFT`,
+  );
   if (metric === 'ttft-s') return p.ttftS;
   if (metric === 'tpot-s') return p.tpotS;
+  if (metric === 'kv-transfer-s') return p.kvTransferS;
   if (metric === 'request-latency-s') return p.ttftS + Math.max(0, w.output - 1) * p.tpotS;
   if (metric === 'output-tokens-per-s') return p.tokensPerS;
   return p.requestsPerS * (w.prompt + w.output);

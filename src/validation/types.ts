@@ -30,6 +30,8 @@ export const METRICS = {
   'output-tokens-per-s': 'rate',
   'total-tokens-per-s': 'rate',
   'request-latency-s': 'time',
+  /** Disaggregated rows: one request's KV cache sent from the prefill to the decode pool (serve-disagg.ts). */
+  'kv-transfer-s': 'time',
   /**
    * Serving capacity: the highest request rate (requests/s over all the row's chips) whose latency percentiles meet the
    * row's `slo`.
@@ -197,6 +199,8 @@ export interface ServeWorkload {
     readonly decodeChips: number;
     readonly prefillTp?: number;
     readonly decodeBatch?: number;
+    /** Poisson arrivals at this many requests per second over both pools (benchmark_serving's --request-rate). */
+    readonly requestRate?: number;
   };
   /** The latency SLOs of a `requests-per-s-at-slo` row; an SLO left out does not bind. */
   readonly slo?: ServeSlo;

@@ -1,6 +1,7 @@
 import { unknownNameMessage } from '../../core/errors.js';
 import { ArchError } from '../errors.js';
 import type { ChipSpec } from '../chip-spec.js';
+import { A10 } from './a10.js';
 import { A100 } from './a100.js';
 import { A100_40GB } from './a100-40gb.js';
 import { A100_PCIE } from './a100-pcie.js';
@@ -48,6 +49,7 @@ export const CHIP_PRESETS: Readonly<Record<string, ChipSpec>> = {
   a100: A100,
   'a100-40gb': A100_40GB,
   'a100-pcie': A100_PCIE,
+  a10: A10,
   'h100-sxm': H100_SXM,
   'h100-pcie': H100_PCIE,
   h800: H800,

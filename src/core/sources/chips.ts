@@ -131,6 +131,10 @@ export const CHIP_SOURCES = defineSources({
   gpuDatabase:
     'TechPowerUp GPU database entries as re-published by sysrqmts.com (NVIDIA Tesla T4: TU104, 545 mm^2, 12 nm, ' +
     '40 SMs, 320 tensor cores)',
+  nvidiaA10: 'NVIDIA A10 Tensor Core GPU datasheet (2021), https://www.nvidia.com/en-us/data-center/products/a10-gpu/',
+  gpuDatabaseA10:
+    'TechPowerUp GPU database entry as re-published by sysrqmts.com (NVIDIA A10 PCIe: GA102-890-A1, Samsung 8 nm, ' +
+    '628 mm^2, 72 SMs, 288 tensor cores, 6 MB L2, 1695 MHz boost, 384-bit GDDR6 at 12.5 Gb/s, 600.2 GB/s)',
   tpusim: 'tpusim estimate: not published; the note says how the number was chosen',
   tpusimMeasured:
     'tpusim measurement, 2026-11-26: scripts/gpu-measure.py (PyTorch 2.11, CUDA 13.0) on one lent H100 SXM and ' +
