@@ -30,14 +30,18 @@ export function syntheticSpec(
 }
 
 /**
- * Bundles the CLI and the worker-thread script next to each other; the folder sits under node_modules so packages
+ * Bundles the CLI and its thread scripts next to each other; the folder sits under node_modules so packages
  * resolve.
  */
 export async function bundleCli(): Promise<string> {
   const { build } = await import('rolldown');
   const dir = mkdtempSync(join(REPO, 'node_modules', '.tpusim-explore-test-'));
   await build({
-    input: { main: join(REPO, 'src/cli/main.ts'), 'worker-thread': join(REPO, 'src/cli/explore/worker-thread.ts') },
+    input: {
+      main: join(REPO, 'src/cli/main.ts'),
+      'worker-thread': join(REPO, 'src/cli/explore/worker-thread.ts'),
+      'queue-thread': join(REPO, 'src/cli/explore/queue-thread.ts'),
+    },
     platform: 'node',
     external: [/^[^./]/],
     logLevel: 'silent',

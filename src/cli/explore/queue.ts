@@ -6,15 +6,19 @@
  * BullMQ never turns the columns into JSON (it would, twice: in the job and in its completed event).
  * The coordinator reads the bytes and inserts the rows with INSERT OR IGNORE and a done marker, so
  * BullMQ's at-least-once delivery (a killed worker's chunk is re-run once its lock lapses) becomes
- * exactly-once in the store.
+ * exactly-once in the store. The coordinator's BullMQ client runs on a thread of its own, off the thread
+ * that inserts.
  */
+import { existsSync } from 'node:fs';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { TpusimError, type CompiledSweep } from '../../index.js';
 import { UsageError } from '../args.js';
 import { decodeChunk, encodeChunk } from './chunk-codec.js';
 import { ChunkBuilder, evaluateInto, type ChunkColumns, type ChunkRange } from './chunk-columns.js';
+import { startQueueThread } from './queue-thread-client.js';
 import { compileSpec } from './sweep-loader.js';
 import { CHUNKS_PER_SLOT } from './run-sweep.js';
 import type { ChunkExecutor } from './thread-pool.js';
@@ -26,6 +30,14 @@ const resultKey = (jobId: string): string => `tpusim:explore:result:${jobId}`;
 const QUEUE_WINDOW = 64;
 /** How long a sweep's spec, and a chunk's result not yet stored, stay in Redis. */
 const SPEC_TTL_S = 7 * 24 * 3600;
+
+/** What the coordinator's queue side needs, on whichever thread it runs. */
+export interface QueueThreadInit {
+  readonly target: RedisTarget;
+  readonly hash: string;
+  readonly specText: string;
+  readonly fileName: string;
+}
 
 export interface ChunkJob extends ChunkRange {
   readonly hash: string;
@@ -70,13 +82,38 @@ const connectionOf = (target: RedisTarget) => ({ ...target, maxRetriesPerRequest
  */
 const jobIdOf = (hash: string, range: ChunkRange): string => `${hash}-${range.start}-${range.end}`;
 
-/** The coordinator's executor: each chunk becomes a job; its result comes back from whichever worker ran it. */
+const QUEUE_THREAD_SCRIPT = new URL('./queue-thread.js', import.meta.url);
+
+/**
+ * The coordinator's executor: each chunk becomes a job; its result comes back from whichever worker ran it.
+ * The BullMQ client runs on a thread of its own (queue-thread.ts) where the compiled script is there, so the
+ * main thread does what it does for local threads (receive columns, insert them) and the Redis work overlaps
+ * the inserts instead of queueing behind them; from the TypeScript sources (tests) it runs here.
+ */
 export async function startQueueExecutor(
   target: RedisTarget,
   sweep: CompiledSweep,
   specText: string,
   fileName: string,
 ): Promise<ChunkExecutor> {
+  const init: QueueThreadInit = { target, hash: sweep.hash, specText, fileName };
+  if (QUEUE_THREAD_SCRIPT.protocol === 'file:' && existsSync(fileURLToPath(QUEUE_THREAD_SCRIPT)))
+    return startQueueThread(QUEUE_THREAD_SCRIPT, init);
+  return queueExecutorHere(init);
+}
+
+/**
+ * The bytes on an ArrayBuffer of their own: the decoded columns are views on it, and the queue thread
+ * transfers it, which must not take a reply that shares its memory with other data.
+ */
+export function ownBytes(bytes: Buffer): Buffer {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes;
+  const copy = new Uint8Array(bytes);
+  return Buffer.from(copy.buffer, 0, copy.byteLength);
+}
+
+/** The BullMQ side of the coordinator, on the calling thread. */
+export async function queueExecutorHere({ target, hash, specText, fileName }: QueueThreadInit): Promise<ChunkExecutor> {
   const connection = connectionOf(target);
   const queue = new Queue(QUEUE_NAME, { connection });
   const events = new QueueEvents(QUEUE_NAME, { connection });
@@ -86,7 +123,7 @@ export async function startQueueExecutor(
   await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
   const redis = new Redis({ ...connection });
   try {
-    await redis.set(specKey(sweep.hash), JSON.stringify({ specText, fileName }), 'EX', SPEC_TTL_S);
+    await redis.set(specKey(hash), JSON.stringify({ specText, fileName }), 'EX', SPEC_TTL_S);
   } finally {
     redis.disconnect();
   }
@@ -95,13 +132,13 @@ export async function startQueueExecutor(
   const results = new Redis({ ...connection });
   /** Adds the chunk's job (a no-op when it exists) and waits for its result; undefined if the result has expired. */
   const runJob = async (range: ChunkRange): Promise<ChunkColumns | undefined> => {
-    const data: ChunkJob = { ...range, hash: sweep.hash };
+    const data: ChunkJob = { ...range, hash };
     // A job left completed by an earlier, interrupted coordinator answers at once from its stored result.
-    const job = await queue.add('chunk', data, { jobId: jobIdOf(sweep.hash, range), attempts: 3 });
+    const job = await queue.add('chunk', data, { jobId: jobIdOf(hash, range), attempts: 3 });
     const key = (await job.waitUntilFinished(events)) as string;
     jobs.set(range.chunk, job);
     const bytes = await results.getBuffer(key);
-    if (bytes !== null) return decodeChunk(bytes);
+    if (bytes !== null) return decodeChunk(ownBytes(bytes));
     await job.remove();
     jobs.delete(range.chunk);
     return undefined;
