@@ -46,9 +46,9 @@ function runScaleSimLive(dir, form) {
   return seconds;
 }
 
-/** Python start-up and SCALE-Sim's imports, which a tiny run's time is mostly made of: the median of 5. */
-function startupSeconds() {
-  if (!live) return 0;
+/** Python start-up and SCALE-Sim's imports, which a tiny run's time is mostly made of: 5 samples. */
+function startupSamples() {
+  if (!live) return [0];
   const once = () => {
     const start = process.hrtime.bigint();
     execFileSync(python, ['-c', 'import scalesim.scale_sim'], {
@@ -58,7 +58,7 @@ function startupSeconds() {
     });
     return Number(process.hrtime.bigint() - start) / 1e9;
   };
-  return median(Array.from({ length: 5 }, once));
+  return Array.from({ length: 5 }, once);
 }
 
 const WARM_PASSES = 3;
@@ -83,9 +83,15 @@ console.log(
       .map((x) => x.toFixed(1))
       .join(' ')}`,
 );
-const startup = startupSeconds();
+const startups = startupSamples();
+const startup = median(startups);
+// The spread says how far a small run's SCALE-Sim time (its run less this median) can be off on this machine now.
 if (live)
-  line('SCALE-Sim start-up alone (python, imports; median of 5)', `${fmt(startup)} s; the ratios below subtract it`);
+  line(
+    'SCALE-Sim start-up alone (python, imports; median of 5)',
+    `${fmt(startup)} s (samples ${fmt(Math.min(...startups))}-${fmt(Math.max(...startups))} s); ` +
+      `the ratios below subtract the median`,
+  );
 const cases = userRuns.map((run) => {
   const dir = join(fixtures, run.name);
   const cfg = readFileSync(join(dir, 'config.cfg'), 'utf8');

@@ -64,7 +64,11 @@ describe('SCALE-Sim v2 memory layer', () => {
       addresses: () => Int32Array.from([1, 2, 3]),
       lookup: 'address' as const,
       base: 1,
-      tables: () => ({ rankOf: Int32Array.from([0, 1, 2]), earlier: undefined }),
+      tables: () => ({
+        rankOf: Int32Array.from([0, 1, 2]),
+        firstRankOf: Int32Array.from([0, 1, 2]),
+        earlier: undefined,
+      }),
       diagonal: false,
       lineStart: Int32Array.of(0, 3),
     };

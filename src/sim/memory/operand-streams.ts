@@ -41,6 +41,10 @@ export interface DemandSource {
   rowAddresses(t: number, out: Int32Array): number;
   /** How many addresses row t holds. */
   rowCount(t: number): number;
+  /** The first and last row of the current fold that hold an address ([-1, -1] when none does). */
+  activeRows(): readonly [number, number];
+  /** How many addresses the current fold's rows hold together. */
+  foldAddresses(): number;
   /**
    * Writes the ranks of row t's addresses in the prefetch order (lookup 'position' only) into `out`; returns how many.
    */
@@ -250,7 +254,8 @@ class FoldWalker implements DemandSource {
   private cHi = 0;
   private baseRow = 0;
   private rowStep = 0;
-  private readonly scratch: Int32Array;
+  /** Row addresses for rowCount where padding must be tested (made on first use). */
+  private scratch: Int32Array | undefined;
 
   constructor(
     private readonly view: OperandView,
@@ -262,7 +267,6 @@ class FoldWalker implements DemandSource {
     this.blockRows = step.rowsBy === 'all' ? view.rows : sliceSize(g, step.rowsBy);
     this.foldRows = this.prefix + this.blockRows + step.suffix(g.R, g.C, g.T) + (step.skew ? width - 1 : 0);
     this.lineKind = !step.skew ? 'row' : step.flip ? 'none' : 'diagonal';
-    this.scratch = new Int32Array(width);
   }
 
   begin(fr: number, fc: number): void {
@@ -276,6 +280,13 @@ class FoldWalker implements DemandSource {
     this.rLo = step.flip ? this.blockRows - nr : 0;
     this.rHi = step.flip ? this.blockRows : nr;
     this.sliceRow = foldOf(step.colsBy) * view.rows;
+  }
+
+  foldAddresses(): number {
+    if (!this.view.bounds) return this.elements();
+    let n = 0;
+    for (let t = 0; t < this.foldRows; t++) n += this.rowCount(t);
+    return n;
   }
 
   /** Source elements of the current fold (SCALE-Sim's SRAM access count for it). */
@@ -309,9 +320,22 @@ class FoldWalker implements DemandSource {
   }
 
   rowCount(t: number): number {
-    if (this.view.bounds) return this.rowAddresses(t, this.scratch);
+    if (this.view.bounds) return this.rowAddresses(t, (this.scratch ??= new Int32Array(this.width)));
     this.span(t);
     return Math.max(0, this.cHi - this.cLo);
+  }
+
+  activeRows(): readonly [number, number] {
+    // Without padding inside, a row holds an address where its slot interval is not empty (see span).
+    const { rLo, rHi, nc, prefix } = this;
+    const last = this.step.skew ? rHi + nc - 2 : rHi - 1;
+    if (nc <= 0 || rHi <= rLo) return [-1, -1];
+    let first = prefix + rLo;
+    let end = Math.min(prefix + last, this.foldRows - 1);
+    if (!this.view.bounds) return [first, end];
+    while (first <= end && this.rowCount(first) === 0) first++;
+    while (end >= first && this.rowCount(end) === 0) end--;
+    return first <= end ? [first, end] : [-1, -1];
   }
 
   rowAddresses(t: number, out: Int32Array): number {

@@ -4,6 +4,7 @@
  * of the divisions and modulos of an im2col index (the memory model reads millions of them per layer).
  */
 import type { ConvShape } from '../../core/conv-shape.js';
+import { carveInt32 } from './int-list.js';
 
 export interface AddressOffsets {
   readonly ifmap: number;
@@ -55,13 +56,11 @@ export function transposeView(v: OperandView): OperandView {
   };
 }
 
-const table = (n: number, f: (i: number) => number): Int32Array => {
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) out[i] = f(i);
-  return out;
+const maxOf = (a: Int32Array): number => {
+  let m = -Infinity;
+  for (let i = 0; i < a.length; i++) m = a[i]! > m ? a[i]! : m;
+  return m;
 };
-
-const maxOf = (a: Int32Array): number => a.reduce((m, x) => Math.max(m, x), -Infinity);
 
 /**
  * The three operand matrices of a layer: ifmap (pixels x window), filter (window x filters), ofmap (pixels x filters).
@@ -75,11 +74,47 @@ export function operandViews(
   const pixels = outH * outW;
   const ch = conv.channels;
   const window = conv.filterHeight * conv.filterWidth * ch;
+  const filters = conv.filters;
+  const [iRow, iCol, cRow, cCol, ifmapRows, ifmapCols, filterRows, filterCols, ofmapRows, ofmapCols] = carveInt32([
+    pixels,
+    pixels,
+    window,
+    window,
+    pixels,
+    window,
+    window,
+    filters,
+    pixels,
+    filters,
+  ]) as [
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+  ];
   // Pixel p starts at input (iRow, iCol); window element w sits at (cRow, cCol) of the filter, channel w % ch.
-  const iRow = table(pixels, (p) => Math.floor(p / outW) * conv.strideHeight);
-  const iCol = table(pixels, (p) => (p % outW) * conv.strideWidth);
-  const cRow = table(window, (w) => Math.floor(w / (conv.filterWidth * ch)));
-  const cCol = table(window, (w) => Math.floor((w % (conv.filterWidth * ch)) / ch));
+  for (let p = 0; p < pixels; p++) {
+    iRow[p] = Math.floor(p / outW) * conv.strideHeight;
+    iCol[p] = (p % outW) * conv.strideWidth;
+    ifmapRows[p] = (iRow[p]! * conv.ifmapWidth + iCol[p]!) * ch + offsets.ifmap;
+    ofmapRows[p] = filters * p + offsets.ofmap;
+  }
+  for (let w = 0; w < window; w++) {
+    cRow[w] = Math.floor(w / (conv.filterWidth * ch));
+    cCol[w] = Math.floor((w % (conv.filterWidth * ch)) / ch);
+    ifmapCols[w] = (cRow[w]! * conv.ifmapWidth + cCol[w]!) * ch + ((w % (conv.filterWidth * ch)) % ch);
+    filterRows[w] = w + offsets.filter;
+  }
+  for (let f = 0; f < filters; f++) {
+    filterCols[f] = f * window;
+    ofmapCols[f] = f;
+  }
   const inside =
     pixels === 0 ||
     window === 0 ||
@@ -95,30 +130,22 @@ export function operandViews(
   // Windows are disjoint along a dimension with one output or a stride no shorter than the filter.
   const distinct =
     (outH <= 1 || conv.strideHeight >= conv.filterHeight) && (outW <= 1 || conv.strideWidth >= conv.filterWidth);
-  const ifmap: OperandView = {
-    distinct,
-    rows: pixels,
-    cols: window,
-    rowAddress: table(pixels, (p) => (iRow[p]! * conv.ifmapWidth + iCol[p]!) * ch + offsets.ifmap),
-    colAddress: table(
-      window,
-      (w) => (cRow[w]! * conv.ifmapWidth + cCol[w]!) * ch + ((w % (conv.filterWidth * ch)) % ch),
-    ),
-    ...(inside ? {} : { bounds }),
-  };
+  const ifmap: OperandView = inside
+    ? { distinct, rows: pixels, cols: window, rowAddress: ifmapRows, colAddress: ifmapCols }
+    : { distinct, rows: pixels, cols: window, rowAddress: ifmapRows, colAddress: ifmapCols, bounds };
   const filter: OperandView = {
     distinct: true,
     rows: window,
-    cols: conv.filters,
-    rowAddress: table(window, (w) => w + offsets.filter),
-    colAddress: table(conv.filters, (f) => f * window),
+    cols: filters,
+    rowAddress: filterRows,
+    colAddress: filterCols,
   };
   const ofmap: OperandView = {
     distinct: true,
     rows: pixels,
-    cols: conv.filters,
-    rowAddress: table(pixels, (p) => conv.filters * p + offsets.ofmap),
-    colAddress: table(conv.filters, (f) => f),
+    cols: filters,
+    rowAddress: ofmapRows,
+    colAddress: ofmapCols,
   };
   return { ifmap, filter, ofmap };
 }

@@ -5,6 +5,7 @@
  * set it falls into is rank / set size); so one pass records that rank instead of keeping the order,
  * which only a trace (or an operand whose addresses repeat) lays out, on demand.
  */
+import { carveInt32 } from './int-list.js';
 import { addressAt, type OperandView, type ViewBounds } from './operand-views.js';
 
 interface PrefetchLines {
@@ -48,6 +49,8 @@ export interface RankTables {
    * chain from rankOf; undefined where no address repeats.
    */
   readonly earlier: Int32Array | undefined;
+  /** Each address's first rank, indexed as rankOf (read only where rankOf is not -1). */
+  readonly firstRankOf: Int32Array;
 }
 
 export type PrefetchOrder = PrefetchLines & (PositionRanks | AddressRanks);
@@ -66,14 +69,12 @@ interface Runs {
   readonly rowStep: number;
 }
 
-function orderRuns(M: number, N: number, diagonal: boolean): Runs {
-  const count = M === 0 || N === 0 ? 0 : diagonal ? M + N - 1 : M;
-  const runs = {
-    row: new Int32Array(count),
-    col: new Int32Array(count),
-    length: new Int32Array(count),
-    rowStep: diagonal ? -1 : 0,
-  };
+const runCount = (M: number, N: number, diagonal: boolean): number =>
+  M === 0 || N === 0 ? 0 : diagonal ? M + N - 1 : M;
+
+function orderRuns(M: number, N: number, diagonal: boolean, [row, col, length]: Int32Array[]): Runs {
+  const count = runCount(M, N, diagonal);
+  const runs = { row: row!, col: col!, length: length!, rowStep: diagonal ? -1 : 0 };
   for (let i = 0; i < count; i++) {
     const row = diagonal ? Math.min(i, M - 1) : i;
     runs.row[i] = row;
@@ -90,14 +91,14 @@ interface Stack {
 }
 
 function stackRows(rows: number, M: number, N: number, diagonal: boolean): Stack {
-  const sourceRow = new Int32Array(M);
-  const firstCol = new Int32Array(M);
+  const count = runCount(M, N, diagonal);
+  const [sourceRow, firstCol, ...runs] = carveInt32([M, M, count, count, count]) as [Int32Array, Int32Array];
   for (let r = 0; r < M; r++) {
     const slice = Math.floor(r / rows);
     sourceRow[r] = r - slice * rows;
     firstCol[r] = slice * N;
   }
-  return { runs: orderRuns(M, N, diagonal), sourceRow, firstCol };
+  return { runs: orderRuns(M, N, diagonal, runs), sourceRow, firstCol };
 }
 
 export function buildPrefetchOrder(source: OperandView, layout: PrefetchLayout): PrefetchOrder {
@@ -124,22 +125,20 @@ export function buildPrefetchOrder(source: OperandView, layout: PrefetchLayout):
     }
     return out;
   };
-  const common = { length: M * N, addresses, diagonal };
+  // Object literals rather than spreads: a spread of these closures takes the slow copy path, per layer.
+  const length = M * N;
   const lines = (): ReturnType<typeof positionRanks> =>
     positionRanks(M, N, source.cols - (slices - 1) * N, (slices - 1) * source.rows, diagonal);
-  if (!source.bounds && source.distinct) return { ...common, ...lines() };
+  if (!source.bounds && source.distinct) {
+    const { valid, lineStart, rankAt } = lines();
+    return { length, addresses, diagonal, valid, lineStart, lookup: 'position', rankAt };
+  }
   const base = lowestAddress(source);
   if (source.bounds) {
     // Padding inside: only the walk knows which positions hold an address, so it runs now.
     const walked = walkRanks(source, stacked(), base);
-    return {
-      ...common,
-      valid: walked.valid,
-      lineStart: walked.lineStart,
-      lookup: 'address',
-      base,
-      tables: () => walked,
-    };
+    const { valid, lineStart } = walked;
+    return { length, addresses, diagonal, valid, lineStart, lookup: 'address', base, tables: () => walked };
   }
   // Without padding inside, the lines follow in closed form and the walk waits until a read needs it.
   const { valid, lineStart } = lines();
@@ -148,7 +147,7 @@ export function buildPrefetchOrder(source: OperandView, layout: PrefetchLayout):
     walked ??= walkRanks(source, stacked(), base);
     return walked;
   };
-  return { ...common, valid, lineStart, lookup: 'address', base, tables };
+  return { length, addresses, diagonal, valid, lineStart, lookup: 'address', base, tables };
 }
 
 /**
@@ -219,9 +218,14 @@ function walkRanks(
 ): Pick<PrefetchLines, 'valid' | 'lineStart'> & RankTables {
   const { cols, rowAddress, colAddress, bounds } = source;
   const span = source.rows * cols === 0 ? 0 : highest(rowAddress) + highest(colAddress) - base + 1;
-  const rankOf = new Int32Array(span).fill(-1);
-  const earlier = new Int32Array(runs.length.reduce((n, x) => n + x, 0));
-  const lineStart = new Int32Array(runs.row.length + 1);
+  const positions = runs.length.reduce((n, x) => n + x, 0);
+  const [rankOf, firstRankOf, earlier, lineStart] = carveInt32([span, span, positions, runs.row.length + 1]) as [
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+  ];
+  rankOf.fill(-1);
   // The bounds test of addressAt, inlined with its tables in locals: this loop runs once per element of the operand.
   const { rowY, colY, rowX, colX, limitY, limitX } = bounds ?? NO_BOUNDS;
   const rowStep = runs.rowStep;
@@ -239,6 +243,7 @@ function walkRanks(
       const k = rowAddress[row]! + colAddress[col]! - base;
       const before = rankOf[k]!;
       if (before !== -1) repeats = true;
+      else firstRankOf[k] = rank;
       earlier[rank] = before;
       rankOf[k] = rank++;
     }
@@ -248,6 +253,7 @@ function walkRanks(
     valid: rank,
     lineStart,
     rankOf,
+    firstRankOf,
     earlier: repeats ? earlier.subarray(0, rank) : undefined,
   };
 }

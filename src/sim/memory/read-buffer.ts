@@ -13,7 +13,7 @@
  * is an interval of ranks and a hit is one comparison of the address's rank (an address that
  * repeats is tested at each of its ranks). A demand row reads part of one line of the order (an
  * anti-diagonal or a row), whose addresses have consecutive ranks: a row whose line lies inside the
- * window hits throughout, and its reads are not looked at one by one (coversLine).
+ * window hits throughout, and its reads are not looked at one by one (coversLines).
  */
 import { SimError } from '../errors.js';
 import type { PrefetchOrder } from './prefetch-order.js';
@@ -34,6 +34,7 @@ export interface FetchGroup {
 
 interface Lookups {
   readonly rankOf: Int32Array;
+  readonly firstRankOf: Int32Array;
   readonly earlier: Int32Array | undefined;
 }
 
@@ -77,10 +78,15 @@ export class UserReadBuffer {
     this.prefetchSets = Math.min(Math.ceil(this.prefetchWords / this.perSet), this.setCount - this.activeSets);
   }
 
-  /** Built on the first read that needs a hit test (rows inside the window skip them: coversLine). */
+  /** Built on the first read that needs a hit test (rows inside the window skip them: coversLines). */
   private buildLookups(): Lookups {
     const tables = this.order.lookup === 'address' ? this.order.tables() : undefined;
-    this.lookups = { rankOf: tables?.rankOf ?? new Int32Array(0), earlier: tables?.earlier };
+    const none = new Int32Array(0);
+    this.lookups = {
+      rankOf: tables?.rankOf ?? none,
+      firstRankOf: tables?.firstRankOf ?? none,
+      earlier: tables?.earlier,
+    };
     return this.lookups;
   }
 
@@ -100,14 +106,24 @@ export class UserReadBuffer {
       : rank >= this.rankStart || rank < this.rankEnd;
   }
 
-  /** A repeated address hits when any of its ranks does: the window's sets are the ranks' interval. */
+  /**
+   * A repeated address hits when any of its ranks does: the window's sets are the ranks' interval. Its ranks run
+   * from its first to its last; only a window strictly inside that span needs the chain (which descends).
+   */
   private hit(address: number, rank: number): boolean {
     if (rank !== SETS) return this.rankInWindow(rank);
-    const { rankOf, earlier } = this.lookups ?? this.buildLookups();
+    const { rankOf, firstRankOf, earlier } = this.lookups ?? this.buildLookups();
     const k = address - this.base;
-    for (let q = k >= 0 && k < rankOf.length ? rankOf[k]! : -1; q >= 0; q = earlier![q]!)
-      if (this.rankInWindow(q)) return true;
-    return false;
+    const last = k >= 0 && k < rankOf.length ? rankOf[k]! : -1;
+    if (last < 0) return false;
+    const first = firstRankOf[k]!;
+    const { rankStart: a, rankEnd: b } = this;
+    if (this.windowStart >= this.windowEnd) return last >= a || first < b;
+    if (first >= b || last < a) return false;
+    if (first >= a || last < b) return true;
+    let q = last;
+    while (q >= b) q = earlier![q]!;
+    return q >= a;
   }
 
   private moveWindow(start: number, end: number): void {
@@ -118,11 +134,13 @@ export class UserReadBuffer {
   }
 
   /**
-   * Whether every address of line `line` of the prefetch order is in the window now, so reading them changes nothing.
+   * Whether every address of lines [first, last] of the prefetch order is in the window now, so reading them changes
+   * nothing. Lines hold consecutive ranks, so this is one interval; a wrapping window answers true only when the
+   * interval lies in one of its two parts (enough for a skip, which is all this is for).
    */
-  coversLine(line: number): boolean {
-    const lo = this.order.lineStart[line]!;
-    const end = this.order.lineStart[line + 1]!;
+  coversLines(first: number, last: number): boolean {
+    const lo = this.order.lineStart[first]!;
+    const end = this.order.lineStart[last + 1]!;
     if (end <= lo) return true;
     const { rankStart: a, rankEnd: b } = this;
     if (this.windowStart === this.windowEnd) return true; // the window is every set (as hit() reads it)

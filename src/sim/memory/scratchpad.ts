@@ -6,12 +6,14 @@
  *
  * The rows are computed, not laid out: each operand gives a row's address count (and its addresses
  * only where they matter) from its fold's geometry; a read row whose line of the prefetch order lies
- * inside the SRAM's window skips its hit tests; the write buffer keeps counts. The slot-by-slot
+ * inside the SRAM's window skips its hit tests, and a whole fold whose lines all lie inside and whose output words fit
+ * without a drain is counted at once; the write buffer keeps counts. The slot-by-slot
  * original is kept as the test oracle in test-support/slot-reference (slot-reference.test.ts).
  */
 import type { AddressMatrix, DemandSource, LayerStreams, PrefetchOrder } from './operand-streams.js';
 import type { PositionRanks } from './prefetch-order.js';
 import { EstimateReadBuffer } from './estimate-buffer.js';
+import { carveInt32 } from './int-list.js';
 import { UserReadBuffer } from './read-buffer.js';
 import { WriteBuffer } from './write-buffer.js';
 
@@ -94,23 +96,36 @@ function readSide(
 ): ReadSide {
   const lines = user && demand.lineKind === (order.diagonal ? 'diagonal' : 'row') ? user : undefined;
   const ranked = user && order.lookup === 'position' ? order : undefined;
-  return {
-    demand,
-    port: (user ?? calc)!,
-    lines,
-    ranked,
-    addresses: new Int32Array(demand.width),
-    ranks: new Int32Array(demand.width),
-  };
+  const [addresses, ranks] = carveInt32([demand.width, demand.width]) as [Int32Array, Int32Array];
+  return { demand, port: (user ?? calc)!, lines, ranked, addresses, ranks };
 }
 
 /** One demand row of a read operand: nothing to look at when its line of the prefetch order is all in the window. */
 function serveRead(side: ReadSide, r: number, count: number, cycle: number): number {
-  if (count === 0 || side.lines?.coversLine(side.demand.line(r))) return cycle + 1;
+  if (count === 0 || side.lines?.coversLines(side.demand.line(r), side.demand.line(r))) return cycle + 1;
   side.demand.rowAddresses(r, side.addresses);
   if (!side.ranked) return side.port.serveRow(side.addresses, count, cycle);
   side.demand.rowRanks(r, side.ranked, side.ranks);
   return side.port.serveRow(side.addresses, count, cycle, side.ranks);
+}
+
+/** Notes a fold's first and last row holding an address, row r served at cycle `at` + r. */
+function noteRows(span: SpanTracker, [first, last]: readonly [number, number], at: number): void {
+  if (first < 0) return;
+  span.note(1, at + first);
+  span.note(1, at + last);
+}
+
+/**
+ * The current fold's rows that hold an address, when every line they read is in the window already: then no read of
+ * the fold misses, the window stays, and each row is served the cycle after it is issued. Undefined otherwise.
+ */
+function coveredFold(side: ReadSide): readonly [number, number] | undefined {
+  if (!side.lines) return undefined;
+  const rows = side.demand.activeRows();
+  if (rows[0] < 0) return rows;
+  const [a, b] = [side.demand.line(rows[0]), side.demand.line(rows[1])];
+  return side.lines.coversLines(Math.min(a, b), Math.max(a, b)) ? rows : undefined;
 }
 
 export function simulateLayerMemory(streams: LayerStreams, config: MemoryConfig, keepTrace = false): LayerMemoryResult {
@@ -154,13 +169,26 @@ export function simulateLayerMemory(streams: LayerStreams, config: MemoryConfig,
       // The first read fills the active buffers (cycle 0).
       ifmapUser?.start(row + stalls);
       filterUser?.start(row + stalls);
+      // A covered operand's rows are all served at cycle + 1; its span needs only its first and last row.
+      const iRows = coveredFold(ifmapSide);
+      const fRows = coveredFold(filterSide);
+      // And when the fold's output words also fit the write SRAM without a drain, no row of it stalls.
+      if (iRows && fRows && !kept && oD.foldRows > 0 && ofmap.absorb(oD.foldAddresses())) {
+        const at = row + stalls;
+        noteRows(spans[0], iRows, at + 1);
+        noteRows(spans[1], fRows, at + 1);
+        noteRows(spans[2], oD.activeRows(), at);
+        row += oD.foldRows;
+        lastOut = row - 1 + stalls;
+        continue;
+      }
       for (let r = 0; r < oD.foldRows; r++, row++) {
         const cycle = row + stalls;
-        const iCount = iD.rowCount(r);
-        const fCount = fD.rowCount(r);
+        const iCount = iRows ? Number(r === iRows[0] || r === iRows[1]) : iD.rowCount(r);
+        const fCount = fRows ? Number(r === fRows[0] || r === fRows[1]) : fD.rowCount(r);
         const oCount = kept ? oD.rowAddresses(r, ofmapRow) : oD.rowCount(r);
-        const iOut = serveRead(ifmapSide, r, iCount, cycle);
-        const fOut = serveRead(filterSide, r, fCount, cycle);
+        const iOut = iRows ? cycle + 1 : serveRead(ifmapSide, r, iCount, cycle);
+        const fOut = fRows ? cycle + 1 : serveRead(filterSide, r, fCount, cycle);
         const oOut = ofmap.serveRow(ofmapRow, oCount, cycle);
         spans[0].note(iCount, iOut);
         spans[1].note(fCount, fOut);

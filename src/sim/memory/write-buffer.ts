@@ -29,6 +29,8 @@ export class WriteBuffer {
   firstDramCycle = 0;
   lastDramCycle = 0;
   private anyDrained = false;
+  /** Whether a row may be counted at once (serveRow): no addresses to log, and lines close at whole words. */
+  private readonly wholeLines: boolean;
 
   constructor(
     totalWords: number,
@@ -41,6 +43,7 @@ export class WriteBuffer {
     this.freeWords = totalWords;
     this.log = keepAddresses ? new IntList() : undefined;
     this.drained = keepAddresses ? new IntList() : undefined;
+    this.wholeLines = !keepAddresses && Number.isInteger(bandwidth) && bandwidth >= 1;
   }
 
   private closeLine(): void {
@@ -73,13 +76,46 @@ export class WriteBuffer {
   }
 
   /**
+   * Takes `count` words at once when they fit without starting a drain (so without a stall, whatever their
+   * cycles), as serveRow would row by row; false, changing nothing, otherwise.
+   */
+  absorb(count: number): boolean {
+    const after = this.freeWords - count;
+    // Enough for either branch of serveRow's test, whether or not a drain is still running.
+    if (!this.wholeLines || after <= 0 || after < this.totalWords - this.drainWords) return false;
+    this.absorbWords(count);
+    return true;
+  }
+
+  private absorbWords(count: number): void {
+    this.freeWords -= count;
+    const open = this.openWords + count;
+    this.lineCount += Math.floor(open / this.bandwidth);
+    this.openWords = open % this.bandwidth;
+  }
+
+  /**
    * Serves one row of `count` output writes issued at `cycle`; returns the cycle the row is accepted.
    * `addresses` (the row's addresses, empty slots left out) is read only when addresses are kept.
    */
   serveRow(addresses: Int32Array, count: number, cycle: number): number {
-    let current = cycle;
     const fullAt = this.totalWords - this.drainWords;
+    // A row that neither fills the SRAM during a drain nor starts a drain only counts its words.
+    const after = this.freeWords - count;
+    if (this.wholeLines && (cycle < this.drainEnd ? after > 0 : after >= fullAt)) {
+      this.absorbWords(count);
+      return cycle;
+    }
+    let current = cycle;
     for (let k = 0; k < count; k++) {
+      if (this.wholeLines) {
+        // Words before the next one that fills the SRAM during a drain or starts a drain only count.
+        const quiet = current < this.drainEnd ? this.freeWords - 1 : this.freeWords - fullAt;
+        const n = Math.min(count - k, Math.max(0, quiet));
+        this.absorbWords(n);
+        k += n;
+        if (k === count) break;
+      }
       this.log?.push(addresses[k]!);
       this.freeWords--;
       if (++this.openWords >= this.bandwidth) this.closeLine();
