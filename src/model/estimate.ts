@@ -33,7 +33,7 @@ import { energyTable } from './energy.js';
 import { gpuClockNote, gpuContext, gpuLayerTime } from './gpu.js';
 import { layerTime } from './layers.js';
 import { prepareGraph } from './plan.js';
-import { timingClock, type TimingClock } from './power-clock.js';
+import { timingClock, type TimingClock, type TimingEngines } from './power-clock.js';
 import { coreLayout, systolicContext, type CoreLayout } from './systolic.js';
 import type { GraphEstimate, LayerEstimate, LayerTime } from './types.js';
 
@@ -224,9 +224,28 @@ const timingClocks = new WeakMap<ChipSpec, TimingClock>();
  */
 export function timedChip(chip: ChipSpec): TimingClock {
   let clock = timingClocks.get(chip);
-  if (clock === undefined)
-    timingClocks.set(chip, (clock = timingClock(chip, () => chipContext(chip, defaultMatrixFormat(chip)))));
+  if (clock === undefined) timingClocks.set(chip, (clock = timingClock(chip, () => timingEngines(chip))));
   return clock;
+}
+
+/**
+ * chipContext's timing engines for the chip's first format, not kept on the chip: a design its power limit
+ * holds below the published clock is timed on a copy at the lower clock, so a whole context at the published
+ * clock would go unused.
+ */
+function timingEngines(chip: ChipSpec): TimingEngines {
+  const dtype = defaultMatrixFormat(chip);
+  const formats: readonly string[] = chip.cores[0]!.matrixUnits[0]!.formats.map((f) => f.input);
+  // A format the units lack: chipContext throws the error estimateGraph would.
+  if (!isDType(dtype) || !formats.includes(dtype)) return chipContext(chip, dtype);
+  const facts = factsOf(chip, dtype, formats);
+  const gpu = facts.tensorCores ? gpuContext(chip, dtype, facts.elementBytes) : undefined;
+  return {
+    dtype,
+    elementBytes: facts.elementBytes,
+    ...(gpu ? { gpu } : {}),
+    sys: systolicContext(chip, facts.elementBytes, facts.rate, facts.layout),
+  };
 }
 
 export function estimateGraph(graph: Graph, spec: ChipSpec, options: EstimateOptions = {}): GraphEstimate {

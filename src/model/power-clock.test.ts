@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { ChipSpec } from '../arch/chip-spec.js';
 import { getChipPreset } from '../arch/presets/index.js';
 import { buildZooModel } from '../graph/zoo/index.js';
-import { estimateGraph, timedChip } from './estimate.js';
+import { defaultMatrixFormat } from '../arch/derive.js';
+import { chipContext, estimateGraph, timedChip } from './estimate.js';
+import { timingClock } from './power-clock.js';
 
 /** The preset as a new design would describe it: no sustained clock of its own, the given power limit. */
 function design(name: string, tdpW: number | undefined): ChipSpec {
@@ -60,5 +62,18 @@ describe('the timing clock of a chip with no sustained clock of its own', () => 
     expect(clock.chip).toBe(h100);
     const tight = { ...h100, technology: { ...h100.technology, tdpW: 100 } };
     expect(estimateGraph(bert, tight).totalTimeS).toBe(estimateGraph(bert, h100).totalTimeS);
+  });
+});
+
+describe('the engines behind a modelled clock (issue 19: not a whole context at the published clock)', () => {
+  it("give the clock a whole context's engines give, on systolic and tensor-core designs", () => {
+    for (const name of ['tpu-v4', 'tpu-v2', 'h100-sxm', 'mi300x', 'gaudi2']) {
+      for (const tdpW of [60, 300, 900]) {
+        const a = design(name, tdpW);
+        const b = design(name, tdpW);
+        const whole = timingClock(b, () => chipContext(b, defaultMatrixFormat(b)));
+        expect(timedChip(a), `${name} at ${tdpW} W`).toEqual(whole);
+      }
+    }
   });
 });

@@ -3,7 +3,15 @@ import type { ChipSpec } from '../arch/chip-spec.js';
 import { getChipPreset } from '../arch/presets/index.js';
 import { TpusimError } from '../core/errors.js';
 import { chipPower, chipPowerModel } from '../cost/chip-power.js';
-import { logicScaleFrom7nm, powerAt, powerCitations, sustainedClock, voltageShareAt } from './power.js';
+import {
+  bisectVoltage,
+  clockShareAt,
+  logicScaleFrom7nm,
+  powerAt,
+  powerCitations,
+  sustainedClock,
+  voltageShareAt,
+} from './power.js';
 import { gemmActivity } from './power-estimate.js';
 
 /** A preset without its measured sustained clock: what the model alone has to go on. */
@@ -72,6 +80,29 @@ describe('DVFS', () => {
     };
     const activity = { dtype: 'bf16', matrixUtilization: 0.9, offChipBytesPerCycle: 50 };
     expect(sustainedClock(denser, activity).clockHz).toBeLessThan(sustainedClock(h100, activity).clockHz * 0.9);
+  });
+
+  it('the sustained voltage taken from a root is plain bisection to the bit (issue 19: a cheaper clock)', () => {
+    // Board-power-like curves: switching f V^2, leakage V^2, fixed draws; caps below, inside and above their range.
+    let seed = 7;
+    const next = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (let i = 0; i < 2000; i++) {
+      const [a, b, c] = [next() * 900, next() * 120, next() * 60];
+      const boardW = (v: number): number => a * clockShareAt(v) * v * v + b * v * v + c;
+      const cap = next() * (a + b + c) * 1.1;
+      // The crossing to the last bit, by 200 halvings; and one 5e-10 off, as an inexact root would be.
+      let lo = 0.35;
+      let hi = 1;
+      for (let k = 0; k < 200; k++) {
+        const mid = (lo + hi) / 2;
+        if (boardW(mid) > cap) hi = mid;
+        else lo = mid;
+      }
+      const plain = bisectVoltage(boardW, cap);
+      expect(bisectVoltage(boardW, cap, lo)).toBe(plain);
+      expect(bisectVoltage(boardW, cap, lo + 5e-10)).toBe(plain);
+      expect(bisectVoltage(boardW, cap, lo - 5e-10)).toBe(plain);
+    }
   });
 
   it('a chip without a power limit runs at its published clock and says so', () => {

@@ -288,6 +288,66 @@ function evaluate(ctx: PowerContext, clockHz: number, v: number): PowerBreakdown
   };
 }
 
+/**
+ * evaluate()'s boardW alone, the same operations in the same order (so the same bits), without building
+ * the breakdown: the bisection's step, run 30 times per sustained clock (a sweep asks once per design).
+ */
+function boardWAt(ctx: PowerContext, clockHz: number, v: number): number {
+  const k = clockHz * v * v;
+  const j = ctx.perCycleJ;
+  const switching = j.mac * k + j.operand * k + j.sram * k + j.wire * k + j.control * k + j.vector * k;
+  const clockTreeW = (switching * K.clockShare.value) / (1 - K.clockShare.value);
+  const packageW =
+    switching + clockTreeW + ctx.leakageTopW * v * v + ctx.dramJPerCycle * clockHz + ctx.dramStandbyW + ctx.serdesW;
+  return packageW / K.regulatorEfficiency.value;
+}
+
+/** How far from the root a midpoint must be for its side to be taken from the root (voltage share). */
+const DECIDED = 1e-9;
+
+/**
+ * The voltage share (of Vtop) at which `boardW` (increasing in it) meets `capW`: 30 halvings of [Vt, 1], each
+ * keeping the half whose low end stays within the cap. Where `root` (the crossing, found by Newton's method)
+ * is given, a midpoint further than DECIDED from it takes its side from the root and only the last few are
+ * evaluated, so the answer is plain bisection's to the bit (a power error of 1e-9 of the slope is far above
+ * rounding) for a few evaluations rather than 30.
+ */
+export function bisectVoltage(boardW: (v: number) => number, capW: number, root?: number): number {
+  let lo = K.thresholdShare.value;
+  let hi = 1;
+  for (let i = 0; i < 30; i++) {
+    const mid = (lo + hi) / 2;
+    const over = root !== undefined && Math.abs(mid - root) > DECIDED ? mid > root : boardW(mid) > capW;
+    if (over) hi = mid;
+    else lo = mid;
+  }
+  return lo;
+}
+
+/**
+ * Where board power crosses `capW`, by Newton's method from the top voltage (board power rises with the
+ * voltage); undefined where it does not settle between Vt and 1, and bisectVoltage then evaluates every step.
+ */
+function newtonVoltage(ctx: PowerContext, topHz: number, capW: number): number | undefined {
+  const vt = K.thresholdShare.value;
+  const alpha = K.alpha.value;
+  const j = ctx.perCycleJ;
+  const perCycle = (j.mac + j.operand + j.sram + j.wire + j.control + j.vector) / (1 - K.clockShare.value);
+  let v = 1;
+  for (let i = 0; i < 40; i++) {
+    const f = clockShareAt(v);
+    const df = f * (alpha / (v - vt) - 1 / v);
+    const slope =
+      (perCycle * topHz * (df * v * v + 2 * f * v) + 2 * ctx.leakageTopW * v + ctx.dramJPerCycle * topHz * df) /
+      K.regulatorEfficiency.value;
+    const next = v - (boardWAt(ctx, topHz * f, v) - capW) / slope;
+    if (!(next > vt && next <= 1)) return undefined;
+    if (Math.abs(next - v) < 1e-14) return next;
+    v = next;
+  }
+  return undefined;
+}
+
 /** Power by mechanism running `activity` at `clockHz` (at most the published clock). */
 export function powerAt(
   chip: ChipSpec,
@@ -336,13 +396,8 @@ export function sustainedClock(
       reason: `${top.boardW.toFixed(0)} W at the published ${mhz(chip.clockHz)} is within the ${cap} W limit`,
     };
   // Bisection on the voltage, whose clock the alpha-power law gives in closed form.
-  let lo = K.thresholdShare.value;
-  let hi = 1;
-  for (let i = 0; i < 30; i++) {
-    const mid = (lo + hi) / 2;
-    if (evaluate(ctx, chip.clockHz * clockShareAt(mid), mid).boardW > cap) hi = mid;
-    else lo = mid;
-  }
+  const boardW = (v: number): number => boardWAt(ctx, chip.clockHz * clockShareAt(v), v);
+  const lo = bisectVoltage(boardW, cap, newtonVoltage(ctx, chip.clockHz, cap));
   const power = evaluate(ctx, chip.clockHz * clockShareAt(lo), lo);
   return {
     clockHz: power.clockHz,
