@@ -50,7 +50,7 @@ describe('disaggregated capacity under SLOs (closed-form estimate)', () => {
     });
     expect(ttft.feasible).toBe(false);
     expect(ttft.reasons[0]).toMatch(
-      /a request alone takes .* to its first token \(prefill and KV transfer\), beyond the TTFT SLO 1.00 ms/,
+      /a request alone takes .* to its first token \(prefill, hand-off and KV transfer\), beyond the TTFT SLO 1.00 ms/,
     );
   });
 

@@ -6,9 +6,9 @@
  * - Decode pool: the largest batch per replica (up to 256 and what its memory holds at the mean request)
  *   whose decode-only TPOT at the mean lengths meets the TPOT SLO; the pool runs at that full batch.
  * - Prefill pool: a request alone must reach its first token (admission + prefill of the prompt at the
- *   SLO's percentile of the inputs + the KV transfer) within the TTFT SLO; under load it also waits for
- *   the passes ahead of it, estimated as an M/M/1 queue whose service is one full prefill pass: the wait
- *   at percentile q is ln(1 / (1 - q)) x rho / (1 - rho) x pass seconds (the exponential tail of M/M/1's
+ *   SLO's percentile of the inputs + the hand-off and the KV transfer) within the TTFT SLO; under load it
+ *   also waits for the passes ahead of it, estimated as an M/M/1 queue whose service is one full prefill
+ *   pass: the wait at percentile q is ln(1 / (1 - q)) x rho / (1 - rho) x pass seconds (the exponential tail of M/M/1's
  *   waiting time). The prefill pool serves up to the utilisation rho that keeps TTFT within the SLO.
  * - The rate is the lower of the two; waits for a decode slot are not modelled.
  */
@@ -105,8 +105,8 @@ export function disaggregatedCapacity(
   if (alone > slo.ttftS)
     return none(
       [
-        `a request alone takes ${fmtS(alone)} to its first token (prefill and KV transfer), beyond the TTFT SLO ` +
-          `${fmtS(slo.ttftS)}`,
+        `a request alone takes ${fmtS(alone)} to its first token (prefill, hand-off and KV transfer), beyond the ` +
+          `TTFT SLO ${fmtS(slo.ttftS)}`,
       ],
       point.tpotS,
     );

@@ -3,7 +3,7 @@ import { getChipPreset } from '../arch/presets/index.js';
 import { collectiveCost } from './collectives.js';
 import { prefillSeconds } from './serve-step.js';
 import { kvBytesPerTokenPerChip, servingContext, servingPoint } from './serve.js';
-import { disaggregatedAtRate, disaggregatedPoint } from './serve-disagg.js';
+import { disaggregatedAtRate, disaggregatedPoint, handoffSeconds, PROXY_HANDOFF_S } from './serve-disagg.js';
 import { getSystemPreset } from './systems.js';
 import { transformerModel } from './transformer.js';
 
@@ -27,7 +27,10 @@ describe('disaggregated prefill and decode', () => {
       // 84 MB per chip at ~50 GB/s of a 400 Gb/s NIC: about 2 ms.
       expect(d.kvTransferS).toBeGreaterThan(1e-3);
       expect(d.kvTransferS).toBeLessThan(4e-3);
-      expect(d.ttftS).toBeCloseTo(prefillSeconds(prefill, 1, 2048).lastS + d.kvTransferS, 12);
+      // The ideal engine has no front end: the hand-off is three steps of the busy decode batch (park the request and
+      // start the load, learn it finished, recompute the last prompt token and sample the first).
+      expect(d.handoffS).toBeCloseTo(3 * d.tpotS, 15);
+      expect(d.ttftS).toBeCloseTo(prefillSeconds(prefill, 1, 2048).lastS + 3 * d.tpotS + d.kvTransferS, 12);
     },
   );
 
@@ -41,6 +44,38 @@ describe('disaggregated prefill and decode', () => {
     const p = d.prefillRequestsPerS / 8;
     const q = d.decodeRequestsPerS / 8;
     expect(p * d.balancedPrefillChips).toBeCloseTo(q * (16 - d.balancedPrefillChips), 9);
+  });
+});
+
+describe("the proxy's hand-off (vLLM's toy_proxy_server: the request sent to a prefill, then a decode replica)", () => {
+  const llama8 = transformerModel({ zoo: 'llama3-8b' }, 4096);
+  const vllm = servingContext(llama8, h100, dgx, { tp: 8, pp: 1, engine: 'vllm' });
+
+  it('hand-worked at a decode batch of 1: proxy + decode admission + 2 idle host steps + one decode step', () => {
+    const d = disaggregatedPoint(vllm, vllm, { prefillChips: 8, decodeChips: 8, decodeBatch: 1 }, 1024, 128);
+    // vLLM profile: requestS 0.5 ms, host step 1.5 ms + 6 us per sequence; the fitted proxy overhead 38.6 ms.
+    const handoff = 38.6e-3 + 0.5e-3 + 2 * (1.5e-3 + 6e-6) + d.tpotS;
+    expect(PROXY_HANDOFF_S).toBe(38.6e-3);
+    expect(d.handoffS).toBeCloseTo(handoff, 12);
+    // Before the hand-off was modelled TTFT was request + prefill + transfer alone, ~40 ms short at a short prompt.
+    const prefillOnly = vllm.engine.requestS + prefillSeconds(vllm, 1, 1024).lastS;
+    expect(d.ttftS).toBeCloseTo(prefillOnly + handoff + d.kvTransferS, 12);
+    expect(d.ttftS - prefillOnly - d.kvTransferS).toBeGreaterThan(40e-3);
+  });
+
+  it("waits whole decode steps on a busy decode replica, and the load's rate adds it to every request", () => {
+    const busy = handoffSeconds(vllm, 32, 0.02);
+    expect(busy).toBeCloseTo(38.6e-3 + 0.5e-3 + 3 * 0.02, 12);
+    const load = disaggregatedAtRate(vllm, vllm, { prefillChips: 8, decodeChips: 8 }, 1024, 128, 1);
+    const alone = disaggregatedPoint(
+      vllm,
+      vllm,
+      { prefillChips: 8, decodeChips: 8, decodeBatch: load.decodeBatch },
+      1024,
+      128,
+    );
+    expect(load.handoffS).toBe(alone.handoffS);
+    expect(load.ttftS).toBeCloseTo(alone.ttftS + load.prefillWaitS, 12);
   });
 });
 

@@ -9,7 +9,16 @@
  * - KV transfer: each prefill chip sends its shard of the prompt's KV cache to its decode peer, all in
  *   parallel, as a point-to-point transfer `prefillChips` chips away (so over whichever tier spans both
  *   pools: NVLink inside an NVL72, InfiniBand between DGX nodes; collectives.ts and transports.ts price it).
- *   Time to first token = request overhead + prefill + transfer.
+ * - Hand-off (`handoffSeconds`): a proxy sends each request twice, as vLLM's disaggregated proxies do
+ *   (tests/v1/kv_connector/nixl_integration/toy_proxy_server.py, disagg_proxy_demo.py): first to a prefill
+ *   replica with max_tokens = 1, not streamed, which runs the request's whole lifecycle (admission, prefill,
+ *   one sampled token, response); then, once that response is back, the same request to a decode replica,
+ *   which admits it again. The decode replica's scheduler parks it (WAITING_FOR_REMOTE_KVS) in one step,
+ *   starts the KV load, and learns the load finished from a later step's output (vllm/v1/core/sched/
+ *   scheduler.py, _update_waiting_for_remote_kv: "populated on the previous steps()'s update_from_output");
+ *   with the whole prompt received it recomputes the last prompt token ("num_computed_tokens -= 1"), so the
+ *   first token comes from one more step of the decode batch.
+ *   Time to first token = prefill request + prefill + hand-off + transfer.
  * - Decode pool: each replica decodes `decodeBatch` sequences, decode-only steps; capacity
  *   decodeBatch / ((output - 1) x TPOT) requests per second.
  * - The served rate is the lower capacity; the balanced split gives each pool the chips that make the two
@@ -19,6 +28,32 @@ import { collectiveCost } from './collectives.js';
 import { prefillPromptTokens } from './serve-kv.js';
 import { prefillSeconds } from './serve-step.js';
 import { kvBytesPerTokenPerChip, maxBatch, servingPoint, type ServingContext, type ServingPoint } from './serve.js';
+import { hostStepSeconds } from './serving-engines.js';
+
+/**
+ * Seconds a disaggregated request spends in the proxy and the HTTP hops it adds: two requests instead of one, the
+ * prefill response read whole (JSON) before the decode request is sent, the decode request's dispatch. Not published:
+ * tpusim's fit (status 'estimate'), the one constant fitted to validation/data/serving/mooncake-vllm-disagg.yaml: the
+ * minimum of the mean relative error over its five calibration TTFT rows (H800 1P1D at 512, 1,024, 8,192 and 16,384
+ * tokens, A10 4P2D tp 2), 38.6 ms, set by the short prompts, where the hand-off dominates (measured 59.9 and 67.3 ms,
+ * the rest of the model 21.3 and 28.8 ms). Its order agrees with vLLM pull request #51919 (NixlConnector, 3P1D): the
+ * decode-side hand-over costs ~197 ms p50 against a ~29 ms transfer, "recomputing a token the prefill already
+ * sampled, waiting for engine-step boundaries, and serial router dispatch". Applies to engines with a request front
+ * end (engine.requestS > 0); the 'ideal' engine has none.
+ */
+export const PROXY_HANDOFF_S = 38.6e-3;
+
+/**
+ * The decode side of the hand-off and the proxy: the decode replica's admission of the second request, one scheduler
+ * step that parks it and starts the KV load, one step that reports the load finished (KV transfer between them, not
+ * counted here) and the step that recomputes the last prompt token and samples the first (one TPOT of its batch).
+ * Steps of an idle replica are its host work alone; a busy replica's steps are its decode steps.
+ */
+export function handoffSeconds(decode: ServingContext, decodeBatch: number, tpotS: number): number {
+  const frontEnd = decode.engine.requestS > 0;
+  const stepS = decodeBatch > 1 ? tpotS : hostStepSeconds(decode.engine, 1);
+  return (frontEnd ? PROXY_HANDOFF_S : 0) + decode.engine.requestS + 2 * stepS + tpotS;
+}
 
 export interface DisaggregatedPoint {
   readonly ttftS: number;
@@ -26,6 +61,8 @@ export interface DisaggregatedPoint {
   readonly kvTransferS: number;
   /** Bytes of one request's KV cache sent between the pools (whole replica). */
   readonly kvTransferBytes: number;
+  /** The proxy's and the decode replica's part of ttftS beside the transfer (handoffSeconds). */
+  readonly handoffS: number;
   readonly tpotS: number;
   readonly prefillRequestsPerS: number;
   readonly decodeRequestsPerS: number;
@@ -75,10 +112,12 @@ export function disaggregatedPoint(
   // Capacities per chip of each pool; the split that equalises them.
   const perChipPrefill = prefillCapacity / pools.prefillChips;
   const perChipDecode = decodeCapacity / pools.decodeChips;
+  const handoffS = handoffSeconds(decode, pools.decodeBatch, point.tpotS);
   return {
-    ttftS: prefill.engine.requestS + prefillS + kvTransferS,
+    ttftS: prefill.engine.requestS + prefillS + handoffS + kvTransferS,
     kvTransferS,
     kvTransferBytes: shardBytes * perPrefill,
+    handoffS,
     tpotS: point.tpotS,
     prefillRequestsPerS: prefillCapacity,
     decodeRequestsPerS: decodeCapacity,
@@ -98,12 +137,14 @@ export interface DisaggregatedLoad {
   readonly prefillUtilisation: number;
   /** Mean wait for a prefill replica (M/D/1), inside ttftS. */
   readonly prefillWaitS: number;
-  /** Mean time to first token: request overhead + wait + prefill + KV transfer. */
+  /** Mean time to first token: prefill request + wait + prefill + hand-off + KV transfer. */
   readonly ttftS: number;
   /** Sequences each decode replica runs, by Little's law at the TPOT they run at. */
   readonly decodeBatch: number;
   readonly tpotS: number;
   readonly kvTransferS: number;
+  /** The proxy's and the decode replica's part of ttftS beside the transfer (handoffSeconds). */
+  readonly handoffS: number;
   /** False when the prefill pool's utilisation reaches 1 or the decode batch outgrows memory: no steady state. */
   readonly stable: boolean;
   readonly reasons: readonly string[];
@@ -164,6 +205,7 @@ export function disaggregatedAtRate(
     decodeBatch: batch,
     tpotS: point.tpotS,
     kvTransferS: point.kvTransferS,
+    handoffS: point.handoffS,
     stable: reasons.length === 0,
     reasons,
   };

@@ -144,24 +144,24 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
       "category": "serving",
       "all": {
         "rows": 139,
-        "mape": 0.2077,
-        "medianSpeedRatio": 1.117,
-        "within15": 0.5324,
-        "within30": 0.8058
+        "mape": 0.1731,
+        "medianSpeedRatio": 1.077,
+        "within15": 0.5683,
+        "within30": 0.8489
       },
       "heldOut": {
         "rows": 83,
-        "mape": 0.2387,
-        "medianSpeedRatio": 1.144,
-        "within15": 0.494,
-        "within30": 0.759
+        "mape": 0.2043,
+        "medianSpeedRatio": 1.119,
+        "within15": 0.5181,
+        "within30": 0.8072
       },
       "calibration": {
         "rows": 56,
-        "mape": 0.1617,
-        "medianSpeedRatio": 1.071,
-        "within15": 0.5893,
-        "within30": 0.875
+        "mape": 0.1267,
+        "medianSpeedRatio": 1.048,
+        "within15": 0.6429,
+        "within30": 0.9107
       },
       "regime": {
         "chips": [
@@ -323,17 +323,17 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
   "overall": {
     "all": {
       "rows": 525,
-      "mape": 0.1766,
-      "medianSpeedRatio": 1.066,
-      "within15": 0.6095,
-      "within30": 0.859
+      "mape": 0.1675,
+      "medianSpeedRatio": 1.062,
+      "within15": 0.619,
+      "within30": 0.8705
     },
     "heldOut": {
       "rows": 312,
-      "mape": 0.1795,
-      "medianSpeedRatio": 1.064,
-      "within15": 0.609,
-      "within30": 0.859
+      "mape": 0.1704,
+      "medianSpeedRatio": 1.062,
+      "within15": 0.6154,
+      "within30": 0.8718
     }
   }
 };

@@ -7,7 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getChipPreset } from '../arch/presets/index.js';
-import { disaggregatedAtRate, disaggregatedPoint } from '../cluster/serve-disagg.js';
+import { disaggregatedAtRate, disaggregatedPoint, PROXY_HANDOFF_S } from '../cluster/serve-disagg.js';
+import { prefillSeconds } from '../cluster/serve-step.js';
 import { continuousPoint } from '../cluster/serve-schedulers.js';
 import { servingContext, servingPoint, steadyStatePoint } from '../cluster/serve.js';
 import { getSystemPreset } from '../cluster/systems.js';
@@ -195,6 +196,20 @@ describe('serve rows with serving techniques', () => {
     });
     const bad = parseValidationFile(file, 'demo.yaml');
     expect(bad.ok ? '' : bad.issues.map((i) => i.path).join()).toContain('rows[0].workload.disaggregated.requestRate');
+  });
+
+  it("a disaggregated row's TTFT holds the proxy's hand-off and the decode-side steps, and its notes say so", () => {
+    const pools = { prefillChips: 1, decodeChips: 1, decodeBatch: 1 };
+    const ctx = servingContext(model, chip, system, { tp: 1, pp: 1, engine: 'vllm', dtype: 'fp16' });
+    const p = disaggregatedPoint(ctx, ctx, pools, 512, 256);
+    const r = predictRow(row({ chips: 2, disaggregated: pools }, 'ttft-s'));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    // Hand-worked: prefill request 0.5 ms + prefill + proxy 38.6 ms + decode admission 0.5 ms + 2 idle host steps of
+    // 1.506 ms + one decode step (the recomputed last prompt token) + the transfer.
+    const handoff = PROXY_HANDOFF_S + 0.5e-3 + 2 * 1.506e-3 + p.tpotS;
+    expect(r.predicted).toBeCloseTo(0.5e-3 + prefillSeconds(ctx, 1, 512).lastS + handoff + p.kvTransferS, 12);
+    expect(r.notes.join()).toContain(`hand-off ${(handoff * 1e3).toPrecision(3)} ms`);
   });
 
   it('the suite holds rows for quantization, speculative decoding and prefix caching, every one predicted', () => {

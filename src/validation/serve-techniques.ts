@@ -102,6 +102,7 @@ function valueAtRate(
   notes.push(
     `disaggregated at ${rate} requests/s: prefill utilisation ${load.prefillUtilisation.toFixed(2)}, mean wait ` +
       `${(load.prefillWaitS * 1e3).toPrecision(3)} ms, KV transfer ${(load.kvTransferS * 1e3).toPrecision(3)} ms, ` +
+      `hand-off ${(load.handoffS * 1e3).toPrecision(3)} ms, ` +
       `decode batch ${load.decodeBatch}`,
   );
   if (metric === 'ttft-s') return load.ttftS;
@@ -136,7 +137,7 @@ export function disaggregatedValue(
     notes.push(`the decode batch of ${pools.decodeBatch ?? w.batch} does not fit memory in the model`);
   notes.push(
     `disaggregated: ${p.bound}-bound; balanced prefill pool ${p.balancedPrefillChips.toFixed(1)} chips; KV transfer ` +
-      `${(p.kvTransferS * 1e3).toPrecision(3)} ms of the TTFT`,
+      `${(p.kvTransferS * 1e3).toPrecision(3)} ms and hand-off ${(p.handoffS * 1e3).toPrecision(3)} ms of the TTFT`,
   );
   if (metric === 'ttft-s') return p.ttftS;
   if (metric === 'tpot-s') return p.tpotS;
