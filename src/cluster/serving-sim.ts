@@ -71,6 +71,13 @@ export interface ServingSimInput {
    */
   readonly kvCapacityTokens?: number;
   readonly seed: number;
+  /**
+   * Which requests (by arrival order) the latency statistics cover; all of them still load the server. Default: all.
+   * Those before `from` are left out of every statistic (the warm-up: an empty server filling); those from `to` on are
+   * left out of TPOT, TBT and latency (the drain: their decodes finish in a batch emptying once arrivals stop), but
+   * kept in TTFT and queueing, which in FIFO order no later arrival changes.
+   */
+  readonly measured?: { readonly from: number; readonly to: number };
   /** Seconds one iteration takes. */
   readonly iteration: (step: IterationShape) => number;
   /** Called every PROGRESS_EVERY iterations with the requests finished (completed or rejected) so far. */
@@ -123,6 +130,8 @@ export interface ServingSimResult {
    */
   readonly saturated: boolean;
   readonly completed: number;
+  /** With `measured`: the completed requests in the TTFT statistics. */
+  readonly measuredRequests?: number;
   /** Requests whose prompt + output exceed the KV capacity. */
   readonly rejected: number;
 }
@@ -185,6 +194,13 @@ export function validateServingInput(input: ServingSimInput): Issue[] {
   if (kv !== undefined && !(Number.isFinite(kv) && kv >= 2))
     out.push(issue('too_small', 'kvCapacityTokens', `kvCapacityTokens: ${kv} must be >= 2`));
   if (!Number.isInteger(input.seed)) out.push(issue('not_integer', 'seed', `seed: ${input.seed} must be an integer`));
+  const m = input.measured;
+  if (m !== undefined && !(Number.isInteger(m.from) && Number.isInteger(m.to) && 0 <= m.from && m.from < m.to))
+    out.push(
+      issue('out_of_range', 'measured', `measured: [${m.from}, ${m.to}) must be whole request indices, from < to`),
+    );
+  else if (m !== undefined && m.to > input.requests)
+    out.push(issue('out_of_range', 'measured.to', `measured.to: ${m.to} exceeds the ${input.requests} requests`));
   return out;
 }
 
@@ -263,6 +279,10 @@ class ServingEngine {
   private readonly kvCapacity: number;
   private readonly iteration: (step: IterationShape) => number;
   private readonly scheduler: Scheduler;
+  /** Requests from measuredFrom count in TTFT and queueing; those in [measuredFrom, measuredTo) in every statistic. */
+  readonly measuredFrom: number;
+  readonly measuredTo: number;
+  readonly windowed: boolean;
   /** Running requests in admission order, and what each does this iteration. */
   private readonly running: Int32Array;
   private readonly work: Int32Array;
@@ -287,6 +307,9 @@ class ServingEngine {
     this.kvCapacity = input.kvCapacityTokens ?? Infinity;
     this.iteration = input.iteration;
     this.scheduler = input.scheduler ?? 'chunked';
+    this.measuredFrom = input.measured?.from ?? 0;
+    this.measuredTo = input.measured?.to ?? input.requests;
+    this.windowed = input.measured !== undefined;
     this.running = new Int32Array(input.maxBatch);
     this.work = new Int32Array(input.maxBatch);
   }
@@ -429,7 +452,7 @@ class ServingEngine {
       const work = this.work[k]!;
       if (work === DECODE) {
         r.generated[id]!++;
-        this.countGap(this.nowS - r.lastTokenS[id]!, from);
+        if (id >= this.measuredFrom && id < this.measuredTo) this.countGap(this.nowS - r.lastTokenS[id]!, from);
         r.lastTokenS[id] = this.nowS;
       } else {
         r.prefilled[id]! += work;
@@ -500,31 +523,33 @@ function summarize(engine: ServingEngine, saturated: boolean): ServingSimResult 
   const { r } = engine;
   const completed = engine.done;
   const ttft = new Float64Array(completed);
-  const latency = new Float64Array(completed);
   const queueing = new Float64Array(completed);
+  const latency: number[] = [];
   const tpot: number[] = [];
   let outputTokens = 0;
   let simulatedSeconds = 0;
   let j = 0;
   for (let i = 0; i < r.arrivalS.length; i++) {
     if (r.rejected[i] === 1) continue;
-    const arrival = r.arrivalS[i]!;
-    ttft[j] = r.firstTokenS[i]! - arrival;
-    latency[j] = r.finishS[i]! - arrival;
-    queueing[j] = r.admitS[i]! - arrival;
-    j++;
     const out = r.output[i]!;
-    if (out > 1) tpot.push((r.finishS[i]! - r.firstTokenS[i]!) / (out - 1));
     outputTokens += out;
     simulatedSeconds = Math.max(simulatedSeconds, r.finishS[i]!);
+    if (i < engine.measuredFrom) continue;
+    const arrival = r.arrivalS[i]!;
+    ttft[j] = r.firstTokenS[i]! - arrival;
+    queueing[j] = r.admitS[i]! - arrival;
+    j++;
+    if (i >= engine.measuredTo) continue;
+    latency.push(r.finishS[i]! - arrival);
+    if (out > 1) tpot.push((r.finishS[i]! - r.firstTokenS[i]!) / (out - 1));
   }
   const perS = (x: number): number => (simulatedSeconds > 0 ? x / simulatedSeconds : 0);
   return {
-    ttft: percentiles(ttft),
+    ttft: percentiles(ttft.subarray(0, j)),
     tpot: percentiles(Float64Array.from(tpot)),
     tbt: weightedPercentiles(r.gapS, r.gapCount),
-    latency: percentiles(latency),
-    queueing: percentiles(queueing),
+    latency: percentiles(Float64Array.from(latency)),
+    queueing: percentiles(queueing.subarray(0, j)),
     throughputTokensPerS: perS(outputTokens),
     requestsPerS: perS(completed),
     meanBatch: engine.busyS > 0 ? engine.batchSeconds / engine.busyS : 0,
@@ -533,6 +558,7 @@ function summarize(engine: ServingEngine, saturated: boolean): ServingSimResult 
     busySeconds: engine.busyS,
     saturated,
     completed,
+    ...(engine.windowed ? { measuredRequests: j } : {}),
     rejected: engine.rejected,
   };
 }

@@ -144,22 +144,22 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
       "category": "serving",
       "all": {
         "rows": 139,
-        "mape": 0.1731,
+        "mape": 0.1721,
         "medianSpeedRatio": 1.077,
-        "within15": 0.5683,
+        "within15": 0.5755,
         "within30": 0.8489
       },
       "heldOut": {
         "rows": 83,
-        "mape": 0.2043,
+        "mape": 0.2032,
         "medianSpeedRatio": 1.119,
-        "within15": 0.5181,
+        "within15": 0.5301,
         "within30": 0.8072
       },
       "calibration": {
         "rows": 56,
-        "mape": 0.1267,
-        "medianSpeedRatio": 1.048,
+        "mape": 0.1259,
+        "medianSpeedRatio": 1.049,
         "within15": 0.6429,
         "within30": 0.9107
       },
@@ -323,16 +323,16 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
   "overall": {
     "all": {
       "rows": 525,
-      "mape": 0.1675,
+      "mape": 0.1672,
       "medianSpeedRatio": 1.062,
-      "within15": 0.619,
+      "within15": 0.621,
       "within30": 0.8705
     },
     "heldOut": {
       "rows": 312,
-      "mape": 0.1704,
+      "mape": 0.1701,
       "medianSpeedRatio": 1.062,
-      "within15": 0.6154,
+      "within15": 0.6186,
       "within30": 0.8718
     }
   }

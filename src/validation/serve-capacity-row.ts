@@ -24,10 +24,10 @@ import type { ServeWorkload } from './types.js';
 
 /**
  * Requests per simulation of a row's search, unless the row says (`simRequests`): four per batch slot,
- * from 1000 to 4000. The percentiles count the ramp-up while the slots first fill, which flatters a
- * large batch in a short run: for Llama 2 70B with 896 slots on an H200 the capacity found was 138,
- * 114 and 108 requests/s with 1000, 4000 and 10000 requests (docs/serving.md, "Validation of
- * techniques"). 4000 keeps every validation row under ~1.5 s.
+ * from 1000 to 4000, each simulation adding its warm-up and drain (`steadyWindow`, cluster/serve-capacity.ts).
+ * For Llama 2 70B with 896 slots on an H200 the capacity found is 115, 112 and 108 requests/s with 1000,
+ * 4000 and 10000 requests (138, 114 and 108 when the percentiles counted the ramp-up; docs/serving.md,
+ * "Validation of techniques").
  */
 export function capacityRequests(w: ServeWorkload): number {
   return w.simRequests ?? Math.min(4000, Math.max(1000, 4 * w.batch));

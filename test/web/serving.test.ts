@@ -256,11 +256,22 @@ describe.runIf(browserAvailable)('web UI: Serving', () => {
     await page.close();
   });
 
+  it('holds a TBT SLO as infer --slo-tbt does, and shows the TBT at capacity', async () => {
+    const { page, errors } = await ui.open(`${PAGE}&tbt=30`);
+    await ready(page, CAPACITY);
+    const cli = await cliJson('infer', 'llama3-8b', '--chip', 'h100-sxm', '--chips', '1', ...SLO, '--slo-tbt', '30ms');
+    expect(await stat(page, 'requests-per-s')).toBe(cli['requestsPerS']);
+    expect(await stat(page, 'capacity-tbt')).toBe(cli['tbtS'].p99);
+    noErrors(errors);
+    await page.close();
+  });
+
   it('says what is wrong with bad values in the address, and why a configuration cannot serve', async () => {
     const cases: Array<[string, string, RegExp]> = [
       ['chips=0', INFER, /chips must be a whole number from 1 to .*, got '0'/],
       ['batch=2.5', INFER, /batch must be a whole number from 1 to .*, got '2.5'/],
       ['ttft=-5', CAPACITY, /TTFT SLO must be a number of milliseconds above 0 and at most .*, got '-5'/],
+      ['tbt=0', CAPACITY, /TBT SLO must be a number of milliseconds above 0 and at most .*, got '0'/],
       ['percentile=95', CAPACITY, /percentile must be one of 50, 90, 99, got '95'/],
       ['requests=1e9', CAPACITY, /requests per simulation must be a whole number from 1 to 20,000, got '1e9'/],
       ['model=resnet50', INFER, /model must be one of .*, got 'resnet50'/],

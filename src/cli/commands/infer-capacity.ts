@@ -42,10 +42,10 @@ export const CAPACITY_OPTIONS = {
 } as const;
 
 export const CAPACITY_HELP =
-  `With --slo-ttft and/or --slo-tpot (or --search) it answers capacity instead: the highest Poisson
-  request rate ` +
-  `the replica serves while the --percentile of TTFT and of TPOT meet the SLOs, found by
-  simulating (bracket, ` +
+  `With --slo-ttft, --slo-tpot and/or --slo-tbt (or --search) it answers capacity instead: the highest
+  Poisson request rate ` +
+  `the replica serves while the --percentile of TTFT, of TPOT (and of TBT) meet the SLOs,
+  found by simulating (bracket, ` +
   `then bisection to 2%; at most 24 simulations of --requests, default 2000
   (1000 with --search),
   all with ` +
@@ -113,7 +113,8 @@ function readSchedule(values: ParsedArgs['values'], fallback: ReplicaSchedule): 
 export function runInferCapacity(io: Io, values: ParsedArgs['values'], req: CapacityRequest): number {
   if (values['rate'] !== undefined)
     throw new UsageError(
-      '--rate simulates one arrival rate; --slo-ttft/--slo-tpot/--search find the highest rate: give one or the other',
+      '--rate simulates one arrival rate; --slo-ttft/--slo-tpot/--slo-tbt/--search find the highest rate: give one ' +
+        'or the other',
     );
   const pools = ['prefill-chips', 'decode-chips', 'decode-batch'].filter((k) => values[k] !== undefined);
   if (pools.length > 0)
@@ -236,7 +237,9 @@ function printCapacity(
       tokensPerS: all.outputTokensPerS,
       inputTokensPerS: all.inputTokensPerS,
       tokensPerSPerChip: all.outputTokensPerS / chips,
-      ...(at ? { ttftS: at.ttftS, tpotS: at.tpotS, meanBatch: at.meanBatch, saturated: at.saturated } : {}),
+      ...(at
+        ? { ttftS: at.ttftS, tpotS: at.tpotS, tbtS: at.tbtS, meanBatch: at.meanBatch, saturated: at.saturated }
+        : {}),
       ...(c.above ? { above: { requestsPerS: c.above.requestsPerS, reasons: c.above.reasons } } : {}),
       kvCacheBytes: memory.kv * ctx.tp * ctx.pp,
       memory,
@@ -261,7 +264,10 @@ function printCapacity(
         `${c.scheduler} scheduler; mean batch at ` +
         `capacity ${trimNumber(at.meanBatch, 3)}`,
     );
-    io.out(`at capacity: TTFT p50/p90/p99 ${pcts(at.ttftS)}; TPOT p50/p90/p99 ${pcts(at.tpotS)}`);
+    io.out(
+      `at capacity: TTFT p50/p90/p99 ${pcts(at.ttftS)}; TPOT p50/p90/p99 ${pcts(at.tpotS)}; ` +
+        `TBT p50/p90/p99 ${pcts(at.tbtS)}`,
+    );
     if (c.above)
       io.out(
         `above it, at ${trimNumber(c.above.requestsPerS, 4)} requests/s (x${trimNumber(c.bracketRatio, 4)}): ` +
@@ -318,6 +324,7 @@ function printSearch(
           tokensPerSPerChip: b.tokensPerSPerChip,
           ttftS: b.capacity.atCapacity!.ttftS,
           tpotS: b.capacity.atCapacity!.tpotS,
+          tbtS: b.capacity.atCapacity!.tbtS,
           kvCacheBytes: b.memory.kv * b.config.plan.tp * b.config.plan.pp,
           memory: b.memory,
         })),

@@ -22,6 +22,7 @@ import { readTextFile } from '../io.js';
 export const SLO_OPTIONS = {
   'slo-ttft': { type: 'string' },
   'slo-tpot': { type: 'string' },
+  'slo-tbt': { type: 'string' },
   percentile: { type: 'string' },
 } as const;
 
@@ -36,7 +37,11 @@ export const SLO_HELP =
                ` +
   `        (units s, ms, us; default ${DEFAULT_SLO.ttftS} s and ${DEFAULT_SLO.tpotS * 1e3} ms); --percentile ` +
   `50|90|99 (default 99)
-                       is the percentile of each that must meet its SLO`;
+                       is the percentile of each that must meet its SLO; --slo-tbt TIME also limits every
+                       ` +
+  `gap between two tokens of a request (Sarathi-Serve's P99 TBT: the decode stalls that TPOT
+                       ` +
+  `averages away; default no limit)`;
 
 const DURATION_UNITS: Readonly<Record<string, number>> = { '': 1, s: 1, ms: 1e-3, us: 1e-6 };
 /** One day: an SLO beyond it is a typo. */
@@ -56,13 +61,14 @@ export function durationSeconds(option: string, text: string): number {
 
 /** Whether any SLO flag was given. */
 export function sloGiven(values: ParsedArgs['values']): boolean {
-  return ['slo-ttft', 'slo-tpot', 'percentile'].some((k) => values[k] !== undefined);
+  return ['slo-ttft', 'slo-tpot', 'slo-tbt', 'percentile'].some((k) => values[k] !== undefined);
 }
 
 /** The SLOs from the flags, each defaulting to DEFAULT_SLO's. */
 export function readSlo(values: ParsedArgs['values']): ServingSlo {
   const ttft = stringOption(values, 'slo-ttft');
   const tpot = stringOption(values, 'slo-tpot');
+  const tbt = stringOption(values, 'slo-tbt');
   const percentile = Number(
     choice(
       '--percentile',
@@ -73,6 +79,7 @@ export function readSlo(values: ParsedArgs['values']): ServingSlo {
   return {
     ttftS: ttft === undefined ? DEFAULT_SLO.ttftS : durationSeconds('--slo-ttft', ttft),
     tpotS: tpot === undefined ? DEFAULT_SLO.tpotS : durationSeconds('--slo-tpot', tpot),
+    ...(tbt === undefined ? {} : { tbtS: durationSeconds('--slo-tbt', tbt) }),
     percentile,
   };
 }
@@ -124,7 +131,8 @@ function readWorkloadValue(
 }
 
 export const sloText = (slo: ServingSlo): string =>
-  `p${slo.percentile} TTFT <= ${seconds(slo.ttftS)}, p${slo.percentile} TPOT <= ${seconds(slo.tpotS)}`;
+  `p${slo.percentile} TTFT <= ${seconds(slo.ttftS)}, p${slo.percentile} TPOT <= ${seconds(slo.tpotS)}` +
+  (slo.tbtS === undefined ? '' : `, p${slo.percentile} TBT <= ${seconds(slo.tbtS)}`);
 
 export function seconds(s: number): string {
   return s >= 1

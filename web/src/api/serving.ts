@@ -410,7 +410,12 @@ export const servingApi = {
       inputTokensPerS: c.inputTokensPerS,
       tokensPerSPerChip: perChip,
       ...(c.atCapacity
-        ? { ttftS: c.atCapacity.ttftS, tpotS: c.atCapacity.tpotS, meanBatch: c.atCapacity.meanBatch }
+        ? {
+            ttftS: c.atCapacity.ttftS,
+            tpotS: c.atCapacity.tpotS,
+            tbtS: c.atCapacity.tbtS,
+            meanBatch: c.atCapacity.meanBatch,
+          }
         : {}),
       memory,
       simulations: c.simulations,

@@ -27,6 +27,7 @@ const DEFAULTS = {
   batch: '1',
   ttft: '2000',
   tpot: '50',
+  tbt: '',
   percentile: '99',
   requests: '1000',
   kvblock: '',
@@ -49,6 +50,7 @@ const LIMITS = {
   output: 1 << 24,
   ttft: 86_400_000,
   tpot: 86_400_000,
+  tbt: 86_400_000,
   requests: 20_000,
   kvblock: 4096,
   prefixhit: 0.99,
@@ -134,6 +136,7 @@ export function ServingPage(): JSX.Element {
     output: fixed ? whole('output tokens', params.output, LIMITS.output) : {},
     ttft: millis('TTFT SLO', params.ttft, LIMITS.ttft),
     tpot: millis('TPOT SLO', params.tpot, LIMITS.tpot),
+    tbt: params.tbt.trim() === '' ? {} : millis('TBT SLO', params.tbt, LIMITS.tbt),
     requests: whole('requests per simulation', params.requests, LIMITS.requests),
     kvblock: optionalWhole('KV block', params.kvblock, LIMITS.kvblock),
     prefixhit: optionalFraction('prefix hit rate', params.prefixhit, LIMITS.prefixhit),
@@ -188,7 +191,9 @@ export function ServingPage(): JSX.Element {
   ].find((p) => p !== undefined);
   const sloProblem =
     inferProblem ??
-    [fields.ttft.problem, fields.tpot.problem, percentileProblem, fields.requests.problem].find((p) => p !== undefined);
+    [fields.ttft.problem, fields.tpot.problem, fields.tbt.problem, percentileProblem, fields.requests.problem].find(
+      (p) => p !== undefined,
+    );
   const quantization = {
     ...(params.wdtype !== DEFAULT_FORMAT ? { weightDtype: params.wdtype } : {}),
     ...(params.adtype !== DEFAULT_FORMAT ? { activationDtype: params.adtype } : {}),
@@ -222,6 +227,7 @@ export function ServingPage(): JSX.Element {
     slo: {
       ttftS: fields.ttft.value ?? 1,
       tpotS: fields.tpot.value ?? 1,
+      ...(fields.tbt.value !== undefined ? { tbtS: fields.tbt.value } : {}),
       percentile: Number(params.percentile) as 50 | 90 | 99,
     },
     requests: fields.requests.value ?? 1,
@@ -431,6 +437,15 @@ export function ServingPage(): JSX.Element {
           max={LIMITS.tpot}
           onChange={(v) => set('tpot', v)}
           error={fields.tpot.problem}
+        />
+        <NumberField
+          label="TBT SLO (ms, empty: none)"
+          name="tbt"
+          value={params.tbt}
+          min={0}
+          max={LIMITS.tbt}
+          onChange={(v) => set('tbt', v)}
+          error={fields.tbt.problem}
         />
         <Select
           label="percentile"
@@ -667,6 +682,7 @@ function CapacityView({
     x ? (cap.slo.percentile === 50 ? x.p50 : cap.slo.percentile === 90 ? x.p90 : x.p99) : undefined;
   const ttft = at(cap.ttftS);
   const tpot = at(cap.tpotS);
+  const tbt = at(cap.tbtS);
   const memorySvg = useMemo(
     () =>
       stackedBarsSvg({
@@ -710,6 +726,9 @@ function CapacityView({
         )}
         {tpot !== undefined && (
           <Stat label={`${p} TPOT at capacity`} value={duration(tpot)} raw={tpot} testid="capacity-tpot" />
+        )}
+        {tbt !== undefined && (
+          <Stat label={`${p} TBT at capacity`} value={duration(tbt)} raw={tbt} testid="capacity-tbt" />
         )}
         <Stat
           label="cost of a chip-hour (tpusim tco)"
