@@ -97,8 +97,8 @@ export const KV_INT4_KERNEL: Citation = {
     "qk_hmma_dot_simple; vLLM CacheDType = Literal['auto', 'fp8', 'fp8_e4m3', 'fp8_e5m2']",
   status: 'derived',
   note:
-    'instructions counted from the kernel source, one op each; the re-reads of a KV head by its group are taken to hit ' +
-    'L2 (the blocks of one sequence run together), so only the CUDA-core work grows with the group',
+    'instructions counted from the kernel source, one op each; the re-reads of a KV head by its group are taken ' +
+    'to hit L2 (the blocks of one sequence run together), so only the CUDA-core work grows with the group',
 };
 
 /** fp16 scale bytes over a group. */
