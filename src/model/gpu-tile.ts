@@ -42,6 +42,13 @@ export interface GemmTileSchedule {
    * own).
    */
   readonly epilogueOverlapped: boolean;
+  /**
+   * How many operand stages a block keeps in shared memory, which bounds how fast a thin block can stream
+   * (gpu.ts, `pipelineLatencyCycles`): the chip's `weightFifoTiles` (kernels built with a fixed stage
+   * count: CUTLASS 2.x, cuBLAS before Hopper, hipBLASLt), as many as fit shared memory (CUTLASS 3's
+   * StageCountAuto), or no bound (a matrix engine fed by its own address generators).
+   */
+  readonly stages: 'chip' | 'fill-shared-memory' | 'unbounded';
 }
 
 /**
@@ -68,6 +75,7 @@ const PER_TILE: GemmTileSchedule = {
   fillS: FILL_S,
   epilogueBytesPerCycle: HOPPER_EPILOGUE_BYTES_PER_CYCLE,
   epilogueOverlapped: false,
+  stages: 'chip',
 };
 
 const FILL = kcite(
@@ -82,6 +90,13 @@ const RATE_ASSUMED = kcite(
   'the Hopper fit (data/gpu-measured/h100-sxm.json)',
   'estimate',
   "Hopper's fitted rate assumed: every generation's epilogue stages the tile through shared memory in pieces",
+);
+
+const AUTO_STAGES = kcite(
+  'cutlassEfficientGemm',
+  'CUTLASS 3 collective builders (sm90_builder.inl): StageCountAuto, as many mainloop stages as fit shared memory',
+  'estimate',
+  "the epilogue's shared-memory carve-out ignored",
 );
 
 /** A tile schedule with the citations of its fields. */
@@ -102,10 +117,16 @@ export const GEMM_TILE = {
       ),
       'gemmTile.fillS': FILL,
       'gemmTile.epilogueBytesPerCycle': RATE_ASSUMED,
+      'gemmTile.stages': kcite(
+        'cutlassEfficientGemm',
+        'CUTLASS 2.x kernels: a fixed kStages per configuration (Sm70: 2, Sm80: 3 to 5)',
+        'estimate',
+        "the chip's weightFifoTiles taken as the stage count of every tile shape the library runs",
+      ),
     },
   },
   hopper: {
-    schedule: { ...PER_TILE, persistent: true },
+    schedule: { ...PER_TILE, persistent: true, stages: 'fill-shared-memory' },
     citations: {
       'gemmTile.persistent': kcite(
         'cutlassEfficientGemm',
@@ -129,10 +150,11 @@ export const GEMM_TILE = {
         'published',
         "the 128 x 256 tile is the cooperative kernel's",
       ),
+      'gemmTile.stages': AUTO_STAGES,
     },
   },
   blackwell: {
-    schedule: { ...PER_TILE, persistent: true, epilogueOverlapped: true },
+    schedule: { ...PER_TILE, persistent: true, epilogueOverlapped: true, stages: 'fill-shared-memory' },
     citations: {
       'gemmTile.persistent': kcite(
         'cutlassSm100Persistent',
@@ -146,10 +168,11 @@ export const GEMM_TILE = {
           'apart from the MMA warp',
         'published',
       ),
+      'gemmTile.stages': AUTO_STAGES,
     },
   },
   engine: {
-    schedule: { ...PER_TILE, persistent: true, epilogueOverlapped: true },
+    schedule: { ...PER_TILE, persistent: true, epilogueOverlapped: true, stages: 'unbounded' },
     citations: {
       'gemmTile.persistent': kcite(
         'habanaDocs',
@@ -161,6 +184,12 @@ export const GEMM_TILE = {
         'habanaDocs',
         'Gaudi Architecture: the MME writes its output tiles while it computes the next',
         'estimate',
+      ),
+      'gemmTile.stages': kcite(
+        'habanaDocs',
+        'Gaudi Architecture: the MME reads its operands through its own address generators',
+        'estimate',
+        'no stage bound on how fast the engine streams K',
       ),
     },
   },

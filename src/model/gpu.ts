@@ -8,6 +8,8 @@
  *   the SMs, and a last partial wave leaves SMs idle (wave quantization). Each k-step of a block
  *   feeds (tileM + tileN) x tileK operands from shared memory and multiplies at the SM's tensor-core
  *   rate, both shared by the SM's resident blocks; the slower of the two sets its pace.
+ * - A block streams at most `stages - 1` k-steps per memory round trip (`pipelineLatencyCycles`): few thin
+ *   blocks walking a long K are bound by latency, not by the tensor cores or HBM's bandwidth.
  * - Each tile also fills its operand pipeline (once per kernel where the kernels are persistent) and
  *   ends with an epilogue that stores its outputs, exposed unless the accumulators are double-buffered
  *   (gpu-tile.ts).
@@ -225,8 +227,28 @@ function kStepOf(
     Math.max(
       (tileM * tileN * tileK) / macsPerBlockCycle + tileM * tileN * promotion,
       ((tileM * aStaging + tileN * bStaging) * tileK * e) / sharedPerBlockCycle,
+      pipelineLatencyCycles(ctx, tileM, tileN),
     );
   return { stepCycles, kTotal: Math.ceil(g.k / tileK) };
+}
+
+/**
+ * The fewest nominal cycles a tileM x tileN block's k-step takes however little it computes: a stage's
+ * operands are requested one memory round trip (the schedule's `fillS`) before they are used, and only
+ * `stages - 1` stages are in flight while one is consumed (Little's law), so a block streams at most
+ * stages - 1 k-steps per round trip. The stage count is the chip's (`weightFifoTiles`) in libraries that
+ * fix it, as many as fit shared memory in CUTLASS 3's (`gemmTile.stages`). Binds when few, thin blocks
+ * walk a long K (N = 16 GEMMs on V100: 0.5 us a k-step with two stages); a full tile's MMAs outlast it.
+ */
+export function pipelineLatencyCycles(ctx: GpuContext, tileM: number, tileN: number): number {
+  const schedule = ctx.stack.gemmTile;
+  if (schedule.stages === 'unbounded') return 0;
+  const core = ctx.chip.cores[0]!;
+  const fixed = core.matrixUnits[0]!.weightFifoTiles;
+  const stageBytes = (tileM + tileN) * ctx.tiling.tileK * ctx.elementBytes;
+  const stages =
+    schedule.stages === 'chip' ? fixed : Math.max(fixed, Math.floor(core.unifiedBuffer.sizeBytes / stageBytes));
+  return (schedule.fillS * ctx.chip.clockHz) / Math.max(1, stages - 1);
 }
 
 /** offChipBytes: HBM traffic; onChipBytes: operands staged through shared memory. A matrix layer runs its

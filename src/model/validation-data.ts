@@ -7,24 +7,24 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
       "category": "kernels",
       "all": {
         "rows": 114,
-        "mape": 0.1706,
-        "medianSpeedRatio": 0.9948,
-        "within15": 0.6754,
-        "within30": 0.8772
+        "mape": 0.1418,
+        "medianSpeedRatio": 1.003,
+        "within15": 0.7544,
+        "within30": 0.9123
       },
       "heldOut": {
         "rows": 74,
-        "mape": 0.1253,
-        "medianSpeedRatio": 0.9948,
-        "within15": 0.7297,
-        "within30": 0.9189
+        "mape": 0.09202,
+        "medianSpeedRatio": 1.004,
+        "within15": 0.8243,
+        "within30": 0.9459
       },
       "calibration": {
         "rows": 40,
-        "mape": 0.2542,
-        "medianSpeedRatio": 0.9926,
-        "within15": 0.575,
-        "within30": 0.8
+        "mape": 0.2339,
+        "medianSpeedRatio": 1.003,
+        "within15": 0.625,
+        "within30": 0.85
       },
       "regime": {
         "chips": [
@@ -52,22 +52,22 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
       "category": "training-node",
       "all": {
         "rows": 86,
-        "mape": 0.1526,
-        "medianSpeedRatio": 1.101,
+        "mape": 0.1524,
+        "medianSpeedRatio": 1.1,
         "within15": 0.5581,
         "within30": 0.8953
       },
       "heldOut": {
         "rows": 44,
-        "mape": 0.131,
-        "medianSpeedRatio": 1.101,
+        "mape": 0.1308,
+        "medianSpeedRatio": 1.1,
         "within15": 0.5909,
         "within30": 0.9773
       },
       "calibration": {
         "rows": 42,
-        "mape": 0.1751,
-        "medianSpeedRatio": 1.101,
+        "mape": 0.175,
+        "medianSpeedRatio": 1.099,
         "within15": 0.5238,
         "within30": 0.8095
       },
@@ -99,21 +99,21 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
       "category": "training-scale",
       "all": {
         "rows": 84,
-        "mape": 0.1414,
+        "mape": 0.1412,
         "medianSpeedRatio": 1.095,
         "within15": 0.6548,
         "within30": 0.9167
       },
       "heldOut": {
         "rows": 50,
-        "mape": 0.149,
+        "mape": 0.1491,
         "medianSpeedRatio": 1.091,
         "within15": 0.66,
         "within30": 0.92
       },
       "calibration": {
         "rows": 34,
-        "mape": 0.1302,
+        "mape": 0.1295,
         "medianSpeedRatio": 1.098,
         "within15": 0.6471,
         "within30": 0.9118
@@ -144,23 +144,23 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
       "category": "serving",
       "all": {
         "rows": 139,
-        "mape": 0.1721,
-        "medianSpeedRatio": 1.077,
-        "within15": 0.5755,
-        "within30": 0.8489
+        "mape": 0.1605,
+        "medianSpeedRatio": 1.063,
+        "within15": 0.6187,
+        "within30": 0.8633
       },
       "heldOut": {
         "rows": 83,
-        "mape": 0.2032,
-        "medianSpeedRatio": 1.119,
-        "within15": 0.5301,
-        "within30": 0.8072
+        "mape": 0.1881,
+        "medianSpeedRatio": 1.092,
+        "within15": 0.5783,
+        "within30": 0.8313
       },
       "calibration": {
         "rows": 56,
-        "mape": 0.1259,
-        "medianSpeedRatio": 1.049,
-        "within15": 0.6429,
+        "mape": 0.1197,
+        "medianSpeedRatio": 1.044,
+        "within15": 0.6786,
         "within30": 0.9107
       },
       "regime": {
@@ -323,17 +323,17 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
   "overall": {
     "all": {
       "rows": 525,
-      "mape": 0.1672,
-      "medianSpeedRatio": 1.062,
-      "within15": 0.621,
-      "within30": 0.8705
+      "mape": 0.1578,
+      "medianSpeedRatio": 1.06,
+      "within15": 0.6495,
+      "within30": 0.8819
     },
     "heldOut": {
       "rows": 312,
-      "mape": 0.1701,
-      "medianSpeedRatio": 1.062,
-      "within15": 0.6186,
-      "within30": 0.8718
+      "mape": 0.1582,
+      "medianSpeedRatio": 1.052,
+      "within15": 0.6538,
+      "within30": 0.8846
     }
   }
 };

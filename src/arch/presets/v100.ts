@@ -33,17 +33,17 @@ export const V100_SXM: ChipSpec = {
     }),
   ],
   sharedMemory: { sizeBytes: 6 * MIB, bandwidthBytesPerS: 2048 * CLOCK_HZ },
-  gpuTiling: { tileM: 128, tileN: 256, tileK: 32, blocksPerSm: 1 },
+  gpuTiling: { tileM: 128, tileN: 128, tileK: 32, blocksPerSm: 1 },
   offChipMemory: { kind: 'HBM2', capacityBytes: 32 * GIB, bandwidthBytesPerS: 900e9, latencyNs: 100 },
   hostLink: pcieX16(3),
   chipLinks: { kind: 'NVLink 2', count: 6, bandwidthBytesPerSPerLink: 25e9 },
-  technology: { processNm: 12, dieAreaMm2: 815, tdpW: 300, sustainedClockHz: 1016e6 },
+  technology: { processNm: 12, dieAreaMm2: 815, tdpW: 300, sustainedClockHz: 1416e6 },
   sources: sourcesFor([
     'nvidiaV100',
     'nvidiaA100',
     'cudaGuide',
     'cutlass',
-    'markidis2018',
+    'nvForumV100Gemm',
     'pcie3',
     'jedecHbm2',
     'tpusim',
@@ -115,17 +115,23 @@ export const V100_SXM: ChipSpec = {
     ),
     ...citeGpuTiling({
       tileM: cite(
+        'nvForumV100Gemm',
+        'nvprof of cuBLAS 8192^3 fp16: kernel volta_h884gemm_128x128_ldg8_nn',
+        'published',
+        "cuBLAS's Volta tensor-core tile for large GEMMs (CUTLASS's Volta default is 128 x 256 x 32)",
+      ),
+      tileK: cite(
         'cutlass',
         'default_gemm_configuration.h, Sm70 TensorOp: ThreadblockShape 128x256x32',
         'estimate',
-        "CUTLASS's Volta default, not what cuBLAS picks for every shape",
+        "CUTLASS's Volta k-step, taken for cuBLAS's kernel",
       ),
       blocksPerSm: cite(
         'cutlass',
         'Sm70 TensorOp: kStages = 2',
-        'derived',
-        '2 stages x (128 + 256) x 32 x 2 B = 48 KiB of shared memory; 128 fp32 accumulators per thread leave ' +
-          'registers for one block per SM',
+        'estimate',
+        '2 stages x (128 + 128) x 32 x 2 B = 32 KiB of shared memory; one block per SM assumed (its epilogue ' +
+          'exposed), as for the 128 x 256 tile',
       ),
     }),
     ...citeOffChipMemory({
@@ -151,11 +157,12 @@ export const V100_SXM: ChipSpec = {
     'technology.dieAreaMm2': cite('nvidiaV100', 'GV100: 815 mm^2'),
     'technology.tdpW': cite('nvidiaV100', 'V100 SXM2: 300 W'),
     'technology.sustainedClockHz': cite(
-      'markidis2018',
-      'abstract: Tensor Cores deliver up to 83 TFLOPS in mixed precision on a Tesla V100 (cuBLAS GEMM)',
+      'nvForumV100Gemm',
+      'cuBLAS fp16 8192^3 on a Tesla V100 PCIe: ~101 TFLOPS, ~90% of peak',
       'derived',
-      '83 / 125 x 1530 MHz = 1016 MHz; folds in the 2018 (CUDA 9) library losses as well as clock capping, so ' +
-        'later cuBLAS releases may run faster',
+      'the clock at which tpusim (128 x 128 tiles in 52 waves, their fills and epilogues) gives 90% of peak for ' +
+        "8192^3: 1416 MHz of 1530; the share is the PCIe board's, taken for the SXM2, and folds in the library's " +
+        'own losses (Markidis et al. 2018 measured 83 TFLOPS with the CUDA 9 cuBLAS)',
     ),
   },
 };

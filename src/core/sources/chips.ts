@@ -117,6 +117,11 @@ export const CHIP_SOURCES = defineSources({
     'S. Bekman, "Machine Learning Engineering Open Book", compute/accelerator/README.md, "Maximum Achievable ' +
     'Matmul FLOPS comparison table" (bf16, best shape of a search; read at commit 744d01e, August 2026), ' +
     'https://github.com/stas00/ml-engineering',
+  nvForumV100Gemm:
+    'NVIDIA Developer Forums, "Understanding IPC and Issue Slot Utilization when using Tensor Cores": ' +
+    'cuBLAS fp16 GEMM M = N = K = 8192 on a Tesla V100 PCIe at ~101 TFLOPS, ~90% of its 112 TFLOPS peak, kernel ' +
+    'volta_h884gemm_128x128_ldg8_nn, ' +
+    'https://forums.developer.nvidia.com/t/understanding-ipc-and-issue-slot-utilization-when-using-tensor-cores/79781',
   markidis2018:
     'S. Markidis et al., "NVIDIA Tensor Core Programmability, Performance & Precision", IPDPS Workshops 2018, ' +
     'arXiv:1803.04014',
