@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { getChipPreset } from '../arch/presets/index.js';
 import { attentionSeconds } from '../model/kernels.js';
 import { collectiveSeconds } from './collectives.js';
-import { ringAttention, type RingAttentionInput } from './ring-attention.js';
+import { ringAttention, TORCH_CONTEXT_PARALLEL, type RingAttentionInput } from './ring-attention.js';
 import { getSystemPreset } from './systems.js';
 import type { SystemSpec } from './types.js';
 
@@ -36,6 +36,8 @@ const chunk = (causal: boolean) =>
     implementation: 'cudnn',
   });
 
+const shape32k = { batch: 1, heads: 16, seqQ: 32768, seqK: 32768, qkDim: 128, valueDim: 128 };
+
 describe('ring attention', () => {
   it('runs the own chunk causally and the cp - 1 others at half a block each (balanced causal masking)', () => {
     const r = ringAttention(base);
@@ -67,5 +69,39 @@ describe('ring attention', () => {
     expect(send).toBeGreaterThan(0.5 * chunk(false).forwardS);
     expect(r.waitForwardS).toBeCloseTo(3 * (send - 0.5 * chunk(false).forwardS), 12);
     expect(r.waitBackwardS).toBeCloseTo(3 * Math.max(0, sendBack - 0.5 * chunk(false).backwardS), 12);
+  });
+
+  it("gathers every chunk at once under PyTorch's context_parallel, hidden behind the own chunk's kernel only", () => {
+    // Eight ranks, one per node (stride 8), 32,768-token chunks of 16 repeated heads of 128 (8 KiB a token).
+    const ringInput: RingAttentionInput = {
+      ...base,
+      heads: 16,
+      seq: 262144,
+      cp: 8,
+      stride: 8,
+      kvBytesPerToken: 16 * 256 * 2,
+    };
+    const torch: RingAttentionInput = { ...ringInput, style: TORCH_CONTEXT_PARALLEL };
+    const r = ringAttention(torch);
+    const kernel = (causal: boolean) =>
+      attentionSeconds(chip, 'bf16', { ...shape32k, causal, implementation: 'cudnn' });
+    const chunkBytes = 32768 * 8192; // 256 MiB
+    const gather = collectiveSeconds(system, 'all-gather', 8 * chunkBytes, 8, 8);
+    // The key/value gradients go back in fp32: twice the chunk's bf16 bytes, one ring step at a time.
+    const sendGrad = collectiveSeconds(system, 'p2p', 2 * chunkBytes, 2, 8);
+    expect(gather).toBeGreaterThan(kernel(true).forwardS);
+    expect(r.waitForwardS).toBeCloseTo(gather - kernel(true).forwardS, 12);
+    expect(r.waitBackwardS).toBeCloseTo(
+      Math.max(0, gather - kernel(true).backwardS) +
+        7 * Math.max(0, sendGrad - 0.5 * kernel(false).backwardS) +
+        sendGrad,
+      12,
+    );
+    // The same kernels as the ring's: only the waits differ.
+    const ring = ringAttention(ringInput);
+    expect(r.forwardS).toBeCloseTo(ring.forwardS, 12);
+    expect(r.backwardS).toBeCloseTo(ring.backwardS, 12);
+    // 1.8 GiB of other ranks' chunks over a 400 Gb/s NIC take tens of milliseconds, the own chunk's kernel about ten.
+    expect(r.waitForwardS).toBeGreaterThan(ring.waitForwardS);
   });
 });

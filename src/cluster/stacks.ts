@@ -4,6 +4,7 @@
  * reduction. Each default cites the framework's behaviour.
  */
 import type { ChipSpec } from '../arch/chip-spec.js';
+import { TE_P2P_RING, TORCH_CONTEXT_PARALLEL, type ContextParallelStyle } from './ring-attention.js';
 import type { TrainingStack } from './types.js';
 
 export interface OverlapPolicy {
@@ -247,6 +248,26 @@ export const STACK_FLAT_COPIES: Readonly<Record<TrainingStack, boolean>> = {
   deepspeed: true,
   pytorch: true,
   other: false,
+};
+
+/**
+ * How each stack's context parallelism moves key/value chunks (ring-attention.ts). torchtitan runs PyTorch's
+ * `context_parallel` (its `experimental.context_parallel_rotate_method` defaults to "allgather") on a Llama that
+ * repeats grouped key/value heads before the kernel; Megatron-Core and NeMo run Transformer Engine's p2p ring.
+ * The other stacks' context parallelism is not modelled apart and takes TE's ring.
+ */
+export const STACK_CONTEXT_PARALLEL: Readonly<Record<TrainingStack, ContextParallelStyle>> = {
+  megatron: TE_P2P_RING,
+  nemo: TE_P2P_RING,
+  maxtext: TE_P2P_RING,
+  jax: TE_P2P_RING,
+  paxml: TE_P2P_RING,
+  torchtitan: TORCH_CONTEXT_PARALLEL,
+  'llm-foundry': TE_P2P_RING,
+  fsdp: TE_P2P_RING,
+  deepspeed: TE_P2P_RING,
+  pytorch: TE_P2P_RING,
+  other: TE_P2P_RING,
 };
 
 export const defaultStack = (chip: ChipSpec): TrainingStack => (isTensorCoreChip(chip) ? 'megatron' : 'maxtext');

@@ -11,13 +11,14 @@ import {
   gemmSeconds,
   streamSeconds,
   type AttentionImplementation,
+  type Fp8Recipe,
   type GemmOptions,
 } from '../model/kernels.js';
 import { collectiveSeconds as collective } from './collectives.js';
-import { ringAttention, type RingAttentionTime } from './ring-attention.js';
+import { ringAttention, TE_P2P_RING, type ContextParallelStyle, type RingAttentionTime } from './ring-attention.js';
 import { isLegacyAttention, legacyAttentionSlowdown, type TrainingAttention } from './train-attention.js';
 import { expectedHolders, expertParallelSeconds, type MoeDispatch, type MoeDispatcher } from './train-moe.js';
-import type { SelectiveRecompute } from './stacks.js';
+import { recomputedLinearShares, recomputesAttention, type SelectivePolicy } from './train-remat.js';
 import type { LayerShape, TransformerModel } from './transformer.js';
 import type { SystemSpec, TrainingPlan } from './types.js';
 
@@ -41,20 +42,24 @@ export interface LayerEnv {
   /** Element-wise work as eager PyTorch runs it (one kernel per operator, norms in fp32), not fused. */
   readonly eager: boolean;
   /**
-   * What selective recomputation recomputes: Megatron's attention core, or torchtitan's every second matmul
-   * (stacks.ts).
+   * What selective recomputation recomputes: Megatron's attention core, torchtitan's every second matmul
+   * (stacks.ts), or what a policy naming the kept tensors leaves out (MaxText's custom remat, train-remat.ts).
    */
-  readonly selective: SelectiveRecompute;
+  readonly selective: SelectivePolicy;
   /** How mixture-of-experts tokens reach their experts (train-moe.ts). */
   readonly moe: MoeDispatch;
+  /** How fp8 GEMMs' operands are scaled and cast (train-fp8.ts); default Transformer Engine's delayed scaling. */
+  readonly fp8Recipe?: Fp8Recipe;
+  /** How context parallelism moves key/value chunks (ring-attention.ts; default TE_P2P_RING). */
+  readonly contextParallel?: ContextParallelStyle;
 }
 
 /**
- * fp8 GEMMs in training run Transformer Engine's recipe: casts before the forward and data-gradient GEMMs
- * (model/gemm.ts).
+ * fp8 GEMMs in training cast their operands by the stack's recipe (train-fp8.ts): casts before the forward and
+ * data-gradient GEMMs (model/gemm.ts).
  */
-const roleOptions = (dtype: string, fp8Role: 'forward' | 'dgrad' | 'wgrad'): GemmOptions =>
-  dtype.startsWith('fp8') ? { fp8Recipe: 'transformer-engine', fp8Role } : {};
+const roleOptions = (env: LayerEnv, fp8Role: 'forward' | 'dgrad' | 'wgrad'): GemmOptions =>
+  env.dtype.startsWith('fp8') ? { fp8Recipe: env.fp8Recipe ?? 'transformer-engine', fp8Role } : {};
 
 export interface LayerTimes {
   readonly forwardS: number;
@@ -205,30 +210,12 @@ function eagerExtraBytesPerToken(shape: LayerShape, model: TransformerModel, pla
 const EAGER_EXTRA_OPS = (model: TransformerModel, gated: boolean): number =>
   2 * 6 + (model.rotary ? 10 : 0) + (gated ? 1 : 0);
 
-/**
- * The share of each of `linearGemms`' GEMMs that torchtitan's per-op selective checkpointing recomputes
- * (torchtitan parallelize_llama.py at 9dec370, `_custom_policy`: "Saves output of all compute ops,
- * except every second mm"; the attention kernel's output is saved, every element-wise operator is
- * recomputed). Its Llama block runs wq, wk, wv, attention, wo, w1, w3, w2, so wk (of the fused query,
- * key and value GEMM), wo and w3 (half of the fused gate and up GEMM) are recomputed; a plain MLP's
- * second matmul. Mixture of experts (which torchtitan at 9dec370 does not have; the same rule, an
- * estimate): the router's matmul is saved, the experts' grouped GEMMs, not plain matmuls, recomputed,
- * a shared expert's gate and down projections recomputed.
- */
-function everyOtherMatmulShares(shape: LayerShape): number[] {
-  const shares = [shape.kvCacheElements / 2 / shape.projectionOut, 1];
-  const mlp = shape.mlp;
-  if (mlp.kind === 'dense') shares.push(mlp.gated ? 0.5 : 0, mlp.gated ? 0 : 1);
-  else shares.push(0, 1, 1, 0.5, 1);
-  return shares;
-}
-
 interface LinearTimes {
   readonly forwardS: number;
   readonly backwardS: number;
   readonly weightCastS: number;
-  /** Forward time of what per-op selective checkpointing recomputes. */
-  readonly everyOtherS: number;
+  /** Forward time of the GEMMs selective recomputation runs again (none under 'attention-core'). */
+  readonly recomputedS: number;
   /** The weight-gradient GEMMs of `backwardS`. */
   readonly weightGradS: number;
 }
@@ -240,11 +227,11 @@ interface LinearTimes {
 function linearTimes(env: LayerEnv, shape: LayerShape, linear: readonly Gemm[]): LinearTimes {
   const { chip, dtype } = env;
   const fp8 = dtype.startsWith('fp8');
-  const shares = everyOtherMatmulShares(shape);
+  const shares = recomputedLinearShares(env.selective, shape, linear.length);
   let forwardS = 0;
   let backwardS = 0;
   let weightCastS = 0;
-  let everyOtherS = 0;
+  let recomputedS = 0;
   let weightGradS = 0;
   linear.forEach((g, i) => {
     // The weight's cast is charged once per step (weightCastS), the activation's every microbatch.
@@ -252,28 +239,28 @@ function linearTimes(env: LayerEnv, shape: LayerShape, linear: readonly Gemm[]):
       chip,
       dtype,
       g.batch === 1 ? { ...g, weightsAreParameters: false } : g,
-      roleOptions(dtype, 'forward'),
+      roleOptions(env, 'forward'),
     );
     forwardS += f;
-    everyOtherS += (shares[i] ?? 0.5) * f;
-    if (fp8 && g.batch === 1) weightCastS += fp8CastSeconds(chip, { ...g, m: 0, batch: 1 }, 'forward');
+    recomputedS += (shares[i] ?? 0.5) * f;
+    if (fp8 && g.batch === 1) weightCastS += fp8CastSeconds(chip, { ...g, m: 0, batch: 1 }, 'forward', env.fp8Recipe);
     // Input gradient (m x n by n x k) and weight gradient (k x m by m x n).
     backwardS += gemmSeconds(
       chip,
       dtype,
       { batch: g.batch, m: g.m, n: g.k, k: g.n, weightsAreParameters: true },
-      roleOptions(dtype, 'dgrad'),
+      roleOptions(env, 'dgrad'),
     );
     const wgrad = gemmSeconds(
       chip,
       dtype,
       { batch: g.batch, m: g.k, n: g.n, k: g.m, weightsAreParameters: false },
-      roleOptions(dtype, 'wgrad'),
+      roleOptions(env, 'wgrad'),
     );
     backwardS += wgrad;
     weightGradS += wgrad;
   });
-  return { forwardS, backwardS, weightCastS, everyOtherS, weightGradS };
+  return { forwardS, backwardS, weightCastS, recomputedS, weightGradS };
 }
 
 /**
@@ -295,7 +282,11 @@ function attentionCore(
     : isLegacyAttention(attention)
       ? 'flash2'
       : attention;
-  const kvBytesPerToken = (shape.kvCacheElements / Math.min(tp, Math.max(1, shape.kvHeads))) * 2;
+  const style = env.contextParallel ?? TE_P2P_RING;
+  // Repeated to the query heads, the keys and values carry one head of each per query head on the rank.
+  const kvBytesPerToken = style.repeatedKv
+    ? (shape.heads / tp) * (shape.qkDim + shape.valueDim) * 2
+    : (shape.kvCacheElements / Math.min(tp, Math.max(1, shape.kvHeads))) * 2;
   const timed =
     cp > 1
       ? ringAttention({
@@ -312,6 +303,7 @@ function attentionCore(
           valueDim: shape.valueDim,
           causal: model.causal,
           kvBytesPerToken,
+          style,
         })
       : {
           ...attentionSeconds(chip, env.attentionDtype, {
@@ -399,11 +391,14 @@ export function layerTimes(env: LayerEnv, shape: LayerShape, model: TransformerM
   const backwardS = lin.backwardS + core.backwardS + element.backwardS;
   // Full: the forward again (under context parallelism the ring runs again). Selective, Megatron's
   // (Korthikanti et al. 2022): the attention core (and unfused attention's softmax and dropout);
-  // torchtitan's per-op policy: every second matmul and all element-wise work, the attention kept.
+  // torchtitan's per-op policy: every second matmul and all element-wise work, the attention kept; a
+  // policy naming the kept tensors: the GEMMs it leaves out, the attention core unless its output is
+  // kept, and all element-wise work.
+  const attentionAgainS = recomputesAttention(env.selective, shape) ? core.forwardS + core.waitForwardS : 0;
   const selectiveS =
-    env.selective === 'every-other-matmul'
-      ? lin.everyOtherS + element.forwardS
-      : core.forwardS + core.waitForwardS + (flash ? 0 : element.forwardS * 0.5);
+    env.selective === 'attention-core'
+      ? attentionAgainS + (flash ? 0 : element.forwardS * 0.5)
+      : lin.recomputedS + attentionAgainS + element.forwardS;
   const recomputeS =
     plan.recompute === 'full' ? forwardS + core.waitForwardS : plan.recompute === 'selective' ? selectiveS : 0;
   // Tensor parallelism: two all-reduces (or reduce-scatter + all-gather with sequence parallelism) of the

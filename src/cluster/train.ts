@@ -24,6 +24,7 @@ import { overlapComputeLoss, overlapped } from './overlap.js';
 import {
   defaultStack,
   STACK_ATTENTION,
+  STACK_CONTEXT_PARALLEL,
   STACK_AUTOCAST,
   STACK_EAGER,
   STACK_OVERLAP,
@@ -32,6 +33,8 @@ import {
   type OverlapPolicy,
 } from './stacks.js';
 import type { TrainingAttention } from './train-attention.js';
+import { fp8RecipeOf, STACK_FP8_RECIPE, type Fp8Scaling } from './train-fp8.js';
+import { selectiveRecomputeFlopsPerToken, type SavedTensorsPolicy } from './train-remat.js';
 import { dataParallelTime } from './train-dp.js';
 import {
   autocastSeconds,
@@ -44,7 +47,7 @@ import {
 import { activationBytesPerLayer, memoryParts, usableMemoryBytes } from './train-memory.js';
 import { DEFAULT_MOE_DISPATCH, dispatcherSms, EXPERT_HOST_OP_S, expertHostOps, type MoeDispatch } from './train-moe.js';
 import { exposedExpertParallelS, pipelineTime, scheduleProblem, type PipelineSchedule } from './train-pipeline.js';
-import { attentionFlopsPerToken, trainingFlopsPerToken, type TransformerModel } from './transformer.js';
+import { trainingFlopsPerToken, type TransformerModel } from './transformer.js';
 import type { SystemSpec, TrainingPlan, TrainingStack } from './types.js';
 
 export interface TrainingOptions {
@@ -89,6 +92,16 @@ export interface TrainingOptions {
   readonly moe?: Partial<MoeDispatch>;
   /** The pipeline schedule (train-pipeline.ts): 1F1B, interleaved by the plan's `interleave` (default), or DualPipe. */
   readonly pipelineSchedule?: PipelineSchedule;
+  /**
+   * What `recompute: selective` keeps, where the run names it (MaxText's `remat_policy: custom`,
+   * train-remat.ts); default: the stack's policy (STACK_SELECTIVE).
+   */
+  readonly remat?: SavedTensorsPolicy;
+  /**
+   * Per-tensor fp8 scaling, where the run names it (Transformer Engine's Float8CurrentScaling: `current`);
+   * default: the stack's (train-fp8.ts).
+   */
+  readonly fp8Scaling?: Fp8Scaling;
 }
 
 const isTensorCoreChip = (chip: ChipSpec): boolean => chip.cores[0]!.matrixUnits[0]!.kind === 'tensor-core';
@@ -181,8 +194,13 @@ export function planProblems(model: TransformerModel, chips: number, plan: Train
   if (shape.kvHeads > 1 && shape.kvHeads % tp !== 0 && tp % shape.kvHeads !== 0)
     problems.push(`tp=${tp} and the ${shape.kvHeads} key/value heads do not divide one another`);
   if (pp > model.layers) problems.push(`pp=${pp} is more than the ${model.layers} layers`);
-  if (plan.interleave > 1 && (pp * plan.interleave > model.layers || pp === 1))
-    problems.push(`interleave=${plan.interleave} needs pp > 1 and pp x interleave <= the ${model.layers} layers`);
+  // Each model chunk holds a layer, but the first and the last may hold only the embedding and only the output
+  // layer and loss (Llama 3 405B: 126 layers in 16 x 8 chunks; Llama Team 2024, section 3.3.2).
+  if (plan.interleave > 1 && (pp * plan.interleave > model.layers + 2 || pp === 1))
+    problems.push(
+      `interleave=${plan.interleave} needs pp > 1 and pp x interleave <= the ${model.layers} layers + 2 ` +
+        `(chunks of the embedding and of the output layer alone)`,
+    );
   if (plan.seq % cp !== 0) problems.push(`cp=${cp} does not divide the sequence of ${plan.seq}`);
   if (plan.globalBatch % (plan.microbatch * dp) !== 0)
     problems.push(
@@ -210,10 +228,11 @@ const headMemo: Memo<HeadTimes> = new WeakMap();
 /** What a step's layer and head times depend on besides the shape, chip and system. */
 function memoKey(env: LayerEnv, model: TransformerModel, plan: TrainingPlan): string {
   return (
-    `${env.dtype} ${env.attention} ${env.eager} ${env.selective} ${env.flash} ${env.dropout} ` +
+    `${env.dtype} ${env.fp8Recipe} ${env.attention} ${env.eager} ${JSON.stringify(env.selective)} ${env.flash} ` +
+    `${env.dropout} ` +
     `${model.expertParams > 0 ? `${env.moe.dispatcher}${env.moe.fp8Dispatch ? 8 : ''}${env.moe.imbalance}` : '-'} ` +
     `${model.hidden} ${model.causal} ${plan.tp} ${plan.cp} ${plan.ep} ${plan.microbatch} ${plan.seq} ` +
-    `${plan.recompute} ${plan.sequenceParallel}`
+    `${plan.recompute} ${plan.sequenceParallel} ${JSON.stringify(env.contextParallel ?? '-')}`
   );
 }
 
@@ -309,8 +328,10 @@ export function trainingStep(
     flash,
     dropout: options.dropout ?? false,
     eager: STACK_EAGER[stack] && !(options.fused ?? false),
-    selective: STACK_SELECTIVE[stack],
+    selective: options.remat ?? STACK_SELECTIVE[stack],
     moe,
+    fp8Recipe: options.fp8Scaling !== undefined ? fp8RecipeOf(options.fp8Scaling) : STACK_FP8_RECIPE[stack],
+    contextParallel: STACK_CONTEXT_PARALLEL[stack],
   };
   const schedule = options.pipelineSchedule ?? '1f1b';
   const scheduleIssue = scheduleProblem(schedule, plan);
@@ -428,13 +449,14 @@ export function trainingStep(
   const flopsPerToken = trainingFlopsPerToken(model, plan.seq);
   const modelFlopsPerStep = flopsPerToken * tokensPerStep;
   // Hardware FLOPs (Korthikanti et al. 2022): the model FLOPs plus the recomputed forward, by the same
-  // convention: all layers' forward (a third of their training FLOPs) or the attention core's.
+  // convention: all layers' forward (a third of their training FLOPs) or what the selective policy runs
+  // again (train-remat.ts).
   const layerFlopsPerToken = flopsPerToken - 6 * model.hidden * model.vocab;
   const recomputedPerToken =
     plan.recompute === 'full'
       ? layerFlopsPerToken / 3
       : plan.recompute === 'selective'
-        ? attentionFlopsPerToken(model, plan.seq) / 3
+        ? selectiveRecomputeFlopsPerToken(env.selective, model, plan.seq)
         : 0;
   const hardwareFlopsPerStep = modelFlopsPerStep + recomputedPerToken * tokensPerStep;
   const ctx = chipContext(chip, dtype);

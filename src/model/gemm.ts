@@ -18,8 +18,16 @@ import { gemmTime } from './layers.js';
  * - `transformer-engine`: training with NVIDIA Transformer Engine's per-tensor (delayed) scaling: the
  *   bf16 inputs of each GEMM are cast to fp8 by separate kernels that also take their amax and write
  *   the transposed fp8 copy the backward GEMMs need (see `fp8CastSeconds`).
+ * - `current-scaling`: per-tensor scales from the tensor being cast (Transformer Engine's
+ *   Float8CurrentScaling, torchao's tensorwise dynamic scaling as torchtitan runs it): the same casts,
+ *   each after a pass that reads the bf16 tensor for its amax, as the scale must be known before the
+ *   first element is cast.
  */
-export type Fp8Recipe = 'prequantized' | 'transformer-engine';
+export type Fp8Recipe = 'prequantized' | 'transformer-engine' | 'current-scaling';
+
+/** Recipes that cast bf16 operands to fp8 around the GEMMs (every one but `prequantized`). */
+const castsOperands = (recipe: Fp8Recipe | undefined): boolean =>
+  recipe === 'transformer-engine' || recipe === 'current-scaling';
 
 /**
  * Which GEMM of a linear layer this is, for what Transformer Engine casts before it:
@@ -63,6 +71,14 @@ export const FP8_CITATIONS = {
     'section 3: e4m3 for weights and activations, e5m2 for gradients, per-tensor scaling factors',
     'published',
   ),
+  currentScaling: kcite(
+    'teSource',
+    'pytorch/csrc/quantizer.cpp, Float8CurrentScalingQuantizer::quantize: nvte_compute_amax_with_config (a pass ' +
+      'over the input), nvte_compute_scale_from_amax, then nvte_quantize_v2 (the cast); torchao float8 ' +
+      'hp_tensor_to_float8_dynamic likewise takes the amax (tensor_to_scale) before the cast',
+    'published',
+    'the amax pass reads the bf16 tensor once more: 2 bytes and one vector operation per element, one more kernel',
+  ),
   castOps: kcite(
     'tpusim',
     '',
@@ -74,6 +90,9 @@ export const FP8_CITATIONS = {
 /** bf16 bytes read and fp8 bytes written (value and transposed copy) per element a Transformer Engine cast touches. */
 const CAST_BYTES_PER_ELEMENT = 2 + 1 + 1;
 const CAST_OPS_PER_ELEMENT = 3;
+/** Current scaling's amax pass (FP8_CITATIONS.currentScaling): the bf16 value read again, one |x| max. */
+const AMAX_PASS_BYTES_PER_ELEMENT = 2;
+const AMAX_PASS_OPS_PER_ELEMENT = 1;
 
 const isFp8 = (dtype: string): boolean => dtype.startsWith('fp8');
 
@@ -81,19 +100,26 @@ const isFp8 = (dtype: string): boolean => dtype.startsWith('fp8');
  * Seconds of the cast kernels Transformer Engine runs before an fp8 GEMM of `role` (0 for wgrad): each a
  * memory-bound pass reading the bf16 tensor and writing its fp8 copy and fp8 transpose, with its amax.
  * With gradient accumulation TE casts the weights once per step (is_first_microbatch); charging them per
- * forward GEMM over-counts by the weight's 4 bytes per element on the later micro-batches.
+ * forward GEMM over-counts by the weight's 4 bytes per element on the later micro-batches. Under
+ * `current-scaling` each cast follows its own amax pass over the bf16 tensor.
  */
-export function fp8CastSeconds(chip: ChipSpec, g: Gemm, role: Fp8Role = 'forward'): number {
+export function fp8CastSeconds(
+  chip: ChipSpec,
+  g: Gemm,
+  role: Fp8Role = 'forward',
+  recipe: Fp8Recipe = 'transformer-engine',
+): number {
   if (role === 'wgrad') return 0;
   const activations = g.batch * g.m * g.k;
   const weights = role === 'forward' && g.weightsAreParameters ? g.k * g.n : 0;
   const elements = activations + weights;
-  const launches = (activations > 0 ? 1 : 0) + (weights > 0 ? 1 : 0);
+  const passes = recipe === 'current-scaling' ? 2 : 1;
+  const launches = passes * ((activations > 0 ? 1 : 0) + (weights > 0 ? 1 : 0));
   const launchS = chipContext(chip, defaultDtypeOf(chip)).gpu ? launches * GPU_KERNEL_LAUNCH_S : 0;
-  return (
-    streamSeconds(chip, defaultDtypeOf(chip), elements * CAST_BYTES_PER_ELEMENT, elements * CAST_OPS_PER_ELEMENT) +
-    launchS
-  );
+  const amax = recipe === 'current-scaling';
+  const bytes = CAST_BYTES_PER_ELEMENT + (amax ? AMAX_PASS_BYTES_PER_ELEMENT : 0);
+  const ops = CAST_OPS_PER_ELEMENT + (amax ? AMAX_PASS_OPS_PER_ELEMENT : 0);
+  return streamSeconds(chip, defaultDtypeOf(chip), elements * bytes, elements * ops) + launchS;
 }
 
 function defaultDtypeOf(chip: ChipSpec): string {
@@ -113,12 +139,12 @@ export function gemmSeconds(chip: ChipSpec, dtype: string, g: Gemm, options: Gem
   const ctx = chipContext(chip, dtype);
   if (g.m <= 0 || g.n <= 0 || g.k <= 0 || g.batch <= 0) return 0;
   const casts =
-    options.fp8Recipe === 'transformer-engine' && isFp8(dtype) ? fp8CastSeconds(chip, g, options.fp8Role) : 0;
+    castsOperands(options.fp8Recipe) && isFp8(dtype) ? fp8CastSeconds(chip, g, options.fp8Role, options.fp8Recipe) : 0;
   if (ctx.gpu) {
-    // Transformer Engine's forward GEMMs use fast accumulation, its backward ones split accumulation.
+    // Transformer Engine's forward GEMMs use fast accumulation, its backward ones split accumulation
+    // (torchao's Float8LinearConfig likewise: use_fast_accum for the output GEMM only).
     const fast =
-      options.fp8FastAccumulation ??
-      (options.fp8Recipe === 'transformer-engine' && (options.fp8Role ?? 'forward') === 'forward');
+      options.fp8FastAccumulation ?? (castsOperands(options.fp8Recipe) && (options.fp8Role ?? 'forward') === 'forward');
     const t = gpuGemm(ctx.gpu, g, fast);
     return Math.max(t.computeCycles, t.memoryCycles) / chip.clockHz + GPU_KERNEL_LAUNCH_S + casts;
   }

@@ -52,24 +52,24 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
       "category": "training-node",
       "all": {
         "rows": 86,
-        "mape": 0.1524,
-        "medianSpeedRatio": 1.1,
-        "within15": 0.5581,
-        "within30": 0.8953
+        "mape": 0.1393,
+        "medianSpeedRatio": 1.096,
+        "within15": 0.6628,
+        "within30": 0.9186
       },
       "heldOut": {
         "rows": 44,
-        "mape": 0.1308,
-        "medianSpeedRatio": 1.1,
-        "within15": 0.5909,
+        "mape": 0.1178,
+        "medianSpeedRatio": 1.097,
+        "within15": 0.7045,
         "within30": 0.9773
       },
       "calibration": {
         "rows": 42,
-        "mape": 0.175,
-        "medianSpeedRatio": 1.099,
-        "within15": 0.5238,
-        "within30": 0.8095
+        "mape": 0.1617,
+        "medianSpeedRatio": 1.096,
+        "within15": 0.619,
+        "within30": 0.8571
       },
       "regime": {
         "chips": [
@@ -99,21 +99,21 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
       "category": "training-scale",
       "all": {
         "rows": 84,
-        "mape": 0.1412,
-        "medianSpeedRatio": 1.095,
-        "within15": 0.6548,
-        "within30": 0.9167
+        "mape": 0.1341,
+        "medianSpeedRatio": 1.097,
+        "within15": 0.6667,
+        "within30": 0.9286
       },
       "heldOut": {
         "rows": 50,
-        "mape": 0.1491,
-        "medianSpeedRatio": 1.091,
-        "within15": 0.66,
-        "within30": 0.92
+        "mape": 0.139,
+        "medianSpeedRatio": 1.096,
+        "within15": 0.68,
+        "within30": 0.94
       },
       "calibration": {
         "rows": 34,
-        "mape": 0.1295,
+        "mape": 0.1268,
         "medianSpeedRatio": 1.098,
         "within15": 0.6471,
         "within30": 0.9118
@@ -323,17 +323,17 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
   "overall": {
     "all": {
       "rows": 525,
-      "mape": 0.1578,
+      "mape": 0.1545,
       "medianSpeedRatio": 1.06,
-      "within15": 0.6495,
-      "within30": 0.8819
+      "within15": 0.6686,
+      "within30": 0.8876
     },
     "heldOut": {
       "rows": 312,
-      "mape": 0.1582,
-      "medianSpeedRatio": 1.052,
-      "within15": 0.6538,
-      "within30": 0.8846
+      "mape": 0.1547,
+      "medianSpeedRatio": 1.054,
+      "within15": 0.6731,
+      "within30": 0.8878
     }
   }
 };

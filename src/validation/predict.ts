@@ -178,6 +178,8 @@ function trainOptions(w: TrainWorkload, dtype: string | undefined): TrainingOpti
     ...(Object.keys(overlap).length > 0 ? { overlap } : {}),
     ...(Object.keys(moe).length > 0 ? { moe } : {}),
     ...(w.pipelineSchedule !== undefined ? { pipelineSchedule: w.pipelineSchedule } : {}),
+    ...(w.remat !== undefined ? { remat: w.remat } : {}),
+    ...(w.fp8Scaling !== undefined ? { fp8Scaling: w.fp8Scaling } : {}),
   };
 }
 

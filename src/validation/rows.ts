@@ -9,6 +9,8 @@ import { SLO_PERCENTILES } from '../cluster/serve-capacity.js';
 import { ACTIVATION_DTYPES, WEIGHT_DTYPES } from '../cluster/serve-quant.js';
 import { SCHEDULERS } from '../cluster/serving-sim.js';
 import { PIPELINE_SCHEDULES } from '../cluster/train-pipeline.js';
+import { FP8_SCALINGS } from '../cluster/train-fp8.js';
+import { REMAT_TENSORS } from '../cluster/train-remat.js';
 import { TRAINING_STACKS } from '../cluster/types.js';
 import { VALIDATION_CATEGORIES } from '../model/validation.js';
 import { issue, type Issue, type Result } from '../core/errors.js';
@@ -125,6 +127,8 @@ const WORKLOADS: Readonly<Record<string, Schema>> = {
     moeFp8Dispatch: optional(boolean()),
     epCommOverlap: optional(boolean()),
     pipelineSchedule: optional(oneOf(PIPELINE_SCHEDULES)),
+    remat: optional(object({ saved: array(oneOf(REMAT_TENSORS)) })),
+    fp8Scaling: optional(oneOf(FP8_SCALINGS)),
   }),
   serve: object({
     kind: oneOf(['serve']),

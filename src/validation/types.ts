@@ -6,6 +6,8 @@ import type { CollectiveHarness } from '../cluster/collective-harness.js';
 import type { TrainingAttention } from '../cluster/train-attention.js';
 import type { MoeDispatcher } from '../cluster/train-moe.js';
 import type { PipelineSchedule } from '../cluster/train-pipeline.js';
+import type { Fp8Scaling } from '../cluster/train-fp8.js';
+import type { RematTensor } from '../cluster/train-remat.js';
 import type { ActivationDtype, WeightDtype } from '../cluster/serve-quant.js';
 import type { SloPercentile } from '../cluster/serve-capacity.js';
 import type { Scheduler } from '../cluster/serving-sim.js';
@@ -143,6 +145,13 @@ export interface TrainWorkload {
   readonly epCommOverlap?: boolean;
   /** The pipeline schedule the source names: 1f1b (interleaved by `interleave`; default) or dualpipe. */
   readonly pipelineSchedule?: PipelineSchedule;
+  /**
+   * What `recompute: selective` keeps, where the run names it (MaxText's `remat_policy: custom`); default: the
+   * stack's.
+   */
+  readonly remat?: { readonly saved: readonly RematTensor[] };
+  /** Per-tensor fp8 scaling the source names (FP8-CS: current); default: the stack's. */
+  readonly fp8Scaling?: Fp8Scaling;
 }
 
 export const SERVING_ENGINES = ['vllm', 'trtllm', 'sglang', 'jetstream', 'tgi', 'deepspeed-mii', 'other'] as const;
