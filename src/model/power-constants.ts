@@ -185,6 +185,22 @@ export const POWER_CONSTANTS = {
     "the clock network draws 30-40% of a high-performance chip's power; the low end, since accelerators gate " +
       'idle units',
   ),
+  /**
+   * A systolic chip's clock tree on top of its switching: none. Its cells' pipeline registers are priced with
+   * their local clock load (flopPjPerBit45), and its global clock runs whether the array is busy or not, so it
+   * is already in the idle draw the leakage densities are derived from (TPU v1 at 10% of CNN0's load drew 88%
+   * of its full-load power, LSTM1 94%: no clock gating).
+   */
+  clockShareSystolic: c(
+    0,
+    'share of dynamic power',
+    'jouppi2017',
+    'derived',
+    'the TPU v1 ran its clock at idle (Figure 10: 88% of full-load power at 10% load), so its global clock is ' +
+      "in the measured idle power behind leakage28/16/7; the cells' local clock load is in the flip-flop hop " +
+      'energy; adding 30% on top counted both twice',
+    'Section 6 and Figure 10: energy proportionality; Table 2: idle 28 W, busy 40 W',
+  ),
   /** SIMT instruction fetch, decode and scheduling for tensor-core instructions. */
   simtOverhead: c(
     0.2,

@@ -215,6 +215,8 @@ interface PowerContext {
   readonly leakageTopW: number;
   readonly dramStandbyW: number;
   readonly serdesW: number;
+  /** The clock tree's share of dynamic power: tensor-core chips' (clockShare), systolic chips' (none). */
+  readonly clockShare: number;
   readonly notes: readonly string[];
 }
 
@@ -247,6 +249,7 @@ function powerContext(chip: ChipSpec, activity: PowerActivity, options: PowerOpt
     leakageTopW: area === undefined ? 0 : leakageWPerMm2(node ?? 7) * area,
     dramStandbyW: (chip.offChipMemory.bandwidthBytesPerS / 1e9) * K.dramStandbyWPerGBps.value,
     serdesW: full * (K.serdesIdleShare.value + (1 - K.serdesIdleShare.value) * used),
+    clockShare: isTensorCoreChip(chip) ? K.clockShare.value : K.clockShareSystolic.value,
     notes,
   };
 }
@@ -262,7 +265,7 @@ function evaluate(ctx: PowerContext, clockHz: number, v: number): PowerBreakdown
   const controlW = j.control * k;
   const vectorW = j.vector * k;
   const switching = macW + operandW + sramW + wireW + controlW + vectorW;
-  const clockTreeW = (switching * K.clockShare.value) / (1 - K.clockShare.value);
+  const clockTreeW = (switching * ctx.clockShare) / (1 - ctx.clockShare);
   const leakageW = ctx.leakageTopW * v * v;
   const dramW = ctx.dramJPerCycle * clockHz;
   const packageW = switching + clockTreeW + leakageW + dramW + ctx.dramStandbyW + ctx.serdesW;
@@ -296,7 +299,7 @@ function boardWAt(ctx: PowerContext, clockHz: number, v: number): number {
   const k = clockHz * v * v;
   const j = ctx.perCycleJ;
   const switching = j.mac * k + j.operand * k + j.sram * k + j.wire * k + j.control * k + j.vector * k;
-  const clockTreeW = (switching * K.clockShare.value) / (1 - K.clockShare.value);
+  const clockTreeW = (switching * ctx.clockShare) / (1 - ctx.clockShare);
   const packageW =
     switching + clockTreeW + ctx.leakageTopW * v * v + ctx.dramJPerCycle * clockHz + ctx.dramStandbyW + ctx.serdesW;
   return packageW / K.regulatorEfficiency.value;
@@ -332,7 +335,7 @@ function newtonVoltage(ctx: PowerContext, topHz: number, capW: number): number |
   const vt = K.thresholdShare.value;
   const alpha = K.alpha.value;
   const j = ctx.perCycleJ;
-  const perCycle = (j.mac + j.operand + j.sram + j.wire + j.control + j.vector) / (1 - K.clockShare.value);
+  const perCycle = (j.mac + j.operand + j.sram + j.wire + j.control + j.vector) / (1 - ctx.clockShare);
   let v = 1;
   for (let i = 0; i < 40; i++) {
     const f = clockShareAt(v);

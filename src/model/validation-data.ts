@@ -230,25 +230,25 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
     {
       "category": "power",
       "all": {
-        "rows": 11,
-        "mape": 0.1342,
-        "medianSpeedRatio": 0.9872,
-        "within15": 0.8182,
-        "within30": 0.9091
+        "rows": 14,
+        "mape": 0.1212,
+        "medianSpeedRatio": 0.9615,
+        "within15": 0.7857,
+        "within30": 0.8571
       },
       "heldOut": {
-        "rows": 5,
-        "mape": 0.05371,
-        "medianSpeedRatio": 0.9872,
-        "within15": 1,
-        "within30": 1
+        "rows": 7,
+        "mape": 0.1162,
+        "medianSpeedRatio": 0.9358,
+        "within15": 0.8571,
+        "within30": 0.8571
       },
       "calibration": {
-        "rows": 6,
-        "mape": 0.2013,
-        "medianSpeedRatio": 0.9596,
-        "within15": 0.6667,
-        "within30": 0.8333
+        "rows": 7,
+        "mape": 0.1262,
+        "medianSpeedRatio": 1.003,
+        "within15": 0.7143,
+        "within30": 0.8571
       },
       "regime": {
         "chips": [
