@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
-import { formatReadable, formatTable } from '../../index.js';
+import { TpusimError, formatReadable, formatTable } from '../../index.js';
 import { parseCommandArgs, positiveInteger, stringOption, UsageError, outputPaths } from '../args.js';
 import { printJson, type Command } from '../command.js';
 import { fileExists, processIo, readTextFile, writeFilesAtomically, type Io } from '../io.js';
@@ -12,6 +12,7 @@ import { mergeStores } from '../explore/merge.js';
 import { paretoSvg } from '../explore/pareto-svg.js';
 import { parseRedisUrl, startQueueExecutor, startQueueWorker } from '../explore/queue.js';
 import { exportParquet } from '../explore/parquet.js';
+import { describeTarget } from '../explore/redis-target.js';
 import { exportCsv, reportSweep, type SweepReport } from '../explore/report.js';
 import { openStoreFor, runChunks, type RunPlan, type RunSummary, type Shard } from '../explore/run-sweep.js';
 import { SweepStore } from '../explore/store.js';
@@ -33,12 +34,16 @@ tpusim explore merge DB... -o DB [--json]
   --chunk    points per chunk, the unit of work and of commit (default 10000)
   --resume   continue an interrupted run of the same spec in --db
   --shard    run only chunks c with c mod N = i (batch schedulers), then 'explore merge'
-  --queue    enqueue the chunks on Redis for 'explore worker' processes on any machine
+  --queue    enqueue the chunks on Redis for 'explore worker' processes on any machine;
+             redis://[USER:PASSWORD@]HOST:PORT[/DB]. Redis is given 4 tries over about 7 s (each
+             connect times out after 5 s, a start 27 s at most) at the start and after a lost
+             connection; then the run stops (exit 1), keeping what --db holds for --resume
   (a sweep of GEMM workloads only is evaluated as typed-array columns: same rows, much faster)
   report     the Pareto front of a database; --csv or --parquet exports every row (Parquet: typed
              columns, Snappy), --svg draws the front
-  worker     evaluates queued chunks until stopped (Ctrl-C); --lock-ms: how soon the chunk of a
-             worker that stopped answering goes to another (default 30000)
+  worker     evaluates queued chunks until stopped (Ctrl-C), or until Redis is lost for good (same
+             tries as --queue; exit 1); --lock-ms: how soon the chunk of a worker that stopped
+             answering goes to another (default 30000)
   merge      one database from the shard databases of one sweep`;
 
 export const exploreCommand: Command = {
@@ -105,12 +110,13 @@ async function runCommand(argv: readonly string[], io: Io): Promise<number> {
   };
   const sweepModule = sweepModuleFromEnv();
   const sweep = await compileSpec(plan.specText, plan.fileName, sweepModule);
-  const store = openStoreFor(plan, sweep);
+  // The executor starts first, so a --queue that cannot be reached leaves no --db behind.
+  const executor = connection
+    ? await startQueueExecutor(connection, sweep, plan.specText, plan.fileName)
+    : await startExecutor({ specText: plan.specText, fileName: plan.fileName, sweepModule }, sweep, workers);
   let summary: RunSummary;
   try {
-    const executor = connection
-      ? await startQueueExecutor(connection, sweep, plan.specText, plan.fileName)
-      : await startExecutor({ specText: plan.specText, fileName: plan.fileName, sweepModule }, sweep, workers);
+    const store = openStoreFor(plan, sweep);
     try {
       const tty = io === processIo && process.stderr.isTTY === true;
       summary = await runChunks(store, plan, executor, {
@@ -118,15 +124,28 @@ async function runCommand(argv: readonly string[], io: Io): Promise<number> {
         tty,
         nowMs: () => performance.now(),
       });
+    } catch (error) {
+      throw resumeHint(error, plan.dbPath);
     } finally {
-      await executor.close();
+      store.close();
     }
   } finally {
-    store.close();
+    await executor.close();
   }
   if (values['json']) printJson(io, 'explore-run', { ...summary });
   else printRunSummary(io, summary, shard);
   return 0;
+}
+
+/** A run that lost its queue keeps every chunk it stored: say how to go on. */
+function resumeHint(error: unknown, dbPath: string): unknown {
+  if (!(error instanceof TpusimError) || error.code !== 'queue_lost') return error;
+  return new TpusimError(
+    error.code,
+    `${error.message}; the chunks stored so far are in '${dbPath}': once Redis is back, run the same command ` +
+      `with --resume`,
+    { cause: error },
+  );
 }
 
 function printRunSummary(io: Io, s: RunSummary, shard: Shard | undefined): void {
@@ -273,18 +292,25 @@ async function workerCommand(argv: readonly string[], io: Io): Promise<number> {
   if (queueText === undefined) throw new UsageError('explore worker needs --queue redis://HOST:PORT');
   const lockText = stringOption(values, 'lock-ms');
   const lockMs = lockText === undefined ? DEFAULT_LOCK_MS : positiveInteger('--lock-ms', lockText, 3_600_000);
+  const target = parseRedisUrl(queueText);
   const worker = await startQueueWorker({
-    target: parseRedisUrl(queueText),
+    target,
     sweepModule: sweepModuleFromEnv(),
     lockMs,
     log: (t) => io.err(t),
   });
-  io.err(`worker: waiting for chunks on ${queueText} (Ctrl-C to stop)`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  await worker.close();
+  io.err(`worker: waiting for chunks on ${describeTarget(target)} (Ctrl-C to stop)`);
+  let stop: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    await Promise.race([stopped, worker.lost]);
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await worker.close();
+  }
   io.err('worker: stopped');
   return 0;
 }

@@ -9,16 +9,26 @@
  * exactly-once in the store. The coordinator's BullMQ client runs on a thread of its own, off the thread
  * that inserts.
  */
+import type { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { setTimeout as sleep, setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { TpusimError, type CompiledSweep } from '../../index.js';
-import { UsageError } from '../args.js';
 import { decodeChunk, encodeChunk } from './chunk-codec.js';
 import { ChunkBuilder, evaluateInto, type ChunkColumns, type ChunkRange } from './chunk-columns.js';
 import { startQueueThread } from './queue-thread-client.js';
+import {
+  READY_TIMEOUT_MS,
+  connectionOf,
+  lostError,
+  silentError,
+  unreachableError,
+  watchConnections,
+  type ConnectionWatch,
+  type RedisTarget,
+} from './redis-target.js';
 import { compileSpec } from './sweep-loader.js';
 import { CHUNKS_PER_SLOT } from './run-sweep.js';
 import type { ChunkExecutor } from './thread-pool.js';
@@ -28,6 +38,8 @@ const specKey = (hash: string): string => `tpusim:explore:spec:${hash}`;
 const resultKey = (jobId: string): string => `tpusim:explore:result:${jobId}`;
 /** Jobs in flight per coordinator: enough for many workers, bounded so memory stays flat. */
 const QUEUE_WINDOW = 64;
+/** How long a failed start waits for BullMQ to close what it opened. */
+const CLOSE_WAIT_MS = 2_000;
 /** How long a sweep's spec, and a chunk's result not yet stored, stay in Redis. */
 const SPEC_TTL_S = 7 * 24 * 3600;
 
@@ -43,38 +55,7 @@ export interface ChunkJob extends ChunkRange {
   readonly hash: string;
 }
 
-/** Where the queue lives: `redis://[user:password@]host:port[/db]`. */
-export interface RedisTarget {
-  readonly host: string;
-  readonly port: number;
-  readonly db: number;
-  readonly username?: string;
-  readonly password?: string;
-}
-
-export function parseRedisUrl(text: string): RedisTarget {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new UsageError(`--queue must be a URL like redis://HOST:PORT, got '${text}'`);
-  }
-  if (url.protocol !== 'redis:') throw new UsageError(`--queue must be a redis:// URL, got '${text}'`);
-  const port = url.port === '' ? 6379 : Number(url.port);
-  const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0;
-  if (!Number.isInteger(db) || db < 0)
-    throw new UsageError(`--queue database number must be a non-negative integer, got '${url.pathname.slice(1)}'`);
-  return {
-    host: url.hostname || '127.0.0.1',
-    port,
-    db,
-    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
-    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
-  };
-}
-
-/** BullMQ's workers block on Redis, so requests must wait for a reconnect rather than fail. */
-const connectionOf = (target: RedisTarget) => ({ ...target, maxRetriesPerRequest: null });
+export { parseRedisUrl, type RedisTarget } from './redis-target.js';
 
 /**
  * The sweep and the points (not the chunk number, which depends on --chunk), so a stale job never answers for other
@@ -112,29 +93,75 @@ export function ownBytes(bytes: Buffer): Buffer {
   return Buffer.from(copy.buffer, 0, copy.byteLength);
 }
 
+/**
+ * Waits for `ready`; if Redis cannot be reached within the bounded wait (redis-target.ts), closes what was
+ * opened and fails with a message naming --queue.
+ */
+async function connectOrFail(
+  target: RedisTarget,
+  watch: ConnectionWatch,
+  ready: Promise<unknown>,
+  shutDown: () => Promise<void>,
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const silent = silentError(target);
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(silent), READY_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([ready, watch.lost, deadline]);
+  } catch (error) {
+    // Closing what never connected may fail the same way, or wait on it: the connect error is the one to report.
+    await Promise.race([shutDown().catch(() => undefined), sleep(CLOSE_WAIT_MS, undefined, { ref: false })]);
+    throw error === silent ? silent : unreachableError(target, watch.lastError() ?? error);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** BullMQ reports each failed connect try as an `error` event, and prints its stack when nobody listens. */
+function listenForErrors(emitters: readonly EventEmitter[], onError: (error: Error) => void): void {
+  for (const emitter of emitters) emitter.on('error', onError);
+}
+
 /** The BullMQ side of the coordinator, on the calling thread. */
 export async function queueExecutorHere({ target, hash, specText, fileName }: QueueThreadInit): Promise<ChunkExecutor> {
   const connection = connectionOf(target);
+  const results = new Redis({ ...connection });
+  const watch = watchConnections([results]);
+  // This client must get an answer first, so a Redis that is not there fails before BullMQ opens its own.
+  const spec = JSON.stringify({ specText, fileName });
+  await connectOrFail(target, watch, results.set(specKey(hash), spec, 'EX', SPEC_TTL_S), async () => {
+    watch.closing();
+    results.disconnect();
+  });
   const queue = new Queue(QUEUE_NAME, { connection });
   const events = new QueueEvents(QUEUE_NAME, { connection });
+  listenForErrors([queue, events], () => undefined);
   // Each chunk awaited adds a listener to both; up to QUEUE_WINDOW are in flight.
   queue.setMaxListeners(QUEUE_WINDOW + 16);
   events.setMaxListeners(QUEUE_WINDOW + 16);
-  await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
-  const redis = new Redis({ ...connection });
-  try {
-    await redis.set(specKey(hash), JSON.stringify({ specText, fileName }), 'EX', SPEC_TTL_S);
-  } finally {
-    redis.disconnect();
-  }
+  const shutDown = async (): Promise<void> => {
+    watch.closing();
+    results.disconnect();
+    await Promise.all([events.close(), queue.close()]);
+  };
+  await connectOrFail(target, watch, Promise.all([queue.waitUntilReady(), events.waitUntilReady()]), shutDown);
   const jobs = new Map<number, Job>();
   const removals = new Set<Promise<unknown>>();
-  const results = new Redis({ ...connection });
+  const inFlight = new Map<number, ChunkRange>();
+  const addJob = (range: ChunkRange): Promise<Job> =>
+    queue.add('chunk', { ...range, hash } satisfies ChunkJob, { jobId: jobIdOf(hash, range), attempts: 3 });
+  // A Redis that restarted within the retries may have lost the spec and the jobs in flight (no persistence):
+  // put them back; adding a job that is still there is a no-op.
+  results.on('ready', () => {
+    results.set(specKey(hash), spec, 'EX', SPEC_TTL_S).catch(() => undefined);
+    for (const range of inFlight.values()) addJob(range).catch(() => undefined);
+  });
   /** Adds the chunk's job (a no-op when it exists) and waits for its result; undefined if the result has expired. */
   const runJob = async (range: ChunkRange): Promise<ChunkColumns | undefined> => {
-    const data: ChunkJob = { ...range, hash };
     // A job left completed by an earlier, interrupted coordinator answers at once from its stored result.
-    const job = await queue.add('chunk', data, { jobId: jobIdOf(hash, range), attempts: 3 });
+    const job = await addJob(range);
     const key = (await job.waitUntilFinished(events)) as string;
     jobs.set(range.chunk, job);
     const bytes = await results.getBuffer(key);
@@ -143,14 +170,29 @@ export async function queueExecutorHere({ target, hash, specText, fileName }: Qu
     jobs.delete(range.chunk);
     return undefined;
   };
+  const runChunk = async (range: ChunkRange): Promise<ChunkColumns> => {
+    inFlight.set(range.chunk, range);
+    try {
+      const columns = (await runJob(range)) ?? (await runJob(range));
+      if (columns === undefined) throw new Error('its result left Redis twice before it was read');
+      return columns;
+    } finally {
+      inFlight.delete(range.chunk);
+    }
+  };
+  let lostCause: { readonly cause: unknown } | undefined;
+  watch.lost.catch((cause: unknown) => (lostCause = { cause }));
   return {
     slots: QUEUE_WINDOW / CHUNKS_PER_SLOT,
     async evaluate(range) {
       try {
-        const columns = (await runJob(range)) ?? (await runJob(range));
-        if (columns === undefined) throw new Error('its result left Redis twice before it was read');
-        return columns;
+        // A lost connection never completes the job: the wait ends with the connection's loss.
+        return await Promise.race([runChunk(range), watch.lost]);
       } catch (error) {
+        // A request can fail on a dropped connection before the reconnects are used up: wait for their verdict.
+        if (!lostCause && results.status !== 'ready')
+          await Promise.race([watch.lost, sleep(READY_TIMEOUT_MS, undefined, { ref: false })]).catch(() => undefined);
+        if (lostCause) throw lostError(target, lostCause.cause);
         throw new TpusimError(
           'sweep_failed',
           `chunk ${range.chunk} failed on the queue: ${error instanceof Error ? error.message : String(error)}`,
@@ -168,8 +210,7 @@ export async function queueExecutorHere({ target, hash, specText, fileName }: Qu
     },
     async close() {
       await Promise.all(removals);
-      results.disconnect();
-      await Promise.all([events.close(), queue.close()]);
+      await shutDown();
     },
   };
 }
@@ -194,18 +235,22 @@ export interface WorkerOptions {
   readonly log: (text: string) => void;
 }
 
-/** Runs queue jobs until closed; returns the BullMQ worker so the caller can close it on a signal. */
-export async function startQueueWorker(options: WorkerOptions): Promise<{ close(): Promise<void> }> {
+/** A running queue worker: `lost` rejects with a message naming --queue once Redis is gone for good. */
+export interface QueueWorker {
+  readonly lost: Promise<never>;
+  close(): Promise<void>;
+}
+
+/** Each sweep a worker meets, rebuilt once from the spec the coordinator stored under its hash. */
+function sweepCache(redis: Redis, sweepModule: string | undefined): (hash: string) => Promise<CompiledSweep> {
   const sweeps = new Map<string, Promise<CompiledSweep>>();
-  const connection = connectionOf(options.target);
-  const redis = new Redis({ ...connection });
-  const sweepFor = (hash: string): Promise<CompiledSweep> => {
+  return (hash) => {
     const known = sweeps.get(hash);
     if (known) return known;
     const sweep = redis.get(specKey(hash)).then(async (text) => {
       if (text === null) throw new TpusimError('not_found', `no spec for sweep ${hash} in Redis`);
       const { specText, fileName } = JSON.parse(text) as { specText: string; fileName: string };
-      const compiled = await compileSpec(specText, fileName, options.sweepModule);
+      const compiled = await compileSpec(specText, fileName, sweepModule);
       if (compiled.hash !== hash)
         throw new TpusimError(
           'mismatch',
@@ -217,6 +262,19 @@ export async function startQueueWorker(options: WorkerOptions): Promise<{ close(
     sweeps.set(hash, sweep);
     return sweep;
   };
+}
+
+/** Runs queue jobs until closed, or until Redis is lost for good (then `lost` rejects). */
+export async function startQueueWorker(options: WorkerOptions): Promise<QueueWorker> {
+  const connection = connectionOf(options.target);
+  const redis = new Redis({ ...connection });
+  const watch = watchConnections([redis]);
+  // This client must get an answer first, so a Redis that is not there fails before BullMQ opens its own.
+  await connectOrFail(options.target, watch, redis.ping(), async () => {
+    watch.closing();
+    redis.disconnect();
+  });
+  const sweepFor = sweepCache(redis, options.sweepModule);
   const worker = new Worker(
     QUEUE_NAME,
     async (job) => {
@@ -231,11 +289,24 @@ export async function startQueueWorker(options: WorkerOptions): Promise<{ close(
     },
     { connection, concurrency: 1, lockDuration: options.lockMs, stalledInterval: options.lockMs, maxStalledCount: 10 },
   );
-  await worker.waitUntilReady();
-  return {
-    async close() {
-      await worker.close();
-      redis.disconnect();
-    },
+  // Each message once: while Redis is away every connection reports each failed try.
+  const seen = new Set<string>();
+  listenForErrors([worker], (error) => {
+    if (!seen.has(error.message)) options.log(`worker: ${error.message}`);
+    seen.add(error.message);
+  });
+  let gone = false;
+  watch.lost.catch(() => (gone = true));
+  const shutDown = async (): Promise<void> => {
+    watch.closing();
+    // A worker whose Redis is gone cannot hand its chunk back: it stops without waiting for it.
+    await worker.close(gone);
+    redis.disconnect();
   };
+  await connectOrFail(options.target, watch, worker.waitUntilReady(), shutDown);
+  const lost = watch.lost.catch((cause: unknown) => {
+    throw lostError(options.target, cause);
+  });
+  lost.catch(() => undefined);
+  return { lost, close: shutDown };
 }
