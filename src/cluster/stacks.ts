@@ -32,7 +32,10 @@ export interface OverlapPolicy {
 export const STACK_OVERLAP: Readonly<Record<TrainingStack, OverlapPolicy>> = {
   // Megatron-LM: TP collectives exposed (--tp-comm-overlap is opt-in); distributed optimizer with
   // --overlap-param-gather in the published large-scale recipes; fp32 gradient reduction
-  // (--accumulate-allreduce-grads-in-fp32 with bf16).
+  // (--accumulate-allreduce-grads-in-fp32 with bf16). Checked against Megatron-LM core_r0.8.0: arguments.py forces
+  // accumulate_allreduce_grads_in_fp32 under --bf16; with the distributed optimizer each bucket is reduce-scattered
+  // (param_and_grad_buffer.py), only during the last microbatch's backward (schedules.py runs the others under
+  // no_sync), so train-dp.ts hides it behind one backward (train-dp.test.ts).
   megatron: {
     tpOverlap: false,
     paramGatherOverlap: true,
