@@ -367,6 +367,7 @@ export {
   type PowerCitation,
 } from './model/power.js';
 export { POWER_CONSTANTS, POWER_SOURCES, MAC_7NM_PJ } from './model/power-constants.js';
+export { powerCappedChip, powerLimitProblems } from './model/power-cap.js';
 export {
   estimatePower,
   estimateActivity,

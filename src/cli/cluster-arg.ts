@@ -6,6 +6,7 @@ import {
   getChipPreset,
   loadSystem,
   parseStructuredText,
+  powerCappedChip,
   SYSTEM_PRESETS,
   systemPresetNames,
   TpusimError,
@@ -62,12 +63,18 @@ export function resolveClusterChip(values: ParsedArgs['values']): { chip: ChipSp
   const chipName = stringOption(values, 'chip');
   if (chipName !== undefined) {
     const chip = resolveChip(chipName);
-    return { chip, system: resolveSystem(values, chip.name) };
+    return { chip: powerLimited(values, chip), system: resolveSystem(values, chip.name) };
   }
   if (stringOption(values, 'system') === undefined)
     throw new UsageError('needs --chip NAME|FILE or --system NAME|FILE (the system names its chip)');
   const system = resolveSystem(values, undefined);
-  return { chip: getChipPreset(system.chip), system };
+  return { chip: powerLimited(values, getChipPreset(system.chip)), system };
+}
+
+/** `--power-limit W`, where a command declares it: the chip under a lower board limit (model/power-cap.ts). */
+export function powerLimited(values: ParsedArgs['values'], chip: ChipSpec): ChipSpec {
+  const limitW = positiveNumber('--power-limit', stringOption(values, 'power-limit'), 1e5);
+  return limitW === undefined ? chip : powerCappedChip(chip, limitW, '--power-limit');
 }
 
 /**

@@ -181,6 +181,8 @@ interface Crossing {
   readonly link: ScaleUpLink;
   /** LL, LL128, Simple: whether every transport the group crosses allows it. */
   readonly enabled: readonly [boolean, boolean, boolean];
+  /** NCCL's channels: what a crossed transport pins (the fewest, if several do), else nccl-pipeline.ts's count. */
+  readonly channels: number;
 }
 
 /**
@@ -202,7 +204,9 @@ function tierSteps(tier: NetworkTier, scaleUp: boolean): Pick<SwitchedTier, 'rin
  * `members[t]`: the group's members in one domain of tier t; `spans`: the tiers it crosses. Each member
  * leaves its node through its own NIC (rail-optimised), so a tier carries members-below x NIC; a GPU
  * alone in its node (a stride-8 group on 8-GPU nodes) gets its one NIC, at NCCL's single-NIC discount.
- * A network tier's transport sets its steps and the protocols NCCL may run there.
+ * A network tier's transport sets its steps and the protocols NCCL may run there, and may pin NCCL's
+ * channels and cap what each channel's connection carries: the members below then share channels x
+ * that cap (GPUDirect-TCPX, cluster/transports.ts).
  */
 export function switchedGroup(
   system: SystemSpec,
@@ -215,6 +219,13 @@ export function switchedGroup(
   for (let t = 0; t < members.length && isScaleUp(system.tiers[t]!); t++) ranksPerNode = members[t]!;
   const singleNic = ranksPerNode === 1 && isScaleUp(system.tiers[0]!) ? SINGLE_NIC_EFFICIENCY : 1;
   const enabled: [boolean, boolean, boolean] = [true, true, true];
+  const nodes = Math.ceil(size / ranksPerNode);
+  const pinned = Math.min(
+    ...spans.map((t) =>
+      isScaleUp(system.tiers[t]!) ? Infinity : (transportOf(system.tiers[t]!).channels ?? Infinity),
+    ),
+  );
+  const channels = pinned < Infinity ? pinned : ncclChannels(ranksPerNode, nodes);
   const tiers = spans.map((t): SwitchedTier => {
     const tier = system.tiers[t]!;
     const below = t === 0 ? 1 : members[t - 1]!;
@@ -222,7 +233,12 @@ export function switchedGroup(
     const transport = transportOf(tier);
     if (!scaleUp) protocolMask(transport).forEach((on, p) => (enabled[p] &&= on));
     const efficiency = scaleUp ? link.efficiency : NETWORK_EFFICIENCY * singleNic;
-    const perRankBytesPerS = (tier.bandwidthBytesPerS / (tier.oversubscription ?? 1)) * efficiency;
+    const wireBytesPerS = (tier.bandwidthBytesPerS / (tier.oversubscription ?? 1)) * efficiency;
+    const connectionBytesPerS = scaleUp ? undefined : transport.connectionBytesPerS;
+    const perRankBytesPerS =
+      connectionBytesPerS === undefined
+        ? wireBytesPerS
+        : Math.min(wireBytesPerS, (channels * connectionBytesPerS) / below);
     const steps = Math.ceil(size / below) - Math.ceil(size / members[t]!);
     return {
       scaleUp,
@@ -233,7 +249,7 @@ export function switchedGroup(
       perRankBytesPerS,
     };
   });
-  return price({ size, ranksPerNode, nodes: Math.ceil(size / ranksPerNode), tiers, link, enabled });
+  return price({ size, ranksPerNode, nodes, tiers, link, enabled, channels });
 }
 
 type HopKind = 'ring' | 'tree';
@@ -327,7 +343,7 @@ function price(c: Crossing): SwitchedGroup {
     ranksPerNode: c.ranksPerNode,
     nodes: c.nodes,
     launchS: c.nodes > 1 ? NETWORK_COLLECTIVE_S : NODE_COLLECTIVE_S,
-    channels: ncclChannels(c.ranksPerNode, c.nodes),
+    channels: c.channels,
     channelTuning: c.link.channelTuning,
     ringPassS: perProtocol(c, (p) => c.tiers.reduce((s, t) => s + t.steps * hopS(c, t, 'ring', p), 0)),
     ringBusBytesPerS: perProtocolBw((p) => Math.min(ringCaps[p]!, ring * RING_PROTOCOL_BW[p]!)),

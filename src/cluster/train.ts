@@ -18,6 +18,7 @@ import { defaultMatrixFormat, peakOpsPerS } from '../arch/derive.js';
 import { GIB, SECONDS_PER_DAY } from '../core/units.js';
 import { chipContext, notComputableReasons } from '../model/estimate.js';
 import { defaultAttentionKernel, streamSeconds } from '../model/kernels.js';
+import { powerCappedChip } from '../model/power-cap.js';
 import { memoized, type Memo } from './memo.js';
 import { sliceForPlan } from './slices.js';
 import { overlapComputeLoss, overlapped } from './overlap.js';
@@ -102,6 +103,11 @@ export interface TrainingOptions {
    * default: the stack's (train-fp8.ts).
    */
   readonly fp8Scaling?: Fp8Scaling;
+  /**
+   * A board power limit below the chip's rated one (W): the step is timed at the clock the power model holds
+   * there (model/power-cap.ts). Default: the rated limit.
+   */
+  readonly powerLimitW?: number;
 }
 
 const isTensorCoreChip = (chip: ChipSpec): boolean => chip.cores[0]!.matrixUnits[0]!.kind === 'tensor-core';
@@ -300,12 +306,13 @@ function stageSums(
 
 export function trainingStep(
   model: TransformerModel,
-  chip: ChipSpec,
+  board: ChipSpec,
   pods: SystemSpec,
   chips: number,
   plan: TrainingPlan,
   options: TrainingOptions = {},
 ): TrainingStep {
+  const chip = options.powerLimitW === undefined ? board : powerCappedChip(board, options.powerLimitW);
   // On pods of optical-switch cubes the job runs on a slice shaped for its groups (tensor innermost).
   const system = sliceForPlan(pods, chips, [plan.tp, plan.cp, plan.dp, plan.pp]);
   const dtype = options.dtype ?? defaultMatrixFormat(chip);

@@ -12,6 +12,7 @@ export const TRANSPORT_SOURCES = pickSources(
   'awsOfiIssue76',
   'awsOfiPr516',
   'gcpTcpx',
+  'gcpTcpxScripts',
   'gcpTcpxo',
   'gcpGpuNetwork',
   'scalingBook',

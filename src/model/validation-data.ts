@@ -52,24 +52,24 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
       "category": "training-node",
       "all": {
         "rows": 86,
-        "mape": 0.1393,
-        "medianSpeedRatio": 1.096,
-        "within15": 0.6628,
-        "within30": 0.9186
+        "mape": 0.1215,
+        "medianSpeedRatio": 1.094,
+        "within15": 0.6977,
+        "within30": 0.9651
       },
       "heldOut": {
         "rows": 44,
-        "mape": 0.1178,
-        "medianSpeedRatio": 1.097,
+        "mape": 0.1125,
+        "medianSpeedRatio": 1.094,
         "within15": 0.7045,
-        "within30": 0.9773
+        "within30": 1
       },
       "calibration": {
         "rows": 42,
-        "mape": 0.1617,
-        "medianSpeedRatio": 1.096,
-        "within15": 0.619,
-        "within30": 0.8571
+        "mape": 0.1309,
+        "medianSpeedRatio": 1.093,
+        "within15": 0.6905,
+        "within30": 0.9286
       },
       "regime": {
         "chips": [
@@ -99,24 +99,24 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
       "category": "training-scale",
       "all": {
         "rows": 84,
-        "mape": 0.1341,
-        "medianSpeedRatio": 1.097,
-        "within15": 0.6667,
-        "within30": 0.9286
+        "mape": 0.1292,
+        "medianSpeedRatio": 1.092,
+        "within15": 0.6786,
+        "within30": 0.9643
       },
       "heldOut": {
         "rows": 50,
-        "mape": 0.139,
-        "medianSpeedRatio": 1.096,
+        "mape": 0.1365,
+        "medianSpeedRatio": 1.091,
         "within15": 0.68,
-        "within30": 0.94
+        "within30": 0.96
       },
       "calibration": {
         "rows": 34,
-        "mape": 0.1268,
-        "medianSpeedRatio": 1.098,
-        "within15": 0.6471,
-        "within30": 0.9118
+        "mape": 0.1184,
+        "medianSpeedRatio": 1.092,
+        "within15": 0.6765,
+        "within30": 0.9706
       },
       "regime": {
         "chips": [
@@ -191,24 +191,24 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
       "category": "collectives",
       "all": {
         "rows": 102,
-        "mape": 0.1904,
-        "medianSpeedRatio": 1.028,
-        "within15": 0.6471,
-        "within30": 0.8333
+        "mape": 0.1527,
+        "medianSpeedRatio": 1.026,
+        "within15": 0.6765,
+        "within30": 0.8627
       },
       "heldOut": {
         "rows": 61,
-        "mape": 0.2248,
+        "mape": 0.1754,
         "medianSpeedRatio": 1.027,
-        "within15": 0.5902,
-        "within30": 0.7869
+        "within15": 0.623,
+        "within30": 0.8197
       },
       "calibration": {
         "rows": 41,
-        "mape": 0.1392,
-        "medianSpeedRatio": 1.03,
-        "within15": 0.7317,
-        "within30": 0.9024
+        "mape": 0.1189,
+        "medianSpeedRatio": 1.025,
+        "within15": 0.7561,
+        "within30": 0.9268
       },
       "regime": {
         "chips": [
@@ -323,17 +323,17 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
   "overall": {
     "all": {
       "rows": 525,
-      "mape": 0.1545,
-      "medianSpeedRatio": 1.06,
-      "within15": 0.6686,
-      "within30": 0.8876
+      "mape": 0.1435,
+      "medianSpeedRatio": 1.058,
+      "within15": 0.6819,
+      "within30": 0.9067
     },
     "heldOut": {
       "rows": 312,
-      "mape": 0.1547,
-      "medianSpeedRatio": 1.054,
-      "within15": 0.6731,
-      "within30": 0.8878
+      "mape": 0.1439,
+      "medianSpeedRatio": 1.052,
+      "within15": 0.6795,
+      "within30": 0.9006
     }
   }
 };

@@ -16,6 +16,7 @@ import { planProblems, trainingStep, type TrainingOptions } from '../cluster/tra
 import { trainingFlopsPerToken, transformerModel, type TransformerModel } from '../cluster/transformer.js';
 import type { SystemSpec, TrainingPlan } from '../cluster/types.js';
 import { attentionSeconds, gemmSeconds } from '../model/kernels.js';
+import { powerCappedChip, powerLimitProblems } from '../model/power-cap.js';
 import { predictArea, predictPower } from './predict-physical.js';
 import { baselineWorkload, disaggregatedRowCapacity, longestRequest, replicaCapacity } from './serve-capacity-row.js';
 import { disaggregatedValue, quantizationOf, scheduledServePoint, techniquePlan } from './serve-techniques.js';
@@ -65,6 +66,15 @@ function chipOf(name: string): ChipSpec {
   } catch (e) {
     throw new MappingError((e as Error).message);
   }
+}
+
+/** The preset under the board power limit a row states (model/power-cap.ts); a limit it cannot take fails the row. */
+function cappedChipOf(name: string, powerLimitW: number | undefined): ChipSpec {
+  const chip = chipOf(name);
+  if (powerLimitW === undefined) return chip;
+  const problems = powerLimitProblems(chip, powerLimitW, 'workload.powerLimitW');
+  if (problems.length > 0) throw new MappingError(problems.join('; '));
+  return powerCappedChip(chip, powerLimitW, 'workload.powerLimitW');
 }
 
 /** A one-tier system for a single chip with no system preset (a one-chip run needs no network). */
@@ -189,7 +199,7 @@ function predictTrain(
   flops: FlopConvention | undefined,
   notes: string[],
 ): { value: number; params: number } {
-  const chip = chipOf(w.chip);
+  const chip = cappedChipOf(w.chip, w.powerLimitW);
   const system = systemOf(w.system, chip, w.chips);
   const model = modelOf(w.model, w.plan.seq);
   const p = w.plan;
@@ -224,7 +234,9 @@ function predictTrain(
           ? step.tokensPerS / w.chips
           : metric === 'mfu'
             ? // Published MFUs (Llama 3, PaLM, Megatron-LM, MegaScale) count attention's full seq x seq square;
-              // tpusim's counts the causal half it performs.
+              // tpusim's counts the causal half it performs. Llama 3 (arXiv 2407.21783, section 3.3.2) defines its
+              // "BF16 Model FLOPs Utilization (MFU; Chowdhery et al. (2023))", i.e. PaLM's appendix B count,
+              // 6N + 12 L H Q T per token: the full square, at 128K tokens as at 8K.
               (step.mfu * trainingFlopsPerToken(model, plan.seq, 'full')) / trainingFlopsPerToken(model, plan.seq)
             : sourceFlopsPerStep(model, w.plan, flops ?? '6n') / step.stepTimeS / w.chips / 1e12;
   return { value, params: model.params };
@@ -238,7 +250,7 @@ function predictServe(w: ServeWorkload, metric: string, notes: string[]): { valu
     notes.push(`capacity ratio: ${row.value.toPrecision(3)} / ${base.value.toPrecision(3)} requests/s`);
     return { value: row.value / base.value, params: row.params };
   }
-  const chip = chipOf(w.chip);
+  const chip = cappedChipOf(w.chip, w.powerLimitW);
   const pp = w.pp ?? 1;
   const pools = w.disaggregated;
   const system = systemOf(w.system, chip, pools ? w.chips : w.tp * pp);

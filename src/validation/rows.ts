@@ -129,6 +129,7 @@ const WORKLOADS: Readonly<Record<string, Schema>> = {
     pipelineSchedule: optional(oneOf(PIPELINE_SCHEDULES)),
     remat: optional(object({ saved: array(oneOf(REMAT_TENSORS)) })),
     fp8Scaling: optional(oneOf(FP8_SCALINGS)),
+    powerLimitW: optional(number({ above: 0, max: 1e5, unit: 'W' })),
   }),
   serve: object({
     kind: oneOf(['serve']),
@@ -157,6 +158,7 @@ const WORKLOADS: Readonly<Record<string, Schema>> = {
       }),
     ),
     scheduler: optional(oneOf(SCHEDULERS)),
+    powerLimitW: optional(number({ above: 0, max: 1e5, unit: 'W' })),
     chunkTokens: optional(count(1 << 24)),
     prefixHitRate: optional(number({ min: 0, below: 1 })),
     disaggregated: optional(

@@ -152,6 +152,8 @@ export interface TrainWorkload {
   readonly remat?: { readonly saved: readonly RematTensor[] };
   /** Per-tensor fp8 scaling the source names (FP8-CS: current); default: the stack's. */
   readonly fp8Scaling?: Fp8Scaling;
+  /** The board power limit the source states (W), where below the chip's rated one; default: the rated one. */
+  readonly powerLimitW?: number;
 }
 
 export const SERVING_ENGINES = ['vllm', 'trtllm', 'sglang', 'jetstream', 'tgi', 'deepspeed-mii', 'other'] as const;
@@ -198,6 +200,8 @@ export interface ServeWorkload {
    * The engine's scheduler (serve-schedulers.ts); default: static for static and offline runs, chunked for concurrency.
    */
   readonly scheduler?: Scheduler;
+  /** The board power limit the source states (W), where below the chip's rated one; default: the rated one. */
+  readonly powerLimitW?: number;
   /** Prefill chunk: tokens per engine step (vLLM max_num_batched_tokens, Sarathi-Serve's chunk size). */
   readonly chunkTokens?: number;
   /** Fraction of each prompt found in the prefix cache, in [0, 1). */

@@ -16,6 +16,7 @@ import {
 } from '../../index.js';
 import { choice, outputPaths, parseCommandArgs, stringOption, UsageError } from '../args.js';
 import { resolveChip } from '../chip-arg.js';
+import { powerLimited } from '../cluster-arg.js';
 import { printJson, type Command } from '../command.js';
 import { writeCharts, type Io } from '../io.js';
 import { notFirmByStatus } from '../sources-text.js';
@@ -102,6 +103,7 @@ const ESTIMATE_OPTIONS = {
   cores: { type: 'string' },
   svg: { type: 'string' },
   timeline: { type: 'string' },
+  'power-limit': { type: 'string' },
   json: { type: 'boolean' },
   ...MODEL_OPTIONS,
 } as const;
@@ -114,7 +116,7 @@ export const estimateCommand: Command = {
   name: 'estimate',
   summary: 'time, energy and bottlenecks of a model on a chip, layer by layer, in closed form',
   usage: `tpusim estimate MODEL --chip NAME|FILE [--batch B] [--seq S] [--dtype FORMAT] [--cores all|1]
-                [--svg roofline.svg] [--timeline timeline.svg] [--json]
+                [--svg roofline.svg] [--timeline timeline.svg] [--power-limit W] [--json]
 
   The analytical model (docs/model.md): every layer's time from the chip's matrix units, memories,
   vector unit and links, the resource that bounds it (compute, memory, vector or latency), its
@@ -122,6 +124,7 @@ export const estimateCommand: Command = {
   spread over all cores (--cores 1: one core, as the compiler and the simulator run them); GPU-style
   chips are timed from CTA tiles in waves over their SMs. --svg writes the roofline by layer and
   --timeline the layers in order, coloured by what bounds them: the charts of the UI's Model page.
+  --power-limit W times the chip under a board power limit below its rated one (docs/cluster.md).
   The total is printed with the held-out error of kernel predictions in the validation suite
   (docs/validation.md), or says the chip lies outside every validated regime.
   ${MODEL_HELP}`,
@@ -135,7 +138,7 @@ export const estimateCommand: Command = {
     const chipName = stringOption(values, 'chip');
     if (!chipName) throw new UsageError('estimate needs --chip NAME|FILE (tpusim chips lists the presets)');
     const { svg, timeline } = outputPaths(values, ['svg', 'timeline']);
-    const chip = resolveChip(chipName);
+    const chip = powerLimited(values, resolveChip(chipName));
     const graph = readModel(positionals[0]!, values, { weights: 'shapes' });
     const dtype = dtypeFor(chip, stringOption(values, 'dtype'));
     const e = estimateGraph(graph, chip, {

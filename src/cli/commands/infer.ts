@@ -67,7 +67,7 @@ export const inferCommand: Command = {
   summary: 'serving a transformer on chips: time to first token, time per token, KV cache, throughput vs batch',
   usage: `tpusim infer MODEL --chip NAME|FILE [--system NAME|FILE] --chips N [--tp T] [--pp P] [--batch B]
              [--prompt P] [--output O] [--engine NAME] [--engine-version V] [--rate R] [--requests N] [--max-batch B]
-             [--seed S] [--dtype FORMAT] [--json]
+             [--seed S] [--dtype FORMAT] [--power-limit W] [--json]
              [--slo-ttft TIME] [--slo-tpot TIME] [--percentile 50|90|99] [--workload FILE] [--search]
              [--slots S] [--chunk TOKENS] [--top K]
 
@@ -85,8 +85,10 @@ export const inferCommand: Command = {
   default 2000; --max-batch, default the largest that fits up to 256; output lengths geometric with
   mean O) reports latency percentiles. The times are printed with the held-out error of serving
   predictions in the validation suite (docs/validation.md), or say when the chip, chip count or model
-  lies outside every validated regime. The simulation is refused before it starts when it would run
-  too long, and shows progress on stderr when it takes more than a few seconds:
+  lies outside every validated regime. --power-limit W runs each board under a power limit below its
+  rated one, at the clock the power model holds there (docs/cluster.md). The simulation is refused
+  before it starts when it would run too long, and shows progress on stderr when it takes more than a
+  few seconds:
   ${LIMIT_HELP}
   ${TECHNIQUE_HELP}
   ${CAPACITY_HELP}
@@ -109,6 +111,7 @@ export const inferCommand: Command = {
       dtype: { type: 'string' },
       engine: { type: 'string' },
       'engine-version': { type: 'string' },
+      'power-limit': { type: 'string' },
       json: { type: 'boolean' },
       ...LIMIT_OPTIONS,
       ...SLO_OPTIONS,

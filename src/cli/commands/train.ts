@@ -75,6 +75,7 @@ const TRAIN_OPTIONS = {
   dtype: { type: 'string' },
   flash: { type: 'string' },
   'op-overhead': { type: 'string' },
+  'power-limit': { type: 'string' },
   stack: { type: 'string' },
   'moe-dispatcher': { type: 'string' },
   schedule: { type: 'string' },
@@ -247,7 +248,7 @@ export const trainCommand: Command = {
     `S] [--stack NAME]
              [--moe-dispatcher alltoall|deepep|hybridep] [--schedule ` +
     `1f1b|dualpipe] [--checkpoint S] [--restart S] [--top K] [--svg step.svg] [--memory-svg memory.svg] ` +
-    `[--json]
+    `[--power-limit W] [--json]
 
   The cluster model (docs/cluster.md), in closed form: step time with its breakdown ` +
     `(compute,
@@ -276,6 +277,9 @@ export const trainCommand: Command = {
     `the host time per operator
   of an eager framework (default 10 us on GPU-style chips, 0 on ` +
     `TPU-style chips).
+  --power-limit W runs each board under a power limit below its rated one (e.g. 500 on an H100): ` +
+    `the
+  clock the power model holds there (docs/cluster.md, "Power-limited boards").
   --stack names the framework, which decides what communication overlaps what ` +
     `compute
   (${TRAINING_STACKS.join(', ')}; default megatron on GPU-style chips, maxtext on ` +

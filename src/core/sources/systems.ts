@@ -51,6 +51,10 @@ export const SYSTEM_TRANSPORT_SOURCES = defineSources({
   gcpTcpx:
     'GoogleCloudPlatform/container-engine-accelerators, gpudirect-tcpx/README.md (GPUDirect-TCPX release notes, ' +
     'Feb 2024 and Jun 2026): NCCL configs "NCCL_PROTO=Simple", "NCCL_ALGO=Ring" (Ring,Tree from 2026)',
+  gcpTcpxScripts:
+    'google/nccl-plugin-gpudirecttcpx, scripts/run-nccl.sh (behind run-allgather.sh, which the dstack A3 High run ' +
+    'calls), and container-engine-accelerators gpudirect-tcpx/nccl-config-latest.yaml: NCCL_MIN_NCHANNELS=8, ' +
+    'NCCL_MAX_NCHANNELS=8, NCCL_SOCKET_NTHREADS=1, NCCL_NSOCKS_PERTHREAD=4, NCCL_ALGO=Ring, NCCL_PROTO=Simple',
   gcpTcpxo:
     'GoogleCloudPlatform/container-engine-accelerators, gpudirect-tcpxo/README.md and best-practice.md ' +
     '(GPUDirect-TCPXO release notes, 2024-2026): NCCL configs "NCCL_PROTO=Simple,LL128"; "LL128 is a NCCL ' +
