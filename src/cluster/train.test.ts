@@ -188,8 +188,10 @@ describe('Llama 3 405B pre-training MFU (published)', () => {
 /**
  * vTrain's measured A100 iteration times (data/vtrain, MIT licence, Megatron-DeepSpeed): GPT models,
  * 1F1B, full activation checkpointing, no gradient bucketing (no overlap), non-fused attention with
- * dropout, eager PyTorch. The cluster as vTrain's validation configs describe it: 8 A100 per node, 150
- * GB/s within a node, 800 Gb/s per node between nodes. The model's constants are cited, not fitted.
+ * dropout, eager PyTorch. The cluster: 8 A100 per node on the dgx-a100 preset's NVLink, 800 Gb/s per
+ * node between nodes (vTrain's validation configs). Their `intra_node_bandwidth` of 150 GB/s is not used
+ * within a node: vTrain times 2-8 GPU all-reduces from its measured tables (src/predictor.py,
+ * trace/a100/AR_GPU*_LUT; src/cluster/vtrain-fabric.test.ts). The model's constants are cited, not fitted.
  */
 describe('vTrain validation (measured A100 iteration times)', () => {
   const dir = join(import.meta.dirname, '..', '..', 'data', 'vtrain');
@@ -204,10 +206,7 @@ describe('vTrain validation (measured A100 iteration times)', () => {
   const vtrain: SystemSpec = {
     ...base,
     name: 'vtrain-a100',
-    tiers: [
-      { ...base.tiers[0]!, bandwidthBytesPerS: 150e9 },
-      { ...base.tiers[1]!, bandwidthBytesPerS: 100e9 / 8 },
-    ],
+    tiers: [base.tiers[0]!, { ...base.tiers[1]!, bandwidthBytesPerS: 100e9 / 8 }],
   };
 
   function score(rows: number[][], system: SystemSpec): { mape: number; spearman: number; n: number } {

@@ -7,22 +7,22 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
       "category": "kernels",
       "all": {
         "rows": 114,
-        "mape": 0.1418,
-        "medianSpeedRatio": 1.003,
-        "within15": 0.7544,
-        "within30": 0.9123
+        "mape": 0.1382,
+        "medianSpeedRatio": 1.002,
+        "within15": 0.7632,
+        "within30": 0.9211
       },
       "heldOut": {
         "rows": 74,
-        "mape": 0.09202,
-        "medianSpeedRatio": 1.004,
-        "within15": 0.8243,
-        "within30": 0.9459
+        "mape": 0.08847,
+        "medianSpeedRatio": 1.002,
+        "within15": 0.8378,
+        "within30": 0.9595
       },
       "calibration": {
         "rows": 40,
-        "mape": 0.2339,
-        "medianSpeedRatio": 1.003,
+        "mape": 0.2303,
+        "medianSpeedRatio": 1.002,
         "within15": 0.625,
         "within30": 0.85
       },
@@ -52,22 +52,22 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
       "category": "training-node",
       "all": {
         "rows": 86,
-        "mape": 0.1215,
-        "medianSpeedRatio": 1.094,
-        "within15": 0.6977,
+        "mape": 0.1162,
+        "medianSpeedRatio": 1.082,
+        "within15": 0.7093,
         "within30": 0.9651
       },
       "heldOut": {
         "rows": 44,
-        "mape": 0.1125,
-        "medianSpeedRatio": 1.094,
-        "within15": 0.7045,
+        "mape": 0.1064,
+        "medianSpeedRatio": 1.08,
+        "within15": 0.7273,
         "within30": 1
       },
       "calibration": {
         "rows": 42,
-        "mape": 0.1309,
-        "medianSpeedRatio": 1.093,
+        "mape": 0.1265,
+        "medianSpeedRatio": 1.085,
         "within15": 0.6905,
         "within30": 0.9286
       },
@@ -99,21 +99,21 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
       "category": "training-scale",
       "all": {
         "rows": 84,
-        "mape": 0.1292,
-        "medianSpeedRatio": 1.092,
-        "within15": 0.6786,
+        "mape": 0.1262,
+        "medianSpeedRatio": 1.085,
+        "within15": 0.6905,
         "within30": 0.9643
       },
       "heldOut": {
         "rows": 50,
-        "mape": 0.1365,
-        "medianSpeedRatio": 1.091,
-        "within15": 0.68,
+        "mape": 0.1339,
+        "medianSpeedRatio": 1.081,
+        "within15": 0.7,
         "within30": 0.96
       },
       "calibration": {
         "rows": 34,
-        "mape": 0.1184,
+        "mape": 0.1148,
         "medianSpeedRatio": 1.092,
         "within15": 0.6765,
         "within30": 0.9706
@@ -144,23 +144,23 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
       "category": "serving",
       "all": {
         "rows": 139,
-        "mape": 0.1605,
+        "mape": 0.1588,
         "medianSpeedRatio": 1.063,
-        "within15": 0.6187,
-        "within30": 0.8633
+        "within15": 0.6259,
+        "within30": 0.8705
       },
       "heldOut": {
         "rows": 83,
-        "mape": 0.1881,
-        "medianSpeedRatio": 1.092,
+        "mape": 0.1877,
+        "medianSpeedRatio": 1.09,
         "within15": 0.5783,
-        "within30": 0.8313
+        "within30": 0.8434
       },
       "calibration": {
         "rows": 56,
-        "mape": 0.1197,
-        "medianSpeedRatio": 1.044,
-        "within15": 0.6786,
+        "mape": 0.1161,
+        "medianSpeedRatio": 1.048,
+        "within15": 0.6964,
         "within30": 0.9107
       },
       "regime": {
@@ -323,17 +323,17 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
   "overall": {
     "all": {
       "rows": 525,
-      "mape": 0.1435,
-      "medianSpeedRatio": 1.058,
-      "within15": 0.6819,
-      "within30": 0.9067
+      "mape": 0.141,
+      "medianSpeedRatio": 1.055,
+      "within15": 0.6895,
+      "within30": 0.9105
     },
     "heldOut": {
       "rows": 312,
-      "mape": 0.1439,
-      "medianSpeedRatio": 1.052,
-      "within15": 0.6795,
-      "within30": 0.9006
+      "mape": 0.1417,
+      "medianSpeedRatio": 1.05,
+      "within15": 0.6891,
+      "within30": 0.9071
     }
   }
 };

@@ -122,6 +122,10 @@ export const CHIP_SOURCES = defineSources({
     'cuBLAS fp16 GEMM M = N = K = 8192 on a Tesla V100 PCIe at ~101 TFLOPS, ~90% of its 112 TFLOPS peak, kernel ' +
     'volta_h884gemm_128x128_ldg8_nn, ' +
     'https://forums.developer.nvidia.com/t/understanding-ipc-and-issue-slot-utilization-when-using-tensor-cores/79781',
+  nvForumA100Bandwidth:
+    'NVIDIA Developer Forums, "Trouble to Reach Peak Bandwidth of A100" (2025): a DRAM read kernel on an A100 ' +
+    '80GB SXM at 1.80 TB/s of the 2.04 in the data sheet, 88% by Nsight Compute too, ' +
+    'https://forums.developer.nvidia.com/t/trouble-to-reach-peak-bandwidth-of-a100/339083',
   markidis2018:
     'S. Markidis et al., "NVIDIA Tensor Core Programmability, Performance & Precision", IPDPS Workshops 2018, ' +
     'arXiv:1803.04014',
