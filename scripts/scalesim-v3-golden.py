@@ -42,6 +42,9 @@ SPARSITY_RUNS = [
     ('sp-csr-lw-is-user-s1', 'gemm-nm.csv', 'gemm', 8, 'is', 'csr', False, 4, 40, 'USER', 10000000, 2, 1),
     ('sp-conv-csr-lw-user-s1', 'conv-nm.csv', 'conv', 8, 'ws', 'csr', False, 4, 40, 'USER', 10000000, 2, 1),
     ('sp-conv-ell-lw-is-user-s1', 'conv-nm.csv', 'conv', 16, 'is', 'ellpack_block', False, 4, 40, 'USER', 10000000, 2, 1),
+    # Conv-form layers through the memory system on os, and on a 4 x 4 ws array (more folds, more DRAM waits).
+    ('sp-conv-csc-lw-os-user-s1', 'conv-nm.csv', 'conv', 8, 'os', 'csc', False, 4, 40, 'USER', 10000000, 2, 1),
+    ('sp-conv-ell-lw-4-user-s1', 'conv-nm.csv', 'conv', 4, 'ws', 'ellpack_block', False, 4, 40, 'USER', 10000000, 3, 1),
     # [layout] bank bandwidths (4 words/cycle) other than Bandwidth (10): v3 feeds IFMAP and filter at 4.
     ('sp-csr-lw-bank4-s1', 'gemm-nm.csv', 'gemm', 8, 'ws', 'csr', False, 4, 40, 'USER', 10000000, 10, 1, 4),
     # v3 runs these, tpusim refuses them (see docs/systolic-array.md): row-wise demand through the memory system.

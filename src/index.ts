@@ -81,6 +81,7 @@ export {
 export {
   sparseLayer,
   sparseFilter,
+  layerWiseWindow,
   LegacyNumpyRandom,
   type SparseLayer,
   type SparseFilter,

@@ -11,7 +11,13 @@ import {
   type ScaleSimUtilization,
 } from '../sim/systolic/scalesim-metrics.js';
 import type { GemmStats, TimingMode } from '../sim/systolic/types.js';
-import { layerStreams, simulateLayerMemory, type ConvShape, type LayerMemoryResult } from '../sim/memory/index.js';
+import {
+  layerStreams,
+  simulateLayerMemory,
+  type ConvShape,
+  type LayerMemoryResult,
+  type MemoryQuirks,
+} from '../sim/memory/index.js';
 import {
   priceScaleSimEvents,
   scaleSimPrices,
@@ -80,8 +86,14 @@ export function layerConv(layer: TopologyLayer): ConvShape {
   };
 }
 
-export function runLayerMemory(config: ScaleSimConfig, layer: TopologyLayer, keepTrace = false): LayerMemoryResult {
-  const streams = layerStreams(layerConv(layer), config.offsets, config.rows, config.cols, config.dataflow);
+/** `window`: the window positions v3's layer-wise sparsity keeps (see layerStreams); absent, all of them. */
+export function runLayerMemory(
+  config: ScaleSimConfig,
+  layer: TopologyLayer,
+  keepTrace = false,
+  window?: readonly number[],
+): LayerMemoryResult {
+  const streams = layerStreams(layerConv(layer), config.offsets, config.rows, config.cols, config.dataflow, window);
   return simulateLayerMemory(
     streams,
     {
@@ -91,9 +103,19 @@ export function runLayerMemory(config: ScaleSimConfig, layer: TopologyLayer, kee
       mode: config.interfaceBandwidth,
       bandwidthWordsPerCycle: config.bandwidthWordsPerCycle,
       arrayCols: config.cols,
+      quirks: memoryQuirks(config),
     },
     keepTrace,
   );
+}
+
+/**
+ * A SCALE-Sim v3 config (one with a [sparsity] or [layout] section) runs with v3's memory quirks (a positive DRAM
+ * read wait counted twice, the latest ofmap DRAM write reported: MemoryQuirks in sim/memory/read-buffer.ts); a v2
+ * config with v2's.
+ */
+export function memoryQuirks(config: ScaleSimConfig): MemoryQuirks {
+  return config.sparsity || config.layout ? 'v3' : 'v2';
 }
 
 export function runScaleSim(

@@ -62,8 +62,9 @@ export function layoutPlan(
   if (config.sparsity)
     throw new TpusimError(
       'bad_config',
-      `${configPath}: [layout] custom layouts with [sparsity] SparsitySupport true: SCALE-Sim v3's memory system ` +
-        `under sparsity is not modelled`,
+      `${configPath}: [layout] custom layouts with [sparsity] SparsitySupport true: SCALE-Sim v3's custom ` +
+        'layouts under sparsity (the compressed operands in banks) are not modelled; set IfmapCustomLayout and ' +
+        'FilterCustomLayout False, or SparsitySupport false',
     );
   if (choices.timing !== 'scalesim')
     throw new UsageError("[layout] custom layouts follow SCALE-Sim v3's memory system: drop --timing native");
@@ -132,7 +133,13 @@ function checkRow(row: LayerLayout, banks: ScaleSimLayout, file: string): void {
 }
 
 /** One layer through v3's layout memory system. */
-export function runLayoutMemory(config: ScaleSimConfig, plan: LayoutPlan, layer: TopologyLayer): LayoutMemoryResult {
+/** `window`: the window positions v3's layer-wise sparsity keeps (see layerStreams); absent, all of them. */
+export function runLayoutMemory(
+  config: ScaleSimConfig,
+  plan: LayoutPlan,
+  layer: TopologyLayer,
+  window?: readonly number[],
+): LayoutMemoryResult {
   const conv = layerConv(layer);
   const { ifmap, filter } = plan.banks;
   const row = plan.row;
@@ -142,7 +149,7 @@ export function runLayoutMemory(config: ScaleSimConfig, plan: LayoutPlan, layer:
     ports: b.ports,
     ...(order ? { order } : {}),
   });
-  return simulateLayoutMemory(layerStreams(conv, config.offsets, config.rows, config.cols, config.dataflow), {
+  return simulateLayoutMemory(layerStreams(conv, config.offsets, config.rows, config.cols, config.dataflow, window), {
     ifmapSramWords: config.ifmapSramKb * 1024,
     filterSramWords: config.filterSramKb * 1024,
     ofmapSramWords: config.ofmapSramKb * 1024,

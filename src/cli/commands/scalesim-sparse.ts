@@ -7,6 +7,7 @@ import {
   formatDetailedAccessReport,
   formatSparseBandwidthReport,
   formatSparseDetailedAccessReport,
+  layerWiseWindow,
   TpusimError,
   type ScaleSimConfig,
   type ScaleSimRun,
@@ -55,19 +56,13 @@ export function checkSparseRun(
 }
 
 /**
- * Layer-wise sparsity through the memory system: a conv-form layer's compressed IFMAP is an im2col with
- * columns removed, which the memory system's operand streams cannot express (not modelled).
+ * The window positions a conv-form layer keeps under layer-wise sparsity, for the memory system: v3's compressed
+ * IFMAP is its im2col without the columns the N:M pattern zeroes. GEMM-form layers run as M x N x K' GEMMs (their
+ * addresses differ from v3's, but no address repeats, so the memory system times them the same).
  */
-export function checkSparseMemory(layers: readonly TopologyLayer[], config: ScaleSimConfig, configPath: string): void {
-  const conv = layers.find((l) => l.conv !== undefined);
-  if (!conv) return;
-  const why = config.interfaceBandwidth === 'USER' ? "InterfaceBandwidth 'USER'" : '--memory on';
-  throw new TpusimError(
-    'bad_config',
-    `${configPath}: ${why} with [sparsity] runs SCALE-Sim v3's memory system, which tpusim does not model for ` +
-      `conv-form layers under sparsity (layer '${conv.name}', line ${conv.line}: its compressed IFMAP is an ` +
-      'im2col with columns removed); use InterfaceBandwidth CALC without --memory on (compute only)',
-  );
+export function sparseWindow(layer: TopologyLayer, sparse: SparseLayer | undefined): readonly number[] | undefined {
+  if (!sparse || !layer.conv) return undefined;
+  return layerWiseWindow(sparse.shape.k, layer.sparsity ?? { nonzeros: 1, block: 1 });
 }
 
 /** What a CALC-mode run without the memory system writes, and how to get the rest. */

@@ -12,6 +12,7 @@ import {
   parseScaleSimConfig,
   parseScaleSimTopology,
   runEnergy,
+  runLayerMemory,
   runScaleSim,
   sparseLayer,
   SCALESIM_DRAM_KINDS,
@@ -19,6 +20,7 @@ import {
   SCALESIM_NODE_RANGE_NM,
   TpusimError,
   trimNumber,
+  type LayerMemoryResult,
   type ScaleSimConfig,
   type ScaleSimEnergyOptions,
   type ScaleSimOptions,
@@ -35,12 +37,12 @@ import { createProgress } from '../progress.js';
 import { formatV3ComputeReport, layoutPlan, runLayoutMemory, type LayoutPlan } from './scalesim-layout.js';
 import {
   calcNote,
-  checkSparseMemory,
   checkSparseRun,
   compressedLayers,
   memoryReports,
   sparseJson,
   sparsePatch,
+  sparseWindow,
 } from './scalesim-sparse.js';
 import { join } from 'node:path';
 
@@ -94,11 +96,15 @@ export const scalesimCommand: Command = {
   ` +
     `-o/-p, add v3's SPARSE_REPORT.csv (CSR, CSC or ELLPACK storage and metadata words per cycle).
   ` +
-    `Layer-wise GEMM layers also run v3's memory system (USER mode, or --memory on): v3's reports with
+    `Layer-wise runs (GEMM or conv layers) also run v3's memory system (USER mode, or --memory on): v3's
   ` +
-    `its prefetch-inclusive total and metadata bandwidth. Row-wise runs and conv-form layers are compute
+    `reports with its prefetch-inclusive total and metadata bandwidth (a config with [sparsity] or
   ` +
-    `only: USER mode and --memory on are refused there. v3's [layout] ` +
+    `[layout] keeps v3's memory quirks: a DRAM read wait counted twice, the latest OFMAP DRAM write
+  ` +
+    `reported; see docs/systolic-array.md). Row-wise runs are compute only:
+  ` +
+    `USER mode and --memory on are refused there. v3's [layout] ` +
     `section with a layout CSV
   (-l CSV; IfmapCustomLayout/FilterCustomLayout True, USER bandwidth) ` +
     `stores each read operand tiled as
@@ -215,7 +221,6 @@ export const scalesimCommand: Command = {
           ),
         )
       : undefined;
-    if (sparse && memory) checkSparseMemory(layers.value, config.value, configPath);
     const run = runLayers(
       config.value,
       sparse ? compressedLayers(layers.value, sparse) : layers.value,
@@ -463,11 +468,18 @@ function runLayers(
   const progress = createProgress(io, 'scalesim', total);
   let done = 0;
   const results = layers.map((layer, layerId) => {
-    const dense =
-      layout && prices
-        ? layoutLayer(config, layer, layout, options, prices)
-        : runScaleSim(config, [layer], options).layers[0]!;
     const sparseLayerResult = sparse?.[layerId];
+    const window = sparseWindow(layer, sparseLayerResult);
+    const dense =
+      prices && (layout || window)
+        ? memoryLayer(
+            config,
+            layer,
+            layout ? runLayoutMemory(config, layout, layer, window) : runLayerMemory(config, layer, false, window),
+            options,
+            prices,
+          )
+        : runScaleSim(config, [layer], options).layers[0]!;
     const result = sparseLayerResult
       ? { ...sparsePatch(dense, sparseLayerResult, config), layerId }
       : { ...dense, layerId };
@@ -485,16 +497,18 @@ function runLayers(
   };
 }
 
-/** A layer timed by v3's layout memory system (sim/layout) in place of v2's, priced the same way. */
-function layoutLayer(
+/**
+ * A layer with a memory result runScaleSim does not make itself (v3's layout memory system, or a conv-form layer's
+ * operands under sparsity), priced the same way.
+ */
+function memoryLayer(
   config: ScaleSimConfig,
   layer: TopologyLayer,
-  layout: LayoutPlan,
+  memory: LayerMemoryResult,
   options: ScaleSimOptions,
   prices: NonNullable<ReturnType<typeof configPrices>>,
 ): ScaleSimRun['layers'][number] {
   const compute = runScaleSim(config, [layer], { ...options, memory: false }).layers[0]!;
-  const memory = runLayoutMemory(config, layout, layer);
   const events = layerEvents(compute.stats.macs, memory);
   return { ...compute, memory, energy: { ...priceScaleSimEvents(events, prices), events } };
 }

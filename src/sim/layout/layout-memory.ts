@@ -51,7 +51,8 @@ function readSide(demand: DemandSource, words: number, banks: OperandBanks, orde
   const banked = banks.order
     ? new BankReadBuffer({ totalWords: words, bandwidth: bw, banks: banks.banks, ports: banks.ports }, banks.order)
     : undefined;
-  const plain = banked ? undefined : new UserReadBuffer(words, bw, order);
+  // v3's read path without a custom layout (its read_buffer.py, not the layout evaluation): v3's waits.
+  const plain = banked ? undefined : new UserReadBuffer(words, bw, order, 'v3');
   return { demand, banked, plain, order, addresses: new Int32Array(demand.width), ranks: new Int32Array(demand.width) };
 }
 
@@ -127,7 +128,7 @@ export function simulateLayoutMemory(streams: LayerStreams, config: LayoutMemory
   const dram = {
     ifmap: dramSpan(ifmap),
     filter: dramSpan(filter),
-    ofmap: { startCycle: ofmap.firstDramCycle, stopCycle: ofmap.lastDramCycle, accesses: ofmap.dramWords },
+    ofmap: { startCycle: ofmap.firstDramCycle, stopCycle: ofmap.latestDramCycle, accesses: ofmap.dramWords },
   };
   return {
     totalCycles: lastOut,

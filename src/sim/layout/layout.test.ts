@@ -122,7 +122,7 @@ describe('simulateLayoutMemory without custom layouts', () => {
     ['ws', 64, 8],
     ['os', 128, 4],
     ['is', 300, 16],
-  ] as const)('equals v2 memory system (%s, %i-word SRAMs, %i words/cycle)', (dataflow, words, bw) => {
+  ] as const)('equals the v3-quirk memory system (%s, %i-word SRAMs, %i words/cycle)', (dataflow, words, bw) => {
     const conv = {
       ifmapHeight: 9,
       ifmapWidth: 7,
@@ -142,6 +142,7 @@ describe('simulateLayoutMemory without custom layouts', () => {
       mode: 'USER',
       bandwidthWordsPerCycle: bw,
       arrayCols: 8,
+      quirks: 'v3', // v3's read path without a custom layout
     });
     const banks = { bandwidthWordsPerCycle: bw, banks: 1, ports: 1 };
     const ours = simulateLayoutMemory(streams(), {

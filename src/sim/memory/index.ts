@@ -15,3 +15,4 @@ export {
   type LayerTrace,
   type MemoryConfig,
 } from './scratchpad.js';
+export type { MemoryQuirks } from './read-buffer.js';

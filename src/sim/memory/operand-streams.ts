@@ -11,7 +11,14 @@
  */
 import type { Dataflow } from '../../arch/chip-spec.js';
 import type { ConvShape } from '../../core/conv-shape.js';
-import { addressAt, operandViews, transposeView, type AddressOffsets, type OperandView } from './operand-views.js';
+import {
+  addressAt,
+  keepWindow,
+  operandViews,
+  transposeView,
+  type AddressOffsets,
+  type OperandView,
+} from './operand-views.js';
 import { buildPrefetchOrder, type PositionRanks, type PrefetchOrder } from './prefetch-order.js';
 
 export type { AddressOffsets, ConvShape, PrefetchOrder };
@@ -404,14 +411,20 @@ function buildPrefetch(views: Views, step: PrefetchStep, g: FoldGeometry): Prefe
   });
 }
 
+/**
+ * `window`, when given, lists the window positions (ifmap columns, filter rows) the array runs, ascending: SCALE-Sim
+ * v3's layer-wise sparsity keeps K' of them (see keepWindow); the streams are then those of an M x N x K' layer.
+ */
 export function layerStreams(
   conv: ConvShape,
   offsets: AddressOffsets,
   rows: number,
   cols: number,
   dataflow: Dataflow,
+  window?: readonly number[],
 ): LayerStreams {
-  const views = operandViews(conv, offsets);
+  const dense = operandViews(conv, offsets);
+  const views = window ? keepWindow(dense, window) : dense;
   const plan = STREAM_PLANS[dataflow];
   const { Sr, Sc, T } = plan.sizes(views);
   const g: FoldGeometry = { R: rows, C: cols, T, rowFolds: Math.ceil(Sr / rows), colFolds: Math.ceil(Sc / cols) };

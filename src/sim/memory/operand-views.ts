@@ -149,3 +149,23 @@ export function operandViews(
   };
   return { ifmap, filter, ofmap };
 }
+
+/**
+ * The operand views with only some window positions (ifmap columns, filter rows) left, in order: SCALE-Sim v3's
+ * layer-wise sparsity drops the positions its N:M pattern zeroes from both (operand_matrix.py), so the array runs
+ * the K' that are left at their dense addresses. The ofmap does not change.
+ */
+export function keepWindow(
+  views: { ifmap: OperandView; filter: OperandView; ofmap: OperandView },
+  window: readonly number[],
+): { ifmap: OperandView; filter: OperandView; ofmap: OperandView } {
+  const pick = (a: Int32Array): Int32Array => Int32Array.from(window, (w) => a[w]!);
+  const { ifmap, filter, ofmap } = views;
+  const b = ifmap.bounds;
+  const bounds = b && { ...b, colY: pick(b.colY), colX: pick(b.colX) };
+  return {
+    ifmap: { ...ifmap, cols: window.length, colAddress: pick(ifmap.colAddress), ...(bounds ? { bounds } : {}) },
+    filter: { ...filter, rows: window.length, rowAddress: pick(filter.rowAddress) },
+    ofmap,
+  };
+}

@@ -21,6 +21,14 @@ import type { PrefetchOrder } from './prefetch-order.js';
 /** A read whose address repeats in the order: its hit test follows the address's chain of ranks. */
 const SETS = -2;
 
+/**
+ * Whose memory system's quirks to keep. A read that waits on a prefetch delays its row: in SCALE-Sim v2
+ * (read_buffer.py) by the wait, when positive; in v3's read_buffer.py outside its layout evaluation, by the wait
+ * and, when positive, by it once more, so a positive wait counts twice and a negative one moves the row earlier.
+ * v3 also reports the latest ofmap DRAM write, v2 the last (write-buffer.ts).
+ */
+export type MemoryQuirks = 'v2' | 'v3';
+
 /** One DRAM fetch: `lines` lines of the prefetch order from `startLine` (wrapping), one per cycle. */
 export interface FetchGroup {
   /** Arrival cycle of the first line. */
@@ -62,11 +70,16 @@ export class UserReadBuffer {
   dramWords = 0;
   readonly dram: FetchGroup[] = [];
 
+  /** SCALE-Sim v3's read waits (see MemoryQuirks). */
+  private readonly v3Waits: boolean;
+
   constructor(
     totalWords: number,
     readonly bandwidth: number,
     private readonly order: PrefetchOrder,
+    quirks: MemoryQuirks = 'v2',
   ) {
+    this.v3Waits = quirks === 'v3';
     this.activeWords = Math.ceil(totalWords * 0.5);
     this.prefetchWords = totalWords - this.activeWords;
     this.lines = Math.ceil(order.length / bandwidth);
@@ -241,7 +254,8 @@ export class UserReadBuffer {
           );
         this.prefetchNext();
         const wait = this.lastPrefetchCycle - (cycle + offset);
-        if (wait > 0) offset += wait;
+        if (this.v3Waits) offset += wait > 0 ? 2 * wait : wait;
+        else if (wait > 0) offset += wait;
       }
     }
     return cycle + offset;

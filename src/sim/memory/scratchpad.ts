@@ -14,7 +14,7 @@ import type { AddressMatrix, DemandSource, LayerStreams, PrefetchOrder } from '.
 import type { PositionRanks } from './prefetch-order.js';
 import { EstimateReadBuffer } from './estimate-buffer.js';
 import { carveInt32 } from './int-list.js';
-import { UserReadBuffer } from './read-buffer.js';
+import { UserReadBuffer, type MemoryQuirks } from './read-buffer.js';
 import { WriteBuffer } from './write-buffer.js';
 
 export interface MemoryConfig {
@@ -25,6 +25,8 @@ export interface MemoryConfig {
   readonly mode: 'USER' | 'CALC';
   readonly bandwidthWordsPerCycle: number;
   readonly arrayCols: number;
+  /** Whose quirks in read waits (USER) and the ofmap DRAM stop cycle to keep (read-buffer.ts); 'v2' unless given. */
+  readonly quirks?: MemoryQuirks;
 }
 
 export interface AccessSpan {
@@ -131,8 +133,9 @@ function coveredFold(side: ReadSide): readonly [number, number] | undefined {
 export function simulateLayerMemory(streams: LayerStreams, config: MemoryConfig, keepTrace = false): LayerMemoryResult {
   const user = config.mode === 'USER';
   const bw = config.bandwidthWordsPerCycle;
-  const ifmapUser = user ? new UserReadBuffer(config.ifmapSramWords, bw, streams.ifmapPrefetch) : undefined;
-  const filterUser = user ? new UserReadBuffer(config.filterSramWords, bw, streams.filterPrefetch) : undefined;
+  const quirks = config.quirks ?? 'v2';
+  const ifmapUser = user ? new UserReadBuffer(config.ifmapSramWords, bw, streams.ifmapPrefetch, quirks) : undefined;
+  const filterUser = user ? new UserReadBuffer(config.filterSramWords, bw, streams.filterPrefetch, quirks) : undefined;
   const ifmapCalc = user ? undefined : new EstimateReadBuffer(config.ifmapSramWords, CALC_READ_BANDWIDTH, keepTrace);
   const filterCalc = user ? undefined : new EstimateReadBuffer(config.filterSramWords, CALC_READ_BANDWIDTH, keepTrace);
   const ofmap = new WriteBuffer(config.ofmapSramWords, user ? bw : config.arrayCols, keepTrace);
@@ -245,7 +248,11 @@ export function simulateLayerMemory(streams: LayerStreams, config: MemoryConfig,
     dram: {
       ifmap: readSpan(ifmapUser, ifmapCalc),
       filter: readSpan(filterUser, filterCalc),
-      ofmap: { startCycle: ofmap.firstDramCycle, stopCycle: ofmap.lastDramCycle, accesses: ofmap.dramWords },
+      ofmap: {
+        startCycle: ofmap.firstDramCycle,
+        stopCycle: quirks === 'v3' ? ofmap.latestDramCycle : ofmap.lastDramCycle,
+        accesses: ofmap.dramWords,
+      },
     },
   };
 }

@@ -28,6 +28,11 @@ export class WriteBuffer {
   /** Cycles of the first and last DRAM write (0 when nothing was written, as the report prints). */
   firstDramCycle = 0;
   lastDramCycle = 0;
+  /**
+   * The latest DRAM write, which SCALE-Sim v3 reports (np.amax) where v2 reports the last: the final flush starts
+   * at the last row's cycle even while a drain is still running, so its lines can come before that drain's.
+   */
+  latestDramCycle = 0;
   private anyDrained = false;
   /** Whether a row may be counted at once (serveRow): no addresses to log, and lines close at whole words. */
   private readonly wholeLines: boolean;
@@ -70,6 +75,7 @@ export class WriteBuffer {
     if (!this.anyDrained) this.firstDramCycle = startCycle;
     this.anyDrained = true;
     this.lastDramCycle = startCycle + n - 1;
+    this.latestDramCycle = Math.max(this.latestDramCycle, this.lastDramCycle);
     this.freeWords += words;
     this.drainedLines = end;
     return startCycle + n - 1;

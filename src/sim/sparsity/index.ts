@@ -1,6 +1,7 @@
 export { LegacyNumpyRandom } from './numpy-random.js';
 export {
   sparseFilter,
+  layerWiseWindow,
   packedNonzeros,
   type SparseFilter,
   type SparseFilterStorage,

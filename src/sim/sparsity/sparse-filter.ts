@@ -49,6 +49,17 @@ function columnPatternNonzeros(k: number, n: number, period: number): number {
   return Math.floor(k / period) * n + Math.min(n, k % period);
 }
 
+/**
+ * The window positions (filter rows, ifmap columns) a layer-wise N:M pattern keeps, ascending: v3 drops the rest
+ * from the filter and from the ifmap (operand_matrix.py). Undefined when the pattern keeps every position (1:1).
+ */
+export function layerWiseWindow(k: number, ratio: SparsityRatio): number[] | undefined {
+  if (ratio.nonzeros >= ratio.block) return undefined;
+  const kept: number[] = [];
+  for (let w = 0; w < k; w++) if (w % ratio.block < ratio.nonzeros) kept.push(w);
+  return kept;
+}
+
 export function sparseFilter(k: number, n: number, ratio: SparsityRatio, sparsity: ScaleSimSparsity): SparseFilter {
   let compressedK: number;
   let nonzeros: number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LegacyNumpyRandom } from './numpy-random.js';
-import { sparseFilter } from './sparse-filter.js';
+import { layerWiseWindow, sparseFilter } from './sparse-filter.js';
 import { sparseLayer } from './sparse-layer.js';
 
 describe('LegacyNumpyRandom', () => {
@@ -75,5 +75,22 @@ describe('sparseLayer', () => {
         'is',
       ),
     ).toThrow(/ws only/);
+  });
+});
+
+describe('layerWiseWindow', () => {
+  it('keeps the first N of every M window positions, the compressed K of them; 1:1 keeps all (undefined)', () => {
+    expect(layerWiseWindow(10, { nonzeros: 2, block: 4 })).toEqual([0, 1, 4, 5, 8, 9]);
+    expect(layerWiseWindow(7, { nonzeros: 1, block: 4 })).toEqual([0, 4]);
+    expect(layerWiseWindow(7, { nonzeros: 1, block: 1 })).toBeUndefined();
+    const csr = { representation: 'csr', optimizedMapping: false, blockSize: 4, seed: 40 } as const;
+    for (const [k, nonzeros, block] of [
+      [36, 2, 4],
+      [30, 1, 4],
+      [13, 3, 5],
+    ] as const)
+      expect(layerWiseWindow(k, { nonzeros, block })!.length).toBe(
+        sparseFilter(k, 3, { nonzeros, block }, csr).compressedK,
+      );
   });
 });
