@@ -4,7 +4,8 @@ import { getChipPreset } from '../arch/presets/index.js';
 import { buildZooModel } from '../graph/zoo/index.js';
 import { defaultMatrixFormat } from '../arch/derive.js';
 import { chipContext, estimateGraph, timedChip } from './estimate.js';
-import { timingClock } from './power-clock.js';
+import { denseGemmActivity, timingClock } from './power-clock.js';
+import { sustainedClock } from './power.js';
 
 /** The preset as a new design would describe it: no sustained clock of its own, the given power limit. */
 function design(name: string, tdpW: number | undefined): ChipSpec {
@@ -74,6 +75,42 @@ describe('the engines behind a modelled clock (issue 19: not a whole context at 
         const whole = timingClock(b, () => chipContext(b, defaultMatrixFormat(b)));
         expect(timedChip(a), `${name} at ${tdpW} W`).toEqual(whole);
       }
+    }
+  });
+});
+
+describe("the dense GEMM's activity, kept per cores array (issue 19)", () => {
+  /** The clock with the dense GEMM timed afresh on this very chip (nothing kept). */
+  function uncached(chip: ChipSpec): number {
+    const activity = denseGemmActivity(chip, chipContext(chip, defaultMatrixFormat(chip)));
+    const s = sustainedClock(chip, activity);
+    return s.limitedBy === 'power' ? s.clockHz : chip.clockHz;
+  }
+
+  it('designs that share cores but differ in clock, memory, link or name are each timed on their own GEMM', () => {
+    for (const [name, tdpW] of [
+      ['tpu-v4', 120],
+      ['h100-sxm', 300],
+    ] as const) {
+      const base = design(name, tdpW);
+      const m = base.offChipMemory;
+      const variants: ChipSpec[] = [
+        base,
+        // Four times the clock on the same memory: memory-bound, so the GEMM's activity differs.
+        { ...base, clockHz: base.clockHz * 4 },
+        { ...base, offChipMemory: { ...m, bandwidthBytesPerS: m.bandwidthBytesPerS / 4 } },
+        { ...base, offChipMemory: { ...m, sustainedBandwidthBytesPerS: m.bandwidthBytesPerS / 3 } },
+        { ...base, offChipMemory: { ...m, latencyNs: m.latencyNs * 5 } },
+        { ...base, hostLink: { ...base.hostLink, bandwidthBytesPerS: base.hostLink.bandwidthBytesPerS / 8 } },
+        { ...base, name: 'generic-design' },
+        { ...base, technology: { ...base.technology, tdpW: tdpW - 20, processNm: 5 } },
+      ];
+      // Twice over, fresh objects each time: the second round finds every variant's activity kept.
+      for (let round = 0; round < 2; round++)
+        for (const [i, v] of variants.entries()) {
+          const chip = { ...v };
+          expect(timedChip(chip).clockHz, `${name} variant ${i}, round ${round}`).toBe(uncached({ ...v }));
+        }
     }
   });
 });

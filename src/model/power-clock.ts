@@ -45,8 +45,11 @@ export interface TimingClock {
   readonly note?: string;
 }
 
+/** Power activity that names its matrix format. */
+export type FormatActivity = PowerActivity & { readonly dtype: string };
+
 /** A dense GEMM's activity per cycle at the published clock: MAC slots busy and compulsory off-chip bytes. */
-export function denseGemmActivity(chip: ChipSpec, engines: TimingEngines, side = DENSE_GEMM_SIDE): PowerActivity {
+export function denseGemmActivity(chip: ChipSpec, engines: TimingEngines, side = DENSE_GEMM_SIDE): FormatActivity {
   const g: Gemm = { batch: 1, m: side, n: side, k: side, weightsAreParameters: true };
   let cycles: number;
   if (engines.gpu) {
@@ -65,25 +68,71 @@ export function denseGemmActivity(chip: ChipSpec, engines: TimingEngines, side =
   };
 }
 
+/** Chips whose dense GEMM activity is known, kept per `cores` array (a sweep's designs of one shape share it). */
+interface KeptActivity {
+  readonly chip: ChipSpec;
+  readonly activity: FormatActivity;
+}
+const activities = new WeakMap<ChipSpec['cores'], KeptActivity[]>();
+/** Designs of one shape kept per `cores` array: a sweep over clocks or memory rates cycles through a few. */
+const KEPT_PER_CORES = 16;
+
+/**
+ * Whether the timing engines (model/systolic.ts, model/gpu.ts) time a GEMM alike on `a` and `b`, two chips with
+ * the same `cores` and no sustained clock: the chip fields they read besides the cores (the name picks a GPU's
+ * kernel stack). Compared field by field, so a design space's points that differ only in their power limit,
+ * process or area share one dense GEMM (power-clock.test.ts holds the two paths together).
+ */
+function timeAlike(a: ChipSpec, b: ChipSpec): boolean {
+  const m = a.offChipMemory;
+  const n = b.offChipMemory;
+  return (
+    a.clockHz === b.clockHz &&
+    a.name === b.name &&
+    a.gpuTiling === b.gpuTiling &&
+    a.sharedMemory?.bandwidthBytesPerS === b.sharedMemory?.bandwidthBytesPerS &&
+    a.hostLink.bandwidthBytesPerS === b.hostLink.bandwidthBytesPerS &&
+    a.hostLink.latencyNs === b.hostLink.latencyNs &&
+    m.bandwidthBytesPerS === n.bandwidthBytesPerS &&
+    m.sustainedBandwidthBytesPerS === n.sustainedBandwidthBytesPerS &&
+    m.latencyNs === n.latencyNs
+  );
+}
+
+function keptActivity(chip: ChipSpec): FormatActivity | undefined {
+  const kept = activities.get(chip.cores);
+  if (kept !== undefined) for (const k of kept) if (timeAlike(k.chip, chip)) return k.activity;
+  return undefined;
+}
+
+function keepActivity(chip: ChipSpec, activity: FormatActivity): FormatActivity {
+  let kept = activities.get(chip.cores);
+  if (kept === undefined) activities.set(chip.cores, (kept = []));
+  if (kept.length >= KEPT_PER_CORES) kept.shift();
+  kept.push({ chip, activity });
+  return activity;
+}
+
 /**
  * The clock to time `chip` at (see the file comment). `engines` gives the dense GEMM's activity; it is
- * called only for a chip with a power limit and no sustained clock of its own.
+ * called only for a chip with a power limit and no sustained clock of its own, and only once for designs
+ * that time alike (a sweep's points that differ in their power limit).
  */
 export function timingClock(chip: ChipSpec, engines: () => TimingEngines): TimingClock {
   const t = chip.technology;
   if (t?.sustainedClockHz !== undefined) return { chip, clockHz: t.sustainedClockHz, source: 'sourced' };
   if (t?.tdpW === undefined) return { chip, clockHz: chip.clockHz, source: 'published' };
-  let e: TimingEngines;
-  let activity: PowerActivity;
-  try {
-    e = engines();
-    activity = denseGemmActivity(chip, e);
-  } catch (err) {
-    // A chip the kernel model cannot time a dense GEMM on keeps its published clock; estimateGraph says why.
-    if (err instanceof TpusimError) return { chip, clockHz: chip.clockHz, source: 'published' };
-    throw err;
+  let activity = keptActivity(chip);
+  if (activity === undefined) {
+    try {
+      activity = keepActivity(chip, denseGemmActivity(chip, engines()));
+    } catch (err) {
+      // A chip the kernel model cannot time a dense GEMM on keeps its published clock; estimateGraph says why.
+      if (err instanceof TpusimError) return { chip, clockHz: chip.clockHz, source: 'published' };
+      throw err;
+    }
   }
-  const dtype = e.dtype;
+  const dtype = activity.dtype;
   const sustained = sustainedClock(chip, activity);
   if (sustained.limitedBy !== 'power') return { chip, clockHz: chip.clockHz, source: 'published', sustained };
   const ghz = (hz: number): string => `${(hz / 1e9).toPrecision(3)} GHz`;

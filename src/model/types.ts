@@ -36,6 +36,10 @@ export function layerTimeOf(
 ): LayerTime {
   return { cycles, matrixCycles, memoryCycles, vectorCycles, latencyCycles, bound, offChipBytes, onChipBytes };
 }
+// Made once at load with fractions, so every field starts out holding doubles: a layer whose counts pass 2^31
+// later (the power model's 8192^3 GEMM, model/power-clock.ts) would otherwise change the fields' representation,
+// and estimates of every chip after it ran 3-4x slower in V8 (issue 19).
+layerTimeOf(0.5, 0.5, 0.5, 0.5, 0.5, 'latency', 0.5, 0.5);
 
 export interface LayerEstimate extends LayerTime {
   readonly name: string;
