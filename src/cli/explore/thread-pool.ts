@@ -62,6 +62,7 @@ class ThreadPool implements ChunkExecutor {
   private readonly idle: Worker[] = [];
   private readonly waiting: Array<(worker: Worker) => void> = [];
   private readonly pending = new Map<Worker, Pending>();
+  private stopped: TpusimError | undefined;
 
   private constructor(private readonly workers: readonly Worker[]) {
     this.idle.push(...workers);
@@ -72,7 +73,14 @@ class ThreadPool implements ChunkExecutor {
   }
 
   static async start(init: ThreadInit, count: number): Promise<ThreadPool> {
-    const workers = await Promise.all(Array.from({ length: count }, () => startThread(init)));
+    const workers = Array.from({ length: count }, () => new Worker(THREAD_SCRIPT, { workerData: init }));
+    try {
+      await Promise.all(workers.map(threadReady));
+    } catch (error) {
+      // The threads that did start would keep the process alive.
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw error;
+    }
     const pool = new ThreadPool(workers);
     for (const worker of workers) pool.listen(worker);
     return pool;
@@ -91,6 +99,13 @@ class ThreadPool implements ChunkExecutor {
       this.pending.get(worker)?.reject(error);
       this.pending.delete(worker);
     });
+    // A thread that ends without an error (process.exit in a sweep module) never answers: fail its chunk and
+    // every later one, or the run would wait on it forever.
+    worker.on('exit', (code) => {
+      this.stopped ??= new TpusimError('sweep_failed', `a worker thread stopped (exit code ${code})`);
+      this.pending.get(worker)?.reject(this.stopped);
+      this.pending.delete(worker);
+    });
   }
 
   private release(worker: Worker): void {
@@ -106,6 +121,7 @@ class ThreadPool implements ChunkExecutor {
 
   async evaluate(range: ChunkRange): Promise<ChunkColumns> {
     const worker = await this.acquire();
+    if (this.stopped) throw this.stopped;
     return new Promise((resolve, reject) => {
       this.pending.set(worker, { range, resolve, reject });
       worker.postMessage(range);
@@ -122,14 +138,19 @@ function chunkFailed(range: ChunkRange, message: string): TpusimError {
   return new TpusimError('sweep_failed', `evaluating points [${range.start}, ${range.end}) failed: ${message}`);
 }
 
-function startThread(init: ThreadInit): Promise<Worker> {
-  const worker = new Worker(THREAD_SCRIPT, { workerData: init });
+function threadReady(worker: Worker): Promise<Worker> {
   return new Promise((resolve, reject) => {
     const fail = (error: Error): void =>
       reject(new TpusimError('sweep_failed', `a worker thread could not rebuild the sweep: ${error.message}`));
+    const exited = (code: number): void =>
+      reject(
+        new TpusimError('sweep_failed', `a worker thread stopped (exit code ${code}) before it rebuilt the sweep`),
+      );
     worker.once('error', fail);
+    worker.once('exit', exited);
     worker.once('message', () => {
       worker.off('error', fail);
+      worker.off('exit', exited);
       resolve(worker);
     });
   });
