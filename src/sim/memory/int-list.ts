@@ -3,9 +3,13 @@
  * array allocated on its own costs far more than filling it (a small layer's time was mostly such allocations).
  */
 export function carveInt32(sizes: readonly number[]): Int32Array[] {
-  const all = new Int32Array(sizes.reduce((n, x) => n + x, 0));
+  let total = 0;
+  for (const n of sizes) total += n;
+  const all = new Int32Array(total);
+  const pieces: Int32Array[] = [];
   let at = 0;
-  return sizes.map((n) => all.subarray(at, (at += n)));
+  for (const n of sizes) pieces.push(all.subarray(at, (at += n)));
+  return pieces;
 }
 
 /** A growable list of int32s in one typed array: no per-element objects, so no garbage in hot loops. */

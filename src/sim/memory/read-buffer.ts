@@ -21,6 +21,8 @@ import type { PrefetchOrder } from './prefetch-order.js';
 /** A read whose address repeats in the order: its hit test follows the address's chain of ranks. */
 const SETS = -2;
 
+const EMPTY: Int32Array = new Int32Array(0);
+
 /**
  * Whose memory system's quirks to keep. A read that waits on a prefetch delays its row: in SCALE-Sim v2
  * (read_buffer.py) by the wait, when positive; in v3's read_buffer.py outside its layout evaluation, by the wait
@@ -40,12 +42,6 @@ export interface FetchGroup {
   readonly tailValid: number;
 }
 
-interface Lookups {
-  readonly rankOf: Int32Array;
-  readonly firstRankOf: Int32Array;
-  readonly earlier: Int32Array | undefined;
-}
-
 export class UserReadBuffer {
   readonly activeWords: number;
   readonly prefetchWords: number;
@@ -55,8 +51,15 @@ export class UserReadBuffer {
   private readonly activeSets: number;
   private readonly prefetchSets: number;
   private readonly base: number;
-  /** Lookup 'address': each address's last rank and, where addresses repeat, each rank's earlier one. */
-  private lookups: Lookups | undefined;
+  /**
+   * Lookup 'address': each address's last and first rank and, where addresses repeat (`repeats`), each rank's earlier
+   * one. Fields of their own, not one object read per hit test: a stalling layer tests every read (issue 16).
+   */
+  private looked = false;
+  private repeats = false;
+  private rankOf = EMPTY;
+  private firstRankOf = EMPTY;
+  private earlier = EMPTY;
   /** The window as sets [windowStart, windowEnd) (wrapping when start >= end) and as ranks. */
   private windowStart = 0;
   private windowEnd = 0;
@@ -92,23 +95,23 @@ export class UserReadBuffer {
   }
 
   /** Built on the first read that needs a hit test (rows inside the window skip them: coversLines). */
-  private buildLookups(): Lookups {
+  private buildLookups(): void {
     const tables = this.order.lookup === 'address' ? this.order.tables() : undefined;
-    const none = new Int32Array(0);
-    this.lookups = {
-      rankOf: tables?.rankOf ?? none,
-      firstRankOf: tables?.firstRankOf ?? none,
-      earlier: tables?.earlier,
-    };
-    return this.lookups;
+    this.looked = true;
+    if (!tables) return;
+    this.rankOf = tables.rankOf;
+    this.firstRankOf = tables.firstRankOf;
+    this.repeats = tables.earlier !== undefined;
+    this.earlier = tables.earlier ?? EMPTY;
   }
 
   /** The rank of read c: given by the caller (lookup 'position'), from the table, or SETS where addresses repeat. */
   private rankOfRead(address: number, ranks: Int32Array | undefined, c: number): number {
     if (ranks) return ranks[c]!;
-    const { rankOf, earlier } = this.lookups ?? this.buildLookups();
-    if (earlier) return SETS;
+    if (!this.looked) this.buildLookups();
+    if (this.repeats) return SETS;
     const k = address - this.base;
+    const rankOf = this.rankOf;
     return k >= 0 && k < rankOf.length ? rankOf[k]! : -1;
   }
 
@@ -125,7 +128,8 @@ export class UserReadBuffer {
    */
   private hit(address: number, rank: number): boolean {
     if (rank !== SETS) return this.rankInWindow(rank);
-    const { rankOf, firstRankOf, earlier } = this.lookups ?? this.buildLookups();
+    if (!this.looked) this.buildLookups();
+    const { rankOf, firstRankOf, earlier } = this;
     const k = address - this.base;
     const last = k >= 0 && k < rankOf.length ? rankOf[k]! : -1;
     if (last < 0) return false;
@@ -135,7 +139,7 @@ export class UserReadBuffer {
     if (first >= b || last < a) return false;
     if (first >= a || last < b) return true;
     let q = last;
-    while (q >= b) q = earlier![q]!;
+    while (q >= b) q = earlier[q]!;
     return q >= a;
   }
 
