@@ -233,12 +233,7 @@ export function switchedGroup(
     const transport = transportOf(tier);
     if (!scaleUp) protocolMask(transport).forEach((on, p) => (enabled[p] &&= on));
     const efficiency = scaleUp ? link.efficiency : NETWORK_EFFICIENCY * singleNic;
-    const wireBytesPerS = (tier.bandwidthBytesPerS / (tier.oversubscription ?? 1)) * efficiency;
-    const connectionBytesPerS = scaleUp ? undefined : transport.connectionBytesPerS;
-    const perRankBytesPerS =
-      connectionBytesPerS === undefined
-        ? wireBytesPerS
-        : Math.min(wireBytesPerS, (channels * connectionBytesPerS) / below);
+    const perRankBytesPerS = (tier.bandwidthBytesPerS / (tier.oversubscription ?? 1)) * efficiency;
     const steps = Math.ceil(size / below) - Math.ceil(size / members[t]!);
     return {
       scaleUp,

@@ -4,7 +4,7 @@ import { collectiveCost } from './collectives.js';
 import { NETWORK_COLLECTIVE_S, NETWORK_EFFICIENCY } from './nccl.js';
 import { getSystemPreset, SYSTEM_PRESETS, validateSystem } from './systems.js';
 import { TRANSPORT_SOURCES } from './transport-sources.js';
-import { NCCL_NETWORK_STEPS, TCPX_CONNECTION_BYTES_PER_S, TRANSPORT_PROFILES } from './transports.js';
+import { NCCL_NETWORK_STEPS, TRANSPORT_PROFILES } from './transports.js';
 import { TRANSPORTS, type NetworkTier, type SystemSpec, type Transport } from './types.js';
 
 const US = 1e-6;
@@ -138,9 +138,9 @@ describe("Google's GPUDirect-TCPX and TCPXO", () => {
       expect(collectiveCost(h100, 'all-gather', 65536, twoNodes, ring).protocol).toBe('LL');
       const c = collectiveCost(over(h100, 'tcpx', 12.5e9), 'all-gather', 65536, twoNodes, ring);
       expect(c).toMatchObject({ algorithm: 'ring', protocol: 'Simple' });
-      // 14 NVLink steps at max(0.47 + 3.4 - 0.6, 3 us net overhead), 1 network step at 14 us, over TCPX's 8 channels
-      // (their connections' cap, below 8 NICs of 12.5 GB/s), on 2 of them (Simple wants 32 KB a channel).
-      const nics = (Math.min(8 * 12.5e9 * NETWORK_EFFICIENCY, 8 * TCPX_CONNECTION_BYTES_PER_S) * 2) / 8;
+      // 14 NVLink steps at max(0.47 + 3.4 - 0.6, 3 us net overhead), 1 network step at 14 us, over 8 NICs of 12.5 GB/s,
+      // on 2 of TCPX's 8 pinned channels (Simple wants 32 KB a channel).
+      const nics = (8 * 12.5e9 * NETWORK_EFFICIENCY * 2) / 8;
       expect(c.seconds).toBeCloseTo(
         (8.4 + 14 * (0.47 + 3.4 - 0.6) + 14) * US + (15 / 16) * (65536 / nics) + NETWORK_COLLECTIVE_S,
         12,

@@ -40,11 +40,6 @@ export interface TransportProfile {
    * NCCL_MAX_NCHANNELS), in place of two per NIC (cluster/nccl-pipeline.ts).
    */
   readonly channels?: number;
-  /**
-   * network: achieved bytes/s of one channel's connection, each way, where the transport's host path and not the
-   * wire bounds it: a node then moves at most channels x this across the tier (cluster/nccl.ts).
-   */
-  readonly connectionBytesPerS?: number;
   /** Field path -> where the value comes from. */
   readonly citations: Readonly<Record<string, Citation>>;
 }
@@ -72,12 +67,6 @@ function efaSteps(netLatS: number): NetworkSteps {
   const simple = netLatS + 3 * US;
   return { ring: [netLatS, netLatS, simple], tree: [netLatS, netLatS, simple], nvlsTree: simple };
 }
-
-/**
- * GPUDirect-TCPX: what one NCCL channel's connection (one host thread driving 4 TCP sockets) carries each way. Fitted
- * (see the profile's citation).
- */
-export const TCPX_CONNECTION_BYTES_PER_S = 50.17e9 / 8;
 
 const EFA_P5 = efaSteps(20 * US);
 const EFA_P5EN = efaSteps(18 * US);
@@ -193,7 +182,6 @@ export const TRANSPORT_PROFILES: Readonly<Record<Transport, TransportProfile>> =
     protocols: ['Simple'],
     networkStepS: NCCL_NETWORK_STEPS,
     channels: 8,
-    connectionBytesPerS: TCPX_CONNECTION_BYTES_PER_S,
     citations: {
       protocols: cite('gcpTcpx', 'NCCL configs: NCCL_PROTO=Simple'),
       networkStepS: cite(
@@ -205,14 +193,6 @@ export const TRANSPORT_PROFILES: Readonly<Record<Transport, TransportProfile>> =
       channels: cite(
         'gcpTcpxScripts',
         'run-nccl.sh: NCCL_MIN_NCHANNELS=8, NCCL_MAX_NCHANNELS=8, NCCL_SOCKET_NTHREADS=1, NCCL_NSOCKS_PERTHREAD=4',
-      ),
-      connectionBytesPerS: cite(
-        'tpusim',
-        "6.27 GB/s a channel: the 8 GB calibration row's 50.17 GB/s busbw over 8 channels",
-        'calibrated',
-        'fitted to dstack-gcp-a3high-h100-2node-allgather-8g, the one TCPX calibration row; the same run is flat at ' +
-          '49.3-50.2 GB/s from 128 MB to 8 GB, half the 4 x 200 Gb/s wire, while TCPXO on the same page reaches 94% ' +
-          'of its wire: a bound of the host TCP path (one thread, 4 sockets a channel), not of the NICs',
       ),
     },
   },

@@ -191,24 +191,24 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
       "category": "collectives",
       "all": {
         "rows": 102,
-        "mape": 0.1527,
-        "medianSpeedRatio": 1.026,
-        "within15": 0.6765,
-        "within30": 0.8627
+        "mape": 0.1904,
+        "medianSpeedRatio": 1.028,
+        "within15": 0.6471,
+        "within30": 0.8333
       },
       "heldOut": {
         "rows": 61,
-        "mape": 0.1754,
+        "mape": 0.2248,
         "medianSpeedRatio": 1.027,
-        "within15": 0.623,
-        "within30": 0.8197
+        "within15": 0.5902,
+        "within30": 0.7869
       },
       "calibration": {
         "rows": 41,
-        "mape": 0.1189,
-        "medianSpeedRatio": 1.025,
-        "within15": 0.7561,
-        "within30": 0.9268
+        "mape": 0.1392,
+        "medianSpeedRatio": 1.03,
+        "within15": 0.7317,
+        "within30": 0.9024
       },
       "regime": {
         "chips": [
@@ -323,17 +323,17 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
   "overall": {
     "all": {
       "rows": 525,
-      "mape": 0.141,
-      "medianSpeedRatio": 1.055,
-      "within15": 0.6895,
-      "within30": 0.9105
+      "mape": 0.1483,
+      "medianSpeedRatio": 1.058,
+      "within15": 0.6838,
+      "within30": 0.9048
     },
     "heldOut": {
       "rows": 312,
-      "mape": 0.1417,
-      "medianSpeedRatio": 1.05,
-      "within15": 0.6891,
-      "within30": 0.9071
+      "mape": 0.1513,
+      "medianSpeedRatio": 1.051,
+      "within15": 0.6827,
+      "within30": 0.9006
     }
   }
 };
