@@ -635,6 +635,7 @@ export {
   evaluateRate,
   findCapacity,
   servingMemory,
+  simulatedRequestsBound,
   type ServingWorkload,
   type SloPercentile,
   type ServingSlo,

@@ -187,13 +187,16 @@ describe('tpusim infer --slo-ttft --slo-tpot', () => {
     expect(a.code).toBe(1);
     expect(a.err).toMatch(
       new RegExp(
-        'this run would take about .* \\(up to 24 simulations, each 1,000,000 requests ' +
-          '.*\\), above the limit of 60 s; raise it with --max-time',
+        'this run would take about .* \\(up to 24 simulations, each 3,000,000 requests ' +
+          '.*\\(1,000,000 measured, the rest warm-up and drain\\)\\), ' +
+          'above the limit of 60 s; raise it with --max-time',
       ),
     );
     const b = await tpusim('tco', '--workload', 'llama3-70b', '--chip', 'tpu-v4', '--requests', '1000000');
     expect(b.code).toBe(1);
-    expect(b.err).toMatch(/above the limit of 60 s/);
+    expect(b.err).toMatch(
+      /each 3,000,000 requests .*\(1,000,000 measured, the rest warm-up and drain\)\), above the limit of 60 s/,
+    );
   });
 
   it('an SLO no rate meets exits 1 with the reason on stderr', async () => {

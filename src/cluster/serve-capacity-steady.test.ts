@@ -5,7 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { getChipPreset } from '../arch/presets/index.js';
-import { evaluateRate, findCapacity, fixedWorkload, steadyWindow, type ServingSlo } from './serve-capacity.js';
+import {
+  evaluateRate,
+  findCapacity,
+  fixedWorkload,
+  simulatedRequestsBound,
+  steadyWindow,
+  type ServingSlo,
+} from './serve-capacity.js';
 import { servingContext } from './serve.js';
 import { simulateServing, validateServingInput, type ServingSimInput } from './serving-sim.js';
 import { getSystemPreset } from './systems.js';
@@ -96,5 +103,17 @@ describe('findCapacity in the steady state', () => {
     expect(shortAll).toBeGreaterThan(shortSteady);
     expect(Math.abs(shortSteady / long - 1)).toBeLessThan(Math.abs(shortAll / long - 1));
     expect(Math.abs(shortSteady / long - 1)).toBeLessThan(0.06);
+  });
+});
+
+describe('simulatedRequestsBound', () => {
+  it('bounds the requests every rate simulates: the measured ones plus at most as many before and after', () => {
+    expect(simulatedRequestsBound(1000)).toBe(3000);
+    for (const [rate, lifetimeS] of [
+      [0.1, 1],
+      [50, 30],
+      [1e6, 1e3],
+    ] as const)
+      expect(steadyWindow(1000, rate, lifetimeS).total).toBeLessThanOrEqual(simulatedRequestsBound(1000));
   });
 });

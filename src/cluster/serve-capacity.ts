@@ -271,6 +271,14 @@ export function steadyWindow(
   return { total: requests + 2 * w, from: w, to: w + requests };
 }
 
+/**
+ * The most requests one rate's simulation runs for `requests` measured ones (the warm-up and drain at their
+ * longest): what a run's cost estimate counts.
+ */
+export function simulatedRequestsBound(requests: number): number {
+  return steadyWindow(requests, Infinity, Infinity).total;
+}
+
 /** Simulates one replica at `rate` requests/s and checks the SLOs. */
 export function evaluateRate(
   ctx: ServingContext,

@@ -11,6 +11,7 @@ import {
   meanLengths,
   searchServingConfigs,
   servingMemory,
+  simulatedRequestsBound,
   trimNumber,
   inGib,
   type CapacityResult,
@@ -142,8 +143,9 @@ export function runInferCapacity(io: Io, values: ParsedArgs['values'], req: Capa
   const one = req.ctx;
   const maxSimulations = values['search'] ? 800 : 24;
   // Most simulations of a search run near capacity, where about half the slots are busy.
+  // Each simulation runs warm-up and drain requests around the measured ones (cluster/serve-capacity.ts).
   const perSim = servingWork({
-    requests,
+    requests: simulatedRequestsBound(requests),
     rate: Infinity,
     outputTokens: Math.ceil(m.output),
     maxBatch: Math.max(1, Math.floor(base.slots / 2)),
@@ -151,7 +153,9 @@ export function runInferCapacity(io: Io, values: ParsedArgs['values'], req: Capa
   });
   checkWork(
     {
-      what: `up to ${maxSimulations} simulations, each ${perSim.what}`,
+      what:
+        `up to ${maxSimulations} simulations, each ${perSim.what} ` +
+        `(${requests.toLocaleString('en-US')} measured, the rest warm-up and drain)`,
       bytes: perSim.bytes,
       seconds: perSim.seconds * maxSimulations,
     },

@@ -5,6 +5,7 @@
  */
 import {
   formatSI,
+  simulatedRequestsBound,
   smallestServingConfig,
   TpusimError,
   trimNumber,
@@ -97,10 +98,24 @@ export function readServingAsk(
   const requests = positiveInteger('--requests', stringOption(values, 'requests') ?? '1000', 1_000_000);
   const output = Math.ceil(workload.samples.reduce((sum, [, o]) => sum + o, 0) / workload.samples.length);
   // Near capacity a replica runs about half of its (at most 256) slots.
-  const one = servingWork({ requests, rate: Infinity, outputTokens: output, maxBatch: 128, requestSeconds: 1 });
+  // Each simulation runs warm-up and drain requests around the measured ones (cluster/serve-capacity.ts).
+  const simulated = simulatedRequestsBound(requests);
+  const one = servingWork({
+    requests: simulated,
+    rate: Infinity,
+    outputTokens: output,
+    maxBatch: 128,
+    requestSeconds: 1,
+  });
   const sims = SIMULATIONS_PER_CHIP * chipKinds;
   checkWork(
-    { what: `up to ${sims} simulations, each ${one.what}`, bytes: one.bytes, seconds: one.seconds * sims },
+    {
+      what:
+        `up to ${sims} simulations, each ${one.what} ` +
+        `(${requests.toLocaleString('en-US')} measured, the rest warm-up and drain)`,
+      bytes: one.bytes,
+      seconds: one.seconds * sims,
+    },
     readLimits(values),
   );
   return {
