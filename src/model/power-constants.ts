@@ -210,30 +210,42 @@ export const POWER_CONSTANTS = {
     'instruction overhead ~20% of the math energy of a tensor-core MMA instruction, as recalled from the keynote ' +
       '(slide not re-checked)',
   ),
-  /** Leakage at the nominal supply and a hot junction, by node (W/mm^2). */
+  /**
+   * Leakage at the nominal supply and a hot junction, by node (W/mm^2): a TPU's measured idle power less what
+   * this model itself charges at idle: SerDes at serdesIdleShare of full rate (2 directions x links x
+   * bandwidth x the 7 nm chip-link 40 pJ/B, plus PCIe at 52 pJ/B) and DRAM standby (dramStandbyWPerGBps x
+   * bandwidth). The earlier derivation took ~22-24 W of full-rate ICI SerDes off the idle figure while the
+   * model charges half of it, so the idle rows it was derived from came out 8-15% low. TPUs do not gate
+   * their clock at idle (clockShareSystolic), so this density also holds the global clock; tensor-core chips
+   * take the same density (no GPU idle power has been derived here: their clock gating is not modelled).
+   */
   leakage28: c(
-    0.07,
+    0.0818,
     'W/mm^2',
     'jouppi2017',
     'derived',
-    'TPU v1 idle 28 W on a <= 331 mm^2 die, less ~4 W of DDR3 standby: (28 - 4) / 331 = 0.07',
+    'TPU v1 idle 28 W on 331 mm^2, less PCIe SerDes at idle 0.5 x 2 x 15.75 GB/s x 52 pJ/B = 0.82 W and DDR3 ' +
+      'standby 34 GB/s x 0.003 = 0.10 W: (28 - 0.82 - 0.10) / 331 = 0.0818',
     "Table 2: TPU v1 28 nm, die <= half of Haswell's 662 mm^2, idle 28 W, busy 40 W",
   ),
   leakage16: c(
-    0.14,
+    0.155,
     'W/mm^2',
     'jouppi2023',
     'derived',
-    'TPU v3 idle 123 W with HBM (die < 700 mm^2): (123 - 4 HBM stacks x 1 W - ICI SerDes ~22 W) / 700 = 0.14',
+    'TPU v3 idle 123 W (ASIC + HBM, die < 700 mm^2), less SerDes at idle 0.5 x (2 x 4 ICI x 70 GB/s x 40 pJ/B ' +
+      '+ 2 x 15.75 GB/s PCIe x 52 pJ/B) = 12.0 W and HBM standby 900 GB/s x 0.003 = 2.7 W: ' +
+      '(123 - 12.0 - 2.7) / 700 = 0.155',
     'Table 4: TPU v3 / v4 idle 123 / 90 W, die < 700 / < 600 mm^2, ASIC + HBM power',
   ),
   leakage7: c(
-    0.1,
+    0.123,
     'W/mm^2',
     'jouppi2023',
     'derived',
-    'TPU v4 idle 90 W with HBM (die < 600 mm^2): (90 - 4 HBM stacks x 1 W - 6 ICI links ~24 W) / 600 = 0.10; ' +
-      'also used below 7 nm (an estimate)',
+    'TPU v4 idle 90 W (ASIC + HBM, die < 600 mm^2), less SerDes at idle 0.5 x (2 x 6 ICI x 50 GB/s x 40 pJ/B ' +
+      '+ 2 x 16 GB/s PCIe x 52 pJ/B) = 12.8 W and HBM standby 1200 GB/s x 0.003 = 3.6 W: ' +
+      '(90 - 12.8 - 3.6) / 600 = 0.123; also used below 7 nm (an estimate)',
     'Table 4: TPU v3 / v4 idle 123 / 90 W, die < 700 / < 600 mm^2, ASIC + HBM power',
   ),
   /** DRAM standby and refresh, per GB/s of the memory's peak bandwidth. */

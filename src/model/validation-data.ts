@@ -52,21 +52,21 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
       "category": "training-node",
       "all": {
         "rows": 86,
-        "mape": 0.1162,
+        "mape": 0.116,
         "medianSpeedRatio": 1.082,
         "within15": 0.7093,
         "within30": 0.9651
       },
       "heldOut": {
         "rows": 44,
-        "mape": 0.1064,
+        "mape": 0.1063,
         "medianSpeedRatio": 1.08,
         "within15": 0.7273,
         "within30": 1
       },
       "calibration": {
         "rows": 42,
-        "mape": 0.1265,
+        "mape": 0.1261,
         "medianSpeedRatio": 1.085,
         "within15": 0.6905,
         "within30": 0.9286
@@ -99,21 +99,21 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
       "category": "training-scale",
       "all": {
         "rows": 84,
-        "mape": 0.1262,
+        "mape": 0.1261,
         "medianSpeedRatio": 1.085,
         "within15": 0.6905,
         "within30": 0.9643
       },
       "heldOut": {
         "rows": 50,
-        "mape": 0.1339,
+        "mape": 0.1338,
         "medianSpeedRatio": 1.081,
         "within15": 0.7,
         "within30": 0.96
       },
       "calibration": {
         "rows": 34,
-        "mape": 0.1148,
+        "mape": 0.1147,
         "medianSpeedRatio": 1.092,
         "within15": 0.6765,
         "within30": 0.9706
@@ -231,21 +231,21 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
       "category": "power",
       "all": {
         "rows": 14,
-        "mape": 0.1212,
-        "medianSpeedRatio": 0.9615,
+        "mape": 0.1037,
+        "medianSpeedRatio": 1.003,
         "within15": 0.7857,
         "within30": 0.8571
       },
       "heldOut": {
         "rows": 7,
-        "mape": 0.1162,
-        "medianSpeedRatio": 0.9358,
+        "mape": 0.1143,
+        "medianSpeedRatio": 0.9795,
         "within15": 0.8571,
         "within30": 0.8571
       },
       "calibration": {
         "rows": 7,
-        "mape": 0.1262,
+        "mape": 0.09303,
         "medianSpeedRatio": 1.003,
         "within15": 0.7143,
         "within30": 0.8571
@@ -323,8 +323,8 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
   "overall": {
     "all": {
       "rows": 525,
-      "mape": 0.1483,
-      "medianSpeedRatio": 1.058,
+      "mape": 0.1482,
+      "medianSpeedRatio": 1.056,
       "within15": 0.6838,
       "within30": 0.9048
     },
