@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeChunk, encodeChunk } from './chunk-codec.js';
+import { createChunkEncoder, decodeChunk, encodeChunk } from './chunk-codec.js';
 import type { ChunkColumns } from './chunk-columns.js';
 
 const n = 5;
@@ -41,5 +41,26 @@ describe('chunk codec', () => {
       expect(decoded).toStrictEqual(columns);
       expect(decoded.objectives.t?.buffer).not.toBe(bytes.buffer);
     }
+  });
+});
+
+describe('chunk encoder that reuses its buffer', () => {
+  it('gives the same bytes as encodeChunk for each chunk, whatever the chunk before it left behind', () => {
+    const encode = createChunkEncoder();
+    const m = 40;
+    // Values whose bytes are all non-zero, so a padding byte left unwritten shows.
+    const big: ChunkColumns = {
+      ...columns,
+      length: m,
+      knobs: { rows: { kind: 'number', values: new Float64Array(m).fill(-0.1) } },
+      feasible: new Uint8Array(m).fill(255),
+      reasons: { kind: 'label', codes: new Uint32Array(m).fill(0x01010101), labels: ['[]'] },
+      objectives: { t: new Float64Array(m).fill(0.1), u: new Float64Array(m).fill(-0.3) },
+    };
+    // A larger chunk first fills the buffer with non-zero bytes where the next chunk has padding.
+    expect(Buffer.compare(encode(big), encodeChunk(big))).toBe(0);
+    const bytes = encode(columns);
+    expect(Buffer.compare(bytes, encodeChunk(columns))).toBe(0);
+    expect(decodeChunk(shifted(bytes, 0))).toStrictEqual(columns);
   });
 });

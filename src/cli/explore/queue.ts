@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { TpusimError, type CompiledSweep } from '../../index.js';
-import { decodeChunk, encodeChunk } from './chunk-codec.js';
+import { createChunkEncoder, decodeChunk } from './chunk-codec.js';
 import { ChunkBuilder, evaluateInto, type ChunkColumns, type ChunkRange } from './chunk-columns.js';
 import { startQueueThread } from './queue-thread-client.js';
 import {
@@ -275,6 +275,8 @@ export async function startQueueWorker(options: WorkerOptions): Promise<QueueWor
     redis.disconnect();
   });
   const sweepFor = sweepCache(redis, options.sweepModule);
+  // One chunk at a time (concurrency 1), and its bytes are sent once the SET is answered: one buffer serves all.
+  const encode = createChunkEncoder();
   const worker = new Worker(
     QUEUE_NAME,
     async (job) => {
@@ -283,7 +285,7 @@ export async function startQueueWorker(options: WorkerOptions): Promise<QueueWor
       const sweep = await sweepFor(hash);
       const columns = await evaluateYielding(sweep, { chunk, start, end });
       const key = resultKey(job.id!);
-      await redis.set(key, encodeChunk(columns), 'EX', SPEC_TTL_S);
+      await redis.set(key, encode(columns), 'EX', SPEC_TTL_S);
       options.log(`worker: chunk ${chunk} done`);
       return key;
     },
