@@ -545,6 +545,7 @@ export {
   maxBatch,
   iterationSeconds,
   kvBytesPerTokenPerChip,
+  hostPrefixRestoreSeconds,
   weightBytesPerChip,
   type ServingPlan,
   type ServingContext,
@@ -591,9 +592,13 @@ export {
   pagingWaste,
   cachedPromptTokens,
   prefillPromptTokens,
+  sharedPromptTokens,
+  prefixRestoreSeconds,
   kvOffload,
+  PREFIX_SOURCES,
   type KvCacheOptions,
   type KvOffload,
+  type PrefixSource,
 } from './cluster/serve-kv.js';
 export {
   expectedTokensPerStep,

@@ -13,14 +13,26 @@
  *   an upper bound on the cost). The link is the chip's `hostLink` unless given: PCIe 5.0 x16 moves
  *   64 GB/s per direction (PCI-SIG, PCIe 5.0 specification: 32 GT/s x 16 lanes), NVLink-C2C on GH200
  *   450 GB/s per direction (NVIDIA Grace Hopper Superchip Architecture whitepaper, 2023: 900 GB/s total).
+ * - A prefix restored from host memory (`prefixSource: 'host'`; vLLM's OffloadingConnector, TensorRT-LLM's
+ *   host KV-cache offload, LMCache): the cached tokens are a request's own earlier turns kept in host memory,
+ *   not a prefix shared in HBM. Before its prefill the request copies their KV over the host link: restored
+ *   tokens x KV bytes per token per chip / host-link bandwidth (each chip its own shard over its own link),
+ *   not overlapped with the prefill of the rest (vLLM loads the blocks before it schedules the request). Once
+ *   restored, each sequence holds its own copy.
  */
 import { issue, type Issue } from '../core/errors.js';
+
+/** Where cached prompt tokens are found: in HBM (a shared prefix) or in host memory (restored per request). */
+export const PREFIX_SOURCES = ['hbm', 'host'] as const;
+export type PrefixSource = (typeof PREFIX_SOURCES)[number];
 
 export interface KvCacheOptions {
   /** Tokens per KV block (vLLM default 16); 1 or absent: no paging waste. */
   readonly blockTokens?: number;
   /** Fraction of each prompt found in the prefix cache, in [0, 1). */
   readonly prefixHitRate?: number;
+  /** Where the cached tokens are: 'hbm' (default, shared by the replica's sequences) or 'host' (each request's own). */
+  readonly prefixSource?: PrefixSource;
   /** Host memory per chip the KV cache may spill into (bytes). */
   readonly hostBytesPerChip?: number;
   /** Host link bandwidth per chip (bytes/s); default the chip's `hostLink`. */
@@ -34,6 +46,10 @@ export function validateKvCache(o: KvCacheOptions): Issue[] {
     out.push(issue('out_of_range', 'blockTokens', `blockTokens: ${o.blockTokens} must be an integer within [1, 4096]`));
   if (o.prefixHitRate !== undefined && !(o.prefixHitRate >= 0 && o.prefixHitRate < 1))
     out.push(issue('out_of_range', 'prefixHitRate', `prefixHitRate: ${o.prefixHitRate} must be within [0, 1)`));
+  if (o.prefixSource !== undefined && !(PREFIX_SOURCES as readonly string[]).includes(o.prefixSource))
+    out.push(
+      issue('bad_value', 'prefixSource', `prefixSource: ${o.prefixSource} must be one of ${PREFIX_SOURCES.join(', ')}`),
+    );
   if (o.hostBytesPerChip !== undefined && !(Number.isFinite(o.hostBytesPerChip) && o.hostBytesPerChip >= 0))
     out.push(issue('too_small', 'hostBytesPerChip', `hostBytesPerChip: ${o.hostBytesPerChip} must be >= 0`));
   if (o.hostLinkBytesPerS !== undefined && !(Number.isFinite(o.hostLinkBytesPerS) && o.hostLinkBytesPerS > 0))
@@ -44,6 +60,26 @@ export function validateKvCache(o: KvCacheOptions): Issue[] {
 /** Prompt tokens found in the prefix cache (whole tokens). */
 export function cachedPromptTokens(o: KvCacheOptions | undefined, prompt: number): number {
   return Math.floor((o?.prefixHitRate ?? 0) * prompt);
+}
+
+/** Cached prompt tokens held once per replica: a prefix in HBM; none when each request restores its own from host. */
+export function sharedPromptTokens(o: KvCacheOptions | undefined, prompt: number): number {
+  return o?.prefixSource === 'host' ? 0 : cachedPromptTokens(o, prompt);
+}
+
+/**
+ * Seconds one request spends copying its cached prefix from host memory before its prefill: cached tokens x
+ * `kvBytesPerTokenPerChip` over the host link (the options' `hostLinkBytesPerS`, else `chipHostLinkBytesPerS`); 0 for a
+ * prefix in HBM.
+ */
+export function prefixRestoreSeconds(
+  o: KvCacheOptions | undefined,
+  prompt: number,
+  kvBytesPerTokenPerChip: number,
+  chipHostLinkBytesPerS: number,
+): number {
+  if (o?.prefixSource !== 'host') return 0;
+  return (cachedPromptTokens(o, prompt) * kvBytesPerTokenPerChip) / (o.hostLinkBytesPerS ?? chipHostLinkBytesPerS);
 }
 
 /**
@@ -61,11 +97,11 @@ export function pagedTokens(o: KvCacheOptions | undefined, tokens: number): numb
 }
 
 /**
- * KV tokens of `batch` sequences at prompt + output: each its own uncached tokens in whole blocks, the shared prefix
+ * KV tokens of `batch` sequences at prompt + output: each its own unshared tokens in whole blocks, the shared prefix
  * once.
  */
 export function kvTokensHeld(o: KvCacheOptions | undefined, batch: number, prompt: number, output: number): number {
-  const shared = cachedPromptTokens(o, prompt);
+  const shared = sharedPromptTokens(o, prompt);
   return batch * pagedTokens(o, prompt - shared + output) + (batch > 0 ? pagedTokens(o, shared) : 0);
 }
 

@@ -19,11 +19,12 @@ import { NUMBER_FORMATS } from '../core/number-formats.js';
 import { TpusimError } from '../core/errors.js';
 import { notComputableReasons } from '../model/estimate.js';
 import {
-  cachedPromptTokens,
   kvOffload,
   kvTokensHeld,
   pagedTokens,
   prefillPromptTokens,
+  prefixRestoreSeconds,
+  sharedPromptTokens,
   validateKvCache,
   type KvCacheOptions,
   type KvOffload,
@@ -221,6 +222,11 @@ export function kvBytesPerTokenPerChip(ctx: ServingContext): number {
   return kvElementsPerTokenPerChip(ctx) * ctx.kvBytes + (draft ? kvBytesPerTokenPerChip(draft) / ctx.pp : 0);
 }
 
+/** Seconds one request copies its cached prefix from host memory over the chip's host link (0 for a prefix in HBM). */
+export function hostPrefixRestoreSeconds(ctx: ServingContext, prompt: number): number {
+  return prefixRestoreSeconds(ctx.kvCache, prompt, kvBytesPerTokenPerChip(ctx), ctx.chip.hostLink.bandwidthBytesPerS);
+}
+
 /** Weight bytes on each chip of the replica (experts spread over all its chips). */
 export function weightBytesPerChip(ctx: ServingContext): number {
   const m = ctx.model;
@@ -315,6 +321,8 @@ export interface ServingPoint {
   readonly memory: ServingMemory;
   /** KV cache bytes per chip held in host memory (offload), each decode step bringing them over the host link. */
   readonly kvOffloadBytes: number;
+  /** Seconds a request copies its cached prefix from host memory before its prefill (inside `ttftS`); host only. */
+  readonly prefixRestoreS?: number;
 }
 
 /** A serving point's figures as `tpusim infer --json` and the UI's Serving page report them, in that order. */
@@ -325,8 +333,10 @@ export function servingPointFields(point: ServingPoint) {
 
 /** One static batch: prefill `batch` prompts together, then decode `output` tokens each. */
 export function servingPoint(ctx: ServingContext, batch: number, prompt: number, output: number): ServingPoint {
-  // Only the prompt tokens the prefix cache lacks are prefilled.
+  // Only the prompt tokens the prefix cache lacks are prefilled; a prefix in host memory is first copied in, every
+  // request's over the same link before the batch's prefill.
   const prefill = prefillSeconds(ctx, batch, prefillPromptTokens(ctx.kvCache, prompt));
+  const restoreS = batch * hostPrefixRestoreSeconds(ctx, prompt);
   // Decode time is affine in the context length, so the mean step is the step at the mean context.
   const steps = Math.max(0, output - 1);
   const meanContext = prompt + output / 2;
@@ -336,10 +346,10 @@ export function servingPoint(ctx: ServingContext, batch: number, prompt: number,
       ? iterationSeconds(ctx, { prefillTokens: 0, decodeSequences: batch, contextTokens: batch * meanContext })
       : 0;
   const tpotS = steps > 0 ? decodeTokenSeconds(ctx, batch, meanContext, plainS) + f.offload.stepS : 0;
-  const requestS = ctx.engine.requestS + prefill.lastS + steps * tpotS;
+  const requestS = ctx.engine.requestS + restoreS + prefill.lastS + steps * tpotS;
   return {
     batch,
-    ttftS: ctx.engine.requestS + prefill.meanS,
+    ttftS: ctx.engine.requestS + restoreS + prefill.meanS,
     tpotS,
     requestS,
     tokensPerS: (batch * output) / requestS,
@@ -349,7 +359,14 @@ export function servingPoint(ctx: ServingContext, batch: number, prompt: number,
     fits: f.offload.fits,
     memory: f.memory,
     kvOffloadBytes: f.offload.hostBytes,
+    ...restoreField(ctx, prompt),
   };
+}
+
+/** The `prefixRestoreS` of a point whose cached prefix is restored from host memory. */
+function restoreField(ctx: ServingContext, prompt: number): { prefixRestoreS?: number } {
+  const s = hostPrefixRestoreSeconds(ctx, prompt);
+  return s > 0 ? { prefixRestoreS: s } : {};
 }
 
 /**
@@ -400,8 +417,13 @@ export function steadyStatePoint(
       : decodeS) *
       speculation +
     f.offload.stepS;
-  // An engine that overlaps host work still schedules a newly arrived prompt before its first chunk runs.
-  const aloneS = ctx.engine.requestS + (ctx.engine.overlapsHost ? hostStepSeconds(ctx.engine, c) : 0) + chunks * mixedS;
+  // An engine that overlaps host work still schedules a newly arrived prompt before its first chunk runs; a prefix in
+  // host memory is copied in first (the others' copies sharing the link are not counted).
+  const aloneS =
+    ctx.engine.requestS +
+    (ctx.engine.overlapsHost ? hostStepSeconds(ctx.engine, c) : 0) +
+    hostPrefixRestoreSeconds(ctx, fullPrompt) +
+    chunks * mixedS;
   const decodeSteps = Math.max(0, output - 1) * tpotS;
   const requestS = solveRequestSeconds(aloneS + decodeSteps, (r) =>
     prefillWaitSeconds(ctx, c, r, chunks * mixedS, decodeS),
@@ -419,6 +441,7 @@ export function steadyStatePoint(
     fits: f.offload.fits,
     memory: f.memory,
     kvOffloadBytes: f.offload.hostBytes,
+    ...restoreField(ctx, fullPrompt),
   };
 }
 
@@ -472,7 +495,7 @@ export function maxBatch(ctx: ServingContext, prompt: number, output: number): n
   if (free <= 0) return 0;
   // KV tokens HBM (and any host memory the cache may spill into) holds, less the shared prefix; then whole sequences.
   const tokens = (free + (ctx.kvCache?.hostBytesPerChip ?? 0)) / kvBytesPerTokenPerChip(ctx);
-  const shared = cachedPromptTokens(ctx.kvCache, prompt);
+  const shared = sharedPromptTokens(ctx.kvCache, prompt);
   const perSequence = kvTokensHeld(ctx.kvCache, 1, prompt, output) - pagedTokens(ctx.kvCache, shared);
   return Math.max(0, Math.floor((tokens - pagedTokens(ctx.kvCache, shared)) / perSequence));
 }

@@ -143,25 +143,25 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
     {
       "category": "serving",
       "all": {
-        "rows": 139,
-        "mape": 0.1588,
-        "medianSpeedRatio": 1.063,
-        "within15": 0.6259,
-        "within30": 0.8705
+        "rows": 144,
+        "mape": 0.1646,
+        "medianSpeedRatio": 1.071,
+        "within15": 0.6111,
+        "within30": 0.8542
       },
       "heldOut": {
-        "rows": 83,
-        "mape": 0.1877,
-        "medianSpeedRatio": 1.09,
-        "within15": 0.5783,
-        "within30": 0.8434
+        "rows": 86,
+        "mape": 0.1926,
+        "medianSpeedRatio": 1.102,
+        "within15": 0.5581,
+        "within30": 0.8256
       },
       "calibration": {
-        "rows": 56,
-        "mape": 0.1161,
-        "medianSpeedRatio": 1.048,
-        "within15": 0.6964,
-        "within30": 0.9107
+        "rows": 58,
+        "mape": 0.1231,
+        "medianSpeedRatio": 1.056,
+        "within15": 0.6897,
+        "within30": 0.8966
       },
       "regime": {
         "chips": [
@@ -181,7 +181,7 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
           16
         ],
         "params": [
-          6738149376,
+          1235746816,
           671025397760
         ]
       },
@@ -322,18 +322,18 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
   ],
   "overall": {
     "all": {
-      "rows": 525,
-      "mape": 0.1482,
-      "medianSpeedRatio": 1.056,
-      "within15": 0.6838,
-      "within30": 0.9048
+      "rows": 530,
+      "mape": 0.1499,
+      "medianSpeedRatio": 1.058,
+      "within15": 0.6792,
+      "within30": 0.9
     },
     "heldOut": {
-      "rows": 312,
-      "mape": 0.1513,
+      "rows": 315,
+      "mape": 0.153,
       "medianSpeedRatio": 1.051,
-      "within15": 0.6827,
-      "within30": 0.9006
+      "within15": 0.6762,
+      "within30": 0.8952
     }
   }
 };

@@ -7,6 +7,7 @@ import { TRAINING_ATTENTION_KERNELS } from '../cluster/train-attention.js';
 import { MOE_DISPATCHERS } from '../cluster/train-moe.js';
 import { SLO_PERCENTILES } from '../cluster/serve-capacity.js';
 import { ACTIVATION_DTYPES, WEIGHT_DTYPES } from '../cluster/serve-quant.js';
+import { PREFIX_SOURCES } from '../cluster/serve-kv.js';
 import { SCHEDULERS } from '../cluster/serving-sim.js';
 import { PIPELINE_SCHEDULES } from '../cluster/train-pipeline.js';
 import { FP8_SCALINGS } from '../cluster/train-fp8.js';
@@ -161,6 +162,7 @@ const WORKLOADS: Readonly<Record<string, Schema>> = {
     powerLimitW: optional(number({ above: 0, max: 1e5, unit: 'W' })),
     chunkTokens: optional(count(1 << 24)),
     prefixHitRate: optional(number({ min: 0, below: 1 })),
+    prefixSource: optional(oneOf(PREFIX_SOURCES)),
     disaggregated: optional(
       object({
         prefillChips: count(1e6),

@@ -1,8 +1,9 @@
 /**
  * A serve row's serving techniques as the library models them: quantization (cluster/serve-quant.ts),
  * speculative decoding (serve-spec.ts), the scheduler and prefill chunk (serve-schedulers.ts), prefix
- * caching (serve-kv.ts) and disaggregated prefill and decode pools (serve-disagg.ts). Rows without them
- * map exactly as before: `dtype` and `kvDtype` as formats, static or steady-state points.
+ * caching in HBM or restored from host memory (serve-kv.ts) and disaggregated prefill and decode pools
+ * (serve-disagg.ts). Rows without them map exactly as before: `dtype` and `kvDtype` as formats, static or
+ * steady-state points.
  */
 import { disaggregatedAtRate, disaggregatedPoint } from '../cluster/serve-disagg.js';
 import {
@@ -61,13 +62,22 @@ export function quantizationOf(w: ServeWorkload): QuantizationOptions | undefine
 export function techniquePlan(w: ServeWorkload, draftModel: TransformerModel | undefined): Partial<ServingPlan> {
   const quantization = quantizationOf(w);
   const s = w.speculative;
+  if (w.prefixSource !== undefined && w.prefixHitRate === undefined)
+    throw new Error(`workload.prefixSource: ${w.prefixSource} needs prefixHitRate (the share of the prompt cached)`);
   return {
     ...(quantization ? { quantization } : {}),
     ...(s
       ? { speculative: { draftTokens: s.draftTokens, acceptance: s.acceptance, ...(draftModel ? { draftModel } : {}) } }
       : {}),
     ...(w.chunkTokens !== undefined ? { chunkTokens: w.chunkTokens } : {}),
-    ...(w.prefixHitRate !== undefined ? { kvCache: { prefixHitRate: w.prefixHitRate } } : {}),
+    ...(w.prefixHitRate !== undefined
+      ? {
+          kvCache: {
+            prefixHitRate: w.prefixHitRate,
+            ...(w.prefixSource !== undefined ? { prefixSource: w.prefixSource } : {}),
+          },
+        }
+      : {}),
   };
 }
 

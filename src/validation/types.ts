@@ -9,6 +9,7 @@ import type { PipelineSchedule } from '../cluster/train-pipeline.js';
 import type { Fp8Scaling } from '../cluster/train-fp8.js';
 import type { RematTensor } from '../cluster/train-remat.js';
 import type { ActivationDtype, WeightDtype } from '../cluster/serve-quant.js';
+import type { PrefixSource } from '../cluster/serve-kv.js';
 import type { SloPercentile } from '../cluster/serve-capacity.js';
 import type { Scheduler } from '../cluster/serving-sim.js';
 import type { TrainingStack } from '../cluster/types.js';
@@ -206,6 +207,8 @@ export interface ServeWorkload {
   readonly chunkTokens?: number;
   /** Fraction of each prompt found in the prefix cache, in [0, 1). */
   readonly prefixHitRate?: number;
+  /** Where the cached tokens are: 'hbm' (default, a shared prefix) or 'host' (restored over the host link). */
+  readonly prefixSource?: PrefixSource;
   /** Disaggregated prefill and decode pools (serve-disagg.ts); `chips` is their sum, `tp` the decode replica's. */
   readonly disaggregated?: {
     readonly prefillChips: number;

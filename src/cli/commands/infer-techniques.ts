@@ -9,6 +9,7 @@ import {
   expectedTokensPerStep,
   formatSI,
   KV_DTYPES,
+  PREFIX_SOURCES,
   SCHEDULERS,
   servingContext,
   servingProblems,
@@ -35,6 +36,7 @@ export const TECHNIQUE_OPTIONS = {
   'kv-dtype': { type: 'string' },
   'kv-block': { type: 'string' },
   'prefix-hit-rate': { type: 'string' },
+  'prefix-source': { type: 'string' },
   'kv-offload-gib': { type: 'string' },
   'host-link-gbps': { type: 'string' },
   scheduler: { type: 'string' },
@@ -59,6 +61,10 @@ export const TECHNIQUE_HELP =
   `emulated (weights narrower than activations: dequantised on the vector unit) or refused with the reason
   ` +
   `--kv-block TOKENS (paged KV, last-block waste)  --prefix-hit-rate F (prompt share found in the prefix cache)
+  ` +
+  `--prefix-source ${PREFIX_SOURCES.join('|')} (where the cached share is: hbm, a shared prefix; host, each ` +
+  `request's own,
+      copied over the host link before its prefill)
  ` +
   ` --kv-offload-gib G (host memory per chip the KV cache may spill into; --host-link-gbps B, default the chip's ` +
   `host link)
@@ -91,11 +97,16 @@ export function techniquePlan(values: ParsedArgs['values'], maxPositions: number
   };
   const block = text('kv-block');
   const hit = nonNegativeNumber('--prefix-hit-rate', text('prefix-hit-rate'), 0.99);
+  const sourceText = text('prefix-source');
+  const source = sourceText !== undefined ? choice('--prefix-source', sourceText, PREFIX_SOURCES) : undefined;
+  if (source !== undefined && hit === undefined)
+    throw new UsageError(`--prefix-source ${source} needs --prefix-hit-rate (the share of each prompt that is cached)`);
   const offloadGib = nonNegativeNumber('--kv-offload-gib', text('kv-offload-gib'), 1 << 20);
   const linkGbps = positiveNumber('--host-link-gbps', text('host-link-gbps'), 1e5);
   const kvCache = {
     ...(block !== undefined ? { blockTokens: positiveInteger('--kv-block', block, 4096) } : {}),
     ...(hit !== undefined ? { prefixHitRate: hit } : {}),
+    ...(source !== undefined ? { prefixSource: source } : {}),
     ...(offloadGib !== undefined ? { hostBytesPerChip: offloadGib * 2 ** 30 } : {}),
     ...(linkGbps !== undefined ? { hostLinkBytesPerS: linkGbps * 1e9 } : {}),
   };
@@ -201,6 +212,7 @@ export function techniqueJson(
     ...(ctx.attentionDataParallel ? { attentionDataParallel: true } : {}),
     ...(ctx.quantization ? { quantization: ctx.quantization } : {}),
     ...(ctx.kvCache ? { kvCache: ctx.kvCache } : {}),
+    ...(point.prefixRestoreS !== undefined ? { prefixRestoreS: point.prefixRestoreS } : {}),
     ...(spec
       ? {
           speculative: {
@@ -235,6 +247,11 @@ export function techniqueLines(
       `activations ${inGib(point.memory.activations)} GiB` +
       `${point.kvOffloadBytes > 0 ? `; ${inGib(point.kvOffloadBytes)} GiB of KV offloaded to host memory` : ''}`,
   ];
+  if (point.prefixRestoreS !== undefined)
+    out.push(
+      `prefix from host memory: each request's cached KV copied over the host link in ${ms(point.prefixRestoreS)} ms ` +
+        `before its prefill (inside TTFT)`,
+    );
   const q = ctx.quantization;
   if (q)
     out.push(
