@@ -62,6 +62,12 @@ export interface MatrixUnitSpec {
   readonly doubleBufferedWeights: boolean;
   /** Depth of the weight FIFO that feeds the unit, in tiles. */
   readonly weightFifoTiles: number;
+  /**
+   * Systolic units: products summed by one multi-input float adder before they join the partial sum (TPU v4i's MXU
+   * sums groups of four). Default 1: each cell adds its own product. Prices area only; timing and numbers are
+   * unchanged. A tensor core's dot-product width is the cost book's `area.dotProductWidth`.
+   */
+  readonly productsPerAdder?: number;
 }
 
 export interface MemorySpec {

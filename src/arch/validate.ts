@@ -66,6 +66,9 @@ const matrixFormat = object(
 /** Arrays larger than 4096 x 4096 cells have never been built; the limit catches unit slips. */
 export const MAX_ARRAY_DIM = 4096;
 
+/** Published multi-input adders sum 4 products (TPU v4i); the limit catches slips. */
+export const MAX_PRODUCTS_PER_ADDER = 64;
+
 const matrixUnit = object({
   kind: optional(oneOf(MATRIX_UNIT_KINDS)),
   count: count(1024),
@@ -75,6 +78,7 @@ const matrixUnit = object({
   formats: array(matrixFormat, { minLength: 1, unique: true }),
   doubleBufferedWeights: boolean(),
   weightFifoTiles: count(1024),
+  productsPerAdder: optional(count(MAX_PRODUCTS_PER_ADDER)),
 });
 
 const core = object({
@@ -156,6 +160,7 @@ export const chipSchema = object(
   },
   (chip, path, issues) => {
     checkGpuTiling(chip, path, issues);
+    checkProductsPerAdder(chip, path, issues);
     checkSustained(chip, path, issues);
   },
 );
@@ -212,9 +217,28 @@ function checkGpuTiling(chip: Readonly<Record<string, unknown>>, path: string, i
   );
 }
 
+/** Only a systolic unit's adders are described per unit; a tensor core's dot-product width is the cost book's. */
+function checkProductsPerAdder(chip: Readonly<Record<string, unknown>>, path: string, issues: Issue[]): void {
+  for (const { path: unitPath, kind, unit } of matrixUnitPaths(chip)) {
+    if (kind === 'systolic') continue;
+    const value = (unit as { productsPerAdder?: unknown }).productsPerAdder;
+    if (value === undefined) continue;
+    issues.push(
+      issue(
+        'not_systolic',
+        joinPath(path, `${unitPath}.productsPerAdder`),
+        `${String(value)} is given for a '${kind}' unit: only systolic units take it (a tensor core's dot-product ` +
+          'width is the cost book entry area.dotProductWidth)',
+      ),
+    );
+  }
+}
+
 /** Paths and kinds of the well-formed matrix units of a chip that may have other problems. */
-function matrixUnitPaths(chip: Readonly<Record<string, unknown>>): Array<{ path: string; kind: MatrixUnitKind }> {
-  const found: Array<{ path: string; kind: MatrixUnitKind }> = [];
+function matrixUnitPaths(
+  chip: Readonly<Record<string, unknown>>,
+): Array<{ path: string; kind: MatrixUnitKind; unit: object }> {
+  const found: Array<{ path: string; kind: MatrixUnitKind; unit: object }> = [];
   const cores = Array.isArray(chip['cores']) ? (chip['cores'] as unknown[]) : [];
   cores.forEach((core, i) => {
     const units = (core as { matrixUnits?: unknown } | null)?.matrixUnits;
@@ -222,7 +246,7 @@ function matrixUnitPaths(chip: Readonly<Record<string, unknown>>): Array<{ path:
     units.forEach((unit: unknown, j) => {
       const kind = (unit as { kind?: unknown } | null)?.kind ?? 'systolic';
       if ((MATRIX_UNIT_KINDS as readonly unknown[]).includes(kind))
-        found.push({ path: `cores[${i}].matrixUnits[${j}]`, kind: kind as MatrixUnitKind });
+        found.push({ path: `cores[${i}].matrixUnits[${j}]`, kind: kind as MatrixUnitKind, unit: unit as object });
     });
   });
   return found;

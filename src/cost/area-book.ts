@@ -36,7 +36,8 @@ export const AREA_BOOK: Readonly<Record<string, CostEntry>> = {
       '45 nm areas beside the energies: 8-bit multiply 282 and 32-bit add 137 um^2; fp16 multiply 1,640 and fp32 ' +
       'add 4,184 um^2, the bf16 multiplier as the fp16 one scaled by its significand product (8/11)^2 = 0.53: (867 ' +
       '+ 4,184) / (282 + 137) = 12.1 (fp16 inputs: 13.9). Values as recalled from the figure (area.vectorLaneMacs ' +
-      'uses the same ones); a systolic cell has its own adder, a tensor core shares it (area.dotProductWidth)',
+      'uses the same ones); a systolic cell has its own adder unless its unit groups products ' +
+      '(productsPerAdder, area.fusedAdderInputShare), a tensor core shares it (area.dotProductWidth)',
     4,
     14,
   ),
@@ -59,6 +60,19 @@ export const AREA_BOOK: Readonly<Record<string, CostEntry>> = {
       "accumulator; later generations taken alike. Makes a tensor core's bf16 MAC 0.38 of a systolic cell's",
     1,
     16,
+  ),
+  'area.fusedAdderInputShare': e(
+    0.5,
+    '2-input adders per extra input',
+    'tpusim',
+    'estimate',
+    'a fused multi-input float adder (a systolic unit with productsPerAdder > 1; TPU v4i sums four products ' +
+      'with one that skips the intermediate rounding and normalization) priced as a 2-input fp32 adder plus this ' +
+      'share of one per input beyond two: each extra input brings its own exponent compare, alignment shifter and ' +
+      'compressor row (about half an adder), while the carry-propagate add, normalization and rounding are shared. ' +
+      'The group sum then joins the partial sum in an ordinary 2-input adder. 1 would be a tree of plain adders',
+    0.25,
+    1,
   ),
   'area.overheadShare': e(
     0.21,
@@ -135,6 +149,7 @@ export const AREA_BOOK: Readonly<Record<string, CostEntry>> = {
 export const AREA_LIMITS: Readonly<Record<string, NumberRules>> = {
   'area.floatAdderShare': { min: 0, max: 1 },
   'area.dotProductWidth': { min: 1 },
+  'area.fusedAdderInputShare': { min: 0 },
   'area.simtCoreLogicMTr': { min: 0, unit: 'MTr' },
   'area.extraFormatShare': { min: 0 },
   'area.systolicEdgeMacs': { min: 0 },

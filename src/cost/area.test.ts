@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { getChipPreset } from '../arch/presets/index.js';
 import { parseValidationFile } from '../validation/rows.js';
 import type { AreaWorkload } from '../validation/types.js';
-import { calibrateArea, chipArea, type DieReference } from './area.js';
+import { calibrateArea, chipArea, groupedAdderCellFactor, type DieReference } from './area.js';
 import { CostTrace, DEFAULT_COST_BOOK, withValues } from './costbook.js';
 
 const FILE = 'validation/data/area/published-dies.yaml';
@@ -181,6 +181,73 @@ describe('area by mechanism', () => {
       }
     },
   );
+
+  it('a 128 x 128 bf16 array summing products in groups of four (TPU v4i): hand-worked from the book', () => {
+    const v4i = getChipPreset('tpu-v4i');
+    const at = (productsPerAdder: number | undefined) => ({
+      ...v4i,
+      cores: v4i.cores.map((c) => ({
+        ...c,
+        matrixUnits: c.matrixUnits.map((u) => {
+          const { productsPerAdder: _, ...rest } = u;
+          return {
+            ...rest,
+            count: 1,
+            formats: u.formats.filter((f) => f.input === 'bf16'),
+            ...(productsPerAdder !== undefined ? { productsPerAdder } : {}),
+          };
+        }),
+      })),
+    });
+    const v = (key: string): number => DEFAULT_COST_BOOK[key]!.value;
+    // The book's constants, so that the numbers below are the hand-worked ones.
+    expect([v('area.floatMacRatio'), v('area.floatAdderShare'), v('area.fusedAdderInputShare')]).toEqual([
+      12.1, 0.83, 0.5,
+    ]);
+    expect(v('area.systolicEdgeMacs')).toBe(2);
+    // int8 cell at 7 nm: TPU v1's per-MAC area less its edge (65,536 cells + 2 x 256 x 2 edge MACs), scaled by
+    // logic density 28 -> 7 nm; a bf16 cell is 12.1 of it.
+    const int8Cell =
+      ((v('area.int8MacMm2.28') * 65536) / (65536 + 1024)) *
+      (v('area.logicDensityMtrMm2.28') / v('area.logicDensityMtrMm2.7'));
+    const cells = 128 * 128 + (128 + 128) * 2;
+    const own = chipArea(at(undefined), book()).matrixMm2;
+    expect(own).toBeCloseTo(cells * 12.1 * int8Cell, 9);
+    // Four products share one four-input adder (1 + 2 x 0.5 = 2 two-input adders) and one accumulate adder: 3
+    // adders per 4 cells, 0.75 each; the cell is 0.17 + 0.83 x 0.75 = 0.7925 of one with its own adder.
+    const grouped = chipArea(at(4), book()).matrixMm2;
+    expect(grouped).toBeCloseTo(cells * 12.1 * int8Cell * 0.7925, 9);
+    expect(grouped / own).toBeCloseTo(0.7925, 12);
+    expect(chipArea(at(1), book()).matrixMm2).toBe(own);
+  });
+
+  it('grouping saves nothing when the fused adder costs as a tree of plain ones, or on int8 cells', () => {
+    expect(groupedAdderCellFactor(4, 0.83, 1)).toBeCloseTo(1, 12);
+    expect(groupedAdderCellFactor(8, 0.83, 1)).toBeCloseTo(1, 12);
+    expect(groupedAdderCellFactor(1, 0.83, 0.5)).toBe(1);
+    expect(groupedAdderCellFactor(2, 0.83, 0.5)).toBeCloseTo(1, 12);
+    const v1 = getChipPreset('tpu-v1');
+    const grouped = {
+      ...v1,
+      cores: v1.cores.map((c) => ({ ...c, matrixUnits: c.matrixUnits.map((u) => ({ ...u, productsPerAdder: 4 })) })),
+    };
+    expect(chipArea(grouped, book()).matrixMm2).toBe(chipArea(v1, book()).matrixMm2);
+  });
+
+  it('TPU v4 and v4i sum four products per adder (Jouppi 2021); the 16 nm TPU v2 and v3 keep one per cell', () => {
+    for (const name of ['tpu-v4', 'tpu-v4i'])
+      expect(getChipPreset(name).cores[0]!.matrixUnits[0]!.productsPerAdder, name).toBe(4);
+    for (const name of ['tpu-v2', 'tpu-v3'])
+      expect(getChipPreset(name).cores[0]!.matrixUnits[0]!.productsPerAdder, name).toBeUndefined();
+    // Issue 19: the held-out v4 and v4i dies were priced 21% and 10% over their published bounds.
+    for (const id of ['jouppi2023-tpu-v4-die', 'jouppi2021-tpu-v4i-die']) {
+      const r = rows.find((x) => x.id === id)!;
+      expect(
+        Math.abs(chipArea(r.chip, book(), undefined, r.layout ?? {}).totalMm2 / r.publishedMm2 - 1),
+        id,
+      ).toBeLessThan(0.1);
+    }
+  });
 
   it('small SRAM macros cost more per bit than large ones', () => {
     const cheap = chipArea(

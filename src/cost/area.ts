@@ -4,8 +4,9 @@
  *
  * - matrix units: cells x area per MAC by format class (int8 from TPU v1's floor plan, scaled by logic
  *   density to the node; a float MAC the multiple Horowitz's adder and multiplier areas give, its fp32
- *   adder shared by the products of a tensor core's dot product; fp8 a share of it; each further format
- *   class a share more), plus a systolic array's edge per row and column (the array-shape term);
+ *   adder shared by the products of a tensor core's dot product, or by a systolic unit's `productsPerAdder`
+ *   through a fused multi-input adder; fp8 a share of it; each further format class a share more), plus a
+ *   systolic array's edge per row and column (the array-shape term);
  * - SRAM by node (bitcell over array efficiency) and macro size (small per-core macros cost more a bit);
  * - register files at a multiple of SRAM; vector lanes as fp32 FMAs;
  * - SIMT cores (GPU SMs, CDNA CUs) as their own building block: tensor cores, register file, L1 and lanes
@@ -140,6 +141,9 @@ interface Densities {
   readonly macMm2: Readonly<Record<MacClass, number>>;
   /** The same in a tensor core, whose dot products share the fp32 accumulate adder. */
   readonly tensorMacMm2: Readonly<Record<MacClass, number>>;
+  /** The fp32 adder's share of a float MAC, and a fused adder's cost per input beyond two (in 2-input adders). */
+  readonly adderShare: number;
+  readonly fusedAdderInputShare: number;
   readonly extraFormatShare: number;
   readonly edgeMacs: number;
   readonly sramMm2PerMiB: number;
@@ -147,7 +151,7 @@ interface Densities {
   readonly registerFileFactor: number;
 }
 
-function densities(trace: CostTrace, node: number, p: AreaParameters): Densities {
+function densities(trace: CostTrace, node: number, p: AreaParameters, groups: boolean): Densities {
   const logicMtrMm2 = trace.atNode('area.logicDensityMtrMm2', node);
   const edgeMacs = trace.value('area.systolicEdgeMacs');
   // area.int8MacMm2.28 is TPU v1's matrix unit per MAC, edge included: take the edge out for one cell.
@@ -164,6 +168,9 @@ function densities(trace: CostTrace, node: number, p: AreaParameters): Densities
     int8CellMm2,
     macMm2: { int8: int8CellMm2, fp8: float * fp8, float },
     tensorMacMm2: { int8: int8CellMm2, fp8: tensorFloat * fp8, float: tensorFloat },
+    adderShare: adder,
+    // Read only where a unit groups products, so a chip's list of estimates names what its area used.
+    fusedAdderInputShare: groups ? trace.value('area.fusedAdderInputShare') : 1,
     extraFormatShare: trace.value('area.extraFormatShare'),
     edgeMacs,
     sramMm2PerMiB:
@@ -173,11 +180,27 @@ function densities(trace: CostTrace, node: number, p: AreaParameters): Densities
   };
 }
 
+/**
+ * A float cell's area relative to one with its own 2-input adder, when `k` products share a fused k-input adder
+ * (1 + (k - 2) x the input share, in 2-input adders) whose sum joins the partial sum in one 2-input adder.
+ */
+export function groupedAdderCellFactor(k: number, adderShare: number, fusedAdderInputShare: number): number {
+  if (k <= 1) return 1;
+  const addersPerCell = (1 + (k - 2) * fusedAdderInputShare + 1) / k;
+  return 1 - adderShare + adderShare * addersPerCell;
+}
+
 /** One matrix unit: cells at the widest class's MAC, more per extra class, plus a systolic edge. */
 function matrixUnitMm2(u: MatrixUnitSpec, d: Densities): number {
   const classes = unitClasses(u);
+  const widest = classes[classes.length - 1] ?? 'int8';
   const macs = u.kind === 'tensor-core' ? d.tensorMacMm2 : d.macMm2;
-  const mac = macs[classes[classes.length - 1] ?? 'int8'] * (1 + d.extraFormatShare * Math.max(0, classes.length - 1));
+  // int8 cells accumulate in int32: only float (and fp8) cells carry the fp32 adder a group shares.
+  const grouped =
+    widest === 'int8' || u.kind === 'tensor-core'
+      ? 1
+      : groupedAdderCellFactor(u.productsPerAdder ?? 1, d.adderShare, d.fusedAdderInputShare);
+  const mac = macs[widest] * grouped * (1 + d.extraFormatShare * Math.max(0, classes.length - 1));
   const edge = (u.kind ?? 'systolic') === 'systolic' ? (u.rows + u.cols) * d.edgeMacs : 0;
   return (u.rows * u.cols + edge) * mac;
 }
@@ -237,7 +260,8 @@ export function chipArea(
     overheadShare: trace.value('area.overheadShare'),
     simtCoreLogicMTr: trace.value('area.simtCoreLogicMTr'),
   };
-  const d = densities(trace, node, p);
+  const groups = chip.cores.some((c) => c.matrixUnits.some((u) => (u.productsPerAdder ?? 1) > 1));
+  const d = densities(trace, node, p, groups);
   const enabled = chip.cores.reduce((n, c) => n + c.count, 0);
   const coreScale = layout.physicalCores !== undefined ? layout.physicalCores / enabled : 1;
   if (coreScale !== 1) notes.push(`${layout.physicalCores} cores on the die, ${enabled} enabled`);

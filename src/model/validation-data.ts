@@ -271,16 +271,16 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
       "category": "area",
       "all": {
         "rows": 18,
-        "mape": 0.0766,
-        "medianSpeedRatio": 0.9906,
-        "within15": 0.8889,
+        "mape": 0.06342,
+        "medianSpeedRatio": 0.9828,
+        "within15": 0.9444,
         "within30": 1
       },
       "heldOut": {
         "rows": 14,
-        "mape": 0.08754,
-        "medianSpeedRatio": 0.9852,
-        "within15": 0.8571,
+        "mape": 0.07059,
+        "medianSpeedRatio": 0.9775,
+        "within15": 0.9286,
         "within30": 1
       },
       "calibration": {

@@ -28,6 +28,7 @@ export const TPU_V4: ChipSpec = {
           ],
           doubleBufferedWeights: true,
           weightFifoTiles: 2,
+          productsPerAdder: 4,
         },
       ],
       vectorUnit: { lanes: 128, opsPerLanePerCycle: 16 },
@@ -40,7 +41,7 @@ export const TPU_V4: ChipSpec = {
   hostLink: { kind: 'PCIe', bandwidthBytesPerS: 16e9, latencyNs: 1000 },
   chipLinks: { kind: 'ICI', count: 6, bandwidthBytesPerSPerLink: 50e9 },
   technology: { processNm: 7, dieAreaMm2: 600, idleW: 90, sustainedClockHz: 0.9 * CLOCK_HZ },
-  sources: sourcesFor(['jouppi2023', 'norrie2021', 'scalingBook', 'jedecHbm2', 'tpusim']),
+  sources: sourcesFor(['jouppi2023', 'jouppi2021', 'norrie2021', 'scalingBook', 'jedecHbm2', 'tpusim']),
   citations: {
     clockHz: cite('jouppi2023', 'Table 4: 1050 MHz'),
     'technology.sustainedClockHz': cite(
@@ -73,6 +74,13 @@ export const TPU_V4: ChipSpec = {
       '',
       'estimate',
       'not published; two tiles staged per MXU assumed',
+    ),
+    'cores[0].matrixUnits[0].productsPerAdder': cite(
+      'jouppi2021',
+      'MXU description: groups of four products summed in a custom four-input floating-point adder',
+      'estimate',
+      "stated for TPU v4i's MXU; TPU v4 taken alike (same generation, 7 nm, 1050 MHz, four 128x128 MXUs per " +
+        'TensorCore); not confirmed for TPU v4 in the sources read',
     ),
     'cores[0].vectorUnit.lanes': cite('jouppi2023', 'Section 2: VPU with 128 lanes'),
     'cores[0].vectorUnit.opsPerLanePerCycle': cite('jouppi2023', 'Section 2: 16 ALUs per lane'),

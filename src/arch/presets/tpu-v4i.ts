@@ -1,9 +1,16 @@
 import { GIB, MIB } from '../../core/units.js';
-import type { ChipSpec } from '../chip-spec.js';
+import type { ChipSpec, CoreSpec } from '../chip-spec.js';
 import { buildSystolicCore, citeTpuTensorCore } from './builders.js';
 import { cite, COMMON, sourcesFor } from './sources.js';
 
 const CLOCK_HZ = 1050e6;
+/** Jouppi et al. 2021: the MXU sums groups of four products in a custom four-input float adder. */
+const PRODUCTS_PER_ADDER = 4;
+
+/** `core` with each matrix unit summing `k` products per adder. */
+function groupProducts(core: CoreSpec, k: number): CoreSpec {
+  return { ...core, matrixUnits: core.matrixUnits.map((u) => ({ ...u, productsPerAdder: k })) };
+}
 
 /**
  * Google TPU v4i (2020): the inference chip of the TPU v4 generation, one TensorCore with four 128x128
@@ -17,20 +24,23 @@ export const TPU_V4I: ChipSpec = {
     'HBM2 at 614 GB/s, 2 ICI links, 175 W',
   clockHz: CLOCK_HZ,
   cores: [
-    buildSystolicCore({
-      name: 'TensorCore',
-      count: 1,
-      mxus: 4,
-      mxuDim: 128,
-      formats: [
-        { input: 'bf16', accumulator: 'fp32' },
-        { input: 'int8', accumulator: 'int32' },
-      ],
-      vectorUnit: { lanes: 128, opsPerLanePerCycle: 16 },
-      unifiedBufferBytes: 16 * MIB,
-      accumulatorBytes: 2 * MIB,
-      clockHz: CLOCK_HZ,
-    }),
+    groupProducts(
+      buildSystolicCore({
+        name: 'TensorCore',
+        count: 1,
+        mxus: 4,
+        mxuDim: 128,
+        formats: [
+          { input: 'bf16', accumulator: 'fp32' },
+          { input: 'int8', accumulator: 'int32' },
+        ],
+        vectorUnit: { lanes: 128, opsPerLanePerCycle: 16 },
+        unifiedBufferBytes: 16 * MIB,
+        accumulatorBytes: 2 * MIB,
+        clockHz: CLOCK_HZ,
+      }),
+      PRODUCTS_PER_ADDER,
+    ),
   ],
   sharedMemory: { sizeBytes: 128 * MIB, bandwidthBytesPerS: 4 * 128 * 2 * CLOCK_HZ },
   offChipMemory: { kind: 'HBM2', capacityBytes: 8 * GIB, bandwidthBytesPerS: 614e9, latencyNs: 100 },
@@ -60,6 +70,13 @@ export const TPU_V4I: ChipSpec = {
         'not published; 512 KiB per MXU (1024 rows of 128 fp32), as for the tpu-v4 preset',
       ),
     }),
+    'cores[0].matrixUnits[0].productsPerAdder': cite(
+      'jouppi2021',
+      'MXU description: "first sums groups of four multiplication results together" in a custom four-input ' +
+        'floating-point adder without rounding and normalization of the intermediate results',
+      'published',
+      'quoted from the paper in tinygrad/tinygrad accel/cherry/TPUNOTES (commit 34b6c6a); section not checked',
+    ),
     'sharedMemory.sizeBytes': cite('jouppi2021', 'Section 3: 128 MiB common memory (CMEM); 144 MiB on chip with VMEM'),
     'sharedMemory.bandwidthBytesPerS': cite(
       'tpusim',
