@@ -641,6 +641,7 @@ export {
   findCapacity,
   servingMemory,
   simulatedRequestsBound,
+  hostRestore,
   type ServingWorkload,
   type SloPercentile,
   type ServingSlo,

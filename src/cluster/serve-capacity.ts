@@ -29,6 +29,7 @@
 import { issue, type Issue } from '../core/errors.js';
 import {
   activationBytesPerChip,
+  hostPrefixRestoreSeconds,
   kvBytesPerTokenPerChip,
   servingPoint,
   weightBytesPerChip,
@@ -279,6 +280,11 @@ export function simulatedRequestsBound(requests: number): number {
   return steadyWindow(requests, Infinity, Infinity).total;
 }
 
+/** A prefix in host memory: each request copies it over the host link before it can be scheduled (serve-kv.ts). */
+export function hostRestore(ctx: ServingContext): { restoreS?: (promptTokens: number) => number } {
+  return ctx.kvCache?.prefixSource === 'host' ? { restoreS: (prompt) => hostPrefixRestoreSeconds(ctx, prompt) } : {};
+}
+
 /** Simulates one replica at `rate` requests/s and checks the SLOs. */
 export function evaluateRate(
   ctx: ServingContext,
@@ -308,6 +314,7 @@ export function evaluateRate(
     kvCapacityTokens: Math.max(2, kvCapacityTokens(ctx)),
     seed: options.seed ?? DEFAULTS.seed,
     iteration: (step) => iterationSeconds(ctx, step),
+    ...hostRestore(ctx),
   });
   const ttft = pick(sim.ttft, slo.percentile);
   const tpot = pick(sim.tpot, slo.percentile);

@@ -80,6 +80,12 @@ export interface ServingSimInput {
   readonly measured?: { readonly from: number; readonly to: number };
   /** Seconds one iteration takes. */
   readonly iteration: (step: IterationShape) => number;
+  /**
+   * Seconds a request spends before the scheduler can take it, copying its cached prefix from host memory over
+   * the host link (serve-kv.ts, prefixSource 'host'), from its prompt tokens: copies run one at a time in arrival
+   * order, as over one link; TTFT and queueing still count from arrival. Default: none.
+   */
+  readonly restoreS?: (promptTokens: number) => number;
   /** Called every PROGRESS_EVERY iterations with the requests finished (completed or rejected) so far. */
   readonly onProgress?: (finished: number) => void;
 }
@@ -222,6 +228,8 @@ function tokenSampler(count: TokenCount, rng: Rng): () => number {
 /** Per-request state in flat typed arrays, indexed by arrival order. */
 class Requests {
   readonly arrivalS: Float64Array;
+  /** When the scheduler can take the request: its arrival, or the end of its prefix's copy from host memory. */
+  readonly readyS: Float64Array;
   readonly prompt: Int32Array;
   readonly output: Int32Array;
   readonly prefilled: Int32Array;
@@ -245,6 +253,7 @@ class Requests {
     const drawPrompt = tokenSampler(input.promptTokens, rng);
     const drawOutput = tokenSampler(input.outputTokens, rng);
     this.arrivalS = new Float64Array(n);
+    this.readyS = new Float64Array(n);
     this.prompt = new Int32Array(n);
     this.output = new Int32Array(n);
     this.prefilled = new Int32Array(n);
@@ -255,6 +264,7 @@ class Requests {
     this.rejected = new Uint8Array(n);
     this.lastTokenS = new Float64Array(n);
     let t = 0;
+    let linkFreeS = 0;
     for (let i = 0; i < n; i++) {
       t += -Math.log(1 - rng.next()) / input.rate;
       this.arrivalS[i] = t;
@@ -263,6 +273,10 @@ class Requests {
       this.output[i] = pair ? pair[1] : drawOutput();
       if (input.kvCapacityTokens !== undefined && this.prompt[i]! + this.output[i]! > input.kvCapacityTokens)
         this.rejected[i] = 1;
+      // The link copies one prefix at a time: a request's copy starts once it arrives and the one before is done.
+      const copies = input.restoreS !== undefined && this.rejected[i] === 0;
+      if (copies) linkFreeS = Math.max(t, linkFreeS) + input.restoreS!(this.prompt[i]!);
+      this.readyS[i] = copies ? linkFreeS : t;
     }
   }
 }
@@ -321,9 +335,9 @@ class ServingEngine {
   /** Takes in every arrival up to now; when the server is idle and nobody waits, first jumps to the next arrival. */
   receiveArrivals(): void {
     if (this.runningCount === 0 && this.waiting === 0 && this.arrived < this.n) {
-      this.nowS = Math.max(this.nowS, this.r.arrivalS[this.arrived]!);
+      this.nowS = Math.max(this.nowS, this.r.readyS[this.arrived]!);
     }
-    while (this.arrived < this.n && this.r.arrivalS[this.arrived]! <= this.nowS) {
+    while (this.arrived < this.n && this.r.readyS[this.arrived]! <= this.nowS) {
       if (this.r.rejected[this.arrived] === 1) {
         this.rejected++;
         this.rejectedWaiting++;

@@ -4,6 +4,7 @@ import {
   DEFAULT_RESTART_S,
   formatSI,
   formatTable,
+  hostRestore,
   iterationSeconds,
   scheduledPoint,
   maxBatch,
@@ -234,6 +235,7 @@ export const inferCommand: Command = {
         kvCapacityTokens: Math.max(1, most) * (prompt + output),
         seed,
         iteration: (step) => iterationSeconds(ctx, step),
+        ...hostRestore(ctx),
         onProgress: (finished) => progress.update(finished),
       });
       progress.finish();
