@@ -64,7 +64,7 @@ export interface MatrixUnitSpec {
   readonly weightFifoTiles: number;
   /**
    * Systolic units: products summed by one multi-input float adder before they join the partial sum (TPU v4i's MXU
-   * sums groups of four). Default 1: each cell adds its own product. Prices area only; timing and numbers are
+   * sums groups of four). Default 1: each cell adds its own product. Prices area and power; timing and numbers are
    * unchanged. A tensor core's dot-product width is the cost book's `area.dotProductWidth`.
    */
   readonly productsPerAdder?: number;

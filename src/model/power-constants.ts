@@ -129,6 +129,24 @@ export const MAC_7NM_PJ: Readonly<Record<string, PowerConstant>> = {
 };
 
 export const POWER_CONSTANTS = {
+  /**
+   * A systolic unit that sums groups of products in one fused float adder (productsPerAdder k > 1; TPU v4i
+   * sums four): the fused k-input adder costs a 2-input fp32 add plus this share of one per input beyond two.
+   * With the accumulate add, k products cost (1 + (k - 2) x share + 1) fp32 adds instead of k.
+   */
+  fusedAdderInputShare: c(
+    0.5,
+    'fp32 adds per extra input',
+    'jouppi2021',
+    'estimate',
+    'an extra input brings its own exponent compare, alignment shift and carry-save compressor row, while the ' +
+      'carry-propagate add, leading-zero count, normalising shift and rounding, which the paper says the fused ' +
+      'adder does once, are shared: about half of a 2-input fp add each way, the same share as the area book ' +
+      '(area.fusedAdderInputShare). Range 0.25 (alignment and compressors only; skipped rounding and normalisation ' +
+      'dominate) to 1 (a tree of plain adders, the unfused price: no saving)',
+    'Section on the TPUv4i MXU: sums groups of four products with a custom four-input fp adder that eliminates ' +
+      'the rounding and normalization logic for the intermediate results (as quoted in tinygrad TPUNOTES)',
+  ),
   /** Logic energy 45 nm -> 7 nm, used to place other nodes between the two published tables. */
   logic45To7: c(
     2.6,

@@ -11,9 +11,10 @@ describe('systolic chips: no clock tree stacked on switching (issue 19)', () => 
   it('TPU v4 with every MXU busy: hand-worked MAC and operand watts, and no clock-tree term', () => {
     const v4 = getChipPreset('tpu-v4');
     const p = powerAt(v4, { matrixUtilization: 1, offChipBytesPerCycle: 0 }, v4.clockHz);
-    // 2 cores x 4 MXUs x 128 x 128 = 131072 MACs a cycle at 1.05 GHz = 1.376e14 MACs/s; bf16 MAC at 7 nm
-    // 0.21 + 0.38 = 0.59 pJ, at the top voltage 1.15^2: 1.376e14 x 0.59e-12 x 1.3225 = 107.4 W.
-    expect(p.macW).toBeCloseTo(107.4, 0);
+    // 2 cores x 4 MXUs x 128 x 128 = 131072 MACs a cycle at 1.05 GHz = 1.376e14 MACs/s; bf16 MAC at 7 nm with
+    // four products per fused adder 0.21 + 0.38 x 3/4 = 0.495 pJ, at the top voltage 1.15^2:
+    // 1.376e14 x 0.495e-12 x 1.3225 = 90.1 W.
+    expect(p.macW).toBeCloseTo(90.1, 0);
     // 16-bit input + 32-bit partial sum = 48 flip-flop bits x 5 fJ at 45 nm / 2.6 (45 -> 7 nm) = 0.0923 pJ:
     // 1.376e14 x 0.0923e-12 x 1.3225 = 16.8 W.
     expect(p.operandW).toBeCloseTo(16.8, 0);

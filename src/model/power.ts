@@ -125,6 +125,15 @@ function isTensorCoreChip(chip: ChipSpec): boolean {
   return chip.cores.some((c) => c.matrixUnits.some((u) => (u.kind ?? 'systolic') === 'tensor-core'));
 }
 
+/**
+ * fp32 adds per product in a systolic unit that sums groups of `k` products in one fused adder before they join
+ * the partial sum: the k-input adder (one 2-input add plus `fusedAdderInputShare` of one per input beyond two) and
+ * the accumulate add, over k products. 1 (an add per product) for k <= 1, and for any k at share 1.
+ */
+export function addsPerProduct(k: number, fusedAdderInputShare: number): number {
+  return k <= 1 ? 1 : (2 + (k - 2) * fusedAdderInputShare) / k;
+}
+
 /** Switching energy per busy MAC slot at the node's nominal voltage, by mechanism (pJ). */
 export interface MacEnergy {
   readonly macPj: number;
@@ -166,13 +175,17 @@ export function macEnergy(chip: ChipSpec, dtype: string, dieAreaMm2: number | un
     const operandPj = K.registerHopPerMac16.value * mac16 * (operandBits / 16);
     return { macPj, operandPj, sramPj, wirePj, controlPj: K.simtOverhead.value * macPj };
   }
+  // A float cell's fp32 add is shared by the products its unit groups (int8 cells keep their int32 adders).
+  const float = (NUMBER_FORMATS[dtype as keyof typeof NUMBER_FORMATS]?.kind ?? 'float') === 'float';
+  const adds = float ? addsPerProduct(unit.productsPerAdder ?? 1, K.fusedAdderInputShare.value) : 1;
+  const systolicMacPj = macPj - (1 - adds) * JOUPPI_7NM_PJ.fp32Add * scale;
   // Systolic: inputs read once per row of the array, results written once per column, through the unified buffer.
   const bufferBytes = eb / unit.cols + 4 / unit.rows;
   const sramPj = bufferBytes * bankPj(core.unifiedBuffer.sizeBytes) * sramScale;
   const wirePj = bufferBytes * wirePerByteMm * (sideMm / 4);
   // A systolic cell latches them in its neighbour's flip-flops.
   const operandPj = operandBits * K.flopPjPerBit45.value * (scale / K.logic45To7.value);
-  return { macPj, operandPj, sramPj, wirePj, controlPj: 0 };
+  return { macPj: systolicMacPj, operandPj, sramPj, wirePj, controlPj: 0 };
 }
 
 /** Full-rate SerDes power of every chip link and the host link (W). */

@@ -231,23 +231,23 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
       "category": "power",
       "all": {
         "rows": 14,
-        "mape": 0.1037,
+        "mape": 0.08768,
         "medianSpeedRatio": 1.003,
-        "within15": 0.7857,
+        "within15": 0.8571,
         "within30": 0.8571
       },
       "heldOut": {
         "rows": 7,
-        "mape": 0.1143,
+        "mape": 0.1015,
         "medianSpeedRatio": 0.9795,
         "within15": 0.8571,
         "within30": 0.8571
       },
       "calibration": {
         "rows": 7,
-        "mape": 0.09303,
+        "mape": 0.07388,
         "medianSpeedRatio": 1.003,
-        "within15": 0.7143,
+        "within15": 0.8571,
         "within30": 0.8571
       },
       "regime": {
