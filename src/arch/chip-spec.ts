@@ -126,6 +126,17 @@ export interface LinkSpec {
   /** Per direction. */
   readonly bandwidthBytesPerS: number;
   readonly latencyNs: number;
+  /**
+   * What the chip's copy (DMA) engines sustain over the link for large copies, per direction, where measured; a copy
+   * of many blocks (a KV prefix restored from host memory, cluster/serve-kv.ts) is timed at it, capped at the link's
+   * `bandwidthBytesPerS` (the rate when absent).
+   */
+  readonly sustainedBandwidthBytesPerS?: number;
+  /**
+   * The fixed cost of one DMA copy (one block) over the link, where measured: a copy of b bytes takes
+   * `dmaSetupNs` + b / sustained bandwidth, so small blocks reach less of the rate. Absent: 0.
+   */
+  readonly dmaSetupNs?: number;
 }
 
 export interface ChipLinksSpec {

@@ -138,7 +138,13 @@ export const chipSchema = object(
       sustainedBandwidthBytesPerS: optional(bandwidth),
       latencyNs: latency,
     }),
-    hostLink: object({ kind: string({ minLength: 1 }), bandwidthBytesPerS: bandwidth, latencyNs: latency }),
+    hostLink: object({
+      kind: string({ minLength: 1 }),
+      bandwidthBytesPerS: bandwidth,
+      latencyNs: latency,
+      sustainedBandwidthBytesPerS: optional(bandwidth),
+      dmaSetupNs: optional(latency),
+    }),
     chipLinks: optional(
       object({
         kind: string({ minLength: 1 }),

@@ -16,10 +16,15 @@
  * - A prefix restored from host memory (`prefixSource: 'host'`; vLLM's OffloadingConnector, TensorRT-LLM's
  *   host KV-cache offload, LMCache): the cached tokens are a request's own earlier turns kept in host memory,
  *   not a prefix shared in HBM. Before its prefill the request copies their KV over the host link: restored
- *   tokens x KV bytes per token per chip / host-link bandwidth (each chip its own shard over its own link),
- *   not overlapped with the prefill of the rest (vLLM loads the blocks before it schedules the request). Once
- *   restored, each sequence holds its own copy.
+ *   tokens x KV bytes per token per chip over the host link (each chip its own shard over its own link), not
+ *   overlapped with the prefill of the rest (vLLM loads the blocks before it schedules the request). Once
+ *   restored, each sequence holds its own copy. The copy is one DMA transfer per KV block (cudaMemcpyAsync):
+ *   since vLLM 0.12 a block holds all layers' K and V of its tokens contiguously (vLLM blog, "Inside vLLM's
+ *   New KV Offloading Connector", 2026-01-08: Llama 3.1 8B 2 MB, Llama 3.2 1B 0.5 MB at 16 tokens), so
+ *   a block is `blockTokens` x KV bytes per token per chip. Each block costs the link's `dmaSetupNs` plus its
+ *   bytes at the link's `sustainedBandwidthBytesPerS` (what the copy engines reach, not the PCIe line rate).
  */
+import type { LinkSpec } from '../arch/chip-spec.js';
 import { issue, type Issue } from '../core/errors.js';
 
 /** Where cached prompt tokens are found: in HBM (a shared prefix) or in host memory (restored per request). */
@@ -67,19 +72,35 @@ export function sharedPromptTokens(o: KvCacheOptions | undefined, prompt: number
   return o?.prefixSource === 'host' ? 0 : cachedPromptTokens(o, prompt);
 }
 
+/** What times a copy over a host link: its line rate, and where measured its DMA rate and per-copy setup. */
+export type HostLinkCopy = Pick<LinkSpec, 'bandwidthBytesPerS' | 'sustainedBandwidthBytesPerS' | 'dmaSetupNs'>;
+
+/**
+ * Seconds to copy `bytes` over the host link in `copies` DMA transfers: each pays the link's `dmaSetupNs`, the bytes
+ * move at `rateBytesPerS` if given (an override of the link), else the link's sustained DMA rate capped at its line
+ * rate (a design that narrows the link, say in a sweep, narrows the copy), else its line rate.
+ */
+export function hostCopySeconds(bytes: number, copies: number, link: HostLinkCopy, rateBytesPerS?: number): number {
+  const line = link.bandwidthBytesPerS;
+  const rate = rateBytesPerS ?? Math.min(line, link.sustainedBandwidthBytesPerS ?? line);
+  return bytes / rate + copies * (link.dmaSetupNs ?? 0) * 1e-9;
+}
+
 /**
  * Seconds one request spends copying its cached prefix from host memory before its prefill: cached tokens x
- * `kvBytesPerTokenPerChip` over the host link (the options' `hostLinkBytesPerS`, else `chipHostLinkBytesPerS`); 0 for a
- * prefix in HBM.
+ * `kvBytesPerTokenPerChip`, one copy per KV block of `blockTokens` tokens (one copy of the whole prefix when the cache
+ * is not paged), over the host link (at the options' `hostLinkBytesPerS` if given); 0 for a prefix in HBM.
  */
 export function prefixRestoreSeconds(
   o: KvCacheOptions | undefined,
   prompt: number,
   kvBytesPerTokenPerChip: number,
-  chipHostLinkBytesPerS: number,
+  link: HostLinkCopy,
 ): number {
   if (o?.prefixSource !== 'host') return 0;
-  return (cachedPromptTokens(o, prompt) * kvBytesPerTokenPerChip) / (o.hostLinkBytesPerS ?? chipHostLinkBytesPerS);
+  const tokens = cachedPromptTokens(o, prompt);
+  const copies = tokens === 0 ? 0 : Math.ceil(tokens / (o.blockTokens ?? tokens));
+  return hostCopySeconds(tokens * kvBytesPerTokenPerChip, copies, link, o.hostLinkBytesPerS);
 }
 
 /**

@@ -224,7 +224,7 @@ export function kvBytesPerTokenPerChip(ctx: ServingContext): number {
 
 /** Seconds one request copies its cached prefix from host memory over the chip's host link (0 for a prefix in HBM). */
 export function hostPrefixRestoreSeconds(ctx: ServingContext, prompt: number): number {
-  return prefixRestoreSeconds(ctx.kvCache, prompt, kvBytesPerTokenPerChip(ctx), ctx.chip.hostLink.bandwidthBytesPerS);
+  return prefixRestoreSeconds(ctx.kvCache, prompt, kvBytesPerTokenPerChip(ctx), ctx.chip.hostLink);
 }
 
 /** Weight bytes on each chip of the replica (experts spread over all its chips). */

@@ -144,24 +144,24 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
       "category": "serving",
       "all": {
         "rows": 144,
-        "mape": 0.1646,
+        "mape": 0.159,
         "medianSpeedRatio": 1.071,
-        "within15": 0.6111,
-        "within30": 0.8542
+        "within15": 0.625,
+        "within30": 0.875
       },
       "heldOut": {
         "rows": 86,
-        "mape": 0.1926,
-        "medianSpeedRatio": 1.102,
-        "within15": 0.5581,
-        "within30": 0.8256
+        "mape": 0.1864,
+        "medianSpeedRatio": 1.097,
+        "within15": 0.5814,
+        "within30": 0.8488
       },
       "calibration": {
         "rows": 58,
-        "mape": 0.1231,
+        "mape": 0.1185,
         "medianSpeedRatio": 1.056,
         "within15": 0.6897,
-        "within30": 0.8966
+        "within30": 0.9138
       },
       "regime": {
         "chips": [
@@ -323,17 +323,17 @@ export const VALIDATION_SUMMARY: ValidationSummary = {
   "overall": {
     "all": {
       "rows": 530,
-      "mape": 0.1499,
+      "mape": 0.1484,
       "medianSpeedRatio": 1.058,
-      "within15": 0.6792,
-      "within30": 0.9
+      "within15": 0.683,
+      "within30": 0.9057
     },
     "heldOut": {
       "rows": 315,
-      "mape": 0.153,
+      "mape": 0.1513,
       "medianSpeedRatio": 1.051,
-      "within15": 0.6762,
-      "within30": 0.8952
+      "within15": 0.6825,
+      "within30": 0.9016
     }
   }
 };

@@ -35,14 +35,24 @@ describe('KV offload to host memory: the vLLM offloading-connector rows', () => 
     for (const r of all) expect(predicted(r)).toBeGreaterThan(0);
   });
 
-  it('the 100K CPU-load row is the restore over PCIe (99,984 x 131,072 B / 63 GB/s = 208 ms) plus the rest', () => {
+  it('the 100K CPU-load row: restore over PCIe (6249 blocks of 2 MiB at 52.5 GB/s DMA = 271 ms) plus the rest', () => {
     const r = rows().find((x) => x.id === 'vllm-kvoffload-llama31-8b-h100-100k-cpu-load-ttft')!;
-    const restoreS = (99984 * 131072) / getChipPreset('h100-sxm').hostLink.bandwidthBytesPerS;
-    expect(restoreS).toBeCloseTo(0.208, 3);
+    expect((r.workload as ServeWorkload).blockTokens).toBe(16);
+    // 99,984 tokens / 16 = 6249 blocks, each 3.5 us of setup: 21.87 ms; 99,984 x 131,072 B / 52.5e9: 249.62 ms.
+    const link = getChipPreset('h100-sxm').hostLink;
+    const restoreS = (99984 * 131072) / link.sustainedBandwidthBytesPerS! + 6249 * link.dmaSetupNs! * 1e-9;
+    expect(restoreS).toBeCloseTo(0.27149, 5);
     // The same cached share in HBM: only the 16-token prefill and the request's overhead.
     const inHbm = predicted(withWorkload(r, { prefixSource: 'hbm' }));
     expect(inHbm).toBeLessThan(0.03);
     expect(predicted(r) - inHbm).toBeCloseTo(restoreS, 9);
+  });
+
+  it('unpaged, the same restore is one copy: the per-block setup is what blockTokens adds', () => {
+    const r = rows().find((x) => x.id === 'vllm-kvoffload-llama32-1b-h100-100k-cpu-load-dma-ttft')!;
+    const { blockTokens: _b, ...unpaged } = r.workload as ServeWorkload;
+    // 6249 blocks of 0.5 MiB: 6248 more setups of 3.5 us than one copy of the whole prefix.
+    expect(predicted(r) - predicted({ ...r, workload: unpaged })).toBeCloseTo(6248 * 3.5e-6, 9);
   });
 
   it('a prefixSource without prefixHitRate, or an unknown one, is named with its path', () => {

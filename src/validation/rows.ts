@@ -163,6 +163,7 @@ const WORKLOADS: Readonly<Record<string, Schema>> = {
     chunkTokens: optional(count(1 << 24)),
     prefixHitRate: optional(number({ min: 0, below: 1 })),
     prefixSource: optional(oneOf(PREFIX_SOURCES)),
+    blockTokens: optional(count(4096)),
     disaggregated: optional(
       object({
         prefillChips: count(1e6),

@@ -75,6 +75,7 @@ export function techniquePlan(w: ServeWorkload, draftModel: TransformerModel | u
           kvCache: {
             prefixHitRate: w.prefixHitRate,
             ...(w.prefixSource !== undefined ? { prefixSource: w.prefixSource } : {}),
+            ...(w.blockTokens !== undefined ? { blockTokens: w.blockTokens } : {}),
           },
         }
       : {}),

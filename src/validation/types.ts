@@ -209,6 +209,8 @@ export interface ServeWorkload {
   readonly prefixHitRate?: number;
   /** Where the cached tokens are: 'hbm' (default, a shared prefix) or 'host' (restored over the host link). */
   readonly prefixSource?: PrefixSource;
+  /** Tokens per KV block (vLLM --block-size, default 16): paging, and one host-link copy per block restored. */
+  readonly blockTokens?: number;
   /** Disaggregated prefill and decode pools (serve-disagg.ts); `chips` is their sum, `tp` the decode replica's. */
   readonly disaggregated?: {
     readonly prefillChips: number;

@@ -75,5 +75,5 @@ export const GH200: ChipSpec = deriveChip(
         'measured on the HBM3e version with the same GPU',
     ),
   },
-  ['offChipMemory.sustainedBandwidthBytesPerS'],
+  ['offChipMemory.sustainedBandwidthBytesPerS', 'hostLink.sustainedBandwidthBytesPerS', 'hostLink.dmaSetupNs'],
 );

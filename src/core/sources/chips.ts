@@ -87,6 +87,10 @@ export const CHIP_SOURCES = defineSources({
   pcie3: 'PCI-SIG, PCI Express Base Specification Revision 3.0 (8 GT/s per lane, 128b/130b encoding)',
   pcie4: 'PCI-SIG, PCI Express Base Specification Revision 4.0 (16 GT/s per lane, 128b/130b encoding)',
   pcie5: 'PCI-SIG, PCI Express Base Specification Revision 5.0 (32 GT/s per lane, 128b/130b encoding)',
+  vllmKvOffloadBlog:
+    'Or Ozeri, Danny Harnik, "Inside vLLM\'s New KV Offloading Connector", vLLM blog, 2026-01-08, Figure 4 (single ' +
+    'CPU -> GPU transfer throughput, NVIDIA H100 80GB HBM3 with Intel Xeon Sapphire Rapids, 1000 blocks of 4 KB to ' +
+    '16 MB by cudaMemcpyAsync), https://blog.vllm.ai/2026/01/08/kv-offloading-connector.html',
   jedecDdr3: 'JEDEC JESD79-3 DDR3 SDRAM standard (typical row-miss latency tRCD + CL ~ 30 ns at DDR3-1600)',
   jedecHbm2: 'JEDEC JESD235 HBM standard (HBM2 access latency ~ 100 ns as commonly measured)',
   nvidiaV100:
