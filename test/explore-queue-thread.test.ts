@@ -65,14 +65,19 @@ describe.skipIf(!redisAvailable)('the queue thread of an explore --queue coordin
     try {
       const range = { chunk: 1, start: 1_000, end: 2_000 };
       const columns = executor.evaluate(range);
-      // Blocks this thread (as a long insert does) until the chunk's job has completed; a coordinator whose
-      // BullMQ client shares this thread never adds the job meanwhile.
+      // Blocks this thread (as a long insert does) until the chunk's job has completed (BullMQ removes a
+      // completed job, so its completed event says so); a coordinator whose BullMQ client shares this thread
+      // never adds the job meanwhile.
       const completed = (): boolean =>
         spawnSync(
           'redis-cli',
-          ['-u', redis!.url, 'ZSCORE', 'bull:tpusim-explore:completed', `${sweep.hash}-1000-2000`],
-          { encoding: 'utf8' },
-        ).stdout.trim() !== '';
+          ['-u', redis!.url, 'XREVRANGE', 'bull:tpusim-explore:events', '+', '-', 'COUNT', '100'],
+          {
+            encoding: 'utf8',
+          },
+        )
+          .stdout.split('\n')
+          .some((line, i, lines) => line === 'completed' && lines[i + 2] === `${sweep.hash}-1000-2000`);
       let polls = 0;
       while (!completed() && polls < 3_000) polls++;
       expect(polls).toBeLessThan(3_000);

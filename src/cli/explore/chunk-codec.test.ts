@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createChunkEncoder, decodeChunk, encodeChunk } from './chunk-codec.js';
+import { createChunkEncoder, decodeChunk, decodeChunkResult, encodeChunk, encodeChunkFailure } from './chunk-codec.js';
 import type { ChunkColumns } from './chunk-columns.js';
 
 const n = 5;
@@ -62,5 +62,14 @@ describe('chunk encoder that reuses its buffer', () => {
     const bytes = encode(columns);
     expect(Buffer.compare(bytes, encodeChunk(columns))).toBe(0);
     expect(decodeChunk(shifted(bytes, 0))).toStrictEqual(columns);
+  });
+});
+
+describe('chunk results on the done list', () => {
+  it("tells a chunk's columns from the failure of its last try, with the range and reason", () => {
+    expect(decodeChunkResult(shifted(encodeChunk(columns), 8))).toStrictEqual({ kind: 'columns', columns });
+    const failure = { chunk: 3, start: 30, end: 35, message: 'synthetic failure at point 32' };
+    expect(decodeChunkResult(encodeChunkFailure(failure))).toStrictEqual({ kind: 'failed', failure });
+    expect(() => decodeChunkResult(Buffer.from('nonsense'))).toThrow(/not a tpusim chunk/);
   });
 });

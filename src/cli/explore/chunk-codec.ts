@@ -18,6 +18,7 @@ interface Header {
 }
 
 const MAGIC = 0x74707863; // 'tpxc'
+const FAILED_MAGIC = 0x74707866; // 'tpxf'
 const align8 = (n: number): number => (n + 7) & ~7;
 
 type Label = number | string | null;
@@ -87,6 +88,33 @@ function encodeInto(columns: ChunkColumns, allocate: (size: number) => Buffer): 
   }
   out.fill(0, offset);
   return out;
+}
+
+/** A chunk's last attempt failed: what a queue worker sends instead of the columns. */
+export interface ChunkFailure {
+  readonly chunk: number;
+  readonly start: number;
+  readonly end: number;
+  readonly message: string;
+}
+
+export function encodeChunkFailure(failure: ChunkFailure): Buffer {
+  const body = Buffer.from(JSON.stringify(failure), 'utf8');
+  const out = Buffer.alloc(4 + body.length);
+  out.writeUInt32LE(FAILED_MAGIC, 0);
+  body.copy(out, 4);
+  return out;
+}
+
+/** A queue worker's reply: the chunk's columns, or the reason its last attempt failed. */
+export type ChunkResult =
+  | { readonly kind: 'columns'; readonly columns: ChunkColumns }
+  | { readonly kind: 'failed'; readonly failure: ChunkFailure };
+
+export function decodeChunkResult(bytes: Buffer): ChunkResult {
+  if (bytes.length >= 4 && bytes.readUInt32LE(0) === FAILED_MAGIC)
+    return { kind: 'failed', failure: JSON.parse(bytes.toString('utf8', 4)) as ChunkFailure };
+  return { kind: 'columns', columns: decodeChunk(bytes) };
 }
 
 export function decodeChunk(bytes: Buffer): ChunkColumns {

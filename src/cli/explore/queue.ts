@@ -1,22 +1,21 @@
 /**
  * Sweeps beyond one machine, on BullMQ over Redis. The coordinator stores the spec text in Redis under
  * its hash and enqueues chunks as jobs with id `<hash>-<start>-<end>` (adding a job that exists is a no-op);
- * workers anywhere rebuild the sweep from the spec by hash and write the chunk's columns, as bytes
- * (chunk-codec.ts), under a result key of the job; the job's own return value is only that key, so
- * BullMQ never turns the columns into JSON (it would, twice: in the job and in its completed event).
- * The coordinator reads the bytes and inserts the rows with INSERT OR IGNORE and a done marker, so
- * BullMQ's at-least-once delivery (a killed worker's chunk is re-run once its lock lapses) becomes
- * exactly-once in the store. The coordinator's BullMQ client runs on a thread of its own, off the thread
- * that inserts.
+ * workers anywhere rebuild the sweep from the spec by hash and push the chunk's columns, as bytes
+ * (chunk-codec.ts), onto the sweep's done list, which the coordinator pops with one blocking read: no
+ * event stream to follow, no result key to read and delete, and BullMQ removes a completed job itself.
+ * The coordinator inserts the rows with INSERT OR IGNORE and a done marker, so BullMQ's at-least-once
+ * delivery (a killed worker's chunk is re-run once its lock lapses) becomes exactly-once in the store.
+ * The coordinator's BullMQ client runs on a thread of its own, off the thread that inserts.
  */
 import type { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep, setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { TpusimError, type CompiledSweep } from '../../index.js';
-import { createChunkEncoder, decodeChunk } from './chunk-codec.js';
+import { type ChunkResult, createChunkEncoder, decodeChunkResult, encodeChunkFailure } from './chunk-codec.js';
 import { ChunkBuilder, evaluateInto, type ChunkColumns, type ChunkRange } from './chunk-columns.js';
 import { startQueueThread } from './queue-thread-client.js';
 import {
@@ -35,12 +34,19 @@ import type { ChunkExecutor } from './thread-pool.js';
 
 export const QUEUE_NAME = 'tpusim-explore';
 const specKey = (hash: string): string => `tpusim:explore:spec:${hash}`;
-const resultKey = (jobId: string): string => `tpusim:explore:result:${jobId}`;
+/** Where workers push each chunk's result of a sweep, for its coordinator to pop. */
+const doneKey = (hash: string): string => `tpusim:explore:done:${hash}`;
+/** Tries per chunk; a worker sends a failure instead of the columns when the last one fails. */
+const JOB_ATTEMPTS = 3;
+/** How often the coordinator looks for jobs of its chunks that failed with no worker to say so. */
+const JOB_CHECK_MS = 5_000;
+/** How long the result loop waits after a failed read before it reads again. */
+const ARRIVAL_RETRY_MS = 200;
 /** Jobs in flight per coordinator: enough for many workers, bounded so memory stays flat. */
 const QUEUE_WINDOW = 64;
 /** How long a failed start waits for BullMQ to close what it opened. */
 const CLOSE_WAIT_MS = 2_000;
-/** How long a sweep's spec, and a chunk's result not yet stored, stay in Redis. */
+/** How long a sweep's spec, and the chunk results not yet popped, stay in Redis. */
 const SPEC_TTL_S = 7 * 24 * 3600;
 
 /** What the coordinator's queue side needs, on whichever thread it runs. */
@@ -124,60 +130,128 @@ function listenForErrors(emitters: readonly EventEmitter[], onError: (error: Err
   for (const emitter of emitters) emitter.on('error', onError);
 }
 
+interface Waiter {
+  resolve(columns: ChunkColumns): void;
+  reject(error: Error): void;
+}
+
+/** The points, and the chunk number they were asked for by: a result for anything else is not awaited. */
+const waiterKey = (chunk: number, start: number, end: number): string => `${chunk}:${start}:${end}`;
+
+const waiterKeyOf = (result: ChunkResult): string =>
+  result.kind === 'failed'
+    ? waiterKey(result.failure.chunk, result.failure.start, result.failure.end)
+    : waiterKey(result.columns.chunk, result.columns.start, result.columns.start + result.columns.length);
+
+/**
+ * Pops the done list with one blocking read at a time until closed, handing each result on. A read that
+ * fails (a dropped connection, a closed client) is tried again: a connection lost for good ends the run
+ * through the connection watch. An entry that is no chunk result is dropped.
+ */
+function drainDoneList(
+  arrivals: Redis,
+  key: string,
+  isClosed: () => boolean,
+  receive: (result: ChunkResult) => void,
+): void {
+  void (async () => {
+    while (!isClosed()) {
+      const reply = await arrivals.blpopBuffer(key, 0).catch(() => null);
+      if (reply === null) {
+        if (!isClosed()) await sleep(ARRIVAL_RETRY_MS);
+        continue;
+      }
+      let result: ChunkResult;
+      try {
+        result = decodeChunkResult(ownBytes(reply[1]));
+      } catch {
+        continue;
+      }
+      receive(result);
+    }
+  })();
+}
+
 /** The BullMQ side of the coordinator, on the calling thread. */
 export async function queueExecutorHere({ target, hash, specText, fileName }: QueueThreadInit): Promise<ChunkExecutor> {
   const connection = connectionOf(target);
   const results = new Redis({ ...connection });
-  const watch = watchConnections([results]);
-  // This client must get an answer first, so a Redis that is not there fails before BullMQ opens its own.
+  // BLPOP holds its connection: the results arrive on one of their own.
+  const arrivals = new Redis({ ...connection });
+  const watch = watchConnections([results, arrivals]);
   const spec = JSON.stringify({ specText, fileName });
-  await connectOrFail(target, watch, results.set(specKey(hash), spec, 'EX', SPEC_TTL_S), async () => {
+  const closeClients = (): void => {
     watch.closing();
     results.disconnect();
-  });
-  const queue = new Queue(QUEUE_NAME, { connection });
-  const events = new QueueEvents(QUEUE_NAME, { connection });
-  listenForErrors([queue, events], () => undefined);
-  // Each chunk awaited adds a listener to both; up to QUEUE_WINDOW are in flight.
-  queue.setMaxListeners(QUEUE_WINDOW + 16);
-  events.setMaxListeners(QUEUE_WINDOW + 16);
-  const shutDown = async (): Promise<void> => {
-    watch.closing();
-    results.disconnect();
-    await Promise.all([events.close(), queue.close()]);
+    arrivals.disconnect();
   };
-  await connectOrFail(target, watch, Promise.all([queue.waitUntilReady(), events.waitUntilReady()]), shutDown);
-  const jobs = new Map<number, Job>();
-  const removals = new Set<Promise<unknown>>();
-  const inFlight = new Map<number, ChunkRange>();
+  // This client must get an answer first, so a Redis that is not there fails before BullMQ opens its own.
+  await connectOrFail(target, watch, results.set(specKey(hash), spec, 'EX', SPEC_TTL_S), async () => closeClients());
+  const queue = new Queue(QUEUE_NAME, { connection });
+  listenForErrors([queue], () => undefined);
+  let closed = false;
+  let checkTimer: NodeJS.Timeout | undefined;
+  const shutDown = async (): Promise<void> => {
+    closed = true;
+    clearInterval(checkTimer);
+    closeClients();
+    await queue.close();
+  };
+  await connectOrFail(target, watch, Promise.all([queue.waitUntilReady(), arrivals.ping()]), shutDown);
+  const waiters = new Map<string, Waiter>();
+  const inFlight = new Map<string, ChunkRange>();
   const addJob = (range: ChunkRange): Promise<Job> =>
-    queue.add('chunk', { ...range, hash } satisfies ChunkJob, { jobId: jobIdOf(hash, range), attempts: 3 });
+    queue.add('chunk', { ...range, hash } satisfies ChunkJob, {
+      jobId: jobIdOf(hash, range),
+      attempts: JOB_ATTEMPTS,
+      // The result travels on the done list, so a completed job has nothing left to keep; a failed one
+      // keeps its reason for the check below.
+      removeOnComplete: true,
+    });
   // A Redis that restarted within the retries may have lost the spec and the jobs in flight (no persistence):
   // put them back; adding a job that is still there is a no-op.
   results.on('ready', () => {
     results.set(specKey(hash), spec, 'EX', SPEC_TTL_S).catch(() => undefined);
     for (const range of inFlight.values()) addJob(range).catch(() => undefined);
   });
-  /** Adds the chunk's job (a no-op when it exists) and waits for its result; undefined if the result has expired. */
-  const runJob = async (range: ChunkRange): Promise<ChunkColumns | undefined> => {
-    // A job left completed by an earlier, interrupted coordinator answers at once from its stored result.
-    const job = await addJob(range);
-    const key = (await job.waitUntilFinished(events)) as string;
-    jobs.set(range.chunk, job);
-    const bytes = await results.getBuffer(key);
-    if (bytes !== null) return decodeChunk(ownBytes(bytes));
-    await job.remove();
-    jobs.delete(range.chunk);
-    return undefined;
+  const settle = (key: string, outcome: (waiter: Waiter) => void): void => {
+    const waiter = waiters.get(key);
+    waiters.delete(key);
+    if (waiter) outcome(waiter);
   };
+  // A result for no chunk in flight (an earlier coordinator's, or a job run twice) is dropped.
+  drainDoneList(
+    arrivals,
+    doneKey(hash),
+    () => closed,
+    (result) =>
+      result.kind === 'failed'
+        ? settle(waiterKeyOf(result), (w) => w.reject(new Error(result.failure.message)))
+        : settle(waiterKeyOf(result), (w) => w.resolve(result.columns)),
+  );
+  // A job that fails without a word from a worker (stalled too often: its workers killed) still ends its chunk.
+  checkTimer = setInterval(() => {
+    for (const [key, range] of inFlight)
+      void queue.getJob(jobIdOf(hash, range)).then(
+        async (job) => {
+          if (job && (await job.isFailed()))
+            settle(key, (w) => w.reject(new Error(job.failedReason || 'its job failed')));
+        },
+        () => undefined,
+      );
+  }, JOB_CHECK_MS);
+  checkTimer.unref();
   const runChunk = async (range: ChunkRange): Promise<ChunkColumns> => {
-    inFlight.set(range.chunk, range);
+    const key = waiterKey(range.chunk, range.start, range.end);
+    inFlight.set(key, range);
     try {
-      const columns = (await runJob(range)) ?? (await runJob(range));
-      if (columns === undefined) throw new Error('its result left Redis twice before it was read');
-      return columns;
+      const columns = new Promise<ChunkColumns>((resolve, reject) => waiters.set(key, { resolve, reject }));
+      // A failed job left by an earlier coordinator stays failed: its chunk fails at the next check.
+      await addJob(range);
+      return await columns;
     } finally {
-      inFlight.delete(range.chunk);
+      inFlight.delete(key);
+      waiters.delete(key);
     }
   };
   let lostCause: { readonly cause: unknown } | undefined;
@@ -199,19 +273,7 @@ export async function queueExecutorHere({ target, hash, specText, fileName }: Qu
         );
       }
     },
-    stored(range) {
-      // Only once the store holds the rows may the result leave Redis.
-      const job = jobs.get(range.chunk);
-      jobs.delete(range.chunk);
-      if (!job) return;
-      const removal = Promise.all([job.remove(), results.del(resultKey(job.id!))]).catch(() => undefined);
-      removals.add(removal);
-      void removal.then(() => removals.delete(removal));
-    },
-    async close() {
-      await Promise.all(removals);
-      await shutDown();
-    },
+    close: shutDown,
   };
 }
 
@@ -275,19 +337,29 @@ export async function startQueueWorker(options: WorkerOptions): Promise<QueueWor
     redis.disconnect();
   });
   const sweepFor = sweepCache(redis, options.sweepModule);
-  // One chunk at a time (concurrency 1), and its bytes are sent once the SET is answered: one buffer serves all.
+  // One chunk at a time (concurrency 1), and its bytes are sent once the push is answered: one buffer serves all.
   const encode = createChunkEncoder();
+  const sendResult = async (hash: string, bytes: Buffer): Promise<void> => {
+    await redis.multi().rpush(doneKey(hash), bytes).expire(doneKey(hash), SPEC_TTL_S).exec();
+  };
   const worker = new Worker(
     QUEUE_NAME,
     async (job) => {
       const { hash, chunk, start, end } = job.data as ChunkJob;
       options.log(`worker: chunk ${chunk} [${start}, ${end}) of sweep ${hash} started`);
-      const sweep = await sweepFor(hash);
-      const columns = await evaluateYielding(sweep, { chunk, start, end });
-      const key = resultKey(job.id!);
-      await redis.set(key, encode(columns), 'EX', SPEC_TTL_S);
+      try {
+        const sweep = await sweepFor(hash);
+        const columns = await evaluateYielding(sweep, { chunk, start, end });
+        await sendResult(hash, encode(columns));
+      } catch (error) {
+        // The coordinator waits on the done list, not on the job: the last try's failure goes there too.
+        if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
+          const message = error instanceof Error ? error.message : String(error);
+          await sendResult(hash, encodeChunkFailure({ chunk, start, end, message })).catch(() => undefined);
+        }
+        throw error;
+      }
       options.log(`worker: chunk ${chunk} done`);
-      return key;
     },
     { connection, concurrency: 1, lockDuration: options.lockMs, stalledInterval: options.lockMs, maxStalledCount: 10 },
   );
