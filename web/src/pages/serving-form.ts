@@ -3,8 +3,7 @@
  * names it, the value and the limit; the arguments of the two requests (a static batch, and the capacity
  * under the SLOs) built from them; no request is made while a problem stands.
  */
-import type { Api } from '../api.js';
-import type { CapacityArgs, ServingArgs } from '../api/serving.js';
+import type { CapacityArgs, ServingArgs, servingApi } from '../api/serving.js';
 
 export const DEFAULTS = {
   model: 'llama3-8b',
@@ -57,7 +56,7 @@ export const DEFAULT_FORMAT = 'default';
 const SEED = 1;
 
 export type ServingParams = typeof DEFAULTS;
-type Choices = ReturnType<Api['servingChoices']>;
+type Choices = ReturnType<(typeof servingApi)['servingChoices']>;
 
 /** A whole number from 1 to `max`, or the problem naming the field, the value and the limit. */
 function whole(field: string, text: string, max: number): { value?: number; problem?: string } {
