@@ -4,7 +4,7 @@
  * sources with rolldown, so it never depends on a stale dist/), and a throwaway redis-server.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -100,9 +100,12 @@ export function hasRedisServer(): boolean {
   return spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).status === 0;
 }
 
-/** Starts redis-server on loopback on a free port in a temp folder, without persistence. */
-export async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await freePort();
+/**
+ * Starts redis-server on loopback in a temp folder, without persistence, on `port` (a restart needs the same one)
+ * or a free one; `stop` also removes the folder.
+ */
+export async function startRedis(port?: number): Promise<{ url: string; stop(): Promise<void> }> {
+  port ??= await freePort();
   const dir = tempDir();
   const child = spawn(
     'redis-server',
@@ -122,6 +125,7 @@ export async function startRedis(): Promise<{ url: string; stop(): Promise<void>
     async stop() {
       child.kill('SIGTERM');
       await exited(child);
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -59,31 +59,6 @@ function outcomeOf(child: ReturnType<typeof spawn>): Promise<Outcome> {
 
 const STACK_LINE = /^\s+at /m;
 
-/** A throwaway redis-server on `port` (startRedis picks its own port; a restart needs the same one). */
-async function redisOn(port: number): Promise<{ stop(): Promise<void> }> {
-  const folder = tempDir();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', folder, '--save', '', '--appendonly', 'no'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  await new Promise<void>((ready, fail) => {
-    let seen = '';
-    child.stdout!.on('data', (data: Buffer) => {
-      seen += data.toString();
-      if (seen.includes('Ready to accept connections')) ready();
-    });
-    child.once('exit', (code) => fail(new Error(`redis-server exited (${code}): ${seen}`)));
-  });
-  return {
-    async stop() {
-      child.kill('SIGTERM');
-      await exited(child);
-      rmSync(folder, { recursive: true, force: true });
-    },
-  };
-}
-
 describe('tpusim explore --queue with a malformed URL', () => {
   const dir = tempDir();
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -264,7 +239,7 @@ describe.skipIf(!redisAvailable)('tpusim explore --queue when Redis goes away mi
 
     const port = await freePort();
     const url = `redis://127.0.0.1:${port}`;
-    let redis = await redisOn(port);
+    let redis = await startRedis(port);
     const worker = spawnCli(bundle, ['explore', 'worker', '--queue', url], dir);
     try {
       await stderrIncludes(worker, 'waiting for chunks');
@@ -274,7 +249,7 @@ describe.skipIf(!redisAvailable)('tpusim explore --queue when Redis goes away mi
       await stderrIncludes(coordinator, 'explore: ');
       // Stopped and started again at once, without persistence: the spec and the jobs in flight are gone.
       await redis.stop();
-      redis = await redisOn(port);
+      redis = await startRedis(port);
       const run = await done;
       expect(run.hung, run.err).toBe(false);
       expect(run.code, run.err).toBe(0);
